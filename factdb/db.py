@@ -1,0 +1,135 @@
+"""Engine, connection pragmas, sessions and programmatic migrations."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.orm import Session, sessionmaker
+
+DEFAULT_DB = "factdb.sqlite"
+BUSY_TIMEOUT_MS = 30_000
+
+
+class DatabaseError(Exception):
+    """The database is missing, not migrated, or otherwise unusable; the message says what to run."""
+
+
+def default_db_path() -> str:
+    return os.environ.get("FACTDB_DB") or DEFAULT_DB
+
+
+def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    # pysqlite opens transactions lazily and not for DDL; turning its own handling off and
+    # issuing BEGIN ourselves (below) gives real, transactional DDL and atomic imports.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    if cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() not in ("wal", "memory"):
+        cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.close()
+
+
+def _begin_immediate(connection) -> None:  # type: ignore[no-untyped-def]
+    # IMMEDIATE takes the write lock at the start, so two writers queue on busy_timeout
+    # instead of failing half-way with "database is locked" when one upgrades its lock.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _begin_deferred(connection) -> None:  # type: ignore[no-untyped-def]
+    # Readers never take the write lock; under WAL they see the last committed state.
+    connection.exec_driver_sql("BEGIN")
+
+
+def make_engine(path: str | os.PathLike[str], *, readonly: bool = False) -> Engine:
+    """An engine for the SQLite file at ``path`` with factdb's pragmas on every connection.
+
+    Write engines begin every transaction with ``BEGIN IMMEDIATE``; ``readonly`` engines
+    use deferred transactions so they never wait for, or block, a writer.
+    """
+    engine = create_engine(f"sqlite:///{os.fspath(path)}")
+    event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "begin", _begin_deferred if readonly else _begin_immediate)
+    return engine
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """One transaction: committed if the block succeeds, rolled back if it raises."""
+    factory = sessionmaker(engine, expire_on_commit=False)
+    with factory() as session, session.begin():
+        yield session
+
+
+def migrations_path() -> Path:
+    """Where the Alembic scripts are: the ``migrations/`` folder ships as ``factdb.migrations``."""
+    return Path(str(resources.files("factdb.migrations")))
+
+
+def alembic_config(engine: Engine | None = None):  # type: ignore[no-untyped-def]
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(migrations_path()))
+    if engine is not None:
+        config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    return config
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Create or upgrade the schema; each migration runs in one transaction."""
+    from alembic import command
+
+    config = alembic_config(engine)
+    with engine.connect() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    from alembic import command
+
+    config = alembic_config(engine)
+    with engine.connect() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def open_database(path: str | os.PathLike[str], *, readonly: bool = False) -> Engine:
+    """An engine for an existing database migrated to the latest revision, or a clear error."""
+    if not Path(path).is_file():
+        raise DatabaseError(f"{path}: no such database. Create it with: factdb init --db {path}")
+    engine = make_engine(path, readonly=readonly)
+    if not inspect(engine).has_table("alembic_version"):
+        engine.dispose()
+        raise DatabaseError(f"{path}: not a factdb database (no schema version). Create one with: factdb init --db {path}")
+    current = current_revision(engine)
+    if current != head_revision():
+        engine.dispose()
+        raise DatabaseError(
+            f"{path}: schema is at revision {current}, this factdb needs {head_revision()}. "
+            f"Upgrade it with: factdb init --db {path}"
+        )
+    return engine

@@ -1,0 +1,280 @@
+"""The normalized schema: sources make claims in documents about events; claims carry figures.
+
+These models describe the tables; Alembic migrations create them (never ``create_all``).
+``tests/test_migrations.py`` runs ``alembic check`` so the two cannot drift apart.
+
+Dates are stored as ISO 8601 prefixes (``2020``, ``2020-11``, ``2020-11-18``) next to a
+``*_precision`` column, so a month-precise date never acquires an invented day, and
+text comparison still orders them correctly.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+SOURCE_KINDS = ("ngo", "intergovernmental", "government", "official", "opposition", "media", "person", "other")
+RELATIONS = ("part_of", "member_of")
+QUALIFIERS = ("exact", "approximately", "nearly", "at_least", "more_than", "at_most", "less_than", "range", "vague")
+PRECISIONS = ("year", "month", "day")
+CLAIM_STATUSES = ("active", "retracted", "disputed")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+def _date_matches_precision(date: str, precision: str) -> str:
+    """SQL CHECK: the stored date has exactly the digits its precision promises."""
+    return (
+        f"({date} IS NULL AND {precision} IS NULL) OR "
+        f"({precision} = 'year' AND length({date}) = 4) OR "
+        f"({precision} = 'month' AND length({date}) = 7) OR "
+        f"({precision} = 'day' AND length({date}) = 10)"
+    )
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class ImportBatch(Base):
+    """One ``factdb import`` invocation: when, which files, what changed."""
+
+    __tablename__ = "import_batches"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    started_at: Mapped[str] = mapped_column(String(32))
+    finished_at: Mapped[str | None] = mapped_column(String(32))
+    factdb_version: Mapped[str] = mapped_column(String(32))
+    summary: Mapped[str | None] = mapped_column(Text, comment="JSON: added/unchanged/updated per kind")
+
+    files: Mapped[list[ImportFile]] = relationship(back_populates="batch")
+
+
+class ImportFile(Base):
+    __tablename__ = "import_files"
+    __table_args__ = (
+        CheckConstraint("length(sha256) = 64", name="sha256_hex"),
+        CheckConstraint("records >= 0", name="records_non_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id", ondelete="CASCADE"), index=True)
+    path: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    records: Mapped[int] = mapped_column(Integer)
+
+    batch: Mapped[ImportBatch] = relationship(back_populates="files")
+
+
+class Source(Base):
+    """Who makes claims: an organisation, government body, official, outlet or person."""
+
+    __tablename__ = "sources"
+    __table_args__ = (
+        CheckConstraint(_in("kind", SOURCE_KINDS), name="kind_allowed"),
+        CheckConstraint("length(id) > 0", name="id_not_empty"),
+    )
+
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    name: Mapped[str] = mapped_column(Text, index=True)
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    url: Mapped[str | None] = mapped_column(Text)
+    country: Mapped[str | None] = mapped_column(String(100), index=True)
+    description: Mapped[str | None] = mapped_column(Text)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"), index=True)
+
+    aliases: Mapped[list[SourceAlias]] = relationship(back_populates="source")
+
+
+class SourceAlias(Base):
+    """Another name for a source (``PMOI``, ``MEK``); ``alias_key`` makes lookups case-insensitive."""
+
+    __tablename__ = "source_aliases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[str] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
+    alias: Mapped[str] = mapped_column(Text)
+    alias_key: Mapped[str] = mapped_column(Text, unique=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"), index=True)
+
+    source: Mapped[Source] = relationship(back_populates="aliases")
+
+
+class SourceRelation(Base):
+    """``source`` is ``part_of`` / ``member_of`` ``target`` (the MEK is a member of the NCRI)."""
+
+    __tablename__ = "source_relations"
+    __table_args__ = (
+        UniqueConstraint("source_id", "relation", "target_id"),
+        CheckConstraint(_in("relation", RELATIONS), name="relation_allowed"),
+        CheckConstraint("source_id <> target_id", name="not_self"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[str] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
+    relation: Mapped[str] = mapped_column(String(16))
+    target_id: Mapped[str] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"), index=True)
+
+
+class Event(Base):
+    """What claims are about: the November 2019 protests, a UN vote, the 1988 prison massacre."""
+
+    __tablename__ = "events"
+    __table_args__ = (
+        CheckConstraint(_date_matches_precision("start_date", "start_precision"), name="start_precision"),
+        CheckConstraint(_date_matches_precision("end_date", "end_precision"), name="end_precision"),
+        CheckConstraint("end_date IS NULL OR start_date IS NULL OR substr(start_date, 1, length(end_date)) <= end_date", name="start_before_end"),
+        CheckConstraint("parent_id IS NULL OR parent_id <> id", name="not_own_parent"),
+    )
+
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    name: Mapped[str] = mapped_column(Text, index=True)
+    description: Mapped[str | None] = mapped_column(Text)
+    start_date: Mapped[str | None] = mapped_column(String(10), index=True)
+    start_precision: Mapped[str | None] = mapped_column(String(5))
+    end_date: Mapped[str | None] = mapped_column(String(10))
+    end_precision: Mapped[str | None] = mapped_column(String(5))
+    parent_id: Mapped[str | None] = mapped_column(ForeignKey("events.id"), index=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"), index=True)
+
+
+class Metric(Base):
+    """What is counted (``killed``, ``arrested``, ``cities``) and in which unit."""
+
+    __tablename__ = "metrics"
+
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    unit: Mapped[str] = mapped_column(String(100))
+    description: Mapped[str | None] = mapped_column(Text)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"), index=True)
+
+
+class Document(Base):
+    """Where claims appear, with the archived full text that quotes are checked against.
+
+    ``pk`` is an INTEGER PRIMARY KEY so full-text indexes keep pointing at the right rows
+    after VACUUM (SQLite may renumber implicit rowids); ``id`` is the user's stable key.
+    """
+
+    __tablename__ = "documents"
+    __table_args__ = (
+        CheckConstraint(_date_matches_precision("published", "published_precision"), name="published_precision"),
+        CheckConstraint("length(text_sha256) = 64", name="sha256_hex"),
+    )
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[str] = mapped_column(String(200), unique=True)
+    title: Mapped[str] = mapped_column(Text)
+    author: Mapped[str | None] = mapped_column(Text)
+    publisher_id: Mapped[str | None] = mapped_column(ForeignKey("sources.id"), index=True)
+    published: Mapped[str | None] = mapped_column(String(10), index=True)
+    published_precision: Mapped[str | None] = mapped_column(String(5))
+    url: Mapped[str | None] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(String(20), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    text_sha256: Mapped[str] = mapped_column(String(64))
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"), index=True)
+
+
+class Claim(Base):
+    """One assertion by one source in one document, with its verbatim quote as evidence."""
+
+    __tablename__ = "claims"
+    __table_args__ = (
+        CheckConstraint(_in("status", CLAIM_STATUSES), name="status_allowed"),
+        CheckConstraint(_in("claimed_on_precision", PRECISIONS), name="claimed_on_precision_allowed"),
+        CheckConstraint(_date_matches_precision("claimed_on", "claimed_on_precision"), name="claimed_on_precision"),
+        CheckConstraint("length(quote) > 0", name="quote_not_empty"),
+        CheckConstraint("quote_start >= 0 AND quote_end > quote_start", name="quote_offsets"),
+        CheckConstraint("via_id IS NULL OR via_id <> source_id", name="via_not_source"),
+        CheckConstraint("supersedes_pk IS NULL OR supersedes_pk <> pk", name="not_self_superseding"),
+        Index("ix_claims_event_id_claimed_on", "event_id", "claimed_on"),
+    )
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[str] = mapped_column(String(200), unique=True)
+    source_id: Mapped[str] = mapped_column(ForeignKey("sources.id"), index=True)
+    document_pk: Mapped[int] = mapped_column(ForeignKey("documents.pk"), index=True)
+    event_id: Mapped[str | None] = mapped_column(ForeignKey("events.id"))
+    via_id: Mapped[str | None] = mapped_column(ForeignKey("sources.id"), index=True)
+    claimed_on: Mapped[str] = mapped_column(String(10), index=True)
+    claimed_on_precision: Mapped[str] = mapped_column(String(5))
+    quote: Mapped[str] = mapped_column(Text)
+    quote_start: Mapped[int] = mapped_column(Integer)
+    quote_end: Mapped[int] = mapped_column(Integer)
+    statement: Mapped[str | None] = mapped_column(Text)
+    supersedes_pk: Mapped[int | None] = mapped_column(ForeignKey("claims.pk"), index=True)
+    status: Mapped[str] = mapped_column(String(16), index=True, server_default="active")
+    content_sha256: Mapped[str] = mapped_column(String(64), comment="hash of the claim as imported; detects changed content")
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"), index=True)
+    updated_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"), index=True)
+
+    figures: Mapped[list[Figure]] = relationship(back_populates="claim", order_by="Figure.position")
+
+
+class Figure(Base):
+    """A number inside a claim: ``at least 300`` people ``killed``; bounds follow the qualifier."""
+
+    __tablename__ = "figures"
+    __table_args__ = (
+        UniqueConstraint("claim_pk", "position"),
+        CheckConstraint(_in("qualifier", QUALIFIERS), name="qualifier_allowed"),
+        CheckConstraint("low IS NULL OR high IS NULL OR low <= high", name="low_not_above_high"),
+        CheckConstraint("(value IS NULL OR value >= 0) AND (low IS NULL OR low >= 0) AND (high IS NULL OR high >= 0)", name="non_negative"),
+        CheckConstraint("value IS NOT NULL OR low IS NOT NULL OR high IS NOT NULL", name="has_a_number"),
+        CheckConstraint("length(stated) > 0", name="stated_not_empty"),
+        Index("ix_figures_metric_id_population", "metric_id", "population"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    claim_pk: Mapped[int] = mapped_column(ForeignKey("claims.pk", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    metric_id: Mapped[str] = mapped_column(ForeignKey("metrics.id"), index=True)
+    population: Mapped[str | None] = mapped_column(String(200))
+    qualifier: Mapped[str] = mapped_column(String(16), index=True)
+    value: Mapped[float | None] = mapped_column(Float)
+    low: Mapped[float | None] = mapped_column(Float)
+    high: Mapped[float | None] = mapped_column(Float)
+    stated: Mapped[str] = mapped_column(Text)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"), index=True)
+
+    claim: Mapped[Claim] = relationship(back_populates="figures")
+
+
+class ClaimVersion(Base):
+    """A previous version of a claim, kept when ``factdb import --update`` replaces it."""
+
+    __tablename__ = "claim_history"
+    __table_args__ = (UniqueConstraint("claim_pk", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    claim_pk: Mapped[int] = mapped_column(ForeignKey("claims.pk", ondelete="CASCADE"), index=True)
+    claim_id: Mapped[str] = mapped_column(String(200), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    content: Mapped[str] = mapped_column(Text, comment="JSON: the claim in import format, figures included")
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    created_batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"), index=True)
+    replaced_batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"), index=True)
