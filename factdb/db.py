@@ -133,3 +133,13 @@ def open_database(path: str | os.PathLike[str], *, readonly: bool = False) -> En
             f"Upgrade it with: factdb init --db {path}"
         )
     return engine
+
+
+def schema_sql(engine: Engine) -> str:
+    """The full SQL schema (tables, indexes, views, FTS tables, triggers), as stored by SQLite."""
+    with engine.connect() as connection:
+        rows = connection.exec_driver_sql(
+            "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL "
+            "ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 WHEN 'view' THEN 2 ELSE 3 END, name"
+        ).all()
+    return "".join(f"{sql.strip()};\n" for _type, _name, sql in rows)

@@ -1,0 +1,733 @@
+"""Figure phrases: "at least 300", "about 1,500", "between 10 and 20", "several hundred".
+
+``parse_figure`` reads the phrase a source used; ``figure_from_parts`` builds the same ``Figure`` from the
+explicit form importers use (``{qualifier: at_least, value: 300}``). Both fill ``low`` and ``high`` by
+one contract, documented with examples in ``docs/figures.md``:
+
+    exact n            value n, low n,    high n
+    approximately n    value n, low None, high None
+    nearly n           value n, low None, high n
+    at_least n         value n, low n,    high None
+    more_than n        value n, low n,    high None
+    at_most n          value n, low None, high n
+    less_than n        value n, low None, high n
+    range a..b         value None, low a, high b
+    vague word         value None, low and high from VAGUE_WORDS
+
+The parser reads the qualifier and the number at the start of the phrase and ignores what follows
+("at least 300 people had been killed"). Anything it cannot read with confidence is a ``FigureError``
+whose message says what was expected; it never guesses, swaps bounds or drops a number silently.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import numbers
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+__all__ = [
+    "MAX_VALUE",
+    "QUALIFIERS",
+    "VAGUE_WORDS",
+    "Figure",
+    "FigureError",
+    "Number",
+    "figure_from_parts",
+    "parse_figure",
+]
+
+QUALIFIERS: tuple[str, ...] = (
+    "exact",
+    "approximately",
+    "nearly",
+    "at_least",
+    "more_than",
+    "at_most",
+    "less_than",
+    "range",
+    "vague",
+)
+
+VAGUE_WORDS: dict[str, tuple[int, int]] = {
+    "several": (3, 9),
+    "dozens": (24, 99),
+    "hundreds": (200, 999),
+    "many hundreds": (200, 999),
+    "several hundred": (300, 999),
+    "thousands": (2_000, 9_999),
+    "several thousand": (3_000, 9_999),
+    "tens of thousands": (20_000, 99_999),
+    "hundreds of thousands": (200_000, 999_999),
+}
+
+MAX_VALUE: int = 10**15
+
+Number = int | float
+
+
+class FigureError(ValueError):
+    """A figure phrase or figure parts that cannot be read; the message says what was expected."""
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A number as a source stated it: its qualifier, its value and the interval it allows."""
+
+    qualifier: str
+    value: Number | None
+    low: Number | None
+    high: Number | None
+    text: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {"qualifier": self.qualifier, "value": self.value, "low": self.low, "high": self.high, "text": self.text}
+
+
+# Which bounds a single-number qualifier fixes to its value: (low is the value, high is the value).
+_BOUNDS: dict[str, tuple[bool, bool]] = {
+    "exact": (True, True),
+    "approximately": (False, False),
+    "nearly": (False, True),
+    "at_least": (True, False),
+    "more_than": (True, False),
+    "at_most": (False, True),
+    "less_than": (False, True),
+}
+
+# The words figure_from_parts puts before the value when no text is given.
+_CANONICAL_WORDS: dict[str, str] = {
+    "exact": "",
+    "approximately": "approximately ",
+    "nearly": "nearly ",
+    "at_least": "at least ",
+    "more_than": "more than ",
+    "at_most": "at most ",
+    "less_than": "less than ",
+}
+
+# Leading qualifier phrases. The contract's words first; the rest are documented synonyms.
+_PREFIX_QUALIFIER: dict[str, str] = {
+    **dict.fromkeys(
+        ("about", "around", "approximately", "some", "roughly", "circa", "an estimated", "~",
+         "approx", "approx.", "ca.", "c.", "estimated", "≈"),
+        "approximately",
+    ),
+    **dict.fromkeys(("nearly", "almost", "close to"), "nearly"),
+    **dict.fromkeys(("at least", "no fewer than", "a minimum of", "no less than", ">=", "≥"), "at_least"),
+    **dict.fromkeys(("more than", "over", "upwards of", "in excess of", ">"), "more_than"),
+    **dict.fromkeys(("at most", "up to", "no more than", "a maximum of", "<=", "≤"), "at_most"),
+    **dict.fromkeys(("fewer than", "less than", "under", "<"), "less_than"),
+    **dict.fromkeys(("between", "from"), "range"),
+}
+
+# Number words: (kind, value, is_ordinal). Kinds drive the small grammar in _word_number.
+_UNIT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_TEEN_WORDS = ("ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+               "eighteen", "nineteen")
+_TENS_WORDS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_SCALE_WORDS: dict[str, int] = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
+_UNIT_ORDINALS = ("zeroth", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth")
+_TEEN_ORDINALS = ("tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth",
+                  "seventeenth", "eighteenth", "nineteenth")
+_TENS_ORDINALS = ("twentieth", "thirtieth", "fortieth", "fiftieth", "sixtieth", "seventieth", "eightieth",
+                  "ninetieth")
+
+_WORDS: dict[str, tuple[str, int, bool]] = {
+    "a": ("article", 1, False),
+    "an": ("article", 1, False),
+    "and": ("and", 0, False),
+    "hundred": ("hundred", 100, False),
+    "hundredth": ("hundred", 100, True),
+    "dozen": ("dozen", 12, False),
+    **{w: ("unit", i, False) for i, w in enumerate(_UNIT_WORDS)},
+    **{w: ("teen", 10 + i, False) for i, w in enumerate(_TEEN_WORDS)},
+    **{w: ("tens", 20 + 10 * i, False) for i, w in enumerate(_TENS_WORDS)},
+    **{w: ("scale", n, False) for w, n in _SCALE_WORDS.items()},
+    **{w: ("unit", i, True) for i, w in enumerate(_UNIT_ORDINALS)},
+    **{w: ("teen", 10 + i, True) for i, w in enumerate(_TEEN_ORDINALS)},
+    **{w: ("tens", 20 + 10 * i, True) for i, w in enumerate(_TENS_ORDINALS)},
+    **{w + "th": ("scale", n, True) for w, n in _SCALE_WORDS.items()},
+}
+# Which kind of word may follow which: "twenty one", "two hundred and five", "a dozen", "fifteen hundred".
+_MAY_FOLLOW: dict[str, frozenset[str | None]] = {
+    "unit": frozenset((None, "tens", "hundred", "scale", "and")),
+    "teen": frozenset((None, "hundred", "scale", "and")),
+    "tens": frozenset((None, "hundred", "scale", "and")),
+    "hundred": frozenset(("article", "unit", "teen", "tens")),
+    "scale": frozenset(("article", "unit", "teen", "tens", "hundred")),
+    "dozen": frozenset(("article", "unit", "teen", "tens")),
+}
+
+# Scale words after digits ("1.5 million", "3 thousand", "2 dozen") and their attached abbreviations.
+_DIGIT_SCALES: dict[str, int] = {"hundred": 100, "dozen": 12, **_SCALE_WORDS}
+_ABBREVIATIONS: dict[str, int] = {"k": 10**3, "m": 10**6, "mn": 10**6, "bn": 10**9}
+_ORDINAL_SUFFIXES = frozenset(("st", "nd", "rd", "th"))
+
+# Vague phrases factdb has no agreed range for: rejected with a hint rather than misread.
+_UNKNOWN_VAGUE = (r"a\s+few|few|a\s+couple|couple|a\s+handful|handful|a\s+small\s+number|a\s+large\s+number|"
+                  r"many|numerous|scores|countless|tens|dozen|millions|billions")
+
+_SPACES = "".join(chr(c) for c in range(0x3001) if chr(c).isspace()) + "\u200b\u2060\ufeff"
+_QUOTES = "\"'`“”„‟‘’‚‛«»‹›「」『』"
+_OPENING_QUOTES = "\"'`“„‟‘‚‛«‹「『"
+_CLOSING_QUOTES = "\"'`”“‟’‘‛»›」』"
+_STRIP = _SPACES + _QUOTES
+_DASHES = "\\-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
+
+
+def _alternation(phrases: Iterable[str]) -> str:
+    """A regex alternation, longest phrase first, matching whole words and any run of spaces."""
+    parts = []
+    for phrase in sorted(phrases, key=len, reverse=True):
+        pattern = r"\s+".join(re.escape(word) for word in phrase.split())
+        parts.append(pattern + (r"(?![a-z])" if phrase[-1].isalpha() else ""))
+    return "|".join(parts)
+
+
+_NUMBER_WORD = _alternation([*_UNIT_WORDS, *_TEEN_WORDS, *_TENS_WORDS, *_DIGIT_SCALES])
+
+_PREFIX = re.compile(rf"({_alternation(_PREFIX_QUALIFIER)})\s*")
+_VAGUE = re.compile(_alternation(VAGUE_WORDS))
+_VAGUE_THEN_NUMBER = re.compile(rf"(?:\s+|-)(?:of\s+)?(?:\d|{_NUMBER_WORD}|hundreds|thousands|millions|billions|dozens)")
+_UNKNOWN_VAGUE_START = re.compile(rf"(?:{_UNKNOWN_VAGUE})(?![a-z])")
+_DIGITS = re.compile(
+    r"(?P<int>\d{1,3}(?:[,\u066c]\d{3}(?!\d))+|\d{1,3}(?:[\u00a0\u2007\u2009\u202f]\d{3}(?!\d))+|\d+)"
+    r"(?:[.\u066b](?P<frac>\d+))?"
+)
+_GROUP_SEPARATORS = re.compile(r"[,\u066c\u00a0\u2007\u2009\u202f]")
+_MALFORMED_TAIL = re.compile(r"[.,\u066b\u066c]\d")
+_DIGIT_SCALE = re.compile(rf"\s*({_alternation(_DIGIT_SCALES)})")
+_LETTERS = re.compile(r"[a-z]+")
+_NEXT_WORD = re.compile(r"(?:\s+|-)([a-z]+)")
+_NEGATIVE = re.compile(rf"[{_DASHES}]\s*\d")
+_RANGE_TO = re.compile(rf"\s*(?:to(?![a-z])|[{_DASHES}])\s*")
+_RANGE_AND = re.compile(rf"\s*(?:and(?![a-z])|to(?![a-z])|[{_DASHES}])\s*")
+_POSTFIX = re.compile(r"\s*(?:(\+)|or\s+(more|fewer|less|so)(?![a-z]))")
+_POSTFIX_QUALIFIER = {"+": "at_least", "more": "at_least", "fewer": "at_most", "less": "at_most", "so": "approximately"}
+_ANOTHER_NUMBER = re.compile(
+    rf"\s*(?:(?:and|or|to)\s+|[{_DASHES}]\s*|,\s*(?=\d))?(?:\d|(?:a|an)\s+(?:hundred|thousand|million|billion|trillion|dozen)"
+    rf"(?![a-z])|{_NUMBER_WORD})"
+)
+_ANY_NUMBER = re.compile(rf"\d|(?<![a-z])(?:{_NUMBER_WORD}|{_alternation(VAGUE_WORDS)})")
+
+_EXAMPLES = "expected a figure such as '300', 'at least 300' or 'several hundred'"
+_VAGUE_LIST = ", ".join(f"'{word}'" for word in VAGUE_WORDS)
+
+# A number read from text: numerator, denominator (a power of ten), scale, end position.
+# "1.5 million" is (15, 10, 1_000_000, end); the scale is kept apart so "1 to 2 million" can share it.
+_Read = tuple[int, int, int, int]
+
+
+def parse_figure(text: str) -> Figure:
+    """Read a figure phrase: its qualifier, its number(s) and the bounds the contract gives them.
+
+    >>> parse_figure("at least 300 people")
+    Figure(qualifier='at_least', value=300, low=300, high=None, text='at least 300 people')
+    """
+    if not isinstance(text, str):
+        raise FigureError(
+            f"a figure must be text, not {type(text).__name__} {_shown(text)}: pass a phrase such as '300', "
+            "or use figure_from_parts() for numbers"
+        )
+    stated = _stated(text)
+    s = stated.lower().strip(_STRIP)
+    if not s:
+        raise FigureError(f"empty figure {_shown(text)}: {_EXAMPLES}")
+    prefix = _PREFIX.match(s)
+    if prefix is None:
+        return _unqualified(s, stated)
+    phrase = " ".join(prefix.group(1).split())
+    qualifier = _PREFIX_QUALIFIER[phrase]
+    if qualifier == "range":
+        return _explicit_range(s, prefix.end(), phrase, stated)
+    return _qualified(s, prefix.end(), qualifier, phrase, stated)
+
+
+def figure_from_parts(
+    qualifier: str,
+    value: Number | str | None = None,
+    low: Number | str | None = None,
+    high: Number | str | None = None,
+    text: str | None = None,
+) -> Figure:
+    """Build a Figure from the explicit import form, filling and checking bounds by the contract.
+
+    ``value``, ``low`` and ``high`` may be numbers or numbers written as text ("1,500", "1.5 million").
+    The bound a qualifier fixes may stand in for the value: ``at_least`` with ``low=300`` is at least 300.
+    For ``vague`` give a vague word as ``value`` ("several") or explicit ``low`` and ``high``.
+    ``text`` defaults to a canonical phrase: "79", "at least 300", "between 10 and 20".
+    """
+    _check_qualifier(qualifier)
+    if text is not None and not isinstance(text, str):
+        raise FigureError(f"text must be the phrase as stated, not {type(text).__name__} {text!r}")
+    stated = text.strip() if text else ""
+    if qualifier == "vague":
+        return _vague_from_parts(value, low, high, stated)
+    number = _part_number("value", value)
+    low_number = _part_number("low", low)
+    high_number = _part_number("high", high)
+    if qualifier == "range":
+        return _range_from_parts(number, low_number, high_number, stated)
+    number = _bound_as_value(qualifier, number, low_number, "low")
+    number = _bound_as_value(qualifier, number, high_number, "high")
+    if number is None:
+        raise FigureError(f"qualifier {qualifier!r} needs a value: give e.g. {{qualifier: {qualifier}, value: 300}}")
+    stated = stated or _CANONICAL_WORDS[qualifier] + _format(number)
+    return _single(qualifier, number, stated)
+
+
+# --- parse_figure, by the shape of the phrase ------------------------------------------------------
+
+
+def _unqualified(s: str, stated: str) -> Figure:
+    """A phrase that starts with its number: "304", "10 to 20", "1,500+", or a vague word."""
+    vague = _VAGUE.match(s)
+    if vague is not None:
+        return _vague(s, vague.group(), vague.end(), stated)
+    first = _number(s, 0, stated)
+    if first is None:
+        raise _no_number(s, stated)
+    end = first[3]
+    separator = _RANGE_TO.match(s, end)
+    if separator is not None:
+        second = _number(s, separator.end(), stated)
+        if second is not None:
+            return _range(s, first, second, stated)
+    postfix = _POSTFIX.match(s, end)
+    qualifier = "exact"
+    if postfix is not None:
+        qualifier = _POSTFIX_QUALIFIER[postfix.group(1) or postfix.group(2)]
+        end = postfix.end()
+    _expect_one_number(s, end, stated)
+    return _single(qualifier, _value(first[0], first[1], first[2]), stated)
+
+
+def _qualified(s: str, pos: int, qualifier: str, phrase: str, stated: str) -> Figure:
+    """A number after a qualifier phrase: "at least 300", "about a dozen", "~1500"."""
+    read = _number(s, pos, stated)
+    if read is None:
+        raise _nothing_after(s, pos, phrase, stated)
+    end = read[3]
+    separator = _RANGE_TO.match(s, end)
+    if separator is not None and _number(s, separator.end(), stated) is not None:
+        raise FigureError(
+            f"{phrase!r} cannot qualify a range in {_shown(stated)}: write the range as 'between 10 and 20', "
+            f"or give one number such as '{phrase} 300'"
+        )
+    postfix = _POSTFIX.match(s, end)
+    if postfix is not None:
+        raise FigureError(
+            f"two qualifiers in {_shown(stated)} ({phrase!r} and {postfix.group().strip()!r}): keep one, "
+            f"e.g. '{phrase} 300'"
+        )
+    _expect_one_number(s, end, stated)
+    return _single(qualifier, _value(read[0], read[1], read[2]), stated)
+
+
+def _explicit_range(s: str, pos: int, phrase: str, stated: str) -> Figure:
+    """ "between a and b" or "from a to b"."""
+    first = _number(s, pos, stated, between=phrase == "between")
+    if first is None:
+        raise _nothing_after(s, pos, phrase, stated)
+    connector = "and" if phrase == "between" else "to"
+    separator = (_RANGE_AND if phrase == "between" else _RANGE_TO).match(s, first[3])
+    if separator is None:
+        raise FigureError(
+            f"expected {connector!r} after {s[:first[3]]!r} in {_shown(stated)}: write a range as "
+            f"'{phrase} 10 {connector} 20'"
+        )
+    second = _number(s, separator.end(), stated)
+    if second is None:
+        raise FigureError(
+            f"expected a second number after {s[:separator.end()].strip()!r} in {_shown(stated)}: write a range as "
+            f"'{phrase} 10 {connector} 20'"
+        )
+    return _range(s, first, second, stated)
+
+
+def _range(s: str, first: _Read, second: _Read, stated: str) -> Figure:
+    low_num, low_den, low_scale, _ = first
+    high_num, high_den, high_scale, end = second
+    # "1.5 to 2 million", "two to three hundred": a bare first number shares the second's scale
+    # when that keeps it the smaller one; "500 to 2 million" stays as written.
+    if low_scale == 1 and high_scale > 1 and low_num * high_den <= high_num * low_den:
+        low_scale = high_scale
+        _check_size(low_num * low_scale, low_den, stated)
+    low = _value(low_num, low_den, low_scale)
+    high = _value(high_num, high_den, high_scale)
+    if low > high:
+        raise FigureError(
+            f"range in {_shown(stated)} runs backwards ({_format(low)} is more than {_format(high)}): "
+            f"write the smaller number first, e.g. 'between {_format(high)} and {_format(low)}'"
+        )
+    _expect_one_number(s, end, stated)
+    return Figure("range", None, low, high, stated)
+
+
+def _vague(s: str, phrase: str, end: int, stated: str) -> Figure:
+    if _VAGUE_THEN_NUMBER.match(s, end):
+        raise _unknown_vague(stated)
+    low, high = VAGUE_WORDS[" ".join(phrase.split())]
+    return Figure("vague", None, low, high, stated)
+
+
+def _single(qualifier: str, value: Number, stated: str) -> Figure:
+    fixes_low, fixes_high = _BOUNDS[qualifier]
+    return Figure(qualifier, value, value if fixes_low else None, value if fixes_high else None, stated)
+
+
+def _stated(text: str) -> str:
+    """The phrase as stated: trimmed, and unwrapped if the whole phrase is in quotes."""
+    stated = text.strip(_SPACES)
+    if (
+        len(stated) > 1
+        and stated[0] in _OPENING_QUOTES
+        and stated[-1] in _CLOSING_QUOTES
+        and not any(c in _QUOTES for c in stated[1:-1])
+    ):
+        stated = stated[1:-1].strip(_SPACES)
+    return stated
+
+
+# --- numbers -----------------------------------------------------------------------------------------
+
+
+def _number(s: str, pos: int, stated: str, between: bool = False) -> _Read | None:
+    """The number starting at ``pos`` in digits or words, or None when there is none."""
+    digits = _DIGITS.match(s, pos)
+    if digits is not None:
+        return _digit_number(s, digits, stated)
+    words = _word_number(s, pos, between)
+    if words is not None:
+        _check_size(words[0] * words[2], 1, stated)
+        return words
+    if _NEGATIVE.match(s, pos):
+        raise FigureError(
+            f"negative number in {_shown(stated)}: figures are counts and cannot be negative; "
+            "write the count without a minus sign"
+        )
+    return None
+
+
+def _digit_number(s: str, match: re.Match[str], stated: str) -> _Read:
+    """ "1,500", "1 500", "2.5", "1.5 million", "2bn", "67th", "۳۰۰" (any Unicode decimal digits)."""
+    whole, fraction = match.group("int", "frac")
+    end = match.end()
+    if _MALFORMED_TAIL.match(s, end):
+        raise FigureError(
+            f"malformed number in {_shown(stated)}: use ',' only between groups of three digits ('1,500') "
+            "and '.' only for decimals ('2.5')"
+        )
+    if not whole.isdecimal():
+        whole = _GROUP_SEPARATORS.sub("", whole)
+    whole = whole.lstrip("0")
+    # int() refuses very long digit strings; anything this long is too large anyway.
+    if len(whole) > 16:
+        raise _too_large(stated)
+    denominator = 1
+    if fraction:
+        fraction = fraction.rstrip("0")
+        if len(fraction) > 15:
+            raise FigureError(f"too many decimal places in {_shown(stated)}: round the number, e.g. '2.5'")
+        whole += fraction
+        denominator = 10 ** len(fraction)
+    numerator = int(whole) if whole else 0
+    scale = 1
+    largest = 1
+    scale_word = _DIGIT_SCALE.match(s, end)
+    while scale_word is not None and _DIGIT_SCALES[scale_word.group(1)] > largest:
+        largest = _DIGIT_SCALES[scale_word.group(1)]
+        scale *= largest
+        end = scale_word.end()
+        scale_word = _DIGIT_SCALE.match(s, end)
+    if scale == 1:
+        letters = _LETTERS.match(s, end)
+        if letters is not None:
+            suffix = letters.group()
+            if suffix in _ABBREVIATIONS:
+                scale = _ABBREVIATIONS[suffix]
+            elif suffix not in _ORDINAL_SUFFIXES or denominator != 1:
+                raise FigureError(
+                    f"unrecognised unit {suffix!r} after the number in {_shown(stated)}: figures are counts; "
+                    "write the number alone ('300'), an ordinal ('67th') or a scale ('1.5 million', '2bn')"
+                )
+            end = letters.end()
+    _check_size(numerator * scale, denominator, stated)
+    return numerator, denominator, scale, end
+
+
+def _word_number(s: str, pos: int, between: bool) -> _Read | None:
+    """English number words: "twelve", "a dozen", "fifteen hundred", "two thousand five hundred", "first".
+
+    Reads words while they make a number and stops before the first that does not, so "five five"
+    stops after "five" (and _expect_one_number rejects the second). Inside "between ... and ...",
+    "and" ends the first number instead of joining "a hundred and fifty".
+    """
+    match = _LETTERS.match(s, pos)
+    if match is None or match.group() not in _WORDS:
+        return None
+    total = group = 0
+    smallest_scale = MAX_VALUE
+    shape: tuple[int, int] | None = None  # (mantissa, scale) when the number is "<mantissa> <scale>"
+    last: str | None = None
+    read_any = False
+    end = pos
+    while match is not None:
+        word = match.group(match.lastindex or 0)
+        entry = _WORDS.get(word)
+        if entry is None:
+            break
+        kind, number, ordinal = entry
+        if kind == "article":
+            if last is not None:
+                break
+            group = 1
+        elif kind == "and":
+            if between or last not in ("hundred", "scale"):
+                break
+        elif last not in _MAY_FOLLOW[kind]:
+            break
+        elif kind == "unit":
+            if group % (10 if last == "tens" else 100) or (last == "tens" and number == 0):
+                break
+            group += number
+            shape = None
+        elif kind in ("teen", "tens"):
+            if group % 100:
+                break
+            group += number
+            shape = None
+        elif kind == "hundred":
+            if not 0 < group < 100:
+                break
+            shape = (group, 100) if total == 0 else None
+            group *= 100
+        elif kind == "dozen":
+            if total or not 0 < group < 100:
+                break
+            shape = (group, 12)
+            group *= 12
+        else:  # a scale word: thousand, million, ...
+            if group == 0 or number >= smallest_scale:
+                break
+            shape = (group, number) if total == 0 else None
+            total += group * number
+            group = 0
+            smallest_scale = number
+        last = kind
+        if kind not in ("article", "and"):
+            read_any = True
+            end = match.end()
+        if ordinal or kind == "dozen":
+            break
+        match = _NEXT_WORD.match(s, match.end())
+    if not read_any:
+        return None
+    if shape is not None and last in ("hundred", "dozen", "scale"):
+        return shape[0], 1, shape[1], end
+    return total + group, 1, 1, end
+
+
+def _value(numerator: int, denominator: int, scale: int) -> Number:
+    """An int when the number is whole ("1.5 million" is 1500000), else a float (2.5)."""
+    numerator *= scale
+    if denominator == 1:
+        return numerator
+    whole, remainder = divmod(numerator, denominator)
+    return whole if remainder == 0 else numerator / denominator
+
+
+def _check_size(numerator: int, denominator: int, stated: str) -> None:
+    if numerator > MAX_VALUE * denominator:
+        raise _too_large(stated)
+
+
+def _format(number: Number) -> str:
+    """ "1,500" for ints; floats in plain decimal notation ("2.5", never "1e-05")."""
+    if isinstance(number, int):
+        return f"{number:,}"
+    return format(Decimal(repr(number)), ",f")
+
+
+# --- errors that need a look around ------------------------------------------------------------------
+
+
+def _expect_one_number(s: str, pos: int, stated: str) -> None:
+    """Reject a second number right after the figure ("300 400", "300 or 400") rather than drop it."""
+    if _ANOTHER_NUMBER.match(s, pos):
+        raise FigureError(
+            f"unexpected second number in {_shown(stated)}: give one figure ('300'), a range ('300 to 400') "
+            "or a qualifier ('at least 300'); separate thousands with ',' ('1,500')"
+        )
+
+
+def _no_number(s: str, stated: str) -> FigureError:
+    if _UNKNOWN_VAGUE_START.match(s):
+        return _unknown_vague(stated)
+    later = _ANY_NUMBER.search(s)
+    if later is None:
+        return FigureError(f"no number found in {_shown(stated)}: {_EXAMPLES}")
+    if later.start() == 0:
+        return FigureError(f"could not read the number in {_shown(stated)}: {_EXAMPLES}")
+    return FigureError(
+        f"unrecognised words {s[:later.start()].strip()!r} before the number in {_shown(stated)}: start with the "
+        "number or a qualifier such as 'at least', 'about' or 'between' (see docs/figures.md)"
+    )
+
+
+def _nothing_after(s: str, pos: int, phrase: str, stated: str) -> FigureError:
+    vague = _VAGUE.match(s, pos)
+    if vague is not None:
+        return FigureError(
+            f"{phrase!r} cannot qualify the vague amount {vague.group()!r} in {_shown(stated)}: "
+            f"write {vague.group()!r} alone, or a number such as '{phrase} 300'"
+        )
+    return FigureError(f"expected a number after {phrase!r} in {_shown(stated)}: write e.g. '{phrase} 300'")
+
+
+def _unknown_vague(stated: str) -> FigureError:
+    return FigureError(
+        f"unknown vague amount in {_shown(stated)}: the vague amounts with agreed bounds are {_VAGUE_LIST}; "
+        "give a number, or explicit bounds with figure_from_parts('vague', low=..., high=...)"
+    )
+
+
+def _shown(text: object) -> str:
+    """The input as quoted in an error message, cut short so a pasted paragraph stays readable."""
+    if isinstance(text, str) and len(text) > 80:
+        return repr(text[:77] + "...")
+    shown = repr(text)
+    return shown if len(shown) <= 80 else shown[:77] + "..."
+
+
+def _too_large(stated: str) -> FigureError:
+    return FigureError(
+        f"number in {_shown(stated)} is absurdly large (more than {MAX_VALUE:,}): check for a typo "
+        "or a missing decimal point"
+    )
+
+
+# --- figure_from_parts ---------------------------------------------------------------------------------
+
+
+def _check_qualifier(qualifier: object) -> None:
+    if isinstance(qualifier, str) and qualifier in QUALIFIERS:
+        return
+    allowed = ", ".join(QUALIFIERS)
+    if not isinstance(qualifier, str):
+        raise FigureError(f"qualifier must be one of {allowed}; got {type(qualifier).__name__} {qualifier!r}")
+    key = " ".join(qualifier.lower().replace("_", " ").replace("-", " ").split())
+    closest = _PREFIX_QUALIFIER.get(key) or next(
+        iter(difflib.get_close_matches(key.replace(" ", "_"), QUALIFIERS, n=1, cutoff=0.5)), None
+    )
+    hint = f"did you mean {closest!r}? " if closest else ""
+    raise FigureError(f"unknown qualifier {qualifier!r}: {hint}allowed qualifiers are {allowed}")
+
+
+def _part_number(name: str, part: object) -> Number | None:
+    """A value, low or high given as a number or as number text; None stays None."""
+    if part is None:
+        return None
+    if isinstance(part, str):
+        return _part_text(name, part)
+    if isinstance(part, bool) or not isinstance(part, numbers.Real):
+        raise FigureError(
+            f"{name} must be a number or number text ('1,500', '1.5 million'), not {type(part).__name__} {_shown(part)}"
+        )
+    if isinstance(part, int):
+        number: Number = int(part)
+    else:
+        number = float(part)
+        if not math.isfinite(number):
+            raise FigureError(f"{name} {part!r} is not a finite number: give a count such as 300")
+        if number.is_integer():
+            number = int(number)
+    if number < 0:
+        raise FigureError(f"{name} {part!r} is negative: figures are counts; give the count without a minus sign")
+    if number > MAX_VALUE:
+        raise FigureError(f"{name} {part!r} is absurdly large (more than {MAX_VALUE:,}): check for a typo")
+    return number
+
+
+def _part_text(name: str, part: str) -> Number:
+    s = part.lower().strip(_STRIP)
+    try:
+        read = _number(s, 0, part)
+    except FigureError as error:
+        raise FigureError(f"{name}: {error}") from None
+    if read is None or read[3] != len(s):
+        hint = ""
+        if _PREFIX.match(s) or _POSTFIX.search(s):
+            hint = "; put words such as 'at least' in the qualifier"
+        raise FigureError(
+            f"{name} {_shown(part)} is not a number: expected e.g. 1500, '1,500' or '1.5 million'{hint}"
+        )
+    return _value(read[0], read[1], read[2])
+
+
+def _bound_as_value(qualifier: str, number: Number | None, bound: Number | None, side: str) -> Number | None:
+    """Let the bound a qualifier fixes stand in for the value, and reject bounds it leaves open."""
+    if bound is None:
+        return number
+    fixes_low, fixes_high = _BOUNDS[qualifier]
+    if not (fixes_low if side == "low" else fixes_high):
+        raise FigureError(
+            f"{qualifier} has no {side} bound (see docs/figures.md): drop {side}, or use qualifier 'range' "
+            "with low and high"
+        )
+    if number is not None and number != bound:
+        raise FigureError(
+            f"{side} {_format(bound)} does not match value {_format(number)}: for {qualifier} the {side} bound "
+            f"is the value; drop {side} or make them equal"
+        )
+    return bound
+
+
+def _range_from_parts(number: Number | None, low: Number | None, high: Number | None, stated: str) -> Figure:
+    if number is not None:
+        raise FigureError("a range has no single value: give low and high, e.g. {qualifier: range, low: 10, high: 20}")
+    if low is None or high is None:
+        raise FigureError("a range needs both low and high, e.g. {qualifier: range, low: 10, high: 20}")
+    _check_order(low, high)
+    return Figure("range", None, low, high, stated or f"between {_format(low)} and {_format(high)}")
+
+
+def _vague_from_parts(value: object, low: object, high: object, stated: str) -> Figure:
+    if value is None:
+        low_number = _part_number("low", low)
+        high_number = _part_number("high", high)
+        if low_number is None or high_number is None:
+            raise FigureError(
+                f"vague needs a vague word as value ({_VAGUE_LIST}) or both low and high, "
+                "e.g. {qualifier: vague, value: several} or {qualifier: vague, low: 3, high: 9}"
+            )
+        _check_order(low_number, high_number)
+        return Figure("vague", None, low_number, high_number, stated or f"vague: {_format(low_number)} to {_format(high_number)}")
+    word = " ".join(value.lower().split()) if isinstance(value, str) else None
+    if word not in VAGUE_WORDS:
+        closest = difflib.get_close_matches(word or "", list(VAGUE_WORDS), n=1, cutoff=0.6)
+        hint = f"did you mean {closest[0]!r}? " if closest else ""
+        raise FigureError(
+            f"vague value {_shown(value)} is not a known vague word: {hint}use one of {_VAGUE_LIST}, "
+            "or give low and high instead of a value"
+        )
+    bounds = VAGUE_WORDS[word]
+    for side, given, bound in (("low", low, bounds[0]), ("high", high, bounds[1])):
+        if given is not None and _part_number(side, given) != bound:
+            raise FigureError(
+                f"{side} {given!r} does not match {word!r} ({bounds[0]:,} to {bounds[1]:,}): "
+                "give the vague word alone, or low and high without a value"
+            )
+    return Figure("vague", None, bounds[0], bounds[1], stated or word)
+
+
+def _check_order(low: Number, high: Number) -> None:
+    if low > high:
+        raise FigureError(
+            f"low {_format(low)} is more than high {_format(high)}: give the smaller number as low "
+            "(bounds are never swapped)"
+        )

@@ -1,0 +1,979 @@
+"""Import files into the database: validate, resolve references, check quotes, write atomically.
+
+One call of :func:`import_paths` is one transaction. Every problem in the input is collected
+(with file, line, field, what was expected and a hint) and, if there is any, nothing is written.
+Importing the same files again changes nothing; a claim whose content changed is refused unless
+``update=True``, which keeps the previous version in ``claim_history``.
+
+Records are processed in two passes so files may refer to each other in any order: first
+sources, events, metrics and documents from every file, then claims.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import re
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, delete, insert, select
+from sqlalchemy import update as update_rows
+
+from factdb import __version__
+from factdb.figures import Figure, FigureError, figure_from_parts, parse_figure
+from factdb.models import (
+    CLAIM_STATUSES,
+    RELATIONS,
+    SOURCE_KINDS,
+    Claim,
+    ClaimVersion,
+    Document,
+    Event,
+    ImportBatch,
+    ImportFile,
+    Metric,
+    Source,
+    SourceAlias,
+    SourceRelation,
+)
+from factdb.models import Figure as FigureRow
+from factdb.quotes import NormalizedText, closest_passage, find_quote, normalize
+from factdb.readers import LineDict, ReadError, Record, closest_hint, file_format, read_records, type_name
+
+CLAIM_CHUNK = 2000
+MAX_PROBLEMS = 200
+MAX_TEXT = 10_000  # names, titles, statements
+MAX_QUOTE = 10_000
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$")
+DATE_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+PRECISION_BY_LENGTH = {4: "year", 7: "month", 10: "day"}
+
+FIELDS: dict[str, dict[str, bool]] = {  # field -> required
+    "source": {"id": True, "name": True, "kind": True, "aliases": False, "url": False, "country": False,
+               "description": False, "part_of": False, "member_of": False},
+    "event": {"id": True, "name": True, "description": False, "start": False, "end": False, "parent": False},
+    "metric": {"id": True, "name": True, "unit": True, "description": False},
+    "document": {"id": True, "title": True, "author": False, "publisher": False, "published": False, "url": False,
+                 "language": False, "text": False, "text_file": False},
+    "claim": {"id": False, "document": True, "source": True, "via": False, "event": False, "claimed_on": False,
+              "quote": True, "statement": False, "supersedes": False, "status": False, "figures": False,
+              # review annotations written by `factdb extract`; accepted, not stored
+              "confidence": False, "reason": False},
+    "figure": {"metric": True, "population": False, "value": False, "qualifier": False, "low": False, "high": False,
+               "stated": False},
+}
+COUNTED_KINDS = ("sources", "events", "metrics", "documents", "claims", "figures")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input, located precisely enough to fix it."""
+
+    path: str
+    line: int | None
+    field: str
+    message: str
+    hint: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        text = f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        return f"{text} (hint: {self.hint})" if self.hint else text
+
+
+class ImportFailed(Exception):
+    """The input has problems; nothing was written."""
+
+    def __init__(self, problems: list[Problem], truncated: int = 0) -> None:
+        self.problems = problems
+        self.truncated = truncated
+        lines = [str(p) for p in problems]
+        if truncated:
+            lines.append(f"... and {truncated} more problems")
+        super().__init__("\n".join(lines))
+
+
+@dataclass
+class ImportReport:
+    files: list[str]
+    counts: dict[str, Counter[str]]
+    dry_run: bool
+    batch_id: int | None
+    records: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return any(c["added"] or c["updated"] for c in self.counts.values())
+
+    def summary(self) -> str:
+        parts = []
+        for kind in COUNTED_KINDS:
+            c = self.counts[kind]
+            if c["added"] or c["updated"] or c["unchanged"]:
+                parts.append(f"{kind}: {c['added']} added, {c['updated']} updated, {c['unchanged']} unchanged")
+        if not parts:
+            return f"Nothing to import: {', '.join(self.files) or 'no files'} held no records."
+        head = "Dry run, nothing written. " if self.dry_run else ""
+        tail = "" if self.changed else (" Nothing would change." if self.dry_run else " Nothing changed.")
+        return head + "; ".join(parts) + "." + tail
+
+
+class _Abort(Exception):
+    """Too many problems to keep collecting."""
+
+
+@dataclass
+class _PendingSupersedes:
+    claim_pk: int
+    claim_id: str
+    target: str
+    source_id: str
+    claimed_on: str
+    path: str
+    line: int | None
+
+
+@dataclass
+class _Session:
+    """State of one import: the open transaction, lookups, problems and counts."""
+
+    conn: Connection
+    batch_id: int
+    update: bool
+    problems: list[Problem] = field(default_factory=list)
+    truncated: int = 0
+    counts: dict[str, Counter[str]] = field(default_factory=lambda: {k: Counter() for k in COUNTED_KINDS})
+    source_keys: dict[str, str] = field(default_factory=dict)  # lower-cased id or alias -> source id
+    events: set[str] = field(default_factory=set)
+    event_parents: dict[str, str | None] = field(default_factory=dict)
+    metrics: set[str] = field(default_factory=set)
+    documents: dict[str, tuple[int, str | None]] = field(default_factory=dict)  # id -> (pk, published)
+    seen: dict[tuple[str, str], tuple[str, int | None]] = field(default_factory=dict)
+    claims_seen: dict[str, tuple[str, int | None]] = field(default_factory=dict)
+    pending_relations: list[tuple[str, str, str, Record]] = field(default_factory=list)
+    pending_parents: list[tuple[str, str, Record]] = field(default_factory=list)
+    pending_publishers: list[tuple[str, str, Record]] = field(default_factory=list)
+    pending_supersedes: list[_PendingSupersedes] = field(default_factory=list)
+    texts: OrderedDict[int, tuple[str, NormalizedText]] = field(default_factory=OrderedDict)
+    next_claim_pk: int = 1
+    unreadable: set[str] = field(default_factory=set)
+
+    def problem(self, record: Record | None, key: str, message: str, hint: str = "", *, path: str = "", line: int | None = None) -> None:
+        if record is not None:
+            path = record.path
+            line = line if line is not None else record.line_of(key.split(".")[0].split("[")[0])
+            key = f"{record.label}.{key}" if key else record.label
+        if len(self.problems) >= MAX_PROBLEMS:
+            self.truncated += 1
+            return
+        self.problems.append(Problem(path, line, key, message, hint))
+
+
+# -- field readers --------------------------------------------------------------------------------
+
+
+def _check_fields(s: _Session, record: Record, data: Any, kind: str, prefix: str = "") -> bool:
+    if not isinstance(data, dict):
+        s.problem(record, prefix.rstrip("."), f"expected a mapping of fields for a {kind}; found {type_name(data)}",
+                  f"write the {kind} as key: value pairs")
+        return False
+    known = FIELDS[kind]
+    ok = True
+    for key in data:
+        if str(key) not in known:
+            s.problem(record, f"{prefix}{key}", f"unknown field for a {kind}",
+                      f"the fields are {', '.join(known)}{closest_hint(str(key), tuple(known))}")
+            ok = False
+    for key, required in known.items():
+        if required and (data.get(key) is None or data.get(key) == ""):
+            if kind == "claim" and key == "quote" and data.get(key) == "":
+                continue  # reported with a better message by the quote check
+            s.problem(record, f"{prefix}{key}", "missing", f"every {kind} needs '{key}'")
+            ok = False
+    return ok
+
+
+def _text(s: _Session, record: Record, data: dict[str, Any], key: str, *, limit: int = MAX_TEXT, prefix: str = "") -> str | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        s.problem(record, f"{prefix}{key}", f"expected text; found {type_name(value)}", f"write {key} as a single text value")
+        return None
+    text = str(value).strip()
+    if len(text) > limit:
+        s.problem(record, f"{prefix}{key}", f"is {len(text):,} characters long; at most {limit:,} are accepted",
+                  "shorten it to the passage that matters")
+        return None
+    return text or None
+
+
+def _identifier(s: _Session, record: Record, data: dict[str, Any], key: str, *, prefix: str = "") -> str | None:
+    value = _text(s, record, data, key, limit=200, prefix=prefix)
+    if value is not None and not ID_PATTERN.match(value):
+        s.problem(record, f"{prefix}{key}", f"'{value}' is not a valid id",
+                  "use letters, digits, '-', '_', '.', ':' (no spaces), e.g. 'amnesty-2019-12-16'")
+        return None
+    return value
+
+
+def _date(s: _Session, record: Record, data: dict[str, Any], key: str) -> tuple[str, str] | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999:
+        value = str(value)  # YAML reads `published: 2020` as a number; a bare year is fine
+    if not isinstance(value, str):
+        s.problem(record, key, f"expected a date as text (YYYY, YYYY-MM or YYYY-MM-DD); found {type_name(value)} {value!r}",
+                  "write e.g. 2019-12-16, 2019-12 or 2019")
+        return None
+    value = value.strip()
+    match = DATE_PATTERN.match(value)
+    if not match:
+        s.problem(record, key, f"'{value}' is not a date in the form YYYY, YYYY-MM or YYYY-MM-DD",
+                  "write e.g. 2019-12-16, 2019-12 or 2019 (an unknown day is left out, not invented)")
+        return None
+    year, month, day = (int(g) if g else None for g in match.groups())
+    try:
+        date(year, month or 1, day or 1)  # type: ignore[arg-type]
+    except ValueError as error:
+        s.problem(record, key, f"'{value}' is not a real date ({error})", "check the day and month")
+        return None
+    return value, PRECISION_BY_LENGTH[len(value)]
+
+
+def _list_of_text(s: _Session, record: Record, data: dict[str, Any], key: str) -> list[str]:
+    value = data.get(key)
+    if value is None:
+        return []
+    items = value if isinstance(value, list) else [value]
+    result = []
+    for index, item in enumerate(items):
+        if isinstance(item, bool) or not isinstance(item, (str, int)) or not str(item).strip():
+            s.problem(record, f"{key}[{index}]" if isinstance(value, list) else key,
+                      f"expected text; found {type_name(item)}", f"write {key} as text or a list of texts")
+            continue
+        result.append(str(item).strip())
+    return result
+
+
+def _choice(s: _Session, record: Record, value: str | None, key: str, allowed: Sequence[str]) -> str | None:
+    if value is not None and value not in allowed:
+        s.problem(record, key, f"'{value}' is not allowed", f"use one of {', '.join(allowed)}{closest_hint(value, tuple(allowed))}")
+        return None
+    return value
+
+
+def _first_seen(s: _Session, record: Record, kind: str, identifier: str) -> bool:
+    """False (and a problem) when the same id was already defined in this import."""
+    key = (kind, identifier.lower() if kind == "source" else identifier)
+    if key in s.seen:
+        path, line = s.seen[key]
+        s.problem(record, "id", f"duplicate {kind} id '{identifier}' (first defined at {path}:{line})",
+                  "give each record its own id, or delete the repeated one")
+        return False
+    s.seen[key] = (record.path, record.line)
+    return True
+
+
+def _closest(word: str, candidates: Iterable[str]) -> str:
+    matches = difflib.get_close_matches(word.lower(), list(candidates), n=3, cutoff=0.5)
+    return f"; closest known: {', '.join(matches)}" if matches else ""
+
+
+# -- lookups loaded from the database ---------------------------------------------------------------
+
+
+def _load_lookups(s: _Session) -> None:
+    conn = s.conn
+    for (source_id,) in conn.execute(select(Source.id)):
+        s.source_keys[source_id.lower()] = source_id
+    for alias_key, source_id in conn.execute(select(SourceAlias.alias_key, SourceAlias.source_id)):
+        s.source_keys[alias_key] = source_id
+    for event_id, parent in conn.execute(select(Event.id, Event.parent_id)):
+        s.events.add(event_id)
+        s.event_parents[event_id] = parent
+    s.metrics.update(m for (m,) in conn.execute(select(Metric.id)))
+    for pk, document_id, published in conn.execute(select(Document.pk, Document.id, Document.published)):
+        s.documents[document_id] = (pk, published)
+    max_pk = conn.execute(select(Claim.pk).order_by(Claim.pk.desc()).limit(1)).scalar()
+    s.next_claim_pk = (max_pk or 0) + 1
+
+
+def _resolve_source(s: _Session, record: Record, key: str, value: str | None) -> str | None:
+    if value is None:
+        return None
+    found = s.source_keys.get(value.lower())
+    if found is None:
+        s.problem(record, key, f"unknown source '{value}'{_closest(value, s.source_keys)}",
+                  "define the source under 'sources:' (in this or another file of the import), or use its id or an alias")
+    return found
+
+
+def _resolve(s: _Session, record: Record, key: str, value: str | None, known: Iterable[str], kind: str) -> str | None:
+    if value is None:
+        return None
+    if value in known:
+        return value
+    lowered = {k.lower(): k for k in known} if kind != "document" else {}
+    if value.lower() in lowered:
+        return lowered[value.lower()]
+    s.problem(record, key, f"unknown {kind} '{value}'{_closest(value, known)}",
+              f"define it under '{kind}s:' in this or another file of the import, or fix the id")
+    return None
+
+
+# -- entities -------------------------------------------------------------------------------------
+
+
+def _row_differs(existing: Any, wanted: dict[str, Any]) -> list[str]:
+    return [k for k, v in wanted.items() if getattr(existing, k) != v]
+
+
+def _upsert(s: _Session, record: Record, kind: str, table: Any, key_column: Any, wanted: dict[str, Any]) -> str:
+    """Insert, or compare with the stored row; returns 'added', 'unchanged', 'updated' or 'refused'."""
+    existing = s.conn.execute(select(table).where(key_column == wanted[key_column.key])).first()
+    if existing is None:
+        s.conn.execute(insert(table).values(**wanted, batch_id=s.batch_id))
+        return "added"
+    differing = _row_differs(existing, wanted)
+    if not differing:
+        return "unchanged"
+    if not s.update:
+        s.problem(record, differing[0], f"{kind} '{wanted[key_column.key]}' already exists with different {', '.join(differing)}",
+                  "use the stored values, or run the import with --update to change them")
+        return "refused"
+    s.conn.execute(update_rows(table).where(key_column == wanted[key_column.key]).values(**wanted))
+    return "updated"
+
+
+def _import_source(s: _Session, record: Record) -> None:
+    data = record.data
+    if not _check_fields(s, record, data, "source"):
+        return
+    source_id = _identifier(s, record, data, "id")
+    name = _text(s, record, data, "name")
+    kind = _choice(s, record, _text(s, record, data, "kind"), "kind", SOURCE_KINDS)
+    aliases = _list_of_text(s, record, data, "aliases")
+    relations = [(r, target) for r in RELATIONS for target in _list_of_text(s, record, data, r)]
+    if source_id is None or name is None or kind is None or not _first_seen(s, record, "source", source_id):
+        return
+    owner = s.source_keys.get(source_id.lower())
+    if owner is not None and owner != source_id:
+        s.problem(record, "id", f"'{source_id}' is already a name of source '{owner}'", "choose another id, or use that source")
+        return
+    wanted = {"id": source_id, "name": name, "kind": kind, "url": _text(s, record, data, "url"),
+              "country": _text(s, record, data, "country"), "description": _text(s, record, data, "description")}
+    stored_aliases = {a for (a,) in s.conn.execute(select(SourceAlias.alias).where(SourceAlias.source_id == source_id))}
+    stored_relations = set(s.conn.execute(select(SourceRelation.relation, SourceRelation.target_id).where(SourceRelation.source_id == source_id)))
+    outcome = _upsert(s, record, "source", Source.__table__, Source.__table__.c.id, wanted)
+    if outcome == "refused":
+        return
+    s.source_keys[source_id.lower()] = source_id
+    is_new = outcome == "added"
+    if not is_new and set(aliases) != stored_aliases:
+        if not s.update:
+            s.problem(record, "aliases", f"source '{source_id}' already exists with aliases {sorted(stored_aliases)}",
+                      "use the stored aliases, or run the import with --update to change them")
+            return
+        s.conn.execute(delete(SourceAlias).where(SourceAlias.source_id == source_id))
+        for alias in stored_aliases:
+            s.source_keys.pop(alias.lower(), None)
+        stored_aliases = set()
+        outcome = "updated"
+    for alias in aliases:
+        if alias in stored_aliases:
+            continue
+        owner = s.source_keys.get(alias.lower())
+        if owner is not None and owner != source_id:
+            s.problem(record, "aliases", f"alias '{alias}' already names source '{owner}'",
+                      "an alias must name one source only; remove it from one of them")
+            continue
+        if owner == source_id and alias.lower() != source_id.lower():
+            continue  # the same alias twice in one list
+        s.conn.execute(insert(SourceAlias).values(source_id=source_id, alias=alias, alias_key=alias.lower(), batch_id=s.batch_id))
+        s.source_keys[alias.lower()] = source_id
+    if relations or stored_relations:
+        s.pending_relations.extend((source_id, relation, target, record) for relation, target in relations)
+        if not is_new and {(r, t) for r, t in relations} != {(r, t) for r, t in stored_relations}:
+            # Targets are resolved later; compare by the ids as written, which is what export writes.
+            if not s.update:
+                s.problem(record, "part_of", f"source '{source_id}' already exists with relations {sorted(stored_relations)}",
+                          "use the stored relations, or run the import with --update to change them")
+                return
+            s.conn.execute(delete(SourceRelation).where(SourceRelation.source_id == source_id))
+            outcome = "updated"
+    s.counts["sources"][outcome] += 1
+
+
+def _import_event(s: _Session, record: Record) -> None:
+    data = record.data
+    if not _check_fields(s, record, data, "event"):
+        return
+    event_id = _identifier(s, record, data, "id")
+    name = _text(s, record, data, "name")
+    start = _date(s, record, data, "start")
+    end = _date(s, record, data, "end")
+    parent = _identifier(s, record, data, "parent")
+    if start and end and start[0][: len(end[0])] > end[0]:
+        s.problem(record, "end", f"the event ends ({end[0]}) before it starts ({start[0]})", "swap or correct the dates")
+        return
+    if event_id is None or name is None or not _first_seen(s, record, "event", event_id):
+        return
+    wanted = {"id": event_id, "name": name, "description": _text(s, record, data, "description"),
+              "start_date": start[0] if start else None, "start_precision": start[1] if start else None,
+              "end_date": end[0] if end else None, "end_precision": end[1] if end else None}
+    existing_parent = s.event_parents.get(event_id) if event_id in s.events else None
+    outcome = _upsert(s, record, "event", Event.__table__, Event.__table__.c.id, wanted)
+    if outcome == "refused":
+        return
+    if outcome != "added" and parent != existing_parent:
+        if not s.update:
+            s.problem(record, "parent", f"event '{event_id}' already exists with parent {existing_parent!r}",
+                      "use the stored parent, or run the import with --update to change it")
+            return
+        outcome = "updated"
+    s.events.add(event_id)
+    s.event_parents[event_id] = None
+    if parent is not None:
+        s.pending_parents.append((event_id, parent, record))
+    elif existing_parent is not None:
+        s.conn.execute(update_rows(Event).where(Event.id == event_id).values(parent_id=None))
+    s.counts["events"][outcome] += 1
+
+
+def _import_metric(s: _Session, record: Record) -> None:
+    data = record.data
+    if not _check_fields(s, record, data, "metric"):
+        return
+    metric_id = _identifier(s, record, data, "id")
+    name = _text(s, record, data, "name")
+    unit = _text(s, record, data, "unit", limit=100)
+    if metric_id is None or name is None or unit is None or not _first_seen(s, record, "metric", metric_id):
+        return
+    wanted = {"id": metric_id, "name": name, "unit": unit, "description": _text(s, record, data, "description")}
+    outcome = _upsert(s, record, "metric", Metric.__table__, Metric.__table__.c.id, wanted)
+    if outcome != "refused":
+        s.metrics.add(metric_id)
+        s.counts["metrics"][outcome] += 1
+
+
+def _document_text(s: _Session, record: Record, data: dict[str, Any]) -> str | None:
+    has_text, has_file = data.get("text") is not None, data.get("text_file") is not None
+    if has_text == has_file:
+        s.problem(record, "text", "give exactly one of 'text' (inline) or 'text_file' (a path)",
+                  "the archived full text is what quotes are checked against")
+        return None
+    if has_text:
+        value = data["text"]
+        if not isinstance(value, str):
+            s.problem(record, "text", f"expected text; found {type_name(value)}", "write the document's full text")
+            return None
+        return value
+    relative = data["text_file"]
+    if not isinstance(relative, str) or not relative.strip():
+        s.problem(record, "text_file", f"expected a relative path; found {type_name(relative)}", "e.g. documents/article.txt")
+        return None
+    folder = Path(record.path).resolve().parent
+    candidate = Path(relative)
+    target = (folder / candidate).resolve()
+    if candidate.is_absolute() or not target.is_relative_to(folder):
+        s.problem(record, "text_file", f"'{relative}' points outside the import file's folder ({folder})",
+                  "keep document texts in the same folder as the import file or below it, with a relative path")
+        return None
+    if not target.exists():
+        s.problem(record, "text_file", f"'{relative}' does not exist (looked for {target})", "check the file name and folder")
+        return None
+    if not target.is_file():
+        s.problem(record, "text_file", f"'{relative}' is not a file", "point text_file at the document's text file")
+        return None
+    raw = target.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        s.problem(record, "text_file", f"'{relative}' is not valid UTF-8 (byte 0x{raw[error.start]:02x} at offset {error.start})",
+                  "save the document text as UTF-8")
+        return None
+
+
+def _import_document(s: _Session, record: Record) -> None:
+    data = record.data
+    if not _check_fields(s, record, data, "document"):
+        return
+    document_id = _identifier(s, record, data, "id")
+    title = _text(s, record, data, "title")
+    published = _date(s, record, data, "published")
+    publisher = _text(s, record, data, "publisher")
+    text = _document_text(s, record, data)
+    if document_id is None or title is None or text is None or not _first_seen(s, record, "document", document_id):
+        return
+    if not text.strip():
+        s.problem(record, "text", "the document text is empty", "archive the document's full text; quotes are checked against it")
+        return
+    wanted = {"id": document_id, "title": title, "author": _text(s, record, data, "author"),
+              "published": published[0] if published else None, "published_precision": published[1] if published else None,
+              "url": _text(s, record, data, "url"), "language": _text(s, record, data, "language", limit=20),
+              "text": text, "text_sha256": hashlib.sha256(text.encode()).hexdigest()}
+    table = Document.__table__
+    existing = s.conn.execute(select(table.c.pk, table.c.publisher_id).where(table.c.id == document_id)).first()
+    outcome = _upsert(s, record, "document", table, table.c.id, wanted)
+    if outcome == "refused":
+        return
+    if existing is not None and outcome == "unchanged" and (existing.publisher_id or None) != (s.source_keys.get(publisher.lower()) if publisher else None):
+        if not s.update:
+            s.problem(record, "publisher", f"document '{document_id}' already exists with publisher {existing.publisher_id!r}",
+                      "use the stored publisher, or run the import with --update to change it")
+            return
+        outcome = "updated"
+    pk = existing.pk if existing is not None else s.conn.execute(select(table.c.pk).where(table.c.id == document_id)).scalar_one()
+    s.documents[document_id] = (pk, wanted["published"])
+    s.texts.pop(pk, None)
+    s.pending_publishers.append((document_id, publisher or "", record))
+    if outcome == "updated" and existing is not None:
+        _recheck_quotes(s, record, pk, text)
+    s.counts["documents"][outcome] += 1
+
+
+def _recheck_quotes(s: _Session, record: Record, document_pk: int, text: str) -> None:
+    """A document's text changed: every stored quote must still be found in it."""
+    normalized = normalize(text)
+    rows = s.conn.execute(select(Claim.pk, Claim.id, Claim.quote).where(Claim.document_pk == document_pk)).all()
+    for pk, claim_id, quote in rows:
+        found = find_quote(normalized, quote)
+        if found is None:
+            s.problem(record, "text", f"the new text no longer contains the quote of claim '{claim_id}'",
+                      "keep the archived text faithful to the original, or update that claim's quote too")
+            continue
+        s.conn.execute(update_rows(Claim).where(Claim.pk == pk).values(quote_start=found[0], quote_end=found[1]))
+
+
+def _resolve_pending_entities(s: _Session) -> None:
+    for source_id, relation, target, record in s.pending_relations:
+        target_id = _resolve_source(s, record, relation, target)
+        if target_id is None:
+            continue
+        if target_id == source_id:
+            s.problem(record, relation, f"source '{source_id}' cannot be {relation} itself", "name another source")
+            continue
+        exists = s.conn.execute(select(SourceRelation.id).where(
+            SourceRelation.source_id == source_id, SourceRelation.relation == relation, SourceRelation.target_id == target_id)).first()
+        if exists is None:
+            s.conn.execute(insert(SourceRelation).values(source_id=source_id, relation=relation, target_id=target_id, batch_id=s.batch_id))
+    _check_relation_cycles(s)
+    for event_id, parent, record in s.pending_parents:
+        parent_id = _resolve(s, record, "parent", parent, s.events, "event")
+        if parent_id is None:
+            continue
+        if parent_id == event_id:
+            s.problem(record, "parent", f"event '{event_id}' cannot be its own parent", "name the larger event it belongs to")
+            continue
+        s.conn.execute(update_rows(Event).where(Event.id == event_id).values(parent_id=parent_id))
+        s.event_parents[event_id] = parent_id
+    _check_event_cycles(s)
+    for document_id, publisher, record in s.pending_publishers:
+        publisher_id = _resolve_source(s, record, "publisher", publisher) if publisher else None
+        if publisher and publisher_id is None:
+            continue
+        s.conn.execute(update_rows(Document).where(Document.id == document_id).values(publisher_id=publisher_id))
+
+
+def _check_relation_cycles(s: _Session) -> None:
+    graph: dict[str, list[str]] = {}
+    for source_id, target_id in s.conn.execute(select(SourceRelation.source_id, SourceRelation.target_id)):
+        graph.setdefault(source_id, []).append(target_id)
+    cycle = _find_cycle(graph)
+    if cycle:
+        record = next((r for src, _, _, r in s.pending_relations if src in cycle), None)
+        s.problem(record, "part_of", f"sources form a cycle of part_of/member_of relations: {' -> '.join(cycle)}",
+                  "a source cannot (indirectly) contain itself; remove one of these relations")
+
+
+def _check_event_cycles(s: _Session) -> None:
+    graph = {event: [parent] for event, parent in s.event_parents.items() if parent}
+    cycle = _find_cycle(graph)
+    if cycle:
+        record = next((r for e, _, r in s.pending_parents if e in cycle), None)
+        s.problem(record, "parent", f"events form a cycle of parents: {' -> '.join(cycle)}", "remove one of these parent links")
+
+
+def _find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
+    state: dict[str, int] = {}
+    for start in graph:
+        if state.get(start):
+            continue
+        stack: list[tuple[str, Iterator[str]]] = [(start, iter(graph.get(start, ())))]
+        path = [start]
+        state[start] = 1
+        while stack:
+            node, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                path.pop()
+                state[node] = 2
+            elif state.get(child) == 1:
+                return path[path.index(child):] + [child]
+            elif not state.get(child):
+                state[child] = 1
+                path.append(child)
+                stack.append((child, iter(graph.get(child, ()))))
+    return None
+
+
+# -- claims ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class _ClaimRow:
+    record: Record
+    row: dict[str, Any]
+    figures: list[tuple[dict[str, Any], Figure]]
+    canonical: dict[str, Any]
+    content_sha256: str
+    supersedes: str | None
+
+
+def _figure(s: _Session, record: Record, data: Any, index: int) -> tuple[dict[str, Any], Figure] | None:
+    prefix = f"figures[{index}]."
+    line = data.line if isinstance(data, LineDict) else None
+    if not _check_fields(s, record, data, "figure", prefix):
+        return None
+    metric = _resolve(s, record, f"{prefix}metric", _text(s, record, data, "metric", prefix=prefix), s.metrics, "metric")
+    population = _text(s, record, data, "population", limit=200, prefix=prefix)
+    qualifier = data.get("qualifier")
+    value, low, high, stated = data.get("value"), data.get("low"), data.get("high"), data.get("stated")
+    for key, item in (("value", value), ("low", low), ("high", high), ("qualifier", qualifier), ("stated", stated)):
+        if item is not None and (isinstance(item, bool) or not isinstance(item, (str, int, float))):
+            s.problem(record, f"{prefix}{key}", f"expected a number or a phrase; found {type_name(item)}",
+                      "write e.g. value: at least 300", line=line)
+            return None
+    try:
+        if qualifier is not None:
+            figure = figure_from_parts(str(qualifier).strip(), value=value, low=low, high=high,
+                                       text=str(stated).strip() if stated is not None else None)
+        elif low is not None or high is not None:
+            s.problem(record, f"{prefix}qualifier", "low/high given without a qualifier",
+                      "add e.g. qualifier: range, or write value: between 10 and 20", line=line)
+            return None
+        elif value is None or (isinstance(value, str) and not value.strip()):
+            s.problem(record, f"{prefix}value", "missing", "every figure needs a value, e.g. value: at least 300", line=line)
+            return None
+        else:
+            figure = parse_figure(str(value))
+            if stated is not None:
+                figure = Figure(figure.qualifier, figure.value, figure.low, figure.high, str(stated).strip())
+    except FigureError as error:
+        s.problem(record, f"{prefix}value" if qualifier is None else f"{prefix}qualifier", str(error),
+                  "see `factdb parse-figure` and docs/figures.md for the phrases understood", line=line)
+        return None
+    if metric is None:
+        return None
+    row = {"metric_id": metric, "population": population.lower() if population else None, "qualifier": figure.qualifier,
+           "value": figure.value, "low": figure.low, "high": figure.high, "stated": figure.text}
+    return row, figure
+
+
+def _derived_claim_id(document: str, source: str, quote: str) -> str:
+    digest = hashlib.sha256(" ".join(quote.split()).encode()).hexdigest()[:12]
+    return f"{document}.{source}.{digest}"[:200]
+
+
+def _prepare_claim(s: _Session, record: Record) -> _ClaimRow | None:
+    data = record.data
+    if not _check_fields(s, record, data, "claim"):
+        return None
+    problems_before = len(s.problems) + s.truncated
+    claim_id = _identifier(s, record, data, "id")
+    document_id = _resolve(s, record, "document", _text(s, record, data, "document", limit=200), s.documents, "document")
+    source_id = _resolve_source(s, record, "source", _text(s, record, data, "source", limit=200))
+    via_id = _resolve_source(s, record, "via", _text(s, record, data, "via", limit=200))
+    event_id = _resolve(s, record, "event", _text(s, record, data, "event", limit=200), s.events, "event")
+    claimed_on = _date(s, record, data, "claimed_on")
+    quote = data.get("quote")
+    if not isinstance(quote, str) or not quote.strip():
+        if quote is None or isinstance(quote, str):
+            s.problem(record, "quote", "is empty", "copy the sentence or clause that carries the claim, verbatim from the document")
+        else:
+            s.problem(record, "quote", f"expected text; found {type_name(quote)}", "write the quote as one text value")
+        quote = None
+    elif len(quote) > MAX_QUOTE:
+        s.problem(record, "quote", f"is {len(quote):,} characters long; at most {MAX_QUOTE:,} are accepted",
+                  "quote only the sentence or clause that carries the claim")
+        quote = None
+    statement = _text(s, record, data, "statement")
+    supersedes = _identifier(s, record, data, "supersedes")
+    status = _choice(s, record, _text(s, record, data, "status"), "status", CLAIM_STATUSES) or "active"
+    _text(s, record, data, "reason")
+    raw_figures = data.get("figures") or []
+    if not isinstance(raw_figures, list):
+        s.problem(record, "figures", f"expected a list of figures; found {type_name(raw_figures)}",
+                  "write figures as a list: - {metric: killed, value: at least 300}")
+        raw_figures = []
+    figures = [f for f in (_figure(s, record, item, i) for i, item in enumerate(raw_figures)) if f is not None]
+    if via_id is not None and via_id == source_id:
+        s.problem(record, "via", f"a claim cannot be relayed through its own source ('{source_id}')",
+                  "leave 'via' out, or name the outlet that relayed it")
+    if len(s.problems) + s.truncated > problems_before or None in (document_id, source_id, quote):
+        return None
+    assert document_id is not None and source_id is not None and isinstance(quote, str)
+    if claimed_on is None:
+        published = s.documents[document_id][1]
+        if published is None:
+            s.problem(record, "claimed_on", f"missing, and document '{document_id}' has no published date to default to",
+                      "give claimed_on (YYYY, YYYY-MM or YYYY-MM-DD) or the document's published date")
+            return None
+        claimed_on = (published, PRECISION_BY_LENGTH[len(published)])
+    claim_id = claim_id or _derived_claim_id(document_id, source_id, quote)
+    canonical = {"id": claim_id, "document": document_id, "source": source_id, "via": via_id, "event": event_id,
+                 "claimed_on": claimed_on[0], "quote": quote, "statement": statement, "supersedes": supersedes,
+                 "status": status, "figures": [dict(row) for row, _ in figures]}
+    content = hashlib.sha256(json.dumps(canonical, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    row = {"id": claim_id, "source_id": source_id, "document_pk": s.documents[document_id][0], "event_id": event_id,
+           "via_id": via_id, "claimed_on": claimed_on[0], "claimed_on_precision": claimed_on[1], "quote": quote,
+           "statement": statement, "status": status, "content_sha256": content}
+    return _ClaimRow(record, row, figures, canonical, content, supersedes)
+
+
+def _document_normalized(s: _Session, document_pk: int) -> tuple[str, NormalizedText]:
+    cached = s.texts.get(document_pk)
+    if cached is not None:
+        s.texts.move_to_end(document_pk)
+        return cached
+    text = s.conn.execute(select(Document.text).where(Document.pk == document_pk)).scalar_one()
+    entry = (text, normalize(text))
+    s.texts[document_pk] = entry
+    if len(s.texts) > 64:
+        s.texts.popitem(last=False)
+    return entry
+
+
+def _locate_quote(s: _Session, claim: _ClaimRow) -> bool:
+    text, normalized = _document_normalized(s, claim.row["document_pk"])
+    found = find_quote(normalized, claim.row["quote"])
+    if found is None:
+        passage = closest_passage(text, claim.row["quote"])
+        s.problem(claim.record, "quote", f"not found in the text of document '{claim.canonical['document']}'"
+                  + (f"; closest passage: \"{passage}\"" if passage else ""),
+                  "copy the quote verbatim from the document (whitespace, quote marks and dashes may differ)")
+        return False
+    claim.row["quote_start"], claim.row["quote_end"] = found
+    return True
+
+
+def _import_claim_chunk(s: _Session, chunk: list[Record]) -> None:
+    prepared = [c for c in (_prepare_claim(s, r) for r in chunk) if c is not None]
+    if not prepared:
+        return
+    ids = [c.row["id"] for c in prepared]
+    stored = {row.id: row for row in s.conn.execute(
+        select(Claim.pk, Claim.id, Claim.content_sha256, Claim.batch_id, Claim.updated_batch_id).where(Claim.id.in_(ids)))}
+    new_rows: list[dict[str, Any]] = []
+    new_figures: list[dict[str, Any]] = []
+    for claim in prepared:
+        claim_id = claim.row["id"]
+        if claim_id in s.claims_seen:
+            path, line = s.claims_seen[claim_id]
+            s.problem(claim.record, "id", f"duplicate claim id '{claim_id}' (first at {path}:{line})",
+                      "give each claim its own id; rows of one CSV claim must be consecutive")
+            continue
+        s.claims_seen[claim_id] = (claim.record.path, claim.record.line)
+        existing = stored.get(claim_id)
+        if existing is not None and existing.content_sha256 == claim.content_sha256:
+            s.counts["claims"]["unchanged"] += 1
+            s.counts["figures"]["unchanged"] += len(claim.figures)
+            continue
+        if not _locate_quote(s, claim):
+            continue
+        if existing is None:
+            pk = s.next_claim_pk
+            s.next_claim_pk += 1
+            new_rows.append({**claim.row, "pk": pk, "batch_id": s.batch_id, "supersedes_pk": None, "updated_batch_id": None})
+            new_figures.extend(_figure_rows(s, pk, claim))
+            s.counts["claims"]["added"] += 1
+            s.counts["figures"]["added"] += len(claim.figures)
+        elif not s.update:
+            s.problem(claim.record, "id", f"claim '{claim_id}' already exists with different content",
+                      "import it under a new id (and `supersedes:` the old one) to record a revision, or run with --update to correct it")
+            continue
+        else:
+            _replace_claim(s, existing.pk, claim)
+            pk = existing.pk
+        if claim.supersedes is not None:
+            s.pending_supersedes.append(_PendingSupersedes(pk, claim_id, claim.supersedes, claim.row["source_id"],
+                                                           claim.row["claimed_on"], claim.record.path,
+                                                           claim.record.line_of("supersedes")))
+    if new_rows:
+        s.conn.execute(insert(Claim), new_rows)
+    if new_figures:
+        s.conn.execute(insert(FigureRow), new_figures)
+
+
+def _figure_rows(s: _Session, claim_pk: int, claim: _ClaimRow) -> list[dict[str, Any]]:
+    return [{**row, "claim_pk": claim_pk, "position": position, "batch_id": s.batch_id}
+            for position, (row, _) in enumerate(claim.figures, start=1)]
+
+
+def _replace_claim(s: _Session, pk: int, claim: _ClaimRow) -> None:
+    """--update: keep the stored version in claim_history, then overwrite the claim and its figures."""
+    from factdb.export import claim_record
+
+    old = s.conn.execute(select(Claim.__table__).where(Claim.pk == pk)).first()
+    assert old is not None
+    version = (s.conn.execute(select(ClaimVersion.version).where(ClaimVersion.claim_pk == pk)
+                              .order_by(ClaimVersion.version.desc()).limit(1)).scalar() or 0) + 1
+    s.conn.execute(insert(ClaimVersion).values(
+        claim_pk=pk, claim_id=old.id, version=version,
+        content=json.dumps(claim_record(s.conn, pk), ensure_ascii=False, sort_keys=True),
+        content_sha256=old.content_sha256, created_batch_id=old.updated_batch_id or old.batch_id, replaced_batch_id=s.batch_id))
+    s.conn.execute(delete(FigureRow).where(FigureRow.claim_pk == pk))
+    s.conn.execute(update_rows(Claim).where(Claim.pk == pk).values(**claim.row, supersedes_pk=None, updated_batch_id=s.batch_id))
+    figures = _figure_rows(s, pk, claim)
+    if figures:
+        s.conn.execute(insert(FigureRow), figures)
+    s.counts["claims"]["updated"] += 1
+    s.counts["figures"]["updated"] += len(figures)
+
+
+def _resolve_supersedes(s: _Session) -> None:
+    for pending in s.pending_supersedes:
+        target = s.conn.execute(select(Claim.pk, Claim.source_id, Claim.claimed_on).where(Claim.id == pending.target)).first()
+        where = Problem(pending.path, pending.line, "", "")
+        if target is None:
+            s.problems.append(Problem(where.path, where.line, f"{pending.claim_id}.supersedes",
+                                      f"unknown claim '{pending.target}'", "name the id of an earlier claim by the same source"))
+            continue
+        if target.pk == pending.claim_pk:
+            s.problems.append(Problem(where.path, where.line, f"{pending.claim_id}.supersedes",
+                                      "a claim cannot supersede itself", "name the earlier claim it revises"))
+            continue
+        if target.source_id != pending.source_id:
+            s.problems.append(Problem(where.path, where.line, f"{pending.claim_id}.supersedes",
+                                      f"claim '{pending.target}' is by '{target.source_id}', not '{pending.source_id}'",
+                                      "a claim can only supersede an earlier claim of the same source"))
+            continue
+        if target.claimed_on[: len(pending.claimed_on)] > pending.claimed_on:
+            s.problems.append(Problem(where.path, where.line, f"{pending.claim_id}.supersedes",
+                                      f"claim '{pending.target}' ({target.claimed_on}) is later than this one ({pending.claimed_on})",
+                                      "a claim supersedes an earlier one; check the dates or swap the claims"))
+            continue
+        s.conn.execute(update_rows(Claim).where(Claim.pk == pending.claim_pk).values(supersedes_pk=target.pk))
+    _check_supersedes_cycles(s)
+
+
+def _check_supersedes_cycles(s: _Session) -> None:
+    for pending in s.pending_supersedes:
+        seen = {pending.claim_pk}
+        current = pending.claim_pk
+        while True:
+            current = s.conn.execute(select(Claim.supersedes_pk).where(Claim.pk == current)).scalar()
+            if current is None:
+                break
+            if current in seen:
+                s.problems.append(Problem(pending.path, pending.line, f"{pending.claim_id}.supersedes",
+                                          "claims supersede each other in a cycle", "each revision supersedes only earlier claims"))
+                return
+            seen.add(current)
+
+
+# -- the whole import -----------------------------------------------------------------------------
+
+
+def _file_digest(path: Path) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+            size += len(block)
+    return digest.hexdigest(), size
+
+
+def _check_paths(paths: Sequence[Path]) -> list[Problem]:
+    problems = []
+    for path in paths:
+        if not path.exists():
+            problems.append(Problem(str(path), None, "", "no such file", "check the path"))
+        elif not path.is_file():
+            problems.append(Problem(str(path), None, "", "is not a file", "name import files, not folders"))
+        elif file_format(path) is None:
+            problems.append(Problem(str(path), None, "", f"unknown file type '{path.suffix}'",
+                                    "use .yaml/.yml, .json, .jsonl or .csv"))
+    return problems
+
+
+def _records(s: _Session, paths: Sequence[Path], wanted: Callable[[str], bool],
+             progress: Callable[[int], None] | None, counts: Counter[str] | None) -> Iterator[Record]:
+    for path in paths:
+        if str(path) in s.unreadable:
+            continue  # already reported by the first pass
+        try:
+            for record in read_records(path, progress):
+                if counts is not None:
+                    counts[str(path)] += 1
+                if wanted(record.kind):
+                    yield record
+        except ReadError as error:
+            s.unreadable.add(str(path))
+            s.problems.append(Problem(error.path, error.line, "", error.message, error.hint))
+
+
+def import_paths(engine: Engine, paths: Sequence[str | Path], *, update: bool = False, dry_run: bool = False,
+                 progress: Callable[[int], None] | None = None) -> ImportReport:
+    """Import the files at ``paths`` in one transaction; raise ImportFailed (writing nothing) on bad data.
+
+    ``progress`` is called with the number of bytes read as the files are read (twice: once per pass).
+    """
+    files = [Path(p) for p in paths]
+    problems = _check_paths(files)
+    if problems:
+        raise ImportFailed(problems)
+    names = [str(p) for p in files]
+    with engine.connect() as conn:
+        transaction = conn.begin()
+        try:
+            batch_id = conn.execute(insert(ImportBatch).values(
+                started_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), factdb_version=__version__)).inserted_primary_key[0]
+            s = _Session(conn, batch_id, update)
+            _load_lookups(s)
+            records_per_file: Counter[str] = Counter()
+            entity_importers = {"source": _import_source, "event": _import_event, "metric": _import_metric, "document": _import_document}
+            try:
+                for record in _records(s, files, lambda k: k != "claim", progress, records_per_file):
+                    entity_importers[record.kind](s, record)
+                _resolve_pending_entities(s)
+                chunk: list[Record] = []
+                for record in _records(s, files, lambda k: k == "claim", progress, None):
+                    chunk.append(record)
+                    if len(chunk) >= CLAIM_CHUNK:
+                        _import_claim_chunk(s, chunk)
+                        chunk = []
+                _import_claim_chunk(s, chunk)
+                _resolve_supersedes(s)
+            except _Abort:
+                pass
+            report = ImportReport(names, s.counts, dry_run, None if dry_run else batch_id, sum(records_per_file.values()))
+            if s.problems:
+                raise ImportFailed(s.problems, s.truncated)
+            if dry_run or not report.changed:
+                transaction.rollback()
+                report.batch_id = None
+                return report
+            for path in files:
+                sha, size = _file_digest(path)
+                conn.execute(insert(ImportFile).values(batch_id=batch_id, path=str(path), sha256=sha, size_bytes=size,
+                                                       records=records_per_file[str(path)]))
+            conn.execute(update_rows(ImportBatch).where(ImportBatch.id == batch_id).values(
+                finished_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                summary=json.dumps({k: dict(v) for k, v in s.counts.items()}, sort_keys=True)))
+            transaction.commit()
+            return report
+        except BaseException:
+            if transaction.is_active:
+                transaction.rollback()
+            raise
