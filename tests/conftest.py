@@ -34,6 +34,18 @@ def fresh_db(db_path: Path) -> Path:
     return db_path
 
 
+@pytest.fixture(scope="session")
+def compare_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seeds plus the multi-source comparison fixture, imported once through the CLI. Read only."""
+    path = tmp_path_factory.mktemp("compare") / "factdb.sqlite"
+    assert run_cli("init", "--db", path).exit_code == 0
+    # Two imports: the fixture repeats the seeds' metric definitions so it also stands alone.
+    for data in (SEEDS / "iran-resolution-follow-ups-2020.yaml", REPO / "tests/fixtures/compare/multi_source.yaml"):
+        result = run_cli("import", "--db", path, data)
+        assert result.exit_code == 0, result.output
+    return path
+
+
 def run_cli(*args: str | Path, input: str | None = None):  # type: ignore[no-untyped-def]
     """Invoke ``factdb`` in-process and return the click Result (stderr kept separate)."""
     return CliRunner().invoke(cli, [str(a) for a in args], input=input, catch_exceptions=False)

@@ -1,0 +1,947 @@
+"""Compare the sources' figures for one event: intervals, conflicts, consensus, spread, independence.
+
+factdb never decides which figure is true. A comparison turns every source's figure into the
+interval of numbers it allows ("at least 300" allows 300 and anything above), then reports
+which intervals cannot both hold (conflicts), what they all allow (the consensus band), how far
+apart the figures are (spread) and how many independent origins stand behind them.
+
+The rules, in words, are in ``docs/compare.md``; ``figure_comparison.is_latest`` (migration
+0002) applies the same "latest figure per source" rule in SQL.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import os
+import re
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, NamedTuple, overload
+
+from sqlalchemy import Connection, Engine, text
+
+DEFAULT_TOLERANCE = 0.1
+INFINITY = "∞"
+# The table lists this many conflicting pairs; JSON and CSV list them all.
+MAX_CONFLICT_LINES = 10
+
+Number = int | float
+
+
+class CompareError(LookupError):
+    """An unknown event, metric or population; the message lists the closest matches."""
+
+
+@dataclass(frozen=True)
+class Interval:
+    """The numbers a figure allows. ``high`` None means no upper limit.
+
+    ``open_low`` / ``open_high``: the bound itself is excluded ("more than 300" excludes 300).
+    """
+
+    low: float
+    high: float | None
+    open_low: bool = False
+    open_high: bool = False
+
+    def lies_below(self, other: Interval) -> bool:
+        """True when every number this interval allows is smaller than every number ``other`` allows."""
+        if self.high is None:
+            return False
+        if self.high < other.low:
+            return True
+        return self.high == other.low and (self.open_high or other.open_low)
+
+    def overlaps(self, other: Interval) -> bool:
+        return not self.lies_below(other) and not other.lies_below(self)
+
+    def gap_to(self, other: Interval) -> float:
+        """Distance between the nearer bounds; 0 when the intervals overlap or touch."""
+        if self.high is not None and self.high <= other.low:
+            return other.low - self.high
+        if other.high is not None and other.high <= self.low:
+            return self.low - other.high
+        return 0.0
+
+
+def figure_interval(
+    qualifier: str,
+    value: float | None,
+    low: float | None = None,
+    high: float | None = None,
+    tolerance: float = DEFAULT_TOLERANCE,
+) -> Interval:
+    """The interval a figure allows, following the table in ``docs/compare.md``."""
+    if qualifier in ("range", "vague") or (value is None and low is not None and high is not None):
+        if low is None and high is None and value is not None:
+            return Interval(value, value)
+        return Interval(low if low is not None else 0.0, high)
+    if value is None:
+        value = low if low is not None else high
+        assert value is not None, "a figure has at least one number"
+    if qualifier == "approximately":
+        return Interval(_clean(value * (1 - tolerance)), _clean(value * (1 + tolerance)))
+    if qualifier == "nearly":
+        return Interval(_clean(value * (1 - tolerance)), value)
+    if qualifier == "at_least":
+        return Interval(value, None)
+    if qualifier == "more_than":
+        return Interval(value, None, open_low=True)
+    if qualifier == "at_most":
+        return Interval(0.0, value)
+    if qualifier == "less_than":
+        return Interval(0.0, value, open_high=True)
+    return Interval(value, value)
+
+
+def central_value(value: float | None, interval: Interval) -> float:
+    """The value if stated, else the midpoint of a finite interval, else its finite bound."""
+    if value is not None:
+        return value
+    if interval.high is not None:
+        return _clean((interval.low + interval.high) / 2)
+    return interval.low
+
+
+@dataclass(frozen=True)
+class ComparedFigure:
+    """One source's figure as compared: what was stated, and the interval it allows."""
+
+    source: str
+    source_name: str
+    qualifier: str
+    value: float | None
+    low: float | None
+    high: float | None
+    interval: tuple[float, float | None]
+    open_low: bool
+    open_high: bool
+    central: float
+    stated: str
+    claimed_on: str
+    claimed_on_precision: str
+    claim_id: str
+    document: str
+    via: str | None
+    via_name: str | None
+    status: str
+    superseded: bool
+    origin: str | None = None
+    shares_origin: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "source_name": self.source_name,
+            "qualifier": self.qualifier,
+            "value": _json_number(self.value),
+            "low": _json_number(self.low),
+            "high": _json_number(self.high),
+            "interval": [_json_number(self.interval[0]), _json_number(self.interval[1])],
+            "open_low": self.open_low,
+            "open_high": self.open_high,
+            "central": _json_number(self.central),
+            "stated": self.stated,
+            "claimed_on": self.claimed_on,
+            "claimed_on_precision": self.claimed_on_precision,
+            "claim_id": self.claim_id,
+            "document": self.document,
+            "via": self.via,
+            "via_name": self.via_name,
+            "status": self.status,
+            "superseded": self.superseded,
+            "origin": self.origin,
+            "shares_origin": self.shares_origin,
+        }
+
+    @property
+    def as_interval(self) -> Interval:
+        return Interval(self.interval[0], self.interval[1], self.open_low, self.open_high)
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Figures of sources ``a`` (the lower) and ``b`` that cannot both be right; ``gap`` separates them."""
+
+    a: str
+    b: str
+    gap: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"a": self.a, "b": self.b, "gap": _json_number(self.gap)}
+
+
+@dataclass(frozen=True)
+class Spread:
+    """The smallest and largest central values, and how many times larger the largest is."""
+
+    min: float
+    max: float
+    ratio: float | None
+    min_source: str
+    max_source: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "min": _json_number(self.min),
+            "max": _json_number(self.max),
+            "ratio": self.ratio,
+            "min_source": self.min_source,
+            "max_source": self.max_source,
+        }
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """How the sources' figures for one event, metric and population compare."""
+
+    event: str
+    event_name: str
+    metric: str
+    metric_name: str
+    unit: str
+    population: str | None
+    tolerance: float
+    as_of: str | None
+    figures: list[ComparedFigure]
+    spread: Spread | None
+    consensus: tuple[float, float | None] | None
+    conflicts: list[Conflict]
+    independent_origins: int
+    verdict: str
+    history: dict[str, list[ComparedFigure]] | None = None
+    consensus_open_low: bool = False
+    consensus_open_high: bool = False
+
+    @property
+    def sources_count(self) -> int:
+        return len(self.figures)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "event": self.event,
+            "event_name": self.event_name,
+            "metric": self.metric,
+            "metric_name": self.metric_name,
+            "unit": self.unit,
+            "population": self.population,
+            "tolerance": self.tolerance,
+            "as_of": self.as_of,
+            "figures": [figure.to_dict() for figure in self.figures],
+            "spread": self.spread.to_dict() if self.spread else None,
+            "consensus": [_json_number(b) for b in self.consensus] if self.consensus else None,
+            "consensus_open_low": self.consensus_open_low,
+            "consensus_open_high": self.consensus_open_high,
+            "conflicts": [conflict.to_dict() for conflict in self.conflicts],
+            "independent_origins": self.independent_origins,
+            "sources_count": self.sources_count,
+            "verdict": self.verdict,
+            "history": (
+                {source: [figure.to_dict() for figure in figures] for source, figures in self.history.items()}
+                if self.history is not None
+                else None
+            ),
+        }
+
+
+# --- Public entry point ----------------------------------------------------------------------
+
+
+@overload
+def compare(
+    db: str | os.PathLike[str] | Engine,
+    event: str,
+    metric: str,
+    population: str | None = None,
+    as_of: str | date | None = None,
+    tolerance: float = DEFAULT_TOLERANCE,
+    history: bool = False,
+) -> Comparison: ...
+
+
+@overload
+def compare(
+    db: str | os.PathLike[str] | Engine,
+    event: str,
+    metric: None = None,
+    population: str | None = None,
+    as_of: str | date | None = None,
+    tolerance: float = DEFAULT_TOLERANCE,
+    history: bool = False,
+) -> list[Comparison]: ...
+
+
+@overload
+def compare(
+    db: str | os.PathLike[str] | Engine,
+    event: str,
+    metric: str | None = None,
+    population: str | None = None,
+    as_of: str | date | None = None,
+    tolerance: float = DEFAULT_TOLERANCE,
+    history: bool = False,
+) -> Comparison | list[Comparison]: ...
+
+
+def compare(
+    db: str | os.PathLike[str] | Engine,
+    event: str,
+    metric: str | None = None,
+    population: str | None = None,
+    as_of: str | date | None = None,
+    tolerance: float = DEFAULT_TOLERANCE,
+    history: bool = False,
+) -> Comparison | list[Comparison]:
+    """Compare the sources' figures for ``event`` (an id or a name, any case).
+
+    With ``metric`` (id or name): one :class:`Comparison` of the figures with that ``population``
+    (None: the figures without a population). Without: one comparison per metric and population
+    of the event, narrowed to ``population`` when one is given.
+    ``as_of`` (YYYY, YYYY-MM or YYYY-MM-DD) shows what was known on that date; ``history`` adds
+    each source's earlier figures. Raises :class:`CompareError` for an unknown event, metric or
+    population, ``ValueError`` for a malformed date or tolerance.
+    """
+    known_on = parse_as_of(as_of)
+    if not 0 <= tolerance < 1:
+        raise ValueError(f"tolerance must be at least 0 and below 1, not {tolerance}")
+    if isinstance(db, Engine):
+        with db.connect() as connection:
+            return _compare(connection, event, metric, population, known_on, tolerance, history)
+    from factdb.db import open_database
+
+    engine = open_database(db, readonly=True)
+    try:
+        with engine.connect() as connection:
+            return _compare(connection, event, metric, population, known_on, tolerance, history)
+    finally:
+        engine.dispose()
+
+
+# --- Loading ---------------------------------------------------------------------------------
+
+_EVENT_BY_ID = text("SELECT id, name FROM events WHERE id = :key")
+_EVENT_BY_LOWER = text("SELECT id, name FROM events WHERE lower(id) = :key OR lower(name) = :key ORDER BY id")
+_ALL_EVENTS = text("SELECT id, name FROM events")
+_ALL_METRICS = text("SELECT id, name, unit FROM metrics")
+
+_FIGURES_SELECT = """
+    SELECT f.metric_id, f.population, f.position, f.qualifier, f.value, f.low, f.high, f.stated,
+           c.pk AS claim_pk, c.id AS claim_id, c.source_id, s.name AS source_name,
+           c.via_id, v.name AS via_name, c.claimed_on, c.claimed_on_precision, c.status,
+           c.supersedes_pk, d.id AS document_id
+    FROM claims c
+    JOIN figures f ON f.claim_pk = c.pk
+    JOIN sources s ON s.id = c.source_id
+    JOIN documents d ON d.pk = c.document_pk
+    LEFT JOIN sources v ON v.id = c.via_id
+    WHERE c.event_id = :event
+"""
+_EVENT_FIGURES = text(_FIGURES_SELECT)
+_EVENT_METRIC_FIGURES = text(_FIGURES_SELECT + " AND f.metric_id = :metric")
+_EVENT_GROUPS = text(
+    "SELECT DISTINCT f.metric_id, f.population FROM claims c JOIN figures f ON f.claim_pk = c.pk "
+    "WHERE c.event_id = :event"
+)
+# Claims that supersede the event's claims, wherever they are filed.
+_SUPERSEDERS = text(
+    "SELECT supersedes_pk, claimed_on FROM claims "
+    "WHERE supersedes_pk IN (SELECT pk FROM claims WHERE event_id = :event)"
+)
+# part_of / member_of links above every source and relayer of the event, however deep.
+_RELATIONS = text(
+    """
+    WITH RECURSIVE involved(id) AS (
+        SELECT source_id FROM claims WHERE event_id = :event
+        UNION
+        SELECT via_id FROM claims WHERE event_id = :event AND via_id IS NOT NULL
+        UNION
+        SELECT r.target_id FROM source_relations r JOIN involved i ON r.source_id = i.id
+    )
+    SELECT r.source_id, r.target_id FROM source_relations r JOIN involved i ON r.source_id = i.id
+    """
+)
+
+
+class _Row(NamedTuple):
+    """One figure of one claim, as loaded."""
+
+    metric: str
+    population: str | None
+    position: int
+    qualifier: str
+    value: float | None
+    low: float | None
+    high: float | None
+    stated: str
+    claim_pk: int
+    claim_id: str
+    source: str
+    source_name: str
+    via: str | None
+    via_name: str | None
+    claimed_on: str
+    claimed_on_precision: str
+    status: str
+    document: str
+    supersedes_pk: int | None
+    superseded_on: tuple[str, ...]
+
+    @property
+    def recency(self) -> tuple[str, int, int]:
+        # Latest claimed_on wins, then the claim imported last, then the claim's first figure.
+        return (self.claimed_on, self.claim_pk, -self.position)
+
+
+def _compare(
+    connection: Connection,
+    event_key: str,
+    metric_key: str | None,
+    population: str | None,
+    as_of: str | None,
+    tolerance: float,
+    history: bool,
+) -> Comparison | list[Comparison]:
+    event_id, event_name = _resolve_event(connection, event_key)
+    metrics = {row.id: (row.name, row.unit) for row in connection.execute(_ALL_METRICS)}
+    metric_id = _resolve_metric(metric_key, metrics) if metric_key is not None else None
+    rows = _load_rows(connection, event_id, metric_id)
+    groups: dict[tuple[str, str | None], list[_Row]] = defaultdict(list)
+    for row in rows:
+        groups[(row.metric, row.population)].append(row)
+    if metric_id is not None:
+        keys = [_find_population(connection, event_id, metric_id, population, groups)]
+    else:
+        keys = _population_keys(connection, event_id, population, groups)
+    parents: dict[str, set[str]] = defaultdict(set)
+    for source_id, target_id in connection.execute(_RELATIONS, {"event": event_id}):
+        parents[source_id].add(target_id)
+    comparisons = [
+        _build_comparison(
+            event_id, event_name, metric, *metrics[metric], group_population,
+            groups[(metric, group_population)], parents, as_of, tolerance, history,
+        )
+        for metric, group_population in keys
+    ]
+    return comparisons[0] if metric_id is not None else comparisons
+
+
+def _load_rows(connection: Connection, event_id: str, metric_id: str | None) -> list[_Row]:
+    if metric_id is None:
+        raw = connection.execute(_EVENT_FIGURES, {"event": event_id}).all()
+    else:
+        raw = connection.execute(_EVENT_METRIC_FIGURES, {"event": event_id, "metric": metric_id}).all()
+    superseders: dict[int, list[str]] = defaultdict(list)
+    if raw:
+        for superseded_pk, claimed_on in connection.execute(_SUPERSEDERS, {"event": event_id}):
+            superseders[superseded_pk].append(claimed_on)
+    return [
+        _Row(
+            r.metric_id, r.population, r.position, r.qualifier, r.value, r.low, r.high, r.stated,
+            r.claim_pk, r.claim_id, r.source_id, r.source_name, r.via_id, r.via_name,
+            r.claimed_on, r.claimed_on_precision, r.status, r.document_id, r.supersedes_pk,
+            tuple(superseders.get(r.claim_pk, ())),
+        )
+        for r in raw
+    ]
+
+
+# --- Lookup with helpful errors --------------------------------------------------------------
+
+
+def _resolve_event(connection: Connection, key: str) -> tuple[str, str]:
+    row = connection.execute(_EVENT_BY_ID, {"key": key}).first()
+    if row is None:
+        row = connection.execute(_EVENT_BY_LOWER, {"key": key.lower()}).first()
+    if row is not None:
+        return row.id, row.name
+    # SQL lower() folds ASCII only; names with accents are matched here, and suggestions made.
+    events = {r.id: r.name for r in connection.execute(_ALL_EVENTS)}
+    for event_id, name in events.items():
+        if key.casefold() in (event_id.casefold(), name.casefold()):
+            return event_id, name
+    raise CompareError(f"No event '{key}'. {_suggest(key, events)}")
+
+
+def _resolve_metric(key: str, metrics: Mapping[str, tuple[str, str]]) -> str:
+    folded = key.casefold()
+    for metric_id, (name, _unit) in metrics.items():
+        if folded in (metric_id.casefold(), name.casefold()):
+            return metric_id
+    raise CompareError(f"No metric '{key}'. {_suggest(key, {m: name for m, (name, _) in metrics.items()})}")
+
+
+def _find_population(
+    connection: Connection,
+    event_id: str,
+    metric_id: str,
+    population: str | None,
+    groups: Mapping[tuple[str, str | None], list[_Row]],
+) -> tuple[str, str | None]:
+    wanted = population.casefold() if population is not None else None
+    for metric, group_population in groups:
+        if (group_population.casefold() if group_population is not None else None) == wanted:
+            return metric, group_population
+    described = f"population '{population}'" if population is not None else "no population"
+    if not groups:
+        described = "any population" if population is None else described
+    raise CompareError(
+        f"No figures for metric '{metric_id}' with {described} about event '{event_id}'. "
+        f"{_available(connection, event_id)}"
+    )
+
+
+def _population_keys(
+    connection: Connection,
+    event_id: str,
+    population: str | None,
+    groups: Mapping[tuple[str, str | None], list[_Row]],
+) -> list[tuple[str, str | None]]:
+    wanted = population.casefold() if population is not None else None
+    keys = [k for k in groups if wanted is None or (k[1] or "").casefold() == wanted]
+    if wanted is not None and not keys:
+        raise CompareError(
+            f"No figures for population '{population}' about event '{event_id}'. {_available(connection, event_id)}"
+        )
+    return sorted(keys, key=lambda k: (k[0], k[1] or ""))
+
+
+def _available(connection: Connection, event_id: str) -> str:
+    groups = connection.execute(_EVENT_GROUPS, {"event": event_id}).all()
+    labels = sorted(_label(metric, population) for metric, population in groups)
+    if not labels:
+        return "This event has no figures."
+    return "This event has figures for: " + ", ".join(labels) + "."
+
+
+def _label(metric: str, population: str | None) -> str:
+    return f"{metric} ({population})" if population else metric
+
+
+def _suggest(key: str, names: Mapping[str, str]) -> str:
+    """Closest ids or names to ``key``: substrings first, then difflib's nearest."""
+    folded = key.casefold()
+    by_text: dict[str, str] = {}
+    for identifier, name in names.items():
+        by_text.setdefault(identifier.casefold(), identifier)
+        by_text.setdefault(name.casefold(), identifier)
+    matches = [by_text[t] for t in sorted(by_text) if folded and folded in t]
+    matches += [by_text[t] for t in difflib.get_close_matches(folded, list(by_text), n=5)]
+    unique = list(dict.fromkeys(matches))[:5]
+    if not unique:
+        return "No similar ids or names."
+    return "Closest matches: " + ", ".join(f"{i} ({names[i]})" for i in unique) + "."
+
+
+_AS_OF = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+
+
+def parse_as_of(as_of: str | date | None) -> str | None:
+    if as_of is None:
+        return None
+    if isinstance(as_of, date):
+        return as_of.isoformat()
+    if _AS_OF.fullmatch(as_of):
+        year, month, day = (as_of.split("-") + ["01", "01"])[:3]
+        try:
+            date(int(year), int(month), int(day))
+            return as_of
+        except ValueError:
+            pass
+    raise ValueError(f"as_of must be a date written YYYY, YYYY-MM or YYYY-MM-DD, not '{as_of}'")
+
+
+# --- Selection: which figure represents each source ------------------------------------------
+
+
+def _known(claimed_on: str, as_of: str | None) -> bool:
+    """A claim is known on ``as_of`` when its claimed_on period has started by the end of ``as_of``.
+
+    Comparing the claim's date cut to the length of ``as_of`` does exactly that: a claim of
+    "2019-12" is known on 2019-12-01, one of "2019-12-16" is not; "as of 2019-12" includes both.
+    """
+    return as_of is None or claimed_on[: len(as_of)] <= as_of
+
+
+def _is_superseded(row: _Row, as_of: str | None) -> bool:
+    return any(_known(on, as_of) for on in row.superseded_on)
+
+
+def _select_latest(rows: Sequence[_Row], as_of: str | None) -> dict[str, _Row]:
+    latest: dict[str, _Row] = {}
+    for row in rows:
+        if row.status == "retracted" or not _known(row.claimed_on, as_of) or _is_superseded(row, as_of):
+            continue
+        current = latest.get(row.source)
+        if current is None or row.recency > current.recency:
+            latest[row.source] = row
+    return latest
+
+
+def _history(rows: Sequence[_Row], as_of: str | None, tolerance: float) -> dict[str, list[ComparedFigure]]:
+    """Each source's known figures, oldest first; a revision always comes after what it revises."""
+    known = [r for r in rows if r.status != "retracted" and _known(r.claimed_on, as_of)]
+    by_pk = {r.claim_pk: r for r in known}
+
+    def order(row: _Row, depth: int = 0) -> tuple[tuple[str, int, int], int]:
+        # A month-dated revision ("2019-12") of a claim of 2019-12-20 sorts after that claim.
+        revised = by_pk.get(row.supersedes_pk) if row.supersedes_pk is not None else None
+        if revised is None or depth > len(known):
+            return (row.recency, 0)
+        earlier, steps = order(revised, depth + 1)
+        return (max(row.recency, earlier), steps + 1)
+
+    trajectories: dict[str, list[ComparedFigure]] = {}
+    for row in sorted(known, key=lambda r: (r.source, order(r))):
+        trajectories.setdefault(row.source, []).append(_compared(row, tolerance, _is_superseded(row, as_of)))
+    return trajectories
+
+
+def _compared(
+    row: _Row,
+    tolerance: float,
+    superseded: bool = False,
+    origin: str | None = None,
+    shares_origin: bool = False,
+) -> ComparedFigure:
+    interval = figure_interval(row.qualifier, row.value, row.low, row.high, tolerance)
+    return ComparedFigure(
+        source=row.source,
+        source_name=row.source_name,
+        qualifier=row.qualifier,
+        value=row.value,
+        low=row.low,
+        high=row.high,
+        interval=(interval.low, interval.high),
+        open_low=interval.open_low,
+        open_high=interval.open_high,
+        central=central_value(row.value, interval),
+        stated=row.stated,
+        claimed_on=row.claimed_on,
+        claimed_on_precision=row.claimed_on_precision,
+        claim_id=row.claim_id,
+        document=row.document,
+        via=row.via,
+        via_name=row.via_name,
+        status=row.status,
+        superseded=superseded,
+        origin=origin,
+        shares_origin=shares_origin,
+    )
+
+
+# --- Independence ----------------------------------------------------------------------------
+
+
+def _origins(figures: Sequence[_Row], parents: Mapping[str, set[str]]) -> dict[str, str]:
+    """Each figure source's origin: sources linked by part_of/member_of or by a ``via`` share one.
+
+    The origin named is the topmost source above the figure sources of the group
+    (alphabetically first when there are several), so the MEK's figures trace back to the NCRI.
+    """
+    leader: dict[str, str] = {}
+
+    def find(node: str) -> str:
+        leader.setdefault(node, node)
+        while leader[node] != node:
+            leader[node] = leader[leader[node]]
+            node = leader[node]
+        return node
+
+    def union(a: str, b: str) -> None:
+        leader[find(a)] = find(b)
+
+    tops: dict[str, set[str]] = {}
+    for figure in figures:
+        ancestors = _ancestors(figure.source, parents)
+        tops[figure.source] = {a for a in ancestors if not parents.get(a)} or {figure.source}
+        for node in ancestors:
+            for parent in parents.get(node, ()):
+                union(node, parent)
+        if figure.via:
+            for node in _ancestors(figure.via, parents):
+                union(figure.via, node)
+            union(figure.source, figure.via)
+    candidates: dict[str, set[str]] = defaultdict(set)
+    for source, source_tops in tops.items():
+        candidates[find(source)] |= source_tops
+    return {source: min(candidates[find(source)]) for source in tops}
+
+
+def _ancestors(source: str, parents: Mapping[str, set[str]]) -> set[str]:
+    """``source`` and every source above it through part_of / member_of."""
+    found = {source}
+    stack = [source]
+    while stack:
+        for parent in parents.get(stack.pop(), ()):
+            if parent not in found:
+                found.add(parent)
+                stack.append(parent)
+    return found
+
+
+# --- Verdicts --------------------------------------------------------------------------------
+
+
+def _build_comparison(
+    event_id: str,
+    event_name: str,
+    metric_id: str,
+    metric_name: str,
+    unit: str,
+    population: str | None,
+    rows: Sequence[_Row],
+    parents: Mapping[str, set[str]],
+    as_of: str | None,
+    tolerance: float,
+    history: bool,
+) -> Comparison:
+    chosen = list(_select_latest(rows, as_of).values())
+    origins = _origins(chosen, parents)
+    per_origin: dict[str, int] = defaultdict(int)
+    for origin in origins.values():
+        per_origin[origin] += 1
+    figures = sorted(
+        (
+            _compared(row, tolerance, origin=origins[row.source], shares_origin=per_origin[origins[row.source]] > 1)
+            for row in chosen
+        ),
+        key=lambda f: (f.central, f.source),
+    )
+    intervals = [f.as_interval for f in figures]
+    conflicts = [
+        Conflict(figures[i].source, figures[j].source, _clean(intervals[i].gap_to(intervals[j])))
+        for i in range(len(figures))
+        for j in range(i + 1, len(figures))
+        if not intervals[i].overlaps(intervals[j])
+    ]
+    consensus = _consensus(figures) if len(figures) > 1 and not conflicts else None
+    spread = _spread(figures)
+    return Comparison(
+        event=event_id,
+        event_name=event_name,
+        metric=metric_id,
+        metric_name=metric_name,
+        unit=unit,
+        population=population,
+        tolerance=tolerance,
+        as_of=as_of,
+        figures=figures,
+        spread=spread,
+        consensus=(consensus.low, consensus.high) if consensus else None,
+        consensus_open_low=consensus.open_low if consensus else False,
+        consensus_open_high=consensus.open_high if consensus else False,
+        conflicts=conflicts,
+        independent_origins=len(per_origin),
+        verdict=_verdict(figures, conflicts, consensus, spread, as_of),
+        history=_history(rows, as_of, tolerance) if history else None,
+    )
+
+
+def _consensus(figures: Sequence[ComparedFigure]) -> Interval:
+    """The intersection of the intervals (they all overlap, so it is not empty)."""
+    low = max(f.interval[0] for f in figures)
+    highs = [f.interval[1] for f in figures if f.interval[1] is not None]
+    high = min(highs) if highs else None
+    return Interval(
+        low,
+        high,
+        open_low=any(f.open_low and f.interval[0] == low for f in figures),
+        open_high=any(f.open_high and f.interval[1] == high for f in figures),
+    )
+
+
+def _spread(figures: Sequence[ComparedFigure]) -> Spread | None:
+    if not figures:
+        return None
+    smallest = min(figures, key=lambda f: (f.central, f.source))
+    largest = min(figures, key=lambda f: (-f.central, f.source))
+    ratio = round(largest.central / smallest.central, 2) if smallest.central > 0 else None
+    return Spread(smallest.central, largest.central, ratio, smallest.source, largest.source)
+
+
+def _verdict(
+    figures: Sequence[ComparedFigure],
+    conflicts: Sequence[Conflict],
+    consensus: Interval | None,
+    spread: Spread | None,
+    as_of: str | None,
+) -> str:
+    if not figures:
+        return f"No source had given a figure by {as_of}" if as_of else "No source gives a figure"
+    if len(figures) == 1:
+        return f"Only one source ({figures[0].source_name}) gives a figure"
+    names = {f.source: f.source_name for f in figures}
+    comparison = ""
+    if spread is not None and spread.ratio is not None and spread.min_source != spread.max_source:
+        comparison = (
+            f"{_possessive(names[spread.max_source])} figure is "
+            f"{spread.ratio:.1f}× {_possessive(names[spread.min_source])}"
+        )
+    if conflicts:
+        involved = {c.a for c in conflicts} | {c.b for c in conflicts}
+        count = f"{len(involved)}" if len(involved) == len(figures) else f"{len(involved)} of {len(figures)}"
+        return f"{count} sources conflict" + (f": {comparison}" if comparison else "")
+    assert consensus is not None
+    who = "Both sources'" if len(figures) == 2 else f"All {len(figures)} sources'"
+    sentence = f"{who} figures overlap {_band_words(consensus)}"
+    return sentence + (f"; {comparison}" if comparison and spread and spread.ratio != 1 else "")
+
+
+def _band_words(band: Interval) -> str:
+    low, high = band.low, band.high
+    if high is None:
+        return f"above {format_number(low)}" if band.open_low else f"at {format_number(low)} or more"
+    if low == high:
+        return f"at exactly {format_number(low)}"
+    return f"between {format_number(low)} and {format_number(high)}"
+
+
+def _possessive(name: str) -> str:
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
+# --- Numbers ---------------------------------------------------------------------------------
+
+
+def _clean(number: float) -> float:
+    """Drop floating-point noise (1500 × 1.1 = 1650.0000000000002)."""
+    return round(number, 6)
+
+
+def _json_number(number: float | None) -> Number | None:
+    if number is None:
+        return None
+    number = _clean(number)
+    return int(number) if float(number).is_integer() else number
+
+
+def format_number(number: float | None) -> str:
+    """1,500 / 334.4 / ∞, for people rather than programs."""
+    if number is None:
+        return INFINITY
+    number = _clean(number)
+    if float(number).is_integer():
+        return f"{int(number):,}"
+    return f"{number:,.2f}".rstrip("0").rstrip(".")
+
+
+def format_interval(figure: ComparedFigure) -> str:
+    low, high = figure.interval
+    left = "(" if figure.open_low else "["
+    right = ")" if figure.open_high or high is None else "]"
+    return f"{left}{format_number(low)} – {format_number(high)}{right}"
+
+
+# --- Output formats --------------------------------------------------------------------------
+
+
+def render_table(comparisons: Sequence[Comparison]) -> str:
+    """Aligned, human-readable comparisons with their verdicts (``factdb compare`` default)."""
+    return "\n\n".join(_table(comparison) for comparison in comparisons)
+
+
+def _table(c: Comparison) -> str:
+    subject = _label(c.metric_name, c.population) + f" [{c.metric}]"
+    lines = [f"{c.event_name} [{c.event}]: {subject}"]
+    settings = f"Tolerance for 'approximately' and 'nearly': ±{format_number(c.tolerance * 100)}%"
+    lines.append(settings + (f". As known on {c.as_of}." if c.as_of else "."))
+    lines.append("")
+    if c.figures:
+        header = ("source", "stated", "qualifier", "interval", "claimed on", "origin")
+        rows = [_table_row(f) for f in c.figures]
+        lines += _aligned([header, *rows])
+        if any(f.shares_origin for f in c.figures):
+            lines.append("* shares an origin with another figure above: not independent")
+        lines.append("")
+        lines += _summary_lines(c)
+    lines.append(f"Verdict: {c.verdict}.")
+    if c.history:
+        lines += ["", "History (oldest first):"]
+        rows = [
+            (f.source_name if i == 0 else "", f.claimed_on, _stated(f), format_interval(f), "superseded" if f.superseded else "")
+            for figures in c.history.values()
+            for i, f in enumerate(figures)
+        ]
+        lines += ["  " + line for line in _aligned(rows)]
+    return "\n".join(lines)
+
+
+def _stated(f: ComparedFigure) -> str:
+    return f.stated + (f" ({f.status})" if f.status != "active" else "")
+
+
+def _table_row(f: ComparedFigure) -> tuple[str, ...]:
+    source = f.source_name + (f" (via {f.via_name or f.via})" if f.via else "")
+    origin = (f.origin or "") + (" *" if f.shares_origin else "")
+    return (source, _stated(f), f.qualifier, format_interval(f), f.claimed_on, origin)
+
+
+def _aligned(rows: Sequence[Sequence[str]]) -> list[str]:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
+
+
+def _summary_lines(c: Comparison) -> list[str]:
+    names = {f.source: f.source_name for f in c.figures}
+    lines = []
+    if c.spread is not None and len(c.figures) > 1:
+        ratio = f", ratio {c.spread.ratio:.2f}" if c.spread.ratio is not None else ""
+        lines.append(
+            f"Spread: {format_number(c.spread.min)} ({names[c.spread.min_source]}) to "
+            f"{format_number(c.spread.max)} ({names[c.spread.max_source]}){ratio}"
+        )
+    if c.consensus is not None:
+        low, high = c.consensus
+        band = f"{'(' if c.consensus_open_low else '['}{format_number(low)} – {format_number(high)}"
+        lines.append(f"Consensus band: {band}{')' if c.consensus_open_high or high is None else ']'}")
+    for conflict in c.conflicts[:MAX_CONFLICT_LINES]:
+        lines.append(
+            f"Conflict: {names[conflict.a]} and {names[conflict.b]} do not overlap "
+            f"(gap {format_number(conflict.gap)})"
+        )
+    if len(c.conflicts) > MAX_CONFLICT_LINES:
+        lines.append(f"... and {len(c.conflicts) - MAX_CONFLICT_LINES} more conflicting pairs (see --format json)")
+    lines.append(f"Independent origins: {c.independent_origins} for {_count(len(c.figures), 'source')}")
+    return lines
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+CSV_COLUMNS = (
+    "event", "metric", "population", "source", "source_name", "qualifier", "stated", "value", "low",
+    "high", "interval_low", "interval_high", "open_low", "open_high", "claimed_on", "claim_id",
+    "document", "via", "origin", "shares_origin", "latest", "superseded",
+)
+
+
+def render_csv(comparisons: Sequence[Comparison]) -> str:
+    """One row per figure; with history, earlier figures too (``latest`` = 0)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for c in comparisons:
+        chosen = {f.claim_id for f in c.figures}
+        origins = {f.source: (f.origin, f.shares_origin) for f in c.figures}
+        figures = [f for fs in c.history.values() for f in fs] if c.history is not None else c.figures
+        for f in figures:
+            origin, shared = origins.get(f.source, (None, False))
+            writer.writerow(
+                [
+                    c.event, c.metric, c.population or "", f.source, f.source_name, f.qualifier, f.stated,
+                    *(_csv_number(n) for n in (f.value, f.low, f.high, f.interval[0], f.interval[1])),
+                    int(f.open_low), int(f.open_high), f.claimed_on, f.claim_id, f.document, f.via or "",
+                    origin or "", int(shared), int(f.claim_id in chosen), int(f.superseded),
+                ]
+            )
+    return out.getvalue()
+
+
+def _csv_number(number: float | None) -> str:
+    value = _json_number(number)
+    return "" if value is None else str(value)

@@ -1,0 +1,136 @@
+"""The claim_details and figure_comparison views give SQL and Datasette users the answers `compare` gives."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from factdb.compare import compare
+from factdb.db import downgrade, make_engine, upgrade
+
+CRACKDOWN = "examplia-crackdown-2019-11"
+
+
+def query(path: Path, sql: str, *params: object) -> list[sqlite3.Row]:
+    connection = sqlite3.connect(path)
+    connection.row_factory = sqlite3.Row
+    try:
+        return connection.execute(sql, params).fetchall()
+    finally:
+        connection.close()
+
+
+def columns(path: Path, view: str) -> list[str]:
+    return [row["name"] for row in query(path, f"PRAGMA table_info({view})")]
+
+
+def test_claim_details_has_the_documented_columns(compare_db: Path) -> None:
+    assert columns(compare_db, "claim_details") == [
+        "claim_pk", "claim_id", "source_id", "source_name", "source_kind", "via_id", "via_name",
+        "event_id", "event_name", "event_start_date", "event_end_date", "document_pk", "document_id",
+        "document_title", "document_published", "document_url", "claimed_on", "claimed_on_precision",
+        "quote", "statement", "status", "supersedes_pk", "supersedes_id", "is_superseded",
+    ]
+
+
+def test_figure_comparison_has_the_documented_columns(compare_db: Path) -> None:
+    assert columns(compare_db, "figure_comparison") == [
+        "figure_id", "event_id", "event_name", "metric_id", "metric_name", "unit", "population",
+        "source_id", "source_name", "via_id", "qualifier", "value", "low", "high", "stated",
+        "claimed_on", "claimed_on_precision", "claim_id", "claim_pk", "position", "document_id",
+        "status", "is_superseded", "is_latest",
+    ]
+
+
+def test_claim_details_has_one_row_per_claim_with_names_and_dates(compare_db: Path) -> None:
+    [claims] = query(compare_db, "SELECT count(*) AS n FROM claims")
+    [details] = query(compare_db, "SELECT count(*) AS n FROM claim_details")
+    assert details["n"] == claims["n"]
+    [governor] = query(compare_db, "SELECT * FROM claim_details WHERE claim_id = 'governor-killed-range'")
+    assert dict(governor) | {"claim_pk": None, "document_pk": None, "statement": None} == {
+        "claim_pk": None, "claim_id": "governor-killed-range", "source_id": "provincial-governor",
+        "source_name": "Provincial Governor", "source_kind": "official", "via_id": "wire-agency",
+        "via_name": "Wire Agency", "event_id": CRACKDOWN, "event_name": "Examplia crackdown, November 2019",
+        "event_start_date": "2019-11-20", "event_end_date": "2019-11-24", "document_pk": None,
+        "document_id": "wire-agency-reports", "document_title": "Wire Agency reports from Examplia",
+        "document_published": "2019-12-28", "document_url": None, "claimed_on": "2019-12-05",
+        "claimed_on_precision": "day", "quote": "between 180 and 450 people died", "statement": None,
+        "status": "active", "supersedes_pk": None, "supersedes_id": None, "is_superseded": 0,
+    }
+
+
+def test_claim_details_shows_what_a_claim_supersedes(compare_db: Path) -> None:
+    rows = query(
+        compare_db,
+        "SELECT claim_id, supersedes_id, is_superseded FROM claim_details "
+        "WHERE source_id = 'rights-monitor' AND claim_id LIKE 'rm-killed-%' ORDER BY claimed_on",
+    )
+    assert [tuple(row) for row in rows] == [
+        ("rm-killed-106", None, 1),
+        ("rm-killed-143", "rm-killed-106", 1),
+        ("rm-killed-208", "rm-killed-143", 1),
+        ("rm-killed-304", "rm-killed-208", 0),
+    ]
+
+
+def test_figure_comparison_marks_superseded_retracted_and_latest_figures(compare_db: Path) -> None:
+    rows = query(
+        compare_db,
+        "SELECT claim_id, status, is_superseded, is_latest FROM figure_comparison "
+        "WHERE event_id = ? AND metric_id = 'killed' AND population IS NULL "
+        "AND source_id IN ('rights-monitor', 'wire-agency', 'opposition-party') ORDER BY source_id, claimed_on",
+        CRACKDOWN,
+    )
+    assert [tuple(row) for row in rows] == [
+        ("party-killed-1500", "active", 0, 1),
+        ("party-killed-1000", "active", 1, 0),
+        ("rm-killed-106", "active", 1, 0),
+        ("rm-killed-143", "active", 1, 0),
+        ("rm-killed-208", "active", 1, 0),
+        ("rm-killed-304", "active", 0, 1),
+        ("wire-killed-nearly-400", "active", 0, 1),
+        ("wire-killed-2000-retracted", "retracted", 0, 0),
+    ]
+
+
+def test_is_latest_agrees_with_compare_for_every_event_metric_and_population(compare_db: Path) -> None:
+    from_view = {
+        (row["event_id"], row["metric_id"], row["population"], row["source_id"], row["claim_id"])
+        for row in query(compare_db, "SELECT * FROM figure_comparison WHERE is_latest = 1 AND event_id IS NOT NULL")
+    }
+    from_compare = {
+        (c.event, c.metric, c.population, f.source, f.claim_id)
+        for event in query(compare_db, "SELECT id FROM events")
+        for c in compare(compare_db, event["id"])
+        for f in c.figures
+    }
+    assert from_view == from_compare
+    assert len(from_view) == 22
+
+
+def test_sql_users_get_the_latest_figures_compare_shows(compare_db: Path) -> None:
+    rows = query(
+        compare_db,
+        "SELECT source_id, stated FROM figure_comparison "
+        "WHERE event_id = ? AND metric_id = 'killed' AND population IS NULL AND is_latest = 1",
+        CRACKDOWN,
+    )
+    comparison = compare(compare_db, CRACKDOWN, "killed")
+    assert dict(tuple(row) for row in rows) == {f.source: f.stated for f in comparison.figures}
+
+
+def test_downgrade_drops_the_views_and_upgrade_restores_them(compare_db: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "copy.sqlite"
+    source, target = sqlite3.connect(compare_db), sqlite3.connect(copy)
+    source.backup(target)
+    source.close()
+    target.close()
+    engine = make_engine(copy)
+    try:
+        downgrade(engine, "0001")
+        views = "SELECT name FROM sqlite_master WHERE type = 'view' ORDER BY name"
+        assert query(copy, views) == []
+        upgrade(engine)
+        assert [row["name"] for row in query(copy, views)] == ["claim_details", "figure_comparison"]
+    finally:
+        engine.dispose()
