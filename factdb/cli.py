@@ -68,6 +68,100 @@ def init(db_path: Path) -> None:
     click.echo(f"{db_path}: schema up to date")
 
 
+@cli.command(name="import")
+@db_option
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--update", is_flag=True, help="Replace claims whose content changed, keeping the old version in claim_history.")
+@click.option("--dry-run", is_flag=True, help="Validate and report what would change, without writing.")
+@handles_database_errors
+def import_command(db_path: Path, files: tuple[Path, ...], update: bool, dry_run: bool) -> None:
+    """Add sources, events, metrics, documents and claims from FILES.
+
+    FILES are YAML (.yaml/.yml), JSON (.json), JSON Lines (.jsonl) or CSV (.csv).
+    One invocation is one transaction: if anything is wrong, every problem is
+    listed and nothing is written. Importing the same files again changes nothing.
+
+        factdb import seeds/*.yaml
+    """
+    from factdb.importer import ImportFailed, import_paths
+
+    engine = open_database(db_path)
+    try:
+        with _progress(files) as progress:
+            report = import_paths(engine, files, update=update, dry_run=dry_run, progress=progress)
+    except ImportFailed as failure:
+        count = len(failure.problems) + failure.truncated
+        raise DataError(f"{failure}\n{count} problem{'s' if count != 1 else ''} found; nothing was imported.") from None
+    finally:
+        engine.dispose()
+    click.echo(report.summary())
+
+
+class _NoProgress:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def _progress(files: tuple[Path, ...]) -> Any:
+    """A progress bar on a terminal for imports worth waiting for (each file is read twice)."""
+    total = sum(p.stat().st_size for p in files if p.is_file()) * 2
+    if total < 5_000_000 or not sys.stderr.isatty():
+        return _NoProgress()
+    bar = click.progressbar(length=total, label="Importing", file=sys.stderr)
+
+    class _Bar:
+        def __enter__(self) -> Callable[[int], None]:
+            bar.__enter__()
+            return bar.update
+
+        def __exit__(self, *exc: object) -> None:
+            bar.__exit__(*exc)
+
+    return _Bar()
+
+
+@cli.command(name="export")
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["yaml", "json", "jsonl"]), default="yaml", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead of stdout.")
+@handles_database_errors
+def export_command(db_path: Path, fmt: str, output: Path | None) -> None:
+    """Write the whole database in the import format (document texts inline).
+
+    Importing the export into an empty database and exporting again gives the same bytes.
+
+        factdb export --format yaml > backup.yaml
+    """
+    from factdb.export import export_database
+
+    engine = open_database(db_path, readonly=True)
+    try:
+        if output is None:
+            export_database(engine, sys.stdout, fmt)
+        else:
+            with output.open("w", encoding="utf-8", newline="\n") as handle:
+                export_database(engine, handle, fmt)
+    finally:
+        engine.dispose()
+
+
+@cli.command()
+@db_option
+@handles_database_errors
+def schema(db_path: Path) -> None:
+    """Print the database's full SQL schema (tables, indexes, views, search tables, triggers)."""
+    from factdb.db import schema_sql
+
+    engine = open_database(db_path, readonly=True)
+    try:
+        click.echo(schema_sql(engine), nl=False)
+    finally:
+        engine.dispose()
+
+
 @cli.command(name="parse-figure")
 @click.argument("text")
 def parse_figure_command(text: str) -> None:
@@ -82,6 +176,88 @@ def parse_figure_command(text: str) -> None:
     except FigureError as error:
         raise DataError(str(error)) from None
     click.echo(json.dumps(figure.to_dict(), ensure_ascii=False))
+
+
+def _as_of_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    from factdb.compare import parse_as_of
+
+    try:
+        return parse_as_of(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+
+
+@cli.command(name="compare")
+@click.argument("event")
+@click.option("--metric", "-m", help="Metric id or name; default: every metric of the event.")
+@click.option("--population", "-p", help="Compare only figures about this population (e.g. children).")
+@click.option("--as-of", callback=_as_of_date, metavar="DATE", help="What was known on DATE (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--history", is_flag=True, help="Add each source's earlier figures.")
+@click.option(
+    "--tolerance", type=click.FloatRange(0, 1, max_open=True), default=0.1, show_default=True,
+    help="How far 'approximately' and 'nearly' reach, as a fraction.",
+)
+@click.option("--format", "output_format", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@db_option
+@handles_database_errors
+def compare_command(
+    event: str, metric: str | None, population: str | None, as_of: str | None, history: bool,
+    tolerance: float, output_format: str, db_path: Path,
+) -> None:
+    """Compare the sources' figures for EVENT (an id or name).
+
+        factdb compare iran-protests-2019-11 --metric killed
+    """
+    from factdb.compare import CompareError, compare, render_csv, render_table
+
+    try:
+        result = compare(db_path, event, metric, population, as_of=as_of, tolerance=tolerance, history=history)
+    except CompareError as error:
+        raise DataError(str(error)) from None
+    comparisons = [result] if not isinstance(result, list) else result
+    if output_format == "json":
+        payload: Any = result.to_dict() if not isinstance(result, list) else [c.to_dict() for c in result]
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    elif output_format == "csv":
+        click.echo(render_csv(comparisons), nl=False)
+    elif comparisons:
+        click.echo(render_table(comparisons))
+    else:
+        click.echo(f"No figures recorded about {event}.")
+
+
+@cli.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on; 0.0.0.0 exposes it to your network.")
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+@handles_database_errors
+def serve(db_path: Path, host: str, port: int) -> None:
+    """Explore the database in Datasette, with factdb's comparison pages.
+
+        factdb serve            # then open http://127.0.0.1:8001
+    """
+    from factdb.publish import serve as serve_database
+
+    serve_database(db_path, host=host, port=port)
+
+
+@cli.command()
+@db_option
+@click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
+@handles_database_errors
+def publish(db_path: Path, out_dir: Path) -> None:
+    """Write an immutable, analysed snapshot to OUT_DIR and print the command that serves it.
+
+    OUT_DIR gets factdb.db (the snapshot), metadata.json and inspect-data.json.
+
+        factdb publish site/
+    """
+    from factdb.publish import publish as publish_database
+
+    result = publish_database(db_path, out_dir)
+    click.echo(f"Published {result.snapshot}. Serve it with:\n\n    {result.command_line}")
 
 
 def main() -> None:  # pragma: no cover - console entry point convenience
