@@ -112,7 +112,7 @@ _CANONICAL_WORDS: dict[str, str] = {
 # Leading qualifier phrases. The contract's words first; the rest are documented synonyms.
 _PREFIX_QUALIFIER: dict[str, str] = {
     **dict.fromkeys(
-        ("about", "around", "approximately", "some", "roughly", "circa", "an estimated", "~",
+        ("about", "around", "approximately", "some", "roughly", "circa", "an estimated", "~", "∼",
          "approx", "approx.", "ca.", "c.", "estimated", "≈"),
         "approximately",
     ),
@@ -192,7 +192,9 @@ _NUMBER_WORD = _alternation([*_UNIT_WORDS, *_TEEN_WORDS, *_TENS_WORDS, *_DIGIT_S
 
 _PREFIX = re.compile(rf"({_alternation(_PREFIX_QUALIFIER)})\s*")
 _VAGUE = re.compile(_alternation(VAGUE_WORDS))
-_VAGUE_THEN_NUMBER = re.compile(rf"(?:\s+|-)(?:of\s+)?(?:\d|{_NUMBER_WORD}|hundreds|thousands|millions|billions|dozens)")
+_VAGUE_THEN_NUMBER = re.compile(
+    rf"(?:\s+|-)(?:of\s+)?(?:\d|{_NUMBER_WORD}|hundreds|thousands|millions|billions|dozens)"
+)
 _UNKNOWN_VAGUE_START = re.compile(rf"(?:{_UNKNOWN_VAGUE})(?![a-z])")
 _DIGITS = re.compile(
     r"(?P<int>\d{1,3}(?:[,\u066c]\d{3}(?!\d))+|\d{1,3}(?:[\u00a0\u2007\u2009\u202f]\d{3}(?!\d))+|\d+)"
@@ -208,9 +210,12 @@ _RANGE_TO = re.compile(rf"\s*(?:to(?![a-z])|[{_DASHES}])\s*")
 _RANGE_AND = re.compile(rf"\s*(?:and(?![a-z])|to(?![a-z])|[{_DASHES}])\s*")
 _POSTFIX = re.compile(r"\s*(?:(\+)|or\s+(more|fewer|less|so)(?![a-z]))")
 _POSTFIX_QUALIFIER = {"+": "at_least", "more": "at_least", "fewer": "at_most", "less": "at_most", "so": "approximately"}
+# What may not follow a figure: another number ("300 400", "300 or 400") or a scale the grammar did not
+# take ("2.5 k", "1,500 thousands"), either of which would otherwise be dropped silently.
 _ANOTHER_NUMBER = re.compile(
-    rf"\s*(?:(?:and|or|to)\s+|[{_DASHES}]\s*|,\s*(?=\d))?(?:\d|(?:a|an)\s+(?:hundred|thousand|million|billion|trillion|dozen)"
-    rf"(?![a-z])|{_NUMBER_WORD})"
+    rf"\s*(?:(?:and|or|to)\s+|[{_DASHES}]\s*|,\s*(?=\d))?"
+    rf"(?:\d[\d,.]*|(?:a|an)\s+(?:hundred|thousand|million|billion|trillion|dozen)(?![a-z])|{_NUMBER_WORD}"
+    rf"|(?:hundreds|thousands|millions|billions|dozens|k|mn|bn)(?![a-z]))"
 )
 _ANY_NUMBER = re.compile(rf"\d|(?<![a-z])(?:{_NUMBER_WORD}|{_alternation(VAGUE_WORDS)})")
 
@@ -263,7 +268,7 @@ def figure_from_parts(
     """
     _check_qualifier(qualifier)
     if text is not None and not isinstance(text, str):
-        raise FigureError(f"text must be the phrase as stated, not {type(text).__name__} {text!r}")
+        raise FigureError(f"text must be the phrase as stated, not {type(text).__name__} {_shown(text)}")
     stated = text.strip() if text else ""
     if qualifier == "vague":
         return _vague_from_parts(value, low, high, stated)
@@ -558,10 +563,12 @@ def _format(number: Number) -> str:
 
 def _expect_one_number(s: str, pos: int, stated: str) -> None:
     """Reject a second number right after the figure ("300 400", "300 or 400") rather than drop it."""
-    if _ANOTHER_NUMBER.match(s, pos):
+    following = _ANOTHER_NUMBER.match(s, pos)
+    if following is not None:
         raise FigureError(
-            f"unexpected second number in {_shown(stated)}: give one figure ('300'), a range ('300 to 400') "
-            "or a qualifier ('at least 300'); separate thousands with ',' ('1,500')"
+            f"unexpected {following.group().strip()!r} after {s[:pos].strip()!r} in {_shown(stated)}: give one "
+            "figure ('300'), a range ('300 to 400') or a qualifier ('at least 300'); write thousands as "
+            "'1,500' and scales as '1.5 million'"
         )
 
 
@@ -706,7 +713,8 @@ def _vague_from_parts(value: object, low: object, high: object, stated: str) -> 
                 "e.g. {qualifier: vague, value: several} or {qualifier: vague, low: 3, high: 9}"
             )
         _check_order(low_number, high_number)
-        return Figure("vague", None, low_number, high_number, stated or f"vague: {_format(low_number)} to {_format(high_number)}")
+        stated = stated or f"vague: {_format(low_number)} to {_format(high_number)}"
+        return Figure("vague", None, low_number, high_number, stated)
     word = " ".join(value.lower().split()) if isinstance(value, str) else None
     if word not in VAGUE_WORDS:
         closest = difflib.get_close_matches(word or "", list(VAGUE_WORDS), n=1, cutoff=0.6)

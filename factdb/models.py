@@ -23,6 +23,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from factdb.figures import QUALIFIERS  # the parser and the CHECK constraint share one list
+
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -33,7 +35,6 @@ NAMING_CONVENTION = {
 
 SOURCE_KINDS = ("ngo", "intergovernmental", "government", "official", "opposition", "media", "person", "other")
 RELATIONS = ("part_of", "member_of")
-QUALIFIERS = ("exact", "approximately", "nearly", "at_least", "more_than", "at_most", "less_than", "range", "vague")
 PRECISIONS = ("year", "month", "day")
 CLAIM_STATUSES = ("active", "retracted", "disputed")
 
