@@ -260,6 +260,46 @@ def publish(db_path: Path, out_dir: Path) -> None:
     click.echo(f"Published {result.snapshot}. Serve it with:\n\n    {result.command_line}")
 
 
+@cli.command(name="extract")
+@db_option
+@click.argument("article", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--document-id", help="Id for the document; default: the file name as a slug.")
+@click.option("--title", help="The document's title; default: the first line of the text.")
+@click.option("--event", help="Event id that every proposed claim is about.")
+@click.option("--author", help="Who speaks in the article's own voice; default: a byline found in the text.")
+@click.option("--published", metavar="DATE", help="Publication date, YYYY[-MM[-DD]]; default: guessed from the text.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the draft here instead of stdout.")
+@click.pass_context
+@handles_database_errors
+def extract_command(ctx: click.Context, db_path: Path, article: Path, document_id: str | None, title: str | None,
+                    event: str | None, author: str | None, published: str | None, output: Path | None) -> None:
+    """Propose claims for ARTICLE (plain UTF-8 text) as a draft in the import format.
+
+    Sources already in the database are matched by name and alias (the default database is used
+    only if it exists). Every guess is marked "# GUESS" in the draft; review it, then import it:
+
+        factdb extract article.txt --document-id some-article > draft.yaml
+        factdb import draft.yaml
+    """
+    from factdb.extract import Catalog, ExtractError, draft_to_yaml, extract_article, load_catalog
+
+    explicit = ctx.get_parameter_source("db_path") not in (click.core.ParameterSource.DEFAULT, None)
+    catalog = load_catalog(db_path) if explicit or Path(db_path).is_file() else Catalog()
+    try:
+        draft = extract_article(article, draft_folder=output.parent if output else Path.cwd(), document_id=document_id,
+                                title=title, event=event, author=author, published=published, catalog=catalog)
+    except ExtractError as error:
+        raise DataError(str(error)) from None
+    text = draft_to_yaml(draft, article=article.name)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+    figures = sum(len(claim.figures) for claim in draft.claims)
+    click.echo(f"{article}: {len(draft.claims)} claims with {figures} figures proposed, {len(draft.new_sources)} new "
+               f"sources. Review the draft, then: factdb import {output or 'DRAFT.yaml'}", err=True)
+
+
 def main() -> None:  # pragma: no cover - console entry point convenience
     cli(prog_name="factdb")
 

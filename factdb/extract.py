@@ -1,0 +1,1649 @@
+"""Draft claims from an article: find the figures, guess who states them and what they count.
+
+``factdb extract`` turns plain text into a draft in the import format for a person to review.
+It is rule-based and runs offline: figure phrases are found with patterns and understood by
+:func:`factdb.figures.parse_figure`; the metric comes from the words around the number; the
+source from attribution cues ("according to X", "X said", "told X", "X's count", ...) matched
+against the sources and aliases already in the database. Every guess carries a confidence and
+the reason for it, and the YAML marks it with a ``# GUESS`` comment, because the draft is a
+proposal: nothing here decides what a text claims until a reviewer has read it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+from factdb.figures import VAGUE_WORDS, Figure, FigureError, parse_figure
+
+# --------------------------------------------------------------------------------------------
+# What the database already knows
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KnownSource:
+    id: str
+    name: str
+    kind: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class KnownEvent:
+    id: str
+    name: str
+    start: str | None = None
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Sources, metrics and events a draft may refer to without defining them."""
+
+    sources: tuple[KnownSource, ...] = ()
+    metrics: frozenset[str] = frozenset()
+    events: tuple[KnownEvent, ...] = ()
+
+    def source_by_key(self) -> dict[str, KnownSource]:
+        keys: dict[str, KnownSource] = {}
+        for source in self.sources:
+            for name in (source.id, source.name, *source.aliases):
+                keys.setdefault(name_key(name), source)
+        return keys
+
+
+def load_catalog(db_path: str | Path) -> Catalog:
+    """Read the sources (with aliases), metrics and events of an existing factdb database."""
+    from sqlalchemy import select
+
+    from factdb.db import open_database
+    from factdb.models import Event, Metric, Source, SourceAlias
+
+    engine = open_database(db_path, readonly=True)
+    try:
+        with engine.connect() as connection:
+            aliases: dict[str, list[str]] = {}
+            for source_id, alias in connection.execute(select(SourceAlias.source_id, SourceAlias.alias)):
+                aliases.setdefault(source_id, []).append(alias)
+            sources = tuple(
+                KnownSource(row.id, row.name, row.kind, tuple(aliases.get(row.id, ())))
+                for row in connection.execute(select(Source.id, Source.name, Source.kind).order_by(Source.id))
+            )
+            metrics = frozenset(connection.execute(select(Metric.id)).scalars())
+            events = tuple(
+                KnownEvent(row.id, row.name, row.start_date)
+                for row in connection.execute(select(Event.id, Event.name, Event.start_date).order_by(Event.id))
+            )
+    finally:
+        engine.dispose()
+    return Catalog(sources, metrics, events)
+
+
+# --------------------------------------------------------------------------------------------
+# The draft
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ProposedSource:
+    id: str
+    name: str
+    kind: str
+    aliases: list[str] = field(default_factory=list)
+    known: bool = False
+    note: str = ""
+
+
+@dataclass
+class ProposedFigure:
+    metric: str
+    figure: Figure
+    stated: str
+    population: str | None
+    confidence: float
+    reason: str
+
+
+@dataclass
+class ProposedClaim:
+    source: str
+    quote: str
+    start: int
+    figures: list[ProposedFigure]
+    confidence: float
+    reason: str
+    via: str | None = None
+    event: str | None = None
+    event_reason: str = ""
+    source_reason: str = ""
+
+
+@dataclass
+class ProposedDocument:
+    id: str
+    title: str
+    text_file: str
+    author: str | None = None
+    published: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Draft:
+    """What ``factdb extract`` proposes: written out by :func:`draft_to_yaml` for review."""
+
+    document: ProposedDocument
+    claims: list[ProposedClaim]
+    sources: list[ProposedSource]
+    metrics: list[tuple[str, str, str]]
+    events: list[tuple[str, str]]
+    voice: str  # the source id unattributed statements go to: the byline's author, or a placeholder
+
+    @property
+    def new_sources(self) -> list[ProposedSource]:
+        return [s for s in self.sources if not s.known]
+
+
+# --------------------------------------------------------------------------------------------
+# Words
+# --------------------------------------------------------------------------------------------
+
+MONTHS = ("january february march april may june july august september october november december "
+          "jan feb mar apr jun jul aug sep sept oct nov dec").split()
+MONTH_NUMBER = {m: i + 1 for i, m in enumerate(MONTHS[:12])} | {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12}
+_MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+          r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?")
+
+UNIT_WORDS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+              "sixteen seventeen eighteen nineteen").split()
+TENS_WORDS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_WORD_NUMBER = (rf"(?:(?:{'|'.join(UNIT_WORDS)}|a) dozen|a hundred|a thousand"
+                rf"|(?:{'|'.join(TENS_WORDS)})(?:[- ](?:{'|'.join(UNIT_WORDS[:9])}))?|{'|'.join(UNIT_WORDS)})")
+_DIGITS = r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,]\d)|(?<![\d.,])\d+(?:\.\d+)?"
+_SCALE = r"(?:\s(?:hundred|thousand|million|billion))?"
+_NUMBER = rf"(?:(?:{_DIGITS}){_SCALE}|\b{_WORD_NUMBER}{_SCALE}\b)"
+# Only the vague words the figure parser gives agreed bounds ("a few dozen" has none, so it is skipped).
+_VAGUE = r"\b(?:" + "|".join(re.escape(w) for w in sorted(VAGUE_WORDS, key=len, reverse=True)) + r")\b"
+# Qualifier phrases the parser does not read, and the ones it does that mean the same.
+QUALIFIER_SYNONYMS = {
+    "did not exceed": "at most", "does not exceed": "at most", "not exceeding": "at most", "not more than": "at most",
+    "as many as": "up to", "well over": "more than", "just over": "more than", "just under": "less than",
+    "exceed": "more than", "exceeding": "more than", "exceeds": "more than", "exceeded": "more than",
+    "only": "", "a total of": "", "an estimated": "an estimated",
+}
+_QUALIFIER = (r"\b(?:at least|more than|over|nearly|almost|approximately|about|around|roughly|some|up to|at most|"
+              r"fewer than|less than|under|close to|an estimated|no fewer than|no less than|upwards of|in excess of|"
+              r"no more than|" + "|".join(QUALIFIER_SYNONYMS) + r")")
+FIGURE_PATTERN = re.compile(
+    rf"(?i)(?:\bbetween\s(?P<between_low>{_NUMBER})\sand\s(?P<between_high>{_NUMBER})"
+    rf"|\bfrom\s(?P<from_low>{_NUMBER})\sto\s(?P<from_high>{_NUMBER})"
+    rf"|(?P<dash_low>{_DIGITS})\s?[-–—]\s?(?P<dash_high>{_DIGITS})(?![\w-])"
+    rf"|(?:(?P<qualifier>{_QUALIFIER})\s)?(?P<number>{_NUMBER})(?![\w%]|-(?:year|month|week|day|page|seat|strong|member)|\.\d)"
+    rf"|(?P<vague>{_VAGUE}))"
+)
+
+# Right after a number: it is not a count of people or places (ages, durations, sizes, money ...).
+NOT_COUNTS = re.compile(
+    r"(?i)^[-\s]?(?:%|percent\b|per\s?cent\b|percentage|years?[- ]old|years?\b|months?\b|weeks?\b|days?\b|days’|days'|"
+    r"hours?\b|minutes?\b|seconds?\b|decades?\b|centuries\b|times\b|o'clock|a\.m\.|p\.m\.|am\b|pm\b|gmt\b|utc\b|"
+    r"metres?\b|meters?\b|km\b|kilomet|miles?\b|kg\b|kilogram|tonnes?\b|tons?\b|cubic\b|square\b|litres?\b|liters?\b|"
+    r"degrees?\b|mm\b|cm\b|millimet|centimet|feet\b|foot\b|hectares?\b|acres?\b|dollars?\b|euros?\b|pounds\b|"
+    r"rials?\b|tomans?\b|dinars?\b|dirhams?\b|kron[aeo]r?\b|pesos?\b|rupees?\b|lira\b|naira\b|yuan\b|yen\b|rubles?\b|"
+    r"usd\b|us\$|points?\b|pages?\b|seats?\b|-seat|-page|-member|-strong|st\b|nd\b|rd\b|th\b|s\b|'s\b|’s\b)"
+)
+# Right before a number: a page, an article of law, an age, a hotline, a threshold ("needs 151 votes").
+NOT_COUNT_BEFORE = re.compile(
+    r"(?i)(?:\b(?:aged|age|ages|page|pages|p\.|pp\.|paragraph|paragraphs|para\.|article|articles|section|sections|"
+    r"chapter|chapters|resolution|no\.|number|hotline|line|route|highway|room|cell|block|ward|session|item|"
+    r"items|annex|footnote|vol\.|volume|figure|table|law|decree|flight|bus|platform|channel|"
+    r"rule|clause|gate|terminal|building|street|st\.|tel\.|phone|code|version|needs|need|needed|requires|require|"
+    r"required|threshold of|quorum of|capacity of|room for|space for|magnitude|"
+    r"of (?:the|its|their)(?: \w+[’']s)?|"
+    r"interviewed|interviewing|surveyed|spoke to|spoke with|conducted|reviewed|examined|analysed|analyzed)"
+    r"|[#$€£¥]|us\$|\bnos?\.)\s*$"
+)
+YEAR = re.compile(r"^(1[5-9]\d\d|20\d\d)$")
+BUILT_FOR = re.compile(r"(?i)\b(?:built|designed|intended|meant|made)\b[^.;]{0,30}\bfor\s*$")
+DATE_NEAR = re.compile(rf"(?i)(?:{_MONTH}\s*$)")
+DATE_AFTER = re.compile(rf"(?i)^(?:\s*(?:st|nd|rd|th)?\s*(?:of\s)?{_MONTH}(?![a-z]))")
+TIME_NEAR = re.compile(r"^[:.]\d\d")
+
+# The noun a number counts: people (with the population they belong to) ...
+PEOPLE_NOUNS: dict[str, str | None] = {
+    "people": None, "persons": None, "person": None, "individuals": None, "civilians": None, "residents": None,
+    "bystanders": None, "villagers": None, "citizens": None, "others": None, "men": None, "adults": None,
+    "victims": None, "rioters": None, "terrorists": None, "detainees": "prisoners", "prisoners": "prisoners",
+    "inmates": "prisoners", "political prisoners": "political prisoners", "protesters": "protesters",
+    "protestors": "protesters", "demonstrators": "protesters", "marchers": "protesters", "activists": "activists",
+    "children": "children", "child": "children", "minors": "children", "juveniles": "children", "boys": "children",
+    "girls": "children", "juvenile offenders": "children", "kids": "children", "teenagers": "children",
+    "women": "women", "journalists": "journalists", "reporters": "journalists", "lawyers": "lawyers",
+    "students": "students", "teachers": "teachers", "workers": "workers", "doctors": "doctors", "nurses": "nurses",
+    "police officers": "police", "policemen": "police", "officers": "police", "police": "police",
+    "soldiers": "soldiers", "troops": "soldiers", "members of the security forces": "security forces",
+    "security personnel": "security forces", "security forces": "security forces", "strikers": None,
+    "hunger strikers": None, "migrants": "migrants", "fighters": "fighters", "militants": "fighters",
+    "worshippers": None, "pilgrims": None, "passengers": None, "miners": "workers", "farmers": None,
+    "members": None, "relatives": None, "survivors": None, "cases": None, "guards": "prison guards",
+    "prison guards": "prison guards", "staff": None, "employees": "workers", "aid workers": "aid workers",
+    "humanitarian workers": "aid workers", "health workers": "health workers", "medics": "health workers",
+    "paramedics": "health workers", "firefighters": None, "supporters": None, "party members": None,
+    "families": None, "opposition members": None, "peacekeepers": "peacekeepers", "combatants": "fighters",
+    "suspects": None, "miners": "workers", "hostages": None, "foreign nationals": "foreign nationals",
+}
+# ... a noun that names the metric itself ("46 deaths", "12 cities", "79 votes") ...
+METRIC_NOUNS = {
+    "deaths": "killed", "dead": "killed", "bodies": "killed", "fatalities": "killed", "killings": "killed",
+    "lives": "killed", "injuries": "injured", "injured": "injured", "wounded": "injured",
+    "arrests": "arrested", "detentions": "detained", "executions": "executed", "hangings": "executed",
+    "death sentences": "sentenced_to_death", "cities": "cities", "towns": "cities", "cities and towns": "cities",
+    "localities": "cities", "votes": "votes_in_favour", "yes votes": "votes_in_favour", "abstentions": "abstentions",
+    "missing": "missing", "disappearances": "missing", "displaced": "displaced", "refugees": "refugees",
+    "casualties": "casualties",
+}
+# Metric nouns that are also adjectives ("2,500 displaced families had returned"): a verb after them wins.
+ADJECTIVE_METRIC_NOUNS = frozenset({"dead", "injured", "wounded", "missing", "displaced"})
+# ... or a thing that only some metrics can count.
+VOTE_METRICS = frozenset({"votes_in_favour", "votes_against", "abstentions"})
+THING_NOUNS: dict[str, frozenset[str]] = {
+    **dict.fromkeys(("countries", "states", "member states", "nations", "delegations", "governments"),
+                    VOTE_METRICS),
+    **dict.fromkeys(("banks", "buildings", "homes", "houses", "shops", "stores", "vehicles", "cars", "petrol stations",
+                     "gas stations", "police stations", "schools", "hospitals", "mosques", "churches", "offices",
+                     "government buildings", "businesses", "bridges", "clinics"), frozenset({"damaged"})),
+}
+# Verbs and phrases near a number that name what it counts, most specific first.
+METRIC_WORDS: tuple[tuple[str, str], ...] = (
+    (r"sentenced to death|death sentences?|on death row", "sentenced_to_death"),
+    (r"killed or (?:injured|wounded)|(?:dead|deaths) (?:or|and) (?:injured|injuries)|casualties", "casualties"),
+    (r"dead or missing|died or (?:gone|went) missing|killed or missing|missing or dead", "dead_or_missing"),
+    (r"death tolls?|tolls?|killed|killing|kill|killings|dead|deaths?|died|die|lost their lives|shot dead|slain|"
+     r"murdered|bodies|fatalities|perished|neutrali[sz]ed|eliminated", "killed"),
+    (r"execut\w*|hanged|put to death", "executed"),
+    (r"injur\w*|wounded|wounds|hurt|beaten|treated", "injured"),
+    (r"arrest\w*|rounded up", "arrested"),
+    (r"detain\w*|detention|in custody|jailed|imprisoned|behind bars|in prison|in jail|"
+     r"held (?:without|incommunicado|in|on)", "detained"),
+    (r"sentenced|prison terms?|convicted", "sentenced"),
+    (r"missing|trapped|unaccounted for|(?:could|can) not be accounted for|disappeared|disappearances?|"
+     r"(?:fate|whereabouts) (?:remains?|is|are) unknown|(?:the )?(?:fate|whereabouts) of", "missing"),
+    (r"returned (?:home|to their homes)|have returned|had returned", "returned"),
+    (r"rescued|brought (?:to the surface|out) alive|pulled (?:out )?alive|alive from", "rescued"),
+    (r"on strike|joined the strike|went on strike|walked out|stayed away from (?:work|classrooms|schools?)", "strikers"),
+    (r"captured|abducted|kidnapped|taken hostage|taken captive", "captured"),
+    (r"displaced|fled their homes|(?:forced|driven) (?:from|out of) their homes|forced to flee|evacuated|homeless|"
+     r"sheltering|uprooted|from their (?:homes|villages|towns|land)|sleeping (?:outdoors|rough|in tents)|"
+     r"in tents|without shelter", "displaced"),
+    (r"crossed into neighbou?ring countries|refugees|crossed the border|fled abroad", "refugees"),
+    (r"pardoned|released|freed", "released"),
+    (r"charged|indicted", "charged"),
+    (r"on hunger strike|hunger strikers?|refused (?:food|meals)", "hunger_strikers"),
+    (r"taken to hospital|hospitali[sz]ed", "hospitalised"),
+    (r"damaged|destroyed|set fire to|set on fire|burned|burnt|torched|looted|vandali[sz]ed", "damaged"),
+    (r"in favou?r|yay|yes votes?|voted for", "votes_in_favour"),
+    (r"against|no votes?|voted against", "votes_against"),
+    (r"abstentions?|abstained", "abstentions"),
+    (r"marched|rallied|took part|taken part|take part|taking part|took to the streets|demonstrated|protested|"
+     r"turned out|joined the protests?|crowds? at|crowd of", "protesters"),
+    (r"cities|towns|localities", "cities"),
+)
+METRIC_WORD_PATTERNS = [(re.compile(rf"(?i)\b(?:{words})\b"), metric) for words, metric in METRIC_WORDS]
+METRIC_DEFINITIONS = {
+    "killed": ("People killed", "people"),
+    "casualties": ("People killed or injured", "people"),
+    "dead_or_missing": ("People dead or missing", "people"),
+    "strikers": ("People on strike", "people"),
+    "returned": ("Displaced people who returned home", "people"),
+    "rescued": ("People rescued", "people"),
+    "captured": ("People captured or abducted", "people"),
+    "injured": ("People injured", "people"),
+    "arrested": ("People arrested", "people"),
+    "detained": ("People detained", "people"),
+    "executed": ("People executed", "people"),
+    "sentenced": ("People sentenced", "people"),
+    "sentenced_to_death": ("People sentenced to death", "people"),
+    "missing": ("People missing", "people"),
+    "displaced": ("People displaced", "people"),
+    "refugees": ("People who fled abroad", "people"),
+    "released": ("People released", "people"),
+    "charged": ("People charged", "people"),
+    "hunger_strikers": ("People on hunger strike", "people"),
+    "hospitalised": ("People taken to hospital", "people"),
+    "protesters": ("People taking part in protests", "people"),
+    "damaged": ("Buildings and vehicles damaged or destroyed", "buildings and vehicles"),
+    "votes_in_favour": ("Votes in favour", "votes"),
+    "votes_against": ("Votes against", "votes"),
+    "abstentions": ("Abstentions", "votes"),
+    "cities": ("Cities and towns with protests", "cities and towns"),
+}
+THING_METRICS = frozenset({"cities", "damaged"}) | VOTE_METRICS
+PEOPLE_METRICS = frozenset(METRIC_DEFINITIONS) - THING_METRICS
+# "the toll", "the count", "a figure it revised to": the number belongs to what was just counted.
+ANAPHORIC_COUNT = re.compile(r"(?i)\b(?:toll|count|tally|figure|number|estimate|total)\b")
+SUBSET_BEFORE = re.compile(r"(?i)(?:\bincluding|\bamong them|\bamong whom|\bof whom|\bof them|\bamong those|\bincl\.)\s*$")
+SUBSET_AFTER = re.compile(r"(?i)^\s*of (?:them|those|whom|these)\b")
+# Between two figures: the second continues the first ("212 children and 168 women", "94 ... compared with 51").
+COORDINATION = re.compile(
+    r"(?i)^(?:[\w\s’'-]{0,40}?(?:,\s*|\s+(?:and|or|to)\s+)|[^.;]{0,120}?\b(?:compared (?:with|to)|up from|down from|versus|vs\.?)\s+)$")
+METHOD = re.compile(r"(?i)\b(?:interviewed|surveyed|spoke (?:to|with)|consulted|reviewed|analy[sz]ed)\b")
+INCREMENT = re.compile(r"(?i)\b(?:bringing|brings|brought|raising|raises|taking|takes|pushing)\b.{0,80}\bto\b")
+DEFAULT_METRIC_OF_NOUN = {
+    **dict.fromkeys(("prisoners", "political prisoners", "detainees"), "detained"),
+    **dict.fromkeys(("protesters", "protestors", "demonstrators", "marchers"), "protesters"),
+}
+_VERB_AFTER = re.compile(r"(?i)^[^,;.]{0,40}?\b(?:had|have|has|were|was|are|is|been|being)\b")
+
+
+# --------------------------------------------------------------------------------------------
+# Sentences
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    text: str
+    paragraph: int
+
+
+_ABBREVIATIONS = re.compile(
+    r"(?i)(?:\b(?:mr|mrs|ms|dr|st|gen|col|lt|sgt|prof|rev|no|nos|vs|p|pp|para|fig|vol|approx|est|jan|feb|mar|apr|"
+    r"jun|jul|aug|sep|sept|oct|nov|dec|inc|ltd|co|corp|dept|gov|govt|u\.s|u\.k|u\.n)|\b[A-Z])\.$"
+)
+_SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentences with their offsets; a paragraph is a line (blank lines and line breaks end one)."""
+    sentences: list[Sentence] = []
+    paragraph = 0
+    for line in re.finditer(r"[^\n]+", text):
+        if not line.group().strip():
+            continue
+        paragraph += 1
+        begin = line.start()
+        for end in _SENTENCE_END.finditer(line.group()):
+            candidate = text[begin : line.start() + end.start() + 1]
+            if _ABBREVIATIONS.search(candidate):
+                continue
+            _add_sentence(sentences, text, begin, line.start() + end.end(), paragraph)
+            begin = line.start() + end.end()
+        _add_sentence(sentences, text, begin, line.end(), paragraph)
+    return sentences
+
+
+def _add_sentence(sentences: list[Sentence], text: str, start: int, end: int, paragraph: int) -> None:
+    chunk = text[start:end]
+    stripped = chunk.strip()
+    if stripped:
+        sentences.append(Sentence(start + (len(chunk) - len(chunk.lstrip())), stripped, paragraph))
+
+
+# --------------------------------------------------------------------------------------------
+# Figures in a sentence
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FigureSpan:
+    start: int  # offsets within the sentence
+    end: int
+    stated: str  # verbatim
+    phrase: str  # what parse_figure read: the stated words, or a synonym it understands
+    figure: Figure
+
+
+def find_figures(sentence: str) -> list[FigureSpan]:
+    """Figure phrases in a sentence, leaving out years, dates, ages, times, ordinals and page numbers."""
+    spans: list[FigureSpan] = []
+    for match in FIGURE_PATTERN.finditer(sentence):
+        if _is_not_a_count(sentence, match):
+            continue
+        figure, phrase = _understand(match)
+        if figure is not None:
+            spans.append(FigureSpan(match.start(), match.end(), match.group(), phrase, figure))
+    return spans
+
+
+def _is_not_a_count(sentence: str, match: re.Match[str]) -> bool:
+    before, after = sentence[: match.start()], sentence[match.end() :]
+    if NOT_COUNT_BEFORE.search(before) or NOT_COUNTS.match(after) or TIME_NEAR.match(after) or BUILT_FOR.search(before):
+        return True
+    if DATE_NEAR.search(before) or DATE_AFTER.match(after):
+        return True
+    number = match.group("number") or match.group("dash_low") or match.group("between_low") or match.group("from_low")
+    if number is None:
+        return False
+    if YEAR.match(number) or (match.group("dash_high") and YEAR.match(match.group("dash_high"))):
+        return counted_noun(after)[0] is None  # "1988", "2019 uprising"; but "1500 people" counts
+    # "Samir Haddad, 34, told": an age in apposition to a name
+    if re.search(r"[A-Z][\w’'-]+,\s*$", before) and after.startswith(",") and number.isdigit() and int(number) < 120:
+        return True
+    # "one of the worst", "a hundred years": small words count only when people follow
+    return number.lower() in ("one", "a hundred", "a thousand") and counted_noun(after)[0] is None
+
+
+def _understand(match: re.Match[str]) -> tuple[Figure | None, str]:
+    stated = " ".join(match.group().split())
+    candidates = [stated]
+    if match.group("dash_low"):
+        candidates = [f"between {match.group('dash_low')} and {match.group('dash_high')}"]
+    qualifier = (match.group("qualifier") or "").lower()
+    if qualifier in QUALIFIER_SYNONYMS:
+        candidates.append(f"{QUALIFIER_SYNONYMS[qualifier]} {match.group('number')}".strip())
+    if match.group("number"):
+        candidates.append(match.group("number"))
+    for candidate in candidates:
+        try:
+            return parse_figure(candidate), candidate
+        except FigureError:
+            continue
+    return None, stated
+
+
+def counted_noun(after: str) -> tuple[str | None, int]:
+    """The noun a number counts ("1,500 peaceful protesters" -> "protesters") and where it ends."""
+    words = list(re.finditer(r"[A-Za-z’'-]+|[^\sA-Za-z]", after[:120]))
+    i = 1 if words and words[0].group().lower() == "of" else 0  # "thousands of activists"
+    skipped = 0
+    while i < len(words) and skipped <= 3:
+        word = words[i].group().lower().strip("’'")
+        if word in ('"', "“", "”", "‘", "’", "", "its", "their", "our", "his", "her", "own", "the"):
+            i += 1
+            continue
+        for size in (5, 4, 3, 2, 1):
+            phrase = " ".join(w.group().lower() for w in words[i : i + size])
+            if phrase in PEOPLE_NOUNS or phrase in METRIC_NOUNS or phrase in THING_NOUNS:
+                return phrase, words[min(i + size, len(words)) - 1].end()
+        if not re.match(r"[a-z-]+$", word) or word in _STOP_WORDS:
+            return None, 0
+        skipped += 1
+        i += 1
+    return None, 0
+
+
+def _first_word(text: str) -> str:
+    match = re.match(r"\s*[\"“”‘’']?\s*([A-Za-z][\w’'-]*)", text)
+    return match.group(1).lower() if match else ""
+
+
+_STOP_WORDS = set(
+    "the a an and or but to in on at by for from with of that which who whom were was had have has been be are is "
+    "will would could should may might said says told more than less about around over under since during after "
+    "before into across this these those its their his her our my your it they them remain remained still now "
+    "also already".split()
+)
+
+
+# --------------------------------------------------------------------------------------------
+# What a figure counts
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MetricGuess:
+    metric: str
+    population: str | None
+    confidence: float
+    reason: str
+
+
+def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, MetricGuess] | None,
+                 topic: str | None) -> MetricGuess | None:
+    """The metric a figure counts, or None when nothing says: the rules below apply in order, from
+    the counted noun ("46 deaths") to nearby verbs, the figure it continues and words pointing back."""
+    clause_start, clause_end = _clause_around(sentence, span.start, span.end)
+    before, after = sentence[clause_start : span.start], sentence[span.end : clause_end]
+    noun, noun_end = counted_noun(after)
+    rest = after[noun_end:] if noun else after
+    population = _population(noun, rest)
+    if noun in METRIC_NOUNS:
+        verb = _nearest_metric_word("", _window_after(rest), PEOPLE_METRICS) if noun in ADJECTIVE_METRIC_NOUNS else None
+        if verb is not None and verb[0] != METRIC_NOUNS[noun] and verb[1] <= 4:
+            return MetricGuess(verb[0], population, 0.8, f'word "{verb[2]}" (after "{noun}")')
+        return MetricGuess(METRIC_NOUNS[noun], population, 0.9, f'counted noun "{noun}"')
+    allowed = PEOPLE_METRICS if noun in PEOPLE_NOUNS else THING_NOUNS.get(noun or "", PEOPLE_METRICS | THING_METRICS)
+    first = _first_word(after)
+    if noun is None and first and first not in _STOP_WORDS and not SUBSET_AFTER.match(after) \
+            and not _metric_word_starts(after) and first not in ("had", "were", "have", "are"):
+        return None  # "three Kalden prisons", "18 teams": something no metric counts
+    if METHOD.search(before):
+        return None  # "interviewed 34 people, including two former detainees": how, not what happened
+    if re.match(r"(?i)^\s*(?:more|additional|extra)\b", after) and INCREMENT.search(sentence):
+        return None  # "27 more bodies ..., bringing the toll to 163": the total is the claim
+    found = _nearest_metric_word(_window_before(before), _window_after(rest), allowed)
+    between = sentence[previous[0].end : span.start] if previous else ""
+    coordinated = bool(COORDINATION.match(between)) and (
+        not re.search(r"(?i)\b\w+ed\b", between) or re.search(r"(?i)compared|up from|down from|versus", between)
+    ) and not _VERB_AFTER.match(rest)
+    continues = previous is not None and bool(SUBSET_BEFORE.search(before) or SUBSET_AFTER.match(after) or coordinated)
+    if continues and previous is not None and (found is None or found[1] > 3):
+        earlier = previous[1]
+        return MetricGuess(earlier.metric, population or _population(None, after), 0.65,
+                           f'continues the figure before it ("{previous[0].stated}", {earlier.metric})')
+    if found is not None:
+        metric, distance, word = found
+        return MetricGuess(metric, population, 0.85 if distance <= 3 else 0.7, f'word "{word}"')
+    if re.search(r"(?i)\bdeath toll\b", before) and "killed" in allowed:
+        return MetricGuess("killed", population, 0.6, 'the clause speaks of the "death toll"')
+    counted = re.search(r"(?i)\b(?:number|total|count|tally) of (?:\w+ )?(?:people |civilians |persons )?(\w+)", before)
+    if counted:
+        named = _nearest_metric_word(counted.group(1), "", allowed)
+        if named is not None:
+            return MetricGuess(named[0], population, 0.6, f'"{counted.group()}"')
+    referent = previous[1].metric if previous else topic
+    anaphor = ANAPHORIC_COUNT.search(before)
+    if anaphor and referent is not None and referent in allowed:
+        return MetricGuess(referent, population, 0.5, f'"{anaphor.group()}" refers back to {referent}')
+    if noun in DEFAULT_METRIC_OF_NOUN and not _VERB_AFTER.match(rest):
+        # "600 political prisoners identified by ...", "thousands of protesters": what the people are
+        metric = DEFAULT_METRIC_OF_NOUN[noun]
+        return MetricGuess(metric, population, 0.5, f'counted noun "{noun}" ({metric}, no verb says otherwise)')
+    return None
+
+
+def _window_before(before: str) -> str:
+    """The words before a number that can say what it counts: back to the last comma, at most 8."""
+    tail = re.split(r",\s|\b(?:that|which|who|whom)\b", before)[-1]
+    return " ".join(tail.split()[-8:])
+
+
+def _window_after(after: str) -> str:
+    """The words after the counted noun: to the next comma or attribution, at most 8."""
+    after = SUBSET_AFTER.sub("", after)
+    head = re.split(r"(?i),|\bincluding\b|\b(?:said|says|told|according to|identified by|reported by)\b", after)[0]
+    # "120 prisoners in three Kalden prisons are on hunger strike": skip the place to reach the verb
+    head = re.sub(r"(?i)^\s*(?:in|at|from|across|near|inside|outside)\s+(?:\S+\s+){0,5}?(?=(?:are|were|is|was|have|had|remain|remained)\b)", "", head)
+    return " ".join(head.split()[:8])
+
+
+def _metric_word_starts(after: str) -> bool:
+    head = after.strip(" \"“”‘’'")[:40]
+    return any(p.match(head) for p, _ in METRIC_WORD_PATTERNS)
+
+
+def _nearest_metric_word(before: str, after: str, allowed: frozenset[str]) -> tuple[str, int, str] | None:
+    best: tuple[str, int, str] | None = None
+    best_forward = False
+    for text, forward in ((after, True), (before, False)):
+        for pattern, metric in METRIC_WORD_PATTERNS:
+            if metric not in allowed:
+                continue
+            for match in pattern.finditer(text):
+                distance = len((text[: match.start()] if forward else text[match.end() :]).split())
+                better = best is None or distance < best[1] or (
+                    distance == best[1] and (forward, len(match.group())) > (best_forward, len(best[2])))
+                if better:
+                    best, best_forward = (metric, distance, match.group()), forward
+    return best
+
+
+def _population(noun: str | None, after: str) -> str | None:
+    if noun is not None and PEOPLE_NOUNS.get(noun):
+        return PEOPLE_NOUNS[noun]
+    if re.search(r"(?i)\b(?:under (?:the age of )?18|minors?|under-18s?|juvenile offenders?)\b", after[:60]):
+        return "children"
+    match = re.match(r"(?i)^\s*(?:of (?:those|them|whom|these)\s+\w+\s+)?(?:were|was|are)\s+(\w+(?: \w+)?)", after)
+    if match:
+        for size in (2, 1):
+            phrase = " ".join(match.group(1).lower().split()[:size])
+            if PEOPLE_NOUNS.get(phrase):
+                return PEOPLE_NOUNS[phrase]
+    return None
+
+
+_CLAUSE_BREAK = re.compile(r"(?i);|:|\s[—–]\s|,\s(?:and|but|while|whereas|although|though)\s|\bwhile\b|\bwhereas\b|\(|\)")
+
+
+def _clause_around(sentence: str, start: int, end: int) -> tuple[int, int]:
+    clause_start, clause_end = 0, len(sentence)
+    for match in _CLAUSE_BREAK.finditer(sentence):
+        if match.end() <= start:
+            clause_start = match.end()
+        elif match.start() >= end:
+            clause_end = match.start()
+            break
+    return clause_start, clause_end
+
+# --------------------------------------------------------------------------------------------
+# Who says it
+# --------------------------------------------------------------------------------------------
+
+_CUE_VERBS = (
+    r"said|says|say|stated|states|reported|reports|report|announced|announces|estimated|estimates|estimate|"
+    r"determined|found|finds|documented|documents|confirmed|confirms|recorded|records|counted|counts|claimed|claims|"
+    r"noted|notes|indicated|indicates|added|adds|told|tells|put|puts|putting|wrote|writes|tallied|verified|alleged|"
+    r"alleges|insisted|insists|acknowledged|acknowledges|concluded|revealed|reveals|showed|show|shows|gave|gives|"
+    r"cited|declared|stressed|registered|listed|logged|believes|assessed|announce|acknowledge|admitted|admits|"
+    r"quoted|calculated|compiled|tallies|stands|stood|put|saying|claiming|adding|noting|estimating"
+)
+_AUXILIARY = (r"(?:(?:has|have|had|also|now|since|earlier|later|previously|initially|so far|then|already|just|"
+              r"separately|first|only|\w+ly)\s+)*")
+SUBJECT_CUE = re.compile(rf"(?i)\s{_AUXILIARY}\b(?P<verb>{_CUE_VERBS})\b")
+_PARTICIPLE = re.compile(
+    r"(?i)(?:compiled|collected|published|released|issued|cited|quoted|documented|recorded|gathered|based|reported|"
+    r"confirmed|verified|listed|logged|registered|counted|estimated|found|determined|put)$"
+)
+PARTICIPIAL_SPEECH = frozenset({"saying", "adding", "noting", "claiming", "estimating"})
+_PASSIVE = re.compile(r"(?i)\b(?:was|were|is|are|been|be|being)\s+(?:\w+ly\s+)?$")
+ACCORDING_TO = re.compile(r"(?i)\baccording to\s+")
+AGENT_CUE = re.compile(
+    r"(?i)\b(?:reports?|statements?|tally|tallies|count|counts|figures?|data|estimates?|survey|study|findings|records|"
+    r"documentation|list|monitoring|identified|documented|recorded|verified|confirmed|cited|compiled|collected|"
+    r"released|published|issued|gathered)\s+(?:by|from)\s+"
+)
+POSSESSIVE_CUE = re.compile(
+    r"(?i)[’']s\s+(?:(?:own|latest|official|new|final|initial|preliminary|previous|updated|revised|annual|monthly|"
+    r"weekly|internal)\s+)*(?:statement|statements|report|reports|count|tally|figures?|data|estimates?|toll|death toll|"
+    r"records|list|findings|documentation|numbers|survey|analysis|assessment|monitors|research|investigation)\b"
+)
+_REPORT_NOUNS = re.compile(
+    r"(?i)^(?:statements?|reports?|count|tally|figures?|data|estimates?|toll|death toll|records|list|findings|"
+    r"documentation|numbers|survey|analysis|assessment|monitors|research|investigation)$"
+)
+_ROLE_NOUNS = re.compile(
+    r"(?i)\b(?:spokesman|spokeswoman|spokesperson|director|deputy director|head|chief|president|chair|chairman|"
+    r"chairwoman|secretary|secretary-general|ambassador|envoy|minister|representative|official|officials|"
+    r"researcher|coordinator|country director|commissioner|governor|mayor|leader|member)\b"
+)
+_SOURCE_NOUNS = re.compile(
+    r"(?i)\b(?:officials?|lawyers?|witness(?:es)?|residents|families|relatives|doctors|activists|police|spokes\w+|"
+    r"sources|medics|nurses|staff|workers|officers|monitors|observers|researchers|journalists|reporters|diplomats)\b"
+)
+# "a spokesman for the provincial prosecutor", "officials at the Ministry of Health": the body speaks.
+_SPEAKS_FOR = re.compile(
+    r"(?i)^(?:(?:a|an|the|two|three|several)\s+)?(?:senior\s+|deputy\s+)?(?:spokes(?:man|woman|person)|"
+    r"representatives?|officials?|directors?|heads?|chiefs?|advis[eo]rs?|members?|press officers?)\s+"
+    r"(?:for|of|at|from)\s+(?P<body>.+)$")
+PRONOUNS = {"it", "they", "he", "she", "we", "this", "its", "their"}
+# "the minister", "the company": how a text refers back to a speaker it has named ("the group" below too).
+ROLE_HEADS = ("minister", "spokesman", "spokeswoman", "spokesperson", "governor", "mayor", "company", "charity",
+              "brigades", "army", "military", "prosecutor", "official", "ambassador", "president", "rapporteur")
+GENERIC_HEADS = ("group", "organisation", "organization", "agency", "office", "union", "ministry", "project",
+                 "association", "committee", "coalition", "council", "monitor", "movement", "party", "court",
+                 "directorate", "federation", "commission", "centre", "center", "department", "mission",
+                 "network", "campaign", "institute", "foundation", "front", "body", "rapporteur", "programme")
+_ORGANISATION_WORDS = re.compile(
+    rf"(?i)\b(?:{'|'.join(GENERIC_HEADS)}|watch|rights|international|ministry|government|police|nations|assembly)\b")
+# A capitalised name, with the small words names contain ("Council of Europe", "Office of the High Commissioner").
+_NAME = r"(?:[A-Z][\w’'.&-]*)(?:\s+(?:(?:of|for|the|and|on|de|du|al|el|in)\s+)*[A-Z][\w’'.&-]*)*"
+_PROPER = re.compile(_NAME)
+_ACRONYM_AFTER = re.compile(r"^\s*\((?P<acronym>[A-Z][A-Za-z-]*[A-Z][A-Za-z-]*)\)")
+
+
+@dataclass
+class SourceRef:
+    """A source resolved from a cue: an entry of the draft's source list."""
+
+    source: ProposedSource
+    confidence: float
+    reason: str
+    via: ProposedSource | None = None
+    anaphoric: bool = False  # "it said", "he had counted": points back at someone named earlier
+
+
+@dataclass(frozen=True)
+class Cue:
+    start: int  # where the cue is in the sentence
+    end: int
+    governs: str  # "after": figures after the cue; "around": also those before it (", according to X.")
+    ref: SourceRef
+    speaker: tuple[int, int] | None = None  # where the speaker is named ("a lawyer representing several of them")
+
+
+class Sources:
+    """The draft's sources: known ones reused, new ones created once, mentions remembered for "the group"."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.by_key = catalog.source_by_key()
+        self.known_ids = {s.id for s in catalog.sources}
+        self.used: dict[str, ProposedSource] = {}
+        self.mentions: list[ProposedSource] = []
+        self.last_attributed: ProposedSource | None = None
+        self.voice: ProposedSource | None = None  # who "we" and "our" are
+        self.roles: dict[str, list[str]] = {}
+
+    def resolve_name(self, name: str, *, acronym: str | None = None, context: str = "") -> ProposedSource | None:
+        """The known, already proposed or new source called ``name``; ``context`` helps guess a new one's kind."""
+        name = _clean_name(name)
+        if not name:
+            return None
+        for candidate in (name, acronym, _drop_possessive(name)):
+            if candidate and name_key(candidate) in self.by_key:
+                return self._use_known(self.by_key[name_key(candidate)])
+        key = name_key(name)
+        for source in self.used.values():
+            names = [source.name, *source.aliases]
+            if key in (name_key(n) for n in names) or (acronym and name_key(acronym) in (name_key(n) for n in names)):
+                if acronym and acronym not in source.aliases and not source.known and name_key(acronym) not in self.by_key:
+                    source.aliases.append(acronym)
+                return source
+        short = self._short_form(name)
+        if short is not None:
+            return short
+        return self._new(name, acronym, context)
+
+    def _short_form(self, name: str) -> ProposedSource | None:
+        # "Amnesty" after "Amnesty International"; never for short acronyms like "UN"
+        if " " in name or len(name) < 4 or name.isupper():
+            return None
+        for source in reversed(self.mentions):
+            words = source.name.split()
+            if len(words) > 1 and words[0] == name:
+                if not source.known and name not in source.aliases and name_key(name) not in self.by_key:
+                    source.aliases.append(name)
+                return source
+        return None
+
+    def _use_known(self, known: KnownSource) -> ProposedSource:
+        if known.id not in self.used:
+            self.used[known.id] = ProposedSource(known.id, known.name, known.kind, list(known.aliases), known=True,
+                                                 note="already in the database")
+        return self.used[known.id]
+
+    def _new(self, name: str, acronym: str | None, context: str) -> ProposedSource:
+        base = slugify(acronym) if acronym else slugify(name)
+        base = base or "source"
+        source_id, n = base, 2
+        while source_id in self.known_ids or source_id in self.used:
+            source_id, n = f"{base}-{n}", n + 1
+        kind, why = guess_kind(" ".join(filter(None, (name, acronym, context))))
+        aliases = [acronym] if acronym and name_key(acronym) not in self.by_key else []
+        source = ProposedSource(source_id, _display_name(name), kind, aliases, note=f"kind guessed from {why}")
+        self.used[source_id] = source
+        return source
+
+    def knows(self, name: str) -> bool:
+        """Whether ``name`` is a known name or alias, or the first word of a source named earlier."""
+        return name_key(name) in self.by_key or any(m.name.split()[0] == name for m in self.mentions)
+
+    def mention(self, source: ProposedSource) -> None:
+        if source in self.mentions:
+            self.mentions.remove(source)
+        self.mentions.append(source)
+
+    def add_role(self, source: ProposedSource, phrase: str) -> None:
+        """Remember "the interior minister" as a way the text refers to Dara Ostrov (not an alias)."""
+        self.roles.setdefault(source.id, []).append(phrase)
+
+    def by_head(self, head: str) -> ProposedSource | None:
+        for source in reversed(self.mentions):
+            names = " ".join([source.name, *source.aliases, *self.roles.get(source.id, [])])
+            if re.search(rf"(?i)\b{re.escape(head)}\b", names):
+                return source
+        return None
+
+
+def name_key(name: str) -> str:
+    """Case-, accent-, article- and possessive-insensitive key for matching names and aliases."""
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    folded = re.sub(r"['’]s\b", "", folded)
+    folded = re.sub(r"^(?:the|a|an)\s+", "", folded.strip())
+    return " ".join(re.findall(r"[a-z0-9]+", folded))
+
+
+def slugify(name: str) -> str:
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    folded = re.sub(r"['’]", "", folded)
+    return "-".join(re.findall(r"[a-z0-9]+", folded))[:80].strip("-")
+
+
+def _clean_name(name: str) -> str:
+    name = re.sub(r"^[\s\"“”‘’'(,]+|[\s\"“”‘’'),.;:]+$", "", name)
+    name = re.sub(r"(?i)^(?:the|a|an)\s+", "", name)
+    name = re.sub(r"(?i)^(?:country|nation|state|city|region|province|island|government)[’']s\s+", "", name)
+    return " ".join(name.split())
+
+
+def _drop_possessive(name: str) -> str:
+    return re.sub(r"[’']s?$", "", name)
+
+
+def _display_name(name: str) -> str:
+    return name[0].upper() + name[1:] if name else name
+
+
+KIND_RULES: tuple[tuple[str, str], ...] = (
+    (r"council of resistance|opposition|coalition|\bfront\b|resistance|movement|rebels?|insurgents?", "opposition"),
+    (r"news agency|\bnews\b|reuters|\bafp\b|\bap\b|associated press|\btimes\b|television|\btv\b|radio|newspaper|"
+     r"\bpost\b|guardian|\bbbc\b|al jazeera|\bpress\b|tribune|herald|gazette|journal|media|broadcaster|reporters", "media"),
+    (r"\bun\b|united nations|general assembly|security council|human rights council|special rapporteur|ohchr|unhcr|"
+     r"unicef|\bwfp\b|world food programme|world health|\bwho\b|european union|\beu\b|council of europe|osce|"
+     r"african union|high commissioner|\bilo\b|\bicrc\b|intergovernmental", "intergovernmental"),
+    (r"amnesty|human rights watch|\bwatch\b|\brights\b|monitor|red cross|red crescent|\bngo\b|foundation|"
+     r"association|federation|\bunion\b|centre|center|project|society|institute|network|campaign|trust|"
+     r"\bfund\b|doctors without borders|international\b", "ngo"),
+    (r"ministry|minister|department|government|authorities|police|army|military|armed forces|\bagency\b|"
+     r"directorate|prosecutor|judiciary|court|governor|parliament|official|officials|state|president|"
+     r"ambassador|embassy|mayor|council|commission|office|treasury|spokesman|spokeswoman|coroner|"
+     r"interior|security forces", "government"),
+    (r"lawyer|activist|witness|resident|doctor|family|families|relatives|survivor|journalist|nurse", "person"),
+)
+
+
+def guess_kind(name: str) -> tuple[str, str]:
+    """A source kind from words in its name, and the words that decided it."""
+    for pattern, kind in KIND_RULES:
+        match = re.search(f"(?i){pattern}", name)
+        if match:
+            return kind, f'"{match.group().strip()}"'
+    words = name.split()
+    if 2 <= len(words) <= 4 and all(w[:1].isupper() for w in words):
+        return "person", "a name of capitalised words"
+    return "other", "nothing in the name (no kind word)"
+
+
+def find_cues(sentence: str, sources: Sources) -> list[Cue]:
+    """Attribution cues in a sentence, each with the source it names."""
+    cues: list[Cue] = []
+    for match in ACCORDING_TO.finditer(sentence):
+        phrase = _phrase_after(sentence, match.end())
+        ref = _resolve_phrase(phrase, sources=sources, cue="according to")
+        if ref is not None:
+            cues.append(Cue(match.start(), match.end() + len(phrase), "around", ref))
+    for match in AGENT_CUE.finditer(sentence):
+        if _inside(cues, match.start()):
+            continue
+        phrase = _phrase_after(sentence, match.end())
+        ref = _resolve_phrase(phrase, sources=sources, cue=match.group().strip())
+        if ref is not None:
+            cues.append(Cue(match.start(), match.end() + len(phrase), "around", ref))
+    for match in SUBJECT_CUE.finditer(sentence):
+        verb_start = match.start("verb")
+        if _inside(cues, verb_start) or re.search(r"(?i)\b(?:a|an|the|its|their|his|her|this|that|latest|new)\s+$", sentence[:verb_start]):
+            continue  # "released a report": a noun, not a verb
+        if _PASSIVE.search(sentence[:verb_start]):
+            continue  # "the reform was announced": nobody is named as the speaker
+        if re.search(r",\s*$", sentence[: match.start()]) and _PARTICIPLE.match(match.group("verb")) and \
+                re.match(r"\s+(?:from|by|in|through|on|at|with|for|over)\b", sentence[match.end() :]):
+            continue  # ", compiled from death certificates": a participle describing what came before
+        if _is_inverted(sentence, match):
+            phrase = _phrase_after(sentence, match.end())
+            ref = _resolve_phrase(phrase, sources=sources, cue=f"{match.group('verb')} X")
+            if ref is not None:
+                cues.append(Cue(verb_start, match.end() + len(phrase), "around", ref))
+            continue
+        if match.group("verb").lower() in PARTICIPIAL_SPEECH and re.search(r",\s*$", sentence[: match.start()]):
+            earlier = [c for c in cues if c.start < match.start()]
+            if earlier:
+                # "..., a spokesman said, adding that ...": the same speaker goes on
+                cues.append(Cue(match.start(), match.end(), "after", max(earlier, key=lambda c: c.start).ref))
+                continue
+        subject = _subject_before(sentence, match.start(), match.group("verb"))
+        if subject is None:
+            continue
+        ref = _resolve_subject(subject, sources, match.group("verb"))
+        if ref is None:
+            continue
+        if match.group("verb").lower() in ("told", "tells"):
+            via_phrase = _phrase_after(sentence, match.end())
+            via = _resolve_phrase(via_phrase, sources=sources, cue="told")
+            if via is not None and via.source is not ref.source and not re.match(r"(?i)^(?:reporters|journalists)\b", via_phrase):
+                ref.via = via.source
+        if subject.start is None:
+            cues.append(Cue(max(sentence.find(subject.text), 0), match.end(), "after", ref))
+        else:
+            cues.append(Cue(subject.start, match.end(), "after", ref, speaker=(subject.start, verb_start)))
+    for match in POSSESSIVE_CUE.finditer(sentence):
+        if _inside(cues, match.start()):
+            continue
+        owner = _phrase_before(sentence, match.start())
+        ref = _resolve_phrase(owner, sources=sources, cue=f"{owner}'s {match.group().split()[-1]}")
+        if ref is not None:
+            ref.confidence = min(ref.confidence, 0.75)
+            cues.append(Cue(match.start() - len(owner), match.end(), "after", ref))
+    cues.sort(key=lambda c: c.start)
+    for index, cue in enumerate(cues):
+        named = [c for c in cues[:index] if not c.ref.anaphoric]
+        if cue.ref.anaphoric and named:
+            # "Samir Haddad ... told AFP that he had counted": "he" is the speaker named just before
+            speaker = named[-1].ref
+            cue.ref.source, cue.ref.via = speaker.source, speaker.via
+            cue.ref.reason = f"{cue.ref.reason.split(' refers')[0]} refers to {speaker.source.name}"
+    return cues
+
+
+def _inside(cues: Sequence[Cue], position: int) -> bool:
+    return any(c.start <= position < c.end for c in cues)
+
+
+def _is_inverted(sentence: str, match: re.Match[str]) -> bool:
+    """``..., said WFP director Anna Bell.``: the speaker follows the verb."""
+    verb = match.group("verb").lower()
+    if verb not in ("said", "says", "added", "told", "wrote", "stated", "noted", "reported"):
+        return False
+    before = sentence[: match.start()].rstrip()
+    after = sentence[match.end() :].strip()
+    if not re.search(r"[,”\"]$", before) or re.match(r"(?i)(?:that|on|in|at|it|they|he|she)\b", after):
+        return False
+    if FIGURE_PATTERN.match(after) or re.search(r"(?i)\bthat\b", after):
+        return False
+    return len(after.split()) <= 12
+
+
+def _phrase_after(sentence: str, start: int) -> str:
+    rest = sentence[start:]
+    match = re.match(
+        r"[^,;:.!?()\"“”]*?(?=\s+(?:that|who|which|on|in|at|last|this|by phone|said|says|as|and|while|when|after|"
+        r"before|over|since|because|but|to|with)\b|[,;:.!?()\"“”]|$)", rest)
+    phrase = match.group() if match else rest
+    phrase = phrase.strip()
+    if re.match(r"(?i)^(?:reports?|figures?|estimates?|data|a (?:tally|report|statement|count))\s+(?:by|from|of)\s", phrase):
+        phrase = re.sub(r"(?i)^\S+(?:\s\S+)?\s+(?:by|from|of)\s+", "", phrase)
+    acronym = _ACRONYM_AFTER.match(rest[len(rest) - len(rest.lstrip()) + len(phrase) :] if phrase else "")
+    if acronym:
+        phrase = f"{phrase} ({acronym.group('acronym')})"
+    return phrase
+
+
+def _phrase_before(sentence: str, end: int) -> str:
+    head = sentence[:end]
+    match = re.search(rf"(?:(?:\b[Tt]he\s+)?{_NAME}|\b[\w’'-]+(?:\s+[\w’'-]+)?)$", head)
+    phrase = match.group() if match else ""
+    return phrase.strip()
+
+
+@dataclass(frozen=True)
+class Subject:
+    text: str
+    start: int | None  # None when the subject is not next to the verb ("X rejected ... and said")
+    appositives: tuple[str, ...] = ()  # "The interior minister, Dara Ostrov,": other names for the speaker
+    quoting: str | None = None  # "State television, quoting a military spokesman, said": who it relays
+
+
+def _subject_before(sentence: str, verb_start: int, verb: str) -> Subject | None:
+    """The noun phrase before a cue verb, within its clause; None for "which said" with no antecedent."""
+    head = sentence[:verb_start]
+    if re.search(r"(?i)\band\s*$", head) or (verb.lower() in PARTICIPIAL_SPEECH and re.search(r",\s*$", head)):
+        # "rejected the resolution ... and said", "urged ..., saying": the sentence's subject
+        verb = _FIRST_VERB.search(head)
+        parts = [p.strip() for p in re.split(r",\s*", head[: verb.start()] if verb else "") if p.strip()]
+        parts = [p for p in parts if not _NOT_A_SUBJECT.match(p)]
+        if not parts:
+            return None
+        return Subject(parts[-1], None, tuple(parts[:-1]))
+    if re.search(r"(?i)(?:,\s*)?\bwhich\s*$", head):
+        antecedent = re.sub(r"(?i),?\s*which\s*$", "", head)
+        return Subject(_last_noun_phrase(antecedent), None)
+    start = _clause_start(head)
+    clause = head[start:]
+    if re.search(r"[”\"]\s*,?\s*$", clause.strip()) or not clause.strip():
+        return None
+    parts = [p for p in re.split(r",\s*", clause.strip()) if p.strip()]
+    quoting = None
+    for index in range(len(parts) - 1, -1, -1):
+        part = parts[index]
+        if re.match(r"(?i)^(?:quoting|citing)\s", part):
+            quoting = part
+            continue
+        if _NOT_A_SUBJECT.match(part.strip()):
+            continue
+        others = tuple(p for p in parts[:index] if not _NOT_A_SUBJECT.match(p.strip()))
+        return Subject(part, start + clause.find(part), others, quoting)
+    return None
+
+
+# The first verb of a sentence, to find its subject without a parser: a lowercase "-ed" word or a common verb.
+_FIRST_VERB = re.compile(
+    r"\b(?:[a-z]+ed|urges?|denies|says|has|have|had|is|was|were|are|will|would|did|does|took|gave|made|went|"
+    r"told|said|put|called|rejects?|insists?|warns?)\b")
+_NOT_A_SUBJECT = re.compile(
+    r"(?i)^(?:\d+|aged \d+|in \w+|on \w+|distributed|published|released|issued|speaking|writing|based|who\b|"
+    r"which\b|according)\b")
+
+
+def _last_noun_phrase(text: str) -> str:
+    match = re.search(rf"{_NAME}(?:\s*\([A-Z][A-Za-z-]+\))?\s*$", text.strip())
+    return match.group().strip() if match else text.split(",")[-1].strip()
+
+
+def _clause_start(head: str) -> int:
+    start = 0
+    for match in re.finditer(r"(?i);|:|\s[—–-]\s|,\s(?:and|but|while|whereas|although)\s|\bwhile\s|\bwhereas\s|\bthat\s|[”\"]\s*,?\s", head):
+        start = match.end()
+    return start
+
+
+def _resolve_subject(subject: Subject, sources: Sources, verb: str) -> SourceRef | None:
+    """The speaker of a cue verb; with "quoting X", X is the source and the subject only relays it."""
+    quoting = subject.quoting
+    ref = _resolve_phrase(subject.text, sources=sources, cue=verb)
+    if ref is not None:
+        for other in subject.appositives:
+            sources.add_role(ref.source, other)
+    if quoting is not None:
+        quoted = _resolve_phrase(re.sub(r"(?i)^(?:quoting|citing)\s+", "", quoting), sources=sources, cue="quoting")
+        if quoted is not None:
+            if ref is not None and ref.source is not quoted.source:
+                quoted.via = ref.source
+            quoted.reason = f'"{quoting}" ({verb}, relayed by {ref.source.name if ref else "the subject"})'
+            return quoted
+    return ref
+
+
+def _resolve_phrase(phrase: str, *, sources: Sources, cue: str) -> SourceRef | None:
+    """The source a noun phrase names: a known source, an earlier mention ("the agency"), or a new one."""
+    original = phrase.strip()
+    phrase = re.sub(r"^[\s\"“”‘’']+|[\s\"“”‘’'.]+$", "", original)
+    if not phrase or len(phrase) > 160:
+        return None
+    phrase = re.sub(r"(?i)^(?:where|when|and|but|as|while|after|because|since|although|if|so|then)\s+", "", phrase)
+    if re.match(r"(?i)^(?:we|our\s+[\w -]+|us)$", phrase) and sources.voice is not None:
+        return SourceRef(sources.voice, 0.6, f'"{phrase} {cue}": the article\'s own voice ({sources.voice.name})')
+    if phrase.lower() in PRONOUNS:
+        target = sources.last_attributed or (sources.mentions[-1] if sources.mentions else None)
+        if target is None:
+            return None
+        return SourceRef(target, 0.6, f'"{phrase} {cue}" refers back to {target.name}', anaphoric=True)
+    generic = re.match(rf"(?i)^(?:the|this|that|its|their)\s+(?:[\w-]+\s+)?({'|'.join(GENERIC_HEADS + ROLE_HEADS)})(?:[’']s)?$", phrase)
+    if generic:
+        target = sources.by_head(generic.group(1))
+        if target is not None:
+            return SourceRef(target, 0.65, f'"{phrase} {cue}" refers back to {target.name}')
+    owner = re.match(r"^(?P<owner>.+?)[’']s\s+(?P<head>[\w -]+)$", phrase)
+    if owner and (_REPORT_NOUNS.match(owner.group("head").strip()) or _ROLE_NOUNS.search(owner.group("head"))):
+        inner = _resolve_phrase(owner.group("owner"), sources=sources, cue=cue)
+        if inner is not None:
+            inner.reason = f'"{phrase}" ({cue})'
+            return inner
+    spokesperson = _SPEAKS_FOR.match(phrase)
+    if spokesperson:
+        inner = _resolve_phrase(spokesperson.group("body"), sources=sources, cue=cue)
+        if inner is not None:
+            inner.reason = f'"{_short(original)}" ({cue}; speaks for {inner.source.name})'
+            return inner
+    head = re.split(r"\s(?:in|at|from|near|across|outside|inside)\s", phrase, maxsplit=1)[0]
+    if head != phrase and _pick_proper_name(head) is None and _common_noun_phrase(head) and _SOURCE_NOUNS.search(head):
+        phrase = head  # "hospital officials in the city of Ostrava": the officials speak, not Ostrava
+    proper = _pick_proper_name(phrase, sources)
+    if proper is not None:
+        name, acronym = proper
+        source = sources.resolve_name(name, acronym=acronym, context=original)
+        if source is not None:
+            described = phrase.split(name)[0]
+            if re.search(rf"(?i)\b(?:{'|'.join(GENERIC_HEADS + ROLE_HEADS)})\b", described):
+                sources.add_role(source, described)
+            sources.mention(source)
+            confidence = 0.85 if source.known else 0.75
+            return SourceRef(source, confidence, f'"{_short(original)}" ({cue})')
+    common = _common_noun_phrase(phrase)
+    if common is None:
+        return None
+    generic_head = re.search(rf"(?i)\b({'|'.join(GENERIC_HEADS)})$", common)
+    if generic_head and re.match(r"(?i)^(?:the|this|its)\s", phrase):
+        target = sources.by_head(generic_head.group(1))
+        if target is not None:
+            return SourceRef(target, 0.65, f'"{phrase} {cue}" refers back to {target.name}')
+    source = sources.resolve_name(common, context=original)
+    if source is None:
+        return None
+    sources.mention(source)
+    return SourceRef(source, 0.6, f'"{_short(original)}" ({cue}; an unnamed or generic source)')
+
+
+def _short(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _pick_proper_name(phrase: str, sources: Sources | None = None) -> tuple[str, str | None] | None:
+    """The most source-like capitalised name in a phrase, with a parenthesised acronym if any."""
+    candidates: list[tuple[int, str, str | None]] = []
+    for match in _PROPER.finditer(phrase):
+        name = re.sub(r"(?:\s+(?:of|for|the|and|on|de|in))+$", "", match.group())
+        name = re.sub(r"[’']s$", "", name).strip(" .")
+        name = re.sub(r"^(?:The|A|An)\s+", "", name)
+        if not name or name in ("The", "A", "An") or name.lower() in PRONOUNS:
+            continue
+        acronym_match = _ACRONYM_AFTER.match(phrase[match.end() :])
+        acronym = acronym_match.group("acronym") if acronym_match else None
+        words = name.split()
+        at_start = match.start() == 0 or phrase[: match.start()].strip().lower() in ("the", "a", "an")
+        score = 0
+        if re.search(rf"(?i)\b(?:{'|'.join(GENERIC_HEADS)}|international|watch|rights|ministry|government|police|"
+                     r"nations|assembly|times|news|television|red cross|red crescent|programme)\b", name) or name.isupper():
+            score += 3
+        if len(words) >= 2:
+            score += 2
+        if at_start and len(words) == 1 and not name.isupper() and not (sources and sources.knows(name)):
+            score -= 2  # a sentence-initial capital is often just a common word ("Local", "Families")
+        if _ROLE_NOUNS.search(phrase[match.end() : match.end() + 30]) and (name.isupper() or len(words) >= 2 or score >= 3):
+            score += 1  # "WFP country director Anna Bell": the organisation speaks through its director
+        candidates.append((score, name, acronym))
+    if not candidates:
+        return None
+    candidates.sort(key=lambda c: -c[0])
+    best = candidates[0]
+    if best[0] <= -1:
+        return None
+    return best[1], best[2]
+
+
+def _common_noun_phrase(phrase: str) -> str | None:
+    """ "Three hospital officials in the southern city of Ostrava" -> "hospital officials"."""
+    words = phrase.split()
+    kept: list[str] = []
+    for word in words:
+        lowered = word.lower().strip(",")
+        if lowered in ("in", "of", "at", "from", "for", "with", "on", "representing", "who", "which", "close", "near"):
+            break
+        if lowered in ("the", "a", "an", "some", "several", "three", "two", "four", "five", "many", "senior") \
+                or re.match(r"^\d", lowered) or lowered in UNIT_WORDS:
+            continue
+        kept.append(word)
+    if not kept or len(kept) > 5:
+        return None
+    text = " ".join(kept)
+    if re.match(r"(?i)^(?:it|they|he|she|we|this|that|there|these|those|which|who|what|reports?|statement|figures?|"
+                r"data|estimates?|count|tally|list)$", text):
+        return None
+    return text
+
+
+# --------------------------------------------------------------------------------------------
+# Events, dates, the article's own voice
+# --------------------------------------------------------------------------------------------
+
+
+def find_event(sentence: str, paragraph_text: str, events: Sequence[KnownEvent]) -> tuple[str, str] | None:
+    """A known event that the sentence (or else its paragraph) clearly names, with the words that did."""
+    for scope, text in (("sentence", sentence), ("paragraph", paragraph_text)):
+        hits = [(event, words) for event in events if (words := _event_mention(text, event))]
+        if len(hits) == 1:
+            event, words = hits[0]
+            return event.id, f'the {scope} mentions "{words}"'
+        if len(hits) > 1:
+            return None
+    return None
+
+
+def _event_mention(text: str, event: KnownEvent) -> str | None:
+    if event.name and re.search(re.escape(event.name), text, re.IGNORECASE):
+        return event.name
+    if event.start and len(event.start) >= 7:
+        year, month = event.start[:4], int(event.start[5:7])
+        month_name = MONTHS[month - 1].capitalize()
+        match = re.search(rf"\b{month_name}\s+(?:\d{{1,2}},?\s+)?{year}\b", text)
+        if match:
+            return match.group()
+    return None
+
+
+_FULL_DATE = re.compile(
+    rf"(?i)\b(?:(?P<d1>\d{{1,2}})\s+(?P<m1>{_MONTH})\s+(?P<y1>(?:19|20)\d\d)|(?P<m2>{_MONTH})\s+(?P<d2>\d{{1,2}}),?\s+(?P<y2>(?:19|20)\d\d))\b"
+)
+_MONTH_YEAR = re.compile(rf"(?i)\b(?P<m>{_MONTH})\s+(?P<y>(?:19|20)\d\d)\b")
+_YEAR_ONLY = re.compile(r"\b(?P<y>(?:19|20)\d\d)\b(?!\s*[-–]\s*\d)")
+
+
+def guess_published(text: str, today: date) -> tuple[str, str]:
+    """A publication date: a dated dateline, else the latest date mentioned (the article is no older)."""
+    head = text[:600]
+    match = _FULL_DATE.search(head)
+    if match:
+        return _iso(match), f'the dateline "{match.group()}"'
+    mentioned: list[tuple[str, str]] = []
+    for m in _FULL_DATE.finditer(text):
+        mentioned.append((_iso(m), m.group()))
+    for m in _MONTH_YEAR.finditer(text):
+        mentioned.append((f"{m.group('y')}-{MONTH_NUMBER[m.group('m').lower().rstrip('.')]:02d}", m.group()))
+    for m in _YEAR_ONLY.finditer(text):
+        if int(m.group("y")) <= today.year:
+            mentioned.append((m.group("y"), m.group()))
+    if mentioned:
+        latest = max(mentioned, key=lambda item: (item[0], len(item[0])))
+        return latest[0], f'the latest date in the text, "{latest[1]}" (the article is no older than that)'
+    return today.isoformat(), "no date in the text: today's date, as a placeholder"
+
+
+def _iso(match: re.Match[str]) -> str:
+    day = match.group("d1") or match.group("d2")
+    month = (match.group("m1") or match.group("m2")).lower().rstrip(".")
+    year = match.group("y1") or match.group("y2")
+    return f"{year}-{MONTH_NUMBER[month]:02d}-{int(day):02d}"
+
+
+_BYLINE = re.compile(r"(?im)^(?:written by|by)\s*:?\s*(?:\n\s*)?(?P<name>[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){1,3})\s*$")
+_REPORTING_BY = re.compile(r"\((?:Reporting|Writing) by (?P<name>[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){1,3})")
+_STATEMENT_BY = re.compile(r"(?i)^(?:statement|press release|communiqu[eé]|declaration|report)\s+(?:by|of|from)\s+(?P<name>.+?)(?:\s+(?:on|about|regarding|concerning)\b.*)?$")
+_FIRST_PERSON = re.compile(r"\b(?:We|we|Our|our|us)\b")
+
+
+def guess_voice(text: str, title: str) -> tuple[str | None, str]:
+    """Who speaks when the text attributes nothing: a byline, a "Statement by X" title, or the
+    organisation named first in a press release written in the first person plural."""
+    byline = _BYLINE.search(text[:2000]) or _REPORTING_BY.search(text)
+    if byline:
+        return byline.group("name"), f'the byline "{" ".join(byline.group().split())}"'
+    statement = _STATEMENT_BY.match(title.strip())
+    if statement:
+        return statement.group("name"), f'the title "{title.strip()}"'
+    if not _FIRST_PERSON.search(_without_quotations(text)):
+        return None, ""
+    paragraphs = [line.strip() for line in text.splitlines()[1:] if len(line.split()) >= 6]
+    for match in _PROPER.finditer(paragraphs[0] if paragraphs else ""):
+        acronym = _ACRONYM_AFTER.match(paragraphs[0][match.end() :])
+        name = re.sub(r"^(?:The|A|An)\s+", "", match.group())
+        if acronym or _ORGANISATION_WORDS.search(name):
+            return f"{name} ({acronym.group('acronym')})" if acronym else name, \
+                'the text speaks in the first person plural ("we", "our"): the organisation it names first'
+    return None, ""
+
+
+def _without_quotations(text: str) -> str:
+    return re.sub(r"“[^”]*”|\"[^\"]*\"", "", text)
+
+
+# --------------------------------------------------------------------------------------------
+# Putting it together
+# --------------------------------------------------------------------------------------------
+
+
+def extract(
+    text: str,
+    *,
+    document_id: str,
+    text_file: str,
+    title: str | None = None,
+    event: str | None = None,
+    author: str | None = None,
+    published: str | None = None,
+    catalog: Catalog | None = None,
+    today: date | None = None,
+) -> Draft:
+    """Propose claims for every figure-bearing statement in ``text``, each marked with its guesses."""
+    catalog = catalog or Catalog()
+    today = today or date.today()
+    sources = Sources(catalog)
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    guessed_title = title or (lines[0] if lines else document_id)
+    document = ProposedDocument(document_id, guessed_title, text_file)
+    if title is None:
+        document.notes.append("title: the first line of the text")
+    if published is None:
+        document.published, why = guess_published(text, today)
+        document.notes.append(f"published: {why}")
+    else:
+        document.published = published
+    voice_name, voice_reason = (author, "--author") if author else guess_voice(text, guessed_title)
+    voice = _voice_source(sources, voice_name, voice_reason, document)
+    sources.voice = voice
+    document.author = voice.name if voice.kind == "person" and voice_name else None
+    claims = _without_repeats(_claims(text, guessed_title, sources, voice, catalog, event))
+    used_ids = {c.source for c in claims} | {c.via for c in claims if c.via}
+    if any(c.source == voice.id for c in claims) or voice.known:
+        used_ids.add(voice.id)
+    draft_sources = [s for s in sources.used.values() if s.id in used_ids]
+    metrics = sorted({f.metric for c in claims for f in c.figures} - set(catalog.metrics))
+    metric_rows = [(m, *METRIC_DEFINITIONS.get(m, (m.replace("_", " ").capitalize(), "people"))) for m in metrics]
+    events: list[tuple[str, str]] = []
+    if event is not None and event not in {e.id for e in catalog.events}:
+        events.append((event, event.replace("-", " ").replace("_", " ").capitalize()))
+    return Draft(document, claims, draft_sources, metric_rows, events, voice.id)
+
+
+def _without_repeats(claims: list[ProposedClaim]) -> list[ProposedClaim]:
+    """One claim per source and quote: a repeated sentence (a standfirst, a pull quote) is one claim,
+    and the importer would refuse the second as a duplicate."""
+    seen: set[tuple[str, str | None, str]] = set()
+    kept = []
+    for claim in claims:
+        key = (claim.source, claim.via, " ".join(claim.quote.split()))
+        if key not in seen:
+            seen.add(key)
+            kept.append(claim)
+    return kept
+
+
+def _voice_source(sources: Sources, name: str | None, reason: str, document: ProposedDocument) -> ProposedSource:
+    if name:
+        acronym = re.search(r"\((?P<a>[A-Z][A-Za-z-]+)\)\s*$", name)
+        plain = re.sub(r"\s*\([^)]*\)\s*$", "", name)
+        source = sources.resolve_name(plain, acronym=acronym.group("a") if acronym else None)
+        if source is not None:
+            if not source.known:
+                source.note = f"the article's own voice, from {reason}; {source.note}"
+            sources.mention(source)
+            return source
+    placeholder = ProposedSource(
+        f"author-of-{document.id}"[:200], f"Author of “{_short(document.title, 120)}”", "person",
+        note="the article's own voice; no byline found: replace with the author or publisher")
+    sources.used[placeholder.id] = placeholder
+    return placeholder
+
+
+@dataclass
+class _Pending:
+    sentence: Sentence
+    ref: SourceRef | None
+    span: FigureSpan
+    guess: MetricGuess
+
+
+def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, catalog: Catalog,
+            event: str | None) -> list[ProposedClaim]:
+    sentences = split_sentences(text)
+    paragraphs: dict[int, str] = {}
+    for s in sentences:
+        paragraphs[s.paragraph] = (paragraphs.get(s.paragraph, "") + " " + s.text).strip()
+    claims: list[ProposedClaim] = []
+    topic: str | None = None
+    carried: SourceRef | None = None  # the attributed source of the sentence before, in this paragraph
+    last_paragraph = 0
+    seen_values: set[tuple[str, float | None, float | None]] = set()
+    for sentence in sentences:
+        if sentence.paragraph != last_paragraph:
+            topic, carried, last_paragraph = None, None, sentence.paragraph
+        if _is_heading(sentence, title):
+            continue
+        _remember_mentions(sentence.text, sources)
+        cues = find_cues(sentence.text, sources)
+        continuation = carried if CONTINUATION.match(sentence.text) else None
+        pending: list[_Pending] = []
+        previous: tuple[FigureSpan, MetricGuess] | None = None
+        for span in find_figures(sentence.text):
+            if any(c.speaker and c.speaker[0] <= span.start < c.speaker[1] for c in cues):
+                continue  # a number describing the speaker, not a claim
+            key = (span.figure.qualifier, span.figure.low, span.figure.high)
+            if re.search(r"(?i)\bthe\s+$", sentence.text[: span.start]) and key in seen_values:
+                continue  # "the two deaths": a figure mentioned before, not a new claim
+            guess = guess_metric(sentence.text, span, previous, topic)
+            if guess is None:
+                continue
+            previous = (span, guess)
+            seen_values.add(key)
+            ref = _governing(cues, span, sentence.text) or _carried(continuation)
+            pending.append(_Pending(sentence, ref, span, guess))
+        topic = _topic_after(sentence.text, pending, topic)
+        claims.extend(_group(sentence, pending, voice, sources, catalog, event, paragraphs))
+        attributed = [item.ref for item in pending if item.ref is not None]
+        carried = attributed[-1] if attributed else (carried if continuation else None)
+        if attributed:
+            sources.last_attributed = attributed[-1].source
+    return claims
+
+
+# A sentence that goes on counting what the one before reported ("A further 2,310 ...", "Eleven of them ...").
+CONTINUATION = re.compile(
+    r"(?i)^(?:a further|another|an additional|a (?:few|small number) more|(?:[\w,-]+\s+)?of (?:them|these|those|whom)\b|"
+    r"among them|most of them|(?:it|they) (?:also )?(?:added|said)|in addition)"
+)
+
+
+def _carried(ref: SourceRef | None) -> SourceRef | None:
+    if ref is None:
+        return None
+    return SourceRef(ref.source, min(ref.confidence, 0.5), f"the sentence before ({ref.reason}); this one continues it",
+                     ref.via)
+
+
+def _is_heading(sentence: Sentence, title: str) -> bool:
+    """The title (it restates the body), bylines and other short unpunctuated lines."""
+    text = sentence.text.strip()
+    return text == title.strip() or (len(text.split()) < 4 and not re.search(r"[.!?…][\"”’']?$", text))
+
+
+def _remember_mentions(sentence: str, sources: Sources) -> None:
+    """Names with an acronym ("the National Council of Resistance of Iran (NCRI)") are remembered,
+    so a later "NCRI" or "the council" finds the same source."""
+    for match in re.finditer(rf"(?P<name>{_NAME})\s*\((?P<acronym>[A-Z][A-Za-z-]*[A-Z])\)", sentence):
+        name = re.sub(r"^(?:The|A|An)\s+", "", match.group("name").strip())
+        source = sources.resolve_name(name, acronym=match.group("acronym"))
+        if source is not None and len(name.split()) >= 2:
+            sources.mention(source)
+
+
+def _governing(cues: Sequence[Cue], span: FigureSpan, sentence: str) -> SourceRef | None:
+    """The cue that attributes a figure: the nearest before it in its clause chain, else a cue
+    that closes the clause after it (", according to X." / ", X said.")."""
+    before = [c for c in cues if c.end <= span.start or (c.start <= span.start and c.governs == "after")]
+    for cue in reversed(before):
+        if cue.governs in ("after", "around") and not _breaks_between(sentence, cue.end, span.start, cue):
+            return cue.ref
+    after = [c for c in cues if c.start >= span.end]
+    for cue in after:
+        if not _breaks_between(sentence, span.end, cue.start, cue, strict=True):
+            return cue.ref
+    return None
+
+
+def _breaks_between(sentence: str, start: int, end: int, cue: Cue, strict: bool = False) -> bool:
+    between = sentence[start:end]
+    if strict:
+        return bool(re.search(r"(?i);|,\s(?:and|but|while|whereas)\s|\s(?:and|but)\s+[A-Z]", between))
+    if cue.governs == "around":
+        # ", according to X, ... ; while Y" : "according to" reaches the end of its clause only
+        return bool(re.search(r"(?i);|\.\s|,\s(?:while|whereas|but)\s", between))
+    return bool(re.search(r"(?i);", between))
+
+
+def _topic_after(sentence: str, pending: Sequence[_Pending], topic: str | None) -> str | None:
+    if pending:
+        return pending[-1].guess.metric
+    for pattern, metric in METRIC_WORD_PATTERNS:
+        if metric not in THING_METRICS and pattern.search(sentence):
+            return metric
+    return topic
+
+
+def _group(sentence: Sentence, pending: Sequence[_Pending], voice: ProposedSource, sources: Sources,
+           catalog: Catalog, event: str | None, paragraphs: dict[int, str]) -> list[ProposedClaim]:
+    groups: dict[tuple[str, str | None], list[_Pending]] = {}
+    for item in pending:
+        source = item.ref.source if item.ref else voice
+        via = item.ref.via.id if item.ref and item.ref.via else None
+        groups.setdefault((source.id, via), []).append(item)
+    claims: list[ProposedClaim] = []
+    segments = _segments(sentence.text, [items for items in groups.values()]) if len(groups) > 1 else None
+    for (source_id, via), items in groups.items():
+        ref = items[0].ref
+        if ref is None:
+            source_confidence = 0.5 if not voice.id.startswith("author-of-") else 0.35
+            source_reason = f"no attribution cue: the article's own voice ({voice.name})"
+        else:
+            source_confidence, source_reason = ref.confidence, f"source from {ref.reason}"
+            if ref.source.known:
+                source_reason += f"; matched known source {ref.source.id}"
+        figures = [
+            ProposedFigure(i.guess.metric, i.span.figure, i.span.stated, i.guess.population, i.guess.confidence,
+                           f'"{i.span.stated}" counts {i.guess.metric} ({i.guess.reason})')
+            for i in items
+        ]
+        start, quote = (sentence.start, sentence.text)
+        if segments is not None:
+            seg_start, seg_end = segments[id(items)]
+            quote = sentence.text[seg_start:seg_end]
+            start = sentence.start + seg_start
+        event_id, event_reason = event, "--event" if event else ""
+        if event_id is None and catalog.events:
+            found = find_event(sentence.text, paragraphs.get(sentence.paragraph, ""), catalog.events)
+            if found:
+                event_id, event_reason = found
+        confidence = round(min([source_confidence, *(f.confidence for f in figures)]), 2)
+        reason = "; ".join([source_reason, *(f.reason for f in figures)])
+        claims.append(ProposedClaim(source_id, quote, start, figures, confidence, reason, via, event_id, event_reason,
+                                    source_reason))
+        if ref is not None:
+            sources.mention(ref.source)
+    return claims
+
+
+def _segments(sentence: str, groups: list[list[_Pending]]) -> dict[int, tuple[int, int]]:
+    """Split a sentence between the figure groups of different sources, at clause boundaries."""
+    breaks = [0] + [m.start() for m in re.finditer(r"(?i);\s|,\s(?:and|but|while|whereas)\s|\swhile\s|\swhereas\s", sentence)] + [len(sentence)]
+    ordered = sorted(groups, key=lambda items: items[0].span.start)
+    result: dict[int, tuple[int, int]] = {}
+    for index, items in enumerate(ordered):
+        first, last = items[0].span.start, items[-1].span.end
+        start = max([b for b in breaks if b <= first and (index == 0 or b >= ordered[index - 1][-1].span.end)] or [0])
+        next_start = ordered[index + 1][0].span.start if index + 1 < len(ordered) else len(sentence)
+        candidates = [b for b in breaks if last <= b <= next_start]
+        end = min(candidates) if candidates and index + 1 < len(ordered) else len(sentence)
+        if index == 0:
+            start = 0
+        piece = sentence[start:end]
+        lead = len(piece) - len(re.sub(r"^(?:[;,]\s*)?(?:and|but|while|whereas)?\s*", "", piece))
+        piece_start, piece_end = start + lead, start + len(piece.rstrip(" ,;"))
+        result[id(items)] = (piece_start, piece_end) if piece_end > piece_start else (0, len(sentence))
+    return result
+
+
+# --------------------------------------------------------------------------------------------
+# YAML
+# --------------------------------------------------------------------------------------------
+
+
+def _block(mapping: dict[str, object], indent: str = "  ") -> list[str]:
+    dumped = yaml.safe_dump([mapping], allow_unicode=True, sort_keys=False, width=10**9, default_flow_style=None)
+    return [indent + line for line in dumped.rstrip("\n").split("\n")]
+
+
+def draft_to_yaml(draft: Draft, *, article: str | None = None) -> str:
+    """The draft in the import format, with ``# GUESS`` comments saying what to check."""
+    out = [
+        f"# Draft claims proposed by `factdb extract`{f' from {article}' if article else ''}.",
+        "# Review every claim: keep it, fix it or delete it, then `factdb import` this file.",
+        "# Lines marked GUESS are the extractor's guesses; `confidence` (0-1) and `reason` on each claim",
+        "# say how sure it is and which words it used. The importer accepts them and does not store them.",
+        "",
+    ]
+    new_sources = draft.new_sources
+    if new_sources:
+        out.append("sources:")
+        for source in new_sources:
+            out.append(f"  # GUESS new source: {source.note}")
+            entry: dict[str, object] = {"id": source.id, "name": source.name, "kind": source.kind}
+            if source.aliases:
+                entry["aliases"] = list(source.aliases)
+            out.extend(_block(entry))
+        out.append("")
+    if draft.metrics:
+        out.append("metrics:")
+        out.append("  # new metrics used by the claims below")
+        for metric_id, name, unit in draft.metrics:
+            out.extend(_block({"id": metric_id, "name": name, "unit": unit}))
+        out.append("")
+    if draft.events:
+        out.append("events:")
+        for event_id, name in draft.events:
+            out.append("  # GUESS event named after its id (--event, not in the database): give it a real name")
+            out.extend(_block({"id": event_id, "name": name}))
+        out.append("")
+    document = draft.document
+    out.append("documents:")
+    for note in document.notes:
+        out.append(f"  # GUESS {note}")
+    entry = {"id": document.id, "title": document.title}
+    if document.author:
+        entry["author"] = document.author
+    if document.published:
+        entry["published"] = document.published
+    entry["language"] = "en"
+    entry["text_file"] = document.text_file
+    out.extend(_block(entry))
+    out.append("")
+    if not draft.claims:
+        out.append("claims: []  # no figure-bearing statements found")
+        return "\n".join(out) + "\n"
+    out.append("claims:")
+    for claim in draft.claims:
+        out.extend(_claim_lines(claim, draft))
+    return "\n".join(out) + "\n"
+
+
+def _claim_lines(claim: ProposedClaim, draft: Draft) -> list[str]:
+    lines = [f"  # GUESS source {claim.source} (confidence {claim.confidence:.2f}): {_comment(claim.source_reason)}"]
+    if claim.via:
+        lines.append(f"  # GUESS relayed via {claim.via}")
+    for figure in claim.figures:
+        population = f", population {figure.population}" if figure.population else ""
+        lines.append(f"  # GUESS metric {figure.metric}{population} for {_comment(figure.reason)}")
+    if claim.event and claim.event_reason != "--event":
+        lines.append(f"  # GUESS event {claim.event}: {_comment(claim.event_reason)}")
+    entry: dict[str, object] = {"document": draft.document.id, "source": claim.source}
+    if claim.via:
+        entry["via"] = claim.via
+    if claim.event:
+        entry["event"] = claim.event
+    entry["quote"] = claim.quote
+    figures: list[dict[str, object]] = []
+    for figure in claim.figures:
+        row: dict[str, object] = {"metric": figure.metric}
+        if figure.population:
+            row["population"] = figure.population
+        row["value"] = figure.figure.text if _reparses(figure.figure) else figure.stated
+        figures.append(row)
+    entry["figures"] = figures
+    entry["confidence"] = claim.confidence
+    entry["reason"] = claim.reason
+    return lines + _block(entry)
+
+
+def _reparses(figure: Figure) -> bool:
+    try:
+        again = parse_figure(figure.text)
+    except FigureError:
+        return False
+    return (again.qualifier, again.value, again.low, again.high) == (figure.qualifier, figure.value, figure.low, figure.high)
+
+
+def _comment(text: str) -> str:
+    return " ".join(text.split())
+
+
+class ExtractError(Exception):
+    """The article cannot be drafted as asked; the message says what to do instead."""
+
+
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$")
+DATE_PATTERN = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+
+
+def extract_article(
+    article: Path,
+    *,
+    draft_folder: Path,
+    document_id: str | None = None,
+    title: str | None = None,
+    event: str | None = None,
+    author: str | None = None,
+    published: str | None = None,
+    catalog: Catalog | None = None,
+) -> Draft:
+    """Draft claims for an article file, to be written as YAML in ``draft_folder``."""
+    document_id = document_id or slugify(article.stem) or "document"
+    if not ID_PATTERN.match(document_id):
+        raise ExtractError(f"--document-id {document_id!r}: use letters, digits, '.', '_', ':' or '-', e.g. some-article")
+    if published is not None and not DATE_PATTERN.match(published):
+        raise ExtractError(f"--published {published!r}: write YYYY, YYYY-MM or YYYY-MM-DD")
+    try:
+        text = article.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ExtractError(f"{article}: not UTF-8 text (byte at offset {error.start}); save it as UTF-8") from None
+    except OSError as error:
+        raise ExtractError(f"{article}: {error.strerror}") from None
+    if not text.strip():
+        raise ExtractError(f"{article}: the file is empty")
+    return extract(text, document_id=document_id, text_file=relative_text_file(article, draft_folder), title=title,
+                   event=event, author=author, published=published, catalog=catalog)
+
+
+def relative_text_file(article: Path, draft_folder: Path) -> str:
+    """``text_file`` for the draft: the article's path from the draft's folder, which must contain it
+    (the importer refuses paths that leave the import file's folder)."""
+    article, folder = article.resolve(), draft_folder.resolve()
+    if not article.is_relative_to(folder):
+        raise ExtractError(
+            f"{article} is not inside {folder}, where the draft goes; the importer reads text_file relative to "
+            "the draft's folder and refuses paths outside it. Write the draft next to the article or in a folder "
+            "above it (--output), or copy the article into the draft's folder."
+        )
+    return article.relative_to(folder).as_posix()
