@@ -1,0 +1,253 @@
+"""The range chart: every source's figure for one comparison as an interval on a shared axis.
+
+One row per source. The interval a figure allows is a bar; a bound that is excluded
+("more than 300") ends in a hollow circle, a bound that is missing ("at least 300" has no
+upper limit) becomes an arrow running off the axis. The stated value is a diamond. The
+consensus band, when there is one, is shaded behind the rows. A spread of more than 10×
+switches the axis to a log scale so a figure of 300 stays visible next to one of 30,000.
+
+The chart is plain SVG built on the server: no script, every text escaped, a ``<title>``,
+a ``<desc>`` and an aria label on every row for screen readers.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
+
+from factdb.compare import Comparison, ComparedFigure, format_number
+
+LOG_SCALE_ABOVE = 10.0
+
+WIDTH = 760
+LABEL_WIDTH = 230
+PLOT_LEFT = LABEL_WIDTH + 10
+PLOT_RIGHT = WIDTH - 30
+ROW_HEIGHT = 30
+TOP = 12
+AXIS_HEIGHT = 46
+ARROW = 9
+
+BAR_COLOUR = "#3b6ea8"
+MARK_COLOUR = "#1b1b1b"
+BAND_COLOUR = "#f2d98c"
+
+
+@dataclass(frozen=True)
+class Scale:
+    """Maps numbers to x positions on the plot: linear from zero, or logarithmic."""
+
+    low: float
+    high: float
+    log: bool
+
+    def x(self, number: float) -> float:
+        if self.log:
+            number = max(number, self.low)
+            share = (math.log10(number) - math.log10(self.low)) / (math.log10(self.high) - math.log10(self.low))
+        else:
+            share = (number - self.low) / (self.high - self.low)
+        return round(PLOT_LEFT + share * (PLOT_RIGHT - PLOT_LEFT), 2)
+
+    def ticks(self) -> list[float]:
+        if self.log:
+            first, last = round(math.log10(self.low)), round(math.log10(self.high))
+            return [10.0**power for power in range(first, last + 1)]
+        step = _nice_step(self.high - self.low)
+        count = int(round((self.high - self.low) / step))
+        return [self.low + step * i for i in range(count + 1)]
+
+
+def uses_log_scale(comparison: Comparison) -> bool:
+    """A log axis when the largest figure is more than 10× the smallest."""
+    numbers = [n for n in _numbers(comparison.figures) if n > 0]
+    return bool(numbers) and max(numbers) / min(numbers) > LOG_SCALE_ABOVE
+
+
+def scale_for(comparison: Comparison) -> Scale:
+    numbers = _numbers(comparison.figures)
+    if comparison.consensus is not None:
+        numbers += [n for n in comparison.consensus if n is not None]
+    if uses_log_scale(comparison):
+        positive = [n for n in numbers if n > 0]
+        return Scale(10.0 ** math.floor(math.log10(min(positive))), 10.0 ** math.ceil(math.log10(max(positive))), True)
+    top = max(numbers, default=0.0)
+    step = _nice_step(top * 1.05 or 1.0)
+    return Scale(0.0, step * math.ceil(top * 1.05 / step) if top > 0 else step * 5, False)
+
+
+def range_chart_svg(comparison: Comparison, *, chart_id: str = "range-chart") -> str:
+    """The chart as a standalone ``<svg>`` element; ``chart_id`` prefixes its element ids."""
+    figures = comparison.figures
+    height = TOP + ROW_HEIGHT * max(len(figures), 1) + AXIS_HEIGHT
+    title = f"{comparison.metric_name}{_population(comparison)}: {comparison.event_name}"
+    scale = scale_for(comparison)
+    description = f"{comparison.verdict}. {_describe_scale(comparison, scale)}"
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="factdb-range-chart" id="{_attr(chart_id)}" '
+        f'viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" style="max-width: 100%; height: auto" role="group" '
+        f'aria-labelledby="{_attr(chart_id)}-title {_attr(chart_id)}-desc" '
+        f'font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif" font-size="13">',
+        f'<title id="{_attr(chart_id)}-title">{_text(title)}</title>',
+        f'<desc id="{_attr(chart_id)}-desc">{_text(description)}</desc>',
+    ]
+    if not figures:
+        parts.append(f'<text x="{WIDTH / 2}" y="{TOP + 20}" text-anchor="middle">No source gives a figure</text>')
+    else:
+        parts += _consensus_band(comparison, scale, len(figures))
+        parts += _axis(comparison, scale, TOP + ROW_HEIGHT * len(figures))
+        for row, figure in enumerate(figures):
+            parts += _figure_row(figure, scale, TOP + ROW_HEIGHT * row, comparison.unit)
+    parts.append("</svg>")
+    return "\n".join(parts)
+
+
+# --- Pieces ----------------------------------------------------------------------------------
+
+
+def _figure_row(figure: ComparedFigure, scale: Scale, top: float, unit: str) -> list[str]:
+    middle = top + ROW_HEIGHT / 2
+    low, high = figure.interval
+    runs_left = scale.log and low <= 0
+    x_low = PLOT_LEFT if runs_left else scale.x(low)
+    x_high = PLOT_RIGHT if high is None else scale.x(high)
+    label = _row_label(figure, unit)
+    parts = [
+        f'<g class="figure" data-source="{_attr(figure.source)}" role="img" aria-label="{_attr(label)}">',
+        f"<title>{_text(label)}</title>",
+        f'<text class="source-name" x="{LABEL_WIDTH}" y="{middle + 4}" text-anchor="end">'
+        f"{_text(_shorten(figure.source_name, 32))}{' *' if figure.shares_origin else ''}</text>",
+        f'<rect class="bar" x="{x_low}" y="{middle - 5}" width="{max(x_high - x_low, 2)}" height="10" '
+        f'rx="2" fill="{BAR_COLOUR}" fill-opacity="0.75"/>',
+    ]
+    if high is None:
+        parts.append(_arrow(PLOT_RIGHT, middle, pointing=1, css="open-high"))
+    elif figure.open_high:
+        parts.append(_hollow_bound(x_high, middle, css="excluded-high"))
+    if runs_left:
+        parts.append(_arrow(PLOT_LEFT, middle, pointing=-1, css="open-low"))
+    elif figure.open_low:
+        parts.append(_hollow_bound(x_low, middle, css="excluded-low"))
+    if figure.value is not None:
+        x = scale.x(figure.value) if not (scale.log and figure.value <= 0) else PLOT_LEFT
+        # "More than 1,500" states a value it excludes: the diamond is hollow like the bound.
+        excluded = (figure.open_low and figure.value == low) or (figure.open_high and figure.value == high)
+        fill = f'fill="#ffffff" stroke="{MARK_COLOUR}" stroke-width="1.5"' if excluded else f'fill="{MARK_COLOUR}"'
+        parts.append(
+            f'<path class="stated-value" d="M{x} {middle - 7} L{x + 6} {middle} L{x} {middle + 7} '
+            f'L{x - 6} {middle} Z" {fill}/>'
+        )
+    parts.append("</g>")
+    return parts
+
+
+def _arrow(x: float, middle: float, *, pointing: int, css: str) -> str:
+    tip = x + pointing * ARROW
+    return (
+        f'<path class="{css}" d="M{x} {middle - 8} L{tip} {middle} L{x} {middle + 8} Z" '
+        f'fill="{BAR_COLOUR}"/>'
+    )
+
+
+def _hollow_bound(x: float, middle: float, *, css: str) -> str:
+    return f'<circle class="{css}" cx="{x}" cy="{middle}" r="5" fill="#ffffff" stroke="{BAR_COLOUR}" stroke-width="2"/>'
+
+
+def _consensus_band(comparison: Comparison, scale: Scale, rows: int) -> list[str]:
+    if comparison.consensus is None:
+        return []
+    low, high = comparison.consensus
+    x_low = scale.x(low) if not (scale.log and low <= 0) else PLOT_LEFT
+    x_high = PLOT_RIGHT if high is None else scale.x(high)
+    words = f"Consensus band: {_band(comparison)}"
+    return [
+        f'<g class="consensus" aria-label="{_attr(words)}"><title>{_text(words)}</title>'
+        f'<rect x="{x_low - 1}" y="{TOP - 4}" width="{max(x_high - x_low, 0) + 2}" '
+        f'height="{ROW_HEIGHT * rows + 8}" fill="{BAND_COLOUR}" fill-opacity="0.55"/></g>'
+    ]
+
+
+def _axis(comparison: Comparison, scale: Scale, y: float) -> list[str]:
+    parts = [
+        f'<g class="axis" aria-hidden="true">',
+        f'<line x1="{PLOT_LEFT}" y1="{y}" x2="{PLOT_RIGHT}" y2="{y}" stroke="#555"/>',
+    ]
+    for tick in scale.ticks():
+        x = scale.x(tick)
+        parts.append(f'<line x1="{x}" y1="{TOP - 4}" x2="{x}" y2="{y}" stroke="#ddd"/>')
+        parts.append(f'<line x1="{x}" y1="{y}" x2="{x}" y2="{y + 5}" stroke="#555"/>')
+        parts.append(f'<text class="tick" x="{x}" y="{y + 18}" text-anchor="middle">{_text(format_number(tick))}</text>')
+    caption = comparison.unit + (" (log scale)" if scale.log else "")
+    parts.append(
+        f'<text class="axis-label" x="{(PLOT_LEFT + PLOT_RIGHT) / 2}" y="{y + 38}" text-anchor="middle" '
+        f'fill="#444">{_text(caption)}</text>'
+    )
+    parts.append("</g>")
+    return parts
+
+
+# --- Words -----------------------------------------------------------------------------------
+
+
+def _row_label(figure: ComparedFigure, unit: str) -> str:
+    low, high = figure.interval
+    if high is None:
+        allows = f"{'more than' if figure.open_low else 'at least'} {format_number(low)} {unit}, no upper limit"
+    elif low == high:
+        allows = f"exactly {format_number(low)} {unit}"
+    else:
+        allows = f"from {format_number(low)} to {format_number(high)} {unit}"
+    words = f"{figure.source_name}: “{figure.stated}” ({allows}), claimed on {figure.claimed_on}"
+    if figure.via:
+        words += f", via {figure.via_name or figure.via}"
+    if figure.shares_origin and figure.origin:
+        words += f"; shares an origin ({figure.origin}) with another source here"
+    return words
+
+
+def _band(comparison: Comparison) -> str:
+    assert comparison.consensus is not None
+    low, high = comparison.consensus
+    left = "(" if comparison.consensus_open_low else "["
+    right = ")" if comparison.consensus_open_high or high is None else "]"
+    return f"{left}{format_number(low)} – {format_number(high)}{right}"
+
+
+def _describe_scale(comparison: Comparison, scale: Scale) -> str:
+    kind = "logarithmic" if scale.log else "linear"
+    return f"One bar per source on a {kind} axis in {comparison.unit}, from {format_number(scale.low)} to {format_number(scale.high)}."
+
+
+def _population(comparison: Comparison) -> str:
+    return f" ({comparison.population})" if comparison.population else ""
+
+
+def _numbers(figures: Sequence[ComparedFigure]) -> list[float]:
+    numbers: list[float] = []
+    for figure in figures:
+        numbers += [n for n in (figure.interval[0], figure.interval[1], figure.value) if n is not None]
+    return numbers
+
+
+def _nice_step(span: float) -> float:
+    """A round tick step (1, 2 or 5 × a power of ten) giving about five ticks over ``span``."""
+    raw = span / 5
+    power = 10.0 ** math.floor(math.log10(raw))
+    for multiple in (1, 2, 5, 10):
+        if raw <= multiple * power:
+            return multiple * power
+    return 10 * power  # pragma: no cover - the loop always returns
+
+
+def _shorten(text: str, length: int) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def _text(value: str) -> str:
+    return escape(value, quote=False)
+
+
+def _attr(value: str) -> str:
+    return escape(value, quote=True)

@@ -1,0 +1,108 @@
+"""A real browser (Debian's headless Chromium, driven by Playwright) on pages served by `factdb serve`.
+
+Nothing here downloads a browser: Playwright launches /usr/bin/chromium. CI installs it with
+apt-get (see .ci/run); these tests fail rather than skip when it is missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import REPO, run_cli
+from datasette_servers import factdb_serve
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Without these Chromium stalls on a machine with no network.
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-quic",
+]
+EVENT = "examplia-crackdown-2019-11"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    assert CHROMIUM.exists(), f"{CHROMIUM} is missing: install it with `apt-get install chromium`"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    yield page
+    page.close()
+    assert dialogs == [], f"a script ran and opened dialogs: {dialogs}"
+
+
+@pytest.fixture(scope="module")
+def site(compare_db: Path) -> Iterator[str]:
+    with factdb_serve(compare_db) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    path = tmp_path_factory.mktemp("hostile-browser") / "hostile.sqlite"
+    assert run_cli("init", "--db", path).exit_code == 0
+    assert run_cli("import", "--db", path, REPO / "tests/fixtures/datasette/hostile.yaml").exit_code == 0
+    with factdb_serve(path) as url:
+        yield url
+
+
+def test_comparison_chart_has_one_bar_per_source_and_the_verdict(page: Page, site: str) -> None:
+    page.goto(f"{site}/-/compare/{EVENT}/killed")
+    chart = page.locator("svg.factdb-range-chart")
+    assert chart.is_visible()
+    sources = page.locator("table.factdb-figures tbody tr")
+    assert sources.count() == 6
+    assert chart.locator("g.figure").count() == 6
+    assert chart.locator("g.figure rect.bar").count() == 6
+    for index in range(6):
+        box = chart.locator("g.figure rect.bar").nth(index).bounding_box()
+        assert box is not None and box["width"] >= 2 and box["height"] > 0
+    assert page.locator(".verdict-text").inner_text() == (
+        "6 sources conflict: Opposition Council's figure is 6.5× Interior Ministry's"
+    )
+    assert chart.locator("title").first.text_content() == "People killed: Examplia crackdown, November 2019"
+    labels = chart.locator("g.figure").evaluate_all("rows => rows.map(row => row.getAttribute('aria-label'))")
+    assert any(label.startswith("Rights Monitor: “at least 304”") for label in labels)
+
+
+def test_claim_page_shows_the_quote_highlighted_in_its_document(page: Page, site: str) -> None:
+    page.goto(f"{site}/factdb/claims?id=rm-killed-208")
+    page.locator("table.rows-and-columns td.col-pk a").first.click()
+    quote = page.locator("mark.factdb-quote")
+    expect(quote).to_be_visible()
+    expect(quote).to_have_text("at least 208 people were killed")
+    context = page.locator("blockquote.factdb-context").inner_text()
+    assert "The confirmed toll has risen: at least 208 people were killed." in context
+    background = quote.evaluate("mark => getComputedStyle(mark).backgroundColor")
+    assert background not in ("rgba(0, 0, 0, 0)", "transparent")
+
+
+def test_event_page_leads_to_the_comparison(page: Page, site: str) -> None:
+    page.goto(f"{site}/factdb/events/{EVENT}")
+    page.get_by_role("link", name="People killed", exact=True).click()
+    expect(page).to_have_url(f"{site}/-/compare/{EVENT}/killed")
+    expect(page.locator("svg.factdb-range-chart g.figure")).to_have_count(6)
+
+
+def test_markup_in_the_data_never_runs_in_the_browser(page: Page, hostile_site: str) -> None:
+    page.goto(f"{hostile_site}/-/compare/hostile-event/hostile-metric")
+    assert "<b>Markup</b> \"Watch\" & 'Co'" in page.locator("table.factdb-figures").inner_text()
+    assert page.locator("svg.factdb-range-chart text.source-name").first.text_content().startswith("<b>Markup</b>")
+    assert page.locator("table.factdb-figures b, svg.factdb-range-chart b, img").count() == 0
+    page.goto(f"{hostile_site}/hostile/claims/1")
+    assert page.locator("mark.factdb-quote").inner_text().startswith("<script>alert(1)</script>")
+    page.goto(f"{hostile_site}/hostile/events/hostile-event")
+    assert "<script>alert('event')</script>" in page.content().replace("&lt;", "<").replace("&gt;", ">")

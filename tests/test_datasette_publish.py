@@ -1,0 +1,111 @@
+"""`factdb publish`: an immutable, analysed snapshot with metadata and inspect file, and the command serving it."""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import shlex
+import sqlite3
+import tomllib
+from pathlib import Path
+
+import pytest
+from conftest import REPO, run_cli
+from datasette_servers import BIN, free_port, get, running
+
+from factdb.publish import SETTINGS, publish
+
+
+@pytest.fixture(scope="module")
+def site(compare_db: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The published site folder and everything `factdb publish` printed."""
+    out = tmp_path_factory.mktemp("site") / "site"
+    result = run_cli("publish", "--db", compare_db, out)
+    assert result.exit_code == 0, result.output
+    return out, result.output
+
+
+def printed_command(output: str) -> list[str]:
+    line = next(line.strip() for line in output.splitlines() if line.strip().startswith("datasette "))
+    return shlex.split(line)
+
+
+def test_publish_writes_snapshot_metadata_and_inspect_file(site: tuple[Path, str]) -> None:
+    out, output = site
+    assert sorted(p.name for p in out.iterdir()) == ["factdb.db", "inspect-data.json", "metadata.json"]
+    metadata = json.loads((out / "metadata.json").read_text())
+    assert metadata["databases"]["factdb"]["tables"]["claims"]["facets"] == ["source_id", "event_id"]
+    inspected = json.loads((out / "inspect-data.json").read_text())
+    assert inspected["factdb"]["tables"]["claims"]["count"] == 47
+
+
+def test_publish_prints_the_exact_datasette_command(site: tuple[Path, str]) -> None:
+    out, output = site
+    command = printed_command(output)
+    assert command[:7] == ["datasette", "-i", str(out / "factdb.db"), "--inspect-file", str(out / "inspect-data.json"),
+                           "-m", str(out / "metadata.json")]
+    settings = dict(zip(command[8::3], command[9::3]))
+    assert settings["sql_time_limit_ms"] == str(SETTINGS["sql_time_limit_ms"])
+    assert settings["suggest_facets"] == "off"
+
+
+def test_snapshot_is_a_complete_analysed_copy_outside_wal_mode(site: tuple[Path, str], compare_db: Path) -> None:
+    snapshot = sqlite3.connect(f"file:{site[0] / 'factdb.db'}?mode=ro", uri=True)
+    original = sqlite3.connect(f"file:{compare_db}?mode=ro", uri=True)
+    for table in ("sources", "events", "documents", "claims", "figures", "claim_history"):
+        count = f"select count(*) from {table}"
+        assert snapshot.execute(count).fetchone() == original.execute(count).fetchone(), table
+    assert snapshot.execute("pragma journal_mode").fetchone()[0] == "delete"
+    assert snapshot.execute("pragma integrity_check").fetchone()[0] == "ok"
+    assert snapshot.execute("select count(*) from sqlite_stat1 where tbl = 'claims'").fetchone()[0] > 0
+    found = snapshot.execute("select rowid from claims_fts where claims_fts match 'zebracorn OR 208'").fetchall()
+    assert [row[0] for row in found] == [row[0] for row in snapshot.execute("select pk from claims where id = 'rm-killed-208'")]
+
+
+def test_the_printed_command_serves_the_snapshot_immutable(site: tuple[Path, str]) -> None:
+    port = free_port()
+    command = [BIN / "datasette", *printed_command(site[1])[1:], "--port", str(port)]
+    with running(command, port):
+        base = f"http://127.0.0.1:{port}"
+        databases = json.loads(get(base + "/-/databases.json")[1])
+        assert [(d["name"], d["is_mutable"]) for d in databases] == [("factdb", False)]
+        for path in ["/factdb/claims", "/-/compare/examplia-crackdown-2019-11/killed", "/factdb/claims/1"]:
+            assert get(base + path)[0] == 200, path
+        status, html = get(base + "/factdb/claims")
+        assert "47 rows" in html
+
+
+def test_publishing_again_replaces_the_snapshot(compare_db: Path, tmp_path: Path) -> None:
+    first = publish(compare_db, tmp_path)
+    (tmp_path / "factdb.db").write_bytes(b"stale")
+    second = publish(compare_db, tmp_path)
+    assert first.snapshot == second.snapshot
+    assert sqlite3.connect(second.snapshot).execute("select count(*) from claims").fetchone()[0] == 47
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["factdb.db", "inspect-data.json", "metadata.json"]
+
+
+def test_publish_refuses_a_missing_database(tmp_path: Path) -> None:
+    result = run_cli("publish", "--db", tmp_path / "missing.sqlite", tmp_path / "site")
+    assert result.exit_code == 1
+    assert "no such database" in result.output
+    assert not (tmp_path / "site").exists()
+
+
+def test_plain_datasette_loads_the_plugin(compare_db: Path) -> None:
+    port = free_port()
+    with running([BIN / "datasette", compare_db, "--port", str(port)], port):
+        base = f"http://127.0.0.1:{port}"
+        plugins = json.loads(get(base + "/-/plugins.json")[1])
+        assert "factdb" in {plugin["name"] for plugin in plugins}
+        status, html = get(base + "/-/compare/examplia-crackdown-2019-11/killed")
+        assert status == 200 and 'class="factdb-range-chart"' in html
+
+
+def test_every_data_file_the_plugin_needs_is_declared_as_package_data() -> None:
+    """`pip install .` (not editable) ships only what package-data lists: templates and metadata included."""
+    package_data = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["factdb"]
+    data_files = [p.relative_to(REPO / "factdb") for p in (REPO / "factdb").rglob("*")
+                  if p.is_file() and p.suffix not in (".py", ".pyc")]
+    assert {"metadata.yaml", "templates/factdb-compare.html", "templates/row.html"} <= {str(p) for p in data_files}
+    for path in data_files:
+        assert any(fnmatch.fnmatch(str(path), pattern) for pattern in package_data), f"{path} would not be installed"
