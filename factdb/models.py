@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -51,6 +52,16 @@ def _date_matches_precision(date: str, precision: str) -> str:
         f"({precision} = 'month' AND length({date}) = 7) OR "
         f"({precision} = 'day' AND length({date}) = 10)"
     )
+
+
+def _partial_index(table: str, column: str) -> Index:
+    """An index over the rows where ``column`` is set.
+
+    These columns are NULL on almost every row; after ANALYZE a full index makes SQLite believe
+    each value matches every row and scan the table for ``IN (...)`` lookups.
+    """
+    condition = text(f"{column} IS NOT NULL")
+    return Index(f"ix_{table}_{column}", column, sqlite_where=condition, postgresql_where=condition)
 
 
 class Base(DeclarativeBase):
@@ -213,6 +224,7 @@ class Claim(Base):
         CheckConstraint("via_id IS NULL OR via_id <> source_id", name="via_not_source"),
         CheckConstraint("supersedes_pk IS NULL OR supersedes_pk <> pk", name="not_self_superseding"),
         Index("ix_claims_event_id_claimed_on", "event_id", "claimed_on"),
+        *(_partial_index("claims", column) for column in ("via_id", "supersedes_pk", "updated_batch_id")),
     )
 
     pk: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -220,18 +232,18 @@ class Claim(Base):
     source_id: Mapped[str] = mapped_column(ForeignKey("sources.id"), index=True)
     document_pk: Mapped[int] = mapped_column(ForeignKey("documents.pk"), index=True)
     event_id: Mapped[str | None] = mapped_column(ForeignKey("events.id"))
-    via_id: Mapped[str | None] = mapped_column(ForeignKey("sources.id"), index=True)
+    via_id: Mapped[str | None] = mapped_column(ForeignKey("sources.id"))
     claimed_on: Mapped[str] = mapped_column(String(10), index=True)
     claimed_on_precision: Mapped[str] = mapped_column(String(5))
     quote: Mapped[str] = mapped_column(Text)
     quote_start: Mapped[int] = mapped_column(Integer)
     quote_end: Mapped[int] = mapped_column(Integer)
     statement: Mapped[str | None] = mapped_column(Text)
-    supersedes_pk: Mapped[int | None] = mapped_column(ForeignKey("claims.pk"), index=True)
+    supersedes_pk: Mapped[int | None] = mapped_column(ForeignKey("claims.pk"))
     status: Mapped[str] = mapped_column(String(16), index=True, server_default="active")
     content_sha256: Mapped[str] = mapped_column(String(64), comment="hash of the claim as imported; detects changed content")
     batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"), index=True)
-    updated_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"), index=True)
+    updated_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))
 
     figures: Mapped[list[Figure]] = relationship(back_populates="claim", order_by="Figure.position")
 

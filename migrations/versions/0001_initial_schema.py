@@ -202,9 +202,9 @@ def upgrade() -> None:
         batch_op.create_index('ix_claims_event_id_claimed_on', ['event_id', 'claimed_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_claims_source_id'), ['source_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_claims_status'), ['status'], unique=False)
-        batch_op.create_index(batch_op.f('ix_claims_supersedes_pk'), ['supersedes_pk'], unique=False)
-        batch_op.create_index(batch_op.f('ix_claims_updated_batch_id'), ['updated_batch_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_claims_via_id'), ['via_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_claims_supersedes_pk'), ['supersedes_pk'], unique=False, sqlite_where=sa.text('supersedes_pk IS NOT NULL'), postgresql_where=sa.text('supersedes_pk IS NOT NULL'))
+        batch_op.create_index(batch_op.f('ix_claims_updated_batch_id'), ['updated_batch_id'], unique=False, sqlite_where=sa.text('updated_batch_id IS NOT NULL'), postgresql_where=sa.text('updated_batch_id IS NOT NULL'))
+        batch_op.create_index(batch_op.f('ix_claims_via_id'), ['via_id'], unique=False, sqlite_where=sa.text('via_id IS NOT NULL'), postgresql_where=sa.text('via_id IS NOT NULL'))
 
     op.create_table('claim_history',
     sa.Column('id', sa.Integer(), nullable=False),
