@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -46,6 +47,74 @@ def compare_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seeds, imported once through the CLI. Read only: work on a copy_database() of it."""
+    path = tmp_path_factory.mktemp("seeded") / "seeded.sqlite"
+    assert run_cli("init", "--db", path).exit_code == 0
+    result = run_cli("import", "--db", path, *sorted(SEEDS.glob("*.yaml")))
+    assert result.exit_code == 0, result.output
+    return path
+
+
+@pytest.fixture
+def seeded_copy(seeded_db: Path, tmp_path: Path) -> Path:
+    """A private, writable copy of the seeded database."""
+    return copy_database(seeded_db, tmp_path / "factdb.sqlite")
+
+
+def copy_database(source: Path, target: Path) -> Path:
+    """Copy a database with SQLite's backup API (safe even if ``source`` has a WAL file)."""
+    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+    return target
+
+
+def dump_database(path: Path) -> list[str]:
+    """Every row of every table, so 'unchanged' means unchanged content, not equal counts."""
+    connection = sqlite3.connect(path)
+    try:
+        return list(connection.iterdump())
+    finally:
+        connection.close()
+
+
+def integrity(path: Path) -> str:
+    connection = sqlite3.connect(path)
+    try:
+        return connection.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        connection.close()
+
+
 def run_cli(*args: str | Path, input: str | None = None):  # type: ignore[no-untyped-def]
     """Invoke ``factdb`` in-process and return the click Result (stderr kept separate)."""
     return CliRunner().invoke(cli, [str(a) for a in args], input=input, catch_exceptions=False)
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def ensure_chromium() -> Path:
+    """Debian's Chromium for the browser tests: installed with apt-get when missing and we are root.
+
+    The Quick start's test command must work on a fresh Debian machine with only Python and pip;
+    nothing here downloads a browser build of its own (Playwright only drives this one).
+    """
+    import os
+    import shutil
+    import subprocess
+
+    if CHROMIUM.exists():
+        return CHROMIUM
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "update", "-qq"], check=True, env=environment)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True, env=environment)
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (`sudo apt-get install chromium`)")
+    return CHROMIUM

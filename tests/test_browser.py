@@ -1,7 +1,8 @@
 """A real browser (Debian's headless Chromium, driven by Playwright) on pages served by `factdb serve`.
 
-Nothing here downloads a browser: Playwright launches /usr/bin/chromium. CI installs it with
-apt-get (see .ci/run); these tests fail rather than skip when it is missing.
+Nothing here downloads a browser: Playwright launches /usr/bin/chromium, which CI (.ci/run) and,
+on a fresh machine as root, conftest.ensure_chromium install with apt-get. These tests fail
+rather than skip when it cannot be had.
 """
 
 from __future__ import annotations
@@ -10,13 +11,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import REPO, run_cli
+from conftest import REPO, ensure_chromium, run_cli
 from datasette_servers import factdb_serve
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
 # Without these Chromium stalls on a machine with no network.
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -27,9 +27,9 @@ EVENT = "examplia-crackdown-2019-11"
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    assert CHROMIUM.exists(), f"{CHROMIUM} is missing: install it with `apt-get install chromium`"
+    chromium = ensure_chromium()
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 
