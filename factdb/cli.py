@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import functools
 import json
+import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
+import sqlalchemy.exc
 
 from factdb import __version__
 from factdb.db import DatabaseError, default_db_path, make_engine, open_database, upgrade
@@ -43,6 +45,14 @@ def handles_database_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             return fn(*args, **kwargs)
         except DatabaseError as error:
             raise DataError(str(error)) from None
+        except (sqlalchemy.exc.OperationalError, sqlite3.OperationalError) as error:
+            raise _stopped_by_sqlite(kwargs.get("db_path"), error, "the command") from None
+        except sqlalchemy.exc.DatabaseError as error:
+            # SQLite's own words when --db names a file that is not an SQLite database at all.
+            if "file is not a database" not in str(error.orig):
+                raise
+            raise DataError(f"{kwargs.get('db_path')}: not a factdb database (the file is not an SQLite database). "
+                            "Check the path, or create a new database with: factdb init --db NEW.sqlite") from None
 
     return wrapper
 
@@ -55,6 +65,7 @@ def cli() -> None:
 
 @cli.command()
 @db_option
+@handles_database_errors
 def init(db_path: Path) -> None:
     """Create the database, or upgrade it to the latest schema.
 
@@ -92,9 +103,21 @@ def import_command(db_path: Path, files: tuple[Path, ...], update: bool, dry_run
     except ImportFailed as failure:
         count = len(failure.problems) + failure.truncated
         raise DataError(f"{failure}\n{count} problem{'s' if count != 1 else ''} found; nothing was imported.") from None
+    except (sqlalchemy.exc.OperationalError, sqlite3.OperationalError) as error:
+        raise _stopped_by_sqlite(db_path, error, "the import") from None
     finally:
         engine.dispose()
     click.echo(report.summary())
+
+
+def _stopped_by_sqlite(db_path: object, error: Exception, what: str) -> DataError:
+    """SQLite refused part-way (disk full, locked, read-only); its transaction was rolled back."""
+    reason = str(getattr(error, "orig", None) or error)
+    hint = ("free some disk space" if "full" in reason
+            else "another program is writing to the database; wait for it to finish" if "locked" in reason
+            else "check that the database file and its folder are writable")
+    outcome = " Nothing was imported; the database is as it was." if what == "the import" else ""
+    return DataError(f"{db_path}: SQLite stopped {what}: {reason}.{outcome} (hint: {hint}, then run it again)")
 
 
 class _NoProgress:
@@ -160,6 +183,27 @@ def schema(db_path: Path) -> None:
         click.echo(schema_sql(engine), nl=False)
     finally:
         engine.dispose()
+
+
+@cli.command(name="backup")
+@db_option
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace TARGET if it already exists.")
+def backup_command(db_path: Path, target: Path, force: bool) -> None:
+    """Copy the database to TARGET: a consistent snapshot, even while an import is running.
+
+    TARGET is one self-contained SQLite file. Restore it by copying it back while nothing
+    uses the database (see docs/reliability.md).
+
+        factdb backup backups/factdb-2020-11-30.sqlite
+    """
+    from factdb.backup import BackupError, backup
+
+    try:
+        written = backup(db_path, target, force=force)
+    except BackupError as error:
+        raise DataError(str(error)) from None
+    click.echo(f"{db_path}: backed up to {written}")
 
 
 @cli.command(name="parse-figure")

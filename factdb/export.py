@@ -139,7 +139,10 @@ def _write_yaml(conn: Connection, out: TextIO) -> None:
         if section != current:
             out.write(f"{section}:\n")
             current = section
-        out.write(yaml.dump([record], Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100))
+        text = yaml.dump([record], Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+        # After a text ending in blank lines (a `|+` block) PyYAML ends its document with "...";
+        # in the middle of our stream that would end the file. The next line ends the block as well.
+        out.write(text.removesuffix("...\n") if text.endswith("\n...\n") else text)
 
 
 def _write_json(conn: Connection, out: TextIO) -> None:

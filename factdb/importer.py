@@ -18,6 +18,7 @@ import re
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,14 @@ from factdb.quotes import NormalizedText, closest_passage, find_quote, normalize
 from factdb.readers import LineDict, ReadError, Record, closest_hint, file_format, read_records, type_name
 
 CLAIM_CHUNK = 2000
+# Imports of at least this many bytes take the bulk path: full-text index entries are written for
+# all new rows at once instead of by a trigger per row (SQLite's FTS5 flushes its pending terms at
+# every statement a trigger runs in, which made the triggers most of an import's time).
+BULK_BYTES = 1_000_000
+# A page cache big enough for the indexes of a million claims, on the import's connection only
+# (bench/baseline.py uses the same settings, so the comparison stays fair).
+BULK_PRAGMAS: tuple[str, ...] = ("PRAGMA cache_size = -65536",)
+ROW_BATCH = 500
 MAX_PROBLEMS = 200
 MAX_TEXT = 10_000  # names, titles, statements
 MAX_QUOTE = 10_000
@@ -137,6 +146,7 @@ class _PendingSupersedes:
     claimed_on: str
     path: str
     line: int | None
+    sequence: int = 0
 
 
 @dataclass
@@ -158,11 +168,18 @@ class _Session:
     claims_seen: dict[str, tuple[str, int | None]] = field(default_factory=dict)
     pending_relations: list[tuple[str, str, str, Record]] = field(default_factory=list)
     pending_parents: list[tuple[str, str, Record]] = field(default_factory=list)
-    pending_publishers: list[tuple[str, str, Record]] = field(default_factory=list)
+    pending_publishers: list[tuple[str, str, Record, str | None]] = field(default_factory=list)
     pending_supersedes: list[_PendingSupersedes] = field(default_factory=list)
+    pending_rechecks: list[tuple[Record, int, str]] = field(default_factory=list)
+    supersedes_problems: list[tuple[int, Problem]] = field(default_factory=list)
     texts: OrderedDict[int, tuple[str, NormalizedText]] = field(default_factory=OrderedDict)
     next_claim_pk: int = 1
+    next_document_pk: int = 1
+    new_rows: dict[Any, list[dict[str, Any]]] = field(default_factory=dict)  # table -> rows not yet inserted
+    claim_sequence: int = 0
+    paths: dict[str, int] = field(default_factory=dict)
     unreadable: set[str] = field(default_factory=set)
+    cached_claims: dict[str, list[Record]] = field(default_factory=dict)
 
     def problem(self, record: Record | None, key: str, message: str, hint: str = "", *, path: str = "", line: int | None = None) -> None:
         if record is not None:
@@ -256,8 +273,9 @@ def _list_of_text(s: _Session, record: Record, data: dict[str, Any], key: str) -
     result = []
     for index, item in enumerate(items):
         if isinstance(item, bool) or not isinstance(item, (str, int)) or not str(item).strip():
+            found = "empty text" if isinstance(item, str) else type_name(item)
             s.problem(record, f"{key}[{index}]" if isinstance(value, list) else key,
-                      f"expected text; found {type_name(item)}", f"write {key} as text or a list of texts")
+                      f"expected text; found {found}", f"write {key} as text or a list of texts")
             continue
         result.append(str(item).strip())
     return result
@@ -304,6 +322,23 @@ def _load_lookups(s: _Session) -> None:
         s.documents[document_id] = (pk, published)
     max_pk = conn.execute(select(Claim.pk).order_by(Claim.pk.desc()).limit(1)).scalar()
     s.next_claim_pk = (max_pk or 0) + 1
+    max_document_pk = conn.execute(select(Document.pk).order_by(Document.pk.desc()).limit(1)).scalar()
+    s.next_document_pk = (max_document_pk or 0) + 1
+
+
+def _closest_source(s: _Session, value: str) -> str:
+    """The closest ids and aliases; an alias is shown as written, with the source it names."""
+    shown: list[str] = []
+    for key in difflib.get_close_matches(value.lower(), list(s.source_keys), n=3, cutoff=0.5):
+        source_id = s.source_keys[key]
+        if key == source_id.lower():
+            label = source_id
+        else:
+            alias = s.conn.execute(select(SourceAlias.alias).where(SourceAlias.alias_key == key)).scalar() or key
+            label = f"{alias} (alias of {source_id})"
+        if label not in shown:
+            shown.append(label)
+    return f"; closest known: {', '.join(shown)}" if shown else ""
 
 
 def _resolve_source(s: _Session, record: Record, key: str, value: str | None) -> str | None:
@@ -311,12 +346,13 @@ def _resolve_source(s: _Session, record: Record, key: str, value: str | None) ->
         return None
     found = s.source_keys.get(value.lower())
     if found is None:
-        s.problem(record, key, f"unknown source '{value}'{_closest(value, s.source_keys)}",
+        s.problem(record, key, f"unknown source '{value}'{_closest_source(s, value)}",
                   "define the source under 'sources:' (in this or another file of the import), or use its id or an alias")
     return found
 
 
-def _resolve(s: _Session, record: Record, key: str, value: str | None, known: Iterable[str], kind: str) -> str | None:
+def _resolve(s: _Session, record: Record, key: str, value: str | None, known: Iterable[str], kind: str,
+             line: int | None = None) -> str | None:
     if value is None:
         return None
     if value in known:
@@ -325,7 +361,7 @@ def _resolve(s: _Session, record: Record, key: str, value: str | None, known: It
     if value.lower() in lowered:
         return lowered[value.lower()]
     s.problem(record, key, f"unknown {kind} '{value}'{_closest(value, known)}",
-              f"define it under '{kind}s:' in this or another file of the import, or fix the id")
+              f"define it under '{kind}s:' in this or another file of the import, or fix the id", line=line)
     return None
 
 
@@ -336,13 +372,26 @@ def _row_differs(existing: Any, wanted: dict[str, Any]) -> list[str]:
     return [k for k, v in wanted.items() if getattr(existing, k) != v]
 
 
-def _upsert(s: _Session, record: Record, kind: str, table: Any, key_column: Any, wanted: dict[str, Any]) -> str:
-    """Insert, or compare with the stored row; returns 'added', 'unchanged', 'updated' or 'refused'."""
-    existing = s.conn.execute(select(table).where(key_column == wanted[key_column.key])).first()
+# Columns under the names the import format gives them: a user wrote `end:`, not `end_date`.
+FIELD_OF_COLUMN = {"start_date": "start", "start_precision": "start", "end_date": "end", "end_precision": "end",
+                   "published_precision": "published", "text_sha256": "text"}
+
+
+def _upsert(s: _Session, record: Record, kind: str, table: Any, key_column: Any, wanted: dict[str, Any], *, stored: bool = True,
+            row: Any = None) -> str:
+    """Insert, or compare with the stored row; returns 'added', 'unchanged', 'updated' or 'refused'.
+
+    ``stored=False``: the caller's lookups show no such row, so there is nothing to fetch;
+    ``row``: the stored row, already fetched by the caller.
+    """
+    if not stored:
+        _add_row(s, table, {**wanted, "batch_id": s.batch_id})
+        return "added"
+    existing = row if row is not None else s.conn.execute(select(table).where(key_column == wanted[key_column.key])).first()
     if existing is None:
         s.conn.execute(insert(table).values(**wanted, batch_id=s.batch_id))
         return "added"
-    differing = _row_differs(existing, wanted)
+    differing = list(dict.fromkeys(FIELD_OF_COLUMN.get(c, c) for c in _row_differs(existing, wanted)))
     if not differing:
         return "unchanged"
     if not s.update:
@@ -360,7 +409,8 @@ def _import_source(s: _Session, record: Record) -> None:
     source_id = _identifier(s, record, data, "id")
     name = _text(s, record, data, "name")
     kind = _choice(s, record, _text(s, record, data, "kind"), "kind", SOURCE_KINDS)
-    aliases = _list_of_text(s, record, data, "aliases")
+    # alias_key is unique: an alias repeated in another case names the source once, as first written.
+    aliases = list({alias.lower(): alias for alias in reversed(_list_of_text(s, record, data, "aliases"))}.values())[::-1]
     relations = [(r, target) for r in RELATIONS for target in _list_of_text(s, record, data, r)]
     if source_id is None or name is None or kind is None or not _first_seen(s, record, "source", source_id):
         return
@@ -401,8 +451,8 @@ def _import_source(s: _Session, record: Record) -> None:
         s.source_keys[alias.lower()] = source_id
     if relations or stored_relations:
         s.pending_relations.extend((source_id, relation, target, record) for relation, target in relations)
-        if not is_new and {(r, t) for r, t in relations} != {(r, t) for r, t in stored_relations}:
-            # Targets are resolved later; compare by the ids as written, which is what export writes.
+        if not is_new and {(r, s.source_keys.get(t.lower(), t)) for r, t in relations} != {(r, t) for r, t in stored_relations}:
+            # Targets are resolved later; a target known by now may be named by an alias (stored: its id).
             if not s.update:
                 s.problem(record, "part_of", f"source '{source_id}' already exists with relations {sorted(stored_relations)}",
                           "use the stored relations, or run the import with --update to change them")
@@ -421,6 +471,9 @@ def _import_event(s: _Session, record: Record) -> None:
     start = _date(s, record, data, "start")
     end = _date(s, record, data, "end")
     parent = _identifier(s, record, data, "parent")
+    if parent is not None and parent not in s.events:
+        # Compare with the stored parent by its id: the file may name it in another case.
+        parent = next((known for known in s.events if known.lower() == parent.lower()), parent)
     if start and end and start[0][: len(end[0])] > end[0]:
         s.problem(record, "end", f"the event ends ({end[0]}) before it starts ({start[0]})", "swap or correct the dates")
         return
@@ -430,7 +483,7 @@ def _import_event(s: _Session, record: Record) -> None:
               "start_date": start[0] if start else None, "start_precision": start[1] if start else None,
               "end_date": end[0] if end else None, "end_precision": end[1] if end else None}
     existing_parent = s.event_parents.get(event_id) if event_id in s.events else None
-    outcome = _upsert(s, record, "event", Event.__table__, Event.__table__.c.id, wanted)
+    outcome = _upsert(s, record, "event", Event.__table__, Event.__table__.c.id, wanted, stored=event_id in s.events)
     if outcome == "refused":
         return
     if outcome != "added" and parent != existing_parent:
@@ -458,7 +511,7 @@ def _import_metric(s: _Session, record: Record) -> None:
     if metric_id is None or name is None or unit is None or not _first_seen(s, record, "metric", metric_id):
         return
     wanted = {"id": metric_id, "name": name, "unit": unit, "description": _text(s, record, data, "description")}
-    outcome = _upsert(s, record, "metric", Metric.__table__, Metric.__table__.c.id, wanted)
+    outcome = _upsert(s, record, "metric", Metric.__table__, Metric.__table__.c.id, wanted, stored=metric_id in s.metrics)
     if outcome != "refused":
         s.metrics.add(metric_id)
         s.counts["metrics"][outcome] += 1
@@ -494,6 +547,10 @@ def _document_text(s: _Session, record: Record, data: dict[str, Any]) -> str | N
         s.problem(record, "text_file", f"'{relative}' is not a file", "point text_file at the document's text file")
         return None
     raw = target.read_bytes()
+    if b"\x00" in raw:
+        s.problem(record, "text_file", f"'{relative}' contains NUL bytes (first at offset {raw.index(0)}); is it a text file?",
+                  "archive the document as plain UTF-8 text")
+        return None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -520,9 +577,12 @@ def _import_document(s: _Session, record: Record) -> None:
               "published": published[0] if published else None, "published_precision": published[1] if published else None,
               "url": _text(s, record, data, "url"), "language": _text(s, record, data, "language", limit=20),
               "text": text, "text_sha256": hashlib.sha256(text.encode()).hexdigest()}
+    if document_id not in s.documents:
+        _add_document(s, record, wanted, publisher)
+        return
     table = Document.__table__
-    existing = s.conn.execute(select(table.c.pk, table.c.publisher_id).where(table.c.id == document_id)).first()
-    outcome = _upsert(s, record, "document", table, table.c.id, wanted)
+    existing = s.conn.execute(select(table).where(table.c.id == document_id)).first()
+    outcome = _upsert(s, record, "document", table, table.c.id, wanted, row=existing)
     if outcome == "refused":
         return
     if existing is not None and outcome == "unchanged" and (existing.publisher_id or None) != (s.source_keys.get(publisher.lower()) if publisher else None):
@@ -534,16 +594,65 @@ def _import_document(s: _Session, record: Record) -> None:
     pk = existing.pk if existing is not None else s.conn.execute(select(table.c.pk).where(table.c.id == document_id)).scalar_one()
     s.documents[document_id] = (pk, wanted["published"])
     s.texts.pop(pk, None)
-    s.pending_publishers.append((document_id, publisher or "", record))
+    _check_publisher_later(s, document_id, publisher, record, existing.publisher_id if existing is not None else None)
     if outcome == "updated" and existing is not None:
-        _recheck_quotes(s, record, pk, text)
+        s.pending_rechecks.append((record, pk, text))  # after the claims: this import may correct their quotes
     s.counts["documents"][outcome] += 1
+
+
+def _add_document(s: _Session, record: Record, wanted: dict[str, Any], publisher: str | None) -> None:
+    """A new document: inserted in batches with the next primary key (its claims need the key)."""
+    pk = s.next_document_pk
+    s.next_document_pk += 1
+    # The publisher is usually known by now; if not, or if it changes, the pending check sets it.
+    publisher_id = s.source_keys.get(publisher.lower()) if publisher else None
+    _add_row(s, Document.__table__, {**wanted, "pk": pk, "publisher_id": publisher_id, "batch_id": s.batch_id})
+    s.documents[wanted["id"]] = (pk, wanted["published"])
+    _check_publisher_later(s, wanted["id"], publisher, record, publisher_id)
+    s.counts["documents"]["added"] += 1
+
+
+def _check_publisher_later(s: _Session, document_id: str, publisher: str | None, record: Record, stored: str | None) -> None:
+    """Queue the publisher for the end of the pass unless it is already known and stored as it
+    will stay (sources only lose names with --update): a million-claim import has 100,000 documents."""
+    resolved = s.source_keys.get(publisher.lower()) if publisher else None
+    if s.update or (publisher and resolved is None) or resolved != stored:
+        s.pending_publishers.append((document_id, publisher or "", _location(record), stored))
+
+
+def _location(record: Record) -> Record:
+    """The record without its data, still able to say where each field was: kept for checks at the
+    end of the pass without keeping every document's text in memory."""
+    data = LineDict()
+    if isinstance(record.data, LineDict):
+        data.line = record.data.line
+        data.key_lines = getattr(record.data, "key_lines", {})
+    else:
+        data.line = record.line
+    return Record(record.kind, data, record.path, record.line, record.label, record.csv_rows)
+
+
+def _add_row(s: _Session, table: Any, row: dict[str, Any]) -> None:
+    """Queue a new event, metric or document row: they are inserted many at a time."""
+    rows = s.new_rows.setdefault(table, [])
+    rows.append(row)
+    if len(rows) >= ROW_BATCH:
+        _flush_rows(s)
+
+
+def _flush_rows(s: _Session) -> None:
+    for table, rows in s.new_rows.items():
+        if rows:
+            s.conn.execute(insert(table), rows)
+    s.new_rows.clear()
 
 
 def _recheck_quotes(s: _Session, record: Record, document_pk: int, text: str) -> None:
     """A document's text changed: every stored quote must still be found in it."""
     normalized = normalize(text)
-    rows = s.conn.execute(select(Claim.pk, Claim.id, Claim.quote).where(Claim.document_pk == document_pk)).all()
+    rows = s.conn.execute(select(Claim.pk, Claim.id, Claim.quote).where(
+        Claim.document_pk == document_pk, Claim.batch_id != s.batch_id,  # claims written now were located in the new text
+        (Claim.updated_batch_id.is_(None)) | (Claim.updated_batch_id != s.batch_id))).all()
     for pk, claim_id, quote in rows:
         found = find_quote(normalized, quote)
         if found is None:
@@ -576,9 +685,9 @@ def _resolve_pending_entities(s: _Session) -> None:
         s.conn.execute(update_rows(Event).where(Event.id == event_id).values(parent_id=parent_id))
         s.event_parents[event_id] = parent_id
     _check_event_cycles(s)
-    for document_id, publisher, record in s.pending_publishers:
+    for document_id, publisher, record, stored_publisher in s.pending_publishers:
         publisher_id = _resolve_source(s, record, "publisher", publisher) if publisher else None
-        if publisher and publisher_id is None:
+        if (publisher and publisher_id is None) or publisher_id == stored_publisher:
             continue
         s.conn.execute(update_rows(Document).where(Document.id == document_id).values(publisher_id=publisher_id))
 
@@ -639,12 +748,23 @@ class _ClaimRow:
     supersedes: str | None
 
 
+# Large imports repeat the same phrases ("several", "at least 300") many times. Figures are immutable;
+# typed=True keeps 300 and 300.0 apart, as the stored value and the content hash do.
+_parse_figure = lru_cache(maxsize=16_384, typed=True)(parse_figure)
+
+
+@lru_cache(maxsize=16_384, typed=True)
+def _figure_from_parts(qualifier: str, value: Any, low: Any, high: Any, text: str | None) -> Figure:
+    return figure_from_parts(qualifier, value=value, low=low, high=high, text=text)
+
+
 def _figure(s: _Session, record: Record, data: Any, index: int) -> tuple[dict[str, Any], Figure] | None:
     prefix = f"figures[{index}]."
     line = data.line if isinstance(data, LineDict) else None
     if not _check_fields(s, record, data, "figure", prefix):
         return None
-    metric = _resolve(s, record, f"{prefix}metric", _text(s, record, data, "metric", prefix=prefix), s.metrics, "metric")
+    metric = _resolve(s, record, f"{prefix}metric", _text(s, record, data, "metric", prefix=prefix), s.metrics, "metric",
+                      line=data.line_of("metric") if isinstance(data, LineDict) else None)
     population = _text(s, record, data, "population", limit=200, prefix=prefix)
     qualifier = data.get("qualifier")
     value, low, high, stated = data.get("value"), data.get("low"), data.get("high"), data.get("stated")
@@ -655,8 +775,8 @@ def _figure(s: _Session, record: Record, data: Any, index: int) -> tuple[dict[st
             return None
     try:
         if qualifier is not None:
-            figure = figure_from_parts(str(qualifier).strip(), value=value, low=low, high=high,
-                                       text=str(stated).strip() if stated is not None else None)
+            figure = _figure_from_parts(str(qualifier).strip(), value, low, high,
+                                        str(stated).strip() if stated is not None else None)
         elif low is not None or high is not None:
             s.problem(record, f"{prefix}qualifier", "low/high given without a qualifier",
                       "add e.g. qualifier: range, or write value: between 10 and 20", line=line)
@@ -665,11 +785,14 @@ def _figure(s: _Session, record: Record, data: Any, index: int) -> tuple[dict[st
             s.problem(record, f"{prefix}value", "missing", "every figure needs a value, e.g. value: at least 300", line=line)
             return None
         else:
-            figure = parse_figure(str(value))
+            figure = _parse_figure(str(value))
             if stated is not None:
                 figure = Figure(figure.qualifier, figure.value, figure.low, figure.high, str(stated).strip())
     except FigureError as error:
-        s.problem(record, f"{prefix}value" if qualifier is None else f"{prefix}qualifier", str(error),
+        # figure_from_parts names the part it rejects first ("low 1,500 is more than high 300").
+        named = str(error).split(" ", 1)[0].rstrip(":")
+        culprit = "value" if qualifier is None else named if named in ("value", "low", "high") else "qualifier"
+        s.problem(record, f"{prefix}{culprit}", str(error),
                   "see `factdb parse-figure` and docs/figures.md for the phrases understood", line=line)
         return None
     if metric is None:
@@ -745,7 +868,8 @@ def _document_normalized(s: _Session, document_pk: int) -> tuple[str, Normalized
     if cached is not None:
         s.texts.move_to_end(document_pk)
         return cached
-    text = s.conn.execute(select(Document.text).where(Document.pk == document_pk)).scalar_one()
+    # Once per document and import; a plain statement keeps SQLAlchemy's construction cost out of it.
+    text = s.conn.exec_driver_sql("SELECT text FROM documents WHERE pk = ?", (document_pk,)).scalar_one()
     entry = (text, normalize(text))
     s.texts[document_pk] = entry
     if len(s.texts) > 64:
@@ -766,23 +890,56 @@ def _locate_quote(s: _Session, claim: _ClaimRow) -> bool:
     return True
 
 
+CLAIM_COLUMNS = ("pk", "id", "source_id", "document_pk", "event_id", "via_id", "claimed_on", "claimed_on_precision", "quote",
+                 "quote_start", "quote_end", "statement", "supersedes_pk", "status", "content_sha256", "batch_id")
+FIGURE_COLUMNS = ("claim_pk", "position", "metric_id", "population", "qualifier", "value", "low", "high", "stated", "batch_id")
+SEEN_TABLE = "factdb_import_claims_seen"
+
+
+def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
+
+
+def _claims_seen_before(s: _Session, ids: list[str]) -> dict[str, tuple[str, int | None]]:
+    """Where claims of this chunk were already seen in this import (kept in a temporary table:
+    a million ids with their locations would otherwise be most of the import's memory)."""
+    names = {index: path for path, index in s.paths.items()}
+    found = s.conn.exec_driver_sql(
+        f"SELECT id, file, line FROM {SEEN_TABLE} WHERE id IN ({', '.join('?' for _ in ids)})", tuple(ids)).all()
+    return {claim_id: (names[file], line) for claim_id, file, line in found}
+
+
+def _supersedes_targets(s: _Session, prepared: list[_ClaimRow]) -> dict[str, tuple[int, str, str]]:
+    """Claims already stored that this chunk's claims supersede: id -> (pk, source, claimed_on)."""
+    targets = sorted({c.supersedes for c in prepared if c.supersedes is not None})
+    if not targets or s.update:
+        return {}  # --update may still change a target later in the import: check at the end
+    rows = s.conn.execute(select(Claim.id, Claim.pk, Claim.source_id, Claim.claimed_on).where(Claim.id.in_(targets)))
+    return {claim_id: (pk, source_id, claimed_on) for claim_id, pk, source_id, claimed_on in rows}
+
+
 def _import_claim_chunk(s: _Session, chunk: list[Record]) -> None:
     prepared = [c for c in (_prepare_claim(s, r) for r in chunk) if c is not None]
     if not prepared:
         return
     ids = [c.row["id"] for c in prepared]
-    stored = {row.id: row for row in s.conn.execute(
-        select(Claim.pk, Claim.id, Claim.content_sha256, Claim.batch_id, Claim.updated_batch_id).where(Claim.id.in_(ids)))}
-    new_rows: list[dict[str, Any]] = []
-    new_figures: list[dict[str, Any]] = []
+    stored = {row.id: row for row in s.conn.exec_driver_sql(
+        f"SELECT pk, id, content_sha256 FROM claims WHERE id IN ({', '.join('?' for _ in ids)})", tuple(ids))}
+    seen = _claims_seen_before(s, ids)
+    targets = _supersedes_targets(s, prepared)
+    new_rows: list[tuple[Any, ...]] = []
+    new_figures: list[tuple[Any, ...]] = []
+    first_seen: list[tuple[str, int, int | None]] = []
     for claim in prepared:
         claim_id = claim.row["id"]
-        if claim_id in s.claims_seen:
-            path, line = s.claims_seen[claim_id]
+        s.claim_sequence += 1
+        if claim_id in seen:
+            path, line = seen[claim_id]
             s.problem(claim.record, "id", f"duplicate claim id '{claim_id}' (first at {path}:{line})",
                       "give each claim its own id; rows of one CSV claim must be consecutive")
             continue
-        s.claims_seen[claim_id] = (claim.record.path, claim.record.line)
+        seen[claim_id] = (claim.record.path, claim.record.line)
+        first_seen.append((claim_id, s.paths[claim.record.path], claim.record.line))
         existing = stored.get(claim_id)
         if existing is not None and existing.content_sha256 == claim.content_sha256:
             s.counts["claims"]["unchanged"] += 1
@@ -790,28 +947,67 @@ def _import_claim_chunk(s: _Session, chunk: list[Record]) -> None:
             continue
         if not _locate_quote(s, claim):
             continue
+        supersedes_pk = None
         if existing is None:
             pk = s.next_claim_pk
             s.next_claim_pk += 1
-            new_rows.append({**claim.row, "pk": pk, "batch_id": s.batch_id, "supersedes_pk": None, "updated_batch_id": None})
-            new_figures.extend(_figure_rows(s, pk, claim))
+            if claim.supersedes is not None and claim.supersedes in targets:
+                supersedes_pk = _check_supersedes(s, claim, pk, claim_id, targets[claim.supersedes])
+            elif claim.supersedes is not None:
+                _defer_supersedes(s, pk, claim_id, claim)
+            row = {**claim.row, "pk": pk, "batch_id": s.batch_id, "supersedes_pk": supersedes_pk}
+            new_rows.append(tuple(row[c] for c in CLAIM_COLUMNS))
+            new_figures.extend(tuple(f[c] for c in FIGURE_COLUMNS) for f in _figure_rows(s, pk, claim))
             s.counts["claims"]["added"] += 1
             s.counts["figures"]["added"] += len(claim.figures)
+            # Later claims of this chunk may supersede this one: it is inserted before them.
+            if not s.update:
+                targets[claim_id] = (pk, claim.row["source_id"], claim.row["claimed_on"])
         elif not s.update:
             s.problem(claim.record, "id", f"claim '{claim_id}' already exists with different content",
                       "import it under a new id (and `supersedes:` the old one) to record a revision, or run with --update to correct it")
             continue
         else:
             _replace_claim(s, existing.pk, claim)
-            pk = existing.pk
-        if claim.supersedes is not None:
-            s.pending_supersedes.append(_PendingSupersedes(pk, claim_id, claim.supersedes, claim.row["source_id"],
-                                                           claim.row["claimed_on"], claim.record.path,
-                                                           claim.record.line_of("supersedes")))
+            if claim.supersedes is not None:
+                _defer_supersedes(s, existing.pk, claim_id, claim)
+    if first_seen:
+        s.conn.exec_driver_sql(_insert_sql(SEEN_TABLE, ("id", "file", "line")), first_seen)
     if new_rows:
-        s.conn.execute(insert(Claim), new_rows)
+        s.conn.exec_driver_sql(_insert_sql("claims", CLAIM_COLUMNS), new_rows)
     if new_figures:
-        s.conn.execute(insert(FigureRow), new_figures)
+        s.conn.exec_driver_sql(_insert_sql("figures", FIGURE_COLUMNS), new_figures)
+
+
+def _defer_supersedes(s: _Session, pk: int, claim_id: str, claim: _ClaimRow) -> None:
+    assert claim.supersedes is not None
+    s.pending_supersedes.append(_PendingSupersedes(pk, claim_id, claim.supersedes, claim.row["source_id"], claim.row["claimed_on"],
+                                                   claim.record.path, claim.record.line_of("supersedes"), s.claim_sequence))
+
+
+def _check_supersedes(s: _Session, claim: _ClaimRow, pk: int, claim_id: str, target: tuple[int, str, str]) -> int | None:
+    """The target's pk if a new claim may supersede it (the rules of _resolve_supersedes), else None."""
+    pending = _PendingSupersedes(pk, claim_id, claim.supersedes or "", claim.row["source_id"], claim.row["claimed_on"],
+                                 claim.record.path, claim.record.line_of("supersedes"), s.claim_sequence)
+    return target[0] if _supersedes_problem(s, pending, *target) is None else None
+
+
+def _supersedes_problem(s: _Session, pending: _PendingSupersedes, target_pk: int, source_id: str, claimed_on: str) -> Problem | None:
+    """Record (for the end of the import, in claim order) why a claim may not supersede its target."""
+    where = f"{pending.claim_id}.supersedes"
+    problem = None
+    if target_pk == pending.claim_pk:
+        problem = Problem(pending.path, pending.line, where, "a claim cannot supersede itself", "name the earlier claim it revises")
+    elif source_id != pending.source_id:
+        problem = Problem(pending.path, pending.line, where, f"claim '{pending.target}' is by '{source_id}', not '{pending.source_id}'",
+                          "a claim can only supersede an earlier claim of the same source")
+    elif claimed_on[: len(pending.claimed_on)] > pending.claimed_on:
+        problem = Problem(pending.path, pending.line, where,
+                          f"claim '{pending.target}' ({claimed_on}) is later than this one ({pending.claimed_on})",
+                          "a claim supersedes an earlier one; check the dates or swap the claims")
+    if problem is not None:
+        s.supersedes_problems.append((pending.sequence, problem))
+    return problem
 
 
 def _figure_rows(s: _Session, claim_pk: int, claim: _ClaimRow) -> list[dict[str, Any]]:
@@ -841,28 +1037,18 @@ def _replace_claim(s: _Session, pk: int, claim: _ClaimRow) -> None:
 
 
 def _resolve_supersedes(s: _Session) -> None:
+    """The revisions whose target was not stored when their chunk was written (forward references,
+    --update); the others were checked and linked as they were inserted."""
     for pending in s.pending_supersedes:
         target = s.conn.execute(select(Claim.pk, Claim.source_id, Claim.claimed_on).where(Claim.id == pending.target)).first()
-        where = Problem(pending.path, pending.line, "", "")
         if target is None:
-            s.problems.append(Problem(where.path, where.line, f"{pending.claim_id}.supersedes",
-                                      f"unknown claim '{pending.target}'", "name the id of an earlier claim by the same source"))
+            s.supersedes_problems.append((pending.sequence, Problem(
+                pending.path, pending.line, f"{pending.claim_id}.supersedes", f"unknown claim '{pending.target}'",
+                "name the id of an earlier claim by the same source")))
             continue
-        if target.pk == pending.claim_pk:
-            s.problems.append(Problem(where.path, where.line, f"{pending.claim_id}.supersedes",
-                                      "a claim cannot supersede itself", "name the earlier claim it revises"))
-            continue
-        if target.source_id != pending.source_id:
-            s.problems.append(Problem(where.path, where.line, f"{pending.claim_id}.supersedes",
-                                      f"claim '{pending.target}' is by '{target.source_id}', not '{pending.source_id}'",
-                                      "a claim can only supersede an earlier claim of the same source"))
-            continue
-        if target.claimed_on[: len(pending.claimed_on)] > pending.claimed_on:
-            s.problems.append(Problem(where.path, where.line, f"{pending.claim_id}.supersedes",
-                                      f"claim '{pending.target}' ({target.claimed_on}) is later than this one ({pending.claimed_on})",
-                                      "a claim supersedes an earlier one; check the dates or swap the claims"))
-            continue
-        s.conn.execute(update_rows(Claim).where(Claim.pk == pending.claim_pk).values(supersedes_pk=target.pk))
+        if _supersedes_problem(s, pending, target.pk, target.source_id, target.claimed_on) is None:
+            s.conn.execute(update_rows(Claim).where(Claim.pk == pending.claim_pk).values(supersedes_pk=target.pk))
+    s.problems.extend(problem for _, problem in sorted(s.supersedes_problems, key=lambda item: item[0]))
     _check_supersedes_cycles(s)
 
 
@@ -907,20 +1093,95 @@ def _check_paths(paths: Sequence[Path]) -> list[Problem]:
     return problems
 
 
-def _records(s: _Session, paths: Sequence[Path], wanted: Callable[[str], bool],
-             progress: Callable[[int], None] | None, counts: Counter[str] | None) -> Iterator[Record]:
+def _records(s: _Session, paths: Sequence[Path], claims_pass: bool,
+             progress: Callable[[int], None] | None, counts: Counter[str]) -> Iterator[Record]:
+    """The claims (``claims_pass``) or every other record of the files, counting records per file.
+
+    Each line of a JSON Lines file is decoded by the one pass that wants it; CSV files hold only
+    claims and are read by the claims pass alone; YAML and JSON files are parsed once, their claims
+    kept for the claims pass.
+    """
+    kinds = ("claim",) if claims_pass else ("source", "event", "metric", "document")
     for path in paths:
-        if str(path) in s.unreadable:
+        name, fmt = str(path), file_format(path)
+        if name in s.unreadable:
             continue  # already reported by the first pass
+        if claims_pass and name in s.cached_claims:
+            if progress:
+                progress(path.stat().st_size)
+            yield from s.cached_claims.pop(name)
+            continue
+        if not claims_pass and fmt == "csv":
+            if progress:
+                progress(path.stat().st_size)
+            continue
+        counting = not claims_pass or fmt == "csv"
+        kept: list[Record] | None = [] if not claims_pass and fmt in ("yaml", "json") else None
         try:
-            for record in read_records(path, progress):
-                if counts is not None:
-                    counts[str(path)] += 1
-                if wanted(record.kind):
+            for record in read_records(path, progress, kinds):
+                if counting:
+                    counts[name] += 1
+                if (record.kind == "claim") == claims_pass:
                     yield record
+                elif kept is not None:
+                    kept.append(record)
         except ReadError as error:
-            s.unreadable.add(str(path))
+            s.unreadable.add(name)
             s.problems.append(Problem(error.path, error.line, "", error.message, error.hint))
+            continue
+        if kept is not None:
+            s.cached_claims[name] = kept
+
+
+# The full-text indexes of migration 0003: table -> its "<table>_fts" index, fed by "<table>_ai".
+FULL_TEXT_TABLES = ("documents", "claims")
+
+
+def _defer_full_text(conn: Connection) -> dict[str, str]:
+    """Drop the triggers that index each inserted row; return their SQL to restore them.
+
+    Only the insert triggers: updates and deletes of stored rows keep their index up to date.
+    Schema changes are transactional in SQLite, so a failed import gets the triggers back too.
+    """
+    if conn.dialect.name != "sqlite":
+        return {}
+    names = tuple(f"{table}_ai" for table in FULL_TEXT_TABLES)
+    triggers = dict(conn.exec_driver_sql(
+        f"SELECT tbl_name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({', '.join('?' for _ in names)})", names).all())
+    for table in triggers:
+        conn.exec_driver_sql(f'DROP TRIGGER "{table}_ai"')
+    return triggers
+
+
+def _catch_up_full_text(conn: Connection, deferred: dict[str, str], table: str, first_pk: int) -> None:
+    """Index the rows inserted since ``first_pk`` in one statement, then restore the trigger.
+
+    Must run before any UPDATE of those rows: the update trigger removes a row's old terms from
+    the index, which requires them to be there.
+    """
+    trigger = deferred.pop(table, None)
+    if trigger is None:
+        return
+    columns = ", ".join(f'"{row[1]}"' for row in conn.exec_driver_sql(f'PRAGMA table_info("{table}_fts")'))
+    conn.exec_driver_sql(f'INSERT INTO "{table}_fts" (rowid, {columns}) SELECT rowid, {columns} FROM "{table}" WHERE rowid >= ?',
+                         (first_pk,))
+    conn.exec_driver_sql(trigger)
+
+
+def _bulk_settings(conn: Connection) -> list[str]:
+    """Apply BULK_PRAGMAS to this connection; return the statements that restore the previous values.
+
+    Through the driver's connection, so that no transaction is begun (SQLAlchemy would autobegin one).
+    """
+    if conn.dialect.name != "sqlite":
+        return []
+    driver = conn.connection.driver_connection
+    restore = []
+    for pragma in BULK_PRAGMAS:
+        name = pragma.split()[1]
+        restore.append(f"PRAGMA {name} = {driver.execute(f'PRAGMA {name}').fetchone()[0]}")
+        driver.execute(pragma)
+    return restore
 
 
 def import_paths(engine: Engine, paths: Sequence[str | Path], *, update: bool = False, dry_run: bool = False,
@@ -934,26 +1195,37 @@ def import_paths(engine: Engine, paths: Sequence[str | Path], *, update: bool = 
     if problems:
         raise ImportFailed(problems)
     names = [str(p) for p in files]
+    bulk = sum(p.stat().st_size for p in files) >= BULK_BYTES
     with engine.connect() as conn:
+        restore = _bulk_settings(conn)
         transaction = conn.begin()
         try:
             batch_id = conn.execute(insert(ImportBatch).values(
                 started_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), factdb_version=__version__)).inserted_primary_key[0]
-            s = _Session(conn, batch_id, update)
+            s = _Session(conn, batch_id, update, paths={name: index for index, name in enumerate(dict.fromkeys(names))})
             _load_lookups(s)
+            conn.exec_driver_sql(f"DROP TABLE IF EXISTS {SEEN_TABLE}")  # left on this pooled connection by a failed commit
+            conn.exec_driver_sql(f"CREATE TEMPORARY TABLE {SEEN_TABLE} (id TEXT PRIMARY KEY, file INTEGER NOT NULL, line INTEGER)")
+            deferred = _defer_full_text(conn) if bulk else {}
+            first_document_pk, first_claim_pk = s.next_document_pk, s.next_claim_pk
             records_per_file: Counter[str] = Counter()
             entity_importers = {"source": _import_source, "event": _import_event, "metric": _import_metric, "document": _import_document}
             try:
-                for record in _records(s, files, lambda k: k != "claim", progress, records_per_file):
+                for record in _records(s, files, False, progress, records_per_file):
                     entity_importers[record.kind](s, record)
+                _flush_rows(s)
+                _catch_up_full_text(conn, deferred, "documents", first_document_pk)
                 _resolve_pending_entities(s)
                 chunk: list[Record] = []
-                for record in _records(s, files, lambda k: k == "claim", progress, None):
+                for record in _records(s, files, True, progress, records_per_file):
                     chunk.append(record)
                     if len(chunk) >= CLAIM_CHUNK:
                         _import_claim_chunk(s, chunk)
                         chunk = []
                 _import_claim_chunk(s, chunk)
+                for record, document_pk, text in s.pending_rechecks:
+                    _recheck_quotes(s, record, document_pk, text)
+                _catch_up_full_text(conn, deferred, "claims", first_claim_pk)
                 _resolve_supersedes(s)
             except _Abort:
                 pass
@@ -971,9 +1243,14 @@ def import_paths(engine: Engine, paths: Sequence[str | Path], *, update: bool = 
             conn.execute(update_rows(ImportBatch).where(ImportBatch.id == batch_id).values(
                 finished_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
                 summary=json.dumps({k: dict(v) for k, v in s.counts.items()}, sort_keys=True)))
+            assert not deferred, "every deferred full-text index was caught up"
+            conn.exec_driver_sql(f"DROP TABLE {SEEN_TABLE}")
             transaction.commit()
             return report
         except BaseException:
             if transaction.is_active:
                 transaction.rollback()
             raise
+        finally:
+            for statement in restore:
+                conn.connection.driver_connection.execute(statement)

@@ -7,13 +7,15 @@ are parsed whole, which is why large imports should use JSON Lines or CSV.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
 import json.decoder
 import json.scanner
+import re
 from bisect import bisect_right
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -26,6 +28,10 @@ FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".jsonl": "jsonl", 
 CSV_COLUMNS = ("claim_id", "document", "source", "via", "event", "claimed_on", "quote", "metric", "population", "value")
 CSV_REQUIRED = ("document", "source", "event", "quote", "metric", "value")
 CSV_OPTIONAL_EXTRA = ("statement", "qualifier", "low", "high", "status", "supersedes")
+# Records are a few levels deep (file, section, record, figures, figure); anything much deeper is
+# hostile or broken, and refusing it early keeps the parsers far from Python's recursion limit.
+MAX_DEPTH = 50
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 class ReadError(Exception):
@@ -79,16 +85,36 @@ class _LocatingLoader(yaml.SafeLoader):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise yaml.MarkedYAMLError(
-                None, None, "YAML aliases (*name) are not accepted in import files; write the value out", event.start_mark
+                None, None, "YAML aliases (*name) are not accepted in import files", event.start_mark,
+                "write the value out in full where it is used",
             )
         event = self.peek_event()
         if getattr(event, "anchor", None):
             raise yaml.MarkedYAMLError(
-                None, None, "YAML anchors (&name) are not accepted in import files; write the value out", event.start_mark
+                None, None, "YAML anchors (&name) are not accepted in import files", event.start_mark,
+                "write the value out in full where it is used",
             )
-        return super().compose_node(parent, index)
+        self._depth = getattr(self, "_depth", 0) + 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise yaml.MarkedYAMLError(None, None, f"structure is nested more than {MAX_DEPTH} levels deep", event.start_mark,
+                                           "import files are lists of flat records")
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
     def construct_mapping(self, node, deep=False):  # type: ignore[no-untyped-def]
+        # PyYAML keeps the last of two equal keys without a word; a hand-edited record that says
+        # `name:` twice has lost one of them, so refuse it.
+        first_lines: dict[str, int] = {}
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                if key_node.value in first_lines:
+                    raise yaml.MarkedYAMLError(
+                        None, None, f"duplicate key '{key_node.value}' (first on line {first_lines[key_node.value]})",
+                        key_node.start_mark, "give each field once; YAML would silently keep only the last",
+                    )
+                first_lines[key_node.value] = key_node.start_mark.line + 1
         mapping = LineDict(super().construct_mapping(node, deep=True))
         mapping.line = node.start_mark.line + 1
         mapping.key_lines = {
@@ -107,11 +133,18 @@ _LocatingLoader.add_constructor("tag:yaml.org,2002:map", _LocatingLoader.constru
 def _load_yaml(path: str, text: str) -> Any:
     try:
         return yaml.load(text, Loader=_LocatingLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.reader.ReaderError as error:
+        line = text.count("\n", 0, error.position) + 1
+        character = error.character if isinstance(error.character, str) else chr(error.character)
+        raise ReadError(path, line, f"invalid YAML: character U+{ord(character):04X} is not allowed in YAML text",
+                        "remove control characters such as NUL bytes; is this really a text file?") from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
         problem = error.problem or error.context or "invalid YAML"
-        raise ReadError(path, line, f"invalid YAML: {problem}", "check indentation, colons and quoting on that line") from None
+        hint = error.note or ("write plain values: YAML tags (!!...) are not accepted" if "for the tag" in problem
+                              else "check indentation, colons and quoting on that line")
+        raise ReadError(path, line, f"invalid YAML: {problem}", hint) from None
     except yaml.YAMLError as error:
         raise ReadError(path, None, f"invalid YAML: {error}", "check the file's syntax") from None
     except RecursionError:
@@ -132,15 +165,60 @@ class _LocatingDecoder(json.JSONDecoder):
             line_starts.append(index + 1)
             index = text.find("\n", index + 1)
 
-        def parse_object(s_and_end, *args, **kwargs):  # type: ignore[no-untyped-def]
+        depth = [0]
+
+        def nested(parse):  # type: ignore[no-untyped-def]
+            def parse_nested(s_and_end, *args):  # type: ignore[no-untyped-def]
+                depth[0] += 1
+                try:
+                    if depth[0] > MAX_DEPTH:
+                        raise json.JSONDecodeError(f"structure is nested more than {MAX_DEPTH} levels deep", text, s_and_end[1] - 1)
+                    return parse(s_and_end, *args)
+                finally:
+                    depth[0] -= 1
+
+            return parse_nested
+
+        def parse_object(s_and_end, strict, scan_once, object_hook, object_pairs_hook, memo=None):  # type: ignore[no-untyped-def]
             start = s_and_end[1]
-            obj, end = json.decoder.JSONObject(s_and_end, *args, **kwargs)
-            located = LineDict(obj)
+            pairs, end = json.decoder.JSONObject(s_and_end, strict, scan_once, None, list, memo)
+            located = LineDict(_unique_pairs(pairs, lambda key: json.JSONDecodeError(f"duplicate key {key!r}", text, start - 1)))
             located.line = bisect_right(line_starts, start - 1)
             return located, end
 
-        self.parse_object = parse_object
+        self.parse_object = nested(parse_object)
+        self.parse_array = nested(json.decoder.JSONArray)
         self.scan_once = json.scanner.py_make_scanner(self)
+
+
+def _unique_pairs(pairs: list[tuple[str, Any]], error: Callable[[str], Exception]) -> dict[str, Any]:
+    """A JSON object as a dict, refusing a key given twice (json keeps the last one silently)."""
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise error(key)
+        result[key] = value
+    return result
+
+
+def _check_text(path: str, line: int | None, value: Any, key: str = "") -> None:
+    """Refuse characters that escapes let in but text cannot hold: lone UTF-16 surrogates (\\ud800),
+    which UTF-8 cannot encode, and NUL (\\u0000, "\\0"), where SQLite's text functions stop reading."""
+    if isinstance(value, str):
+        found = _UNSTORABLE.search(value)
+        if found and found.group() == "\x00":
+            raise ReadError(path, line, f"{key or 'text'}: invalid character U+0000 (NUL)", "remove it: text cannot contain NUL")
+        if found:
+            raise ReadError(path, line, f"{key or 'text'}: invalid character U+{ord(found.group()):04X} (a lone surrogate escape)",
+                            "write the character itself in UTF-8, or escape it as a complete surrogate pair")
+    elif isinstance(value, dict):
+        for name, item in value.items():
+            where = value.line_of(str(name)) if isinstance(value, LineDict) else line
+            _check_text(path, where, name, str(name))
+            _check_text(path, where, item, str(name))
+    elif isinstance(value, list):
+        for item in value:
+            _check_text(path, getattr(item, "line", None) or line, item, key)
 
 
 def _load_json(path: str, text: str) -> Any:
@@ -176,6 +254,7 @@ def _document_records(path: str, document: Any) -> Iterator[Record]:
             )
         for index, item in enumerate(items):
             line = item.line if isinstance(item, LineDict) else (document.line_of(str(section)) if isinstance(document, LineDict) else None)
+            _check_text(path, line, item)
             yield Record(kind, item, path, line, f"{section}[{index}]")
 
 
@@ -200,24 +279,55 @@ class _CountingReader(io.RawIOBase):
 
 
 def _open_text(path: Path, on_read: Callable[[int], None] | None) -> io.TextIOWrapper:
-    raw = _CountingReader(path.open("rb"), on_read)
     # utf-8-sig drops a byte order mark; newline="" lets csv and our line counting see CRLF as one end.
+    if on_read is None:  # no progress to report: all in C, no Python call per block read
+        return path.open(encoding="utf-8-sig", newline="", buffering=1 << 16)
+    raw = _CountingReader(path.open("rb"), on_read)
     return io.TextIOWrapper(io.BufferedReader(raw, 1 << 16), encoding="utf-8-sig", newline="")
 
 
-def _jsonl_records(path: Path, on_read: Callable[[int], None] | None) -> Iterator[Record]:
+def _object_without_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):  # the cheap test first: this runs for every object of every line
+        _unique_pairs(pairs, lambda key: json.JSONDecodeError(f"duplicate key {key!r}", "", 0))
+    return result
+
+
+# `{"kind": "claim", ...}`, as factdb export and most writers put it: the kind can be read without
+# decoding the line, so each pass of the importer decodes only the lines it wants.
+_LEADING_KIND = re.compile(r'\{\s*"kind"\s*:\s*"([a-z]+)"')
+
+
+def _skippable_kind(line: str, kinds: Collection[str] | None) -> str | None:
+    """The kind of a line the caller does not want, when the line states it unambiguously."""
+    if kinds is None:
+        return None
+    match = _LEADING_KIND.match(line)
+    if match is None or match.group(1) in kinds or match.group(1) not in KINDS or line.count('"kind"') != 1:
+        return None
+    return match.group(1)
+
+
+def _jsonl_records(path: Path, on_read: Callable[[int], None] | None, kinds: Collection[str] | None = None) -> Iterator[Record]:
     with _open_text(path, on_read) as handle:
         for number, line in _decoded_lines(handle, str(path)):
             if not line.strip():
                 continue
+            skipped = _skippable_kind(line, kinds)
+            if skipped is not None:
+                # Counted, not decoded: the pass that wants this kind decodes and checks the line.
+                yield Record(skipped, {}, str(path), number, f"line {number}")
+                continue
             try:
-                data = json.loads(line)
+                data = json.loads(line, object_pairs_hook=_object_without_duplicate_keys)
             except json.JSONDecodeError as error:
                 raise ReadError(str(path), number, f"invalid JSON: {error.msg} (column {error.colno})", "each line must be one complete JSON object") from None
             except RecursionError:
                 raise ReadError(str(path), number, "structure is nested too deeply", "each line is one flat record") from None
             if not isinstance(data, dict):
                 raise ReadError(str(path), number, f"expected a JSON object; found {type_name(data)}", 'write one object per line, e.g. {"kind": "claim", ...}')
+            if "\\u" in line:  # a lone surrogate can only come from an escape
+                _check_text(str(path), number, data)
             kind = data.pop("kind", None)
             if kind == "source" and "source_kind" in data:
                 # `kind` names the record type in JSON Lines, so a source's own kind travels as source_kind.
@@ -235,8 +345,22 @@ def _decoded_lines(handle: io.TextIOWrapper, path: str) -> Iterator[tuple[int, s
     try:
         for number, line in enumerate(handle, start=1):  # noqa: B007 - number used after the loop on error
             yield number, line
-    except UnicodeDecodeError as error:
-        raise ReadError(path, number + 1, f"not valid UTF-8 ({error.reason} at byte {error.start} of a read block)", "save the file as UTF-8") from None
+    except UnicodeDecodeError:
+        raise _utf8_error(path) from None
+
+
+def _utf8_error(path: str) -> ReadError:
+    """Locate the first byte that is not UTF-8: the text reader decodes in blocks, ahead of the lines."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with open(path, "rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            try:
+                decoder.decode(line)
+            except UnicodeDecodeError as error:
+                at = min(max(error.start, 0), len(line) - 1)
+                return ReadError(path, number, f"not valid UTF-8 (byte 0x{line[at]:02x} at byte {at + 1} of the line)",
+                                 "save the file as UTF-8")
+    return ReadError(path, None, "not valid UTF-8 (the file ends in the middle of a character)", "save the file as UTF-8")
 
 
 def _csv_records(path: Path, on_read: Callable[[int], None] | None) -> Iterator[Record]:
@@ -253,9 +377,14 @@ def _csv_records(path: Path, on_read: Callable[[int], None] | None) -> Iterator[
         _check_csv_header(str(path), columns)
         current: Record | None = None
         while True:
+            # A quoted cell may span lines: a row is named by the line it starts on.
+            row_start = reader.line_num + 1
             try:
                 row = next(reader, None)
             except csv.Error as error:
+                if "field larger than field limit" in str(error):
+                    raise ReadError(str(path), reader.line_num, f"a cell is longer than {csv.field_size_limit():,} characters",
+                                    "look for a quote (\") that is never closed; quotes are at most 10,000 characters") from None
                 raise ReadError(str(path), reader.line_num, f"invalid CSV: {error}", "check the quotes on that row") from None
             if row is None:
                 break
@@ -268,17 +397,18 @@ def _csv_records(path: Path, on_read: Callable[[int], None] | None) -> Iterator[
                     "quote values that contain commas, and give every row the header's columns",
                 )
             values = {name: cell for name, cell in zip(columns, row)}
+            _check_text(str(path), row_number, values)
             figure = {k: values.pop(k) for k in ("metric", "population", "value", "qualifier", "low", "high") if k in values}
             claim_id = values.get("claim_id", "").strip()
             if current is not None and _same_claim(current, claim_id, values):
-                current.data["figures"].append(_drop_empty(figure))
-                current.csv_rows.append(row_number)
+                current.data["figures"].append(_located(_drop_empty(figure), row_start))
+                current.csv_rows.append(row_start)
                 continue
             if current is not None:
                 yield current
             data = _drop_empty({("id" if k == "claim_id" else k): v for k, v in values.items()})
-            data["figures"] = [_drop_empty(figure)] if any(v.strip() for v in figure.values()) else []
-            current = Record("claim", data, str(path), row_number, f"row {row_number}", [row_number])
+            data["figures"] = [_located(_drop_empty(figure), row_start)] if any(v.strip() for v in figure.values()) else []
+            current = Record("claim", data, str(path), row_start, f"row {row_start}", [row_start])
         if current is not None:
             yield current
 
@@ -311,6 +441,12 @@ def _check_csv_header(path: str, columns: list[str]) -> None:
         raise ReadError(path, 1, f"column(s) {', '.join(duplicated)} appear more than once", "give each column once")
 
 
+def _located(values: dict[str, str], line: int) -> LineDict:
+    located = LineDict(values)
+    located.line = line
+    return located
+
+
 def _drop_empty(values: dict[str, str]) -> dict[str, str]:
     return {k: v.strip() for k, v in values.items() if v is not None and v.strip() != ""}
 
@@ -318,11 +454,15 @@ def _drop_empty(values: dict[str, str]) -> dict[str, str]:
 # -- entry point ----------------------------------------------------------------------------------
 
 
-def read_records(path: Path, on_read: Callable[[int], None] | None = None) -> Iterator[Record]:
-    """Yield the records of one import file in order; raise ReadError for unreadable input."""
+def read_records(path: Path, on_read: Callable[[int], None] | None = None, kinds: Collection[str] | None = None) -> Iterator[Record]:
+    """Yield the records of one import file in order; raise ReadError for unreadable input.
+
+    With ``kinds``, JSON Lines records of other kinds may be yielded undecoded (kind and line only,
+    empty data): enough to count them, never to import them.
+    """
     fmt = file_format(path)
     if fmt == "jsonl":
-        yield from _jsonl_records(path, on_read)
+        yield from _jsonl_records(path, on_read, kinds)
         return
     if fmt == "csv":
         yield from _csv_records(path, on_read)
@@ -335,6 +475,8 @@ def read_records(path: Path, on_read: Callable[[int], None] | None = None) -> It
     except UnicodeDecodeError as error:
         line = raw.count(b"\n", 0, error.start) + 1
         raise ReadError(str(path), line, f"not valid UTF-8 (byte 0x{raw[error.start]:02x} at offset {error.start})", "save the file as UTF-8") from None
+    if not text.strip():
+        return  # an empty file holds no records, in JSON as in YAML
     document = _load_yaml(str(path), text) if fmt == "yaml" else _load_json(str(path), text)
     yield from _document_records(str(path), document)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -32,14 +33,19 @@ def get(url: str, timeout: float = 10) -> tuple[int, str]:
 
 @contextmanager
 def running(command: Sequence[str | Path], port: int) -> Iterator[subprocess.Popen[str]]:
-    """Run ``command`` until it answers on ``port``; stop it afterwards."""
-    process = subprocess.Popen([str(part) for part in command], stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
+    """Run ``command`` until it answers on ``port``; stop it afterwards.
+
+    The server's log goes to a temporary file, not a pipe: a pipe nobody reads fills up after a
+    few hundred logged requests and the server blocks.
+    """
+    log = tempfile.TemporaryFile(mode="w+")
+    process = subprocess.Popen([str(part) for part in command], stdout=log, stderr=subprocess.STDOUT, text=True)
     try:
         deadline = time.monotonic() + STARTUP_SECONDS
         while True:
             if process.poll() is not None:
-                raise AssertionError(f"server exited with {process.returncode}:\n{process.stdout.read()}")
+                log.seek(0)
+                raise AssertionError(f"server exited with {process.returncode}:\n{log.read()}")
             try:
                 urllib.request.urlopen(f"http://127.0.0.1:{port}/-/versions.json", timeout=2).close()
                 break
@@ -55,6 +61,7 @@ def running(command: Sequence[str | Path], port: int) -> Iterator[subprocess.Pop
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        log.close()
 
 
 @contextmanager

@@ -1,0 +1,70 @@
+"""A consistent copy of a live database, taken while imports and the web server keep running.
+
+SQLite's online backup API copies the database in one step inside a read transaction: under WAL
+the copy is the last committed state, whatever a writer is doing meanwhile (an import in
+progress is either wholly in the copy or not at all), and the writer is never blocked. The copy
+is written next to the target and renamed into place only once it is complete and passes
+``PRAGMA integrity_check``, so a backup file that exists is a whole one.
+
+Restoring is copying the file back while nothing uses the database; see docs/reliability.md.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+from factdb.db import BUSY_TIMEOUT_MS
+
+
+class BackupError(Exception):
+    """The backup could not be made; the message says why and what to do."""
+
+
+def backup(db_path: str | os.PathLike[str], target: str | os.PathLike[str], *, force: bool = False) -> Path:
+    """Copy the database at ``db_path`` to ``target`` (a single self-contained file) and return it.
+
+    Refuses to replace an existing ``target`` unless ``force`` is true.
+    """
+    source, destination = Path(db_path), Path(target)
+    if not source.is_file():
+        raise BackupError(f"{source}: no such database")
+    if destination.exists() and not force:
+        raise BackupError(f"{destination} already exists; choose another name, or pass --force to replace it")
+    if destination.exists() and destination.resolve() == source.resolve():
+        raise BackupError(f"{destination} is the database itself; back it up to another file")
+    if destination.with_name(destination.name + "-wal").exists():
+        # Replacing a database that a process has open (or left after a crash) under its write-ahead
+        # log would let SQLite replay that log into the wrong file.
+        raise BackupError(f"{destination} is a database in use (it has a -wal file); back up to a new file")
+    if not destination.parent.is_dir():
+        raise BackupError(f"{destination.parent}: no such folder")
+    partial = destination.with_name(f".{destination.name}.partial")
+    partial.unlink(missing_ok=True)
+    try:
+        _copy(source, partial)
+        os.replace(partial, destination)
+    finally:
+        partial.unlink(missing_ok=True)
+    return destination
+
+
+def _copy(source: Path, target: Path) -> None:
+    reader = sqlite3.connect(source, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        copy = sqlite3.connect(target)
+        try:
+            try:
+                reader.backup(copy)
+            except sqlite3.DatabaseError as error:
+                raise BackupError(f"{source}: cannot be copied ({error}); is it a factdb database?") from None
+            # The live database runs in WAL mode; the backup is one file that can be moved on its own.
+            copy.execute("PRAGMA journal_mode = DELETE")
+            verdict = copy.execute("PRAGMA integrity_check").fetchone()[0]
+        finally:
+            copy.close()
+    finally:
+        reader.close()
+    if verdict != "ok":
+        raise BackupError(f"the copy of {source} failed its integrity check ({verdict}); the database itself may be damaged")
