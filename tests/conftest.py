@@ -83,6 +83,23 @@ def dump_database(path: Path) -> list[str]:
         connection.close()
 
 
+def rows(path: Path, sql: str, *params: object) -> list[tuple]:
+    """The result of one query against the database file at ``path``."""
+    connection = sqlite3.connect(path)
+    try:
+        return connection.execute(sql, params).fetchall()
+    finally:
+        connection.close()
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    """Write a UTF-8 text file (creating folders) and return its path."""
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 def integrity(path: Path) -> str:
     connection = sqlite3.connect(path)
     try:

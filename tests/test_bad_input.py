@@ -20,7 +20,7 @@ import pytest
 import yaml
 
 from conftest import dump_database as dump
-from conftest import run_cli
+from conftest import rows, run_cli
 
 BAD = Path(__file__).parent / "bad_input"
 GOOD = Path(__file__).parent / "good_input"
@@ -191,14 +191,6 @@ def test_deep_flow_nesting_in_yaml_is_refused(seeded_copy: Path, tmp_path: Path)
 
 
 # -- unusual but valid input ------------------------------------------------------------------------
-
-
-def rows(db: Path, sql: str, *params: object) -> list[tuple]:
-    connection = sqlite3.connect(db)
-    try:
-        return connection.execute(sql, params).fetchall()
-    finally:
-        connection.close()
 
 
 def test_committed_good_files_really_have_a_bom_and_crlf() -> None:

@@ -12,34 +12,11 @@ import yaml
 from factdb.db import make_engine
 from factdb.importer import ImportFailed, import_paths
 
-from conftest import REPO, SEEDS, run_cli
+from conftest import REPO, SEEDS, rows, run_cli, write
+from conftest import dump_database as dump
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 BASIC = FIXTURES / "basic.yaml"
-
-
-def dump(path: Path) -> list[str]:
-    """Every row of every table, so 'unchanged' means unchanged content, not equal counts."""
-    connection = sqlite3.connect(path)
-    try:
-        return list(connection.iterdump())
-    finally:
-        connection.close()
-
-
-def rows(path: Path, sql: str, *params: object) -> list[tuple]:
-    connection = sqlite3.connect(path)
-    try:
-        return connection.execute(sql, params).fetchall()
-    finally:
-        connection.close()
-
-
-def write(folder: Path, name: str, text: str) -> Path:
-    path = folder / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def test_init_creates_database_and_is_safe_to_repeat(db_path: Path) -> None:

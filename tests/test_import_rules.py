@@ -26,7 +26,7 @@ from factdb.cli import cli
 from factdb.db import current_revision, head_revision, make_engine, upgrade
 from factdb.importer import import_paths
 
-from conftest import REPO, copy_database, dump_database, run_cli
+from conftest import REPO, copy_database, dump_database, rows, run_cli, write
 
 BASIC = Path(__file__).parent / "fixtures" / "import" / "basic.yaml"
 BASIC_TEXT = BASIC.read_text(encoding="utf-8")
@@ -34,21 +34,6 @@ BASIC_TEXT = BASIC.read_text(encoding="utf-8")
 AMNESTY_LINE = "Amnesty International said on Monday that at least 304 people had been killed."
 UNCHANGED_BASIC = ("sources: 0 added, 0 updated, 5 unchanged; events: 0 added, 0 updated, 1 unchanged; "
                    "metrics: 0 added, 0 updated, 2 unchanged; ")
-
-
-def rows(db: Path, sql: str, *params: object) -> list[tuple]:
-    connection = sqlite3.connect(db)
-    try:
-        return connection.execute(sql, params).fetchall()
-    finally:
-        connection.close()
-
-
-def write(folder: Path, name: str, text: str) -> Path:
-    path = folder / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def problems(result) -> list[str]:  # type: ignore[no-untyped-def]
