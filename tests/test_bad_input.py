@@ -10,7 +10,6 @@ CRLF, Persian and Arabic, empty files) must import, and the Persian and Arabic o
 from __future__ import annotations
 
 import json
-import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
