@@ -1,0 +1,172 @@
+"""The bulk path of large imports stores exactly what the small-file path stores.
+
+Large imports (``BULK_BYTES`` and up) fill the full-text indexes in one statement at the end,
+link revisions as their chunk is written, batch new documents and events and skip the claim lines
+of JSON Lines files in the entity pass. The same realistic data (``bench/generate.py``: aliases,
+relations, every qualifier, populations, ``via``, statuses, derived ids, ``supersedes`` chains) is
+imported once that way and once with every shortcut off: per-row full-text triggers, one claim per
+chunk, and --update on an empty database, which leaves every revision to the checks at the end.
+"""
+
+from __future__ import annotations
+
+import io
+import sqlite3
+import sys
+from pathlib import Path
+
+import pytest
+
+import factdb.importer as importer
+from factdb.db import make_engine, upgrade
+from factdb.export import export_database
+from factdb.importer import import_paths
+
+from conftest import REPO
+
+sys.path.insert(0, str(REPO / "bench"))
+from generate import generate  # noqa: E402
+
+DATA_TABLES = ("sources", "source_aliases", "source_relations", "events", "metrics", "documents", "claims", "figures")
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    return generate(4_000, tmp_path_factory.mktemp("generated"), sources=120, events=400)
+
+
+def _database(folder: Path) -> Path:
+    path = folder / "factdb.sqlite"
+    engine = make_engine(path)
+    upgrade(engine)
+    engine.dispose()
+    return path
+
+
+def _import(path: Path, files: list[Path], *, update: bool = False) -> importer.ImportReport:
+    engine = make_engine(path)
+    try:
+        return import_paths(engine, files, update=update)
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def bulk_db(files: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = _database(tmp_path_factory.mktemp("bulk"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(importer, "BULK_BYTES", 0)
+        report = _import(path, [files["entities"], files["jsonl"]])
+    assert report.counts["claims"]["added"] == 4_000
+    return path
+
+
+@pytest.fixture(scope="module")
+def row_by_row_db(files: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = _database(tmp_path_factory.mktemp("row-by-row"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(importer, "BULK_BYTES", 10**18)
+        patch.setattr(importer, "CLAIM_CHUNK", 1)
+        patch.setattr(importer, "ROW_BATCH", 1)
+        report = _import(path, [files["entities"], files["jsonl"]], update=True)
+    assert report.counts["claims"]["added"] == 4_000
+    return path
+
+
+def _rows(path: Path, table: str) -> list[tuple]:
+    connection = sqlite3.connect(path)
+    try:
+        columns = [row[1] for row in connection.execute(f"PRAGMA table_info({table})")
+                   if row[1] not in ("batch_id", "updated_batch_id")]
+        return connection.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY 1, 2").fetchall()
+    finally:
+        connection.close()
+
+
+def _index_terms(path: Path, index: str) -> list[tuple]:
+    """Every (term, row, column, offset) the full-text index holds: its content, not its layout."""
+    connection = sqlite3.connect(path)
+    try:
+        connection.execute(f"INSERT INTO {index}({index}) VALUES ('integrity-check')")
+        connection.execute(f"CREATE VIRTUAL TABLE temp.terms USING fts5vocab(main, {index}, 'instance')")
+        return connection.execute("SELECT term, doc, col, offset FROM temp.terms ORDER BY 1, 2, 3, 4").fetchall()
+    finally:
+        connection.close()
+
+
+def _export(path: Path) -> str:
+    engine = make_engine(path, readonly=True)
+    try:
+        out = io.StringIO()
+        export_database(engine, out, "jsonl")
+        return out.getvalue()
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("table", DATA_TABLES)
+def test_bulk_and_row_by_row_imports_store_the_same_rows(bulk_db: Path, row_by_row_db: Path, table: str) -> None:
+    assert _rows(bulk_db, table) == _rows(row_by_row_db, table)
+
+
+@pytest.mark.parametrize("index", ["claims_fts", "documents_fts"])
+def test_bulk_import_indexes_the_same_words_for_search(bulk_db: Path, row_by_row_db: Path, index: str) -> None:
+    terms = _index_terms(bulk_db, index)
+    assert len(terms) > 10_000
+    assert terms == _index_terms(row_by_row_db, index)
+
+
+def test_bulk_import_exports_the_same_records(bulk_db: Path, row_by_row_db: Path) -> None:
+    assert _export(bulk_db) == _export(row_by_row_db)
+
+
+def test_bulk_import_links_revisions_and_restores_the_schema(bulk_db: Path, fresh_db: Path) -> None:
+    connection = sqlite3.connect(bulk_db)
+    try:
+        assert connection.execute("SELECT count(*) FROM claims WHERE supersedes_pk IS NOT NULL").fetchone()[0] > 500
+        schema = connection.execute("SELECT type, name, sql FROM sqlite_master ORDER BY type, name").fetchall()
+        temporary = connection.execute("SELECT name FROM sqlite_temp_master").fetchall()
+    finally:
+        connection.close()
+    empty = sqlite3.connect(fresh_db)
+    try:
+        assert schema == empty.execute("SELECT type, name, sql FROM sqlite_master ORDER BY type, name").fetchall()
+    finally:
+        empty.close()
+    assert temporary == []
+
+
+def test_reimporting_a_bulk_file_changes_nothing(bulk_db: Path, files: dict[str, Path], tmp_path: Path) -> None:
+    copy = tmp_path / "copy.sqlite"
+    source = sqlite3.connect(bulk_db)
+    target = sqlite3.connect(copy)
+    source.backup(target)
+    source.close()
+    target.close()
+    before = {table: _rows(copy, table) for table in DATA_TABLES}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(importer, "BULK_BYTES", 0)
+        report = _import(copy, [files["entities"], files["jsonl"]])
+    assert not report.changed and report.counts["claims"]["unchanged"] == 4_000
+    assert {table: _rows(copy, table) for table in DATA_TABLES} == before
+
+
+def test_a_bad_claim_in_a_bulk_import_writes_nothing_and_keeps_the_triggers(files: dict[str, Path], tmp_path: Path) -> None:
+    path = _database(tmp_path)
+    bad = tmp_path / "claims.jsonl"
+    lines = files["jsonl"].read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[2500] = lines[2500].replace('"quote": "Source', '"quote": "Nobody')
+    bad.write_text("".join(lines), encoding="utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(importer, "BULK_BYTES", 0)
+        with pytest.raises(importer.ImportFailed) as failure:
+            _import(path, [files["entities"], bad])
+    [problem] = failure.value.problems
+    assert (problem.path, problem.line, problem.field.split(".")[-1]) == (str(bad), 2501, "quote")
+    connection = sqlite3.connect(path)
+    try:
+        assert connection.execute("SELECT count(*) FROM claims").fetchone()[0] == 0
+        triggers = {name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    finally:
+        connection.close()
+    assert {"claims_ai", "documents_ai"} <= triggers
