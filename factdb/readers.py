@@ -16,6 +16,7 @@ import json.scanner
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -130,9 +131,11 @@ _LocatingLoader.yaml_implicit_resolvers = {
 _LocatingLoader.add_constructor("tag:yaml.org,2002:map", _LocatingLoader.construct_mapping)
 
 
-def _load_yaml(path: str, text: str) -> Any:
+@contextmanager
+def _yaml_errors(path: str, text: str) -> Iterator[None]:
+    """Turn PyYAML's exceptions into located ReadErrors."""
     try:
-        return yaml.load(text, Loader=_LocatingLoader)  # noqa: S506 - a SafeLoader subclass
+        yield
     except yaml.reader.ReaderError as error:
         line = text.count("\n", 0, error.position) + 1
         character = error.character if isinstance(error.character, str) else chr(error.character)
@@ -149,6 +152,77 @@ def _load_yaml(path: str, text: str) -> Any:
         raise ReadError(path, None, f"invalid YAML: {error}", "check the file's syntax") from None
     except RecursionError:
         raise ReadError(path, None, "structure is nested too deeply", "import files are lists of flat records") from None
+
+
+def _yaml_records(path: str, text: str) -> Iterator[Record]:
+    """Records of a YAML import file, composed one list item at a time.
+
+    PyYAML's ``load`` builds a node for every scalar of the whole file before constructing
+    anything (gigabytes for a large import); composing the top-level mapping by hand keeps
+    only one record's nodes alive at a time.
+    """
+    with _yaml_errors(path, text):
+        loader = _LocatingLoader(text)  # checks the text for unprintable characters
+        loader.anchors = {}
+        loader._depth = 2  # the file's mapping and the section's list, composed below by hand
+        try:
+            loader.get_event()  # stream start
+            if loader.check_event(yaml.StreamEndEvent):
+                return
+            loader.get_event()  # document start
+            if not loader.check_event(yaml.MappingStartEvent):
+                root = loader.construct_document(loader.compose_node(None, None))
+                if root is not None:
+                    yield from _document_records(path, root)
+                _expect_single_document(loader)
+                return
+            loader.get_event()
+            first_lines: dict[str, int] = {}
+            while not loader.check_event(yaml.MappingEndEvent):
+                key_node = loader.compose_node(None, None)
+                section = str(loader.construct_document(key_node))
+                line = key_node.start_mark.line + 1
+                if section in first_lines:
+                    raise ReadError(path, line, f"invalid YAML: duplicate key '{section}' (first on line {first_lines[section]})",
+                                    "give each section once; YAML would silently keep only the last")
+                first_lines[section] = line
+                yield from _yaml_section(path, loader, section, line)
+            loader.get_event()  # mapping end
+            _expect_single_document(loader)
+        finally:
+            loader.dispose()
+
+
+def _yaml_section(path: str, loader: _LocatingLoader, section: str, line: int) -> Iterator[Record]:
+    kind = SECTIONS.get(section)
+    if kind is None:
+        loader.compose_node(None, None)  # a hostile value (anchors, nesting) is the more useful report
+        raise ReadError(path, line, f"unknown section '{section}'",
+                        f"the sections are {', '.join(SECTIONS)}{closest_hint(section, SECTIONS)}")
+    if not loader.check_event(yaml.SequenceStartEvent):
+        items = loader.construct_document(loader.compose_node(None, None))
+        if items is not None:
+            raise ReadError(path, line, f"section '{section}' must be a list; found {type_name(items)}",
+                            f"write each {kind} as an item starting with '- '")
+        return
+    loader.get_event()
+    index = 0
+    while not loader.check_event(yaml.SequenceEndEvent):
+        node = loader.compose_node(None, None)
+        item = loader.construct_document(node)
+        item_line = item.line if isinstance(item, LineDict) else line
+        _check_text(path, item_line, item)
+        yield Record(kind, item, path, item_line, f"{section}[{index}]")
+        index += 1
+    loader.get_event()
+
+
+def _expect_single_document(loader: _LocatingLoader) -> None:
+    loader.get_event()  # document end
+    if not loader.check_event(yaml.StreamEndEvent):
+        event = loader.get_event()
+        raise yaml.MarkedYAMLError("expected a single document in the stream", None,
+                                   "but found another document", event.start_mark)
 
 
 # -- JSON -------------------------------------------------------------------------------------
@@ -477,8 +551,10 @@ def read_records(path: Path, on_read: Callable[[int], None] | None = None, kinds
         raise ReadError(str(path), line, f"not valid UTF-8 (byte 0x{raw[error.start]:02x} at offset {error.start})", "save the file as UTF-8") from None
     if not text.strip():
         return  # an empty file holds no records, in JSON as in YAML
-    document = _load_yaml(str(path), text) if fmt == "yaml" else _load_json(str(path), text)
-    yield from _document_records(str(path), document)
+    if fmt == "yaml":
+        yield from _yaml_records(str(path), text)
+        return
+    yield from _document_records(str(path), _load_json(str(path), text))
 
 
 def type_name(value: Any) -> str:
