@@ -843,6 +843,8 @@ def _prepare_claim(s: _Session, record: Record) -> _ClaimRow | None:
         s.problem(record, "via", f"a claim cannot be relayed through its own source ('{source_id}')",
                   "leave 'via' out, or name the outlet that relayed it")
     if len(s.problems) + s.truncated > problems_before or None in (document_id, source_id, quote):
+        if document_id is not None and isinstance(quote, str):
+            _report_missing_quote(s, record, document_id, quote)  # so every problem of the claim shows at once
         return None
     assert document_id is not None and source_id is not None and isinstance(quote, str)
     if claimed_on is None:
@@ -877,14 +879,25 @@ def _document_normalized(s: _Session, document_pk: int) -> tuple[str, Normalized
     return entry
 
 
+def _quote_not_found(s: _Session, record: Record, document_id: str, text: str, quote: str) -> None:
+    passage = closest_passage(text, quote)
+    s.problem(record, "quote", f"not found in the text of document '{document_id}'"
+              + (f"; closest passage: \"{passage}\"" if passage else ""),
+              "copy the quote verbatim from the document (whitespace, quote marks and dashes may differ)")
+
+
+def _report_missing_quote(s: _Session, record: Record, document_id: str, quote: str) -> None:
+    """Check the quote of a claim that already has other problems, reporting only a miss."""
+    text, normalized = _document_normalized(s, s.documents[document_id][0])
+    if find_quote(normalized, quote) is None:
+        _quote_not_found(s, record, document_id, text, quote)
+
+
 def _locate_quote(s: _Session, claim: _ClaimRow) -> bool:
     text, normalized = _document_normalized(s, claim.row["document_pk"])
     found = find_quote(normalized, claim.row["quote"])
     if found is None:
-        passage = closest_passage(text, claim.row["quote"])
-        s.problem(claim.record, "quote", f"not found in the text of document '{claim.canonical['document']}'"
-                  + (f"; closest passage: \"{passage}\"" if passage else ""),
-                  "copy the quote verbatim from the document (whitespace, quote marks and dashes may differ)")
+        _quote_not_found(s, claim.record, claim.canonical["document"], text, claim.row["quote"])
         return False
     claim.row["quote_start"], claim.row["quote_end"] = found
     return True

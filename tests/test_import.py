@@ -258,3 +258,13 @@ def test_seeds_import_cleanly(fresh_db: Path) -> None:
         ("2020-11", "month", "Mansoureh Galestan")]
     text = (REPO / "seeds" / "documents" / "iran-resolution-follow-ups-2020.txt").read_text(encoding="utf-8")
     assert rows(fresh_db, "SELECT text FROM documents") == [(text,)]
+
+
+def test_a_claims_missing_quote_is_reported_alongside_its_other_problems(fresh_db: Path, tmp_path: Path) -> None:
+    bad = write(tmp_path, "bad.yaml", BASIC.read_text().replace("source: Amnesty\n", "source: Amnesti\n").replace(
+        "quote: at least 304 people had been killed", "quote: at least 340 people had been killed"))
+    result = run_cli("import", "--db", fresh_db, bad)
+    assert result.exit_code == 1
+    assert "claims[0].source: unknown source 'Amnesti'" in result.output
+    assert "claims[0].quote: not found in the text of document 'wire-2019-12'" in result.output
+    assert "2 problems found" in result.output
