@@ -171,7 +171,7 @@ def _consensus_band(comparison: Comparison, scale: Scale, rows: int) -> list[str
 
 def _axis(comparison: Comparison, scale: Scale, y: float) -> list[str]:
     parts = [
-        f'<g class="axis" aria-hidden="true">',
+        '<g class="axis" aria-hidden="true">',
         f'<line x1="{PLOT_LEFT}" y1="{y}" x2="{PLOT_RIGHT}" y2="{y}" stroke="#555"/>',
     ]
     for tick in scale.ticks():

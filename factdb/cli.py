@@ -17,7 +17,7 @@ import click
 import sqlalchemy.exc
 
 from factdb import __version__
-from factdb.db import DatabaseError, default_db_path, make_engine, open_database, upgrade
+from factdb.db import DatabaseError, default_db_path, make_engine, opened, upgrade
 
 
 class DataError(click.ClickException):
@@ -96,17 +96,15 @@ def import_command(db_path: Path, files: tuple[Path, ...], update: bool, dry_run
     """
     from factdb.importer import ImportFailed, import_paths
 
-    engine = open_database(db_path)
-    try:
-        with _progress(files) as progress:
-            report = import_paths(engine, files, update=update, dry_run=dry_run, progress=progress)
-    except ImportFailed as failure:
-        count = len(failure.problems) + failure.truncated
-        raise DataError(f"{failure}\n{count} problem{'s' if count != 1 else ''} found; nothing was imported.") from None
-    except (sqlalchemy.exc.OperationalError, sqlite3.OperationalError) as error:
-        raise _stopped_by_sqlite(db_path, error, "the import") from None
-    finally:
-        engine.dispose()
+    with opened(db_path) as engine:
+        try:
+            with _progress(files) as progress:
+                report = import_paths(engine, files, update=update, dry_run=dry_run, progress=progress)
+        except ImportFailed as failure:
+            count = len(failure.problems) + failure.truncated
+            raise DataError(f"{failure}\n{count} problem{'s' if count != 1 else ''} found; nothing was imported.") from None
+        except (sqlalchemy.exc.OperationalError, sqlite3.OperationalError) as error:
+            raise _stopped_by_sqlite(db_path, error, "the import") from None
     click.echo(report.summary())
 
 
@@ -160,15 +158,12 @@ def export_command(db_path: Path, fmt: str, output: Path | None) -> None:
     """
     from factdb.export import export_database
 
-    engine = open_database(db_path, readonly=True)
-    try:
+    with opened(db_path, readonly=True) as engine:
         if output is None:
             export_database(engine, sys.stdout, fmt)
         else:
             with output.open("w", encoding="utf-8", newline="\n") as handle:
                 export_database(engine, handle, fmt)
-    finally:
-        engine.dispose()
 
 
 @cli.command()
@@ -178,11 +173,8 @@ def schema(db_path: Path) -> None:
     """Print the database's full SQL schema (tables, indexes, views, search tables, triggers)."""
     from factdb.db import schema_sql
 
-    engine = open_database(db_path, readonly=True)
-    try:
+    with opened(db_path, readonly=True) as engine:
         click.echo(schema_sql(engine), nl=False)
-    finally:
-        engine.dispose()
 
 
 @cli.command(name="backup")

@@ -311,14 +311,10 @@ def compare(
     if isinstance(db, Engine):
         with db.connect() as connection:
             return _compare(connection, event, metric, population, known_on, tolerance, history)
-    from factdb.db import open_database
+    from factdb.db import opened
 
-    engine = open_database(db, readonly=True)
-    try:
-        with engine.connect() as connection:
-            return _compare(connection, event, metric, population, known_on, tolerance, history)
-    finally:
-        engine.dispose()
+    with opened(db, readonly=True) as engine, engine.connect() as connection:
+        return _compare(connection, event, metric, population, known_on, tolerance, history)
 
 
 # --- Loading ---------------------------------------------------------------------------------

@@ -10,7 +10,6 @@ from importlib import resources
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect
-from sqlalchemy.orm import Session, sessionmaker
 
 DEFAULT_DB = "factdb.sqlite"
 BUSY_TIMEOUT_MS = 30_000
@@ -58,14 +57,6 @@ def make_engine(path: str | os.PathLike[str], *, readonly: bool = False) -> Engi
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _begin_deferred if readonly else _begin_immediate)
     return engine
-
-
-@contextmanager
-def session_scope(engine: Engine) -> Iterator[Session]:
-    """One transaction: committed if the block succeeds, rolled back if it raises."""
-    factory = sessionmaker(engine, expire_on_commit=False)
-    with factory() as session, session.begin():
-        yield session
 
 
 def migrations_path() -> Path:
@@ -133,6 +124,16 @@ def open_database(path: str | os.PathLike[str], *, readonly: bool = False) -> En
             f"Upgrade it with: factdb init --db {path}"
         )
     return engine
+
+
+@contextmanager
+def opened(path: str | os.PathLike[str], *, readonly: bool = False) -> Iterator[Engine]:
+    """:func:`open_database` for the length of a ``with`` block, its connections closed after."""
+    engine = open_database(path, readonly=readonly)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
 
 
 def schema_sql(engine: Engine) -> str:

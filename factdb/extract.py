@@ -62,26 +62,22 @@ def load_catalog(db_path: str | Path) -> Catalog:
     """Read the sources (with aliases), metrics and events of an existing factdb database."""
     from sqlalchemy import select
 
-    from factdb.db import open_database
+    from factdb.db import opened
     from factdb.models import Event, Metric, Source, SourceAlias
 
-    engine = open_database(db_path, readonly=True)
-    try:
-        with engine.connect() as connection:
-            aliases: dict[str, list[str]] = {}
-            for source_id, alias in connection.execute(select(SourceAlias.source_id, SourceAlias.alias)):
-                aliases.setdefault(source_id, []).append(alias)
-            sources = tuple(
-                KnownSource(row.id, row.name, row.kind, tuple(aliases.get(row.id, ())))
-                for row in connection.execute(select(Source.id, Source.name, Source.kind).order_by(Source.id))
-            )
-            metrics = frozenset(connection.execute(select(Metric.id)).scalars())
-            events = tuple(
-                KnownEvent(row.id, row.name, row.start_date)
-                for row in connection.execute(select(Event.id, Event.name, Event.start_date).order_by(Event.id))
-            )
-    finally:
-        engine.dispose()
+    with opened(db_path, readonly=True) as engine, engine.connect() as connection:
+        aliases: dict[str, list[str]] = {}
+        for source_id, alias in connection.execute(select(SourceAlias.source_id, SourceAlias.alias)):
+            aliases.setdefault(source_id, []).append(alias)
+        sources = tuple(
+            KnownSource(row.id, row.name, row.kind, tuple(aliases.get(row.id, ())))
+            for row in connection.execute(select(Source.id, Source.name, Source.kind).order_by(Source.id))
+        )
+        metrics = frozenset(connection.execute(select(Metric.id)).scalars())
+        events = tuple(
+            KnownEvent(row.id, row.name, row.start_date)
+            for row in connection.execute(select(Event.id, Event.name, Event.start_date).order_by(Event.id))
+        )
     return Catalog(sources, metrics, events)
 
 
@@ -236,7 +232,7 @@ PEOPLE_NOUNS: dict[str, str | None] = {
     "humanitarian workers": "aid workers", "health workers": "health workers", "medics": "health workers",
     "paramedics": "health workers", "firefighters": None, "supporters": None, "party members": None,
     "families": None, "opposition members": None, "peacekeepers": "peacekeepers", "combatants": "fighters",
-    "suspects": None, "miners": "workers", "hostages": None, "foreign nationals": "foreign nationals",
+    "suspects": None, "hostages": None, "foreign nationals": "foreign nationals",
 }
 # ... a noun that names the metric itself ("46 deaths", "12 cities", "79 votes") ...
 METRIC_NOUNS = {

@@ -133,10 +133,6 @@ class ImportReport:
         return head + "; ".join(parts) + "." + tail
 
 
-class _Abort(Exception):
-    """Too many problems to keep collecting."""
-
-
 @dataclass
 class _PendingSupersedes:
     claim_pk: int
@@ -368,6 +364,15 @@ def _resolve(s: _Session, record: Record, key: str, value: str | None, known: It
 # -- entities -------------------------------------------------------------------------------------
 
 
+def _refused_change(s: _Session, record: Record, key: str, stored: str, differs: str, noun: str, pronoun: str = "them") -> bool:
+    """A record already stored differs from the file: a problem unless the import runs with --update."""
+    if s.update:
+        return False
+    s.problem(record, key, f"{stored} already exists with {differs}",
+              f"use the stored {noun}, or run the import with --update to change {pronoun}")
+    return True
+
+
 def _row_differs(existing: Any, wanted: dict[str, Any]) -> list[str]:
     return [k for k, v in wanted.items() if getattr(existing, k) != v]
 
@@ -394,9 +399,7 @@ def _upsert(s: _Session, record: Record, kind: str, table: Any, key_column: Any,
     differing = list(dict.fromkeys(FIELD_OF_COLUMN.get(c, c) for c in _row_differs(existing, wanted)))
     if not differing:
         return "unchanged"
-    if not s.update:
-        s.problem(record, differing[0], f"{kind} '{wanted[key_column.key]}' already exists with different {', '.join(differing)}",
-                  "use the stored values, or run the import with --update to change them")
+    if _refused_change(s, record, differing[0], f"{kind} '{wanted[key_column.key]}'", f"different {', '.join(differing)}", "values"):
         return "refused"
     s.conn.execute(update_rows(table).where(key_column == wanted[key_column.key]).values(**wanted))
     return "updated"
@@ -428,9 +431,7 @@ def _import_source(s: _Session, record: Record) -> None:
     s.source_keys[source_id.lower()] = source_id
     is_new = outcome == "added"
     if not is_new and set(aliases) != stored_aliases:
-        if not s.update:
-            s.problem(record, "aliases", f"source '{source_id}' already exists with aliases {sorted(stored_aliases)}",
-                      "use the stored aliases, or run the import with --update to change them")
+        if _refused_change(s, record, "aliases", f"source '{source_id}'", f"aliases {sorted(stored_aliases)}", "aliases"):
             return
         s.conn.execute(delete(SourceAlias).where(SourceAlias.source_id == source_id))
         for alias in stored_aliases:
@@ -453,9 +454,7 @@ def _import_source(s: _Session, record: Record) -> None:
         s.pending_relations.extend((source_id, relation, target, record) for relation, target in relations)
         if not is_new and {(r, s.source_keys.get(t.lower(), t)) for r, t in relations} != {(r, t) for r, t in stored_relations}:
             # Targets are resolved later; a target known by now may be named by an alias (stored: its id).
-            if not s.update:
-                s.problem(record, "part_of", f"source '{source_id}' already exists with relations {sorted(stored_relations)}",
-                          "use the stored relations, or run the import with --update to change them")
+            if _refused_change(s, record, "part_of", f"source '{source_id}'", f"relations {sorted(stored_relations)}", "relations"):
                 return
             s.conn.execute(delete(SourceRelation).where(SourceRelation.source_id == source_id))
             outcome = "updated"
@@ -487,9 +486,7 @@ def _import_event(s: _Session, record: Record) -> None:
     if outcome == "refused":
         return
     if outcome != "added" and parent != existing_parent:
-        if not s.update:
-            s.problem(record, "parent", f"event '{event_id}' already exists with parent {existing_parent!r}",
-                      "use the stored parent, or run the import with --update to change it")
+        if _refused_change(s, record, "parent", f"event '{event_id}'", f"parent {existing_parent!r}", "parent", "it"):
             return
         outcome = "updated"
     s.events.add(event_id)
@@ -586,9 +583,8 @@ def _import_document(s: _Session, record: Record) -> None:
     if outcome == "refused":
         return
     if existing is not None and outcome == "unchanged" and (existing.publisher_id or None) != (s.source_keys.get(publisher.lower()) if publisher else None):
-        if not s.update:
-            s.problem(record, "publisher", f"document '{document_id}' already exists with publisher {existing.publisher_id!r}",
-                      "use the stored publisher, or run the import with --update to change it")
+        if _refused_change(s, record, "publisher", f"document '{document_id}'", f"publisher {existing.publisher_id!r}",
+                           "publisher", "it"):
             return
         outcome = "updated"
     pk = existing.pk if existing is not None else s.conn.execute(select(table.c.pk).where(table.c.id == document_id)).scalar_one()
@@ -629,7 +625,7 @@ def _location(record: Record) -> Record:
         data.key_lines = getattr(record.data, "key_lines", {})
     else:
         data.line = record.line
-    return Record(record.kind, data, record.path, record.line, record.label, record.csv_rows)
+    return Record(record.kind, data, record.path, record.line, record.label)
 
 
 def _add_row(s: _Session, table: Any, row: dict[str, Any]) -> None:
@@ -1223,25 +1219,22 @@ def import_paths(engine: Engine, paths: Sequence[str | Path], *, update: bool = 
             first_document_pk, first_claim_pk = s.next_document_pk, s.next_claim_pk
             records_per_file: Counter[str] = Counter()
             entity_importers = {"source": _import_source, "event": _import_event, "metric": _import_metric, "document": _import_document}
-            try:
-                for record in _records(s, files, False, progress, records_per_file):
-                    entity_importers[record.kind](s, record)
-                _flush_rows(s)
-                _catch_up_full_text(conn, deferred, "documents", first_document_pk)
-                _resolve_pending_entities(s)
-                chunk: list[Record] = []
-                for record in _records(s, files, True, progress, records_per_file):
-                    chunk.append(record)
-                    if len(chunk) >= CLAIM_CHUNK:
-                        _import_claim_chunk(s, chunk)
-                        chunk = []
-                _import_claim_chunk(s, chunk)
-                for record, document_pk, text in s.pending_rechecks:
-                    _recheck_quotes(s, record, document_pk, text)
-                _catch_up_full_text(conn, deferred, "claims", first_claim_pk)
-                _resolve_supersedes(s)
-            except _Abort:
-                pass
+            for record in _records(s, files, False, progress, records_per_file):
+                entity_importers[record.kind](s, record)
+            _flush_rows(s)
+            _catch_up_full_text(conn, deferred, "documents", first_document_pk)
+            _resolve_pending_entities(s)
+            chunk: list[Record] = []
+            for record in _records(s, files, True, progress, records_per_file):
+                chunk.append(record)
+                if len(chunk) >= CLAIM_CHUNK:
+                    _import_claim_chunk(s, chunk)
+                    chunk = []
+            _import_claim_chunk(s, chunk)
+            for record, document_pk, text in s.pending_rechecks:
+                _recheck_quotes(s, record, document_pk, text)
+            _catch_up_full_text(conn, deferred, "claims", first_claim_pk)
+            _resolve_supersedes(s)
             report = ImportReport(names, s.counts, dry_run, None if dry_run else batch_id, sum(records_per_file.values()))
             if s.problems:
                 raise ImportFailed(s.problems, s.truncated)

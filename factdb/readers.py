@@ -17,7 +17,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -60,7 +60,6 @@ class Record:
     path: str
     line: int | None
     label: str  # where it sits in the file, e.g. "claims[3]" or "row 12"
-    csv_rows: list[int] = field(default_factory=list)
 
     def line_of(self, key: str) -> int | None:
         if isinstance(self.data, LineDict):
@@ -476,13 +475,12 @@ def _csv_records(path: Path, on_read: Callable[[int], None] | None) -> Iterator[
             claim_id = values.get("claim_id", "").strip()
             if current is not None and _same_claim(current, claim_id, values):
                 current.data["figures"].append(_located(_drop_empty(figure), row_start))
-                current.csv_rows.append(row_start)
                 continue
             if current is not None:
                 yield current
             data = _drop_empty({("id" if k == "claim_id" else k): v for k, v in values.items()})
             data["figures"] = [_located(_drop_empty(figure), row_start)] if any(v.strip() for v in figure.values()) else []
-            current = Record("claim", data, str(path), row_start, f"row {row_start}", [row_start])
+            current = Record("claim", data, str(path), row_start, f"row {row_start}")
         if current is not None:
             yield current
 
