@@ -18,6 +18,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -117,9 +118,12 @@ class _LocatingLoader(yaml.SafeLoader):
                 first_lines[key_node.value] = key_node.start_mark.line + 1
         mapping = LineDict(super().construct_mapping(node, deep=True))
         mapping.line = node.start_mark.line + 1
-        mapping.key_lines = {
-            str(key_node.value): key_node.start_mark.line + 1 for key_node, _ in node.value if isinstance(key_node, yaml.ScalarNode)
+        key_lines = {
+            str(key_node.value): key_node.start_mark.line + 1 for key_node, _ in node.value
+            if isinstance(key_node, yaml.ScalarNode) and key_node.start_mark.line + 1 != mapping.line
         }
+        if key_lines:  # line_of falls back to the mapping's line, so a mapping on one line needs none
+            mapping.key_lines = key_lines
         return mapping
 
 
@@ -153,7 +157,37 @@ def _yaml_errors(path: str, text: str) -> Iterator[None]:
         raise ReadError(path, None, "structure is nested too deeply", "import files are lists of flat records") from None
 
 
-def _yaml_records(path: str, text: str) -> Iterator[Record]:
+def _yaml_records(path: str, raw: bytes) -> Iterator[Record]:
+    """Records of a YAML import file: read by libyaml when it can, else by the pure-Python loader.
+
+    libyaml reads about ten times faster, but it accepts a few things PyYAML refuses (tabs between
+    tokens) and words its errors differently. So it reads only files it reads as PyYAML does, into
+    plain values only (no tags, anchors or merge keys), and at anything else, any error included,
+    hands over to the pure-Python loader: that carries on after the records already given, and
+    reports what is wrong in the words users have always seen.
+    """
+    given = 0
+    if _LibyamlLoader is not None and _libyaml_reads_as_pyyaml(raw):
+        try:
+            # A record is given once libyaml has read the next one: PyYAML reads a little past a
+            # record before giving it, and had it stopped at an error there, the record must not
+            # have been given.
+            held = None
+            for record in _libyaml_records(path, raw):
+                if held is not None:
+                    yield held
+                    given += 1
+                held = record
+        except Exception:  # noqa: BLE001 - whatever it is, the pure-Python loader meets it again and reports it
+            pass
+        else:
+            if held is not None:
+                yield held
+            return
+    yield from islice(_pyyaml_records(path, raw.decode("utf-8-sig")), given, None)
+
+
+def _pyyaml_records(path: str, text: str) -> Iterator[Record]:
     """Records of a YAML import file, composed one list item at a time.
 
     PyYAML's ``load`` builds a node for every scalar of the whole file before constructing
@@ -222,6 +256,149 @@ def _expect_single_document(loader: _LocatingLoader) -> None:
         event = loader.get_event()
         raise yaml.MarkedYAMLError("expected a single document in the stream", None,
                                    "but found another document", event.start_mark)
+
+
+class _NotPlain(Exception):
+    """Something the libyaml reader leaves to the pure-Python loader: a tag, an anchor, a merge key,
+    an error of any kind."""
+
+
+# Where libyaml and PyYAML part ways (found by comparing them on many files): libyaml takes a tab
+# as a separator where PyYAML refuses it, skips a byte order mark at the start of any line (PyYAML
+# only at the start of the file) and takes `|#` as a block scalar header and a comment (PyYAML
+# refuses it); and PyYAML refuses a file holding a character YAML does not allow before reading
+# any record, libyaml only when it gets there. Files holding any of these bytes are left to PyYAML.
+_C0_CONTROLS = bytes(range(0x20)).translate(None, b"\n\r") + b"\x7f"  # tab included
+_LIBYAML_DIVERGES = (
+    re.compile(rb"\xc2[\x80-\x84\x86-\x9f]"),  # C1 controls but NEL
+    re.compile(rb"\xef\xbf[\xbe\xbf]"),  # U+FFFE, U+FFFF
+    re.compile(rb"#(?:(?<=[|>]#)|(?<=[|>][-+0-9]#)|(?<=[|>][-+0-9]{2}#))"),
+)
+_STR = "tag:yaml.org,2002:str"
+_NULL = "tag:yaml.org,2002:null"
+# What a plain scalar may resolve to and still be built here; merge (<<) and value (=) keys are not.
+_PLAIN_SCALARS = {tag: _LocatingLoader.yaml_constructors[tag]
+                  for tag in (_NULL, "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")}
+
+
+def _libyaml_reads_as_pyyaml(raw: bytes) -> bool:
+    return (len(raw.translate(None, _C0_CONTROLS)) == len(raw) and raw.find(codecs.BOM_UTF8, 1) == -1
+            and not any(pattern.search(raw) for pattern in _LIBYAML_DIVERGES))
+
+
+if yaml.__with_libyaml__:
+    class _LibyamlLoader(yaml.cyaml.CParser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):  # type: ignore[misc]
+        """libyaml's parser, building from its events the values _LocatingLoader would build.
+
+        Nodes are never composed: each event becomes part of a value at once. Only plain YAML is
+        built (untagged scalars, mappings and lists, no anchors, aliases or merge keys, each key
+        once, text that a database can store, nesting within MAX_DEPTH); anything else raises
+        _NotPlain.
+        """
+
+        yaml_implicit_resolvers = _LocatingLoader.yaml_implicit_resolvers
+
+        def __init__(self, raw: bytes) -> None:
+            yaml.cyaml.CParser.__init__(self, raw)
+            yaml.constructor.SafeConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+            self.names: dict[str, str] = {}
+
+        def value(self, event: yaml.Event, depth: int, flow: bool = False) -> Any:
+            """The value of the node that ``event`` starts, at ``depth`` as _LocatingLoader counts it
+            (``flow``: inside [...] or {...})."""
+            kind = type(event)
+            if depth > MAX_DEPTH or kind is yaml.AliasEvent or event.anchor is not None or event.tag is not None:
+                raise _NotPlain
+            if kind is yaml.ScalarEvent:
+                return self.scalar(event, flow)
+            flow = flow or bool(event.flow_style)
+            if kind is yaml.MappingStartEvent:
+                mapping, line, key_lines, seen = LineDict(), event.start_mark.line + 1, {}, set()
+                while True:
+                    key = self.get_event()
+                    if type(key) is not yaml.ScalarEvent:
+                        if type(key) is yaml.MappingEndEvent:
+                            break
+                        raise _NotPlain  # a mapping or a list as a key
+                    written = key.value
+                    if depth + 1 > MAX_DEPTH or key.anchor is not None or key.tag is not None or written in seen:
+                        raise _NotPlain
+                    seen.add(written)
+                    name = self.scalar(key, flow)
+                    if type(name) is str:  # one string per field name, however many records use it
+                        written = name = self.names.setdefault(name, name)
+                    if key.start_mark.line + 1 != line:
+                        key_lines[written] = key.start_mark.line + 1
+                    mapping[name] = self.value(self.get_event(), depth + 1, flow)
+                mapping.line = line
+                if key_lines:
+                    mapping.key_lines = key_lines
+                return mapping
+            if kind is yaml.SequenceStartEvent:
+                items = []
+                while True:
+                    item = self.get_event()
+                    if type(item) is yaml.SequenceEndEvent:
+                        return items
+                    items.append(self.value(item, depth + 1, flow))
+            raise _NotPlain
+
+        def scalar(self, event: yaml.ScalarEvent, flow: bool) -> Any:
+            value = event.value
+            if event.implicit[0]:  # plain: resolved as PyYAML resolves it
+                if flow and "?" in value:
+                    raise _NotPlain  # `[a?b]`: PyYAML ends a plain scalar at "?" inside [...] and {...}
+                tag = self.resolve(yaml.ScalarNode, value, event.implicit)
+                if tag != _STR:
+                    construct = _PLAIN_SCALARS.get(tag)
+                    if construct is None:
+                        raise _NotPlain
+                    return construct(self, yaml.ScalarNode(tag, value, event.start_mark, event.end_mark, event.style))
+            if _UNSTORABLE.search(value):
+                raise _NotPlain  # _check_text says where
+            return value
+else:  # pragma: no cover - PyYAML built without libyaml
+    _LibyamlLoader = None
+
+
+def _libyaml_records(path: str, raw: bytes) -> Iterator[Record]:
+    """The records _pyyaml_records gives for a file of plain YAML; _NotPlain (or a YAML error) for
+    anything else, including everything _pyyaml_records reports as a problem."""
+    loader = _LibyamlLoader(raw)
+    loader.get_event()  # stream start
+    if loader.check_event(yaml.StreamEndEvent):
+        return
+    loader.get_event()  # document start
+    root = loader.get_event()
+    if type(root) is not yaml.MappingStartEvent or root.anchor is not None or root.tag is not None:
+        raise _NotPlain
+    sections: set[str] = set()
+    while not loader.check_event(yaml.MappingEndEvent):
+        key = loader.get_event()
+        if type(key) is not yaml.ScalarEvent or key.anchor is not None or key.tag is not None or key.value not in SECTIONS \
+                or key.value in sections:
+            raise _NotPlain
+        section, kind, line = key.value, SECTIONS[key.value], key.start_mark.line + 1
+        sections.add(section)
+        items = loader.get_event()
+        if type(items) is yaml.ScalarEvent and items.anchor is None and items.tag is None and items.implicit[0] \
+                and loader.resolve(yaml.ScalarNode, items.value, items.implicit) == _NULL:
+            continue  # an empty section
+        if type(items) is not yaml.SequenceStartEvent or items.anchor is not None or items.tag is not None:
+            raise _NotPlain
+        index = 0
+        while True:
+            event = loader.get_event()
+            if type(event) is yaml.SequenceEndEvent:
+                break
+            item = loader.value(event, 3)  # after the file's mapping and the section's list
+            yield Record(kind, item, path, item.line if isinstance(item, LineDict) else line, f"{section}[{index}]")
+            index += 1
+    loader.get_event()  # mapping end
+    loader.get_event()  # document end
+    if not loader.check_event(yaml.StreamEndEvent):
+        raise _NotPlain
 
 
 # -- JSON -------------------------------------------------------------------------------------
@@ -550,7 +727,8 @@ def read_records(path: Path, on_read: Callable[[int], None] | None = None, kinds
     if not text.strip():
         return  # an empty file holds no records, in JSON as in YAML
     if fmt == "yaml":
-        yield from _yaml_records(str(path), text)
+        del text  # libyaml reads the bytes; the pure-Python loader decodes them again if it is needed
+        yield from _yaml_records(str(path), raw)
         return
     yield from _document_records(str(path), _load_json(str(path), text))
 
