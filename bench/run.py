@@ -18,6 +18,7 @@ import socket
 import sqlite3
 import statistics
 import subprocess
+import threading
 import sys
 import time
 from dataclasses import dataclass
@@ -43,25 +44,67 @@ TARGETS = {
 
 @dataclass
 class Run:
-    """One measured child process: wall seconds, CPU seconds (user + system) and peak RSS."""
+    """One measured child process: wall seconds, CPU seconds (user + system, its own processes
+    included) and peak RSS: of the process and its own processes together (sampled every 50 ms),
+    and of the largest single process (from rusage)."""
 
     wall: float
     cpu: float
     rss_mb: float
     output: str
+    largest_process_rss_mb: float = 0.0
+
+
+def _tree_rss_mb(root: int) -> float:
+    """Resident memory of ``root`` and every process it started, summed (Linux /proc)."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            parents[int(stat.parent.name)] = int(fields[1])
+        except (OSError, IndexError, ValueError):
+            continue
+    tree, grew = {root}, True
+    while grew:
+        grew = False
+        for pid, parent in parents.items():
+            if parent in tree and pid not in tree:
+                tree.add(pid)
+                grew = True
+    total = 0
+    for pid in tree:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except (OSError, ValueError):
+            continue
+    return total / 1024
 
 
 def run_process(args: list[str], cwd: Path | None = None) -> Run:
     started = time.perf_counter()
     process = subprocess.Popen(args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     assert process.stdout is not None
+    peak = [0.0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.05):
+            peak[0] = max(peak[0], _tree_rss_mb(process.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     output = process.stdout.read()
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - started
+    done.set()
+    sampler.join()
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise RuntimeError(f"{' '.join(args)} failed ({process.returncode}):\n{output[-3000:]}")
-    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, output)
+    largest = usage.ru_maxrss / 1024
+    return Run(wall, usage.ru_utime + usage.ru_stime, max(peak[0], largest), output, largest)
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -74,7 +117,8 @@ def summary(runs: list[Run], claims: int) -> dict[str, Any]:
     cpu = statistics.median(r.cpu for r in runs)
     return {"runs": len(runs), "wall_s": [round(r.wall, 2) for r in runs], "median_wall_s": round(wall, 2),
             "median_cpu_s": round(cpu, 2), "claims_per_s": round(claims / wall), "claims_per_cpu_s": round(claims / cpu),
-            "peak_rss_mb": round(max(r.rss_mb for r in runs), 1)}
+            "peak_rss_mb": round(max(r.rss_mb for r in runs), 1),
+            "largest_process_rss_mb": round(max(r.largest_process_rss_mb for r in runs), 1)}
 
 
 def fresh_database(path: Path) -> Path:
@@ -96,13 +140,14 @@ def dataset(claims: int, with_yaml: bool = False) -> Path:
 INPUTS = {"jsonl": ["entities.jsonl", "claims.jsonl"], "csv": ["entities.jsonl", "claims.csv"], "yaml": ["all.yaml"]}
 
 
-def measure_import(claims: int, fmt: str, runs: int, db: Path) -> tuple[dict[str, Any], list[Run]]:
+def measure_import(claims: int, fmt: str, runs: int, db: Path, options: tuple[str, ...] = ()) -> tuple[dict[str, Any], list[Run]]:
     folder = dataset(claims, with_yaml=fmt == "yaml")
     measured = []
     for number in range(runs):
         fresh_database(db)
-        measured.append(run_process([FACTDB, "import", "--db", str(db), *INPUTS[fmt]], cwd=folder))
-        print(f"  import {fmt} {claims:,} run {number + 1}: {measured[-1].wall:.1f} s, {measured[-1].rss_mb:.0f} MB", flush=True)
+        measured.append(run_process([FACTDB, "import", "--db", str(db), *options, *INPUTS[fmt]], cwd=folder))
+        print(f"  import {fmt} {' '.join(options)} {claims:,} run {number + 1}: {measured[-1].wall:.1f} s, "
+              f"{measured[-1].rss_mb:.0f} MB", flush=True)
     return summary(measured, claims), measured
 
 
@@ -279,6 +324,8 @@ def main(argv: list[str] | None = None) -> int:
             size[f"ratio_{fmt}"] = round(size[f"import_{fmt}"]["median_wall_s"] / size[f"baseline_{fmt}_deferred_fts"]["median_wall_s"], 2)
             size[f"ratio_{fmt}_cpu"] = round(size[f"import_{fmt}"]["median_cpu_s"] / size[f"baseline_{fmt}_deferred_fts"]["median_cpu_s"], 2)
             imported.unlink()
+        # The same import with claims checked in the importer's own process: what the workers gain.
+        size["import_jsonl_no_workers"], _ = measure_import(claims, "jsonl", 1, work / "serial.sqlite", ("--workers", "0"))
         size["reimport_jsonl"] = measure_reimport(claims, args.reimport_runs if claims < 1_000_000 else args.large_runs, db)
         size["reimport_speedup"] = round(size["import_jsonl"]["median_wall_s"] / size["reimport_jsonl"]["median_wall_s"], 2)
         if claims == max(sizes):
@@ -315,7 +362,8 @@ def markdown(results: dict[str, Any]) -> str:
     lines = [f"# factdb benchmark results ({results['started']})", "",
              f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB RAM, Python {m['python']}, SQLite {m['sqlite']}; "
              f"load average at start {', '.join(f'{x:.1f}' for x in m['load_average_at_start'])} (the machine is shared). "
-             "Medians of the runs; wall-clock time, CPU time beside it.", "",
+             "Medians of the runs; wall-clock time, CPU time beside it (of every process of the import); peak RSS of the "
+             "import's processes together.", "",
              "| claims | what | median wall | claims/s | CPU s | peak RSS | vs baseline (wall / CPU) | target met |",
              "| ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |"]
     for claims, size in results["sizes"].items():
@@ -336,6 +384,10 @@ def markdown(results: dict[str, Any]) -> str:
             if t:
                 lines.append(f"| {n:,} | baseline {fmt}, FTS by per-row triggers | {t['median_wall_s']} s | {t['claims_per_s']:,} | "
                              f"{t['median_cpu_s']} | {t['peak_rss_mb']} MB | (inserting: {t['median_insert_s']} s) | |")
+        s = size.get("import_jsonl_no_workers")
+        if s:
+            lines.append(f"| {n:,} | `factdb import --workers 0` jsonl (claims checked in one process) | {s['median_wall_s']} s | "
+                         f"{s['claims_per_s']:,} | {s['median_cpu_s']} | {s['peak_rss_mb']} MB | | (for comparison) |")
         r = size.get("reimport_jsonl")
         if r:
             lines.append(f"| {n:,} | re-import jsonl (nothing changes) | {r['median_wall_s']} s | {r['claims_per_s']:,} | "

@@ -14,14 +14,18 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import os
 import re
+import tempfile
+from array import array
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Engine, delete, insert, select
 from sqlalchemy import update as update_rows
@@ -52,6 +56,11 @@ CLAIM_CHUNK = 2000
 # all new rows at once instead of by a trigger per row (SQLite's FTS5 flushes its pending terms at
 # every statement a trigger runs in, which made the triggers most of an import's time).
 BULK_BYTES = 1_000_000
+# From this size of files holding claims, JSON Lines and CSV claims are checked in CLAIM_WORKERS
+# other processes while this one writes (factdb.import_workers); below it, starting them costs
+# more than they save.
+WORKER_BYTES = 20_000_000
+CLAIM_WORKERS = 2
 # A page cache big enough for the indexes of a million claims, on the import's connection only
 # (bench/baseline.py uses the same settings, so the comparison stays fair).
 BULK_PRAGMAS: tuple[str, ...] = ("PRAGMA cache_size = -65536",)
@@ -77,6 +86,7 @@ FIELDS: dict[str, dict[str, bool]] = {  # field -> required
     "figure": {"metric": True, "population": False, "value": False, "qualifier": False, "low": False, "high": False,
                "stated": False},
 }
+REQUIRED_FIELDS = {kind: tuple(name for name, required in fields.items() if required) for kind, fields in FIELDS.items()}
 COUNTED_KINDS = ("sources", "events", "metrics", "documents", "claims", "figures")
 
 
@@ -156,12 +166,14 @@ class _Session:
     truncated: int = 0
     counts: dict[str, Counter[str]] = field(default_factory=lambda: {k: Counter() for k in COUNTED_KINDS})
     source_keys: dict[str, str] = field(default_factory=dict)  # lower-cased id or alias -> source id
+    aliases: dict[str, str] = field(default_factory=dict)  # lower-cased alias -> the alias as written
+    lowered: dict[str, tuple[int, dict[str, str]]] = field(default_factory=dict)  # see _lowered
     events: set[str] = field(default_factory=set)
     event_parents: dict[str, str | None] = field(default_factory=dict)
     metrics: set[str] = field(default_factory=set)
     documents: dict[str, tuple[int, str | None]] = field(default_factory=dict)  # id -> (pk, published)
     seen: dict[tuple[str, str], tuple[str, int | None]] = field(default_factory=dict)
-    claims_seen: dict[str, tuple[str, int | None]] = field(default_factory=dict)
+    claims_seen: _SeenClaims = field(default_factory=lambda: _SeenClaims())
     pending_relations: list[tuple[str, str, str, Record]] = field(default_factory=list)
     pending_parents: list[tuple[str, str, Record]] = field(default_factory=list)
     pending_publishers: list[tuple[str, str, Record, str | None]] = field(default_factory=list)
@@ -176,16 +188,31 @@ class _Session:
     paths: dict[str, int] = field(default_factory=dict)
     unreadable: set[str] = field(default_factory=set)
     cached_claims: dict[str, list[Record]] = field(default_factory=dict)
+    # In a validation worker (factdb.import_workers): no database; every problem is kept, the
+    # importer merges them in order and applies MAX_PROBLEMS itself.
+    in_worker: bool = False
+    files_with_claims: set[str] = field(default_factory=set)  # JSON Lines files, as the first pass saw them
+    # Texts of the documents this import writes, for workers that locate quotes (factdb.import_workers);
+    # in a worker, how it reads a document's text.
+    spool: TextSpool | None = None
+    read_text: Callable[[int], str] | None = None
+    # Bulk imports into a table smaller than themselves build its indexes once at the end (see
+    # _defer_indexes): None until decided, then the statements that re-create them.
+    may_defer_indexes: bool = False
+    deferred_indexes: list[str] | None = None
 
     def problem(self, record: Record | None, key: str, message: str, hint: str = "", *, path: str = "", line: int | None = None) -> None:
         if record is not None:
             path = record.path
             line = line if line is not None else record.line_of(key.split(".")[0].split("[")[0])
             key = f"{record.label}.{key}" if key else record.label
-        if len(self.problems) >= MAX_PROBLEMS:
+        self.add_problem(Problem(path, line, key, message, hint))
+
+    def add_problem(self, problem: Problem) -> None:
+        if len(self.problems) >= MAX_PROBLEMS and not self.in_worker:
             self.truncated += 1
             return
-        self.problems.append(Problem(path, line, key, message, hint))
+        self.problems.append(problem)
 
 
 # -- field readers --------------------------------------------------------------------------------
@@ -198,14 +225,16 @@ def _check_fields(s: _Session, record: Record, data: Any, kind: str, prefix: str
         return False
     known = FIELDS[kind]
     ok = True
-    for key in data:
-        if str(key) not in known:
-            s.problem(record, f"{prefix}{key}", f"unknown field for a {kind}",
-                      f"the fields are {', '.join(known)}{closest_hint(str(key), tuple(known))}")
-            ok = False
-    for key, required in known.items():
-        if required and (data.get(key) is None or data.get(key) == ""):
-            if kind == "claim" and key == "quote" and data.get(key) == "":
+    if not known.keys() >= data.keys():  # one set operation for the usual case: every field known
+        for key in data:
+            if str(key) not in known:
+                s.problem(record, f"{prefix}{key}", f"unknown field for a {kind}",
+                          f"the fields are {', '.join(known)}{closest_hint(str(key), tuple(known))}")
+                ok = False
+    for key in REQUIRED_FIELDS[kind]:
+        value = data.get(key)
+        if value is None or value == "":
+            if kind == "claim" and key == "quote" and value == "":
                 continue  # reported with a better message by the quote check
             s.problem(record, f"{prefix}{key}", "missing", f"every {kind} needs '{key}'")
             ok = False
@@ -216,10 +245,13 @@ def _text(s: _Session, record: Record, data: dict[str, Any], key: str, *, limit:
     value = data.get(key)
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+    if type(value) is str:  # the usual case, checked first: this runs a dozen times per claim
+        text = value.strip()
+    elif isinstance(value, bool) or not isinstance(value, (str, int, float)):
         s.problem(record, f"{prefix}{key}", f"expected text; found {type_name(value)}", f"write {key} as a single text value")
         return None
-    text = str(value).strip()
+    else:
+        text = str(value).strip()
     if len(text) > limit:
         s.problem(record, f"{prefix}{key}", f"is {len(text):,} characters long; at most {limit:,} are accepted",
                   "shorten it to the passage that matters")
@@ -308,8 +340,9 @@ def _load_lookups(s: _Session) -> None:
     conn = s.conn
     for (source_id,) in conn.execute(select(Source.id)):
         s.source_keys[source_id.lower()] = source_id
-    for alias_key, source_id in conn.execute(select(SourceAlias.alias_key, SourceAlias.source_id)):
+    for alias_key, source_id, alias in conn.execute(select(SourceAlias.alias_key, SourceAlias.source_id, SourceAlias.alias)):
         s.source_keys[alias_key] = source_id
+        s.aliases[alias_key] = alias
     for event_id, parent in conn.execute(select(Event.id, Event.parent_id)):
         s.events.add(event_id)
         s.event_parents[event_id] = parent
@@ -330,8 +363,7 @@ def _closest_source(s: _Session, value: str) -> str:
         if key == source_id.lower():
             label = source_id
         else:
-            alias = s.conn.execute(select(SourceAlias.alias).where(SourceAlias.alias_key == key)).scalar() or key
-            label = f"{alias} (alias of {source_id})"
+            label = f"{s.aliases.get(key, key)} (alias of {source_id})"
         if label not in shown:
             shown.append(label)
     return f"; closest known: {', '.join(shown)}" if shown else ""
@@ -347,15 +379,25 @@ def _resolve_source(s: _Session, record: Record, key: str, value: str | None) ->
     return found
 
 
+def _lowered(s: _Session, kind: str, known: Iterable[str]) -> dict[str, str]:
+    """Lower-cased ids of ``kind`` -> ids, built again only when ids were added since."""
+    size = len(known)  # type: ignore[arg-type]
+    cached = s.lowered.get(kind)
+    if cached is None or cached[0] != size:
+        cached = s.lowered[kind] = (size, {k.lower(): k for k in known})
+    return cached[1]
+
+
 def _resolve(s: _Session, record: Record, key: str, value: str | None, known: Iterable[str], kind: str,
              line: int | None = None) -> str | None:
     if value is None:
         return None
     if value in known:
         return value
-    lowered = {k.lower(): k for k in known} if kind != "document" else {}
-    if value.lower() in lowered:
-        return lowered[value.lower()]
+    if kind != "document":
+        lowered = _lowered(s, kind, known)
+        if value.lower() in lowered:
+            return lowered[value.lower()]
     s.problem(record, key, f"unknown {kind} '{value}'{_closest(value, known)}",
               f"define it under '{kind}s:' in this or another file of the import, or fix the id", line=line)
     return None
@@ -450,6 +492,7 @@ def _import_source(s: _Session, record: Record) -> None:
             continue  # the same alias twice in one list
         s.conn.execute(insert(SourceAlias).values(source_id=source_id, alias=alias, alias_key=alias.lower(), batch_id=s.batch_id))
         s.source_keys[alias.lower()] = source_id
+        s.aliases[alias.lower()] = alias
     if relations or stored_relations:
         s.pending_relations.extend((source_id, relation, target, record) for relation, target in relations)
         if not is_new and {(r, s.source_keys.get(t.lower(), t)) for r, t in relations} != {(r, t) for r, t in stored_relations}:
@@ -590,6 +633,8 @@ def _import_document(s: _Session, record: Record) -> None:
     pk = existing.pk if existing is not None else s.conn.execute(select(table.c.pk).where(table.c.id == document_id)).scalar_one()
     s.documents[document_id] = (pk, wanted["published"])
     s.texts.pop(pk, None)
+    if s.spool is not None:
+        s.spool.add(pk, text)
     _check_publisher_later(s, document_id, publisher, record, existing.publisher_id if existing is not None else None)
     if outcome == "updated" and existing is not None:
         s.pending_rechecks.append((record, pk, text))  # after the claims: this import may correct their quotes
@@ -604,6 +649,8 @@ def _add_document(s: _Session, record: Record, wanted: dict[str, Any], publisher
     publisher_id = s.source_keys.get(publisher.lower()) if publisher else None
     _add_row(s, Document.__table__, {**wanted, "pk": pk, "publisher_id": publisher_id, "batch_id": s.batch_id})
     s.documents[wanted["id"]] = (pk, wanted["published"])
+    if s.spool is not None:
+        s.spool.add(pk, wanted["text"])
     _check_publisher_later(s, wanted["id"], publisher, record, publisher_id)
     s.counts["documents"]["added"] += 1
 
@@ -734,14 +781,76 @@ def _find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
 # -- claims ---------------------------------------------------------------------------------------
 
 
-@dataclass
-class _ClaimRow:
-    record: Record
-    row: dict[str, Any]
-    figures: list[tuple[dict[str, Any], Figure]]
-    canonical: dict[str, Any]
-    content_sha256: str
+# A prepared claim's values, in this order, followed when it is written by its quote's offsets and
+# what writing adds; a figure's values likewise.
+_PREPARED_COLUMNS = ("id", "source_id", "document_pk", "event_id", "via_id", "claimed_on", "claimed_on_precision", "quote",
+                     "statement", "status", "content_sha256")
+CLAIM_COLUMNS = (*_PREPARED_COLUMNS, "quote_start", "quote_end", "pk", "supersedes_pk", "batch_id")
+_FIGURE_ROW_COLUMNS = ("metric_id", "population", "qualifier", "value", "low", "high", "stated")
+FIGURE_COLUMNS = (*_FIGURE_ROW_COLUMNS, "claim_pk", "position", "batch_id")
+
+
+class _ClaimRow(NamedTuple):
+    """A claim that passed every check that needs no database: its values, its figures' values and
+    where it is in its file. Plain tuples: validation workers send them by the million."""
+
+    values: tuple[Any, ...]  # _PREPARED_COLUMNS
+    figures: list[tuple[Any, ...]]  # _FIGURE_ROW_COLUMNS
+    document_id: str
     supersedes: str | None
+    path: str
+    line: int | None
+    label: str
+    data_line: int | None
+    key_lines: dict[str, int] | None
+    # The quote's offsets when a worker located it already; () when it did not find it; None: not tried.
+    location: tuple[int, ...] | None = None
+
+    @property
+    def id(self) -> str:
+        return self.values[0]  # type: ignore[no-any-return]
+
+    @property
+    def source_id(self) -> str:
+        return self.values[1]  # type: ignore[no-any-return]
+
+    @property
+    def document_pk(self) -> int:
+        return self.values[2]  # type: ignore[no-any-return]
+
+    @property
+    def claimed_on(self) -> str:
+        return self.values[5]  # type: ignore[no-any-return]
+
+    @property
+    def quote(self) -> str:
+        return self.values[7]  # type: ignore[no-any-return]
+
+    @property
+    def content_sha256(self) -> str:
+        return self.values[10]  # type: ignore[no-any-return]
+
+    def line_of(self, key: str) -> int | None:
+        return self.key_lines.get(key, self.data_line) if self.key_lines is not None else self.data_line
+
+    @property
+    def record(self) -> Record:
+        """The record, for messages: where it is, not what it holds."""
+        data = LineDict()
+        data.line = self.data_line
+        if self.key_lines is not None:
+            data.key_lines = self.key_lines
+        return Record("claim", data, self.path, self.line, self.label)
+
+
+@dataclass
+class _QuoteCheck:
+    """A worker's request, in the order of its problems: is this quote of a claim with other problems
+    in its document? Only the importer's connection can read documents written in this import."""
+
+    record: Record
+    document_id: str
+    quote: str
 
 
 # Large imports repeat the same phrases ("several", "at least 300") many times. Figures are immutable;
@@ -853,12 +962,20 @@ def _prepare_claim(s: _Session, record: Record) -> _ClaimRow | None:
     claim_id = claim_id or _derived_claim_id(document_id, source_id, quote)
     canonical = {"id": claim_id, "document": document_id, "source": source_id, "via": via_id, "event": event_id,
                  "claimed_on": claimed_on[0], "quote": quote, "statement": statement, "supersedes": supersedes,
-                 "status": status, "figures": [dict(row) for row, _ in figures]}
-    content = hashlib.sha256(json.dumps(canonical, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-    row = {"id": claim_id, "source_id": source_id, "document_pk": s.documents[document_id][0], "event_id": event_id,
-           "via_id": via_id, "claimed_on": claimed_on[0], "claimed_on_precision": claimed_on[1], "quote": quote,
-           "statement": statement, "status": status, "content_sha256": content}
-    return _ClaimRow(record, row, figures, canonical, content, supersedes)
+                 "status": status, "figures": [row for row, _ in figures]}
+    content = hashlib.sha256(_CANONICAL_JSON.encode(canonical).encode()).hexdigest()
+    values = (claim_id, source_id, s.documents[document_id][0], event_id, via_id, claimed_on[0], claimed_on[1], quote,
+              statement, status, content)
+    data = record.data
+    data_line = data.line if isinstance(data, LineDict) else record.line
+    key_lines = getattr(data, "key_lines", None) if isinstance(data, LineDict) else None
+    return _ClaimRow(values, [_figure_values(f) for f in canonical["figures"]], document_id, supersedes,
+                     record.path, record.line, record.label, data_line, key_lines)
+
+
+_figure_values = itemgetter(*_FIGURE_ROW_COLUMNS)
+# The content hash's form; one encoder for every claim (json.dumps with options builds one per call).
+_CANONICAL_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
 
 
 def _document_normalized(s: _Session, document_pk: int) -> tuple[str, NormalizedText]:
@@ -866,8 +983,12 @@ def _document_normalized(s: _Session, document_pk: int) -> tuple[str, Normalized
     if cached is not None:
         s.texts.move_to_end(document_pk)
         return cached
-    # Once per document and import; a plain statement keeps SQLAlchemy's construction cost out of it.
-    text = s.conn.exec_driver_sql("SELECT text FROM documents WHERE pk = ?", (document_pk,)).scalar_one()
+    if s.read_text is not None:
+        text = s.read_text(document_pk)
+    else:
+        # Once per document and import (a hundred thousand times in a large one): straight to the
+        # driver, in the same transaction, which costs a fifth of going through SQLAlchemy.
+        text = s.conn.connection.driver_connection.execute("SELECT text FROM documents WHERE pk = ?", (document_pk,)).fetchone()[0]
     entry = (text, normalize(text))
     s.texts[document_pk] = entry
     if len(s.texts) > 64:
@@ -884,38 +1005,78 @@ def _quote_not_found(s: _Session, record: Record, document_id: str, text: str, q
 
 def _report_missing_quote(s: _Session, record: Record, document_id: str, quote: str) -> None:
     """Check the quote of a claim that already has other problems, reporting only a miss."""
+    if s.in_worker:
+        s.problems.append(_QuoteCheck(_location(record), document_id, quote))  # type: ignore[arg-type]
+        return
     text, normalized = _document_normalized(s, s.documents[document_id][0])
     if find_quote(normalized, quote) is None:
         _quote_not_found(s, record, document_id, text, quote)
 
 
-def _locate_quote(s: _Session, claim: _ClaimRow) -> bool:
-    text, normalized = _document_normalized(s, claim.row["document_pk"])
-    found = find_quote(normalized, claim.row["quote"])
+def _locate_quote(s: _Session, claim: _ClaimRow) -> tuple[int, int] | None:
+    """The quote's offsets in its document's text; None (and a problem) when it is not there."""
+    if claim.location:
+        return claim.location  # type: ignore[return-value]
+    text, normalized = _document_normalized(s, claim.document_pk)
+    found = find_quote(normalized, claim.quote) if claim.location is None else None
     if found is None:
-        _quote_not_found(s, claim.record, claim.canonical["document"], text, claim.row["quote"])
-        return False
-    claim.row["quote_start"], claim.row["quote_end"] = found
-    return True
-
-
-CLAIM_COLUMNS = ("pk", "id", "source_id", "document_pk", "event_id", "via_id", "claimed_on", "claimed_on_precision", "quote",
-                 "quote_start", "quote_end", "statement", "supersedes_pk", "status", "content_sha256", "batch_id")
-FIGURE_COLUMNS = ("claim_pk", "position", "metric_id", "population", "qualifier", "value", "low", "high", "stated", "batch_id")
-SEEN_TABLE = "factdb_import_claims_seen"
+        _quote_not_found(s, claim.record, claim.document_id, text, claim.quote)
+    return found
 
 
 def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
     return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
 
 
-def _claims_seen_before(s: _Session, ids: list[str]) -> dict[str, tuple[str, int | None]]:
-    """Where claims of this chunk were already seen in this import (kept in a temporary table:
-    a million ids with their locations would otherwise be most of the import's memory)."""
-    names = {index: path for path, index in s.paths.items()}
-    found = s.conn.exec_driver_sql(
-        f"SELECT id, file, line FROM {SEEN_TABLE} WHERE id IN ({', '.join('?' for _ in ids)})", tuple(ids)).all()
-    return {claim_id: (names[file], line) for claim_id, file, line in found}
+class TextSpool:
+    """The texts of the documents an import writes, in a temporary file that worker processes read
+    (they cannot see the import's transaction): pk -> (offset, length) in UTF-8 bytes."""
+
+    def __init__(self) -> None:
+        self.folder = tempfile.TemporaryDirectory(prefix="factdb-import-")
+        self.path = str(Path(self.folder.name) / "texts")
+        self._file = open(self.path, "wb")  # noqa: SIM115 - closed by close()
+        self.offsets: dict[int, tuple[int, int]] = {}
+
+    def add(self, pk: int, text: str) -> None:
+        data = text.encode("utf-8", "surrogatepass")
+        self.offsets[pk] = (self._file.tell(), len(data))
+        self._file.write(data)
+
+    def flush(self) -> None:
+        self._file.flush()
+
+    def close(self) -> None:
+        self._file.close()
+        self.folder.cleanup()
+
+
+class _SeenClaims:
+    """Where each claim id of this import was first seen (file index, line), for duplicate ids.
+
+    A million ids with their locations would be most of a large import's memory. Every claim that
+    is stored, before this import or by it, has a pk that the importer looks up anyway: its location
+    goes in an array indexed by pk (8 bytes a claim). Only claims refused before being written
+    (a quote not found, say) are kept by id.
+    """
+
+    def __init__(self) -> None:
+        self.by_pk = array("q")  # ((file + 1) << 32) | line; 0: not seen
+        self.by_id: dict[str, tuple[int, int | None]] = {}
+
+    def location(self, claim_id: str, pk: int | None) -> tuple[int, int | None] | None:
+        if pk is None:
+            return self.by_id.get(claim_id)
+        packed = self.by_pk[pk] if pk < len(self.by_pk) else 0
+        return ((packed >> 32) - 1, (packed & 0xFFFFFFFF) or None) if packed else None
+
+    def add(self, claim_id: str, pk: int | None, file: int, line: int | None) -> None:
+        if pk is None or (line or 0) > 0xFFFFFFFF:
+            self.by_id[claim_id] = (file, line)
+            return
+        if pk >= len(self.by_pk):
+            self.by_pk.frombytes(bytes(8 * max(pk + 1 - len(self.by_pk), len(self.by_pk) // 2)))
+        self.by_pk[pk] = ((file + 1) << 32) | (line or 0)
 
 
 def _supersedes_targets(s: _Session, prepared: list[_ClaimRow]) -> dict[str, tuple[int, str, str]]:
@@ -928,60 +1089,67 @@ def _supersedes_targets(s: _Session, prepared: list[_ClaimRow]) -> dict[str, tup
 
 
 def _import_claim_chunk(s: _Session, chunk: list[Record]) -> None:
-    prepared = [c for c in (_prepare_claim(s, r) for r in chunk) if c is not None]
+    _store_claims(s, [c for c in (_prepare_claim(s, r) for r in chunk) if c is not None])
+
+
+def _store_claims(s: _Session, prepared: list[_ClaimRow]) -> None:
+    """Check what needs the database (duplicates, stored versions, revisions, quotes) and write."""
     if not prepared:
         return
-    ids = [c.row["id"] for c in prepared]
+    ids = [c.id for c in prepared]
     stored = {row.id: row for row in s.conn.exec_driver_sql(
         f"SELECT pk, id, content_sha256 FROM claims WHERE id IN ({', '.join('?' for _ in ids)})", tuple(ids))}
-    seen = _claims_seen_before(s, ids)
     targets = _supersedes_targets(s, prepared)
     new_rows: list[tuple[Any, ...]] = []
     new_figures: list[tuple[Any, ...]] = []
-    first_seen: list[tuple[str, int, int | None]] = []
+    seen: dict[str, tuple[int, int | None]] = {}  # first seen in this chunk: id -> (file index, line)
+    new_pks: dict[str, int] = {}
     for claim in prepared:
-        claim_id = claim.row["id"]
+        claim_id = claim.id
         s.claim_sequence += 1
-        if claim_id in seen:
-            path, line = seen[claim_id]
-            s.problem(claim.record, "id", f"duplicate claim id '{claim_id}' (first at {path}:{line})",
+        existing = stored.get(claim_id)
+        first = seen.get(claim_id) or s.claims_seen.location(claim_id, existing.pk if existing is not None else None)
+        if first is not None:
+            path = next(name for name, index in s.paths.items() if index == first[0])
+            s.problem(claim.record, "id", f"duplicate claim id '{claim_id}' (first at {path}:{first[1]})",
                       "give each claim its own id; rows of one CSV claim must be consecutive")
             continue
-        seen[claim_id] = (claim.record.path, claim.record.line)
-        first_seen.append((claim_id, s.paths[claim.record.path], claim.record.line))
-        existing = stored.get(claim_id)
+        seen[claim_id] = (s.paths[claim.path], claim.line)
         if existing is not None and existing.content_sha256 == claim.content_sha256:
             s.counts["claims"]["unchanged"] += 1
             s.counts["figures"]["unchanged"] += len(claim.figures)
             continue
-        if not _locate_quote(s, claim):
+        location = _locate_quote(s, claim)
+        if location is None:
             continue
         supersedes_pk = None
         if existing is None:
-            pk = s.next_claim_pk
+            pk = new_pks[claim_id] = s.next_claim_pk
             s.next_claim_pk += 1
             if claim.supersedes is not None and claim.supersedes in targets:
                 supersedes_pk = _check_supersedes(s, claim, pk, claim_id, targets[claim.supersedes])
             elif claim.supersedes is not None:
                 _defer_supersedes(s, pk, claim_id, claim)
-            row = {**claim.row, "pk": pk, "batch_id": s.batch_id, "supersedes_pk": supersedes_pk}
-            new_rows.append(tuple(row[c] for c in CLAIM_COLUMNS))
-            new_figures.extend(tuple(f[c] for c in FIGURE_COLUMNS) for f in _figure_rows(s, pk, claim))
+            new_rows.append((*claim.values, *location, pk, supersedes_pk, s.batch_id))
+            new_figures.extend((*f, pk, position, s.batch_id) for position, f in enumerate(claim.figures, start=1))
             s.counts["claims"]["added"] += 1
             s.counts["figures"]["added"] += len(claim.figures)
             # Later claims of this chunk may supersede this one: it is inserted before them.
             if not s.update:
-                targets[claim_id] = (pk, claim.row["source_id"], claim.row["claimed_on"])
+                targets[claim_id] = (pk, claim.source_id, claim.claimed_on)
         elif not s.update:
             s.problem(claim.record, "id", f"claim '{claim_id}' already exists with different content",
                       "import it under a new id (and `supersedes:` the old one) to record a revision, or run with --update to correct it")
             continue
         else:
-            _replace_claim(s, existing.pk, claim)
+            _replace_claim(s, existing.pk, claim, location)
             if claim.supersedes is not None:
                 _defer_supersedes(s, existing.pk, claim_id, claim)
-    if first_seen:
-        s.conn.exec_driver_sql(_insert_sql(SEEN_TABLE, ("id", "file", "line")), first_seen)
+    for claim_id, (file, line) in seen.items():
+        existing = stored.get(claim_id)
+        s.claims_seen.add(claim_id, existing.pk if existing is not None else new_pks.get(claim_id), file, line)
+    if new_rows and s.may_defer_indexes and s.deferred_indexes is None:
+        s.deferred_indexes = _defer_indexes(s.conn, INDEXED_IN_BULK)
     if new_rows:
         s.conn.exec_driver_sql(_insert_sql("claims", CLAIM_COLUMNS), new_rows)
     if new_figures:
@@ -990,14 +1158,14 @@ def _import_claim_chunk(s: _Session, chunk: list[Record]) -> None:
 
 def _defer_supersedes(s: _Session, pk: int, claim_id: str, claim: _ClaimRow) -> None:
     assert claim.supersedes is not None
-    s.pending_supersedes.append(_PendingSupersedes(pk, claim_id, claim.supersedes, claim.row["source_id"], claim.row["claimed_on"],
-                                                   claim.record.path, claim.record.line_of("supersedes"), s.claim_sequence))
+    s.pending_supersedes.append(_PendingSupersedes(pk, claim_id, claim.supersedes, claim.source_id, claim.claimed_on,
+                                                   claim.path, claim.line_of("supersedes"), s.claim_sequence))
 
 
 def _check_supersedes(s: _Session, claim: _ClaimRow, pk: int, claim_id: str, target: tuple[int, str, str]) -> int | None:
     """The target's pk if a new claim may supersede it (the rules of _resolve_supersedes), else None."""
-    pending = _PendingSupersedes(pk, claim_id, claim.supersedes or "", claim.row["source_id"], claim.row["claimed_on"],
-                                 claim.record.path, claim.record.line_of("supersedes"), s.claim_sequence)
+    pending = _PendingSupersedes(pk, claim_id, claim.supersedes or "", claim.source_id, claim.claimed_on,
+                                 claim.path, claim.line_of("supersedes"), s.claim_sequence)
     return target[0] if _supersedes_problem(s, pending, *target) is None else None
 
 
@@ -1020,11 +1188,11 @@ def _supersedes_problem(s: _Session, pending: _PendingSupersedes, target_pk: int
 
 
 def _figure_rows(s: _Session, claim_pk: int, claim: _ClaimRow) -> list[dict[str, Any]]:
-    return [{**row, "claim_pk": claim_pk, "position": position, "batch_id": s.batch_id}
-            for position, (row, _) in enumerate(claim.figures, start=1)]
+    return [dict(zip(FIGURE_COLUMNS, (*values, claim_pk, position, s.batch_id), strict=True))
+            for position, values in enumerate(claim.figures, start=1)]
 
 
-def _replace_claim(s: _Session, pk: int, claim: _ClaimRow) -> None:
+def _replace_claim(s: _Session, pk: int, claim: _ClaimRow, location: tuple[int, int]) -> None:
     """--update: keep the stored version in claim_history, then overwrite the claim and its figures."""
     from factdb.export import claim_record
 
@@ -1037,7 +1205,8 @@ def _replace_claim(s: _Session, pk: int, claim: _ClaimRow) -> None:
         content=json.dumps(claim_record(s.conn, pk), ensure_ascii=False, sort_keys=True),
         content_sha256=old.content_sha256, created_batch_id=old.updated_batch_id or old.batch_id, replaced_batch_id=s.batch_id))
     s.conn.execute(delete(FigureRow).where(FigureRow.claim_pk == pk))
-    s.conn.execute(update_rows(Claim).where(Claim.pk == pk).values(**claim.row, supersedes_pk=None, updated_batch_id=s.batch_id))
+    row = dict(zip(_PREPARED_COLUMNS, claim.values, strict=True), quote_start=location[0], quote_end=location[1])
+    s.conn.execute(update_rows(Claim).where(Claim.pk == pk).values(**row, supersedes_pk=None, updated_batch_id=s.batch_id))
     figures = _figure_rows(s, pk, claim)
     if figures:
         s.conn.execute(insert(FigureRow), figures)
@@ -1079,6 +1248,26 @@ def _check_supersedes_cycles(s: _Session) -> None:
 # -- the whole import -----------------------------------------------------------------------------
 
 
+def _import_claims(s: _Session, files: Sequence[Path], workers: int, progress: Callable[[int], None] | None,
+                   counts: Counter[str]) -> None:
+    if workers:
+        from factdb.import_workers import checked_chunks
+
+        for prepared in checked_chunks(s, files, workers, CLAIM_CHUNK, progress, counts):
+            _store_claims(s, prepared)
+        return
+    chunk: list[Record] = []
+    for record in _records(s, files, True, progress, counts):
+        if chunk and record.path != chunk[-1].path:  # chunks never span files, as in the workers
+            _import_claim_chunk(s, chunk)
+            chunk = []
+        chunk.append(record)
+        if len(chunk) >= CLAIM_CHUNK:
+            _import_claim_chunk(s, chunk)
+            chunk = []
+    _import_claim_chunk(s, chunk)
+
+
 def _file_digest(path: Path) -> tuple[str, int]:
     digest = hashlib.sha256()
     size = 0
@@ -1107,8 +1296,9 @@ def _records(s: _Session, paths: Sequence[Path], claims_pass: bool,
     """The claims (``claims_pass``) or every other record of the files, counting records per file.
 
     Each line of a JSON Lines file is decoded by the one pass that wants it; CSV files hold only
-    claims and are read by the claims pass alone; YAML and JSON files are parsed once, their claims
-    kept for the claims pass.
+    claims and are read by the claims pass alone; YAML files are read by both passes (with libyaml,
+    reading again costs less than keeping a large file's claims in memory); JSON files are parsed
+    once, their claims kept for the claims pass.
     """
     kinds = ("claim",) if claims_pass else ("source", "event", "metric", "document")
     for path in paths:
@@ -1125,7 +1315,7 @@ def _records(s: _Session, paths: Sequence[Path], claims_pass: bool,
                 progress(path.stat().st_size)
             continue
         counting = not claims_pass or fmt == "csv"
-        kept: list[Record] | None = [] if not claims_pass and fmt in ("yaml", "json") else None
+        kept: list[Record] | None = [] if not claims_pass and fmt == "json" else None
         try:
             for record in read_records(path, progress, kinds):
                 if counting:
@@ -1134,6 +1324,8 @@ def _records(s: _Session, paths: Sequence[Path], claims_pass: bool,
                     yield record
                 elif kept is not None:
                     kept.append(record)
+                elif record.kind == "claim":
+                    s.files_with_claims.add(name)  # seen, not decoded, by the first pass
         except ReadError as error:
             s.unreadable.add(name)
             s.problems.append(Problem(error.path, error.line, "", error.message, error.hint))
@@ -1177,6 +1369,52 @@ def _catch_up_full_text(conn: Connection, deferred: dict[str, str], table: str, 
     conn.exec_driver_sql(trigger)
 
 
+# Tables whose secondary indexes a bulk import may build at the end instead of row by row.
+INDEXED_IN_BULK = ("claims", "figures")
+# A bulk import defers them when the table holds fewer claims than the files' bytes / this: building
+# an index once, sorted, beats inserting each row into it only when most rows are new.
+BYTES_PER_CLAIM_FOR_INDEXES = 1_000
+
+
+def _defer_indexes(conn: Connection, tables: tuple[str, ...]) -> list[str]:
+    """Drop the secondary indexes of ``tables``; return the statements that re-create them.
+
+    Unique constraints stay (the importer looks claims up by id); like the full-text triggers,
+    the drop is part of the import's transaction, so a failed import gets the indexes back.
+    """
+    if conn.dialect.name != "sqlite":
+        return []
+    indexes = conn.exec_driver_sql(
+        f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({', '.join('?' for _ in tables)})",
+        tables).all()
+    for name, _ in indexes:
+        conn.exec_driver_sql(f'DROP INDEX "{name}"')
+    return [sql for _, sql in indexes]
+
+
+def _restore_indexes(s: _Session) -> None:
+    for statement in s.deferred_indexes or ():
+        s.conn.exec_driver_sql(statement)
+    s.deferred_indexes = None
+
+
+def _spool_worthwhile(engine: Engine, files: Sequence[Path]) -> bool:
+    """Whether workers may check these files' claims, so that document texts are worth spooling."""
+    from factdb.import_workers import streamable
+
+    return engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:") and streamable(files)
+
+
+def _claim_workers(s: _Session, files: Sequence[Path], bulk: bool, workers: int | None) -> int:
+    """How many processes check claims besides the importer (0: it checks them itself)."""
+    from factdb.import_workers import streamable
+
+    if workers is not None:
+        return workers if streamable(files) else 0
+    size = sum(p.stat().st_size for p in files if file_format(p) == "csv" or str(p) in s.files_with_claims)
+    return CLAIM_WORKERS if bulk and size >= WORKER_BYTES and streamable(files) and (os.cpu_count() or 1) > 1 else 0
+
+
 def _bulk_settings(conn: Connection) -> list[str]:
     """Apply BULK_PRAGMAS to this connection; return the statements that restore the previous values.
 
@@ -1194,10 +1432,12 @@ def _bulk_settings(conn: Connection) -> list[str]:
 
 
 def import_paths(engine: Engine, paths: Sequence[str | Path], *, update: bool = False, dry_run: bool = False,
-                 progress: Callable[[int], None] | None = None) -> ImportReport:
+                 progress: Callable[[int], None] | None = None, workers: int | None = None) -> ImportReport:
     """Import the files at ``paths`` in one transaction; raise ImportFailed (writing nothing) on bad data.
 
     ``progress`` is called with the number of bytes read as the files are read (twice: once per pass).
+    ``workers``: processes that check claims while this one writes (JSON Lines and CSV files only);
+    by default CLAIM_WORKERS for imports of WORKER_BYTES or more, else none. The result is the same.
     """
     files = [Path(p) for p in paths]
     problems = _check_paths(files)
@@ -1205,16 +1445,15 @@ def import_paths(engine: Engine, paths: Sequence[str | Path], *, update: bool = 
         raise ImportFailed(problems)
     names = [str(p) for p in files]
     bulk = sum(p.stat().st_size for p in files) >= BULK_BYTES
+    spool = TextSpool() if bulk and workers != 0 and _spool_worthwhile(engine, files) else None
     with engine.connect() as conn:
         restore = _bulk_settings(conn)
         transaction = conn.begin()
         try:
             batch_id = conn.execute(insert(ImportBatch).values(
                 started_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), factdb_version=__version__)).inserted_primary_key[0]
-            s = _Session(conn, batch_id, update, paths={name: index for index, name in enumerate(dict.fromkeys(names))})
+            s = _Session(conn, batch_id, update, paths={name: index for index, name in enumerate(dict.fromkeys(names))}, spool=spool)
             _load_lookups(s)
-            conn.exec_driver_sql(f"DROP TABLE IF EXISTS {SEEN_TABLE}")  # left on this pooled connection by a failed commit
-            conn.exec_driver_sql(f"CREATE TEMPORARY TABLE {SEEN_TABLE} (id TEXT PRIMARY KEY, file INTEGER NOT NULL, line INTEGER)")
             deferred = _defer_full_text(conn) if bulk else {}
             first_document_pk, first_claim_pk = s.next_document_pk, s.next_claim_pk
             records_per_file: Counter[str] = Counter()
@@ -1224,13 +1463,9 @@ def import_paths(engine: Engine, paths: Sequence[str | Path], *, update: bool = 
             _flush_rows(s)
             _catch_up_full_text(conn, deferred, "documents", first_document_pk)
             _resolve_pending_entities(s)
-            chunk: list[Record] = []
-            for record in _records(s, files, True, progress, records_per_file):
-                chunk.append(record)
-                if len(chunk) >= CLAIM_CHUNK:
-                    _import_claim_chunk(s, chunk)
-                    chunk = []
-            _import_claim_chunk(s, chunk)
+            s.may_defer_indexes = bulk and s.next_claim_pk - 1 <= sum(p.stat().st_size for p in files) // BYTES_PER_CLAIM_FOR_INDEXES
+            _import_claims(s, files, _claim_workers(s, files, bulk, workers), progress, records_per_file)
+            _restore_indexes(s)
             for record, document_pk, text in s.pending_rechecks:
                 _recheck_quotes(s, record, document_pk, text)
             _catch_up_full_text(conn, deferred, "claims", first_claim_pk)
@@ -1250,7 +1485,6 @@ def import_paths(engine: Engine, paths: Sequence[str | Path], *, update: bool = 
                 finished_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
                 summary=json.dumps({k: dict(v) for k, v in s.counts.items()}, sort_keys=True)))
             assert not deferred, "every deferred full-text index was caught up"
-            conn.exec_driver_sql(f"DROP TABLE {SEEN_TABLE}")
             transaction.commit()
             return report
         except BaseException:
@@ -1260,3 +1494,5 @@ def import_paths(engine: Engine, paths: Sequence[str | Path], *, update: bool = 
         finally:
             for statement in restore:
                 conn.connection.driver_connection.execute(statement)
+            if spool is not None:
+                spool.close()

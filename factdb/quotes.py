@@ -25,13 +25,16 @@ _TRANSLATION = str.maketrans(
 )
 _SPACE_RUN = re.compile(" {2,}")
 # str.translate looks every character up in the table once the text is not pure ASCII; replacing
-# only the few characters that change is several times faster on real documents.
+# only the characters present, each in one C pass, is several times faster on real documents
+# (and than a regular expression calling back into Python for every curly quote).
 _REPLACEMENTS = {chr(code): replacement for code, replacement in _TRANSLATION.items() if chr(code) != replacement}
-_TO_REPLACE = re.compile("[" + "".join(re.escape(c) for c in _REPLACEMENTS) + "]")
 
 
 def _translated(text: str) -> str:
-    return _TO_REPLACE.sub(lambda match: _REPLACEMENTS[match.group()], text)
+    for character, replacement in _REPLACEMENTS.items():
+        if character in text:
+            text = text.replace(character, replacement)
+    return text
 
 
 @dataclass(frozen=True)

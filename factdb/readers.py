@@ -548,17 +548,25 @@ def _object_without_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, An
 _LEADING_KIND = re.compile(r'\{\s*"kind"\s*:\s*"([a-z]+)"')
 
 
-def _skippable_kind(line: str, kinds: Collection[str] | None) -> str | None:
-    """The kind of a line the caller does not want, when the line states it unambiguously."""
-    if kinds is None:
-        return None
+def _stated_kind(line: str) -> str | None:
+    """The kind a line states first, when it states it unambiguously."""
     match = _LEADING_KIND.match(line)
-    if match is None or match.group(1) in kinds or match.group(1) not in KINDS or line.count('"kind"') != 1:
+    if match is None or match.group(1) not in KINDS or line.count('"kind"') != 1:
         return None
     return match.group(1)
 
 
-def _jsonl_records(path: Path, on_read: Callable[[int], None] | None, kinds: Collection[str] | None = None) -> Iterator[Record]:
+def _skippable_kind(line: str, kinds: Collection[str] | None) -> str | None:
+    """The kind of a line the caller does not want, when the line states it unambiguously."""
+    if kinds is None:
+        return None
+    kind = _stated_kind(line)
+    return None if kind in kinds else kind
+
+
+def _jsonl_records(path: Path, on_read: Callable[[int], None] | None, kinds: Collection[str] | None = None,
+                   decode: Callable[[int], bool] | None = None) -> Iterator[Record]:
+    wanted = 0  # records of the wanted kinds so far: what ``decode`` is asked about
     with _open_text(path, on_read) as handle:
         for number, line in _decoded_lines(handle, str(path)):
             if not line.strip():
@@ -568,6 +576,13 @@ def _jsonl_records(path: Path, on_read: Callable[[int], None] | None, kinds: Col
                 # Counted, not decoded: the pass that wants this kind decodes and checks the line.
                 yield Record(skipped, {}, str(path), number, f"line {number}")
                 continue
+            stated = _stated_kind(line) if decode is not None else None
+            if stated is not None:
+                wanted += 1
+                if not decode(wanted - 1):  # type: ignore[misc]
+                    # Another worker's record (see factdb.import_workers): counted, not decoded.
+                    yield Record(stated, {}, str(path), number, f"line {number}")
+                    continue
             try:
                 data = json.loads(line, object_pairs_hook=_object_without_duplicate_keys)
             except json.JSONDecodeError as error:
@@ -587,6 +602,8 @@ def _jsonl_records(path: Path, on_read: Callable[[int], None] | None, kinds: Col
                     str(path), number, f"'kind' must be one of {', '.join(KINDS)}; found {kind!r}",
                     f"add \"kind\": \"claim\" (or another kind) to the object{closest_hint(str(kind), KINDS)}",
                 )
+            if decode is not None and stated is None and (kinds is None or kind in kinds):
+                wanted += 1  # a kind not stated first: known only now, decoded whoever wants it
             yield Record(kind, data, str(path), number, f"line {number}")
 
 
@@ -613,8 +630,11 @@ def _utf8_error(path: str) -> ReadError:
     return ReadError(path, None, "not valid UTF-8 (the file ends in the middle of a character)", "save the file as UTF-8")
 
 
-def _csv_records(path: Path, on_read: Callable[[int], None] | None) -> Iterator[Record]:
-    """One claim per run of consecutive rows sharing a claim_id (or, without ids, one per row)."""
+def _csv_records(path: Path, on_read: Callable[[int], None] | None, decode: Callable[[int], bool] | None = None) -> Iterator[Record]:
+    """One claim per run of consecutive rows sharing a claim_id (or, without ids, all claim columns).
+
+    Claims ``decode`` says no to are only delimited, not checked or built: yielded with empty data.
+    """
     with _open_text(path, on_read) as handle:
         reader = csv.reader(line for _, line in _decoded_lines(handle, str(path)))
         try:
@@ -626,6 +646,8 @@ def _csv_records(path: Path, on_read: Callable[[int], None] | None) -> Iterator[
         columns = [name.strip() for name in header]
         _check_csv_header(str(path), columns)
         current: Record | None = None
+        current_key: str | tuple[str, ...] | None = None  # what rows of the current claim share
+        current_start, claims = 0, 0
         while True:
             # A quoted cell may span lines: a row is named by the line it starts on.
             row_start = reader.line_num + 1
@@ -647,31 +669,34 @@ def _csv_records(path: Path, on_read: Callable[[int], None] | None) -> Iterator[
                     "quote values that contain commas, and give every row the header's columns",
                 )
             values = {name: cell for name, cell in zip(columns, row)}
-            _check_text(str(path), row_number, values)
-            figure = {k: values.pop(k) for k in ("metric", "population", "value", "qualifier", "low", "high") if k in values}
             claim_id = values.get("claim_id", "").strip()
-            if current is not None and _same_claim(current, claim_id, values):
-                current.data["figures"].append(_located(_drop_empty(figure), row_start))
+            key = claim_id or tuple(values.get(c, "").strip() for c in _CLAIM_COLUMNS)
+            same = key == current_key
+            wanted = current is not None if same else decode is None or decode(claims)
+            if wanted:
+                _check_text(str(path), row_number, values)
+            if same:
+                if current is not None:
+                    current.data["figures"].append(_located(_drop_empty(_figure_cells(values)), row_start))
                 continue
-            if current is not None:
-                yield current
-            data = _drop_empty({("id" if k == "claim_id" else k): v for k, v in values.items()})
-            data["figures"] = [_located(_drop_empty(figure), row_start)] if any(v.strip() for v in figure.values()) else []
-            current = Record("claim", data, str(path), row_start, f"row {row_start}")
-        if current is not None:
-            yield current
+            if current_key is not None:
+                yield current or Record("claim", {}, str(path), current_start, f"row {current_start}")
+            claims, current_key, current_start, current = claims + 1, key, row_start, None
+            if wanted:
+                figure = _figure_cells(values)
+                data = _drop_empty({("id" if k == "claim_id" else k): v for k, v in values.items()})
+                data["figures"] = [_located(_drop_empty(figure), row_start)] if any(v.strip() for v in figure.values()) else []
+                current = Record("claim", data, str(path), row_start, f"row {row_start}")
+        if current_key is not None:
+            yield current or Record("claim", {}, str(path), current_start, f"row {current_start}")
+
+
+def _figure_cells(values: dict[str, str]) -> dict[str, str]:
+    """Take a row's figure cells out of ``values``."""
+    return {k: values.pop(k) for k in ("metric", "population", "value", "qualifier", "low", "high") if k in values}
 
 
 _CLAIM_COLUMNS = ("document", "source", "via", "event", "claimed_on", "quote", "statement", "status", "supersedes")
-
-
-def _same_claim(current: Record, claim_id: str, values: dict[str, str]) -> bool:
-    """Rows continue a claim when they share its claim_id, or, without ids, all of its claim columns."""
-    if claim_id:
-        return current.data.get("id") == claim_id
-    if "id" in current.data:
-        return False
-    return all(current.data.get(c, "") == values.get(c, "").strip() for c in _CLAIM_COLUMNS)
 
 
 def _check_csv_header(path: str, columns: list[str]) -> None:
@@ -703,18 +728,21 @@ def _drop_empty(values: dict[str, str]) -> dict[str, str]:
 # -- entry point ----------------------------------------------------------------------------------
 
 
-def read_records(path: Path, on_read: Callable[[int], None] | None = None, kinds: Collection[str] | None = None) -> Iterator[Record]:
+def read_records(path: Path, on_read: Callable[[int], None] | None = None, kinds: Collection[str] | None = None,
+                 decode: Callable[[int], bool] | None = None) -> Iterator[Record]:
     """Yield the records of one import file in order; raise ReadError for unreadable input.
 
     With ``kinds``, JSON Lines records of other kinds may be yielded undecoded (kind and line only,
-    empty data): enough to count them, never to import them.
+    empty data): enough to count them, never to import them. ``decode(n)`` is asked about the n-th
+    record of the wanted kinds: when it says no, that record is yielded with empty data too (in
+    JSON Lines, if its line states its kind first); workers that share a file use this.
     """
     fmt = file_format(path)
     if fmt == "jsonl":
-        yield from _jsonl_records(path, on_read, kinds)
+        yield from _jsonl_records(path, on_read, kinds, decode)
         return
     if fmt == "csv":
-        yield from _csv_records(path, on_read)
+        yield from _csv_records(path, on_read, decode)
         return
     raw = path.read_bytes()
     if on_read:

@@ -92,6 +92,31 @@ def rows(path: Path, sql: str, *params: object) -> list[tuple]:
         connection.close()
 
 
+# The tables an import fills, for tests that compare two imports row by row.
+DATA_TABLES = ("sources", "source_aliases", "source_relations", "events", "metrics", "documents", "claims", "figures")
+
+
+def migrated_database(folder: Path) -> Path:
+    """A new, migrated, empty database in ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "factdb.sqlite"
+    engine = make_engine(path)
+    upgrade(engine)
+    engine.dispose()
+    return path
+
+
+def table_rows(path: Path, table: str) -> list[tuple]:
+    """Every row of ``table``, ordered, without the import batch columns (which differ between imports)."""
+    connection = sqlite3.connect(path)
+    try:
+        columns = [row[1] for row in connection.execute(f"PRAGMA table_info({table})")
+                   if row[1] not in ("batch_id", "updated_batch_id")]
+        return connection.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY 1, 2").fetchall()
+    finally:
+        connection.close()
+
+
 def write(folder: Path, name: str, text: str) -> Path:
     """Write a UTF-8 text file (creating folders) and return its path."""
     path = folder / name

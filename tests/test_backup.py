@@ -73,6 +73,8 @@ def test_backups_taken_while_an_import_writes_are_whole_and_consistent(seeded_co
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     backups: list[tuple[Path, bool]] = []
     try:
+        while process.poll() is None and not writer_active(seeded_copy):
+            time.sleep(0.01)  # the import starting up: its transaction, and the window, begin later
         while process.poll() is None and len(backups) < 50:
             during = writer_active(seeded_copy)
             target = tmp_path / f"backup-{len(backups)}.sqlite"

@@ -18,29 +18,21 @@ from pathlib import Path
 import pytest
 
 import factdb.importer as importer
-from factdb.db import make_engine, upgrade
+from factdb.db import make_engine
 from factdb.export import export_database
 from factdb.importer import import_paths
 
-from conftest import REPO
+from conftest import DATA_TABLES, REPO, migrated_database, table_rows
 
 sys.path.insert(0, str(REPO / "bench"))
 from generate import generate  # noqa: E402
 
-DATA_TABLES = ("sources", "source_aliases", "source_relations", "events", "metrics", "documents", "claims", "figures")
 
 
 @pytest.fixture(scope="module")
 def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return generate(4_000, tmp_path_factory.mktemp("generated"), sources=120, events=400)
 
-
-def _database(folder: Path) -> Path:
-    path = folder / "factdb.sqlite"
-    engine = make_engine(path)
-    upgrade(engine)
-    engine.dispose()
-    return path
 
 
 def _import(path: Path, files: list[Path], *, update: bool = False) -> importer.ImportReport:
@@ -53,7 +45,7 @@ def _import(path: Path, files: list[Path], *, update: bool = False) -> importer.
 
 @pytest.fixture(scope="module")
 def bulk_db(files: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = _database(tmp_path_factory.mktemp("bulk"))
+    path = migrated_database(tmp_path_factory.mktemp("bulk"))
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(importer, "BULK_BYTES", 0)
         report = _import(path, [files["entities"], files["jsonl"]])
@@ -63,7 +55,7 @@ def bulk_db(files: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) ->
 
 @pytest.fixture(scope="module")
 def row_by_row_db(files: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = _database(tmp_path_factory.mktemp("row-by-row"))
+    path = migrated_database(tmp_path_factory.mktemp("row-by-row"))
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(importer, "BULK_BYTES", 10**18)
         patch.setattr(importer, "CLAIM_CHUNK", 1)
@@ -72,15 +64,6 @@ def row_by_row_db(files: dict[str, Path], tmp_path_factory: pytest.TempPathFacto
     assert report.counts["claims"]["added"] == 4_000
     return path
 
-
-def _rows(path: Path, table: str) -> list[tuple]:
-    connection = sqlite3.connect(path)
-    try:
-        columns = [row[1] for row in connection.execute(f"PRAGMA table_info({table})")
-                   if row[1] not in ("batch_id", "updated_batch_id")]
-        return connection.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY 1, 2").fetchall()
-    finally:
-        connection.close()
 
 
 def _index_terms(path: Path, index: str) -> list[tuple]:
@@ -106,7 +89,7 @@ def _export(path: Path) -> str:
 
 @pytest.mark.parametrize("table", DATA_TABLES)
 def test_bulk_and_row_by_row_imports_store_the_same_rows(bulk_db: Path, row_by_row_db: Path, table: str) -> None:
-    assert _rows(bulk_db, table) == _rows(row_by_row_db, table)
+    assert table_rows(bulk_db, table) == table_rows(row_by_row_db, table)
 
 
 @pytest.mark.parametrize("index", ["claims_fts", "documents_fts"])
@@ -143,16 +126,16 @@ def test_reimporting_a_bulk_file_changes_nothing(bulk_db: Path, files: dict[str,
     source.backup(target)
     source.close()
     target.close()
-    before = {table: _rows(copy, table) for table in DATA_TABLES}
+    before = {table: table_rows(copy, table) for table in DATA_TABLES}
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(importer, "BULK_BYTES", 0)
         report = _import(copy, [files["entities"], files["jsonl"]])
     assert not report.changed and report.counts["claims"]["unchanged"] == 4_000
-    assert {table: _rows(copy, table) for table in DATA_TABLES} == before
+    assert {table: table_rows(copy, table) for table in DATA_TABLES} == before
 
 
 def test_a_bad_claim_in_a_bulk_import_writes_nothing_and_keeps_the_triggers(files: dict[str, Path], tmp_path: Path) -> None:
-    path = _database(tmp_path)
+    path = migrated_database(tmp_path)
     bad = tmp_path / "claims.jsonl"
     lines = files["jsonl"].read_text(encoding="utf-8").splitlines(keepends=True)
     lines[2500] = lines[2500].replace('"quote": "Source', '"quote": "Nobody')

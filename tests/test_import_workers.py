@@ -1,0 +1,159 @@
+"""Claims checked in worker processes give the same database, and the same problems, as claims
+checked by the importer itself.
+
+Large JSON Lines and CSV imports hand the claim checks to ``--workers`` processes
+(factdb.import_workers) that each read every file and check every other chunk. Chunks are kept
+small here so that many of them, and both workers, are exercised.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from pathlib import Path
+
+import pytest
+
+import factdb.importer as importer
+from factdb.db import make_engine
+from factdb.importer import ImportFailed, import_paths
+
+from conftest import DATA_TABLES, REPO, migrated_database, run_cli, table_rows
+
+sys.path.insert(0, str(REPO / "bench"))
+from generate import generate  # noqa: E402
+
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    return generate(1_500, tmp_path_factory.mktemp("generated"), sources=100, events=300)
+
+
+
+def _import(path: Path, paths: list[Path], workers: int, *, update: bool = False) -> importer.ImportReport:
+    engine = make_engine(path)
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(importer, "BULK_BYTES", 0)
+            patch.setattr(importer, "CLAIM_CHUNK", 61)
+            return import_paths(engine, paths, workers=workers, update=update)
+    finally:
+        engine.dispose()
+
+
+
+def _problems(folder: Path, paths: list[Path], workers: int) -> tuple[list[str], int]:
+    with pytest.raises(ImportFailed) as failure:
+        _import(migrated_database(folder), paths, workers)
+    return [str(p) for p in failure.value.problems], failure.value.truncated
+
+
+@pytest.fixture(scope="module")
+def databases(files: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    built = {}
+    for name, claims, workers in (("jsonl-serial", "jsonl", 0), ("jsonl", "jsonl", 2), ("three", "jsonl", 3),
+                                  ("csv-serial", "csv", 0), ("csv", "csv", 2)):
+        path = migrated_database(tmp_path_factory.mktemp(name))
+        report = _import(path, [files["entities"], files[claims]], workers)
+        assert report.counts["claims"]["added"] == 1_500
+        built[name] = path
+    return built
+
+
+@pytest.mark.parametrize("table", DATA_TABLES)
+@pytest.mark.parametrize("variant", ["jsonl", "csv", "three"])
+def test_workers_store_the_same_rows_as_one_process(databases: dict[str, Path], variant: str, table: str) -> None:
+    serial = databases["csv-serial" if variant == "csv" else "jsonl-serial"]
+    assert table_rows(databases[variant], table) == table_rows(serial, table)
+
+
+def test_reimport_through_workers_changes_nothing(databases: dict[str, Path], files: dict[str, Path], tmp_path: Path) -> None:
+    copy = tmp_path / "copy.sqlite"
+    source, target = sqlite3.connect(databases["jsonl"]), sqlite3.connect(copy)
+    source.backup(target)
+    source.close()
+    target.close()
+    report = _import(copy, [files["entities"], files["jsonl"]], 2)
+    assert not report.changed and report.counts["claims"]["unchanged"] == 1_500
+    assert table_rows(copy, "claims") == table_rows(databases["jsonl"], "claims")
+
+
+def _spoiled(files: dict[str, Path], folder: Path) -> Path:
+    """Claims with problems of every kind the workers and the importer find, spread over many chunks."""
+    lines = files["jsonl"].read_text(encoding="utf-8").splitlines(keepends=True)
+    for n in range(5, len(lines), 13):
+        lines[n] = lines[n].replace('"source": "', '"source": "nobody-', 1)  # unknown source (worker)
+    for n in range(11, len(lines), 29):
+        lines[n] = lines[n].replace('"quote": "', '"quote": "not in the text ', 1)  # quote (importer)
+    for n in range(17, len(lines), 41):
+        # other problems and a quote to check: reported together, in the importer's order
+        lines[n] = lines[n].replace('"quote": "', '"quote": "elsewhere ', 1).replace('"event": "', '"event": "no-', 1)
+    lines[700] = lines[100]  # a duplicate id, first seen in another worker's chunk
+    spoiled = folder / "spoiled.jsonl"
+    spoiled.write_text("".join(lines), encoding="utf-8")
+    return spoiled
+
+
+def test_workers_report_the_same_problems_in_the_same_order(files: dict[str, Path], tmp_path: Path) -> None:
+    spoiled = _spoiled(files, tmp_path)
+    serial = _problems(tmp_path / "a", [files["entities"], spoiled], 0)
+    assert serial[1] > 0, "more problems than MAX_PROBLEMS: the cap applies to the merged stream"
+    assert {"source", "quote", "event", "id"} <= {p.split(": ")[1].split(".")[-1] for p in serial[0]}
+    assert _problems(tmp_path / "b", [files["entities"], spoiled], 2) == serial
+
+
+# Chunks hold 61 claims: line 1034 is inside one, 1037 and 1098 begin one (of either worker).
+@pytest.mark.parametrize("at", [1034, 1037, 1098])
+def test_an_unreadable_line_stops_the_file_as_it_does_in_one_process(files: dict[str, Path], tmp_path: Path, at: int) -> None:
+    lines = files["jsonl"].read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[at] = lines[at][:40] + "\n"  # cut short: invalid JSON
+    lines[200] = lines[200].replace('"source": "', '"source": "nobody-', 1)
+    lines[1400] = lines[1400].replace('"source": "', '"source": "nobody-', 1)  # after the break: never read
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text("".join(lines), encoding="utf-8")
+    serial = _problems(tmp_path / "a", [files["entities"], broken], 0)
+    assert any("invalid JSON" in p and f"{broken}:{at + 1}" in p for p in serial[0])
+    assert _problems(tmp_path / "b", [files["entities"], broken], 2) == serial
+
+
+def test_the_cli_takes_workers_and_reports_the_same_summary(files: dict[str, Path], tmp_path: Path) -> None:
+    outputs = []
+    for workers in ("0", "2"):
+        path = migrated_database(tmp_path / workers)
+        result = run_cli("import", "--db", str(path), "--workers", workers, str(files["entities"]), str(files["csv"]))
+        assert result.exit_code == 0, result.output
+        outputs.append(result.output)
+    assert outputs[0] == outputs[1]
+    assert "claims: 1500 added" in outputs[0]
+
+
+def test_a_worker_that_dies_stops_the_import_and_writes_nothing(files: dict[str, Path], tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from factdb import import_workers
+
+    monkeypatch.setattr(import_workers, "WORKER_COMMAND", [sys.executable, "-c", "import os; os._exit(3)"])
+    path = migrated_database(tmp_path)
+    with pytest.raises(import_workers.WorkerFailed, match="exit code 3"):
+        _import(path, [files["entities"], files["jsonl"]], 2)
+    connection = sqlite3.connect(path)
+    try:
+        assert connection.execute("SELECT count(*) FROM documents").fetchone()[0] == 0
+        indexes = connection.execute("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'claims'").fetchone()[0]
+    finally:
+        connection.close()
+    assert indexes >= 8
+
+
+def test_broken_csv_rows_stop_their_files_as_they_do_in_one_process(files: dict[str, Path], tmp_path: Path) -> None:
+    lines = files["csv"].read_text(encoding="utf-8").splitlines(keepends=True)
+    short, nul = list(lines), list(lines)
+    short[1200] = "only,three,cells\n"  # every worker reads it
+    nul[300] = nul[300].replace(",", ",\u0000", 1)  # found by the worker that checks that claim
+    broken = [tmp_path / "short.csv", tmp_path / "nul.csv"]
+    broken[0].write_text("".join(short), encoding="utf-8")
+    broken[1].write_text("".join(nul), encoding="utf-8")
+    serial = _problems(tmp_path / "a", [files["entities"], *broken], 0)
+    assert any("row has 3 columns" in p and f"{broken[0]}:1201" in p for p in serial[0])
+    assert any(f"{broken[1]}:301" in p for p in serial[0])
+    assert _problems(tmp_path / "b", [files["entities"], *broken], 2) == serial
