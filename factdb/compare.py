@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple, overload
 
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, bindparam, text
 
 DEFAULT_TOLERANCE = 0.1
 INFINITY = "∞"
@@ -324,11 +324,13 @@ _EVENT_BY_LOWER = text("SELECT id, name FROM events WHERE lower(id) = :key OR lo
 _ALL_EVENTS = text("SELECT id, name FROM events")
 _ALL_METRICS = text("SELECT id, name, unit FROM metrics")
 
+# The columns are _Row's fields but the last, in order (see _load_rows).
 _FIGURES_SELECT = """
     SELECT f.metric_id, f.population, f.position, f.qualifier, f.value, f.low, f.high, f.stated,
            c.pk AS claim_pk, c.id AS claim_id, c.source_id, s.name AS source_name,
            c.via_id, v.name AS via_name, c.claimed_on, c.claimed_on_precision, c.status,
-           c.supersedes_pk, d.id AS document_id
+           d.id AS document_id, c.supersedes_pk,
+           EXISTS (SELECT 1 FROM claims x WHERE x.supersedes_pk = c.pk) AS superseded
     FROM claims c
     JOIN figures f ON f.claim_pk = c.pk
     JOIN sources s ON s.id = c.source_id
@@ -342,24 +344,25 @@ _EVENT_GROUPS = text(
     "SELECT DISTINCT f.metric_id, f.population FROM claims c JOIN figures f ON f.claim_pk = c.pk "
     "WHERE c.event_id = :event"
 )
-# Claims that supersede the event's claims, wherever they are filed.
+# When the claims that supersede the event's claims were made, wherever they are filed.
 _SUPERSEDERS = text(
     "SELECT supersedes_pk, claimed_on FROM claims "
     "WHERE supersedes_pk IN (SELECT pk FROM claims WHERE event_id = :event)"
 )
-# part_of / member_of links above every source and relayer of the event, however deep.
+# part_of / member_of links above the given sources, however deep. The sources are taken from the
+# figures already loaded: seeding from the claims table would read every claim row a second time.
 _RELATIONS = text(
     """
     WITH RECURSIVE involved(id) AS (
-        SELECT source_id FROM claims WHERE event_id = :event
-        UNION
-        SELECT via_id FROM claims WHERE event_id = :event AND via_id IS NOT NULL
+        SELECT source_id FROM source_relations WHERE source_id IN :sources
         UNION
         SELECT r.target_id FROM source_relations r JOIN involved i ON r.source_id = i.id
     )
     SELECT r.source_id, r.target_id FROM source_relations r JOIN involved i ON r.source_id = i.id
     """
-)
+).bindparams(bindparam("sources", expanding=True))
+# SQLite before 3.32 allows 999 parameters in one statement.
+_MAX_PARAMETERS = 900
 
 
 class _Row(NamedTuple):
@@ -384,7 +387,8 @@ class _Row(NamedTuple):
     status: str
     document: str
     supersedes_pk: int | None
-    superseded_on: tuple[str, ...]
+    superseded: bool  # a later claim replaces this one (SQLite says 0 or 1)
+    superseded_on: tuple[str, ...]  # when the later claims were made; loaded for as_of only
 
     @property
     def recency(self) -> tuple[str, int, int]:
@@ -402,9 +406,9 @@ def _compare(
     history: bool,
 ) -> Comparison | list[Comparison]:
     event_id, event_name = _resolve_event(connection, event_key)
-    metrics = {row.id: (row.name, row.unit) for row in connection.execute(_ALL_METRICS)}
+    metrics = {metric_id: (name, unit) for metric_id, name, unit in connection.execute(_ALL_METRICS)}
     metric_id = _resolve_metric(metric_key, metrics) if metric_key is not None else None
-    rows = _load_rows(connection, event_id, metric_id)
+    rows = _load_rows(connection, event_id, metric_id, as_of)
     groups: dict[tuple[str, str | None], list[_Row]] = defaultdict(list)
     for row in rows:
         groups[(row.metric, row.population)].append(row)
@@ -412,37 +416,41 @@ def _compare(
         keys = [_find_population(connection, event_id, metric_id, population, groups)]
     else:
         keys = _population_keys(connection, event_id, population, groups)
-    parents: dict[str, set[str]] = defaultdict(set)
-    for source_id, target_id in connection.execute(_RELATIONS, {"event": event_id}):
-        parents[source_id].add(target_id)
+    lineage = _Lineage(_parents(connection, rows))
     comparisons = [
         _build_comparison(
             event_id, event_name, metric, *metrics[metric], group_population,
-            groups[(metric, group_population)], parents, as_of, tolerance, history,
+            groups[(metric, group_population)], lineage, as_of, tolerance, history,
         )
         for metric, group_population in keys
     ]
     return comparisons[0] if metric_id is not None else comparisons
 
 
-def _load_rows(connection: Connection, event_id: str, metric_id: str | None) -> list[_Row]:
+def _load_rows(connection: Connection, event_id: str, metric_id: str | None, as_of: str | None) -> list[_Row]:
     if metric_id is None:
         raw = connection.execute(_EVENT_FIGURES, {"event": event_id}).all()
     else:
         raw = connection.execute(_EVENT_METRIC_FIGURES, {"event": event_id, "metric": metric_id}).all()
-    superseders: dict[int, list[str]] = defaultdict(list)
-    if raw:
+    superseders: dict[int, tuple[str, ...]] = {}
+    # Only as_of asks when a claim was superseded; otherwise that it was (the last column) is enough.
+    if as_of is not None and any(r[-1] for r in raw):
         for superseded_pk, claimed_on in connection.execute(_SUPERSEDERS, {"event": event_id}):
-            superseders[superseded_pk].append(claimed_on)
-    return [
-        _Row(
-            r.metric_id, r.population, r.position, r.qualifier, r.value, r.low, r.high, r.stated,
-            r.claim_pk, r.claim_id, r.source_id, r.source_name, r.via_id, r.via_name,
-            r.claimed_on, r.claimed_on_precision, r.status, r.document_id, r.supersedes_pk,
-            tuple(superseders.get(r.claim_pk, ())),
-        )
-        for r in raw
-    ]
+            superseders[superseded_pk] = (*superseders.get(superseded_pk, ()), claimed_on)
+    # The SELECT lists _Row's fields but the last, in order (r[8] is claim_pk): unpacking by
+    # position is several times faster than reading each column of a result row by name.
+    return [_Row(*r, superseders.get(r[8], ())) for r in raw]
+
+
+def _parents(connection: Connection, rows: Sequence[_Row]) -> dict[str, set[str]]:
+    """The part_of / member_of links above the sources and relayers of ``rows``."""
+    involved = list({row.source for row in rows} | {row.via for row in rows if row.via is not None})
+    parents: dict[str, set[str]] = defaultdict(set)
+    for start in range(0, len(involved), _MAX_PARAMETERS):
+        chunk = involved[start : start + _MAX_PARAMETERS]
+        for source_id, target_id in connection.execute(_RELATIONS, {"sources": chunk}):
+            parents[source_id].add(target_id)
+    return parents
 
 
 # --- Lookup with helpful errors --------------------------------------------------------------
@@ -563,7 +571,9 @@ def _known(claimed_on: str, as_of: str | None) -> bool:
 
 
 def _is_superseded(row: _Row, as_of: str | None) -> bool:
-    return any(_known(on, as_of) for on in row.superseded_on)
+    if not row.superseded:
+        return False
+    return as_of is None or any(_known(on, as_of) for on in row.superseded_on)
 
 
 def _select_latest(rows: Sequence[_Row], as_of: str | None) -> dict[str, _Row]:
@@ -632,39 +642,73 @@ def _compared(
 # --- Independence ----------------------------------------------------------------------------
 
 
-def _origins(figures: Sequence[_Row], parents: Mapping[str, set[str]]) -> dict[str, str]:
+class _Lineage:
+    """The part_of / member_of links above an event's sources, and what follows from them.
+
+    Every metric and population of an event meets the same sources again, so what a source
+    reaches, and the origin above it, is worked out once per call.
+    """
+
+    def __init__(self, parents: Mapping[str, set[str]]) -> None:
+        self.parents = parents
+        self._ancestors: dict[str, frozenset[str]] = {}
+        self._reach: dict[tuple[str, str | None], frozenset[str]] = {}
+        self._top: dict[str, str] = {}
+
+    def ancestors(self, source: str) -> frozenset[str]:
+        """``source`` and every source above it through part_of / member_of."""
+        found = self._ancestors.get(source)
+        if found is None:
+            found = self._ancestors[source] = frozenset(_ancestors(source, self.parents))
+        return found
+
+    def reach(self, source: str, via: str | None) -> frozenset[str]:
+        """The sources a figure links: its source, the source it was relayed through, all above them."""
+        if not via:
+            return self.ancestors(source)
+        found = self._reach.get((source, via))
+        if found is None:
+            found = self._reach[(source, via)] = self.ancestors(source) | self.ancestors(via)
+        return found
+
+    def top(self, source: str) -> str:
+        """The topmost source above ``source`` (alphabetically first of several), else ``source``."""
+        found = self._top.get(source)
+        if found is None:
+            tops = [a for a in self.ancestors(source) if not self.parents.get(a)]
+            found = self._top[source] = min(tops) if tops else source
+        return found
+
+
+def _origins(figures: Sequence[_Row], lineage: _Lineage) -> dict[str, str]:
     """Each figure source's origin: sources linked by part_of/member_of or by a ``via`` share one.
 
     The origin named is the topmost source above the figure sources of the group
     (alphabetically first when there are several), so the MEK's figures trace back to the NCRI.
+    Two figures are linked when what they reach overlaps (see :meth:`_Lineage.reach`).
     """
-    leader: dict[str, str] = {}
+    if len(figures) < 2:
+        return {figure.source: lineage.top(figure.source) for figure in figures}
+    leader = {figure.source: figure.source for figure in figures}
 
-    def find(node: str) -> str:
-        leader.setdefault(node, node)
-        while leader[node] != node:
-            leader[node] = leader[leader[node]]
-            node = leader[node]
-        return node
+    def find(source: str) -> str:
+        while leader[source] != source:
+            leader[source] = leader[leader[source]]
+            source = leader[source]
+        return source
 
-    def union(a: str, b: str) -> None:
-        leader[find(a)] = find(b)
-
-    tops: dict[str, set[str]] = {}
+    reached_first_by: dict[str, str] = {}
     for figure in figures:
-        ancestors = _ancestors(figure.source, parents)
-        tops[figure.source] = {a for a in ancestors if not parents.get(a)} or {figure.source}
-        for node in ancestors:
-            for parent in parents.get(node, ()):
-                union(node, parent)
-        if figure.via:
-            for node in _ancestors(figure.via, parents):
-                union(figure.via, node)
-            union(figure.source, figure.via)
-    candidates: dict[str, set[str]] = defaultdict(set)
-    for source, source_tops in tops.items():
-        candidates[find(source)] |= source_tops
-    return {source: min(candidates[find(source)]) for source in tops}
+        for node in lineage.reach(figure.source, figure.via):
+            other = reached_first_by.setdefault(node, figure.source)
+            if other != figure.source:
+                leader[find(other)] = find(figure.source)
+    origin_of_root: dict[str, str] = {}
+    for source in leader:
+        root, top = find(source), lineage.top(source)
+        if root not in origin_of_root or top < origin_of_root[root]:
+            origin_of_root[root] = top
+    return {source: origin_of_root[find(source)] for source in leader}
 
 
 def _ancestors(source: str, parents: Mapping[str, set[str]]) -> set[str]:
@@ -690,13 +734,13 @@ def _build_comparison(
     unit: str,
     population: str | None,
     rows: Sequence[_Row],
-    parents: Mapping[str, set[str]],
+    lineage: _Lineage,
     as_of: str | None,
     tolerance: float,
     history: bool,
 ) -> Comparison:
     chosen = list(_select_latest(rows, as_of).values())
-    origins = _origins(chosen, parents)
+    origins = _origins(chosen, lineage)
     per_origin: dict[str, int] = defaultdict(int)
     for origin in origins.values():
         per_origin[origin] += 1
@@ -707,13 +751,7 @@ def _build_comparison(
         ),
         key=lambda f: (f.central, f.source),
     )
-    intervals = [f.as_interval for f in figures]
-    conflicts = [
-        Conflict(figures[i].source, figures[j].source, _clean(intervals[i].gap_to(intervals[j])))
-        for i in range(len(figures))
-        for j in range(i + 1, len(figures))
-        if not intervals[i].overlaps(intervals[j])
-    ]
+    conflicts = _conflicts(figures)
     consensus = _consensus(figures) if len(figures) > 1 and not conflicts else None
     spread = _spread(figures)
     return Comparison(
@@ -737,6 +775,18 @@ def _build_comparison(
     )
 
 
+def _conflicts(figures: Sequence[ComparedFigure]) -> list[Conflict]:
+    if len(figures) < 2:
+        return []
+    intervals = [f.as_interval for f in figures]
+    return [
+        Conflict(figures[i].source, figures[j].source, _clean(intervals[i].gap_to(intervals[j])))
+        for i in range(len(figures))
+        for j in range(i + 1, len(figures))
+        if not intervals[i].overlaps(intervals[j])
+    ]
+
+
 def _consensus(figures: Sequence[ComparedFigure]) -> Interval:
     """The intersection of the intervals (they all overlap, so it is not empty)."""
     low = max(f.interval[0] for f in figures)
@@ -751,10 +801,11 @@ def _consensus(figures: Sequence[ComparedFigure]) -> Interval:
 
 
 def _spread(figures: Sequence[ComparedFigure]) -> Spread | None:
+    """Of ``figures``, sorted by central value then source; on a tie the alphabetically first source."""
     if not figures:
         return None
-    smallest = min(figures, key=lambda f: (f.central, f.source))
-    largest = min(figures, key=lambda f: (-f.central, f.source))
+    smallest = figures[0]
+    largest = next(f for f in figures if f.central == figures[-1].central)
     ratio = round(largest.central / smallest.central, 2) if smallest.central > 0 else None
     return Spread(smallest.central, largest.central, ratio, smallest.source, largest.source)
 
