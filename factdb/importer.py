@@ -424,6 +424,13 @@ FIELD_OF_COLUMN = {"start_date": "start", "start_precision": "start", "end_date"
                    "published_precision": "published", "text_sha256": "text"}
 
 
+def _stored_row(s: _Session, table: Any, key_column: Any, key: str) -> Any:
+    """The stored row of ``table`` whose ``key_column`` is ``key``, or None. Plain SQL: re-importing
+    a large file looks up every source, event and document, and building a select() for each
+    cost more than running it."""
+    return s.conn.exec_driver_sql(f'SELECT * FROM "{table.name}" WHERE "{key_column.name}" = ?', (key,)).first()
+
+
 def _upsert(s: _Session, record: Record, kind: str, table: Any, key_column: Any, wanted: dict[str, Any], *, stored: bool = True,
             row: Any = None) -> str:
     """Insert, or compare with the stored row; returns 'added', 'unchanged', 'updated' or 'refused'.
@@ -434,7 +441,7 @@ def _upsert(s: _Session, record: Record, kind: str, table: Any, key_column: Any,
     if not stored:
         _add_row(s, table, {**wanted, "batch_id": s.batch_id})
         return "added"
-    existing = row if row is not None else s.conn.execute(select(table).where(key_column == wanted[key_column.key])).first()
+    existing = row if row is not None else _stored_row(s, table, key_column, wanted[key_column.key])
     if existing is None:
         s.conn.execute(insert(table).values(**wanted, batch_id=s.batch_id))
         return "added"
@@ -621,7 +628,7 @@ def _import_document(s: _Session, record: Record) -> None:
         _add_document(s, record, wanted, publisher)
         return
     table = Document.__table__
-    existing = s.conn.execute(select(table).where(table.c.id == document_id)).first()
+    existing = _stored_row(s, table, table.c.id, document_id)
     outcome = _upsert(s, record, "document", table, table.c.id, wanted, row=existing)
     if outcome == "refused":
         return
@@ -633,7 +640,7 @@ def _import_document(s: _Session, record: Record) -> None:
     pk = existing.pk if existing is not None else s.conn.execute(select(table.c.pk).where(table.c.id == document_id)).scalar_one()
     s.documents[document_id] = (pk, wanted["published"])
     s.texts.pop(pk, None)
-    if s.spool is not None:
+    if s.spool is not None and (existing is None or existing.text != text):  # workers read the others from the database
         s.spool.add(pk, text)
     _check_publisher_later(s, document_id, publisher, record, existing.publisher_id if existing is not None else None)
     if outcome == "updated" and existing is not None:
@@ -1084,7 +1091,8 @@ def _supersedes_targets(s: _Session, prepared: list[_ClaimRow]) -> dict[str, tup
     targets = sorted({c.supersedes for c in prepared if c.supersedes is not None})
     if not targets or s.update:
         return {}  # --update may still change a target later in the import: check at the end
-    rows = s.conn.execute(select(Claim.id, Claim.pk, Claim.source_id, Claim.claimed_on).where(Claim.id.in_(targets)))
+    rows = s.conn.connection.driver_connection.execute(
+        f"SELECT id, pk, source_id, claimed_on FROM claims WHERE id IN ({', '.join('?' for _ in targets)})", targets)
     return {claim_id: (pk, source_id, claimed_on) for claim_id, pk, source_id, claimed_on in rows}
 
 
@@ -1092,13 +1100,18 @@ def _import_claim_chunk(s: _Session, chunk: list[Record]) -> None:
     _store_claims(s, [c for c in (_prepare_claim(s, r) for r in chunk) if c is not None])
 
 
+class _StoredClaim(NamedTuple):
+    pk: int
+    content_sha256: str
+
+
 def _store_claims(s: _Session, prepared: list[_ClaimRow]) -> None:
     """Check what needs the database (duplicates, stored versions, revisions, quotes) and write."""
     if not prepared:
         return
     ids = [c.id for c in prepared]
-    stored = {row.id: row for row in s.conn.exec_driver_sql(
-        f"SELECT pk, id, content_sha256 FROM claims WHERE id IN ({', '.join('?' for _ in ids)})", tuple(ids))}
+    stored = {claim_id: _StoredClaim(pk, sha) for pk, claim_id, sha in s.conn.connection.driver_connection.execute(
+        f"SELECT pk, id, content_sha256 FROM claims WHERE id IN ({', '.join('?' for _ in ids)})", ids)}
     targets = _supersedes_targets(s, prepared)
     new_rows: list[tuple[Any, ...]] = []
     new_figures: list[tuple[Any, ...]] = []
@@ -1392,7 +1405,14 @@ def _defer_indexes(conn: Connection, tables: tuple[str, ...]) -> list[str]:
     return [sql for _, sql in indexes]
 
 
+# Building an index sorts in memory up to the page cache's size, on top of the cache itself: a
+# smaller cache for that step keeps a large import's peak memory where the inserts left it.
+INDEX_BUILD_CACHE_KIB = 16_384
+
+
 def _restore_indexes(s: _Session) -> None:
+    if s.deferred_indexes and s.conn.dialect.name == "sqlite":
+        s.conn.exec_driver_sql(f"PRAGMA cache_size = -{INDEX_BUILD_CACHE_KIB}")
     for statement in s.deferred_indexes or ():
         s.conn.exec_driver_sql(statement)
     s.deferred_indexes = None
