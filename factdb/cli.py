@@ -86,7 +86,7 @@ def init(db_path: Path) -> None:
 @click.option("--dry-run", is_flag=True, help="Validate and report what would change, without writing.")
 @click.option("--workers", type=click.IntRange(0, 32), default=None,
               help="Processes that check claims while the import writes (JSON Lines and CSV files). "
-                   "Default: 2 for 20 MB of files or more, else 0. The result is the same either way.")
+                   "Default: 2 when the files holding claims reach 20 MB, else 0. The result is the same either way.")
 @handles_database_errors
 def import_command(db_path: Path, files: tuple[Path, ...], update: bool, dry_run: bool, workers: int | None) -> None:
     """Add sources, events, metrics, documents and claims from FILES.

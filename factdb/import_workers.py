@@ -145,7 +145,8 @@ class _QuoteLocator:
     def read_text(self, pk: int) -> str:
         if pk in self.offsets:
             offset, length = self.offsets[pk]
-            return os.pread(self.spool.fileno(), length, offset).decode("utf-8", "surrogatepass")
+            self.spool.seek(offset)
+            return self.spool.read(length).decode("utf-8", "surrogatepass")
         return self.database.execute("SELECT text FROM documents WHERE pk = ?", (pk,)).fetchone()[0]  # type: ignore[no-any-return]
 
     def __call__(self, prepared: list[Any]) -> list[Any]:
