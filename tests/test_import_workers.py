@@ -8,6 +8,7 @@ small here so that many of them, and both workers, are exercised.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import sys
 from pathlib import Path
@@ -18,7 +19,7 @@ import factdb.importer as importer
 from factdb.db import make_engine
 from factdb.importer import ImportFailed, import_paths
 
-from conftest import DATA_TABLES, REPO, migrated_database, run_cli, table_rows
+from conftest import DATA_TABLES, REPO, copy_database, migrated_database, run_cli, table_rows
 
 sys.path.insert(0, str(REPO / "bench"))
 from generate import generate  # noqa: E402
@@ -69,14 +70,29 @@ def test_workers_store_the_same_rows_as_one_process(databases: dict[str, Path], 
 
 
 def test_reimport_through_workers_changes_nothing(databases: dict[str, Path], files: dict[str, Path], tmp_path: Path) -> None:
-    copy = tmp_path / "copy.sqlite"
-    source, target = sqlite3.connect(databases["jsonl"]), sqlite3.connect(copy)
-    source.backup(target)
-    source.close()
-    target.close()
+    copy = copy_database(databases["jsonl"], tmp_path / "copy.sqlite")
     report = _import(copy, [files["entities"], files["jsonl"]], 2)
     assert not report.changed and report.counts["claims"]["unchanged"] == 1_500
     assert table_rows(copy, "claims") == table_rows(databases["jsonl"], "claims")
+
+
+def test_corrections_with_update_through_workers_keep_the_same_history(databases: dict[str, Path], files: dict[str, Path],
+                                                                      tmp_path: Path) -> None:
+    lines = files["jsonl"].read_text(encoding="utf-8").splitlines(keepends=True)
+    for n in range(3, len(lines), 25):
+        claim = json.loads(lines[n])
+        claim["statement"] = "corrected in review"
+        lines[n] = json.dumps(claim, ensure_ascii=False) + "\n"
+    corrected = tmp_path / "corrected.jsonl"
+    corrected.write_text("".join(lines), encoding="utf-8")
+    results = []
+    for workers in (0, 2):
+        copy = copy_database(databases["jsonl"], tmp_path / f"copy-{workers}.sqlite")
+        report = _import(copy, [files["entities"], corrected], workers, update=True)
+        assert report.counts["claims"]["updated"] == 60
+        results.append([table_rows(copy, table) for table in ("claims", "figures", "claim_history")])
+    assert results[0] == results[1]
+    assert len(results[1][2]) == 60
 
 
 def _spoiled(files: dict[str, Path], folder: Path) -> Path:
