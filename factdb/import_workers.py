@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from factdb import importer
 from factdb.readers import ReadError, Record, file_format, read_records
 
 
@@ -68,8 +69,6 @@ class _Crash:
 
 
 def _work(job: _Job, out: IO[bytes]) -> None:
-    from factdb import importer
-
     s = importer._Session(None, 0, False, in_worker=True)  # type: ignore[arg-type]
     s.source_keys, s.aliases, s.events, s.metrics, s.documents = job.source_keys, job.aliases, job.events, job.metrics, job.documents
     locate = _QuoteLocator(job, s) if job.database is not None and job.spool is not None else None
@@ -150,8 +149,6 @@ class _QuoteLocator:
         return self.database.execute("SELECT text FROM documents WHERE pk = ?", (pk,)).fetchone()[0]  # type: ignore[no-any-return]
 
     def __call__(self, prepared: list[Any]) -> list[Any]:
-        from factdb import importer
-
         if not prepared:
             return prepared
         ids = [claim.id for claim in prepared]
@@ -241,8 +238,6 @@ def checked_chunks(s: Any, paths: Sequence[Path], workers: int, chunk: int,
     of claims with other problems run here, where the documents of this import can be read), and
     read errors and CSV record counts are noted as the importer's own reading would.
     """
-    from factdb import importer
-
     names = [str(p) for p in paths if str(p) not in s.unreadable]
     spool = s.spool
     if spool is not None:

@@ -1418,21 +1418,22 @@ def _restore_indexes(s: _Session) -> None:
     s.deferred_indexes = None
 
 
-def _spool_worthwhile(engine: Engine, files: Sequence[Path]) -> bool:
-    """Whether workers may check these files' claims, so that document texts are worth spooling."""
-    from factdb.import_workers import streamable
-
-    return engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:") and streamable(files)
-
-
-def _claim_workers(s: _Session, files: Sequence[Path], bulk: bool, workers: int | None) -> int:
-    """How many processes check claims besides the importer (0: it checks them itself)."""
+def _claim_workers(files: Sequence[Path], bulk: bool, workers: int | None, claim_bytes: int) -> int:
+    """How many processes check claims besides the importer (0: it checks them itself), given the
+    size of the files holding claims."""
     from factdb.import_workers import streamable
 
     if workers is not None:
         return workers if streamable(files) else 0
-    size = sum(p.stat().st_size for p in files if file_format(p) == "csv" or str(p) in s.files_with_claims)
-    return CLAIM_WORKERS if bulk and size >= WORKER_BYTES and streamable(files) and (os.cpu_count() or 1) > 1 else 0
+    return CLAIM_WORKERS if bulk and claim_bytes >= WORKER_BYTES and streamable(files) and (os.cpu_count() or 1) > 1 else 0
+
+
+def _spool(engine: Engine, files: Sequence[Path], bulk: bool, workers: int | None) -> TextSpool | None:
+    """A spool for document texts when workers may locate quotes: decided before the first pass, so
+    on every file's size (the files holding claims are known only after it)."""
+    on_file = engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:")
+    may_use_workers = _claim_workers(files, bulk, workers, sum(p.stat().st_size for p in files)) > 0
+    return TextSpool() if bulk and on_file and may_use_workers else None
 
 
 def _bulk_settings(conn: Connection) -> list[str]:
@@ -1465,7 +1466,7 @@ def import_paths(engine: Engine, paths: Sequence[str | Path], *, update: bool = 
         raise ImportFailed(problems)
     names = [str(p) for p in files]
     bulk = sum(p.stat().st_size for p in files) >= BULK_BYTES
-    spool = TextSpool() if bulk and workers != 0 and _spool_worthwhile(engine, files) else None
+    spool = _spool(engine, files, bulk, workers)
     with engine.connect() as conn:
         restore = _bulk_settings(conn)
         transaction = conn.begin()
@@ -1484,7 +1485,8 @@ def import_paths(engine: Engine, paths: Sequence[str | Path], *, update: bool = 
             _catch_up_full_text(conn, deferred, "documents", first_document_pk)
             _resolve_pending_entities(s)
             s.may_defer_indexes = bulk and s.next_claim_pk - 1 <= sum(p.stat().st_size for p in files) // BYTES_PER_CLAIM_FOR_INDEXES
-            _import_claims(s, files, _claim_workers(s, files, bulk, workers), progress, records_per_file)
+            claim_bytes = sum(p.stat().st_size for p in files if file_format(p) == "csv" or str(p) in s.files_with_claims)
+            _import_claims(s, files, _claim_workers(files, bulk, workers, claim_bytes), progress, records_per_file)
             _restore_indexes(s)
             for record, document_pk, text in s.pending_rechecks:
                 _recheck_quotes(s, record, document_pk, text)

@@ -556,14 +556,6 @@ def _stated_kind(line: str) -> str | None:
     return match.group(1)
 
 
-def _skippable_kind(line: str, kinds: Collection[str] | None) -> str | None:
-    """The kind of a line the caller does not want, when the line states it unambiguously."""
-    if kinds is None:
-        return None
-    kind = _stated_kind(line)
-    return None if kind in kinds else kind
-
-
 def _jsonl_records(path: Path, on_read: Callable[[int], None] | None, kinds: Collection[str] | None = None,
                    decode: Callable[[int], bool] | None = None) -> Iterator[Record]:
     wanted = 0  # records of the wanted kinds so far: what ``decode`` is asked about
@@ -571,15 +563,14 @@ def _jsonl_records(path: Path, on_read: Callable[[int], None] | None, kinds: Col
         for number, line in _decoded_lines(handle, str(path)):
             if not line.strip():
                 continue
-            skipped = _skippable_kind(line, kinds)
-            if skipped is not None:
+            stated = _stated_kind(line) if kinds is not None or decode is not None else None
+            if stated is not None and kinds is not None and stated not in kinds:
                 # Counted, not decoded: the pass that wants this kind decodes and checks the line.
-                yield Record(skipped, {}, str(path), number, f"line {number}")
+                yield Record(stated, {}, str(path), number, f"line {number}")
                 continue
-            stated = _stated_kind(line) if decode is not None else None
-            if stated is not None:
+            if stated is not None and decode is not None:
                 wanted += 1
-                if not decode(wanted - 1):  # type: ignore[misc]
+                if not decode(wanted - 1):
                     # Another worker's record (see factdb.import_workers): counted, not decoded.
                     yield Record(stated, {}, str(path), number, f"line {number}")
                     continue

@@ -117,6 +117,10 @@ def table_rows(path: Path, table: str) -> list[tuple]:
         connection.close()
 
 
+def claims_in(path: Path) -> int:
+    return rows(path, "SELECT count(*) FROM claims")[0][0]  # type: ignore[no-any-return]
+
+
 def write(folder: Path, name: str, text: str) -> Path:
     """Write a UTF-8 text file (creating folders) and return its path."""
     path = folder / name

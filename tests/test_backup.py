@@ -18,7 +18,7 @@ import pytest
 
 from factdb.backup import BackupError, backup
 
-from conftest import dump_database, integrity, run_cli
+from conftest import claims_in, dump_database, integrity, rows, run_cli
 from generated_imports import write_big_import
 
 BIG_CLAIMS = 6_000
@@ -37,18 +37,6 @@ SAME_ROWS = {
     "figures": "SELECT c.id, f.position, f.metric_id, f.population, f.qualifier, f.value, f.low, f.high, f.stated "
                "FROM figures f JOIN claims c ON c.pk = f.claim_pk ORDER BY 1, 2",
 }
-
-
-def rows(db: Path, query: str) -> list[tuple]:
-    connection = sqlite3.connect(db)
-    try:
-        return connection.execute(query).fetchall()
-    finally:
-        connection.close()
-
-
-def claims_in(db: Path) -> int:
-    return rows(db, "SELECT count(*) FROM claims")[0][0]
 
 
 def writer_active(db: Path) -> bool:

@@ -26,7 +26,7 @@ from sqlalchemy import Engine, event
 
 from factdb.db import alembic_config, current_revision, head_revision, make_engine, migrations_path, schema_sql
 
-from conftest import copy_database, dump_database, integrity, run_cli
+from conftest import claims_in, copy_database, dump_database, integrity, run_cli
 from generated_imports import write_big_import
 
 BIG_CLAIMS = 6_000
@@ -52,14 +52,6 @@ cli(sys.argv[3:], prog_name="factdb")
 
 def import_command(db: Path, *files: Path) -> list[str]:
     return [sys.executable, "-m", "factdb.cli", "import", "--db", str(db), *map(str, files)]
-
-
-def claims_in(db: Path) -> int:
-    connection = sqlite3.connect(db)
-    try:
-        return connection.execute("SELECT count(*) FROM claims").fetchone()[0]
-    finally:
-        connection.close()
 
 
 @pytest.fixture(scope="module")

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO, SEEDS, run_cli
+from conftest import REPO, SEEDS, migrated_database, run_cli
 
-from factdb.db import make_engine, upgrade
+from factdb.db import make_engine
 from factdb.extract import Catalog, KnownSource, draft_to_yaml, extract, find_figures
 from factdb.importer import import_paths
 
@@ -59,11 +59,7 @@ def seed_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def empty_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("empty") / "empty.sqlite"
-    engine = make_engine(path)
-    upgrade(engine)
-    engine.dispose()
-    return path
+    return migrated_database(tmp_path_factory.mktemp("empty"))
 
 
 @pytest.fixture

@@ -25,11 +25,13 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from factdb.db import make_engine, upgrade
+from factdb.db import make_engine
 from factdb.export import export_database
 from factdb.figures import VAGUE_WORDS
 from factdb.importer import import_paths
 from factdb.models import CLAIM_STATUSES, SOURCE_KINDS
+
+from conftest import migrated_database
 
 SLUG = st.from_regex(r"[a-z0-9][a-z0-9._:-]{0,15}", fullmatch=True)
 # Any character import files accept (all but lone surrogates and NUL), including controls and RTL text.
@@ -193,11 +195,7 @@ def _published(documents: list[dict[str, Any]], claim: dict[str, Any]) -> str:
 @pytest.fixture(scope="module")
 def empty_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An empty migrated database, created once; each example copies it."""
-    path = tmp_path_factory.mktemp("empty") / "empty.sqlite"
-    engine = make_engine(path)
-    upgrade(engine)
-    engine.dispose()
-    return path
+    return migrated_database(tmp_path_factory.mktemp("empty"))
 
 
 def _export(db: Path, fmt: str) -> str:
