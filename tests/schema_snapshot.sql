@@ -37,8 +37,8 @@ CREATE TABLE claims (
 	updated_batch_id INTEGER, 
 	CONSTRAINT pk_claims PRIMARY KEY (pk), 
 	CONSTRAINT ck_claims_claimed_on_precision CHECK ((claimed_on IS NULL AND claimed_on_precision IS NULL) OR (claimed_on_precision = 'year' AND length(claimed_on) = 4) OR (claimed_on_precision = 'month' AND length(claimed_on) = 7) OR (claimed_on_precision = 'day' AND length(claimed_on) = 10)), 
-	CONSTRAINT ck_claims_claimed_on_precision_allowed CHECK (claimed_on_precision IN ('year', 'month', 'day')), 
-	CONSTRAINT ck_claims_status_allowed CHECK (status IN ('active', 'retracted', 'disputed')), 
+	CONSTRAINT ck_claims_claimed_on_precision_allowed CHECK (claimed_on_precision = 'year' OR claimed_on_precision = 'month' OR claimed_on_precision = 'day'), 
+	CONSTRAINT ck_claims_status_allowed CHECK (status = 'active' OR status = 'retracted' OR status = 'disputed'), 
 	CONSTRAINT ck_claims_quote_not_empty CHECK (length(quote) > 0), 
 	CONSTRAINT ck_claims_quote_offsets CHECK (quote_start >= 0 AND quote_end > quote_start), 
 	CONSTRAINT ck_claims_not_self_superseding CHECK (supersedes_pk IS NULL OR supersedes_pk <> pk), 
@@ -119,7 +119,7 @@ CREATE TABLE figures (
 	stated TEXT NOT NULL, 
 	batch_id INTEGER NOT NULL, 
 	CONSTRAINT pk_figures PRIMARY KEY (id), 
-	CONSTRAINT ck_figures_qualifier_allowed CHECK (qualifier IN ('exact', 'approximately', 'nearly', 'at_least', 'more_than', 'at_most', 'less_than', 'range', 'vague')), 
+	CONSTRAINT ck_figures_qualifier_allowed CHECK (qualifier = 'exact' OR qualifier = 'approximately' OR qualifier = 'nearly' OR qualifier = 'at_least' OR qualifier = 'more_than' OR qualifier = 'at_most' OR qualifier = 'less_than' OR qualifier = 'range' OR qualifier = 'vague'), 
 	CONSTRAINT ck_figures_non_negative CHECK ((value IS NULL OR value >= 0) AND (low IS NULL OR low >= 0) AND (high IS NULL OR high >= 0)), 
 	CONSTRAINT ck_figures_stated_not_empty CHECK (length(stated) > 0), 
 	CONSTRAINT ck_figures_low_not_above_high CHECK (low IS NULL OR high IS NULL OR low <= high), 
@@ -176,7 +176,7 @@ CREATE TABLE source_relations (
 	target_id VARCHAR(200) NOT NULL, 
 	batch_id INTEGER NOT NULL, 
 	CONSTRAINT pk_source_relations PRIMARY KEY (id), 
-	CONSTRAINT ck_source_relations_relation_allowed CHECK (relation IN ('part_of', 'member_of')), 
+	CONSTRAINT ck_source_relations_relation_allowed CHECK (relation = 'part_of' OR relation = 'member_of'), 
 	CONSTRAINT ck_source_relations_not_self CHECK (source_id <> target_id), 
 	CONSTRAINT fk_source_relations_batch_id_import_batches FOREIGN KEY(batch_id) REFERENCES import_batches (id), 
 	CONSTRAINT fk_source_relations_source_id_sources FOREIGN KEY(source_id) REFERENCES sources (id) ON DELETE CASCADE, 
@@ -192,7 +192,7 @@ CREATE TABLE sources (
 	description TEXT, 
 	batch_id INTEGER NOT NULL, 
 	CONSTRAINT pk_sources PRIMARY KEY (id), 
-	CONSTRAINT ck_sources_kind_allowed CHECK (kind IN ('ngo', 'intergovernmental', 'government', 'official', 'opposition', 'media', 'person', 'other')), 
+	CONSTRAINT ck_sources_kind_allowed CHECK (kind = 'ngo' OR kind = 'intergovernmental' OR kind = 'government' OR kind = 'official' OR kind = 'opposition' OR kind = 'media' OR kind = 'person' OR kind = 'other'), 
 	CONSTRAINT ck_sources_id_not_empty CHECK (length(id) > 0), 
 	CONSTRAINT fk_sources_batch_id_import_batches FOREIGN KEY(batch_id) REFERENCES import_batches (id)
 );
@@ -218,8 +218,6 @@ CREATE INDEX ix_events_name ON events (name);
 CREATE INDEX ix_events_parent_id ON events (parent_id);
 CREATE INDEX ix_events_start_date ON events (start_date);
 CREATE INDEX ix_figures_batch_id ON figures (batch_id);
-CREATE INDEX ix_figures_claim_pk ON figures (claim_pk);
-CREATE INDEX ix_figures_metric_id ON figures (metric_id);
 CREATE INDEX ix_figures_metric_id_population ON figures (metric_id, population);
 CREATE INDEX ix_figures_qualifier ON figures (qualifier);
 CREATE INDEX ix_import_files_batch_id ON import_files (batch_id);
