@@ -212,6 +212,10 @@ class _Pool:
             message = pickle.load(stdout)
         except EOFError:
             raise WorkerFailed(f"validation worker {worker} stopped (exit code {self.processes[worker].wait()})") from None
+        except Exception as error:  # noqa: BLE001 - whatever a corrupted stream raises while unpickling
+            # Something else wrote to the worker's output (or it stopped in the middle of a message).
+            raise WorkerFailed(f"validation worker {worker} sent output that is not one of its messages "
+                               f"({type(error).__name__}: {error})") from None
         if isinstance(message, _Crash):
             raise WorkerFailed(f"validation worker {worker} failed:\n{message.traceback}")
         return message  # type: ignore[no-any-return]

@@ -19,7 +19,7 @@ import factdb.importer as importer
 from factdb.db import make_engine
 from factdb.importer import ImportFailed, import_paths
 
-from conftest import DATA_TABLES, REPO, copy_database, migrated_database, run_cli, table_rows
+from conftest import DATA_TABLES, REPO, claims_in, copy_database, migrated_database, run_cli, table_rows
 
 sys.path.insert(0, str(REPO / "bench"))
 from generate import generate  # noqa: E402
@@ -159,6 +159,20 @@ def test_a_worker_that_dies_stops_the_import_and_writes_nothing(files: dict[str,
     finally:
         connection.close()
     assert indexes >= 8
+
+
+def test_a_worker_whose_output_is_not_its_messages_fails_the_import_clearly(files: dict[str, Path], tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from factdb import import_workers
+
+    # A pickled string cut short and followed by bytes that are not UTF-8: what a stream written to
+    # by something else, or cut in the middle of a message, looks like to the importer.
+    garbage = "import sys; sys.stdin.buffer.read(); sys.stdout.buffer.write(bytes([0x8c, 0x05, 0x95, 0xff, 0xfe, 0x00]))"
+    monkeypatch.setattr(import_workers, "WORKER_COMMAND", [sys.executable, "-c", garbage])
+    path = migrated_database(tmp_path)
+    with pytest.raises(import_workers.WorkerFailed, match="sent output that is not one of its messages"):
+        _import(path, [files["entities"], files["jsonl"]], 2)
+    assert claims_in(path) == 0
 
 
 def test_broken_csv_rows_stop_their_files_as_they_do_in_one_process(files: dict[str, Path], tmp_path: Path) -> None:
