@@ -59,8 +59,8 @@ def _rewrite_sqlite_checks(old_form, new_form) -> None:  # type: ignore[no-untyp
     for table, checks in CHECKS.items():
         sql = connection.exec_driver_sql("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).scalar_one()
         for name, (column, values) in checks.items():
-            old, new = f"CONSTRAINT ck_{table}_{name} CHECK ({old_form(column, values)})", \
-                f"CONSTRAINT ck_{table}_{name} CHECK ({new_form(column, values)})"
+            constraint = f"CONSTRAINT ck_{table}_{name} CHECK "
+            old, new = f"{constraint}({old_form(column, values)})", f"{constraint}({new_form(column, values)})"
             if sql.count(old) != 1:
                 raise RuntimeError(f"table {table}: expected the constraint {old!r} once in its schema; the schema is not "
                                    "the one this migration knows, so it changes nothing")
@@ -85,8 +85,9 @@ def _replace_checks(old_form, new_form) -> None:  # type: ignore[no-untyped-def]
         return
     for table, checks in CHECKS.items():
         for name, (column, values) in checks.items():
-            op.drop_constraint(f"ck_{table}_{name}", table, type_="check")
-            op.create_check_constraint(name, table, new_form(column, values))
+            # op.f(): the full name, as 0001 created it, whatever naming convention is in force.
+            op.drop_constraint(op.f(f"ck_{table}_{name}"), table, type_="check")
+            op.create_check_constraint(op.f(f"ck_{table}_{name}"), table, new_form(column, values))
 
 
 def upgrade() -> None:
