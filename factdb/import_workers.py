@@ -193,11 +193,26 @@ class WorkerFailed(RuntimeError):
 
 
 class _Pool:
-    def __init__(self, jobs: list[_Job]) -> None:
+    """Worker processes, started before their jobs are known: starting Python and importing factdb
+    takes a second, which the importer's first pass over the files hides."""
+
+    def __init__(self, count: int) -> None:
         self.processes: list[subprocess.Popen[bytes]] = []
-        for job in jobs:
-            process = subprocess.Popen(WORKER_COMMAND, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=_worker_environment())
-            self.processes.append(process)
+        self.grow(count)
+
+    def grow(self, count: int) -> None:
+        while len(self.processes) < count:
+            self.processes.append(subprocess.Popen(WORKER_COMMAND, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                                   env=_worker_environment()))
+
+    def send(self, jobs: list[_Job]) -> None:
+        """One job to each of the first len(jobs) workers; the others are stopped."""
+        self.grow(len(jobs))
+        for process in self.processes[len(jobs):]:
+            process.kill()
+            process.wait()
+        del self.processes[len(jobs):]
+        for process, job in zip(self.processes, jobs, strict=True):
             assert process.stdin is not None
             try:
                 pickle.dump(job, process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
@@ -234,13 +249,19 @@ def streamable(paths: Sequence[Path]) -> bool:
     return all(file_format(p) in ("jsonl", "csv") for p in paths)
 
 
+def start(count: int) -> _Pool:
+    """Start ``count`` workers now, for checked_chunks() to use later (or close())."""
+    return _Pool(count)
+
+
 def checked_chunks(s: Any, paths: Sequence[Path], workers: int, chunk: int,
-                   progress: Callable[[int], None] | None, counts: Counter[str]) -> Iterator[list[Any]]:
+                   progress: Callable[[int], None] | None, counts: Counter[str], pool: _Pool | None = None) -> Iterator[list[Any]]:
     """The claims of ``paths``, checked by ``workers`` processes, one chunk at a time in file order.
 
     ``s`` is the importer's session: the workers' problems are added to it in order (quote checks
     of claims with other problems run here, where the documents of this import can be read), and
     read errors and CSV record counts are noted as the importer's own reading would.
+    ``pool``: workers started earlier (see start()); closed here in any case.
     """
     names = [str(p) for p in paths if str(p) not in s.unreadable]
     spool = s.spool
@@ -250,8 +271,9 @@ def checked_chunks(s: Any, paths: Sequence[Path], workers: int, chunk: int,
     jobs = [_Job(names, w, workers, chunk, progress is not None and w == 0, s.source_keys, s.aliases, s.events, s.metrics,
                  s.documents, database, spool.path if spool else None, spool.offsets if spool else {})
             for w in range(workers)]
-    pool = _Pool(jobs)
+    pool = pool or _Pool(0)
     try:
+        pool.send(jobs)
         for name in names:
             ended: set[int] = set()
             index = 0

@@ -18,7 +18,7 @@ import os
 import re
 import tempfile
 from array import array
-from collections import Counter, OrderedDict
+from collections import Counter, OrderedDict, namedtuple
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -425,10 +425,18 @@ FIELD_OF_COLUMN = {"start_date": "start", "start_precision": "start", "end_date"
 
 
 def _stored_row(s: _Session, table: Any, key_column: Any, key: str) -> Any:
-    """The stored row of ``table`` whose ``key_column`` is ``key``, or None. Plain SQL: re-importing
-    a large file looks up every source, event and document, and building a select() for each
-    cost more than running it."""
-    return s.conn.exec_driver_sql(f'SELECT * FROM "{table.name}" WHERE "{key_column.name}" = ?', (key,)).first()
+    """The stored row of ``table`` whose ``key_column`` is ``key``, or None. Straight to the driver:
+    re-importing a large file looks up every source, event and document, and SQLAlchemy's result
+    objects cost three times the query."""
+    cursor = s.conn.connection.driver_connection.execute(f'SELECT * FROM "{table.name}" WHERE "{key_column.name}" = ?', (key,))
+    found = cursor.fetchone()
+    return None if found is None else _row_class(tuple(d[0] for d in cursor.description))._make(found)
+
+
+@lru_cache(maxsize=32)
+def _row_class(columns: tuple[str, ...]) -> Any:
+    """A named tuple for rows of these columns: the fields read by name, as SQLAlchemy rows are."""
+    return namedtuple("StoredRow", columns)  # type: ignore[misc]
 
 
 def _upsert(s: _Session, record: Record, kind: str, table: Any, key_column: Any, wanted: dict[str, Any], *, stored: bool = True,
@@ -1262,11 +1270,11 @@ def _check_supersedes_cycles(s: _Session) -> None:
 
 
 def _import_claims(s: _Session, files: Sequence[Path], workers: int, progress: Callable[[int], None] | None,
-                   counts: Counter[str]) -> None:
+                   counts: Counter[str], pool: Any = None) -> None:
     if workers:
         from factdb.import_workers import checked_chunks
 
-        for prepared in checked_chunks(s, files, workers, CLAIM_CHUNK, progress, counts):
+        for prepared in checked_chunks(s, files, workers, CLAIM_CHUNK, progress, counts, pool):
             _store_claims(s, prepared)
         return
     chunk: list[Record] = []
@@ -1428,12 +1436,17 @@ def _claim_workers(files: Sequence[Path], bulk: bool, workers: int | None, claim
     return CLAIM_WORKERS if bulk and claim_bytes >= WORKER_BYTES and streamable(files) and (os.cpu_count() or 1) > 1 else 0
 
 
-def _spool(engine: Engine, files: Sequence[Path], bulk: bool, workers: int | None) -> TextSpool | None:
-    """A spool for document texts when workers may locate quotes: decided before the first pass, so
-    on every file's size (the files holding claims are known only after it)."""
+def _spool(engine: Engine, files: Sequence[Path], bulk: bool, workers: int | None) -> tuple[TextSpool | None, Any]:
+    """A spool for document texts, and the workers started at once, when workers may check claims:
+    decided before the first pass, so on every file's size (the files holding claims are known only
+    after it). The workers start while the first pass runs; unused, they are stopped."""
     on_file = engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:")
-    may_use_workers = _claim_workers(files, bulk, workers, sum(p.stat().st_size for p in files)) > 0
-    return TextSpool() if bulk and on_file and may_use_workers else None
+    count = _claim_workers(files, bulk, workers, sum(p.stat().st_size for p in files))
+    if not (bulk and on_file and count):
+        return None, None
+    from factdb.import_workers import start
+
+    return TextSpool(), start(count)
 
 
 def _bulk_settings(conn: Connection) -> list[str]:
@@ -1466,7 +1479,7 @@ def import_paths(engine: Engine, paths: Sequence[str | Path], *, update: bool = 
         raise ImportFailed(problems)
     names = [str(p) for p in files]
     bulk = sum(p.stat().st_size for p in files) >= BULK_BYTES
-    spool = _spool(engine, files, bulk, workers)
+    spool, pool = _spool(engine, files, bulk, workers)
     with engine.connect() as conn:
         restore = _bulk_settings(conn)
         transaction = conn.begin()
@@ -1486,7 +1499,7 @@ def import_paths(engine: Engine, paths: Sequence[str | Path], *, update: bool = 
             _resolve_pending_entities(s)
             s.may_defer_indexes = bulk and s.next_claim_pk - 1 <= sum(p.stat().st_size for p in files) // BYTES_PER_CLAIM_FOR_INDEXES
             claim_bytes = sum(p.stat().st_size for p in files if file_format(p) == "csv" or str(p) in s.files_with_claims)
-            _import_claims(s, files, _claim_workers(files, bulk, workers, claim_bytes), progress, records_per_file)
+            _import_claims(s, files, _claim_workers(files, bulk, workers, claim_bytes), progress, records_per_file, pool)
             _restore_indexes(s)
             for record, document_pk, text in s.pending_rechecks:
                 _recheck_quotes(s, record, document_pk, text)
@@ -1518,3 +1531,5 @@ def import_paths(engine: Engine, paths: Sequence[str | Path], *, update: bool = 
                 conn.connection.driver_connection.execute(statement)
             if spool is not None:
                 spool.close()
+            if pool is not None:
+                pool.close()
