@@ -27,13 +27,15 @@ from pathlib import Path
 from typing import Any
 
 from factdb.figures import Figure, figure_from_parts, parse_figure
+from factdb.importer import _record_digest
 from factdb.quotes import find_quote, normalize
 
 PRECISION = {4: "year", 7: "month", 10: "day"}
+LINE = "\x00line"  # where _jsonl keeps a claim's line, for its record digest
 CLAIM_COLUMNS = ("document", "source", "via", "event", "claimed_on", "quote", "statement", "status", "supersedes")
 CLAIM_SQL = ("INSERT INTO claims (pk, id, source_id, document_pk, event_id, via_id, claimed_on, claimed_on_precision, quote, "
-             "quote_start, quote_end, statement, supersedes_pk, status, content_sha256, batch_id) "
-             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+             "quote_start, quote_end, statement, supersedes_pk, status, content_sha256, record_digest, batch_id) "
+             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 FIGURE_SQL = ("INSERT INTO figures (claim_pk, position, metric_id, population, qualifier, value, low, high, stated, batch_id) "
               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 
@@ -124,6 +126,7 @@ class Baseline:
 
     def claim(self, data: dict[str, Any]) -> None:
         data.pop("kind", None)
+        line = data.pop(LINE, None)
         document_id = data["document"]
         document_pk, published = self.documents[document_id]
         source_id = self.source_keys[data["source"].lower()]
@@ -152,8 +155,12 @@ class Baseline:
                      "claimed_on": claimed_on, "quote": quote, "statement": statement, "supersedes": supersedes, "status": status,
                      "figures": figures}
         content = hashlib.sha256(json.dumps(canonical, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+        # A JSON Lines line's digest, as the importer stores it for re-imports (migration 0005).
+        digest = _record_digest(line, (document_pk, published), source_id, via_id, data.get("event"),
+                                [f["metric_id"] for f in figures]) if line is not None else None
         self.claims.append((pk, claim_id, source_id, document_pk, data.get("event"), via_id, claimed_on, PRECISION[len(claimed_on)],
-                            quote, start, end, statement, self.claim_pks[supersedes] if supersedes else None, status, content, 1))
+                            quote, start, end, statement, self.claim_pks[supersedes] if supersedes else None, status, content,
+                            digest, 1))
         if len(self.claims) >= 5000:
             self.flush()
 
@@ -166,10 +173,13 @@ class Baseline:
 
 
 def _jsonl(path: Path) -> Iterator[dict[str, Any]]:
-    with path.open(encoding="utf-8") as lines:
+    with path.open(encoding="utf-8", newline="") as lines:
         for line in lines:
             if line.strip():
-                yield json.loads(line)
+                record = json.loads(line)
+                if record.get("kind") == "claim":
+                    record[LINE] = line
+                yield record
 
 
 def _csv_claims(path: Path) -> Iterator[dict[str, Any]]:

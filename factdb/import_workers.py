@@ -6,7 +6,8 @@ references, figure parsing, the content hash) and the rest writing them. Both ru
 the importer takes the checked chunks back in file order and does everything that needs the
 database (duplicates, stored versions, revisions, quotes, writing) exactly as it does for a small
 import. Problems arrive in the order the importer would have found them itself, and it applies
-``MAX_PROBLEMS`` to the merged stream, so the result, and every message, is the same.
+``MAX_PROBLEMS`` to the merged stream, so the result, and every message, is the same. A line the
+database holds already (importer._known_claim) goes back as a _KnownClaim, unchecked.
 
 Workers are plain Python processes (WORKER_COMMAND) that exchange pickles over their standard
 input and output, so nothing here depends on how the importer itself was started.
@@ -44,6 +45,7 @@ class _Job:
     database: str | None  # read (committed rows only) for stored claims and documents' texts
     spool: str | None  # importer.TextSpool: the texts of documents this import writes
     spool_offsets: dict[int, tuple[int, int]]
+    known_lines: bool  # look lines up in the database (importer._known_claim)
 
 
 @dataclass
@@ -72,6 +74,9 @@ def _work(job: _Job, out: IO[bytes]) -> None:
     s = importer._Session(None, 0, False, in_worker=True)  # type: ignore[arg-type]
     s.source_keys, s.aliases, s.events, s.metrics, s.documents = job.source_keys, job.aliases, job.events, job.metrics, job.documents
     locate = _QuoteLocator(job, s) if job.database is not None and job.spool is not None else None
+    # Lines the database holds already (importer._known_claim), as last committed: a claim this
+    # import wrote is not there yet, and the importer finds it by itself.
+    stored = importer.stored_digests(locate.database) if locate is not None and job.known_lines else None
     read = [0]
 
     def send(message: Any) -> None:
@@ -100,8 +105,9 @@ def _work(job: _Job, out: IO[bytes]) -> None:
         claims, current, records = 0, 0, []
         error = None
         try:
+            known = importer._known_claims(s, name, stored) if stored is not None else None
             for record in read_records(path, on_read if job.report_progress else None, ("claim",),
-                                       decode=mine if job.workers > 1 else None):
+                                       decode=mine if job.workers > 1 else None, known=known):
                 if record.kind != "claim":
                     continue
                 index = claims // job.chunk
@@ -149,14 +155,14 @@ class _QuoteLocator:
         return self.database.execute("SELECT text FROM documents WHERE pk = ?", (pk,)).fetchone()[0]  # type: ignore[no-any-return]
 
     def __call__(self, prepared: list[Any]) -> list[Any]:
-        if not prepared:
+        ids = [claim.id for claim in prepared if type(claim) is not importer._KnownClaim]
+        if not ids:
             return prepared
-        ids = [claim.id for claim in prepared]
         stored = dict(self.database.execute(
             f"SELECT id, content_sha256 FROM claims WHERE id IN ({', '.join('?' for _ in ids)})", ids).fetchall())
         located = []
         for claim in prepared:
-            if stored.get(claim.id) != claim.content_sha256:
+            if type(claim) is not importer._KnownClaim and stored.get(claim.id) != claim.content_sha256:
                 normalized = importer._document_normalized(self.s, claim.document_pk)[1]
                 claim = claim._replace(location=importer.find_quote(normalized, claim.quote) or ())
             located.append(claim)
@@ -269,7 +275,7 @@ def checked_chunks(s: Any, paths: Sequence[Path], workers: int, chunk: int,
         spool.flush()
     database = s.conn.engine.url.database if spool is not None else None
     jobs = [_Job(names, w, workers, chunk, progress is not None and w == 0, s.source_keys, s.aliases, s.events, s.metrics,
-                 s.documents, database, spool.path if spool else None, spool.offsets if spool else {})
+                 s.documents, database, spool.path if spool else None, spool.offsets if spool else {}, s.had_claims)
             for w in range(workers)]
     pool = pool or _Pool(0)
     try:

@@ -3,7 +3,9 @@
 One call of :func:`import_paths` is one transaction. Every problem in the input is collected
 (with file, line, field, what was expected and a hint) and, if there is any, nothing is written.
 Importing the same files again changes nothing; a claim whose content changed is refused unless
-``update=True``, which keeps the previous version in ``claim_history``.
+``update=True``, which keeps the previous version in ``claim_history``. A JSON Lines claim line that is
+stored already, checked under the same rules and names, is recognised by its digest and not
+checked again (_known_claim).
 
 Records are processed in two passes so files may refer to each other in any order: first
 sources, events, metrics and documents from every file, then claims.
@@ -200,6 +202,9 @@ class _Session:
     # _defer_indexes): None until decided, then the statements that re-create them.
     may_defer_indexes: bool = False
     deferred_indexes: list[str] | None = None
+    # Whether the database held claims when the import began: only then can a line be one it holds
+    # already (_known_claim), so a first import does not look each line up.
+    had_claims: bool = False
 
     def problem(self, record: Record | None, key: str, message: str, hint: str = "", *, path: str = "", line: int | None = None) -> None:
         if record is not None:
@@ -351,6 +356,7 @@ def _load_lookups(s: _Session) -> None:
         s.documents[document_id] = (pk, published)
     max_pk = conn.execute(select(Claim.pk).order_by(Claim.pk.desc()).limit(1)).scalar()
     s.next_claim_pk = (max_pk or 0) + 1
+    s.had_claims = max_pk is not None
     max_document_pk = conn.execute(select(Document.pk).order_by(Document.pk.desc()).limit(1)).scalar()
     s.next_document_pk = (max_document_pk or 0) + 1
 
@@ -799,7 +805,7 @@ def _find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
 # A prepared claim's values, in this order, followed when it is written by its quote's offsets and
 # what writing adds; a figure's values likewise.
 _PREPARED_COLUMNS = ("id", "source_id", "document_pk", "event_id", "via_id", "claimed_on", "claimed_on_precision", "quote",
-                     "statement", "status", "content_sha256")
+                     "statement", "status", "content_sha256", "record_digest")
 CLAIM_COLUMNS = (*_PREPARED_COLUMNS, "quote_start", "quote_end", "pk", "supersedes_pk", "batch_id")
 _FIGURE_ROW_COLUMNS = ("metric_id", "population", "qualifier", "value", "low", "high", "stated")
 FIGURE_COLUMNS = (*_FIGURE_ROW_COLUMNS, "claim_pk", "position", "batch_id")
@@ -856,6 +862,128 @@ class _ClaimRow(NamedTuple):
         if self.key_lines is not None:
             data.key_lines = self.key_lines
         return Record("claim", data, self.path, self.line, self.label)
+
+
+class _KnownClaim(NamedTuple):
+    """A JSON Lines claim line that the database holds already, byte for byte, imported under the
+    same rules with the same lookups (see _known_claim): nothing to check, nothing to write."""
+
+    id: str
+    pk: int
+    figures: int
+    path: str
+    line: int
+
+    @property
+    def record(self) -> Record:
+        data = LineDict()
+        data.line = self.line
+        return Record("claim", data, self.path, self.line, f"line {self.line}")
+
+
+@lru_cache(maxsize=1)
+def _rules_fingerprint() -> str | None:
+    """What decides how a claim line is checked and stored: this code, and the Python that runs it
+    (str.strip, str.lower and the figure grammar's regular expressions follow its Unicode tables).
+    None, and no record digests, when the code cannot be read to fingerprint it."""
+    import sys
+    import unicodedata
+
+    from factdb import figures, readers
+
+    digest = hashlib.sha256(f"{__version__}\n{sys.version}\n{unicodedata.unidata_version}\n".encode())
+    for module in (sys.modules[__name__], figures, readers):
+        try:
+            digest.update(Path(module.__file__ or "").read_bytes())
+        except OSError:
+            return None
+    return digest.hexdigest()
+
+
+def _lookup_key(value: Any) -> str | None:
+    """A field as _text reads it, for lookups: text or a number, trimmed; None for anything else."""
+    if isinstance(value, str) or (isinstance(value, (int, float)) and not isinstance(value, bool)):
+        return str(value).strip() or None
+    return None
+
+
+def _quietly_resolved(s: _Session, value: str | None, known: Any, kind: str) -> str | None:
+    """What _resolve answers for ``value``, without reporting anything."""
+    if value is None or value in known:
+        return value
+    return _lowered(s, kind, known).get(value.lower())
+
+
+# In a record digest, what a lookup that found nothing gives: no id (see ID_PATTERN) or date can be it.
+_NOTHING = "\x01"
+
+
+def _record_digest(text: str, document: tuple[int, str | None] | None, source: str | None, via: str | None, event: str | None,
+                   metrics: Iterable[str | None]) -> str | None:
+    """The fingerprint of a JSON Lines claim line, checked with these lookup answers.
+
+    Checking a claim line depends on three things only: its text, the rules (_rules_fingerprint),
+    and what the import's lookups answer for the names it gives: its document's key and date, the
+    sources of ``source`` and ``via``, its event, its figures' metrics. All three go in, so a line
+    whose digest matches a stored claim's would pass every check again and store the same row.
+    """
+    rules = _rules_fingerprint()
+    if rules is None:
+        return None
+    context = "\x00".join((rules, f"{document[0]}\x1f{document[1]}" if document else _NOTHING, source or _NOTHING,
+                           via or _NOTHING, event or _NOTHING, "\x1f".join([m or _NOTHING for m in metrics]), text))
+    return hashlib.sha256(context.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def _line_digest(s: _Session, text: str, data: dict[str, Any]) -> str | None:
+    """_record_digest of a decoded line, with what _prepare_claim's lookups would answer for it."""
+    get = data.get
+    source, via = _lookup_key(get("source")), _lookup_key(get("via"))
+    figures = get("figures") or ()
+    return _record_digest(
+        text, s.documents.get(_lookup_key(get("document")) or ""),
+        s.source_keys.get(source.lower()) if source else None, s.source_keys.get(via.lower()) if via else None,
+        _quietly_resolved(s, _lookup_key(get("event")), s.events, "event"),
+        [_quietly_resolved(s, _lookup_key(f.get("metric")), s.metrics, "metric") if type(f) is dict else None for f in figures]
+        if type(figures) is list else (_NOTHING,))
+
+
+# A claim line's id, found without decoding the line: most lines are not stored yet, and the
+# digest (which needs the decoded line) is computed only for those that are. Whatever this finds
+# is only looked up; the digest, which covers the whole line, decides.
+_CLAIM_ID = re.compile(r'"id"\s*:\s*"([^"\\]*)"')
+
+
+def _known_claim(s: _Session, text: str, path: str, line: int, stored: Callable[[str], Any]) -> _KnownClaim | None:
+    """The claim on this JSON Lines line when the database holds it with the same digest, else None.
+
+    ``stored(id)`` gives the stored claim's (pk, record_digest), or None. A line that does not even
+    decode is left to the full reading, which reports it.
+    """
+    match = _CLAIM_ID.search(text)
+    found = stored(match.group(1).strip()) if match is not None else None
+    if found is None or found[1] is None:
+        return None
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    if type(data) is not dict or found[1] != _line_digest(s, text, data):
+        return None
+    return _KnownClaim(match.group(1).strip(), found[0], len(data.get("figures") or ()), path, line)
+
+
+def stored_digests(connection: Any) -> Callable[[str], Any]:
+    """stored(id) for _known_claim, reading through a DB-API connection to the database."""
+    def stored(claim_id: str) -> Any:
+        return connection.execute("SELECT pk, record_digest FROM claims WHERE id = ?", (claim_id,)).fetchone()
+
+    return stored
+
+
+def _known_claims(s: _Session, path: str, stored: Callable[[str], Any]) -> Callable[[str, int], _KnownClaim | None]:
+    """read_records(known=...) for the claims of the file at ``path``."""
+    return lambda text, line: _known_claim(s, text, path, line, stored)
 
 
 @dataclass
@@ -927,8 +1055,10 @@ def _derived_claim_id(document: str, source: str, quote: str) -> str:
     return f"{document}.{source}.{digest}"[:200]
 
 
-def _prepare_claim(s: _Session, record: Record) -> _ClaimRow | None:
+def _prepare_claim(s: _Session, record: Record) -> _ClaimRow | _KnownClaim | None:
     data = record.data
+    if type(data) is _KnownClaim:
+        return data
     if not _check_fields(s, record, data, "claim"):
         return None
     problems_before = len(s.problems) + s.truncated
@@ -980,7 +1110,8 @@ def _prepare_claim(s: _Session, record: Record) -> _ClaimRow | None:
                  "status": status, "figures": [row for row, _ in figures]}
     content = hashlib.sha256(_CANONICAL_JSON.encode(canonical).encode()).hexdigest()
     values = (claim_id, source_id, s.documents[document_id][0], event_id, via_id, claimed_on[0], claimed_on[1], quote,
-              statement, status, content)
+              statement, status, content, None if record.text is None else _record_digest(
+                  record.text, s.documents[document_id], source_id, via_id, event_id, [row["metric_id"] for row in canonical["figures"]]))
     data = record.data
     data_line = data.line if isinstance(data, LineDict) else record.line
     key_lines = getattr(data, "key_lines", None) if isinstance(data, LineDict) else None
@@ -1113,14 +1244,17 @@ class _StoredClaim(NamedTuple):
     content_sha256: str
 
 
-def _store_claims(s: _Session, prepared: list[_ClaimRow]) -> None:
+def _store_claims(s: _Session, prepared: list[_ClaimRow | _KnownClaim]) -> None:
     """Check what needs the database (duplicates, stored versions, revisions, quotes) and write."""
     if not prepared:
         return
-    ids = [c.id for c in prepared]
+    ids = [c.id for c in prepared if type(c) is not _KnownClaim]
     stored = {claim_id: _StoredClaim(pk, sha) for pk, claim_id, sha in s.conn.connection.driver_connection.execute(
-        f"SELECT pk, id, content_sha256 FROM claims WHERE id IN ({', '.join('?' for _ in ids)})", ids)}
-    targets = _supersedes_targets(s, prepared)
+        f"SELECT pk, id, content_sha256 FROM claims WHERE id IN ({', '.join('?' for _ in ids)})", ids)} if ids else {}
+    for claim in prepared:
+        if type(claim) is _KnownClaim:  # its stored pk, for duplicates; a line of the same id decoded in full keeps its row
+            stored.setdefault(claim.id, _StoredClaim(claim.pk, ""))
+    targets = _supersedes_targets(s, [c for c in prepared if type(c) is not _KnownClaim])
     new_rows: list[tuple[Any, ...]] = []
     new_figures: list[tuple[Any, ...]] = []
     seen: dict[str, tuple[int, int | None]] = {}  # first seen in this chunk: id -> (file index, line)
@@ -1136,6 +1270,10 @@ def _store_claims(s: _Session, prepared: list[_ClaimRow]) -> None:
                       "give each claim its own id; rows of one CSV claim must be consecutive")
             continue
         seen[claim_id] = (s.paths[claim.path], claim.line)
+        if type(claim) is _KnownClaim:
+            s.counts["claims"]["unchanged"] += 1
+            s.counts["figures"]["unchanged"] += claim.figures
+            continue
         if existing is not None and existing.content_sha256 == claim.content_sha256:
             s.counts["claims"]["unchanged"] += 1
             s.counts["figures"]["unchanged"] += len(claim.figures)
@@ -1337,8 +1475,9 @@ def _records(s: _Session, paths: Sequence[Path], claims_pass: bool,
             continue
         counting = not claims_pass or fmt == "csv"
         kept: list[Record] | None = [] if not claims_pass and fmt == "json" else None
+        known = _known_claims(s, name, stored_digests(s.conn.connection.driver_connection)) if claims_pass and s.had_claims else None
         try:
-            for record in read_records(path, progress, kinds):
+            for record in read_records(path, progress, kinds, known=known):
                 if counting:
                     counts[name] += 1
                 if (record.kind == "claim") == claims_pass:

@@ -249,6 +249,10 @@ class Claim(Base):
     content_sha256: Mapped[str] = mapped_column(String(64), comment="hash of the claim as imported; detects changed content")
     batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"), index=True)
     updated_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))
+    # Last, as migration 0005 added it. Lets a re-import recognise a JSON Lines line it stored before
+    # without checking it again (factdb.importer._known_claim); NULL for claims read from other formats.
+    record_digest: Mapped[str | None] = mapped_column(
+        String(32), comment="digest of the JSON Lines line this claim was imported from, the checks' rules and its lookups")
 
     figures: Mapped[list[Figure]] = relationship(back_populates="claim", order_by="Figure.position")
 

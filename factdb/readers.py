@@ -61,6 +61,8 @@ class Record:
     path: str
     line: int | None
     label: str  # where it sits in the file, e.g. "claims[3]" or "row 12"
+    # A JSON Lines claim's line as read: what the importer fingerprints (importer._record_digest).
+    text: str | None = None
 
     def line_of(self, key: str) -> int | None:
         if isinstance(self.data, LineDict):
@@ -557,7 +559,7 @@ def _stated_kind(line: str) -> str | None:
 
 
 def _jsonl_records(path: Path, on_read: Callable[[int], None] | None, kinds: Collection[str] | None = None,
-                   decode: Callable[[int], bool] | None = None) -> Iterator[Record]:
+                   decode: Callable[[int], bool] | None = None, known: Callable[[str, int], Any] | None = None) -> Iterator[Record]:
     wanted = 0  # records of the wanted kinds so far: what ``decode`` is asked about
     with _open_text(path, on_read) as handle:
         for number, line in _decoded_lines(handle, str(path)):
@@ -573,6 +575,11 @@ def _jsonl_records(path: Path, on_read: Callable[[int], None] | None, kinds: Col
                 if not decode(wanted - 1):
                     # Another worker's record (see factdb.import_workers): counted, not decoded.
                     yield Record(stated, {}, str(path), number, f"line {number}")
+                    continue
+            if known is not None and stated == "claim":
+                answer = known(line, number)
+                if answer is not None:
+                    yield Record(stated, answer, str(path), number, f"line {number}")
                     continue
             try:
                 data = json.loads(line, object_pairs_hook=_object_without_duplicate_keys)
@@ -595,7 +602,7 @@ def _jsonl_records(path: Path, on_read: Callable[[int], None] | None, kinds: Col
                 )
             if decode is not None and stated is None and (kinds is None or kind in kinds):
                 wanted += 1  # a kind not stated first: known only now, decoded whoever wants it
-            yield Record(kind, data, str(path), number, f"line {number}")
+            yield Record(kind, data, str(path), number, f"line {number}", line if kind == "claim" else None)
 
 
 def _decoded_lines(handle: io.TextIOWrapper, path: str) -> Iterator[tuple[int, str]]:
@@ -720,17 +727,19 @@ def _drop_empty(values: dict[str, str]) -> dict[str, str]:
 
 
 def read_records(path: Path, on_read: Callable[[int], None] | None = None, kinds: Collection[str] | None = None,
-                 decode: Callable[[int], bool] | None = None) -> Iterator[Record]:
+                 decode: Callable[[int], bool] | None = None, known: Callable[[str, int], Any] | None = None) -> Iterator[Record]:
     """Yield the records of one import file in order; raise ReadError for unreadable input.
 
     With ``kinds``, JSON Lines records of other kinds may be yielded undecoded (kind and line only,
     empty data): enough to count them, never to import them. ``decode(n)`` is asked about the n-th
     record of the wanted kinds: when it says no, that record is yielded with empty data too (in
     JSON Lines, if its line states its kind first); workers that share a file use this.
+    ``known(line, number)`` is asked about each JSON Lines claim to be decoded whose line states its
+    kind first: when it answers, its answer is yielded as the record's data instead of the decoded line.
     """
     fmt = file_format(path)
     if fmt == "jsonl":
-        yield from _jsonl_records(path, on_read, kinds, decode)
+        yield from _jsonl_records(path, on_read, kinds, decode, known)
         return
     if fmt == "csv":
         yield from _csv_records(path, on_read, decode)

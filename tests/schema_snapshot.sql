@@ -34,7 +34,7 @@ CREATE TABLE claims (
 	status VARCHAR(16) DEFAULT 'active' NOT NULL, 
 	content_sha256 VARCHAR(64) NOT NULL, 
 	batch_id INTEGER NOT NULL, 
-	updated_batch_id INTEGER, 
+	updated_batch_id INTEGER, record_digest VARCHAR(32), 
 	CONSTRAINT pk_claims PRIMARY KEY (pk), 
 	CONSTRAINT ck_claims_claimed_on_precision CHECK ((claimed_on IS NULL AND claimed_on_precision IS NULL) OR (claimed_on_precision = 'year' AND length(claimed_on) = 4) OR (claimed_on_precision = 'month' AND length(claimed_on) = 7) OR (claimed_on_precision = 'day' AND length(claimed_on) = 10)), 
 	CONSTRAINT ck_claims_claimed_on_precision_allowed CHECK (claimed_on_precision = 'year' OR claimed_on_precision = 'month' OR claimed_on_precision = 'day'), 
