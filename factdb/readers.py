@@ -545,6 +545,9 @@ def _object_without_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, An
     return result
 
 
+_JSON_LINE = json.JSONDecoder(object_pairs_hook=_object_without_duplicate_keys)
+
+
 # `{"kind": "claim", ...}`, as factdb export and most writers put it: the kind can be read without
 # decoding the line, so each pass of the importer decodes only the lines it wants.
 _LEADING_KIND = re.compile(r'\{\s*"kind"\s*:\s*"([a-z]+)"')
@@ -582,7 +585,10 @@ def _jsonl_records(path: Path, on_read: Callable[[int], None] | None, kinds: Col
                     yield Record(stated, answer, str(path), number, f"line {number}")
                     continue
             try:
-                data = json.loads(line, object_pairs_hook=_object_without_duplicate_keys)
+                # json.loads(line, object_pairs_hook=...) would build a decoder for every line; it
+                # also names a byte order mark, which only it is left to see.
+                data = _JSON_LINE.decode(line) if not line.startswith("\ufeff") else json.loads(
+                    line, object_pairs_hook=_object_without_duplicate_keys)
             except json.JSONDecodeError as error:
                 raise ReadError(str(path), number, f"invalid JSON: {error.msg} (column {error.colno})", "each line must be one complete JSON object") from None
             except RecursionError:
