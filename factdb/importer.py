@@ -202,6 +202,10 @@ class _Session:
     # _defer_indexes): None until decided, then the statements that re-create them.
     may_defer_indexes: bool = False
     deferred_indexes: list[str] | None = None
+    # Bulk imports with workers index each chunk's new claims for search as it is written, while the
+    # workers keep the other core busy, instead of all of them at the end with one core idle: the
+    # first claim pk not indexed yet, or None when the insert trigger indexes them (not deferred).
+    claims_unindexed_from: int | None = None
     # Whether the database held claims when the import began: only then can a line be one it holds
     # already (_known_claim), so a first import does not look each line up.
     had_claims: bool = False
@@ -1313,6 +1317,9 @@ def _store_claims(s: _Session, prepared: list[_ClaimRow | _KnownClaim]) -> None:
         s.conn.exec_driver_sql(_insert_sql("claims", CLAIM_COLUMNS), new_rows)
     if new_figures:
         s.conn.exec_driver_sql(_insert_sql("figures", FIGURE_COLUMNS), new_figures)
+    if new_rows and s.claims_unindexed_from is not None:
+        _index_full_text(s.conn, "claims", s.claims_unindexed_from)
+        s.claims_unindexed_from = s.next_claim_pk
 
 
 def _defer_supersedes(s: _Session, pk: int, claim_id: str, claim: _ClaimRow) -> None:
@@ -1523,10 +1530,15 @@ def _catch_up_full_text(conn: Connection, deferred: dict[str, str], table: str, 
     trigger = deferred.pop(table, None)
     if trigger is None:
         return
+    _index_full_text(conn, table, first_pk)
+    conn.exec_driver_sql(trigger)
+
+
+def _index_full_text(conn: Connection, table: str, first_pk: int) -> None:
+    """Add the rows of ``table`` from ``first_pk`` on to its full-text index, in one statement."""
     columns = ", ".join(f'"{row[1]}"' for row in conn.exec_driver_sql(f'PRAGMA table_info("{table}_fts")'))
     conn.exec_driver_sql(f'INSERT INTO "{table}_fts" (rowid, {columns}) SELECT rowid, {columns} FROM "{table}" WHERE rowid >= ?',
                          (first_pk,))
-    conn.exec_driver_sql(trigger)
 
 
 # Tables whose secondary indexes a bulk import may build at the end instead of row by row.
@@ -1638,11 +1650,14 @@ def import_paths(engine: Engine, paths: Sequence[str | Path], *, update: bool = 
             _resolve_pending_entities(s)
             s.may_defer_indexes = bulk and s.next_claim_pk - 1 <= sum(p.stat().st_size for p in files) // BYTES_PER_CLAIM_FOR_INDEXES
             claim_bytes = sum(p.stat().st_size for p in files if file_format(p) == "csv" or str(p) in s.files_with_claims)
-            _import_claims(s, files, _claim_workers(files, bulk, workers, claim_bytes), progress, records_per_file, pool)
+            claim_workers = _claim_workers(files, bulk, workers, claim_bytes)
+            if claim_workers and "claims" in deferred:
+                s.claims_unindexed_from = first_claim_pk
+            _import_claims(s, files, claim_workers, progress, records_per_file, pool)
             _restore_indexes(s)
             for record, document_pk, text in s.pending_rechecks:
                 _recheck_quotes(s, record, document_pk, text)
-            _catch_up_full_text(conn, deferred, "claims", first_claim_pk)
+            _catch_up_full_text(conn, deferred, "claims", s.claims_unindexed_from or first_claim_pk)
             _resolve_supersedes(s)
             report = ImportReport(names, s.counts, dry_run, None if dry_run else batch_id, sum(records_per_file.values()))
             if s.problems:

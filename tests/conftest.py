@@ -117,6 +117,17 @@ def table_rows(path: Path, table: str) -> list[tuple]:
         connection.close()
 
 
+def index_terms(path: Path, index: str) -> list[tuple]:
+    """Every (term, row, column, offset) a full-text index holds: its content, not its layout."""
+    connection = sqlite3.connect(path)
+    try:
+        connection.execute(f"INSERT INTO {index}({index}) VALUES ('integrity-check')")
+        connection.execute(f"CREATE VIRTUAL TABLE temp.terms USING fts5vocab(main, {index}, 'instance')")
+        return connection.execute("SELECT term, doc, col, offset FROM temp.terms ORDER BY 1, 2, 3, 4").fetchall()
+    finally:
+        connection.close()
+
+
 def claims_in(path: Path) -> int:
     return rows(path, "SELECT count(*) FROM claims")[0][0]  # type: ignore[no-any-return]
 

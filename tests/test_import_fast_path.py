@@ -22,7 +22,7 @@ from factdb.db import make_engine
 from factdb.export import export_database
 from factdb.importer import import_paths
 
-from conftest import DATA_TABLES, REPO, migrated_database, table_rows
+from conftest import DATA_TABLES, REPO, index_terms, migrated_database, table_rows
 
 sys.path.insert(0, str(REPO / "bench"))
 from generate import generate  # noqa: E402
@@ -66,17 +66,6 @@ def row_by_row_db(files: dict[str, Path], tmp_path_factory: pytest.TempPathFacto
 
 
 
-def _index_terms(path: Path, index: str) -> list[tuple]:
-    """Every (term, row, column, offset) the full-text index holds: its content, not its layout."""
-    connection = sqlite3.connect(path)
-    try:
-        connection.execute(f"INSERT INTO {index}({index}) VALUES ('integrity-check')")
-        connection.execute(f"CREATE VIRTUAL TABLE temp.terms USING fts5vocab(main, {index}, 'instance')")
-        return connection.execute("SELECT term, doc, col, offset FROM temp.terms ORDER BY 1, 2, 3, 4").fetchall()
-    finally:
-        connection.close()
-
-
 def _export(path: Path) -> str:
     engine = make_engine(path, readonly=True)
     try:
@@ -94,9 +83,9 @@ def test_bulk_and_row_by_row_imports_store_the_same_rows(bulk_db: Path, row_by_r
 
 @pytest.mark.parametrize("index", ["claims_fts", "documents_fts"])
 def test_bulk_import_indexes_the_same_words_for_search(bulk_db: Path, row_by_row_db: Path, index: str) -> None:
-    terms = _index_terms(bulk_db, index)
+    terms = index_terms(bulk_db, index)
     assert len(terms) > 10_000
-    assert terms == _index_terms(row_by_row_db, index)
+    assert terms == index_terms(row_by_row_db, index)
 
 
 def test_bulk_import_exports_the_same_records(bulk_db: Path, row_by_row_db: Path) -> None:

@@ -19,7 +19,7 @@ import factdb.importer as importer
 from factdb.db import make_engine
 from factdb.importer import ImportFailed, import_paths
 
-from conftest import DATA_TABLES, REPO, claims_in, copy_database, migrated_database, run_cli, table_rows
+from conftest import DATA_TABLES, REPO, claims_in, copy_database, index_terms, migrated_database, run_cli, table_rows
 
 sys.path.insert(0, str(REPO / "bench"))
 from generate import generate  # noqa: E402
@@ -67,6 +67,13 @@ def databases(files: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) 
 def test_workers_store_the_same_rows_as_one_process(databases: dict[str, Path], variant: str, table: str) -> None:
     serial = databases["csv-serial" if variant == "csv" else "jsonl-serial"]
     assert table_rows(databases[variant], table) == table_rows(serial, table)
+
+
+@pytest.mark.parametrize("variant", ["jsonl", "csv", "three"])
+def test_workers_index_the_same_words_for_search(databases: dict[str, Path], variant: str) -> None:
+    # With workers, each chunk's new claims are indexed as it is written rather than all at the end.
+    serial = databases["csv-serial" if variant == "csv" else "jsonl-serial"]
+    assert index_terms(databases[variant], "claims_fts") == index_terms(serial, "claims_fts")
 
 
 def test_reimport_through_workers_changes_nothing(databases: dict[str, Path], files: dict[str, Path], tmp_path: Path) -> None:
