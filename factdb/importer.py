@@ -943,7 +943,7 @@ def _line_digest(s: _Session, text: str, data: dict[str, Any]) -> str | None:
     """_record_digest of a decoded line, with what _prepare_claim's lookups would answer for it."""
     get = data.get
     source, via = _lookup_key(get("source")), _lookup_key(get("via"))
-    figures = get("figures") or ()
+    figures = get("figures") or []  # as _prepare_claim reads it: missing, null or empty, no figures
     return _record_digest(
         text, s.documents.get(_lookup_key(get("document")) or ""),
         s.source_keys.get(source.lower()) if source else None, s.source_keys.get(via.lower()) if via else None,

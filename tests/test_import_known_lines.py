@@ -135,6 +135,18 @@ def _claims(folder: Path) -> Path:
     ])
 
 
+@pytest.mark.parametrize("figures", [{}, {"figures": []}, {"figures": None}], ids=["no figures", "empty list", "null"])
+@pytest.mark.parametrize("workers", WORKERS)
+def test_a_claim_without_figures_is_recognised_too(tmp_path: Path, workers: int, figures: dict) -> None:
+    path = migrated_database(tmp_path)
+    claims = _lines(tmp_path, "claims.jsonl", [
+        {"kind": "claim", "id": "others", "document": "report", "source": "amnesty", "quote": "Others say more.", **figures}])
+    entities = [_sources(tmp_path, ["the group"], []), _documents(tmp_path, "2019-12-16")]
+    _import(path, [*entities, claims], workers)
+    _tamper(path, "others")
+    assert _import(path, [*entities, claims], workers).counts["claims"]["unchanged"] == 1
+
+
 @pytest.mark.parametrize("workers", WORKERS)
 def test_a_line_naming_a_source_that_now_means_another_is_checked_again(tmp_path: Path, workers: int) -> None:
     path = migrated_database(tmp_path)
