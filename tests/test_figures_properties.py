@@ -237,3 +237,43 @@ def test_figure_from_parts_gives_a_sound_figure_or_raises_figure_error(qualifier
         return
     check_invariants(figure)
     assert figure.qualifier == qualifier
+
+
+# -- the shortcut for common phrases (figures._SIMPLE) reads them exactly as the grammar does ------
+
+import re  # noqa: E402
+
+import pytest  # noqa: E402
+
+from factdb import figures  # noqa: E402
+
+PREFIXES = sorted(figures._PREFIX_QUALIFIER)
+
+
+def _read(phrase: str) -> Figure | str:
+    try:
+        return parse_figure(phrase)
+    except FigureError as error:
+        return f"FigureError: {error}"
+
+
+def _by_the_grammar(phrase: str) -> Figure | str:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(figures, "_SIMPLE", re.compile("(?!)"))  # matches nothing
+        return _read(phrase)
+
+
+@quick
+@given(prefix=st.one_of(st.none(), st.sampled_from(PREFIXES)), number=st.integers(0, 10**17),
+       grouped=st.booleans(), zeros=st.integers(0, 2), plus=st.booleans(), spaces=st.sampled_from(["", " ", "  "]))
+def test_common_phrases_read_the_same_with_and_without_the_shortcut(prefix: str | None, number: int, grouped: bool,
+                                                                    zeros: int, plus: bool, spaces: str) -> None:
+    digits = "0" * zeros + (f"{number:,}" if grouped else str(number))
+    phrase = f"{spaces}{prefix + ' ' if prefix else ''}{digits}{'+' if plus else ''}{spaces}"
+    assert _read(phrase) == _by_the_grammar(phrase)
+
+
+@quick
+@given(st.text(alphabet="0123456789,.+ ~<>abceghilmnorstuvw", max_size=16))
+def test_any_phrase_of_digits_and_qualifier_letters_reads_the_same_with_and_without_the_shortcut(phrase: str) -> None:
+    assert _read(phrase) == _by_the_grammar(phrase)
