@@ -965,7 +965,8 @@ def _known_claim(s: _Session, text: str, path: str, line: int, stored: Callable[
     decode is left to the full reading, which reports it.
     """
     match = _CLAIM_ID.search(text)
-    found = stored(match.group(1).strip()) if match is not None else None
+    claim_id = match.group(1).strip() if match is not None else None
+    found = stored(claim_id) if claim_id is not None else None
     if found is None or found[1] is None:
         return None
     try:
@@ -974,7 +975,7 @@ def _known_claim(s: _Session, text: str, path: str, line: int, stored: Callable[
         return None
     if type(data) is not dict or found[1] != _line_digest(s, text, data):
         return None
-    return _KnownClaim(match.group(1).strip(), found[0], len(data.get("figures") or ()), path, line)
+    return _KnownClaim(claim_id, found[0], len(data.get("figures") or ()), path, line)
 
 
 def stored_digests(connection: Any) -> Callable[[str], Any]:
@@ -1252,13 +1253,15 @@ def _store_claims(s: _Session, prepared: list[_ClaimRow | _KnownClaim]) -> None:
     """Check what needs the database (duplicates, stored versions, revisions, quotes) and write."""
     if not prepared:
         return
-    ids = [c.id for c in prepared if type(c) is not _KnownClaim]
+    checked = [c for c in prepared if type(c) is not _KnownClaim]
+    ids = [c.id for c in checked]
     stored = {claim_id: _StoredClaim(pk, sha) for pk, claim_id, sha in s.conn.connection.driver_connection.execute(
         f"SELECT pk, id, content_sha256 FROM claims WHERE id IN ({', '.join('?' for _ in ids)})", ids)} if ids else {}
-    for claim in prepared:
-        if type(claim) is _KnownClaim:  # its stored pk, for duplicates; a line of the same id decoded in full keeps its row
-            stored.setdefault(claim.id, _StoredClaim(claim.pk, ""))
-    targets = _supersedes_targets(s, [c for c in prepared if type(c) is not _KnownClaim])
+    if len(checked) < len(prepared):
+        for claim in prepared:
+            if type(claim) is _KnownClaim:  # its stored pk, for duplicates; a line of the same id decoded in full keeps its row
+                stored.setdefault(claim.id, _StoredClaim(claim.pk, ""))
+    targets = _supersedes_targets(s, checked)
     new_rows: list[tuple[Any, ...]] = []
     new_figures: list[tuple[Any, ...]] = []
     seen: dict[str, tuple[int, int | None]] = {}  # first seen in this chunk: id -> (file index, line)
@@ -1587,7 +1590,7 @@ def _claim_workers(files: Sequence[Path], bulk: bool, workers: int | None, claim
     return CLAIM_WORKERS if bulk and claim_bytes >= WORKER_BYTES and streamable(files) and (os.cpu_count() or 1) > 1 else 0
 
 
-def _spool(engine: Engine, files: Sequence[Path], bulk: bool, workers: int | None) -> tuple[TextSpool | None, Any]:
+def _spool_and_workers(engine: Engine, files: Sequence[Path], bulk: bool, workers: int | None) -> tuple[TextSpool | None, Any]:
     """A spool for document texts, and the workers started at once, when workers may check claims:
     decided before the first pass, so on every file's size (the files holding claims are known only
     after it). The workers start while the first pass runs; unused, they are stopped."""
@@ -1630,7 +1633,7 @@ def import_paths(engine: Engine, paths: Sequence[str | Path], *, update: bool = 
         raise ImportFailed(problems)
     names = [str(p) for p in files]
     bulk = sum(p.stat().st_size for p in files) >= BULK_BYTES
-    spool, pool = _spool(engine, files, bulk, workers)
+    spool, pool = _spool_and_workers(engine, files, bulk, workers)
     with engine.connect() as conn:
         restore = _bulk_settings(conn)
         transaction = conn.begin()
