@@ -44,7 +44,7 @@ class _Job:
     documents: dict[str, tuple[int, str | None]]
     database: str | None  # read (committed rows only) for stored claims and documents' texts
     spool: str | None  # importer.TextSpool: the texts of documents this import writes
-    spool_offsets: dict[int, tuple[int, int]]
+    spool_index: importer.SpoolIndex | None
     known_lines: bool  # look lines up in the database (importer._known_claim)
 
 
@@ -143,13 +143,14 @@ class _QuoteLocator:
 
         self.database = sqlite3.connect(f"{Path(job.database).resolve().as_uri()}?mode=ro", uri=True)
         self.spool = open(job.spool, "rb")  # noqa: SIM115 - the worker's lifetime
-        self.offsets = job.spool_offsets
+        self.index = job.spool_index
         self.s = s
         s.read_text = self.read_text
 
     def read_text(self, pk: int) -> str:
-        if pk in self.offsets:
-            offset, length = self.offsets[pk]
+        spooled = self.index.find(pk) if self.index is not None else None
+        if spooled is not None:
+            offset, length = spooled
             self.spool.seek(offset)
             return self.spool.read(length).decode("utf-8", "surrogatepass")
         return self.database.execute("SELECT text FROM documents WHERE pk = ?", (pk,)).fetchone()[0]  # type: ignore[no-any-return]
@@ -274,8 +275,9 @@ def checked_chunks(s: Any, paths: Sequence[Path], workers: int, chunk: int,
     if spool is not None:
         spool.flush()
     database = s.conn.engine.url.database if spool is not None else None
+    spooled = spool.index() if spool is not None else None
     jobs = [_Job(names, w, workers, chunk, progress is not None and w == 0, s.source_keys, s.aliases, s.events, s.metrics,
-                 s.documents, database, spool.path if spool else None, spool.offsets if spool else {}, s.had_claims)
+                 s.documents, database, spool.path if spool else None, spooled, s.had_claims)
             for w in range(workers)]
     pool = pool or _Pool(0)
     try:

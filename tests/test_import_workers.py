@@ -194,3 +194,54 @@ def test_broken_csv_rows_stop_their_files_as_they_do_in_one_process(files: dict[
     assert any("row has 3 columns" in p and f"{broken[0]}:1201" in p for p in serial[0])
     assert any(f"{broken[1]}:301" in p for p in serial[0])
     assert _problems(tmp_path / "b", [files["entities"], *broken], 2) == serial
+
+
+def test_workers_read_corrected_and_new_document_texts_of_the_same_import(databases: dict[str, Path], files: dict[str, Path],
+                                                                        tmp_path: Path) -> None:
+    """Documents whose text an import corrects keep their older keys, new ones get the next keys: the
+    texts the workers read (importer.TextSpool) come in no order of key, and each claim must still be
+    located in its own document's text as it is now."""
+    entities, claims = [], []
+    documents = [json.loads(line) for line in files["entities"].read_text(encoding="utf-8").splitlines()
+                 if '"kind": "document"' in line]
+    for n, document in enumerate(documents[::3]):
+        entities.append({**document, "text": f"Preface number {n}, added in review.\n\n{document['text']}"})
+        entities.append({**document, "id": f"{document['id']}-copy", "text": f"Copied ({n}): {document['text']}"})
+    copied = {d["id"] for d in documents[::3]}
+    for line in files["jsonl"].read_text(encoding="utf-8").splitlines():
+        claim = json.loads(line)
+        if claim["document"] in copied:
+            copy = {**claim, "document": f"{claim['document']}-copy"}
+            if "id" in claim:  # else derived from the document, so new too
+                copy["id"] = f"{claim['id']}-copy"
+            claims.append(copy)
+    assert len(claims) > 100
+    texts, new_claims = tmp_path / "texts.jsonl", tmp_path / "copies.jsonl"
+    texts.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in entities), encoding="utf-8")
+    new_claims.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in claims), encoding="utf-8")
+    results = []
+    for workers in (0, 2):
+        copy = copy_database(databases["jsonl"], tmp_path / f"copy-{workers}.sqlite")
+        report = _import(copy, [texts, new_claims], workers, update=True)
+        assert report.counts["documents"]["updated"] == len(copied) and report.counts["claims"]["added"] == len(claims)
+        results.append(table_rows(copy, "claims"))
+    assert results[0] == results[1]
+
+
+def test_the_text_spool_finds_each_text_by_key_whatever_the_order_they_came_in() -> None:
+    spool = importer.TextSpool()
+    try:
+        texts = {7: "seven, “curly”", 2: "two", 1003: "", 5: "five — \U0001f600 five", 1001: "one thousand and one"}
+        for pk, text in texts.items():
+            spool.add(pk, text)
+        spool.flush()
+        index = spool.index()
+        with open(spool.path, "rb") as stored:
+            for pk, text in texts.items():
+                found = index.find(pk)
+                assert found is not None
+                stored.seek(found[0])
+                assert stored.read(found[1]).decode("utf-8") == text
+        assert [index.find(pk) for pk in (0, 3, 6, 1002, 2000)] == [None] * 5
+    finally:
+        spool.close()
