@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from factdb.figures import Figure, figure_from_parts, parse_figure
-from factdb.importer import _record_digest
+from factdb.import_checks import _record_digest
 from factdb.quotes import find_quote, normalize
 
 PRECISION = {4: "year", 7: "month", 10: "day"}

@@ -7,7 +7,7 @@ the importer takes the checked chunks back in file order and does everything tha
 database (duplicates, stored versions, revisions, quotes, writing) exactly as it does for a small
 import. Problems arrive in the order the importer would have found them itself, and it applies
 ``MAX_PROBLEMS`` to the merged stream, so the result, and every message, is the same. A line the
-database holds already (importer._known_claim) goes back as a _KnownClaim, unchecked.
+database holds already (import_checks._known_claim) goes back as a _KnownClaim, unchecked.
 
 Workers are plain Python processes (WORKER_COMMAND) that exchange pickles over their standard
 input and output, so nothing here depends on how the importer itself was started.
@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from factdb import importer
+from factdb import import_checks
 from factdb.readers import ReadError, Record, file_format, read_records
 
 
@@ -43,16 +43,16 @@ class _Job:
     metrics: set[str]
     documents: dict[str, tuple[int, str | None]]
     database: str | None  # read (committed rows only) for stored claims and documents' texts
-    spool: str | None  # importer.TextSpool: the texts of documents this import writes
-    spool_index: importer.SpoolIndex | None
-    known_lines: bool  # look lines up in the database (importer._known_claim)
+    spool: str | None  # import_checks.TextSpool: the texts of documents this import writes
+    spool_index: import_checks.SpoolIndex | None
+    known_lines: bool  # look lines up in the database (import_checks._known_claim)
 
 
 @dataclass
 class _Chunk:
-    prepared: list[Any]  # importer._ClaimRow
-    problems: list[Any]  # importer.Problem and importer._QuoteCheck, in order
-    read_error: Any  # importer.Problem when the file could not be read past this chunk
+    prepared: list[Any]  # import_checks._ClaimRow
+    problems: list[Any]  # import_checks.Problem and import_checks._QuoteCheck, in order
+    read_error: Any  # import_checks.Problem when the file could not be read past this chunk
     bytes_read: int
 
 
@@ -71,12 +71,12 @@ class _Crash:
 
 
 def _work(job: _Job, out: IO[bytes]) -> None:
-    s = importer._Session(None, 0, False, in_worker=True)  # type: ignore[arg-type]
+    s = import_checks._Session(None, 0, False, in_worker=True)  # type: ignore[arg-type]
     s.source_keys, s.aliases, s.events, s.metrics, s.documents = job.source_keys, job.aliases, job.events, job.metrics, job.documents
     locate = _QuoteLocator(job, s) if job.database is not None and job.spool is not None else None
-    # Lines the database holds already (importer._known_claim), as last committed: a claim this
+    # Lines the database holds already (import_checks._known_claim), as last committed: a claim this
     # import wrote is not there yet, and the importer finds it by itself.
-    stored = importer.stored_digests(locate.database) if locate is not None and job.known_lines else None
+    stored = import_checks.stored_digests(locate.database) if locate is not None and job.known_lines else None
     read = [0]
 
     def send(message: Any) -> None:
@@ -91,7 +91,7 @@ def _work(job: _Job, out: IO[bytes]) -> None:
         read[0] += count
 
     def chunk(records: list[Record], error: Any = None) -> _Chunk:
-        prepared = [c for c in (importer._prepare_claim(s, r) for r in records) if c is not None]
+        prepared = [c for c in (import_checks._prepare_claim(s, r) for r in records) if c is not None]
         if locate is not None:
             prepared = locate(prepared)
         problems, s.problems = s.problems, []
@@ -105,7 +105,7 @@ def _work(job: _Job, out: IO[bytes]) -> None:
         claims, current, records = 0, 0, []
         error = None
         try:
-            known = importer._known_claims(s, name, stored) if stored is not None else None
+            known = import_checks._known_claims(s, name, stored) if stored is not None else None
             for record in read_records(path, on_read if job.report_progress else None, ("claim",),
                                        decode=mine if job.workers > 1 else None, known=known):
                 if record.kind != "claim":
@@ -119,7 +119,7 @@ def _work(job: _Job, out: IO[bytes]) -> None:
                 if index % job.workers == job.worker:
                     records.append(record)
         except ReadError as failure:
-            error = importer.Problem(failure.path, failure.line, "", failure.message, failure.hint)
+            error = import_checks.Problem(failure.path, failure.line, "", failure.message, failure.hint)
             if claims // job.chunk != current:  # the error begins a chunk of its own
                 if records:
                     send(chunk(records))
@@ -156,16 +156,16 @@ class _QuoteLocator:
         return self.database.execute("SELECT text FROM documents WHERE pk = ?", (pk,)).fetchone()[0]  # type: ignore[no-any-return]
 
     def __call__(self, prepared: list[Any]) -> list[Any]:
-        ids = [claim.id for claim in prepared if type(claim) is not importer._KnownClaim]
+        ids = [claim.id for claim in prepared if type(claim) is not import_checks._KnownClaim]
         if not ids:
             return prepared
         stored = dict(self.database.execute(
             f"SELECT id, content_sha256 FROM claims WHERE id IN ({', '.join('?' for _ in ids)})", ids).fetchall())
         located = []
         for claim in prepared:
-            if type(claim) is not importer._KnownClaim and stored.get(claim.id) != claim.content_sha256:
-                normalized = importer._document_normalized(self.s, claim.document_pk)[1]
-                claim = claim._replace(location=importer.find_quote(normalized, claim.quote) or ())
+            if type(claim) is not import_checks._KnownClaim and stored.get(claim.id) != claim.content_sha256:
+                normalized = import_checks._document_normalized(self.s, claim.document_pk)[1]
+                claim = claim._replace(location=import_checks.find_quote(normalized, claim.quote) or ())
             located.append(claim)
         return located
 
@@ -299,8 +299,8 @@ def checked_chunks(s: Any, paths: Sequence[Path], workers: int, chunk: int,
                     s.unreadable.add(name)
                     s.problems.append(message.read_error)
                 for problem in message.problems:
-                    if isinstance(problem, importer._QuoteCheck):
-                        importer._report_missing_quote(s, problem.record, problem.document_id, problem.quote)
+                    if isinstance(problem, import_checks._QuoteCheck):
+                        import_checks._report_missing_quote(s, problem.record, problem.document_id, problem.quote)
                     else:
                         s.add_problem(problem)
                 yield message.prepared

@@ -25,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from factdb.figures import QUALIFIERS  # the parser and the CHECK constraint share one list
+from factdb.vocabulary import CLAIM_STATUSES, PRECISIONS, RELATIONS, SOURCE_KINDS
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -34,10 +35,6 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-SOURCE_KINDS = ("ngo", "intergovernmental", "government", "official", "opposition", "media", "person", "other")
-RELATIONS = ("part_of", "member_of")
-PRECISIONS = ("year", "month", "day")
-CLAIM_STATUSES = ("active", "retracted", "disputed")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:

@@ -61,7 +61,7 @@ class Record:
     path: str
     line: int | None
     label: str  # where it sits in the file, e.g. "claims[3]" or "row 12"
-    # A JSON Lines claim's line as read: what the importer fingerprints (importer._record_digest).
+    # A JSON Lines claim's line as read: what the importer fingerprints (import_checks._record_digest).
     text: str | None = None
 
     def line_of(self, key: str) -> int | None:

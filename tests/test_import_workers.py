@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+import factdb.import_checks as import_checks
 import factdb.importer as importer
 from factdb.db import make_engine
 from factdb.importer import ImportFailed, import_paths
@@ -199,7 +201,7 @@ def test_broken_csv_rows_stop_their_files_as_they_do_in_one_process(files: dict[
 def test_workers_read_corrected_and_new_document_texts_of_the_same_import(databases: dict[str, Path], files: dict[str, Path],
                                                                         tmp_path: Path) -> None:
     """Documents whose text an import corrects keep their older keys, new ones get the next keys: the
-    texts the workers read (importer.TextSpool) come in no order of key, and each claim must still be
+    texts the workers read (import_checks.TextSpool) come in no order of key, and each claim must still be
     located in its own document's text as it is now."""
     entities, claims = [], []
     documents = [json.loads(line) for line in files["entities"].read_text(encoding="utf-8").splitlines()
@@ -229,7 +231,7 @@ def test_workers_read_corrected_and_new_document_texts_of_the_same_import(databa
 
 
 def test_the_text_spool_finds_each_text_by_key_whatever_the_order_they_came_in() -> None:
-    spool = importer.TextSpool()
+    spool = import_checks.TextSpool()
     try:
         texts = {7: "seven, “curly”", 2: "two", 1003: "", 5: "five — \U0001f600 five", 1001: "one thousand and one"}
         for pk, text in texts.items():
@@ -245,3 +247,12 @@ def test_the_text_spool_finds_each_text_by_key_whatever_the_order_they_came_in()
         assert [index.find(pk) for pk in (0, 3, 6, 1002, 2000)] == [None] * 5
     finally:
         spool.close()
+
+
+def test_workers_check_claims_without_loading_sqlalchemy() -> None:
+    """A worker holds only what checking needs (factdb.import_checks): SQLAlchemy and the models
+    would be a third of its memory, twice over with two workers."""
+    loaded = subprocess.run([sys.executable, "-c", "import sys, factdb.import_workers; "
+                             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'sqlalchemy' or m == 'factdb.models'))"],
+                            capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"
