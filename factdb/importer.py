@@ -980,6 +980,7 @@ def import_paths(engine: Engine, paths: Sequence[str | Path], *, update: bool = 
             _flush_rows(s)
             _catch_up_full_text(conn, deferred, "documents", first_document_pk)
             _resolve_pending_entities(s)
+            s.seen = {}  # every entity is defined by now; claims only refer to them (a tenth of a large import's memory)
             s.may_defer_indexes = bulk and s.next_claim_pk - 1 <= sum(p.stat().st_size for p in files) // BYTES_PER_CLAIM_FOR_INDEXES
             claim_bytes = sum(p.stat().st_size for p in files if file_format(p) == "csv" or str(p) in s.files_with_claims)
             claim_workers = _claim_workers(files, bulk, workers, claim_bytes)
