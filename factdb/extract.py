@@ -1616,9 +1616,9 @@ def extract_article(
 ) -> Draft:
     """Draft claims for an article file, to be written as YAML in ``draft_folder``."""
     document_id = document_id or slugify(article.stem) or "document"
-    if not ID_PATTERN.match(document_id):
+    if not ID_PATTERN.fullmatch(document_id):  # match() would let a final newline through ($)
         raise ExtractError(f"--document-id {document_id!r}: use letters, digits, '.', '_', ':' or '-', e.g. some-article")
-    if published is not None and not DATE_PATTERN.match(published):
+    if published is not None and not DATE_PATTERN.fullmatch(published):
         raise ExtractError(f"--published {published!r}: write YYYY, YYYY-MM or YYYY-MM-DD")
     try:
         text = article.read_bytes().decode("utf-8-sig")

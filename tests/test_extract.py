@@ -157,6 +157,8 @@ def test_an_article_outside_the_draft_folder_is_refused_with_the_reason(article:
 def test_bad_options_are_refused_before_anything_is_written(article: Path) -> None:
     assert "--document-id" in run_cli("extract", article, "--document-id", "no spaces").output
     assert "YYYY" in run_cli("extract", article, "--published", "Nov 2020").output
+    assert "--document-id" in run_cli("extract", article, "--document-id", "ends-with-a-newline\n").output
+    assert "YYYY" in run_cli("extract", article, "--published", "2020-11\n").output
     missing = run_cli("extract", "--db", article.parent / "missing.sqlite", article)
     assert missing.exit_code == 1 and "no such database" in missing.output
 
