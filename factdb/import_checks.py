@@ -730,24 +730,35 @@ class _SeenClaims:
 
     A million ids with their locations would be most of a large import's memory. Every claim that
     is stored, before this import or by it, has a pk that the importer looks up anyway: its location
-    goes in an array indexed by pk (8 bytes a claim). Only claims refused before being written
+    goes in arrays indexed by pk (8 bytes a claim). Only claims refused before being written
     (a quote not found, say) are kept by id.
+
+    The arrays are pages of PAGE pks, made as pks reach them and never resized: one array grown by
+    half each time left its older copies behind in the heap, and the importer's memory grew by
+    25 MB instead of 8 over a million claims.
     """
 
+    PAGE = 1 << 16  # 512 KB
+
     def __init__(self) -> None:
-        self.by_pk = array("q")  # ((file + 1) << 32) | line; 0: not seen
+        self.pages: list[array[int] | None] = []  # ((file + 1) << 32) | line; 0: not seen
         self.by_id: dict[str, tuple[int, int | None]] = {}
 
     def location(self, claim_id: str, pk: int | None) -> tuple[int, int | None] | None:
         if pk is None:
             return self.by_id.get(claim_id)
-        packed = self.by_pk[pk] if pk < len(self.by_pk) else 0
+        page = self.pages[pk // self.PAGE] if pk // self.PAGE < len(self.pages) else None
+        packed = page[pk % self.PAGE] if page is not None else 0
         return ((packed >> 32) - 1, (packed & 0xFFFFFFFF) or None) if packed else None
 
     def add(self, claim_id: str, pk: int | None, file: int, line: int | None) -> None:
         if pk is None or (line or 0) > 0xFFFFFFFF:
             self.by_id[claim_id] = (file, line)
             return
-        if pk >= len(self.by_pk):
-            self.by_pk.frombytes(bytes(8 * max(pk + 1 - len(self.by_pk), len(self.by_pk) // 2)))
-        self.by_pk[pk] = ((file + 1) << 32) | (line or 0)
+        number = pk // self.PAGE
+        if number >= len(self.pages):
+            self.pages.extend([None] * (number + 1 - len(self.pages)))
+        page = self.pages[number]
+        if page is None:
+            page = self.pages[number] = array("q", bytes(8 * self.PAGE))
+        page[pk % self.PAGE] = ((file + 1) << 32) | (line or 0)

@@ -256,3 +256,16 @@ def test_workers_check_claims_without_loading_sqlalchemy() -> None:
                              "print(sorted(m for m in sys.modules if m.split('.')[0] == 'sqlalchemy' or m == 'factdb.models'))"],
                             capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "[]"
+
+
+def test_where_claims_were_first_seen_is_kept_across_pages_of_keys() -> None:
+    seen = import_checks._SeenClaims()
+    places = {3: (0, 12), 65_535: (1, 7), 65_536: (1, 8), 200_001: (2, 2**32 - 1), 1: (0, None)}
+    for pk, (file, line) in places.items():
+        seen.add(f"c-{pk}", pk, file, line)
+    seen.add("refused", None, 4, 9)
+    seen.add("far-down", 5, 0, 2**32)  # a line beyond 32 bits: kept by id
+    assert {pk: seen.location(f"c-{pk}", pk) for pk in places} == places
+    assert seen.location("refused", None) == (4, 9) and seen.location("far-down", None) == (0, 2**32)
+    assert [seen.location("x", pk) for pk in (0, 2, 65_537, 131_072, 10**7)] == [None] * 5
+    assert sum(page is not None for page in seen.pages) == 3  # pages only where keys are
