@@ -125,6 +125,9 @@ class ImportReport:
         return head + "; ".join(parts) + "." + tail
 
 
+# -- field readers only entities use (the others are in factdb.import_checks) -----------------------
+
+
 def _list_of_text(s: _Session, record: Record, data: dict[str, Any], key: str) -> list[str]:
     value = data.get(key)
     if value is None:
