@@ -388,7 +388,7 @@ class _KnownClaim(NamedTuple):
 
 @lru_cache(maxsize=1)
 def _rules_fingerprint() -> str | None:
-    """What decides how a claim line is checked and stored: this code, and the Python that runs it
+    """What decides how a claim line is checked and stored: the import's code, and the Python that runs it
     (str.strip, str.lower and the figure grammar's regular expressions follow its Unicode tables).
     None, and no record digests, when the code cannot be read to fingerprint it."""
     import unicodedata

@@ -5,7 +5,7 @@ One call of :func:`import_paths` is one transaction. Every problem in the input 
 Importing the same files again changes nothing; a claim whose content changed is refused unless
 ``update=True``, which keeps the previous version in ``claim_history``. A JSON Lines claim line that is
 stored already, checked under the same rules and names, is recognised by its digest and not
-checked again (_known_claim).
+checked again (factdb.import_checks._known_claim).
 
 Records are processed in two passes so files may refer to each other in any order: first
 sources, events, metrics and documents from every file, then claims.

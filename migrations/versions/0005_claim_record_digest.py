@@ -8,7 +8,7 @@ Create Date: 2026-12-06
 with the version of the importer's rules and the answers its lookups gave (the document, source,
 event and metrics the line names resolve to). A re-import that meets a line with the same
 fingerprint knows every check would pass again with the same result, and skips them
-(factdb.importer._known_claim). Claims imported before this revision, or from YAML, JSON or CSV,
+(factdb.import_checks._known_claim). Claims imported before this revision, or from YAML, JSON or CSV,
 have none and are checked in full, as before.
 
 A nullable column added at the end: ``ALTER TABLE ... ADD COLUMN`` on SQLite, no table copy.
