@@ -506,14 +506,8 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
             return MetricGuess(verb[0], population, 0.8, f'word "{verb[2]}" (after "{noun}")')
         return MetricGuess(METRIC_NOUNS[noun], population, 0.9, f'counted noun "{noun}"')
     allowed = PEOPLE_METRICS if noun in PEOPLE_NOUNS else THING_NOUNS.get(noun or "", PEOPLE_METRICS | THING_METRICS)
-    first = _first_word(after)
-    if noun is None and first and first not in _STOP_WORDS and not SUBSET_AFTER.match(after) \
-            and not _metric_word_starts(after) and first not in ("had", "were", "have", "are"):
-        return None  # "three Kalden prisons", "18 teams": something no metric counts
-    if METHOD.search(before):
-        return None  # "interviewed 34 people, including two former detainees": how, not what happened
-    if re.match(r"(?i)^\s*(?:more|additional|extra)\b", after) and INCREMENT.search(sentence):
-        return None  # "27 more bodies ..., bringing the toll to 163": the total is the claim
+    if _counts_no_metric(sentence, before, after, noun):
+        return None
     found = _nearest_metric_word(_window_before(before), _window_after(rest), allowed)
     between = sentence[previous[0].end : span.start] if previous else ""
     coordinated = bool(COORDINATION.match(between)) and (
@@ -543,6 +537,18 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
         metric = DEFAULT_METRIC_OF_NOUN[noun]
         return MetricGuess(metric, population, 0.5, f'counted noun "{noun}" ({metric}, no verb says otherwise)')
     return None
+
+
+def _counts_no_metric(sentence: str, before: str, after: str, noun: str | None) -> bool:
+    """Whether the words around a figure show it is not a claim about any metric."""
+    first = _first_word(after)
+    if noun is None and first and first not in _STOP_WORDS and not SUBSET_AFTER.match(after) \
+            and not _metric_word_starts(after) and first not in ("had", "were", "have", "are"):
+        return True  # "three Kalden prisons", "18 teams": something no metric counts
+    if METHOD.search(before):
+        return True  # "interviewed 34 people, including two former detainees": how, not what happened
+    # "27 more bodies ..., bringing the toll to 163": the total is the claim
+    return bool(re.match(r"(?i)^\s*(?:more|additional|extra)\b", after) and INCREMENT.search(sentence))
 
 
 def _window_before(before: str) -> str:
@@ -838,73 +844,101 @@ def guess_kind(name: str) -> tuple[str, str]:
 
 
 def find_cues(sentence: str, sources: Sources) -> list[Cue]:
-    """Attribution cues in a sentence, each with the source it names."""
+    """Attribution cues in a sentence, each with the source it names.
+
+    The kinds are found in a fixed order, and each kind skips words already inside an earlier cue:
+    "according to X", then agents ("by X"), speech verbs ("X said"), possessives ("X's count").
+    """
     cues: list[Cue] = []
     for match in ACCORDING_TO.finditer(sentence):
-        phrase = _phrase_after(sentence, match.end())
-        ref = _resolve_phrase(phrase, sources=sources, cue="according to")
-        if ref is not None:
-            cues.append(Cue(match.start(), match.end() + len(phrase), "around", ref))
+        _append(cues, _phrase_cue(sentence, match.start(), match.end(), sources, "according to"))
     for match in AGENT_CUE.finditer(sentence):
-        if _inside(cues, match.start()):
-            continue
-        phrase = _phrase_after(sentence, match.end())
-        ref = _resolve_phrase(phrase, sources=sources, cue=match.group().strip())
-        if ref is not None:
-            cues.append(Cue(match.start(), match.end() + len(phrase), "around", ref))
+        if not _inside(cues, match.start()):
+            _append(cues, _phrase_cue(sentence, match.start(), match.end(), sources, match.group().strip()))
     for match in SUBJECT_CUE.finditer(sentence):
-        verb_start = match.start("verb")
-        if _inside(cues, verb_start) or re.search(r"(?i)\b(?:a|an|the|its|their|his|her|this|that|latest|new)\s+$", sentence[:verb_start]):
-            continue  # "released a report": a noun, not a verb
-        if _PASSIVE.search(sentence[:verb_start]):
-            continue  # "the reform was announced": nobody is named as the speaker
-        if re.search(r",\s*$", sentence[: match.start()]) and _PARTICIPLE.match(match.group("verb")) and \
-                re.match(r"\s+(?:from|by|in|through|on|at|with|for|over)\b", sentence[match.end() :]):
-            continue  # ", compiled from death certificates": a participle describing what came before
-        if _is_inverted(sentence, match):
-            phrase = _phrase_after(sentence, match.end())
-            ref = _resolve_phrase(phrase, sources=sources, cue=f"{match.group('verb')} X")
-            if ref is not None:
-                cues.append(Cue(verb_start, match.end() + len(phrase), "around", ref))
-            continue
-        if match.group("verb").lower() in PARTICIPIAL_SPEECH and re.search(r",\s*$", sentence[: match.start()]):
-            earlier = [c for c in cues if c.start < match.start()]
-            if earlier:
-                # "..., a spokesman said, adding that ...": the same speaker goes on
-                cues.append(Cue(match.start(), match.end(), "after", max(earlier, key=lambda c: c.start).ref))
-                continue
-        subject = _subject_before(sentence, match.start(), match.group("verb"))
-        if subject is None:
-            continue
-        ref = _resolve_subject(subject, sources, match.group("verb"))
-        if ref is None:
-            continue
-        if match.group("verb").lower() in ("told", "tells"):
-            via_phrase = _phrase_after(sentence, match.end())
-            via = _resolve_phrase(via_phrase, sources=sources, cue="told")
-            if via is not None and via.source is not ref.source and not re.match(r"(?i)^(?:reporters|journalists)\b", via_phrase):
-                ref.via = via.source
-        if subject.start is None:
-            cues.append(Cue(max(sentence.find(subject.text), 0), match.end(), "after", ref))
-        else:
-            cues.append(Cue(subject.start, match.end(), "after", ref, speaker=(subject.start, verb_start)))
+        if not _inside(cues, match.start("verb")) and _is_speech_verb(sentence, match):
+            _append(cues, _speech_cue(sentence, match, sources, cues))
     for match in POSSESSIVE_CUE.finditer(sentence):
-        if _inside(cues, match.start()):
-            continue
-        owner = _phrase_before(sentence, match.start())
-        ref = _resolve_phrase(owner, sources=sources, cue=f"{owner}'s {match.group().split()[-1]}")
-        if ref is not None:
-            ref.confidence = min(ref.confidence, 0.75)
-            cues.append(Cue(match.start() - len(owner), match.end(), "after", ref))
+        if not _inside(cues, match.start()):
+            _append(cues, _possessive_cue(sentence, match, sources))
     cues.sort(key=lambda c: c.start)
+    _resolve_anaphora(cues)
+    return cues
+
+
+def _append(cues: list[Cue], cue: Cue | None) -> None:
+    if cue is not None:
+        cues.append(cue)
+
+
+def _phrase_cue(sentence: str, start: int, end: int, sources: Sources, cue: str) -> Cue | None:
+    """A cue whose source is the phrase after it: "according to X", "by X", "..., said X"."""
+    phrase = _phrase_after(sentence, end)
+    ref = _resolve_phrase(phrase, sources=sources, cue=cue)
+    return None if ref is None else Cue(start, end + len(phrase), "around", ref)
+
+
+def _is_speech_verb(sentence: str, match: re.Match[str]) -> bool:
+    """Whether a speech verb is used as one, with someone saying something."""
+    verb_start = match.start("verb")
+    if re.search(r"(?i)\b(?:a|an|the|its|their|his|her|this|that|latest|new)\s+$", sentence[:verb_start]):
+        return False  # "released a report": a noun, not a verb
+    if _PASSIVE.search(sentence[:verb_start]):
+        return False  # "the reform was announced": nobody is named as the speaker
+    # ", compiled from death certificates": a participle describing what came before
+    return not (re.search(r",\s*$", sentence[: match.start()]) and _PARTICIPLE.match(match.group("verb")) and
+                re.match(r"\s+(?:from|by|in|through|on|at|with|for|over)\b", sentence[match.end() :]))
+
+
+def _speech_cue(sentence: str, match: re.Match[str], sources: Sources, cues: Sequence[Cue]) -> Cue | None:
+    """The cue a speech verb makes: "X said", "..., said X", or "..., adding" after an earlier speaker."""
+    verb_start, verb = match.start("verb"), match.group("verb")
+    if _is_inverted(sentence, match):
+        return _phrase_cue(sentence, verb_start, match.end(), sources, f"{verb} X")
+    if verb.lower() in PARTICIPIAL_SPEECH and re.search(r",\s*$", sentence[: match.start()]):
+        earlier = [c for c in cues if c.start < match.start()]
+        if earlier:
+            # "..., a spokesman said, adding that ...": the same speaker goes on
+            return Cue(match.start(), match.end(), "after", max(earlier, key=lambda c: c.start).ref)
+    subject = _subject_before(sentence, match.start(), verb)
+    if subject is None:
+        return None
+    ref = _resolve_subject(subject, sources, verb)
+    if ref is None:
+        return None
+    if verb.lower() in ("told", "tells"):
+        _set_relay(ref, sentence, match.end(), sources)
+    if subject.start is None:
+        return Cue(max(sentence.find(subject.text), 0), match.end(), "after", ref)
+    return Cue(subject.start, match.end(), "after", ref, speaker=(subject.start, verb_start))
+
+
+def _set_relay(ref: SourceRef, sentence: str, end: int, sources: Sources) -> None:
+    """"X told Reuters that ...": Reuters relayed X's claim (reporters and journalists relay nothing)."""
+    via_phrase = _phrase_after(sentence, end)
+    via = _resolve_phrase(via_phrase, sources=sources, cue="told")
+    if via is not None and via.source is not ref.source and not re.match(r"(?i)^(?:reporters|journalists)\b", via_phrase):
+        ref.via = via.source
+
+
+def _possessive_cue(sentence: str, match: re.Match[str], sources: Sources) -> Cue | None:
+    """"the ministry's count": the owner of the count is its source."""
+    owner = _phrase_before(sentence, match.start())
+    ref = _resolve_phrase(owner, sources=sources, cue=f"{owner}'s {match.group().split()[-1]}")
+    if ref is None:
+        return None
+    ref.confidence = min(ref.confidence, 0.75)
+    return Cue(match.start() - len(owner), match.end(), "after", ref)
+
+
+def _resolve_anaphora(cues: Sequence[Cue]) -> None:
+    """"Samir Haddad ... told AFP that he had counted": "he" is the speaker named just before."""
     for index, cue in enumerate(cues):
         named = [c for c in cues[:index] if not c.ref.anaphoric]
         if cue.ref.anaphoric and named:
-            # "Samir Haddad ... told AFP that he had counted": "he" is the speaker named just before
             speaker = named[-1].ref
             cue.ref.source, cue.ref.via = speaker.source, speaker.via
             cue.ref.reason = f"{cue.ref.reason.split(' refers')[0]} refers to {speaker.source.name}"
-    return cues
 
 
 def _inside(cues: Sequence[Cue], position: int) -> bool:
@@ -960,8 +994,8 @@ def _subject_before(sentence: str, verb_start: int, verb: str) -> Subject | None
     head = sentence[:verb_start]
     if re.search(r"(?i)\band\s*$", head) or (verb.lower() in PARTICIPIAL_SPEECH and re.search(r",\s*$", head)):
         # "rejected the resolution ... and said", "urged ..., saying": the sentence's subject
-        verb = _FIRST_VERB.search(head)
-        parts = [p.strip() for p in re.split(r",\s*", head[: verb.start()] if verb else "") if p.strip()]
+        first_verb = _FIRST_VERB.search(head)
+        parts = [p.strip() for p in re.split(r",\s*", head[: first_verb.start()] if first_verb else "") if p.strip()]
         parts = [p for p in parts if not _NOT_A_SUBJECT.match(p)]
         if not parts:
             return None
@@ -1039,37 +1073,69 @@ def _resolve_phrase(phrase: str, *, sources: Sources, cue: str) -> SourceRef | N
         if target is None:
             return None
         return SourceRef(target, 0.6, f'"{phrase} {cue}" refers back to {target.name}', anaphoric=True)
+    for resolve in (_generic_ref, _owner_ref, _spokesperson_ref):
+        ref = resolve(phrase, original, sources, cue)
+        if ref is not None:
+            return ref
+    phrase = _speaking_head(phrase)
+    ref = _proper_name_ref(phrase, original, sources, cue)
+    return ref if ref is not None else _common_noun_ref(phrase, original, sources, cue)
+
+
+def _generic_ref(phrase: str, original: str, sources: Sources, cue: str) -> SourceRef | None:
+    """"the agency", "its spokesman": the source mentioned earlier with that head noun."""
     generic = re.match(rf"(?i)^(?:the|this|that|its|their)\s+(?:[\w-]+\s+)?({'|'.join(GENERIC_HEADS + ROLE_HEADS)})(?:[’']s)?$", phrase)
-    if generic:
-        target = sources.by_head(generic.group(1))
-        if target is not None:
-            return SourceRef(target, 0.65, f'"{phrase} {cue}" refers back to {target.name}')
+    target = sources.by_head(generic.group(1)) if generic else None
+    return None if target is None else SourceRef(target, 0.65, f'"{phrase} {cue}" refers back to {target.name}')
+
+
+def _owner_ref(phrase: str, original: str, sources: Sources, cue: str) -> SourceRef | None:
+    """"Amnesty's report", "the ministry's spokesman": the owner is the source."""
     owner = re.match(r"^(?P<owner>.+?)[’']s\s+(?P<head>[\w -]+)$", phrase)
-    if owner and (_REPORT_NOUNS.match(owner.group("head").strip()) or _ROLE_NOUNS.search(owner.group("head"))):
-        inner = _resolve_phrase(owner.group("owner"), sources=sources, cue=cue)
-        if inner is not None:
-            inner.reason = f'"{phrase}" ({cue})'
-            return inner
+    if not owner or not (_REPORT_NOUNS.match(owner.group("head").strip()) or _ROLE_NOUNS.search(owner.group("head"))):
+        return None
+    inner = _resolve_phrase(owner.group("owner"), sources=sources, cue=cue)
+    if inner is not None:
+        inner.reason = f'"{phrase}" ({cue})'
+    return inner
+
+
+def _spokesperson_ref(phrase: str, original: str, sources: Sources, cue: str) -> SourceRef | None:
+    """"a spokesman for the ministry": the body spoken for is the source."""
     spokesperson = _SPEAKS_FOR.match(phrase)
-    if spokesperson:
-        inner = _resolve_phrase(spokesperson.group("body"), sources=sources, cue=cue)
-        if inner is not None:
-            inner.reason = f'"{_short(original)}" ({cue}; speaks for {inner.source.name})'
-            return inner
+    inner = _resolve_phrase(spokesperson.group("body"), sources=sources, cue=cue) if spokesperson else None
+    if inner is not None:
+        inner.reason = f'"{_short(original)}" ({cue}; speaks for {inner.source.name})'
+    return inner
+
+
+def _speaking_head(phrase: str) -> str:
+    """"hospital officials in the city of Ostrava" -> "hospital officials": the officials speak, not Ostrava."""
     head = re.split(r"\s(?:in|at|from|near|across|outside|inside)\s", phrase, maxsplit=1)[0]
     if head != phrase and _pick_proper_name(head) is None and _common_noun_phrase(head) and _SOURCE_NOUNS.search(head):
-        phrase = head  # "hospital officials in the city of Ostrava": the officials speak, not Ostrava
+        return head
+    return phrase
+
+
+def _proper_name_ref(phrase: str, original: str, sources: Sources, cue: str) -> SourceRef | None:
+    """A source named by its name ("the UN Human Rights Office", "Amnesty International")."""
     proper = _pick_proper_name(phrase, sources)
-    if proper is not None:
-        name, acronym = proper
-        source = sources.resolve_name(name, acronym=acronym, context=original)
-        if source is not None:
-            described = phrase.split(name)[0]
-            if re.search(rf"(?i)\b(?:{'|'.join(GENERIC_HEADS + ROLE_HEADS)})\b", described):
-                sources.add_role(source, described)
-            sources.mention(source)
-            confidence = 0.85 if source.known else 0.75
-            return SourceRef(source, confidence, f'"{_short(original)}" ({cue})')
+    if proper is None:
+        return None
+    name, acronym = proper
+    source = sources.resolve_name(name, acronym=acronym, context=original)
+    if source is None:
+        return None
+    described = phrase.split(name)[0]
+    if re.search(rf"(?i)\b(?:{'|'.join(GENERIC_HEADS + ROLE_HEADS)})\b", described):
+        sources.add_role(source, described)
+    sources.mention(source)
+    confidence = 0.85 if source.known else 0.75
+    return SourceRef(source, confidence, f'"{_short(original)}" ({cue})')
+
+
+def _common_noun_ref(phrase: str, original: str, sources: Sources, cue: str) -> SourceRef | None:
+    """A source named by what it is ("hospital officials"), or, after "the", one mentioned earlier."""
     common = _common_noun_phrase(phrase)
     if common is None:
         return None
@@ -1515,11 +1581,7 @@ def draft_to_yaml(draft: Draft, *, article: str | None = None) -> str:
     if new_sources:
         out.append("sources:")
         for source in new_sources:
-            out.append(f"  # GUESS new source: {source.note}")
-            entry: dict[str, object] = {"id": source.id, "name": source.name, "kind": source.kind}
-            if source.aliases:
-                entry["aliases"] = list(source.aliases)
-            out.extend(_block(entry))
+            out.extend(_source_lines(source))
         out.append("")
     if draft.metrics:
         out.append("metrics:")
@@ -1533,18 +1595,8 @@ def draft_to_yaml(draft: Draft, *, article: str | None = None) -> str:
             out.append("  # GUESS event named after its id (--event, not in the database): give it a real name")
             out.extend(_block({"id": event_id, "name": name}))
         out.append("")
-    document = draft.document
     out.append("documents:")
-    for note in document.notes:
-        out.append(f"  # GUESS {note}")
-    entry = {"id": document.id, "title": document.title}
-    if document.author:
-        entry["author"] = document.author
-    if document.published:
-        entry["published"] = document.published
-    entry["language"] = "en"
-    entry["text_file"] = document.text_file
-    out.extend(_block(entry))
+    out.extend(_document_lines(draft.document))
     out.append("")
     if not draft.claims:
         out.append("claims: []  # no figure-bearing statements found")
@@ -1553,6 +1605,24 @@ def draft_to_yaml(draft: Draft, *, article: str | None = None) -> str:
     for claim in draft.claims:
         out.extend(_claim_lines(claim, draft))
     return "\n".join(out) + "\n"
+
+
+def _source_lines(source: ProposedSource) -> list[str]:
+    entry: dict[str, object] = {"id": source.id, "name": source.name, "kind": source.kind}
+    if source.aliases:
+        entry["aliases"] = list(source.aliases)
+    return [f"  # GUESS new source: {source.note}", *_block(entry)]
+
+
+def _document_lines(document: ProposedDocument) -> list[str]:
+    entry: dict[str, object] = {"id": document.id, "title": document.title}
+    if document.author:
+        entry["author"] = document.author
+    if document.published:
+        entry["published"] = document.published
+    entry["language"] = "en"
+    entry["text_file"] = document.text_file
+    return [f"  # GUESS {note}" for note in document.notes] + _block(entry)
 
 
 def _claim_lines(claim: ProposedClaim, draft: Draft) -> list[str]:

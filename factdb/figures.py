@@ -498,66 +498,94 @@ def _word_number(s: str, pos: int, between: bool) -> _Read | None:
     match = _LETTERS.match(s, pos)
     if match is None or match.group() not in _WORDS:
         return None
-    total = group = 0
-    smallest_scale = MAX_VALUE
-    shape: tuple[int, int] | None = None  # (mantissa, scale) when the number is "<mantissa> <scale>"
-    last: str | None = None
+    tally = _WordTally()
     read_any = False
     end = pos
     while match is not None:
-        word = match.group(match.lastindex or 0)
-        entry = _WORDS.get(word)
+        entry = _WORDS.get(match.group(match.lastindex or 0))
         if entry is None:
             break
         kind, number, ordinal = entry
-        if kind == "article":
-            if last is not None:
-                break
-            group = 1
-        elif kind == "and":
-            if between or last not in ("hundred", "scale"):
-                break
-        elif last not in _MAY_FOLLOW[kind]:
+        if not tally.take(kind, number, between):
             break
-        elif kind == "unit":
-            if group % (10 if last == "tens" else 100) or (last == "tens" and number == 0):
-                break
-            group += number
-            shape = None
-        elif kind in ("teen", "tens"):
-            if group % 100:
-                break
-            group += number
-            shape = None
-        elif kind == "hundred":
-            if not 0 < group < 100:
-                break
-            shape = (group, 100) if total == 0 else None
-            group *= 100
-        elif kind == "dozen":
-            if total or not 0 < group < 100:
-                break
-            shape = (group, 12)
-            group *= 12
-        else:  # a scale word: thousand, million, ...
-            if group == 0 or number >= smallest_scale:
-                break
-            shape = (group, number) if total == 0 else None
-            total += group * number
-            group = 0
-            smallest_scale = number
-        last = kind
         if kind not in ("article", "and"):
             read_any = True
             end = match.end()
         if ordinal or kind == "dozen":
             break
         match = _NEXT_WORD.match(s, match.end())
-    if not read_any:
-        return None
-    if shape is not None and last in ("hundred", "dozen", "scale"):
-        return shape[0], 1, shape[1], end
-    return total + group, 1, 1, end
+    return tally.read(end) if read_any else None
+
+
+@dataclass(slots=True)
+class _WordTally:
+    """The number that the words read so far make; a word that cannot continue it changes nothing."""
+
+    total: int = 0  # the finished scale groups: "two thousand" in "two thousand five hundred"
+    group: int = 0  # the group being read: "five hundred"
+    smallest_scale: int = MAX_VALUE  # scales must fall: "thousand million" is not a number
+    shape: tuple[int, int] | None = None  # (mantissa, scale) when the number is "<mantissa> <scale>"
+    last: str | None = None  # the kind of the last word taken
+
+    def take(self, kind: str, number: int, between: bool) -> bool:
+        """Add a word of ``kind`` (see _WORDS) to the number; False when it does not continue it."""
+        if kind == "article":
+            if self.last is not None:
+                return False
+            self.group = 1
+        elif kind == "and":
+            if between or self.last not in ("hundred", "scale"):
+                return False
+        elif self.last not in _MAY_FOLLOW[kind]:
+            return False
+        elif kind in ("unit", "teen", "tens"):
+            if not self._add(kind, number):
+                return False
+        elif kind in ("hundred", "dozen"):
+            if not self._multiply(kind):
+                return False
+        elif not self._scale(number):  # a scale word: thousand, million, ...
+            return False
+        self.last = kind
+        return True
+
+    def _add(self, kind: str, number: int) -> bool:
+        if kind == "unit":
+            if self.group % (10 if self.last == "tens" else 100) or (self.last == "tens" and number == 0):
+                return False
+        elif self.group % 100:
+            return False
+        self.group += number
+        self.shape = None
+        return True
+
+    def _multiply(self, kind: str) -> bool:
+        if kind == "hundred":
+            if not 0 < self.group < 100:
+                return False
+            self.shape = (self.group, 100) if self.total == 0 else None
+            self.group *= 100
+            return True
+        if self.total or not 0 < self.group < 100:
+            return False
+        self.shape = (self.group, 12)
+        self.group *= 12
+        return True
+
+    def _scale(self, number: int) -> bool:
+        if self.group == 0 or number >= self.smallest_scale:
+            return False
+        self.shape = (self.group, number) if self.total == 0 else None
+        self.total += self.group * number
+        self.group = 0
+        self.smallest_scale = number
+        return True
+
+    def read(self, end: int) -> _Read:
+        """The number read, ending at ``end``: "fifteen hundred" keeps its shape (15, scale 100)."""
+        if self.shape is not None and self.last in ("hundred", "dozen", "scale"):
+            return self.shape[0], 1, self.shape[1], end
+        return self.total + self.group, 1, 1, end
 
 
 def _value(numerator: int, denominator: int, scale: int) -> Number:

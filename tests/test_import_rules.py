@@ -26,7 +26,7 @@ from factdb.cli import cli
 from factdb.db import current_revision, head_revision, make_engine, upgrade
 from factdb.importer import import_paths
 
-from conftest import REPO, copy_database, dump_database, rows, run_cli, write
+from conftest import copy_database, dump_database, rows, run_cli, write
 
 BASIC = Path(__file__).parent / "fixtures" / "import" / "basic.yaml"
 BASIC_TEXT = BASIC.read_text(encoding="utf-8")
@@ -1063,18 +1063,3 @@ def test_imports_that_change_nothing_record_no_batch(basic_db: Path) -> None:
     assert run_cli("import", "--db", basic_db, "--dry-run", BASIC).exit_code == 0
     assert rows(basic_db, "SELECT id FROM import_batches") == [(1,)]
 
-
-# -- the README's examples ------------------------------------------------------------------------
-
-
-def _readme_json_lines_example() -> str:
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    section = readme.split("**JSON** files", 1)[1]
-    return section.split("```json\n", 1)[1].split("```", 1)[0]
-
-
-def test_readme_json_lines_example_is_the_yaml_example_in_another_format(basic_db: Path, tmp_path: Path) -> None:
-    path = write(tmp_path, "readme.jsonl", _readme_json_lines_example())
-    result = run_cli("import", "--db", basic_db, path)
-    assert result.exit_code == 0, result.output
-    assert result.stdout.endswith("Nothing changed.\n")
