@@ -252,6 +252,7 @@ def measure_datasette(db: Path, requests: int = 20) -> dict[str, Any]:
     pages = {
         "claims table": f"/{name}/claims",
         "facet by source": f"/{name}/claims?_facet=source_id",
+        "facet by source, JSON": f"/{name}/claims.json?_facet=source_id",
         "filtered by source": f"/{name}/claims?source_id={source[0]}",
         "comparison": f"/-/compare/{event}/{metric}",
     }
