@@ -315,7 +315,7 @@ def compare(
     if not 0 <= tolerance < 1:
         raise ValueError(f"tolerance must be at least 0 and below 1, not {tolerance}")
     if isinstance(db, sqlite3.Connection):
-        return _compare(DriverQueries(db), event, metric, population, known_on, tolerance, history)
+        return _compare(_DriverQueries(db), event, metric, population, known_on, tolerance, history)
     if isinstance(db, Engine):
         with db.connect() as connection:
             return _compare(connection, event, metric, population, known_on, tolerance, history)
@@ -383,7 +383,7 @@ class _Result(Protocol):
 
 class _Queries(Protocol):
     """What a comparison needs of a connection: SQLAlchemy's :class:`~sqlalchemy.Connection` or a
-    :class:`DriverQueries`."""
+    :class:`_DriverQueries`."""
 
     def execute(self, statement: TextClause, parameters: dict[str, Any] | None = None, /) -> _Result: ...
 
@@ -406,7 +406,7 @@ class _Rows:
 
 
 @dataclass(frozen=True, slots=True)
-class DriverQueries:
+class _DriverQueries:
     """The comparison's queries on a plain ``sqlite3`` connection, without an engine: SQLAlchemy's
     engine would register its own SQL functions on the connection and roll back its transaction
     when it first connects, and the connection may belong to someone else (Datasette)."""
