@@ -235,6 +235,10 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+# The claims table's default facets (factdb/metadata.yaml); ?_facet=source_id asks for one of them again.
+EXPECTED_FACETS = {"source_id", "event_id"}
+
+
 def measure_datasette(db: Path, requests: int = 20) -> dict[str, Any]:
     import httpx
 
@@ -252,6 +256,7 @@ def measure_datasette(db: Path, requests: int = 20) -> dict[str, Any]:
     pages = {
         "claims table": f"/{name}/claims",
         "facet by source": f"/{name}/claims?_facet=source_id",
+        "facet by source, JSON": f"/{name}/claims.json?_facet=source_id",
         "filtered by source": f"/{name}/claims?source_id={source[0]}",
         "comparison": f"/-/compare/{event}/{metric}",
     }
@@ -275,8 +280,9 @@ def measure_datasette(db: Path, requests: int = 20) -> dict[str, Any]:
                 results["pages"][label] = {"path": path, "median_ms": round(statistics.median(timings), 1),
                                            "p95_ms": round(percentile(timings, 0.95), 1)}
             facets = client.get(f"/{name}/claims.json?_facet=source_id").json()
-            results["facets_timed_out"] = facets.get("facets_timed_out", [])
             results["facets_returned"] = sorted(facets.get("facet_results", {}))
+            # Datasette 0.65 lists timed-out facets on the HTML page only; the JSON just leaves them out.
+            results["facets_timed_out"] = sorted(EXPECTED_FACETS - set(results["facets_returned"]))
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -16,13 +16,15 @@ import difflib
 import io
 import os
 import re
+import sqlite3
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, NamedTuple, overload
+from typing import Any, NamedTuple, Protocol, overload
 
-from sqlalchemy import Connection, Engine, bindparam, text
+from sqlalchemy import Engine, TextClause, bindparam, text
+from sqlalchemy.dialects import sqlite as sqlite_dialect
 
 DEFAULT_TOLERANCE = 0.1
 INFINITY = "∞"
@@ -253,7 +255,7 @@ class Comparison:
 
 @overload
 def compare(
-    db: str | os.PathLike[str] | Engine,
+    db: str | os.PathLike[str] | Engine | sqlite3.Connection,
     event: str,
     metric: str,
     population: str | None = None,
@@ -265,7 +267,7 @@ def compare(
 
 @overload
 def compare(
-    db: str | os.PathLike[str] | Engine,
+    db: str | os.PathLike[str] | Engine | sqlite3.Connection,
     event: str,
     metric: None = None,
     population: str | None = None,
@@ -277,7 +279,7 @@ def compare(
 
 @overload
 def compare(
-    db: str | os.PathLike[str] | Engine,
+    db: str | os.PathLike[str] | Engine | sqlite3.Connection,
     event: str,
     metric: str | None = None,
     population: str | None = None,
@@ -288,7 +290,7 @@ def compare(
 
 
 def compare(
-    db: str | os.PathLike[str] | Engine,
+    db: str | os.PathLike[str] | Engine | sqlite3.Connection,
     event: str,
     metric: str | None = None,
     population: str | None = None,
@@ -304,10 +306,16 @@ def compare(
     ``as_of`` (YYYY, YYYY-MM or YYYY-MM-DD) shows what was known on that date; ``history`` adds
     each source's earlier figures. Raises :class:`CompareError` for an unknown event, metric or
     population, ``ValueError`` for a malformed date or tolerance.
+
+    ``db`` is a database path, an engine, or an open ``sqlite3`` connection (such as the one
+    Datasette lends a plugin), whose queries then run as they are, in the caller's transaction
+    and under the caller's time limit, if any.
     """
     known_on = parse_as_of(as_of)
     if not 0 <= tolerance < 1:
         raise ValueError(f"tolerance must be at least 0 and below 1, not {tolerance}")
+    if isinstance(db, sqlite3.Connection):
+        return _compare(_DriverQueries(db), event, metric, population, known_on, tolerance, history)
     if isinstance(db, Engine):
         with db.connect() as connection:
             return _compare(connection, event, metric, population, known_on, tolerance, history)
@@ -365,6 +373,54 @@ _RELATIONS = text(
 _MAX_PARAMETERS = 900
 
 
+class _Result(Protocol):
+    def all(self) -> Sequence[Any]: ...
+
+    def first(self) -> Any: ...
+
+    def __iter__(self) -> Iterator[Any]: ...
+
+
+class _Queries(Protocol):
+    """What a comparison needs of a connection: SQLAlchemy's :class:`~sqlalchemy.Connection` or a
+    :class:`_DriverQueries`."""
+
+    def execute(self, statement: TextClause, parameters: dict[str, Any] | None = None, /) -> _Result: ...
+
+
+_SQLITE = sqlite_dialect.dialect()
+
+
+@dataclass(frozen=True, slots=True)
+class _Rows:
+    rows: list[tuple[Any, ...]]
+
+    def all(self) -> list[tuple[Any, ...]]:
+        return self.rows
+
+    def first(self) -> tuple[Any, ...] | None:
+        return self.rows[0] if self.rows else None
+
+    def __iter__(self) -> Iterator[tuple[Any, ...]]:
+        return iter(self.rows)
+
+
+@dataclass(frozen=True, slots=True)
+class _DriverQueries:
+    """The comparison's queries on a plain ``sqlite3`` connection, without an engine: SQLAlchemy's
+    engine would register its own SQL functions on the connection and roll back its transaction
+    when it first connects, and the connection may belong to someone else (Datasette)."""
+
+    connection: sqlite3.Connection
+
+    def execute(self, statement: TextClause, parameters: dict[str, Any] | None = None, /) -> _Rows:
+        # render_postcompile expands the IN lists into one ? per value.
+        compiled = statement.bindparams(**(parameters or {})).compile(dialect=_SQLITE, compile_kwargs={"render_postcompile": True})
+        cursor = self.connection.cursor()
+        cursor.row_factory = None  # plain tuples, whatever the connection's row factory
+        return _Rows(cursor.execute(compiled.string, [compiled.params[name] for name in compiled.positiontup or ()]).fetchall())
+
+
 class _Row(NamedTuple):
     """One figure of one claim, as loaded."""
 
@@ -397,7 +453,7 @@ class _Row(NamedTuple):
 
 
 def _compare(
-    connection: Connection,
+    connection: _Queries,
     event_key: str,
     metric_key: str | None,
     population: str | None,
@@ -427,7 +483,7 @@ def _compare(
     return comparisons[0] if metric_id is not None else comparisons
 
 
-def _load_rows(connection: Connection, event_id: str, metric_id: str | None, as_of: str | None) -> list[_Row]:
+def _load_rows(connection: _Queries, event_id: str, metric_id: str | None, as_of: str | None) -> list[_Row]:
     if metric_id is None:
         raw = connection.execute(_EVENT_FIGURES, {"event": event_id}).all()
     else:
@@ -442,7 +498,7 @@ def _load_rows(connection: Connection, event_id: str, metric_id: str | None, as_
     return [_Row(*r, superseders.get(r[8], ())) for r in raw]
 
 
-def _parents(connection: Connection, rows: Sequence[_Row]) -> dict[str, set[str]]:
+def _parents(connection: _Queries, rows: Sequence[_Row]) -> dict[str, set[str]]:
     """The part_of / member_of links above the sources and relayers of ``rows``."""
     involved = list({row.source for row in rows} | {row.via for row in rows if row.via is not None})
     parents: dict[str, set[str]] = defaultdict(set)
@@ -456,14 +512,14 @@ def _parents(connection: Connection, rows: Sequence[_Row]) -> dict[str, set[str]
 # --- Lookup with helpful errors --------------------------------------------------------------
 
 
-def _resolve_event(connection: Connection, key: str) -> tuple[str, str]:
+def _resolve_event(connection: _Queries, key: str) -> tuple[str, str]:
     row = connection.execute(_EVENT_BY_ID, {"key": key}).first()
     if row is None:
         row = connection.execute(_EVENT_BY_LOWER, {"key": key.lower()}).first()
     if row is not None:
-        return row.id, row.name
+        return row[0], row[1]
     # SQL lower() folds ASCII only; names with accents are matched here, and suggestions made.
-    events = {r.id: r.name for r in connection.execute(_ALL_EVENTS)}
+    events = {event_id: name for event_id, name in connection.execute(_ALL_EVENTS)}
     for event_id, name in events.items():
         if key.casefold() in (event_id.casefold(), name.casefold()):
             return event_id, name
@@ -479,7 +535,7 @@ def _resolve_metric(key: str, metrics: Mapping[str, tuple[str, str]]) -> str:
 
 
 def _find_population(
-    connection: Connection,
+    connection: _Queries,
     event_id: str,
     metric_id: str,
     population: str | None,
@@ -499,7 +555,7 @@ def _find_population(
 
 
 def _population_keys(
-    connection: Connection,
+    connection: _Queries,
     event_id: str,
     population: str | None,
     groups: Mapping[tuple[str, str | None], list[_Row]],
@@ -513,7 +569,7 @@ def _population_keys(
     return sorted(keys, key=lambda k: (k[0], k[1] or ""))
 
 
-def _available(connection: Connection, event_id: str) -> str:
+def _available(connection: _Queries, event_id: str) -> str:
     groups = connection.execute(_EVENT_GROUPS, {"event": event_id}).all()
     labels = sorted(_label(metric, population) for metric, population in groups)
     if not labels:

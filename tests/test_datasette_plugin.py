@@ -9,14 +9,11 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import REPO, run_cli
+from conftest import REPO, copy_database, run_cli
 from datasette.app import Datasette
+from generated_imports import write_big_import
 
-from sqlalchemy import text
-from sqlalchemy.exc import OperationalError
-
-from factdb.compare import compare
-from factdb.datasette_plugin import comparison_engine, run_time_limited
+from factdb.compare import CompareError, compare
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -250,17 +247,57 @@ async def test_arbitrary_sql_is_time_limited(compare_db: Path) -> None:
     assert "interrupted" in response.text.lower() or "too long" in response.text.lower()
 
 
-async def test_comparison_queries_are_interrupted_at_the_sql_time_limit(compare_db: Path) -> None:
-    limited = Datasette([str(compare_db)], settings={"sql_time_limit_ms": 30})
-    engine = comparison_engine(limited.get_database("factdb"))
+async def test_a_comparison_past_the_sql_time_limit_is_a_clear_400(compare_db: Path, tmp_path: Path) -> None:
+    path = copy_database(compare_db, tmp_path / "factdb.sqlite")
+    assert run_cli("import", "--db", path, write_big_import(tmp_path / "big.jsonl", 2_000)).exit_code == 0
+    # One SQL thread, so the query after the comparison runs on the connection the comparison used.
+    limited = Datasette([str(path)], settings={"sql_time_limit_ms": 1, "num_sql_threads": 1})
+    page = "/-/compare/iran-protests-2019-11/big-killed"
+    message = "The comparison took longer than the 1 ms time limit"
+    response = await limited.client.get(page)
+    assert response.status_code == 400 and message in response.text
+    as_json = await limited.client.get(page + ".json")
+    assert as_json.status_code == 400 and as_json.json()["ok"] is False and as_json.json()["error"] == message
 
-    def endless() -> object:
-        with engine.connect() as connection:
-            return connection.execute(text(ENDLESS_SQL)).all()
+    def state(connection: sqlite3.Connection) -> tuple[bool, int]:
+        return connection.in_transaction, connection.execute("select count(*) from claims where id like 'big-%'").fetchone()[0]
 
-    with pytest.raises(OperationalError, match="interrupted"):
-        await run_time_limited(limited, endless)
-    assert (await run_time_limited(limited, lambda: "later queries still run")) == "later queries still run"
+    # Later queries on that connection still run: neither the time limit nor the read transaction is left behind.
+    assert await limited.get_database("factdb").execute_fn(state) == (False, 2_000)
+
+
+async def test_comparisons_on_datasettes_connection_equal_the_clis(ds: Datasette, compare_db: Path) -> None:
+    """compare() on a sqlite3 connection, as the plugin runs it, gives what compare() on the file gives."""
+    events = [row[0] for row in await ds.get_database("factdb").execute("select id from events order by id")]
+    options: list[dict[str, object]] = [{}, {"history": True}, {"as_of": "2019-12-05"}, {"population": "children"}]
+
+    def both(connection: sqlite3.Connection) -> None:
+        for event in events:
+            for option in options:
+                try:
+                    expected = [c.to_dict() for c in compare(compare_db, event, **option)]  # type: ignore[arg-type]
+                except CompareError as error:
+                    with pytest.raises(CompareError, match=re.escape(str(error))):
+                        compare(connection, event, **option)  # type: ignore[arg-type]
+                    continue
+                assert [c.to_dict() for c in compare(connection, event, **option)] == expected, (event, option)  # type: ignore[arg-type]
+        with pytest.raises(CompareError, match="No event 'nowhere'"):
+            compare(connection, "nowhere", "killed")
+
+    await ds.get_database("factdb").execute_fn(both)
+
+
+async def test_a_sites_template_dir_overrides_the_plugins_templates(compare_db: Path, tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "factdb-compare.html").write_text(
+        '{% extends "base.html" %}{% block content %}<p class="site-comparison">{{ comparison.verdict }}</p>{% endblock %}'
+    )
+    site = Datasette([str(compare_db)], template_dir=str(templates))
+    html = (await site.client.get(f"/-/compare/{EVENT}/killed")).text
+    assert '<p class="site-comparison">' in html and "factdb-range-chart" not in html
+    # The plugin's templates the site does not override still apply.
+    assert "Compare the sources' figures" in (await site.client.get(f"/factdb/events/{EVENT}")).text
 
 
 async def test_facet_counts_follow_new_imports(tmp_path: Path, compare_db: Path) -> None:

@@ -44,7 +44,7 @@ def test_publish_prints_the_exact_datasette_command(site: tuple[Path, str]) -> N
     command = printed_command(output)
     assert command[:7] == ["datasette", "-i", str(out / "factdb.db"), "--inspect-file", str(out / "inspect-data.json"),
                            "-m", str(out / "metadata.json")]
-    settings = dict(zip(command[8::3], command[9::3]))
+    settings = dict(zip(command[8::3], command[9::3], strict=True))
     assert settings["sql_time_limit_ms"] == str(SETTINGS["sql_time_limit_ms"])
     assert settings["suggest_facets"] == "off"
 
@@ -103,9 +103,15 @@ def test_plain_datasette_loads_the_plugin(compare_db: Path) -> None:
 
 def test_every_data_file_the_plugin_needs_is_declared_as_package_data() -> None:
     """`pip install .` (not editable) ships only what package-data lists: templates and metadata included."""
-    package_data = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["factdb"]
-    data_files = [p.relative_to(REPO / "factdb") for p in (REPO / "factdb").rglob("*")
+    setuptools = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]
+    data_files = [p.relative_to(REPO) for p in (REPO / "factdb").rglob("*")
                   if p.is_file() and p.suffix not in (".py", ".pyc")]
-    assert {"metadata.yaml", "templates/factdb-compare.html", "templates/row.html"} <= {str(p) for p in data_files}
+    assert {"factdb/metadata.yaml", "factdb/datasette_plugin/templates/factdb-compare.html",
+            "factdb/datasette_plugin/templates/row.html"} <= {str(p) for p in data_files}
     for path in data_files:
-        assert any(fnmatch.fnmatch(str(path), pattern) for pattern in package_data), f"{path} would not be installed"
+        # The package whose folder holds the file, and the file's path inside it.
+        package = max((p for p in setuptools["packages"] if path.is_relative_to(p.replace(".", "/"))), key=len)
+        assert package in setuptools["package-data"], f"{path}: package {package} declares no data files"
+        inside = path.relative_to(package.replace(".", "/"))
+        patterns = setuptools["package-data"][package]
+        assert any(fnmatch.fnmatch(str(inside), pattern) for pattern in patterns), f"{path} would not be installed"

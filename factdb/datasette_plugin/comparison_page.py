@@ -1,0 +1,252 @@
+"""The comparison page, ``/-/compare/<event>/<metric>``, and its JSON twin.
+
+The comparison runs on Datasette's own read connection (``db.execute_fn``) under Datasette's
+own SQL time limit, in one read transaction, so every query of a page sees the same data.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from datasette import Response
+from datasette.utils import sqlite_timelimit, tilde_decode
+from datasette.utils.asgi import BadRequest, NotFound, Request
+from markupsafe import Markup
+
+from factdb.chart import range_chart_svg
+from factdb.compare import DEFAULT_TOLERANCE, CompareError, Comparison, compare, format_interval, format_number
+from factdb.datasette_plugin.metadata import factdb_database_names
+from factdb.datasette_plugin.urls import compare_url, row_url
+
+if TYPE_CHECKING:
+    from datasette.app import Datasette
+    from datasette.database import Database
+
+ROUTE = r"^/-/compare/(?P<event>[^/]+)/(?P<metric>[^/]+?)(?P<format>\.json)?$"
+
+EVENT_COMPARISONS_SQL = """
+select f.metric_id, m.name as metric_name, f.population, count(*) as figures,
+       count(distinct c.source_id) as sources
+from claims c
+join figures f on f.claim_pk = c.pk
+join metrics m on m.id = f.metric_id
+where c.event_id = :event
+group by f.metric_id, m.name, f.population
+order by f.metric_id, f.population
+"""
+
+CLAIM_PKS_SQL = "select id, pk from claims where id in ({})"
+
+
+@dataclass(frozen=True, slots=True)
+class ComparisonRequest:
+    event: str
+    metric: str
+    population: str | None
+    as_of: str | None
+    tolerance: float
+
+
+@dataclass(frozen=True, slots=True)
+class ComparisonPage:
+    comparison: Comparison
+    claim_pks: dict[str, int]
+    others: list[dict[str, Any]]
+
+
+class ComparisonTooSlow(Exception):
+    """The comparison's queries ran past Datasette's ``sql_time_limit_ms``."""
+
+
+def comparison_page(connection: sqlite3.Connection, wanted: ComparisonRequest) -> ComparisonPage:
+    """The comparison and what its page links to."""
+    comparison = compare(
+        connection, wanted.event, wanted.metric, population=wanted.population, as_of=wanted.as_of, tolerance=wanted.tolerance
+    )
+    claim_ids = sorted({f.claim_id for f in comparison.figures})
+    cursor = connection.cursor()
+    cursor.row_factory = None  # plain tuples, whatever the connection's row factory
+    claim_pks: dict[str, int] = {}
+    if claim_ids:
+        placeholders = ", ".join("?" for _ in claim_ids)
+        claim_pks = dict(cursor.execute(CLAIM_PKS_SQL.format(placeholders), claim_ids).fetchall())
+    cursor.execute(EVENT_COMPARISONS_SQL, {"event": comparison.event})
+    names = [column[0] for column in cursor.description]
+    others = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    return ComparisonPage(comparison, claim_pks, others)
+
+
+@contextmanager
+def read_transaction(connection: sqlite3.Connection) -> Iterator[None]:
+    """One read transaction, so that every query of a page sees the same committed data."""
+    connection.execute("BEGIN")
+    try:
+        yield
+    finally:
+        connection.rollback()
+
+
+async def time_limited_comparison_page(datasette: Datasette, db: Database, wanted: ComparisonRequest) -> ComparisonPage:
+    """:func:`comparison_page` in Datasette's SQL threads, interrupted after ``sql_time_limit_ms``.
+
+    Raises :class:`ComparisonTooSlow` when interrupted.
+    """
+    limit_ms = datasette.setting("sql_time_limit_ms")
+
+    def limited(connection: sqlite3.Connection) -> ComparisonPage:
+        # The transaction ends after the time limit is lifted: a late ROLLBACK would be interrupted too.
+        with read_transaction(connection), sqlite_timelimit(connection, limit_ms):
+            try:
+                return comparison_page(connection, wanted)
+            except sqlite3.OperationalError as error:
+                if "interrupted" in str(error):
+                    raise ComparisonTooSlow(f"The comparison took longer than the {limit_ms} ms time limit") from None
+                raise
+
+    page: ComparisonPage = await db.execute_fn(limited)
+    return page
+
+
+def _database_for(datasette: Datasette, request: Request) -> Database:
+    names = factdb_database_names(datasette)
+    wanted = request.args.get("database")
+    if wanted is not None and wanted not in names:
+        raise NotFound(f"No factdb database named {wanted}")
+    if not names:
+        raise NotFound("No factdb database is being served")
+    db: Database = datasette.get_database(wanted or names[0])
+    return db
+
+
+def _comparison_request(request: Request) -> ComparisonRequest:
+    try:
+        tolerance = float(request.args.get("tolerance") or DEFAULT_TOLERANCE)
+    except ValueError:
+        raise BadRequest("tolerance must be a number such as 0.1") from None
+    return ComparisonRequest(
+        event=tilde_decode(request.url_vars["event"]),
+        metric=tilde_decode(request.url_vars["metric"]),
+        population=request.args.get("population") or None,
+        as_of=request.args.get("as_of") or None,
+        tolerance=tolerance,
+    )
+
+
+async def compare_view(datasette: Datasette, request: Request) -> Response:
+    if request.method not in ("GET", "HEAD"):
+        return Response.text("Comparisons are read-only", status=405, headers={"Allow": "GET, HEAD"})
+    db = _database_for(datasette, request)
+    try:
+        page = await time_limited_comparison_page(datasette, db, _comparison_request(request))
+    except CompareError as error:
+        raise NotFound(str(error)) from None
+    except (ValueError, ComparisonTooSlow) as error:
+        raise BadRequest(str(error)) from None
+    if request.url_vars.get("format"):
+        return _json_response(page.comparison.to_dict())
+    html = await datasette.render_template(
+        "factdb-compare.html", _page_context(datasette, db.name, page), request=request, view_name="factdb-compare"
+    )
+    return Response.html(html)
+
+
+def _page_context(datasette: Datasette, database: str, page: ComparisonPage) -> dict[str, Any]:
+    comparison = page.comparison
+    return {
+        "database": database,
+        "comparison": comparison,
+        "chart": Markup(range_chart_svg(comparison)),
+        "rows": _figure_rows(datasette, database, comparison, page.claim_pks),
+        "consensus": consensus_words(comparison),
+        "independence": independence_words(comparison),
+        "spread": spread_words(comparison),
+        "others": [
+            dict(other, url=compare_url(datasette, comparison.event, other["metric_id"], other["population"]),
+                 current=other["metric_id"] == comparison.metric and other["population"] == comparison.population)
+            for other in page.others
+        ],
+        "event_url": row_url(datasette, database, "events", comparison.event),
+        "json_url": compare_url(datasette, comparison.event, comparison.metric, comparison.population, json_format=True),
+        "format_number": format_number,
+    }
+
+
+def _json_response(data: Any) -> Response:
+    # \u-escaping <, > and & keeps the JSON identical when parsed, and inert if a browser
+    # is ever tricked into reading it as HTML.
+    body = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Response(body, content_type="application/json; charset=utf-8")
+
+
+def _figure_rows(datasette: Datasette, database: str, comparison: Comparison, claim_pks: dict[str, int]) -> list[dict[str, Any]]:
+    conflicts_with: dict[str, list[str]] = {}
+    names = {f.source: f.source_name for f in comparison.figures}
+    for conflict in comparison.conflicts:
+        conflicts_with.setdefault(conflict.a, []).append(names[conflict.b])
+        conflicts_with.setdefault(conflict.b, []).append(names[conflict.a])
+    rows = []
+    for figure in comparison.figures:
+        pk = claim_pks.get(figure.claim_id)
+        against = conflicts_with.get(figure.source, [])
+        if len(comparison.figures) < 2:
+            verdict = "The only figure"
+        elif against:
+            verdict = "Conflicts with " + ", ".join(sorted(against))
+        else:
+            verdict = "Overlaps every other figure"
+        rows.append(
+            {
+                "figure": figure,
+                "interval": format_interval(figure),
+                "verdict": verdict,
+                "conflicts": bool(against),
+                "source_url": row_url(datasette, database, "sources", figure.source),
+                "via_url": row_url(datasette, database, "sources", figure.via) if figure.via else None,
+                "claim_url": row_url(datasette, database, "claims", pk) if pk is not None else None,
+            }
+        )
+    return rows
+
+
+def consensus_words(comparison: Comparison) -> str | None:
+    if comparison.consensus is None:
+        return None
+    low, high = comparison.consensus
+    if high is None:
+        return f"{'above' if comparison.consensus_open_low else 'at least'} {format_number(low)} {comparison.unit}"
+    if low == high:
+        return f"exactly {format_number(low)} {comparison.unit}"
+    return f"from {format_number(low)} to {format_number(high)} {comparison.unit}"
+
+
+def spread_words(comparison: Comparison) -> str | None:
+    spread = comparison.spread
+    if spread is None or len(comparison.figures) < 2:
+        return None
+    names = {f.source: f.source_name for f in comparison.figures}
+    words = (
+        f"from {format_number(spread.min)} ({names[spread.min_source]}) "
+        f"to {format_number(spread.max)} ({names[spread.max_source]})"
+    )
+    if spread.ratio is not None:
+        words += f": the largest is {spread.ratio:g}× the smallest"
+    return words
+
+
+def independence_words(comparison: Comparison) -> str:
+    sources = comparison.sources_count
+    origins = comparison.independent_origins
+    words = f"{sources} source{'s' if sources != 1 else ''}, {origins} independent origin{'s' if origins != 1 else ''}"
+    shared: dict[str, list[str]] = {}
+    for figure in comparison.figures:
+        if figure.shares_origin and figure.origin:
+            shared.setdefault(figure.origin, []).append(figure.source_name)
+    notes = [f"{' and '.join(group)} trace back to {origin}" for origin, group in sorted(shared.items())]
+    if notes:
+        words += ": " + "; ".join(notes) + " (linked by part_of, member_of or via), so they count once"
+    return words
