@@ -1,9 +1,10 @@
-"""Compare the sources' figures for one event: intervals, conflicts, consensus, spread, independence.
+"""Compare the sources' figures for one event: intervals, agreement, conflicts, spread, independence.
 
 factdb never decides which figure is true. A comparison turns every source's figure into the
-interval of numbers it allows ("at least 300" allows 300 and anything above), then reports
-which intervals cannot both hold (conflicts), what they all allow (the consensus band), how far
-apart the figures are (spread) and how many independent origins stand behind them.
+interval of numbers it allows ("at least 300" allows 300 and anything above), then reports the
+largest groups of sources whose figures allow a common number (agreement) and who stands outside
+them, which intervals cannot both hold (conflicts), what they all allow (the consensus band), the
+numbers the sources stated (spread) and how many independent origins stand behind them.
 
 The rules, in words, are in ``docs/compare.md``; ``figure_comparison.is_latest`` (migration
 0002) applies the same "latest figure per source" rule in SQL.
@@ -18,7 +19,7 @@ import os
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, NamedTuple, overload
 
@@ -28,6 +29,10 @@ DEFAULT_TOLERANCE = 0.1
 INFINITY = "∞"
 # The table lists this many conflicting pairs; JSON and CSV list them all.
 MAX_CONFLICT_LINES = 10
+# A verdict names at most this many sources outside an agreement, and this many tied groups;
+# beyond that it counts them, so one sentence stays readable (JSON lists them all).
+MAX_NAMED_OUTLIERS = 3
+MAX_NAMED_GROUPS = 3
 
 Number = int | float
 
@@ -58,6 +63,14 @@ class Interval:
 
     def overlaps(self, other: Interval) -> bool:
         return not self.lies_below(other) and not other.lies_below(self)
+
+    def allows(self, number: float, just_above: bool = False) -> bool:
+        """True when ``number`` is in the interval; with ``just_above``, the numbers just above it are."""
+        if number < self.low or (number == self.low and self.open_low and not just_above):
+            return False
+        if self.high is None or number < self.high:
+            return True
+        return number == self.high and not just_above and not self.open_high
 
     def gap_to(self, other: Interval) -> float:
         """Distance between the nearer bounds; 0 when the intervals overlap or touch."""
@@ -98,8 +111,43 @@ def figure_interval(
     return Interval(value, value)
 
 
+def intersection(intervals: Sequence[Interval]) -> Interval:
+    """The numbers every one of ``intervals`` allows; the caller knows they share some."""
+    low = max(i.low for i in intervals)
+    highs = [i.high for i in intervals if i.high is not None]
+    high = min(highs) if highs else None
+    return Interval(
+        low,
+        high,
+        open_low=any(i.open_low and i.low == low for i in intervals),
+        open_high=any(i.open_high and i.high == high for i in intervals),
+    )
+
+
+def largest_agreements(intervals: Sequence[Interval]) -> list[tuple[int, ...]]:
+    """The largest groups of ``intervals`` that share a number, as positions; on a tie every group.
+
+    Interval stabbing: the numbers a group shares begin where its last member begins, so trying
+    each interval's own start (just above it when the start is excluded) finds every largest
+    group. Groups come lowest first, each once; an empty interval belongs to none.
+    """
+    best: list[tuple[int, ...]] = []
+    for low, just_above in sorted({(i.low, i.open_low) for i in intervals}):
+        group = tuple(k for k, interval in enumerate(intervals) if interval.allows(low, just_above))
+        size = len(best[0]) if best else 0
+        if group and len(group) > size:
+            best = [group]
+        elif group and len(group) == size and group not in best:
+            best.append(group)
+    return best
+
+
 def central_value(value: float | None, interval: Interval) -> float:
-    """The value if stated, else the midpoint of a finite interval, else its finite bound."""
+    """The value if stated, else the midpoint of a finite interval, else its finite bound.
+
+    Only for ordering figures: a midpoint is a number nobody stated, so it is never shown as a
+    source's number (JSON labels it ``central_estimate`` with ``derived: true``).
+    """
     if value is not None:
         return value
     if interval.high is not None:
@@ -144,7 +192,7 @@ class ComparedFigure:
             "interval": [_json_number(self.interval[0]), _json_number(self.interval[1])],
             "open_low": self.open_low,
             "open_high": self.open_high,
-            "central": _json_number(self.central),
+            "central_estimate": {"value": _json_number(self.central), "derived": self.central not in self.stated_numbers},
             "stated": self.stated,
             "claimed_on": self.claimed_on,
             "claimed_on_precision": self.claimed_on_precision,
@@ -162,6 +210,28 @@ class ComparedFigure:
     def as_interval(self) -> Interval:
         return Interval(self.interval[0], self.interval[1], self.open_low, self.open_high)
 
+    @property
+    def stated_numbers(self) -> tuple[float, ...]:
+        """The numbers the source gave: a value, a bound, a range's ends, or a vague word's bounds."""
+        return tuple(n for n in (self.value, self.low, self.high) if n is not None)
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """A largest group of sources whose figures all allow the numbers of ``band``."""
+
+    sources: tuple[str, ...]
+    band: Interval
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "sources": list(self.sources),
+            "low": _json_number(self.band.low),
+            "high": _json_number(self.band.high),
+            "open_low": self.band.open_low,
+            "open_high": self.band.open_high,
+        }
+
 
 @dataclass(frozen=True)
 class Conflict:
@@ -177,7 +247,7 @@ class Conflict:
 
 @dataclass(frozen=True)
 class Spread:
-    """The smallest and largest central values, and how many times larger the largest is."""
+    """The smallest and largest numbers the sources stated, who stated them, and their ratio."""
 
     min: float
     max: float
@@ -216,10 +286,17 @@ class Comparison:
     history: dict[str, list[ComparedFigure]] | None = None
     consensus_open_low: bool = False
     consensus_open_high: bool = False
+    agreements: tuple[Agreement, ...] = ()
+    outliers: tuple[str, ...] = ()
 
     @property
     def sources_count(self) -> int:
         return len(self.figures)
+
+    @property
+    def largest_agreement(self) -> Agreement | None:
+        """The lowest of the largest groups that agree; None without figures."""
+        return self.agreements[0] if self.agreements else None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -236,6 +313,9 @@ class Comparison:
             "consensus": [_json_number(b) for b in self.consensus] if self.consensus else None,
             "consensus_open_low": self.consensus_open_low,
             "consensus_open_high": self.consensus_open_high,
+            "largest_agreement": self.agreements[0].to_dict() if self.agreements else None,
+            "largest_agreements": [agreement.to_dict() for agreement in self.agreements],
+            "outliers": list(self.outliers),
             "conflicts": [conflict.to_dict() for conflict in self.conflicts],
             "independent_origins": self.independent_origins,
             "sources_count": self.sources_count,
@@ -439,7 +519,7 @@ def _load_rows(connection: Connection, event_id: str, metric_id: str | None, as_
             superseders[superseded_pk] = (*superseders.get(superseded_pk, ()), claimed_on)
     # The SELECT lists _Row's fields but the last, in order (r[8] is claim_pk): unpacking by
     # position is several times faster than reading each column of a result row by name.
-    return [_Row(*r, superseders.get(r[8], ())) for r in raw]
+    return [_Row._make((*r, superseders.get(r[8], ()))) for r in raw]
 
 
 def _parents(connection: Connection, rows: Sequence[_Row]) -> dict[str, set[str]]:
@@ -752,9 +832,10 @@ def _build_comparison(
         key=lambda f: (f.central, f.source),
     )
     conflicts = _conflicts(figures)
-    consensus = _consensus(figures) if len(figures) > 1 and not conflicts else None
-    spread = _spread(figures)
-    return Comparison(
+    consensus = intersection([f.as_interval for f in figures]) if len(figures) > 1 and not conflicts else None
+    agreements = _agreements(figures)
+    agreeing = {source for agreement in agreements for source in agreement.sources}
+    comparison = Comparison(
         event=event_id,
         event_name=event_name,
         metric=metric_id,
@@ -764,15 +845,18 @@ def _build_comparison(
         tolerance=tolerance,
         as_of=as_of,
         figures=figures,
-        spread=spread,
+        spread=_spread(figures),
         consensus=(consensus.low, consensus.high) if consensus else None,
         consensus_open_low=consensus.open_low if consensus else False,
         consensus_open_high=consensus.open_high if consensus else False,
         conflicts=conflicts,
         independent_origins=len(per_origin),
-        verdict=_verdict(figures, conflicts, consensus, spread, as_of),
+        verdict="",
         history=_history(rows, as_of, tolerance) if history else None,
+        agreements=agreements,
+        outliers=tuple(f.source for f in figures if f.source not in agreeing),
     )
+    return replace(comparison, verdict=verdict_sentence(comparison))
 
 
 def _conflicts(figures: Sequence[ComparedFigure]) -> list[Conflict]:
@@ -787,64 +871,151 @@ def _conflicts(figures: Sequence[ComparedFigure]) -> list[Conflict]:
     ]
 
 
-def _consensus(figures: Sequence[ComparedFigure]) -> Interval:
-    """The intersection of the intervals (they all overlap, so it is not empty)."""
-    low = max(f.interval[0] for f in figures)
-    highs = [f.interval[1] for f in figures if f.interval[1] is not None]
-    high = min(highs) if highs else None
-    return Interval(
-        low,
-        high,
-        open_low=any(f.open_low and f.interval[0] == low for f in figures),
-        open_high=any(f.open_high and f.interval[1] == high for f in figures),
+def _agreements(figures: Sequence[ComparedFigure]) -> tuple[Agreement, ...]:
+    intervals = [f.as_interval for f in figures]
+    return tuple(
+        Agreement(tuple(figures[k].source for k in group), intersection([intervals[k] for k in group]))
+        for group in largest_agreements(intervals)
     )
 
 
 def _spread(figures: Sequence[ComparedFigure]) -> Spread | None:
-    """Of ``figures``, sorted by central value then source; on a tie the alphabetically first source."""
-    if not figures:
+    """The smallest and largest stated numbers; on a tie the first figure (figures are in order)."""
+    stated = [(number, f.source) for f in figures for number in f.stated_numbers]
+    if not stated:
         return None
-    smallest = figures[0]
-    largest = next(f for f in figures if f.central == figures[-1].central)
-    ratio = round(largest.central / smallest.central, 2) if smallest.central > 0 else None
-    return Spread(smallest.central, largest.central, ratio, smallest.source, largest.source)
+    smallest = min(stated, key=lambda pair: pair[0])
+    largest = max(stated, key=lambda pair: pair[0])
+    ratio = round(largest[0] / smallest[0], 2) if smallest[0] > 0 else None
+    return Spread(smallest[0], largest[0], ratio, smallest[1], largest[1])
 
 
-def _verdict(
-    figures: Sequence[ComparedFigure],
-    conflicts: Sequence[Conflict],
-    consensus: Interval | None,
-    spread: Spread | None,
-    as_of: str | None,
-) -> str:
+# --- Wording: one sentence for the table, JSON, CSV and the Datasette page ----------------------
+
+
+def verdict_sentence(comparison: Comparison) -> str:
+    """The comparison in one sentence, built from who agrees on what (the cases in docs/compare.md).
+
+    Every figure is attributed to its source in the source's own words; the only other numbers are
+    the bands the sources' figures share and the least distance to a band.
+    """
+    figures = comparison.figures
     if not figures:
-        return f"No source had given a figure by {as_of}" if as_of else "No source gives a figure"
+        return f"No source had given a figure by {comparison.as_of}" if comparison.as_of else "No source gives a figure"
     if len(figures) == 1:
         return f"Only one source ({figures[0].source_name}) gives a figure"
-    names = {f.source: f.source_name for f in figures}
-    comparison = ""
-    if spread is not None and spread.ratio is not None and spread.min_source != spread.max_source:
-        comparison = (
-            f"{_possessive(names[spread.max_source])} figure is "
-            f"{spread.ratio:.1f}× {_possessive(names[spread.min_source])}"
-        )
-    if conflicts:
-        involved = {c.a for c in conflicts} | {c.b for c in conflicts}
-        count = f"{len(involved)}" if len(involved) == len(figures) else f"{len(involved)} of {len(figures)}"
-        return f"{count} sources conflict" + (f": {comparison}" if comparison else "")
-    assert consensus is not None
-    who = "Both sources'" if len(figures) == 2 else f"All {len(figures)} sources'"
-    sentence = f"{who} figures overlap {_band_words(consensus)}"
-    return sentence + (f"; {comparison}" if comparison and spread and spread.ratio != 1 else "")
+    agreements = comparison.agreements
+    size = len(agreements[0].sources) if agreements else 0
+    if size < 2:
+        return _apart_words(figures)
+    if size == len(figures):
+        who = "Both sources'" if size == 2 else f"All {size} sources'"
+        return f"{who} figures are consistent with {band_words(agreements[0].band)}"
+    if len(agreements) == 1:
+        return _one_group_words(comparison, agreements[0])
+    return _groups_words(comparison)
 
 
-def _band_words(band: Interval) -> str:
-    low, high = band.low, band.high
-    if high is None:
-        return f"above {format_number(low)}" if band.open_low else f"at {format_number(low)} or more"
-    if low == high:
-        return f"at exactly {format_number(low)}"
-    return f"between {format_number(low)} and {format_number(high)}"
+def figure_words(figure: ComparedFigure) -> str:
+    """What the source said; vague words with the numbers factdb reads them as: "dozens (24–99)"."""
+    if figure.qualifier == "vague":
+        return f"{figure.stated} ({band_words(figure.as_interval)})"
+    return figure.stated
+
+
+def band_words(band: Interval) -> str:
+    """A band of numbers in words: "500–520", "500", "300 or more", "1,500–1,650, excluding 1,500"."""
+    low, high = format_number(band.low), format_number(band.high)
+    if band.high is None:
+        return f"more than {low}" if band.open_low else f"{low} or more"
+    if band.low == 0 and not band.open_low:
+        return f"fewer than {high}" if band.open_high else f"{high} or fewer"
+    if band.low == band.high:
+        return low
+    excluded = [bound for bound, open_ in ((low, band.open_low), (high, band.open_high)) if open_]
+    if len(excluded) == 2:
+        return f"{low}–{high}, excluding both ends"
+    return f"{low}–{high}" + "".join(f", excluding {bound}" for bound in excluded)
+
+
+def spread_words(comparison: Comparison) -> str | None:
+    """The smallest and largest numbers stated, each with its source: "180 (Provincial Governor) to 1,500 (…)".
+
+    A vague word's bound is shown with the word ("dozens: 24–99"); None for fewer than two figures.
+    """
+    spread = comparison.spread
+    if spread is None or len(comparison.figures) < 2:
+        return None
+    by_source = {f.source: f for f in comparison.figures}
+    return (
+        f"{_spread_end(spread.min, by_source[spread.min_source])} to "
+        f"{_spread_end(spread.max, by_source[spread.max_source])}"
+    )
+
+
+def _spread_end(number: float, figure: ComparedFigure) -> str:
+    shown = f"{figure.stated}: {band_words(figure.as_interval)}" if figure.qualifier == "vague" else format_number(number)
+    return f"{shown} ({figure.source_name})"
+
+
+def _apart_words(figures: Sequence[ComparedFigure]) -> str:
+    """No two figures overlap, so their order is the order of their intervals."""
+    lowest, highest = figures[0], figures[-1]
+    if len(figures) == 2:
+        return f"The two figures do not overlap: {_outside_words(lowest, highest.as_interval, _said(highest))}"
+    return (
+        f"No two of the {len(figures)} sources' figures overlap; "
+        f"they run from {_said(lowest)} to {_said(highest)}"
+    )
+
+
+def _one_group_words(comparison: Comparison, group: Agreement) -> str:
+    sentence = (
+        f"{len(group.sources)} of {len(comparison.figures)} sources' figures ({_names(comparison, group.sources)}) "
+        f"are consistent with {band_words(group.band)}"
+    )
+    outside = [f for f in comparison.figures if f.source in comparison.outliers]
+    if len(outside) > MAX_NAMED_OUTLIERS:
+        below = sum(f.as_interval.lies_below(group.band) for f in outside)
+        return sentence + f"; the other {len(outside)} lie outside that band ({below} below it, {len(outside) - below} above)"
+    return "; ".join([sentence, *(_outside_words(f, group.band, "that") for f in outside)])
+
+
+def _groups_words(comparison: Comparison) -> str:
+    """Several groups of the same largest size: name each, then who belongs to none."""
+    groups = comparison.agreements
+    first, *others = [(len(g.sources), _names(comparison, g.sources), band_words(g.band)) for g in groups[:MAX_NAMED_GROUPS]]
+    sentence = f"{first[0]} of {len(comparison.figures)} sources' figures ({first[1]}) are consistent with {first[2]}"
+    sentence += "".join(f", and {size} ({names}) with {band}" for size, names, band in others)
+    if len(groups) > MAX_NAMED_GROUPS:
+        sentence += f", and {len(groups) - MAX_NAMED_GROUPS} more groups of {len(groups[0].sources)}"
+    outside = [f for f in comparison.figures if f.source in comparison.outliers]
+    if not outside:
+        return sentence
+    groups_word = "group" if len(groups) == 2 else "of these groups"
+    if len(outside) > MAX_NAMED_OUTLIERS:
+        return sentence + f"; the other {len(outside)} are in {'neither' if len(groups) == 2 else 'none'} {groups_word}"
+    who = ", ".join(_said(f) for f in outside)
+    verb = "is" if len(outside) == 1 else "are"
+    return sentence + f"; {who} {verb} in {'neither' if len(groups) == 2 else 'none'} {groups_word}"
+
+
+def _outside_words(figure: ComparedFigure, band: Interval, band_name: str) -> str:
+    """"X's about 200 is below that by at least 280": the least distance, never more."""
+    interval = figure.as_interval
+    side = "below" if interval.lies_below(band) else "above"
+    gap = _clean(interval.gap_to(band))
+    distance = f" by at least {format_number(gap)}" if gap > 0 else ", without overlapping"
+    return f"{_said(figure)} is {side} {band_name}{distance}"
+
+
+def _said(figure: ComparedFigure) -> str:
+    return f"{_possessive(figure.source_name)} {figure_words(figure)}"
+
+
+def _names(comparison: Comparison, sources: Sequence[str]) -> str:
+    names = {f.source: f.source_name for f in comparison.figures}
+    return ", ".join(names[source] for source in sources)
 
 
 def _possessive(name: str) -> str:
@@ -929,18 +1100,16 @@ def _table_row(f: ComparedFigure) -> tuple[str, ...]:
 
 def _aligned(rows: Sequence[Sequence[str]]) -> list[str]:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
+    return ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows]
 
 
 def _summary_lines(c: Comparison) -> list[str]:
     names = {f.source: f.source_name for f in c.figures}
     lines = []
-    if c.spread is not None and len(c.figures) > 1:
+    spread = spread_words(c)
+    if spread is not None and c.spread is not None:
         ratio = f", ratio {c.spread.ratio:.2f}" if c.spread.ratio is not None else ""
-        lines.append(
-            f"Spread: {format_number(c.spread.min)} ({names[c.spread.min_source]}) to "
-            f"{format_number(c.spread.max)} ({names[c.spread.max_source]}){ratio}"
-        )
+        lines.append(f"Spread of the numbers stated: {spread}{ratio}")
     if c.consensus is not None:
         low, high = c.consensus
         band = f"{'(' if c.consensus_open_low else '['}{format_number(low)} – {format_number(high)}"
@@ -963,7 +1132,7 @@ def _count(n: int, noun: str) -> str:
 CSV_COLUMNS = (
     "event", "metric", "population", "source", "source_name", "qualifier", "stated", "value", "low",
     "high", "interval_low", "interval_high", "open_low", "open_high", "claimed_on", "claim_id",
-    "document", "via", "origin", "shares_origin", "latest", "superseded",
+    "document", "via", "origin", "shares_origin", "latest", "superseded", "in_largest_agreement", "verdict",
 )
 
 
@@ -974,6 +1143,7 @@ def render_csv(comparisons: Sequence[Comparison]) -> str:
     writer.writerow(CSV_COLUMNS)
     for c in comparisons:
         chosen = {f.claim_id for f in c.figures}
+        agreeing = {source for agreement in c.agreements for source in agreement.sources}
         origins = {f.source: (f.origin, f.shares_origin) for f in c.figures}
         figures = [f for fs in c.history.values() for f in fs] if c.history is not None else c.figures
         for f in figures:
@@ -984,6 +1154,7 @@ def render_csv(comparisons: Sequence[Comparison]) -> str:
                     *(_csv_number(n) for n in (f.value, f.low, f.high, f.interval[0], f.interval[1])),
                     int(f.open_low), int(f.open_high), f.claimed_on, f.claim_id, f.document, f.via or "",
                     origin or "", int(shared), int(f.claim_id in chosen), int(f.superseded),
+                    int(f.claim_id in chosen and f.source in agreeing), c.verdict,
                 ]
             )
     return out.getvalue()

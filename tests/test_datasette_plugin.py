@@ -57,7 +57,7 @@ async def test_compare_page_shows_verdict_chart_table_and_notes(ds: Datasette, c
     assert html.count('class="bar"') == 6
     assert "Conflicts with Interior Ministry" in html
     assert "none: some figures cannot both be right" in html
-    assert "from 230 (Interior Ministry) to 1,500 (Opposition Council): the largest is 6.52× the smallest" in html
+    assert "from 180 (Provincial Governor) to 1,500 (Opposition Council): the largest is 8.33× the smallest" in html
     assert "6 sources, 4 independent origins" in html
     assert "trace back to opposition-council" in html
 
