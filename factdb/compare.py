@@ -294,6 +294,13 @@ class Comparison:
         return len(self.figures)
 
     @property
+    def consensus_band(self) -> Interval | None:
+        """The numbers every figure allows, when there are two figures or more and they all overlap."""
+        if self.consensus is None:
+            return None
+        return Interval(*self.consensus, open_low=self.consensus_open_low, open_high=self.consensus_open_high)
+
+    @property
     def largest_agreement(self) -> Agreement | None:
         """The lowest of the largest groups that agree; None without figures."""
         return self.agreements[0] if self.agreements else None
@@ -953,6 +960,25 @@ def spread_words(comparison: Comparison) -> str | None:
     )
 
 
+def figure_standing(comparison: Comparison, figure: ComparedFigure) -> str:
+    """Where one figure stands, for its row on the Datasette page: "In the largest agreement (500–520)"."""
+    agreements = comparison.agreements
+    if len(comparison.figures) < 2:
+        return "The only figure"
+    if not agreements or len(agreements[0].sources) < 2:
+        return "Overlaps no other figure"
+    if len(agreements[0].sources) == len(comparison.figures):
+        return "Consistent with every other figure"
+    bands = [band_words(a.band) for a in agreements if figure.source in a.sources]
+    if bands:
+        article = "the" if len(agreements) == 1 else "a"
+        return f"In {article} largest agreement ({'; '.join(bands)})"
+    if len(agreements) > 1:
+        return "In none of the largest agreements"
+    side, distance = _beside(figure, agreements[0].band)
+    return f"{side.capitalize()} the largest agreement ({band_words(agreements[0].band)}){distance}"
+
+
 def _spread_end(number: float, figure: ComparedFigure) -> str:
     shown = f"{figure.stated}: {band_words(figure.as_interval)}" if figure.qualifier == "vague" else format_number(number)
     return f"{shown} ({figure.source_name})"
@@ -1001,12 +1027,17 @@ def _groups_words(comparison: Comparison) -> str:
 
 
 def _outside_words(figure: ComparedFigure, band: Interval, band_name: str) -> str:
-    """"X's about 200 is below that by at least 280": the least distance, never more."""
+    """"X's about 200 is below that by at least 280"."""
+    side, distance = _beside(figure, band)
+    return f"{_said(figure)} is {side} {band_name}{distance}"
+
+
+def _beside(figure: ComparedFigure, band: Interval) -> tuple[str, str]:
+    """("below" or "above", " by at least 280"): the least distance, never more than the figures allow."""
     interval = figure.as_interval
-    side = "below" if interval.lies_below(band) else "above"
     gap = _clean(interval.gap_to(band))
     distance = f" by at least {format_number(gap)}" if gap > 0 else ", without overlapping"
-    return f"{_said(figure)} is {side} {band_name}{distance}"
+    return ("below" if interval.lies_below(band) else "above"), distance
 
 
 def _said(figure: ComparedFigure) -> str:

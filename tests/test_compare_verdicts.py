@@ -17,7 +17,7 @@ import yaml
 
 from conftest import REPO, run_cli, write
 
-from factdb.compare import Comparison, compare
+from factdb.compare import Comparison, band_words, compare, figure_standing
 
 DOCS = REPO / "docs" / "compare.md"
 
@@ -109,3 +109,40 @@ def test_the_outlier_case_reports_the_agreement_and_the_outlier_in_json(cases_db
     assert by_source["monitor"]["central_estimate"] == {"value": 510, "derived": True}
     assert by_source["ministry"]["central_estimate"] == {"value": 200, "derived": False}
     assert "central" not in by_source["monitor"]
+
+
+@pytest.mark.parametrize(
+    ("case", "standings"),
+    [
+        ("a single source", {"harbour-union": "The only figure"}),
+        ("all agree", {"amnesty": "Consistent with every other figure", "council": "Consistent with every other figure"}),
+        ("one outlier", {"ministry": "Below the largest agreement (500–520) by at least 280",
+                         "rights-group": "In the largest agreement (500–520)",
+                         "monitor": "In the largest agreement (500–520)"}),
+        ("an outlier that touches the band", {"ministry": "Below the largest agreement (300–400), without overlapping",
+                                              "monitor": "In the largest agreement (300–400)",
+                                              "agency": "In the largest agreement (300–400)"}),
+        ("two camps and an outlier", {"ministry": "In a largest agreement (100)",
+                                      "governor": "In a largest agreement (100)",
+                                      "monitor": "In none of the largest agreements",
+                                      "party": "In a largest agreement (480–550)",
+                                      "council": "In a largest agreement (480–550)"}),
+        ("everyone apart, two sources", {"ministry": "Overlaps no other figure", "monitor": "Overlaps no other figure"}),
+    ],
+)
+def test_each_figure_has_a_standing_for_the_datasette_page(cases_db: Path, case: str, standings: dict[str, str]) -> None:
+    number = next(n for n, (name, _, _) in enumerate(CASES, 1) if name == case)
+    comparison = compare(cases_db, f"case-{number}", "killed")
+    assert {f.source: figure_standing(comparison, f) for f in comparison.figures} == standings
+
+
+def test_a_figure_in_two_tied_groups_names_both_bands(compare_db: Path) -> None:
+    killed = compare(compare_db, "examplia-crackdown-2019-11", "killed")
+    rights = next(f for f in killed.figures if f.source == "rights-monitor")
+    assert figure_standing(killed, rights) == "In a largest agreement (360–400; 1,500–1,650, excluding 1,500)"
+
+
+def test_the_consensus_band_is_the_band_every_figure_allows(compare_db: Path) -> None:
+    injured = compare(compare_db, "examplia-crackdown-2019-11", "injured")
+    assert injured.consensus_band is not None and band_words(injured.consensus_band) == "1,900–2,100"
+    assert compare(compare_db, "examplia-crackdown-2019-11", "killed").consensus_band is None
