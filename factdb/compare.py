@@ -985,8 +985,12 @@ def _spread_end(number: float, figure: ComparedFigure) -> str:
 
 
 def _apart_words(figures: Sequence[ComparedFigure]) -> str:
-    """No two figures overlap, so their order is the order of their intervals."""
-    lowest, highest = figures[0], figures[-1]
+    """No two figures overlap, so ordering them by where they begin orders them fully.
+
+    Not by central estimate: "less than 300" and "300" have the same one.
+    """
+    ordered = sorted(figures, key=lambda f: (f.interval[0], f.open_low))
+    lowest, highest = ordered[0], ordered[-1]
     if len(figures) == 2:
         return f"The two figures do not overlap: {_outside_words(lowest, highest.as_interval, _said(highest))}"
     return (
