@@ -127,17 +127,30 @@ def intersection(intervals: Sequence[Interval]) -> Interval:
 def largest_agreements(intervals: Sequence[Interval]) -> list[tuple[int, ...]]:
     """The largest groups of ``intervals`` that share a number, as positions; on a tie every group.
 
-    Interval stabbing: the numbers a group shares begin where its last member begins, so trying
-    each interval's own start (just above it when the start is excluded) finds every largest
-    group. Groups come lowest first, each once; an empty interval belongs to none.
+    Interval stabbing: the numbers a group shares begin where its last member begins, so a sweep
+    that stops at each interval's start (just above it when the start is excluded) meets every
+    largest group. Groups come lowest first, each once, members in the order given; an empty
+    interval belongs to none.
     """
+    # A point is (number, just above it); an interval allows the points from its start key up to,
+    # not including, its end key, so both kinds of key sort with the points.
+    kept = [k for k, i in enumerate(intervals) if i.allows(i.low, i.open_low)]
+    starts = sorted(((intervals[k].low, intervals[k].open_low), k) for k in kept)
+    ends = sorted(((high, not intervals[k].open_high), k) for k in kept if (high := intervals[k].high) is not None)
+    active: set[int] = set()
     best: list[tuple[int, ...]] = []
-    for low, just_above in sorted({(i.low, i.open_low) for i in intervals}):
-        group = tuple(k for k, interval in enumerate(intervals) if interval.allows(low, just_above))
+    ended = 0
+    for position, (point, k) in enumerate(starts):
+        active.add(k)
+        if position + 1 < len(starts) and starts[position + 1][0] == point:
+            continue  # every interval starting at this point first
+        while ended < len(ends) and ends[ended][0] <= point:
+            active.discard(ends[ended][1])
+            ended += 1
         size = len(best[0]) if best else 0
-        if group and len(group) > size:
-            best = [group]
-        elif group and len(group) == size and group not in best:
+        if len(active) > size:
+            best = [tuple(sorted(active))]
+        elif best and len(active) == size and (group := tuple(sorted(active))) != best[-1]:
             best.append(group)
     return best
 
