@@ -29,10 +29,11 @@ DEFAULT_TOLERANCE = 0.1
 INFINITY = "∞"
 # The table lists this many conflicting pairs; JSON and CSV list them all.
 MAX_CONFLICT_LINES = 10
-# A verdict names at most this many sources outside an agreement, and this many tied groups;
-# beyond that it counts them, so one sentence stays readable (JSON lists them all).
+# A verdict names at most this many sources outside an agreement, tied groups, and sources in a
+# group; beyond that it counts them, so one sentence stays readable (JSON lists them all).
 MAX_NAMED_OUTLIERS = 3
 MAX_NAMED_GROUPS = 3
+MAX_NAMED_IN_GROUP = 6
 
 Number = int | float
 
@@ -1063,7 +1064,9 @@ def _said(figure: ComparedFigure) -> str:
 
 def _names(comparison: Comparison, sources: Sequence[str]) -> str:
     names = {f.source: f.source_name for f in comparison.figures}
-    return ", ".join(names[source] for source in sources)
+    shown = ", ".join(names[source] for source in sources[:MAX_NAMED_IN_GROUP])
+    more = len(sources) - MAX_NAMED_IN_GROUP
+    return shown + (f" and {more} more" if more > 0 else "")
 
 
 def _possessive(name: str) -> str:

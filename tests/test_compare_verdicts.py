@@ -146,3 +146,18 @@ def test_the_consensus_band_is_the_band_every_figure_allows(compare_db: Path) ->
     injured = compare(compare_db, "examplia-crackdown-2019-11", "injured")
     assert injured.consensus_band is not None and band_words(injured.consensus_band) == "1,900–2,100"
     assert compare(compare_db, "examplia-crackdown-2019-11", "killed").consensus_band is None
+
+
+def test_a_long_group_names_six_sources_and_counts_the_rest(tmp_path: Path) -> None:
+    names = ["Ana", "Ben", "Cai", "Dee", "Eli", "Fay", "Gus", "Hal", "Ivy"]
+    said = [(name, f"about {100 + k}") for k, name in enumerate(names)] + [("Joe", "5,000")]
+    path = tmp_path / "factdb.sqlite"
+    data = write(tmp_path, "long.yaml", yaml.safe_dump(cases_file([("long", said, "")]), sort_keys=False))
+    assert run_cli("init", "--db", path).exit_code == 0
+    assert run_cli("import", "--db", path, data).exit_code == 0
+    comparison = compare(path, "case-1", "killed")
+    assert comparison.verdict == (
+        "9 of 10 sources' figures (Ana, Ben, Cai, Dee, Eli, Fay and 3 more) are consistent with 97.2–110; "
+        "Joe's 5,000 is above that by at least 4,890"
+    )
+    assert len(comparison.agreements[0].sources) == 9
