@@ -1028,20 +1028,33 @@ def _one_group_words(comparison: Comparison, group: Agreement) -> str:
 def _groups_words(comparison: Comparison) -> str:
     """Several groups of the same largest size: name each, then who belongs to none."""
     groups = comparison.agreements
-    first, *others = [(len(g.sources), _names(comparison, g.sources), band_words(g.band)) for g in groups[:MAX_NAMED_GROUPS]]
-    sentence = f"{first[0]} of {len(comparison.figures)} sources' figures ({first[1]}) are consistent with {first[2]}"
-    sentence += "".join(f", and {size} ({names}) with {band}" for size, names, band in others)
-    if len(groups) > MAX_NAMED_GROUPS:
-        sentence += f", and {len(groups) - MAX_NAMED_GROUPS} more groups of {len(groups[0].sources)}"
+    size = len(groups[0].sources)
+    first, *others = groups[:MAX_NAMED_GROUPS]
+    clauses = [
+        f"{size} of {len(comparison.figures)} sources' figures ({_names(comparison, first.sources)}) "
+        f"are consistent with {band_words(first.band)}",
+        *(f"{size} ({_names(comparison, g.sources)}) with {band_words(g.band)}" for g in others),
+    ]
+    more = len(groups) - MAX_NAMED_GROUPS
+    if more > 0:
+        clauses.append(f"{more} more {'group' if more == 1 else 'groups'} of {size}")
+    # A band can hold a comma ("500–550, excluding 500"), so the last clause always gets ", and".
+    sentence = ", ".join(clauses[:-1]) + ", and " + clauses[-1]
     outside = [f for f in comparison.figures if f.source in comparison.outliers]
+    where = "in neither group" if len(groups) == 2 else "in none of these groups"
     if not outside:
         return sentence
-    groups_word = "group" if len(groups) == 2 else "of these groups"
     if len(outside) > MAX_NAMED_OUTLIERS:
-        return sentence + f"; the other {len(outside)} are in {'neither' if len(groups) == 2 else 'none'} {groups_word}"
-    who = ", ".join(_said(f) for f in outside)
+        return sentence + f"; the other {len(outside)} are {where}"
     verb = "is" if len(outside) == 1 else "are"
-    return sentence + f"; {who} {verb} in {'neither' if len(groups) == 2 else 'none'} {groups_word}"
+    return sentence + f"; {_listed([_said(f) for f in outside])} {verb} {where}"
+
+
+def _listed(items: Sequence[str]) -> str:
+    """"a", "a and b", "a, b, and c"."""
+    if len(items) < 3:
+        return " and ".join(items)
+    return ", ".join(items[:-1]) + ", and " + items[-1]
 
 
 def _outside_words(figure: ComparedFigure, band: Interval, band_name: str) -> str:
