@@ -852,9 +852,11 @@ def _build_comparison(
         ),
         key=lambda f: (f.central, f.source),
     )
-    conflicts = _conflicts(figures)
-    consensus = intersection([f.as_interval for f in figures]) if len(figures) > 1 and not conflicts else None
-    agreements = _agreements(figures)
+    intervals = [f.as_interval for f in figures]
+    conflicts = _conflicts(figures, intervals)
+    agreements = _agreements(figures, intervals)
+    # Intervals that overlap pairwise share a number (Helly, on a line): no conflicts, one agreement of all.
+    consensus = agreements[0].band if len(figures) > 1 and not conflicts else None
     agreeing = {source for agreement in agreements for source in agreement.sources}
     comparison = Comparison(
         event=event_id,
@@ -880,10 +882,7 @@ def _build_comparison(
     return replace(comparison, verdict=verdict_sentence(comparison))
 
 
-def _conflicts(figures: Sequence[ComparedFigure]) -> list[Conflict]:
-    if len(figures) < 2:
-        return []
-    intervals = [f.as_interval for f in figures]
+def _conflicts(figures: Sequence[ComparedFigure], intervals: Sequence[Interval]) -> list[Conflict]:
     return [
         Conflict(figures[i].source, figures[j].source, _clean(intervals[i].gap_to(intervals[j])))
         for i in range(len(figures))
@@ -892,8 +891,7 @@ def _conflicts(figures: Sequence[ComparedFigure]) -> list[Conflict]:
     ]
 
 
-def _agreements(figures: Sequence[ComparedFigure]) -> tuple[Agreement, ...]:
-    intervals = [f.as_interval for f in figures]
+def _agreements(figures: Sequence[ComparedFigure], intervals: Sequence[Interval]) -> tuple[Agreement, ...]:
     return tuple(
         Agreement(tuple(figures[k].source for k in group), intersection([intervals[k] for k in group]))
         for group in largest_agreements(intervals)
