@@ -18,10 +18,10 @@ import io
 import os
 import re
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
-from typing import Any, NamedTuple, overload
+from typing import Any, Generic, NamedTuple, TypeVar, cast, overload
 
 from sqlalchemy import Connection, Engine, bindparam, text
 
@@ -114,15 +114,12 @@ def figure_interval(
 
 def intersection(intervals: Sequence[Interval]) -> Interval:
     """The numbers every one of ``intervals`` allows; the caller knows they share some."""
-    low = max(i.low for i in intervals)
-    highs = [i.high for i in intervals if i.high is not None]
-    high = min(highs) if highs else None
-    return Interval(
-        low,
-        high,
-        open_low=any(i.open_low and i.low == low for i in intervals),
-        open_high=any(i.open_high and i.high == high for i in intervals),
-    )
+    low, open_low = max((i.low, i.open_low) for i in intervals)
+    bounded = [(i.high, not i.open_high) for i in intervals if i.high is not None]
+    if not bounded:
+        return Interval(low, None, open_low=open_low)
+    high, closed_high = min(bounded)
+    return Interval(low, high, open_low=open_low, open_high=not closed_high)
 
 
 def largest_agreements(intervals: Sequence[Interval]) -> list[tuple[int, ...]]:
@@ -227,7 +224,7 @@ class ComparedFigure:
     @property
     def stated_numbers(self) -> tuple[float, ...]:
         """The numbers the source gave: a value, a bound, a range's ends, or a vague word's bounds."""
-        return tuple(n for n in (self.value, self.low, self.high) if n is not None)
+        return tuple([n for n in (self.value, self.low, self.high) if n is not None])
 
 
 @dataclass(frozen=True)
@@ -279,9 +276,46 @@ class Spread:
         }
 
 
+T = TypeVar("T")
+_NOT_YET: Any = object()
+
+
+class _WorkedOut(Generic[T]):
+    """A dataclass field worked out from the instance when first read, unless given to the constructor.
+
+    compare() builds a Comparison for every metric and population of an event, most of them with
+    one or two figures; the agreements and the verdict are only needed for the comparisons shown,
+    and working them out for every one is a large share of compare()'s own work. (A
+    descriptor-typed field: the value given to the constructor reaches __set__.)
+    """
+
+    def __init__(self, work_out: Callable[[Any], T]) -> None:
+        self._work_out = work_out
+        self._name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = f"_{name}_worked_out"
+
+    def __get__(self, instance: object | None, owner: type | None = None) -> T:
+        if instance is None:
+            return cast(T, _NOT_YET)  # the field's default: work it out when read
+        stored = instance.__dict__.get(self._name, _NOT_YET)
+        if stored is _NOT_YET:
+            stored = instance.__dict__[self._name] = self._work_out(instance)
+        return cast(T, stored)
+
+    def __set__(self, instance: object, value: T) -> None:
+        # Only the dataclass's __init__ gets here: a frozen dataclass refuses assignment before.
+        instance.__dict__[self._name] = value
+
+
 @dataclass(frozen=True)
 class Comparison:
-    """How the sources' figures for one event, metric and population compare."""
+    """How the sources' figures for one event, metric and population compare.
+
+    ``agreements``, ``outliers`` and ``verdict`` follow from the figures and are worked out when
+    first read (see :class:`_WorkedOut`).
+    """
 
     event: str
     event_name: str
@@ -296,12 +330,12 @@ class Comparison:
     consensus: tuple[float, float | None] | None
     conflicts: list[Conflict]
     independent_origins: int
-    verdict: str
+    verdict: _WorkedOut[str] = _WorkedOut(lambda comparison: verdict_sentence(comparison))
     history: dict[str, list[ComparedFigure]] | None = None
     consensus_open_low: bool = False
     consensus_open_high: bool = False
-    agreements: tuple[Agreement, ...] = ()
-    outliers: tuple[str, ...] = ()
+    agreements: _WorkedOut[tuple[Agreement, ...]] = _WorkedOut(lambda comparison: _agreements(comparison.figures))
+    outliers: _WorkedOut[tuple[str, ...]] = _WorkedOut(lambda comparison: _outliers(comparison))
 
     @property
     def sources_count(self) -> int:
@@ -852,13 +886,10 @@ def _build_comparison(
         ),
         key=lambda f: (f.central, f.source),
     )
-    intervals = [f.as_interval for f in figures]
-    conflicts = _conflicts(figures, intervals)
-    agreements = _agreements(figures, intervals)
-    # Intervals that overlap pairwise share a number (Helly, on a line): no conflicts, one agreement of all.
-    consensus = agreements[0].band if len(figures) > 1 and not conflicts else None
-    agreeing = {source for agreement in agreements for source in agreement.sources}
-    comparison = Comparison(
+    conflicts = _conflicts(figures)
+    # Intervals that overlap pairwise share a number (Helly, on a line).
+    consensus = intersection([f.as_interval for f in figures]) if len(figures) > 1 and not conflicts else None
+    return Comparison(
         event=event_id,
         event_name=event_name,
         metric=metric_id,
@@ -874,15 +905,14 @@ def _build_comparison(
         consensus_open_high=consensus.open_high if consensus else False,
         conflicts=conflicts,
         independent_origins=len(per_origin),
-        verdict="",
         history=_history(rows, as_of, tolerance) if history else None,
-        agreements=agreements,
-        outliers=tuple(f.source for f in figures if f.source not in agreeing),
     )
-    return replace(comparison, verdict=verdict_sentence(comparison))
 
 
-def _conflicts(figures: Sequence[ComparedFigure], intervals: Sequence[Interval]) -> list[Conflict]:
+def _conflicts(figures: Sequence[ComparedFigure]) -> list[Conflict]:
+    if len(figures) < 2:
+        return []
+    intervals = [f.as_interval for f in figures]
     return [
         Conflict(figures[i].source, figures[j].source, _clean(intervals[i].gap_to(intervals[j])))
         for i in range(len(figures))
@@ -891,22 +921,34 @@ def _conflicts(figures: Sequence[ComparedFigure], intervals: Sequence[Interval])
     ]
 
 
-def _agreements(figures: Sequence[ComparedFigure], intervals: Sequence[Interval]) -> tuple[Agreement, ...]:
+def _agreements(figures: Sequence[ComparedFigure]) -> tuple[Agreement, ...]:
+    intervals = [f.as_interval for f in figures]
     return tuple(
         Agreement(tuple(figures[k].source for k in group), intersection([intervals[k] for k in group]))
         for group in largest_agreements(intervals)
     )
 
 
+def _outliers(comparison: Comparison) -> tuple[str, ...]:
+    agreeing = {source for agreement in comparison.agreements for source in agreement.sources}
+    return tuple(f.source for f in comparison.figures if f.source not in agreeing)
+
+
 def _spread(figures: Sequence[ComparedFigure]) -> Spread | None:
     """The smallest and largest stated numbers; on a tie the first figure (figures are in order)."""
-    stated = [(number, f.source) for f in figures for number in f.stated_numbers]
-    if not stated:
+    if not figures:
         return None
-    smallest = min(stated, key=lambda pair: pair[0])
-    largest = max(stated, key=lambda pair: pair[0])
-    ratio = round(largest[0] / smallest[0], 2) if smallest[0] > 0 else None
-    return Spread(smallest[0], largest[0], ratio, smallest[1], largest[1])
+    smallest = largest = figures[0]
+    numbers = smallest.stated_numbers
+    low, high = (numbers[0], numbers[0]) if len(numbers) == 1 else (min(numbers), max(numbers))
+    for figure in figures[1:]:
+        numbers = figure.stated_numbers
+        if min(numbers) < low:
+            smallest, low = figure, min(numbers)
+        if max(numbers) > high:
+            largest, high = figure, max(numbers)
+    ratio = round(high / low, 2) if low > 0 else None
+    return Spread(low, high, ratio, smallest.source, largest.source)
 
 
 # --- Wording: one sentence for the table, JSON, CSV and the Datasette page ----------------------

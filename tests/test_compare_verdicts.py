@@ -7,6 +7,7 @@ table, JSON and CSV outputs must carry that same sentence.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import re
@@ -161,3 +162,14 @@ def test_a_long_group_names_six_sources_and_counts_the_rest(tmp_path: Path) -> N
         "Joe's 5,000 is above that by at least 4,890"
     )
     assert len(comparison.agreements[0].sources) == 9
+
+
+def test_a_comparison_built_without_a_verdict_works_it_out_from_its_figures(compare_db: Path) -> None:
+    killed = compare(compare_db, "examplia-crackdown-2019-11", "killed")
+    given = {f.name: getattr(killed, f.name) for f in dataclasses.fields(killed)
+             if f.name not in ("verdict", "agreements", "outliers")}
+    rebuilt = Comparison(**given)
+    assert (rebuilt.verdict, rebuilt.agreements, rebuilt.outliers) == (killed.verdict, killed.agreements, killed.outliers)
+    assert Comparison(**given, verdict="As given").verdict == "As given"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        rebuilt.verdict = "changed"  # type: ignore[misc]
