@@ -276,11 +276,11 @@ class Spread:
         }
 
 
-T = TypeVar("T")
+_T = TypeVar("_T")
 _NOT_YET: Any = object()
 
 
-class _WorkedOut(Generic[T]):
+class _WorkedOut(Generic[_T]):
     """A dataclass field worked out from the instance when first read, unless given to the constructor.
 
     compare() builds a Comparison for every metric and population of an event, most of them with
@@ -289,22 +289,22 @@ class _WorkedOut(Generic[T]):
     descriptor-typed field: the value given to the constructor reaches __set__.)
     """
 
-    def __init__(self, work_out: Callable[[Any], T]) -> None:
+    def __init__(self, work_out: Callable[[Any], _T]) -> None:
         self._work_out = work_out
         self._name = ""
 
     def __set_name__(self, owner: type, name: str) -> None:
         self._name = f"_{name}_worked_out"
 
-    def __get__(self, instance: object | None, owner: type | None = None) -> T:
+    def __get__(self, instance: object | None, owner: type | None = None) -> _T:
         if instance is None:
-            return cast(T, _NOT_YET)  # the field's default: work it out when read
+            return cast(_T, _NOT_YET)  # the field's default: work it out when read
         stored = instance.__dict__.get(self._name, _NOT_YET)
         if stored is _NOT_YET:
             stored = instance.__dict__[self._name] = self._work_out(instance)
-        return cast(T, stored)
+        return cast(_T, stored)
 
-    def __set__(self, instance: object, value: T) -> None:
+    def __set__(self, instance: object, value: _T) -> None:
         # Only the dataclass's __init__ gets here: a frozen dataclass refuses assignment before.
         instance.__dict__[self._name] = value
 
