@@ -1,9 +1,10 @@
-"""Compare the sources' figures for one event: intervals, conflicts, consensus, spread, independence.
+"""Compare the sources' figures for one event: intervals, agreement, conflicts, spread, independence.
 
 factdb never decides which figure is true. A comparison turns every source's figure into the
-interval of numbers it allows ("at least 300" allows 300 and anything above), then reports
-which intervals cannot both hold (conflicts), what they all allow (the consensus band), how far
-apart the figures are (spread) and how many independent origins stand behind them.
+interval of numbers it allows ("at least 300" allows 300 and anything above), then reports the
+largest groups of sources whose figures allow a common number (agreement) and who stands outside
+them, which intervals cannot both hold (conflicts), what they all allow (the consensus band), the
+numbers the sources stated (spread) and how many independent origins stand behind them.
 
 The rules, in words, are in ``docs/compare.md``; ``figure_comparison.is_latest`` (migration
 0002) applies the same "latest figure per source" rule in SQL.
@@ -18,10 +19,10 @@ import os
 import re
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, NamedTuple, Protocol, overload
+from typing import Any, Generic, NamedTuple, Protocol, TypeVar, cast, overload
 
 from sqlalchemy import Engine, TextClause, bindparam, text
 from sqlalchemy.dialects import sqlite as sqlite_dialect
@@ -30,6 +31,11 @@ DEFAULT_TOLERANCE = 0.1
 INFINITY = "∞"
 # The table lists this many conflicting pairs; JSON and CSV list them all.
 MAX_CONFLICT_LINES = 10
+# A verdict names at most this many sources outside an agreement, tied groups, and sources in a
+# group; beyond that it counts them, so one sentence stays readable (JSON lists them all).
+MAX_NAMED_OUTLIERS = 3
+MAX_NAMED_GROUPS = 3
+MAX_NAMED_IN_GROUP = 6
 
 Number = int | float
 
@@ -60,6 +66,14 @@ class Interval:
 
     def overlaps(self, other: Interval) -> bool:
         return not self.lies_below(other) and not other.lies_below(self)
+
+    def allows(self, number: float, just_above: bool = False) -> bool:
+        """True when ``number`` is in the interval; with ``just_above``, the numbers just above it are."""
+        if number < self.low or (number == self.low and self.open_low and not just_above):
+            return False
+        if self.high is None or number < self.high:
+            return True
+        return number == self.high and not just_above and not self.open_high
 
     def gap_to(self, other: Interval) -> float:
         """Distance between the nearer bounds; 0 when the intervals overlap or touch."""
@@ -100,8 +114,53 @@ def figure_interval(
     return Interval(value, value)
 
 
+def intersection(intervals: Sequence[Interval]) -> Interval:
+    """The numbers every one of ``intervals`` allows; the caller knows they share some."""
+    low, open_low = max((i.low, i.open_low) for i in intervals)
+    bounded = [(i.high, not i.open_high) for i in intervals if i.high is not None]
+    if not bounded:
+        return Interval(low, None, open_low=open_low)
+    high, closed_high = min(bounded)
+    return Interval(low, high, open_low=open_low, open_high=not closed_high)
+
+
+def largest_agreements(intervals: Sequence[Interval]) -> list[tuple[int, ...]]:
+    """The largest groups of ``intervals`` that share a number, as positions; on a tie every group.
+
+    Interval stabbing: the numbers a group shares begin where its last member begins, so a sweep
+    that stops at each interval's start (just above it when the start is excluded) meets every
+    largest group. Groups come lowest first, each once, members in the order given; an empty
+    interval belongs to none.
+    """
+    # A point is (number, just above it); an interval allows the points from its start key up to,
+    # not including, its end key, so both kinds of key sort with the points.
+    kept = [k for k, i in enumerate(intervals) if i.allows(i.low, i.open_low)]
+    starts = sorted(((intervals[k].low, intervals[k].open_low), k) for k in kept)
+    ends = sorted(((high, not intervals[k].open_high), k) for k in kept if (high := intervals[k].high) is not None)
+    active: set[int] = set()
+    best: list[tuple[int, ...]] = []
+    ended = 0
+    for position, (point, k) in enumerate(starts):
+        active.add(k)
+        if position + 1 < len(starts) and starts[position + 1][0] == point:
+            continue  # every interval starting at this point first
+        while ended < len(ends) and ends[ended][0] <= point:
+            active.discard(ends[ended][1])
+            ended += 1
+        size = len(best[0]) if best else 0
+        if len(active) > size:
+            best = [tuple(sorted(active))]
+        elif best and len(active) == size and (group := tuple(sorted(active))) != best[-1]:
+            best.append(group)
+    return best
+
+
 def central_value(value: float | None, interval: Interval) -> float:
-    """The value if stated, else the midpoint of a finite interval, else its finite bound."""
+    """The value if stated, else the midpoint of a finite interval, else its finite bound.
+
+    Only for ordering figures: a midpoint is a number nobody stated, so it is never shown as a
+    source's number (JSON labels it ``central_estimate`` with ``derived: true``).
+    """
     if value is not None:
         return value
     if interval.high is not None:
@@ -146,7 +205,7 @@ class ComparedFigure:
             "interval": [_json_number(self.interval[0]), _json_number(self.interval[1])],
             "open_low": self.open_low,
             "open_high": self.open_high,
-            "central": _json_number(self.central),
+            "central_estimate": {"value": _json_number(self.central), "derived": self.central not in self.stated_numbers},
             "stated": self.stated,
             "claimed_on": self.claimed_on,
             "claimed_on_precision": self.claimed_on_precision,
@@ -164,6 +223,28 @@ class ComparedFigure:
     def as_interval(self) -> Interval:
         return Interval(self.interval[0], self.interval[1], self.open_low, self.open_high)
 
+    @property
+    def stated_numbers(self) -> tuple[float, ...]:
+        """The numbers the source gave: a value, a bound, a range's ends, or a vague word's bounds."""
+        return tuple([n for n in (self.value, self.low, self.high) if n is not None])
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """A largest group of sources whose figures all allow the numbers of ``band``."""
+
+    sources: tuple[str, ...]
+    band: Interval
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "sources": list(self.sources),
+            "low": _json_number(self.band.low),
+            "high": _json_number(self.band.high),
+            "open_low": self.band.open_low,
+            "open_high": self.band.open_high,
+        }
+
 
 @dataclass(frozen=True)
 class Conflict:
@@ -179,7 +260,7 @@ class Conflict:
 
 @dataclass(frozen=True)
 class Spread:
-    """The smallest and largest central values, and how many times larger the largest is."""
+    """The smallest and largest numbers the sources stated, who stated them, and their ratio."""
 
     min: float
     max: float
@@ -197,9 +278,46 @@ class Spread:
         }
 
 
+_T = TypeVar("_T")
+_NOT_YET: Any = object()
+
+
+class _WorkedOut(Generic[_T]):
+    """A dataclass field worked out from the instance when first read, unless given to the constructor.
+
+    compare() builds a Comparison for every metric and population of an event, most of them with
+    one or two figures; the agreements and the verdict are only needed for the comparisons shown,
+    and working them out for every one is a large share of compare()'s own work. (A
+    descriptor-typed field: the value given to the constructor reaches __set__.)
+    """
+
+    def __init__(self, work_out: Callable[[Any], _T]) -> None:
+        self._work_out = work_out
+        self._name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = f"_{name}_worked_out"
+
+    def __get__(self, instance: object | None, owner: type | None = None) -> _T:
+        if instance is None:
+            return cast(_T, _NOT_YET)  # the field's default: work it out when read
+        stored = instance.__dict__.get(self._name, _NOT_YET)
+        if stored is _NOT_YET:
+            stored = instance.__dict__[self._name] = self._work_out(instance)
+        return cast(_T, stored)
+
+    def __set__(self, instance: object, value: _T) -> None:
+        # Only the dataclass's __init__ gets here: a frozen dataclass refuses assignment before.
+        instance.__dict__[self._name] = value
+
+
 @dataclass(frozen=True)
 class Comparison:
-    """How the sources' figures for one event, metric and population compare."""
+    """How the sources' figures for one event, metric and population compare.
+
+    ``agreements``, ``outliers`` and ``verdict`` follow from the figures and are worked out when
+    first read (see :class:`_WorkedOut`).
+    """
 
     event: str
     event_name: str
@@ -214,14 +332,28 @@ class Comparison:
     consensus: tuple[float, float | None] | None
     conflicts: list[Conflict]
     independent_origins: int
-    verdict: str
+    verdict: _WorkedOut[str] = _WorkedOut(lambda comparison: verdict_sentence(comparison))
     history: dict[str, list[ComparedFigure]] | None = None
     consensus_open_low: bool = False
     consensus_open_high: bool = False
+    agreements: _WorkedOut[tuple[Agreement, ...]] = _WorkedOut(lambda comparison: _agreements(comparison.figures))
+    outliers: _WorkedOut[tuple[str, ...]] = _WorkedOut(lambda comparison: _outliers(comparison))
 
     @property
     def sources_count(self) -> int:
         return len(self.figures)
+
+    @property
+    def consensus_band(self) -> Interval | None:
+        """The numbers every figure allows, when there are two figures or more and they all overlap."""
+        if self.consensus is None:
+            return None
+        return Interval(*self.consensus, open_low=self.consensus_open_low, open_high=self.consensus_open_high)
+
+    @property
+    def largest_agreement(self) -> Agreement | None:
+        """The lowest of the largest groups that agree; None without figures."""
+        return self.agreements[0] if self.agreements else None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -238,6 +370,9 @@ class Comparison:
             "consensus": [_json_number(b) for b in self.consensus] if self.consensus else None,
             "consensus_open_low": self.consensus_open_low,
             "consensus_open_high": self.consensus_open_high,
+            "largest_agreement": self.agreements[0].to_dict() if self.agreements else None,
+            "largest_agreements": [agreement.to_dict() for agreement in self.agreements],
+            "outliers": list(self.outliers),
             "conflicts": [conflict.to_dict() for conflict in self.conflicts],
             "independent_origins": self.independent_origins,
             "sources_count": self.sources_count,
@@ -495,7 +630,7 @@ def _load_rows(connection: _Queries, event_id: str, metric_id: str | None, as_of
             superseders[superseded_pk] = (*superseders.get(superseded_pk, ()), claimed_on)
     # The SELECT lists _Row's fields but the last, in order (r[8] is claim_pk): unpacking by
     # position is several times faster than reading each column of a result row by name.
-    return [_Row(*r, superseders.get(r[8], ())) for r in raw]
+    return [_Row._make((*r, superseders.get(r[8], ()))) for r in raw]
 
 
 def _parents(connection: _Queries, rows: Sequence[_Row]) -> dict[str, set[str]]:
@@ -808,8 +943,8 @@ def _build_comparison(
         key=lambda f: (f.central, f.source),
     )
     conflicts = _conflicts(figures)
-    consensus = _consensus(figures) if len(figures) > 1 and not conflicts else None
-    spread = _spread(figures)
+    # Intervals that overlap pairwise share a number (Helly, on a line).
+    consensus = intersection([f.as_interval for f in figures]) if len(figures) > 1 and not conflicts else None
     return Comparison(
         event=event_id,
         event_name=event_name,
@@ -820,13 +955,12 @@ def _build_comparison(
         tolerance=tolerance,
         as_of=as_of,
         figures=figures,
-        spread=spread,
+        spread=_spread(figures),
         consensus=(consensus.low, consensus.high) if consensus else None,
         consensus_open_low=consensus.open_low if consensus else False,
         consensus_open_high=consensus.open_high if consensus else False,
         conflicts=conflicts,
         independent_origins=len(per_origin),
-        verdict=_verdict(figures, conflicts, consensus, spread, as_of),
         history=_history(rows, as_of, tolerance) if history else None,
     )
 
@@ -843,64 +977,205 @@ def _conflicts(figures: Sequence[ComparedFigure]) -> list[Conflict]:
     ]
 
 
-def _consensus(figures: Sequence[ComparedFigure]) -> Interval:
-    """The intersection of the intervals (they all overlap, so it is not empty)."""
-    low = max(f.interval[0] for f in figures)
-    highs = [f.interval[1] for f in figures if f.interval[1] is not None]
-    high = min(highs) if highs else None
-    return Interval(
-        low,
-        high,
-        open_low=any(f.open_low and f.interval[0] == low for f in figures),
-        open_high=any(f.open_high and f.interval[1] == high for f in figures),
+def _agreements(figures: Sequence[ComparedFigure]) -> tuple[Agreement, ...]:
+    intervals = [f.as_interval for f in figures]
+    return tuple(
+        Agreement(tuple(figures[k].source for k in group), intersection([intervals[k] for k in group]))
+        for group in largest_agreements(intervals)
     )
 
 
+def _outliers(comparison: Comparison) -> tuple[str, ...]:
+    agreeing = {source for agreement in comparison.agreements for source in agreement.sources}
+    return tuple(f.source for f in comparison.figures if f.source not in agreeing)
+
+
 def _spread(figures: Sequence[ComparedFigure]) -> Spread | None:
-    """Of ``figures``, sorted by central value then source; on a tie the alphabetically first source."""
+    """The smallest and largest stated numbers; on a tie the first figure (figures are in order)."""
     if not figures:
         return None
-    smallest = figures[0]
-    largest = next(f for f in figures if f.central == figures[-1].central)
-    ratio = round(largest.central / smallest.central, 2) if smallest.central > 0 else None
-    return Spread(smallest.central, largest.central, ratio, smallest.source, largest.source)
+    smallest = largest = figures[0]
+    numbers = smallest.stated_numbers
+    low, high = (numbers[0], numbers[0]) if len(numbers) == 1 else (min(numbers), max(numbers))
+    for figure in figures[1:]:
+        numbers = figure.stated_numbers
+        if min(numbers) < low:
+            smallest, low = figure, min(numbers)
+        if max(numbers) > high:
+            largest, high = figure, max(numbers)
+    ratio = round(high / low, 2) if low > 0 else None
+    return Spread(low, high, ratio, smallest.source, largest.source)
 
 
-def _verdict(
-    figures: Sequence[ComparedFigure],
-    conflicts: Sequence[Conflict],
-    consensus: Interval | None,
-    spread: Spread | None,
-    as_of: str | None,
-) -> str:
+# --- Wording: one sentence for the table, JSON, CSV and the Datasette page ----------------------
+
+
+def verdict_sentence(comparison: Comparison) -> str:
+    """The comparison in one sentence, built from who agrees on what (the cases in docs/compare.md).
+
+    Every figure is attributed to its source in the source's own words; the only other numbers are
+    the bands the sources' figures share and the least distance to a band.
+    """
+    figures = comparison.figures
     if not figures:
-        return f"No source had given a figure by {as_of}" if as_of else "No source gives a figure"
+        return f"No source had given a figure by {comparison.as_of}" if comparison.as_of else "No source gives a figure"
     if len(figures) == 1:
         return f"Only one source ({figures[0].source_name}) gives a figure"
-    names = {f.source: f.source_name for f in figures}
-    comparison = ""
-    if spread is not None and spread.ratio is not None and spread.min_source != spread.max_source:
-        comparison = (
-            f"{_possessive(names[spread.max_source])} figure is "
-            f"{spread.ratio:.1f}× {_possessive(names[spread.min_source])}"
-        )
-    if conflicts:
-        involved = {c.a for c in conflicts} | {c.b for c in conflicts}
-        count = f"{len(involved)}" if len(involved) == len(figures) else f"{len(involved)} of {len(figures)}"
-        return f"{count} sources conflict" + (f": {comparison}" if comparison else "")
-    assert consensus is not None
-    who = "Both sources'" if len(figures) == 2 else f"All {len(figures)} sources'"
-    sentence = f"{who} figures overlap {_band_words(consensus)}"
-    return sentence + (f"; {comparison}" if comparison and spread and spread.ratio != 1 else "")
+    agreements = comparison.agreements
+    size = len(agreements[0].sources) if agreements else 0
+    if size < 2:
+        return _apart_words(figures)
+    if size == len(figures):
+        who = "Both sources'" if size == 2 else f"All {size} sources'"
+        return f"{who} figures are consistent with {band_words(agreements[0].band)}"
+    if len(agreements) == 1:
+        return _one_group_words(comparison, agreements[0])
+    return _groups_words(comparison)
 
 
-def _band_words(band: Interval) -> str:
-    low, high = band.low, band.high
-    if high is None:
-        return f"above {format_number(low)}" if band.open_low else f"at {format_number(low)} or more"
-    if low == high:
-        return f"at exactly {format_number(low)}"
-    return f"between {format_number(low)} and {format_number(high)}"
+def figure_words(figure: ComparedFigure) -> str:
+    """What the source said; vague words with the numbers factdb reads them as: "dozens (24–99)"."""
+    if figure.qualifier == "vague":
+        return f"{figure.stated} ({band_words(figure.as_interval)})"
+    return figure.stated
+
+
+def band_words(band: Interval) -> str:
+    """A band of numbers in words: "500–520", "500", "300 or more", "1,500–1,650, excluding 1,500"."""
+    low, high = format_number(band.low), format_number(band.high)
+    if band.high is None:
+        return f"more than {low}" if band.open_low else f"{low} or more"
+    if band.low == 0 and not band.open_low:
+        return f"fewer than {high}" if band.open_high else f"{high} or fewer"
+    if band.low == band.high:
+        return low
+    excluded = [bound for bound, open_ in ((low, band.open_low), (high, band.open_high)) if open_]
+    if len(excluded) == 2:
+        return f"{low}–{high}, excluding both ends"
+    return f"{low}–{high}" + "".join(f", excluding {bound}" for bound in excluded)
+
+
+def spread_words(comparison: Comparison) -> str | None:
+    """The smallest and largest numbers stated, each with its source: "180 (Provincial Governor) to 1,500 (…)".
+
+    A vague word's bound is shown with the word ("dozens: 24–99"); None for fewer than two figures.
+    """
+    spread = comparison.spread
+    if spread is None or len(comparison.figures) < 2:
+        return None
+    by_source = {f.source: f for f in comparison.figures}
+    return (
+        f"{_spread_end(spread.min, by_source[spread.min_source])} to "
+        f"{_spread_end(spread.max, by_source[spread.max_source])}"
+    )
+
+
+def figure_standing(comparison: Comparison, figure: ComparedFigure) -> str:
+    """Where one figure stands, for its row on the Datasette page: "In the largest agreement (500–520)"."""
+    agreements = comparison.agreements
+    if len(comparison.figures) < 2:
+        return "The only figure"
+    if not agreements or len(agreements[0].sources) < 2:
+        return "Overlaps no other figure"
+    if len(agreements[0].sources) == len(comparison.figures):
+        return "Consistent with every other figure"
+    bands = [band_words(a.band) for a in agreements if figure.source in a.sources]
+    if bands:
+        article = "the" if len(agreements) == 1 else "a"
+        return f"In {article} largest agreement ({'; '.join(bands)})"
+    if len(agreements) > 1:
+        return "In none of the largest agreements"
+    side, distance = _beside(figure, agreements[0].band)
+    return f"{side.capitalize()} the largest agreement ({band_words(agreements[0].band)}){distance}"
+
+
+def _spread_end(number: float, figure: ComparedFigure) -> str:
+    shown = f"{figure.stated}: {band_words(figure.as_interval)}" if figure.qualifier == "vague" else format_number(number)
+    return f"{shown} ({figure.source_name})"
+
+
+def _apart_words(figures: Sequence[ComparedFigure]) -> str:
+    """No two figures overlap, so ordering them by where they begin orders them fully.
+
+    Not by central estimate: "less than 300" and "300" have the same one.
+    """
+    ordered = sorted(figures, key=lambda f: (f.interval[0], f.open_low))
+    lowest, highest = ordered[0], ordered[-1]
+    if len(figures) == 2:
+        return f"The two figures do not overlap: {_outside_words(lowest, highest.as_interval, _said(highest))}"
+    return (
+        f"No two of the {len(figures)} sources' figures overlap; "
+        f"they run from {_said(lowest)} to {_said(highest)}"
+    )
+
+
+def _one_group_words(comparison: Comparison, group: Agreement) -> str:
+    sentence = (
+        f"{len(group.sources)} of {len(comparison.figures)} sources' figures ({_names(comparison, group.sources)}) "
+        f"are consistent with {band_words(group.band)}"
+    )
+    outside = [f for f in comparison.figures if f.source in comparison.outliers]
+    if len(outside) > MAX_NAMED_OUTLIERS:
+        below = sum(f.as_interval.lies_below(group.band) for f in outside)
+        return sentence + f"; the other {len(outside)} lie outside that band ({below} below it, {len(outside) - below} above)"
+    return "; ".join([sentence, *(_outside_words(f, group.band, "that") for f in outside)])
+
+
+def _groups_words(comparison: Comparison) -> str:
+    """Several groups of the same largest size: name each, then who belongs to none."""
+    groups = comparison.agreements
+    size = len(groups[0].sources)
+    first, *others = groups[:MAX_NAMED_GROUPS]
+    clauses = [
+        f"{size} of {len(comparison.figures)} sources' figures ({_names(comparison, first.sources)}) "
+        f"are consistent with {band_words(first.band)}",
+        *(f"{size} ({_names(comparison, g.sources)}) with {band_words(g.band)}" for g in others),
+    ]
+    more = len(groups) - MAX_NAMED_GROUPS
+    if more > 0:
+        clauses.append(f"{more} more {'group' if more == 1 else 'groups'} of {size}")
+    # A band can hold a comma ("500–550, excluding 500"), so the last clause always gets ", and".
+    sentence = ", ".join(clauses[:-1]) + ", and " + clauses[-1]
+    outside = [f for f in comparison.figures if f.source in comparison.outliers]
+    where = "in neither group" if len(groups) == 2 else "in none of these groups"
+    if not outside:
+        return sentence
+    if len(outside) > MAX_NAMED_OUTLIERS:
+        return sentence + f"; the other {len(outside)} are {where}"
+    verb = "is" if len(outside) == 1 else "are"
+    return sentence + f"; {_listed([_said(f) for f in outside])} {verb} {where}"
+
+
+def _listed(items: Sequence[str]) -> str:
+    """"a", "a and b", "a, b, and c"."""
+    if len(items) < 3:
+        return " and ".join(items)
+    return ", ".join(items[:-1]) + ", and " + items[-1]
+
+
+def _outside_words(figure: ComparedFigure, band: Interval, band_name: str) -> str:
+    """"X's about 200 is below that by at least 280"."""
+    side, distance = _beside(figure, band)
+    return f"{_said(figure)} is {side} {band_name}{distance}"
+
+
+def _beside(figure: ComparedFigure, band: Interval) -> tuple[str, str]:
+    """("below" or "above", " by at least 280"): the least distance, never more than the figures allow."""
+    interval = figure.as_interval
+    gap = _clean(interval.gap_to(band))
+    distance = f" by at least {format_number(gap)}" if gap > 0 else ", without overlapping"
+    return ("below" if interval.lies_below(band) else "above"), distance
+
+
+def _said(figure: ComparedFigure) -> str:
+    return f"{_possessive(figure.source_name)} {figure_words(figure)}"
+
+
+def _names(comparison: Comparison, sources: Sequence[str]) -> str:
+    names = {f.source: f.source_name for f in comparison.figures}
+    shown = ", ".join(names[source] for source in sources[:MAX_NAMED_IN_GROUP])
+    more = len(sources) - MAX_NAMED_IN_GROUP
+    return shown + (f" and {more} more" if more > 0 else "")
 
 
 def _possessive(name: str) -> str:
@@ -985,18 +1260,16 @@ def _table_row(f: ComparedFigure) -> tuple[str, ...]:
 
 def _aligned(rows: Sequence[Sequence[str]]) -> list[str]:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
+    return ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows]
 
 
 def _summary_lines(c: Comparison) -> list[str]:
     names = {f.source: f.source_name for f in c.figures}
     lines = []
-    if c.spread is not None and len(c.figures) > 1:
+    spread = spread_words(c)
+    if spread is not None and c.spread is not None:
         ratio = f", ratio {c.spread.ratio:.2f}" if c.spread.ratio is not None else ""
-        lines.append(
-            f"Spread: {format_number(c.spread.min)} ({names[c.spread.min_source]}) to "
-            f"{format_number(c.spread.max)} ({names[c.spread.max_source]}){ratio}"
-        )
+        lines.append(f"Spread of the numbers stated: {spread}{ratio}")
     if c.consensus is not None:
         low, high = c.consensus
         band = f"{'(' if c.consensus_open_low else '['}{format_number(low)} – {format_number(high)}"
@@ -1019,7 +1292,7 @@ def _count(n: int, noun: str) -> str:
 CSV_COLUMNS = (
     "event", "metric", "population", "source", "source_name", "qualifier", "stated", "value", "low",
     "high", "interval_low", "interval_high", "open_low", "open_high", "claimed_on", "claim_id",
-    "document", "via", "origin", "shares_origin", "latest", "superseded",
+    "document", "via", "origin", "shares_origin", "latest", "superseded", "in_largest_agreement", "verdict",
 )
 
 
@@ -1030,6 +1303,7 @@ def render_csv(comparisons: Sequence[Comparison]) -> str:
     writer.writerow(CSV_COLUMNS)
     for c in comparisons:
         chosen = {f.claim_id for f in c.figures}
+        agreeing = {source for agreement in c.agreements for source in agreement.sources}
         origins = {f.source: (f.origin, f.shares_origin) for f in c.figures}
         figures = [f for fs in c.history.values() for f in fs] if c.history is not None else c.figures
         for f in figures:
@@ -1040,6 +1314,7 @@ def render_csv(comparisons: Sequence[Comparison]) -> str:
                     *(_csv_number(n) for n in (f.value, f.low, f.high, f.interval[0], f.interval[1])),
                     int(f.open_low), int(f.open_high), f.claimed_on, f.claim_id, f.document, f.via or "",
                     origin or "", int(shared), int(f.claim_id in chosen), int(f.superseded),
+                    int(f.claim_id in chosen and f.source in agreeing), c.verdict,
                 ]
             )
     return out.getvalue()

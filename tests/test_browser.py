@@ -71,7 +71,9 @@ def test_comparison_chart_has_one_bar_per_source_and_the_verdict(page: Page, sit
         box = chart.locator("g.figure rect.bar").nth(index).bounding_box()
         assert box is not None and box["width"] >= 2 and box["height"] > 0
     assert page.locator(".verdict-text").inner_text() == (
-        "6 sources conflict: Opposition Council's figure is 6.5× Interior Ministry's"
+        "3 of 6 sources' figures (Rights Monitor, Provincial Governor, Wire Agency) are consistent with 360–400, "
+        "and 3 (Rights Monitor, Opposition Council, Opposition Party) with 1,500–1,650, excluding 1,500; "
+        "Interior Ministry's 230 is in neither group"
     )
     assert chart.locator("title").first.text_content() == "People killed: Examplia crackdown, November 2019"
     labels = chart.locator("g.figure").evaluate_all("rows => rows.map(row => row.getAttribute('aria-label'))")

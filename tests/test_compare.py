@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from factdb.cli import cli
-from factdb.compare import CompareError, Comparison, compare, figure_interval
+from factdb.compare import CompareError, Comparison, Interval, compare, figure_interval
 from factdb.db import open_database
 
 CRACKDOWN = "examplia-crackdown-2019-11"
@@ -115,12 +115,30 @@ def test_every_non_overlapping_pair_is_a_conflict_with_its_gap(killed: Compariso
     assert killed.consensus is None
 
 
-def test_conflict_verdict_names_the_sources_and_the_spread(killed: Comparison) -> None:
-    assert killed.verdict == "6 sources conflict: Opposition Council's figure is 6.5× Interior Ministry's"
+KILLED_VERDICT = (
+    "3 of 6 sources' figures (Rights Monitor, Provincial Governor, Wire Agency) are consistent with 360–400, "
+    "and 3 (Rights Monitor, Opposition Council, Opposition Party) with 1,500–1,650, excluding 1,500; "
+    "Interior Ministry's 230 is in neither group"
+)
+
+
+def test_the_verdict_says_who_agrees_on_what_and_who_stands_outside(killed: Comparison) -> None:
+    # Two groups of three tie: Rights Monitor's "at least 304" is consistent with both.
+    assert killed.verdict == KILLED_VERDICT
+    assert [(a.sources, a.band) for a in killed.agreements] == [
+        (("rights-monitor", "provincial-governor", "wire-agency"), Interval(360, 400)),
+        (("rights-monitor", "opposition-council", "opposition-party"), Interval(1500, 1650, open_low=True)),
+    ]
+    assert killed.outliers == ("interior-ministry",)
+
+
+def test_the_spread_runs_between_numbers_the_sources_stated(killed: Comparison) -> None:
+    # The governor's range begins at 180, below the ministry's 230; the council stated 1,500 (the
+    # party too, but the council comes first). No midpoint is used.
     spread = killed.spread
     assert spread is not None
-    assert (spread.min, spread.max, spread.ratio) == (230, 1500, 6.52)
-    assert (spread.min_source, spread.max_source) == ("interior-ministry", "opposition-council")
+    assert (spread.min, spread.max, spread.ratio) == (180, 1500, 8.33)
+    assert (spread.min_source, spread.max_source) == ("provincial-governor", "opposition-council")
 
 
 def test_related_and_relayed_sources_share_an_origin(killed: Comparison) -> None:
@@ -141,8 +159,11 @@ def test_overlapping_figures_give_a_consensus_band(compare_db: Path) -> None:
     injured = compare(compare_db, CRACKDOWN, "injured")
     assert injured.consensus == (1900, 2100)
     assert injured.conflicts == []
-    assert injured.verdict == "All 3 sources' figures overlap between 1,900 and 2,100; Wire Agency's figure is 1.1× Rights Monitor's"
-    assert injured.spread is not None and injured.spread.ratio == 1.1
+    assert injured.verdict == "All 3 sources' figures are consistent with 1,900–2,100"
+    # Wire Agency's range holds both the smallest and the largest number stated.
+    assert injured.spread is not None and (injured.spread.min, injured.spread.max, injured.spread.ratio) == (1900, 2500, 1.32)
+    assert [a.sources for a in injured.agreements] == [("rights-monitor", "interior-ministry", "wire-agency")]
+    assert injured.outliers == ()
     assert injured.independent_origins == 3
     disputed = next(f for f in injured.figures if f.source == "interior-ministry")
     assert disputed.status == "disputed"
@@ -152,19 +173,26 @@ def test_vague_words_compare_as_the_range_they_stand_for(compare_db: Path) -> No
     children = compare(compare_db, CRACKDOWN, "killed", population="children")
     assert stated_by_source(children) == {"rights-monitor": "at least 23", "opposition-council": "dozens"}
     assert children.consensus == (24, 99)
-    assert children.verdict == "Both sources' figures overlap between 24 and 99; Opposition Council's figure is 2.7× Rights Monitor's"
+    assert children.verdict == "Both sources' figures are consistent with 24–99"
     arrested = compare(compare_db, CRACKDOWN, "arrested")
     assert conflict_triples(arrested) == [
         ("rights-monitor", "opposition-council", 2001),
         ("interior-ministry", "opposition-council", 5000),
     ]
-    assert arrested.verdict == "3 sources conflict: Opposition Council's figure is 2.0× Rights Monitor's"
+    assert arrested.verdict == (
+        "2 of 3 sources' figures (Rights Monitor, Interior Ministry) are consistent with 7,000; "
+        "Opposition Council's more than 12,000 is above that by at least 5,000"
+    )
+    assert arrested.outliers == ("opposition-council",)
 
 
 def test_zero_tolerance_turns_approximately_into_an_exact_number(compare_db: Path) -> None:
     injured = compare(compare_db, CRACKDOWN, "injured", tolerance=0)
     assert conflict_triples(injured) == [("rights-monitor", "interior-ministry", 100)]
-    assert injured.verdict == "2 of 3 sources conflict: Wire Agency's figure is 1.1× Rights Monitor's"
+    assert injured.verdict == (
+        "2 of 3 sources' figures (Rights Monitor, Wire Agency) are consistent with 2,000, "
+        "and 2 (Interior Ministry, Wire Agency) with 2,100"
+    )
 
 
 # --- --as-of and --history -----------------------------------------------------------------------
@@ -178,7 +206,8 @@ def test_zero_tolerance_turns_approximately_into_an_exact_number(compare_db: Pat
         (
             "2019-12-10",
             {"rights-monitor": "at least 208", "provincial-governor": "between 180 and 450", "opposition-party": "more than 1,500"},
-            "2 of 3 sources conflict: Opposition Party's figure is 7.2× Rights Monitor's",
+            "2 of 3 sources' figures (Rights Monitor, Provincial Governor) are consistent with 208–450, "
+            "and 2 (Rights Monitor, Opposition Party) with more than 1,500",
         ),
         (
             "2019-12-19",
@@ -187,7 +216,8 @@ def test_zero_tolerance_turns_approximately_into_an_exact_number(compare_db: Pat
                 "wire-agency": "nearly 400", "opposition-council": "approximately 1,500",
                 "opposition-party": "more than 1,500",
             },
-            "4 of 5 sources conflict: Opposition Council's figure is 4.9× Rights Monitor's",
+            "3 of 5 sources' figures (Rights Monitor, Provincial Governor, Wire Agency) are consistent with 360–400, "
+            "and 3 (Rights Monitor, Opposition Council, Opposition Party) with 1,500–1,650, excluding 1,500",
         ),
     ],
 )
@@ -351,10 +381,7 @@ def test_seed_article_figures_for_the_november_2019_protests(compare_db: Path) -
     killed = compare(compare_db, SEED_EVENT, "killed")
     assert stated_by_source(killed) == {"amnesty": "at least 300", "ncri": "approximately 1,500"}
     assert killed.consensus == (1350, 1650)
-    assert killed.verdict == (
-        "Both sources' figures overlap between 1,350 and 1,650; "
-        "National Council of Resistance of Iran's figure is 5.0× Amnesty International's"
-    )
+    assert killed.verdict == "Both sources' figures are consistent with 1,350–1,650"
     assert killed.independent_origins == 2
     assert [(c.metric, c.population, len(c.figures)) for c in compare(compare_db, SEED_EVENT)] == [
         ("arrested", None, 1), ("cities", None, 1), ("killed", None, 2), ("killed", "children", 1),
@@ -372,7 +399,17 @@ def test_json_output_follows_the_contract(compare_db: Path) -> None:
         "event": CRACKDOWN, "metric": "killed", "population": None, "tolerance": 0.1, "as_of": None,
         "independent_origins": 4,
     }
-    assert data["spread"] == {"min": 230, "max": 1500, "ratio": 6.52, "min_source": "interior-ministry", "max_source": "opposition-council"}
+    assert data["spread"] == {"min": 180, "max": 1500, "ratio": 8.33, "min_source": "provincial-governor", "max_source": "opposition-council"}
+    assert data["verdict"] == KILLED_VERDICT
+    assert data["largest_agreement"] == {
+        "sources": ["rights-monitor", "provincial-governor", "wire-agency"], "low": 360, "high": 400,
+        "open_low": False, "open_high": False,
+    }
+    assert data["largest_agreements"][1] == {
+        "sources": ["rights-monitor", "opposition-council", "opposition-party"], "low": 1500, "high": 1650,
+        "open_low": True, "open_high": False,
+    }
+    assert data["outliers"] == ["interior-ministry"]
     assert data["consensus"] is None
     assert data["conflicts"][0] == {"a": "interior-ministry", "b": "rights-monitor", "gap": 74}
     rights = next(f for f in data["figures"] if f["source"] == "rights-monitor")
@@ -424,7 +461,7 @@ def test_table_output_is_aligned_and_ends_with_the_verdict(compare_db: Path) -> 
     assert "provincial-governor *" in result.output
     assert "Conflict: Interior Ministry and Rights Monitor do not overlap (gap 74)" in result.output
     assert "Independent origins: 4 for 6 sources" in result.output
-    assert lines[-1] == "Verdict: 6 sources conflict: Opposition Council's figure is 6.5× Interior Ministry's."
+    assert lines[-1] == f"Verdict: {KILLED_VERDICT}."
 
 
 def test_csv_has_one_row_per_figure(compare_db: Path) -> None:

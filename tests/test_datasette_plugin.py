@@ -52,9 +52,11 @@ async def test_compare_page_shows_verdict_chart_table_and_notes(ds: Datasette, c
     assert figure_rows(html) == [f.source for f in comparison.figures]
     assert html.count('<g class="figure"') == len(comparison.figures) == 6
     assert html.count('class="bar"') == 6
-    assert "Conflicts with Interior Ministry" in html
+    # Each row says where its figure stands, in compare's words; the one outside every agreement is marked.
+    assert re.findall(r'<td class="figure-verdict conflicts">([^<]*)</td>', html) == ["In none of the largest agreements"]
+    assert "In a largest agreement (360–400)" in html
     assert "none: some figures cannot both be right" in html
-    assert "from 230 (Interior Ministry) to 1,500 (Opposition Council): the largest is 6.52× the smallest" in html
+    assert "from 180 (Provincial Governor) to 1,500 (Opposition Council): the largest is 8.33× the smallest" in html
     assert "6 sources, 4 independent origins" in html
     assert "trace back to opposition-council" in html
 
@@ -72,7 +74,7 @@ async def test_compare_page_links_every_claim_source_and_the_event(ds: Datasette
 
 async def test_consensus_band_when_all_figures_overlap(ds: Datasette) -> None:
     html = (await ds.client.get("/-/compare/iran-protests-2019-11/killed")).text
-    assert "from 1,350 to 1,650 people: every figure allows these numbers" in html
+    assert "1,350–1,650 people: every figure allows these numbers" in html
     assert 'class="consensus"' in html
 
 

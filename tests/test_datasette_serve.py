@@ -27,7 +27,7 @@ def test_serve_answers_pages_json_and_comparisons_over_http(served: str) -> None
         status, body = get(served + path)
         assert status == 200, path
     status, body = get(served + "/-/compare/examplia-crackdown-2019-11/killed.json")
-    assert status == 200 and json.loads(body)["verdict"].startswith("6 sources conflict")
+    assert status == 200 and json.loads(body)["verdict"].startswith("3 of 6 sources' figures")
     assert get(served + "/-/compare/nowhere/killed")[0] == 404
 
 

@@ -19,7 +19,17 @@ from datasette.utils.asgi import BadRequest, NotFound, Request
 from markupsafe import Markup
 
 from factdb.chart import range_chart_svg
-from factdb.compare import DEFAULT_TOLERANCE, CompareError, Comparison, compare, format_interval, format_number
+from factdb.compare import (
+    DEFAULT_TOLERANCE,
+    CompareError,
+    Comparison,
+    band_words,
+    compare,
+    figure_standing,
+    format_interval,
+    format_number,
+)
+from factdb.compare import spread_words as stated_spread_words
 from factdb.datasette_plugin.metadata import factdb_database_names
 from factdb.datasette_plugin.urls import compare_url, row_url
 
@@ -184,27 +194,15 @@ def _json_response(data: Any) -> Response:
 
 
 def _figure_rows(datasette: Datasette, database: str, comparison: Comparison, claim_pks: dict[str, int]) -> list[dict[str, Any]]:
-    conflicts_with: dict[str, list[str]] = {}
-    names = {f.source: f.source_name for f in comparison.figures}
-    for conflict in comparison.conflicts:
-        conflicts_with.setdefault(conflict.a, []).append(names[conflict.b])
-        conflicts_with.setdefault(conflict.b, []).append(names[conflict.a])
     rows = []
     for figure in comparison.figures:
         pk = claim_pks.get(figure.claim_id)
-        against = conflicts_with.get(figure.source, [])
-        if len(comparison.figures) < 2:
-            verdict = "The only figure"
-        elif against:
-            verdict = "Conflicts with " + ", ".join(sorted(against))
-        else:
-            verdict = "Overlaps every other figure"
         rows.append(
             {
                 "figure": figure,
                 "interval": format_interval(figure),
-                "verdict": verdict,
-                "conflicts": bool(against),
+                "verdict": figure_standing(comparison, figure),
+                "conflicts": figure.source in comparison.outliers,
                 "source_url": row_url(datasette, database, "sources", figure.source),
                 "via_url": row_url(datasette, database, "sources", figure.via) if figure.via else None,
                 "claim_url": row_url(datasette, database, "claims", pk) if pk is not None else None,
@@ -214,28 +212,20 @@ def _figure_rows(datasette: Datasette, database: str, comparison: Comparison, cl
 
 
 def consensus_words(comparison: Comparison) -> str | None:
-    if comparison.consensus is None:
-        return None
-    low, high = comparison.consensus
-    if high is None:
-        return f"{'above' if comparison.consensus_open_low else 'at least'} {format_number(low)} {comparison.unit}"
-    if low == high:
-        return f"exactly {format_number(low)} {comparison.unit}"
-    return f"from {format_number(low)} to {format_number(high)} {comparison.unit}"
+    """What every source's figure allows, in compare's words (None when they share no number)."""
+    band = comparison.consensus_band
+    return None if band is None else f"{band_words(band)} {comparison.unit}"
 
 
 def spread_words(comparison: Comparison) -> str | None:
-    spread = comparison.spread
-    if spread is None or len(comparison.figures) < 2:
+    """The smallest and largest numbers the sources stated, in compare's words."""
+    words = stated_spread_words(comparison)
+    if words is None:
         return None
-    names = {f.source: f.source_name for f in comparison.figures}
-    words = (
-        f"from {format_number(spread.min)} ({names[spread.min_source]}) "
-        f"to {format_number(spread.max)} ({names[spread.max_source]})"
-    )
-    if spread.ratio is not None:
+    spread = comparison.spread
+    if spread is not None and spread.ratio is not None:
         words += f": the largest is {spread.ratio:g}× the smallest"
-    return words
+    return "from " + words
 
 
 def independence_words(comparison: Comparison) -> str:
