@@ -11,6 +11,8 @@ import difflib
 import re
 from array import array
 from bisect import bisect_right
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 _SINGLE_QUOTES = "\u2018\u2019\u201a\u201b\u2032\u0060\u00b4"
@@ -48,12 +50,12 @@ class NormalizedText:
     """
 
     text: str
-    breaks: array
-    shifts: array
+    breaks: array[int]
+    shifts: array[int]
 
     def original(self, index: int) -> int:
         """The index in the original text of normalised character ``index``."""
-        return index + self.shifts[bisect_right(self.breaks, index)]
+        return index + int(self.shifts[bisect_right(self.breaks, index)])
 
 
 def normalize(text: str) -> NormalizedText:
@@ -96,3 +98,43 @@ def closest_passage(document_text: str, quote: str, width: int = 160) -> str:
     start = max(0, match.a - match.b)
     passage = haystack[start : start + max(len(needle), 40)]
     return passage if len(passage) <= width else passage[: width - 1] + "…"
+
+
+# How many characters of documents' texts an importer or a worker keeps normalised (NormalizedTexts).
+TEXT_CACHE_CHARS = 640_000
+
+
+class NormalizedTexts:
+    """Documents' texts and their normalised forms by document pk, read once and kept while they fit
+    in ``max_chars`` characters, least recently used first out.
+
+    Bounded in characters rather than in documents: claims sorted by date or by source jump between
+    documents, and what matters is that the documents a run of claims refers to fit, whatever their
+    number, while memory stays flat however large the import.
+    """
+
+    def __init__(self, read: Callable[[int], str], max_chars: int) -> None:
+        self.read = read
+        self.max_chars = max_chars
+        self.chars = 0
+        self.cached: OrderedDict[int, tuple[str, NormalizedText]] = OrderedDict()
+
+    def get(self, pk: int) -> tuple[str, NormalizedText]:
+        """The text of document ``pk`` and its normalised form."""
+        cached = self.cached.get(pk)
+        if cached is not None:
+            self.cached.move_to_end(pk)
+            return cached
+        text = self.read(pk)
+        entry = (text, normalize(text))
+        self.cached[pk] = entry
+        self.chars += len(text)
+        while self.chars > self.max_chars and len(self.cached) > 1:
+            self.chars -= len(self.cached.popitem(last=False)[1][0])
+        return entry
+
+    def forget(self, pk: int) -> None:
+        """Document ``pk`` has a new text."""
+        entry = self.cached.pop(pk, None)
+        if entry is not None:
+            self.chars -= len(entry[0])

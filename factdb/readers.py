@@ -61,8 +61,10 @@ class Record:
     path: str
     line: int | None
     label: str  # where it sits in the file, e.g. "claims[3]" or "row 12"
-    # A JSON Lines claim's line as read: what the importer fingerprints (import_checks._record_digest).
+    # A JSON Lines claim's line as read: what the importer fingerprints (checks.record_digest).
     text: str | None = None
+    # False for records given in Python (factdb.importer.import_records): no folder for a text_file.
+    from_file: bool = True
 
     def line_of(self, key: str) -> int | None:
         if isinstance(self.data, LineDict):

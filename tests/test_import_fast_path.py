@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+import factdb.bulk as bulk
 import factdb.importer as importer
 from factdb.db import make_engine
 from factdb.export import export_database
@@ -47,7 +48,7 @@ def _import(path: Path, files: list[Path], *, update: bool = False) -> importer.
 def bulk_db(files: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = migrated_database(tmp_path_factory.mktemp("bulk"))
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(importer, "BULK_BYTES", 0)
+        patch.setattr(bulk, "BULK_BYTES", 0)
         report = _import(path, [files["entities"], files["jsonl"]])
     assert report.counts["claims"]["added"] == 4_000
     return path
@@ -57,7 +58,7 @@ def bulk_db(files: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) ->
 def row_by_row_db(files: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = migrated_database(tmp_path_factory.mktemp("row-by-row"))
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(importer, "BULK_BYTES", 10**18)
+        patch.setattr(bulk, "BULK_BYTES", 10**18)
         patch.setattr(importer, "CLAIM_CHUNK", 1)
         patch.setattr(importer, "ROW_BATCH", 1)
         report = _import(path, [files["entities"], files["jsonl"]], update=True)
@@ -117,7 +118,7 @@ def test_reimporting_a_bulk_file_changes_nothing(bulk_db: Path, files: dict[str,
     target.close()
     before = {table: table_rows(copy, table) for table in DATA_TABLES}
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(importer, "BULK_BYTES", 0)
+        patch.setattr(bulk, "BULK_BYTES", 0)
         report = _import(copy, [files["entities"], files["jsonl"]])
     assert not report.changed and report.counts["claims"]["unchanged"] == 4_000
     assert {table: table_rows(copy, table) for table in DATA_TABLES} == before
@@ -130,7 +131,7 @@ def test_a_bad_claim_in_a_bulk_import_writes_nothing_and_keeps_the_triggers(file
     lines[2500] = lines[2500].replace('"quote": "Source', '"quote": "Nobody')
     bad.write_text("".join(lines), encoding="utf-8")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(importer, "BULK_BYTES", 0)
+        patch.setattr(bulk, "BULK_BYTES", 0)
         with pytest.raises(importer.ImportFailed) as failure:
             _import(path, [files["entities"], bad])
     [problem] = failure.value.problems
