@@ -198,7 +198,7 @@ class BulkWrite:
         return self._driver().execute(f'SELECT "{column}" FROM "{table.name}" WHERE "{key}" = ?', (value,)).fetchone()[0]
 
     def stored_claim_digests(self, claims: Table) -> Any:
-        """stored(id) -> (pk, record_digest) or None, for checks.known_claims."""
+        """stored(id) -> (pk, record_digest) or None, for checks.recognised."""
         if not self.sqlite:
             return lambda claim_id: self.conn.execute(
                 select(claims.c.pk, claims.c.record_digest).where(claims.c.id == claim_id)).first()

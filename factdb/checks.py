@@ -16,7 +16,7 @@ import json
 import re
 import sys
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from factdb.figures import Figure, FigureError, figure_from_parts, parse_figure
-from factdb.readers import LineDict, Record, closest_hint, type_name
+from factdb.readers import LineDict, Record, closest_hint, decoded, type_name
 from factdb.vocabulary import CLAIM_STATUSES, RELATIONS, SOURCE_KINDS
 
 # The version of the rules below: what a record digest stands for. A stored claim whose digest
@@ -544,13 +544,17 @@ CLAIM_NON_COLUMN_FIELDS = ("figures", "document_id", "supersedes", "path", "line
 
 class KnownClaim(NamedTuple):
     """A JSON Lines claim line that the database holds already, byte for byte, imported under the
-    same rules with the same lookups (see known_claims): nothing to check, nothing to write."""
+    same rules with the same lookups (see recognised): nothing to check, nothing to write."""
 
     id: str
     pk: int
     figures: int
     path: str
     line: int
+
+    @property
+    def kind(self) -> str:
+        return "claim"
 
     @property
     def record(self) -> Record:
@@ -781,33 +785,33 @@ def _line_digest(lookups: Lookups, text: str, data: dict[str, Any]) -> str | Non
 _CLAIM_ID = re.compile(r'"id"\s*:\s*"([^"\\]*)"')
 
 
-def known_claims(lookups: Lookups, path: str, stored: Callable[[str], Any]) -> Callable[[str, int], KnownClaim | None]:
-    """read_records(known=...) for the claims of the file at ``path``: the claim on a JSON Lines line
-    when the database holds it with the same digest, else None.
+def _known(lookups: Lookups, record: Record, stored: Callable[[str], Any]) -> KnownClaim | None:
+    """The claim on a raw JSON Lines line when the database holds it with the same digest, else None."""
+    text, line = record.text or "", record.line or 0
+    match = _CLAIM_ID.search(text)
+    claim_id = match.group(1).strip() if match is not None else None
+    found = stored(claim_id) if claim_id is not None else None
+    if found is None or found[1] is None:
+        return None
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        return None  # left to decoded(), which reports it
+    if type(data) is not dict or found[1] != _line_digest(lookups, text, data):
+        return None
+    return KnownClaim(claim_id or "", found[0], len(data.get("figures") or ()), record.path, line)
 
-    ``stored(id)`` gives the stored claim's (pk, record_digest), or None. A line that does not even
-    decode is left to the full reading, which reports it.
+
+def recognised(records: Iterable[Record], lookups: Lookups, stored: Callable[[str], Any]) -> Iterator[Record | KnownClaim]:
+    """The records of a re-import's claims pass, read with read_records(raw_claims=True): a raw
+    JSON Lines claim line the database holds already, under the same digest, becomes a KnownClaim
+    (nothing to check, nothing to write); any other is decoded, raising ReadError as the reader would.
+
+    ``stored(id)`` gives the stored claim's (pk, record_digest), or None.
     """
-    def known(text: str, line: int) -> KnownClaim | None:
-        match = _CLAIM_ID.search(text)
-        claim_id = match.group(1).strip() if match is not None else None
-        found = stored(claim_id) if claim_id is not None else None
-        if found is None or found[1] is None:
-            return None
-        try:
-            data = json.loads(text)
-        except (ValueError, RecursionError):
-            return None
-        if type(data) is not dict or found[1] != _line_digest(lookups, text, data):
-            return None
-        return KnownClaim(claim_id or "", found[0], len(data.get("figures") or ()), path, line)
-
-    return known
-
-
-def stored_digests(connection: Any) -> Callable[[str], Any]:
-    """stored(id) for known_claims, reading through a DB-API connection to the database."""
-    def stored(claim_id: str) -> Any:
-        return connection.execute("SELECT pk, record_digest FROM claims WHERE id = ?", (claim_id,)).fetchone()
-
-    return stored
+    for record in records:
+        if record.raw:
+            known = _known(lookups, record, stored)
+            yield known if known is not None else decoded(record)
+        else:
+            yield record

@@ -7,7 +7,7 @@ references, figure parsing, the content hash) and the rest writing them. Both ru
 everything that needs the database (duplicates, stored versions, revisions, quotes, writing)
 exactly as it does for a small import. Problems arrive in the order the importer would have found
 them itself, and it applies ``MAX_PROBLEMS`` to the merged stream, so the result, and every message,
-is the same. A line the database holds already (checks.known_claims) goes back as a KnownClaim, unchecked.
+is the same. A line the database holds already (checks.recognised) goes back as a KnownClaim, unchecked.
 
 Workers are plain Python processes (WORKER_COMMAND) that exchange pickles over their standard
 input and output, so nothing here depends on how the importer itself was started.
@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
-from factdb.checks import KnownClaim, Lookups, PreparedClaim, Problem, QuoteCheck, RefusedClaim, check_claim, known_claims
+from factdb.checks import KnownClaim, Lookups, PreparedClaim, Problem, QuoteCheck, RefusedClaim, check_claim, recognised
 from factdb.quotes import TEXT_CACHE_CHARS, NormalizedTexts, find_quote
 from factdb.readers import ReadError, Record, file_format, read_records
 
@@ -92,7 +92,7 @@ class _Job:
     database: str | None  # read (committed rows only) for stored claims and documents' texts
     spool: str | None  # TextSpool: the texts of documents this import writes
     spool_index: SpoolIndex | None
-    known_lines: bool  # look lines up in the database (checks.known_claims)
+    known_lines: bool  # look lines up in the database (checks.recognised)
 
 
 @dataclass
@@ -123,13 +123,14 @@ class _Crash:
 # -- the worker process ---------------------------------------------------------------------------
 
 
-def _checked(records: list[Record], lookups: Lookups) -> tuple[list[PreparedClaim | KnownClaim], list[Problem | QuoteCheck]]:
+def _checked(records: list[Record | KnownClaim], lookups: Lookups) -> tuple[list[PreparedClaim | KnownClaim], list[Problem | QuoteCheck]]:
     prepared: list[PreparedClaim | KnownClaim] = []
     problems: list[Problem | QuoteCheck] = []
     for record in records:
-        if type(record.data) is KnownClaim:
-            prepared.append(record.data)
+        if type(record) is KnownClaim:
+            prepared.append(record)
             continue
+        assert type(record) is Record
         checked = check_claim(record, lookups)
         if type(checked) is RefusedClaim:
             problems.extend(checked.problems)
@@ -141,13 +142,13 @@ def _checked(records: list[Record], lookups: Lookups) -> tuple[list[PreparedClai
 
 
 def _stored_digests(database: sqlite3.Connection) -> Callable[[str], Any]:
-    """stored(id) -> (pk, record_digest) or None, for checks.known_claims."""
+    """stored(id) -> (pk, record_digest) or None, for checks.recognised."""
     return lambda claim_id: database.execute("SELECT pk, record_digest FROM claims WHERE id = ?", (claim_id,)).fetchone()
 
 
 def _work(job: _Job, out: IO[bytes]) -> None:
     locate = _QuoteLocator(job) if job.database is not None and job.spool is not None else None
-    # Lines the database holds already (checks.known_claims), as last committed: a claim this
+    # Lines the database holds already (checks.recognised), as last committed: a claim this
     # import wrote is not there yet, and the importer finds it by itself.
     stored = _stored_digests(locate.database) if locate is not None and job.known_lines else None
     read = [0]
@@ -159,7 +160,7 @@ def _work(job: _Job, out: IO[bytes]) -> None:
     def on_read(count: int) -> None:
         read[0] += count
 
-    def chunk(name: str, records: list[Record], error: Problem | None = None) -> CheckedChunk:
+    def chunk(name: str, records: list[Record | KnownClaim], error: Problem | None = None) -> CheckedChunk:
         prepared, problems = _checked(records, job.lookups)
         if locate is not None:
             prepared = locate(prepared)
@@ -167,8 +168,7 @@ def _work(job: _Job, out: IO[bytes]) -> None:
 
     def messages() -> Iterator[CheckedChunk | FileEnd]:
         for name in job.files:
-            known = known_claims(job.lookups, name, stored) if stored is not None else None
-            claims = yield from _file_chunks(job, name, on_read if job.report_progress else None, known, chunk)
+            claims = yield from _file_chunks(job, name, on_read if job.report_progress else None, stored, chunk)
             yield FileEnd(name, claims, sent_bytes())
 
     for message in messages():
@@ -176,7 +176,7 @@ def _work(job: _Job, out: IO[bytes]) -> None:
         out.flush()
 
 
-def _file_chunks(job: _Job, name: str, on_read: Callable[[int], None] | None, known: Any,
+def _file_chunks(job: _Job, name: str, on_read: Callable[[int], None] | None, stored: Callable[[str], Any] | None,
                  chunk: Callable[..., CheckedChunk]) -> Generator[CheckedChunk, None, int]:
     """This worker's chunks of the claims of file ``name`` (every ``job.workers``-th, from ``job.worker``
     on); returns how many claims the file holds (up to a read error)."""
@@ -185,10 +185,12 @@ def _file_chunks(job: _Job, name: str, on_read: Callable[[int], None] | None, kn
         return (ordinal // job.chunk) % job.workers == job.worker
 
     claims, current = 0, 0
-    records: list[Record] = []
+    records: list[Record | KnownClaim] = []
     error = None
+    read = read_records(Path(name), on_read, ("claim",), decode=mine if job.workers > 1 else None, raw_claims=stored is not None)
+    claims_read: Iterator[Record | KnownClaim] = recognised(read, job.lookups, stored) if stored is not None else read
     try:
-        for record in read_records(Path(name), on_read, ("claim",), decode=mine if job.workers > 1 else None, known=known):
+        for record in claims_read:
             if record.kind != "claim":
                 continue
             index = claims // job.chunk

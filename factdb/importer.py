@@ -5,7 +5,7 @@ input is collected (with file, line, field, what was expected and a hint) and, i
 nothing is written. Importing the same files again changes nothing; a claim whose content changed is
 refused unless ``update=True``, which keeps the previous version in ``claim_history``. A JSON Lines
 claim line that is stored already, checked under the same rules and names, is recognised by its
-digest and not checked again (factdb.checks.known_claims).
+digest and not checked again (factdb.checks.recognised).
 
 Records are processed in two passes so files may refer to each other in any order: first
 sources, events, metrics and documents from every file, then claims. The checks that need no
@@ -48,8 +48,8 @@ from factdb.checks import (
     check_event,
     check_metric,
     check_source,
-    known_claims,
     location_of,
+    recognised,
     resolve,
     resolve_source,
 )
@@ -208,7 +208,7 @@ class _Import:
     # Texts of the documents this import writes, for workers that locate quotes (factdb.import_workers).
     spool: TextSpool | None = None
     # Whether the database held claims when the import began: only then can a line be one it holds
-    # already (checks.known_claims), so a first import does not look each line up.
+    # already (checks.recognised), so a first import does not look each line up.
     had_claims: bool = False
 
 
@@ -584,12 +584,13 @@ def _locate_quote(s: _Import, claim: PreparedClaim) -> tuple[int, ...] | None:
     return found
 
 
-def _import_claim_chunk(s: _Import, chunk: list[Record]) -> None:
+def _import_claim_chunk(s: _Import, chunk: list[Record | KnownClaim]) -> None:
     prepared: list[PreparedClaim | KnownClaim] = []
     for record in chunk:
-        if type(record.data) is KnownClaim:
-            prepared.append(record.data)
+        if type(record) is KnownClaim:
+            prepared.append(record)
             continue
+        assert type(record) is Record
         checked = check_claim(record, s.lookups)
         if type(checked) is RefusedClaim:
             s.problems.extend(checked.problems)
@@ -785,8 +786,8 @@ def _check_supersedes_cycles(s: _Import) -> None:
 # -- the whole import -----------------------------------------------------------------------------
 
 
-def _claims_in_chunks(s: _Import, records: Iterable[Record]) -> None:
-    chunk: list[Record] = []
+def _claims_in_chunks(s: _Import, records: Iterable[Record | KnownClaim]) -> None:
+    chunk: list[Record | KnownClaim] = []
     for record in records:
         if chunk and record.path != chunk[-1].path:  # chunks never span files, as in the workers
             _import_claim_chunk(s, chunk)
@@ -849,7 +850,7 @@ def _check_paths(paths: Sequence[Path]) -> list[Problem]:
 
 
 def _records(s: _Import, paths: Sequence[Path], claims_pass: bool,
-             progress: Callable[[int], None] | None, counts: Counter[str]) -> Iterator[Record]:
+             progress: Callable[[int], None] | None, counts: Counter[str]) -> Iterator[Record | KnownClaim]:
     """The claims (``claims_pass``) or every other record of the files, counting records per file.
 
     Each line of a JSON Lines file is decoded by the one pass that wants it; CSV files hold only
@@ -873,21 +874,30 @@ def _records(s: _Import, paths: Sequence[Path], claims_pass: bool,
         yield from _file_records(s, path, claims_pass, progress, counts)
 
 
+def _entity_records(s: _Import, paths: Sequence[Path], progress: Callable[[int], None] | None, counts: Counter[str]) -> Iterator[Record]:
+    """The first pass: every record but claims."""
+    for record in _records(s, paths, False, progress, counts):
+        if type(record) is Record:
+            yield record
+
+
 def _file_records(s: _Import, path: Path, claims_pass: bool, progress: Callable[[int], None] | None,
-                  counts: Counter[str]) -> Iterator[Record]:
+                  counts: Counter[str]) -> Iterator[Record | KnownClaim]:
     """The records of one file for one pass (see _records)."""
     name, fmt = str(path), file_format(path)
     kinds = ("claim",) if claims_pass else ("source", "event", "metric", "document")
     counting = not claims_pass or fmt == "csv"
     kept: list[Record] | None = [] if not claims_pass and fmt == "json" else None
-    known = known_claims(s.lookups, name, s.bulk.stored_claim_digests(_CLAIMS)) if claims_pass and s.had_claims else None
+    raw = claims_pass and s.had_claims  # a re-import: claim lines the database holds already are recognised, not decoded
+    read = read_records(path, progress, kinds, raw_claims=raw)
+    records: Iterator[Record | KnownClaim] = recognised(read, s.lookups, s.bulk.stored_claim_digests(_CLAIMS)) if raw else read
     try:
-        for record in read_records(path, progress, kinds, known=known):
+        for record in records:
             if counting:
                 counts[name] += 1
             if (record.kind == "claim") == claims_pass:
                 yield record
-            elif kept is not None:
+            elif kept is not None and type(record) is Record:
                 kept.append(record)
             elif record.kind == "claim":
                 s.files_with_claims.add(name)  # seen, not decoded, by the first pass
@@ -1014,7 +1024,7 @@ def import_paths(engine: Engine, paths: Sequence[str | Path], *, update: bool = 
             _claims_in_chunks(s, _records(s, files, True, progress, counts))
 
     try:
-        return _run(engine, _Input([str(p) for p in files], size, lambda s: _records(s, files, False, progress, counts), claims,
+        return _run(engine, _Input([str(p) for p in files], size, lambda s: _entity_records(s, files, progress, counts), claims,
                                    counts, files, spool), update=update, dry_run=dry_run)
     finally:
         if spool is not None:

@@ -65,6 +65,8 @@ class Record:
     text: str | None = None
     # False for records given in Python (factdb.importer.import_records): no folder for a text_file.
     from_file: bool = True
+    # A JSON Lines claim line not decoded yet (read_records(raw_claims=True)): see decoded().
+    raw: bool = False
 
     def line_of(self, key: str) -> int | None:
         if isinstance(self.data, LineDict):
@@ -564,13 +566,13 @@ def _stated_kind(line: str) -> str | None:
 
 
 def _jsonl_records(path: Path, on_read: Callable[[int], None] | None, kinds: Collection[str] | None = None,
-                   decode: Callable[[int], bool] | None = None, known: Callable[[str, int], Any] | None = None) -> Iterator[Record]:
+                   decode: Callable[[int], bool] | None = None, raw_claims: bool = False) -> Iterator[Record]:
     wanted = 0  # records of the wanted kinds so far: what ``decode`` is asked about
     with _open_text(path, on_read) as handle:
         for number, line in _decoded_lines(handle, str(path)):
             if not line.strip():
                 continue
-            stated = _stated_kind(line) if kinds is not None or decode is not None else None
+            stated = _stated_kind(line) if kinds is not None or decode is not None or raw_claims else None
             if stated is not None and kinds is not None and stated not in kinds:
                 # Counted, not decoded: the pass that wants this kind decodes and checks the line.
                 yield Record(stated, {}, str(path), number, f"line {number}")
@@ -581,36 +583,47 @@ def _jsonl_records(path: Path, on_read: Callable[[int], None] | None, kinds: Col
                     # Another worker's record (see factdb.import_workers): counted, not decoded.
                     yield Record(stated, {}, str(path), number, f"line {number}")
                     continue
-            if known is not None and stated == "claim":
-                answer = known(line, number)
-                if answer is not None:
-                    yield Record(stated, answer, str(path), number, f"line {number}")
-                    continue
-            try:
-                # json.loads(line, object_pairs_hook=...) would build a decoder for every line; it
-                # also names a byte order mark, which only it is left to see.
-                data = _JSON_LINE.decode(line) if not line.startswith("\ufeff") else json.loads(
-                    line, object_pairs_hook=_object_without_duplicate_keys)
-            except json.JSONDecodeError as error:
-                raise ReadError(str(path), number, f"invalid JSON: {error.msg} (column {error.colno})", "each line must be one complete JSON object") from None
-            except RecursionError:
-                raise ReadError(str(path), number, "structure is nested too deeply", "each line is one flat record") from None
-            if not isinstance(data, dict):
-                raise ReadError(str(path), number, f"expected a JSON object; found {type_name(data)}", 'write one object per line, e.g. {"kind": "claim", ...}')
-            if "\\u" in line:  # a lone surrogate can only come from an escape
-                _check_text(str(path), number, data)
-            kind = data.pop("kind", None)
-            if kind == "source" and "source_kind" in data:
-                # `kind` names the record type in JSON Lines, so a source's own kind travels as source_kind.
-                data["kind"] = data.pop("source_kind")
-            if kind not in KINDS:
-                raise ReadError(
-                    str(path), number, f"'kind' must be one of {', '.join(KINDS)}; found {kind!r}",
-                    f"add \"kind\": \"claim\" (or another kind) to the object{closest_hint(str(kind), KINDS)}",
-                )
-            if decode is not None and stated is None and (kinds is None or kind in kinds):
+            if raw_claims and stated == "claim":
+                yield Record(stated, {}, str(path), number, f"line {number}", line, raw=True)
+                continue
+            record = _jsonl_record(str(path), number, line)
+            if decode is not None and stated is None and (kinds is None or record.kind in kinds):
                 wanted += 1  # a kind not stated first: known only now, decoded whoever wants it
-            yield Record(kind, data, str(path), number, f"line {number}", line if kind == "claim" else None)
+            yield record
+
+
+def decoded(record: Record) -> Record:
+    """A record read ``raw`` (see read_records), decoded as it would have been; raises ReadError."""
+    if not record.raw or record.text is None or record.line is None:
+        return record
+    return _jsonl_record(record.path, record.line, record.text)
+
+
+def _jsonl_record(path: str, number: int, line: str) -> Record:
+    """The record on line ``number`` of a JSON Lines file; raises ReadError."""
+    try:
+        # json.loads(line, object_pairs_hook=...) would build a decoder for every line; it
+        # also names a byte order mark, which only it is left to see.
+        data = _JSON_LINE.decode(line) if not line.startswith("\ufeff") else json.loads(
+            line, object_pairs_hook=_object_without_duplicate_keys)
+    except json.JSONDecodeError as error:
+        raise ReadError(path, number, f"invalid JSON: {error.msg} (column {error.colno})", "each line must be one complete JSON object") from None
+    except RecursionError:
+        raise ReadError(path, number, "structure is nested too deeply", "each line is one flat record") from None
+    if not isinstance(data, dict):
+        raise ReadError(path, number, f"expected a JSON object; found {type_name(data)}", 'write one object per line, e.g. {"kind": "claim", ...}')
+    if "\\u" in line:  # a lone surrogate can only come from an escape
+        _check_text(path, number, data)
+    kind = data.pop("kind", None)
+    if kind == "source" and "source_kind" in data:
+        # `kind` names the record type in JSON Lines, so a source's own kind travels as source_kind.
+        data["kind"] = data.pop("source_kind")
+    if kind not in KINDS:
+        raise ReadError(
+            path, number, f"'kind' must be one of {', '.join(KINDS)}; found {kind!r}",
+            f"add \"kind\": \"claim\" (or another kind) to the object{closest_hint(str(kind), KINDS)}",
+        )
+    return Record(kind, data, path, number, f"line {number}", line if kind == "claim" else None)
 
 
 def _decoded_lines(handle: io.TextIOWrapper, path: str) -> Iterator[tuple[int, str]]:
@@ -735,19 +748,20 @@ def _drop_empty(values: dict[str, str]) -> dict[str, str]:
 
 
 def read_records(path: Path, on_read: Callable[[int], None] | None = None, kinds: Collection[str] | None = None,
-                 decode: Callable[[int], bool] | None = None, known: Callable[[str, int], Any] | None = None) -> Iterator[Record]:
+                 decode: Callable[[int], bool] | None = None, raw_claims: bool = False) -> Iterator[Record]:
     """Yield the records of one import file in order; raise ReadError for unreadable input.
 
     With ``kinds``, JSON Lines records of other kinds may be yielded undecoded (kind and line only,
     empty data): enough to count them, never to import them. ``decode(n)`` is asked about the n-th
     record of the wanted kinds: when it says no, that record is yielded with empty data too (in
     JSON Lines, if its line states its kind first); workers that share a file use this.
-    ``known(line, number)`` is asked about each JSON Lines claim to be decoded whose line states its
-    kind first: when it answers, its answer is yielded as the record's data instead of the decoded line.
+    With ``raw_claims``, a JSON Lines claim to be decoded whose line states its kind first is yielded
+    ``raw``: its line only, for whoever reads it to recognise it (a line stored already) or decode it
+    (decoded()).
     """
     fmt = file_format(path)
     if fmt == "jsonl":
-        yield from _jsonl_records(path, on_read, kinds, decode, known)
+        yield from _jsonl_records(path, on_read, kinds, decode, raw_claims)
         return
     if fmt == "csv":
         yield from _csv_records(path, on_read, decode)
