@@ -1033,16 +1033,18 @@ def import_paths(engine: Engine, paths: Sequence[str | Path], *, update: bool = 
             pool.close()
 
 
-# The path of records given in Python (import_records), in problems: "records: records[2].quote: ...".
+# Records given in Python (import_records) are located as lines of a file named "records", counted
+# from 1 as lines are: "records:3: record 3.quote: is empty" is the third record given.
 RECORDS_PATH = "records"
 KINDS = ("source", "event", "metric", "document", "claim")
 
 
 def _as_record(index: int, item: Any) -> Record | Problem:
     """A record given in Python, shaped like a JSON Lines line, as the readers would yield it."""
-    label = f"{RECORDS_PATH}[{index}]"
+    number = index + 1
+    label = f"record {number}"
     if not isinstance(item, dict):
-        return Problem(RECORDS_PATH, None, label, f"expected a mapping of fields with a 'kind'; found {type(item).__name__}",
+        return Problem(RECORDS_PATH, number, label, f"expected a mapping of fields with a 'kind'; found {type(item).__name__}",
                        'give each record as a dict, e.g. {"kind": "claim", ...}')
     data = dict(item)
     kind = data.pop("kind", None)
@@ -1050,9 +1052,9 @@ def _as_record(index: int, item: Any) -> Record | Problem:
         # `kind` names the record type, as in JSON Lines, so a source's own kind travels as source_kind.
         data["kind"] = data.pop("source_kind")
     if kind not in KINDS:
-        return Problem(RECORDS_PATH, None, f"{label}.kind", f"'kind' must be one of {', '.join(KINDS)}; found {kind!r}",
+        return Problem(RECORDS_PATH, number, f"{label}.kind", f"'kind' must be one of {', '.join(KINDS)}; found {kind!r}",
                        'add "kind": "claim" (or another kind) to the record')
-    return Record(kind, data, RECORDS_PATH, None, label, from_file=False)
+    return Record(kind, data, RECORDS_PATH, number, label, from_file=False)
 
 
 def import_records(engine: Engine, records: Iterable[dict[str, Any]], *, update: bool = False, dry_run: bool = False,
@@ -1061,7 +1063,8 @@ def import_records(engine: Engine, records: Iterable[dict[str, Any]], *, update:
 
     Each record is a dict shaped like a line of a JSON Lines import file, with its ``kind`` (source,
     event, metric, document or claim; a source's own kind as ``source_kind``). The records are checked
-    as files are; a problem names the record by its index, e.g. ``records[2].quote``. A document's
+    as files are; a problem names the record by its number, counted from 1 (``records:3: record 3.quote:
+    is empty`` is about ``records[2]``). A document's
     text is given as ``text``: there is no folder for a ``text_file`` to be relative to.
     ``progress`` is called with the number of records checked, per pass.
     """
@@ -1084,5 +1087,5 @@ def import_records(engine: Engine, records: Iterable[dict[str, Any]], *, update:
             if progress:
                 progress(1)
 
-    return _run(engine, _Input([], 0, lambda s: counted(entities), lambda s: _claims_in_chunks(s, counted(claims)), counts),
+    return _run(engine, _Input([RECORDS_PATH], 0, lambda s: counted(entities), lambda s: _claims_in_chunks(s, counted(claims)), counts),
                 update=update, dry_run=dry_run)
