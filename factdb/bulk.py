@@ -181,6 +181,29 @@ class BulkWrite:
         query = select(*(table.c[c] for c in columns)).where(table.c[key].in_(bindparam("values", expanding=True)))
         return [tuple(row) for row in self.conn.execute(query, {"values": list(values)})]
 
+    def update_unindexed(self, table: Table, column: str, key: str, rows: list[tuple[Any, Any]]) -> None:
+        """Set ``column`` to the first of each pair in the row whose ``key`` is the second.
+
+        ``column`` must be one no full-text index covers: the rows are updated without the update
+        trigger, which would take each row's terms out of the index and put the same ones back, and
+        so may be rows not indexed yet (see defer_full_text) whose terms it could not take out.
+        """
+        if not rows:
+            return
+        trigger = None
+        if self.sqlite and table.name in FULL_TEXT_TABLES:
+            trigger = self.conn.exec_driver_sql(
+                "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (f"{table.name}_au",)).scalar()
+            if trigger is not None:
+                self.conn.exec_driver_sql(f'DROP TRIGGER "{table.name}_au"')
+        if self.sqlite:
+            self._driver().executemany(f'UPDATE "{table.name}" SET "{column}" = ? WHERE "{key}" = ?', rows)
+        else:
+            self.conn.execute(table.update().where(table.c[key] == bindparam("key_")).values({column: bindparam("value_")}),
+                              [{"value_": value, "key_": row_key} for value, row_key in rows])
+        if trigger is not None:
+            self.conn.exec_driver_sql(trigger)
+
     def row(self, table: Table, key: str, value: Any) -> Any:
         """The row of ``table`` whose ``key`` is ``value`` (columns read by name), or None. Re-importing
         a large file looks up every source, event and document stored already."""

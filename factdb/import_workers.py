@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import IO, Any, NamedTuple
 
 from factdb.checks import KnownClaim, Lookups, PreparedClaim, Problem, QuoteCheck, RefusedClaim, check_claim, recognised
-from factdb.quotes import TEXT_CACHE_CHARS, NormalizedTexts, find_quote
+from factdb.quotes import NormalizedTexts, find_quote
 from factdb.readers import ReadError, Record, file_format, read_records
 
 
@@ -226,7 +226,7 @@ class _QuoteLocator:
         self.database = sqlite3.connect(f"{Path(job.database).resolve().as_uri()}?mode=ro", uri=True)
         self.spool = open(job.spool, "rb")  # noqa: SIM115 - the worker's lifetime
         self.index = job.spool_index
-        self.texts = NormalizedTexts(self.read_text, TEXT_CACHE_CHARS)
+        self.texts = NormalizedTexts(self.read_text)
 
     def read_text(self, pk: int) -> str:
         spooled = self.index.find(pk) if self.index is not None else None
@@ -246,7 +246,7 @@ class _QuoteLocator:
         located: list[PreparedClaim | KnownClaim] = []
         for claim in prepared:
             if type(claim) is PreparedClaim and stored.get(claim.id) != claim.content_sha256:
-                normalized = self.texts.get(claim.document_pk)[1]
+                normalized = self.texts.normalized(claim.document_pk)
                 claim = claim.located(find_quote(normalized, claim.quote) or ())
             located.append(claim)
         return located

@@ -67,7 +67,7 @@ from factdb.models import (
     SourceRelation,
 )
 from factdb.models import Figure as FigureRow
-from factdb.quotes import TEXT_CACHE_CHARS, NormalizedTexts, closest_passage, find_quote, normalize
+from factdb.quotes import NormalizedTexts, closest_passage, find_quote, normalize
 from factdb.readers import ReadError, Record, file_format, read_records
 
 CLAIM_CHUNK = 2000
@@ -568,19 +568,18 @@ def _quote_not_found(s: _Import, record: Record, document_id: str, text: str, qu
 
 def _check_refused_quote(s: _Import, check: QuoteCheck) -> None:
     """The quote of a claim with other problems: reported only if it is not in its document."""
-    text, normalized = s.texts.get(s.lookups.documents[check.document_id][0])
-    if find_quote(normalized, check.quote) is None:
-        _quote_not_found(s, check.record, check.document_id, text, check.quote)
+    pk = s.lookups.documents[check.document_id][0]
+    if find_quote(s.texts.normalized(pk), check.quote) is None:
+        _quote_not_found(s, check.record, check.document_id, s.texts.text(pk), check.quote)
 
 
 def _locate_quote(s: _Import, claim: PreparedClaim) -> tuple[int, ...] | None:
     """The quote's offsets in its document's text; None (and a problem) when it is not there."""
     if claim.location:
         return claim.location
-    text, normalized = s.texts.get(claim.document_pk)
-    found = find_quote(normalized, claim.quote) if claim.location is None else None
+    found = find_quote(s.texts.normalized(claim.document_pk), claim.quote) if claim.location is None else None
     if found is None:
-        _quote_not_found(s, claim.record, claim.document_id, text, claim.quote)
+        _quote_not_found(s, claim.record, claim.document_id, s.texts.text(claim.document_pk), claim.quote)
     return found
 
 
@@ -700,7 +699,7 @@ def _defer_supersedes(s: _Import, pk: int, claim_id: str, claim: PreparedClaim) 
 
 
 def _check_supersedes(s: _Import, claim: PreparedClaim, pk: int, claim_id: str, target: tuple[int, str, str]) -> int | None:
-    """The target's pk if a new claim may supersede it (the rules of _resolve_supersedes), else None."""
+    """The target's pk if a new claim may supersede it (the rules of _link_supersedes), else None."""
     pending = _PendingSupersedes(pk, claim_id, claim.supersedes or "", claim.source_id, claim.claimed_on,
                                  claim.path, claim.line_of("supersedes"), s.claim_sequence)
     return target[0] if _supersedes_problem(s, pending, *target) is None else None
@@ -751,36 +750,56 @@ def _replace_claim(s: _Import, pk: int, claim: PreparedClaim, location: tuple[in
     s.counts["figures"]["updated"] += len(figures)
 
 
-def _resolve_supersedes(s: _Import) -> None:
-    """The revisions whose target was not stored when their chunk was written (forward references,
-    --update); the others were checked and linked as they were inserted."""
+def _link_supersedes(s: _Import) -> None:
+    """Link the revisions whose target was not stored when their chunk was written (forward
+    references, --update); the others were checked and linked as they were inserted. Claims out of
+    order (sorted by date or source) make most revisions forward references: targets are read, and
+    links written, many at a time, before the secondary indexes are built. Their problems are
+    reported by _report_supersedes, after the others of the claims pass."""
+    wanted = sorted({pending.target for pending in s.pending_supersedes})
+    targets: dict[str, tuple[int, str, str]] = {}
+    for start in range(0, len(wanted), ROW_BATCH):
+        for claim_id, pk, source_id, claimed_on in s.bulk.rows_where_in(
+                _CLAIMS, ("id", "pk", "source_id", "claimed_on"), "id", wanted[start:start + ROW_BATCH]):
+            targets[claim_id] = (pk, source_id, claimed_on)
+    links = []
     for pending in s.pending_supersedes:
-        target = s.conn.execute(select(Claim.pk, Claim.source_id, Claim.claimed_on).where(Claim.id == pending.target)).first()
+        target = targets.get(pending.target)
         if target is None:
             s.supersedes_problems.append((pending.sequence, Problem(
                 pending.path, pending.line, f"{pending.claim_id}.supersedes", f"unknown claim '{pending.target}'",
                 "name the id of an earlier claim by the same source")))
             continue
-        if _supersedes_problem(s, pending, target.pk, target.source_id, target.claimed_on) is None:
-            s.conn.execute(update_rows(Claim).where(Claim.pk == pending.claim_pk).values(supersedes_pk=target.pk))
+        if _supersedes_problem(s, pending, *target) is None:
+            links.append((target[0], pending.claim_pk))
+    s.bulk.update_unindexed(_CLAIMS, "supersedes_pk", "pk", links)
+
+
+def _report_supersedes(s: _Import) -> None:
+    """The problems of revisions, in claim order, then cycles of revisions."""
     for _, problem in sorted(s.supersedes_problems, key=lambda item: item[0]):
         s.problems.add_always(problem)  # past the cap too, as read errors
     _check_supersedes_cycles(s)
 
 
 def _check_supersedes_cycles(s: _Import) -> None:
+    """Report the first revision (in claim order) whose chain of revised claims runs into a cycle."""
+    ends: set[int] = set()  # claims whose chain ends: walked before, no need to walk again
     for pending in s.pending_supersedes:
         seen = {pending.claim_pk}
         current: int | None = pending.claim_pk
-        while True:
-            current = s.conn.execute(select(Claim.supersedes_pk).where(Claim.pk == current)).scalar()
+        while current not in ends:
+            current = s.bulk.value(_CLAIMS, "supersedes_pk", "pk", current)
             if current is None:
+                ends.update(seen)
                 break
             if current in seen:
                 s.problems.add_always(Problem(pending.path, pending.line, f"{pending.claim_id}.supersedes",
-                                          "claims supersede each other in a cycle", "each revision supersedes only earlier claims"))
+                                              "claims supersede each other in a cycle", "each revision supersedes only earlier claims"))
                 return
             seen.add(current)
+        else:
+            ends.update(seen)
 
 
 # -- the whole import -----------------------------------------------------------------------------
@@ -954,8 +973,7 @@ def _run(engine: Engine, read: _Input, *, update: bool, dry_run: bool) -> Import
                 started_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), factdb_version=__version__)).inserted_primary_key
             assert key is not None
             batch_id = key[0]
-            s = _Import(conn, writer, batch_id, update, NormalizedTexts(lambda pk: writer.value(_DOCUMENTS, "text", "pk", pk),
-                                                                        TEXT_CACHE_CHARS),
+            s = _Import(conn, writer, batch_id, update, NormalizedTexts(lambda pk: writer.value(_DOCUMENTS, "text", "pk", pk)),
                         paths={name: index for index, name in enumerate(dict.fromkeys(read.names))}, spool=read.spool)
             _load_lookups(s)
             writer.defer_full_text()
@@ -969,11 +987,12 @@ def _run(engine: Engine, read: _Input, *, update: bool, dry_run: bool) -> Import
             s.seen = {}  # every entity is defined by now; claims only refer to them (a tenth of a large import's memory)
             writer.allow_deferred_indexes(s.next_claim_pk - 1)
             read.claims(s)
+            _link_supersedes(s)
             writer.restore_indexes()
             for record, document_pk, text in s.pending_rechecks:
                 _recheck_quotes(s, record, document_pk, text)
             writer.catch_up_full_text("claims", first_claim_pk)
-            _resolve_supersedes(s)
+            _report_supersedes(s)
             report = ImportReport(list(read.names), s.counts, dry_run, None if dry_run else batch_id, sum(read.counts.values()))
             if s.problems:
                 raise ImportFailed(s.problems.items, s.problems.truncated)
