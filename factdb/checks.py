@@ -510,8 +510,6 @@ class PreparedClaim:
     label: str
     data_line: int | None
     key_lines: dict[str, int] | None
-    # The quote's offsets when a worker located it already; () when it did not find it; None: not tried.
-    location: tuple[int, ...] | None = None
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         # Workers send these by the million: the class and a tuple of the values pickle as one
@@ -519,11 +517,7 @@ class PreparedClaim:
         return (PreparedClaim, (self.id, self.source_id, self.document_pk, self.event_id, self.via_id, self.claimed_on,
                                 self.claimed_on_precision, self.quote, self.statement, self.status, self.content_sha256,
                                 self.record_digest, self.figures, self.document_id, self.supersedes, self.path, self.line,
-                                self.label, self.data_line, self.key_lines, self.location))
-
-    def located(self, location: tuple[int, ...]) -> PreparedClaim:
-        """The same claim with its quote's offsets (or () when it was looked for and not found)."""
-        return PreparedClaim(*self.__reduce__()[1][:-1], location)  # type: ignore[call-arg]
+                                self.label, self.data_line, self.key_lines))
 
     def line_of(self, key: str) -> int | None:
         return self.key_lines.get(key, self.data_line) if self.key_lines is not None else self.data_line
@@ -539,7 +533,7 @@ class PreparedClaim:
 
 
 # The fields of PreparedClaim that are not columns of the claims table.
-CLAIM_NON_COLUMN_FIELDS = ("figures", "document_id", "supersedes", "path", "line", "label", "data_line", "key_lines", "location")
+CLAIM_NON_COLUMN_FIELDS = ("figures", "document_id", "supersedes", "path", "line", "label", "data_line", "key_lines")
 
 
 class KnownClaim(NamedTuple):

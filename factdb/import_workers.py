@@ -103,6 +103,9 @@ class CheckedChunk:
 
     path: str
     prepared: list[PreparedClaim | KnownClaim]
+    # By position in prepared, the quote's offsets when the worker located it; () when it did not
+    # find it; None: not tried. None for the whole chunk when no worker locates quotes.
+    locations: list[tuple[int, ...] | None] | None
     problems: list[Problem | QuoteCheck]
     read_error: Problem | None  # when the file could not be read past this chunk
     bytes_read: int
@@ -162,9 +165,7 @@ def _work(job: _Job, out: IO[bytes]) -> None:
 
     def chunk(name: str, records: list[Record | KnownClaim], error: Problem | None = None) -> CheckedChunk:
         prepared, problems = _checked(records, job.lookups)
-        if locate is not None:
-            prepared = locate(prepared)
-        return CheckedChunk(name, prepared, problems, error, sent_bytes())
+        return CheckedChunk(name, prepared, locate(prepared) if locate is not None else None, problems, error, sent_bytes())
 
     def messages() -> Iterator[CheckedChunk | FileEnd]:
         for name in job.files:
@@ -237,19 +238,16 @@ class _QuoteLocator:
         text: str = self.database.execute("SELECT text FROM documents WHERE pk = ?", (pk,)).fetchone()[0]
         return text
 
-    def __call__(self, prepared: list[PreparedClaim | KnownClaim]) -> list[PreparedClaim | KnownClaim]:
+    def __call__(self, prepared: list[PreparedClaim | KnownClaim]) -> list[tuple[int, ...] | None]:
+        """Where each claim's quote is (see CheckedChunk.locations)."""
         ids = [claim.id for claim in prepared if type(claim) is not KnownClaim]
         if not ids:
-            return prepared
+            return [None] * len(prepared)
         stored = dict(self.database.execute(
             f"SELECT id, content_sha256 FROM claims WHERE id IN ({', '.join('?' for _ in ids)})", ids).fetchall())
-        located: list[PreparedClaim | KnownClaim] = []
-        for claim in prepared:
-            if type(claim) is PreparedClaim and stored.get(claim.id) != claim.content_sha256:
-                normalized = self.texts.normalized(claim.document_pk)
-                claim = claim.located(find_quote(normalized, claim.quote) or ())
-            located.append(claim)
-        return located
+        return [find_quote(self.texts.normalized(claim.document_pk), claim.quote) or ()
+                if type(claim) is PreparedClaim and stored.get(claim.id) != claim.content_sha256 else None
+                for claim in prepared]
 
 
 def main() -> None:

@@ -573,11 +573,14 @@ def _check_refused_quote(s: _Import, check: QuoteCheck) -> None:
         _quote_not_found(s, check.record, check.document_id, s.texts.text(pk), check.quote)
 
 
-def _locate_quote(s: _Import, claim: PreparedClaim) -> tuple[int, ...] | None:
-    """The quote's offsets in its document's text; None (and a problem) when it is not there."""
-    if claim.location:
-        return claim.location
-    found = find_quote(s.texts.normalized(claim.document_pk), claim.quote) if claim.location is None else None
+def _locate_quote(s: _Import, claim: PreparedClaim, location: tuple[int, ...] | None) -> tuple[int, ...] | None:
+    """The quote's offsets in its document's text; None (and a problem) when it is not there.
+
+    ``location``: what a worker found already (see import_workers.CheckedChunk), or None.
+    """
+    if location:
+        return location
+    found = find_quote(s.texts.normalized(claim.document_pk), claim.quote) if location is None else None
     if found is None:
         _quote_not_found(s, claim.record, claim.document_id, s.texts.text(claim.document_pk), claim.quote)
     return found
@@ -629,8 +632,11 @@ def _duplicate(s: _Import, claim: PreparedClaim | KnownClaim, existing: _StoredC
     return False
 
 
-def _store_claims(s: _Import, prepared: list[PreparedClaim | KnownClaim]) -> None:
-    """Check what needs the database (duplicates, stored versions, revisions, quotes) and write."""
+def _store_claims(s: _Import, prepared: list[PreparedClaim | KnownClaim], locations: list[tuple[int, ...] | None] | None = None) -> None:
+    """Check what needs the database (duplicates, stored versions, revisions, quotes) and write.
+
+    ``locations``: the quotes' offsets a worker found, by position in ``prepared``.
+    """
     if not prepared:
         return
     checked = [c for c in prepared if type(c) is PreparedClaim]
@@ -640,7 +646,7 @@ def _store_claims(s: _Import, prepared: list[PreparedClaim | KnownClaim]) -> Non
     new_figures: list[tuple[Any, ...]] = []
     seen: dict[str, tuple[int, int | None]] = {}  # first seen in this chunk: id -> (file index, line)
     new_pks: dict[str, int] = {}
-    for claim in prepared:
+    for index, claim in enumerate(prepared):
         claim_id = claim.id
         s.claim_sequence += 1
         existing = stored.get(claim_id)
@@ -655,7 +661,7 @@ def _store_claims(s: _Import, prepared: list[PreparedClaim | KnownClaim]) -> Non
             s.counts["claims"]["unchanged"] += 1
             s.counts["figures"]["unchanged"] += len(claim.figures)
             continue
-        location = _locate_quote(s, claim)
+        location = _locate_quote(s, claim, locations[index] if locations is not None else None)
         if location is None:
             continue
         if existing is None:
@@ -842,7 +848,7 @@ def _claims_from_workers(s: _Import, files: Sequence[Path], workers: int, progre
                 _check_refused_quote(s, problem)
             else:
                 s.problems.add(problem)  # type: ignore[arg-type]
-        _store_claims(s, checked.prepared)
+        _store_claims(s, checked.prepared, checked.locations)
 
 
 def _file_digest(path: Path) -> tuple[str, int]:

@@ -26,12 +26,11 @@ def test_a_figures_values_are_the_figures_tables_columns_but_what_the_writer_add
     assert set(FIGURE_FIELDS) == set(columns) - {"id", "claim_pk", "position", "batch_id"}
 
 
-def test_a_prepared_claim_survives_pickling_and_keeps_its_location() -> None:
+def test_a_prepared_claim_survives_pickling() -> None:
     claim = PreparedClaim("c-1", "amnesty", 3, "e", None, "2020-01", "month", "“quoted”", None, "active", "ab" * 32, None,
                           [("killed", None, "at_least", 300.0, 300.0, None, "at least 300")], "d-1", "c-0",
                           "claims.jsonl", 7, "line 7", 7, {"quote": 8})
     copy = pickle.loads(pickle.dumps(claim, protocol=pickle.HIGHEST_PROTOCOL))
     assert copy == claim and copy.line_of("quote") == 8 and copy.line_of("id") == 7
-    located = claim.located((4, 12))
-    assert located.location == (4, 12) and located == PreparedClaim(*claim.__reduce__()[1][:-1], (4, 12))
-    assert pickle.loads(pickle.dumps(located)).location == (4, 12)
+    # __reduce__ names the values by hand: every field, in order, or a field added later is lost in transit
+    assert claim.__reduce__() == (PreparedClaim, tuple(getattr(claim, f.name) for f in fields(PreparedClaim)))
