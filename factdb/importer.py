@@ -31,7 +31,7 @@ from typing import Any, NamedTuple, cast
 from sqlalchemy import Connection, Engine, Table, delete, insert, select
 from sqlalchemy import update as update_rows
 
-from factdb import __version__, bulk
+from factdb import __version__, bulk, import_workers
 from factdb.bulk import BulkWrite
 from factdb.checks import (
     FIGURE_FIELDS,
@@ -827,14 +827,12 @@ def _claims_in_chunks(s: _Import, records: Iterable[Record | KnownClaim]) -> Non
 def _claims_from_workers(s: _Import, files: Sequence[Path], workers: int, progress: Callable[[int], None] | None,
                          counts: Counter[str], pool: Any) -> None:
     """The claims of ``files``, checked by ``workers`` processes, written here chunk by chunk in file order."""
-    from factdb.import_workers import checked_chunks
-
     names = [str(p) for p in files if str(p) not in s.unreadable]
     spool = s.spool
     if spool is not None:
         spool.flush()
     database = s.conn.engine.url.database if spool is not None else None
-    for checked in checked_chunks(pool, names, s.lookups, workers, CLAIM_CHUNK, progress, database, spool, s.had_claims):
+    for checked in import_workers.checked_chunks(pool, names, s.lookups, workers, CLAIM_CHUNK, progress, database, spool, s.had_claims):
         if type(checked) is FileEnd:
             if file_format(Path(checked.path)) == "csv":
                 counts[checked.path] += checked.claims
@@ -937,11 +935,9 @@ def _file_records(s: _Import, path: Path, claims_pass: bool, progress: Callable[
 def _claim_workers(files: Sequence[Path], is_bulk: bool, workers: int | None, claim_bytes: int) -> int:
     """How many processes check claims besides the importer (0: it checks them itself), given the
     size of the files holding claims."""
-    from factdb.import_workers import streamable
-
     if workers is not None:
-        return workers if streamable(files) else 0
-    return CLAIM_WORKERS if is_bulk and claim_bytes >= WORKER_BYTES and streamable(files) and (os.cpu_count() or 1) > 1 else 0
+        return workers if import_workers.streamable(files) else 0
+    return CLAIM_WORKERS if is_bulk and claim_bytes >= WORKER_BYTES and import_workers.streamable(files) and (os.cpu_count() or 1) > 1 else 0
 
 
 def _spool_and_workers(engine: Engine, files: Sequence[Path], is_bulk: bool, workers: int | None) -> tuple[TextSpool | None, Any]:
@@ -952,9 +948,7 @@ def _spool_and_workers(engine: Engine, files: Sequence[Path], is_bulk: bool, wor
     count = _claim_workers(files, is_bulk, workers, sum(p.stat().st_size for p in files))
     if not (is_bulk and on_file and count):
         return None, None
-    from factdb.import_workers import start
-
-    return TextSpool(), start(count)
+    return TextSpool(), import_workers.start(count)
 
 
 @dataclass

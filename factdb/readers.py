@@ -44,7 +44,7 @@ class ReadError(Exception):
         self.path, self.line, self.message, self.hint = path, line, message, hint
 
 
-class LineDict(dict):  # type: ignore[type-arg]
+class LineDict(dict[Any, Any]):
     """A mapping from the input that knows the line it starts on and the line of each key."""
 
     line: int | None = None
@@ -152,11 +152,11 @@ def _yaml_errors(path: str, text: str) -> Iterator[None]:
                         "remove control characters such as NUL bytes; is this really a text file?") from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else None
+        mark_line = mark.line + 1 if mark else None
         problem = error.problem or error.context or "invalid YAML"
         hint = error.note or ("write plain values: YAML tags (!!...) are not accepted" if "for the tag" in problem
                               else "check indentation, colons and quoting on that line")
-        raise ReadError(path, line, f"invalid YAML: {problem}", hint) from None
+        raise ReadError(path, mark_line, f"invalid YAML: {problem}", hint) from None
     except yaml.YAMLError as error:
         raise ReadError(path, None, f"invalid YAML: {error}", "check the file's syntax") from None
     except RecursionError:
@@ -292,8 +292,12 @@ def _libyaml_reads_as_pyyaml(raw: bytes) -> bool:
             and not any(pattern.search(raw) for pattern in _LIBYAML_DIVERGES))
 
 
-if yaml.__with_libyaml__:
-    class _LibyamlLoader(yaml.cyaml.CParser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):  # type: ignore[misc]
+# libyaml's parser, where PyYAML was built with it (its stubs do not export it); else None.
+_CParser: Any = vars(yaml.cyaml).get("CParser")
+_LibyamlLoader: Any = None
+
+if _CParser is not None and yaml.__with_libyaml__:
+    class _Libyaml(_CParser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
         """libyaml's parser, building from its events the values _LocatingLoader would build.
 
         Nodes are never composed: each event becomes part of a value at once. Only plain YAML is
@@ -305,12 +309,12 @@ if yaml.__with_libyaml__:
         yaml_implicit_resolvers = _LocatingLoader.yaml_implicit_resolvers
 
         def __init__(self, raw: bytes) -> None:
-            yaml.cyaml.CParser.__init__(self, raw)
+            _CParser.__init__(self, raw)
             yaml.constructor.SafeConstructor.__init__(self)
             yaml.resolver.Resolver.__init__(self)
             self.names: dict[str, str] = {}
 
-        def value(self, event: yaml.Event, depth: int, flow: bool = False) -> Any:
+        def value(self, event: Any, depth: int, flow: bool = False) -> Any:
             """The value of the node that ``event`` starts, at ``depth`` as _LocatingLoader counts it
             (``flow``: inside [...] or {...})."""
             kind = type(event)
@@ -320,29 +324,9 @@ if yaml.__with_libyaml__:
                 return self.scalar(event, flow)
             flow = flow or bool(event.flow_style)
             if kind is yaml.MappingStartEvent:
-                mapping, line, key_lines, seen = LineDict(), event.start_mark.line + 1, {}, set()
-                while True:
-                    key = self.get_event()
-                    if type(key) is not yaml.ScalarEvent:
-                        if type(key) is yaml.MappingEndEvent:
-                            break
-                        raise _NotPlain  # a mapping or a list as a key
-                    written = key.value
-                    if depth + 1 > MAX_DEPTH or key.anchor is not None or key.tag is not None or written in seen:
-                        raise _NotPlain
-                    seen.add(written)
-                    name = self.scalar(key, flow)
-                    if type(name) is str:  # one string per field name, however many records use it
-                        written = name = self.names.setdefault(name, name)
-                    if key.start_mark.line + 1 != line:
-                        key_lines[written] = key.start_mark.line + 1
-                    mapping[name] = self.value(self.get_event(), depth + 1, flow)
-                mapping.line = line
-                if key_lines:
-                    mapping.key_lines = key_lines
-                return mapping
+                return self.mapping(event, depth, flow)
             if kind is yaml.SequenceStartEvent:
-                items = []
+                items: list[Any] = []
                 while True:
                     item = self.get_event()
                     if type(item) is yaml.SequenceEndEvent:
@@ -350,7 +334,32 @@ if yaml.__with_libyaml__:
                     items.append(self.value(item, depth + 1, flow))
             raise _NotPlain
 
-        def scalar(self, event: yaml.ScalarEvent, flow: bool) -> Any:
+        def mapping(self, event: Any, depth: int, flow: bool) -> LineDict:
+            """The mapping that ``event`` starts (see value)."""
+            mapping, line, key_lines, seen = LineDict(), event.start_mark.line + 1, {}, set()
+            while True:
+                key = self.get_event()
+                if type(key) is not yaml.ScalarEvent:
+                    if type(key) is yaml.MappingEndEvent:
+                        break
+                    raise _NotPlain  # a mapping or a list as a key
+                written = key.value
+                if depth + 1 > MAX_DEPTH or key.anchor is not None or key.tag is not None or written in seen:
+                    raise _NotPlain
+                seen.add(written)
+                name = self.scalar(key, flow)
+                if type(name) is str:  # one string per field name, however many records use it
+                    written = name = self.names.setdefault(name, name)
+                mark: Any = key.start_mark  # libyaml's events always have one
+                if mark.line + 1 != line:
+                    key_lines[written] = mark.line + 1
+                mapping[name] = self.value(self.get_event(), depth + 1, flow)
+            mapping.line = line
+            if key_lines:
+                mapping.key_lines = key_lines
+            return mapping
+
+        def scalar(self, event: Any, flow: bool) -> Any:
             value = event.value
             if event.implicit[0]:  # plain: resolved as PyYAML resolves it
                 if flow and "?" in value:
@@ -364,8 +373,7 @@ if yaml.__with_libyaml__:
             if _UNSTORABLE.search(value):
                 raise _NotPlain  # _check_text says where
             return value
-else:  # pragma: no cover - PyYAML built without libyaml
-    _LibyamlLoader = None
+    _LibyamlLoader = _Libyaml
 
 
 def _libyaml_records(path: str, raw: bytes) -> Iterator[Record]:
@@ -385,7 +393,8 @@ def _libyaml_records(path: str, raw: bytes) -> Iterator[Record]:
         if type(key) is not yaml.ScalarEvent or key.anchor is not None or key.tag is not None or key.value not in SECTIONS \
                 or key.value in sections:
             raise _NotPlain
-        section, kind, line = key.value, SECTIONS[key.value], key.start_mark.line + 1
+        mark: Any = key.start_mark  # libyaml's events always have one
+        section, kind, line = key.value, SECTIONS[key.value], mark.line + 1
         sections.add(section)
         items = loader.get_event()
         if type(items) is yaml.ScalarEvent and items.anchor is None and items.tag is None and items.implicit[0] \
@@ -408,6 +417,11 @@ def _libyaml_records(path: str, raw: bytes) -> Iterator[Record]:
 
 
 # -- JSON -------------------------------------------------------------------------------------
+
+
+# The pure-Python parts of the json module (not in its stubs): the C scanner cannot tell positions.
+_json_decoder: Any = json.decoder
+_json_scanner: Any = json.scanner
 
 
 class _LocatingDecoder(json.JSONDecoder):
@@ -437,14 +451,14 @@ class _LocatingDecoder(json.JSONDecoder):
 
         def parse_object(s_and_end, strict, scan_once, object_hook, object_pairs_hook, memo=None):  # type: ignore[no-untyped-def]
             start = s_and_end[1]
-            pairs, end = json.decoder.JSONObject(s_and_end, strict, scan_once, None, list, memo)
+            pairs, end = _json_decoder.JSONObject(s_and_end, strict, scan_once, None, list, memo)
             located = LineDict(_unique_pairs(pairs, lambda key: json.JSONDecodeError(f"duplicate key {key!r}", text, start - 1)))
             located.line = bisect_right(line_starts, start - 1)
             return located, end
 
         self.parse_object = nested(parse_object)
-        self.parse_array = nested(json.decoder.JSONArray)
-        self.scan_once = json.scanner.py_make_scanner(self)
+        self.parse_array = nested(_json_decoder.JSONArray)
+        self.scan_once = _json_scanner.py_make_scanner(self)
 
 
 def _unique_pairs(pairs: list[tuple[str, Any]], error: Callable[[str], Exception]) -> dict[str, Any]:
@@ -667,27 +681,7 @@ def _csv_records(path: Path, on_read: Callable[[int], None] | None, decode: Call
         current: Record | None = None
         current_key: str | tuple[str, ...] | None = None  # what rows of the current claim share
         current_start, claims = 0, 0
-        while True:
-            # A quoted cell may span lines: a row is named by the line it starts on.
-            row_start = reader.line_num + 1
-            try:
-                row = next(reader, None)
-            except csv.Error as error:
-                if "field larger than field limit" in str(error):
-                    raise ReadError(str(path), reader.line_num, f"a cell is longer than {csv.field_size_limit():,} characters",
-                                    "look for a quote (\") that is never closed; quotes are at most 10,000 characters") from None
-                raise ReadError(str(path), reader.line_num, f"invalid CSV: {error}", "check the quotes on that row") from None
-            if row is None:
-                break
-            if not any(cell.strip() for cell in row):
-                continue
-            row_number = reader.line_num
-            if len(row) != len(columns):
-                raise ReadError(
-                    str(path), row_number, f"row has {len(row)} columns; the header has {len(columns)}",
-                    "quote values that contain commas, and give every row the header's columns",
-                )
-            values = {name: cell for name, cell in zip(columns, row)}
+        for row_start, row_number, values in _csv_rows(str(path), reader, columns):
             claim_id = values.get("claim_id", "").strip()
             key = claim_id or tuple(values.get(c, "").strip() for c in _CLAIM_COLUMNS)
             same = key == current_key
@@ -703,11 +697,35 @@ def _csv_records(path: Path, on_read: Callable[[int], None] | None, decode: Call
             claims, current_key, current_start, current = claims + 1, key, row_start, None
             if wanted:
                 figure = _figure_cells(values)
-                data = _drop_empty({("id" if k == "claim_id" else k): v for k, v in values.items()})
+                data: dict[str, Any] = _drop_empty({("id" if k == "claim_id" else k): v for k, v in values.items()})
                 data["figures"] = [_located(_drop_empty(figure), row_start)] if any(v.strip() for v in figure.values()) else []
                 current = Record("claim", data, str(path), row_start, f"row {row_start}")
         if current_key is not None:
             yield current or Record("claim", {}, str(path), current_start, f"row {current_start}")
+
+
+def _csv_rows(path: str, reader: Any, columns: list[str]) -> Iterator[tuple[int, int, dict[str, str]]]:
+    """(line the row starts on, line it ends on, its cells by column) of each row that is not blank."""
+    while True:
+        # A quoted cell may span lines: a row is named by the line it starts on.
+        row_start = reader.line_num + 1
+        try:
+            row = next(reader, None)
+        except csv.Error as error:
+            if "field larger than field limit" in str(error):
+                raise ReadError(path, reader.line_num, f"a cell is longer than {csv.field_size_limit():,} characters",
+                                "look for a quote (\") that is never closed; quotes are at most 10,000 characters") from None
+            raise ReadError(path, reader.line_num, f"invalid CSV: {error}", "check the quotes on that row") from None
+        if row is None:
+            return
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(columns):
+            raise ReadError(
+                path, reader.line_num, f"row has {len(row)} columns; the header has {len(columns)}",
+                "quote values that contain commas, and give every row the header's columns",
+            )
+        yield row_start, reader.line_num, {name: cell for name, cell in zip(columns, row, strict=True)}
 
 
 def _figure_cells(values: dict[str, str]) -> dict[str, str]:
@@ -789,7 +807,7 @@ def type_name(value: Any) -> str:
     )
 
 
-def closest_hint(word: str, choices: tuple[str, ...] | list[str]) -> str:
+def closest_hint(word: str, choices: Collection[str]) -> str:
     import difflib
 
     match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
