@@ -1,4 +1,4 @@
-"""Claims: quotes as evidence, supersedes, status, claimed_on, claims without figures, and the README's examples."""
+"""Claims: quotes as evidence, supersedes, status, claimed_on, and claims without figures."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, problems, quoted, rows, run_cli, write
+from conftest import problems, quoted, rows, run_cli, write
 
 
 # -- quotes are evidence ----------------------------------------------------------------------------
@@ -122,19 +122,3 @@ def test_a_claim_without_claimed_on_in_an_undated_document_is_refused(basic_db: 
     assert problems(run_cli("import", "--db", basic_db, path)) == [
         f"{path}:4: claims[0].claimed_on: missing, and document 'undated' has no published date to default to "
         "(hint: give claimed_on (YYYY, YYYY-MM or YYYY-MM-DD) or the document's published date)"]
-
-
-# -- the README's examples ------------------------------------------------------------------------
-
-
-def _readme_json_lines_example() -> str:
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    section = readme.split("**JSON** files", 1)[1]
-    return section.split("```json\n", 1)[1].split("```", 1)[0]
-
-
-def test_readme_json_lines_example_is_the_yaml_example_in_another_format(basic_db: Path, tmp_path: Path) -> None:
-    path = write(tmp_path, "readme.jsonl", _readme_json_lines_example())
-    result = run_cli("import", "--db", basic_db, path)
-    assert result.exit_code == 0, result.output
-    assert result.stdout.endswith("Nothing changed.\n")
