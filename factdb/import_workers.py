@@ -135,12 +135,12 @@ def _checked(records: list[Record | KnownClaim], lookups: Lookups) -> tuple[list
             continue
         assert type(record) is Record
         checked = check_claim(record, lookups)
-        if type(checked) is RefusedClaim:
+        if isinstance(checked, RefusedClaim):
             problems.extend(checked.problems)
             if checked.quote_check is not None:
                 problems.append(checked.quote_check)
         else:
-            prepared.append(checked)  # type: ignore[arg-type]
+            prepared.append(checked)
     return prepared, problems
 
 

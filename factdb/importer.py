@@ -594,12 +594,12 @@ def _import_claim_chunk(s: _Import, chunk: list[Record | KnownClaim]) -> None:
             continue
         assert type(record) is Record
         checked = check_claim(record, s.lookups)
-        if type(checked) is RefusedClaim:
+        if isinstance(checked, RefusedClaim):
             s.problems.extend(checked.problems)
             if checked.quote_check is not None:
                 _check_refused_quote(s, checked.quote_check)
         else:
-            prepared.append(checked)  # type: ignore[arg-type]
+            prepared.append(checked)
     _store_claims(s, prepared)
 
 
@@ -842,10 +842,10 @@ def _claims_from_workers(s: _Import, files: Sequence[Path], workers: int, progre
             s.unreadable.add(checked.path)
             s.problems.add_always(checked.read_error)
         for problem in checked.problems:
-            if type(problem) is QuoteCheck:
+            if isinstance(problem, QuoteCheck):
                 _check_refused_quote(s, problem)
             else:
-                s.problems.add(problem)  # type: ignore[arg-type]
+                s.problems.add(problem)
         _store_claims(s, checked.prepared, checked.locations)
 
 
