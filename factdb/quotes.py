@@ -102,7 +102,7 @@ def closest_passage(document_text: str, quote: str, width: int = 160) -> str:
 
 # How many characters of normalised documents an importer or a worker keeps (NormalizedTexts): at
 # first, and at most once claims are seen to come back to documents it let go.
-TEXT_CACHE_CHARS = 1_000_000
+TEXT_CACHE_CHARS = 200_000
 TEXT_CACHE_MAX_CHARS = 16_000_000
 # How many documents let go it remembers, to tell claims that come back to them.
 TEXT_CACHE_GHOSTS = 8_192
