@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from factdb.figures import Figure, figure_from_parts, parse_figure
-from factdb.import_checks import _record_digest
+from factdb.checks import record_digest as _record_digest
 from factdb.quotes import find_quote, normalize
 
 PRECISION = {4: "year", 7: "month", 10: "day"}
@@ -42,7 +42,7 @@ FIGURE_SQL = ("INSERT INTO figures (claim_pk, position, metric_id, population, q
 
 def connect(path: Path) -> sqlite3.Connection:
     """A connection with the pragmas factdb's engine sets (and the importer's bulk settings)."""
-    from factdb.importer import BULK_PRAGMAS  # keeps the comparison fair when the importer tunes SQLite
+    from factdb.bulk import BULK_PRAGMAS  # keeps the comparison fair when the importer tunes SQLite
 
     connection = sqlite3.connect(path, isolation_level=None)
     for pragma in ("PRAGMA foreign_keys = ON", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", *BULK_PRAGMAS):

@@ -136,9 +136,10 @@ def _curly(sentence: str) -> str:
     return sentence.replace(' "', " \u201c").replace('" ', "\u201d ").replace(" - ", " \u2014 ")
 
 
-def documents_and_claims(rng: random.Random, claims: int, ents: Entities) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
+def documents_and_claims(rng: random.Random, claims: int, ents: Entities,
+                         claims_per_document: int = CLAIMS_PER_DOCUMENT) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
     """Yield each document with its claims; revisions supersede an earlier claim of the same source."""
-    documents = max(1, claims // CLAIMS_PER_DOCUMENT)
+    documents = max(1, claims // claims_per_document)
     last_claim: dict[int, tuple[str, str]] = {}  # source index -> (claim id, claimed_on)
     number = 0
     for d in range(documents):
@@ -146,7 +147,7 @@ def documents_and_claims(rng: random.Random, claims: int, ents: Entities) -> Ite
         day = 1 + d * 3650 // documents
         year, day_of_year = 2014 + day // 365, day % 365
         published = f"{year}-{1 + day_of_year // 31 % 12:02d}-{1 + day_of_year % 28:02d}"
-        count = min(CLAIMS_PER_DOCUMENT, claims - number) if d < documents - 1 else claims - number
+        count = min(claims_per_document, claims - number) if d < documents - 1 else claims - number
         sentences, document_claims = [], []
         for k in range(count):
             number += 1
@@ -225,10 +226,13 @@ def _yaml_item(record: dict[str, Any], out: TextIO) -> None:
 
 
 def generate(claims: int, out_dir: Path, *, seed: int = 1, with_yaml: bool = False, sources: int = SOURCES,
-             events: int = EVENTS) -> dict[str, Path]:
+             events: int = EVENTS, claims_per_document: int = CLAIMS_PER_DOCUMENT, shuffled: bool = False) -> dict[str, Path]:
     """Write the import files for ``claims`` claims into ``out_dir``; return them by name.
 
     ``sources`` and ``events`` default to the benchmark's 1,000 and 10,000; tests use fewer.
+    ``claims_per_document`` sets the documents' length too (each claim quotes a sentence of about
+    100 characters). ``shuffled`` also writes ``claims-shuffled.jsonl``: the same lines in random
+    order, as a file sorted by date or by source would jump between documents.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
@@ -238,7 +242,7 @@ def generate(claims: int, out_dir: Path, *, seed: int = 1, with_yaml: bool = Fal
         ents = entities(rng, ent_out, sources, events)
         writer = csv.writer(csv_out)
         writer.writerow(CSV_HEADER)
-        for document, document_claims in documents_and_claims(rng, claims, ents):
+        for document, document_claims in documents_and_claims(rng, claims, ents, claims_per_document):
             ent_out.write(json.dumps({"kind": "document", **document}, ensure_ascii=False) + "\n")
             for claim in document_claims:
                 jsonl_out.write(json.dumps({"kind": "claim", **claim}, ensure_ascii=False) + "\n")
@@ -246,6 +250,11 @@ def generate(claims: int, out_dir: Path, *, seed: int = 1, with_yaml: bool = Fal
     if with_yaml:
         paths["yaml"] = out_dir / "all.yaml"
         _write_yaml(paths, paths["yaml"])
+    if shuffled:
+        lines = paths["jsonl"].read_text(encoding="utf-8").splitlines(keepends=True)
+        random.Random(seed).shuffle(lines)
+        paths["shuffled"] = out_dir / "claims-shuffled.jsonl"
+        paths["shuffled"].write_text("".join(lines), encoding="utf-8")
     return paths
 
 
@@ -272,8 +281,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--yaml", action="store_true", help="also write all.yaml")
+    parser.add_argument("--claims-per-document", type=int, default=CLAIMS_PER_DOCUMENT)
+    parser.add_argument("--shuffled", action="store_true", help="also write claims-shuffled.jsonl, the claims in random order")
     args = parser.parse_args(argv)
-    for name, path in generate(args.claims, args.out, seed=args.seed, with_yaml=args.yaml).items():
+    for name, path in generate(args.claims, args.out, seed=args.seed, with_yaml=args.yaml,
+                               claims_per_document=args.claims_per_document, shuffled=args.shuffled).items():
         print(f"{name}: {path} ({path.stat().st_size / 1e6:.1f} MB)")
     return 0
 

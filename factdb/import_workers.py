@@ -2,12 +2,12 @@
 
 A large import spends most of its time in Python checking claims (decoding, field checks,
 references, figure parsing, the content hash) and the rest writing them. Both run at once here:
-``workers`` processes each read every claims file and check every ``workers``-th chunk of claims;
-the importer takes the checked chunks back in file order and does everything that needs the
-database (duplicates, stored versions, revisions, quotes, writing) exactly as it does for a small
-import. Problems arrive in the order the importer would have found them itself, and it applies
-``MAX_PROBLEMS`` to the merged stream, so the result, and every message, is the same. A line the
-database holds already (import_checks._known_claim) goes back as a _KnownClaim, unchecked.
+``workers`` processes each read every claims file and check every ``workers``-th chunk of claims
+(factdb.checks.check_claim); the importer takes the checked chunks back in file order and does
+everything that needs the database (duplicates, stored versions, revisions, quotes, writing)
+exactly as it does for a small import. Problems arrive in the order the importer would have found
+them itself, and it applies ``MAX_PROBLEMS`` to the merged stream, so the result, and every message,
+is the same. A line the database holds already (checks.recognised) goes back as a KnownClaim, unchecked.
 
 Workers are plain Python processes (WORKER_COMMAND) that exchange pickles over their standard
 input and output, so nothing here depends on how the importer itself was started.
@@ -17,17 +17,68 @@ from __future__ import annotations
 
 import os
 import pickle
+import sqlite3
 import subprocess
 import sys
+import tempfile
 import traceback
-from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from array import array
+from bisect import bisect_left
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
-from factdb import import_checks
+from factdb.checks import KnownClaim, Lookups, PreparedClaim, Problem, QuoteCheck, RefusedClaim, check_claim, recognised
+from factdb.quotes import NormalizedTexts, find_quote
 from factdb.readers import ReadError, Record, file_format, read_records
+
+
+class TextSpool:
+    """The texts of the documents an import writes, in a temporary file that worker processes read
+    (they cannot see the import's transaction). Where each text is, is kept in arrays rather than a
+    dict of tuples, in the importer and in each worker (see SpoolIndex)."""
+
+    def __init__(self) -> None:
+        self.folder = tempfile.TemporaryDirectory(prefix="factdb-import-")
+        self.path = str(Path(self.folder.name) / "texts")
+        self._file = open(self.path, "wb")  # noqa: SIM115 - closed by close()
+        self._pks = array("q")
+        self._starts = array("q")
+
+    def add(self, pk: int, text: str) -> None:
+        self._pks.append(pk)
+        self._starts.append(self._file.tell())
+        self._file.write(text.encode("utf-8", "surrogatepass"))
+
+    def flush(self) -> None:
+        self._file.flush()
+
+    def index(self) -> SpoolIndex:
+        """Where each text is, by pk (flush() first)."""
+        ends = self._starts[1:] + array("q", [self._file.tell()])
+        order = sorted(range(len(self._pks)), key=self._pks.__getitem__)  # updated documents keep their older pks
+        return SpoolIndex(array("q", (self._pks[i] for i in order)), array("q", (self._starts[i] for i in order)),
+                          array("q", (ends[i] for i in order)))
+
+    def close(self) -> None:
+        self._file.close()
+        self.folder.cleanup()
+
+
+class SpoolIndex(NamedTuple):
+    """A TextSpool's texts by document pk: sorted pks, and the byte range of each one's text."""
+
+    pks: array[int]
+    starts: array[int]
+    ends: array[int]
+
+    def find(self, pk: int) -> tuple[int, int] | None:
+        """(offset, length) in bytes of the text of document ``pk``; None when it is not spooled."""
+        i = bisect_left(self.pks, pk)
+        if i == len(self.pks) or self.pks[i] != pk:
+            return None
+        return self.starts[i], self.ends[i] - self.starts[i]
 
 
 @dataclass
@@ -37,27 +88,32 @@ class _Job:
     workers: int
     chunk: int
     report_progress: bool
-    source_keys: dict[str, str]
-    aliases: dict[str, str]
-    events: set[str]
-    metrics: set[str]
-    documents: dict[str, tuple[int, str | None]]
+    lookups: Lookups
     database: str | None  # read (committed rows only) for stored claims and documents' texts
-    spool: str | None  # import_checks.TextSpool: the texts of documents this import writes
-    spool_index: import_checks.SpoolIndex | None
-    known_lines: bool  # look lines up in the database (import_checks._known_claim)
+    spool: str | None  # TextSpool: the texts of documents this import writes
+    spool_index: SpoolIndex | None
+    known_lines: bool  # look lines up in the database (checks.recognised)
 
 
 @dataclass
-class _Chunk:
-    prepared: list[Any]  # import_checks._ClaimRow
-    problems: list[Any]  # import_checks.Problem and import_checks._QuoteCheck, in order
-    read_error: Any  # import_checks.Problem when the file could not be read past this chunk
+class CheckedChunk:
+    """A chunk of claims checked by a worker: the prepared ones, and the problems of the others in
+    order (a QuoteCheck where only the importer can say whether a refused claim's quote is in its
+    document: it may be one this import writes)."""
+
+    path: str
+    prepared: list[PreparedClaim | KnownClaim]
+    # By position in prepared, the quote's offsets when the worker located it; () when it did not
+    # find it; None: not tried. None for the whole chunk when no worker locates quotes.
+    locations: list[tuple[int, ...] | None] | None
+    problems: list[Problem | QuoteCheck]
+    read_error: Problem | None  # when the file could not be read past this chunk
     bytes_read: int
 
 
 @dataclass
-class _End:
+class FileEnd:
+    path: str
     claims: int  # claim records in the file (up to a read error)
     bytes_read: int
 
@@ -70,18 +126,35 @@ class _Crash:
 # -- the worker process ---------------------------------------------------------------------------
 
 
-def _work(job: _Job, out: IO[bytes]) -> None:
-    s = import_checks._Session(None, 0, False, in_worker=True)  # type: ignore[arg-type]
-    s.source_keys, s.aliases, s.events, s.metrics, s.documents = job.source_keys, job.aliases, job.events, job.metrics, job.documents
-    locate = _QuoteLocator(job, s) if job.database is not None and job.spool is not None else None
-    # Lines the database holds already (import_checks._known_claim), as last committed: a claim this
-    # import wrote is not there yet, and the importer finds it by itself.
-    stored = import_checks.stored_digests(locate.database) if locate is not None and job.known_lines else None
-    read = [0]
+def _checked(records: list[Record | KnownClaim], lookups: Lookups) -> tuple[list[PreparedClaim | KnownClaim], list[Problem | QuoteCheck]]:
+    prepared: list[PreparedClaim | KnownClaim] = []
+    problems: list[Problem | QuoteCheck] = []
+    for record in records:
+        if type(record) is KnownClaim:
+            prepared.append(record)
+            continue
+        assert type(record) is Record
+        checked = check_claim(record, lookups)
+        if isinstance(checked, RefusedClaim):
+            problems.extend(checked.problems)
+            if checked.quote_check is not None:
+                problems.append(checked.quote_check)
+        else:
+            prepared.append(checked)
+    return prepared, problems
 
-    def send(message: Any) -> None:
-        pickle.dump(message, out, protocol=pickle.HIGHEST_PROTOCOL)
-        out.flush()
+
+def _stored_digests(database: sqlite3.Connection) -> Callable[[str], Any]:
+    """stored(id) -> (pk, record_digest) or None, for checks.recognised."""
+    return lambda claim_id: database.execute("SELECT pk, record_digest FROM claims WHERE id = ?", (claim_id,)).fetchone()
+
+
+def _work(job: _Job, out: IO[bytes]) -> None:
+    locate = _QuoteLocator(job) if job.database is not None and job.spool is not None else None
+    # Lines the database holds already (checks.recognised), as last committed: a claim this
+    # import wrote is not there yet, and the importer finds it by itself.
+    stored = _stored_digests(locate.database) if locate is not None and job.known_lines else None
+    read = [0]
 
     def sent_bytes() -> int:
         count, read[0] = read[0], 0
@@ -90,43 +163,54 @@ def _work(job: _Job, out: IO[bytes]) -> None:
     def on_read(count: int) -> None:
         read[0] += count
 
-    def chunk(records: list[Record], error: Any = None) -> _Chunk:
-        prepared = [c for c in (import_checks._prepare_claim(s, r) for r in records) if c is not None]
-        if locate is not None:
-            prepared = locate(prepared)
-        problems, s.problems = s.problems, []
-        return _Chunk(prepared, problems, error, sent_bytes())
+    def chunk(name: str, records: list[Record | KnownClaim], error: Problem | None = None) -> CheckedChunk:
+        prepared, problems = _checked(records, job.lookups)
+        return CheckedChunk(name, prepared, locate(prepared) if locate is not None else None, problems, error, sent_bytes())
+
+    def messages() -> Iterator[CheckedChunk | FileEnd]:
+        for name in job.files:
+            claims = yield from _file_chunks(job, name, on_read if job.report_progress else None, stored, chunk)
+            yield FileEnd(name, claims, sent_bytes())
+
+    for message in messages():
+        pickle.dump(message, out, protocol=pickle.HIGHEST_PROTOCOL)
+        out.flush()
+
+
+def _file_chunks(job: _Job, name: str, on_read: Callable[[int], None] | None, stored: Callable[[str], Any] | None,
+                 chunk: Callable[..., CheckedChunk]) -> Generator[CheckedChunk, None, int]:
+    """This worker's chunks of the claims of file ``name`` (every ``job.workers``-th, from ``job.worker``
+    on); returns how many claims the file holds (up to a read error)."""
 
     def mine(ordinal: int) -> bool:
         return (ordinal // job.chunk) % job.workers == job.worker
 
-    for name in job.files:
-        path = Path(name)
-        claims, current, records = 0, 0, []
-        error = None
-        try:
-            known = import_checks._known_claims(s, name, stored) if stored is not None else None
-            for record in read_records(path, on_read if job.report_progress else None, ("claim",),
-                                       decode=mine if job.workers > 1 else None, known=known):
-                if record.kind != "claim":
-                    continue
-                index = claims // job.chunk
-                claims += 1
-                if index != current:
-                    if records:
-                        send(chunk(records))
-                    current, records = index, []
-                if index % job.workers == job.worker:
-                    records.append(record)
-        except ReadError as failure:
-            error = import_checks.Problem(failure.path, failure.line, "", failure.message, failure.hint)
-            if claims // job.chunk != current:  # the error begins a chunk of its own
+    claims, current = 0, 0
+    records: list[Record | KnownClaim] = []
+    error = None
+    read = read_records(Path(name), on_read, ("claim",), decode=mine if job.workers > 1 else None, raw_claims=stored is not None)
+    claims_read: Iterator[Record | KnownClaim] = recognised(read, job.lookups, stored) if stored is not None else read
+    try:
+        for record in claims_read:
+            if record.kind != "claim":
+                continue
+            index = claims // job.chunk
+            claims += 1
+            if index != current:
                 if records:
-                    send(chunk(records))
-                current, records = claims // job.chunk, []
-        if records or (error is not None and current % job.workers == job.worker):
-            send(chunk(records, error if current % job.workers == job.worker else None))
-        send(_End(claims, sent_bytes()))
+                    yield chunk(name, records)
+                current, records = index, []
+            if index % job.workers == job.worker:
+                records.append(record)
+    except ReadError as failure:
+        error = Problem(failure.path, failure.line, "", failure.message, failure.hint)
+        if claims // job.chunk != current:  # the error begins a chunk of its own
+            if records:
+                yield chunk(name, records)
+            current, records = claims // job.chunk, []
+    if records or (error is not None and current % job.workers == job.worker):
+        yield chunk(name, records, error if current % job.workers == job.worker else None)
+    return claims
 
 
 class _QuoteLocator:
@@ -138,14 +222,12 @@ class _QuoteLocator:
     is not located here, the importer locates itself.
     """
 
-    def __init__(self, job: _Job, s: Any) -> None:
-        import sqlite3
-
+    def __init__(self, job: _Job) -> None:
+        assert job.database is not None and job.spool is not None
         self.database = sqlite3.connect(f"{Path(job.database).resolve().as_uri()}?mode=ro", uri=True)
         self.spool = open(job.spool, "rb")  # noqa: SIM115 - the worker's lifetime
         self.index = job.spool_index
-        self.s = s
-        s.read_text = self.read_text
+        self.texts = NormalizedTexts(self.read_text)
 
     def read_text(self, pk: int) -> str:
         spooled = self.index.find(pk) if self.index is not None else None
@@ -153,21 +235,19 @@ class _QuoteLocator:
             offset, length = spooled
             self.spool.seek(offset)
             return self.spool.read(length).decode("utf-8", "surrogatepass")
-        return self.database.execute("SELECT text FROM documents WHERE pk = ?", (pk,)).fetchone()[0]  # type: ignore[no-any-return]
+        text: str = self.database.execute("SELECT text FROM documents WHERE pk = ?", (pk,)).fetchone()[0]
+        return text
 
-    def __call__(self, prepared: list[Any]) -> list[Any]:
-        ids = [claim.id for claim in prepared if type(claim) is not import_checks._KnownClaim]
+    def __call__(self, prepared: list[PreparedClaim | KnownClaim]) -> list[tuple[int, ...] | None]:
+        """Where each claim's quote is (see CheckedChunk.locations)."""
+        ids = [claim.id for claim in prepared if type(claim) is not KnownClaim]
         if not ids:
-            return prepared
+            return [None] * len(prepared)
         stored = dict(self.database.execute(
             f"SELECT id, content_sha256 FROM claims WHERE id IN ({', '.join('?' for _ in ids)})", ids).fetchall())
-        located = []
-        for claim in prepared:
-            if type(claim) is not import_checks._KnownClaim and stored.get(claim.id) != claim.content_sha256:
-                normalized = import_checks._document_normalized(self.s, claim.document_pk)[1]
-                claim = claim._replace(location=import_checks.find_quote(normalized, claim.quote) or ())
-            located.append(claim)
-        return located
+        return [find_quote(self.texts.normalized(claim.document_pk), claim.quote) or ()
+                if type(claim) is PreparedClaim and stored.get(claim.id) != claim.content_sha256 else None
+                for claim in prepared]
 
 
 def main() -> None:
@@ -227,7 +307,7 @@ class _Pool:
             except BrokenPipeError:
                 pass  # it stopped at once: receive() says so
 
-    def receive(self, worker: int) -> _Chunk | _End:
+    def receive(self, worker: int) -> CheckedChunk | FileEnd:
         stdout = self.processes[worker].stdout
         assert stdout is not None
         try:
@@ -240,7 +320,8 @@ class _Pool:
                                f"({type(error).__name__}: {error})") from None
         if isinstance(message, _Crash):
             raise WorkerFailed(f"validation worker {worker} failed:\n{message.traceback}")
-        return message  # type: ignore[no-any-return]
+        assert isinstance(message, (CheckedChunk, FileEnd))
+        return message
 
     def close(self) -> None:
         for process in self.processes:
@@ -261,28 +342,24 @@ def start(count: int) -> _Pool:
     return _Pool(count)
 
 
-def checked_chunks(s: Any, paths: Sequence[Path], workers: int, chunk: int,
-                   progress: Callable[[int], None] | None, counts: Counter[str], pool: _Pool | None = None) -> Iterator[list[Any]]:
-    """The claims of ``paths``, checked by ``workers`` processes, one chunk at a time in file order.
+def checked_chunks(pool: _Pool | None, names: Sequence[str], lookups: Lookups, workers: int, chunk: int,
+                   progress: Callable[[int], None] | None, database: str | None, spool: TextSpool | None,
+                   known_lines: bool) -> Iterator[CheckedChunk | FileEnd]:
+    """The claims of the files ``names``, checked by ``workers`` processes, one chunk at a time in file
+    order, each file followed by its FileEnd (as the worker whose turn it was saw it).
 
-    ``s`` is the importer's session: the workers' problems are added to it in order (quote checks
-    of claims with other problems run here, where the documents of this import can be read), and
-    read errors and CSV record counts are noted as the importer's own reading would.
+    ``database`` and ``spool`` (flushed): where workers read documents' texts to locate quotes
+    (both or neither); ``known_lines``: whether to look claim lines up in the database.
     ``pool``: workers started earlier (see start()); closed here in any case.
     """
-    names = [str(p) for p in paths if str(p) not in s.unreadable]
-    spool = s.spool
-    if spool is not None:
-        spool.flush()
-    database = s.conn.engine.url.database if spool is not None else None
     spooled = spool.index() if spool is not None else None
-    jobs = [_Job(names, w, workers, chunk, progress is not None and w == 0, s.source_keys, s.aliases, s.events, s.metrics,
-                 s.documents, database, spool.path if spool else None, spooled, s.had_claims)
+    jobs = [_Job(list(names), w, workers, chunk, progress is not None and w == 0, lookups, database,
+                 spool.path if spool else None, spooled, known_lines)
             for w in range(workers)]
     pool = pool or _Pool(0)
     try:
         pool.send(jobs)
-        for name in names:
+        for _ in names:
             ended: set[int] = set()
             index = 0
             while True:
@@ -290,20 +367,11 @@ def checked_chunks(s: Any, paths: Sequence[Path], workers: int, chunk: int,
                 message = pool.receive(worker)
                 if progress and message.bytes_read:
                     progress(message.bytes_read)
-                if isinstance(message, _End):
+                if isinstance(message, FileEnd):
                     ended.add(worker)
-                    if file_format(Path(name)) == "csv":
-                        counts[name] += message.claims
+                    yield message
                     break
-                if message.read_error is not None:
-                    s.unreadable.add(name)
-                    s.problems.append(message.read_error)
-                for problem in message.problems:
-                    if isinstance(problem, import_checks._QuoteCheck):
-                        import_checks._report_missing_quote(s, problem.record, problem.document_id, problem.quote)
-                    else:
-                        s.add_problem(problem)
-                yield message.prepared
+                yield message
                 index += 1
                 if message.read_error is not None:
                     break
@@ -312,8 +380,7 @@ def checked_chunks(s: Any, paths: Sequence[Path], workers: int, chunk: int,
                     message = pool.receive(worker)
                     if progress and message.bytes_read:
                         progress(message.bytes_read)
-                    if isinstance(message, _End):
+                    if isinstance(message, FileEnd):
                         ended.add(worker)
     finally:
         pool.close()
-

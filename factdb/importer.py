@@ -1,14 +1,16 @@
-"""Import files into the database: validate, resolve references, check quotes, write atomically.
+"""Import files or records into the database: check them, resolve references, locate quotes, write atomically.
 
-One call of :func:`import_paths` is one transaction. Every problem in the input is collected
-(with file, line, field, what was expected and a hint) and, if there is any, nothing is written.
-Importing the same files again changes nothing; a claim whose content changed is refused unless
-``update=True``, which keeps the previous version in ``claim_history``. A JSON Lines claim line that is
-stored already, checked under the same rules and names, is recognised by its digest and not
-checked again (factdb.import_checks._known_claim).
+One call of :func:`import_paths` or :func:`import_records` is one transaction. Every problem in the
+input is collected (with file, line, field, what was expected and a hint) and, if there is any,
+nothing is written. Importing the same files again changes nothing; a claim whose content changed is
+refused unless ``update=True``, which keeps the previous version in ``claim_history``. A JSON Lines
+claim line that is stored already, checked under the same rules and names, is recognised by its
+digest and not checked again (factdb.checks.recognised).
 
 Records are processed in two passes so files may refer to each other in any order: first
-sources, events, metrics and documents from every file, then claims.
+sources, events, metrics and documents from every file, then claims. The checks that need no
+database are factdb.checks'; this module is the writer: what needs the database (duplicates,
+stored versions, revisions, quotes) and the writing itself, through factdb.bulk.BulkWrite.
 """
 
 from __future__ import annotations
@@ -17,42 +19,41 @@ import hashlib
 import json
 import os
 import sys
-from collections import Counter, namedtuple
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
-from functools import lru_cache
+from array import array
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from operator import attrgetter
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Connection, Engine, delete, insert, select
+from sqlalchemy import Connection, Engine, Table, delete, insert, select
 from sqlalchemy import update as update_rows
 
-from factdb import __version__
-from factdb.import_checks import (
-    CLAIM_COLUMNS,
-    COUNTED_KINDS,
-    FIGURE_COLUMNS,
-    _PREPARED_COLUMNS,
+from factdb import __version__, bulk, import_workers
+from factdb.bulk import BulkWrite
+from factdb.checks import (
+    FIGURE_FIELDS,
+    MAX_PROBLEMS,
+    KnownClaim,
+    Lookups,
+    PreparedClaim,
     Problem,
-    TextSpool,
-    _ClaimRow,
-    _KnownClaim,
-    _PendingSupersedes,
-    _Session,
-    _check_fields,
-    _choice,
-    _date,
-    _identifier,
-    _known_claims,
-    _locate_quote,
-    _location,
-    _prepare_claim,
-    _resolve,
-    _resolve_source,
-    _text,
-    stored_digests,
+    Problems,
+    QuoteCheck,
+    RefusedClaim,
+    check_claim,
+    check_document,
+    check_event,
+    check_metric,
+    check_source,
+    location_of,
+    recognised,
+    resolve,
+    resolve_source,
 )
+from factdb.import_workers import CheckedChunk, FileEnd, TextSpool
 from factdb.models import (
     Claim,
     ClaimVersion,
@@ -66,26 +67,26 @@ from factdb.models import (
     SourceRelation,
 )
 from factdb.models import Figure as FigureRow
-from factdb.quotes import find_quote, normalize
-from factdb.readers import ReadError, Record, file_format, read_records, type_name
-from factdb.vocabulary import RELATIONS, SOURCE_KINDS
+from factdb.quotes import NormalizedTexts, closest_passage, find_quote, normalize
+from factdb.readers import ReadError, Record, file_format, read_records
 
 CLAIM_CHUNK = 2000
-# Imports of at least this many bytes take the bulk path: full-text index entries are written for
-# all new rows at once instead of by a trigger per row (SQLite's FTS5 flushes its pending terms at
-# every statement a trigger runs in, which made the triggers most of an import's time).
-BULK_BYTES = 1_000_000
 # From this size of files holding claims, JSON Lines and CSV claims are checked in CLAIM_WORKERS
 # other processes while this one writes (factdb.import_workers); below it, starting them costs
 # more than they save.
 WORKER_BYTES = 20_000_000
 CLAIM_WORKERS = 2
-# The import's page cache (on its connection only; bench/baseline.py uses the same settings, so the
-# comparison stays fair). With the secondary indexes deferred, a million claims import as fast
-# with 16 MB as with 64 MB, claim ids in order or random (bench, 2026-12-06), and the difference
-# is most of the importer's memory: pages the operating system caches anyway.
-BULK_PRAGMAS: tuple[str, ...] = ("PRAGMA cache_size = -16384",)
 ROW_BATCH = 500
+COUNTED_KINDS = ("sources", "events", "metrics", "documents", "claims", "figures")
+
+# A claim's columns: those PreparedClaim carries (under their names), then those the writer adds.
+CLAIM_WRITER_COLUMNS = ("quote_start", "quote_end", "pk", "supersedes_pk", "batch_id")
+CLAIM_FIELDS = tuple(c.name for c in Claim.__table__.columns if c.name in PreparedClaim.__dataclass_fields__)
+CLAIM_COLUMNS = (*CLAIM_FIELDS, *CLAIM_WRITER_COLUMNS)
+FIGURE_COLUMNS = (*FIGURE_FIELDS, "claim_pk", "position", "batch_id")
+_claim_values = attrgetter(*CLAIM_FIELDS)
+# The tables as Table (the models declare them as FromClause).
+_CLAIMS, _FIGURES, _DOCUMENTS = (cast(Table, model.__table__) for model in (Claim, FigureRow, Document))
 
 
 class ImportFailed(Exception):
@@ -125,32 +126,99 @@ class ImportReport:
         return head + "; ".join(parts) + "." + tail
 
 
-# -- field readers only entities use (the others are in factdb.import_checks) -----------------------
+@dataclass
+class _PendingSupersedes:
+    claim_pk: int
+    claim_id: str
+    target: str
+    source_id: str
+    claimed_on: str
+    path: str
+    line: int | None
+    sequence: int = 0
 
 
-def _list_of_text(s: _Session, record: Record, data: dict[str, Any], key: str) -> list[str]:
-    value = data.get(key)
-    if value is None:
-        return []
-    items = value if isinstance(value, list) else [value]
-    result = []
-    for index, item in enumerate(items):
-        if isinstance(item, bool) or not isinstance(item, (str, int)) or not str(item).strip():
-            found = "empty text" if isinstance(item, str) else type_name(item)
-            s.problem(record, f"{key}[{index}]" if isinstance(value, list) else key,
-                      f"expected text; found {found}", f"write {key} as text or a list of texts")
-            continue
-        result.append(str(item).strip())
-    return result
+class SeenClaims:
+    """Where each claim id of this import was first seen (file index, line), for duplicate ids.
+
+    A million ids with their locations would be most of a large import's memory. Every claim that
+    is stored, before this import or by it, has a pk that the importer looks up anyway: its location
+    goes in arrays indexed by pk (8 bytes a claim). Only claims refused before being written
+    (a quote not found, say) are kept by id.
+
+    The arrays are pages of PAGE pks, made as pks reach them and never resized: one array grown by
+    half each time leaves its older copies behind in the heap.
+    """
+
+    PAGE = 1 << 16  # 512 KB
+
+    def __init__(self) -> None:
+        self.pages: list[array[int] | None] = []  # ((file + 1) << 32) | line; 0: not seen
+        self.by_id: dict[str, tuple[int, int | None]] = {}
+
+    def location(self, claim_id: str, pk: int | None) -> tuple[int, int | None] | None:
+        if pk is None:
+            return self.by_id.get(claim_id)
+        page = self.pages[pk // self.PAGE] if pk // self.PAGE < len(self.pages) else None
+        packed = page[pk % self.PAGE] if page is not None else 0
+        return ((packed >> 32) - 1, (packed & 0xFFFFFFFF) or None) if packed else None
+
+    def add(self, claim_id: str, pk: int | None, file: int, line: int | None) -> None:
+        if pk is None or (line or 0) > 0xFFFFFFFF:
+            self.by_id[claim_id] = (file, line)
+            return
+        number = pk // self.PAGE
+        if number >= len(self.pages):
+            self.pages.extend([None] * (number + 1 - len(self.pages)))
+        page = self.pages[number]
+        if page is None:
+            page = self.pages[number] = array("q", bytes(8 * self.PAGE))
+        page[pk % self.PAGE] = ((file + 1) << 32) | (line or 0)
 
 
-def _first_seen(s: _Session, record: Record, kind: str, identifier: str) -> bool:
+@dataclass
+class _Import:
+    """The writer's state during one import: its transaction, what it knows, its problems and counts."""
+
+    conn: Connection
+    bulk: BulkWrite
+    batch_id: int
+    update: bool
+    texts: NormalizedTexts
+    problems: Problems = field(default_factory=Problems)
+    lookups: Lookups = field(default_factory=Lookups)
+    counts: dict[str, Counter[str]] = field(default_factory=lambda: {k: Counter() for k in COUNTED_KINDS})
+    event_parents: dict[str, str | None] = field(default_factory=dict)
+    seen: dict[tuple[str, str], tuple[str, int | None]] = field(default_factory=dict)
+    claims_seen: SeenClaims = field(default_factory=SeenClaims)
+    pending_relations: list[tuple[str, str, str, Record]] = field(default_factory=list)
+    pending_parents: list[tuple[str, str, Record]] = field(default_factory=list)
+    pending_publishers: list[tuple[str, str, Record, str | None]] = field(default_factory=list)
+    pending_supersedes: list[_PendingSupersedes] = field(default_factory=list)
+    pending_rechecks: list[tuple[Record, int, str]] = field(default_factory=list)
+    supersedes_problems: list[tuple[int, Problem]] = field(default_factory=list)
+    next_claim_pk: int = 1
+    next_document_pk: int = 1
+    new_rows: dict[Any, list[dict[str, Any]]] = field(default_factory=dict)  # table -> rows not yet inserted
+    claim_sequence: int = 0
+    paths: dict[str, int] = field(default_factory=dict)
+    unreadable: set[str] = field(default_factory=set)
+    cached_claims: dict[str, list[Record]] = field(default_factory=dict)
+    files_with_claims: set[str] = field(default_factory=set)  # JSON Lines files, as the first pass saw them
+    # Texts of the documents this import writes, for workers that locate quotes (factdb.import_workers).
+    spool: TextSpool | None = None
+    # Whether the database held claims when the import began: only then can a line be one it holds
+    # already (checks.recognised), so a first import does not look each line up.
+    had_claims: bool = False
+
+
+def _first_seen(s: _Import, record: Record, kind: str, identifier: str) -> bool:
     """False (and a problem) when the same id was already defined in this import."""
     key = (kind, identifier.lower() if kind == "source" else identifier)
     if key in s.seen:
         path, line = s.seen[key]
-        s.problem(record, "id", f"duplicate {kind} id '{identifier}' (first defined at {path}:{line})",
-                  "give each record its own id, or delete the repeated one")
+        s.problems.at(record, "id", f"duplicate {kind} id '{identifier}' (first defined at {path}:{line})",
+                      "give each record its own id, or delete the repeated one")
         return False
     s.seen[key] = (record.path, record.line)
     return True
@@ -159,19 +227,20 @@ def _first_seen(s: _Session, record: Record, kind: str, identifier: str) -> bool
 # -- lookups loaded from the database ---------------------------------------------------------------
 
 
-def _load_lookups(s: _Session) -> None:
-    conn = s.conn
+def _load_lookups(s: _Import) -> None:
+    conn, lookups = s.conn, s.lookups
     for (source_id,) in conn.execute(select(Source.id)):
-        s.source_keys[source_id.lower()] = source_id
+        lookups.source_keys[source_id.lower()] = source_id
     for alias_key, source_id, alias in conn.execute(select(SourceAlias.alias_key, SourceAlias.source_id, SourceAlias.alias)):
-        s.source_keys[alias_key] = source_id
-        s.aliases[alias_key] = alias
+        lookups.source_keys[alias_key] = source_id
+        lookups.aliases[alias_key] = alias
     for event_id, parent in conn.execute(select(Event.id, Event.parent_id)):
-        s.events.add(event_id)
+        lookups.events.add(event_id)
         s.event_parents[event_id] = parent
-    s.metrics.update(m for (m,) in conn.execute(select(Metric.id)))
+    lookups.metrics.update(m for (m,) in conn.execute(select(Metric.id)))
     for pk, document_id, published in conn.execute(select(Document.pk, Document.id, Document.published)):
-        s.documents[document_id] = (pk, sys.intern(published) if published is not None else None)  # as in _import_document
+        # interned as in checks.check_document: every document's date, in the importer and in each worker
+        lookups.documents[document_id] = (pk, sys.intern(published) if published is not None else None)
     max_pk = conn.execute(select(Claim.pk).order_by(Claim.pk.desc()).limit(1)).scalar()
     s.next_claim_pk = (max_pk or 0) + 1
     s.had_claims = max_pk is not None
@@ -182,12 +251,12 @@ def _load_lookups(s: _Session) -> None:
 # -- entities -------------------------------------------------------------------------------------
 
 
-def _refused_change(s: _Session, record: Record, key: str, stored: str, differs: str, noun: str, pronoun: str = "them") -> bool:
+def _refused_change(s: _Import, record: Record, key: str, stored: str, differs: str, noun: str, pronoun: str = "them") -> bool:
     """A record already stored differs from the file: a problem unless the import runs with --update."""
     if s.update:
         return False
-    s.problem(record, key, f"{stored} already exists with {differs}",
-              f"use the stored {noun}, or run the import with --update to change {pronoun}")
+    s.problems.at(record, key, f"{stored} already exists with {differs}",
+                  f"use the stored {noun}, or run the import with --update to change {pronoun}")
     return True
 
 
@@ -200,24 +269,9 @@ FIELD_OF_COLUMN = {"start_date": "start", "start_precision": "start", "end_date"
                    "published_precision": "published", "text_sha256": "text"}
 
 
-def _stored_row(s: _Session, table: Any, key_column: Any, key: str) -> Any:
-    """The stored row of ``table`` whose ``key_column`` is ``key``, or None. Straight to the driver:
-    re-importing a large file looks up every source, event and document, and SQLAlchemy's result
-    objects cost three times the query."""
-    cursor = s.conn.connection.driver_connection.execute(f'SELECT * FROM "{table.name}" WHERE "{key_column.name}" = ?', (key,))
-    found = cursor.fetchone()
-    return None if found is None else _row_class(tuple(d[0] for d in cursor.description))._make(found)
-
-
-@lru_cache(maxsize=32)
-def _row_class(columns: tuple[str, ...]) -> Any:
-    """A named tuple for rows of these columns: the fields read by name, as SQLAlchemy rows are."""
-    return namedtuple("StoredRow", columns)  # type: ignore[misc]
-
-
-def _upsert(s: _Session, record: Record, kind: str, table: Any, key_column: Any, wanted: dict[str, Any], *, stored: bool = True,
+def _upsert(s: _Import, record: Record, kind: str, table: Any, wanted: dict[str, Any], *, stored: bool = True,
             row: Any = None) -> str:
-    """Insert, or compare with the stored row; returns 'added', 'unchanged', 'updated' or 'refused'.
+    """Insert, or compare with the stored row (by id); returns 'added', 'unchanged', 'updated' or 'refused'.
 
     ``stored=False``: the caller's lookups show no such row, so there is nothing to fetch;
     ``row``: the stored row, already fetched by the caller.
@@ -225,68 +279,57 @@ def _upsert(s: _Session, record: Record, kind: str, table: Any, key_column: Any,
     if not stored:
         _add_row(s, table, {**wanted, "batch_id": s.batch_id})
         return "added"
-    existing = row if row is not None else _stored_row(s, table, key_column, wanted[key_column.key])
+    existing = row if row is not None else s.bulk.row(table, "id", wanted["id"])
     if existing is None:
         s.conn.execute(insert(table).values(**wanted, batch_id=s.batch_id))
         return "added"
     differing = list(dict.fromkeys(FIELD_OF_COLUMN.get(c, c) for c in _row_differs(existing, wanted)))
     if not differing:
         return "unchanged"
-    if _refused_change(s, record, differing[0], f"{kind} '{wanted[key_column.key]}'", f"different {', '.join(differing)}", "values"):
+    if _refused_change(s, record, differing[0], f"{kind} '{wanted['id']}'", f"different {', '.join(differing)}", "values"):
         return "refused"
-    s.conn.execute(update_rows(table).where(key_column == wanted[key_column.key]).values(**wanted))
+    s.conn.execute(update_rows(table).where(table.c.id == wanted["id"]).values(**wanted))
     return "updated"
 
 
-def _import_source(s: _Session, record: Record) -> None:
-    data = record.data
-    if not _check_fields(s, record, data, "source"):
+def _checked(s: _Import, record: Record, kind: str, prepared: Any) -> bool:
+    """Report a prepared entity's problems in the order its fields were read; whether to go on with it."""
+    if isinstance(prepared, list):
+        s.problems.extend(prepared)
+        return False
+    s.problems.extend(prepared.problems)
+    if not _first_seen(s, record, kind, prepared.values["id"]):
+        return False
+    s.problems.extend(prepared.late_problems)
+    return not getattr(prepared, "refused_late", False)
+
+
+def _import_source(s: _Import, record: Record) -> None:
+    prepared = check_source(record, s.lookups)
+    if not _checked(s, record, "source", prepared):
         return
-    source_id = _identifier(s, record, data, "id")
-    name = _text(s, record, data, "name")
-    kind = _choice(s, record, _text(s, record, data, "kind"), "kind", SOURCE_KINDS)
-    # alias_key is unique: an alias repeated in another case names the source once, as first written.
-    aliases = list({alias.lower(): alias for alias in reversed(_list_of_text(s, record, data, "aliases"))}.values())[::-1]
-    relations = [(r, target) for r in RELATIONS for target in _list_of_text(s, record, data, r)]
-    if source_id is None or name is None or kind is None or not _first_seen(s, record, "source", source_id):
-        return
-    owner = s.source_keys.get(source_id.lower())
-    if owner is not None and owner != source_id:
-        s.problem(record, "id", f"'{source_id}' is already a name of source '{owner}'", "choose another id, or use that source")
-        return
-    wanted = {"id": source_id, "name": name, "kind": kind, "url": _text(s, record, data, "url"),
-              "country": _text(s, record, data, "country"), "description": _text(s, record, data, "description")}
+    assert not isinstance(prepared, list)
+    wanted, aliases, relations = prepared.values, prepared.aliases, prepared.relations
+    source_id = wanted["id"]
     stored_aliases = {a for (a,) in s.conn.execute(select(SourceAlias.alias).where(SourceAlias.source_id == source_id))}
     stored_relations = set(s.conn.execute(select(SourceRelation.relation, SourceRelation.target_id).where(SourceRelation.source_id == source_id)))
-    outcome = _upsert(s, record, "source", Source.__table__, Source.__table__.c.id, wanted)
+    outcome = _upsert(s, record, "source", Source.__table__, wanted)
     if outcome == "refused":
         return
-    s.source_keys[source_id.lower()] = source_id
+    s.lookups.source_keys[source_id.lower()] = source_id
     is_new = outcome == "added"
     if not is_new and set(aliases) != stored_aliases:
         if _refused_change(s, record, "aliases", f"source '{source_id}'", f"aliases {sorted(stored_aliases)}", "aliases"):
             return
         s.conn.execute(delete(SourceAlias).where(SourceAlias.source_id == source_id))
         for alias in stored_aliases:
-            s.source_keys.pop(alias.lower(), None)
+            s.lookups.source_keys.pop(alias.lower(), None)
         stored_aliases = set()
         outcome = "updated"
-    for alias in aliases:
-        if alias in stored_aliases:
-            continue
-        owner = s.source_keys.get(alias.lower())
-        if owner is not None and owner != source_id:
-            s.problem(record, "aliases", f"alias '{alias}' already names source '{owner}'",
-                      "an alias must name one source only; remove it from one of them")
-            continue
-        if owner == source_id and alias.lower() != source_id.lower():
-            continue  # the same alias twice in one list
-        s.conn.execute(insert(SourceAlias).values(source_id=source_id, alias=alias, alias_key=alias.lower(), batch_id=s.batch_id))
-        s.source_keys[alias.lower()] = source_id
-        s.aliases[alias.lower()] = alias
+    _add_aliases(s, record, source_id, aliases, stored_aliases)
     if relations or stored_relations:
         s.pending_relations.extend((source_id, relation, target, record) for relation, target in relations)
-        if not is_new and {(r, s.source_keys.get(t.lower(), t)) for r, t in relations} != {(r, t) for r, t in stored_relations}:
+        if not is_new and {(r, s.lookups.source_keys.get(t.lower(), t)) for r, t in relations} != {(r, t) for r, t in stored_relations}:
             # Targets are resolved later; a target known by now may be named by an alias (stored: its id).
             if _refused_change(s, record, "part_of", f"source '{source_id}'", f"relations {sorted(stored_relations)}", "relations"):
                 return
@@ -295,35 +338,38 @@ def _import_source(s: _Session, record: Record) -> None:
     s.counts["sources"][outcome] += 1
 
 
-def _import_event(s: _Session, record: Record) -> None:
-    data = record.data
-    if not _check_fields(s, record, data, "event"):
+def _add_aliases(s: _Import, record: Record, source_id: str, aliases: list[str], stored_aliases: set[str]) -> None:
+    for alias in aliases:
+        if alias in stored_aliases:
+            continue
+        owner = s.lookups.source_keys.get(alias.lower())
+        if owner is not None and owner != source_id:
+            s.problems.at(record, "aliases", f"alias '{alias}' already names source '{owner}'",
+                          "an alias must name one source only; remove it from one of them")
+            continue
+        if owner == source_id and alias.lower() != source_id.lower():
+            continue  # the same alias twice in one list
+        s.conn.execute(insert(SourceAlias).values(source_id=source_id, alias=alias, alias_key=alias.lower(), batch_id=s.batch_id))
+        s.lookups.source_keys[alias.lower()] = source_id
+        s.lookups.aliases[alias.lower()] = alias
+
+
+def _import_event(s: _Import, record: Record) -> None:
+    prepared = check_event(record, s.lookups)
+    if not _checked(s, record, "event", prepared):
         return
-    event_id = _identifier(s, record, data, "id")
-    name = _text(s, record, data, "name")
-    start = _date(s, record, data, "start")
-    end = _date(s, record, data, "end")
-    parent = _identifier(s, record, data, "parent")
-    if parent is not None and parent not in s.events:
-        # Compare with the stored parent by its id: the file may name it in another case.
-        parent = next((known for known in s.events if known.lower() == parent.lower()), parent)
-    if start and end and start[0][: len(end[0])] > end[0]:
-        s.problem(record, "end", f"the event ends ({end[0]}) before it starts ({start[0]})", "swap or correct the dates")
-        return
-    if event_id is None or name is None or not _first_seen(s, record, "event", event_id):
-        return
-    wanted = {"id": event_id, "name": name, "description": _text(s, record, data, "description"),
-              "start_date": start[0] if start else None, "start_precision": start[1] if start else None,
-              "end_date": end[0] if end else None, "end_precision": end[1] if end else None}
-    existing_parent = s.event_parents.get(event_id) if event_id in s.events else None
-    outcome = _upsert(s, record, "event", Event.__table__, Event.__table__.c.id, wanted, stored=event_id in s.events)
+    assert not isinstance(prepared, list)
+    wanted, parent = prepared.values, prepared.parent
+    event_id = wanted["id"]
+    existing_parent = s.event_parents.get(event_id) if event_id in s.lookups.events else None
+    outcome = _upsert(s, record, "event", Event.__table__, wanted, stored=event_id in s.lookups.events)
     if outcome == "refused":
         return
     if outcome != "added" and parent != existing_parent:
         if _refused_change(s, record, "parent", f"event '{event_id}'", f"parent {existing_parent!r}", "parent", "it"):
             return
         outcome = "updated"
-    s.events.add(event_id)
+    s.lookups.events.add(event_id)
     s.event_parents[event_id] = None
     if parent is not None:
         s.pending_parents.append((event_id, parent, record))
@@ -332,99 +378,42 @@ def _import_event(s: _Session, record: Record) -> None:
     s.counts["events"][outcome] += 1
 
 
-def _import_metric(s: _Session, record: Record) -> None:
-    data = record.data
-    if not _check_fields(s, record, data, "metric"):
+def _import_metric(s: _Import, record: Record) -> None:
+    prepared = check_metric(record, s.lookups)
+    if not _checked(s, record, "metric", prepared):
         return
-    metric_id = _identifier(s, record, data, "id")
-    name = _text(s, record, data, "name")
-    unit = _text(s, record, data, "unit", limit=100)
-    if metric_id is None or name is None or unit is None or not _first_seen(s, record, "metric", metric_id):
-        return
-    wanted = {"id": metric_id, "name": name, "unit": unit, "description": _text(s, record, data, "description")}
-    outcome = _upsert(s, record, "metric", Metric.__table__, Metric.__table__.c.id, wanted, stored=metric_id in s.metrics)
+    assert not isinstance(prepared, list)
+    metric_id = prepared.values["id"]
+    outcome = _upsert(s, record, "metric", Metric.__table__, prepared.values, stored=metric_id in s.lookups.metrics)
     if outcome != "refused":
-        s.metrics.add(metric_id)
+        s.lookups.metrics.add(metric_id)
         s.counts["metrics"][outcome] += 1
 
 
-def _document_text(s: _Session, record: Record, data: dict[str, Any]) -> str | None:
-    has_text, has_file = data.get("text") is not None, data.get("text_file") is not None
-    if has_text == has_file:
-        s.problem(record, "text", "give exactly one of 'text' (inline) or 'text_file' (a path)",
-                  "the archived full text is what quotes are checked against")
-        return None
-    if has_text:
-        value = data["text"]
-        if not isinstance(value, str):
-            s.problem(record, "text", f"expected text; found {type_name(value)}", "write the document's full text")
-            return None
-        return value
-    relative = data["text_file"]
-    if not isinstance(relative, str) or not relative.strip():
-        s.problem(record, "text_file", f"expected a relative path; found {type_name(relative)}", "e.g. documents/article.txt")
-        return None
-    folder = Path(record.path).resolve().parent
-    candidate = Path(relative)
-    target = (folder / candidate).resolve()
-    if candidate.is_absolute() or not target.is_relative_to(folder):
-        s.problem(record, "text_file", f"'{relative}' points outside the import file's folder ({folder})",
-                  "keep document texts in the same folder as the import file or below it, with a relative path")
-        return None
-    if not target.exists():
-        s.problem(record, "text_file", f"'{relative}' does not exist (looked for {target})", "check the file name and folder")
-        return None
-    if not target.is_file():
-        s.problem(record, "text_file", f"'{relative}' is not a file", "point text_file at the document's text file")
-        return None
-    raw = target.read_bytes()
-    if b"\x00" in raw:
-        s.problem(record, "text_file", f"'{relative}' contains NUL bytes (first at offset {raw.index(0)}); is it a text file?",
-                  "archive the document as plain UTF-8 text")
-        return None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        s.problem(record, "text_file", f"'{relative}' is not valid UTF-8 (byte 0x{raw[error.start]:02x} at offset {error.start})",
-                  "save the document text as UTF-8")
-        return None
-
-
-def _import_document(s: _Session, record: Record) -> None:
-    data = record.data
-    if not _check_fields(s, record, data, "document"):
+def _import_document(s: _Import, record: Record) -> None:
+    prepared = check_document(record, s.lookups)
+    if not _checked(s, record, "document", prepared):
         return
-    document_id = _identifier(s, record, data, "id")
-    title = _text(s, record, data, "title")
-    published = _date(s, record, data, "published")
-    publisher = _text(s, record, data, "publisher")
-    text = _document_text(s, record, data)
-    if document_id is None or title is None or text is None or not _first_seen(s, record, "document", document_id):
-        return
-    if not text.strip():
-        s.problem(record, "text", "the document text is empty", "archive the document's full text; quotes are checked against it")
-        return
-    wanted = {"id": document_id, "title": title, "author": _text(s, record, data, "author"),
-              # interned: s.documents holds every document's date, in the importer and in each worker
-              "published": sys.intern(published[0]) if published else None, "published_precision": published[1] if published else None,
-              "url": _text(s, record, data, "url"), "language": _text(s, record, data, "language", limit=20),
-              "text": text, "text_sha256": hashlib.sha256(text.encode()).hexdigest()}
-    if document_id not in s.documents:
+    assert not isinstance(prepared, list)
+    wanted, publisher = prepared.values, prepared.publisher
+    document_id, text = wanted["id"], wanted["text"]
+    if document_id not in s.lookups.documents:
         _add_document(s, record, wanted, publisher)
         return
     table = Document.__table__
-    existing = _stored_row(s, table, table.c.id, document_id)
-    outcome = _upsert(s, record, "document", table, table.c.id, wanted, row=existing)
+    existing = s.bulk.row(_DOCUMENTS, "id", document_id)
+    outcome = _upsert(s, record, "document", table, wanted, row=existing)
     if outcome == "refused":
         return
-    if existing is not None and outcome == "unchanged" and (existing.publisher_id or None) != (s.source_keys.get(publisher.lower()) if publisher else None):
+    if existing is not None and outcome == "unchanged" and (existing.publisher_id or None) != (
+            s.lookups.source_keys.get(publisher.lower()) if publisher else None):
         if _refused_change(s, record, "publisher", f"document '{document_id}'", f"publisher {existing.publisher_id!r}",
                            "publisher", "it"):
             return
         outcome = "updated"
     pk = existing.pk if existing is not None else s.conn.execute(select(table.c.pk).where(table.c.id == document_id)).scalar_one()
-    s.documents[document_id] = (pk, wanted["published"])
-    s.texts.pop(pk, None)
+    s.lookups.documents[document_id] = (pk, wanted["published"])
+    s.texts.forget(pk)
     if s.spool is not None and (existing is None or existing.text != text):  # workers read the others from the database
         s.spool.add(pk, text)
     _check_publisher_later(s, document_id, publisher, record, existing.publisher_id if existing is not None else None)
@@ -433,29 +422,29 @@ def _import_document(s: _Session, record: Record) -> None:
     s.counts["documents"][outcome] += 1
 
 
-def _add_document(s: _Session, record: Record, wanted: dict[str, Any], publisher: str | None) -> None:
+def _add_document(s: _Import, record: Record, wanted: dict[str, Any], publisher: str | None) -> None:
     """A new document: inserted in batches with the next primary key (its claims need the key)."""
     pk = s.next_document_pk
     s.next_document_pk += 1
     # The publisher is usually known by now; if not, or if it changes, the pending check sets it.
-    publisher_id = s.source_keys.get(publisher.lower()) if publisher else None
+    publisher_id = s.lookups.source_keys.get(publisher.lower()) if publisher else None
     _add_row(s, Document.__table__, {**wanted, "pk": pk, "publisher_id": publisher_id, "batch_id": s.batch_id})
-    s.documents[wanted["id"]] = (pk, wanted["published"])
+    s.lookups.documents[wanted["id"]] = (pk, wanted["published"])
     if s.spool is not None:
         s.spool.add(pk, wanted["text"])
     _check_publisher_later(s, wanted["id"], publisher, record, publisher_id)
     s.counts["documents"]["added"] += 1
 
 
-def _check_publisher_later(s: _Session, document_id: str, publisher: str | None, record: Record, stored: str | None) -> None:
+def _check_publisher_later(s: _Import, document_id: str, publisher: str | None, record: Record, stored: str | None) -> None:
     """Queue the publisher for the end of the pass unless it is already known and stored as it
     will stay (sources only lose names with --update): a million-claim import has 100,000 documents."""
-    resolved = s.source_keys.get(publisher.lower()) if publisher else None
+    resolved = s.lookups.source_keys.get(publisher.lower()) if publisher else None
     if s.update or (publisher and resolved is None) or resolved != stored:
-        s.pending_publishers.append((document_id, publisher or "", _location(record), stored))
+        s.pending_publishers.append((document_id, publisher or "", location_of(record), stored))
 
 
-def _add_row(s: _Session, table: Any, row: dict[str, Any]) -> None:
+def _add_row(s: _Import, table: Any, row: dict[str, Any]) -> None:
     """Queue a new event, metric or document row: they are inserted many at a time."""
     rows = s.new_rows.setdefault(table, [])
     rows.append(row)
@@ -463,14 +452,14 @@ def _add_row(s: _Session, table: Any, row: dict[str, Any]) -> None:
         _flush_rows(s)
 
 
-def _flush_rows(s: _Session) -> None:
+def _flush_rows(s: _Import) -> None:
     for table, rows in s.new_rows.items():
         if rows:
             s.conn.execute(insert(table), rows)
     s.new_rows.clear()
 
 
-def _recheck_quotes(s: _Session, record: Record, document_pk: int, text: str) -> None:
+def _recheck_quotes(s: _Import, record: Record, document_pk: int, text: str) -> None:
     """A document's text changed: every stored quote must still be found in it."""
     normalized = normalize(text)
     rows = s.conn.execute(select(Claim.pk, Claim.id, Claim.quote).where(
@@ -479,19 +468,19 @@ def _recheck_quotes(s: _Session, record: Record, document_pk: int, text: str) ->
     for pk, claim_id, quote in rows:
         found = find_quote(normalized, quote)
         if found is None:
-            s.problem(record, "text", f"the new text no longer contains the quote of claim '{claim_id}'",
+            s.problems.at(record, "text", f"the new text no longer contains the quote of claim '{claim_id}'",
                       "keep the archived text faithful to the original, or update that claim's quote too")
             continue
         s.conn.execute(update_rows(Claim).where(Claim.pk == pk).values(quote_start=found[0], quote_end=found[1]))
 
 
-def _resolve_pending_entities(s: _Session) -> None:
+def _resolve_pending_entities(s: _Import) -> None:
     for source_id, relation, target, record in s.pending_relations:
-        target_id = _resolve_source(s, record, relation, target)
+        target_id = resolve_source(s.problems, s.lookups, record, relation, target)
         if target_id is None:
             continue
         if target_id == source_id:
-            s.problem(record, relation, f"source '{source_id}' cannot be {relation} itself", "name another source")
+            s.problems.at(record, relation, f"source '{source_id}' cannot be {relation} itself", "name another source")
             continue
         exists = s.conn.execute(select(SourceRelation.id).where(
             SourceRelation.source_id == source_id, SourceRelation.relation == relation, SourceRelation.target_id == target_id)).first()
@@ -499,39 +488,39 @@ def _resolve_pending_entities(s: _Session) -> None:
             s.conn.execute(insert(SourceRelation).values(source_id=source_id, relation=relation, target_id=target_id, batch_id=s.batch_id))
     _check_relation_cycles(s)
     for event_id, parent, record in s.pending_parents:
-        parent_id = _resolve(s, record, "parent", parent, s.events, "event")
+        parent_id = resolve(s.problems, s.lookups, record, "parent", parent, s.lookups.events, "event")
         if parent_id is None:
             continue
         if parent_id == event_id:
-            s.problem(record, "parent", f"event '{event_id}' cannot be its own parent", "name the larger event it belongs to")
+            s.problems.at(record, "parent", f"event '{event_id}' cannot be its own parent", "name the larger event it belongs to")
             continue
         s.conn.execute(update_rows(Event).where(Event.id == event_id).values(parent_id=parent_id))
         s.event_parents[event_id] = parent_id
     _check_event_cycles(s)
     for document_id, publisher, record, stored_publisher in s.pending_publishers:
-        publisher_id = _resolve_source(s, record, "publisher", publisher) if publisher else None
+        publisher_id = resolve_source(s.problems, s.lookups, record, "publisher", publisher) if publisher else None
         if (publisher and publisher_id is None) or publisher_id == stored_publisher:
             continue
         s.conn.execute(update_rows(Document).where(Document.id == document_id).values(publisher_id=publisher_id))
 
 
-def _check_relation_cycles(s: _Session) -> None:
+def _check_relation_cycles(s: _Import) -> None:
     graph: dict[str, list[str]] = {}
     for source_id, target_id in s.conn.execute(select(SourceRelation.source_id, SourceRelation.target_id)):
         graph.setdefault(source_id, []).append(target_id)
     cycle = _find_cycle(graph)
     if cycle:
         record = next((r for src, _, _, r in s.pending_relations if src in cycle), None)
-        s.problem(record, "part_of", f"sources form a cycle of part_of/member_of relations: {' -> '.join(cycle)}",
+        s.problems.at(record, "part_of", f"sources form a cycle of part_of/member_of relations: {' -> '.join(cycle)}",
                   "a source cannot (indirectly) contain itself; remove one of these relations")
 
 
-def _check_event_cycles(s: _Session) -> None:
+def _check_event_cycles(s: _Import) -> None:
     graph = {event: [parent] for event, parent in s.event_parents.items() if parent}
     cycle = _find_cycle(graph)
     if cycle:
         record = next((r for e, _, r in s.pending_parents if e in cycle), None)
-        s.problem(record, "parent", f"events form a cycle of parents: {' -> '.join(cycle)}", "remove one of these parent links")
+        s.problems.at(record, "parent", f"events form a cycle of parents: {' -> '.join(cycle)}", "remove one of these parent links")
 
 
 def _find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
@@ -558,22 +547,60 @@ def _find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
     return None
 
 
-def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
-    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
+# -- claims ---------------------------------------------------------------------------------------
 
 
-def _supersedes_targets(s: _Session, prepared: list[_ClaimRow]) -> dict[str, tuple[int, str, str]]:
+def _supersedes_targets(s: _Import, prepared: list[PreparedClaim]) -> dict[str, tuple[int, str, str]]:
     """Claims already stored that this chunk's claims supersede: id -> (pk, source, claimed_on)."""
     targets = sorted({c.supersedes for c in prepared if c.supersedes is not None})
     if not targets or s.update:
         return {}  # --update may still change a target later in the import: check at the end
-    rows = s.conn.connection.driver_connection.execute(
-        f"SELECT id, pk, source_id, claimed_on FROM claims WHERE id IN ({', '.join('?' for _ in targets)})", targets)
+    rows = s.bulk.rows_where_in(_CLAIMS, ("id", "pk", "source_id", "claimed_on"), "id", targets)
     return {claim_id: (pk, source_id, claimed_on) for claim_id, pk, source_id, claimed_on in rows}
 
 
-def _import_claim_chunk(s: _Session, chunk: list[Record]) -> None:
-    _store_claims(s, [c for c in (_prepare_claim(s, r) for r in chunk) if c is not None])
+def _quote_not_found(s: _Import, record: Record, document_id: str, text: str, quote: str) -> None:
+    passage = closest_passage(text, quote)
+    s.problems.at(record, "quote", f"not found in the text of document '{document_id}'"
+                  + (f"; closest passage: \"{passage}\"" if passage else ""),
+                  "copy the quote verbatim from the document (whitespace, quote marks and dashes may differ)")
+
+
+def _check_refused_quote(s: _Import, check: QuoteCheck) -> None:
+    """The quote of a claim with other problems: reported only if it is not in its document."""
+    pk = s.lookups.documents[check.document_id][0]
+    if find_quote(s.texts.normalized(pk), check.quote) is None:
+        _quote_not_found(s, check.record, check.document_id, s.texts.text(pk), check.quote)
+
+
+def _locate_quote(s: _Import, claim: PreparedClaim, location: tuple[int, ...] | None) -> tuple[int, ...] | None:
+    """The quote's offsets in its document's text; None (and a problem) when it is not there.
+
+    ``location``: what a worker found already (see import_workers.CheckedChunk), or None.
+    """
+    if location:
+        return location
+    found = find_quote(s.texts.normalized(claim.document_pk), claim.quote) if location is None else None
+    if found is None:
+        _quote_not_found(s, claim.record, claim.document_id, s.texts.text(claim.document_pk), claim.quote)
+    return found
+
+
+def _import_claim_chunk(s: _Import, chunk: list[Record | KnownClaim]) -> None:
+    prepared: list[PreparedClaim | KnownClaim] = []
+    for record in chunk:
+        if type(record) is KnownClaim:
+            prepared.append(record)
+            continue
+        assert type(record) is Record
+        checked = check_claim(record, s.lookups)
+        if isinstance(checked, RefusedClaim):
+            s.problems.extend(checked.problems)
+            if checked.quote_check is not None:
+                _check_refused_quote(s, checked.quote_check)
+        else:
+            prepared.append(checked)
+    _store_claims(s, prepared)
 
 
 class _StoredClaim(NamedTuple):
@@ -581,54 +608,67 @@ class _StoredClaim(NamedTuple):
     content_sha256: str
 
 
-def _store_claims(s: _Session, prepared: list[_ClaimRow | _KnownClaim]) -> None:
-    """Check what needs the database (duplicates, stored versions, revisions, quotes) and write."""
-    if not prepared:
-        return
-    checked = [c for c in prepared if type(c) is not _KnownClaim]
-    ids = [c.id for c in checked]
-    stored = {claim_id: _StoredClaim(pk, sha) for pk, claim_id, sha in s.conn.connection.driver_connection.execute(
-        f"SELECT pk, id, content_sha256 FROM claims WHERE id IN ({', '.join('?' for _ in ids)})", ids)} if ids else {}
+def _stored_claims(s: _Import, prepared: list[PreparedClaim | KnownClaim], checked: list[PreparedClaim]) -> dict[str, _StoredClaim]:
+    """The stored claims of the ids of a chunk, by id."""
+    stored = {claim_id: _StoredClaim(pk, sha) for pk, claim_id, sha in s.bulk.rows_where_in(
+        _CLAIMS, ("pk", "id", "content_sha256"), "id", [c.id for c in checked])}
     if len(checked) < len(prepared):
         for claim in prepared:
-            if type(claim) is _KnownClaim:  # its stored pk, for duplicates; a line of the same id decoded in full keeps its row
+            if type(claim) is KnownClaim:  # its stored pk, for duplicates; a line of the same id decoded in full keeps its row
                 stored.setdefault(claim.id, _StoredClaim(claim.pk, ""))
+    return stored
+
+
+def _duplicate(s: _Import, claim: PreparedClaim | KnownClaim, existing: _StoredClaim | None,
+               seen: dict[str, tuple[int, int | None]]) -> bool:
+    """Whether this import had a claim of the same id already (a problem); else note where this one is."""
+    first = seen.get(claim.id) or s.claims_seen.location(claim.id, existing.pk if existing is not None else None)
+    if first is not None:
+        path = next(name for name, index in s.paths.items() if index == first[0])
+        s.problems.at(claim.record, "id", f"duplicate claim id '{claim.id}' (first at {path}:{first[1]})",
+                      "give each claim its own id; rows of one CSV claim must be consecutive")
+        return True
+    seen[claim.id] = (s.paths[claim.path], claim.line)
+    return False
+
+
+def _store_claims(s: _Import, prepared: list[PreparedClaim | KnownClaim], locations: list[tuple[int, ...] | None] | None = None) -> None:
+    """Check what needs the database (duplicates, stored versions, revisions, quotes) and write.
+
+    ``locations``: the quotes' offsets a worker found, by position in ``prepared``.
+    """
+    if not prepared:
+        return
+    checked = [c for c in prepared if type(c) is PreparedClaim]
+    stored = _stored_claims(s, prepared, checked)
     targets = _supersedes_targets(s, checked)
     new_rows: list[tuple[Any, ...]] = []
     new_figures: list[tuple[Any, ...]] = []
     seen: dict[str, tuple[int, int | None]] = {}  # first seen in this chunk: id -> (file index, line)
     new_pks: dict[str, int] = {}
-    for claim in prepared:
+    for index, claim in enumerate(prepared):
         claim_id = claim.id
         s.claim_sequence += 1
         existing = stored.get(claim_id)
-        first = seen.get(claim_id) or s.claims_seen.location(claim_id, existing.pk if existing is not None else None)
-        if first is not None:
-            path = next(name for name, index in s.paths.items() if index == first[0])
-            s.problem(claim.record, "id", f"duplicate claim id '{claim_id}' (first at {path}:{first[1]})",
-                      "give each claim its own id; rows of one CSV claim must be consecutive")
+        if _duplicate(s, claim, existing, seen):
             continue
-        seen[claim_id] = (s.paths[claim.path], claim.line)
-        if type(claim) is _KnownClaim:
+        if type(claim) is KnownClaim:
             s.counts["claims"]["unchanged"] += 1
             s.counts["figures"]["unchanged"] += claim.figures
             continue
+        assert type(claim) is PreparedClaim
         if existing is not None and existing.content_sha256 == claim.content_sha256:
             s.counts["claims"]["unchanged"] += 1
             s.counts["figures"]["unchanged"] += len(claim.figures)
             continue
-        location = _locate_quote(s, claim)
+        location = _locate_quote(s, claim, locations[index] if locations is not None else None)
         if location is None:
             continue
-        supersedes_pk = None
         if existing is None:
             pk = new_pks[claim_id] = s.next_claim_pk
             s.next_claim_pk += 1
-            if claim.supersedes is not None and claim.supersedes in targets:
-                supersedes_pk = _check_supersedes(s, claim, pk, claim_id, targets[claim.supersedes])
-            elif claim.supersedes is not None:
-                _defer_supersedes(s, pk, claim_id, claim)
-            new_rows.append((*claim.values, *location, pk, supersedes_pk, s.batch_id))
+            supersedes_pk = _supersedes_new(s, claim, pk, targets)
+            new_rows.append((*_claim_values(claim), *location, pk, supersedes_pk, s.batch_id))
             new_figures.extend((*f, pk, position, s.batch_id) for position, f in enumerate(claim.figures, start=1))
             s.counts["claims"]["added"] += 1
             s.counts["figures"]["added"] += len(claim.figures)
@@ -636,8 +676,8 @@ def _store_claims(s: _Session, prepared: list[_ClaimRow | _KnownClaim]) -> None:
             if not s.update:
                 targets[claim_id] = (pk, claim.source_id, claim.claimed_on)
         elif not s.update:
-            s.problem(claim.record, "id", f"claim '{claim_id}' already exists with different content",
-                      "import it under a new id (and `supersedes:` the old one) to record a revision, or run with --update to correct it")
+            s.problems.at(claim.record, "id", f"claim '{claim_id}' already exists with different content",
+                          "import it under a new id (and `supersedes:` the old one) to record a revision, or run with --update to correct it")
             continue
         else:
             _replace_claim(s, existing.pk, claim, location)
@@ -646,31 +686,32 @@ def _store_claims(s: _Session, prepared: list[_ClaimRow | _KnownClaim]) -> None:
     for claim_id, (file, line) in seen.items():
         existing = stored.get(claim_id)
         s.claims_seen.add(claim_id, existing.pk if existing is not None else new_pks.get(claim_id), file, line)
-    if new_rows and s.may_defer_indexes and s.deferred_indexes is None:
-        s.deferred_indexes = _defer_indexes(s.conn, INDEXED_IN_BULK)
-    if new_rows:
-        s.conn.exec_driver_sql(_insert_sql("claims", CLAIM_COLUMNS), new_rows)
-    if new_figures:
-        s.conn.exec_driver_sql(_insert_sql("figures", FIGURE_COLUMNS), new_figures)
-    if new_rows and s.claims_unindexed_from is not None:
-        _index_full_text(s.conn, "claims", s.claims_unindexed_from)
-        s.claims_unindexed_from = s.next_claim_pk
+    s.bulk.insert_claims(_CLAIMS, CLAIM_COLUMNS, new_rows, _FIGURES, FIGURE_COLUMNS, new_figures, s.next_claim_pk)
 
 
-def _defer_supersedes(s: _Session, pk: int, claim_id: str, claim: _ClaimRow) -> None:
+def _supersedes_new(s: _Import, claim: PreparedClaim, pk: int, targets: dict[str, tuple[int, str, str]]) -> int | None:
+    """The pk a new claim supersedes when its target is stored (checked now), else None (checked at the end)."""
+    if claim.supersedes is not None and claim.supersedes in targets:
+        return _check_supersedes(s, claim, pk, claim.id, targets[claim.supersedes])
+    if claim.supersedes is not None:
+        _defer_supersedes(s, pk, claim.id, claim)
+    return None
+
+
+def _defer_supersedes(s: _Import, pk: int, claim_id: str, claim: PreparedClaim) -> None:
     assert claim.supersedes is not None
     s.pending_supersedes.append(_PendingSupersedes(pk, claim_id, claim.supersedes, claim.source_id, claim.claimed_on,
                                                    claim.path, claim.line_of("supersedes"), s.claim_sequence))
 
 
-def _check_supersedes(s: _Session, claim: _ClaimRow, pk: int, claim_id: str, target: tuple[int, str, str]) -> int | None:
-    """The target's pk if a new claim may supersede it (the rules of _resolve_supersedes), else None."""
+def _check_supersedes(s: _Import, claim: PreparedClaim, pk: int, claim_id: str, target: tuple[int, str, str]) -> int | None:
+    """The target's pk if a new claim may supersede it (the rules of _link_supersedes), else None."""
     pending = _PendingSupersedes(pk, claim_id, claim.supersedes or "", claim.source_id, claim.claimed_on,
                                  claim.path, claim.line_of("supersedes"), s.claim_sequence)
     return target[0] if _supersedes_problem(s, pending, *target) is None else None
 
 
-def _supersedes_problem(s: _Session, pending: _PendingSupersedes, target_pk: int, source_id: str, claimed_on: str) -> Problem | None:
+def _supersedes_problem(s: _Import, pending: _PendingSupersedes, target_pk: int, source_id: str, claimed_on: str) -> Problem | None:
     """Record (for the end of the import, in claim order) why a claim may not supersede its target."""
     where = f"{pending.claim_id}.supersedes"
     problem = None
@@ -688,12 +729,12 @@ def _supersedes_problem(s: _Session, pending: _PendingSupersedes, target_pk: int
     return problem
 
 
-def _figure_rows(s: _Session, claim_pk: int, claim: _ClaimRow) -> list[dict[str, Any]]:
+def _figure_rows(s: _Import, claim_pk: int, claim: PreparedClaim) -> list[dict[str, Any]]:
     return [dict(zip(FIGURE_COLUMNS, (*values, claim_pk, position, s.batch_id), strict=True))
             for position, values in enumerate(claim.figures, start=1)]
 
 
-def _replace_claim(s: _Session, pk: int, claim: _ClaimRow, location: tuple[int, int]) -> None:
+def _replace_claim(s: _Import, pk: int, claim: PreparedClaim, location: tuple[int, ...]) -> None:
     """--update: keep the stored version in claim_history, then overwrite the claim and its figures."""
     from factdb.export import claim_record
 
@@ -706,7 +747,7 @@ def _replace_claim(s: _Session, pk: int, claim: _ClaimRow, location: tuple[int, 
         content=json.dumps(claim_record(s.conn, pk), ensure_ascii=False, sort_keys=True),
         content_sha256=old.content_sha256, created_batch_id=old.updated_batch_id or old.batch_id, replaced_batch_id=s.batch_id))
     s.conn.execute(delete(FigureRow).where(FigureRow.claim_pk == pk))
-    row = dict(zip(_PREPARED_COLUMNS, claim.values, strict=True), quote_start=location[0], quote_end=location[1])
+    row = dict(zip(CLAIM_FIELDS, _claim_values(claim), strict=True), quote_start=location[0], quote_end=location[1])
     s.conn.execute(update_rows(Claim).where(Claim.pk == pk).values(**row, supersedes_pk=None, updated_batch_id=s.batch_id))
     figures = _figure_rows(s, pk, claim)
     if figures:
@@ -715,50 +756,64 @@ def _replace_claim(s: _Session, pk: int, claim: _ClaimRow, location: tuple[int, 
     s.counts["figures"]["updated"] += len(figures)
 
 
-def _resolve_supersedes(s: _Session) -> None:
-    """The revisions whose target was not stored when their chunk was written (forward references,
-    --update); the others were checked and linked as they were inserted."""
+def _link_supersedes(s: _Import) -> None:
+    """Link the revisions whose target was not stored when their chunk was written (forward
+    references, --update); the others were checked and linked as they were inserted. Claims out of
+    order (sorted by date or source) make most revisions forward references: targets are read, and
+    links written, many at a time, before the secondary indexes are built. Their problems are
+    reported by _report_supersedes, after the others of the claims pass."""
+    wanted = sorted({pending.target for pending in s.pending_supersedes})
+    targets: dict[str, tuple[int, str, str]] = {}
+    for start in range(0, len(wanted), ROW_BATCH):
+        for claim_id, pk, source_id, claimed_on in s.bulk.rows_where_in(
+                _CLAIMS, ("id", "pk", "source_id", "claimed_on"), "id", wanted[start:start + ROW_BATCH]):
+            targets[claim_id] = (pk, source_id, claimed_on)
+    links = []
     for pending in s.pending_supersedes:
-        target = s.conn.execute(select(Claim.pk, Claim.source_id, Claim.claimed_on).where(Claim.id == pending.target)).first()
+        target = targets.get(pending.target)
         if target is None:
             s.supersedes_problems.append((pending.sequence, Problem(
                 pending.path, pending.line, f"{pending.claim_id}.supersedes", f"unknown claim '{pending.target}'",
                 "name the id of an earlier claim by the same source")))
             continue
-        if _supersedes_problem(s, pending, target.pk, target.source_id, target.claimed_on) is None:
-            s.conn.execute(update_rows(Claim).where(Claim.pk == pending.claim_pk).values(supersedes_pk=target.pk))
-    s.problems.extend(problem for _, problem in sorted(s.supersedes_problems, key=lambda item: item[0]))
+        if _supersedes_problem(s, pending, *target) is None:
+            links.append((target[0], pending.claim_pk))
+    s.bulk.update_unindexed(_CLAIMS, "supersedes_pk", "pk", links)
+
+
+def _report_supersedes(s: _Import) -> None:
+    """The problems of revisions, in claim order, then cycles of revisions."""
+    for _, problem in sorted(s.supersedes_problems, key=lambda item: item[0]):
+        s.problems.add_always(problem)  # past the cap too, as read errors
     _check_supersedes_cycles(s)
 
 
-def _check_supersedes_cycles(s: _Session) -> None:
+def _check_supersedes_cycles(s: _Import) -> None:
+    """Report the first revision (in claim order) whose chain of revised claims runs into a cycle."""
+    ends: set[int] = set()  # claims whose chain ends: walked before, no need to walk again
     for pending in s.pending_supersedes:
         seen = {pending.claim_pk}
-        current = pending.claim_pk
-        while True:
-            current = s.conn.execute(select(Claim.supersedes_pk).where(Claim.pk == current)).scalar()
+        current: int | None = pending.claim_pk
+        while current not in ends:
+            current = s.bulk.value(_CLAIMS, "supersedes_pk", "pk", current)
             if current is None:
+                ends.update(seen)
                 break
             if current in seen:
-                s.problems.append(Problem(pending.path, pending.line, f"{pending.claim_id}.supersedes",
-                                          "claims supersede each other in a cycle", "each revision supersedes only earlier claims"))
+                s.problems.add_always(Problem(pending.path, pending.line, f"{pending.claim_id}.supersedes",
+                                              "claims supersede each other in a cycle", "each revision supersedes only earlier claims"))
                 return
             seen.add(current)
+        else:
+            ends.update(seen)
 
 
 # -- the whole import -----------------------------------------------------------------------------
 
 
-def _import_claims(s: _Session, files: Sequence[Path], workers: int, progress: Callable[[int], None] | None,
-                   counts: Counter[str], pool: Any = None) -> None:
-    if workers:
-        from factdb.import_workers import checked_chunks
-
-        for prepared in checked_chunks(s, files, workers, CLAIM_CHUNK, progress, counts, pool):
-            _store_claims(s, prepared)
-        return
-    chunk: list[Record] = []
-    for record in _records(s, files, True, progress, counts):
+def _claims_in_chunks(s: _Import, records: Iterable[Record | KnownClaim]) -> None:
+    chunk: list[Record | KnownClaim] = []
+    for record in records:
         if chunk and record.path != chunk[-1].path:  # chunks never span files, as in the workers
             _import_claim_chunk(s, chunk)
             chunk = []
@@ -767,6 +822,31 @@ def _import_claims(s: _Session, files: Sequence[Path], workers: int, progress: C
             _import_claim_chunk(s, chunk)
             chunk = []
     _import_claim_chunk(s, chunk)
+
+
+def _claims_from_workers(s: _Import, files: Sequence[Path], workers: int, progress: Callable[[int], None] | None,
+                         counts: Counter[str], pool: Any) -> None:
+    """The claims of ``files``, checked by ``workers`` processes, written here chunk by chunk in file order."""
+    names = [str(p) for p in files if str(p) not in s.unreadable]
+    spool = s.spool
+    if spool is not None:
+        spool.flush()
+    database = s.conn.engine.url.database if spool is not None else None
+    for checked in import_workers.checked_chunks(pool, names, s.lookups, workers, CLAIM_CHUNK, progress, database, spool, s.had_claims):
+        if type(checked) is FileEnd:
+            if file_format(Path(checked.path)) == "csv":
+                counts[checked.path] += checked.claims
+            continue
+        assert type(checked) is CheckedChunk
+        if checked.read_error is not None:
+            s.unreadable.add(checked.path)
+            s.problems.add_always(checked.read_error)
+        for problem in checked.problems:
+            if isinstance(problem, QuoteCheck):
+                _check_refused_quote(s, problem)
+            else:
+                s.problems.add(problem)
+        _store_claims(s, checked.prepared, checked.locations)
 
 
 def _file_digest(path: Path) -> tuple[str, int]:
@@ -792,8 +872,8 @@ def _check_paths(paths: Sequence[Path]) -> list[Problem]:
     return problems
 
 
-def _records(s: _Session, paths: Sequence[Path], claims_pass: bool,
-             progress: Callable[[int], None] | None, counts: Counter[str]) -> Iterator[Record]:
+def _records(s: _Import, paths: Sequence[Path], claims_pass: bool,
+             progress: Callable[[int], None] | None, counts: Counter[str]) -> Iterator[Record | KnownClaim]:
     """The claims (``claims_pass``) or every other record of the files, counting records per file.
 
     Each line of a JSON Lines file is decoded by the one pass that wants it; CSV files hold only
@@ -801,7 +881,6 @@ def _records(s: _Session, paths: Sequence[Path], claims_pass: bool,
     reading again costs less than keeping a large file's claims in memory); JSON files are parsed
     once, their claims kept for the claims pass.
     """
-    kinds = ("claim",) if claims_pass else ("source", "event", "metric", "document")
     for path in paths:
         name, fmt = str(path), file_format(path)
         if name in s.unreadable:
@@ -815,140 +894,126 @@ def _records(s: _Session, paths: Sequence[Path], claims_pass: bool,
             if progress:
                 progress(path.stat().st_size)
             continue
-        counting = not claims_pass or fmt == "csv"
-        kept: list[Record] | None = [] if not claims_pass and fmt == "json" else None
-        known = _known_claims(s, name, stored_digests(s.conn.connection.driver_connection)) if claims_pass and s.had_claims else None
-        try:
-            for record in read_records(path, progress, kinds, known=known):
-                if counting:
-                    counts[name] += 1
-                if (record.kind == "claim") == claims_pass:
-                    yield record
-                elif kept is not None:
-                    kept.append(record)
-                elif record.kind == "claim":
-                    s.files_with_claims.add(name)  # seen, not decoded, by the first pass
-        except ReadError as error:
-            s.unreadable.add(name)
-            s.problems.append(Problem(error.path, error.line, "", error.message, error.hint))
-            continue
-        if kept is not None:
-            s.cached_claims[name] = kept
+        yield from _file_records(s, path, claims_pass, progress, counts)
 
 
-# The full-text indexes of migration 0003: table -> its "<table>_fts" index, fed by "<table>_ai".
-FULL_TEXT_TABLES = ("documents", "claims")
+def _entity_records(s: _Import, paths: Sequence[Path], progress: Callable[[int], None] | None, counts: Counter[str]) -> Iterator[Record]:
+    """The first pass: every record but claims."""
+    for record in _records(s, paths, False, progress, counts):
+        if type(record) is Record:
+            yield record
 
 
-def _defer_full_text(conn: Connection) -> dict[str, str]:
-    """Drop the triggers that index each inserted row; return their SQL to restore them.
-
-    Only the insert triggers: updates and deletes of stored rows keep their index up to date.
-    Schema changes are transactional in SQLite, so a failed import gets the triggers back too.
-    """
-    if conn.dialect.name != "sqlite":
-        return {}
-    names = tuple(f"{table}_ai" for table in FULL_TEXT_TABLES)
-    triggers = dict(conn.exec_driver_sql(
-        f"SELECT tbl_name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({', '.join('?' for _ in names)})", names).all())
-    for table in triggers:
-        conn.exec_driver_sql(f'DROP TRIGGER "{table}_ai"')
-    return triggers
-
-
-def _catch_up_full_text(conn: Connection, deferred: dict[str, str], table: str, first_pk: int) -> None:
-    """Index the rows inserted since ``first_pk`` in one statement, then restore the trigger.
-
-    Must run before any UPDATE of those rows: the update trigger removes a row's old terms from
-    the index, which requires them to be there.
-    """
-    trigger = deferred.pop(table, None)
-    if trigger is None:
+def _file_records(s: _Import, path: Path, claims_pass: bool, progress: Callable[[int], None] | None,
+                  counts: Counter[str]) -> Iterator[Record | KnownClaim]:
+    """The records of one file for one pass (see _records)."""
+    name, fmt = str(path), file_format(path)
+    kinds = ("claim",) if claims_pass else ("source", "event", "metric", "document")
+    counting = not claims_pass or fmt == "csv"
+    kept: list[Record] | None = [] if not claims_pass and fmt == "json" else None
+    raw = claims_pass and s.had_claims  # a re-import: claim lines the database holds already are recognised, not decoded
+    read = read_records(path, progress, kinds, raw_claims=raw)
+    records: Iterator[Record | KnownClaim] = recognised(read, s.lookups, s.bulk.stored_claim_digests(_CLAIMS)) if raw else read
+    try:
+        for record in records:
+            if counting:
+                counts[name] += 1
+            if (record.kind == "claim") == claims_pass:
+                yield record
+            elif kept is not None and type(record) is Record:
+                kept.append(record)
+            elif record.kind == "claim":
+                s.files_with_claims.add(name)  # seen, not decoded, by the first pass
+    except ReadError as error:
+        s.unreadable.add(name)
+        s.problems.add_always(Problem(error.path, error.line, "", error.message, error.hint))
         return
-    _index_full_text(conn, table, first_pk)
-    conn.exec_driver_sql(trigger)
+    if kept is not None:
+        s.cached_claims[name] = kept
 
 
-def _index_full_text(conn: Connection, table: str, first_pk: int) -> None:
-    """Add the rows of ``table`` from ``first_pk`` on to its full-text index, in one statement."""
-    columns = ", ".join(f'"{row[1]}"' for row in conn.exec_driver_sql(f'PRAGMA table_info("{table}_fts")'))
-    conn.exec_driver_sql(f'INSERT INTO "{table}_fts" (rowid, {columns}) SELECT rowid, {columns} FROM "{table}" WHERE rowid >= ?',
-                         (first_pk,))
-
-
-# Tables whose secondary indexes a bulk import may build at the end instead of row by row.
-INDEXED_IN_BULK = ("claims", "figures")
-# A bulk import defers them when the table holds fewer claims than the files' bytes / this: building
-# an index once, sorted, beats inserting each row into it only when most rows are new.
-BYTES_PER_CLAIM_FOR_INDEXES = 1_000
-
-
-def _defer_indexes(conn: Connection, tables: tuple[str, ...]) -> list[str]:
-    """Drop the secondary indexes of ``tables``; return the statements that re-create them.
-
-    Unique constraints stay (the importer looks claims up by id); like the full-text triggers,
-    the drop is part of the import's transaction, so a failed import gets the indexes back.
-    """
-    if conn.dialect.name != "sqlite":
-        return []
-    indexes = conn.exec_driver_sql(
-        f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({', '.join('?' for _ in tables)})",
-        tables).all()
-    for name, _ in indexes:
-        conn.exec_driver_sql(f'DROP INDEX "{name}"')
-    return [sql for _, sql in indexes]
-
-
-# Building an index sorts in memory up to the page cache's size, on top of the cache itself: a
-# smaller cache for that step keeps a large import's peak memory where the inserts left it.
-INDEX_BUILD_CACHE_KIB = 16_384
-
-
-def _restore_indexes(s: _Session) -> None:
-    if s.deferred_indexes and s.conn.dialect.name == "sqlite":
-        s.conn.exec_driver_sql(f"PRAGMA cache_size = -{INDEX_BUILD_CACHE_KIB}")
-    for statement in s.deferred_indexes or ():
-        s.conn.exec_driver_sql(statement)
-    s.deferred_indexes = None
-
-
-def _claim_workers(files: Sequence[Path], bulk: bool, workers: int | None, claim_bytes: int) -> int:
+def _claim_workers(files: Sequence[Path], is_bulk: bool, workers: int | None, claim_bytes: int) -> int:
     """How many processes check claims besides the importer (0: it checks them itself), given the
     size of the files holding claims."""
-    from factdb.import_workers import streamable
-
     if workers is not None:
-        return workers if streamable(files) else 0
-    return CLAIM_WORKERS if bulk and claim_bytes >= WORKER_BYTES and streamable(files) and (os.cpu_count() or 1) > 1 else 0
+        return workers if import_workers.streamable(files) else 0
+    return CLAIM_WORKERS if is_bulk and claim_bytes >= WORKER_BYTES and import_workers.streamable(files) and (os.cpu_count() or 1) > 1 else 0
 
 
-def _spool_and_workers(engine: Engine, files: Sequence[Path], bulk: bool, workers: int | None) -> tuple[TextSpool | None, Any]:
+def _spool_and_workers(engine: Engine, files: Sequence[Path], is_bulk: bool, workers: int | None) -> tuple[TextSpool | None, Any]:
     """A spool for document texts, and the workers started at once, when workers may check claims:
     decided before the first pass, so on every file's size (the files holding claims are known only
     after it). The workers start while the first pass runs; unused, they are stopped."""
     on_file = engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:")
-    count = _claim_workers(files, bulk, workers, sum(p.stat().st_size for p in files))
-    if not (bulk and on_file and count):
+    count = _claim_workers(files, is_bulk, workers, sum(p.stat().st_size for p in files))
+    if not (is_bulk and on_file and count):
         return None, None
-    from factdb.import_workers import start
-
-    return TextSpool(), start(count)
+    return TextSpool(), import_workers.start(count)
 
 
-def _bulk_settings(conn: Connection) -> list[str]:
-    """Apply BULK_PRAGMAS to this connection; return the statements that restore the previous values.
+@dataclass
+class _Input:
+    """What one import reads, whatever it reads it from: two passes over its records."""
 
-    Through the driver's connection, so that no transaction is begun (SQLAlchemy would autobegin one).
-    """
-    if conn.dialect.name != "sqlite":
-        return []
-    driver = conn.connection.driver_connection
-    restore = []
-    for pragma in BULK_PRAGMAS:
-        name = pragma.split()[1]
-        restore.append(f"PRAGMA {name} = {driver.execute(f'PRAGMA {name}').fetchone()[0]}")
-        driver.execute(pragma)
-    return restore
+    names: list[str]
+    expected_bytes: int
+    entities: Callable[[_Import], Iterable[Record]]
+    claims: Callable[[_Import], None]
+    counts: Counter[str]  # records per file
+    files: list[Path] = field(default_factory=list)
+    spool: TextSpool | None = None
+
+
+def _run(engine: Engine, read: _Input, *, update: bool, dry_run: bool) -> ImportReport:
+    """One import in one transaction; raise ImportFailed (writing nothing) on bad data."""
+    with engine.connect() as conn, BulkWrite(conn, read.expected_bytes) as writer:
+        transaction = conn.begin()
+        try:
+            key = conn.execute(insert(ImportBatch).values(
+                started_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), factdb_version=__version__)).inserted_primary_key
+            assert key is not None
+            batch_id = key[0]
+            s = _Import(conn, writer, batch_id, update, NormalizedTexts(lambda pk: writer.value(_DOCUMENTS, "text", "pk", pk)),
+                        paths={name: index for index, name in enumerate(dict.fromkeys(read.names))}, spool=read.spool)
+            _load_lookups(s)
+            writer.defer_full_text()
+            first_document_pk, first_claim_pk = s.next_document_pk, s.next_claim_pk
+            entity_importers = {"source": _import_source, "event": _import_event, "metric": _import_metric, "document": _import_document}
+            for record in read.entities(s):
+                entity_importers[record.kind](s, record)
+            _flush_rows(s)
+            writer.catch_up_full_text("documents", first_document_pk)
+            _resolve_pending_entities(s)
+            s.seen = {}  # every entity is defined by now; claims only refer to them (a tenth of a large import's memory)
+            writer.allow_deferred_indexes(s.next_claim_pk - 1)
+            read.claims(s)
+            _link_supersedes(s)
+            writer.restore_indexes()
+            for record, document_pk, text in s.pending_rechecks:
+                _recheck_quotes(s, record, document_pk, text)
+            writer.catch_up_full_text("claims", first_claim_pk)
+            _report_supersedes(s)
+            report = ImportReport(list(read.names), s.counts, dry_run, None if dry_run else batch_id, sum(read.counts.values()))
+            if s.problems:
+                raise ImportFailed(s.problems.items, s.problems.truncated)
+            if dry_run or not report.changed:
+                transaction.rollback()
+                report.batch_id = None
+                return report
+            for path in read.files:
+                sha, size = _file_digest(path)
+                conn.execute(insert(ImportFile).values(batch_id=batch_id, path=str(path), sha256=sha, size_bytes=size,
+                                                       records=read.counts[str(path)]))
+            conn.execute(update_rows(ImportBatch).where(ImportBatch.id == batch_id).values(
+                finished_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                summary=json.dumps({k: dict(v) for k, v in s.counts.items()}, sort_keys=True)))
+            assert writer.caught_up, "every deferred full-text index was caught up"
+            transaction.commit()
+            return report
+        except BaseException:
+            if transaction.is_active:
+                transaction.rollback()
+            raise
 
 
 def import_paths(engine: Engine, paths: Sequence[str | Path], *, update: bool = False, dry_run: bool = False,
@@ -963,63 +1028,83 @@ def import_paths(engine: Engine, paths: Sequence[str | Path], *, update: bool = 
     problems = _check_paths(files)
     if problems:
         raise ImportFailed(problems)
-    names = [str(p) for p in files]
-    bulk = sum(p.stat().st_size for p in files) >= BULK_BYTES
-    spool, pool = _spool_and_workers(engine, files, bulk, workers)
-    with engine.connect() as conn:
-        restore = _bulk_settings(conn)
-        transaction = conn.begin()
-        try:
-            batch_id = conn.execute(insert(ImportBatch).values(
-                started_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), factdb_version=__version__)).inserted_primary_key[0]
-            s = _Session(conn, batch_id, update, paths={name: index for index, name in enumerate(dict.fromkeys(names))}, spool=spool)
-            _load_lookups(s)
-            deferred = _defer_full_text(conn) if bulk else {}
-            first_document_pk, first_claim_pk = s.next_document_pk, s.next_claim_pk
-            records_per_file: Counter[str] = Counter()
-            entity_importers = {"source": _import_source, "event": _import_event, "metric": _import_metric, "document": _import_document}
-            for record in _records(s, files, False, progress, records_per_file):
-                entity_importers[record.kind](s, record)
-            _flush_rows(s)
-            _catch_up_full_text(conn, deferred, "documents", first_document_pk)
-            _resolve_pending_entities(s)
-            s.seen = {}  # every entity is defined by now; claims only refer to them (a tenth of a large import's memory)
-            s.may_defer_indexes = bulk and s.next_claim_pk - 1 <= sum(p.stat().st_size for p in files) // BYTES_PER_CLAIM_FOR_INDEXES
-            claim_bytes = sum(p.stat().st_size for p in files if file_format(p) == "csv" or str(p) in s.files_with_claims)
-            claim_workers = _claim_workers(files, bulk, workers, claim_bytes)
-            if claim_workers and "claims" in deferred:
-                s.claims_unindexed_from = first_claim_pk
-            _import_claims(s, files, claim_workers, progress, records_per_file, pool)
-            _restore_indexes(s)
-            for record, document_pk, text in s.pending_rechecks:
-                _recheck_quotes(s, record, document_pk, text)
-            _catch_up_full_text(conn, deferred, "claims", s.claims_unindexed_from or first_claim_pk)
-            _resolve_supersedes(s)
-            report = ImportReport(names, s.counts, dry_run, None if dry_run else batch_id, sum(records_per_file.values()))
-            if s.problems:
-                raise ImportFailed(s.problems, s.truncated)
-            if dry_run or not report.changed:
-                transaction.rollback()
-                report.batch_id = None
-                return report
-            for path in files:
-                sha, size = _file_digest(path)
-                conn.execute(insert(ImportFile).values(batch_id=batch_id, path=str(path), sha256=sha, size_bytes=size,
-                                                       records=records_per_file[str(path)]))
-            conn.execute(update_rows(ImportBatch).where(ImportBatch.id == batch_id).values(
-                finished_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                summary=json.dumps({k: dict(v) for k, v in s.counts.items()}, sort_keys=True)))
-            assert not deferred, "every deferred full-text index was caught up"
-            transaction.commit()
-            return report
-        except BaseException:
-            if transaction.is_active:
-                transaction.rollback()
-            raise
-        finally:
-            for statement in restore:
-                conn.connection.driver_connection.execute(statement)
-            if spool is not None:
-                spool.close()
-            if pool is not None:
-                pool.close()
+    size = sum(p.stat().st_size for p in files)
+    is_bulk = size >= bulk.BULK_BYTES
+    spool, pool = _spool_and_workers(engine, files, is_bulk, workers)
+    counts: Counter[str] = Counter()
+
+    def claims(s: _Import) -> None:
+        claim_bytes = sum(p.stat().st_size for p in files if file_format(p) == "csv" or str(p) in s.files_with_claims)
+        claim_workers = _claim_workers(files, is_bulk, workers, claim_bytes)
+        if claim_workers:
+            s.bulk.index_claims_as_written(s.next_claim_pk)
+            _claims_from_workers(s, files, claim_workers, progress, counts, pool)
+        else:
+            _claims_in_chunks(s, _records(s, files, True, progress, counts))
+
+    try:
+        return _run(engine, _Input([str(p) for p in files], size, lambda s: _entity_records(s, files, progress, counts), claims,
+                                   counts, files, spool), update=update, dry_run=dry_run)
+    finally:
+        if spool is not None:
+            spool.close()
+        if pool is not None:
+            pool.close()
+
+
+# Records given in Python (import_records) are located as lines of a file named "records", counted
+# from 1 as lines are: "records:3: record 3.quote: is empty" is the third record given.
+RECORDS_PATH = "records"
+KINDS = ("source", "event", "metric", "document", "claim")
+
+
+def _as_record(index: int, item: Any) -> Record | Problem:
+    """A record given in Python, shaped like a JSON Lines line, as the readers would yield it."""
+    number = index + 1
+    label = f"record {number}"
+    if not isinstance(item, dict):
+        return Problem(RECORDS_PATH, number, label, f"expected a mapping of fields with a 'kind'; found {type(item).__name__}",
+                       'give each record as a dict, e.g. {"kind": "claim", ...}')
+    data = dict(item)
+    kind = data.pop("kind", None)
+    if kind == "source" and "source_kind" in data:
+        # `kind` names the record type, as in JSON Lines, so a source's own kind travels as source_kind.
+        data["kind"] = data.pop("source_kind")
+    if kind not in KINDS:
+        return Problem(RECORDS_PATH, number, f"{label}.kind", f"'kind' must be one of {', '.join(KINDS)}; found {kind!r}",
+                       'add "kind": "claim" (or another kind) to the record')
+    return Record(kind, data, RECORDS_PATH, number, label, from_file=False)
+
+
+def import_records(engine: Engine, records: Iterable[dict[str, Any]], *, update: bool = False, dry_run: bool = False,
+                   progress: Callable[[int], None] | None = None) -> ImportReport:
+    """Import records given in Python, in one transaction, as import_paths imports files.
+
+    Each record is a dict shaped like a line of a JSON Lines import file, with its ``kind`` (source,
+    event, metric, document or claim; a source's own kind as ``source_kind``). The records are checked
+    as files are; a problem names the record by its number, counted from 1 (``records:3: record 3.quote:
+    is empty`` is about ``records[2]``). A document's
+    text is given as ``text``: there is no folder for a ``text_file`` to be relative to.
+    ``progress`` is called with the number of records checked, per pass.
+    """
+    entities: list[Record] = []
+    claims: list[Record] = []
+    problems: list[Problem] = []
+    for index, item in enumerate(records):
+        record = _as_record(index, item)
+        if isinstance(record, Problem):
+            problems.append(record)
+        else:
+            (claims if record.kind == "claim" else entities).append(record)
+    if problems:
+        raise ImportFailed(problems[:MAX_PROBLEMS], max(0, len(problems) - MAX_PROBLEMS))
+    counts = Counter({RECORDS_PATH: len(entities) + len(claims)})
+
+    def counted(records: list[Record]) -> Iterator[Record]:
+        for record in records:
+            yield record
+            if progress:
+                progress(1)
+
+    return _run(engine, _Input([RECORDS_PATH], 0, lambda s: counted(entities), lambda s: _claims_in_chunks(s, counted(claims)), counts),
+                update=update, dry_run=dry_run)

@@ -11,6 +11,8 @@ import difflib
 import re
 from array import array
 from bisect import bisect_right
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 _SINGLE_QUOTES = "\u2018\u2019\u201a\u201b\u2032\u0060\u00b4"
@@ -48,12 +50,12 @@ class NormalizedText:
     """
 
     text: str
-    breaks: array
-    shifts: array
+    breaks: array[int]
+    shifts: array[int]
 
     def original(self, index: int) -> int:
         """The index in the original text of normalised character ``index``."""
-        return index + self.shifts[bisect_right(self.breaks, index)]
+        return index + int(self.shifts[bisect_right(self.breaks, index)])
 
 
 def normalize(text: str) -> NormalizedText:
@@ -96,3 +98,59 @@ def closest_passage(document_text: str, quote: str, width: int = 160) -> str:
     start = max(0, match.a - match.b)
     passage = haystack[start : start + max(len(needle), 40)]
     return passage if len(passage) <= width else passage[: width - 1] + "…"
+
+
+# How many characters of normalised documents an importer or a worker keeps (NormalizedTexts): at
+# first, and at most once claims are seen to come back to documents it let go.
+TEXT_CACHE_CHARS = 200_000
+TEXT_CACHE_MAX_CHARS = 16_000_000
+# How many documents let go it remembers, to tell claims that come back to them.
+TEXT_CACHE_GHOSTS = 8_192
+
+
+class NormalizedTexts:
+    """Documents' normalised texts by document pk, normalised once and kept while they fit, least
+    recently used first out.
+
+    Bounded in characters, not in documents, and the bound grows (up to ``max_chars``) only when a
+    document let go is asked for again: claims in document order, as most files are, keep few
+    documents however large the import, while claims sorted by date or by source, which jump
+    between documents, keep as many as they come back to. Either way memory stays bounded, whatever
+    the size of the files.
+    """
+
+    def __init__(self, read: Callable[[int], str], chars: int = TEXT_CACHE_CHARS, max_chars: int = TEXT_CACHE_MAX_CHARS) -> None:
+        self.read = read
+        self.bound = chars
+        self.max_chars = max_chars
+        self.chars = 0
+        self.cached: OrderedDict[int, NormalizedText] = OrderedDict()
+        self.let_go: OrderedDict[int, None] = OrderedDict()
+
+    def normalized(self, pk: int) -> NormalizedText:
+        """The normalised text of document ``pk``."""
+        cached = self.cached.get(pk)
+        if cached is not None:
+            self.cached.move_to_end(pk)
+            return cached
+        if self.let_go.pop(pk, 0) is None:
+            self.bound = min(self.max_chars, self.bound * 2)
+        entry = self.cached[pk] = normalize(self.read(pk))
+        self.chars += len(entry.text)
+        while self.chars > self.bound and len(self.cached) > 1:
+            old, text = self.cached.popitem(last=False)
+            self.chars -= len(text.text)
+            self.let_go[old] = None
+            if len(self.let_go) > TEXT_CACHE_GHOSTS:
+                self.let_go.popitem(last=False)
+        return entry
+
+    def text(self, pk: int) -> str:
+        """The original text of document ``pk``, read again: only messages need it."""
+        return self.read(pk)
+
+    def forget(self, pk: int) -> None:
+        """Document ``pk`` has a new text."""
+        entry = self.cached.pop(pk, None)
+        if entry is not None:
+            self.chars -= len(entry.text)

@@ -44,7 +44,7 @@ class ReadError(Exception):
         self.path, self.line, self.message, self.hint = path, line, message, hint
 
 
-class LineDict(dict):  # type: ignore[type-arg]
+class LineDict(dict[Any, Any]):
     """A mapping from the input that knows the line it starts on and the line of each key."""
 
     line: int | None = None
@@ -61,8 +61,12 @@ class Record:
     path: str
     line: int | None
     label: str  # where it sits in the file, e.g. "claims[3]" or "row 12"
-    # A JSON Lines claim's line as read: what the importer fingerprints (import_checks._record_digest).
+    # A JSON Lines claim's line as read: what the importer fingerprints (checks.record_digest).
     text: str | None = None
+    # False for records given in Python (factdb.importer.import_records): no folder for a text_file.
+    from_file: bool = True
+    # A JSON Lines claim line not decoded yet (read_records(raw_claims=True)): see decoded().
+    raw: bool = False
 
     def line_of(self, key: str) -> int | None:
         if isinstance(self.data, LineDict):
@@ -148,11 +152,11 @@ def _yaml_errors(path: str, text: str) -> Iterator[None]:
                         "remove control characters such as NUL bytes; is this really a text file?") from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else None
+        mark_line = mark.line + 1 if mark else None
         problem = error.problem or error.context or "invalid YAML"
         hint = error.note or ("write plain values: YAML tags (!!...) are not accepted" if "for the tag" in problem
                               else "check indentation, colons and quoting on that line")
-        raise ReadError(path, line, f"invalid YAML: {problem}", hint) from None
+        raise ReadError(path, mark_line, f"invalid YAML: {problem}", hint) from None
     except yaml.YAMLError as error:
         raise ReadError(path, None, f"invalid YAML: {error}", "check the file's syntax") from None
     except RecursionError:
@@ -288,8 +292,12 @@ def _libyaml_reads_as_pyyaml(raw: bytes) -> bool:
             and not any(pattern.search(raw) for pattern in _LIBYAML_DIVERGES))
 
 
-if yaml.__with_libyaml__:
-    class _LibyamlLoader(yaml.cyaml.CParser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):  # type: ignore[misc]
+# libyaml's parser, where PyYAML was built with it (its stubs do not export it); else None.
+_CParser: Any = vars(yaml.cyaml).get("CParser")
+_LibyamlLoader: Any = None
+
+if _CParser is not None and yaml.__with_libyaml__:
+    class _Libyaml(_CParser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
         """libyaml's parser, building from its events the values _LocatingLoader would build.
 
         Nodes are never composed: each event becomes part of a value at once. Only plain YAML is
@@ -301,12 +309,12 @@ if yaml.__with_libyaml__:
         yaml_implicit_resolvers = _LocatingLoader.yaml_implicit_resolvers
 
         def __init__(self, raw: bytes) -> None:
-            yaml.cyaml.CParser.__init__(self, raw)
+            _CParser.__init__(self, raw)
             yaml.constructor.SafeConstructor.__init__(self)
             yaml.resolver.Resolver.__init__(self)
             self.names: dict[str, str] = {}
 
-        def value(self, event: yaml.Event, depth: int, flow: bool = False) -> Any:
+        def value(self, event: Any, depth: int, flow: bool = False) -> Any:
             """The value of the node that ``event`` starts, at ``depth`` as _LocatingLoader counts it
             (``flow``: inside [...] or {...})."""
             kind = type(event)
@@ -316,29 +324,9 @@ if yaml.__with_libyaml__:
                 return self.scalar(event, flow)
             flow = flow or bool(event.flow_style)
             if kind is yaml.MappingStartEvent:
-                mapping, line, key_lines, seen = LineDict(), event.start_mark.line + 1, {}, set()
-                while True:
-                    key = self.get_event()
-                    if type(key) is not yaml.ScalarEvent:
-                        if type(key) is yaml.MappingEndEvent:
-                            break
-                        raise _NotPlain  # a mapping or a list as a key
-                    written = key.value
-                    if depth + 1 > MAX_DEPTH or key.anchor is not None or key.tag is not None or written in seen:
-                        raise _NotPlain
-                    seen.add(written)
-                    name = self.scalar(key, flow)
-                    if type(name) is str:  # one string per field name, however many records use it
-                        written = name = self.names.setdefault(name, name)
-                    if key.start_mark.line + 1 != line:
-                        key_lines[written] = key.start_mark.line + 1
-                    mapping[name] = self.value(self.get_event(), depth + 1, flow)
-                mapping.line = line
-                if key_lines:
-                    mapping.key_lines = key_lines
-                return mapping
+                return self.mapping(event, depth, flow)
             if kind is yaml.SequenceStartEvent:
-                items = []
+                items: list[Any] = []
                 while True:
                     item = self.get_event()
                     if type(item) is yaml.SequenceEndEvent:
@@ -346,7 +334,32 @@ if yaml.__with_libyaml__:
                     items.append(self.value(item, depth + 1, flow))
             raise _NotPlain
 
-        def scalar(self, event: yaml.ScalarEvent, flow: bool) -> Any:
+        def mapping(self, event: Any, depth: int, flow: bool) -> LineDict:
+            """The mapping that ``event`` starts (see value)."""
+            mapping, line, key_lines, seen = LineDict(), event.start_mark.line + 1, {}, set()
+            while True:
+                key = self.get_event()
+                if type(key) is not yaml.ScalarEvent:
+                    if type(key) is yaml.MappingEndEvent:
+                        break
+                    raise _NotPlain  # a mapping or a list as a key
+                written = key.value
+                if depth + 1 > MAX_DEPTH or key.anchor is not None or key.tag is not None or written in seen:
+                    raise _NotPlain
+                seen.add(written)
+                name = self.scalar(key, flow)
+                if type(name) is str:  # one string per field name, however many records use it
+                    written = name = self.names.setdefault(name, name)
+                mark: Any = key.start_mark  # libyaml's events always have one
+                if mark.line + 1 != line:
+                    key_lines[written] = mark.line + 1
+                mapping[name] = self.value(self.get_event(), depth + 1, flow)
+            mapping.line = line
+            if key_lines:
+                mapping.key_lines = key_lines
+            return mapping
+
+        def scalar(self, event: Any, flow: bool) -> Any:
             value = event.value
             if event.implicit[0]:  # plain: resolved as PyYAML resolves it
                 if flow and "?" in value:
@@ -360,8 +373,7 @@ if yaml.__with_libyaml__:
             if _UNSTORABLE.search(value):
                 raise _NotPlain  # _check_text says where
             return value
-else:  # pragma: no cover - PyYAML built without libyaml
-    _LibyamlLoader = None
+    _LibyamlLoader = _Libyaml
 
 
 def _libyaml_records(path: str, raw: bytes) -> Iterator[Record]:
@@ -381,7 +393,8 @@ def _libyaml_records(path: str, raw: bytes) -> Iterator[Record]:
         if type(key) is not yaml.ScalarEvent or key.anchor is not None or key.tag is not None or key.value not in SECTIONS \
                 or key.value in sections:
             raise _NotPlain
-        section, kind, line = key.value, SECTIONS[key.value], key.start_mark.line + 1
+        mark: Any = key.start_mark  # libyaml's events always have one
+        section, kind, line = key.value, SECTIONS[key.value], mark.line + 1
         sections.add(section)
         items = loader.get_event()
         if type(items) is yaml.ScalarEvent and items.anchor is None and items.tag is None and items.implicit[0] \
@@ -404,6 +417,11 @@ def _libyaml_records(path: str, raw: bytes) -> Iterator[Record]:
 
 
 # -- JSON -------------------------------------------------------------------------------------
+
+
+# The pure-Python parts of the json module (not in its stubs): the C scanner cannot tell positions.
+_json_decoder: Any = json.decoder
+_json_scanner: Any = json.scanner
 
 
 class _LocatingDecoder(json.JSONDecoder):
@@ -433,14 +451,14 @@ class _LocatingDecoder(json.JSONDecoder):
 
         def parse_object(s_and_end, strict, scan_once, object_hook, object_pairs_hook, memo=None):  # type: ignore[no-untyped-def]
             start = s_and_end[1]
-            pairs, end = json.decoder.JSONObject(s_and_end, strict, scan_once, None, list, memo)
+            pairs, end = _json_decoder.JSONObject(s_and_end, strict, scan_once, None, list, memo)
             located = LineDict(_unique_pairs(pairs, lambda key: json.JSONDecodeError(f"duplicate key {key!r}", text, start - 1)))
             located.line = bisect_right(line_starts, start - 1)
             return located, end
 
         self.parse_object = nested(parse_object)
-        self.parse_array = nested(json.decoder.JSONArray)
-        self.scan_once = json.scanner.py_make_scanner(self)
+        self.parse_array = nested(_json_decoder.JSONArray)
+        self.scan_once = _json_scanner.py_make_scanner(self)
 
 
 def _unique_pairs(pairs: list[tuple[str, Any]], error: Callable[[str], Exception]) -> dict[str, Any]:
@@ -562,13 +580,13 @@ def _stated_kind(line: str) -> str | None:
 
 
 def _jsonl_records(path: Path, on_read: Callable[[int], None] | None, kinds: Collection[str] | None = None,
-                   decode: Callable[[int], bool] | None = None, known: Callable[[str, int], Any] | None = None) -> Iterator[Record]:
+                   decode: Callable[[int], bool] | None = None, raw_claims: bool = False) -> Iterator[Record]:
     wanted = 0  # records of the wanted kinds so far: what ``decode`` is asked about
     with _open_text(path, on_read) as handle:
         for number, line in _decoded_lines(handle, str(path)):
             if not line.strip():
                 continue
-            stated = _stated_kind(line) if kinds is not None or decode is not None else None
+            stated = _stated_kind(line) if kinds is not None or decode is not None or raw_claims else None
             if stated is not None and kinds is not None and stated not in kinds:
                 # Counted, not decoded: the pass that wants this kind decodes and checks the line.
                 yield Record(stated, {}, str(path), number, f"line {number}")
@@ -579,36 +597,47 @@ def _jsonl_records(path: Path, on_read: Callable[[int], None] | None, kinds: Col
                     # Another worker's record (see factdb.import_workers): counted, not decoded.
                     yield Record(stated, {}, str(path), number, f"line {number}")
                     continue
-            if known is not None and stated == "claim":
-                answer = known(line, number)
-                if answer is not None:
-                    yield Record(stated, answer, str(path), number, f"line {number}")
-                    continue
-            try:
-                # json.loads(line, object_pairs_hook=...) would build a decoder for every line; it
-                # also names a byte order mark, which only it is left to see.
-                data = _JSON_LINE.decode(line) if not line.startswith("\ufeff") else json.loads(
-                    line, object_pairs_hook=_object_without_duplicate_keys)
-            except json.JSONDecodeError as error:
-                raise ReadError(str(path), number, f"invalid JSON: {error.msg} (column {error.colno})", "each line must be one complete JSON object") from None
-            except RecursionError:
-                raise ReadError(str(path), number, "structure is nested too deeply", "each line is one flat record") from None
-            if not isinstance(data, dict):
-                raise ReadError(str(path), number, f"expected a JSON object; found {type_name(data)}", 'write one object per line, e.g. {"kind": "claim", ...}')
-            if "\\u" in line:  # a lone surrogate can only come from an escape
-                _check_text(str(path), number, data)
-            kind = data.pop("kind", None)
-            if kind == "source" and "source_kind" in data:
-                # `kind` names the record type in JSON Lines, so a source's own kind travels as source_kind.
-                data["kind"] = data.pop("source_kind")
-            if kind not in KINDS:
-                raise ReadError(
-                    str(path), number, f"'kind' must be one of {', '.join(KINDS)}; found {kind!r}",
-                    f"add \"kind\": \"claim\" (or another kind) to the object{closest_hint(str(kind), KINDS)}",
-                )
-            if decode is not None and stated is None and (kinds is None or kind in kinds):
+            if raw_claims and stated == "claim":
+                yield Record(stated, {}, str(path), number, f"line {number}", line, raw=True)
+                continue
+            record = _jsonl_record(str(path), number, line)
+            if decode is not None and stated is None and (kinds is None or record.kind in kinds):
                 wanted += 1  # a kind not stated first: known only now, decoded whoever wants it
-            yield Record(kind, data, str(path), number, f"line {number}", line if kind == "claim" else None)
+            yield record
+
+
+def decoded(record: Record) -> Record:
+    """A record read ``raw`` (see read_records), decoded as it would have been; raises ReadError."""
+    if not record.raw or record.text is None or record.line is None:
+        return record
+    return _jsonl_record(record.path, record.line, record.text)
+
+
+def _jsonl_record(path: str, number: int, line: str) -> Record:
+    """The record on line ``number`` of a JSON Lines file; raises ReadError."""
+    try:
+        # json.loads(line, object_pairs_hook=...) would build a decoder for every line; it
+        # also names a byte order mark, which only it is left to see.
+        data = _JSON_LINE.decode(line) if not line.startswith("\ufeff") else json.loads(
+            line, object_pairs_hook=_object_without_duplicate_keys)
+    except json.JSONDecodeError as error:
+        raise ReadError(path, number, f"invalid JSON: {error.msg} (column {error.colno})", "each line must be one complete JSON object") from None
+    except RecursionError:
+        raise ReadError(path, number, "structure is nested too deeply", "each line is one flat record") from None
+    if not isinstance(data, dict):
+        raise ReadError(path, number, f"expected a JSON object; found {type_name(data)}", 'write one object per line, e.g. {"kind": "claim", ...}')
+    if "\\u" in line:  # a lone surrogate can only come from an escape
+        _check_text(path, number, data)
+    kind = data.pop("kind", None)
+    if kind == "source" and "source_kind" in data:
+        # `kind` names the record type in JSON Lines, so a source's own kind travels as source_kind.
+        data["kind"] = data.pop("source_kind")
+    if kind not in KINDS:
+        raise ReadError(
+            path, number, f"'kind' must be one of {', '.join(KINDS)}; found {kind!r}",
+            f"add \"kind\": \"claim\" (or another kind) to the object{closest_hint(str(kind), KINDS)}",
+        )
+    return Record(kind, data, path, number, f"line {number}", line if kind == "claim" else None)
 
 
 def _decoded_lines(handle: io.TextIOWrapper, path: str) -> Iterator[tuple[int, str]]:
@@ -652,27 +681,7 @@ def _csv_records(path: Path, on_read: Callable[[int], None] | None, decode: Call
         current: Record | None = None
         current_key: str | tuple[str, ...] | None = None  # what rows of the current claim share
         current_start, claims = 0, 0
-        while True:
-            # A quoted cell may span lines: a row is named by the line it starts on.
-            row_start = reader.line_num + 1
-            try:
-                row = next(reader, None)
-            except csv.Error as error:
-                if "field larger than field limit" in str(error):
-                    raise ReadError(str(path), reader.line_num, f"a cell is longer than {csv.field_size_limit():,} characters",
-                                    "look for a quote (\") that is never closed; quotes are at most 10,000 characters") from None
-                raise ReadError(str(path), reader.line_num, f"invalid CSV: {error}", "check the quotes on that row") from None
-            if row is None:
-                break
-            if not any(cell.strip() for cell in row):
-                continue
-            row_number = reader.line_num
-            if len(row) != len(columns):
-                raise ReadError(
-                    str(path), row_number, f"row has {len(row)} columns; the header has {len(columns)}",
-                    "quote values that contain commas, and give every row the header's columns",
-                )
-            values = {name: cell for name, cell in zip(columns, row)}
+        for row_start, row_number, values in _csv_rows(str(path), reader, columns):
             claim_id = values.get("claim_id", "").strip()
             key = claim_id or tuple(values.get(c, "").strip() for c in _CLAIM_COLUMNS)
             same = key == current_key
@@ -688,11 +697,35 @@ def _csv_records(path: Path, on_read: Callable[[int], None] | None, decode: Call
             claims, current_key, current_start, current = claims + 1, key, row_start, None
             if wanted:
                 figure = _figure_cells(values)
-                data = _drop_empty({("id" if k == "claim_id" else k): v for k, v in values.items()})
+                data: dict[str, Any] = _drop_empty({("id" if k == "claim_id" else k): v for k, v in values.items()})
                 data["figures"] = [_located(_drop_empty(figure), row_start)] if any(v.strip() for v in figure.values()) else []
                 current = Record("claim", data, str(path), row_start, f"row {row_start}")
         if current_key is not None:
             yield current or Record("claim", {}, str(path), current_start, f"row {current_start}")
+
+
+def _csv_rows(path: str, reader: Any, columns: list[str]) -> Iterator[tuple[int, int, dict[str, str]]]:
+    """(line the row starts on, line it ends on, its cells by column) of each row that is not blank."""
+    while True:
+        # A quoted cell may span lines: a row is named by the line it starts on.
+        row_start = reader.line_num + 1
+        try:
+            row = next(reader, None)
+        except csv.Error as error:
+            if "field larger than field limit" in str(error):
+                raise ReadError(path, reader.line_num, f"a cell is longer than {csv.field_size_limit():,} characters",
+                                "look for a quote (\") that is never closed; quotes are at most 10,000 characters") from None
+            raise ReadError(path, reader.line_num, f"invalid CSV: {error}", "check the quotes on that row") from None
+        if row is None:
+            return
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(columns):
+            raise ReadError(
+                path, reader.line_num, f"row has {len(row)} columns; the header has {len(columns)}",
+                "quote values that contain commas, and give every row the header's columns",
+            )
+        yield row_start, reader.line_num, {name: cell for name, cell in zip(columns, row, strict=True)}
 
 
 def _figure_cells(values: dict[str, str]) -> dict[str, str]:
@@ -733,19 +766,20 @@ def _drop_empty(values: dict[str, str]) -> dict[str, str]:
 
 
 def read_records(path: Path, on_read: Callable[[int], None] | None = None, kinds: Collection[str] | None = None,
-                 decode: Callable[[int], bool] | None = None, known: Callable[[str, int], Any] | None = None) -> Iterator[Record]:
+                 decode: Callable[[int], bool] | None = None, raw_claims: bool = False) -> Iterator[Record]:
     """Yield the records of one import file in order; raise ReadError for unreadable input.
 
     With ``kinds``, JSON Lines records of other kinds may be yielded undecoded (kind and line only,
     empty data): enough to count them, never to import them. ``decode(n)`` is asked about the n-th
     record of the wanted kinds: when it says no, that record is yielded with empty data too (in
     JSON Lines, if its line states its kind first); workers that share a file use this.
-    ``known(line, number)`` is asked about each JSON Lines claim to be decoded whose line states its
-    kind first: when it answers, its answer is yielded as the record's data instead of the decoded line.
+    With ``raw_claims``, a JSON Lines claim to be decoded whose line states its kind first is yielded
+    ``raw``: its line only, for whoever reads it to recognise it (a line stored already) or decode it
+    (decoded()).
     """
     fmt = file_format(path)
     if fmt == "jsonl":
-        yield from _jsonl_records(path, on_read, kinds, decode, known)
+        yield from _jsonl_records(path, on_read, kinds, decode, raw_claims)
         return
     if fmt == "csv":
         yield from _csv_records(path, on_read, decode)
@@ -773,7 +807,7 @@ def type_name(value: Any) -> str:
     )
 
 
-def closest_hint(word: str, choices: tuple[str, ...] | list[str]) -> str:
+def closest_hint(word: str, choices: Collection[str]) -> str:
     import difflib
 
     match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)

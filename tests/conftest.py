@@ -175,3 +175,51 @@ def ensure_chromium() -> Path:
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (`sudo apt-get install chromium`)")
     return CHROMIUM
+
+
+# -- the import rules' shared fixture: tests/fixtures/import/basic.yaml --------------------------------
+
+BASIC = Path(__file__).parent / "fixtures" / "import" / "basic.yaml"
+BASIC_TEXT = BASIC.read_text(encoding="utf-8")
+# The first line of basic.yaml's document, where claim amnesty-304 quotes "at least 304 people had been killed".
+AMNESTY_LINE = "Amnesty International said on Monday that at least 304 people had been killed."
+UNCHANGED_BASIC = ("sources: 0 added, 0 updated, 5 unchanged; events: 0 added, 0 updated, 1 unchanged; "
+                   "metrics: 0 added, 0 updated, 2 unchanged; ")
+
+
+def problems(result) -> list[str]:  # type: ignore[no-untyped-def]
+    """The problems `factdb import` reported on stderr, one per line, without the closing count."""
+    lines = result.stderr.removeprefix("Error: ").splitlines()
+    assert lines and lines[-1].endswith("nothing was imported."), result.output
+    return lines[:-1]
+
+
+def quoted(db: Path, claim_id: str) -> str:
+    """The passage of the document text that a claim's stored offsets point at."""
+    [(text, start, end)] = rows(db, "SELECT d.text, c.quote_start, c.quote_end FROM claims c "
+                                    "JOIN documents d ON d.pk = c.document_pk WHERE c.id = ?", claim_id)
+    return text[start:end]
+
+
+@pytest.fixture(scope="module")
+def basic_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """tests/fixtures/import/basic.yaml imported once; tests work on copies."""
+    path = tmp_path_factory.mktemp("basic") / "basic.sqlite"
+    assert run_cli("init", "--db", path).exit_code == 0
+    result = run_cli("import", "--db", path, BASIC)
+    assert result.exit_code == 0, result.output
+    return path
+
+
+@pytest.fixture
+def basic_db(basic_template: Path, tmp_path: Path) -> Path:
+    return copy_database(basic_template, tmp_path / "factdb.sqlite")
+
+
+# A CSV file whose claims have no claim_id: rows are grouped by their claim columns.
+GROUPED_CSV = """\
+document,source,event,claimed_on,quote,metric,population,value
+wire-2019-12,ncri,iran-protests-2019-11,2019-12,"The NCRI says “approximately 1,500” people were killed",killed,,"approximately 1,500"
+wire-2019-12,ncri,iran-protests-2019-11,2019-12,"The NCRI says “approximately 1,500” people were killed",killed,Children,several
+wire-2019-12,amnesty,iran-protests-2019-11,,at least 304 people had been killed,killed,,at least 304
+"""

@@ -11,12 +11,14 @@ chunk, and --update on an empty database, which leaves every revision to the che
 from __future__ import annotations
 
 import io
+import random
 import sqlite3
 import sys
 from pathlib import Path
 
 import pytest
 
+import factdb.bulk as bulk
 import factdb.importer as importer
 from factdb.db import make_engine
 from factdb.export import export_database
@@ -47,7 +49,7 @@ def _import(path: Path, files: list[Path], *, update: bool = False) -> importer.
 def bulk_db(files: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = migrated_database(tmp_path_factory.mktemp("bulk"))
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(importer, "BULK_BYTES", 0)
+        patch.setattr(bulk, "BULK_BYTES", 0)
         report = _import(path, [files["entities"], files["jsonl"]])
     assert report.counts["claims"]["added"] == 4_000
     return path
@@ -57,7 +59,7 @@ def bulk_db(files: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) ->
 def row_by_row_db(files: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = migrated_database(tmp_path_factory.mktemp("row-by-row"))
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(importer, "BULK_BYTES", 10**18)
+        patch.setattr(bulk, "BULK_BYTES", 10**18)
         patch.setattr(importer, "CLAIM_CHUNK", 1)
         patch.setattr(importer, "ROW_BATCH", 1)
         report = _import(path, [files["entities"], files["jsonl"]], update=True)
@@ -117,7 +119,7 @@ def test_reimporting_a_bulk_file_changes_nothing(bulk_db: Path, files: dict[str,
     target.close()
     before = {table: table_rows(copy, table) for table in DATA_TABLES}
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(importer, "BULK_BYTES", 0)
+        patch.setattr(bulk, "BULK_BYTES", 0)
         report = _import(copy, [files["entities"], files["jsonl"]])
     assert not report.changed and report.counts["claims"]["unchanged"] == 4_000
     assert {table: table_rows(copy, table) for table in DATA_TABLES} == before
@@ -130,7 +132,7 @@ def test_a_bad_claim_in_a_bulk_import_writes_nothing_and_keeps_the_triggers(file
     lines[2500] = lines[2500].replace('"quote": "Source', '"quote": "Nobody')
     bad.write_text("".join(lines), encoding="utf-8")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(importer, "BULK_BYTES", 0)
+        patch.setattr(bulk, "BULK_BYTES", 0)
         with pytest.raises(importer.ImportFailed) as failure:
             _import(path, [files["entities"], bad])
     [problem] = failure.value.problems
@@ -142,3 +144,44 @@ def test_a_bad_claim_in_a_bulk_import_writes_nothing_and_keeps_the_triggers(file
     finally:
         connection.close()
     assert {"claims_ai", "documents_ai"} <= triggers
+
+
+def _claims_by_id(path: Path) -> tuple[list[tuple], list[tuple], list[tuple]]:
+    """Claims (with the id of the claim each supersedes), figures and search terms, by claim id:
+    what an import stores whatever order it met the claims in, which gives them their keys."""
+    connection = sqlite3.connect(path)
+    try:
+        claims = connection.execute(
+            "SELECT c.id, c.source_id, d.id, c.event_id, c.via_id, c.claimed_on, c.claimed_on_precision, c.quote, c.quote_start, "
+            "c.quote_end, c.statement, c.status, c.content_sha256, t.id FROM claims c JOIN documents d ON d.pk = c.document_pk "
+            "LEFT JOIN claims t ON t.pk = c.supersedes_pk ORDER BY c.id").fetchall()
+        figures = connection.execute(
+            "SELECT c.id, f.position, f.metric_id, f.population, f.qualifier, f.value, f.low, f.high, f.stated "
+            "FROM figures f JOIN claims c ON c.pk = f.claim_pk ORDER BY c.id, f.position").fetchall()
+        ids = dict(connection.execute("SELECT pk, id FROM claims"))
+    finally:
+        connection.close()
+    return claims, figures, sorted((term, ids[row], column, offset) for term, row, column, offset in index_terms(path, "claims_fts"))
+
+
+def test_claims_out_of_document_order_store_the_same_claims(files: dict[str, Path], row_by_row_db: Path, tmp_path: Path) -> None:
+    """Shuffled, most revisions name a claim not stored yet: they are linked in one statement at
+    the end, without the update trigger, before the search index is filled."""
+    lines = files["jsonl"].read_text(encoding="utf-8").splitlines(keepends=True)
+    random.Random(3).shuffle(lines)
+    shuffled = tmp_path / "shuffled.jsonl"
+    shuffled.write_text("".join(lines), encoding="utf-8")
+    path = migrated_database(tmp_path / "shuffled")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(bulk, "BULK_BYTES", 0)
+        report = _import(path, [files["entities"], shuffled])
+    assert report.counts["claims"]["added"] == 4_000
+    claims, figures, terms = _claims_by_id(path)
+    assert sum(claim[-1] is not None for claim in claims) > 500
+    assert (claims, figures, terms) == _claims_by_id(row_by_row_db)
+    connection = sqlite3.connect(path)
+    try:
+        triggers = {name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    finally:
+        connection.close()
+    assert {"claims_ai", "claims_au", "documents_ai"} <= triggers

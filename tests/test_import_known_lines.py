@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 
-import factdb.import_checks as import_checks
+import factdb.checks as checks
+import factdb.bulk as bulk
 import factdb.importer as importer
 from factdb.db import downgrade, make_engine, upgrade
 from factdb.importer import ImportFailed, import_paths
@@ -43,7 +44,7 @@ def _import(path: Path, paths: list[Path], workers: int = 0, *, update: bool = F
     engine = make_engine(path)
     try:
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(importer, "BULK_BYTES", 0)  # the bulk path, where workers read the database
+            patch.setattr(bulk, "BULK_BYTES", 0)  # the bulk path, where workers read the database
             patch.setattr(importer, "CLAIM_CHUNK", 50)
             return import_paths(engine, paths, workers=workers, update=update)
     finally:
@@ -94,7 +95,7 @@ def test_other_rules_check_every_line_again(imported: Path, files: dict[str, Pat
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     path = _copy(imported, tmp_path)
     _tamper(path, "c-0000007")
-    monkeypatch.setattr(import_checks, "_rules_fingerprint", lambda: "the rules of another factdb version")
+    monkeypatch.setattr(checks, "rules_key", lambda: "the rules of another factdb version")
     with pytest.raises(ImportFailed) as failure:
         _import(path, [files["entities"], files["jsonl"]])
     assert [p.message for p in failure.value.problems] == ["claim 'c-0000007' already exists with different content"]
@@ -104,7 +105,7 @@ def test_without_a_readable_copy_of_the_rules_no_line_is_taken_as_known(imported
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     path = _copy(imported, tmp_path)
     _tamper(path, "c-0000007")
-    monkeypatch.setattr(import_checks, "_rules_fingerprint", lambda: None)
+    monkeypatch.setattr(checks, "rules_key", lambda: None)
     with pytest.raises(ImportFailed, match="c-0000007' already exists with different content"):
         _import(path, [files["entities"], files["jsonl"]])
 

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-import factdb.import_checks as import_checks
+import factdb.import_workers as import_workers
+import factdb.bulk as bulk
 import factdb.importer as importer
 from factdb.db import make_engine
 from factdb.importer import ImportFailed, import_paths
@@ -38,7 +39,7 @@ def _import(path: Path, paths: list[Path], workers: int, *, update: bool = False
     engine = make_engine(path)
     try:
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(importer, "BULK_BYTES", 0)
+            patch.setattr(bulk, "BULK_BYTES", 0)
             patch.setattr(importer, "CLAIM_CHUNK", 61)
             return import_paths(engine, paths, workers=workers, update=update)
     finally:
@@ -201,7 +202,7 @@ def test_broken_csv_rows_stop_their_files_as_they_do_in_one_process(files: dict[
 def test_workers_read_corrected_and_new_document_texts_of_the_same_import(databases: dict[str, Path], files: dict[str, Path],
                                                                         tmp_path: Path) -> None:
     """Documents whose text an import corrects keep their older keys, new ones get the next keys: the
-    texts the workers read (import_checks.TextSpool) come in no order of key, and each claim must still be
+    texts the workers read (import_workers.TextSpool) come in no order of key, and each claim must still be
     located in its own document's text as it is now."""
     entities, claims = [], []
     documents = [json.loads(line) for line in files["entities"].read_text(encoding="utf-8").splitlines()
@@ -231,7 +232,7 @@ def test_workers_read_corrected_and_new_document_texts_of_the_same_import(databa
 
 
 def test_the_text_spool_finds_each_text_by_key_whatever_the_order_they_came_in() -> None:
-    spool = import_checks.TextSpool()
+    spool = import_workers.TextSpool()
     try:
         texts = {7: "seven, “curly”", 2: "two", 1003: "", 5: "five — \U0001f600 five", 1001: "one thousand and one"}
         for pk, text in texts.items():
@@ -250,7 +251,7 @@ def test_the_text_spool_finds_each_text_by_key_whatever_the_order_they_came_in()
 
 
 def test_workers_check_claims_without_loading_sqlalchemy() -> None:
-    """A worker holds only what checking needs (factdb.import_checks): SQLAlchemy and the models
+    """A worker holds only what checking needs (factdb.checks): SQLAlchemy and the models
     would be a third of its memory, twice over with two workers."""
     loaded = subprocess.run([sys.executable, "-c", "import sys, factdb.import_workers; "
                              "print(sorted(m for m in sys.modules if m.split('.')[0] == 'sqlalchemy' or m == 'factdb.models'))"],
@@ -259,7 +260,7 @@ def test_workers_check_claims_without_loading_sqlalchemy() -> None:
 
 
 def test_where_claims_were_first_seen_is_kept_across_pages_of_keys() -> None:
-    seen = import_checks._SeenClaims()
+    seen = importer.SeenClaims()
     places = {3: (0, 12), 65_535: (1, 7), 65_536: (1, 8), 200_001: (2, 2**32 - 1), 1: (0, None)}
     for pk, (file, line) in places.items():
         seen.add(f"c-{pk}", pk, file, line)

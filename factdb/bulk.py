@@ -1,0 +1,235 @@
+"""How an import writes in bulk: every database-specific trick behind one context manager.
+
+On SQLite, :class:`BulkWrite` tunes the connection's page cache, fills the full-text indexes of
+a large import's new rows in one statement instead of by a trigger per row, builds the secondary
+indexes of mostly new tables once at the end, and reads and inserts rows through the driver's
+connection, which costs a fraction of going through SQLAlchemy. It is the only code that touches
+the driver's connection. On any other database it issues plain SQLAlchemy statements: the place
+where a faster path (PostgreSQL's COPY) would go.
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from collections.abc import Sequence
+from functools import lru_cache
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy import Connection, Table, bindparam, insert, select
+
+# Imports of at least this many bytes take the bulk path: full-text index entries are written for
+# all new rows at once instead of by a trigger per row (SQLite's FTS5 flushes its pending terms at
+# every statement a trigger runs in, which made the triggers most of an import's time).
+BULK_BYTES = 1_000_000
+# The import's page cache (on its connection only; bench/baseline.py uses the same settings, so the
+# comparison stays fair). With the secondary indexes deferred, a larger cache buys no speed and
+# costs memory the operating system spends caching the same pages anyway (docs/performance.md).
+BULK_PRAGMAS: tuple[str, ...] = ("PRAGMA cache_size = -16384",)
+# The full-text indexes of migration 0003: table -> its "<table>_fts" index, fed by "<table>_ai".
+FULL_TEXT_TABLES = ("documents", "claims")
+# Tables whose secondary indexes a bulk import may build at the end instead of row by row.
+INDEXED_IN_BULK = ("claims", "figures")
+# A bulk import defers them when the table holds fewer claims than the files' bytes / this: building
+# an index once, sorted, beats inserting each row into it only when most rows are new.
+BYTES_PER_CLAIM_FOR_INDEXES = 1_000
+# Building an index sorts in memory up to the page cache's size, on top of the cache itself: a
+# smaller cache for that step keeps a large import's peak memory where the inserts left it.
+INDEX_BUILD_CACHE_KIB = 16_384
+
+
+class BulkWrite:
+    """The write side of one import on ``conn``, sized by the bytes it expects to read.
+
+    Entered before the import's transaction begins (the pragmas must not begin one) and left after
+    it ends (restoring them). Schema changes made inside the transaction (dropped triggers and
+    indexes) are transactional in SQLite: a failed import gets them back with its rollback.
+    """
+
+    def __init__(self, conn: Connection, expected_bytes: int) -> None:
+        self.conn = conn
+        self.expected_bytes = expected_bytes
+        self.bulk = expected_bytes >= BULK_BYTES
+        self.sqlite = conn.dialect.name == "sqlite"
+        self._restore: list[str] = []
+        self._triggers: dict[str, str] = {}  # table -> the SQL of its dropped full-text insert trigger
+        self._may_defer_indexes = False
+        self._deferred_indexes: list[str] | None = None  # None until decided, then the statements that re-create them
+        # With workers, new claims are indexed for search chunk by chunk while the workers keep the
+        # other core busy: the first claim pk not indexed yet, or None.
+        self._claims_unindexed_from: int | None = None
+
+    def __enter__(self) -> BulkWrite:
+        if self.sqlite:
+            driver = self._driver()
+            for pragma in BULK_PRAGMAS:
+                name = pragma.split()[1]
+                self._restore.append(f"PRAGMA {name} = {driver.execute(f'PRAGMA {name}').fetchone()[0]}")
+                driver.execute(pragma)
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None) -> None:
+        for statement in self._restore:
+            self._driver().execute(statement)
+
+    def _driver(self) -> Any:
+        """Straight to the driver, in the same transaction: no transaction is begun (SQLAlchemy would
+        autobegin one), and no result objects are built."""
+        return self.conn.connection.driver_connection
+
+    # -- full-text indexes ------------------------------------------------------------------------
+
+    def defer_full_text(self) -> None:
+        """A bulk import: drop the triggers that index each inserted row, to index the new rows at once.
+
+        Only the insert triggers: updates and deletes of stored rows keep their index up to date.
+        """
+        if not (self.bulk and self.sqlite):
+            return
+        names = tuple(f"{table}_ai" for table in FULL_TEXT_TABLES)
+        self._triggers = dict(self.conn.exec_driver_sql(
+            f"SELECT tbl_name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({', '.join('?' for _ in names)})",
+            names).all())
+        for table in self._triggers:
+            self.conn.exec_driver_sql(f'DROP TRIGGER "{table}_ai"')
+
+    def index_claims_as_written(self, first_pk: int) -> None:
+        """Index new claims for search after each insert of them, from ``first_pk`` on (see __init__)."""
+        if "claims" in self._triggers:
+            self._claims_unindexed_from = first_pk
+
+    def catch_up_full_text(self, table: str, first_pk: int) -> None:
+        """Index the rows of ``table`` inserted since ``first_pk`` in one statement, then restore its trigger.
+
+        Must run before any UPDATE of those rows: the update trigger removes a row's old terms from
+        the index, which requires them to be there.
+        """
+        trigger = self._triggers.pop(table, None)
+        if trigger is None:
+            return
+        if table == "claims" and self._claims_unindexed_from is not None:
+            first_pk = self._claims_unindexed_from
+        self._index_full_text(table, first_pk)
+        self.conn.exec_driver_sql(trigger)
+
+    @property
+    def caught_up(self) -> bool:
+        """Whether every full-text index deferred was caught up."""
+        return not self._triggers
+
+    def _index_full_text(self, table: str, first_pk: int) -> None:
+        columns = ", ".join(f'"{row[1]}"' for row in self.conn.exec_driver_sql(f'PRAGMA table_info("{table}_fts")'))
+        self.conn.exec_driver_sql(
+            f'INSERT INTO "{table}_fts" (rowid, {columns}) SELECT rowid, {columns} FROM "{table}" WHERE rowid >= ?', (first_pk,))
+
+    # -- secondary indexes ------------------------------------------------------------------------
+
+    def allow_deferred_indexes(self, stored_claims: int) -> None:
+        """Build the claims' and figures' secondary indexes at the end if most claims will be new."""
+        self._may_defer_indexes = self.bulk and stored_claims <= self.expected_bytes // BYTES_PER_CLAIM_FOR_INDEXES
+
+    def _defer_indexes(self) -> None:
+        """Drop the secondary indexes of INDEXED_IN_BULK; unique constraints stay (claims are looked up by id)."""
+        self._deferred_indexes = []
+        if not self.sqlite:
+            return
+        indexes = self.conn.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+            f"AND tbl_name IN ({', '.join('?' for _ in INDEXED_IN_BULK)})", INDEXED_IN_BULK).all()
+        for name, _ in indexes:
+            self.conn.exec_driver_sql(f'DROP INDEX "{name}"')
+        self._deferred_indexes = [sql for _, sql in indexes]
+
+    def restore_indexes(self) -> None:
+        if self._deferred_indexes and self.sqlite:
+            self.conn.exec_driver_sql(f"PRAGMA cache_size = -{INDEX_BUILD_CACHE_KIB}")
+        for statement in self._deferred_indexes or ():
+            self.conn.exec_driver_sql(statement)
+        self._deferred_indexes = None
+
+    # -- rows -------------------------------------------------------------------------------------
+
+    def insert_claims(self, claims: Table, claim_columns: Sequence[str], claim_rows: list[tuple[Any, ...]],
+                      figures: Table, figure_columns: Sequence[str], figure_rows: list[tuple[Any, ...]], next_claim_pk: int) -> None:
+        """Insert new claims and their figures (rows in the order of the columns named)."""
+        if claim_rows and self._may_defer_indexes and self._deferred_indexes is None:
+            self._defer_indexes()
+        self.insert_rows(claims, claim_columns, claim_rows)
+        self.insert_rows(figures, figure_columns, figure_rows)
+        if claim_rows and self._claims_unindexed_from is not None:
+            self._index_full_text("claims", self._claims_unindexed_from)
+            self._claims_unindexed_from = next_claim_pk
+
+    def insert_rows(self, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+        if not rows:
+            return
+        if self.sqlite:
+            self.conn.exec_driver_sql(
+                f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})", rows)
+        else:
+            self.conn.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
+
+    def rows_where_in(self, table: Table, columns: Sequence[str], key: str, values: Sequence[Any]) -> list[tuple[Any, ...]]:
+        """``columns`` of the rows of ``table`` whose ``key`` is one of ``values``."""
+        if not values:
+            return []
+        if self.sqlite:
+            rows: list[tuple[Any, ...]] = self._driver().execute(
+                f"SELECT {', '.join(columns)} FROM {table.name} WHERE {key} IN ({', '.join('?' for _ in values)})",
+                list(values)).fetchall()
+            return rows
+        query = select(*(table.c[c] for c in columns)).where(table.c[key].in_(bindparam("values", expanding=True)))
+        return [tuple(row) for row in self.conn.execute(query, {"values": list(values)})]
+
+    def update_unindexed(self, table: Table, column: str, key: str, rows: list[tuple[Any, Any]]) -> None:
+        """Set ``column`` to the first of each pair in the row whose ``key`` is the second.
+
+        ``column`` must be one no full-text index covers: the rows are updated without the update
+        trigger, which would take each row's terms out of the index and put the same ones back, and
+        so may be rows not indexed yet (see defer_full_text) whose terms it could not take out.
+        """
+        if not rows:
+            return
+        trigger = None
+        if self.sqlite and table.name in FULL_TEXT_TABLES:
+            trigger = self.conn.exec_driver_sql(
+                "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (f"{table.name}_au",)).scalar()
+            if trigger is not None:
+                self.conn.exec_driver_sql(f'DROP TRIGGER "{table.name}_au"')
+        if self.sqlite:
+            self._driver().executemany(f'UPDATE "{table.name}" SET "{column}" = ? WHERE "{key}" = ?', rows)
+        else:
+            self.conn.execute(table.update().where(table.c[key] == bindparam("key_")).values({column: bindparam("value_")}),
+                              [{"value_": value, "key_": row_key} for value, row_key in rows])
+        if trigger is not None:
+            self.conn.exec_driver_sql(trigger)
+
+    def row(self, table: Table, key: str, value: Any) -> Any:
+        """The row of ``table`` whose ``key`` is ``value`` (columns read by name), or None. Re-importing
+        a large file looks up every source, event and document stored already."""
+        if not self.sqlite:
+            return self.conn.execute(select(table).where(table.c[key] == value)).first()
+        cursor = self._driver().execute(f'SELECT * FROM "{table.name}" WHERE "{key}" = ?', (value,))
+        found = cursor.fetchone()
+        return None if found is None else _row_class(tuple(d[0] for d in cursor.description))._make(found)
+
+    def value(self, table: Table, column: str, key: str, value: Any) -> Any:
+        """One column of the row of ``table`` whose ``key`` is ``value``: once per document and
+        import, a hundred thousand times in a large one."""
+        if not self.sqlite:
+            return self.conn.execute(select(table.c[column]).where(table.c[key] == value)).scalar_one()
+        return self._driver().execute(f'SELECT "{column}" FROM "{table.name}" WHERE "{key}" = ?', (value,)).fetchone()[0]
+
+    def stored_claim_digests(self, claims: Table) -> Any:
+        """stored(id) -> (pk, record_digest) or None, for checks.recognised."""
+        if not self.sqlite:
+            return lambda claim_id: self.conn.execute(
+                select(claims.c.pk, claims.c.record_digest).where(claims.c.id == claim_id)).first()
+        driver = self._driver()
+        return lambda claim_id: driver.execute("SELECT pk, record_digest FROM claims WHERE id = ?", (claim_id,)).fetchone()
+
+
+@lru_cache(maxsize=32)
+def _row_class(columns: tuple[str, ...]) -> Any:
+    """A named tuple for rows of these columns: the fields read by name, as SQLAlchemy rows are."""
+    return namedtuple("StoredRow", columns)

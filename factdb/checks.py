@@ -1,0 +1,811 @@
+"""The checks of import records that need no database: fields, references to what the import knows,
+figures, the content hash and the record digest.
+
+Each ``check_*`` function takes a record as read (factdb.readers) and a :class:`Lookups` snapshot of
+the ids the import knows, and returns either the record prepared for writing or its problems. The
+importer (factdb.importer) writes what they prepare; its validation workers (factdb.import_workers)
+run :func:`check_claim` in other processes. Nothing here imports SQLAlchemy or the models, which
+would be a third of each worker's memory.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import re
+import sys
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from operator import itemgetter
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from factdb.figures import Figure, FigureError, figure_from_parts, parse_figure
+from factdb.readers import LineDict, Record, closest_hint, decoded, type_name
+from factdb.vocabulary import CLAIM_STATUSES, RELATIONS, SOURCE_KINDS
+
+# The version of the rules below: what a record digest stands for. A stored claim whose digest
+# matches a line's is not checked again, so any change to what a check accepts, reports or
+# prepares must bump it (tests/test_import_golden.py fails until someone does).
+CHECK_RULES_VERSION = 1
+
+MAX_PROBLEMS = 200
+MAX_TEXT = 10_000  # names, titles, statements
+MAX_QUOTE = 10_000
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$")
+DATE_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+PRECISION_BY_LENGTH = {4: "year", 7: "month", 10: "day"}
+
+FIELDS: dict[str, dict[str, bool]] = {  # field -> required
+    "source": {"id": True, "name": True, "kind": True, "aliases": False, "url": False, "country": False,
+               "description": False, "part_of": False, "member_of": False},
+    "event": {"id": True, "name": True, "description": False, "start": False, "end": False, "parent": False},
+    "metric": {"id": True, "name": True, "unit": True, "description": False},
+    "document": {"id": True, "title": True, "author": False, "publisher": False, "published": False, "url": False,
+                 "language": False, "text": False, "text_file": False},
+    "claim": {"id": False, "document": True, "source": True, "via": False, "event": False, "claimed_on": False,
+              "quote": True, "statement": False, "supersedes": False, "status": False, "figures": False,
+              # review annotations written by `factdb extract`; accepted, not stored
+              "confidence": False, "reason": False},
+    "figure": {"metric": True, "population": False, "value": False, "qualifier": False, "low": False, "high": False,
+               "stated": False},
+}
+REQUIRED_FIELDS = {kind: tuple(name for name, required in fields.items() if required) for kind, fields in FIELDS.items()}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input, located precisely enough to fix it."""
+
+    path: str
+    line: int | None
+    field: str
+    message: str
+    hint: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        text = f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        return f"{text} (hint: {self.hint})" if self.hint else text
+
+
+class Problems:
+    """Problems in the order found. Past MAX_PROBLEMS they are only counted, unless ``keep_all``:
+    the problems of one record, or of a worker's chunk, are merged into the importer's collector,
+    which applies the cap to the whole import."""
+
+    __slots__ = ("items", "keep_all", "truncated")
+
+    def __init__(self, *, keep_all: bool = False) -> None:
+        self.items: list[Problem] = []
+        self.truncated = 0
+        self.keep_all = keep_all
+
+    def add(self, problem: Problem) -> None:
+        if len(self.items) >= MAX_PROBLEMS and not self.keep_all:
+            self.truncated += 1
+            return
+        self.items.append(problem)
+
+    def add_always(self, problem: Problem) -> None:
+        """Past the cap too: a file that cannot be read, the revisions checked at the end."""
+        self.items.append(problem)
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        for problem in problems:
+            self.add(problem)
+
+    def at(self, record: Record | None, key: str, message: str, hint: str = "", *, path: str = "",
+           line: int | None = None) -> None:
+        """A problem with field ``key`` of ``record`` (the whole record when ``key`` is empty)."""
+        if record is not None:
+            path = record.path
+            line = line if line is not None else record.line_of(key.split(".")[0].split("[")[0])
+            key = f"{record.label}.{key}" if key else record.label
+        self.add(Problem(path, line, key, message, hint))
+
+    @property
+    def found(self) -> int:
+        """How many were found, kept or not."""
+        return len(self.items) + self.truncated
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+
+@dataclass(frozen=True, slots=True)
+class Lookups:
+    """What the import knows when it checks a record: the sources (by lower-cased id or alias), events,
+    metrics, and documents with their pk and published date. The importer adds the entities of the
+    first pass to these collections; claims are checked against them, by the importer and, copied,
+    by each worker, and never change them."""
+
+    source_keys: dict[str, str] = field(default_factory=dict)  # lower-cased id or alias -> source id
+    aliases: dict[str, str] = field(default_factory=dict)  # lower-cased alias -> the alias as written
+    events: set[str] = field(default_factory=set)
+    metrics: set[str] = field(default_factory=set)
+    documents: dict[str, tuple[int, str | None]] = field(default_factory=dict)  # id -> (pk, published)
+    # kind -> (how many ids it was built from, lower-cased id -> id): see lowered()
+    lowered_ids: dict[str, tuple[int, dict[str, str]]] = field(default_factory=dict, compare=False, repr=False)
+
+    def lowered(self, kind: str, known: set[str] | dict[str, Any]) -> dict[str, str]:
+        """Lower-cased ids of ``kind`` -> ids, built again only when ids were added since."""
+        cached = self.lowered_ids.get(kind)
+        if cached is None or cached[0] != len(known):
+            cached = self.lowered_ids[kind] = (len(known), {k.lower(): k for k in known})
+        return cached[1]
+
+
+# -- field readers --------------------------------------------------------------------------------
+
+
+def check_fields(problems: Problems, record: Record, data: Any, kind: str, prefix: str = "") -> bool:
+    """Whether ``data`` is a mapping of known fields with every required one."""
+    if not isinstance(data, dict):
+        problems.at(record, prefix.rstrip("."), f"expected a mapping of fields for a {kind}; found {type_name(data)}",
+                    f"write the {kind} as key: value pairs")
+        return False
+    known = FIELDS[kind]
+    ok = True
+    if not known.keys() >= data.keys():  # one set operation for the usual case: every field known
+        for key in data:
+            if str(key) not in known:
+                problems.at(record, f"{prefix}{key}", f"unknown field for a {kind}",
+                            f"the fields are {', '.join(known)}{closest_hint(str(key), tuple(known))}")
+                ok = False
+    for key in REQUIRED_FIELDS[kind]:
+        value = data.get(key)
+        if value is None or value == "":
+            if kind == "claim" and key == "quote" and value == "":
+                continue  # reported with a better message by the quote check
+            problems.at(record, f"{prefix}{key}", "missing", f"every {kind} needs '{key}'")
+            ok = False
+    return ok
+
+
+def read_text(problems: Problems, record: Record, data: dict[str, Any], key: str, *, limit: int = MAX_TEXT,
+              prefix: str = "") -> str | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if type(value) is str:  # the usual case, checked first: this runs a dozen times per claim
+        text = value.strip()
+    elif isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        problems.at(record, f"{prefix}{key}", f"expected text; found {type_name(value)}", f"write {key} as a single text value")
+        return None
+    else:
+        text = str(value).strip()
+    if len(text) > limit:
+        problems.at(record, f"{prefix}{key}", f"is {len(text):,} characters long; at most {limit:,} are accepted",
+                    "shorten it to the passage that matters")
+        return None
+    return text or None
+
+
+def read_identifier(problems: Problems, record: Record, data: dict[str, Any], key: str, *, prefix: str = "") -> str | None:
+    value = read_text(problems, record, data, key, limit=200, prefix=prefix)
+    if value is not None and not ID_PATTERN.match(value):
+        problems.at(record, f"{prefix}{key}", f"'{value}' is not a valid id",
+                    "use letters, digits, '-', '_', '.', ':' (no spaces), e.g. 'amnesty-2019-12-16'")
+        return None
+    return value
+
+
+def read_date(problems: Problems, record: Record, data: dict[str, Any], key: str) -> tuple[str, str] | None:
+    """(date, precision) of a YYYY, YYYY-MM or YYYY-MM-DD field."""
+    value = data.get(key)
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999:
+        value = str(value)  # YAML reads `published: 2020` as a number; a bare year is fine
+    if not isinstance(value, str):
+        problems.at(record, key, f"expected a date as text (YYYY, YYYY-MM or YYYY-MM-DD); found {type_name(value)} {value!r}",
+                    "write e.g. 2019-12-16, 2019-12 or 2019")
+        return None
+    value = value.strip()
+    match = DATE_PATTERN.match(value)
+    if not match:
+        problems.at(record, key, f"'{value}' is not a date in the form YYYY, YYYY-MM or YYYY-MM-DD",
+                    "write e.g. 2019-12-16, 2019-12 or 2019 (an unknown day is left out, not invented)")
+        return None
+    year, month, day = (int(g) if g else 0 for g in match.groups())
+    try:
+        date(year, month or 1, day or 1)
+    except ValueError as error:
+        problems.at(record, key, f"'{value}' is not a real date ({error})", "check the day and month")
+        return None
+    return value, PRECISION_BY_LENGTH[len(value)]
+
+
+def read_choice(problems: Problems, record: Record, value: str | None, key: str, allowed: Sequence[str]) -> str | None:
+    if value is not None and value not in allowed:
+        problems.at(record, key, f"'{value}' is not allowed", f"use one of {', '.join(allowed)}{closest_hint(value, tuple(allowed))}")
+        return None
+    return value
+
+
+def read_list_of_text(problems: Problems, record: Record, data: dict[str, Any], key: str) -> list[str]:
+    value = data.get(key)
+    if value is None:
+        return []
+    items = value if isinstance(value, list) else [value]
+    result = []
+    for index, item in enumerate(items):
+        if isinstance(item, bool) or not isinstance(item, (str, int)) or not str(item).strip():
+            found = "empty text" if isinstance(item, str) else type_name(item)
+            problems.at(record, f"{key}[{index}]" if isinstance(value, list) else key,
+                        f"expected text; found {found}", f"write {key} as text or a list of texts")
+            continue
+        result.append(str(item).strip())
+    return result
+
+
+def _closest(word: str, candidates: Iterable[str]) -> str:
+    matches = difflib.get_close_matches(word.lower(), list(candidates), n=3, cutoff=0.5)
+    return f"; closest known: {', '.join(matches)}" if matches else ""
+
+
+def _closest_source(lookups: Lookups, value: str) -> str:
+    """The closest ids and aliases; an alias is shown as written, with the source it names."""
+    shown: list[str] = []
+    for key in difflib.get_close_matches(value.lower(), list(lookups.source_keys), n=3, cutoff=0.5):
+        source_id = lookups.source_keys[key]
+        if key == source_id.lower():
+            label = source_id
+        else:
+            label = f"{lookups.aliases.get(key, key)} (alias of {source_id})"
+        if label not in shown:
+            shown.append(label)
+    return f"; closest known: {', '.join(shown)}" if shown else ""
+
+
+def resolve_source(problems: Problems, lookups: Lookups, record: Record | None, key: str, value: str | None) -> str | None:
+    """The id of the source ``value`` names (by id or alias, in any case); None, and a problem, if none."""
+    if value is None:
+        return None
+    found = lookups.source_keys.get(value.lower())
+    if found is None:
+        problems.at(record, key, f"unknown source '{value}'{_closest_source(lookups, value)}",
+                    "define the source under 'sources:' (in this or another file of the import), or use its id or an alias")
+    return found
+
+
+def resolve(problems: Problems, lookups: Lookups, record: Record | None, key: str, value: str | None,
+            known: set[str] | dict[str, Any], kind: str, line: int | None = None) -> str | None:
+    """The id of the event, metric (in any case) or document (exactly) ``value`` names; None, and a problem, if none."""
+    if value is None:
+        return None
+    if value in known:
+        return value
+    if kind != "document":
+        lowered = lookups.lowered(kind, known)
+        if value.lower() in lowered:
+            return lowered[value.lower()]
+    problems.at(record, key, f"unknown {kind} '{value}'{_closest(value, known)}",
+                f"define it under '{kind}s:' in this or another file of the import, or fix the id", line=line)
+    return None
+
+
+def location_of(record: Record) -> Record:
+    """The record without its data, still able to say where each field was: kept for checks at the
+    end of the pass without keeping every document's text in memory."""
+    data = LineDict()
+    if isinstance(record.data, LineDict):
+        data.line = record.data.line
+        data.key_lines = getattr(record.data, "key_lines", {})
+    else:
+        data.line = record.line
+    return Record(record.kind, data, record.path, record.line, record.label)
+
+
+# -- entities -------------------------------------------------------------------------------------
+#
+# An entity record is checked in two steps around what only the importer knows (whether this import
+# defined the same id before): ``problems`` are reported first, then the importer's own, then
+# ``late_problems`` if the record got that far. The order, and what is reported at all, is the
+# order in which the fields are read.
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedSource:
+    values: dict[str, Any]  # the sources table's columns
+    aliases: list[str]
+    relations: list[tuple[str, str]]  # (relation, target as written)
+    problems: list[Problem]
+    late_problems: list[Problem]
+    refused_late: bool  # late_problems refuse the record (its id names another source), besides the import
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedEvent:
+    values: dict[str, Any]  # the events table's columns, without the parent
+    parent: str | None  # as written, or the known event it names in another case
+    problems: list[Problem]
+    late_problems: list[Problem]
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedMetric:
+    values: dict[str, Any]
+    problems: list[Problem]
+    late_problems: list[Problem]
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedDocument:
+    values: dict[str, Any]  # the documents table's columns but pk and publisher_id
+    publisher: str | None  # as written
+    problems: list[Problem]
+    late_problems: list[Problem]
+    refused_late: bool  # late_problems refuse the record (an empty text), besides the import
+
+
+def check_source(record: Record, lookups: Lookups) -> PreparedSource | list[Problem]:
+    problems, data = Problems(keep_all=True), record.data
+    if not check_fields(problems, record, data, "source"):
+        return problems.items
+    source_id = read_identifier(problems, record, data, "id")
+    name = read_text(problems, record, data, "name")
+    kind = read_choice(problems, record, read_text(problems, record, data, "kind"), "kind", SOURCE_KINDS)
+    # alias_key is unique: an alias repeated in another case names the source once, as first written.
+    aliases = list({alias.lower(): alias for alias in reversed(read_list_of_text(problems, record, data, "aliases"))}.values())[::-1]
+    relations = [(r, target) for r in RELATIONS for target in read_list_of_text(problems, record, data, r)]
+    if source_id is None or name is None or kind is None:
+        return problems.items
+    late = Problems(keep_all=True)
+    owner = lookups.source_keys.get(source_id.lower())
+    if owner is not None and owner != source_id:
+        late.at(record, "id", f"'{source_id}' is already a name of source '{owner}'", "choose another id, or use that source")
+        return PreparedSource({"id": source_id}, aliases, relations, problems.items, late.items, True)
+    values = {"id": source_id, "name": name, "kind": kind, "url": read_text(late, record, data, "url"),
+              "country": read_text(late, record, data, "country"), "description": read_text(late, record, data, "description")}
+    return PreparedSource(values, aliases, relations, problems.items, late.items, False)
+
+
+def check_event(record: Record, lookups: Lookups) -> PreparedEvent | list[Problem]:
+    problems, data = Problems(keep_all=True), record.data
+    if not check_fields(problems, record, data, "event"):
+        return problems.items
+    event_id = read_identifier(problems, record, data, "id")
+    name = read_text(problems, record, data, "name")
+    start = read_date(problems, record, data, "start")
+    end = read_date(problems, record, data, "end")
+    parent = read_identifier(problems, record, data, "parent")
+    if parent is not None and parent not in lookups.events:
+        # Compare with the stored parent by its id: the file may name it in another case.
+        parent = next((known for known in lookups.events if known.lower() == parent.lower()), parent)
+    if start and end and start[0][: len(end[0])] > end[0]:
+        problems.at(record, "end", f"the event ends ({end[0]}) before it starts ({start[0]})", "swap or correct the dates")
+        return problems.items
+    if event_id is None or name is None:
+        return problems.items
+    late = Problems(keep_all=True)
+    values = {"id": event_id, "name": name, "description": read_text(late, record, data, "description"),
+              "start_date": start[0] if start else None, "start_precision": start[1] if start else None,
+              "end_date": end[0] if end else None, "end_precision": end[1] if end else None}
+    return PreparedEvent(values, parent, problems.items, late.items)
+
+
+def check_metric(record: Record, lookups: Lookups) -> PreparedMetric | list[Problem]:
+    problems, data = Problems(keep_all=True), record.data
+    if not check_fields(problems, record, data, "metric"):
+        return problems.items
+    metric_id = read_identifier(problems, record, data, "id")
+    name = read_text(problems, record, data, "name")
+    unit = read_text(problems, record, data, "unit", limit=100)
+    if metric_id is None or name is None or unit is None:
+        return problems.items
+    late = Problems(keep_all=True)
+    values = {"id": metric_id, "name": name, "unit": unit, "description": read_text(late, record, data, "description")}
+    return PreparedMetric(values, problems.items, late.items)
+
+
+def _document_text(problems: Problems, record: Record, data: dict[str, Any]) -> str | None:
+    has_text, has_file = data.get("text") is not None, data.get("text_file") is not None
+    if has_text == has_file:
+        problems.at(record, "text", "give exactly one of 'text' (inline) or 'text_file' (a path)",
+                    "the archived full text is what quotes are checked against")
+        return None
+    if has_text:
+        value = data["text"]
+        if not isinstance(value, str):
+            problems.at(record, "text", f"expected text; found {type_name(value)}", "write the document's full text")
+            return None
+        return value
+    relative = data["text_file"]
+    if not record.from_file:
+        problems.at(record, "text_file", "records given in Python have no folder for a text_file to be relative to",
+                    "give the document's full text as 'text'")
+        return None
+    if not isinstance(relative, str) or not relative.strip():
+        problems.at(record, "text_file", f"expected a relative path; found {type_name(relative)}", "e.g. documents/article.txt")
+        return None
+    folder = Path(record.path).resolve().parent
+    candidate = Path(relative)
+    target = (folder / candidate).resolve()
+    if candidate.is_absolute() or not target.is_relative_to(folder):
+        problems.at(record, "text_file", f"'{relative}' points outside the import file's folder ({folder})",
+                    "keep document texts in the same folder as the import file or below it, with a relative path")
+        return None
+    return _read_text_file(problems, record, relative, target)
+
+
+def _read_text_file(problems: Problems, record: Record, relative: str, target: Path) -> str | None:
+    if not target.exists():
+        problems.at(record, "text_file", f"'{relative}' does not exist (looked for {target})", "check the file name and folder")
+        return None
+    if not target.is_file():
+        problems.at(record, "text_file", f"'{relative}' is not a file", "point text_file at the document's text file")
+        return None
+    raw = target.read_bytes()
+    if b"\x00" in raw:
+        problems.at(record, "text_file", f"'{relative}' contains NUL bytes (first at offset {raw.index(0)}); is it a text file?",
+                    "archive the document as plain UTF-8 text")
+        return None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        problems.at(record, "text_file", f"'{relative}' is not valid UTF-8 (byte 0x{raw[error.start]:02x} at offset {error.start})",
+                    "save the document text as UTF-8")
+        return None
+
+
+def check_document(record: Record, lookups: Lookups) -> PreparedDocument | list[Problem]:
+    problems, data = Problems(keep_all=True), record.data
+    if not check_fields(problems, record, data, "document"):
+        return problems.items
+    document_id = read_identifier(problems, record, data, "id")
+    title = read_text(problems, record, data, "title")
+    published = read_date(problems, record, data, "published")
+    publisher = read_text(problems, record, data, "publisher")
+    text = _document_text(problems, record, data)
+    if document_id is None or title is None or text is None:
+        return problems.items
+    late = Problems(keep_all=True)
+    if not text.strip():
+        late.at(record, "text", "the document text is empty", "archive the document's full text; quotes are checked against it")
+        return PreparedDocument({"id": document_id}, publisher, problems.items, late.items, True)
+    values = {"id": document_id, "title": title, "author": read_text(late, record, data, "author"),
+              # interned: the lookups hold every document's date, in the importer and in each worker
+              "published": sys.intern(published[0]) if published else None, "published_precision": published[1] if published else None,
+              "url": read_text(late, record, data, "url"), "language": read_text(late, record, data, "language", limit=20),
+              "text": text, "text_sha256": hashlib.sha256(text.encode()).hexdigest()}
+    return PreparedDocument(values, publisher, problems.items, late.items, False)
+
+
+# -- claims ---------------------------------------------------------------------------------------
+
+
+# A figure's values, in this order (the figures table's columns but claim_pk, position and batch_id).
+FIGURE_FIELDS = ("metric_id", "population", "qualifier", "value", "low", "high", "stated")
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedClaim:
+    """A claim that passed every check that needs no database: its column values (the fields from
+    ``id`` to ``record_digest`` are columns of the claims table, under their names), its figures'
+    values (FIGURE_FIELDS) and where it is in its file."""
+
+    id: str
+    source_id: str
+    document_pk: int
+    event_id: str | None
+    via_id: str | None
+    claimed_on: str
+    claimed_on_precision: str
+    quote: str
+    statement: str | None
+    status: str
+    content_sha256: str
+    record_digest: str | None
+    figures: list[tuple[Any, ...]]
+    document_id: str
+    supersedes: str | None
+    path: str
+    line: int | None
+    label: str
+    data_line: int | None
+    key_lines: dict[str, int] | None
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # Workers send these by the million: the class and a tuple of the values pickle as one
+        # short opcode stream, where a slotted dataclass would by default pickle a dict of state.
+        return (PreparedClaim, (self.id, self.source_id, self.document_pk, self.event_id, self.via_id, self.claimed_on,
+                                self.claimed_on_precision, self.quote, self.statement, self.status, self.content_sha256,
+                                self.record_digest, self.figures, self.document_id, self.supersedes, self.path, self.line,
+                                self.label, self.data_line, self.key_lines))
+
+    def line_of(self, key: str) -> int | None:
+        return self.key_lines.get(key, self.data_line) if self.key_lines is not None else self.data_line
+
+    @property
+    def record(self) -> Record:
+        """The record, for messages: where it is, not what it holds."""
+        data = LineDict()
+        data.line = self.data_line
+        if self.key_lines is not None:
+            data.key_lines = self.key_lines
+        return Record("claim", data, self.path, self.line, self.label)
+
+
+# The fields of PreparedClaim that are not columns of the claims table.
+CLAIM_NON_COLUMN_FIELDS = ("figures", "document_id", "supersedes", "path", "line", "label", "data_line", "key_lines")
+
+
+class KnownClaim(NamedTuple):
+    """A JSON Lines claim line that the database holds already, byte for byte, imported under the
+    same rules with the same lookups (see recognised): nothing to check, nothing to write."""
+
+    id: str
+    pk: int
+    figures: int
+    path: str
+    line: int
+
+    @property
+    def kind(self) -> str:
+        return "claim"
+
+    @property
+    def record(self) -> Record:
+        data = LineDict()
+        data.line = self.line
+        return Record("claim", data, self.path, self.line, f"line {self.line}")
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteCheck:
+    """Is the quote of a refused claim in its document? Asked of whoever can read the document's
+    text, so that every problem of the claim shows at once; only a miss is reported."""
+
+    record: Record  # where it is (location_of), not what it holds
+    document_id: str
+    quote: str
+
+
+@dataclass(frozen=True, slots=True)
+class RefusedClaim:
+    """A claim with problems: they come first, then the quote check's, if any."""
+
+    problems: list[Problem]
+    quote_check: QuoteCheck | None
+
+
+# Large imports repeat the same phrases ("several", "at least 300") many times. Figures are immutable;
+# typed=True keeps 300 and 300.0 apart, as the stored value and the content hash do. The caches live in
+# the importer and in each worker (docs/performance.md says how their size was chosen).
+FIGURE_CACHE = 4_096
+_parse_figure = lru_cache(maxsize=FIGURE_CACHE, typed=True)(parse_figure)
+
+
+@lru_cache(maxsize=FIGURE_CACHE, typed=True)
+def _figure_from_parts(qualifier: str, value: Any, low: Any, high: Any, text: str | None) -> Figure:
+    return figure_from_parts(qualifier, value=value, low=low, high=high, text=text)
+
+
+def _figure(problems: Problems, lookups: Lookups, record: Record, data: Any, index: int) -> dict[str, Any] | None:
+    """A figure's values (FIGURE_FIELDS), by name."""
+    prefix = f"figures[{index}]."
+    line = data.line if isinstance(data, LineDict) else None
+    if not check_fields(problems, record, data, "figure", prefix):
+        return None
+    metric = resolve(problems, lookups, record, f"{prefix}metric", read_text(problems, record, data, "metric", prefix=prefix),
+                     lookups.metrics, "metric", line=data.line_of("metric") if isinstance(data, LineDict) else None)
+    population = read_text(problems, record, data, "population", limit=200, prefix=prefix)
+    qualifier = data.get("qualifier")
+    value, low, high, stated = data.get("value"), data.get("low"), data.get("high"), data.get("stated")
+    for key, item in (("value", value), ("low", low), ("high", high), ("qualifier", qualifier), ("stated", stated)):
+        if item is not None and (isinstance(item, bool) or not isinstance(item, (str, int, float))):
+            problems.at(record, f"{prefix}{key}", f"expected a number or a phrase; found {type_name(item)}",
+                        "write e.g. value: at least 300", line=line)
+            return None
+    figure = _figure_of(problems, record, prefix, line, qualifier, value, low, high, stated)
+    if metric is None or figure is None:
+        return None
+    return {"metric_id": metric, "population": population.lower() if population else None, "qualifier": figure.qualifier,
+            "value": figure.value, "low": figure.low, "high": figure.high, "stated": figure.text}
+
+
+def _figure_of(problems: Problems, record: Record, prefix: str, line: int | None, qualifier: Any, value: Any, low: Any,
+               high: Any, stated: Any) -> Figure | None:
+    try:
+        if qualifier is not None:
+            return _figure_from_parts(str(qualifier).strip(), value, low, high, str(stated).strip() if stated is not None else None)
+        if low is not None or high is not None:
+            problems.at(record, f"{prefix}qualifier", "low/high given without a qualifier",
+                        "add e.g. qualifier: range, or write value: between 10 and 20", line=line)
+            return None
+        if value is None or (isinstance(value, str) and not value.strip()):
+            problems.at(record, f"{prefix}value", "missing", "every figure needs a value, e.g. value: at least 300", line=line)
+            return None
+        figure = _parse_figure(str(value))
+        if stated is not None:
+            figure = Figure(figure.qualifier, figure.value, figure.low, figure.high, str(stated).strip())
+        return figure
+    except FigureError as error:
+        # figure_from_parts names the part it rejects first ("low 1,500 is more than high 300").
+        named = str(error).split(" ", 1)[0].rstrip(":")
+        culprit = "value" if qualifier is None else named if named in ("value", "low", "high") else "qualifier"
+        problems.at(record, f"{prefix}{culprit}", str(error),
+                    "see `factdb parse-figure` and docs/figures.md for the phrases understood", line=line)
+        return None
+
+
+def _derived_claim_id(document: str, source: str, quote: str) -> str:
+    digest = hashlib.sha256(" ".join(quote.split()).encode()).hexdigest()[:12]
+    return f"{document}.{source}.{digest}"[:200]
+
+
+def _read_quote(problems: Problems, record: Record, quote: Any) -> str | None:
+    if not isinstance(quote, str) or not quote.strip():
+        if quote is None or isinstance(quote, str):
+            problems.at(record, "quote", "is empty", "copy the sentence or clause that carries the claim, verbatim from the document")
+        else:
+            problems.at(record, "quote", f"expected text; found {type_name(quote)}", "write the quote as one text value")
+        return None
+    if len(quote) > MAX_QUOTE:
+        problems.at(record, "quote", f"is {len(quote):,} characters long; at most {MAX_QUOTE:,} are accepted",
+                    "quote only the sentence or clause that carries the claim")
+        return None
+    return quote
+
+
+def _read_figures(problems: Problems, lookups: Lookups, record: Record, raw: Any) -> list[dict[str, Any]]:
+    if not isinstance(raw, list):
+        problems.at(record, "figures", f"expected a list of figures; found {type_name(raw)}",
+                    "write figures as a list: - {metric: killed, value: at least 300}")
+        raw = []
+    return [f for f in (_figure(problems, lookups, record, item, i) for i, item in enumerate(raw)) if f is not None]
+
+
+def check_claim(record: Record, lookups: Lookups) -> PreparedClaim | RefusedClaim:
+    """The claim of ``record`` prepared for writing, or its problems. Whether its id is a duplicate,
+    whether it is stored already and whether its quote is in its document is for the writer to say."""
+    problems, data = Problems(keep_all=True), record.data
+    if not check_fields(problems, record, data, "claim"):
+        return RefusedClaim(problems.items, None)
+    claim_id = read_identifier(problems, record, data, "id")
+    document_id = resolve(problems, lookups, record, "document", read_text(problems, record, data, "document", limit=200),
+                          lookups.documents, "document")
+    source_id = resolve_source(problems, lookups, record, "source", read_text(problems, record, data, "source", limit=200))
+    via_id = resolve_source(problems, lookups, record, "via", read_text(problems, record, data, "via", limit=200))
+    event_id = resolve(problems, lookups, record, "event", read_text(problems, record, data, "event", limit=200), lookups.events, "event")
+    claimed_on = read_date(problems, record, data, "claimed_on")
+    quote = _read_quote(problems, record, data.get("quote"))
+    statement = read_text(problems, record, data, "statement")
+    supersedes = read_identifier(problems, record, data, "supersedes")
+    status = read_choice(problems, record, read_text(problems, record, data, "status"), "status", CLAIM_STATUSES) or "active"
+    read_text(problems, record, data, "reason")
+    figures = _read_figures(problems, lookups, record, data.get("figures") or [])
+    if via_id is not None and via_id == source_id:
+        problems.at(record, "via", f"a claim cannot be relayed through its own source ('{source_id}')",
+                    "leave 'via' out, or name the outlet that relayed it")
+    if problems or document_id is None or source_id is None or quote is None:
+        # So that every problem of the claim shows at once, its quote is looked for too.
+        check = QuoteCheck(location_of(record), document_id, quote) if document_id is not None and quote is not None else None
+        return RefusedClaim(problems.items, check)
+    document_pk, published = lookups.documents[document_id]
+    if claimed_on is None:
+        if published is None:
+            problems.at(record, "claimed_on", f"missing, and document '{document_id}' has no published date to default to",
+                        "give claimed_on (YYYY, YYYY-MM or YYYY-MM-DD) or the document's published date")
+            return RefusedClaim(problems.items, None)
+        claimed_on = (published, PRECISION_BY_LENGTH[len(published)])
+    claim_id = claim_id or _derived_claim_id(document_id, source_id, quote)
+    canonical = {"id": claim_id, "document": document_id, "source": source_id, "via": via_id, "event": event_id,
+                 "claimed_on": claimed_on[0], "quote": quote, "statement": statement, "supersedes": supersedes,
+                 "status": status, "figures": figures}
+    content = hashlib.sha256(_CANONICAL_JSON.encode(canonical).encode()).hexdigest()
+    digest = None if record.text is None else record_digest(
+        record.text, lookups.documents[document_id], source_id, via_id, event_id, [row["metric_id"] for row in figures])
+    data_line = data.line if isinstance(data, LineDict) else record.line
+    key_lines = getattr(data, "key_lines", None) if isinstance(data, LineDict) else None
+    return PreparedClaim(claim_id, source_id, document_pk, event_id, via_id, claimed_on[0], claimed_on[1], quote, statement,
+                         status, content, digest, [_figure_values(f) for f in figures], document_id, supersedes,
+                         record.path, record.line, record.label, data_line, key_lines)
+
+
+_figure_values = itemgetter(*FIGURE_FIELDS)
+# The content hash's form; one encoder for every claim (json.dumps with options builds one per call).
+_CANONICAL_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
+
+
+# -- claims stored already ------------------------------------------------------------------------
+
+
+def rules_key() -> str:
+    """What decides how a claim line is checked and stored: CHECK_RULES_VERSION, and the Python that
+    runs the checks (str.strip, str.lower and the figure grammar's regular expressions follow its
+    Unicode tables)."""
+    return f"{CHECK_RULES_VERSION}\n{sys.version}\n{unicodedata.unidata_version}"
+
+
+def _lookup_key(value: Any) -> str | None:
+    """A field as read_text reads it, for lookups: text or a number, trimmed; None for anything else."""
+    if isinstance(value, str) or (isinstance(value, (int, float)) and not isinstance(value, bool)):
+        return str(value).strip() or None
+    return None
+
+
+def _quietly_resolved(lookups: Lookups, value: str | None, known: set[str], kind: str) -> str | None:
+    """What resolve answers for ``value``, without reporting anything."""
+    if value is None or value in known:
+        return value
+    return lookups.lowered(kind, known).get(value.lower())
+
+
+# In a record digest, what a lookup that found nothing gives: no id (see ID_PATTERN) or date can be it.
+_NOTHING = "\x01"
+
+
+def record_digest(text: str, document: tuple[int, str | None] | None, source: str | None, via: str | None, event: str | None,
+                  metrics: Iterable[str | None]) -> str | None:
+    """The fingerprint of a JSON Lines claim line, checked with these lookup answers.
+
+    Checking a claim line depends on three things only: its text, the rules (rules_key), and what the
+    import's lookups answer for the names it gives: its document's key and date, the sources of
+    ``source`` and ``via``, its event, its figures' metrics. All three go in, so a line whose digest
+    matches a stored claim's would pass every check again and store the same row. None: no digest.
+    """
+    rules = rules_key()
+    if not rules:
+        return None
+    context = "\x00".join((rules, f"{document[0]}\x1f{document[1]}" if document else _NOTHING, source or _NOTHING,
+                           via or _NOTHING, event or _NOTHING, "\x1f".join([m or _NOTHING for m in metrics]), text))
+    return hashlib.sha256(context.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def _line_digest(lookups: Lookups, text: str, data: dict[str, Any]) -> str | None:
+    """record_digest of a decoded line, with what check_claim's lookups would answer for it."""
+    get = data.get
+    source, via = _lookup_key(get("source")), _lookup_key(get("via"))
+    figures = get("figures") or []  # as check_claim reads it: missing, null or empty, no figures
+    keys = lookups.source_keys
+    return record_digest(
+        text, lookups.documents.get(_lookup_key(get("document")) or ""),
+        keys.get(source.lower()) if source else None, keys.get(via.lower()) if via else None,
+        _quietly_resolved(lookups, _lookup_key(get("event")), lookups.events, "event"),
+        [_quietly_resolved(lookups, _lookup_key(f.get("metric")), lookups.metrics, "metric") if type(f) is dict else None
+         for f in figures] if type(figures) is list else (_NOTHING,))
+
+
+# A claim line's id, found without decoding the line: most lines are not stored yet, and the
+# digest (which needs the decoded line) is computed only for those that are. Whatever this finds
+# is only looked up; the digest, which covers the whole line, decides.
+_CLAIM_ID = re.compile(r'"id"\s*:\s*"([^"\\]*)"')
+
+
+def _known(lookups: Lookups, record: Record, stored: Callable[[str], Any]) -> KnownClaim | None:
+    """The claim on a raw JSON Lines line when the database holds it with the same digest, else None."""
+    text, line = record.text or "", record.line or 0
+    match = _CLAIM_ID.search(text)
+    claim_id = match.group(1).strip() if match is not None else None
+    found = stored(claim_id) if claim_id is not None else None
+    if found is None or found[1] is None:
+        return None
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        return None  # left to decoded(), which reports it
+    if type(data) is not dict or found[1] != _line_digest(lookups, text, data):
+        return None
+    return KnownClaim(claim_id or "", found[0], len(data.get("figures") or ()), record.path, line)
+
+
+def recognised(records: Iterable[Record], lookups: Lookups, stored: Callable[[str], Any]) -> Iterator[Record | KnownClaim]:
+    """The records of a re-import's claims pass, read with read_records(raw_claims=True): a raw
+    JSON Lines claim line the database holds already, under the same digest, becomes a KnownClaim
+    (nothing to check, nothing to write); any other is decoded, raising ReadError as the reader would.
+
+    ``stored(id)`` gives the stored claim's (pk, record_digest), or None.
+    """
+    for record in records:
+        if record.raw:
+            known = _known(lookups, record, stored)
+            yield known if known is not None else decoded(record)
+        else:
+            yield record
