@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING, Any, TextIO, TypeVar, overload
 
 from sqlalchemy import Connection, Engine
 
-from factdb import reading
 from factdb.compare import DEFAULT_TOLERANCE
 from factdb.db import make_engine, open_database, schema_sql, sqlite_file, upgrade
 
@@ -33,6 +32,7 @@ if TYPE_CHECKING:
     from factdb.compare import Comparison
     from factdb.importer import ImportReport
     from factdb.publish import PublishResult
+    from factdb.reading import StoredClaim, StoredDocument, StoredEvent, StoredMetric, StoredSource
 
 T = TypeVar("T")
 
@@ -167,29 +167,39 @@ class Database:
     # --- Reading -----------------------------------------------------------------------------
 
     def claims(self, *, event: str | None = None, source: str | None = None, document: str | None = None,
-               limit: int | None = None) -> Iterator[reading.StoredClaim]:
+               limit: int | None = None) -> Iterator[StoredClaim]:
         """The claims (with their figures) about ``event``, by ``source``, in ``document``, by id.
 
         Each filter is an id; None matches any. ``limit`` caps how many are read.
         """
         if limit is not None and limit < 0:
             raise ValueError(f"limit must be 0 or more, not {limit}")
+        from factdb import reading
+
         return self._stream(functools.partial(reading.claims, event=event, source=source, document=document, limit=limit))
 
-    def sources(self) -> Iterator[reading.StoredSource]:
+    def sources(self) -> Iterator[StoredSource]:
         """Every source, with its aliases and the sources it is part or a member of, by id."""
+        from factdb import reading
+
         return self._stream(reading.sources)
 
-    def events(self) -> Iterator[reading.StoredEvent]:
+    def events(self) -> Iterator[StoredEvent]:
         """Every event, by id."""
+        from factdb import reading
+
         return self._stream(reading.events)
 
-    def metrics(self) -> Iterator[reading.StoredMetric]:
+    def metrics(self) -> Iterator[StoredMetric]:
         """Every metric, by id."""
+        from factdb import reading
+
         return self._stream(reading.metrics)
 
-    def documents(self) -> Iterator[reading.StoredDocument]:
+    def documents(self) -> Iterator[StoredDocument]:
         """Every document with its archived text, by id."""
+        from factdb import reading
+
         return self._stream(reading.documents)
 
     def _stream(self, read: Callable[[Connection], Iterator[T]]) -> Iterator[T]:
