@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import os
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
 from types import TracebackType
@@ -123,16 +123,22 @@ class Database:
                             workers=workers)
 
     def import_records(
-        self, records: Iterable[Mapping[str, Any]], *, update: bool = False, dry_run: bool = False
+        self,
+        records: Iterable[dict[str, Any]],
+        *,
+        update: bool = False,
+        dry_run: bool = False,
+        progress: Callable[[int], None] | None = None,
     ) -> ImportReport:
         """Import records shaped like JSON Lines lines (each with a ``kind``) in one transaction.
 
-        The same checks as :meth:`import_files`; a problem is located by the record's position
-        and field.
+        The same checks as :meth:`import_files`; a problem names the record by its position and
+        field (``records[2].quote``). ``update``, ``dry_run`` and ``progress`` (called as records
+        are checked) work as for files.
         """
         from factdb.importer import import_records
 
-        return import_records(self.engine, records, update=update, dry_run=dry_run)
+        return import_records(self.engine, records, update=update, dry_run=dry_run, progress=progress)
 
     # --- Comparing ---------------------------------------------------------------------------
 

@@ -43,10 +43,19 @@ def seeded(seeded_db: Path) -> Iterator[Database]:
 # --- The package ---------------------------------------------------------------------------------
 
 
+def loaded_by(statement: str, *prefixes: str) -> list[str]:
+    """The modules starting with one of ``prefixes`` that ``statement`` loads in a fresh process."""
+    code = f"import sys; {statement}; print('\\n'.join(m for m in sys.modules if m.startswith({prefixes!r})))"
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+
+
 def test_import_factdb_loads_neither_sqlalchemy_nor_the_importer() -> None:
-    code = "import sys, factdb; print(sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'alembic') or m.startswith('factdb.')))"
-    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert loaded.strip() == "[]"
+    assert loaded_by("import factdb", "sqlalchemy", "alembic", "factdb.") == []
+
+
+def test_the_cli_loads_neither_the_orm_models_nor_the_importer_before_a_command_needs_them() -> None:
+    # `factdb compare` runs in a process of its own each time; the models and importer are its dead weight.
+    assert loaded_by("import factdb.cli", "factdb.models", "factdb.importer", "factdb.reading", "sqlalchemy.orm") == []
 
 
 def test_public_names_come_from_the_package() -> None:
