@@ -145,7 +145,7 @@ def export_command(db_path: Path, fmt: str, output: Path | None) -> None:
 
         factdb export --format yaml > backup.yaml
     """
-    with Database(db_path) as db:
+    with Database(db_path, readonly=True) as db:
         db.export(sys.stdout if output is None else output, fmt)
 
 
@@ -154,7 +154,7 @@ def export_command(db_path: Path, fmt: str, output: Path | None) -> None:
 @handles_database_errors
 def schema(db_path: Path) -> None:
     """Print the database's full SQL schema (tables, indexes, views, search tables, triggers)."""
-    with Database(db_path) as db:
+    with Database(db_path, readonly=True) as db:
         click.echo(db.schema(), nl=False)
 
 
@@ -232,7 +232,7 @@ def compare_command(
     from factdb.compare import CompareError, render_csv, render_table
 
     try:
-        with Database(db_path) as db:
+        with Database(db_path, readonly=True) as db:
             result = db.compare(event, metric, population, as_of=as_of, tolerance=tolerance, history=history)
     except CompareError as error:
         raise DataError(str(error)) from None
@@ -274,7 +274,7 @@ def publish(db_path: Path, out_dir: Path) -> None:
 
         factdb publish site/
     """
-    with Database(db_path) as db:
+    with Database(db_path, readonly=True) as db:
         result = db.publish(out_dir)
     click.echo(f"Published {result.snapshot}. Serve it with:\n\n    {result.command_line}")
 
@@ -305,7 +305,7 @@ def extract_command(ctx: click.Context, db_path: Path, article: Path, document_i
     explicit = ctx.get_parameter_source("db_path") not in (click.core.ParameterSource.DEFAULT, None)
     catalog = Catalog()
     if explicit or Path(db_path).is_file():
-        with Database(db_path) as db:
+        with Database(db_path, readonly=True) as db:
             catalog = load_catalog(db)
     try:
         draft = extract_article(article, draft_folder=output.parent if output else Path.cwd(), document_id=document_id,

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, TextIO, TypeVar, overload
 from sqlalchemy import Connection, Engine
 
 from factdb.compare import DEFAULT_TOLERANCE
-from factdb.db import make_engine, open_database, schema_sql, sqlite_file, upgrade
+from factdb.db import DatabaseError, make_engine, open_database, schema_sql, sqlite_file, upgrade
 
 if TYPE_CHECKING:
     from factdb.compare import Comparison
@@ -44,12 +44,20 @@ class Database:
     :class:`factdb.DatabaseError` (whose message says what to run) when it does not.
     ``create=True`` creates the database, or upgrades its schema, first, as ``factdb init`` does.
 
+    Opened for writing (the default), opening waits as ``factdb import`` does, up to 30 seconds,
+    while another import holds the write lock. ``readonly=True`` never waits for a writer; the
+    import methods then raise :class:`factdb.DatabaseError`.
+
     Use it in a ``with`` block, or call :meth:`close` when done.
     """
 
-    def __init__(self, path_or_url: str | os.PathLike[str], *, create: bool = False) -> None:
+    def __init__(self, path_or_url: str | os.PathLike[str], *, create: bool = False, readonly: bool = False) -> None:
+        if create and readonly:
+            raise ValueError("a database cannot be created read-only: pass create=True or readonly=True, not both")
         #: The SQLite file.
         self.path: Path = sqlite_file(path_or_url)
+        #: True when opened with ``readonly=True``: nothing can be imported through this handle.
+        self.readonly = readonly
         self._location = path_or_url
         self._lock = threading.Lock()
         self._engine: Engine | None = None
@@ -61,13 +69,17 @@ class Database:
             except BaseException:
                 self._engine.dispose()
                 raise
-        else:
+        elif readonly:
             self._read_engine = open_database(path_or_url, readonly=True)
+        else:
+            self._engine = open_database(path_or_url)
 
     @property
     def engine(self) -> Engine:
         """The SQLAlchemy engine for writing: every transaction begins with ``BEGIN IMMEDIATE``,
         so two writers queue for the lock instead of failing part-way."""
+        if self.readonly:
+            raise DatabaseError(f"{self.path}: opened read-only; open it without readonly=True to write")
         with self._lock:
             if self._engine is None:
                 self._engine = make_engine(self._location)
@@ -96,7 +108,7 @@ class Database:
         self.close()
 
     def __repr__(self) -> str:
-        return f"<Database {self.path}>"
+        return f"<Database {self.path}{' (read-only)' if self.readonly else ''}>"
 
     # --- Writing -----------------------------------------------------------------------------
 

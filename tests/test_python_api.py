@@ -23,6 +23,7 @@ from conftest import REPO, SEEDS, copy_database, dump_database, rows, run_cli
 from python_api_guide import GUIDE, examples, run_guide
 
 import factdb
+import factdb.db
 from factdb import CompareError, Database, DatabaseError, ImportFailed, ImportReport, Problem
 from factdb import reading
 from factdb.compare import Comparison
@@ -35,8 +36,8 @@ EVENT = "iran-protests-2019-11"
 
 @pytest.fixture
 def seeded(seeded_db: Path) -> Iterator[Database]:
-    """The seeded database, opened (read only: tests that write use seeded_copy)."""
-    with Database(seeded_db) as db:
+    """The seeded database, opened read-only (tests that write use seeded_copy)."""
+    with Database(seeded_db, readonly=True) as db:
         yield db
 
 
@@ -111,6 +112,23 @@ def test_a_sqlite_url_names_the_same_file_and_other_urls_are_refused(seeded_db: 
     for url in ("sqlite://", "sqlite:///:memory:", f"sqlite:///{seeded_db}?mode=ro"):
         with pytest.raises(DatabaseError, match="give the database file as sqlite:///PATH, without options"):
             Database(url)
+
+
+def test_readonly_never_waits_for_a_writer_and_refuses_to_import(seeded_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(factdb.db, "BUSY_TIMEOUT_MS", 200)
+    writer = sqlite3.connect(seeded_copy, isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")  # an import in progress holds the write lock
+        with Database(seeded_copy, readonly=True) as db:
+            assert repr(db) == f"<Database {seeded_copy} (read-only)>" and db.compare(EVENT, "killed").verdict
+            with pytest.raises(DatabaseError, match=f"{seeded_copy}: opened read-only; open it without readonly=True to write"):
+                db.import_files([BASIC])
+        with pytest.raises(sqlalchemy.exc.OperationalError, match="database is locked"):
+            Database(seeded_copy)  # for writing: waits for the lock, as factdb import does, then gives up
+    finally:
+        writer.close()
+    with pytest.raises(ValueError, match="cannot be created read-only"):
+        Database(seeded_copy, create=True, readonly=True)
 
 
 def test_closing_releases_the_database_file(seeded_copy: Path) -> None:
