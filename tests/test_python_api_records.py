@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import DATA_TABLES, dump_database, table_rows
+from conftest import DATA_TABLES, dump_database, rows
 from python_api_guide import examples, run_guide
 
 from factdb import Database, ImportFailed
@@ -42,7 +42,15 @@ def test_records_import_as_the_same_lines_in_a_file_do(seeded_copy: Path, seeded
     with Database(from_file) as db:
         db.import_files([lines])
     for table in DATA_TABLES:
-        assert table_rows(seeded_copy, table) == table_rows(from_file, table), table
+        assert stored_rows(seeded_copy, table) == stored_rows(from_file, table), table
+
+
+def stored_rows(path: Path, table: str) -> list[tuple[Any, ...]]:
+    """The rows of ``table`` without the import batches, and without the digest a JSON Lines claim
+    line is stored with so that importing the same line again is recognised (records have no lines)."""
+    columns = [name for (name,) in rows(path, f"SELECT name FROM pragma_table_info('{table}')")
+               if name not in ("batch_id", "updated_batch_id", "record_digest")]
+    return rows(path, f"SELECT {', '.join(columns)} FROM {table} ORDER BY 1, 2")
 
 
 def test_dry_run_and_update_work_as_for_files(seeded_copy: Path) -> None:
@@ -63,7 +71,7 @@ def test_a_bad_record_is_located_by_its_position_and_field(seeded_copy: Path) ->
     with Database(seeded_copy) as db, pytest.raises(ImportFailed) as raised:
         db.import_records([RECORDS[0], DOCUMENT, bad])
     [problem] = raised.value.problems
-    assert (problem.path, problem.line, problem.field) == ("records", None, "records[2].source")  # the third record
+    assert (problem.path, problem.line, problem.field) == ("records", 3, "record 3.source")  # the third, counted from 1
     assert problem.message.startswith("unknown source 'nobody'")
     assert dump_database(seeded_copy) == before
 
