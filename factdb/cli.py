@@ -9,7 +9,8 @@ import functools
 import json
 import sqlite3
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,8 @@ import click
 import sqlalchemy.exc
 
 from factdb import __version__
-from factdb.db import DatabaseError, default_db_path, make_engine, opened, upgrade
+from factdb.database import Database
+from factdb.db import DatabaseError, default_db_path
 
 
 class DataError(click.ClickException):
@@ -71,11 +73,7 @@ def init(db_path: Path) -> None:
 
     Safe to run again: an up-to-date database is left as it is.
     """
-    engine = make_engine(db_path)
-    try:
-        upgrade(engine)
-    finally:
-        engine.dispose()
+    Database(db_path, create=True).close()
     click.echo(f"{db_path}: schema up to date")
 
 
@@ -98,12 +96,12 @@ def import_command(db_path: Path, files: tuple[Path, ...], update: bool, dry_run
         factdb import seeds/*.yaml
     """
     from factdb.import_workers import WorkerFailed
-    from factdb.importer import ImportFailed, import_paths
+    from factdb.importer import ImportFailed
 
-    with opened(db_path) as engine:
+    with Database(db_path) as db:
         try:
             with _progress(files) as progress:
-                report = import_paths(engine, files, update=update, dry_run=dry_run, progress=progress, workers=workers)
+                report = db.import_files(files, update=update, dry_run=dry_run, progress=progress, workers=workers)
         except ImportFailed as failure:
             count = len(failure.problems) + failure.truncated
             raise DataError(f"{failure}\n{count} problem{'s' if count != 1 else ''} found; nothing was imported.") from None
@@ -124,30 +122,15 @@ def _stopped_by_sqlite(db_path: object, error: Exception, what: str) -> DataErro
     return DataError(f"{db_path}: SQLite stopped {what}: {reason}.{outcome} (hint: {hint}, then run it again)")
 
 
-class _NoProgress:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-
-def _progress(files: tuple[Path, ...]) -> Any:
+@contextmanager
+def _progress(files: tuple[Path, ...]) -> Iterator[Callable[[int], None] | None]:
     """A progress bar on a terminal for imports worth waiting for (each file is read twice)."""
     total = sum(p.stat().st_size for p in files if p.is_file()) * 2
     if total < 5_000_000 or not sys.stderr.isatty():
-        return _NoProgress()
-    bar = click.progressbar(length=total, label="Importing", file=sys.stderr)
-
-    class _Bar:
-        def __enter__(self) -> Callable[[int], None]:
-            bar.__enter__()
-            return bar.update
-
-        def __exit__(self, *exc: object) -> None:
-            bar.__exit__(*exc)
-
-    return _Bar()
+        yield None
+        return
+    with click.progressbar(length=total, label="Importing", file=sys.stderr) as bar:
+        yield bar.update
 
 
 @cli.command(name="export")
@@ -162,14 +145,8 @@ def export_command(db_path: Path, fmt: str, output: Path | None) -> None:
 
         factdb export --format yaml > backup.yaml
     """
-    from factdb.export import export_database
-
-    with opened(db_path, readonly=True) as engine:
-        if output is None:
-            export_database(engine, sys.stdout, fmt)
-        else:
-            with output.open("w", encoding="utf-8", newline="\n") as handle:
-                export_database(engine, handle, fmt)
+    with Database(db_path, readonly=True) as db:
+        db.export(sys.stdout if output is None else output, fmt)
 
 
 @cli.command()
@@ -177,10 +154,8 @@ def export_command(db_path: Path, fmt: str, output: Path | None) -> None:
 @handles_database_errors
 def schema(db_path: Path) -> None:
     """Print the database's full SQL schema (tables, indexes, views, search tables, triggers)."""
-    from factdb.db import schema_sql
-
-    with opened(db_path, readonly=True) as engine:
-        click.echo(schema_sql(engine), nl=False)
+    with Database(db_path, readonly=True) as db:
+        click.echo(db.schema(), nl=False)
 
 
 @cli.command(name="backup")
@@ -197,6 +172,8 @@ def backup_command(db_path: Path, target: Path, force: bool) -> None:
     """
     from factdb.backup import BackupError, backup
 
+    # Not through Database, which opens only databases with the latest schema: a backup is most
+    # needed just before `factdb init` upgrades an older one.
     try:
         written = backup(db_path, target, force=force)
     except BackupError as error:
@@ -252,10 +229,11 @@ def compare_command(
 
         factdb compare iran-protests-2019-11 --metric killed
     """
-    from factdb.compare import CompareError, compare, render_csv, render_table
+    from factdb.compare import CompareError, render_csv, render_table
 
     try:
-        result = compare(db_path, event, metric, population, as_of=as_of, tolerance=tolerance, history=history)
+        with Database(db_path, readonly=True) as db:
+            result = db.compare(event, metric, population, as_of=as_of, tolerance=tolerance, history=history)
     except CompareError as error:
         raise DataError(str(error)) from None
     comparisons = [result] if not isinstance(result, list) else result
@@ -296,9 +274,8 @@ def publish(db_path: Path, out_dir: Path) -> None:
 
         factdb publish site/
     """
-    from factdb.publish import publish as publish_database
-
-    result = publish_database(db_path, out_dir)
+    with Database(db_path, readonly=True) as db:
+        result = db.publish(out_dir)
     click.echo(f"Published {result.snapshot}. Serve it with:\n\n    {result.command_line}")
 
 
@@ -326,7 +303,10 @@ def extract_command(ctx: click.Context, db_path: Path, article: Path, document_i
     from factdb.extract import Catalog, ExtractError, draft_to_yaml, extract_article, load_catalog
 
     explicit = ctx.get_parameter_source("db_path") not in (click.core.ParameterSource.DEFAULT, None)
-    catalog = load_catalog(db_path) if explicit or Path(db_path).is_file() else Catalog()
+    catalog = Catalog()
+    if explicit or Path(db_path).is_file():
+        with Database(db_path, readonly=True) as db:
+            catalog = load_catalog(db)
     try:
         draft = extract_article(article, draft_folder=output.parent if output else Path.cwd(), document_id=document_id,
                                 title=title, event=event, author=author, published=published, catalog=catalog)
@@ -347,4 +327,4 @@ def main() -> None:  # pragma: no cover - console entry point convenience
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

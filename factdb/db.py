@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 DEFAULT_DB = "factdb.sqlite"
 BUSY_TIMEOUT_MS = 30_000
@@ -37,7 +44,7 @@ def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
     cursor.close()
 
 
-def _begin_immediate(connection) -> None:  # type: ignore[no-untyped-def]
+def _begin_immediate(connection: Connection) -> None:
     # IMMEDIATE takes the write lock at the start, so two writers queue on busy_timeout
     # instead of failing half-way with "database is locked" when one upgrades its lock.
     connection.exec_driver_sql("BEGIN IMMEDIATE")
@@ -53,18 +60,51 @@ def _on_connect_readonly(dbapi_connection: sqlite3.Connection, record: object) -
     dbapi_connection.execute(f"PRAGMA mmap_size = {READ_MMAP_BYTES}")
 
 
-def _begin_deferred(connection) -> None:  # type: ignore[no-untyped-def]
+def _begin_deferred(connection: Connection) -> None:
     # Readers never take the write lock; under WAL they see the last committed state.
     connection.exec_driver_sql("BEGIN")
 
 
+# A URL starts with a scheme and "://"; anything else is a file path.
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def sqlite_file(path_or_url: str | os.PathLike[str]) -> Path:
+    """The SQLite file that a path or an ``sqlite:///PATH`` URL names.
+
+    Every engine is made from what this returns, so another kind of database (PostgreSQL) is
+    added here; until then any other URL is refused with a :class:`DatabaseError`.
+    """
+    text = os.fspath(path_or_url)
+    if not _URL.match(text):
+        return Path(text)
+    try:
+        url = make_url(text)
+    except ArgumentError:
+        raise DatabaseError(f"{text}: not a database URL. Give a file path, or sqlite:///PATH") from None
+    shown = url.render_as_string(hide_password=True)
+    if url.drivername not in ("sqlite", "sqlite+pysqlite"):
+        raise DatabaseError(f"{shown}: factdb keeps its data in SQLite files; give a file path, or sqlite:///PATH")
+    if not url.database or url.database == ":memory:" or url.query:
+        # factdb sets its own connection options, and an in-memory database would vanish with
+        # each connection the engine opens.
+        raise DatabaseError(f"{shown}: give the database file as sqlite:///PATH, without options")
+    return Path(url.database)
+
+
+def _shown(path_or_url: str | os.PathLike[str]) -> str:
+    """How messages name the database: as given when it is a path (so hints can be pasted back)."""
+    text = os.fspath(path_or_url)
+    return str(sqlite_file(text)) if _URL.match(text) else text
+
+
 def make_engine(path: str | os.PathLike[str], *, readonly: bool = False) -> Engine:
-    """An engine for the SQLite file at ``path`` with factdb's pragmas on every connection.
+    """An engine for the SQLite file at ``path`` (or an ``sqlite:///`` URL) with factdb's pragmas.
 
     Write engines begin every transaction with ``BEGIN IMMEDIATE``; ``readonly`` engines
     use deferred transactions so they never wait for, or block, a writer.
     """
-    engine = create_engine(f"sqlite:///{os.fspath(path)}")
+    engine = create_engine(f"sqlite:///{sqlite_file(path)}")
     event.listen(engine, "connect", _on_connect_readonly if readonly else _on_connect)
     event.listen(engine, "begin", _begin_deferred if readonly else _begin_immediate)
     return engine
@@ -75,7 +115,7 @@ def migrations_path() -> Path:
     return Path(str(resources.files("factdb.migrations")))
 
 
-def alembic_config(engine: Engine | None = None):  # type: ignore[no-untyped-def]
+def alembic_config(engine: Engine | None = None) -> Config:
     from alembic.config import Config
 
     config = Config()
@@ -122,8 +162,9 @@ def head_revision() -> str:
     return head
 
 
-def open_database(path: str | os.PathLike[str], *, readonly: bool = False) -> Engine:
+def open_database(path_or_url: str | os.PathLike[str], *, readonly: bool = False) -> Engine:
     """An engine for an existing database migrated to the latest revision, or a clear error."""
+    path = _shown(path_or_url)
     if not Path(path).is_file():
         raise DatabaseError(f"{path}: no such database. Create it with: factdb init --db {path}")
     engine = make_engine(path, readonly=readonly)
@@ -141,9 +182,9 @@ def open_database(path: str | os.PathLike[str], *, readonly: bool = False) -> En
 
 
 @contextmanager
-def opened(path: str | os.PathLike[str], *, readonly: bool = False) -> Iterator[Engine]:
+def opened(path_or_url: str | os.PathLike[str], *, readonly: bool = False) -> Iterator[Engine]:
     """:func:`open_database` for the length of a ``with`` block, its connections closed after."""
-    engine = open_database(path, readonly=readonly)
+    engine = open_database(path_or_url, readonly=readonly)
     try:
         yield engine
     finally:

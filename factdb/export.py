@@ -8,14 +8,20 @@ database.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import os
+import secrets
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import fields
+from pathlib import Path
 from typing import Any, TextIO
 
 import yaml
 from sqlalchemy import Connection, Engine, select
 
+from factdb import reading
 from factdb.figures import FigureError, parse_figure
-from factdb.models import Claim, Document, Event, Figure, Metric, Source, SourceAlias, SourceRelation
+from factdb.models import Claim, Document, Figure
 
 FORMATS = ("yaml", "json", "jsonl")
 SECTIONS = (("sources", "source"), ("events", "event"), ("metrics", "metric"), ("documents", "document"), ("claims", "claim"))
@@ -31,38 +37,10 @@ def _compact(record: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in record.items() if v is not None and v != []}
 
 
-def _sources(conn: Connection) -> Iterator[dict[str, Any]]:
-    aliases: dict[str, list[str]] = {}
-    for source_id, alias in conn.execute(select(SourceAlias.source_id, SourceAlias.alias).order_by(SourceAlias.alias)):
-        aliases.setdefault(source_id, []).append(alias)
-    relations: dict[tuple[str, str], list[str]] = {}
-    for source_id, relation, target in conn.execute(
-        select(SourceRelation.source_id, SourceRelation.relation, SourceRelation.target_id).order_by(SourceRelation.target_id)
-    ):
-        relations.setdefault((source_id, relation), []).append(target)
-    for row in conn.execute(select(Source.__table__).order_by(Source.id)):
-        yield _compact({
-            "id": row.id, "name": row.name, "kind": row.kind, "aliases": aliases.get(row.id, []), "url": row.url,
-            "country": row.country, "description": row.description,
-            "part_of": relations.get((row.id, "part_of"), []), "member_of": relations.get((row.id, "member_of"), []),
-        })
-
-
-def _events(conn: Connection) -> Iterator[dict[str, Any]]:
-    for row in conn.execute(select(Event.__table__).order_by(Event.id)):
-        yield _compact({"id": row.id, "name": row.name, "description": row.description, "start": row.start_date,
-                        "end": row.end_date, "parent": row.parent_id})
-
-
-def _metrics(conn: Connection) -> Iterator[dict[str, Any]]:
-    for row in conn.execute(select(Metric.__table__).order_by(Metric.id)):
-        yield _compact({"id": row.id, "name": row.name, "unit": row.unit, "description": row.description})
-
-
-def _documents(conn: Connection) -> Iterator[dict[str, Any]]:
-    for row in conn.execute(select(Document.__table__).order_by(Document.id)):
-        yield _compact({"id": row.id, "title": row.title, "author": row.author, "publisher": row.publisher_id,
-                        "published": row.published, "url": row.url, "language": row.language, "text": row.text})
+def _as_record(stored: Any) -> dict[str, Any]:
+    """A value from factdb.reading in import form: its fields are named, and ordered, as the format's keys."""
+    values = ((f.name, getattr(stored, f.name)) for f in fields(stored))
+    return _compact({name: list(value) if isinstance(value, tuple) else value for name, value in values})
 
 
 def figure_record(row: Any) -> dict[str, Any]:
@@ -113,10 +91,13 @@ def claim_record(conn: Connection, claim_pk: int) -> dict[str, Any]:
 
 def records(conn: Connection) -> Iterator[tuple[str, dict[str, Any]]]:
     """Every record of the database as ``(section, record)``, in export order."""
-    for section, producer in (("sources", _sources), ("events", _events), ("metrics", _metrics),
-                              ("documents", _documents), ("claims", _claim_rows)):
-        for record in producer(conn):
-            yield section, record
+    entities: tuple[tuple[str, Callable[[Connection], Iterator[Any]]], ...] = (
+        ("sources", reading.sources), ("events", reading.events), ("metrics", reading.metrics), ("documents", reading.documents))
+    for section, read in entities:
+        for stored in read(conn):
+            yield section, _as_record(stored)
+    for record in _claim_rows(conn):
+        yield "claims", record
 
 
 class _Dumper(yaml.SafeDumper):
@@ -175,3 +156,31 @@ def export_database(engine: Engine, out: TextIO, fmt: str = "yaml") -> None:
         raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
     with engine.connect() as conn:
         writers[fmt](conn, out)
+
+
+def export_file(engine: Engine, path: str | os.PathLike[str], fmt: str = "yaml") -> Path:
+    """Write the export to the file at ``path`` whole or not at all, and return its path.
+
+    The export is written next to ``path`` and renamed over it once complete, so a failed export
+    leaves any earlier file as it was. A path that is not a regular file (``/dev/stdout``, a named
+    pipe) cannot be replaced by a rename and is written directly.
+    """
+    # Through a link to the file it points at: renaming onto the link would replace the link itself.
+    target = Path(os.path.realpath(path)) if os.path.islink(path) else Path(path)
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
+    if target.exists() and not target.is_file():
+        with target.open("w", encoding="utf-8", newline="\n") as out:
+            export_database(engine, out, fmt)
+        return target
+    # A name of our own (not mkstemp's): the file gets the permissions a plain open would give it.
+    partial = target.with_name(f".{target.name}.{os.getpid()}-{secrets.token_hex(4)}.partial")
+    try:
+        with partial.open("x", encoding="utf-8", newline="\n") as out:
+            export_database(engine, out, fmt)
+        if target.exists():
+            shutil.copymode(target, partial)
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+    return target

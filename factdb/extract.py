@@ -17,10 +17,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
 from factdb.figures import VAGUE_WORDS, Figure, FigureError, parse_figure
+
+if TYPE_CHECKING:
+    from factdb.database import Database
 
 # --------------------------------------------------------------------------------------------
 # What the database already knows
@@ -58,26 +62,11 @@ class Catalog:
         return keys
 
 
-def load_catalog(db_path: str | Path) -> Catalog:
-    """Read the sources (with aliases), metrics and events of an existing factdb database."""
-    from sqlalchemy import select
-
-    from factdb.db import opened
-    from factdb.models import Event, Metric, Source, SourceAlias
-
-    with opened(db_path, readonly=True) as engine, engine.connect() as connection:
-        aliases: dict[str, list[str]] = {}
-        for source_id, alias in connection.execute(select(SourceAlias.source_id, SourceAlias.alias)):
-            aliases.setdefault(source_id, []).append(alias)
-        sources = tuple(
-            KnownSource(row.id, row.name, row.kind, tuple(aliases.get(row.id, ())))
-            for row in connection.execute(select(Source.id, Source.name, Source.kind).order_by(Source.id))
-        )
-        metrics = frozenset(connection.execute(select(Metric.id)).scalars())
-        events = tuple(
-            KnownEvent(row.id, row.name, row.start_date)
-            for row in connection.execute(select(Event.id, Event.name, Event.start_date).order_by(Event.id))
-        )
+def load_catalog(db: Database) -> Catalog:
+    """The sources (with aliases), metrics and events of an open factdb database."""
+    sources = tuple(KnownSource(source.id, source.name, source.kind, source.aliases) for source in db.sources())
+    metrics = frozenset(metric.id for metric in db.metrics())
+    events = tuple(KnownEvent(event.id, event.name, event.start) for event in db.events())
     return Catalog(sources, metrics, events)
 
 

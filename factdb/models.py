@@ -3,6 +3,12 @@
 These models describe the tables; Alembic migrations create them (never ``create_all``).
 ``tests/test_migrations.py`` runs ``alembic check`` so the two cannot drift apart.
 
+The models are for reading: queries, joins, a notebook's questions. Write through
+:class:`factdb.Database` (``import_files``, ``import_records``). A ``session.add(Claim(...))``
+would skip the import's checks: the quote never located in its document, the figures never
+read from their phrases, no content hash (so a later import cannot tell the claim changed) and
+no import batch saying where it came from.
+
 Dates are stored as ISO 8601 prefixes (``2020``, ``2020-11``, ``2020-11-18``) next to a
 ``*_precision`` column, so a month-precise date never acquires an invented day, and
 text comparison still orders them correctly.

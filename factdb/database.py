@@ -1,0 +1,264 @@
+"""``factdb.Database``: the one handle on a factdb database, for programs, the CLI and the tests.
+
+    from factdb import Database
+
+    with Database("factdb.sqlite") as db:
+        db.import_files(["seeds/iran-resolution-follow-ups-2020.yaml"])
+        print(db.compare("iran-protests-2019-11", metric="killed").verdict)
+
+Every write goes through this handle: importing files or records checks them, locates each quote
+in its document, stores each claim's content hash and keeps earlier versions, in one
+transaction. The ORM models in :mod:`factdb.models` are for reading; a ``session.add(Claim(...))``
+would skip all of that. The guide is docs/python-api.md.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar, overload
+
+from sqlalchemy import Connection, Engine
+
+from factdb.compare import DEFAULT_TOLERANCE
+from factdb.db import DatabaseError, make_engine, open_database, schema_sql, sqlite_file, upgrade
+
+if TYPE_CHECKING:
+    from factdb.compare import Comparison
+    from factdb.importer import ImportReport
+    from factdb.publish import PublishResult
+    from factdb.reading import StoredClaim, StoredDocument, StoredEvent, StoredMetric, StoredSource
+
+T = TypeVar("T")
+
+
+class Database:
+    """A factdb database: an SQLite file path, or an ``sqlite:///PATH`` URL.
+
+    Opening checks that the database exists and has the latest schema, and raises
+    :class:`factdb.DatabaseError` (whose message says what to run) when it does not.
+    ``create=True`` creates the database, or upgrades its schema, first, as ``factdb init`` does.
+
+    Opened for writing (the default), opening waits as ``factdb import`` does, up to 30 seconds,
+    while another import holds the write lock. ``readonly=True`` never waits for a writer; the
+    import methods then raise :class:`factdb.DatabaseError`.
+
+    Use it in a ``with`` block, or call :meth:`close` when done.
+    """
+
+    def __init__(self, path_or_url: str | os.PathLike[str], *, create: bool = False, readonly: bool = False) -> None:
+        if create and readonly:
+            raise ValueError("a database cannot be created read-only: pass create=True or readonly=True, not both")
+        #: The SQLite file.
+        self.path: Path = sqlite_file(path_or_url)
+        #: True when opened with ``readonly=True``: nothing can be imported through this handle.
+        self.readonly = readonly
+        self._location = path_or_url
+        self._lock = threading.Lock()
+        self._engine: Engine | None = None
+        self._read_engine: Engine | None = None
+        if create:
+            self._engine = make_engine(path_or_url)
+            try:
+                upgrade(self._engine)
+            except BaseException:
+                self._engine.dispose()
+                raise
+        elif readonly:
+            self._read_engine = open_database(path_or_url, readonly=True)
+        else:
+            self._engine = open_database(path_or_url)
+
+    @property
+    def engine(self) -> Engine:
+        """The SQLAlchemy engine for writing: every transaction begins with ``BEGIN IMMEDIATE``,
+        so two writers queue for the lock instead of failing part-way."""
+        if self.readonly:
+            raise DatabaseError(f"{self.path}: opened read-only; open it without readonly=True to write")
+        with self._lock:
+            if self._engine is None:
+                self._engine = make_engine(self._location)
+            return self._engine
+
+    @property
+    def read_engine(self) -> Engine:
+        """The SQLAlchemy engine for reading: it never waits for, or blocks, a writer, and each
+        connection sees the last committed state."""
+        with self._lock:
+            if self._read_engine is None:
+                self._read_engine = make_engine(self._location, readonly=True)
+            return self._read_engine
+
+    def close(self) -> None:
+        """Close the engines' connections."""
+        with self._lock:
+            for engine in (self._engine, self._read_engine):
+                if engine is not None:
+                    engine.dispose()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<Database {self.path}{' (read-only)' if self.readonly else ''}>"
+
+    # --- Writing -----------------------------------------------------------------------------
+
+    def import_files(
+        self,
+        paths: Iterable[str | os.PathLike[str]],
+        *,
+        update: bool = False,
+        dry_run: bool = False,
+        progress: Callable[[int], None] | None = None,
+        workers: int | None = None,
+    ) -> ImportReport:
+        """Import YAML, JSON, JSON Lines and CSV files in one transaction, and say what changed.
+
+        Raises :class:`factdb.ImportFailed`, writing nothing, when the files have problems; its
+        ``problems`` locate each one (file, line, field) with a hint. ``update=True`` replaces claims
+        whose content changed (keeping the old version); ``dry_run=True`` checks and counts without
+        writing. ``progress`` is called with the number of bytes read as the files are read.
+        ``workers``: processes that check JSON Lines and CSV claims (default: 2 for large imports).
+        """
+        from factdb.importer import import_paths
+
+        return import_paths(self.engine, [Path(p) for p in paths], update=update, dry_run=dry_run, progress=progress,
+                            workers=workers)
+
+    def import_records(
+        self,
+        records: Iterable[dict[str, Any]],
+        *,
+        update: bool = False,
+        dry_run: bool = False,
+        progress: Callable[[int], None] | None = None,
+    ) -> ImportReport:
+        """Import records shaped like JSON Lines lines (each with a ``kind``) in one transaction.
+
+        The same checks as :meth:`import_files`; a problem names the record by its position and
+        field (``records[2].quote``). ``update``, ``dry_run`` and ``progress`` (called as records
+        are checked) work as for files.
+        """
+        from factdb.importer import import_records
+
+        return import_records(self.engine, records, update=update, dry_run=dry_run, progress=progress)
+
+    # --- Comparing ---------------------------------------------------------------------------
+
+    @overload
+    def compare(self, event: str, metric: str, population: str | None = None, *, as_of: str | date | None = None,
+                tolerance: float = DEFAULT_TOLERANCE, history: bool = False) -> Comparison: ...
+
+    @overload
+    def compare(self, event: str, metric: None = None, population: str | None = None, *, as_of: str | date | None = None,
+                tolerance: float = DEFAULT_TOLERANCE, history: bool = False) -> list[Comparison]: ...
+
+    @overload
+    def compare(self, event: str, metric: str | None = None, population: str | None = None, *,
+                as_of: str | date | None = None, tolerance: float = DEFAULT_TOLERANCE,
+                history: bool = False) -> Comparison | list[Comparison]: ...
+
+    def compare(self, event: str, metric: str | None = None, population: str | None = None, *,
+                as_of: str | date | None = None, tolerance: float = DEFAULT_TOLERANCE,
+                history: bool = False) -> Comparison | list[Comparison]:
+        """Compare the sources' figures for ``event`` (an id or a name, any case).
+
+        With ``metric``: one :class:`factdb.compare.Comparison`; without, one per metric and
+        population of the event. ``as_of`` (YYYY, YYYY-MM or YYYY-MM-DD) shows what was known on
+        that date; ``history`` adds each source's earlier figures; ``tolerance`` is how far
+        "approximately" and "nearly" reach. Raises :class:`factdb.CompareError` for an unknown
+        event, metric or population, naming the closest matches.
+        """
+        from factdb.compare import compare
+
+        return compare(self.read_engine, event, metric, population, as_of=as_of, tolerance=tolerance, history=history)
+
+    # --- Reading -----------------------------------------------------------------------------
+
+    def claims(self, *, event: str | None = None, source: str | None = None, document: str | None = None,
+               limit: int | None = None) -> Iterator[StoredClaim]:
+        """The claims (with their figures) about ``event``, by ``source``, in ``document``, by id.
+
+        Each filter is an id; None matches any. ``limit`` caps how many are read.
+        """
+        if limit is not None and limit < 0:
+            raise ValueError(f"limit must be 0 or more, not {limit}")
+        from factdb import reading
+
+        return self._stream(functools.partial(reading.claims, event=event, source=source, document=document, limit=limit))
+
+    def sources(self) -> Iterator[StoredSource]:
+        """Every source, with its aliases and the sources it is part or a member of, by id."""
+        from factdb import reading
+
+        return self._stream(reading.sources)
+
+    def events(self) -> Iterator[StoredEvent]:
+        """Every event, by id."""
+        from factdb import reading
+
+        return self._stream(reading.events)
+
+    def metrics(self) -> Iterator[StoredMetric]:
+        """Every metric, by id."""
+        from factdb import reading
+
+        return self._stream(reading.metrics)
+
+    def documents(self) -> Iterator[StoredDocument]:
+        """Every document with its archived text, by id."""
+        from factdb import reading
+
+        return self._stream(reading.documents)
+
+    def _stream(self, read: Callable[[Connection], Iterator[T]]) -> Iterator[T]:
+        # One connection, so one read transaction, for the whole iteration: what it yields is one
+        # consistent state even while an import commits. The connection closes when the iteration
+        # ends or the iterator is discarded.
+        with self.read_engine.connect() as connection:
+            yield from read(connection)
+
+    def schema(self) -> str:
+        """The full SQL schema: tables, indexes, views, full-text tables and triggers."""
+        return schema_sql(self.read_engine)
+
+    # --- Copies ------------------------------------------------------------------------------
+
+    def export(self, out: TextIO | str | os.PathLike[str], fmt: str = "yaml") -> None:
+        """Write everything in the import format (``yaml``, ``json`` or ``jsonl``), document texts inline.
+
+        ``out`` is a text stream, or a file path: a file is replaced only once the export is complete.
+        Importing an export into a new database and exporting again gives the same bytes.
+        """
+        from factdb.export import export_database, export_file
+
+        if isinstance(out, (str, os.PathLike)):
+            export_file(self.read_engine, out, fmt)
+        else:
+            export_database(self.read_engine, out, fmt)
+
+    def backup(self, target: str | os.PathLike[str], *, force: bool = False) -> Path:
+        """Copy the database to ``target``, one self-contained SQLite file, and return its path.
+
+        The copy is consistent even while an import writes. Raises :class:`factdb.BackupError`
+        when ``target`` exists (unless ``force``) or cannot be written.
+        """
+        from factdb.backup import backup
+
+        return backup(self.path, target, force=force)
+
+    def publish(self, out_dir: str | os.PathLike[str]) -> PublishResult:
+        """Write an immutable, analysed snapshot for Datasette to ``out_dir``; the result says how to serve it."""
+        from factdb.publish import publish
+
+        return publish(self.path, out_dir)
+
