@@ -31,6 +31,7 @@ from decimal import Decimal
 
 __all__ = [
     "MAX_VALUE",
+    "NUMBER_FORMATS",
     "QUALIFIERS",
     "VAGUE_WORDS",
     "Figure",
@@ -196,11 +197,37 @@ _VAGUE_THEN_NUMBER = re.compile(
     rf"(?:\s+|-)(?:of\s+)?(?:\d|{_NUMBER_WORD}|hundreds|thousands|millions|billions|dozens)"
 )
 _UNKNOWN_VAGUE_START = re.compile(rf"(?:{_UNKNOWN_VAGUE})(?![a-z])")
-_DIGITS = re.compile(
-    r"(?P<int>\d{1,3}(?:[,\u066c]\d{3}(?!\d))+|\d{1,3}(?:[\u00a0\u2007\u2009\u202f]\d{3}(?!\d))+|\d+)"
-    r"(?:[.\u066b](?P<frac>\d+))?"
-)
-_GROUP_SEPARATORS = re.compile(r"[,\u066c\u00a0\u2007\u2009\u202f]")
+
+
+@dataclass(frozen=True, slots=True)
+class _Convention:
+    """How digits are grouped and where decimals start: "1,500.5" ("en") or "1.500,5" ("eu")."""
+
+    group_mark: str
+    decimal_mark: str
+    digits: re.Pattern[str]
+    group_separators: re.Pattern[str]
+    # The other convention's grouping ("1.500" read as English): fifteen hundred or one and a half,
+    # so it is refused rather than guessed.
+    foreign_groups: re.Pattern[str]
+
+
+def _convention(group: str, decimal: str) -> _Convention:
+    thin_spaces = "\u00a0\u2007\u2009\u202f"
+    return _Convention(
+        group,
+        decimal,
+        re.compile(
+            rf"(?P<int>\d{{1,3}}(?:[{re.escape(group)}\u066c]\d{{3}}(?!\d))+|\d{{1,3}}(?:[{thin_spaces}]\d{{3}}(?!\d))+|\d+)"
+            rf"(?:[{re.escape(decimal)}\u066b](?P<frac>\d+))?"
+        ),
+        re.compile(rf"[{re.escape(group)}\u066c{thin_spaces}]"),
+        re.compile(rf"[1-9]\d{{0,2}}(?:{re.escape(decimal)}\d{{3}})+(?!\d)"),
+    )
+
+
+NUMBER_FORMATS: tuple[str, ...] = ("en", "eu")
+_CONVENTIONS: dict[str, _Convention] = {"en": _convention(",", "."), "eu": _convention(".", ",")}
 _MALFORMED_TAIL = re.compile(r"[.,\u066b\u066c]\d")
 _DIGIT_SCALE = re.compile(rf"\s*({_alternation(_DIGIT_SCALES)})")
 _LETTERS = re.compile(r"[a-z]+")
@@ -227,12 +254,17 @@ _VAGUE_LIST = ", ".join(f"'{word}'" for word in VAGUE_WORDS)
 _Read = tuple[int, int, int, int]
 
 
-def parse_figure(text: str) -> Figure:
+def parse_figure(text: str, *, number_format: str = "en") -> Figure:
     """Read a figure phrase: its qualifier, its number(s) and the bounds the contract gives them.
+
+    ``number_format`` says how the digits are written: "en" ("1,500.5", the default) or "eu"
+    ("1.500,5"). A number that only the other convention reads as a whole number ("1.500" in "en")
+    is refused: it could be fifteen hundred or one and a half.
 
     >>> parse_figure("at least 300 people")
     Figure(qualifier='at_least', value=300, low=300, high=None, text='at least 300 people')
     """
+    fmt = _number_convention(number_format)
     if not isinstance(text, str):
         raise FigureError(
             f"a figure must be text, not {type(text).__name__} {_shown(text)}: pass a phrase such as '300', "
@@ -242,19 +274,19 @@ def parse_figure(text: str) -> Figure:
     s = stated.lower().strip(_STRIP)
     if not s:
         raise FigureError(f"empty figure {_shown(text)}: {_EXAMPLES}")
-    simple = _SIMPLE.fullmatch(s)
+    simple = _SIMPLE.fullmatch(s) if fmt.group_mark == "," else None
     if simple is not None:
         figure = _simple(simple, stated)
         if figure is not None:
             return figure
     prefix = _PREFIX.match(s)
     if prefix is None:
-        return _unqualified(s, stated)
+        return _unqualified(s, stated, fmt)
     phrase = " ".join(prefix.group(1).split())
     qualifier = _PREFIX_QUALIFIER[phrase]
     if qualifier == "range":
-        return _explicit_range(s, prefix.end(), phrase, stated)
-    return _qualified(s, prefix.end(), qualifier, phrase, stated)
+        return _explicit_range(s, prefix.end(), phrase, stated, fmt)
+    return _qualified(s, prefix.end(), qualifier, phrase, stated, fmt)
 
 
 # The commonest phrases ("300", "1,500", "300+", "at least 300"): one match instead of the grammar's
@@ -281,6 +313,8 @@ def figure_from_parts(
     low: Number | str | None = None,
     high: Number | str | None = None,
     text: str | None = None,
+    *,
+    number_format: str = "en",
 ) -> Figure:
     """Build a Figure from the explicit import form, filling and checking bounds by the contract.
 
@@ -288,16 +322,18 @@ def figure_from_parts(
     The bound a qualifier fixes may stand in for the value: ``at_least`` with ``low=300`` is at least 300.
     For ``vague`` give a vague word as ``value`` ("several") or explicit ``low`` and ``high``.
     ``text`` defaults to a canonical phrase: "79", "at least 300", "between 10 and 20".
+    ``number_format`` says how number text is written, as for :func:`parse_figure`.
     """
     _check_qualifier(qualifier)
+    fmt = _number_convention(number_format)
     if text is not None and not isinstance(text, str):
         raise FigureError(f"text must be the phrase as stated, not {type(text).__name__} {_shown(text)}")
     stated = text.strip() if text else ""
     if qualifier == "vague":
-        return _vague_from_parts(value, low, high, stated)
-    number = _part_number("value", value)
-    low_number = _part_number("low", low)
-    high_number = _part_number("high", high)
+        return _vague_from_parts(value, low, high, stated, fmt)
+    number = _part_number("value", value, fmt)
+    low_number = _part_number("low", low, fmt)
+    high_number = _part_number("high", high, fmt)
     if qualifier == "range":
         return _range_from_parts(number, low_number, high_number, stated)
     number = _bound_as_value(qualifier, number, low_number, "low")
@@ -311,18 +347,18 @@ def figure_from_parts(
 # --- parse_figure, by the shape of the phrase ------------------------------------------------------
 
 
-def _unqualified(s: str, stated: str) -> Figure:
+def _unqualified(s: str, stated: str, fmt: _Convention) -> Figure:
     """A phrase that starts with its number: "304", "10 to 20", "1,500+", or a vague word."""
     vague = _VAGUE.match(s)
     if vague is not None:
         return _vague(s, vague.group(), vague.end(), stated)
-    first = _number(s, 0, stated)
+    first = _number(s, 0, stated, fmt)
     if first is None:
         raise _no_number(s, stated)
     end = first[3]
     separator = _RANGE_TO.match(s, end)
     if separator is not None:
-        second = _number(s, separator.end(), stated)
+        second = _number(s, separator.end(), stated, fmt)
         if second is not None:
             return _range(s, first, second, stated)
     postfix = _POSTFIX.match(s, end)
@@ -334,14 +370,14 @@ def _unqualified(s: str, stated: str) -> Figure:
     return _single(qualifier, _value(first[0], first[1], first[2]), stated)
 
 
-def _qualified(s: str, pos: int, qualifier: str, phrase: str, stated: str) -> Figure:
+def _qualified(s: str, pos: int, qualifier: str, phrase: str, stated: str, fmt: _Convention) -> Figure:
     """A number after a qualifier phrase: "at least 300", "about a dozen", "~1500"."""
-    read = _number(s, pos, stated)
+    read = _number(s, pos, stated, fmt)
     if read is None:
         raise _nothing_after(s, pos, phrase, stated)
     end = read[3]
     separator = _RANGE_TO.match(s, end)
-    if separator is not None and _number(s, separator.end(), stated) is not None:
+    if separator is not None and _number(s, separator.end(), stated, fmt) is not None:
         raise FigureError(
             f"{phrase!r} cannot qualify a range in {_shown(stated)}: write the range as 'between 10 and 20', "
             f"or give one number such as '{phrase} 300'"
@@ -356,9 +392,9 @@ def _qualified(s: str, pos: int, qualifier: str, phrase: str, stated: str) -> Fi
     return _single(qualifier, _value(read[0], read[1], read[2]), stated)
 
 
-def _explicit_range(s: str, pos: int, phrase: str, stated: str) -> Figure:
+def _explicit_range(s: str, pos: int, phrase: str, stated: str, fmt: _Convention) -> Figure:
     """ "between a and b" or "from a to b"."""
-    first = _number(s, pos, stated, between=phrase == "between")
+    first = _number(s, pos, stated, fmt, between=phrase == "between")
     if first is None:
         raise _nothing_after(s, pos, phrase, stated)
     connector = "and" if phrase == "between" else "to"
@@ -368,7 +404,7 @@ def _explicit_range(s: str, pos: int, phrase: str, stated: str) -> Figure:
             f"expected {connector!r} after {s[:first[3]]!r} in {_shown(stated)}: write a range as "
             f"'{phrase} 10 {connector} 20'"
         )
-    second = _number(s, separator.end(), stated)
+    second = _number(s, separator.end(), stated, fmt)
     if second is None:
         raise FigureError(
             f"expected a second number after {s[:separator.end()].strip()!r} in {_shown(stated)}: write a range as "
@@ -424,11 +460,14 @@ def _stated(text: str) -> str:
 # --- numbers -----------------------------------------------------------------------------------------
 
 
-def _number(s: str, pos: int, stated: str, between: bool = False) -> _Read | None:
+def _number(s: str, pos: int, stated: str, fmt: _Convention, between: bool = False) -> _Read | None:
     """The number starting at ``pos`` in digits or words, or None when there is none."""
-    digits = _DIGITS.match(s, pos)
+    foreign = fmt.foreign_groups.match(s, pos)
+    if foreign is not None:
+        raise _ambiguous_groups(foreign.group(), fmt, stated)
+    digits = fmt.digits.match(s, pos)
     if digits is not None:
-        return _digit_number(s, digits, stated)
+        return _digit_number(s, digits, stated, fmt)
     words = _word_number(s, pos, between)
     if words is not None:
         _check_size(words[0] * words[2], 1, stated)
@@ -441,17 +480,17 @@ def _number(s: str, pos: int, stated: str, between: bool = False) -> _Read | Non
     return None
 
 
-def _digit_number(s: str, match: re.Match[str], stated: str) -> _Read:
+def _digit_number(s: str, match: re.Match[str], stated: str, fmt: _Convention) -> _Read:
     """ "1,500", "1 500", "2.5", "1.5 million", "2bn", "67th", "۳۰۰" (any Unicode decimal digits)."""
     whole, fraction = match.group("int", "frac")
     end = match.end()
     if _MALFORMED_TAIL.match(s, end):
         raise FigureError(
-            f"malformed number in {_shown(stated)}: use ',' only between groups of three digits ('1,500') "
-            "and '.' only for decimals ('2.5')"
+            f"malformed number in {_shown(stated)}: use '{fmt.group_mark}' only between groups of three digits "
+            f"('1{fmt.group_mark}500') and '{fmt.decimal_mark}' only for decimals ('2{fmt.decimal_mark}5')"
         )
     if not whole.isdecimal():
-        whole = _GROUP_SEPARATORS.sub("", whole)
+        whole = fmt.group_separators.sub("", whole)
     whole = whole.lstrip("0")
     # int() refuses very long digit strings; anything this long is too large anyway.
     if len(whole) > 16:
@@ -623,6 +662,34 @@ def _expect_one_number(s: str, pos: int, stated: str) -> None:
         )
 
 
+def _number_convention(number_format: str) -> _Convention:
+    convention = _CONVENTIONS.get(number_format) if isinstance(number_format, str) else None
+    if convention is None:
+        raise FigureError(
+            f"unknown number format {number_format!r}: use 'en' (1,500.5) or 'eu' (1.500,5)"
+        )
+    return convention
+
+
+def _ambiguous_groups(written: str, fmt: _Convention, stated: str) -> FigureError:
+    """ "1.500" in English, "1,500" in the European convention: say both readings and how to write each."""
+    digits = written.replace(fmt.decimal_mark, "")
+    whole = f"{int(digits):,}".replace(",", fmt.group_mark)
+    hint = f"write {whole} or {digits}"
+    if written.count(fmt.decimal_mark) == 1:
+        decimal = written.rstrip("0")
+        integer, fraction = decimal.split(fmt.decimal_mark)
+        meaning = f"{_UNIT_WORDS[int(integer)]} and a half" if fraction == "5" and len(integer) == 1 else "a decimal"
+        if decimal == written:  # "1.125": only a fourth decimal place makes it unmistakably a decimal
+            decimal += "0"
+        hint += f" (or {decimal} if you mean {meaning})"
+    other = "eu" if fmt.group_mark == "," else "en"
+    return FigureError(
+        f"ambiguous number {written!r} in {_shown(stated)}: '{fmt.decimal_mark}' between groups of three digits "
+        f"separates thousands in the '{other}' number format; {hint}, or read the file with number format '{other}'"
+    )
+
+
 def _no_number(s: str, stated: str) -> FigureError:
     if _UNKNOWN_VAGUE_START.match(s):
         return _unknown_vague(stated)
@@ -686,12 +753,12 @@ def _check_qualifier(qualifier: object) -> None:
     raise FigureError(f"unknown qualifier {qualifier!r}: {hint}allowed qualifiers are {allowed}")
 
 
-def _part_number(name: str, part: object) -> Number | None:
+def _part_number(name: str, part: object, fmt: _Convention) -> Number | None:
     """A value, low or high given as a number or as number text; None stays None."""
     if part is None:
         return None
     if isinstance(part, str):
-        return _part_text(name, part)
+        return _part_text(name, part, fmt)
     if isinstance(part, bool) or not isinstance(part, numbers.Real):
         raise FigureError(
             f"{name} must be a number or number text ('1,500', '1.5 million'), not {type(part).__name__} {_shown(part)}"
@@ -711,10 +778,10 @@ def _part_number(name: str, part: object) -> Number | None:
     return number
 
 
-def _part_text(name: str, part: str) -> Number:
+def _part_text(name: str, part: str, fmt: _Convention) -> Number:
     s = part.lower().strip(_STRIP)
     try:
-        read = _number(s, 0, part)
+        read = _number(s, 0, part, fmt)
     except FigureError as error:
         raise FigureError(f"{name}: {error}") from None
     if read is None or read[3] != len(s):
@@ -754,10 +821,10 @@ def _range_from_parts(number: Number | None, low: Number | None, high: Number | 
     return Figure("range", None, low, high, stated or f"between {_format(low)} and {_format(high)}")
 
 
-def _vague_from_parts(value: object, low: object, high: object, stated: str) -> Figure:
+def _vague_from_parts(value: object, low: object, high: object, stated: str, fmt: _Convention) -> Figure:
     if value is None:
-        low_number = _part_number("low", low)
-        high_number = _part_number("high", high)
+        low_number = _part_number("low", low, fmt)
+        high_number = _part_number("high", high, fmt)
         if low_number is None or high_number is None:
             raise FigureError(
                 f"vague needs a vague word as value ({_VAGUE_LIST}) or both low and high, "
@@ -776,7 +843,7 @@ def _vague_from_parts(value: object, low: object, high: object, stated: str) -> 
         )
     bounds = VAGUE_WORDS[word]
     for side, given, bound in (("low", low, bounds[0]), ("high", high, bounds[1])):
-        if given is not None and _part_number(side, given) != bound:
+        if given is not None and _part_number(side, given, fmt) != bound:
             raise FigureError(
                 f"{side} {given!r} does not match {word!r} ({bounds[0]:,} to {bounds[1]:,}): "
                 "give the vague word alone, or low and high without a value"

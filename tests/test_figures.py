@@ -11,6 +11,7 @@ import pytest
 
 from factdb.figures import (
     MAX_VALUE,
+    NUMBER_FORMATS,
     QUALIFIERS,
     VAGUE_WORDS,
     Figure,
@@ -376,7 +377,10 @@ PHRASE_ERRORS = [
     ("from 10", ["expected 'to' after 'from 10'", "'from 10 to 20'"]),
     ("between 10 and", ["expected a second number"]),
     ("1,50", ["malformed number", "'1,500'", "'2.5'"]),
-    ("1.500.000", ["malformed number"]),
+    ("1.500.000", ["ambiguous number '1.500.000'", "write 1,500,000 or 1500000", "number format 'eu'"]),
+    ("1.500", ["ambiguous number '1.500'", "write 1,500 or 1500 (or 1.5 if you mean one and a half)"]),
+    ("2.300.000 people", ["write 2,300,000 or 2300000, or read the file with number format 'eu'"]),
+    ("about 12.500", ["write 12,500 or 12500 (or 12.5 if you mean a decimal)"]),
     ("1 500", ["unexpected '500' after '1'", "'1,500'"]),
     ("300 400", ["unexpected '400'"]),
     ("300 or 400", ["unexpected 'or 400'", "'300 to 400'"]),
@@ -632,3 +636,59 @@ def test_the_python_examples_in_the_docs_run():
     for number, block in enumerate(blocks):
         runner.run(parser.get_doctest(block, {}, f"docs/figures.md block {number}", str(DOCS), 0))
     assert runner.summarize(verbose=False).failed == 0
+
+
+# --- number formats: "1,500.5" (en) and "1.500,5" (eu) --------------------------------------------
+
+EU_NUMBERS = [
+    ("1.500", 1500),
+    ("2.300.000", 2_300_000),
+    ("1,5", 1.5),
+    ("1.500,25", 1500.25),
+    ("0,500", 0.5),
+    ("1\u202f500", 1500),  # a narrow no-break space groups thousands in either format
+    ("1,5 million", 1_500_000),
+    ("۱٬۵۰۰", 1500),
+]
+
+
+@pytest.mark.parametrize(("phrase", "value"), EU_NUMBERS, ids=[ascii(n[0]) for n in EU_NUMBERS])
+def test_the_eu_number_format_groups_with_dots_and_marks_decimals_with_a_comma(phrase, value):
+    figure = parse_figure(phrase, number_format="eu")
+    assert (figure.qualifier, figure.value, figure.text) == ("exact", value, phrase)
+
+
+def test_the_eu_number_format_keeps_the_phrase_as_stated_in_ranges_and_qualifiers():
+    figure = parse_figure("between 1.500 and 2.000 people", number_format="eu")
+    assert reading(figure) == expected("range", None, 1500, 2000)
+    assert figure.text == "between 1.500 and 2.000 people"
+    assert reading(parse_figure("at least 1.500", number_format="eu")) == expected("at_least", 1500, 1500, None)
+
+
+@pytest.mark.parametrize(("phrase", "fragments"), [
+    ("1,500", ["ambiguous number '1,500'", "write 1.500 or 1500 (or 1,5 if you mean one and a half)",
+               "number format 'en'"]),
+    ("2,300,000", ["write 2.300.000 or 2300000"]),
+    ("1.5", ["malformed number in '1.5'", "'1.500'", "'2,5'"]),
+])
+def test_the_eu_number_format_refuses_english_grouping_as_ambiguous(phrase, fragments):
+    message = error_for(lambda text: parse_figure(text, number_format="eu"), phrase)
+    for fragment in fragments:
+        assert fragment in message
+
+
+@pytest.mark.parametrize("phrase", ["0.500", "1.5", "1.50", "1.5000", "1234.567"])
+def test_english_decimals_that_cannot_be_thousands_are_still_read(phrase):
+    assert parse_figure(phrase).value == float(phrase)
+
+
+def test_figure_from_parts_reads_number_text_in_the_given_format():
+    figure = figure_from_parts("at_least", value="1.500", number_format="eu")
+    assert reading(figure) == expected("at_least", 1500, 1500, None)
+    assert "ambiguous number '1.500'" in error_for(lambda v: figure_from_parts("exact", value=v), "1.500")
+
+
+@pytest.mark.parametrize("bad", ["de", "EU", "", None])
+def test_an_unknown_number_format_is_refused(bad):
+    assert "unknown number format" in error_for(lambda text: parse_figure(text, number_format=bad), "300")
+    assert NUMBER_FORMATS == ("en", "eu")
