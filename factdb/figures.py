@@ -25,14 +25,16 @@ import difflib
 import math
 import numbers
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from types import MappingProxyType
 
 __all__ = [
     "MAX_VALUE",
     "NUMBER_FORMATS",
     "QUALIFIERS",
+    "QUALIFIER_PHRASES",
     "VAGUE_WORDS",
     "Figure",
     "FigureError",
@@ -54,8 +56,11 @@ QUALIFIERS: tuple[str, ...] = (
 )
 
 VAGUE_WORDS: dict[str, tuple[int, int]] = {
+    "a handful": (2, 9),
     "several": (3, 9),
     "dozens": (24, 99),
+    "tens": (20, 99),
+    "scores": (40, 199),
     "hundreds": (200, 999),
     "many hundreds": (200, 999),
     "several hundred": (300, 999),
@@ -110,20 +115,38 @@ _CANONICAL_WORDS: dict[str, str] = {
     "less_than": "less than ",
 }
 
-# Leading qualifier phrases. The contract's words first; the rest are documented synonyms.
+# Leading qualifier phrases. The contract's words first; the rest are documented synonyms, chosen so
+# that no phrase is read as claiming more than it says (docs/figures.md says why for each).
 _PREFIX_QUALIFIER: dict[str, str] = {
+    # A count at the time of the report: "the toll rose to 45" states 45, not "45 or more".
     **dict.fromkeys(
-        ("about", "around", "approximately", "some", "roughly", "circa", "an estimated", "~", "∼",
-         "approx", "approx.", "ca.", "c.", "estimated", "≈"),
+        ("rose to", "risen to", "rising to", "climbed to", "reached", "reaching", "a total of", "only"), "exact"
+    ),
+    **dict.fromkeys(
+        ("about", "around", "approximately", "some", "roughly", "circa", "an estimated", "an estimated number of",
+         "an estimated total of", "estimated at", "~", "∼", "approx", "approx.", "ca.", "c.", "estimated", "≈"),
         "approximately",
     ),
     **dict.fromkeys(("nearly", "almost", "close to"), "nearly"),
     **dict.fromkeys(("at least", "no fewer than", "a minimum of", "no less than", ">=", "≥"), "at_least"),
-    **dict.fromkeys(("more than", "over", "upwards of", "in excess of", ">"), "more_than"),
-    **dict.fromkeys(("at most", "up to", "no more than", "a maximum of", "<=", "≤"), "at_most"),
-    **dict.fromkeys(("fewer than", "less than", "under", "<"), "less_than"),
-    **dict.fromkeys(("between", "from"), "range"),
+    **dict.fromkeys(
+        ("more than", "over", "upwards of", "in excess of", "well over", "just over", "exceed", "exceeded",
+         "exceeding", "exceeds", "topped", "tops", "surpass", "surpassed", "surpasses", "passed", ">"),
+        "more_than",
+    ),
+    # "As many as 300" puts 300 as the ceiling of what the source will vouch for, not a floor.
+    **dict.fromkeys(
+        ("at most", "up to", "no more than", "not more than", "a maximum of", "as many as", "did not exceed",
+         "does not exceed", "not exceeding", "<=", "≤"),
+        "at_most",
+    ),
+    **dict.fromkeys(("fewer than", "less than", "under", "just under", "<"), "less_than"),
+    **dict.fromkeys(("between", "from", "anywhere between", "anywhere from"), "range"),
 }
+
+# The qualifier phrases the grammar reads before a number, and the qualifier each gives: the one list
+# that the extractor also finds figures by, so the two never understand different phrasings.
+QUALIFIER_PHRASES: Mapping[str, str] = MappingProxyType(_PREFIX_QUALIFIER)
 
 # Number words: (kind, value, is_ordinal). Kinds drive the small grammar in _word_number.
 _UNIT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
@@ -169,8 +192,8 @@ _ABBREVIATIONS: dict[str, int] = {"k": 10**3, "m": 10**6, "mn": 10**6, "bn": 10*
 _ORDINAL_SUFFIXES = frozenset(("st", "nd", "rd", "th"))
 
 # Vague phrases factdb has no agreed range for: rejected with a hint rather than misread.
-_UNKNOWN_VAGUE = (r"a\s+few|few|a\s+couple|couple|a\s+handful|handful|a\s+small\s+number|a\s+large\s+number|"
-                  r"many|numerous|scores|countless|tens|dozen|millions|billions")
+_UNKNOWN_VAGUE = (r"a\s+few|few|a\s+couple|couple|handful|a\s+small\s+number|a\s+large\s+number|"
+                  r"many|numerous|countless|dozen|millions|billions")
 
 _SPACES = "".join(chr(c) for c in range(0x3001) if chr(c).isspace()) + "\u200b\u2060\ufeff"
 _QUOTES = "\"'`“”„‟‘’‚‛«»‹›「」『』"
@@ -244,6 +267,21 @@ _ANOTHER_NUMBER = re.compile(
     rf"(?:\d[\d,.]*|(?:a|an)\s+(?:hundred|thousand|million|billion|trillion|dozen)(?![a-z])|{_NUMBER_WORD}"
     rf"|(?:hundreds|thousands|millions|billions|dozens|k|mn|bn)(?![a-z]))"
 )
+# Shares and comparisons, which are not counts of people or events: "half of them", "a third",
+# "more than double", "two thirds", "three times", "one in five", "3 out of 10".
+_FRACTION_WORDS = r"halves|half|thirds?|quarters?|fifths?|sixths?|sevenths?|eighths?|ninths?|tenths?"
+_RATIO_START = re.compile(
+    rf"(?:(?:a|an)\s+(?:{_FRACTION_WORDS})|half|double|doubled|twice|triple|tripled|treble|quadruple|\w+-?fold)"
+    r"(?![a-z])"
+)
+_RATIO_AFTER = re.compile(
+    rf"\s*-?\s*(?:{_FRACTION_WORDS}|times|fold)(?![a-z])|\s+and\s+a\s+half(?![a-z])"
+    rf"|\s+(?:out\s+of|in\s+every)\s+(?:\d[\d,.]*|{_NUMBER_WORD})"
+)
+# "one in five", "2 in 10": a proportion when the second number is the larger. Only small second numbers,
+# so that "300 in 2019" stays a count in a year.
+_IN_NUMBER = re.compile(rf"\s+in\s+(\d{{1,3}}(?![\d,.])|{_NUMBER_WORD})(?![a-z])")
+_SLASH_NUMBER = re.compile(rf"\s*/\s*(?:\d|{_NUMBER_WORD}|a\s)")
 _ANY_NUMBER = re.compile(rf"\d|(?<![a-z])(?:{_NUMBER_WORD}|{_alternation(VAGUE_WORDS)})")
 
 _EXAMPLES = "expected a figure such as '300', 'at least 300' or 'several hundred'"
@@ -394,11 +432,12 @@ def _qualified(s: str, pos: int, qualifier: str, phrase: str, stated: str, fmt: 
 
 def _explicit_range(s: str, pos: int, phrase: str, stated: str, fmt: _Convention) -> Figure:
     """ "between a and b" or "from a to b"."""
-    first = _number(s, pos, stated, fmt, between=phrase == "between")
+    between = phrase.endswith("between")
+    first = _number(s, pos, stated, fmt, between=between)
     if first is None:
         raise _nothing_after(s, pos, phrase, stated)
-    connector = "and" if phrase == "between" else "to"
-    separator = (_RANGE_AND if phrase == "between" else _RANGE_TO).match(s, first[3])
+    connector = "and" if between else "to"
+    separator = (_RANGE_AND if between else _RANGE_TO).match(s, first[3])
     if separator is None:
         raise FigureError(
             f"expected {connector!r} after {s[:first[3]]!r} in {_shown(stated)}: write a range as "
@@ -467,17 +506,51 @@ def _number(s: str, pos: int, stated: str, fmt: _Convention, between: bool = Fal
         raise _ambiguous_groups(foreign.group(), fmt, stated)
     digits = fmt.digits.match(s, pos)
     if digits is not None:
-        return _digit_number(s, digits, stated, fmt)
+        return _whole_number(s, pos, _digit_number(s, digits, stated, fmt), stated)
     words = _word_number(s, pos, between)
     if words is not None:
         _check_size(words[0] * words[2], 1, stated)
-        return words
+        return _whole_number(s, pos, words, stated)
+    ratio = _RATIO_START.match(s, pos)
+    if ratio is not None:
+        raise _not_a_count(ratio.group(), stated)
     if _NEGATIVE.match(s, pos):
         raise FigureError(
             f"negative number in {_shown(stated)}: figures are counts and cannot be negative; "
             "write the count without a minus sign"
         )
     return None
+
+
+def _whole_number(s: str, pos: int, read: _Read, stated: str) -> _Read:
+    """``read``, unless what follows makes it part of a share ("two thirds", "three times", "one in five")
+    or of two numbers ("1/2", "300 / 400"): refused rather than read as the first number alone."""
+    end = read[3]
+    share = _RATIO_AFTER.match(s, end)
+    if share is None:
+        share = _IN_NUMBER.match(s, end)
+        if share is not None and not _value(read[0], read[1], read[2]) < _word_or_digits(share.group(1)):
+            share = None
+    if share is not None and share.group().split()[0] == "and":
+        raise FigureError(
+            f"{s[pos : share.end()].strip()!r} in {_shown(stated)} is not read as words: write it in digits, "
+            "e.g. '1.5 million' for one and a half million"
+        )
+    if share is not None:
+        raise _not_a_count(s[pos : share.end()].strip(), stated)
+    if _SLASH_NUMBER.match(s, end):
+        raise FigureError(
+            f"two numbers in {_shown(stated)}: a fraction ('1/2') is not a count, and two figures ('300 / 400') are "
+            "two entries; for a range write '300 to 400'"
+        )
+    return read
+
+
+def _word_or_digits(number: str) -> int:
+    """A small number matched by _IN_NUMBER: digits, or one number word."""
+    if number.isdecimal():
+        return int(number)
+    return _WORDS[number.split()[0]][1]
 
 
 def _digit_number(s: str, match: re.Match[str], stated: str, fmt: _Convention) -> _Read:
@@ -687,6 +760,13 @@ def _ambiguous_groups(written: str, fmt: _Convention, stated: str) -> FigureErro
     return FigureError(
         f"ambiguous number {written!r} in {_shown(stated)}: '{fmt.decimal_mark}' between groups of three digits "
         f"separates thousands in the '{other}' number format; {hint}, or read the file with number format '{other}'"
+    )
+
+
+def _not_a_count(words: str, stated: str) -> FigureError:
+    return FigureError(
+        f"not a count in {_shown(stated)}: {words!r} is a share or a comparison, not a number of people or "
+        "events; record a figure only where the source states the number (e.g. 'at least 300')"
     )
 
 
