@@ -39,8 +39,14 @@ __all__ = [
     "Figure",
     "FigureError",
     "Number",
+    "NumberMention",
+    "describe",
     "figure_from_parts",
+    "is_count_unit",
+    "numbers_in",
     "parse_figure",
+    "stated_disagreement",
+    "whole_count_problem",
 ]
 
 QUALIFIERS: tuple[str, ...] = (
@@ -382,6 +388,117 @@ def figure_from_parts(
     return _single(qualifier, number, stated)
 
 
+@dataclass(frozen=True, slots=True)
+class NumberMention:
+    """A number written in running text (a quote, a stated phrase): where it stands and what it can mean."""
+
+    start: int
+    end: int
+    written: str  # as in the text: "1,500", "1.5 million", "a dozen"
+    values: tuple[Number, ...]  # more than one when the writing is ambiguous: "1.500" is 1500 or 1.5
+    scale: int = 1  # of a scale word after it ("2 million"), which "1.5-2 million" shares with its first number
+
+
+def numbers_in(text: str, *, number_format: str = "en") -> list[NumberMention]:
+    """Every number written in ``text`` in digits or English number words, in order.
+
+    Unlike :func:`parse_figure` this never refuses: it reads what a quote says, so digits grouped in
+    either convention are read ("1,500", "1.500", "1 500", "1'500"), an ambiguous "1.500" or "1,500"
+    gives both readings (``number_format``'s first), and a number is never read from inside a larger
+    one ("300" is not in "3000").
+
+    >>> [(m.written, m.values) for m in numbers_in("about 1,500 people, a dozen of them children")]
+    [('1,500', (1500, 1.5)), ('a dozen', (12,))]
+    """
+    fmt = _number_convention(number_format)
+    s = text.translate(_ASCII_LOWER)
+    mentions: list[NumberMention] = []
+    pos = 0
+    while (token := _TOKEN.search(s, pos)) is not None:
+        if token.group("digits"):
+            mention, pos = _digit_mention(text, s, token, fmt)
+        else:
+            mention = _word_mention(text, s, token.start())
+            pos = token.end() if mention is None else mention.end
+        if mention is not None:
+            mentions.append(mention)
+    return mentions
+
+
+def stated_disagreement(figure: Figure, stated: str, *, number_format: str = "en") -> str | None:
+    """Why an explicit ``stated`` phrase says something else than the figure's parts; None when it agrees.
+
+    ``figure`` comes from :func:`figure_from_parts` (``{qualifier: at_least, value: 3}``) and ``stated`` is
+    the phrase recorded beside it. The phrase is read by the grammar and must give the same qualifier and
+    bounds ("at most 3" beside ``at_least 3`` disagrees), or be the bare value (the qualifier may be in
+    words the grammar does not read, "300 oder mehr", or said elsewhere in the quote). A phrase the grammar cannot read (another
+    language, a vague amount without agreed bounds) must contain the figure's number(s); for ``vague``
+    figures given by explicit bounds it is the phrase those bounds stand for ("a few") and is not checked.
+    """
+    try:
+        read = parse_figure(stated, number_format=number_format)
+    except FigureError:
+        return _unread_stated(figure, stated, number_format)
+    if (read.qualifier, read.value, read.low, read.high) == (figure.qualifier, figure.value, figure.low, figure.high):
+        return None
+    if read.qualifier == "exact" and read.value == figure.value:
+        return None  # no qualifier words the grammar knows: "300 oder mehr", or "at least" said elsewhere
+    return (
+        f"stated {_shown(stated)} reads as {describe(read)}, but the figure is {describe(figure)}: make qualifier and "
+        "value say what the source stated, or correct stated"
+    )
+
+
+def describe(figure: Figure) -> str:
+    """The figure's qualifier and bounds in words: "at least 300", "between 10 and 20", "several (3 to 9)"."""
+    if figure.qualifier == "range" or figure.value is None:
+        low, high = _format(figure.low or 0), _format(figure.high or 0)
+        if figure.qualifier == "vague":
+            return f"a vague amount of {low} to {high}"
+        return f"between {low} and {high}"
+    words = _CANONICAL_WORDS[figure.qualifier] or "exactly "
+    return words + _format(figure.value)
+
+
+# A metric counts whole things unless its unit names a measure, where a fraction is meaningful: shares,
+# rates, distances, weights, money, durations. Units are free text ("people", "cities and towns", "نفر"),
+# so the measures are listed rather than the counted things.
+_MEASURE_UNIT = re.compile(
+    r"(?i)%|\b(?:per\s*cent|percent(?:age)?s?|rates?|ratios?|shares?|proportions?|index|indices|scores?|points?|"
+    r"averages?|means?|medians?|per|km|kms|kilomet(?:re|er)s?|miles?|met(?:re|er)s?|hectares?|acres?|square|cubic|"
+    r"kg|kilograms?|grams?|tonnes?|tons?|litres?|liters?|gallons?|barrels?|degrees?|"
+    r"usd|eur|gbp|dollars?|euros?|pounds?|rials?|tomans?|dinars?|dirhams?|liras?|rupees?|yuan|yen|rubles?|roubles?|"
+    r"pesos?|nairas?|currency|years?|months?|weeks?|days?|hours?|minutes?|seconds?)\b|[$€£¥]"
+)
+
+
+def is_count_unit(unit: str) -> bool:
+    """Whether a metric with this unit counts whole things (people, events, cities, votes), not a measure.
+
+    >>> is_count_unit("people"), is_count_unit("cities and towns"), is_count_unit("percent")
+    (True, True, False)
+    """
+    return _MEASURE_UNIT.search(unit) is None
+
+
+def whole_count_problem(figure: Figure, unit: str) -> str | None:
+    """Why ``figure`` cannot be a count of ``unit`` (a number with a fraction); None when it can.
+
+    >>> print(whole_count_problem(parse_figure("2.5"), "people")[:64])
+    2.5 is not a whole number, but the metric's unit 'people' counts
+    """
+    if not is_count_unit(unit):
+        return None
+    for number in (figure.value, figure.low, figure.high):
+        if isinstance(number, float) and not number.is_integer():
+            return (
+                f"{_format(number)} is not a whole number, but the metric's unit {unit!r} counts whole things: give "
+                "the count as stated ('1,500', '1.5 million'), or record a share or a rate under a metric whose unit "
+                "is a measure ('percent')"
+            )
+    return None
+
+
 # --- parse_figure, by the shape of the phrase ------------------------------------------------------
 
 
@@ -576,14 +693,7 @@ def _digit_number(s: str, match: re.Match[str], stated: str, fmt: _Convention) -
         whole += fraction
         denominator = 10 ** len(fraction)
     numerator = int(whole) if whole else 0
-    scale = 1
-    largest = 1
-    scale_word = _DIGIT_SCALE.match(s, end)
-    while scale_word is not None and _DIGIT_SCALES[scale_word.group(1)] > largest:
-        largest = _DIGIT_SCALES[scale_word.group(1)]
-        scale *= largest
-        end = scale_word.end()
-        scale_word = _DIGIT_SCALE.match(s, end)
+    scale, end = _scale_words(s, end)
     if scale == 1:
         letters = _LETTERS.match(s, end)
         if letters is not None:
@@ -598,6 +708,19 @@ def _digit_number(s: str, match: re.Match[str], stated: str, fmt: _Convention) -
             end = letters.end()
     _check_size(numerator * scale, denominator, stated)
     return numerator, denominator, scale, end
+
+
+def _scale_words(s: str, end: int) -> tuple[int, int]:
+    """The scale words after digits ("million", "hundred thousand") multiplied, and where they end."""
+    scale = 1
+    largest = 1
+    scale_word = _DIGIT_SCALE.match(s, end)
+    while scale_word is not None and _DIGIT_SCALES[scale_word.group(1)] > largest:
+        largest = _DIGIT_SCALES[scale_word.group(1)]
+        scale *= largest
+        end = scale_word.end()
+        scale_word = _DIGIT_SCALE.match(s, end)
+    return scale, end
 
 
 def _word_number(s: str, pos: int, between: bool) -> _Read | None:
@@ -719,6 +842,77 @@ def _format(number: Number) -> str:
     if isinstance(number, int):
         return f"{number:,}"
     return format(Decimal(repr(number)), ",f")
+
+
+# --- numbers in running text ---------------------------------------------------------------------------
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+# A run of digits with single separators between its groups, whatever the convention; or a word.
+_LOOSE_SEPARATORS = ",.'\u2019\u066b\u066c \u00a0\u2007\u2009\u202f"
+_TOKEN = re.compile(rf"(?P<digits>\d+(?:[{_LOOSE_SEPARATORS}]\d+)*)|[a-z]+")
+_LOOSE_GROUPING = re.compile(r"['\u2019 ]")
+_FIRST_DIGITS = re.compile(r"\d+")
+
+
+def _digit_mention(text: str, s: str, token: re.Match[str], fmt: _Convention) -> tuple[NumberMention | None, int]:
+    """The number a run of digits writes, and where scanning goes on: inside the run when it was read
+    with ordinary spaces ("in 2019 500 people" also holds 2019 and 500), or when it is no number at all."""
+    written = token.group("digits")
+    readings = _readings(_LOOSE_GROUPING.sub("\u2009", written), fmt)
+    first = _FIRST_DIGITS.match(s, token.start())
+    assert first is not None  # the token starts with a digit
+    if not readings:  # "1,5,0": read its first group alone and go on after it
+        written = first.group()
+        readings = _readings(written, fmt)
+    end = token.start() + len(written)
+    scale, scaled_end = _scale_words(s, end)
+    if scale == 1:
+        letters = _LETTERS.match(s, end)
+        if letters is not None and letters.group() in _ABBREVIATIONS:
+            scale, scaled_end = _ABBREVIATIONS[letters.group()], letters.end()
+    values = tuple(dict.fromkeys(_value(n, d, scale) for n, d in readings))
+    mention = NumberMention(token.start(), scaled_end, text[token.start() : scaled_end], values, scale) if values else None
+    resume = first.end() if " " in written else scaled_end
+    return mention, resume
+
+
+def _readings(written: str, fmt: _Convention) -> list[tuple[int, int]]:
+    """(numerator, denominator) of each convention that reads all of ``written``, ``fmt``'s first."""
+    readings = []
+    for convention in (fmt, *(c for c in _CONVENTIONS.values() if c is not fmt)):
+        match = convention.digits.fullmatch(written)
+        if match is None:
+            continue
+        whole, fraction = match.group("int", "frac")
+        digits = convention.group_separators.sub("", whole) + (fraction or "")
+        if len(digits) > 24:  # int() refuses thousands of digits; no count is this long
+            continue
+        readings.append((int(digits), 10 ** len(fraction or "")))
+    return readings
+
+
+def _word_mention(text: str, s: str, pos: int) -> NumberMention | None:
+    read = _word_number(s, pos, between=False)
+    if read is None:
+        return None
+    numerator, denominator, scale, end = read
+    return NumberMention(pos, end, text[pos:end], (_value(numerator, denominator, scale),), scale)
+
+
+def _unread_stated(figure: Figure, stated: str, number_format: str) -> str | None:
+    """A stated phrase the grammar cannot read agrees when it holds the figure's numbers."""
+    if figure.qualifier == "vague":
+        return None
+    written = {value for mention in numbers_in(stated, number_format=number_format) for value in mention.values}
+    wanted = [figure.low, figure.high] if figure.qualifier == "range" else [figure.value]
+    missing = [number for number in wanted if number is not None and number not in written]
+    if not missing:
+        return None
+    return (
+        f"stated {_shown(stated)} does not contain {_format(missing[0])}, the figure's "
+        f"{'value' if figure.qualifier != 'range' else 'bound'}: make stated the phrase the source used for "
+        f"{describe(figure)}"
+    )
 
 
 # --- errors that need a look around ------------------------------------------------------------------
