@@ -403,12 +403,12 @@ def numbers_in(text: str, *, number_format: str = "en") -> list[NumberMention]:
     """Every number written in ``text`` in digits or English number words, in order.
 
     Unlike :func:`parse_figure` this never refuses: it reads what a quote says, so digits grouped in
-    either convention are read ("1,500", "1.500", "1 500", "1'500"), an ambiguous "1.500" or "1,500"
-    gives both readings (``number_format``'s first), and a number is never read from inside a larger
-    one ("300" is not in "3000").
+    either convention are read as thousands ("1,500", "1.500", "1 500", "1'500"), decimals only in
+    ``number_format`` (an ambiguous "1.500" in "en" gives both readings, the decimal first), and a
+    number is never read from inside a larger one ("300" is not in "3000").
 
-    >>> [(m.written, m.values) for m in numbers_in("about 1,500 people, a dozen of them children")]
-    [('1,500', (1500, 1.5)), ('a dozen', (12,))]
+    >>> [(m.written, m.values) for m in numbers_in("about 1,500 people, a dozen of them 1.500 children")]
+    [('1,500', (1500,)), ('a dozen', (12,)), ('1.500', (1.5, 1500))]
     """
     fmt = _number_convention(number_format)
     s = text.translate(_ASCII_LOWER)
@@ -884,6 +884,8 @@ def _readings(written: str, fmt: _Convention) -> list[tuple[int, int]]:
         if match is None:
             continue
         whole, fraction = match.group("int", "frac")
+        if fraction and convention is not fmt:
+            continue  # "300,000" is 300 only to someone who writes "300,000" for three hundred: not in "en"
         digits = convention.group_separators.sub("", whole) + (fraction or "")
         if len(digits) > 24:  # int() refuses thousands of digits; no count is this long
             continue

@@ -794,7 +794,8 @@ def test_an_unknown_number_format_is_refused(bad):
 
 
 @pytest.mark.parametrize(("text", "found"), [
-    ("about 1,500 people", [("1,500", (1500, 1.5))]),
+    ("about 1,500 people", [("1,500", (1500,))]),
+    ("about 300,000 people", [("300,000", (300_000,))]),
     ("etwa 1.500 Menschen", [("1.500", (1.5, 1500))]),
     ("2.300.000 and 2,300,000", [("2.300.000", (2_300_000,)), ("2,300,000", (2_300_000,))]),
     ("1\u202f500, 1\u00a0500 and 12'500", [("1\u202f500", (1500,)), ("1\u00a0500", (1500,)), ("12'500", (12_500,))]),
@@ -816,8 +817,11 @@ def test_numbers_in_reads_ordinary_space_groups_both_ways_and_keeps_positions():
     assert all("killed 1 500 in 2019 500 more"[m.start : m.end] == m.written for m in mentions)
 
 
-def test_numbers_in_gives_the_eu_reading_first_under_eu_and_keeps_scales_for_sharing():
-    assert numbers_in("1.500", number_format="eu")[0].values == (1500, 1.5)
+def test_numbers_in_reads_decimals_only_in_the_format_given_and_keeps_scales_for_sharing():
+    assert numbers_in("1.500", number_format="eu")[0].values == (1500,)
+    assert numbers_in("1,500", number_format="eu")[0].values == (1.5, 1500)
+    assert numbers_in("1,5", number_format="eu")[0].values == (1.5,)
+    assert [m.written for m in numbers_in("1,5")] == ["1", "5"]  # no decimal comma in "en"
     assert [(m.values, m.scale) for m in numbers_in("1.5-2 million")] == [((1.5,), 1), ((2_000_000,), 1_000_000)]
 
 
