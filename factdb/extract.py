@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from factdb.figures import QUALIFIER_PHRASES, VAGUE_WORDS, Figure, FigureError, parse_figure
+from factdb.figures import QUALIFIER_PHRASES, VAGUE_WORDS, Figure, FigureError, NotACount, parse_figure
 
 # --------------------------------------------------------------------------------------------
 # What the database already knows
@@ -204,6 +204,9 @@ NOT_COUNT_BEFORE = re.compile(
     r"interviewed|interviewing|surveyed|spoke to|spoke with|conducted|reviewed|examined|analysed|analyzed)"
     r"|[#$€£¥]|us\$|\bnos?\.)\s*$"
 )
+# Right before a number: it is the second half of a share or a pair ("one in five", "300 / 400"), which
+# the figure grammar refuses from the first number on.
+SHARE_BEFORE = re.compile(r"(?i)(?:\d\s*/|\b(?:one|1)\s+in(?:\s+every)?)\s*$")
 YEAR = re.compile(r"^(1[5-9]\d\d|20\d\d)$")
 BUILT_FOR = re.compile(r"(?i)\b(?:built|designed|intended|meant|made)\b[^.;]{0,30}\bfor\s*$")
 DATE_NEAR = re.compile(rf"(?i)(?:{_MONTH}\s*$)")
@@ -400,7 +403,7 @@ def find_figures(sentence: str) -> list[FigureSpan]:
     for match in FIGURE_PATTERN.finditer(sentence):
         if _is_not_a_count(sentence, match):
             continue
-        figure = _understand(match)
+        figure = _understand(sentence, match)
         if figure is not None:
             spans.append(FigureSpan(match.start(), match.end(), match.group(), figure))
     return spans
@@ -408,7 +411,7 @@ def find_figures(sentence: str) -> list[FigureSpan]:
 
 def _is_not_a_count(sentence: str, match: re.Match[str]) -> bool:
     before, after = sentence[: match.start()], sentence[match.end() :]
-    if NOT_COUNT_BEFORE.search(before) or NOT_COUNTS.match(after) or TIME_NEAR.match(after) or BUILT_FOR.search(before):
+    if SHARE_BEFORE.search(before) or NOT_COUNT_BEFORE.search(before) or NOT_COUNTS.match(after) or TIME_NEAR.match(after) or BUILT_FOR.search(before):
         return True
     if DATE_NEAR.search(before) or DATE_AFTER.match(after):
         return True
@@ -424,12 +427,20 @@ def _is_not_a_count(sentence: str, match: re.Match[str]) -> bool:
     return number.lower() in ("one", "a hundred", "a thousand") and counted_noun(after)[0] is None
 
 
-def _understand(match: re.Match[str]) -> Figure | None:
-    """The figure the grammar reads in the phrase found, or None when it refuses it."""
+def _understand(sentence: str, match: re.Match[str]) -> Figure | None:
+    """The figure the grammar reads in the phrase found, or None when it refuses it, or when the words
+    after it make the number part of a share or a pair ("two thirds", "three times", "300 / 400")."""
     try:
-        return parse_figure(" ".join(match.group().split()))
+        figure = parse_figure(" ".join(match.group().split()))
     except FigureError:
         return None
+    try:
+        parse_figure(sentence[match.start() :])
+    except NotACount:
+        return None
+    except FigureError:
+        pass  # what the grammar refuses further on ("12, 5 of them children") is another figure's business
+    return figure
 
 
 def counted_noun(after: str) -> tuple[str | None, int]:

@@ -38,6 +38,7 @@ __all__ = [
     "VAGUE_WORDS",
     "Figure",
     "FigureError",
+    "NotACount",
     "Number",
     "NumberMention",
     "describe",
@@ -83,6 +84,11 @@ Number = int | float
 
 class FigureError(ValueError):
     """A figure phrase or figure parts that cannot be read; the message says what was expected."""
+
+
+class NotACount(FigureError):
+    """The number is part of a share, a comparison or a pair ("two thirds", "three times", "1/2"): there is
+    no count to read, whatever words follow, so a finder of figures in prose skips it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -656,7 +662,7 @@ def _whole_number(s: str, pos: int, read: _Read, stated: str) -> _Read:
     if share is not None:
         raise _not_a_count(s[pos : share.end()].strip(), stated)
     if _SLASH_NUMBER.match(s, end):
-        raise FigureError(
+        raise NotACount(
             f"two numbers in {_shown(stated)}: a fraction ('1/2') is not a count, and two figures ('300 / 400') are "
             "two entries; for a range write '300 to 400'"
         )
@@ -959,8 +965,8 @@ def _ambiguous_groups(written: str, fmt: _Convention, stated: str) -> FigureErro
     )
 
 
-def _not_a_count(words: str, stated: str) -> FigureError:
-    return FigureError(
+def _not_a_count(words: str, stated: str) -> NotACount:
+    return NotACount(
         f"not a count in {_shown(stated)}: {words!r} is a share or a comparison, not a number of people or "
         "events; record a figure only where the source states the number (e.g. 'at least 300')"
     )

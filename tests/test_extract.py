@@ -268,6 +268,21 @@ def test_a_phrase_the_grammar_refuses_is_not_proposed_in_part() -> None:
     assert find_figures("Turnout was more than double, and half of them were women.") == []
 
 
+@pytest.mark.parametrize("sentence", [
+    "Two thirds of the detainees were women.",
+    "One in five prisoners was tortured.",
+    "We need at least three times that, the WFP said.",
+    "Police detained 300 / 400 people.",
+    "Arrests rose tenfold in a week.",
+])
+def test_numbers_inside_shares_and_pairs_are_not_figures(sentence: str) -> None:
+    assert find_figures(sentence) == []
+
+
+def test_a_list_of_figures_still_gives_each_figure() -> None:
+    assert [s.stated for s in find_figures("Police said 12 died, 5 of them children.")] == ["12", "5"]
+
+
 @pytest.mark.parametrize("path", sorted(EVAL.rglob("*.txt")), ids=lambda p: p.stem)
 def test_every_figure_the_extractor_finds_is_what_the_grammar_reads_in_its_words(path: Path) -> None:
     for sentence in path.read_text(encoding="utf-8").split("."):

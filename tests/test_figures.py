@@ -16,6 +16,7 @@ from factdb.figures import (
     VAGUE_WORDS,
     Figure,
     FigureError,
+    NotACount,
     describe,
     figure_from_parts,
     is_count_unit,
@@ -706,6 +707,8 @@ NOT_COUNTS = ["more than double", "twice as many", "half of them", "about half",
 
 @pytest.mark.parametrize("phrase", NOT_COUNTS)
 def test_shares_and_comparisons_are_refused_as_not_counts(phrase):
+    with pytest.raises(NotACount):
+        parse_figure(phrase)
     message = error_for(parse_figure, phrase)
     assert message.startswith(f"not a count in {phrase!r}")
     assert "share or a comparison" in message
@@ -713,6 +716,8 @@ def test_shares_and_comparisons_are_refused_as_not_counts(phrase):
 
 @pytest.mark.parametrize("phrase", ["1/2", "300 / 400", "about 1,500/2,000", "between 1/2", "1/2 million"])
 def test_a_number_after_a_slash_is_never_dropped(phrase):
+    with pytest.raises(NotACount):
+        parse_figure(phrase)
     message = error_for(parse_figure, phrase)
     assert message.startswith(f"two numbers in {phrase!r}")
     assert "'300 to 400'" in message
