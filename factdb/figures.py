@@ -43,11 +43,9 @@ __all__ = [
     "NumberMention",
     "describe",
     "figure_from_parts",
-    "is_count_unit",
+    "format_number",
     "numbers_in",
     "parse_figure",
-    "stated_disagreement",
-    "whole_count_problem",
 ]
 
 QUALIFIERS: tuple[str, ...] = (
@@ -390,7 +388,7 @@ def figure_from_parts(
     number = _bound_as_value(qualifier, number, high_number, "high")
     if number is None:
         raise FigureError(f"qualifier {qualifier!r} needs a value: give e.g. {{qualifier: {qualifier}, value: 300}}")
-    stated = stated or _CANONICAL_WORDS[qualifier] + _format(number)
+    stated = stated or _CANONICAL_WORDS[qualifier] + format_number(number)
     return _single(qualifier, number, stated)
 
 
@@ -431,78 +429,15 @@ def numbers_in(text: str, *, number_format: str = "en") -> list[NumberMention]:
     return mentions
 
 
-def stated_disagreement(figure: Figure, stated: str, *, number_format: str = "en") -> str | None:
-    """Why an explicit ``stated`` phrase says something else than the figure's parts; None when it agrees.
-
-    ``figure`` comes from :func:`figure_from_parts` (``{qualifier: at_least, value: 3}``) and ``stated`` is
-    the phrase recorded beside it. The phrase is read by the grammar and must give the same qualifier and
-    bounds ("at most 3" beside ``at_least 3`` disagrees), or be the bare value (the qualifier may be in
-    words the grammar does not read, "300 oder mehr", or said elsewhere in the quote). A phrase the grammar cannot read (another
-    language, a vague amount without agreed bounds) must contain the figure's number(s); for ``vague``
-    figures given by explicit bounds it is the phrase those bounds stand for ("a few") and is not checked.
-    """
-    try:
-        read = parse_figure(stated, number_format=number_format)
-    except FigureError:
-        return _unread_stated(figure, stated, number_format)
-    if (read.qualifier, read.value, read.low, read.high) == (figure.qualifier, figure.value, figure.low, figure.high):
-        return None
-    if read.qualifier == "exact" and read.value == figure.value:
-        return None  # no qualifier words the grammar knows: "300 oder mehr", or "at least" said elsewhere
-    return (
-        f"stated {_shown(stated)} reads as {describe(read)}, but the figure is {describe(figure)}: make qualifier and "
-        "value say what the source stated, or correct stated"
-    )
-
-
 def describe(figure: Figure) -> str:
     """The figure's qualifier and bounds in words: "at least 300", "between 10 and 20", "several (3 to 9)"."""
     if figure.qualifier == "range" or figure.value is None:
-        low, high = _format(figure.low or 0), _format(figure.high or 0)
+        low, high = format_number(figure.low or 0), format_number(figure.high or 0)
         if figure.qualifier == "vague":
             return f"a vague amount of {low} to {high}"
         return f"between {low} and {high}"
     words = _CANONICAL_WORDS[figure.qualifier] or "exactly "
-    return words + _format(figure.value)
-
-
-# A metric counts whole things unless its unit names a measure, where a fraction is meaningful: shares,
-# rates, distances, weights, money, durations. Units are free text ("people", "cities and towns", "نفر"),
-# so the measures are listed rather than the counted things.
-_MEASURE_UNIT = re.compile(
-    r"(?i)%|\b(?:per\s*cent|percent(?:age)?s?|rates?|ratios?|shares?|proportions?|index|indices|scores?|points?|"
-    r"averages?|means?|medians?|per|km|kms|kilomet(?:re|er)s?|miles?|met(?:re|er)s?|hectares?|acres?|square|cubic|"
-    r"kg|kilograms?|grams?|tonnes?|tons?|litres?|liters?|gallons?|barrels?|degrees?|"
-    r"usd|eur|gbp|dollars?|euros?|pounds?|rials?|tomans?|dinars?|dirhams?|liras?|rupees?|yuan|yen|rubles?|roubles?|"
-    r"pesos?|nairas?|currency|years?|months?|weeks?|days?|hours?|minutes?|seconds?)\b|[$€£¥]"
-)
-
-
-def is_count_unit(unit: str) -> bool:
-    """Whether a metric with this unit counts whole things (people, events, cities, votes), not a measure.
-
-    >>> is_count_unit("people"), is_count_unit("cities and towns"), is_count_unit("percent")
-    (True, True, False)
-    """
-    return _MEASURE_UNIT.search(unit) is None
-
-
-def whole_count_problem(figure: Figure, unit: str) -> str | None:
-    """Why ``figure`` cannot be a count of ``unit`` (a number with a fraction); None when it can.
-
-    >>> print(whole_count_problem(parse_figure("2.5"), "people")[:64])
-    2.5 is not a whole number, but the metric's unit 'people' counts
-    """
-    if not is_count_unit(unit):
-        return None
-    for number in (figure.value, figure.low, figure.high):
-        if isinstance(number, float) and not number.is_integer():
-            return (
-                f"{_format(number)} is not a whole number, but the metric's unit {unit!r} counts whole things: give "
-                "the count as stated ('1,500', '1.5 million'), or record a share or a rate under a metric whose unit "
-                "is a measure ('percent')"
-            )
-    return None
+    return words + format_number(figure.value)
 
 
 # --- parse_figure, by the shape of the phrase ------------------------------------------------------
@@ -587,8 +522,8 @@ def _range(s: str, first: _Read, second: _Read, stated: str) -> Figure:
     high = _value(high_num, high_den, high_scale)
     if low > high:
         raise FigureError(
-            f"range in {_shown(stated)} runs backwards ({_format(low)} is more than {_format(high)}): "
-            f"write the smaller number first, e.g. 'between {_format(high)} and {_format(low)}'"
+            f"range in {_shown(stated)} runs backwards ({format_number(low)} is more than {format_number(high)}): "
+            f"write the smaller number first, e.g. 'between {format_number(high)} and {format_number(low)}'"
         )
     _expect_one_number(s, end, stated)
     return Figure("range", None, low, high, stated)
@@ -843,7 +778,7 @@ def _check_size(numerator: int, denominator: int, stated: str) -> None:
         raise _too_large(stated)
 
 
-def _format(number: Number) -> str:
+def format_number(number: Number) -> str:
     """ "1,500" for ints; floats in plain decimal notation ("2.5", never "1e-05")."""
     if isinstance(number, int):
         return f"{number:,}"
@@ -905,22 +840,6 @@ def _word_mention(text: str, s: str, pos: int) -> NumberMention | None:
         return None
     numerator, denominator, scale, end = read
     return NumberMention(pos, end, text[pos:end], (_value(numerator, denominator, scale),), scale)
-
-
-def _unread_stated(figure: Figure, stated: str, number_format: str) -> str | None:
-    """A stated phrase the grammar cannot read agrees when it holds the figure's numbers."""
-    if figure.qualifier == "vague":
-        return None
-    written = {value for mention in numbers_in(stated, number_format=number_format) for value in mention.values}
-    wanted = [figure.low, figure.high] if figure.qualifier == "range" else [figure.value]
-    missing = [number for number in wanted if number is not None and number not in written]
-    if not missing:
-        return None
-    return (
-        f"stated {_shown(stated)} does not contain {_format(missing[0])}, the figure's "
-        f"{'value' if figure.qualifier != 'range' else 'bound'}: make stated the phrase the source used for "
-        f"{describe(figure)}"
-    )
 
 
 # --- errors that need a look around ------------------------------------------------------------------
@@ -1088,7 +1007,7 @@ def _bound_as_value(qualifier: str, number: Number | None, bound: Number | None,
         )
     if number is not None and number != bound:
         raise FigureError(
-            f"{side} {_format(bound)} does not match value {_format(number)}: for {qualifier} the {side} bound "
+            f"{side} {format_number(bound)} does not match value {format_number(number)}: for {qualifier} the {side} bound "
             f"is the value; drop {side} or make them equal"
         )
     return bound
@@ -1100,7 +1019,7 @@ def _range_from_parts(number: Number | None, low: Number | None, high: Number | 
     if low is None or high is None:
         raise FigureError("a range needs both low and high, e.g. {qualifier: range, low: 10, high: 20}")
     _check_order(low, high)
-    return Figure("range", None, low, high, stated or f"between {_format(low)} and {_format(high)}")
+    return Figure("range", None, low, high, stated or f"between {format_number(low)} and {format_number(high)}")
 
 
 def _vague_from_parts(value: object, low: object, high: object, stated: str, fmt: _Convention) -> Figure:
@@ -1113,7 +1032,7 @@ def _vague_from_parts(value: object, low: object, high: object, stated: str, fmt
                 "e.g. {qualifier: vague, value: several} or {qualifier: vague, low: 3, high: 9}"
             )
         _check_order(low_number, high_number)
-        stated = stated or f"vague: {_format(low_number)} to {_format(high_number)}"
+        stated = stated or f"vague: {format_number(low_number)} to {format_number(high_number)}"
         return Figure("vague", None, low_number, high_number, stated)
     word = " ".join(value.lower().split()) if isinstance(value, str) else None
     if word not in VAGUE_WORDS:
@@ -1136,6 +1055,6 @@ def _vague_from_parts(value: object, low: object, high: object, stated: str, fmt
 def _check_order(low: Number, high: Number) -> None:
     if low > high:
         raise FigureError(
-            f"low {_format(low)} is more than high {_format(high)}: give the smaller number as low "
+            f"low {format_number(low)} is more than high {format_number(high)}: give the smaller number as low "
             "(bounds are never swapped)"
         )
