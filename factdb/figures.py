@@ -284,14 +284,17 @@ _RATIO_START = re.compile(
     rf"(?:(?:a|an)\s+(?:{_FRACTION_WORDS})|half|double|doubled|twice|triple|tripled|treble|quadruple|\w+-?fold)"
     r"(?![a-z])"
 )
-_RATIO_AFTER = re.compile(
-    rf"\s*-?\s*(?:{_FRACTION_WORDS}|times|fold)(?![a-z])|\s+and\s+a\s+half(?![a-z])"
-    rf"|\s+(?:out\s+of|in\s+every)\s+(?:\d[\d,.]*|{_NUMBER_WORD})"
+# What may follow a number and make it part of a share or a pair, in one pattern since every number is
+# checked: a share ("two thirds", "three times", "3 out of 10"), "one and a half" in words, a proportion
+# ("one in five", "2 in 10": only when the second number is the larger and small, so that "300 in 2019"
+# stays a count in a year), or a slash ("1/2", "300 / 400").
+_AFTER_NUMBER = re.compile(
+    rf"(?P<share>\s*-?\s*(?:{_FRACTION_WORDS}|times|fold)(?![a-z])"
+    rf"|\s+(?:out\s+of|in\s+every)\s+(?:\d[\d,.]*|{_NUMBER_WORD}))"
+    r"|(?P<half>\s+and\s+a\s+half(?![a-z]))"
+    rf"|\s+in\s+(?P<of>\d{{1,3}}(?![\d,.])|{_NUMBER_WORD})(?![a-z])"
+    rf"|(?P<slash>\s*/\s*(?:\d|{_NUMBER_WORD}|a\s))"
 )
-# "one in five", "2 in 10": a proportion when the second number is the larger. Only small second numbers,
-# so that "300 in 2019" stays a count in a year.
-_IN_NUMBER = re.compile(rf"\s+in\s+(\d{{1,3}}(?![\d,.])|{_NUMBER_WORD})(?![a-z])")
-_SLASH_NUMBER = re.compile(rf"\s*/\s*(?:\d|{_NUMBER_WORD}|a\s)")
 _ANY_NUMBER = re.compile(rf"\d|(?<![a-z])(?:{_NUMBER_WORD}|{_alternation(VAGUE_WORDS)})")
 
 _EXAMPLES = "expected a figure such as '300', 'at least 300' or 'several hundred'"
@@ -583,29 +586,28 @@ def _number(s: str, pos: int, stated: str, fmt: _Convention, between: bool = Fal
 def _whole_number(s: str, pos: int, read: _Read, stated: str) -> _Read:
     """``read``, unless what follows makes it part of a share ("two thirds", "three times", "one in five")
     or of two numbers ("1/2", "300 / 400"): refused rather than read as the first number alone."""
-    end = read[3]
-    share = _RATIO_AFTER.match(s, end)
-    if share is None:
-        share = _IN_NUMBER.match(s, end)
-        if share is not None and not _value(read[0], read[1], read[2]) < _word_or_digits(share.group(1)):
-            share = None
-    if share is not None and share.group().split()[0] == "and":
+    after = _AFTER_NUMBER.match(s, read[3])
+    if after is None:
+        return read
+    words = s[pos : after.end()].strip()
+    if after.group("half"):
         raise FigureError(
-            f"{s[pos : share.end()].strip()!r} in {_shown(stated)} is not read as words: write it in digits, "
-            "e.g. '1.5 million' for one and a half million"
+            f"{words!r} in {_shown(stated)} is not read as words: write it in digits, e.g. '1.5 million' for one "
+            "and a half million"
         )
-    if share is not None:
-        raise _not_a_count(s[pos : share.end()].strip(), stated)
-    if _SLASH_NUMBER.match(s, end):
+    if after.group("slash"):
         raise NotACount(
             f"two numbers in {_shown(stated)}: a fraction ('1/2') is not a count, and two figures ('300 / 400') are "
             "two entries; for a range write '300 to 400'"
         )
-    return read
+    of = after.group("of")
+    if of is not None and not _value(read[0], read[1], read[2]) < _word_or_digits(of):
+        return read
+    raise _not_a_count(words, stated)
 
 
 def _word_or_digits(number: str) -> int:
-    """A small number matched by _IN_NUMBER: digits, or one number word."""
+    """A small number after "in" (_AFTER_NUMBER): digits, or one number word."""
     if number.isdecimal():
         return int(number)
     return _WORDS[number.split()[0]][1]
