@@ -21,6 +21,7 @@ from factdb.figures import (
     VAGUE_WORDS,
     Figure,
     FigureError,
+    NotACount,
     Number,
     NumberMention,
     describe,
@@ -146,6 +147,8 @@ def stated_disagreement(figure: Figure, stated: str, *, number_format: str = "en
     """
     try:
         read = parse_figure(stated, number_format=number_format)
+    except NotACount as error:
+        return f"stated {_quoted(stated)} is not a count of what the figure counts: {error}"
     except FigureError:
         return _unread_stated(figure, stated, number_format)
     if (read.qualifier, read.value, read.low, read.high) == (figure.qualifier, figure.value, figure.low, figure.high):

@@ -161,6 +161,13 @@ def test_a_stated_phrase_that_says_something_else_is_named_with_both_readings(fi
     assert "correct stated" in disagreement or "make stated" in disagreement
 
 
+@pytest.mark.parametrize("stated", ["one third", "1/2", "three times"])
+def test_a_stated_share_is_not_the_count_its_first_number_gives(stated):
+    disagreement = stated_disagreement(parts("exact", value=1 if stated[0] in "o1" else 3), stated)
+    assert disagreement is not None
+    assert disagreement.startswith(f"stated {stated!r} is not a count of what the figure counts: ")
+
+
 def test_stated_is_read_in_the_number_format_given():
     assert stated_disagreement(figure_from_parts("exact", value=1500), "1.500", number_format="eu") is None
     assert "reads as exactly 1.5" in str(stated_disagreement(figure_from_parts("exact", value=1500), "1,5",
@@ -256,3 +263,33 @@ def test_when_unsupported_the_closest_number_is_one_the_quote_writes_and_none_is
                         "exceeded 800", "a dozen", "1.5 million", "nearly 6,000", "300+"]), CONTEXT, AFTER)
 def test_a_phrase_quoted_as_it_stands_supports_its_figure(phrase, before, after):
     assert unsupported_by_quote(parse_figure(phrase), f"{before}{phrase}{after}") is None
+
+
+# --- properties of the stated check ---------------------------------------------------------------------
+
+PHRASES = st.sampled_from(["304", "at least 300", "about 1,500", "between 10 and 20", "several hundred", "300+",
+                           "as many as 45", "exceeded 800", "a dozen", "1.5 million", "nearly 6,000", "rose to 45",
+                           "anywhere from 70 to 93", "scores of people", "under 10", "10-20"])
+
+
+@quick
+@given(PHRASES)
+def test_a_phrase_agrees_with_the_figure_it_reads_as(phrase):
+    assert stated_disagreement(parse_figure(phrase), phrase) is None
+
+
+@quick
+@given(st.sampled_from(["exact", "approximately", "nearly", "at_least", "more_than", "at_most", "less_than"]),
+       st.one_of(st.integers(0, 10**9), st.floats(0, 10**6, allow_nan=False).map(lambda f: round(f, 3))))
+def test_the_canonical_text_of_parts_agrees_with_them(qualifier, value):
+    figure = parts(qualifier, value=value)
+    assert stated_disagreement(figure, figure.text) is None
+
+
+@quick
+@given(PHRASES, PHRASES)
+def test_two_phrases_disagree_exactly_when_they_read_differently(stated, given_phrase):
+    figure, read = parse_figure(given_phrase), parse_figure(stated)
+    same = (read.qualifier, read.low, read.high, read.value) == (figure.qualifier, figure.low, figure.high, figure.value)
+    bare_value = read.qualifier == "exact" and read.value == figure.value
+    assert (stated_disagreement(figure, stated) is None) == (same or bare_value)
