@@ -15,8 +15,14 @@ one contract, documented with examples in ``docs/figures.md``:
     vague word         value None, low and high from VAGUE_WORDS
 
 The parser reads the qualifier and the number at the start of the phrase and ignores what follows
-("at least 300 people had been killed"). Anything it cannot read with confidence is a ``FigureError``
-whose message says what was expected; it never guesses, swaps bounds or drops a number silently.
+("at least 300 people had been killed"), unless it makes the number part of a share or a pair ("two
+thirds", "1/2": ``NotACount``). Anything it cannot read with confidence is a ``FigureError`` whose
+message says what was expected; it never guesses, swaps bounds or drops a number silently. It is the
+only reader of figure phrases: the extractor finds figures by its ``QUALIFIER_PHRASES`` and keeps what
+it reads. Digits follow ``number_format`` ("en": "1,500.5"; "eu": "1.500,5").
+
+``numbers_in`` reads every number in running text (a quote) without refusing; the checks of a figure
+against its quote, its stated phrase and its metric's unit are in ``factdb.figure_checks``.
 """
 
 from __future__ import annotations
