@@ -166,7 +166,11 @@ _DIGITS = r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,]\d)|(?<![\d.,])\d+(?:
 _SCALE = r"(?:\s(?:hundred|thousand|million|billion))?"
 _NUMBER = rf"(?:(?:{_DIGITS}){_SCALE}|\b{_WORD_NUMBER}{_SCALE}\b)"
 # Only the vague words the figure parser gives agreed bounds ("a few dozen" has none, so it is skipped).
-_VAGUE = r"\b(?:" + "|".join(re.escape(w) for w in sorted(VAGUE_WORDS, key=len, reverse=True)) + r")\b"
+# "Scores" and "tens" are amounts only before "of" ("scores of protesters"; not "exam scores").
+_NOUN_UNLESS_OF = ("scores", "tens")
+_VAGUE = r"\b(?:" + "|".join(
+    re.escape(w) + (r"(?=\s+of\b)" if w in _NOUN_UNLESS_OF else "") for w in sorted(VAGUE_WORDS, key=len, reverse=True)
+) + r")\b"
 # The qualifier phrases are the figure grammar's own (a phrase it reads is a phrase found here); only the
 # worded ones, since symbols ("~", ">") rarely stand before a number in running prose.
 _QUALIFIER = r"\b(?:" + "|".join(

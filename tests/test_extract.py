@@ -279,6 +279,13 @@ def test_numbers_inside_shares_and_pairs_are_not_figures(sentence: str) -> None:
     assert find_figures(sentence) == []
 
 
+def test_scores_and_tens_are_amounts_only_before_of() -> None:
+    assert find_figures("Exam scores fell, and the tens digit was wrong.") == []
+    assert [(s.stated, s.figure.low, s.figure.high) for s in find_figures("Scores of protesters and tens of "
+                                                                            "bystanders were beaten.")] == [
+        ("Scores", 40, 199), ("tens", 20, 99)]
+
+
 def test_a_list_of_figures_still_gives_each_figure() -> None:
     assert [s.stated for s in find_figures("Police said 12 died, 5 of them children.")] == ["12", "5"]
 
