@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from factdb.figures import VAGUE_WORDS, Figure, FigureError, parse_figure
+from factdb.figures import QUALIFIER_PHRASES, VAGUE_WORDS, Figure, FigureError, NotACount, parse_figure
 
 if TYPE_CHECKING:
     from factdb.database import Database
@@ -155,23 +155,26 @@ _DIGITS = r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,]\d)|(?<![\d.,])\d+(?:
 _SCALE = r"(?:\s(?:hundred|thousand|million|billion))?"
 _NUMBER = rf"(?:(?:{_DIGITS}){_SCALE}|\b{_WORD_NUMBER}{_SCALE}\b)"
 # Only the vague words the figure parser gives agreed bounds ("a few dozen" has none, so it is skipped).
-_VAGUE = r"\b(?:" + "|".join(re.escape(w) for w in sorted(VAGUE_WORDS, key=len, reverse=True)) + r")\b"
-# Qualifier phrases the parser does not read, and the ones it does that mean the same.
-QUALIFIER_SYNONYMS = {
-    "did not exceed": "at most", "does not exceed": "at most", "not exceeding": "at most", "not more than": "at most",
-    "as many as": "up to", "well over": "more than", "just over": "more than", "just under": "less than",
-    "exceed": "more than", "exceeding": "more than", "exceeds": "more than", "exceeded": "more than",
-    "only": "", "a total of": "", "an estimated": "an estimated",
-}
-_QUALIFIER = (r"\b(?:at least|more than|over|nearly|almost|approximately|about|around|roughly|some|up to|at most|"
-              r"fewer than|less than|under|close to|an estimated|no fewer than|no less than|upwards of|in excess of|"
-              r"no more than|" + "|".join(QUALIFIER_SYNONYMS) + r")")
+# "Scores" and "tens" are amounts only before "of" ("scores of protesters"; not "exam scores").
+_NOUN_UNLESS_OF = ("scores", "tens")
+_VAGUE = r"\b(?:" + "|".join(
+    re.escape(w) + (r"(?=\s+of\b)" if w in _NOUN_UNLESS_OF else "") for w in sorted(VAGUE_WORDS, key=len, reverse=True)
+) + r")\b"
+# The qualifier phrases are the figure grammar's own (a phrase it reads is a phrase found here); only the
+# worded ones, since symbols ("~", ">") rarely stand before a number in running prose.
+_QUALIFIER = r"\b(?:" + "|".join(
+    r"\s+".join(re.escape(word) for word in phrase.split())
+    for phrase, qualifier in sorted(QUALIFIER_PHRASES.items(), key=lambda item: -len(item[0]))
+    if qualifier != "range" and phrase[0].isalpha()
+) + r")"
 FIGURE_PATTERN = re.compile(
     rf"(?i)(?:\bbetween\s(?P<between_low>{_NUMBER})\sand\s(?P<between_high>{_NUMBER})"
     rf"|\bfrom\s(?P<from_low>{_NUMBER})\sto\s(?P<from_high>{_NUMBER})"
     rf"|(?P<dash_low>{_DIGITS})\s?[-–—]\s?(?P<dash_high>{_DIGITS})(?![\w-])"
     rf"|(?:(?P<qualifier>{_QUALIFIER})\s)?(?P<number>{_NUMBER})(?![\w%]|-(?:year|month|week|day|page|seat|strong|member)|\.\d)"
-    rf"|(?P<vague>{_VAGUE}))"
+    # A qualifier before a vague word ("no more than a handful") is taken in, so that the grammar refuses
+    # the phrase rather than the vague word being proposed without the words that bound it.
+    rf"|(?:(?P<vague_qualifier>{_QUALIFIER})\s)?(?P<vague>{_VAGUE}))"
 )
 
 # Right after a number: it is not a count of people or places (ages, durations, sizes, money ...).
@@ -194,6 +197,9 @@ NOT_COUNT_BEFORE = re.compile(
     r"interviewed|interviewing|surveyed|spoke to|spoke with|conducted|reviewed|examined|analysed|analyzed)"
     r"|[#$€£¥]|us\$|\bnos?\.)\s*$"
 )
+# Right before a number: it is the second half of a share or a pair ("one in five", "300 / 400"), which
+# the figure grammar refuses from the first number on.
+SHARE_BEFORE = re.compile(r"(?i)(?:\d\s*/|\b(?:one|1)\s+in(?:\s+every)?)\s*$")
 YEAR = re.compile(r"^(1[5-9]\d\d|20\d\d)$")
 BUILT_FOR = re.compile(r"(?i)\b(?:built|designed|intended|meant|made)\b[^.;]{0,30}\bfor\s*$")
 DATE_NEAR = re.compile(rf"(?i)(?:{_MONTH}\s*$)")
@@ -381,7 +387,6 @@ class FigureSpan:
     start: int  # offsets within the sentence
     end: int
     stated: str  # verbatim
-    phrase: str  # what parse_figure read: the stated words, or a synonym it understands
     figure: Figure
 
 
@@ -391,15 +396,15 @@ def find_figures(sentence: str) -> list[FigureSpan]:
     for match in FIGURE_PATTERN.finditer(sentence):
         if _is_not_a_count(sentence, match):
             continue
-        figure, phrase = _understand(match)
+        figure = _understand(sentence, match)
         if figure is not None:
-            spans.append(FigureSpan(match.start(), match.end(), match.group(), phrase, figure))
+            spans.append(FigureSpan(match.start(), match.end(), match.group(), figure))
     return spans
 
 
 def _is_not_a_count(sentence: str, match: re.Match[str]) -> bool:
     before, after = sentence[: match.start()], sentence[match.end() :]
-    if NOT_COUNT_BEFORE.search(before) or NOT_COUNTS.match(after) or TIME_NEAR.match(after) or BUILT_FOR.search(before):
+    if SHARE_BEFORE.search(before) or NOT_COUNT_BEFORE.search(before) or NOT_COUNTS.match(after) or TIME_NEAR.match(after) or BUILT_FOR.search(before):
         return True
     if DATE_NEAR.search(before) or DATE_AFTER.match(after):
         return True
@@ -415,22 +420,20 @@ def _is_not_a_count(sentence: str, match: re.Match[str]) -> bool:
     return number.lower() in ("one", "a hundred", "a thousand") and counted_noun(after)[0] is None
 
 
-def _understand(match: re.Match[str]) -> tuple[Figure | None, str]:
-    stated = " ".join(match.group().split())
-    candidates = [stated]
-    if match.group("dash_low"):
-        candidates = [f"between {match.group('dash_low')} and {match.group('dash_high')}"]
-    qualifier = (match.group("qualifier") or "").lower()
-    if qualifier in QUALIFIER_SYNONYMS:
-        candidates.append(f"{QUALIFIER_SYNONYMS[qualifier]} {match.group('number')}".strip())
-    if match.group("number"):
-        candidates.append(match.group("number"))
-    for candidate in candidates:
-        try:
-            return parse_figure(candidate), candidate
-        except FigureError:
-            continue
-    return None, stated
+def _understand(sentence: str, match: re.Match[str]) -> Figure | None:
+    """The figure the grammar reads in the phrase found, or None when it refuses it, or when the words
+    after it make the number part of a share or a pair ("two thirds", "three times", "300 / 400")."""
+    try:
+        figure = parse_figure(" ".join(match.group().split()))
+    except FigureError:
+        return None
+    try:
+        parse_figure(sentence[match.start() :])
+    except NotACount:
+        return None
+    except FigureError:
+        pass  # what the grammar refuses further on ("12, 5 of them children") is another figure's business
+    return figure
 
 
 def counted_noun(after: str) -> tuple[str | None, int]:

@@ -15,8 +15,14 @@ one contract, documented with examples in ``docs/figures.md``:
     vague word         value None, low and high from VAGUE_WORDS
 
 The parser reads the qualifier and the number at the start of the phrase and ignores what follows
-("at least 300 people had been killed"). Anything it cannot read with confidence is a ``FigureError``
-whose message says what was expected; it never guesses, swaps bounds or drops a number silently.
+("at least 300 people had been killed"), unless it makes the number part of a share or a pair ("two
+thirds", "1/2": ``NotACount``). Anything it cannot read with confidence is a ``FigureError`` whose
+message says what was expected; it never guesses, swaps bounds or drops a number silently. It is the
+only reader of figure phrases: the extractor finds figures by its ``QUALIFIER_PHRASES`` and keeps what
+it reads. Digits follow ``number_format`` ("en": "1,500.5"; "eu": "1.500,5").
+
+``numbers_in`` reads every number in running text (a quote) without refusing; the checks of a figure
+against its quote, its stated phrase and its metric's unit are in ``factdb.figure_checks``.
 """
 
 from __future__ import annotations
@@ -25,18 +31,26 @@ import difflib
 import math
 import numbers
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from types import MappingProxyType
 
 __all__ = [
     "MAX_VALUE",
+    "NUMBER_FORMATS",
     "QUALIFIERS",
+    "QUALIFIER_PHRASES",
     "VAGUE_WORDS",
     "Figure",
     "FigureError",
+    "NotACount",
     "Number",
+    "NumberMention",
+    "describe",
     "figure_from_parts",
+    "format_number",
+    "numbers_in",
     "parse_figure",
 ]
 
@@ -53,8 +67,11 @@ QUALIFIERS: tuple[str, ...] = (
 )
 
 VAGUE_WORDS: dict[str, tuple[int, int]] = {
+    "a handful": (2, 9),
     "several": (3, 9),
     "dozens": (24, 99),
+    "tens": (20, 99),
+    "scores": (40, 199),
     "hundreds": (200, 999),
     "many hundreds": (200, 999),
     "several hundred": (300, 999),
@@ -71,6 +88,11 @@ Number = int | float
 
 class FigureError(ValueError):
     """A figure phrase or figure parts that cannot be read; the message says what was expected."""
+
+
+class NotACount(FigureError):
+    """The number is part of a share, a comparison or a pair ("two thirds", "three times", "1/2"): there is
+    no count to read, whatever words follow, so a finder of figures in prose skips it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,20 +131,38 @@ _CANONICAL_WORDS: dict[str, str] = {
     "less_than": "less than ",
 }
 
-# Leading qualifier phrases. The contract's words first; the rest are documented synonyms.
+# Leading qualifier phrases. The contract's words first; the rest are documented synonyms, chosen so
+# that no phrase is read as claiming more than it says (docs/figures.md says why for each).
 _PREFIX_QUALIFIER: dict[str, str] = {
+    # A count at the time of the report: "the toll rose to 45" states 45, not "45 or more".
     **dict.fromkeys(
-        ("about", "around", "approximately", "some", "roughly", "circa", "an estimated", "~", "∼",
-         "approx", "approx.", "ca.", "c.", "estimated", "≈"),
+        ("rose to", "risen to", "rising to", "climbed to", "reached", "reaching", "a total of", "only"), "exact"
+    ),
+    **dict.fromkeys(
+        ("about", "around", "approximately", "some", "roughly", "circa", "an estimated", "an estimated number of",
+         "an estimated total of", "estimated at", "~", "∼", "approx", "approx.", "ca.", "c.", "estimated", "≈"),
         "approximately",
     ),
     **dict.fromkeys(("nearly", "almost", "close to"), "nearly"),
     **dict.fromkeys(("at least", "no fewer than", "a minimum of", "no less than", ">=", "≥"), "at_least"),
-    **dict.fromkeys(("more than", "over", "upwards of", "in excess of", ">"), "more_than"),
-    **dict.fromkeys(("at most", "up to", "no more than", "a maximum of", "<=", "≤"), "at_most"),
-    **dict.fromkeys(("fewer than", "less than", "under", "<"), "less_than"),
-    **dict.fromkeys(("between", "from"), "range"),
+    **dict.fromkeys(
+        ("more than", "over", "upwards of", "in excess of", "well over", "just over", "exceed", "exceeded",
+         "exceeding", "exceeds", "topped", "tops", "surpass", "surpassed", "surpasses", "passed", ">"),
+        "more_than",
+    ),
+    # "As many as 300" puts 300 as the ceiling of what the source will vouch for, not a floor.
+    **dict.fromkeys(
+        ("at most", "up to", "no more than", "not more than", "a maximum of", "as many as", "did not exceed",
+         "does not exceed", "not exceeding", "<=", "≤"),
+        "at_most",
+    ),
+    **dict.fromkeys(("fewer than", "less than", "under", "just under", "<"), "less_than"),
+    **dict.fromkeys(("between", "from", "anywhere between", "anywhere from"), "range"),
 }
+
+# The qualifier phrases the grammar reads before a number, and the qualifier each gives: the one list
+# that the extractor also finds figures by, so the two never understand different phrasings.
+QUALIFIER_PHRASES: Mapping[str, str] = MappingProxyType(_PREFIX_QUALIFIER)
 
 # Number words: (kind, value, is_ordinal). Kinds drive the small grammar in _word_number.
 _UNIT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
@@ -168,8 +208,8 @@ _ABBREVIATIONS: dict[str, int] = {"k": 10**3, "m": 10**6, "mn": 10**6, "bn": 10*
 _ORDINAL_SUFFIXES = frozenset(("st", "nd", "rd", "th"))
 
 # Vague phrases factdb has no agreed range for: rejected with a hint rather than misread.
-_UNKNOWN_VAGUE = (r"a\s+few|few|a\s+couple|couple|a\s+handful|handful|a\s+small\s+number|a\s+large\s+number|"
-                  r"many|numerous|scores|countless|tens|dozen|millions|billions")
+_UNKNOWN_VAGUE = (r"a\s+few|few|a\s+couple|couple|handful|a\s+small\s+number|a\s+large\s+number|"
+                  r"many|numerous|countless|dozen|millions|billions")
 
 _SPACES = "".join(chr(c) for c in range(0x3001) if chr(c).isspace()) + "\u200b\u2060\ufeff"
 _QUOTES = "\"'`“”„‟‘’‚‛«»‹›「」『』"
@@ -196,11 +236,37 @@ _VAGUE_THEN_NUMBER = re.compile(
     rf"(?:\s+|-)(?:of\s+)?(?:\d|{_NUMBER_WORD}|hundreds|thousands|millions|billions|dozens)"
 )
 _UNKNOWN_VAGUE_START = re.compile(rf"(?:{_UNKNOWN_VAGUE})(?![a-z])")
-_DIGITS = re.compile(
-    r"(?P<int>\d{1,3}(?:[,\u066c]\d{3}(?!\d))+|\d{1,3}(?:[\u00a0\u2007\u2009\u202f]\d{3}(?!\d))+|\d+)"
-    r"(?:[.\u066b](?P<frac>\d+))?"
-)
-_GROUP_SEPARATORS = re.compile(r"[,\u066c\u00a0\u2007\u2009\u202f]")
+
+
+@dataclass(frozen=True, slots=True)
+class _Convention:
+    """How digits are grouped and where decimals start: "1,500.5" ("en") or "1.500,5" ("eu")."""
+
+    group_mark: str
+    decimal_mark: str
+    digits: re.Pattern[str]
+    group_separators: re.Pattern[str]
+    # The other convention's grouping ("1.500" read as English): fifteen hundred or one and a half,
+    # so it is refused rather than guessed.
+    foreign_groups: re.Pattern[str]
+
+
+def _convention(group: str, decimal: str) -> _Convention:
+    thin_spaces = "\u00a0\u2007\u2009\u202f"
+    return _Convention(
+        group,
+        decimal,
+        re.compile(
+            rf"(?P<int>\d{{1,3}}(?:[{re.escape(group)}\u066c]\d{{3}}(?!\d))+|\d{{1,3}}(?:[{thin_spaces}]\d{{3}}(?!\d))+|\d+)"
+            rf"(?:[{re.escape(decimal)}\u066b](?P<frac>\d+))?"
+        ),
+        re.compile(rf"[{re.escape(group)}\u066c{thin_spaces}]"),
+        re.compile(rf"[1-9]\d{{0,2}}(?:{re.escape(decimal)}\d{{3}})+(?!\d)"),
+    )
+
+
+NUMBER_FORMATS: tuple[str, ...] = ("en", "eu")
+_CONVENTIONS: dict[str, _Convention] = {"en": _convention(",", "."), "eu": _convention(".", ",")}
 _MALFORMED_TAIL = re.compile(r"[.,\u066b\u066c]\d")
 _DIGIT_SCALE = re.compile(rf"\s*({_alternation(_DIGIT_SCALES)})")
 _LETTERS = re.compile(r"[a-z]+")
@@ -217,6 +283,24 @@ _ANOTHER_NUMBER = re.compile(
     rf"(?:\d[\d,.]*|(?:a|an)\s+(?:hundred|thousand|million|billion|trillion|dozen)(?![a-z])|{_NUMBER_WORD}"
     rf"|(?:hundreds|thousands|millions|billions|dozens|k|mn|bn)(?![a-z]))"
 )
+# Shares and comparisons, which are not counts of people or events: "half of them", "a third",
+# "more than double", "two thirds", "three times", "one in five", "3 out of 10".
+_FRACTION_WORDS = r"halves|half|thirds?|quarters?|fifths?|sixths?|sevenths?|eighths?|ninths?|tenths?"
+_RATIO_START = re.compile(
+    rf"(?:(?:a|an)\s+(?:{_FRACTION_WORDS})|half|double|doubled|twice|triple|tripled|treble|quadruple|\w+-?fold)"
+    r"(?![a-z])"
+)
+# What may follow a number and make it part of a share or a pair, in one pattern since every number is
+# checked: a share ("two thirds", "three times", "3 out of 10"), "one and a half" in words, a proportion
+# ("one in five", "2 in 10": only when the second number is the larger and small, so that "300 in 2019"
+# stays a count in a year), or a slash ("1/2", "300 / 400").
+_AFTER_NUMBER = re.compile(
+    rf"(?P<share>\s*-?\s*(?:{_FRACTION_WORDS}|times|fold)(?![a-z])"
+    rf"|\s+(?:out\s+of|in\s+every)\s+(?:\d[\d,.]*|{_NUMBER_WORD}))"
+    r"|(?P<half>\s+and\s+a\s+half(?![a-z]))"
+    rf"|\s+in\s+(?P<of>\d{{1,3}}(?![\d,.])|{_NUMBER_WORD})(?![a-z])"
+    rf"|(?P<slash>\s*/\s*(?:\d|{_NUMBER_WORD}|a\s))"
+)
 _ANY_NUMBER = re.compile(rf"\d|(?<![a-z])(?:{_NUMBER_WORD}|{_alternation(VAGUE_WORDS)})")
 
 _EXAMPLES = "expected a figure such as '300', 'at least 300' or 'several hundred'"
@@ -227,12 +311,17 @@ _VAGUE_LIST = ", ".join(f"'{word}'" for word in VAGUE_WORDS)
 _Read = tuple[int, int, int, int]
 
 
-def parse_figure(text: str) -> Figure:
+def parse_figure(text: str, *, number_format: str = "en") -> Figure:
     """Read a figure phrase: its qualifier, its number(s) and the bounds the contract gives them.
+
+    ``number_format`` says how the digits are written: "en" ("1,500.5", the default) or "eu"
+    ("1.500,5"). A number that only the other convention reads as a whole number ("1.500" in "en")
+    is refused: it could be fifteen hundred or one and a half.
 
     >>> parse_figure("at least 300 people")
     Figure(qualifier='at_least', value=300, low=300, high=None, text='at least 300 people')
     """
+    fmt = _number_convention(number_format)
     if not isinstance(text, str):
         raise FigureError(
             f"a figure must be text, not {type(text).__name__} {_shown(text)}: pass a phrase such as '300', "
@@ -242,19 +331,19 @@ def parse_figure(text: str) -> Figure:
     s = stated.lower().strip(_STRIP)
     if not s:
         raise FigureError(f"empty figure {_shown(text)}: {_EXAMPLES}")
-    simple = _SIMPLE.fullmatch(s)
+    simple = _SIMPLE.fullmatch(s) if fmt.group_mark == "," else None
     if simple is not None:
         figure = _simple(simple, stated)
         if figure is not None:
             return figure
     prefix = _PREFIX.match(s)
     if prefix is None:
-        return _unqualified(s, stated)
+        return _unqualified(s, stated, fmt)
     phrase = " ".join(prefix.group(1).split())
     qualifier = _PREFIX_QUALIFIER[phrase]
     if qualifier == "range":
-        return _explicit_range(s, prefix.end(), phrase, stated)
-    return _qualified(s, prefix.end(), qualifier, phrase, stated)
+        return _explicit_range(s, prefix.end(), phrase, stated, fmt)
+    return _qualified(s, prefix.end(), qualifier, phrase, stated, fmt)
 
 
 # The commonest phrases ("300", "1,500", "300+", "at least 300"): one match instead of the grammar's
@@ -281,6 +370,8 @@ def figure_from_parts(
     low: Number | str | None = None,
     high: Number | str | None = None,
     text: str | None = None,
+    *,
+    number_format: str = "en",
 ) -> Figure:
     """Build a Figure from the explicit import form, filling and checking bounds by the contract.
 
@@ -288,41 +379,91 @@ def figure_from_parts(
     The bound a qualifier fixes may stand in for the value: ``at_least`` with ``low=300`` is at least 300.
     For ``vague`` give a vague word as ``value`` ("several") or explicit ``low`` and ``high``.
     ``text`` defaults to a canonical phrase: "79", "at least 300", "between 10 and 20".
+    ``number_format`` says how number text is written, as for :func:`parse_figure`.
     """
     _check_qualifier(qualifier)
+    fmt = _number_convention(number_format)
     if text is not None and not isinstance(text, str):
         raise FigureError(f"text must be the phrase as stated, not {type(text).__name__} {_shown(text)}")
     stated = text.strip() if text else ""
     if qualifier == "vague":
-        return _vague_from_parts(value, low, high, stated)
-    number = _part_number("value", value)
-    low_number = _part_number("low", low)
-    high_number = _part_number("high", high)
+        return _vague_from_parts(value, low, high, stated, fmt)
+    number = _part_number("value", value, fmt)
+    low_number = _part_number("low", low, fmt)
+    high_number = _part_number("high", high, fmt)
     if qualifier == "range":
         return _range_from_parts(number, low_number, high_number, stated)
     number = _bound_as_value(qualifier, number, low_number, "low")
     number = _bound_as_value(qualifier, number, high_number, "high")
     if number is None:
         raise FigureError(f"qualifier {qualifier!r} needs a value: give e.g. {{qualifier: {qualifier}, value: 300}}")
-    stated = stated or _CANONICAL_WORDS[qualifier] + _format(number)
+    stated = stated or _CANONICAL_WORDS[qualifier] + format_number(number)
     return _single(qualifier, number, stated)
+
+
+@dataclass(frozen=True, slots=True)
+class NumberMention:
+    """A number written in running text (a quote, a stated phrase): where it stands and what it can mean."""
+
+    start: int
+    end: int
+    written: str  # as in the text: "1,500", "1.5 million", "a dozen"
+    values: tuple[Number, ...]  # more than one when the writing is ambiguous: "1.500" is 1500 or 1.5
+    scale: int = 1  # of a scale word after it ("2 million"), which "1.5-2 million" shares with its first number
+
+
+def numbers_in(text: str, *, number_format: str = "en") -> list[NumberMention]:
+    """Every number written in ``text`` in digits or English number words, in order.
+
+    Unlike :func:`parse_figure` this never refuses: it reads what a quote says, so digits grouped in
+    either convention are read as thousands ("1,500", "1.500", "1 500", "1'500"), decimals only in
+    ``number_format`` (an ambiguous "1.500" in "en" gives both readings, the decimal first), and a
+    number is never read from inside a larger one ("300" is not in "3000").
+
+    >>> [(m.written, m.values) for m in numbers_in("about 1,500 people, a dozen of them 1.500 children")]
+    [('1,500', (1500,)), ('a dozen', (12,)), ('1.500', (1.5, 1500))]
+    """
+    fmt = _number_convention(number_format)
+    s = text.translate(_ASCII_LOWER)
+    mentions: list[NumberMention] = []
+    pos = 0
+    while (token := _TOKEN.search(s, pos)) is not None:
+        if token.group("digits"):
+            mention, pos = _digit_mention(text, s, token, fmt)
+        else:
+            mention = _word_mention(text, s, token.start())
+            pos = token.end() if mention is None else mention.end
+        if mention is not None:
+            mentions.append(mention)
+    return mentions
+
+
+def describe(figure: Figure) -> str:
+    """The figure's qualifier and bounds in words: "at least 300", "between 10 and 20", "several (3 to 9)"."""
+    if figure.qualifier == "range" or figure.value is None:
+        low, high = format_number(figure.low or 0), format_number(figure.high or 0)
+        if figure.qualifier == "vague":
+            return f"a vague amount of {low} to {high}"
+        return f"between {low} and {high}"
+    words = _CANONICAL_WORDS[figure.qualifier] or "exactly "
+    return words + format_number(figure.value)
 
 
 # --- parse_figure, by the shape of the phrase ------------------------------------------------------
 
 
-def _unqualified(s: str, stated: str) -> Figure:
+def _unqualified(s: str, stated: str, fmt: _Convention) -> Figure:
     """A phrase that starts with its number: "304", "10 to 20", "1,500+", or a vague word."""
     vague = _VAGUE.match(s)
     if vague is not None:
         return _vague(s, vague.group(), vague.end(), stated)
-    first = _number(s, 0, stated)
+    first = _number(s, 0, stated, fmt)
     if first is None:
         raise _no_number(s, stated)
     end = first[3]
     separator = _RANGE_TO.match(s, end)
     if separator is not None:
-        second = _number(s, separator.end(), stated)
+        second = _number(s, separator.end(), stated, fmt)
         if second is not None:
             return _range(s, first, second, stated)
     postfix = _POSTFIX.match(s, end)
@@ -334,14 +475,14 @@ def _unqualified(s: str, stated: str) -> Figure:
     return _single(qualifier, _value(first[0], first[1], first[2]), stated)
 
 
-def _qualified(s: str, pos: int, qualifier: str, phrase: str, stated: str) -> Figure:
+def _qualified(s: str, pos: int, qualifier: str, phrase: str, stated: str, fmt: _Convention) -> Figure:
     """A number after a qualifier phrase: "at least 300", "about a dozen", "~1500"."""
-    read = _number(s, pos, stated)
+    read = _number(s, pos, stated, fmt)
     if read is None:
         raise _nothing_after(s, pos, phrase, stated)
     end = read[3]
     separator = _RANGE_TO.match(s, end)
-    if separator is not None and _number(s, separator.end(), stated) is not None:
+    if separator is not None and _number(s, separator.end(), stated, fmt) is not None:
         raise FigureError(
             f"{phrase!r} cannot qualify a range in {_shown(stated)}: write the range as 'between 10 and 20', "
             f"or give one number such as '{phrase} 300'"
@@ -356,19 +497,20 @@ def _qualified(s: str, pos: int, qualifier: str, phrase: str, stated: str) -> Fi
     return _single(qualifier, _value(read[0], read[1], read[2]), stated)
 
 
-def _explicit_range(s: str, pos: int, phrase: str, stated: str) -> Figure:
+def _explicit_range(s: str, pos: int, phrase: str, stated: str, fmt: _Convention) -> Figure:
     """ "between a and b" or "from a to b"."""
-    first = _number(s, pos, stated, between=phrase == "between")
+    between = phrase.endswith("between")
+    first = _number(s, pos, stated, fmt, between=between)
     if first is None:
         raise _nothing_after(s, pos, phrase, stated)
-    connector = "and" if phrase == "between" else "to"
-    separator = (_RANGE_AND if phrase == "between" else _RANGE_TO).match(s, first[3])
+    connector = "and" if between else "to"
+    separator = (_RANGE_AND if between else _RANGE_TO).match(s, first[3])
     if separator is None:
         raise FigureError(
             f"expected {connector!r} after {s[:first[3]]!r} in {_shown(stated)}: write a range as "
             f"'{phrase} 10 {connector} 20'"
         )
-    second = _number(s, separator.end(), stated)
+    second = _number(s, separator.end(), stated, fmt)
     if second is None:
         raise FigureError(
             f"expected a second number after {s[:separator.end()].strip()!r} in {_shown(stated)}: write a range as "
@@ -389,8 +531,8 @@ def _range(s: str, first: _Read, second: _Read, stated: str) -> Figure:
     high = _value(high_num, high_den, high_scale)
     if low > high:
         raise FigureError(
-            f"range in {_shown(stated)} runs backwards ({_format(low)} is more than {_format(high)}): "
-            f"write the smaller number first, e.g. 'between {_format(high)} and {_format(low)}'"
+            f"range in {_shown(stated)} runs backwards ({format_number(low)} is more than {format_number(high)}): "
+            f"write the smaller number first, e.g. 'between {format_number(high)} and {format_number(low)}'"
         )
     _expect_one_number(s, end, stated)
     return Figure("range", None, low, high, stated)
@@ -424,15 +566,21 @@ def _stated(text: str) -> str:
 # --- numbers -----------------------------------------------------------------------------------------
 
 
-def _number(s: str, pos: int, stated: str, between: bool = False) -> _Read | None:
+def _number(s: str, pos: int, stated: str, fmt: _Convention, between: bool = False) -> _Read | None:
     """The number starting at ``pos`` in digits or words, or None when there is none."""
-    digits = _DIGITS.match(s, pos)
+    foreign = fmt.foreign_groups.match(s, pos)
+    if foreign is not None:
+        raise _ambiguous_groups(foreign.group(), fmt, stated)
+    digits = fmt.digits.match(s, pos)
     if digits is not None:
-        return _digit_number(s, digits, stated)
+        return _whole_number(s, pos, _digit_number(s, digits, stated, fmt), stated)
     words = _word_number(s, pos, between)
     if words is not None:
         _check_size(words[0] * words[2], 1, stated)
-        return words
+        return _whole_number(s, pos, words, stated)
+    ratio = _RATIO_START.match(s, pos)
+    if ratio is not None:
+        raise _not_a_count(ratio.group(), stated)
     if _NEGATIVE.match(s, pos):
         raise FigureError(
             f"negative number in {_shown(stated)}: figures are counts and cannot be negative; "
@@ -441,17 +589,47 @@ def _number(s: str, pos: int, stated: str, between: bool = False) -> _Read | Non
     return None
 
 
-def _digit_number(s: str, match: re.Match[str], stated: str) -> _Read:
+def _whole_number(s: str, pos: int, read: _Read, stated: str) -> _Read:
+    """``read``, unless what follows makes it part of a share ("two thirds", "three times", "one in five")
+    or of two numbers ("1/2", "300 / 400"): refused rather than read as the first number alone."""
+    after = _AFTER_NUMBER.match(s, read[3])
+    if after is None:
+        return read
+    words = s[pos : after.end()].strip()
+    if after.group("half"):
+        raise FigureError(
+            f"{words!r} in {_shown(stated)} is not read as words: write it in digits, e.g. '1.5 million' for one "
+            "and a half million"
+        )
+    if after.group("slash"):
+        raise NotACount(
+            f"two numbers in {_shown(stated)}: a fraction ('1/2') is not a count, and two figures ('300 / 400') are "
+            "two entries; for a range write '300 to 400'"
+        )
+    of = after.group("of")
+    if of is not None and not _value(read[0], read[1], read[2]) < _word_or_digits(of):
+        return read
+    raise _not_a_count(words, stated)
+
+
+def _word_or_digits(number: str) -> int:
+    """A small number after "in" (_AFTER_NUMBER): digits, or one number word."""
+    if number.isdecimal():
+        return int(number)
+    return _WORDS[number.split()[0]][1]
+
+
+def _digit_number(s: str, match: re.Match[str], stated: str, fmt: _Convention) -> _Read:
     """ "1,500", "1 500", "2.5", "1.5 million", "2bn", "67th", "۳۰۰" (any Unicode decimal digits)."""
     whole, fraction = match.group("int", "frac")
     end = match.end()
     if _MALFORMED_TAIL.match(s, end):
         raise FigureError(
-            f"malformed number in {_shown(stated)}: use ',' only between groups of three digits ('1,500') "
-            "and '.' only for decimals ('2.5')"
+            f"malformed number in {_shown(stated)}: use '{fmt.group_mark}' only between groups of three digits "
+            f"('1{fmt.group_mark}500') and '{fmt.decimal_mark}' only for decimals ('2{fmt.decimal_mark}5')"
         )
     if not whole.isdecimal():
-        whole = _GROUP_SEPARATORS.sub("", whole)
+        whole = fmt.group_separators.sub("", whole)
     whole = whole.lstrip("0")
     # int() refuses very long digit strings; anything this long is too large anyway.
     if len(whole) > 16:
@@ -464,14 +642,7 @@ def _digit_number(s: str, match: re.Match[str], stated: str) -> _Read:
         whole += fraction
         denominator = 10 ** len(fraction)
     numerator = int(whole) if whole else 0
-    scale = 1
-    largest = 1
-    scale_word = _DIGIT_SCALE.match(s, end)
-    while scale_word is not None and _DIGIT_SCALES[scale_word.group(1)] > largest:
-        largest = _DIGIT_SCALES[scale_word.group(1)]
-        scale *= largest
-        end = scale_word.end()
-        scale_word = _DIGIT_SCALE.match(s, end)
+    scale, end = _scale_words(s, end)
     if scale == 1:
         letters = _LETTERS.match(s, end)
         if letters is not None:
@@ -486,6 +657,19 @@ def _digit_number(s: str, match: re.Match[str], stated: str) -> _Read:
             end = letters.end()
     _check_size(numerator * scale, denominator, stated)
     return numerator, denominator, scale, end
+
+
+def _scale_words(s: str, end: int) -> tuple[int, int]:
+    """The scale words after digits ("million", "hundred thousand") multiplied, and where they end."""
+    scale = 1
+    largest = 1
+    scale_word = _DIGIT_SCALE.match(s, end)
+    while scale_word is not None and _DIGIT_SCALES[scale_word.group(1)] > largest:
+        largest = _DIGIT_SCALES[scale_word.group(1)]
+        scale *= largest
+        end = scale_word.end()
+        scale_word = _DIGIT_SCALE.match(s, end)
+    return scale, end
 
 
 def _word_number(s: str, pos: int, between: bool) -> _Read | None:
@@ -602,11 +786,68 @@ def _check_size(numerator: int, denominator: int, stated: str) -> None:
         raise _too_large(stated)
 
 
-def _format(number: Number) -> str:
+def format_number(number: Number) -> str:
     """ "1,500" for ints; floats in plain decimal notation ("2.5", never "1e-05")."""
     if isinstance(number, int):
         return f"{number:,}"
     return format(Decimal(repr(number)), ",f")
+
+
+# --- numbers in running text ---------------------------------------------------------------------------
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+# A run of digits with single separators between its groups, whatever the convention; or a word.
+_LOOSE_SEPARATORS = ",.'\u2019\u066b\u066c \u00a0\u2007\u2009\u202f"
+_TOKEN = re.compile(rf"(?P<digits>\d+(?:[{_LOOSE_SEPARATORS}]\d+)*)|[a-z]+")
+_LOOSE_GROUPING = re.compile(r"['\u2019 ]")
+_FIRST_DIGITS = re.compile(r"\d+")
+
+
+def _digit_mention(text: str, s: str, token: re.Match[str], fmt: _Convention) -> tuple[NumberMention | None, int]:
+    """The number a run of digits writes, and where scanning goes on: inside the run when it was read
+    with ordinary spaces ("in 2019 500 people" also holds 2019 and 500), or when it is no number at all."""
+    written = token.group("digits")
+    readings = _readings(_LOOSE_GROUPING.sub("\u2009", written), fmt)
+    first = _FIRST_DIGITS.match(s, token.start())
+    assert first is not None  # the token starts with a digit
+    if not readings:  # "1,5,0": read its first group alone and go on after it
+        written = first.group()
+        readings = _readings(written, fmt)
+    end = token.start() + len(written)
+    scale, scaled_end = _scale_words(s, end)
+    if scale == 1:
+        letters = _LETTERS.match(s, end)
+        if letters is not None and letters.group() in _ABBREVIATIONS:
+            scale, scaled_end = _ABBREVIATIONS[letters.group()], letters.end()
+    values = tuple(dict.fromkeys(_value(n, d, scale) for n, d in readings))
+    mention = NumberMention(token.start(), scaled_end, text[token.start() : scaled_end], values, scale) if values else None
+    resume = first.end() if " " in written else scaled_end
+    return mention, resume
+
+
+def _readings(written: str, fmt: _Convention) -> list[tuple[int, int]]:
+    """(numerator, denominator) of each convention that reads all of ``written``, ``fmt``'s first."""
+    readings = []
+    for convention in (fmt, *(c for c in _CONVENTIONS.values() if c is not fmt)):
+        match = convention.digits.fullmatch(written)
+        if match is None:
+            continue
+        whole, fraction = match.group("int", "frac")
+        if fraction and convention is not fmt:
+            continue  # "300,000" is 300 only to someone who writes "300,000" for three hundred: not in "en"
+        digits = convention.group_separators.sub("", whole) + (fraction or "")
+        if len(digits) > 24:  # int() refuses thousands of digits; no count is this long
+            continue
+        readings.append((int(digits), 10 ** len(fraction or "")))
+    return readings
+
+
+def _word_mention(text: str, s: str, pos: int) -> NumberMention | None:
+    read = _word_number(s, pos, between=False)
+    if read is None:
+        return None
+    numerator, denominator, scale, end = read
+    return NumberMention(pos, end, text[pos:end], (_value(numerator, denominator, scale),), scale)
 
 
 # --- errors that need a look around ------------------------------------------------------------------
@@ -621,6 +862,41 @@ def _expect_one_number(s: str, pos: int, stated: str) -> None:
             "figure ('300'), a range ('300 to 400') or a qualifier ('at least 300'); write thousands as "
             "'1,500' and scales as '1.5 million'"
         )
+
+
+def _number_convention(number_format: str) -> _Convention:
+    convention = _CONVENTIONS.get(number_format) if isinstance(number_format, str) else None
+    if convention is None:
+        raise FigureError(
+            f"unknown number format {number_format!r}: use 'en' (1,500.5) or 'eu' (1.500,5)"
+        )
+    return convention
+
+
+def _ambiguous_groups(written: str, fmt: _Convention, stated: str) -> FigureError:
+    """ "1.500" in English, "1,500" in the European convention: say both readings and how to write each."""
+    digits = written.replace(fmt.decimal_mark, "")
+    whole = f"{int(digits):,}".replace(",", fmt.group_mark)
+    hint = f"write {whole} or {digits}"
+    if written.count(fmt.decimal_mark) == 1:
+        decimal = written.rstrip("0")
+        integer, fraction = decimal.split(fmt.decimal_mark)
+        meaning = f"{_UNIT_WORDS[int(integer)]} and a half" if fraction == "5" and len(integer) == 1 else "a decimal"
+        if decimal == written:  # "1.125": only a fourth decimal place makes it unmistakably a decimal
+            decimal += "0"
+        hint += f" (or {decimal} if you mean {meaning})"
+    other = "eu" if fmt.group_mark == "," else "en"
+    return FigureError(
+        f"ambiguous number {written!r} in {_shown(stated)}: '{fmt.decimal_mark}' between groups of three digits "
+        f"separates thousands in the '{other}' number format; {hint}, or read the file with number format '{other}'"
+    )
+
+
+def _not_a_count(words: str, stated: str) -> NotACount:
+    return NotACount(
+        f"not a count in {_shown(stated)}: {words!r} is a share or a comparison, not a number of people or "
+        "events; record a figure only where the source states the number (e.g. 'at least 300')"
+    )
 
 
 def _no_number(s: str, stated: str) -> FigureError:
@@ -686,12 +962,12 @@ def _check_qualifier(qualifier: object) -> None:
     raise FigureError(f"unknown qualifier {qualifier!r}: {hint}allowed qualifiers are {allowed}")
 
 
-def _part_number(name: str, part: object) -> Number | None:
+def _part_number(name: str, part: object, fmt: _Convention) -> Number | None:
     """A value, low or high given as a number or as number text; None stays None."""
     if part is None:
         return None
     if isinstance(part, str):
-        return _part_text(name, part)
+        return _part_text(name, part, fmt)
     if isinstance(part, bool) or not isinstance(part, numbers.Real):
         raise FigureError(
             f"{name} must be a number or number text ('1,500', '1.5 million'), not {type(part).__name__} {_shown(part)}"
@@ -711,10 +987,10 @@ def _part_number(name: str, part: object) -> Number | None:
     return number
 
 
-def _part_text(name: str, part: str) -> Number:
+def _part_text(name: str, part: str, fmt: _Convention) -> Number:
     s = part.lower().strip(_STRIP)
     try:
-        read = _number(s, 0, part)
+        read = _number(s, 0, part, fmt)
     except FigureError as error:
         raise FigureError(f"{name}: {error}") from None
     if read is None or read[3] != len(s):
@@ -739,7 +1015,7 @@ def _bound_as_value(qualifier: str, number: Number | None, bound: Number | None,
         )
     if number is not None and number != bound:
         raise FigureError(
-            f"{side} {_format(bound)} does not match value {_format(number)}: for {qualifier} the {side} bound "
+            f"{side} {format_number(bound)} does not match value {format_number(number)}: for {qualifier} the {side} bound "
             f"is the value; drop {side} or make them equal"
         )
     return bound
@@ -751,20 +1027,20 @@ def _range_from_parts(number: Number | None, low: Number | None, high: Number | 
     if low is None or high is None:
         raise FigureError("a range needs both low and high, e.g. {qualifier: range, low: 10, high: 20}")
     _check_order(low, high)
-    return Figure("range", None, low, high, stated or f"between {_format(low)} and {_format(high)}")
+    return Figure("range", None, low, high, stated or f"between {format_number(low)} and {format_number(high)}")
 
 
-def _vague_from_parts(value: object, low: object, high: object, stated: str) -> Figure:
+def _vague_from_parts(value: object, low: object, high: object, stated: str, fmt: _Convention) -> Figure:
     if value is None:
-        low_number = _part_number("low", low)
-        high_number = _part_number("high", high)
+        low_number = _part_number("low", low, fmt)
+        high_number = _part_number("high", high, fmt)
         if low_number is None or high_number is None:
             raise FigureError(
                 f"vague needs a vague word as value ({_VAGUE_LIST}) or both low and high, "
                 "e.g. {qualifier: vague, value: several} or {qualifier: vague, low: 3, high: 9}"
             )
         _check_order(low_number, high_number)
-        stated = stated or f"vague: {_format(low_number)} to {_format(high_number)}"
+        stated = stated or f"vague: {format_number(low_number)} to {format_number(high_number)}"
         return Figure("vague", None, low_number, high_number, stated)
     word = " ".join(value.lower().split()) if isinstance(value, str) else None
     if word not in VAGUE_WORDS:
@@ -776,7 +1052,7 @@ def _vague_from_parts(value: object, low: object, high: object, stated: str) -> 
         )
     bounds = VAGUE_WORDS[word]
     for side, given, bound in (("low", low, bounds[0]), ("high", high, bounds[1])):
-        if given is not None and _part_number(side, given) != bound:
+        if given is not None and _part_number(side, given, fmt) != bound:
             raise FigureError(
                 f"{side} {given!r} does not match {word!r} ({bounds[0]:,} to {bounds[1]:,}): "
                 "give the vague word alone, or low and high without a value"
@@ -787,6 +1063,6 @@ def _vague_from_parts(value: object, low: object, high: object, stated: str) -> 
 def _check_order(low: Number, high: Number) -> None:
     if low > high:
         raise FigureError(
-            f"low {_format(low)} is more than high {_format(high)}: give the smaller number as low "
+            f"low {format_number(low)} is more than high {format_number(high)}: give the smaller number as low "
             "(bounds are never swapped)"
         )

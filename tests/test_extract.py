@@ -14,6 +14,7 @@ from conftest import REPO, SEEDS, migrated_database, run_cli
 
 from factdb.db import make_engine
 from factdb.extract import Catalog, KnownSource, draft_to_yaml, extract, find_figures
+from factdb.figures import parse_figure
 from factdb.importer import import_paths
 
 SEED_TEXT = SEEDS / "documents" / "iran-resolution-follow-ups-2020.txt"
@@ -245,6 +246,55 @@ def test_figure_phrases_are_read_with_their_qualifiers() -> None:
         ("two dozen", "exact", 24, 24),
         ("did not exceed 24", "at_most", None, 24),
     ]
+
+
+def test_the_phrasings_of_real_reporting_are_found_and_read_by_the_figure_grammar() -> None:
+    spans = find_figures("The toll exceeded 800 by Friday and topped 45,000 in the province; as many as 300 were "
+                         "held, the count rose to 45, an estimated number of 210 fled and scores of homes burned.")
+    assert [(s.stated, s.figure.qualifier, s.figure.low, s.figure.high) for s in spans] == [
+        ("exceeded 800", "more_than", 800, None),
+        ("topped 45,000", "more_than", 45_000, None),
+        ("as many as 300", "at_most", None, 300),
+        ("rose to 45", "exact", 45, 45),
+        ("an estimated number of 210", "approximately", None, None),
+        ("scores", "vague", 40, 199),
+    ]
+
+
+def test_a_phrase_the_grammar_refuses_is_not_proposed_in_part() -> None:
+    # "no more than a handful" bounds the handful from above; proposing "a handful" (2 to 9) alone would
+    # claim at least two, which the source did not say.
+    assert find_figures('The minister said "no more than a handful" of journalists were held.') == []
+    assert find_figures("Turnout was more than double, and half of them were women.") == []
+
+
+@pytest.mark.parametrize("sentence", [
+    "Two thirds of the detainees were women.",
+    "One in five prisoners was tortured.",
+    "We need at least three times that, the WFP said.",
+    "Police detained 300 / 400 people.",
+    "Arrests rose tenfold in a week.",
+])
+def test_numbers_inside_shares_and_pairs_are_not_figures(sentence: str) -> None:
+    assert find_figures(sentence) == []
+
+
+def test_scores_and_tens_are_amounts_only_before_of() -> None:
+    assert find_figures("Exam scores fell, and the tens digit was wrong.") == []
+    assert [(s.stated, s.figure.low, s.figure.high) for s in find_figures("Scores of protesters and tens of "
+                                                                            "bystanders were beaten.")] == [
+        ("Scores", 40, 199), ("tens", 20, 99)]
+
+
+def test_a_list_of_figures_still_gives_each_figure() -> None:
+    assert [s.stated for s in find_figures("Police said 12 died, 5 of them children.")] == ["12", "5"]
+
+
+@pytest.mark.parametrize("path", sorted(EVAL.rglob("*.txt")), ids=lambda p: p.stem)
+def test_every_figure_the_extractor_finds_is_what_the_grammar_reads_in_its_words(path: Path) -> None:
+    for sentence in path.read_text(encoding="utf-8").split("."):
+        for span in find_figures(sentence):
+            assert parse_figure(" ".join(span.stated.split())) == span.figure
 
 
 def test_quotes_are_verbatim_and_every_labelled_article_drafts_an_importable_file(empty_db: Path, tmp_path: Path) -> None:

@@ -11,11 +11,15 @@ import pytest
 
 from factdb.figures import (
     MAX_VALUE,
+    NUMBER_FORMATS,
     QUALIFIERS,
     VAGUE_WORDS,
     Figure,
     FigureError,
+    NotACount,
+    describe,
     figure_from_parts,
+    numbers_in,
     parse_figure,
 )
 
@@ -83,8 +87,11 @@ def test_each_contract_phrase_gives_its_qualifier_and_bounds(phrase, qualifier, 
 
 # The documented vague table, restated here so a change to VAGUE_WORDS has to be deliberate.
 VAGUE_TABLE = {
+    "a handful": (2, 9),
     "several": (3, 9),
     "dozens": (24, 99),
+    "tens": (20, 99),
+    "scores": (40, 199),
     "hundreds": (200, 999),
     "many hundreds": (200, 999),
     "several hundred": (300, 999),
@@ -376,7 +383,10 @@ PHRASE_ERRORS = [
     ("from 10", ["expected 'to' after 'from 10'", "'from 10 to 20'"]),
     ("between 10 and", ["expected a second number"]),
     ("1,50", ["malformed number", "'1,500'", "'2.5'"]),
-    ("1.500.000", ["malformed number"]),
+    ("1.500.000", ["ambiguous number '1.500.000'", "write 1,500,000 or 1500000", "number format 'eu'"]),
+    ("1.500", ["ambiguous number '1.500'", "write 1,500 or 1500 (or 1.5 if you mean one and a half)"]),
+    ("2.300.000 people", ["write 2,300,000 or 2300000, or read the file with number format 'eu'"]),
+    ("about 12.500", ["write 12,500 or 12500 (or 12.5 if you mean a decimal)"]),
     ("1 500", ["unexpected '500' after '1'", "'1,500'"]),
     ("300 400", ["unexpected '400'"]),
     ("300 or 400", ["unexpected 'or 400'", "'300 to 400'"]),
@@ -632,3 +642,197 @@ def test_the_python_examples_in_the_docs_run():
     for number, block in enumerate(blocks):
         runner.run(parser.get_doctest(block, {}, f"docs/figures.md block {number}", str(DOCS), 0))
     assert runner.summarize(verbose=False).failed == 0
+
+
+# (phrase, qualifier, value, low, high): the phrasings of real reporting (issue 15), each read so that
+# it never claims more than the source said (docs/figures.md says why for each).
+REPORTING = [
+    ("exceeded 800", "more_than", 800, 800, None),
+    ("exceeding 800 people", "more_than", 800, 800, None),
+    ("exceeds 800", "more_than", 800, 800, None),
+    ("topped 45,000", "more_than", 45_000, 45_000, None),
+    ("tops 45,000", "more_than", 45_000, 45_000, None),
+    ("surpassed 1,000", "more_than", 1000, 1000, None),
+    ("surpasses 1,000", "more_than", 1000, 1000, None),
+    ("passed 200", "more_than", 200, 200, None),
+    ("well over 300", "more_than", 300, 300, None),
+    ("just over 300", "more_than", 300, 300, None),
+    ("in excess of 5,000", "more_than", 5000, 5000, None),
+    ("upwards of 70", "more_than", 70, 70, None),
+    ("rose to 45", "exact", 45, 45, 45),
+    ("risen to 45", "exact", 45, 45, 45),
+    ("rising to 45", "exact", 45, 45, 45),
+    ("climbed to 1,200", "exact", 1200, 1200, 1200),
+    ("reached 45", "exact", 45, 45, 45),
+    ("reaching forty-five", "exact", 45, 45, 45),
+    ("a total of 304", "exact", 304, 304, 304),
+    ("only 3", "exact", 3, 3, 3),
+    ("no fewer than 300", "at_least", 300, 300, None),
+    ("as many as 300", "at_most", 300, None, 300),
+    ("did not exceed 50", "at_most", 50, None, 50),
+    ("does not exceed 50", "at_most", 50, None, 50),
+    ("not exceeding 50", "at_most", 50, None, 50),
+    ("not more than 50", "at_most", 50, None, 50),
+    ("just under 300", "less_than", 300, None, 300),
+    ("an estimated 300", "approximately", 300, None, None),
+    ("an estimated number of 210", "approximately", 210, None, None),
+    ("an estimated total of 210", "approximately", 210, None, None),
+    ("estimated at 1.5 million", "approximately", 1_500_000, None, None),
+    ("some 300", "approximately", 300, None, None),
+    ("anywhere from 70 to 93", "range", None, 70, 93),
+    ("anywhere between 70 and 93", "range", None, 70, 93),
+    ("70-93", "range", None, 70, 93),
+    ("70 to 93", "range", None, 70, 93),
+    ("a handful of protesters", "vague", None, 2, 9),
+    ("scores of people", "vague", None, 40, 199),
+    ("tens of people", "vague", None, 20, 99),
+    ("tens of thousands", "vague", None, 20_000, 99_999),
+]
+
+
+@pytest.mark.parametrize(("phrase", "qualifier", "value", "low", "high"), REPORTING, ids=[r[0] for r in REPORTING])
+def test_the_phrasings_of_real_reporting_are_read_without_overstating(phrase, qualifier, value, low, high):
+    figure = parse_figure(phrase)
+    assert reading(figure) == expected(qualifier, value, low, high)
+    assert figure.text == phrase
+
+
+NOT_COUNTS = ["more than double", "twice as many", "half of them", "about half", "a third", "at least a third",
+              "one third", "one-third", "two thirds", "a quarter of detainees", "three times", "10 times more",
+              "tenfold", "10-fold", "one in five", "1 in 4", "2 in 10", "3 out of 10", "one in every hundred"]
+
+
+@pytest.mark.parametrize("phrase", NOT_COUNTS)
+def test_shares_and_comparisons_are_refused_as_not_counts(phrase):
+    with pytest.raises(NotACount):
+        parse_figure(phrase)
+    message = error_for(parse_figure, phrase)
+    assert message.startswith(f"not a count in {phrase!r}")
+    assert "share or a comparison" in message
+
+
+@pytest.mark.parametrize("phrase", ["1/2", "300 / 400", "about 1,500/2,000", "between 1/2", "1/2 million"])
+def test_a_number_after_a_slash_is_never_dropped(phrase):
+    with pytest.raises(NotACount):
+        parse_figure(phrase)
+    message = error_for(parse_figure, phrase)
+    assert message.startswith(f"two numbers in {phrase!r}")
+    assert "'300 to 400'" in message
+
+
+@pytest.mark.parametrize(("phrase", "value"), [("300 in 2019", 300), ("5 in 3 cities", 5), ("third", 3),
+                                                ("twenty-fifth", 25), ("45%", 45), ("a hundred", 100)])
+def test_counts_that_only_look_like_shares_are_still_read(phrase, value):
+    assert parse_figure(phrase).value == value
+
+
+def test_one_and_a_half_in_words_is_refused_with_the_digits_to_write():
+    message = error_for(parse_figure, "one and a half million")
+    assert "write it in digits, e.g. '1.5 million'" in message
+
+
+@pytest.mark.parametrize("phrase", ["handful", "scores of thousands", "tens of millions"])
+def test_vague_phrases_beside_the_new_ones_are_still_unknown(phrase):
+    assert error_for(parse_figure, phrase).startswith(f"unknown vague amount in {phrase!r}")
+
+
+# --- number formats: "1,500.5" (en) and "1.500,5" (eu) --------------------------------------------
+
+EU_NUMBERS = [
+    ("1.500", 1500),
+    ("2.300.000", 2_300_000),
+    ("1,5", 1.5),
+    ("1.500,25", 1500.25),
+    ("0,500", 0.5),
+    ("1\u202f500", 1500),  # a narrow no-break space groups thousands in either format
+    ("1,5 million", 1_500_000),
+    ("۱٬۵۰۰", 1500),
+]
+
+
+@pytest.mark.parametrize(("phrase", "value"), EU_NUMBERS, ids=[ascii(n[0]) for n in EU_NUMBERS])
+def test_the_eu_number_format_groups_with_dots_and_marks_decimals_with_a_comma(phrase, value):
+    figure = parse_figure(phrase, number_format="eu")
+    assert (figure.qualifier, figure.value, figure.text) == ("exact", value, phrase)
+
+
+def test_the_eu_number_format_keeps_the_phrase_as_stated_in_ranges_and_qualifiers():
+    figure = parse_figure("between 1.500 and 2.000 people", number_format="eu")
+    assert reading(figure) == expected("range", None, 1500, 2000)
+    assert figure.text == "between 1.500 and 2.000 people"
+    assert reading(parse_figure("at least 1.500", number_format="eu")) == expected("at_least", 1500, 1500, None)
+
+
+@pytest.mark.parametrize(("phrase", "fragments"), [
+    ("1,500", ["ambiguous number '1,500'", "write 1.500 or 1500 (or 1,5 if you mean one and a half)",
+               "number format 'en'"]),
+    ("2,300,000", ["write 2.300.000 or 2300000"]),
+    ("1.5", ["malformed number in '1.5'", "'1.500'", "'2,5'"]),
+])
+def test_the_eu_number_format_refuses_english_grouping_as_ambiguous(phrase, fragments):
+    message = error_for(lambda text: parse_figure(text, number_format="eu"), phrase)
+    for fragment in fragments:
+        assert fragment in message
+
+
+@pytest.mark.parametrize("phrase", ["0.500", "1.5", "1.50", "1.5000", "1234.567"])
+def test_english_decimals_that_cannot_be_thousands_are_still_read(phrase):
+    assert parse_figure(phrase).value == float(phrase)
+
+
+def test_figure_from_parts_reads_number_text_in_the_given_format():
+    figure = figure_from_parts("at_least", value="1.500", number_format="eu")
+    assert reading(figure) == expected("at_least", 1500, 1500, None)
+    assert "ambiguous number '1.500'" in error_for(lambda v: figure_from_parts("exact", value=v), "1.500")
+
+
+@pytest.mark.parametrize("bad", ["de", "EU", "", None])
+def test_an_unknown_number_format_is_refused(bad):
+    assert "unknown number format" in error_for(lambda text: parse_figure(text, number_format=bad), "300")
+    assert NUMBER_FORMATS == ("en", "eu")
+
+
+# --- numbers in running text ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("about 1,500 people", [("1,500", (1500,))]),
+    ("about 300,000 people", [("300,000", (300_000,))]),
+    ("etwa 1.500 Menschen", [("1.500", (1.5, 1500))]),
+    ("2.300.000 and 2,300,000", [("2.300.000", (2_300_000,)), ("2,300,000", (2_300_000,))]),
+    ("1\u202f500, 1\u00a0500 and 12'500", [("1\u202f500", (1500,)), ("1\u00a0500", (1500,)), ("12'500", (12_500,))]),
+    ("1.5 million and 2bn", [("1.5 million", (1_500_000,)), ("2bn", (2_000_000_000,))]),
+    ("seven, a dozen, fifteen hundred, twenty-one", [("seven", (7,)), ("a dozen", (12,)),
+                                                     ("fifteen hundred", (1500,)), ("twenty-one", (21,))]),
+    ("۱٬۵۰۰ نفر", [("۱٬۵۰۰", (1500,))]),
+    ("at least 3000", [("3000", (3000,))]),
+    ("someone, anyone, often", []),
+])
+def test_numbers_in_reads_every_number_a_quote_writes(text, found):
+    assert [(m.written, m.values) for m in numbers_in(text)] == found
+
+
+def test_numbers_in_reads_ordinary_space_groups_both_ways_and_keeps_positions():
+    mentions = numbers_in("killed 1 500 in 2019 500 more")
+    assert [(m.written, m.values) for m in mentions] == [
+        ("1 500", (1500,)), ("500", (500,)), ("2019", (2019,)), ("500", (500,))]
+    assert all("killed 1 500 in 2019 500 more"[m.start : m.end] == m.written for m in mentions)
+
+
+def test_numbers_in_reads_decimals_only_in_the_format_given_and_keeps_scales_for_sharing():
+    assert numbers_in("1.500", number_format="eu")[0].values == (1500,)
+    assert numbers_in("1,500", number_format="eu")[0].values == (1.5, 1500)
+    assert numbers_in("1,5", number_format="eu")[0].values == (1.5,)
+    assert [m.written for m in numbers_in("1,5")] == ["1", "5"]  # no decimal comma in "en"
+    assert [(m.values, m.scale) for m in numbers_in("1.5-2 million")] == [((1.5,), 1), ((2_000_000,), 1_000_000)]
+
+
+def test_describe_says_a_figure_in_words():
+    assert [describe(parse_figure(p)) for p in ("300", "at least 300", "about 1,500", "10 to 20", "several")] == [
+        "exactly 300", "at least 300", "approximately 1,500", "between 10 and 20", "a vague amount of 3 to 9"]
+
+
+def test_the_examples_in_the_module_docstrings_run():
+    from factdb import figures
+
+    assert doctest.testmod(figures).failed == 0

@@ -19,13 +19,15 @@ from factdb.figures import (
 quick = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 QUALIFIER_WORDS = {
+    "exact": ["rose to", "climbed to", "reached", "a total of"],
     "approximately": ["about", "around", "approximately", "some", "roughly", "circa", "an estimated", "~",
-                      "approx.", "ca.", "estimated", "≈"],
+                      "approx.", "ca.", "estimated", "≈", "an estimated number of", "estimated at"],
     "nearly": ["nearly", "almost", "close to"],
     "at_least": ["at least", "no fewer than", "a minimum of", "no less than", "≥"],
-    "more_than": ["more than", "over", "upwards of", "in excess of", ">"],
-    "at_most": ["at most", "up to", "no more than", "a maximum of", "≤"],
-    "less_than": ["fewer than", "less than", "under", "<"],
+    "more_than": ["more than", "over", "upwards of", "in excess of", ">", "exceeded", "topped", "surpassed",
+                  "passed", "well over"],
+    "at_most": ["at most", "up to", "no more than", "a maximum of", "≤", "as many as", "did not exceed"],
+    "less_than": ["fewer than", "less than", "under", "<", "just under"],
 }
 NOUNS = ["", " people", " protesters were killed", " children, officials said", " “yay” votes", "%", ".",
          " (unconfirmed)"]
@@ -92,7 +94,8 @@ TOKENS = ["0", "1", "12", "300", "1,500", "1\u202f500", "2.5", "۳۰۰", "67th",
           "~", "%", ",", ".", "to", "and", "or", "more", "less", "so", "of", "between", "from", "at least", "about",
           "nearly", "over", "under", "up to", "a", "an", "zero", "one", "twenty", "twenty-one", "first", "hundred",
           "thousand", "million", "dozen", "dozens", "hundreds", "thousands", "several", "tens", "many", "few",
-          "people", "“", "”", "99999999999999999", "1,50"]
+          "people", "“", "”", "99999999999999999", "1,50", "1.500", "/", "times", "thirds", "half", "in",
+          "exceeded", "as many as", "rose to", "anywhere", "scores", "a handful", "double", "out of"]
 token_soup = st.lists(st.sampled_from(TOKENS), min_size=0, max_size=6).flatmap(
     lambda tokens: st.sampled_from([" ", "", "\u00a0"]).map(lambda gap: gap.join(tokens))
 )
@@ -247,7 +250,7 @@ import pytest  # noqa: E402
 
 from factdb import figures  # noqa: E402
 
-PREFIXES = sorted(figures._PREFIX_QUALIFIER)
+PREFIXES = sorted(figures.QUALIFIER_PHRASES)
 
 
 def _read(phrase: str) -> Figure | str:
@@ -277,3 +280,22 @@ def test_common_phrases_read_the_same_with_and_without_the_shortcut(prefix: str 
 @given(st.text(alphabet="0123456789,.+ ~<>abceghilmnorstuvw", max_size=16))
 def test_any_phrase_of_digits_and_qualifier_letters_reads_the_same_with_and_without_the_shortcut(phrase: str) -> None:
     assert _read(phrase) == _by_the_grammar(phrase)
+
+
+@quick
+@given(written_numbers(max_value=10**6), st.sampled_from([" times", " thirds", "-fold", " and a half", " out of 10",
+                                                          " in every 10", "/2", " / 400", "/ two"]),
+       st.sampled_from(NOUNS), st.sampled_from(["", "about ", "at least ", "as many as ", "exceeded "]))
+def test_a_number_inside_a_share_or_beside_a_slash_is_never_read_alone(written, tail, noun, qualifier):
+    text, _ = written
+    assert parse_or_refuse(f"{qualifier}{text}{tail}{noun}") is None
+
+
+@quick
+@given(st.integers(1, 999), st.integers(0, 999).map(lambda n: f"{n:03d}"), st.sampled_from(["", "about ", "over "]))
+def test_a_dot_before_three_digits_is_never_guessed_in_english_and_is_thousands_in_eu(whole, group, qualifier):
+    text = f"{qualifier}{whole}.{group}"
+    assert parse_or_refuse(text) is None
+    figure = parse_figure(text, number_format="eu")
+    check_invariants(figure)
+    assert figure.value == whole * 1000 + int(group) and figure.text == text

@@ -1,0 +1,224 @@
+"""Checks of a figure against what surrounds it: its quote, the phrase stated beside it, its metric's unit.
+
+The figure grammar (``factdb.figures``) says what a phrase means; these checks say whether a figure
+is what its record claims it is, each returning why not (or None), for the importer to locate:
+
+- ``unsupported_by_quote``: each number the figure rests on is written in the claim's quote — in
+  digits with any grouping ("1,500", "1 500", "1.500"), in words ("seven", "a dozen", "fifteen
+  hundred"), or as the vague word it stands for ("hundreds") — and a phrase's words are there too,
+  after the normalisation quotes get (``factdb.quotes.normalize_quote``). A number inside a larger one
+  never counts: "at least 300" is not supported by "at least 3000".
+- ``stated_disagreement``: an explicit ``stated`` phrase says the same as the explicit parts.
+- ``whole_count_problem``: a metric that counts people or events gets whole numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from factdb.figures import (
+    VAGUE_WORDS,
+    Figure,
+    FigureError,
+    NotACount,
+    Number,
+    NumberMention,
+    describe,
+    format_number,
+    numbers_in,
+    parse_figure,
+)
+from factdb.quotes import normalize_quote
+
+__all__ = ["Unsupported", "is_count_unit", "stated_disagreement", "unsupported_by_quote", "whole_count_problem"]
+
+
+@dataclass(frozen=True, slots=True)
+class Unsupported:
+    """What a quote lacks to support a figure, and the number in the quote nearest to it."""
+
+    missing: str  # "250", "the vague amount 'hundreds'", "the words 'at least 300'"
+    closest: str | None  # as written in the quote ("200"); None when the quote has no number
+
+    @property
+    def message(self) -> str:
+        nearest = f"; the closest number in the quote is {self.closest!r}" if self.closest else ""
+        if self.closest is None and not self.missing.startswith("the words"):
+            nearest = "; the quote has no number"
+        return f"the quote does not contain {self.missing}{nearest}"
+
+
+def unsupported_by_quote(
+    figure: Figure, quote: str, *, given_as_phrase: bool = True, number_format: str = "en"
+) -> Unsupported | None:
+    """None when ``quote`` supports ``figure``, else what it lacks and its closest number.
+
+    ``given_as_phrase`` says the figure's text is the phrase the record gave (``value: at least 300``),
+    whose words must then be in the quote too; figures built from parts carry a canonical text that
+    the quote need not repeat. ``number_format`` orders the readings of an ambiguous "1.500".
+
+    >>> from factdb.figures import parse_figure
+    >>> unsupported_by_quote(parse_figure("about 250"), "officials said about 200 people died")
+    Unsupported(missing='250', closest='200')
+    >>> unsupported_by_quote(parse_figure("at least 300"), "Amnesty said at least 300 were killed") is None
+    True
+    """
+    text = normalize_quote(quote)
+    mentions = numbers_in(text, number_format=number_format)
+    vague = _vague_words(figure)
+    if vague and not given_as_phrase and not any(_words_in(word, text) for word in vague):
+        return Unsupported(f"the vague amount {vague[0]!r}", _closest(figure.low, mentions))
+    for number in _numbers_needed(figure, given_as_phrase, bool(vague)):
+        if not _written(number, mentions, shared_scale=number is figure.low and figure.qualifier == "range"):
+            return Unsupported(format_number(number), _closest(number, mentions))
+    if given_as_phrase and not _words_in(figure.text, text):
+        return Unsupported(f"the words {figure.text!r}", _closest(_anchor(figure), mentions))
+    return None
+
+
+def _vague_words(figure: Figure) -> list[str]:
+    """The vague words whose agreed bounds the figure has ("hundreds", "many hundreds")."""
+    if figure.qualifier != "vague":
+        return []
+    return [word for word, bounds in VAGUE_WORDS.items() if bounds == (figure.low, figure.high)]
+
+
+def _numbers_needed(figure: Figure, given_as_phrase: bool, vague_word: bool) -> list[Number]:
+    if figure.qualifier == "vague":
+        # A vague word stands for its bounds and a phrase with explicit bounds ("a few") is checked by its
+        # words; only bounds given bare must be written as numbers.
+        if vague_word or given_as_phrase:
+            return []
+    if figure.qualifier in ("range", "vague"):
+        return [n for n in (figure.low, figure.high) if n is not None]
+    return [figure.value] if figure.value is not None else []
+
+
+def _written(number: Number, mentions: list[NumberMention], *, shared_scale: bool) -> bool:
+    """Whether a mention reads as ``number``; for a range's low, also a bare number sharing the scale of
+    another ("1.5-2 million": 1.5 is 1,500,000)."""
+    if any(number in mention.values for mention in mentions):
+        return True
+    if not shared_scale:
+        return False
+    scales = {mention.scale for mention in mentions if mention.scale > 1}
+    return any(
+        value * scale == number for mention in mentions if mention.scale == 1 for value in mention.values for scale in scales
+    )
+
+
+def _words_in(phrase: str, text: str) -> bool:
+    """Whether ``phrase`` stands in ``text`` as whole words, ignoring case and what quote matching forgives."""
+    needle = normalize_quote(phrase).casefold()
+    if not needle:
+        return False
+    pattern = rf"(?<!\w){re.escape(needle)}" + (r"(?!\w)" if needle[-1].isalnum() else "")
+    return re.search(pattern, text.casefold()) is not None
+
+
+def _anchor(figure: Figure) -> Number | None:
+    return figure.value if figure.value is not None else figure.low
+
+
+def _closest(number: Number | None, mentions: list[NumberMention]) -> str | None:
+    """The mention whose reading is nearest ``number``, as written; the first mention when there is no number."""
+    if not mentions:
+        return None
+    if number is None:
+        return mentions[0].written
+    target = number
+    return min(mentions, key=lambda mention: min(abs(value - target) for value in mention.values)).written
+
+
+# --- an explicit stated phrase ------------------------------------------------------------------------
+
+
+def stated_disagreement(figure: Figure, stated: str, *, number_format: str = "en") -> str | None:
+    """Why an explicit ``stated`` phrase says something else than the figure's parts; None when it agrees.
+
+    ``figure`` comes from :func:`factdb.figures.figure_from_parts` (``{qualifier: at_least, value: 3}``) and ``stated`` is
+    the phrase recorded beside it. The phrase is read by the grammar and must give the same qualifier and
+    bounds ("at most 3" beside ``at_least 3`` disagrees), or be the bare value (the qualifier may be in
+    words the grammar does not read, "300 oder mehr", or said elsewhere in the quote). A phrase the
+    grammar cannot read (another language, a vague amount without agreed bounds) must contain the
+    figure's number(s); for ``vague`` figures given by explicit bounds it is the phrase those bounds
+    stand for ("a few") and is not checked.
+    """
+    try:
+        read = parse_figure(stated, number_format=number_format)
+    except NotACount as error:
+        return f"stated {_quoted(stated)} is not a count of what the figure counts: {error}"
+    except FigureError:
+        return _unread_stated(figure, stated, number_format)
+    if (read.qualifier, read.value, read.low, read.high) == (figure.qualifier, figure.value, figure.low, figure.high):
+        return None
+    if read.qualifier == "exact" and read.value == figure.value:
+        return None  # no qualifier words the grammar knows: "300 oder mehr", or "at least" said elsewhere
+    return (
+        f"stated {_quoted(stated)} reads as {describe(read)}, but the figure is {describe(figure)}: make qualifier and "
+        "value say what the source stated, or correct stated"
+    )
+
+
+def _unread_stated(figure: Figure, stated: str, number_format: str) -> str | None:
+    """A stated phrase the grammar cannot read agrees when it holds the figure's numbers."""
+    if figure.qualifier == "vague":
+        return None
+    written = {value for mention in numbers_in(stated, number_format=number_format) for value in mention.values}
+    wanted = [figure.low, figure.high] if figure.qualifier == "range" else [figure.value]
+    missing = [number for number in wanted if number is not None and number not in written]
+    if not missing:
+        return None
+    return (
+        f"stated {_quoted(stated)} does not contain {format_number(missing[0])}, the figure's "
+        f"{'value' if figure.qualifier != 'range' else 'bound'}: make stated the phrase the source used for "
+        f"{describe(figure)}"
+    )
+
+
+def _quoted(text: str) -> str:
+    """The phrase as quoted in a message, cut short so a pasted paragraph stays readable."""
+    return repr(text if len(text) <= 80 else text[:77] + "...")
+
+
+# --- whole counts ----------------------------------------------------------------------------------------
+
+
+# A metric counts whole things unless its unit names a measure, where a fraction is meaningful: shares,
+# rates, distances, weights, money, durations. Units are free text ("people", "cities and towns", "نفر"),
+# so the measures are listed rather than the counted things.
+_MEASURE_UNIT = re.compile(
+    r"(?i)%|\b(?:per\s*cent|percent(?:age)?s?|rates?|ratios?|shares?|proportions?|index|indices|scores?|points?|"
+    r"averages?|means?|medians?|per|km|kms|kilomet(?:re|er)s?|miles?|met(?:re|er)s?|hectares?|acres?|square|cubic|"
+    r"kg|kilograms?|grams?|tonnes?|tons?|litres?|liters?|gallons?|barrels?|degrees?|"
+    r"usd|eur|gbp|dollars?|euros?|pounds?|rials?|tomans?|dinars?|dirhams?|liras?|rupees?|yuan|yen|rubles?|roubles?|"
+    r"pesos?|nairas?|currency|years?|months?|weeks?|days?|hours?|minutes?|seconds?)\b|[$€£¥]"
+)
+
+
+def is_count_unit(unit: str) -> bool:
+    """Whether a metric with this unit counts whole things (people, events, cities, votes), not a measure.
+
+    >>> is_count_unit("people"), is_count_unit("cities and towns"), is_count_unit("percent")
+    (True, True, False)
+    """
+    return _MEASURE_UNIT.search(unit) is None
+
+
+def whole_count_problem(figure: Figure, unit: str) -> str | None:
+    """Why ``figure`` cannot be a count of ``unit`` (a number with a fraction); None when it can.
+
+    >>> print(whole_count_problem(parse_figure("2.5"), "people")[:64])
+    2.5 is not a whole number, but the metric's unit 'people' counts
+    """
+    if not is_count_unit(unit):
+        return None
+    for number in (figure.value, figure.low, figure.high):
+        if isinstance(number, float) and not number.is_integer():
+            return (
+                f"{format_number(number)} is not a whole number, but the metric's unit {unit!r} counts whole things: give "
+                "the count as stated ('1,500', '1.5 million'), or record a share or a rate under a metric whose unit "
+                "is a measure ('percent')"
+            )
+    return None
