@@ -47,6 +47,12 @@ class Entities:
     metric_ids: list[str]
 
 
+# The words a document prints before a number, by the kind of figure _figure_phrase draws.
+_PREFIXES = {2: ("about", "approximately", "some", "around", "roughly"), 3: ("nearly", "almost", "close to"),
+             5: ("more than", "over", "in excess of"), 6: ("at most", "up to", "no more than"),
+             7: ("fewer than", "less than", "under")}
+
+
 def _figure_phrase(rng: random.Random) -> tuple[dict[str, Any], str]:
     """One figure in import form and the phrase a document would print for it."""
     n = rng.choice((rng.randint(2, 99), rng.randint(100, 9_999), rng.randint(10_000, 200_000)))
@@ -56,23 +62,11 @@ def _figure_phrase(rng: random.Random) -> tuple[dict[str, Any], str]:
         return {"value": shown}, shown  # exact
     if kind == 1:
         return {"qualifier": "exact", "value": n, "stated": shown}, shown
-    if kind == 2:
-        phrase = f"{rng.choice(('about', 'approximately', 'some', 'around', 'roughly'))} {shown}"
-        return {"value": phrase}, phrase
-    if kind == 3:
-        phrase = f"{rng.choice(('nearly', 'almost', 'close to'))} {shown}"
+    if kind in _PREFIXES:
+        phrase = f"{rng.choice(_PREFIXES[kind])} {shown}"
         return {"value": phrase}, phrase
     if kind == 4:
         phrase = rng.choice((f"at least {shown}", f"{shown}+", f"no fewer than {shown}"))
-        return {"value": phrase}, phrase
-    if kind == 5:
-        phrase = f"{rng.choice(('more than', 'over', 'in excess of'))} {shown}"
-        return {"value": phrase}, phrase
-    if kind == 6:
-        phrase = f"{rng.choice(('at most', 'up to', 'no more than'))} {shown}"
-        return {"value": phrase}, phrase
-    if kind == 7:
-        phrase = f"{rng.choice(('fewer than', 'less than', 'under'))} {shown}"
         return {"value": phrase}, phrase
     if kind in (8, 9):
         low, high = sorted((n, n + rng.randint(1, max(2, n // 2))))
@@ -136,6 +130,44 @@ def _curly(sentence: str) -> str:
     return sentence.replace(' "', " \u201c").replace('" ', "\u201d ").replace(" - ", " \u2014 ")
 
 
+def _claim(rng: random.Random, ents: Entities, k: int, number: int, document_id: str, published: str,
+           last_claim: dict[int, tuple[str, str]]) -> tuple[dict[str, Any], str]:
+    """One claim of a document, and the sentence of the document's text that it quotes."""
+    s = rng.randrange(len(ents.source_keys))
+    figures, phrases = [], []
+    for _ in range(rng.choice((1, 1, 2, 2, 3))):
+        figure, phrase = _figure_phrase(rng)
+        figure = {"metric": rng.choice(ents.metric_ids), **figure}
+        if rng.random() < 0.2:
+            figure["population"] = rng.choice(POPULATIONS)
+        figures.append(figure)
+        phrases.append(phrase)
+    place = rng.choice(PLACES)
+    quote = (f'Source {s} said "{phrases[0]}" people were {VERBS[k % len(VERBS)]} in {place} - '
+             + ", ".join(f"and {p} more" for p in phrases[1:]) + f" (report {number}).")
+    claim: dict[str, Any] = {"id": f"c-{number:07d}", "document": document_id,
+                             "source": rng.choice(ents.source_keys[s]), "event": rng.choice(ents.event_ids),
+                             "quote": quote, "figures": figures}
+    if rng.random() < 0.1:
+        del claim["id"]  # derived from document, source and quote
+    claimed_on = published
+    if rng.random() < 0.3:
+        claimed_on = published[:7] if rng.random() < 0.5 else published
+        claim["claimed_on"] = claimed_on
+    if rng.random() < 0.1:
+        claim["via"] = ents.source_keys[(s + 1 + rng.randrange(len(ents.source_keys) - 1)) % len(ents.source_keys)][0]
+    if rng.random() < 0.2:
+        claim["statement"] = f"Source {s} reports {phrases[0]} people {VERBS[k % len(VERBS)]} in {place}."
+    if rng.random() < 0.05:
+        claim["status"] = rng.choice(("retracted", "disputed"))
+    previous = last_claim.get(s)
+    if previous is not None and rng.random() < 0.5 and previous[1][: len(claimed_on)] <= claimed_on:
+        claim["supersedes"] = previous[0]
+    if "id" in claim:
+        last_claim[s] = (claim["id"], claimed_on)
+    return claim, _curly(quote)
+
+
 def documents_and_claims(rng: random.Random, claims: int, ents: Entities,
                          claims_per_document: int = CLAIMS_PER_DOCUMENT) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
     """Yield each document with its claims; revisions supersede an earlier claim of the same source."""
@@ -151,39 +183,8 @@ def documents_and_claims(rng: random.Random, claims: int, ents: Entities,
         sentences, document_claims = [], []
         for k in range(count):
             number += 1
-            s = rng.randrange(len(ents.source_keys))
-            figures, phrases = [], []
-            for _ in range(rng.choice((1, 1, 2, 2, 3))):
-                figure, phrase = _figure_phrase(rng)
-                figure = {"metric": rng.choice(ents.metric_ids), **figure}
-                if rng.random() < 0.2:
-                    figure["population"] = rng.choice(POPULATIONS)
-                figures.append(figure)
-                phrases.append(phrase)
-            place = rng.choice(PLACES)
-            quote = (f'Source {s} said "{phrases[0]}" people were {VERBS[k % len(VERBS)]} in {place} - '
-                     + ", ".join(f"and {p} more" for p in phrases[1:]) + f" (report {number}).")
-            sentences.append(_curly(quote))
-            claim: dict[str, Any] = {"id": f"c-{number:07d}", "document": f"doc-{d:06d}",
-                                     "source": rng.choice(ents.source_keys[s]), "event": rng.choice(ents.event_ids),
-                                     "quote": quote, "figures": figures}
-            if rng.random() < 0.1:
-                del claim["id"]  # derived from document, source and quote
-            claimed_on = published
-            if rng.random() < 0.3:
-                claimed_on = published[:7] if rng.random() < 0.5 else published
-                claim["claimed_on"] = claimed_on
-            if rng.random() < 0.1:
-                claim["via"] = ents.source_keys[(s + 1 + rng.randrange(len(ents.source_keys) - 1)) % len(ents.source_keys)][0]
-            if rng.random() < 0.2:
-                claim["statement"] = f"Source {s} reports {phrases[0]} people {VERBS[k % len(VERBS)]} in {place}."
-            if rng.random() < 0.05:
-                claim["status"] = rng.choice(("retracted", "disputed"))
-            previous = last_claim.get(s)
-            if previous is not None and rng.random() < 0.5 and previous[1][: len(claimed_on)] <= claimed_on:
-                claim["supersedes"] = previous[0]
-            if "id" in claim:
-                last_claim[s] = (claim["id"], claimed_on)
+            claim, sentence = _claim(rng, ents, k, number, f"doc-{d:06d}", published, last_claim)
+            sentences.append(sentence)
             document_claims.append(claim)
         filler = f"Reporting from {rng.choice(PLACES)}, day {d}. Figures could not be independently verified."
         text = filler + "\n\n" + "\n".join(f"{sentence}  Officials declined to comment on item {i}."

@@ -373,6 +373,37 @@ def _mark(ok: bool) -> str:
     return "yes" if ok else "**no**"
 
 
+def _import_rows(n: int, size: dict[str, Any]) -> list[str]:
+    """The table rows of one size: each import beside its baseline, then --workers 0 and the re-import."""
+    lines: list[str] = []
+    for fmt in ("jsonl", "csv"):
+        i = size.get(f"import_{fmt}")
+        if not i:
+            continue
+        b = size[f"baseline_{fmt}_deferred_fts"]
+        t = size.get(f"baseline_{fmt}_trigger_fts")
+        ok = (n < 1_000_000 or i["claims_per_s"] >= TARGETS["claims_per_second"]) and size[f"ratio_{fmt}"] <= TARGETS["ratio_to_baseline"] \
+            and i["peak_rss_mb"] <= TARGETS["peak_rss_mb"]
+        lines.append(f"| {n:,} | `factdb import` {fmt} | {i['median_wall_s']} s | {i['claims_per_s']:,} | {i['median_cpu_s']} | "
+                     f"{_memory(i)} | {size[f'ratio_{fmt}']}x / {size[f'ratio_{fmt}_cpu']}x | {_mark(ok)} |")
+        lines.append(f"| {n:,} | baseline {fmt}, FTS filled at the end | {b['median_wall_s']} s | {b['claims_per_s']:,} | "
+                     f"{b['median_cpu_s']} | {_memory(b)} | (inserting: {b['median_insert_s']} s; rows identical: "
+                     f"{size[f'identical_rows_{fmt}']}) | |")
+        if t:
+            lines.append(f"| {n:,} | baseline {fmt}, FTS by per-row triggers | {t['median_wall_s']} s | {t['claims_per_s']:,} | "
+                         f"{t['median_cpu_s']} | {_memory(t)} | (inserting: {t['median_insert_s']} s) | |")
+    s = size.get("import_jsonl_no_workers")
+    if s:
+        lines.append(f"| {n:,} | `factdb import --workers 0` jsonl (claims checked in one process) | {s['median_wall_s']} s | "
+                     f"{s['claims_per_s']:,} | {s['median_cpu_s']} | {_memory(s)} | | (for comparison) |")
+    r = size.get("reimport_jsonl")
+    if r:
+        lines.append(f"| {n:,} | re-import jsonl (nothing changes) | {r['median_wall_s']} s | {r['claims_per_s']:,} | "
+                     f"{r['median_cpu_s']} | {_memory(r)} | {size['reimport_speedup']}x faster than import | "
+                     f"{_mark(size['reimport_speedup'] >= TARGETS['reimport_speedup'])} |")
+    return lines
+
+
 def markdown(results: dict[str, Any]) -> str:
     m = results["machine"]
     lines = [f"# factdb benchmark results ({results['started']})", "",
@@ -384,32 +415,7 @@ def markdown(results: dict[str, Any]) -> str:
              "| claims | what | median wall | claims/s | CPU s | peak RSS (PSS) | vs baseline (wall / CPU) | target met |",
              "| ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |"]
     for claims, size in results["sizes"].items():
-        n = int(claims)
-        for fmt in ("jsonl", "csv"):
-            i = size.get(f"import_{fmt}")
-            if not i:
-                continue
-            b = size[f"baseline_{fmt}_deferred_fts"]
-            t = size.get(f"baseline_{fmt}_trigger_fts")
-            ok = (n < 1_000_000 or i["claims_per_s"] >= TARGETS["claims_per_second"]) and size[f"ratio_{fmt}"] <= TARGETS["ratio_to_baseline"] \
-                and i["peak_rss_mb"] <= TARGETS["peak_rss_mb"]
-            lines.append(f"| {n:,} | `factdb import` {fmt} | {i['median_wall_s']} s | {i['claims_per_s']:,} | {i['median_cpu_s']} | "
-                         f"{_memory(i)} | {size[f'ratio_{fmt}']}x / {size[f'ratio_{fmt}_cpu']}x | {_mark(ok)} |")
-            lines.append(f"| {n:,} | baseline {fmt}, FTS filled at the end | {b['median_wall_s']} s | {b['claims_per_s']:,} | "
-                         f"{b['median_cpu_s']} | {_memory(b)} | (inserting: {b['median_insert_s']} s; rows identical: "
-                         f"{size[f'identical_rows_{fmt}']}) | |")
-            if t:
-                lines.append(f"| {n:,} | baseline {fmt}, FTS by per-row triggers | {t['median_wall_s']} s | {t['claims_per_s']:,} | "
-                             f"{t['median_cpu_s']} | {_memory(t)} | (inserting: {t['median_insert_s']} s) | |")
-        s = size.get("import_jsonl_no_workers")
-        if s:
-            lines.append(f"| {n:,} | `factdb import --workers 0` jsonl (claims checked in one process) | {s['median_wall_s']} s | "
-                         f"{s['claims_per_s']:,} | {s['median_cpu_s']} | {_memory(s)} | | (for comparison) |")
-        r = size.get("reimport_jsonl")
-        if r:
-            lines.append(f"| {n:,} | re-import jsonl (nothing changes) | {r['median_wall_s']} s | {r['claims_per_s']:,} | "
-                         f"{r['median_cpu_s']} | {_memory(r)} | {size['reimport_speedup']}x faster than import | "
-                         f"{_mark(size['reimport_speedup'] >= TARGETS['reimport_speedup'])} |")
+        lines += _import_rows(int(claims), size)
     y = results.get("yaml")
     if y and "slowdown_vs_jsonl" in y:
         i = y["import_yaml"]

@@ -140,7 +140,7 @@ def test_two_imports_at_once_both_complete_and_nothing_is_lost_or_duplicated(
     files = (big_files[0], big_files[0]) if same_file else big_files
     processes = [import_process(seeded_copy, file) for file in files]
     results = [process.communicate(timeout=120) for process in processes]
-    for process, (_stdout, stderr) in zip(processes, results):
+    for process, (_stdout, stderr) in zip(processes, results, strict=True):
         assert process.returncode == 0, stderr
         assert "Traceback" not in stderr
     added = BIG_CLAIMS if same_file else 2 * BIG_CLAIMS

@@ -108,7 +108,7 @@ def test_document_text_update_rechecks_quotes_and_moves_their_offsets(basic_db: 
     assert result.stdout == (UNCHANGED_BASIC + "documents: 0 added, 1 updated, 0 unchanged; "
                              "claims: 0 added, 0 updated, 3 unchanged; figures: 0 added, 0 updated, 4 unchanged.\n")
     moved = rows(basic_db, "SELECT id, quote_start, quote_end FROM claims ORDER BY id")
-    assert [(i, s - s0, e - e0) for (i, s0, e0), (_, s, e) in zip(offsets, moved)] == [
+    assert [(i, s - s0, e - e0) for (i, s0, e0), (_, s, e) in zip(offsets, moved, strict=True)] == [
         ("amnesty-304", 13, 13), ("ncri-1500", 13, 13), ("officials-7000-arrested", 13, 13)]
     assert quoted(basic_db, "ncri-1500") == ("The NCRI says “approximately 1,500” people were killed, "
                                              "including several children.")

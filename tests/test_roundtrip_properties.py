@@ -108,6 +108,22 @@ def day_prefix(draw: st.DrawFn, at_least: date | None = None) -> tuple[date, str
 @st.composite
 def import_files(draw: st.DrawFn) -> Generated:
     """One valid import: every reference resolves, every quote is in its document, no cycles."""
+    sources = _draw_sources(draw)
+    keys = [source["id"] for source in sources]
+    events = _draw_events(draw)
+    metrics = [{"id": key, "name": draw(TEXT), "unit": draw(TEXT)}
+               for key in draw(st.lists(SLUG, min_size=1, max_size=3, unique=True))]
+    documents = _draw_documents(draw, keys)
+    generated = Generated({"sources": sources, "events": events, "metrics": metrics, "documents": documents, "claims": []})
+    claims = generated.data["claims"]
+    for index in range(draw(st.integers(0, 5))):
+        claim = _draw_claim(draw, index, generated)
+        if claim is not None:
+            claims.append(claim)
+    return generated
+
+
+def _draw_sources(draw: st.DrawFn) -> list[dict[str, Any]]:
     # Source ids and aliases share one case-insensitive namespace.
     keys = draw(st.lists(SLUG, min_size=1, max_size=4, unique=True))
     alias_pool = draw(st.lists(TEXT, max_size=5, unique_by=str.lower))
@@ -124,8 +140,11 @@ def import_files(draw: st.DrawFn) -> Generated:
             if draw(st.booleans()):
                 source[optional] = draw(TEXT)
         sources.append(source)
+    return sources
 
-    events = []
+
+def _draw_events(draw: st.DrawFn) -> list[dict[str, Any]]:
+    events: list[dict[str, Any]] = []
     for index, key in enumerate(draw(st.lists(SLUG, min_size=1, max_size=3, unique=True))):
         event: dict[str, Any] = {"id": key, "name": draw(TEXT)}
         if draw(st.booleans()):
@@ -135,10 +154,10 @@ def import_files(draw: st.DrawFn) -> Generated:
         if index and draw(st.booleans()):
             event["parent"] = events[draw(st.integers(0, index - 1))]["id"]
         events.append(event)
+    return events
 
-    metrics = [{"id": key, "name": draw(TEXT), "unit": draw(TEXT)}
-               for key in draw(st.lists(SLUG, min_size=1, max_size=3, unique=True))]
 
+def _draw_documents(draw: st.DrawFn, keys: list[str]) -> list[dict[str, Any]]:
     documents = []
     for key in draw(st.lists(SLUG, min_size=1, max_size=2, unique=True)):
         words = draw(st.lists(st.tuples(WORD, GAP), min_size=3, max_size=40))
@@ -150,42 +169,45 @@ def import_files(draw: st.DrawFn) -> Generated:
         if draw(st.booleans()):
             document["language"] = draw(st.sampled_from(["en", "fa", "ar"]))
         documents.append(document)
+    return documents
 
-    generated = Generated({"sources": sources, "events": events, "metrics": metrics, "documents": documents, "claims": []})
-    claims = generated.data["claims"]
-    for index in range(draw(st.integers(0, 5))):
-        document = draw(st.sampled_from(documents))
-        text = document["text"]
-        start = draw(st.integers(0, len(text) - 1))
-        end = draw(st.integers(start + 1, len(text)))
-        if not text[start:end].strip():
-            continue
-        claim: dict[str, Any] = {"id": f"claim-{index}", "document": document["id"], "source": draw(st.sampled_from(keys)),
-                                 "quote": text[start:end]}
-        if draw(st.booleans()):
-            claim["event"] = draw(st.sampled_from(events))["id"]
-        if "published" not in document or draw(st.booleans()):
-            claim["claimed_on"] = draw(day_prefix())[1]
-        if draw(st.booleans()):
-            via = draw(st.sampled_from(keys))
-            if via != claim["source"]:
-                claim["via"] = via
-        if draw(st.booleans()):
-            claim["statement"] = draw(TEXT)
-        if draw(st.booleans()):
-            claim["status"] = draw(st.sampled_from(CLAIM_STATUSES))
-        claimed_on = claim.get("claimed_on") or document["published"]
-        earlier = [c for c in claims if c["source"] == claim["source"]
-                   and (c.get("claimed_on") or _published(documents, c))[: len(claimed_on)] <= claimed_on]
-        if earlier and draw(st.booleans()):
-            claim["supersedes"] = draw(st.sampled_from(earlier))["id"]
-        drawn = draw(st.lists(figures([m["id"] for m in metrics]), max_size=3))
-        if drawn:
-            claim["figures"] = [f for f, _ in drawn]
-            for position, (_, meaning) in enumerate(drawn, start=1):
-                generated.figures[(claim["id"], position)] = meaning
-        claims.append(claim)
-    return generated
+
+def _draw_claim(draw: st.DrawFn, index: int, generated: Generated) -> dict[str, Any] | None:
+    """A claim quoting one of the documents, or None when the drawn passage is blank."""
+    data = generated.data
+    documents, claims = data["documents"], data["claims"]
+    keys = [source["id"] for source in data["sources"]]
+    document = draw(st.sampled_from(documents))
+    text = document["text"]
+    start = draw(st.integers(0, len(text) - 1))
+    end = draw(st.integers(start + 1, len(text)))
+    if not text[start:end].strip():
+        return None
+    claim: dict[str, Any] = {"id": f"claim-{index}", "document": document["id"], "source": draw(st.sampled_from(keys)),
+                             "quote": text[start:end]}
+    if draw(st.booleans()):
+        claim["event"] = draw(st.sampled_from(data["events"]))["id"]
+    if "published" not in document or draw(st.booleans()):
+        claim["claimed_on"] = draw(day_prefix())[1]
+    if draw(st.booleans()):
+        via = draw(st.sampled_from(keys))
+        if via != claim["source"]:
+            claim["via"] = via
+    if draw(st.booleans()):
+        claim["statement"] = draw(TEXT)
+    if draw(st.booleans()):
+        claim["status"] = draw(st.sampled_from(CLAIM_STATUSES))
+    claimed_on = claim.get("claimed_on") or document["published"]
+    earlier = [c for c in claims if c["source"] == claim["source"]
+               and (c.get("claimed_on") or _published(documents, c))[: len(claimed_on)] <= claimed_on]
+    if earlier and draw(st.booleans()):
+        claim["supersedes"] = draw(st.sampled_from(earlier))["id"]
+    drawn = draw(st.lists(figures([m["id"] for m in data["metrics"]]), max_size=3))
+    if drawn:
+        claim["figures"] = [f for f, _ in drawn]
+        for position, (_, meaning) in enumerate(drawn, start=1):
+            generated.figures[(claim["id"], position)] = meaning
+    return claim
 
 
 def _published(documents: list[dict[str, Any]], claim: dict[str, Any]) -> str:
