@@ -587,6 +587,9 @@ class _Row(NamedTuple):
         return (self.claimed_on, self.claim_pk, -self.position)
 
 
+_CLAIM_PK = _Row._fields.index("claim_pk")
+
+
 def _compare(
     connection: _Queries,
     event_key: str,
@@ -628,9 +631,9 @@ def _load_rows(connection: _Queries, event_id: str, metric_id: str | None, as_of
     if as_of is not None and any(r[-1] for r in raw):
         for superseded_pk, claimed_on in connection.execute(_SUPERSEDERS, {"event": event_id}):
             superseders[superseded_pk] = (*superseders.get(superseded_pk, ()), claimed_on)
-    # The SELECT lists _Row's fields but the last, in order (r[8] is claim_pk): unpacking by
-    # position is several times faster than reading each column of a result row by name.
-    return [_Row._make((*r, superseders.get(r[8], ()))) for r in raw]
+    # The SELECT lists _Row's fields but the last, in order: a row is made from the tuple as it
+    # comes, without reading each column of a result row by name (the comparison's hot loop).
+    return [_Row._make((*r, superseders.get(r[_CLAIM_PK], ()))) for r in raw]
 
 
 def _parents(connection: _Queries, rows: Sequence[_Row]) -> dict[str, set[str]]:
