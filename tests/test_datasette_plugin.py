@@ -9,8 +9,9 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import REPO, copy_database, run_cli
+from conftest import copy_database, run_cli
 from datasette.app import Datasette
+from datasette_servers import RAW_MARKUP, hostile_database
 from generated_imports import write_big_import
 
 from factdb.compare import CompareError, compare
@@ -18,9 +19,7 @@ from factdb.compare import CompareError, compare
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 EVENT = "examplia-crackdown-2019-11"
-HOSTILE = REPO / "tests/fixtures/datasette/hostile.yaml"
 ENDLESS_SQL = "with recursive n(i) as (select 1 union all select i + 1 from n) select count(*) from n"
-RAW_MARKUP = re.compile(r"<script>alert|<b>Markup|<img src=x|<i>counted|<u>kids|<em>others")
 
 
 @pytest.fixture(scope="module")
@@ -32,11 +31,7 @@ def ds(compare_db: Path) -> Datasette:
 @pytest.fixture(scope="module")
 def hostile_ds(tmp_path_factory: pytest.TempPathFactory) -> Datasette:
     """Datasette on a database whose names, quotes and statements are full of markup."""
-    path = tmp_path_factory.mktemp("hostile") / "hostile.sqlite"
-    assert run_cli("init", "--db", path).exit_code == 0
-    result = run_cli("import", "--db", path, HOSTILE)
-    assert result.exit_code == 0, result.output
-    return Datasette([str(path)])
+    return Datasette([str(hostile_database(tmp_path_factory.mktemp("hostile")))])
 
 
 def figure_rows(html: str) -> list[str]:

@@ -25,6 +25,7 @@ from datasette.utils import tilde_decode
 from datasette.utils.asgi import Request
 from markupsafe import Markup
 
+from factdb.datasette_plugin import record_pages
 from factdb.datasette_plugin.comparison_page import ROUTE, compare_view
 from factdb.datasette_plugin.facet_cache import WholeTableFacetCache
 from factdb.datasette_plugin.metadata import (
@@ -34,7 +35,7 @@ from factdb.datasette_plugin.metadata import (
     metadata_for,
     packaged_metadata,
 )
-from factdb.datasette_plugin.row_pages import claim_context, event_comparisons
+from factdb.datasette_plugin.row_pages import READABLE_PAGES, claim_context, event_comparisons, readable_page
 from factdb.datasette_plugin.urls import comparison_link, row_url
 
 if TYPE_CHECKING:
@@ -80,7 +81,7 @@ def _schema_revision(connection: sqlite3.Connection) -> str | None:
 
 @hookimpl
 def register_routes() -> list[tuple[str, Callable[..., Awaitable[Any]]]]:
-    return [(ROUTE, compare_view)]
+    return [(ROUTE, compare_view), (record_pages.ROUTE, record_pages.record_view)]
 
 
 @hookimpl
@@ -94,12 +95,15 @@ def extra_template_vars(
         db = datasette.get_database(database)
         if not is_factdb_database(db):
             return {}
-        if view_name == "table" or table not in ("claims", "events"):
+        if view_name == "table" or table not in READABLE_PAGES:
             return {"factdb_database": True}
         key = tilde_decode(request.url_vars["pks"])
+        found = await readable_page(datasette, db, table, key)
         if table == "claims":
-            return {"factdb_claim_context": await claim_context(datasette, db, key)}
-        return {"factdb_event_comparisons": await event_comparisons(datasette, db, key)}
+            return {"factdb_claim_context": await claim_context(datasette, db, key), "factdb_page": found}
+        if table == "events":
+            return {"factdb_event_comparisons": await event_comparisons(datasette, db, key), "factdb_page": found}
+        return {"factdb_page": found}
 
     return inner
 

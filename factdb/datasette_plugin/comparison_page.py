@@ -6,15 +6,12 @@ own SQL time limit, in one read transaction, so every query of a page sees the s
 
 from __future__ import annotations
 
-import json
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from datasette import Response
-from datasette.utils import sqlite_timelimit, tilde_decode
+from datasette.utils import tilde_decode
 from datasette.utils.asgi import BadRequest, NotFound, Request
 from markupsafe import Markup
 
@@ -30,12 +27,12 @@ from factdb.compare import (
     format_number,
 )
 from factdb.compare import spread_words as stated_spread_words
-from factdb.datasette_plugin.metadata import factdb_database_names
+from factdb.datasette_plugin.reading import TooSlow, time_limited
+from factdb.datasette_plugin.responses import database_for, json_response, read_only
 from factdb.datasette_plugin.urls import compare_url, row_url
 
 if TYPE_CHECKING:
     from datasette.app import Datasette
-    from datasette.database import Database
 
 ROUTE = r"^/-/compare/(?P<event>[^/]+)/(?P<metric>[^/]+?)(?P<format>\.json)?$"
 
@@ -69,10 +66,6 @@ class ComparisonPage:
     others: list[dict[str, Any]]
 
 
-class ComparisonTooSlow(Exception):
-    """The comparison's queries ran past Datasette's ``sql_time_limit_ms``."""
-
-
 def comparison_page(connection: sqlite3.Connection, wanted: ComparisonRequest) -> ComparisonPage:
     """The comparison and what its page links to."""
     comparison = compare(
@@ -91,48 +84,6 @@ def comparison_page(connection: sqlite3.Connection, wanted: ComparisonRequest) -
     return ComparisonPage(comparison, claim_pks, others)
 
 
-@contextmanager
-def read_transaction(connection: sqlite3.Connection) -> Iterator[None]:
-    """One read transaction, so that every query of a page sees the same committed data."""
-    connection.execute("BEGIN")
-    try:
-        yield
-    finally:
-        connection.rollback()
-
-
-async def time_limited_comparison_page(datasette: Datasette, db: Database, wanted: ComparisonRequest) -> ComparisonPage:
-    """:func:`comparison_page` in Datasette's SQL threads, interrupted after ``sql_time_limit_ms``.
-
-    Raises :class:`ComparisonTooSlow` when interrupted.
-    """
-    limit_ms = datasette.setting("sql_time_limit_ms")
-
-    def limited(connection: sqlite3.Connection) -> ComparisonPage:
-        # The transaction ends after the time limit is lifted: a late ROLLBACK would be interrupted too.
-        with read_transaction(connection), sqlite_timelimit(connection, limit_ms):
-            try:
-                return comparison_page(connection, wanted)
-            except sqlite3.OperationalError as error:
-                if "interrupted" in str(error):
-                    raise ComparisonTooSlow(f"The comparison took longer than the {limit_ms} ms time limit") from None
-                raise
-
-    page: ComparisonPage = await db.execute_fn(limited)
-    return page
-
-
-def _database_for(datasette: Datasette, request: Request) -> Database:
-    names = factdb_database_names(datasette)
-    wanted = request.args.get("database")
-    if wanted is not None and wanted not in names:
-        raise NotFound(f"No factdb database named {wanted}")
-    if not names:
-        raise NotFound("No factdb database is being served")
-    db: Database = datasette.get_database(wanted or names[0])
-    return db
-
-
 def _comparison_request(request: Request) -> ComparisonRequest:
     try:
         tolerance = float(request.args.get("tolerance") or DEFAULT_TOLERANCE)
@@ -148,17 +99,19 @@ def _comparison_request(request: Request) -> ComparisonRequest:
 
 
 async def compare_view(datasette: Datasette, request: Request) -> Response:
-    if request.method not in ("GET", "HEAD"):
-        return Response.text("Comparisons are read-only", status=405, headers={"Allow": "GET, HEAD"})
-    db = _database_for(datasette, request)
+    refused = read_only(request, "Comparisons")
+    if refused is not None:
+        return refused
+    db = database_for(datasette, request)
     try:
-        page = await time_limited_comparison_page(datasette, db, _comparison_request(request))
+        wanted = _comparison_request(request)
+        page = await time_limited(datasette, db, "The comparison", lambda connection: comparison_page(connection, wanted))
     except CompareError as error:
         raise NotFound(str(error)) from None
-    except (ValueError, ComparisonTooSlow) as error:
+    except (ValueError, TooSlow) as error:
         raise BadRequest(str(error)) from None
     if request.url_vars.get("format"):
-        return _json_response(page.comparison.to_dict())
+        return json_response(page.comparison.to_dict())
     html = await datasette.render_template(
         "factdb-compare.html", _page_context(datasette, db.name, page), request=request, view_name="factdb-compare"
     )
@@ -184,13 +137,6 @@ def _page_context(datasette: Datasette, database: str, page: ComparisonPage) -> 
         "json_url": compare_url(datasette, comparison.event, comparison.metric, comparison.population, json_format=True),
         "format_number": format_number,
     }
-
-
-def _json_response(data: Any) -> Response:
-    # \u-escaping <, > and & keeps the JSON identical when parsed, and inert if a browser
-    # is ever tricked into reading it as HTML.
-    body = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return Response(body, content_type="application/json; charset=utf-8")
 
 
 def _figure_rows(datasette: Datasette, database: str, comparison: Comparison, claim_pks: dict[str, int]) -> list[dict[str, Any]]:

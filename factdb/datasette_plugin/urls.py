@@ -31,3 +31,9 @@ def comparison_link(datasette: Datasette, value: str) -> str:
     event, _, metric = path.removeprefix("/-/compare/").partition("/")
     population = dict(urllib.parse.parse_qsl(query)).get("population")
     return compare_url(datasette, event, metric, population)
+
+
+def page_url(datasette: Datasette, kind: str, key: str, *, json_format: bool = False) -> str:
+    """factdb's own page for an event, source, claim or document: ``/-/claim/<id>``."""
+    url: str = datasette.urls.path(f"/-/{kind}/{tilde_encode(key)}{'.json' if json_format else ''}")
+    return url
