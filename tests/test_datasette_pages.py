@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -250,3 +251,41 @@ async def test_hostile_names_read_as_text(hostile_ds: Datasette) -> None:
     assert '<a href="/-/claim/hostile-claim" title="Claim hostile-claim">&lt;script&gt;alert(1)&lt;/script&gt; at least 300' in document
     data = json.loads((await hostile_ds.client.get("/-/source/markup-watch.json")).text)
     assert data["name"] == "<b>Markup</b> \"Watch\" & 'Co'"
+
+
+# --- Front page ------------------------------------------------------------------------------
+
+
+async def test_front_page_says_what_this_is_and_lists_events_with_their_comparisons(ds: Datasette, pages_db: Path) -> None:
+    html = (await ds.client.get("/")).text
+    assert "<h1>factdb</h1>" in html and "Who said which number, where and when." in html
+    assert '<form class="search" action="/factdb/claims"' in html
+    assert '<a href="/factdb">the factdb database</a>' in html
+    data = (await ds.client.get("/-/front.json")).json()
+    shown = {event["id"]: event for event in data["events"]}
+    assert EVENT in shown and SUB_EVENT in shown
+    assert [(c["metric"], c["population"], c["sources_count"], c["verdict"]) for c in shown[EVENT]["comparisons"]] == [
+        (c.metric, c.population, c.sources_count, c.verdict) for c in compare(pages_db, EVENT)]
+    assert f'<a href="/-/event/{EVENT}">Examplia crackdown, November 2019</a>' in html
+    assert f'href="/-/compare/{EVENT}/killed"' in html
+
+
+async def test_front_page_lists_the_latest_claims_newest_first(ds: Datasette, pages_db: Path) -> None:
+    data = (await ds.client.get("/-/front.json")).json()
+    newest = [row[0] for row in sqlite3.connect(pages_db).execute(
+        "select id from claims order by claimed_on desc, pk desc limit 10")]
+    assert [claim["id"] for claim in data["claims"]] == newest
+    html = (await ds.client.get("/")).text
+    for claim in newest:
+        assert f'(<a href="/-/claim/{claim}">claim</a>)' in html
+
+
+async def test_datasettes_own_index_stays_at_its_json_address(ds: Datasette) -> None:
+    assert "factdb" in (await ds.client.get("/.json")).json()
+
+
+async def test_front_page_escapes_hostile_names(hostile_ds: Datasette) -> None:
+    html = (await hostile_ds.client.get("/")).text
+    assert not RAW_MARKUP.search(html)
+    assert "Event &lt;img src=x onerror=alert(2)&gt;" in html
+    assert "<" not in (await hostile_ds.client.get("/-/front.json")).text

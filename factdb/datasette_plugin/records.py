@@ -38,7 +38,7 @@ class Page:
     data: dict[str, Any]
 
 
-def _rows(connection: sqlite3.Connection, sql: str, parameters: dict[str, Any] | Sequence[Any] = ()) -> list[dict[str, Any]]:
+def rows(connection: sqlite3.Connection, sql: str, parameters: dict[str, Any] | Sequence[Any] = ()) -> list[dict[str, Any]]:
     cursor = connection.cursor()
     cursor.row_factory = None  # plain tuples, whatever the connection's row factory
     cursor.execute(sql, parameters)
@@ -47,7 +47,7 @@ def _rows(connection: sqlite3.Connection, sql: str, parameters: dict[str, Any] |
 
 
 def _one(connection: sqlite3.Connection, sql: str, parameters: dict[str, Any], what: str) -> dict[str, Any]:
-    found = _rows(connection, sql, parameters)
+    found = rows(connection, sql, parameters)
     if not found:
         raise NotInDatabase(f"No {what} {parameters['key']!r}")
     return found[0]
@@ -69,7 +69,7 @@ def date_words(date: str | None, precision: str | None) -> str:
     return f"in {date[:4]}"
 
 
-def _figures_of(connection: sqlite3.Connection, claim_pks: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
+def figures_of(connection: sqlite3.Connection, claim_pks: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
     pks = sorted(set(claim_pks))
     by_claim: dict[int, list[dict[str, Any]]] = {pk: [] for pk in pks}
     # SQLite before 3.32 allows 999 parameters in one statement; the lists here are bounded well below.
@@ -80,7 +80,7 @@ def _figures_of(connection: sqlite3.Connection, claim_pks: Iterable[int]) -> dic
             f"from figures f join metrics m on m.id = f.metric_id where f.claim_pk in ({', '.join('?' for _ in chunk)}) "
             "order by f.claim_pk, f.position"
         )
-        for figure in _rows(connection, sql, chunk):
+        for figure in rows(connection, sql, chunk):
             by_claim[figure.pop("claim_pk")].append(figure)
     return by_claim
 
@@ -142,7 +142,7 @@ def claim_page(connection: sqlite3.Connection, key: str) -> Page:
         before = before[before.index(" ") + 1 :]
     if cut_after and " " in after:
         after = after[: after.rindex(" ")]
-    superseded_by = _rows(connection, SUPERSEDED_BY_SQL, {"pk": claim["pk"]})
+    superseded_by = rows(connection, SUPERSEDED_BY_SQL, {"pk": claim["pk"]})
     for later in superseded_by:
         later["date_words"] = date_words(later["claimed_on"], later.pop("claimed_on_precision"))
     supersedes = None
@@ -154,7 +154,7 @@ def claim_page(connection: sqlite3.Connection, key: str) -> Page:
         }
     for name in ("supersedes_id", "supersedes_claimed_on", "supersedes_claimed_on_precision"):
         claim.pop(name)
-    figures = _figures_of(connection, [claim["pk"]])[claim["pk"]]
+    figures = figures_of(connection, [claim["pk"]])[claim["pk"]]
     for figure in figures:
         figure["qualifier_words"] = qualifier_words(figure["qualifier"])
     return Page("claim", {
@@ -210,7 +210,7 @@ def passages(text: str, quotes: Sequence[dict[str, Any]]) -> list[dict[str, Any]
 
 def document_page(connection: sqlite3.Connection, key: str) -> Page:
     document = _one(connection, DOCUMENT_SQL, {"key": key}, "document")
-    claims = _rows(connection, DOCUMENT_CLAIMS_SQL, {"pk": document["pk"], "limit": QUOTES_LIMIT})
+    claims = rows(connection, DOCUMENT_CLAIMS_SQL, {"pk": document["pk"], "limit": QUOTES_LIMIT})
     total = _count(connection, DOCUMENT_CLAIM_COUNT_SQL, {"pk": document["pk"]}) if len(claims) == QUOTES_LIMIT else len(claims)
     return Page("document", {
         **document,
@@ -254,10 +254,10 @@ def comparison_summary(comparison: Comparison) -> dict[str, Any]:
 def event_page(connection: sqlite3.Connection, key: str) -> tuple[Page, list[Comparison]]:
     """The event's page and its comparisons (whose charts the HTML page draws)."""
     event = _one(connection, EVENT_SQL, {"key": key}, "event")
-    sub_events = _rows(connection, SUB_EVENTS_SQL, {"key": key, "limit": SUB_EVENTS_LIMIT})
-    claims = _rows(connection, EVENT_CLAIMS_SQL, {"key": key, "limit": CLAIMS_LIMIT})
+    sub_events = rows(connection, SUB_EVENTS_SQL, {"key": key, "limit": SUB_EVENTS_LIMIT})
+    claims = rows(connection, EVENT_CLAIMS_SQL, {"key": key, "limit": CLAIMS_LIMIT})
     total = _count(connection, EVENT_CLAIM_COUNT_SQL, {"key": key}) if len(claims) == CLAIMS_LIMIT else len(claims)
-    figures = _figures_of(connection, [claim["pk"] for claim in claims])
+    figures = figures_of(connection, [claim["pk"] for claim in claims])
     documents: dict[str, dict[str, Any]] = {}
     for claim in claims:
         claim["figures"] = figures[claim["pk"]]
@@ -330,9 +330,9 @@ def standings(connection: sqlite3.Connection, source: str, events: Sequence[str]
 
 def source_page(connection: sqlite3.Connection, key: str) -> Page:
     source = _one(connection, SOURCE_SQL, {"key": key}, "source")
-    claims = _rows(connection, SOURCE_CLAIMS_SQL, {"key": key, "limit": CLAIMS_LIMIT})
+    claims = rows(connection, SOURCE_CLAIMS_SQL, {"key": key, "limit": CLAIMS_LIMIT})
     total = _count(connection, SOURCE_CLAIM_COUNT_SQL, {"key": key}) if len(claims) == CLAIMS_LIMIT else len(claims)
-    figures = _figures_of(connection, [claim["pk"] for claim in claims])
+    figures = figures_of(connection, [claim["pk"] for claim in claims])
     by_event: dict[str | None, dict[str, Any]] = {}
     for claim in claims:
         claim["figures"] = figures[claim["pk"]]
@@ -343,9 +343,9 @@ def source_page(connection: sqlite3.Connection, key: str) -> Page:
     events = [event for event in by_event if event is not None][:STANDING_EVENTS]
     return Page("source", {
         **source,
-        "aliases": [row["alias"] for row in _rows(connection, ALIASES_SQL, {"key": key})],
-        "relations": _rows(connection, RELATIONS_OUT_SQL, {"key": key}),
-        "related_from": _rows(connection, RELATIONS_IN_SQL, {"key": key}),
+        "aliases": [row["alias"] for row in rows(connection, ALIASES_SQL, {"key": key})],
+        "relations": rows(connection, RELATIONS_OUT_SQL, {"key": key}),
+        "related_from": rows(connection, RELATIONS_IN_SQL, {"key": key}),
         "events": list(by_event.values()),
         "claims_total": total,
         "claims_shown": len(claims),
