@@ -38,7 +38,7 @@ SETTINGS: dict[str, int | bool] = {
     "truncate_cells_html": 300,
 }
 
-FULL_TEXT_INDEXES = ("claims_fts", "documents_fts")
+FULL_TEXT_INDEXES = ("claims_fts", "documents_fts", "sources_fts")
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,8 @@ CREATE TABLE claims (
 );
 CREATE VIRTUAL TABLE "claims_fts" USING FTS5 (
     "quote", "statement",
-    content="claims", content_rowid="pk"
+    content="claims", content_rowid="pk",
+    tokenize='porter unicode61'
 );
 CREATE TABLE 'claims_fts_config'(k PRIMARY KEY, v) WITHOUT ROWID;
 CREATE TABLE 'claims_fts_data'(id INTEGER PRIMARY KEY, block BLOB);
@@ -82,7 +83,8 @@ CREATE TABLE documents (
 );
 CREATE VIRTUAL TABLE "documents_fts" USING FTS5 (
     "title", "text",
-    content="documents", content_rowid="pk"
+    content="documents", content_rowid="pk",
+    tokenize='porter unicode61'
 );
 CREATE TABLE 'documents_fts_config'(k PRIMARY KEY, v) WITHOUT ROWID;
 CREATE TABLE 'documents_fts_data'(id INTEGER PRIMARY KEY, block BLOB);
@@ -196,6 +198,15 @@ CREATE TABLE sources (
 	CONSTRAINT ck_sources_id_not_empty CHECK (length(id) > 0), 
 	CONSTRAINT fk_sources_batch_id_import_batches FOREIGN KEY(batch_id) REFERENCES import_batches (id)
 );
+CREATE VIRTUAL TABLE "sources_fts" USING FTS5 (
+    "source_id" UNINDEXED, "name", "aliases",
+    tokenize='porter unicode61'
+);
+CREATE TABLE 'sources_fts_config'(k PRIMARY KEY, v) WITHOUT ROWID;
+CREATE TABLE 'sources_fts_content'(id INTEGER PRIMARY KEY, c0, c1, c2);
+CREATE TABLE 'sources_fts_data'(id INTEGER PRIMARY KEY, block BLOB);
+CREATE TABLE 'sources_fts_docsize'(id INTEGER PRIMARY KEY, sz BLOB);
+CREATE TABLE 'sources_fts_idx'(segid, term, pgno, PRIMARY KEY(segid, term)) WITHOUT ROWID;
 CREATE INDEX ix_claim_history_claim_id ON claim_history (claim_id);
 CREATE INDEX ix_claim_history_claim_pk ON claim_history (claim_pk);
 CREATE INDEX ix_claim_history_created_batch_id ON claim_history (created_batch_id);
@@ -335,4 +346,42 @@ END;
 CREATE TRIGGER "documents_au" AFTER UPDATE ON "documents" BEGIN
   INSERT INTO "documents_fts" ("documents_fts", rowid, "title", "text") VALUES('delete', old."pk", old."title", old."text");
   INSERT INTO "documents_fts" (rowid, "title", "text") VALUES (new."pk", new."title", new."text");
+END;
+CREATE TRIGGER "source_aliases_fts_ad" AFTER DELETE ON "source_aliases" BEGIN
+  DELETE FROM "sources_fts" WHERE "source_id" = old.source_id;
+  INSERT INTO "sources_fts" ("source_id", "name", "aliases")
+    SELECT s."id", s."name", (SELECT group_concat(a."alias", ' ') FROM "source_aliases" a WHERE a."source_id" = s."id")
+    FROM "sources" s WHERE s."id" = old.source_id;
+END;
+CREATE TRIGGER "source_aliases_fts_ai" AFTER INSERT ON "source_aliases" BEGIN
+  DELETE FROM "sources_fts" WHERE "source_id" = new.source_id;
+  INSERT INTO "sources_fts" ("source_id", "name", "aliases")
+    SELECT s."id", s."name", (SELECT group_concat(a."alias", ' ') FROM "source_aliases" a WHERE a."source_id" = s."id")
+    FROM "sources" s WHERE s."id" = new.source_id;
+END;
+CREATE TRIGGER "source_aliases_fts_au" AFTER UPDATE ON "source_aliases" BEGIN
+  DELETE FROM "sources_fts" WHERE "source_id" = old.source_id;
+  INSERT INTO "sources_fts" ("source_id", "name", "aliases")
+    SELECT s."id", s."name", (SELECT group_concat(a."alias", ' ') FROM "source_aliases" a WHERE a."source_id" = s."id")
+    FROM "sources" s WHERE s."id" = old.source_id;
+  DELETE FROM "sources_fts" WHERE "source_id" = new.source_id;
+  INSERT INTO "sources_fts" ("source_id", "name", "aliases")
+    SELECT s."id", s."name", (SELECT group_concat(a."alias", ' ') FROM "source_aliases" a WHERE a."source_id" = s."id")
+    FROM "sources" s WHERE s."id" = new.source_id;
+END;
+CREATE TRIGGER "sources_fts_ad" AFTER DELETE ON "sources" BEGIN
+  DELETE FROM "sources_fts" WHERE "source_id" = old.id;
+END;
+CREATE TRIGGER "sources_fts_ai" AFTER INSERT ON "sources" BEGIN
+  DELETE FROM "sources_fts" WHERE "source_id" = new.id;
+  INSERT INTO "sources_fts" ("source_id", "name", "aliases")
+    SELECT s."id", s."name", (SELECT group_concat(a."alias", ' ') FROM "source_aliases" a WHERE a."source_id" = s."id")
+    FROM "sources" s WHERE s."id" = new.id;
+END;
+CREATE TRIGGER "sources_fts_au" AFTER UPDATE ON "sources" BEGIN
+  DELETE FROM "sources_fts" WHERE "source_id" = old.id;
+  DELETE FROM "sources_fts" WHERE "source_id" = new.id;
+  INSERT INTO "sources_fts" ("source_id", "name", "aliases")
+    SELECT s."id", s."name", (SELECT group_concat(a."alias", ' ') FROM "source_aliases" a WHERE a."source_id" = s."id")
+    FROM "sources" s WHERE s."id" = new.id;
 END;

@@ -259,7 +259,7 @@ async def test_hostile_names_read_as_text(hostile_ds: Datasette) -> None:
 async def test_front_page_says_what_this_is_and_lists_events_with_their_comparisons(ds: Datasette, pages_db: Path) -> None:
     html = (await ds.client.get("/")).text
     assert "<h1>factdb</h1>" in html and "Who said which number, where and when." in html
-    assert '<form class="search" action="/factdb/claims"' in html
+    assert '<form class="search" action="/-/search"' in html
     assert '<a href="/factdb">the factdb database</a>' in html
     data = (await ds.client.get("/-/front.json")).json()
     shown = {event["id"]: event for event in data["events"]}

@@ -82,7 +82,6 @@ async def front_view(datasette: Datasette, request: Request) -> Response:
         "page": data,
         "json_url": datasette.urls.path("/-/front.json"),
         "database_url": datasette.urls.database(db.name),
-        "search_url": datasette.urls.table(db.name, "claims"),
         "charts": [[Markup(range_chart_svg(c, chart_id=f"chart-{n}-{m}")) for m, c in enumerate(event)]
                    for n, event in enumerate(comparisons)],
         "event_url": lambda key: page_url(datasette, "event", key),
