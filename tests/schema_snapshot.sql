@@ -276,6 +276,25 @@ JOIN documents d ON d.pk = c.document_pk
 LEFT JOIN sources v ON v.id = c.via_id
 LEFT JOIN events e ON e.id = c.event_id
 LEFT JOIN claims old ON old.pk = c.supersedes_pk;
+CREATE VIEW "claims_readable" AS
+SELECT c.pk AS claim_pk, c.id AS claim,
+       (SELECT s.name FROM sources s WHERE s.id = c.source_id) AS source,
+       (SELECT e.name FROM events e WHERE e.id = c.event_id) AS event,
+       c.claimed_on,
+       (SELECT group_concat(f.stated || ' (' || m.name || coalesce(', ' || f.population, '') || ')', '; ')
+        FROM figures f JOIN metrics m ON m.id = f.metric_id WHERE f.claim_pk = c.pk) AS figures,
+       c.quote,
+       CASE WHEN EXISTS (SELECT 1 FROM claims x WHERE x.supersedes_pk = c.pk) THEN 'superseded' ELSE c.status END AS status,
+       (SELECT v.name FROM sources v WHERE v.id = c.via_id) AS via,
+       (SELECT d.title FROM documents d WHERE d.pk = c.document_pk) AS document,
+       c.source_id, c.event_id, c.document_pk
+FROM claims c;
+CREATE VIEW "documents_readable" AS
+SELECT d.pk AS document_pk, d.id, d.title, (SELECT p.name FROM sources p WHERE p.id = d.publisher_id) AS publisher,
+       d.author, d.published, d.language,
+       (SELECT count(*) FROM claims c WHERE c.document_pk = d.pk) AS claims,
+       length(d.text) AS characters, d.url
+FROM documents d;
 CREATE VIEW figure_comparison AS
 WITH figure_rows AS (
     SELECT
@@ -327,6 +346,14 @@ SELECT
          ) = 1
          THEN 1 ELSE 0 END AS is_latest
 FROM candidates;
+CREATE VIEW "sources_readable" AS
+SELECT s.id, s.name, s.kind, s.country,
+       (SELECT group_concat(a.alias, ', ') FROM source_aliases a WHERE a.source_id = s.id) AS aliases,
+       (SELECT group_concat(replace(r.relation, '_', ' ') || ' ' || t.name, '; ') FROM source_relations r JOIN sources t ON t.id = r.target_id
+        WHERE r.source_id = s.id) AS relations,
+       (SELECT count(*) FROM claims c WHERE c.source_id = s.id) AS claims,
+       s.url, s.description
+FROM sources s;
 CREATE TRIGGER "claims_ad" AFTER DELETE ON "claims" BEGIN
   INSERT INTO "claims_fts" ("claims_fts", rowid, "quote", "statement") VALUES('delete', old."pk", old."quote", old."statement");
 END;

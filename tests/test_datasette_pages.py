@@ -230,6 +230,10 @@ HOSTILE_PAGES = [
     "/-/event/hostile-event",
     "/-/document/hostile-document",
     "/-/claim/%3Cscript%3Ealert(1)%3C~2Fscript%3E",
+    "/hostile",
+    "/hostile/claims_readable",
+    "/hostile/sources_readable",
+    "/hostile/documents_readable",
 ]
 
 
@@ -238,7 +242,7 @@ async def test_markup_in_the_data_is_shown_as_text_on_every_page(hostile_ds: Dat
     response = await hostile_ds.client.get(path, follow_redirects=True)
     assert response.status_code in (200, 404)
     assert not RAW_MARKUP.search(response.text), RAW_MARKUP.search(response.text)
-    if response.status_code == 200:
+    if response.status_code == 200 and path.startswith("/-/"):  # Datasette's own JSON is not factdb's to escape
         as_json = await hostile_ds.client.get(path + ".json")
         assert as_json.status_code == 200
         assert "<" not in as_json.text and ">" not in as_json.text
@@ -289,3 +293,46 @@ async def test_front_page_escapes_hostile_names(hostile_ds: Datasette) -> None:
     assert not RAW_MARKUP.search(html)
     assert "Event &lt;img src=x onerror=alert(2)&gt;" in html
     assert "<" not in (await hostile_ds.client.get("/-/front.json")).text
+
+
+# --- Readable views --------------------------------------------------------------------------
+
+
+async def test_database_page_lists_the_readable_views_first(ds: Datasette) -> None:
+    html = (await ds.client.get("/factdb")).text
+    start = html.index('<h2 id="readable">Start here</h2>')
+    assert start < html.index('<h2 id="tables">')
+    assert [html.index(f'<a href="/factdb/{view}">') for view in ("claims_readable", "sources_readable", "documents_readable")] == sorted(
+        html.index(f'<a href="/factdb/{view}">') for view in ("claims_readable", "sources_readable", "documents_readable"))
+    assert start < html.index('<a href="/factdb/claims_readable">Claims, readable</a>')
+
+
+async def test_claims_readable_spells_out_names_figures_and_supersession(ds: Datasette) -> None:
+    rows = (await ds.client.get("/factdb/claims_readable.json?_shape=objects&claim=rm-killed-304")).json()["rows"]
+    assert rows == [{
+        "claim_pk": rows[0]["claim_pk"], "claim": "rm-killed-304", "source": "Rights Monitor",
+        "event": "Examplia crackdown, November 2019", "claimed_on": "2019-12-16",
+        "figures": "at least 304 (People killed); at least 23 (People killed, children)",
+        "quote": "at least 304 people were killed, among them at least 23 children", "status": "active", "via": None,
+        "document": "Rights Monitor updates on the Examplia crackdown", "source_id": "rights-monitor",
+        "event_id": EVENT, "document_pk": rows[0]["document_pk"],
+    }]
+    older = (await ds.client.get("/factdb/claims_readable.json?_shape=objects&claim=rm-killed-208")).json()["rows"]
+    assert older[0]["status"] == "superseded"
+
+
+async def test_sources_and_documents_readable(ds: Datasette) -> None:
+    mek = (await ds.client.get("/factdb/sources_readable.json?_shape=objects&id=mek")).json()["rows"][0]
+    assert (mek["aliases"], mek["relations"]) == ("PMOI, MEK, PMOI-MEK", "member of National Council of Resistance of Iran")
+    monitor = (await ds.client.get("/factdb/sources_readable.json?_shape=objects&id=rights-monitor")).json()["rows"][0]
+    assert monitor["claims"] == 7
+    document = (await ds.client.get("/factdb/documents_readable.json?_shape=objects&id=rights-monitor-updates")).json()["rows"][0]
+    assert (document["publisher"], document["claims"]) == ("Rights Monitor", 6)
+
+
+async def test_readable_views_link_keys_to_the_readable_pages(ds: Datasette) -> None:
+    html = (await ds.client.get("/factdb/claims_readable?claim=rm-killed-304")).text
+    assert '<a href="/-/claim/rm-killed-304">rm-killed-304</a>' in html
+    assert '<a href="/-/source/rights-monitor">rights-monitor</a>' in html
+    assert f'<a href="/-/event/{EVENT}">{EVENT}</a>' in html
+    assert '<a href="/-/document/rights-monitor-updates">' in (await ds.client.get("/factdb/documents_readable")).text

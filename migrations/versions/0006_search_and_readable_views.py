@@ -1,4 +1,4 @@
-"""search with stemming: claims and documents re-indexed with porter, sources searchable by name and alias
+"""search with stemming, and readable views: claims and documents re-indexed with porter, sources searchable by name and alias; claims_readable, sources_readable, documents_readable
 
 Revision ID: 0006
 Revises: 0005
@@ -17,7 +17,11 @@ a text primary key, and their implicit rowids may change on VACUUM) and is keyed
 ``source_id``. Its triggers are named ``sources_fts_*`` and ``source_aliases_fts_*``, not
 ``sources_ai``: the importer's bulk path leaves them alone.
 
-FTS5 is SQLite's; on any other database this migration does nothing.
+``claims_readable``, ``sources_readable`` and ``documents_readable`` show each row the way a
+reader asks for it: names instead of keys, a claim's figures as text, a claim superseded by a later
+one marked ``superseded``. Datasette lists them before the tables (the plugin's database page).
+
+FTS5 is SQLite's; on any other database the full-text part of this migration does nothing.
 """
 from __future__ import annotations
 
@@ -103,7 +107,42 @@ SOURCES_TRIGGERS = ("sources_fts_ai", "sources_fts_au", "sources_fts_ad",
                     "source_aliases_fts_ai", "source_aliases_fts_au", "source_aliases_fts_ad")
 
 
+READABLE_VIEWS = {
+    # Names are looked up in scalar subqueries, not joins, so that counting the view's rows (which
+    # Datasette does on every page) counts the claims alone and never evaluates them.
+    "claims_readable": """
+SELECT c.pk AS claim_pk, c.id AS claim,
+       (SELECT s.name FROM sources s WHERE s.id = c.source_id) AS source,
+       (SELECT e.name FROM events e WHERE e.id = c.event_id) AS event,
+       c.claimed_on,
+       (SELECT group_concat(f.stated || ' (' || m.name || coalesce(', ' || f.population, '') || ')', '; ')
+        FROM figures f JOIN metrics m ON m.id = f.metric_id WHERE f.claim_pk = c.pk) AS figures,
+       c.quote,
+       CASE WHEN EXISTS (SELECT 1 FROM claims x WHERE x.supersedes_pk = c.pk) THEN 'superseded' ELSE c.status END AS status,
+       (SELECT v.name FROM sources v WHERE v.id = c.via_id) AS via,
+       (SELECT d.title FROM documents d WHERE d.pk = c.document_pk) AS document,
+       c.source_id, c.event_id, c.document_pk
+FROM claims c""",
+    "sources_readable": """
+SELECT s.id, s.name, s.kind, s.country,
+       (SELECT group_concat(a.alias, ', ') FROM source_aliases a WHERE a.source_id = s.id) AS aliases,
+       (SELECT group_concat(replace(r.relation, '_', ' ') || ' ' || t.name, '; ') FROM source_relations r JOIN sources t ON t.id = r.target_id
+        WHERE r.source_id = s.id) AS relations,
+       (SELECT count(*) FROM claims c WHERE c.source_id = s.id) AS claims,
+       s.url, s.description
+FROM sources s""",
+    "documents_readable": """
+SELECT d.pk AS document_pk, d.id, d.title, (SELECT p.name FROM sources p WHERE p.id = d.publisher_id) AS publisher,
+       d.author, d.published, d.language,
+       (SELECT count(*) FROM claims c WHERE c.document_pk = d.pk) AS claims,
+       length(d.text) AS characters, d.url
+FROM documents d""",
+}
+
+
 def upgrade() -> None:
+    for name, sql in READABLE_VIEWS.items():
+        op.execute(f'CREATE VIEW "{name}" AS{sql}')
     if op.get_bind().dialect.name != "sqlite":
         return
     for table, (rowid, columns) in INDEXED.items():
@@ -115,6 +154,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    for name in READABLE_VIEWS:
+        op.execute(f'DROP VIEW "{name}"')
     if op.get_bind().dialect.name != "sqlite":
         return
     for trigger in SOURCES_TRIGGERS:
