@@ -6,8 +6,14 @@ upper limit) becomes an arrow running off the axis. The stated value is a diamon
 consensus band, when there is one, is shaded behind the rows. A spread of more than 10×
 switches the axis to a log scale so a figure of 300 stays visible next to one of 30,000.
 
+When the figures share no number, each largest agreement (the most sources whose figures
+allow a common band) is drawn as its own lighter band instead. Each bar carries the figure as
+the source stated it. A source's name longer than a line wraps onto a second one (and is cut
+short only after that, its full name in the row's ``<title>``), so no label is ever clipped.
+
 The chart is plain SVG built on the server: no script, every text escaped, a ``<title>``,
-a ``<desc>`` and an aria label on every row for screen readers.
+a ``<desc>`` and an aria label on every row for screen readers. It scales to the width of
+its container (``width="100%"`` over a fixed ``viewBox``).
 """
 
 from __future__ import annotations
@@ -17,14 +23,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-from factdb.compare import Comparison, ComparedFigure, format_number
+from factdb.compare import Comparison, ComparedFigure, band_words, format_number
 
 LOG_SCALE_ABOVE = 10.0
 
-WIDTH = 760
-LABEL_WIDTH = 230
-PLOT_LEFT = LABEL_WIDTH + 10
-PLOT_RIGHT = WIDTH - 30
+WIDTH = 1000
+LABEL_WIDTH = 250
+PLOT_LEFT = LABEL_WIDTH + 12
+PLOT_RIGHT = WIDTH - 40
+LABEL_CHARS = 30  # of a source's name on one line of the label column (13 px text in 250 units)
+STATED_CHAR_WIDTH = 6.4  # average advance of an 11 px character, to place the stated figure
 ROW_HEIGHT = 30
 TOP = 12
 AXIS_HEIGHT = 46
@@ -33,6 +41,7 @@ ARROW = 9
 BAR_COLOUR = "#3b6ea8"
 MARK_COLOUR = "#1b1b1b"
 BAND_COLOUR = "#f2d98c"
+AGREEMENT_COLOUR = "#cfe0c3"
 
 
 @dataclass(frozen=True)
@@ -87,7 +96,7 @@ def range_chart_svg(comparison: Comparison, *, chart_id: str = "range-chart") ->
     description = f"{comparison.verdict}. {_describe_scale(comparison, scale)}"
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="factdb-range-chart" id="{_attr(chart_id)}" '
-        f'viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" style="max-width: 100%; height: auto" role="group" '
+        f'viewBox="0 0 {WIDTH} {height}" width="100%" style="max-width: 100%; height: auto" role="group" '
         f'aria-labelledby="{_attr(chart_id)}-title {_attr(chart_id)}-desc" '
         f'font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif" font-size="13">',
         f'<title id="{_attr(chart_id)}-title">{_text(title)}</title>',
@@ -97,6 +106,7 @@ def range_chart_svg(comparison: Comparison, *, chart_id: str = "range-chart") ->
         parts.append(f'<text x="{WIDTH / 2}" y="{TOP + 20}" text-anchor="middle">No source gives a figure</text>')
     else:
         parts += _consensus_band(comparison, scale, len(figures))
+        parts += _agreement_bands(comparison, scale, len(figures))
         parts += _axis(comparison, scale, TOP + ROW_HEIGHT * len(figures))
         for row, figure in enumerate(figures):
             parts += _figure_row(figure, scale, TOP + ROW_HEIGHT * row, comparison.unit)
@@ -117,8 +127,7 @@ def _figure_row(figure: ComparedFigure, scale: Scale, top: float, unit: str) -> 
     parts = [
         f'<g class="figure" data-source="{_attr(figure.source)}" role="img" aria-label="{_attr(label)}">',
         f"<title>{_text(label)}</title>",
-        f'<text class="source-name" x="{LABEL_WIDTH}" y="{middle + 4}" text-anchor="end">'
-        f"{_text(_shorten(figure.source_name, 32))}{' *' if figure.shares_origin else ''}</text>",
+        _source_name(figure, middle),
         f'<rect class="bar" x="{x_low}" y="{middle - 5}" width="{max(x_high - x_low, 2)}" height="10" '
         f'rx="2" fill="{BAR_COLOUR}" fill-opacity="0.75"/>',
     ]
@@ -139,8 +148,43 @@ def _figure_row(figure: ComparedFigure, scale: Scale, top: float, unit: str) -> 
             f'<path class="stated-value" d="M{x} {middle - 7} L{x + 6} {middle} L{x} {middle + 7} '
             f'L{x - 6} {middle} Z" {fill}/>'
         )
+    parts.append(_stated_figure(figure.stated, x_low, x_high + (ARROW if high is None else 0), middle))
     parts.append("</g>")
     return parts
+
+
+def label_lines(name: str, chars: int = LABEL_CHARS) -> list[str]:
+    """A source's name on one line, or wrapped onto two at a space; only a third line's worth is cut."""
+    if len(name) <= chars:
+        return [name]
+    cut = name.rfind(" ", 0, chars + 1)
+    if cut <= 0:
+        cut = chars
+    return [name[:cut].rstrip(), _shorten(name[cut:].strip(), chars)]
+
+
+def _source_name(figure: ComparedFigure, middle: float) -> str:
+    lines = label_lines(figure.source_name)
+    if figure.shares_origin:
+        lines[-1] += " *"
+    if len(lines) == 1:
+        return f'<text class="source-name" x="{LABEL_WIDTH}" y="{middle + 4}" text-anchor="end">{_text(lines[0])}</text>'
+    return (
+        f'<text class="source-name" x="{LABEL_WIDTH}" y="{middle - 2}" text-anchor="end" font-size="12">'
+        f'<tspan x="{LABEL_WIDTH}">{_text(lines[0])}</tspan><tspan x="{LABEL_WIDTH}" dy="13">{_text(lines[1])}</tspan></text>'
+    )
+
+
+def _stated_figure(stated: str, x_low: float, x_end: float, middle: float) -> str:
+    """The figure as stated, beside its bar: after it, before it, or above its start when neither fits."""
+    width = len(stated) * STATED_CHAR_WIDTH
+    if x_end + 6 + width <= WIDTH:
+        x, y, anchor = x_end + 6, middle + 4, "start"
+    elif x_low - 8 - width >= PLOT_LEFT:
+        x, y, anchor = x_low - 8, middle + 4, "end"
+    else:
+        x, y, anchor = max(x_low, PLOT_LEFT), middle - 7, "start"
+    return f'<text class="stated-figure" x="{round(x, 2)}" y="{y}" text-anchor="{anchor}" font-size="11" fill="#222">{_text(stated)}</text>'
 
 
 def _arrow(x: float, middle: float, *, pointing: int, css: str) -> str:
@@ -167,6 +211,25 @@ def _consensus_band(comparison: Comparison, scale: Scale, rows: int) -> list[str
         f'<rect x="{x_low - 1}" y="{TOP - 4}" width="{max(x_high - x_low, 0) + 2}" '
         f'height="{ROW_HEIGHT * rows + 8}" fill="{BAND_COLOUR}" fill-opacity="0.55"/></g>'
     ]
+
+
+def _agreement_bands(comparison: Comparison, scale: Scale, rows: int) -> list[str]:
+    """The largest agreements, when the figures share no number but some of them do."""
+    if comparison.consensus is not None or not comparison.agreements or len(comparison.agreements[0].sources) < 2:
+        return []
+    names = {figure.source: figure.source_name for figure in comparison.figures}
+    parts = []
+    for agreement in comparison.agreements:
+        band = agreement.band
+        x_low = scale.x(band.low) if not (scale.log and band.low <= 0) else PLOT_LEFT
+        x_high = PLOT_RIGHT if band.high is None else scale.x(band.high)
+        words = f"Largest agreement: {band_words(band)} ({', '.join(names.get(s, s) for s in agreement.sources)})"
+        parts.append(
+            f'<g class="largest-agreement" aria-label="{_attr(words)}"><title>{_text(words)}</title>'
+            f'<rect x="{x_low - 1}" y="{TOP - 4}" width="{max(x_high - x_low, 0) + 2}" '
+            f'height="{ROW_HEIGHT * rows + 8}" fill="{AGREEMENT_COLOUR}" fill-opacity="0.6"/></g>'
+        )
+    return parts
 
 
 def _axis(comparison: Comparison, scale: Scale, y: float) -> list[str]:

@@ -336,3 +336,38 @@ async def test_readable_views_link_keys_to_the_readable_pages(ds: Datasette) -> 
     assert '<a href="/-/source/rights-monitor">rights-monitor</a>' in html
     assert f'<a href="/-/event/{EVENT}">{EVENT}</a>' in html
     assert '<a href="/-/document/rights-monitor-updates">' in (await ds.client.get("/factdb/documents_readable")).text
+
+
+# --- Comparison page, finished ---------------------------------------------------------------
+
+
+async def test_comparison_page_reads_qualifiers_as_words_and_origins_as_names(ds: Datasette) -> None:
+    html = (await ds.client.get(f"/-/compare/{EVENT}/killed")).text
+    table = html.split('class="rows-and-columns factdb-figures"', 1)[1]
+    assert "at_least" not in table and "<td>at least</td>" in table
+    assert '<a href="/-/source/opposition-council">Opposition Council</a> (shared)' in table
+
+
+async def test_comparison_chart_fills_the_width_and_carries_each_stated_figure(ds: Datasette, pages_db: Path) -> None:
+    html = (await ds.client.get(f"/-/compare/{EVENT}/killed")).text
+    svg = html[html.index("<svg"):html.index("</svg>")]
+    assert 'width="100%"' in svg
+    stated = re.findall(r'<text class="stated-figure"[^>]*>([^<]+)</text>', svg)
+    assert sorted(stated) == sorted(f.stated for f in compare(pages_db, EVENT, "killed").figures)
+    # The figures share no number: each largest agreement is drawn as a band.
+    assert svg.count('<g class="largest-agreement"') == 2
+    assert "Largest agreement: 360–400" in svg
+
+
+async def test_comparison_downloads_svg_and_csv(ds: Datasette, pages_db: Path) -> None:
+    from factdb.compare import render_csv
+
+    html = (await ds.client.get(f"/-/compare/{EVENT}/killed")).text
+    assert f'<a href="/-/compare/{EVENT}/killed.svg" download>SVG</a>' in html
+    svg = await ds.client.get(f"/-/compare/{EVENT}/killed.svg")
+    assert svg.headers["content-type"].startswith("image/svg+xml")
+    assert svg.headers["content-disposition"] == f'attachment; filename="{EVENT}-killed.svg"'
+    assert svg.text.startswith('<svg xmlns="http://www.w3.org/2000/svg"')
+    csv = await ds.client.get(f"/-/compare/{EVENT}/killed.csv?population=children")
+    assert csv.headers["content-type"].startswith("text/csv")
+    assert csv.text == render_csv([compare(pages_db, EVENT, "killed", population="children")])

@@ -57,13 +57,14 @@ async def test_compare_page_shows_verdict_chart_table_and_notes(ds: Datasette, c
 
 
 async def test_compare_page_links_every_claim_source_and_the_event(ds: Datasette) -> None:
+    # Issue 19: to the readable pages, no longer to Datasette's rows.
     html = (await ds.client.get(f"/-/compare/{EVENT}/killed")).text
-    links = set(re.findall(r'href="(/factdb/[^"]+)"', html))
-    assert f"/factdb/events/{EVENT}" in links
-    assert "/factdb/sources/interior-ministry" in links
-    claim_links = {link for link in links if link.startswith("/factdb/claims/")}
+    links = set(re.findall(r'href="(/-/(?:event|source|claim)/[^"]+)"', html))
+    assert f"/-/event/{EVENT}" in links
+    assert "/-/source/interior-ministry" in links
+    claim_links = {link for link in links if link.startswith("/-/claim/")}
     assert len(claim_links) == 6
-    for link in claim_links | {f"/factdb/events/{EVENT}"}:
+    for link in links:
         assert (await ds.client.get(link)).status_code == 200, link
 
 

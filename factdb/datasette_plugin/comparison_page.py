@@ -6,6 +6,7 @@ own SQL time limit, in one read transaction, so every query of a page sees the s
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -25,16 +26,18 @@ from factdb.compare import (
     figure_standing,
     format_interval,
     format_number,
+    render_csv,
 )
 from factdb.compare import spread_words as stated_spread_words
 from factdb.datasette_plugin.reading import TooSlow, time_limited
 from factdb.datasette_plugin.responses import database_for, json_response, read_only
-from factdb.datasette_plugin.urls import compare_url, row_url
+from factdb.datasette_plugin.records import qualifier_words
+from factdb.datasette_plugin.urls import compare_url, page_url
 
 if TYPE_CHECKING:
     from datasette.app import Datasette
 
-ROUTE = r"^/-/compare/(?P<event>[^/]+)/(?P<metric>[^/]+?)(?P<format>\.json)?$"
+ROUTE = r"^/-/compare/(?P<event>[^/]+)/(?P<metric>[^/]+?)(?P<format>\.json|\.svg|\.csv)?$"
 
 EVENT_COMPARISONS_SQL = """
 select f.metric_id, m.name as metric_name, f.population, count(*) as figures,
@@ -47,7 +50,7 @@ group by f.metric_id, m.name, f.population
 order by f.metric_id, f.population
 """
 
-CLAIM_PKS_SQL = "select id, pk from claims where id in ({})"
+SOURCE_NAMES_SQL = "select id, name from sources where id in ({})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +65,8 @@ class ComparisonRequest:
 @dataclass(frozen=True, slots=True)
 class ComparisonPage:
     comparison: Comparison
-    claim_pks: dict[str, int]
     others: list[dict[str, Any]]
+    origin_names: dict[str, str]
 
 
 def comparison_page(connection: sqlite3.Connection, wanted: ComparisonRequest) -> ComparisonPage:
@@ -71,17 +74,17 @@ def comparison_page(connection: sqlite3.Connection, wanted: ComparisonRequest) -
     comparison = compare(
         connection, wanted.event, wanted.metric, population=wanted.population, as_of=wanted.as_of, tolerance=wanted.tolerance
     )
-    claim_ids = sorted({f.claim_id for f in comparison.figures})
     cursor = connection.cursor()
     cursor.row_factory = None  # plain tuples, whatever the connection's row factory
-    claim_pks: dict[str, int] = {}
-    if claim_ids:
-        placeholders = ", ".join("?" for _ in claim_ids)
-        claim_pks = dict(cursor.execute(CLAIM_PKS_SQL.format(placeholders), claim_ids).fetchall())
+    origins = sorted({f.origin for f in comparison.figures if f.origin})
+    origin_names: dict[str, str] = {}
+    if origins:
+        placeholders = ", ".join("?" for _ in origins)
+        origin_names = dict(cursor.execute(SOURCE_NAMES_SQL.format(placeholders), origins).fetchall())
     cursor.execute(EVENT_COMPARISONS_SQL, {"event": comparison.event})
     names = [column[0] for column in cursor.description]
     others = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-    return ComparisonPage(comparison, claim_pks, others)
+    return ComparisonPage(comparison, others, origin_names)
 
 
 def _comparison_request(request: Request) -> ComparisonRequest:
@@ -110,12 +113,25 @@ async def compare_view(datasette: Datasette, request: Request) -> Response:
         raise NotFound(str(error)) from None
     except (ValueError, TooSlow) as error:
         raise BadRequest(str(error)) from None
-    if request.url_vars.get("format"):
+    download = request.url_vars.get("format")
+    if download == ".json":
         return json_response(page.comparison.to_dict())
+    if download == ".svg":
+        return Response(range_chart_svg(page.comparison), content_type="image/svg+xml; charset=utf-8",
+                        headers=_attachment(page.comparison, "svg"))
+    if download == ".csv":
+        return Response(render_csv([page.comparison]), content_type="text/csv; charset=utf-8",
+                        headers=_attachment(page.comparison, "csv"))
     html = await datasette.render_template(
         "factdb-compare.html", _page_context(datasette, db.name, page), request=request, view_name="factdb-compare"
     )
     return Response.html(html)
+
+
+def _attachment(comparison: Comparison, extension: str) -> dict[str, str]:
+    name = "-".join(part for part in (comparison.event, comparison.metric, comparison.population) if part)
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", name)
+    return {"content-disposition": f'attachment; filename="{safe}.{extension}"'}
 
 
 def _page_context(datasette: Datasette, database: str, page: ComparisonPage) -> dict[str, Any]:
@@ -124,7 +140,7 @@ def _page_context(datasette: Datasette, database: str, page: ComparisonPage) -> 
         "database": database,
         "comparison": comparison,
         "chart": Markup(range_chart_svg(comparison)),
-        "rows": _figure_rows(datasette, database, comparison, page.claim_pks),
+        "rows": _figure_rows(datasette, comparison, page.origin_names),
         "consensus": consensus_words(comparison),
         "independence": independence_words(comparison),
         "spread": spread_words(comparison),
@@ -133,25 +149,31 @@ def _page_context(datasette: Datasette, database: str, page: ComparisonPage) -> 
                  current=other["metric_id"] == comparison.metric and other["population"] == comparison.population)
             for other in page.others
         ],
-        "event_url": row_url(datasette, database, "events", comparison.event),
+        "event_url": page_url(datasette, "event", comparison.event),
         "json_url": compare_url(datasette, comparison.event, comparison.metric, comparison.population, json_format=True),
+        "svg_url": compare_url(datasette, comparison.event, comparison.metric, comparison.population, extension=".svg"),
+        "csv_url": compare_url(datasette, comparison.event, comparison.metric, comparison.population, extension=".csv"),
+        "largest_agreements": [band_words(a.band) for a in comparison.agreements]
+        if comparison.consensus is None and comparison.agreements and len(comparison.agreements[0].sources) > 1 else [],
         "format_number": format_number,
     }
 
 
-def _figure_rows(datasette: Datasette, database: str, comparison: Comparison, claim_pks: dict[str, int]) -> list[dict[str, Any]]:
+def _figure_rows(datasette: Datasette, comparison: Comparison, origin_names: dict[str, str]) -> list[dict[str, Any]]:
     rows = []
     for figure in comparison.figures:
-        pk = claim_pks.get(figure.claim_id)
         rows.append(
             {
                 "figure": figure,
                 "interval": format_interval(figure),
+                "qualifier": qualifier_words(figure.qualifier),
+                "origin_name": origin_names.get(figure.origin, figure.origin) if figure.origin else None,
+                "origin_url": page_url(datasette, "source", figure.origin) if figure.origin else None,
                 "verdict": figure_standing(comparison, figure),
                 "conflicts": figure.source in comparison.outliers,
-                "source_url": row_url(datasette, database, "sources", figure.source),
-                "via_url": row_url(datasette, database, "sources", figure.via) if figure.via else None,
-                "claim_url": row_url(datasette, database, "claims", pk) if pk is not None else None,
+                "source_page_url": page_url(datasette, "source", figure.source),
+                "via_url": page_url(datasette, "source", figure.via) if figure.via else None,
+                "claim_page_url": page_url(datasette, "claim", figure.claim_id),
             }
         )
     return rows

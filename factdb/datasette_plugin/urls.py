@@ -11,9 +11,13 @@ if TYPE_CHECKING:
     from datasette.app import Datasette
 
 
-def compare_url(datasette: Datasette, event: str, metric: str, population: str | None = None, *, json_format: bool = False) -> str:
+def compare_url(
+    datasette: Datasette, event: str, metric: str, population: str | None = None, *, json_format: bool = False,
+    extension: str = "",
+) -> str:
+    """The comparison page; ``json_format`` or an ``extension`` (``.svg``, ``.csv``) for its downloads."""
     # Datasette redirects %-escapes in paths to its tilde encoding; produce that directly.
-    path = f"/-/compare/{tilde_encode(event)}/{tilde_encode(metric)}{'.json' if json_format else ''}"
+    path = f"/-/compare/{tilde_encode(event)}/{tilde_encode(metric)}{'.json' if json_format else extension}"
     if population:
         path += "?" + urllib.parse.urlencode({"population": population})
     url: str = datasette.urls.path(path)
