@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 import os
 import shlex
+import shutil
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -80,8 +82,27 @@ def serve(db_path: str | os.PathLike[str], *, host: str = DEFAULT_HOST, port: in
     datasette_cli.main(serve_command(db_path, host=host, port=port)[1:], prog_name="datasette", standalone_mode=False)
 
 
-def publish(db_path: str | os.PathLike[str], out_dir: str | os.PathLike[str]) -> PublishResult:
+def datasette_executable() -> str:
+    """The ``datasette`` installed beside this Python, so a printed command works without it on PATH."""
+    beside = Path(sys.executable).parent / "datasette"
+    if beside.is_file() and os.access(beside, os.X_OK):
+        return str(beside)
+    return shutil.which("datasette") or "datasette"
+
+
+def free_port(host: str = DEFAULT_HOST) -> int:
+    """A port nothing listens on now (the operating system's choice)."""
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def publish(db_path: str | os.PathLike[str], out_dir: str | os.PathLike[str], *, port: int | None = None) -> PublishResult:
     """Write ``out_dir/factdb.db`` (an immutable snapshot), its metadata and inspect file.
+
+    The command that serves it names the ``datasette`` of this environment by its full path and
+    ``port`` (by default one that is free now, as 8001 often is not).
 
     The snapshot is taken with ``VACUUM INTO`` (one consistent read, even while an import
     runs), switched out of WAL mode so it can be opened immutable, its full-text indexes
@@ -108,8 +129,8 @@ def publish(db_path: str | os.PathLike[str], out_dir: str | os.PathLike[str]) ->
         capture_output=True,
     )
     command = [
-        "datasette", "-i", str(snapshot), "--inspect-file", str(inspect_file), "-m", str(metadata),
-        *setting_arguments(),
+        datasette_executable(), "-i", str(snapshot), "--inspect-file", str(inspect_file), "-m", str(metadata),
+        "--port", str(port if port is not None else free_port()), *setting_arguments(),
     ]
     return PublishResult(snapshot, metadata, inspect_file, command)
 
