@@ -178,10 +178,11 @@ def _source_name(figure: ComparedFigure, middle: float) -> str:
 def _stated_figure(stated: str, x_low: float, x_end: float, middle: float) -> str:
     """The figure as stated, beside its bar: after it, before it, or above its start when neither fits."""
     width = len(stated) * STATED_CHAR_WIDTH
-    if x_end + 6 + width <= WIDTH:
-        x, y, anchor = x_end + 6, middle + 4, "start"
-    elif x_low - 8 - width >= PLOT_LEFT:
-        x, y, anchor = x_low - 8, middle + 4, "end"
+    # Clear of the diamond (6 units either side of the stated value) and of a bound's circle.
+    if x_end + 10 + width <= WIDTH:
+        x, y, anchor = x_end + 10, middle + 4, "start"
+    elif x_low - 10 - width >= PLOT_LEFT:
+        x, y, anchor = x_low - 10, middle + 4, "end"
     else:
         x, y, anchor = max(x_low, PLOT_LEFT), middle - 7, "start"
     return f'<text class="stated-figure" x="{round(x, 2)}" y="{y}" text-anchor="{anchor}" font-size="11" fill="#222">{_text(stated)}</text>'

@@ -108,3 +108,69 @@ def test_markup_in_the_data_never_runs_in_the_browser(page: Page, hostile_site: 
     assert page.locator("mark.factdb-quote").inner_text().startswith("<script>alert(1)</script>")
     page.goto(f"{hostile_site}/hostile/events/hostile-event")
     assert "<script>alert('event')</script>" in page.content().replace("&lt;", "<").replace("&gt;", ">")
+
+
+def test_a_reader_goes_from_the_front_page_to_a_source(page: Page, site: str) -> None:
+    """Front page → event → comparison → claim → document → source, by clicking."""
+    page.goto(f"{site}/")
+    page.get_by_role("link", name="Examplia crackdown, November 2019", exact=True).first.click()
+    expect(page).to_have_url(f"{site}/-/event/{EVENT}")
+    page.locator("section.comparison h3 a", has_text="People killed").first.click()
+    expect(page).to_have_url(f"{site}/-/compare/{EVENT}/killed")
+    page.get_by_role("link", name="rm-killed-304", exact=True).click()
+    expect(page).to_have_url(f"{site}/-/claim/rm-killed-304")
+    expect(page.locator("p.claim-sentence")).to_contain_text("Rights Monitor said on 16 December 2019")
+    page.get_by_role("link", name="whole document").click()
+    expect(page).to_have_url(f"{site}/-/document/rights-monitor-updates#claim-rm-killed-304")
+    mark = page.locator("mark#claim-rm-killed-304")
+    expect(mark).to_be_visible()
+    expect(mark).to_have_text("at least 304 people were killed, among them at least 23 children")
+    page.locator("dl.facts").get_by_role("link", name="Rights Monitor").click()
+    expect(page).to_have_url(f"{site}/-/source/rights-monitor")
+    expect(page.locator("ul.revisions")).to_contain_text("at least 106 (2019-11-25) → at least 143 (2019-12-02)")
+
+
+def test_search_with_stemming_from_the_front_page(page: Page, site: str) -> None:
+    page.goto(f"{site}/")
+    page.get_by_label("Search claims, sources and documents").fill("arrests")
+    page.get_by_role("button", name="Search").click()
+    expect(page).to_have_url(f"{site}/-/search?q=arrests")
+    expect(page.locator("ul.found-claims li")).to_have_count(3)
+    expect(page.locator("ul.found-claims")).to_contain_text("were arrested")
+
+
+def test_comparison_downloads(page: Page, site: str) -> None:
+    page.goto(f"{site}/-/compare/{EVENT}/killed")
+    for name, suffix in (("SVG", ".svg"), ("CSV", ".csv")):
+        with page.expect_download() as download:
+            page.get_by_role("link", name=name, exact=True).click()
+        assert download.value.suggested_filename == f"{EVENT}-killed{suffix}"
+
+
+PAGE_TYPES = [
+    "/",
+    f"/-/event/{EVENT}",
+    f"/-/compare/{EVENT}/killed",
+    "/-/claim/rm-killed-304",
+    "/-/document/rights-monitor-updates",
+    "/-/source/rights-monitor",
+    "/-/search?q=killing",
+]
+
+
+@pytest.mark.parametrize("path", PAGE_TYPES)
+def test_nothing_overflows_a_375_pixel_screen(browser: Browser, site: str, path: str) -> None:
+    page = browser.new_page(viewport={"width": 375, "height": 800})
+    try:
+        page.goto(f"{site}{path}")
+        # Layout boxes, not pixels: the page is no wider than the screen, and nothing sticks out of it.
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        wide = page.evaluate(
+            """() => [...document.querySelectorAll('body *')]
+                .filter(e => !e.closest('.table-wrap, .CodeMirror'))
+                .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+                .map(e => e.tagName + '.' + e.className)"""
+        )
+        assert wide == []
+    finally:
+        page.close()
