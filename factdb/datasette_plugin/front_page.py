@@ -19,7 +19,7 @@ from datasette.utils.asgi import BadRequest, Request
 from markupsafe import Markup
 
 from factdb.chart import range_chart_svg
-from factdb.compare import compare
+from factdb.compare import Comparison, compare
 from factdb.datasette_plugin.metadata import packaged_metadata
 from factdb.datasette_plugin.reading import TooSlow, time_limited
 from factdb.datasette_plugin.records import comparison_summary, date_words, figures_of, rows
@@ -46,10 +46,10 @@ order by c.claimed_on desc, c.pk desc limit :limit
 """
 
 
-def front_page(connection: sqlite3.Connection) -> tuple[dict[str, Any], list[list[Any]]]:
+def front_page(connection: sqlite3.Connection) -> tuple[dict[str, Any], list[list[Comparison]]]:
     """The front page's data, and each event's comparisons (whose charts the HTML page draws)."""
     events = rows(connection, LATEST_EVENTS_SQL, {"limit": FRONT_EVENTS})
-    charts = []
+    charts: list[list[Comparison]] = []
     for event in events:
         comparisons = compare(connection, event["id"])
         event["when"] = date_words(event["start_date"], event["start_precision"]) if event["start_date"] else None
