@@ -18,8 +18,9 @@ its container (``width="100%"`` over a fixed ``viewBox``).
 
 from __future__ import annotations
 
+import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -42,6 +43,7 @@ BAR_COLOUR = "#3b6ea8"
 MARK_COLOUR = "#1b1b1b"
 BAND_COLOUR = "#f2d98c"
 AGREEMENT_COLOUR = "#cfe0c3"
+HISTORY_ROW_HEIGHT = 48  # room for a row's figures above and below its marks
 
 
 @dataclass(frozen=True)
@@ -315,3 +317,87 @@ def _text(value: str) -> str:
 
 def _attr(value: str) -> str:
     return escape(value, quote=True)
+
+
+# --- History ---------------------------------------------------------------------------------
+
+
+def date_span(date: str) -> tuple[int, int]:
+    """The days (as ordinals) a date prefix covers: a day, a whole month, or a whole year."""
+    year = int(date[:4])
+    if len(date) >= 10:
+        day = dt.date(year, int(date[5:7]), int(date[8:10])).toordinal()
+        return day, day
+    if len(date) >= 7:
+        month = int(date[5:7])
+        first = dt.date(year, month, 1)
+        following = dt.date(year + month // 12, month % 12 + 1, 1)
+        return first.toordinal(), following.toordinal() - 1
+    return dt.date(year, 1, 1).toordinal(), dt.date(year, 12, 31).toordinal()
+
+
+def history_chart_svg(comparison: Comparison, *, chart_id: str = "history-chart") -> str:
+    """Each source's figures over time: one row per source, each figure where (and as precisely as) it was dated.
+
+    A figure dated to a day is a dot; one dated to a month or a year spans it (drawn first, so
+    dots stay on top). Each carries the figure as stated where the label fits beside the one
+    before it, and always in the row's ``<title>``; the latest is filled, earlier ones hollow.
+    """
+    history = comparison.history or {f.source: [f] for f in comparison.figures}
+    rows = [figures for figures in history.values() if figures]
+    spans = [date_span(f.claimed_on) for figures in rows for f in figures]
+    first = min((s[0] for s in spans), default=0) - 3
+    last = max((s[1] for s in spans), default=1) + 3
+
+    def x(day: int) -> float:
+        return round(PLOT_LEFT + (day - first) / max(last - first, 1) * (PLOT_RIGHT - 60 - PLOT_LEFT), 2)
+
+    height = TOP + HISTORY_ROW_HEIGHT * max(len(rows), 1) + AXIS_HEIGHT
+    title = f"{comparison.metric_name}{_population(comparison)}: {comparison.event_name}, each source's figures over time"
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="factdb-history-chart" id="{_attr(chart_id)}" '
+        f'viewBox="0 0 {WIDTH} {height}" width="100%" style="max-width: 100%; height: auto" role="group" '
+        f'aria-labelledby="{_attr(chart_id)}-title" '
+        f'font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif" font-size="13">',
+        f'<title id="{_attr(chart_id)}-title">{_text(title)}</title>',
+    ]
+    for row, figures in enumerate(rows):
+        middle = TOP + HISTORY_ROW_HEIGHT * row + HISTORY_ROW_HEIGHT / 2 + 6
+        words = "; ".join(f"{f.stated} ({f.claimed_on})" for f in figures)
+        parts.append(f'<g class="history" data-source="{_attr(figures[0].source)}" role="img" '
+                     f'aria-label="{_attr(figures[0].source_name)}: {_attr(words)}"><title>{_text(figures[0].source_name)}: {_text(words)}</title>')
+        parts.append(_source_name(figures[-1], middle))
+        parts.append(f'<line x1="{PLOT_LEFT}" y1="{middle}" x2="{PLOT_RIGHT}" y2="{middle}" stroke="#eee"/>')
+        marks = sorted(enumerate(figures), key=lambda step: date_span(step[1].claimed_on)[0] == date_span(step[1].claimed_on)[1])
+        for step, figure in marks:
+            start, end = date_span(figure.claimed_on)
+            fill = BAR_COLOUR if step == len(figures) - 1 else "#ffffff"
+            if start == end:
+                parts.append(f'<circle class="revision" cx="{x(start)}" cy="{middle}" r="5" fill="{fill}" stroke="{BAR_COLOUR}" stroke-width="2"/>')
+            else:
+                parts.append(f'<rect class="revision" x="{x(start)}" y="{middle - 5}" width="{max(x(end) - x(start), 4)}" height="10" '
+                             f'rx="3" fill="{fill}" stroke="{BAR_COLOUR}" stroke-width="2"/>')
+        parts += _revision_labels(figures, x, middle)
+        parts.append("</g>")
+    axis_y = TOP + HISTORY_ROW_HEIGHT * max(len(rows), 1) + 6
+    parts.append(f'<g class="axis" aria-hidden="true"><line x1="{PLOT_LEFT}" y1="{axis_y}" x2="{PLOT_RIGHT}" y2="{axis_y}" stroke="#555"/>')
+    for tick in range(5):
+        day = first + round((last - first) * tick / 4)
+        label = dt.date.fromordinal(day).isoformat()
+        parts.append(f'<text class="tick" x="{x(day)}" y="{axis_y + 18}" text-anchor="middle">{label}</text>')
+    parts.append("</g></svg>")
+    return "\n".join(parts)
+
+
+def _revision_labels(figures: Sequence[ComparedFigure], x: Callable[[int], float], middle: float) -> list[str]:
+    """The stated figures of one row, the latest first, each above or below the marks where it fits."""
+    lanes: dict[float, list[tuple[float, float]]] = {middle - 10: [], middle + 20: []}
+    parts = []
+    for figure in reversed(figures):
+        left = x(date_span(figure.claimed_on)[0]) - 4
+        right = left + len(figure.stated) * STATED_CHAR_WIDTH + 6
+        lane = next((y for y, taken in lanes.items() if all(right <= a or left >= b for a, b in taken)), None)
+        if lane is not None:
+            lanes[lane].append((left, right))
+            parts.append(f'<text class="revision-figure" x="{left}" y="{lane}" font-size="11" fill="#222">{_text(figure.stated)}</text>')
+    return parts

@@ -139,6 +139,16 @@ def test_search_with_stemming_from_the_front_page(page: Page, site: str) -> None
     expect(page.locator("ul.found-claims")).to_contain_text("were arrested")
 
 
+def test_comparison_history_view(page: Page, site: str) -> None:
+    page.goto(f"{site}/-/compare/{EVENT}/killed")
+    history = page.locator("svg.factdb-history-chart")
+    expect(history).to_be_visible()
+    expect(history.locator("g.history")).to_have_count(6)
+    expect(history.locator('g.history[data-source="rights-monitor"] .revision')).to_have_count(4)
+    box = history.bounding_box()
+    assert box is not None and box["width"] > 800  # the page's width, not a fixed 760 px
+
+
 def test_comparison_downloads(page: Page, site: str) -> None:
     page.goto(f"{site}/-/compare/{EVENT}/killed")
     for name, suffix in (("SVG", ".svg"), ("CSV", ".csv")):

@@ -147,3 +147,15 @@ def test_long_source_names_wrap_instead_of_being_clipped() -> None:
     assert all(len(line) <= LABEL_CHARS for line in lines)
     assert name in rows(svg)[0].find(f"{SVG}title").text
     assert label_lines("Amnesty International") == ["Amnesty International"]
+
+
+def test_a_date_covers_its_day_month_or_year() -> None:
+    import datetime as dt
+
+    from factdb.chart import date_span
+
+    day = dt.date(2019, 12, 20).toordinal()
+    assert date_span("2019-12-20") == (day, day)
+    assert date_span("2019-12") == (dt.date(2019, 12, 1).toordinal(), dt.date(2019, 12, 31).toordinal())
+    assert date_span("2020-02") == (dt.date(2020, 2, 1).toordinal(), dt.date(2020, 2, 29).toordinal())
+    assert date_span("2020") == (dt.date(2020, 1, 1).toordinal(), dt.date(2020, 12, 31).toordinal())

@@ -371,3 +371,21 @@ async def test_comparison_downloads_svg_and_csv(ds: Datasette, pages_db: Path) -
     csv = await ds.client.get(f"/-/compare/{EVENT}/killed.csv?population=children")
     assert csv.headers["content-type"].startswith("text/csv")
     assert csv.text == render_csv([compare(pages_db, EVENT, "killed", population="children")])
+
+
+async def test_comparison_page_draws_each_sources_figures_over_time(ds: Datasette, pages_db: Path) -> None:
+    html = (await ds.client.get(f"/-/compare/{EVENT}/killed")).text
+    history = html[html.index('<h2 id="history">'):]
+    svg = history[history.index("<svg"):history.index("</svg>")]
+    trajectories = compare(pages_db, EVENT, "killed", history=True).history
+    assert re.findall(r'<g class="history" data-source="([^"]+)"', svg) == list(trajectories)
+    monitor = svg[svg.index('data-source="rights-monitor"'):].split("</g>", 1)[0]
+    assert monitor.count('class="revision"') == 4
+    assert "at least 106 (2019-11-25); at least 143 (2019-12-02); at least 208 (2019-12-09); at least 304 (2019-12-16)" in monitor
+    # The downloads stay the comparison as 'factdb compare' gives it: no earlier figures.
+    assert (await ds.client.get(f"/-/compare/{EVENT}/killed.json")).json()["history"] is None
+
+
+async def test_no_history_section_when_no_source_revised_its_figure(ds: Datasette) -> None:
+    html = (await ds.client.get("/-/compare/iran-protests-2019-11/killed")).text
+    assert '<h2 id="history">' not in html

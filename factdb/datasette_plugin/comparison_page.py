@@ -16,7 +16,7 @@ from datasette.utils import tilde_decode
 from datasette.utils.asgi import BadRequest, NotFound, Request
 from markupsafe import Markup
 
-from factdb.chart import range_chart_svg
+from factdb.chart import history_chart_svg, range_chart_svg
 from factdb.compare import (
     DEFAULT_TOLERANCE,
     CompareError,
@@ -60,6 +60,7 @@ class ComparisonRequest:
     population: str | None
     as_of: str | None
     tolerance: float
+    history: bool = False  # each source's earlier figures too: the HTML page draws them over time
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +73,8 @@ class ComparisonPage:
 def comparison_page(connection: sqlite3.Connection, wanted: ComparisonRequest) -> ComparisonPage:
     """The comparison and what its page links to."""
     comparison = compare(
-        connection, wanted.event, wanted.metric, population=wanted.population, as_of=wanted.as_of, tolerance=wanted.tolerance
+        connection, wanted.event, wanted.metric, population=wanted.population, as_of=wanted.as_of, tolerance=wanted.tolerance,
+        history=wanted.history,
     )
     cursor = connection.cursor()
     cursor.row_factory = None  # plain tuples, whatever the connection's row factory
@@ -87,7 +89,7 @@ def comparison_page(connection: sqlite3.Connection, wanted: ComparisonRequest) -
     return ComparisonPage(comparison, others, origin_names)
 
 
-def _comparison_request(request: Request) -> ComparisonRequest:
+def _comparison_request(request: Request, history: bool) -> ComparisonRequest:
     try:
         tolerance = float(request.args.get("tolerance") or DEFAULT_TOLERANCE)
     except ValueError:
@@ -98,6 +100,7 @@ def _comparison_request(request: Request) -> ComparisonRequest:
         population=request.args.get("population") or None,
         as_of=request.args.get("as_of") or None,
         tolerance=tolerance,
+        history=history,
     )
 
 
@@ -107,7 +110,8 @@ async def compare_view(datasette: Datasette, request: Request) -> Response:
         return refused
     db = database_for(datasette, request)
     try:
-        wanted = _comparison_request(request)
+        # The downloads are the comparison as 'factdb compare' gives it, without the earlier figures.
+        wanted = _comparison_request(request, history=not request.url_vars.get("format"))
         page = await time_limited(datasette, db, "The comparison", lambda connection: comparison_page(connection, wanted))
     except CompareError as error:
         raise NotFound(str(error)) from None
@@ -140,6 +144,8 @@ def _page_context(datasette: Datasette, database: str, page: ComparisonPage) -> 
         "database": database,
         "comparison": comparison,
         "chart": Markup(range_chart_svg(comparison)),
+        "history_chart": Markup(history_chart_svg(comparison))
+        if comparison.history and any(len(figures) > 1 for figures in comparison.history.values()) else None,
         "rows": _figure_rows(datasette, comparison, page.origin_names),
         "consensus": consensus_words(comparison),
         "independence": independence_words(comparison),
