@@ -30,7 +30,7 @@ from factdb.compare import (
 )
 from factdb.compare import spread_words as stated_spread_words
 from factdb.datasette_plugin.reading import TooSlow, time_limited
-from factdb.datasette_plugin.responses import database_for, json_response, read_only
+from factdb.datasette_plugin.responses import database_for, json_response, page_response, read_only
 from factdb.datasette_plugin.records import qualifier_words
 from factdb.datasette_plugin.urls import compare_url, page_url
 
@@ -129,7 +129,7 @@ async def compare_view(datasette: Datasette, request: Request) -> Response:
     html = await datasette.render_template(
         "factdb-compare.html", _page_context(datasette, db.name, page), request=request, view_name="factdb-compare"
     )
-    return Response.html(html)
+    return page_response(html)
 
 
 def _attachment(comparison: Comparison, extension: str) -> dict[str, str]:

@@ -23,7 +23,7 @@ from factdb.compare import Comparison, compare
 from factdb.datasette_plugin.metadata import packaged_metadata
 from factdb.datasette_plugin.reading import TooSlow, time_limited
 from factdb.datasette_plugin.records import comparison_summary, date_words, figures_of, rows
-from factdb.datasette_plugin.responses import database_for, json_response, read_only
+from factdb.datasette_plugin.responses import database_for, json_response, page_response, read_only
 from factdb.datasette_plugin.urls import compare_url, page_url
 
 if TYPE_CHECKING:
@@ -90,4 +90,4 @@ async def front_view(datasette: Datasette, request: Request) -> Response:
         "compare_url": lambda event, metric, population: compare_url(datasette, event, metric, population),
     }
     html = await datasette.render_template("factdb-front.html", context, request=request, view_name="factdb-front")
-    return Response.html(html)
+    return page_response(html)

@@ -26,7 +26,7 @@ from factdb.datasette_plugin.records import (
     event_page,
     source_page,
 )
-from factdb.datasette_plugin.responses import database_for, json_response, read_only
+from factdb.datasette_plugin.responses import database_for, json_response, page_response, read_only
 from factdb.datasette_plugin.urls import compare_url, page_url, row_url
 
 if TYPE_CHECKING:
@@ -66,7 +66,7 @@ async def record_view(datasette: Datasette, request: Request) -> Response:
         "limits": {"claims": CLAIMS_LIMIT, "documents": DOCUMENTS_LIMIT, "quotes": QUOTES_LIMIT, "standing_events": STANDING_EVENTS},
     }
     html = await datasette.render_template(f"factdb-{kind}.html", context, request=request, view_name=f"factdb-{kind}")
-    return Response.html(html)
+    return page_response(html)
 
 
 class _Links:

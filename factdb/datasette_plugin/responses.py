@@ -39,3 +39,8 @@ def read_only(request: Request, what: str) -> Response | None:
     if request.method in ("GET", "HEAD"):
         return None
     return Response.text(f"{what} are read-only", status=405, headers={"Allow": "GET, HEAD"})
+
+
+def page_response(html: str) -> Response:
+    """One of factdb's pages: Datasette's base template names no language; these pages are in English."""
+    return Response.html(html.replace("<html>", '<html lang="en">', 1))

@@ -16,7 +16,7 @@ from datasette.utils.asgi import BadRequest, Request
 
 from factdb.datasette_plugin.reading import TooSlow, time_limited
 from factdb.datasette_plugin.records import rows
-from factdb.datasette_plugin.responses import database_for, json_response, read_only
+from factdb.datasette_plugin.responses import database_for, json_response, page_response, read_only
 from factdb.datasette_plugin.urls import page_url
 
 if TYPE_CHECKING:
@@ -78,4 +78,4 @@ async def search_view(datasette: Datasette, request: Request) -> Response:
         "page_url": lambda kind, key: page_url(datasette, kind, key),
     }
     html = await datasette.render_template("factdb-search.html", context, request=request, view_name="factdb-search")
-    return Response.html(html)
+    return page_response(html)
