@@ -185,7 +185,7 @@ def test_nothing_overflows_a_375_pixel_screen(browser: Browser, site: str, path:
         assert page.evaluate("document.documentElement.scrollWidth") <= 375
         wide = page.evaluate(
             """() => [...document.querySelectorAll('body *')]
-                .filter(e => !e.closest('.table-wrap, .CodeMirror'))
+                .filter(e => !e.closest('.table-wrap, .chart, .CodeMirror'))
                 .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
                 .map(e => e.tagName + '.' + e.className)"""
         )
