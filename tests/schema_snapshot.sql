@@ -199,11 +199,11 @@ CREATE TABLE sources (
 	CONSTRAINT fk_sources_batch_id_import_batches FOREIGN KEY(batch_id) REFERENCES import_batches (id)
 );
 CREATE VIRTUAL TABLE "sources_fts" USING FTS5 (
-    "source_id" UNINDEXED, "name", "aliases",
+    "key", "source_id" UNINDEXED, "name", "aliases",
     tokenize='porter unicode61'
 );
 CREATE TABLE 'sources_fts_config'(k PRIMARY KEY, v) WITHOUT ROWID;
-CREATE TABLE 'sources_fts_content'(id INTEGER PRIMARY KEY, c0, c1, c2);
+CREATE TABLE 'sources_fts_content'(id INTEGER PRIMARY KEY, c0, c1, c2, c3);
 CREATE TABLE 'sources_fts_data'(id INTEGER PRIMARY KEY, block BLOB);
 CREATE TABLE 'sources_fts_docsize'(id INTEGER PRIMARY KEY, sz BLOB);
 CREATE TABLE 'sources_fts_idx'(segid, term, pgno, PRIMARY KEY(segid, term)) WITHOUT ROWID;
@@ -375,40 +375,40 @@ CREATE TRIGGER "documents_au" AFTER UPDATE ON "documents" BEGIN
   INSERT INTO "documents_fts" (rowid, "title", "text") VALUES (new."pk", new."title", new."text");
 END;
 CREATE TRIGGER "source_aliases_fts_ad" AFTER DELETE ON "source_aliases" BEGIN
-  DELETE FROM "sources_fts" WHERE "source_id" = old.source_id;
-  INSERT INTO "sources_fts" ("source_id", "name", "aliases")
-    SELECT s."id", s."name", (SELECT group_concat(a."alias", ' ') FROM "source_aliases" a WHERE a."source_id" = s."id")
+  DELETE FROM "sources_fts" WHERE "sources_fts" MATCH 'key : "' || hex(old.source_id) || '"' AND "source_id" = old.source_id;
+  INSERT INTO "sources_fts" ("key", "source_id", "name", "aliases")
+    SELECT hex(s."id"), s."id", s."name", (SELECT group_concat(a."alias", ' ') FROM "source_aliases" a WHERE a."source_id" = s."id")
     FROM "sources" s WHERE s."id" = old.source_id;
 END;
 CREATE TRIGGER "source_aliases_fts_ai" AFTER INSERT ON "source_aliases" BEGIN
-  DELETE FROM "sources_fts" WHERE "source_id" = new.source_id;
-  INSERT INTO "sources_fts" ("source_id", "name", "aliases")
-    SELECT s."id", s."name", (SELECT group_concat(a."alias", ' ') FROM "source_aliases" a WHERE a."source_id" = s."id")
+  DELETE FROM "sources_fts" WHERE "sources_fts" MATCH 'key : "' || hex(new.source_id) || '"' AND "source_id" = new.source_id;
+  INSERT INTO "sources_fts" ("key", "source_id", "name", "aliases")
+    SELECT hex(s."id"), s."id", s."name", (SELECT group_concat(a."alias", ' ') FROM "source_aliases" a WHERE a."source_id" = s."id")
     FROM "sources" s WHERE s."id" = new.source_id;
 END;
 CREATE TRIGGER "source_aliases_fts_au" AFTER UPDATE ON "source_aliases" BEGIN
-  DELETE FROM "sources_fts" WHERE "source_id" = old.source_id;
-  INSERT INTO "sources_fts" ("source_id", "name", "aliases")
-    SELECT s."id", s."name", (SELECT group_concat(a."alias", ' ') FROM "source_aliases" a WHERE a."source_id" = s."id")
+  DELETE FROM "sources_fts" WHERE "sources_fts" MATCH 'key : "' || hex(old.source_id) || '"' AND "source_id" = old.source_id;
+  INSERT INTO "sources_fts" ("key", "source_id", "name", "aliases")
+    SELECT hex(s."id"), s."id", s."name", (SELECT group_concat(a."alias", ' ') FROM "source_aliases" a WHERE a."source_id" = s."id")
     FROM "sources" s WHERE s."id" = old.source_id;
-  DELETE FROM "sources_fts" WHERE "source_id" = new.source_id;
-  INSERT INTO "sources_fts" ("source_id", "name", "aliases")
-    SELECT s."id", s."name", (SELECT group_concat(a."alias", ' ') FROM "source_aliases" a WHERE a."source_id" = s."id")
+  DELETE FROM "sources_fts" WHERE "sources_fts" MATCH 'key : "' || hex(new.source_id) || '"' AND "source_id" = new.source_id;
+  INSERT INTO "sources_fts" ("key", "source_id", "name", "aliases")
+    SELECT hex(s."id"), s."id", s."name", (SELECT group_concat(a."alias", ' ') FROM "source_aliases" a WHERE a."source_id" = s."id")
     FROM "sources" s WHERE s."id" = new.source_id;
 END;
 CREATE TRIGGER "sources_fts_ad" AFTER DELETE ON "sources" BEGIN
-  DELETE FROM "sources_fts" WHERE "source_id" = old.id;
+  DELETE FROM "sources_fts" WHERE "sources_fts" MATCH 'key : "' || hex(old.id) || '"' AND "source_id" = old.id;
 END;
 CREATE TRIGGER "sources_fts_ai" AFTER INSERT ON "sources" BEGIN
-  DELETE FROM "sources_fts" WHERE "source_id" = new.id;
-  INSERT INTO "sources_fts" ("source_id", "name", "aliases")
-    SELECT s."id", s."name", (SELECT group_concat(a."alias", ' ') FROM "source_aliases" a WHERE a."source_id" = s."id")
+  DELETE FROM "sources_fts" WHERE "sources_fts" MATCH 'key : "' || hex(new.id) || '"' AND "source_id" = new.id;
+  INSERT INTO "sources_fts" ("key", "source_id", "name", "aliases")
+    SELECT hex(s."id"), s."id", s."name", (SELECT group_concat(a."alias", ' ') FROM "source_aliases" a WHERE a."source_id" = s."id")
     FROM "sources" s WHERE s."id" = new.id;
 END;
 CREATE TRIGGER "sources_fts_au" AFTER UPDATE ON "sources" BEGIN
-  DELETE FROM "sources_fts" WHERE "source_id" = old.id;
-  DELETE FROM "sources_fts" WHERE "source_id" = new.id;
-  INSERT INTO "sources_fts" ("source_id", "name", "aliases")
-    SELECT s."id", s."name", (SELECT group_concat(a."alias", ' ') FROM "source_aliases" a WHERE a."source_id" = s."id")
+  DELETE FROM "sources_fts" WHERE "sources_fts" MATCH 'key : "' || hex(old.id) || '"' AND "source_id" = old.id;
+  DELETE FROM "sources_fts" WHERE "sources_fts" MATCH 'key : "' || hex(new.id) || '"' AND "source_id" = new.id;
+  INSERT INTO "sources_fts" ("key", "source_id", "name", "aliases")
+    SELECT hex(s."id"), s."id", s."name", (SELECT group_concat(a."alias", ' ') FROM "source_aliases" a WHERE a."source_id" = s."id")
     FROM "sources" s WHERE s."id" = new.id;
 END;

@@ -103,3 +103,35 @@ async def test_search_results_escape_hostile_text(tmp_path: Path) -> None:
     markup = (await hostile.client.get("/-/search?q=markup")).text
     assert "&lt;b&gt;Markup&lt;/b&gt;" in markup and not RAW_MARKUP.search(markup)
     assert "<" not in (await hostile.client.get("/-/search.json?q=markup")).text
+
+
+async def test_the_source_index_follows_every_change_to_sources_and_aliases(tmp_path: Path, compare_db: Path) -> None:
+    path = copy_database(compare_db, tmp_path / "changes.sqlite")
+    connection = sqlite3.connect(path)
+
+    def found(words: str) -> list[tuple[str, str, str | None]]:
+        return connection.execute(
+            "select source_id, name, aliases from sources_fts where sources_fts match '{name aliases} : ' || ?", (words,)).fetchall()
+
+    with connection:
+        connection.execute("update sources set name = 'Examplia Rights Observatory' where id = 'rights-monitor'")
+    assert found("observatory") == [("rights-monitor", "Examplia Rights Observatory", "RM")]
+    assert found("monitor") == []
+    with connection:
+        connection.execute("update source_aliases set alias = 'ERO', alias_key = 'ero' where source_id = 'rights-monitor'")
+    assert found("ero") == [("rights-monitor", "Examplia Rights Observatory", "ERO")] and found("rm") == []
+    with connection:
+        connection.execute("delete from source_aliases where source_id = 'rights-monitor'")
+    assert found("observatory") == [("rights-monitor", "Examplia Rights Observatory", None)]
+    with connection:
+        connection.execute("insert into sources (id, name, kind, batch_id) values ('watch', 'Harbour Watch', 'ngo', 1)")
+        connection.execute("insert into source_aliases (source_id, alias, alias_key, batch_id) values ('watch', 'HW', 'hw', 1)")
+        connection.execute("insert into source_aliases (source_id, alias, alias_key, batch_id) values ('watch', 'Quay Watchers', 'quay watchers', 1)")
+    assert found("watchers") == [("watch", "Harbour Watch", "HW Quay Watchers")]
+    with connection:
+        connection.execute("delete from source_aliases where source_id = 'watch'")
+        connection.execute("delete from sources where id = 'watch'")
+    assert found("watch") == [] and found("quay") == []
+    sources = connection.execute("select count(*) from sources").fetchone()[0]
+    assert connection.execute("select count(*) from sources_fts").fetchone()[0] == sources
+    connection.close()

@@ -30,8 +30,10 @@ select c.id, c.quote, c.claimed_on, c.source_id, s.name as source_name
 from claims_fts f join claims c on c.pk = f.rowid join sources s on s.id = c.source_id
 where claims_fts match :query order by f.rowid desc limit :limit
 """
+# Only names and aliases: the index's "key" column is there for its triggers (migration 0006).
 SOURCES_SQL = """
-select source_id as id, name, aliases from sources_fts where sources_fts match :query order by rowid limit :limit
+select source_id as id, name, aliases from sources_fts where sources_fts match '{name aliases} : (' || :query || ')'
+order by rowid limit :limit
 """
 DOCUMENTS_SQL = """
 select d.id, d.title, d.published, snippet(documents_fts, 1, '', '', ' … ', 24) as excerpt

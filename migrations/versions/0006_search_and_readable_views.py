@@ -13,8 +13,10 @@ own columns) rely on.
 
 ``sources_fts`` is new: one row per source, its name and all its aliases, kept in step by
 triggers on ``sources`` and ``source_aliases``. It holds its own copy of the text (sources have
-a text primary key, and their implicit rowids may change on VACUUM) and is keyed by
-``source_id``. Its triggers are named ``sources_fts_*`` and ``source_aliases_fts_*``, not
+a text primary key, and their implicit rowids may change on VACUUM). The triggers find a
+source's row through the index itself: ``key`` holds ``hex(source_id)``, one token no other
+source shares, so replacing a row is one index lookup rather than a scan of every source (a
+scan in each trigger made importing 10,000 sources six times slower). Its triggers are named ``sources_fts_*`` and ``source_aliases_fts_*``, not
 ``sources_ai``: the importer's bulk path leaves them alone.
 
 ``claims_readable``, ``sources_readable`` and ``documents_readable`` show each row the way a
@@ -77,20 +79,23 @@ def _drop_content_index(table: str) -> None:
 
 
 def _forget(source: str) -> str:
-    return f'  DELETE FROM "sources_fts" WHERE "source_id" = {source};\n'
+    return (
+        f'  DELETE FROM "sources_fts" WHERE "sources_fts" MATCH \'key : "\' || hex({source}) || \'"\' '
+        f'AND "source_id" = {source};\n'
+    )
 
 
 def _index(source: str) -> str:
     """Statements (inside a trigger) that index one source's name and aliases afresh."""
     return _forget(source) + (
-        '  INSERT INTO "sources_fts" ("source_id", "name", "aliases")\n'
-        '    SELECT s."id", s."name", (SELECT group_concat(a."alias", \' \') FROM "source_aliases" a WHERE a."source_id" = s."id")\n'
+        '  INSERT INTO "sources_fts" ("key", "source_id", "name", "aliases")\n'
+        '    SELECT hex(s."id"), s."id", s."name", (SELECT group_concat(a."alias", \' \') FROM "source_aliases" a WHERE a."source_id" = s."id")\n'
         f'    FROM "sources" s WHERE s."id" = {source};\n'
     )
 
 
 SOURCES_STATEMENTS = [
-    f'CREATE VIRTUAL TABLE "sources_fts" USING FTS5 (\n    "source_id" UNINDEXED, "name", "aliases",\n    tokenize=\'{STEMMING}\'\n)',
+    f'CREATE VIRTUAL TABLE "sources_fts" USING FTS5 (\n    "key", "source_id" UNINDEXED, "name", "aliases",\n    tokenize=\'{STEMMING}\'\n)',
     f'CREATE TRIGGER "sources_fts_ai" AFTER INSERT ON "sources" BEGIN\n{_index("new.id")}END',
     f'CREATE TRIGGER "sources_fts_au" AFTER UPDATE ON "sources" BEGIN\n{_forget("old.id")}{_index("new.id")}END',
     f'CREATE TRIGGER "sources_fts_ad" AFTER DELETE ON "sources" BEGIN\n{_forget("old.id")}END',
@@ -99,8 +104,8 @@ SOURCES_STATEMENTS = [
     f'{_index("old.source_id")}{_index("new.source_id")}END',
     f'CREATE TRIGGER "source_aliases_fts_ad" AFTER DELETE ON "source_aliases" BEGIN\n{_index("old.source_id")}END',
     # Index the sources that existed before this migration.
-    'INSERT INTO "sources_fts" ("source_id", "name", "aliases")\n'
-    '  SELECT s."id", s."name", (SELECT group_concat(a."alias", \' \') FROM "source_aliases" a WHERE a."source_id" = s."id")\n'
+    'INSERT INTO "sources_fts" ("key", "source_id", "name", "aliases")\n'
+    '  SELECT hex(s."id"), s."id", s."name", (SELECT group_concat(a."alias", \' \') FROM "source_aliases" a WHERE a."source_id" = s."id")\n'
     '  FROM "sources" s',
 ]
 SOURCES_TRIGGERS = ("sources_fts_ai", "sources_fts_au", "sources_fts_ad",
