@@ -389,3 +389,20 @@ async def test_comparison_page_draws_each_sources_figures_over_time(ds: Datasett
 async def test_no_history_section_when_no_source_revised_its_figure(ds: Datasette) -> None:
     html = (await ds.client.get("/-/compare/iran-protests-2019-11/killed")).text
     assert '<h2 id="history">' not in html
+
+
+async def test_pages_of_a_second_factdb_database_link_within_it(pages_db: Path, hostile_ds: Datasette, tmp_path: Path) -> None:
+    second = copy_database(pages_db, tmp_path / "second.sqlite")
+    both = Datasette([str(hostile_ds.get_database("hostile").path), str(second)])
+    row = (await both.client.get("/second/sources/rights-monitor")).text
+    assert '<a href="/-/source/rights-monitor?database=second">as a page</a>' in row
+    page = (await both.client.get("/-/source/rights-monitor?database=second")).text
+    assert "<h1>Rights Monitor</h1>" in page
+    assert '<a href="/-/claim/rm-killed-304?database=second">' in page
+    assert f'<a href="/-/compare/{EVENT}/killed?database=second">' in page
+    compare_page = (await both.client.get(f"/-/compare/{EVENT}/killed?database=second")).text
+    assert '<a href="/-/claim/rm-killed-304?database=second">rm-killed-304</a>' in compare_page
+    front = (await both.client.get("/?database=second")).text
+    assert '<input type="hidden" name="database" value="second">' in front
+    # The first factdb database served needs no name.
+    assert '<a href="/-/source/markup-watch">as a page</a>' in (await both.client.get("/hostile/sources/markup-watch")).text

@@ -114,10 +114,10 @@ def extra_template_vars(
 @hookimpl
 def render_cell(row: Any, value: Any, column: str, table: str | None, database: str, datasette: Datasette) -> Markup | None:
     if column == "comparison" and isinstance(value, str) and value.startswith("/-/compare/"):
-        return Markup(f'<a href="{escape(comparison_link(datasette, value))}">compare</a>')
+        return Markup(f'<a href="{escape(comparison_link(datasette, value, database))}">compare</a>')
     kind = READABLE_LINKS.get((table or "", column))
     if kind is not None and isinstance(value, str):
-        return Markup(f'<a href="{escape(page_url(datasette, kind, value))}">{escape(value)}</a>')
+        return Markup(f'<a href="{escape(page_url(datasette, kind, value, database=database))}">{escape(value)}</a>')
     if column == "claim_id" and isinstance(value, str) and table != "claims" and "claim_pk" in _keys(row):
         url = row_url(datasette, database, "claims", row["claim_pk"])
         return Markup(f'<a href="{escape(url)}">{escape(value)}</a>')

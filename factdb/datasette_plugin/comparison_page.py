@@ -146,26 +146,29 @@ def _page_context(datasette: Datasette, database: str, page: ComparisonPage) -> 
         "chart": Markup(range_chart_svg(comparison)),
         "history_chart": Markup(history_chart_svg(comparison))
         if comparison.history and any(len(figures) > 1 for figures in comparison.history.values()) else None,
-        "rows": _figure_rows(datasette, comparison, page.origin_names),
+        "rows": _figure_rows(datasette, database, comparison, page.origin_names),
         "consensus": consensus_words(comparison),
         "independence": independence_words(comparison),
         "spread": spread_words(comparison),
         "others": [
-            dict(other, url=compare_url(datasette, comparison.event, other["metric_id"], other["population"]),
+            dict(other, url=compare_url(datasette, comparison.event, other["metric_id"], other["population"], database=database),
                  current=other["metric_id"] == comparison.metric and other["population"] == comparison.population)
             for other in page.others
         ],
-        "event_url": page_url(datasette, "event", comparison.event),
-        "json_url": compare_url(datasette, comparison.event, comparison.metric, comparison.population, json_format=True),
-        "svg_url": compare_url(datasette, comparison.event, comparison.metric, comparison.population, extension=".svg"),
-        "csv_url": compare_url(datasette, comparison.event, comparison.metric, comparison.population, extension=".csv"),
+        "event_url": page_url(datasette, "event", comparison.event, database=database),
+        "json_url": compare_url(datasette, comparison.event, comparison.metric, comparison.population, json_format=True,
+                                database=database),
+        "svg_url": compare_url(datasette, comparison.event, comparison.metric, comparison.population, extension=".svg",
+                               database=database),
+        "csv_url": compare_url(datasette, comparison.event, comparison.metric, comparison.population, extension=".csv",
+                               database=database),
         "largest_agreements": [band_words(a.band) for a in comparison.agreements]
         if comparison.consensus is None and comparison.agreements and len(comparison.agreements[0].sources) > 1 else [],
         "format_number": format_number,
     }
 
 
-def _figure_rows(datasette: Datasette, comparison: Comparison, origin_names: dict[str, str]) -> list[dict[str, Any]]:
+def _figure_rows(datasette: Datasette, database: str, comparison: Comparison, origin_names: dict[str, str]) -> list[dict[str, Any]]:
     rows = []
     for figure in comparison.figures:
         rows.append(
@@ -174,12 +177,12 @@ def _figure_rows(datasette: Datasette, comparison: Comparison, origin_names: dic
                 "interval": format_interval(figure),
                 "qualifier": qualifier_words(figure.qualifier),
                 "origin_name": origin_names.get(figure.origin, figure.origin) if figure.origin else None,
-                "origin_url": page_url(datasette, "source", figure.origin) if figure.origin else None,
+                "origin_url": page_url(datasette, "source", figure.origin, database=database) if figure.origin else None,
                 "verdict": figure_standing(comparison, figure),
                 "conflicts": figure.source in comparison.outliers,
-                "source_page_url": page_url(datasette, "source", figure.source),
-                "via_url": page_url(datasette, "source", figure.via) if figure.via else None,
-                "claim_page_url": page_url(datasette, "claim", figure.claim_id),
+                "source_page_url": page_url(datasette, "source", figure.source, database=database),
+                "via_url": page_url(datasette, "source", figure.via, database=database) if figure.via else None,
+                "claim_page_url": page_url(datasette, "claim", figure.claim_id, database=database),
             }
         )
     return rows

@@ -12,6 +12,7 @@ each compared as on its event page, and the ``FRONT_CLAIMS`` latest claims (``ix
 from __future__ import annotations
 
 import sqlite3
+from urllib.parse import quote
 from typing import TYPE_CHECKING, Any
 
 from datasette import Response
@@ -24,7 +25,7 @@ from factdb.datasette_plugin.metadata import packaged_metadata
 from factdb.datasette_plugin.reading import TooSlow, time_limited
 from factdb.datasette_plugin.records import comparison_summary, date_words, figures_of, rows
 from factdb.datasette_plugin.responses import database_for, json_response, page_response, read_only
-from factdb.datasette_plugin.urls import compare_url, page_url
+from factdb.datasette_plugin.urls import compare_url, named_database, page_url
 
 if TYPE_CHECKING:
     from datasette.app import Datasette
@@ -77,17 +78,19 @@ async def front_view(datasette: Datasette, request: Request) -> Response:
     data = {**described, **data}
     if request.url_vars.get("format"):
         return json_response(data)
+    named = named_database(datasette, db.name)
     context = {
         "database": db.name,
         "page": data,
-        "json_url": datasette.urls.path("/-/front.json"),
+        "json_url": datasette.urls.path("/-/front.json") + (f"?database={quote(named)}" if named else ""),
+        "named_database": named,
         "database_url": datasette.urls.database(db.name),
         "charts": [[Markup(range_chart_svg(c, chart_id=f"chart-{n}-{m}")) for m, c in enumerate(event)]
                    for n, event in enumerate(comparisons)],
-        "event_url": lambda key: page_url(datasette, "event", key),
-        "claim_url": lambda key: page_url(datasette, "claim", key),
-        "source_url": lambda key: page_url(datasette, "source", key),
-        "compare_url": lambda event, metric, population: compare_url(datasette, event, metric, population),
+        "event_url": lambda key: page_url(datasette, "event", key, database=db.name),
+        "claim_url": lambda key: page_url(datasette, "claim", key, database=db.name),
+        "source_url": lambda key: page_url(datasette, "source", key, database=db.name),
+        "compare_url": lambda event, metric, population: compare_url(datasette, event, metric, population, database=db.name),
     }
     html = await datasette.render_template("factdb-front.html", context, request=request, view_name="factdb-front")
     return page_response(html)

@@ -60,7 +60,7 @@ async def record_view(datasette: Datasette, request: Request) -> Response:
     context = {
         "database": db.name,
         "page": page.data,
-        "json_url": page_url(datasette, kind, key, json_format=True),
+        "json_url": page_url(datasette, kind, key, json_format=True, database=db.name),
         "links": _Links(datasette, db.name),
         "charts": [Markup(range_chart_svg(c, chart_id=f"chart-{n}")) for n, c in enumerate(comparisons)],
         "limits": {"claims": CLAIMS_LIMIT, "documents": DOCUMENTS_LIMIT, "quotes": QUOTES_LIMIT, "standing_events": STANDING_EVENTS},
@@ -77,10 +77,10 @@ class _Links:
         self.database = database
 
     def page(self, kind: str, key: str) -> str:
-        return page_url(self.datasette, kind, key)
+        return page_url(self.datasette, kind, key, database=self.database)
 
     def compare(self, event: str, metric: str, population: str | None = None) -> str:
-        return compare_url(self.datasette, event, metric, population)
+        return compare_url(self.datasette, event, metric, population, database=self.database)
 
     def row(self, table: str, key: str | int) -> str:
         return row_url(self.datasette, self.database, table, key)

@@ -46,7 +46,7 @@ async def claim_context(datasette: Datasette, db: Database, pk: str) -> dict[str
     figures = [dict(f) for f in await db.execute(CLAIM_FIGURES_SQL, {"pk": pk})]
     for figure in figures:
         figure["compare_url"] = (
-            compare_url(datasette, row["event_id"], figure["metric_id"], figure["population"]) if row["event_id"] else None
+            compare_url(datasette, row["event_id"], figure["metric_id"], figure["population"], database=db.name) if row["event_id"] else None
         )
     return {
         "before": before,
@@ -63,7 +63,7 @@ async def claim_context(datasette: Datasette, db: Database, pk: str) -> dict[str
 async def event_comparisons(datasette: Datasette, db: Database, event_id: str) -> list[dict[str, Any]]:
     """One link per metric and population the event's claims have figures for."""
     rows = await db.execute(EVENT_COMPARISONS_SQL, {"event": event_id})
-    return [dict(row, url=compare_url(datasette, event_id, row["metric_id"], row["population"])) for row in rows]
+    return [dict(row, url=compare_url(datasette, event_id, row["metric_id"], row["population"], database=db.name)) for row in rows]
 
 
 # table -> (the page's kind, the SQL that finds the page's key from the row's primary key)
@@ -79,4 +79,4 @@ async def readable_page(datasette: Datasette, db: Database, table: str, key: str
     """The URL of factdb's readable page for a row of ``table`` (None when there is no such row)."""
     kind, sql = READABLE_PAGES[table]
     row = (await db.execute(sql, {"key": key})).first()
-    return None if row is None else page_url(datasette, kind, row[0])
+    return None if row is None else page_url(datasette, kind, row[0], database=db.name)

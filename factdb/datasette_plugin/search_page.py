@@ -17,7 +17,7 @@ from datasette.utils.asgi import BadRequest, Request
 from factdb.datasette_plugin.reading import TooSlow, time_limited
 from factdb.datasette_plugin.records import rows
 from factdb.datasette_plugin.responses import database_for, json_response, page_response, read_only
-from factdb.datasette_plugin.urls import page_url
+from factdb.datasette_plugin.urls import named_database, page_url
 
 if TYPE_CHECKING:
     from datasette.app import Datasette
@@ -77,7 +77,8 @@ async def search_view(datasette: Datasette, request: Request) -> Response:
         "json_url": datasette.urls.path("/-/search.json") + ("?" + request.query_string if request.query_string else ""),
         "claims_search_url": datasette.urls.table(db.name, "claims"),
         "documents_search_url": datasette.urls.table(db.name, "documents"),
-        "page_url": lambda kind, key: page_url(datasette, kind, key),
+        "named_database": named_database(datasette, db.name),
+        "page_url": lambda kind, key: page_url(datasette, kind, key, database=db.name),
     }
     html = await datasette.render_template("factdb-search.html", context, request=request, view_name="factdb-search")
     return page_response(html)
