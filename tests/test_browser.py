@@ -8,6 +8,7 @@ rather than skip when it cannot be had.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -145,6 +146,22 @@ def test_search_with_stemming_from_the_front_page(page: Page, site: str) -> None
     expect(page).to_have_url(f"{site}/-/search?q=arrests")
     expect(page.locator("ul.found-claims li")).to_have_count(3)
     expect(page.locator("ul.found-claims")).to_contain_text("were arrested")
+
+
+def test_keyboard_alone_reaches_search_and_a_claim(page: Page, site: str) -> None:
+    page.goto(f"{site}/")
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "factdb-search":
+            break
+    assert page.evaluate("document.activeElement.id") == "factdb-search"
+    page.keyboard.type("arrests")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(f"{site}/-/search?q=arrests")
+    page.locator("ul.found-claims a", has_text="claim").first.focus()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(rf"{re.escape(site)}/-/claim/"))
+    expect(page.locator("p.claim-sentence")).to_contain_text("arrested")
 
 
 def test_comparison_history_view(page: Page, site: str) -> None:
