@@ -50,11 +50,13 @@ class PublishResult:
     snapshot: Path
     metadata: Path
     inspect_file: Path
-    command: list[str]
+    command: list[str]  # "datasette" and its arguments, as on any machine with datasette on PATH
+    executable: str = "datasette"  # this environment's datasette, by its full path when found
 
     @property
     def command_line(self) -> str:
-        return shlex.join(self.command)
+        """The command to paste into a shell here: it works without datasette on PATH."""
+        return shlex.join([self.executable, *self.command[1:]])
 
 
 def setting_arguments(settings: dict[str, int | bool] = SETTINGS) -> list[str]:
@@ -129,10 +131,10 @@ def publish(db_path: str | os.PathLike[str], out_dir: str | os.PathLike[str], *,
         capture_output=True,
     )
     command = [
-        datasette_executable(), "-i", str(snapshot), "--inspect-file", str(inspect_file), "-m", str(metadata),
+        "datasette", "-i", str(snapshot), "--inspect-file", str(inspect_file), "-m", str(metadata),
         "--port", str(port if port is not None else free_port()), *setting_arguments(),
     ]
-    return PublishResult(snapshot, metadata, inspect_file, command)
+    return PublishResult(snapshot, metadata, inspect_file, command, datasette_executable())
 
 
 def _snapshot(source: Path, target: Path) -> None:
