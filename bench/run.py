@@ -252,6 +252,15 @@ def measure_datasette(db: Path, requests: int = 20) -> dict[str, Any]:
     event, metric = connection.execute(
         "SELECT c.event_id, f.metric_id FROM figures f JOIN claims c ON c.pk = f.claim_pk "
         "GROUP BY c.event_id, f.metric_id ORDER BY count(*) DESC LIMIT 1").fetchone()
+    # The readable pages, each for a row with as much on it as the database has: the busiest event,
+    # the source with most claims, a claim that supersedes another, the document quoted most.
+    busiest_source = connection.execute(
+        "SELECT source_id FROM claims GROUP BY source_id ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
+    revised = connection.execute("SELECT id FROM claims WHERE supersedes_pk IS NOT NULL LIMIT 1 OFFSET 1000").fetchone()
+    claim = revised[0] if revised else connection.execute("SELECT id FROM claims LIMIT 1 OFFSET 12345").fetchone()[0]
+    document = connection.execute(
+        "SELECT d.id FROM documents d WHERE d.pk = (SELECT document_pk FROM claims GROUP BY document_pk "
+        "ORDER BY count(*) DESC LIMIT 1)").fetchone()[0]
     connection.close()
     pages = {
         "claims table": f"/{name}/claims",
@@ -259,6 +268,17 @@ def measure_datasette(db: Path, requests: int = 20) -> dict[str, Any]:
         "facet by source, JSON": f"/{name}/claims.json?_facet=source_id",
         "filtered by source": f"/{name}/claims?source_id={source[0]}",
         "comparison": f"/-/compare/{event}/{metric}",
+        "front page": "/",
+        "event page": f"/-/event/{event}",
+        "source page": f"/-/source/{busiest_source}",
+        "claim page": f"/-/claim/{claim}",
+        "document page": f"/-/document/{document}",
+        "search, a common word": "/-/search?q=killing",
+        "search, two words": "/-/search?q=arrests+protesters",
+        "claims, readable": f"/{name}/claims_readable",
+        "sources, readable": f"/{name}/sources_readable",
+        "documents, readable": f"/{name}/documents_readable",
+        "comparison as SVG": f"/-/compare/{event}/{metric}.svg",
     }
     results: dict[str, Any] = {"pages": {}}
     try:
@@ -289,6 +309,15 @@ def measure_datasette(db: Path, requests: int = 20) -> dict[str, Any]:
     return results
 
 
+def claims_in(db: Path) -> int:
+    connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        count: int = connection.execute("SELECT count(*) FROM claims").fetchone()[0]
+        return count
+    finally:
+        connection.close()
+
+
 def machine() -> dict[str, Any]:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())
@@ -307,9 +336,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--yaml-claims", type=int, default=100_000, help="size of the YAML measurement (0: skip)")
     parser.add_argument("--skip-datasette", action="store_true")
     parser.add_argument("--out", type=Path, default=RESULTS / "results.json")
+    parser.add_argument("--only-datasette", type=Path, metavar="DB",
+                        help="measure the Datasette pages on this database and print the table; writes nothing")
     parser.add_argument("--only-queries", action="store_true",
                         help="measure compare() and Datasette again on the database the last run left in bench/data/work/")
     args = parser.parse_args(argv)
+    if args.only_datasette:
+        print("\n".join(datasette_markdown(claims_in(args.only_datasette), measure_datasette(args.only_datasette))))
+        return 0
     if args.only_queries:
         results = json.loads(args.out.read_text())
         size = results["sizes"][str(max(int(s) for s in results["sizes"]))]
@@ -442,17 +476,21 @@ def markdown(results: dict[str, Any]) -> str:
                 lines.append(f"- the full run's own measurement, on pages fresh from the imports (the lines above are from "
                              f"`run.py --only-queries` on the same database afterwards): median {first['median_ms']} ms, p95 "
                              f"{first['p95_ms']} ms; view scan {first['figure_comparison_scan_s']} s")
-        d = size.get("datasette")
-        if d:
-            lines += ["", f"## Datasette at {int(claims):,} claims (`factdb serve`, over HTTP, 20 requests each after one warm-up)", "",
-                      "| page | path | median | p95 | target met |", "| --- | --- | ---: | ---: | --- |"]
-            for label, page in d["pages"].items():
-                lines.append(f"| {label} | `{page['path']}` | {page['median_ms']} ms | {page['p95_ms']} ms | "
-                             f"{_mark(page['p95_ms'] < TARGETS['datasette_p95_ms'])} |")
-            lines.append("")
-            lines.append(f"Facets timed out on `claims.json?_facet=source_id`: {d['facets_timed_out'] or 'none'}; "
-                         f"facets returned: {', '.join(d['facets_returned'])}.")
+        if size.get("datasette"):
+            lines += datasette_markdown(int(claims), size["datasette"])
     return "\n".join(lines) + "\n"
+
+
+def datasette_markdown(claims: int, d: dict[str, Any]) -> list[str]:
+    lines = ["", f"## Datasette at {claims:,} claims (`factdb serve`, over HTTP, 20 requests each after one warm-up)", "",
+             "| page | path | median | p95 | target met |", "| --- | --- | ---: | ---: | --- |"]
+    for label, page in d["pages"].items():
+        lines.append(f"| {label} | `{page['path']}` | {page['median_ms']} ms | {page['p95_ms']} ms | "
+                     f"{_mark(page['p95_ms'] < TARGETS['datasette_p95_ms'])} |")
+    lines.append("")
+    lines.append(f"Facets timed out on `claims.json?_facet=source_id`: {d['facets_timed_out'] or 'none'}; "
+                 f"facets returned: {', '.join(d['facets_returned'])}.")
+    return lines
 
 
 if __name__ == "__main__":

@@ -6,25 +6,34 @@ upper limit) becomes an arrow running off the axis. The stated value is a diamon
 consensus band, when there is one, is shaded behind the rows. A spread of more than 10×
 switches the axis to a log scale so a figure of 300 stays visible next to one of 30,000.
 
+When the figures share no number, each largest agreement (the most sources whose figures
+allow a common band) is drawn as its own lighter band instead. Each bar carries the figure as
+the source stated it. A source's name longer than a line wraps onto a second one (and is cut
+short only after that, its full name in the row's ``<title>``), so no label is ever clipped.
+
 The chart is plain SVG built on the server: no script, every text escaped, a ``<title>``,
-a ``<desc>`` and an aria label on every row for screen readers.
+a ``<desc>`` and an aria label on every row for screen readers. It scales to the width of
+its container (``width="100%"`` over a fixed ``viewBox``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
 
-from factdb.compare import Comparison, ComparedFigure, format_number
+from factdb.compare import Comparison, ComparedFigure, band_words, format_number
 
 LOG_SCALE_ABOVE = 10.0
 
-WIDTH = 760
-LABEL_WIDTH = 230
-PLOT_LEFT = LABEL_WIDTH + 10
-PLOT_RIGHT = WIDTH - 30
+WIDTH = 1000
+LABEL_WIDTH = 250
+PLOT_LEFT = LABEL_WIDTH + 12
+PLOT_RIGHT = WIDTH - 40
+LABEL_CHARS = 30  # of a source's name on one line of the label column (13 px text in 250 units)
+STATED_CHAR_WIDTH = 6.4  # average advance of an 11 px character, to place the stated figure
 ROW_HEIGHT = 30
 TOP = 12
 AXIS_HEIGHT = 46
@@ -33,6 +42,8 @@ ARROW = 9
 BAR_COLOUR = "#3b6ea8"
 MARK_COLOUR = "#1b1b1b"
 BAND_COLOUR = "#f2d98c"
+AGREEMENT_COLOUR = "#cfe0c3"
+HISTORY_ROW_HEIGHT = 48  # room for a row's figures above and below its marks
 
 
 @dataclass(frozen=True)
@@ -87,7 +98,7 @@ def range_chart_svg(comparison: Comparison, *, chart_id: str = "range-chart") ->
     description = f"{comparison.verdict}. {_describe_scale(comparison, scale)}"
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="factdb-range-chart" id="{_attr(chart_id)}" '
-        f'viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" style="max-width: 100%; height: auto" role="group" '
+        f'viewBox="0 0 {WIDTH} {height}" width="100%" style="max-width: 100%; height: auto" role="group" '
         f'aria-labelledby="{_attr(chart_id)}-title {_attr(chart_id)}-desc" '
         f'font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif" font-size="13">',
         f'<title id="{_attr(chart_id)}-title">{_text(title)}</title>',
@@ -97,6 +108,7 @@ def range_chart_svg(comparison: Comparison, *, chart_id: str = "range-chart") ->
         parts.append(f'<text x="{WIDTH / 2}" y="{TOP + 20}" text-anchor="middle">No source gives a figure</text>')
     else:
         parts += _consensus_band(comparison, scale, len(figures))
+        parts += _agreement_bands(comparison, scale, len(figures))
         parts += _axis(comparison, scale, TOP + ROW_HEIGHT * len(figures))
         for row, figure in enumerate(figures):
             parts += _figure_row(figure, scale, TOP + ROW_HEIGHT * row, comparison.unit)
@@ -117,8 +129,7 @@ def _figure_row(figure: ComparedFigure, scale: Scale, top: float, unit: str) -> 
     parts = [
         f'<g class="figure" data-source="{_attr(figure.source)}" role="img" aria-label="{_attr(label)}">',
         f"<title>{_text(label)}</title>",
-        f'<text class="source-name" x="{LABEL_WIDTH}" y="{middle + 4}" text-anchor="end">'
-        f"{_text(_shorten(figure.source_name, 32))}{' *' if figure.shares_origin else ''}</text>",
+        _source_name(figure, middle),
         f'<rect class="bar" x="{x_low}" y="{middle - 5}" width="{max(x_high - x_low, 2)}" height="10" '
         f'rx="2" fill="{BAR_COLOUR}" fill-opacity="0.75"/>',
     ]
@@ -139,8 +150,44 @@ def _figure_row(figure: ComparedFigure, scale: Scale, top: float, unit: str) -> 
             f'<path class="stated-value" d="M{x} {middle - 7} L{x + 6} {middle} L{x} {middle + 7} '
             f'L{x - 6} {middle} Z" {fill}/>'
         )
+    parts.append(_stated_figure(figure.stated, x_low, x_high + (ARROW if high is None else 0), middle))
     parts.append("</g>")
     return parts
+
+
+def label_lines(name: str, chars: int = LABEL_CHARS) -> list[str]:
+    """A source's name on one line, or wrapped onto two at a space; only a third line's worth is cut."""
+    if len(name) <= chars:
+        return [name]
+    cut = name.rfind(" ", 0, chars + 1)
+    if cut <= 0:
+        cut = chars
+    return [name[:cut].rstrip(), _shorten(name[cut:].strip(), chars)]
+
+
+def _source_name(figure: ComparedFigure, middle: float) -> str:
+    lines = label_lines(figure.source_name)
+    if figure.shares_origin:
+        lines[-1] += " *"
+    if len(lines) == 1:
+        return f'<text class="source-name" x="{LABEL_WIDTH}" y="{middle + 4}" text-anchor="end">{_text(lines[0])}</text>'
+    return (
+        f'<text class="source-name" x="{LABEL_WIDTH}" y="{middle - 2}" text-anchor="end" font-size="12">'
+        f'<tspan x="{LABEL_WIDTH}">{_text(lines[0])}</tspan><tspan x="{LABEL_WIDTH}" dy="13">{_text(lines[1])}</tspan></text>'
+    )
+
+
+def _stated_figure(stated: str, x_low: float, x_end: float, middle: float) -> str:
+    """The figure as stated, beside its bar: after it, before it, or above its start when neither fits."""
+    width = len(stated) * STATED_CHAR_WIDTH
+    # Clear of the diamond (6 units either side of the stated value) and of a bound's circle.
+    if x_end + 10 + width <= WIDTH:
+        x, y, anchor = x_end + 10, middle + 4, "start"
+    elif x_low - 10 - width >= PLOT_LEFT:
+        x, y, anchor = x_low - 10, middle + 4, "end"
+    else:
+        x, y, anchor = max(x_low, PLOT_LEFT), middle - 7, "start"
+    return f'<text class="stated-figure" x="{round(x, 2)}" y="{y}" text-anchor="{anchor}" font-size="11" fill="#222">{_text(stated)}</text>'
 
 
 def _arrow(x: float, middle: float, *, pointing: int, css: str) -> str:
@@ -167,6 +214,25 @@ def _consensus_band(comparison: Comparison, scale: Scale, rows: int) -> list[str
         f'<rect x="{x_low - 1}" y="{TOP - 4}" width="{max(x_high - x_low, 0) + 2}" '
         f'height="{ROW_HEIGHT * rows + 8}" fill="{BAND_COLOUR}" fill-opacity="0.55"/></g>'
     ]
+
+
+def _agreement_bands(comparison: Comparison, scale: Scale, rows: int) -> list[str]:
+    """The largest agreements, when the figures share no number but some of them do."""
+    if comparison.consensus is not None or not comparison.agreements or len(comparison.agreements[0].sources) < 2:
+        return []
+    names = {figure.source: figure.source_name for figure in comparison.figures}
+    parts = []
+    for agreement in comparison.agreements:
+        band = agreement.band
+        x_low = scale.x(band.low) if not (scale.log and band.low <= 0) else PLOT_LEFT
+        x_high = PLOT_RIGHT if band.high is None else scale.x(band.high)
+        words = f"Largest agreement: {band_words(band)} ({', '.join(names.get(s, s) for s in agreement.sources)})"
+        parts.append(
+            f'<g class="largest-agreement" aria-label="{_attr(words)}"><title>{_text(words)}</title>'
+            f'<rect x="{x_low - 1}" y="{TOP - 4}" width="{max(x_high - x_low, 0) + 2}" '
+            f'height="{ROW_HEIGHT * rows + 8}" fill="{AGREEMENT_COLOUR}" fill-opacity="0.6"/></g>'
+        )
+    return parts
 
 
 def _axis(comparison: Comparison, scale: Scale, y: float) -> list[str]:
@@ -251,3 +317,87 @@ def _text(value: str) -> str:
 
 def _attr(value: str) -> str:
     return escape(value, quote=True)
+
+
+# --- History ---------------------------------------------------------------------------------
+
+
+def date_span(date: str) -> tuple[int, int]:
+    """The days (as ordinals) a date prefix covers: a day, a whole month, or a whole year."""
+    year = int(date[:4])
+    if len(date) >= 10:
+        day = dt.date(year, int(date[5:7]), int(date[8:10])).toordinal()
+        return day, day
+    if len(date) >= 7:
+        month = int(date[5:7])
+        first = dt.date(year, month, 1)
+        following = dt.date(year + month // 12, month % 12 + 1, 1)
+        return first.toordinal(), following.toordinal() - 1
+    return dt.date(year, 1, 1).toordinal(), dt.date(year, 12, 31).toordinal()
+
+
+def history_chart_svg(comparison: Comparison, *, chart_id: str = "history-chart") -> str:
+    """Each source's figures over time: one row per source, each figure where (and as precisely as) it was dated.
+
+    A figure dated to a day is a dot; one dated to a month or a year spans it (drawn first, so
+    dots stay on top). Each carries the figure as stated where the label fits beside the one
+    before it, and always in the row's ``<title>``; the latest is filled, earlier ones hollow.
+    """
+    history = comparison.history or {f.source: [f] for f in comparison.figures}
+    rows = [figures for figures in history.values() if figures]
+    spans = [date_span(f.claimed_on) for figures in rows for f in figures]
+    first = min((s[0] for s in spans), default=0) - 3
+    last = max((s[1] for s in spans), default=1) + 3
+
+    def x(day: int) -> float:
+        return round(PLOT_LEFT + (day - first) / max(last - first, 1) * (PLOT_RIGHT - 60 - PLOT_LEFT), 2)
+
+    height = TOP + HISTORY_ROW_HEIGHT * max(len(rows), 1) + AXIS_HEIGHT
+    title = f"{comparison.metric_name}{_population(comparison)}: {comparison.event_name}, each source's figures over time"
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="factdb-history-chart" id="{_attr(chart_id)}" '
+        f'viewBox="0 0 {WIDTH} {height}" width="100%" style="max-width: 100%; height: auto" role="group" '
+        f'aria-labelledby="{_attr(chart_id)}-title" '
+        f'font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif" font-size="13">',
+        f'<title id="{_attr(chart_id)}-title">{_text(title)}</title>',
+    ]
+    for row, figures in enumerate(rows):
+        middle = TOP + HISTORY_ROW_HEIGHT * row + HISTORY_ROW_HEIGHT / 2 + 6
+        words = "; ".join(f"{f.stated} ({f.claimed_on})" for f in figures)
+        parts.append(f'<g class="history" data-source="{_attr(figures[0].source)}" role="img" '
+                     f'aria-label="{_attr(figures[0].source_name)}: {_attr(words)}"><title>{_text(figures[0].source_name)}: {_text(words)}</title>')
+        parts.append(_source_name(figures[-1], middle))
+        parts.append(f'<line x1="{PLOT_LEFT}" y1="{middle}" x2="{PLOT_RIGHT}" y2="{middle}" stroke="#eee"/>')
+        marks = sorted(enumerate(figures), key=lambda step: date_span(step[1].claimed_on)[0] == date_span(step[1].claimed_on)[1])
+        for step, figure in marks:
+            start, end = date_span(figure.claimed_on)
+            fill = BAR_COLOUR if step == len(figures) - 1 else "#ffffff"
+            if start == end:
+                parts.append(f'<circle class="revision" cx="{x(start)}" cy="{middle}" r="5" fill="{fill}" stroke="{BAR_COLOUR}" stroke-width="2"/>')
+            else:
+                parts.append(f'<rect class="revision" x="{x(start)}" y="{middle - 5}" width="{max(x(end) - x(start), 4)}" height="10" '
+                             f'rx="3" fill="{fill}" stroke="{BAR_COLOUR}" stroke-width="2"/>')
+        parts += _revision_labels(figures, x, middle)
+        parts.append("</g>")
+    axis_y = TOP + HISTORY_ROW_HEIGHT * max(len(rows), 1) + 6
+    parts.append(f'<g class="axis" aria-hidden="true"><line x1="{PLOT_LEFT}" y1="{axis_y}" x2="{PLOT_RIGHT}" y2="{axis_y}" stroke="#555"/>')
+    for tick in range(5):
+        day = first + round((last - first) * tick / 4)
+        label = dt.date.fromordinal(day).isoformat()
+        parts.append(f'<text class="tick" x="{x(day)}" y="{axis_y + 18}" text-anchor="middle">{label}</text>')
+    parts.append("</g></svg>")
+    return "\n".join(parts)
+
+
+def _revision_labels(figures: Sequence[ComparedFigure], x: Callable[[int], float], middle: float) -> list[str]:
+    """The stated figures of one row, the latest first, each above or below the marks where it fits."""
+    lanes: dict[float, list[tuple[float, float]]] = {middle - 10: [], middle + 20: []}
+    parts = []
+    for figure in reversed(figures):
+        left = x(date_span(figure.claimed_on)[0]) - 4
+        right = left + len(figure.stated) * STATED_CHAR_WIDTH + 6
+        lane = next((y for y, taken in lanes.items() if all(right <= a or left >= b for a, b in taken)), None)
+        if lane is not None:
+            lanes[lane].append((left, right))
+            parts.append(f'<text class="revision-figure" x="{left}" y="{lane}" font-size="11" fill="#222">{_text(figure.stated)}</text>')
+    return parts

@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 import os
 import shlex
+import shutil
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -38,7 +40,7 @@ SETTINGS: dict[str, int | bool] = {
     "truncate_cells_html": 300,
 }
 
-FULL_TEXT_INDEXES = ("claims_fts", "documents_fts")
+FULL_TEXT_INDEXES = ("claims_fts", "documents_fts", "sources_fts")
 
 
 @dataclass(frozen=True)
@@ -48,11 +50,13 @@ class PublishResult:
     snapshot: Path
     metadata: Path
     inspect_file: Path
-    command: list[str]
+    command: list[str]  # "datasette" and its arguments, as on any machine with datasette on PATH
+    executable: str = "datasette"  # this environment's datasette, by its full path when found
 
     @property
     def command_line(self) -> str:
-        return shlex.join(self.command)
+        """The command to paste into a shell here: it works without datasette on PATH."""
+        return shlex.join([self.executable, *self.command[1:]])
 
 
 def setting_arguments(settings: dict[str, int | bool] = SETTINGS) -> list[str]:
@@ -80,8 +84,27 @@ def serve(db_path: str | os.PathLike[str], *, host: str = DEFAULT_HOST, port: in
     datasette_cli.main(serve_command(db_path, host=host, port=port)[1:], prog_name="datasette", standalone_mode=False)
 
 
-def publish(db_path: str | os.PathLike[str], out_dir: str | os.PathLike[str]) -> PublishResult:
+def datasette_executable() -> str:
+    """The ``datasette`` installed beside this Python, so a printed command works without it on PATH."""
+    beside = Path(sys.executable).parent / "datasette"
+    if beside.is_file() and os.access(beside, os.X_OK):
+        return str(beside)
+    return shutil.which("datasette") or "datasette"
+
+
+def free_port(host: str = DEFAULT_HOST) -> int:
+    """A port nothing listens on now (the operating system's choice)."""
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def publish(db_path: str | os.PathLike[str], out_dir: str | os.PathLike[str], *, port: int | None = None) -> PublishResult:
     """Write ``out_dir/factdb.db`` (an immutable snapshot), its metadata and inspect file.
+
+    The command that serves it names the ``datasette`` of this environment by its full path and
+    ``port`` (by default one that is free now, as 8001 often is not).
 
     The snapshot is taken with ``VACUUM INTO`` (one consistent read, even while an import
     runs), switched out of WAL mode so it can be opened immutable, its full-text indexes
@@ -109,9 +132,9 @@ def publish(db_path: str | os.PathLike[str], out_dir: str | os.PathLike[str]) ->
     )
     command = [
         "datasette", "-i", str(snapshot), "--inspect-file", str(inspect_file), "-m", str(metadata),
-        *setting_arguments(),
+        "--port", str(port if port is not None else free_port()), *setting_arguments(),
     ]
-    return PublishResult(snapshot, metadata, inspect_file, command)
+    return PublishResult(snapshot, metadata, inspect_file, command, datasette_executable())
 
 
 def _snapshot(source: Path, target: Path) -> None:

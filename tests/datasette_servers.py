@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 import subprocess
 import sys
@@ -70,3 +71,19 @@ def factdb_serve(db: Path, *extra: str) -> Iterator[str]:
     port = free_port()
     with running([BIN / "factdb", "serve", "--db", db, "--port", str(port), *extra], port):
         yield f"http://127.0.0.1:{port}"
+
+
+HOSTILE = Path(__file__).parent / "fixtures/datasette/hostile.yaml"
+# What the hostile fixture's markup looks like when a page fails to escape it.
+RAW_MARKUP = re.compile(r"<script>alert|<b>Markup|<img src=x|<i>counted|<u>kids|<em>others")
+
+
+def hostile_database(folder: Path) -> Path:
+    """A factdb database of the hostile fixture: markup in every free-text field."""
+    from conftest import run_cli
+
+    path = folder / "hostile.sqlite"
+    assert run_cli("init", "--db", path).exit_code == 0
+    result = run_cli("import", "--db", path, HOSTILE)
+    assert result.exit_code == 0, result.output
+    return path

@@ -54,7 +54,8 @@ CREATE TABLE claims (
 );
 CREATE VIRTUAL TABLE "claims_fts" USING FTS5 (
     "quote", "statement",
-    content="claims", content_rowid="pk"
+    content="claims", content_rowid="pk",
+    tokenize='porter unicode61'
 );
 CREATE TABLE 'claims_fts_config'(k PRIMARY KEY, v) WITHOUT ROWID;
 CREATE TABLE 'claims_fts_data'(id INTEGER PRIMARY KEY, block BLOB);
@@ -82,7 +83,8 @@ CREATE TABLE documents (
 );
 CREATE VIRTUAL TABLE "documents_fts" USING FTS5 (
     "title", "text",
-    content="documents", content_rowid="pk"
+    content="documents", content_rowid="pk",
+    tokenize='porter unicode61'
 );
 CREATE TABLE 'documents_fts_config'(k PRIMARY KEY, v) WITHOUT ROWID;
 CREATE TABLE 'documents_fts_data'(id INTEGER PRIMARY KEY, block BLOB);
@@ -196,6 +198,15 @@ CREATE TABLE sources (
 	CONSTRAINT ck_sources_id_not_empty CHECK (length(id) > 0), 
 	CONSTRAINT fk_sources_batch_id_import_batches FOREIGN KEY(batch_id) REFERENCES import_batches (id)
 );
+CREATE VIRTUAL TABLE "sources_fts" USING FTS5 (
+    "key", "source_id" UNINDEXED, "name", "aliases",
+    tokenize='porter unicode61'
+);
+CREATE TABLE 'sources_fts_config'(k PRIMARY KEY, v) WITHOUT ROWID;
+CREATE TABLE 'sources_fts_content'(id INTEGER PRIMARY KEY, c0, c1, c2, c3);
+CREATE TABLE 'sources_fts_data'(id INTEGER PRIMARY KEY, block BLOB);
+CREATE TABLE 'sources_fts_docsize'(id INTEGER PRIMARY KEY, sz BLOB);
+CREATE TABLE 'sources_fts_idx'(segid, term, pgno, PRIMARY KEY(segid, term)) WITHOUT ROWID;
 CREATE INDEX ix_claim_history_claim_id ON claim_history (claim_id);
 CREATE INDEX ix_claim_history_claim_pk ON claim_history (claim_pk);
 CREATE INDEX ix_claim_history_created_batch_id ON claim_history (created_batch_id);
@@ -265,6 +276,25 @@ JOIN documents d ON d.pk = c.document_pk
 LEFT JOIN sources v ON v.id = c.via_id
 LEFT JOIN events e ON e.id = c.event_id
 LEFT JOIN claims old ON old.pk = c.supersedes_pk;
+CREATE VIEW "claims_readable" AS
+SELECT c.pk AS claim_pk, c.id AS claim,
+       (SELECT s.name FROM sources s WHERE s.id = c.source_id) AS source,
+       (SELECT e.name FROM events e WHERE e.id = c.event_id) AS event,
+       c.claimed_on,
+       (SELECT group_concat(f.stated || ' (' || m.name || coalesce(', ' || f.population, '') || ')', '; ')
+        FROM figures f JOIN metrics m ON m.id = f.metric_id WHERE f.claim_pk = c.pk) AS figures,
+       c.quote,
+       CASE WHEN EXISTS (SELECT 1 FROM claims x WHERE x.supersedes_pk = c.pk) THEN 'superseded' ELSE c.status END AS status,
+       (SELECT v.name FROM sources v WHERE v.id = c.via_id) AS via,
+       (SELECT d.title FROM documents d WHERE d.pk = c.document_pk) AS document,
+       c.source_id, c.event_id, c.document_pk
+FROM claims c;
+CREATE VIEW "documents_readable" AS
+SELECT d.pk AS document_pk, d.id, d.title, (SELECT p.name FROM sources p WHERE p.id = d.publisher_id) AS publisher,
+       d.author, d.published, d.language,
+       (SELECT count(*) FROM claims c WHERE c.document_pk = d.pk) AS claims,
+       length(d.text) AS characters, d.url
+FROM documents d;
 CREATE VIEW figure_comparison AS
 WITH figure_rows AS (
     SELECT
@@ -316,6 +346,14 @@ SELECT
          ) = 1
          THEN 1 ELSE 0 END AS is_latest
 FROM candidates;
+CREATE VIEW "sources_readable" AS
+SELECT s.id, s.name, s.kind, s.country,
+       (SELECT group_concat(a.alias, ', ') FROM source_aliases a WHERE a.source_id = s.id) AS aliases,
+       (SELECT group_concat(replace(r.relation, '_', ' ') || ' ' || t.name, '; ') FROM source_relations r JOIN sources t ON t.id = r.target_id
+        WHERE r.source_id = s.id) AS relations,
+       (SELECT count(*) FROM claims c WHERE c.source_id = s.id) AS claims,
+       s.url, s.description
+FROM sources s;
 CREATE TRIGGER "claims_ad" AFTER DELETE ON "claims" BEGIN
   INSERT INTO "claims_fts" ("claims_fts", rowid, "quote", "statement") VALUES('delete', old."pk", old."quote", old."statement");
 END;
@@ -335,4 +373,42 @@ END;
 CREATE TRIGGER "documents_au" AFTER UPDATE ON "documents" BEGIN
   INSERT INTO "documents_fts" ("documents_fts", rowid, "title", "text") VALUES('delete', old."pk", old."title", old."text");
   INSERT INTO "documents_fts" (rowid, "title", "text") VALUES (new."pk", new."title", new."text");
+END;
+CREATE TRIGGER "source_aliases_fts_ad" AFTER DELETE ON "source_aliases" BEGIN
+  DELETE FROM "sources_fts" WHERE "sources_fts" MATCH 'key : "' || hex(old.source_id) || '"' AND "source_id" = old.source_id;
+  INSERT INTO "sources_fts" ("key", "source_id", "name", "aliases")
+    SELECT hex(s."id"), s."id", s."name", (SELECT group_concat(a."alias", ' ') FROM "source_aliases" a WHERE a."source_id" = s."id")
+    FROM "sources" s WHERE s."id" = old.source_id;
+END;
+CREATE TRIGGER "source_aliases_fts_ai" AFTER INSERT ON "source_aliases" BEGIN
+  DELETE FROM "sources_fts" WHERE "sources_fts" MATCH 'key : "' || hex(new.source_id) || '"' AND "source_id" = new.source_id;
+  INSERT INTO "sources_fts" ("key", "source_id", "name", "aliases")
+    SELECT hex(s."id"), s."id", s."name", (SELECT group_concat(a."alias", ' ') FROM "source_aliases" a WHERE a."source_id" = s."id")
+    FROM "sources" s WHERE s."id" = new.source_id;
+END;
+CREATE TRIGGER "source_aliases_fts_au" AFTER UPDATE ON "source_aliases" BEGIN
+  DELETE FROM "sources_fts" WHERE "sources_fts" MATCH 'key : "' || hex(old.source_id) || '"' AND "source_id" = old.source_id;
+  INSERT INTO "sources_fts" ("key", "source_id", "name", "aliases")
+    SELECT hex(s."id"), s."id", s."name", (SELECT group_concat(a."alias", ' ') FROM "source_aliases" a WHERE a."source_id" = s."id")
+    FROM "sources" s WHERE s."id" = old.source_id;
+  DELETE FROM "sources_fts" WHERE "sources_fts" MATCH 'key : "' || hex(new.source_id) || '"' AND "source_id" = new.source_id;
+  INSERT INTO "sources_fts" ("key", "source_id", "name", "aliases")
+    SELECT hex(s."id"), s."id", s."name", (SELECT group_concat(a."alias", ' ') FROM "source_aliases" a WHERE a."source_id" = s."id")
+    FROM "sources" s WHERE s."id" = new.source_id;
+END;
+CREATE TRIGGER "sources_fts_ad" AFTER DELETE ON "sources" BEGIN
+  DELETE FROM "sources_fts" WHERE "sources_fts" MATCH 'key : "' || hex(old.id) || '"' AND "source_id" = old.id;
+END;
+CREATE TRIGGER "sources_fts_ai" AFTER INSERT ON "sources" BEGIN
+  DELETE FROM "sources_fts" WHERE "sources_fts" MATCH 'key : "' || hex(new.id) || '"' AND "source_id" = new.id;
+  INSERT INTO "sources_fts" ("key", "source_id", "name", "aliases")
+    SELECT hex(s."id"), s."id", s."name", (SELECT group_concat(a."alias", ' ') FROM "source_aliases" a WHERE a."source_id" = s."id")
+    FROM "sources" s WHERE s."id" = new.id;
+END;
+CREATE TRIGGER "sources_fts_au" AFTER UPDATE ON "sources" BEGIN
+  DELETE FROM "sources_fts" WHERE "sources_fts" MATCH 'key : "' || hex(old.id) || '"' AND "source_id" = old.id;
+  DELETE FROM "sources_fts" WHERE "sources_fts" MATCH 'key : "' || hex(new.id) || '"' AND "source_id" = new.id;
+  INSERT INTO "sources_fts" ("key", "source_id", "name", "aliases")
+    SELECT hex(s."id"), s."id", s."name", (SELECT group_concat(a."alias", ' ') FROM "source_aliases" a WHERE a."source_id" = s."id")
+    FROM "sources" s WHERE s."id" = new.id;
 END;

@@ -7,6 +7,10 @@ rather than skip when it cannot be had.
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +27,11 @@ CHROMIUM_ARGS = [
     "--disable-sync", "--no-first-run", "--disable-quic",
 ]
 EVENT = "examplia-crackdown-2019-11"
+# axe-core from the npm registry, installed once per machine (CI may install it there first);
+# the pages never load it themselves, the tests inject it.
+AXE_VERSION = "4.10"
+AXE_FOLDER = Path(os.environ.get("FACTDB_AXE_DIR", Path.home() / ".cache" / "factdb-tests" / "axe"))
+AXE = AXE_FOLDER / "node_modules" / "axe-core" / "axe.min.js"
 
 
 @pytest.fixture(scope="module")
@@ -108,3 +117,120 @@ def test_markup_in_the_data_never_runs_in_the_browser(page: Page, hostile_site: 
     assert page.locator("mark.factdb-quote").inner_text().startswith("<script>alert(1)</script>")
     page.goto(f"{hostile_site}/hostile/events/hostile-event")
     assert "<script>alert('event')</script>" in page.content().replace("&lt;", "<").replace("&gt;", ">")
+
+
+def test_a_reader_goes_from_the_front_page_to_a_source(page: Page, site: str) -> None:
+    """Front page → event → comparison → claim → document → source, by clicking."""
+    page.goto(f"{site}/")
+    page.get_by_role("link", name="Examplia crackdown, November 2019", exact=True).first.click()
+    expect(page).to_have_url(f"{site}/-/event/{EVENT}")
+    page.locator("section.comparison h3 a", has_text="People killed").first.click()
+    expect(page).to_have_url(f"{site}/-/compare/{EVENT}/killed")
+    page.get_by_role("link", name="rm-killed-304", exact=True).click()
+    expect(page).to_have_url(f"{site}/-/claim/rm-killed-304")
+    expect(page.locator("p.claim-sentence")).to_contain_text("Rights Monitor said on 16 December 2019")
+    page.get_by_role("link", name="whole document").click()
+    expect(page).to_have_url(f"{site}/-/document/rights-monitor-updates#claim-rm-killed-304")
+    mark = page.locator("mark#claim-rm-killed-304")
+    expect(mark).to_be_visible()
+    expect(mark).to_have_text("at least 304 people were killed, among them at least 23 children")
+    page.locator("dl.facts").get_by_role("link", name="Rights Monitor").click()
+    expect(page).to_have_url(f"{site}/-/source/rights-monitor")
+    expect(page.locator("ul.revisions")).to_contain_text("at least 106 (2019-11-25) → at least 143 (2019-12-02)")
+
+
+def test_search_with_stemming_from_the_front_page(page: Page, site: str) -> None:
+    page.goto(f"{site}/")
+    page.get_by_label("Search claims, sources and documents").fill("arrests")
+    page.get_by_role("button", name="Search").click()
+    expect(page).to_have_url(f"{site}/-/search?q=arrests")
+    expect(page.locator("ul.found-claims li")).to_have_count(3)
+    expect(page.locator("ul.found-claims")).to_contain_text("were arrested")
+
+
+def test_keyboard_alone_reaches_search_and_a_claim(page: Page, site: str) -> None:
+    page.goto(f"{site}/")
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "factdb-search":
+            break
+    assert page.evaluate("document.activeElement.id") == "factdb-search"
+    page.keyboard.type("arrests")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(f"{site}/-/search?q=arrests")
+    page.locator("ul.found-claims a", has_text="claim").first.focus()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(rf"{re.escape(site)}/-/claim/"))
+    expect(page.locator("p.claim-sentence")).to_contain_text("arrested")
+
+
+def test_comparison_history_view(page: Page, site: str) -> None:
+    page.goto(f"{site}/-/compare/{EVENT}/killed")
+    history = page.locator("svg.factdb-history-chart")
+    expect(history).to_be_visible()
+    expect(history.locator("g.history")).to_have_count(6)
+    expect(history.locator('g.history[data-source="rights-monitor"] .revision')).to_have_count(4)
+    box = history.bounding_box()
+    assert box is not None and box["width"] > 800  # the page's width, not a fixed 760 px
+
+
+def test_comparison_downloads(page: Page, site: str) -> None:
+    page.goto(f"{site}/-/compare/{EVENT}/killed")
+    for name, suffix in (("SVG", ".svg"), ("CSV", ".csv")):
+        with page.expect_download() as download:
+            page.get_by_role("link", name=name, exact=True).click()
+        assert download.value.suggested_filename == f"{EVENT}-killed{suffix}"
+
+
+PAGE_TYPES = [
+    "/",
+    f"/-/event/{EVENT}",
+    f"/-/compare/{EVENT}/killed",
+    "/-/claim/rm-killed-304",
+    "/-/document/rights-monitor-updates",
+    "/-/source/rights-monitor",
+    "/-/search?q=killing",
+]
+
+
+@pytest.mark.parametrize("path", PAGE_TYPES)
+def test_nothing_overflows_a_375_pixel_screen(browser: Browser, site: str, path: str) -> None:
+    page = browser.new_page(viewport={"width": 375, "height": 800})
+    try:
+        page.goto(f"{site}{path}")
+        # Layout boxes, not pixels: the page is no wider than the screen, and nothing sticks out of it.
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        wide = page.evaluate(
+            """() => [...document.querySelectorAll('body *')]
+                .filter(e => !e.closest('.table-wrap, .chart, .CodeMirror'))
+                .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+                .map(e => e.tagName + '.' + e.className)"""
+        )
+        assert wide == []
+    finally:
+        page.close()
+
+
+@pytest.fixture(scope="module")
+def axe() -> str:
+    """axe-core's source, installed with npm into AXE_FOLDER when missing."""
+    if not AXE.exists():
+        npm = shutil.which("npm")
+        if npm is None:
+            pytest.fail("npm is missing: install Debian's npm (`sudo apt-get install npm`) for the accessibility tests")
+        AXE_FOLDER.mkdir(parents=True, exist_ok=True)
+        subprocess.run([npm, "install", "--prefix", str(AXE_FOLDER), "--no-audit", "--no-fund", "--silent",
+                        f"axe-core@~{AXE_VERSION}"], check=True, timeout=300)
+    return AXE.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("path", PAGE_TYPES)
+def test_no_serious_or_critical_accessibility_violations(page: Page, site: str, axe: str, path: str) -> None:
+    page.goto(f"{site}{path}")
+    page.add_script_tag(content=axe)
+    found = page.evaluate(
+        """async () => (await axe.run()).violations
+            .filter(v => v.impact === 'serious' || v.impact === 'critical')
+            .map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"""
+    )
+    assert found == []

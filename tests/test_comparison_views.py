@@ -131,6 +131,7 @@ def test_downgrade_drops_the_views_and_upgrade_restores_them(compare_db: Path, t
         views = "SELECT name FROM sqlite_master WHERE type = 'view' ORDER BY name"
         assert query(copy, views) == []
         upgrade(engine)
-        assert [row["name"] for row in query(copy, views)] == ["claim_details", "figure_comparison"]
+        assert [row["name"] for row in query(copy, views)] == [
+            "claim_details", "claims_readable", "documents_readable", "figure_comparison", "sources_readable"]
     finally:
         engine.dispose()

@@ -134,3 +134,28 @@ def test_identical_figures_still_get_a_visible_bar() -> None:
     widths = [float(r.get("width")) for r in parse(svg).iter(f"{SVG}rect") if r.get("class") == "bar"]
     assert len(widths) == 2 and all(w >= 2 for w in widths)
     assert not re.search(r"nan|inf", svg, re.IGNORECASE)
+
+
+def test_long_source_names_wrap_instead_of_being_clipped() -> None:
+    from factdb.chart import LABEL_CHARS, label_lines
+
+    name = "Human Rights Activists News Agency of the Examplia Diaspora"
+    svg = range_chart_svg(comparison_of(figure("hrana", "exact", 5, name=name), figure("b", "exact", 6)))
+    label = next(t for t in parse(svg).iter(f"{SVG}text") if t.get("class") == "source-name")
+    lines = [span.text for span in label.iter(f"{SVG}tspan")]
+    assert lines == label_lines(name) == ["Human Rights Activists News", "Agency of the Examplia Diaspora"[:LABEL_CHARS - 1] + "…"]
+    assert all(len(line) <= LABEL_CHARS for line in lines)
+    assert name in rows(svg)[0].find(f"{SVG}title").text
+    assert label_lines("Amnesty International") == ["Amnesty International"]
+
+
+def test_a_date_covers_its_day_month_or_year() -> None:
+    import datetime as dt
+
+    from factdb.chart import date_span
+
+    day = dt.date(2019, 12, 20).toordinal()
+    assert date_span("2019-12-20") == (day, day)
+    assert date_span("2019-12") == (dt.date(2019, 12, 1).toordinal(), dt.date(2019, 12, 31).toordinal())
+    assert date_span("2020-02") == (dt.date(2020, 2, 1).toordinal(), dt.date(2020, 2, 29).toordinal())
+    assert date_span("2020") == (dt.date(2020, 1, 1).toordinal(), dt.date(2020, 12, 31).toordinal())

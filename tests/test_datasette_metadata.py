@@ -12,7 +12,7 @@ import pytest
 from factdb.compare import compare
 from factdb.datasette_plugin import metadata_for, packaged_metadata
 
-FTS_SHADOWS = ("_fts_data", "_fts_idx", "_fts_docsize", "_fts_config")
+FTS_SHADOWS = ("_fts_data", "_fts_idx", "_fts_docsize", "_fts_config", "_fts_content")
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +78,7 @@ def test_default_facets_cover_source_kind_event_metric_and_qualifier(described: 
 
 def test_internal_tables_are_hidden_and_data_tables_are_not(described: dict[str, Any]) -> None:
     hidden = {name for name, table in described["tables"].items() if table.get("hidden")}
-    assert hidden == {"alembic_version", "import_batches", "import_files", "claims_fts", "documents_fts"}
+    assert hidden == {"alembic_version", "import_batches", "import_files", "claims_fts", "documents_fts", "sources_fts"}
 
 
 def test_every_sortable_column_sorts_without_a_temporary_sort(

@@ -9,8 +9,9 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import REPO, copy_database, run_cli
+from conftest import copy_database, run_cli
 from datasette.app import Datasette
+from datasette_servers import RAW_MARKUP, hostile_database
 from generated_imports import write_big_import
 
 from factdb.compare import CompareError, compare
@@ -18,9 +19,7 @@ from factdb.compare import CompareError, compare
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 EVENT = "examplia-crackdown-2019-11"
-HOSTILE = REPO / "tests/fixtures/datasette/hostile.yaml"
 ENDLESS_SQL = "with recursive n(i) as (select 1 union all select i + 1 from n) select count(*) from n"
-RAW_MARKUP = re.compile(r"<script>alert|<b>Markup|<img src=x|<i>counted|<u>kids|<em>others")
 
 
 @pytest.fixture(scope="module")
@@ -32,11 +31,7 @@ def ds(compare_db: Path) -> Datasette:
 @pytest.fixture(scope="module")
 def hostile_ds(tmp_path_factory: pytest.TempPathFactory) -> Datasette:
     """Datasette on a database whose names, quotes and statements are full of markup."""
-    path = tmp_path_factory.mktemp("hostile") / "hostile.sqlite"
-    assert run_cli("init", "--db", path).exit_code == 0
-    result = run_cli("import", "--db", path, HOSTILE)
-    assert result.exit_code == 0, result.output
-    return Datasette([str(path)])
+    return Datasette([str(hostile_database(tmp_path_factory.mktemp("hostile")))])
 
 
 def figure_rows(html: str) -> list[str]:
@@ -62,13 +57,14 @@ async def test_compare_page_shows_verdict_chart_table_and_notes(ds: Datasette, c
 
 
 async def test_compare_page_links_every_claim_source_and_the_event(ds: Datasette) -> None:
+    # Issue 19: to the readable pages, no longer to Datasette's rows.
     html = (await ds.client.get(f"/-/compare/{EVENT}/killed")).text
-    links = set(re.findall(r'href="(/factdb/[^"]+)"', html))
-    assert f"/factdb/events/{EVENT}" in links
-    assert "/factdb/sources/interior-ministry" in links
-    claim_links = {link for link in links if link.startswith("/factdb/claims/")}
+    links = set(re.findall(r'href="(/-/(?:event|source|claim)/[^"]+)"', html))
+    assert f"/-/event/{EVENT}" in links
+    assert "/-/source/interior-ministry" in links
+    claim_links = {link for link in links if link.startswith("/-/claim/")}
     assert len(claim_links) == 6
-    for link in claim_links | {f"/factdb/events/{EVENT}"}:
+    for link in links:
         assert (await ds.client.get(link)).status_code == 200, link
 
 

@@ -26,7 +26,7 @@ def site(compare_db: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Pa
 
 
 def printed_command(output: str) -> list[str]:
-    line = next(line.strip() for line in output.splitlines() if line.strip().startswith("datasette "))
+    line = next(line.strip() for line in output.splitlines() if " -i " in line)
     return shlex.split(line)
 
 
@@ -42,9 +42,12 @@ def test_publish_writes_snapshot_metadata_and_inspect_file(site: tuple[Path, str
 def test_publish_prints_the_exact_datasette_command(site: tuple[Path, str]) -> None:
     out, output = site
     command = printed_command(output)
-    assert command[:7] == ["datasette", "-i", str(out / "factdb.db"), "--inspect-file", str(out / "inspect-data.json"),
-                           "-m", str(out / "metadata.json")]
-    settings = dict(zip(command[8::3], command[9::3], strict=True))
+    # Issue 19: the datasette of factdb's own environment by its full path, so it runs without PATH.
+    assert Path(command[0]) == BIN / "datasette"
+    assert command[1:9] == ["-i", str(out / "factdb.db"), "--inspect-file", str(out / "inspect-data.json"),
+                            "-m", str(out / "metadata.json"), "--port", command[8]]
+    assert int(command[8]) > 0
+    settings = dict(zip(command[10::3], command[11::3], strict=True))
     assert settings["sql_time_limit_ms"] == str(SETTINGS["sql_time_limit_ms"])
     assert settings["suggest_facets"] == "off"
 
@@ -63,8 +66,8 @@ def test_snapshot_is_a_complete_analysed_copy_outside_wal_mode(site: tuple[Path,
 
 
 def test_the_printed_command_serves_the_snapshot_immutable(site: tuple[Path, str]) -> None:
-    port = free_port()
-    command = [BIN / "datasette", *printed_command(site[1])[1:], "--port", str(port)]
+    command = printed_command(site[1])  # exactly as printed: its datasette, its free port
+    port = int(command[command.index("--port") + 1])
     with running(command, port):
         base = f"http://127.0.0.1:{port}"
         databases = json.loads(get(base + "/-/databases.json")[1])
@@ -73,6 +76,11 @@ def test_the_printed_command_serves_the_snapshot_immutable(site: tuple[Path, str
             assert get(base + path)[0] == 200, path
         status, html = get(base + "/factdb/claims")
         assert "47 rows" in html
+
+
+def test_publish_takes_a_port(compare_db: Path, tmp_path: Path) -> None:
+    command = publish(compare_db, tmp_path, port=8123).command
+    assert command[command.index("--port") + 1] == "8123"
 
 
 def test_publishing_again_replaces_the_snapshot(compare_db: Path, tmp_path: Path) -> None:

@@ -25,6 +25,7 @@ from datasette.utils import tilde_decode
 from datasette.utils.asgi import Request
 from markupsafe import Markup
 
+from factdb.datasette_plugin import front_page, record_pages, search_page
 from factdb.datasette_plugin.comparison_page import ROUTE, compare_view
 from factdb.datasette_plugin.facet_cache import WholeTableFacetCache
 from factdb.datasette_plugin.metadata import (
@@ -34,8 +35,8 @@ from factdb.datasette_plugin.metadata import (
     metadata_for,
     packaged_metadata,
 )
-from factdb.datasette_plugin.row_pages import claim_context, event_comparisons
-from factdb.datasette_plugin.urls import comparison_link, row_url
+from factdb.datasette_plugin.row_pages import READABLE_PAGES, claim_context, event_comparisons, readable_page
+from factdb.datasette_plugin.urls import comparison_link, page_url, row_url
 
 if TYPE_CHECKING:
     from datasette.app import Datasette
@@ -80,13 +81,16 @@ def _schema_revision(connection: sqlite3.Connection) -> str | None:
 
 @hookimpl
 def register_routes() -> list[tuple[str, Callable[..., Awaitable[Any]]]]:
-    return [(ROUTE, compare_view)]
+    return [(ROUTE, compare_view), (record_pages.ROUTE, record_pages.record_view), (front_page.ROUTE, front_page.front_view),
+            (search_page.ROUTE, search_page.search_view)]
 
 
 @hookimpl
 def extra_template_vars(
     view_name: str, database: str | None, table: str | None, request: Request | None, datasette: Datasette
 ) -> Callable[[], Awaitable[dict[str, Any]]] | dict[str, Any]:
+    if view_name == "database" and database is not None:
+        return {"factdb_readable_views": readable_views(datasette, database)}
     if view_name not in ("table", "row") or request is None or database is None:
         return {}
 
@@ -94,12 +98,15 @@ def extra_template_vars(
         db = datasette.get_database(database)
         if not is_factdb_database(db):
             return {}
-        if view_name == "table" or table not in ("claims", "events"):
+        if view_name == "table" or table not in READABLE_PAGES:
             return {"factdb_database": True}
         key = tilde_decode(request.url_vars["pks"])
+        found = await readable_page(datasette, db, table, key)
         if table == "claims":
-            return {"factdb_claim_context": await claim_context(datasette, db, key)}
-        return {"factdb_event_comparisons": await event_comparisons(datasette, db, key)}
+            return {"factdb_claim_context": await claim_context(datasette, db, key), "factdb_page": found}
+        if table == "events":
+            return {"factdb_event_comparisons": await event_comparisons(datasette, db, key), "factdb_page": found}
+        return {"factdb_page": found}
 
     return inner
 
@@ -107,11 +114,33 @@ def extra_template_vars(
 @hookimpl
 def render_cell(row: Any, value: Any, column: str, table: str | None, database: str, datasette: Datasette) -> Markup | None:
     if column == "comparison" and isinstance(value, str) and value.startswith("/-/compare/"):
-        return Markup(f'<a href="{escape(comparison_link(datasette, value))}">compare</a>')
+        return Markup(f'<a href="{escape(comparison_link(datasette, value, database))}">compare</a>')
+    kind = READABLE_LINKS.get((table or "", column))
+    if kind is not None and isinstance(value, str):
+        return Markup(f'<a href="{escape(page_url(datasette, kind, value, database=database))}">{escape(value)}</a>')
     if column == "claim_id" and isinstance(value, str) and table != "claims" and "claim_pk" in _keys(row):
         url = row_url(datasette, database, "claims", row["claim_pk"])
         return Markup(f'<a href="{escape(url)}">{escape(value)}</a>')
     return None
+
+
+READABLE_VIEWS = ("claims_readable", "sources_readable", "documents_readable")
+# (view, column) -> the kind of readable page the column's value is the key of
+READABLE_LINKS = {
+    ("claims_readable", "claim"): "claim",
+    ("claims_readable", "source_id"): "source",
+    ("claims_readable", "event_id"): "event",
+    ("sources_readable", "id"): "source",
+    ("documents_readable", "id"): "document",
+}
+
+
+def readable_views(datasette: Datasette, database: str) -> list[dict[str, str]]:
+    """The readable views a factdb database page lists first, titled and described by the metadata."""
+    if not is_factdb_database(datasette.get_database(database)):
+        return []
+    tables = metadata_for([database])["databases"][database]["tables"]
+    return [{"name": name, "title": tables[name]["title"], "description": tables[name]["description"]} for name in READABLE_VIEWS]
 
 
 def _keys(row: Any) -> Iterable[str]:

@@ -6,19 +6,17 @@ own SQL time limit, in one read transaction, so every query of a page sees the s
 
 from __future__ import annotations
 
-import json
+import re
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from datasette import Response
-from datasette.utils import sqlite_timelimit, tilde_decode
+from datasette.utils import tilde_decode
 from datasette.utils.asgi import BadRequest, NotFound, Request
 from markupsafe import Markup
 
-from factdb.chart import range_chart_svg
+from factdb.chart import history_chart_svg, range_chart_svg
 from factdb.compare import (
     DEFAULT_TOLERANCE,
     CompareError,
@@ -28,16 +26,18 @@ from factdb.compare import (
     figure_standing,
     format_interval,
     format_number,
+    render_csv,
 )
 from factdb.compare import spread_words as stated_spread_words
-from factdb.datasette_plugin.metadata import factdb_database_names
-from factdb.datasette_plugin.urls import compare_url, row_url
+from factdb.datasette_plugin.reading import TooSlow, time_limited
+from factdb.datasette_plugin.responses import database_for, json_response, page_response, read_only
+from factdb.datasette_plugin.records import qualifier_words
+from factdb.datasette_plugin.urls import compare_url, page_url
 
 if TYPE_CHECKING:
     from datasette.app import Datasette
-    from datasette.database import Database
 
-ROUTE = r"^/-/compare/(?P<event>[^/]+)/(?P<metric>[^/]+?)(?P<format>\.json)?$"
+ROUTE = r"^/-/compare/(?P<event>[^/]+)/(?P<metric>[^/]+?)(?P<format>\.json|\.svg|\.csv)?$"
 
 EVENT_COMPARISONS_SQL = """
 select f.metric_id, m.name as metric_name, f.population, count(*) as figures,
@@ -50,7 +50,7 @@ group by f.metric_id, m.name, f.population
 order by f.metric_id, f.population
 """
 
-CLAIM_PKS_SQL = "select id, pk from claims where id in ({})"
+SOURCE_NAMES_SQL = "select id, name from sources where id in ({})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,80 +60,36 @@ class ComparisonRequest:
     population: str | None
     as_of: str | None
     tolerance: float
+    history: bool = False  # each source's earlier figures too: the HTML page draws them over time
 
 
 @dataclass(frozen=True, slots=True)
 class ComparisonPage:
     comparison: Comparison
-    claim_pks: dict[str, int]
     others: list[dict[str, Any]]
-
-
-class ComparisonTooSlow(Exception):
-    """The comparison's queries ran past Datasette's ``sql_time_limit_ms``."""
+    origin_names: dict[str, str]
 
 
 def comparison_page(connection: sqlite3.Connection, wanted: ComparisonRequest) -> ComparisonPage:
     """The comparison and what its page links to."""
     comparison = compare(
-        connection, wanted.event, wanted.metric, population=wanted.population, as_of=wanted.as_of, tolerance=wanted.tolerance
+        connection, wanted.event, wanted.metric, population=wanted.population, as_of=wanted.as_of, tolerance=wanted.tolerance,
+        history=wanted.history,
     )
-    claim_ids = sorted({f.claim_id for f in comparison.figures})
     cursor = connection.cursor()
     cursor.row_factory = None  # plain tuples, whatever the connection's row factory
-    claim_pks: dict[str, int] = {}
-    if claim_ids:
-        placeholders = ", ".join("?" for _ in claim_ids)
-        claim_pks = dict(cursor.execute(CLAIM_PKS_SQL.format(placeholders), claim_ids).fetchall())
+    origins = sorted({f.origin for f in comparison.figures if f.origin})
+    origin_names: dict[str, str] = {}
+    if origins:
+        placeholders = ", ".join("?" for _ in origins)
+        origin_names = dict(cursor.execute(SOURCE_NAMES_SQL.format(placeholders), origins).fetchall())
     cursor.execute(EVENT_COMPARISONS_SQL, {"event": comparison.event})
     names = [column[0] for column in cursor.description]
     others = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-    return ComparisonPage(comparison, claim_pks, others)
+    return ComparisonPage(comparison, others, origin_names)
 
 
-@contextmanager
-def read_transaction(connection: sqlite3.Connection) -> Iterator[None]:
-    """One read transaction, so that every query of a page sees the same committed data."""
-    connection.execute("BEGIN")
-    try:
-        yield
-    finally:
-        connection.rollback()
-
-
-async def time_limited_comparison_page(datasette: Datasette, db: Database, wanted: ComparisonRequest) -> ComparisonPage:
-    """:func:`comparison_page` in Datasette's SQL threads, interrupted after ``sql_time_limit_ms``.
-
-    Raises :class:`ComparisonTooSlow` when interrupted.
-    """
-    limit_ms = datasette.setting("sql_time_limit_ms")
-
-    def limited(connection: sqlite3.Connection) -> ComparisonPage:
-        # The transaction ends after the time limit is lifted: a late ROLLBACK would be interrupted too.
-        with read_transaction(connection), sqlite_timelimit(connection, limit_ms):
-            try:
-                return comparison_page(connection, wanted)
-            except sqlite3.OperationalError as error:
-                if "interrupted" in str(error):
-                    raise ComparisonTooSlow(f"The comparison took longer than the {limit_ms} ms time limit") from None
-                raise
-
-    page: ComparisonPage = await db.execute_fn(limited)
-    return page
-
-
-def _database_for(datasette: Datasette, request: Request) -> Database:
-    names = factdb_database_names(datasette)
-    wanted = request.args.get("database")
-    if wanted is not None and wanted not in names:
-        raise NotFound(f"No factdb database named {wanted}")
-    if not names:
-        raise NotFound("No factdb database is being served")
-    db: Database = datasette.get_database(wanted or names[0])
-    return db
-
-
-def _comparison_request(request: Request) -> ComparisonRequest:
+def _comparison_request(request: Request, history: bool) -> ComparisonRequest:
     try:
         tolerance = float(request.args.get("tolerance") or DEFAULT_TOLERANCE)
     except ValueError:
@@ -144,25 +100,42 @@ def _comparison_request(request: Request) -> ComparisonRequest:
         population=request.args.get("population") or None,
         as_of=request.args.get("as_of") or None,
         tolerance=tolerance,
+        history=history,
     )
 
 
 async def compare_view(datasette: Datasette, request: Request) -> Response:
-    if request.method not in ("GET", "HEAD"):
-        return Response.text("Comparisons are read-only", status=405, headers={"Allow": "GET, HEAD"})
-    db = _database_for(datasette, request)
+    refused = read_only(request, "Comparisons")
+    if refused is not None:
+        return refused
+    db = database_for(datasette, request)
     try:
-        page = await time_limited_comparison_page(datasette, db, _comparison_request(request))
+        # The downloads are the comparison as 'factdb compare' gives it, without the earlier figures.
+        wanted = _comparison_request(request, history=not request.url_vars.get("format"))
+        page = await time_limited(datasette, db, "The comparison", lambda connection: comparison_page(connection, wanted))
     except CompareError as error:
         raise NotFound(str(error)) from None
-    except (ValueError, ComparisonTooSlow) as error:
+    except (ValueError, TooSlow) as error:
         raise BadRequest(str(error)) from None
-    if request.url_vars.get("format"):
-        return _json_response(page.comparison.to_dict())
+    download = request.url_vars.get("format")
+    if download == ".json":
+        return json_response(page.comparison.to_dict())
+    if download == ".svg":
+        return Response(range_chart_svg(page.comparison), content_type="image/svg+xml; charset=utf-8",
+                        headers=_attachment(page.comparison, "svg"))
+    if download == ".csv":
+        return Response(render_csv([page.comparison]), content_type="text/csv; charset=utf-8",
+                        headers=_attachment(page.comparison, "csv"))
     html = await datasette.render_template(
         "factdb-compare.html", _page_context(datasette, db.name, page), request=request, view_name="factdb-compare"
     )
-    return Response.html(html)
+    return page_response(html)
+
+
+def _attachment(comparison: Comparison, extension: str) -> dict[str, str]:
+    name = "-".join(part for part in (comparison.event, comparison.metric, comparison.population) if part)
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", name)
+    return {"content-disposition": f'attachment; filename="{safe}.{extension}"'}
 
 
 def _page_context(datasette: Datasette, database: str, page: ComparisonPage) -> dict[str, Any]:
@@ -171,41 +144,45 @@ def _page_context(datasette: Datasette, database: str, page: ComparisonPage) -> 
         "database": database,
         "comparison": comparison,
         "chart": Markup(range_chart_svg(comparison)),
-        "rows": _figure_rows(datasette, database, comparison, page.claim_pks),
+        "history_chart": Markup(history_chart_svg(comparison))
+        if comparison.history and any(len(figures) > 1 for figures in comparison.history.values()) else None,
+        "rows": _figure_rows(datasette, database, comparison, page.origin_names),
         "consensus": consensus_words(comparison),
         "independence": independence_words(comparison),
         "spread": spread_words(comparison),
         "others": [
-            dict(other, url=compare_url(datasette, comparison.event, other["metric_id"], other["population"]),
+            dict(other, url=compare_url(datasette, comparison.event, other["metric_id"], other["population"], database=database),
                  current=other["metric_id"] == comparison.metric and other["population"] == comparison.population)
             for other in page.others
         ],
-        "event_url": row_url(datasette, database, "events", comparison.event),
-        "json_url": compare_url(datasette, comparison.event, comparison.metric, comparison.population, json_format=True),
+        "event_url": page_url(datasette, "event", comparison.event, database=database),
+        "json_url": compare_url(datasette, comparison.event, comparison.metric, comparison.population, json_format=True,
+                                database=database),
+        "svg_url": compare_url(datasette, comparison.event, comparison.metric, comparison.population, extension=".svg",
+                               database=database),
+        "csv_url": compare_url(datasette, comparison.event, comparison.metric, comparison.population, extension=".csv",
+                               database=database),
+        "largest_agreements": [band_words(a.band) for a in comparison.agreements]
+        if comparison.consensus is None and comparison.agreements and len(comparison.agreements[0].sources) > 1 else [],
         "format_number": format_number,
     }
 
 
-def _json_response(data: Any) -> Response:
-    # \u-escaping <, > and & keeps the JSON identical when parsed, and inert if a browser
-    # is ever tricked into reading it as HTML.
-    body = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return Response(body, content_type="application/json; charset=utf-8")
-
-
-def _figure_rows(datasette: Datasette, database: str, comparison: Comparison, claim_pks: dict[str, int]) -> list[dict[str, Any]]:
+def _figure_rows(datasette: Datasette, database: str, comparison: Comparison, origin_names: dict[str, str]) -> list[dict[str, Any]]:
     rows = []
     for figure in comparison.figures:
-        pk = claim_pks.get(figure.claim_id)
         rows.append(
             {
                 "figure": figure,
                 "interval": format_interval(figure),
+                "qualifier": qualifier_words(figure.qualifier),
+                "origin_name": origin_names.get(figure.origin, figure.origin) if figure.origin else None,
+                "origin_url": page_url(datasette, "source", figure.origin, database=database) if figure.origin else None,
                 "verdict": figure_standing(comparison, figure),
                 "conflicts": figure.source in comparison.outliers,
-                "source_url": row_url(datasette, database, "sources", figure.source),
-                "via_url": row_url(datasette, database, "sources", figure.via) if figure.via else None,
-                "claim_url": row_url(datasette, database, "claims", pk) if pk is not None else None,
+                "source_page_url": page_url(datasette, "source", figure.source, database=database),
+                "via_url": page_url(datasette, "source", figure.via, database=database) if figure.via else None,
+                "claim_page_url": page_url(datasette, "claim", figure.claim_id, database=database),
             }
         )
     return rows

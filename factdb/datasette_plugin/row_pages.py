@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from factdb.datasette_plugin.comparison_page import EVENT_COMPARISONS_SQL
-from factdb.datasette_plugin.urls import compare_url, row_url
+from factdb.datasette_plugin.urls import compare_url, page_url, row_url
 
 if TYPE_CHECKING:
     from datasette.app import Datasette
@@ -46,7 +46,7 @@ async def claim_context(datasette: Datasette, db: Database, pk: str) -> dict[str
     figures = [dict(f) for f in await db.execute(CLAIM_FIGURES_SQL, {"pk": pk})]
     for figure in figures:
         figure["compare_url"] = (
-            compare_url(datasette, row["event_id"], figure["metric_id"], figure["population"]) if row["event_id"] else None
+            compare_url(datasette, row["event_id"], figure["metric_id"], figure["population"], database=db.name) if row["event_id"] else None
         )
     return {
         "before": before,
@@ -63,4 +63,20 @@ async def claim_context(datasette: Datasette, db: Database, pk: str) -> dict[str
 async def event_comparisons(datasette: Datasette, db: Database, event_id: str) -> list[dict[str, Any]]:
     """One link per metric and population the event's claims have figures for."""
     rows = await db.execute(EVENT_COMPARISONS_SQL, {"event": event_id})
-    return [dict(row, url=compare_url(datasette, event_id, row["metric_id"], row["population"])) for row in rows]
+    return [dict(row, url=compare_url(datasette, event_id, row["metric_id"], row["population"], database=db.name)) for row in rows]
+
+
+# table -> (the page's kind, the SQL that finds the page's key from the row's primary key)
+READABLE_PAGES = {
+    "claims": ("claim", "select id from claims where pk = :key"),
+    "documents": ("document", "select id from documents where pk = :key"),
+    "events": ("event", "select id from events where id = :key"),
+    "sources": ("source", "select id from sources where id = :key"),
+}
+
+
+async def readable_page(datasette: Datasette, db: Database, table: str, key: str) -> str | None:
+    """The URL of factdb's readable page for a row of ``table`` (None when there is no such row)."""
+    kind, sql = READABLE_PAGES[table]
+    row = (await db.execute(sql, {"key": key})).first()
+    return None if row is None else page_url(datasette, kind, row[0], database=db.name)
