@@ -7,10 +7,8 @@ rather than skip when it cannot be had.
 
 from __future__ import annotations
 
-import os
+from importlib import resources
 import re
-import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,11 +25,6 @@ CHROMIUM_ARGS = [
     "--disable-sync", "--no-first-run", "--disable-quic",
 ]
 EVENT = "examplia-crackdown-2019-11"
-# axe-core from the npm registry, installed once per machine (CI may install it there first);
-# the pages never load it themselves, the tests inject it.
-AXE_VERSION = "4.10"
-AXE_FOLDER = Path(os.environ.get("FACTDB_AXE_DIR", Path.home() / ".cache" / "factdb-tests" / "axe"))
-AXE = AXE_FOLDER / "node_modules" / "axe-core" / "axe.min.js"
 
 
 @pytest.fixture(scope="module")
@@ -213,15 +206,10 @@ def test_nothing_overflows_a_375_pixel_screen(browser: Browser, site: str, path:
 
 @pytest.fixture(scope="module")
 def axe() -> str:
-    """axe-core's source, installed with npm into AXE_FOLDER when missing."""
-    if not AXE.exists():
-        npm = shutil.which("npm")
-        if npm is None:
-            pytest.fail("npm is missing: install Debian's npm (`sudo apt-get install npm`) for the accessibility tests")
-        AXE_FOLDER.mkdir(parents=True, exist_ok=True)
-        subprocess.run([npm, "install", "--prefix", str(AXE_FOLDER), "--no-audit", "--no-fund", "--silent",
-                        f"axe-core@~{AXE_VERSION}"], check=True, timeout=300)
-    return AXE.read_text(encoding="utf-8")
+    """axe-core's source as the test extras install it (the axe-playwright-python wheel carries
+    axe.min.js): pip alone brings it, nothing is downloaded while the tests run, and the pages
+    never load it themselves; the tests inject it."""
+    return (resources.files("axe_playwright_python") / "axe.min.js").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("path", PAGE_TYPES)
