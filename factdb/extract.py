@@ -406,7 +406,7 @@ def _is_not_a_count(sentence: str, match: re.Match[str]) -> bool:
     before, after = sentence[: match.start()], sentence[match.end() :]
     if SHARE_BEFORE.search(before) or NOT_COUNT_BEFORE.search(before) or NOT_COUNTS.match(after) or TIME_NEAR.match(after) or BUILT_FOR.search(before):
         return True
-    if DATE_NEAR.search(before) or DATE_AFTER.match(after):
+    if DATE_NEAR.search(before) or DATE_AFTER.match(after) or re.search(r"\d[:.]$", before):
         return True
     number = match.group("number") or match.group("dash_low") or match.group("between_low") or match.group("from_low")
     if number is None:
@@ -549,9 +549,14 @@ def _window_before(before: str) -> str:
     return " ".join(tail.split()[-8:])
 
 
+_SUBSET_ASIDE = re.compile(r"(?i)^\s*,\s*(?:among them|among whom|including|of whom|incl\.)[^,;.]{1,60},")
+
+
 def _window_after(after: str) -> str:
     """The words after the counted noun: to the next comma or attribution, at most 8."""
     after = SUBSET_AFTER.sub("", after)
+    # "58 civilians, among them 12 children, were killed": the verb is past the aside
+    after = _SUBSET_ASIDE.sub("", after, count=1)
     head = re.split(r"(?i),|\bincluding\b|\b(?:said|says|told|according to|identified by|reported by)\b", after)[0]
     # "120 prisoners in three Kalden prisons are on hunger strike": skip the place to reach the verb
     head = re.sub(r"(?i)^\s*(?:in|at|from|across|near|inside|outside)\s+(?:\S+\s+){0,5}?(?=(?:are|were|is|was|have|had|remain|remained)\b)", "", head)
@@ -661,6 +666,7 @@ PRONOUNS = {"it", "they", "he", "she", "we", "this", "its", "their"}
 ROLE_HEADS = ("minister", "spokesman", "spokeswoman", "spokesperson", "governor", "mayor", "company", "charity",
               "brigades", "army", "military", "prosecutor", "official", "ambassador", "president", "rapporteur")
 GENERIC_HEADS = ("group", "organisation", "organization", "agency", "office", "union", "ministry", "project",
+                 "authority", "service", "command",
                  "association", "committee", "coalition", "council", "monitor", "movement", "party", "court",
                  "directorate", "federation", "commission", "centre", "center", "department", "mission",
                  "network", "campaign", "institute", "foundation", "front", "body", "rapporteur", "programme")
@@ -775,6 +781,19 @@ class Sources:
                 return source
         return None
 
+    def by_kind(self, head: str) -> ProposedSource | None:
+        """"the medical charity" after "Médecins Sans Frontières": the latest source of the kind the head names."""
+        kinds = HEAD_KINDS.get(head.lower())
+        return next((s for s in reversed(self.mentions) if s.kind in kinds), None) if kinds else None
+
+
+# The kinds of source a head noun can refer back to when no earlier name contains the noun itself.
+HEAD_KINDS: dict[str, frozenset[str]] = {
+    **dict.fromkeys(("charity", "group", "organisation", "organization", "campaign", "network"), frozenset({"ngo"})),
+    **dict.fromkeys(("ministry", "authority", "agency", "service", "department", "army", "military", "command"),
+                    frozenset({"government"})),
+}
+
 
 def name_key(name: str) -> str:
     """Case-, accent-, article- and possessive-insensitive key for matching names and aliases."""
@@ -812,7 +831,7 @@ KIND_RULES: tuple[tuple[str, str], ...] = (
     (r"\bun\b|united nations|general assembly|security council|human rights council|special rapporteur|ohchr|unhcr|"
      r"unicef|\bwfp\b|world food programme|world health|\bwho\b|european union|\beu\b|council of europe|osce|"
      r"african union|high commissioner|\bilo\b|\bicrc\b|intergovernmental", "intergovernmental"),
-    (r"amnesty|human rights watch|\bwatch\b|\brights\b|monitor|red cross|red crescent|\bngo\b|foundation|"
+    (r"amnesty|human rights watch|m[ée]decins sans fronti[èe]res|\bmsf\b|save the children|oxfam|charity|\bwatch\b|\brights\b|monitor|red cross|red crescent|\bngo\b|foundation|"
      r"association|federation|\bunion\b|centre|center|project|society|institute|network|campaign|trust|"
      r"\bfund\b|doctors without borders|international\b", "ngo"),
     (r"ministry|minister|department|government|authorities|police|army|military|armed forces|\bagency\b|"
@@ -1074,10 +1093,18 @@ def _resolve_phrase(phrase: str, *, sources: Sources, cue: str) -> SourceRef | N
     return ref if ref is not None else _common_noun_ref(phrase, original, sources, cue)
 
 
+# "the charity", "the medical charity" describe a source named before; "the fire service" names a new one.
+_DESCRIBES_ONLY = re.compile(
+    r"(?i)^(?:the|this|its|their)\s+(?:(?:medical|humanitarian|aid|relief|rights|human rights|international|"
+    r"British|French|local|regional|national|Geneva-based|London-based|New York-based)\s+)?[\w-]+$")
+
+
 def _generic_ref(phrase: str, original: str, sources: Sources, cue: str) -> SourceRef | None:
     """"the agency", "its spokesman": the source mentioned earlier with that head noun."""
     generic = re.match(rf"(?i)^(?:the|this|that|its|their)\s+(?:[\w-]+\s+)?({'|'.join(GENERIC_HEADS + ROLE_HEADS)})(?:[’']s)?$", phrase)
     target = sources.by_head(generic.group(1)) if generic else None
+    if generic and target is None and _DESCRIBES_ONLY.match(phrase):
+        target = sources.by_kind(generic.group(1))
     return None if target is None else SourceRef(target, 0.65, f'"{phrase} {cue}" refers back to {target.name}')
 
 
@@ -1472,7 +1499,8 @@ def _governing(cues: Sequence[Cue], span: FigureSpan, sentence: str) -> SourceRe
 def _breaks_between(sentence: str, start: int, end: int, cue: Cue, strict: bool = False) -> bool:
     between = sentence[start:end]
     if strict:
-        return bool(re.search(r"(?i);|,\s(?:and|but|while|whereas)\s|\s(?:and|but)\s+[A-Z]", between))
+        # a new clause with its own subject ("... and Police said"): only a capital starts one
+        return bool(re.search(r"(?i:;|,\s(?:and|but|while|whereas)\s)|\s(?:and|but)\s+[A-Z]", between))
     if cue.governs == "around":
         # ", according to X, ... ; while Y" : "according to" reaches the end of its clause only
         return bool(re.search(r"(?i);|\.\s|,\s(?:while|whereas|but)\s", between))

@@ -351,3 +351,33 @@ def test_the_evaluation_scores_every_article_by_style_and_sorts_its_misses() -> 
     assert sum(style.matched for style in styles) == overall.matched
     assert len(overall.miss_kinds) == overall.labels - overall.matched
     assert overall.matched <= overall.sources_right <= overall.figures_found <= overall.labels
+
+
+def _attributed(text: str) -> set[tuple[str, str, str, str | None]]:
+    draft = extract(text, document_id="t", text_file="t.txt")
+    names = {s.id: s.name for s in draft.sources}
+    return {(names[c.source], f.metric, f.stated, f.population) for c in draft.claims for f in c.figures}
+
+
+def test_a_subgroup_aside_does_not_hide_the_verb_or_the_speaker_after_it() -> None:
+    text = ("Shelling in Orlan\n\nAt least 58 civilians, among them 12 children, were killed when shells struck a "
+            "market, Médecins Sans Frontières (MSF) said. The medical charity said it had received 140 wounded people.\n")
+    assert _attributed(text) == {("Médecins Sans Frontières", "killed", "At least 58", None),
+                                 ("Médecins Sans Frontières", "killed", "12", "children"),
+                                 ("Médecins Sans Frontières", "injured", "140", None)}
+
+
+def test_a_figure_joined_by_a_lowercase_and_keeps_the_speaker_at_the_end() -> None:
+    text = "Ferry fire\n\nSeven passengers died and a dozen are missing after a fire, the coastguard said on Saturday.\n"
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Coastguard", "killed", "Seven"), ("Coastguard", "missing", "a dozen")}
+
+
+def test_the_fire_service_is_a_new_source_not_the_last_one_named() -> None:
+    text = ("Quake live\n\nThe Red Crescent says 8,500 people are sleeping outdoors, a spokeswoman said.\n\n"
+            "Rescuers have pulled 37 people alive from the rubble, the fire service said.\n")
+    assert ("Fire service", "rescued", "37", None) in _attributed(text)
+
+
+def test_clock_times_in_a_live_blog_are_not_figures() -> None:
+    assert [s.stated for s in find_figures("09:42 Death toll rises to 134")] == ["134"]
