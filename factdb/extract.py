@@ -226,9 +226,11 @@ PEOPLE_NOUNS: dict[str, str | None] = {
     "prison guards": "prison guards", "staff": None, "employees": "workers", "aid workers": "aid workers",
     "humanitarian workers": "aid workers", "health workers": "health workers", "medics": "health workers",
     "paramedics": "health workers", "firefighters": None, "supporters": None, "party members": None,
-    "families": None, "opposition members": None, "peacekeepers": "peacekeepers", "combatants": "fighters",
+    "opposition members": None, "peacekeepers": "peacekeepers", "combatants": "fighters",
     "suspects": None, "hostages": None, "foreign nationals": "foreign nationals",
 }
+# ... units that hold people but are not people: no metric here counts them.
+NOT_PEOPLE_NOUNS = frozenset({"families", "households", "family members' households", "villages", "communities"})
 # ... a noun that names the metric itself ("46 deaths", "12 cities", "79 votes") ...
 METRIC_NOUNS = {
     "deaths": "killed", "dead": "killed", "bodies": "killed", "fatalities": "killed", "killings": "killed",
@@ -256,7 +258,7 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
     (r"killed or (?:injured|wounded)|(?:dead|deaths) (?:or|and) (?:injured|injuries)|casualties", "casualties"),
     (r"dead or missing|died or (?:gone|went) missing|killed or missing|missing or dead", "dead_or_missing"),
     (r"death tolls?|tolls?|killed|killing|kill|killings|dead|deaths?|died|die|lost their lives|shot dead|slain|"
-     r"murdered|bodies|fatalities|perished|neutrali[sz]ed|eliminated", "killed"),
+     r"murdered|bodies|fatalities|perished|neutrali[sz](?:ed|ing)|eliminat(?:ed|ing)|martyred", "killed"),
     (r"execut\w*|hanged|put to death", "executed"),
     (r"injur\w*|wounded|wounds|hurt|beaten|treated", "injured"),
     (r"arrest\w*|rounded up", "arrested"),
@@ -271,7 +273,7 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
     (r"captured|abducted|kidnapped|taken hostage|taken captive", "captured"),
     (r"displaced|fled their homes|(?:forced|driven) (?:from|out of) their homes|forced to flee|evacuated|homeless|"
      r"sheltering|uprooted|from their (?:homes|villages|towns|land)|sleeping (?:outdoors|rough|in tents)|"
-     r"in tents|without shelter", "displaced"),
+     r"in tents|without shelter|(?:had|have|has)\s+fled(?!\s+(?:abroad|across|into|to neighbou?ring))", "displaced"),
     (r"crossed into neighbou?ring countries|refugees|crossed the border|fled abroad", "refugees"),
     (r"pardoned|released|freed", "released"),
     (r"charged|indicted", "charged"),
@@ -448,7 +450,7 @@ def counted_noun(after: str) -> tuple[str | None, int]:
             continue
         for size in (5, 4, 3, 2, 1):
             phrase = " ".join(w.group().lower() for w in words[i : i + size])
-            if phrase in PEOPLE_NOUNS or phrase in METRIC_NOUNS or phrase in THING_NOUNS:
+            if phrase in PEOPLE_NOUNS or phrase in METRIC_NOUNS or phrase in THING_NOUNS or phrase in NOT_PEOPLE_NOUNS:
                 return phrase, words[min(i + size, len(words)) - 1].end()
         if not re.match(r"[a-z-]+$", word) or word in _STOP_WORDS:
             return None, 0
@@ -492,6 +494,8 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
     noun, noun_end = counted_noun(after)
     rest = after[noun_end:] if noun else after
     population = _population(noun, rest)
+    if noun in NOT_PEOPLE_NOUNS:
+        return None  # "dozens of families", "600 households": no people metric counts them
     if noun in METRIC_NOUNS:
         verb = _nearest_metric_word("", _window_after(rest), PEOPLE_METRICS) if noun in ADJECTIVE_METRIC_NOUNS else None
         if verb is not None and verb[0] != METRIC_NOUNS[noun] and verb[1] <= 4:
@@ -626,6 +630,10 @@ _CUE_VERBS = (
 _AUXILIARY = (r"(?:(?:has|have|had|also|now|since|earlier|later|previously|initially|so far|then|already|just|"
               r"separately|first|only|\w+ly)\s+)*")
 SUBJECT_CUE = re.compile(rf"(?i)\s{_AUXILIARY}\b(?P<verb>{_CUE_VERBS})\b")
+# "The agency raised its toll to 54": a revision names who counts, like a speech verb.
+REVISION_CUE = re.compile(
+    rf"(?i)\s{_AUXILIARY}\b(?P<verb>raised|revised|lowered|updated|increased)(?=\s+(?:its|their|the)\s+(?:[\w-]+\s+)?"
+    r"(?:toll|number|count|figure|estimate|tally)\b)")
 _PARTICIPLE = re.compile(
     r"(?i)(?:compiled|collected|published|released|issued|cited|quoted|documented|recorded|gathered|based|reported|"
     r"confirmed|verified|listed|logged|registered|counted|estimated|found|determined|put)$"
@@ -866,7 +874,7 @@ def find_cues(sentence: str, sources: Sources) -> list[Cue]:
     for match in AGENT_CUE.finditer(sentence):
         if not _inside(cues, match.start()):
             _append(cues, _phrase_cue(sentence, match.start(), match.end(), sources, match.group().strip()))
-    for match in SUBJECT_CUE.finditer(sentence):
+    for match in [*SUBJECT_CUE.finditer(sentence), *REVISION_CUE.finditer(sentence)]:
         if not _inside(cues, match.start("verb")) and _is_speech_verb(sentence, match):
             _append(cues, _speech_cue(sentence, match, sources, cues))
     for match in POSSESSIVE_CUE.finditer(sentence):
@@ -1028,6 +1036,10 @@ def _subject_before(sentence: str, verb_start: int, verb: str) -> Subject | None
         if _NOT_A_SUBJECT.match(part.strip()):
             continue
         others = tuple(p for p in parts[:index] if not _NOT_A_SUBJECT.match(p.strip()))
+        pronoun = _TRAILING_PRONOUN.search(part)
+        if pronoun:  # "up from the 32 it had announced": the pronoun is the speaker
+            return Subject(pronoun.group(1), start + clause.find(part) + pronoun.start(1), others, quoting)
+        part = _TRAILING_TIME.sub("", part)  # "The agency on Wednesday raised"
         return Subject(part, start + clause.find(part), others, quoting)
     return None
 
@@ -1039,6 +1051,11 @@ _FIRST_VERB = re.compile(
 _NOT_A_SUBJECT = re.compile(
     r"(?i)^(?:\d+|aged \d+|in \w+|on \w+|distributed|published|released|issued|speaking|writing|based|who\b|"
     r"which\b|according)\b")
+
+
+_TRAILING_PRONOUN = re.compile(r"(?i)\s(it|they|he|she|we)$")
+_TRAILING_TIME = re.compile(
+    r"(?i)\s+(?:(?:late|early)\s+)?(?:on|last|this)\s+(?:\w+day|week|month|night|morning|evening)$|\s+(?:yesterday|today)$")
 
 
 def _last_noun_phrase(text: str) -> str:
@@ -1186,8 +1203,12 @@ def _pick_proper_name(phrase: str, sources: Sources | None = None) -> tuple[str,
             continue
         acronym_match = _ACRONYM_AFTER.match(phrase[match.end() :])
         acronym = acronym_match.group("acronym") if acronym_match else None
-        words = name.split()
         at_start = match.start() == 0 or phrase[: match.start()].strip().lower() in ("the", "a", "an")
+        if len(name.split()) == 1 and not acronym and (name.isupper() or not at_start):
+            head = _LOWERCASE_HEAD.match(phrase[match.end() :])
+            if head:  # "the UN mission", "Al-Noor hospital": the body, not the place ("Two hospital officials": no)
+                name = f"{name} {head.group(1)}"
+        words = name.split()
         score = 0
         if re.search(rf"(?i)\b(?:{'|'.join(GENERIC_HEADS)}|international|watch|rights|ministry|government|police|"
                      r"nations|assembly|times|news|television|red cross|red crescent|programme)\b", name) or name.isupper():
@@ -1206,6 +1227,9 @@ def _pick_proper_name(phrase: str, sources: Sources | None = None) -> tuple[str,
     if best[0] <= -1:
         return None
     return best[1], best[2]
+
+
+_LOWERCASE_HEAD = re.compile(rf"^\s+((?:[a-z-]+\s+)?(?:{'|'.join(GENERIC_HEADS)}|hospital|clinic))\b")
 
 
 def _common_noun_phrase(phrase: str) -> str | None:
@@ -1294,7 +1318,7 @@ def _iso(match: re.Match[str]) -> str:
 
 _BYLINE = re.compile(r"(?im)^(?:written by|by)\s*:?\s*(?:\n\s*)?(?P<name>[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){1,3})\s*$")
 _REPORTING_BY = re.compile(r"\((?:Reporting|Writing) by (?P<name>[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){1,3})")
-_STATEMENT_BY = re.compile(r"(?i)^(?:statement|press release|communiqu[eé]|declaration|report)\s+(?:by|of|from)\s+(?P<name>.+?)(?:\s+(?:on|about|regarding|concerning)\b.*)?$")
+_STATEMENT_BY = re.compile(r"(?i)^(?:(?:press|joint|official|public)\s+)?(?:statement|press release|communiqu[eé]|declaration|report)\s+(?:by|of|from)\s+(?P<name>.+?)(?:\s+(?:on|about|regarding|concerning)\b.*)?$")
 _FIRST_PERSON = re.compile(r"\b(?:We|we|Our|our|us)\b")
 
 

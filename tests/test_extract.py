@@ -381,3 +381,40 @@ def test_the_fire_service_is_a_new_source_not_the_last_one_named() -> None:
 
 def test_clock_times_in_a_live_blog_are_not_figures() -> None:
     assert [s.stated for s in find_figures("09:42 Death toll rises to 134")] == ["134"]
+
+
+def test_a_statement_titled_press_statement_of_a_body_speaks_for_that_body() -> None:
+    text = ("Press statement of the Ministry of Internal Affairs of Karvia\n\n"
+            "Law-enforcement officers detained 118 persons for violating public order.\n")
+    assert _attributed(text) == {("Ministry of Internal Affairs of Karvia", "detained", "118", None)}
+
+
+def test_a_revised_toll_and_the_earlier_one_belong_to_who_revised_it() -> None:
+    text = ("Mine toll revised\n\nThe Trellan mining authority on Wednesday raised the number of workers killed in the "
+            "explosion to 54, up from the 32 it had announced on Tuesday. Nine miners are still unaccounted for, "
+            "the authority said.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Trellan mining authority", "killed", "54"), ("Trellan mining authority", "killed", "32"),
+        ("Trellan mining authority", "missing", "Nine")}
+
+
+def test_army_statements_neutralise_and_martyr() -> None:
+    text = ("Statement by the General Command\n\nOur forces neutralised 43 terrorists and arrested 16 others. "
+            "Regrettably, 5 of our soldiers were martyred.\n")
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
+        ("killed", "43"), ("arrested", "16"), ("killed", "5")}
+
+
+def test_a_body_named_by_a_place_and_a_lowercase_head_is_that_body() -> None:
+    text = ("Clashes in Sell\n\nThe UN mission in Pardova said at least 27 civilians had been killed. Up to 40,000 "
+            "people had fled the southern districts, the mission said. A doctor at Al-Noor hospital said 46 bodies "
+            "had been brought in.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("UN mission", "killed", "at least 27"), ("UN mission", "displaced", "Up to 40,000"),
+        ("Al-Noor hospital", "killed", "46")}
+
+
+@pytest.mark.parametrize("sentence", ["Dozens of families were still missing relatives, residents said.",
+                                      "The governor said 600 households would be moved to new shelters."])
+def test_families_and_households_are_not_counts_of_people(sentence: str) -> None:
+    assert _attributed(f"Camps\n\n{sentence}\n") == set()
