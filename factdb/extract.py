@@ -12,6 +12,7 @@ proposal: nothing here decides what a text claims until a reviewer has read it.
 from __future__ import annotations
 
 import re
+import stat
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -47,12 +48,35 @@ class KnownEvent:
 
 
 @dataclass(frozen=True)
+class KnownClaim:
+    """A stored claim, enough to tell whether a proposal repeats it."""
+
+    source: str
+    quote: str
+    figures: frozenset[tuple[str, float | None, float | None]]  # (metric, low, high)
+
+
+@dataclass(frozen=True)
+class KnownDocument:
+    id: str
+    title: str
+    published: str | None
+    text: str
+    claims: tuple[KnownClaim, ...] = ()
+
+
+@dataclass(frozen=True)
 class Catalog:
-    """Sources, metrics and events a draft may refer to without defining them."""
+    """Sources, metrics, events and documents a draft may refer to without defining them."""
 
     sources: tuple[KnownSource, ...] = ()
     metrics: frozenset[str] = frozenset()
     events: tuple[KnownEvent, ...] = ()
+    documents: tuple[KnownDocument, ...] = ()
+
+    def document_with_text(self, text: str) -> KnownDocument | None:
+        """The stored document whose text is this article's (compared without surrounding whitespace)."""
+        return next((d for d in self.documents if d.text.strip() == text.strip()), None)
 
     def source_by_key(self) -> dict[str, KnownSource]:
         keys: dict[str, KnownSource] = {}
@@ -67,7 +91,13 @@ def load_catalog(db: Database) -> Catalog:
     sources = tuple(KnownSource(source.id, source.name, source.kind, source.aliases) for source in db.sources())
     metrics = frozenset(metric.id for metric in db.metrics())
     events = tuple(KnownEvent(event.id, event.name, event.start) for event in db.events())
-    return Catalog(sources, metrics, events)
+    claims: dict[str, list[KnownClaim]] = {}
+    for claim in db.claims():
+        figures = frozenset((f.metric, f.low, f.high) for f in claim.figures)
+        claims.setdefault(claim.document, []).append(KnownClaim(claim.source, " ".join(claim.quote.split()), figures))
+    documents = tuple(KnownDocument(d.id, d.title, d.published, d.text, tuple(claims.get(d.id, ())))
+                      for d in db.documents())
+    return Catalog(sources, metrics, events, documents)
 
 
 # --------------------------------------------------------------------------------------------
@@ -117,6 +147,7 @@ class ProposedDocument:
     author: str | None = None
     published: str | None = None
     notes: list[str] = field(default_factory=list)
+    known: bool = False  # already in the database: the draft refers to it and does not define it
 
 
 @dataclass
@@ -1370,19 +1401,25 @@ def extract(
     sources = Sources(catalog)
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     guessed_title = title or (lines[0] if lines else document_id)
-    document = ProposedDocument(document_id, guessed_title, text_file)
-    if title is None:
-        document.notes.append("title: the first line of the text")
-    if published is None:
-        document.published, why = guess_published(text, today)
-        document.notes.append(f"published: {why}")
+    stored = catalog.document_with_text(text)
+    if stored is not None:  # extracted before: its id, title and date stay as stored
+        document = ProposedDocument(stored.id, stored.title, text_file, published=stored.published, known=True)
     else:
-        document.published = published
+        document = ProposedDocument(document_id, guessed_title, text_file)
+        if title is None:
+            document.notes.append("title: the first line of the text")
+        if published is None:
+            document.published, why = guess_published(text, today)
+            document.notes.append(f"published: {why}")
+        else:
+            document.published = published
     voice_name, voice_reason = (author, "--author") if author else guess_voice(text, guessed_title)
     voice = _voice_source(sources, voice_name, voice_reason, document)
     sources.voice = voice
     document.author = voice.name if voice.kind == "person" and voice_name else None
     claims = _without_repeats(_claims(text, guessed_title, sources, voice, catalog, event))
+    if stored is not None:
+        claims = [c for c in claims if not _already_stored(c, stored)]
     used_ids = {c.source for c in claims} | {c.via for c in claims if c.via}
     if any(c.source == voice.id for c in claims) or voice.known:
         used_ids.add(voice.id)
@@ -1393,6 +1430,15 @@ def extract(
     if event is not None and event not in {e.id for e in catalog.events}:
         events.append((event, event.replace("-", " ").replace("_", " ").capitalize()))
     return Draft(document, claims, draft_sources, metric_rows, events, voice.id)
+
+
+def _already_stored(claim: ProposedClaim, document: KnownDocument) -> bool:
+    """Whether the database already has this claim: the same source with the same quote, or with
+    every figure it proposes (a reviewer may have trimmed the quote)."""
+    quote = " ".join(claim.quote.split())
+    figures = {(f.metric, f.figure.low, f.figure.high) for f in claim.figures}
+    return any(known.source == claim.source and (known.quote == quote or figures <= known.figures)
+               for known in document.claims)
 
 
 def _without_repeats(claims: list[ProposedClaim]) -> list[ProposedClaim]:
@@ -1639,11 +1685,16 @@ def draft_to_yaml(draft: Draft, *, article: str | None = None) -> str:
             out.append("  # GUESS event named after its id (--event, not in the database): give it a real name")
             out.extend(_block({"id": event_id, "name": name}))
         out.append("")
-    out.append("documents:")
-    out.extend(_document_lines(draft.document))
+    if draft.document.known:
+        out.append(f"# Document {draft.document.id} is already in the database with this text: the claims below refer")
+        out.append("# to it, and claims it already has are left out.")
+    else:
+        out.append("documents:")
+        out.extend(_document_lines(draft.document))
     out.append("")
     if not draft.claims:
-        out.append("claims: []  # no figure-bearing statements found")
+        out.append("claims: []  # nothing new: the database has every claim found" if draft.document.known
+                   else "claims: []  # no figure-bearing statements found")
         return "\n".join(out) + "\n"
     out.append("claims:")
     for claim in draft.claims:
@@ -1713,6 +1764,8 @@ class ExtractError(Exception):
     """The article cannot be drafted as asked; the message says what to do instead."""
 
 
+# One article, not a corpus: a news story is some kilobytes, a long report a few hundred.
+MAX_ARTICLE_BYTES = 2_000_000
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$")
 DATE_PATTERN = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 
@@ -1734,6 +1787,15 @@ def extract_article(
         raise ExtractError(f"--document-id {document_id!r}: use letters, digits, '.', '_', ':' or '-', e.g. some-article")
     if published is not None and not DATE_PATTERN.fullmatch(published):
         raise ExtractError(f"--published {published!r}: write YYYY, YYYY-MM or YYYY-MM-DD")
+    try:
+        info = article.stat()
+    except OSError as error:
+        raise ExtractError(f"{article}: {error.strerror}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise ExtractError(f"{article}: not a regular file (a device, pipe or folder); save the article as a text file")
+    if info.st_size > MAX_ARTICLE_BYTES:
+        raise ExtractError(f"{article}: {info.st_size:,} bytes, over the {MAX_ARTICLE_BYTES:,}-byte limit for one "
+                           "article; split it into articles")
     try:
         text = article.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as error:

@@ -71,6 +71,14 @@ def article(tmp_path: Path) -> Path:
     return target
 
 
+@pytest.fixture
+def another_edition(tmp_path: Path) -> Path:
+    """The seed article with a line added: a text the seed database does not hold, about its sources."""
+    target = tmp_path / "article.txt"
+    target.write_text(SEED_TEXT.read_text(encoding="utf-8") + "\nThis article was updated.\n", encoding="utf-8")
+    return target
+
+
 def test_seed_article_figures_are_found_with_the_sources_the_seed_gives_them() -> None:
     draft = extract(SEED_TEXT.read_text(encoding="utf-8"), document_id="seed", text_file="seed.txt")
     names = {s.id: s.name for s in draft.sources}
@@ -87,10 +95,10 @@ def test_seed_article_figures_are_found_with_the_sources_the_seed_gives_them() -
     }
 
 
-def test_seed_sources_in_the_database_are_reused_by_alias(seed_db: Path, article: Path) -> None:
-    result = run_cli("extract", "--db", seed_db, article, "-o", article.parent / "draft.yaml")
+def test_seed_sources_in_the_database_are_reused_by_alias(seed_db: Path, another_edition: Path) -> None:
+    result = run_cli("extract", "--db", seed_db, another_edition, "-o", another_edition.parent / "draft.yaml")
     assert result.exit_code == 0, result.output
-    text = (article.parent / "draft.yaml").read_text(encoding="utf-8")
+    text = (another_edition.parent / "draft.yaml").read_text(encoding="utf-8")
     claims = _claims_by_source(text)
     assert sorted(claims) == ["amnesty", "mansoureh-galestan", "ncri"]
     assert [f["value"] for f in claims["amnesty"][0]["figures"]] == ["at least 300"]
@@ -108,9 +116,9 @@ def test_a_short_alias_in_the_text_finds_the_known_source(seed_db: Path, tmp_pat
     assert (claim["source"], claim["figures"]) == ("amnesty", [{"metric": "killed", "value": "12"}])
 
 
-def test_the_default_database_is_used_when_there_is_one(seed_db: Path, article: Path) -> None:
-    shutil.copy(seed_db, article.parent / "factdb.sqlite")
-    result = run_cli("extract", article.name)
+def test_the_default_database_is_used_when_there_is_one(seed_db: Path, another_edition: Path) -> None:
+    shutil.copy(seed_db, another_edition.parent / "factdb.sqlite")
+    result = run_cli("extract", another_edition.name)
     assert result.exit_code == 0, result.output
     assert sorted(_claims_by_source(result.stdout)) == ["amnesty", "mansoureh-galestan", "ncri"]
 
@@ -298,23 +306,25 @@ def test_every_figure_the_extractor_finds_is_what_the_grammar_reads_in_its_words
 
 
 def test_quotes_are_verbatim_and_every_labelled_article_drafts_an_importable_file(empty_db: Path, tmp_path: Path) -> None:
+    """Every draft imports as written, each into a fresh database (a copy of an empty migrated one)."""
     articles = sorted(EVAL.rglob("*.txt")) + [SEED_TEXT]
-    assert len(articles) >= 25
-    engine = make_engine(empty_db)
-    try:
-        for path in articles:
-            text = path.read_text(encoding="utf-8")
-            draft = extract(text, document_id=path.stem, text_file=path.name)
-            for claim in draft.claims:
-                assert text[claim.start : claim.start + len(claim.quote)] == claim.quote
-            folder = tmp_path / path.stem
-            folder.mkdir()
-            shutil.copy(path, folder / path.name)
-            (folder / "draft.yaml").write_text(draft_to_yaml(draft), encoding="utf-8")
-            report = import_paths(engine, [folder / "draft.yaml"], dry_run=True)
-            assert report.counts["claims"]["added"] == len(draft.claims), path.name
-    finally:
-        engine.dispose()
+    assert len(articles) >= 61
+    for path in articles:
+        text = path.read_text(encoding="utf-8")
+        draft = extract(text, document_id=path.stem, text_file=path.name)
+        for claim in draft.claims:
+            assert text[claim.start : claim.start + len(claim.quote)] == claim.quote
+        folder = tmp_path / path.stem
+        folder.mkdir()
+        shutil.copy(path, folder / path.name)
+        (folder / "draft.yaml").write_text(draft_to_yaml(draft), encoding="utf-8")
+        shutil.copy(empty_db, folder / "fresh.sqlite")
+        engine = make_engine(folder / "fresh.sqlite")
+        try:
+            report = import_paths(engine, [folder / "draft.yaml"])
+        finally:
+            engine.dispose()
+        assert report.counts["claims"]["added"] == len(draft.claims), path.name
 
 
 def test_known_sources_are_matched_without_case_or_article() -> None:
@@ -418,3 +428,55 @@ def test_a_body_named_by_a_place_and_a_lowercase_head_is_that_body() -> None:
                                       "The governor said 600 households would be moved to new shelters."])
 def test_families_and_households_are_not_counts_of_people(sentence: str) -> None:
     assert _attributed(f"Camps\n\n{sentence}\n") == set()
+
+
+def test_re_extracting_a_stored_article_reuses_its_document_and_proposes_only_new_claims(
+        tmp_path: Path, db_path: Path) -> None:
+    article = tmp_path / "raid.txt"
+    article.write_text("Raid in Vila Serra\n\nPOLICE killed 19 people in a raid on Thursday, security officials said. "
+                       "Residents said at least 25 people had died. More than 40 homes were damaged in the raid.\n",
+                       encoding="utf-8")
+    assert run_cli("init", "--db", db_path).exit_code == 0
+    first = run_cli("extract", "--db", db_path, article, "--document-id", "vila-serra-raid", "--published", "2024-05-06")
+    draft = yaml.safe_load(first.stdout)
+    assert len(draft["claims"]) == 3
+    kept = draft["claims"][:1]  # the reviewer imports one claim of the three
+    (tmp_path / "first.yaml").write_text(yaml.safe_dump({**draft, "claims": kept}), encoding="utf-8")
+    assert run_cli("import", "--db", db_path, tmp_path / "first.yaml").exit_code == 0
+
+    again = run_cli("extract", "--db", db_path, article, "-o", tmp_path / "again.yaml")
+    assert again.exit_code == 0, again.output
+    redraft = yaml.safe_load((tmp_path / "again.yaml").read_text(encoding="utf-8"))
+    assert "documents" not in redraft
+    assert [c["quote"] for c in redraft["claims"]] == [c["quote"] for c in draft["claims"][1:]]
+    assert {c["document"] for c in redraft["claims"]} == {"vila-serra-raid"}
+    result = run_cli("import", "--db", db_path, tmp_path / "again.yaml")
+    assert result.exit_code == 0, result.output
+    assert "claims: 2 added" in result.output
+    with sqlite3.connect(db_path) as connection:
+        assert connection.execute("SELECT id, published FROM documents").fetchall() == [("vila-serra-raid", "2024-05-06")]
+    last = run_cli("extract", "--db", db_path, article)
+    assert "claims: []  # nothing new" in last.stdout
+
+
+def test_the_article_is_never_written_over_and_devices_are_refused(article: Path) -> None:
+    before = article.read_bytes()
+    same = run_cli("extract", article, "-o", article)
+    assert same.exit_code == 1 and "that is the article itself" in same.output and "Traceback" not in same.output
+    assert article.read_bytes() == before
+    device = run_cli("extract", "/dev/zero")
+    assert device.exit_code == 1 and "not a regular file" in device.output
+
+
+def test_an_article_over_the_size_limit_is_refused(tmp_path: Path) -> None:
+    from factdb.extract import MAX_ARTICLE_BYTES
+
+    big = tmp_path / "big.txt"
+    big.write_text("Police said 12 people were killed.\n" * (MAX_ARTICLE_BYTES // 30), encoding="utf-8")
+    result = run_cli("extract", big)
+    assert result.exit_code == 1 and "limit for one article" in result.output
+
+
+def test_without_a_database_the_extractor_says_sources_are_not_matched(article: Path) -> None:
+    result = run_cli("extract", article)
+    assert result.exit_code == 0 and "No database (factdb.sqlite not found)" in result.stderr
