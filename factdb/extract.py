@@ -251,7 +251,7 @@ PEOPLE_NOUNS: dict[str, str | None] = {
     "police officers": "police", "policemen": "police", "officers": "police", "police": "police",
     "soldiers": "soldiers", "troops": "soldiers", "members of the security forces": "security forces",
     "security personnel": "security forces", "security forces": "security forces", "strikers": None,
-    "hunger strikers": None, "migrants": "migrants", "fighters": "fighters", "militants": "fighters",
+    "hunger strikers": None, "migrants": "migrants", "fighters": "fighters", "militants": "fighters", "rebels": "fighters", "defendants": None, "insurgents": "fighters",
     "worshippers": None, "pilgrims": None, "passengers": None, "miners": "workers", "farmers": None,
     "members": None, "relatives": None, "survivors": None, "cases": None, "guards": "prison guards",
     "prison guards": "prison guards", "staff": None, "employees": "workers", "aid workers": "aid workers",
@@ -285,7 +285,7 @@ THING_NOUNS: dict[str, frozenset[str]] = {
 }
 # Verbs and phrases near a number that name what it counts, most specific first.
 METRIC_WORDS: tuple[tuple[str, str], ...] = (
-    (r"sentenced to death|death sentences?|on death row", "sentenced_to_death"),
+    (r"sentenced (?:[\w,]+ ){0,4}?to death|death sentences?|on death row", "sentenced_to_death"),
     (r"killed or (?:injured|wounded)|(?:dead|deaths) (?:or|and) (?:injured|injuries)|casualties", "casualties"),
     (r"dead or missing|died or (?:gone|went) missing|killed or missing|missing or dead", "dead_or_missing"),
     (r"death tolls?|tolls?|killed|killing|kill|killings|dead|deaths?|died|die|lost their lives|shot dead|slain|"
@@ -307,6 +307,7 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      r"in tents|without shelter|(?:had|have|has)\s+fled(?!\s+(?:abroad|across|into|to neighbou?ring))", "displaced"),
     (r"crossed into neighbou?ring countries|refugees|crossed the border|fled abroad", "refugees"),
     (r"pardoned|released|freed", "released"),
+    (r"transferred|moved to (?:a|another) (?:prison|jail|detention)", "transferred"),
     (r"charged|indicted", "charged"),
     (r"on hunger strike|hunger strikers?|refused (?:food|meals)", "hunger_strikers"),
     (r"taken to hospital|hospitali[sz]ed", "hospitalised"),
@@ -337,6 +338,7 @@ METRIC_DEFINITIONS = {
     "displaced": ("People displaced", "people"),
     "refugees": ("People who fled abroad", "people"),
     "released": ("People released", "people"),
+    "transferred": ("People transferred to another place of detention", "people"),
     "charged": ("People charged", "people"),
     "hunger_strikers": ("People on hunger strike", "people"),
     "hospitalised": ("People taken to hospital", "people"),
@@ -516,6 +518,10 @@ class MetricGuess:
     reason: str
 
 
+_SENTENCED = re.compile(r"(?i)\bsentenced\s+$")
+_TO_DEATH = re.compile(r"(?i)^\s*(?:[\w-]+\s+){0,3}?to death\b")
+
+
 def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, MetricGuess] | None,
                  topic: str | None) -> MetricGuess | None:
     """The metric a figure counts, or None when nothing says: the rules below apply in order, from
@@ -525,8 +531,8 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
     noun, noun_end = counted_noun(after)
     rest = after[noun_end:] if noun else after
     population = _population(noun, rest)
-    if noun in NOT_PEOPLE_NOUNS:
-        return None  # "dozens of families", "600 households": no people metric counts them
+    if _SENTENCED.search(before) and _TO_DEATH.match(after):  # the two words sit either side of the number
+        return MetricGuess("sentenced_to_death", population, 0.85, 'words "sentenced ... to death"')
     if noun in METRIC_NOUNS:
         verb = _nearest_metric_word("", _window_after(rest), PEOPLE_METRICS) if noun in ADJECTIVE_METRIC_NOUNS else None
         if verb is not None and verb[0] != METRIC_NOUNS[noun] and verb[1] <= 4:
@@ -568,6 +574,8 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
 
 def _counts_no_metric(sentence: str, before: str, after: str, noun: str | None) -> bool:
     """Whether the words around a figure show it is not a claim about any metric."""
+    if noun in NOT_PEOPLE_NOUNS:
+        return True  # "dozens of families", "600 households": no people metric counts them
     first = _first_word(after)
     if noun is None and first and first not in _STOP_WORDS and not SUBSET_AFTER.match(after) \
             and not _metric_word_starts(after) and first not in ("had", "were", "have", "are"):
@@ -653,7 +661,7 @@ def _clause_around(sentence: str, start: int, end: int) -> tuple[int, int]:
 _CUE_VERBS = (
     r"said|says|say|stated|states|reported|reports|report|announced|announces|estimated|estimates|estimate|"
     r"determined|found|finds|documented|documents|confirmed|confirms|recorded|records|counted|counts|claimed|claims|"
-    r"noted|notes|indicated|indicates|added|adds|told|tells|put|puts|putting|wrote|writes|tallied|verified|alleged|"
+    r"noted|notes|indicated|indicates|added|adds|told|tells|tell us|put|puts|putting|wrote|writes|tallied|verified|alleged|"
     r"alleges|insisted|insists|acknowledged|acknowledges|concluded|revealed|reveals|showed|show|shows|gave|gives|"
     r"cited|declared|stressed|registered|listed|logged|believes|assessed|announce|acknowledge|admitted|admits|"
     r"quoted|calculated|compiled|tallies|stands|stood|put|saying|claiming|adding|noting|estimating"
@@ -697,7 +705,7 @@ _SOURCE_NOUNS = re.compile(
 )
 # "a spokesman for the provincial prosecutor", "officials at the Ministry of Health": the body speaks.
 _SPEAKS_FOR = re.compile(
-    r"(?i)^(?:(?:a|an|the|two|three|several)\s+)?(?:senior\s+|deputy\s+)?(?:spokes(?:man|woman|person)|"
+    r"(?i)^(?:(?:a|an|the|two|three|several|one)\s+)?(?:senior\s+|deputy\s+)?(?:spokes(?:man|woman|person)|"
     r"representatives?|officials?|directors?|heads?|chiefs?|advis[eo]rs?|members?|press officers?)\s+"
     r"(?:for|of|at|from)\s+(?P<body>.+)$")
 PRONOUNS = {"it", "they", "he", "she", "we", "this", "its", "their"}
@@ -924,14 +932,25 @@ def _append(cues: list[Cue], cue: Cue | None) -> None:
 def _phrase_cue(sentence: str, start: int, end: int, sources: Sources, cue: str) -> Cue | None:
     """A cue whose source is the phrase after it: "according to X", "by X", "..., said X"."""
     phrase = _phrase_after(sentence, end)
-    ref = _resolve_phrase(phrase, sources=sources, cue=cue)
+    relayed = _QUOTED_BY.match(phrase)
+    if relayed:  # "according to defence lawyers quoted by Human Rights Watch": the lawyers, via HRW
+        ref = _resolve_phrase(relayed.group("speaker"), sources=sources, cue=cue)
+        relay = _resolve_phrase(relayed.group("relay"), sources=sources, cue=cue)
+        if ref is not None and relay is not None and relay.source is not ref.source:
+            ref.via = relay.source
+    else:
+        ref = _resolve_phrase(phrase, sources=sources, cue=cue)
     return None if ref is None else Cue(start, end + len(phrase), "around", ref)
+
+
+_QUOTED_BY = re.compile(r"(?i)^(?P<speaker>.+?)\s+(?:quoted|cited|interviewed)\s+by\s+(?P<relay>.+)$")
 
 
 def _is_speech_verb(sentence: str, match: re.Match[str]) -> bool:
     """Whether a speech verb is used as one, with someone saying something."""
     verb_start = match.start("verb")
-    if re.search(r"(?i)\b(?:a|an|the|its|their|his|her|this|that|latest|new)\s+$", sentence[:verb_start]):
+    if re.search(r"(?i)\b(?:a|an|the|its|their|his|her|this|that|latest|new|credible|unconfirmed|further|several|"
+                 r"many|media|press|initial|early|conflicting)\s+$", sentence[:verb_start]):
         return False  # "released a report": a noun, not a verb
     if _PASSIVE.search(sentence[:verb_start]):
         return False  # "the reform was announced": nobody is named as the speaker
@@ -1269,7 +1288,8 @@ def _common_noun_phrase(phrase: str) -> str | None:
     kept: list[str] = []
     for word in words:
         lowered = word.lower().strip(",")
-        if lowered in ("in", "of", "at", "from", "for", "with", "on", "representing", "who", "which", "close", "near"):
+        if lowered in ("in", "of", "at", "from", "for", "with", "on", "representing", "who", "which", "close", "near",
+                       "contacted", "reached", "interviewed", "quoted", "speaking", "cited"):
             break
         if lowered in ("the", "a", "an", "some", "several", "three", "two", "four", "five", "many", "senior") \
                 or re.match(r"^\d", lowered) or lowered in UNIT_WORDS:
@@ -1525,6 +1545,7 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
 # A sentence that goes on counting what the one before reported ("A further 2,310 ...", "Eleven of them ...").
 CONTINUATION = re.compile(
     r"(?i)^(?:a further|another|an additional|a (?:few|small number) more|(?:[\w,-]+\s+)?of (?:them|these|those|whom)\b|"
+    r"of the (?:total|dead|detained|injured|wounded|missing)\b|"
     r"among them|most of them|(?:it|they) (?:also )?(?:added|said)|in addition)"
 )
 

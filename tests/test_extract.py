@@ -480,3 +480,33 @@ def test_an_article_over_the_size_limit_is_refused(tmp_path: Path) -> None:
 def test_without_a_database_the_extractor_says_sources_are_not_matched(article: Path) -> None:
     result = run_cli("extract", article)
     assert result.exit_code == 0 and "No database (factdb.sqlite not found)" in result.stderr
+
+
+def test_a_source_quoted_by_another_is_the_source_and_the_other_relays_it() -> None:
+    text = ("Mass trial\n\nA court sentenced 39 people to death on Sunday, according to defence lawyers quoted by "
+            "Human Rights Watch.\n")
+    draft = extract(text, document_id="t", text_file="t.txt")
+    found = [(c.source, c.via, f.metric, f.stated) for c in draft.claims for f in c.figures]
+    assert found == [("defence-lawyers", "human-rights-watch", "sentenced_to_death", "39")]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Villagers contacted by phone said 11 civilians had been killed.", ("Villagers", "killed", "11")),
+    ("Army Watch said troops had killed 28 rebels near Kalaw.", ("Army Watch", "killed", "28")),
+    ("The group said 35 detainees had been transferred to a military prison.", ("Group", "transferred", "35")),
+])
+def test_speakers_and_metrics_of_wire_copy(text: str, expected: tuple[str, str, str]) -> None:
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(f"Report\n\n{text}\n")} == {expected}
+
+
+def test_credible_reports_are_a_noun_and_we_is_the_press_releases_voice() -> None:
+    text = ("Halvor: detentions\n\nThe Halvor Centre for Human Rights (HCHR) has documented 312 detentions. We have "
+            "also received credible reports that 23 detainees were beaten in custody.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Halvor Centre for Human Rights", "detained", "312"), ("Halvor Centre for Human Rights", "injured", "23")}
+
+
+def test_of_the_total_continues_the_sentence_before() -> None:
+    text = ("Prisoners\n\nThe network counts 214 political prisoners in Norra. Of the total, 28 are women.\n")
+    assert _attributed(text) == {("Network", "detained", "214", "political prisoners"),
+                                 ("Network", "detained", "28", "women")}
