@@ -123,6 +123,7 @@ class ProposedFigure:
     population: str | None
     confidence: float
     reason: str
+    earlier: bool = False  # a figure the text says was revised ("raising its earlier toll of 208")
 
 
 @dataclass
@@ -137,6 +138,8 @@ class ProposedClaim:
     event: str | None = None
     event_reason: str = ""
     source_reason: str = ""
+    id: str | None = None  # given only when another claim of the draft supersedes this one
+    supersedes: str | None = None
 
 
 @dataclass
@@ -578,6 +581,7 @@ def _counts_no_metric(sentence: str, before: str, after: str, noun: str | None) 
         return True  # "dozens of families", "600 households": no people metric counts them
     first = _first_word(after)
     if noun is None and first and first not in _STOP_WORDS and not SUBSET_AFTER.match(after) \
+            and not re.match(r"\s*,", after) \
             and not _metric_word_starts(after) and first not in ("had", "were", "have", "are"):
         return True  # "three Kalden prisons", "18 teams": something no metric counts
     if METHOD.search(before):
@@ -979,7 +983,8 @@ def _speech_cue(sentence: str, match: re.Match[str], sources: Sources, cues: Seq
         _set_relay(ref, sentence, match.end(), sources)
     if subject.start is None:
         return Cue(max(sentence.find(subject.text), 0), match.end(), "after", ref)
-    return Cue(subject.start, match.end(), "after", ref, speaker=(subject.start, verb_start))
+    # the speaker is the subject itself, not an aside between it and the verb (", raising its toll of 208,")
+    return Cue(subject.start, match.end(), "after", ref, speaker=(subject.start, subject.start + len(subject.text)))
 
 
 def _set_relay(ref: SourceRef, sentence: str, end: int, sources: Sources) -> None:
@@ -1079,7 +1084,7 @@ def _subject_before(sentence: str, verb_start: int, verb: str) -> Subject | None
     parts = [p for p in re.split(r",\s*", clause.strip()) if p.strip()]
     quoting = None
     for index in range(len(parts) - 1, -1, -1):
-        part = parts[index]
+        part = _LEADING_TIME.sub("", parts[index])  # "On Thursday the agency said"
         if re.match(r"(?i)^(?:quoting|citing)\s", part):
             quoting = part
             continue
@@ -1100,10 +1105,12 @@ _FIRST_VERB = re.compile(
     r"told|said|put|called|rejects?|insists?|warns?)\b")
 _NOT_A_SUBJECT = re.compile(
     r"(?i)^(?:\d+|aged \d+|in \w+|on \w+|distributed|published|released|issued|speaking|writing|based|who\b|"
+    r"raising|bringing|revising|lowering|updating|"
     r"which\b|according)\b")
 
 
 _TRAILING_PRONOUN = re.compile(r"(?i)\s(it|they|he|she|we)$")
+_LEADING_TIME = re.compile(r"(?i)^(?:(?:late|early)\s+)?on\s+\w+day\s+(?=the\s|[A-Z])")
 _TRAILING_TIME = re.compile(
     r"(?i)\s+(?:(?:late|early)\s+)?(?:on|last|this)\s+(?:\w+day|week|month|night|morning|evening)$|\s+(?:yesterday|today)$")
 
@@ -1440,6 +1447,7 @@ def extract(
     claims = _without_repeats(_claims(text, guessed_title, sources, voice, catalog, event))
     if stored is not None:
         claims = [c for c in claims if not _already_stored(c, stored)]
+    propose_supersedes(claims, document.id)
     used_ids = {c.source for c in claims} | {c.via for c in claims if c.via}
     if any(c.source == voice.id for c in claims) or voice.known:
         used_ids.add(voice.id)
@@ -1625,11 +1633,7 @@ def _group(sentence: Sentence, pending: Sequence[_Pending], voice: ProposedSourc
             source_confidence, source_reason = ref.confidence, f"source from {ref.reason}"
             if ref.source.known:
                 source_reason += f"; matched known source {ref.source.id}"
-        figures = [
-            ProposedFigure(i.guess.metric, i.span.figure, i.span.stated, i.guess.population, i.guess.confidence,
-                           f'"{i.span.stated}" counts {i.guess.metric} ({i.guess.reason})')
-            for i in items
-        ]
+        figures = [_proposed_figure(sentence.text, i) for i in items]
         start, quote = (sentence.start, sentence.text)
         if segments is not None:
             seg_start, seg_end = segments[id(items)]
@@ -1647,6 +1651,38 @@ def _group(sentence: Sentence, pending: Sequence[_Pending], voice: ProposedSourc
         if ref is not None:
             sources.mention(ref.source)
     return claims
+
+
+# "its earlier toll of 208", "up from the 32", "had initially reported 38": a figure since revised.
+EARLIER_BEFORE = re.compile(
+    r"(?i)(?:\b(?:earlier|initial|previous|original|first|old)\s+(?:death\s+)?(?:toll|figure|count|estimate|tally|number)"
+    r"(?:\s+of)?|\b(?:up|down|revised|raised|lowered)\s+from(?:\s+(?:the|an?))?(?:\s+earlier)?|"
+    r"\b(?:initially|previously|originally|first|earlier)\s+(?:reported|announced|gave|put|said|counted)(?:\s+(?:the|a))?"
+    r")\s+$")
+
+
+def _proposed_figure(sentence: str, item: _Pending) -> ProposedFigure:
+    earlier = bool(EARLIER_BEFORE.search(sentence[max(0, item.span.start - 60) : item.span.start]))
+    reason = f'"{item.span.stated}" counts {item.guess.metric} ({item.guess.reason})'
+    if earlier:
+        reason += "; an earlier figure, since revised"
+    return ProposedFigure(item.guess.metric, item.span.figure, item.span.stated, item.guess.population,
+                          item.guess.confidence, reason, earlier)
+
+
+def propose_supersedes(claims: Sequence[ProposedClaim], document_id: str) -> None:
+    """A claim whose figures are all earlier ones, and another claim of the same source counting the
+    same thing afresh: the second supersedes the first (both get ids so the draft can say so)."""
+    for index, old in enumerate(claims):
+        if not old.figures or not all(f.earlier for f in old.figures):
+            continue
+        metrics = {f.metric for f in old.figures}
+        new = next((c for c in claims if c is not old and c.source == old.source and c.supersedes is None
+                    and any(f.metric in metrics and not f.earlier for f in c.figures)), None)
+        if new is None:
+            continue
+        old.id = old.id or f"{document_id}-{old.source}-{index + 1}"[:200]
+        new.supersedes = old.id
 
 
 def _segments(sentence: str, groups: list[list[_Pending]]) -> dict[int, tuple[int, int]]:
@@ -1745,12 +1781,17 @@ def _claim_lines(claim: ProposedClaim, draft: Draft) -> list[str]:
     lines = [f"  # GUESS source {claim.source} (confidence {claim.confidence:.2f}): {_comment(claim.source_reason)}"]
     if claim.via:
         lines.append(f"  # GUESS relayed via {claim.via}")
+    if claim.supersedes:
+        lines.append(f"  # GUESS supersedes {claim.supersedes}: it revises that claim's figure")
     for figure in claim.figures:
         population = f", population {figure.population}" if figure.population else ""
         lines.append(f"  # GUESS metric {figure.metric}{population} for {_comment(figure.reason)}")
     if claim.event and claim.event_reason != "--event":
         lines.append(f"  # GUESS event {claim.event}: {_comment(claim.event_reason)}")
-    entry: dict[str, object] = {"document": draft.document.id, "source": claim.source}
+    entry: dict[str, object] = {"id": claim.id} if claim.id else {}
+    entry.update({"document": draft.document.id, "source": claim.source})
+    if claim.supersedes:
+        entry["supersedes"] = claim.supersedes
     if claim.via:
         entry["via"] = claim.via
     if claim.event:

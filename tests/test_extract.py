@@ -510,3 +510,21 @@ def test_of_the_total_continues_the_sentence_before() -> None:
     text = ("Prisoners\n\nThe network counts 214 political prisoners in Norra. Of the total, 28 are women.\n")
     assert _attributed(text) == {("Network", "detained", "214", "political prisoners"),
                                  ("Network", "detained", "28", "women")}
+
+
+def test_a_revised_figure_is_marked_and_the_new_claim_supersedes_the_earlier_one(tmp_path: Path, db_path: Path) -> None:
+    article = tmp_path / "dam.txt"
+    article.write_text("Dam toll rises\n\nThe agency had initially reported 38 deaths on Monday. On Thursday the agency "
+                       "said 163 people had been killed. The Red Cross, raising its earlier toll of 208, said 240 "
+                       "people had been killed.\n", encoding="utf-8")
+    draft = tmp_path / "dam.yaml"
+    assert run_cli("extract", article, "--published", "2024-08-01", "-o", draft).exit_code == 0
+    text = draft.read_text(encoding="utf-8")
+    assert "# GUESS supersedes dam-agency-1" in text
+    assert text.count("an earlier figure, since revised") == 4  # the 38 and the 208, in comment and reason
+    assert run_cli("init", "--db", db_path).exit_code == 0
+    result = run_cli("import", "--db", db_path, draft)
+    assert result.exit_code == 0, result.output
+    with sqlite3.connect(db_path) as connection:
+        rows = connection.execute("SELECT c.quote, old.id FROM claims c JOIN claims old ON old.pk = c.supersedes_pk").fetchall()
+    assert rows == [("On Thursday the agency said 163 people had been killed.", "dam-agency-1")]
