@@ -302,17 +302,17 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
     (r"missing|trapped|unaccounted for|(?:could|can) not be accounted for|disappeared|disappearances?|"
      r"(?:fate|whereabouts) (?:remains?|is|are) unknown|(?:the )?(?:fate|whereabouts) of", "missing"),
     (r"returned (?:home|to their homes)|have returned|had returned", "returned"),
-    (r"rescued|brought (?:to the surface|out) alive|pulled (?:out )?alive|alive from", "rescued"),
+    (r"rescued|saved|brought (?:to the surface|out) alive|pulled (?:out )?alive|alive from", "rescued"),
     (r"on strike|joined the strike|went on strike|walked out|stayed away from (?:work|classrooms|schools?)", "strikers"),
     (r"captured|abducted|kidnapped|taken hostage|taken captive", "captured"),
     (r"displaced|fled their homes|(?:forced|driven) (?:from|out of) their homes|forced to flee|evacuated|homeless|"
      r"sheltering|uprooted|from their (?:homes|villages|towns|land)|sleeping (?:outdoors|rough|in tents)|"
-     r"in tents|without shelter|(?:had|have|has)\s+fled(?!\s+(?:abroad|across|into|to neighbou?ring))", "displaced"),
+     r"in tents|without shelter|(?:live|lives|living|lived|staying|stay) in (?:the\s+)?(?:[\w-]+\s+){0,2}?(?:camps|shelters)|(?:had|have|has)\s+fled(?!\s+(?:abroad|across|into|to neighbou?ring))", "displaced"),
     (r"crossed into neighbou?ring countries|refugees|crossed the border|fled abroad", "refugees"),
     (r"pardoned|released|freed", "released"),
     (r"transferred|moved to (?:a|another) (?:prison|jail|detention)", "transferred"),
     (r"charged|indicted", "charged"),
-    (r"on hunger strike|hunger strikers?|refused (?:food|meals)", "hunger_strikers"),
+    (r"on hunger strike|hunger strikers?|refus(?:ed|ing|e) (?:food|meals|to eat)", "hunger_strikers"),
     (r"taken to hospital|hospitali[sz]ed", "hospitalised"),
     (r"damaged|destroyed|set fire to|set on fire|burned|burnt|torched|looted|vandali[sz]ed", "damaged"),
     (r"in favou?r|yay|yes votes?|voted for", "votes_in_favour"),
@@ -440,12 +440,20 @@ def find_figures(sentence: str) -> list[FigureSpan]:
     return spans
 
 
+_AND_NUMBER_WORD = re.compile(
+    r"(?i)^\s+and\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|twenty|thirty|forty|"
+    r"fifty|sixty|seventy|eighty|ninety)\b")
+
+
 def _is_not_a_count(sentence: str, match: re.Match[str]) -> bool:
     before, after = sentence[: match.start()], sentence[match.end() :]
     if SHARE_BEFORE.search(before) or NOT_COUNT_BEFORE.search(before) or NOT_COUNTS.match(after) or TIME_NEAR.match(after) or BUILT_FOR.search(before):
         return True
     if DATE_NEAR.search(before) or DATE_AFTER.match(after) or re.search(r"\d[:.]$", before):
         return True
+    if re.search(r"(?i)\b(?:hundred|thousand)$", match.group()) and _AND_NUMBER_WORD.match(after) \
+            or re.search(r"(?i)\b(?:hundred|thousand)\s+and\s+$", before):
+        return True  # "two hundred and eleven": one number the grammar does not read, not 200 and 11
     number = match.group("number") or match.group("dash_low") or match.group("between_low") or match.group("from_low")
     if number is None:
         return False

@@ -528,3 +528,16 @@ def test_a_revised_figure_is_marked_and_the_new_claim_supersedes_the_earlier_one
     with sqlite3.connect(db_path) as connection:
         rows = connection.execute("SELECT c.quote, old.id FROM claims c JOIN claims old ON old.pk = c.supersedes_pk").fetchall()
     assert rows == [("On Thursday the agency said 163 people had been killed.", "dam-agency-1")]
+
+
+@pytest.mark.parametrize(("sentence", "metric"), [
+    ("About 300 prisoners are refusing food, the committee said.", "hunger_strikers"),
+    ("Rescuers had saved 211 people, the coastguard said.", "rescued"),
+    ("More than 90,000 people now live in the eleven camps of Lower Seva.", "displaced"),
+])
+def test_more_wording_of_real_reporting_names_the_metric(sentence: str, metric: str) -> None:
+    assert {m for _, m, _, _ in _attributed(f"Report\n\n{sentence}\n")} == {metric}
+
+
+def test_a_compound_number_word_the_grammar_cannot_read_is_not_split_into_two_figures() -> None:
+    assert find_figures("Rescuers had saved two hundred and eleven people, he added.") == []
