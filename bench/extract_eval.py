@@ -4,6 +4,7 @@
     python bench/extract_eval.py            # the table
     python bench/extract_eval.py --show     # also every miss and every false proposal
     python bench/extract_eval.py --json     # machine-readable
+    python bench/extract_eval.py --set held-out-4   # one set only (score a held-out batch once per change)
 
 Each article ``bench/extract_eval/NN-name.txt`` has labels in ``NN-name.yaml``:
 
@@ -18,6 +19,13 @@ matches a label when the metric is the same, the figure means the same (both are
 is one of the label's names (compared case- and article-insensitively). Each label matches at
 most one proposal; proposals repeating the same triple count once. Population is not part of
 the triple; how often it agrees on matched triples is reported separately.
+
+Besides precision and recall of whole triples, each label is asked two looser questions:
+*figure found* (some proposal has the same figure, whatever its metric or source) and *source
+right* (some proposal with that figure names the labelled source). Every label's YAML names its
+article ``style`` (wire, ngo, un, government, liveblog, ...); scores are given per style, and every
+miss is sorted into a kind (figure not found, wrong source, wrong metric) for the summary of the
+most common misses.
 """
 
 from __future__ import annotations
@@ -25,6 +33,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,7 +66,11 @@ class Score:
     proposed: int = 0
     matched: int = 0
     population_agrees: int = 0
+    figures_found: int = 0
+    sources_right: int = 0
+    style: str = "unlabelled"
     misses: list[str] = field(default_factory=list)
+    miss_kinds: list[str] = field(default_factory=list)
     false: list[str] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)  # labels parse_figure cannot read: not scored
 
@@ -74,6 +87,17 @@ class Score:
         self.proposed += other.proposed
         self.matched += other.matched
         self.population_agrees += other.population_agrees
+        self.figures_found += other.figures_found
+        self.sources_right += other.sources_right
+        self.miss_kinds += other.miss_kinds
+
+    @property
+    def figure_recall(self) -> float:
+        return self.figures_found / self.labels if self.labels else 1.0
+
+    @property
+    def source_accuracy(self) -> float:
+        return self.sources_right / self.labels if self.labels else 1.0
 
 
 def figure_key(figure: Figure) -> FigureKey:
@@ -119,9 +143,19 @@ def score(name: str, proposed: list[Triple], expected: list[Triple]) -> Score:
     result = Score(name, labels=len(expected), proposed=len(proposed))
     unmatched = list(proposed)
     for want in expected:
+        same_figure = [p for p in proposed if p.figure == want.figure]
+        result.figures_found += bool(same_figure)
+        result.sources_right += any(p.names & want.names for p in same_figure)
         match = next((p for p in unmatched if p.metric == want.metric and p.figure == want.figure and p.names & want.names), None)
         if match is None:
             result.misses.append(want.label)
+            if not same_figure:
+                kind = "figure not found"
+            elif not any(p.names & want.names for p in same_figure):
+                kind = "wrong source"
+            else:
+                kind = "wrong metric"
+            result.miss_kinds.append(f"{kind} ({want.metric})")
             continue
         unmatched.remove(match)
         result.matched += 1
@@ -136,6 +170,7 @@ def evaluate_article(text_path: Path) -> Score:
     expected, unreadable = labelled_triples(labels)
     result = score(text_path.stem, proposed_triples(draft), expected)
     result.unreadable = unreadable
+    result.style = str(labels.get("style") or "unlabelled")
     return result
 
 
@@ -186,20 +221,34 @@ def evaluate(folder: Path = ARTICLES, label: str = "overall") -> tuple[list[Scor
     return scores, total
 
 
+def by_style(scores: list[Score], label: str) -> list[Score]:
+    styles: dict[str, Score] = {}
+    for item in scores:
+        total = styles.setdefault(item.style, Score(f"  {label} {item.style}"))
+        total.add(item)
+    return [styles[name] for name in sorted(styles)]
+
+
+HEADER = (f"{'article':<40} {'labels':>6} {'proposed':>8} {'matched':>7} {'precision':>9} {'recall':>6} "
+          f"{'figures':>7} {'source':>6}")
+
+
 def _row(item: Score) -> str:
     return (f"{item.name:<40} {item.labels:>6} {item.proposed:>8} {item.matched:>7} "
-            f"{item.precision:>9.2f} {item.recall:>6.2f}")
+            f"{item.precision:>9.2f} {item.recall:>6.2f} {item.figure_recall:>7.2f} {item.source_accuracy:>6.2f}")
 
 
 def article_sets() -> list[tuple[str, Path]]:
-    """The development set (the rules were written against it) and the held-out batches, each
-    written after a round of rules; see docs/extract.md for their scores on first contact."""
-    held_out = sorted(p for p in ARTICLES.glob("held-out-*") if p.is_dir())
-    return [("development set", ARTICLES), *((f"{p.name} batch", p) for p in held_out)]
+    """The held-out batches, each written after a round of rules (newest first), then the
+    development set the rules were written against; docs/extract.md gives their scores."""
+    held_out = sorted((p for p in ARTICLES.glob("held-out-*") if p.is_dir()),
+                      key=lambda p: int(p.name.rsplit("-", 1)[1]), reverse=True)
+    return [*((f"{p.name} batch", p) for p in held_out), ("development set", ARTICLES)]
 
 
-def evaluate_all() -> tuple[list[tuple[list[Score], Score]], Score, list[tuple[Score, list[str]]]]:
-    groups = [evaluate(folder, name) for name, folder in article_sets()]
+def evaluate_all(only: str | None = None) -> tuple[list[tuple[list[Score], Score]], Score, list[tuple[Score, list[str]]]]:
+    groups = [evaluate(folder, name) for name, folder in article_sets() if only is None or folder.name == only
+              or (only == "development" and folder == ARTICLES)]
     overall = Score(f"all articles ({sum(len(scores) for scores, _ in groups)})")
     for _, total in groups:
         overall.add(total)
@@ -207,43 +256,65 @@ def evaluate_all() -> tuple[list[tuple[list[Score], Score]], Score, list[tuple[S
     return groups, overall, [evaluate_seed(known=False), evaluate_seed(known=True)]
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--show", action="store_true", help="list every miss and false proposal")
-    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    args = parser.parse_args(argv)
-    groups, overall, seeds = evaluate_all()
-    everything = [item for scores, total in groups for item in (*scores, total)] + [overall, *(s for s, _ in seeds)]
-    if args.json:
-        print(json.dumps([{"name": s.name, "labels": s.labels, "proposed": s.proposed, "matched": s.matched,
-                           "precision": round(s.precision, 3), "recall": round(s.recall, 3),
-                           "misses": s.misses, "false": s.false, "not_scored": s.unreadable} for s in everything],
-                         indent=2))
-        return 0
-    print(f"{'article':<40} {'labels':>6} {'proposed':>8} {'matched':>7} {'precision':>9} {'recall':>6}")
+def print_json(everything: list[Score]) -> None:
+    print(json.dumps([{"name": s.name, "style": s.style, "labels": s.labels, "proposed": s.proposed,
+                       "matched": s.matched, "precision": round(s.precision, 3), "recall": round(s.recall, 3),
+                       "figure_recall": round(s.figure_recall, 3), "source_accuracy": round(s.source_accuracy, 3),
+                       "misses": s.misses, "miss_kinds": s.miss_kinds, "false": s.false, "not_scored": s.unreadable}
+                      for s in everything], indent=2))
+
+
+def print_table(groups: list[tuple[list[Score], Score]], overall: Score, seeds: list[tuple[Score, list[str]]]) -> None:
+    print(HEADER)
     for scores, total in groups:
         for item in scores:
             print(_row(item))
         print(_row(total))
+        for style in by_style(scores, "style"):
+            print(_row(style))
         print()
     print(_row(overall))
+    for style in by_style([item for scores, _ in groups for item in scores], "all,"):
+        print(_row(style))
     agree = overall.population_agrees / overall.matched if overall.matched else 1.0
     print(f"population agrees on {overall.population_agrees} of {overall.matched} matched triples ({agree:.2f})")
     if overall.unreadable:
         print(f"not scored, the figure parser cannot read them: {'; '.join(overall.unreadable)}")
+    print("\nmost common misses:")
+    for kind, count in Counter(overall.miss_kinds).most_common(10):
+        print(f"  {count:>3}  {kind}")
     print()
     for seed_score, _skipped in seeds:
         print(_row(seed_score))
     if seeds[0][1]:
         print(f"  not scored: {'; '.join(seeds[0][1])}")
+
+
+def print_misses(everything: list[Score]) -> None:
+    for item in everything:
+        if item.misses or item.false:
+            print(f"\n{item.name}")
+            for miss in item.misses:
+                print(f"  missed:   {miss}")
+            for wrong in item.false:
+                print(f"  proposed: {wrong}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--show", action="store_true", help="list every miss and false proposal")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument("--set", dest="only", metavar="NAME",
+                        help="score one set only: a held-out folder name (held-out-4) or 'development'")
+    args = parser.parse_args(argv)
+    groups, overall, seeds = evaluate_all(args.only)
+    everything = [item for scores, total in groups for item in (*scores, total)] + [overall, *(s for s, _ in seeds)]
+    if args.json:
+        print_json(everything)
+        return 0
+    print_table(groups, overall, seeds)
     if args.show:
-        for item in everything:
-            if item.misses or item.false:
-                print(f"\n{item.name}")
-                for miss in item.misses:
-                    print(f"  missed:   {miss}")
-                for wrong in item.false:
-                    print(f"  proposed: {wrong}")
+        print_misses(everything)
     return 0
 
 

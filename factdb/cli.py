@@ -302,11 +302,17 @@ def extract_command(ctx: click.Context, db_path: Path, article: Path, document_i
     """
     from factdb.extract import Catalog, ExtractError, draft_to_yaml, extract_article, load_catalog
 
+    if output is not None and output.resolve() == article.resolve():
+        raise DataError(f"-o {output}: that is the article itself; write the draft to another file, e.g. "
+                        f"{article.with_suffix('.yaml').name}")
     explicit = ctx.get_parameter_source("db_path") not in (click.core.ParameterSource.DEFAULT, None)
     catalog = Catalog()
     if explicit or Path(db_path).is_file():
         with Database(db_path, readonly=True) as db:
             catalog = load_catalog(db)
+    else:
+        click.echo(f"No database ({db_path} not found): sources are not matched against known ones and every "
+                   "source is proposed as new; give --db to match them.", err=True)
     try:
         draft = extract_article(article, draft_folder=output.parent if output else Path.cwd(), document_id=document_id,
                                 title=title, event=event, author=author, published=published, catalog=catalog)

@@ -12,6 +12,7 @@ proposal: nothing here decides what a text claims until a reviewer has read it.
 from __future__ import annotations
 
 import re
+import stat
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -47,12 +48,35 @@ class KnownEvent:
 
 
 @dataclass(frozen=True)
+class KnownClaim:
+    """A stored claim, enough to tell whether a proposal repeats it."""
+
+    source: str
+    quote: str
+    figures: frozenset[tuple[str, float | None, float | None]]  # (metric, low, high)
+
+
+@dataclass(frozen=True)
+class KnownDocument:
+    id: str
+    title: str
+    published: str | None
+    text: str
+    claims: tuple[KnownClaim, ...] = ()
+
+
+@dataclass(frozen=True)
 class Catalog:
-    """Sources, metrics and events a draft may refer to without defining them."""
+    """Sources, metrics, events and documents a draft may refer to without defining them."""
 
     sources: tuple[KnownSource, ...] = ()
     metrics: frozenset[str] = frozenset()
     events: tuple[KnownEvent, ...] = ()
+    documents: tuple[KnownDocument, ...] = ()
+
+    def document_with_text(self, text: str) -> KnownDocument | None:
+        """The stored document whose text is this article's (compared without surrounding whitespace)."""
+        return next((d for d in self.documents if d.text.strip() == text.strip()), None)
 
     def source_by_key(self) -> dict[str, KnownSource]:
         keys: dict[str, KnownSource] = {}
@@ -67,7 +91,13 @@ def load_catalog(db: Database) -> Catalog:
     sources = tuple(KnownSource(source.id, source.name, source.kind, source.aliases) for source in db.sources())
     metrics = frozenset(metric.id for metric in db.metrics())
     events = tuple(KnownEvent(event.id, event.name, event.start) for event in db.events())
-    return Catalog(sources, metrics, events)
+    claims: dict[str, list[KnownClaim]] = {}
+    for claim in db.claims():
+        figures = frozenset((f.metric, f.low, f.high) for f in claim.figures)
+        claims.setdefault(claim.document, []).append(KnownClaim(claim.source, " ".join(claim.quote.split()), figures))
+    documents = tuple(KnownDocument(d.id, d.title, d.published, d.text, tuple(claims.get(d.id, ())))
+                      for d in db.documents())
+    return Catalog(sources, metrics, events, documents)
 
 
 # --------------------------------------------------------------------------------------------
@@ -93,6 +123,7 @@ class ProposedFigure:
     population: str | None
     confidence: float
     reason: str
+    earlier: bool = False  # a figure the text says was revised ("raising its earlier toll of 208")
 
 
 @dataclass
@@ -107,6 +138,8 @@ class ProposedClaim:
     event: str | None = None
     event_reason: str = ""
     source_reason: str = ""
+    id: str | None = None  # given only when another claim of the draft supersedes this one
+    supersedes: str | None = None
 
 
 @dataclass
@@ -117,6 +150,7 @@ class ProposedDocument:
     author: str | None = None
     published: str | None = None
     notes: list[str] = field(default_factory=list)
+    known: bool = False  # already in the database: the draft refers to it and does not define it
 
 
 @dataclass
@@ -220,15 +254,17 @@ PEOPLE_NOUNS: dict[str, str | None] = {
     "police officers": "police", "policemen": "police", "officers": "police", "police": "police",
     "soldiers": "soldiers", "troops": "soldiers", "members of the security forces": "security forces",
     "security personnel": "security forces", "security forces": "security forces", "strikers": None,
-    "hunger strikers": None, "migrants": "migrants", "fighters": "fighters", "militants": "fighters",
+    "hunger strikers": None, "migrants": "migrants", "fighters": "fighters", "militants": "fighters", "rebels": "fighters", "defendants": None, "insurgents": "fighters",
     "worshippers": None, "pilgrims": None, "passengers": None, "miners": "workers", "farmers": None,
     "members": None, "relatives": None, "survivors": None, "cases": None, "guards": "prison guards",
     "prison guards": "prison guards", "staff": None, "employees": "workers", "aid workers": "aid workers",
     "humanitarian workers": "aid workers", "health workers": "health workers", "medics": "health workers",
     "paramedics": "health workers", "firefighters": None, "supporters": None, "party members": None,
-    "families": None, "opposition members": None, "peacekeepers": "peacekeepers", "combatants": "fighters",
+    "opposition members": None, "peacekeepers": "peacekeepers", "combatants": "fighters",
     "suspects": None, "hostages": None, "foreign nationals": "foreign nationals",
 }
+# ... units that hold people but are not people: no metric here counts them.
+NOT_PEOPLE_NOUNS = frozenset({"families", "households", "family members' households", "villages", "communities"})
 # ... a noun that names the metric itself ("46 deaths", "12 cities", "79 votes") ...
 METRIC_NOUNS = {
     "deaths": "killed", "dead": "killed", "bodies": "killed", "fatalities": "killed", "killings": "killed",
@@ -252,11 +288,11 @@ THING_NOUNS: dict[str, frozenset[str]] = {
 }
 # Verbs and phrases near a number that name what it counts, most specific first.
 METRIC_WORDS: tuple[tuple[str, str], ...] = (
-    (r"sentenced to death|death sentences?|on death row", "sentenced_to_death"),
+    (r"sentenced (?:[\w,]+ ){0,4}?to death|death sentences?|on death row", "sentenced_to_death"),
     (r"killed or (?:injured|wounded)|(?:dead|deaths) (?:or|and) (?:injured|injuries)|casualties", "casualties"),
     (r"dead or missing|died or (?:gone|went) missing|killed or missing|missing or dead", "dead_or_missing"),
     (r"death tolls?|tolls?|killed|killing|kill|killings|dead|deaths?|died|die|lost their lives|shot dead|slain|"
-     r"murdered|bodies|fatalities|perished|neutrali[sz]ed|eliminated", "killed"),
+     r"murdered|bodies|fatalities|perished|neutrali[sz](?:ed|ing)|eliminat(?:ed|ing)|martyred", "killed"),
     (r"execut\w*|hanged|put to death", "executed"),
     (r"injur\w*|wounded|wounds|hurt|beaten|treated", "injured"),
     (r"arrest\w*|rounded up", "arrested"),
@@ -266,16 +302,17 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
     (r"missing|trapped|unaccounted for|(?:could|can) not be accounted for|disappeared|disappearances?|"
      r"(?:fate|whereabouts) (?:remains?|is|are) unknown|(?:the )?(?:fate|whereabouts) of", "missing"),
     (r"returned (?:home|to their homes)|have returned|had returned", "returned"),
-    (r"rescued|brought (?:to the surface|out) alive|pulled (?:out )?alive|alive from", "rescued"),
+    (r"rescued|saved|brought (?:to the surface|out) alive|pulled (?:out )?alive|alive from", "rescued"),
     (r"on strike|joined the strike|went on strike|walked out|stayed away from (?:work|classrooms|schools?)", "strikers"),
     (r"captured|abducted|kidnapped|taken hostage|taken captive", "captured"),
     (r"displaced|fled their homes|(?:forced|driven) (?:from|out of) their homes|forced to flee|evacuated|homeless|"
      r"sheltering|uprooted|from their (?:homes|villages|towns|land)|sleeping (?:outdoors|rough|in tents)|"
-     r"in tents|without shelter", "displaced"),
+     r"in tents|without shelter|(?:live|lives|living|lived|staying|stay) in (?:the\s+)?(?:[\w-]+\s+){0,2}?(?:camps|shelters)|(?:had|have|has)\s+fled(?!\s+(?:abroad|across|into|to neighbou?ring))", "displaced"),
     (r"crossed into neighbou?ring countries|refugees|crossed the border|fled abroad", "refugees"),
     (r"pardoned|released|freed", "released"),
+    (r"transferred|moved to (?:a|another) (?:prison|jail|detention)", "transferred"),
     (r"charged|indicted", "charged"),
-    (r"on hunger strike|hunger strikers?|refused (?:food|meals)", "hunger_strikers"),
+    (r"on hunger strike|hunger strikers?|refus(?:ed|ing|e) (?:food|meals|to eat)", "hunger_strikers"),
     (r"taken to hospital|hospitali[sz]ed", "hospitalised"),
     (r"damaged|destroyed|set fire to|set on fire|burned|burnt|torched|looted|vandali[sz]ed", "damaged"),
     (r"in favou?r|yay|yes votes?|voted for", "votes_in_favour"),
@@ -304,6 +341,7 @@ METRIC_DEFINITIONS = {
     "displaced": ("People displaced", "people"),
     "refugees": ("People who fled abroad", "people"),
     "released": ("People released", "people"),
+    "transferred": ("People transferred to another place of detention", "people"),
     "charged": ("People charged", "people"),
     "hunger_strikers": ("People on hunger strike", "people"),
     "hospitalised": ("People taken to hospital", "people"),
@@ -402,12 +440,20 @@ def find_figures(sentence: str) -> list[FigureSpan]:
     return spans
 
 
+_AND_NUMBER_WORD = re.compile(
+    r"(?i)^\s+and\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|twenty|thirty|forty|"
+    r"fifty|sixty|seventy|eighty|ninety)\b")
+
+
 def _is_not_a_count(sentence: str, match: re.Match[str]) -> bool:
     before, after = sentence[: match.start()], sentence[match.end() :]
     if SHARE_BEFORE.search(before) or NOT_COUNT_BEFORE.search(before) or NOT_COUNTS.match(after) or TIME_NEAR.match(after) or BUILT_FOR.search(before):
         return True
-    if DATE_NEAR.search(before) or DATE_AFTER.match(after):
+    if DATE_NEAR.search(before) or DATE_AFTER.match(after) or re.search(r"\d[:.]$", before):
         return True
+    if re.search(r"(?i)\b(?:hundred|thousand)$", match.group()) and _AND_NUMBER_WORD.match(after) \
+            or re.search(r"(?i)\b(?:hundred|thousand)\s+and\s+$", before):
+        return True  # "two hundred and eleven": one number the grammar does not read, not 200 and 11
     number = match.group("number") or match.group("dash_low") or match.group("between_low") or match.group("from_low")
     if number is None:
         return False
@@ -448,7 +494,7 @@ def counted_noun(after: str) -> tuple[str | None, int]:
             continue
         for size in (5, 4, 3, 2, 1):
             phrase = " ".join(w.group().lower() for w in words[i : i + size])
-            if phrase in PEOPLE_NOUNS or phrase in METRIC_NOUNS or phrase in THING_NOUNS:
+            if phrase in PEOPLE_NOUNS or phrase in METRIC_NOUNS or phrase in THING_NOUNS or phrase in NOT_PEOPLE_NOUNS:
                 return phrase, words[min(i + size, len(words)) - 1].end()
         if not re.match(r"[a-z-]+$", word) or word in _STOP_WORDS:
             return None, 0
@@ -483,6 +529,10 @@ class MetricGuess:
     reason: str
 
 
+_SENTENCED = re.compile(r"(?i)\bsentenced\s+$")
+_TO_DEATH = re.compile(r"(?i)^\s*(?:[\w-]+\s+){0,3}?to death\b")
+
+
 def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, MetricGuess] | None,
                  topic: str | None) -> MetricGuess | None:
     """The metric a figure counts, or None when nothing says: the rules below apply in order, from
@@ -492,6 +542,8 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
     noun, noun_end = counted_noun(after)
     rest = after[noun_end:] if noun else after
     population = _population(noun, rest)
+    if _SENTENCED.search(before) and _TO_DEATH.match(after):  # the two words sit either side of the number
+        return MetricGuess("sentenced_to_death", population, 0.85, 'words "sentenced ... to death"')
     if noun in METRIC_NOUNS:
         verb = _nearest_metric_word("", _window_after(rest), PEOPLE_METRICS) if noun in ADJECTIVE_METRIC_NOUNS else None
         if verb is not None and verb[0] != METRIC_NOUNS[noun] and verb[1] <= 4:
@@ -533,8 +585,11 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
 
 def _counts_no_metric(sentence: str, before: str, after: str, noun: str | None) -> bool:
     """Whether the words around a figure show it is not a claim about any metric."""
+    if noun in NOT_PEOPLE_NOUNS:
+        return True  # "dozens of families", "600 households": no people metric counts them
     first = _first_word(after)
     if noun is None and first and first not in _STOP_WORDS and not SUBSET_AFTER.match(after) \
+            and not re.match(r"\s*,", after) \
             and not _metric_word_starts(after) and first not in ("had", "were", "have", "are"):
         return True  # "three Kalden prisons", "18 teams": something no metric counts
     if METHOD.search(before):
@@ -549,9 +604,14 @@ def _window_before(before: str) -> str:
     return " ".join(tail.split()[-8:])
 
 
+_SUBSET_ASIDE = re.compile(r"(?i)^\s*,\s*(?:among them|among whom|including|of whom|incl\.)[^,;.]{1,60},")
+
+
 def _window_after(after: str) -> str:
     """The words after the counted noun: to the next comma or attribution, at most 8."""
     after = SUBSET_AFTER.sub("", after)
+    # "58 civilians, among them 12 children, were killed": the verb is past the aside
+    after = _SUBSET_ASIDE.sub("", after, count=1)
     head = re.split(r"(?i),|\bincluding\b|\b(?:said|says|told|according to|identified by|reported by)\b", after)[0]
     # "120 prisoners in three Kalden prisons are on hunger strike": skip the place to reach the verb
     head = re.sub(r"(?i)^\s*(?:in|at|from|across|near|inside|outside)\s+(?:\S+\s+){0,5}?(?=(?:are|were|is|was|have|had|remain|remained)\b)", "", head)
@@ -613,7 +673,7 @@ def _clause_around(sentence: str, start: int, end: int) -> tuple[int, int]:
 _CUE_VERBS = (
     r"said|says|say|stated|states|reported|reports|report|announced|announces|estimated|estimates|estimate|"
     r"determined|found|finds|documented|documents|confirmed|confirms|recorded|records|counted|counts|claimed|claims|"
-    r"noted|notes|indicated|indicates|added|adds|told|tells|put|puts|putting|wrote|writes|tallied|verified|alleged|"
+    r"noted|notes|indicated|indicates|added|adds|told|tells|tell us|put|puts|putting|wrote|writes|tallied|verified|alleged|"
     r"alleges|insisted|insists|acknowledged|acknowledges|concluded|revealed|reveals|showed|show|shows|gave|gives|"
     r"cited|declared|stressed|registered|listed|logged|believes|assessed|announce|acknowledge|admitted|admits|"
     r"quoted|calculated|compiled|tallies|stands|stood|put|saying|claiming|adding|noting|estimating"
@@ -621,6 +681,10 @@ _CUE_VERBS = (
 _AUXILIARY = (r"(?:(?:has|have|had|also|now|since|earlier|later|previously|initially|so far|then|already|just|"
               r"separately|first|only|\w+ly)\s+)*")
 SUBJECT_CUE = re.compile(rf"(?i)\s{_AUXILIARY}\b(?P<verb>{_CUE_VERBS})\b")
+# "The agency raised its toll to 54": a revision names who counts, like a speech verb.
+REVISION_CUE = re.compile(
+    rf"(?i)\s{_AUXILIARY}\b(?P<verb>raised|revised|lowered|updated|increased)(?=\s+(?:its|their|the)\s+(?:[\w-]+\s+)?"
+    r"(?:toll|number|count|figure|estimate|tally)\b)")
 _PARTICIPLE = re.compile(
     r"(?i)(?:compiled|collected|published|released|issued|cited|quoted|documented|recorded|gathered|based|reported|"
     r"confirmed|verified|listed|logged|registered|counted|estimated|found|determined|put)$"
@@ -653,7 +717,7 @@ _SOURCE_NOUNS = re.compile(
 )
 # "a spokesman for the provincial prosecutor", "officials at the Ministry of Health": the body speaks.
 _SPEAKS_FOR = re.compile(
-    r"(?i)^(?:(?:a|an|the|two|three|several)\s+)?(?:senior\s+|deputy\s+)?(?:spokes(?:man|woman|person)|"
+    r"(?i)^(?:(?:a|an|the|two|three|several|one)\s+)?(?:senior\s+|deputy\s+)?(?:spokes(?:man|woman|person)|"
     r"representatives?|officials?|directors?|heads?|chiefs?|advis[eo]rs?|members?|press officers?)\s+"
     r"(?:for|of|at|from)\s+(?P<body>.+)$")
 PRONOUNS = {"it", "they", "he", "she", "we", "this", "its", "their"}
@@ -661,6 +725,7 @@ PRONOUNS = {"it", "they", "he", "she", "we", "this", "its", "their"}
 ROLE_HEADS = ("minister", "spokesman", "spokeswoman", "spokesperson", "governor", "mayor", "company", "charity",
               "brigades", "army", "military", "prosecutor", "official", "ambassador", "president", "rapporteur")
 GENERIC_HEADS = ("group", "organisation", "organization", "agency", "office", "union", "ministry", "project",
+                 "authority", "service", "command",
                  "association", "committee", "coalition", "council", "monitor", "movement", "party", "court",
                  "directorate", "federation", "commission", "centre", "center", "department", "mission",
                  "network", "campaign", "institute", "foundation", "front", "body", "rapporteur", "programme")
@@ -775,6 +840,19 @@ class Sources:
                 return source
         return None
 
+    def by_kind(self, head: str) -> ProposedSource | None:
+        """"the medical charity" after "Médecins Sans Frontières": the latest source of the kind the head names."""
+        kinds = HEAD_KINDS.get(head.lower())
+        return next((s for s in reversed(self.mentions) if s.kind in kinds), None) if kinds else None
+
+
+# The kinds of source a head noun can refer back to when no earlier name contains the noun itself.
+HEAD_KINDS: dict[str, frozenset[str]] = {
+    **dict.fromkeys(("charity", "group", "organisation", "organization", "campaign", "network"), frozenset({"ngo"})),
+    **dict.fromkeys(("ministry", "authority", "agency", "service", "department", "army", "military", "command"),
+                    frozenset({"government"})),
+}
+
 
 def name_key(name: str) -> str:
     """Case-, accent-, article- and possessive-insensitive key for matching names and aliases."""
@@ -812,7 +890,7 @@ KIND_RULES: tuple[tuple[str, str], ...] = (
     (r"\bun\b|united nations|general assembly|security council|human rights council|special rapporteur|ohchr|unhcr|"
      r"unicef|\bwfp\b|world food programme|world health|\bwho\b|european union|\beu\b|council of europe|osce|"
      r"african union|high commissioner|\bilo\b|\bicrc\b|intergovernmental", "intergovernmental"),
-    (r"amnesty|human rights watch|\bwatch\b|\brights\b|monitor|red cross|red crescent|\bngo\b|foundation|"
+    (r"amnesty|human rights watch|m[ée]decins sans fronti[èe]res|\bmsf\b|save the children|oxfam|charity|\bwatch\b|\brights\b|monitor|red cross|red crescent|\bngo\b|foundation|"
      r"association|federation|\bunion\b|centre|center|project|society|institute|network|campaign|trust|"
      r"\bfund\b|doctors without borders|international\b", "ngo"),
     (r"ministry|minister|department|government|authorities|police|army|military|armed forces|\bagency\b|"
@@ -847,7 +925,7 @@ def find_cues(sentence: str, sources: Sources) -> list[Cue]:
     for match in AGENT_CUE.finditer(sentence):
         if not _inside(cues, match.start()):
             _append(cues, _phrase_cue(sentence, match.start(), match.end(), sources, match.group().strip()))
-    for match in SUBJECT_CUE.finditer(sentence):
+    for match in [*SUBJECT_CUE.finditer(sentence), *REVISION_CUE.finditer(sentence)]:
         if not _inside(cues, match.start("verb")) and _is_speech_verb(sentence, match):
             _append(cues, _speech_cue(sentence, match, sources, cues))
     for match in POSSESSIVE_CUE.finditer(sentence):
@@ -866,14 +944,25 @@ def _append(cues: list[Cue], cue: Cue | None) -> None:
 def _phrase_cue(sentence: str, start: int, end: int, sources: Sources, cue: str) -> Cue | None:
     """A cue whose source is the phrase after it: "according to X", "by X", "..., said X"."""
     phrase = _phrase_after(sentence, end)
-    ref = _resolve_phrase(phrase, sources=sources, cue=cue)
+    relayed = _QUOTED_BY.match(phrase)
+    if relayed:  # "according to defence lawyers quoted by Human Rights Watch": the lawyers, via HRW
+        ref = _resolve_phrase(relayed.group("speaker"), sources=sources, cue=cue)
+        relay = _resolve_phrase(relayed.group("relay"), sources=sources, cue=cue)
+        if ref is not None and relay is not None and relay.source is not ref.source:
+            ref.via = relay.source
+    else:
+        ref = _resolve_phrase(phrase, sources=sources, cue=cue)
     return None if ref is None else Cue(start, end + len(phrase), "around", ref)
+
+
+_QUOTED_BY = re.compile(r"(?i)^(?P<speaker>.+?)\s+(?:quoted|cited|interviewed)\s+by\s+(?P<relay>.+)$")
 
 
 def _is_speech_verb(sentence: str, match: re.Match[str]) -> bool:
     """Whether a speech verb is used as one, with someone saying something."""
     verb_start = match.start("verb")
-    if re.search(r"(?i)\b(?:a|an|the|its|their|his|her|this|that|latest|new)\s+$", sentence[:verb_start]):
+    if re.search(r"(?i)\b(?:a|an|the|its|their|his|her|this|that|latest|new|credible|unconfirmed|further|several|"
+                 r"many|media|press|initial|early|conflicting)\s+$", sentence[:verb_start]):
         return False  # "released a report": a noun, not a verb
     if _PASSIVE.search(sentence[:verb_start]):
         return False  # "the reform was announced": nobody is named as the speaker
@@ -902,7 +991,8 @@ def _speech_cue(sentence: str, match: re.Match[str], sources: Sources, cues: Seq
         _set_relay(ref, sentence, match.end(), sources)
     if subject.start is None:
         return Cue(max(sentence.find(subject.text), 0), match.end(), "after", ref)
-    return Cue(subject.start, match.end(), "after", ref, speaker=(subject.start, verb_start))
+    # the speaker is the subject itself, not an aside between it and the verb (", raising its toll of 208,")
+    return Cue(subject.start, match.end(), "after", ref, speaker=(subject.start, subject.start + len(subject.text)))
 
 
 def _set_relay(ref: SourceRef, sentence: str, end: int, sources: Sources) -> None:
@@ -1002,13 +1092,17 @@ def _subject_before(sentence: str, verb_start: int, verb: str) -> Subject | None
     parts = [p for p in re.split(r",\s*", clause.strip()) if p.strip()]
     quoting = None
     for index in range(len(parts) - 1, -1, -1):
-        part = parts[index]
+        part = _LEADING_TIME.sub("", parts[index])  # "On Thursday the agency said"
         if re.match(r"(?i)^(?:quoting|citing)\s", part):
             quoting = part
             continue
         if _NOT_A_SUBJECT.match(part.strip()):
             continue
         others = tuple(p for p in parts[:index] if not _NOT_A_SUBJECT.match(p.strip()))
+        pronoun = _TRAILING_PRONOUN.search(part)
+        if pronoun:  # "up from the 32 it had announced": the pronoun is the speaker
+            return Subject(pronoun.group(1), start + clause.find(part) + pronoun.start(1), others, quoting)
+        part = _TRAILING_TIME.sub("", part)  # "The agency on Wednesday raised"
         return Subject(part, start + clause.find(part), others, quoting)
     return None
 
@@ -1019,7 +1113,14 @@ _FIRST_VERB = re.compile(
     r"told|said|put|called|rejects?|insists?|warns?)\b")
 _NOT_A_SUBJECT = re.compile(
     r"(?i)^(?:\d+|aged \d+|in \w+|on \w+|distributed|published|released|issued|speaking|writing|based|who\b|"
+    r"raising|bringing|revising|lowering|updating|"
     r"which\b|according)\b")
+
+
+_TRAILING_PRONOUN = re.compile(r"(?i)\s(it|they|he|she|we)$")
+_LEADING_TIME = re.compile(r"(?i)^(?:(?:late|early)\s+)?on\s+\w+day\s+(?=the\s|[A-Z])")
+_TRAILING_TIME = re.compile(
+    r"(?i)\s+(?:(?:late|early)\s+)?(?:on|last|this)\s+(?:\w+day|week|month|night|morning|evening)$|\s+(?:yesterday|today)$")
 
 
 def _last_noun_phrase(text: str) -> str:
@@ -1074,10 +1175,18 @@ def _resolve_phrase(phrase: str, *, sources: Sources, cue: str) -> SourceRef | N
     return ref if ref is not None else _common_noun_ref(phrase, original, sources, cue)
 
 
+# "the charity", "the medical charity" describe a source named before; "the fire service" names a new one.
+_DESCRIBES_ONLY = re.compile(
+    r"(?i)^(?:the|this|its|their)\s+(?:(?:medical|humanitarian|aid|relief|rights|human rights|international|"
+    r"British|French|local|regional|national|Geneva-based|London-based|New York-based)\s+)?[\w-]+$")
+
+
 def _generic_ref(phrase: str, original: str, sources: Sources, cue: str) -> SourceRef | None:
     """"the agency", "its spokesman": the source mentioned earlier with that head noun."""
     generic = re.match(rf"(?i)^(?:the|this|that|its|their)\s+(?:[\w-]+\s+)?({'|'.join(GENERIC_HEADS + ROLE_HEADS)})(?:[’']s)?$", phrase)
     target = sources.by_head(generic.group(1)) if generic else None
+    if generic and target is None and _DESCRIBES_ONLY.match(phrase):
+        target = sources.by_kind(generic.group(1))
     return None if target is None else SourceRef(target, 0.65, f'"{phrase} {cue}" refers back to {target.name}')
 
 
@@ -1159,8 +1268,12 @@ def _pick_proper_name(phrase: str, sources: Sources | None = None) -> tuple[str,
             continue
         acronym_match = _ACRONYM_AFTER.match(phrase[match.end() :])
         acronym = acronym_match.group("acronym") if acronym_match else None
-        words = name.split()
         at_start = match.start() == 0 or phrase[: match.start()].strip().lower() in ("the", "a", "an")
+        if len(name.split()) == 1 and not acronym and (name.isupper() or not at_start):
+            head = _LOWERCASE_HEAD.match(phrase[match.end() :])
+            if head:  # "the UN mission", "Al-Noor hospital": the body, not the place ("Two hospital officials": no)
+                name = f"{name} {head.group(1)}"
+        words = name.split()
         score = 0
         if re.search(rf"(?i)\b(?:{'|'.join(GENERIC_HEADS)}|international|watch|rights|ministry|government|police|"
                      r"nations|assembly|times|news|television|red cross|red crescent|programme)\b", name) or name.isupper():
@@ -1181,13 +1294,17 @@ def _pick_proper_name(phrase: str, sources: Sources | None = None) -> tuple[str,
     return best[1], best[2]
 
 
+_LOWERCASE_HEAD = re.compile(rf"^\s+((?:[a-z-]+\s+)?(?:{'|'.join(GENERIC_HEADS)}|hospital|clinic))\b")
+
+
 def _common_noun_phrase(phrase: str) -> str | None:
     """ "Three hospital officials in the southern city of Ostrava" -> "hospital officials"."""
     words = phrase.split()
     kept: list[str] = []
     for word in words:
         lowered = word.lower().strip(",")
-        if lowered in ("in", "of", "at", "from", "for", "with", "on", "representing", "who", "which", "close", "near"):
+        if lowered in ("in", "of", "at", "from", "for", "with", "on", "representing", "who", "which", "close", "near",
+                       "contacted", "reached", "interviewed", "quoted", "speaking", "cited"):
             break
         if lowered in ("the", "a", "an", "some", "several", "three", "two", "four", "five", "many", "senior") \
                 or re.match(r"^\d", lowered) or lowered in UNIT_WORDS:
@@ -1267,7 +1384,7 @@ def _iso(match: re.Match[str]) -> str:
 
 _BYLINE = re.compile(r"(?im)^(?:written by|by)\s*:?\s*(?:\n\s*)?(?P<name>[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){1,3})\s*$")
 _REPORTING_BY = re.compile(r"\((?:Reporting|Writing) by (?P<name>[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){1,3})")
-_STATEMENT_BY = re.compile(r"(?i)^(?:statement|press release|communiqu[eé]|declaration|report)\s+(?:by|of|from)\s+(?P<name>.+?)(?:\s+(?:on|about|regarding|concerning)\b.*)?$")
+_STATEMENT_BY = re.compile(r"(?i)^(?:(?:press|joint|official|public)\s+)?(?:statement|press release|communiqu[eé]|declaration|report)\s+(?:by|of|from)\s+(?P<name>.+?)(?:\s+(?:on|about|regarding|concerning)\b.*)?$")
 _FIRST_PERSON = re.compile(r"\b(?:We|we|Our|our|us)\b")
 
 
@@ -1319,19 +1436,26 @@ def extract(
     sources = Sources(catalog)
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     guessed_title = title or (lines[0] if lines else document_id)
-    document = ProposedDocument(document_id, guessed_title, text_file)
-    if title is None:
-        document.notes.append("title: the first line of the text")
-    if published is None:
-        document.published, why = guess_published(text, today)
-        document.notes.append(f"published: {why}")
+    stored = catalog.document_with_text(text)
+    if stored is not None:  # extracted before: its id, title and date stay as stored
+        document = ProposedDocument(stored.id, stored.title, text_file, published=stored.published, known=True)
     else:
-        document.published = published
+        document = ProposedDocument(document_id, guessed_title, text_file)
+        if title is None:
+            document.notes.append("title: the first line of the text")
+        if published is None:
+            document.published, why = guess_published(text, today)
+            document.notes.append(f"published: {why}")
+        else:
+            document.published = published
     voice_name, voice_reason = (author, "--author") if author else guess_voice(text, guessed_title)
     voice = _voice_source(sources, voice_name, voice_reason, document)
     sources.voice = voice
     document.author = voice.name if voice.kind == "person" and voice_name else None
     claims = _without_repeats(_claims(text, guessed_title, sources, voice, catalog, event))
+    if stored is not None:
+        claims = [c for c in claims if not _already_stored(c, stored)]
+    propose_supersedes(claims, document.id)
     used_ids = {c.source for c in claims} | {c.via for c in claims if c.via}
     if any(c.source == voice.id for c in claims) or voice.known:
         used_ids.add(voice.id)
@@ -1342,6 +1466,15 @@ def extract(
     if event is not None and event not in {e.id for e in catalog.events}:
         events.append((event, event.replace("-", " ").replace("_", " ").capitalize()))
     return Draft(document, claims, draft_sources, metric_rows, events, voice.id)
+
+
+def _already_stored(claim: ProposedClaim, document: KnownDocument) -> bool:
+    """Whether the database already has this claim: the same source with the same quote, or with
+    every figure it proposes (a reviewer may have trimmed the quote)."""
+    quote = " ".join(claim.quote.split())
+    figures = {(f.metric, f.figure.low, f.figure.high) for f in claim.figures}
+    return any(known.source == claim.source and (known.quote == quote or figures <= known.figures)
+               for known in document.claims)
 
 
 def _without_repeats(claims: list[ProposedClaim]) -> list[ProposedClaim]:
@@ -1428,6 +1561,7 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
 # A sentence that goes on counting what the one before reported ("A further 2,310 ...", "Eleven of them ...").
 CONTINUATION = re.compile(
     r"(?i)^(?:a further|another|an additional|a (?:few|small number) more|(?:[\w,-]+\s+)?of (?:them|these|those|whom)\b|"
+    r"of the (?:total|dead|detained|injured|wounded|missing)\b|"
     r"among them|most of them|(?:it|they) (?:also )?(?:added|said)|in addition)"
 )
 
@@ -1472,7 +1606,8 @@ def _governing(cues: Sequence[Cue], span: FigureSpan, sentence: str) -> SourceRe
 def _breaks_between(sentence: str, start: int, end: int, cue: Cue, strict: bool = False) -> bool:
     between = sentence[start:end]
     if strict:
-        return bool(re.search(r"(?i);|,\s(?:and|but|while|whereas)\s|\s(?:and|but)\s+[A-Z]", between))
+        # a new clause with its own subject ("... and Police said"): only a capital starts one
+        return bool(re.search(r"(?i:;|,\s(?:and|but|while|whereas)\s)|\s(?:and|but)\s+[A-Z]", between))
     if cue.governs == "around":
         # ", according to X, ... ; while Y" : "according to" reaches the end of its clause only
         return bool(re.search(r"(?i);|\.\s|,\s(?:while|whereas|but)\s", between))
@@ -1506,11 +1641,7 @@ def _group(sentence: Sentence, pending: Sequence[_Pending], voice: ProposedSourc
             source_confidence, source_reason = ref.confidence, f"source from {ref.reason}"
             if ref.source.known:
                 source_reason += f"; matched known source {ref.source.id}"
-        figures = [
-            ProposedFigure(i.guess.metric, i.span.figure, i.span.stated, i.guess.population, i.guess.confidence,
-                           f'"{i.span.stated}" counts {i.guess.metric} ({i.guess.reason})')
-            for i in items
-        ]
+        figures = [_proposed_figure(sentence.text, i) for i in items]
         start, quote = (sentence.start, sentence.text)
         if segments is not None:
             seg_start, seg_end = segments[id(items)]
@@ -1528,6 +1659,38 @@ def _group(sentence: Sentence, pending: Sequence[_Pending], voice: ProposedSourc
         if ref is not None:
             sources.mention(ref.source)
     return claims
+
+
+# "its earlier toll of 208", "up from the 32", "had initially reported 38": a figure since revised.
+EARLIER_BEFORE = re.compile(
+    r"(?i)(?:\b(?:earlier|initial|previous|original|first|old)\s+(?:death\s+)?(?:toll|figure|count|estimate|tally|number)"
+    r"(?:\s+of)?|\b(?:up|down|revised|raised|lowered)\s+from(?:\s+(?:the|an?))?(?:\s+earlier)?|"
+    r"\b(?:initially|previously|originally|first|earlier)\s+(?:reported|announced|gave|put|said|counted)(?:\s+(?:the|a))?"
+    r")\s+$")
+
+
+def _proposed_figure(sentence: str, item: _Pending) -> ProposedFigure:
+    earlier = bool(EARLIER_BEFORE.search(sentence[max(0, item.span.start - 60) : item.span.start]))
+    reason = f'"{item.span.stated}" counts {item.guess.metric} ({item.guess.reason})'
+    if earlier:
+        reason += "; an earlier figure, since revised"
+    return ProposedFigure(item.guess.metric, item.span.figure, item.span.stated, item.guess.population,
+                          item.guess.confidence, reason, earlier)
+
+
+def propose_supersedes(claims: Sequence[ProposedClaim], document_id: str) -> None:
+    """A claim whose figures are all earlier ones, and another claim of the same source counting the
+    same thing afresh: the second supersedes the first (both get ids so the draft can say so)."""
+    for index, old in enumerate(claims):
+        if not old.figures or not all(f.earlier for f in old.figures):
+            continue
+        metrics = {f.metric for f in old.figures}
+        new = next((c for c in claims if c is not old and c.source == old.source and c.supersedes is None
+                    and any(f.metric in metrics and not f.earlier for f in c.figures)), None)
+        if new is None:
+            continue
+        old.id = old.id or f"{document_id}-{old.source}-{index + 1}"[:200]
+        new.supersedes = old.id
 
 
 def _segments(sentence: str, groups: list[list[_Pending]]) -> dict[int, tuple[int, int]]:
@@ -1587,11 +1750,16 @@ def draft_to_yaml(draft: Draft, *, article: str | None = None) -> str:
             out.append("  # GUESS event named after its id (--event, not in the database): give it a real name")
             out.extend(_block({"id": event_id, "name": name}))
         out.append("")
-    out.append("documents:")
-    out.extend(_document_lines(draft.document))
+    if draft.document.known:
+        out.append(f"# Document {draft.document.id} is already in the database with this text: the claims below refer")
+        out.append("# to it, and claims it already has are left out.")
+    else:
+        out.append("documents:")
+        out.extend(_document_lines(draft.document))
     out.append("")
     if not draft.claims:
-        out.append("claims: []  # no figure-bearing statements found")
+        out.append("claims: []  # nothing new: the database has every claim found" if draft.document.known
+                   else "claims: []  # no figure-bearing statements found")
         return "\n".join(out) + "\n"
     out.append("claims:")
     for claim in draft.claims:
@@ -1621,12 +1789,17 @@ def _claim_lines(claim: ProposedClaim, draft: Draft) -> list[str]:
     lines = [f"  # GUESS source {claim.source} (confidence {claim.confidence:.2f}): {_comment(claim.source_reason)}"]
     if claim.via:
         lines.append(f"  # GUESS relayed via {claim.via}")
+    if claim.supersedes:
+        lines.append(f"  # GUESS supersedes {claim.supersedes}: it revises that claim's figure")
     for figure in claim.figures:
         population = f", population {figure.population}" if figure.population else ""
         lines.append(f"  # GUESS metric {figure.metric}{population} for {_comment(figure.reason)}")
     if claim.event and claim.event_reason != "--event":
         lines.append(f"  # GUESS event {claim.event}: {_comment(claim.event_reason)}")
-    entry: dict[str, object] = {"document": draft.document.id, "source": claim.source}
+    entry: dict[str, object] = {"id": claim.id} if claim.id else {}
+    entry.update({"document": draft.document.id, "source": claim.source})
+    if claim.supersedes:
+        entry["supersedes"] = claim.supersedes
     if claim.via:
         entry["via"] = claim.via
     if claim.event:
@@ -1661,6 +1834,8 @@ class ExtractError(Exception):
     """The article cannot be drafted as asked; the message says what to do instead."""
 
 
+# One article, not a corpus: a news story is some kilobytes, a long report a few hundred.
+MAX_ARTICLE_BYTES = 2_000_000
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$")
 DATE_PATTERN = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 
@@ -1682,6 +1857,15 @@ def extract_article(
         raise ExtractError(f"--document-id {document_id!r}: use letters, digits, '.', '_', ':' or '-', e.g. some-article")
     if published is not None and not DATE_PATTERN.fullmatch(published):
         raise ExtractError(f"--published {published!r}: write YYYY, YYYY-MM or YYYY-MM-DD")
+    try:
+        info = article.stat()
+    except OSError as error:
+        raise ExtractError(f"{article}: {error.strerror}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise ExtractError(f"{article}: not a regular file (a device, pipe or folder); save the article as a text file")
+    if info.st_size > MAX_ARTICLE_BYTES:
+        raise ExtractError(f"{article}: {info.st_size:,} bytes, over the {MAX_ARTICLE_BYTES:,}-byte limit for one "
+                           "article; split it into articles")
     try:
         text = article.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as error:
