@@ -5,6 +5,7 @@ Exit codes: 0 success, 1 bad data (nothing written), 2 usage error.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import sqlite3
@@ -306,18 +307,18 @@ def extract_command(ctx: click.Context, db_path: Path, article: Path, document_i
         raise DataError(f"-o {output}: that is the article itself; write the draft to another file, e.g. "
                         f"{article.with_suffix('.yaml').name}")
     explicit = ctx.get_parameter_source("db_path") not in (click.core.ParameterSource.DEFAULT, None)
-    catalog = Catalog()
-    if explicit or Path(db_path).is_file():
-        with Database(db_path, readonly=True) as db:
-            catalog = load_catalog(db)
-    else:
-        click.echo(f"No database ({db_path} not found): sources are not matched against known ones and every "
-                   "source is proposed as new; give --db to match them.", err=True)
-    try:
-        draft = extract_article(article, draft_folder=output.parent if output else Path.cwd(), document_id=document_id,
-                                title=title, event=event, author=author, published=published, catalog=catalog)
-    except ExtractError as error:
-        raise DataError(str(error)) from None
+    with contextlib.ExitStack() as stack:
+        catalog = Catalog()
+        if explicit or Path(db_path).is_file():
+            catalog = load_catalog(stack.enter_context(Database(db_path, readonly=True)))
+        else:
+            click.echo(f"No database ({db_path} not found): sources are not matched against known ones and every "
+                       "source is proposed as new; give --db to match them.", err=True)
+        try:
+            draft = extract_article(article, draft_folder=output.parent if output else Path.cwd(), document_id=document_id,
+                                    title=title, event=event, author=author, published=published, catalog=catalog)
+        except ExtractError as error:
+            raise DataError(str(error)) from None
     text = draft_to_yaml(draft, article=article.name)
     if output is None:
         click.echo(text, nl=False)

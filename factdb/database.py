@@ -15,6 +15,7 @@ would skip all of that. The guide is docs/python-api.md.
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -214,11 +215,13 @@ class Database:
 
         return self._stream(reading.metrics)
 
-    def documents(self) -> Iterator[StoredDocument]:
-        """Every document with its archived text, by id."""
+    def documents(self, *, text: str | None = None) -> Iterator[StoredDocument]:
+        """Every document with its archived text, by id; with ``text``, those whose text is exactly it
+        (found by its SHA-256, without reading the other texts)."""
         from factdb import reading
 
-        return self._stream(reading.documents)
+        digests = None if text is None else [hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()]
+        return self._stream(functools.partial(reading.documents, text_sha256=digests))
 
     def _stream(self, read: Callable[[Connection], Iterator[T]]) -> Iterator[T]:
         # One connection, so one read transaction, for the whole iteration: what it yields is one

@@ -11,10 +11,12 @@ proposal: nothing here decides what a text claims until a reviewer has read it.
 
 from __future__ import annotations
 
+import functools
+
 import re
 import stat
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -73,9 +75,14 @@ class Catalog:
     metrics: frozenset[str] = frozenset()
     events: tuple[KnownEvent, ...] = ()
     documents: tuple[KnownDocument, ...] = ()
+    # Looks a stored document up by its exact text, for catalogs of a database (see load_catalog),
+    # which keep no texts in memory.
+    find_document: Callable[[str], KnownDocument | None] | None = None
 
     def document_with_text(self, text: str) -> KnownDocument | None:
         """The stored document whose text is this article's (compared without surrounding whitespace)."""
+        if self.find_document is not None:
+            return self.find_document(text) or (self.find_document(text.strip()) if text.strip() != text else None)
         return next((d for d in self.documents if d.text.strip() == text.strip()), None)
 
     def source_by_key(self) -> dict[str, KnownSource]:
@@ -87,17 +94,22 @@ class Catalog:
 
 
 def load_catalog(db: Database) -> Catalog:
-    """The sources (with aliases), metrics and events of an open factdb database."""
+    """The sources (with aliases), metrics and events of an open factdb database, and a look-up of
+    its documents by text: ``db`` must stay open while the catalog is used."""
     sources = tuple(KnownSource(source.id, source.name, source.kind, source.aliases) for source in db.sources())
     metrics = frozenset(metric.id for metric in db.metrics())
     events = tuple(KnownEvent(event.id, event.name, event.start) for event in db.events())
-    claims: dict[str, list[KnownClaim]] = {}
-    for claim in db.claims():
-        figures = frozenset((f.metric, f.low, f.high) for f in claim.figures)
-        claims.setdefault(claim.document, []).append(KnownClaim(claim.source, " ".join(claim.quote.split()), figures))
-    documents = tuple(KnownDocument(d.id, d.title, d.published, d.text, tuple(claims.get(d.id, ())))
-                      for d in db.documents())
-    return Catalog(sources, metrics, events, documents)
+    return Catalog(sources, metrics, events, find_document=functools.partial(_stored_document, db))
+
+
+def _stored_document(db: Database, text: str) -> KnownDocument | None:
+    """The stored document whose archived text is exactly ``text``, with its claims; None if there is none."""
+    document = next(db.documents(text=text), None)
+    if document is None:
+        return None
+    claims = tuple(KnownClaim(claim.source, " ".join(claim.quote.split()), frozenset((f.metric, f.low, f.high) for f in claim.figures))
+                   for claim in db.claims(document=document.id))
+    return KnownDocument(document.id, document.title, document.published, document.text, claims)
 
 
 # --------------------------------------------------------------------------------------------

@@ -214,7 +214,7 @@ class Document(Base):
     url: Mapped[str | None] = mapped_column(Text)
     language: Mapped[str | None] = mapped_column(String(20), index=True)
     text: Mapped[str] = mapped_column(Text)
-    text_sha256: Mapped[str] = mapped_column(String(64))
+    text_sha256: Mapped[str] = mapped_column(String(64), index=True)
     batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"), index=True)
 
 

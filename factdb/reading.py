@@ -128,8 +128,11 @@ def metrics(connection: Connection) -> Iterator[StoredMetric]:
         yield StoredMetric(row.id, row.name, row.unit, row.description)
 
 
-def documents(connection: Connection) -> Iterator[StoredDocument]:
-    for row in connection.execute(select(Document.__table__).order_by(Document.id)):
+def documents(connection: Connection, *, text_sha256: Sequence[str] | None = None) -> Iterator[StoredDocument]:
+    query = select(Document.__table__).order_by(Document.id)
+    if text_sha256 is not None:
+        query = query.where(Document.text_sha256.in_(list(text_sha256)))
+    for row in connection.execute(query):
         yield StoredDocument(row.id, row.title, row.author, row.publisher_id, row.published, row.url, row.language, row.text)
 
 

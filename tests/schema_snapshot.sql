@@ -224,6 +224,7 @@ CREATE INDEX ix_documents_batch_id ON documents (batch_id);
 CREATE INDEX ix_documents_language ON documents (language);
 CREATE INDEX ix_documents_published ON documents (published);
 CREATE INDEX ix_documents_publisher_id ON documents (publisher_id);
+CREATE INDEX ix_documents_text_sha256 ON documents (text_sha256);
 CREATE INDEX ix_events_batch_id ON events (batch_id);
 CREATE INDEX ix_events_name ON events (name);
 CREATE INDEX ix_events_parent_id ON events (parent_id);

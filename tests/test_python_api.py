@@ -337,3 +337,12 @@ def test_the_guide_reference_is_current() -> None:
     result = subprocess.run([sys.executable, "-m", "cogapp", "--check", str(GUIDE)], cwd=REPO, capture_output=True, text=True)
     assert result.returncode == 0, f"docs/python-api.md is stale; run `cog -r docs/python-api.md`.\n{result.stdout}{result.stderr}"
 
+
+
+def test_a_document_is_found_by_its_exact_text_through_the_hash_index(seeded: Database) -> None:
+    stored = next(seeded.documents())
+    assert [d.id for d in seeded.documents(text=stored.text)] == [stored.id]
+    assert list(seeded.documents(text=stored.text + " ")) == []
+    # The look-up reads the index on the text's hash, not every archived text.
+    plan = rows(seeded.path, "EXPLAIN QUERY PLAN SELECT id FROM documents WHERE text_sha256 = 'x'")
+    assert any("ix_documents_text_sha256" in str(step) for step in plan), plan
