@@ -10,11 +10,15 @@ is what its record claims it is, each returning why not (or None), for the impor
   never counts: "at least 300" is not supported by "at least 3000".
 - ``stated_disagreement``: an explicit ``stated`` phrase says the same as the explicit parts.
 - ``whole_count_problem``: a metric that counts people or events gets whole numbers.
+
+The import applies them to new figures only; ``stored_figure_problems`` lists the stored figures they
+would refuse (``factdb check``), so that figures imported before them can be fixed.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from factdb.figures import (
@@ -31,7 +35,16 @@ from factdb.figures import (
 )
 from factdb.quotes import normalize_quote
 
-__all__ = ["Unsupported", "is_count_unit", "stated_disagreement", "unsupported_by_quote", "whole_count_problem"]
+__all__ = [
+    "StoredFigure",
+    "StoredFigureProblem",
+    "Unsupported",
+    "is_count_unit",
+    "stated_disagreement",
+    "stored_figure_problems",
+    "unsupported_by_quote",
+    "whole_count_problem",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,3 +235,75 @@ def whole_count_problem(figure: Figure, unit: str) -> str | None:
                 "is a measure ('percent')"
             )
     return None
+
+
+# --- stored figures --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFigure:
+    """A figure as the database holds it, with what it is checked against: its claim's quote, its metric's unit."""
+
+    claim_id: str
+    position: int  # 1-based, as in figures.position
+    metric_id: str
+    unit: str
+    qualifier: str
+    value: Number | None
+    low: Number | None
+    high: Number | None
+    stated: str
+    quote: str
+    derived: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFigureProblem:
+    """Why a stored figure would be refused if it were imported now, located by claim id and figure position."""
+
+    claim_id: str
+    position: int
+    metric_id: str
+    field: str  # the figure field to fix: "value", "stated"
+    message: str
+    hint: str
+
+    def __str__(self) -> str:
+        return f"claim {self.claim_id!r}, figure {self.position} ({self.metric_id}): {self.field}: {self.message} (hint: {self.hint})"
+
+
+def _stored_number(number: Number | None) -> Number | None:
+    """SQLite keeps numbers as REAL: 304.0 is the 304 that was imported."""
+    return int(number) if isinstance(number, float) and number.is_integer() else number
+
+
+def stored_figure_problems(figures: Iterable[StoredFigure], *, number_format: str = "en") -> Iterator[StoredFigureProblem]:
+    """The problems the import's figure checks would find with stored ``figures``: a stated phrase that says
+    something else, a fraction of a count, numbers the quote does not state (unless the figure is derived).
+
+    A stored figure's text is checked as its stated phrase but its words are not required in the quote
+    (``given_as_phrase=False``): whether it was given as a phrase or as parts is not stored.
+    """
+    for stored in figures:
+        figure = Figure(stored.qualifier, _stored_number(stored.value), _stored_number(stored.low),
+                        _stored_number(stored.high), stored.stated)
+
+        def problem(field: str, message: str, hint: str, stored: StoredFigure = stored) -> StoredFigureProblem:
+            return StoredFigureProblem(stored.claim_id, stored.position, stored.metric_id, field, message, hint)
+
+        disagreement = stated_disagreement(figure, stored.stated, number_format=number_format)
+        if disagreement is not None:
+            yield problem("stated", disagreement, "make the figure's qualifier and value say what its stated phrase says")
+            continue
+        count_problem = whole_count_problem(figure, stored.unit)
+        if count_problem is not None:
+            yield problem("value", count_problem, "write 1,500 or 1500 (or 1.5 if you mean one and a half)")
+            continue
+        if stored.derived is not None:
+            continue
+        missing = unsupported_by_quote(figure, stored.quote, given_as_phrase=False, number_format=number_format)
+        if missing is not None:
+            closest = f"the quote's closest number is {missing.closest!r}" if missing.closest else "the quote has no number"
+            yield problem("value", f"the quote does not contain {missing.missing}",
+                          f"{closest}; correct the figure or the quote and import the claim again with --update, or give "
+                          "the figure derived: \"how it was derived\"")
