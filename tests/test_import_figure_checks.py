@@ -7,10 +7,14 @@ prove what is accepted, what is stored and exported, the number format, quote bo
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
+from datasette.app import Datasette
 
 from conftest import dump_database, problems, rows, run_cli, write
 from factdb import Database
@@ -194,8 +198,6 @@ def test_check_passes_a_database_whose_figures_pass_and_lists_those_that_would_b
     clean = run_cli("check", "--db", seeded_copy)
     assert clean.exit_code == 0, clean.output
     assert "every stored figure passes" in clean.stdout
-    import sqlite3
-
     with sqlite3.connect(seeded_copy) as connection:  # figures stored before the checks existed
         connection.execute("UPDATE figures SET value = 250, low = 250, stated = 'at least 250' WHERE claim_pk = "
                            "(SELECT pk FROM claims WHERE id = 'amnesty-killed-at-least-300')")
@@ -217,8 +219,6 @@ def test_check_passes_a_database_whose_figures_pass_and_lists_those_that_would_b
 
 
 def test_check_lists_a_fraction_of_a_count_and_skips_derived_figures(seeded_copy: Path) -> None:
-    import sqlite3
-
     with sqlite3.connect(seeded_copy) as connection:
         connection.execute("UPDATE figures SET value = 1.5, low = 1.5, high = 1.5, stated = '1.5' WHERE claim_pk = "
                            "(SELECT pk FROM claims WHERE id = 'amnesty-killed-at-least-300')")
@@ -230,3 +230,46 @@ def test_check_lists_a_fraction_of_a_count_and_skips_derived_figures(seeded_copy
     lines = result.stdout.splitlines()
     assert len(lines) == 1, result.stdout
     assert lines[0].startswith("claim 'amnesty-killed-at-least-300', figure 1 (killed): value: 1.5 is not a whole number")
+
+
+# -- derived figures are shown as derived ----------------------------------------------------------------
+
+
+DERIVED_CLAIM = """\
+claims:
+  - id: hrana-derived
+    document: iran-resolution-follow-ups-2020
+    source: ncri
+    event: iran-protests-2019-11
+    claimed_on: 2020-12
+    quote: 'had killed approximately 1,500 peaceful protesters'
+    figures:
+      - {metric: killed, value: at least 1600, derived: "1,500 plus the 100 counted later"}
+"""
+
+
+@pytest.fixture
+def derived_db(seeded_copy: Path, tmp_path: Path) -> Path:
+    result = run_cli("import", "--db", seeded_copy, write(tmp_path, "derived.yaml", DERIVED_CLAIM))
+    assert result.exit_code == 0, result.output
+    return seeded_copy
+
+
+def test_compare_shows_a_derived_figure_as_derived_in_table_json_and_csv(derived_db: Path) -> None:
+    args = ("compare", "--db", derived_db, "iran-protests-2019-11", "--metric", "killed")
+    table = run_cli(*args).stdout
+    assert "at least 1600 (derived)" in table
+    assert "approximately 1,500 (derived)" not in table
+    figures = json.loads(run_cli(*args, "--format", "json").stdout)["figures"]
+    assert {f["claim_id"]: f["derived"] for f in figures} == {
+        "amnesty-killed-at-least-300": None, "hrana-derived": "1,500 plus the 100 counted later"}
+    csv_rows = list(csv.DictReader(io.StringIO(run_cli(*args, "--format", "csv").stdout)))
+    assert {row["claim_id"]: row["derived"] for row in csv_rows} == {
+        "amnesty-killed-at-least-300": "", "hrana-derived": "1,500 plus the 100 counted later"}
+
+
+@pytest.mark.asyncio
+async def test_the_datasette_comparison_page_marks_a_derived_figure(derived_db: Path) -> None:
+    html = (await Datasette([str(derived_db)]).client.get("/-/compare/iran-protests-2019-11/killed")).text
+    assert "(derived: 1,500 plus the 100 counted later)" in html
+    assert html.count('class="derived"') == 1
