@@ -218,8 +218,8 @@ claims:
 def test_csv_optional_columns_are_stored(basic_db: Path, tmp_path: Path) -> None:
     path = write(tmp_path, "revision.csv", """\
 claim_id,document,source,via,event,claimed_on,quote,statement,status,supersedes,metric,population,value,qualifier,low,high,derived
-revised,wire-2019-12,iran-interior-ministry,reuters,iran-protests-2019-11,2019-12-20,about 7,Officials revised it.,disputed,officials-7000-arrested,arrested,,,range,6000,8000,a revision reported by phone
-revised,wire-2019-12,iran-interior-ministry,reuters,iran-protests-2019-11,2019-12-20,about 7,Officials revised it.,disputed,officials-7000-arrested,arrested,Women,about 500,,,,a revision reported by phone
+revised,wire-2019-12,iran-interior-ministry,reuters,iran-protests-2019-11,2019-12-20,"about 7,000",Officials revised it.,disputed,officials-7000-arrested,arrested,,,range,6000,8000,a revision reported by phone
+revised,wire-2019-12,iran-interior-ministry,reuters,iran-protests-2019-11,2019-12-20,"about 7,000",Officials revised it.,disputed,officials-7000-arrested,arrested,Women,about 500,,,,a revision reported by phone
 """)
     result = run_cli("import", "--db", basic_db, path)
     assert result.exit_code == 0, result.output

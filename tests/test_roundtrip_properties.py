@@ -30,6 +30,7 @@ from factdb.export import export_database
 from factdb.figures import VAGUE_WORDS
 from factdb.importer import import_paths
 from factdb.models import CLAIM_STATUSES, SOURCE_KINDS
+from factdb.quotes import on_boundaries
 
 from conftest import migrated_database
 
@@ -89,10 +90,13 @@ def figures(draw: st.DrawFn, metrics: list[str]) -> tuple[dict[str, Any], tuple[
         qualifier = draw(st.sampled_from(sorted(BOUNDS)))
         figure = {**base, "qualifier": qualifier, "value": draw(st.sampled_from([n, written(n, style)]))}
         if draw(st.booleans()):
-            figure["stated"] = draw(TEXT)
+            # A phrase the grammar does not read agrees with the parts when it holds their number.
+            figure["stated"] = draw(st.sampled_from(["{} oder mehr", "au moins {}", "رقم {}"])).format(written(n, style))
     else:
         qualifier = "range"
         figure = {**base, "qualifier": "range", "low": n, "high": m}
+    # Quotes are cut from random text: the figures are recorded as derived, not stated by the quote.
+    figure["derived"] = draw(st.sampled_from(["a sum of two quoted figures", "converted from a share"]))
     if qualifier in ("range", "vague"):
         return figure, (qualifier, None, n, m)
     fixes_low, fixes_high = BOUNDS[qualifier]
@@ -158,6 +162,11 @@ def import_files(draw: st.DrawFn) -> Generated:
         text = document["text"]
         start = draw(st.integers(0, len(text) - 1))
         end = draw(st.integers(start + 1, len(text)))
+        # A quote starts and ends on word and number boundaries: widen the cut to them.
+        while start > 0 and not on_boundaries(text, start, len(text)):
+            start -= 1
+        while end < len(text) and not on_boundaries(text, 0, end):
+            end += 1
         if not text[start:end].strip():
             continue
         claim: dict[str, Any] = {"id": f"claim-{index}", "document": document["id"], "source": draw(st.sampled_from(keys)),
