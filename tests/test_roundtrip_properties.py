@@ -162,11 +162,7 @@ def import_files(draw: st.DrawFn) -> Generated:
         text = document["text"]
         start = draw(st.integers(0, len(text) - 1))
         end = draw(st.integers(start + 1, len(text)))
-        # A quote starts and ends on word and number boundaries: widen the cut to them.
-        while start > 0 and not on_boundaries(text, start, len(text)):
-            start -= 1
-        while end < len(text) and not on_boundaries(text, 0, end):
-            end += 1
+        start, end = _widened(text, start, end)
         if not text[start:end].strip():
             continue
         claim: dict[str, Any] = {"id": f"claim-{index}", "document": document["id"], "source": draw(st.sampled_from(keys)),
@@ -195,6 +191,15 @@ def import_files(draw: st.DrawFn) -> Generated:
                 generated.figures[(claim["id"], position)] = meaning
         claims.append(claim)
     return generated
+
+
+def _widened(text: str, start: int, end: int) -> tuple[int, int]:
+    """The cut ``text[start:end]`` widened to word and number boundaries, where a quote starts and ends."""
+    while start > 0 and not on_boundaries(text, start, len(text)):
+        start -= 1
+    while end < len(text) and not on_boundaries(text, 0, end):
+        end += 1
+    return start, end
 
 
 def _published(documents: list[dict[str, Any]], claim: dict[str, Any]) -> str:
