@@ -24,6 +24,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from factdb.figure_checks import stated_disagreement, unsupported_by_quote, whole_count_problem
 from factdb.figures import Figure, FigureError, figure_from_parts, parse_figure
 from factdb.readers import LineDict, Record, closest_hint, decoded, type_name
 from factdb.vocabulary import CLAIM_STATUSES, RELATIONS, SOURCE_KINDS
@@ -31,7 +32,7 @@ from factdb.vocabulary import CLAIM_STATUSES, RELATIONS, SOURCE_KINDS
 # The version of the rules below: what a record digest stands for. A stored claim whose digest
 # matches a line's is not checked again, so any change to what a check accepts, reports or
 # prepares must bump it (tests/test_import_golden.py fails until someone does).
-CHECK_RULES_VERSION = 2
+CHECK_RULES_VERSION = 3
 
 MAX_PROBLEMS = 200
 MAX_TEXT = 10_000  # names, titles, statements
@@ -52,7 +53,7 @@ FIELDS: dict[str, dict[str, bool]] = {  # field -> required
               # review annotations written by `factdb extract`; accepted, not stored
               "confidence": False, "reason": False},
     "figure": {"metric": True, "population": False, "value": False, "qualifier": False, "low": False, "high": False,
-               "stated": False},
+               "stated": False, "derived": False},
 }
 REQUIRED_FIELDS = {kind: tuple(name for name, required in fields.items() if required) for kind, fields in FIELDS.items()}
 
@@ -129,6 +130,8 @@ class Lookups:
     events: set[str] = field(default_factory=set)
     metrics: set[str] = field(default_factory=set)
     documents: dict[str, tuple[int, str | None]] = field(default_factory=dict)  # id -> (pk, published)
+    count_units: dict[str, str] = field(default_factory=dict)  # metric id -> unit, for units that count (is_count_unit)
+    number_format: str = "en"  # how the import's figures write digits: "en" (1,500.5) or "eu" (1.500,5)
     # kind -> (how many ids it was built from, lower-cased id -> id): see lowered()
     lowered_ids: dict[str, tuple[int, dict[str, str]]] = field(default_factory=dict, compare=False, repr=False)
 
@@ -481,7 +484,7 @@ def check_document(record: Record, lookups: Lookups) -> PreparedDocument | list[
 
 
 # A figure's values, in this order (the figures table's columns but claim_pk, position and batch_id).
-FIGURE_FIELDS = ("metric_id", "population", "qualifier", "value", "low", "high", "stated")
+FIGURE_FIELDS = ("metric_id", "population", "qualifier", "value", "low", "high", "stated", "derived")
 
 
 @dataclass(frozen=True, slots=True)
@@ -583,11 +586,11 @@ _parse_figure = lru_cache(maxsize=FIGURE_CACHE, typed=True)(parse_figure)
 
 
 @lru_cache(maxsize=FIGURE_CACHE, typed=True)
-def _figure_from_parts(qualifier: str, value: Any, low: Any, high: Any, text: str | None) -> Figure:
-    return figure_from_parts(qualifier, value=value, low=low, high=high, text=text)
+def _figure_from_parts(qualifier: str, value: Any, low: Any, high: Any, text: str | None, number_format: str) -> Figure:
+    return figure_from_parts(qualifier, value=value, low=low, high=high, text=text, number_format=number_format)
 
 
-def _figure(problems: Problems, lookups: Lookups, record: Record, data: Any, index: int) -> dict[str, Any] | None:
+def _figure(problems: Problems, lookups: Lookups, record: Record, data: Any, index: int, quote: str | None) -> dict[str, Any] | None:
     """A figure's values (FIGURE_FIELDS), by name."""
     prefix = f"figures[{index}]."
     line = data.line if isinstance(data, LineDict) else None
@@ -596,6 +599,7 @@ def _figure(problems: Problems, lookups: Lookups, record: Record, data: Any, ind
     metric = resolve(problems, lookups, record, f"{prefix}metric", read_text(problems, record, data, "metric", prefix=prefix),
                      lookups.metrics, "metric", line=data.line_of("metric") if isinstance(data, LineDict) else None)
     population = read_text(problems, record, data, "population", limit=200, prefix=prefix)
+    derived = read_text(problems, record, data, "derived", prefix=prefix) if "derived" in data else None
     qualifier = data.get("qualifier")
     value, low, high, stated = data.get("value"), data.get("low"), data.get("high"), data.get("stated")
     for key, item in (("value", value), ("low", low), ("high", high), ("qualifier", qualifier), ("stated", stated)):
@@ -603,29 +607,61 @@ def _figure(problems: Problems, lookups: Lookups, record: Record, data: Any, ind
             problems.at(record, f"{prefix}{key}", f"expected a number or a phrase; found {type_name(item)}",
                         "write e.g. value: at least 300", line=line)
             return None
-    figure = _figure_of(problems, record, prefix, line, qualifier, value, low, high, stated)
+    figure = _figure_of(problems, lookups, record, prefix, line, qualifier, value, low, high, stated)
     if metric is None or figure is None:
         return None
+    if not _figure_is_sound(problems, lookups, record, data, prefix, figure, metric, quote, derived,
+                            given_as_phrase=qualifier is None or stated is not None):
+        return None
     return {"metric_id": metric, "population": population.lower() if population else None, "qualifier": figure.qualifier,
-            "value": figure.value, "low": figure.low, "high": figure.high, "stated": figure.text}
+            "value": figure.value, "low": figure.low, "high": figure.high, "stated": figure.text, "derived": derived}
 
 
-def _figure_of(problems: Problems, record: Record, prefix: str, line: int | None, qualifier: Any, value: Any, low: Any,
-               high: Any, stated: Any) -> Figure | None:
+def _figure_is_sound(problems: Problems, lookups: Lookups, record: Record, data: Any, prefix: str, figure: Figure, metric: str,
+                     quote: str | None, derived: str | None, *, given_as_phrase: bool) -> bool:
+    """Whether a figure that reads well is a whole count of a counting metric and is what its quote says."""
+    def line_of(key: str) -> int | None:
+        return data.line_of(key) if isinstance(data, LineDict) else None
+
+    ok = True
+    unit = lookups.count_units.get(metric)
+    count_problem = whole_count_problem(figure, unit) if unit is not None else None
+    if count_problem is not None:
+        key = "value" if "value" in data else "low"
+        problems.at(record, f"{prefix}{key}", count_problem,
+                    "write 1,500 or 1500 (or 1.5 if you mean one and a half); a file written as 1.500 for fifteen hundred is "
+                    "imported with --number-format eu, and a number written bare in YAML or JSON is read as a decimal: "
+                    "quote it ('1.500')", line=line_of(key))
+        ok = False
+    if not ok or derived is not None or quote is None:
+        return ok
+    missing = unsupported_by_quote(figure, quote, given_as_phrase=given_as_phrase, number_format=lookups.number_format)
+    if missing is not None:
+        key = "stated" if data.get("stated") is not None else "value" if "value" in data else "low"
+        closest = f"the quote's closest number is {missing.closest!r}" if missing.closest else "the quote has no number"
+        problems.at(record, f"{prefix}{key}", f"the quote does not contain {missing.missing}",
+                    f"{closest}; give the figure as the quote states it, or quote the passage that states it; a figure computed "
+                    "from quoted ones (a sum, a conversion) is recorded with derived: \"how it was derived\"", line=line_of(key))
+        return False
+    return True
+
+
+def _figure_of(problems: Problems, lookups: Lookups, record: Record, prefix: str, line: int | None, qualifier: Any, value: Any,
+               low: Any, high: Any, stated: Any) -> Figure | None:
+    number_format = lookups.number_format
+    stated_text = str(stated).strip() if stated is not None else None
     try:
         if qualifier is not None:
-            return _figure_from_parts(str(qualifier).strip(), value, low, high, str(stated).strip() if stated is not None else None)
-        if low is not None or high is not None:
-            problems.at(record, f"{prefix}qualifier", "low/high given without a qualifier",
-                        "add e.g. qualifier: range, or write value: between 10 and 20", line=line)
-            return None
-        if value is None or (isinstance(value, str) and not value.strip()):
-            problems.at(record, f"{prefix}value", "missing", "every figure needs a value, e.g. value: at least 300", line=line)
-            return None
-        figure = _parse_figure(str(value))
-        if stated is not None:
-            figure = Figure(figure.qualifier, figure.value, figure.low, figure.high, str(stated).strip())
-        return figure
+            figure = _figure_from_parts(str(qualifier).strip(), value, low, high, stated_text, number_format)
+        else:
+            if low is not None or high is not None:
+                problems.at(record, f"{prefix}qualifier", "low/high given without a qualifier",
+                            "add e.g. qualifier: range, or write value: between 10 and 20", line=line)
+                return None
+            if value is None or (isinstance(value, str) and not value.strip()):
+                problems.at(record, f"{prefix}value", "missing", "every figure needs a value, e.g. value: at least 300", line=line)
+                return None
+            figure = _parse_figure(str(value), number_format=number_format)
     except FigureError as error:
         # figure_from_parts names the part it rejects first ("low 1,500 is more than high 300").
         named = str(error).split(" ", 1)[0].rstrip(":")
@@ -633,6 +669,16 @@ def _figure_of(problems: Problems, record: Record, prefix: str, line: int | None
         problems.at(record, f"{prefix}{culprit}", str(error),
                     "see `factdb parse-figure` and docs/figures.md for the phrases understood", line=line)
         return None
+    if stated_text:
+        disagreement = stated_disagreement(figure, stated_text, number_format=number_format)
+        if disagreement is not None:
+            problems.at(record, f"{prefix}stated", disagreement,
+                        "stated is the source's own phrase; qualifier and value (or the value phrase) say what it means",
+                        line=line)
+            return None
+        if qualifier is None:
+            figure = Figure(figure.qualifier, figure.value, figure.low, figure.high, stated_text)
+    return figure
 
 
 def _derived_claim_id(document: str, source: str, quote: str) -> str:
@@ -654,12 +700,12 @@ def _read_quote(problems: Problems, record: Record, quote: Any) -> str | None:
     return quote
 
 
-def _read_figures(problems: Problems, lookups: Lookups, record: Record, raw: Any) -> list[dict[str, Any]]:
+def _read_figures(problems: Problems, lookups: Lookups, record: Record, raw: Any, quote: str | None) -> list[dict[str, Any]]:
     if not isinstance(raw, list):
         problems.at(record, "figures", f"expected a list of figures; found {type_name(raw)}",
                     "write figures as a list: - {metric: killed, value: at least 300}")
         raw = []
-    return [f for f in (_figure(problems, lookups, record, item, i) for i, item in enumerate(raw)) if f is not None]
+    return [f for f in (_figure(problems, lookups, record, item, i, quote) for i, item in enumerate(raw)) if f is not None]
 
 
 def check_claim(record: Record, lookups: Lookups) -> PreparedClaim | RefusedClaim:
@@ -680,7 +726,7 @@ def check_claim(record: Record, lookups: Lookups) -> PreparedClaim | RefusedClai
     supersedes = read_identifier(problems, record, data, "supersedes")
     status = read_choice(problems, record, read_text(problems, record, data, "status"), "status", CLAIM_STATUSES) or "active"
     read_text(problems, record, data, "reason")
-    figures = _read_figures(problems, lookups, record, data.get("figures") or [])
+    figures = _read_figures(problems, lookups, record, data.get("figures") or [], quote)
     if via_id is not None and via_id == source_id:
         problems.at(record, "via", f"a claim cannot be relayed through its own source ('{source_id}')",
                     "leave 'via' out, or name the outlet that relayed it")
@@ -698,10 +744,11 @@ def check_claim(record: Record, lookups: Lookups) -> PreparedClaim | RefusedClai
     claim_id = claim_id or _derived_claim_id(document_id, source_id, quote)
     canonical = {"id": claim_id, "document": document_id, "source": source_id, "via": via_id, "event": event_id,
                  "claimed_on": claimed_on[0], "quote": quote, "statement": statement, "supersedes": supersedes,
-                 "status": status, "figures": figures}
+                 "status": status, "figures": [_hashed(f) for f in figures]}
     content = hashlib.sha256(_CANONICAL_JSON.encode(canonical).encode()).hexdigest()
     digest = None if record.text is None else record_digest(
-        record.text, lookups.documents[document_id], source_id, via_id, event_id, [row["metric_id"] for row in figures])
+        record.text, lookups.documents[document_id], source_id, via_id, event_id,
+        [_counted(lookups, row["metric_id"]) for row in figures], number_format=lookups.number_format)
     data_line = data.line if isinstance(data, LineDict) else record.line
     key_lines = getattr(data, "key_lines", None) if isinstance(data, LineDict) else None
     return PreparedClaim(claim_id, source_id, document_pk, event_id, via_id, claimed_on[0], claimed_on[1], quote, statement,
@@ -710,6 +757,14 @@ def check_claim(record: Record, lookups: Lookups) -> PreparedClaim | RefusedClai
 
 
 _figure_values = itemgetter(*FIGURE_FIELDS)
+
+
+def _hashed(figure: dict[str, Any]) -> dict[str, Any]:
+    """A figure as the content hash has it: without ``derived`` unless given, so that claims stored before
+    figures could be derived keep their hash."""
+    if figure["derived"] is not None:
+        return figure
+    return {key: value for key, value in figure.items() if key != "derived"}
 # The content hash's form; one encoder for every claim (json.dumps with options builds one per call).
 _CANONICAL_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
 
@@ -743,18 +798,19 @@ _NOTHING = "\x01"
 
 
 def record_digest(text: str, document: tuple[int, str | None] | None, source: str | None, via: str | None, event: str | None,
-                  metrics: Iterable[str | None]) -> str | None:
+                  metrics: Iterable[str | None], *, number_format: str = "en") -> str | None:
     """The fingerprint of a JSON Lines claim line, checked with these lookup answers.
 
     Checking a claim line depends on three things only: its text, the rules (rules_key), and what the
     import's lookups answer for the names it gives: its document's key and date, the sources of
-    ``source`` and ``via``, its event, its figures' metrics. All three go in, so a line whose digest
+    ``source`` and ``via``, its event, its figures' metrics (with whether they count whole things),
+    and the import's number format. All three go in, so a line whose digest
     matches a stored claim's would pass every check again and store the same row. None: no digest.
     """
     rules = rules_key()
     if not rules:
         return None
-    context = "\x00".join((rules, f"{document[0]}\x1f{document[1]}" if document else _NOTHING, source or _NOTHING,
+    context = "\x00".join((rules, number_format, f"{document[0]}\x1f{document[1]}" if document else _NOTHING, source or _NOTHING,
                            via or _NOTHING, event or _NOTHING, "\x1f".join([m or _NOTHING for m in metrics]), text))
     return hashlib.sha256(context.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
@@ -769,8 +825,16 @@ def _line_digest(lookups: Lookups, text: str, data: dict[str, Any]) -> str | Non
         text, lookups.documents.get(_lookup_key(get("document")) or ""),
         keys.get(source.lower()) if source else None, keys.get(via.lower()) if via else None,
         _quietly_resolved(lookups, _lookup_key(get("event")), lookups.events, "event"),
-        [_quietly_resolved(lookups, _lookup_key(f.get("metric")), lookups.metrics, "metric") if type(f) is dict else None
-         for f in figures] if type(figures) is list else (_NOTHING,))
+        [_counted(lookups, _quietly_resolved(lookups, _lookup_key(f.get("metric")), lookups.metrics, "metric"))
+         if type(f) is dict else None for f in figures] if type(figures) is list else (_NOTHING,),
+        number_format=lookups.number_format)
+
+
+def _counted(lookups: Lookups, metric: str | None) -> str | None:
+    """A metric as a record digest knows it: whether it counts whole things decides what its figures may be."""
+    if metric is None:
+        return None
+    return f"{metric}\x1e#" if metric in lookups.count_units else metric
 
 
 # A claim line's id, found without decoding the line: most lines are not stored yet, and the

@@ -78,6 +78,11 @@ def init(db_path: Path) -> None:
     click.echo(f"{db_path}: schema up to date")
 
 
+number_format_option = click.option(
+    "--number-format", type=click.Choice(["en", "eu"]), default="en", show_default=True,
+    help="How figures write digits: en (1,500.5) or eu (1.500,5, as in German, Spanish, Persian or Turkish reporting).")
+
+
 @cli.command(name="import")
 @db_option
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
@@ -86,8 +91,10 @@ def init(db_path: Path) -> None:
 @click.option("--workers", type=click.IntRange(0, 32), default=None,
               help="Processes that check claims while the import writes (JSON Lines and CSV files). "
                    "Default: 2 when the files holding claims reach 20 MB, else 0. The result is the same either way.")
+@number_format_option
 @handles_database_errors
-def import_command(db_path: Path, files: tuple[Path, ...], update: bool, dry_run: bool, workers: int | None) -> None:
+def import_command(db_path: Path, files: tuple[Path, ...], update: bool, dry_run: bool, workers: int | None,
+                   number_format: str) -> None:
     """Add sources, events, metrics, documents and claims from FILES.
 
     FILES are YAML (.yaml/.yml), JSON (.json), JSON Lines (.jsonl) or CSV (.csv).
@@ -102,7 +109,8 @@ def import_command(db_path: Path, files: tuple[Path, ...], update: bool, dry_run
     with Database(db_path) as db:
         try:
             with _progress(files) as progress:
-                report = db.import_files(files, update=update, dry_run=dry_run, progress=progress, workers=workers)
+                report = db.import_files(files, update=update, dry_run=dry_run, progress=progress, workers=workers,
+                                         number_format=number_format)
         except ImportFailed as failure:
             count = len(failure.problems) + failure.truncated
             raise DataError(f"{failure}\n{count} problem{'s' if count != 1 else ''} found; nothing was imported.") from None
@@ -184,18 +192,45 @@ def backup_command(db_path: Path, target: Path, force: bool) -> None:
 
 @cli.command(name="parse-figure")
 @click.argument("text")
-def parse_figure_command(text: str) -> None:
+@number_format_option
+def parse_figure_command(text: str, number_format: str) -> None:
     """Show how a figure phrase is understood, as JSON.
 
         factdb parse-figure "at least 300 people"
+        factdb parse-figure --number-format eu "mindestens 1.500"
     """
     from factdb.figures import FigureError, parse_figure
 
     try:
-        figure = parse_figure(text)
+        figure = parse_figure(text, number_format=number_format)
     except FigureError as error:
         raise DataError(str(error)) from None
     click.echo(json.dumps(figure.to_dict(), ensure_ascii=False))
+
+
+@cli.command(name="check")
+@db_option
+@number_format_option
+@handles_database_errors
+def check_command(db_path: Path, number_format: str) -> None:
+    """List stored figures that an import would now refuse.
+
+    Imports check each figure against its claim's quote (its numbers must be
+    there), its stated phrase (which must say the same) and its metric's unit
+    (counts are whole numbers). Figures imported before these checks are kept
+    as they are; this lists them by claim id and figure position, so they can
+    be corrected and imported again with --update. Exit code 1 when any is
+    listed, 0 when none.
+
+        factdb check --db factdb.sqlite
+    """
+    with Database(db_path, readonly=True) as db:
+        found = db.check_figures(number_format=number_format)
+    for problem in found:
+        click.echo(str(problem))
+    if found:
+        raise DataError(f"{len(found)} stored figure{'s' if len(found) != 1 else ''} would be refused by an import now.")
+    click.echo(f"{db_path}: every stored figure passes the import's figure checks")
 
 
 def _as_of_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:

@@ -193,6 +193,7 @@ class ComparedFigure:
     superseded: bool
     origin: str | None = None
     shares_origin: bool = False
+    derived: str | None = None  # how the figure was computed from quoted ones; None when its quote states it
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -207,6 +208,7 @@ class ComparedFigure:
             "open_high": self.open_high,
             "central_estimate": {"value": _json_number(self.central), "derived": self.central not in self.stated_numbers},
             "stated": self.stated,
+            "derived": self.derived,
             "claimed_on": self.claimed_on,
             "claimed_on_precision": self.claimed_on_precision,
             "claim_id": self.claim_id,
@@ -469,7 +471,7 @@ _ALL_METRICS = text("SELECT id, name, unit FROM metrics")
 
 # The columns are _Row's fields but the last, in order (see _load_rows).
 _FIGURES_SELECT = """
-    SELECT f.metric_id, f.population, f.position, f.qualifier, f.value, f.low, f.high, f.stated,
+    SELECT f.metric_id, f.population, f.position, f.qualifier, f.value, f.low, f.high, f.stated, f.derived,
            c.pk AS claim_pk, c.id AS claim_id, c.source_id, s.name AS source_name,
            c.via_id, v.name AS via_name, c.claimed_on, c.claimed_on_precision, c.status,
            d.id AS document_id, c.supersedes_pk,
@@ -567,6 +569,7 @@ class _Row(NamedTuple):
     low: float | None
     high: float | None
     stated: str
+    derived: str | None  # how a figure no quote states was computed (figures.derived)
     claim_pk: int
     claim_id: str
     source: str
@@ -830,6 +833,7 @@ def _compared(
         superseded=superseded,
         origin=origin,
         shares_origin=shares_origin,
+        derived=row.derived,
     )
 
 
@@ -1252,7 +1256,7 @@ def _table(c: Comparison) -> str:
 
 
 def _stated(f: ComparedFigure) -> str:
-    return f.stated + (f" ({f.status})" if f.status != "active" else "")
+    return f.stated + (" (derived)" if f.derived is not None else "") + (f" ({f.status})" if f.status != "active" else "")
 
 
 def _table_row(f: ComparedFigure) -> tuple[str, ...]:
@@ -1295,7 +1299,7 @@ def _count(n: int, noun: str) -> str:
 CSV_COLUMNS = (
     "event", "metric", "population", "source", "source_name", "qualifier", "stated", "value", "low",
     "high", "interval_low", "interval_high", "open_low", "open_high", "claimed_on", "claim_id",
-    "document", "via", "origin", "shares_origin", "latest", "superseded", "in_largest_agreement", "verdict",
+    "document", "via", "origin", "shares_origin", "latest", "superseded", "in_largest_agreement", "verdict", "derived",
 )
 
 
@@ -1317,7 +1321,7 @@ def render_csv(comparisons: Sequence[Comparison]) -> str:
                     *(_csv_number(n) for n in (f.value, f.low, f.high, f.interval[0], f.interval[1])),
                     int(f.open_low), int(f.open_high), f.claimed_on, f.claim_id, f.document, f.via or "",
                     origin or "", int(shared), int(f.claim_id in chosen), int(f.superseded),
-                    int(f.claim_id in chosen and f.source in agreeing), c.verdict,
+                    int(f.claim_id in chosen and f.source in agreeing), c.verdict, f.derived or "",
                 ]
             )
     return out.getvalue()

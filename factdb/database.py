@@ -31,6 +31,7 @@ from factdb.db import DatabaseError, make_engine, open_database, schema_sql, sql
 
 if TYPE_CHECKING:
     from factdb.compare import Comparison
+    from factdb.figure_checks import StoredFigureProblem
     from factdb.importer import ImportReport
     from factdb.publish import PublishResult
     from factdb.reading import StoredClaim, StoredDocument, StoredEvent, StoredMetric, StoredSource
@@ -121,6 +122,7 @@ class Database:
         dry_run: bool = False,
         progress: Callable[[int], None] | None = None,
         workers: int | None = None,
+        number_format: str = "en",
     ) -> ImportReport:
         """Import YAML, JSON, JSON Lines and CSV files in one transaction, and say what changed.
 
@@ -129,11 +131,12 @@ class Database:
         whose content changed (keeping the old version); ``dry_run=True`` checks and counts without
         writing. ``progress`` is called with the number of bytes read as the files are read.
         ``workers``: processes that check JSON Lines and CSV claims (default: 2 for large imports).
+        ``number_format``: how the files write figures' digits, "en" (1,500.5, the default) or "eu" (1.500,5).
         """
         from factdb.importer import import_paths
 
         return import_paths(self.engine, [Path(p) for p in paths], update=update, dry_run=dry_run, progress=progress,
-                            workers=workers)
+                            workers=workers, number_format=number_format)
 
     def import_records(
         self,
@@ -142,16 +145,38 @@ class Database:
         update: bool = False,
         dry_run: bool = False,
         progress: Callable[[int], None] | None = None,
+        number_format: str = "en",
     ) -> ImportReport:
         """Import records shaped like JSON Lines lines (each with a ``kind``) in one transaction.
 
         The same checks as :meth:`import_files`; a problem names the record by its position and
         field (``records[2].quote``). ``update``, ``dry_run`` and ``progress`` (called as records
-        are checked) work as for files.
+        are checked) and ``number_format`` work as for files.
         """
         from factdb.importer import import_records
 
-        return import_records(self.engine, records, update=update, dry_run=dry_run, progress=progress)
+        return import_records(self.engine, records, update=update, dry_run=dry_run, progress=progress, number_format=number_format)
+
+    # --- Checking ----------------------------------------------------------------------------
+
+    def check_figures(self, *, number_format: str = "en") -> list[StoredFigureProblem]:
+        """The stored figures that the import's figure checks would now refuse, by claim id and figure position.
+
+        Imports check each figure against its claim's quote, its stated phrase and its metric's unit;
+        figures stored before those checks are not checked again. This lists the ones to fix.
+        """
+        from sqlalchemy import select
+
+        from factdb.figure_checks import StoredFigure, stored_figure_problems
+        from factdb.models import Claim, Figure, Metric
+
+        query = (select(Claim.id, Figure.position, Figure.metric_id, Metric.unit, Figure.qualifier, Figure.value, Figure.low,
+                        Figure.high, Figure.stated, Claim.quote, Figure.derived)
+                 .join(Claim, Claim.pk == Figure.claim_pk).join(Metric, Metric.id == Figure.metric_id)
+                 .order_by(Claim.id, Figure.position))
+        with self.read_engine.connect() as conn:
+            stored = [StoredFigure(*row) for row in conn.execute(query)]
+        return list(stored_figure_problems(stored, number_format=number_format))
 
     # --- Comparing ---------------------------------------------------------------------------
 

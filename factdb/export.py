@@ -52,10 +52,11 @@ def figure_record(row: Any) -> dict[str, Any]:
     except FigureError:
         same = False
     base = {"metric": row.metric_id, "population": row.population}
+    derived = {"derived": row.derived}  # last, as in the import format's figure fields
     if same:
-        return _compact({**base, "value": row.stated})
+        return _compact({**base, "value": row.stated, **derived})
     return _compact({**base, "qualifier": row.qualifier, "value": stored[1], "low": stored[2], "high": stored[3],
-                     "stated": row.stated})
+                     "stated": row.stated, **derived})
 
 
 def _claim_rows(conn: Connection, where: Any = None) -> Iterator[dict[str, Any]]:

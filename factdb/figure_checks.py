@@ -10,12 +10,17 @@ is what its record claims it is, each returning why not (or None), for the impor
   never counts: "at least 300" is not supported by "at least 3000".
 - ``stated_disagreement``: an explicit ``stated`` phrase says the same as the explicit parts.
 - ``whole_count_problem``: a metric that counts people or events gets whole numbers.
+
+The import applies them to new figures only; ``stored_figure_problems`` lists the stored figures they
+would refuse (``factdb check``), so that figures imported before them can be fixed.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from factdb.figures import (
     VAGUE_WORDS,
@@ -31,7 +36,16 @@ from factdb.figures import (
 )
 from factdb.quotes import normalize_quote
 
-__all__ = ["Unsupported", "is_count_unit", "stated_disagreement", "unsupported_by_quote", "whole_count_problem"]
+__all__ = [
+    "StoredFigure",
+    "StoredFigureProblem",
+    "Unsupported",
+    "is_count_unit",
+    "stated_disagreement",
+    "stored_figure_problems",
+    "unsupported_by_quote",
+    "whole_count_problem",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +79,7 @@ def unsupported_by_quote(
     True
     """
     text = normalize_quote(quote)
-    mentions = numbers_in(text, number_format=number_format)
+    mentions = _mentions(text, number_format)
     vague = _vague_words(figure)
     if vague and not given_as_phrase and not any(_words_in(word, text) for word in vague):
         return Unsupported(f"the vague amount {vague[0]!r}", _closest(figure.low, mentions))
@@ -75,6 +89,12 @@ def unsupported_by_quote(
     if given_as_phrase and not _words_in(figure.text, text):
         return Unsupported(f"the words {figure.text!r}", _closest(_anchor(figure), mentions))
     return None
+
+
+# A claim's figures are checked against the same quote one after another: read its numbers once.
+@lru_cache(maxsize=16)
+def _mentions(text: str, number_format: str) -> list[NumberMention]:
+    return numbers_in(text, number_format=number_format)
 
 
 def _vague_words(figure: Figure) -> list[str]:
@@ -113,8 +133,22 @@ def _words_in(phrase: str, text: str) -> bool:
     needle = normalize_quote(phrase).casefold()
     if not needle:
         return False
-    pattern = rf"(?<!\w){re.escape(needle)}" + (r"(?!\w)" if needle[-1].isalnum() else "")
-    return re.search(pattern, text.casefold()) is not None
+    # str.find rather than a regular expression built per phrase: compiling one per figure cost more
+    # than the rest of the check.
+    haystack = text.casefold()
+    at = haystack.find(needle)
+    while at >= 0:
+        after = at + len(needle)
+        if (at == 0 or not _word_character(haystack[at - 1])) and (
+                after == len(haystack) or not needle[-1].isalnum() or not _word_character(haystack[after])):
+            return True
+        at = haystack.find(needle, at + 1)
+    return False
+
+
+def _word_character(character: str) -> bool:
+    """What ``\\w`` matches in a regular expression."""
+    return character.isalnum() or character == "_"
 
 
 def _anchor(figure: Figure) -> Number | None:
@@ -222,3 +256,75 @@ def whole_count_problem(figure: Figure, unit: str) -> str | None:
                 "is a measure ('percent')"
             )
     return None
+
+
+# --- stored figures --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFigure:
+    """A figure as the database holds it, with what it is checked against: its claim's quote, its metric's unit."""
+
+    claim_id: str
+    position: int  # 1-based, as in figures.position
+    metric_id: str
+    unit: str
+    qualifier: str
+    value: Number | None
+    low: Number | None
+    high: Number | None
+    stated: str
+    quote: str
+    derived: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFigureProblem:
+    """Why a stored figure would be refused if it were imported now, located by claim id and figure position."""
+
+    claim_id: str
+    position: int
+    metric_id: str
+    field: str  # the figure field to fix: "value", "stated"
+    message: str
+    hint: str
+
+    def __str__(self) -> str:
+        return f"claim {self.claim_id!r}, figure {self.position} ({self.metric_id}): {self.field}: {self.message} (hint: {self.hint})"
+
+
+def _stored_number(number: Number | None) -> Number | None:
+    """SQLite keeps numbers as REAL: 304.0 is the 304 that was imported."""
+    return int(number) if isinstance(number, float) and number.is_integer() else number
+
+
+def stored_figure_problems(figures: Iterable[StoredFigure], *, number_format: str = "en") -> Iterator[StoredFigureProblem]:
+    """The problems the import's figure checks would find with stored ``figures``: a stated phrase that says
+    something else, a fraction of a count, numbers the quote does not state (unless the figure is derived).
+
+    A stored figure's text is checked as its stated phrase but its words are not required in the quote
+    (``given_as_phrase=False``): whether it was given as a phrase or as parts is not stored.
+    """
+    for stored in figures:
+        figure = Figure(stored.qualifier, _stored_number(stored.value), _stored_number(stored.low),
+                        _stored_number(stored.high), stored.stated)
+
+        def problem(field: str, message: str, hint: str, stored: StoredFigure = stored) -> StoredFigureProblem:
+            return StoredFigureProblem(stored.claim_id, stored.position, stored.metric_id, field, message, hint)
+
+        disagreement = stated_disagreement(figure, stored.stated, number_format=number_format)
+        if disagreement is not None:
+            yield problem("stated", disagreement, "make the figure's qualifier and value say what its stated phrase says")
+            continue
+        count_problem = whole_count_problem(figure, stored.unit)
+        if count_problem is not None:
+            yield problem("value", count_problem, "write 1,500 or 1500 (or 1.5 if you mean one and a half)")
+            continue
+        if stored.derived is not None:
+            continue
+        missing = unsupported_by_quote(figure, stored.quote, given_as_phrase=False, number_format=number_format)
+        if missing is not None:
+            closest = f"the quote's closest number is {missing.closest!r}" if missing.closest else "the quote has no number"
+            yield problem("value", f"the quote does not contain {missing.missing}",
+                          f"{closest}; correct the figure or the quote and import the claim again with --update, or give "
+                          "the figure derived: \"how it was derived\"")

@@ -53,6 +53,7 @@ from factdb.checks import (
     resolve,
     resolve_source,
 )
+from factdb.figure_checks import is_count_unit
 from factdb.import_workers import CheckedChunk, FileEnd, TextSpool
 from factdb.models import (
     Claim,
@@ -237,7 +238,10 @@ def _load_lookups(s: _Import) -> None:
     for event_id, parent in conn.execute(select(Event.id, Event.parent_id)):
         lookups.events.add(event_id)
         s.event_parents[event_id] = parent
-    lookups.metrics.update(m for (m,) in conn.execute(select(Metric.id)))
+    for metric_id, unit in conn.execute(select(Metric.id, Metric.unit)):
+        lookups.metrics.add(metric_id)
+        if is_count_unit(unit):
+            lookups.count_units[metric_id] = unit
     for pk, document_id, published in conn.execute(select(Document.pk, Document.id, Document.published)):
         # interned as in checks.check_document: every document's date, in the importer and in each worker
         lookups.documents[document_id] = (pk, sys.intern(published) if published is not None else None)
@@ -387,6 +391,11 @@ def _import_metric(s: _Import, record: Record) -> None:
     outcome = _upsert(s, record, "metric", Metric.__table__, prepared.values, stored=metric_id in s.lookups.metrics)
     if outcome != "refused":
         s.lookups.metrics.add(metric_id)
+        unit = prepared.values["unit"]
+        if is_count_unit(unit):
+            s.lookups.count_units[metric_id] = unit
+        else:
+            s.lookups.count_units.pop(metric_id, None)
         s.counts["metrics"][outcome] += 1
 
 
@@ -964,7 +973,7 @@ class _Input:
     spool: TextSpool | None = None
 
 
-def _run(engine: Engine, read: _Input, *, update: bool, dry_run: bool) -> ImportReport:
+def _run(engine: Engine, read: _Input, *, update: bool, dry_run: bool, number_format: str) -> ImportReport:
     """One import in one transaction; raise ImportFailed (writing nothing) on bad data."""
     with engine.connect() as conn, BulkWrite(conn, read.expected_bytes) as writer:
         transaction = conn.begin()
@@ -974,7 +983,8 @@ def _run(engine: Engine, read: _Input, *, update: bool, dry_run: bool) -> Import
             assert key is not None
             batch_id = key[0]
             s = _Import(conn, writer, batch_id, update, NormalizedTexts(lambda pk: writer.value(_DOCUMENTS, "text", "pk", pk)),
-                        paths={name: index for index, name in enumerate(dict.fromkeys(read.names))}, spool=read.spool)
+                        paths={name: index for index, name in enumerate(dict.fromkeys(read.names))}, spool=read.spool,
+                        lookups=Lookups(number_format=number_format))
             _load_lookups(s)
             writer.defer_full_text()
             first_document_pk, first_claim_pk = s.next_document_pk, s.next_claim_pk
@@ -1017,13 +1027,16 @@ def _run(engine: Engine, read: _Input, *, update: bool, dry_run: bool) -> Import
 
 
 def import_paths(engine: Engine, paths: Sequence[str | Path], *, update: bool = False, dry_run: bool = False,
-                 progress: Callable[[int], None] | None = None, workers: int | None = None) -> ImportReport:
+                 progress: Callable[[int], None] | None = None, workers: int | None = None,
+                 number_format: str = "en") -> ImportReport:
     """Import the files at ``paths`` in one transaction; raise ImportFailed (writing nothing) on bad data.
 
     ``progress`` is called with the number of bytes read as the files are read (twice: once per pass).
     ``workers``: processes that check claims while this one writes (JSON Lines and CSV files only);
     by default CLAIM_WORKERS for imports of WORKER_BYTES or more, else none. The result is the same.
+    ``number_format``: how the files write figures' digits, "en" (1,500.5) or "eu" (1.500,5).
     """
+    _check_number_format(number_format)
     files = [Path(p) for p in paths]
     problems = _check_paths(files)
     if problems:
@@ -1044,12 +1057,20 @@ def import_paths(engine: Engine, paths: Sequence[str | Path], *, update: bool = 
 
     try:
         return _run(engine, _Input([str(p) for p in files], size, lambda s: _entity_records(s, files, progress, counts), claims,
-                                   counts, files, spool), update=update, dry_run=dry_run)
+                                   counts, files, spool), update=update, dry_run=dry_run, number_format=number_format)
     finally:
         if spool is not None:
             spool.close()
         if pool is not None:
             pool.close()
+
+
+NUMBER_FORMATS = ("en", "eu")
+
+
+def _check_number_format(number_format: str) -> None:
+    if number_format not in NUMBER_FORMATS:
+        raise ValueError(f"unknown number format {number_format!r}: use 'en' (1,500.5) or 'eu' (1.500,5)")
 
 
 # Records given in Python (import_records) are located as lines of a file named "records", counted
@@ -1077,7 +1098,7 @@ def _as_record(index: int, item: Any) -> Record | Problem:
 
 
 def import_records(engine: Engine, records: Iterable[dict[str, Any]], *, update: bool = False, dry_run: bool = False,
-                   progress: Callable[[int], None] | None = None) -> ImportReport:
+                   progress: Callable[[int], None] | None = None, number_format: str = "en") -> ImportReport:
     """Import records given in Python, in one transaction, as import_paths imports files.
 
     Each record is a dict shaped like a line of a JSON Lines import file, with its ``kind`` (source,
@@ -1085,8 +1106,9 @@ def import_records(engine: Engine, records: Iterable[dict[str, Any]], *, update:
     as files are; a problem names the record by its number, counted from 1 (``records:3: record 3.quote:
     is empty`` is about ``records[2]``). A document's
     text is given as ``text``: there is no folder for a ``text_file`` to be relative to.
-    ``progress`` is called with the number of records checked, per pass.
+    ``progress`` is called with the number of records checked, per pass. ``number_format`` as for import_paths.
     """
+    _check_number_format(number_format)
     entities: list[Record] = []
     claims: list[Record] = []
     problems: list[Problem] = []
@@ -1107,4 +1129,4 @@ def import_records(engine: Engine, records: Iterable[dict[str, Any]], *, update:
                 progress(1)
 
     return _run(engine, _Input([RECORDS_PATH], 0, lambda s: counted(entities), lambda s: _claims_in_chunks(s, counted(claims)), counts),
-                update=update, dry_run=dry_run)
+                update=update, dry_run=dry_run, number_format=number_format)

@@ -285,6 +285,8 @@ class Figure(Base):
     low: Mapped[float | None] = mapped_column(Float)
     high: Mapped[float | None] = mapped_column(Float)
     stated: Mapped[str] = mapped_column(Text)
+    # Why a figure that no quote states was computed (a sum of quoted figures, a conversion); None when quoted.
+    derived: Mapped[str | None] = mapped_column(Text)
     batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"), index=True)
 
     claim: Mapped[Claim] = relationship(back_populates="figures")

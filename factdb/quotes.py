@@ -3,12 +3,17 @@
 Matching forgives what copy-and-paste changes and nothing else: runs of whitespace
 (including no-break and thin spaces), curly versus straight quotes and apostrophes,
 and the various dashes. Offsets always point into the original, unnormalised text.
+
+A quote starts and ends on boundaries: never inside a word or a number ("at least 300" is not in
+"at least 3000", nor "at least 3" in "at least 3,000"). Letters, digits, combining marks and the
+zero-width (non-)joiners of Persian, Arabic and Indic scripts are inside words.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from array import array
 from bisect import bisect_right
 from collections import OrderedDict
@@ -76,12 +81,45 @@ def normalize_quote(quote: str) -> str:
     return _SPACE_RUN.sub(" ", _translated(quote)).strip(" ")
 
 
+_JOINERS = "\u200c\u200d"
+_NUMBER_SEPARATORS = ",.'\u066b\u066c\u2019"
+
+
+def _in_word(character: str) -> bool:
+    """Whether ``character`` belongs to a word or a number, in any script."""
+    return character in _JOINERS or unicodedata.category(character)[0] in "LNM"
+
+
+def on_boundaries(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` neither starts nor ends inside a word or a number.
+
+    >>> on_boundaries("at least 3000 died", 0, 12), on_boundaries("at least 3,000", 0, 10), on_boundaries("at least 300 died", 0, 12)
+    (False, False, True)
+    """
+    if start > 0 and _in_word(text[start]) and _inside(text, start - 1, text[start], -1):
+        return False
+    return not (end < len(text) and _in_word(text[end - 1]) and _inside(text, end, text[end - 1], 1))
+
+
+def _inside(text: str, at: int, edge: str, step: int) -> bool:
+    """Whether the character at ``at``, next to a quote's ``edge`` character, continues its word or number
+    (a digit group after a separator: "3" of "3,000")."""
+    neighbour = text[at]
+    if _in_word(neighbour):
+        return True
+    beyond = at + step
+    return (edge.isdigit() and neighbour in _NUMBER_SEPARATORS and 0 <= beyond < len(text) and text[beyond].isdigit())
+
+
 def find_quote(document: NormalizedText, quote: str) -> tuple[int, int] | None:
-    """``(start, end)`` of the first occurrence of ``quote`` in the original text, or None."""
+    """``(start, end)`` of the first occurrence of ``quote`` in the original text on boundaries, or None."""
     needle = normalize_quote(quote)
     if not needle:
         return None
-    at = document.text.find(needle)
+    text = document.text
+    at = text.find(needle)
+    while at >= 0 and not on_boundaries(text, at, at + len(needle)):
+        at = text.find(needle, at + 1)
     if at < 0:
         return None
     return document.original(at), document.original(at + len(needle) - 1) + 1
@@ -96,7 +134,13 @@ def closest_passage(document_text: str, quote: str, width: int = 160) -> str:
     matcher = difflib.SequenceMatcher(None, haystack, needle, autojunk=False)
     match = matcher.find_longest_match(0, len(haystack), 0, len(needle))
     start = max(0, match.a - match.b)
-    passage = haystack[start : start + max(len(needle), 40)]
+    end = min(len(haystack), start + max(len(needle), 40))
+    # Offer a passage that could be pasted back as a quote: whole words and numbers at both ends.
+    while start > 0 and not on_boundaries(haystack, start, len(haystack)):
+        start -= 1
+    while end < len(haystack) and not on_boundaries(haystack, 0, end):
+        end += 1
+    passage = haystack[start:end]
     return passage if len(passage) <= width else passage[: width - 1] + "…"
 
 

@@ -29,7 +29,7 @@ SECTIONS = {"sources": "source", "events": "event", "metrics": "metric", "docume
 FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
 CSV_COLUMNS = ("claim_id", "document", "source", "via", "event", "claimed_on", "quote", "metric", "population", "value")
 CSV_REQUIRED = ("document", "source", "event", "quote", "metric", "value")
-CSV_OPTIONAL_EXTRA = ("statement", "qualifier", "low", "high", "status", "supersedes")
+CSV_OPTIONAL_EXTRA = ("statement", "qualifier", "low", "high", "status", "supersedes", "derived")
 # Records are a few levels deep (file, section, record, figures, figure); anything much deeper is
 # hostile or broken, and refusing it early keeps the parsers far from Python's recursion limit.
 MAX_DEPTH = 50
@@ -730,7 +730,7 @@ def _csv_rows(path: str, reader: Any, columns: list[str]) -> Iterator[tuple[int,
 
 def _figure_cells(values: dict[str, str]) -> dict[str, str]:
     """Take a row's figure cells out of ``values``."""
-    return {k: values.pop(k) for k in ("metric", "population", "value", "qualifier", "low", "high") if k in values}
+    return {k: values.pop(k) for k in ("metric", "population", "value", "qualifier", "low", "high", "derived") if k in values}
 
 
 _CLAIM_COLUMNS = ("document", "source", "via", "event", "claimed_on", "quote", "statement", "status", "supersedes")

@@ -219,7 +219,7 @@ def basic_db(basic_template: Path, tmp_path: Path) -> Path:
 # A CSV file whose claims have no claim_id: rows are grouped by their claim columns.
 GROUPED_CSV = """\
 document,source,event,claimed_on,quote,metric,population,value
-wire-2019-12,ncri,iran-protests-2019-11,2019-12,"The NCRI says “approximately 1,500” people were killed",killed,,"approximately 1,500"
-wire-2019-12,ncri,iran-protests-2019-11,2019-12,"The NCRI says “approximately 1,500” people were killed",killed,Children,several
+wire-2019-12,ncri,iran-protests-2019-11,2019-12,"The NCRI says “approximately 1,500” people were killed, including several children",killed,,"approximately 1,500"
+wire-2019-12,ncri,iran-protests-2019-11,2019-12,"The NCRI says “approximately 1,500” people were killed, including several children",killed,Children,several
 wire-2019-12,amnesty,iran-protests-2019-11,,at least 304 people had been killed,killed,,at least 304
 """

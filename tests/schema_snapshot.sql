@@ -119,7 +119,7 @@ CREATE TABLE figures (
 	low FLOAT, 
 	high FLOAT, 
 	stated TEXT NOT NULL, 
-	batch_id INTEGER NOT NULL, 
+	batch_id INTEGER NOT NULL, derived TEXT, 
 	CONSTRAINT pk_figures PRIMARY KEY (id), 
 	CONSTRAINT ck_figures_qualifier_allowed CHECK (qualifier = 'exact' OR qualifier = 'approximately' OR qualifier = 'nearly' OR qualifier = 'at_least' OR qualifier = 'more_than' OR qualifier = 'at_most' OR qualifier = 'less_than' OR qualifier = 'range' OR qualifier = 'vague'), 
 	CONSTRAINT ck_figures_non_negative CHECK ((value IS NULL OR value >= 0) AND (low IS NULL OR low >= 0) AND (high IS NULL OR high >= 0)), 

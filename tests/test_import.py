@@ -150,14 +150,14 @@ def test_every_problem_is_reported_not_just_the_first(fresh_db: Path, tmp_path: 
 def test_changed_claim_is_refused_without_update_and_kept_in_history_with_it(fresh_db: Path, tmp_path: Path) -> None:
     run_cli("import", "--db", fresh_db, BASIC)
     changed = write(tmp_path, "changed.yaml", BASIC.read_text().replace("{metric: killed, value: at least 304}",
-                                                                         "{metric: killed, value: more than 304}"))
+                                                                         "{metric: killed, value: 304}"))
     refused = run_cli("import", "--db", fresh_db, changed)
     assert refused.exit_code == 1
     assert "claim 'amnesty-304' already exists with different content" in refused.output and "--update" in refused.output
     updated = run_cli("import", "--db", fresh_db, "--update", changed)
     assert updated.exit_code == 0, updated.output
     assert "claims: 0 added, 1 updated, 2 unchanged" in updated.output
-    assert rows(fresh_db, "SELECT f.qualifier FROM figures f JOIN claims c ON c.pk = f.claim_pk WHERE c.id = 'amnesty-304'") == [("more_than",)]
+    assert rows(fresh_db, "SELECT f.qualifier FROM figures f JOIN claims c ON c.pk = f.claim_pk WHERE c.id = 'amnesty-304'") == [("exact",)]
     [(version, content)] = rows(fresh_db, "SELECT version, content FROM claim_history WHERE claim_id = 'amnesty-304'")
     assert version == 1
     assert json.loads(content)["figures"] == [{"metric": "killed", "value": "at least 304"}]
@@ -267,4 +267,6 @@ def test_a_claims_missing_quote_is_reported_alongside_its_other_problems(fresh_d
     assert result.exit_code == 1
     assert "claims[0].source: unknown source 'Amnesti'" in result.output
     assert "claims[0].quote: not found in the text of document 'wire-2019-12'" in result.output
-    assert "2 problems found" in result.output
+    # The figure is checked against the quote as written: "at least 304" is not in "at least 340 ...".
+    assert "claims[0].figures[0].value: the quote does not contain 304" in result.output
+    assert "3 problems found" in result.output

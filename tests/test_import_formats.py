@@ -186,7 +186,7 @@ def test_csv_rows_without_claim_id_are_grouped_by_their_claim_columns(basic_db: 
     result = run_cli("import", "--db", basic_db, path)
     assert result.exit_code == 0, result.output
     assert result.stdout == "claims: 2 added, 0 updated, 0 unchanged; figures: 3 added, 0 updated, 0 unchanged.\n"
-    ncri = derived_id("wire-2019-12", "ncri", "The NCRI says “approximately 1,500” people were killed")
+    ncri = derived_id("wire-2019-12", "ncri", "The NCRI says “approximately 1,500” people were killed, including several children")
     amnesty = derived_id("wire-2019-12", "amnesty", "at least 304 people had been killed")
     assert rows(basic_db, "SELECT c.id, c.claimed_on, f.position, f.population, f.stated FROM claims c "
                           "JOIN figures f ON f.claim_pk = c.pk WHERE c.batch_id = 2 ORDER BY c.pk, f.position") == [
@@ -217,19 +217,19 @@ claims:
 
 def test_csv_optional_columns_are_stored(basic_db: Path, tmp_path: Path) -> None:
     path = write(tmp_path, "revision.csv", """\
-claim_id,document,source,via,event,claimed_on,quote,statement,status,supersedes,metric,population,value,qualifier,low,high
-revised,wire-2019-12,iran-interior-ministry,reuters,iran-protests-2019-11,2019-12-20,about 7,Officials revised it.,disputed,officials-7000-arrested,arrested,,,range,6000,8000
-revised,wire-2019-12,iran-interior-ministry,reuters,iran-protests-2019-11,2019-12-20,about 7,Officials revised it.,disputed,officials-7000-arrested,arrested,Women,about 500,,,
+claim_id,document,source,via,event,claimed_on,quote,statement,status,supersedes,metric,population,value,qualifier,low,high,derived
+revised,wire-2019-12,iran-interior-ministry,reuters,iran-protests-2019-11,2019-12-20,"about 7,000",Officials revised it.,disputed,officials-7000-arrested,arrested,,,range,6000,8000,a revision reported by phone
+revised,wire-2019-12,iran-interior-ministry,reuters,iran-protests-2019-11,2019-12-20,"about 7,000",Officials revised it.,disputed,officials-7000-arrested,arrested,Women,about 500,,,,a revision reported by phone
 """)
     result = run_cli("import", "--db", basic_db, path)
     assert result.exit_code == 0, result.output
     assert rows(basic_db, "SELECT c.via_id, c.claimed_on, c.statement, c.status, s.id, f.population, f.qualifier, f.value, "
-                          "f.low, f.high, f.stated FROM claims c JOIN figures f ON f.claim_pk = c.pk "
+                          "f.low, f.high, f.stated, f.derived FROM claims c JOIN figures f ON f.claim_pk = c.pk "
                           "JOIN claims s ON s.pk = c.supersedes_pk WHERE c.id = 'revised' ORDER BY f.position") == [
         ("reuters", "2019-12-20", "Officials revised it.", "disputed", "officials-7000-arrested", None, "range", None,
-         6000, 8000, "between 6,000 and 8,000"),
+         6000, 8000, "between 6,000 and 8,000", "a revision reported by phone"),
         ("reuters", "2019-12-20", "Officials revised it.", "disputed", "officials-7000-arrested", "women", "approximately",
-         500, None, None, "about 500"),
+         500, None, None, "about 500", "a revision reported by phone"),
     ]
 
 

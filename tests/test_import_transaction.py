@@ -25,7 +25,7 @@ def test_problems_in_every_file_and_in_both_passes_are_reported_together(basic_d
                                                   "metrics:\n  - {id: injured, name: People injured, unit: people}\n")
     claims = write(tmp_path, "c-claims.yaml", "claims:\n  - {id: c, document: wire-2019-12, source: ncri, via: hrana,\n"
                                               "     quote: at least 304 people had been killed,\n"
-                                              "     figures: [{metric: injured, value: dozens}, {metric: wounded, value: 3}]}\n")
+                                              "     figures: [{metric: injured, value: at least 304}, {metric: wounded, value: 3}]}\n")
     before = dump_database(basic_db)
     result = run_cli("import", "--db", basic_db, broken, entities, claims)
     assert result.exit_code == 1

@@ -30,6 +30,7 @@ from factdb.export import export_database
 from factdb.figures import VAGUE_WORDS
 from factdb.importer import import_paths
 from factdb.models import CLAIM_STATUSES, SOURCE_KINDS
+from factdb.quotes import on_boundaries
 
 from conftest import migrated_database
 
@@ -89,10 +90,13 @@ def figures(draw: st.DrawFn, metrics: list[str]) -> tuple[dict[str, Any], tuple[
         qualifier = draw(st.sampled_from(sorted(BOUNDS)))
         figure = {**base, "qualifier": qualifier, "value": draw(st.sampled_from([n, written(n, style)]))}
         if draw(st.booleans()):
-            figure["stated"] = draw(TEXT)
+            # A phrase the grammar does not read agrees with the parts when it holds their number.
+            figure["stated"] = draw(st.sampled_from(["{} oder mehr", "au moins {}", "رقم {}"])).format(written(n, style))
     else:
         qualifier = "range"
         figure = {**base, "qualifier": "range", "low": n, "high": m}
+    # Quotes are cut from random text: the figures are recorded as derived, not stated by the quote.
+    figure["derived"] = draw(st.sampled_from(["a sum of two quoted figures", "converted from a share"]))
     if qualifier in ("range", "vague"):
         return figure, (qualifier, None, n, m)
     fixes_low, fixes_high = BOUNDS[qualifier]
@@ -181,6 +185,7 @@ def _draw_claim(draw: st.DrawFn, index: int, generated: Generated) -> dict[str, 
     text = document["text"]
     start = draw(st.integers(0, len(text) - 1))
     end = draw(st.integers(start + 1, len(text)))
+    start, end = _widened(text, start, end)
     if not text[start:end].strip():
         return None
     claim: dict[str, Any] = {"id": f"claim-{index}", "document": document["id"], "source": draw(st.sampled_from(keys)),
@@ -208,6 +213,15 @@ def _draw_claim(draw: st.DrawFn, index: int, generated: Generated) -> dict[str, 
         for position, (_, meaning) in enumerate(drawn, start=1):
             generated.figures[(claim["id"], position)] = meaning
     return claim
+
+
+def _widened(text: str, start: int, end: int) -> tuple[int, int]:
+    """The cut ``text[start:end]`` widened to word and number boundaries, where a quote starts and ends."""
+    while start > 0 and not on_boundaries(text, start, len(text)):
+        start -= 1
+    while end < len(text) and not on_boundaries(text, 0, end):
+        end += 1
+    return start, end
 
 
 def _published(documents: list[dict[str, Any]], claim: dict[str, Any]) -> str:
