@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, TextIO, TypeVar, overload
 from sqlalchemy import Connection, Engine
 
 from factdb.compare import DEFAULT_TOLERANCE
-from factdb.db import DatabaseError, make_engine, open_database, schema_sql, sqlite_file, upgrade
+from factdb.db import DatabaseError, initialise, make_engine, open_database, schema_sql, sqlite_file
 
 if TYPE_CHECKING:
     from factdb.compare import Comparison
@@ -63,12 +63,7 @@ class Database:
         self._engine: Engine | None = None
         self._read_engine: Engine | None = None
         if create:
-            self._engine = make_engine(path_or_url)
-            try:
-                upgrade(self._engine)
-            except BaseException:
-                self._engine.dispose()
-                raise
+            self._engine = initialise(path_or_url)
         elif readonly:
             self._read_engine = open_database(path_or_url, readonly=True)
         else:

@@ -7,6 +7,7 @@ import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -55,8 +56,12 @@ def _begin_immediate(connection: Connection) -> None:
 READ_MMAP_BYTES = 256 * 1024 * 1024
 
 
-def _on_connect_readonly(dbapi_connection: sqlite3.Connection, record: object) -> None:
-    _on_connect(dbapi_connection, record)
+def _on_connect_readonly(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    # Readers never change the journal mode: that is a write, refused on a read-only file, and
+    # not theirs to decide for a database factdb may not even own.
+    dbapi_connection.isolation_level = None
+    dbapi_connection.execute("PRAGMA foreign_keys = ON")
+    dbapi_connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     dbapi_connection.execute(f"PRAGMA mmap_size = {READ_MMAP_BYTES}")
 
 
@@ -162,6 +167,96 @@ def head_revision() -> str:
     return head
 
 
+@dataclass(frozen=True)
+class ExistingFile:
+    """What an SQLite file holds, read without changing it."""
+
+    tables: list[str]
+    revision: str | None
+
+
+def _existing_file(path: Path) -> ExistingFile | None:
+    """The tables and factdb schema revision of the SQLite file at ``path``; None when there is none."""
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    reader = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        tables = [row[0] for row in reader.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        revision = None
+        if "alembic_version" in tables:
+            row = reader.execute("SELECT version_num FROM alembic_version").fetchone()
+            revision = row[0] if row else None
+    except sqlite3.DatabaseError as error:
+        raise DatabaseError(f"{path}: not a factdb database ({error}). Check the path, or create a new "
+                            "database under another name with: factdb init --db NEW.sqlite") from None
+    finally:
+        reader.close()
+    return ExistingFile(tables, revision)
+
+
+def _refuse_unknown_revision(shown: str, revision: str) -> None:
+    from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
+
+    try:
+        ScriptDirectory.from_config(alembic_config()).get_revision(revision)
+    except CommandError:
+        from factdb import __version__
+
+        raise DatabaseError(
+            f"{shown}: schema revision {revision} was made by a newer factdb than this one ({__version__}, whose "
+            f"newest revision is {head_revision()}). Upgrade factdb (pip install -U factdb) to use this database; "
+            "nothing was changed."
+        ) from None
+
+
+def initialise(path_or_url: str | os.PathLike[str]) -> Engine:
+    """Create the database, or upgrade a factdb database to the latest schema; return a write engine.
+
+    Refuses, changing nothing (not even the journal mode), a database that factdb did not make (it
+    has tables but no schema version) and one made by a newer factdb. A new database is built in a
+    temporary file beside ``path`` and renamed into place once every migration has run, so a failed
+    ``init`` leaves no file behind.
+    """
+    path, shown = sqlite_file(path_or_url), _shown(path_or_url)
+    existing = _existing_file(path)
+    if existing is None:
+        if not path.parent.is_dir():
+            raise DatabaseError(f"{path.parent}: no such folder; create it first, or choose another --db path")
+        partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+        _remove_database_files(partial)
+        try:
+            engine = make_engine(partial)
+            try:
+                upgrade(engine)
+            finally:
+                # Closing the last connection checkpoints the write-ahead log into the file.
+                engine.dispose()
+            os.replace(partial, path)
+        finally:
+            _remove_database_files(partial)
+        return make_engine(path)
+    if existing.tables and "alembic_version" not in existing.tables:
+        tables = sorted(existing.tables)
+        listed = ", ".join(tables[:5]) + (", ..." if len(tables) > 5 else "")
+        raise DatabaseError(f"{shown}: this SQLite database belongs to another application (tables: {listed}) and has no "
+                            "factdb schema version; factdb init changed nothing. Choose a new file: factdb init --db NEW.sqlite")
+    if existing.revision is not None:
+        _refuse_unknown_revision(shown, existing.revision)
+    engine = make_engine(path)
+    try:
+        upgrade(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine
+
+
+def _remove_database_files(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+
+
 def open_database(path_or_url: str | os.PathLike[str], *, readonly: bool = False) -> Engine:
     """An engine for an existing database migrated to the latest revision, or a clear error."""
     path = _shown(path_or_url)
@@ -174,6 +269,8 @@ def open_database(path_or_url: str | os.PathLike[str], *, readonly: bool = False
     current = current_revision(engine)
     if current != head_revision():
         engine.dispose()
+        if current is not None:
+            _refuse_unknown_revision(path, current)
         raise DatabaseError(
             f"{path}: schema is at revision {current}, this factdb needs {head_revision()}. "
             f"Upgrade it with: factdb init --db {path}"

@@ -1,0 +1,133 @@
+"""Issue 16: safe outputs, files written whole or not at all, bounded work (items 6, 7, 11, 12, 14, 15, 17, 18)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import sqlite3
+from pathlib import Path
+
+from conftest import REPO, dump_database, run_cli, write
+
+BASIC = REPO / "tests" / "fixtures" / "import" / "basic.yaml"
+
+
+# -- 11. CSV cells a spreadsheet would run as formulas --------------------------------------------------------
+
+FORMULA_IMPORT = """
+sources:
+  - {id: cmd, name: "=HYPERLINK(\\"http://evil.example\\",\\"click\\")", kind: ngo}
+  - {id: plain, name: "+1 Plain", kind: media}
+events:
+  - {id: ev, name: Event}
+metrics:
+  - {id: killed, name: People killed, unit: people}
+documents:
+  - {id: doc, title: Doc, published: 2020-01-02, text: "They said at least 5 people died. Others said 7 people died."}
+claims:
+  - {id: c1, document: doc, source: cmd, event: ev, quote: at least 5 people died,
+     figures: [{metric: killed, value: at least 5, stated: "@SUM(1)", population: "-2+3"}]}
+  - {id: c2, document: doc, source: plain, event: ev, quote: 7 people died, figures: [{metric: killed, value: 7, population: "-2+3"}]}
+"""
+
+
+def test_compare_csv_neutralises_formula_cells(tmp_path: Path) -> None:
+    db = tmp_path / "f.sqlite"
+    assert run_cli("init", "--db", db).exit_code == 0
+    imported = run_cli("import", "--db", db, write(tmp_path, "f.yaml", FORMULA_IMPORT))
+    assert imported.exit_code == 0, imported.output
+    result = run_cli("compare", "--db", db, "ev", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert len(rows) == 2
+    for row in rows:
+        for column, cell in row.items():
+            assert not cell.startswith(("=", "+", "@", "\t", "\r")), (column, cell)
+            if column not in ("value", "low", "high", "interval_low", "interval_high"):
+                assert not cell.startswith("-"), (column, cell)
+    first = next(r for r in rows if r["claim_id"] == "c1")
+    assert first["population"] == "'-2+3"
+    assert first["source_name"] == "'=HYPERLINK(\"http://evil.example\",\"click\")"
+    assert first["stated"] == "'@SUM(1)"
+    assert next(r for r in rows if r["claim_id"] == "c2")["source_name"] == "'+1 Plain"
+
+
+# -- 7. init never touches another application's database ---------------------------------------------------
+
+
+def _file_bytes(path: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(path.parent.iterdir()) if p.name.startswith(path.name)}
+
+
+def _other_application(path: Path, *statements: str) -> Path:
+    connection = sqlite3.connect(path)
+    for statement in statements:
+        connection.execute(statement)
+    connection.commit()
+    connection.close()
+    return path
+
+
+def test_init_refuses_another_applications_database(tmp_path: Path) -> None:
+    db = _other_application(tmp_path / "app.sqlite", "create table users (id integer primary key, name text)",
+                            "insert into users (name) values ('ada')")
+    before = _file_bytes(db)
+    result = run_cli("init", "--db", db)
+    assert result.exit_code == 1
+    assert "belongs to another application (tables: users)" in result.stderr
+    assert "changed nothing" in result.stderr and "Traceback" not in result.output
+    assert _file_bytes(db) == before
+    assert sqlite3.connect(db).execute("pragma journal_mode").fetchone()[0] == "delete"
+
+
+def test_init_refuses_a_clashing_sources_table_without_switching_to_wal(tmp_path: Path) -> None:
+    db = _other_application(tmp_path / "app.sqlite", "create table sources (url text)")
+    before = _file_bytes(db)
+    result = run_cli("init", "--db", db)
+    assert result.exit_code == 1 and "another application (tables: sources)" in result.stderr
+    assert "check that the database file and its folder are writable" not in result.stderr
+    assert _file_bytes(db) == before
+
+
+def test_init_names_a_newer_factdb_for_an_unknown_revision(tmp_path: Path) -> None:
+    db = tmp_path / "new.sqlite"
+    assert run_cli("init", "--db", db).exit_code == 0
+    connection = sqlite3.connect(db)
+    connection.execute("update alembic_version set version_num = '0099_from_the_future'")
+    connection.commit()
+    connection.close()
+    before = dump_database(db)
+    for command in (["init"], ["compare", "x"], ["export"], ["schema"]):
+        result = run_cli(*command, "--db", db)
+        assert result.exit_code == 1, (command, result.output)
+        assert "0099_from_the_future was made by a newer factdb" in result.stderr, (command, result.stderr)
+        assert "Upgrade factdb" in result.stderr and "Traceback" not in result.output
+    assert dump_database(db) == before
+
+
+def test_init_on_an_empty_file_creates_the_database(tmp_path: Path) -> None:
+    db = tmp_path / "empty.sqlite"
+    db.touch()
+    assert run_cli("init", "--db", db).exit_code == 0
+    assert run_cli("import", "--db", db, BASIC).exit_code == 0
+
+
+def test_a_failed_init_leaves_no_file_behind(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import factdb.db
+
+    def fail(*_args: object, **_kwargs: object) -> None:
+        raise factdb.db.DatabaseError("migration failed (injected)")
+
+    monkeypatch.setattr(factdb.db, "upgrade", fail)
+    result = run_cli("init", "--db", tmp_path / "new.sqlite")
+    assert result.exit_code == 1 and "injected" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_spreadsheet_text_prefixes_every_formula_start() -> None:
+    from factdb.csv_cells import spreadsheet_text
+
+    for start in ("=", "+", "-", "@", "\t", "\r"):
+        assert spreadsheet_text(f"{start}1+1") == f"'{start}1+1"
+    assert spreadsheet_text("Amnesty International") == "Amnesty International"
+    assert spreadsheet_text("") == ""
