@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
+import random
 import sqlite3
+import time
 from pathlib import Path
+
+import pytest
 
 from conftest import REPO, dump_database, run_cli, write
 
@@ -131,3 +135,79 @@ def test_spreadsheet_text_prefixes_every_formula_start() -> None:
         assert spreadsheet_text(f"{start}1+1") == f"'{start}1+1"
     assert spreadsheet_text("Amnesty International") == "Amnesty International"
     assert spreadsheet_text("") == ""
+
+
+# -- 15. the closest-passage hint is bounded --------------------------------------------------------------
+
+
+def _article(rng: random.Random, characters: int) -> str:
+    words = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(2, 9))) for _ in range(5000)]
+    text: list[str] = []
+    size = 0
+    while size < characters:
+        text.append(rng.choice(words))
+        size += len(text[-1]) + 1
+    return " ".join(text)
+
+
+def _with_typo(text: str, at: int) -> str:
+    return text[:at] + "#" + text[at + 1 :]
+
+
+def test_the_anchored_search_finds_the_exact_searchs_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    from factdb import quotes
+
+    rng = random.Random(16)
+    for _ in range(40):
+        document = _article(rng, rng.choice([3_000, 12_000]))
+        length = rng.choice([30, 200, 800])
+        start = rng.randrange(len(document) - length)
+        quote = document[start : start + length]
+        for _typo in range(rng.choice([1, 2, 3])):
+            quote = _with_typo(quote, rng.randrange(length))
+        monkeypatch.setattr(quotes, "EXACT_SEARCH_CELLS", 10**12)
+        exact = quotes.longest_shared_run(document, quote)
+        monkeypatch.setattr(quotes, "EXACT_SEARCH_CELLS", 0)
+        anchored = quotes.longest_shared_run(document, quote)
+        assert anchored == exact
+
+
+@pytest.mark.parametrize("kind", ["article", "repetitive", "one letter", "nothing shared"])
+def test_the_closest_passage_takes_under_half_a_second_whatever_the_sizes(kind: str) -> None:
+    from factdb.quotes import closest_passage
+
+    rng = random.Random(15)
+    document = {
+        "article": lambda: _article(rng, 900_000),
+        "repetitive": lambda: (BASIC.read_text(encoding="utf-8") * 400)[:900_000],
+        "one letter": lambda: "a" * 900_000,
+        "nothing shared": lambda: _article(rng, 900_000),
+    }[kind]()
+    quote = "Q" * 1_500 if kind == "nothing shared" else _with_typo(document[400_000:401_500], 700)
+    started = time.perf_counter()
+    passage = closest_passage(document, quote)
+    assert time.perf_counter() - started < 0.5
+    if kind == "article":
+        assert passage == document[400_000:400_159] + "…"
+
+
+def test_import_names_the_closest_passage_of_a_large_document_quickly(tmp_path: Path) -> None:
+    rng = random.Random(9)
+    text = _article(rng, 900_000)
+    quote = _with_typo(text[300_000:301_500], 800)
+    write(tmp_path, "doc.txt", text)
+    data = write(tmp_path, "big.yaml", f"""
+sources: [{{id: s, name: S, kind: ngo}}]
+events: [{{id: e, name: E}}]
+metrics: [{{id: killed, name: People killed, unit: people}}]
+documents: [{{id: d, title: D, published: 2020-01-01, text_file: doc.txt}}]
+claims:
+""" + "".join(f"  - {{id: c{i}, document: d, source: s, event: e, quote: '{quote}'}}\n" for i in range(20)))
+    db = tmp_path / "f.sqlite"
+    assert run_cli("init", "--db", db).exit_code == 0
+    started = time.perf_counter()
+    result = run_cli("import", "--db", db, data)
+    elapsed = time.perf_counter() - started
+    assert result.exit_code == 1
+    assert result.stderr.count(f'closest passage: "{text[300_000:300_159]}…"') == 20
+    assert elapsed < 20 * 0.5 + 5
