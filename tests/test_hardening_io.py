@@ -196,11 +196,11 @@ def test_import_names_the_closest_passage_of_a_large_document_quickly(tmp_path: 
     text = _article(rng, 900_000)
     quote = _with_typo(text[300_000:301_500], 800)
     write(tmp_path, "doc.txt", text)
-    data = write(tmp_path, "big.yaml", f"""
-sources: [{{id: s, name: S, kind: ngo}}]
-events: [{{id: e, name: E}}]
-metrics: [{{id: killed, name: People killed, unit: people}}]
-documents: [{{id: d, title: D, published: 2020-01-01, text_file: doc.txt}}]
+    data = write(tmp_path, "big.yaml", """
+sources: [{id: s, name: S, kind: ngo}]
+events: [{id: e, name: E}]
+metrics: [{id: killed, name: People killed, unit: people}]
+documents: [{id: d, title: D, published: 2020-01-01, text_file: doc.txt}]
 claims:
 """ + "".join(f"  - {{id: c{i}, document: d, source: s, event: e, quote: '{quote}'}}\n" for i in range(20)))
     db = tmp_path / "f.sqlite"
