@@ -16,6 +16,7 @@ import sqlite3
 from pathlib import Path
 
 from factdb.db import BUSY_TIMEOUT_MS
+from factdb.sqlite_limits import cap
 
 
 class BackupError(Exception):
@@ -52,8 +53,10 @@ def backup(db_path: str | os.PathLike[str], target: str | os.PathLike[str], *, f
 
 def _copy(source: Path, target: Path) -> None:
     reader = sqlite3.connect(source, timeout=BUSY_TIMEOUT_MS / 1000)
+    cap(reader)
     try:
         copy = sqlite3.connect(target)
+        cap(copy)
         try:
             try:
                 reader.backup(copy)

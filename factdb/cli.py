@@ -20,6 +20,7 @@ import sqlalchemy.exc
 from factdb import __version__
 from factdb.database import Database
 from factdb.db import DatabaseError, default_db_path
+from factdb.sqlite_limits import MAX_VALUE_BYTES
 
 
 class DataError(click.ClickException):
@@ -116,6 +117,7 @@ def _stopped_by_sqlite(db_path: object, error: Exception, what: str) -> DataErro
     """SQLite refused part-way (disk full, locked, read-only); its transaction was rolled back."""
     reason = str(getattr(error, "orig", None) or error)
     hint = ("free some disk space" if "full" in reason
+            else f"a value is over factdb's limit of {MAX_VALUE_BYTES // 2**20} MiB; split the document" if "too big" in reason
             else "another program is writing to the database; wait for it to finish" if "locked" in reason
             else "check that the database file and its folder are writable")
     outcome = " Nothing was imported; the database is as it was." if what == "the import" else ""

@@ -17,6 +17,8 @@ from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from factdb.sqlite_limits import cap as cap_sqlite_limits
+
 if TYPE_CHECKING:
     from alembic.config import Config
 
@@ -36,6 +38,7 @@ def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
     # pysqlite opens transactions lazily and not for DDL; turning its own handling off and
     # issuing BEGIN ourselves (below) gives real, transactional DDL and atomic imports.
     dbapi_connection.isolation_level = None
+    cap_sqlite_limits(dbapi_connection)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -60,6 +63,7 @@ def _on_connect_readonly(dbapi_connection: sqlite3.Connection, _record: object) 
     # Readers never change the journal mode: that is a write, refused on a read-only file, and
     # not theirs to decide for a database factdb may not even own.
     dbapi_connection.isolation_level = None
+    cap_sqlite_limits(dbapi_connection)
     dbapi_connection.execute("PRAGMA foreign_keys = ON")
     dbapi_connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     dbapi_connection.execute(f"PRAGMA mmap_size = {READ_MMAP_BYTES}")
@@ -180,6 +184,7 @@ def _existing_file(path: Path) -> ExistingFile | None:
     if not path.exists() or path.stat().st_size == 0:
         return None
     reader = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    cap_sqlite_limits(reader)
     try:
         tables = [row[0] for row in reader.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
         revision = None

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from factdb.db import open_database
+from factdb.sqlite_limits import cap
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8001
@@ -116,12 +117,14 @@ def publish(db_path: str | os.PathLike[str], out_dir: str | os.PathLike[str]) ->
 
 def _snapshot(source: Path, target: Path) -> None:
     reader = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    cap(reader)
     try:
         reader.execute("VACUUM INTO ?", (str(target),))
     finally:
         reader.close()
     # isolation_level=None: VACUUM cannot run inside the transaction Python would open.
     snapshot = sqlite3.connect(target, isolation_level=None)
+    cap(snapshot)
     try:
         snapshot.execute("PRAGMA journal_mode = DELETE")
         for index in FULL_TEXT_INDEXES:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import random
@@ -10,8 +11,9 @@ import time
 from pathlib import Path
 
 import pytest
+import sqlalchemy.exc
 
-from conftest import REPO, dump_database, run_cli, write
+from conftest import REPO, claims_in, dump_database, run_cli, write
 
 BASIC = REPO / "tests" / "fixtures" / "import" / "basic.yaml"
 
@@ -211,3 +213,54 @@ claims:
     assert result.exit_code == 1
     assert result.stderr.count(f'closest passage: "{text[300_000:300_159]}…"') == 20
     assert elapsed < 20 * 0.5 + 5
+
+
+# -- 14. one SQL call cannot build gigabytes ---------------------------------------------------------------
+
+HEAVY_CALLS = ("select printf('%.*c', 2000000000, 'x')", "select printf('%2000000000d', 1)",
+               "select format('%1000000000c%1000000000c', 'x', 'y')", "select randomblob(1000000000)",
+               "select zeroblob(1000000000)", "select length(replace(printf('%.*c', 60000000, 'x'), 'x', 'xx'))")
+
+
+@pytest.mark.parametrize("sql", HEAVY_CALLS)
+def test_a_heavy_call_fails_fast_on_factdbs_own_connections(seeded_db: Path, sql: str) -> None:
+    from factdb import Database
+
+    with Database(seeded_db, readonly=True) as db, db.read_engine.connect() as connection:
+        started = time.perf_counter()
+        with pytest.raises(sqlalchemy.exc.DatabaseError):
+            connection.exec_driver_sql(sql).all()
+        assert time.perf_counter() - started < 1
+
+
+def test_printf_still_formats_within_the_limits(seeded_db: Path) -> None:
+    from factdb import Database
+
+    with Database(seeded_db, readonly=True) as db, db.read_engine.connect() as connection:
+        row = connection.exec_driver_sql(
+            "select printf('%s-%05d|%.2f|%d%%|%.*c', 'a', 7, 3.14159, 5, 3, 'x'), format('%q', 'it''s'), "
+            "length(printf('%.*c', 1000000, 'x'))").one()
+    assert tuple(row) == ("a-00007|3.14|5%|xxx", "it''s", 1_000_000)
+
+
+async def test_datasette_refuses_heavy_calls_fast_and_keeps_answering(seeded_db: Path) -> None:
+    from datasette.app import Datasette
+
+    from factdb.publish import SETTINGS
+
+    datasette = Datasette([str(seeded_db)], settings=SETTINGS)
+    name = seeded_db.stem
+
+    async def query(sql: str) -> tuple[float, int, dict[str, object]]:
+        started = time.perf_counter()
+        response = await datasette.client.get(f"/{name}.json", params={"sql": sql, "_shape": "objects"})
+        return time.perf_counter() - started, response.status_code, response.json()
+
+    started = time.perf_counter()
+    results = await asyncio.gather(*(query(sql) for sql in HEAVY_CALLS * 2), query("select count(*) as n from claims"))
+    for elapsed, status, body in results[:-1]:
+        assert status == 400 and body["ok"] is False, body
+        assert elapsed < SETTINGS["sql_time_limit_ms"] / 1000 + 1
+    elapsed, status, body = results[-1]
+    assert status == 200 and body["rows"] == [{"n": claims_in(seeded_db)}]
+    assert time.perf_counter() - started < 5
