@@ -264,3 +264,26 @@ async def test_datasette_refuses_heavy_calls_fast_and_keeps_answering(seeded_db:
     elapsed, status, body = results[-1]
     assert status == 200 and body["rows"] == [{"n": claims_in(seeded_db)}]
     assert time.perf_counter() - started < 5
+
+
+# -- 12. security headers on every page ------------------------------------------------------------------
+
+
+async def test_every_response_carries_the_security_headers(seeded_db: Path) -> None:
+    from datasette.app import Datasette
+
+    datasette = Datasette([str(seeded_db)])
+    name = seeded_db.stem
+    paths = ("/", f"/{name}", f"/{name}/claims", f"/{name}/claims/1", f"/{name}.json?sql=select+1",
+             f"/{name}/claims.csv", "/-/static/app.css", "/-/compare/no-such-event/killed", "/no-such-page")
+    for path in paths:
+        response = await datasette.client.get(path)
+        headers = response.headers
+        assert headers["x-content-type-options"] == "nosniff", path
+        assert headers["x-frame-options"] == "DENY", path
+        assert headers["referrer-policy"] == "strict-origin-when-cross-origin", path
+        policy = headers["content-security-policy"]
+        assert "frame-ancestors 'none'" in policy and "object-src 'none'" in policy, path
+        script_sources = next(part for part in policy.split("; ") if part.startswith("script-src")).split()[1:]
+        assert script_sources[0] == "'self'" and all(s.startswith("'sha256-") for s in script_sources[1:]), path
+        assert len(headers.get_list("content-security-policy")) == 1, path
