@@ -276,8 +276,13 @@ def publish(db_path: Path, out_dir: Path) -> None:
 
         factdb publish site/
     """
-    with Database(db_path, readonly=True) as db:
-        result = db.publish(out_dir)
+    from factdb.publish import PublishError
+
+    try:
+        with Database(db_path, readonly=True) as db:
+            result = db.publish(out_dir)
+    except PublishError as error:
+        raise DataError(str(error)) from None
     click.echo(f"Published {result.snapshot}. Serve it with:\n\n    {result.command_line}")
 
 

@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, OperationalError
 
+from factdb.files import written_whole
 from factdb.sqlite_limits import cap as cap_sqlite_limits
 
 if TYPE_CHECKING:
@@ -228,18 +229,18 @@ def initialise(path_or_url: str | os.PathLike[str]) -> Engine:
     if existing is None:
         if not path.parent.is_dir():
             raise DatabaseError(f"{path.parent}: no such folder; create it first, or choose another --db path")
-        partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-        _remove_database_files(partial)
         try:
-            engine = make_engine(partial)
-            try:
-                upgrade(engine)
-            finally:
-                # Closing the last connection checkpoints the write-ahead log into the file.
-                engine.dispose()
-            os.replace(partial, path)
-        finally:
-            _remove_database_files(partial)
+            with written_whole(path) as partial:
+                engine = make_engine(partial)
+                try:
+                    upgrade(engine)
+                finally:
+                    # Closing the last connection checkpoints the write-ahead log into the file.
+                    engine.dispose()
+        except (OSError, sqlite3.OperationalError, OperationalError) as error:
+            reason = getattr(error, "orig", None) or error
+            raise DatabaseError(f"{shown}: the new database could not be written ({reason}); nothing was created. "
+                                "Free some disk space, or choose a folder you can write to") from None
         return make_engine(path)
     if existing.tables and "alembic_version" not in existing.tables:
         tables = sorted(existing.tables)
@@ -255,11 +256,6 @@ def initialise(path_or_url: str | os.PathLike[str]) -> Engine:
         engine.dispose()
         raise
     return engine
-
-
-def _remove_database_files(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        path.with_name(path.name + suffix).unlink(missing_ok=True)
 
 
 def open_database(path_or_url: str | os.PathLike[str], *, readonly: bool = False) -> Engine:

@@ -6,7 +6,11 @@ import asyncio
 import csv
 import io
 import random
+import resource
+import signal
 import sqlite3
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -287,3 +291,72 @@ async def test_every_response_carries_the_security_headers(seeded_db: Path) -> N
         script_sources = next(part for part in policy.split("; ") if part.startswith("script-src")).split()[1:]
         assert script_sources[0] == "'self'" and all(s.startswith("'sha256-") for s in script_sources[1:]), path
         assert len(headers.get_list("content-security-policy")) == 1, path
+
+
+# -- 6. every file is written whole or not at all; 18. and the message blames the right file ----------------
+
+FACTDB = Path(sys.executable).parent / "factdb"
+
+
+def _factdb_with_file_size_limit(limit: int, *args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run factdb where no file may grow past ``limit`` bytes: what a full disk does to a write."""
+
+    def limited() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return subprocess.run([str(FACTDB), *map(str, args)], preexec_fn=limited, capture_output=True, text=True, cwd=cwd,
+                          timeout=120)
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_backup_that_fills_the_disk_keeps_the_old_backup_and_blames_the_disk(seeded_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "backups"
+    out.mkdir()
+    old = out / "factdb.backup"
+    old.write_bytes(b"the previous backup")
+    result = _factdb_with_file_size_limit(50_000, "backup", "--db", seeded_copy, old, "--force", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert f"{old}: the copy could not be written" in result.stderr
+    assert "is it a factdb database" not in result.stderr and "Traceback" not in result.stderr
+    assert "Free some disk space" in result.stderr
+    assert _files(out) == {"factdb.backup": b"the previous backup"}
+
+
+def test_a_publish_that_fills_the_disk_keeps_the_old_site(seeded_copy: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    assert run_cli("publish", "--db", seeded_copy, site).exit_code == 0
+    before = _files(site)
+    result = _factdb_with_file_size_limit(50_000, "publish", "--db", seeded_copy, site, cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert "the site could not be written" in result.stderr and "Traceback" not in result.stderr
+    assert "check that the database file" not in result.stderr
+    assert _files(site) == before
+
+
+def test_a_first_publish_that_fills_the_disk_leaves_no_folder(seeded_copy: Path, tmp_path: Path) -> None:
+    result = _factdb_with_file_size_limit(50_000, "publish", "--db", seeded_copy, tmp_path / "site", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert not (tmp_path / "site").exists()
+
+
+def test_an_export_that_fills_the_disk_keeps_the_old_export(seeded_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "exports"
+    out.mkdir()
+    (out / "factdb.yaml").write_text("the previous export\n", encoding="utf-8")
+    result = _factdb_with_file_size_limit(8_000, "export", "--db", seeded_copy, "-o", out / "factdb.yaml", cwd=tmp_path)
+    assert result.returncode != 0
+    assert _files(out) == {"factdb.yaml": b"the previous export\n"}
+
+
+def test_an_init_that_fills_the_disk_creates_nothing_and_says_why(tmp_path: Path) -> None:
+    out = tmp_path / "new"
+    out.mkdir()
+    result = _factdb_with_file_size_limit(20_000, "init", "--db", out / "factdb.sqlite", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert "the new database could not be written" in result.stderr and "nothing was created" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert list(out.iterdir()) == []
