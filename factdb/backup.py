@@ -15,7 +15,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from factdb.db import BUSY_TIMEOUT_MS
+from factdb.db import BUSY_TIMEOUT_MS, read_only_uri
 from factdb.files import written_whole
 from factdb.sqlite_limits import cap
 
@@ -49,7 +49,7 @@ def backup(db_path: str | os.PathLike[str], target: str | os.PathLike[str], *, f
 
 
 def _check_readable(source: Path) -> None:
-    reader = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    reader = sqlite3.connect(read_only_uri(source), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
     try:
         reader.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.DatabaseError as error:
@@ -59,7 +59,7 @@ def _check_readable(source: Path) -> None:
 
 
 def _copy(source: Path, target: Path, shown: Path) -> None:
-    reader = sqlite3.connect(source, timeout=BUSY_TIMEOUT_MS / 1000)
+    reader = sqlite3.connect(read_only_uri(source), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
     cap(reader)
     try:
         copy = sqlite3.connect(target)

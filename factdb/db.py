@@ -108,13 +108,42 @@ def _shown(path_or_url: str | os.PathLike[str]) -> str:
     return str(sqlite_file(text)) if _URL.match(text) else text
 
 
+def writable_location(path: Path) -> bool:
+    """Whether the database at ``path`` and its folder can be written (not so on a read-only mount).
+
+    SQLite needs both: a database in WAL mode keeps its ``-wal`` and ``-shm`` files beside it.
+    """
+    folder = path.parent if str(path.parent) else Path(".")
+    return os.access(folder, os.W_OK) and (not path.exists() or os.access(path, os.W_OK))
+
+
+def read_only_uri(path: Path) -> str:
+    """An SQLite URI that reads ``path`` without writing anything beside it.
+
+    ``mode=ro`` alone cannot open a WAL database whose ``-shm`` file SQLite may not create. In a
+    place nobody can write, the file cannot change while it is read, so it is opened
+    ``immutable``, unless a write-ahead log holds commits not yet in the file: then SQLite must read
+    that log too, which it can when the log's ``-shm`` file is there.
+    """
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    wal = path.with_name(path.name + "-wal")
+    if not writable_location(path) and not (wal.exists() and wal.stat().st_size > 0):
+        uri += "&immutable=1"
+    return uri
+
+
 def make_engine(path: str | os.PathLike[str], *, readonly: bool = False) -> Engine:
     """An engine for the SQLite file at ``path`` (or an ``sqlite:///`` URL) with factdb's pragmas.
 
     Write engines begin every transaction with ``BEGIN IMMEDIATE``; ``readonly`` engines
     use deferred transactions so they never wait for, or block, a writer.
     """
-    engine = create_engine(f"sqlite:///{sqlite_file(path)}")
+    file = sqlite_file(path)
+    if readonly and not writable_location(file):
+        uri = read_only_uri(file)
+        engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False))
+    else:
+        engine = create_engine(f"sqlite:///{file}")
     event.listen(engine, "connect", _on_connect_readonly if readonly else _on_connect)
     event.listen(engine, "begin", _begin_deferred if readonly else _begin_immediate)
     return engine
@@ -184,7 +213,7 @@ def _existing_file(path: Path) -> ExistingFile | None:
     """The tables and factdb schema revision of the SQLite file at ``path``; None when there is none."""
     if not path.exists() or path.stat().st_size == 0:
         return None
-    reader = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    reader = sqlite3.connect(read_only_uri(path), uri=True)
     cap_sqlite_limits(reader)
     try:
         tables = [row[0] for row in reader.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
@@ -249,6 +278,10 @@ def initialise(path_or_url: str | os.PathLike[str]) -> Engine:
                             "factdb schema version; factdb init changed nothing. Choose a new file: factdb init --db NEW.sqlite")
     if existing.revision is not None:
         _refuse_unknown_revision(shown, existing.revision)
+    if not writable_location(path):
+        if existing.revision == head_revision():
+            return make_engine(path, readonly=True)
+        raise DatabaseError(read_only_message(shown))
     engine = make_engine(path)
     try:
         upgrade(engine)
@@ -258,11 +291,20 @@ def initialise(path_or_url: str | os.PathLike[str]) -> Engine:
     return engine
 
 
+def read_only_message(shown: str) -> str:
+    return (f"{shown}: the database or its folder is read-only (a read-only mount, or no write permission). "
+            "import and init need to write the database and its folder; compare, export, schema, serve, backup "
+            "and publish only read it. Copy it somewhere writable with: factdb backup --db "
+            f"{shown} COPY.sqlite")
+
+
 def open_database(path_or_url: str | os.PathLike[str], *, readonly: bool = False) -> Engine:
     """An engine for an existing database migrated to the latest revision, or a clear error."""
     path = _shown(path_or_url)
     if not Path(path).is_file():
         raise DatabaseError(f"{path}: no such database. Create it with: factdb init --db {path}")
+    if not readonly and not writable_location(Path(path)):
+        raise DatabaseError(read_only_message(path))
     engine = make_engine(path, readonly=readonly)
     if not inspect(engine).has_table("alembic_version"):
         engine.dispose()

@@ -18,7 +18,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from factdb.db import open_database
+from factdb.db import open_database, read_only_uri, sqlite_file, writable_location
 from factdb.files import written_whole
 from factdb.sqlite_limits import cap
 
@@ -72,7 +72,10 @@ def serve_command(
     db_path: str | os.PathLike[str], *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT
 ) -> list[str]:
     """The ``datasette`` arguments ``factdb serve`` runs."""
-    return ["datasette", "serve", os.fspath(db_path), "--host", host, "--port", str(port), *setting_arguments()]
+    # A database nobody can write (a read-only mount) cannot change while it is served: served
+    # immutable, Datasette needs no -shm file beside it.
+    where = ["-i", os.fspath(db_path)] if not writable_location(sqlite_file(db_path)) else [os.fspath(db_path)]
+    return ["datasette", "serve", *where, "--host", host, "--port", str(port), *setting_arguments()]
 
 
 def serve(db_path: str | os.PathLike[str], *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> None:
@@ -133,7 +136,7 @@ def publish(db_path: str | os.PathLike[str], out_dir: str | os.PathLike[str]) ->
 
 
 def _snapshot(source: Path, target: Path) -> None:
-    reader = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    reader = sqlite3.connect(read_only_uri(source), uri=True)
     cap(reader)
     try:
         reader.execute("VACUUM INTO ?", (str(target),))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import json
+import os
 import random
 import resource
 import signal
@@ -12,12 +14,16 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import sqlalchemy.exc
 
-from conftest import REPO, claims_in, dump_database, run_cli, write
+from conftest import REPO, claims_in, copy_database, dump_database, run_cli, write
+from datasette_servers import factdb_serve, get
+
+from factdb import Database
 
 BASIC = REPO / "tests" / "fixtures" / "import" / "basic.yaml"
 
@@ -360,3 +366,70 @@ def test_an_init_that_fills_the_disk_creates_nothing_and_says_why(tmp_path: Path
     assert "the new database could not be written" in result.stderr and "nothing was created" in result.stderr
     assert "Traceback" not in result.stderr
     assert list(out.iterdir()) == []
+
+
+# -- 17. a database nobody can write is still read --------------------------------------------------------
+
+
+@pytest.fixture
+def read_only_db(seeded_db: Path, tmp_path: Path) -> Iterator[Path]:
+    """The seeded database (in WAL mode, no -wal or -shm beside it) where it cannot be written.
+
+    As root, permissions do not stop a write, so the folder is bind-mounted read-only (as a
+    read-only volume or mount would be); otherwise the folder and file lose their write permission.
+    """
+    folder = tmp_path / "data"
+    folder.mkdir()
+    copy_database(seeded_db, folder / "factdb.sqlite")
+    connection = sqlite3.connect(folder / "factdb.sqlite")
+    assert connection.execute("pragma journal_mode = wal").fetchone()[0] == "wal"
+    connection.close()
+    assert sorted(p.name for p in folder.iterdir()) == ["factdb.sqlite"]
+    if os.geteuid() == 0:
+        mounted = tmp_path / "read-only"
+        mounted.mkdir()
+        subprocess.run(["mount", "--bind", str(folder), str(mounted)], check=True)
+        try:
+            subprocess.run(["mount", "-o", "remount,bind,ro", str(mounted)], check=True)
+            yield mounted / "factdb.sqlite"
+        finally:
+            # Lazily: a connection a failed test left open must not keep the mount.
+            subprocess.run(["umount", "--lazy", str(mounted)], check=True)
+    else:
+        (folder / "factdb.sqlite").chmod(0o444)
+        folder.chmod(0o555)
+        try:
+            yield folder / "factdb.sqlite"
+        finally:
+            folder.chmod(0o755)
+
+
+def test_a_read_only_wal_database_can_be_compared_exported_and_backed_up(read_only_db: Path, tmp_path: Path) -> None:
+    assert not os.access(read_only_db.parent, os.W_OK)
+    before = _files(read_only_db.parent)
+    compared = run_cli("compare", "--db", read_only_db, "iran-protests-2019-11", "--metric", "killed", "--format", "json")
+    assert compared.exit_code == 0, compared.output
+    assert json.loads(compared.stdout)["metric"] == "killed"
+    exported = run_cli("export", "--db", read_only_db)
+    assert exported.exit_code == 0 and "claims:" in exported.stdout
+    assert run_cli("schema", "--db", read_only_db).exit_code == 0
+    assert run_cli("backup", "--db", read_only_db, tmp_path / "copy.sqlite").exit_code == 0
+    assert run_cli("publish", "--db", read_only_db, tmp_path / "site").exit_code == 0
+    assert run_cli("init", "--db", read_only_db).exit_code == 0  # up to date: nothing to write
+    with Database(read_only_db, readonly=True) as db:
+        assert len(list(db.claims(limit=3))) == 3
+    assert _files(read_only_db.parent) == before
+
+
+def test_writing_to_a_read_only_database_says_what_needs_write_access(read_only_db: Path) -> None:
+    result = run_cli("import", "--db", read_only_db, BASIC)
+    assert result.exit_code == 1
+    assert "the database or its folder is read-only" in result.stderr
+    assert "import and init need to write" in result.stderr and "compare, export" in result.stderr
+    assert "Traceback" not in result.output and "unable to open database file" not in result.stderr
+
+
+def test_a_read_only_wal_database_can_be_served(read_only_db: Path) -> None:
+    with factdb_serve(read_only_db) as url:
+        status, body = get(f"{url}/factdb/claims.json?_shape=array&_size=1")
+    assert status == 200 and len(json.loads(body)) == 1
