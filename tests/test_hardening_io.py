@@ -433,3 +433,33 @@ def test_a_read_only_wal_database_can_be_served(read_only_db: Path) -> None:
     with factdb_serve(read_only_db) as url:
         status, body = get(f"{url}/factdb/claims.json?_shape=array&_size=1")
     assert status == 200 and len(json.loads(body)) == 1
+
+
+# -- 18. messages that name the real cause --------------------------------------------------------------
+
+
+def test_a_deleted_write_ahead_log_is_named_not_blamed_on_permissions(seeded_copy: Path) -> None:
+    holder = sqlite3.connect(seeded_copy)
+    try:
+        holder.execute("pragma wal_autocheckpoint = 0")
+        holder.execute("create table other_program (x)")
+        holder.commit()
+        seeded_copy.with_name(seeded_copy.name + "-wal").unlink()
+        for command in (["compare", "iran-protests-2019-11"], ["import", BASIC]):
+            result = run_cli(command[0], "--db", seeded_copy, *command[1:])
+            assert result.exit_code == 1
+            assert f"its write-ahead log {seeded_copy.name}-wal was deleted" in result.stderr, result.stderr
+            assert "writable" not in result.stderr and "Traceback" not in result.output
+    finally:
+        holder.close()
+
+
+def test_tables_another_program_changed_are_named_not_blamed_on_permissions(seeded_copy: Path) -> None:
+    connection = sqlite3.connect(seeded_copy)
+    connection.execute("alter table metrics rename to metrics_renamed_by_another_program")
+    connection.commit()
+    connection.close()
+    result = run_cli("compare", "--db", seeded_copy, "iran-protests-2019-11")
+    assert result.exit_code == 1
+    assert "the database's tables are not factdb's" in result.stderr, result.stderr
+    assert "writable" not in result.stderr and "Traceback" not in result.output
