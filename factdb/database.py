@@ -252,7 +252,11 @@ class Database:
         return backup(self.path, target, force=force)
 
     def publish(self, out_dir: str | os.PathLike[str]) -> PublishResult:
-        """Write an immutable, analysed snapshot for Datasette to ``out_dir``; the result says how to serve it."""
+        """Write an immutable, analysed snapshot for Datasette to ``out_dir``; the result says how to serve it.
+
+        Each file is replaced only once complete; raises :class:`factdb.publish.PublishError`, leaving
+        an earlier site as it was, when ``out_dir`` cannot be written (a full disk, no permission).
+        """
         from factdb.publish import publish
 
         return publish(self.path, out_dir)
