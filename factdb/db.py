@@ -222,8 +222,9 @@ def _existing_file(path: Path) -> ExistingFile | None:
             row = reader.execute("SELECT version_num FROM alembic_version").fetchone()
             revision = row[0] if row else None
     except sqlite3.DatabaseError as error:
-        raise DatabaseError(f"{path}: not a factdb database ({error}). Check the path, or create a new "
-                            "database under another name with: factdb init --db NEW.sqlite") from None
+        reason = "the file is not an SQLite database" if "file is not a database" in str(error) else str(error)
+        raise DatabaseError(f"{path}: not a factdb database ({reason}). Check the path, or create a new "
+                            "database with: factdb init --db NEW.sqlite") from None
     finally:
         reader.close()
     return ExistingFile(tables, revision)
