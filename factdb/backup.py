@@ -15,7 +15,9 @@ import os
 import sqlite3
 from pathlib import Path
 
-from factdb.db import BUSY_TIMEOUT_MS
+from factdb.db import BUSY_TIMEOUT_MS, read_only_uri
+from factdb.files import written_whole
+from factdb.sqlite_limits import cap
 
 
 class BackupError(Exception):
@@ -40,28 +42,41 @@ def backup(db_path: str | os.PathLike[str], target: str | os.PathLike[str], *, f
         raise BackupError(f"{destination} is a database in use (it has a -wal file); back up to a new file")
     if not destination.parent.is_dir():
         raise BackupError(f"{destination.parent}: no such folder")
-    partial = destination.with_name(f".{destination.name}.partial")
-    partial.unlink(missing_ok=True)
-    try:
-        _copy(source, partial)
-        os.replace(partial, destination)
-    finally:
-        partial.unlink(missing_ok=True)
+    _check_readable(source)
+    with written_whole(destination) as partial:
+        _copy(source, partial, destination)
     return destination
 
 
-def _copy(source: Path, target: Path) -> None:
-    reader = sqlite3.connect(source, timeout=BUSY_TIMEOUT_MS / 1000)
+def _check_readable(source: Path) -> None:
+    reader = sqlite3.connect(read_only_uri(source), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        reader.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError as error:
+        raise BackupError(f"{source}: cannot be copied ({error}); is it a factdb database?") from None
+    finally:
+        reader.close()
+
+
+def _copy(source: Path, target: Path, shown: Path) -> None:
+    reader = sqlite3.connect(read_only_uri(source), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    cap(reader)
     try:
         copy = sqlite3.connect(target)
+        cap(copy)
         try:
+            # The source was read a moment ago: a failure now is writing the copy (a full disk, a
+            # file size limit, a read-only folder), not the database.
             try:
                 reader.backup(copy)
+                # The live database runs in WAL mode; the backup is one file that can be moved on its own.
+                copy.execute("PRAGMA journal_mode = DELETE")
+                verdict = copy.execute("PRAGMA integrity_check").fetchone()[0]
             except sqlite3.DatabaseError as error:
-                raise BackupError(f"{source}: cannot be copied ({error}); is it a factdb database?") from None
-            # The live database runs in WAL mode; the backup is one file that can be moved on its own.
-            copy.execute("PRAGMA journal_mode = DELETE")
-            verdict = copy.execute("PRAGMA integrity_check").fetchone()[0]
+                if getattr(error, "sqlite_errorcode", 0) & 0xFF in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+                    raise BackupError(f"{source}: cannot be copied ({error}); is it a factdb database?") from None
+                raise BackupError(f"{shown}: the copy could not be written ({error}); {source} is unchanged and no "
+                                  "partial copy was left. Free some disk space, or back up to another folder") from None
         finally:
             copy.close()
     finally:

@@ -21,6 +21,7 @@ import sqlalchemy.exc
 from factdb import __version__
 from factdb.database import Database
 from factdb.db import DatabaseError, default_db_path
+from factdb.sqlite_limits import MAX_VALUE_BYTES
 
 
 class DataError(click.ClickException):
@@ -124,7 +125,18 @@ def import_command(db_path: Path, files: tuple[Path, ...], update: bool, dry_run
 def _stopped_by_sqlite(db_path: object, error: Exception, what: str) -> DataError:
     """SQLite refused part-way (disk full, locked, read-only); its transaction was rolled back."""
     reason = str(getattr(error, "orig", None) or error)
+    db = Path(str(db_path))
+    wal = db.with_name(db.name + "-wal")
+    # SQLite recreates a deleted log empty, then finds it does not match the -shm index of the old one.
+    if "disk I/O error" in reason and db.with_name(db.name + "-shm").exists() and (not wal.exists() or wal.stat().st_size == 0):
+        return DataError(f"{db_path}: SQLite stopped {what}: its write-ahead log {db.name}-wal was deleted while a program "
+                         f"had the database open ({db.name}-shm is still there). Nothing was changed. (hint: stop every "
+                         "program using the database (factdb serve, Datasette) and run it again; commits that were only "
+                         "in the deleted log are lost: restore them from a backup)")
     hint = ("free some disk space" if "full" in reason
+            else "the database's tables are not factdb's (another program changed them?); compare with: factdb schema"
+            if "no such table" in reason or "no such column" in reason
+            else f"a value is over factdb's limit of {MAX_VALUE_BYTES // 2**20} MiB; split the document" if "too big" in reason
             else "another program is writing to the database; wait for it to finish" if "locked" in reason
             else "check that the database file and its folder are writable")
     outcome = " Nothing was imported; the database is as it was." if what == "the import" else ""
@@ -310,8 +322,13 @@ def publish(db_path: Path, out_dir: Path) -> None:
 
         factdb publish site/
     """
-    with Database(db_path, readonly=True) as db:
-        result = db.publish(out_dir)
+    from factdb.publish import PublishError
+
+    try:
+        with Database(db_path, readonly=True) as db:
+            result = db.publish(out_dir)
+    except PublishError as error:
+        raise DataError(str(error)) from None
     click.echo(f"Published {result.snapshot}. Serve it with:\n\n    {result.command_line}")
 
 

@@ -27,6 +27,8 @@ from typing import Any, Generic, NamedTuple, Protocol, TypeVar, cast, overload
 from sqlalchemy import Engine, TextClause, bindparam, text
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 
+from factdb.csv_cells import spreadsheet_text
+
 DEFAULT_TOLERANCE = 0.1
 INFINITY = "∞"
 # The table lists this many conflicting pairs; JSON and CSV list them all.
@@ -1304,7 +1306,10 @@ CSV_COLUMNS = (
 
 
 def render_csv(comparisons: Sequence[Comparison]) -> str:
-    """One row per figure; with history, earlier figures too (``latest`` = 0)."""
+    """One row per figure; with history, earlier figures too (``latest`` = 0).
+
+    Text that a spreadsheet would run as a formula gets a leading ``'`` (:mod:`factdb.csv_cells`).
+    """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
@@ -1315,13 +1320,15 @@ def render_csv(comparisons: Sequence[Comparison]) -> str:
         figures = [f for fs in c.history.values() for f in fs] if c.history is not None else c.figures
         for f in figures:
             origin, shared = origins.get(f.source, (None, False))
+            text = spreadsheet_text
             writer.writerow(
                 [
-                    c.event, c.metric, c.population or "", f.source, f.source_name, f.qualifier, f.stated,
+                    text(c.event), text(c.metric), text(c.population or ""), text(f.source), text(f.source_name),
+                    f.qualifier, text(f.stated),
                     *(_csv_number(n) for n in (f.value, f.low, f.high, f.interval[0], f.interval[1])),
-                    int(f.open_low), int(f.open_high), f.claimed_on, f.claim_id, f.document, f.via or "",
-                    origin or "", int(shared), int(f.claim_id in chosen), int(f.superseded),
-                    int(f.claim_id in chosen and f.source in agreeing), c.verdict, f.derived or "",
+                    int(f.open_low), int(f.open_high), f.claimed_on, text(f.claim_id), text(f.document),
+                    text(f.via or ""), text(origin or ""), int(shared), int(f.claim_id in chosen), int(f.superseded),
+                    int(f.claim_id in chosen and f.source in agreeing), c.verdict, text(f.derived or ""),
                 ]
             )
     return out.getvalue()

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, TextIO, TypeVar, overload
 from sqlalchemy import Connection, Engine
 
 from factdb.compare import DEFAULT_TOLERANCE
-from factdb.db import DatabaseError, make_engine, open_database, schema_sql, sqlite_file, upgrade
+from factdb.db import DatabaseError, initialise, make_engine, open_database, schema_sql, sqlite_file
 
 if TYPE_CHECKING:
     from factdb.compare import Comparison
@@ -65,12 +65,7 @@ class Database:
         self._engine: Engine | None = None
         self._read_engine: Engine | None = None
         if create:
-            self._engine = make_engine(path_or_url)
-            try:
-                upgrade(self._engine)
-            except BaseException:
-                self._engine.dispose()
-                raise
+            self._engine = initialise(path_or_url)
         elif readonly:
             self._read_engine = open_database(path_or_url, readonly=True)
         else:
@@ -285,7 +280,11 @@ class Database:
         return backup(self.path, target, force=force)
 
     def publish(self, out_dir: str | os.PathLike[str]) -> PublishResult:
-        """Write an immutable, analysed snapshot for Datasette to ``out_dir``; the result says how to serve it."""
+        """Write an immutable, analysed snapshot for Datasette to ``out_dir``; the result says how to serve it.
+
+        Each file is replaced only once complete; raises :class:`factdb.publish.PublishError`, leaving
+        an earlier site as it was, when ``out_dir`` cannot be written (a full disk, no permission).
+        """
         from factdb.publish import publish
 
         return publish(self.path, out_dir)

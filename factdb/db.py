@@ -7,6 +7,7 @@ import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -14,7 +15,10 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, OperationalError
+
+from factdb.files import written_whole
+from factdb.sqlite_limits import cap as cap_sqlite_limits
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -35,6 +39,7 @@ def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
     # pysqlite opens transactions lazily and not for DDL; turning its own handling off and
     # issuing BEGIN ourselves (below) gives real, transactional DDL and atomic imports.
     dbapi_connection.isolation_level = None
+    cap_sqlite_limits(dbapi_connection)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -55,8 +60,13 @@ def _begin_immediate(connection: Connection) -> None:
 READ_MMAP_BYTES = 256 * 1024 * 1024
 
 
-def _on_connect_readonly(dbapi_connection: sqlite3.Connection, record: object) -> None:
-    _on_connect(dbapi_connection, record)
+def _on_connect_readonly(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    # Readers never change the journal mode: that is a write, refused on a read-only file, and
+    # not theirs to decide for a database factdb may not even own.
+    dbapi_connection.isolation_level = None
+    cap_sqlite_limits(dbapi_connection)
+    dbapi_connection.execute("PRAGMA foreign_keys = ON")
+    dbapi_connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     dbapi_connection.execute(f"PRAGMA mmap_size = {READ_MMAP_BYTES}")
 
 
@@ -98,13 +108,42 @@ def _shown(path_or_url: str | os.PathLike[str]) -> str:
     return str(sqlite_file(text)) if _URL.match(text) else text
 
 
+def writable_location(path: Path) -> bool:
+    """Whether the database at ``path`` and its folder can be written (not so on a read-only mount).
+
+    SQLite needs both: a database in WAL mode keeps its ``-wal`` and ``-shm`` files beside it.
+    """
+    folder = path.parent if str(path.parent) else Path(".")
+    return os.access(folder, os.W_OK) and (not path.exists() or os.access(path, os.W_OK))
+
+
+def read_only_uri(path: Path) -> str:
+    """An SQLite URI that reads ``path`` without writing anything beside it.
+
+    ``mode=ro`` alone cannot open a WAL database whose ``-shm`` file SQLite may not create. In a
+    place nobody can write, the file cannot change while it is read, so it is opened
+    ``immutable``, unless a write-ahead log holds commits not yet in the file: then SQLite must read
+    that log too, which it can when the log's ``-shm`` file is there.
+    """
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    wal = path.with_name(path.name + "-wal")
+    if not writable_location(path) and not (wal.exists() and wal.stat().st_size > 0):
+        uri += "&immutable=1"
+    return uri
+
+
 def make_engine(path: str | os.PathLike[str], *, readonly: bool = False) -> Engine:
     """An engine for the SQLite file at ``path`` (or an ``sqlite:///`` URL) with factdb's pragmas.
 
     Write engines begin every transaction with ``BEGIN IMMEDIATE``; ``readonly`` engines
     use deferred transactions so they never wait for, or block, a writer.
     """
-    engine = create_engine(f"sqlite:///{sqlite_file(path)}")
+    file = sqlite_file(path)
+    if readonly and not writable_location(file):
+        uri = read_only_uri(file)
+        engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False))
+    else:
+        engine = create_engine(f"sqlite:///{file}")
     event.listen(engine, "connect", _on_connect_readonly if readonly else _on_connect)
     event.listen(engine, "begin", _begin_deferred if readonly else _begin_immediate)
     return engine
@@ -162,11 +201,111 @@ def head_revision() -> str:
     return head
 
 
+@dataclass(frozen=True)
+class ExistingFile:
+    """What an SQLite file holds, read without changing it."""
+
+    tables: list[str]
+    revision: str | None
+
+
+def _existing_file(path: Path) -> ExistingFile | None:
+    """The tables and factdb schema revision of the SQLite file at ``path``; None when there is none."""
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    reader = sqlite3.connect(read_only_uri(path), uri=True)
+    cap_sqlite_limits(reader)
+    try:
+        tables = [row[0] for row in reader.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        revision = None
+        if "alembic_version" in tables:
+            row = reader.execute("SELECT version_num FROM alembic_version").fetchone()
+            revision = row[0] if row else None
+    except sqlite3.DatabaseError as error:
+        reason = "the file is not an SQLite database" if "file is not a database" in str(error) else str(error)
+        raise DatabaseError(f"{path}: not a factdb database ({reason}). Check the path, or create a new "
+                            "database with: factdb init --db NEW.sqlite") from None
+    finally:
+        reader.close()
+    return ExistingFile(tables, revision)
+
+
+def _refuse_unknown_revision(shown: str, revision: str) -> None:
+    from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
+
+    try:
+        ScriptDirectory.from_config(alembic_config()).get_revision(revision)
+    except CommandError:
+        from factdb import __version__
+
+        raise DatabaseError(
+            f"{shown}: schema revision {revision} was made by a newer factdb than this one ({__version__}, whose "
+            f"newest revision is {head_revision()}). Upgrade factdb (pip install -U factdb) to use this database; "
+            "nothing was changed."
+        ) from None
+
+
+def initialise(path_or_url: str | os.PathLike[str]) -> Engine:
+    """Create the database, or upgrade a factdb database to the latest schema; return a write engine.
+
+    Refuses, changing nothing (not even the journal mode), a database that factdb did not make (it
+    has tables but no schema version) and one made by a newer factdb. A new database is built in a
+    temporary file beside ``path`` and renamed into place once every migration has run, so a failed
+    ``init`` leaves no file behind.
+    """
+    path, shown = sqlite_file(path_or_url), _shown(path_or_url)
+    existing = _existing_file(path)
+    if existing is None:
+        if not path.parent.is_dir():
+            raise DatabaseError(f"{path.parent}: no such folder; create it first, or choose another --db path")
+        try:
+            with written_whole(path) as partial:
+                engine = make_engine(partial)
+                try:
+                    upgrade(engine)
+                finally:
+                    # Closing the last connection checkpoints the write-ahead log into the file.
+                    engine.dispose()
+        except (OSError, sqlite3.OperationalError, OperationalError) as error:
+            reason = getattr(error, "orig", None) or error
+            raise DatabaseError(f"{shown}: the new database could not be written ({reason}); nothing was created. "
+                                "Free some disk space, or choose a folder you can write to") from None
+        return make_engine(path)
+    if existing.tables and "alembic_version" not in existing.tables:
+        tables = sorted(existing.tables)
+        listed = ", ".join(tables[:5]) + (", ..." if len(tables) > 5 else "")
+        raise DatabaseError(f"{shown}: this SQLite database belongs to another application (tables: {listed}) and has no "
+                            "factdb schema version; factdb init changed nothing. Choose a new file: factdb init --db NEW.sqlite")
+    if existing.revision is not None:
+        _refuse_unknown_revision(shown, existing.revision)
+    if not writable_location(path):
+        if existing.revision == head_revision():
+            return make_engine(path, readonly=True)
+        raise DatabaseError(read_only_message(shown))
+    engine = make_engine(path)
+    try:
+        upgrade(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine
+
+
+def read_only_message(shown: str) -> str:
+    return (f"{shown}: the database or its folder is read-only (a read-only mount, or no write permission). "
+            "import and init need to write the database and its folder; compare, export, schema, serve, backup "
+            "and publish only read it. Copy it somewhere writable with: factdb backup --db "
+            f"{shown} COPY.sqlite")
+
+
 def open_database(path_or_url: str | os.PathLike[str], *, readonly: bool = False) -> Engine:
     """An engine for an existing database migrated to the latest revision, or a clear error."""
     path = _shown(path_or_url)
     if not Path(path).is_file():
         raise DatabaseError(f"{path}: no such database. Create it with: factdb init --db {path}")
+    if not readonly and not writable_location(Path(path)):
+        raise DatabaseError(read_only_message(path))
     engine = make_engine(path, readonly=readonly)
     if not inspect(engine).has_table("alembic_version"):
         engine.dispose()
@@ -174,6 +313,8 @@ def open_database(path_or_url: str | os.PathLike[str], *, readonly: bool = False
     current = current_revision(engine)
     if current != head_revision():
         engine.dispose()
+        if current is not None:
+            _refuse_unknown_revision(path, current)
         raise DatabaseError(
             f"{path}: schema is at revision {current}, this factdb needs {head_revision()}. "
             f"Upgrade it with: factdb init --db {path}"

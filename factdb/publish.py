@@ -20,7 +20,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from factdb.db import open_database
+from factdb.db import open_database, read_only_uri, sqlite_file, writable_location
+from factdb.files import written_whole
+from factdb.sqlite_limits import cap
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8001
@@ -41,6 +43,10 @@ SETTINGS: dict[str, int | bool] = {
 }
 
 FULL_TEXT_INDEXES = ("claims_fts", "documents_fts", "sources_fts")
+
+
+class PublishError(Exception):
+    """The site could not be written; the message says why and what to do."""
 
 
 @dataclass(frozen=True)
@@ -70,7 +76,10 @@ def serve_command(
     db_path: str | os.PathLike[str], *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT
 ) -> list[str]:
     """The ``datasette`` arguments ``factdb serve`` runs."""
-    return ["datasette", "serve", os.fspath(db_path), "--host", host, "--port", str(port), *setting_arguments()]
+    # A database nobody can write (a read-only mount) cannot change while it is served: served
+    # immutable, Datasette needs no -shm file beside it.
+    where = ["-i", os.fspath(db_path)] if not writable_location(sqlite_file(db_path)) else [os.fspath(db_path)]
+    return ["datasette", "serve", *where, "--host", host, "--port", str(port), *setting_arguments()]
 
 
 def serve(db_path: str | os.PathLike[str], *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> None:
@@ -113,23 +122,35 @@ def publish(db_path: str | os.PathLike[str], out_dir: str | os.PathLike[str], *,
     """
     open_database(db_path, readonly=True).dispose()
     out = Path(out_dir)
+    created = not out.exists()
     out.mkdir(parents=True, exist_ok=True)
-    snapshot = out / SNAPSHOT_NAME
-    partial = out / f".{SNAPSHOT_NAME}.partial"
-    partial.unlink(missing_ok=True)
-    _snapshot(Path(db_path), partial)
-    os.replace(partial, snapshot)
+    snapshot, metadata, inspect_file = out / SNAPSHOT_NAME, out / METADATA_NAME, out / INSPECT_NAME
+    try:
+        # Each file is replaced only once complete; the three are written in an order where a
+        # failure leaves an earlier site whole: its snapshot still matches its inspect file until
+        # the new inspect file is in place, and Datasette recounts any table it lacks.
+        with written_whole(snapshot) as partial:
+            _snapshot(Path(db_path), partial)
+        from factdb.datasette_plugin import metadata_for
 
-    from factdb.datasette_plugin import metadata_for
-
-    metadata = out / METADATA_NAME
-    metadata.write_text(json.dumps(metadata_for([snapshot.stem]), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    inspect_file = out / INSPECT_NAME
-    subprocess.run(
-        [sys.executable, "-m", "datasette", "inspect", str(snapshot), "--inspect-file", str(inspect_file)],
-        check=True,
-        capture_output=True,
-    )
+        with written_whole(metadata) as partial:
+            partial.write_text(json.dumps(metadata_for([snapshot.stem]), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        with written_whole(inspect_file) as partial:
+            inspected = subprocess.run(
+                [sys.executable, "-m", "datasette", "inspect", str(snapshot), "--inspect-file", str(partial)],
+                capture_output=True, text=True,
+            )
+            if inspected.returncode != 0:
+                raise PublishError(f"{inspect_file}: datasette inspect failed: {inspected.stderr.strip()[-500:]}")
+    except (OSError, sqlite3.DatabaseError) as error:
+        if created and not any(out.iterdir()):
+            out.rmdir()
+        raise PublishError(f"{out}: the site could not be written ({error}); {db_path} is unchanged and no partial "
+                           "file was left. Free some disk space, or publish to another folder") from None
+    except PublishError:
+        if created and not any(out.iterdir()):
+            out.rmdir()
+        raise
     command = [
         "datasette", "-i", str(snapshot), "--inspect-file", str(inspect_file), "-m", str(metadata),
         "--port", str(port if port is not None else free_port()), *setting_arguments(),
@@ -138,13 +159,15 @@ def publish(db_path: str | os.PathLike[str], out_dir: str | os.PathLike[str], *,
 
 
 def _snapshot(source: Path, target: Path) -> None:
-    reader = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    reader = sqlite3.connect(read_only_uri(source), uri=True)
+    cap(reader)
     try:
         reader.execute("VACUUM INTO ?", (str(target),))
     finally:
         reader.close()
     # isolation_level=None: VACUUM cannot run inside the transaction Python would open.
     snapshot = sqlite3.connect(target, isolation_level=None)
+    cap(snapshot)
     try:
         snapshot.execute("PRAGMA journal_mode = DELETE")
         for index in FULL_TEXT_INDEXES:

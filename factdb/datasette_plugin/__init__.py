@@ -28,6 +28,8 @@ from markupsafe import Markup
 from factdb.datasette_plugin import front_page, record_pages, search_page
 from factdb.datasette_plugin.comparison_page import ROUTE, compare_view
 from factdb.datasette_plugin.facet_cache import WholeTableFacetCache
+from factdb.datasette_plugin.headers import asgi_wrapper
+from factdb.datasette_plugin.limits import prepare_connection
 from factdb.datasette_plugin.metadata import (
     factdb_database_names,
     fresh_metadata,
@@ -41,7 +43,7 @@ from factdb.datasette_plugin.urls import comparison_link, page_url, row_url
 if TYPE_CHECKING:
     from datasette.app import Datasette
 
-__all__ = ["metadata_for", "packaged_metadata"]
+__all__ = ["asgi_wrapper", "metadata_for", "packaged_metadata", "prepare_connection"]
 
 # datasette.hookimpl is this marker; made here so the hooks below keep their types.
 hookimpl = pluggy.HookimplMarker("datasette")
