@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from factdb.figures import Figure, FigureError, figure_from_parts, parse_figure
-from factdb.readers import LineDict, Record, closest_hint, decoded, type_name
+from factdb.readers import LineDict, Record, UnquotedNumber, closest_hint, decoded, type_name, yaml11_number
 from factdb.vocabulary import CLAIM_STATUSES, RELATIONS, SOURCE_KINDS
 
 # The version of the rules below: what a record digest stands for. A stored claim whose digest
@@ -648,6 +648,11 @@ def _figure(problems: Problems, lookups: Lookups, record: Record, data: Any, ind
     qualifier = data.get("qualifier")
     value, low, high, stated = data.get("value"), data.get("low"), data.get("high"), data.get("stated")
     for key, item in (("value", value), ("low", low), ("high", high), ("qualifier", qualifier), ("stated", stated)):
+        if type(item) is UnquotedNumber and key != "stated":
+            problems.at(record, f"{prefix}{key}", f"{item} is not a decimal number (YAML 1.1 would read it as {_yaml11_reading(item)})",
+                        f"write a decimal number, or quote it to give it as a phrase: {key}: \"{item}\"",
+                        line=data.line_of(key) if isinstance(data, LineDict) else line)
+            return None
         if item is not None and (isinstance(item, bool) or not isinstance(item, (str, int, float))):
             problems.at(record, f"{prefix}{key}", f"expected a number or a phrase; found {type_name(item)}",
                         "write e.g. value: at least 300", line=line)
@@ -682,6 +687,14 @@ def _figure_of(problems: Problems, record: Record, prefix: str, line: int | None
         problems.at(record, f"{prefix}{culprit}", str(error),
                     "see `factdb parse-figure` and docs/figures.md for the phrases understood", line=line)
         return None
+
+
+def _yaml11_reading(text: str) -> str:
+    """What YAML 1.1 (PyYAML's default) makes of an UnquotedNumber, to show why it is refused."""
+    try:
+        return repr(yaml11_number(text))
+    except ValueError:
+        return "a number"
 
 
 def _derived_claim_id(document: str, source: str, quote: str) -> str:

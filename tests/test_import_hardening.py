@@ -1,0 +1,64 @@
+"""What an import keeps exactly as written, where YAML 1.1 or Unicode would change it (issue 16).
+
+The refusals are in tests/bad_input; these are the values that must survive: ids typed as numbers
+in YAML stay the text typed, YAML 1.2 decimals stay numbers, and figures in other scripts' digits
+are read as the figure grammar reads them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import rows, run_cli, write
+
+NUMBERS_AS_IDS = """\
+sources:
+  - {id: 0010, name: 0x10, kind: ngo, aliases: [1_000, "1:30"]}
+events:
+  - {id: 010, name: 1:30, start: 2019}
+metrics:
+  - {id: 017, name: Figure 017, unit: people}
+documents:
+  - {id: 1e3, title: 0o17, published: 2019-11, text: "At least 1,500 were killed."}
+claims:
+  - id: 007
+    document: 1e3
+    source: 0010
+    event: 010
+    quote: At least 1,500 were killed.
+    figures:
+      - {metric: 017, value: 1500}
+      - {metric: 017, value: 12.5, population: "010"}
+      - {metric: 017, value: "017"}
+"""
+
+
+def test_yaml_ids_and_names_that_look_like_yaml_11_numbers_are_kept_as_written(tmp_path: Path) -> None:
+    db = tmp_path / "factdb.sqlite"
+    assert run_cli("init", "--db", db).exit_code == 0
+    result = run_cli("import", "--db", db, write(tmp_path, "numbers.yaml", NUMBERS_AS_IDS))
+    assert result.exit_code == 0, result.output
+    assert rows(db, "SELECT id, name FROM sources") == [("0010", "0x10")]
+    assert sorted(rows(db, "SELECT alias FROM source_aliases")) == [("1:30",), ("1_000",)]
+    assert rows(db, "SELECT id, name FROM events") == [("010", "1:30")]
+    assert rows(db, "SELECT id, name FROM metrics") == [("017", "Figure 017")]
+    assert rows(db, "SELECT id, title FROM documents") == [("1e3", "0o17")]
+    assert rows(db, "SELECT id, source_id, event_id FROM claims") == [("007", "0010", "010")]
+    # 1500 and 12.5 are YAML 1.2 decimals; a quoted "017" is a phrase, read by the figure grammar.
+    assert rows(db, "SELECT value, population FROM figures ORDER BY position") == [(1500, None), (12.5, "010"), (17, None)]
+
+
+def test_figures_in_persian_and_fullwidth_digits_are_read_as_their_numbers(tmp_path: Path) -> None:
+    db = tmp_path / "factdb.sqlite"
+    assert run_cli("init", "--db", db).exit_code == 0
+    text = """\
+sources: [{id: hrana, name: HRANA, kind: ngo}]
+metrics: [{id: killed, name: People killed, unit: people}]
+documents: [{id: report, title: Report, published: 2019-12, text: "۱۵۰۰ کشته"}]
+claims:
+  - {document: report, source: hrana, quote: "۱۵۰۰ کشته", figures: [{metric: killed, value: "۱۵۰۰"}, {metric: killed, value: "at least ３００"}]}
+"""
+    result = run_cli("import", "--db", db, write(tmp_path, "persian.yaml", text))
+    assert result.exit_code == 0, result.output
+    assert rows(db, "SELECT qualifier, value, stated FROM figures ORDER BY position") == [
+        ("exact", 1500, "۱۵۰۰"), ("at_least", 300, "at least ３００")]
