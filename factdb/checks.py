@@ -131,6 +131,8 @@ class Lookups:
     events: set[str] = field(default_factory=set)
     metrics: set[str] = field(default_factory=set)
     documents: dict[str, tuple[int, str | None]] = field(default_factory=dict)  # id -> (pk, published)
+    # name_key() of every source's name and alias -> (source id, the name as written): see look_alike()
+    source_names: dict[str, tuple[str, str]] = field(default_factory=dict, compare=False, repr=False)
     # kind -> (how many ids it was built from, lower-cased id -> id): see lowered()
     lowered_ids: dict[str, tuple[int, dict[str, str]]] = field(default_factory=dict, compare=False, repr=False)
 
@@ -194,6 +196,26 @@ def is_blank(text: str) -> bool:
     if text.isascii():
         return not text.strip()
     return all(char.isspace() or unicodedata.category(char) == "Cf" for char in text)
+
+
+def name_key(text: str) -> str:
+    """The form in which two names of sources are the same name: without invisible characters
+    (zero-width space, joiners, soft hyphen: Unicode's format characters), in NFKC (fullwidth,
+    ligatures and other compatibility forms as their plain letters), case-folded, spaces collapsed.
+    "Amnesty\u200b", "ＡＭＮＥＳＴＹ" and "amnesty" are one name."""
+    visible = "".join(char for char in text if unicodedata.category(char) != "Cf")
+    return " ".join(unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", visible).casefold()).split())
+
+
+def look_alike(lookups: Lookups, name: str, source_id: str) -> tuple[str, str] | None:
+    """(source id, name as written) of another source with a name or alias that reads as ``name``;
+    None if there is none, and then ``name`` is taken for ``source_id``."""
+    key = name_key(name)
+    owner = lookups.source_names.get(key)
+    if owner is not None and owner[0] != source_id:
+        return owner
+    lookups.source_names[key] = (source_id, name)
+    return None
 
 
 def non_ascii_digits(text: str) -> str:

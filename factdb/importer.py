@@ -19,6 +19,7 @@ import hashlib
 import json
 import os
 import sys
+import unicodedata
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -49,6 +50,8 @@ from factdb.checks import (
     check_metric,
     check_source,
     location_of,
+    look_alike,
+    name_key,
     recognised,
     resolve,
     resolve_source,
@@ -229,11 +232,13 @@ def _first_seen(s: _Import, record: Record, kind: str, identifier: str) -> bool:
 
 def _load_lookups(s: _Import) -> None:
     conn, lookups = s.conn, s.lookups
-    for (source_id,) in conn.execute(select(Source.id)):
+    for source_id, name in conn.execute(select(Source.id, Source.name)):
         lookups.source_keys[source_id.lower()] = source_id
+        lookups.source_names.setdefault(name_key(name), (source_id, name))
     for alias_key, source_id, alias in conn.execute(select(SourceAlias.alias_key, SourceAlias.source_id, SourceAlias.alias)):
         lookups.source_keys[alias_key] = source_id
         lookups.aliases[alias_key] = alias
+        lookups.source_names.setdefault(name_key(alias), (source_id, alias))
     for event_id, parent in conn.execute(select(Event.id, Event.parent_id)):
         lookups.events.add(event_id)
         s.event_parents[event_id] = parent
@@ -317,6 +322,8 @@ def _import_source(s: _Import, record: Record) -> None:
     if outcome == "refused":
         return
     s.lookups.source_keys[source_id.lower()] = source_id
+    if not _distinct_name(s, record, "name", wanted["name"], source_id):
+        return
     is_new = outcome == "added"
     if not is_new and set(aliases) != stored_aliases:
         if _refused_change(s, record, "aliases", f"source '{source_id}'", f"aliases {sorted(stored_aliases)}", "aliases"):
@@ -349,9 +356,29 @@ def _add_aliases(s: _Import, record: Record, source_id: str, aliases: list[str],
             continue
         if owner == source_id and alias.lower() != source_id.lower():
             continue  # the same alias twice in one list
+        if not _distinct_name(s, record, "aliases", alias, source_id):
+            continue
         s.conn.execute(insert(SourceAlias).values(source_id=source_id, alias=alias, alias_key=alias.lower(), batch_id=s.batch_id))
         s.lookups.source_keys[alias.lower()] = source_id
         s.lookups.aliases[alias.lower()] = alias
+
+
+def _distinct_name(s: _Import, record: Record, key: str, name: str, source_id: str) -> bool:
+    """Whether ``name`` reads as no other source's name or alias; else a problem. Look-alikes
+    (a zero-width space, fullwidth letters, another case) would count as independent origins."""
+    owner = look_alike(s.lookups, name, source_id)
+    if owner is None:
+        return True
+    other_id, written = owner
+    s.problems.at(record, key, f"'{_shown(name)}' reads as '{_shown(written)}', a name of source '{other_id}' (compared without case, "
+                               "invisible characters and compatibility forms such as fullwidth letters)",
+                  f"use source '{other_id}', or give this source a name that tells them apart")
+    return False
+
+
+def _shown(name: str) -> str:
+    """``name`` with its invisible characters as escapes, so a message shows what tells two apart."""
+    return "".join(f"\\u{ord(c):04x}" if unicodedata.category(c) == "Cf" else c for c in name)
 
 
 def _import_event(s: _Import, record: Record) -> None:

@@ -25,7 +25,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from factdb.checks import is_blank
+from factdb.checks import is_blank, name_key
 from factdb.db import make_engine
 from factdb.export import export_database
 from factdb.figures import VAGUE_WORDS
@@ -114,21 +114,20 @@ def import_files(draw: st.DrawFn) -> Generated:
     """One valid import: every reference resolves, every quote is in its document, no cycles."""
     # Source ids and aliases share one case-insensitive namespace.
     keys = draw(st.lists(SLUG, min_size=1, max_size=4, unique=True))
-    alias_pool = draw(st.lists(TEXT, max_size=5, unique_by=str.lower))
-    alias_pool = [a for a in alias_pool if a.lower() not in {k.lower() for k in keys}]
+    # Names and aliases share another, where look-alikes are one name (see factdb.checks.name_key).
+    names = draw(st.lists(TEXT, min_size=len(keys), max_size=len(keys) + 5, unique_by=name_key))
+    names, alias_pool = names[:len(keys)], [a for a in names[len(keys):] if a.lower() not in {k.lower() for k in keys}]
     sources = []
     for index, key in enumerate(keys):
-        source: dict[str, Any] = {"id": key, "name": draw(TEXT), "kind": draw(st.sampled_from(SOURCE_KINDS))}
+        source: dict[str, Any] = {"id": key, "name": names[index], "kind": draw(st.sampled_from(SOURCE_KINDS))}
         aliases = alias_pool[index::len(keys)]
         if aliases:
             source["aliases"] = aliases
         if index and draw(st.booleans()):  # relations point to earlier sources only: no cycles
             source[draw(st.sampled_from(["part_of", "member_of"]))] = draw(st.sampled_from(keys[:index]))
-        if draw(st.booleans()):
-            source["url"] = draw(URL)
-        for optional in ("country", "description"):
+        for optional, strategy in (("url", URL), ("country", TEXT), ("description", TEXT)):
             if draw(st.booleans()):
-                source[optional] = draw(TEXT)
+                source[optional] = draw(strategy)
         sources.append(source)
 
     events = []
