@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -251,14 +252,33 @@ class _QuoteLocator:
 
 
 def main() -> None:
-    job: _Job = pickle.load(sys.stdin.buffer)
+    # Ctrl-C on a terminal reaches the whole process group: the importer stops its workers and says
+    # so once; each worker's own KeyboardInterrupt traceback would only bury that.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        job: _Job = pickle.load(sys.stdin.buffer)
+    except EOFError:
+        raise SystemExit(1) from None  # the importer stopped before it had a job for this worker
     out = sys.stdout.buffer
     try:
         _work(job, out)
+    except BrokenPipeError:
+        _exit_unheard()
     except BaseException:  # noqa: B036 - reported to the importer, which raises it
-        pickle.dump(_Crash(traceback.format_exc()), out)
-        out.flush()
+        try:
+            pickle.dump(_Crash(traceback.format_exc()), out)
+            out.flush()
+        except BrokenPipeError:
+            _exit_unheard()
         raise SystemExit(1) from None
+
+
+def _exit_unheard() -> None:
+    """Stop when the importer is gone (killed or stopped) and nobody reads this worker's output.
+    Python would report the broken pipe once more when it flushes stdout at exit, so stdout is
+    pointed at nothing first."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    os._exit(1)
 
 
 # -- the importer's side --------------------------------------------------------------------------
