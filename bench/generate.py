@@ -140,7 +140,7 @@ def documents_and_claims(rng: random.Random, claims: int, ents: Entities,
                          claims_per_document: int = CLAIMS_PER_DOCUMENT) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
     """Yield each document with its claims; revisions supersede an earlier claim of the same source."""
     documents = max(1, claims // claims_per_document)
-    last_claim: dict[int, tuple[str, str]] = {}  # source index -> (claim id, claimed_on)
+    last_claim: dict[int, tuple[str, str, str]] = {}  # source index -> (claim id, claimed_on, event)
     number = 0
     for d in range(documents):
         # Documents are published in date order, as bulletins are, so revisions come later.
@@ -182,8 +182,9 @@ def documents_and_claims(rng: random.Random, claims: int, ents: Entities,
             previous = last_claim.get(s)
             if previous is not None and rng.random() < 0.5 and previous[1][: len(claimed_on)] <= claimed_on:
                 claim["supersedes"] = previous[0]
+                claim["event"] = previous[2]  # a revision is about the event of the claim it revises
             if "id" in claim:
-                last_claim[s] = (claim["id"], claimed_on)
+                last_claim[s] = (claim["id"], claimed_on, claim["event"])
             document_claims.append(claim)
         filler = f"Reporting from {rng.choice(PLACES)}, day {d}. Figures could not be independently verified."
         text = filler + "\n\n" + "\n".join(f"{sentence}  Officials declined to comment on item {i}."

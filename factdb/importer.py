@@ -139,6 +139,7 @@ class _PendingSupersedes:
     path: str
     line: int | None
     sequence: int = 0
+    event_id: str | None = None
 
 
 class SeenClaims:
@@ -198,6 +199,8 @@ class _Import:
     pending_parents: list[tuple[str, str, Record]] = field(default_factory=list)
     pending_publishers: list[tuple[str, str, Record, str | None]] = field(default_factory=list)
     pending_supersedes: list[_PendingSupersedes] = field(default_factory=list)
+    # --update: claims replaced, which stored revisions may supersede (see _check_revisions_of_replaced)
+    replaced_claims: list[_PendingSupersedes] = field(default_factory=list)
     pending_rechecks: list[tuple[Record, int, str]] = field(default_factory=list)
     supersedes_problems: list[tuple[int, Problem]] = field(default_factory=list)
     next_claim_pk: int = 1
@@ -577,13 +580,13 @@ def _find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
 # -- claims ---------------------------------------------------------------------------------------
 
 
-def _supersedes_targets(s: _Import, prepared: list[PreparedClaim]) -> dict[str, tuple[int, str, str]]:
-    """Claims already stored that this chunk's claims supersede: id -> (pk, source, claimed_on)."""
+def _supersedes_targets(s: _Import, prepared: list[PreparedClaim]) -> dict[str, tuple[int, str, str, str | None]]:
+    """Claims already stored that this chunk's claims supersede: id -> (pk, source, claimed_on, event)."""
     targets = sorted({c.supersedes for c in prepared if c.supersedes is not None})
     if not targets or s.update:
         return {}  # --update may still change a target later in the import: check at the end
-    rows = s.bulk.rows_where_in(_CLAIMS, ("id", "pk", "source_id", "claimed_on"), "id", targets)
-    return {claim_id: (pk, source_id, claimed_on) for claim_id, pk, source_id, claimed_on in rows}
+    rows = s.bulk.rows_where_in(_CLAIMS, ("id", "pk", "source_id", "claimed_on", "event_id"), "id", targets)
+    return {claim_id: (pk, source_id, claimed_on, event_id) for claim_id, pk, source_id, claimed_on, event_id in rows}
 
 
 def _quote_not_found(s: _Import, record: Record, document_id: str, text: str, quote: str) -> None:
@@ -701,13 +704,15 @@ def _store_claims(s: _Import, prepared: list[PreparedClaim | KnownClaim], locati
             s.counts["figures"]["added"] += len(claim.figures)
             # Later claims of this chunk may supersede this one: it is inserted before them.
             if not s.update:
-                targets[claim_id] = (pk, claim.source_id, claim.claimed_on)
+                targets[claim_id] = (pk, claim.source_id, claim.claimed_on, claim.event_id)
         elif not s.update:
             s.problems.at(claim.record, "id", f"claim '{claim_id}' already exists with different content",
                           "import it under a new id (and `supersedes:` the old one) to record a revision, or run with --update to correct it")
             continue
         else:
             _replace_claim(s, existing.pk, claim, location)
+            s.replaced_claims.append(_PendingSupersedes(existing.pk, claim_id, "", claim.source_id, claim.claimed_on, claim.path,
+                                                        claim.line_of("source"), s.claim_sequence, claim.event_id))
             if claim.supersedes is not None:
                 _defer_supersedes(s, existing.pk, claim_id, claim)
     for claim_id, (file, line) in seen.items():
@@ -716,7 +721,7 @@ def _store_claims(s: _Import, prepared: list[PreparedClaim | KnownClaim], locati
     s.bulk.insert_claims(_CLAIMS, CLAIM_COLUMNS, new_rows, _FIGURES, FIGURE_COLUMNS, new_figures, s.next_claim_pk)
 
 
-def _supersedes_new(s: _Import, claim: PreparedClaim, pk: int, targets: dict[str, tuple[int, str, str]]) -> int | None:
+def _supersedes_new(s: _Import, claim: PreparedClaim, pk: int, targets: dict[str, tuple[int, str, str, str | None]]) -> int | None:
     """The pk a new claim supersedes when its target is stored (checked now), else None (checked at the end)."""
     if claim.supersedes is not None and claim.supersedes in targets:
         return _check_supersedes(s, claim, pk, claim.id, targets[claim.supersedes])
@@ -728,17 +733,18 @@ def _supersedes_new(s: _Import, claim: PreparedClaim, pk: int, targets: dict[str
 def _defer_supersedes(s: _Import, pk: int, claim_id: str, claim: PreparedClaim) -> None:
     assert claim.supersedes is not None
     s.pending_supersedes.append(_PendingSupersedes(pk, claim_id, claim.supersedes, claim.source_id, claim.claimed_on,
-                                                   claim.path, claim.line_of("supersedes"), s.claim_sequence))
+                                                   claim.path, claim.line_of("supersedes"), s.claim_sequence, claim.event_id))
 
 
-def _check_supersedes(s: _Import, claim: PreparedClaim, pk: int, claim_id: str, target: tuple[int, str, str]) -> int | None:
+def _check_supersedes(s: _Import, claim: PreparedClaim, pk: int, claim_id: str, target: tuple[int, str, str, str | None]) -> int | None:
     """The target's pk if a new claim may supersede it (the rules of _link_supersedes), else None."""
     pending = _PendingSupersedes(pk, claim_id, claim.supersedes or "", claim.source_id, claim.claimed_on,
-                                 claim.path, claim.line_of("supersedes"), s.claim_sequence)
+                                 claim.path, claim.line_of("supersedes"), s.claim_sequence, claim.event_id)
     return target[0] if _supersedes_problem(s, pending, *target) is None else None
 
 
-def _supersedes_problem(s: _Import, pending: _PendingSupersedes, target_pk: int, source_id: str, claimed_on: str) -> Problem | None:
+def _supersedes_problem(s: _Import, pending: _PendingSupersedes, target_pk: int, source_id: str, claimed_on: str,
+                        event_id: str | None) -> Problem | None:
     """Record (for the end of the import, in claim order) why a claim may not supersede its target."""
     where = f"{pending.claim_id}.supersedes"
     problem = None
@@ -751,6 +757,9 @@ def _supersedes_problem(s: _Import, pending: _PendingSupersedes, target_pk: int,
         problem = Problem(pending.path, pending.line, where,
                           f"claim '{pending.target}' ({claimed_on}) is later than this one ({pending.claimed_on})",
                           "a claim supersedes an earlier one; check the dates or swap the claims")
+    elif event_id is not None and pending.event_id is not None and event_id != pending.event_id:
+        problem = Problem(pending.path, pending.line, where, f"claim '{pending.target}' is about event '{event_id}', "
+                          f"not '{pending.event_id}'", "a claim can only supersede an earlier claim about the same event")
     if problem is not None:
         s.supersedes_problems.append((pending.sequence, problem))
     return problem
@@ -790,11 +799,11 @@ def _link_supersedes(s: _Import) -> None:
     links written, many at a time, before the secondary indexes are built. Their problems are
     reported by _report_supersedes, after the others of the claims pass."""
     wanted = sorted({pending.target for pending in s.pending_supersedes})
-    targets: dict[str, tuple[int, str, str]] = {}
+    targets: dict[str, tuple[int, str, str, str | None]] = {}
     for start in range(0, len(wanted), ROW_BATCH):
-        for claim_id, pk, source_id, claimed_on in s.bulk.rows_where_in(
-                _CLAIMS, ("id", "pk", "source_id", "claimed_on"), "id", wanted[start:start + ROW_BATCH]):
-            targets[claim_id] = (pk, source_id, claimed_on)
+        for claim_id, pk, source_id, claimed_on, event_id in s.bulk.rows_where_in(
+                _CLAIMS, ("id", "pk", "source_id", "claimed_on", "event_id"), "id", wanted[start:start + ROW_BATCH]):
+            targets[claim_id] = (pk, source_id, claimed_on, event_id)
     links = []
     for pending in s.pending_supersedes:
         target = targets.get(pending.target)
@@ -806,6 +815,26 @@ def _link_supersedes(s: _Import) -> None:
         if _supersedes_problem(s, pending, *target) is None:
             links.append((target[0], pending.claim_pk))
     s.bulk.update_unindexed(_CLAIMS, "supersedes_pk", "pk", links)
+
+
+def _check_revisions_of_replaced(s: _Import) -> None:
+    """--update: a replaced claim must still be one that the stored claims revising it may supersede
+    (same source, not later, same event). Those not in this import were never checked against its
+    new values; those in it were (pending_supersedes) and are skipped here."""
+    checked = {pending.claim_pk for pending in s.pending_supersedes}
+    for replaced in s.replaced_claims:
+        for pk, claim_id, source_id, claimed_on, event_id in s.conn.execute(
+                select(Claim.pk, Claim.id, Claim.source_id, Claim.claimed_on, Claim.event_id).where(Claim.supersedes_pk == replaced.claim_pk)):
+            if pk in checked:
+                continue
+            revision = _PendingSupersedes(pk, claim_id, replaced.claim_id, source_id, claimed_on, replaced.path, replaced.line,
+                                          replaced.sequence, event_id)
+            problem = _supersedes_problem(s, revision, replaced.claim_pk, replaced.source_id, replaced.claimed_on, replaced.event_id)
+            if problem is not None:
+                s.supersedes_problems[-1] = (replaced.sequence, Problem(
+                    replaced.path, replaced.line, f"{replaced.claim_id}", f"stored claim '{claim_id}' supersedes this claim, "
+                    f"and would no longer be allowed to: {problem.message}",
+                    f"change '{claim_id}' in the same import, or leave this claim's source, date and event as they were"))
 
 
 def _report_supersedes(s: _Import) -> None:
@@ -1015,6 +1044,7 @@ def _run(engine: Engine, read: _Input, *, update: bool, dry_run: bool) -> Import
             writer.allow_deferred_indexes(s.next_claim_pk - 1)
             read.claims(s)
             _link_supersedes(s)
+            _check_revisions_of_replaced(s)
             writer.restore_indexes()
             for record, document_pk, text in s.pending_rechecks:
                 _recheck_quotes(s, record, document_pk, text)

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import rows, run_cli, write
+import pytest
+
+from conftest import dump_database, problems, rows, run_cli, write
 
 NUMBERS_AS_IDS = """\
 sources:
@@ -62,3 +64,65 @@ claims:
     assert result.exit_code == 0, result.output
     assert rows(db, "SELECT qualifier, value, stated FROM figures ORDER BY position") == [
         ("exact", 1500, "۱۵۰۰"), ("at_least", 300, "at least ３００")]
+
+
+# -- --update keeps the rules between records ---------------------------------------------------------
+
+REVISED = """\
+sources:
+  - {id: amnesty, name: Amnesty International, kind: ngo}
+  - {id: hrana, name: HRANA, kind: ngo}
+events:
+  - {id: protests-2019, name: Protests of November 2019}
+  - {id: protests-2018, name: Protests of January 2018}
+documents:
+  - {id: report, title: Report, published: 2020-05, text: "At least 300 were killed. At least 304 were killed."}
+claims:
+  - {id: first, document: report, source: amnesty, event: protests-2019, claimed_on: 2019-12, quote: At least 300 were killed.}
+  - {id: second, document: report, source: amnesty, event: protests-2019, claimed_on: 2020-05, quote: At least 304 were killed.,
+     supersedes: first}
+"""
+
+
+def _revised_database(tmp_path: Path) -> Path:
+    db = tmp_path / "factdb.sqlite"
+    assert run_cli("init", "--db", db).exit_code == 0
+    result = run_cli("import", "--db", db, write(tmp_path, "revised.yaml", REVISED))
+    assert result.exit_code == 0, result.output
+    return db
+
+
+@pytest.mark.parametrize(("field", "value", "says"), [
+    ("source", "hrana", "is by 'hrana', not 'amnesty'"),
+    ("claimed_on", "2021-01", "(2021-01) is later than this one (2020-05)"),
+    ("event", "protests-2018", "is about event 'protests-2018', not 'protests-2019'"),
+])
+def test_update_of_a_superseded_claim_keeps_its_revision_valid(tmp_path: Path, field: str, value: str, says: str) -> None:
+    """Changing the earlier claim's source, date or event would leave 'second' superseding a claim it
+    may not supersede (and the export would no longer import)."""
+    db = _revised_database(tmp_path)
+    before = dump_database(db)
+    changed = {"source": "amnesty", "claimed_on": "2019-12", "event": "protests-2019", field: value}
+    update = write(tmp_path, "update.yaml", "claims:\n  - {id: first, document: report, quote: At least 300 were killed., "
+                   + ", ".join(f"{k}: {v}" for k, v in changed.items()) + "}\n")
+    result = run_cli("import", "--db", db, "--update", update)
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    [problem] = problems(result)
+    assert problem.startswith(f"{update}:2: first: stored claim 'second' supersedes this claim"), problem
+    assert says in problem and "(hint: change 'second' in the same import" in problem
+    assert dump_database(db) == before
+
+
+def test_update_of_both_ends_of_a_revision_together_is_accepted(tmp_path: Path) -> None:
+    db = _revised_database(tmp_path)
+    update = write(tmp_path, "update.yaml", """\
+claims:
+  - {id: first, document: report, source: hrana, event: protests-2018, claimed_on: 2019-12, quote: At least 300 were killed.}
+  - {id: second, document: report, source: hrana, event: protests-2018, claimed_on: 2020-05, quote: At least 304 were killed.,
+     supersedes: first}
+""")
+    result = run_cli("import", "--db", db, "--update", update)
+    assert result.exit_code == 0, result.output
+    assert rows(db, "SELECT c.id, c.source_id, c.event_id, t.id FROM claims c LEFT JOIN claims t ON t.pk = c.supersedes_pk "
+                    "ORDER BY c.id") == [("first", "hrana", "protests-2018", None), ("second", "hrana", "protests-2018", "first")]

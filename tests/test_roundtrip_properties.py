@@ -180,7 +180,7 @@ def import_files(draw: st.DrawFn) -> Generated:
         if draw(st.booleans()):
             claim["status"] = draw(st.sampled_from(CLAIM_STATUSES))
         claimed_on = claim.get("claimed_on") or document["published"]
-        earlier = [c for c in claims if c["source"] == claim["source"]
+        earlier = [c for c in claims if c["source"] == claim["source"] and _same_event(c, claim)
                    and (c.get("claimed_on") or _published(documents, c))[: len(claimed_on)] <= claimed_on]
         if earlier and draw(st.booleans()):
             claim["supersedes"] = draw(st.sampled_from(earlier))["id"]
@@ -191,6 +191,11 @@ def import_files(draw: st.DrawFn) -> Generated:
                 generated.figures[(claim["id"], position)] = meaning
         claims.append(claim)
     return generated
+
+
+def _same_event(earlier: dict[str, Any], later: dict[str, Any]) -> bool:
+    """Whether ``later`` may supersede ``earlier`` as far as events go: neither names one, or the same."""
+    return None in (earlier.get("event"), later.get("event")) or earlier["event"] == later["event"]
 
 
 def _published(documents: list[dict[str, Any]], claim: dict[str, Any]) -> str:
