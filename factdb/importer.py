@@ -61,6 +61,7 @@ from factdb.models import (
     Claim,
     ClaimVersion,
     Document,
+    DocumentVersion,
     Event,
     ImportBatch,
     ImportFile,
@@ -449,7 +450,17 @@ def _import_document(s: _Import, record: Record) -> None:
     _check_publisher_later(s, document_id, publisher, record, existing.publisher_id if existing is not None else None)
     if outcome == "updated" and existing is not None:
         s.pending_rechecks.append((record, pk, text))  # after the claims: this import may correct their quotes
+        if existing.text != text:
+            _keep_document_text(s, pk, document_id, existing.text, existing.text_sha256)
     s.counts["documents"][outcome] += 1
+
+
+def _keep_document_text(s: _Import, pk: int, document_id: str, text: str, text_sha256: str) -> None:
+    """--update replaces a document's text: the earlier one goes to document_history first."""
+    version = (s.conn.execute(select(DocumentVersion.version).where(DocumentVersion.document_pk == pk)
+                              .order_by(DocumentVersion.version.desc()).limit(1)).scalar() or 0) + 1
+    s.conn.execute(insert(DocumentVersion).values(document_pk=pk, document_id=document_id, version=version, text=text,
+                                                  text_sha256=text_sha256, replaced_batch_id=s.batch_id))
 
 
 def _add_document(s: _Import, record: Record, wanted: dict[str, Any], publisher: str | None) -> None:

@@ -7,6 +7,7 @@ are read as the figure grammar reads them.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -126,3 +127,39 @@ claims:
     assert result.exit_code == 0, result.output
     assert rows(db, "SELECT c.id, c.source_id, c.event_id, t.id FROM claims c LEFT JOIN claims t ON t.pk = c.supersedes_pk "
                     "ORDER BY c.id") == [("first", "hrana", "protests-2018", None), ("second", "hrana", "protests-2018", "first")]
+
+
+# -- --update of a document keeps its earlier texts ----------------------------------------------------
+
+DOCUMENT = """\
+sources: [{{id: amnesty, name: Amnesty International, kind: ngo}}]
+documents: [{{id: report, title: Report, published: 2020-05, text: "{text}"}}]
+claims: [{{id: first, document: report, source: amnesty, quote: At least 300 were killed.}}]
+"""
+
+
+def test_update_of_a_document_keeps_every_earlier_text_and_its_hash(tmp_path: Path) -> None:
+    db = tmp_path / "factdb.sqlite"
+    assert run_cli("init", "--db", db).exit_code == 0
+    texts = ["At least 300 were killed.", "Update: At least 300 were killed.", "Update 2: At least 300 were killed."]
+    for number, text in enumerate(texts):
+        result = run_cli("import", "--db", db, "--update", write(tmp_path, f"v{number}.yaml", DOCUMENT.format(text=text)))
+        assert result.exit_code == 0, result.output
+    batches = [batch for (batch,) in rows(db, "SELECT id FROM import_batches ORDER BY id")]
+    assert rows(db, "SELECT document_id, version, text, text_sha256, replaced_batch_id FROM document_history ORDER BY version") == [
+        ("report", 1, texts[0], hashlib.sha256(texts[0].encode()).hexdigest(), batches[1]),
+        ("report", 2, texts[1], hashlib.sha256(texts[1].encode()).hexdigest(), batches[2])]
+    assert rows(db, "SELECT text FROM documents") == [(texts[2],)]
+
+
+def test_update_of_a_document_text_that_loses_a_quote_is_refused_and_keeps_no_history(tmp_path: Path) -> None:
+    db = tmp_path / "factdb.sqlite"
+    assert run_cli("init", "--db", db).exit_code == 0
+    assert run_cli("import", "--db", db, write(tmp_path, "v0.yaml", DOCUMENT.format(text="At least 300 were killed."))).exit_code == 0
+    before = dump_database(db)
+    changed = write(tmp_path, "v1.yaml", DOCUMENT.format(text="At least 400 were killed.").replace(
+        "claims: [{id: first, document: report, source: amnesty, quote: At least 300 were killed.}]\n", ""))
+    result = run_cli("import", "--db", db, "--update", changed)
+    assert result.exit_code == 1
+    assert "the new text no longer contains the quote of claim 'first'" in result.output
+    assert dump_database(db) == before
