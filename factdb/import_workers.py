@@ -252,8 +252,8 @@ class _QuoteLocator:
 
 
 def main() -> None:
-    # Ctrl-C on a terminal reaches the whole process group: the importer stops its workers and says
-    # so once; each worker's own KeyboardInterrupt traceback would only bury that.
+    # The importer handles Ctrl-C and stops its workers; a worker's own KeyboardInterrupt traceback
+    # (from a SIGINT sent to it directly) would only bury that.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         job: _Job = pickle.load(sys.stdin.buffer)
@@ -309,8 +309,10 @@ class _Pool:
 
     def grow(self, count: int) -> None:
         while len(self.processes) < count:
+            # A process group of their own: Ctrl-C on the terminal reaches the importer, which stops
+            # them, and not a worker still starting Python (it would print a fatal error from site.py).
             self.processes.append(subprocess.Popen(WORKER_COMMAND, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                                   env=_worker_environment()))
+                                                   env=_worker_environment(), process_group=0))
 
     def send(self, jobs: list[_Job]) -> None:
         """One job to each of the first len(jobs) workers; the others are stopped."""

@@ -335,6 +335,8 @@ def _import_source(s: _Import, record: Record) -> None:
         s.conn.execute(delete(SourceAlias).where(SourceAlias.source_id == source_id))
         for alias in stored_aliases:
             s.lookups.source_keys.pop(alias.lower(), None)
+            if s.lookups.source_names.get(name_key(alias), ("",))[0] == source_id:
+                del s.lookups.source_names[name_key(alias)]  # free for another source, as in source_keys
         stored_aliases = set()
         outcome = "updated"
     _add_aliases(s, record, source_id, aliases, stored_aliases)

@@ -1,8 +1,9 @@
 """An import stopped from outside (Ctrl-C on the terminal, `kill`) leaves no traceback behind.
 
 The import runs as a real `factdb import --workers 2` process in its own process group, as a
-terminal runs it; Ctrl-C reaches the importer and its validation workers at once, `kill` only the
-importer, whose workers then find their output pipe closed. Whatever the moment, nothing that
+terminal runs it; Ctrl-C is sent to that group (workers run in a group of their own, and are
+stopped by the importer), `kill` to the importer only, whose workers then find their output pipe
+closed. The moments: as the workers start, and 1.5 s and 4 s later. Whatever the moment, nothing that
 any of them prints is a Python traceback, and the database is as it was.
 """
 
@@ -25,7 +26,7 @@ from generate import generate  # noqa: E402
 
 @pytest.fixture(scope="module")
 def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    return generate(30_000, tmp_path_factory.mktemp("generated"), sources=100, events=300)
+    return generate(100_000, tmp_path_factory.mktemp("generated"), sources=100, events=300)
 
 
 def _children(pid: int) -> list[int]:
