@@ -163,3 +163,19 @@ def test_update_of_a_document_text_that_loses_a_quote_is_refused_and_keeps_no_hi
     assert result.exit_code == 1
     assert "the new text no longer contains the quote of claim 'first'" in result.output
     assert dump_database(db) == before
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    ("sources:\n  - {id: un, name: United Nations, kind: intergovernmental, aliases: [UN], url: \"https://www.un.org\","
+     " part_of: un-general-assembly}\n", "sources form a cycle of part_of/member_of relations: un-general-assembly -> un"),
+    ("claims:\n  - {id: amnesty-killed-at-least-300, document: iran-resolution-follow-ups-2020, source: amnesty, via: Amnesty,"
+     " event: iran-protests-2019-11, claimed_on: \"2019\", quote: \"Amnesty quickly determined that at least 300 people had"
+     " been killed during several days’ unrest\"}\n", "a claim cannot be relayed through its own source ('amnesty')"),
+])
+def test_update_keeps_relations_without_cycles_and_via_apart_from_the_source(seeded_copy: Path, tmp_path: Path, text: str,
+                                                                             says: str) -> None:
+    before = dump_database(seeded_copy)
+    result = run_cli("import", "--db", seeded_copy, "--update", write(tmp_path, "update.yaml", text))
+    assert result.exit_code == 1
+    assert says in result.output and "Traceback" not in result.output
+    assert dump_database(seeded_copy) == before
