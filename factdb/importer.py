@@ -326,6 +326,7 @@ def _import_source(s: _Import, record: Record) -> None:
     if outcome == "refused":
         return
     s.lookups.source_keys[source_id.lower()] = source_id
+    _forget_old_name(s, source_id, outcome, stored_aliases)
     if not _distinct_name(s, record, "name", wanted["name"], source_id):
         return
     is_new = outcome == "added"
@@ -367,6 +368,13 @@ def _add_aliases(s: _Import, record: Record, source_id: str, aliases: list[str],
         s.conn.execute(insert(SourceAlias).values(source_id=source_id, alias=alias, alias_key=alias.lower(), batch_id=s.batch_id))
         s.lookups.source_keys[alias.lower()] = source_id
         s.lookups.aliases[alias.lower()] = alias
+
+
+def _forget_old_name(s: _Import, source_id: str, outcome: str, stored_aliases: set[str]) -> None:
+    """An updated source's name may have changed: its old name is then free for another source."""
+    if outcome == "updated":
+        for key in [k for k, (owner, written) in s.lookups.source_names.items() if owner == source_id and written not in stored_aliases]:
+            del s.lookups.source_names[key]
 
 
 def _distinct_name(s: _Import, record: Record, key: str, name: str, source_id: str) -> bool:

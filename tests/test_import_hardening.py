@@ -179,3 +179,14 @@ def test_update_keeps_relations_without_cycles_and_via_apart_from_the_source(see
     assert result.exit_code == 1
     assert says in result.output and "Traceback" not in result.output
     assert dump_database(seeded_copy) == before
+
+
+def test_update_may_give_a_renamed_sources_old_name_to_another(tmp_path: Path) -> None:
+    db = tmp_path / "factdb.sqlite"
+    assert run_cli("init", "--db", db).exit_code == 0
+    first = "sources:\n  - {id: a, name: Iran Human Rights, kind: ngo}\n  - {id: b, name: IHR Monitor, kind: ngo}\n"
+    assert run_cli("import", "--db", db, write(tmp_path, "v0.yaml", first)).exit_code == 0
+    swapped = "sources:\n  - {id: a, name: Iran Human Rights Group, kind: ngo}\n  - {id: b, name: iran human rights, kind: ngo}\n"
+    result = run_cli("import", "--db", db, "--update", write(tmp_path, "v1.yaml", swapped))
+    assert result.exit_code == 0, result.output
+    assert rows(db, "SELECT id, name FROM sources ORDER BY id") == [("a", "Iran Human Rights Group"), ("b", "iran human rights")]
