@@ -131,7 +131,7 @@ def _curly(sentence: str) -> str:
 
 
 def _claim(rng: random.Random, ents: Entities, k: int, number: int, document_id: str, published: str,
-           last_claim: dict[int, tuple[str, str]]) -> tuple[dict[str, Any], str]:
+           last_claim: dict[int, tuple[str, str, str]]) -> tuple[dict[str, Any], str]:
     """One claim of a document, and the sentence of the document's text that it quotes."""
     s = rng.randrange(len(ents.source_keys))
     figures, phrases = [], []
@@ -163,8 +163,9 @@ def _claim(rng: random.Random, ents: Entities, k: int, number: int, document_id:
     previous = last_claim.get(s)
     if previous is not None and rng.random() < 0.5 and previous[1][: len(claimed_on)] <= claimed_on:
         claim["supersedes"] = previous[0]
+        claim["event"] = previous[2]  # a revision is about the event of the claim it revises
     if "id" in claim:
-        last_claim[s] = (claim["id"], claimed_on)
+        last_claim[s] = (claim["id"], claimed_on, claim["event"])
     return claim, _curly(quote)
 
 
@@ -172,7 +173,7 @@ def documents_and_claims(rng: random.Random, claims: int, ents: Entities,
                          claims_per_document: int = CLAIMS_PER_DOCUMENT) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
     """Yield each document with its claims; revisions supersede an earlier claim of the same source."""
     documents = max(1, claims // claims_per_document)
-    last_claim: dict[int, tuple[str, str]] = {}  # source index -> (claim id, claimed_on)
+    last_claim: dict[int, tuple[str, str, str]] = {}  # source index -> (claim id, claimed_on, event)
     number = 0
     for d in range(documents):
         # Documents are published in date order, as bulletins are, so revisions come later.

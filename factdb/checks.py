@@ -23,22 +23,24 @@ from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
+from urllib.parse import urlsplit
 
 from factdb.figure_checks import stated_disagreement, unsupported_by_quote, whole_count_problem
 from factdb.figures import Figure, FigureError, figure_from_parts, parse_figure
-from factdb.readers import LineDict, Record, closest_hint, decoded, type_name
+from factdb.readers import LineDict, Record, UnquotedNumber, closest_hint, decoded, type_name, yaml11_number
 from factdb.vocabulary import CLAIM_STATUSES, RELATIONS, SOURCE_KINDS
 
 # The version of the rules below: what a record digest stands for. A stored claim whose digest
 # matches a line's is not checked again, so any change to what a check accepts, reports or
 # prepares must bump it (tests/test_import_golden.py fails until someone does).
-CHECK_RULES_VERSION = 3
+CHECK_RULES_VERSION = 4
 
 MAX_PROBLEMS = 200
 MAX_TEXT = 10_000  # names, titles, statements
 MAX_QUOTE = 10_000
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$")
-DATE_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+DATE_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$", re.ASCII)
+URL_SCHEMES = ("http", "https")  # a url is shown as a link: javascript:, data:, file: would run or leak there
 PRECISION_BY_LENGTH = {4: "year", 7: "month", 10: "day"}
 
 FIELDS: dict[str, dict[str, bool]] = {  # field -> required
@@ -132,6 +134,8 @@ class Lookups:
     documents: dict[str, tuple[int, str | None]] = field(default_factory=dict)  # id -> (pk, published)
     count_units: dict[str, str] = field(default_factory=dict)  # metric id -> unit, for units that count (is_count_unit)
     number_format: str = "en"  # how the import's figures write digits: "en" (1,500.5) or "eu" (1.500,5)
+    # name_key() of every source's name and alias -> (source id, the name as written): see look_alike()
+    source_names: dict[str, tuple[str, str]] = field(default_factory=dict, compare=False, repr=False)
     # kind -> (how many ids it was built from, lower-cased id -> id): see lowered()
     lowered_ids: dict[str, tuple[int, dict[str, str]]] = field(default_factory=dict, compare=False, repr=False)
 
@@ -162,8 +166,8 @@ def check_fields(problems: Problems, record: Record, data: Any, kind: str, prefi
                 ok = False
     for key in REQUIRED_FIELDS[kind]:
         value = data.get(key)
-        if value is None or value == "":
-            if kind == "claim" and key == "quote" and value == "":
+        if value is None or (type(value) is str and is_blank(value)):
+            if kind == "claim" and key == "quote" and value is not None:
                 continue  # reported with a better message by the quote check
             problems.at(record, f"{prefix}{key}", "missing", f"every {kind} needs '{key}'")
             ok = False
@@ -186,12 +190,72 @@ def read_text(problems: Problems, record: Record, data: dict[str, Any], key: str
         problems.at(record, f"{prefix}{key}", f"is {len(text):,} characters long; at most {limit:,} are accepted",
                     "shorten it to the passage that matters")
         return None
-    return text or None
+    return None if is_blank(text) else text
+
+
+def is_blank(text: str) -> bool:
+    """Whether ``text`` shows nothing: empty, spaces, or only invisible characters (zero-width space,
+    word joiner, byte order mark: Unicode's format characters) besides spaces."""
+    if text.isascii():
+        return not text.strip()
+    return all(char.isspace() or unicodedata.category(char) == "Cf" for char in text)
+
+
+def name_key(text: str) -> str:
+    """The form in which two names of sources are the same name: without invisible characters
+    (zero-width space, joiners, soft hyphen: Unicode's format characters), in NFKC (fullwidth,
+    ligatures and other compatibility forms as their plain letters), case-folded, spaces collapsed.
+    "Amnesty\u200b", "ＡＭＮＥＳＴＹ" and "amnesty" are one name."""
+    visible = "".join(char for char in text if unicodedata.category(char) != "Cf")
+    return " ".join(unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", visible).casefold()).split())
+
+
+def look_alike(lookups: Lookups, name: str, source_id: str) -> tuple[str, str] | None:
+    """(source id, name as written) of another source with a name or alias that reads as ``name``;
+    None if there is none, and then ``name`` is taken for ``source_id``."""
+    key = name_key(name)
+    owner = lookups.source_names.get(key)
+    if owner is not None and owner[0] != source_id:
+        return owner
+    lookups.source_names[key] = (source_id, name)
+    return None
+
+
+def non_ascii_digits(text: str) -> str:
+    """The digits of ``text`` that are not ASCII 0-9 (Persian, Arabic-Indic, fullwidth...), in order."""
+    return "" if text.isascii() else "".join(char for char in text if char.isdigit() and not char.isascii())
+
+
+def _digits_hint(text: str) -> str:
+    scripts = dict.fromkeys(unicodedata.name(c, "other").split(" DIGIT")[0].lower() for c in non_ascii_digits(text))
+    return f"write digits as ASCII 0-9 (this has {' and '.join(scripts)} digits)"
+
+
+def read_url(problems: Problems, record: Record, data: dict[str, Any], key: str) -> str | None:
+    """An http(s) address: anything else (javascript:, data:, file:, a bare path) is refused, since
+    every page shows the url as a link."""
+    value = read_text(problems, record, data, key, limit=2000)
+    if value is None:
+        return None
+    try:
+        parts = urlsplit(value)
+    except ValueError as error:
+        problems.at(record, key, f"'{value}' is not a valid address ({error})", "give the page's http:// or https:// address")
+        return None
+    if parts.scheme.lower() not in URL_SCHEMES or not parts.hostname or any(c.isspace() or not c.isprintable() for c in value):
+        scheme = f"'{parts.scheme}:' addresses are not accepted" if parts.scheme and parts.scheme.lower() not in URL_SCHEMES \
+            else "it is not an http(s) address with a host"
+        problems.at(record, key, f"'{value}' is refused: {scheme}", "give the page's http:// or https:// address, e.g. https://example.org/report")
+        return None
+    return value
 
 
 def read_identifier(problems: Problems, record: Record, data: dict[str, Any], key: str, *, prefix: str = "") -> str | None:
     value = read_text(problems, record, data, key, limit=200, prefix=prefix)
     if value is not None and not ID_PATTERN.match(value):
+        if non_ascii_digits(value):
+            problems.at(record, f"{prefix}{key}", f"'{value}' is not a valid id: ids take ASCII digits only", _digits_hint(value))
+            return None
         problems.at(record, f"{prefix}{key}", f"'{value}' is not a valid id",
                     "use letters, digits, '-', '_', '.', ':' (no spaces), e.g. 'amnesty-2019-12-16'")
         return None
@@ -210,6 +274,13 @@ def read_date(problems: Problems, record: Record, data: dict[str, Any], key: str
                     "write e.g. 2019-12-16, 2019-12 or 2019")
         return None
     value = value.strip()
+    if non_ascii_digits(value):
+        ascii_form = "".join(str(unicodedata.digit(c)) if c.isdigit() else c for c in value)
+        hijri = ascii_form[:4].isdigit() and 1200 <= int(ascii_form[:4]) <= 1500
+        problems.at(record, key, f"'{value}' is written in digits other than ASCII 0-9; dates take ASCII digits only",
+                    f"{_digits_hint(value)}; " + ("it reads as the Solar Hijri date " + ascii_form + ": convert it to the Gregorian "
+                                                  "calendar (e.g. 1398-08-24 is 2019-11-15)" if hijri else f"e.g. {ascii_form}"))
+        return None
     match = DATE_PATTERN.match(value)
     if not match:
         problems.at(record, key, f"'{value}' is not a date in the form YYYY, YYYY-MM or YYYY-MM-DD",
@@ -364,7 +435,7 @@ def check_source(record: Record, lookups: Lookups) -> PreparedSource | list[Prob
     if owner is not None and owner != source_id:
         late.at(record, "id", f"'{source_id}' is already a name of source '{owner}'", "choose another id, or use that source")
         return PreparedSource({"id": source_id}, aliases, relations, problems.items, late.items, True)
-    values = {"id": source_id, "name": name, "kind": kind, "url": read_text(late, record, data, "url"),
+    values = {"id": source_id, "name": name, "kind": kind, "url": read_url(late, record, data, "url"),
               "country": read_text(late, record, data, "country"), "description": read_text(late, record, data, "description")}
     return PreparedSource(values, aliases, relations, problems.items, late.items, False)
 
@@ -475,7 +546,7 @@ def check_document(record: Record, lookups: Lookups) -> PreparedDocument | list[
     values = {"id": document_id, "title": title, "author": read_text(late, record, data, "author"),
               # interned: the lookups hold every document's date, in the importer and in each worker
               "published": sys.intern(published[0]) if published else None, "published_precision": published[1] if published else None,
-              "url": read_text(late, record, data, "url"), "language": read_text(late, record, data, "language", limit=20),
+              "url": read_url(late, record, data, "url"), "language": read_text(late, record, data, "language", limit=20),
               "text": text, "text_sha256": hashlib.sha256(text.encode()).hexdigest()}
     return PreparedDocument(values, publisher, problems.items, late.items, False)
 
@@ -603,6 +674,11 @@ def _figure(problems: Problems, lookups: Lookups, record: Record, data: Any, ind
     qualifier = data.get("qualifier")
     value, low, high, stated = data.get("value"), data.get("low"), data.get("high"), data.get("stated")
     for key, item in (("value", value), ("low", low), ("high", high), ("qualifier", qualifier), ("stated", stated)):
+        if type(item) is UnquotedNumber and key != "stated":
+            problems.at(record, f"{prefix}{key}", f"{item} is not a decimal number (YAML 1.1 would read it as {_yaml11_reading(item)})",
+                        f"write a decimal number, or quote it to give it as a phrase: {key}: \"{item}\"",
+                        line=data.line_of(key) if isinstance(data, LineDict) else line)
+            return None
         if item is not None and (isinstance(item, bool) or not isinstance(item, (str, int, float))):
             problems.at(record, f"{prefix}{key}", f"expected a number or a phrase; found {type_name(item)}",
                         "write e.g. value: at least 300", line=line)
@@ -610,11 +686,17 @@ def _figure(problems: Problems, lookups: Lookups, record: Record, data: Any, ind
     figure = _figure_of(problems, lookups, record, prefix, line, qualifier, value, low, high, stated)
     if metric is None or figure is None:
         return None
+    # A value that is only a number ("1500", or a YAML or JSON number) has no words of its own for the
+    # quote to repeat: its number, in whatever grouping the quote writes it, is checked all the same.
+    phrase = qualifier is None and not (isinstance(value, (int, float)) or _BARE_NUMBER.fullmatch(str(value).strip()))
     if not _figure_is_sound(problems, lookups, record, data, prefix, figure, metric, quote, derived,
-                            given_as_phrase=qualifier is None or stated is not None):
+                            given_as_phrase=phrase or stated is not None):
         return None
     return {"metric_id": metric, "population": population.lower() if population else None, "qualifier": figure.qualifier,
             "value": figure.value, "low": figure.low, "high": figure.high, "stated": figure.text, "derived": derived}
+
+
+_BARE_NUMBER = re.compile(r"[0-9][0-9,.]*")
 
 
 def _figure_is_sound(problems: Problems, lookups: Lookups, record: Record, data: Any, prefix: str, figure: Figure, metric: str,
@@ -679,6 +761,14 @@ def _figure_of(problems: Problems, lookups: Lookups, record: Record, prefix: str
         if qualifier is None:
             figure = Figure(figure.qualifier, figure.value, figure.low, figure.high, stated_text)
     return figure
+
+
+def _yaml11_reading(text: str) -> str:
+    """What YAML 1.1 (PyYAML's default) makes of an UnquotedNumber, to show why it is refused."""
+    try:
+        return repr(yaml11_number(text))
+    except ValueError:
+        return "a number"
 
 
 def _derived_claim_id(document: str, source: str, quote: str) -> str:

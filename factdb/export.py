@@ -8,6 +8,7 @@ database.
 from __future__ import annotations
 
 import json
+import re
 import os
 import secrets
 import shutil
@@ -109,7 +110,14 @@ def _represent_text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     # Multi-line texts (archived documents) read best as literal blocks; PyYAML falls back to a
     # quoted style by itself when a block cannot represent the text exactly.
     style = "|" if "\n" in value else None
+    if _YAML_BREAKS.search(value):
+        # PyYAML writes NEL (U+0085) as it is, in any style but double quotes, and reads it back as
+        # a line break (YAML 1.1 counts it as one): only its escape, \N, survives the round trip.
+        style = '"'
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_YAML_BREAKS = re.compile("[\x85\u2028\u2029]")
 
 
 _Dumper.add_representer(str, _represent_text)

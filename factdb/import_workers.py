@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -251,14 +252,33 @@ class _QuoteLocator:
 
 
 def main() -> None:
-    job: _Job = pickle.load(sys.stdin.buffer)
+    # The importer handles Ctrl-C and stops its workers; a worker's own KeyboardInterrupt traceback
+    # (from a SIGINT sent to it directly) would only bury that.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        job: _Job = pickle.load(sys.stdin.buffer)
+    except EOFError:
+        raise SystemExit(1) from None  # the importer stopped before it had a job for this worker
     out = sys.stdout.buffer
     try:
         _work(job, out)
+    except BrokenPipeError:
+        _exit_unheard()
     except BaseException:  # noqa: B036 - reported to the importer, which raises it
-        pickle.dump(_Crash(traceback.format_exc()), out)
-        out.flush()
+        try:
+            pickle.dump(_Crash(traceback.format_exc()), out)
+            out.flush()
+        except BrokenPipeError:
+            _exit_unheard()
         raise SystemExit(1) from None
+
+
+def _exit_unheard() -> None:
+    """Stop when the importer is gone (killed or stopped) and nobody reads this worker's output.
+    Python would report the broken pipe once more when it flushes stdout at exit, so stdout is
+    pointed at nothing first."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    os._exit(1)
 
 
 # -- the importer's side --------------------------------------------------------------------------
@@ -289,8 +309,10 @@ class _Pool:
 
     def grow(self, count: int) -> None:
         while len(self.processes) < count:
+            # A process group of their own: Ctrl-C on the terminal reaches the importer, which stops
+            # them, and not a worker still starting Python (it would print a fatal error from site.py).
             self.processes.append(subprocess.Popen(WORKER_COMMAND, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                                   env=_worker_environment()))
+                                                   env=_worker_environment(), process_group=0))
 
     def send(self, jobs: list[_Job]) -> None:
         """One job to each of the first len(jobs) workers; the others are stopped."""

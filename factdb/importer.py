@@ -19,6 +19,7 @@ import hashlib
 import json
 import os
 import sys
+import unicodedata
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -49,6 +50,8 @@ from factdb.checks import (
     check_metric,
     check_source,
     location_of,
+    look_alike,
+    name_key,
     recognised,
     resolve,
     resolve_source,
@@ -59,6 +62,7 @@ from factdb.models import (
     Claim,
     ClaimVersion,
     Document,
+    DocumentVersion,
     Event,
     ImportBatch,
     ImportFile,
@@ -137,6 +141,7 @@ class _PendingSupersedes:
     path: str
     line: int | None
     sequence: int = 0
+    event_id: str | None = None
 
 
 class SeenClaims:
@@ -196,6 +201,8 @@ class _Import:
     pending_parents: list[tuple[str, str, Record]] = field(default_factory=list)
     pending_publishers: list[tuple[str, str, Record, str | None]] = field(default_factory=list)
     pending_supersedes: list[_PendingSupersedes] = field(default_factory=list)
+    # --update: claims replaced, which stored revisions may supersede (see _check_revisions_of_replaced)
+    replaced_claims: list[_PendingSupersedes] = field(default_factory=list)
     pending_rechecks: list[tuple[Record, int, str]] = field(default_factory=list)
     supersedes_problems: list[tuple[int, Problem]] = field(default_factory=list)
     next_claim_pk: int = 1
@@ -230,11 +237,13 @@ def _first_seen(s: _Import, record: Record, kind: str, identifier: str) -> bool:
 
 def _load_lookups(s: _Import) -> None:
     conn, lookups = s.conn, s.lookups
-    for (source_id,) in conn.execute(select(Source.id)):
+    for source_id, name in conn.execute(select(Source.id, Source.name)):
         lookups.source_keys[source_id.lower()] = source_id
+        lookups.source_names.setdefault(name_key(name), (source_id, name))
     for alias_key, source_id, alias in conn.execute(select(SourceAlias.alias_key, SourceAlias.source_id, SourceAlias.alias)):
         lookups.source_keys[alias_key] = source_id
         lookups.aliases[alias_key] = alias
+        lookups.source_names.setdefault(name_key(alias), (source_id, alias))
     for event_id, parent in conn.execute(select(Event.id, Event.parent_id)):
         lookups.events.add(event_id)
         s.event_parents[event_id] = parent
@@ -321,6 +330,9 @@ def _import_source(s: _Import, record: Record) -> None:
     if outcome == "refused":
         return
     s.lookups.source_keys[source_id.lower()] = source_id
+    _forget_old_name(s, source_id, outcome, stored_aliases)
+    if not _distinct_name(s, record, "name", wanted["name"], source_id):
+        return
     is_new = outcome == "added"
     if not is_new and set(aliases) != stored_aliases:
         if _refused_change(s, record, "aliases", f"source '{source_id}'", f"aliases {sorted(stored_aliases)}", "aliases"):
@@ -328,6 +340,8 @@ def _import_source(s: _Import, record: Record) -> None:
         s.conn.execute(delete(SourceAlias).where(SourceAlias.source_id == source_id))
         for alias in stored_aliases:
             s.lookups.source_keys.pop(alias.lower(), None)
+            if s.lookups.source_names.get(name_key(alias), ("",))[0] == source_id:
+                del s.lookups.source_names[name_key(alias)]  # free for another source, as in source_keys
         stored_aliases = set()
         outcome = "updated"
     _add_aliases(s, record, source_id, aliases, stored_aliases)
@@ -353,9 +367,36 @@ def _add_aliases(s: _Import, record: Record, source_id: str, aliases: list[str],
             continue
         if owner == source_id and alias.lower() != source_id.lower():
             continue  # the same alias twice in one list
+        if not _distinct_name(s, record, "aliases", alias, source_id):
+            continue
         s.conn.execute(insert(SourceAlias).values(source_id=source_id, alias=alias, alias_key=alias.lower(), batch_id=s.batch_id))
         s.lookups.source_keys[alias.lower()] = source_id
         s.lookups.aliases[alias.lower()] = alias
+
+
+def _forget_old_name(s: _Import, source_id: str, outcome: str, stored_aliases: set[str]) -> None:
+    """An updated source's name may have changed: its old name is then free for another source."""
+    if outcome == "updated":
+        for key in [k for k, (owner, written) in s.lookups.source_names.items() if owner == source_id and written not in stored_aliases]:
+            del s.lookups.source_names[key]
+
+
+def _distinct_name(s: _Import, record: Record, key: str, name: str, source_id: str) -> bool:
+    """Whether ``name`` reads as no other source's name or alias; else a problem. Look-alikes
+    (a zero-width space, fullwidth letters, another case) would count as independent origins."""
+    owner = look_alike(s.lookups, name, source_id)
+    if owner is None:
+        return True
+    other_id, written = owner
+    s.problems.at(record, key, f"'{_shown(name)}' reads as '{_shown(written)}', a name of source '{other_id}' (compared without case, "
+                               "invisible characters and compatibility forms such as fullwidth letters)",
+                  f"use source '{other_id}', or give this source a name that tells them apart")
+    return False
+
+
+def _shown(name: str) -> str:
+    """``name`` with its invisible characters as escapes, so a message shows what tells two apart."""
+    return "".join(f"\\u{ord(c):04x}" if unicodedata.category(c) == "Cf" else c for c in name)
 
 
 def _import_event(s: _Import, record: Record) -> None:
@@ -428,7 +469,17 @@ def _import_document(s: _Import, record: Record) -> None:
     _check_publisher_later(s, document_id, publisher, record, existing.publisher_id if existing is not None else None)
     if outcome == "updated" and existing is not None:
         s.pending_rechecks.append((record, pk, text))  # after the claims: this import may correct their quotes
+        if existing.text != text:
+            _keep_document_text(s, pk, document_id, existing.text, existing.text_sha256)
     s.counts["documents"][outcome] += 1
+
+
+def _keep_document_text(s: _Import, pk: int, document_id: str, text: str, text_sha256: str) -> None:
+    """--update replaces a document's text: the earlier one goes to document_history first."""
+    version = (s.conn.execute(select(DocumentVersion.version).where(DocumentVersion.document_pk == pk)
+                              .order_by(DocumentVersion.version.desc()).limit(1)).scalar() or 0) + 1
+    s.conn.execute(insert(DocumentVersion).values(document_pk=pk, document_id=document_id, version=version, text=text,
+                                                  text_sha256=text_sha256, replaced_batch_id=s.batch_id))
 
 
 def _add_document(s: _Import, record: Record, wanted: dict[str, Any], publisher: str | None) -> None:
@@ -559,13 +610,13 @@ def _find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
 # -- claims ---------------------------------------------------------------------------------------
 
 
-def _supersedes_targets(s: _Import, prepared: list[PreparedClaim]) -> dict[str, tuple[int, str, str]]:
-    """Claims already stored that this chunk's claims supersede: id -> (pk, source, claimed_on)."""
+def _supersedes_targets(s: _Import, prepared: list[PreparedClaim]) -> dict[str, tuple[int, str, str, str | None]]:
+    """Claims already stored that this chunk's claims supersede: id -> (pk, source, claimed_on, event)."""
     targets = sorted({c.supersedes for c in prepared if c.supersedes is not None})
     if not targets or s.update:
         return {}  # --update may still change a target later in the import: check at the end
-    rows = s.bulk.rows_where_in(_CLAIMS, ("id", "pk", "source_id", "claimed_on"), "id", targets)
-    return {claim_id: (pk, source_id, claimed_on) for claim_id, pk, source_id, claimed_on in rows}
+    rows = s.bulk.rows_where_in(_CLAIMS, ("id", "pk", "source_id", "claimed_on", "event_id"), "id", targets)
+    return {claim_id: (pk, source_id, claimed_on, event_id) for claim_id, pk, source_id, claimed_on, event_id in rows}
 
 
 def _quote_not_found(s: _Import, record: Record, document_id: str, text: str, quote: str) -> None:
@@ -683,13 +734,15 @@ def _store_claims(s: _Import, prepared: list[PreparedClaim | KnownClaim], locati
             s.counts["figures"]["added"] += len(claim.figures)
             # Later claims of this chunk may supersede this one: it is inserted before them.
             if not s.update:
-                targets[claim_id] = (pk, claim.source_id, claim.claimed_on)
+                targets[claim_id] = (pk, claim.source_id, claim.claimed_on, claim.event_id)
         elif not s.update:
             s.problems.at(claim.record, "id", f"claim '{claim_id}' already exists with different content",
                           "import it under a new id (and `supersedes:` the old one) to record a revision, or run with --update to correct it")
             continue
         else:
             _replace_claim(s, existing.pk, claim, location)
+            s.replaced_claims.append(_PendingSupersedes(existing.pk, claim_id, "", claim.source_id, claim.claimed_on, claim.path,
+                                                        claim.line_of("source"), s.claim_sequence, claim.event_id))
             if claim.supersedes is not None:
                 _defer_supersedes(s, existing.pk, claim_id, claim)
     for claim_id, (file, line) in seen.items():
@@ -698,7 +751,7 @@ def _store_claims(s: _Import, prepared: list[PreparedClaim | KnownClaim], locati
     s.bulk.insert_claims(_CLAIMS, CLAIM_COLUMNS, new_rows, _FIGURES, FIGURE_COLUMNS, new_figures, s.next_claim_pk)
 
 
-def _supersedes_new(s: _Import, claim: PreparedClaim, pk: int, targets: dict[str, tuple[int, str, str]]) -> int | None:
+def _supersedes_new(s: _Import, claim: PreparedClaim, pk: int, targets: dict[str, tuple[int, str, str, str | None]]) -> int | None:
     """The pk a new claim supersedes when its target is stored (checked now), else None (checked at the end)."""
     if claim.supersedes is not None and claim.supersedes in targets:
         return _check_supersedes(s, claim, pk, claim.id, targets[claim.supersedes])
@@ -710,17 +763,18 @@ def _supersedes_new(s: _Import, claim: PreparedClaim, pk: int, targets: dict[str
 def _defer_supersedes(s: _Import, pk: int, claim_id: str, claim: PreparedClaim) -> None:
     assert claim.supersedes is not None
     s.pending_supersedes.append(_PendingSupersedes(pk, claim_id, claim.supersedes, claim.source_id, claim.claimed_on,
-                                                   claim.path, claim.line_of("supersedes"), s.claim_sequence))
+                                                   claim.path, claim.line_of("supersedes"), s.claim_sequence, claim.event_id))
 
 
-def _check_supersedes(s: _Import, claim: PreparedClaim, pk: int, claim_id: str, target: tuple[int, str, str]) -> int | None:
+def _check_supersedes(s: _Import, claim: PreparedClaim, pk: int, claim_id: str, target: tuple[int, str, str, str | None]) -> int | None:
     """The target's pk if a new claim may supersede it (the rules of _link_supersedes), else None."""
     pending = _PendingSupersedes(pk, claim_id, claim.supersedes or "", claim.source_id, claim.claimed_on,
-                                 claim.path, claim.line_of("supersedes"), s.claim_sequence)
+                                 claim.path, claim.line_of("supersedes"), s.claim_sequence, claim.event_id)
     return target[0] if _supersedes_problem(s, pending, *target) is None else None
 
 
-def _supersedes_problem(s: _Import, pending: _PendingSupersedes, target_pk: int, source_id: str, claimed_on: str) -> Problem | None:
+def _supersedes_problem(s: _Import, pending: _PendingSupersedes, target_pk: int, source_id: str, claimed_on: str,
+                        event_id: str | None) -> Problem | None:
     """Record (for the end of the import, in claim order) why a claim may not supersede its target."""
     where = f"{pending.claim_id}.supersedes"
     problem = None
@@ -733,6 +787,9 @@ def _supersedes_problem(s: _Import, pending: _PendingSupersedes, target_pk: int,
         problem = Problem(pending.path, pending.line, where,
                           f"claim '{pending.target}' ({claimed_on}) is later than this one ({pending.claimed_on})",
                           "a claim supersedes an earlier one; check the dates or swap the claims")
+    elif event_id is not None and pending.event_id is not None and event_id != pending.event_id:
+        problem = Problem(pending.path, pending.line, where, f"claim '{pending.target}' is about event '{event_id}', "
+                          f"not '{pending.event_id}'", "a claim can only supersede an earlier claim about the same event")
     if problem is not None:
         s.supersedes_problems.append((pending.sequence, problem))
     return problem
@@ -772,11 +829,11 @@ def _link_supersedes(s: _Import) -> None:
     links written, many at a time, before the secondary indexes are built. Their problems are
     reported by _report_supersedes, after the others of the claims pass."""
     wanted = sorted({pending.target for pending in s.pending_supersedes})
-    targets: dict[str, tuple[int, str, str]] = {}
+    targets: dict[str, tuple[int, str, str, str | None]] = {}
     for start in range(0, len(wanted), ROW_BATCH):
-        for claim_id, pk, source_id, claimed_on in s.bulk.rows_where_in(
-                _CLAIMS, ("id", "pk", "source_id", "claimed_on"), "id", wanted[start:start + ROW_BATCH]):
-            targets[claim_id] = (pk, source_id, claimed_on)
+        for claim_id, pk, source_id, claimed_on, event_id in s.bulk.rows_where_in(
+                _CLAIMS, ("id", "pk", "source_id", "claimed_on", "event_id"), "id", wanted[start:start + ROW_BATCH]):
+            targets[claim_id] = (pk, source_id, claimed_on, event_id)
     links = []
     for pending in s.pending_supersedes:
         target = targets.get(pending.target)
@@ -788,6 +845,26 @@ def _link_supersedes(s: _Import) -> None:
         if _supersedes_problem(s, pending, *target) is None:
             links.append((target[0], pending.claim_pk))
     s.bulk.update_unindexed(_CLAIMS, "supersedes_pk", "pk", links)
+
+
+def _check_revisions_of_replaced(s: _Import) -> None:
+    """--update: a replaced claim must still be one that the stored claims revising it may supersede
+    (same source, not later, same event). Those not in this import were never checked against its
+    new values; those in it were (pending_supersedes) and are skipped here."""
+    checked = {pending.claim_pk for pending in s.pending_supersedes}
+    for replaced in s.replaced_claims:
+        for pk, claim_id, source_id, claimed_on, event_id in s.conn.execute(
+                select(Claim.pk, Claim.id, Claim.source_id, Claim.claimed_on, Claim.event_id).where(Claim.supersedes_pk == replaced.claim_pk)):
+            if pk in checked:
+                continue
+            revision = _PendingSupersedes(pk, claim_id, replaced.claim_id, source_id, claimed_on, replaced.path, replaced.line,
+                                          replaced.sequence, event_id)
+            problem = _supersedes_problem(s, revision, replaced.claim_pk, replaced.source_id, replaced.claimed_on, replaced.event_id)
+            if problem is not None:
+                s.supersedes_problems[-1] = (replaced.sequence, Problem(
+                    replaced.path, replaced.line, f"{replaced.claim_id}", f"stored claim '{claim_id}' supersedes this claim, "
+                    f"and would no longer be allowed to: {problem.message}",
+                    f"change '{claim_id}' in the same import, or leave this claim's source, date and event as they were"))
 
 
 def _report_supersedes(s: _Import) -> None:
@@ -998,6 +1075,7 @@ def _run(engine: Engine, read: _Input, *, update: bool, dry_run: bool, number_fo
             writer.allow_deferred_indexes(s.next_claim_pk - 1)
             read.claims(s)
             _link_supersedes(s)
+            _check_revisions_of_replaced(s)
             writer.restore_indexes()
             for record, document_pk, text in s.pending_rechecks:
                 _recheck_quotes(s, record, document_pk, text)

@@ -292,6 +292,23 @@ class Figure(Base):
     claim: Mapped[Claim] = relationship(back_populates="figures")
 
 
+class DocumentVersion(Base):
+    """An earlier archived text of a document, kept when ``factdb import --update`` replaces it: the
+    evidence a quote was once checked against is never lost. The text a version held from is the
+    ``replaced_batch_id`` of the version before it (or the document's ``batch_id``)."""
+
+    __tablename__ = "document_history"
+    __table_args__ = (UniqueConstraint("document_pk", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_pk: Mapped[int] = mapped_column(ForeignKey("documents.pk", ondelete="CASCADE"), index=True)
+    document_id: Mapped[str] = mapped_column(String(200), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    text_sha256: Mapped[str] = mapped_column(String(64))
+    replaced_batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"), index=True)
+
+
 class ClaimVersion(Base):
     """A previous version of a claim, kept when ``factdb import --update`` replaces it."""
 

@@ -133,11 +133,58 @@ class _LocatingLoader(yaml.SafeLoader):
         return mapping
 
 
+class UnquotedNumber(str):
+    """A plain YAML scalar that YAML 1.1 reads as a number and YAML 1.2 does not read as a decimal:
+    ``010``, ``0x10``, ``0o17``, ``1:30``, ``1_000``. Kept as written, so an id or a name is the
+    text typed (``id: 010`` is "010", never 8); a figure refuses it (see factdb.checks)."""
+
+    __slots__ = ()
+
+
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+UNQUOTED_NUMBER = "tag:factdb,2026:unquoted-number"
+# YAML 1.2's decimals (the core schema without its octal and hexadecimal forms, and without the
+# leading zeros that YAML 1.1 reads as octal); .inf and .nan stay floats, for the figure check to refuse.
+_DECIMAL_INT = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")
+_DECIMAL_FLOAT = re.compile(r"^(?:[-+]?(?:\.[0-9]+|(?:0|[1-9][0-9]*)\.[0-9]*)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")
+_YAML11_NUMBER = re.compile("|".join(regexp.pattern for resolvers in yaml.SafeLoader.yaml_implicit_resolvers.values()
+                                     for tag, regexp in resolvers if tag in (_INT, _FLOAT)), re.X)
+
+
+def _resolvers(resolvers: list[tuple[str, re.Pattern[str]]]) -> list[tuple[str, re.Pattern[str]]]:
+    kept = [(tag, regexp) for tag, regexp in resolvers if tag not in ("tag:yaml.org,2002:timestamp", _INT, _FLOAT)]
+    if any(tag in (_INT, _FLOAT) for tag, _ in resolvers):
+        kept += [(_INT, _DECIMAL_INT), (_FLOAT, _DECIMAL_FLOAT), (UNQUOTED_NUMBER, _YAML11_NUMBER)]
+    return kept
+
+
 _LocatingLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    first: _resolvers(resolvers) for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+
+def _construct_int(loader: _LocatingLoader, node: yaml.ScalarNode) -> int:
+    try:
+        return int(node.value)
+    except ValueError:  # Python refuses to read integers of more than 4,300 digits (sys.int_info)
+        raise yaml.MarkedYAMLError(None, None, f"a number of {len(node.value):,} digits is too long to read", node.start_mark,
+                                   TOO_MANY_DIGITS_HINT) from None
+
+
+def _construct_unquoted_number(loader: _LocatingLoader, node: yaml.ScalarNode) -> UnquotedNumber:
+    return UnquotedNumber(node.value)
+
+
+def yaml11_number(text: str) -> Any:
+    """The number YAML 1.1 (PyYAML's SafeLoader) reads from an UnquotedNumber, e.g. 15 for 017."""
+    return yaml.safe_load(text)
+
+
+TOO_MANY_DIGITS_HINT = "check for a typo: figures above 1,000,000,000,000,000 are refused anyway"
 _LocatingLoader.add_constructor("tag:yaml.org,2002:map", _LocatingLoader.construct_mapping)
+_LocatingLoader.add_constructor(_INT, _construct_int)
+_LocatingLoader.add_constructor(UNQUOTED_NUMBER, _construct_unquoted_number)
 
 
 @contextmanager
@@ -284,7 +331,7 @@ _STR = "tag:yaml.org,2002:str"
 _NULL = "tag:yaml.org,2002:null"
 # What a plain scalar may resolve to and still be built here; merge (<<) and value (=) keys are not.
 _PLAIN_SCALARS = {tag: _LocatingLoader.yaml_constructors[tag]
-                  for tag in (_NULL, "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")}
+                  for tag in (_NULL, "tag:yaml.org,2002:bool", _INT, _FLOAT, UNQUOTED_NUMBER)}
 
 
 def _libyaml_reads_as_pyyaml(raw: bytes) -> bool:
@@ -491,11 +538,25 @@ def _check_text(path: str, line: int | None, value: Any, key: str = "") -> None:
             _check_text(path, getattr(item, "line", None) or line, item, key)
 
 
+_LONG_NUMBER = re.compile(r"[0-9]{4301,}")
+
+
+def _too_many_digits(path: str, line: int | None, text: str) -> ReadError:
+    """The problem of a number Python refuses to read (more than 4,300 digits, sys.int_info)."""
+    found = _LONG_NUMBER.search(text)
+    if found is not None and line is None:
+        line = text.count("\n", 0, found.start()) + 1
+    digits = f"{found.end() - found.start():,} digits" if found else "too many digits"
+    return ReadError(path, line, f"a number of {digits} is too long to read", TOO_MANY_DIGITS_HINT)
+
+
 def _load_json(path: str, text: str) -> Any:
     try:
         return _LocatingDecoder(text).decode(text)
     except json.JSONDecodeError as error:
         raise ReadError(path, error.lineno, f"invalid JSON: {error.msg} (column {error.colno})", "check commas, brackets and quotes") from None
+    except ValueError:
+        raise _too_many_digits(path, None, text) from None
     except RecursionError:
         raise ReadError(path, None, "structure is nested too deeply", "import files are lists of flat records") from None
 
@@ -622,6 +683,8 @@ def _jsonl_record(path: str, number: int, line: str) -> Record:
             line, object_pairs_hook=_object_without_duplicate_keys)
     except json.JSONDecodeError as error:
         raise ReadError(path, number, f"invalid JSON: {error.msg} (column {error.colno})", "each line must be one complete JSON object") from None
+    except ValueError:
+        raise _too_many_digits(path, number, line) from None
     except RecursionError:
         raise ReadError(path, number, "structure is nested too deeply", "each line is one flat record") from None
     if not isinstance(data, dict):

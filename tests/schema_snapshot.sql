@@ -61,6 +61,19 @@ CREATE TABLE 'claims_fts_config'(k PRIMARY KEY, v) WITHOUT ROWID;
 CREATE TABLE 'claims_fts_data'(id INTEGER PRIMARY KEY, block BLOB);
 CREATE TABLE 'claims_fts_docsize'(id INTEGER PRIMARY KEY, sz BLOB);
 CREATE TABLE 'claims_fts_idx'(segid, term, pgno, PRIMARY KEY(segid, term)) WITHOUT ROWID;
+CREATE TABLE document_history (
+	id INTEGER NOT NULL, 
+	document_pk INTEGER NOT NULL, 
+	document_id VARCHAR(200) NOT NULL, 
+	version INTEGER NOT NULL, 
+	text TEXT NOT NULL, 
+	text_sha256 VARCHAR(64) NOT NULL, 
+	replaced_batch_id INTEGER NOT NULL, 
+	CONSTRAINT pk_document_history PRIMARY KEY (id), 
+	CONSTRAINT fk_document_history_document_pk_documents FOREIGN KEY(document_pk) REFERENCES documents (pk) ON DELETE CASCADE, 
+	CONSTRAINT fk_document_history_replaced_batch_id_import_batches FOREIGN KEY(replaced_batch_id) REFERENCES import_batches (id), 
+	CONSTRAINT uq_document_history_document_pk_version UNIQUE (document_pk, version)
+);
 CREATE TABLE documents (
 	pk INTEGER NOT NULL, 
 	id VARCHAR(200) NOT NULL, 
@@ -220,6 +233,9 @@ CREATE INDEX ix_claims_status ON claims (status);
 CREATE INDEX ix_claims_supersedes_pk ON claims (supersedes_pk) WHERE supersedes_pk IS NOT NULL;
 CREATE INDEX ix_claims_updated_batch_id ON claims (updated_batch_id) WHERE updated_batch_id IS NOT NULL;
 CREATE INDEX ix_claims_via_id ON claims (via_id) WHERE via_id IS NOT NULL;
+CREATE INDEX ix_document_history_document_id ON document_history (document_id);
+CREATE INDEX ix_document_history_document_pk ON document_history (document_pk);
+CREATE INDEX ix_document_history_replaced_batch_id ON document_history (replaced_batch_id);
 CREATE INDEX ix_documents_batch_id ON documents (batch_id);
 CREATE INDEX ix_documents_language ON documents (language);
 CREATE INDEX ix_documents_published ON documents (published);

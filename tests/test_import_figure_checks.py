@@ -74,6 +74,21 @@ def test_a_figure_its_quote_states_is_accepted_in_digits_words_or_as_a_phrase(se
         assert result.exit_code == 0, result.output
 
 
+def test_a_bare_number_matches_the_quote_in_any_grouping(seeded_copy: Path, tmp_path: Path) -> None:
+    """The quote says "1,500": a figure written 1500 (a YAML number, or the text a CSV cell holds)
+    states the same number, and has no words of its own for the quote to repeat."""
+    quote = "had killed approximately 1,500 peaceful protesters"
+    for index, value in enumerate(("1500", "'1500'", "'1,500'")):
+        path = write(tmp_path, f"bare{index}.yaml", claim_file(f"{{metric: killed, value: {value}}}", quote=quote)
+                     .replace("amnesty-checked", f"bare-{index}"))
+        result = run_cli("import", "--db", seeded_copy, path)
+        assert result.exit_code == 0, (value, result.output)
+    # A phrase's words still have to be in the quote.
+    refused = run_cli("import", "--db", seeded_copy, write(tmp_path, "phrase.yaml", claim_file(
+        "{metric: killed, value: about 1500}", quote=quote)))
+    assert refused.exit_code == 1 and "the quote does not contain the words 'about 1500'" in problems(refused)[0]
+
+
 def test_a_derived_figure_is_stored_exported_and_not_checked_against_its_quote(seeded_copy: Path, tmp_path: Path) -> None:
     path = write(tmp_path, "derived.yaml", claim_file(
         "{metric: killed, value: at least 600, derived: twice Amnesty's count of at least 300}"))
