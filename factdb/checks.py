@@ -33,7 +33,7 @@ from factdb.vocabulary import CLAIM_STATUSES, RELATIONS, SOURCE_KINDS
 # The version of the rules below: what a record digest stands for. A stored claim whose digest
 # matches a line's is not checked again, so any change to what a check accepts, reports or
 # prepares must bump it (tests/test_import_golden.py fails until someone does).
-CHECK_RULES_VERSION = 4
+CHECK_RULES_VERSION = 5
 
 MAX_PROBLEMS = 200
 MAX_TEXT = 10_000  # names, titles, statements
@@ -181,7 +181,12 @@ def read_text(problems: Problems, record: Record, data: dict[str, Any], key: str
         return None
     if type(value) is str:  # the usual case, checked first: this runs a dozen times per claim
         text = value.strip()
-    elif isinstance(value, bool) or not isinstance(value, (str, int, float)):
+    elif isinstance(value, bool):
+        # YAML 1.1 reads an unquoted yes, no, on, off, y or n as a boolean: Norway's country code is NO.
+        problems.at(record, f"{prefix}{key}", f"expected text; found {type_name(value)}",
+                    f"YAML reads an unquoted yes, no, on, off, true or false as true or false: quote it, e.g. {key}: \"NO\"")
+        return None
+    elif not isinstance(value, (str, int, float)):
         problems.at(record, f"{prefix}{key}", f"expected text; found {type_name(value)}", f"write {key} as a single text value")
         return None
     else:

@@ -375,7 +375,13 @@ def extract_command(ctx: click.Context, db_path: Path, article: Path, document_i
     if output is None:
         click.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        from factdb.files import written_whole
+
+        try:
+            with written_whole(output) as partial:
+                partial.write_text(text, encoding="utf-8")
+        except OSError as error:
+            raise DataError(f"-o {output}: the draft could not be written ({error.strerror}); the file is as it was") from None
     figures = sum(len(claim.figures) for claim in draft.claims)
     click.echo(f"{article}: {len(draft.claims)} claims with {figures} figures proposed, {len(draft.new_sources)} new "
                f"sources. Review the draft, then: factdb import {output or 'DRAFT.yaml'}", err=True)

@@ -364,6 +364,18 @@ def test_an_export_that_fills_the_disk_keeps_the_old_export(seeded_copy: Path, t
     assert _files(out) == {"factdb.yaml": b"the previous export\n"}
 
 
+def test_an_extract_draft_that_fills_the_disk_keeps_the_old_draft(tmp_path: Path) -> None:
+    draft = tmp_path / "draft.yaml"
+    draft.write_text("the reviewed draft\n", encoding="utf-8")
+    article = tmp_path / "article.txt"
+    article.write_text("Amnesty International said at least 300 people were killed. " * 40, encoding="utf-8")
+    result = _factdb_with_file_size_limit(3_000, "extract", str(article), "-o", draft, cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert "the draft could not be written" in result.stderr and "Traceback" not in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["article.txt", "draft.yaml"]
+    assert draft.read_bytes() == b"the reviewed draft\n"
+
+
 def test_an_init_that_fills_the_disk_creates_nothing_and_says_why(tmp_path: Path) -> None:
     out = tmp_path / "new"
     out.mkdir()
