@@ -101,6 +101,21 @@ def on_boundaries(text: str, start: int, end: int) -> bool:
     return not (end < len(text) and _in_word(text[end - 1]) and _inside(text, end, text[end - 1], 1))
 
 
+def widened_to_boundaries(text: str, start: int, end: int) -> tuple[int, int]:
+    """``text[start:end]`` widened to the nearest word and number boundaries, where a quote may start and end.
+
+    >>> text = "at least 300 died"
+    >>> start, end = widened_to_boundaries(text, 4, 11)
+    >>> text[start:end]
+    'least 300'
+    """
+    while start > 0 and not on_boundaries(text, start, len(text)):
+        start -= 1
+    while end < len(text) and not on_boundaries(text, 0, end):
+        end += 1
+    return start, end
+
+
 def _inside(text: str, at: int, edge: str, step: int) -> bool:
     """Whether the character at ``at``, next to a quote's ``edge`` character, continues its word or number
     (a digit group after a separator: "3" of "3,000")."""
@@ -138,12 +153,8 @@ def closest_passage(document_text: str, quote: str, width: int = 160) -> str:
         return ""
     run = longest_shared_run(haystack, needle)
     start = max(0, run.document_start - run.quote_start)
-    end = min(len(haystack), start + max(len(needle), 40))
     # Offer a passage that could be pasted back as a quote: whole words and numbers at both ends.
-    while start > 0 and not on_boundaries(haystack, start, len(haystack)):
-        start -= 1
-    while end < len(haystack) and not on_boundaries(haystack, 0, end):
-        end += 1
+    start, end = widened_to_boundaries(haystack, start, min(len(haystack), start + max(len(needle), 40)))
     passage = haystack[start:end]
     return passage if len(passage) <= width else passage[: width - 1] + "…"
 

@@ -31,7 +31,7 @@ from factdb.export import export_database
 from factdb.figures import VAGUE_WORDS
 from factdb.importer import import_paths
 from factdb.models import CLAIM_STATUSES, SOURCE_KINDS
-from factdb.quotes import on_boundaries
+from factdb.quotes import widened_to_boundaries
 
 from conftest import migrated_database
 
@@ -190,7 +190,7 @@ def _draw_claim(draw: st.DrawFn, index: int, generated: Generated) -> dict[str, 
     text = document["text"]
     start = draw(st.integers(0, len(text) - 1))
     end = draw(st.integers(start + 1, len(text)))
-    start, end = _widened(text, start, end)
+    start, end = widened_to_boundaries(text, start, end)
     if not text[start:end].strip():
         return None
     claim: dict[str, Any] = {"id": f"claim-{index}", "document": document["id"], "source": draw(st.sampled_from(keys)),
@@ -218,15 +218,6 @@ def _draw_claim(draw: st.DrawFn, index: int, generated: Generated) -> dict[str, 
         for position, (_, meaning) in enumerate(drawn, start=1):
             generated.figures[(claim["id"], position)] = meaning
     return claim
-
-
-def _widened(text: str, start: int, end: int) -> tuple[int, int]:
-    """The cut ``text[start:end]`` widened to word and number boundaries, where a quote starts and ends."""
-    while start > 0 and not on_boundaries(text, start, len(text)):
-        start -= 1
-    while end < len(text) and not on_boundaries(text, 0, end):
-        end += 1
-    return start, end
 
 
 def _same_event(earlier: dict[str, Any], later: dict[str, Any]) -> bool:
