@@ -195,8 +195,12 @@ _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|Octob
 UNIT_WORDS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
               "sixteen seventeen eighteen nineteen").split()
 TENS_WORDS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
-_WORD_NUMBER = (rf"(?:(?:{'|'.join(UNIT_WORDS)}|a) dozen|a hundred|a thousand"
-                rf"|(?:{'|'.join(TENS_WORDS)})(?:[- ](?:{'|'.join(UNIT_WORDS[:9])}))?|{'|'.join(UNIT_WORDS)})")
+_TENS_AND_UNIT = rf"(?:{'|'.join(TENS_WORDS)})(?:[- ](?:{'|'.join(UNIT_WORDS[:9])}))?"
+# Compound words as the figure grammar reads them: "twenty-three", "two hundred and eleven" ("a hundred
+# and fifty" is not joined by the grammar, so neither is it here).
+_WORD_NUMBER = (rf"(?:(?:{'|'.join(UNIT_WORDS)}|a) dozen"
+                rf"|(?:{'|'.join(UNIT_WORDS)}) hundred(?: and (?:{_TENS_AND_UNIT}|{'|'.join(UNIT_WORDS)}))?"
+                rf"|a hundred|a thousand|{_TENS_AND_UNIT}|{'|'.join(UNIT_WORDS)})")
 _DIGITS = r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,]\d)|(?<![\d.,])\d+(?:\.\d+)?"
 _SCALE = r"(?:\s(?:hundred|thousand|million|billion))?"
 _NUMBER = rf"(?:(?:{_DIGITS}){_SCALE}|\b{_WORD_NUMBER}{_SCALE}\b)"
@@ -279,7 +283,7 @@ PEOPLE_NOUNS: dict[str, str | None] = {
 NOT_PEOPLE_NOUNS = frozenset({"families", "households", "family members' households", "villages", "communities"})
 # ... a noun that names the metric itself ("46 deaths", "12 cities", "79 votes") ...
 METRIC_NOUNS = {
-    "deaths": "killed", "dead": "killed", "bodies": "killed", "fatalities": "killed", "killings": "killed",
+    "deaths": "killed", "dead": "killed", "bodies": "killed", "body": "killed", "fatalities": "killed", "killings": "killed",
     "lives": "killed", "injuries": "injured", "injured": "injured", "wounded": "injured",
     "arrests": "arrested", "detentions": "detained", "executions": "executed", "hangings": "executed",
     "death sentences": "sentenced_to_death", "cities": "cities", "towns": "cities", "cities and towns": "cities",
@@ -319,13 +323,17 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
     (r"captured|abducted|kidnapped|taken hostage|taken captive", "captured"),
     (r"displaced|fled their homes|(?:forced|driven) (?:from|out of) their homes|forced to flee|evacuated|homeless|"
      r"sheltering|uprooted|from their (?:homes|villages|towns|land)|sleeping (?:outdoors|rough|in tents)|"
-     r"in tents|without shelter|(?:live|lives|living|lived|staying|stay) in (?:the\s+)?(?:[\w-]+\s+){0,2}?(?:camps|shelters)|(?:had|have|has)\s+fled(?!\s+(?:abroad|across|into|to neighbou?ring))", "displaced"),
+     r"in tents|without shelter|(?:live|lives|living|lived|staying|stay) in (?:the\s+)?(?:[\w-]+\s+){0,2}?(?:camps|shelters)|(?:had|have|has)\s+fled(?!\s+(?:abroad|across|into|to neighbou?ring))|"
+     r"(?:are|were|is|was|remain|remained)\s+(?:still\s+)?in\s+(?:[\w-]+\s+){0,2}?(?:camps|shelters|evacuation cent(?:re|er)s)|"
+     r"(?:been|were|was)\s+(?:moved|relocated)\s+to\s+(?:an?\s+|the\s+)?(?:school|shelter|camp|safer|temporary|evacuation|relief)",
+     "displaced"),
     (r"crossed into neighbou?ring countries|refugees|crossed the border|fled abroad", "refugees"),
     (r"pardoned|released|freed", "released"),
     (r"transferred|moved to (?:a|another) (?:prison|jail|detention)", "transferred"),
     (r"charged|indicted", "charged"),
     (r"on hunger strike|hunger strikers?|refus(?:ed|ing|e) (?:food|meals|to eat)", "hunger_strikers"),
-    (r"taken to hospital|hospitali[sz]ed", "hospitalised"),
+    (r"taken to (?:the )?hospitals?|hospitali[sz]ed|(?:required|needed|needing|received|receiving) hospital treatment|"
+     r"(?:remain|remained|remains|are|were|is|still) in hospital", "hospitalised"),
     (r"damaged|destroyed|set fire to|set on fire|burned|burnt|torched|looted|vandali[sz]ed", "damaged"),
     (r"in favou?r|yay|yes votes?|voted for", "votes_in_favour"),
     (r"against|no votes?|voted against", "votes_against"),
@@ -1306,7 +1314,7 @@ def _pick_proper_name(phrase: str, sources: Sources | None = None) -> tuple[str,
     return best[1], best[2]
 
 
-_LOWERCASE_HEAD = re.compile(rf"^\s+((?:[a-z-]+\s+)?(?:{'|'.join(GENERIC_HEADS)}|hospital|clinic))\b")
+_LOWERCASE_HEAD = re.compile(rf"^\s+((?:[a-z-]+\s+){{0,2}}?(?:{'|'.join(GENERIC_HEADS)}|hospital|clinic))\b")
 
 
 def _common_noun_phrase(phrase: str) -> str | None:
@@ -1398,6 +1406,20 @@ _BYLINE = re.compile(r"(?im)^(?:written by|by)\s*:?\s*(?:\n\s*)?(?P<name>[A-Z][\
 _REPORTING_BY = re.compile(r"\((?:Reporting|Writing) by (?P<name>[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){1,3})")
 _STATEMENT_BY = re.compile(r"(?i)^(?:(?:press|joint|official|public)\s+)?(?:statement|press release|communiqu[eé]|declaration|report)\s+(?:by|of|from)\s+(?P<name>.+?)(?:\s+(?:on|about|regarding|concerning)\b.*)?$")
 _FIRST_PERSON = re.compile(r"\b(?:We|we|Our|our|us)\b")
+# "Ministry of Information statement on the events in Belvar": the body before the word "statement".
+_NAMED_STATEMENT = re.compile(
+    r"^(?P<name>[A-Z][^:]{2,80}?)(?:[’']s)?\s+(?:statement|press release|communiqu[eé]|declaration)\s+"
+    r"(?:on|about|regarding|concerning)\b")
+# A briefing summary: "This is a summary of what was said by UNHCR spokesperson Olga Demir ...".
+_SUMMARY_BY = re.compile(
+    rf"(?i)\bwhat was said by (?:the\s+)?(?P<name>{_NAME})(?:[’']s)?\s+(?:spokes(?:person|man|woman)|representative)\b")
+# A dateline before a press release's first sentence: "(London, 4 March 2025) –", "GENEVA, 3 May 2025 –".
+_DATELINE = re.compile(r"^(?:\([^)]{0,60}\)|[A-Z][\w ,.'-]{0,40}?\d{4})\s*[-–—:]\s*")
+# The organisation a press release names as the subject of its first sentence ("Freedom from Torture Tamsar
+# today published ...").
+_SUBJECT_NAME = re.compile(
+    r"^(?:The\s+)?(?P<name>[A-Z][\w’'.&-]*(?:\s+(?:(?:of|for|from|the|and|on|de|du|al|el|in)\s+)*[A-Z][\w’'.&-]*)+)"
+    r"(?:\s+\((?P<acronym>[A-Z][A-Za-z-]*[A-Z])\))?\s+(?:today\s+|has\s+|have\s+|had\s+|is\s+|are\s+)?[a-z]+(?:ed|s)\b")
 
 
 def guess_voice(text: str, title: str) -> tuple[str | None, str]:
@@ -1406,18 +1428,30 @@ def guess_voice(text: str, title: str) -> tuple[str | None, str]:
     byline = _BYLINE.search(text[:2000]) or _REPORTING_BY.search(text)
     if byline:
         return byline.group("name"), f'the byline "{" ".join(byline.group().split())}"'
-    statement = _STATEMENT_BY.match(title.strip())
-    if statement:
+    statement = _STATEMENT_BY.match(title.strip()) or _NAMED_STATEMENT.match(title.strip())
+    if statement and (statement.re is _STATEMENT_BY or _ORGANISATION_WORDS.search(statement.group("name"))):
         return statement.group("name"), f'the title "{title.strip()}"'
+    summary = _SUMMARY_BY.search(text[:1500])
+    if summary:
+        return summary.group("name"), f'a briefing summary: "{_short(summary.group())}"'
     if not _FIRST_PERSON.search(_without_quotations(text)):
         return None, ""
+    first_person = 'the text speaks in the first person plural ("we", "our"): the organisation it names first'
     paragraphs = [line.strip() for line in text.splitlines()[1:] if len(line.split()) >= 6]
-    for match in _PROPER.finditer(paragraphs[0] if paragraphs else ""):
-        acronym = _ACRONYM_AFTER.match(paragraphs[0][match.end() :])
-        name = re.sub(r"^(?:The|A|An)\s+", "", match.group())
-        if acronym or _ORGANISATION_WORDS.search(name):
-            return f"{name} ({acronym.group('acronym')})" if acronym else name, \
-                'the text speaks in the first person plural ("we", "our"): the organisation it names first'
+    for paragraph in paragraphs[:3]:
+        body = _DATELINE.sub("", paragraph)
+        subject = _SUBJECT_NAME.match(body)
+        if subject and (subject.group("acronym") or len(subject.group("name").split()) >= 3
+                        or _ORGANISATION_WORDS.search(subject.group("name"))):
+            name = subject.group("name")
+            return f"{name} ({subject.group('acronym')})" if subject.group("acronym") else name, first_person
+        for match in _PROPER.finditer(body):
+            acronym = _ACRONYM_AFTER.match(body[match.end() :])
+            name = re.sub(r"^(?:The|A|An)\s+", "", match.group())
+            if acronym or _ORGANISATION_WORDS.search(name):
+                return f"{name} ({acronym.group('acronym')})" if acronym else name, first_person
+        if re.search(r"[.!?]", paragraph):
+            break  # past a first sentence; only lines such as "Press release – 18 February 2025" are skipped
     return None, ""
 
 

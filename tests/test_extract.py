@@ -534,10 +534,41 @@ def test_a_revised_figure_is_marked_and_the_new_claim_supersedes_the_earlier_one
     ("About 300 prisoners are refusing food, the committee said.", "hunger_strikers"),
     ("Rescuers had saved 211 people, the coastguard said.", "rescued"),
     ("More than 90,000 people now live in the eleven camps of Lower Seva.", "displaced"),
+    ("One body has been recovered, the fire brigade said.", "killed"),
+    ("Seven detainees required hospital treatment, the centre said.", "hospitalised"),
+    ("Some 61,300 people are in evacuation centres, the agency said.", "displaced"),
+    ("Two hundred residents have been moved to a school, the mayor said.", "displaced"),
 ])
 def test_more_wording_of_real_reporting_names_the_metric(sentence: str, metric: str) -> None:
     assert {m for _, m, _, _ in _attributed(f"Report\n\n{sentence}\n")} == {metric}
 
 
-def test_a_compound_number_word_the_grammar_cannot_read_is_not_split_into_two_figures() -> None:
-    assert find_figures("Rescuers had saved two hundred and eleven people, he added.") == []
+@pytest.mark.parametrize(("sentence", "stated", "value"), [
+    ("Rescuers had saved two hundred and eleven people, he added.", "two hundred and eleven", 211),
+    ("Twenty-three of them were children.", "Twenty-three", 23),
+    ("Some nineteen hundred people marched.", "Some nineteen hundred", 1900),
+])
+def test_compound_number_words_are_one_figure_read_by_the_figure_grammar(sentence: str, stated: str, value: int) -> None:
+    assert [(span.stated, span.figure.value) for span in find_figures(sentence)] == [(stated, value)]
+
+
+def test_a_number_word_the_grammar_does_not_join_is_not_split_into_two_figures() -> None:
+    assert find_figures("Rescuers had saved a hundred and fifty people, he added.") == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a title naming the body before "statement"
+    ("Ministry of Information statement on the events in Belvar\n\nThe total number of deaths was four.\n",
+     {("Ministry of Information", "killed", "four", None)}),
+    # a briefing summary names the agency whose spokesperson spoke
+    ("Arrivals top 90,000\n\nThis is a summary of what was said by UNHCR spokesperson Ana Lind at today's press "
+     "briefing.\n\nMore than 90,000 refugees have crossed into Tamsen since March.\n",
+     {("UNHCR", "refugees", "More than 90,000", None)}),
+    # a press release in the first person: the subject of its first sentence, past a dateline and a date line
+    ("Torture in custody\n\nPress release – 18 February 2025\n\n(London, 4 March 2025) – Freedom from Torture "
+     "Tamsar today published its findings. At least 8 detainees died in custody, we found.\n",
+     {("Freedom from Torture Tamsar", "killed", "At least 8", "prisoners")}),
+])
+def test_the_articles_own_voice_is_read_from_its_title_briefing_line_or_first_sentence(
+        text: str, expected: set[tuple[str, str, str, str | None]]) -> None:
+    assert _attributed(text) == expected
