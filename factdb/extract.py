@@ -255,6 +255,7 @@ BUILT_FOR = re.compile(r"(?i)\b(?:built|designed|intended|meant|made)\b[^.;]{0,3
 DATE_NEAR = re.compile(rf"(?i)(?:{_MONTH}\s*$)")
 DATE_AFTER = re.compile(rf"(?i)^(?:\s*(?:st|nd|rd|th)?\s*(?:of\s)?{_MONTH}(?![a-z]))")
 TIME_NEAR = re.compile(r"^[:.]\d\d")
+AGE_LIMIT = re.compile(r"(?i)^(?:under|over|below|above)\s+(?:1[0-9]|2[01]|five|six|ten|twelve|fifteen|sixteen|eighteen)$")
 
 # The noun a number counts: people (with the population they belong to) ...
 PEOPLE_NOUNS: dict[str, str | None] = {
@@ -477,6 +478,8 @@ def _is_not_a_count(sentence: str, match: re.Match[str]) -> bool:
     number = match.group("number") or match.group("dash_low") or match.group("between_low") or match.group("from_low")
     if number is None:
         return False
+    if AGE_LIMIT.match(match.group()) and re.search(r"(?i)\b(?:are|were|is|was|be|been|being|aged)\s+$", before):
+        return True  # "9 are under 18": an age limit, not a count
     if YEAR.match(number) or (match.group("dash_high") and YEAR.match(match.group("dash_high"))):
         return counted_noun(after)[0] is None  # "1988", "2019 uprising"; but "1500 people" counts
     # "Samir Haddad, 34, told": an age in apposition to a name
@@ -574,8 +577,10 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
         return None
     found = _nearest_metric_word(_window_before(before), _window_after(rest), allowed)
     between = sentence[previous[0].end : span.start] if previous else ""
+    # the noun the figure before counts is no verb between the two ("45,200 displaced people in Ardo, 31,750 ...")
+    between_noun, between_noun_end = counted_noun(between)
     coordinated = bool(COORDINATION.match(between)) and (
-        not re.search(r"(?i)\b\w+ed\b", between) or re.search(r"(?i)compared|up from|down from|versus", between)
+        not re.search(r"(?i)\b\w+ed\b", between[between_noun_end:] if between_noun else between) or re.search(r"(?i)compared|up from|down from|versus", between)
     ) and not _VERB_AFTER.match(rest)
     continues = previous is not None and bool(SUBSET_BEFORE.search(before) or SUBSET_AFTER.match(after) or coordinated)
     if continues and previous is not None and (found is None or found[1] > 3):
@@ -717,9 +722,12 @@ AGENT_CUE = re.compile(
     r"documentation|list|monitoring|identified|documented|recorded|verified|confirmed|cited|compiled|collected|"
     r"released|published|issued|gathered)\s+(?:by|from)\s+"
 )
+_REPORT_ADJECTIVE = (r"(?:own|latest|official|new|final|initial|preliminary|previous|updated|revised|annual|monthly|"
+                     r"weekly|internal)")
+_REPORT_ADJECTIVES = re.compile(rf"(?i)^(?:{_REPORT_ADJECTIVE}\s+)+")
 POSSESSIVE_CUE = re.compile(
-    r"(?i)[’']s\s+(?:(?:own|latest|official|new|final|initial|preliminary|previous|updated|revised|annual|monthly|"
-    r"weekly|internal)\s+)*(?:statement|statements|report|reports|count|tally|figures?|data|estimates?|toll|death toll|"
+    rf"(?i)(?:[’']s|(?<=s)[’'])\s+(?:{_REPORT_ADJECTIVE}\s+)*(?:statement|statements|"
+    r"report|reports|count|tally|figures?|data|estimates?|toll|death toll|"
     r"records|list|findings|documentation|numbers|survey|analysis|assessment|monitors|research|investigation)\b"
 )
 _REPORT_NOUNS = re.compile(
@@ -1212,8 +1220,9 @@ def _generic_ref(phrase: str, original: str, sources: Sources, cue: str) -> Sour
 
 def _owner_ref(phrase: str, original: str, sources: Sources, cue: str) -> SourceRef | None:
     """"Amnesty's report", "the ministry's spokesman": the owner is the source."""
-    owner = re.match(r"^(?P<owner>.+?)[’']s\s+(?P<head>[\w -]+)$", phrase)
-    if not owner or not (_REPORT_NOUNS.match(owner.group("head").strip()) or _ROLE_NOUNS.search(owner.group("head"))):
+    owner = re.match(r"^(?P<owner>.+?)(?:[’']s|(?<=s)[’'])\s+(?P<head>[\w -]+)$", phrase)
+    head = _REPORT_ADJECTIVES.sub("", owner.group("head").strip()) if owner else ""
+    if not owner or not (_REPORT_NOUNS.match(head) or _ROLE_NOUNS.search(owner.group("head"))):
         return None
     inner = _resolve_phrase(owner.group("owner"), sources=sources, cue=cue)
     if inner is not None:
@@ -1579,7 +1588,8 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
             continue
         _remember_mentions(sentence.text, sources)
         cues = find_cues(sentence.text, sources)
-        continuation = carried if CONTINUATION.match(sentence.text) else None
+        continuation = carried if CONTINUATION.match(sentence.text) or (not cues and _opens_with_count(sentence.text)) \
+            else None
         pending: list[_Pending] = []
         previous: tuple[FigureSpan, MetricGuess] | None = None
         for span in find_figures(sentence.text):
@@ -1610,6 +1620,13 @@ CONTINUATION = re.compile(
     r"of the (?:total|dead|detained|injured|wounded|missing)\b|"
     r"among them|most of them|(?:it|they) (?:also )?(?:added|said)|in addition)"
 )
+
+
+def _opens_with_count(sentence: str) -> bool:
+    """ "Four people are still trapped." right after "..., the fire brigade said.": a sentence with no cue of
+    its own that opens on a count goes on with the speaker of the sentence before, in the same paragraph."""
+    spans = find_figures(sentence)
+    return bool(spans) and spans[0].start <= 2
 
 
 def _carried(ref: SourceRef | None) -> SourceRef | None:

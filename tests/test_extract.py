@@ -572,3 +572,25 @@ def test_a_number_word_the_grammar_does_not_join_is_not_split_into_two_figures()
 def test_the_articles_own_voice_is_read_from_its_title_briefing_line_or_first_sentence(
         text: str, expected: set[tuple[str, str, str, str | None]]) -> None:
     assert _attributed(text) == expected
+
+
+def test_a_sentence_opening_on_a_count_goes_on_with_the_speaker_before_it() -> None:
+    text = ("Landslide\n\nRescuers pulled three people alive from the mud, the provincial fire brigade said. "
+            "Four people are still trapped, and one body has been recovered.\n\n"
+            "Twelve people died in a similar landslide in 2019.\n")
+    assert _attributed(text) == {("Provincial fire brigade", "rescued", "three", None),
+                                 ("Provincial fire brigade", "missing", "Four", None),
+                                 ("Provincial fire brigade", "killed", "one", None),
+                                 ("Author of “Landslide”", "killed", "Twelve", None)}
+
+
+def test_an_age_limit_after_a_verb_is_not_a_count() -> None:
+    text = "Toll\n\nAt least 40 people were killed, the league said. Five of the dead were under 18.\n"
+    assert {stated for _, _, stated, _ in _attributed(text)} == {"At least 40", "Five"}
+
+
+def test_a_plural_possessive_names_the_source_and_a_list_by_place_keeps_its_metric() -> None:
+    text = ("Displacement\n\nThe regional authorities' latest figures show 45,200 displaced people in Ardo, "
+            "31,750 in Besk and 12,100 in Cova.\n")
+    assert _attributed(text) == {("Regional authorities", "displaced", stated, None)
+                                 for stated in ("45,200", "31,750", "12,100")}
