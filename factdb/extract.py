@@ -278,7 +278,8 @@ PEOPLE_NOUNS: dict[str, str | None] = {
     "humanitarian workers": "aid workers", "health workers": "health workers", "medics": "health workers",
     "paramedics": "health workers", "firefighters": None, "supporters": None, "party members": None,
     "opposition members": None, "peacekeepers": "peacekeepers", "combatants": "fighters",
-    "suspects": None, "hostages": None, "foreign nationals": "foreign nationals",
+    "suspects": None, "hostages": None, "foreign nationals": "foreign nationals", "assailants": "fighters",
+    "attackers": "fighters", "gunmen": "fighters", "crew members": "crew", "crew member": "crew", "crew": "crew",
 }
 # ... units that hold people but are not people: no metric here counts them.
 NOT_PEOPLE_NOUNS = frozenset({"families", "households", "family members' households", "villages", "communities"})
@@ -293,7 +294,7 @@ METRIC_NOUNS = {
     "casualties": "casualties",
 }
 # Metric nouns that are also adjectives ("2,500 displaced families had returned"): a verb after them wins.
-ADJECTIVE_METRIC_NOUNS = frozenset({"dead", "injured", "wounded", "missing", "displaced"})
+ADJECTIVE_METRIC_NOUNS = frozenset({"dead", "injured", "wounded", "missing", "displaced", "refugees"})
 # ... or a thing that only some metrics can count.
 VOTE_METRICS = frozenset({"votes_in_favour", "votes_against", "abstentions"})
 THING_NOUNS: dict[str, frozenset[str]] = {
@@ -379,6 +380,7 @@ PEOPLE_METRICS = frozenset(METRIC_DEFINITIONS) - THING_METRICS
 ANAPHORIC_COUNT = re.compile(r"(?i)\b(?:toll|count|tally|figure|number|estimate|total)\b")
 SUBSET_BEFORE = re.compile(r"(?i)(?:\bincluding|\bamong them|\bamong whom|\bof whom|\bof them|\bamong those|\bincl\.)\s*$")
 SUBSET_AFTER = re.compile(r"(?i)^\s*of (?:them|those|whom|these)\b")
+SUPERSET_AFTER = re.compile(r"(?i)^\s*of (?:those|the|these) (?:[a-z]+ed|dead|missing|wounded|injured)\b")
 # Between two figures: the second continues the first ("212 children and 168 women", "94 ... compared with 51").
 COORDINATION = re.compile(
     r"(?i)^(?:[\w\s’'-]{0,40}?(?:,\s*|\s+(?:and|or|to)\s+)|[^.;]{0,120}?\b(?:compared (?:with|to)|up from|down from|versus|vs\.?)\s+)$")
@@ -575,14 +577,10 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
     allowed = PEOPLE_METRICS if noun in PEOPLE_NOUNS else THING_NOUNS.get(noun or "", PEOPLE_METRICS | THING_METRICS)
     if _counts_no_metric(sentence, before, after, noun):
         return None
-    found = _nearest_metric_word(_window_before(before), _window_after(rest), allowed)
+    found = _metric_word_near(before, rest, allowed)
     between = sentence[previous[0].end : span.start] if previous else ""
-    # the noun the figure before counts is no verb between the two ("45,200 displaced people in Ardo, 31,750 ...")
-    between_noun, between_noun_end = counted_noun(between)
-    coordinated = bool(COORDINATION.match(between)) and (
-        not re.search(r"(?i)\b\w+ed\b", between[between_noun_end:] if between_noun else between) or re.search(r"(?i)compared|up from|down from|versus", between)
-    ) and not _VERB_AFTER.match(rest)
-    continues = previous is not None and bool(SUBSET_BEFORE.search(before) or SUBSET_AFTER.match(after) or coordinated)
+    continues = previous is not None and bool(SUBSET_BEFORE.search(before) or SUBSET_AFTER.match(after)
+                                              or _coordinated(between, rest))
     if continues and previous is not None and (found is None or found[1] > 3):
         earlier = previous[1]
         return MetricGuess(earlier.metric, population or _population(None, after), 0.65,
@@ -597,10 +595,41 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
         named = _nearest_metric_word(counted.group(1), "", allowed)
         if named is not None:
             return MetricGuess(named[0], population, 0.6, f'"{counted.group()}"')
-    referent = previous[1].metric if previous else topic
+    return _metric_referred_to(before, after, rest, noun, population, previous[1].metric if previous else topic,
+                               allowed)
+
+
+def _metric_word_near(before: str, rest: str, allowed: frozenset[str]) -> tuple[str, int, str] | None:
+    found = _nearest_metric_word(_window_before(before), _window_after(rest), allowed)
+    superset = SUPERSET_AFTER.match(rest)
+    if superset:  # "35 of those detained had been transferred": the verb after the group says what the 35 are
+        own = _nearest_metric_word("", _window_after(rest[superset.end() :]), allowed)
+        if own is not None and own[1] <= 3:
+            return own
+    return found
+
+
+def _coordinated(between: str, rest: str) -> bool:
+    """Whether the words between two figures join them ("212 children and 168 women", "94 ... compared with 51")."""
+    # the noun the figure before counts is no verb between the two ("45,200 displaced people in Ardo, 31,750 ...")
+    noun, noun_end = counted_noun(between)
+    return bool(COORDINATION.match(between)) and (
+        not re.search(r"(?i)\b\w+ed\b", between[noun_end:] if noun else between)
+        or bool(re.search(r"(?i)compared|up from|down from|versus", between))
+    ) and not _VERB_AFTER.match(rest)
+
+
+def _metric_referred_to(before: str, after: str, rest: str, noun: str | None, population: str | None,
+                        referent: str | None, allowed: frozenset[str]) -> MetricGuess | None:
+    """A metric from words pointing back ("the toll", "37 of them") or from what the people counted are."""
     anaphor = ANAPHORIC_COUNT.search(before)
     if anaphor and referent is not None and referent in allowed:
         return MetricGuess(referent, population, 0.5, f'"{anaphor.group()}" refers back to {referent}')
+    subset = SUBSET_AFTER.match(after)
+    if subset and referent is not None and referent in allowed:
+        # "At least 37 of them are minors, the group said": part of what the text was counting
+        return MetricGuess(referent, population or _population(None, after), 0.55,
+                           f'"{subset.group().strip()}" refers back to {referent}')
     if noun in DEFAULT_METRIC_OF_NOUN and not _VERB_AFTER.match(rest):
         # "600 political prisoners identified by ...", "thousands of protesters": what the people are
         metric = DEFAULT_METRIC_OF_NOUN[noun]
@@ -629,7 +658,9 @@ def _window_before(before: str) -> str:
     return " ".join(tail.split()[-8:])
 
 
-_SUBSET_ASIDE = re.compile(r"(?i)^\s*,\s*(?:among them|among whom|including|of whom|incl\.)[^,;.]{1,60},")
+_SUBSET_ASIDE = re.compile(
+    r"(?i)^\s*,\s*(?:among them|among whom|including|of whom|incl\.|(?:most|many|some|all|several|half|nearly all)\s+of\s+"
+    r"them)[^,;.]{1,60},")
 
 
 def _window_after(after: str) -> str:
@@ -752,6 +783,8 @@ PRONOUNS = {"it", "they", "he", "she", "we", "this", "its", "their"}
 # "the minister", "the company": how a text refers back to a speaker it has named ("the group" below too).
 ROLE_HEADS = ("minister", "spokesman", "spokeswoman", "spokesperson", "governor", "mayor", "company", "charity",
               "brigades", "army", "military", "prosecutor", "official", "ambassador", "president", "rapporteur")
+# "the officials", "the sources": a group of speakers named earlier ("two security officials").
+PLURAL_HEADS = ("officials", "sources", "witnesses", "residents", "doctors", "medics", "activists", "lawyers")
 GENERIC_HEADS = ("group", "organisation", "organization", "agency", "office", "union", "ministry", "project",
                  "authority", "service", "command",
                  "association", "committee", "coalition", "council", "monitor", "movement", "party", "court",
@@ -859,6 +892,8 @@ class Sources:
 
     def add_role(self, source: ProposedSource, phrase: str) -> None:
         """Remember "the interior minister" as a way the text refers to Dara Ostrov (not an alias)."""
+        if len(phrase.split()) > 6:
+            return  # a clause before the speaker ("Militants killed 35 soldiers ..., two sources told"), not a role
         self.roles.setdefault(source.id, []).append(phrase)
 
     def by_head(self, head: str) -> ProposedSource | None:
@@ -877,7 +912,7 @@ class Sources:
 # The kinds of source a head noun can refer back to when no earlier name contains the noun itself.
 HEAD_KINDS: dict[str, frozenset[str]] = {
     **dict.fromkeys(("charity", "group", "organisation", "organization", "campaign", "network"), frozenset({"ngo"})),
-    **dict.fromkeys(("ministry", "authority", "agency", "service", "department", "army", "military", "command"),
+    **dict.fromkeys(("ministry", "authority", "agency", "service", "department", "command"),
                     frozenset({"government"})),
 }
 
@@ -1194,7 +1229,10 @@ def _resolve_phrase(phrase: str, *, sources: Sources, cue: str) -> SourceRef | N
         if target is None:
             return None
         return SourceRef(target, 0.6, f'"{phrase} {cue}" refers back to {target.name}', anaphoric=True)
-    for resolve in (_generic_ref, _owner_ref, _spokesperson_ref):
+    # "a toll the interior ministry disputed, putting it at 3": the one who disputes gives the figure
+    phrase = re.sub(r"(?i)^(?:a|the)\s+(?:toll|figure|number|count|tally|claim|estimate)\s+(?:that\s+|which\s+)?(.+?)\s+"
+                    r"(?:disputed|rejected|denied|contested|questioned|dismissed)$", r"\1", phrase)
+    for resolve in (_partitive_ref, _generic_ref, _owner_ref, _spokesperson_ref):
         ref = resolve(phrase, original, sources, cue)
         if ref is not None:
             return ref
@@ -1211,11 +1249,29 @@ _DESCRIBES_ONLY = re.compile(
 
 def _generic_ref(phrase: str, original: str, sources: Sources, cue: str) -> SourceRef | None:
     """"the agency", "its spokesman": the source mentioned earlier with that head noun."""
-    generic = re.match(rf"(?i)^(?:the|this|that|its|their)\s+(?:[\w-]+\s+)?({'|'.join(GENERIC_HEADS + ROLE_HEADS)})(?:[’']s)?$", phrase)
+    generic = re.match(rf"(?i)^(?:the|this|that|its|their)\s+(?:[\w-]+\s+)?({'|'.join(GENERIC_HEADS + ROLE_HEADS + PLURAL_HEADS)})"
+                       r"(?:[’']s)?$", phrase)
     target = sources.by_head(generic.group(1)) if generic else None
     if generic and target is None and _DESCRIBES_ONLY.match(phrase):
         target = sources.by_kind(generic.group(1))
     return None if target is None else SourceRef(target, 0.65, f'"{phrase} {cue}" refers back to {target.name}')
+
+
+_PARTITIVE = re.compile(
+    r"(?i)^(?:one|two|three|another|a third|some|several|both|all|each|none|most)\s+of\s+(?:the|those|these|them)"
+    r"(?:\s+(?P<head>[a-z-]+(?:\s+[a-z-]+)?))?$")
+
+
+def _partitive_ref(phrase: str, original: str, sources: Sources, cue: str) -> SourceRef | None:
+    """"one of the officials", "another of the sources": some of a group of speakers named earlier."""
+    partitive = _PARTITIVE.match(phrase)
+    if not partitive:
+        return None
+    head = partitive.group("head")
+    target = sources.by_head(head.split()[-1]) if head else (sources.last_attributed if "them" in phrase else None)
+    if target is None:
+        return None
+    return SourceRef(target, 0.65, f'"{phrase} {cue}" refers back to {target.name}')
 
 
 def _owner_ref(phrase: str, original: str, sources: Sources, cue: str) -> SourceRef | None:
@@ -1578,11 +1634,14 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
         paragraphs[s.paragraph] = (paragraphs.get(s.paragraph, "") + " " + s.text).strip()
     claims: list[ProposedClaim] = []
     topic: str | None = None
+    earlier_topic: str | None = None
     carried: SourceRef | None = None  # the attributed source of the sentence before, in this paragraph
     last_paragraph = 0
     seen_values: set[tuple[str, float | None, float | None]] = set()
     for sentence in sentences:
         if sentence.paragraph != last_paragraph:
+            # only "37 of them" reaches back to what the paragraph before counted
+            earlier_topic = topic if sentence.paragraph == last_paragraph + 1 else None
             topic, carried, last_paragraph = None, None, sentence.paragraph
         if _is_heading(sentence, title):
             continue
@@ -1598,7 +1657,8 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
             key = (span.figure.qualifier, span.figure.low, span.figure.high)
             if re.search(r"(?i)\bthe\s+$", sentence.text[: span.start]) and key in seen_values:
                 continue  # "the two deaths": a figure mentioned before, not a new claim
-            guess = guess_metric(sentence.text, span, previous, topic)
+            of_them = topic is None and SUBSET_AFTER.match(sentence.text[span.end :]) is not None
+            guess = guess_metric(sentence.text, span, previous, earlier_topic if of_them else topic)
             if guess is None:
                 continue
             previous = (span, guess)
@@ -1636,10 +1696,15 @@ def _carried(ref: SourceRef | None) -> SourceRef | None:
                      ref.via)
 
 
+TIMED_HEADING = re.compile(r"^(?:[01]?\d|2[0-3])[:.][0-5]\d\b(?:\s*(?:[ap]\.?m\.?|GMT|BST|CET|EST|UTC|local))?\s+\S")
+
+
 def _is_heading(sentence: Sentence, title: str) -> bool:
     """The title (it restates the body), bylines and other short unpunctuated lines."""
     text = sentence.text.strip()
-    return text == title.strip() or (len(text.split()) < 4 and not re.search(r"[.!?…][\"”’']?$", text))
+    unpunctuated = not re.search(r"[.!?…][\"”’']?$", text)
+    # a live blog's timed subheading ("09:42 Death toll rises to 134") restates the entry below it
+    return text == title.strip() or (unpunctuated and (len(text.split()) < 4 or bool(TIMED_HEADING.match(text))))
 
 
 def _remember_mentions(sentence: str, sources: Sources) -> None:

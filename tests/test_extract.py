@@ -594,3 +594,43 @@ def test_a_plural_possessive_names_the_source_and_a_list_by_place_keeps_its_metr
             "31,750 in Besk and 12,100 in Cova.\n")
     assert _attributed(text) == {("Regional authorities", "displaced", stated, None)
                                  for stated in ("45,200", "31,750", "12,100")}
+
+
+def test_one_of_the_officials_and_the_officials_are_the_officials_named_before() -> None:
+    text = ("Detentions\n\nSecurity forces have detained more than 400 people, two security officials told Reuters.\n\n"
+            "One of the officials said 35 of those detained had been transferred to a military prison. The officials "
+            "also said 8 protesters had been killed, a toll the interior ministry disputed, putting it at 3.\n")
+    assert _attributed(text) == {("Security officials", "detained", "more than 400", None),
+                                 ("Security officials", "transferred", "35", None),
+                                 ("Security officials", "killed", "8", "protesters"),
+                                 ("Interior ministry", "killed", "3", None)}
+
+
+def test_of_them_in_a_new_paragraph_counts_what_the_paragraph_before_counted() -> None:
+    text = ("Crackdown\n\nNearly 500 people have been detained, the monitor ArvanWatch said.\n\n"
+            "At least 37 of them are minors, the group said.\n")
+    assert _attributed(text) == {("ArvanWatch", "detained", "Nearly 500", None),
+                                 ("ArvanWatch", "detained", "At least 37", "children")}
+
+
+def test_the_army_is_not_the_military_sources_and_a_clause_is_not_their_role() -> None:
+    text = ("Attack\n\nMilitants killed at least 35 soldiers in an attack on an army base, two military sources told "
+            "Reuters.\n\nThe army said its troops had \"neutralised\" about 60 assailants.\n")
+    assert _attributed(text) == {("Military sources", "killed", "at least 35", "soldiers"),
+                                 ("Army", "killed", "about 60", "fighters")}
+
+
+def test_a_verb_after_refugees_says_what_happened_to_them() -> None:
+    text = ("Camps\n\nAt least 23 refugees, most of them young children, have died of malnutrition, UNHCR said.\n")
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {("killed", "At least 23")}
+
+
+def test_a_live_blogs_timed_subheading_restates_its_entry_and_is_not_the_authors() -> None:
+    text = ("Quake – live\n\n09:42 Death toll rises to 134\nThe civil protection agency says 134 people are now "
+            "confirmed dead.\n")
+    assert _attributed(text) == {("Civil protection agency", "killed", "134", None)}
+
+
+def test_one_crew_member_among_the_dead_is_a_count() -> None:
+    text = "Ferry\n\nOne crew member was among the dead, coastguard spokesman Tomas Brenn said.\n"
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {("killed", "One")}
