@@ -291,7 +291,8 @@ METRIC_NOUNS = {
     "death sentences": "sentenced_to_death", "cities": "cities", "towns": "cities", "cities and towns": "cities",
     "localities": "cities", "votes": "votes_in_favour", "yes votes": "votes_in_favour", "abstentions": "abstentions",
     "missing": "missing", "disappearances": "missing", "displaced": "displaced", "refugees": "refugees",
-    "casualties": "casualties",
+    "casualties": "casualties", "suicides": "suicides", "assaults": "assaults", "expulsions": "expelled",
+    "deportations": "expelled",
 }
 # Metric nouns that are also adjectives ("2,500 displaced families had returned"): a verb after them wins.
 ADJECTIVE_METRIC_NOUNS = frozenset({"dead", "injured", "wounded", "missing", "displaced", "refugees"})
@@ -331,6 +332,10 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      "displaced"),
     (r"crossed into neighbou?ring countries|refugees|crossed the border|fled abroad", "refugees"),
     (r"pardoned|released|freed", "released"),
+    (r"expelled|expulsions? of|deported|deportations? of|pushed back", "expelled"),
+    (r"tortured|torture", "tortured"),
+    (r"(?:prisons?|jails?|prison system|facility)(?:[’']s)?\s+(?:now\s+|then\s+|currently\s+)?(?:held|holds|housed|houses)|"
+     r"now (?:holds|houses)|prison population of", "prisoners"),
     (r"transferred|moved to (?:a|another) (?:prison|jail|detention)", "transferred"),
     (r"charged|indicted", "charged"),
     (r"on hunger strike|hunger strikers?|refus(?:ed|ing|e) (?:food|meals|to eat)", "hunger_strikers"),
@@ -369,12 +374,17 @@ METRIC_DEFINITIONS = {
     "hospitalised": ("People taken to hospital", "people"),
     "protesters": ("People taking part in protests", "people"),
     "damaged": ("Buildings and vehicles damaged or destroyed", "buildings and vehicles"),
+    "expelled": ("People expelled or deported", "people"),
+    "tortured": ("People tortured", "people"),
+    "prisoners": ("People held in prison", "people"),
+    "suicides": ("Suicides", "people"),
+    "assaults": ("Assaults", "assaults"),
     "votes_in_favour": ("Votes in favour", "votes"),
     "votes_against": ("Votes against", "votes"),
     "abstentions": ("Abstentions", "votes"),
     "cities": ("Cities and towns with protests", "cities and towns"),
 }
-THING_METRICS = frozenset({"cities", "damaged"}) | VOTE_METRICS
+THING_METRICS = frozenset({"cities", "damaged", "assaults"}) | VOTE_METRICS
 PEOPLE_METRICS = frozenset(METRIC_DEFINITIONS) - THING_METRICS
 # "the toll", "the count", "a figure it revised to": the number belongs to what was just counted.
 ANAPHORIC_COUNT = re.compile(r"(?i)\b(?:toll|count|tally|figure|number|estimate|total)\b")

@@ -538,6 +538,12 @@ def test_a_revised_figure_is_marked_and_the_new_claim_supersedes_the_earlier_one
     ("Seven detainees required hospital treatment, the centre said.", "hospitalised"),
     ("Some 61,300 people are in evacuation centres, the agency said.", "displaced"),
     ("Two hundred residents have been moved to a school, the mayor said.", "displaced"),
+    ("Our teams have recorded the expulsion of at least 2,780 people, the group said.", "expelled"),
+    ("Our researchers documented 73 cases of torture, the group said.", "tortured"),
+    ("The country's prisons held 68,400 people at the end of June, the inspectorate said.", "prisoners"),
+    ("The prison, built for 900 inmates, now holds more than 2,000, the monitor said.", "prisoners"),
+    ("The report recorded 37 suicides, the inspectorate said.", "suicides"),
+    ("It recorded 1,100 assaults on staff, the inspectorate said.", "assaults"),
 ])
 def test_more_wording_of_real_reporting_names_the_metric(sentence: str, metric: str) -> None:
     assert {m for _, m, _, _ in _attributed(f"Report\n\n{sentence}\n")} == {metric}
