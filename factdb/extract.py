@@ -1790,10 +1790,15 @@ def _group(sentence: Sentence, pending: Sequence[_Pending], voice: ProposedSourc
             found = find_event(sentence.text, paragraphs.get(sentence.paragraph, ""), catalog.events)
             if found:
                 event_id, event_reason = found
-        confidence = round(min([source_confidence, *(f.confidence for f in figures)]), 2)
-        reason = "; ".join([source_reason, *(f.reason for f in figures)])
-        claims.append(ProposedClaim(source_id, quote, start, figures, confidence, reason, via, event_id, event_reason,
-                                    source_reason))
+        parts = [(figures, start, quote)]
+        revision = _revision_clause(sentence.text, items, figures) if segments is None else None
+        if revision is not None:
+            parts = _split_revision(sentence, figures, revision)
+        for part_figures, part_start, part_quote in parts:
+            confidence = round(min([source_confidence, *(f.confidence for f in part_figures)]), 2)
+            reason = "; ".join([source_reason, *(f.reason for f in part_figures)])
+            claims.append(ProposedClaim(source_id, part_quote, part_start, part_figures, confidence, reason, via,
+                                        event_id, event_reason, source_reason))
         if ref is not None:
             sources.mention(ref.source)
     return claims
@@ -1814,6 +1819,39 @@ def _proposed_figure(sentence: str, item: _Pending) -> ProposedFigure:
         reason += "; an earlier figure, since revised"
     return ProposedFigure(item.guess.metric, item.span.figure, item.span.stated, item.guess.population,
                           item.guess.confidence, reason, earlier)
+
+
+def _revision_clause(sentence: str, items: Sequence[_Pending], figures: Sequence[ProposedFigure]) -> tuple[int, int] | None:
+    """Where "..., raising its earlier toll of 208" sits in a sentence that also gives the figure now: the
+    clause between commas holding every earlier figure and no current one."""
+    earlier = [i for i, f in zip(items, figures, strict=True) if f.earlier]
+    current = [i for i, f in zip(items, figures, strict=True) if not f.earlier]
+    if not earlier or not current:
+        return None
+    if not {f.metric for f in figures if f.earlier} <= {f.metric for f in figures if not f.earlier}:
+        return None
+    first, last = min(i.span.start for i in earlier), max(i.span.end for i in earlier)
+    comma = sentence.rfind(", ", 0, first)
+    start = comma + 2 if comma >= 0 else 0
+    end_match = re.compile(r",\s|[;.!?]").search(sentence, last)
+    end = end_match.start() if end_match else len(sentence.rstrip())
+    if start == 0 or any(start <= i.span.start < end for i in current):
+        return None
+    return start, end
+
+
+def _split_revision(sentence: Sentence, figures: Sequence[ProposedFigure],
+                    clause: tuple[int, int]) -> list[tuple[list[ProposedFigure], int, str]]:
+    """The earlier figure as a claim of its own (first), so that the figure now can supersede it. Each quote
+    is a verbatim piece: when the revision clause ends the sentence, the figure now is quoted without it and
+    the earlier figure keeps the whole sentence; otherwise the earlier figure is quoted by its clause alone."""
+    text = sentence.text
+    earlier = [f for f in figures if f.earlier]
+    current = [f for f in figures if not f.earlier]
+    start, end = clause
+    if not text[end:].strip(" .!?”\"'"):
+        return [(earlier, sentence.start, text), (current, sentence.start, text[: start - 2].rstrip())]
+    return [(earlier, sentence.start + start, text[start:end]), (current, sentence.start, text)]
 
 
 def propose_supersedes(claims: Sequence[ProposedClaim], document_id: str) -> None:

@@ -527,7 +527,23 @@ def test_a_revised_figure_is_marked_and_the_new_claim_supersedes_the_earlier_one
     assert result.exit_code == 0, result.output
     with sqlite3.connect(db_path) as connection:
         rows = connection.execute("SELECT c.quote, old.id FROM claims c JOIN claims old ON old.pk = c.supersedes_pk").fetchall()
-    assert rows == [("On Thursday the agency said 163 people had been killed.", "dam-agency-1")]
+    # the Red Cross revises within one sentence: its earlier toll is quoted by its own clause and superseded
+    assert sorted(rows) == [("On Thursday the agency said 163 people had been killed.", "dam-agency-1"),
+                            ("The Red Cross, raising its earlier toll of 208, said 240 people had been killed.",
+                             "dam-red-cross-3")]
+    with sqlite3.connect(db_path) as connection:
+        assert connection.execute("SELECT quote FROM claims WHERE id = 'dam-red-cross-3'").fetchone() == (
+            "raising its earlier toll of 208",)
+
+
+def test_a_revision_clause_ending_the_sentence_leaves_the_figure_now_its_shortest_quote() -> None:
+    text = ("Quake\n\nThe civil protection agency says 134 people are now confirmed dead, raising its earlier toll "
+            "of 96.\n")
+    draft = extract(text, document_id="q", text_file="q.txt")
+    assert [(c.id, c.supersedes, c.quote, [f.stated for f in c.figures]) for c in draft.claims] == [
+        ("q-civil-protection-agency-1", None, text.split("\n\n")[1].strip(), ["96"]),
+        (None, "q-civil-protection-agency-1", "The civil protection agency says 134 people are now confirmed dead",
+         ["134"])]
 
 
 @pytest.mark.parametrize(("sentence", "metric"), [
