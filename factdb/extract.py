@@ -1634,6 +1634,7 @@ class _Pending:
     ref: SourceRef | None
     span: FigureSpan
     guess: MetricGuess
+    cue: tuple[int, int] | None = None  # where the words attributing it are in the sentence
 
 
 def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, catalog: Catalog,
@@ -1673,8 +1674,9 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
                 continue
             previous = (span, guess)
             seen_values.add(key)
-            ref = _governing(cues, span, sentence.text) or _carried(continuation)
-            pending.append(_Pending(sentence, ref, span, guess))
+            cue = _governing(cues, span, sentence.text)
+            ref = cue.ref if cue is not None else _carried(continuation)
+            pending.append(_Pending(sentence, ref, span, guess, (cue.start, cue.end) if cue is not None else None))
         topic = _topic_after(sentence.text, pending, topic)
         claims.extend(_group(sentence, pending, voice, sources, catalog, event, paragraphs))
         attributed = [item.ref for item in pending if item.ref is not None]
@@ -1727,17 +1729,17 @@ def _remember_mentions(sentence: str, sources: Sources) -> None:
             sources.mention(source)
 
 
-def _governing(cues: Sequence[Cue], span: FigureSpan, sentence: str) -> SourceRef | None:
+def _governing(cues: Sequence[Cue], span: FigureSpan, sentence: str) -> Cue | None:
     """The cue that attributes a figure: the nearest before it in its clause chain, else a cue
     that closes the clause after it (", according to X." / ", X said.")."""
     before = [c for c in cues if c.end <= span.start or (c.start <= span.start and c.governs == "after")]
     for cue in reversed(before):
         if cue.governs in ("after", "around") and not _breaks_between(sentence, cue.end, span.start, cue):
-            return cue.ref
+            return cue
     after = [c for c in cues if c.start >= span.end]
     for cue in after:
         if not _breaks_between(sentence, span.end, cue.start, cue, strict=True):
-            return cue.ref
+            return cue
     return None
 
 
@@ -1780,21 +1782,12 @@ def _group(sentence: Sentence, pending: Sequence[_Pending], voice: ProposedSourc
             if ref.source.known:
                 source_reason += f"; matched known source {ref.source.id}"
         figures = [_proposed_figure(sentence.text, i) for i in items]
-        start, quote = (sentence.start, sentence.text)
-        if segments is not None:
-            seg_start, seg_end = segments[id(items)]
-            quote = sentence.text[seg_start:seg_end]
-            start = sentence.start + seg_start
         event_id, event_reason = event, "--event" if event else ""
         if event_id is None and catalog.events:
             found = find_event(sentence.text, paragraphs.get(sentence.paragraph, ""), catalog.events)
             if found:
                 event_id, event_reason = found
-        parts = [(figures, start, quote)]
-        revision = _revision_clause(sentence.text, items, figures) if segments is None else None
-        if revision is not None:
-            parts = _split_revision(sentence, figures, revision)
-        for part_figures, part_start, part_quote in parts:
+        for part_figures, part_start, part_quote in _quoted_parts(sentence, items, figures, segments):
             confidence = round(min([source_confidence, *(f.confidence for f in part_figures)]), 2)
             reason = "; ".join([source_reason, *(f.reason for f in part_figures)])
             claims.append(ProposedClaim(source_id, part_quote, part_start, part_figures, confidence, reason, via,
@@ -1802,6 +1795,30 @@ def _group(sentence: Sentence, pending: Sequence[_Pending], voice: ProposedSourc
         if ref is not None:
             sources.mention(ref.source)
     return claims
+
+
+def _quoted_parts(sentence: Sentence, items: Sequence[_Pending], figures: list[ProposedFigure],
+                  segments: dict[int, tuple[int, int]] | None) -> list[tuple[list[ProposedFigure], int, str]]:
+    """The claims a group of figures makes, each with its verbatim quote: one, or an earlier figure revised
+    within the sentence and the figure now."""
+    start, quote = (sentence.start, sentence.text)
+    shortest = _shortest_clause(sentence.text, items)
+    if shortest is not None:
+        start, quote = sentence.start + shortest[0], sentence.text[shortest[0] : shortest[1]]
+    if segments is not None:
+        seg_start, seg_end = segments[id(items)]
+        start, quote = sentence.start + seg_start, sentence.text[seg_start:seg_end]
+    parts = [(figures, start, quote)]
+    revision = _revision_clause(sentence.text, items, figures) if segments is None else None
+    if revision is not None:
+        parts = _split_revision(sentence, figures, revision)
+    trimmed = []
+    for part_figures, part_start, part_quote in parts:
+        dateline = WIRE_DATELINE.match(part_quote) if part_start == sentence.start else None
+        if dateline and all(f.stated in part_quote[dateline.end() :] for f in part_figures):
+            part_start, part_quote = part_start + dateline.end(), part_quote[dateline.end() :]
+        trimmed.append((part_figures, part_start, part_quote))
+    return trimmed
 
 
 # "its earlier toll of 208", "up from the 32", "had initially reported 38": a figure since revised.
@@ -1821,6 +1838,28 @@ def _proposed_figure(sentence: str, item: _Pending) -> ProposedFigure:
                           item.guess.confidence, reason, earlier)
 
 
+# "AMARA, Sept 2 (Reuters) - ", "GENEVA (AP) — ": a wire dateline is where the story was filed, not the claim.
+WIRE_DATELINE = re.compile(r"^[A-Z][A-Z .,'’-]{1,40}(?:,[^()\n]{1,40})?\s*\([A-Za-z .]{2,30}\)\s*[-–—]+\s+")
+_CLAUSE_END = re.compile(r",\s|;\s|\s[—–]\s")
+
+
+def _shortest_clause(sentence: str, items: Sequence[_Pending]) -> tuple[int, int] | None:
+    """The shortest full clause holding a claim's figures and the words attributing them, on word boundaries:
+    without a wire dateline before it, and, when the attribution closes the clause (", the coastguard said
+    on Saturday"), without what follows it (", in the deadliest attack this year")."""
+    dateline = WIRE_DATELINE.match(sentence)
+    start = dateline.end() if dateline else 0
+    end = len(sentence)
+    cues = [item.cue for item in items if item.cue is not None]
+    if cues and len(cues) == len(items) and all(cue[0] >= item.span.end for cue, item in zip(cues, items, strict=True)):
+        boundary = _CLAUSE_END.search(sentence, max(cue[1] for cue in cues))
+        if boundary is not None:
+            end = boundary.start()
+    if any(item.span.start < start for item in items):
+        return None
+    return (start, end) if (start, end) != (0, len(sentence)) else None
+
+
 def _revision_clause(sentence: str, items: Sequence[_Pending], figures: Sequence[ProposedFigure]) -> tuple[int, int] | None:
     """Where "..., raising its earlier toll of 208" sits in a sentence that also gives the figure now: the
     clause between commas holding every earlier figure and no current one."""
@@ -1833,8 +1872,8 @@ def _revision_clause(sentence: str, items: Sequence[_Pending], figures: Sequence
     first, last = min(i.span.start for i in earlier), max(i.span.end for i in earlier)
     comma = sentence.rfind(", ", 0, first)
     start = comma + 2 if comma >= 0 else 0
-    end_match = re.compile(r",\s|[;.!?]").search(sentence, last)
-    end = end_match.start() if end_match else len(sentence.rstrip())
+    end_match = re.compile(r",\s|;\s").search(sentence, last)
+    end = end_match.start() if end_match else len(sentence.rstrip().rstrip(".!?"))
     if start == 0 or any(start <= i.span.start < end for i in current):
         return None
     return start, end

@@ -656,3 +656,20 @@ def test_a_live_blogs_timed_subheading_restates_its_entry_and_is_not_the_authors
 def test_one_crew_member_among_the_dead_is_a_count() -> None:
     text = "Ferry\n\nOne crew member was among the dead, coastguard spokesman Tomas Brenn said.\n"
     assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {("killed", "One")}
+
+
+def test_a_quote_is_the_shortest_clause_with_the_figure_and_its_attribution(tmp_path: Path, db_path: Path) -> None:
+    article = tmp_path / "attack.txt"
+    article.write_text(
+        "Attack\n\nKABRI, May 14 (Reuters) - A suicide bomber killed at least 22 people at a checkpoint on Tuesday, "
+        "two security officials told Reuters, in the deadliest attack this year. More than 40 others were wounded, "
+        "one of the officials said, speaking on condition of anonymity.\n", encoding="utf-8")
+    draft = extract(article.read_text(encoding="utf-8"), document_id="attack", text_file="attack.txt")
+    assert [c.quote for c in draft.claims] == [
+        "A suicide bomber killed at least 22 people at a checkpoint on Tuesday, two security officials told Reuters",
+        "More than 40 others were wounded, one of the officials said"]
+    # verbatim, on word boundaries: the draft imports as written
+    (tmp_path / "draft.yaml").write_text(draft_to_yaml(draft), encoding="utf-8")
+    assert run_cli("init", "--db", db_path).exit_code == 0
+    result = run_cli("import", "--db", db_path, tmp_path / "draft.yaml")
+    assert result.exit_code == 0, result.output
