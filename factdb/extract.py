@@ -301,7 +301,8 @@ VOTE_METRICS = frozenset({"votes_in_favour", "votes_against", "abstentions"})
 THING_NOUNS: dict[str, frozenset[str]] = {
     **dict.fromkeys(("countries", "states", "member states", "nations", "delegations", "governments"),
                     VOTE_METRICS),
-    **dict.fromkeys(("banks", "buildings", "homes", "houses", "shops", "stores", "vehicles", "cars", "petrol stations",
+    **dict.fromkeys(("banks", "buildings", "homes", "houses", "shops", "health facilities", "facilities",
+                     "health centres", "health centers", "stores", "vehicles", "cars", "petrol stations",
                      "gas stations", "police stations", "schools", "hospitals", "mosques", "churches", "offices",
                      "government buildings", "businesses", "bridges", "clinics"), frozenset({"damaged"})),
 }
@@ -1651,8 +1652,8 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
     seen_values: set[tuple[str, float | None, float | None]] = set()
     for sentence in sentences:
         if sentence.paragraph != last_paragraph:
-            # only "37 of them" reaches back to what the paragraph before counted
-            earlier_topic = topic if sentence.paragraph == last_paragraph + 1 else None
+            # "37 of them", "put the total at" reach back to what the paragraphs before were counting
+            earlier_topic = topic or earlier_topic
             topic, carried, last_paragraph = None, None, sentence.paragraph
         if _is_heading(sentence, title):
             continue
@@ -1668,8 +1669,7 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
             key = (span.figure.qualifier, span.figure.low, span.figure.high)
             if re.search(r"(?i)\bthe\s+$", sentence.text[: span.start]) and key in seen_values:
                 continue  # "the two deaths": a figure mentioned before, not a new claim
-            of_them = topic is None and SUBSET_AFTER.match(sentence.text[span.end :]) is not None
-            guess = guess_metric(sentence.text, span, previous, earlier_topic if of_them else topic)
+            guess = guess_metric(sentence.text, span, previous, topic or earlier_topic)
             if guess is None:
                 continue
             previous = (span, guess)

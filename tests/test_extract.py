@@ -560,6 +560,7 @@ def test_a_revision_clause_ending_the_sentence_leaves_the_figure_now_its_shortes
     ("The prison, built for 900 inmates, now holds more than 2,000, the monitor said.", "prisoners"),
     ("The report recorded 37 suicides, the inspectorate said.", "suicides"),
     ("It recorded 1,100 assaults on staff, the inspectorate said.", "assaults"),
+    ("The World Health Organization reported 9 health facilities damaged.", "damaged"),
 ])
 def test_more_wording_of_real_reporting_names_the_metric(sentence: str, metric: str) -> None:
     assert {m for _, m, _, _ in _attributed(f"Report\n\n{sentence}\n")} == {metric}
@@ -673,3 +674,10 @@ def test_a_quote_is_the_shortest_clause_with_the_figure_and_its_attribution(tmp_
     assert run_cli("init", "--db", db_path).exit_code == 0
     result = run_cli("import", "--db", db_path, tmp_path / "draft.yaml")
     assert result.exit_code == 0, result.output
+
+
+def test_the_total_in_a_later_paragraph_counts_what_the_article_was_counting() -> None:
+    text = ("Displacement\n\nThe regional authorities say 45,200 people have been displaced in Ardo.\n\n"
+            "The International Organization for Migration said its own tracking put the total at about 102,000.\n")
+    assert _attributed(text) == {("Regional authorities", "displaced", "45,200", None),
+                                 ("International Organization for Migration", "displaced", "about 102,000", None)}
