@@ -208,6 +208,19 @@ def test_comparison_chart_downloads_as_png(page: Page, site: str) -> None:
     assert violations == []
 
 
+
+def test_a_chart_of_hostile_names_still_downloads_as_png(page: Page, hostile_site: str) -> None:
+    """Markup in the names survives the copy of the chart as text: the image still loads and no dialog opens."""
+    page.goto(f"{hostile_site}/-/compare/hostile-event/hostile-metric")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="PNG", exact=True).click()
+    path = download.value.path()
+    assert path is not None
+    data = Path(path).read_bytes()
+    assert data.startswith(b"\x89PNG\r\n\x1a\n") and int.from_bytes(data[16:20], "big") == 2000  # IHDR width
+    expect(page.locator("#png-status")).to_have_text("")
+
+
 def test_without_script_the_page_offers_svg_and_csv_but_no_png(browser: Browser, site: str) -> None:
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
