@@ -205,6 +205,7 @@ def test_comparison_chart_downloads_as_png(page: Page, site: str) -> None:
     assert 0.85 * bar_area < blue < 1.3 * bar_area, (blue, bar_area)
     assert sum(n for (r, g, b), n in colours.items() if max(r, g, b) < 60) > 2000  # names, figures, ticks, diamonds
     expect(page.locator("#png-status")).to_have_text("")
+    expect(page.get_by_role("button", name="PNG", exact=True)).to_be_focused()  # a keyboard user keeps their place
     assert violations == []
 
 

@@ -65,14 +65,18 @@
     if (!svg || !status || !wrapper || !window.HTMLCanvasElement || !window.XMLSerializer) {
       return;
     }
+    var busy = false; // a flag, not "disabled": disabling the focused button would drop keyboard focus
     button.addEventListener("click", function () {
-      button.disabled = true;
+      if (busy) {
+        return;
+      }
+      busy = true;
       status.textContent = "";
       rasterise(svg, function (blob) {
-        button.disabled = false;
+        busy = false;
         save(blob, button.getAttribute("data-filename"));
       }, function () {
-        button.disabled = false;
+        busy = false;
         status.textContent = "This browser could not draw the PNG; the SVG has the same chart.";
       });
     });
