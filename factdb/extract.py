@@ -312,7 +312,7 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
     (r"killed or (?:injured|wounded)|(?:dead|deaths) (?:or|and) (?:injured|injuries)|casualties", "casualties"),
     (r"dead or missing|died or (?:gone|went) missing|killed or missing|missing or dead", "dead_or_missing"),
     (r"death tolls?|tolls?|killed|killing|kill|killings|dead|deaths?|died|die|lost their lives|shot dead|slain|"
-     r"murdered|bodies|fatalities|perished|neutrali[sz](?:ed|ing)|eliminat(?:ed|ing)|martyred", "killed"),
+     r"murdered|bodies|remains of|fatalities|perished|neutrali[sz](?:ed|ing)|eliminat(?:ed|ing)|martyred", "killed"),
     (r"execut\w*|hanged|put to death", "executed"),
     (r"injur\w*|wounded|wounds|hurt|beaten|treated", "injured"),
     (r"arrest\w*|rounded up", "arrested"),
@@ -323,7 +323,7 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      r"(?:fate|whereabouts) (?:remains?|is|are) unknown|(?:the )?(?:fate|whereabouts) of", "missing"),
     (r"returned (?:home|to their homes)|have returned|had returned", "returned"),
     (r"rescued|saved|brought (?:to the surface|out) alive|pulled (?:out )?alive|alive from", "rescued"),
-    (r"on strike|joined the strike|went on strike|walked out|stayed away from (?:work|classrooms|schools?)", "strikers"),
+    (r"on strike|joined the strike|absent|went on strike|walked out|stayed away from (?:work|classrooms|schools?)", "strikers"),
     (r"captured|abducted|kidnapped|taken hostage|taken captive", "captured"),
     (r"displaced|fled their homes|(?:forced|driven) (?:from|out of) their homes|forced to flee|evacuated|homeless|"
      r"sheltering|uprooted|from their (?:homes|villages|towns|land)|sleeping (?:outdoors|rough|in tents)|"
@@ -340,7 +340,9 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
     (r"transferred|moved to (?:a|another) (?:prison|jail|detention)", "transferred"),
     (r"charged|indicted", "charged"),
     (r"on hunger strike|hunger strikers?|refus(?:ed|ing|e) (?:food|meals|to eat)", "hunger_strikers"),
-    (r"taken to (?:the )?hospitals?|hospitali[sz]ed|(?:required|needed|needing|received|receiving) hospital treatment|"
+    (r"admitted to (?:hospitals?|clinics?|(?:its|their|the|a|an)\s+(?:[\w-]+\s+)?(?:hospitals?|clinics?|nutrition|"
+     r"treatment|health|intensive|wards?))|"
+     r"taken to (?:the )?hospitals?|hospitali[sz]ed|(?:required|needed|needing|received|receiving) hospital treatment|"
      r"(?:remain|remained|remains|are|were|is|still) in hospital", "hospitalised"),
     (r"damaged|destroyed|set fire to|set on fire|burned|burnt|torched|looted|vandali[sz]ed", "damaged"),
     (r"in favou?r|yay|yes votes?|voted for", "votes_in_favour"),
@@ -491,8 +493,9 @@ def _is_not_a_count(sentence: str, match: re.Match[str]) -> bool:
     number = match.group("number") or match.group("dash_low") or match.group("between_low") or match.group("from_low")
     if number is None:
         return False
-    if AGE_LIMIT.match(match.group()) and re.search(r"(?i)\b(?:are|were|is|was|be|been|being|aged)\s+$", before):
-        return True  # "9 are under 18": an age limit, not a count
+    if AGE_LIMIT.match(match.group()) and re.search(
+            r"(?i)\b(?:are|were|is|was|be|been|being|aged|children|girls|boys|people|those|ones)\s+$", before):
+        return True  # "9 are under 18", "children under five": an age limit, not a count
     if YEAR.match(number) or (match.group("dash_high") and YEAR.match(match.group("dash_high"))):
         return counted_noun(after)[0] is None  # "1988", "2019 uprising"; but "1500 people" counts
     # "Samir Haddad, 34, told": an age in apposition to a name
@@ -606,8 +609,9 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
         named = _nearest_metric_word(counted.group(1), "", allowed)
         if named is not None:
             return MetricGuess(named[0], population, 0.6, f'"{counted.group()}"')
-    return _metric_referred_to(before, after, rest, noun, population, previous[1].metric if previous else topic,
-                               allowed)
+    # "for a total of 351": the figure's own words can point back
+    return _metric_referred_to(f"{before} {span.stated}", after, rest, noun, population,
+                               previous[1].metric if previous else topic, allowed)
 
 
 def _metric_word_near(before: str, rest: str, allowed: frozenset[str]) -> tuple[str, int, str] | None:

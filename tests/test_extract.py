@@ -561,6 +561,10 @@ def test_a_revision_clause_ending_the_sentence_leaves_the_figure_now_its_shortes
     ("The report recorded 37 suicides, the inspectorate said.", "suicides"),
     ("It recorded 1,100 assaults on staff, the inspectorate said.", "assaults"),
     ("The World Health Organization reported 9 health facilities damaged.", "damaged"),
+    ("The charity said 1,340 children under five had been admitted to its nutrition centres.", "hospitalised"),
+    ("The port authority said it had counted 3,100 workers absent.", "strikers"),
+    ("The remains of 1,870 others have been identified, the committee said.", "killed"),
+    ("The network counts 214 prisoners in Norra and 96 in Vest, for a total of 310.", "detained"),
 ])
 def test_more_wording_of_real_reporting_names_the_metric(sentence: str, metric: str) -> None:
     assert {m for _, m, _, _ in _attributed(f"Report\n\n{sentence}\n")} == {metric}
