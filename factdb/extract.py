@@ -327,7 +327,7 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
     (r"captured|abducted|kidnapped|taken hostage|taken captive", "captured"),
     (r"displaced|fled their homes|(?:forced|driven) (?:from|out of) their homes|forced to flee|evacuated|homeless|"
      r"sheltering|uprooted|from their (?:homes|villages|towns|land)|sleeping (?:outdoors|rough|in tents)|"
-     r"in tents|without shelter|(?:live|lives|living|lived|staying|stay) in (?:the\s+)?(?:[\w-]+\s+){0,2}?(?:camps|shelters)|(?:had|have|has)\s+fled(?!\s+(?:abroad|across|into|to neighbou?ring))|"
+     r"in tents|without shelter|spent the night (?:outdoors|outside|in the open|in (?:the )?streets)|(?:live|lives|living|lived|staying|stay) in (?:the\s+)?(?:[\w-]+\s+){0,2}?(?:camps|shelters)|(?:had|have|has)\s+fled(?!\s+(?:abroad|across|into|to neighbou?ring))|"
      r"(?:are|were|is|was|remain|remained)\s+(?:still\s+)?in\s+(?:[\w-]+\s+){0,2}?(?:camps|shelters|evacuation cent(?:re|er)s)|"
      r"(?:been|were|was)\s+(?:moved|relocated)\s+to\s+(?:an?\s+|the\s+)?(?:school|shelter|camp|safer|temporary|evacuation|relief)",
      "displaced"),
@@ -1147,6 +1147,7 @@ class Subject:
     start: int | None  # None when the subject is not next to the verb ("X rejected ... and said")
     appositives: tuple[str, ...] = ()  # "The interior minister, Dara Ostrov,": other names for the speaker
     quoting: str | None = None  # "State television, quoting a military spokesman, said": who it relays
+    relayed_by: str | None = None  # "Amnesty said the authorities had acknowledged ...": who reports the speaker
 
 
 def _subject_before(sentence: str, verb_start: int, verb: str) -> Subject | None:
@@ -1181,7 +1182,9 @@ def _subject_before(sentence: str, verb_start: int, verb: str) -> Subject | None
         if pronoun:  # "up from the 32 it had announced": the pronoun is the speaker
             return Subject(pronoun.group(1), start + clause.find(part) + pronoun.start(1), others, quoting)
         part = _TRAILING_TIME.sub("", part)  # "The agency on Wednesday raised"
-        return Subject(part, start + clause.find(part), others, quoting)
+        outer = re.match(r"(?i)^(?P<outer>.+?)\s+(?:said|says|stated|added)\s+$", head[:start])
+        relayed_by = outer.group("outer") if outer and "," not in outer.group("outer") else None
+        return Subject(part, start + clause.find(part), others, quoting, relayed_by)
     return None
 
 
@@ -1208,7 +1211,9 @@ def _last_noun_phrase(text: str) -> str:
 
 def _clause_start(head: str) -> int:
     start = 0
-    for match in re.finditer(r"(?i);|:|\s[—–-]\s|,\s(?:and|but|while|whereas|although)\s|\bwhile\s|\bwhereas\s|\bthat\s|[”\"]\s*,?\s", head):
+    # "Amnesty said the authorities had acknowledged only 11": the inner speaker starts after the outer verb
+    for match in re.finditer(r"(?i);|:|\s[—–-]\s|,\s(?:and|but|while|whereas|although)\s|\bwhile\s|\bwhereas\s|\bthat\s|"
+                             r"[”\"]\s*,?\s|\b(?:said|says|stated|added)\s+(?=the\s)", head):
         start = match.end()
     return start
 
@@ -1227,6 +1232,11 @@ def _resolve_subject(subject: Subject, sources: Sources, verb: str) -> SourceRef
                 quoted.via = ref.source
             quoted.reason = f'"{quoting}" ({verb}, relayed by {ref.source.name if ref else "the subject"})'
             return quoted
+    if ref is not None and subject.relayed_by is not None:
+        outer = _resolve_phrase(subject.relayed_by, sources=sources, cue="said")
+        if outer is not None and outer.source is not ref.source:
+            ref.via = outer.source
+            ref.reason += f", as reported by {outer.source.name}"
     return ref
 
 

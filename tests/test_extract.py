@@ -565,6 +565,7 @@ def test_a_revision_clause_ending_the_sentence_leaves_the_figure_now_its_shortes
     ("The port authority said it had counted 3,100 workers absent.", "strikers"),
     ("The remains of 1,870 others have been identified, the committee said.", "killed"),
     ("The network counts 214 prisoners in Norra and 96 in Vest, for a total of 310.", "detained"),
+    ("The Red Crescent says about 8,500 people spent the night outdoors in Ulm.", "displaced"),
 ])
 def test_more_wording_of_real_reporting_names_the_metric(sentence: str, metric: str) -> None:
     assert {m for _, m, _, _ in _attributed(f"Report\n\n{sentence}\n")} == {metric}
@@ -685,3 +686,11 @@ def test_the_total_in_a_later_paragraph_counts_what_the_article_was_counting() -
             "The International Organization for Migration said its own tracking put the total at about 102,000.\n")
     assert _attributed(text) == {("Regional authorities", "displaced", "45,200", None),
                                  ("International Organization for Migration", "displaced", "about 102,000", None)}
+
+
+def test_a_speaker_reported_by_another_is_the_source_and_the_reporter_relays_it() -> None:
+    draft = extract("Orvik\n\nAmnesty International said the authorities had acknowledged only 11 deaths.\n",
+                    document_id="o", text_file="o.txt")
+    names = {s.id: s.name for s in draft.sources}
+    assert [(names[c.source], names[c.via] if c.via else None, [f.stated for f in c.figures]) for c in draft.claims] \
+        == [("Authorities", "Amnesty International", ["only 11"])]
