@@ -335,7 +335,7 @@ def test_known_sources_are_matched_without_case_or_article() -> None:
 
 
 # Floors at the measured scores: a change that lowers them fails here (the targets are in issue 21).
-EVALUATION_FLOORS = {"overall": (0.86, 0.79), "held-out-5": (0.53, 0.44)}
+EVALUATION_FLOORS = {"overall": (0.85, 0.77), "held-out-5": (0.53, 0.44), "held-out-6": (0.74, 0.60)}
 
 
 def test_labelled_evaluation_does_not_fall_below_its_measured_scores() -> None:
@@ -343,9 +343,10 @@ def test_labelled_evaluation_does_not_fall_below_its_measured_scores() -> None:
     groups, overall, seeds = bench.evaluate_all()
     precision, recall = EVALUATION_FLOORS["overall"]
     assert overall.precision >= precision and overall.recall >= recall, bench._row(overall)
-    held_out = next(total for _, total in groups if total.name.startswith("held-out-5"))
-    precision, recall = EVALUATION_FLOORS["held-out-5"]
-    assert held_out.precision >= precision and held_out.recall >= recall, bench._row(held_out)
+    for batch in ("held-out-5", "held-out-6"):
+        held_out = next(total for _, total in groups if total.name.startswith(batch))
+        precision, recall = EVALUATION_FLOORS[batch]
+        assert held_out.precision >= precision and held_out.recall >= recall, bench._row(held_out)
     for seed, skipped in seeds:
         assert (seed.matched, seed.labels, seed.proposed) == (6, 6, 6), seed.misses + seed.false
         assert skipped == ["mansoureh-galestan resolutions_on_iran '67th' (an ordinal)"]
