@@ -409,7 +409,8 @@ def publish(db_path: Path, out_dir: Path, without_originals: bool) -> None:
 
 @cli.command(name="extract")
 @db_option
-@click.argument("article", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("article", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=False)
+@click.option("--document", "stored_document", metavar="ID", help="Draft claims from this stored document's text (an archived page or PDF) instead of ARTICLE.")
 @click.option("--document-id", help="Id for the document; default: the file name as a slug.")
 @click.option("--title", help="The document's title; default: the first line of the text.")
 @click.option("--event", help="Event id that every proposed claim is about.")
@@ -418,8 +419,8 @@ def publish(db_path: Path, out_dir: Path, without_originals: bool) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the draft here instead of stdout.")
 @click.pass_context
 @handles_database_errors
-def extract_command(ctx: click.Context, db_path: Path, article: Path, document_id: str | None, title: str | None,
-                    event: str | None, author: str | None, published: str | None, output: Path | None) -> None:
+def extract_command(ctx: click.Context, db_path: Path, article: Path | None, stored_document: str | None, document_id: str | None,
+                    title: str | None, event: str | None, author: str | None, published: str | None, output: Path | None) -> None:
     """Propose claims for ARTICLE (plain UTF-8 text) as a draft in the import format.
 
     Sources already in the database are matched by name and alias (the default database is used
@@ -427,9 +428,19 @@ def extract_command(ctx: click.Context, db_path: Path, article: Path, document_i
 
         factdb extract article.txt --document-id some-article > draft.yaml
         factdb import draft.yaml
+
+    An archived document (factdb archive) is drafted from its stored text:
+
+        factdb extract --document amnesty-report-2020 -o draft.yaml
     """
     from factdb.extract import Catalog, ExtractError, draft_to_yaml, extract_article, load_catalog
 
+    if (article is None) == (stored_document is None):
+        raise click.UsageError("give ARTICLE (a text file) or --document ID (a stored document), not both or neither")
+    if stored_document is not None:
+        _extract_stored(db_path, stored_document, event, author, output)
+        return
+    assert article is not None
     if output is not None and output.resolve() == article.resolve():
         raise DataError(f"-o {output}: that is the article itself; write the draft to another file, e.g. "
                         f"{article.with_suffix('.yaml').name}")
@@ -446,20 +457,36 @@ def extract_command(ctx: click.Context, db_path: Path, article: Path, document_i
                                     title=title, event=event, author=author, published=published, catalog=catalog)
         except ExtractError as error:
             raise DataError(str(error)) from None
-    text = draft_to_yaml(draft, article=article.name)
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        from factdb.files import written_whole
-
-        try:
-            with written_whole(output) as partial:
-                partial.write_text(text, encoding="utf-8")
-        except OSError as error:
-            raise DataError(f"-o {output}: the draft could not be written ({error.strerror}); the file is as it was") from None
+    _write_draft(draft_to_yaml(draft, article=article.name), output)
     figures = sum(len(claim.figures) for claim in draft.claims)
     click.echo(f"{article}: {len(draft.claims)} claims with {figures} figures proposed, {len(draft.new_sources)} new "
                f"sources. Review the draft, then: factdb import {output or 'DRAFT.yaml'}", err=True)
+
+
+def _extract_stored(db_path: Path, document_id: str, event: str | None, author: str | None, output: Path | None) -> None:
+    from factdb.extract import ExtractError, draft_to_yaml, extract_stored_document
+
+    with Database(db_path, readonly=True) as db:
+        try:
+            draft = extract_stored_document(db, document_id, event=event, author=author)
+        except ExtractError as error:
+            raise DataError(str(error)) from None
+    _write_draft(draft_to_yaml(draft, article=document_id), output)
+    click.echo(f"document {document_id}: {len(draft.claims)} claims with {sum(len(c.figures) for c in draft.claims)} figures "
+               f"proposed, {len(draft.new_sources)} new sources. Review the draft, then: factdb import {output or 'DRAFT.yaml'}", err=True)
+
+
+def _write_draft(text: str, output: Path | None) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from factdb.files import written_whole
+
+    try:
+        with written_whole(output) as partial:
+            partial.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise DataError(f"-o {output}: the draft could not be written ({error.strerror}); the file is as it was") from None
 
 
 def main() -> None:  # pragma: no cover - console entry point convenience
