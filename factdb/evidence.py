@@ -33,6 +33,8 @@ from typing import IO, Any
 DEFAULT_MAX_SIZE = 200 * 1024 * 1024
 CHUNK_SIZE = 1024 * 1024  # how originals are hashed, stored and read back
 SNIFF_BYTES = 4096
+# Fewer words than this is a menu or a cookie notice that trafilatura's fallbacks kept, not an article.
+MIN_CONTENT_WORDS = 10
 PAGE_SEPARATOR = "\n\n"  # between the texts of two PDF pages
 # Pages a PDF needs before its pages are shared between two processes: below it, starting them costs more.
 PARALLEL_PAGES = 24
@@ -282,7 +284,7 @@ def extract_html(name: str, data: bytes, *, url: str | None = None) -> Extracted
     import trafilatura
 
     text = trafilatura.extract(data, **TRAFILATURA_SETTINGS)
-    if text is None or not text.strip():
+    if text is None or len(re.findall(r"\w+", text)) < MIN_CONTENT_WORDS:
         raise EvidenceError(f"{name}: no main content found in the page (only navigation, boilerplate or nothing)",
                             "archive the page of the article itself, or save its text as .txt and archive that")
     metadata = trafilatura.extract_metadata(data.decode("utf-8", "replace") if isinstance(data, bytes) else data)
