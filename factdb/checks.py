@@ -500,22 +500,28 @@ def _document_text(problems: Problems, record: Record, data: dict[str, Any]) -> 
             problems.at(record, "text", f"expected text; found {type_name(value)}", "write the document's full text")
             return None
         return value
-    relative = data["text_file"]
+    target = confined_path(problems, record, "text_file", "give the document's full text as 'text'", "documents/article.txt")
+    return None if target is None else _read_text_file(problems, record, data["text_file"], target)
+
+
+def confined_path(problems: Problems, record: Record, key: str, instead: str, example: str) -> Path | None:
+    """The file that field ``key`` names, relative to the import file and inside its folder; None (and a problem) otherwise."""
+    relative = record.data[key]
     if not record.from_file:
-        problems.at(record, "text_file", "records given in Python have no folder for a text_file to be relative to",
-                    "give the document's full text as 'text'")
+        problems.at(record, key, f"records given in Python have no folder for a {key} to be relative to", instead)
         return None
     if not isinstance(relative, str) or not relative.strip():
-        problems.at(record, "text_file", f"expected a relative path; found {type_name(relative)}", "e.g. documents/article.txt")
+        problems.at(record, key, f"expected a relative path; found {type_name(relative)}", f"e.g. {example}")
         return None
     folder = Path(record.path).resolve().parent
     candidate = Path(relative)
     target = (folder / candidate).resolve()
     if candidate.is_absolute() or not target.is_relative_to(folder):
-        problems.at(record, "text_file", f"'{relative}' points outside the import file's folder ({folder})",
-                    "keep document texts in the same folder as the import file or below it, with a relative path")
+        what = "document texts" if key == "text_file" else "originals"
+        problems.at(record, key, f"'{relative}' points outside the import file's folder ({folder})",
+                    f"keep {what} in the same folder as the import file or below it, with a relative path")
         return None
-    return _read_text_file(problems, record, relative, target)
+    return target
 
 
 def _read_text_file(problems: Problems, record: Record, relative: str, target: Path) -> str | None:

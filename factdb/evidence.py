@@ -12,7 +12,6 @@ Every refusal is an :class:`EvidenceError` whose message names the file and says
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import io
 import json
@@ -307,13 +306,12 @@ def _pdf_pages(path: str, first: int, last: int) -> list[str]:
     texts = []
     with open(path, "rb") as stream:
         manager = PDFResourceManager()
-        for number, page in enumerate(PDFPage.get_pages(stream, pagenos=range(first, last + 1))):
+        for page in PDFPage.get_pages(stream, pagenos=range(first, last + 1)):
             out = io.StringIO()
             device = TextConverter(manager, out, laparams=LAParams())
             PDFPageInterpreter(manager, device).process_page(page)
             device.close()
             texts.append(_page_text(out.getvalue()))
-            del number
     return texts
 
 
@@ -490,7 +488,3 @@ def _warc_response(original: OriginalFile, entry: Any, record: str | None, recor
     settings = {**inner.settings, "warc_record_id": identifier, "warcio": version("warcio")}
     return Extracted(inner.text, inner.extractor, inner.extractor_version, settings, page_starts=inner.page_starts, title=inner.title,
                      author=inner.author, published=inner.published, url=uri, retrieved_at=date, record=uri)
-
-
-def encode_original(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")

@@ -12,11 +12,11 @@ import getpass
 import json
 import os
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
 
+from factdb.checks import confined_path
 from factdb.evidence import DEFAULT_MAX_SIZE, Evidence, EvidenceError, Extracted, extract, open_original, original_from_bytes
-from factdb.readers import Record, type_name
+from factdb.readers import Record
 
 CUSTODY_FIELDS = ("collector", "retrieved_at", "extractor", "extractor_version", "settings", "page_starts", "record")
 ORIGINAL_FIELDS = ("file", "media_type", "sha256", "base64")
@@ -56,20 +56,10 @@ def read_evidence(problems: Any, record: Record, data: dict[str, Any]) -> Eviden
 
 
 def _from_file(problems: Any, record: Record, data: dict[str, Any], custody: dict[str, Any]) -> Evidence | None:
+    target = confined_path(problems, record, "original_file", "use Database.archive(path, id=...) instead", "originals/report.pdf")
+    if target is None:
+        return None
     relative = data["original_file"]
-    if not record.from_file:
-        problems.at(record, "original_file", "records given in Python have no folder for an original_file to be relative to",
-                    "use Database.archive(path, id=...) instead")
-        return None
-    if not isinstance(relative, str) or not relative.strip():
-        problems.at(record, "original_file", f"expected a relative path; found {type_name(relative)}", "e.g. originals/report.pdf")
-        return None
-    folder = Path(record.path).resolve().parent
-    target = (folder / relative).resolve()
-    if Path(relative).is_absolute() or not target.is_relative_to(folder):
-        problems.at(record, "original_file", f"'{relative}' points outside the import file's folder ({folder})",
-                    "keep originals in the same folder as the import file or below it, with a relative path")
-        return None
     try:
         original = open_original(target, max_size=DEFAULT_MAX_SIZE)
         documents = extract(original, record=custody.get("record"))

@@ -59,42 +59,9 @@ LEFT JOIN events e ON e.id = c.event_id
 LEFT JOIN claims old ON old.pk = c.supersedes_pk
 """
 
-CLAIM_DETAILS_WITH_PAGE = """
-CREATE VIEW claim_details AS
-SELECT
-    c.pk AS claim_pk,
-    c.id AS claim_id,
-    c.source_id,
-    s.name AS source_name,
-    s.kind AS source_kind,
-    c.via_id,
-    v.name AS via_name,
-    c.event_id,
-    e.name AS event_name,
-    e.start_date AS event_start_date,
-    e.end_date AS event_end_date,
-    c.document_pk,
-    d.id AS document_id,
-    d.title AS document_title,
-    d.published AS document_published,
-    d.url AS document_url,
-    c.claimed_on,
-    c.claimed_on_precision,
-    c.quote,
-    c.statement,
-    c.status,
-    c.supersedes_pk,
-    old.id AS supersedes_id,
-    CASE WHEN EXISTS (SELECT 1 FROM claims newer WHERE newer.supersedes_pk = c.pk)
-         THEN 1 ELSE 0 END AS is_superseded,
-    c.quote_page
-FROM claims c
-JOIN sources s ON s.id = c.source_id
-JOIN documents d ON d.pk = c.document_pk
-LEFT JOIN sources v ON v.id = c.via_id
-LEFT JOIN events e ON e.id = c.event_id
-LEFT JOIN claims old ON old.pk = c.supersedes_pk
-"""
+# The same view with the quote's page last.
+CLAIM_DETAILS_WITH_PAGE = CLAIM_DETAILS_WITHOUT_PAGE.replace(
+    "THEN 1 ELSE 0 END AS is_superseded\nFROM", "THEN 1 ELSE 0 END AS is_superseded,\n    c.quote_page\nFROM")
 
 
 def upgrade() -> None:
