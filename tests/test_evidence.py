@@ -339,3 +339,40 @@ def test_python_api_archive_and_verify(fresh_db: Path, originals: Path) -> None:
         assert verdict.ok and verdict.document_id == "report" and verdict.original == "ok"
         with pytest.raises(LookupError):
             db.verify("nope")
+
+
+def test_archive_text_and_htm_files(fresh_db: Path, tmp_path: Path) -> None:
+    write(tmp_path, "statement.txt", "The ministry said “at least 1,445” people were killed.\n")
+    write(tmp_path, "page.htm", ARTICLE_HTML)
+    assert run_cli("archive", "--db", fresh_db, tmp_path / "statement.txt", "--id", "statement", "--title", "Statement").exit_code == 0
+    assert run_cli("archive", "--db", fresh_db, tmp_path / "page.htm", "--id", "page").exit_code == 0
+    assert rows(fresh_db, "SELECT file_name, extractor, media_type FROM document_custody JOIN originals ON sha256 = original_sha256 "
+                          "ORDER BY file_name") == [("page.htm", "trafilatura", "text/html"), ("statement.txt", "factdb-text", "text/plain")]
+    assert rows(fresh_db, "SELECT text FROM documents WHERE id = 'statement'") == [("The ministry said “at least 1,445” people were killed.\n",)]
+
+
+def test_the_same_text_from_another_original_is_an_update(fresh_db: Path, tmp_path: Path) -> None:
+    write(tmp_path, "v1.html", ARTICLE_HTML)
+    write(tmp_path, "v2.html", ARTICLE_HTML.replace("All rights reserved.", "All rights reserved. Cookies."))
+    assert run_cli("archive", "--db", fresh_db, tmp_path / "v1.html", "--id", "wire").exit_code == 0
+    refused = run_cli("archive", "--db", fresh_db, tmp_path / "v2.html", "--id", "wire")
+    assert refused.exit_code == 1 and "was archived from another original" in refused.output
+    result = run_cli("archive", "--db", fresh_db, tmp_path / "v2.html", "--id", "wire", "--update")
+    assert result.exit_code == 0 and "(0 added, 1 updated, 0 unchanged)" in result.output
+    assert rows(fresh_db, "SELECT version, file_name FROM document_custody ORDER BY version") == [(1, "v1.html"), (2, "v2.html")]
+    assert rows(fresh_db, "SELECT count(*) FROM document_history") == [(0,)]  # the text did not change
+
+
+def test_import_format_original_file_takes_custody_and_refuses_a_capture_of_several(fresh_db: Path, originals: Path) -> None:
+    path = write(originals, "documents.yaml", "documents:\n  - {id: wire, title: Wire, original_file: wire.html,"
+                                             " custody: {collector: dana, retrieved_at: '2019-12-16T09:00:00Z'}}\n")
+    assert run_cli("import", "--db", fresh_db, path).exit_code == 0
+    assert rows(fresh_db, "SELECT collector, retrieved_at FROM document_custody") == [("dana", "2019-12-16T09:00:00Z")]
+    make_warc(originals / "two.warc", [("https://example.org/a", "text/html", 200, ARTICLE_HTML.encode()),
+                                       ("https://example.org/b", "text/html", 200, ARTICLE_HTML.encode())])
+    path = write(originals, "capture.yaml", "documents:\n  - {id: two, title: Two, original_file: two.warc}\n")
+    result = run_cli("import", "--db", fresh_db, path)
+    assert result.exit_code == 1 and "'two.warc' holds 2 documents" in result.output
+    path = write(originals, "capture.yaml", "documents:\n  - {id: two, title: Two, original_file: two.warc, custody: {record: 'https://example.org/b'}}\n")
+    assert run_cli("import", "--db", fresh_db, path).exit_code == 0
+    assert rows(fresh_db, "SELECT record FROM document_custody WHERE record IS NOT NULL") == [("https://example.org/b",)]
