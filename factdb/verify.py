@@ -57,16 +57,33 @@ def _installed(link: CustodyLink) -> bool:
         return False
 
 
-def _reextract(item: tuple[str, str, bytes, str, dict[str, Any]]) -> tuple[str | None, str | None]:
-    """The SHA-256 of the text extracted again, or the error; runs in a worker process too."""
-    file_name, media_type, data, extractor, settings = item
-    kind = kind_of_name(file_name) or "text"
-    original = OriginalFile(file_name, kind, media_type, "", len(data), data=data)
+@dataclass(frozen=True, slots=True)
+class _Work:
+    """An original to extract again, as a worker process receives it."""
+
+    file_name: str
+    media_type: str
+    data: bytes
+    extractor: str
+    settings: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class _Extraction:
+    """The SHA-256 of a text extracted again, or why it could not be."""
+
+    text_sha256: str | None
+    error: str | None = None
+
+
+def _reextract(work: _Work) -> _Extraction:
+    """Extract ``work``'s text again; runs in a worker process too."""
+    original = OriginalFile(work.file_name, kind_of_name(work.file_name) or "text", work.media_type, "", len(work.data), data=work.data)
     try:
-        text = extract_again(original, extractor, settings).text
+        text = extract_again(original, work.extractor, work.settings).text
     except EvidenceError as error:
-        return None, str(error)
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(), None
+        return _Extraction(None, str(error))
+    return _Extraction(hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest())
 
 
 def _quote_problems(conn: Connection, document_id: str, text: str, pages: tuple[int, ...] | None) -> tuple[int, list[str]]:
@@ -112,19 +129,19 @@ def verify(engine: Engine, document_id: str | None = None, *, re_extract: bool =
     return verdicts
 
 
-def _work(conn: Connection, links: list[CustodyLink]) -> Iterator[tuple[str, str, bytes, str, dict[str, Any]]]:
+def _work(conn: Connection, links: list[CustodyLink]) -> Iterator[_Work]:
     for link in links:
-        yield link.file_name, link.media_type, b"".join(custody.read_original(conn, link.original_sha256)), link.extractor, link.settings
+        yield _Work(link.file_name, link.media_type, b"".join(custody.read_original(conn, link.original_sha256)), link.extractor, link.settings)
 
 
-def _extraction_hashes(conn: Connection, links: list[CustodyLink]) -> dict[str, tuple[str | None, str | None]]:
+def _extraction_hashes(conn: Connection, links: list[CustodyLink]) -> dict[str, _Extraction]:
     """Each document's text extracted again, as its hash (or the error); two processes share the work,
     each holding one original at a time."""
     if len(links) <= 2 or (os.cpu_count() or 1) < 2:
         return {link.document_id: _reextract(item) for link, item in zip(links, _work(conn, links), strict=True)}
-    found: dict[str, tuple[str | None, str | None]] = {}
+    found: dict[str, _Extraction] = {}
     with ProcessPoolExecutor(max_workers=2, mp_context=get_context("spawn")) as pool:
-        running: dict[Future[tuple[str | None, str | None]], str] = {}
+        running: dict[Future[_Extraction], str] = {}
         for link, item in zip(links, _work(conn, links), strict=True):
             running[pool.submit(_reextract, item)] = link.document_id
             if len(running) >= 4:
@@ -136,7 +153,7 @@ def _extraction_hashes(conn: Connection, links: list[CustodyLink]) -> dict[str, 
     return found
 
 
-def _verdict(conn: Connection, link: CustodyLink, original: str, extracted: tuple[str | None, str | None] | None) -> DocumentVerdict:
+def _verdict(conn: Connection, link: CustodyLink, original: str, extracted: _Extraction | None) -> DocumentVerdict:
     problems = []
     if original == "missing":
         problems.append("the original's bytes are not in this database (published without originals?)")
@@ -148,10 +165,10 @@ def _verdict(conn: Connection, link: CustodyLink, original: str, extracted: tupl
         problems.append("the stored text changed since it was extracted from the original")
     if extracted is None:
         extraction = "not re-run"
-    elif extracted[1] is not None:
+    elif extracted.error is not None:
         extraction = "failed"
-        problems.append(f"extracting the text again failed: {extracted[1]}")
-    elif extracted[0] != link.text_sha256:
+        problems.append(f"extracting the text again failed: {extracted.error}")
+    elif extracted.text_sha256 != link.text_sha256:
         extraction = "changed"
         problems.append(f"{link.extractor} now extracts another text (recorded {link.extractor} {link.extractor_version}, "
                         f"installed {_installed_version(link.extractor)}; libraries recorded {json.dumps(link.settings.get('libraries', {}))})")

@@ -29,7 +29,7 @@ def test_claim_details_has_the_documented_columns(compare_db: Path) -> None:
         "claim_pk", "claim_id", "source_id", "source_name", "source_kind", "via_id", "via_name",
         "event_id", "event_name", "event_start_date", "event_end_date", "document_pk", "document_id",
         "document_title", "document_published", "document_url", "claimed_on", "claimed_on_precision",
-        "quote", "statement", "status", "supersedes_pk", "supersedes_id", "is_superseded",
+        "quote", "statement", "status", "supersedes_pk", "supersedes_id", "is_superseded", "quote_page",
     ]
 
 
