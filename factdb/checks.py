@@ -553,7 +553,10 @@ def check_document(record: Record, lookups: Lookups) -> PreparedDocument | list[
     published = read_date(problems, record, data, "published")
     publisher = read_text(problems, record, data, "publisher")
     evidence = _document_evidence(problems, record, data)
-    text = evidence.extracted.text if evidence is not None else None if _has_original(data) else _document_text(problems, record, data)
+    if _has_original(data):
+        text = evidence.extracted.text if evidence is not None else None
+    else:
+        text = _document_text(problems, record, data)
     if document_id is None or title is None or text is None:
         return problems.items
     late = Problems(keep_all=True)
