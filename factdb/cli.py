@@ -158,7 +158,10 @@ def archive_command(db_path: Path, file: Path, document_id: str, url: str | None
         except EvidenceError as error:
             raise DataError(f"{error}\nNothing was archived.") from None
         except ImportFailed as failure:
-            raise DataError(f"{file}: {failure}\nNothing was archived.") from None
+            # The documents are records given in Python ("record 1.publisher"); the file is what the user named.
+            lines = [f"{file}: {p.field.split('.', 1)[-1]}: {p.message}" + (f" (hint: {p.hint})" if p.hint else "")
+                     for p in failure.problems]
+            raise DataError("\n".join(lines) + "\nNothing was archived.") from None
     for document in report.documents:
         pages = f", {document.pages} pages" if document.pages else ""
         click.echo(f"{document.id}\t{document.title} ({document.characters:,} characters{pages})")

@@ -376,3 +376,11 @@ def test_import_format_original_file_takes_custody_and_refuses_a_capture_of_seve
     path = write(originals, "capture.yaml", "documents:\n  - {id: two, title: Two, original_file: two.warc, custody: {record: 'https://example.org/b'}}\n")
     assert run_cli("import", "--db", fresh_db, path).exit_code == 0
     assert rows(fresh_db, "SELECT record FROM document_custody WHERE record IS NOT NULL") == [("https://example.org/b",)]
+
+
+def test_archive_names_the_file_and_option_of_a_problem_the_import_finds(fresh_db: Path, originals: Path) -> None:
+    before = dump_database(fresh_db)
+    result = run_cli("archive", "--db", fresh_db, originals / "wire.html", "--id", "wire", "--publisher", "nobody")
+    assert result.exit_code == 1
+    assert f"{originals / 'wire.html'}: publisher: unknown source 'nobody'" in result.output
+    assert "Nothing was archived" in result.output and dump_database(fresh_db) == before
