@@ -2107,6 +2107,20 @@ def extract_article(
                    event=event, author=author, published=published, catalog=catalog)
 
 
+def extract_stored_document(db: Database, document_id: str, *, event: str | None = None, author: str | None = None,
+                            catalog: Catalog | None = None) -> Draft:
+    """Draft claims from the stored text of document ``document_id`` (an archived web page or PDF, say):
+    the draft refers to the document and does not define it again."""
+    from sqlalchemy import text
+
+    with db.read_engine.connect() as connection:
+        found = connection.execute(text("SELECT text FROM documents WHERE id = :id"), {"id": document_id}).first()
+    if found is None:
+        raise ExtractError(f"--document {document_id!r}: no such document in {db.path}; archive it first (factdb archive FILE --id ID)")
+    catalog = catalog or load_catalog(db)
+    return extract(found[0], document_id=document_id, text_file="", event=event, author=author, catalog=catalog)
+
+
 def relative_text_file(article: Path, draft_folder: Path) -> str:
     """``text_file`` for the draft: the article's path from the draft's folder, which must contain it
     (the importer refuses paths that leave the import file's folder)."""
