@@ -18,7 +18,7 @@ import functools
 import hashlib
 import os
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from types import TracebackType
@@ -250,31 +250,35 @@ class Database:
 
     @overload
     def compare(self, event: str, metric: str, population: str | None = None, *, as_of: str | date | None = None,
-                tolerance: float = DEFAULT_TOLERANCE, history: bool = False) -> Comparison: ...
+                tolerance: float = DEFAULT_TOLERANCE, history: bool = False, reviewed_only: bool = False,
+                exclude_grades: Sequence[str] = ()) -> Comparison: ...
 
     @overload
     def compare(self, event: str, metric: None = None, population: str | None = None, *, as_of: str | date | None = None,
-                tolerance: float = DEFAULT_TOLERANCE, history: bool = False) -> list[Comparison]: ...
+                tolerance: float = DEFAULT_TOLERANCE, history: bool = False, reviewed_only: bool = False,
+                exclude_grades: Sequence[str] = ()) -> list[Comparison]: ...
 
     @overload
     def compare(self, event: str, metric: str | None = None, population: str | None = None, *,
                 as_of: str | date | None = None, tolerance: float = DEFAULT_TOLERANCE,
-                history: bool = False) -> Comparison | list[Comparison]: ...
+                history: bool = False, reviewed_only: bool = False, exclude_grades: Sequence[str] = ()) -> Comparison | list[Comparison]: ...
 
     def compare(self, event: str, metric: str | None = None, population: str | None = None, *,
                 as_of: str | date | None = None, tolerance: float = DEFAULT_TOLERANCE,
-                history: bool = False) -> Comparison | list[Comparison]:
+                history: bool = False, reviewed_only: bool = False, exclude_grades: Sequence[str] = ()) -> Comparison | list[Comparison]:
         """Compare the sources' figures for ``event`` (an id or a name, any case).
 
         With ``metric``: one :class:`factdb.compare.Comparison`; without, one per metric and
         population of the event. ``as_of`` (YYYY, YYYY-MM or YYYY-MM-DD) shows what was known on
         that date; ``history`` adds each source's earlier figures; ``tolerance`` is how far
-        "approximately" and "nearly" reach. Raises :class:`factdb.CompareError` for an unknown
+        "approximately" and "nearly" reach. ``reviewed_only`` compares only claims the editors
+        marked reviewed; ``exclude_grades`` leaves out claims graded so (``["discounted"]``). Raises :class:`factdb.CompareError` for an unknown
         event, metric or population, naming the closest matches.
         """
         from factdb.compare import compare
 
-        return compare(self.read_engine, event, metric, population, as_of=as_of, tolerance=tolerance, history=history)
+        return compare(self.read_engine, event, metric, population, as_of=as_of, tolerance=tolerance, history=history,
+                       reviewed_only=reviewed_only, exclude_grades=exclude_grades)
 
     # --- Reading -----------------------------------------------------------------------------
 

@@ -631,3 +631,23 @@ def batches(conn: Connection) -> list[BatchInfo]:
         found.append(BatchInfo(row.id, row.started_at, row.editor, row.command, row.reason, files.get(row.id, []), counts,
                                row.undone_by_batch_id))
     return found
+
+
+def render_log(entries: Sequence[LogEntry]) -> str:
+    """The change log as a table: one line per change."""
+    rows = [("#", "batch", "time", "editor", "change", "record", "reason")]
+    rows.extend((str(e.id), str(e.batch_id), e.changed_at, e.editor or "-", e.kind, f"{KIND_OF_TABLE[e.table]} {e.key}",
+                 e.reason or "") for e in entries)
+    return _table(rows)
+
+
+def render_batches(found: Sequence[BatchInfo]) -> str:
+    rows = [("batch", "time", "editor", "command", "changes", "files", "undone", "reason")]
+    rows.extend((str(b.id), b.started_at, b.editor or "-", b.command, b.counts_text(), ", ".join(b.files),
+                 f"by batch {b.undone_by}" if b.undone_by else "", b.reason or "") for b in found)
+    return _table(rows)
+
+
+def _table(rows: Sequence[Sequence[str]]) -> str:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows)
