@@ -251,7 +251,7 @@ def set_setting(engine: Engine, key: str, value: str) -> None:
 
 
 def settings(conn: Connection) -> dict[str, str]:
-    stored = dict(conn.execute(select(Setting.key, Setting.value)).tuples())
+    stored = {key: value for key, value in conn.execute(select(Setting.key, Setting.value))}
     return {key: stored.get(key, "false") for key in SETTINGS}
 
 
@@ -303,7 +303,7 @@ def review(engine: Engine, claim_ids: Sequence[str], *, status: str, editor: str
             conn.execute(update(Claim).where(Claim.id == claim_id).values(**values))
             changes.append(("claims", claim_id, "reviewed", before, record_state(conn, "claims", claim_id)))
         _log(conn, batch_id, edit, at, changes)
-        _finish_batch(conn, batch_id, {"claims": {"reviewed": len(ids)}})
+        _finish_batch(conn, batch_id, {"claims": {status: len(ids)}})
     return ReviewResult(batch_id, ids)
 
 
@@ -451,7 +451,7 @@ def dependents(conn: Connection, batch_id: int) -> list[Dependent]:
             if by is None:
                 by = _latest_change(conn, referrer, batch_id)
             if by is not None:
-                found.append(Dependent(by, f"its {referrer} refers to a {KIND_OF_TABLE[table]} batch {batch_id} added"))
+                found.append(Dependent(by, f"{referrer} refers to a {KIND_OF_TABLE[table]} batch {batch_id} added"))
     return found
 
 
@@ -491,7 +491,7 @@ def _undo_order(conn: Connection, batch_id: int, cascade: bool) -> list[int]:
                                  "unknown; correct its records with import --update or factdb remove instead")
         found = dependents(conn, current)
         if found and not cascade:
-            listed = "; ".join(f"batch {d.batch_id} ({d.why})" for d in _first_per_batch(found))
+            listed = "; ".join(f"batch {number}: {reasons}" for number, reasons in _reasons_per_batch(found))
             raise EditorialError(f"batch {current} cannot be undone: later batches depend on it: {listed}. Nothing was undone. "
                                  "(hint: undo those first, or run with --cascade to undo them too, newest first)")
         for dependent in found:
@@ -501,11 +501,15 @@ def _undo_order(conn: Connection, batch_id: int, cascade: bool) -> list[int]:
     return sorted(seen, reverse=True)
 
 
-def _first_per_batch(found: list[Dependent]) -> list[Dependent]:
-    first: dict[int, Dependent] = {}
+def _reasons_per_batch(found: list[Dependent], shown: int = 3) -> list[tuple[int, str]]:
+    """Each dependent batch with (the first few of) its reasons."""
+    reasons: dict[int, list[str]] = {}
     for dependent in found:
-        first.setdefault(dependent.batch_id, dependent)
-    return [first[b] for b in sorted(first)]
+        listed = reasons.setdefault(dependent.batch_id, [])
+        if dependent.why not in listed:
+            listed.append(dependent.why)
+    return [(number, ", ".join(reasons[number][:shown]) + (f" and {len(reasons[number]) - shown} more" if len(reasons[number]) > shown else ""))
+            for number in sorted(reasons)]
 
 
 def _undo_one(conn: Connection, batch_id: int, edit: Edit) -> int:
