@@ -279,15 +279,16 @@ def config_group() -> None:
 @db_option
 @click.argument("key")
 @click.argument("value")
+@editor_options
 @handles_database_errors
 @_editorial_refusal
-def config_set(db_path: Path, key: str, value: str) -> None:
-    """Set option KEY to VALUE.
+def config_set(db_path: Path, key: str, value: str, editor: str | None, reason: str | None) -> None:
+    """Set option KEY to VALUE (recorded as a batch, with its editor and reason).
 
         factdb config set review.require_second_editor true
     """
     with Database(db_path) as db:
-        db.set_option(key, value)
+        db.set_option(key, value, editor=editor, reason=reason)
     click.echo(f"{key} = {value.strip().lower()}")
 
 

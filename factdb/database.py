@@ -197,11 +197,11 @@ class Database:
 
         return undo(self.engine, batch, editor=editor, reason=reason, cascade=cascade)
 
-    def set_option(self, key: str, value: str) -> None:
-        """Set a per-database option: ``review.require_second_editor`` (``true`` or ``false``)."""
+    def set_option(self, key: str, value: str, *, editor: str | None = None, reason: str | None = None) -> None:
+        """Set a per-database option: ``review.require_second_editor`` (``true`` or ``false``), recorded as a batch."""
         from factdb.editorial import set_setting
 
-        set_setting(self.engine, key, value)
+        set_setting(self.engine, key, value, editor=editor, reason=reason)
 
     def options(self) -> dict[str, str]:
         """The per-database options and their values."""

@@ -236,18 +236,23 @@ def second_editor_required(conn: Connection) -> bool:
     return get_setting(conn, REQUIRE_SECOND_EDITOR) == "true"
 
 
-def set_setting(engine: Engine, key: str, value: str) -> None:
-    """Set a per-database option; raises EditorialError for an unknown option or value."""
+def set_setting(engine: Engine, key: str, value: str, *, editor: str | None = None, reason: str | None = None) -> None:
+    """Set a per-database option, recorded as a batch of its own (command ``config``, with the
+    value before and after in its summary); raises EditorialError for an unknown option or value."""
     if key not in SETTINGS:
         raise EditorialError(f"unknown option '{key}' (hint: the options are {', '.join(SETTINGS)})")
     value = value.strip().lower()
     if value not in SETTINGS[key]:
         raise EditorialError(f"{key}: '{value}' is not allowed (hint: use one of {', '.join(SETTINGS[key])})")
+    edit = Edit.of(editor, "config", reason)
     with engine.begin() as conn:
-        if get_setting(conn, key) is None:
+        before = get_setting(conn, key)
+        batch_id = start_batch(conn, edit)
+        if before is None:
             conn.execute(insert(Setting).values(key=key, value=value))
         else:
             conn.execute(update(Setting).where(Setting.key == key).values(value=value))
+        _finish_batch(conn, batch_id, {"settings": {key: {"before": before, "after": value}}})
 
 
 def settings(conn: Connection) -> dict[str, str]:
@@ -486,6 +491,8 @@ def _undo_order(conn: Connection, batch_id: int, cascade: bool) -> list[int]:
             raise EditorialError(f"batch {current} was undone already, by batch {row.undone_by_batch_id}")
         if row.command == "undo":
             raise EditorialError(f"batch {current} is an undo; to bring back what it removed, import the files again")
+        if row.command == "config":
+            raise EditorialError(f"batch {current} set an option; set it back with factdb config set")
         if row.finished_at is None or (row.editor is None and row.command == "import"):
             raise EditorialError(f"batch {current} was written before factdb kept a change log, so its earlier versions are "
                                  "unknown; correct its records with import --update or factdb remove instead")
@@ -513,7 +520,7 @@ def _reasons_per_batch(found: list[Dependent], shown: int = 3) -> list[tuple[int
 
 
 def _undo_one(conn: Connection, batch_id: int, edit: Edit) -> int:
-    undo_batch = start_batch(conn, Edit(edit.editor, "undo", edit.reason or f"undo of batch {batch_id}"))
+    undo_batch = start_batch(conn, edit)
     at = now()
     changes = list(conn.execute(select(Change.table_name, Change.row_key, Change.kind, Change.before)
                                 .where(Change.batch_id == batch_id).order_by(Change.id.desc())))
@@ -529,7 +536,7 @@ def _undo_one(conn: Connection, batch_id: int, edit: Edit) -> int:
     for table, key in added:
         logged.append((table, key, "undone", record_state(conn, table, key), None))
     _delete_added(conn, batch_id)
-    _log(conn, undo_batch, Edit(edit.editor, "undo", edit.reason), at, logged)
+    _log(conn, undo_batch, edit, at, logged)
     conn.execute(update(ImportBatch).where(ImportBatch.id == batch_id).values(undone_by_batch_id=undo_batch))
     counts: dict[str, dict[str, int]] = {}
     for table, _, _, _, _ in logged:
@@ -606,7 +613,7 @@ class BatchInfo:
     command: str
     reason: str | None
     files: list[str]
-    counts: dict[str, dict[str, int]]
+    counts: dict[str, dict[str, Any]]
     undone_by: int | None = None
     finished: bool = field(default=True)
 
@@ -615,8 +622,11 @@ class BatchInfo:
                 "files": self.files, "counts": self.counts, "undone_by": self.undone_by}
 
     def counts_text(self) -> str:
-        parts = []
+        parts: list[str] = []
         for table, counts in sorted(self.counts.items()):
+            if table == "settings":
+                parts.extend(f"{key} = {values['after']}" for key, values in sorted(counts.items()))
+                continue
             shown = ", ".join(f"{n} {what}" for what, n in sorted(counts.items()) if n)
             if shown:
                 parts.append(f"{table}: {shown}")

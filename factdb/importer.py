@@ -34,7 +34,6 @@ from sqlalchemy import update as update_rows
 
 from factdb import bulk, editorial, import_workers
 from factdb.bulk import BulkWrite
-from factdb.editorial import ChangeRecorder, Edit
 from factdb.checks import (
     FIGURE_FIELDS,
     MAX_PROBLEMS,
@@ -57,6 +56,7 @@ from factdb.checks import (
     resolve,
     resolve_source,
 )
+from factdb.editorial import ChangeRecorder, Edit
 from factdb.figure_checks import is_count_unit
 from factdb.import_workers import CheckedChunk, FileEnd, TextSpool
 from factdb.models import (
@@ -1117,7 +1117,7 @@ def _record_changes(s: _Import) -> None:
     """The change log of the import, and the two-person rule for the claims it marks reviewed."""
     own = s.changes.second_editor_problems()
     if own:
-        raise ImportFailed([Problem("", None, "review", f"{s.changes.edit.editor} imports claim{'s' if len(own) > 1 else ''} "
+        raise ImportFailed([Problem(", ".join(s.paths), None, "review", f"{s.changes.edit.editor} imports claim{'s' if len(own) > 1 else ''} "
                                     f"{', '.join(own[:20])} as reviewed, with no other reviewer named; this database requires "
                                     "a second editor to review (review.require_second_editor)",
                                     "leave review out, or name the other editor who reviewed them in review.by")])

@@ -88,7 +88,7 @@ class ImportBatch(Base):
     # Last, as migration 0010 added them: who wrote the batch, with which command and why; batches made
     # before then have no editor. A batch that `factdb undo` reverted names the batch that undid it.
     editor: Mapped[str | None] = mapped_column(String(200))
-    command: Mapped[str] = mapped_column(String(16), server_default="import", comment="import, undo, remove or review")
+    command: Mapped[str] = mapped_column(String(16), server_default="import", comment="import, undo, remove, review or config")
     reason: Mapped[str | None] = mapped_column(Text)
     # Not a foreign key: SQLite adds one to an existing table only by rebuilding it (migration 0010).
     undone_by_batch_id: Mapped[int | None] = mapped_column(Integer)

@@ -308,8 +308,14 @@ def test_review_refusals_change_nothing(basic: Database) -> None:
 
 
 def test_two_person_rule(basic: Database, tmp_path: Path) -> None:
-    assert run_cli("config", "set", "--db", basic.path, "review.require_second_editor", "true").exit_code == 0
+    result = run_cli("config", "set", "--db", basic.path, "review.require_second_editor", "true", "--editor", "chief",
+                     "--reason", "desk policy")
+    assert result.exit_code == 0, result.output
     assert run_cli("config", "show", "--db", basic.path).output == "review.require_second_editor = true\n"
+    config = basic.batches()[-1]
+    assert (config.editor, config.command, config.reason) == ("chief", "config", "desk policy")
+    assert config.counts_text() == "review.require_second_editor = true"
+    assert "set it back with factdb config set" in run_cli("undo", "--db", basic.path, str(config.id)).output
     before = dump_database(basic.path)
     result = run_cli("review", "--db", basic.path, "amnesty-304", "--status", "reviewed", "--editor", "ann")
     assert result.exit_code == 1

@@ -33,7 +33,7 @@ BATCH_COLUMNS = ("editor", "command", "reason", "undone_by_batch_id")
 def upgrade() -> None:
     op.add_column("import_batches", sa.Column("editor", sa.String(length=200), nullable=True))
     op.add_column("import_batches", sa.Column("command", sa.String(length=16), server_default="import", nullable=False,
-                                              comment="import, undo, remove or review"))
+                                              comment="import, undo, remove, review or config"))
     op.add_column("import_batches", sa.Column("reason", sa.Text(), nullable=True))
     # No foreign key: SQLite adds one only by rebuilding the table that every other table refers to.
     op.add_column("import_batches", sa.Column("undone_by_batch_id", sa.Integer(), nullable=True))
