@@ -522,27 +522,56 @@ def _reasons_per_batch(found: list[Dependent], shown: int = 3) -> list[tuple[int
 def _undo_one(conn: Connection, batch_id: int, edit: Edit) -> int:
     undo_batch = start_batch(conn, edit)
     at = now()
-    changes = list(conn.execute(select(Change.table_name, Change.row_key, Change.kind, Change.before)
-                                .where(Change.batch_id == batch_id).order_by(Change.id.desc())))
+    counts: dict[str, dict[str, int]] = {}
+    # The records the batch changed (few), newest change first: each gets its earlier state back.
+    changed = conn.execute(select(Change.table_name, Change.row_key, Change.before)
+                           .where(Change.batch_id == batch_id, Change.kind != "added").order_by(Change.id.desc())).all()
     logged = []
-    for table, key, kind, before in changes:
-        if kind == "added":
-            continue
+    for table, key, before in changed:
         current = record_state(conn, table, key)
         wanted = json.loads(before) if before is not None else None
         restore_state(conn, table, key, wanted)
         logged.append((table, key, "undone", current, wanted))
-    added = [(table, key) for table, key, kind, _ in changes if kind == "added"]
-    for table, key in added:
-        logged.append((table, key, "undone", record_state(conn, table, key), None))
-    _delete_added(conn, batch_id)
     _log(conn, undo_batch, edit, at, logged)
-    conn.execute(update(ImportBatch).where(ImportBatch.id == batch_id).values(undone_by_batch_id=undo_batch))
-    counts: dict[str, dict[str, int]] = {}
     for table, _, _, _, _ in logged:
         counts.setdefault(table, {"undone": 0})["undone"] += 1
+    # The records it added (maybe a million): their last states go to the log a page at a time,
+    # then the rows are deleted table by table.
+    for table in ("claims", "documents", "metrics", "events", "sources"):
+        for page in _added_states(conn, table, batch_id):
+            _log(conn, undo_batch, edit, at, ((table, key, "undone", state, None) for key, state in page))
+            counts.setdefault(table, {"undone": 0})["undone"] += len(page)
+    _delete_added(conn, batch_id)
+    conn.execute(update(ImportBatch).where(ImportBatch.id == batch_id).values(undone_by_batch_id=undo_batch))
     _finish_batch(conn, undo_batch, counts)
     return undo_batch
+
+
+STATES_PER_PAGE = 500
+
+
+def _added_states(conn: Connection, table: str, batch_id: int) -> Iterator[list[tuple[str, dict[str, Any]]]]:
+    """The states (as record_state gives them) of the records of ``table`` that batch ``batch_id``
+    added, a page at a time, each page read with one query per table of its own rows."""
+    main = _TABLES[table]
+    order = main.c.pk if "pk" in main.c else main.c.id
+    last = None
+    while True:
+        query = select(main).where(main.c.batch_id == batch_id).order_by(order).limit(STATES_PER_PAGE)
+        page = conn.execute(query if last is None else query.where(order > last)).all()
+        if not page:
+            return
+        states: list[tuple[str, dict[str, Any]]] = [(row.id, {"row": _plain(row)}) for row in page]
+        for child, column, own in _CHILDREN[table]:
+            rows = _TABLES[child]
+            found: dict[Any, list[dict[str, Any]]] = {}
+            owners = [state["row"][own] for _, state in states]
+            for row in conn.execute(select(rows).where(rows.c[column].in_(owners)).order_by(rows.c.id)):
+                found.setdefault(row._mapping[column], []).append(_plain(row))
+            for _, state in states:
+                state[child] = found.get(state["row"][own], [])
+        yield states
+        last = page[-1]._mapping[order.name]
 
 
 def _delete_added(conn: Connection, batch_id: int) -> None:
