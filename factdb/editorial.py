@@ -22,7 +22,7 @@ import getpass
 import json
 import os
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, cast
 
@@ -644,7 +644,6 @@ class BatchInfo:
     files: list[str]
     counts: dict[str, dict[str, Any]]
     undone_by: int | None = None
-    finished: bool = field(default=True)
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "at": self.started_at, "editor": self.editor, "command": self.command, "reason": self.reason,
