@@ -23,10 +23,11 @@ _HOMES = {
     "CompareError": "factdb.compare",
     "Comparison": "factdb.compare",
     "BackupError": "factdb.backup",
+    "EditorialError": "factdb.editorial",
 }
 
 __all__ = [
-    "BackupError", "CompareError", "Comparison", "Database", "DatabaseError", "ImportFailed", "ImportReport", "Problem",
+    "BackupError", "CompareError", "Comparison", "Database", "DatabaseError", "EditorialError", "ImportFailed", "ImportReport", "Problem",
     "__version__",
 ]
 
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from factdb.compare import CompareError, Comparison
     from factdb.database import Database
     from factdb.db import DatabaseError
+    from factdb.editorial import EditorialError
     from factdb.checks import Problem
     from factdb.importer import ImportFailed, ImportReport
 

@@ -19,7 +19,8 @@ from sqlalchemy import Engine
 
 from factdb.checks import DATE_PATTERN, ID_PATTERN
 from factdb.evidence import DEFAULT_MAX_SIZE, Evidence, EvidenceError, Extracted, extract, open_original
-from factdb.evidence_records import default_editor, now
+from factdb.editorial import default_editor
+from factdb.evidence_records import now
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +95,7 @@ def archive(engine: Engine, path: str | os.PathLike[str], *, id: str, url: str |
         records.append(_record(extracted, document_id, evidence, given, original.file_name))
         written.append(ArchivedDocument(document_id, records[-1]["title"], records[-1].get("url"), len(extracted.text),
                                         len(extracted.page_starts) if extracted.page_starts else None, extracted.text_sha256))
-    report = import_records(engine, records, update=update)
+    report = import_records(engine, records, update=update, editor=collector, command="archive")
     counts = report.counts["documents"]
     return ArchiveReport(original.file_name, original.sha256, original.media_type, original.size, tuple(written),
                          counts["added"], counts["updated"], counts["unchanged"])

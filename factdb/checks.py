@@ -28,12 +28,12 @@ from urllib.parse import urlsplit
 from factdb.figure_checks import stated_disagreement, unsupported_by_quote, whole_count_problem
 from factdb.figures import Figure, FigureError, figure_from_parts, parse_figure
 from factdb.readers import LineDict, Record, UnquotedNumber, closest_hint, decoded, type_name, yaml11_number
-from factdb.vocabulary import CLAIM_STATUSES, RELATIONS, SOURCE_KINDS
+from factdb.vocabulary import CLAIM_STATUSES, GRADES, RELATIONS, REVIEW_STATUSES, SOURCE_KINDS
 
 # The version of the rules below: what a record digest stands for. A stored claim whose digest
 # matches a line's is not checked again, so any change to what a check accepts, reports or
 # prepares must bump it (tests/test_import_golden.py fails until someone does).
-CHECK_RULES_VERSION = 6
+CHECK_RULES_VERSION = 7
 
 MAX_PROBLEMS = 200
 MAX_TEXT = 10_000  # names, titles, statements
@@ -57,7 +57,9 @@ FIELDS: dict[str, dict[str, bool]] = {  # field -> required
               # review annotations written by `factdb extract`; accepted, not stored
               "confidence": False, "reason": False,
               # written by `factdb export`; computed again from the document's pages, not stored as given
-              "quote_page": False},
+              "quote_page": False, "review": False},
+    # The editors' review and grade of a claim (factdb.editorial), as `factdb export` writes them.
+    "review": {"status": True, "by": False, "at": False, "note": False, "grade": False, "rationale": False},
     "figure": {"metric": True, "population": False, "value": False, "qualifier": False, "low": False, "high": False,
                "stated": False, "derived": False},
 }
@@ -622,6 +624,13 @@ class PreparedClaim:
     label: str
     data_line: int | None
     key_lines: dict[str, int] | None
+    # Columns too (migration 0010): the review the record gives, else unreviewed.
+    review_status: str = "unreviewed"
+    reviewed_by: str | None = None
+    reviewed_at: str | None = None
+    review_note: str | None = None
+    grade: str | None = None
+    grade_rationale: str | None = None
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         # Workers send these by the million: the class and a tuple of the values pickle as one
@@ -629,7 +638,8 @@ class PreparedClaim:
         return (PreparedClaim, (self.id, self.source_id, self.document_pk, self.event_id, self.via_id, self.claimed_on,
                                 self.claimed_on_precision, self.quote, self.statement, self.status, self.content_sha256,
                                 self.record_digest, self.figures, self.document_id, self.supersedes, self.path, self.line,
-                                self.label, self.data_line, self.key_lines))
+                                self.label, self.data_line, self.key_lines, self.review_status, self.reviewed_by,
+                                self.reviewed_at, self.review_note, self.grade, self.grade_rationale))
 
     def line_of(self, key: str) -> int | None:
         return self.key_lines.get(key, self.data_line) if self.key_lines is not None else self.data_line
@@ -857,6 +867,7 @@ def check_claim(record: Record, lookups: Lookups) -> PreparedClaim | RefusedClai
     if data.get("quote_page") is not None and type(data["quote_page"]) is not int:
         problems.at(record, "quote_page", f"expected a page number; found {type_name(data['quote_page'])}",
                     "leave it out: it is read from the document's pages")
+    review = _read_review(problems, record, data["review"]) if "review" in data else None
     figures = _read_figures(problems, lookups, record, data.get("figures") or [], quote)
     if via_id is not None and via_id == source_id:
         problems.at(record, "via", f"a claim cannot be relayed through its own source ('{source_id}')",
@@ -873,9 +884,13 @@ def check_claim(record: Record, lookups: Lookups) -> PreparedClaim | RefusedClai
             return RefusedClaim(problems.items, None)
         claimed_on = (published, PRECISION_BY_LENGTH[len(published)])
     claim_id = claim_id or _derived_claim_id(document_id, source_id, quote)
-    canonical = {"id": claim_id, "document": document_id, "source": source_id, "via": via_id, "event": event_id,
-                 "claimed_on": claimed_on[0], "quote": quote, "statement": statement, "supersedes": supersedes,
-                 "status": status, "figures": [_hashed(f) for f in figures]}
+    canonical: dict[str, Any] = {"id": claim_id, "document": document_id, "source": source_id, "via": via_id, "event": event_id,
+                                 "claimed_on": claimed_on[0], "quote": quote, "statement": statement, "supersedes": supersedes,
+                                 "status": status, "figures": [_hashed(f) for f in figures]}
+    if review is not None:
+        # Only when given, so that claims imported without one keep their hash: a review made later
+        # with `factdb review` is not undone by importing the same file again.
+        canonical["review"] = review
     content = hashlib.sha256(_CANONICAL_JSON.encode(canonical).encode()).hexdigest()
     digest = None if record.text is None else record_digest(
         record.text, lookups.documents[document_id], source_id, via_id, event_id,
@@ -884,7 +899,30 @@ def check_claim(record: Record, lookups: Lookups) -> PreparedClaim | RefusedClai
     key_lines = getattr(data, "key_lines", None) if isinstance(data, LineDict) else None
     return PreparedClaim(claim_id, source_id, document_pk, event_id, via_id, claimed_on[0], claimed_on[1], quote, statement,
                          status, content, digest, [_figure_values(f) for f in figures], document_id, supersedes,
-                         record.path, record.line, record.label, data_line, key_lines)
+                         record.path, record.line, record.label, data_line, key_lines,
+                         *(_review_values(review) if review is not None else ()))
+
+
+def _read_review(problems: Problems, record: Record, data: Any) -> dict[str, Any] | None:
+    """A claim's ``review: {status, by, at, note, grade, rationale}``, as given (None values dropped)."""
+    if not check_fields(problems, record, data, "review", "review."):
+        return None
+    status = read_choice(problems, record, read_text(problems, record, data, "status"), "review.status", REVIEW_STATUSES)
+    grade = read_choice(problems, record, read_text(problems, record, data, "grade"), "review.grade", GRADES)
+    rationale = read_text(problems, record, data, "rationale", prefix="review.")
+    if grade is not None and not rationale:
+        problems.at(record, "review.rationale", f"grade '{grade}' needs a rationale",
+                    "say why the claim is graded so, e.g. rationale: two independent sources agree")
+    given = {"status": status, "by": read_text(problems, record, data, "by", limit=200, prefix="review."),
+             "at": read_text(problems, record, data, "at", limit=32, prefix="review."),
+             "note": read_text(problems, record, data, "note", prefix="review."), "grade": grade, "rationale": rationale}
+    return {key: value for key, value in given.items() if value is not None}
+
+
+def _review_values(review: dict[str, Any]) -> tuple[Any, ...]:
+    """PreparedClaim's review fields, from review_status to grade_rationale."""
+    return (review.get("status", "unreviewed"), review.get("by"), review.get("at"), review.get("note"), review.get("grade"),
+            review.get("rationale"))
 
 
 _figure_values = itemgetter(*FIGURE_FIELDS)

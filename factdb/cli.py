@@ -79,6 +79,27 @@ def init(db_path: Path) -> None:
     click.echo(f"{db_path}: schema up to date")
 
 
+def editor_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``--editor NAME`` and ``--reason TEXT``, recorded with every change a writing command makes."""
+    fn = click.option("--reason", help="Why: recorded with the batch and each change in the change log.")(fn)
+    return click.option("--editor", envvar="FACTDB_EDITOR", show_envvar=True,
+                        help="Who is editing, recorded with each change. Default: $FACTDB_EDITOR, else your user name.")(fn)
+
+
+def _editorial_refusal(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """A refused editorial command: exit code 1 with its message, nothing changed."""
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from factdb.editorial import EditorialError
+
+        try:
+            return fn(*args, **kwargs)
+        except EditorialError as error:
+            raise DataError(str(error)) from None
+
+    return wrapper
+
+
 number_format_option = click.option(
     "--number-format", type=click.Choice(["en", "eu"]), default="en", show_default=True,
     help="How figures write digits: en (1,500.5) or eu (1.500,5, as in German, Spanish, Persian or Turkish reporting).")
@@ -93,9 +114,11 @@ number_format_option = click.option(
               help="Processes that check claims while the import writes (JSON Lines and CSV files). "
                    "Default: 2 when the files holding claims reach 20 MB, else 0. The result is the same either way.")
 @number_format_option
+@editor_options
 @handles_database_errors
+@_editorial_refusal
 def import_command(db_path: Path, files: tuple[Path, ...], update: bool, dry_run: bool, workers: int | None,
-                   number_format: str) -> None:
+                   number_format: str, editor: str | None, reason: str | None) -> None:
     """Add sources, events, metrics, documents and claims from FILES.
 
     FILES are YAML (.yaml/.yml), JSON (.json), JSON Lines (.jsonl) or CSV (.csv).
@@ -111,7 +134,7 @@ def import_command(db_path: Path, files: tuple[Path, ...], update: bool, dry_run
         try:
             with _progress(files) as progress:
                 report = db.import_files(files, update=update, dry_run=dry_run, progress=progress, workers=workers,
-                                         number_format=number_format)
+                                         number_format=number_format, editor=editor, reason=reason)
         except ImportFailed as failure:
             count = len(failure.problems) + failure.truncated
             raise DataError(f"{failure}\n{count} problem{'s' if count != 1 else ''} found; nothing was imported.") from None
@@ -194,6 +217,163 @@ def verify_command(db_path: Path, document_id: str | None, re_extract: bool) -> 
     if failed:
         raise DataError(f"{len(failed)} of {len(verdicts)} archived document{'s' if len(verdicts) != 1 else ''} failed verification.")
     click.echo(f"{len(verdicts)} archived document{'s' if len(verdicts) != 1 else ''} verified.")
+
+
+format_option = click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True)
+
+
+@cli.command(name="log")
+@db_option
+@click.option("--claim", help="The changes of this claim (by id).")
+@click.option("--source", help="The changes of this source.")
+@click.option("--document", help="The changes of this document.")
+@click.option("--event", help="The changes of this event.")
+@click.option("--metric", help="The changes of this metric.")
+@click.option("--batch", type=int, help="The changes of this batch (see factdb batches).")
+@format_option
+@handles_database_errors
+def log_command(db_path: Path, claim: str | None, source: str | None, document: str | None, event: str | None,
+                metric: str | None, batch: int | None, output_format: str) -> None:
+    """Print the change log: who added, updated, reviewed, removed or undid what, when and why.
+
+    JSON gives each change's record before and after it.
+
+        factdb log --claim amnesty-304-killed
+        factdb log --batch 3 --format json
+    """
+    from factdb.editorial import render_log
+
+    with Database(db_path, readonly=True) as db:
+        entries = db.log(claim=claim, source=source, document=document, event=event, metric=metric, batch=batch)
+    if output_format == "json":
+        click.echo(json.dumps([entry.to_dict() for entry in entries], ensure_ascii=False, indent=2))
+    elif entries:
+        click.echo(render_log(entries))
+    else:
+        click.echo("No changes recorded" + (" for that record or batch." if any((claim, source, document, event, metric, batch))
+                                              else "."))
+
+
+@cli.command(name="batches")
+@db_option
+@format_option
+@handles_database_errors
+def batches_command(db_path: Path, output_format: str) -> None:
+    """List the batches that wrote to the database: imports, reviews, removals and undos.
+
+    Each with its time, editor, files, counts and whether it was undone (by which batch).
+
+        factdb batches
+    """
+    from factdb.editorial import render_batches
+
+    with Database(db_path, readonly=True) as db:
+        found = db.batches()
+    if output_format == "json":
+        click.echo(json.dumps([batch.to_dict() for batch in found], ensure_ascii=False, indent=2))
+    elif found:
+        click.echo(render_batches(found))
+    else:
+        click.echo("No batches yet.")
+
+
+@cli.command(name="undo")
+@db_option
+@click.argument("batch", type=int)
+@click.option("--cascade", is_flag=True, help="Undo the later batches that depend on BATCH too, newest first.")
+@editor_options
+@handles_database_errors
+@_editorial_refusal
+def undo_command(db_path: Path, batch: int, cascade: bool, editor: str | None, reason: str | None) -> None:
+    """Revert batch BATCH exactly, in one transaction recorded as a batch of its own.
+
+    Rows it added are removed and rows it changed get their earlier versions back.
+    Refused, listing them, when later batches depend on its rows (unless --cascade).
+
+        factdb undo 3 --reason "draft imported by mistake"
+    """
+    with Database(db_path) as db:
+        result = db.undo(batch, editor=editor, reason=reason, cascade=cascade)
+    for undone, recorded in zip(result.undone, result.batch_ids, strict=True):
+        click.echo(f"Batch {undone} undone (recorded as batch {recorded}).")
+
+
+@cli.command(name="remove")
+@db_option
+@click.argument("kind", type=click.Choice(["claim", "source", "event", "metric", "document"]))
+@click.argument("record_id", metavar="ID")
+@editor_options
+@handles_database_errors
+@_editorial_refusal
+def remove_command(db_path: Path, kind: str, record_id: str, editor: str | None, reason: str | None) -> None:
+    """Remove a claim (with its figures), source, event, metric or document; --reason is required.
+
+    Its last version stays in the change log (factdb log). Refused while anything still
+    refers to it, listing what does.
+
+        factdb remove claim placeholder-claim --reason "imported from an unreviewed draft"
+    """
+    with Database(db_path) as db:
+        result = db.remove(kind, record_id, reason=reason or "", editor=editor)
+    click.echo(f"Removed {kind} '{record_id}' (batch {result.batch_id}).")
+
+
+@cli.command(name="review")
+@db_option
+@click.argument("claim_ids", nargs=-1, required=True, metavar="CLAIM_ID...")
+@click.option("--status", required=True, type=click.Choice(["reviewed", "flagged", "unreviewed"]), help="The claims' review state.")
+@click.option("--grade", type=click.Choice(["confirmed", "fair", "weak", "contested", "discounted"]),
+              help="The editors' grade of how well each claim is supported (needs --rationale).")
+@click.option("--rationale", help="Why the claims get that grade.")
+@click.option("--note", help="A note on the review.")
+@editor_options
+@handles_database_errors
+@_editorial_refusal
+def review_command(db_path: Path, claim_ids: tuple[str, ...], status: str, grade: str | None, rationale: str | None,
+                   note: str | None, editor: str | None, reason: str | None) -> None:
+    """Set the editors' review of claims, and optionally their grade.
+
+    The review and grade are the editors' assessment, apart from what the source
+    says: they never change a claim's attribution or figures.
+
+        factdb review amnesty-304-killed --status reviewed --grade fair --rationale "two independent counts"
+    """
+    with Database(db_path) as db:
+        result = db.review(claim_ids, status=status, grade=grade, rationale=rationale, note=note, editor=editor, reason=reason)
+    click.echo(f"{len(result.claims)} claim{'s' if len(result.claims) != 1 else ''} marked {status}"
+               f"{f', graded {grade}' if grade else ''} (batch {result.batch_id}).")
+
+
+@cli.group(name="config")
+def config_group() -> None:
+    """Show or set the database's options (review.require_second_editor)."""
+
+
+@config_group.command(name="set")
+@db_option
+@click.argument("key")
+@click.argument("value")
+@editor_options
+@handles_database_errors
+@_editorial_refusal
+def config_set(db_path: Path, key: str, value: str, editor: str | None, reason: str | None) -> None:
+    """Set option KEY to VALUE (recorded as a batch, with its editor and reason).
+
+        factdb config set review.require_second_editor true
+    """
+    with Database(db_path) as db:
+        db.set_option(key, value, editor=editor, reason=reason)
+    click.echo(f"{key} = {value.strip().lower()}")
+
+
+@config_group.command(name="show")
+@db_option
+@handles_database_errors
+def config_show(db_path: Path) -> None:
+    """Print every option with its value."""
+    with Database(db_path, readonly=True) as db:
+        for key, value in db.options().items():
+            click.echo(f"{key} = {value}")
 
 
 def _stopped_by_sqlite(db_path: object, error: Exception, what: str) -> DataError:
@@ -340,12 +520,16 @@ def _as_of_date(_ctx: click.Context, _param: click.Parameter, value: str | None)
     "--tolerance", type=click.FloatRange(0, 1, max_open=True), default=0.1, show_default=True,
     help="How far 'approximately' and 'nearly' reach, as a fraction.",
 )
+@click.option("--reviewed-only", is_flag=True, help="Compare only claims the editors marked reviewed.")
+@click.option("--exclude-grade", "exclude_grades", multiple=True,
+              type=click.Choice(["confirmed", "fair", "weak", "contested", "discounted"]),
+              help="Leave out claims the editors graded so (repeatable), e.g. discounted.")
 @click.option("--format", "output_format", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 @db_option
 @handles_database_errors
 def compare_command(
     event: str, metric: str | None, population: str | None, as_of: str | None, history: bool,
-    tolerance: float, output_format: str, db_path: Path,
+    tolerance: float, reviewed_only: bool, exclude_grades: tuple[str, ...], output_format: str, db_path: Path,
 ) -> None:
     """Compare the sources' figures for EVENT (an id or name).
 
@@ -355,7 +539,8 @@ def compare_command(
 
     try:
         with Database(db_path, readonly=True) as db:
-            result = db.compare(event, metric, population, as_of=as_of, tolerance=tolerance, history=history)
+            result = db.compare(event, metric, population, as_of=as_of, tolerance=tolerance, history=history,
+                                reviewed_only=reviewed_only, exclude_grades=exclude_grades)
     except CompareError as error:
         raise DataError(str(error)) from None
     comparisons = [result] if not isinstance(result, list) else result

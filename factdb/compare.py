@@ -28,6 +28,7 @@ from sqlalchemy import Engine, TextClause, bindparam, text
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 
 from factdb.csv_cells import spreadsheet_text
+from factdb.vocabulary import GRADES
 
 DEFAULT_TOLERANCE = 0.1
 INFINITY = "∞"
@@ -197,6 +198,9 @@ class ComparedFigure:
     shares_origin: bool = False
     derived: str | None = None  # how the figure was computed from quoted ones; None when its quote states it
     quote_page: int | None = None  # the page of the document's original (a PDF) its quote is on
+    # The editors' review of the claim and their grade (factdb.editorial): never the source's status.
+    review: str = "unreviewed"
+    grade: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -223,6 +227,8 @@ class ComparedFigure:
             "superseded": self.superseded,
             "origin": self.origin,
             "shares_origin": self.shares_origin,
+            "review": self.review,
+            "grade": self.grade,
         }
 
     @property
@@ -403,6 +409,8 @@ def compare(
     as_of: str | date | None = None,
     tolerance: float = DEFAULT_TOLERANCE,
     history: bool = False,
+    reviewed_only: bool = False,
+    exclude_grades: Sequence[str] = (),
 ) -> Comparison: ...
 
 
@@ -415,6 +423,8 @@ def compare(
     as_of: str | date | None = None,
     tolerance: float = DEFAULT_TOLERANCE,
     history: bool = False,
+    reviewed_only: bool = False,
+    exclude_grades: Sequence[str] = (),
 ) -> list[Comparison]: ...
 
 
@@ -427,6 +437,8 @@ def compare(
     as_of: str | date | None = None,
     tolerance: float = DEFAULT_TOLERANCE,
     history: bool = False,
+    reviewed_only: bool = False,
+    exclude_grades: Sequence[str] = (),
 ) -> Comparison | list[Comparison]: ...
 
 
@@ -438,6 +450,8 @@ def compare(
     as_of: str | date | None = None,
     tolerance: float = DEFAULT_TOLERANCE,
     history: bool = False,
+    reviewed_only: bool = False,
+    exclude_grades: Sequence[str] = (),
 ) -> Comparison | list[Comparison]:
     """Compare the sources' figures for ``event`` (an id or a name, any case).
 
@@ -445,8 +459,10 @@ def compare(
     (None: the figures without a population). Without: one comparison per metric and population
     of the event, narrowed to ``population`` when one is given.
     ``as_of`` (YYYY, YYYY-MM or YYYY-MM-DD) shows what was known on that date; ``history`` adds
-    each source's earlier figures. Raises :class:`CompareError` for an unknown event, metric or
-    population, ``ValueError`` for a malformed date or tolerance.
+    each source's earlier figures. ``reviewed_only`` leaves out claims the editors have not marked
+    reviewed; ``exclude_grades`` leaves out claims they graded so (e.g. ``["discounted"]``).
+    Raises :class:`CompareError` for an unknown event, metric or
+    population, ``ValueError`` for a malformed date, tolerance or grade.
 
     ``db`` is a database path, an engine, or an open ``sqlite3`` connection (such as the one
     Datasette lends a plugin), whose queries then run as they are, in the caller's transaction
@@ -455,15 +471,30 @@ def compare(
     known_on = parse_as_of(as_of)
     if not 0 <= tolerance < 1:
         raise ValueError(f"tolerance must be at least 0 and below 1, not {tolerance}")
+    unknown = [grade for grade in exclude_grades if grade not in GRADES]
+    if unknown:
+        raise ValueError(f"unknown grade {unknown[0]!r}: the grades are {', '.join(GRADES)}")
+    policy = _Policy(reviewed_only, frozenset(exclude_grades))
     if isinstance(db, sqlite3.Connection):
-        return _compare(_DriverQueries(db), event, metric, population, known_on, tolerance, history)
+        return _compare(_DriverQueries(db), event, metric, population, known_on, tolerance, history, policy)
     if isinstance(db, Engine):
         with db.connect() as connection:
-            return _compare(connection, event, metric, population, known_on, tolerance, history)
+            return _compare(connection, event, metric, population, known_on, tolerance, history, policy)
     from factdb.db import opened
 
     with opened(db, readonly=True) as engine, engine.connect() as connection:
-        return _compare(connection, event, metric, population, known_on, tolerance, history)
+        return _compare(connection, event, metric, population, known_on, tolerance, history, policy)
+
+
+@dataclass(frozen=True, slots=True)
+class _Policy:
+    """Which claims a team lets into its comparisons, by the editors' review and grade."""
+
+    reviewed_only: bool = False
+    exclude_grades: frozenset[str] = frozenset()
+
+    def admits(self, row: _Row) -> bool:
+        return (not self.reviewed_only or row.review == "reviewed") and row.grade not in self.exclude_grades
 
 
 # --- Loading ---------------------------------------------------------------------------------
@@ -478,7 +509,7 @@ _FIGURES_SELECT = """
     SELECT f.metric_id, f.population, f.position, f.qualifier, f.value, f.low, f.high, f.stated, f.derived,
            c.pk AS claim_pk, c.id AS claim_id, c.source_id, s.name AS source_name,
            c.via_id, v.name AS via_name, c.claimed_on, c.claimed_on_precision, c.status,
-           d.id AS document_id, c.quote_page, c.supersedes_pk,
+           d.id AS document_id, c.quote_page, c.supersedes_pk, c.review_status, c.grade,
            EXISTS (SELECT 1 FROM claims x WHERE x.supersedes_pk = c.pk) AS superseded
     FROM claims c
     JOIN figures f ON f.claim_pk = c.pk
@@ -586,7 +617,9 @@ class _Row(NamedTuple):
     document: str
     quote_page: int | None  # the page of a paged original the quote is on
     supersedes_pk: int | None
-    superseded: bool  # a later claim replaces this one (SQLite says 0 or 1)
+    review: str
+    grade: str | None
+    superseded: bool  # a later claim replaces this one (SQLite says 0 or 1); last: _load_rows reads it as r[-1]
     superseded_on: tuple[str, ...]  # when the later claims were made; loaded for as_of only
 
     @property
@@ -606,6 +639,7 @@ def _compare(
     as_of: str | None,
     tolerance: float,
     history: bool,
+    policy: _Policy = _Policy(),
 ) -> Comparison | list[Comparison]:
     event_id, event_name = _resolve_event(connection, event_key)
     metrics = {metric_id: (name, unit) for metric_id, name, unit in connection.execute(_ALL_METRICS)}
@@ -622,7 +656,7 @@ def _compare(
     comparisons = [
         _build_comparison(
             event_id, event_name, metric, *metrics[metric], group_population,
-            groups[(metric, group_population)], lineage, as_of, tolerance, history,
+            [row for row in groups[(metric, group_population)] if policy.admits(row)], lineage, as_of, tolerance, history,
         )
         for metric, group_population in keys
     ]
@@ -840,6 +874,8 @@ def _compared(
         shares_origin=shares_origin,
         derived=row.derived,
         quote_page=row.quote_page,
+        review=row.review,
+        grade=row.grade,
     )
 
 

@@ -18,7 +18,7 @@ import functools
 import hashlib
 import os
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from types import TracebackType
@@ -32,6 +32,7 @@ from factdb.db import DatabaseError, initialise, make_engine, open_database, sch
 if TYPE_CHECKING:
     from factdb.archive import ArchiveReport
     from factdb.compare import Comparison
+    from factdb.editorial import BatchInfo, LogEntry, RemoveResult, ReviewResult, UndoResult
     from factdb.figure_checks import StoredFigureProblem
     from factdb.importer import ImportReport
     from factdb.publish import PublishResult
@@ -120,6 +121,8 @@ class Database:
         progress: Callable[[int], None] | None = None,
         workers: int | None = None,
         number_format: str = "en",
+        editor: str | None = None,
+        reason: str | None = None,
     ) -> ImportReport:
         """Import YAML, JSON, JSON Lines and CSV files in one transaction, and say what changed.
 
@@ -129,11 +132,13 @@ class Database:
         writing. ``progress`` is called with the number of bytes read as the files are read.
         ``workers``: processes that check JSON Lines and CSV claims (default: 2 for large imports).
         ``number_format``: how the files write figures' digits, "en" (1,500.5, the default) or "eu" (1.500,5).
+        ``editor`` (default: ``$FACTDB_EDITOR``, else the operating-system user) and ``reason`` are
+        recorded with the batch and each change in the change log (:meth:`log`).
         """
         from factdb.importer import import_paths
 
         return import_paths(self.engine, [Path(p) for p in paths], update=update, dry_run=dry_run, progress=progress,
-                            workers=workers, number_format=number_format)
+                            workers=workers, number_format=number_format, editor=editor, reason=reason)
 
     def import_records(
         self,
@@ -143,16 +148,84 @@ class Database:
         dry_run: bool = False,
         progress: Callable[[int], None] | None = None,
         number_format: str = "en",
+        editor: str | None = None,
+        reason: str | None = None,
     ) -> ImportReport:
         """Import records shaped like JSON Lines lines (each with a ``kind``) in one transaction.
 
         The same checks as :meth:`import_files`; a problem names the record by its position and
         field (``records[2].quote``). ``update``, ``dry_run`` and ``progress`` (called as records
-        are checked) and ``number_format`` work as for files.
+        are checked), ``number_format``, ``editor`` and ``reason`` work as for files.
         """
         from factdb.importer import import_records
 
-        return import_records(self.engine, records, update=update, dry_run=dry_run, progress=progress, number_format=number_format)
+        return import_records(self.engine, records, update=update, dry_run=dry_run, progress=progress, number_format=number_format,
+                              editor=editor, reason=reason)
+
+    # --- Editing -----------------------------------------------------------------------------
+
+    def review(self, claim_ids: Iterable[str], *, status: str, grade: str | None = None, rationale: str | None = None,
+               note: str | None = None, editor: str | None = None, reason: str | None = None) -> ReviewResult:
+        """Set the editors' review of claims: ``status`` unreviewed, reviewed or flagged, with an optional
+        ``grade`` (confirmed, fair, weak, contested, discounted) that needs a ``rationale``.
+
+        One batch in the change log. Never changes a claim's attribution, figures or content hash.
+        Raises :class:`factdb.EditorialError`, changing nothing, for an unknown claim, a grade without
+        a rationale, or (under ``review.require_second_editor``) a reviewer who imported the claim.
+        """
+        from factdb.editorial import review
+
+        return review(self.engine, list(claim_ids), status=status, grade=grade, rationale=rationale, note=note,
+                      editor=editor, reason=reason)
+
+    def remove(self, kind: str, record_id: str, *, reason: str, editor: str | None = None) -> RemoveResult:
+        """Remove a ``claim`` (with its figures), ``source``, ``event``, ``metric`` or ``document`` by id.
+
+        Its last state stays in the change log. Raises :class:`factdb.EditorialError`, changing nothing,
+        while anything refers to it (the message lists what does) or without a ``reason``.
+        """
+        from factdb.editorial import remove
+
+        return remove(self.engine, kind, record_id, reason=reason, editor=editor)
+
+    def undo(self, batch: int, *, editor: str | None = None, reason: str | None = None, cascade: bool = False) -> UndoResult:
+        """Revert batch ``batch`` exactly: what it added is removed, what it changed gets its earlier state back.
+
+        One transaction, recorded as a batch of its own. Raises :class:`factdb.EditorialError`,
+        changing nothing, when later batches depend on it (listing them), unless ``cascade``: they
+        are then undone too, newest first.
+        """
+        from factdb.editorial import undo
+
+        return undo(self.engine, batch, editor=editor, reason=reason, cascade=cascade)
+
+    def set_option(self, key: str, value: str, *, editor: str | None = None, reason: str | None = None) -> None:
+        """Set a per-database option: ``review.require_second_editor`` (``true`` or ``false``), recorded as a batch."""
+        from factdb.editorial import set_setting
+
+        set_setting(self.engine, key, value, editor=editor, reason=reason)
+
+    def options(self) -> dict[str, str]:
+        """The per-database options and their values."""
+        from factdb.editorial import settings
+
+        with self.read_engine.connect() as conn:
+            return settings(conn)
+
+    def log(self, *, claim: str | None = None, source: str | None = None, document: str | None = None,
+            event: str | None = None, metric: str | None = None, batch: int | None = None) -> list[LogEntry]:
+        """The change log, oldest first: every change, or those of one record (by id) or one batch."""
+        from factdb.editorial import log
+
+        with self.read_engine.connect() as conn:
+            return list(log(conn, claim=claim, source=source, document=document, event=event, metric=metric, batch=batch))
+
+    def batches(self) -> list[BatchInfo]:
+        """Every batch (import, review, removal, undo), oldest first, with its editor, files, counts and undo state."""
+        from factdb.editorial import batches
+
+        with self.read_engine.connect() as conn:
+            return batches(conn)
 
     def archive(self, path: str | os.PathLike[str], *, id: str, url: str | None = None, retrieved_at: str | None = None,
                 title: str | None = None, published: str | None = None, publisher: str | None = None,
@@ -214,31 +287,35 @@ class Database:
 
     @overload
     def compare(self, event: str, metric: str, population: str | None = None, *, as_of: str | date | None = None,
-                tolerance: float = DEFAULT_TOLERANCE, history: bool = False) -> Comparison: ...
+                tolerance: float = DEFAULT_TOLERANCE, history: bool = False, reviewed_only: bool = False,
+                exclude_grades: Sequence[str] = ()) -> Comparison: ...
 
     @overload
     def compare(self, event: str, metric: None = None, population: str | None = None, *, as_of: str | date | None = None,
-                tolerance: float = DEFAULT_TOLERANCE, history: bool = False) -> list[Comparison]: ...
+                tolerance: float = DEFAULT_TOLERANCE, history: bool = False, reviewed_only: bool = False,
+                exclude_grades: Sequence[str] = ()) -> list[Comparison]: ...
 
     @overload
     def compare(self, event: str, metric: str | None = None, population: str | None = None, *,
                 as_of: str | date | None = None, tolerance: float = DEFAULT_TOLERANCE,
-                history: bool = False) -> Comparison | list[Comparison]: ...
+                history: bool = False, reviewed_only: bool = False, exclude_grades: Sequence[str] = ()) -> Comparison | list[Comparison]: ...
 
     def compare(self, event: str, metric: str | None = None, population: str | None = None, *,
                 as_of: str | date | None = None, tolerance: float = DEFAULT_TOLERANCE,
-                history: bool = False) -> Comparison | list[Comparison]:
+                history: bool = False, reviewed_only: bool = False, exclude_grades: Sequence[str] = ()) -> Comparison | list[Comparison]:
         """Compare the sources' figures for ``event`` (an id or a name, any case).
 
         With ``metric``: one :class:`factdb.compare.Comparison`; without, one per metric and
         population of the event. ``as_of`` (YYYY, YYYY-MM or YYYY-MM-DD) shows what was known on
         that date; ``history`` adds each source's earlier figures; ``tolerance`` is how far
-        "approximately" and "nearly" reach. Raises :class:`factdb.CompareError` for an unknown
+        "approximately" and "nearly" reach. ``reviewed_only`` compares only claims the editors
+        marked reviewed; ``exclude_grades`` leaves out claims graded so (``["discounted"]``). Raises :class:`factdb.CompareError` for an unknown
         event, metric or population, naming the closest matches.
         """
         from factdb.compare import compare
 
-        return compare(self.read_engine, event, metric, population, as_of=as_of, tolerance=tolerance, history=history)
+        return compare(self.read_engine, event, metric, population, as_of=as_of, tolerance=tolerance, history=history,
+                       reviewed_only=reviewed_only, exclude_grades=exclude_grades)
 
     # --- Reading -----------------------------------------------------------------------------
 

@@ -8,23 +8,17 @@ from __future__ import annotations
 
 import base64
 import binascii
-import getpass
 import json
-import os
 from datetime import datetime, timezone
 from typing import Any
 
 from factdb.checks import confined_path
+from factdb.editorial import default_editor
 from factdb.evidence import DEFAULT_MAX_SIZE, Evidence, EvidenceError, Extracted, extract, open_original, original_from_bytes
 from factdb.readers import Record
 
 CUSTODY_FIELDS = ("collector", "retrieved_at", "extractor", "extractor_version", "settings", "page_starts", "record")
 ORIGINAL_FIELDS = ("file", "media_type", "sha256", "base64")
-
-
-def default_editor() -> str:
-    """Who is collecting: FACTDB_EDITOR, or the operating system's user name."""
-    return os.environ.get("FACTDB_EDITOR") or getpass.getuser()
 
 
 def now() -> str:

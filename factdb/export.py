@@ -84,8 +84,16 @@ def _claim_rows(conn: Connection, where: Any = None) -> Iterator[dict[str, Any]]
             "id": claim.id, "document": claim.document_id, "source": claim.source_id, "via": claim.via_id,
             "event": claim.event_id, "claimed_on": claim.claimed_on, "quote": claim.quote, "quote_page": claim.quote_page,
             "statement": claim.statement,
-            "supersedes": claim.supersedes_id, "status": None if claim.status == "active" else claim.status, "figures": own,
+            "supersedes": claim.supersedes_id, "status": None if claim.status == "active" else claim.status,
+            "review": review_record(claim), "figures": own,
         })
+
+
+def review_record(claim: Any) -> dict[str, Any] | None:
+    """A claim's review in import form, or None while it is unreviewed with nothing else said."""
+    review = _compact({"status": claim.review_status, "by": claim.reviewed_by, "at": claim.reviewed_at, "note": claim.review_note,
+                       "grade": claim.grade, "rationale": claim.grade_rationale})
+    return None if review == {"status": "unreviewed"} else review
 
 
 def claim_record(conn: Connection, claim_pk: int) -> dict[str, Any]:

@@ -32,7 +32,7 @@ from typing import Any, NamedTuple, cast
 from sqlalchemy import Connection, Engine, Table, delete, insert, select
 from sqlalchemy import update as update_rows
 
-from factdb import __version__, bulk, custody, import_workers
+from factdb import bulk, custody, editorial, import_workers
 from factdb.bulk import BulkWrite
 from factdb.checks import (
     FIGURE_FIELDS,
@@ -57,6 +57,7 @@ from factdb.checks import (
     resolve,
     resolve_source,
 )
+from factdb.editorial import ChangeRecorder, Edit
 from factdb.figure_checks import is_count_unit
 from factdb.import_workers import CheckedChunk, FileEnd, TextSpool
 from factdb.models import (
@@ -192,6 +193,7 @@ class _Import:
     batch_id: int
     update: bool
     texts: NormalizedTexts
+    changes: ChangeRecorder
     problems: Problems = field(default_factory=Problems)
     lookups: Lookups = field(default_factory=Lookups)
     counts: dict[str, Counter[str]] = field(default_factory=lambda: {k: Counter() for k in COUNTED_KINDS})
@@ -303,6 +305,7 @@ def _upsert(s: _Import, record: Record, kind: str, table: Any, wanted: dict[str,
         return "unchanged"
     if _refused_change(s, record, differing[0], f"{kind} '{wanted['id']}'", f"different {', '.join(differing)}", "values"):
         return "refused"
+    s.changes.before(table.name, wanted["id"])
     s.conn.execute(update_rows(table).where(table.c.id == wanted["id"]).values(**wanted))
     return "updated"
 
@@ -339,6 +342,7 @@ def _import_source(s: _Import, record: Record) -> None:
     if not is_new and set(aliases) != stored_aliases:
         if _refused_change(s, record, "aliases", f"source '{source_id}'", f"aliases {sorted(stored_aliases)}", "aliases"):
             return
+        s.changes.before("sources", source_id)
         s.conn.execute(delete(SourceAlias).where(SourceAlias.source_id == source_id))
         for alias in stored_aliases:
             s.lookups.source_keys.pop(alias.lower(), None)
@@ -353,6 +357,7 @@ def _import_source(s: _Import, record: Record) -> None:
             # Targets are resolved later; a target known by now may be named by an alias (stored: its id).
             if _refused_change(s, record, "part_of", f"source '{source_id}'", f"relations {sorted(stored_relations)}", "relations"):
                 return
+            s.changes.before("sources", source_id)
             s.conn.execute(delete(SourceRelation).where(SourceRelation.source_id == source_id))
             outcome = "updated"
     s.counts["sources"][outcome] += 1
@@ -421,6 +426,7 @@ def _import_event(s: _Import, record: Record) -> None:
     if parent is not None:
         s.pending_parents.append((event_id, parent, record))
     elif existing_parent is not None:
+        s.changes.before("events", event_id)
         s.conn.execute(update_rows(Event).where(Event.id == event_id).values(parent_id=None))
     s.counts["events"][outcome] += 1
 
@@ -551,6 +557,7 @@ def _recheck_quotes(s: _Import, record: Record, document_pk: int, text: str) -> 
             s.problems.at(record, "text", f"the new text no longer contains the quote of claim '{claim_id}'",
                       "keep the archived text faithful to the original, or update that claim's quote too")
             continue
+        s.changes.before("claims", claim_id)
         s.conn.execute(update_rows(Claim).where(Claim.pk == pk).values(quote_start=found[0], quote_end=found[1]))
 
 
@@ -574,6 +581,7 @@ def _resolve_pending_entities(s: _Import) -> None:
         if parent_id == event_id:
             s.problems.at(record, "parent", f"event '{event_id}' cannot be its own parent", "name the larger event it belongs to")
             continue
+        s.changes.before("events", event_id)
         s.conn.execute(update_rows(Event).where(Event.id == event_id).values(parent_id=parent_id))
         s.event_parents[event_id] = parent_id
     _check_event_cycles(s)
@@ -581,6 +589,7 @@ def _resolve_pending_entities(s: _Import) -> None:
         publisher_id = resolve_source(s.problems, s.lookups, record, "publisher", publisher) if publisher else None
         if (publisher and publisher_id is None) or publisher_id == stored_publisher:
             continue
+        s.changes.before("documents", document_id)
         s.conn.execute(update_rows(Document).where(Document.id == document_id).values(publisher_id=publisher_id))
 
 
@@ -826,6 +835,7 @@ def _replace_claim(s: _Import, pk: int, claim: PreparedClaim, location: tuple[in
 
     old = s.conn.execute(select(Claim.__table__).where(Claim.pk == pk)).first()
     assert old is not None
+    s.changes.before("claims", old.id)
     version = (s.conn.execute(select(ClaimVersion.version).where(ClaimVersion.claim_pk == pk)
                               .order_by(ClaimVersion.version.desc()).limit(1)).scalar() or 0) + 1
     s.conn.execute(insert(ClaimVersion).values(
@@ -1070,16 +1080,14 @@ class _Input:
     spool: TextSpool | None = None
 
 
-def _run(engine: Engine, read: _Input, *, update: bool, dry_run: bool, number_format: str) -> ImportReport:
+def _run(engine: Engine, read: _Input, *, update: bool, dry_run: bool, number_format: str, edit: Edit) -> ImportReport:
     """One import in one transaction; raise ImportFailed (writing nothing) on bad data."""
     with engine.connect() as conn, BulkWrite(conn, read.expected_bytes) as writer:
         transaction = conn.begin()
         try:
-            key = conn.execute(insert(ImportBatch).values(
-                started_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), factdb_version=__version__)).inserted_primary_key
-            assert key is not None
-            batch_id = key[0]
+            batch_id = editorial.start_batch(conn, edit)
             s = _Import(conn, writer, batch_id, update, NormalizedTexts(lambda pk: writer.value(_DOCUMENTS, "text", "pk", pk)),
+                        ChangeRecorder(conn, batch_id, edit),
                         paths={name: index for index, name in enumerate(dict.fromkeys(read.names))}, spool=read.spool,
                         lookups=Lookups(number_format=number_format))
             _load_lookups(s)
@@ -1110,6 +1118,7 @@ def _run(engine: Engine, read: _Input, *, update: bool, dry_run: bool, number_fo
                 transaction.rollback()
                 report.batch_id = None
                 return report
+            _record_changes(s)
             for path in read.files:
                 sha, size = _file_digest(path)
                 conn.execute(insert(ImportFile).values(batch_id=batch_id, path=str(path), sha256=sha, size_bytes=size,
@@ -1126,17 +1135,31 @@ def _run(engine: Engine, read: _Input, *, update: bool, dry_run: bool, number_fo
             raise
 
 
+def _record_changes(s: _Import) -> None:
+    """The change log of the import, and the two-person rule for the claims it marks reviewed."""
+    own = s.changes.second_editor_problems()
+    if own:
+        raise ImportFailed([Problem(", ".join(s.paths), None, "review", f"{s.changes.edit.editor} imports claim{'s' if len(own) > 1 else ''} "
+                                    f"{', '.join(own[:20])} as reviewed, with no other reviewer named; this database requires "
+                                    "a second editor to review (review.require_second_editor)",
+                                    "leave review out, or name the other editor who reviewed them in review.by")])
+    s.changes.finish()
+
+
 def import_paths(engine: Engine, paths: Sequence[str | Path], *, update: bool = False, dry_run: bool = False,
                  progress: Callable[[int], None] | None = None, workers: int | None = None,
-                 number_format: str = "en") -> ImportReport:
+                 number_format: str = "en", editor: str | None = None, reason: str | None = None) -> ImportReport:
     """Import the files at ``paths`` in one transaction; raise ImportFailed (writing nothing) on bad data.
 
     ``progress`` is called with the number of bytes read as the files are read (twice: once per pass).
     ``workers``: processes that check claims while this one writes (JSON Lines and CSV files only);
     by default CLAIM_WORKERS for imports of WORKER_BYTES or more, else none. The result is the same.
     ``number_format``: how the files write figures' digits, "en" (1,500.5) or "eu" (1.500,5).
+    ``editor`` (default: $FACTDB_EDITOR, else the operating-system user) and ``reason`` are recorded
+    with the batch and each change.
     """
     _check_number_format(number_format)
+    edit = Edit.of(editor, "import", reason)
     files = [Path(p) for p in paths]
     problems = _check_paths(files)
     if problems:
@@ -1157,7 +1180,8 @@ def import_paths(engine: Engine, paths: Sequence[str | Path], *, update: bool = 
 
     try:
         return _run(engine, _Input([str(p) for p in files], size, lambda s: _entity_records(s, files, progress, counts), claims,
-                                   counts, files, spool), update=update, dry_run=dry_run, number_format=number_format)
+                                   counts, files, spool), update=update, dry_run=dry_run, number_format=number_format,
+                    edit=edit)
     finally:
         if spool is not None:
             spool.close()
@@ -1198,7 +1222,8 @@ def _as_record(index: int, item: Any) -> Record | Problem:
 
 
 def import_records(engine: Engine, records: Iterable[dict[str, Any]], *, update: bool = False, dry_run: bool = False,
-                   progress: Callable[[int], None] | None = None, number_format: str = "en") -> ImportReport:
+                   progress: Callable[[int], None] | None = None, number_format: str = "en", editor: str | None = None,
+                   reason: str | None = None, command: str = "import") -> ImportReport:
     """Import records given in Python, in one transaction, as import_paths imports files.
 
     Each record is a dict shaped like a line of a JSON Lines import file, with its ``kind`` (source,
@@ -1206,9 +1231,12 @@ def import_records(engine: Engine, records: Iterable[dict[str, Any]], *, update:
     as files are; a problem names the record by its number, counted from 1 (``records:3: record 3.quote:
     is empty`` is about ``records[2]``). A document's
     text is given as ``text``: there is no folder for a ``text_file`` to be relative to.
-    ``progress`` is called with the number of records checked, per pass. ``number_format`` as for import_paths.
+    ``progress`` is called with the number of records checked, per pass. ``number_format``, ``editor``
+    and ``reason`` as for import_paths; ``command`` names what wrote the batch (``archive`` for
+    ``factdb archive``, whose documents come in as records).
     """
     _check_number_format(number_format)
+    edit = Edit.of(editor, command, reason)
     entities: list[Record] = []
     claims: list[Record] = []
     problems: list[Problem] = []
@@ -1229,4 +1257,4 @@ def import_records(engine: Engine, records: Iterable[dict[str, Any]], *, update:
                 progress(1)
 
     return _run(engine, _Input([RECORDS_PATH], 0, lambda s: counted(entities), lambda s: _claims_in_chunks(s, counted(claims)), counts),
-                update=update, dry_run=dry_run, number_format=number_format)
+                update=update, dry_run=dry_run, number_format=number_format, edit=edit)

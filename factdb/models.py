@@ -86,6 +86,13 @@ class ImportBatch(Base):
     finished_at: Mapped[str | None] = mapped_column(String(32))
     factdb_version: Mapped[str] = mapped_column(String(32))
     summary: Mapped[str | None] = mapped_column(Text, comment="JSON: added/unchanged/updated per kind")
+    # Last, as migration 0010 added them: who wrote the batch, with which command and why; batches made
+    # before then have no editor. A batch that `factdb undo` reverted names the batch that undid it.
+    editor: Mapped[str | None] = mapped_column(String(200))
+    command: Mapped[str] = mapped_column(String(16), server_default="import", comment="import, undo, remove, review or config")
+    reason: Mapped[str | None] = mapped_column(Text)
+    # Not a foreign key: SQLite adds one to an existing table only by rebuilding it (migration 0010).
+    undone_by_batch_id: Mapped[int | None] = mapped_column(Integer)
 
     files: Mapped[list[ImportFile]] = relationship(back_populates="batch")
 
@@ -256,7 +263,17 @@ class Claim(Base):
     # without checking it again (factdb.checks.recognised); NULL for claims read from other formats.
     record_digest: Mapped[str | None] = mapped_column(
         String(32), comment="digest of the JSON Lines line this claim was imported from, the checks' rules and its lookups")
-    # Last, as migration 0012 added it: the 1-based page of a paged original (a PDF) the quote starts
+    # The editors' review and grade (migration 0010), apart from what the source says (status). Their
+    # values are checked by factdb.editorial, not by CHECK constraints: SQLite adds a column with one
+    # only by rebuilding the table.
+    review_status: Mapped[str] = mapped_column(String(16), server_default="unreviewed", index=True,
+                                               comment="unreviewed, reviewed or flagged")
+    reviewed_by: Mapped[str | None] = mapped_column(String(200))
+    reviewed_at: Mapped[str | None] = mapped_column(String(32))
+    review_note: Mapped[str | None] = mapped_column(Text)
+    grade: Mapped[str | None] = mapped_column(String(16), comment="confirmed, fair, weak, contested or discounted")
+    grade_rationale: Mapped[str | None] = mapped_column(Text)
+    # Last, as migration 0011 added it: the 1-based page of a paged original (a PDF) the quote starts
     # on, from the document's custody page_starts; NULL for unpaged documents.
     quote_page: Mapped[int | None] = mapped_column(Integer)
 
@@ -382,3 +399,40 @@ class DocumentCustody(Base):
     text_sha256: Mapped[str] = mapped_column(String(64))
     page_starts: Mapped[str | None] = mapped_column(Text, comment="JSON: each page's start offset in the text; NULL when unpaged")
     batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"), index=True)
+
+
+class Change(Base):
+    """One changed record in the change log: what a batch (an import, review, removal or undo) did to it.
+
+    ``row_key`` is the record's id as the import format names it (a claim's ``id``, not its ``pk``).
+    ``before`` and ``after`` are JSON: the record's row with the rows that belong to it (a claim's
+    figures and earlier versions, a source's aliases and relations). A record a batch *added* has
+    neither: the row itself, whose ``batch_id`` is the batch, is its state, and copying a large
+    import's rows into this table would double it.
+    """
+
+    __tablename__ = "changes"
+    __table_args__ = (
+        CheckConstraint(_in("kind", ("added", "updated", "removed", "reviewed", "undone")), name="kind_allowed"),
+        Index("ix_changes_table_name_row_key", "table_name", "row_key"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"), index=True)
+    table_name: Mapped[str] = mapped_column(String(32))
+    row_key: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))
+    editor: Mapped[str | None] = mapped_column(String(200))
+    changed_at: Mapped[str] = mapped_column(String(32))
+    reason: Mapped[str | None] = mapped_column(Text)
+    before: Mapped[str | None] = mapped_column(Text, comment="JSON: the record before the change")
+    after: Mapped[str | None] = mapped_column(Text, comment="JSON: the record after the change")
+
+
+class Setting(Base):
+    """A per-database option set with ``factdb config set`` (``review.require_second_editor``)."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

@@ -87,6 +87,18 @@ class StoredFigure:
 
 
 @dataclass(frozen=True, slots=True)
+class StoredReview:
+    """The editors' review of a claim and their grade of how well it is supported (never the source's status)."""
+
+    status: str = "unreviewed"
+    by: str | None = None
+    at: str | None = None
+    note: str | None = None
+    grade: str | None = None
+    rationale: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class StoredClaim:
     """One claim with its figures, in the order the claim states them."""
 
@@ -101,6 +113,7 @@ class StoredClaim:
     supersedes: str | None
     status: str
     figures: tuple[StoredFigure, ...]
+    review: StoredReview = StoredReview()
     quote_page: int | None = None  # the page of the document's archived original (a PDF) the quote is on
 
 
@@ -157,7 +170,9 @@ def claims(
         for row in page:
             yield StoredClaim(
                 row.id, row.document, row.source_id, row.via_id, row.event_id, row.claimed_on, row.quote, row.statement,
-                row.supersedes, row.status, figures.get(row.pk, ()), row.quote_page,
+                row.supersedes, row.status, figures.get(row.pk, ()),
+                StoredReview(row.review_status, row.reviewed_by, row.reviewed_at, row.review_note, row.grade, row.grade_rationale),
+                row.quote_page,
             )
         if len(page) < size:
             return
@@ -170,6 +185,7 @@ def _claims_query(event: str | None, source: str | None, document: str | None) -
     query = (
         select(Claim.pk, Claim.id, Document.id.label("document"), Claim.source_id, Claim.via_id, Claim.event_id,
                Claim.claimed_on, Claim.quote, Claim.statement, superseded.c.id.label("supersedes"), Claim.status,
+               Claim.review_status, Claim.reviewed_by, Claim.reviewed_at, Claim.review_note, Claim.grade, Claim.grade_rationale,
                Claim.quote_page)
         .join(Document, Document.pk == Claim.document_pk)
         .outerjoin(superseded, superseded.c.pk == Claim.supersedes_pk)

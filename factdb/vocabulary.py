@@ -8,3 +8,7 @@ SOURCE_KINDS = ("ngo", "intergovernmental", "government", "official", "oppositio
 RELATIONS = ("part_of", "member_of")
 PRECISIONS = ("year", "month", "day")
 CLAIM_STATUSES = ("active", "retracted", "disputed")
+# The editors' review of a claim and their grade of how well it is supported (factdb.editorial):
+# never the source's own status, never the tool's judgement.
+REVIEW_STATUSES = ("unreviewed", "reviewed", "flagged")
+GRADES = ("confirmed", "fair", "weak", "contested", "discounted")

@@ -2,6 +2,21 @@ CREATE TABLE alembic_version (
 	version_num VARCHAR(32) NOT NULL, 
 	CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)
 );
+CREATE TABLE changes (
+	id INTEGER NOT NULL, 
+	batch_id INTEGER NOT NULL, 
+	table_name VARCHAR(32) NOT NULL, 
+	row_key VARCHAR(200) NOT NULL, 
+	kind VARCHAR(16) NOT NULL, 
+	editor VARCHAR(200), 
+	changed_at VARCHAR(32) NOT NULL, 
+	reason TEXT, 
+	"before" TEXT, 
+	"after" TEXT, 
+	CONSTRAINT pk_changes PRIMARY KEY (id), 
+	CONSTRAINT ck_changes_kind_allowed CHECK (kind = 'added' OR kind = 'updated' OR kind = 'removed' OR kind = 'reviewed' OR kind = 'undone'), 
+	CONSTRAINT fk_changes_batch_id_import_batches FOREIGN KEY(batch_id) REFERENCES import_batches (id)
+);
 CREATE TABLE claim_history (
 	id INTEGER NOT NULL, 
 	claim_pk INTEGER NOT NULL, 
@@ -34,7 +49,7 @@ CREATE TABLE claims (
 	status VARCHAR(16) DEFAULT 'active' NOT NULL, 
 	content_sha256 VARCHAR(64) NOT NULL, 
 	batch_id INTEGER NOT NULL, 
-	updated_batch_id INTEGER, record_digest VARCHAR(32), quote_page INTEGER, 
+	updated_batch_id INTEGER, record_digest VARCHAR(32), review_status VARCHAR(16) DEFAULT 'unreviewed' NOT NULL, reviewed_by VARCHAR(200), reviewed_at VARCHAR(32), review_note TEXT, grade VARCHAR(16), grade_rationale TEXT, quote_page INTEGER, 
 	CONSTRAINT pk_claims PRIMARY KEY (pk), 
 	CONSTRAINT ck_claims_claimed_on_precision CHECK ((claimed_on IS NULL AND claimed_on_precision IS NULL) OR (claimed_on_precision = 'year' AND length(claimed_on) = 4) OR (claimed_on_precision = 'month' AND length(claimed_on) = 7) OR (claimed_on_precision = 'day' AND length(claimed_on) = 10)), 
 	CONSTRAINT ck_claims_claimed_on_precision_allowed CHECK (claimed_on_precision = 'year' OR claimed_on_precision = 'month' OR claimed_on_precision = 'day'), 
@@ -171,7 +186,7 @@ CREATE TABLE import_batches (
 	started_at VARCHAR(32) NOT NULL, 
 	finished_at VARCHAR(32), 
 	factdb_version VARCHAR(32) NOT NULL, 
-	summary TEXT, 
+	summary TEXT, editor VARCHAR(200), command VARCHAR(16) DEFAULT 'import' NOT NULL, reason TEXT, undone_by_batch_id INTEGER, 
 	CONSTRAINT pk_import_batches PRIMARY KEY (id)
 );
 CREATE TABLE import_files (
@@ -211,6 +226,11 @@ CREATE TABLE originals (
 	CONSTRAINT ck_originals_sha256_hex CHECK (length(sha256) = 64), 
 	CONSTRAINT ck_originals_size_non_negative CHECK (size_bytes >= 0), 
 	CONSTRAINT fk_originals_batch_id_import_batches FOREIGN KEY(batch_id) REFERENCES import_batches (id)
+);
+CREATE TABLE settings (
+	"key" VARCHAR(100) NOT NULL, 
+	value TEXT NOT NULL, 
+	CONSTRAINT pk_settings PRIMARY KEY ("key")
 );
 CREATE TABLE source_aliases (
 	id INTEGER NOT NULL, 
@@ -259,6 +279,8 @@ CREATE TABLE 'sources_fts_content'(id INTEGER PRIMARY KEY, c0, c1, c2, c3);
 CREATE TABLE 'sources_fts_data'(id INTEGER PRIMARY KEY, block BLOB);
 CREATE TABLE 'sources_fts_docsize'(id INTEGER PRIMARY KEY, sz BLOB);
 CREATE TABLE 'sources_fts_idx'(segid, term, pgno, PRIMARY KEY(segid, term)) WITHOUT ROWID;
+CREATE INDEX ix_changes_batch_id ON changes (batch_id);
+CREATE INDEX ix_changes_table_name_row_key ON changes (table_name, row_key);
 CREATE INDEX ix_claim_history_claim_id ON claim_history (claim_id);
 CREATE INDEX ix_claim_history_claim_pk ON claim_history (claim_pk);
 CREATE INDEX ix_claim_history_created_batch_id ON claim_history (created_batch_id);
@@ -267,6 +289,7 @@ CREATE INDEX ix_claims_batch_id ON claims (batch_id);
 CREATE INDEX ix_claims_claimed_on ON claims (claimed_on);
 CREATE INDEX ix_claims_document_pk ON claims (document_pk);
 CREATE INDEX ix_claims_event_id_claimed_on ON claims (event_id, claimed_on);
+CREATE INDEX ix_claims_review_status ON claims (review_status);
 CREATE INDEX ix_claims_source_id ON claims (source_id);
 CREATE INDEX ix_claims_status ON claims (status);
 CREATE INDEX ix_claims_supersedes_pk ON claims (supersedes_pk) WHERE supersedes_pk IS NOT NULL;

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import REPO, ensure_chromium, run_cli
+from conftest import REPO, copy_database, ensure_chromium, run_cli
 from datasette_servers import factdb_serve
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from png_image import read_png
@@ -305,3 +305,31 @@ def test_every_page_runs_under_the_content_security_policy(browser: Browser, sit
     assert page.evaluate("typeof DATASETTE_ALLOW_FACET") == "boolean"
     page.close()
     assert violations == []
+
+
+@pytest.fixture(scope="module")
+def reviewed_site(compare_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The comparison database after an editor's review and grade of one claim."""
+    path = tmp_path_factory.mktemp("reviewed-browser") / "factdb.sqlite"
+    copy_database(compare_db, path)
+    result = run_cli("review", "--db", path, "rm-killed-304", "--status", "reviewed", "--grade", "fair",
+                     "--rationale", "matches the hospital count", "--editor", "bea", "--reason", "desk check")
+    assert result.exit_code == 0, result.output
+    with factdb_serve(path) as url:
+        yield url
+
+
+def test_a_reader_sees_the_review_grade_and_history_of_a_claim(page: Page, reviewed_site: str) -> None:
+    page.goto(f"{reviewed_site}/-/compare/{EVENT}/killed")
+    row = page.locator("table.factdb-figures tbody tr", has=page.get_by_role("link", name="rm-killed-304", exact=True))
+    expect(row.locator("td.review")).to_have_text("reviewed; graded fair")
+    expect(page.locator("mark.review-mark").first).to_have_text("unreviewed")
+    row.get_by_role("link", name="rm-killed-304", exact=True).click()
+    expect(page.locator("dd.review")).to_contain_text("reviewed by bea")
+    expect(page.locator("dd.grade-rationale")).to_have_text("matches the hospital count")
+    history = page.locator("table.claim-history tbody tr")
+    expect(history).to_have_count(2)
+    expect(history.nth(0)).to_contain_text("reviewed")
+    expect(history.nth(0)).to_contain_text("bea")
+    expect(history.nth(0)).to_contain_text("desk check")
+    expect(history.nth(1)).to_contain_text("added")

@@ -169,7 +169,8 @@ def test_workers_give_the_same_database_with_the_eu_number_format(tmp_path: Path
         assert run_cli("init", "--db", db).exit_code == 0
         result = run_cli("import", "--db", db, "--number-format", "eu", "--workers", workers, path)
         assert result.exit_code == 0, result.output
-        dumps.append([line for line in dump_database(db) if "import_batches" not in line and "import_files" not in line])
+        dumps.append([line for line in dump_database(db)
+                      if "import_batches" not in line and "import_files" not in line and not line.startswith('INSERT INTO "changes"')])
     assert dumps[0] == dumps[1]
     assert rows(tmp_path / "w2.sqlite", "SELECT count(*), min(value), max(value) FROM figures") == [(40, 1500, 40500)]
 

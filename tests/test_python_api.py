@@ -61,7 +61,7 @@ def test_the_cli_loads_neither_the_orm_models_nor_the_importer_before_a_command_
 
 def test_public_names_come_from_the_package() -> None:
     assert set(factdb.__all__) == {"__version__", "Database", "DatabaseError", "ImportReport", "ImportFailed", "Problem",
-                                   "CompareError", "Comparison", "BackupError"}
+                                   "CompareError", "Comparison", "BackupError", "EditorialError"}
     for name in factdb.__all__:
         assert getattr(factdb, name) is not None
     assert factdb.Database is Database and factdb.Comparison is Comparison

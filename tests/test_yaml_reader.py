@@ -80,7 +80,7 @@ def imported(folder: Path, files: list[Path]) -> dict[str, list[tuple[Any, ...]]
     connection = sqlite3.connect(path)
     try:
         tables = [name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-                  if not name.startswith("import_")]
+                  if not name.startswith("import_") and name != "changes"]
         return {table: sorted(connection.execute(f'SELECT * FROM "{table}"'), key=repr) for table in tables}
     finally:
         connection.close()

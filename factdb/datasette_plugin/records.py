@@ -106,7 +106,8 @@ select c.pk, c.id, c.source_id, s.name as source_name, c.via_id, v.name as via_n
        substr(d.text, max(1, c.quote_start + 1 - :chars), c.quote_start - max(0, c.quote_start - :chars)) as before,
        substr(d.text, c.quote_end + 1, :chars) as after,
        sup.id as supersedes_id, sup.claimed_on as supersedes_claimed_on,
-       sup.claimed_on_precision as supersedes_claimed_on_precision
+       sup.claimed_on_precision as supersedes_claimed_on_precision,
+       c.review_status, c.reviewed_by, c.reviewed_at, c.review_note, c.grade, c.grade_rationale
 from claims c
 join sources s on s.id = c.source_id
 join documents d on d.pk = c.document_pk
@@ -134,6 +135,37 @@ def claim_sentence(claim: dict[str, Any]) -> str:
     return f"{who} said {date_words(claim['claimed_on'], claim['claimed_on_precision'])}{about}: “{claim['quote']}”"
 
 
+CLAIM_CHANGES_SQL = """
+select id, batch_id, changed_at, editor, kind, reason, before, after from changes
+where table_name = 'claims' and row_key = :key order by id desc limit :limit
+"""
+HISTORY_LIMIT = 100
+
+
+def claim_history(connection: sqlite3.Connection, claim_id: str) -> list[dict[str, Any]]:
+    """The claim's changes, newest first (at most HISTORY_LIMIT), each with what it changed."""
+    found = rows(connection, CLAIM_CHANGES_SQL, {"key": claim_id, "limit": HISTORY_LIMIT})
+    for change in found:
+        before, after = change.pop("before"), change.pop("after")
+        change["changed"] = changed_fields(json.loads(before) if before else None, json.loads(after) if after else None)
+    return found
+
+
+# Columns a reader does not think of as the claim's content: where it sits, which batch wrote it.
+_BOOKKEEPING = {"pk", "batch_id", "updated_batch_id", "content_sha256", "record_digest", "quote_start", "quote_end"}
+
+
+def changed_fields(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[str]:
+    """The names of what a change changed in a claim: its columns, and "figures" when they changed."""
+    if before is None or after is None:
+        return []
+    names = [name for name, value in after["row"].items() if name not in _BOOKKEEPING and before["row"].get(name) != value]
+    strip = [{k: v for k, v in figure.items() if k not in ("id", "batch_id")} for figure in before.get("figures", [])]
+    if strip != [{k: v for k, v in figure.items() if k not in ("id", "batch_id")} for figure in after.get("figures", [])]:
+        names.append("figures")
+    return names
+
+
 def claim_page(connection: sqlite3.Connection, key: str) -> Page:
     claim = _one(connection, CLAIM_SQL, {"key": key, "chars": CONTEXT_CHARS}, "claim")
     before, after = claim.pop("before"), claim.pop("after")
@@ -159,6 +191,8 @@ def claim_page(connection: sqlite3.Connection, key: str) -> Page:
     figures = figures_of(connection, [claim["pk"]])[claim["pk"]]
     for figure in figures:
         figure["qualifier_words"] = qualifier_words(figure["qualifier"])
+    review = {"status": claim.pop("review_status"), "by": claim.pop("reviewed_by"), "at": claim.pop("reviewed_at"),
+              "note": claim.pop("review_note"), "grade": claim.pop("grade"), "rationale": claim.pop("grade_rationale")}
     return Page("claim", {
         **claim,
         "sentence": claim_sentence(claim),
@@ -168,6 +202,8 @@ def claim_page(connection: sqlite3.Connection, key: str) -> Page:
         "figures": figures,
         "supersedes": supersedes,
         "superseded_by": superseded_by,
+        "review": review,
+        "history": claim_history(connection, claim["id"]),
     })
 
 

@@ -1,7 +1,7 @@
 """evidence intake: archived originals, each document's chain of custody, the page of each quote
 
-Revision ID: 0012
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-06
 
 ``originals`` holds each archived file once per SHA-256 (its bytes in ``original_chunks``, a chunk
@@ -18,8 +18,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = '0012'
-down_revision: str | None = '0009'
+revision: str = '0011'
+down_revision: str | None = '0010'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
