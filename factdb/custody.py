@@ -115,6 +115,19 @@ def assign_quote_pages(conn: Connection, batch_id: int, documents: set[int]) -> 
             conn.execute(update(Claim).where(Claim.pk == pk).values(quote_page=page))
 
 
+def forget_batch(conn: Connection, batch_id: int) -> None:
+    """Undo what batch ``batch_id`` added to the chains of custody (factdb.editorial's undo): its
+    custody links (a document it archived, or a new version of one it updated) and the originals it
+    stored that no remaining link refers to. Earlier links stay, so an updated document is again
+    backed by the original it had before."""
+    conn.execute(delete(DocumentCustody).where(DocumentCustody.batch_id == batch_id))
+    orphans = (select(Original.sha256).where(Original.batch_id == batch_id)
+               .where(~select(DocumentCustody.id).where(DocumentCustody.original_sha256 == Original.sha256).exists()))
+    conn.execute(delete(OriginalChunk).where(OriginalChunk.original_sha256.in_(orphans)))
+    conn.execute(delete(Original).where(Original.batch_id == batch_id)
+                 .where(~select(DocumentCustody.id).where(DocumentCustody.original_sha256 == Original.sha256).exists()))
+
+
 def read_original(conn: Connection, sha256: str) -> Iterator[bytes]:
     """An original's bytes, a chunk at a time, in order."""
     position = 0

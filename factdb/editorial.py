@@ -28,7 +28,7 @@ from typing import Any, cast
 
 from sqlalchemy import Column, Connection, Engine, Table, delete, func, insert, literal, select, update
 
-from factdb import __version__
+from factdb import __version__, custody
 from factdb.models import (
     Change,
     Claim,
@@ -541,6 +541,7 @@ def _undo_one(conn: Connection, batch_id: int, edit: Edit) -> int:
         for page in _added_states(conn, table, batch_id):
             _log(conn, undo_batch, edit, at, ((table, key, "undone", state, None) for key, state in page))
             counts.setdefault(table, {"undone": 0})["undone"] += len(page)
+    custody.forget_batch(conn, batch_id)
     _delete_added(conn, batch_id)
     conn.execute(update(ImportBatch).where(ImportBatch.id == batch_id).values(undone_by_batch_id=undo_batch))
     _finish_batch(conn, undo_batch, counts)

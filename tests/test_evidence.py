@@ -86,6 +86,9 @@ def test_archive_html_proposes_title_author_date_and_records_custody(fresh_db: P
         FROM document_custody JOIN originals ON sha256 = original_sha256""")
     assert (collector, extractor, file_name, pages, media_type) == ("alice", "trafilatura", "wire.html", None, "text/html")
     assert size == (originals / "wire.html").stat().st_size
+    # The collector is the batch's editor too: `factdb log` and `factdb undo` see who archived it.
+    assert rows(fresh_db, "SELECT editor, command FROM import_batches") == [("alice", "archive")]
+    assert rows(fresh_db, "SELECT table_name, row_key, kind, editor FROM changes") == [("documents", "wire", "added", "alice")]
 
 
 def test_the_same_original_is_stored_once(fresh_db: Path, originals: Path) -> None:
@@ -195,6 +198,37 @@ def test_archive_again_from_another_original_needs_update_and_keeps_history(fres
     assert rows(fresh_db, "SELECT count(*) FROM originals")[0][0] == 2
     assert rows(fresh_db, "SELECT version FROM document_history")[0][0] == 1
     assert run_cli("verify", "--db", fresh_db).exit_code == 0
+
+
+def _export(path: Path) -> str:
+    out = path.parent / "export.yaml"
+    with Database(path) as db:
+        db.export(out, "yaml")
+    return out.read_text(encoding="utf-8")
+
+
+def test_undo_of_an_archive_takes_back_its_original_and_custody(fresh_db: Path, originals: Path) -> None:
+    """Undo (the editorial workflow) of an archive batch: the document, its custody and the original
+    it stored go; undo of an --update brings back the earlier text, backed by the earlier original."""
+    before = _export(fresh_db)
+    assert run_cli("archive", "--db", fresh_db, originals / "report.pdf", "--id", "report").exit_code == 0
+    (first,) = rows(fresh_db, "SELECT sha256 FROM originals")
+    undone = run_cli("undo", "--db", fresh_db, "1", "--reason", "archived by mistake")
+    assert undone.exit_code == 0, undone.output
+    assert all(rows(fresh_db, f"SELECT count(*) FROM {table}") == [(0,)]
+               for table in ("documents", "document_custody", "originals", "original_chunks"))
+    assert _export(fresh_db) == before
+
+    assert run_cli("archive", "--db", fresh_db, originals / "report.pdf", "--id", "report").exit_code == 0
+    text = rows(fresh_db, "SELECT text FROM documents")
+    revised = make_pdf(originals / "report-v2.pdf", [*report_pages(3), ["Report page 4.", "An annex was added."]])
+    assert run_cli("archive", "--db", fresh_db, revised, "--id", "report", "--update").exit_code == 0
+    (update_batch,) = rows(fresh_db, "SELECT max(id) FROM import_batches")[0]
+    assert run_cli("undo", "--db", fresh_db, str(update_batch)).exit_code == 0
+    assert rows(fresh_db, "SELECT text FROM documents") == text
+    assert rows(fresh_db, "SELECT version, original_sha256 FROM document_custody") == [(1, first[0])]
+    assert rows(fresh_db, "SELECT sha256 FROM originals") == [first]
+    assert run_cli("verify", "--db", fresh_db, "--re-extract").exit_code == 0
 
 
 def test_warc_capture_gives_a_document_per_html_or_pdf_response(fresh_db: Path, originals: Path, tmp_path: Path) -> None:
