@@ -4,19 +4,22 @@ On SQLite, :class:`BulkWrite` tunes the connection's page cache, fills the full-
 a large import's new rows in one statement instead of by a trigger per row, builds the secondary
 indexes of mostly new tables once at the end, and reads and inserts rows through the driver's
 connection, which costs a fraction of going through SQLAlchemy. It is the only code that touches
-the driver's connection. On any other database it issues plain SQLAlchemy statements: the place
-where a faster path (PostgreSQL's COPY) would go.
+the driver's connection.
+
+On PostgreSQL new rows are written with COPY (psycopg's ``cursor.copy``), and a table's sequence
+is moved past the primary keys the import gave its rows itself, so a row inserted later without
+one never collides. Everything else is plain SQLAlchemy.
 """
 
 from __future__ import annotations
 
 from collections import namedtuple
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, insert, select
+from sqlalchemy import Connection, Integer, Table, bindparam, insert, select
 
 # Imports of at least this many bytes take the bulk path: full-text index entries are written for
 # all new rows at once instead of by a trigger per row (SQLite's FTS5 flushes its pending terms at
@@ -51,6 +54,7 @@ class BulkWrite:
         self.expected_bytes = expected_bytes
         self.bulk = expected_bytes >= BULK_BYTES
         self.sqlite = conn.dialect.name == "sqlite"
+        self.postgres = conn.dialect.name == "postgresql"
         self._restore: list[str] = []
         self._triggers: dict[str, str] = {}  # table -> the SQL of its dropped full-text insert trigger
         self._may_defer_indexes = False
@@ -76,6 +80,12 @@ class BulkWrite:
         """Straight to the driver, in the same transaction: no transaction is begun (SQLAlchemy would
         autobegin one), and no result objects are built."""
         return self.conn.connection.driver_connection
+
+    def defer_foreign_keys(self) -> None:
+        """Check foreign keys at commit (SQLite): a copied row may refer to one copied after it (a
+        claim superseding a later one). PostgreSQL checks them at the end of each COPY already."""
+        if self.sqlite:
+            self.conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
 
     # -- full-text indexes ------------------------------------------------------------------------
 
@@ -166,8 +176,31 @@ class BulkWrite:
         if self.sqlite:
             self.conn.exec_driver_sql(
                 f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})", rows)
+        elif self.postgres:
+            self._copy_rows(table, columns, rows)
         else:
             self.conn.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
+
+    def _copy_rows(self, table: Table, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> None:
+        """COPY the rows into ``table``: at 50,000 claims a fifth of the time executemany takes."""
+        quoted = ", ".join(f'"{column}"' for column in columns)
+        with self._driver().cursor() as cursor:
+            with cursor.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy:
+                for row in rows:
+                    copy.write_row(row)
+        keys = [column.name for column in table.primary_key.columns]
+        if len(keys) == 1 and keys[0] in columns and isinstance(table.c[keys[0]].type, Integer):
+            self.conn.exec_driver_sql(
+                f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', '{keys[0]}'), "
+                f'(SELECT max("{keys[0]}") FROM "{table.name}"))')
+
+    def copy_rows(self, table: Table, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> None:
+        """Insert a stream of rows, primary keys included (a whole table copied from another database)."""
+        if self.postgres:
+            self._copy_rows(table, columns, rows)
+            return
+        for chunk in _chunks(rows, 10_000):
+            self.insert_rows(table, columns, chunk)
 
     def rows_where_in(self, table: Table, columns: Sequence[str], key: str, values: Sequence[Any]) -> list[tuple[Any, ...]]:
         """``columns`` of the rows of ``table`` whose ``key`` is one of ``values``."""
@@ -227,6 +260,17 @@ class BulkWrite:
                 select(claims.c.pk, claims.c.record_digest).where(claims.c.id == claim_id)).first()
         driver = self._driver()
         return lambda claim_id: driver.execute("SELECT pk, record_digest FROM claims WHERE id = ?", (claim_id,)).fetchone()
+
+
+def _chunks(rows: Iterable[tuple[Any, ...]], size: int) -> Iterator[list[tuple[Any, ...]]]:
+    chunk: list[tuple[Any, ...]] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 @lru_cache(maxsize=32)

@@ -17,10 +17,11 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from factdb.db import open_database, read_only_uri, sqlite_file, writable_location
+from factdb.db import locate, open_database, read_only_uri, sqlite_file, writable_location
 from factdb.files import written_whole
 from factdb.sqlite_limits import cap
 
@@ -85,12 +86,20 @@ def serve_command(
 def serve(db_path: str | os.PathLike[str], *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> None:
     """Run Datasette on the database until interrupted (binds 127.0.0.1 unless ``host`` says otherwise).
 
-    Raises :class:`factdb.db.DatabaseError` when the database is missing or not migrated.
+    Datasette reads SQLite: a PostgreSQL database is published to a temporary snapshot first,
+    which is served and deleted afterwards. Raises :class:`factdb.db.DatabaseError` when the
+    database is missing or not migrated.
     """
     open_database(db_path, readonly=True).dispose()
     from datasette.cli import cli as datasette_cli
 
-    datasette_cli.main(serve_command(db_path, host=host, port=port)[1:], prog_name="datasette", standalone_mode=False)
+    if locate(db_path).is_sqlite:
+        datasette_cli.main(serve_command(db_path, host=host, port=port)[1:], prog_name="datasette", standalone_mode=False)
+        return
+    with tempfile.TemporaryDirectory(prefix="factdb-serve-") as folder:
+        site = publish(db_path, folder, port=port)
+        arguments = [*site.command[1:], "--host", host]
+        datasette_cli.main(["serve", *arguments], prog_name="datasette", standalone_mode=False)
 
 
 def datasette_executable() -> str:
@@ -116,7 +125,7 @@ def publish(db_path: str | os.PathLike[str], out_dir: str | os.PathLike[str], *,
     ``port`` (by default one that is free now, as 8001 often is not).
 
     The snapshot is taken with ``VACUUM INTO`` (one consistent read, even while an import
-    runs), switched out of WAL mode so it can be opened immutable, its full-text indexes
+    runs; from PostgreSQL, by copying every table from one snapshot transaction), switched out of WAL mode so it can be opened immutable, its full-text indexes
     rebuilt and optimised, and ``ANALYZE`` run so the query planner knows the table sizes.
     An existing snapshot in ``out_dir`` is replaced only once the new one is complete.
     """
@@ -130,7 +139,7 @@ def publish(db_path: str | os.PathLike[str], out_dir: str | os.PathLike[str], *,
         # failure leaves an earlier site whole: its snapshot still matches its inspect file until
         # the new inspect file is in place, and Datasette recounts any table it lacks.
         with written_whole(snapshot) as partial:
-            _snapshot(Path(db_path), partial)
+            _snapshot(db_path, partial)
         from factdb.datasette_plugin import metadata_for
 
         with written_whole(metadata) as partial:
@@ -145,7 +154,7 @@ def publish(db_path: str | os.PathLike[str], out_dir: str | os.PathLike[str], *,
     except (OSError, sqlite3.DatabaseError) as error:
         if created and not any(out.iterdir()):
             out.rmdir()
-        raise PublishError(f"{out}: the site could not be written ({error}); {db_path} is unchanged and no partial "
+        raise PublishError(f"{out}: the site could not be written ({error}); {locate(db_path).shown} is unchanged and no partial "
                            "file was left. Free some disk space, or publish to another folder") from None
     except PublishError:
         if created and not any(out.iterdir()):
@@ -158,13 +167,26 @@ def publish(db_path: str | os.PathLike[str], out_dir: str | os.PathLike[str], *,
     return PublishResult(snapshot, metadata, inspect_file, command, datasette_executable())
 
 
-def _snapshot(source: Path, target: Path) -> None:
-    reader = sqlite3.connect(read_only_uri(source), uri=True)
-    cap(reader)
-    try:
-        reader.execute("VACUUM INTO ?", (str(target),))
-    finally:
-        reader.close()
+def _snapshot(db: str | os.PathLike[str], target: Path) -> None:
+    source = locate(db).file
+    if source is None:
+        # A server's database is copied table by table from one snapshot transaction into a new
+        # SQLite file that factdb's migrations build, so the views, full-text indexes and
+        # constraints are the ones an SQLite database has.
+        from factdb.copying import sqlite_snapshot
+
+        server = open_database(db, readonly=True)
+        try:
+            sqlite_snapshot(server, target)
+        finally:
+            server.dispose()
+    else:
+        reader = sqlite3.connect(read_only_uri(source), uri=True)
+        cap(reader)
+        try:
+            reader.execute("VACUUM INTO ?", (str(target),))
+        finally:
+            reader.close()
     # isolation_level=None: VACUUM cannot run inside the transaction Python would open.
     snapshot = sqlite3.connect(target, isolation_level=None)
     cap(snapshot)

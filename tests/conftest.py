@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
+import os
 import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -223,3 +227,109 @@ wire-2019-12,ncri,iran-protests-2019-11,2019-12,"The NCRI says “approximately 
 wire-2019-12,ncri,iran-protests-2019-11,2019-12,"The NCRI says “approximately 1,500” people were killed, including several children",killed,Children,several
 wire-2019-12,amnesty,iran-protests-2019-11,,at least 304 people had been killed,killed,,at least 304
 """
+
+
+# -- backends: every test of import, update, compare, export and publish runs on SQLite and PostgreSQL --
+
+# The PostgreSQL server the tests use (trust authentication); FACTDB_TEST_POSTGRES names another.
+POSTGRES_SERVER = os.environ.get("FACTDB_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+# Every database the tests create starts with this, so a crashed run's leftovers are recognisable.
+POSTGRES_PREFIX = os.environ.get("FACTDB_TEST_POSTGRES_PREFIX", "factdb_pgtest")
+
+
+@dataclass(frozen=True)
+class Backend:
+    """A fresh, migrated factdb database on one backend: ``db`` is what ``--db`` takes."""
+
+    name: str  # "sqlite" or "postgresql"
+    db: str
+
+    def export(self, fmt: str = "yaml") -> str:
+        result = run_cli("export", "--db", self.db, "--format", fmt)
+        assert result.exit_code == 0, result.output
+        return result.stdout
+
+
+class PostgresServer:
+    """Creates test databases from one migrated template: CREATE DATABASE ... TEMPLATE copies the
+    files of the template, a few milliseconds instead of running every migration per test."""
+
+    def __init__(self, server: str) -> None:
+        from sqlalchemy import create_engine
+        from sqlalchemy.engine import make_url
+
+        self.url = make_url(server)
+        self.admin = create_engine(self.url, isolation_level="AUTOCOMMIT")
+        self.names = itertools.count()
+        self.template = f"{POSTGRES_PREFIX}_{os.getpid()}_template"
+
+    def reachable(self) -> str | None:
+        """None when the server answers, else why not."""
+        try:
+            with self.admin.connect() as connection:
+                connection.exec_driver_sql("SELECT 1")
+        except Exception as error:  # noqa: BLE001 - any failure to connect means no PostgreSQL here
+            return str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        return None
+
+    def database_url(self, name: str) -> str:
+        return self.url.set(database=name).render_as_string(hide_password=False)
+
+    def create_template(self) -> None:
+        from factdb.db import initialise
+
+        self.drop(self.template)
+        self._execute(f'CREATE DATABASE "{self.template}"')
+        initialise(self.database_url(self.template)).dispose()
+
+    def create(self, name: str | None = None, *, empty: bool = False) -> str:
+        """A new database, migrated unless ``empty``, and its URL."""
+        name = name or f"{POSTGRES_PREFIX}_{os.getpid()}_{next(self.names)}"
+        self.drop(name)
+        self._execute(f'CREATE DATABASE "{name}"' + ("" if empty else f' TEMPLATE "{self.template}"'))
+        return self.database_url(name)
+
+    def drop(self, name: str) -> None:
+        self._execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def _execute(self, sql: str) -> None:
+        with self.admin.connect() as connection:
+            connection.exec_driver_sql(sql)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """The PostgreSQL server, with a migrated template database; skipped (failed under CI=true) without one."""
+    server = PostgresServer(POSTGRES_SERVER)
+    problem = server.reachable()
+    if problem is not None:
+        message = f"PostgreSQL is not reachable at {server.url.render_as_string()} ({problem}): its tests cannot run"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message + "; CI must run them (.ci/run starts PostgreSQL)")
+        pytest.skip(message)
+    server.create_template()
+    try:
+        yield server
+    finally:
+        server.drop(server.template)
+        server.admin.dispose()
+
+
+@pytest.fixture
+def postgres_db(postgres_server: PostgresServer) -> Iterator[str]:
+    """A new migrated PostgreSQL database of its own for one test, dropped after it."""
+    url = postgres_server.create()
+    try:
+        yield url
+    finally:
+        from sqlalchemy.engine import make_url
+
+        postgres_server.drop(str(make_url(url).database))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
+    """A fresh migrated database on each backend in turn."""
+    if request.param == "sqlite":
+        return Backend("sqlite", str(migrated_database(tmp_path / "sqlite")))
+    return Backend("postgresql", request.getfixturevalue("postgres_db"))
