@@ -363,14 +363,22 @@ def compare_command(
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on; 0.0.0.0 exposes it to your network.")
 @click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
 @handles_database_errors
-def serve(db_path: str, host: str, port: int) -> None:
+@click.option("--refresh", type=click.FloatRange(min=1), metavar="SECONDS",
+              help="PostgreSQL: publish a new snapshot every SECONDS in the background and serve it once complete.")
+def serve(db_path: str, host: str, port: int, refresh: float | None) -> None:
     """Explore the database in Datasette, with factdb's comparison pages.
+
+    Datasette reads SQLite: a PostgreSQL database is served from a snapshot published to a
+    temporary folder (with --refresh, republished in the background).
 
         factdb serve            # then open http://127.0.0.1:8001
     """
     from factdb.publish import serve as serve_database
 
-    serve_database(db_path, host=host, port=port)
+    if refresh is not None and locate(db_path).is_sqlite:
+        raise click.UsageError("--refresh is for a PostgreSQL database; Datasette reads an SQLite file as it changes")
+    serve_database(db_path, host=host, port=port, refresh=refresh,
+                   on_refresh=lambda message: click.echo(message, err=True))
 
 
 @cli.command()

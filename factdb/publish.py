@@ -18,6 +18,9 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,12 +86,14 @@ def serve_command(
     return ["datasette", "serve", *where, "--host", host, "--port", str(port), *setting_arguments()]
 
 
-def serve(db_path: str | os.PathLike[str], *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> None:
+def serve(db_path: str | os.PathLike[str], *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, refresh: float | None = None,
+          on_refresh: Callable[[str], None] | None = None) -> None:
     """Run Datasette on the database until interrupted (binds 127.0.0.1 unless ``host`` says otherwise).
 
     Datasette reads SQLite: a PostgreSQL database is published to a temporary snapshot first,
-    which is served and deleted afterwards. Raises :class:`factdb.db.DatabaseError` when the
-    database is missing or not migrated.
+    which is served and deleted afterwards. With ``refresh``, a new snapshot is published every
+    ``refresh`` seconds in the background and swapped in (see :class:`RefreshedSnapshot`).
+    Raises :class:`factdb.db.DatabaseError` when the database is missing or not migrated.
     """
     open_database(db_path, readonly=True).dispose()
     from datasette.cli import cli as datasette_cli
@@ -97,9 +102,54 @@ def serve(db_path: str | os.PathLike[str], *, host: str = DEFAULT_HOST, port: in
         datasette_cli.main(serve_command(db_path, host=host, port=port)[1:], prog_name="datasette", standalone_mode=False)
         return
     with tempfile.TemporaryDirectory(prefix="factdb-serve-") as folder:
-        site = publish(db_path, folder, port=port)
-        arguments = [*site.command[1:], "--host", host]
+        site = publish(db_path, Path(folder) / "site", port=port)
+        if refresh is None:
+            arguments = [*site.command[1:], "--host", host]
+        else:
+            served = RefreshedSnapshot(db_path, site.snapshot, Path(folder), refresh, on_refresh)
+            served.start()
+            arguments = [str(site.snapshot), "-m", str(site.metadata), "--host", host, "--port", str(port), *setting_arguments()]
         datasette_cli.main(["serve", *arguments], prog_name="datasette", standalone_mode=False)
+
+
+class RefreshedSnapshot(threading.Thread):
+    """Publishes a PostgreSQL database again every ``every`` seconds and swaps the new snapshot in.
+
+    The new snapshot is built beside the served one, then written into it with SQLite's backup API
+    in one transaction: Datasette's open connections read the old pages or the new ones, never a
+    mixture, and never a missing file (a rename would leave them reading the old file forever).
+    """
+
+    def __init__(self, db: str | os.PathLike[str], served: Path, folder: Path, every: float,
+                 report: Callable[[str], None] | None) -> None:
+        super().__init__(daemon=True, name="factdb-refresh")
+        self.db, self.served, self.folder, self.every, self.report = db, served, folder, every, report
+        self.refreshed = threading.Event()
+
+    def run(self) -> None:
+        while True:
+            time.sleep(self.every)
+            try:
+                self.refresh()
+            except Exception as error:  # noqa: BLE001 - the server keeps serving the last snapshot
+                if self.report:
+                    self.report(f"{locate(self.db).shown}: the snapshot could not be refreshed ({locate(self.db).redact(str(error))}); "
+                                "still serving the previous one")
+
+    def refresh(self) -> None:
+        next_snapshot = self.folder / "next.db"
+        next_snapshot.unlink(missing_ok=True)
+        _snapshot(self.db, next_snapshot)
+        source, target = sqlite3.connect(next_snapshot), sqlite3.connect(self.served, timeout=60)
+        try:
+            source.backup(target)
+        finally:
+            source.close()
+            target.close()
+        next_snapshot.unlink()
+        self.refreshed.set()
+        if self.report:
+            self.report(f"{locate(self.db).shown}: snapshot refreshed at {time.strftime('%H:%M:%S')}")
 
 
 def datasette_executable() -> str:

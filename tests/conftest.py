@@ -39,15 +39,22 @@ def fresh_db(db_path: Path) -> Path:
     return db_path
 
 
+COMPARE_DATA = (SEEDS / "iran-resolution-follow-ups-2020.yaml", REPO / "tests/fixtures/compare/multi_source.yaml")
+
+
+def import_compare_data(db: str | Path) -> None:
+    # Two imports: the fixture repeats the seeds' metric definitions so it also stands alone.
+    for data in COMPARE_DATA:
+        result = run_cli("import", "--db", db, data)
+        assert result.exit_code == 0, result.output
+
+
 @pytest.fixture(scope="session")
 def compare_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The seeds plus the multi-source comparison fixture, imported once through the CLI. Read only."""
     path = tmp_path_factory.mktemp("compare") / "factdb.sqlite"
     assert run_cli("init", "--db", path).exit_code == 0
-    # Two imports: the fixture repeats the seeds' metric definitions so it also stands alone.
-    for data in (SEEDS / "iran-resolution-follow-ups-2020.yaml", REPO / "tests/fixtures/compare/multi_source.yaml"):
-        result = run_cli("import", "--db", path, data)
-        assert result.exit_code == 0, result.output
+    import_compare_data(path)
     return path
 
 
@@ -289,6 +296,14 @@ class PostgresServer:
         self._execute(f'CREATE DATABASE "{name}"' + ("" if empty else f' TEMPLATE "{self.template}"'))
         return self.database_url(name)
 
+    def drop_all(self) -> None:
+        """Every database this run created (a test's own ones are dropped after it already)."""
+        with self.admin.connect() as connection:
+            names = connection.exec_driver_sql("SELECT datname FROM pg_database WHERE datname LIKE %(prefix)s",
+                                               {"prefix": f"{POSTGRES_PREFIX}_{os.getpid()}_%"}).scalars().all()
+        for name in names:
+            self.drop(name)
+
     def drop(self, name: str) -> None:
         self._execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
@@ -311,7 +326,7 @@ def postgres_server() -> Iterator[PostgresServer]:
     try:
         yield server
     finally:
-        server.drop(server.template)
+        server.drop_all()
         server.admin.dispose()
 
 
@@ -333,3 +348,17 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
     if request.param == "sqlite":
         return Backend("sqlite", str(migrated_database(tmp_path / "sqlite")))
     return Backend("postgresql", request.getfixturevalue("postgres_db"))
+
+
+@pytest.fixture(scope="session")
+def compare_postgres(postgres_server: PostgresServer) -> str:
+    """compare_db's data imported the same way into a PostgreSQL database. Read only."""
+    url = postgres_server.create(f"{postgres_server.template}_compare")
+    import_compare_data(url)
+    return url
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def compare_store(request: pytest.FixtureRequest, compare_db: Path) -> str | Path:
+    """compare_db on each backend in turn: an SQLite path, or a PostgreSQL URL."""
+    return compare_db if request.param == "sqlite" else request.getfixturevalue("compare_postgres")

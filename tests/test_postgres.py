@@ -7,6 +7,7 @@ whom, an import killed part-way, passwords kept out of messages, and a collation
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -231,3 +232,35 @@ def test_an_import_killed_part_way_leaves_the_database_as_before(postgres_db: st
     # The server ended the killed import's transaction, and its lock with it.
     result = run_cli("import", "--db", postgres_db, "--wait", "30", write_big_import(tmp_path / "after.jsonl", 50, prefix="after"))
     assert result.exit_code == 0, result.output
+
+
+# -- serving ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_serve_publishes_a_snapshot_and_refresh_swaps_in_later_imports(postgres_db: str, tmp_path: Path) -> None:
+    from datasette_servers import BIN, free_port, get, running
+
+    _with_event(postgres_db)
+    port = free_port()
+
+    def claims_served() -> int:
+        status, body = get(f"http://127.0.0.1:{port}/factdb.json?sql=select+count(*)+as+n+from+claims&_shape=array")
+        assert status == 200, body
+        return int(json.loads(body)[0]["n"])
+
+    with running([BIN / "factdb", "serve", "--db", postgres_db, "--port", str(port), "--refresh", "1"], port):
+        assert claims_served() == 3
+        later = run_cli("import", "--db", postgres_db, write_big_import(tmp_path / "later.jsonl", 30, prefix="later"))
+        assert later.exit_code == 0, later.output
+        deadline = time.monotonic() + 60
+        while claims_served() == 3:
+            assert time.monotonic() < deadline, "the served snapshot was not refreshed within 60 s"
+            time.sleep(0.5)
+        assert claims_served() == 3 + 30
+
+
+def test_refresh_is_refused_for_an_sqlite_file(tmp_path: Path) -> None:
+    db = migrated_database(tmp_path)
+    result = run_cli("serve", "--db", db, "--refresh", "5")
+    assert result.exit_code == 2 and "--refresh is for a PostgreSQL database" in result.output
