@@ -85,8 +85,14 @@ def copy_database(source: Path, target: Path) -> Path:
     return target
 
 
-def dump_database(path: Path) -> list[str]:
+def is_postgres(db: object) -> bool:
+    return str(db).startswith(("postgresql://", "postgresql+psycopg://"))
+
+
+def dump_database(path: Path | str) -> list[str]:
     """Every row of every table, so 'unchanged' means unchanged content, not equal counts."""
+    if is_postgres(path):
+        return _dump_server(str(path))
     connection = sqlite3.connect(path)
     try:
         return list(connection.iterdump())
@@ -94,8 +100,31 @@ def dump_database(path: Path) -> list[str]:
         connection.close()
 
 
-def rows(path: Path, sql: str, *params: object) -> list[tuple]:
-    """The result of one query against the database file at ``path``."""
+def _dump_server(url: str) -> list[str]:
+    from sqlalchemy import create_engine, select
+
+    from factdb.models import Base
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return [f"{table.name}: {tuple(row)!r}" for table in Base.metadata.sorted_tables
+                    for row in connection.execute(select(table).order_by(*table.primary_key.columns))]
+    finally:
+        engine.dispose()
+
+
+def rows(path: Path | str, sql: str, *params: object) -> list[tuple]:
+    """The result of one query against the database at ``path`` (a file, or a PostgreSQL URL: ? as placeholders)."""
+    if is_postgres(path):
+        from sqlalchemy import create_engine
+
+        engine = create_engine(str(path))
+        try:
+            with engine.connect() as connection:
+                return [tuple(row) for row in connection.exec_driver_sql(sql.replace("%", "%%").replace("?", "%s"), tuple(params))]
+        finally:
+            engine.dispose()
     connection = sqlite3.connect(path)
     try:
         return connection.execute(sql, params).fetchall()
@@ -225,6 +254,29 @@ def basic_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def basic_db(basic_template: Path, tmp_path: Path) -> Path:
     return copy_database(basic_template, tmp_path / "factdb.sqlite")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def fresh_store(request: pytest.FixtureRequest, db_path: Path) -> Path | str:
+    """An empty migrated database on each backend in turn: an SQLite file, or a PostgreSQL URL."""
+    if request.param == "sqlite":
+        engine = make_engine(db_path)
+        upgrade(engine)
+        engine.dispose()
+        return db_path
+    url: str = request.getfixturevalue("postgres_db")
+    return url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def basic_store(request: pytest.FixtureRequest, basic_template: Path, tmp_path: Path) -> Path | str:
+    """basic.yaml imported, on each backend in turn: a copy of basic_template, or a PostgreSQL URL."""
+    if request.param == "sqlite":
+        return copy_database(basic_template, tmp_path / "factdb.sqlite")
+    url: str = request.getfixturevalue("postgres_db")
+    result = run_cli("import", "--db", url, BASIC)
+    assert result.exit_code == 0, result.output
+    return url
 
 
 # A CSV file whose claims have no claim_id: rows are grouped by their claim columns.
