@@ -529,10 +529,29 @@ def rewrite_table_definitions(connection: Connection, definitions: dict[str, str
 
 
 def schema_sql(engine: Engine) -> str:
-    """The full SQL schema (tables, indexes, views, FTS tables, triggers), as stored by SQLite."""
+    """The full SQL schema (tables, indexes, views, FTS tables, triggers), as stored by SQLite; of a
+    PostgreSQL database, its tables and indexes as SQLAlchemy reflects them, and its views."""
+    if engine.dialect.name != "sqlite":
+        return _server_schema_sql(engine)
     with engine.connect() as connection:
         rows = connection.exec_driver_sql(
             "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL "
             "ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 WHEN 'view' THEN 2 ELSE 3 END, name"
         ).all()
     return "".join(f"{sql.strip()};\n" for _type, _name, sql in rows)
+
+
+def _server_schema_sql(engine: Engine) -> str:
+    from sqlalchemy import MetaData
+    from sqlalchemy.schema import CreateIndex, CreateTable
+
+    with engine.connect() as connection:
+        metadata = MetaData()
+        metadata.reflect(connection)
+        views = connection.exec_driver_sql(
+            "SELECT viewname, definition FROM pg_views WHERE schemaname = current_schema() ORDER BY viewname").all()
+    statements = [str(CreateTable(table).compile(engine)).strip() for table in metadata.sorted_tables]
+    statements += [str(CreateIndex(index).compile(engine)).strip() for table in metadata.sorted_tables
+                   for index in sorted(table.indexes, key=lambda index: str(index.name))]
+    statements += [f'CREATE VIEW "{name}" AS\n{definition.strip().rstrip(";")}' for name, definition in views]
+    return "".join(f"{statement};\n" for statement in statements)

@@ -264,3 +264,11 @@ def test_refresh_is_refused_for_an_sqlite_file(tmp_path: Path) -> None:
     db = migrated_database(tmp_path)
     result = run_cli("serve", "--db", db, "--refresh", "5")
     assert result.exit_code == 2 and "--refresh is for a PostgreSQL database" in result.output
+
+
+def test_schema_of_a_postgresql_database(postgres_db: str) -> None:
+    result = run_cli("schema", "--db", postgres_db)
+    assert result.exit_code == 0, result.output
+    schema = result.stdout
+    assert 'id VARCHAR(200) COLLATE "C" NOT NULL' in schema and "size_bytes BIGINT NOT NULL" in schema
+    assert 'CREATE VIEW "claims_readable"' in schema and "string_agg(" in schema
