@@ -36,6 +36,8 @@ INDEXED_IN_BULK = ("claims", "figures")
 # A bulk import defers them when the table holds fewer claims than the files' bytes / this: building
 # an index once, sorted, beats inserting each row into it only when most rows are new.
 BYTES_PER_CLAIM_FOR_INDEXES = 1_000
+# Tables whose statistics a bulk import on PostgreSQL refreshes before it commits.
+STATISTICS_AFTER_BULK = ("sources", "source_aliases", "source_relations", "events", "metrics", "documents", "claims", "figures")
 # Building an index sorts in memory up to the page cache's size, on top of the cache itself: a
 # smaller cache for that step keeps a large import's peak memory where the inserts left it.
 INDEX_BUILD_CACHE_KIB = 16_384
@@ -55,6 +57,9 @@ class BulkWrite:
         self.bulk = expected_bytes >= BULK_BYTES
         self.sqlite = conn.dialect.name == "sqlite"
         self.postgres = conn.dialect.name == "postgresql"
+        # Look-ups by key go straight to the driver on both (psycopg prepares a statement run five times).
+        self.direct = self.sqlite or self.postgres
+        self._mark = "?" if self.sqlite else "%s"
         self._restore: list[str] = []
         self._triggers: dict[str, str] = {}  # table -> the SQL of its dropped full-text insert trigger
         self._may_defer_indexes = False
@@ -151,6 +156,13 @@ class BulkWrite:
         self._deferred_indexes = [sql for _, sql in indexes]
 
     def restore_indexes(self) -> None:
+        """Build the indexes deferred; on PostgreSQL, after a bulk import, refresh the planner's statistics.
+
+        PostgreSQL's autovacuum analyses a table some time after it grew, so a comparison right
+        after a first large import would be planned as for empty tables (scanning every figure).
+        """
+        if self.postgres and self.bulk:
+            self.conn.exec_driver_sql(f"ANALYZE {', '.join(STATISTICS_AFTER_BULK)}")
         if self._deferred_indexes and self.sqlite:
             self.conn.exec_driver_sql(f"PRAGMA cache_size = -{INDEX_BUILD_CACHE_KIB}")
         for statement in self._deferred_indexes or ():
@@ -211,6 +223,10 @@ class BulkWrite:
                 f"SELECT {', '.join(columns)} FROM {table.name} WHERE {key} IN ({', '.join('?' for _ in values)})",
                 list(values)).fetchall()
             return rows
+        if self.postgres:
+            found: list[tuple[Any, ...]] = self._driver().execute(
+                f'SELECT {", ".join(columns)} FROM "{table.name}" WHERE "{key}" = ANY(%s)', (list(values),)).fetchall()
+            return found
         query = select(*(table.c[c] for c in columns)).where(table.c[key].in_(bindparam("values", expanding=True)))
         return [tuple(row) for row in self.conn.execute(query, {"values": list(values)})]
 
@@ -229,8 +245,12 @@ class BulkWrite:
                 "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (f"{table.name}_au",)).scalar()
             if trigger is not None:
                 self.conn.exec_driver_sql(f'DROP TRIGGER "{table.name}_au"')
+        statement = f'UPDATE "{table.name}" SET "{column}" = {self._mark} WHERE "{key}" = {self._mark}'
         if self.sqlite:
-            self._driver().executemany(f'UPDATE "{table.name}" SET "{column}" = ? WHERE "{key}" = ?', rows)
+            self._driver().executemany(statement, rows)
+        elif self.postgres:
+            with self._driver().cursor() as cursor:
+                cursor.executemany(statement, rows)
         else:
             self.conn.execute(table.update().where(table.c[key] == bindparam("key_")).values({column: bindparam("value_")}),
                               [{"value_": value, "key_": row_key} for value, row_key in rows])
@@ -240,26 +260,26 @@ class BulkWrite:
     def row(self, table: Table, key: str, value: Any) -> Any:
         """The row of ``table`` whose ``key`` is ``value`` (columns read by name), or None. Re-importing
         a large file looks up every source, event and document stored already."""
-        if not self.sqlite:
+        if not self.direct:
             return self.conn.execute(select(table).where(table.c[key] == value)).first()
-        cursor = self._driver().execute(f'SELECT * FROM "{table.name}" WHERE "{key}" = ?', (value,))
+        cursor = self._driver().execute(f'SELECT * FROM "{table.name}" WHERE "{key}" = {self._mark}', (value,))
         found = cursor.fetchone()
         return None if found is None else _row_class(tuple(d[0] for d in cursor.description))._make(found)
 
     def value(self, table: Table, column: str, key: str, value: Any) -> Any:
         """One column of the row of ``table`` whose ``key`` is ``value``: once per document and
         import, a hundred thousand times in a large one."""
-        if not self.sqlite:
+        if not self.direct:
             return self.conn.execute(select(table.c[column]).where(table.c[key] == value)).scalar_one()
-        return self._driver().execute(f'SELECT "{column}" FROM "{table.name}" WHERE "{key}" = ?', (value,)).fetchone()[0]
+        return self._driver().execute(f'SELECT "{column}" FROM "{table.name}" WHERE "{key}" = {self._mark}', (value,)).fetchone()[0]
 
     def stored_claim_digests(self, claims: Table) -> Any:
         """stored(id) -> (pk, record_digest) or None, for checks.recognised."""
-        if not self.sqlite:
+        if not self.direct:
             return lambda claim_id: self.conn.execute(
                 select(claims.c.pk, claims.c.record_digest).where(claims.c.id == claim_id)).first()
-        driver = self._driver()
-        return lambda claim_id: driver.execute("SELECT pk, record_digest FROM claims WHERE id = ?", (claim_id,)).fetchone()
+        driver, query = self._driver(), f"SELECT pk, record_digest FROM claims WHERE id = {self._mark}"
+        return lambda claim_id: driver.execute(query, (claim_id,)).fetchone()
 
 
 def _chunks(rows: Iterable[tuple[Any, ...]], size: int) -> Iterator[list[tuple[Any, ...]]]:
