@@ -55,8 +55,9 @@ def shown(db: str) -> str:
 
 
 wait_option = click.option(
-    "--wait", type=click.FloatRange(0), default=DEFAULT_WAIT, show_default=True, metavar="SECONDS",
-    help="How long to wait while another editor's import is writing (PostgreSQL; on SQLite, for its write lock).")
+    "--wait", type=click.FloatRange(0), default=None, metavar="SECONDS",
+    help=f"How long to wait while another import is writing. Default: {DEFAULT_WAIT} on PostgreSQL (saying for whom "
+         "it waits), 30 on SQLite.")
 
 
 def handles_database_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -114,7 +115,7 @@ number_format_option = click.option(
 @wait_option
 @handles_database_errors
 def import_command(db_path: str, files: tuple[Path, ...], update: bool, dry_run: bool, workers: int | None,
-                   number_format: str, wait: float) -> None:
+                   number_format: str, wait: float | None) -> None:
     """Add sources, events, metrics, documents and claims from FILES.
 
     FILES are YAML (.yaml/.yml), JSON (.json), JSON Lines (.jsonl) or CSV (.csv).
