@@ -127,6 +127,12 @@ class BulkWrite:
         self._index_full_text(table, first_pk)
         self.conn.exec_driver_sql(trigger)
 
+    def restore_triggers_unindexed(self) -> None:
+        """Put the dropped triggers back without indexing the rows written meanwhile: for a caller
+        that rebuilds the full-text indexes whole afterwards (a published snapshot)."""
+        for table in list(self._triggers):
+            self.conn.exec_driver_sql(self._triggers.pop(table))
+
     @property
     def caught_up(self) -> bool:
         """Whether every full-text index deferred was caught up."""

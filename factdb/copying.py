@@ -56,11 +56,12 @@ def _ordered_rows(source: Connection, table: Table) -> Iterator[tuple[object, ..
         yield tuple(row)
 
 
-def copy_rows(source: Connection, target: Connection) -> dict[str, int]:
+def copy_rows(source: Connection, target: Connection, *, full_text: bool = True) -> dict[str, int]:
     """Copy every row of every factdb table from ``source`` into ``target`` (both inside a transaction).
 
     On an SQLite target the full-text indexes of claims and documents are filled once at the end
-    instead of by a trigger per row.
+    instead of by a trigger per row; ``full_text=False`` leaves them empty, for a caller that
+    rebuilds them.
     """
     counts: dict[str, int] = {}
     with BulkWrite(target, expected_bytes=10**12) as writer:
@@ -70,6 +71,8 @@ def copy_rows(source: Connection, target: Connection) -> dict[str, int]:
             columns = [column.name for column in table.columns]
             writer.copy_rows(table, columns, _ordered_rows(source, table))
             counts[table.name] = target.execute(select(func.count()).select_from(table)).scalar_one()
+        if not full_text:
+            writer.restore_triggers_unindexed()
         for table_name in FULL_TEXT_TABLES:
             writer.catch_up_full_text(table_name, 0)
     return counts
@@ -138,13 +141,16 @@ def _copy(reader: Engine, target: str | os.PathLike[str], source_shown: str, tar
     return CopyResult(rows, written)
 
 
-def sqlite_snapshot(source: Engine, target: Path) -> dict[str, int]:
+def sqlite_snapshot(source: Engine, target: Path, *, full_text: bool = True) -> dict[str, int]:
     """Write a new SQLite database at ``target`` with factdb's schema and every row of ``source``,
-    read in one snapshot transaction (publish and backup of a PostgreSQL database)."""
+    read in one snapshot transaction (publish and backup of a PostgreSQL database).
+
+    ``full_text=False``: the claims' and documents' search indexes are left for the caller to rebuild.
+    """
     writer = initialise(target)
     try:
         with source.connect() as source_connection, writer.connect() as target_connection:
             with source_connection.begin(), target_connection.begin():
-                return copy_rows(source_connection, target_connection)
+                return copy_rows(source_connection, target_connection, full_text=full_text)
     finally:
         writer.dispose()

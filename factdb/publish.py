@@ -227,7 +227,8 @@ def _snapshot(db: str | os.PathLike[str], target: Path) -> None:
 
         server = open_database(db, readonly=True)
         try:
-            sqlite_snapshot(server, target)
+            # The search indexes are rebuilt below, as for an SQLite source.
+            sqlite_snapshot(server, target, full_text=False)
         finally:
             server.dispose()
     else:
