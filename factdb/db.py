@@ -246,14 +246,20 @@ def _take_write_lock(connection: Connection, *, shown: str, wait: float, on_wait
     if on_wait is not None:
         on_wait(f"{shown}: waiting for the import by {holder or 'another editor'} to finish "
                 f"(up to {wait:g} s; change with --wait)")
-    connection.exec_driver_sql(f"SET LOCAL lock_timeout = {int(wait * 1000)}")
+    def still_running() -> DatabaseError:
+        return DatabaseError(f"{shown}: the import by {_write_lock_holder(connection) or holder or 'another editor'} was still "
+                             f"running after {wait:g} s; nothing was changed. Run it again later, or wait longer with --wait SECONDS")
+
+    if wait <= 0:
+        raise still_running()
+    # lock_timeout 0 would mean no limit at all.
+    connection.exec_driver_sql(f"SET LOCAL lock_timeout = {max(1, int(wait * 1000))}")
     try:
         connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
     except OperationalError as error:
         if getattr(error.orig, "sqlstate", None) != "55P03":
             raise
-        raise DatabaseError(f"{shown}: the import by {_write_lock_holder(connection) or holder or 'another editor'} was still "
-                            f"running after {wait:g} s; nothing was changed. Run it again later, or wait longer with --wait SECONDS") from None
+        raise still_running() from None
     connection.exec_driver_sql("SET LOCAL lock_timeout TO DEFAULT")
 
 

@@ -157,6 +157,8 @@ def test_an_import_waits_for_the_one_writing_and_says_for_whom(postgres_db: str)
         assert "waiting for the import by factdb alice@desk-1 pid 4242 (user postgres" in result.stderr
         assert "still running after 1 s; nothing was changed" in result.stderr
         assert _claims(postgres_db) == set()
+        at_once = run_cli("import", "--db", postgres_db, "--wait", "0", BASIC)
+        assert at_once.exit_code == 1 and "still running after 0 s" in at_once.stderr
         threading.Timer(1.5, connection.rollback).start()  # type: ignore[attr-defined]
         started = time.monotonic()
         result = run_cli("import", "--db", postgres_db, "--wait", "60", BASIC)
