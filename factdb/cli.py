@@ -70,6 +70,8 @@ def handles_database_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         except (sqlalchemy.exc.OperationalError, sqlite3.OperationalError) as error:
             raise _stopped_by_database(kwargs.get("db_path"), error, "the command") from None
         except sqlalchemy.exc.DatabaseError as error:
+            if not _names_sqlite(kwargs.get("db_path")):
+                raise _stopped_by_database(kwargs.get("db_path"), error, "the command") from None
             # SQLite's own words when --db names a file that is not an SQLite database at all.
             if "file is not a database" not in str(error.orig):
                 raise
@@ -140,6 +142,13 @@ def import_command(db_path: str, files: tuple[Path, ...], update: bool, dry_run:
         except (sqlalchemy.exc.OperationalError, sqlite3.OperationalError) as error:
             raise _stopped_by_database(db_path, error, "the import") from None
     click.echo(report.summary())
+
+
+def _names_sqlite(db_path: object) -> bool:
+    try:
+        return locate(str(db_path)).is_sqlite
+    except DatabaseError:
+        return True
 
 
 def _stopped_by_database(db_path: object, error: Exception, what: str) -> DataError:

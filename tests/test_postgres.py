@@ -274,3 +274,15 @@ def test_schema_of_a_postgresql_database(postgres_db: str) -> None:
     schema = result.stdout
     assert 'id VARCHAR(200) COLLATE "C" NOT NULL' in schema and "size_bytes BIGINT NOT NULL" in schema
     assert 'CREATE VIEW "claims_readable"' in schema and "string_agg(" in schema
+
+
+def test_a_table_another_program_dropped_is_an_error_not_a_traceback(postgres_db: str) -> None:
+    engine = create_engine(postgres_db)
+    try:
+        with engine.begin() as connection:
+            connection.exec_driver_sql("DROP TABLE source_relations CASCADE")
+    finally:
+        engine.dispose()
+    result = run_cli("export", "--db", postgres_db)
+    assert result.exit_code == 1
+    assert "PostgreSQL stopped the command" in result.stderr and "source_relations" in result.stderr
