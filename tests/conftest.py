@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from sqlalchemy.engine import make_url
 
 from factdb.cli import cli
 from factdb.db import make_engine, upgrade
@@ -273,10 +274,19 @@ def basic_store(request: pytest.FixtureRequest, basic_template: Path, tmp_path: 
     """basic.yaml imported, on each backend in turn: a copy of basic_template, or a PostgreSQL URL."""
     if request.param == "sqlite":
         return copy_database(basic_template, tmp_path / "factdb.sqlite")
-    url: str = request.getfixturevalue("postgres_db")
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    url = server.create(template=request.getfixturevalue("postgres_basic_template"))
+    request.addfinalizer(lambda: server.drop(str(make_url(url).database)))
+    return url
+
+
+@pytest.fixture(scope="session")
+def postgres_basic_template(postgres_server: PostgresServer) -> str:
+    """tests/fixtures/import/basic.yaml imported once into a PostgreSQL database that tests copy (by its name)."""
+    url = postgres_server.create(f"{postgres_server.template}_basic")
     result = run_cli("import", "--db", url, BASIC)
     assert result.exit_code == 0, result.output
-    return url
+    return str(make_url(url).database)
 
 
 # A CSV file whose claims have no claim_id: rows are grouped by their claim columns.
@@ -341,11 +351,11 @@ class PostgresServer:
         self._execute(f'CREATE DATABASE "{self.template}"')
         initialise(self.database_url(self.template)).dispose()
 
-    def create(self, name: str | None = None, *, empty: bool = False) -> str:
-        """A new database, migrated unless ``empty``, and its URL."""
+    def create(self, name: str | None = None, *, empty: bool = False, template: str | None = None) -> str:
+        """A new database, migrated unless ``empty`` (a copy of ``template`` when given), and its URL."""
         name = name or f"{POSTGRES_PREFIX}_{os.getpid()}_{next(self.names)}"
         self.drop(name)
-        self._execute(f'CREATE DATABASE "{name}"' + ("" if empty else f' TEMPLATE "{self.template}"'))
+        self._execute(f'CREATE DATABASE "{name}"' + ("" if empty else f' TEMPLATE "{template or self.template}"'))
         return self.database_url(name)
 
     def drop_all(self) -> None:
