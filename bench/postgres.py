@@ -6,7 +6,8 @@
 Measures, each as wall-clock seconds of ``factdb`` run in a subprocess:
 
 1. import of bench/generate.py's files (entities.jsonl, then claims.jsonl) into an empty SQLite
-   file and into an empty PostgreSQL database;
+   file and into an empty PostgreSQL database, then whether the two export the same bytes and
+   compare every measured event the same;
 2. compare: the median of ``Database.compare`` over events with figures, on both;
 3. publish: ``factdb publish`` from the SQLite file (VACUUM INTO) and from PostgreSQL (a new
    SQLite snapshot filled from one snapshot transaction);
@@ -92,6 +93,22 @@ def compare_median_ms(db: str, events: list[str], rounds: int = 5) -> float:
     return statistics.median(timings)
 
 
+def export_digest(db: str) -> str:
+    """The SHA-256 of the database's YAML export (factdb.copying.export_digest)."""
+    from factdb.copying import export_digest as digest
+    from factdb.db import opened
+
+    with opened(db, readonly=True) as engine:
+        return digest(engine)
+
+
+def compare_all(db: str, event: str) -> list[Any]:
+    from factdb import Database
+
+    with Database(db, readonly=True) as database:
+        return database.compare(event, history=True)
+
+
 def events_with_figures(db: str, count: int) -> list[str]:
     from sqlalchemy import text
 
@@ -116,7 +133,11 @@ def measure(claims: int, server: Server, work: Path) -> dict[str, Any]:
     result["import_postgres_s"] = run("import", "--db", postgres_db, str(files["entities"]), str(files["jsonl"]))
     result["import_ratio"] = result["import_postgres_s"] / result["import_sqlite_s"]
 
+    result["exports_identical"] = export_digest(sqlite_db) == export_digest(postgres_db)
     events = events_with_figures(sqlite_db, 20)
+    result["compare_json_identical"] = all(
+        [c.to_dict() for c in compare_all(sqlite_db, event)] == [c.to_dict() for c in compare_all(postgres_db, event)]
+        for event in events)
     result["compare_median_ms_sqlite"] = compare_median_ms(sqlite_db, events)
     result["compare_median_ms_postgres"] = compare_median_ms(postgres_db, events)
 
@@ -152,13 +173,15 @@ def markdown(results: list[dict[str, Any]]) -> str:
         "# factdb on PostgreSQL and on SQLite (bench/postgres.py)", "",
         f"Machine: {platform.machine()}, {platform.python_implementation()} {platform.python_version()}; "
         "wall-clock seconds of one run each, on a machine shared with other work.", "",
-        "| claims | import SQLite | import PostgreSQL | ratio (target 1.5) | compare median SQLite / PostgreSQL (target 10 ms) "
+        "| claims | same export and compare | import SQLite | import PostgreSQL | ratio (target 1.5) "
+        "| compare median SQLite / PostgreSQL (target 10 ms) "
         "| publish SQLite | publish PostgreSQL | ratio (target 2) | 1 import | 4 editors at once | ratio (target 1.2) |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         lines.append(
-            f"| {r['claims']:,} | {r['import_sqlite_s']:.1f} s | {r['import_postgres_s']:.1f} s | {r['import_ratio']:.2f} "
+            f"| {r['claims']:,} | {'yes' if r.get('exports_identical') and r.get('compare_json_identical') else 'NO'} "
+            f"| {r['import_sqlite_s']:.1f} s | {r['import_postgres_s']:.1f} s | {r['import_ratio']:.2f} "
             f"| {r['compare_median_ms_sqlite']:.1f} / {r['compare_median_ms_postgres']:.1f} ms "
             f"| {r['publish_sqlite_s']:.1f} s | {r['publish_postgres_s']:.1f} s | {r['publish_ratio']:.2f} "
             f"| {r['one_import_s']:.1f} s | {r['four_editors_s']:.1f} s | {r['editors_ratio']:.2f} |")
