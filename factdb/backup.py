@@ -15,7 +15,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from factdb.db import BUSY_TIMEOUT_MS, read_only_uri
+from factdb.db import BUSY_TIMEOUT_MS, locate, read_only_uri
 from factdb.files import written_whole
 from factdb.sqlite_limits import cap
 
@@ -27,9 +27,13 @@ class BackupError(Exception):
 def backup(db_path: str | os.PathLike[str], target: str | os.PathLike[str], *, force: bool = False) -> Path:
     """Copy the database at ``db_path`` to ``target`` (a single self-contained file) and return it.
 
-    Refuses to replace an existing ``target`` unless ``force`` is true.
+    Refuses to replace an existing ``target`` unless ``force`` is true. A PostgreSQL database is
+    written as an SQLite snapshot (:func:`factdb.copying.sqlite_snapshot`).
     """
-    source, destination = Path(db_path), Path(target)
+    location = locate(db_path)
+    if location.file is None:
+        return _server_snapshot(db_path, Path(target), force=force)
+    source, destination = location.file, Path(target)
     if not source.is_file():
         raise BackupError(f"{source}: no such database")
     if destination.exists() and not force:
@@ -46,6 +50,40 @@ def backup(db_path: str | os.PathLike[str], target: str | os.PathLike[str], *, f
     with written_whole(destination) as partial:
         _copy(source, partial, destination)
     return destination
+
+
+def _server_snapshot(db: str | os.PathLike[str], destination: Path, *, force: bool) -> Path:
+    from factdb.copying import sqlite_snapshot
+    from factdb.db import open_database
+
+    if destination.exists() and not force:
+        raise BackupError(f"{destination} already exists; choose another name, or pass --force to replace it")
+    if destination.with_name(destination.name + "-wal").exists():
+        raise BackupError(f"{destination} is a database in use (it has a -wal file); back up to a new file")
+    if not destination.parent.is_dir():
+        raise BackupError(f"{destination.parent}: no such folder")
+    reader = open_database(db, readonly=True)
+    try:
+        with written_whole(destination) as partial:
+            sqlite_snapshot(reader, partial)
+            _check_integrity(partial, locate(db).shown)
+    except OSError as error:
+        raise BackupError(f"{destination}: the copy could not be written ({error}); no partial copy was left. "
+                          "Free some disk space, or back up to another folder") from None
+    finally:
+        reader.dispose()
+    return destination
+
+
+def _check_integrity(copy_path: Path, shown: str) -> None:
+    copy = sqlite3.connect(copy_path)
+    try:
+        copy.execute("PRAGMA journal_mode = DELETE")
+        verdict = copy.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        copy.close()
+    if verdict != "ok":
+        raise BackupError(f"the SQLite snapshot of {shown} failed its integrity check ({verdict})")
 
 
 def _check_readable(source: Path) -> None:

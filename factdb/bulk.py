@@ -4,19 +4,22 @@ On SQLite, :class:`BulkWrite` tunes the connection's page cache, fills the full-
 a large import's new rows in one statement instead of by a trigger per row, builds the secondary
 indexes of mostly new tables once at the end, and reads and inserts rows through the driver's
 connection, which costs a fraction of going through SQLAlchemy. It is the only code that touches
-the driver's connection. On any other database it issues plain SQLAlchemy statements: the place
-where a faster path (PostgreSQL's COPY) would go.
+the driver's connection.
+
+On PostgreSQL new rows are written with COPY (psycopg's ``cursor.copy``), and a table's sequence
+is moved past the primary keys the import gave its rows itself, so a row inserted later without
+one never collides. Everything else is plain SQLAlchemy.
 """
 
 from __future__ import annotations
 
 from collections import namedtuple
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, insert, select
+from sqlalchemy import Connection, Integer, Table, bindparam, insert, select
 
 # Imports of at least this many bytes take the bulk path: full-text index entries are written for
 # all new rows at once instead of by a trigger per row (SQLite's FTS5 flushes its pending terms at
@@ -33,6 +36,8 @@ INDEXED_IN_BULK = ("claims", "figures")
 # A bulk import defers them when the table holds fewer claims than the files' bytes / this: building
 # an index once, sorted, beats inserting each row into it only when most rows are new.
 BYTES_PER_CLAIM_FOR_INDEXES = 1_000
+# Tables whose statistics a bulk import on PostgreSQL refreshes before it commits.
+STATISTICS_AFTER_BULK = ("sources", "source_aliases", "source_relations", "events", "metrics", "documents", "claims", "figures")
 # Building an index sorts in memory up to the page cache's size, on top of the cache itself: a
 # smaller cache for that step keeps a large import's peak memory where the inserts left it.
 INDEX_BUILD_CACHE_KIB = 16_384
@@ -51,6 +56,10 @@ class BulkWrite:
         self.expected_bytes = expected_bytes
         self.bulk = expected_bytes >= BULK_BYTES
         self.sqlite = conn.dialect.name == "sqlite"
+        self.postgres = conn.dialect.name == "postgresql"
+        # Look-ups by key go straight to the driver on both (psycopg prepares a statement run five times).
+        self.direct = self.sqlite or self.postgres
+        self._mark = "?" if self.sqlite else "%s"
         self._restore: list[str] = []
         self._triggers: dict[str, str] = {}  # table -> the SQL of its dropped full-text insert trigger
         self._may_defer_indexes = False
@@ -76,6 +85,12 @@ class BulkWrite:
         """Straight to the driver, in the same transaction: no transaction is begun (SQLAlchemy would
         autobegin one), and no result objects are built."""
         return self.conn.connection.driver_connection
+
+    def defer_foreign_keys(self) -> None:
+        """Check foreign keys at commit (SQLite): a copied row may refer to one copied after it (a
+        claim superseding a later one). PostgreSQL checks them at the end of each COPY already."""
+        if self.sqlite:
+            self.conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
 
     # -- full-text indexes ------------------------------------------------------------------------
 
@@ -112,6 +127,12 @@ class BulkWrite:
         self._index_full_text(table, first_pk)
         self.conn.exec_driver_sql(trigger)
 
+    def restore_triggers_unindexed(self) -> None:
+        """Put the dropped triggers back without indexing the rows written meanwhile: for a caller
+        that rebuilds the full-text indexes whole afterwards (a published snapshot)."""
+        for table in list(self._triggers):
+            self.conn.exec_driver_sql(self._triggers.pop(table))
+
     @property
     def caught_up(self) -> bool:
         """Whether every full-text index deferred was caught up."""
@@ -141,6 +162,13 @@ class BulkWrite:
         self._deferred_indexes = [sql for _, sql in indexes]
 
     def restore_indexes(self) -> None:
+        """Build the indexes deferred; on PostgreSQL, after a bulk import, refresh the planner's statistics.
+
+        PostgreSQL's autovacuum analyses a table some time after it grew, so a comparison right
+        after a first large import would be planned as for empty tables (scanning every figure).
+        """
+        if self.postgres and self.bulk:
+            self.conn.exec_driver_sql(f"ANALYZE {', '.join(STATISTICS_AFTER_BULK)}")
         if self._deferred_indexes and self.sqlite:
             self.conn.exec_driver_sql(f"PRAGMA cache_size = -{INDEX_BUILD_CACHE_KIB}")
         for statement in self._deferred_indexes or ():
@@ -166,8 +194,31 @@ class BulkWrite:
         if self.sqlite:
             self.conn.exec_driver_sql(
                 f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})", rows)
+        elif self.postgres:
+            self._copy_rows(table, columns, rows)
         else:
             self.conn.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
+
+    def _copy_rows(self, table: Table, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> None:
+        """COPY the rows into ``table``: at 50,000 claims a fifth of the time executemany takes."""
+        quoted = ", ".join(f'"{column}"' for column in columns)
+        with self._driver().cursor() as cursor:
+            with cursor.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy:
+                for row in rows:
+                    copy.write_row(row)
+        keys = [column.name for column in table.primary_key.columns]
+        if len(keys) == 1 and keys[0] in columns and isinstance(table.c[keys[0]].type, Integer):
+            self.conn.exec_driver_sql(
+                f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', '{keys[0]}'), "
+                f'(SELECT max("{keys[0]}") FROM "{table.name}"))')
+
+    def copy_rows(self, table: Table, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> None:
+        """Insert a stream of rows, primary keys included (a whole table copied from another database)."""
+        if self.postgres:
+            self._copy_rows(table, columns, rows)
+            return
+        for chunk in _chunks(rows, 10_000):
+            self.insert_rows(table, columns, chunk)
 
     def rows_where_in(self, table: Table, columns: Sequence[str], key: str, values: Sequence[Any]) -> list[tuple[Any, ...]]:
         """``columns`` of the rows of ``table`` whose ``key`` is one of ``values``."""
@@ -178,6 +229,10 @@ class BulkWrite:
                 f"SELECT {', '.join(columns)} FROM {table.name} WHERE {key} IN ({', '.join('?' for _ in values)})",
                 list(values)).fetchall()
             return rows
+        if self.postgres:
+            found: list[tuple[Any, ...]] = self._driver().execute(
+                f'SELECT {", ".join(columns)} FROM "{table.name}" WHERE "{key}" = ANY(%s)', (list(values),)).fetchall()
+            return found
         query = select(*(table.c[c] for c in columns)).where(table.c[key].in_(bindparam("values", expanding=True)))
         return [tuple(row) for row in self.conn.execute(query, {"values": list(values)})]
 
@@ -196,8 +251,12 @@ class BulkWrite:
                 "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (f"{table.name}_au",)).scalar()
             if trigger is not None:
                 self.conn.exec_driver_sql(f'DROP TRIGGER "{table.name}_au"')
+        statement = f'UPDATE "{table.name}" SET "{column}" = {self._mark} WHERE "{key}" = {self._mark}'
         if self.sqlite:
-            self._driver().executemany(f'UPDATE "{table.name}" SET "{column}" = ? WHERE "{key}" = ?', rows)
+            self._driver().executemany(statement, rows)
+        elif self.postgres:
+            with self._driver().cursor() as cursor:
+                cursor.executemany(statement, rows)
         else:
             self.conn.execute(table.update().where(table.c[key] == bindparam("key_")).values({column: bindparam("value_")}),
                               [{"value_": value, "key_": row_key} for value, row_key in rows])
@@ -207,26 +266,37 @@ class BulkWrite:
     def row(self, table: Table, key: str, value: Any) -> Any:
         """The row of ``table`` whose ``key`` is ``value`` (columns read by name), or None. Re-importing
         a large file looks up every source, event and document stored already."""
-        if not self.sqlite:
+        if not self.direct:
             return self.conn.execute(select(table).where(table.c[key] == value)).first()
-        cursor = self._driver().execute(f'SELECT * FROM "{table.name}" WHERE "{key}" = ?', (value,))
+        cursor = self._driver().execute(f'SELECT * FROM "{table.name}" WHERE "{key}" = {self._mark}', (value,))
         found = cursor.fetchone()
         return None if found is None else _row_class(tuple(d[0] for d in cursor.description))._make(found)
 
     def value(self, table: Table, column: str, key: str, value: Any) -> Any:
         """One column of the row of ``table`` whose ``key`` is ``value``: once per document and
         import, a hundred thousand times in a large one."""
-        if not self.sqlite:
+        if not self.direct:
             return self.conn.execute(select(table.c[column]).where(table.c[key] == value)).scalar_one()
-        return self._driver().execute(f'SELECT "{column}" FROM "{table.name}" WHERE "{key}" = ?', (value,)).fetchone()[0]
+        return self._driver().execute(f'SELECT "{column}" FROM "{table.name}" WHERE "{key}" = {self._mark}', (value,)).fetchone()[0]
 
     def stored_claim_digests(self, claims: Table) -> Any:
         """stored(id) -> (pk, record_digest) or None, for checks.recognised."""
-        if not self.sqlite:
+        if not self.direct:
             return lambda claim_id: self.conn.execute(
                 select(claims.c.pk, claims.c.record_digest).where(claims.c.id == claim_id)).first()
-        driver = self._driver()
-        return lambda claim_id: driver.execute("SELECT pk, record_digest FROM claims WHERE id = ?", (claim_id,)).fetchone()
+        driver, query = self._driver(), f"SELECT pk, record_digest FROM claims WHERE id = {self._mark}"
+        return lambda claim_id: driver.execute(query, (claim_id,)).fetchone()
+
+
+def _chunks(rows: Iterable[tuple[Any, ...]], size: int) -> Iterator[list[tuple[Any, ...]]]:
+    chunk: list[tuple[Any, ...]] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 @lru_cache(maxsize=32)

@@ -20,7 +20,7 @@ import sqlalchemy.exc
 
 from factdb import __version__
 from factdb.database import Database
-from factdb.db import DatabaseError, default_db_path
+from factdb.db import DEFAULT_WAIT, DatabaseError, default_db_path, locate
 from factdb.sqlite_limits import MAX_VALUE_BYTES
 
 
@@ -31,15 +31,33 @@ class DataError(click.ClickException):
 
 
 def db_option(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """``--db PATH`` shared by every command (env ``FACTDB_DB``, default ``factdb.sqlite``)."""
+    """``--db PATH|URL`` shared by every command (env ``FACTDB_DB``, default ``factdb.sqlite``).
+
+    Plain text, not a click.Path: a URL (postgresql+psycopg://user@host/db) is no file name, and a
+    file name may hold ':' or '%'.
+    """
     return click.option(
         "--db",
         "db_path",
-        type=click.Path(dir_okay=False, path_type=Path),
+        metavar="PATH|URL",
         default=default_db_path,
         show_default="factdb.sqlite, or $FACTDB_DB",
-        help="The factdb SQLite database file.",
+        help="The factdb database: an SQLite file, or a URL (sqlite:///PATH, postgresql+psycopg://USER@HOST/DATABASE).",
     )(fn)
+
+
+def shown(db: str) -> str:
+    """How output names the database: a URL without its password."""
+    try:
+        return locate(db).shown
+    except DatabaseError:
+        return "the database"
+
+
+wait_option = click.option(
+    "--wait", type=click.FloatRange(0), default=None, metavar="SECONDS",
+    help=f"How long to wait while another import is writing. Default: {DEFAULT_WAIT} on PostgreSQL (saying for whom "
+         "it waits), 30 on SQLite.")
 
 
 def handles_database_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -50,8 +68,10 @@ def handles_database_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         except DatabaseError as error:
             raise DataError(str(error)) from None
         except (sqlalchemy.exc.OperationalError, sqlite3.OperationalError) as error:
-            raise _stopped_by_sqlite(kwargs.get("db_path"), error, "the command") from None
+            raise _stopped_by_database(kwargs.get("db_path"), error, "the command") from None
         except sqlalchemy.exc.DatabaseError as error:
+            if not _names_sqlite(kwargs.get("db_path")):
+                raise _stopped_by_database(kwargs.get("db_path"), error, "the command") from None
             # SQLite's own words when --db names a file that is not an SQLite database at all.
             if "file is not a database" not in str(error.orig):
                 raise
@@ -70,13 +90,14 @@ def cli() -> None:
 @cli.command()
 @db_option
 @handles_database_errors
-def init(db_path: Path) -> None:
+def init(db_path: str) -> None:
     """Create the database, or upgrade it to the latest schema.
 
-    Safe to run again: an up-to-date database is left as it is.
+    Safe to run again: an up-to-date database is left as it is. On PostgreSQL the database
+    must exist (createdb factdb); init creates factdb's tables in it.
     """
     Database(db_path, create=True).close()
-    click.echo(f"{db_path}: schema up to date")
+    click.echo(f"{shown(db_path)}: schema up to date")
 
 
 def editor_options(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -115,10 +136,11 @@ number_format_option = click.option(
                    "Default: 2 when the files holding claims reach 20 MB, else 0. The result is the same either way.")
 @number_format_option
 @editor_options
+@wait_option
 @handles_database_errors
 @_editorial_refusal
-def import_command(db_path: Path, files: tuple[Path, ...], update: bool, dry_run: bool, workers: int | None,
-                   number_format: str, editor: str | None, reason: str | None) -> None:
+def import_command(db_path: str, files: tuple[Path, ...], update: bool, dry_run: bool, workers: int | None,
+                   number_format: str, editor: str | None, reason: str | None, wait: float | None) -> None:
     """Add sources, events, metrics, documents and claims from FILES.
 
     FILES are YAML (.yaml/.yml), JSON (.json), JSON Lines (.jsonl) or CSV (.csv).
@@ -130,7 +152,7 @@ def import_command(db_path: Path, files: tuple[Path, ...], update: bool, dry_run
     from factdb.import_workers import WorkerFailed
     from factdb.importer import ImportFailed
 
-    with Database(db_path) as db:
+    with Database(db_path, wait=wait, on_wait=lambda message: click.echo(message, err=True)) as db:
         try:
             with _progress(files) as progress:
                 report = db.import_files(files, update=update, dry_run=dry_run, progress=progress, workers=workers,
@@ -141,7 +163,7 @@ def import_command(db_path: Path, files: tuple[Path, ...], update: bool, dry_run
         except WorkerFailed as failure:
             raise click.ClickException(f"{failure}\nNothing was imported; run again with --workers 0 to check claims in one process.") from None
         except (sqlalchemy.exc.OperationalError, sqlite3.OperationalError) as error:
-            raise _stopped_by_sqlite(db_path, error, "the import") from None
+            raise _stopped_by_database(db_path, error, "the import") from None
     click.echo(report.summary())
 
 
@@ -160,7 +182,7 @@ def import_command(db_path: Path, files: tuple[Path, ...], update: bool, dry_run
 @click.option("--max-size", type=click.IntRange(1), default=200 * 1024 * 1024, show_default=True, metavar="BYTES",
               help="Refuse larger files (and WARC captures that decompress to more).")
 @handles_database_errors
-def archive_command(db_path: Path, file: Path, document_id: str, url: str | None, retrieved_at: str | None, title: str | None,
+def archive_command(db_path: str, file: Path, document_id: str, url: str | None, retrieved_at: str | None, title: str | None,
                     published: str | None, publisher: str | None, editor: str | None, record: str | None, update: bool,
                     max_size: int) -> None:
     """Archive FILE (.html/.htm, .pdf, .warc/.warc.gz or .txt) as a document with its original.
@@ -196,7 +218,7 @@ def archive_command(db_path: Path, file: Path, document_id: str, url: str | None
 @click.option("--document", "document_id", metavar="ID", help="Verify only this document.")
 @click.option("--re-extract", is_flag=True, help="Extract every text again, even with the recorded extractor versions installed.")
 @handles_database_errors
-def verify_command(db_path: Path, document_id: str | None, re_extract: bool) -> None:
+def verify_command(db_path: str, document_id: str | None, re_extract: bool) -> None:
     """Check archived documents against their originals, and their quotes against the text.
 
     Re-hashes each original, checks the stored text's hash, extracts the text again when the
@@ -232,7 +254,7 @@ format_option = click.option("--format", "output_format", type=click.Choice(["ta
 @click.option("--batch", type=int, help="The changes of this batch (see factdb batches).")
 @format_option
 @handles_database_errors
-def log_command(db_path: Path, claim: str | None, source: str | None, document: str | None, event: str | None,
+def log_command(db_path: str, claim: str | None, source: str | None, document: str | None, event: str | None,
                 metric: str | None, batch: int | None, output_format: str) -> None:
     """Print the change log: who added, updated, reviewed, removed or undid what, when and why.
 
@@ -258,7 +280,7 @@ def log_command(db_path: Path, claim: str | None, source: str | None, document: 
 @db_option
 @format_option
 @handles_database_errors
-def batches_command(db_path: Path, output_format: str) -> None:
+def batches_command(db_path: str, output_format: str) -> None:
     """List the batches that wrote to the database: imports, reviews, removals and undos.
 
     Each with its time, editor, files, counts and whether it was undone (by which batch).
@@ -284,7 +306,7 @@ def batches_command(db_path: Path, output_format: str) -> None:
 @editor_options
 @handles_database_errors
 @_editorial_refusal
-def undo_command(db_path: Path, batch: int, cascade: bool, editor: str | None, reason: str | None) -> None:
+def undo_command(db_path: str, batch: int, cascade: bool, editor: str | None, reason: str | None) -> None:
     """Revert batch BATCH exactly, in one transaction recorded as a batch of its own.
 
     Rows it added are removed and rows it changed get their earlier versions back.
@@ -305,7 +327,7 @@ def undo_command(db_path: Path, batch: int, cascade: bool, editor: str | None, r
 @editor_options
 @handles_database_errors
 @_editorial_refusal
-def remove_command(db_path: Path, kind: str, record_id: str, editor: str | None, reason: str | None) -> None:
+def remove_command(db_path: str, kind: str, record_id: str, editor: str | None, reason: str | None) -> None:
     """Remove a claim (with its figures), source, event, metric or document; --reason is required.
 
     Its last version stays in the change log (factdb log). Refused while anything still
@@ -329,7 +351,7 @@ def remove_command(db_path: Path, kind: str, record_id: str, editor: str | None,
 @editor_options
 @handles_database_errors
 @_editorial_refusal
-def review_command(db_path: Path, claim_ids: tuple[str, ...], status: str, grade: str | None, rationale: str | None,
+def review_command(db_path: str, claim_ids: tuple[str, ...], status: str, grade: str | None, rationale: str | None,
                    note: str | None, editor: str | None, reason: str | None) -> None:
     """Set the editors' review of claims, and optionally their grade.
 
@@ -356,7 +378,7 @@ def config_group() -> None:
 @editor_options
 @handles_database_errors
 @_editorial_refusal
-def config_set(db_path: Path, key: str, value: str, editor: str | None, reason: str | None) -> None:
+def config_set(db_path: str, key: str, value: str, editor: str | None, reason: str | None) -> None:
     """Set option KEY to VALUE (recorded as a batch, with its editor and reason).
 
         factdb config set review.require_second_editor true
@@ -369,11 +391,32 @@ def config_set(db_path: Path, key: str, value: str, editor: str | None, reason: 
 @config_group.command(name="show")
 @db_option
 @handles_database_errors
-def config_show(db_path: Path) -> None:
+def config_show(db_path: str) -> None:
     """Print every option with its value."""
     with Database(db_path, readonly=True) as db:
         for key, value in db.options().items():
             click.echo(f"{key} = {value}")
+
+
+def _names_sqlite(db_path: object) -> bool:
+    try:
+        return locate(str(db_path)).is_sqlite
+    except DatabaseError:
+        return True
+
+
+def _stopped_by_database(db_path: object, error: Exception, what: str) -> DataError:
+    """The database refused part-way; its transaction was rolled back."""
+    try:
+        location = locate(str(db_path))
+    except DatabaseError:
+        location = None
+    if location is None or location.is_sqlite:
+        return _stopped_by_sqlite(db_path, error, what)
+    reason = location.redact(str(getattr(error, "orig", None) or error)).strip()
+    outcome = " Nothing was imported; the database is as it was." if what == "the import" else ""
+    return DataError(f"{location.shown}: PostgreSQL stopped {what}: {reason}.{outcome} (hint: check that the server runs "
+                     "and that your user may write the database, then run it again)")
 
 
 def _stopped_by_sqlite(db_path: object, error: Exception, what: str) -> DataError:
@@ -413,7 +456,7 @@ def _progress(files: tuple[Path, ...]) -> Iterator[Callable[[int], None] | None]
 @click.option("--format", "fmt", type=click.Choice(["yaml", "json", "jsonl"]), default="yaml", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead of stdout.")
 @handles_database_errors
-def export_command(db_path: Path, fmt: str, output: Path | None) -> None:
+def export_command(db_path: str, fmt: str, output: Path | None) -> None:
     """Write the whole database in the import format (document texts inline).
 
     Importing the export into an empty database and exporting again gives the same bytes.
@@ -427,7 +470,7 @@ def export_command(db_path: Path, fmt: str, output: Path | None) -> None:
 @cli.command()
 @db_option
 @handles_database_errors
-def schema(db_path: Path) -> None:
+def schema(db_path: str) -> None:
     """Print the database's full SQL schema (tables, indexes, views, search tables, triggers)."""
     with Database(db_path, readonly=True) as db:
         click.echo(db.schema(), nl=False)
@@ -437,11 +480,13 @@ def schema(db_path: Path) -> None:
 @db_option
 @click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Replace TARGET if it already exists.")
-def backup_command(db_path: Path, target: Path, force: bool) -> None:
+@handles_database_errors
+def backup_command(db_path: str, target: Path, force: bool) -> None:
     """Copy the database to TARGET: a consistent snapshot, even while an import is running.
 
     TARGET is one self-contained SQLite file. Restore it by copying it back while nothing
-    uses the database (see docs/reliability.md).
+    uses the database (see docs/reliability.md). Of a PostgreSQL database, TARGET is an
+    SQLite snapshot of factdb's tables; pg_dump backs up the whole server (docs/team.md).
 
         factdb backup backups/factdb-2020-11-30.sqlite
     """
@@ -453,7 +498,34 @@ def backup_command(db_path: Path, target: Path, force: bool) -> None:
         written = backup(db_path, target, force=force)
     except BackupError as error:
         raise DataError(str(error)) from None
-    click.echo(f"{db_path}: backed up to {written}")
+    if locate(db_path).is_sqlite:
+        click.echo(f"{shown(db_path)}: backed up to {written}")
+    else:
+        click.echo(f"{shown(db_path)}: wrote an SQLite snapshot of factdb's tables to {written}. For a full backup of the "
+                   "PostgreSQL server (roles, settings, every database) use pg_dump; see docs/team.md")
+
+
+@cli.command(name="copy")
+@click.option("--from", "source", required=True, metavar="PATH|URL", help="The database to copy (an SQLite file or a URL).")
+@click.option("--to", "target", required=True, metavar="PATH|URL",
+              help="A new SQLite file, or an empty PostgreSQL database (created with createdb).")
+@handles_database_errors
+def copy_command(source: str, target: str) -> None:
+    """Copy a whole database into another one, in either direction, and verify the copy.
+
+    The copy is verified by exporting both databases and comparing the bytes.
+
+        factdb copy --from factdb.sqlite --to postgresql+psycopg://editor@db.example.org/factdb
+        factdb copy --from postgresql+psycopg://editor@db.example.org/factdb --to local.sqlite
+    """
+    from factdb.copying import CopyError, copy_database
+
+    try:
+        result = copy_database(source, target)
+    except CopyError as error:
+        raise DataError(str(error)) from None
+    click.echo(f"{shown(source)}: copied {result.total:,} rows to {shown(target)}; both export the same "
+               f"(SHA-256 {result.export_sha256[:16]}…)")
 
 
 @cli.command(name="parse-figure")
@@ -478,7 +550,7 @@ def parse_figure_command(text: str, number_format: str) -> None:
 @db_option
 @number_format_option
 @handles_database_errors
-def check_command(db_path: Path, number_format: str) -> None:
+def check_command(db_path: str, number_format: str) -> None:
     """List stored figures that an import would now refuse.
 
     Imports check each figure against its claim's quote (its numbers must be
@@ -496,7 +568,7 @@ def check_command(db_path: Path, number_format: str) -> None:
         click.echo(str(problem))
     if found:
         raise DataError(f"{len(found)} stored figure{'s' if len(found) != 1 else ''} would be refused by an import now.")
-    click.echo(f"{db_path}: every stored figure passes the import's figure checks")
+    click.echo(f"{shown(db_path)}: every stored figure passes the import's figure checks")
 
 
 def _as_of_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
@@ -529,7 +601,7 @@ def _as_of_date(_ctx: click.Context, _param: click.Parameter, value: str | None)
 @handles_database_errors
 def compare_command(
     event: str, metric: str | None, population: str | None, as_of: str | None, history: bool,
-    tolerance: float, reviewed_only: bool, exclude_grades: tuple[str, ...], output_format: str, db_path: Path,
+    tolerance: float, reviewed_only: bool, exclude_grades: tuple[str, ...], output_format: str, db_path: str,
 ) -> None:
     """Compare the sources' figures for EVENT (an id or name).
 
@@ -560,14 +632,22 @@ def compare_command(
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on; 0.0.0.0 exposes it to your network.")
 @click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
 @handles_database_errors
-def serve(db_path: Path, host: str, port: int) -> None:
+@click.option("--refresh", type=click.FloatRange(min=1), metavar="SECONDS",
+              help="PostgreSQL: publish a new snapshot every SECONDS in the background and serve it once complete.")
+def serve(db_path: str, host: str, port: int, refresh: float | None) -> None:
     """Explore the database in Datasette, with factdb's comparison pages.
+
+    Datasette reads SQLite: a PostgreSQL database is served from a snapshot published to a
+    temporary folder (with --refresh, republished in the background).
 
         factdb serve            # then open http://127.0.0.1:8001
     """
     from factdb.publish import serve as serve_database
 
-    serve_database(db_path, host=host, port=port)
+    if refresh is not None and locate(db_path).is_sqlite:
+        raise click.UsageError("--refresh is for a PostgreSQL database; Datasette reads an SQLite file as it changes")
+    serve_database(db_path, host=host, port=port, refresh=refresh,
+                   on_refresh=lambda message: click.echo(message, err=True))
 
 
 @cli.command()
@@ -576,7 +656,7 @@ def serve(db_path: Path, host: str, port: int) -> None:
 @click.option("--without-originals", is_flag=True,
               help="Leave archived originals' bytes out of the snapshot (their hashes and chain of custody stay).")
 @handles_database_errors
-def publish(db_path: Path, out_dir: Path, without_originals: bool) -> None:
+def publish(db_path: str, out_dir: Path, without_originals: bool) -> None:
     """Write an immutable, analysed snapshot to OUT_DIR and print the command that serves it.
 
     OUT_DIR gets factdb.db (the snapshot), metadata.json and inspect-data.json.
@@ -607,7 +687,7 @@ def publish(db_path: Path, out_dir: Path, without_originals: bool) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the draft here instead of stdout.")
 @click.pass_context
 @handles_database_errors
-def extract_command(ctx: click.Context, db_path: Path, article: Path | None, stored_document: str | None, document_id: str | None,
+def extract_command(ctx: click.Context, db_path: str, article: Path | None, stored_document: str | None, document_id: str | None,
                     title: str | None, event: str | None, author: str | None, published: str | None, output: Path | None) -> None:
     """Propose claims for ARTICLE (plain UTF-8 text) as a draft in the import format.
 
@@ -635,7 +715,7 @@ def extract_command(ctx: click.Context, db_path: Path, article: Path | None, sto
     explicit = ctx.get_parameter_source("db_path") not in (click.core.ParameterSource.DEFAULT, None)
     with contextlib.ExitStack() as stack:
         catalog = Catalog()
-        if explicit or Path(db_path).is_file():
+        if explicit or not locate(db_path).is_sqlite or Path(db_path).is_file():
             catalog = load_catalog(stack.enter_context(Database(db_path, readonly=True)))
         else:
             click.echo(f"No database ({db_path} not found): sources are not matched against known ones and every "
@@ -651,7 +731,7 @@ def extract_command(ctx: click.Context, db_path: Path, article: Path | None, sto
                f"sources. Review the draft, then: factdb import {output or 'DRAFT.yaml'}", err=True)
 
 
-def _extract_stored(db_path: Path, document_id: str, event: str | None, author: str | None, output: Path | None) -> None:
+def _extract_stored(db_path: str, document_id: str, event: str | None, author: str | None, output: Path | None) -> None:
     from factdb.extract import ExtractError, draft_to_yaml, extract_stored_document
 
     with Database(db_path, readonly=True) as db:

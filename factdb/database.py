@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, TextIO, TypeVar, overload
 from sqlalchemy import Connection, Engine
 
 from factdb.compare import DEFAULT_TOLERANCE
-from factdb.db import DatabaseError, initialise, make_engine, open_database, schema_sql, sqlite_file
+from factdb.db import DatabaseError, Location, initialise, locate, make_engine, open_database, schema_sql
 
 if TYPE_CHECKING:
     from factdb.archive import ArchiveReport
@@ -43,27 +43,33 @@ T = TypeVar("T")
 
 
 class Database:
-    """A factdb database: an SQLite file path, or an ``sqlite:///PATH`` URL.
+    """A factdb database: an SQLite file path, an ``sqlite:///PATH`` URL, or a PostgreSQL URL
+    (``postgresql+psycopg://USER@HOST/DATABASE``; the password from the URL, PGPASSWORD or ~/.pgpass).
 
     Opening checks that the database exists and has the latest schema, and raises
     :class:`factdb.DatabaseError` (whose message says what to run) when it does not.
     ``create=True`` creates the database, or upgrades its schema, first, as ``factdb init`` does.
 
-    Opened for writing (the default), opening waits as ``factdb import`` does, up to 30 seconds,
-    while another import holds the write lock. ``readonly=True`` never waits for a writer; the
-    import methods then raise :class:`factdb.DatabaseError`.
+    Opened for writing (the default), an import waits while another one writes: up to ``wait``
+    seconds (default 30 on SQLite, 600 on PostgreSQL), calling ``on_wait`` with a message that says
+    for whom. ``readonly=True`` never waits for a writer (on PostgreSQL each read is one
+    ``REPEATABLE READ READ ONLY`` snapshot); the import methods then raise :class:`factdb.DatabaseError`.
 
     Use it in a ``with`` block, or call :meth:`close` when done.
     """
 
-    def __init__(self, path_or_url: str | os.PathLike[str], *, create: bool = False, readonly: bool = False) -> None:
+    def __init__(self, path_or_url: str | os.PathLike[str], *, create: bool = False, readonly: bool = False,
+                 wait: float | None = None, on_wait: Callable[[str], None] | None = None) -> None:
         if create and readonly:
             raise ValueError("a database cannot be created read-only: pass create=True or readonly=True, not both")
-        #: The SQLite file.
-        self.path: Path = sqlite_file(path_or_url)
+        #: Where the database is; ``location.shown`` names it without its password.
+        self.location: Location = locate(path_or_url)
+        #: The SQLite file; None for PostgreSQL.
+        self.path: Path | None = self.location.file
         #: True when opened with ``readonly=True``: nothing can be imported through this handle.
         self.readonly = readonly
         self._location = path_or_url
+        self._wait, self._on_wait = wait, on_wait
         self._lock = threading.Lock()
         self._engine: Engine | None = None
         self._read_engine: Engine | None = None
@@ -72,17 +78,17 @@ class Database:
         elif readonly:
             self._read_engine = open_database(path_or_url, readonly=True)
         else:
-            self._engine = open_database(path_or_url)
+            self._engine = open_database(path_or_url, wait=wait, on_wait=on_wait)
 
     @property
     def engine(self) -> Engine:
         """The SQLAlchemy engine for writing: every transaction begins with ``BEGIN IMMEDIATE``,
         so two writers queue for the lock instead of failing part-way."""
         if self.readonly:
-            raise DatabaseError(f"{self.path}: opened read-only; open it without readonly=True to write")
+            raise DatabaseError(f"{self.location.shown}: opened read-only; open it without readonly=True to write")
         with self._lock:
             if self._engine is None:
-                self._engine = make_engine(self._location)
+                self._engine = make_engine(self._location, wait=self._wait, on_wait=self._on_wait)
             return self._engine
 
     @property
@@ -108,7 +114,7 @@ class Database:
         self.close()
 
     def __repr__(self) -> str:
-        return f"<Database {self.path}{' (read-only)' if self.readonly else ''}>"
+        return f"<Database {self.location.shown}{' (read-only)' if self.readonly else ''}>"
 
     # --- Writing -----------------------------------------------------------------------------
 
@@ -386,12 +392,13 @@ class Database:
     def backup(self, target: str | os.PathLike[str], *, force: bool = False) -> Path:
         """Copy the database to ``target``, one self-contained SQLite file, and return its path.
 
-        The copy is consistent even while an import writes. Raises :class:`factdb.BackupError`
+        The copy is consistent even while an import writes. Of a PostgreSQL database it is an
+        SQLite snapshot of factdb's tables (pg_dump makes a full server backup). Raises :class:`factdb.BackupError`
         when ``target`` exists (unless ``force``) or cannot be written.
         """
         from factdb.backup import backup
 
-        return backup(self.path, target, force=force)
+        return backup(self._location, target, force=force)
 
     def publish(self, out_dir: str | os.PathLike[str], *, without_originals: bool = False) -> PublishResult:
         """Write an immutable, analysed snapshot for Datasette to ``out_dir``; the result says how to serve it.
@@ -403,5 +410,5 @@ class Database:
         """
         from factdb.publish import publish
 
-        return publish(self.path, out_dir, without_originals=without_originals)
+        return publish(self._location, out_dir, without_originals=without_originals)
 

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import functools
+import getpass
 import os
 import re
+import socket
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
 from factdb.files import written_whole
@@ -35,14 +38,14 @@ def default_db_path() -> str:
     return os.environ.get("FACTDB_DB") or DEFAULT_DB
 
 
-def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+def _on_connect(dbapi_connection: sqlite3.Connection, _record: object, *, timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
     # pysqlite opens transactions lazily and not for DDL; turning its own handling off and
     # issuing BEGIN ourselves (below) gives real, transactional DDL and atomic imports.
     dbapi_connection.isolation_level = None
     cap_sqlite_limits(dbapi_connection)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")
-    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cursor.execute(f"PRAGMA busy_timeout = {timeout_ms}")
     if cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() not in ("wal", "memory"):
         cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = NORMAL")
@@ -60,13 +63,13 @@ def _begin_immediate(connection: Connection) -> None:
 READ_MMAP_BYTES = 256 * 1024 * 1024
 
 
-def _on_connect_readonly(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+def _on_connect_readonly(dbapi_connection: sqlite3.Connection, _record: object, *, timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
     # Readers never change the journal mode: that is a write, refused on a read-only file, and
     # not theirs to decide for a database factdb may not even own.
     dbapi_connection.isolation_level = None
     cap_sqlite_limits(dbapi_connection)
     dbapi_connection.execute("PRAGMA foreign_keys = ON")
-    dbapi_connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    dbapi_connection.execute(f"PRAGMA busy_timeout = {timeout_ms}")
     dbapi_connection.execute(f"PRAGMA mmap_size = {READ_MMAP_BYTES}")
 
 
@@ -77,35 +80,71 @@ def _begin_deferred(connection: Connection) -> None:
 
 # A URL starts with a scheme and "://"; anything else is a file path.
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+POSTGRES_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
+POSTGRES_EXTRA = "pip install 'factdb[postgres]'"
 
 
-def sqlite_file(path_or_url: str | os.PathLike[str]) -> Path:
-    """The SQLite file that a path or an ``sqlite:///PATH`` URL names.
+@dataclass(frozen=True)
+class Location:
+    """Where a database is: an SQLite file, or a PostgreSQL database on a server.
 
-    Every engine is made from what this returns, so another kind of database (PostgreSQL) is
-    added here; until then any other URL is refused with a :class:`DatabaseError`.
+    ``url`` is what engines are made from (the password included); ``shown`` is how messages
+    name the database, never with its password.
+    """
+
+    url: URL
+    shown: str
+    file: Path | None  # the SQLite file; None for PostgreSQL
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.file is not None
+
+    def redact(self, text: str) -> str:
+        """``text`` with this database's password, if any, replaced by ``***``."""
+        password = self.url.password
+        return text.replace(str(password), "***") if password else text
+
+
+def locate(path_or_url: str | os.PathLike[str]) -> Location:
+    """The database that a file path, an ``sqlite:///PATH`` URL or a PostgreSQL URL names.
+
+    A path is taken as it is (``:`` and ``%`` included); only text starting with a scheme and
+    ``://`` is read as a URL. Raises :class:`DatabaseError` for another kind of URL.
     """
     text = os.fspath(path_or_url)
     if not _URL.match(text):
-        return Path(text)
+        return Location(URL.create("sqlite", database=text), text, Path(text))
     try:
         url = make_url(text)
     except ArgumentError:
-        raise DatabaseError(f"{text}: not a database URL. Give a file path, or sqlite:///PATH") from None
+        raise DatabaseError("not a database URL. Give a file path, sqlite:///PATH or postgresql://USER@HOST/DATABASE") from None
     shown = url.render_as_string(hide_password=True)
-    if url.drivername not in ("sqlite", "sqlite+pysqlite"):
-        raise DatabaseError(f"{shown}: factdb keeps its data in SQLite files; give a file path, or sqlite:///PATH")
-    if not url.database or url.database == ":memory:" or url.query:
-        # factdb sets its own connection options, and an in-memory database would vanish with
-        # each connection the engine opens.
-        raise DatabaseError(f"{shown}: give the database file as sqlite:///PATH, without options")
-    return Path(url.database)
+    if url.drivername in ("sqlite", "sqlite+pysqlite"):
+        if not url.database or url.database == ":memory:" or url.query:
+            # factdb sets its own connection options, and an in-memory database would vanish with
+            # each connection the engine opens.
+            raise DatabaseError(f"{shown}: give the database file as sqlite:///PATH, without options")
+        return Location(URL.create("sqlite", database=url.database), url.database, Path(url.database))
+    if url.drivername in POSTGRES_SCHEMES:
+        if not url.database:
+            raise DatabaseError(f"{shown}: name the database, as in postgresql://USER@HOST/DATABASE")
+        return Location(url.set(drivername="postgresql+psycopg"), shown, None)
+    raise DatabaseError(f"{shown}: factdb keeps its data in SQLite files or PostgreSQL; give a file path, "
+                        "sqlite:///PATH or postgresql://USER@HOST/DATABASE")
+
+
+def sqlite_file(path_or_url: str | os.PathLike[str]) -> Path:
+    """The SQLite file that a path or an ``sqlite:///PATH`` URL names; DatabaseError for PostgreSQL."""
+    location = locate(path_or_url)
+    if location.file is None:
+        raise DatabaseError(f"{location.shown}: a PostgreSQL database, not an SQLite file")
+    return location.file
 
 
 def _shown(path_or_url: str | os.PathLike[str]) -> str:
     """How messages name the database: as given when it is a path (so hints can be pasted back)."""
-    text = os.fspath(path_or_url)
-    return str(sqlite_file(text)) if _URL.match(text) else text
+    return locate(path_or_url).shown
 
 
 def writable_location(path: Path) -> bool:
@@ -132,21 +171,105 @@ def read_only_uri(path: Path) -> str:
     return uri
 
 
-def make_engine(path: str | os.PathLike[str], *, readonly: bool = False) -> Engine:
-    """An engine for the SQLite file at ``path`` (or an ``sqlite:///`` URL) with factdb's pragmas.
+# How long a writer waits for another one (factdb import --wait), in seconds.
+DEFAULT_WAIT = 600
+# The key of the PostgreSQL advisory lock that every factdb write transaction takes ("fact").
+WRITE_LOCK_KEY = 0x66616374
 
-    Write engines begin every transaction with ``BEGIN IMMEDIATE``; ``readonly`` engines
-    use deferred transactions so they never wait for, or block, a writer.
+
+def make_engine(path: str | os.PathLike[str], *, readonly: bool = False, wait: float | None = None,
+                on_wait: Callable[[str], None] | None = None) -> Engine:
+    """An engine for the database at ``path`` (a file path or a URL) with factdb's settings.
+
+    SQLite: write engines begin every transaction with ``BEGIN IMMEDIATE``; ``readonly`` engines
+    use deferred transactions so they never wait for, or block, a writer. PostgreSQL: every write
+    transaction first takes factdb's advisory lock (see :func:`_take_write_lock`), and read
+    engines see one ``REPEATABLE READ READ ONLY`` snapshot per transaction.
+
+    ``wait``: how many seconds a writer waits for another one (default: 30 on SQLite, DEFAULT_WAIT
+    on PostgreSQL); ``on_wait`` is told, once, whom it waits for.
     """
-    file = sqlite_file(path)
+    location = locate(path)
+    if location.file is None:
+        return _postgres_engine(location, readonly=readonly, wait=DEFAULT_WAIT if wait is None else wait, on_wait=on_wait)
+    file = location.file
     if readonly and not writable_location(file):
         uri = read_only_uri(file)
         engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False))
     else:
-        engine = create_engine(f"sqlite:///{file}")
-    event.listen(engine, "connect", _on_connect_readonly if readonly else _on_connect)
+        engine = create_engine(URL.create("sqlite", database=str(file)))
+    timeout_ms = BUSY_TIMEOUT_MS if wait is None else int(wait * 1000)
+    event.listen(engine, "connect", functools.partial(_on_connect_readonly if readonly else _on_connect, timeout_ms=timeout_ms))
     event.listen(engine, "begin", _begin_deferred if readonly else _begin_immediate)
     return engine
+
+
+def _postgres_engine(location: Location, *, readonly: bool, wait: float, on_wait: Callable[[str], None] | None) -> Engine:
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        raise DatabaseError(f"{location.shown}: PostgreSQL needs the psycopg driver, which is not installed. "
+                            f"Install it with: {POSTGRES_EXTRA}") from None
+    # Shown to other editors in pg_stat_activity, and in the message of an import that waits for this one.
+    who = f"factdb {getpass.getuser()}@{socket.gethostname()} pid {os.getpid()}"[:63]
+    if readonly:
+        return create_engine(location.url, isolation_level="REPEATABLE READ", execution_options={"postgresql_readonly": True},
+                             connect_args={"application_name": who})
+    engine = create_engine(location.url, connect_args={"application_name": who})
+    event.listen(engine, "begin", functools.partial(_take_write_lock, shown=location.shown, wait=wait, on_wait=on_wait))
+    return engine
+
+
+@dataclass(frozen=True)
+class LockHolder:
+    """The connection holding factdb's write lock on PostgreSQL, as pg_stat_activity shows it."""
+
+    application: str
+    user: str
+    since: str
+
+    def __str__(self) -> str:
+        return f"{self.application or 'a program'} (user {self.user}, since {self.since} UTC)"
+
+
+def _take_write_lock(connection: Connection, *, shown: str, wait: float, on_wait: Callable[[str], None] | None) -> None:
+    """Take factdb's transaction-scoped advisory lock, waiting up to ``wait`` seconds for its holder.
+
+    One writer at a time: an import reads what the database holds (the next primary keys, the
+    stored rows it compares with) and then writes, so a second import must begin after the first
+    has committed or rolled back, and then sees its result. The lock ends with the transaction,
+    also when the process is killed.
+    """
+    if connection.exec_driver_sql(f"SELECT pg_try_advisory_xact_lock({WRITE_LOCK_KEY})").scalar():
+        return
+    holder = _write_lock_holder(connection)
+    if on_wait is not None:
+        on_wait(f"{shown}: waiting for the import by {holder or 'another editor'} to finish "
+                f"(up to {wait:g} s; change with --wait)")
+    def still_running() -> DatabaseError:
+        return DatabaseError(f"{shown}: the import by {_write_lock_holder(connection) or holder or 'another editor'} was still "
+                             f"running after {wait:g} s; nothing was changed. Run it again later, or wait longer with --wait SECONDS")
+
+    if wait <= 0:
+        raise still_running()
+    # lock_timeout 0 would mean no limit at all.
+    connection.exec_driver_sql(f"SET LOCAL lock_timeout = {max(1, int(wait * 1000))}")
+    try:
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+    except OperationalError as error:
+        if getattr(error.orig, "sqlstate", None) != "55P03":
+            raise
+        raise still_running() from None
+    connection.exec_driver_sql("SET LOCAL lock_timeout TO DEFAULT")
+
+
+def _write_lock_holder(connection: Connection) -> LockHolder | None:
+    # An advisory lock on one bigint key is listed with its low 32 bits as objid.
+    row = connection.exec_driver_sql(
+        "SELECT a.application_name, a.usename, to_char(a.xact_start AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') "
+        "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+        f"WHERE l.locktype = 'advisory' AND l.granted AND l.objid = {WRITE_LOCK_KEY} AND l.classid = 0 LIMIT 1").first()
+    return None if row is None else LockHolder(row[0], row[1], row[2])
 
 
 def migrations_path() -> Path:
@@ -160,7 +283,8 @@ def alembic_config(engine: Engine | None = None) -> Config:
     config = Config()
     config.set_main_option("script_location", str(migrations_path()))
     if engine is not None:
-        config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+        # Alembic's configuration interpolates "%": a password or a file name holding one must be escaped.
+        config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%"))
     return config
 
 
@@ -254,7 +378,10 @@ def initialise(path_or_url: str | os.PathLike[str]) -> Engine:
     temporary file beside ``path`` and renamed into place once every migration has run, so a failed
     ``init`` leaves no file behind.
     """
-    path, shown = sqlite_file(path_or_url), _shown(path_or_url)
+    location = locate(path_or_url)
+    if location.file is None:
+        return _initialise_server(location)
+    path, shown = location.file, location.shown
     existing = _existing_file(path)
     if existing is None:
         if not path.parent.is_dir():
@@ -292,6 +419,42 @@ def initialise(path_or_url: str | os.PathLike[str]) -> Engine:
     return engine
 
 
+def _unreachable(location: Location, error: Exception) -> DatabaseError:
+    reason = location.redact(str(getattr(error, "orig", None) or error)).strip().splitlines()[0]
+    return DatabaseError(f"{location.shown}: cannot connect to the database ({reason}). Check the URL, that the server runs, "
+                         "and the password (in the URL, PGPASSWORD or ~/.pgpass)")
+
+
+def _server_state(location: Location, engine: Engine) -> ExistingFile:
+    """The tables and factdb schema revision of a PostgreSQL database (connecting, or a clear error)."""
+    try:
+        with engine.connect() as connection:
+            tables = inspect(connection).get_table_names()
+            revision = (connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+                        if "alembic_version" in tables else None)
+    except OperationalError as error:
+        engine.dispose()
+        raise _unreachable(location, error) from None
+    return ExistingFile(tables, revision)
+
+
+def _initialise_server(location: Location) -> Engine:
+    engine = make_engine(location.url.render_as_string(hide_password=False))
+    existing = _server_state(location, engine)
+    try:
+        if existing.tables and "alembic_version" not in existing.tables:
+            listed = ", ".join(sorted(existing.tables)[:5]) + (", ..." if len(existing.tables) > 5 else "")
+            raise DatabaseError(f"{location.shown}: this database belongs to another application (tables: {listed}) and has no "
+                                "factdb schema version; factdb init changed nothing. Create a new database for factdb (createdb factdb)")
+        if existing.revision is not None:
+            _refuse_unknown_revision(location.shown, existing.revision)
+        upgrade(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine
+
+
 def read_only_message(shown: str) -> str:
     return (f"{shown}: the database or its folder is read-only (a read-only mount, or no write permission). "
             "import and init need to write the database and its folder; compare, export, schema, serve, backup "
@@ -299,14 +462,17 @@ def read_only_message(shown: str) -> str:
             f"{shown} COPY.sqlite")
 
 
-def open_database(path_or_url: str | os.PathLike[str], *, readonly: bool = False) -> Engine:
+def open_database(path_or_url: str | os.PathLike[str], *, readonly: bool = False, **engine_options: Any) -> Engine:
     """An engine for an existing database migrated to the latest revision, or a clear error."""
-    path = _shown(path_or_url)
+    location = locate(path_or_url)
+    if location.file is None:
+        return _open_server(location, readonly=readonly, **engine_options)
+    path = location.shown
     if not Path(path).is_file():
         raise DatabaseError(f"{path}: no such database. Create it with: factdb init --db {path}")
     if not readonly and not writable_location(Path(path)):
         raise DatabaseError(read_only_message(path))
-    engine = make_engine(path, readonly=readonly)
+    engine = make_engine(path, readonly=readonly, **engine_options)
     if not inspect(engine).has_table("alembic_version"):
         engine.dispose()
         raise DatabaseError(f"{path}: not a factdb database (no schema version). Create one with: factdb init --db {path}")
@@ -322,6 +488,22 @@ def open_database(path_or_url: str | os.PathLike[str], *, readonly: bool = False
     return engine
 
 
+def _open_server(location: Location, *, readonly: bool, **engine_options: Any) -> Engine:
+    engine = make_engine(location.url.render_as_string(hide_password=False), readonly=readonly, **engine_options)
+    state = _server_state(location, engine)
+    shown = location.shown
+    if "alembic_version" not in state.tables:
+        engine.dispose()
+        raise DatabaseError(f"{shown}: not a factdb database (no schema version). Create one with: factdb init --db {shown}")
+    if state.revision != head_revision():
+        engine.dispose()
+        if state.revision is not None:
+            _refuse_unknown_revision(shown, state.revision)
+        raise DatabaseError(f"{shown}: schema is at revision {state.revision}, this factdb needs {head_revision()}. "
+                            f"Upgrade it with: factdb init --db {shown}")
+    return engine
+
+
 @contextmanager
 def opened(path_or_url: str | os.PathLike[str], *, readonly: bool = False) -> Iterator[Engine]:
     """:func:`open_database` for the length of a ``with`` block, its connections closed after."""
@@ -332,11 +514,50 @@ def opened(path_or_url: str | os.PathLike[str], *, readonly: bool = False) -> It
         engine.dispose()
 
 
+def rewrite_table_definitions(connection: Connection, definitions: dict[str, str]) -> None:
+    """Replace SQLite's stored CREATE TABLE text of each table, in place, inside the current transaction.
+
+    For migrations that change only what SQLite does not check against stored rows (a CHECK
+    that accepts the same values, a declared type of the same affinity): rebuilding the table
+    instead would copy every row and drop the triggers and views that refer to it.
+    """
+    version = connection.exec_driver_sql("PRAGMA schema_version").scalar_one()
+    connection.exec_driver_sql("PRAGMA writable_schema = ON")
+    try:
+        for table, sql in definitions.items():
+            connection.exec_driver_sql("UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = ?", (sql, table))
+        # Other connections (and this one) re-read the schema when its version changes.
+        connection.exec_driver_sql(f"PRAGMA schema_version = {version + 1}")
+    finally:
+        connection.exec_driver_sql("PRAGMA writable_schema = OFF")
+    for table in definitions:  # the edited schema parses (a statement on the table makes SQLite read it again)
+        connection.exec_driver_sql(f'SELECT * FROM "{table}" LIMIT 0')
+
+
 def schema_sql(engine: Engine) -> str:
-    """The full SQL schema (tables, indexes, views, FTS tables, triggers), as stored by SQLite."""
+    """The full SQL schema (tables, indexes, views, FTS tables, triggers), as stored by SQLite; of a
+    PostgreSQL database, its tables and indexes as SQLAlchemy reflects them, and its views."""
+    if engine.dialect.name != "sqlite":
+        return _server_schema_sql(engine)
     with engine.connect() as connection:
         rows = connection.exec_driver_sql(
             "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL "
             "ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 WHEN 'view' THEN 2 ELSE 3 END, name"
         ).all()
     return "".join(f"{sql.strip()};\n" for _type, _name, sql in rows)
+
+
+def _server_schema_sql(engine: Engine) -> str:
+    from sqlalchemy import MetaData
+    from sqlalchemy.schema import CreateIndex, CreateTable
+
+    with engine.connect() as connection:
+        metadata = MetaData()
+        metadata.reflect(connection)
+        views = connection.exec_driver_sql(
+            "SELECT viewname, definition FROM pg_views WHERE schemaname = current_schema() ORDER BY viewname").all()
+    statements = [str(CreateTable(table).compile(engine)).strip() for table in metadata.sorted_tables]
+    statements += [str(CreateIndex(index).compile(engine)).strip() for table in metadata.sorted_tables
+                   for index in sorted(table.indexes, key=lambda index: str(index.name))]
+    statements += [f'CREATE VIEW "{name}" AS\n{definition.strip().rstrip(";")}' for name, definition in views]
+    return "".join(f"{statement};\n" for statement in statements)

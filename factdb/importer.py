@@ -541,7 +541,8 @@ def _add_row(s: _Import, table: Any, row: dict[str, Any]) -> None:
 def _flush_rows(s: _Import) -> None:
     for table, rows in s.new_rows.items():
         if rows:
-            s.conn.execute(insert(table), rows)
+            columns = tuple(rows[0])
+            s.bulk.insert_rows(table, columns, [tuple(row[c] for c in columns) for row in rows])
     s.new_rows.clear()
 
 

@@ -12,11 +12,16 @@ no import batch saying where it came from.
 Dates are stored as ISO 8601 prefixes (``2020``, ``2020-11``, ``2020-11-18``) next to a
 ``*_precision`` column, so a month-precise date never acquires an invented day, and
 text comparison still orders them correctly.
+
+Text compares and sorts by code point on both databases: SQLite's BINARY collation, and
+``COLLATE "C"`` on every text column in PostgreSQL (migration 0011), so exports list ids in the
+same order whichever database wrote them.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     Float,
     ForeignKey,
@@ -108,7 +113,7 @@ class ImportFile(Base):
     batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id", ondelete="CASCADE"), index=True)
     path: Mapped[str] = mapped_column(Text)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
-    size_bytes: Mapped[int] = mapped_column(Integer)
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
     records: Mapped[int] = mapped_column(Integer)
 
     batch: Mapped[ImportBatch] = relationship(back_populates="files")
@@ -127,7 +132,7 @@ class Source(Base):
     name: Mapped[str] = mapped_column(Text, index=True)
     kind: Mapped[str] = mapped_column(String(32), index=True)
     url: Mapped[str | None] = mapped_column(Text)
-    country: Mapped[str | None] = mapped_column(String(100), index=True)
+    country: Mapped[str | None] = mapped_column(String(10_000), index=True)  # checks.MAX_TEXT
     description: Mapped[str | None] = mapped_column(Text)
     batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"), index=True)
 

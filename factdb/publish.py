@@ -17,10 +17,14 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from factdb.db import open_database, read_only_uri, sqlite_file, writable_location
+from factdb.db import locate, open_database, read_only_uri, sqlite_file, writable_location
 from factdb.files import written_whole
 from factdb.sqlite_limits import cap
 
@@ -82,15 +86,70 @@ def serve_command(
     return ["datasette", "serve", *where, "--host", host, "--port", str(port), *setting_arguments()]
 
 
-def serve(db_path: str | os.PathLike[str], *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> None:
+def serve(db_path: str | os.PathLike[str], *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, refresh: float | None = None,
+          on_refresh: Callable[[str], None] | None = None) -> None:
     """Run Datasette on the database until interrupted (binds 127.0.0.1 unless ``host`` says otherwise).
 
+    Datasette reads SQLite: a PostgreSQL database is published to a temporary snapshot first,
+    which is served and deleted afterwards. With ``refresh``, a new snapshot is published every
+    ``refresh`` seconds in the background and swapped in (see :class:`RefreshedSnapshot`).
     Raises :class:`factdb.db.DatabaseError` when the database is missing or not migrated.
     """
     open_database(db_path, readonly=True).dispose()
     from datasette.cli import cli as datasette_cli
 
-    datasette_cli.main(serve_command(db_path, host=host, port=port)[1:], prog_name="datasette", standalone_mode=False)
+    if locate(db_path).is_sqlite:
+        datasette_cli.main(serve_command(db_path, host=host, port=port)[1:], prog_name="datasette", standalone_mode=False)
+        return
+    with tempfile.TemporaryDirectory(prefix="factdb-serve-") as folder:
+        site = publish(db_path, Path(folder) / "site", port=port)
+        if refresh is None:
+            arguments = [*site.command[1:], "--host", host]
+        else:
+            served = RefreshedSnapshot(db_path, site.snapshot, Path(folder), refresh, on_refresh)
+            served.start()
+            arguments = [str(site.snapshot), "-m", str(site.metadata), "--host", host, "--port", str(port), *setting_arguments()]
+        datasette_cli.main(["serve", *arguments], prog_name="datasette", standalone_mode=False)
+
+
+class RefreshedSnapshot(threading.Thread):
+    """Publishes a PostgreSQL database again every ``every`` seconds and swaps the new snapshot in.
+
+    The new snapshot is built beside the served one, then written into it with SQLite's backup API
+    in one transaction: Datasette's open connections read the old pages or the new ones, never a
+    mixture, and never a missing file (a rename would leave them reading the old file forever).
+    """
+
+    def __init__(self, db: str | os.PathLike[str], served: Path, folder: Path, every: float,
+                 report: Callable[[str], None] | None) -> None:
+        super().__init__(daemon=True, name="factdb-refresh")
+        self.db, self.served, self.folder, self.every, self.report = db, served, folder, every, report
+        self.refreshed = threading.Event()
+
+    def run(self) -> None:
+        while True:
+            time.sleep(self.every)
+            try:
+                self.refresh()
+            except Exception as error:  # noqa: BLE001 - the server keeps serving the last snapshot
+                if self.report:
+                    self.report(f"{locate(self.db).shown}: the snapshot could not be refreshed ({locate(self.db).redact(str(error))}); "
+                                "still serving the previous one")
+
+    def refresh(self) -> None:
+        next_snapshot = self.folder / "next.db"
+        next_snapshot.unlink(missing_ok=True)
+        _snapshot(self.db, next_snapshot)
+        source, target = sqlite3.connect(next_snapshot), sqlite3.connect(self.served, timeout=60)
+        try:
+            source.backup(target)
+        finally:
+            source.close()
+            target.close()
+        next_snapshot.unlink()
+        self.refreshed.set()
+        if self.report:
+            self.report(f"{locate(self.db).shown}: snapshot refreshed at {time.strftime('%H:%M:%S')}")
 
 
 def datasette_executable() -> str:
@@ -117,7 +176,7 @@ def publish(db_path: str | os.PathLike[str], out_dir: str | os.PathLike[str], *,
     ``port`` (by default one that is free now, as 8001 often is not).
 
     The snapshot is taken with ``VACUUM INTO`` (one consistent read, even while an import
-    runs), switched out of WAL mode so it can be opened immutable, its full-text indexes
+    runs; from PostgreSQL, by copying every table from one snapshot transaction), switched out of WAL mode so it can be opened immutable, its full-text indexes
     rebuilt and optimised, and ``ANALYZE`` run so the query planner knows the table sizes.
     An existing snapshot in ``out_dir`` is replaced only once the new one is complete.
     ``without_originals`` leaves archived originals' bytes out (their hashes and custody stay).
@@ -132,7 +191,7 @@ def publish(db_path: str | os.PathLike[str], out_dir: str | os.PathLike[str], *,
         # failure leaves an earlier site whole: its snapshot still matches its inspect file until
         # the new inspect file is in place, and Datasette recounts any table it lacks.
         with written_whole(snapshot) as partial:
-            _snapshot(Path(db_path), partial, without_originals=without_originals)
+            _snapshot(db_path, partial, without_originals=without_originals)
         from factdb.datasette_plugin import metadata_for
 
         with written_whole(metadata) as partial:
@@ -147,7 +206,7 @@ def publish(db_path: str | os.PathLike[str], out_dir: str | os.PathLike[str], *,
     except (OSError, sqlite3.DatabaseError) as error:
         if created and not any(out.iterdir()):
             out.rmdir()
-        raise PublishError(f"{out}: the site could not be written ({error}); {db_path} is unchanged and no partial "
+        raise PublishError(f"{out}: the site could not be written ({error}); {locate(db_path).shown} is unchanged and no partial "
                            "file was left. Free some disk space, or publish to another folder") from None
     except PublishError:
         if created and not any(out.iterdir()):
@@ -160,13 +219,27 @@ def publish(db_path: str | os.PathLike[str], out_dir: str | os.PathLike[str], *,
     return PublishResult(snapshot, metadata, inspect_file, command, datasette_executable())
 
 
-def _snapshot(source: Path, target: Path, *, without_originals: bool = False) -> None:
-    reader = sqlite3.connect(read_only_uri(source), uri=True)
-    cap(reader)
-    try:
-        reader.execute("VACUUM INTO ?", (str(target),))
-    finally:
-        reader.close()
+def _snapshot(db: str | os.PathLike[str], target: Path, *, without_originals: bool = False) -> None:
+    source = locate(db).file
+    if source is None:
+        # A server's database is copied table by table from one snapshot transaction into a new
+        # SQLite file that factdb's migrations build, so the views, full-text indexes and
+        # constraints are the ones an SQLite database has.
+        from factdb.copying import sqlite_snapshot
+
+        server = open_database(db, readonly=True)
+        try:
+            # The search indexes are rebuilt below, as for an SQLite source.
+            sqlite_snapshot(server, target, full_text=False)
+        finally:
+            server.dispose()
+    else:
+        reader = sqlite3.connect(read_only_uri(source), uri=True)
+        cap(reader)
+        try:
+            reader.execute("VACUUM INTO ?", (str(target),))
+        finally:
+            reader.close()
     # isolation_level=None: VACUUM cannot run inside the transaction Python would open.
     snapshot = sqlite3.connect(target, isolation_level=None)
     cap(snapshot)

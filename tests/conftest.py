@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
+import os
 import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from sqlalchemy.engine import make_url
 
 from factdb.cli import cli
 from factdb.db import make_engine, upgrade
@@ -35,15 +40,22 @@ def fresh_db(db_path: Path) -> Path:
     return db_path
 
 
+COMPARE_DATA = (SEEDS / "iran-resolution-follow-ups-2020.yaml", REPO / "tests/fixtures/compare/multi_source.yaml")
+
+
+def import_compare_data(db: str | Path) -> None:
+    # Two imports: the fixture repeats the seeds' metric definitions so it also stands alone.
+    for data in COMPARE_DATA:
+        result = run_cli("import", "--db", db, data)
+        assert result.exit_code == 0, result.output
+
+
 @pytest.fixture(scope="session")
 def compare_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The seeds plus the multi-source comparison fixture, imported once through the CLI. Read only."""
     path = tmp_path_factory.mktemp("compare") / "factdb.sqlite"
     assert run_cli("init", "--db", path).exit_code == 0
-    # Two imports: the fixture repeats the seeds' metric definitions so it also stands alone.
-    for data in (SEEDS / "iran-resolution-follow-ups-2020.yaml", REPO / "tests/fixtures/compare/multi_source.yaml"):
-        result = run_cli("import", "--db", path, data)
-        assert result.exit_code == 0, result.output
+    import_compare_data(path)
     return path
 
 
@@ -74,8 +86,14 @@ def copy_database(source: Path, target: Path) -> Path:
     return target
 
 
-def dump_database(path: Path) -> list[str]:
+def is_postgres(db: object) -> bool:
+    return str(db).startswith(("postgresql://", "postgresql+psycopg://"))
+
+
+def dump_database(path: Path | str) -> list[str]:
     """Every row of every table, so 'unchanged' means unchanged content, not equal counts."""
+    if is_postgres(path):
+        return _dump_server(str(path))
     connection = sqlite3.connect(path)
     try:
         return list(connection.iterdump())
@@ -83,8 +101,31 @@ def dump_database(path: Path) -> list[str]:
         connection.close()
 
 
-def rows(path: Path, sql: str, *params: object) -> list[tuple]:
-    """The result of one query against the database file at ``path``."""
+def _dump_server(url: str) -> list[str]:
+    from sqlalchemy import create_engine, select
+
+    from factdb.models import Base
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return [f"{table.name}: {tuple(row)!r}" for table in Base.metadata.sorted_tables
+                    for row in connection.execute(select(table).order_by(*table.primary_key.columns))]
+    finally:
+        engine.dispose()
+
+
+def rows(path: Path | str, sql: str, *params: object) -> list[tuple]:
+    """The result of one query against the database at ``path`` (a file, or a PostgreSQL URL: ? as placeholders)."""
+    if is_postgres(path):
+        from sqlalchemy import create_engine
+
+        engine = create_engine(str(path))
+        try:
+            with engine.connect() as connection:
+                return [tuple(row) for row in connection.exec_driver_sql(sql.replace("%", "%%").replace("?", "%s"), tuple(params))]
+        finally:
+            engine.dispose()
     connection = sqlite3.connect(path)
     try:
         return connection.execute(sql, params).fetchall()
@@ -216,6 +257,38 @@ def basic_db(basic_template: Path, tmp_path: Path) -> Path:
     return copy_database(basic_template, tmp_path / "factdb.sqlite")
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def fresh_store(request: pytest.FixtureRequest, db_path: Path) -> Path | str:
+    """An empty migrated database on each backend in turn: an SQLite file, or a PostgreSQL URL."""
+    if request.param == "sqlite":
+        engine = make_engine(db_path)
+        upgrade(engine)
+        engine.dispose()
+        return db_path
+    url: str = request.getfixturevalue("postgres_db")
+    return url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def basic_store(request: pytest.FixtureRequest, basic_template: Path, tmp_path: Path) -> Path | str:
+    """basic.yaml imported, on each backend in turn: a copy of basic_template, or a PostgreSQL URL."""
+    if request.param == "sqlite":
+        return copy_database(basic_template, tmp_path / "factdb.sqlite")
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    url = server.create(template=request.getfixturevalue("postgres_basic_template"))
+    request.addfinalizer(lambda: server.drop(str(make_url(url).database)))
+    return url
+
+
+@pytest.fixture(scope="session")
+def postgres_basic_template(postgres_server: PostgresServer) -> str:
+    """tests/fixtures/import/basic.yaml imported once into a PostgreSQL database that tests copy (by its name)."""
+    url = postgres_server.create(f"{postgres_server.template}_basic")
+    result = run_cli("import", "--db", url, BASIC)
+    assert result.exit_code == 0, result.output
+    return str(make_url(url).database)
+
+
 # A CSV file whose claims have no claim_id: rows are grouped by their claim columns.
 GROUPED_CSV = """\
 document,source,event,claimed_on,quote,metric,population,value
@@ -223,3 +296,131 @@ wire-2019-12,ncri,iran-protests-2019-11,2019-12,"The NCRI says “approximately 
 wire-2019-12,ncri,iran-protests-2019-11,2019-12,"The NCRI says “approximately 1,500” people were killed, including several children",killed,Children,several
 wire-2019-12,amnesty,iran-protests-2019-11,,at least 304 people had been killed,killed,,at least 304
 """
+
+
+# -- backends: every test of import, update, compare, export and publish runs on SQLite and PostgreSQL --
+
+# The PostgreSQL server the tests use (trust authentication); FACTDB_TEST_POSTGRES names another.
+POSTGRES_SERVER = os.environ.get("FACTDB_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+# Every database the tests create starts with this, so a crashed run's leftovers are recognisable.
+POSTGRES_PREFIX = os.environ.get("FACTDB_TEST_POSTGRES_PREFIX", "factdb_pgtest")
+
+
+@dataclass(frozen=True)
+class Backend:
+    """A fresh, migrated factdb database on one backend: ``db`` is what ``--db`` takes."""
+
+    name: str  # "sqlite" or "postgresql"
+    db: str
+
+    def export(self, fmt: str = "yaml") -> str:
+        result = run_cli("export", "--db", self.db, "--format", fmt)
+        assert result.exit_code == 0, result.output
+        return result.stdout
+
+
+class PostgresServer:
+    """Creates test databases from one migrated template: CREATE DATABASE ... TEMPLATE copies the
+    files of the template, a few milliseconds instead of running every migration per test."""
+
+    def __init__(self, server: str) -> None:
+        from sqlalchemy import create_engine
+        from sqlalchemy.engine import make_url
+
+        self.url = make_url(server)
+        self.admin = create_engine(self.url, isolation_level="AUTOCOMMIT")
+        self.names = itertools.count()
+        self.template = f"{POSTGRES_PREFIX}_{os.getpid()}_template"
+
+    def reachable(self) -> str | None:
+        """None when the server answers, else why not."""
+        try:
+            with self.admin.connect() as connection:
+                connection.exec_driver_sql("SELECT 1")
+        except Exception as error:  # noqa: BLE001 - any failure to connect means no PostgreSQL here
+            return str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        return None
+
+    def database_url(self, name: str) -> str:
+        return self.url.set(database=name).render_as_string(hide_password=False)
+
+    def create_template(self) -> None:
+        from factdb.db import initialise
+
+        self.drop(self.template)
+        self._execute(f'CREATE DATABASE "{self.template}"')
+        initialise(self.database_url(self.template)).dispose()
+
+    def create(self, name: str | None = None, *, empty: bool = False, template: str | None = None) -> str:
+        """A new database, migrated unless ``empty`` (a copy of ``template`` when given), and its URL."""
+        name = name or f"{POSTGRES_PREFIX}_{os.getpid()}_{next(self.names)}"
+        self.drop(name)
+        self._execute(f'CREATE DATABASE "{name}"' + ("" if empty else f' TEMPLATE "{template or self.template}"'))
+        return self.database_url(name)
+
+    def drop_all(self) -> None:
+        """Every database this run created (a test's own ones are dropped after it already)."""
+        with self.admin.connect() as connection:
+            names = connection.exec_driver_sql("SELECT datname FROM pg_database WHERE datname LIKE %(prefix)s",
+                                               {"prefix": f"{POSTGRES_PREFIX}_{os.getpid()}_%"}).scalars().all()
+        for name in names:
+            self.drop(name)
+
+    def drop(self, name: str) -> None:
+        self._execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def _execute(self, sql: str) -> None:
+        with self.admin.connect() as connection:
+            connection.exec_driver_sql(sql)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """The PostgreSQL server, with a migrated template database; skipped (failed under CI=true) without one."""
+    server = PostgresServer(POSTGRES_SERVER)
+    problem = server.reachable()
+    if problem is not None:
+        message = f"PostgreSQL is not reachable at {server.url.render_as_string()} ({problem}): its tests cannot run"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message + "; CI must run them (.ci/run starts PostgreSQL)")
+        pytest.skip(message)
+    server.create_template()
+    try:
+        yield server
+    finally:
+        server.drop_all()
+        server.admin.dispose()
+
+
+@pytest.fixture
+def postgres_db(postgres_server: PostgresServer) -> Iterator[str]:
+    """A new migrated PostgreSQL database of its own for one test, dropped after it."""
+    url = postgres_server.create()
+    try:
+        yield url
+    finally:
+        from sqlalchemy.engine import make_url
+
+        postgres_server.drop(str(make_url(url).database))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
+    """A fresh migrated database on each backend in turn."""
+    if request.param == "sqlite":
+        return Backend("sqlite", str(migrated_database(tmp_path / "sqlite")))
+    return Backend("postgresql", request.getfixturevalue("postgres_db"))
+
+
+@pytest.fixture(scope="session")
+def compare_postgres(postgres_server: PostgresServer) -> str:
+    """compare_db's data imported the same way into a PostgreSQL database. Read only."""
+    url = postgres_server.create(f"{postgres_server.template}_compare")
+    import_compare_data(url)
+    return url
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def compare_store(request: pytest.FixtureRequest, compare_db: Path) -> str | Path:
+    """compare_db on each backend in turn: an SQLite path, or a PostgreSQL URL."""
+    return compare_db if request.param == "sqlite" else request.getfixturevalue("compare_postgres")

@@ -26,6 +26,12 @@ SEED_EVENT = "iran-protests-2019-11"
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "compare.md"
 
 
+@pytest.fixture(scope="session")
+def compare_db(compare_store: str | Path) -> str | Path:
+    """Every comparison in this module runs on SQLite and on PostgreSQL (conftest.compare_store)."""
+    return compare_store
+
+
 def run_cli(*args: str | Path) -> Result:
     return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
 

@@ -23,6 +23,12 @@ from factdb.compare import Comparison, band_words, compare, figure_standing
 DOCS = REPO / "docs" / "compare.md"
 
 
+@pytest.fixture(scope="session")
+def compare_db(compare_store: str | Path) -> str | Path:
+    """Every comparison in this module runs on SQLite and on PostgreSQL (conftest.compare_store)."""
+    return compare_store
+
+
 def documented_cases() -> list[tuple[str, list[tuple[str, str]], str]]:
     """(case, [(source name, stated)], verdict) for each row of the verdict table."""
     section = DOCS.read_text(encoding="utf-8").split("| case | the sources say | verdict |", 1)[1]

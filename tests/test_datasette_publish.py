@@ -17,10 +17,11 @@ from factdb.publish import SETTINGS, publish
 
 
 @pytest.fixture(scope="module")
-def site(compare_db: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    """The published site folder and everything `factdb publish` printed."""
+def site(compare_store: Path | str, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The published site folder and everything `factdb publish` printed, published from SQLite
+    and from PostgreSQL in turn (conftest.compare_store): the same site either way."""
     out = tmp_path_factory.mktemp("site") / "site"
-    result = run_cli("publish", "--db", compare_db, out)
+    result = run_cli("publish", "--db", compare_store, out)
     assert result.exit_code == 0, result.output
     return out, result.output
 

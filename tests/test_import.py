@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,13 @@ from factdb.importer import ImportFailed, import_paths
 
 from conftest import REPO, SEEDS, rows, run_cli, write
 from conftest import dump_database as dump
+
+
+@pytest.fixture
+def fresh_db(fresh_store: Path | str) -> Path | str:
+    """Every test of this module runs on SQLite and on PostgreSQL (conftest.fresh_store)."""
+    return fresh_store
+
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 BASIC = FIXTURES / "basic.yaml"
@@ -237,18 +243,19 @@ def test_python_api_raises_import_failed_with_located_problems(fresh_db: Path, t
 
 def test_database_constraints_hold_without_python(fresh_db: Path) -> None:
     """Integrity lives in the database too: a raw INSERT with a bad qualifier is refused."""
+    import sqlalchemy.exc
+
     run_cli("import", "--db", fresh_db, BASIC)
-    connection = sqlite3.connect(fresh_db)
-    connection.execute("PRAGMA foreign_keys = ON")
-    with pytest.raises(sqlite3.IntegrityError, match="qualifier_allowed"):
-        connection.execute("INSERT INTO figures (claim_pk, position, metric_id, qualifier, value, stated, batch_id) "
-                           "VALUES (1, 9, 'killed', 'roughly', 5, '5', 1)")
-    with pytest.raises(sqlite3.IntegrityError, match="low_not_above_high"):
-        connection.execute("INSERT INTO figures (claim_pk, position, metric_id, qualifier, low, high, stated, batch_id) "
-                           "VALUES (1, 9, 'killed', 'range', 10, 5, '10-5', 1)")
-    with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
-        connection.execute("INSERT INTO figures (claim_pk, position, metric_id, qualifier, value, stated, batch_id) "
-                           "VALUES (1, 9, 'no-such-metric', 'exact', 5, '5', 1)")
+    engine = make_engine(fresh_db)
+    try:
+        for values, refusal in (("(1, 9, 'killed', 'roughly', 5, NULL, NULL, '5', 1)", "qualifier_allowed"),
+                                ("(1, 9, 'killed', 'range', NULL, 10, 5, '10-5', 1)", "low_not_above_high"),
+                                ("(1, 9, 'no-such-metric', 'exact', 5, NULL, NULL, '5', 1)", "(?i)foreign key")):
+            with engine.connect() as connection, pytest.raises(sqlalchemy.exc.IntegrityError, match=refusal):
+                connection.exec_driver_sql("INSERT INTO figures (claim_pk, position, metric_id, qualifier, value, low, high, "
+                                           f"stated, batch_id) VALUES {values}")
+    finally:
+        engine.dispose()
 
 
 def test_seeds_import_cleanly(fresh_db: Path) -> None:

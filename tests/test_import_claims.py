@@ -10,6 +10,19 @@ import pytest
 from conftest import problems, quoted, rows, run_cli, write
 
 
+@pytest.fixture
+def fresh_db(fresh_store: Path | str) -> Path | str:
+    """Every test of this module runs on SQLite and on PostgreSQL (conftest.fresh_store)."""
+    return fresh_store
+
+
+@pytest.fixture
+def basic_db(basic_store: Path | str) -> Path | str:
+    """Every test of this module runs on SQLite and on PostgreSQL (conftest.basic_store)."""
+    return basic_store
+
+
+
 # -- quotes are evidence ----------------------------------------------------------------------------
 
 

@@ -12,6 +12,19 @@ import yaml
 from conftest import GROUPED_CSV, dump_database, problems, quoted, rows, run_cli, write
 
 
+@pytest.fixture
+def fresh_db(fresh_store: Path | str) -> Path | str:
+    """Every test of this module runs on SQLite and on PostgreSQL (conftest.fresh_store)."""
+    return fresh_store
+
+
+@pytest.fixture
+def basic_db(basic_store: Path | str) -> Path | str:
+    """Every test of this module runs on SQLite and on PostgreSQL (conftest.basic_store)."""
+    return basic_store
+
+
+
 # -- the keys of each import format -----------------------------------------------------------------
 
 EVERY_KEY = """\

@@ -9,6 +9,8 @@ from pathlib import Path
 from factdb.db import make_engine
 from factdb.importer import import_paths
 
+import pytest
+
 from conftest import (
     AMNESTY_LINE,
     BASIC,
@@ -21,6 +23,12 @@ from conftest import (
     run_cli,
     write,
 )
+
+
+@pytest.fixture
+def basic_db(basic_store: Path | str) -> Path | str:
+    """Every test of this module runs on SQLite and on PostgreSQL (conftest.basic_store)."""
+    return basic_store
 
 
 # -- idempotency, --update and history --------------------------------------------------------------

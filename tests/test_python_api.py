@@ -107,8 +107,8 @@ def test_an_older_schema_is_refused_until_create_upgrades_it(fresh_db: Path) -> 
 def test_a_sqlite_url_names_the_same_file_and_other_urls_are_refused(seeded_db: Path) -> None:
     with Database(f"sqlite:///{seeded_db}") as db:
         assert db.path == seeded_db and len(list(db.sources())) == 10
-    with pytest.raises(DatabaseError, match=r"postgresql://factdb:\*\*\*@localhost/facts: factdb keeps its data in SQLite files"):
-        Database("postgresql://factdb:secret@localhost/facts")
+    with pytest.raises(DatabaseError, match=r"mysql://factdb:\*\*\*@localhost/facts: factdb keeps its data in SQLite files or PostgreSQL"):
+        Database("mysql://factdb:secret@localhost/facts")
     for url in ("sqlite://", "sqlite:///:memory:", f"sqlite:///{seeded_db}?mode=ro"):
         with pytest.raises(DatabaseError, match="give the database file as sqlite:///PATH, without options"):
             Database(url)

@@ -25,6 +25,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
+from factdb.db import rewrite_table_definitions
+
 
 revision: str = '0004'
 down_revision: str | None = '0003'
@@ -66,17 +68,7 @@ def _rewrite_sqlite_checks(old_form, new_form) -> None:  # type: ignore[no-untyp
                                    "the one this migration knows, so it changes nothing")
             sql = sql.replace(old, new)
         tables[table] = sql
-    version = connection.exec_driver_sql("PRAGMA schema_version").scalar_one()
-    connection.exec_driver_sql("PRAGMA writable_schema = ON")
-    try:
-        for table, sql in tables.items():
-            connection.exec_driver_sql("UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = ?", (sql, table))
-        # Other connections (and this one) re-read the schema when its version changes.
-        connection.exec_driver_sql(f"PRAGMA schema_version = {version + 1}")
-    finally:
-        connection.exec_driver_sql("PRAGMA writable_schema = OFF")
-    for table in tables:  # the edited schema parses (a statement on the table makes SQLite read it again)
-        connection.exec_driver_sql(f'SELECT * FROM "{table}" LIMIT 0')
+    rewrite_table_definitions(connection, tables)
 
 
 def _replace_checks(old_form, new_form) -> None:  # type: ignore[no-untyped-def]

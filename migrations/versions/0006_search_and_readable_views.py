@@ -145,9 +145,16 @@ FROM documents d""",
 }
 
 
+def _for_dialect(sql: str) -> str:
+    # PostgreSQL spells SQLite's group_concat(x, separator) string_agg; the views read the same on both.
+    if op.get_bind().dialect.name == "postgresql":
+        return sql.replace("group_concat(", "string_agg(")
+    return sql
+
+
 def upgrade() -> None:
     for name, sql in READABLE_VIEWS.items():
-        op.execute(f'CREATE VIEW "{name}" AS{sql}')
+        op.execute(f'CREATE VIEW "{name}" AS{_for_dialect(sql)}')
     if op.get_bind().dialect.name != "sqlite":
         return
     for table, (rowid, columns) in INDEXED.items():

@@ -1,0 +1,219 @@
+"""factdb on PostgreSQL against factdb on SQLite, in the same run on the same machine (issue 18).
+
+    python bench/postgres.py --claims 100000
+    python bench/postgres.py --claims 1000000 --server postgresql+psycopg://postgres@127.0.0.1/test
+
+Measures, each as wall-clock seconds of ``factdb`` run in a subprocess:
+
+1. import of bench/generate.py's files (entities.jsonl, then claims.jsonl) into an empty SQLite
+   file and into an empty PostgreSQL database, then whether the two export the same bytes and
+   compare every measured event the same;
+2. compare: the median of ``Database.compare`` over events with figures, on both;
+3. publish: ``factdb publish`` from the SQLite file (VACUUM INTO) and from PostgreSQL (a new
+   SQLite snapshot filled from one snapshot transaction);
+4. four editors importing N/4 claims each at the same moment (four processes, one waits for
+   another's lock) against one import of N claims, both into PostgreSQL.
+
+Writes bench/results/postgres.json and postgres.md. Databases it creates on the server start
+with --prefix and are dropped at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+RESULTS = BENCH / "results"
+FACTDB = str(Path(sys.executable).parent / "factdb")
+sys.path.insert(0, str(BENCH))
+sys.path.insert(0, str(REPO / "tests"))
+
+from generate import generate  # noqa: E402
+from generated_imports import write_big_import  # noqa: E402
+
+TARGETS = {"import_ratio": 1.5, "compare_median_ms": 10.0, "publish_ratio": 2.0, "editors_ratio": 1.2}
+
+
+def run(*args: str) -> float:
+    started = time.perf_counter()
+    completed = subprocess.run([FACTDB, *args], capture_output=True, text=True)
+    if completed.returncode != 0:
+        raise SystemExit(f"factdb {' '.join(args[:2])} failed: {completed.stderr[-2000:]}")
+    return time.perf_counter() - started
+
+
+class Server:
+    def __init__(self, url: str, prefix: str) -> None:
+        from sqlalchemy import create_engine
+        from sqlalchemy.engine import make_url
+
+        self.url = make_url(url)
+        self.prefix = prefix
+        self.admin = create_engine(self.url, isolation_level="AUTOCOMMIT")
+        self.created: list[str] = []
+
+    def database(self, name: str) -> str:
+        full = f"{self.prefix}_{name}"
+        with self.admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{full}" WITH (FORCE)')
+            connection.exec_driver_sql(f'CREATE DATABASE "{full}"')
+        self.created.append(full)
+        return self.url.set(database=full).render_as_string(hide_password=False)
+
+    def drop_all(self) -> None:
+        with self.admin.connect() as connection:
+            for name in self.created:
+                connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        self.admin.dispose()
+
+
+def compare_median_ms(db: str, events: list[str], rounds: int = 5) -> float:
+    from factdb import Database
+
+    timings = []
+    with Database(db, readonly=True) as database:
+        for event in events[:1]:
+            database.compare(event)  # warm: the first call reads the migration scripts' head
+        for _ in range(rounds):
+            for event in events:
+                started = time.perf_counter()
+                database.compare(event)
+                timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings)
+
+
+def export_digest(db: str) -> str:
+    """The SHA-256 of the database's YAML export (factdb.copying.export_digest)."""
+    from factdb.copying import export_digest as digest
+    from factdb.db import opened
+
+    with opened(db, readonly=True) as engine:
+        return digest(engine)
+
+
+def compare_all(db: str, event: str) -> list[Any]:
+    from factdb import Database
+
+    with Database(db, readonly=True) as database:
+        return database.compare(event, history=True)
+
+
+def events_with_figures(db: str, count: int) -> list[str]:
+    from sqlalchemy import text
+
+    from factdb import Database
+
+    with Database(db, readonly=True) as database, database.read_engine.connect() as connection:
+        rows = connection.execute(text("SELECT event_id FROM claims WHERE event_id IS NOT NULL GROUP BY event_id "
+                                        "ORDER BY count(*) DESC, event_id LIMIT :n"), {"n": count})
+        return [row[0] for row in rows]
+
+
+def measure(claims: int, server: Server, work: Path) -> dict[str, Any]:
+    data = work / "data"
+    files = generate(claims, data)
+    sqlite_db = str(work / "factdb.sqlite")
+    postgres_db = server.database("import")
+    result: dict[str, Any] = {"claims": claims}
+
+    run("init", "--db", sqlite_db)
+    run("init", "--db", postgres_db)
+    result["import_sqlite_s"] = run("import", "--db", sqlite_db, str(files["entities"]), str(files["jsonl"]))
+    result["import_postgres_s"] = run("import", "--db", postgres_db, str(files["entities"]), str(files["jsonl"]))
+    result["import_ratio"] = result["import_postgres_s"] / result["import_sqlite_s"]
+
+    result["exports_identical"] = export_digest(sqlite_db) == export_digest(postgres_db)
+    events = events_with_figures(sqlite_db, 20)
+    result["compare_json_identical"] = all(
+        [c.to_dict() for c in compare_all(sqlite_db, event)] == [c.to_dict() for c in compare_all(postgres_db, event)]
+        for event in events)
+    result["compare_median_ms_sqlite"] = compare_median_ms(sqlite_db, events)
+    result["compare_median_ms_postgres"] = compare_median_ms(postgres_db, events)
+
+    result["publish_sqlite_s"] = run("publish", "--db", sqlite_db, str(work / "site-sqlite"))
+    result["publish_postgres_s"] = run("publish", "--db", postgres_db, str(work / "site-postgres"))
+    result["publish_ratio"] = result["publish_postgres_s"] / result["publish_sqlite_s"]
+
+    # Four editors at once against one import of the same number of claims (simpler claims, one
+    # figure each, so the four files' ids do not collide).
+    one = server.database("one")
+    four = server.database("four")
+    basic = REPO / "tests/fixtures/import/basic.yaml"  # the event every generated claim is about
+    for db in (one, four):
+        run("init", "--db", db)
+        run("import", "--db", db, str(basic))
+    whole = write_big_import(work / "one.jsonl", claims, prefix="one")
+    quarters = [write_big_import(work / f"editor-{n}.jsonl", claims // 4, prefix=f"editor{n}") for n in range(4)]
+    result["one_import_s"] = run("import", "--db", one, str(whole))
+    started = time.perf_counter()
+    processes = [subprocess.Popen([FACTDB, "import", "--db", four, "--wait", "3600", str(path)], stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.PIPE, text=True) for path in quarters]
+    for process in processes:
+        _, error = process.communicate()
+        if process.returncode != 0:
+            raise SystemExit(f"an editor's import failed: {error[-2000:]}")
+    result["four_editors_s"] = time.perf_counter() - started
+    result["editors_ratio"] = result["four_editors_s"] / result["one_import_s"]
+    return result
+
+
+def markdown(results: list[dict[str, Any]]) -> str:
+    lines = [
+        "# factdb on PostgreSQL and on SQLite (bench/postgres.py)", "",
+        f"Machine: {platform.machine()}, {platform.python_implementation()} {platform.python_version()}; "
+        "wall-clock seconds of one run each, on a machine shared with other work.", "",
+        "| claims | same export and compare | import SQLite | import PostgreSQL | ratio (target 1.5) "
+        "| compare median SQLite / PostgreSQL (target 10 ms) "
+        "| publish SQLite | publish PostgreSQL | ratio (target 2) | 1 import | 4 editors at once | ratio (target 1.2) |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r['claims']:,} | {'yes' if r.get('exports_identical') and r.get('compare_json_identical') else 'NO'} "
+            f"| {r['import_sqlite_s']:.1f} s | {r['import_postgres_s']:.1f} s | {r['import_ratio']:.2f} "
+            f"| {r['compare_median_ms_sqlite']:.1f} / {r['compare_median_ms_postgres']:.1f} ms "
+            f"| {r['publish_sqlite_s']:.1f} s | {r['publish_postgres_s']:.1f} s | {r['publish_ratio']:.2f} "
+            f"| {r['one_import_s']:.1f} s | {r['four_editors_s']:.1f} s | {r['editors_ratio']:.2f} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--claims", default="100000", help="comma-separated sizes")
+    parser.add_argument("--server", default="postgresql+psycopg://postgres@127.0.0.1:5432/test",
+                        help="a PostgreSQL database to connect to for creating the benchmark's databases")
+    parser.add_argument("--prefix", default="factdb_bench", help="names of the databases created")
+    parser.add_argument("--out", type=Path, default=RESULTS / "postgres.json")
+    args = parser.parse_args(argv)
+    server = Server(args.server, args.prefix)
+    results = []
+    try:
+        for claims in (int(size) for size in args.claims.split(",")):
+            work = Path(tempfile.mkdtemp(prefix="factdb-bench-postgres-"))
+            try:
+                results.append(measure(claims, server, work))
+                print(json.dumps(results[-1], indent=2), flush=True)
+            finally:
+                shutil.rmtree(work, ignore_errors=True)
+    finally:
+        server.drop_all()
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps({"targets": TARGETS, "results": results}, indent=2) + "\n", encoding="utf-8")
+    args.out.with_suffix(".md").write_text(markdown(results), encoding="utf-8")
+    print(markdown(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,284 @@
+"""PostgreSQL as a team's shared store: URLs, migrations, the write lock, editors importing at once.
+
+The behaviour both backends share is tested in test_backends.py; here is what only a server has:
+several editors' imports at once (separate processes), one waiting for another and saying for
+whom, an import killed part-way, passwords kept out of messages, and a collation that is not C.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from alembic import command
+from sqlalchemy import create_engine
+from sqlalchemy.engine import make_url
+
+from factdb import Database
+from factdb.db import WRITE_LOCK_KEY, current_revision, downgrade, head_revision, upgrade
+
+from conftest import BASIC, SEEDS, Backend, PostgresServer, migrated_database, run_cli, write
+from generated_imports import write_big_import
+
+
+def _import_process(db: str, *files: Path, wait: int = 120) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "factdb.cli", "import", "--db", db, "--wait", str(wait), *map(str, files)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _claims(db: str) -> set[str]:
+    with Database(db, readonly=True) as database:
+        return {claim.id for claim in database.claims()}
+
+
+def _with_event(db: str) -> None:
+    """The event every generated claim is about."""
+    assert run_cli("import", "--db", db, BASIC).exit_code == 0
+
+
+# -- migrations -------------------------------------------------------------------------------------
+
+
+def test_init_migrates_and_alembic_check_finds_no_drift(postgres_server: PostgresServer) -> None:
+    url = postgres_server.create(f"{postgres_server.template}_init", empty=True)
+    try:
+        result = run_cli("init", "--db", url)
+        assert result.exit_code == 0, result.output
+        assert "schema up to date" in result.stdout
+        engine = create_engine(url)
+        try:
+            from factdb.db import alembic_config
+
+            def check() -> None:
+                config = alembic_config(engine)
+                with engine.connect() as connection:
+                    config.attributes["connection"] = connection
+                    command.check(config)
+
+            check()
+            downgrade(engine, "base")
+            upgrade(engine)
+            assert current_revision(engine) == head_revision()
+            check()
+        finally:
+            engine.dispose()
+        assert run_cli("init", "--db", url).exit_code == 0  # again: nothing to do
+    finally:
+        postgres_server.drop(f"{postgres_server.template}_init")
+
+
+def test_a_language_collation_does_not_change_the_export_order(postgres_server: PostgresServer, tmp_path: Path) -> None:
+    """In en-US order 'a-…' sorts before 'B-…' and 'Z-…'; in SQLite's (and C) order after them."""
+    name = f"{postgres_server.template}_icu"
+    postgres_server.drop(name)
+    with postgres_server.admin.connect() as connection:
+        connection.exec_driver_sql(f"CREATE DATABASE \"{name}\" TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US' "
+                                   "LOCALE 'C.UTF-8'")
+    url = postgres_server.database_url(name)
+    try:
+        assert run_cli("init", "--db", url).exit_code == 0
+        sources = write(tmp_path, "sources.yaml", "sources:\n" + "".join(
+            f"  - {{id: {source}, name: Name {source}, kind: ngo}}\n" for source in ("a-monitor", "B-monitor", "9-watch", "Z-desk")))
+        sqlite = Backend("sqlite", str(migrated_database(tmp_path / "sqlite")))
+        for db in (url, sqlite.db):
+            result = run_cli("import", "--db", db, sources)
+            assert result.exit_code == 0, result.output
+        export = Backend("postgresql", url).export()
+        assert export == sqlite.export()
+        ids = [line.removeprefix("- id: ") for line in export.splitlines() if line.startswith("- id: ")]
+        assert ids == ["9-watch", "B-monitor", "Z-desk", "a-monitor"]
+    finally:
+        postgres_server.drop(name)
+
+
+# -- URLs and messages ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["with:colon.sqlite", "with%percent.sqlite", "100%:both.sqlite"])
+def test_an_sqlite_path_with_colon_or_percent_works(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert run_cli("init", "--db", name).exit_code == 0
+    assert run_cli("import", "--db", name, *sorted(SEEDS.glob("*.yaml"))).exit_code == 0
+    assert (tmp_path / name).is_file()
+    url = f"sqlite:///{tmp_path / name}"
+    assert Backend("sqlite", url).export() == Backend("sqlite", name).export()
+
+
+def test_a_password_is_never_printed(postgres_server: PostgresServer) -> None:
+    bad = postgres_server.url.set(password="sekrit-pw", port=1, database="nowhere").render_as_string(hide_password=False)
+    for args in (["init", "--db", bad], ["export", "--db", bad], ["compare", "x", "--db", bad], ["backup", "--db", bad, "x.sqlite"]):
+        result = run_cli(*args)
+        assert result.exit_code == 1, result.output
+        assert "sekrit-pw" not in result.output and "***" in result.stderr
+        assert "cannot connect" in result.stderr and "Traceback" not in result.output
+
+
+def test_database_url_from_the_environment(postgres_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FACTDB_DB", postgres_db)
+    assert run_cli("import", BASIC).exit_code == 0
+    assert "amnesty-304" in _claims(postgres_db)
+
+
+def test_without_psycopg_the_message_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # an import of it now fails, as when it is not installed
+    result = run_cli("export", "--db", "postgresql+psycopg://editor@db.example.org/factdb")
+    assert result.exit_code == 1
+    assert "pip install 'factdb[postgres]'" in result.stderr
+
+
+def test_an_unknown_url_is_refused(tmp_path: Path) -> None:
+    result = run_cli("export", "--db", "mysql://root@localhost/factdb")
+    assert result.exit_code == 1 and "SQLite files or PostgreSQL" in result.stderr
+
+
+# -- one writer at a time ---------------------------------------------------------------------------
+
+
+def _hold_write_lock(url: str, application: str) -> tuple[object, object]:
+    engine = create_engine(url, connect_args={"application_name": application})
+    connection = engine.connect()
+    connection.begin()
+    connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+    return engine, connection
+
+
+def test_an_import_waits_for_the_one_writing_and_says_for_whom(postgres_db: str) -> None:
+    engine, connection = _hold_write_lock(postgres_db, "factdb alice@desk-1 pid 4242")
+    try:
+        result = run_cli("import", "--db", postgres_db, "--wait", "1", BASIC)
+        assert result.exit_code == 1
+        assert "waiting for the import by factdb alice@desk-1 pid 4242 (user postgres" in result.stderr
+        assert "still running after 1 s; nothing was changed" in result.stderr
+        assert _claims(postgres_db) == set()
+        at_once = run_cli("import", "--db", postgres_db, "--wait", "0", BASIC)
+        assert at_once.exit_code == 1 and "still running after 0 s" in at_once.stderr
+        threading.Timer(1.5, connection.rollback).start()  # type: ignore[attr-defined]
+        started = time.monotonic()
+        result = run_cli("import", "--db", postgres_db, "--wait", "60", BASIC)
+        assert result.exit_code == 0, result.output
+        assert "waiting for the import by factdb alice@desk-1" in result.stderr
+        assert time.monotonic() - started >= 1.0
+        assert "amnesty-304" in _claims(postgres_db)
+    finally:
+        connection.close()  # type: ignore[attr-defined]
+        engine.dispose()  # type: ignore[attr-defined]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("editors", [2, 4])
+def test_editors_importing_at_once_all_land(editors: int, postgres_db: str, tmp_path: Path) -> None:
+    _with_event(postgres_db)
+    files = [write_big_import(tmp_path / f"editor-{n}.jsonl", 1_500, prefix=f"editor{n}") for n in range(editors)]
+    processes = [_import_process(postgres_db, path) for path in files]
+    outputs = [process.communicate(timeout=300) for process in processes]
+    assert [process.returncode for process in processes] == [0] * editors, outputs
+    claims = _claims(postgres_db)
+    for n in range(editors):
+        assert {f"editor{n}-claim-{i}" for i in range(1_500)} <= claims
+    assert len(claims) == 3 + editors * 1_500
+    # Every batch and every key is its own: nothing was written twice.
+    with Database(postgres_db, readonly=True) as db, db.read_engine.connect() as connection:
+        batches = connection.exec_driver_sql("SELECT count(*) FROM import_batches").scalar()
+        assert batches == 1 + editors
+
+
+@pytest.mark.slow
+def test_an_editor_importing_while_another_import_fails_loses_nothing(postgres_db: str, tmp_path: Path) -> None:
+    _with_event(postgres_db)
+    good = write_big_import(tmp_path / "good.jsonl", 2_000, prefix="good")
+    bad = write_big_import(tmp_path / "bad.jsonl", 2_000, prefix="bad")
+    with bad.open("a", encoding="utf-8") as out:
+        out.write('{"kind": "claim", "id": "bad-last", "document": "nowhere", "source": "bad-monitor", "quote": "x"}\n')
+    processes = [_import_process(postgres_db, bad), _import_process(postgres_db, good)]
+    outputs = [process.communicate(timeout=300) for process in processes]
+    assert [process.returncode for process in processes] == [1, 0], outputs
+    claims = _claims(postgres_db)
+    assert {f"good-claim-{i}" for i in range(2_000)} <= claims
+    assert not any(claim.startswith("bad") for claim in claims)
+
+
+@pytest.mark.slow
+def test_an_import_killed_part_way_leaves_the_database_as_before(postgres_db: str, tmp_path: Path) -> None:
+    _with_event(postgres_db)
+    before = Backend("postgresql", postgres_db).export()
+    big = write_big_import(tmp_path / "big.jsonl", 10_000, prefix="killed")
+    process = _import_process(postgres_db, big)
+    url = make_url(postgres_db)
+    watcher = create_engine(url, isolation_level="AUTOCOMMIT")  # pg_stat_activity is read once per transaction
+    try:
+        deadline = time.monotonic() + 120
+        with watcher.connect() as connection:
+            # Killed once it has written rows inside its transaction (a COPY, or the sequence moved after one).
+            while not connection.exec_driver_sql(
+                    "SELECT count(*) FROM pg_stat_activity WHERE (query LIKE 'COPY %%' OR query LIKE '%%setval%%') "
+                    "AND application_name LIKE 'factdb %%' AND pid <> pg_backend_pid()").scalar():
+                assert process.poll() is None and time.monotonic() < deadline, process.communicate()
+                time.sleep(0.02)
+        os.kill(process.pid, signal.SIGKILL)
+        process.communicate(timeout=30)
+    finally:
+        watcher.dispose()
+    assert process.returncode == -signal.SIGKILL
+    assert Backend("postgresql", postgres_db).export() == before
+    # The server ended the killed import's transaction, and its lock with it.
+    result = run_cli("import", "--db", postgres_db, "--wait", "30", write_big_import(tmp_path / "after.jsonl", 50, prefix="after"))
+    assert result.exit_code == 0, result.output
+
+
+# -- serving ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_serve_publishes_a_snapshot_and_refresh_swaps_in_later_imports(postgres_db: str, tmp_path: Path) -> None:
+    from datasette_servers import BIN, free_port, get, running
+
+    _with_event(postgres_db)
+    port = free_port()
+
+    def claims_served() -> int:
+        status, body = get(f"http://127.0.0.1:{port}/factdb.json?sql=select+count(*)+as+n+from+claims&_shape=array")
+        assert status == 200, body
+        return int(json.loads(body)[0]["n"])
+
+    with running([BIN / "factdb", "serve", "--db", postgres_db, "--port", str(port), "--refresh", "1"], port):
+        assert claims_served() == 3
+        later = run_cli("import", "--db", postgres_db, write_big_import(tmp_path / "later.jsonl", 30, prefix="later"))
+        assert later.exit_code == 0, later.output
+        deadline = time.monotonic() + 60
+        while claims_served() == 3:
+            assert time.monotonic() < deadline, "the served snapshot was not refreshed within 60 s"
+            time.sleep(0.5)
+        assert claims_served() == 3 + 30
+
+
+def test_refresh_is_refused_for_an_sqlite_file(tmp_path: Path) -> None:
+    db = migrated_database(tmp_path)
+    result = run_cli("serve", "--db", db, "--refresh", "5")
+    assert result.exit_code == 2 and "--refresh is for a PostgreSQL database" in result.output
+
+
+def test_schema_of_a_postgresql_database(postgres_db: str) -> None:
+    result = run_cli("schema", "--db", postgres_db)
+    assert result.exit_code == 0, result.output
+    schema = result.stdout
+    assert 'id VARCHAR(200) COLLATE "C" NOT NULL' in schema and "size_bytes BIGINT NOT NULL" in schema
+    assert 'CREATE VIEW "claims_readable"' in schema and "string_agg(" in schema
+
+
+def test_a_table_another_program_dropped_is_an_error_not_a_traceback(postgres_db: str) -> None:
+    engine = create_engine(postgres_db)
+    try:
+        with engine.begin() as connection:
+            connection.exec_driver_sql("DROP TABLE source_relations CASCADE")
+    finally:
+        engine.dispose()
+    result = run_cli("export", "--db", postgres_db)
+    assert result.exit_code == 1
+    assert "PostgreSQL stopped the command" in result.stderr and "source_relations" in result.stderr
