@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-import sqlalchemy.exc
 
 from factdb import __version__
 from factdb.database import Database
@@ -42,6 +41,19 @@ def db_option(fn: Callable[..., Any]) -> Callable[..., Any]:
     )(fn)
 
 
+def _sqlalchemy_error(error: BaseException, name: str) -> bool:
+    """Whether ``error`` is SQLAlchemy's exception ``name``. SQLAlchemy is imported only by the
+    commands that use it (``factdb compare`` and ``--help`` start faster without it), and when
+    it was never imported, it raised nothing."""
+    errors = sys.modules.get("sqlalchemy.exc")
+    return errors is not None and isinstance(error, getattr(errors, name))
+
+
+def _stopped_by_database(error: Exception) -> bool:
+    """SQLite refused part-way, through the driver or through SQLAlchemy."""
+    return isinstance(error, sqlite3.OperationalError) or _sqlalchemy_error(error, "OperationalError")
+
+
 def handles_database_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -49,11 +61,11 @@ def handles_database_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             return fn(*args, **kwargs)
         except DatabaseError as error:
             raise DataError(str(error)) from None
-        except (sqlalchemy.exc.OperationalError, sqlite3.OperationalError) as error:
-            raise _stopped_by_sqlite(kwargs.get("db_path"), error, "the command") from None
-        except sqlalchemy.exc.DatabaseError as error:
+        except Exception as error:
+            if _stopped_by_database(error):
+                raise _stopped_by_sqlite(kwargs.get("db_path"), error, "the command") from None
             # SQLite's own words when --db names a file that is not an SQLite database at all.
-            if "file is not a database" not in str(error.orig):
+            if not _sqlalchemy_error(error, "DatabaseError") or "file is not a database" not in str(getattr(error, "orig", "")):
                 raise
             raise DataError(f"{kwargs.get('db_path')}: not a factdb database (the file is not an SQLite database). "
                             "Check the path, or create a new database with: factdb init --db NEW.sqlite") from None
@@ -117,7 +129,9 @@ def import_command(db_path: Path, files: tuple[Path, ...], update: bool, dry_run
             raise DataError(f"{failure}\n{count} problem{'s' if count != 1 else ''} found; nothing was imported.") from None
         except WorkerFailed as failure:
             raise click.ClickException(f"{failure}\nNothing was imported; run again with --workers 0 to check claims in one process.") from None
-        except (sqlalchemy.exc.OperationalError, sqlite3.OperationalError) as error:
+        except Exception as error:
+            if not _stopped_by_database(error):
+                raise
             raise _stopped_by_sqlite(db_path, error, "the import") from None
     click.echo(report.summary())
 

@@ -24,12 +24,12 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TextIO, TypeVar, overload
 
-from sqlalchemy import Connection, Engine
-
 from factdb.compare import DEFAULT_TOLERANCE
-from factdb.db import DatabaseError, initialise, make_engine, open_database, schema_sql, sqlite_file
+from factdb.db import DatabaseError, check_database, initialise, make_engine, open_database, read_connection, schema_sql, sqlite_file
 
 if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
+
     from factdb.compare import Comparison
     from factdb.figure_checks import StoredFigureProblem
     from factdb.importer import ImportReport
@@ -67,7 +67,8 @@ class Database:
         if create:
             self._engine = initialise(path_or_url)
         elif readonly:
-            self._read_engine = open_database(path_or_url, readonly=True)
+            # Checked without SQLAlchemy: its engine is made when first needed (see read_engine).
+            check_database(path_or_url, readonly=True)
         else:
             self._engine = open_database(path_or_url)
 
@@ -201,7 +202,15 @@ class Database:
         """
         from factdb.compare import compare
 
-        return compare(self.read_engine, event, metric, population, as_of=as_of, tolerance=tolerance, history=history)
+        # On a connection of its own rather than the read engine: SQLAlchemy need not be loaded for
+        # a comparison (``factdb compare`` is often run once per question, from scripts). Its
+        # queries read one snapshot, as the engine's transaction would.
+        connection = read_connection(self.path)
+        try:
+            connection.execute("BEGIN")
+            return compare(connection, event, metric, population, as_of=as_of, tolerance=tolerance, history=history)
+        finally:
+            connection.close()
 
     # --- Reading -----------------------------------------------------------------------------
 

@@ -1,4 +1,8 @@
-"""Engine, connection pragmas, sessions and programmatic migrations."""
+"""Engine, connection pragmas, sessions and programmatic migrations.
+
+SQLAlchemy and Alembic are imported only by the functions that need them: opening a database
+read-only (``factdb compare``) checks its schema version with the ``sqlite3`` module alone.
+"""
 
 from __future__ import annotations
 
@@ -13,15 +17,12 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, Engine, create_engine, event, inspect
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
-
 from factdb.files import written_whole
 from factdb.sqlite_limits import cap as cap_sqlite_limits
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy import Connection, Engine
 
 DEFAULT_DB = "factdb.sqlite"
 BUSY_TIMEOUT_MS = 30_000
@@ -88,6 +89,9 @@ def sqlite_file(path_or_url: str | os.PathLike[str]) -> Path:
     text = os.fspath(path_or_url)
     if not _URL.match(text):
         return Path(text)
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     try:
         url = make_url(text)
     except ArgumentError:
@@ -138,6 +142,8 @@ def make_engine(path: str | os.PathLike[str], *, readonly: bool = False) -> Engi
     Write engines begin every transaction with ``BEGIN IMMEDIATE``; ``readonly`` engines
     use deferred transactions so they never wait for, or block, a writer.
     """
+    from sqlalchemy import create_engine, event
+
     file = sqlite_file(path)
     if readonly and not writable_location(file):
         uri = read_only_uri(file)
@@ -190,15 +196,24 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
+_REVISION_LINE = re.compile(r"^(down_revision|revision)\b[^=]*=\s*(?:['\"]([^'\"]+)['\"]|None)", re.MULTILINE)
+
+
 @lru_cache(maxsize=1)
 def head_revision() -> str:
-    """The newest migration. Cached: the scripts cannot change while factdb runs, and reading them
-    was most of the time `factdb compare` took to open a database."""
-    from alembic.script import ScriptDirectory
-
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert head is not None
-    return head
+    """The newest migration, read from the scripts' ``revision`` and ``down_revision`` lines rather
+    than through Alembic, whose import (with Mako and Pygments) took longer than the rest of
+    ``factdb compare``; tests/test_migrations.py checks that Alembic names the same head. Cached:
+    the scripts cannot change while factdb runs."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for script in (migrations_path() / "versions").glob("*.py"):
+        for name, value in _REVISION_LINE.findall(script.read_text(encoding="utf-8")):
+            if value:
+                (revisions if name == "revision" else parents).add(value)
+    heads = revisions - parents
+    assert len(heads) == 1, f"the migrations have {len(heads)} heads: {sorted(heads)}"
+    return heads.pop()
 
 
 @dataclass(frozen=True)
@@ -209,8 +224,10 @@ class ExistingFile:
     revision: str | None
 
 
-def _existing_file(path: Path) -> ExistingFile | None:
-    """The tables and factdb schema revision of the SQLite file at ``path``; None when there is none."""
+def _existing_file(path: Path, *, operational_errors: bool = False) -> ExistingFile | None:
+    """The tables and factdb schema revision of the SQLite file at ``path``; None when there is none.
+    ``operational_errors``: let SQLite's operational errors (a deleted write-ahead log, a lock)
+    propagate, for the command to explain, rather than calling the file no factdb database."""
     if not path.exists() or path.stat().st_size == 0:
         return None
     reader = sqlite3.connect(read_only_uri(path), uri=True)
@@ -222,6 +239,8 @@ def _existing_file(path: Path) -> ExistingFile | None:
             row = reader.execute("SELECT version_num FROM alembic_version").fetchone()
             revision = row[0] if row else None
     except sqlite3.DatabaseError as error:
+        if operational_errors and isinstance(error, sqlite3.OperationalError):
+            raise
         reason = "the file is not an SQLite database" if "file is not a database" in str(error) else str(error)
         raise DatabaseError(f"{path}: not a factdb database ({reason}). Check the path, or create a new "
                             "database with: factdb init --db NEW.sqlite") from None
@@ -267,7 +286,7 @@ def initialise(path_or_url: str | os.PathLike[str]) -> Engine:
                 finally:
                     # Closing the last connection checkpoints the write-ahead log into the file.
                     engine.dispose()
-        except (OSError, sqlite3.OperationalError, OperationalError) as error:
+        except (OSError, sqlite3.OperationalError, _sqlalchemy_operational_error()) as error:
             reason = getattr(error, "orig", None) or error
             raise DatabaseError(f"{shown}: the new database could not be written ({reason}); nothing was created. "
                                 "Free some disk space, or choose a folder you can write to") from None
@@ -299,27 +318,61 @@ def read_only_message(shown: str) -> str:
             f"{shown} COPY.sqlite")
 
 
-def open_database(path_or_url: str | os.PathLike[str], *, readonly: bool = False) -> Engine:
-    """An engine for an existing database migrated to the latest revision, or a clear error."""
+def _sqlalchemy_operational_error() -> type[Exception]:
+    from sqlalchemy.exc import OperationalError
+
+    return OperationalError
+
+
+def check_database(path_or_url: str | os.PathLike[str], *, readonly: bool = False) -> Path:
+    """The SQLite file of an existing database migrated to the latest revision, or a clear error.
+
+    Read with the ``sqlite3`` module only, so that a command that just reads (``factdb compare``)
+    need not load SQLAlchemy or Alembic to open the database."""
     path = _shown(path_or_url)
-    if not Path(path).is_file():
+    file = Path(path)
+    if not file.is_file():
         raise DatabaseError(f"{path}: no such database. Create it with: factdb init --db {path}")
-    if not readonly and not writable_location(Path(path)):
+    if not readonly and not writable_location(file):
         raise DatabaseError(read_only_message(path))
-    engine = make_engine(path, readonly=readonly)
-    if not inspect(engine).has_table("alembic_version"):
-        engine.dispose()
+    existing = _existing_file(file, operational_errors=True)
+    if existing is None or "alembic_version" not in existing.tables:
         raise DatabaseError(f"{path}: not a factdb database (no schema version). Create one with: factdb init --db {path}")
-    current = current_revision(engine)
+    current = existing.revision
     if current != head_revision():
-        engine.dispose()
         if current is not None:
             _refuse_unknown_revision(path, current)
         raise DatabaseError(
             f"{path}: schema is at revision {current}, this factdb needs {head_revision()}. "
             f"Upgrade it with: factdb init --db {path}"
         )
+    return file
+
+
+def open_database(path_or_url: str | os.PathLike[str], *, readonly: bool = False) -> Engine:
+    """An engine for an existing database migrated to the latest revision, or a clear error."""
+    check_database(path_or_url, readonly=readonly)
+    engine = make_engine(_shown(path_or_url), readonly=readonly)
+    if not readonly:
+        # Opening for writing waits, as an import does, while another writer holds the lock.
+        try:
+            with engine.connect() as connection:
+                connection.exec_driver_sql("SELECT 1")
+        except BaseException:
+            engine.dispose()
+            raise
     return engine
+
+
+def read_connection(path: Path) -> sqlite3.Connection:
+    """A plain ``sqlite3`` connection that reads the database at ``path`` (checked first with
+    check_database) with the read engine's settings: it never waits for, or blocks, a writer."""
+    if writable_location(path):
+        connection = sqlite3.connect(path, check_same_thread=False)
+    else:
+        connection = sqlite3.connect(read_only_uri(path), uri=True, check_same_thread=False)
+    _on_connect_readonly(connection, None)
+    return connection
 
 
 @contextmanager
