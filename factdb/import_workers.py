@@ -22,22 +22,26 @@ from __future__ import annotations
 import os
 import pickle
 import signal
-import sqlite3
 import struct
-import subprocess
 import sys
-import tempfile
 import traceback
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, NamedTuple
+from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 from factdb.checks import KnownClaim, Lookups, PreparedClaim, Problem, QuoteCheck, RefusedClaim, check_claim, recognised
 from factdb.quotes import NormalizedTexts, find_quote
 from factdb.readers import ReadError, Record, file_format, read_records
+
+# A worker imports only what checking claims needs (each module is memory in every worker):
+# sqlite3 only when the database held documents or claims before the import (see _QuoteLocator),
+# and nothing of the importer's side (subprocess, tempfile).
+if TYPE_CHECKING:
+    import sqlite3
+    import subprocess
 
 
 class TextSpool:
@@ -46,6 +50,8 @@ class TextSpool:
     dict of tuples, in the importer and in each worker (see SpoolIndex)."""
 
     def __init__(self) -> None:
+        import tempfile
+
         self.folder = tempfile.TemporaryDirectory(prefix="factdb-import-")
         self.path = str(Path(self.folder.name) / "texts")
         self._file = open(self.path, "wb")  # noqa: SIM115 - closed by close()
@@ -95,7 +101,9 @@ class _Job:
     chunk: int
     report_progress: bool
     lookups: Lookups
-    database: str | None  # read (committed rows only) for stored claims and documents' texts
+    # read (committed rows only) for stored claims and documents' texts; None when it held neither
+    # documents nor claims before the import
+    database: str | None
     spool: str | None  # TextSpool: the texts of documents this import writes
     spool_index: SpoolIndex | None
     known_lines: bool  # look lines up in the database (checks.recognised)
@@ -180,10 +188,11 @@ def _receive_message(channel: IO[bytes]) -> object:
 
 
 def _work(job: _Job, out: IO[bytes]) -> None:
-    locate = _QuoteLocator(job) if job.database is not None and job.spool is not None else None
+    locate = _QuoteLocator(job) if job.spool is not None else None
     # Lines the database holds already (checks.recognised), as last committed: a claim this
     # import wrote is not there yet, and the importer finds it by itself.
-    stored = _stored_digests(locate.database) if locate is not None and job.known_lines else None
+    stored = (_stored_digests(locate.database) if locate is not None and locate.database is not None and job.known_lines
+              else None)
     read = [0]
 
     def sent_bytes() -> int:
@@ -252,8 +261,12 @@ class _QuoteLocator:
     """
 
     def __init__(self, job: _Job) -> None:
-        assert job.database is not None and job.spool is not None
-        self.database = sqlite3.connect(f"{Path(job.database).resolve().as_uri()}?mode=ro", uri=True)
+        assert job.spool is not None
+        self.database: sqlite3.Connection | None = None
+        if job.database is not None:
+            import sqlite3
+
+            self.database = sqlite3.connect(f"{Path(job.database).resolve().as_uri()}?mode=ro", uri=True)
         self.spool = open(job.spool, "rb")  # noqa: SIM115 - the worker's lifetime
         self.index = job.spool_index
         self.texts = NormalizedTexts(self.read_text)
@@ -264,6 +277,7 @@ class _QuoteLocator:
             offset, length = spooled
             self.spool.seek(offset)
             return self.spool.read(length).decode("utf-8", "surrogatepass")
+        assert self.database is not None, f"document {pk} is neither spooled nor stored"
         text: str = self.database.execute("SELECT text FROM documents WHERE pk = ?", (pk,)).fetchone()[0]
         return text
 
@@ -273,7 +287,8 @@ class _QuoteLocator:
         if not ids:
             return [None] * len(prepared)
         stored = dict(self.database.execute(
-            f"SELECT id, content_sha256 FROM claims WHERE id IN ({', '.join('?' for _ in ids)})", ids).fetchall())
+            f"SELECT id, content_sha256 FROM claims WHERE id IN ({', '.join('?' for _ in ids)})", ids).fetchall()
+        ) if self.database is not None else {}
         return [find_quote(self.texts.normalized(claim.document_pk), claim.quote) or ()
                 if type(claim) is PreparedClaim and stored.get(claim.id) != claim.content_sha256 else None
                 for claim in prepared]
@@ -337,6 +352,8 @@ class _Pool:
         self.grow(count)
 
     def grow(self, count: int) -> None:
+        import subprocess
+
         while len(self.workers) < count:
             job_read, job_write = os.pipe()
             message_read, message_write = os.pipe()
@@ -417,8 +434,9 @@ def checked_chunks(pool: _Pool | None, names: Sequence[str], lookups: Lookups, w
     """The claims of the files ``names``, checked by ``workers`` processes, one chunk at a time in file
     order, each file followed by its FileEnd (as the worker whose turn it was saw it).
 
-    ``database`` and ``spool`` (flushed): where workers read documents' texts to locate quotes
-    (both or neither); ``known_lines``: whether to look claim lines up in the database.
+    ``spool`` (flushed) and ``database``: where workers read documents' texts to locate quotes
+    (no spool: workers do not locate quotes; no database: every text is in the spool and no claim
+    is stored); ``known_lines``: whether to look claim lines up in the database.
     ``pool``: workers started earlier (see start()); closed here in any case.
     """
     spooled = spool.index() if spool is not None else None
