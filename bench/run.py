@@ -166,7 +166,7 @@ def measure_baseline(claims: int, fmt: str, runs: int, db: Path, defer_fts: bool
     measured, inserts = [], []
     for number in range(runs):
         fresh_database(db)
-        args = [sys.executable, str(BENCH / "baseline.py"), *(["--defer-fts"] if defer_fts else []), str(db), *INPUTS[fmt]]
+        args = [sys.executable, str(BENCH / "reference.py"), *(["--defer-fts"] if defer_fts else []), str(db), *INPUTS[fmt]]
         measured.append(run_process(args, cwd=folder))
         inserts.append(json.loads(measured[-1].output.strip().splitlines()[-1])["insert_seconds"])
         print(f"  baseline {fmt} {claims:,} ({'deferred' if defer_fts else 'trigger'} FTS) run {number + 1}: "

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import shlex
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator
@@ -332,7 +333,8 @@ def serve(db_path: Path, host: str, port: int) -> None:
 def publish(db_path: Path, out_dir: Path) -> None:
     """Write an immutable, analysed snapshot to OUT_DIR and print the command that serves it.
 
-    OUT_DIR gets factdb.db (the snapshot), metadata.json and inspect-data.json.
+    OUT_DIR gets factdb.db (the snapshot), metadata.json, inspect-data.json and
+    settings.json: it is a Datasette configuration directory (datasette OUT_DIR).
 
         factdb publish site/
     """
@@ -343,7 +345,10 @@ def publish(db_path: Path, out_dir: Path) -> None:
             result = db.publish(out_dir)
     except PublishError as error:
         raise DataError(str(error)) from None
-    click.echo(f"Published {result.snapshot}. Serve it with:\n\n    {result.command_line}")
+    port = result.command[result.command.index("--port") + 1]
+    click.echo(f"Published {result.snapshot}. Serve it with:\n\n    {result.command_line}\n\n"
+               f"or, the same site as a Datasette configuration directory:\n\n"
+               f"    {shlex.join([result.executable, str(result.snapshot.parent), '--port', port])}")
 
 
 @cli.command(name="extract")
