@@ -114,6 +114,8 @@ def same_rows(first: Path, second: Path) -> bool:
         if tables != _data_tables(b):
             return False
         for table in tables:
+            if table == "import_batches":  # when each import ran: a row per import, its times its own
+                continue
             query = f'SELECT rowid, * FROM "{table}" ORDER BY rowid'
             if a.execute(query).fetchall() != b.execute(query).fetchall():
                 return False
