@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
@@ -64,6 +65,7 @@ class Database:
         self._lock = threading.Lock()
         self._engine: Engine | None = None
         self._read_engine: Engine | None = None
+        self._comparing: sqlite3.Connection | None = None  # see compare()
         if create:
             self._engine = initialise(path_or_url)
         elif readonly:
@@ -98,6 +100,9 @@ class Database:
             for engine in (self._engine, self._read_engine):
                 if engine is not None:
                     engine.dispose()
+            if self._comparing is not None:
+                self._comparing.close()
+                self._comparing = None
 
     def __enter__(self) -> Database:
         return self
@@ -203,14 +208,18 @@ class Database:
         from factdb.compare import compare
 
         # On a connection of its own rather than the read engine: SQLAlchemy need not be loaded for
-        # a comparison (``factdb compare`` is often run once per question, from scripts). Its
-        # queries read one snapshot, as the engine's transaction would.
-        connection = read_connection(self.path)
-        try:
+        # a comparison (``factdb compare`` is often run once per question, from scripts). Kept for
+        # the next comparison, one at a time; each reads one snapshot, as the engine's
+        # transaction would.
+        with self._lock:
+            if self._comparing is None:
+                self._comparing = read_connection(self.path)
+            connection = self._comparing
             connection.execute("BEGIN")
-            return compare(connection, event, metric, population, as_of=as_of, tolerance=tolerance, history=history)
-        finally:
-            connection.close()
+            try:
+                return compare(connection, event, metric, population, as_of=as_of, tolerance=tolerance, history=history)
+            finally:
+                connection.execute("ROLLBACK")
 
     # --- Reading -----------------------------------------------------------------------------
 
