@@ -33,7 +33,7 @@ from factdb.vocabulary import CLAIM_STATUSES, RELATIONS, SOURCE_KINDS
 # The version of the rules below: what a record digest stands for. A stored claim whose digest
 # matches a line's is not checked again, so any change to what a check accepts, reports or
 # prepares must bump it (tests/test_import_golden.py fails until someone does).
-CHECK_RULES_VERSION = 5
+CHECK_RULES_VERSION = 6
 
 MAX_PROBLEMS = 200
 MAX_TEXT = 10_000  # names, titles, statements
@@ -49,11 +49,15 @@ FIELDS: dict[str, dict[str, bool]] = {  # field -> required
     "event": {"id": True, "name": True, "description": False, "start": False, "end": False, "parent": False},
     "metric": {"id": True, "name": True, "unit": True, "description": False},
     "document": {"id": True, "title": True, "author": False, "publisher": False, "published": False, "url": False,
-                 "language": False, "text": False, "text_file": False},
+                 "language": False, "text": False, "text_file": False,
+                 # an archived original (factdb.evidence_records) instead of text_file
+                 "original_file": False, "original": False, "custody": False},
     "claim": {"id": False, "document": True, "source": True, "via": False, "event": False, "claimed_on": False,
               "quote": True, "statement": False, "supersedes": False, "status": False, "figures": False,
               # review annotations written by `factdb extract`; accepted, not stored
-              "confidence": False, "reason": False},
+              "confidence": False, "reason": False,
+              # written by `factdb export`; computed again from the document's pages, not stored as given
+              "quote_page": False},
     "figure": {"metric": True, "population": False, "value": False, "qualifier": False, "low": False, "high": False,
                "stated": False, "derived": False},
 }
@@ -421,6 +425,7 @@ class PreparedDocument:
     problems: list[Problem]
     late_problems: list[Problem]
     refused_late: bool  # late_problems refuse the record (an empty text), besides the import
+    evidence: Any = None  # factdb.evidence.Evidence: the archived original the text was extracted from
 
 
 def check_source(record: Record, lookups: Lookups) -> PreparedSource | list[Problem]:
@@ -495,22 +500,28 @@ def _document_text(problems: Problems, record: Record, data: dict[str, Any]) -> 
             problems.at(record, "text", f"expected text; found {type_name(value)}", "write the document's full text")
             return None
         return value
-    relative = data["text_file"]
+    target = confined_path(problems, record, "text_file", "give the document's full text as 'text'", "documents/article.txt")
+    return None if target is None else _read_text_file(problems, record, data["text_file"], target)
+
+
+def confined_path(problems: Problems, record: Record, key: str, instead: str, example: str) -> Path | None:
+    """The file that field ``key`` names, relative to the import file and inside its folder; None (and a problem) otherwise."""
+    relative = record.data[key]
     if not record.from_file:
-        problems.at(record, "text_file", "records given in Python have no folder for a text_file to be relative to",
-                    "give the document's full text as 'text'")
+        problems.at(record, key, f"records given in Python have no folder for a {key} to be relative to", instead)
         return None
     if not isinstance(relative, str) or not relative.strip():
-        problems.at(record, "text_file", f"expected a relative path; found {type_name(relative)}", "e.g. documents/article.txt")
+        problems.at(record, key, f"expected a relative path; found {type_name(relative)}", f"e.g. {example}")
         return None
     folder = Path(record.path).resolve().parent
     candidate = Path(relative)
     target = (folder / candidate).resolve()
     if candidate.is_absolute() or not target.is_relative_to(folder):
-        problems.at(record, "text_file", f"'{relative}' points outside the import file's folder ({folder})",
-                    "keep document texts in the same folder as the import file or below it, with a relative path")
+        what = "document texts" if key == "text_file" else "originals"
+        problems.at(record, key, f"'{relative}' points outside the import file's folder ({folder})",
+                    f"keep {what} in the same folder as the import file or below it, with a relative path")
         return None
-    return _read_text_file(problems, record, relative, target)
+    return target
 
 
 def _read_text_file(problems: Problems, record: Record, relative: str, target: Path) -> str | None:
@@ -541,7 +552,11 @@ def check_document(record: Record, lookups: Lookups) -> PreparedDocument | list[
     title = read_text(problems, record, data, "title")
     published = read_date(problems, record, data, "published")
     publisher = read_text(problems, record, data, "publisher")
-    text = _document_text(problems, record, data)
+    evidence = _document_evidence(problems, record, data)
+    if _has_original(data):
+        text = evidence.extracted.text if evidence is not None else None
+    else:
+        text = _document_text(problems, record, data)
     if document_id is None or title is None or text is None:
         return problems.items
     late = Problems(keep_all=True)
@@ -553,7 +568,25 @@ def check_document(record: Record, lookups: Lookups) -> PreparedDocument | list[
               "published": sys.intern(published[0]) if published else None, "published_precision": published[1] if published else None,
               "url": read_url(late, record, data, "url"), "language": read_text(late, record, data, "language", limit=20),
               "text": text, "text_sha256": hashlib.sha256(text.encode()).hexdigest()}
-    return PreparedDocument(values, publisher, problems.items, late.items, False)
+    if evidence is not None and values["url"] is None:
+        values["url"] = evidence.extracted.url
+    return PreparedDocument(values, publisher, problems.items, late.items, False, evidence)
+
+
+def _has_original(data: dict[str, Any]) -> bool:
+    return data.get("original_file") is not None or data.get("original") is not None
+
+
+def _document_evidence(problems: Problems, record: Record, data: dict[str, Any]) -> Any:
+    """The archived original of a document record that gives one (factdb.evidence_records), else None."""
+    if not _has_original(data):
+        return None
+    if data.get("original_file") is not None and data.get("text") is not None:
+        problems.at(record, "text", "give 'text' or 'original_file', not both", "the text of an archived original is extracted from it")
+        return None
+    from factdb.evidence_records import read_evidence  # PDF and HTML libraries: only when a record archives an original
+
+    return read_evidence(problems, record, data)
 
 
 # -- claims ---------------------------------------------------------------------------------------
@@ -821,6 +854,9 @@ def check_claim(record: Record, lookups: Lookups) -> PreparedClaim | RefusedClai
     supersedes = read_identifier(problems, record, data, "supersedes")
     status = read_choice(problems, record, read_text(problems, record, data, "status"), "status", CLAIM_STATUSES) or "active"
     read_text(problems, record, data, "reason")
+    if data.get("quote_page") is not None and type(data["quote_page"]) is not int:
+        problems.at(record, "quote_page", f"expected a page number; found {type_name(data['quote_page'])}",
+                    "leave it out: it is read from the document's pages")
     figures = _read_figures(problems, lookups, record, data.get("figures") or [], quote)
     if via_id is not None and via_id == source_id:
         problems.at(record, "via", f"a claim cannot be relayed through its own source ('{source_id}')",

@@ -137,6 +137,80 @@ def import_command(db_path: Path, files: tuple[Path, ...], update: bool, dry_run
     click.echo(report.summary())
 
 
+@cli.command(name="archive")
+@db_option
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--id", "document_id", required=True, help="The document's id; for a WARC capture, the prefix of its documents' ids (ID-1, ID-2, ...).")
+@click.option("--url", help="Where the original was retrieved from; default: a WARC record's target URI.")
+@click.option("--retrieved-at", metavar="DATE", help="When it was retrieved (ISO 8601); default: now, or a WARC record's date.")
+@click.option("--title", help="The document's title; default: the page's or PDF's own, else the file name.")
+@click.option("--published", metavar="DATE", help="Publication date, YYYY[-MM[-DD]]; default: the page's metadata.")
+@click.option("--publisher", metavar="SOURCE", help="The source that published it (an id or alias).")
+@click.option("--editor", metavar="NAME", help="Who collected it, recorded in the chain of custody; default: $FACTDB_EDITOR or your user name.")
+@click.option("--record", metavar="URI", help="Archive only this record (its target URI) of a WARC capture.")
+@click.option("--update", is_flag=True, help="Replace a document archived from another original, keeping its earlier text and custody.")
+@click.option("--max-size", type=click.IntRange(1), default=200 * 1024 * 1024, show_default=True, metavar="BYTES",
+              help="Refuse larger files (and WARC captures that decompress to more).")
+@handles_database_errors
+def archive_command(db_path: Path, file: Path, document_id: str, url: str | None, retrieved_at: str | None, title: str | None,
+                    published: str | None, publisher: str | None, editor: str | None, record: str | None, update: bool,
+                    max_size: int) -> None:
+    """Archive FILE (.html/.htm, .pdf, .warc/.warc.gz or .txt) as a document with its original.
+
+    The original's bytes are stored (once per SHA-256), its text extracted (a PDF's pages
+    kept), and who collected it, when and how recorded. Quotes are then imported against the
+    text as for any document, and `factdb verify` checks them against the original.
+
+        factdb archive report.pdf --id amnesty-report-2020 --url https://example.org/report.pdf
+    """
+    from factdb.evidence import EvidenceError
+    from factdb.importer import ImportFailed
+
+    with Database(db_path) as db:
+        try:
+            report = db.archive(file, id=document_id, url=url, retrieved_at=retrieved_at, title=title, published=published,
+                                publisher=publisher, editor=editor, record=record, update=update, max_size=max_size)
+        except EvidenceError as error:
+            raise DataError(f"{error}\nNothing was archived.") from None
+        except ImportFailed as failure:
+            # The documents are records given in Python ("record 1.publisher"); the file is what the user named.
+            lines = [f"{file}: {p.field.split('.', 1)[-1]}: {p.message}" + (f" (hint: {p.hint})" if p.hint else "")
+                     for p in failure.problems]
+            raise DataError("\n".join(lines) + "\nNothing was archived.") from None
+    for document in report.documents:
+        pages = f", {document.pages} pages" if document.pages else ""
+        click.echo(f"{document.id}\t{document.title} ({document.characters:,} characters{pages})")
+    click.echo(report.summary())
+
+
+@cli.command(name="verify")
+@db_option
+@click.option("--document", "document_id", metavar="ID", help="Verify only this document.")
+@click.option("--re-extract", is_flag=True, help="Extract every text again, even with the recorded extractor versions installed.")
+@handles_database_errors
+def verify_command(db_path: Path, document_id: str | None, re_extract: bool) -> None:
+    """Check archived documents against their originals, and their quotes against the text.
+
+    Re-hashes each original, checks the stored text's hash, extracts the text again when the
+    extractor or its libraries were upgraded (or with --re-extract), and checks every quote is at
+    its offsets and page. Exit code 0 when everything holds, 1 with what does not.
+
+        factdb verify
+    """
+    with Database(db_path, readonly=True) as db:
+        try:
+            verdicts = db.verify(document_id, re_extract=re_extract)
+        except LookupError as error:
+            raise DataError(str(error.args[0])) from None
+    from factdb.verify import render_table
+
+    click.echo(render_table(verdicts), nl=False)
+    failed = [v for v in verdicts if not v.ok]
+    if failed:
+        raise DataError(f"{len(failed)} of {len(verdicts)} archived document{'s' if len(verdicts) != 1 else ''} failed verification.")
+    click.echo(f"{len(verdicts)} archived document{'s' if len(verdicts) != 1 else ''} verified.")
+
+
 def _stopped_by_sqlite(db_path: object, error: Exception, what: str) -> DataError:
     """SQLite refused part-way (disk full, locked, read-only); its transaction was rolled back."""
     reason = str(getattr(error, "orig", None) or error)
@@ -329,12 +403,16 @@ def serve(db_path: Path, host: str, port: int) -> None:
 @cli.command()
 @db_option
 @click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--without-originals", is_flag=True,
+              help="Leave archived originals' bytes out of the snapshot (their hashes and chain of custody stay).")
 @handles_database_errors
-def publish(db_path: Path, out_dir: Path) -> None:
+def publish(db_path: Path, out_dir: Path, without_originals: bool) -> None:
     """Write an immutable, analysed snapshot to OUT_DIR and print the command that serves it.
 
     OUT_DIR gets factdb.db (the snapshot), metadata.json, inspect-data.json and
     settings.json: it is a Datasette configuration directory (datasette OUT_DIR).
+    An archived web page or PDF is offered for download from its document page, unless
+    --without-originals leaves the bytes out (say, when they may not be republished).
 
         factdb publish site/
     """
@@ -342,7 +420,7 @@ def publish(db_path: Path, out_dir: Path) -> None:
 
     try:
         with Database(db_path, readonly=True) as db:
-            result = db.publish(out_dir)
+            result = db.publish(out_dir, without_originals=without_originals)
     except PublishError as error:
         raise DataError(str(error)) from None
     port = result.command[result.command.index("--port") + 1]
@@ -353,7 +431,8 @@ def publish(db_path: Path, out_dir: Path) -> None:
 
 @cli.command(name="extract")
 @db_option
-@click.argument("article", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("article", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=False)
+@click.option("--document", "stored_document", metavar="ID", help="Draft claims from this stored document's text (an archived page or PDF) instead of ARTICLE.")
 @click.option("--document-id", help="Id for the document; default: the file name as a slug.")
 @click.option("--title", help="The document's title; default: the first line of the text.")
 @click.option("--event", help="Event id that every proposed claim is about.")
@@ -362,8 +441,8 @@ def publish(db_path: Path, out_dir: Path) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the draft here instead of stdout.")
 @click.pass_context
 @handles_database_errors
-def extract_command(ctx: click.Context, db_path: Path, article: Path, document_id: str | None, title: str | None,
-                    event: str | None, author: str | None, published: str | None, output: Path | None) -> None:
+def extract_command(ctx: click.Context, db_path: Path, article: Path | None, stored_document: str | None, document_id: str | None,
+                    title: str | None, event: str | None, author: str | None, published: str | None, output: Path | None) -> None:
     """Propose claims for ARTICLE (plain UTF-8 text) as a draft in the import format.
 
     Sources already in the database are matched by name and alias (the default database is used
@@ -371,9 +450,19 @@ def extract_command(ctx: click.Context, db_path: Path, article: Path, document_i
 
         factdb extract article.txt --document-id some-article > draft.yaml
         factdb import draft.yaml
+
+    An archived document (factdb archive) is drafted from its stored text:
+
+        factdb extract --document amnesty-report-2020 -o draft.yaml
     """
     from factdb.extract import Catalog, ExtractError, draft_to_yaml, extract_article, load_catalog
 
+    if (article is None) == (stored_document is None):
+        raise click.UsageError("give ARTICLE (a text file) or --document ID (a stored document), not both or neither")
+    if stored_document is not None:
+        _extract_stored(db_path, stored_document, event, author, output)
+        return
+    assert article is not None
     if output is not None and output.resolve() == article.resolve():
         raise DataError(f"-o {output}: that is the article itself; write the draft to another file, e.g. "
                         f"{article.with_suffix('.yaml').name}")
@@ -390,20 +479,36 @@ def extract_command(ctx: click.Context, db_path: Path, article: Path, document_i
                                     title=title, event=event, author=author, published=published, catalog=catalog)
         except ExtractError as error:
             raise DataError(str(error)) from None
-    text = draft_to_yaml(draft, article=article.name)
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        from factdb.files import written_whole
-
-        try:
-            with written_whole(output) as partial:
-                partial.write_text(text, encoding="utf-8")
-        except OSError as error:
-            raise DataError(f"-o {output}: the draft could not be written ({error.strerror}); the file is as it was") from None
+    _write_draft(draft_to_yaml(draft, article=article.name), output)
     figures = sum(len(claim.figures) for claim in draft.claims)
     click.echo(f"{article}: {len(draft.claims)} claims with {figures} figures proposed, {len(draft.new_sources)} new "
                f"sources. Review the draft, then: factdb import {output or 'DRAFT.yaml'}", err=True)
+
+
+def _extract_stored(db_path: Path, document_id: str, event: str | None, author: str | None, output: Path | None) -> None:
+    from factdb.extract import ExtractError, draft_to_yaml, extract_stored_document
+
+    with Database(db_path, readonly=True) as db:
+        try:
+            draft = extract_stored_document(db, document_id, event=event, author=author)
+        except ExtractError as error:
+            raise DataError(str(error)) from None
+    _write_draft(draft_to_yaml(draft, article=document_id), output)
+    click.echo(f"document {document_id}: {len(draft.claims)} claims with {sum(len(c.figures) for c in draft.claims)} figures "
+               f"proposed, {len(draft.new_sources)} new sources. Review the draft, then: factdb import {output or 'DRAFT.yaml'}", err=True)
+
+
+def _write_draft(text: str, output: Path | None) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from factdb.files import written_whole
+
+    try:
+        with written_whole(output) as partial:
+            partial.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise DataError(f"-o {output}: the draft could not be written ({error.strerror}); the file is as it was") from None
 
 
 def main() -> None:  # pragma: no cover - console entry point convenience

@@ -196,6 +196,7 @@ class ComparedFigure:
     origin: str | None = None
     shares_origin: bool = False
     derived: str | None = None  # how the figure was computed from quoted ones; None when its quote states it
+    quote_page: int | None = None  # the page of the document's original (a PDF) its quote is on
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -215,6 +216,7 @@ class ComparedFigure:
             "claimed_on_precision": self.claimed_on_precision,
             "claim_id": self.claim_id,
             "document": self.document,
+            "quote_page": self.quote_page,
             "via": self.via,
             "via_name": self.via_name,
             "status": self.status,
@@ -485,7 +487,7 @@ _FIGURES_SELECT = """
     SELECT f.metric_id, f.population, f.position, f.qualifier, f.value, f.low, f.high, f.stated, f.derived,
            c.pk AS claim_pk, c.id AS claim_id, c.source_id, s.name AS source_name,
            c.via_id, v.name AS via_name, c.claimed_on, c.claimed_on_precision, c.status,
-           d.id AS document_id, c.supersedes_pk,
+           d.id AS document_id, c.quote_page, c.supersedes_pk,
            EXISTS (SELECT 1 FROM claims x WHERE x.supersedes_pk = c.pk) AS superseded
     FROM claims c
     JOIN figures f ON f.claim_pk = c.pk
@@ -619,6 +621,7 @@ class _Row(NamedTuple):
     claimed_on_precision: str
     status: str
     document: str
+    quote_page: int | None  # the page of a paged original the quote is on
     supersedes_pk: int | None
     superseded: bool  # a later claim replaces this one (SQLite says 0 or 1)
     superseded_on: tuple[str, ...]  # when the later claims were made; loaded for as_of only
@@ -873,6 +876,7 @@ def _compared(
         origin=origin,
         shares_origin=shares_origin,
         derived=row.derived,
+        quote_page=row.quote_page,
     )
 
 

@@ -31,11 +31,13 @@ from factdb.db import DatabaseError, check_database, initialise, make_engine, op
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
 
+    from factdb.archive import ArchiveReport
     from factdb.compare import Comparison
     from factdb.figure_checks import StoredFigureProblem
     from factdb.importer import ImportReport
     from factdb.publish import PublishResult
     from factdb.reading import StoredClaim, StoredDocument, StoredEvent, StoredMetric, StoredSource
+    from factdb.verify import DocumentVerdict
 
 T = TypeVar("T")
 
@@ -158,7 +160,42 @@ class Database:
 
         return import_records(self.engine, records, update=update, dry_run=dry_run, progress=progress, number_format=number_format)
 
+    def archive(self, path: str | os.PathLike[str], *, id: str, url: str | None = None, retrieved_at: str | None = None,
+                title: str | None = None, published: str | None = None, publisher: str | None = None,
+                editor: str | None = None, record: str | None = None, update: bool = False,
+                max_size: int = 200 * 1024 * 1024) -> ArchiveReport:
+        """Archive an original file (``.html``/``.htm``, ``.pdf``, ``.warc``/``.warc.gz``, ``.txt``) as the document ``id``.
+
+        Stores the original's bytes once per SHA-256, extracts its text (trafilatura, pdfminer.six,
+        warcio; a PDF keeps each page's start), and records the chain of custody: ``editor`` as the
+        collector (default: FACTDB_EDITOR or the user name), ``retrieved_at`` (default: now, or a WARC
+        record's date), the hashes and the extractor with its version and settings. A WARC capture
+        gives one document per HTTP 200 HTML or PDF response, ``id-1``, ``id-2``… (or only ``record``,
+        a target URI). ``title``, ``published`` and ``url`` default to what the original says.
+
+        Raises :class:`factdb.evidence.EvidenceError` (nothing written) for an original that cannot be
+        archived, and :class:`factdb.ImportFailed` when the document conflicts with a stored one
+        (another original needs ``update=True``, which keeps the earlier text and custody).
+        """
+        from factdb.archive import archive
+
+        return archive(self.engine, path, id=id, url=url, retrieved_at=retrieved_at, title=title, published=published,
+                       publisher=publisher, editor=editor, record=record, update=update, max_size=max_size)
+
     # --- Checking ----------------------------------------------------------------------------
+
+    def verify(self, document: str | None = None, *, re_extract: bool = False) -> list[DocumentVerdict]:
+        """Check each archived document (or only ``document``) against its original: the original's
+        hash, the stored text's hash, the text extracted again, every quote at its offsets and page.
+
+        Each :class:`factdb.verify.DocumentVerdict` lists its ``problems``; ``ok`` when there are none.
+        The text is extracted again when the installed extractor or its libraries differ from the
+        recorded versions, or always with ``re_extract=True``. Raises ``LookupError`` for an unknown
+        ``document`` or one without an archived original.
+        """
+        from factdb.verify import verify
+
+        return verify(self.read_engine, document, re_extract=re_extract)
 
     def check_figures(self, *, number_format: str = "en") -> list[StoredFigureProblem]:
         """The stored figures that the import's figure checks would now refuse, by claim id and figure position.
@@ -297,13 +334,15 @@ class Database:
 
         return backup(self.path, target, force=force)
 
-    def publish(self, out_dir: str | os.PathLike[str]) -> PublishResult:
+    def publish(self, out_dir: str | os.PathLike[str], *, without_originals: bool = False) -> PublishResult:
         """Write an immutable, analysed snapshot for Datasette to ``out_dir``; the result says how to serve it.
 
         Each file is replaced only once complete; raises :class:`factdb.publish.PublishError`, leaving
         an earlier site as it was, when ``out_dir`` cannot be written (a full disk, no permission).
+        ``without_originals=True`` leaves archived originals' bytes out of the snapshot; their hashes
+        and chain of custody stay.
         """
         from factdb.publish import publish
 
-        return publish(self.path, out_dir)
+        return publish(self.path, out_dir, without_originals=without_originals)
 

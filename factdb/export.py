@@ -7,6 +7,7 @@ database.
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import os
@@ -20,7 +21,7 @@ from typing import Any, TextIO
 import yaml
 from sqlalchemy import Connection, Engine, select
 
-from factdb import reading
+from factdb import custody, reading
 from factdb.figures import FigureError, parse_figure
 from factdb.models import Claim, Document, Figure
 
@@ -81,7 +82,8 @@ def _claim_rows(conn: Connection, where: Any = None) -> Iterator[dict[str, Any]]
             pending = next(figure_rows, None)
         yield _compact({
             "id": claim.id, "document": claim.document_id, "source": claim.source_id, "via": claim.via_id,
-            "event": claim.event_id, "claimed_on": claim.claimed_on, "quote": claim.quote, "statement": claim.statement,
+            "event": claim.event_id, "claimed_on": claim.claimed_on, "quote": claim.quote, "quote_page": claim.quote_page,
+            "statement": claim.statement,
             "supersedes": claim.supersedes_id, "status": None if claim.status == "active" else claim.status, "figures": own,
         })
 
@@ -91,13 +93,38 @@ def claim_record(conn: Connection, claim_pk: int) -> dict[str, Any]:
     return next(_claim_rows(conn, Claim.pk == claim_pk))
 
 
+def original_record(conn: Connection, link: custody.CustodyLink) -> dict[str, Any]:
+    """An archived document's original (as base64) and custody, in import form: an export is self-contained,
+    and one file, so that it can go to a stream."""
+    data = b"".join(custody.read_original(conn, link.original_sha256))
+    return {"original": {"file": link.file_name, "media_type": link.media_type, "sha256": link.original_sha256,
+                         "base64": base64.b64encode(data).decode("ascii")},
+            "custody": _compact({"collector": link.collector, "retrieved_at": link.retrieved_at, "extractor": link.extractor,
+                                 "extractor_version": link.extractor_version, "settings": link.settings,
+                                 "page_starts": list(link.page_starts) if link.page_starts is not None else None,
+                                 "record": link.record})}
+
+
+def _documents(conn: Connection) -> Iterator[dict[str, Any]]:
+    # Documents and custody links both come ordered by document id: merged, one query each.
+    links = custody.links(conn)
+    pending = next(links, None)
+    for stored in reading.documents(conn):
+        record = _as_record(stored)
+        while pending is not None and pending.document_id < stored.id:
+            pending = next(links, None)
+        if pending is not None and pending.document_id == stored.id:
+            record.update(original_record(conn, pending))
+        yield record
+
+
 def records(conn: Connection) -> Iterator[tuple[str, dict[str, Any]]]:
     """Every record of the database as ``(section, record)``, in export order."""
     entities: tuple[tuple[str, Callable[[Connection], Iterator[Any]]], ...] = (
-        ("sources", reading.sources), ("events", reading.events), ("metrics", reading.metrics), ("documents", reading.documents))
+        ("sources", reading.sources), ("events", reading.events), ("metrics", reading.metrics), ("documents", _documents))
     for section, read in entities:
         for stored in read(conn):
-            yield section, _as_record(stored)
+            yield section, stored if isinstance(stored, dict) else _as_record(stored)
     for record in _claim_rows(conn):
         yield "claims", record
 

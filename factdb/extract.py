@@ -195,8 +195,12 @@ _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|Octob
 UNIT_WORDS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
               "sixteen seventeen eighteen nineteen").split()
 TENS_WORDS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
-_WORD_NUMBER = (rf"(?:(?:{'|'.join(UNIT_WORDS)}|a) dozen|a hundred|a thousand"
-                rf"|(?:{'|'.join(TENS_WORDS)})(?:[- ](?:{'|'.join(UNIT_WORDS[:9])}))?|{'|'.join(UNIT_WORDS)})")
+_TENS_AND_UNIT = rf"(?:{'|'.join(TENS_WORDS)})(?:[- ](?:{'|'.join(UNIT_WORDS[:9])}))?"
+# Compound words as the figure grammar reads them: "twenty-three", "two hundred and eleven" ("a hundred
+# and fifty" is not joined by the grammar, so neither is it here).
+_WORD_NUMBER = (rf"(?:(?:{'|'.join(UNIT_WORDS)}|a) dozen"
+                rf"|(?:{'|'.join(UNIT_WORDS)}) hundred(?: and (?:{_TENS_AND_UNIT}|{'|'.join(UNIT_WORDS)}))?"
+                rf"|a hundred|a thousand|{_TENS_AND_UNIT}|{'|'.join(UNIT_WORDS)})")
 _DIGITS = r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,]\d)|(?<![\d.,])\d+(?:\.\d+)?"
 _SCALE = r"(?:\s(?:hundred|thousand|million|billion))?"
 _NUMBER = rf"(?:(?:{_DIGITS}){_SCALE}|\b{_WORD_NUMBER}{_SCALE}\b)"
@@ -251,6 +255,7 @@ BUILT_FOR = re.compile(r"(?i)\b(?:built|designed|intended|meant|made)\b[^.;]{0,3
 DATE_NEAR = re.compile(rf"(?i)(?:{_MONTH}\s*$)")
 DATE_AFTER = re.compile(rf"(?i)^(?:\s*(?:st|nd|rd|th)?\s*(?:of\s)?{_MONTH}(?![a-z]))")
 TIME_NEAR = re.compile(r"^[:.]\d\d")
+AGE_LIMIT = re.compile(r"(?i)^(?:under|over|below|above)\s+(?:1[0-9]|2[01]|five|six|ten|twelve|fifteen|sixteen|eighteen)$")
 
 # The noun a number counts: people (with the population they belong to) ...
 PEOPLE_NOUNS: dict[str, str | None] = {
@@ -273,28 +278,31 @@ PEOPLE_NOUNS: dict[str, str | None] = {
     "humanitarian workers": "aid workers", "health workers": "health workers", "medics": "health workers",
     "paramedics": "health workers", "firefighters": None, "supporters": None, "party members": None,
     "opposition members": None, "peacekeepers": "peacekeepers", "combatants": "fighters",
-    "suspects": None, "hostages": None, "foreign nationals": "foreign nationals",
+    "suspects": None, "hostages": None, "foreign nationals": "foreign nationals", "assailants": "fighters",
+    "attackers": "fighters", "gunmen": "fighters", "crew members": "crew", "crew member": "crew", "crew": "crew",
 }
 # ... units that hold people but are not people: no metric here counts them.
 NOT_PEOPLE_NOUNS = frozenset({"families", "households", "family members' households", "villages", "communities"})
 # ... a noun that names the metric itself ("46 deaths", "12 cities", "79 votes") ...
 METRIC_NOUNS = {
-    "deaths": "killed", "dead": "killed", "bodies": "killed", "fatalities": "killed", "killings": "killed",
+    "deaths": "killed", "dead": "killed", "bodies": "killed", "body": "killed", "fatalities": "killed", "killings": "killed",
     "lives": "killed", "injuries": "injured", "injured": "injured", "wounded": "injured",
     "arrests": "arrested", "detentions": "detained", "executions": "executed", "hangings": "executed",
     "death sentences": "sentenced_to_death", "cities": "cities", "towns": "cities", "cities and towns": "cities",
     "localities": "cities", "votes": "votes_in_favour", "yes votes": "votes_in_favour", "abstentions": "abstentions",
     "missing": "missing", "disappearances": "missing", "displaced": "displaced", "refugees": "refugees",
-    "casualties": "casualties",
+    "casualties": "casualties", "suicides": "suicides", "assaults": "assaults", "expulsions": "expelled",
+    "deportations": "expelled",
 }
 # Metric nouns that are also adjectives ("2,500 displaced families had returned"): a verb after them wins.
-ADJECTIVE_METRIC_NOUNS = frozenset({"dead", "injured", "wounded", "missing", "displaced"})
+ADJECTIVE_METRIC_NOUNS = frozenset({"dead", "injured", "wounded", "missing", "displaced", "refugees"})
 # ... or a thing that only some metrics can count.
 VOTE_METRICS = frozenset({"votes_in_favour", "votes_against", "abstentions"})
 THING_NOUNS: dict[str, frozenset[str]] = {
     **dict.fromkeys(("countries", "states", "member states", "nations", "delegations", "governments"),
                     VOTE_METRICS),
-    **dict.fromkeys(("banks", "buildings", "homes", "houses", "shops", "stores", "vehicles", "cars", "petrol stations",
+    **dict.fromkeys(("banks", "buildings", "homes", "houses", "shops", "health facilities", "facilities",
+                     "health centres", "health centers", "stores", "vehicles", "cars", "petrol stations",
                      "gas stations", "police stations", "schools", "hospitals", "mosques", "churches", "offices",
                      "government buildings", "businesses", "bridges", "clinics"), frozenset({"damaged"})),
 }
@@ -304,7 +312,7 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
     (r"killed or (?:injured|wounded)|(?:dead|deaths) (?:or|and) (?:injured|injuries)|casualties", "casualties"),
     (r"dead or missing|died or (?:gone|went) missing|killed or missing|missing or dead", "dead_or_missing"),
     (r"death tolls?|tolls?|killed|killing|kill|killings|dead|deaths?|died|die|lost their lives|shot dead|slain|"
-     r"murdered|bodies|fatalities|perished|neutrali[sz](?:ed|ing)|eliminat(?:ed|ing)|martyred", "killed"),
+     r"murdered|bodies|remains of|fatalities|perished|neutrali[sz](?:ed|ing)|eliminat(?:ed|ing)|martyred", "killed"),
     (r"execut\w*|hanged|put to death", "executed"),
     (r"injur\w*|wounded|wounds|hurt|beaten|treated", "injured"),
     (r"arrest\w*|rounded up", "arrested"),
@@ -315,17 +323,27 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      r"(?:fate|whereabouts) (?:remains?|is|are) unknown|(?:the )?(?:fate|whereabouts) of", "missing"),
     (r"returned (?:home|to their homes)|have returned|had returned", "returned"),
     (r"rescued|saved|brought (?:to the surface|out) alive|pulled (?:out )?alive|alive from", "rescued"),
-    (r"on strike|joined the strike|went on strike|walked out|stayed away from (?:work|classrooms|schools?)", "strikers"),
+    (r"on strike|joined the strike|absent|went on strike|walked out|stayed away from (?:work|classrooms|schools?)", "strikers"),
     (r"captured|abducted|kidnapped|taken hostage|taken captive", "captured"),
     (r"displaced|fled their homes|(?:forced|driven) (?:from|out of) their homes|forced to flee|evacuated|homeless|"
      r"sheltering|uprooted|from their (?:homes|villages|towns|land)|sleeping (?:outdoors|rough|in tents)|"
-     r"in tents|without shelter|(?:live|lives|living|lived|staying|stay) in (?:the\s+)?(?:[\w-]+\s+){0,2}?(?:camps|shelters)|(?:had|have|has)\s+fled(?!\s+(?:abroad|across|into|to neighbou?ring))", "displaced"),
+     r"in tents|without shelter|spent the night (?:outdoors|outside|in the open|in (?:the )?streets)|(?:live|lives|living|lived|staying|stay) in (?:the\s+)?(?:[\w-]+\s+){0,2}?(?:camps|shelters)|(?:had|have|has)\s+fled(?!\s+(?:abroad|across|into|to neighbou?ring))|"
+     r"(?:are|were|is|was|remain|remained)\s+(?:still\s+)?in\s+(?:[\w-]+\s+){0,2}?(?:camps|shelters|evacuation cent(?:re|er)s)|"
+     r"(?:been|were|was)\s+(?:moved|relocated)\s+to\s+(?:an?\s+|the\s+)?(?:school|shelter|camp|safer|temporary|evacuation|relief)",
+     "displaced"),
     (r"crossed into neighbou?ring countries|refugees|crossed the border|fled abroad", "refugees"),
     (r"pardoned|released|freed", "released"),
+    (r"expelled|expulsions? of|deported|deportations? of|pushed back", "expelled"),
+    (r"tortured|torture", "tortured"),
+    (r"(?:prisons?|jails?|prison system|facility)(?:[’']s)?\s+(?:now\s+|then\s+|currently\s+)?(?:held|holds|housed|houses)|"
+     r"now (?:holds|houses)|prison population of", "prisoners"),
     (r"transferred|moved to (?:a|another) (?:prison|jail|detention)", "transferred"),
     (r"charged|indicted", "charged"),
     (r"on hunger strike|hunger strikers?|refus(?:ed|ing|e) (?:food|meals|to eat)", "hunger_strikers"),
-    (r"taken to hospital|hospitali[sz]ed", "hospitalised"),
+    (r"admitted to (?:hospitals?|clinics?|(?:its|their|the|a|an)\s+(?:[\w-]+\s+)?(?:hospitals?|clinics?|nutrition|"
+     r"treatment|health|intensive|wards?))|"
+     r"taken to (?:the )?hospitals?|hospitali[sz]ed|(?:required|needed|needing|received|receiving) hospital treatment|"
+     r"(?:remain|remained|remains|are|were|is|still) in hospital", "hospitalised"),
     (r"damaged|destroyed|set fire to|set on fire|burned|burnt|torched|looted|vandali[sz]ed", "damaged"),
     (r"in favou?r|yay|yes votes?|voted for", "votes_in_favour"),
     (r"against|no votes?|voted against", "votes_against"),
@@ -359,17 +377,23 @@ METRIC_DEFINITIONS = {
     "hospitalised": ("People taken to hospital", "people"),
     "protesters": ("People taking part in protests", "people"),
     "damaged": ("Buildings and vehicles damaged or destroyed", "buildings and vehicles"),
+    "expelled": ("People expelled or deported", "people"),
+    "tortured": ("People tortured", "people"),
+    "prisoners": ("People held in prison", "people"),
+    "suicides": ("Suicides", "people"),
+    "assaults": ("Assaults", "assaults"),
     "votes_in_favour": ("Votes in favour", "votes"),
     "votes_against": ("Votes against", "votes"),
     "abstentions": ("Abstentions", "votes"),
     "cities": ("Cities and towns with protests", "cities and towns"),
 }
-THING_METRICS = frozenset({"cities", "damaged"}) | VOTE_METRICS
+THING_METRICS = frozenset({"cities", "damaged", "assaults"}) | VOTE_METRICS
 PEOPLE_METRICS = frozenset(METRIC_DEFINITIONS) - THING_METRICS
 # "the toll", "the count", "a figure it revised to": the number belongs to what was just counted.
 ANAPHORIC_COUNT = re.compile(r"(?i)\b(?:toll|count|tally|figure|number|estimate|total)\b")
 SUBSET_BEFORE = re.compile(r"(?i)(?:\bincluding|\bamong them|\bamong whom|\bof whom|\bof them|\bamong those|\bincl\.)\s*$")
 SUBSET_AFTER = re.compile(r"(?i)^\s*of (?:them|those|whom|these)\b")
+SUPERSET_AFTER = re.compile(r"(?i)^\s*of (?:those|the|these) (?:[a-z]+ed|dead|missing|wounded|injured)\b")
 # Between two figures: the second continues the first ("212 children and 168 women", "94 ... compared with 51").
 COORDINATION = re.compile(
     r"(?i)^(?:[\w\s’'-]{0,40}?(?:,\s*|\s+(?:and|or|to)\s+)|[^.;]{0,120}?\b(?:compared (?:with|to)|up from|down from|versus|vs\.?)\s+)$")
@@ -469,6 +493,9 @@ def _is_not_a_count(sentence: str, match: re.Match[str]) -> bool:
     number = match.group("number") or match.group("dash_low") or match.group("between_low") or match.group("from_low")
     if number is None:
         return False
+    if AGE_LIMIT.match(match.group()) and re.search(
+            r"(?i)\b(?:are|were|is|was|be|been|being|aged|children|girls|boys|people|those|ones)\s+$", before):
+        return True  # "9 are under 18", "children under five": an age limit, not a count
     if YEAR.match(number) or (match.group("dash_high") and YEAR.match(match.group("dash_high"))):
         return counted_noun(after)[0] is None  # "1988", "2019 uprising"; but "1500 people" counts
     # "Samir Haddad, 34, told": an age in apposition to a name
@@ -564,12 +591,10 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
     allowed = PEOPLE_METRICS if noun in PEOPLE_NOUNS else THING_NOUNS.get(noun or "", PEOPLE_METRICS | THING_METRICS)
     if _counts_no_metric(sentence, before, after, noun):
         return None
-    found = _nearest_metric_word(_window_before(before), _window_after(rest), allowed)
+    found = _metric_word_near(before, rest, allowed)
     between = sentence[previous[0].end : span.start] if previous else ""
-    coordinated = bool(COORDINATION.match(between)) and (
-        not re.search(r"(?i)\b\w+ed\b", between) or re.search(r"(?i)compared|up from|down from|versus", between)
-    ) and not _VERB_AFTER.match(rest)
-    continues = previous is not None and bool(SUBSET_BEFORE.search(before) or SUBSET_AFTER.match(after) or coordinated)
+    continues = previous is not None and bool(SUBSET_BEFORE.search(before) or SUBSET_AFTER.match(after)
+                                              or _coordinated(between, rest))
     if continues and previous is not None and (found is None or found[1] > 3):
         earlier = previous[1]
         return MetricGuess(earlier.metric, population or _population(None, after), 0.65,
@@ -584,10 +609,42 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
         named = _nearest_metric_word(counted.group(1), "", allowed)
         if named is not None:
             return MetricGuess(named[0], population, 0.6, f'"{counted.group()}"')
-    referent = previous[1].metric if previous else topic
+    # "for a total of 351": the figure's own words can point back
+    return _metric_referred_to(f"{before} {span.stated}", after, rest, noun, population,
+                               previous[1].metric if previous else topic, allowed)
+
+
+def _metric_word_near(before: str, rest: str, allowed: frozenset[str]) -> tuple[str, int, str] | None:
+    found = _nearest_metric_word(_window_before(before), _window_after(rest), allowed)
+    superset = SUPERSET_AFTER.match(rest)
+    if superset:  # "35 of those detained had been transferred": the verb after the group says what the 35 are
+        own = _nearest_metric_word("", _window_after(rest[superset.end() :]), allowed)
+        if own is not None and own[1] <= 3:
+            return own
+    return found
+
+
+def _coordinated(between: str, rest: str) -> bool:
+    """Whether the words between two figures join them ("212 children and 168 women", "94 ... compared with 51")."""
+    # the noun the figure before counts is no verb between the two ("45,200 displaced people in Ardo, 31,750 ...")
+    noun, noun_end = counted_noun(between)
+    return bool(COORDINATION.match(between)) and (
+        not re.search(r"(?i)\b\w+ed\b", between[noun_end:] if noun else between)
+        or bool(re.search(r"(?i)compared|up from|down from|versus", between))
+    ) and not _VERB_AFTER.match(rest)
+
+
+def _metric_referred_to(before: str, after: str, rest: str, noun: str | None, population: str | None,
+                        referent: str | None, allowed: frozenset[str]) -> MetricGuess | None:
+    """A metric from words pointing back ("the toll", "37 of them") or from what the people counted are."""
     anaphor = ANAPHORIC_COUNT.search(before)
     if anaphor and referent is not None and referent in allowed:
         return MetricGuess(referent, population, 0.5, f'"{anaphor.group()}" refers back to {referent}')
+    subset = SUBSET_AFTER.match(after)
+    if subset and referent is not None and referent in allowed:
+        # "At least 37 of them are minors, the group said": part of what the text was counting
+        return MetricGuess(referent, population or _population(None, after), 0.55,
+                           f'"{subset.group().strip()}" refers back to {referent}')
     if noun in DEFAULT_METRIC_OF_NOUN and not _VERB_AFTER.match(rest):
         # "600 political prisoners identified by ...", "thousands of protesters": what the people are
         metric = DEFAULT_METRIC_OF_NOUN[noun]
@@ -616,7 +673,9 @@ def _window_before(before: str) -> str:
     return " ".join(tail.split()[-8:])
 
 
-_SUBSET_ASIDE = re.compile(r"(?i)^\s*,\s*(?:among them|among whom|including|of whom|incl\.)[^,;.]{1,60},")
+_SUBSET_ASIDE = re.compile(
+    r"(?i)^\s*,\s*(?:among them|among whom|including|of whom|incl\.|(?:most|many|some|all|several|half|nearly all)\s+of\s+"
+    r"them)[^,;.]{1,60},")
 
 
 def _window_after(after: str) -> str:
@@ -709,9 +768,12 @@ AGENT_CUE = re.compile(
     r"documentation|list|monitoring|identified|documented|recorded|verified|confirmed|cited|compiled|collected|"
     r"released|published|issued|gathered)\s+(?:by|from)\s+"
 )
+_REPORT_ADJECTIVE = (r"(?:own|latest|official|new|final|initial|preliminary|previous|updated|revised|annual|monthly|"
+                     r"weekly|internal)")
+_REPORT_ADJECTIVES = re.compile(rf"(?i)^(?:{_REPORT_ADJECTIVE}\s+)+")
 POSSESSIVE_CUE = re.compile(
-    r"(?i)[’']s\s+(?:(?:own|latest|official|new|final|initial|preliminary|previous|updated|revised|annual|monthly|"
-    r"weekly|internal)\s+)*(?:statement|statements|report|reports|count|tally|figures?|data|estimates?|toll|death toll|"
+    rf"(?i)(?:[’']s|(?<=s)[’'])\s+(?:{_REPORT_ADJECTIVE}\s+)*(?:statement|statements|"
+    r"report|reports|count|tally|figures?|data|estimates?|toll|death toll|"
     r"records|list|findings|documentation|numbers|survey|analysis|assessment|monitors|research|investigation)\b"
 )
 _REPORT_NOUNS = re.compile(
@@ -736,6 +798,8 @@ PRONOUNS = {"it", "they", "he", "she", "we", "this", "its", "their"}
 # "the minister", "the company": how a text refers back to a speaker it has named ("the group" below too).
 ROLE_HEADS = ("minister", "spokesman", "spokeswoman", "spokesperson", "governor", "mayor", "company", "charity",
               "brigades", "army", "military", "prosecutor", "official", "ambassador", "president", "rapporteur")
+# "the officials", "the sources": a group of speakers named earlier ("two security officials").
+PLURAL_HEADS = ("officials", "sources", "witnesses", "residents", "doctors", "medics", "activists", "lawyers")
 GENERIC_HEADS = ("group", "organisation", "organization", "agency", "office", "union", "ministry", "project",
                  "authority", "service", "command",
                  "association", "committee", "coalition", "council", "monitor", "movement", "party", "court",
@@ -843,6 +907,8 @@ class Sources:
 
     def add_role(self, source: ProposedSource, phrase: str) -> None:
         """Remember "the interior minister" as a way the text refers to Dara Ostrov (not an alias)."""
+        if len(phrase.split()) > 6:
+            return  # a clause before the speaker ("Militants killed 35 soldiers ..., two sources told"), not a role
         self.roles.setdefault(source.id, []).append(phrase)
 
     def by_head(self, head: str) -> ProposedSource | None:
@@ -861,7 +927,7 @@ class Sources:
 # The kinds of source a head noun can refer back to when no earlier name contains the noun itself.
 HEAD_KINDS: dict[str, frozenset[str]] = {
     **dict.fromkeys(("charity", "group", "organisation", "organization", "campaign", "network"), frozenset({"ngo"})),
-    **dict.fromkeys(("ministry", "authority", "agency", "service", "department", "army", "military", "command"),
+    **dict.fromkeys(("ministry", "authority", "agency", "service", "department", "command"),
                     frozenset({"government"})),
 }
 
@@ -1081,6 +1147,7 @@ class Subject:
     start: int | None  # None when the subject is not next to the verb ("X rejected ... and said")
     appositives: tuple[str, ...] = ()  # "The interior minister, Dara Ostrov,": other names for the speaker
     quoting: str | None = None  # "State television, quoting a military spokesman, said": who it relays
+    relayed_by: str | None = None  # "Amnesty said the authorities had acknowledged ...": who reports the speaker
 
 
 def _subject_before(sentence: str, verb_start: int, verb: str) -> Subject | None:
@@ -1115,7 +1182,9 @@ def _subject_before(sentence: str, verb_start: int, verb: str) -> Subject | None
         if pronoun:  # "up from the 32 it had announced": the pronoun is the speaker
             return Subject(pronoun.group(1), start + clause.find(part) + pronoun.start(1), others, quoting)
         part = _TRAILING_TIME.sub("", part)  # "The agency on Wednesday raised"
-        return Subject(part, start + clause.find(part), others, quoting)
+        outer = re.match(r"(?i)^(?P<outer>.+?)\s+(?:said|says|stated|added)\s+$", head[:start])
+        relayed_by = outer.group("outer") if outer and "," not in outer.group("outer") else None
+        return Subject(part, start + clause.find(part), others, quoting, relayed_by)
     return None
 
 
@@ -1142,7 +1211,9 @@ def _last_noun_phrase(text: str) -> str:
 
 def _clause_start(head: str) -> int:
     start = 0
-    for match in re.finditer(r"(?i);|:|\s[—–-]\s|,\s(?:and|but|while|whereas|although)\s|\bwhile\s|\bwhereas\s|\bthat\s|[”\"]\s*,?\s", head):
+    # "Amnesty said the authorities had acknowledged only 11": the inner speaker starts after the outer verb
+    for match in re.finditer(r"(?i);|:|\s[—–-]\s|,\s(?:and|but|while|whereas|although)\s|\bwhile\s|\bwhereas\s|\bthat\s|"
+                             r"[”\"]\s*,?\s|\b(?:said|says|stated|added)\s+(?=the\s)", head):
         start = match.end()
     return start
 
@@ -1161,6 +1232,11 @@ def _resolve_subject(subject: Subject, sources: Sources, verb: str) -> SourceRef
                 quoted.via = ref.source
             quoted.reason = f'"{quoting}" ({verb}, relayed by {ref.source.name if ref else "the subject"})'
             return quoted
+    if ref is not None and subject.relayed_by is not None:
+        outer = _resolve_phrase(subject.relayed_by, sources=sources, cue="said")
+        if outer is not None and outer.source is not ref.source:
+            ref.via = outer.source
+            ref.reason += f", as reported by {outer.source.name}"
     return ref
 
 
@@ -1178,7 +1254,10 @@ def _resolve_phrase(phrase: str, *, sources: Sources, cue: str) -> SourceRef | N
         if target is None:
             return None
         return SourceRef(target, 0.6, f'"{phrase} {cue}" refers back to {target.name}', anaphoric=True)
-    for resolve in (_generic_ref, _owner_ref, _spokesperson_ref):
+    # "a toll the interior ministry disputed, putting it at 3": the one who disputes gives the figure
+    phrase = re.sub(r"(?i)^(?:a|the)\s+(?:toll|figure|number|count|tally|claim|estimate)\s+(?:that\s+|which\s+)?(.+?)\s+"
+                    r"(?:disputed|rejected|denied|contested|questioned|dismissed)$", r"\1", phrase)
+    for resolve in (_partitive_ref, _generic_ref, _owner_ref, _spokesperson_ref):
         ref = resolve(phrase, original, sources, cue)
         if ref is not None:
             return ref
@@ -1195,17 +1274,36 @@ _DESCRIBES_ONLY = re.compile(
 
 def _generic_ref(phrase: str, original: str, sources: Sources, cue: str) -> SourceRef | None:
     """"the agency", "its spokesman": the source mentioned earlier with that head noun."""
-    generic = re.match(rf"(?i)^(?:the|this|that|its|their)\s+(?:[\w-]+\s+)?({'|'.join(GENERIC_HEADS + ROLE_HEADS)})(?:[’']s)?$", phrase)
+    generic = re.match(rf"(?i)^(?:the|this|that|its|their)\s+(?:[\w-]+\s+)?({'|'.join(GENERIC_HEADS + ROLE_HEADS + PLURAL_HEADS)})"
+                       r"(?:[’']s)?$", phrase)
     target = sources.by_head(generic.group(1)) if generic else None
     if generic and target is None and _DESCRIBES_ONLY.match(phrase):
         target = sources.by_kind(generic.group(1))
     return None if target is None else SourceRef(target, 0.65, f'"{phrase} {cue}" refers back to {target.name}')
 
 
+_PARTITIVE = re.compile(
+    r"(?i)^(?:one|two|three|another|a third|some|several|both|all|each|none|most)\s+of\s+(?:the|those|these|them)"
+    r"(?:\s+(?P<head>[a-z-]+(?:\s+[a-z-]+)?))?$")
+
+
+def _partitive_ref(phrase: str, original: str, sources: Sources, cue: str) -> SourceRef | None:
+    """"one of the officials", "another of the sources": some of a group of speakers named earlier."""
+    partitive = _PARTITIVE.match(phrase)
+    if not partitive:
+        return None
+    head = partitive.group("head")
+    target = sources.by_head(head.split()[-1]) if head else (sources.last_attributed if "them" in phrase else None)
+    if target is None:
+        return None
+    return SourceRef(target, 0.65, f'"{phrase} {cue}" refers back to {target.name}')
+
+
 def _owner_ref(phrase: str, original: str, sources: Sources, cue: str) -> SourceRef | None:
     """"Amnesty's report", "the ministry's spokesman": the owner is the source."""
-    owner = re.match(r"^(?P<owner>.+?)[’']s\s+(?P<head>[\w -]+)$", phrase)
-    if not owner or not (_REPORT_NOUNS.match(owner.group("head").strip()) or _ROLE_NOUNS.search(owner.group("head"))):
+    owner = re.match(r"^(?P<owner>.+?)(?:[’']s|(?<=s)[’'])\s+(?P<head>[\w -]+)$", phrase)
+    head = _REPORT_ADJECTIVES.sub("", owner.group("head").strip()) if owner else ""
+    if not owner or not (_REPORT_NOUNS.match(head) or _ROLE_NOUNS.search(owner.group("head"))):
         return None
     inner = _resolve_phrase(owner.group("owner"), sources=sources, cue=cue)
     if inner is not None:
@@ -1306,7 +1404,7 @@ def _pick_proper_name(phrase: str, sources: Sources | None = None) -> tuple[str,
     return best[1], best[2]
 
 
-_LOWERCASE_HEAD = re.compile(rf"^\s+((?:[a-z-]+\s+)?(?:{'|'.join(GENERIC_HEADS)}|hospital|clinic))\b")
+_LOWERCASE_HEAD = re.compile(rf"^\s+((?:[a-z-]+\s+){{0,2}}?(?:{'|'.join(GENERIC_HEADS)}|hospital|clinic))\b")
 
 
 def _common_noun_phrase(phrase: str) -> str | None:
@@ -1398,6 +1496,20 @@ _BYLINE = re.compile(r"(?im)^(?:written by|by)\s*:?\s*(?:\n\s*)?(?P<name>[A-Z][\
 _REPORTING_BY = re.compile(r"\((?:Reporting|Writing) by (?P<name>[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){1,3})")
 _STATEMENT_BY = re.compile(r"(?i)^(?:(?:press|joint|official|public)\s+)?(?:statement|press release|communiqu[eé]|declaration|report)\s+(?:by|of|from)\s+(?P<name>.+?)(?:\s+(?:on|about|regarding|concerning)\b.*)?$")
 _FIRST_PERSON = re.compile(r"\b(?:We|we|Our|our|us)\b")
+# "Ministry of Information statement on the events in Belvar": the body before the word "statement".
+_NAMED_STATEMENT = re.compile(
+    r"^(?P<name>[A-Z][^:]{2,80}?)(?:[’']s)?\s+(?:statement|press release|communiqu[eé]|declaration)\s+"
+    r"(?:on|about|regarding|concerning)\b")
+# A briefing summary: "This is a summary of what was said by UNHCR spokesperson Olga Demir ...".
+_SUMMARY_BY = re.compile(
+    rf"(?i)\bwhat was said by (?:the\s+)?(?P<name>{_NAME})(?:[’']s)?\s+(?:spokes(?:person|man|woman)|representative)\b")
+# A dateline before a press release's first sentence: "(London, 4 March 2025) –", "GENEVA, 3 May 2025 –".
+_DATELINE = re.compile(r"^(?:\([^)]{0,60}\)|[A-Z][\w ,.'-]{0,40}?\d{4})\s*[-–—:]\s*")
+# The organisation a press release names as the subject of its first sentence ("Freedom from Torture Tamsar
+# today published ...").
+_SUBJECT_NAME = re.compile(
+    r"^(?:The\s+)?(?P<name>[A-Z][\w’'.&-]*(?:\s+(?:(?:of|for|from|the|and|on|de|du|al|el|in)\s+)*[A-Z][\w’'.&-]*)+)"
+    r"(?:\s+\((?P<acronym>[A-Z][A-Za-z-]*[A-Z])\))?\s+(?:today\s+|has\s+|have\s+|had\s+|is\s+|are\s+)?[a-z]+(?:ed|s)\b")
 
 
 def guess_voice(text: str, title: str) -> tuple[str | None, str]:
@@ -1406,18 +1518,30 @@ def guess_voice(text: str, title: str) -> tuple[str | None, str]:
     byline = _BYLINE.search(text[:2000]) or _REPORTING_BY.search(text)
     if byline:
         return byline.group("name"), f'the byline "{" ".join(byline.group().split())}"'
-    statement = _STATEMENT_BY.match(title.strip())
-    if statement:
+    statement = _STATEMENT_BY.match(title.strip()) or _NAMED_STATEMENT.match(title.strip())
+    if statement and (statement.re is _STATEMENT_BY or _ORGANISATION_WORDS.search(statement.group("name"))):
         return statement.group("name"), f'the title "{title.strip()}"'
+    summary = _SUMMARY_BY.search(text[:1500])
+    if summary:
+        return summary.group("name"), f'a briefing summary: "{_short(summary.group())}"'
     if not _FIRST_PERSON.search(_without_quotations(text)):
         return None, ""
+    first_person = 'the text speaks in the first person plural ("we", "our"): the organisation it names first'
     paragraphs = [line.strip() for line in text.splitlines()[1:] if len(line.split()) >= 6]
-    for match in _PROPER.finditer(paragraphs[0] if paragraphs else ""):
-        acronym = _ACRONYM_AFTER.match(paragraphs[0][match.end() :])
-        name = re.sub(r"^(?:The|A|An)\s+", "", match.group())
-        if acronym or _ORGANISATION_WORDS.search(name):
-            return f"{name} ({acronym.group('acronym')})" if acronym else name, \
-                'the text speaks in the first person plural ("we", "our"): the organisation it names first'
+    for paragraph in paragraphs[:3]:
+        body = _DATELINE.sub("", paragraph)
+        subject = _SUBJECT_NAME.match(body)
+        if subject and (subject.group("acronym") or len(subject.group("name").split()) >= 3
+                        or _ORGANISATION_WORDS.search(subject.group("name"))):
+            name = subject.group("name")
+            return f"{name} ({subject.group('acronym')})" if subject.group("acronym") else name, first_person
+        for match in _PROPER.finditer(body):
+            acronym = _ACRONYM_AFTER.match(body[match.end() :])
+            name = re.sub(r"^(?:The|A|An)\s+", "", match.group())
+            if acronym or _ORGANISATION_WORDS.search(name):
+                return f"{name} ({acronym.group('acronym')})" if acronym else name, first_person
+        if re.search(r"[.!?]", paragraph):
+            break  # past a first sentence; only lines such as "Press release – 18 February 2025" are skipped
     return None, ""
 
 
@@ -1525,6 +1649,7 @@ class _Pending:
     ref: SourceRef | None
     span: FigureSpan
     guess: MetricGuess
+    cue: tuple[int, int] | None = None  # where the words attributing it are in the sentence
 
 
 def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, catalog: Catalog,
@@ -1535,17 +1660,21 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
         paragraphs[s.paragraph] = (paragraphs.get(s.paragraph, "") + " " + s.text).strip()
     claims: list[ProposedClaim] = []
     topic: str | None = None
+    earlier_topic: str | None = None
     carried: SourceRef | None = None  # the attributed source of the sentence before, in this paragraph
     last_paragraph = 0
     seen_values: set[tuple[str, float | None, float | None]] = set()
     for sentence in sentences:
         if sentence.paragraph != last_paragraph:
+            # "37 of them", "put the total at" reach back to what the paragraphs before were counting
+            earlier_topic = topic or earlier_topic
             topic, carried, last_paragraph = None, None, sentence.paragraph
         if _is_heading(sentence, title):
             continue
         _remember_mentions(sentence.text, sources)
         cues = find_cues(sentence.text, sources)
-        continuation = carried if CONTINUATION.match(sentence.text) else None
+        continuation = carried if CONTINUATION.match(sentence.text) or (not cues and _opens_with_count(sentence.text)) \
+            else None
         pending: list[_Pending] = []
         previous: tuple[FigureSpan, MetricGuess] | None = None
         for span in find_figures(sentence.text):
@@ -1554,13 +1683,14 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
             key = (span.figure.qualifier, span.figure.low, span.figure.high)
             if re.search(r"(?i)\bthe\s+$", sentence.text[: span.start]) and key in seen_values:
                 continue  # "the two deaths": a figure mentioned before, not a new claim
-            guess = guess_metric(sentence.text, span, previous, topic)
+            guess = guess_metric(sentence.text, span, previous, topic or earlier_topic)
             if guess is None:
                 continue
             previous = (span, guess)
             seen_values.add(key)
-            ref = _governing(cues, span, sentence.text) or _carried(continuation)
-            pending.append(_Pending(sentence, ref, span, guess))
+            cue = _governing(cues, span, sentence.text)
+            ref = cue.ref if cue is not None else _carried(continuation)
+            pending.append(_Pending(sentence, ref, span, guess, (cue.start, cue.end) if cue is not None else None))
         topic = _topic_after(sentence.text, pending, topic)
         claims.extend(_group(sentence, pending, voice, sources, catalog, event, paragraphs))
         attributed = [item.ref for item in pending if item.ref is not None]
@@ -1578,6 +1708,13 @@ CONTINUATION = re.compile(
 )
 
 
+def _opens_with_count(sentence: str) -> bool:
+    """ "Four people are still trapped." right after "..., the fire brigade said.": a sentence with no cue of
+    its own that opens on a count goes on with the speaker of the sentence before, in the same paragraph."""
+    spans = find_figures(sentence)
+    return bool(spans) and spans[0].start <= 2
+
+
 def _carried(ref: SourceRef | None) -> SourceRef | None:
     if ref is None:
         return None
@@ -1585,10 +1722,15 @@ def _carried(ref: SourceRef | None) -> SourceRef | None:
                      ref.via)
 
 
+TIMED_HEADING = re.compile(r"^(?:[01]?\d|2[0-3])[:.][0-5]\d\b(?:\s*(?:[ap]\.?m\.?|GMT|BST|CET|EST|UTC|local))?\s+\S")
+
+
 def _is_heading(sentence: Sentence, title: str) -> bool:
     """The title (it restates the body), bylines and other short unpunctuated lines."""
     text = sentence.text.strip()
-    return text == title.strip() or (len(text.split()) < 4 and not re.search(r"[.!?…][\"”’']?$", text))
+    unpunctuated = not re.search(r"[.!?…][\"”’']?$", text)
+    # a live blog's timed subheading ("09:42 Death toll rises to 134") restates the entry below it
+    return text == title.strip() or (unpunctuated and (len(text.split()) < 4 or bool(TIMED_HEADING.match(text))))
 
 
 def _remember_mentions(sentence: str, sources: Sources) -> None:
@@ -1601,17 +1743,17 @@ def _remember_mentions(sentence: str, sources: Sources) -> None:
             sources.mention(source)
 
 
-def _governing(cues: Sequence[Cue], span: FigureSpan, sentence: str) -> SourceRef | None:
+def _governing(cues: Sequence[Cue], span: FigureSpan, sentence: str) -> Cue | None:
     """The cue that attributes a figure: the nearest before it in its clause chain, else a cue
     that closes the clause after it (", according to X." / ", X said.")."""
     before = [c for c in cues if c.end <= span.start or (c.start <= span.start and c.governs == "after")]
     for cue in reversed(before):
         if cue.governs in ("after", "around") and not _breaks_between(sentence, cue.end, span.start, cue):
-            return cue.ref
+            return cue
     after = [c for c in cues if c.start >= span.end]
     for cue in after:
         if not _breaks_between(sentence, span.end, cue.start, cue, strict=True):
-            return cue.ref
+            return cue
     return None
 
 
@@ -1654,23 +1796,43 @@ def _group(sentence: Sentence, pending: Sequence[_Pending], voice: ProposedSourc
             if ref.source.known:
                 source_reason += f"; matched known source {ref.source.id}"
         figures = [_proposed_figure(sentence.text, i) for i in items]
-        start, quote = (sentence.start, sentence.text)
-        if segments is not None:
-            seg_start, seg_end = segments[id(items)]
-            quote = sentence.text[seg_start:seg_end]
-            start = sentence.start + seg_start
         event_id, event_reason = event, "--event" if event else ""
         if event_id is None and catalog.events:
             found = find_event(sentence.text, paragraphs.get(sentence.paragraph, ""), catalog.events)
             if found:
                 event_id, event_reason = found
-        confidence = round(min([source_confidence, *(f.confidence for f in figures)]), 2)
-        reason = "; ".join([source_reason, *(f.reason for f in figures)])
-        claims.append(ProposedClaim(source_id, quote, start, figures, confidence, reason, via, event_id, event_reason,
-                                    source_reason))
+        for part_figures, part_start, part_quote in _quoted_parts(sentence, items, figures, segments):
+            confidence = round(min([source_confidence, *(f.confidence for f in part_figures)]), 2)
+            reason = "; ".join([source_reason, *(f.reason for f in part_figures)])
+            claims.append(ProposedClaim(source_id, part_quote, part_start, part_figures, confidence, reason, via,
+                                        event_id, event_reason, source_reason))
         if ref is not None:
             sources.mention(ref.source)
     return claims
+
+
+def _quoted_parts(sentence: Sentence, items: Sequence[_Pending], figures: list[ProposedFigure],
+                  segments: dict[int, tuple[int, int]] | None) -> list[tuple[list[ProposedFigure], int, str]]:
+    """The claims a group of figures makes, each with its verbatim quote: one, or an earlier figure revised
+    within the sentence and the figure now."""
+    start, quote = (sentence.start, sentence.text)
+    shortest = _shortest_clause(sentence.text, items)
+    if shortest is not None:
+        start, quote = sentence.start + shortest[0], sentence.text[shortest[0] : shortest[1]]
+    if segments is not None:
+        seg_start, seg_end = segments[id(items)]
+        start, quote = sentence.start + seg_start, sentence.text[seg_start:seg_end]
+    parts = [(figures, start, quote)]
+    revision = _revision_clause(sentence.text, items, figures) if segments is None else None
+    if revision is not None:
+        parts = _split_revision(sentence, figures, revision)
+    trimmed = []
+    for part_figures, part_start, part_quote in parts:
+        dateline = WIRE_DATELINE.match(part_quote) if part_start == sentence.start else None
+        if dateline and all(f.stated in part_quote[dateline.end() :] for f in part_figures):
+            part_start, part_quote = part_start + dateline.end(), part_quote[dateline.end() :]
+        trimmed.append((part_figures, part_start, part_quote))
+    return trimmed
 
 
 # "its earlier toll of 208", "up from the 32", "had initially reported 38": a figure since revised.
@@ -1688,6 +1850,61 @@ def _proposed_figure(sentence: str, item: _Pending) -> ProposedFigure:
         reason += "; an earlier figure, since revised"
     return ProposedFigure(item.guess.metric, item.span.figure, item.span.stated, item.guess.population,
                           item.guess.confidence, reason, earlier)
+
+
+# "AMARA, Sept 2 (Reuters) - ", "GENEVA (AP) — ": a wire dateline is where the story was filed, not the claim.
+WIRE_DATELINE = re.compile(r"^[A-Z][A-Z .,'’-]{1,40}(?:,[^()\n]{1,40})?\s*\([A-Za-z .]{2,30}\)\s*[-–—]+\s+")
+_CLAUSE_END = re.compile(r",\s|;\s|\s[—–]\s")
+
+
+def _shortest_clause(sentence: str, items: Sequence[_Pending]) -> tuple[int, int] | None:
+    """The shortest full clause holding a claim's figures and the words attributing them, on word boundaries:
+    without a wire dateline before it, and, when the attribution closes the clause (", the coastguard said
+    on Saturday"), without what follows it (", in the deadliest attack this year")."""
+    dateline = WIRE_DATELINE.match(sentence)
+    start = dateline.end() if dateline else 0
+    end = len(sentence)
+    cues = [item.cue for item in items if item.cue is not None]
+    if cues and len(cues) == len(items) and all(cue[0] >= item.span.end for cue, item in zip(cues, items, strict=True)):
+        boundary = _CLAUSE_END.search(sentence, max(cue[1] for cue in cues))
+        if boundary is not None:
+            end = boundary.start()
+    if any(item.span.start < start for item in items):
+        return None
+    return (start, end) if (start, end) != (0, len(sentence)) else None
+
+
+def _revision_clause(sentence: str, items: Sequence[_Pending], figures: Sequence[ProposedFigure]) -> tuple[int, int] | None:
+    """Where "..., raising its earlier toll of 208" sits in a sentence that also gives the figure now: the
+    clause between commas holding every earlier figure and no current one."""
+    earlier = [i for i, f in zip(items, figures, strict=True) if f.earlier]
+    current = [i for i, f in zip(items, figures, strict=True) if not f.earlier]
+    if not earlier or not current:
+        return None
+    if not {f.metric for f in figures if f.earlier} <= {f.metric for f in figures if not f.earlier}:
+        return None
+    first, last = min(i.span.start for i in earlier), max(i.span.end for i in earlier)
+    comma = sentence.rfind(", ", 0, first)
+    start = comma + 2 if comma >= 0 else 0
+    end_match = re.compile(r",\s|;\s").search(sentence, last)
+    end = end_match.start() if end_match else len(sentence.rstrip().rstrip(".!?"))
+    if start == 0 or any(start <= i.span.start < end for i in current):
+        return None
+    return start, end
+
+
+def _split_revision(sentence: Sentence, figures: Sequence[ProposedFigure],
+                    clause: tuple[int, int]) -> list[tuple[list[ProposedFigure], int, str]]:
+    """The earlier figure as a claim of its own (first), so that the figure now can supersede it. Each quote
+    is a verbatim piece: when the revision clause ends the sentence, the figure now is quoted without it and
+    the earlier figure keeps the whole sentence; otherwise the earlier figure is quoted by its clause alone."""
+    text = sentence.text
+    earlier = [f for f in figures if f.earlier]
+    current = [f for f in figures if not f.earlier]
+    start, end = clause
+    if not text[end:].strip(" .!?”\"'"):
+        return [(earlier, sentence.start, text), (current, sentence.start, text[: start - 2].rstrip())]
+    return [(earlier, sentence.start + start, text[start:end]), (current, sentence.start, text)]
 
 
 def propose_supersedes(claims: Sequence[ProposedClaim], document_id: str) -> None:
@@ -1888,6 +2105,20 @@ def extract_article(
         raise ExtractError(f"{article}: the file is empty")
     return extract(text, document_id=document_id, text_file=relative_text_file(article, draft_folder), title=title,
                    event=event, author=author, published=published, catalog=catalog)
+
+
+def extract_stored_document(db: Database, document_id: str, *, event: str | None = None, author: str | None = None,
+                            catalog: Catalog | None = None) -> Draft:
+    """Draft claims from the stored text of document ``document_id`` (an archived web page or PDF, say):
+    the draft refers to the document and does not define it again."""
+    from sqlalchemy import text
+
+    with db.read_engine.connect() as connection:
+        found = connection.execute(text("SELECT text FROM documents WHERE id = :id"), {"id": document_id}).first()
+    if found is None:
+        raise ExtractError(f"--document {document_id!r}: no such document in {db.path}; archive it first (factdb archive FILE --id ID)")
+    catalog = catalog or load_catalog(db)
+    return extract(found[0], document_id=document_id, text_file="", event=event, author=author, catalog=catalog)
 
 
 def relative_text_file(article: Path, draft_folder: Path) -> str:

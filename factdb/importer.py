@@ -32,7 +32,7 @@ from typing import Any, NamedTuple, cast
 from sqlalchemy import Connection, Engine, Table, delete, insert, select
 from sqlalchemy import update as update_rows
 
-from factdb import __version__, bulk, import_workers
+from factdb import __version__, bulk, custody, import_workers
 from factdb.bulk import BulkWrite
 from factdb.checks import (
     FIGURE_FIELDS,
@@ -40,6 +40,7 @@ from factdb.checks import (
     KnownClaim,
     Lookups,
     PreparedClaim,
+    PreparedDocument,
     Problem,
     Problems,
     QuoteCheck,
@@ -204,6 +205,7 @@ class _Import:
     # --update: claims replaced, which stored revisions may supersede (see _check_revisions_of_replaced)
     replaced_claims: list[_PendingSupersedes] = field(default_factory=list)
     pending_rechecks: list[tuple[Record, int, str]] = field(default_factory=list)
+    pending_custody: list[custody.PendingCustody] = field(default_factory=list)  # documents archived from an original
     supersedes_problems: list[tuple[int, Problem]] = field(default_factory=list)
     next_claim_pk: int = 1
     next_document_pk: int = 1
@@ -451,6 +453,7 @@ def _import_document(s: _Import, record: Record) -> None:
     document_id, text = wanted["id"], wanted["text"]
     if document_id not in s.lookups.documents:
         _add_document(s, record, wanted, publisher)
+        _archived_from(s, record, prepared, s.lookups.documents[document_id][0], "added")
         return
     table = Document.__table__
     existing = s.bulk.row(_DOCUMENTS, "id", document_id)
@@ -465,6 +468,7 @@ def _import_document(s: _Import, record: Record) -> None:
         outcome = "updated"
     pk = existing.pk if existing is not None else s.conn.execute(select(table.c.pk).where(table.c.id == document_id)).scalar_one()
     s.lookups.documents[document_id] = (pk, wanted["published"])
+    _archived_from(s, record, prepared, pk, outcome)
     s.texts.forget(pk)
     if s.spool is not None and (existing is None or existing.text != text):  # workers read the others from the database
         s.spool.add(pk, text)
@@ -474,6 +478,22 @@ def _import_document(s: _Import, record: Record) -> None:
         if existing.text != text:
             _keep_document_text(s, pk, document_id, existing.text, existing.text_sha256)
     s.counts["documents"][outcome] += 1
+
+
+def _archived_from(s: _Import, record: Record, prepared: PreparedDocument, pk: int, outcome: str) -> None:
+    """A document whose text came from an archived original: its custody is stored once the documents are written."""
+    if prepared.evidence is not None:
+        s.pending_custody.append(custody.PendingCustody(pk, prepared.values["id"], prepared.evidence, record, outcome))
+
+
+def _store_custody(s: _Import) -> set[int]:
+    changed = custody.store(s.conn, s.batch_id, s.pending_custody, s.problems, update_allowed=s.update)
+    counts = s.counts["documents"]
+    for item in s.pending_custody:  # the same text from another original (or extraction) is still a change
+        if item.document_pk in changed and item.outcome == "unchanged":
+            counts["unchanged"] -= 1
+            counts["updated"] += 1
+    return changed
 
 
 def _keep_document_text(s: _Import, pk: int, document_id: str, text: str, text_sha256: str) -> None:
@@ -1074,6 +1094,7 @@ def _run(engine: Engine, read: _Input, *, update: bool, dry_run: bool, number_fo
             _flush_rows(s)
             writer.catch_up_full_text("documents", first_document_pk)
             _resolve_pending_entities(s)
+            archived = _store_custody(s)
             s.seen = {}  # every entity is defined by now; claims only refer to them (a tenth of a large import's memory)
             writer.allow_deferred_indexes(s.next_claim_pk - 1)
             read.claims(s)
@@ -1083,6 +1104,7 @@ def _run(engine: Engine, read: _Input, *, update: bool, dry_run: bool, number_fo
             for record, document_pk, text in s.pending_rechecks:
                 _recheck_quotes(s, record, document_pk, text)
             writer.catch_up_full_text("claims", first_claim_pk)
+            custody.assign_quote_pages(conn, batch_id, archived)
             _report_supersedes(s)
             report = ImportReport(list(read.names), s.counts, dry_run, None if dry_run else batch_id, sum(read.counts.values()))
             if s.problems:

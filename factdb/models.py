@@ -22,6 +22,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -255,6 +256,9 @@ class Claim(Base):
     # without checking it again (factdb.checks.recognised); NULL for claims read from other formats.
     record_digest: Mapped[str | None] = mapped_column(
         String(32), comment="digest of the JSON Lines line this claim was imported from, the checks' rules and its lookups")
+    # Last, as migration 0012 added it: the 1-based page of a paged original (a PDF) the quote starts
+    # on, from the document's custody page_starts; NULL for unpaged documents.
+    quote_page: Mapped[int | None] = mapped_column(Integer)
 
     figures: Mapped[list[Figure]] = relationship(back_populates="claim", order_by="Figure.position")
 
@@ -323,3 +327,58 @@ class ClaimVersion(Base):
     content_sha256: Mapped[str] = mapped_column(String(64))
     created_batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"), index=True)
     replaced_batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"), index=True)
+
+
+class Original(Base):
+    """The bytes of an archived file (a PDF, a web page, a WARC capture), stored once per SHA-256
+    however many documents it backs. The bytes are in ``original_chunks`` so that a large file is
+    written and read a chunk at a time; ``factdb publish --without-originals`` drops the chunks and
+    keeps this row."""
+
+    __tablename__ = "originals"
+    __table_args__ = (
+        CheckConstraint("length(sha256) = 64", name="sha256_hex"),
+        CheckConstraint("size_bytes >= 0", name="size_non_negative"),
+    )
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    media_type: Mapped[str] = mapped_column(String(100))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"), index=True)
+
+
+class OriginalChunk(Base):
+    """A piece of an original's bytes, in order of ``position``."""
+
+    __tablename__ = "original_chunks"
+
+    original_sha256: Mapped[str] = mapped_column(ForeignKey("originals.sha256", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class DocumentCustody(Base):
+    """One link in a document's chain of custody: which original its text was extracted from, who
+    collected it and when, and how the text was extracted. Appended, never changed: the highest
+    ``version`` is the current one, the earlier ones are the document's history."""
+
+    __tablename__ = "document_custody"
+    __table_args__ = (
+        UniqueConstraint("document_pk", "version"),
+        CheckConstraint("length(text_sha256) = 64", name="text_sha256_hex"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_pk: Mapped[int] = mapped_column(ForeignKey("documents.pk", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    original_sha256: Mapped[str] = mapped_column(ForeignKey("originals.sha256"), index=True)
+    file_name: Mapped[str] = mapped_column(Text)
+    record: Mapped[str | None] = mapped_column(Text, comment="the WARC record's target URI, for a document extracted from a capture")
+    retrieved_at: Mapped[str] = mapped_column(String(32))
+    collector: Mapped[str] = mapped_column(Text)
+    extractor: Mapped[str] = mapped_column(String(64))
+    extractor_version: Mapped[str] = mapped_column(String(64))
+    settings: Mapped[str] = mapped_column(Text, comment="JSON: the extractor's settings and the versions of the libraries it uses")
+    text_sha256: Mapped[str] = mapped_column(String(64))
+    page_starts: Mapped[str | None] = mapped_column(Text, comment="JSON: each page's start offset in the text; NULL when unpaged")
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"), index=True)

@@ -112,7 +112,8 @@ def free_port(host: str = DEFAULT_HOST) -> int:
         return port
 
 
-def publish(db_path: str | os.PathLike[str], out_dir: str | os.PathLike[str], *, port: int | None = None) -> PublishResult:
+def publish(db_path: str | os.PathLike[str], out_dir: str | os.PathLike[str], *, port: int | None = None,
+            without_originals: bool = False) -> PublishResult:
     """Write ``out_dir/factdb.db`` (an immutable snapshot), its metadata, inspect file and settings.
 
     ``out_dir`` is then a Datasette configuration directory: ``datasette out_dir`` opens the
@@ -125,6 +126,7 @@ def publish(db_path: str | os.PathLike[str], out_dir: str | os.PathLike[str], *,
     runs), switched out of WAL mode so it can be opened immutable, its full-text indexes
     rebuilt and optimised, and ``ANALYZE`` run so the query planner knows the table sizes.
     An existing snapshot in ``out_dir`` is replaced only once the new one is complete.
+    ``without_originals`` leaves archived originals' bytes out (their hashes and custody stay).
     """
     open_database(db_path, readonly=True).dispose()
     out = Path(out_dir)
@@ -137,7 +139,7 @@ def publish(db_path: str | os.PathLike[str], out_dir: str | os.PathLike[str], *,
         # failure leaves an earlier site whole: its snapshot still matches its inspect file until
         # the new inspect file is in place, and Datasette recounts any table it lacks.
         with written_whole(snapshot) as partial:
-            _snapshot(Path(db_path), partial)
+            _snapshot(Path(db_path), partial, without_originals=without_originals)
         from factdb.datasette_plugin import metadata_for
 
         with written_whole(metadata) as partial:
@@ -169,7 +171,7 @@ def publish(db_path: str | os.PathLike[str], out_dir: str | os.PathLike[str], *,
     return PublishResult(snapshot, metadata, inspect_file, command, datasette_executable(), settings)
 
 
-def _snapshot(source: Path, target: Path) -> None:
+def _snapshot(source: Path, target: Path, *, without_originals: bool = False) -> None:
     reader = sqlite3.connect(read_only_uri(source), uri=True)
     cap(reader)
     try:
@@ -181,6 +183,8 @@ def _snapshot(source: Path, target: Path) -> None:
     cap(snapshot)
     try:
         snapshot.execute("PRAGMA journal_mode = DELETE")
+        if without_originals:
+            snapshot.execute("DELETE FROM original_chunks")  # VACUUM below frees the pages they held
         for index in FULL_TEXT_INDEXES:
             snapshot.execute(f"INSERT INTO {index}({index}) VALUES ('rebuild')")
             snapshot.execute(f"INSERT INTO {index}({index}) VALUES ('optimize')")

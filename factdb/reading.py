@@ -101,6 +101,7 @@ class StoredClaim:
     supersedes: str | None
     status: str
     figures: tuple[StoredFigure, ...]
+    quote_page: int | None = None  # the page of the document's archived original (a PDF) the quote is on
 
 
 def sources(connection: Connection) -> Iterator[StoredSource]:
@@ -156,7 +157,7 @@ def claims(
         for row in page:
             yield StoredClaim(
                 row.id, row.document, row.source_id, row.via_id, row.event_id, row.claimed_on, row.quote, row.statement,
-                row.supersedes, row.status, figures.get(row.pk, ()),
+                row.supersedes, row.status, figures.get(row.pk, ()), row.quote_page,
             )
         if len(page) < size:
             return
@@ -168,7 +169,8 @@ def _claims_query(event: str | None, source: str | None, document: str | None) -
     superseded = Claim.__table__.alias("superseded")
     query = (
         select(Claim.pk, Claim.id, Document.id.label("document"), Claim.source_id, Claim.via_id, Claim.event_id,
-               Claim.claimed_on, Claim.quote, Claim.statement, superseded.c.id.label("supersedes"), Claim.status)
+               Claim.claimed_on, Claim.quote, Claim.statement, superseded.c.id.label("supersedes"), Claim.status,
+               Claim.quote_page)
         .join(Document, Document.pk == Claim.document_pk)
         .outerjoin(superseded, superseded.c.pk == Claim.supersedes_pk)
         .order_by(Claim.id)

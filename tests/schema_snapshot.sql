@@ -34,7 +34,7 @@ CREATE TABLE claims (
 	status VARCHAR(16) DEFAULT 'active' NOT NULL, 
 	content_sha256 VARCHAR(64) NOT NULL, 
 	batch_id INTEGER NOT NULL, 
-	updated_batch_id INTEGER, record_digest VARCHAR(32), 
+	updated_batch_id INTEGER, record_digest VARCHAR(32), quote_page INTEGER, 
 	CONSTRAINT pk_claims PRIMARY KEY (pk), 
 	CONSTRAINT ck_claims_claimed_on_precision CHECK ((claimed_on IS NULL AND claimed_on_precision IS NULL) OR (claimed_on_precision = 'year' AND length(claimed_on) = 4) OR (claimed_on_precision = 'month' AND length(claimed_on) = 7) OR (claimed_on_precision = 'day' AND length(claimed_on) = 10)), 
 	CONSTRAINT ck_claims_claimed_on_precision_allowed CHECK (claimed_on_precision = 'year' OR claimed_on_precision = 'month' OR claimed_on_precision = 'day'), 
@@ -61,6 +61,28 @@ CREATE TABLE 'claims_fts_config'(k PRIMARY KEY, v) WITHOUT ROWID;
 CREATE TABLE 'claims_fts_data'(id INTEGER PRIMARY KEY, block BLOB);
 CREATE TABLE 'claims_fts_docsize'(id INTEGER PRIMARY KEY, sz BLOB);
 CREATE TABLE 'claims_fts_idx'(segid, term, pgno, PRIMARY KEY(segid, term)) WITHOUT ROWID;
+CREATE TABLE document_custody (
+	id INTEGER NOT NULL, 
+	document_pk INTEGER NOT NULL, 
+	version INTEGER NOT NULL, 
+	original_sha256 VARCHAR(64) NOT NULL, 
+	file_name TEXT NOT NULL, 
+	record TEXT, 
+	retrieved_at VARCHAR(32) NOT NULL, 
+	collector TEXT NOT NULL, 
+	extractor VARCHAR(64) NOT NULL, 
+	extractor_version VARCHAR(64) NOT NULL, 
+	settings TEXT NOT NULL, 
+	text_sha256 VARCHAR(64) NOT NULL, 
+	page_starts TEXT, 
+	batch_id INTEGER NOT NULL, 
+	CONSTRAINT pk_document_custody PRIMARY KEY (id), 
+	CONSTRAINT ck_document_custody_text_sha256_hex CHECK (length(text_sha256) = 64), 
+	CONSTRAINT fk_document_custody_batch_id_import_batches FOREIGN KEY(batch_id) REFERENCES import_batches (id), 
+	CONSTRAINT fk_document_custody_document_pk_documents FOREIGN KEY(document_pk) REFERENCES documents (pk) ON DELETE CASCADE, 
+	CONSTRAINT fk_document_custody_original_sha256_originals FOREIGN KEY(original_sha256) REFERENCES originals (sha256), 
+	CONSTRAINT uq_document_custody_document_pk_version UNIQUE (document_pk, version)
+);
 CREATE TABLE document_history (
 	id INTEGER NOT NULL, 
 	document_pk INTEGER NOT NULL, 
@@ -173,6 +195,23 @@ CREATE TABLE metrics (
 	CONSTRAINT pk_metrics PRIMARY KEY (id), 
 	CONSTRAINT fk_metrics_batch_id_import_batches FOREIGN KEY(batch_id) REFERENCES import_batches (id)
 );
+CREATE TABLE original_chunks (
+	original_sha256 VARCHAR(64) NOT NULL, 
+	position INTEGER NOT NULL, 
+	data BLOB NOT NULL, 
+	CONSTRAINT pk_original_chunks PRIMARY KEY (original_sha256, position), 
+	CONSTRAINT fk_original_chunks_original_sha256_originals FOREIGN KEY(original_sha256) REFERENCES originals (sha256) ON DELETE CASCADE
+);
+CREATE TABLE originals (
+	sha256 VARCHAR(64) NOT NULL, 
+	media_type VARCHAR(100) NOT NULL, 
+	size_bytes INTEGER NOT NULL, 
+	batch_id INTEGER NOT NULL, 
+	CONSTRAINT pk_originals PRIMARY KEY (sha256), 
+	CONSTRAINT ck_originals_sha256_hex CHECK (length(sha256) = 64), 
+	CONSTRAINT ck_originals_size_non_negative CHECK (size_bytes >= 0), 
+	CONSTRAINT fk_originals_batch_id_import_batches FOREIGN KEY(batch_id) REFERENCES import_batches (id)
+);
 CREATE TABLE source_aliases (
 	id INTEGER NOT NULL, 
 	source_id VARCHAR(200) NOT NULL, 
@@ -233,6 +272,9 @@ CREATE INDEX ix_claims_status ON claims (status);
 CREATE INDEX ix_claims_supersedes_pk ON claims (supersedes_pk) WHERE supersedes_pk IS NOT NULL;
 CREATE INDEX ix_claims_updated_batch_id ON claims (updated_batch_id) WHERE updated_batch_id IS NOT NULL;
 CREATE INDEX ix_claims_via_id ON claims (via_id) WHERE via_id IS NOT NULL;
+CREATE INDEX ix_document_custody_batch_id ON document_custody (batch_id);
+CREATE INDEX ix_document_custody_document_pk ON document_custody (document_pk);
+CREATE INDEX ix_document_custody_original_sha256 ON document_custody (original_sha256);
 CREATE INDEX ix_document_history_document_id ON document_history (document_id);
 CREATE INDEX ix_document_history_document_pk ON document_history (document_pk);
 CREATE INDEX ix_document_history_replaced_batch_id ON document_history (replaced_batch_id);
@@ -251,6 +293,7 @@ CREATE INDEX ix_figures_qualifier ON figures (qualifier);
 CREATE INDEX ix_import_files_batch_id ON import_files (batch_id);
 CREATE INDEX ix_import_files_sha256 ON import_files (sha256);
 CREATE INDEX ix_metrics_batch_id ON metrics (batch_id);
+CREATE INDEX ix_originals_batch_id ON originals (batch_id);
 CREATE INDEX ix_source_aliases_batch_id ON source_aliases (batch_id);
 CREATE INDEX ix_source_aliases_source_id ON source_aliases (source_id);
 CREATE INDEX ix_source_relations_batch_id ON source_relations (batch_id);
@@ -286,7 +329,8 @@ SELECT
     c.supersedes_pk,
     old.id AS supersedes_id,
     CASE WHEN EXISTS (SELECT 1 FROM claims newer WHERE newer.supersedes_pk = c.pk)
-         THEN 1 ELSE 0 END AS is_superseded
+         THEN 1 ELSE 0 END AS is_superseded,
+    c.quote_page
 FROM claims c
 JOIN sources s ON s.id = c.source_id
 JOIN documents d ON d.pk = c.document_pk

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from importlib import resources
 import re
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import pytest
 from conftest import REPO, ensure_chromium, run_cli
 from datasette_servers import factdb_serve
 from playwright.sync_api import Browser, Page, expect, sync_playwright
+from png_image import read_png
 
 pytestmark = pytest.mark.browser
 
@@ -173,6 +175,66 @@ def test_comparison_downloads(page: Page, site: str) -> None:
         with page.expect_download() as download:
             page.get_by_role("link", name=name, exact=True).click()
         assert download.value.suggested_filename == f"{EVENT}-killed{suffix}"
+
+
+def test_comparison_chart_downloads_as_png(page: Page, site: str) -> None:
+    """The PNG is drawn in the browser from the page's SVG (static/chart-png.js) under the page's CSP."""
+    violations: list[str] = []
+    page.on("console", lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None)
+    page.add_init_script("document.addEventListener('securitypolicyviolation', e => console.error("
+                         "'Content Security Policy violation: ' + e.violatedDirective + ' ' + e.blockedURI))")
+    page.goto(f"{site}/-/compare/{EVENT}/killed")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="PNG", exact=True).click()
+    assert download.value.suggested_filename == f"{EVENT}-killed.png"
+    path = download.value.path()
+    assert path is not None
+    image = read_png(Path(path).read_bytes())
+    # Twice the chart's own units, in its own proportions.
+    view_box = page.locator("svg.factdb-range-chart").get_attribute("viewBox")
+    assert view_box is not None
+    _x, _y, width, height = (float(n) for n in view_box.split())
+    assert (image.width, image.height) == (round(width * 2), round(height * 2)) == (2000, 2 * round(height))
+    assert all(len(pixel) == 3 or pixel[3] == 255 for pixel in image.pixels)  # opaque: drawn on white
+    colours = Counter(pixel[:3] for pixel in image.pixels)
+    assert colours[(255, 255, 255)] > len(image.pixels) / 2  # the background
+    # The bars' blue covers about the area the SVG gives them (four pixels a unit at twice the size).
+    bar_area = 4 * page.locator("svg.factdb-range-chart rect.bar").evaluate_all(
+        "bars => bars.reduce((sum, bar) => sum + bar.width.baseVal.value * bar.height.baseVal.value, 0)")
+    blue = sum(n for (r, g, b), n in colours.items() if b > r + 60 and b > 150)
+    assert 0.85 * bar_area < blue < 1.3 * bar_area, (blue, bar_area)
+    assert sum(n for (r, g, b), n in colours.items() if max(r, g, b) < 60) > 2000  # names, figures, ticks, diamonds
+    expect(page.locator("#png-status")).to_have_text("")
+    expect(page.get_by_role("button", name="PNG", exact=True)).to_be_focused()  # a keyboard user keeps their place
+    assert violations == []
+
+
+
+def test_a_chart_of_hostile_names_still_downloads_as_png(page: Page, hostile_site: str) -> None:
+    """Markup in the names survives the copy of the chart as text: the image still loads and no dialog opens."""
+    page.goto(f"{hostile_site}/-/compare/hostile-event/hostile-metric")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="PNG", exact=True).click()
+    path = download.value.path()
+    assert path is not None
+    data = Path(path).read_bytes()
+    assert data.startswith(b"\x89PNG\r\n\x1a\n") and int.from_bytes(data[16:20], "big") == 2000  # IHDR width
+    expect(page.locator("#png-status")).to_have_text("")
+
+
+def test_without_script_the_page_offers_svg_and_csv_but_no_png(browser: Browser, site: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(f"{site}/-/compare/{EVENT}/killed")
+        expect(page.locator("p.downloads")).to_have_text(
+            "Download the chart as SVG, the figures as CSV or JSON.", use_inner_text=True)
+        expect(page.get_by_role("button", name="PNG")).to_have_count(0)
+        with page.expect_download() as download:
+            page.get_by_role("link", name="SVG", exact=True).click()
+        assert download.value.suggested_filename == f"{EVENT}-killed.svg"
+    finally:
+        context.close()
 
 
 PAGE_TYPES = [

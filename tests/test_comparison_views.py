@@ -29,7 +29,7 @@ def test_claim_details_has_the_documented_columns(compare_db: Path) -> None:
         "claim_pk", "claim_id", "source_id", "source_name", "source_kind", "via_id", "via_name",
         "event_id", "event_name", "event_start_date", "event_end_date", "document_pk", "document_id",
         "document_title", "document_published", "document_url", "claimed_on", "claimed_on_precision",
-        "quote", "statement", "status", "supersedes_pk", "supersedes_id", "is_superseded",
+        "quote", "statement", "status", "supersedes_pk", "supersedes_id", "is_superseded", "quote_page",
     ]
 
 
@@ -55,7 +55,7 @@ def test_claim_details_has_one_row_per_claim_with_names_and_dates(compare_db: Pa
         "document_id": "wire-agency-reports", "document_title": "Wire Agency reports from Examplia",
         "document_published": "2019-12-28", "document_url": None, "claimed_on": "2019-12-05",
         "claimed_on_precision": "day", "quote": "between 180 and 450 people died", "statement": None,
-        "status": "active", "supersedes_pk": None, "supersedes_id": None, "is_superseded": 0,
+        "status": "active", "supersedes_pk": None, "supersedes_id": None, "is_superseded": 0, "quote_page": None,
     }
 
 

@@ -159,3 +159,23 @@ def test_a_date_covers_its_day_month_or_year() -> None:
     assert date_span("2019-12") == (dt.date(2019, 12, 1).toordinal(), dt.date(2019, 12, 31).toordinal())
     assert date_span("2020-02") == (dt.date(2020, 2, 1).toordinal(), dt.date(2020, 2, 29).toordinal())
     assert date_span("2020") == (dt.date(2020, 1, 1).toordinal(), dt.date(2020, 12, 31).toordinal())
+
+
+def test_the_chart_is_self_contained_so_it_rasterises_as_drawn() -> None:
+    """The page's PNG download draws this SVG as an image, where the page's stylesheets and fonts do
+    not reach: every colour and font is on the SVG itself and nothing refers outside it."""
+    svg = range_chart_svg(comparison_of(figure("a", "at_least", 300), figure("b", "more_than", 1000),
+                                        figure("c", "range", None, 200, 1400), figure("d", "exact", 1200),
+                                        consensus=(1200, 1200)))
+    root = parse(svg)
+    assert root.get("font-family") and root.get("font-size") == "13"
+    elements = list(root.iter())
+    assert {e.tag.removeprefix(SVG) for e in elements} <= {"svg", "title", "desc", "g", "rect", "path", "circle", "line", "text", "tspan"}
+    for element in elements:
+        tag = element.tag.removeprefix(SVG)
+        assert not any("href" in name or "url(" in value for name, value in element.attrib.items()), element.attrib
+        if tag in ("rect", "path", "circle"):
+            assert element.get("fill"), f"{tag}.{element.get('class')} takes its colour from a stylesheet"
+        if tag == "line":
+            assert element.get("stroke"), f"a line takes its colour from a stylesheet: {element.attrib}"
+    assert "<style" not in svg and "@import" not in svg and "style=" not in svg.split(">", 1)[1]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import re
 import sqlite3
@@ -371,6 +373,41 @@ async def test_comparison_downloads_svg_and_csv(ds: Datasette, pages_db: Path) -
     csv = await ds.client.get(f"/-/compare/{EVENT}/killed.csv?population=children")
     assert csv.headers["content-type"].startswith("text/csv")
     assert csv.text == render_csv([compare(pages_db, EVENT, "killed", population="children")])
+
+
+
+async def test_comparison_png_script_is_served_by_the_plugin_under_the_same_policy(ds: Datasette) -> None:
+    """The PNG is drawn in the browser by a static script of the plugin's; the policy needs nothing new for it."""
+    from factdb.datasette_plugin.headers import content_security_policy
+
+    page = await ds.client.get(f"/-/compare/{EVENT}/killed")
+    html = page.text
+    assert '<script src="/-/static-plugins/factdb/chart-png.js" defer></script>' in html
+    # Hidden until the script offers it; the button names the file the SVG's name gives.
+    assert ('<span class="png-download" hidden> or <button type="button" class="button-as-link" data-chart="range-chart" '
+            f'data-filename="{EVENT}-killed.png" aria-describedby="png-status">PNG</button></span>') in html
+    assert 'id="range-chart"' in html and 'id="png-status"' in html
+    # Every inline script on the page is one of Datasette's, which the policy allows by its hash.
+    allowed = content_security_policy()
+    for inline in re.findall(r"<script>(.*?)</script>", html, re.DOTALL):
+        digest = base64.b64encode(hashlib.sha256(inline.encode()).digest()).decode()
+        assert f"'sha256-{digest}'" in allowed, inline
+    script = await ds.client.get("/-/static-plugins/factdb/chart-png.js")
+    assert script.status_code == 200
+    assert script.headers["content-type"].split(";")[0] in ("text/javascript", "application/javascript")
+    assert script.headers["x-content-type-options"] == "nosniff"
+    assert script.text == (REPO / "factdb/datasette_plugin/static/chart-png.js").read_text(encoding="utf-8")
+    for response in (page, script):
+        policy = dict(part.split(" ", 1) for part in response.headers["content-security-policy"].split("; "))
+        assert response.headers["content-security-policy"] == content_security_policy()
+        # The copy of the chart is an image from a data: URL, which img-src already allowed; the file is
+        # saved through a blob: link, a download no directive governs. Nothing else is loosened.
+        assert policy["img-src"] == "'self' data:"
+        assert policy["default-src"] == "'self'" and policy["object-src"] == "'none'"
+        script_sources = policy["script-src"].split()
+        assert script_sources[0] == "'self'" and all(s.startswith("'sha256-") for s in script_sources[1:])
+        assert "blob:" not in response.headers["content-security-policy"]
+        assert "unsafe-eval" not in response.headers["content-security-policy"]
 
 
 async def test_comparison_page_draws_each_sources_figures_over_time(ds: Datasette, pages_db: Path) -> None:

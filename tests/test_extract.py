@@ -335,7 +335,7 @@ def test_known_sources_are_matched_without_case_or_article() -> None:
 
 
 # Floors at the measured scores: a change that lowers them fails here (the targets are in issue 21).
-EVALUATION_FLOORS = {"overall": (0.87, 0.76), "held-out-4": (0.58, 0.40)}
+EVALUATION_FLOORS = {"overall": (0.85, 0.77), "held-out-5": (0.53, 0.44), "held-out-6": (0.74, 0.60)}
 
 
 def test_labelled_evaluation_does_not_fall_below_its_measured_scores() -> None:
@@ -343,9 +343,10 @@ def test_labelled_evaluation_does_not_fall_below_its_measured_scores() -> None:
     groups, overall, seeds = bench.evaluate_all()
     precision, recall = EVALUATION_FLOORS["overall"]
     assert overall.precision >= precision and overall.recall >= recall, bench._row(overall)
-    held_out = next(total for _, total in groups if total.name.startswith("held-out-4"))
-    precision, recall = EVALUATION_FLOORS["held-out-4"]
-    assert held_out.precision >= precision and held_out.recall >= recall, bench._row(held_out)
+    for batch in ("held-out-5", "held-out-6"):
+        held_out = next(total for _, total in groups if total.name.startswith(batch))
+        precision, recall = EVALUATION_FLOORS[batch]
+        assert held_out.precision >= precision and held_out.recall >= recall, bench._row(held_out)
     for seed, skipped in seeds:
         assert (seed.matched, seed.labels, seed.proposed) == (6, 6, 6), seed.misses + seed.false
         assert skipped == ["mansoureh-galestan resolutions_on_iran '67th' (an ordinal)"]
@@ -527,17 +528,170 @@ def test_a_revised_figure_is_marked_and_the_new_claim_supersedes_the_earlier_one
     assert result.exit_code == 0, result.output
     with sqlite3.connect(db_path) as connection:
         rows = connection.execute("SELECT c.quote, old.id FROM claims c JOIN claims old ON old.pk = c.supersedes_pk").fetchall()
-    assert rows == [("On Thursday the agency said 163 people had been killed.", "dam-agency-1")]
+    # the Red Cross revises within one sentence: its earlier toll is quoted by its own clause and superseded
+    assert sorted(rows) == [("On Thursday the agency said 163 people had been killed.", "dam-agency-1"),
+                            ("The Red Cross, raising its earlier toll of 208, said 240 people had been killed.",
+                             "dam-red-cross-3")]
+    with sqlite3.connect(db_path) as connection:
+        assert connection.execute("SELECT quote FROM claims WHERE id = 'dam-red-cross-3'").fetchone() == (
+            "raising its earlier toll of 208",)
+
+
+def test_a_revision_clause_ending_the_sentence_leaves_the_figure_now_its_shortest_quote() -> None:
+    text = ("Quake\n\nThe civil protection agency says 134 people are now confirmed dead, raising its earlier toll "
+            "of 96.\n")
+    draft = extract(text, document_id="q", text_file="q.txt")
+    assert [(c.id, c.supersedes, c.quote, [f.stated for f in c.figures]) for c in draft.claims] == [
+        ("q-civil-protection-agency-1", None, text.split("\n\n")[1].strip(), ["96"]),
+        (None, "q-civil-protection-agency-1", "The civil protection agency says 134 people are now confirmed dead",
+         ["134"])]
 
 
 @pytest.mark.parametrize(("sentence", "metric"), [
     ("About 300 prisoners are refusing food, the committee said.", "hunger_strikers"),
     ("Rescuers had saved 211 people, the coastguard said.", "rescued"),
     ("More than 90,000 people now live in the eleven camps of Lower Seva.", "displaced"),
+    ("One body has been recovered, the fire brigade said.", "killed"),
+    ("Seven detainees required hospital treatment, the centre said.", "hospitalised"),
+    ("Some 61,300 people are in evacuation centres, the agency said.", "displaced"),
+    ("Two hundred residents have been moved to a school, the mayor said.", "displaced"),
+    ("Our teams have recorded the expulsion of at least 2,780 people, the group said.", "expelled"),
+    ("Our researchers documented 73 cases of torture, the group said.", "tortured"),
+    ("The country's prisons held 68,400 people at the end of June, the inspectorate said.", "prisoners"),
+    ("The prison, built for 900 inmates, now holds more than 2,000, the monitor said.", "prisoners"),
+    ("The report recorded 37 suicides, the inspectorate said.", "suicides"),
+    ("It recorded 1,100 assaults on staff, the inspectorate said.", "assaults"),
+    ("The World Health Organization reported 9 health facilities damaged.", "damaged"),
+    ("The charity said 1,340 children under five had been admitted to its nutrition centres.", "hospitalised"),
+    ("The port authority said it had counted 3,100 workers absent.", "strikers"),
+    ("The remains of 1,870 others have been identified, the committee said.", "killed"),
+    ("The network counts 214 prisoners in Norra and 96 in Vest, for a total of 310.", "detained"),
+    ("The Red Crescent says about 8,500 people spent the night outdoors in Ulm.", "displaced"),
 ])
 def test_more_wording_of_real_reporting_names_the_metric(sentence: str, metric: str) -> None:
     assert {m for _, m, _, _ in _attributed(f"Report\n\n{sentence}\n")} == {metric}
 
 
-def test_a_compound_number_word_the_grammar_cannot_read_is_not_split_into_two_figures() -> None:
-    assert find_figures("Rescuers had saved two hundred and eleven people, he added.") == []
+@pytest.mark.parametrize(("sentence", "stated", "value"), [
+    ("Rescuers had saved two hundred and eleven people, he added.", "two hundred and eleven", 211),
+    ("Twenty-three of them were children.", "Twenty-three", 23),
+    ("Some nineteen hundred people marched.", "Some nineteen hundred", 1900),
+])
+def test_compound_number_words_are_one_figure_read_by_the_figure_grammar(sentence: str, stated: str, value: int) -> None:
+    assert [(span.stated, span.figure.value) for span in find_figures(sentence)] == [(stated, value)]
+
+
+def test_a_number_word_the_grammar_does_not_join_is_not_split_into_two_figures() -> None:
+    assert find_figures("Rescuers had saved a hundred and fifty people, he added.") == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a title naming the body before "statement"
+    ("Ministry of Information statement on the events in Belvar\n\nThe total number of deaths was four.\n",
+     {("Ministry of Information", "killed", "four", None)}),
+    # a briefing summary names the agency whose spokesperson spoke
+    ("Arrivals top 90,000\n\nThis is a summary of what was said by UNHCR spokesperson Ana Lind at today's press "
+     "briefing.\n\nMore than 90,000 refugees have crossed into Tamsen since March.\n",
+     {("UNHCR", "refugees", "More than 90,000", None)}),
+    # a press release in the first person: the subject of its first sentence, past a dateline and a date line
+    ("Torture in custody\n\nPress release – 18 February 2025\n\n(London, 4 March 2025) – Freedom from Torture "
+     "Tamsar today published its findings. At least 8 detainees died in custody, we found.\n",
+     {("Freedom from Torture Tamsar", "killed", "At least 8", "prisoners")}),
+])
+def test_the_articles_own_voice_is_read_from_its_title_briefing_line_or_first_sentence(
+        text: str, expected: set[tuple[str, str, str, str | None]]) -> None:
+    assert _attributed(text) == expected
+
+
+def test_a_sentence_opening_on_a_count_goes_on_with_the_speaker_before_it() -> None:
+    text = ("Landslide\n\nRescuers pulled three people alive from the mud, the provincial fire brigade said. "
+            "Four people are still trapped, and one body has been recovered.\n\n"
+            "Twelve people died in a similar landslide in 2019.\n")
+    assert _attributed(text) == {("Provincial fire brigade", "rescued", "three", None),
+                                 ("Provincial fire brigade", "missing", "Four", None),
+                                 ("Provincial fire brigade", "killed", "one", None),
+                                 ("Author of “Landslide”", "killed", "Twelve", None)}
+
+
+def test_an_age_limit_after_a_verb_is_not_a_count() -> None:
+    text = "Toll\n\nAt least 40 people were killed, the league said. Five of the dead were under 18.\n"
+    assert {stated for _, _, stated, _ in _attributed(text)} == {"At least 40", "Five"}
+
+
+def test_a_plural_possessive_names_the_source_and_a_list_by_place_keeps_its_metric() -> None:
+    text = ("Displacement\n\nThe regional authorities' latest figures show 45,200 displaced people in Ardo, "
+            "31,750 in Besk and 12,100 in Cova.\n")
+    assert _attributed(text) == {("Regional authorities", "displaced", stated, None)
+                                 for stated in ("45,200", "31,750", "12,100")}
+
+
+def test_one_of_the_officials_and_the_officials_are_the_officials_named_before() -> None:
+    text = ("Detentions\n\nSecurity forces have detained more than 400 people, two security officials told Reuters.\n\n"
+            "One of the officials said 35 of those detained had been transferred to a military prison. The officials "
+            "also said 8 protesters had been killed, a toll the interior ministry disputed, putting it at 3.\n")
+    assert _attributed(text) == {("Security officials", "detained", "more than 400", None),
+                                 ("Security officials", "transferred", "35", None),
+                                 ("Security officials", "killed", "8", "protesters"),
+                                 ("Interior ministry", "killed", "3", None)}
+
+
+def test_of_them_in_a_new_paragraph_counts_what_the_paragraph_before_counted() -> None:
+    text = ("Crackdown\n\nNearly 500 people have been detained, the monitor ArvanWatch said.\n\n"
+            "At least 37 of them are minors, the group said.\n")
+    assert _attributed(text) == {("ArvanWatch", "detained", "Nearly 500", None),
+                                 ("ArvanWatch", "detained", "At least 37", "children")}
+
+
+def test_the_army_is_not_the_military_sources_and_a_clause_is_not_their_role() -> None:
+    text = ("Attack\n\nMilitants killed at least 35 soldiers in an attack on an army base, two military sources told "
+            "Reuters.\n\nThe army said its troops had \"neutralised\" about 60 assailants.\n")
+    assert _attributed(text) == {("Military sources", "killed", "at least 35", "soldiers"),
+                                 ("Army", "killed", "about 60", "fighters")}
+
+
+def test_a_verb_after_refugees_says_what_happened_to_them() -> None:
+    text = ("Camps\n\nAt least 23 refugees, most of them young children, have died of malnutrition, UNHCR said.\n")
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {("killed", "At least 23")}
+
+
+def test_a_live_blogs_timed_subheading_restates_its_entry_and_is_not_the_authors() -> None:
+    text = ("Quake – live\n\n09:42 Death toll rises to 134\nThe civil protection agency says 134 people are now "
+            "confirmed dead.\n")
+    assert _attributed(text) == {("Civil protection agency", "killed", "134", None)}
+
+
+def test_one_crew_member_among_the_dead_is_a_count() -> None:
+    text = "Ferry\n\nOne crew member was among the dead, coastguard spokesman Tomas Brenn said.\n"
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {("killed", "One")}
+
+
+def test_a_quote_is_the_shortest_clause_with_the_figure_and_its_attribution(tmp_path: Path, db_path: Path) -> None:
+    article = tmp_path / "attack.txt"
+    article.write_text(
+        "Attack\n\nKABRI, May 14 (Reuters) - A suicide bomber killed at least 22 people at a checkpoint on Tuesday, "
+        "two security officials told Reuters, in the deadliest attack this year. More than 40 others were wounded, "
+        "one of the officials said, speaking on condition of anonymity.\n", encoding="utf-8")
+    draft = extract(article.read_text(encoding="utf-8"), document_id="attack", text_file="attack.txt")
+    assert [c.quote for c in draft.claims] == [
+        "A suicide bomber killed at least 22 people at a checkpoint on Tuesday, two security officials told Reuters",
+        "More than 40 others were wounded, one of the officials said"]
+    # verbatim, on word boundaries: the draft imports as written
+    (tmp_path / "draft.yaml").write_text(draft_to_yaml(draft), encoding="utf-8")
+    assert run_cli("init", "--db", db_path).exit_code == 0
+    result = run_cli("import", "--db", db_path, tmp_path / "draft.yaml")
+    assert result.exit_code == 0, result.output
+
+
+def test_the_total_in_a_later_paragraph_counts_what_the_article_was_counting() -> None:
+    text = ("Displacement\n\nThe regional authorities say 45,200 people have been displaced in Ardo.\n\n"
+            "The International Organization for Migration said its own tracking put the total at about 102,000.\n")
+    assert _attributed(text) == {("Regional authorities", "displaced", "45,200", None),
+                                 ("International Organization for Migration", "displaced", "about 102,000", None)}
+
+
+def test_a_speaker_reported_by_another_is_the_source_and_the_reporter_relays_it() -> None:
+    draft = extract("Orvik\n\nAmnesty International said the authorities had acknowledged only 11 deaths.\n",
+                    document_id="o", text_file="o.txt")
+    names = {s.id: s.name for s in draft.sources}
+    assert [(names[c.source], names[c.via] if c.via else None, [f.stated for f in c.figures]) for c in draft.claims] \
+        == [("Authorities", "Amnesty International", ["only 11"])]

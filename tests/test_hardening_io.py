@@ -200,9 +200,10 @@ def test_the_closest_passage_takes_under_half_a_second_whatever_the_sizes(kind: 
         "nothing shared": lambda: _article(rng, 900_000),
     }[kind]()
     quote = "Q" * 1_500 if kind == "nothing shared" else _with_typo(document[400_000:401_500], 700)
-    started = time.perf_counter()
+    # CPU time, not wall time: the bound is on the work done, which a loaded machine does not change.
+    started = time.process_time()
     passage = closest_passage(document, quote)
-    assert time.perf_counter() - started < 0.5
+    assert time.process_time() - started < 0.5
     if kind == "article":
         start = document.rfind(" ", 0, 400_000) + 1  # the hint starts on the word the shared run begins in
         assert passage == document[start : start + 159] + "…"

@@ -25,7 +25,7 @@ from datasette.utils import tilde_decode
 from datasette.utils.asgi import Request
 from markupsafe import Markup
 
-from factdb.datasette_plugin import front_page, record_pages, search_page
+from factdb.datasette_plugin import front_page, originals, record_pages, search_page
 from factdb.datasette_plugin.comparison_page import ROUTE, compare_view
 from factdb.datasette_plugin.facet_cache import WholeTableFacetCache
 from factdb.datasette_plugin.headers import asgi_wrapper
@@ -84,7 +84,7 @@ def _schema_revision(connection: sqlite3.Connection) -> str | None:
 @hookimpl
 def register_routes() -> list[tuple[str, Callable[..., Awaitable[Any]]]]:
     return [(ROUTE, compare_view), (record_pages.ROUTE, record_pages.record_view), (front_page.ROUTE, front_page.front_view),
-            (search_page.ROUTE, search_page.search_view)]
+            (search_page.ROUTE, search_page.search_view), (originals.ROUTE, originals.original_view)]
 
 
 @hookimpl

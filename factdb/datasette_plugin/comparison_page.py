@@ -132,10 +132,14 @@ async def compare_view(datasette: Datasette, request: Request) -> Response:
     return page_response(html)
 
 
-def _attachment(comparison: Comparison, extension: str) -> dict[str, str]:
+def download_name(comparison: Comparison, extension: str) -> str:
+    """The file name every download of this comparison gets: ``<event>-<metric>[-<population>].<extension>``."""
     name = "-".join(part for part in (comparison.event, comparison.metric, comparison.population) if part)
-    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", name)
-    return {"content-disposition": f'attachment; filename="{safe}.{extension}"'}
+    return f'{re.sub(r"[^A-Za-z0-9._-]+", "_", name)}.{extension}'
+
+
+def _attachment(comparison: Comparison, extension: str) -> dict[str, str]:
+    return {"content-disposition": f'attachment; filename="{download_name(comparison, extension)}"'}
 
 
 def _page_context(datasette: Datasette, database: str, page: ComparisonPage) -> dict[str, Any]:
@@ -160,6 +164,8 @@ def _page_context(datasette: Datasette, database: str, page: ComparisonPage) -> 
                                 database=database),
         "svg_url": compare_url(datasette, comparison.event, comparison.metric, comparison.population, extension=".svg",
                                database=database),
+        # The PNG is drawn in the browser from the page's chart (static/chart-png.js), under the same name.
+        "png_filename": download_name(comparison, "png"),
         "csv_url": compare_url(datasette, comparison.event, comparison.metric, comparison.population, extension=".csv",
                                database=database),
         "largest_agreements": [band_words(a.band) for a in comparison.agreements]

@@ -3,7 +3,9 @@
 The Content-Security-Policy allows scripts only from the site itself and the few inline scripts
 Datasette's own templates hold, each by its SHA-256 hash (factdb's templates have none), so
 markup that reached a page could not run script even if escaping failed. Styles may be inline:
-the templates and the chart use them, and a style cannot run script. Pages may not be framed
+the templates and the chart use them, and a style cannot run script. Images may be data: URLs:
+Datasette's stylesheet uses them, and the comparison page's PNG download (static/chart-png.js)
+loads its copy of the chart as one before drawing it on a canvas. Pages may not be framed
 (clickjacking), types are not sniffed, and other sites are told only this site's origin.
 """
 

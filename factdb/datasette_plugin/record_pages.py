@@ -27,7 +27,7 @@ from factdb.datasette_plugin.records import (
     source_page,
 )
 from factdb.datasette_plugin.responses import database_for, json_response, page_response, read_only
-from factdb.datasette_plugin.urls import compare_url, page_url, row_url
+from factdb.datasette_plugin.urls import compare_url, original_url, page_url, row_url
 
 if TYPE_CHECKING:
     from datasette.app import Datasette
@@ -84,6 +84,10 @@ class _Links:
 
     def row(self, table: str, key: str | int) -> str:
         return row_url(self.datasette, self.database, table, key)
+
+    def original(self, document_id: str) -> str:
+        """The download of a document's archived original (factdb.datasette_plugin.originals)."""
+        return original_url(self.datasette, document_id, database=self.database)
 
     def table(self, table: str, **filters: Any) -> str:
         url: str = self.datasette.urls.table(self.database, table)

@@ -9,6 +9,8 @@ million; a page that stops at its limit says how many more there are and links t
 
 from __future__ import annotations
 
+import json
+
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -100,7 +102,7 @@ select c.pk, c.id, c.source_id, s.name as source_name, c.via_id, v.name as via_n
        c.event_id, e.name as event_name, c.claimed_on, c.claimed_on_precision, c.quote, c.statement, c.status,
        d.id as document_id, d.title as document_title, d.published as document_published,
        d.published_precision as document_published_precision, d.url as document_url,
-       c.quote_start, c.quote_end, length(d.text) as document_length,
+       c.quote_start, c.quote_end, c.quote_page, length(d.text) as document_length,
        substr(d.text, max(1, c.quote_start + 1 - :chars), c.quote_start - max(0, c.quote_start - :chars)) as before,
        substr(d.text, c.quote_end + 1, :chars) as after,
        sup.id as supersedes_id, sup.claimed_on as supersedes_claimed_on,
@@ -178,11 +180,19 @@ from documents d left join sources p on p.id = d.publisher_id
 where d.id = :key
 """
 DOCUMENT_CLAIMS_SQL = """
-select c.id, c.quote_start, c.quote_end, c.source_id, s.name as source_name, c.claimed_on, c.status
+select c.id, c.quote_start, c.quote_end, c.quote_page, c.source_id, s.name as source_name, c.claimed_on, c.status
 from claims c join sources s on s.id = c.source_id
 where c.document_pk = :pk order by c.quote_start, c.pk limit :limit
 """
 DOCUMENT_CLAIM_COUNT_SQL = "select count(*) from claims where document_pk = :pk"
+# The current link of the document's chain of custody, with its original's size and whether its bytes are here.
+DOCUMENT_CUSTODY_SQL = """
+select k.version, k.original_sha256, k.file_name, k.record, k.retrieved_at, k.collector, k.extractor, k.extractor_version,
+       k.settings, k.text_sha256, k.page_starts, o.media_type, o.size_bytes,
+       exists (select 1 from original_chunks x where x.original_sha256 = k.original_sha256) as has_bytes
+from document_custody k join originals o on o.sha256 = k.original_sha256
+where k.document_pk = :pk order by k.version desc limit 1
+"""
 
 
 def passages(text: str, quotes: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -212,9 +222,17 @@ def document_page(connection: sqlite3.Connection, key: str) -> Page:
     document = _one(connection, DOCUMENT_SQL, {"key": key}, "document")
     claims = rows(connection, DOCUMENT_CLAIMS_SQL, {"pk": document["pk"], "limit": QUOTES_LIMIT})
     total = _count(connection, DOCUMENT_CLAIM_COUNT_SQL, {"pk": document["pk"]}) if len(claims) == QUOTES_LIMIT else len(claims)
+    custody = rows(connection, DOCUMENT_CUSTODY_SQL, {"pk": document["pk"]})
+    if custody:
+        link = custody[0]
+        link["settings"] = json.loads(link["settings"])
+        link["page_starts"] = json.loads(link["page_starts"]) if link["page_starts"] else None
+        link["pages"] = len(link["page_starts"]) if link["page_starts"] else None
+        link["has_bytes"] = bool(link["has_bytes"])
     return Page("document", {
         **document,
         "published_words": date_words(document["published"], document["published_precision"]) if document["published"] else None,
+        "custody": custody[0] if custody else None,
         "claims": claims,
         "claims_total": total,
         "passages": passages(document["text"], claims),

@@ -60,3 +60,9 @@ def page_url(datasette: Datasette, kind: str, key: str, *, json_format: bool = F
     path = f"/-/{kind}/{tilde_encode(key)}{'.json' if json_format else ''}"
     url: str = datasette.urls.path(path + _query(datasette, {}, database))
     return url
+
+
+def original_url(datasette: Datasette, document_id: str, *, database: str | None = None) -> str:
+    """The download of a document's archived original: ``/-/document/<id>/original``."""
+    url: str = datasette.urls.path(f"/-/document/{tilde_encode(document_id)}/original" + _query(datasette, {}, database))
+    return url
