@@ -25,7 +25,7 @@ from sqlalchemy import Connection, Integer, Table, bindparam, insert, select
 # all new rows at once instead of by a trigger per row (SQLite's FTS5 flushes its pending terms at
 # every statement a trigger runs in, which made the triggers most of an import's time).
 BULK_BYTES = 1_000_000
-# The import's page cache (on its connection only; bench/baseline.py uses the same settings, so the
+# The import's page cache (on its connection only; bench/reference.py uses the same settings, so the
 # comparison stays fair). With the secondary indexes deferred, a larger cache buys no speed and
 # costs memory the operating system spends caching the same pages anyway (docs/performance.md).
 BULK_PRAGMAS: tuple[str, ...] = ("PRAGMA cache_size = -16384",)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import shlex
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator
@@ -16,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-import sqlalchemy.exc
 
 from factdb import __version__
 from factdb.database import Database
@@ -60,6 +60,19 @@ wait_option = click.option(
          "it waits), 30 on SQLite.")
 
 
+def _sqlalchemy_error(error: BaseException, name: str) -> bool:
+    """Whether ``error`` is SQLAlchemy's exception ``name``. SQLAlchemy is imported only by the
+    commands that use it (``factdb compare`` and ``--help`` start faster without it), and when
+    it was never imported, it raised nothing."""
+    errors = sys.modules.get("sqlalchemy.exc")
+    return errors is not None and isinstance(error, getattr(errors, name))
+
+
+def _refused_by_database(error: Exception) -> bool:
+    """The database refused part-way, through the sqlite3 driver or through SQLAlchemy."""
+    return isinstance(error, sqlite3.OperationalError) or _sqlalchemy_error(error, "OperationalError")
+
+
 def handles_database_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -67,13 +80,11 @@ def handles_database_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             return fn(*args, **kwargs)
         except DatabaseError as error:
             raise DataError(str(error)) from None
-        except (sqlalchemy.exc.OperationalError, sqlite3.OperationalError) as error:
-            raise _stopped_by_database(kwargs.get("db_path"), error, "the command") from None
-        except sqlalchemy.exc.DatabaseError as error:
-            if not _names_sqlite(kwargs.get("db_path")):
+        except Exception as error:
+            if _refused_by_database(error) or (_sqlalchemy_error(error, "DatabaseError") and not _names_sqlite(kwargs.get("db_path"))):
                 raise _stopped_by_database(kwargs.get("db_path"), error, "the command") from None
             # SQLite's own words when --db names a file that is not an SQLite database at all.
-            if "file is not a database" not in str(error.orig):
+            if not _sqlalchemy_error(error, "DatabaseError") or "file is not a database" not in str(getattr(error, "orig", "")):
                 raise
             raise DataError(f"{kwargs.get('db_path')}: not a factdb database (the file is not an SQLite database). "
                             "Check the path, or create a new database with: factdb init --db NEW.sqlite") from None
@@ -162,7 +173,9 @@ def import_command(db_path: str, files: tuple[Path, ...], update: bool, dry_run:
             raise DataError(f"{failure}\n{count} problem{'s' if count != 1 else ''} found; nothing was imported.") from None
         except WorkerFailed as failure:
             raise click.ClickException(f"{failure}\nNothing was imported; run again with --workers 0 to check claims in one process.") from None
-        except (sqlalchemy.exc.OperationalError, sqlite3.OperationalError) as error:
+        except Exception as error:
+            if not _refused_by_database(error):
+                raise
             raise _stopped_by_database(db_path, error, "the import") from None
     click.echo(report.summary())
 
@@ -659,7 +672,8 @@ def serve(db_path: str, host: str, port: int, refresh: float | None) -> None:
 def publish(db_path: str, out_dir: Path, without_originals: bool) -> None:
     """Write an immutable, analysed snapshot to OUT_DIR and print the command that serves it.
 
-    OUT_DIR gets factdb.db (the snapshot), metadata.json and inspect-data.json.
+    OUT_DIR gets factdb.db (the snapshot), metadata.json, inspect-data.json and
+    settings.json: it is a Datasette configuration directory (datasette OUT_DIR).
     An archived web page or PDF is offered for download from its document page, unless
     --without-originals leaves the bytes out (say, when they may not be republished).
 
@@ -672,7 +686,10 @@ def publish(db_path: str, out_dir: Path, without_originals: bool) -> None:
             result = db.publish(out_dir, without_originals=without_originals)
     except PublishError as error:
         raise DataError(str(error)) from None
-    click.echo(f"Published {result.snapshot}. Serve it with:\n\n    {result.command_line}")
+    port = result.command[result.command.index("--port") + 1]
+    click.echo(f"Published {result.snapshot}. Serve it with:\n\n    {result.command_line}\n\n"
+               f"or, the same site as a Datasette configuration directory:\n\n"
+               f"    {shlex.join([result.executable, str(result.snapshot.parent), '--port', port])}")
 
 
 @cli.command(name="extract")

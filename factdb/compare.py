@@ -22,10 +22,10 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Generic, NamedTuple, Protocol, TypeVar, cast, overload
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, Protocol, TypeVar, cast, overload
 
-from sqlalchemy import Engine, TextClause, bindparam, text
-from sqlalchemy.dialects import sqlite as sqlite_dialect
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine, TextClause
 
 from factdb.csv_cells import spreadsheet_text
 from factdb.vocabulary import GRADES
@@ -477,13 +477,13 @@ def compare(
     policy = _Policy(reviewed_only, frozenset(exclude_grades))
     if isinstance(db, sqlite3.Connection):
         return _compare(_DriverQueries(db), event, metric, population, known_on, tolerance, history, policy)
-    if isinstance(db, Engine):
+    if not isinstance(db, (str, os.PathLike)):  # an Engine: SQLAlchemy is loaded already
         with db.connect() as connection:
-            return _compare(connection, event, metric, population, known_on, tolerance, history, policy)
+            return _compare(_EngineQueries(connection), event, metric, population, known_on, tolerance, history, policy)
     from factdb.db import opened
 
     with opened(db, readonly=True) as engine, engine.connect() as connection:
-        return _compare(connection, event, metric, population, known_on, tolerance, history, policy)
+        return _compare(_EngineQueries(connection), event, metric, population, known_on, tolerance, history, policy)
 
 
 @dataclass(frozen=True, slots=True)
@@ -499,10 +499,19 @@ class _Policy:
 
 # --- Loading ---------------------------------------------------------------------------------
 
-_EVENT_BY_ID = text("SELECT id, name FROM events WHERE id = :key")
-_EVENT_BY_LOWER = text("SELECT id, name FROM events WHERE lower(id) = :key OR lower(name) = :key ORDER BY id")
-_ALL_EVENTS = text("SELECT id, name FROM events")
-_ALL_METRICS = text("SELECT id, name, unit FROM metrics")
+class _Sql(NamedTuple):
+    """A comparison's query, with :named parameters; ``expanding``: the one parameter, if any, that
+    takes a list (``IN :name``). Plain SQL rather than SQLAlchemy's ``text()``, so that comparing
+    on an ``sqlite3`` connection (``factdb compare``, Datasette) does not load SQLAlchemy."""
+
+    sql: str
+    expanding: str | None = None
+
+
+_EVENT_BY_ID = _Sql("SELECT id, name FROM events WHERE id = :key")
+_EVENT_BY_LOWER = _Sql("SELECT id, name FROM events WHERE lower(id) = :key OR lower(name) = :key ORDER BY id")
+_ALL_EVENTS = _Sql("SELECT id, name FROM events")
+_ALL_METRICS = _Sql("SELECT id, name, unit FROM metrics")
 
 # The columns are _Row's fields but the last, in order (see _load_rows).
 _FIGURES_SELECT = """
@@ -518,20 +527,20 @@ _FIGURES_SELECT = """
     LEFT JOIN sources v ON v.id = c.via_id
     WHERE c.event_id = :event
 """
-_EVENT_FIGURES = text(_FIGURES_SELECT)
-_EVENT_METRIC_FIGURES = text(_FIGURES_SELECT + " AND f.metric_id = :metric")
-_EVENT_GROUPS = text(
+_EVENT_FIGURES = _Sql(_FIGURES_SELECT)
+_EVENT_METRIC_FIGURES = _Sql(_FIGURES_SELECT + " AND f.metric_id = :metric")
+_EVENT_GROUPS = _Sql(
     "SELECT DISTINCT f.metric_id, f.population FROM claims c JOIN figures f ON f.claim_pk = c.pk "
     "WHERE c.event_id = :event"
 )
 # When the claims that supersede the event's claims were made, wherever they are filed.
-_SUPERSEDERS = text(
+_SUPERSEDERS = _Sql(
     "SELECT supersedes_pk, claimed_on FROM claims "
     "WHERE supersedes_pk IN (SELECT pk FROM claims WHERE event_id = :event)"
 )
 # part_of / member_of links above the given sources, however deep. The sources are taken from the
 # figures already loaded: seeding from the claims table would read every claim row a second time.
-_RELATIONS = text(
+_RELATIONS = _Sql(
     """
     WITH RECURSIVE involved(id) AS (
         SELECT source_id FROM source_relations WHERE source_id IN :sources
@@ -539,8 +548,9 @@ _RELATIONS = text(
         SELECT r.target_id FROM source_relations r JOIN involved i ON r.source_id = i.id
     )
     SELECT r.source_id, r.target_id FROM source_relations r JOIN involved i ON r.source_id = i.id
-    """
-).bindparams(bindparam("sources", expanding=True))
+    """,
+    expanding="sources",
+)
 # SQLite before 3.32 allows 999 parameters in one statement.
 _MAX_PARAMETERS = 900
 
@@ -554,13 +564,9 @@ class _Result(Protocol):
 
 
 class _Queries(Protocol):
-    """What a comparison needs of a connection: SQLAlchemy's :class:`~sqlalchemy.Connection` or a
-    :class:`_DriverQueries`."""
+    """What a comparison needs of a connection: :class:`_EngineQueries` or :class:`_DriverQueries`."""
 
-    def execute(self, statement: TextClause, parameters: dict[str, Any] | None = None, /) -> _Result: ...
-
-
-_SQLITE = sqlite_dialect.dialect()
+    def execute(self, statement: _Sql, parameters: dict[str, Any] | None = None, /) -> _Result: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -585,12 +591,43 @@ class _DriverQueries:
 
     connection: sqlite3.Connection
 
-    def execute(self, statement: TextClause, parameters: dict[str, Any] | None = None, /) -> _Rows:
-        # render_postcompile expands the IN lists into one ? per value.
-        compiled = statement.bindparams(**(parameters or {})).compile(dialect=_SQLITE, compile_kwargs={"render_postcompile": True})
+    def execute(self, statement: _Sql, parameters: dict[str, Any] | None = None, /) -> _Rows:
+        sql, values = statement.sql, dict(parameters or {})
+        if statement.expanding is not None:
+            # One :name_N per value of the list, as SQLAlchemy's expanding parameters do.
+            name = statement.expanding
+            items = list(values.pop(name))
+            values.update((f"{name}_{n}", item) for n, item in enumerate(items))
+            sql = sql.replace(f":{name}", "(" + ", ".join(f":{name}_{n}" for n in range(len(items))) + ")")
         cursor = self.connection.cursor()
         cursor.row_factory = None  # plain tuples, whatever the connection's row factory
-        return _Rows(cursor.execute(compiled.string, [compiled.params[name] for name in compiled.positiontup or ()]).fetchall())
+        return _Rows(cursor.execute(sql, values).fetchall())
+
+
+@dataclass(frozen=True, slots=True)
+class _EngineQueries:
+    """The comparison's queries on a SQLAlchemy connection (any database SQLAlchemy speaks)."""
+
+    connection: Connection
+
+    def execute(self, statement: _Sql, parameters: dict[str, Any] | None = None, /) -> _Result:
+        return self.connection.execute(_text(statement), parameters or {})
+
+
+_TEXTS: dict[_Sql, TextClause] = {}
+
+
+def _text(statement: _Sql) -> TextClause:
+    """SQLAlchemy's form of a query, made once."""
+    clause = _TEXTS.get(statement)
+    if clause is None:
+        from sqlalchemy import bindparam, text
+
+        clause = text(statement.sql)
+        if statement.expanding is not None:
+            clause = clause.bindparams(bindparam(statement.expanding, expanding=True))
+        _TEXTS[statement] = clause
+    return clause
 
 
 class _Row(NamedTuple):

@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
@@ -24,12 +25,12 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TextIO, TypeVar, overload
 
-from sqlalchemy import Connection, Engine
-
 from factdb.compare import DEFAULT_TOLERANCE
-from factdb.db import DatabaseError, Location, initialise, locate, make_engine, open_database, schema_sql
+from factdb.db import DatabaseError, Location, check_database, initialise, locate, make_engine, open_database, read_connection, schema_sql
 
 if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
+
     from factdb.archive import ArchiveReport
     from factdb.compare import Comparison
     from factdb.editorial import BatchInfo, LogEntry, RemoveResult, ReviewResult, UndoResult
@@ -73,8 +74,12 @@ class Database:
         self._lock = threading.Lock()
         self._engine: Engine | None = None
         self._read_engine: Engine | None = None
+        self._comparing: sqlite3.Connection | None = None  # see compare()
         if create:
             self._engine = initialise(path_or_url)
+        elif readonly and self.path is not None:
+            # Checked without SQLAlchemy: its engine is made when first needed (see read_engine).
+            check_database(path_or_url, readonly=True)
         elif readonly:
             self._read_engine = open_database(path_or_url, readonly=True)
         else:
@@ -106,6 +111,9 @@ class Database:
             for engine in (self._engine, self._read_engine):
                 if engine is not None:
                     engine.dispose()
+            if self._comparing is not None:
+                self._comparing.close()
+                self._comparing = None
 
     def __enter__(self) -> Database:
         return self
@@ -320,8 +328,23 @@ class Database:
         """
         from factdb.compare import compare
 
-        return compare(self.read_engine, event, metric, population, as_of=as_of, tolerance=tolerance, history=history,
-                       reviewed_only=reviewed_only, exclude_grades=exclude_grades)
+        if self.path is None:  # PostgreSQL: through the read engine, one REPEATABLE READ snapshot
+            return compare(self.read_engine, event, metric, population, as_of=as_of, tolerance=tolerance, history=history,
+                           reviewed_only=reviewed_only, exclude_grades=exclude_grades)
+        # An SQLite file: on a connection of its own rather than the read engine, so that
+        # SQLAlchemy need not be loaded for a comparison (``factdb compare`` is often run once per
+        # question, from scripts). Kept for the next comparison, one at a time; each reads one
+        # snapshot, as the engine's transaction would.
+        with self._lock:
+            if self._comparing is None:
+                self._comparing = read_connection(self.path)
+            connection = self._comparing
+            connection.execute("BEGIN")
+            try:
+                return compare(connection, event, metric, population, as_of=as_of, tolerance=tolerance, history=history,
+                               reviewed_only=reviewed_only, exclude_grades=exclude_grades)
+            finally:
+                connection.execute("ROLLBACK")
 
     # --- Reading -----------------------------------------------------------------------------
 

@@ -1,4 +1,8 @@
-"""Engine, connection pragmas, sessions and programmatic migrations."""
+"""Engine, connection pragmas, sessions and programmatic migrations.
+
+SQLAlchemy and Alembic are imported only by the functions that need them: opening a database
+read-only (``factdb compare``) checks its schema version with the ``sqlite3`` module alone.
+"""
 
 from __future__ import annotations
 
@@ -16,15 +20,13 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, inspect
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
-
 from factdb.files import written_whole
 from factdb.sqlite_limits import cap as cap_sqlite_limits
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy import Connection, Engine
+    from sqlalchemy.engine import URL
 
 DEFAULT_DB = "factdb.sqlite"
 BUSY_TIMEOUT_MS = 30_000
@@ -89,12 +91,21 @@ class Location:
     """Where a database is: an SQLite file, or a PostgreSQL database on a server.
 
     ``url`` is what engines are made from (the password included); ``shown`` is how messages
-    name the database, never with its password.
+    name the database, never with its password. An SQLite file's location is made without
+    SQLAlchemy (``factdb compare`` reads the file with ``sqlite3`` alone); its ``url`` loads it.
     """
 
-    url: URL
-    shown: str
+    shown: str  # an SQLite file's location: its path as given
     file: Path | None  # the SQLite file; None for PostgreSQL
+    server_url: URL | None = None  # PostgreSQL's URL, the password included; None for SQLite
+
+    @property
+    def url(self) -> URL:
+        if self.server_url is not None:
+            return self.server_url
+        from sqlalchemy.engine import URL
+
+        return URL.create("sqlite", database=self.shown)
 
     @property
     def is_sqlite(self) -> bool:
@@ -102,7 +113,7 @@ class Location:
 
     def redact(self, text: str) -> str:
         """``text`` with this database's password, if any, replaced by ``***``."""
-        password = self.url.password
+        password = self.server_url.password if self.server_url is not None else None
         return text.replace(str(password), "***") if password else text
 
 
@@ -114,7 +125,10 @@ def locate(path_or_url: str | os.PathLike[str]) -> Location:
     """
     text = os.fspath(path_or_url)
     if not _URL.match(text):
-        return Location(URL.create("sqlite", database=text), text, Path(text))
+        return Location(text, Path(text))
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     try:
         url = make_url(text)
     except ArgumentError:
@@ -125,11 +139,11 @@ def locate(path_or_url: str | os.PathLike[str]) -> Location:
             # factdb sets its own connection options, and an in-memory database would vanish with
             # each connection the engine opens.
             raise DatabaseError(f"{shown}: give the database file as sqlite:///PATH, without options")
-        return Location(URL.create("sqlite", database=url.database), url.database, Path(url.database))
+        return Location(url.database, Path(url.database))
     if url.drivername in POSTGRES_SCHEMES:
         if not url.database:
             raise DatabaseError(f"{shown}: name the database, as in postgresql://USER@HOST/DATABASE")
-        return Location(url.set(drivername="postgresql+psycopg"), shown, None)
+        return Location(shown, None, url.set(drivername="postgresql+psycopg"))
     raise DatabaseError(f"{shown}: factdb keeps its data in SQLite files or PostgreSQL; give a file path, "
                         "sqlite:///PATH or postgresql://USER@HOST/DATABASE")
 
@@ -189,6 +203,9 @@ def make_engine(path: str | os.PathLike[str], *, readonly: bool = False, wait: f
     ``wait``: how many seconds a writer waits for another one (default: 30 on SQLite, DEFAULT_WAIT
     on PostgreSQL); ``on_wait`` is told, once, whom it waits for.
     """
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.engine import URL
+
     location = locate(path)
     if location.file is None:
         return _postgres_engine(location, readonly=readonly, wait=DEFAULT_WAIT if wait is None else wait, on_wait=on_wait)
@@ -210,6 +227,8 @@ def _postgres_engine(location: Location, *, readonly: bool, wait: float, on_wait
     except ImportError:
         raise DatabaseError(f"{location.shown}: PostgreSQL needs the psycopg driver, which is not installed. "
                             f"Install it with: {POSTGRES_EXTRA}") from None
+    from sqlalchemy import create_engine, event
+
     # Shown to other editors in pg_stat_activity, and in the message of an import that waits for this one.
     who = f"factdb {getpass.getuser()}@{socket.gethostname()} pid {os.getpid()}"[:63]
     if readonly:
@@ -240,6 +259,8 @@ def _take_write_lock(connection: Connection, *, shown: str, wait: float, on_wait
     has committed or rolled back, and then sees its result. The lock ends with the transaction,
     also when the process is killed.
     """
+    from sqlalchemy.exc import OperationalError
+
     if connection.exec_driver_sql(f"SELECT pg_try_advisory_xact_lock({WRITE_LOCK_KEY})").scalar():
         return
     holder = _write_lock_holder(connection)
@@ -314,15 +335,24 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
+_REVISION_LINE = re.compile(r"^(down_revision|revision)\b[^=]*=\s*(?:['\"]([^'\"]+)['\"]|None)", re.MULTILINE)
+
+
 @lru_cache(maxsize=1)
 def head_revision() -> str:
-    """The newest migration. Cached: the scripts cannot change while factdb runs, and reading them
-    was most of the time `factdb compare` took to open a database."""
-    from alembic.script import ScriptDirectory
-
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert head is not None
-    return head
+    """The newest migration, read from the scripts' ``revision`` and ``down_revision`` lines rather
+    than through Alembic, whose import (with Mako and Pygments) took longer than the rest of
+    ``factdb compare``; tests/test_migrations.py checks that Alembic names the same head. Cached:
+    the scripts cannot change while factdb runs."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for script in (migrations_path() / "versions").glob("*.py"):
+        for name, value in _REVISION_LINE.findall(script.read_text(encoding="utf-8")):
+            if value:
+                (revisions if name == "revision" else parents).add(value)
+    heads = revisions - parents
+    assert len(heads) == 1, f"the migrations have {len(heads)} heads: {sorted(heads)}"
+    return heads.pop()
 
 
 @dataclass(frozen=True)
@@ -333,8 +363,10 @@ class ExistingFile:
     revision: str | None
 
 
-def _existing_file(path: Path) -> ExistingFile | None:
-    """The tables and factdb schema revision of the SQLite file at ``path``; None when there is none."""
+def _existing_file(path: Path, *, operational_errors: bool = False) -> ExistingFile | None:
+    """The tables and factdb schema revision of the SQLite file at ``path``; None when there is none.
+    ``operational_errors``: let SQLite's operational errors (a deleted write-ahead log, a lock)
+    propagate, for the command to explain, rather than calling the file no factdb database."""
     if not path.exists() or path.stat().st_size == 0:
         return None
     reader = sqlite3.connect(read_only_uri(path), uri=True)
@@ -346,6 +378,8 @@ def _existing_file(path: Path) -> ExistingFile | None:
             row = reader.execute("SELECT version_num FROM alembic_version").fetchone()
             revision = row[0] if row else None
     except sqlite3.DatabaseError as error:
+        if operational_errors and isinstance(error, sqlite3.OperationalError):
+            raise
         reason = "the file is not an SQLite database" if "file is not a database" in str(error) else str(error)
         raise DatabaseError(f"{path}: not a factdb database ({reason}). Check the path, or create a new "
                             "database with: factdb init --db NEW.sqlite") from None
@@ -394,7 +428,7 @@ def initialise(path_or_url: str | os.PathLike[str]) -> Engine:
                 finally:
                     # Closing the last connection checkpoints the write-ahead log into the file.
                     engine.dispose()
-        except (OSError, sqlite3.OperationalError, OperationalError) as error:
+        except (OSError, sqlite3.OperationalError, _sqlalchemy_operational_error()) as error:
             reason = getattr(error, "orig", None) or error
             raise DatabaseError(f"{shown}: the new database could not be written ({reason}); nothing was created. "
                                 "Free some disk space, or choose a folder you can write to") from None
@@ -427,6 +461,9 @@ def _unreachable(location: Location, error: Exception) -> DatabaseError:
 
 def _server_state(location: Location, engine: Engine) -> ExistingFile:
     """The tables and factdb schema revision of a PostgreSQL database (connecting, or a clear error)."""
+    from sqlalchemy import inspect
+    from sqlalchemy.exc import OperationalError
+
     try:
         with engine.connect() as connection:
             tables = inspect(connection).get_table_names()
@@ -462,29 +499,53 @@ def read_only_message(shown: str) -> str:
             f"{shown} COPY.sqlite")
 
 
-def open_database(path_or_url: str | os.PathLike[str], *, readonly: bool = False, **engine_options: Any) -> Engine:
-    """An engine for an existing database migrated to the latest revision, or a clear error."""
-    location = locate(path_or_url)
-    if location.file is None:
-        return _open_server(location, readonly=readonly, **engine_options)
-    path = location.shown
-    if not Path(path).is_file():
+def _sqlalchemy_operational_error() -> type[Exception]:
+    from sqlalchemy.exc import OperationalError
+
+    return OperationalError
+
+
+def check_database(path_or_url: str | os.PathLike[str], *, readonly: bool = False) -> Path:
+    """The SQLite file of an existing database migrated to the latest revision, or a clear error
+    (:class:`DatabaseError` also for a PostgreSQL URL: :func:`open_database` checks those).
+
+    Read with the ``sqlite3`` module only, so that a command that just reads (``factdb compare``)
+    need not load SQLAlchemy or Alembic to open the database."""
+    file = sqlite_file(path_or_url)
+    path = _shown(path_or_url)
+    if not file.is_file():
         raise DatabaseError(f"{path}: no such database. Create it with: factdb init --db {path}")
-    if not readonly and not writable_location(Path(path)):
+    if not readonly and not writable_location(file):
         raise DatabaseError(read_only_message(path))
-    engine = make_engine(path, readonly=readonly, **engine_options)
-    if not inspect(engine).has_table("alembic_version"):
-        engine.dispose()
+    existing = _existing_file(file, operational_errors=True)
+    if existing is None or "alembic_version" not in existing.tables:
         raise DatabaseError(f"{path}: not a factdb database (no schema version). Create one with: factdb init --db {path}")
-    current = current_revision(engine)
+    current = existing.revision
     if current != head_revision():
-        engine.dispose()
         if current is not None:
             _refuse_unknown_revision(path, current)
         raise DatabaseError(
             f"{path}: schema is at revision {current}, this factdb needs {head_revision()}. "
             f"Upgrade it with: factdb init --db {path}"
         )
+    return file
+
+
+def open_database(path_or_url: str | os.PathLike[str], *, readonly: bool = False, **engine_options: Any) -> Engine:
+    """An engine for an existing database migrated to the latest revision, or a clear error."""
+    location = locate(path_or_url)
+    if location.file is None:
+        return _open_server(location, readonly=readonly, **engine_options)
+    check_database(path_or_url, readonly=readonly)
+    engine = make_engine(location.shown, readonly=readonly, **engine_options)
+    if not readonly:
+        # Opening for writing waits, as an import does, while another writer holds the lock.
+        try:
+            with engine.connect() as connection:
+                connection.exec_driver_sql("SELECT 1")
+        except BaseException:
+            engine.dispose()
+            raise
     return engine
 
 
@@ -502,6 +563,17 @@ def _open_server(location: Location, *, readonly: bool, **engine_options: Any) -
         raise DatabaseError(f"{shown}: schema is at revision {state.revision}, this factdb needs {head_revision()}. "
                             f"Upgrade it with: factdb init --db {shown}")
     return engine
+
+
+def read_connection(path: Path) -> sqlite3.Connection:
+    """A plain ``sqlite3`` connection that reads the database at ``path`` (checked first with
+    check_database) with the read engine's settings: it never waits for, or blocks, a writer."""
+    if writable_location(path):
+        connection = sqlite3.connect(path, check_same_thread=False)
+    else:
+        connection = sqlite3.connect(read_only_uri(path), uri=True, check_same_thread=False)
+    _on_connect_readonly(connection, None)
+    return connection
 
 
 @contextmanager

@@ -427,7 +427,7 @@ def numbers_in(text: str, *, number_format: str = "en") -> list[NumberMention]:
     s = text.translate(_ASCII_LOWER)
     mentions: list[NumberMention] = []
     pos = 0
-    while (token := _TOKEN.search(s, pos)) is not None:
+    while (token := _NUMBER_TOKEN.search(s, pos)) is not None:
         if token.group("digits"):
             mention, pos = _digit_mention(text, s, token, fmt)
         else:
@@ -796,9 +796,14 @@ def format_number(number: Number) -> str:
 # --- numbers in running text ---------------------------------------------------------------------------
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
-# A run of digits with single separators between its groups, whatever the convention; or a word.
 _LOOSE_SEPARATORS = ",.'\u2019\u066b\u066c \u00a0\u2007\u2009\u202f"
-_TOKEN = re.compile(rf"(?P<digits>\d+(?:[{_LOOSE_SEPARATORS}]\d+)*)|[a-z]+")
+# What numbers_in stops at: a run of digits with single separators between its groups, whatever the
+# convention; or a word that can begin a number (_WORDS), as a whole run of letters. Any other word
+# would be read by _word_mention as no number, so skipping it inside the regular expression gives
+# the same mentions without a turn of numbers_in's loop for each word of a quote
+# (tests/test_figures_properties.py checks this against reading every word).
+_NUMBER_TOKEN = re.compile(rf"(?P<digits>\d+(?:[{_LOOSE_SEPARATORS}]\d+)*)|(?<![a-z])(?:"
+                           + "|".join(sorted(map(re.escape, _WORDS), key=len, reverse=True)) + ")(?![a-z])")
 _LOOSE_GROUPING = re.compile(r"['\u2019 ]")
 _FIRST_DIGITS = re.compile(r"\d+")
 

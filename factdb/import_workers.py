@@ -9,8 +9,12 @@ exactly as it does for a small import. Problems arrive in the order the importer
 them itself, and it applies ``MAX_PROBLEMS`` to the merged stream, so the result, and every message,
 is the same. A line the database holds already (checks.recognised) goes back as a KnownClaim, unchecked.
 
-Workers are plain Python processes (WORKER_COMMAND) that exchange pickles over their standard
-input and output, so nothing here depends on how the importer itself was started.
+Workers are plain Python processes (WORKER_COMMAND), so nothing here depends on how the importer
+itself was started. They exchange pickles with the importer over two pipes of their own, not over
+standard input and output: anything else in a worker may print (a library's warning, a debugger, a
+profiler), and that goes to the importer's standard error instead of into the stream of messages.
+Each message is framed by its length, so one cut short (a worker killed while sending it) reads as
+the worker having stopped, never as a message that fails to decode.
 """
 
 from __future__ import annotations
@@ -18,21 +22,26 @@ from __future__ import annotations
 import os
 import pickle
 import signal
-import sqlite3
-import subprocess
+import struct
 import sys
-import tempfile
 import traceback
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, NamedTuple
+from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 from factdb.checks import KnownClaim, Lookups, PreparedClaim, Problem, QuoteCheck, RefusedClaim, check_claim, recognised
 from factdb.quotes import NormalizedTexts, find_quote
 from factdb.readers import ReadError, Record, file_format, read_records
+
+# A worker imports only what checking claims needs (each module is memory in every worker):
+# sqlite3 only when the database held documents or claims before the import (see _QuoteLocator),
+# and nothing of the importer's side (subprocess, tempfile).
+if TYPE_CHECKING:
+    import sqlite3
+    import subprocess
 
 
 class TextSpool:
@@ -41,6 +50,8 @@ class TextSpool:
     dict of tuples, in the importer and in each worker (see SpoolIndex)."""
 
     def __init__(self) -> None:
+        import tempfile
+
         self.folder = tempfile.TemporaryDirectory(prefix="factdb-import-")
         self.path = str(Path(self.folder.name) / "texts")
         self._file = open(self.path, "wb")  # noqa: SIM115 - closed by close()
@@ -90,7 +101,9 @@ class _Job:
     chunk: int
     report_progress: bool
     lookups: Lookups
-    database: str | None  # read (committed rows only) for stored claims and documents' texts
+    # read (committed rows only) for stored claims and documents' texts; None when it held neither
+    # documents nor claims before the import
+    database: str | None
     spool: str | None  # TextSpool: the texts of documents this import writes
     spool_index: SpoolIndex | None
     known_lines: bool  # look lines up in the database (checks.recognised)
@@ -150,11 +163,36 @@ def _stored_digests(database: sqlite3.Connection) -> Callable[[str], Any]:
     return lambda claim_id: database.execute("SELECT pk, record_digest FROM claims WHERE id = ?", (claim_id,)).fetchone()
 
 
+_LENGTH = struct.Struct("<Q")
+
+
+def send_message(out: IO[bytes], message: object) -> None:
+    """Write one message to a worker's channel: its length, then its pickle."""
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    out.write(_LENGTH.pack(len(data)))
+    out.write(data)
+    out.flush()
+
+
+def _receive_message(channel: IO[bytes]) -> object:
+    """The next message on a worker's channel; EOFError when the worker closed it (or stopped)
+    before a whole message was written; pickle's errors when the message itself is not readable."""
+    header = channel.read(_LENGTH.size)
+    if len(header) < _LENGTH.size:
+        raise EOFError
+    (length,) = _LENGTH.unpack(header)
+    data = channel.read(length)
+    if len(data) < length:
+        raise EOFError
+    return pickle.loads(data)
+
+
 def _work(job: _Job, out: IO[bytes]) -> None:
-    locate = _QuoteLocator(job) if job.database is not None and job.spool is not None else None
+    locate = _QuoteLocator(job) if job.spool is not None else None
     # Lines the database holds already (checks.recognised), as last committed: a claim this
     # import wrote is not there yet, and the importer finds it by itself.
-    stored = _stored_digests(locate.database) if locate is not None and job.known_lines else None
+    stored = (_stored_digests(locate.database) if locate is not None and locate.database is not None and job.known_lines
+              else None)
     read = [0]
 
     def sent_bytes() -> int:
@@ -174,8 +212,7 @@ def _work(job: _Job, out: IO[bytes]) -> None:
             yield FileEnd(name, claims, sent_bytes())
 
     for message in messages():
-        pickle.dump(message, out, protocol=pickle.HIGHEST_PROTOCOL)
-        out.flush()
+        send_message(out, message)
 
 
 def _file_chunks(job: _Job, name: str, on_read: Callable[[int], None] | None, stored: Callable[[str], Any] | None,
@@ -224,8 +261,12 @@ class _QuoteLocator:
     """
 
     def __init__(self, job: _Job) -> None:
-        assert job.database is not None and job.spool is not None
-        self.database = sqlite3.connect(f"{Path(job.database).resolve().as_uri()}?mode=ro", uri=True)
+        assert job.spool is not None
+        self.database: sqlite3.Connection | None = None
+        if job.database is not None:
+            import sqlite3
+
+            self.database = sqlite3.connect(f"{Path(job.database).resolve().as_uri()}?mode=ro", uri=True)
         self.spool = open(job.spool, "rb")  # noqa: SIM115 - the worker's lifetime
         self.index = job.spool_index
         self.texts = NormalizedTexts(self.read_text)
@@ -236,6 +277,7 @@ class _QuoteLocator:
             offset, length = spooled
             self.spool.seek(offset)
             return self.spool.read(length).decode("utf-8", "surrogatepass")
+        assert self.database is not None, f"document {pk} is neither spooled nor stored"
         text: str = self.database.execute("SELECT text FROM documents WHERE pk = ?", (pk,)).fetchone()[0]
         return text
 
@@ -245,40 +287,35 @@ class _QuoteLocator:
         if not ids:
             return [None] * len(prepared)
         stored = dict(self.database.execute(
-            f"SELECT id, content_sha256 FROM claims WHERE id IN ({', '.join('?' for _ in ids)})", ids).fetchall())
+            f"SELECT id, content_sha256 FROM claims WHERE id IN ({', '.join('?' for _ in ids)})", ids).fetchall()
+        ) if self.database is not None else {}
         return [find_quote(self.texts.normalized(claim.document_pk), claim.quote) or ()
                 if type(claim) is PreparedClaim and stored.get(claim.id) != claim.content_sha256 else None
                 for claim in prepared]
 
 
 def main() -> None:
+    """A worker's life: its job from the file descriptor named by its first argument, its messages
+    to the one named by its second (see _Pool.grow)."""
     # The importer handles Ctrl-C and stops its workers; a worker's own KeyboardInterrupt traceback
     # (from a SIGINT sent to it directly) would only bury that.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        job: _Job = pickle.load(sys.stdin.buffer)
-    except EOFError:
-        raise SystemExit(1) from None  # the importer stopped before it had a job for this worker
-    out = sys.stdout.buffer
+    with open(int(sys.argv[1]), "rb") as jobs:
+        try:
+            job: _Job = pickle.load(jobs)
+        except EOFError:
+            raise SystemExit(1) from None  # the importer stopped before it had a job for this worker
+    out = open(int(sys.argv[2]), "wb")  # noqa: SIM115 - the worker's lifetime
     try:
         _work(job, out)
     except BrokenPipeError:
-        _exit_unheard()
+        os._exit(1)  # the importer is gone (killed or stopped) and nobody reads this worker's messages
     except BaseException:  # noqa: B036 - reported to the importer, which raises it
         try:
-            pickle.dump(_Crash(traceback.format_exc()), out)
-            out.flush()
+            send_message(out, _Crash(traceback.format_exc()))
         except BrokenPipeError:
-            _exit_unheard()
+            os._exit(1)
         raise SystemExit(1) from None
-
-
-def _exit_unheard() -> None:
-    """Stop when the importer is gone (killed or stopped) and nobody reads this worker's output.
-    Python would report the broken pipe once more when it flushes stdout at exit, so stdout is
-    pointed at nothing first."""
-    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    os._exit(1)
 
 
 # -- the importer's side --------------------------------------------------------------------------
@@ -299,59 +336,86 @@ class WorkerFailed(RuntimeError):
     """A validation worker stopped unexpectedly (a bug, or it was killed)."""
 
 
+@dataclass
+class _Worker:
+    process: subprocess.Popen[bytes]
+    jobs: IO[bytes]  # the importer writes the job here, then closes it
+    messages: IO[bytes]  # what the worker sends (send_message)
+
+
 class _Pool:
     """Worker processes, started before their jobs are known: starting Python and importing factdb
     takes a second, which the importer's first pass over the files hides."""
 
     def __init__(self, count: int) -> None:
-        self.processes: list[subprocess.Popen[bytes]] = []
+        self.workers: list[_Worker] = []
         self.grow(count)
 
     def grow(self, count: int) -> None:
-        while len(self.processes) < count:
-            # A process group of their own: Ctrl-C on the terminal reaches the importer, which stops
-            # them, and not a worker still starting Python (it would print a fatal error from site.py).
-            self.processes.append(subprocess.Popen(WORKER_COMMAND, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                                   env=_worker_environment(), process_group=0))
+        import subprocess
+
+        while len(self.workers) < count:
+            job_read, job_write = os.pipe()
+            message_read, message_write = os.pipe()
+            try:
+                # A process group of their own: Ctrl-C on the terminal reaches the importer, which stops
+                # them, and not a worker still starting Python (it would print a fatal error from site.py).
+                # What a worker prints goes to the importer's standard error: its standard output may be
+                # a report someone reads.
+                process = subprocess.Popen([*WORKER_COMMAND, str(job_read), str(message_write)], stdin=subprocess.DEVNULL,
+                                           stdout=2, pass_fds=(job_read, message_write), env=_worker_environment(),
+                                           process_group=0)
+            except BaseException:
+                for fd in (job_read, job_write, message_read, message_write):
+                    os.close(fd)
+                raise
+            os.close(job_read)
+            os.close(message_write)
+            self.workers.append(_Worker(process, open(job_write, "wb"), open(message_read, "rb")))  # noqa: SIM115 - closed by close()
 
     def send(self, jobs: list[_Job]) -> None:
         """One job to each of the first len(jobs) workers; the others are stopped."""
         self.grow(len(jobs))
-        for process in self.processes[len(jobs):]:
-            process.kill()
-            process.wait()
-        del self.processes[len(jobs):]
-        for process, job in zip(self.processes, jobs, strict=True):
-            assert process.stdin is not None
+        for worker in self.workers[len(jobs):]:
+            self._stop(worker)
+        del self.workers[len(jobs):]
+        for worker, job in zip(self.workers, jobs, strict=True):
             try:
-                pickle.dump(job, process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-                process.stdin.close()
+                pickle.dump(job, worker.jobs, protocol=pickle.HIGHEST_PROTOCOL)
+                worker.jobs.close()
             except BrokenPipeError:
                 pass  # it stopped at once: receive() says so
 
-    def receive(self, worker: int) -> CheckedChunk | FileEnd:
-        stdout = self.processes[worker].stdout
-        assert stdout is not None
+    def receive(self, index: int) -> CheckedChunk | FileEnd:
+        worker = self.workers[index]
         try:
-            message = pickle.load(stdout)
+            message = _receive_message(worker.messages)
         except EOFError:
-            raise WorkerFailed(f"validation worker {worker} stopped (exit code {self.processes[worker].wait()})") from None
-        except Exception as error:  # noqa: BLE001 - whatever a corrupted stream raises while unpickling
-            # Something else wrote to the worker's output (or it stopped in the middle of a message).
-            raise WorkerFailed(f"validation worker {worker} sent output that is not one of its messages "
+            raise WorkerFailed(f"validation worker {index} stopped (exit code {worker.process.wait()})") from None
+        except Exception as error:  # noqa: BLE001 - whatever unpickling bytes that are not a message raises
+            raise WorkerFailed(f"validation worker {index} sent a message that is not one of its messages "
                                f"({type(error).__name__}: {error})") from None
         if isinstance(message, _Crash):
-            raise WorkerFailed(f"validation worker {worker} failed:\n{message.traceback}")
-        assert isinstance(message, (CheckedChunk, FileEnd))
+            raise WorkerFailed(f"validation worker {index} failed:\n{message.traceback}")
+        if not isinstance(message, (CheckedChunk, FileEnd)):
+            raise WorkerFailed(f"validation worker {index} sent a message that is not one of its messages "
+                               f"({type(message).__name__})")
         return message
 
+    @staticmethod
+    def _stop(worker: _Worker) -> None:
+        if worker.process.poll() is None:
+            worker.process.kill()
+        worker.process.wait()
+        for channel in (worker.jobs, worker.messages):
+            try:
+                channel.close()
+            except BrokenPipeError:
+                pass  # a job the worker never read
+
     def close(self) -> None:
-        for process in self.processes:
-            if process.poll() is None:
-                process.kill()
-            process.wait()
-            if process.stdout is not None:
-                process.stdout.close()
+        for worker in self.workers:
+            self._stop(worker)
 
 
 def streamable(paths: Sequence[Path]) -> bool:
@@ -370,8 +434,9 @@ def checked_chunks(pool: _Pool | None, names: Sequence[str], lookups: Lookups, w
     """The claims of the files ``names``, checked by ``workers`` processes, one chunk at a time in file
     order, each file followed by its FileEnd (as the worker whose turn it was saw it).
 
-    ``database`` and ``spool`` (flushed): where workers read documents' texts to locate quotes
-    (both or neither); ``known_lines``: whether to look claim lines up in the database.
+    ``spool`` (flushed) and ``database``: where workers read documents' texts to locate quotes
+    (no spool: workers do not locate quotes; no database: every text is in the spool and no claim
+    is stored); ``known_lines``: whether to look claim lines up in the database.
     ``pool``: workers started earlier (see start()); closed here in any case.
     """
     spooled = spool.index() if spool is not None else None

@@ -222,6 +222,7 @@ class _Import:
     # Whether the database held claims when the import began: only then can a line be one it holds
     # already (checks.recognised), so a first import does not look each line up.
     had_claims: bool = False
+    had_documents: bool = False  # before the import
 
 
 def _first_seen(s: _Import, record: Record, kind: str, identifier: str) -> bool:
@@ -263,6 +264,7 @@ def _load_lookups(s: _Import) -> None:
     s.had_claims = max_pk is not None
     max_document_pk = conn.execute(select(Document.pk).order_by(Document.pk.desc()).limit(1)).scalar()
     s.next_document_pk = (max_document_pk or 0) + 1
+    s.had_documents = max_document_pk is not None
 
 
 # -- entities -------------------------------------------------------------------------------------
@@ -948,7 +950,8 @@ def _claims_from_workers(s: _Import, files: Sequence[Path], workers: int, progre
     spool = s.spool
     if spool is not None:
         spool.flush()
-    database = s.conn.engine.url.database if spool is not None else None
+    # Workers read texts and stored claims from the database only when it held some before.
+    database = s.conn.engine.url.database if spool is not None and (s.had_claims or s.had_documents) else None
     for checked in import_workers.checked_chunks(pool, names, s.lookups, workers, CLAIM_CHUNK, progress, database, spool, s.had_claims):
         if type(checked) is FileEnd:
             if file_format(Path(checked.path)) == "csv":

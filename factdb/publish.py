@@ -4,7 +4,8 @@
 the metadata and pages). ``publish`` writes a site folder: a compacted, consistent copy of
 the database with fresh statistics and full-text indexes, its metadata, and the
 ``datasette inspect`` file that lets Datasette serve it immutable without counting rows on
-startup. Both use the same settings, defined once here.
+startup, and ``settings.json``: the folder is a Datasette configuration directory, so plain
+``datasette site/`` serves it as factdb would. Both use the same settings, defined once here.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ DEFAULT_PORT = 8001
 SNAPSHOT_NAME = "factdb.db"
 METADATA_NAME = "metadata.json"
 INSPECT_NAME = "inspect-data.json"
+SETTINGS_NAME = "settings.json"
 
 # Datasette settings for every factdb site. Facets get the whole SQL time limit: the default
 # 200 ms silently drops a facet on a table of a million claims. Suggested facets are off: they
@@ -62,6 +64,7 @@ class PublishResult:
     inspect_file: Path
     command: list[str]  # "datasette" and its arguments, as on any machine with datasette on PATH
     executable: str = "datasette"  # this environment's datasette, by its full path when found
+    settings: Path | None = None  # settings.json: with it the folder is a Datasette configuration directory
 
     @property
     def command_line(self) -> str:
@@ -170,7 +173,10 @@ def free_port(host: str = DEFAULT_HOST) -> int:
 
 def publish(db_path: str | os.PathLike[str], out_dir: str | os.PathLike[str], *, port: int | None = None,
             without_originals: bool = False) -> PublishResult:
-    """Write ``out_dir/factdb.db`` (an immutable snapshot), its metadata and inspect file.
+    """Write ``out_dir/factdb.db`` (an immutable snapshot), its metadata, inspect file and settings.
+
+    ``out_dir`` is then a Datasette configuration directory: ``datasette out_dir`` opens the
+    snapshot immutable with the inspect file's counts, the metadata and factdb's settings.
 
     The command that serves it names the ``datasette`` of this environment by its full path and
     ``port`` (by default one that is free now, as 8001 often is not).
@@ -186,6 +192,7 @@ def publish(db_path: str | os.PathLike[str], out_dir: str | os.PathLike[str], *,
     created = not out.exists()
     out.mkdir(parents=True, exist_ok=True)
     snapshot, metadata, inspect_file = out / SNAPSHOT_NAME, out / METADATA_NAME, out / INSPECT_NAME
+    settings = out / SETTINGS_NAME
     try:
         # Each file is replaced only once complete; the three are written in an order where a
         # failure leaves an earlier site whole: its snapshot still matches its inspect file until
@@ -196,10 +203,14 @@ def publish(db_path: str | os.PathLike[str], out_dir: str | os.PathLike[str], *,
 
         with written_whole(metadata) as partial:
             partial.write_text(json.dumps(metadata_for([snapshot.stem]), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        with written_whole(settings) as partial:
+            partial.write_text(json.dumps(SETTINGS, indent=2) + "\n", encoding="utf-8")
         with written_whole(inspect_file) as partial:
             inspected = subprocess.run(
-                [sys.executable, "-m", "datasette", "inspect", str(snapshot), "--inspect-file", str(partial)],
-                capture_output=True, text=True,
+                # Run in the folder, so that the file is named as it is there: a configuration
+                # directory's databases are opened immutable when the inspect file names them.
+                [sys.executable, "-m", "datasette", "inspect", SNAPSHOT_NAME, "--inspect-file", str(Path(partial).resolve())],
+                capture_output=True, text=True, cwd=out,
             )
             if inspected.returncode != 0:
                 raise PublishError(f"{inspect_file}: datasette inspect failed: {inspected.stderr.strip()[-500:]}")
@@ -216,7 +227,7 @@ def publish(db_path: str | os.PathLike[str], out_dir: str | os.PathLike[str], *,
         "datasette", "-i", str(snapshot), "--inspect-file", str(inspect_file), "-m", str(metadata),
         "--port", str(port if port is not None else free_port()), *setting_arguments(),
     ]
-    return PublishResult(snapshot, metadata, inspect_file, command, datasette_executable())
+    return PublishResult(snapshot, metadata, inspect_file, command, datasette_executable(), settings)
 
 
 def _snapshot(db: str | os.PathLike[str], target: Path, *, without_originals: bool = False) -> None:

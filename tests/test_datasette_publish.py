@@ -33,7 +33,7 @@ def printed_command(output: str) -> list[str]:
 
 def test_publish_writes_snapshot_metadata_and_inspect_file(site: tuple[Path, str]) -> None:
     out, output = site
-    assert sorted(p.name for p in out.iterdir()) == ["factdb.db", "inspect-data.json", "metadata.json"]
+    assert sorted(p.name for p in out.iterdir()) == ["factdb.db", "inspect-data.json", "metadata.json", "settings.json"]
     metadata = json.loads((out / "metadata.json").read_text())
     assert metadata["databases"]["factdb"]["tables"]["claims"]["facets"] == ["source_id", "event_id"]
     inspected = json.loads((out / "inspect-data.json").read_text())
@@ -79,6 +79,27 @@ def test_the_printed_command_serves_the_snapshot_immutable(site: tuple[Path, str
         assert "47 rows" in html
 
 
+def test_the_site_folder_is_a_datasette_configuration_directory(site: tuple[Path, str]) -> None:
+    """`datasette site/` (what a Datasette user types) serves the snapshot as the printed command does:
+    immutable, counted from the inspect file, with factdb's metadata and settings."""
+    out, output = site
+    assert json.loads((out / "settings.json").read_text()) == SETTINGS
+    line = output.strip().splitlines()[-1].strip()
+    command = shlex.split(line)
+    assert command[1:3] == [str(out), "--port"]
+    port = int(command[3])
+    with running(command, port):
+        base = f"http://127.0.0.1:{port}"
+        databases = json.loads(get(base + "/-/databases.json")[1])
+        assert [(d["name"], d["is_mutable"]) for d in databases] == [("factdb", False)]
+        settings = json.loads(get(base + "/-/settings.json")[1])
+        assert {name: settings[name] for name in SETTINGS} == SETTINGS
+        # Datasette 0.65's JSON leaves a facet that timed out out of facet_results.
+        page = json.loads(get(base + "/factdb/claims.json?_facet=source_id")[1])
+        assert {"source_id", "event_id"} <= set(page["facet_results"])
+        assert get(base + "/-/compare/examplia-crackdown-2019-11/killed")[0] == 200
+
+
 def test_publish_takes_a_port(compare_db: Path, tmp_path: Path) -> None:
     command = publish(compare_db, tmp_path, port=8123).command
     assert command[command.index("--port") + 1] == "8123"
@@ -90,7 +111,7 @@ def test_publishing_again_replaces_the_snapshot(compare_db: Path, tmp_path: Path
     second = publish(compare_db, tmp_path)
     assert first.snapshot == second.snapshot
     assert sqlite3.connect(second.snapshot).execute("select count(*) from claims").fetchone()[0] == 47
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["factdb.db", "inspect-data.json", "metadata.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["factdb.db", "inspect-data.json", "metadata.json", "settings.json"]
 
 
 def test_publish_refuses_a_missing_database(tmp_path: Path) -> None:

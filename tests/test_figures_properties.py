@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from factdb import figures
 from factdb.figures import (
     MAX_VALUE,
     QUALIFIERS,
@@ -244,11 +247,9 @@ def test_figure_from_parts_gives_a_sound_figure_or_raises_figure_error(qualifier
 
 # -- the shortcut for common phrases (figures._SIMPLE) reads them exactly as the grammar does ------
 
-import re  # noqa: E402
 
 import pytest  # noqa: E402
 
-from factdb import figures  # noqa: E402
 
 PREFIXES = sorted(figures.QUALIFIER_PHRASES)
 
@@ -299,3 +300,46 @@ def test_a_dot_before_three_digits_is_never_guessed_in_english_and_is_thousands_
     figure = parse_figure(text, number_format="eu")
     check_invariants(figure)
     assert figure.value == whole * 1000 + int(group) and figure.text == text
+
+
+# -- numbers_in skips words that begin no number inside its regular expression ----------------------
+
+_EVERY_WORD = re.compile(rf"(?P<digits>\d+(?:[{figures._LOOSE_SEPARATORS}]\d+)*)|[a-z]+")
+
+
+def _numbers_in_word_by_word(text: str, number_format: str) -> list[figures.NumberMention]:
+    """numbers_in as it was: every run of letters a token, each tried as the start of a number."""
+    fmt = figures._number_convention(number_format)
+    s = text.translate(figures._ASCII_LOWER)
+    mentions, pos = [], 0
+    while (token := _EVERY_WORD.search(s, pos)) is not None:
+        if token.group("digits"):
+            mention, pos = figures._digit_mention(text, s, token, fmt)
+        else:
+            mention = figures._word_mention(text, s, token.start())
+            pos = token.end() if mention is None else mention.end
+        if mention is not None:
+            mentions.append(mention)
+    return mentions
+
+
+# Number words, their neighbours in and out of numbers, scales, digits in every grouping, and the
+# letters, accents and punctuation that end or join a word.
+_PIECES = st.sampled_from([
+    *figures._WORDS, "dozens", "hundreds", "km", "k", "m", "bn", "million", "billion", "people", "and", "cat", "aone",
+    "onea", "tens", "Twenty", "ONE", "é", "café", "-", "–", " ", "  ", ",", ".", "'", "’", "\u00a0", "\u2009", "\n", "(", ")",
+    "%", "$", "1", "12", "300", "1,500", "1.500", "1 500", "1'500", "2019", "1,5,0", "0.5", "3rd", "21st", "۱۲",
+])
+
+
+@quick
+@given(st.lists(_PIECES, max_size=14), st.sampled_from(["en", "eu"]))
+def test_numbers_in_reads_what_reading_every_word_reads(pieces: list[str], number_format: str) -> None:
+    for text in ("".join(pieces), " ".join(pieces)):
+        assert figures.numbers_in(text, number_format=number_format) == _numbers_in_word_by_word(text, number_format)
+
+
+@quick
+@given(st.text(alphabet=st.characters(codec="utf-8", categories=["L", "N", "P", "Z"]), max_size=60))
+def test_numbers_in_reads_what_reading_every_word_reads_in_any_text(text: str) -> None:
+    assert figures.numbers_in(text) == _numbers_in_word_by_word(text, "en")

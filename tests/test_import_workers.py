@@ -171,17 +171,89 @@ def test_a_worker_that_dies_stops_the_import_and_writes_nothing(files: dict[str,
     assert indexes >= 8
 
 
-def test_a_worker_whose_output_is_not_its_messages_fails_the_import_clearly(files: dict[str, Path], tmp_path: Path,
-                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_worker_whose_messages_cannot_be_read_fails_the_import_clearly(files: dict[str, Path], tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     from factdb import import_workers
 
-    # A pickled string cut short and followed by bytes that are not UTF-8: what a stream written to
-    # by something else, or cut in the middle of a message, looks like to the importer.
-    garbage = "import sys; sys.stdin.buffer.read(); sys.stdout.buffer.write(bytes([0x8c, 0x05, 0x95, 0xff, 0xfe, 0x00]))"
+    # A whole frame whose bytes are a pickled string cut short and bytes that are not UTF-8.
+    garbage = ("import os, sys, struct; os.read(int(sys.argv[1]), 1); data = bytes([0x8c, 0x05, 0x95, 0xff, 0xfe, 0x00]); "
+               "os.write(int(sys.argv[2]), struct.pack('<Q', len(data)) + data)")
     monkeypatch.setattr(import_workers, "WORKER_COMMAND", [sys.executable, "-c", garbage])
     path = migrated_database(tmp_path)
-    with pytest.raises(import_workers.WorkerFailed, match="sent output that is not one of its messages"):
+    with pytest.raises(import_workers.WorkerFailed, match="sent a message that is not one of its messages"):
         _import(path, [files["entities"], files["jsonl"]], 2)
+    assert claims_in(path) == 0
+
+
+# A worker that writes to its standard output and error when it starts, and again from a signal
+# handler run every millisecond, so that most of its messages are interrupted while being written
+# (as a sampling profiler or a debugger attached to it would).
+_NOISY_WORKER = """
+import signal, sys
+def noisy(signum, frame):
+    print("tick", flush=True)
+    sys.stderr.write("tock\\n")
+print("a worker that prints", flush=True)
+print("and writes to stderr", file=sys.stderr, flush=True)
+signal.signal(signal.SIGALRM, noisy)
+signal.setitimer(signal.ITIMER_REAL, 0.001, 0.001)
+from factdb.import_workers import main
+main()
+"""
+
+
+def test_workers_that_print_and_are_interrupted_by_signals_store_the_same_rows(
+        databases: dict[str, Path], files: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capfd: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(import_workers, "WORKER_COMMAND", [sys.executable, "-c", _NOISY_WORKER])
+    path = migrated_database(tmp_path)
+    report = _import(path, [files["entities"], files["jsonl"]], 2)
+    assert report.counts["claims"]["added"] == 1_500
+    for table in DATA_TABLES:
+        assert table_rows(path, table) == table_rows(databases["jsonl-serial"], table)
+    printed = capfd.readouterr()
+    # The workers' output reaches the importer's standard error, not its standard output.
+    assert "a worker that prints" in printed.err and "tick" in printed.err and "tock" in printed.err
+    assert "a worker that prints" not in printed.out and "tick" not in printed.out
+
+
+# A worker that is killed once it has written half of its second message.
+_KILLED_WORKER = """
+import os, signal
+import factdb.import_workers as workers
+sent = []
+def half_then_killed(out, message):
+    if len(sent) == 1:
+        data = workers.pickle.dumps(message)
+        out.write(workers._LENGTH.pack(len(data)) + data[: len(data) // 2])
+        out.flush()
+        os.kill(os.getpid(), signal.SIGKILL)
+    sent.append(message)
+    real(out, message)
+real = workers.send_message
+workers.send_message = half_then_killed
+workers.main()
+"""
+
+
+def test_a_worker_killed_in_the_middle_of_a_message_stops_the_import_and_writes_nothing(
+        files: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(import_workers, "WORKER_COMMAND", [sys.executable, "-c", _KILLED_WORKER])
+    path = migrated_database(tmp_path)
+    before = {table: table_rows(path, table) for table in DATA_TABLES}
+    with pytest.raises(import_workers.WorkerFailed, match=r"stopped \(exit code -9\)"):
+        _import(path, [files["entities"], files["jsonl"]], 2)
+    assert {table: table_rows(path, table) for table in DATA_TABLES} == before
+
+
+def test_the_cli_reports_a_killed_worker_without_a_traceback(files: dict[str, Path], tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(import_workers, "WORKER_COMMAND", [sys.executable, "-c", _KILLED_WORKER])
+    path = migrated_database(tmp_path)
+    result = run_cli("import", "--db", str(path), "--workers", "2", str(files["entities"]), str(files["jsonl"]))
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output and "Decode" not in result.output
+    assert "validation worker" in result.output
     assert claims_in(path) == 0
 
 

@@ -136,3 +136,11 @@ def test_0004_refuses_a_schema_it_does_not_know_and_changes_nothing(fresh_db: Pa
 def test_lookups_the_dropped_indexes_served_still_use_an_index(fresh_db: Path, query: str, index: str) -> None:
     plan = " ".join(row[-1] for row in rows(fresh_db, f"EXPLAIN QUERY PLAN {query}"))
     assert f"INDEX {index}" in plan, plan
+
+
+def test_the_head_revision_read_from_the_scripts_is_alembics() -> None:
+    # factdb.db reads the head from the scripts' revision lines, so that opening a database
+    # need not import Alembic; Alembic itself must agree.
+    from alembic.script import ScriptDirectory
+
+    assert head_revision() == ScriptDirectory.from_config(alembic_config()).get_current_head()

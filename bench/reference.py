@@ -1,13 +1,14 @@
-"""The physical baseline: the same files, the same final rows, plain ``sqlite3`` ``executemany``.
+"""The single-process reference: the same files, the same final rows, plain ``sqlite3`` ``executemany``.
 
-No validation, no error collection, no SQLAlchemy: read and decode the files, build exactly the
-rows ``factdb import`` stores (resolved references, quote offsets, parsed figure bounds, content
+Not a physical limit (bench/floor.py measures that): it runs the same per-row Python as the
+importer, in one process, into the full schema. No validation, no error collection, no
+SQLAlchemy: read and decode the files, build exactly the rows ``factdb import`` stores (resolved references, quote offsets, parsed figure bounds, content
 hashes), and insert them into an empty database of the same schema (indexes, foreign keys and
 full-text triggers included) with the same connection settings, in one transaction.
 ``bench/run.py`` checks that the two databases hold identical rows, so the ratio compares like
 with like.
 
-    python bench/baseline.py [--defer-fts] DB FILE...   # DB freshly created with `factdb init`
+    python bench/reference.py [--defer-fts] DB FILE...   # DB freshly created with `factdb init`
 
 ``--defer-fts`` fills the full-text indexes in one statement at the end instead of through the
 per-row triggers, as ``factdb import`` does for large files: the fairest baseline.

@@ -1,0 +1,60 @@
+"""Commands that are run once per question, from scripts (``factdb compare``, ``factdb
+parse-figure``, ``factdb --help``), start without importing SQLAlchemy or Alembic: the two took
+most of ``factdb compare``'s time as a process (docs/performance.md). Checked by what the
+process loaded, not by timing it, so that a busy machine cannot fail or pass it by chance."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, copy_database
+
+# Runs the command as the ``factdb`` script does, then names the heavy packages it loaded.
+_RUN = """
+import json, sys
+from factdb.cli import cli
+try:
+    cli(sys.argv[1:])
+finally:
+    loaded = sorted({m.split(".")[0] for m in sys.modules} & {"sqlalchemy", "alembic", "mako", "pygments"})
+    print(json.dumps(loaded), file=sys.stderr)
+"""
+
+
+def _run(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", _RUN, *map(str, args)], capture_output=True, text=True, cwd=REPO)
+
+
+def _loaded(*args: str | Path) -> tuple[str, list[str]]:
+    result = _run(*args)
+    assert result.returncode == 0, result.stderr
+    return result.stdout, json.loads(result.stderr.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("args", [("--help",), ("compare", "--help"), ("parse-figure", "at least 300 people")])
+def test_commands_start_without_sqlalchemy_or_alembic(args: tuple[str, ...]) -> None:
+    output, loaded = _loaded(*args)
+    assert output
+    assert loaded == []
+
+
+def test_compare_on_a_database_loads_neither_sqlalchemy_nor_alembic(compare_db: Path) -> None:
+    output, loaded = _loaded("compare", "--db", compare_db, "iran-protests-2019-11", "--format", "json")
+    assert loaded == []
+    assert json.loads(output)  # the comparison itself, as the Python API gives it (test_compare checks its content)
+
+
+def test_compare_still_refuses_a_database_at_an_older_revision_without_alembic(compare_db: Path, tmp_path: Path) -> None:
+    old = copy_database(compare_db, tmp_path / "old.sqlite")
+    with closing(sqlite3.connect(old)) as connection, connection:
+        connection.execute("UPDATE alembic_version SET version_num = '0001'")
+    result = _run("compare", "--db", old, "iran-protests-2019-11")
+    assert result.returncode == 1
+    assert f"{old}: schema is at revision 0001, this factdb needs" in result.stderr and "Traceback" not in result.stderr
