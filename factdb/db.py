@@ -285,11 +285,14 @@ def _take_write_lock(connection: Connection, *, shown: str, wait: float, on_wait
 
 
 def _write_lock_holder(connection: Connection) -> LockHolder | None:
-    # An advisory lock on one bigint key is listed with its low 32 bits as objid.
+    # An advisory lock on one bigint key is listed with its low 32 bits as objid. Advisory locks
+    # belong to one database, but pg_locks lists the whole server's: another factdb database's
+    # writer on the same server holds a lock of the same key that is not this one.
     row = connection.exec_driver_sql(
         "SELECT a.application_name, a.usename, to_char(a.xact_start AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') "
         "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
-        f"WHERE l.locktype = 'advisory' AND l.granted AND l.objid = {WRITE_LOCK_KEY} AND l.classid = 0 LIMIT 1").first()
+        f"WHERE l.locktype = 'advisory' AND l.granted AND l.objid = {WRITE_LOCK_KEY} AND l.classid = 0 "
+        "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) LIMIT 1").first()
     return None if row is None else LockHolder(row[0], row[1], row[2])
 
 

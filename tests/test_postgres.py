@@ -171,6 +171,24 @@ def test_an_import_waits_for_the_one_writing_and_says_for_whom(postgres_db: str)
         engine.dispose()  # type: ignore[attr-defined]
 
 
+def test_a_writer_of_another_database_on_the_server_is_not_named_as_the_one_writing(postgres_server: PostgresServer,
+                                                                                   postgres_db: str) -> None:
+    # Advisory locks belong to one database; pg_locks lists the whole server's.
+    others = [postgres_server.create() for _ in range(3)]
+    held = [_hold_write_lock(url, f"factdb bob{n}@elsewhere") for n, url in enumerate(others)]
+    held.append(_hold_write_lock(postgres_db, "factdb alice@desk-1 pid 4242"))
+    try:
+        result = run_cli("import", "--db", postgres_db, "--wait", "0", BASIC)
+        assert result.exit_code == 1
+        assert "the import by factdb alice@desk-1 pid 4242 (user postgres" in result.stderr and "bob" not in result.stderr
+    finally:
+        for engine, connection in held:
+            connection.close()  # type: ignore[attr-defined]
+            engine.dispose()  # type: ignore[attr-defined]
+        for url in others:
+            postgres_server.drop(str(make_url(url).database))
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("editors", [2, 4])
 def test_editors_importing_at_once_all_land(editors: int, postgres_db: str, tmp_path: Path) -> None:
