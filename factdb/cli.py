@@ -73,6 +73,11 @@ def _refused_by_database(error: Exception) -> bool:
     return isinstance(error, sqlite3.OperationalError) or _sqlalchemy_error(error, "OperationalError")
 
 
+def _writer(db_path: str, wait: float | None) -> Database:
+    """The database opened for one write command, which waits (saying for whom) like an import."""
+    return Database(db_path, wait=wait, on_wait=lambda message: click.echo(message, err=True))
+
+
 def handles_database_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -194,10 +199,11 @@ def import_command(db_path: str, files: tuple[Path, ...], update: bool, dry_run:
 @click.option("--update", is_flag=True, help="Replace a document archived from another original, keeping its earlier text and custody.")
 @click.option("--max-size", type=click.IntRange(1), default=200 * 1024 * 1024, show_default=True, metavar="BYTES",
               help="Refuse larger files (and WARC captures that decompress to more).")
+@wait_option
 @handles_database_errors
 def archive_command(db_path: str, file: Path, document_id: str, url: str | None, retrieved_at: str | None, title: str | None,
                     published: str | None, publisher: str | None, editor: str | None, record: str | None, update: bool,
-                    max_size: int) -> None:
+                    max_size: int, wait: float | None) -> None:
     """Archive FILE (.html/.htm, .pdf, .warc/.warc.gz or .txt) as a document with its original.
 
     The original's bytes are stored (once per SHA-256), its text extracted (a PDF's pages
@@ -209,7 +215,7 @@ def archive_command(db_path: str, file: Path, document_id: str, url: str | None,
     from factdb.evidence import EvidenceError
     from factdb.importer import ImportFailed
 
-    with Database(db_path) as db:
+    with _writer(db_path, wait) as db:
         try:
             report = db.archive(file, id=document_id, url=url, retrieved_at=retrieved_at, title=title, published=published,
                                 publisher=publisher, editor=editor, record=record, update=update, max_size=max_size)
@@ -317,9 +323,11 @@ def batches_command(db_path: str, output_format: str) -> None:
 @click.argument("batch", type=int)
 @click.option("--cascade", is_flag=True, help="Undo the later batches that depend on BATCH too, newest first.")
 @editor_options
+@wait_option
 @handles_database_errors
 @_editorial_refusal
-def undo_command(db_path: str, batch: int, cascade: bool, editor: str | None, reason: str | None) -> None:
+def undo_command(db_path: str, batch: int, cascade: bool, editor: str | None, reason: str | None,
+                 wait: float | None) -> None:
     """Revert batch BATCH exactly, in one transaction recorded as a batch of its own.
 
     Rows it added are removed and rows it changed get their earlier versions back.
@@ -327,7 +335,7 @@ def undo_command(db_path: str, batch: int, cascade: bool, editor: str | None, re
 
         factdb undo 3 --reason "draft imported by mistake"
     """
-    with Database(db_path) as db:
+    with _writer(db_path, wait) as db:
         result = db.undo(batch, editor=editor, reason=reason, cascade=cascade)
     for undone, recorded in zip(result.undone, result.batch_ids, strict=True):
         click.echo(f"Batch {undone} undone (recorded as batch {recorded}).")
@@ -338,9 +346,11 @@ def undo_command(db_path: str, batch: int, cascade: bool, editor: str | None, re
 @click.argument("kind", type=click.Choice(["claim", "source", "event", "metric", "document"]))
 @click.argument("record_id", metavar="ID")
 @editor_options
+@wait_option
 @handles_database_errors
 @_editorial_refusal
-def remove_command(db_path: str, kind: str, record_id: str, editor: str | None, reason: str | None) -> None:
+def remove_command(db_path: str, kind: str, record_id: str, editor: str | None, reason: str | None,
+                   wait: float | None) -> None:
     """Remove a claim (with its figures), source, event, metric or document; --reason is required.
 
     Its last version stays in the change log (factdb log). Refused while anything still
@@ -348,7 +358,7 @@ def remove_command(db_path: str, kind: str, record_id: str, editor: str | None, 
 
         factdb remove claim placeholder-claim --reason "imported from an unreviewed draft"
     """
-    with Database(db_path) as db:
+    with _writer(db_path, wait) as db:
         result = db.remove(kind, record_id, reason=reason or "", editor=editor)
     click.echo(f"Removed {kind} '{record_id}' (batch {result.batch_id}).")
 
@@ -362,10 +372,11 @@ def remove_command(db_path: str, kind: str, record_id: str, editor: str | None, 
 @click.option("--rationale", help="Why the claims get that grade.")
 @click.option("--note", help="A note on the review.")
 @editor_options
+@wait_option
 @handles_database_errors
 @_editorial_refusal
 def review_command(db_path: str, claim_ids: tuple[str, ...], status: str, grade: str | None, rationale: str | None,
-                   note: str | None, editor: str | None, reason: str | None) -> None:
+                   note: str | None, editor: str | None, reason: str | None, wait: float | None) -> None:
     """Set the editors' review of claims, and optionally their grade.
 
     The review and grade are the editors' assessment, apart from what the source
@@ -373,7 +384,7 @@ def review_command(db_path: str, claim_ids: tuple[str, ...], status: str, grade:
 
         factdb review amnesty-304-killed --status reviewed --grade fair --rationale "two independent counts"
     """
-    with Database(db_path) as db:
+    with _writer(db_path, wait) as db:
         result = db.review(claim_ids, status=status, grade=grade, rationale=rationale, note=note, editor=editor, reason=reason)
     click.echo(f"{len(result.claims)} claim{'s' if len(result.claims) != 1 else ''} marked {status}"
                f"{f', graded {grade}' if grade else ''} (batch {result.batch_id}).")
@@ -389,14 +400,16 @@ def config_group() -> None:
 @click.argument("key")
 @click.argument("value")
 @editor_options
+@wait_option
 @handles_database_errors
 @_editorial_refusal
-def config_set(db_path: str, key: str, value: str, editor: str | None, reason: str | None) -> None:
+def config_set(db_path: str, key: str, value: str, editor: str | None, reason: str | None,
+               wait: float | None) -> None:
     """Set option KEY to VALUE (recorded as a batch, with its editor and reason).
 
         factdb config set review.require_second_editor true
     """
-    with Database(db_path) as db:
+    with _writer(db_path, wait) as db:
         db.set_option(key, value, editor=editor, reason=reason)
     click.echo(f"{key} = {value.strip().lower()}")
 

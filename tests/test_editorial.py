@@ -8,6 +8,7 @@ import getpass
 import io
 import json
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -390,6 +391,53 @@ def test_reviews_and_an_import_run_at_the_same_time(basic: Database, tmp_path: P
     assert rows(at(basic), "SELECT count(*) FROM changes WHERE kind = 'reviewed'") == [(10,)]
     assert rows(at(basic), "SELECT count(*) FROM changes WHERE kind = 'added' AND table_name = 'claims'") == [(3003,)]
     assert rows(at(basic), "SELECT count(*) FROM import_batches") == [(12,)]
+
+
+def test_on_postgresql_every_editorial_write_takes_the_imports_write_lock(postgres_db: str, tmp_path: Path) -> None:
+    """review, remove, undo, config set and archive queue behind an import's advisory lock, and say so."""
+    with Database(postgres_db) as db:
+        db.import_files([BASIC], editor="ann")
+    statement = write(tmp_path, "statement.txt", "The ministry said at least 1,445 people were killed.\n")
+    commands = [
+        ("review", "--db", postgres_db, "amnesty-304", "--status", "flagged"),
+        ("remove", "--db", postgres_db, "claim", "officials-7000-arrested", "--reason", "placeholder"),
+        ("config", "set", "--db", postgres_db, "review.require_second_editor", "true"),
+        ("archive", "--db", postgres_db, str(statement), "--id", "statement"),
+        ("undo", "--db", postgres_db, "1", "--cascade"),
+    ]
+    before = dump_database(postgres_db)
+    # A transaction on factdb's write engine begins by taking the lock, as an import's does.
+    importer = make_engine(postgres_db)
+    try:
+        with importer.begin():
+            for command in commands:
+                started = time.monotonic()
+                result = run_cli(*command, "--wait", "0.3")
+                assert result.exit_code == 1, (command, result.output)
+                assert "waiting for the import by" in result.stderr and "was still running after 0.3 s" in result.stderr
+                assert time.monotonic() - started >= 0.3
+            assert dump_database(postgres_db) == before
+
+            reviewed: list[object] = []
+
+            def review() -> None:
+                with Database(postgres_db) as other:
+                    reviewed.append(other.review(["ncri-1500"], status="reviewed", editor="bea"))
+
+            waiting = threading.Thread(target=review)
+            waiting.start()
+            waiting.join(1.0)
+            assert waiting.is_alive() and reviewed == []  # still waiting for the import
+            assert dump_database(postgres_db) == before
+        waiting.join(30)
+        assert not waiting.is_alive() and len(reviewed) == 1
+    finally:
+        importer.dispose()
+    assert rows(postgres_db, "SELECT review_status, reviewed_by FROM claims WHERE id = 'ncri-1500'") == [("reviewed", "bea")]
+    for command in commands:  # and with the lock free, each goes ahead
+        result = run_cli(*command, "--wait", "5")
+        assert result.exit_code == 0, (command, result.output)
+    assert rows(postgres_db, "SELECT count(*) FROM claims") == [(0,)]
 
 
 # --- migration -----------------------------------------------------------------------------------

@@ -1,16 +1,20 @@
 """Evidence intake (issue 20): `factdb archive` of web pages, PDFs, WARC captures and texts, the
-chain of custody, quotes that know their page, `factdb verify`, and every bad original refused."""
+chain of custody, quotes that know their page, `factdb verify`, and every bad original refused.
+
+Archiving, storing originals once, quote pages, verify, the export round trip, undo of an archive
+and publishing without originals run on SQLite and on PostgreSQL (conftest.fresh_store); the
+refusals of bad originals happen before the database is touched and run on SQLite only."""
 
 from __future__ import annotations
 
 import base64
 import gzip
+import io
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import dump_database, rows, run_cli, write
+from conftest import dump_database, is_postgres, rows, run_cli, write
 from evidence_inputs import (
     ARTICLE_HTML,
     BOILERPLATE_HTML,
@@ -48,6 +52,39 @@ claims:
     quote: 'The ministry said "at least 1,445" people were killed'
     figures: [{metric: killed, value: "at least 1,445"}]
 """
+
+
+@pytest.fixture
+def fresh_db(fresh_store: Path | str) -> Path | str:
+    """An empty database on each backend in turn (tests that must stay on SQLite ask for sqlite_db)."""
+    return fresh_store
+
+
+@pytest.fixture
+def sqlite_db(db_path: Path) -> Path:
+    from factdb.db import make_engine, upgrade
+
+    engine = make_engine(db_path)
+    upgrade(engine)
+    engine.dispose()
+    return db_path
+
+
+def execute(db: Path | str, *statements: tuple[str, tuple[object, ...]]) -> None:
+    """Change the database behind factdb's back, in one transaction (? as placeholders), as tampering would."""
+    from sqlalchemy import create_engine
+
+    url = str(db) if is_postgres(db) else f"sqlite:///{db}"
+    engine = create_engine(url)
+    try:
+        with engine.begin() as connection:
+            for sql, params in statements:
+                if is_postgres(db):
+                    connection.exec_driver_sql(sql.replace("?", "%s"), params)
+                else:
+                    connection.exec_driver_sql(sql, params)
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture
@@ -96,7 +133,7 @@ def test_the_same_original_is_stored_once(fresh_db: Path, originals: Path) -> No
         assert run_cli("archive", "--db", fresh_db, originals / "wire.html", "--id", document_id).exit_code == 0
     assert rows(fresh_db, "SELECT count(*) FROM originals")[0][0] == 1
     assert rows(fresh_db, "SELECT count(*) FROM document_custody")[0][0] == 2  # archiving again changed nothing
-    stored = b"".join(r[0] for r in rows(fresh_db, "SELECT data FROM original_chunks ORDER BY position"))
+    stored = b"".join(bytes(r[0]) for r in rows(fresh_db, "SELECT data FROM original_chunks ORDER BY position"))
     assert stored == (originals / "wire.html").read_bytes()
 
 
@@ -137,15 +174,13 @@ def test_verify_passes_then_catches_a_tampered_original_and_text(archived: Path)
     result = run_cli("verify", "--db", archived, "--re-extract")
     assert result.exit_code == 0, result.output
     assert "2 archived documents verified" in result.output
-    connection = sqlite3.connect(archived)
-    with connection:
-        (data,) = connection.execute("SELECT data FROM original_chunks JOIN originals ON sha256 = original_sha256 "
-                                     "WHERE media_type = 'application/pdf'").fetchone()
-        tampered = data.replace(b"/MediaBox", b"/MediaBix", 1)
-        assert tampered != data
-        connection.execute("UPDATE original_chunks SET data = ? WHERE data = ?", (tampered, data))
-        connection.execute("UPDATE documents SET text = replace(text, 'at least 304', 'at least 305') WHERE id = 'wire'")
-    connection.close()
+    ((data,),) = rows(archived, "SELECT data FROM original_chunks JOIN originals ON sha256 = original_sha256 "
+                                "WHERE media_type = 'application/pdf'")
+    data = bytes(data)
+    tampered = data.replace(b"/MediaBox", b"/MediaBix", 1)
+    assert tampered != data
+    execute(archived, ("UPDATE original_chunks SET data = ? WHERE data = ?", (tampered, data)),
+            ("UPDATE documents SET text = replace(text, 'at least 304', 'at least 305') WHERE id = 'wire'", ()))
     result = run_cli("verify", "--db", archived)
     assert result.exit_code == 1
     assert "report: the original changed: its bytes no longer hash to" in result.output
@@ -155,12 +190,10 @@ def test_verify_passes_then_catches_a_tampered_original_and_text(archived: Path)
 
 
 def test_verify_re_extracts_after_an_upgrade_and_names_a_changed_output(archived: Path) -> None:
-    connection = sqlite3.connect(archived)
-    with connection:  # as if archived with an older pdfminer.six that extracted another text
-        connection.execute("UPDATE document_custody SET extractor_version = '20191110', text_sha256 = ? WHERE extractor = 'pdfminer.six'",
-                           ("0" * 64,))
-        connection.execute("UPDATE documents SET text_sha256 = ? WHERE id = 'report'", ("0" * 64,))
-    connection.close()
+    # As if archived with an older pdfminer.six that extracted another text:
+    execute(archived, ("UPDATE document_custody SET extractor_version = '20191110', text_sha256 = ? WHERE extractor = 'pdfminer.six'",
+                       ("0" * 64,)),
+            ("UPDATE documents SET text_sha256 = ? WHERE id = 'report'", ("0" * 64,)))
     result = run_cli("verify", "--db", archived, "--document", "report")
     assert result.exit_code == 1
     assert "report    ok        changed  changed" in result.output
@@ -169,10 +202,7 @@ def test_verify_re_extracts_after_an_upgrade_and_names_a_changed_output(archived
 
 
 def test_verify_catches_a_moved_quote_and_a_wrong_page(archived: Path) -> None:
-    connection = sqlite3.connect(archived)
-    with connection:
-        connection.execute("UPDATE claims SET quote_page = 3 WHERE id = 'ministry-1445'")
-    connection.close()
+    execute(archived, ("UPDATE claims SET quote_page = 3 WHERE id = 'ministry-1445'", ()))
     result = run_cli("verify", "--db", archived)
     assert result.exit_code == 1
     assert "claim 'ministry-1445' says page 3, but its quote is on page 2" in result.output
@@ -200,11 +230,11 @@ def test_archive_again_from_another_original_needs_update_and_keeps_history(fres
     assert run_cli("verify", "--db", fresh_db).exit_code == 0
 
 
-def _export(path: Path) -> str:
-    out = path.parent / "export.yaml"
-    with Database(path) as db:
-        db.export(out, "yaml")
-    return out.read_text(encoding="utf-8")
+def _export(db: Path | str) -> str:
+    out = io.StringIO()
+    with Database(db) as database:
+        database.export(out, "yaml")
+    return out.getvalue()
 
 
 def test_undo_of_an_archive_takes_back_its_original_and_custody(fresh_db: Path, originals: Path) -> None:
@@ -229,6 +259,25 @@ def test_undo_of_an_archive_takes_back_its_original_and_custody(fresh_db: Path, 
     assert rows(fresh_db, "SELECT version, original_sha256 FROM document_custody") == [(1, first[0])]
     assert rows(fresh_db, "SELECT sha256 FROM originals") == [first]
     assert run_cli("verify", "--db", fresh_db, "--re-extract").exit_code == 0
+
+
+def test_publish_without_originals_keeps_hashes_and_custody_from_either_backend(archived: Path | str, tmp_path: Path) -> None:
+    result = run_cli("publish", "--db", archived, tmp_path / "site", "--without-originals")
+    assert result.exit_code == 0, result.output
+    snapshot = tmp_path / "site" / "factdb.db"
+    assert rows(snapshot, "SELECT count(*) FROM original_chunks") == [(0,)]
+    assert rows(snapshot, "SELECT sha256, size_bytes FROM originals ORDER BY 1") == rows(
+        archived, "SELECT sha256, size_bytes FROM originals ORDER BY 1")
+    assert rows(snapshot, "SELECT count(*) FROM document_custody") == [(2,)]
+    verified = run_cli("verify", "--db", snapshot)
+    assert verified.exit_code == 1 and "the original's bytes are not in this database" in verified.output
+    assert rows(archived, "SELECT count(*) FROM original_chunks") == [(2,)]  # the source keeps them
+    full = run_cli("publish", "--db", archived, tmp_path / "full")
+    assert full.exit_code == 0, full.output
+    published = tmp_path / "full" / "factdb.db"
+    assert [bytes(data) for (data,) in rows(published, "SELECT data FROM original_chunks ORDER BY original_sha256, position")] == [
+        bytes(data) for (data,) in rows(archived, "SELECT data FROM original_chunks ORDER BY original_sha256, position")]
+    assert run_cli("verify", "--db", published, "--re-extract").exit_code == 0
 
 
 def test_warc_capture_gives_a_document_per_html_or_pdf_response(fresh_db: Path, originals: Path, tmp_path: Path) -> None:
@@ -301,7 +350,8 @@ def _truncated(path: Path) -> Path:
 
 
 @pytest.mark.parametrize("name", sorted(BAD_ORIGINALS))
-def test_bad_originals_are_clear_errors_and_write_nothing(fresh_db: Path, tmp_path: Path, name: str) -> None:
+def test_bad_originals_are_clear_errors_and_write_nothing(sqlite_db: Path, tmp_path: Path, name: str) -> None:
+    fresh_db = sqlite_db
     make, message = BAD_ORIGINALS[name]
     path = make(tmp_path)
     before = dump_database(fresh_db)
@@ -312,8 +362,8 @@ def test_bad_originals_are_clear_errors_and_write_nothing(fresh_db: Path, tmp_pa
     assert dump_database(fresh_db) == before
 
 
-def test_default_size_limit_is_200_mb(fresh_db: Path, tmp_path: Path) -> None:
-    with Database(fresh_db) as db, pytest.raises(EvidenceError, match="over the size limit of 209,715,200 bytes"):
+def test_default_size_limit_is_200_mb(sqlite_db: Path, tmp_path: Path) -> None:
+    with Database(sqlite_db) as db, pytest.raises(EvidenceError, match="over the size limit of 209,715,200 bytes"):
         big = tmp_path / "big.txt"
         with big.open("wb") as stream:
             stream.truncate(200 * 1024 * 1024 + 1)  # sparse: no 200 MB written to disk
