@@ -99,6 +99,10 @@ def originals(tmp_path: Path) -> Path:
 @pytest.fixture
 def archived(fresh_db: Path, originals: Path) -> Path:
     """The web page and the PDF report archived, and claims quoting both imported."""
+    return archive_both(fresh_db, originals)
+
+
+def archive_both(fresh_db: Path, originals: Path) -> Path:
     assert run_cli("archive", "--db", fresh_db, originals / "wire.html", "--id", "wire", "--url", "https://example.org/wire",
                    "--editor", "alice").exit_code == 0
     result = run_cli("archive", "--db", fresh_db, originals / "report.pdf", "--id", "report", "--editor", "bob",
@@ -278,6 +282,36 @@ def test_publish_without_originals_keeps_hashes_and_custody_from_either_backend(
     assert [bytes(data) for (data,) in rows(published, "SELECT data FROM original_chunks ORDER BY original_sha256, position")] == [
         bytes(data) for (data,) in rows(archived, "SELECT data FROM original_chunks ORDER BY original_sha256, position")]
     assert run_cli("verify", "--db", published, "--re-extract").exit_code == 0
+
+
+def test_copy_to_postgresql_carries_originals_and_the_editorial_state(sqlite_db: Path, originals: Path, tmp_path: Path,
+                                                                        postgres_server) -> None:  # type: ignore[no-untyped-def]
+    """`factdb copy` writes the originals' bytes (bytea) with COPY; the copy verifies, and archiving,
+    review and undo go on there with sequences past the copied keys."""
+    source = archive_both(sqlite_db, originals)
+    assert run_cli("review", "--db", source, "amnesty-304", "--status", "flagged", "--editor", "bea").exit_code == 0
+    assert run_cli("config", "set", "--db", source, "review.require_second_editor", "true").exit_code == 0
+    server = postgres_server.create(f"{postgres_server.template}_evidence_copy", empty=True)
+    try:
+        result = run_cli("copy", "--from", source, "--to", server)
+        assert result.exit_code == 0, result.output
+        chunks = "SELECT original_sha256, position, data FROM original_chunks ORDER BY 1, 2"
+        assert [(sha, position, bytes(data)) for sha, position, data in rows(server, chunks)] == rows(source, chunks)
+        assert run_cli("verify", "--db", server, "--re-extract").exit_code == 0
+        assert run_cli("config", "show", "--db", server).output == "review.require_second_editor = true\n"
+        write(tmp_path, "statement.txt", "The ministry said at least 1,445 people were killed.\n")
+        assert run_cli("archive", "--db", server, tmp_path / "statement.txt", "--id", "statement").exit_code == 0
+        assert run_cli("review", "--db", server, "ministry-1445", "--status", "flagged", "--editor", "carl").exit_code == 0
+        assert rows(server, "SELECT count(*), count(DISTINCT id) FROM document_custody") == [(3, 3)]
+        (last,) = rows(server, "SELECT max(id) FROM import_batches")[0]
+        undone = run_cli("undo", "--db", server, str(last - 1))  # the archive made on PostgreSQL
+        assert undone.exit_code == 0, undone.output
+        assert rows(server, "SELECT count(*) FROM originals") == rows(source, "SELECT count(*) FROM originals")
+        back = tmp_path / "back.sqlite"
+        assert run_cli("copy", "--from", server, "--to", back).exit_code == 0
+        assert rows(back, chunks) == rows(source, chunks)
+    finally:
+        postgres_server.drop(f"{postgres_server.template}_evidence_copy")
 
 
 def test_warc_capture_gives_a_document_per_html_or_pdf_response(fresh_db: Path, originals: Path, tmp_path: Path) -> None:
