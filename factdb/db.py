@@ -265,10 +265,11 @@ def _take_write_lock(connection: Connection, *, shown: str, wait: float, on_wait
         return
     holder = _write_lock_holder(connection)
     if on_wait is not None:
-        on_wait(f"{shown}: waiting for the import by {holder or 'another editor'} to finish "
+        # The holder may be an import, a review, an undo...: any write takes the same lock.
+        on_wait(f"{shown}: waiting for the write by {holder or 'another editor'} to finish "
                 f"(up to {wait:g} s; change with --wait)")
     def still_running() -> DatabaseError:
-        return DatabaseError(f"{shown}: the import by {_write_lock_holder(connection) or holder or 'another editor'} was still "
+        return DatabaseError(f"{shown}: the write by {_write_lock_holder(connection) or holder or 'another editor'} was still "
                              f"running after {wait:g} s; nothing was changed. Run it again later, or wait longer with --wait SECONDS")
 
     if wait <= 0:

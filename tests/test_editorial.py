@@ -414,7 +414,7 @@ def test_on_postgresql_every_editorial_write_takes_the_imports_write_lock(postgr
                 started = time.monotonic()
                 result = run_cli(*command, "--wait", "0.3")
                 assert result.exit_code == 1, (command, result.output)
-                assert "waiting for the import by" in result.stderr and "was still running after 0.3 s" in result.stderr
+                assert "waiting for the write by" in result.stderr and "was still running after 0.3 s" in result.stderr
                 assert time.monotonic() - started >= 0.3
             assert dump_database(postgres_db) == before
 

@@ -154,7 +154,7 @@ def test_an_import_waits_for_the_one_writing_and_says_for_whom(postgres_db: str)
     try:
         result = run_cli("import", "--db", postgres_db, "--wait", "1", BASIC)
         assert result.exit_code == 1
-        assert "waiting for the import by factdb alice@desk-1 pid 4242 (user postgres" in result.stderr
+        assert "waiting for the write by factdb alice@desk-1 pid 4242 (user postgres" in result.stderr
         assert "still running after 1 s; nothing was changed" in result.stderr
         assert _claims(postgres_db) == set()
         at_once = run_cli("import", "--db", postgres_db, "--wait", "0", BASIC)
@@ -163,7 +163,7 @@ def test_an_import_waits_for_the_one_writing_and_says_for_whom(postgres_db: str)
         started = time.monotonic()
         result = run_cli("import", "--db", postgres_db, "--wait", "60", BASIC)
         assert result.exit_code == 0, result.output
-        assert "waiting for the import by factdb alice@desk-1" in result.stderr
+        assert "waiting for the write by factdb alice@desk-1" in result.stderr
         assert time.monotonic() - started >= 1.0
         assert "amnesty-304" in _claims(postgres_db)
     finally:
@@ -180,7 +180,7 @@ def test_a_writer_of_another_database_on_the_server_is_not_named_as_the_one_writ
     try:
         result = run_cli("import", "--db", postgres_db, "--wait", "0", BASIC)
         assert result.exit_code == 1
-        assert "the import by factdb alice@desk-1 pid 4242 (user postgres" in result.stderr and "bob" not in result.stderr
+        assert "the write by factdb alice@desk-1 pid 4242 (user postgres" in result.stderr and "bob" not in result.stderr
     finally:
         for engine, connection in held:
             connection.close()  # type: ignore[attr-defined]
