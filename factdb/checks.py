@@ -903,6 +903,27 @@ def check_claim(record: Record, lookups: Lookups) -> PreparedClaim | RefusedClai
                          *(_review_values(review) if review is not None else ()))
 
 
+def check_claims(records: Sequence[Record | KnownClaim], lookups: Lookups) -> tuple[list[PreparedClaim | KnownClaim], list[Problem | QuoteCheck]]:
+    """check_claim over a chunk, as a worker and the importer's own process both run it: the claims
+    to store (known ones as they are) and the problems in order, each refused claim's quote still to
+    look for (a QuoteCheck) after its other problems."""
+    prepared: list[PreparedClaim | KnownClaim] = []
+    problems: list[Problem | QuoteCheck] = []
+    for record in records:
+        if type(record) is KnownClaim:
+            prepared.append(record)
+            continue
+        assert type(record) is Record
+        checked = check_claim(record, lookups)
+        if isinstance(checked, RefusedClaim):
+            problems.extend(checked.problems)
+            if checked.quote_check is not None:
+                problems.append(checked.quote_check)
+        else:
+            prepared.append(checked)
+    return prepared, problems
+
+
 def _read_review(problems: Problems, record: Record, data: Any) -> dict[str, Any] | None:
     """A claim's ``review: {status, by, at, note, grade, rationale}``, as given (None values dropped)."""
     if not check_fields(problems, record, data, "review", "review."):

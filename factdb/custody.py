@@ -121,11 +121,11 @@ def forget_batch(conn: Connection, batch_id: int) -> None:
     stored that no remaining link refers to. Earlier links stay, so an updated document is again
     backed by the original it had before."""
     conn.execute(delete(DocumentCustody).where(DocumentCustody.batch_id == batch_id))
-    orphans = (select(Original.sha256).where(Original.batch_id == batch_id)
-               .where(~select(DocumentCustody.id).where(DocumentCustody.original_sha256 == Original.sha256).exists()))
+    orphans = list(conn.execute(
+        select(Original.sha256).where(Original.batch_id == batch_id)
+        .where(~select(DocumentCustody.id).where(DocumentCustody.original_sha256 == Original.sha256).exists())).scalars())
     conn.execute(delete(OriginalChunk).where(OriginalChunk.original_sha256.in_(orphans)))
-    conn.execute(delete(Original).where(Original.batch_id == batch_id)
-                 .where(~select(DocumentCustody.id).where(DocumentCustody.original_sha256 == Original.sha256).exists()))
+    conn.execute(delete(Original).where(Original.sha256.in_(orphans)))
 
 
 def read_original(conn: Connection, sha256: str) -> Iterator[bytes]:

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
-from factdb.checks import KnownClaim, Lookups, PreparedClaim, Problem, QuoteCheck, RefusedClaim, check_claim, recognised
+from factdb.checks import KnownClaim, Lookups, PreparedClaim, Problem, QuoteCheck, check_claims, recognised
 from factdb.quotes import NormalizedTexts, find_quote
 from factdb.readers import ReadError, Record, file_format, read_records
 
@@ -140,24 +140,6 @@ class _Crash:
 # -- the worker process ---------------------------------------------------------------------------
 
 
-def _checked(records: list[Record | KnownClaim], lookups: Lookups) -> tuple[list[PreparedClaim | KnownClaim], list[Problem | QuoteCheck]]:
-    prepared: list[PreparedClaim | KnownClaim] = []
-    problems: list[Problem | QuoteCheck] = []
-    for record in records:
-        if type(record) is KnownClaim:
-            prepared.append(record)
-            continue
-        assert type(record) is Record
-        checked = check_claim(record, lookups)
-        if isinstance(checked, RefusedClaim):
-            problems.extend(checked.problems)
-            if checked.quote_check is not None:
-                problems.append(checked.quote_check)
-        else:
-            prepared.append(checked)
-    return prepared, problems
-
-
 def _stored_digests(database: sqlite3.Connection) -> Callable[[str], Any]:
     """stored(id) -> (pk, record_digest) or None, for checks.recognised."""
     return lambda claim_id: database.execute("SELECT pk, record_digest FROM claims WHERE id = ?", (claim_id,)).fetchone()
@@ -203,7 +185,7 @@ def _work(job: _Job, out: IO[bytes]) -> None:
         read[0] += count
 
     def chunk(name: str, records: list[Record | KnownClaim], error: Problem | None = None) -> CheckedChunk:
-        prepared, problems = _checked(records, job.lookups)
+        prepared, problems = check_claims(records, job.lookups)
         return CheckedChunk(name, prepared, locate(prepared) if locate is not None else None, problems, error, sent_bytes())
 
     def messages() -> Iterator[CheckedChunk | FileEnd]:

@@ -44,8 +44,7 @@ from factdb.checks import (
     Problem,
     Problems,
     QuoteCheck,
-    RefusedClaim,
-    check_claim,
+    check_claims,
     check_document,
     check_event,
     check_metric,
@@ -679,20 +678,18 @@ def _locate_quote(s: _Import, claim: PreparedClaim, location: tuple[int, ...] | 
 
 
 def _import_claim_chunk(s: _Import, chunk: list[Record | KnownClaim]) -> None:
-    prepared: list[PreparedClaim | KnownClaim] = []
-    for record in chunk:
-        if type(record) is KnownClaim:
-            prepared.append(record)
-            continue
-        assert type(record) is Record
-        checked = check_claim(record, s.lookups)
-        if isinstance(checked, RefusedClaim):
-            s.problems.extend(checked.problems)
-            if checked.quote_check is not None:
-                _check_refused_quote(s, checked.quote_check)
-        else:
-            prepared.append(checked)
+    prepared, problems = check_claims(chunk, s.lookups)
+    _take_problems(s, problems)
     _store_claims(s, prepared)
+
+
+def _take_problems(s: _Import, problems: Iterable[Problem | QuoteCheck]) -> None:
+    """A chunk's problems, in order; a refused claim's quote is reported only if it is not in its document."""
+    for problem in problems:
+        if isinstance(problem, QuoteCheck):
+            _check_refused_quote(s, problem)
+        else:
+            s.problems.add(problem)
 
 
 class _StoredClaim(NamedTuple):
@@ -961,11 +958,7 @@ def _claims_from_workers(s: _Import, files: Sequence[Path], workers: int, progre
         if checked.read_error is not None:
             s.unreadable.add(checked.path)
             s.problems.add_always(checked.read_error)
-        for problem in checked.problems:
-            if isinstance(problem, QuoteCheck):
-                _check_refused_quote(s, problem)
-            else:
-                s.problems.add(problem)
+        _take_problems(s, checked.problems)
         _store_claims(s, checked.prepared, checked.locations)
 
 
