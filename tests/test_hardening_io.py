@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import gc
 import io
 import json
 import os
@@ -201,9 +202,17 @@ def test_the_closest_passage_takes_under_half_a_second_whatever_the_sizes(kind: 
     }[kind]()
     quote = "Q" * 1_500 if kind == "nothing shared" else _with_typo(document[400_000:401_500], 700)
     # CPU time, not wall time: the bound is on the work done, which a loaded machine does not change.
-    started = time.process_time()
-    passage = closest_passage(document, quote)
-    assert time.process_time() - started < 0.5
+    # Nor the garbage collector's passes over what earlier tests left on the heap (late in a full run
+    # they added 0.3 s to this call).
+    gc.collect()
+    gc.disable()
+    try:
+        started = time.process_time()
+        passage = closest_passage(document, quote)
+        spent = time.process_time() - started
+    finally:
+        gc.enable()
+    assert spent < 0.5
     if kind == "article":
         start = document.rfind(" ", 0, 400_000) + 1  # the hint starts on the word the shared run begins in
         assert passage == document[start : start + 159] + "…"
