@@ -322,6 +322,10 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
     (r"missing|trapped|unaccounted for|(?:could|can) not be accounted for|disappeared|disappearances?|"
      r"(?:fate|whereabouts) (?:remains?|is|are) unknown|(?:the )?(?:fate|whereabouts) of", "missing"),
     (r"returned (?:home|to their homes)|have returned|had returned", "returned"),
+    (r"separated from (?:their\s+)?(?:families|parents|relatives|caregivers)|unaccompanied(?: and separated)?|"
+     r"separated children", "separated"),
+    (r"discharged", "discharged"),
+    (r"on board|aboard|(?:was|were) carrying", "passengers"),
     (r"rescued|saved|brought (?:to the surface|out) alive|pulled (?:out )?alive|alive from", "rescued"),
     (r"on strike|joined the strike|absent|went on strike|walked out|stayed away from (?:work|classrooms|schools?)", "strikers"),
     (r"captured|abducted|kidnapped|taken hostage|taken captive", "captured"),
@@ -359,6 +363,9 @@ METRIC_DEFINITIONS = {
     "dead_or_missing": ("People dead or missing", "people"),
     "strikers": ("People on strike", "people"),
     "returned": ("Displaced people who returned home", "people"),
+    "separated": ("Children separated from their families", "people"),
+    "discharged": ("People discharged from hospital", "people"),
+    "passengers": ("People on board", "people"),
     "rescued": ("People rescued", "people"),
     "captured": ("People captured or abducted", "people"),
     "injured": ("People injured", "people"),
@@ -774,11 +781,12 @@ _REPORT_ADJECTIVES = re.compile(rf"(?i)^(?:{_REPORT_ADJECTIVE}\s+)+")
 POSSESSIVE_CUE = re.compile(
     rf"(?i)(?:[’']s|(?<=s)[’'])\s+(?:{_REPORT_ADJECTIVE}\s+)*(?:statement|statements|"
     r"report|reports|count|tally|figures?|data|estimates?|toll|death toll|"
-    r"records|list|findings|documentation|numbers|survey|analysis|assessment|monitors|research|investigation)\b"
+    r"records|list|findings|documentation|numbers|survey|analysis|assessment|monitors|research|investigation|"
+    r"bulletins?|updates?)\b"
 )
 _REPORT_NOUNS = re.compile(
     r"(?i)^(?:statements?|reports?|count|tally|figures?|data|estimates?|toll|death toll|records|list|findings|"
-    r"documentation|numbers|survey|analysis|assessment|monitors|research|investigation)$"
+    r"documentation|numbers|survey|analysis|assessment|monitors|research|investigation|bulletins?|updates?)$"
 )
 _ROLE_NOUNS = re.compile(
     r"(?i)\b(?:spokesman|spokeswoman|spokesperson|director|deputy director|head|chief|president|chair|chairman|"
@@ -795,6 +803,10 @@ _SPEAKS_FOR = re.compile(
     r"representatives?|officials?|directors?|heads?|chiefs?|advis[eo]rs?|members?|press officers?)\s+"
     r"(?:for|of|at|from)\s+(?P<body>.+)$")
 PRONOUNS = {"it", "they", "he", "she", "we", "this", "its", "their"}
+# "we", "our teams", and what the speaker holds: "according to information we have received".
+FIRST_PERSON_SOURCE = re.compile(
+    r"(?i)^(?:we|us|our\s+[\w -]+|(?:the\s+)?(?:information|reports?|data|figures|evidence|accounts|testimon(?:y|ies))"
+    r"\s+(?:that\s+)?(?:we|our\s+\w+)\b.*)$")
 # "the minister", "the company": how a text refers back to a speaker it has named ("the group" below too).
 ROLE_HEADS = ("minister", "spokesman", "spokeswoman", "spokesperson", "governor", "mayor", "company", "charity",
               "brigades", "army", "military", "prosecutor", "official", "ambassador", "president", "rapporteur")
@@ -1247,7 +1259,7 @@ def _resolve_phrase(phrase: str, *, sources: Sources, cue: str) -> SourceRef | N
     if not phrase or len(phrase) > 160:
         return None
     phrase = re.sub(r"(?i)^(?:where|when|and|but|as|while|after|because|since|although|if|so|then)\s+", "", phrase)
-    if re.match(r"(?i)^(?:we|our\s+[\w -]+|us)$", phrase) and sources.voice is not None:
+    if FIRST_PERSON_SOURCE.match(phrase) and sources.voice is not None:
         return SourceRef(sources.voice, 0.6, f'"{phrase} {cue}": the article\'s own voice ({sources.voice.name})')
     if phrase.lower() in PRONOUNS:
         target = sources.last_attributed or (sources.mentions[-1] if sources.mentions else None)
@@ -1662,6 +1674,7 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
     topic: str | None = None
     earlier_topic: str | None = None
     carried: SourceRef | None = None  # the attributed source of the sentence before, in this paragraph
+    section: Section | None = None  # who speaks where nothing else says: a speaker line or a lead-in line
     last_paragraph = 0
     seen_values: set[tuple[str, float | None, float | None]] = set()
     for sentence in sentences:
@@ -1669,10 +1682,15 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
             # "37 of them", "put the total at" reach back to what the paragraphs before were counting
             earlier_topic = topic or earlier_topic
             topic, carried, last_paragraph = None, None, sentence.paragraph
+            section = _section_at(paragraphs[sentence.paragraph], sources, section, voice)
+            sources.voice = section.ref.source if section is not None and section.speaker else voice
         if _is_heading(sentence, title):
             continue
         _remember_mentions(sentence.text, sources)
         cues = find_cues(sentence.text, sources)
+        if section is not None and not section.speaker and sentence.start == _paragraph_start(sentences, sentence) \
+                and _opens_with_speaker(sentence.text, cues, section):
+            section = None  # a new paragraph that names its own speaker first ends a table's lead-in
         continuation = carried if CONTINUATION.match(sentence.text) or (not cues and _opens_with_count(sentence.text)) \
             else None
         pending: list[_Pending] = []
@@ -1690,6 +1708,8 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
             seen_values.add(key)
             cue = _governing(cues, span, sentence.text)
             ref = cue.ref if cue is not None else _carried(continuation)
+            if ref is None and section is not None:
+                ref = section.ref
             pending.append(_Pending(sentence, ref, span, guess, (cue.start, cue.end) if cue is not None else None))
         topic = _topic_after(sentence.text, pending, topic)
         claims.extend(_group(sentence, pending, voice, sources, catalog, event, paragraphs))
@@ -1698,6 +1718,52 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
         if attributed:
             sources.last_attributed = attributed[-1].source
     return claims
+
+
+@dataclass(frozen=True)
+class Section:
+    """Who speaks in the paragraphs after a line that names them, until something else does."""
+
+    ref: SourceRef
+    speaker: bool  # a speaker line ("UNHCR spokesperson Olga Demir: ..."): "we" is that body too
+
+
+_SPEAKER_NAME = r"(?:[A-Z][\w’'.&-]*)(?:\s+(?:(?:of|for|the|and|on|de|du|al|el|in)\s+)*[A-Z][\w’'.&-]*)*"
+# Briefing notes give each speaker a line: "OHCHR spokesperson Marta Klein: We are alarmed ...",
+# "Spokesperson for the UN High Commissioner for Human Rights: Liz Throssell".
+SPEAKER_LINE = re.compile(
+    rf"^(?:(?:The\s+)?(?P<body>{_SPEAKER_NAME})\s+(?:spokes(?:person|man|woman)|representative|chief|head)"
+    rf"(?:\s+{_SPEAKER_NAME})?|Spokes(?:person|man|woman)\s+for\s+(?:the\s+)?(?P<for>{_SPEAKER_NAME}))\s*:\s*")
+
+
+def _section_at(paragraph: str, sources: Sources, section: Section | None, voice: ProposedSource) -> Section | None:
+    """The speaker a paragraph sets for the paragraphs after it: a speaker line, or a line leading into a
+    table ("Figures compiled by the National Disaster Authority, as of 6 May:"); else the one before goes on."""
+    speaker = SPEAKER_LINE.match(paragraph)
+    if speaker:
+        body = speaker.group("body") or speaker.group("for")
+        source = sources.resolve_name(body, context="spokesperson")
+        if source is not None:
+            sources.mention(source)
+            return Section(SourceRef(source, 0.65, f'the speaker line "{_short(speaker.group().strip(" :"))}"'), True)
+    if paragraph.rstrip().endswith(":"):
+        cues = [c for c in find_cues(paragraph, sources) if c.ref.source is not voice]
+        if cues:
+            ref = cues[0].ref
+            sources.mention(ref.source)
+            return Section(SourceRef(ref.source, min(ref.confidence, 0.6),
+                                     f'the line leading into the figures below ({ref.reason})'), False)
+    return section
+
+
+def _opens_with_speaker(sentence: str, cues: Sequence[Cue], section: Section) -> bool:
+    spans = find_figures(sentence)
+    first_figure = spans[0].start if spans else len(sentence)
+    return any(c.start < first_figure and c.ref.source is not section.ref.source for c in cues)
+
+
+def _paragraph_start(sentences: Sequence[Sentence], sentence: Sentence) -> int:
+    return next(s.start for s in sentences if s.paragraph == sentence.paragraph)
 
 
 # A sentence that goes on counting what the one before reported ("A further 2,310 ...", "Eleven of them ...").
