@@ -500,6 +500,8 @@ def _is_not_a_count(sentence: str, match: re.Match[str]) -> bool:
     number = match.group("number") or match.group("dash_low") or match.group("between_low") or match.group("from_low")
     if number is None:
         return False
+    if number.lower() == "one" and re.search(r"(?i)\bno\s+$", before):
+        return True  # "no one missing": nobody, not a count of one
     if AGE_LIMIT.match(match.group()) and re.search(
             r"(?i)\b(?:are|were|is|was|be|been|being|aged|children|girls|boys|people|those|ones)\s+$", before):
         return True  # "9 are under 18", "children under five": an age limit, not a count
