@@ -805,6 +805,8 @@ _SPEAKS_FOR = re.compile(
     r"representatives?|officials?|directors?|heads?|chiefs?|advis[eo]rs?|members?|press officers?)\s+"
     r"(?:for|of|at|from)\s+(?P<body>.+)$")
 PRONOUNS = {"it", "they", "he", "she", "we", "this", "its", "their"}
+COUNT_SUBJECT = re.compile(
+    r"(?i)^(?:the\s+)?(?:[\w-]+\s+)?(?:number|toll|total|figure|tally|count)(?:\s+(?:of|for)\s+[\w\s-]+)?$")
 # "we", "our teams", and what the speaker holds: "according to information we have received".
 FIRST_PERSON_SOURCE = re.compile(
     r"(?i)^(?:we|us|our\s+[\w -]+|(?:the\s+)?(?:information|reports?|data|figures|evidence|accounts|testimon(?:y|ies))"
@@ -1261,6 +1263,8 @@ def _resolve_phrase(phrase: str, *, sources: Sources, cue: str) -> SourceRef | N
     if not phrase or len(phrase) > 160:
         return None
     phrase = re.sub(r"(?i)^(?:where|when|and|but|as|while|after|because|since|although|if|so|then)\s+", "", phrase)
+    if COUNT_SUBJECT.match(phrase):
+        return None  # "the number of deaths stands at 31": the count itself, not who gives it
     if FIRST_PERSON_SOURCE.match(phrase) and sources.voice is not None:
         return SourceRef(sources.voice, 0.6, f'"{phrase} {cue}": the article\'s own voice ({sources.voice.name})')
     if phrase.lower() in PRONOUNS:
@@ -1693,8 +1697,8 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
         if section is not None and not section.speaker and sentence.start == _paragraph_start(sentences, sentence) \
                 and _opens_with_speaker(sentence.text, cues, section):
             section = None  # a new paragraph that names its own speaker first ends a table's lead-in
-        continuation = carried if CONTINUATION.match(sentence.text) or (not cues and _opens_with_count(sentence.text)) \
-            else None
+        continuation = carried if CONTINUATION.match(sentence.text) or (not cues and (
+            _opens_with_count(sentence.text) or _counts_part_of_before(sentence.text))) else None
         pending: list[_Pending] = []
         previous: tuple[FigureSpan, MetricGuess] | None = None
         for span in find_figures(sentence.text):
@@ -1716,7 +1720,9 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
         topic = _topic_after(sentence.text, pending, topic)
         claims.extend(_group(sentence, pending, voice, sources, catalog, event, paragraphs))
         attributed = [item.ref for item in pending if item.ref is not None]
-        carried = attributed[-1] if attributed else (carried if continuation else None)
+        # a sentence whose figures were not understood still names who is speaking
+        speaking = [c.ref for c in cues if not c.ref.anaphoric] if not pending else []
+        carried = attributed[-1] if attributed else speaking[-1] if speaking else (carried if continuation else None)
         if attributed:
             sources.last_attributed = attributed[-1].source
     return claims
@@ -1781,6 +1787,11 @@ def _opens_with_count(sentence: str) -> bool:
     its own that opens on a count goes on with the speaker of the sentence before, in the same paragraph."""
     spans = find_figures(sentence)
     return bool(spans) and spans[0].start <= 2
+
+
+def _counts_part_of_before(sentence: str) -> bool:
+    """ "The whereabouts of 29 of them remain unknown.": a part of what the sentence before counted."""
+    return any(SUBSET_AFTER.match(sentence[span.end :]) for span in find_figures(sentence))
 
 
 def _carried(ref: SourceRef | None) -> SourceRef | None:
