@@ -1530,6 +1530,33 @@ _SUBJECT_NAME = re.compile(
     r"(?:\s+\((?P<acronym>[A-Z][A-Za-z-]*[A-Z])\))?\s+(?:today\s+|has\s+|have\s+|had\s+|is\s+|are\s+)?[a-z]+(?:ed|s)\b")
 
 
+# A release's first sentence often ends on its issuer: "..., Save the Children said today."
+_ISSUER_SAID = re.compile(
+    rf",\s+(?P<name>{_NAME})\s+(?:said|says|announced|reported|warned|stated)\s+(?:today|on \w+day)\b")
+# Titles of releases issued by a body: "Government of Ormand: update on ...", "Situation report No. 3".
+_OFFICIAL_TITLE = re.compile(
+    r"(?i)\b(?:update|statement|bulletin|situation report|sitrep|communiqu[eé]|press release|announcement)\b")
+_ISSUER_CONFIRMS = re.compile(
+    r"^(?:The\s+)?(?P<name>[A-Z][\w’'.&-]*(?:\s+(?:(?:of|for|the|and|on|de|du|al|el|in)\s+)*[A-Z][\w’'.&-]*)+)"
+    r"(?:\s+\((?P<acronym>[A-Z][A-Za-z-]*[A-Z])\))?\s+(?:today\s+|has\s+|have\s+)?"
+    r"(?:confirms|reports|announces|informs|states|said|says|reported|announced|confirmed)\b")
+
+
+def _official_issuer(text: str, title: str) -> tuple[str, str] | None:
+    """The body an official update opens on ("The National Emergency Operations Centre (NEOC) confirms that
+    ..."): with no byline, what the update states in its own voice is that body's."""
+    if not _OFFICIAL_TITLE.search(title):
+        return None
+    paragraphs = [line.strip() for line in text.splitlines()[1:] if len(line.split()) >= 6]
+    for paragraph in paragraphs[:1]:
+        subject = _ISSUER_CONFIRMS.match(_DATELINE.sub("", paragraph))
+        if subject and (subject.group("acronym") or _ORGANISATION_WORDS.search(subject.group("name"))):
+            name = subject.group("name")
+            named = f"{name} ({subject.group('acronym')})" if subject.group("acronym") else name
+            return named, f'the body the update "{_short(title.strip())}" opens on'
+    return None
+
+
 def guess_voice(text: str, title: str) -> tuple[str | None, str]:
     """Who speaks when the text attributes nothing: a byline, a "Statement by X" title, or the
     organisation named first in a press release written in the first person plural."""
@@ -1542,6 +1569,9 @@ def guess_voice(text: str, title: str) -> tuple[str | None, str]:
     summary = _SUMMARY_BY.search(text[:1500])
     if summary:
         return summary.group("name"), f'a briefing summary: "{_short(summary.group())}"'
+    issuer = _official_issuer(text, title)
+    if issuer is not None:
+        return issuer
     if not _FIRST_PERSON.search(_without_quotations(text)):
         return None, ""
     first_person = 'the text speaks in the first person plural ("we", "our"): the organisation it names first'
@@ -1553,6 +1583,9 @@ def guess_voice(text: str, title: str) -> tuple[str | None, str]:
                         or _ORGANISATION_WORDS.search(subject.group("name"))):
             name = subject.group("name")
             return f"{name} ({subject.group('acronym')})" if subject.group("acronym") else name, first_person
+        said = _ISSUER_SAID.search(body)
+        if said:
+            return said.group("name"), first_person
         for match in _PROPER.finditer(body):
             acronym = _ACRONYM_AFTER.match(body[match.end() :])
             name = re.sub(r"^(?:The|A|An)\s+", "", match.group())
