@@ -404,6 +404,10 @@ SUPERSET_AFTER = re.compile(r"(?i)^\s*of (?:those|the|these) (?:[a-z]+ed|dead|mi
 # Between two figures: the second continues the first ("212 children and 168 women", "94 ... compared with 51").
 COORDINATION = re.compile(
     r"(?i)^(?:[\w\s’'-]{0,40}?(?:,\s*|\s+(?:and|or|to)\s+)|[^.;]{0,120}?\b(?:compared (?:with|to)|up from|down from|versus|vs\.?)\s+)$")
+# "lists 63 deaths in custody: 22 at Ost Central, 17 at Nardo": a colon opens a breakdown of the figure
+# before it, place by place.
+BREAKDOWN = re.compile(r"^[^.;:]{0,60}:\s*$")
+BY_PLACE = re.compile(r"(?i)^\s*(?:at|in|from|on|across)\s+(?:the\s+)?[\w’'-]+")
 METHOD = re.compile(r"(?i)\b(?:interviewed|surveyed|spoke (?:to|with)|consulted|reviewed|analy[sz]ed)\b")
 INCREMENT = re.compile(r"(?i)\b(?:bringing|brings|brought|raising|raises|taking|takes|pushing)\b.{0,80}\bto\b")
 DEFAULT_METRIC_OF_NOUN = {
@@ -592,6 +596,12 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
     population = _population(noun, rest)
     if _SENTENCED.search(before) and _TO_DEATH.match(after):  # the two words sit either side of the number
         return MetricGuess("sentenced_to_death", population, 0.85, 'words "sentenced ... to death"')
+    predicate = re.match(r"(?i)^\s*(?:were|was|are|is)\s+([a-z]+)", rest)
+    if noun in METRIC_NOUNS and re.match(r"(?i)^\s*of\s+(?:the|these|those)\s", after) and predicate \
+            and METRIC_NOUNS.get(predicate.group(1).lower(), METRIC_NOUNS[noun]) != METRIC_NOUNS[noun]:
+        # "Nineteen of the deaths were suicides": part of a group, named by what it was
+        return MetricGuess(METRIC_NOUNS[predicate.group(1).lower()], population, 0.8,
+                           f'"{noun} were {predicate.group(1)}"')
     if noun in METRIC_NOUNS:
         verb = _nearest_metric_word("", _window_after(rest), PEOPLE_METRICS) if noun in ADJECTIVE_METRIC_NOUNS else None
         if verb is not None and verb[0] != METRIC_NOUNS[noun] and verb[1] <= 4:
@@ -603,7 +613,8 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
     found = _metric_word_near(before, rest, allowed)
     between = sentence[previous[0].end : span.start] if previous else ""
     continues = previous is not None and bool(SUBSET_BEFORE.search(before) or SUBSET_AFTER.match(after)
-                                              or _coordinated(between, rest))
+                                              or _coordinated(between, rest)
+                                              or (BREAKDOWN.match(between) and BY_PLACE.match(after)))
     if continues and previous is not None and (found is None or found[1] > 3):
         earlier = previous[1]
         return MetricGuess(earlier.metric, population or _population(None, after), 0.65,
