@@ -1218,7 +1218,8 @@ def _subject_before(sentence: str, verb_start: int, verb: str) -> Subject | None
 # The first verb of a sentence, to find its subject without a parser: a lowercase "-ed" word or a common verb.
 _FIRST_VERB = re.compile(
     r"\b(?:[a-z]+ed|urges?|denies|says|has|have|had|is|was|were|are|will|would|did|does|took|gave|made|went|"
-    r"told|said|put|called|rejects?|insists?|warns?)\b")
+    r"told|said|put|called|rejects?|insists?|warns?|disputes|contests|dismisses|questions|accuses|maintains|argues|"
+    r"blames)\b")
 _NOT_A_SUBJECT = re.compile(
     r"(?i)^(?:\d+|aged \d+|in \w+|on \w+|distributed|published|released|issued|speaking|writing|based|who\b|"
     r"raising|bringing|revising|lowering|updating|"
