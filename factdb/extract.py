@@ -315,11 +315,14 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      r"murdered|bodies|remains of|fatalities|perished|neutrali[sz](?:ed|ing)|eliminat(?:ed|ing)|martyred", "killed"),
     (r"execut\w*|hanged|put to death", "executed"),
     (r"injur\w*|wounded|wounds|hurt|beaten|treated", "injured"),
-    (r"arrest\w*|rounded up", "arrested"),
+    (r"arrest\w*|rounded up|bundled into (?:police |military |unmarked )?(?:vans?|cars?|vehicles|trucks)|"
+     r"taken into custody", "arrested"),
     (r"detain\w*|detention|in custody|jailed|imprisoned|behind bars|in prison|in jail|"
+     r"(?:being|were|are|was|is|remain|remained|still)\s+held\b|"
      r"held (?:without|incommunicado|in|on)", "detained"),
     (r"sentenced|prison terms?|convicted", "sentenced"),
-    (r"missing|trapped|unaccounted for|(?:could|can) not be accounted for|disappeared|disappearances?|"
+    (r"missing|trapped|unaccounted for|(?:feared|believed|thought)\s+(?:to be\s+)?buried|"
+     r"(?:still\s+)?(?:under|beneath|buried (?:under|in))\s+(?:the\s+)?(?:mud|rubble|debris|snow|sand)|(?:could|can) not be accounted for|disappeared|disappearances?|"
      r"(?:fate|whereabouts) (?:remains?|is|are) unknown|(?:the )?(?:fate|whereabouts) of", "missing"),
     (r"returned (?:home|to their homes)|have returned|had returned", "returned"),
     (r"separated from (?:their\s+)?(?:families|parents|relatives|caregivers)|unaccompanied(?: and separated)?|"
@@ -353,7 +356,8 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
     (r"against|no votes?|voted against", "votes_against"),
     (r"abstentions?|abstained", "abstentions"),
     (r"marched|rallied|took part|taken part|take part|taking part|took to the streets|demonstrated|protested|"
-     r"turned out|joined the protests?|crowds? at|crowd of", "protesters"),
+     r"turned out|joined the protests?|crowds? at|crowd of|(?:are|were|is|was)\s+(?:marching|rallying|protesting|"
+    r"demonstrating)", "protesters"),
     (r"cities|towns|localities", "cities"),
 )
 METRIC_WORD_PATTERNS = [(re.compile(rf"(?i)\b(?:{words})\b"), metric) for words, metric in METRIC_WORDS]
@@ -604,7 +608,8 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
                            f'"{noun} were {predicate.group(1)}"')
     if noun in METRIC_NOUNS:
         verb = _nearest_metric_word("", _window_after(rest), PEOPLE_METRICS) if noun in ADJECTIVE_METRIC_NOUNS else None
-        if verb is not None and verb[0] != METRIC_NOUNS[noun] and verb[1] <= 4:
+        if verb is not None and verb[0] != METRIC_NOUNS[noun] and verb[1] <= 4 \
+                and verb[2].lower() not in METRIC_NOUNS and not verb[2].lower().startswith("bodies"):
             return MetricGuess(verb[0], population, 0.8, f'word "{verb[2]}" (after "{noun}")')
         return MetricGuess(METRIC_NOUNS[noun], population, 0.9, f'counted noun "{noun}"')
     allowed = PEOPLE_METRICS if noun in PEOPLE_NOUNS else THING_NOUNS.get(noun or "", PEOPLE_METRICS | THING_METRICS)
@@ -767,7 +772,7 @@ _CUE_VERBS = (
     r"noted|notes|indicated|indicates|added|adds|told|tells|tell us|put|puts|putting|wrote|writes|tallied|verified|alleged|"
     r"alleges|insisted|insists|acknowledged|acknowledges|concluded|revealed|reveals|showed|show|shows|gave|gives|"
     r"cited|declared|stressed|registered|listed|logged|believes|assessed|announce|acknowledge|admitted|admits|"
-    r"quoted|calculated|compiled|tallies|stands|stood|put|saying|claiming|adding|noting|estimating"
+    r"quoted|calculated|compiled|tallies|stands|stood|put|saying|claiming|adding|noting|estimating|claim"
 )
 _AUXILIARY = (r"(?:(?:has|have|had|also|now|since|earlier|later|previously|initially|so far|then|already|just|"
               r"separately|first|only|\w+ly)\s+)*")
@@ -807,8 +812,9 @@ _ROLE_NOUNS = re.compile(
     r"researcher|coordinator|country director|commissioner|governor|mayor|leader|member)\b"
 )
 _SOURCE_NOUNS = re.compile(
-    r"(?i)\b(?:officials?|lawyers?|witness(?:es)?|residents|families|relatives|doctors|activists|police|spokes\w+|"
-    r"sources|medics|nurses|staff|workers|officers|monitors|observers|researchers|journalists|reporters|diplomats)\b"
+    r"(?i)\b(?:officials?|lawyers?|witness(?:es)?|residents?|families|relatives|doctors?|activists?|police|spokes\w+|"
+    r"sources?|medics?|nurses?|staff|workers?|officers?|monitors|observers|researchers?|journalists?|reporters?|"
+    r"diplomats?|surgeons?|paramedics?|rescuers?)\b"
 )
 # "a spokesman for the provincial prosecutor", "officials at the Ministry of Health": the body speaks.
 _SPEAKS_FOR = re.compile(
@@ -1135,7 +1141,7 @@ def _inside(cues: Sequence[Cue], position: int) -> bool:
 def _is_inverted(sentence: str, match: re.Match[str]) -> bool:
     """``..., said WFP director Anna Bell.``: the speaker follows the verb."""
     verb = match.group("verb").lower()
-    if verb not in ("said", "says", "added", "told", "wrote", "stated", "noted", "reported"):
+    if verb not in ("said", "says", "added", "wrote", "stated", "noted", "reported"):  # "told X": X hears it
         return False
     before = sentence[: match.start()].rstrip()
     after = sentence[match.end() :].strip()
@@ -1870,6 +1876,9 @@ def _remember_mentions(sentence: str, sources: Sources) -> None:
 def _governing(cues: Sequence[Cue], span: FigureSpan, sentence: str) -> Cue | None:
     """The cue that attributes a figure: the nearest before it in its clause chain, else a cue
     that closes the clause after it (", according to X." / ", X said.")."""
+    quoted = _speaker_of_quotation(cues, span, sentence)
+    if quoted is not None:
+        return quoted
     before = [c for c in cues if c.end <= span.start or (c.start <= span.start and c.governs == "after")]
     for cue in reversed(before):
         if cue.governs in ("after", "around") and not _breaks_between(sentence, cue.end, span.start, cue):
@@ -1878,6 +1887,21 @@ def _governing(cues: Sequence[Cue], span: FigureSpan, sentence: str) -> Cue | No
     for cue in after:
         if not _breaks_between(sentence, span.end, cue.start, cue, strict=True):
             return cue
+    return None
+
+
+_QUOTATION = re.compile(r"“[^”]+”|\"[^\"]+\"")
+
+
+def _speaker_of_quotation(cues: Sequence[Cue], span: FigureSpan, sentence: str) -> Cue | None:
+    """ "“We have recovered 17 bodies, and we believe 40 are still missing,” Colonel X told AFP": the
+    whole quotation is the speaker's, whatever clauses it holds."""
+    for quotation in _QUOTATION.finditer(sentence):
+        if quotation.start() < span.start and span.end <= quotation.end():
+            # the speaker right after it, perhaps with an apposition (", head of the civil protection service,")
+            follows = [c for c in cues if 0 <= c.start - quotation.end() <= 100 and not c.ref.anaphoric
+                       and not re.search(r"[.;“”\"]", sentence[quotation.end() : c.start])]
+            return follows[0] if follows else None
     return None
 
 
