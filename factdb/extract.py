@@ -812,9 +812,8 @@ _ROLE_NOUNS = re.compile(
     r"researcher|coordinator|country director|commissioner|governor|mayor|leader|member)\b"
 )
 _SOURCE_NOUNS = re.compile(
-    r"(?i)\b(?:officials?|lawyers?|witness(?:es)?|residents?|families|relatives|doctors?|activists?|police|spokes\w+|"
-    r"sources?|medics?|nurses?|staff|workers?|officers?|monitors|observers|researchers?|journalists?|reporters?|"
-    r"diplomats?|surgeons?|paramedics?|rescuers?)\b"
+    r"(?i)\b(?:officials?|lawyers?|witness(?:es)?|residents|families|relatives|doctors|activists|police|spokes\w+|"
+    r"sources|medics|nurses|staff|workers|officers|monitors|observers|researchers|journalists|reporters|diplomats)\b"
 )
 # "a spokesman for the provincial prosecutor", "officials at the Ministry of Health": the body speaks.
 _SPEAKS_FOR = re.compile(
@@ -1732,13 +1731,14 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
     earlier_topic: str | None = None
     carried: SourceRef | None = None  # the attributed source of the sentence before, in this paragraph
     section: Section | None = None  # who speaks where nothing else says: a speaker line or a lead-in line
+    speaker: SourceRef | None = None  # who the sentence before named, in this paragraph
     last_paragraph = 0
     seen_values: set[tuple[str, float | None, float | None]] = set()
     for sentence in sentences:
         if sentence.paragraph != last_paragraph:
             # "37 of them", "put the total at" reach back to what the paragraphs before were counting
             earlier_topic = topic or earlier_topic
-            topic, carried, last_paragraph = None, None, sentence.paragraph
+            topic, carried, speaker, last_paragraph = None, None, None, sentence.paragraph
             section = _section_at(paragraphs[sentence.paragraph], sources, section, voice)
             sources.voice = section.ref.source if section is not None and section.speaker else voice
         if _is_heading(sentence, title):
@@ -1748,8 +1748,8 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
         if section is not None and not section.speaker and sentence.start == _paragraph_start(sentences, sentence) \
                 and _opens_with_speaker(sentence.text, cues, section):
             section = None  # a new paragraph that names its own speaker first ends a table's lead-in
-        continuation = carried if CONTINUATION.match(sentence.text) or (not cues and (
-            _opens_with_count(sentence.text) or _counts_part_of_before(sentence.text))) else None
+        continuation = carried if CONTINUATION.match(sentence.text) or (not cues and _opens_with_count(sentence.text)) \
+            else speaker if not cues and _counts_part_of_before(sentence.text) else None
         pending: list[_Pending] = []
         previous: tuple[FigureSpan, MetricGuess] | None = None
         for span in find_figures(sentence.text):
@@ -1771,9 +1771,11 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
         topic = _topic_after(sentence.text, pending, topic)
         claims.extend(_group(sentence, pending, voice, sources, catalog, event, paragraphs))
         attributed = [item.ref for item in pending if item.ref is not None]
-        # a sentence whose figures were not understood still names who is speaking
-        speaking = [c.ref for c in cues if not c.ref.anaphoric] if not pending else []
-        carried = attributed[-1] if attributed else speaking[-1] if speaking else (carried if continuation else None)
+        carried = attributed[-1] if attributed else (carried if continuation else None)
+        # "X said ... at least 45 critics." then "29 of them ...": a part of what X counted, even when the
+        # figure before was not read
+        speaking = [c.ref for c in cues if not c.ref.anaphoric]
+        speaker = attributed[-1] if attributed else speaking[-1] if speaking else None
         if attributed:
             sources.last_attributed = attributed[-1].source
     return claims
