@@ -308,7 +308,9 @@ THING_NOUNS: dict[str, frozenset[str]] = {
 }
 # Verbs and phrases near a number that name what it counts, most specific first.
 METRIC_WORDS: tuple[tuple[str, str], ...] = (
-    (r"sentenced (?:[\w,]+ ){0,4}?to death|death sentences?|on death row", "sentenced_to_death"),
+    (r"sentenced (?:[\w,]+ ){0,4}?to death|death sentences?|on death row|"
+     r"(?:at|under)\s+(?:imminent\s+)?risk of (?:imminent\s+)?execution|fac(?:e|es|ing) (?:imminent\s+)?execution",
+     "sentenced_to_death"),
     (r"killed or (?:injured|wounded)|(?:dead|deaths) (?:or|and) (?:injured|injuries)|casualties", "casualties"),
     (r"dead or missing|died or (?:gone|went) missing|killed or missing|missing or dead", "dead_or_missing"),
     (r"death tolls?|tolls?|killed|killing|kill|killings|dead|deaths?|died|die|lost their lives|shot dead|slain|"
@@ -333,12 +335,14 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
     (r"on strike|joined the strike|absent|went on strike|walked out|stayed away from (?:work|classrooms|schools?)", "strikers"),
     (r"captured|abducted|kidnapped|taken hostage|taken captive", "captured"),
     (r"displaced|fled their homes|(?:forced|driven) (?:from|out of) their homes|forced to flee|evacuated|homeless|"
-     r"sheltering|uprooted|from their (?:homes|villages|towns|land)|sleeping (?:outdoors|rough|in tents)|"
+     r"sheltering|uprooted|stranded|from their (?:homes|villages|towns|land)|sleeping (?:outdoors|rough|in tents)|"
      r"in tents|without shelter|spent the night (?:outdoors|outside|in the open|in (?:the )?streets)|(?:live|lives|living|lived|staying|stay) in (?:the\s+)?(?:[\w-]+\s+){0,2}?(?:camps|shelters)|(?:had|have|has)\s+fled(?!\s+(?:abroad|across|into|to neighbou?ring))|"
      r"(?:are|were|is|was|remain|remained)\s+(?:still\s+)?in\s+(?:[\w-]+\s+){0,2}?(?:camps|shelters|evacuation cent(?:re|er)s)|"
      r"(?:been|were|was)\s+(?:moved|relocated)\s+to\s+(?:an?\s+|the\s+)?(?:school|shelter|camp|safer|temporary|evacuation|relief)",
      "displaced"),
-    (r"crossed into neighbou?ring countries|refugees|crossed the border|fled abroad", "refugees"),
+    (r"crossed into neighbou?ring countries|refugees|crossed the border|fled abroad|"
+     r"fled (?:into|to|across (?:the border )?into)\s+neighbou?ring|crossed (?:from\s+\w+\s+)?into\s+neighbou?ring|"
+     r"arrived at the border|new arrivals", "refugees"),
     (r"pardoned|released|freed", "released"),
     (r"expelled|expulsions? of|deported|deportations? of|pushed back", "expelled"),
     (r"tortured|torture", "tortured"),
@@ -821,6 +825,10 @@ _SPEAKS_FOR = re.compile(
     r"representatives?|officials?|directors?|heads?|chiefs?|advis[eo]rs?|members?|press officers?)\s+"
     r"(?:for|of|at|from)\s+(?P<body>.+)$")
 PRONOUNS = {"it", "they", "he", "she", "we", "this", "its", "their"}
+# "The previous flash update reported 34 deaths": an earlier edition of the same update speaks in its voice.
+EARLIER_EDITION = re.compile(
+    r"(?i)^(?:the|our|this)\s+(?:previous|last|latest|earlier|first|initial)\s+(?:flash\s+|situation\s+)?"
+    r"(?:update|bulletin|report|briefing|sitrep)$")
 COUNT_SUBJECT = re.compile(
     r"(?i)^(?:the\s+)?(?:[\w-]+\s+)?(?:number|toll|total|figure|tally|count)(?:\s+(?:of|for)\s+[\w\s-]+)?$")
 # "we", "our teams", and what the speaker holds: "according to information we have received".
@@ -1184,7 +1192,7 @@ class Subject:
 
 def _subject_before(sentence: str, verb_start: int, verb: str) -> Subject | None:
     """The noun phrase before a cue verb, within its clause; None for "which said" with no antecedent."""
-    head = sentence[:verb_start]
+    head = _DESCRIBING_APPOSITION.sub(" ", sentence[:verb_start])
     if re.search(r"(?i)\band\s*$", head) or (verb.lower() in PARTICIPIAL_SPEECH and re.search(r",\s*$", head)):
         # "rejected the resolution ... and said", "urged ..., saying": the sentence's subject
         first_verb = _FIRST_VERB.search(head)
@@ -1231,6 +1239,9 @@ _NOT_A_SUBJECT = re.compile(
     r"which\b|according)\b")
 
 
+# An apposition that describes the subject before the verb: ", a Britain-based monitor that relies on sources,".
+_DESCRIBING_APPOSITION = re.compile(
+    r"(?i),\s*(?:a|an)\s+[^,;]{0,80}?\b(?:that|which|who|whose)\b[^,;]{0,120},\s*$")
 _TRAILING_PRONOUN = re.compile(r"(?i)\s(it|they|he|she|we)$")
 _LEADING_TIME = re.compile(r"(?i)^(?:(?:late|early)\s+)?on\s+\w+day\s+(?=the\s|[A-Z])")
 _TRAILING_TIME = re.compile(
@@ -1280,6 +1291,8 @@ def _resolve_phrase(phrase: str, *, sources: Sources, cue: str) -> SourceRef | N
     if not phrase or len(phrase) > 160:
         return None
     phrase = re.sub(r"(?i)^(?:where|when|and|but|as|while|after|because|since|although|if|so|then)\s+", "", phrase)
+    if EARLIER_EDITION.match(phrase) and sources.voice is not None:
+        return SourceRef(sources.voice, 0.5, f'"{phrase} {cue}": an earlier edition of this text ({sources.voice.name})')
     if COUNT_SUBJECT.match(phrase):
         return None  # "the number of deaths stands at 31": the count itself, not who gives it
     if FIRST_PERSON_SOURCE.match(phrase) and sources.voice is not None:
@@ -1732,6 +1745,7 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
     carried: SourceRef | None = None  # the attributed source of the sentence before, in this paragraph
     section: Section | None = None  # who speaks where nothing else says: a speaker line or a lead-in line
     speaker: SourceRef | None = None  # who the sentence before named, in this paragraph
+    key_figures = False  # inside a "Key figures" list, which restates the body
     last_paragraph = 0
     seen_values: set[tuple[str, float | None, float | None]] = set()
     for sentence in sentences:
@@ -1741,6 +1755,12 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
             topic, carried, speaker, last_paragraph = None, None, None, sentence.paragraph
             section = _section_at(paragraphs[sentence.paragraph], sources, section, voice)
             sources.voice = section.ref.source if section is not None and section.speaker else voice
+        if KEY_FIGURES_HEADING.match(sentence.text.strip()):
+            key_figures = True
+            continue
+        if key_figures and BULLET.match(sentence.text) and _restated_below(sentence, text, sources):
+            continue
+        key_figures = False
         if _is_heading(sentence, title):
             continue
         _remember_mentions(sentence.text, sources)
@@ -1779,6 +1799,21 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
         if attributed:
             sources.last_attributed = attributed[-1].source
     return claims
+
+
+# A summary list at the top of an update or live blog ("KEY FIGURES", "Key points"): a bullet with no source
+# of its own whose figures the body gives again restates the body, and is not a claim of its own.
+KEY_FIGURES_HEADING = re.compile(
+    r"(?i)^(?:key (?:figures|points|facts|numbers)|at a glance|in numbers|highlights|the numbers)\s*:?$")
+BULLET = re.compile(r"^\s*(?:[-–—•*·▪]|\d+[.)])\s")
+
+
+def _restated_below(sentence: Sentence, text: str, sources: Sources) -> bool:
+    if find_cues(sentence.text, sources):
+        return False
+    later = text[sentence.start + len(sentence.text) :]
+    below = {(s.figure.value, s.figure.low, s.figure.high) for s in find_figures(later)}
+    return all((s.figure.value, s.figure.low, s.figure.high) in below for s in find_figures(sentence.text))
 
 
 @dataclass(frozen=True)
