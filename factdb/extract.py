@@ -1770,24 +1770,8 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
             section = None  # a new paragraph that names its own speaker first ends a table's lead-in
         continuation = carried if CONTINUATION.match(sentence.text) or (not cues and _opens_with_count(sentence.text)) \
             else speaker if not cues and _counts_part_of_before(sentence.text) else None
-        pending: list[_Pending] = []
-        previous: tuple[FigureSpan, MetricGuess] | None = None
-        for span in find_figures(sentence.text):
-            if any(c.speaker and c.speaker[0] <= span.start < c.speaker[1] for c in cues):
-                continue  # a number describing the speaker, not a claim
-            key = (span.figure.qualifier, span.figure.low, span.figure.high)
-            if re.search(r"(?i)\bthe\s+$", sentence.text[: span.start]) and key in seen_values:
-                continue  # "the two deaths": a figure mentioned before, not a new claim
-            guess = guess_metric(sentence.text, span, previous, topic or earlier_topic)
-            if guess is None:
-                continue
-            previous = (span, guess)
-            seen_values.add(key)
-            cue = _governing(cues, span, sentence.text)
-            ref = cue.ref if cue is not None else _carried(continuation)
-            if ref is None and section is not None:
-                ref = section.ref
-            pending.append(_Pending(sentence, ref, span, guess, (cue.start, cue.end) if cue is not None else None))
+        fallback = _carried(continuation) or (section.ref if section is not None else None)
+        pending = _pending(sentence, cues, fallback, topic or earlier_topic, seen_values)
         topic = _topic_after(sentence.text, pending, topic)
         claims.extend(_group(sentence, pending, voice, sources, catalog, event, paragraphs))
         attributed = [item.ref for item in pending if item.ref is not None]
@@ -1799,6 +1783,28 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
         if attributed:
             sources.last_attributed = attributed[-1].source
     return claims
+
+
+def _pending(sentence: Sentence, cues: Sequence[Cue], fallback: SourceRef | None, topic: str | None,
+             seen_values: set[tuple[str, float | None, float | None]]) -> list[_Pending]:
+    """The sentence's figures with their metric and source; ``fallback`` speaks where no cue governs."""
+    pending: list[_Pending] = []
+    previous: tuple[FigureSpan, MetricGuess] | None = None
+    for span in find_figures(sentence.text):
+        if any(c.speaker and c.speaker[0] <= span.start < c.speaker[1] for c in cues):
+            continue  # a number describing the speaker, not a claim
+        key = (span.figure.qualifier, span.figure.low, span.figure.high)
+        if re.search(r"(?i)\bthe\s+$", sentence.text[: span.start]) and key in seen_values:
+            continue  # "the two deaths": a figure mentioned before, not a new claim
+        guess = guess_metric(sentence.text, span, previous, topic)
+        if guess is None:
+            continue
+        previous = (span, guess)
+        seen_values.add(key)
+        cue = _governing(cues, span, sentence.text)
+        ref = cue.ref if cue is not None else fallback
+        pending.append(_Pending(sentence, ref, span, guess, (cue.start, cue.end) if cue is not None else None))
+    return pending
 
 
 # A summary list at the top of an update or live blog ("KEY FIGURES", "Key points"): a bullet with no source
