@@ -695,3 +695,57 @@ def test_a_speaker_reported_by_another_is_the_source_and_the_reporter_relays_it(
     names = {s.id: s.name for s in draft.sources}
     assert [(names[c.source], names[c.via] if c.via else None, [f.stated for f in c.figures]) for c in draft.claims] \
         == [("Authorities", "Amnesty International", ["only 11"])]
+
+
+def test_speaker_lines_of_briefing_notes_speak_for_their_agency_until_the_next_speaker() -> None:
+    text = ("Briefing notes\n\nUNHCR spokesperson Olga Demir: We have registered 3,100 new refugees this week. "
+            "Some 450 people are stranded at the border.\n\nOHCHR spokesperson Ravina Shamdasani: According to "
+            "information we have received, at least 48 civilians were killed.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("UNHCR", "refugees", "3,100"), ("UNHCR", "displaced", "Some 450"), ("OHCHR", "killed", "at least 48")}
+
+
+def test_a_line_leading_into_a_table_names_who_gives_its_rows() -> None:
+    text = ("Flood damage\n\nFigures compiled by the Civil Protection Agency, as of Monday:\n\nIn Ardo, 12 people "
+            "died and 300 homes were destroyed; Besk had no one missing.\n\nThe Red Cross said 40 of its "
+            "volunteers had been injured.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Civil Protection Agency", "killed", "12"), ("Civil Protection Agency", "damaged", "300"),
+        ("Red Cross", "injured", "40")}
+
+
+def test_a_colon_opens_a_breakdown_place_by_place_and_a_part_is_named_by_what_it_was() -> None:
+    text = ("Deaths in custody\n\nThe Lenmark Prison Monitor's report lists 40 deaths in custody: 25 at Central "
+            "Prison, 15 at Nardo. Nine of the deaths were suicides.\n")
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
+        ("killed", "40"), ("killed", "25"), ("killed", "15"), ("suicides", "Nine")}
+
+
+def test_an_official_update_speaks_in_the_voice_of_the_body_it_opens_on() -> None:
+    text = ("Government of Ormand: update on the floods\n\nThe National Emergency Centre (NEC) confirms that 30 "
+            "people have died in the floods.\n\nA total of 120 people were injured. As of this morning, the number "
+            "of missing stands at 14.\n")
+    draft = extract(text, document_id="t", text_file="t.txt")
+    assert {(c.source, f.metric, f.stated) for c in draft.claims for f in c.figures} == {
+        ("nec", "killed", "30"), ("nec", "injured", "A total of 120"), ("nec", "missing", "14")}
+
+
+def test_a_quotation_belongs_to_the_speaker_after_it_whatever_clauses_it_holds() -> None:
+    text = ('Landslide in Sorel\n\nSOREL, Feb 11 (AFP) - "We have recovered 17 bodies, and we believe at least 40 '
+            'people are still under the mud," Ana Ruiz, head of the regional civil protection service, told AFP.\n')
+    draft = extract(text, document_id="t", text_file="t.txt")
+    names = {s.id: s.name for s in draft.sources}
+    assert {(names[c.source], c.via, f.metric, f.stated) for c in draft.claims for f in c.figures} == {
+        ("Regional civil protection service", "afp", "killed", "17"),
+        ("Regional civil protection service", "afp", "missing", "at least 40")}
+
+
+def test_key_figures_that_the_body_restates_are_not_claims_of_their_own() -> None:
+    text = ("Storm Ilse: Flash Update No. 2\n\nKEY FIGURES\n- 57 people dead\n- At least 9 people missing, "
+            "according to the Red Cross\n\nAccording to the Civil Defence Office, 57 people have died. The previous "
+            "flash update reported 34 deaths.\n")
+    draft = extract(text, document_id="t", text_file="t.txt")
+    names = {s.id: s.name for s in draft.sources}
+    assert {(names[c.source], f.metric, f.stated) for c in draft.claims for f in c.figures} == {
+        ("Red Cross", "missing", "At least 9"), ("Civil Defence Office", "killed", "57"),
+        ("Author of “Storm Ilse: Flash Update No. 2”", "killed", "34")}
