@@ -316,7 +316,7 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
     (r"death tolls?|tolls?|killed|killing|kill|killings|dead|deaths?|died|die|lost their lives|shot dead|slain|"
      r"murdered|bodies|remains of|fatalities|perished|neutrali[sz](?:ed|ing)|eliminat(?:ed|ing)|martyred", "killed"),
     (r"execut\w*|hanged|put to death", "executed"),
-    (r"injur\w*|wounded|wounds|hurt|beaten|treated", "injured"),
+    (r"injur\w*|wounded|wounds|hurt|beaten|treated|in (?:a )?(?:critical|serious|stable) condition", "injured"),
     (r"arrest\w*|rounded up|bundled into (?:police |military |unmarked )?(?:vans?|cars?|vehicles|trucks)|"
      r"taken into custody", "arrested"),
     (r"detain\w*|detention|in custody|jailed|imprisoned|behind bars|in prison|in jail|"
@@ -331,7 +331,8 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      r"separated children", "separated"),
     (r"discharged", "discharged"),
     (r"on board|aboard|(?:was|were) carrying", "passengers"),
-    (r"rescued|saved|brought (?:to the surface|out) alive|pulled (?:out )?alive|alive from", "rescued"),
+    (r"rescued|saved|brought (?:to the surface|out) alive|pulled (?:out )?alive|alive from|to the surface|"
+     r"to safety|airlifted|evacuated by (?:air|helicopter)", "rescued"),
     (r"on strike|joined the strike|absent|went on strike|walked out|stayed away from (?:work|classrooms|schools?)", "strikers"),
     (r"captured|abducted|kidnapped|taken hostage|taken captive", "captured"),
     (r"displaced|fled their homes|(?:forced|driven) (?:from|out of) their homes|forced to flee|evacuated|homeless|"
@@ -348,7 +349,7 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
     (r"tortured|torture", "tortured"),
     (r"(?:prisons?|jails?|prison system|facility)(?:[’']s)?\s+(?:now\s+|then\s+|currently\s+)?(?:held|holds|housed|houses)|"
      r"now (?:holds|houses)|prison population of", "prisoners"),
-    (r"transferred|moved to (?:a|another) (?:prison|jail|detention)", "transferred"),
+    (r"transferred|moved to (?:a|another) (?:prison|jail|detention)|(?:have|has|had)\s+relocated", "transferred"),
     (r"charged|indicted", "charged"),
     (r"on hunger strike|hunger strikers?|refus(?:ed|ing|e) (?:food|meals|to eat)", "hunger_strikers"),
     (r"admitted to (?:hospitals?|clinics?|(?:its|their|the|a|an)\s+(?:[\w-]+\s+)?(?:hospitals?|clinics?|nutrition|"
@@ -360,8 +361,9 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
     (r"against|no votes?|voted against", "votes_against"),
     (r"abstentions?|abstained", "abstentions"),
     (r"marched|rallied|took part|taken part|take part|taking part|took to the streets|demonstrated|protested|"
-     r"turned out|joined the protests?|crowds? at|crowd of|(?:are|were|is|was)\s+(?:marching|rallying|protesting|"
-    r"demonstrating)", "protesters"),
+     r"turned out|joined the protests?|crowds? at|crowd of|"
+     r"attended (?:the|a|an)\s+(?:[\w-]+\s+){0,2}?(?:demonstration|protest|rally|march|vigil|sit-in)s?|"
+     r"(?:are|were|is|was)\s+(?:marching|rallying|protesting|demonstrating)", "protesters"),
     (r"cities|towns|localities", "cities"),
 )
 METRIC_WORD_PATTERNS = [(re.compile(rf"(?i)\b(?:{words})\b"), metric) for words, metric in METRIC_WORDS]
@@ -555,6 +557,9 @@ def counted_noun(after: str) -> tuple[str | None, int]:
         for size in (5, 4, 3, 2, 1):
             phrase = " ".join(w.group().lower() for w in words[i : i + size])
             if phrase in PEOPLE_NOUNS or phrase in METRIC_NOUNS or phrase in THING_NOUNS or phrase in NOT_PEOPLE_NOUNS:
+                thing = " ".join(w.group().lower() for w in words[i + size : i + size + 1])
+                if phrase in PEOPLE_NOUNS and thing in THING_NOUNS:  # "four police vehicles": vehicles
+                    return thing, words[i + size].end()
                 return phrase, words[min(i + size, len(words)) - 1].end()
         if not re.match(r"[a-z-]+$", word) or word in _STOP_WORDS:
             return None, 0
@@ -613,6 +618,7 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
     if noun in METRIC_NOUNS:
         verb = _nearest_metric_word("", _window_after(rest), PEOPLE_METRICS) if noun in ADJECTIVE_METRIC_NOUNS else None
         if verb is not None and verb[0] != METRIC_NOUNS[noun] and verb[1] <= 4 \
+                and not (noun == "refugees" and verb[0] == "displaced") \
                 and verb[2].lower() not in METRIC_NOUNS and not verb[2].lower().startswith("bodies"):
             return MetricGuess(verb[0], population, 0.8, f'word "{verb[2]}" (after "{noun}")')
         return MetricGuess(METRIC_NOUNS[noun], population, 0.9, f'counted noun "{noun}"')
@@ -1299,6 +1305,9 @@ def _resolve_phrase(phrase: str, *, sources: Sources, cue: str) -> SourceRef | N
         return SourceRef(sources.voice, 0.6, f'"{phrase} {cue}": the article\'s own voice ({sources.voice.name})')
     if phrase.lower() in PRONOUNS:
         target = sources.last_attributed or (sources.mentions[-1] if sources.mentions else None)
+        if phrase.lower() in ("he", "she"):
+            # "..., said Ravi Anand, a senior police officer. He said 11 ...": the person named latest
+            target = next((s for s in reversed(sources.mentions) if s.kind == "person"), target)
         if target is None:
             return None
         return SourceRef(target, 0.6, f'"{phrase} {cue}" refers back to {target.name}', anaphoric=True)

@@ -749,3 +749,19 @@ def test_key_figures_that_the_body_restates_are_not_claims_of_their_own() -> Non
     assert {(names[c.source], f.metric, f.stated) for c in draft.claims for f in c.figures} == {
         ("Red Cross", "missing", "At least 9"), ("Civil Defence Office", "killed", "57"),
         ("Author of “Storm Ilse: Flash Update No. 2”", "killed", "34")}
+
+
+def test_what_people_own_is_a_thing_and_he_is_the_person_named_latest() -> None:
+    text = ("Demonstration in Harbour Square\n\nAround 3,500 people attended the demonstration, district officials "
+            "told Reuters. Four police vehicles were damaged.\n\nMost of the injured were young men, said Ravi Anand, "
+            "a senior police officer. He said 11 people were in a critical condition.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("District officials", "protesters", "Around 3,500"), ("District officials", "damaged", "Four"),
+        ("Ravi Anand", "injured", "11")}
+
+
+def test_refugees_sheltering_stay_refugees_and_miners_brought_to_the_surface_are_rescued() -> None:
+    text = ("Arrivals in Oltan\n\nMore than 9,500 refugees are now sheltering at the transit centre, UNHCR said. "
+            "Rescue teams brought nine miners to the surface on Wednesday, the emergencies ministry said.\n")
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
+        ("refugees", "More than 9,500"), ("rescued", "nine")}
