@@ -314,7 +314,8 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
     (r"killed or (?:injured|wounded)|(?:dead|deaths) (?:or|and) (?:injured|injuries)|casualties", "casualties"),
     (r"dead or missing|died or (?:gone|went) missing|killed or missing|missing or dead", "dead_or_missing"),
     (r"death tolls?|tolls?|killed|killing|kill|killings|dead|deaths?|died|die|lost their lives|shot dead|slain|"
-     r"murdered|bodies|remains of|fatalities|perished|neutrali[sz](?:ed|ing)|eliminat(?:ed|ing)|martyred", "killed"),
+     r"murdered|bodies|remains of|fatalities|perished|drowned|suffocated|crushed to death|burned to death|"
+     r"starved to death|froze to death|neutrali[sz](?:ed|ing)|eliminat(?:ed|ing)|martyred", "killed"),
     (r"execut\w*|hanged|put to death", "executed"),
     (r"injur\w*|wounded|wounds|hurt|beaten|treated|in (?:a )?(?:critical|serious|stable) condition", "injured"),
     (r"arrest\w*|rounded up|bundled into (?:police |military |unmarked )?(?:vans?|cars?|vehicles|trucks)|"
@@ -801,7 +802,7 @@ ACCORDING_TO = re.compile(r"(?i)\baccording to\s+")
 AGENT_CUE = re.compile(
     r"(?i)\b(?:reports?|statements?|tally|tallies|count|counts|figures?|data|estimates?|survey|study|findings|records|"
     r"documentation|list|monitoring|identified|documented|recorded|verified|confirmed|cited|compiled|collected|"
-    r"released|published|issued|gathered)\s+(?:by|from)\s+"
+    r"released|published|issued|gathered|listed as [\w-]+|registered as [\w-]+|recorded as [\w-]+)\s+(?:by|from)\s+"
 )
 _REPORT_ADJECTIVE = (r"(?:own|latest|official|new|final|initial|preliminary|previous|updated|revised|annual|monthly|"
                      r"weekly|internal)")
@@ -907,10 +908,21 @@ class Sources:
                 if acronym and acronym not in source.aliases and not source.known and name_key(acronym) not in self.by_key:
                     source.aliases.append(acronym)
                 return source
-        short = self._short_form(name)
+        short = self._short_form(name) or self._initials(name)
         if short is not None:
             return short
         return self._new(name, acronym, context)
+
+    def _initials(self, name: str) -> ProposedSource | None:
+        """ "ICRC" after "International Committee of the Red Cross": an acronym of a source named before."""
+        if not (name.isupper() and 3 <= len(name) <= 8 and name.isalpha()):
+            return None
+        for source in reversed(self.mentions):
+            if "".join(w[0] for w in source.name.split() if w[:1].isupper()) == name:
+                if not source.known and name not in source.aliases and name_key(name) not in self.by_key:
+                    source.aliases.append(name)
+                return source
+        return None
 
     def _short_form(self, name: str) -> ProposedSource | None:
         # "Amnesty" after "Amnesty International"; never for short acronyms like "UN"
@@ -1931,6 +1943,9 @@ def _governing(cues: Sequence[Cue], span: FigureSpan, sentence: str) -> Cue | No
     quoted = _speaker_of_quotation(cues, span, sentence)
     if quoted is not None:
         return quoted
+    aside = next((c for c in cues if _is_aside(sentence, c)), None)
+    if aside is not None:
+        return aside
     before = [c for c in cues if c.end <= span.start or (c.start <= span.start and c.governs == "after")]
     for cue in reversed(before):
         if cue.governs in ("after", "around") and not _breaks_between(sentence, cue.end, span.start, cue):
@@ -1940,6 +1955,13 @@ def _governing(cues: Sequence[Cue], span: FigureSpan, sentence: str) -> Cue | No
         if not _breaks_between(sentence, span.end, cue.start, cue, strict=True):
             return cue
     return None
+
+
+def _is_aside(sentence: str, cue: Cue) -> bool:
+    """ "Across the province, the ICRC says, families have registered 1,370 ...": a speech cue set off by
+    commas speaks for its whole sentence."""
+    return cue.governs == "after" and bool(re.search(r",\s*$", sentence[: cue.start])) \
+        and bool(re.match(r"\s*,", sentence[cue.end :])) and len(sentence[cue.start : cue.end].split()) <= 6
 
 
 _QUOTATION = re.compile(r"“[^”]+”|\"[^\"]+\"")

@@ -765,3 +765,13 @@ def test_refugees_sheltering_stay_refugees_and_miners_brought_to_the_surface_are
             "Rescue teams brought nine miners to the surface on Wednesday, the emergencies ministry said.\n")
     assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
         ("refugees", "More than 9,500"), ("rescued", "nine")}
+
+
+def test_an_aside_speaks_for_its_sentence_and_listed_by_names_who_lists() -> None:
+    text = ("Missing migrants\n\nSeven drowned in the Aegean, and four are still listed as missing by the "
+            "International Committee of the Red Cross. Across the province, the ICRC says, families have "
+            "registered 1,370 missing migrants since 2015.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Author of “Missing migrants”", "killed", "Seven"),
+        ("International Committee of the Red Cross", "missing", "four"),
+        ("International Committee of the Red Cross", "missing", "1,370")}
