@@ -414,7 +414,10 @@ SUBSET_AFTER = re.compile(r"(?i)^\s*of (?:them|those|whom|these)\b")
 SUPERSET_AFTER = re.compile(r"(?i)^\s*of (?:those|the|these) (?:[a-z]+ed|dead|missing|wounded|injured)\b")
 # Between two figures: the second continues the first ("212 children and 168 women", "94 ... compared with 51").
 COORDINATION = re.compile(
-    r"(?i)^(?:[\w\s’'-]{0,40}?(?:,\s*|\s+(?:and|or|to)\s+)|[^.;]{0,120}?\b(?:compared (?:with|to)|up from|down from|versus|vs\.?)\s+)$")
+    r"(?i)^(?:[\w\s’'-]{0,40}?(?:,\s*|\s+(?:and|or|to)\s+)|[^.;]{0,120}?\b(?:compared (?:with|to)|up from|down from|versus|vs\.?)\s+"
+    r"(?:(?:the|its|their|an?)\s+)?(?:earlier\s+)?|"
+    # "243 people have died, raising its earlier toll of 208": the earlier figure counts the same
+    r"[^.;]{0,160}?\b(?:earlier|initial|previous|original)\s+(?:death\s+)?(?:toll|figure|count|estimate|tally)\s+of\s+)$")
 # "lists 63 deaths in custody: 22 at Ost Central, 17 at Nardo": a colon opens a breakdown of the figure
 # before it, place by place.
 BREAKDOWN = re.compile(r"^[^.;:]{0,60}:\s*$")
@@ -578,7 +581,7 @@ _STOP_WORDS = set(
     "the a an and or but to in on at by for from with of that which who whom were was had have has been be are is "
     "will would could should may might said says told more than less about around over under since during after "
     "before into across this these those its their his her our my your it they them remain remained still now "
-    "also already".split()
+    "also already as when while because until amid following".split()
 )
 
 

@@ -775,3 +775,11 @@ def test_an_aside_speaks_for_its_sentence_and_listed_by_names_who_lists() -> Non
         ("Author of “Missing migrants”", "killed", "Seven"),
         ("International Committee of the Red Cross", "missing", "four"),
         ("International Committee of the Red Cross", "missing", "1,370")}
+
+
+def test_an_earlier_figure_after_the_or_its_earlier_toll_counts_what_the_figure_now_counts() -> None:
+    text = ("Earthquake\n\nThe civil defence agency says 243 people have lost their lives, raising its earlier toll "
+            "of 208 as rescue teams reached remote villages. The doctors' union says nine protesters have died, "
+            "up from the six it reported this morning.\n")
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
+        ("killed", "243"), ("killed", "208"), ("killed", "nine"), ("killed", "six")}
