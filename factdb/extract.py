@@ -2082,6 +2082,10 @@ WIRE_DATELINE = re.compile(r"^[A-Z][A-Z .,'’-]{1,40}(?:,[^()\n]{1,40})?\s*\([A
 _CLAUSE_END = re.compile(r",\s|;\s|\s[—–]\s")
 
 
+ATTRIBUTING_WORDS = re.compile(
+    r"(?i)\b(?:citing|quoting|according|said|says|told|tells|reported|added|adding|saying|sources?|figures)\b")
+
+
 def _shortest_clause(sentence: str, items: Sequence[_Pending]) -> tuple[int, int] | None:
     """The shortest full clause holding a claim's figures and the words attributing them, on word boundaries:
     without a wire dateline before it, and, when the attribution closes the clause (", the coastguard said
@@ -2093,6 +2097,12 @@ def _shortest_clause(sentence: str, items: Sequence[_Pending]) -> tuple[int, int
     if cues and len(cues) == len(items) and all(cue[0] >= item.span.end for cue, item in zip(cues, items, strict=True)):
         boundary = _CLAUSE_END.search(sentence, max(cue[1] for cue in cues))
         if boundary is not None:
+            end = boundary.start()
+    elif cues and len(cues) == len(items) and all(cue[1] <= item.span.start for cue, item in zip(cues, items, strict=True)):
+        # "The ministry said 73 people had died, most of them in Velden": the attribution comes first, so the
+        # clause ends after the last figure's, unless what follows still attributes ("citing hospital records")
+        boundary = _CLAUSE_END.search(sentence, max(item.span.end for item in items))
+        if boundary is not None and not ATTRIBUTING_WORDS.search(sentence[boundary.start() :]):
             end = boundary.start()
     if any(item.span.start < start for item in items):
         return None

@@ -783,3 +783,16 @@ def test_an_earlier_figure_after_the_or_its_earlier_toll_counts_what_the_figure_
             "up from the six it reported this morning.\n")
     assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
         ("killed", "243"), ("killed", "208"), ("killed", "nine"), ("killed", "six")}
+
+
+def test_a_quote_ends_with_the_clause_of_its_last_figure_when_the_attribution_comes_first() -> None:
+    quotes = {}
+    for sentence in ("According to the civil defence, 57 people have died, most of them in landslides in Saro.",
+                     "Police said 12 people were arrested after the march, which drew crowds to the capital.",
+                     "The ministry said 73 people had died, citing records from the city's four hospitals."):
+        draft = extract(f"T\n\n{sentence}\n", document_id="t", text_file="t.txt")
+        quotes[sentence] = [claim.quote for claim in draft.claims]
+    assert list(quotes.values()) == [
+        ["According to the civil defence, 57 people have died"],
+        ["Police said 12 people were arrested after the march"],
+        ["The ministry said 73 people had died, citing records from the city's four hospitals."]]
