@@ -1782,11 +1782,13 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
         if KEY_FIGURES_HEADING.match(sentence.text.strip()):
             key_figures = True
             continue
-        if key_figures and BULLET.match(sentence.text) and _restated_below(sentence, text, sources):
+        if key_figures and BULLET.match(sentence.text) and _restated_below(sentence, text):
             continue
         key_figures = False
         if _is_heading(sentence, title):
             continue
+        if sentence.paragraph <= 3 and _is_headline(sentence) and _restated_below(sentence, text):
+            continue  # a second headline or standfirst under a "Press release" line restates the body
         _remember_mentions(sentence.text, sources)
         cues = find_cues(sentence.text, sources)
         if section is not None and not section.speaker and sentence.start == _paragraph_start(sentences, sentence) \
@@ -1838,9 +1840,13 @@ KEY_FIGURES_HEADING = re.compile(
 BULLET = re.compile(r"^\s*(?:[-–—•*·▪]|\d+[.)])\s")
 
 
-def _restated_below(sentence: Sentence, text: str, sources: Sources) -> bool:
-    if find_cues(sentence.text, sources):
-        return False
+def _is_headline(sentence: Sentence) -> bool:
+    return not re.search(r"[.!?…][\"”’']?$", sentence.text.strip())
+
+
+def _restated_below(sentence: Sentence, text: str) -> bool:
+    if any(cue.search(sentence.text) for cue in (ACCORDING_TO, AGENT_CUE, SUBJECT_CUE)):
+        return False  # a bullet with its own source (read without resolving it, which would remember the name)
     later = text[sentence.start + len(sentence.text) :]
     below = {(s.figure.value, s.figure.low, s.figure.high) for s in find_figures(later)}
     return all((s.figure.value, s.figure.low, s.figure.high) in below for s in find_figures(sentence.text))
