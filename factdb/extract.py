@@ -308,36 +308,49 @@ THING_NOUNS: dict[str, frozenset[str]] = {
 }
 # Verbs and phrases near a number that name what it counts, most specific first.
 METRIC_WORDS: tuple[tuple[str, str], ...] = (
-    (r"sentenced (?:[\w,]+ ){0,4}?to death|death sentences?|on death row", "sentenced_to_death"),
+    (r"sentenced (?:[\w,]+ ){0,4}?to death|death sentences?|on death row|"
+     r"(?:at|under)\s+(?:imminent\s+)?risk of (?:imminent\s+)?execution|fac(?:e|es|ing) (?:imminent\s+)?execution",
+     "sentenced_to_death"),
     (r"killed or (?:injured|wounded)|(?:dead|deaths) (?:or|and) (?:injured|injuries)|casualties", "casualties"),
     (r"dead or missing|died or (?:gone|went) missing|killed or missing|missing or dead", "dead_or_missing"),
     (r"death tolls?|tolls?|killed|killing|kill|killings|dead|deaths?|died|die|lost their lives|shot dead|slain|"
-     r"murdered|bodies|remains of|fatalities|perished|neutrali[sz](?:ed|ing)|eliminat(?:ed|ing)|martyred", "killed"),
+     r"murdered|bodies|remains of|fatalities|perished|drowned|suffocated|crushed to death|burned to death|"
+     r"starved to death|froze to death|neutrali[sz](?:ed|ing)|eliminat(?:ed|ing)|martyred", "killed"),
     (r"execut\w*|hanged|put to death", "executed"),
-    (r"injur\w*|wounded|wounds|hurt|beaten|treated", "injured"),
-    (r"arrest\w*|rounded up", "arrested"),
+    (r"injur\w*|wounded|wounds|hurt|beaten|treated|in (?:a )?(?:critical|serious|stable) condition", "injured"),
+    (r"arrest\w*|rounded up|bundled into (?:police |military |unmarked )?(?:vans?|cars?|vehicles|trucks)|"
+     r"taken into custody", "arrested"),
     (r"detain\w*|detention|in custody|jailed|imprisoned|behind bars|in prison|in jail|"
+     r"(?:being|were|are|was|is|remain|remained|still)\s+held\b|"
      r"held (?:without|incommunicado|in|on)", "detained"),
     (r"sentenced|prison terms?|convicted", "sentenced"),
-    (r"missing|trapped|unaccounted for|(?:could|can) not be accounted for|disappeared|disappearances?|"
+    (r"missing|trapped|unaccounted for|(?:feared|believed|thought)\s+(?:to be\s+)?buried|"
+     r"(?:still\s+)?(?:under|beneath|buried (?:under|in))\s+(?:the\s+)?(?:mud|rubble|debris|snow|sand)|(?:could|can) not be accounted for|disappeared|disappearances?|"
      r"(?:fate|whereabouts) (?:remains?|is|are) unknown|(?:the )?(?:fate|whereabouts) of", "missing"),
     (r"returned (?:home|to their homes)|have returned|had returned", "returned"),
-    (r"rescued|saved|brought (?:to the surface|out) alive|pulled (?:out )?alive|alive from", "rescued"),
+    (r"separated from (?:their\s+)?(?:families|parents|relatives|caregivers)|unaccompanied(?: and separated)?|"
+     r"separated children", "separated"),
+    (r"discharged", "discharged"),
+    (r"on board|aboard|(?:was|were) carrying", "passengers"),
+    (r"rescued|saved|brought (?:to the surface|out) alive|pulled (?:out )?alive|alive from|to the surface|"
+     r"to safety|airlifted|evacuated by (?:air|helicopter)", "rescued"),
     (r"on strike|joined the strike|absent|went on strike|walked out|stayed away from (?:work|classrooms|schools?)", "strikers"),
     (r"captured|abducted|kidnapped|taken hostage|taken captive", "captured"),
     (r"displaced|fled their homes|(?:forced|driven) (?:from|out of) their homes|forced to flee|evacuated|homeless|"
-     r"sheltering|uprooted|from their (?:homes|villages|towns|land)|sleeping (?:outdoors|rough|in tents)|"
+     r"sheltering|uprooted|stranded|from their (?:homes|villages|towns|land)|sleeping (?:outdoors|rough|in tents)|"
      r"in tents|without shelter|spent the night (?:outdoors|outside|in the open|in (?:the )?streets)|(?:live|lives|living|lived|staying|stay) in (?:the\s+)?(?:[\w-]+\s+){0,2}?(?:camps|shelters)|(?:had|have|has)\s+fled(?!\s+(?:abroad|across|into|to neighbou?ring))|"
      r"(?:are|were|is|was|remain|remained)\s+(?:still\s+)?in\s+(?:[\w-]+\s+){0,2}?(?:camps|shelters|evacuation cent(?:re|er)s)|"
      r"(?:been|were|was)\s+(?:moved|relocated)\s+to\s+(?:an?\s+|the\s+)?(?:school|shelter|camp|safer|temporary|evacuation|relief)",
      "displaced"),
-    (r"crossed into neighbou?ring countries|refugees|crossed the border|fled abroad", "refugees"),
+    (r"crossed into neighbou?ring countries|refugees|crossed the border|fled abroad|"
+     r"fled (?:into|to|across (?:the border )?into)\s+neighbou?ring|crossed (?:from\s+\w+\s+)?into\s+neighbou?ring|"
+     r"arrived at the border|new arrivals", "refugees"),
     (r"pardoned|released|freed", "released"),
     (r"expelled|expulsions? of|deported|deportations? of|pushed back", "expelled"),
     (r"tortured|torture", "tortured"),
     (r"(?:prisons?|jails?|prison system|facility)(?:[’']s)?\s+(?:now\s+|then\s+|currently\s+)?(?:held|holds|housed|houses)|"
      r"now (?:holds|houses)|prison population of", "prisoners"),
-    (r"transferred|moved to (?:a|another) (?:prison|jail|detention)", "transferred"),
+    (r"transferred|moved to (?:a|another) (?:prison|jail|detention)|(?:have|has|had)\s+relocated", "transferred"),
     (r"charged|indicted", "charged"),
     (r"on hunger strike|hunger strikers?|refus(?:ed|ing|e) (?:food|meals|to eat)", "hunger_strikers"),
     (r"admitted to (?:hospitals?|clinics?|(?:its|their|the|a|an)\s+(?:[\w-]+\s+)?(?:hospitals?|clinics?|nutrition|"
@@ -349,7 +362,9 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
     (r"against|no votes?|voted against", "votes_against"),
     (r"abstentions?|abstained", "abstentions"),
     (r"marched|rallied|took part|taken part|take part|taking part|took to the streets|demonstrated|protested|"
-     r"turned out|joined the protests?|crowds? at|crowd of", "protesters"),
+     r"turned out|joined the protests?|crowds? at|crowd of|"
+     r"attended (?:the|a|an)\s+(?:[\w-]+\s+){0,2}?(?:demonstration|protest|rally|march|vigil|sit-in)s?|"
+     r"(?:are|were|is|was)\s+(?:marching|rallying|protesting|demonstrating)", "protesters"),
     (r"cities|towns|localities", "cities"),
 )
 METRIC_WORD_PATTERNS = [(re.compile(rf"(?i)\b(?:{words})\b"), metric) for words, metric in METRIC_WORDS]
@@ -359,6 +374,9 @@ METRIC_DEFINITIONS = {
     "dead_or_missing": ("People dead or missing", "people"),
     "strikers": ("People on strike", "people"),
     "returned": ("Displaced people who returned home", "people"),
+    "separated": ("Children separated from their families", "people"),
+    "discharged": ("People discharged from hospital", "people"),
+    "passengers": ("People on board", "people"),
     "rescued": ("People rescued", "people"),
     "captured": ("People captured or abducted", "people"),
     "injured": ("People injured", "people"),
@@ -396,7 +414,14 @@ SUBSET_AFTER = re.compile(r"(?i)^\s*of (?:them|those|whom|these)\b")
 SUPERSET_AFTER = re.compile(r"(?i)^\s*of (?:those|the|these) (?:[a-z]+ed|dead|missing|wounded|injured)\b")
 # Between two figures: the second continues the first ("212 children and 168 women", "94 ... compared with 51").
 COORDINATION = re.compile(
-    r"(?i)^(?:[\w\s’'-]{0,40}?(?:,\s*|\s+(?:and|or|to)\s+)|[^.;]{0,120}?\b(?:compared (?:with|to)|up from|down from|versus|vs\.?)\s+)$")
+    r"(?i)^(?:[\w\s’'-]{0,40}?(?:,\s*|\s+(?:and|or|to)\s+)|[^.;]{0,120}?\b(?:compared (?:with|to)|up from|down from|versus|vs\.?)\s+"
+    r"(?:(?:the|its|their|an?)\s+)?(?:earlier\s+)?|"
+    # "243 people have died, raising its earlier toll of 208": the earlier figure counts the same
+    r"[^.;]{0,160}?\b(?:earlier|initial|previous|original)\s+(?:death\s+)?(?:toll|figure|count|estimate|tally)\s+of\s+)$")
+# "lists 63 deaths in custody: 22 at Ost Central, 17 at Nardo": a colon opens a breakdown of the figure
+# before it, place by place.
+BREAKDOWN = re.compile(r"^[^.;:]{0,60}:\s*$")
+BY_PLACE = re.compile(r"(?i)^\s*(?:at|in|from|on|across)\s+(?:the\s+)?[\w’'-]+")
 METHOD = re.compile(r"(?i)\b(?:interviewed|surveyed|spoke (?:to|with)|consulted|reviewed|analy[sz]ed)\b")
 INCREMENT = re.compile(r"(?i)\b(?:bringing|brings|brought|raising|raises|taking|takes|pushing)\b.{0,80}\bto\b")
 DEFAULT_METRIC_OF_NOUN = {
@@ -493,6 +518,8 @@ def _is_not_a_count(sentence: str, match: re.Match[str]) -> bool:
     number = match.group("number") or match.group("dash_low") or match.group("between_low") or match.group("from_low")
     if number is None:
         return False
+    if number.lower() == "one" and re.search(r"(?i)\bno\s+$", before):
+        return True  # "no one missing": nobody, not a count of one
     if AGE_LIMIT.match(match.group()) and re.search(
             r"(?i)\b(?:are|were|is|was|be|been|being|aged|children|girls|boys|people|those|ones)\s+$", before):
         return True  # "9 are under 18", "children under five": an age limit, not a count
@@ -534,6 +561,9 @@ def counted_noun(after: str) -> tuple[str | None, int]:
         for size in (5, 4, 3, 2, 1):
             phrase = " ".join(w.group().lower() for w in words[i : i + size])
             if phrase in PEOPLE_NOUNS or phrase in METRIC_NOUNS or phrase in THING_NOUNS or phrase in NOT_PEOPLE_NOUNS:
+                thing = " ".join(w.group().lower() for w in words[i + size : i + size + 1])
+                if phrase in PEOPLE_NOUNS and thing in THING_NOUNS:  # "four police vehicles": vehicles
+                    return thing, words[i + size].end()
                 return phrase, words[min(i + size, len(words)) - 1].end()
         if not re.match(r"[a-z-]+$", word) or word in _STOP_WORDS:
             return None, 0
@@ -551,7 +581,7 @@ _STOP_WORDS = set(
     "the a an and or but to in on at by for from with of that which who whom were was had have has been be are is "
     "will would could should may might said says told more than less about around over under since during after "
     "before into across this these those its their his her our my your it they them remain remained still now "
-    "also already".split()
+    "also already as when while because until amid following".split()
 )
 
 
@@ -583,9 +613,17 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
     population = _population(noun, rest)
     if _SENTENCED.search(before) and _TO_DEATH.match(after):  # the two words sit either side of the number
         return MetricGuess("sentenced_to_death", population, 0.85, 'words "sentenced ... to death"')
+    predicate = re.match(r"(?i)^\s*(?:were|was|are|is)\s+([a-z]+)", rest)
+    if noun in METRIC_NOUNS and re.match(r"(?i)^\s*of\s+(?:the|these|those)\s", after) and predicate \
+            and METRIC_NOUNS.get(predicate.group(1).lower(), METRIC_NOUNS[noun]) != METRIC_NOUNS[noun]:
+        # "Nineteen of the deaths were suicides": part of a group, named by what it was
+        return MetricGuess(METRIC_NOUNS[predicate.group(1).lower()], population, 0.8,
+                           f'"{noun} were {predicate.group(1)}"')
     if noun in METRIC_NOUNS:
         verb = _nearest_metric_word("", _window_after(rest), PEOPLE_METRICS) if noun in ADJECTIVE_METRIC_NOUNS else None
-        if verb is not None and verb[0] != METRIC_NOUNS[noun] and verb[1] <= 4:
+        if verb is not None and verb[0] != METRIC_NOUNS[noun] and verb[1] <= 4 \
+                and not (noun == "refugees" and verb[0] == "displaced") \
+                and verb[2].lower() not in METRIC_NOUNS and not verb[2].lower().startswith("bodies"):
             return MetricGuess(verb[0], population, 0.8, f'word "{verb[2]}" (after "{noun}")')
         return MetricGuess(METRIC_NOUNS[noun], population, 0.9, f'counted noun "{noun}"')
     allowed = PEOPLE_METRICS if noun in PEOPLE_NOUNS else THING_NOUNS.get(noun or "", PEOPLE_METRICS | THING_METRICS)
@@ -594,7 +632,8 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
     found = _metric_word_near(before, rest, allowed)
     between = sentence[previous[0].end : span.start] if previous else ""
     continues = previous is not None and bool(SUBSET_BEFORE.search(before) or SUBSET_AFTER.match(after)
-                                              or _coordinated(between, rest))
+                                              or _coordinated(between, rest)
+                                              or (BREAKDOWN.match(between) and BY_PLACE.match(after)))
     if continues and previous is not None and (found is None or found[1] > 3):
         earlier = previous[1]
         return MetricGuess(earlier.metric, population or _population(None, after), 0.65,
@@ -747,7 +786,7 @@ _CUE_VERBS = (
     r"noted|notes|indicated|indicates|added|adds|told|tells|tell us|put|puts|putting|wrote|writes|tallied|verified|alleged|"
     r"alleges|insisted|insists|acknowledged|acknowledges|concluded|revealed|reveals|showed|show|shows|gave|gives|"
     r"cited|declared|stressed|registered|listed|logged|believes|assessed|announce|acknowledge|admitted|admits|"
-    r"quoted|calculated|compiled|tallies|stands|stood|put|saying|claiming|adding|noting|estimating"
+    r"quoted|calculated|compiled|tallies|stands|stood|put|saying|claiming|adding|noting|estimating|claim"
 )
 _AUXILIARY = (r"(?:(?:has|have|had|also|now|since|earlier|later|previously|initially|so far|then|already|just|"
               r"separately|first|only|\w+ly)\s+)*")
@@ -766,7 +805,7 @@ ACCORDING_TO = re.compile(r"(?i)\baccording to\s+")
 AGENT_CUE = re.compile(
     r"(?i)\b(?:reports?|statements?|tally|tallies|count|counts|figures?|data|estimates?|survey|study|findings|records|"
     r"documentation|list|monitoring|identified|documented|recorded|verified|confirmed|cited|compiled|collected|"
-    r"released|published|issued|gathered)\s+(?:by|from)\s+"
+    r"released|published|issued|gathered|listed as [\w-]+|registered as [\w-]+|recorded as [\w-]+)\s+(?:by|from)\s+"
 )
 _REPORT_ADJECTIVE = (r"(?:own|latest|official|new|final|initial|preliminary|previous|updated|revised|annual|monthly|"
                      r"weekly|internal)")
@@ -774,11 +813,12 @@ _REPORT_ADJECTIVES = re.compile(rf"(?i)^(?:{_REPORT_ADJECTIVE}\s+)+")
 POSSESSIVE_CUE = re.compile(
     rf"(?i)(?:[’']s|(?<=s)[’'])\s+(?:{_REPORT_ADJECTIVE}\s+)*(?:statement|statements|"
     r"report|reports|count|tally|figures?|data|estimates?|toll|death toll|"
-    r"records|list|findings|documentation|numbers|survey|analysis|assessment|monitors|research|investigation)\b"
+    r"records|list|findings|documentation|numbers|survey|analysis|assessment|monitors|research|investigation|"
+    r"bulletins?|updates?)\b"
 )
 _REPORT_NOUNS = re.compile(
     r"(?i)^(?:statements?|reports?|count|tally|figures?|data|estimates?|toll|death toll|records|list|findings|"
-    r"documentation|numbers|survey|analysis|assessment|monitors|research|investigation)$"
+    r"documentation|numbers|survey|analysis|assessment|monitors|research|investigation|bulletins?|updates?)$"
 )
 _ROLE_NOUNS = re.compile(
     r"(?i)\b(?:spokesman|spokeswoman|spokesperson|director|deputy director|head|chief|president|chair|chairman|"
@@ -795,6 +835,16 @@ _SPEAKS_FOR = re.compile(
     r"representatives?|officials?|directors?|heads?|chiefs?|advis[eo]rs?|members?|press officers?)\s+"
     r"(?:for|of|at|from)\s+(?P<body>.+)$")
 PRONOUNS = {"it", "they", "he", "she", "we", "this", "its", "their"}
+# "The previous flash update reported 34 deaths": an earlier edition of the same update speaks in its voice.
+EARLIER_EDITION = re.compile(
+    r"(?i)^(?:the|our|this)\s+(?:previous|last|latest|earlier|first|initial)\s+(?:flash\s+|situation\s+)?"
+    r"(?:update|bulletin|report|briefing|sitrep)$")
+COUNT_SUBJECT = re.compile(
+    r"(?i)^(?:the\s+)?(?:[\w-]+\s+)?(?:number|toll|total|figure|tally|count)(?:\s+(?:of|for)\s+[\w\s-]+)?$")
+# "we", "our teams", and what the speaker holds: "according to information we have received".
+FIRST_PERSON_SOURCE = re.compile(
+    r"(?i)^(?:we|us|our\s+[\w -]+|(?:the\s+)?(?:information|reports?|data|figures|evidence|accounts|testimon(?:y|ies))"
+    r"\s+(?:that\s+)?(?:we|our\s+\w+)\b.*)$")
 # "the minister", "the company": how a text refers back to a speaker it has named ("the group" below too).
 ROLE_HEADS = ("minister", "spokesman", "spokeswoman", "spokesperson", "governor", "mayor", "company", "charity",
               "brigades", "army", "military", "prosecutor", "official", "ambassador", "president", "rapporteur")
@@ -861,10 +911,21 @@ class Sources:
                 if acronym and acronym not in source.aliases and not source.known and name_key(acronym) not in self.by_key:
                     source.aliases.append(acronym)
                 return source
-        short = self._short_form(name)
+        short = self._short_form(name) or self._initials(name)
         if short is not None:
             return short
         return self._new(name, acronym, context)
+
+    def _initials(self, name: str) -> ProposedSource | None:
+        """ "ICRC" after "International Committee of the Red Cross": an acronym of a source named before."""
+        if not (name.isupper() and 3 <= len(name) <= 8 and name.isalpha()):
+            return None
+        for source in reversed(self.mentions):
+            if "".join(w[0] for w in source.name.split() if w[:1].isupper()) == name:
+                if not source.known and name not in source.aliases and name_key(name) not in self.by_key:
+                    source.aliases.append(name)
+                return source
+        return None
 
     def _short_form(self, name: str) -> ProposedSource | None:
         # "Amnesty" after "Amnesty International"; never for short acronyms like "UN"
@@ -1108,7 +1169,7 @@ def _inside(cues: Sequence[Cue], position: int) -> bool:
 def _is_inverted(sentence: str, match: re.Match[str]) -> bool:
     """``..., said WFP director Anna Bell.``: the speaker follows the verb."""
     verb = match.group("verb").lower()
-    if verb not in ("said", "says", "added", "told", "wrote", "stated", "noted", "reported"):
+    if verb not in ("said", "says", "added", "wrote", "stated", "noted", "reported"):  # "told X": X hears it
         return False
     before = sentence[: match.start()].rstrip()
     after = sentence[match.end() :].strip()
@@ -1152,7 +1213,7 @@ class Subject:
 
 def _subject_before(sentence: str, verb_start: int, verb: str) -> Subject | None:
     """The noun phrase before a cue verb, within its clause; None for "which said" with no antecedent."""
-    head = sentence[:verb_start]
+    head = _DESCRIBING_APPOSITION.sub(" ", sentence[:verb_start])
     if re.search(r"(?i)\band\s*$", head) or (verb.lower() in PARTICIPIAL_SPEECH and re.search(r",\s*$", head)):
         # "rejected the resolution ... and said", "urged ..., saying": the sentence's subject
         first_verb = _FIRST_VERB.search(head)
@@ -1191,13 +1252,17 @@ def _subject_before(sentence: str, verb_start: int, verb: str) -> Subject | None
 # The first verb of a sentence, to find its subject without a parser: a lowercase "-ed" word or a common verb.
 _FIRST_VERB = re.compile(
     r"\b(?:[a-z]+ed|urges?|denies|says|has|have|had|is|was|were|are|will|would|did|does|took|gave|made|went|"
-    r"told|said|put|called|rejects?|insists?|warns?)\b")
+    r"told|said|put|called|rejects?|insists?|warns?|disputes|contests|dismisses|questions|accuses|maintains|argues|"
+    r"blames)\b")
 _NOT_A_SUBJECT = re.compile(
     r"(?i)^(?:\d+|aged \d+|in \w+|on \w+|distributed|published|released|issued|speaking|writing|based|who\b|"
     r"raising|bringing|revising|lowering|updating|"
     r"which\b|according)\b")
 
 
+# An apposition that describes the subject before the verb: ", a Britain-based monitor that relies on sources,".
+_DESCRIBING_APPOSITION = re.compile(
+    r"(?i),\s*(?:a|an)\s+[^,;]{0,80}?\b(?:that|which|who|whose)\b[^,;]{0,120},\s*$")
 _TRAILING_PRONOUN = re.compile(r"(?i)\s(it|they|he|she|we)$")
 _LEADING_TIME = re.compile(r"(?i)^(?:(?:late|early)\s+)?on\s+\w+day\s+(?=the\s|[A-Z])")
 _TRAILING_TIME = re.compile(
@@ -1247,10 +1312,17 @@ def _resolve_phrase(phrase: str, *, sources: Sources, cue: str) -> SourceRef | N
     if not phrase or len(phrase) > 160:
         return None
     phrase = re.sub(r"(?i)^(?:where|when|and|but|as|while|after|because|since|although|if|so|then)\s+", "", phrase)
-    if re.match(r"(?i)^(?:we|our\s+[\w -]+|us)$", phrase) and sources.voice is not None:
+    if EARLIER_EDITION.match(phrase) and sources.voice is not None:
+        return SourceRef(sources.voice, 0.5, f'"{phrase} {cue}": an earlier edition of this text ({sources.voice.name})')
+    if COUNT_SUBJECT.match(phrase):
+        return None  # "the number of deaths stands at 31": the count itself, not who gives it
+    if FIRST_PERSON_SOURCE.match(phrase) and sources.voice is not None:
         return SourceRef(sources.voice, 0.6, f'"{phrase} {cue}": the article\'s own voice ({sources.voice.name})')
     if phrase.lower() in PRONOUNS:
         target = sources.last_attributed or (sources.mentions[-1] if sources.mentions else None)
+        if phrase.lower() in ("he", "she"):
+            # "..., said Ravi Anand, a senior police officer. He said 11 ...": the person named latest
+            target = next((s for s in reversed(sources.mentions) if s.kind == "person"), target)
         if target is None:
             return None
         return SourceRef(target, 0.6, f'"{phrase} {cue}" refers back to {target.name}', anaphoric=True)
@@ -1512,6 +1584,33 @@ _SUBJECT_NAME = re.compile(
     r"(?:\s+\((?P<acronym>[A-Z][A-Za-z-]*[A-Z])\))?\s+(?:today\s+|has\s+|have\s+|had\s+|is\s+|are\s+)?[a-z]+(?:ed|s)\b")
 
 
+# A release's first sentence often ends on its issuer: "..., Save the Children said today."
+_ISSUER_SAID = re.compile(
+    rf",\s+(?P<name>{_NAME})\s+(?:said|says|announced|reported|warned|stated)\s+(?:today|on \w+day)\b")
+# Titles of releases issued by a body: "Government of Ormand: update on ...", "Situation report No. 3".
+_OFFICIAL_TITLE = re.compile(
+    r"(?i)\b(?:update|statement|bulletin|situation report|sitrep|communiqu[eé]|press release|announcement)\b")
+_ISSUER_CONFIRMS = re.compile(
+    r"^(?:The\s+)?(?P<name>[A-Z][\w’'.&-]*(?:\s+(?:(?:of|for|the|and|on|de|du|al|el|in)\s+)*[A-Z][\w’'.&-]*)+)"
+    r"(?:\s+\((?P<acronym>[A-Z][A-Za-z-]*[A-Z])\))?\s+(?:today\s+|has\s+|have\s+)?"
+    r"(?:confirms|reports|announces|informs|states|said|says|reported|announced|confirmed)\b")
+
+
+def _official_issuer(text: str, title: str) -> tuple[str, str] | None:
+    """The body an official update opens on ("The National Emergency Operations Centre (NEOC) confirms that
+    ..."): with no byline, what the update states in its own voice is that body's."""
+    if not _OFFICIAL_TITLE.search(title):
+        return None
+    paragraphs = [line.strip() for line in text.splitlines()[1:] if len(line.split()) >= 6]
+    for paragraph in paragraphs[:1]:
+        subject = _ISSUER_CONFIRMS.match(_DATELINE.sub("", paragraph))
+        if subject and (subject.group("acronym") or _ORGANISATION_WORDS.search(subject.group("name"))):
+            name = subject.group("name")
+            named = f"{name} ({subject.group('acronym')})" if subject.group("acronym") else name
+            return named, f'the body the update "{_short(title.strip())}" opens on'
+    return None
+
+
 def guess_voice(text: str, title: str) -> tuple[str | None, str]:
     """Who speaks when the text attributes nothing: a byline, a "Statement by X" title, or the
     organisation named first in a press release written in the first person plural."""
@@ -1524,6 +1623,9 @@ def guess_voice(text: str, title: str) -> tuple[str | None, str]:
     summary = _SUMMARY_BY.search(text[:1500])
     if summary:
         return summary.group("name"), f'a briefing summary: "{_short(summary.group())}"'
+    issuer = _official_issuer(text, title)
+    if issuer is not None:
+        return issuer
     if not _FIRST_PERSON.search(_without_quotations(text)):
         return None, ""
     first_person = 'the text speaks in the first person plural ("we", "our"): the organisation it names first'
@@ -1535,6 +1637,9 @@ def guess_voice(text: str, title: str) -> tuple[str | None, str]:
                         or _ORGANISATION_WORDS.search(subject.group("name"))):
             name = subject.group("name")
             return f"{name} ({subject.group('acronym')})" if subject.group("acronym") else name, first_person
+        said = _ISSUER_SAID.search(body)
+        if said:
+            return said.group("name"), first_person
         for match in _PROPER.finditer(body):
             acronym = _ACRONYM_AFTER.match(body[match.end() :])
             name = re.sub(r"^(?:The|A|An)\s+", "", match.group())
@@ -1662,42 +1767,135 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
     topic: str | None = None
     earlier_topic: str | None = None
     carried: SourceRef | None = None  # the attributed source of the sentence before, in this paragraph
+    section: Section | None = None  # who speaks where nothing else says: a speaker line or a lead-in line
+    speaker: SourceRef | None = None  # who the sentence before named, in this paragraph
+    key_figures = False  # inside a "Key figures" list, which restates the body
     last_paragraph = 0
     seen_values: set[tuple[str, float | None, float | None]] = set()
     for sentence in sentences:
         if sentence.paragraph != last_paragraph:
             # "37 of them", "put the total at" reach back to what the paragraphs before were counting
             earlier_topic = topic or earlier_topic
-            topic, carried, last_paragraph = None, None, sentence.paragraph
+            topic, carried, speaker, last_paragraph = None, None, None, sentence.paragraph
+            section = _section_at(paragraphs[sentence.paragraph], sources, section, voice)
+            sources.voice = section.ref.source if section is not None and section.speaker else voice
+        if KEY_FIGURES_HEADING.match(sentence.text.strip()):
+            key_figures = True
+            continue
+        if key_figures and BULLET.match(sentence.text) and _restated_below(sentence, text):
+            continue
+        key_figures = False
         if _is_heading(sentence, title):
             continue
+        if sentence.paragraph <= 3 and _is_headline(sentence) and _restated_below(sentence, text):
+            continue  # a second headline or standfirst under a "Press release" line restates the body
         _remember_mentions(sentence.text, sources)
         cues = find_cues(sentence.text, sources)
+        if section is not None and not section.speaker and sentence.start == _paragraph_start(sentences, sentence) \
+                and _opens_with_speaker(sentence.text, cues, section):
+            section = None  # a new paragraph that names its own speaker first ends a table's lead-in
         continuation = carried if CONTINUATION.match(sentence.text) or (not cues and _opens_with_count(sentence.text)) \
-            else None
-        pending: list[_Pending] = []
-        previous: tuple[FigureSpan, MetricGuess] | None = None
-        for span in find_figures(sentence.text):
-            if any(c.speaker and c.speaker[0] <= span.start < c.speaker[1] for c in cues):
-                continue  # a number describing the speaker, not a claim
-            key = (span.figure.qualifier, span.figure.low, span.figure.high)
-            if re.search(r"(?i)\bthe\s+$", sentence.text[: span.start]) and key in seen_values:
-                continue  # "the two deaths": a figure mentioned before, not a new claim
-            guess = guess_metric(sentence.text, span, previous, topic or earlier_topic)
-            if guess is None:
-                continue
-            previous = (span, guess)
-            seen_values.add(key)
-            cue = _governing(cues, span, sentence.text)
-            ref = cue.ref if cue is not None else _carried(continuation)
-            pending.append(_Pending(sentence, ref, span, guess, (cue.start, cue.end) if cue is not None else None))
+            else speaker if not cues and _counts_part_of_before(sentence.text) else None
+        fallback = _carried(continuation) or (section.ref if section is not None else None)
+        pending = _pending(sentence, cues, fallback, topic or earlier_topic, seen_values)
         topic = _topic_after(sentence.text, pending, topic)
         claims.extend(_group(sentence, pending, voice, sources, catalog, event, paragraphs))
         attributed = [item.ref for item in pending if item.ref is not None]
         carried = attributed[-1] if attributed else (carried if continuation else None)
+        # "X said ... at least 45 critics." then "29 of them ...": a part of what X counted, even when the
+        # figure before was not read
+        speaking = [c.ref for c in cues if not c.ref.anaphoric]
+        speaker = attributed[-1] if attributed else speaking[-1] if speaking else None
         if attributed:
             sources.last_attributed = attributed[-1].source
     return claims
+
+
+def _pending(sentence: Sentence, cues: Sequence[Cue], fallback: SourceRef | None, topic: str | None,
+             seen_values: set[tuple[str, float | None, float | None]]) -> list[_Pending]:
+    """The sentence's figures with their metric and source; ``fallback`` speaks where no cue governs."""
+    pending: list[_Pending] = []
+    previous: tuple[FigureSpan, MetricGuess] | None = None
+    for span in find_figures(sentence.text):
+        if any(c.speaker and c.speaker[0] <= span.start < c.speaker[1] for c in cues):
+            continue  # a number describing the speaker, not a claim
+        key = (span.figure.qualifier, span.figure.low, span.figure.high)
+        if re.search(r"(?i)\bthe\s+$", sentence.text[: span.start]) and key in seen_values:
+            continue  # "the two deaths": a figure mentioned before, not a new claim
+        guess = guess_metric(sentence.text, span, previous, topic)
+        if guess is None:
+            continue
+        previous = (span, guess)
+        seen_values.add(key)
+        cue = _governing(cues, span, sentence.text)
+        ref = cue.ref if cue is not None else fallback
+        pending.append(_Pending(sentence, ref, span, guess, (cue.start, cue.end) if cue is not None else None))
+    return pending
+
+
+# A summary list at the top of an update or live blog ("KEY FIGURES", "Key points"): a bullet with no source
+# of its own whose figures the body gives again restates the body, and is not a claim of its own.
+KEY_FIGURES_HEADING = re.compile(
+    r"(?i)^(?:key (?:figures|points|facts|numbers)|at a glance|in numbers|highlights|the numbers)\s*:?$")
+BULLET = re.compile(r"^\s*(?:[-–—•*·▪]|\d+[.)])\s")
+
+
+def _is_headline(sentence: Sentence) -> bool:
+    return not re.search(r"[.!?…][\"”’']?$", sentence.text.strip())
+
+
+def _restated_below(sentence: Sentence, text: str) -> bool:
+    if any(cue.search(sentence.text) for cue in (ACCORDING_TO, AGENT_CUE, SUBJECT_CUE)):
+        return False  # a bullet with its own source (read without resolving it, which would remember the name)
+    later = text[sentence.start + len(sentence.text) :]
+    below = {(s.figure.value, s.figure.low, s.figure.high) for s in find_figures(later)}
+    return all((s.figure.value, s.figure.low, s.figure.high) in below for s in find_figures(sentence.text))
+
+
+@dataclass(frozen=True)
+class Section:
+    """Who speaks in the paragraphs after a line that names them, until something else does."""
+
+    ref: SourceRef
+    speaker: bool  # a speaker line ("UNHCR spokesperson Olga Demir: ..."): "we" is that body too
+
+
+_SPEAKER_NAME = r"(?:[A-Z][\w’'.&-]*)(?:\s+(?:(?:of|for|the|and|on|de|du|al|el|in)\s+)*[A-Z][\w’'.&-]*)*"
+# Briefing notes give each speaker a line: "OHCHR spokesperson Marta Klein: We are alarmed ...",
+# "Spokesperson for the UN High Commissioner for Human Rights: Liz Throssell".
+SPEAKER_LINE = re.compile(
+    rf"^(?:(?:The\s+)?(?P<body>{_SPEAKER_NAME})\s+(?:spokes(?:person|man|woman)|representative|chief|head)"
+    rf"(?:\s+{_SPEAKER_NAME})?|Spokes(?:person|man|woman)\s+for\s+(?:the\s+)?(?P<for>{_SPEAKER_NAME}))\s*:\s*")
+
+
+def _section_at(paragraph: str, sources: Sources, section: Section | None, voice: ProposedSource) -> Section | None:
+    """The speaker a paragraph sets for the paragraphs after it: a speaker line, or a line leading into a
+    table ("Figures compiled by the National Disaster Authority, as of 6 May:"); else the one before goes on."""
+    speaker = SPEAKER_LINE.match(paragraph)
+    if speaker:
+        body = speaker.group("body") or speaker.group("for")
+        source = sources.resolve_name(body, context="spokesperson")
+        if source is not None:
+            sources.mention(source)
+            return Section(SourceRef(source, 0.65, f'the speaker line "{_short(speaker.group().strip(" :"))}"'), True)
+    if paragraph.rstrip().endswith(":"):
+        cues = [c for c in find_cues(paragraph, sources) if c.ref.source is not voice]
+        if cues:
+            ref = cues[0].ref
+            sources.mention(ref.source)
+            return Section(SourceRef(ref.source, min(ref.confidence, 0.6),
+                                     f'the line leading into the figures below ({ref.reason})'), False)
+    return section
+
+
+def _opens_with_speaker(sentence: str, cues: Sequence[Cue], section: Section) -> bool:
+    spans = find_figures(sentence)
+    first_figure = spans[0].start if spans else len(sentence)
+    return any(c.start < first_figure and c.ref.source is not section.ref.source for c in cues)
+
+
+def _paragraph_start(sentences: Sequence[Sentence], sentence: Sentence) -> int:
+    return next(s.start for s in sentences if s.paragraph == sentence.paragraph)
 
 
 # A sentence that goes on counting what the one before reported ("A further 2,310 ...", "Eleven of them ...").
@@ -1713,6 +1911,11 @@ def _opens_with_count(sentence: str) -> bool:
     its own that opens on a count goes on with the speaker of the sentence before, in the same paragraph."""
     spans = find_figures(sentence)
     return bool(spans) and spans[0].start <= 2
+
+
+def _counts_part_of_before(sentence: str) -> bool:
+    """ "The whereabouts of 29 of them remain unknown.": a part of what the sentence before counted."""
+    return any(SUBSET_AFTER.match(sentence[span.end :]) for span in find_figures(sentence))
 
 
 def _carried(ref: SourceRef | None) -> SourceRef | None:
@@ -1746,6 +1949,12 @@ def _remember_mentions(sentence: str, sources: Sources) -> None:
 def _governing(cues: Sequence[Cue], span: FigureSpan, sentence: str) -> Cue | None:
     """The cue that attributes a figure: the nearest before it in its clause chain, else a cue
     that closes the clause after it (", according to X." / ", X said.")."""
+    quoted = _speaker_of_quotation(cues, span, sentence)
+    if quoted is not None:
+        return quoted
+    aside = next((c for c in cues if _is_aside(sentence, c)), None)
+    if aside is not None:
+        return aside
     before = [c for c in cues if c.end <= span.start or (c.start <= span.start and c.governs == "after")]
     for cue in reversed(before):
         if cue.governs in ("after", "around") and not _breaks_between(sentence, cue.end, span.start, cue):
@@ -1754,6 +1963,28 @@ def _governing(cues: Sequence[Cue], span: FigureSpan, sentence: str) -> Cue | No
     for cue in after:
         if not _breaks_between(sentence, span.end, cue.start, cue, strict=True):
             return cue
+    return None
+
+
+def _is_aside(sentence: str, cue: Cue) -> bool:
+    """ "Across the province, the ICRC says, families have registered 1,370 ...": a speech cue set off by
+    commas speaks for its whole sentence."""
+    return cue.governs == "after" and bool(re.search(r",\s*$", sentence[: cue.start])) \
+        and bool(re.match(r"\s*,", sentence[cue.end :])) and len(sentence[cue.start : cue.end].split()) <= 6
+
+
+_QUOTATION = re.compile(r"“[^”]+”|\"[^\"]+\"")
+
+
+def _speaker_of_quotation(cues: Sequence[Cue], span: FigureSpan, sentence: str) -> Cue | None:
+    """ "“We have recovered 17 bodies, and we believe 40 are still missing,” Colonel X told AFP": the
+    whole quotation is the speaker's, whatever clauses it holds."""
+    for quotation in _QUOTATION.finditer(sentence):
+        if quotation.start() < span.start and span.end <= quotation.end():
+            # the speaker right after it, perhaps with an apposition (", head of the civil protection service,")
+            follows = [c for c in cues if 0 <= c.start - quotation.end() <= 100 and not c.ref.anaphoric
+                       and not re.search(r"[.;“”\"]", sentence[quotation.end() : c.start])]
+            return follows[0] if follows else None
     return None
 
 
@@ -1857,6 +2088,10 @@ WIRE_DATELINE = re.compile(r"^[A-Z][A-Z .,'’-]{1,40}(?:,[^()\n]{1,40})?\s*\([A
 _CLAUSE_END = re.compile(r",\s|;\s|\s[—–]\s")
 
 
+ATTRIBUTING_WORDS = re.compile(
+    r"(?i)\b(?:citing|quoting|according|said|says|told|tells|reported|added|adding|saying|sources?|figures)\b")
+
+
 def _shortest_clause(sentence: str, items: Sequence[_Pending]) -> tuple[int, int] | None:
     """The shortest full clause holding a claim's figures and the words attributing them, on word boundaries:
     without a wire dateline before it, and, when the attribution closes the clause (", the coastguard said
@@ -1868,6 +2103,12 @@ def _shortest_clause(sentence: str, items: Sequence[_Pending]) -> tuple[int, int
     if cues and len(cues) == len(items) and all(cue[0] >= item.span.end for cue, item in zip(cues, items, strict=True)):
         boundary = _CLAUSE_END.search(sentence, max(cue[1] for cue in cues))
         if boundary is not None:
+            end = boundary.start()
+    elif cues and len(cues) == len(items) and all(cue[1] <= item.span.start for cue, item in zip(cues, items, strict=True)):
+        # "The ministry said 73 people had died, most of them in Velden": the attribution comes first, so the
+        # clause ends after the last figure's, unless what follows still attributes ("citing hospital records")
+        boundary = _CLAUSE_END.search(sentence, max(item.span.end for item in items))
+        if boundary is not None and not ATTRIBUTING_WORDS.search(sentence[boundary.start() :]):
             end = boundary.start()
     if any(item.span.start < start for item in items):
         return None

@@ -335,7 +335,7 @@ def test_known_sources_are_matched_without_case_or_article() -> None:
 
 
 # Floors at the measured scores: a change that lowers them fails here (the targets are in issue 21).
-EVALUATION_FLOORS = {"overall": (0.85, 0.77), "held-out-5": (0.53, 0.44), "held-out-6": (0.74, 0.60)}
+EVALUATION_FLOORS = {"overall": (0.93, 0.89), "held-out-7": (0.87, 0.83)}
 
 
 def test_labelled_evaluation_does_not_fall_below_its_measured_scores() -> None:
@@ -343,7 +343,7 @@ def test_labelled_evaluation_does_not_fall_below_its_measured_scores() -> None:
     groups, overall, seeds = bench.evaluate_all()
     precision, recall = EVALUATION_FLOORS["overall"]
     assert overall.precision >= precision and overall.recall >= recall, bench._row(overall)
-    for batch in ("held-out-5", "held-out-6"):
+    for batch in ("held-out-7",):
         held_out = next(total for _, total in groups if total.name.startswith(batch))
         precision, recall = EVALUATION_FLOORS[batch]
         assert held_out.precision >= precision and held_out.recall >= recall, bench._row(held_out)
@@ -695,3 +695,104 @@ def test_a_speaker_reported_by_another_is_the_source_and_the_reporter_relays_it(
     names = {s.id: s.name for s in draft.sources}
     assert [(names[c.source], names[c.via] if c.via else None, [f.stated for f in c.figures]) for c in draft.claims] \
         == [("Authorities", "Amnesty International", ["only 11"])]
+
+
+def test_speaker_lines_of_briefing_notes_speak_for_their_agency_until_the_next_speaker() -> None:
+    text = ("Briefing notes\n\nUNHCR spokesperson Olga Demir: We have registered 3,100 new refugees this week. "
+            "Some 450 people are stranded at the border.\n\nOHCHR spokesperson Ravina Shamdasani: According to "
+            "information we have received, at least 48 civilians were killed.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("UNHCR", "refugees", "3,100"), ("UNHCR", "displaced", "Some 450"), ("OHCHR", "killed", "at least 48")}
+
+
+def test_a_line_leading_into_a_table_names_who_gives_its_rows() -> None:
+    text = ("Flood damage\n\nFigures compiled by the Civil Protection Agency, as of Monday:\n\nIn Ardo, 12 people "
+            "died and 300 homes were destroyed; Besk had no one missing.\n\nThe Red Cross said 40 of its "
+            "volunteers had been injured.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Civil Protection Agency", "killed", "12"), ("Civil Protection Agency", "damaged", "300"),
+        ("Red Cross", "injured", "40")}
+
+
+def test_a_colon_opens_a_breakdown_place_by_place_and_a_part_is_named_by_what_it_was() -> None:
+    text = ("Deaths in custody\n\nThe Lenmark Prison Monitor's report lists 40 deaths in custody: 25 at Central "
+            "Prison, 15 at Nardo. Nine of the deaths were suicides.\n")
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
+        ("killed", "40"), ("killed", "25"), ("killed", "15"), ("suicides", "Nine")}
+
+
+def test_an_official_update_speaks_in_the_voice_of_the_body_it_opens_on() -> None:
+    text = ("Government of Ormand: update on the floods\n\nThe National Emergency Centre (NEC) confirms that 30 "
+            "people have died in the floods.\n\nA total of 120 people were injured. As of this morning, the number "
+            "of missing stands at 14.\n")
+    draft = extract(text, document_id="t", text_file="t.txt")
+    assert {(c.source, f.metric, f.stated) for c in draft.claims for f in c.figures} == {
+        ("nec", "killed", "30"), ("nec", "injured", "A total of 120"), ("nec", "missing", "14")}
+
+
+def test_a_quotation_belongs_to_the_speaker_after_it_whatever_clauses_it_holds() -> None:
+    text = ('Landslide in Sorel\n\nSOREL, Feb 11 (AFP) - "We have recovered 17 bodies, and we believe at least 40 '
+            'people are still under the mud," Ana Ruiz, head of the regional civil protection service, told AFP.\n')
+    draft = extract(text, document_id="t", text_file="t.txt")
+    names = {s.id: s.name for s in draft.sources}
+    assert {(names[c.source], c.via, f.metric, f.stated) for c in draft.claims for f in c.figures} == {
+        ("Regional civil protection service", "afp", "killed", "17"),
+        ("Regional civil protection service", "afp", "missing", "at least 40")}
+
+
+def test_key_figures_that_the_body_restates_are_not_claims_of_their_own() -> None:
+    text = ("Storm Ilse: Flash Update No. 2\n\nKEY FIGURES\n- 57 people dead\n- At least 9 people missing, "
+            "according to the Red Cross\n\nAccording to the Civil Defence Office, 57 people have died. The previous "
+            "flash update reported 34 deaths.\n")
+    draft = extract(text, document_id="t", text_file="t.txt")
+    names = {s.id: s.name for s in draft.sources}
+    assert {(names[c.source], f.metric, f.stated) for c in draft.claims for f in c.figures} == {
+        ("Red Cross", "missing", "At least 9"), ("Civil Defence Office", "killed", "57"),
+        ("Author of “Storm Ilse: Flash Update No. 2”", "killed", "34")}
+
+
+def test_what_people_own_is_a_thing_and_he_is_the_person_named_latest() -> None:
+    text = ("Demonstration in Harbour Square\n\nAround 3,500 people attended the demonstration, district officials "
+            "told Reuters. Four police vehicles were damaged.\n\nMost of the injured were young men, said Ravi Anand, "
+            "a senior police officer. He said 11 people were in a critical condition.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("District officials", "protesters", "Around 3,500"), ("District officials", "damaged", "Four"),
+        ("Ravi Anand", "injured", "11")}
+
+
+def test_refugees_sheltering_stay_refugees_and_miners_brought_to_the_surface_are_rescued() -> None:
+    text = ("Arrivals in Oltan\n\nMore than 9,500 refugees are now sheltering at the transit centre, UNHCR said. "
+            "Rescue teams brought nine miners to the surface on Wednesday, the emergencies ministry said.\n")
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
+        ("refugees", "More than 9,500"), ("rescued", "nine")}
+
+
+def test_an_aside_speaks_for_its_sentence_and_listed_by_names_who_lists() -> None:
+    text = ("Missing migrants\n\nSeven drowned in the Aegean, and four are still listed as missing by the "
+            "International Committee of the Red Cross. Across the province, the ICRC says, families have "
+            "registered 1,370 missing migrants since 2015.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Author of “Missing migrants”", "killed", "Seven"),
+        ("International Committee of the Red Cross", "missing", "four"),
+        ("International Committee of the Red Cross", "missing", "1,370")}
+
+
+def test_an_earlier_figure_after_the_or_its_earlier_toll_counts_what_the_figure_now_counts() -> None:
+    text = ("Earthquake\n\nThe civil defence agency says 243 people have lost their lives, raising its earlier toll "
+            "of 208 as rescue teams reached remote villages. The doctors' union says nine protesters have died, "
+            "up from the six it reported this morning.\n")
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
+        ("killed", "243"), ("killed", "208"), ("killed", "nine"), ("killed", "six")}
+
+
+def test_a_quote_ends_with_the_clause_of_its_last_figure_when_the_attribution_comes_first() -> None:
+    quotes = {}
+    for sentence in ("According to the civil defence, 57 people have died, most of them in landslides in Saro.",
+                     "Police said 12 people were arrested after the march, which drew crowds to the capital.",
+                     "The ministry said 73 people had died, citing records from the city's four hospitals."):
+        draft = extract(f"T\n\n{sentence}\n", document_id="t", text_file="t.txt")
+        quotes[sentence] = [claim.quote for claim in draft.claims]
+    assert list(quotes.values()) == [
+        ["According to the civil defence, 57 people have died"],
+        ["Police said 12 people were arrested after the march"],
+        ["The ministry said 73 people had died, citing records from the city's four hospitals."]]
