@@ -243,6 +243,8 @@ NOT_COUNT_BEFORE = re.compile(
     r"items|annex|footnote|vol\.|volume|figure|table|law|decree|flight|bus|platform|channel|"
     r"rule|clause|gate|terminal|building|street|st\.|tel\.|phone|code|version|needs|need|needed|requires|require|"
     r"required|threshold of|quorum of|capacity of|room for|space for|magnitude|"
+    r"(?:licensed|certified|permitted|allowed|authori[sz]ed|able|built|designed|equipped) to (?:carry|hold|seat|take|accommodate)|"
+    r"(?:can|could|cannot) (?:only )?(?:carry|hold|seat|accommodate)|"
     r"of (?:the|its|their)(?: \w+[’']s)?|"
     r"interviewed|interviewing|surveyed|spoke to|spoke with|conducted|reviewed|examined|analysed|analyzed)"
     r"|[#$€£¥]|us\$|\bnos?\.)\s*$"
@@ -280,6 +282,8 @@ PEOPLE_NOUNS: dict[str, str | None] = {
     "opposition members": None, "peacekeepers": "peacekeepers", "combatants": "fighters",
     "suspects": None, "hostages": None, "foreign nationals": "foreign nationals", "assailants": "fighters",
     "attackers": "fighters", "gunmen": "fighters", "crew members": "crew", "crew member": "crew", "crew": "crew",
+    "patients": None, "tourists": None, "hikers": None, "climbers": None, "sailors": None, "pupils": "children",
+    "babies": "children", "infants": "children", "drivers": None,
 }
 # ... units that hold people but are not people: no metric here counts them.
 NOT_PEOPLE_NOUNS = frozenset({"families", "households", "family members' households", "villages", "communities"})
@@ -324,7 +328,8 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      r"(?:being|were|are|was|is|remain|remained|still)\s+held\b|"
      r"held (?:without|incommunicado|in|on)", "detained"),
     (r"sentenced|prison terms?|convicted", "sentenced"),
-    (r"missing|trapped|unaccounted for|(?:feared|believed|thought)\s+(?:to be\s+)?buried|"
+    (r"missing|trapped|unaccounted for|last seen|(?:not|never) (?:been )?heard from|"
+     r"search(?:ing|ed|es)?\s+(?:[\w’'-]+\s+){0,6}?for|looking for|(?:feared|believed|thought)\s+(?:to be\s+)?buried|"
      r"(?:still\s+)?(?:under|beneath|buried (?:under|in))\s+(?:the\s+)?(?:mud|rubble|debris|snow|sand)|(?:could|can) not be accounted for|disappeared|disappearances?|"
      r"(?:fate|whereabouts) (?:remains?|is|are) unknown|(?:the )?(?:fate|whereabouts) of", "missing"),
     (r"returned (?:home|to their homes)|have returned|had returned", "returned"),
@@ -336,13 +341,13 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      r"to safety|airlifted|evacuated by (?:air|helicopter)", "rescued"),
     (r"on strike|joined the strike|absent|went on strike|walked out|stayed away from (?:work|classrooms|schools?)", "strikers"),
     (r"captured|abducted|kidnapped|taken hostage|taken captive", "captured"),
-    (r"displaced|fled their homes|(?:forced|driven) (?:from|out of) their homes|forced to flee|evacuated|homeless|"
+    (r"displaced|fled their homes|(?:left|abandoned|deserted) (?:their|its) (?:homes|houses|villages|towns|neighbou?rhoods)|(?:forced|driven) (?:from|out of) their homes|forced to flee|evacuated|homeless|"
      r"sheltering|uprooted|stranded|from their (?:homes|villages|towns|land)|sleeping (?:outdoors|rough|in tents)|"
      r"in tents|without shelter|spent the night (?:outdoors|outside|in the open|in (?:the )?streets)|(?:live|lives|living|lived|staying|stay) in (?:the\s+)?(?:[\w-]+\s+){0,2}?(?:camps|shelters)|(?:had|have|has)\s+fled(?!\s+(?:abroad|across|into|to neighbou?ring))|"
      r"(?:are|were|is|was|remain|remained)\s+(?:still\s+)?in\s+(?:[\w-]+\s+){0,2}?(?:camps|shelters|evacuation cent(?:re|er)s)|"
      r"(?:been|were|was)\s+(?:moved|relocated)\s+to\s+(?:an?\s+|the\s+)?(?:school|shelter|camp|safer|temporary|evacuation|relief)",
      "displaced"),
-    (r"crossed into neighbou?ring countries|refugees|crossed the border|fled abroad|"
+    (r"crossed into neighbou?ring countries|refugees|crossed (?:the\s+)?(?:[\w-]+\s+)?border|fled abroad|"
      r"fled (?:into|to|across (?:the border )?into)\s+neighbou?ring|crossed (?:from\s+\w+\s+)?into\s+neighbou?ring|"
      r"arrived at the border|new arrivals", "refugees"),
     (r"pardoned|released|freed", "released"),
@@ -355,7 +360,7 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
     (r"on hunger strike|hunger strikers?|refus(?:ed|ing|e) (?:food|meals|to eat)", "hunger_strikers"),
     (r"admitted to (?:hospitals?|clinics?|(?:its|their|the|a|an)\s+(?:[\w-]+\s+)?(?:hospitals?|clinics?|nutrition|"
      r"treatment|health|intensive|wards?))|"
-     r"taken to (?:the )?hospitals?|hospitali[sz]ed|(?:required|needed|needing|received|receiving) hospital treatment|"
+     r"taken to (?:the )?hospitals?|hospitali[sz]ed|(?:being\s+)?treated in (?:(?:a|the)\s+)?hospitals?|(?:required|needed|needing|received|receiving) hospital treatment|"
      r"(?:remain|remained|remains|are|were|is|still) in hospital", "hospitalised"),
     (r"damaged|destroyed|set fire to|set on fire|burned|burnt|torched|looted|vandali[sz]ed", "damaged"),
     (r"in favou?r|yay|yes votes?|voted for", "votes_in_favour"),
@@ -424,6 +429,13 @@ BREAKDOWN = re.compile(r"^[^.;:]{0,60}:\s*$")
 BY_PLACE = re.compile(r"(?i)^\s*(?:at|in|from|on|across)\s+(?:the\s+)?[\w’'-]+")
 METHOD = re.compile(r"(?i)\b(?:interviewed|surveyed|spoke (?:to|with)|consulted|reviewed|analy[sz]ed)\b")
 INCREMENT = re.compile(r"(?i)\b(?:bringing|brings|brought|raising|raises|taking|takes|pushing)\b.{0,80}\bto\b")
+# A rescue told by how people were taken out: the verb before the number, where from after it.
+RESCUE_BEFORE = re.compile(
+    r"(?i)\b(?:pulled|lifted|plucked|hauled|winched|fished|dug|picked up|ferried)(?:\s+(?:out|up|off|back))?\s+$")
+RESCUE_AFTER = re.compile(
+    r"(?i)^[^.;]{0,60}?\b(?P<place>alive|survivors?|(?:from|out of|off)\s+(?:the\s+|a\s+|their\s+)?(?:[\w-]+\s+)?"
+    r"(?:water|sea|river|waves|rooftops?|roofs?|rubble|debris|wreckage|ruins|mud|floodwaters?|flood|rocks|cliffs?|"
+    r"mine|shaft|cave|sinking|capsized)|(?:clung|clinging) to|adrift)\b")
 DEFAULT_METRIC_OF_NOUN = {
     **dict.fromkeys(("prisoners", "political prisoners", "detainees"), "detained"),
     **dict.fromkeys(("protesters", "protestors", "demonstrators", "marchers"), "protesters"),
@@ -528,8 +540,12 @@ def _is_not_a_count(sentence: str, match: re.Match[str]) -> bool:
     # "Samir Haddad, 34, told": an age in apposition to a name
     if re.search(r"[A-Z][\w’'-]+,\s*$", before) and after.startswith(",") and number.isdigit() and int(number) < 120:
         return True
-    # "one of the worst", "a hundred years": small words count only when people follow
-    return number.lower() in ("one", "a hundred", "a thousand") and counted_noun(after)[0] is None
+    if number.lower() == "one" and re.match(rf"(?i)^\s+of\s+(?:the\s+)?{_NUMBER}", after):
+        return True  # "one of five men killed": the person, one of the group the next number counts
+    # "one of the worst", "a hundred years": small words count only when people follow, or when a qualifier
+    # makes them an amount ("was carrying more than a hundred")
+    small = ("one",) if match.group("qualifier") else ("one", "a hundred", "a thousand")
+    return number.lower() in small and counted_noun(after)[0] is None
 
 
 def _understand(sentence: str, match: re.Match[str]) -> Figure | None:
@@ -629,6 +645,10 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
     allowed = PEOPLE_METRICS if noun in PEOPLE_NOUNS else THING_NOUNS.get(noun or "", PEOPLE_METRICS | THING_METRICS)
     if _counts_no_metric(sentence, before, after, noun):
         return None
+    if "rescued" in allowed and RESCUE_BEFORE.search(before) and RESCUE_AFTER.match(after):
+        # "crews pulled forty-two survivors from the water", "lifted 87 people from rooftops"
+        return MetricGuess("rescued", population, 0.75, f'"{RESCUE_BEFORE.search(before).group().strip()}" '
+                           f'... "{RESCUE_AFTER.match(after).group("place")}"')
     found = _metric_word_near(before, rest, allowed)
     between = sentence[previous[0].end : span.start] if previous else ""
     continues = previous is not None and bool(SUBSET_BEFORE.search(before) or SUBSET_AFTER.match(after)
@@ -643,9 +663,10 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
         return MetricGuess(metric, population, 0.85 if distance <= 3 else 0.7, f'word "{word}"')
     if re.search(r"(?i)\bdeath toll\b", before) and "killed" in allowed:
         return MetricGuess("killed", population, 0.6, 'the clause speaks of the "death toll"')
-    counted = re.search(r"(?i)\b(?:number|total|count|tally) of (?:\w+ )?(?:people |civilians |persons )?(\w+)", before)
+    # "the number of displaced higher, at about 80,000": what the number is of, in its first three words
+    counted = re.search(r"(?i)\b(?:number|total|count|tally) of ((?:[\w-]+ ){0,2}[\w-]+)", before)
     if counted:
-        named = _nearest_metric_word(counted.group(1), "", allowed)
+        named = _nearest_metric_word("", counted.group(1), allowed)
         if named is not None:
             return MetricGuess(named[0], population, 0.6, f'"{counted.group()}"')
     # "for a total of 351": the figure's own words can point back
@@ -1062,6 +1083,8 @@ def find_cues(sentence: str, sources: Sources) -> list[Cue]:
     for match in ACCORDING_TO.finditer(sentence):
         _append(cues, _phrase_cue(sentence, match.start(), match.end(), sources, "according to"))
     for match in AGENT_CUE.finditer(sentence):
+        if OWN_FIGURE_FROM.search(sentence[: match.start()]):
+            continue  # "the front said it had compiled its figure from families": the front's figure, not theirs
         if not _inside(cues, match.start()):
             _append(cues, _phrase_cue(sentence, match.start(), match.end(), sources, match.group().strip()))
     for match in [*SUBJECT_CUE.finditer(sentence), *REVISION_CUE.finditer(sentence)]:
@@ -1094,6 +1117,9 @@ def _phrase_cue(sentence: str, start: int, end: int, sources: Sources, cue: str)
     return None if ref is None else Cue(start, end + len(phrase), "around", ref)
 
 
+OWN_FIGURE_FROM = re.compile(
+    r"(?i)\b(?:compiled|compiles|drew|draws|drawn|based|bases|built|builds|gathered|gathers|collected|collects|derived|"
+    r"derives|assembled|assembles)\s+(?:its|their|his|her|our)\s+(?:own\s+)?$")
 _QUOTED_BY = re.compile(r"(?i)^(?P<speaker>.+?)\s+(?:quoted|cited|interviewed)\s+by\s+(?P<relay>.+)$")
 
 
@@ -1938,12 +1964,27 @@ def _is_heading(sentence: Sentence, title: str) -> bool:
 
 def _remember_mentions(sentence: str, sources: Sources) -> None:
     """Names with an acronym ("the National Council of Resistance of Iran (NCRI)") are remembered,
-    so a later "NCRI" or "the council" finds the same source."""
+    so a later "NCRI" or "the council" finds the same source; so is a person a sentence opens on
+    ("Maria Tess, 61, keeps ..."), whom a later "she says" can mean."""
+    person = PERSON_OPENING.match(sentence)
+    if person and not _ORGANISATION_WORDS.search(person.group("name")) \
+            and not any(w.lower() in _STOP_WORDS or w.lower() in MONTH_NUMBER for w in person.group("name").split()):
+        source = sources.resolve_name(person.group("name"))
+        if source is not None and source.kind == "person":
+            sources.mention(source)
     for match in re.finditer(rf"(?P<name>{_NAME})\s*\((?P<acronym>[A-Z][A-Za-z-]*[A-Z])\)", sentence):
         name = re.sub(r"^(?:The|A|An)\s+", "", match.group("name").strip())
         source = sources.resolve_name(name, acronym=match.group("acronym"))
         if source is not None and len(name.split()) >= 2:
             sources.mention(source)
+
+
+# A sentence opening on a person: a name of two or three capitalised words, then an age in apposition or
+# a verb people do ("Maria Tess, 61, keeps", "Omar Hadi lives").
+PERSON_OPENING = re.compile(
+    r"^[\"“‘']?(?P<name>[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+){1,2})(?=,\s*(?:\d{1,3}|aged\s+\d{1,3}),|\s+(?:keeps|kept|"
+    r"lives|lived|remembers|remembered|recalls|recalled|arrived|works|worked|sits|sat|walks|walked|waits|waited|"
+    r"fled|spent|shows|showed|wants|wanted|hopes|hoped|grew up|was born|buried|describes|described)\b)")
 
 
 def _governing(cues: Sequence[Cue], span: FigureSpan, sentence: str) -> Cue | None:

@@ -335,7 +335,7 @@ def test_known_sources_are_matched_without_case_or_article() -> None:
 
 
 # Floors at the measured scores: a change that lowers them fails here (the targets are in issue 21).
-EVALUATION_FLOORS = {"overall": (0.93, 0.89), "held-out-7": (0.87, 0.83)}
+EVALUATION_FLOORS = {"overall": (0.93, 0.89), "held-out-8": (0.87, 0.83)}
 
 
 def test_labelled_evaluation_does_not_fall_below_its_measured_scores() -> None:
@@ -343,7 +343,7 @@ def test_labelled_evaluation_does_not_fall_below_its_measured_scores() -> None:
     groups, overall, seeds = bench.evaluate_all()
     precision, recall = EVALUATION_FLOORS["overall"]
     assert overall.precision >= precision and overall.recall >= recall, bench._row(overall)
-    for batch in ("held-out-7",):
+    for batch in ("held-out-8",):
         held_out = next(total for _, total in groups if total.name.startswith(batch))
         precision, recall = EVALUATION_FLOORS[batch]
         assert held_out.precision >= precision and held_out.recall >= recall, bench._row(held_out)
@@ -796,3 +796,50 @@ def test_a_quote_ends_with_the_clause_of_its_last_figure_when_the_attribution_co
         ["According to the civil defence, 57 people have died"],
         ["Police said 12 people were arrested after the march"],
         ["The ministry said 73 people had died, citing records from the city's four hospitals."]]
+
+
+def test_rescues_told_by_how_people_were_taken_out_are_rescued() -> None:
+    text = ("Flooding on the Arn\n\nVolunteers in kayaks plucked 31 people from the floodwaters, the fire brigade "
+            "said. A navy helicopter winched up eleven hikers from the rocks. A trawler picked up 16 people who "
+            "were clinging to an upturned hull, the coastguard said. Police picked up 40 protesters outside "
+            "parliament.\n")
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text) if metric == "rescued"} == {
+        ("rescued", "31"), ("rescued", "eleven"), ("rescued", "16")}
+
+
+def test_people_searched_for_or_last_seen_are_missing_and_those_who_left_their_homes_displaced() -> None:
+    text = ("Storm\n\nDivers were searching the lake on Sunday for nine students, the regional governor said. "
+            "Four of the activists were last seen at a checkpoint near Dunn, their lawyer said. "
+            "About 2,300 villagers have abandoned their homes in the valley, the mayor said. "
+            "Some 7,000 people have crossed the Tessin border since Friday, UNHCR said.\n")
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
+        ("missing", "nine"), ("missing", "Four"), ("displaced", "About 2,300"), ("refugees", "Some 7,000")}
+
+
+def test_treated_in_hospital_is_hospitalised_and_the_number_of_displaced_is_displaced() -> None:
+    text = ("Clashes\n\nThirty-one people were injured and 14 were being treated in hospital on Monday, police "
+            "said. The Red Cross puts the number of displaced much higher, at about 52,000.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Police", "injured", "Thirty-one"), ("Police", "hospitalised", "14"),
+        ("Red Cross", "displaced", "about 52,000")}
+
+
+def test_a_capacity_is_not_a_count_but_more_than_a_hundred_on_board_is() -> None:
+    text = ("Bus crash\n\nThe coach, which was licensed to carry 52 passengers, was carrying more than a hundred "
+            "when it left the road, police said. A bus that can seat 40 people was sent to collect them.\n")
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {("passengers", "more than a hundred")}
+
+
+def test_she_is_a_person_a_sentence_opened_on_and_one_of_five_is_not_a_count() -> None:
+    text = ("The road to Vell\n\nSeveral people have died on the mountain road this winter, the highway authority "
+            "says.\n\nAnna Kirov, 47, runs the café at the pass. Her cousin was one of four drivers killed when an "
+            "avalanche swept the road in February, she says.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Highway authority", "killed", "Several"), ("Anna Kirov", "killed", "four")}
+
+
+def test_a_figure_a_speaker_compiled_from_informants_stays_the_speaker_s() -> None:
+    text = ("Crackdown\n\nThe union says 61 members have been arrested. It said it had compiled its list from "
+            "families and colleagues, and that 12 of those held were women.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Union", "arrested", "61"), ("Union", "arrested", "12")}
