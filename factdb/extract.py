@@ -429,6 +429,9 @@ BREAKDOWN = re.compile(r"^[^.;:]{0,60}:\s*$")
 BY_PLACE = re.compile(r"(?i)^\s*(?:at|in|from|on|across)\s+(?:the\s+)?[\w’'-]+")
 METHOD = re.compile(r"(?i)\b(?:interviewed|surveyed|spoke (?:to|with)|consulted|reviewed|analy[sz]ed)\b")
 INCREMENT = re.compile(r"(?i)\b(?:bringing|brings|brought|raising|raises|taking|takes|pushing)\b.{0,80}\bto\b")
+AMONG_THOSE = re.compile(
+    r"(?i)\bamong (?:those|the|them)\s+(?:\w+\s+)?(?P<verb>\w+(?:ed|en|dead|missing|wounded))\b[^,;.]{0,40}?"
+    r"\b(?:were|was|are|is)\s+$")
 # A rescue told by how people were taken out: the verb before the number, where from after it.
 RESCUE_BEFORE = re.compile(
     r"(?i)\b(?:pulled|lifted|plucked|hauled|winched|fished|dug|picked up|ferried)(?:\s+(?:out|up|off|back))?\s+$")
@@ -645,6 +648,11 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
     allowed = PEOPLE_METRICS if noun in PEOPLE_NOUNS else THING_NOUNS.get(noun or "", PEOPLE_METRICS | THING_METRICS)
     if _counts_no_metric(sentence, before, after, noun):
         return None
+    among = AMONG_THOSE.search(before)
+    named = _nearest_metric_word(among.group("verb"), "", allowed) if among else None
+    if named is not None:
+        # "Among those executed last week were four men convicted over the protests": what they are is before
+        return MetricGuess(named[0], population, 0.8, f'"{among.group().strip()}"')
     if "rescued" in allowed and RESCUE_BEFORE.search(before) and RESCUE_AFTER.match(after):
         # "crews pulled forty-two survivors from the water", "lifted 87 people from rooftops"
         return MetricGuess("rescued", population, 0.75, f'"{RESCUE_BEFORE.search(before).group().strip()}" '
@@ -718,8 +726,8 @@ def _counts_no_metric(sentence: str, before: str, after: str, noun: str | None) 
         return True  # "dozens of families", "600 households": no people metric counts them
     first = _first_word(after)
     if noun is None and first and first not in _STOP_WORDS and not SUBSET_AFTER.match(after) \
-            and not re.match(r"\s*,", after) \
-            and not _metric_word_starts(after) and first not in ("had", "were", "have", "are"):
+            and not re.match(r"\s*,", after) and not _metric_word_starts(re.sub(r"(?i)^\s*\w+ly\s+", "", after)) \
+            and first not in ("had", "were", "have", "are"):
         return True  # "three Kalden prisons", "18 teams": something no metric counts
     if METHOD.search(before):
         return True  # "interviewed 34 people, including two former detainees": how, not what happened
@@ -741,6 +749,8 @@ _SUBSET_ASIDE = re.compile(
 def _window_after(after: str) -> str:
     """The words after the counted noun: to the next comma or attribution, at most 8."""
     after = SUBSET_AFTER.sub("", after)
+    # "11 of its 94 candidates are among those detained": the group's size is no part of what is said of them
+    after = re.sub(rf"(?i)^\s*of\s+(?:its|their|the|his|her|our)\s+{_NUMBER}\s+", " ", after)
     # "58 civilians, among them 12 children, were killed": the verb is past the aside
     after = _SUBSET_ASIDE.sub("", after, count=1)
     head = re.split(r"(?i),|\bincluding\b|\b(?:said|says|told|according to|identified by|reported by)\b", after)[0]
@@ -762,6 +772,8 @@ def _nearest_metric_word(before: str, after: str, allowed: frozenset[str]) -> tu
             if metric not in allowed:
                 continue
             for match in pattern.finditer(text):
+                if not forward and match.group().lower() == "against":
+                    continue  # "82 in favour to 30 against" counts votes; "63 released, against 88 detained" compares
                 distance = len((text[: match.start()] if forward else text[match.end() :]).split())
                 better = best is None or distance < best[1] or (
                     distance == best[1] and (forward, len(match.group())) > (best_forward, len(best[2])))
@@ -1997,7 +2009,8 @@ def _governing(cues: Sequence[Cue], span: FigureSpan, sentence: str) -> Cue | No
     if aside is not None:
         return aside
     before = [c for c in cues if c.end <= span.start or (c.start <= span.start and c.governs == "after")]
-    for cue in reversed(before):
+    # the cue ending nearest the figure: "X, which won 38% according to official results, says 11 ..." is X's
+    for cue in sorted(before, key=lambda c: c.end, reverse=True):
         if cue.governs in ("after", "around") and not _breaks_between(sentence, cue.end, span.start, cue):
             return cue
     after = [c for c in cues if c.start >= span.end]

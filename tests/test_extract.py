@@ -843,3 +843,17 @@ def test_a_figure_a_speaker_compiled_from_informants_stays_the_speaker_s() -> No
             "families and colleagues, and that 12 of those held were women.\n")
     assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
         ("Union", "arrested", "61"), ("Union", "arrested", "12")}
+
+
+def test_among_those_executed_were_names_the_metric_before_the_number() -> None:
+    text = ("Executions\n\nAmong those executed on Tuesday were three men convicted of drug offences, the rights "
+            "group said.\n")
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {("executed", "three")}
+
+
+def test_a_count_compared_against_another_and_part_of_a_group_of_candidates() -> None:
+    text = ("Quarterly figures\n\nThe monitor said 40 detainees had been freed, against 65 newly detained. The "
+            "Workers' Party, which took 21 per cent according to the electoral board, says at least seven of its 80 "
+            "candidates are among those arrested.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Monitor", "released", "40"), ("Monitor", "detained", "65"), ("Workers' Party", "arrested", "at least seven")}
