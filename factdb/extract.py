@@ -648,15 +648,9 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
     allowed = PEOPLE_METRICS if noun in PEOPLE_NOUNS else THING_NOUNS.get(noun or "", PEOPLE_METRICS | THING_METRICS)
     if _counts_no_metric(sentence, before, after, noun):
         return None
-    among = AMONG_THOSE.search(before)
-    named = _nearest_metric_word(among.group("verb"), "", allowed) if among else None
-    if named is not None:
-        # "Among those executed last week were four men convicted over the protests": what they are is before
-        return MetricGuess(named[0], population, 0.8, f'"{among.group().strip()}"')
-    if "rescued" in allowed and RESCUE_BEFORE.search(before) and RESCUE_AFTER.match(after):
-        # "crews pulled forty-two survivors from the water", "lifted 87 people from rooftops"
-        return MetricGuess("rescued", population, 0.75, f'"{RESCUE_BEFORE.search(before).group().strip()}" '
-                           f'... "{RESCUE_AFTER.match(after).group("place")}"')
+    told = _metric_told_around(before, after, population, allowed)
+    if told is not None:
+        return told
     found = _metric_word_near(before, rest, allowed)
     between = sentence[previous[0].end : span.start] if previous else ""
     continues = previous is not None and bool(SUBSET_BEFORE.search(before) or SUBSET_AFTER.match(after)
@@ -680,6 +674,21 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
     # "for a total of 351": the figure's own words can point back
     return _metric_referred_to(f"{before} {span.stated}", after, rest, noun, population,
                                previous[1].metric if previous else topic, allowed)
+
+
+def _metric_told_around(before: str, after: str, population: str | None,
+                        allowed: frozenset[str]) -> MetricGuess | None:
+    """A metric told by words on both sides of the number, which the nearest word alone would misread."""
+    among = AMONG_THOSE.search(before)
+    named = _nearest_metric_word(among.group("verb"), "", allowed) if among else None
+    if among is not None and named is not None:
+        # "Among those executed last week were four men convicted over the protests": what they are is before
+        return MetricGuess(named[0], population, 0.8, f'"{among.group().strip()}"')
+    taken_out, place = RESCUE_BEFORE.search(before), RESCUE_AFTER.match(after)
+    if "rescued" in allowed and taken_out and place:
+        # "crews pulled forty-two survivors from the water", "lifted 87 people from rooftops"
+        return MetricGuess("rescued", population, 0.75, f'"{taken_out.group().strip()}" ... "{place.group("place")}"')
+    return None
 
 
 def _metric_word_near(before: str, rest: str, allowed: frozenset[str]) -> tuple[str, int, str] | None:
