@@ -283,7 +283,7 @@ PEOPLE_NOUNS: dict[str, str | None] = {
     "suspects": None, "hostages": None, "foreign nationals": "foreign nationals", "assailants": "fighters",
     "attackers": "fighters", "gunmen": "fighters", "crew members": "crew", "crew member": "crew", "crew": "crew",
     "patients": None, "tourists": None, "hikers": None, "climbers": None, "sailors": None, "pupils": "children",
-    "babies": "children", "infants": "children", "drivers": None,
+    "babies": "children", "infants": "children", "drivers": None, "pickets": "protesters",
 }
 # ... units that hold people but are not people: no metric here counts them.
 NOT_PEOPLE_NOUNS = frozenset({"families", "households", "family members' households", "villages", "communities"})
@@ -321,14 +321,14 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      r"murdered|bodies|remains of|fatalities|perished|drowned|suffocated|crushed to death|burned to death|"
      r"starved to death|froze to death|neutrali[sz](?:ed|ing)|eliminat(?:ed|ing)|martyred", "killed"),
     (r"execut\w*|hanged|put to death", "executed"),
-    (r"injur\w*|wounded|wounds|hurt|beaten|treated|in (?:a )?(?:critical|serious|stable) condition", "injured"),
+    (r"injur\w*|wounded|wounds|hurt|beaten|beating|beat up|treated|in (?:a )?(?:critical|serious|stable) condition", "injured"),
     (r"arrest\w*|rounded up|bundled into (?:police |military |unmarked )?(?:vans?|cars?|vehicles|trucks)|"
      r"taken into custody", "arrested"),
     (r"detain\w*|detention|in custody|jailed|imprisoned|behind bars|in prison|in jail|"
      r"(?:being|were|are|was|is|remain|remained|still)\s+held\b|"
      r"held (?:without|incommunicado|in|on)", "detained"),
     (r"sentenced|prison terms?|convicted", "sentenced"),
-    (r"missing|trapped|unaccounted for|last seen|(?:not|never) (?:been )?heard from|"
+    (r"missing|trapped|unaccounted for|last seen|vanished|(?:gone|went) missing|(?:not|never) (?:been )?heard from|"
      r"search(?:ing|ed|es)?\s+(?:[\w’'-]+\s+){0,6}?for|looking for|(?:feared|believed|thought)\s+(?:to be\s+)?buried|"
      r"(?:still\s+)?(?:under|beneath|buried (?:under|in))\s+(?:the\s+)?(?:mud|rubble|debris|snow|sand)|(?:could|can) not be accounted for|disappeared|disappearances?|"
      r"(?:fate|whereabouts) (?:remains?|is|are) unknown|(?:the )?(?:fate|whereabouts) of", "missing"),
@@ -345,9 +345,11 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      r"sheltering|uprooted|stranded|from their (?:homes|villages|towns|land)|sleeping (?:outdoors|rough|in tents)|"
      r"in tents|without shelter|spent the night (?:outdoors|outside|in the open|in (?:the )?streets)|(?:live|lives|living|lived|staying|stay) in (?:the\s+)?(?:[\w-]+\s+){0,2}?(?:camps|shelters)|(?:had|have|has)\s+fled(?!\s+(?:abroad|across|into|to neighbou?ring))|"
      r"(?:are|were|is|was|remain|remained)\s+(?:still\s+)?in\s+(?:[\w-]+\s+){0,2}?(?:camps|shelters|evacuation cent(?:re|er)s)|"
+     r"(?:camps?|settlements?|sites?|centres?|centers?)(?:[’']s?)?\s+(?:now\s+|currently\s+)?(?:shelters|hosts)|"
      r"(?:been|were|was)\s+(?:moved|relocated)\s+to\s+(?:an?\s+|the\s+)?(?:school|shelter|camp|safer|temporary|evacuation|relief)",
      "displaced"),
-    (r"crossed into neighbou?ring countries|refugees|crossed (?:the\s+)?(?:[\w-]+\s+)?border|fled abroad|"
+    (r"crossed into neighbou?ring countries|refugees|(?:fled|escaped|fleeing|escaping) across the border|"
+     r"sought (?:safety|refuge|asylum|shelter)\s+(?:abroad|in neighbou?ring|across|over the border)|crossed (?:the\s+)?(?:[\w-]+\s+)?border|fled abroad|"
      r"fled (?:into|to|across (?:the border )?into)\s+neighbou?ring|crossed (?:from\s+\w+\s+)?into\s+neighbou?ring|"
      r"arrived at the border|new arrivals", "refugees"),
     (r"pardoned|released|freed", "released"),
@@ -368,6 +370,8 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
     (r"abstentions?|abstained", "abstentions"),
     (r"marched|rallied|took part|taken part|take part|taking part|took to the streets|demonstrated|protested|"
      r"turned out|joined the protests?|crowds? at|crowd of|"
+     r"(?:joined|swelled|filled the streets for)\s+(?:the|a|an|this|that|their)\s+(?:[\w-]+\s+){0,2}?"
+     r"(?:march|marches|rally|rallies|protests?|demonstrations?|vigil|sit-in)|"
      r"attended (?:the|a|an)\s+(?:[\w-]+\s+){0,2}?(?:demonstration|protest|rally|march|vigil|sit-in)s?|"
      r"(?:are|were|is|was)\s+(?:marching|rallying|protesting|demonstrating)", "protesters"),
     (r"cities|towns|localities", "cities"),
@@ -877,6 +881,10 @@ _SPEAKS_FOR = re.compile(
     r"representatives?|officials?|directors?|heads?|chiefs?|advis[eo]rs?|members?|press officers?)\s+"
     r"(?:for|of|at|from)\s+(?P<body>.+)$")
 PRONOUNS = {"it", "they", "he", "she", "we", "this", "its", "their"}
+PERSON_ROLES = frozenset(
+    "director spokesman spokeswoman spokesperson minister governor mayor commander chief doctor surgeon nurse "
+    "official officer lawyer witness prosecutor judge manager coordinator head chairman chairwoman president "
+    "secretary representative envoy superintendent inspector".split())
 # "The previous flash update reported 34 deaths": an earlier edition of the same update speaks in its voice.
 EARLIER_EDITION = re.compile(
     r"(?i)^(?:the|our|this)\s+(?:previous|last|latest|earlier|first|initial)\s+(?:flash\s+|situation\s+)?"
@@ -1222,8 +1230,8 @@ def _is_inverted(sentence: str, match: re.Match[str]) -> bool:
     after = sentence[match.end() :].strip()
     if not re.search(r"[,”\"]$", before) or re.match(r"(?i)(?:that|on|in|at|it|they|he|she)\b", after):
         return False
-    if FIGURE_PATTERN.match(after) or re.search(r"(?i)\bthat\b", after):
-        return False
+    if FIGURE_PATTERN.match(after) or re.search(r"(?i)\bthat\b", after) or not re.search(r"\w", after):
+        return False  # "..., the camp manager, Leon Abara, says.": nobody after the verb; the speaker is before it
     return len(after.split()) <= 12
 
 
@@ -1369,7 +1377,9 @@ def _resolve_phrase(phrase: str, *, sources: Sources, cue: str) -> SourceRef | N
         target = sources.last_attributed or (sources.mentions[-1] if sources.mentions else None)
         if phrase.lower() in ("he", "she"):
             # "..., said Ravi Anand, a senior police officer. He said 11 ...": the person named latest
-            target = next((s for s in reversed(sources.mentions) if s.kind == "person"), target)
+            # (or a role one person holds: "according to a local hospital director. ..., he said")
+            target = next((s for s in reversed(sources.mentions) if s is not sources.voice and (
+                s.kind == "person" or s.name.split()[-1].lower() in PERSON_ROLES)), target)
         if target is None:
             return None
         return SourceRef(target, 0.6, f'"{phrase} {cue}" refers back to {target.name}', anaphoric=True)
@@ -1643,6 +1653,15 @@ _ISSUER_CONFIRMS = re.compile(
     r"(?:confirms|reports|announces|informs|states|said|says|reported|announced|confirmed)\b")
 
 
+LIVE_TITLE = re.compile(r"(?i)^\s*live\b|\blive (?:updates?|blog|coverage|report)\b|\bas it happened\b|\blatest updates\b")
+# A newsroom speaking of itself in a report ("our correspondent", "told us"): not a release in the first person.
+NEWSROOM_FIRST_PERSON = re.compile(
+    r"(?i)\bour (?:own )?(?:correspondents?|reporters?|team|staff|journalists?|colleagues|producers?|"
+    r"photographers?|readers|live blog|coverage|sources?)\b|\b(?:told|tells|telling|sent|showed|shown) us\b|"
+    r"\bwe (?:will|'ll|have verified|could not (?:independently )?verify|cannot (?:independently )?verify|"
+    r"have not been able to verify|are (?:following|bringing|tracking))\b")
+
+
 def _official_issuer(text: str, title: str) -> tuple[str, str] | None:
     """The body an official update opens on ("The National Emergency Operations Centre (NEOC) confirms that
     ..."): with no byline, what the update states in its own voice is that body's."""
@@ -1670,10 +1689,17 @@ def guess_voice(text: str, title: str) -> tuple[str | None, str]:
     summary = _SUMMARY_BY.search(text[:1500])
     if summary:
         return summary.group("name"), f'a briefing summary: "{_short(summary.group())}"'
+    if LIVE_TITLE.search(title):
+        return None, ""  # a live blog's "we" and "our correspondent" are the newsroom's, not a body it names
     issuer = _official_issuer(text, title)
     if issuer is not None:
         return issuer
-    if not _FIRST_PERSON.search(_without_quotations(text)):
+    return _first_person_issuer(text)
+
+
+def _first_person_issuer(text: str) -> tuple[str | None, str]:
+    """For a press release written as "we"/"our", the organisation it names first."""
+    if not _FIRST_PERSON.search(NEWSROOM_FIRST_PERSON.sub("", _without_quotations(text))):
         return None, ""
     first_person = 'the text speaks in the first person plural ("we", "our"): the organisation it names first'
     paragraphs = [line.strip() for line in text.splitlines()[1:] if len(line.split()) >= 6]

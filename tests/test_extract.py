@@ -857,3 +857,24 @@ def test_a_count_compared_against_another_and_part_of_a_group_of_candidates() ->
             "candidates are among those arrested.\n")
     assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
         ("Monitor", "released", "40"), ("Monitor", "detained", "65"), ("Workers' Party", "arrested", "at least seven")}
+
+
+def test_a_live_blog_speaks_for_its_newsroom_and_he_can_be_a_role_named_before() -> None:
+    text = ("Live: strike in Doral – latest updates\n\n11:05\nPolice detained about 40 pickets outside the depot, our "
+            "reporter says. The Doral Transport Union says 3,000 drivers joined the rally.\n\n10:30\nAt least two "
+            "people were killed when a truck drove into the crowd, according to a hospital director. Nine were "
+            "wounded, he said.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Author of “Live: strike in Doral – latest updates”", "detained", "about 40"),
+        ("Doral Transport Union", "protesters", "3,000"), ("Hospital director", "killed", "At least two"),
+        ("Hospital director", "injured", "Nine")}
+
+
+def test_people_who_vanished_sheltered_in_camps_or_sought_safety_abroad() -> None:
+    text = ("Valley of Ost\n\nMore than 120 men from the valley have vanished since May, the bar association says. "
+            "The settlement now shelters 8,400 people, the site manager, Rena Holt, says. Another 52,000 have sought "
+            "refuge across the border, UNHCR estimates. Police were seen beating 14 students.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Bar association", "missing", "More than 120"), ("Rena Holt", "displaced", "8,400"),
+        ("UNHCR", "refugees", "52,000"),
+        ("Author of “Valley of Ost”", "injured", "14")}
