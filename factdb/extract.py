@@ -284,6 +284,7 @@ PEOPLE_NOUNS: dict[str, str | None] = {
     "attackers": "fighters", "gunmen": "fighters", "crew members": "crew", "crew member": "crew", "crew": "crew",
     "patients": None, "tourists": None, "hikers": None, "climbers": None, "sailors": None, "pupils": "children",
     "babies": "children", "infants": "children", "drivers": None, "pickets": "protesters",
+    "guests": None, "mourners": None, "shoppers": None, "spectators": None, "fans": None, "voters": None,
 }
 # ... units that hold people but are not people: no metric here counts them.
 NOT_PEOPLE_NOUNS = frozenset({"families", "households", "family members' households", "villages", "communities"})
@@ -319,7 +320,7 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
     (r"dead or missing|died or (?:gone|went) missing|killed or missing|missing or dead", "dead_or_missing"),
     (r"death tolls?|tolls?|killed|killing|kill|killings|dead|deaths?|died|die|lost their lives|shot dead|slain|"
      r"murdered|bodies|remains of|fatalities|perished|drowned|suffocated|crushed to death|burned to death|"
-     r"starved to death|froze to death|neutrali[sz](?:ed|ing)|eliminat(?:ed|ing)|martyred", "killed"),
+     r"starved to death|froze to death|buried(?!\s+(?:under|in|beneath|alive|by|inside))|neutrali[sz](?:ed|ing)|eliminat(?:ed|ing)|martyred", "killed"),
     (r"execut\w*|hanged|put to death", "executed"),
     (r"injur\w*|wounded|wounds|hurt|beaten|beating|beat up|treated|in (?:a )?(?:critical|serious|stable) condition", "injured"),
     (r"arrest\w*|rounded up|bundled into (?:police |military |unmarked )?(?:vans?|cars?|vehicles|trucks)|"
@@ -908,7 +909,7 @@ GENERIC_HEADS = ("group", "organisation", "organization", "agency", "office", "u
 _ORGANISATION_WORDS = re.compile(
     rf"(?i)\b(?:{'|'.join(GENERIC_HEADS)}|watch|rights|international|ministry|government|police|nations|assembly)\b")
 # A capitalised name, with the small words names contain ("Council of Europe", "Office of the High Commissioner").
-_NAME = r"(?:[A-Z][\w’'.&-]*)(?:\s+(?:(?:of|for|the|and|on|de|du|al|el|in)\s+)*[A-Z][\w’'.&-]*)*"
+_NAME = r"(?:[A-Z][\w’'.&-]*)(?:\s+(?:(?:of|for|the|and|on|de|du|al|el|in|&)\s+)*[A-Z][\w’'.&-]*)*"
 _PROPER = re.compile(_NAME)
 _ACRONYM_AFTER = re.compile(r"^\s*\((?P<acronym>[A-Z][A-Za-z-]*[A-Z][A-Za-z-]*)\)")
 
@@ -1386,6 +1387,9 @@ def _resolve_phrase(phrase: str, *, sources: Sources, cue: str) -> SourceRef | N
     # "a toll the interior ministry disputed, putting it at 3": the one who disputes gives the figure
     phrase = re.sub(r"(?i)^(?:a|the)\s+(?:toll|figure|number|count|tally|claim|estimate)\s+(?:that\s+|which\s+)?(.+?)\s+"
                     r"(?:disputed|rejected|denied|contested|questioned|dismissed)$", r"\1", phrase)
+    # "a local official and a resident told Reuters": two speakers; the first named is the source proposed
+    phrase = re.sub(r"(?i)^((?:an?|one)\s+[\w-]+(?:\s+[\w-]+){0,2}?)\s+and\s+(?:an?|one)\s+[\w-]+(?:\s+[\w-]+){0,2}$",
+                    r"\1", phrase)
     for resolve in (_partitive_ref, _generic_ref, _owner_ref, _spokesperson_ref):
         ref = resolve(phrase, original, sources, cue)
         if ref is not None:
@@ -1933,7 +1937,7 @@ class Section:
     speaker: bool  # a speaker line ("UNHCR spokesperson Olga Demir: ..."): "we" is that body too
 
 
-_SPEAKER_NAME = r"(?:[A-Z][\w’'.&-]*)(?:\s+(?:(?:of|for|the|and|on|de|du|al|el|in)\s+)*[A-Z][\w’'.&-]*)*"
+_SPEAKER_NAME = r"(?:[A-Z][\w’'.&-]*)(?:\s+(?:(?:of|for|the|and|on|de|du|al|el|in|&)\s+)*[A-Z][\w’'.&-]*)*"
 # Briefing notes give each speaker a line: "OHCHR spokesperson Marta Klein: We are alarmed ...",
 # "Spokesperson for the UN High Commissioner for Human Rights: Liz Throssell".
 SPEAKER_LINE = re.compile(
@@ -2029,7 +2033,8 @@ def _remember_mentions(sentence: str, sources: Sources) -> None:
 # A sentence opening on a person: a name of two or three capitalised words, then an age in apposition or
 # a verb people do ("Maria Tess, 61, keeps", "Omar Hadi lives").
 PERSON_OPENING = re.compile(
-    r"^[\"“‘']?(?P<name>[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+){1,2})(?=,\s*(?:\d{1,3}|aged\s+\d{1,3}),|\s+(?:keeps|kept|"
+    r"^[\"“‘']?(?:(?:Dr|Mr|Mrs|Ms|Prof|Professor|Father|Sister|Imam|Rev|Rabbi)\.?\s+)?"
+    r"(?P<name>[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+){1,2})(?=,\s*(?:\d{1,3}|aged\s+\d{1,3}),|,\s*who\b|\s+(?:keeps|kept|"
     r"lives|lived|remembers|remembered|recalls|recalled|arrived|works|worked|sits|sat|walks|walked|waits|waited|"
     r"fled|spent|shows|showed|wants|wanted|hopes|hoped|grew up|was born|buried|describes|described)\b)")
 

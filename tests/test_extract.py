@@ -878,3 +878,18 @@ def test_people_who_vanished_sheltered_in_camps_or_sought_safety_abroad() -> Non
         ("Bar association", "missing", "More than 120"), ("Rena Holt", "displaced", "8,400"),
         ("UNHCR", "refugees", "52,000"),
         ("Author of “Valley of Ost”", "injured", "14")}
+
+
+def test_guests_buried_and_two_speakers_joined_by_and() -> None:
+    text = ("Attack on a wedding\n\nGunmen killed at least nine guests at a wedding in Tarn, a police officer and a "
+            "witness told AFP. \"We buried nine people today,\" said Omar Bey, the bride's uncle. The fighting has "
+            "killed 3,000 people, according to the Armed Conflict Location & Event Data Project.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Police officer", "killed", "at least nine"), ("Omar Bey", "killed", "nine"),
+        ("Armed Conflict Location & Event Data Project", "killed", "3,000")}
+
+
+def test_he_can_be_a_doctor_a_feature_introduces_with_who() -> None:
+    text = ("The ward\n\nDr Lena Sorr, who runs the burns unit, has not left the hospital for a week. Since Monday "
+            "26 patients have died in the unit, she says.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {("Lena Sorr", "killed", "26")}
