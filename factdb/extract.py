@@ -841,7 +841,7 @@ SUBJECT_CUE = re.compile(rf"(?i)\s{_AUXILIARY}\b(?P<verb>{_CUE_VERBS})\b")
 # "The agency raised its toll to 54": a revision names who counts, like a speech verb.
 REVISION_CUE = re.compile(
     rf"(?i)\s{_AUXILIARY}\b(?P<verb>raised|revised|lowered|updated|increased)(?=\s+(?:its|their|the)\s+(?:[\w-]+\s+)?"
-    r"(?:toll|number|count|figure|estimate|tally)\b)")
+    r"(?:tolls?|numbers?|counts?|figures?|estimates?|tally|tallies|data)\b)")
 _PARTICIPLE = re.compile(
     r"(?i)(?:compiled|collected|published|released|issued|cited|quoted|documented|recorded|gathered|based|reported|"
     r"confirmed|verified|listed|logged|registered|counted|estimated|found|determined|put)$"
@@ -905,7 +905,8 @@ GENERIC_HEADS = ("group", "organisation", "organization", "agency", "office", "u
                  "authority", "service", "command",
                  "association", "committee", "coalition", "council", "monitor", "movement", "party", "court",
                  "directorate", "federation", "commission", "centre", "center", "department", "mission",
-                 "network", "campaign", "institute", "foundation", "front", "body", "rapporteur", "programme")
+                 "network", "campaign", "institute", "foundation", "front", "body", "rapporteur", "programme",
+                 "inspectorate", "bureau", "tribunal", "board", "society", "collective", "alliance")
 _ORGANISATION_WORDS = re.compile(
     rf"(?i)\b(?:{'|'.join(GENERIC_HEADS)}|watch|rights|international|ministry|government|police|nations|assembly)\b")
 # A capitalised name, with the small words names contain ("Council of Europe", "Office of the High Commissioner").
@@ -1364,7 +1365,7 @@ def _resolve_subject(subject: Subject, sources: Sources, verb: str) -> SourceRef
 def _resolve_phrase(phrase: str, *, sources: Sources, cue: str) -> SourceRef | None:
     """The source a noun phrase names: a known source, an earlier mention ("the agency"), or a new one."""
     original = phrase.strip()
-    phrase = re.sub(r"^[\s\"“”‘’']+|[\s\"“”‘’'.]+$", "", original)
+    phrase = re.sub(r"^\s*(?:[-–—•*·▪]\s+)?[\s\"“”‘’']*|[\s\"“”‘’'.]+$", "", original)  # a bullet is no part of it
     if not phrase or len(phrase) > 160:
         return None
     phrase = re.sub(r"(?i)^(?:where|when|and|but|as|while|after|because|since|although|if|so|then)\s+", "", phrase)

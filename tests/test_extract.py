@@ -893,3 +893,11 @@ def test_he_can_be_a_doctor_a_feature_introduces_with_who() -> None:
     text = ("The ward\n\nDr Lena Sorr, who runs the burns unit, has not left the hospital for a week. Since Monday "
             "26 patients have died in the unit, she says.\n")
     assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {("Lena Sorr", "killed", "26")}
+
+
+def test_a_bullet_is_no_part_of_the_source_and_updated_figures_name_who_updated_them() -> None:
+    text = ("Mine flood\n\n- The mines inspectorate says 12 miners are trapped.\n\nThe inspectorate has updated its "
+            "figures: 14 trapped, 3 dead. Earlier it had reported 2 deaths.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Mines inspectorate", "missing", "12"), ("Mines inspectorate", "missing", "14"),
+        ("Mines inspectorate", "killed", "3"), ("Mines inspectorate", "killed", "2")}
