@@ -283,7 +283,8 @@ PEOPLE_NOUNS: dict[str, str | None] = {
     "suspects": None, "hostages": None, "foreign nationals": "foreign nationals", "assailants": "fighters",
     "attackers": "fighters", "gunmen": "fighters", "crew members": "crew", "crew member": "crew", "crew": "crew",
     "patients": None, "tourists": None, "hikers": None, "climbers": None, "sailors": None, "pupils": "children",
-    "babies": "children", "infants": "children", "drivers": None, "pickets": "protesters",
+    "babies": "children", "infants": "children", "drivers": None, "pickets": "protesters", "servicemen": "soldiers", "servicewomen": "soldiers",
+    "service members": "soldiers",
     "guests": None, "mourners": None, "shoppers": None, "spectators": None, "fans": None, "voters": None,
 }
 # ... units that hold people but are not people: no metric here counts them.
@@ -341,7 +342,8 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
     (r"rescued|saved|brought (?:to the surface|out) alive|pulled (?:out )?alive|alive from|to the surface|"
      r"to safety|airlifted|evacuated by (?:air|helicopter)", "rescued"),
     (r"on strike|joined the strike|absent|went on strike|walked out|stayed away from (?:work|classrooms|schools?)", "strikers"),
-    (r"captured|abducted|kidnapped|taken hostage|taken captive", "captured"),
+    (r"captured|abducted|kidnapped|taken hostage|taken captive|seized|snatched|"
+     r"(?:taken|seized|snatched|dragged) from (?:their|his|her) (?:homes?|houses?|beds?)", "captured"),
     (r"displaced|fled their homes|(?:left|abandoned|deserted) (?:their|its) (?:homes|houses|villages|towns|neighbou?rhoods)|(?:forced|driven) (?:from|out of) their homes|forced to flee|evacuated|homeless|"
      r"sheltering|uprooted|stranded|from their (?:homes|villages|towns|land)|sleeping (?:outdoors|rough|in tents)|"
      r"in tents|without shelter|spent the night (?:outdoors|outside|in the open|in (?:the )?streets)|(?:live|lives|living|lived|staying|stay) in (?:the\s+)?(?:[\w-]+\s+){0,2}?(?:camps|shelters)|(?:had|have|has)\s+fled(?!\s+(?:abroad|across|into|to neighbou?ring))|"
@@ -359,11 +361,11 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
     (r"(?:prisons?|jails?|prison system|facility)(?:[’']s)?\s+(?:now\s+|then\s+|currently\s+)?(?:held|holds|housed|houses)|"
      r"now (?:holds|houses)|prison population of", "prisoners"),
     (r"transferred|moved to (?:a|another) (?:prison|jail|detention)|(?:have|has|had)\s+relocated", "transferred"),
-    (r"charged|indicted", "charged"),
+    (r"charged|indicted|fac(?:e|es|ing) (?:[\w-]+\s+)?(?:charges|prosecution|trial)", "charged"),
     (r"on hunger strike|hunger strikers?|refus(?:ed|ing|e) (?:food|meals|to eat)", "hunger_strikers"),
     (r"admitted to (?:hospitals?|clinics?|(?:its|their|the|a|an)\s+(?:[\w-]+\s+)?(?:hospitals?|clinics?|nutrition|"
      r"treatment|health|intensive|wards?))|"
-     r"taken to (?:the )?hospitals?|hospitali[sz]ed|(?:being\s+)?treated in (?:(?:a|the)\s+)?hospitals?|(?:required|needed|needing|received|receiving) hospital treatment|"
+     r"taken to (?:the )?hospitals?|hospitali[sz]ed|(?:being\s+)?treated in (?:(?:a|the|its|their)\s+)?(?:[\w-]+\s+)?hospitals?|(?:required|needed|needing|received|receiving) hospital treatment|"
      r"(?:remain|remained|remains|are|were|is|still) in hospital", "hospitalised"),
     (r"damaged|destroyed|set fire to|set on fire|burned|burnt|torched|looted|vandali[sz]ed", "damaged"),
     (r"in favou?r|yay|yes votes?|voted for", "votes_in_favour"),
@@ -437,6 +439,7 @@ INCREMENT = re.compile(r"(?i)\b(?:bringing|brings|brought|raising|raises|taking|
 AMONG_THOSE = re.compile(
     r"(?i)\bamong (?:those|the|them)\s+(?:\w+\s+)?(?P<verb>\w+(?:ed|en|dead|missing|wounded))\b[^,;.]{0,40}?"
     r"\b(?:were|was|are|is)\s+$")
+TAKEN_BEFORE = re.compile(r"(?i)\b(?:seized|snatched|dragged|abducted|kidnapped|took|taken|grabbed)(?:\s+away)?\s+$")
 # A rescue told by how people were taken out: the verb before the number, where from after it.
 RESCUE_BEFORE = re.compile(
     r"(?i)\b(?:pulled|lifted|plucked|hauled|winched|fished|dug|picked up|ferried)(?:\s+(?:out|up|off|back))?\s+$")
@@ -689,6 +692,9 @@ def _metric_told_around(before: str, after: str, population: str | None,
     if among is not None and named is not None:
         # "Among those executed last week were four men convicted over the protests": what they are is before
         return MetricGuess(named[0], population, 0.8, f'"{among.group().strip()}"')
+    if "captured" in allowed and TAKEN_BEFORE.search(before) and re.match(r"(?i)^[^.;,]{0,40}?\bfrom (?:their|his|her)\s", after):
+        # "gunmen seized 8 people from their homes": taken, not displaced
+        return MetricGuess("captured", population, 0.75, f'"{TAKEN_BEFORE.search(before).group().strip()} ... from their"')
     taken_out, place = RESCUE_BEFORE.search(before), RESCUE_AFTER.match(after)
     if "rescued" in allowed and taken_out and place:
         # "crews pulled forty-two survivors from the water", "lifted 87 people from rooftops"
@@ -853,6 +859,8 @@ AGENT_CUE = re.compile(
     r"(?i)\b(?:reports?|statements?|tally|tallies|count|counts|figures?|data|estimates?|survey|study|findings|records|"
     r"documentation|list|monitoring|identified|documented|recorded|verified|confirmed|cited|compiled|collected|"
     r"released|published|issued|gathered|listed as [\w-]+|registered as [\w-]+|recorded as [\w-]+)\s+(?:by|from)\s+"
+    # "reports in foreign media that 11 died"
+    r"|\breports?\s+(?:in|on)\s+(?=(?:the\s+)?(?:[\w-]+\s+){0,2}(?:media|press|newspapers?|outlets)\b)"
 )
 _REPORT_ADJECTIVE = (r"(?:own|latest|official|new|final|initial|preliminary|previous|updated|revised|annual|monthly|"
                      r"weekly|internal)")
@@ -1633,7 +1641,10 @@ _FIRST_PERSON = re.compile(r"\b(?:We|we|Our|our|us)\b")
 # "Ministry of Information statement on the events in Belvar": the body before the word "statement".
 _NAMED_STATEMENT = re.compile(
     r"^(?P<name>[A-Z][^:]{2,80}?)(?:[’']s)?\s+(?:statement|press release|communiqu[eé]|declaration)\s+"
-    r"(?:on|about|regarding|concerning)\b")
+    r"(?:on|about|regarding|concerning)\b"
+    # "Ministry of Interior: Statement on the events in Tarsk", "UN human rights office: Press briefing notes on ..."
+    r"|^(?P<issuer>[A-Z][^:]{2,80}?):\s+(?i:(?:press|joint|official|public)\s+)?(?i:statement|press release|"
+    r"communiqu[eé]|declaration|(?:press\s+)?briefing notes?|briefing|update|situation report|bulletin)\b")
 # A briefing summary: "This is a summary of what was said by UNHCR spokesperson Olga Demir ...".
 _SUMMARY_BY = re.compile(
     rf"(?i)\bwhat was said by (?:the\s+)?(?P<name>{_NAME})(?:[’']s)?\s+(?:spokes(?:person|man|woman)|representative)\b")
@@ -1689,8 +1700,9 @@ def guess_voice(text: str, title: str) -> tuple[str | None, str]:
     if byline:
         return byline.group("name"), f'the byline "{" ".join(byline.group().split())}"'
     statement = _STATEMENT_BY.match(title.strip()) or _NAMED_STATEMENT.match(title.strip())
-    if statement and (statement.re is _STATEMENT_BY or _ORGANISATION_WORDS.search(statement.group("name"))):
-        return statement.group("name"), f'the title "{title.strip()}"'
+    name = statement and (statement.groupdict().get("issuer") or statement.group("name"))
+    if statement and name and (statement.re is _STATEMENT_BY or _ORGANISATION_WORDS.search(name)):
+        return name, f'the title "{title.strip()}"'
     summary = _SUMMARY_BY.search(text[:1500])
     if summary:
         return summary.group("name"), f'a briefing summary: "{_short(summary.group())}"'

@@ -901,3 +901,13 @@ def test_a_bullet_is_no_part_of_the_source_and_updated_figures_name_who_updated_
     assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
         ("Mines inspectorate", "missing", "12"), ("Mines inspectorate", "missing", "14"),
         ("Mines inspectorate", "killed", "3"), ("Mines inspectorate", "killed", "2")}
+
+
+def test_a_title_naming_its_issuer_before_a_colon_gives_the_statement_s_voice() -> None:
+    text = ("Ministry of Defence: Statement on the incident at Kora\n\nTwelve servicemen were injured and 5 of them "
+            "are being treated in the district hospital. Three soldiers face criminal charges. Reports in local media "
+            "that 20 soldiers died are false. Gunmen seized 8 people from their homes in Kora.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Ministry of Defence", "injured", "Twelve"), ("Ministry of Defence", "hospitalised", "5"),
+        ("Ministry of Defence", "charged", "Three"), ("Local media", "killed", "20"),
+        ("Ministry of Defence", "captured", "8")}
