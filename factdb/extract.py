@@ -692,9 +692,10 @@ def _metric_told_around(before: str, after: str, population: str | None,
     if among is not None and named is not None:
         # "Among those executed last week were four men convicted over the protests": what they are is before
         return MetricGuess(named[0], population, 0.8, f'"{among.group().strip()}"')
-    if "captured" in allowed and TAKEN_BEFORE.search(before) and re.match(r"(?i)^[^.;,]{0,40}?\bfrom (?:their|his|her)\s", after):
+    taken = TAKEN_BEFORE.search(before)
+    if "captured" in allowed and taken and re.match(r"(?i)^[^.;,]{0,40}?\bfrom (?:their|his|her)\s", after):
         # "gunmen seized 8 people from their homes": taken, not displaced
-        return MetricGuess("captured", population, 0.75, f'"{TAKEN_BEFORE.search(before).group().strip()} ... from their"')
+        return MetricGuess("captured", population, 0.75, f'"{taken.group().strip()} ... from their"')
     taken_out, place = RESCUE_BEFORE.search(before), RESCUE_AFTER.match(after)
     if "rescued" in allowed and taken_out and place:
         # "crews pulled forty-two survivors from the water", "lifted 87 people from rooftops"
