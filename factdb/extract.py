@@ -1243,7 +1243,7 @@ def _is_inverted(sentence: str, match: re.Match[str]) -> bool:
         return False
     if FIGURE_PATTERN.match(after) or re.search(r"(?i)\bthat\b", after) or not re.search(r"\w", after):
         return False  # "..., the camp manager, Leon Abara, says.": nobody after the verb; the speaker is before it
-    return len(after.split()) <= 12
+    return len(after.split()) <= 12 or bool(re.match(rf"{_NAME},", after))  # "said NAME, a long description"
 
 
 def _phrase_after(sentence: str, start: int) -> str:

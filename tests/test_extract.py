@@ -911,3 +911,11 @@ def test_a_title_naming_its_issuer_before_a_colon_gives_the_statement_s_voice() 
         ("Ministry of Defence", "injured", "Twelve"), ("Ministry of Defence", "hospitalised", "5"),
         ("Ministry of Defence", "charged", "Three"), ("Local media", "killed", "20"),
         ("Ministry of Defence", "captured", "8")}
+
+
+def test_a_speaker_after_said_with_a_long_description_is_the_he_that_follows() -> None:
+    text = ("Boat found\n\nNineteen people died on the boat, aid workers said. \"We drank sea water,\" said Yonas "
+            "Berhe, a 23-year-old from the coast, speaking from a clinic in the port of Essen on Friday. He said "
+            "at least four of the dead were women.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Aid workers", "killed", "Nineteen"), ("Yonas Berhe", "killed", "at least four")}
