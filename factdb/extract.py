@@ -323,7 +323,7 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      r"murdered|bodies|remains of|fatalities|perished|drowned|suffocated|crushed to death|burned to death|"
      r"starved to death|froze to death|buried(?!\s+(?:under|in|beneath|alive|by|inside))|neutrali[sz](?:ed|ing)|eliminat(?:ed|ing)|martyred", "killed"),
     (r"execut\w*|hanged|put to death", "executed"),
-    (r"injur\w*|wounded|wounds|hurt|beaten|beating|beat up|treated|in (?:a )?(?:critical|serious|stable) condition", "injured"),
+    (r"injur\w*|wounded|wounds|hurt|beaten|beating|beat up|treated|suffer(?:ed|ing)? (?:[\w-]+\s+){0,2}?(?:burns|fractures)|in (?:a )?(?:critical|serious|stable) condition", "injured"),
     (r"arrest\w*|rounded up|bundled into (?:police |military |unmarked )?(?:vans?|cars?|vehicles|trucks)|"
      r"taken into custody", "arrested"),
     (r"detain\w*|detention|in custody|jailed|imprisoned|behind bars|in prison|in jail|"
@@ -859,7 +859,8 @@ ACCORDING_TO = re.compile(r"(?i)\baccording to\s+")
 AGENT_CUE = re.compile(
     r"(?i)\b(?:reports?|statements?|tally|tallies|count|counts|figures?|data|estimates?|survey|study|findings|records|"
     r"documentation|list|monitoring|identified|documented|recorded|verified|confirmed|cited|compiled|collected|"
-    r"released|published|issued|gathered|listed as [\w-]+|registered as [\w-]+|recorded as [\w-]+)\s+(?:by|from)\s+"
+    r"released|published|issued|gathered|acknowledged|admitted|announced|reported|given|claimed|provided|disclosed|"
+    r"listed as [\w-]+|registered as [\w-]+|recorded as [\w-]+)\s+(?:by|from)\s+"
     # "reports in foreign media that 11 died"
     r"|\breports?\s+(?:in|on)\s+(?=(?:the\s+)?(?:[\w-]+\s+){0,2}(?:media|press|newspapers?|outlets)\b)"
 )
@@ -1899,6 +1900,9 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
         speaker = attributed[-1] if attributed else speaking[-1] if speaking else None
         if attributed:
             sources.last_attributed = attributed[-1].source
+        elif speaking:
+            # "The centre said it had collected the names ... Another 56 were burned, it said.": the centre
+            sources.last_attributed = speaking[-1].source
     return claims
 
 
@@ -2059,6 +2063,10 @@ def _governing(cues: Sequence[Cue], span: FigureSpan, sentence: str) -> Cue | No
     quoted = _speaker_of_quotation(cues, span, sentence)
     if quoted is not None:
         return quoted
+    close_after = next((c for c in cues if c.start >= span.end and c.governs == "around"
+                        and re.fullmatch(r"[\w\s-]{0,30}", sentence[span.end : c.start])), None)
+    if close_after is not None:
+        return close_after  # "far more than the 87 deaths acknowledged by the ministry": the agent right after it
     aside = next((c for c in cues if _is_aside(sentence, c)), None)
     if aside is not None:
         return aside

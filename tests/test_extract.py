@@ -919,3 +919,12 @@ def test_a_speaker_after_said_with_a_long_description_is_the_he_that_follows() -
             "at least four of the dead were women.\n")
     assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
         ("Aid workers", "killed", "Nineteen"), ("Yonas Berhe", "killed", "at least four")}
+
+
+def test_an_agent_right_after_a_figure_gives_it_and_it_is_the_speaker_of_the_sentence_before() -> None:
+    text = ("Prison fire\n\nThe fire killed at least 60 inmates, the Lusa Prisoners' Committee said, far more than the "
+            "31 deaths admitted by the prisons service. The committee said it had spoken to families. Another 20 "
+            "inmates suffered severe burns, it said.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Lusa Prisoners' Committee", "killed", "at least 60"), ("Prisons service", "killed", "31"),
+        ("Lusa Prisoners' Committee", "injured", "20")}
