@@ -346,7 +346,7 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      r"(?:taken|seized|snatched|dragged) from (?:their|his|her) (?:homes?|houses?|beds?)", "captured"),
     (r"displaced|fled their homes|(?:left|abandoned|deserted) (?:their|its) (?:homes|houses|villages|towns|neighbou?rhoods)|(?:forced|driven) (?:from|out of) their homes|forced to flee|evacuated|homeless|"
      r"sheltering|uprooted|stranded|from their (?:homes|villages|towns|land)|sleeping (?:outdoors|rough|in tents)|"
-     r"in tents|without shelter|spent the night (?:outdoors|outside|in the open|in (?:the )?streets)|(?:live|lives|living|lived|staying|stay) in (?:the\s+)?(?:[\w-]+\s+){0,2}?(?:camps|shelters)|(?:had|have|has)\s+fled(?!\s+(?:abroad|across|into|to neighbou?ring))|"
+     r"in tents|without shelter|spent the night (?:outdoors|outside|in the open|in (?:the )?streets)|(?:live|lives|living|lived|staying|stay) in (?:the\s+)?(?:[\w-]+\s+){0,2}?(?:camps|shelters|sites|settlements|evacuation cent(?:re|er)s)|(?:had|have|has)\s+fled(?!\s+(?:abroad|across|into|to neighbou?ring))|"
      r"(?:are|were|is|was|remain|remained)\s+(?:still\s+)?in\s+(?:[\w-]+\s+){0,2}?(?:camps|shelters|evacuation cent(?:re|er)s)|"
      r"(?:camps?|settlements?|sites?|centres?|centers?)(?:[’']s?)?\s+(?:now\s+|currently\s+)?(?:shelters|hosts)|"
      r"(?:been|were|was)\s+(?:moved|relocated)\s+to\s+(?:an?\s+|the\s+)?(?:school|shelter|camp|safer|temporary|evacuation|relief)",
@@ -420,7 +420,7 @@ METRIC_DEFINITIONS = {
 THING_METRICS = frozenset({"cities", "damaged", "assaults"}) | VOTE_METRICS
 PEOPLE_METRICS = frozenset(METRIC_DEFINITIONS) - THING_METRICS
 # "the toll", "the count", "a figure it revised to": the number belongs to what was just counted.
-ANAPHORIC_COUNT = re.compile(r"(?i)\b(?:toll|count|tally|figure|number|estimate|total)\b")
+ANAPHORIC_COUNT = re.compile(r"(?i)\b(?:toll|count|tally|figure|number|estimate|total)\b(?!\s+that\b)")
 SUBSET_BEFORE = re.compile(r"(?i)(?:\bincluding|\bamong them|\bamong whom|\bof whom|\bof them|\bamong those|\bincl\.)\s*$")
 SUBSET_AFTER = re.compile(r"(?i)^\s*of (?:them|those|whom|these)\b")
 SUPERSET_AFTER = re.compile(r"(?i)^\s*of (?:those|the|these) (?:[a-z]+ed|dead|missing|wounded|injured)\b")

@@ -928,3 +928,11 @@ def test_an_agent_right_after_a_figure_gives_it_and_it_is_the_speaker_of_the_sen
     assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
         ("Lusa Prisoners' Committee", "killed", "at least 60"), ("Prisons service", "killed", "31"),
         ("Lusa Prisoners' Committee", "injured", "20")}
+
+
+def test_estimate_that_is_a_verb_not_a_figure_pointing_back_and_evacuation_sites_hold_the_displaced() -> None:
+    text = ("Siege\n\nDoctors treated 40 people for gunshot wounds, the hospital said. Police now estimate that "
+            "around 90 staff are still inside the building. The council says 5,200 people are living in evacuation "
+            "sites.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Hospital", "injured", "40"), ("Council", "displaced", "5,200")}
