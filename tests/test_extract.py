@@ -936,3 +936,10 @@ def test_estimate_that_is_a_verb_not_a_figure_pointing_back_and_evacuation_sites
             "sites.\n")
     assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
         ("Hospital", "injured", "40"), ("Council", "displaced", "5,200")}
+
+
+def test_a_possessive_name_with_an_acronym_is_the_body_the_acronym_stands_for() -> None:
+    draft = extract("Flight\n\nThe United Nations' humanitarian office (OCHA) said about 4,000 people had fled the "
+                    "town since Wednesday.\n", document_id="t", text_file="t.txt")
+    assert [(s.name, s.aliases) for s in draft.sources if s.id == draft.claims[0].source] == [
+        ("United Nations' humanitarian office", ["OCHA"])]
