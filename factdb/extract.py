@@ -1475,10 +1475,10 @@ def _speaking_head(phrase: str) -> str:
 def _proper_name_ref(phrase: str, original: str, sources: Sources, cue: str) -> SourceRef | None:
     """A source named by its name ("the UN Human Rights Office", "Amnesty International")."""
     proper = _pick_proper_name(phrase, sources)
-    described = re.match(r"^(?:[Tt]he\s+)?(?P<name>[A-Z][\w’'-]*(?:\s+[\w’'-]+){1,6}?)\s*\((?P<acronym>[A-Z][A-Za-z-]*[A-Z])\)$", phrase)
-    if described and re.search(r"[’']s?\s+[a-z]", described.group("name")):
+    owned = re.match(r"^(?:[Tt]he\s+)?(?P<name>[A-Z][\w’'-]*(?:\s+[\w’'-]+){1,6}?)\s*\((?P<acronym>[A-Z][A-Za-z-]*[A-Z])\)$", phrase)
+    if owned and re.search(r"[’']s?\s+[a-z]", owned.group("name")):
         # "the United Nations' humanitarian office (OCHA)": the body the acronym stands for, not its owner
-        proper = described.group("name"), described.group("acronym")
+        proper = owned.group("name"), owned.group("acronym")
     if proper is None:
         return None
     name, acronym = proper
