@@ -1650,7 +1650,7 @@ _NAMED_STATEMENT = re.compile(
     r"(?:on|about|regarding|concerning)\b"
     # "Ministry of Interior: Statement on the events in Tarsk", "UN human rights office: Press briefing notes on ..."
     r"|^(?P<issuer>[A-Z][^:]{2,80}?):\s+(?i:(?:press|joint|official|public)\s+)?(?i:statement|press release|"
-    r"communiqu[eé]|declaration|(?:press\s+)?briefing notes?|briefing|update|situation report|bulletin)\b")
+    r"communiqu[eé]|declaration|(?:press\s+)?briefing notes?|briefing)\b")  # updates: _official_issuer
 # A briefing summary: "This is a summary of what was said by UNHCR spokesperson Olga Demir ...".
 _SUMMARY_BY = re.compile(
     rf"(?i)\bwhat was said by (?:the\s+)?(?P<name>{_NAME})(?:[’']s)?\s+(?:spokes(?:person|man|woman)|representative)\b")
