@@ -243,6 +243,8 @@ NOT_COUNT_BEFORE = re.compile(
     r"items|annex|footnote|vol\.|volume|figure|table|law|decree|flight|bus|platform|channel|"
     r"rule|clause|gate|terminal|building|street|st\.|tel\.|phone|code|version|needs|need|needed|requires|require|"
     r"required|threshold of|quorum of|capacity of|room for|space for|magnitude|"
+    r"(?:licensed|certified|permitted|allowed|authori[sz]ed|able|built|designed|equipped) to (?:carry|hold|seat|take|accommodate)|"
+    r"(?:can|could|cannot) (?:only )?(?:carry|hold|seat|accommodate)|"
     r"of (?:the|its|their)(?: \w+[’']s)?|"
     r"interviewed|interviewing|surveyed|spoke to|spoke with|conducted|reviewed|examined|analysed|analyzed)"
     r"|[#$€£¥]|us\$|\bnos?\.)\s*$"
@@ -280,6 +282,10 @@ PEOPLE_NOUNS: dict[str, str | None] = {
     "opposition members": None, "peacekeepers": "peacekeepers", "combatants": "fighters",
     "suspects": None, "hostages": None, "foreign nationals": "foreign nationals", "assailants": "fighters",
     "attackers": "fighters", "gunmen": "fighters", "crew members": "crew", "crew member": "crew", "crew": "crew",
+    "patients": None, "tourists": None, "hikers": None, "climbers": None, "sailors": None, "pupils": "children",
+    "babies": "children", "infants": "children", "drivers": None, "pickets": "protesters", "servicemen": "soldiers", "servicewomen": "soldiers",
+    "service members": "soldiers",
+    "guests": None, "mourners": None, "shoppers": None, "spectators": None, "fans": None, "voters": None,
 }
 # ... units that hold people but are not people: no metric here counts them.
 NOT_PEOPLE_NOUNS = frozenset({"families", "households", "family members' households", "villages", "communities"})
@@ -315,16 +321,17 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
     (r"dead or missing|died or (?:gone|went) missing|killed or missing|missing or dead", "dead_or_missing"),
     (r"death tolls?|tolls?|killed|killing|kill|killings|dead|deaths?|died|die|lost their lives|shot dead|slain|"
      r"murdered|bodies|remains of|fatalities|perished|drowned|suffocated|crushed to death|burned to death|"
-     r"starved to death|froze to death|neutrali[sz](?:ed|ing)|eliminat(?:ed|ing)|martyred", "killed"),
+     r"starved to death|froze to death|buried(?!\s+(?:under|in|beneath|alive|by|inside))|neutrali[sz](?:ed|ing)|eliminat(?:ed|ing)|martyred", "killed"),
     (r"execut\w*|hanged|put to death", "executed"),
-    (r"injur\w*|wounded|wounds|hurt|beaten|treated|in (?:a )?(?:critical|serious|stable) condition", "injured"),
+    (r"injur\w*|wounded|wounds|hurt|beaten|beating|beat up|treated|suffer(?:ed|ing)? (?:[\w-]+\s+){0,2}?(?:burns|fractures)|in (?:a )?(?:critical|serious|stable) condition", "injured"),
     (r"arrest\w*|rounded up|bundled into (?:police |military |unmarked )?(?:vans?|cars?|vehicles|trucks)|"
      r"taken into custody", "arrested"),
     (r"detain\w*|detention|in custody|jailed|imprisoned|behind bars|in prison|in jail|"
      r"(?:being|were|are|was|is|remain|remained|still)\s+held\b|"
      r"held (?:without|incommunicado|in|on)", "detained"),
     (r"sentenced|prison terms?|convicted", "sentenced"),
-    (r"missing|trapped|unaccounted for|(?:feared|believed|thought)\s+(?:to be\s+)?buried|"
+    (r"missing|trapped|unaccounted for|last seen|vanished|(?:gone|went) missing|(?:not|never) (?:been )?heard from|"
+     r"search(?:ing|ed|es)?\s+(?:[\w’'-]+\s+){0,6}?for|looking for|(?:feared|believed|thought)\s+(?:to be\s+)?buried|"
      r"(?:still\s+)?(?:under|beneath|buried (?:under|in))\s+(?:the\s+)?(?:mud|rubble|debris|snow|sand)|(?:could|can) not be accounted for|disappeared|disappearances?|"
      r"(?:fate|whereabouts) (?:remains?|is|are) unknown|(?:the )?(?:fate|whereabouts) of", "missing"),
     (r"returned (?:home|to their homes)|have returned|had returned", "returned"),
@@ -335,14 +342,17 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
     (r"rescued|saved|brought (?:to the surface|out) alive|pulled (?:out )?alive|alive from|to the surface|"
      r"to safety|airlifted|evacuated by (?:air|helicopter)", "rescued"),
     (r"on strike|joined the strike|absent|went on strike|walked out|stayed away from (?:work|classrooms|schools?)", "strikers"),
-    (r"captured|abducted|kidnapped|taken hostage|taken captive", "captured"),
-    (r"displaced|fled their homes|(?:forced|driven) (?:from|out of) their homes|forced to flee|evacuated|homeless|"
+    (r"captured|abducted|kidnapped|taken hostage|taken captive|seized|snatched|"
+     r"(?:taken|seized|snatched|dragged) from (?:their|his|her) (?:homes?|houses?|beds?)", "captured"),
+    (r"displaced|fled their homes|(?:left|abandoned|deserted) (?:their|its) (?:homes|houses|villages|towns|neighbou?rhoods)|(?:forced|driven) (?:from|out of) their homes|forced to flee|evacuated|homeless|"
      r"sheltering|uprooted|stranded|from their (?:homes|villages|towns|land)|sleeping (?:outdoors|rough|in tents)|"
-     r"in tents|without shelter|spent the night (?:outdoors|outside|in the open|in (?:the )?streets)|(?:live|lives|living|lived|staying|stay) in (?:the\s+)?(?:[\w-]+\s+){0,2}?(?:camps|shelters)|(?:had|have|has)\s+fled(?!\s+(?:abroad|across|into|to neighbou?ring))|"
+     r"in tents|without shelter|spent the night (?:outdoors|outside|in the open|in (?:the )?streets)|(?:live|lives|living|lived|staying|stay) in (?:the\s+)?(?:[\w-]+\s+){0,2}?(?:camps|shelters|sites|settlements|evacuation cent(?:re|er)s)|(?:had|have|has)\s+fled(?!\s+(?:abroad|across|into|to neighbou?ring))|"
      r"(?:are|were|is|was|remain|remained)\s+(?:still\s+)?in\s+(?:[\w-]+\s+){0,2}?(?:camps|shelters|evacuation cent(?:re|er)s)|"
+     r"(?:camps?|settlements?|sites?|centres?|centers?)(?:[’']s?)?\s+(?:now\s+|currently\s+)?(?:shelters|hosts)|"
      r"(?:been|were|was)\s+(?:moved|relocated)\s+to\s+(?:an?\s+|the\s+)?(?:school|shelter|camp|safer|temporary|evacuation|relief)",
      "displaced"),
-    (r"crossed into neighbou?ring countries|refugees|crossed the border|fled abroad|"
+    (r"crossed into neighbou?ring countries|refugees|(?:fled|escaped|fleeing|escaping) across the border|"
+     r"sought (?:safety|refuge|asylum|shelter)\s+(?:abroad|in neighbou?ring|across|over the border)|crossed (?:the\s+)?(?:[\w-]+\s+)?border|fled abroad|"
      r"fled (?:into|to|across (?:the border )?into)\s+neighbou?ring|crossed (?:from\s+\w+\s+)?into\s+neighbou?ring|"
      r"arrived at the border|new arrivals", "refugees"),
     (r"pardoned|released|freed", "released"),
@@ -351,11 +361,11 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
     (r"(?:prisons?|jails?|prison system|facility)(?:[’']s)?\s+(?:now\s+|then\s+|currently\s+)?(?:held|holds|housed|houses)|"
      r"now (?:holds|houses)|prison population of", "prisoners"),
     (r"transferred|moved to (?:a|another) (?:prison|jail|detention)|(?:have|has|had)\s+relocated", "transferred"),
-    (r"charged|indicted", "charged"),
+    (r"charged|indicted|fac(?:e|es|ing) (?:[\w-]+\s+)?(?:charges|prosecution|trial)", "charged"),
     (r"on hunger strike|hunger strikers?|refus(?:ed|ing|e) (?:food|meals|to eat)", "hunger_strikers"),
     (r"admitted to (?:hospitals?|clinics?|(?:its|their|the|a|an)\s+(?:[\w-]+\s+)?(?:hospitals?|clinics?|nutrition|"
      r"treatment|health|intensive|wards?))|"
-     r"taken to (?:the )?hospitals?|hospitali[sz]ed|(?:required|needed|needing|received|receiving) hospital treatment|"
+     r"taken to (?:the )?hospitals?|hospitali[sz]ed|(?:being\s+)?treated in (?:(?:a|the|its|their)\s+)?(?:[\w-]+\s+)?hospitals?|(?:required|needed|needing|received|receiving) hospital treatment|"
      r"(?:remain|remained|remains|are|were|is|still) in hospital", "hospitalised"),
     (r"damaged|destroyed|set fire to|set on fire|burned|burnt|torched|looted|vandali[sz]ed", "damaged"),
     (r"in favou?r|yay|yes votes?|voted for", "votes_in_favour"),
@@ -363,6 +373,8 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
     (r"abstentions?|abstained", "abstentions"),
     (r"marched|rallied|took part|taken part|take part|taking part|took to the streets|demonstrated|protested|"
      r"turned out|joined the protests?|crowds? at|crowd of|"
+     r"(?:joined|swelled|filled the streets for)\s+(?:the|a|an|this|that|their)\s+(?:[\w-]+\s+){0,2}?"
+     r"(?:march|marches|rally|rallies|protests?|demonstrations?|vigil|sit-in)|"
      r"attended (?:the|a|an)\s+(?:[\w-]+\s+){0,2}?(?:demonstration|protest|rally|march|vigil|sit-in)s?|"
      r"(?:are|were|is|was)\s+(?:marching|rallying|protesting|demonstrating)", "protesters"),
     (r"cities|towns|localities", "cities"),
@@ -408,7 +420,7 @@ METRIC_DEFINITIONS = {
 THING_METRICS = frozenset({"cities", "damaged", "assaults"}) | VOTE_METRICS
 PEOPLE_METRICS = frozenset(METRIC_DEFINITIONS) - THING_METRICS
 # "the toll", "the count", "a figure it revised to": the number belongs to what was just counted.
-ANAPHORIC_COUNT = re.compile(r"(?i)\b(?:toll|count|tally|figure|number|estimate|total)\b")
+ANAPHORIC_COUNT = re.compile(r"(?i)\b(?:toll|count|tally|figure|number|estimate|total)\b(?!\s+that\b)")
 SUBSET_BEFORE = re.compile(r"(?i)(?:\bincluding|\bamong them|\bamong whom|\bof whom|\bof them|\bamong those|\bincl\.)\s*$")
 SUBSET_AFTER = re.compile(r"(?i)^\s*of (?:them|those|whom|these)\b")
 SUPERSET_AFTER = re.compile(r"(?i)^\s*of (?:those|the|these) (?:[a-z]+ed|dead|missing|wounded|injured)\b")
@@ -424,6 +436,17 @@ BREAKDOWN = re.compile(r"^[^.;:]{0,60}:\s*$")
 BY_PLACE = re.compile(r"(?i)^\s*(?:at|in|from|on|across)\s+(?:the\s+)?[\w’'-]+")
 METHOD = re.compile(r"(?i)\b(?:interviewed|surveyed|spoke (?:to|with)|consulted|reviewed|analy[sz]ed)\b")
 INCREMENT = re.compile(r"(?i)\b(?:bringing|brings|brought|raising|raises|taking|takes|pushing)\b.{0,80}\bto\b")
+AMONG_THOSE = re.compile(
+    r"(?i)\bamong (?:those|the|them)\s+(?:\w+\s+)?(?P<verb>\w+(?:ed|en|dead|missing|wounded))\b[^,;.]{0,40}?"
+    r"\b(?:were|was|are|is)\s+$")
+TAKEN_BEFORE = re.compile(r"(?i)\b(?:seized|snatched|dragged|abducted|kidnapped|took|taken|grabbed)(?:\s+away)?\s+$")
+# A rescue told by how people were taken out: the verb before the number, where from after it.
+RESCUE_BEFORE = re.compile(
+    r"(?i)\b(?:pulled|lifted|plucked|hauled|winched|fished|dug|picked up|ferried)(?:\s+(?:out|up|off|back))?\s+$")
+RESCUE_AFTER = re.compile(
+    r"(?i)^[^.;]{0,60}?\b(?P<place>alive|survivors?|(?:from|out of|off)\s+(?:the\s+|a\s+|their\s+)?(?:[\w-]+\s+)?"
+    r"(?:water|sea|river|waves|rooftops?|roofs?|rubble|debris|wreckage|ruins|mud|floodwaters?|flood|rocks|cliffs?|"
+    r"mine|shaft|cave|sinking|capsized)|(?:clung|clinging) to|adrift)\b")
 DEFAULT_METRIC_OF_NOUN = {
     **dict.fromkeys(("prisoners", "political prisoners", "detainees"), "detained"),
     **dict.fromkeys(("protesters", "protestors", "demonstrators", "marchers"), "protesters"),
@@ -528,8 +551,12 @@ def _is_not_a_count(sentence: str, match: re.Match[str]) -> bool:
     # "Samir Haddad, 34, told": an age in apposition to a name
     if re.search(r"[A-Z][\w’'-]+,\s*$", before) and after.startswith(",") and number.isdigit() and int(number) < 120:
         return True
-    # "one of the worst", "a hundred years": small words count only when people follow
-    return number.lower() in ("one", "a hundred", "a thousand") and counted_noun(after)[0] is None
+    if number.lower() == "one" and re.match(rf"(?i)^\s+of\s+(?:the\s+)?{_NUMBER}", after):
+        return True  # "one of five men killed": the person, one of the group the next number counts
+    # "one of the worst", "a hundred years": small words count only when people follow, or when a qualifier
+    # makes them an amount ("was carrying more than a hundred")
+    small = ("one",) if match.group("qualifier") else ("one", "a hundred", "a thousand")
+    return number.lower() in small and counted_noun(after)[0] is None
 
 
 def _understand(sentence: str, match: re.Match[str]) -> Figure | None:
@@ -629,6 +656,9 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
     allowed = PEOPLE_METRICS if noun in PEOPLE_NOUNS else THING_NOUNS.get(noun or "", PEOPLE_METRICS | THING_METRICS)
     if _counts_no_metric(sentence, before, after, noun):
         return None
+    told = _metric_told_around(before, after, population, allowed)
+    if told is not None:
+        return told
     found = _metric_word_near(before, rest, allowed)
     between = sentence[previous[0].end : span.start] if previous else ""
     continues = previous is not None and bool(SUBSET_BEFORE.search(before) or SUBSET_AFTER.match(after)
@@ -643,14 +673,34 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
         return MetricGuess(metric, population, 0.85 if distance <= 3 else 0.7, f'word "{word}"')
     if re.search(r"(?i)\bdeath toll\b", before) and "killed" in allowed:
         return MetricGuess("killed", population, 0.6, 'the clause speaks of the "death toll"')
-    counted = re.search(r"(?i)\b(?:number|total|count|tally) of (?:\w+ )?(?:people |civilians |persons )?(\w+)", before)
+    # "the number of displaced higher, at about 80,000": what the number is of, in its first three words
+    counted = re.search(r"(?i)\b(?:number|total|count|tally) of ((?:[\w-]+ ){0,2}[\w-]+)", before)
     if counted:
-        named = _nearest_metric_word(counted.group(1), "", allowed)
+        named = _nearest_metric_word("", counted.group(1), allowed)
         if named is not None:
             return MetricGuess(named[0], population, 0.6, f'"{counted.group()}"')
     # "for a total of 351": the figure's own words can point back
     return _metric_referred_to(f"{before} {span.stated}", after, rest, noun, population,
                                previous[1].metric if previous else topic, allowed)
+
+
+def _metric_told_around(before: str, after: str, population: str | None,
+                        allowed: frozenset[str]) -> MetricGuess | None:
+    """A metric told by words on both sides of the number, which the nearest word alone would misread."""
+    among = AMONG_THOSE.search(before)
+    named = _nearest_metric_word(among.group("verb"), "", allowed) if among else None
+    if among is not None and named is not None:
+        # "Among those executed last week were four men convicted over the protests": what they are is before
+        return MetricGuess(named[0], population, 0.8, f'"{among.group().strip()}"')
+    taken = TAKEN_BEFORE.search(before)
+    if "captured" in allowed and taken and re.match(r"(?i)^[^.;,]{0,40}?\bfrom (?:their|his|her)\s", after):
+        # "gunmen seized 8 people from their homes": taken, not displaced
+        return MetricGuess("captured", population, 0.75, f'"{taken.group().strip()} ... from their"')
+    taken_out, place = RESCUE_BEFORE.search(before), RESCUE_AFTER.match(after)
+    if "rescued" in allowed and taken_out and place:
+        # "crews pulled forty-two survivors from the water", "lifted 87 people from rooftops"
+        return MetricGuess("rescued", population, 0.75, f'"{taken_out.group().strip()}" ... "{place.group("place")}"')
+    return None
 
 
 def _metric_word_near(before: str, rest: str, allowed: frozenset[str]) -> tuple[str, int, str] | None:
@@ -697,8 +747,8 @@ def _counts_no_metric(sentence: str, before: str, after: str, noun: str | None) 
         return True  # "dozens of families", "600 households": no people metric counts them
     first = _first_word(after)
     if noun is None and first and first not in _STOP_WORDS and not SUBSET_AFTER.match(after) \
-            and not re.match(r"\s*,", after) \
-            and not _metric_word_starts(after) and first not in ("had", "were", "have", "are"):
+            and not re.match(r"\s*,", after) and not _metric_word_starts(re.sub(r"(?i)^\s*\w+ly\s+", "", after)) \
+            and first not in ("had", "were", "have", "are"):
         return True  # "three Kalden prisons", "18 teams": something no metric counts
     if METHOD.search(before):
         return True  # "interviewed 34 people, including two former detainees": how, not what happened
@@ -720,6 +770,8 @@ _SUBSET_ASIDE = re.compile(
 def _window_after(after: str) -> str:
     """The words after the counted noun: to the next comma or attribution, at most 8."""
     after = SUBSET_AFTER.sub("", after)
+    # "11 of its 94 candidates are among those detained": the group's size is no part of what is said of them
+    after = re.sub(rf"(?i)^\s*of\s+(?:its|their|the|his|her|our)\s+{_NUMBER}\s+", " ", after)
     # "58 civilians, among them 12 children, were killed": the verb is past the aside
     after = _SUBSET_ASIDE.sub("", after, count=1)
     head = re.split(r"(?i),|\bincluding\b|\b(?:said|says|told|according to|identified by|reported by)\b", after)[0]
@@ -741,6 +793,8 @@ def _nearest_metric_word(before: str, after: str, allowed: frozenset[str]) -> tu
             if metric not in allowed:
                 continue
             for match in pattern.finditer(text):
+                if not forward and match.group().lower() == "against":
+                    continue  # "82 in favour to 30 against" counts votes; "63 released, against 88 detained" compares
                 distance = len((text[: match.start()] if forward else text[match.end() :]).split())
                 better = best is None or distance < best[1] or (
                     distance == best[1] and (forward, len(match.group())) > (best_forward, len(best[2])))
@@ -794,7 +848,7 @@ SUBJECT_CUE = re.compile(rf"(?i)\s{_AUXILIARY}\b(?P<verb>{_CUE_VERBS})\b")
 # "The agency raised its toll to 54": a revision names who counts, like a speech verb.
 REVISION_CUE = re.compile(
     rf"(?i)\s{_AUXILIARY}\b(?P<verb>raised|revised|lowered|updated|increased)(?=\s+(?:its|their|the)\s+(?:[\w-]+\s+)?"
-    r"(?:toll|number|count|figure|estimate|tally)\b)")
+    r"(?:tolls?|numbers?|counts?|figures?|estimates?|tally|tallies|data)\b)")
 _PARTICIPLE = re.compile(
     r"(?i)(?:compiled|collected|published|released|issued|cited|quoted|documented|recorded|gathered|based|reported|"
     r"confirmed|verified|listed|logged|registered|counted|estimated|found|determined|put)$"
@@ -805,7 +859,10 @@ ACCORDING_TO = re.compile(r"(?i)\baccording to\s+")
 AGENT_CUE = re.compile(
     r"(?i)\b(?:reports?|statements?|tally|tallies|count|counts|figures?|data|estimates?|survey|study|findings|records|"
     r"documentation|list|monitoring|identified|documented|recorded|verified|confirmed|cited|compiled|collected|"
-    r"released|published|issued|gathered|listed as [\w-]+|registered as [\w-]+|recorded as [\w-]+)\s+(?:by|from)\s+"
+    r"released|published|issued|gathered|acknowledged|admitted|announced|reported|given|claimed|provided|disclosed|"
+    r"listed as [\w-]+|registered as [\w-]+|recorded as [\w-]+)\s+(?:by|from)\s+"
+    # "reports in foreign media that 11 died"
+    r"|\breports?\s+(?:in|on)\s+(?=(?:the\s+)?(?:[\w-]+\s+){0,2}(?:media|press|newspapers?|outlets)\b)"
 )
 _REPORT_ADJECTIVE = (r"(?:own|latest|official|new|final|initial|preliminary|previous|updated|revised|annual|monthly|"
                      r"weekly|internal)")
@@ -835,6 +892,10 @@ _SPEAKS_FOR = re.compile(
     r"representatives?|officials?|directors?|heads?|chiefs?|advis[eo]rs?|members?|press officers?)\s+"
     r"(?:for|of|at|from)\s+(?P<body>.+)$")
 PRONOUNS = {"it", "they", "he", "she", "we", "this", "its", "their"}
+PERSON_ROLES = frozenset(
+    "director spokesman spokeswoman spokesperson minister governor mayor commander chief doctor surgeon nurse "
+    "official officer lawyer witness prosecutor judge manager coordinator head chairman chairwoman president "
+    "secretary representative envoy superintendent inspector".split())
 # "The previous flash update reported 34 deaths": an earlier edition of the same update speaks in its voice.
 EARLIER_EDITION = re.compile(
     r"(?i)^(?:the|our|this)\s+(?:previous|last|latest|earlier|first|initial)\s+(?:flash\s+|situation\s+)?"
@@ -854,11 +915,12 @@ GENERIC_HEADS = ("group", "organisation", "organization", "agency", "office", "u
                  "authority", "service", "command",
                  "association", "committee", "coalition", "council", "monitor", "movement", "party", "court",
                  "directorate", "federation", "commission", "centre", "center", "department", "mission",
-                 "network", "campaign", "institute", "foundation", "front", "body", "rapporteur", "programme")
+                 "network", "campaign", "institute", "foundation", "front", "body", "rapporteur", "programme",
+                 "inspectorate", "bureau", "tribunal", "board", "society", "collective", "alliance")
 _ORGANISATION_WORDS = re.compile(
     rf"(?i)\b(?:{'|'.join(GENERIC_HEADS)}|watch|rights|international|ministry|government|police|nations|assembly)\b")
 # A capitalised name, with the small words names contain ("Council of Europe", "Office of the High Commissioner").
-_NAME = r"(?:[A-Z][\w’'.&-]*)(?:\s+(?:(?:of|for|the|and|on|de|du|al|el|in)\s+)*[A-Z][\w’'.&-]*)*"
+_NAME = r"(?:[A-Z][\w’'.&-]*)(?:\s+(?:(?:of|for|the|and|on|de|du|al|el|in|&)\s+)*[A-Z][\w’'.&-]*)*"
 _PROPER = re.compile(_NAME)
 _ACRONYM_AFTER = re.compile(r"^\s*\((?P<acronym>[A-Z][A-Za-z-]*[A-Z][A-Za-z-]*)\)")
 
@@ -1062,6 +1124,8 @@ def find_cues(sentence: str, sources: Sources) -> list[Cue]:
     for match in ACCORDING_TO.finditer(sentence):
         _append(cues, _phrase_cue(sentence, match.start(), match.end(), sources, "according to"))
     for match in AGENT_CUE.finditer(sentence):
+        if OWN_FIGURE_FROM.search(sentence[: match.start()]):
+            continue  # "the front said it had compiled its figure from families": the front's figure, not theirs
         if not _inside(cues, match.start()):
             _append(cues, _phrase_cue(sentence, match.start(), match.end(), sources, match.group().strip()))
     for match in [*SUBJECT_CUE.finditer(sentence), *REVISION_CUE.finditer(sentence)]:
@@ -1094,6 +1158,9 @@ def _phrase_cue(sentence: str, start: int, end: int, sources: Sources, cue: str)
     return None if ref is None else Cue(start, end + len(phrase), "around", ref)
 
 
+OWN_FIGURE_FROM = re.compile(
+    r"(?i)\b(?:compiled|compiles|drew|draws|drawn|based|bases|built|builds|gathered|gathers|collected|collects|derived|"
+    r"derives|assembled|assembles)\s+(?:its|their|his|her|our)\s+(?:own\s+)?$")
 _QUOTED_BY = re.compile(r"(?i)^(?P<speaker>.+?)\s+(?:quoted|cited|interviewed)\s+by\s+(?P<relay>.+)$")
 
 
@@ -1175,9 +1242,9 @@ def _is_inverted(sentence: str, match: re.Match[str]) -> bool:
     after = sentence[match.end() :].strip()
     if not re.search(r"[,”\"]$", before) or re.match(r"(?i)(?:that|on|in|at|it|they|he|she)\b", after):
         return False
-    if FIGURE_PATTERN.match(after) or re.search(r"(?i)\bthat\b", after):
-        return False
-    return len(after.split()) <= 12
+    if FIGURE_PATTERN.match(after) or re.search(r"(?i)\bthat\b", after) or not re.search(r"\w", after):
+        return False  # "..., the camp manager, Leon Abara, says.": nobody after the verb; the speaker is before it
+    return len(after.split()) <= 12 or bool(re.match(rf"{_NAME},", after))  # "said NAME, a long description"
 
 
 def _phrase_after(sentence: str, start: int) -> str:
@@ -1308,7 +1375,7 @@ def _resolve_subject(subject: Subject, sources: Sources, verb: str) -> SourceRef
 def _resolve_phrase(phrase: str, *, sources: Sources, cue: str) -> SourceRef | None:
     """The source a noun phrase names: a known source, an earlier mention ("the agency"), or a new one."""
     original = phrase.strip()
-    phrase = re.sub(r"^[\s\"“”‘’']+|[\s\"“”‘’'.]+$", "", original)
+    phrase = re.sub(r"^\s*(?:[-–—•*·▪]\s+)?[\s\"“”‘’']*|[\s\"“”‘’'.]+$", "", original)  # a bullet is no part of it
     if not phrase or len(phrase) > 160:
         return None
     phrase = re.sub(r"(?i)^(?:where|when|and|but|as|while|after|because|since|although|if|so|then)\s+", "", phrase)
@@ -1322,13 +1389,18 @@ def _resolve_phrase(phrase: str, *, sources: Sources, cue: str) -> SourceRef | N
         target = sources.last_attributed or (sources.mentions[-1] if sources.mentions else None)
         if phrase.lower() in ("he", "she"):
             # "..., said Ravi Anand, a senior police officer. He said 11 ...": the person named latest
-            target = next((s for s in reversed(sources.mentions) if s.kind == "person"), target)
+            # (or a role one person holds: "according to a local hospital director. ..., he said")
+            target = next((s for s in reversed(sources.mentions) if s is not sources.voice and (
+                s.kind == "person" or s.name.split()[-1].lower() in PERSON_ROLES)), target)
         if target is None:
             return None
         return SourceRef(target, 0.6, f'"{phrase} {cue}" refers back to {target.name}', anaphoric=True)
     # "a toll the interior ministry disputed, putting it at 3": the one who disputes gives the figure
     phrase = re.sub(r"(?i)^(?:a|the)\s+(?:toll|figure|number|count|tally|claim|estimate)\s+(?:that\s+|which\s+)?(.+?)\s+"
                     r"(?:disputed|rejected|denied|contested|questioned|dismissed)$", r"\1", phrase)
+    # "a local official and a resident told Reuters": two speakers; the first named is the source proposed
+    phrase = re.sub(r"(?i)^((?:an?|one)\s+[\w-]+(?:\s+[\w-]+){0,2}?)\s+and\s+(?:an?|one)\s+[\w-]+(?:\s+[\w-]+){0,2}$",
+                    r"\1", phrase)
     for resolve in (_partitive_ref, _generic_ref, _owner_ref, _spokesperson_ref):
         ref = resolve(phrase, original, sources, cue)
         if ref is not None:
@@ -1403,6 +1475,10 @@ def _speaking_head(phrase: str) -> str:
 def _proper_name_ref(phrase: str, original: str, sources: Sources, cue: str) -> SourceRef | None:
     """A source named by its name ("the UN Human Rights Office", "Amnesty International")."""
     proper = _pick_proper_name(phrase, sources)
+    owned = re.match(r"^(?:[Tt]he\s+)?(?P<name>[A-Z][\w’'-]*(?:\s+[\w’'-]+){1,6}?)\s*\((?P<acronym>[A-Z][A-Za-z-]*[A-Z])\)$", phrase)
+    if owned and re.search(r"[’']s?\s+[a-z]", owned.group("name")):
+        # "the United Nations' humanitarian office (OCHA)": the body the acronym stands for, not its owner
+        proper = owned.group("name"), owned.group("acronym")
     if proper is None:
         return None
     name, acronym = proper
@@ -1571,7 +1647,10 @@ _FIRST_PERSON = re.compile(r"\b(?:We|we|Our|our|us)\b")
 # "Ministry of Information statement on the events in Belvar": the body before the word "statement".
 _NAMED_STATEMENT = re.compile(
     r"^(?P<name>[A-Z][^:]{2,80}?)(?:[’']s)?\s+(?:statement|press release|communiqu[eé]|declaration)\s+"
-    r"(?:on|about|regarding|concerning)\b")
+    r"(?:on|about|regarding|concerning)\b"
+    # "Ministry of Interior: Statement on the events in Tarsk", "UN human rights office: Press briefing notes on ..."
+    r"|^(?P<issuer>[A-Z][^:]{2,80}?):\s+(?i:(?:press|joint|official|public)\s+)?(?i:statement|press release|"
+    r"communiqu[eé]|declaration|(?:press\s+)?briefing notes?|briefing)\b")  # updates: _official_issuer
 # A briefing summary: "This is a summary of what was said by UNHCR spokesperson Olga Demir ...".
 _SUMMARY_BY = re.compile(
     rf"(?i)\bwhat was said by (?:the\s+)?(?P<name>{_NAME})(?:[’']s)?\s+(?:spokes(?:person|man|woman)|representative)\b")
@@ -1596,6 +1675,15 @@ _ISSUER_CONFIRMS = re.compile(
     r"(?:confirms|reports|announces|informs|states|said|says|reported|announced|confirmed)\b")
 
 
+LIVE_TITLE = re.compile(r"(?i)^\s*live\b|\blive (?:updates?|blog|coverage|report)\b|\bas it happened\b|\blatest updates\b")
+# A newsroom speaking of itself in a report ("our correspondent", "told us"): not a release in the first person.
+NEWSROOM_FIRST_PERSON = re.compile(
+    r"(?i)\bour (?:own )?(?:correspondents?|reporters?|team|staff|journalists?|colleagues|producers?|"
+    r"photographers?|readers|live blog|coverage|sources?)\b|\b(?:told|tells|telling|sent|showed|shown) us\b|"
+    r"\bwe (?:will|'ll|have verified|could not (?:independently )?verify|cannot (?:independently )?verify|"
+    r"have not been able to verify|are (?:following|bringing|tracking))\b")
+
+
 def _official_issuer(text: str, title: str) -> tuple[str, str] | None:
     """The body an official update opens on ("The National Emergency Operations Centre (NEOC) confirms that
     ..."): with no byline, what the update states in its own voice is that body's."""
@@ -1618,15 +1706,23 @@ def guess_voice(text: str, title: str) -> tuple[str | None, str]:
     if byline:
         return byline.group("name"), f'the byline "{" ".join(byline.group().split())}"'
     statement = _STATEMENT_BY.match(title.strip()) or _NAMED_STATEMENT.match(title.strip())
-    if statement and (statement.re is _STATEMENT_BY or _ORGANISATION_WORDS.search(statement.group("name"))):
-        return statement.group("name"), f'the title "{title.strip()}"'
+    name = statement and (statement.groupdict().get("issuer") or statement.group("name"))
+    if statement and name and (statement.re is _STATEMENT_BY or _ORGANISATION_WORDS.search(name)):
+        return name, f'the title "{title.strip()}"'
     summary = _SUMMARY_BY.search(text[:1500])
     if summary:
         return summary.group("name"), f'a briefing summary: "{_short(summary.group())}"'
+    if LIVE_TITLE.search(title):
+        return None, ""  # a live blog's "we" and "our correspondent" are the newsroom's, not a body it names
     issuer = _official_issuer(text, title)
     if issuer is not None:
         return issuer
-    if not _FIRST_PERSON.search(_without_quotations(text)):
+    return _first_person_issuer(text)
+
+
+def _first_person_issuer(text: str) -> tuple[str | None, str]:
+    """For a press release written as "we"/"our", the organisation it names first."""
+    if not _FIRST_PERSON.search(NEWSROOM_FIRST_PERSON.sub("", _without_quotations(text))):
         return None, ""
     first_person = 'the text speaks in the first person plural ("we", "our"): the organisation it names first'
     paragraphs = [line.strip() for line in text.splitlines()[1:] if len(line.split()) >= 6]
@@ -1808,6 +1904,9 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
         speaker = attributed[-1] if attributed else speaking[-1] if speaking else None
         if attributed:
             sources.last_attributed = attributed[-1].source
+        elif speaking:
+            # "The centre said it had collected the names ... Another 56 were burned, it said.": the centre
+            sources.last_attributed = speaking[-1].source
     return claims
 
 
@@ -1860,7 +1959,7 @@ class Section:
     speaker: bool  # a speaker line ("UNHCR spokesperson Olga Demir: ..."): "we" is that body too
 
 
-_SPEAKER_NAME = r"(?:[A-Z][\w’'.&-]*)(?:\s+(?:(?:of|for|the|and|on|de|du|al|el|in)\s+)*[A-Z][\w’'.&-]*)*"
+_SPEAKER_NAME = r"(?:[A-Z][\w’'.&-]*)(?:\s+(?:(?:of|for|the|and|on|de|du|al|el|in|&)\s+)*[A-Z][\w’'.&-]*)*"
 # Briefing notes give each speaker a line: "OHCHR spokesperson Marta Klein: We are alarmed ...",
 # "Spokesperson for the UN High Commissioner for Human Rights: Liz Throssell".
 SPEAKER_LINE = re.compile(
@@ -1938,12 +2037,28 @@ def _is_heading(sentence: Sentence, title: str) -> bool:
 
 def _remember_mentions(sentence: str, sources: Sources) -> None:
     """Names with an acronym ("the National Council of Resistance of Iran (NCRI)") are remembered,
-    so a later "NCRI" or "the council" finds the same source."""
+    so a later "NCRI" or "the council" finds the same source; so is a person a sentence opens on
+    ("Maria Tess, 61, keeps ..."), whom a later "she says" can mean."""
+    person = PERSON_OPENING.match(sentence)
+    if person and not _ORGANISATION_WORDS.search(person.group("name")) \
+            and not any(w.lower() in _STOP_WORDS or w.lower() in MONTH_NUMBER for w in person.group("name").split()):
+        source = sources.resolve_name(person.group("name"))
+        if source is not None and source.kind == "person":
+            sources.mention(source)
     for match in re.finditer(rf"(?P<name>{_NAME})\s*\((?P<acronym>[A-Z][A-Za-z-]*[A-Z])\)", sentence):
         name = re.sub(r"^(?:The|A|An)\s+", "", match.group("name").strip())
         source = sources.resolve_name(name, acronym=match.group("acronym"))
         if source is not None and len(name.split()) >= 2:
             sources.mention(source)
+
+
+# A sentence opening on a person: a name of two or three capitalised words, then an age in apposition or
+# a verb people do ("Maria Tess, 61, keeps", "Omar Hadi lives").
+PERSON_OPENING = re.compile(
+    r"^[\"“‘']?(?:(?:Dr|Mr|Mrs|Ms|Prof|Professor|Father|Sister|Imam|Rev|Rabbi)\.?\s+)?"
+    r"(?P<name>[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+){1,2})(?=,\s*(?:\d{1,3}|aged\s+\d{1,3}),|,\s*who\b|\s+(?:keeps|kept|"
+    r"lives|lived|remembers|remembered|recalls|recalled|arrived|works|worked|sits|sat|walks|walked|waits|waited|"
+    r"fled|spent|shows|showed|wants|wanted|hopes|hoped|grew up|was born|buried|describes|described)\b)")
 
 
 def _governing(cues: Sequence[Cue], span: FigureSpan, sentence: str) -> Cue | None:
@@ -1952,11 +2067,16 @@ def _governing(cues: Sequence[Cue], span: FigureSpan, sentence: str) -> Cue | No
     quoted = _speaker_of_quotation(cues, span, sentence)
     if quoted is not None:
         return quoted
+    close_after = next((c for c in cues if c.start >= span.end and c.governs == "around"
+                        and re.fullmatch(r"[\w\s-]{0,30}", sentence[span.end : c.start])), None)
+    if close_after is not None:
+        return close_after  # "far more than the 87 deaths acknowledged by the ministry": the agent right after it
     aside = next((c for c in cues if _is_aside(sentence, c)), None)
     if aside is not None:
         return aside
     before = [c for c in cues if c.end <= span.start or (c.start <= span.start and c.governs == "after")]
-    for cue in reversed(before):
+    # the cue ending nearest the figure: "X, which won 38% according to official results, says 11 ..." is X's
+    for cue in sorted(before, key=lambda c: c.end, reverse=True):
         if cue.governs in ("after", "around") and not _breaks_between(sentence, cue.end, span.start, cue):
             return cue
     after = [c for c in cues if c.start >= span.end]

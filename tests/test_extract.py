@@ -335,7 +335,7 @@ def test_known_sources_are_matched_without_case_or_article() -> None:
 
 
 # Floors at the measured scores: a change that lowers them fails here (the targets are in issue 21).
-EVALUATION_FLOORS = {"overall": (0.93, 0.89), "held-out-7": (0.87, 0.83)}
+EVALUATION_FLOORS = {"overall": (0.92, 0.88), "held-out-8": (0.71, 0.60)}
 
 
 def test_labelled_evaluation_does_not_fall_below_its_measured_scores() -> None:
@@ -343,7 +343,7 @@ def test_labelled_evaluation_does_not_fall_below_its_measured_scores() -> None:
     groups, overall, seeds = bench.evaluate_all()
     precision, recall = EVALUATION_FLOORS["overall"]
     assert overall.precision >= precision and overall.recall >= recall, bench._row(overall)
-    for batch in ("held-out-7",):
+    for batch in ("held-out-8",):
         held_out = next(total for _, total in groups if total.name.startswith(batch))
         precision, recall = EVALUATION_FLOORS[batch]
         assert held_out.precision >= precision and held_out.recall >= recall, bench._row(held_out)
@@ -796,3 +796,150 @@ def test_a_quote_ends_with_the_clause_of_its_last_figure_when_the_attribution_co
         ["According to the civil defence, 57 people have died"],
         ["Police said 12 people were arrested after the march"],
         ["The ministry said 73 people had died, citing records from the city's four hospitals."]]
+
+
+def test_rescues_told_by_how_people_were_taken_out_are_rescued() -> None:
+    text = ("Flooding on the Arn\n\nVolunteers in kayaks plucked 31 people from the floodwaters, the fire brigade "
+            "said. A navy helicopter winched up eleven hikers from the rocks. A trawler picked up 16 people who "
+            "were clinging to an upturned hull, the coastguard said. Police picked up 40 protesters outside "
+            "parliament.\n")
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text) if metric == "rescued"} == {
+        ("rescued", "31"), ("rescued", "eleven"), ("rescued", "16")}
+
+
+def test_people_searched_for_or_last_seen_are_missing_and_those_who_left_their_homes_displaced() -> None:
+    text = ("Storm\n\nDivers were searching the lake on Sunday for nine students, the regional governor said. "
+            "Four of the activists were last seen at a checkpoint near Dunn, their lawyer said. "
+            "About 2,300 villagers have abandoned their homes in the valley, the mayor said. "
+            "Some 7,000 people have crossed the Tessin border since Friday, UNHCR said.\n")
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
+        ("missing", "nine"), ("missing", "Four"), ("displaced", "About 2,300"), ("refugees", "Some 7,000")}
+
+
+def test_treated_in_hospital_is_hospitalised_and_the_number_of_displaced_is_displaced() -> None:
+    text = ("Clashes\n\nThirty-one people were injured and 14 were being treated in hospital on Monday, police "
+            "said. The Red Cross puts the number of displaced much higher, at about 52,000.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Police", "injured", "Thirty-one"), ("Police", "hospitalised", "14"),
+        ("Red Cross", "displaced", "about 52,000")}
+
+
+def test_a_capacity_is_not_a_count_but_more_than_a_hundred_on_board_is() -> None:
+    text = ("Bus crash\n\nThe coach, which was licensed to carry 52 passengers, was carrying more than a hundred "
+            "when it left the road, police said. A bus that can seat 40 people was sent to collect them.\n")
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {("passengers", "more than a hundred")}
+
+
+def test_she_is_a_person_a_sentence_opened_on_and_one_of_five_is_not_a_count() -> None:
+    text = ("The road to Vell\n\nSeveral people have died on the mountain road this winter, the highway authority "
+            "says.\n\nAnna Kirov, 47, runs the café at the pass. Her cousin was one of four drivers killed when an "
+            "avalanche swept the road in February, she says.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Highway authority", "killed", "Several"), ("Anna Kirov", "killed", "four")}
+
+
+def test_a_figure_a_speaker_compiled_from_informants_stays_the_speaker_s() -> None:
+    text = ("Crackdown\n\nThe union says 61 members have been arrested. It said it had compiled its list from "
+            "families and colleagues, and that 12 of those held were women.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Union", "arrested", "61"), ("Union", "arrested", "12")}
+
+
+def test_among_those_executed_were_names_the_metric_before_the_number() -> None:
+    text = ("Executions\n\nAmong those executed on Tuesday were three men convicted of drug offences, the rights "
+            "group said.\n")
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {("executed", "three")}
+
+
+def test_a_count_compared_against_another_and_part_of_a_group_of_candidates() -> None:
+    text = ("Quarterly figures\n\nThe monitor said 40 detainees had been freed, against 65 newly detained. The "
+            "Workers' Party, which took 21 per cent according to the electoral board, says at least seven of its 80 "
+            "candidates are among those arrested.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Monitor", "released", "40"), ("Monitor", "detained", "65"), ("Workers' Party", "arrested", "at least seven")}
+
+
+def test_a_live_blog_speaks_for_its_newsroom_and_he_can_be_a_role_named_before() -> None:
+    text = ("Live: strike in Doral – latest updates\n\n11:05\nPolice detained about 40 pickets outside the depot, our "
+            "reporter says. The Doral Transport Union says 3,000 drivers joined the rally.\n\n10:30\nAt least two "
+            "people were killed when a truck drove into the crowd, according to a hospital director. Nine were "
+            "wounded, he said.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Author of “Live: strike in Doral – latest updates”", "detained", "about 40"),
+        ("Doral Transport Union", "protesters", "3,000"), ("Hospital director", "killed", "At least two"),
+        ("Hospital director", "injured", "Nine")}
+
+
+def test_people_who_vanished_sheltered_in_camps_or_sought_safety_abroad() -> None:
+    text = ("Valley of Ost\n\nMore than 120 men from the valley have vanished since May, the bar association says. "
+            "The settlement now shelters 8,400 people, the site manager, Rena Holt, says. Another 52,000 have sought "
+            "refuge across the border, UNHCR estimates. Police were seen beating 14 students.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Bar association", "missing", "More than 120"), ("Rena Holt", "displaced", "8,400"),
+        ("UNHCR", "refugees", "52,000"),
+        ("Author of “Valley of Ost”", "injured", "14")}
+
+
+def test_guests_buried_and_two_speakers_joined_by_and() -> None:
+    text = ("Attack on a wedding\n\nGunmen killed at least nine guests at a wedding in Tarn, a police officer and a "
+            "witness told AFP. \"We buried nine people today,\" said Omar Bey, the bride's uncle. The fighting has "
+            "killed 3,000 people, according to the Armed Conflict Location & Event Data Project.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Police officer", "killed", "at least nine"), ("Omar Bey", "killed", "nine"),
+        ("Armed Conflict Location & Event Data Project", "killed", "3,000")}
+
+
+def test_he_can_be_a_doctor_a_feature_introduces_with_who() -> None:
+    text = ("The ward\n\nDr Lena Sorr, who runs the burns unit, has not left the hospital for a week. Since Monday "
+            "26 patients have died in the unit, she says.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {("Lena Sorr", "killed", "26")}
+
+
+def test_a_bullet_is_no_part_of_the_source_and_updated_figures_name_who_updated_them() -> None:
+    text = ("Mine flood\n\n- The mines inspectorate says 12 miners are trapped.\n\nThe inspectorate has updated its "
+            "figures: 14 trapped, 3 dead. Earlier it had reported 2 deaths.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Mines inspectorate", "missing", "12"), ("Mines inspectorate", "missing", "14"),
+        ("Mines inspectorate", "killed", "3"), ("Mines inspectorate", "killed", "2")}
+
+
+def test_a_title_naming_its_issuer_before_a_colon_gives_the_statement_s_voice() -> None:
+    text = ("Ministry of Defence: Statement on the incident at Kora\n\nTwelve servicemen were injured and 5 of them "
+            "are being treated in the district hospital. Three soldiers face criminal charges. Reports in local media "
+            "that 20 soldiers died are false. Gunmen seized 8 people from their homes in Kora.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Ministry of Defence", "injured", "Twelve"), ("Ministry of Defence", "hospitalised", "5"),
+        ("Ministry of Defence", "charged", "Three"), ("Local media", "killed", "20"),
+        ("Ministry of Defence", "captured", "8")}
+
+
+def test_a_speaker_after_said_with_a_long_description_is_the_he_that_follows() -> None:
+    text = ("Boat found\n\nNineteen people died on the boat, aid workers said. \"We drank sea water,\" said Yonas "
+            "Berhe, a 23-year-old from the coast, speaking from a clinic in the port of Essen on Friday. He said "
+            "at least four of the dead were women.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Aid workers", "killed", "Nineteen"), ("Yonas Berhe", "killed", "at least four")}
+
+
+def test_an_agent_right_after_a_figure_gives_it_and_it_is_the_speaker_of_the_sentence_before() -> None:
+    text = ("Prison fire\n\nThe fire killed at least 60 inmates, the Lusa Prisoners' Committee said, far more than the "
+            "31 deaths admitted by the prisons service. The committee said it had spoken to families. Another 20 "
+            "inmates suffered severe burns, it said.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Lusa Prisoners' Committee", "killed", "at least 60"), ("Prisons service", "killed", "31"),
+        ("Lusa Prisoners' Committee", "injured", "20")}
+
+
+def test_estimate_that_is_a_verb_not_a_figure_pointing_back_and_evacuation_sites_hold_the_displaced() -> None:
+    text = ("Siege\n\nDoctors treated 40 people for gunshot wounds, the hospital said. Police now estimate that "
+            "around 90 staff are still inside the building. The council says 5,200 people are living in evacuation "
+            "sites.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Hospital", "injured", "40"), ("Council", "displaced", "5,200")}
+
+
+def test_a_possessive_name_with_an_acronym_is_the_body_the_acronym_stands_for() -> None:
+    draft = extract("Flight\n\nThe United Nations' humanitarian office (OCHA) said about 4,000 people had fled the "
+                    "town since Wednesday.\n", document_id="t", text_file="t.txt")
+    assert [(s.name, s.aliases) for s in draft.sources if s.id == draft.claims[0].source] == [
+        ("United Nations' humanitarian office", ["OCHA"])]
