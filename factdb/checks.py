@@ -908,7 +908,7 @@ def check_claim(record: Record, lookups: Lookups) -> PreparedClaim | RefusedClai
     return PreparedClaim(claim_id, source_id, document_pk, event_id, via_id, claimed_on[0], claimed_on[1], quote, statement,
                          status, content, digest, [_figure_values(f) for f in figures], document_id, supersedes,
                          record.path, record.line, record.label, data_line, key_lines,
-                         *(_review_values(review) if review is not None else ()), reviewed_sha256=reviewed_sha256)
+                         **(_review_fields(review) if review is not None else {}), reviewed_sha256=reviewed_sha256)
 
 
 def check_claims(records: Sequence[Record | KnownClaim], lookups: Lookups) -> tuple[list[PreparedClaim | KnownClaim], list[Problem | QuoteCheck]]:
@@ -984,10 +984,10 @@ def _read_review(problems: Problems, record: Record, data: Any) -> dict[str, Any
     return {key: value for key, value in given.items() if value is not None}
 
 
-def _review_values(review: dict[str, Any]) -> tuple[Any, ...]:
+def _review_fields(review: dict[str, Any]) -> dict[str, Any]:
     """PreparedClaim's review fields, from review_status to grade_rationale."""
-    return (review.get("status", "unreviewed"), review.get("by"), review.get("at"), review.get("note"), review.get("grade"),
-            review.get("rationale"))
+    return {"review_status": review.get("status", "unreviewed"), "reviewed_by": review.get("by"), "reviewed_at": review.get("at"),
+            "review_note": review.get("note"), "grade": review.get("grade"), "grade_rationale": review.get("rationale")}
 
 
 _figure_values = itemgetter(*FIGURE_FIELDS)

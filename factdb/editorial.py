@@ -206,7 +206,7 @@ class ChangeRecorder:
     def finish(self) -> None:
         """Write the change rows: each changed record with its states, then every added one."""
         at = now()
-        changed = []
+        changed: list[tuple[str, str, str, Any, Any]] = []
         for (table, key), before in self.states.items():
             after = record_state(self.conn, table, key)
             if after != before:
@@ -481,7 +481,7 @@ def _undos_of_later_batches(conn: Connection, batch_id: int) -> set[int]:
     undone = conn.execute(select(ImportBatch.undone_by_batch_id, func.min(ImportBatch.id))
                           .where(ImportBatch.undone_by_batch_id.is_not(None), ImportBatch.undone_by_batch_id > batch_id)
                           .group_by(ImportBatch.undone_by_batch_id)).all()
-    return {undo for undo, earliest in undone if earliest > batch_id}
+    return {undo for undo, earliest in undone if undo is not None and earliest > batch_id}
 
 
 def _latest_change(conn: Connection, referrer: Referrer, after: int) -> int | None:

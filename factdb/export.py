@@ -141,7 +141,7 @@ def _id_of(conn: Connection, table: str, pk: int) -> str | None:
     if found is not None:
         return str(found)
     for before in conn.execute(select(Change.before).where(Change.table_name == table, Change.before.is_not(None))).scalars():
-        row = json.loads(before)["row"]
+        row = json.loads(str(before))["row"]
         if row["pk"] == pk:
             return str(row["id"])
     return None

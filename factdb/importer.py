@@ -755,12 +755,7 @@ def _store_claims(s: _Import, prepared: list[PreparedClaim | KnownClaim], locati
             s.counts["figures"]["unchanged"] += claim.figures
             continue
         assert type(claim) is PreparedClaim
-        if existing is not None and existing.content_sha256 in (claim.content_sha256, claim.reviewed_sha256):
-            s.counts["figures"]["unchanged"] += len(claim.figures)
-            if claim.reviewed_sha256 is not None and existing.review != _review_values(claim):
-                _review_claim(s, existing.pk, claim)
-            else:
-                s.counts["claims"]["unchanged"] += 1
+        if existing is not None and _same_content(s, claim, existing):
             continue
         location = _locate_quote(s, claim, locations[index] if locations is not None else None)
         if location is None:
@@ -790,6 +785,19 @@ def _store_claims(s: _Import, prepared: list[PreparedClaim | KnownClaim], locati
         existing = stored.get(claim_id)
         s.claims_seen.add(claim_id, existing.pk if existing is not None else new_pks.get(claim_id), file, line)
     s.bulk.insert_claims(_CLAIMS, CLAIM_COLUMNS, new_rows, _FIGURES, FIGURE_COLUMNS, new_figures, s.next_claim_pk)
+
+
+def _same_content(s: _Import, claim: PreparedClaim, existing: _StoredClaim) -> bool:
+    """Whether a stored claim says what the file says (counted as unchanged, or as reviewed when only
+    the review the file gives differs, which is then applied)."""
+    if existing.content_sha256 not in (claim.content_sha256, claim.reviewed_sha256):
+        return False
+    s.counts["figures"]["unchanged"] += len(claim.figures)
+    if claim.reviewed_sha256 is not None and existing.review != _review_values(claim):
+        _review_claim(s, existing.pk, claim)
+    else:
+        s.counts["claims"]["unchanged"] += 1
+    return True
 
 
 def _review_claim(s: _Import, pk: int, claim: PreparedClaim) -> None:

@@ -65,7 +65,7 @@ def add_imported(conn: Connection, removals: Iterable[PreparedRemoval], batch_id
 
 def revive(conn: Connection, batch_id: int) -> list[tuple[str, str]]:
     """Mark as history the tombstones of the records batch ``batch_id`` added (brought back); which (kind, id)."""
-    revived = []
+    revived: list[tuple[str, str]] = []
     for kind, model in _MODELS.items():
         added = select(model.id).where(model.batch_id == batch_id)
         found = conn.execute(select(Removal.id, Removal.record_id).where(
