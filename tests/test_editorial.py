@@ -624,6 +624,45 @@ def test_a_database_made_at_0009_is_upgraded_keeping_every_row(tmp_path: Path) -
         assert len(db.batches()) == 3
 
 
+def test_0013_makes_tombstones_of_the_removals_the_change_log_holds(tmp_path: Path) -> None:
+    """A database that removed records before 0013 gets the tombstones factdb remove writes now: removals
+    not undone, those brought back marked as revived by the import that did."""
+    path = tmp_path / "removed.sqlite"
+    with Database(path, create=True) as db:
+        db.import_files([BASIC], editor="ann")
+        db.remove("claim", "amnesty-304", reason="duplicate", editor="bea")
+        db.import_files([BASIC], editor="carl")  # brings amnesty-304 back
+        db.undo(db.remove("claim", "ncri-1500", reason="by mistake").batch_id)
+        db.review(["amnesty-304"], status="flagged", editor="bea")
+        db.remove("claim", "officials-7000-arrested", reason="placeholder source", editor="bea")
+        db.remove("claim", "amnesty-304", reason="withdrawn by the desk", editor="dan")
+        export = export_of(db)
+    columns = "kind, record_id, removed_at, editor, reason, last, batch_id, revived_batch_id"
+    written = rows(path, f"SELECT {columns} FROM removals ORDER BY id")
+    assert [(r[1], r[4], r[7]) for r in written] == [("amnesty-304", "duplicate", 3), ("officials-7000-arrested", "placeholder source", None),
+                                                     ("amnesty-304", "withdrawn by the desk", None)]
+    from factdb.db import downgrade
+
+    engine = make_engine(path)
+    downgrade(engine, "0012")
+    upgrade(engine)
+    engine.dispose()
+    assert rows(path, f"SELECT {columns} FROM removals ORDER BY id") == written
+    with Database(path) as db:
+        assert export_of(db) == export
+        assert '"review": {"status": "flagged", "by": "bea"' in json.dumps(json.loads(rows(path, "SELECT last FROM removals WHERE id = 3")[0][0]))
+
+
+def test_every_text_column_is_in_c_order_on_postgresql(postgres_db: str) -> None:
+    """Migration 0013's columns too, as 0012 made every other text column: exports list ids alike on both backends."""
+    assert rows(postgres_db, "SELECT c.table_name, c.column_name, c.collation_name FROM information_schema.columns c "
+                             "JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name "
+                             "WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE' AND c.table_name <> 'alembic_version' "
+                             "AND c.data_type IN ('character varying', 'text') AND c.collation_name IS DISTINCT FROM 'C'") == []
+    assert ("removals", "record_id") in {(t, c) for t, c in rows(postgres_db, "SELECT table_name, column_name FROM information_schema.columns "
+                                                                 "WHERE collation_name = 'C'")}
+
+
 # --- Datasette -----------------------------------------------------------------------------------
 
 
