@@ -205,6 +205,17 @@ def test_undo_lists_a_claim_citing_a_document_the_batch_added(basic: Database) -
     assert "Traceback" not in result.output
 
 
+def test_a_batch_whose_dependents_were_undone_can_be_undone(basic: Database, tmp_path: Path) -> None:
+    with Database(tmp_path / "empty.sqlite", create=True) as nothing:
+        empty = export_of(nothing)
+    update = basic.import_files([write(tmp_path, "corrected.yaml", CORRECTED)], update=True, editor="carl")
+    with pytest.raises(EditorialError, match=f"batch {update.batch_id}: it changed claim 'amnesty-304'"):
+        basic.undo(1)
+    basic.undo(update.batch_id)
+    assert basic.undo(1).undone == [1]  # the undo of the update changed amnesty-304 too, back to batch 1's
+    assert export_of(basic) == empty
+
+
 def test_undo_of_a_review_and_of_a_removal(basic: Database) -> None:
     before = export_of(basic)
     reviewed = basic.review(["amnesty-304", "ncri-1500"], status="reviewed", grade="contested", rationale="two counts differ")
@@ -278,10 +289,11 @@ def removed_section(export: str) -> str:
 
 @pytest.fixture
 def with_removals(basic: Database) -> Database:
-    """basic.yaml reviewed, with a claim and then the metric only it counted removed."""
+    """basic.yaml reviewed, with a claim, then the metric and the source only it had, removed."""
     basic.review(["amnesty-304"], status="reviewed", grade="fair", rationale="one NGO count", editor="bea")
     basic.remove("claim", "officials-7000-arrested", reason="placeholder source", editor="bea")
     basic.remove("metric", "arrested", reason="no claim counts it now", editor="bea")
+    basic.remove("source", "iran-interior-ministry", reason="no claim of its own now", editor="bea")
     return basic
 
 
@@ -294,12 +306,15 @@ def test_removal_state_round_trips_through_every_export_format(with_removals: Da
         in removed_section(yaml_export)
     assert "- kind: metric\n  id: arrested\n" in removed_section(yaml_export)
     jsonl = export_of(with_removals, "jsonl").splitlines()
-    assert [json.loads(line)["removed_kind"] for line in jsonl if line.startswith('{"kind": "removed"')] == ["claim", "metric"]
+    removed_lines = [json.loads(line) for line in jsonl if line.startswith('{"kind": "removed"')]
+    assert [(r["removed_kind"], r["id"]) for r in removed_lines] == [
+        ("claim", "officials-7000-arrested"), ("metric", "arrested"), ("source", "iran-interior-ministry")]
+    assert removed_lines[2]["last"]["kind"] == "government"  # nested: the source's own kind keeps its name
     for fmt, suffix in FORMATS:
         first = write(tmp_path, f"export.{suffix}", export_of(with_removals, fmt))
         with another_database(with_removals, request, tmp_path, f"again-{fmt}") as again:
             report = again.import_files([first], editor="zed")
-            assert dict(report.counts["removals"]) == {"added": 2}
+            assert dict(report.counts["removals"]) == {"added": 3}
             assert export_of(again, fmt) == first.read_text(encoding="utf-8"), fmt
             assert "officials-7000-arrested" not in {c.id for c in again.claims()}
             assert [(e.kind, e.editor) for e in again.log(claim="officials-7000-arrested")] == [("removed", "zed")]
@@ -313,7 +328,7 @@ def test_a_reviewed_databases_own_export_imports_as_unchanged(with_removals: Dat
         result = run_cli("import", "--db", at(with_removals), own, "--editor", "zed")
         assert result.exit_code == 0, result.output
         assert "claims: 0 added, 0 updated, 2 unchanged;" in result.output and result.output.endswith("Nothing changed.\n")
-        assert "removals: 0 added, 0 updated, 2 unchanged." in result.output
+        assert "removals: 0 added, 0 updated, 3 unchanged." in result.output
     assert dump_database(at(with_removals)) == before  # no batch, no change row
 
 
@@ -360,17 +375,17 @@ def test_an_import_never_removes_a_live_record_and_never_rewrites_a_removal(with
 
 def test_a_removed_record_imported_again_comes_back_and_undo_brings_back_its_removal(with_removals: Database) -> None:
     removed = export_of(with_removals)
-    report = with_removals.import_files([BASIC], editor="carl")  # brings back the claim and its metric
-    assert (report.counts["claims"]["added"], report.counts["metrics"]["added"]) == (1, 1)
+    report = with_removals.import_files([BASIC], editor="carl")  # brings back the claim, its metric and its source
+    assert (report.counts["claims"]["added"], report.counts["metrics"]["added"], report.counts["sources"]["added"]) == (1, 1, 1)
     again = export_of(with_removals)
     assert removed_section(again) == "" and "officials-7000-arrested" in again
     assert rows(at(with_removals), "SELECT kind, record_id, revived_batch_id FROM removals ORDER BY id") == [
-        ("claim", "officials-7000-arrested", report.batch_id), ("metric", "arrested", report.batch_id)]  # kept, as history
+        ("claim", "officials-7000-arrested", report.batch_id), ("metric", "arrested", report.batch_id),
+        ("source", "iran-interior-ministry", report.batch_id)]  # kept, as history
     with_removals.undo(report.batch_id)
     assert export_of(with_removals) == removed
-    metric_removal, claim_removal = with_removals.batches()[3].id, with_removals.batches()[2].id
-    with_removals.undo(metric_removal)  # the undone import that brought them back is no dependent
-    with_removals.undo(claim_removal)
+    for removal in reversed([b.id for b in with_removals.batches() if b.command == "remove"]):
+        with_removals.undo(removal)  # the undone import that brought them back is no dependent
     assert removed_section(export_of(with_removals)) == ""
     assert rows(at(with_removals), "SELECT count(*) FROM removals") == [(0,)]
 
