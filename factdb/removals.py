@@ -66,10 +66,13 @@ def add_imported(conn: Connection, removals: Iterable[PreparedRemoval], batch_id
 def revive(conn: Connection, batch_id: int) -> list[tuple[str, str]]:
     """Mark as history the tombstones of the records batch ``batch_id`` added (brought back); which (kind, id)."""
     revived: list[tuple[str, str]] = []
+    if not conn.execute(select(exists().where(Removal.revived_batch_id.is_(None)))).scalar():
+        return revived  # the usual case: nothing removed, and a large import's rows are not looked at
     for kind, model in _MODELS.items():
-        added = select(model.id).where(model.batch_id == batch_id)
+        # From the tombstones' side (few), each looked up by the record's unique id.
+        added = exists().where(model.id == Removal.record_id, model.batch_id == batch_id)
         found = conn.execute(select(Removal.id, Removal.record_id).where(
-            Removal.kind == kind, Removal.revived_batch_id.is_(None), Removal.record_id.in_(added))).all()
+            Removal.kind == kind, Removal.revived_batch_id.is_(None), added)).all()
         if found:
             conn.execute(update(Removal).where(Removal.id.in_([row.id for row in found])).values(revived_batch_id=batch_id))
             revived.extend((kind, row.record_id) for row in found)

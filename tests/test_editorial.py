@@ -345,6 +345,12 @@ def test_a_changed_review_in_an_export_is_imported_as_a_review(with_removals: Da
     change = with_removals.log(batch=report.batch_id)
     assert [(c.kind, c.key, c.editor) for c in change] == [("reviewed", "amnesty-304", "carl")]
     assert export_of(with_removals) == regraded.read_text(encoding="utf-8")
+    assert run_cli("config", "set", "--db", at(with_removals), "review.require_second_editor", "true").exit_code == 0
+    own = write(tmp_path, "own.yaml", export.replace("status: reviewed\n    by: bea", "status: reviewed\n    by: carl"))
+    before = dump_database(at(with_removals))
+    result = run_cli("import", "--db", at(with_removals), own, "--editor", "carl")
+    assert result.exit_code == 1 and "carl imports claim amnesty-304 as reviewed, with no other reviewer named" in result.output
+    assert dump_database(at(with_removals)) == before  # the two-person rule holds for a review an import brings
 
 
 def test_an_import_never_removes_a_live_record_and_never_rewrites_a_removal(with_removals: Database, request: pytest.FixtureRequest,
