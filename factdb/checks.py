@@ -28,12 +28,12 @@ from urllib.parse import urlsplit
 from factdb.figure_checks import stated_disagreement, unsupported_by_quote, whole_count_problem
 from factdb.figures import Figure, FigureError, figure_from_parts, parse_figure
 from factdb.readers import LineDict, Record, UnquotedNumber, closest_hint, decoded, type_name, yaml11_number
-from factdb.vocabulary import CLAIM_STATUSES, GRADES, RELATIONS, REVIEW_STATUSES, SOURCE_KINDS
+from factdb.vocabulary import CLAIM_STATUSES, GRADES, RELATIONS, REMOVABLE_KINDS, REVIEW_STATUSES, SOURCE_KINDS
 
 # The version of the rules below: what a record digest stands for. A stored claim whose digest
 # matches a line's is not checked again, so any change to what a check accepts, reports or
 # prepares must bump it (tests/test_import_golden.py fails until someone does).
-CHECK_RULES_VERSION = 7
+CHECK_RULES_VERSION = 8
 
 MAX_PROBLEMS = 200
 MAX_TEXT = 10_000  # names, titles, statements
@@ -62,6 +62,9 @@ FIELDS: dict[str, dict[str, bool]] = {  # field -> required
     "review": {"status": True, "by": False, "at": False, "note": False, "grade": False, "rationale": False},
     "figure": {"metric": True, "population": False, "value": False, "qualifier": False, "low": False, "high": False,
                "stated": False, "derived": False},
+    # A record removed with `factdb remove`, as `factdb export` writes it (factdb.removals): which, when, by whom,
+    # why, and its last version in the import format.
+    "removed": {"kind": True, "id": True, "at": True, "by": False, "reason": False, "last": True},
 }
 REQUIRED_FIELDS = {kind: tuple(name for name, required in fields.items() if required) for kind, fields in FIELDS.items()}
 
@@ -631,6 +634,9 @@ class PreparedClaim:
     review_note: str | None = None
     grade: str | None = None
     grade_rationale: str | None = None
+    # The hash with the record's review in it, when it gives one: how claims imported with a review
+    # before CHECK_RULES_VERSION 8 were hashed, so that they are still recognised as unchanged.
+    reviewed_sha256: str | None = None
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         # Workers send these by the million: the class and a tuple of the values pickle as one
@@ -639,7 +645,7 @@ class PreparedClaim:
                                 self.claimed_on_precision, self.quote, self.statement, self.status, self.content_sha256,
                                 self.record_digest, self.figures, self.document_id, self.supersedes, self.path, self.line,
                                 self.label, self.data_line, self.key_lines, self.review_status, self.reviewed_by,
-                                self.reviewed_at, self.review_note, self.grade, self.grade_rationale))
+                                self.reviewed_at, self.review_note, self.grade, self.grade_rationale, self.reviewed_sha256))
 
     def line_of(self, key: str) -> int | None:
         return self.key_lines.get(key, self.data_line) if self.key_lines is not None else self.data_line
@@ -655,7 +661,8 @@ class PreparedClaim:
 
 
 # The fields of PreparedClaim that are not columns of the claims table.
-CLAIM_NON_COLUMN_FIELDS = ("figures", "document_id", "supersedes", "path", "line", "label", "data_line", "key_lines")
+CLAIM_NON_COLUMN_FIELDS = ("figures", "document_id", "supersedes", "path", "line", "label", "data_line", "key_lines",
+                           "reviewed_sha256")
 
 
 class KnownClaim(NamedTuple):
@@ -887,11 +894,12 @@ def check_claim(record: Record, lookups: Lookups) -> PreparedClaim | RefusedClai
     canonical: dict[str, Any] = {"id": claim_id, "document": document_id, "source": source_id, "via": via_id, "event": event_id,
                                  "claimed_on": claimed_on[0], "quote": quote, "statement": statement, "supersedes": supersedes,
                                  "status": status, "figures": [_hashed(f) for f in figures]}
-    if review is not None:
-        # Only when given, so that claims imported without one keep their hash: a review made later
-        # with `factdb review` is not undone by importing the same file again.
-        canonical["review"] = review
+    # The review is not content: the importer compares it with the stored one by itself, so that a
+    # database's own export imports as unchanged whatever `factdb review` did since.
     content = hashlib.sha256(_CANONICAL_JSON.encode(canonical).encode()).hexdigest()
+    reviewed_sha256 = None
+    if review is not None:
+        reviewed_sha256 = hashlib.sha256(_CANONICAL_JSON.encode({**canonical, "review": review}).encode()).hexdigest()
     digest = None if record.text is None else record_digest(
         record.text, lookups.documents[document_id], source_id, via_id, event_id,
         [_counted(lookups, row["metric_id"]) for row in figures], number_format=lookups.number_format)
@@ -900,7 +908,7 @@ def check_claim(record: Record, lookups: Lookups) -> PreparedClaim | RefusedClai
     return PreparedClaim(claim_id, source_id, document_pk, event_id, via_id, claimed_on[0], claimed_on[1], quote, statement,
                          status, content, digest, [_figure_values(f) for f in figures], document_id, supersedes,
                          record.path, record.line, record.label, data_line, key_lines,
-                         *(_review_values(review) if review is not None else ()))
+                         **(_review_fields(review) if review is not None else {}), reviewed_sha256=reviewed_sha256)
 
 
 def check_claims(records: Sequence[Record | KnownClaim], lookups: Lookups) -> tuple[list[PreparedClaim | KnownClaim], list[Problem | QuoteCheck]]:
@@ -924,6 +932,42 @@ def check_claims(records: Sequence[Record | KnownClaim], lookups: Lookups) -> tu
     return prepared, problems
 
 
+@dataclass(frozen=True, slots=True)
+class PreparedRemoval:
+    """A removed record as an import names it (see factdb.removals), checked: its kind and id, when,
+    by whom and why it was removed, and its last version in the import format."""
+
+    kind: str
+    id: str
+    at: str
+    by: str | None
+    reason: str | None
+    last: dict[str, Any]
+    record: Record
+
+
+def check_removal(record: Record) -> PreparedRemoval | list[Problem]:
+    """The removal ``record`` gives, or its problems."""
+    problems, data = Problems(keep_all=True), record.data
+    if not check_fields(problems, record, data, "removed"):
+        return problems.items
+    kind = read_choice(problems, record, read_text(problems, record, data, "kind"), "kind", REMOVABLE_KINDS)
+    record_id = read_identifier(problems, record, data, "id")
+    at = read_text(problems, record, data, "at", limit=32)
+    by = read_text(problems, record, data, "by", limit=200)
+    reason = read_text(problems, record, data, "reason")
+    last = data.get("last")
+    if not isinstance(last, dict):
+        problems.at(record, "last", f"expected the record's last version as a mapping of its fields; found {type_name(last)}",
+                    "copy it from the export that listed the removal")
+    elif record_id is not None and last.get("id") != record_id:
+        problems.at(record, "last.id", f"{last.get('id')!r} is not the removed record's id '{record_id}'",
+                    "the last version is the removed record's own: give it the same id")
+    if problems.items or kind is None or record_id is None or at is None or not isinstance(last, dict):
+        return problems.items
+    return PreparedRemoval(kind, record_id, at, by, reason, dict(last), record)
+
+
 def _read_review(problems: Problems, record: Record, data: Any) -> dict[str, Any] | None:
     """A claim's ``review: {status, by, at, note, grade, rationale}``, as given (None values dropped)."""
     if not check_fields(problems, record, data, "review", "review."):
@@ -940,10 +984,10 @@ def _read_review(problems: Problems, record: Record, data: Any) -> dict[str, Any
     return {key: value for key, value in given.items() if value is not None}
 
 
-def _review_values(review: dict[str, Any]) -> tuple[Any, ...]:
+def _review_fields(review: dict[str, Any]) -> dict[str, Any]:
     """PreparedClaim's review fields, from review_status to grade_rationale."""
-    return (review.get("status", "unreviewed"), review.get("by"), review.get("at"), review.get("note"), review.get("grade"),
-            review.get("rationale"))
+    return {"review_status": review.get("status", "unreviewed"), "reviewed_by": review.get("by"), "reviewed_at": review.get("at"),
+            "review_note": review.get("note"), "grade": review.get("grade"), "grade_rationale": review.get("rationale")}
 
 
 _figure_values = itemgetter(*FIGURE_FIELDS)
@@ -1045,7 +1089,9 @@ def _known(lookups: Lookups, record: Record, stored: Callable[[str], Any]) -> Kn
         data = json.loads(text)
     except (ValueError, RecursionError):
         return None  # left to decoded(), which reports it
-    if type(data) is not dict or found[1] != _line_digest(lookups, text, data):
+    if type(data) is not dict or "review" in data or found[1] != _line_digest(lookups, text, data):
+        # A line that gives a review is checked whatever its digest: its review is compared with the
+        # stored one, which `factdb review` may have changed since the line was imported.
         return None
     return KnownClaim(claim_id or "", found[0], len(data.get("figures") or ()), record.path, line)
 

@@ -28,7 +28,7 @@ from typing import Any, cast
 
 from sqlalchemy import Column, Connection, Engine, Table, delete, func, insert, literal, select, update
 
-from factdb import __version__, custody
+from factdb import __version__, custody, removals
 from factdb.models import (
     Change,
     Claim,
@@ -186,6 +186,14 @@ class ChangeRecorder:
         self.batch_id = batch_id
         self.edit = edit
         self.states: dict[tuple[str, str], dict[str, Any]] = {}
+        self.reviews: dict[str, dict[str, Any]] = {}  # claims whose review alone the import changes: their states before
+        self.removals_imported: list[tuple[str, str]] = []  # (table, id) of the removed records the import names
+
+    def reviewed(self, table: str, key: str) -> None:
+        """Keep the state of a stored claim whose review (only) this import is about to change."""
+        state = record_state(self.conn, table, key)
+        assert state is not None
+        self.reviews[key] = state
 
     def before(self, table: str, key: str) -> None:
         """Keep the state of a stored record this import is about to change (once per record)."""
@@ -198,13 +206,17 @@ class ChangeRecorder:
     def finish(self) -> None:
         """Write the change rows: each changed record with its states, then every added one."""
         at = now()
-        changed = []
+        changed: list[tuple[str, str, str, Any, Any]] = []
         for (table, key), before in self.states.items():
             after = record_state(self.conn, table, key)
             if after != before:
                 changed.append((table, key, "updated", before, after))
+        changed.extend(("claims", key, "reviewed", before, record_state(self.conn, "claims", key)) for key, before in self.reviews.items())
+        # A removed record the import brings has no state here: it was never in this database.
+        changed.extend((table, key, "removed", None, None) for table, key in self.removals_imported)
         _log(self.conn, self.batch_id, self.edit, at, changed)
         self.log_added(at)
+        removals.revive(self.conn, self.batch_id)
 
     def log_added(self, at: str) -> None:
         change = cast(Table, Change.__table__)
@@ -220,7 +232,8 @@ class ChangeRecorder:
         if not second_editor_required(self.conn):
             return []
         claims = select(Claim.id).where(
-            (Claim.batch_id == self.batch_id) | (Claim.updated_batch_id == self.batch_id), Claim.review_status == "reviewed",
+            (Claim.batch_id == self.batch_id) | (Claim.updated_batch_id == self.batch_id) | Claim.id.in_(list(self.reviews)),
+            Claim.review_status == "reviewed",
             Claim.reviewed_by.is_(None) | (Claim.reviewed_by == self.edit.editor)).order_by(Claim.id)
         return [claim_id for (claim_id,) in self.conn.execute(claims)]
 
@@ -394,8 +407,10 @@ def remove(engine: Engine, kind: str, record_id: str, *, reason: str, editor: st
                                  f"{' and more' if len(referrers) > MAX_LISTED else ''}. Nothing was removed. "
                                  "(hint: remove or correct those first)")
         batch_id = start_batch(conn, edit)
+        at = now()
+        removals.record_removal(conn, kind, record_id, state, batch_id=batch_id, at=at, editor=edit.editor, reason=edit.reason)
         restore_state(conn, table, record_id, None)
-        _log(conn, batch_id, edit, now(), [(table, record_id, "removed", state, None)])
+        _log(conn, batch_id, edit, at, [(table, record_id, "removed", state, None)])
         _finish_batch(conn, batch_id, {table: {"removed": 1}})
     return RemoveResult(batch_id, kind, record_id)
 
@@ -439,7 +454,7 @@ def dependents(conn: Connection, batch_id: int) -> list[Dependent]:
                .where(mine.c.batch_id == batch_id, later.c.batch_id > batch_id).distinct()
                .order_by(later.c.batch_id, later.c.table_name, later.c.row_key))
     rows = list(conn.execute(overlap))
-    live = _live(conn, (r.batch_id for r in rows))
+    live = _live(conn, (r.batch_id for r in rows)) - _undos_of_later_batches(conn, batch_id)
     for row in rows:
         if row.batch_id in live:
             found.append(Dependent(row.batch_id, f"it changed {KIND_OF_TABLE[row.table_name]} '{row.row_key}'"))
@@ -458,6 +473,15 @@ def dependents(conn: Connection, batch_id: int) -> list[Dependent]:
             if by is not None:
                 found.append(Dependent(by, f"{referrer} refers to a {KIND_OF_TABLE[table]} batch {batch_id} added"))
     return found
+
+
+def _undos_of_later_batches(conn: Connection, batch_id: int) -> set[int]:
+    """The undo batches that undid only batches later than ``batch_id``: what they changed they put back as it
+    was after those later batches' predecessors, so batch ``batch_id`` does not depend on them."""
+    undone = conn.execute(select(ImportBatch.undone_by_batch_id, func.min(ImportBatch.id))
+                          .where(ImportBatch.undone_by_batch_id.is_not(None), ImportBatch.undone_by_batch_id > batch_id)
+                          .group_by(ImportBatch.undone_by_batch_id)).all()
+    return {undo for undo, earliest in undone if undo is not None and earliest > batch_id}
 
 
 def _latest_change(conn: Connection, referrer: Referrer, after: int) -> int | None:
@@ -524,13 +548,14 @@ def _undo_one(conn: Connection, batch_id: int, edit: Edit) -> int:
     at = now()
     counts: dict[str, dict[str, int]] = {}
     # The records the batch changed (few), newest change first: each gets its earlier state back.
-    changed = conn.execute(select(Change.table_name, Change.row_key, Change.before)
+    changed = conn.execute(select(Change.table_name, Change.row_key, Change.kind, Change.before)
                            .where(Change.batch_id == batch_id, Change.kind != "added").order_by(Change.id.desc())).all()
     logged = []
-    for table, key, before in changed:
+    for table, key, kind, before in changed:
         current = record_state(conn, table, key)
         wanted = json.loads(before) if before is not None else None
-        restore_state(conn, table, key, wanted)
+        if not (kind == "removed" and before is None):  # a removal an import brought: only its tombstone goes
+            restore_state(conn, table, key, wanted)
         logged.append((table, key, "undone", current, wanted))
     _log(conn, undo_batch, edit, at, logged)
     for table, _, _, _, _ in logged:
@@ -542,6 +567,7 @@ def _undo_one(conn: Connection, batch_id: int, edit: Edit) -> int:
             _log(conn, undo_batch, edit, at, ((table, key, "undone", state, None) for key, state in page))
             counts.setdefault(table, {"undone": 0})["undone"] += len(page)
     custody.forget_batch(conn, batch_id)
+    removals.forget_batch(conn, batch_id)
     _delete_added(conn, batch_id)
     conn.execute(update(ImportBatch).where(ImportBatch.id == batch_id).values(undone_by_batch_id=undo_batch))
     _finish_batch(conn, undo_batch, counts)

@@ -16,6 +16,7 @@ import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import fields
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, TextIO
 
 import yaml
@@ -23,10 +24,11 @@ from sqlalchemy import Connection, Engine, select
 
 from factdb import custody, reading
 from factdb.figures import FigureError, parse_figure
-from factdb.models import Claim, Document, Figure
+from factdb.models import Change, Claim, Document, Figure, Removal
 
 FORMATS = ("yaml", "json", "jsonl")
-SECTIONS = (("sources", "source"), ("events", "event"), ("metrics", "metric"), ("documents", "document"), ("claims", "claim"))
+SECTIONS = (("sources", "source"), ("events", "event"), ("metrics", "metric"), ("documents", "document"), ("claims", "claim"),
+            ("removed", "removed"))
 
 
 def _number(value: float | None) -> int | float | None:
@@ -80,13 +82,18 @@ def _claim_rows(conn: Connection, where: Any = None) -> Iterator[dict[str, Any]]
         while pending is not None and pending.claim_pk == claim.pk:
             own.append(figure_record(pending))
             pending = next(figure_rows, None)
-        yield _compact({
-            "id": claim.id, "document": claim.document_id, "source": claim.source_id, "via": claim.via_id,
-            "event": claim.event_id, "claimed_on": claim.claimed_on, "quote": claim.quote, "quote_page": claim.quote_page,
-            "statement": claim.statement,
-            "supersedes": claim.supersedes_id, "status": None if claim.status == "active" else claim.status,
-            "review": review_record(claim), "figures": own,
-        })
+        yield claim_form(claim, claim.document_id, claim.supersedes_id, own)
+
+
+def claim_form(claim: Any, document_id: str, supersedes_id: str | None, figures: list[dict[str, Any]]) -> dict[str, Any]:
+    """A stored claim (its columns as attributes) in import form, given its document's and superseded claim's ids."""
+    return _compact({
+        "id": claim.id, "document": document_id, "source": claim.source_id, "via": claim.via_id,
+        "event": claim.event_id, "claimed_on": claim.claimed_on, "quote": claim.quote, "quote_page": claim.quote_page,
+        "statement": claim.statement,
+        "supersedes": supersedes_id, "status": None if claim.status == "active" else claim.status,
+        "review": review_record(claim), "figures": figures,
+    })
 
 
 def review_record(claim: Any) -> dict[str, Any] | None:
@@ -99,6 +106,53 @@ def review_record(claim: Any) -> dict[str, Any] | None:
 def claim_record(conn: Connection, claim_pk: int) -> dict[str, Any]:
     """One stored claim in import form (used for claim_history)."""
     return next(_claim_rows(conn, Claim.pk == claim_pk))
+
+
+def record_form(conn: Connection, table: str, state: dict[str, Any]) -> dict[str, Any]:
+    """A record's state as factdb.editorial keeps it (its row and its own rows, as column values) in
+    import form, as an export would have written it then: a removed record's last version."""
+    row = SimpleNamespace(**state["row"])
+    if table == "claims":
+        figures = [figure_record(SimpleNamespace(**f)) for f in sorted(state["figures"], key=lambda f: f["position"])]
+        supersedes = _id_of(conn, "claims", row.supersedes_pk) if row.supersedes_pk is not None else None
+        return claim_form(row, _id_of(conn, "documents", row.document_pk) or "", supersedes, figures)
+    stored: Any
+    if table == "sources":
+        related = sorted(state["source_relations"], key=lambda r: r["target_id"])
+        stored = reading.StoredSource(
+            row.id, row.name, row.kind, tuple(sorted(a["alias"] for a in state["source_aliases"])), row.url, row.country,
+            row.description, tuple(r["target_id"] for r in related if r["relation"] == "part_of"),
+            tuple(r["target_id"] for r in related if r["relation"] == "member_of"))
+    elif table == "events":
+        stored = reading.StoredEvent(row.id, row.name, row.description, row.start_date, row.end_date, row.parent_id)
+    elif table == "metrics":
+        stored = reading.StoredMetric(row.id, row.name, row.unit, row.description)
+    else:
+        stored = reading.StoredDocument(row.id, row.title, row.author, row.publisher_id, row.published, row.url, row.language,
+                                        row.text)
+    return _as_record(stored)
+
+
+def _id_of(conn: Connection, table: str, pk: int) -> str | None:
+    """The id of the claim or document ``pk``; from the change log when it has been removed since (which
+    only a database that removed records before it kept tombstones can need: migration 0013)."""
+    model = Claim if table == "claims" else Document
+    found = conn.execute(select(model.id).where(model.pk == pk)).scalar()
+    if found is not None:
+        return str(found)
+    for before in conn.execute(select(Change.before).where(Change.table_name == table, Change.before.is_not(None))).scalars():
+        row = json.loads(str(before))["row"]
+        if row["pk"] == pk:
+            return str(row["id"])
+    return None
+
+
+def removed_records(conn: Connection) -> Iterator[dict[str, Any]]:
+    """The records removed from the database and not brought back, by kind and id, in import form."""
+    query = select(Removal.__table__).where(Removal.revived_batch_id.is_(None)).order_by(Removal.kind, Removal.record_id)
+    for row in conn.execute(query):
+        yield _compact({"kind": row.kind, "id": row.record_id, "at": row.removed_at, "by": row.editor, "reason": row.reason,
+                        "last": json.loads(row.last)})
 
 
 def original_record(conn: Connection, link: custody.CustodyLink) -> dict[str, Any]:
@@ -135,6 +189,8 @@ def records(conn: Connection) -> Iterator[tuple[str, dict[str, Any]]]:
             yield section, stored if isinstance(stored, dict) else _as_record(stored)
     for record in _claim_rows(conn):
         yield "claims", record
+    for record in removed_records(conn):
+        yield "removed", record
 
 
 class _Dumper(yaml.SafeDumper):
@@ -190,11 +246,13 @@ def _write_jsonl(conn: Connection, out: TextIO) -> None:
     for section, record in records(conn):
         if section == "sources":
             record = {("source_kind" if k == "kind" else k): v for k, v in record.items()}
+        elif section == "removed":
+            record = {("removed_kind" if k == "kind" else k): v for k, v in record.items()}
         out.write(json.dumps({"kind": kinds[section], **record}, ensure_ascii=False) + "\n")
 
 
 def export_database(engine: Engine, out: TextIO, fmt: str = "yaml") -> None:
-    """Write every source, event, metric, document (text inline) and claim to ``out``."""
+    """Write every source, event, metric, document (text inline) and claim to ``out``, and the records removed."""
     writers = {"yaml": _write_yaml, "json": _write_json, "jsonl": _write_jsonl}
     if fmt not in writers:
         raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")

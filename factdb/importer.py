@@ -32,7 +32,7 @@ from typing import Any, NamedTuple, cast
 from sqlalchemy import Connection, Engine, Table, delete, insert, select
 from sqlalchemy import update as update_rows
 
-from factdb import bulk, custody, editorial, import_workers
+from factdb import bulk, custody, editorial, import_workers, removals
 from factdb.bulk import BulkWrite
 from factdb.checks import (
     FIGURE_FIELDS,
@@ -41,6 +41,7 @@ from factdb.checks import (
     Lookups,
     PreparedClaim,
     PreparedDocument,
+    PreparedRemoval,
     Problem,
     Problems,
     QuoteCheck,
@@ -48,6 +49,7 @@ from factdb.checks import (
     check_document,
     check_event,
     check_metric,
+    check_removal,
     check_source,
     location_of,
     look_alike,
@@ -117,14 +119,15 @@ class ImportReport:
 
     @property
     def changed(self) -> bool:
-        return any(c["added"] or c["updated"] for c in self.counts.values())
+        return any(c["added"] or c["updated"] or c["reviewed"] for c in self.counts.values())
 
     def summary(self) -> str:
         parts = []
-        for kind in COUNTED_KINDS:
-            c = self.counts[kind]
-            if c["added"] or c["updated"] or c["unchanged"]:
-                parts.append(f"{kind}: {c['added']} added, {c['updated']} updated, {c['unchanged']} unchanged")
+        for kind in (*COUNTED_KINDS, "removals"):
+            c = self.counts.get(kind)
+            if c is not None and (c["added"] or c["updated"] or c["unchanged"] or c["reviewed"]):
+                reviewed = f", {c['reviewed']} reviewed" if c["reviewed"] else ""
+                parts.append(f"{kind}: {c['added']} added, {c['updated']} updated, {c['unchanged']} unchanged{reviewed}")
         if not parts:
             return f"Nothing to import: {', '.join(self.files) or 'no files'} held no records."
         head = "Dry run, nothing written. " if self.dry_run else ""
@@ -222,6 +225,7 @@ class _Import:
     # already (checks.recognised), so a first import does not look each line up.
     had_claims: bool = False
     had_documents: bool = False  # before the import
+    removals: list[PreparedRemoval] = field(default_factory=list)  # the removed records the files name, checked
 
 
 def _first_seen(s: _Import, record: Record, kind: str, identifier: str) -> bool:
@@ -692,15 +696,20 @@ def _take_problems(s: _Import, problems: Iterable[Problem | QuoteCheck]) -> None
             s.problems.add(problem)
 
 
+REVIEW_COLUMNS = ("review_status", "reviewed_by", "reviewed_at", "review_note", "grade", "grade_rationale")
+_review_values = attrgetter(*REVIEW_COLUMNS)
+
+
 class _StoredClaim(NamedTuple):
     pk: int
     content_sha256: str
+    review: tuple[Any, ...] = ()  # REVIEW_COLUMNS' values
 
 
 def _stored_claims(s: _Import, prepared: list[PreparedClaim | KnownClaim], checked: list[PreparedClaim]) -> dict[str, _StoredClaim]:
     """The stored claims of the ids of a chunk, by id."""
-    stored = {claim_id: _StoredClaim(pk, sha) for pk, claim_id, sha in s.bulk.rows_where_in(
-        _CLAIMS, ("pk", "id", "content_sha256"), "id", [c.id for c in checked])}
+    stored = {claim_id: _StoredClaim(pk, sha, tuple(review)) for pk, claim_id, sha, *review in s.bulk.rows_where_in(
+        _CLAIMS, ("pk", "id", "content_sha256", *REVIEW_COLUMNS), "id", [c.id for c in checked])}
     if len(checked) < len(prepared):
         for claim in prepared:
             if type(claim) is KnownClaim:  # its stored pk, for duplicates; a line of the same id decoded in full keeps its row
@@ -746,9 +755,7 @@ def _store_claims(s: _Import, prepared: list[PreparedClaim | KnownClaim], locati
             s.counts["figures"]["unchanged"] += claim.figures
             continue
         assert type(claim) is PreparedClaim
-        if existing is not None and existing.content_sha256 == claim.content_sha256:
-            s.counts["claims"]["unchanged"] += 1
-            s.counts["figures"]["unchanged"] += len(claim.figures)
+        if existing is not None and _same_content(s, claim, existing):
             continue
         location = _locate_quote(s, claim, locations[index] if locations is not None else None)
         if location is None:
@@ -778,6 +785,27 @@ def _store_claims(s: _Import, prepared: list[PreparedClaim | KnownClaim], locati
         existing = stored.get(claim_id)
         s.claims_seen.add(claim_id, existing.pk if existing is not None else new_pks.get(claim_id), file, line)
     s.bulk.insert_claims(_CLAIMS, CLAIM_COLUMNS, new_rows, _FIGURES, FIGURE_COLUMNS, new_figures, s.next_claim_pk)
+
+
+def _same_content(s: _Import, claim: PreparedClaim, existing: _StoredClaim) -> bool:
+    """Whether a stored claim says what the file says (counted as unchanged, or as reviewed when only
+    the review the file gives differs, which is then applied)."""
+    if existing.content_sha256 not in (claim.content_sha256, claim.reviewed_sha256):
+        return False
+    s.counts["figures"]["unchanged"] += len(claim.figures)
+    if claim.reviewed_sha256 is not None and existing.review != _review_values(claim):
+        _review_claim(s, existing.pk, claim)
+    else:
+        s.counts["claims"]["unchanged"] += 1
+    return True
+
+
+def _review_claim(s: _Import, pk: int, claim: PreparedClaim) -> None:
+    """A stored claim whose content is the file's and whose review is not: the file's review is applied,
+    as `factdb review` would, logged as a review by the importing editor (the claim's content is unchanged)."""
+    s.changes.reviewed("claims", claim.id)
+    s.conn.execute(update_rows(Claim).where(Claim.pk == pk).values(dict(zip(REVIEW_COLUMNS, _review_values(claim), strict=True))))
+    s.counts["claims"]["reviewed"] += 1
 
 
 def _supersedes_new(s: _Import, claim: PreparedClaim, pk: int, targets: dict[str, tuple[int, str, str, str | None]]) -> int | None:
@@ -1021,7 +1049,7 @@ def _file_records(s: _Import, path: Path, claims_pass: bool, progress: Callable[
                   counts: Counter[str]) -> Iterator[Record | KnownClaim]:
     """The records of one file for one pass (see _records)."""
     name, fmt = str(path), file_format(path)
-    kinds = ("claim",) if claims_pass else ("source", "event", "metric", "document")
+    kinds = ("claim",) if claims_pass else ("source", "event", "metric", "document", "removed")
     counting = not claims_pass or fmt == "csv"
     kept: list[Record] | None = [] if not claims_pass and fmt == "json" else None
     raw = claims_pass and s.had_claims  # a re-import: claim lines the database holds already are recognised, not decoded
@@ -1090,7 +1118,8 @@ def _run(engine: Engine, read: _Input, *, update: bool, dry_run: bool, number_fo
             _load_lookups(s)
             writer.defer_full_text()
             first_document_pk, first_claim_pk = s.next_document_pk, s.next_claim_pk
-            entity_importers = {"source": _import_source, "event": _import_event, "metric": _import_metric, "document": _import_document}
+            entity_importers = {"source": _import_source, "event": _import_event, "metric": _import_metric, "document": _import_document,
+                                "removed": _note_removal}
             for record in read.entities(s):
                 entity_importers[record.kind](s, record)
             _flush_rows(s)
@@ -1108,6 +1137,7 @@ def _run(engine: Engine, read: _Input, *, update: bool, dry_run: bool, number_fo
             writer.catch_up_full_text("claims", first_claim_pk)
             custody.assign_quote_pages(conn, batch_id, archived)
             _report_supersedes(s)
+            _import_removals(s)
             report = ImportReport(list(read.names), s.counts, dry_run, None if dry_run else batch_id, sum(read.counts.values()))
             if s.problems:
                 raise ImportFailed(s.problems.items, s.problems.truncated)
@@ -1130,6 +1160,51 @@ def _run(engine: Engine, read: _Input, *, update: bool, dry_run: bool, number_fo
             if transaction.is_active:
                 transaction.rollback()
             raise
+
+
+def _note_removal(s: _Import, record: Record) -> None:
+    checked = check_removal(record)
+    if isinstance(checked, list):
+        s.problems.extend(checked)
+    else:
+        s.removals.append(checked)
+
+
+def _import_removals(s: _Import) -> None:
+    """The removed records the files name, once every other record is in: an import never removes a live
+    record (that is `factdb remove`'s, with its reason and its check of what refers to the record), and the
+    database's own removals are its history, which an import does not rewrite."""
+    if not s.removals:
+        return
+    counts = s.counts.setdefault("removals", Counter())
+    seen: set[tuple[str, str]] = set()
+    new = []
+    for removal in s.removals:
+        key, record = (removal.kind, removal.id), removal.record
+        if key in seen:
+            s.problems.at(record, "id", f"removed {removal.kind} '{removal.id}' is named twice in this import",
+                          "list each removed record once")
+            continue
+        seen.add(key)
+        if removals.is_live(s.conn, removal.kind, removal.id):
+            s.problems.at(record, "id", f"{removal.kind} '{removal.id}' is in the database (or in this import), "
+                          "and this file lists it as removed; an import never removes a record",
+                          f"remove it with: factdb remove {removal.kind} {removal.id} --reason \"...\"; "
+                          "or leave the removed entry out")
+            continue
+        stored = removals.current(s.conn, removal.kind, removal.id)
+        if stored is None:
+            new.append(removal)
+            counts["added"] += 1
+        elif removals.same(stored, removal):
+            counts["unchanged"] += 1
+        else:
+            s.problems.at(record, "id", f"{removal.kind} '{removal.id}' is recorded as removed already "
+                          f"(at {stored.removed_at} by {stored.editor or 'nobody named'}), differently",
+                          "the database keeps its own record of a removal: leave this entry out")
+    if not s.problems:
+        removals.add_imported(s.conn, new, s.batch_id)
+        s.changes.removals_imported = [(removals.TABLE_OF_KIND[r.kind], r.id) for r in new]
 
 
 def _record_changes(s: _Import) -> None:
@@ -1197,7 +1272,7 @@ def _check_number_format(number_format: str) -> None:
 # Records given in Python (import_records) are located as lines of a file named "records", counted
 # from 1 as lines are: "records:3: record 3.quote: is empty" is the third record given.
 RECORDS_PATH = "records"
-KINDS = ("source", "event", "metric", "document", "claim")
+KINDS = ("source", "event", "metric", "document", "claim", "removed")
 
 
 def _as_record(index: int, item: Any) -> Record | Problem:
@@ -1210,8 +1285,11 @@ def _as_record(index: int, item: Any) -> Record | Problem:
     data = dict(item)
     kind = data.pop("kind", None)
     if kind == "source" and "source_kind" in data:
-        # `kind` names the record type, as in JSON Lines, so a source's own kind travels as source_kind.
+        # `kind` names the record type, as in JSON Lines, so a source's own kind travels as source_kind
+        # (and a removed record's as removed_kind).
         data["kind"] = data.pop("source_kind")
+    elif kind == "removed" and "removed_kind" in data:
+        data["kind"] = data.pop("removed_kind")
     if kind not in KINDS:
         return Problem(RECORDS_PATH, number, f"{label}.kind", f"'kind' must be one of {', '.join(KINDS)}; found {kind!r}",
                        'add "kind": "claim" (or another kind) to the record')

@@ -37,7 +37,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from factdb.figures import QUALIFIERS  # the parser and the CHECK constraint share one list
-from factdb.vocabulary import CLAIM_STATUSES, PRECISIONS, RELATIONS, SOURCE_KINDS
+from factdb.vocabulary import CLAIM_STATUSES, PRECISIONS, RELATIONS, REMOVABLE_KINDS, SOURCE_KINDS
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -432,6 +432,35 @@ class Change(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     before: Mapped[str | None] = mapped_column(Text, comment="JSON: the record before the change")
     after: Mapped[str | None] = mapped_column(Text, comment="JSON: the record after the change")
+
+
+class Removal(Base):
+    """A removed record's tombstone: which record ``factdb remove`` took out (or an import said was
+    removed), when, by whom, why, and its last version in the import format, so that an export
+    carries the removal and a database made from that export has it too.
+
+    A record imported again after its removal comes back: its tombstone stays, as history, naming the
+    batch that revived it. At most one tombstone per record is current (not revived).
+    """
+
+    __tablename__ = "removals"
+    __table_args__ = (
+        CheckConstraint(_in("kind", REMOVABLE_KINDS), name="kind_allowed"),
+        Index("ix_removals_kind_record_id", "kind", "record_id", unique=True,
+              sqlite_where=text("revived_batch_id IS NULL"), postgresql_where=text("revived_batch_id IS NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), comment="claim, source, event, metric or document")
+    record_id: Mapped[str] = mapped_column(String(200))
+    removed_at: Mapped[str] = mapped_column(String(32))
+    editor: Mapped[str | None] = mapped_column(String(200))
+    reason: Mapped[str | None] = mapped_column(Text)
+    last: Mapped[str] = mapped_column(Text, comment="JSON: the record's last version in the import format")
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"), index=True,
+                                          comment="the removal, or the import that brought the tombstone")
+    revived_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"), index=True,
+                                                         comment="the import that brought the record back")
 
 
 class Setting(Base):

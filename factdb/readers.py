@@ -24,8 +24,9 @@ from typing import Any, BinaryIO
 
 import yaml
 
-KINDS = ("source", "event", "metric", "document", "claim")
-SECTIONS = {"sources": "source", "events": "event", "metrics": "metric", "documents": "document", "claims": "claim"}
+KINDS = ("source", "event", "metric", "document", "claim", "removed")
+SECTIONS = {"sources": "source", "events": "event", "metrics": "metric", "documents": "document", "claims": "claim",
+            "removed": "removed"}
 FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
 CSV_COLUMNS = ("claim_id", "document", "source", "via", "event", "claimed_on", "quote", "metric", "population", "value")
 CSV_REQUIRED = ("document", "source", "event", "quote", "metric", "value")
@@ -693,8 +694,11 @@ def _jsonl_record(path: str, number: int, line: str) -> Record:
         _check_text(path, number, data)
     kind = data.pop("kind", None)
     if kind == "source" and "source_kind" in data:
-        # `kind` names the record type in JSON Lines, so a source's own kind travels as source_kind.
+        # `kind` names the record type in JSON Lines, so a source's own kind travels as source_kind,
+        # and a removed record's as removed_kind.
         data["kind"] = data.pop("source_kind")
+    elif kind == "removed" and "removed_kind" in data:
+        data["kind"] = data.pop("removed_kind")
     if kind not in KINDS:
         raise ReadError(
             path, number, f"'kind' must be one of {', '.join(KINDS)}; found {kind!r}",

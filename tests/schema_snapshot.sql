@@ -227,6 +227,21 @@ CREATE TABLE originals (
 	CONSTRAINT ck_originals_size_non_negative CHECK (size_bytes >= 0), 
 	CONSTRAINT fk_originals_batch_id_import_batches FOREIGN KEY(batch_id) REFERENCES import_batches (id)
 );
+CREATE TABLE removals (
+	id INTEGER NOT NULL, 
+	kind VARCHAR(16) NOT NULL, 
+	record_id VARCHAR(200) NOT NULL, 
+	removed_at VARCHAR(32) NOT NULL, 
+	editor VARCHAR(200), 
+	reason TEXT, 
+	last TEXT NOT NULL, 
+	batch_id INTEGER NOT NULL, 
+	revived_batch_id INTEGER, 
+	CONSTRAINT pk_removals PRIMARY KEY (id), 
+	CONSTRAINT ck_removals_kind_allowed CHECK (kind = 'claim' OR kind = 'source' OR kind = 'event' OR kind = 'metric' OR kind = 'document'), 
+	CONSTRAINT fk_removals_batch_id_import_batches FOREIGN KEY(batch_id) REFERENCES import_batches (id), 
+	CONSTRAINT fk_removals_revived_batch_id_import_batches FOREIGN KEY(revived_batch_id) REFERENCES import_batches (id)
+);
 CREATE TABLE settings (
 	"key" VARCHAR(100) NOT NULL, 
 	value TEXT NOT NULL, 
@@ -317,6 +332,9 @@ CREATE INDEX ix_import_files_batch_id ON import_files (batch_id);
 CREATE INDEX ix_import_files_sha256 ON import_files (sha256);
 CREATE INDEX ix_metrics_batch_id ON metrics (batch_id);
 CREATE INDEX ix_originals_batch_id ON originals (batch_id);
+CREATE INDEX ix_removals_batch_id ON removals (batch_id);
+CREATE UNIQUE INDEX ix_removals_kind_record_id ON removals (kind, record_id) WHERE revived_batch_id IS NULL;
+CREATE INDEX ix_removals_revived_batch_id ON removals (revived_batch_id);
 CREATE INDEX ix_source_aliases_batch_id ON source_aliases (batch_id);
 CREATE INDEX ix_source_aliases_source_id ON source_aliases (source_id);
 CREATE INDEX ix_source_relations_batch_id ON source_relations (batch_id);

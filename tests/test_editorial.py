@@ -205,13 +205,25 @@ def test_undo_lists_a_claim_citing_a_document_the_batch_added(basic: Database) -
     assert "Traceback" not in result.output
 
 
+def test_a_batch_whose_dependents_were_undone_can_be_undone(basic: Database, tmp_path: Path) -> None:
+    with Database(tmp_path / "empty.sqlite", create=True) as nothing:
+        empty = export_of(nothing)
+    update = basic.import_files([write(tmp_path, "corrected.yaml", CORRECTED)], update=True, editor="carl")
+    with pytest.raises(EditorialError, match=f"batch {update.batch_id}: it changed claim 'amnesty-304'"):
+        basic.undo(1)
+    basic.undo(update.batch_id)
+    assert basic.undo(1).undone == [1]  # the undo of the update changed amnesty-304 too, back to batch 1's
+    assert export_of(basic) == empty
+
+
 def test_undo_of_a_review_and_of_a_removal(basic: Database) -> None:
     before = export_of(basic)
     reviewed = basic.review(["amnesty-304", "ncri-1500"], status="reviewed", grade="contested", rationale="two counts differ")
     basic.undo(reviewed.batch_id)
     assert export_of(basic) == before
     removed = basic.remove("claim", "officials-7000-arrested", reason="placeholder source")
-    assert "officials-7000-arrested" not in export_of(basic)
+    claims, listed_removed = export_of(basic).split("\nremoved:\n")
+    assert "officials-7000-arrested" not in claims and "- kind: claim\n  id: officials-7000-arrested\n" in listed_removed
     basic.undo(removed.batch_id)
     assert export_of(basic) == before
     with pytest.raises(EditorialError, match="was undone already"):
@@ -259,6 +271,150 @@ def test_a_removed_claim_leaves_comparisons_and_keeps_its_history(basic: Databas
     assert basic.remove("source", "amnesty", reason="no claims left").kind == "source"
 
 
+# --- removal state in exports -------------------------------------------------------------------
+
+FORMATS = (("yaml", "yaml"), ("json", "json"), ("jsonl", "jsonl"))
+
+
+def another_database(db: Database, request: pytest.FixtureRequest, tmp_path: Path, name: str) -> Database:
+    """An empty database on ``db``'s backend."""
+    if db.path:
+        return Database(tmp_path / f"{name}.sqlite", create=True)
+    return Database(request.getfixturevalue("postgres_server").create())
+
+
+def removed_section(export: str) -> str:
+    return export.split("\nremoved:\n")[1] if "\nremoved:\n" in export else ""
+
+
+@pytest.fixture
+def with_removals(basic: Database) -> Database:
+    """basic.yaml reviewed, with a claim, then the metric and the source only it had, removed."""
+    basic.review(["amnesty-304"], status="reviewed", grade="fair", rationale="one NGO count", editor="bea")
+    basic.remove("claim", "officials-7000-arrested", reason="placeholder source", editor="bea")
+    basic.remove("metric", "arrested", reason="no claim counts it now", editor="bea")
+    basic.remove("source", "iran-interior-ministry", reason="no claim of its own now", editor="bea")
+    return basic
+
+
+def test_removal_state_round_trips_through_every_export_format(with_removals: Database, request: pytest.FixtureRequest,
+                                                              tmp_path: Path) -> None:
+    yaml_export = export_of(with_removals)
+    assert removed_section(yaml_export).startswith(
+        "- kind: claim\n  id: officials-7000-arrested\n  at: '20")  # by kind, then id
+    assert "  by: bea\n  reason: placeholder source\n  last:\n    id: officials-7000-arrested\n    document: wire-2019-12\n" \
+        in removed_section(yaml_export)
+    assert "- kind: metric\n  id: arrested\n" in removed_section(yaml_export)
+    jsonl = export_of(with_removals, "jsonl").splitlines()
+    removed_lines = [json.loads(line) for line in jsonl if line.startswith('{"kind": "removed"')]
+    assert [(r["removed_kind"], r["id"]) for r in removed_lines] == [
+        ("claim", "officials-7000-arrested"), ("metric", "arrested"), ("source", "iran-interior-ministry")]
+    assert removed_lines[2]["last"]["kind"] == "government"  # nested: the source's own kind keeps its name
+    for fmt, suffix in FORMATS:
+        first = write(tmp_path, f"export.{suffix}", export_of(with_removals, fmt))
+        with another_database(with_removals, request, tmp_path, f"again-{fmt}") as again:
+            report = again.import_files([first], editor="zed")
+            assert dict(report.counts["removals"]) == {"added": 3}
+            assert export_of(again, fmt) == first.read_text(encoding="utf-8"), fmt
+            assert "officials-7000-arrested" not in {c.id for c in again.claims()}
+            assert [(e.kind, e.editor) for e in again.log(claim="officials-7000-arrested")] == [("removed", "zed")]
+            assert {f.claim_id for c in again.compare("iran-protests-2019-11") for f in c.figures} == {"amnesty-304", "ncri-1500"}
+
+
+def test_a_reviewed_databases_own_export_imports_as_unchanged(with_removals: Database, tmp_path: Path) -> None:
+    before = dump_database(at(with_removals))
+    for fmt, suffix in FORMATS:
+        own = write(tmp_path, f"own.{suffix}", export_of(with_removals, fmt))
+        result = run_cli("import", "--db", at(with_removals), own, "--editor", "zed")
+        assert result.exit_code == 0, result.output
+        assert "claims: 0 added, 0 updated, 2 unchanged;" in result.output and result.output.endswith("Nothing changed.\n")
+        assert "removals: 0 added, 0 updated, 3 unchanged." in result.output
+    assert dump_database(at(with_removals)) == before  # no batch, no change row
+
+
+def test_a_changed_review_in_an_export_is_imported_as_a_review(with_removals: Database, tmp_path: Path) -> None:
+    export = export_of(with_removals)
+    regraded = write(tmp_path, "regraded.yaml", export.replace("grade: fair\n    rationale: one NGO count",
+                                                                "grade: weak\n    rationale: one NGO, not seen by us"))
+    history = rows(at(with_removals), "SELECT * FROM claim_history")
+    report = with_removals.import_files([regraded], editor="carl")
+    assert (dict(report.counts["claims"]), report.changed) == ({"reviewed": 1, "unchanged": 1}, True)
+    assert rows(at(with_removals), "SELECT grade, grade_rationale, reviewed_by, updated_batch_id FROM claims WHERE id = 'amnesty-304'") == [
+        ("weak", "one NGO, not seen by us", "bea", None)]  # the file's review, as it names it; the content untouched
+    assert rows(at(with_removals), "SELECT * FROM claim_history") == history
+    change = with_removals.log(batch=report.batch_id)
+    assert [(c.kind, c.key, c.editor) for c in change] == [("reviewed", "amnesty-304", "carl")]
+    assert export_of(with_removals) == regraded.read_text(encoding="utf-8")
+    assert run_cli("config", "set", "--db", at(with_removals), "review.require_second_editor", "true").exit_code == 0
+    own = write(tmp_path, "own.yaml", export.replace("status: reviewed\n    by: bea", "status: reviewed\n    by: carl"))
+    before = dump_database(at(with_removals))
+    result = run_cli("import", "--db", at(with_removals), own, "--editor", "carl")
+    assert result.exit_code == 1 and "carl imports claim amnesty-304 as reviewed, with no other reviewer named" in result.output
+    assert dump_database(at(with_removals)) == before  # the two-person rule holds for a review an import brings
+
+
+def test_an_import_never_removes_a_live_record_and_never_rewrites_a_removal(with_removals: Database, request: pytest.FixtureRequest,
+                                                                           tmp_path: Path) -> None:
+    exported = export_of(with_removals)
+    with another_database(with_removals, request, tmp_path, "live") as live:
+        live.import_files([BASIC], editor="ann")
+        before = dump_database(at(live))
+        path = write(tmp_path, "export.yaml", exported)
+        result = run_cli("import", "--db", at(live), path)
+        assert result.exit_code == 1
+        line = exported.splitlines().index("- kind: claim") + 2  # the line of its id
+        assert (f"{path}:{line}: removed[0].id: claim 'officials-7000-arrested' is in the database (or in this import), and this "
+                "file lists it as removed; an import never removes a record (hint: remove it with: factdb remove claim "
+                "officials-7000-arrested") in result.output
+        assert dump_database(at(live)) == before
+    rewritten = write(tmp_path, "rewritten.yaml", exported.replace("reason: placeholder source", "reason: another story"))
+    result = run_cli("import", "--db", at(with_removals), rewritten)
+    assert result.exit_code == 1 and "is recorded as removed already (at 20" in result.output and "by bea), differently" in result.output
+    twice = write(tmp_path, "twice.yaml", exported + exported[exported.index("- kind: metric"):])
+    assert "removed metric 'arrested' is named twice in this import" in run_cli("import", "--db", at(with_removals), twice).output
+    broken = write(tmp_path, "broken.jsonl", json.dumps({"kind": "removed", "removed_kind": "figure", "id": "x", "at": "2026",
+                                                          "last": {"id": "y"}}) + "\n")
+    output = run_cli("import", "--db", at(with_removals), broken).output
+    assert "broken.jsonl:1: line 1.kind: 'figure' is not allowed (hint: use one of claim, source, event, metric, document" in output
+    assert "line 1.last.id: 'y' is not the removed record's id 'x'" in output
+
+
+def test_a_removed_record_imported_again_comes_back_and_undo_brings_back_its_removal(with_removals: Database) -> None:
+    removed = export_of(with_removals)
+    report = with_removals.import_files([BASIC], editor="carl")  # brings back the claim, its metric and its source
+    assert (report.counts["claims"]["added"], report.counts["metrics"]["added"], report.counts["sources"]["added"]) == (1, 1, 1)
+    again = export_of(with_removals)
+    assert removed_section(again) == "" and "officials-7000-arrested" in again
+    assert rows(at(with_removals), "SELECT kind, record_id, revived_batch_id FROM removals ORDER BY id") == [
+        ("claim", "officials-7000-arrested", report.batch_id), ("metric", "arrested", report.batch_id),
+        ("source", "iran-interior-ministry", report.batch_id)]  # kept, as history
+    with_removals.undo(report.batch_id)
+    assert export_of(with_removals) == removed
+    for removal in reversed([b.id for b in with_removals.batches() if b.command == "remove"]):
+        with_removals.undo(removal)  # the undone import that brought them back is no dependent
+    assert removed_section(export_of(with_removals)) == ""
+    assert rows(at(with_removals), "SELECT count(*) FROM removals") == [(0,)]
+
+
+def test_undo_of_an_import_that_brought_removals(with_removals: Database, request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    path = write(tmp_path, "export.jsonl", export_of(with_removals, "jsonl"))
+    with another_database(with_removals, request, tmp_path, "copy") as copy:
+        empty = export_of(copy)
+        report = copy.import_files([path])
+        later = copy.import_records([{"kind": "metric", "id": "arrested", "name": "People arrested", "unit": "people"}])
+        with pytest.raises(EditorialError, match=f"batch {later.batch_id}: it changed metric 'arrested'"):
+            copy.undo(report.batch_id)  # the metric came back after the import that says it was removed
+        copy.undo(report.batch_id, cascade=True)
+        assert export_of(copy) == empty
+        assert rows(at(copy), "SELECT count(*) FROM removals") == [(0,)]
+
+
+def test_undo_of_an_option_is_refused(basic: Database) -> None:
+    assert run_cli("config", "set", "--db", at(basic), "review.require_second_editor", "true").exit_code == 0
+    result = run_cli("undo", "--db", at(basic), str(basic.batches()[-1].id))
+    assert result.exit_code == 1 and "set an option; set it back with factdb config set" in result.output
+
+
 # --- review and grade ----------------------------------------------------------------------------
 
 
@@ -297,11 +453,20 @@ def test_bulk_review_in_the_import_format(basic: Database, tmp_path: Path) -> No
         "    quote: at least 304 people had been killed\n",
         "    quote: at least 304 people had been killed\n    review: {status: reviewed, by: bea, grade: fair, rationale: one NGO count}\n")
     path = write(tmp_path, "reviewed.yaml", reviewed)
-    with pytest.raises(ImportFailed, match="already exists with different content"):
-        basic.import_files([path])  # a changed review is a change: --update
-    report = basic.import_files([path], update=True, editor="bea")
-    assert report.counts["claims"]["updated"] == 1
+    content = "SELECT content_sha256, updated_batch_id, quote_start, record_digest FROM claims ORDER BY pk"
+    stored = rows(at(basic), content)
+    result = run_cli("import", "--db", at(basic), path, "--editor", "dan", "--reason", "desk review")  # no --update: not content
+    assert result.exit_code == 0, result.output
+    assert "claims: 0 added, 0 updated, 2 unchanged, 1 reviewed;" in result.output
     assert rows(at(basic), "SELECT review_status, reviewed_by, grade FROM claims WHERE id = 'amnesty-304'") == [("reviewed", "bea", "fair")]
+    assert rows(at(basic), content) == stored and rows(at(basic), "SELECT count(*) FROM claim_history") == [(0,)]
+    review = basic.log(claim="amnesty-304")[-1]
+    assert (review.kind, review.editor, review.reason) == ("reviewed", "dan", "desk review")
+    assert (review.before["row"]["review_status"], review.after["row"]["grade"]) == ("unreviewed", "fair")
+    assert basic.batches()[-1].counts_text() == "claims: 1 reviewed"
+    assert not basic.import_files([path]).changed  # the same review again: nothing to do
+    basic.undo(basic.batches()[-1].id)
+    assert rows(at(basic), "SELECT review_status, reviewed_by, grade FROM claims WHERE id = 'amnesty-304'") == [("unreviewed", None, None)]
     bad = write(tmp_path, "bad.yaml", reviewed.replace("grade: fair, rationale: one NGO count", "grade: shaky"))
     result = run_cli("import", "--db", at(basic), bad, "--update")
     assert result.exit_code == 1
@@ -478,6 +643,45 @@ def test_a_database_made_at_0009_is_upgraded_keeping_every_row(tmp_path: Path) -
     with Database(path) as db:
         db.review(["amnesty-304"], status="reviewed")
         assert len(db.batches()) == 3
+
+
+def test_0013_makes_tombstones_of_the_removals_the_change_log_holds(tmp_path: Path) -> None:
+    """A database that removed records before 0013 gets the tombstones factdb remove writes now: removals
+    not undone, those brought back marked as revived by the import that did."""
+    path = tmp_path / "removed.sqlite"
+    with Database(path, create=True) as db:
+        db.import_files([BASIC], editor="ann")
+        db.remove("claim", "amnesty-304", reason="duplicate", editor="bea")
+        db.import_files([BASIC], editor="carl")  # brings amnesty-304 back
+        db.undo(db.remove("claim", "ncri-1500", reason="by mistake").batch_id)
+        db.review(["amnesty-304"], status="flagged", editor="bea")
+        db.remove("claim", "officials-7000-arrested", reason="placeholder source", editor="bea")
+        db.remove("claim", "amnesty-304", reason="withdrawn by the desk", editor="dan")
+        export = export_of(db)
+    columns = "kind, record_id, removed_at, editor, reason, last, batch_id, revived_batch_id"
+    written = rows(path, f"SELECT {columns} FROM removals ORDER BY id")
+    assert [(r[1], r[4], r[7]) for r in written] == [("amnesty-304", "duplicate", 3), ("officials-7000-arrested", "placeholder source", None),
+                                                     ("amnesty-304", "withdrawn by the desk", None)]
+    from factdb.db import downgrade
+
+    engine = make_engine(path)
+    downgrade(engine, "0012")
+    upgrade(engine)
+    engine.dispose()
+    assert rows(path, f"SELECT {columns} FROM removals ORDER BY id") == written
+    with Database(path) as db:
+        assert export_of(db) == export
+        assert '"review": {"status": "flagged", "by": "bea"' in json.dumps(json.loads(rows(path, "SELECT last FROM removals WHERE id = 3")[0][0]))
+
+
+def test_every_text_column_is_in_c_order_on_postgresql(postgres_db: str) -> None:
+    """Migration 0013's columns too, as 0012 made every other text column: exports list ids alike on both backends."""
+    assert rows(postgres_db, "SELECT c.table_name, c.column_name, c.collation_name FROM information_schema.columns c "
+                             "JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name "
+                             "WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE' AND c.table_name <> 'alembic_version' "
+                             "AND c.data_type IN ('character varying', 'text') AND c.collation_name IS DISTINCT FROM 'C'") == []
+    assert ("removals", "record_id") in {(t, c) for t, c in rows(postgres_db, "SELECT table_name, column_name FROM information_schema.columns "
+                                                                 "WHERE collation_name = 'C'")}
 
 
 # --- Datasette -----------------------------------------------------------------------------------

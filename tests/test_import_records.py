@@ -91,11 +91,11 @@ def test_a_text_file_is_refused_there_being_no_folder_to_find_it_in(tmp_path: Pa
 def test_records_without_a_known_kind_are_refused_before_anything_is_checked(tmp_path: Path) -> None:
     path = migrated_database(tmp_path)
     assert _problems(path, [RECORDS[0], {"id": "x"}, ["claim"], {"kind": "claims"}]) == [
-        "records:2: record 2.kind: 'kind' must be one of source, event, metric, document, claim; found None "
+        "records:2: record 2.kind: 'kind' must be one of source, event, metric, document, claim, removed; found None "
         "(hint: add \"kind\": \"claim\" (or another kind) to the record)",
         "records:3: record 3: expected a mapping of fields with a 'kind'; found list "
         "(hint: give each record as a dict, e.g. {\"kind\": \"claim\", ...})",
-        "records:4: record 4.kind: 'kind' must be one of source, event, metric, document, claim; found 'claims' "
+        "records:4: record 4.kind: 'kind' must be one of source, event, metric, document, claim, removed; found 'claims' "
         "(hint: add \"kind\": \"claim\" (or another kind) to the record)",
     ]
 
