@@ -8,9 +8,10 @@ import queue
 import sqlite3
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import pytest
 from click.testing import CliRunner
@@ -98,14 +99,23 @@ def postgres_seeded_template(postgres_server: PostgresServer) -> str:
     return str(make_url(url).database)
 
 
+class NewStore(Protocol):
+    def __call__(self, like: Path | str, *, seeded: bool = False) -> Path | str: ...
+
+
 @pytest.fixture
-def new_store(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[Path | str], Path | str]:
-    """Makes another fresh migrated database on the same backend as the database it is given."""
-    def make(like: Path | str) -> Path | str:
+def new_store(request: pytest.FixtureRequest, tmp_path: Path) -> NewStore:
+    """Makes another database on the same backend as the database it is given: migrated and empty,
+    or with the seeds imported (``seeded``)."""
+    def make(like: Path | str, *, seeded: bool = False) -> Path | str:
         if not is_postgres(like):
-            return migrated_database(Path(tempfile.mkdtemp(dir=tmp_path)))
-        url: str = request.getfixturevalue("postgres_server").create()
-        request.addfinalizer(lambda: request.getfixturevalue("postgres_server").discard(url))
+            folder = Path(tempfile.mkdtemp(dir=tmp_path))
+            if seeded:
+                return copy_database(request.getfixturevalue("seeded_db"), folder / "factdb.sqlite")
+            return migrated_database(folder)
+        server: PostgresServer = request.getfixturevalue("postgres_server")
+        url = server.create(template=request.getfixturevalue("postgres_seeded_template") if seeded else None)
+        request.addfinalizer(lambda: server.discard(url))
         return url
     return make
 

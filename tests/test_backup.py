@@ -17,14 +17,13 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from factdb.backup import BackupError, backup
 
-from conftest import Backend, claims_in, dump_database, integrity, is_postgres, rows, run_cli
+from conftest import NewStore, Backend, claims_in, dump_database, integrity, is_postgres, rows, run_cli
 from generated_imports import write_big_import
 
 BIG_CLAIMS = 6_000
@@ -233,7 +232,7 @@ def test_restoring_postgresql_from_a_backup_brings_back_exactly_what_was_backed_
 
 @pytest.mark.parametrize("fmt", ["yaml", "jsonl"])
 def test_restoring_from_an_export_rebuilds_the_same_database(fmt: str, seeded_store: Path | str, tmp_path: Path,
-                                                             new_store: Callable[[Path | str], Path | str]) -> None:
+                                                             new_store: NewStore) -> None:
     """docs/reliability.md, "Restore from an export": init a new database, import the export."""
     exported = tmp_path / f"factdb-export.{fmt}"
     assert run_cli("export", "--db", seeded_store, "--format", fmt, "-o", exported).exit_code == 0

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import dump_database as dump
+from conftest import NewStore, dump_database as dump
 from conftest import every_text, rows, run_cli
 
 BAD = Path(__file__).parent / "bad_input"
@@ -232,7 +232,7 @@ def test_empty_file_imports_nothing_and_says_so(name: str, seeded_store: Path | 
 
 
 def test_persian_and_arabic_are_stored_exactly_and_round_trip(seeded_store: Path | str, tmp_path: Path,
-                                                               new_store: Callable[[Path | str], Path | str]) -> None:
+                                                               new_store: NewStore) -> None:
     source_file = GOOD / "persian_arabic.yaml"
     data = yaml.safe_load(source_file.read_text(encoding="utf-8"))
     result = run_cli("import", "--db", seeded_store, source_file)

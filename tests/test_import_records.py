@@ -5,7 +5,6 @@ Every test runs on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,7 @@ import pytest
 from factdb.db import make_engine
 from factdb.importer import ImportFailed, import_paths, import_records
 
-from conftest import DATA_TABLES, columns_of, rows, table_rows
+from conftest import NewStore, DATA_TABLES, columns_of, rows, table_rows
 
 TEXT = "Amnesty International said at least 304 people were killed, and “thousands” were arrested."
 RECORDS: list[dict[str, Any]] = [
@@ -44,7 +43,7 @@ def _problems(path: Path | str, records: list[Any]) -> list[str]:
 
 
 def test_records_import_as_the_same_lines_of_a_json_lines_file(fresh_store: Path | str, tmp_path: Path,
-                                                               new_store: Callable[[Path | str], Path | str]) -> None:
+                                                               new_store: NewStore) -> None:
     given = fresh_store
     report = _import(given, RECORDS)
     assert report.summary() == ("sources: 1 added, 0 updated, 0 unchanged; events: 1 added, 0 updated, 0 unchanged; "
