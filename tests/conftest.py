@@ -175,6 +175,20 @@ def every_text(path: Path | str) -> list[str]:
         engine.dispose()
 
 
+def execute(path: Path | str, *statements: str) -> None:
+    """Run SQL statements in one committed transaction, behind factdb's back (to set up data that an
+    import would refuse, such as figures stored before a check existed)."""
+    from sqlalchemy import create_engine
+
+    engine = create_engine(str(path) if is_postgres(path) else f"sqlite:///{path}")
+    try:
+        with engine.begin() as connection:
+            for statement in statements:
+                connection.exec_driver_sql(statement.replace("%", "%%") if is_postgres(path) else statement)
+    finally:
+        engine.dispose()
+
+
 def rows(path: Path | str, sql: str, *params: object) -> list[tuple]:
     """The result of one query against the database at ``path`` (a file, or a PostgreSQL URL: ? as placeholders)."""
     if is_postgres(path):
