@@ -90,6 +90,15 @@ def seeded_store(request: pytest.FixtureRequest, seeded_db: Path, tmp_path: Path
     return url
 
 
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def seeded_source(request: pytest.FixtureRequest, seeded_db: Path) -> str:
+    """The seeds on each backend in turn, for tests that only read: seeded_db, or one PostgreSQL copy of it."""
+    if request.param == "sqlite":
+        return str(seeded_db)
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    return server.create(f"{server.template}_seeded_read", template=request.getfixturevalue("postgres_seeded_template"))
+
+
 @pytest.fixture(scope="session")
 def postgres_seeded_template(postgres_server: PostgresServer) -> str:
     """The seeds imported once into a PostgreSQL database that tests copy (by its name)."""
