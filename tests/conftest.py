@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import itertools
 import os
+import queue
 import sqlite3
+import tempfile
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import pytest
 from click.testing import CliRunner
@@ -75,6 +79,56 @@ def seeded_copy(seeded_db: Path, tmp_path: Path) -> Path:
     return copy_database(seeded_db, tmp_path / "factdb.sqlite")
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def seeded_store(request: pytest.FixtureRequest, seeded_db: Path, tmp_path: Path) -> Path | str:
+    """The seeds imported, on each backend in turn: a copy of seeded_db, or a PostgreSQL URL of its own."""
+    if request.param == "sqlite":
+        return copy_database(seeded_db, tmp_path / "factdb.sqlite")
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    url = server.create(template=request.getfixturevalue("postgres_seeded_template"))
+    request.addfinalizer(lambda: server.discard(url))
+    return url
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def seeded_source(request: pytest.FixtureRequest, seeded_db: Path) -> str:
+    """The seeds on each backend in turn, for tests that only read: seeded_db, or one PostgreSQL copy of it."""
+    if request.param == "sqlite":
+        return str(seeded_db)
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    return server.create(f"{server.template}_seeded_read", template=request.getfixturevalue("postgres_seeded_template"))
+
+
+@pytest.fixture(scope="session")
+def postgres_seeded_template(postgres_server: PostgresServer) -> str:
+    """The seeds imported once into a PostgreSQL database that tests copy (by its name)."""
+    url = postgres_server.create(f"{postgres_server.template}_seeded")
+    result = run_cli("import", "--db", url, *sorted(SEEDS.glob("*.yaml")))
+    assert result.exit_code == 0, result.output
+    return str(make_url(url).database)
+
+
+class NewStore(Protocol):
+    def __call__(self, like: Path | str, *, seeded: bool = False) -> Path | str: ...
+
+
+@pytest.fixture
+def new_store(request: pytest.FixtureRequest, tmp_path: Path) -> NewStore:
+    """Makes another database on the same backend as the database it is given: migrated and empty,
+    or with the seeds imported (``seeded``)."""
+    def make(like: Path | str, *, seeded: bool = False) -> Path | str:
+        if not is_postgres(like):
+            folder = Path(tempfile.mkdtemp(dir=tmp_path))
+            if seeded:
+                return copy_database(request.getfixturevalue("seeded_db"), folder / "factdb.sqlite")
+            return migrated_database(folder)
+        server: PostgresServer = request.getfixturevalue("postgres_server")
+        url = server.create(template=request.getfixturevalue("postgres_seeded_template") if seeded else None)
+        request.addfinalizer(lambda: server.discard(url))
+        return url
+    return make
+
+
 def copy_database(source: Path, target: Path) -> Path:
     """Copy a database with SQLite's backup API (safe even if ``source`` has a WAL file)."""
     src, dst = sqlite3.connect(source), sqlite3.connect(target)
@@ -115,6 +169,35 @@ def _dump_server(url: str) -> list[str]:
         engine.dispose()
 
 
+def every_text(path: Path | str) -> list[str]:
+    """Every text value stored in the models' tables, as the driver returns it (not quoted or escaped)."""
+    from sqlalchemy import create_engine, select
+
+    from factdb.models import Base
+
+    engine = create_engine(str(path) if is_postgres(path) else f"sqlite:///{path}")
+    try:
+        with engine.connect() as connection:
+            return [value for table in Base.metadata.sorted_tables for row in connection.execute(select(table))
+                    for value in row if isinstance(value, str)]
+    finally:
+        engine.dispose()
+
+
+def execute(path: Path | str, *statements: str) -> None:
+    """Run SQL statements in one committed transaction, behind factdb's back (to set up data that an
+    import would refuse, such as figures stored before a check existed)."""
+    from sqlalchemy import create_engine
+
+    engine = create_engine(str(path) if is_postgres(path) else f"sqlite:///{path}")
+    try:
+        with engine.begin() as connection:
+            for statement in statements:
+                connection.exec_driver_sql(statement.replace("%", "%%") if is_postgres(path) else statement)
+    finally:
+        engine.dispose()
+
+
 def rows(path: Path | str, sql: str, *params: object) -> list[tuple]:
     """The result of one query against the database at ``path`` (a file, or a PostgreSQL URL: ? as placeholders)."""
     if is_postgres(path):
@@ -147,15 +230,19 @@ def migrated_database(folder: Path) -> Path:
     return path
 
 
-def table_rows(path: Path, table: str) -> list[tuple]:
+def columns_of(path: Path | str, table: str) -> list[str]:
+    """The columns of ``table`` in their stored order, on either backend."""
+    if is_postgres(path):
+        return [name for (name,) in rows(path, "SELECT column_name FROM information_schema.columns "
+                                               "WHERE table_schema = current_schema() AND table_name = ? "
+                                               "ORDER BY ordinal_position", table)]
+    return [row[1] for row in rows(path, f"PRAGMA table_info({table})")]
+
+
+def table_rows(path: Path | str, table: str) -> list[tuple]:
     """Every row of ``table``, ordered, without the import batch columns (which differ between imports)."""
-    connection = sqlite3.connect(path)
-    try:
-        columns = [row[1] for row in connection.execute(f"PRAGMA table_info({table})")
-                   if row[1] not in ("batch_id", "updated_batch_id")]
-        return connection.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY 1, 2").fetchall()
-    finally:
-        connection.close()
+    columns = [name for name in columns_of(path, table) if name not in ("batch_id", "updated_batch_id")]
+    return rows(path, f"SELECT {', '.join(columns)} FROM {table} ORDER BY 1, 2")
 
 
 def index_terms(path: Path, index: str) -> list[tuple]:
@@ -276,7 +363,7 @@ def basic_store(request: pytest.FixtureRequest, basic_template: Path, tmp_path: 
         return copy_database(basic_template, tmp_path / "factdb.sqlite")
     server: PostgresServer = request.getfixturevalue("postgres_server")
     url = server.create(template=request.getfixturevalue("postgres_basic_template"))
-    request.addfinalizer(lambda: server.drop(str(make_url(url).database)))
+    request.addfinalizer(lambda: server.discard(url))
     return url
 
 
@@ -331,6 +418,8 @@ class PostgresServer:
         self.admin = create_engine(self.url, isolation_level="AUTOCOMMIT")
         self.names = itertools.count()
         self.template = f"{POSTGRES_PREFIX}_{os.getpid()}_template"
+        self._discarded: queue.Queue[str | None] = queue.Queue()
+        self._dropper: threading.Thread | None = None
 
     def reachable(self) -> str | None:
         """None when the server answers, else why not."""
@@ -358,8 +447,23 @@ class PostgresServer:
         self._execute(f'CREATE DATABASE "{name}"' + ("" if empty else f' TEMPLATE "{template or self.template}"'))
         return self.database_url(name)
 
+    def discard(self, url: str) -> None:
+        """Drop a finished test's database in the background: DROP DATABASE waits for the disk
+        (about as long as CREATE DATABASE), and the next test need not wait with it."""
+        if self._dropper is None:
+            self._dropper = threading.Thread(target=self._drop_discarded, name="drop test databases", daemon=True)
+            self._dropper.start()
+        self._discarded.put(str(make_url(url).database))
+
+    def _drop_discarded(self) -> None:
+        while (name := self._discarded.get()) is not None:
+            self.drop(name)
+
     def drop_all(self) -> None:
         """Every database this run created (a test's own ones are dropped after it already)."""
+        if self._dropper is not None:
+            self._discarded.put(None)
+            self._dropper.join()
         with self.admin.connect() as connection:
             names = connection.exec_driver_sql("SELECT datname FROM pg_database WHERE datname LIKE %(prefix)s",
                                                {"prefix": f"{POSTGRES_PREFIX}_{os.getpid()}_%"}).scalars().all()
@@ -399,9 +503,7 @@ def postgres_db(postgres_server: PostgresServer) -> Iterator[str]:
     try:
         yield url
     finally:
-        from sqlalchemy.engine import make_url
-
-        postgres_server.drop(str(make_url(url).database))
+        postgres_server.discard(url)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

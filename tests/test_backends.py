@@ -2,8 +2,8 @@
 
 Each test runs once per backend (the ``backend`` fixture: a fresh migrated database of its own);
 the cross-backend tests import the same files into both and demand byte-identical exports and
-identical comparisons: the seeds, the test fixtures, and a generated set of 10,000 claims
-(bench/postgres.py runs 100,000).
+identical comparisons: the seeds, the test fixtures, a generated set of 10,000 claims updated
+through CSV, and one of LARGEST_GENERATED claims (bench/postgres.py runs 100,000).
 """
 
 from __future__ import annotations
@@ -149,6 +149,24 @@ def test_a_generated_set_of_10000_claims_is_the_same_on_both(tmp_path: Path, pos
     reports = [_import(backend.db, paths["csv"], update=True) for backend in (sqlite, postgres)]
     assert reports[0] == reports[1] and " updated" in reports[0]
     assert postgres.export("jsonl") == sqlite.export("jsonl")
+
+
+# The largest generated set the suite compares on both backends. The issue asks for 100,000 claims;
+# importing, exporting and comparing that many on both takes about three minutes on the 2-core CI
+# machine, so the suite takes the size that fits in about 40 s there, and bench/postgres.py
+# compares the exports and comparisons of 100,000 (and 1,000,000) on every benchmark run.
+LARGEST_GENERATED = 25_000
+
+
+@pytest.mark.slow
+def test_the_largest_generated_set_exports_and_compares_the_same_on_both(tmp_path: Path, postgres_db: str) -> None:
+    paths = generate(LARGEST_GENERATED, tmp_path / "data", sources=500, events=1_000)
+    sqlite, postgres = _both(tmp_path, postgres_db, paths["entities"], paths["jsonl"])
+    assert postgres.export("jsonl") == sqlite.export("jsonl")
+    events = _events(sqlite.db)
+    assert _events(postgres.db) == events and len(events) == 1_000
+    for event in events[::40]:
+        assert _compare_json(postgres.db, event) == _compare_json(sqlite.db, event)
 
 
 # -- moving between stores -----------------------------------------------------------------------------

@@ -1,9 +1,9 @@
 """Hostile and mistaken input changes nothing, and says exactly what is wrong and where.
 
 Every case in tests/bad_input (described in tests/bad_input/expected.yaml) and every generated
-hostile file is imported into a copy of the seeded database: exit code 1, a message naming the
-file, line, field, what was expected and a hint, no traceback, and a full dump of the database
-identical before and after. The unusual but valid files in tests/good_input (byte order mark,
+hostile file is imported into the seeded database, once on SQLite and once on PostgreSQL (each
+test its own database): exit code 1, a message naming the file, line, field, what was expected and
+a hint, no traceback, and a full dump of the database identical before and after. The unusual but valid files in tests/good_input (byte order mark,
 CRLF, Persian and Arabic, empty files) must import, and the Persian and Arabic ones round-trip.
 """
 
@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import dump_database as dump
-from conftest import rows, run_cli
+from conftest import NewStore, dump_database as dump
+from conftest import every_text, rows, run_cli
 
 BAD = Path(__file__).parent / "bad_input"
 GOOD = Path(__file__).parent / "good_input"
@@ -42,7 +42,7 @@ def problem_line(output: str, path: Path, line: int | None, field: str | None) -
     return found[0]
 
 
-def assert_refused(db: Path, files: list[Path], *, about: Path, line: int | None, field: str | None,
+def assert_refused(db: Path | str, files: list[Path], *, about: Path, line: int | None, field: str | None,
                    says: list[str], hint: str) -> None:
     before = dump(db)
     result = run_cli("import", "--db", db, *files)  # an unexpected exception propagates and fails the test
@@ -66,33 +66,33 @@ def test_corpus_has_at_least_forty_cases_and_each_is_described() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_bad_input_is_refused_with_a_located_message_and_changes_nothing(name: str, seeded_copy: Path) -> None:
+def test_bad_input_is_refused_with_a_located_message_and_changes_nothing(name: str, seeded_store: Path | str) -> None:
     expected = EXPECTED[name]
     files = case_files(name)
     about = BAD / name / expected["file"] if "file" in expected else files[0]
-    assert_refused(seeded_copy, files, about=about, line=expected["line"], field=expected.get("field"),
+    assert_refused(seeded_store, files, about=about, line=expected["line"], field=expected.get("field"),
                    says=expected["says"], hint=expected["hint"])
 
 
-def test_missing_file_and_folder_as_import_file_are_refused(seeded_copy: Path, tmp_path: Path) -> None:
+def test_missing_file_and_folder_as_import_file_are_refused(seeded_store: Path | str, tmp_path: Path) -> None:
     missing = tmp_path / "claims-2019.yaml"
-    assert_refused(seeded_copy, [missing], about=missing, line=None, field=None, says=["no such file"], hint="check the path")
-    assert_refused(seeded_copy, [BAD / "texts"], about=BAD / "texts", line=None, field=None, says=["is not a file"],
+    assert_refused(seeded_store, [missing], about=missing, line=None, field=None, says=["no such file"], hint="check the path")
+    assert_refused(seeded_store, [BAD / "texts"], about=BAD / "texts", line=None, field=None, says=["is not a file"],
                    hint="name import files, not folders")
 
 
-def test_hostile_yaml_tag_runs_nothing(seeded_copy: Path, tmp_path: Path) -> None:
+def test_hostile_yaml_tag_runs_nothing(seeded_store: Path | str, tmp_path: Path) -> None:
     marker = tmp_path / "pwned"
     hostile = tmp_path / "hostile.yaml"
     hostile.write_text(f'sources:\n  - !!python/object/apply:os.system ["touch {marker}"]\n', encoding="utf-8")
-    assert run_cli("import", "--db", seeded_copy, hostile).exit_code == 1
+    assert run_cli("import", "--db", seeded_store, hostile).exit_code == 1
     assert not marker.exists()
 
 
-def test_no_traceback_reaches_the_terminal(seeded_copy: Path) -> None:
+def test_no_traceback_reaches_the_terminal(seeded_store: Path | str) -> None:
     """The real command in a subprocess: stderr holds the message, never a Python traceback."""
     for name in ("yaml_unclosed_flow_mapping.yaml", "not_utf8.csv", "quote_not_in_document.yaml", "lone_surrogate_escape.jsonl"):
-        done = subprocess.run([sys.executable, "-m", "factdb.cli", "import", "--db", str(seeded_copy), str(BAD / name)],
+        done = subprocess.run([sys.executable, "-m", "factdb.cli", "import", "--db", str(seeded_store), str(BAD / name)],
                               capture_output=True, text=True, timeout=60)
         assert done.returncode == 1
         assert "Traceback" not in done.stderr and f"Error: {BAD / name}:" in done.stderr
@@ -161,31 +161,31 @@ GENERATED = {
 
 
 @pytest.mark.parametrize("name", list(GENERATED))
-def test_generated_hostile_file_is_refused_and_changes_nothing(name: str, seeded_copy: Path, tmp_path: Path) -> None:
+def test_generated_hostile_file_is_refused_and_changes_nothing(name: str, seeded_store: Path | str, tmp_path: Path) -> None:
     path, line, field, says, hint = GENERATED[name](tmp_path)
-    assert_refused(seeded_copy, [path], about=path, line=line, field=field, says=says, hint=hint)
+    assert_refused(seeded_store, [path], about=path, line=line, field=field, says=says, hint=hint)
 
 
-def test_thousands_of_bad_records_give_a_readable_capped_report(seeded_copy: Path, tmp_path: Path) -> None:
+def test_thousands_of_bad_records_give_a_readable_capped_report(seeded_store: Path | str, tmp_path: Path) -> None:
     path = tmp_path / "misattributed.jsonl"
     path.write_text("".join(json.dumps({"kind": "claim", **CLAIM, "id": f"claim-{i}", "source": "nobody",
                                         "quote": "at least 300 people had been killed"}) + "\n" for i in range(5_000)),
                     encoding="utf-8")
-    before = dump(seeded_copy)
-    result = run_cli("import", "--db", seeded_copy, path)
+    before = dump(seeded_store)
+    result = run_cli("import", "--db", seeded_store, path)
     assert result.exit_code == 1
     lines = result.output.splitlines()
     assert len(lines) == 202
     assert lines[0] == f"Error: {path}:1: line 1.source: unknown source 'nobody' (hint: define the source under 'sources:' " \
                        "(in this or another file of the import), or use its id or an alias)"
     assert lines[-2:] == ["... and 4800 more problems", "5000 problems found; nothing was imported."]
-    assert dump(seeded_copy) == before
+    assert dump(seeded_store) == before
 
 
-def test_deep_flow_nesting_in_yaml_is_refused(seeded_copy: Path, tmp_path: Path) -> None:
+def test_deep_flow_nesting_in_yaml_is_refused(seeded_store: Path | str, tmp_path: Path) -> None:
     path = tmp_path / "deep-flow.yaml"
     path.write_text("claims: " + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
-    assert_refused(seeded_copy, [path], about=path, line=1, field=None, says=["nested more than 50 levels deep"],
+    assert_refused(seeded_store, [path], about=path, line=1, field=None, says=["nested more than 50 levels deep"],
                    hint="import files are lists of flat records")
 
 
@@ -214,50 +214,50 @@ def test_committed_good_files_really_have_a_bom_and_crlf() -> None:
      "WHERE c.id = 'amnesty-arrests-thousands'",
      [("amnesty-arrests-thousands", "Thousands of activists were arrested during the unrest", "2020", "vague", 2000, 9999)]),
 ])
-def test_bom_and_crlf_files_import(name: str, summary: str, sql: str, expected: list[tuple], seeded_copy: Path) -> None:
-    result = run_cli("import", "--db", seeded_copy, GOOD / name)
+def test_bom_and_crlf_files_import(name: str, summary: str, sql: str, expected: list[tuple], seeded_store: Path | str) -> None:
+    result = run_cli("import", "--db", seeded_store, GOOD / name)
     assert result.exit_code == 0, result.output
     assert summary in result.output
-    assert rows(seeded_copy, sql) == expected
-    assert not any("\r" in line or "\ufeff" in line for line in dump(seeded_copy))
+    assert rows(seeded_store, sql) == expected
+    assert not any("\r" in text or "\ufeff" in text for text in every_text(seeded_store))
 
 
 @pytest.mark.parametrize("name", ["empty.yaml", "empty.json", "empty.csv", "empty.jsonl", "comments_only.yaml"])
-def test_empty_file_imports_nothing_and_says_so(name: str, seeded_copy: Path) -> None:
-    before = dump(seeded_copy)
-    result = run_cli("import", "--db", seeded_copy, GOOD / name)
+def test_empty_file_imports_nothing_and_says_so(name: str, seeded_store: Path | str) -> None:
+    before = dump(seeded_store)
+    result = run_cli("import", "--db", seeded_store, GOOD / name)
     assert result.exit_code == 0, result.output
     assert f"Nothing to import: {GOOD / name} held no records." in result.output
-    assert dump(seeded_copy) == before
+    assert dump(seeded_store) == before
 
 
-def test_persian_and_arabic_are_stored_exactly_and_round_trip(seeded_copy: Path, tmp_path: Path) -> None:
+def test_persian_and_arabic_are_stored_exactly_and_round_trip(seeded_store: Path | str, tmp_path: Path,
+                                                               new_store: NewStore) -> None:
     source_file = GOOD / "persian_arabic.yaml"
     data = yaml.safe_load(source_file.read_text(encoding="utf-8"))
-    result = run_cli("import", "--db", seeded_copy, source_file)
+    result = run_cli("import", "--db", seeded_store, source_file)
     assert result.exit_code == 0, result.output
     assert "claims: 3 added" in result.output
     for source in data["sources"]:
-        assert rows(seeded_copy, "SELECT name FROM sources WHERE id = ?", source["id"]) == [(source["name"],)]
-    assert rows(seeded_copy, "SELECT name, parent_id FROM events WHERE id = 'aban-1398'") == [("اعتراضات آبان ۱۳۹۸", "iran-protests-2019-11")]
-    assert rows(seeded_copy, "SELECT publisher_id FROM documents WHERE id = 'al-jazeera-2019-12'") == [("al-jazeera-ar",)]
+        assert rows(seeded_store, "SELECT name FROM sources WHERE id = ?", source["id"]) == [(source["name"],)]
+    assert rows(seeded_store, "SELECT name, parent_id FROM events WHERE id = 'aban-1398'") == [("اعتراضات آبان ۱۳۹۸", "iran-protests-2019-11")]
+    assert rows(seeded_store, "SELECT publisher_id FROM documents WHERE id = 'al-jazeera-2019-12'") == [("al-jazeera-ar",)]
     text = (GOOD / "texts" / "hrana-fa-1398.txt").read_text(encoding="utf-8")
-    assert rows(seeded_copy, "SELECT text FROM documents WHERE id = 'hrana-fa-1398'") == [(text,)]
+    assert rows(seeded_store, "SELECT text FROM documents WHERE id = 'hrana-fa-1398'") == [(text,)]
     for claim in data["claims"]:
         [(quote, start, end, document_text, source_id)] = rows(
-            seeded_copy, "SELECT c.quote, c.quote_start, c.quote_end, d.text, c.source_id FROM claims c "
+            seeded_store, "SELECT c.quote, c.quote_start, c.quote_end, d.text, c.source_id FROM claims c "
                          "JOIN documents d ON d.pk = c.document_pk WHERE c.id = ?", claim["id"])
         assert quote == claim["quote"] and document_text[start:end] == claim["quote"]
         assert source_id in ("hrana-fa", "amnesty")
-    assert rows(seeded_copy, "SELECT f.qualifier, f.value, f.low, f.high, f.stated FROM figures f JOIN claims c ON c.pk = f.claim_pk "
+    assert rows(seeded_store, "SELECT f.qualifier, f.value, f.low, f.high, f.stated FROM figures f JOIN claims c ON c.pk = f.claim_pk "
                              "WHERE c.id LIKE 'hrana-fa-%' ORDER BY c.id") == [
         ("approximately", 7000, None, None, "حدود ۷٬۰۰۰"), ("at_least", 304, 304, None, "دست‌کم ۳۰۴")]
 
-    first = run_cli("export", "--db", seeded_copy, "--format", "yaml").output
+    first = run_cli("export", "--db", seeded_store, "--format", "yaml").output
     assert "خبرگزاری هرانا" in first and "ما لا يقل عن ٣٠٤ أشخاص قتلوا" in first  # written as text, not escapes
     exported = tmp_path / "export.yaml"
     exported.write_text(first, encoding="utf-8")
-    other = tmp_path / "other.sqlite"
-    assert run_cli("init", "--db", other).exit_code == 0
+    other = new_store(seeded_store)
     assert run_cli("import", "--db", other, exported).exit_code == 0
     assert run_cli("export", "--db", other, "--format", "yaml").output == first

@@ -1,7 +1,7 @@
 """The verdict cases documented in docs/compare.md, each imported as an event of its own and compared.
 
 The table is the specification: every row's sentence must be exactly what `compare` says, and the
-table, JSON and CSV outputs must carry that same sentence.
+table, JSON and CSV outputs must carry that same sentence, on SQLite and on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import dataclasses
 import io
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -69,15 +70,19 @@ def cases_file(cases: list[tuple[str, list[tuple[str, str]], str]]) -> dict[str,
     return data
 
 
-@pytest.fixture(scope="module")
-def cases_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def cases_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path | str]:
+    """The documented cases imported once per backend. Read only."""
     folder = tmp_path_factory.mktemp("verdicts")
-    path = folder / "factdb.sqlite"
     data = write(folder, "cases.yaml", yaml.safe_dump(cases_file(CASES), allow_unicode=True, sort_keys=False))
+    server = request.getfixturevalue("postgres_server") if request.param == "postgresql" else None
+    path: Path | str = folder / "factdb.sqlite" if server is None else server.create()
     assert run_cli("init", "--db", path).exit_code == 0
     result = run_cli("import", "--db", path, data)
     assert result.exit_code == 0, result.output
-    return path
+    yield path
+    if server is not None:
+        server.discard(str(path))
 
 
 def test_the_documentation_covers_every_kind_of_verdict() -> None:
@@ -89,14 +94,14 @@ def test_the_documentation_covers_every_kind_of_verdict() -> None:
 
 @pytest.mark.parametrize(("number", "case", "verdict"), [(n, c, v) for n, (c, _, v) in enumerate(CASES, 1)],
                          ids=[case for case, _, _ in CASES])
-def test_each_documented_case_gives_its_sentence(cases_db: Path, number: int, case: str, verdict: str) -> None:
+def test_each_documented_case_gives_its_sentence(cases_db: Path | str, number: int, case: str, verdict: str) -> None:
     comparison = compare(cases_db, f"case-{number}", "killed")
     assert isinstance(comparison, Comparison)
     assert comparison.verdict == verdict
 
 
 @pytest.mark.parametrize("number", [n for n, (case, _, _) in enumerate(CASES, 1) if case in ("one outlier", "two camps")])
-def test_table_json_and_csv_carry_the_same_sentence(cases_db: Path, number: int) -> None:
+def test_table_json_and_csv_carry_the_same_sentence(cases_db: Path | str, number: int) -> None:
     verdict = compare(cases_db, f"case-{number}", "killed").verdict
     args = ("compare", f"case-{number}", "--metric", "killed", "--db", cases_db)
     assert run_cli(*args).output.splitlines()[-1] == f"Verdict: {verdict}."
@@ -105,7 +110,7 @@ def test_table_json_and_csv_carry_the_same_sentence(cases_db: Path, number: int)
     assert rows and {row["verdict"] for row in rows} == {verdict}
 
 
-def test_the_outlier_case_reports_the_agreement_and_the_outlier_in_json(cases_db: Path) -> None:
+def test_the_outlier_case_reports_the_agreement_and_the_outlier_in_json(cases_db: Path | str) -> None:
     number = next(n for n, (case, _, _) in enumerate(CASES, 1) if case == "one outlier")
     data = json.loads(run_cli("compare", f"case-{number}", "-m", "killed", "--format", "json", "--db", cases_db).output)
     assert data["largest_agreement"] == {"sources": ["rights-group", "monitor"], "low": 500, "high": 520,
@@ -137,7 +142,7 @@ def test_the_outlier_case_reports_the_agreement_and_the_outlier_in_json(cases_db
         ("everyone apart, two sources", {"ministry": "Overlaps no other figure", "monitor": "Overlaps no other figure"}),
     ],
 )
-def test_each_figure_has_a_standing_for_the_datasette_page(cases_db: Path, case: str, standings: dict[str, str]) -> None:
+def test_each_figure_has_a_standing_for_the_datasette_page(cases_db: Path | str, case: str, standings: dict[str, str]) -> None:
     number = next(n for n, (name, _, _) in enumerate(CASES, 1) if name == case)
     comparison = compare(cases_db, f"case-{number}", "killed")
     assert {f.source: figure_standing(comparison, f) for f in comparison.figures} == standings
@@ -155,12 +160,11 @@ def test_the_consensus_band_is_the_band_every_figure_allows(compare_db: Path) ->
     assert compare(compare_db, "examplia-crackdown-2019-11", "killed").consensus_band is None
 
 
-def test_a_long_group_names_six_sources_and_counts_the_rest(tmp_path: Path) -> None:
+def test_a_long_group_names_six_sources_and_counts_the_rest(fresh_store: Path | str, tmp_path: Path) -> None:
     names = ["Ana", "Ben", "Cai", "Dee", "Eli", "Fay", "Gus", "Hal", "Ivy"]
     said = [(name, f"about {100 + k}") for k, name in enumerate(names)] + [("Joe", "5,000")]
-    path = tmp_path / "factdb.sqlite"
+    path = fresh_store
     data = write(tmp_path, "long.yaml", yaml.safe_dump(cases_file([("long", said, "")]), sort_keys=False))
-    assert run_cli("init", "--db", path).exit_code == 0
     assert run_cli("import", "--db", path, data).exit_code == 0
     comparison = compare(path, "case-1", "killed")
     assert comparison.verdict == (

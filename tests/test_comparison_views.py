@@ -1,31 +1,45 @@
-"""The claim_details and figure_comparison views give SQL and Datasette users the answers `compare` gives."""
+"""The claim_details and figure_comparison views give SQL and Datasette users the answers `compare` gives,
+on SQLite and on PostgreSQL (the same views, made by the same migrations)."""
 
 from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 from factdb.compare import compare
 from factdb.db import downgrade, make_engine, upgrade
 
+from conftest import columns_of, is_postgres
+
 CRACKDOWN = "examplia-crackdown-2019-11"
 
 
-def query(path: Path, sql: str, *params: object) -> list[sqlite3.Row]:
-    connection = sqlite3.connect(path)
-    connection.row_factory = sqlite3.Row
+def query(db: Path | str, sql: str, *params: object) -> list[dict[str, Any]]:
+    """Rows as mappings of column to value, on either backend (``?`` as placeholders)."""
+    return [dict(zip(names, values, strict=True)) for names, values in _named_rows(db, sql, params)]
+
+
+def _named_rows(db: Path | str, sql: str, params: tuple[object, ...]) -> list[tuple[list[str], tuple[Any, ...]]]:
+    from sqlalchemy import create_engine
+
+    postgres = is_postgres(db)
+    engine = create_engine(str(db) if postgres else f"sqlite:///{db}")
     try:
-        return connection.execute(sql, params).fetchall()
+        with engine.connect() as connection:
+            result = connection.exec_driver_sql(sql.replace("%", "%%").replace("?", "%s") if postgres else sql, params)
+            names = list(result.keys())
+            return [(names, tuple(row)) for row in result]
     finally:
-        connection.close()
+        engine.dispose()
 
 
-def columns(path: Path, view: str) -> list[str]:
-    return [row["name"] for row in query(path, f"PRAGMA table_info({view})")]
+def columns(db: Path | str, view: str) -> list[str]:
+    return columns_of(db, view)
 
 
-def test_claim_details_has_the_documented_columns(compare_db: Path) -> None:
-    assert columns(compare_db, "claim_details") == [
+def test_claim_details_has_the_documented_columns(compare_store: Path | str) -> None:
+    assert columns(compare_store, "claim_details") == [
         "claim_pk", "claim_id", "source_id", "source_name", "source_kind", "via_id", "via_name",
         "event_id", "event_name", "event_start_date", "event_end_date", "document_pk", "document_id",
         "document_title", "document_published", "document_url", "claimed_on", "claimed_on_precision",
@@ -33,8 +47,8 @@ def test_claim_details_has_the_documented_columns(compare_db: Path) -> None:
     ]
 
 
-def test_figure_comparison_has_the_documented_columns(compare_db: Path) -> None:
-    assert columns(compare_db, "figure_comparison") == [
+def test_figure_comparison_has_the_documented_columns(compare_store: Path | str) -> None:
+    assert columns(compare_store, "figure_comparison") == [
         "figure_id", "event_id", "event_name", "metric_id", "metric_name", "unit", "population",
         "source_id", "source_name", "via_id", "qualifier", "value", "low", "high", "stated",
         "claimed_on", "claimed_on_precision", "claim_id", "claim_pk", "position", "document_id",
@@ -42,11 +56,11 @@ def test_figure_comparison_has_the_documented_columns(compare_db: Path) -> None:
     ]
 
 
-def test_claim_details_has_one_row_per_claim_with_names_and_dates(compare_db: Path) -> None:
-    [claims] = query(compare_db, "SELECT count(*) AS n FROM claims")
-    [details] = query(compare_db, "SELECT count(*) AS n FROM claim_details")
+def test_claim_details_has_one_row_per_claim_with_names_and_dates(compare_store: Path | str) -> None:
+    [claims] = query(compare_store, "SELECT count(*) AS n FROM claims")
+    [details] = query(compare_store, "SELECT count(*) AS n FROM claim_details")
     assert details["n"] == claims["n"]
-    [governor] = query(compare_db, "SELECT * FROM claim_details WHERE claim_id = 'governor-killed-range'")
+    [governor] = query(compare_store, "SELECT * FROM claim_details WHERE claim_id = 'governor-killed-range'")
     assert dict(governor) | {"claim_pk": None, "document_pk": None, "statement": None} == {
         "claim_pk": None, "claim_id": "governor-killed-range", "source_id": "provincial-governor",
         "source_name": "Provincial Governor", "source_kind": "official", "via_id": "wire-agency",
@@ -59,13 +73,13 @@ def test_claim_details_has_one_row_per_claim_with_names_and_dates(compare_db: Pa
     }
 
 
-def test_claim_details_shows_what_a_claim_supersedes(compare_db: Path) -> None:
+def test_claim_details_shows_what_a_claim_supersedes(compare_store: Path | str) -> None:
     rows = query(
-        compare_db,
+        compare_store,
         "SELECT claim_id, supersedes_id, is_superseded FROM claim_details "
         "WHERE source_id = 'rights-monitor' AND claim_id LIKE 'rm-killed-%' ORDER BY claimed_on",
     )
-    assert [tuple(row) for row in rows] == [
+    assert [tuple(row.values()) for row in rows] == [
         ("rm-killed-106", None, 1),
         ("rm-killed-143", "rm-killed-106", 1),
         ("rm-killed-208", "rm-killed-143", 1),
@@ -73,15 +87,15 @@ def test_claim_details_shows_what_a_claim_supersedes(compare_db: Path) -> None:
     ]
 
 
-def test_figure_comparison_marks_superseded_retracted_and_latest_figures(compare_db: Path) -> None:
+def test_figure_comparison_marks_superseded_retracted_and_latest_figures(compare_store: Path | str) -> None:
     rows = query(
-        compare_db,
+        compare_store,
         "SELECT claim_id, status, is_superseded, is_latest FROM figure_comparison "
         "WHERE event_id = ? AND metric_id = 'killed' AND population IS NULL "
         "AND source_id IN ('rights-monitor', 'wire-agency', 'opposition-party') ORDER BY source_id, claimed_on",
         CRACKDOWN,
     )
-    assert [tuple(row) for row in rows] == [
+    assert [tuple(row.values()) for row in rows] == [
         ("party-killed-1500", "active", 0, 1),
         ("party-killed-1000", "active", 1, 0),
         ("rm-killed-106", "active", 1, 0),
@@ -93,30 +107,30 @@ def test_figure_comparison_marks_superseded_retracted_and_latest_figures(compare
     ]
 
 
-def test_is_latest_agrees_with_compare_for_every_event_metric_and_population(compare_db: Path) -> None:
+def test_is_latest_agrees_with_compare_for_every_event_metric_and_population(compare_store: Path | str) -> None:
     from_view = {
         (row["event_id"], row["metric_id"], row["population"], row["source_id"], row["claim_id"])
-        for row in query(compare_db, "SELECT * FROM figure_comparison WHERE is_latest = 1 AND event_id IS NOT NULL")
+        for row in query(compare_store, "SELECT * FROM figure_comparison WHERE is_latest = 1 AND event_id IS NOT NULL")
     }
     from_compare = {
         (c.event, c.metric, c.population, f.source, f.claim_id)
-        for event in query(compare_db, "SELECT id FROM events")
-        for c in compare(compare_db, event["id"])
+        for event in query(compare_store, "SELECT id FROM events")
+        for c in compare(compare_store, event["id"])
         for f in c.figures
     }
     assert from_view == from_compare
     assert len(from_view) == 22
 
 
-def test_sql_users_get_the_latest_figures_compare_shows(compare_db: Path) -> None:
+def test_sql_users_get_the_latest_figures_compare_shows(compare_store: Path | str) -> None:
     rows = query(
-        compare_db,
+        compare_store,
         "SELECT source_id, stated FROM figure_comparison "
         "WHERE event_id = ? AND metric_id = 'killed' AND population IS NULL AND is_latest = 1",
         CRACKDOWN,
     )
-    comparison = compare(compare_db, CRACKDOWN, "killed")
-    assert dict(tuple(row) for row in rows) == {f.source: f.stated for f in comparison.figures}
+    comparison = compare(compare_store, CRACKDOWN, "killed")
+    assert dict(tuple(row.values()) for row in rows) == {f.source: f.stated for f in comparison.figures}
 
 
 def test_downgrade_drops_the_views_and_upgrade_restores_them(compare_db: Path, tmp_path: Path) -> None:

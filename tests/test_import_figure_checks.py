@@ -2,7 +2,8 @@
 `factdb check` lists the stored figures those checks would refuse (issue 15, parts 4, 5, 6 and 8).
 
 The refusals themselves (location, hint, database unchanged) are cases of tests/bad_input; these tests
-prove what is accepted, what is stored and exported, the number format, quote boundaries and the check.
+prove what is accepted, what is stored and exported, the number format, quote boundaries and the check,
+on SQLite and PostgreSQL (claim-checking workers and the Datasette page are SQLite's).
 """
 
 from __future__ import annotations
@@ -10,13 +11,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
 from datasette.app import Datasette
 
-from conftest import dump_database, problems, rows, run_cli, write
+from conftest import dump_database, execute, problems, rows, run_cli, write
 from factdb import Database
 from factdb.quotes import closest_passage, find_quote, normalize
 
@@ -66,83 +66,83 @@ claims:
 """
 
 
-def test_a_figure_its_quote_states_is_accepted_in_digits_words_or_as_a_phrase(seeded_copy: Path, tmp_path: Path) -> None:
+def test_a_figure_its_quote_states_is_accepted_in_digits_words_or_as_a_phrase(seeded_store: Path | str, tmp_path: Path) -> None:
     for index, figure in enumerate(("{metric: killed, value: at least 300}", "{metric: killed, qualifier: at_least, value: 300}",
                                     "{metric: killed, qualifier: exact, value: 300, stated: '300'}")):
         path = write(tmp_path, f"ok{index}.yaml", claim_file(figure).replace("amnesty-checked", f"amnesty-checked-{index}"))
-        result = run_cli("import", "--db", seeded_copy, path)
+        result = run_cli("import", "--db", seeded_store, path)
         assert result.exit_code == 0, result.output
 
 
-def test_a_bare_number_matches_the_quote_in_any_grouping(seeded_copy: Path, tmp_path: Path) -> None:
+def test_a_bare_number_matches_the_quote_in_any_grouping(seeded_store: Path | str, tmp_path: Path) -> None:
     """The quote says "1,500": a figure written 1500 (a YAML number, or the text a CSV cell holds)
     states the same number, and has no words of its own for the quote to repeat."""
     quote = "had killed approximately 1,500 peaceful protesters"
     for index, value in enumerate(("1500", "'1500'", "'1,500'")):
         path = write(tmp_path, f"bare{index}.yaml", claim_file(f"{{metric: killed, value: {value}}}", quote=quote)
                      .replace("amnesty-checked", f"bare-{index}"))
-        result = run_cli("import", "--db", seeded_copy, path)
+        result = run_cli("import", "--db", seeded_store, path)
         assert result.exit_code == 0, (value, result.output)
     # A phrase's words still have to be in the quote.
-    refused = run_cli("import", "--db", seeded_copy, write(tmp_path, "phrase.yaml", claim_file(
+    refused = run_cli("import", "--db", seeded_store, write(tmp_path, "phrase.yaml", claim_file(
         "{metric: killed, value: about 1500}", quote=quote)))
     assert refused.exit_code == 1 and "the quote does not contain the words 'about 1500'" in problems(refused)[0]
 
 
-def test_a_derived_figure_is_stored_exported_and_not_checked_against_its_quote(seeded_copy: Path, tmp_path: Path) -> None:
+def test_a_derived_figure_is_stored_exported_and_not_checked_against_its_quote(seeded_store: Path | str, tmp_path: Path) -> None:
     path = write(tmp_path, "derived.yaml", claim_file(
         "{metric: killed, value: at least 600, derived: twice Amnesty's count of at least 300}"))
-    result = run_cli("import", "--db", seeded_copy, path)
+    result = run_cli("import", "--db", seeded_store, path)
     assert result.exit_code == 0, result.output
-    assert rows(seeded_copy, "SELECT f.stated, f.derived FROM figures f JOIN claims c ON c.pk = f.claim_pk "
+    assert rows(seeded_store, "SELECT f.stated, f.derived FROM figures f JOIN claims c ON c.pk = f.claim_pk "
                              "WHERE c.id = 'amnesty-checked'") == [("at least 600", "twice Amnesty's count of at least 300")]
-    exported = run_cli("export", "--db", seeded_copy, "--format", "json")
+    exported = run_cli("export", "--db", seeded_store, "--format", "json")
     assert exported.exit_code == 0, exported.output
     [claim] = [c for c in json.loads(exported.stdout)["claims"] if c["id"] == "amnesty-checked"]
     assert claim["figures"] == [{"metric": "killed", "value": "at least 600", "derived": "twice Amnesty's count of at least 300"}]
     # The same figure without `derived` is refused: 600 is nowhere in the quote.
-    refused = run_cli("import", "--db", seeded_copy, "--update", write(tmp_path, "plain.yaml", claim_file(
+    refused = run_cli("import", "--db", seeded_store, "--update", write(tmp_path, "plain.yaml", claim_file(
         "{metric: killed, value: at least 600}")))
     assert refused.exit_code == 1
     assert "claims[0].figures[0].value: the quote does not contain 600" in problems(refused)[0]
     assert "derived:" in problems(refused)[0]
 
 
-def test_a_stated_phrase_beside_a_value_phrase_must_say_the_same(seeded_copy: Path, tmp_path: Path) -> None:
+def test_a_stated_phrase_beside_a_value_phrase_must_say_the_same(seeded_store: Path | str, tmp_path: Path) -> None:
     path = write(tmp_path, "stated.yaml", claim_file("{metric: killed, value: at least 300, stated: at most 300}"))
-    before = dump_database(seeded_copy)
-    result = run_cli("import", "--db", seeded_copy, path)
+    before = dump_database(seeded_store)
+    result = run_cli("import", "--db", seeded_store, path)
     assert result.exit_code == 1
     [problem] = problems(result)
     assert problem.startswith(f"{path}:8: claims[0].figures[0].stated: stated 'at most 300' reads as at most 300")
-    assert dump_database(seeded_copy) == before
+    assert dump_database(seeded_store) == before
 
 
-def test_a_vague_figure_needs_its_words_in_the_quote(seeded_copy: Path, tmp_path: Path) -> None:
+def test_a_vague_figure_needs_its_words_in_the_quote(seeded_store: Path | str, tmp_path: Path) -> None:
     path = write(tmp_path, "vague.yaml", claim_file("{metric: killed, value: hundreds}"))
-    result = run_cli("import", "--db", seeded_copy, path)
+    result = run_cli("import", "--db", seeded_store, path)
     assert result.exit_code == 1
     assert "the quote does not contain the words 'hundreds'" in problems(result)[0]
     assert "the quote's closest number is '300'" in problems(result)[0]
 
 
-def test_number_format_eu_reads_groups_of_thousands_and_decimal_commas(fresh_db: Path, tmp_path: Path) -> None:
+def test_number_format_eu_reads_groups_of_thousands_and_decimal_commas(fresh_store: Path | str, tmp_path: Path) -> None:
     path = write(tmp_path, "bericht.yaml", EU_FILE)
-    refused = run_cli("import", "--db", fresh_db, path)
+    refused = run_cli("import", "--db", fresh_store, path)
     assert refused.exit_code == 1
     assert any("ambiguous number '1.500'" in line and "number format 'eu'" in line for line in problems(refused))
-    result = run_cli("import", "--db", fresh_db, "--number-format", "eu", path)
+    result = run_cli("import", "--db", fresh_store, "--number-format", "eu", path)
     assert result.exit_code == 0, result.output
-    assert rows(fresh_db, "SELECT metric_id, qualifier, value, stated FROM figures ORDER BY metric_id") == [
+    assert rows(fresh_store, "SELECT metric_id, qualifier, value, stated FROM figures ORDER BY metric_id") == [
         ("arrested", "at_least", 1500, "mindestens 1.500"), ("distance", "exact", 2.5, "2,5")]
     # Importing the same file again in the same convention changes nothing.
-    again = run_cli("import", "--db", fresh_db, "--number-format", "eu", path)
+    again = run_cli("import", "--db", fresh_store, "--number-format", "eu", path)
     assert "claims: 0 added, 0 updated, 2 unchanged" in again.stdout
 
 
-def test_the_python_api_takes_the_number_format_and_refuses_an_unknown_one(fresh_db: Path, tmp_path: Path) -> None:
+def test_the_python_api_takes_the_number_format_and_refuses_an_unknown_one(fresh_store: Path | str, tmp_path: Path) -> None:
     path = write(tmp_path, "bericht.yaml", EU_FILE)
-    with Database(fresh_db) as db:
+    with Database(fresh_store) as db:
         with pytest.raises(ValueError, match="unknown number format 'de'"):
             db.import_files([path], number_format="de")
         assert db.import_files([path], number_format="eu").changed
@@ -210,17 +210,17 @@ def test_the_closest_passage_offered_starts_and_ends_on_boundaries() -> None:
 # -- factdb check -----------------------------------------------------------------------------------
 
 
-def test_check_passes_a_database_whose_figures_pass_and_lists_those_that_would_be_refused(seeded_copy: Path) -> None:
-    clean = run_cli("check", "--db", seeded_copy)
+def test_check_passes_a_database_whose_figures_pass_and_lists_those_that_would_be_refused(seeded_store: Path | str) -> None:
+    clean = run_cli("check", "--db", seeded_store)
     assert clean.exit_code == 0, clean.output
     assert "every stored figure passes" in clean.stdout
-    with sqlite3.connect(seeded_copy) as connection:  # figures stored before the checks existed
-        connection.execute("UPDATE figures SET value = 250, low = 250, stated = 'at least 250' WHERE claim_pk = "
-                           "(SELECT pk FROM claims WHERE id = 'amnesty-killed-at-least-300')")
-        connection.execute("UPDATE figures SET stated = 'about 1,600' WHERE position = 1 AND claim_pk = "
-                           "(SELECT pk FROM claims WHERE id = 'ncri-killed-approximately-1500')")
-    before = dump_database(seeded_copy)
-    result = run_cli("check", "--db", seeded_copy)
+    execute(seeded_store,  # figures stored before the checks existed
+            "UPDATE figures SET value = 250, low = 250, stated = 'at least 250' WHERE claim_pk = "
+            "(SELECT pk FROM claims WHERE id = 'amnesty-killed-at-least-300')",
+            "UPDATE figures SET stated = 'about 1,600' WHERE position = 1 AND claim_pk = "
+            "(SELECT pk FROM claims WHERE id = 'ncri-killed-approximately-1500')")
+    before = dump_database(seeded_store)
+    result = run_cli("check", "--db", seeded_store)
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
         "claim 'amnesty-killed-at-least-300', figure 1 (killed): value: the quote does not contain 250 (hint: the quote's "
@@ -231,17 +231,17 @@ def test_check_passes_a_database_whose_figures_pass_and_lists_those_that_would_b
         "stated (hint: make the figure's qualifier and value say what its stated phrase says)",
     ]
     assert "2 stored figures would be refused" in result.stderr
-    assert dump_database(seeded_copy) == before
+    assert dump_database(seeded_store) == before
 
 
-def test_check_lists_a_fraction_of_a_count_and_skips_derived_figures(seeded_copy: Path) -> None:
-    with sqlite3.connect(seeded_copy) as connection:
-        connection.execute("UPDATE figures SET value = 1.5, low = 1.5, high = 1.5, stated = '1.5' WHERE claim_pk = "
-                           "(SELECT pk FROM claims WHERE id = 'amnesty-killed-at-least-300')")
-        connection.execute("UPDATE figures SET qualifier = 'approximately', value = 1600, low = NULL, high = NULL, "
-                           "stated = 'about 1,600', derived = 'a later count' WHERE position = 1 AND claim_pk = "
-                           "(SELECT pk FROM claims WHERE id = 'ncri-killed-approximately-1500')")
-    result = run_cli("check", "--db", seeded_copy)
+def test_check_lists_a_fraction_of_a_count_and_skips_derived_figures(seeded_store: Path | str) -> None:
+    execute(seeded_store,
+            "UPDATE figures SET value = 1.5, low = 1.5, high = 1.5, stated = '1.5' WHERE claim_pk = "
+            "(SELECT pk FROM claims WHERE id = 'amnesty-killed-at-least-300')",
+            "UPDATE figures SET qualifier = 'approximately', value = 1600, low = NULL, high = NULL, "
+            "stated = 'about 1,600', derived = 'a later count' WHERE position = 1 AND claim_pk = "
+            "(SELECT pk FROM claims WHERE id = 'ncri-killed-approximately-1500')")
+    result = run_cli("check", "--db", seeded_store)
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     assert len(lines) == 1, result.stdout
@@ -265,13 +265,13 @@ claims:
 
 
 @pytest.fixture
-def derived_db(seeded_copy: Path, tmp_path: Path) -> Path:
-    result = run_cli("import", "--db", seeded_copy, write(tmp_path, "derived.yaml", DERIVED_CLAIM))
+def derived_db(seeded_store: Path | str, tmp_path: Path) -> Path | str:
+    result = run_cli("import", "--db", seeded_store, write(tmp_path, "derived.yaml", DERIVED_CLAIM))
     assert result.exit_code == 0, result.output
-    return seeded_copy
+    return seeded_store
 
 
-def test_compare_shows_a_derived_figure_as_derived_in_table_json_and_csv(derived_db: Path) -> None:
+def test_compare_shows_a_derived_figure_as_derived_in_table_json_and_csv(derived_db: Path | str) -> None:
     args = ("compare", "--db", derived_db, "iran-protests-2019-11", "--metric", "killed")
     table = run_cli(*args).stdout
     assert "at least 1600 (derived)" in table
@@ -285,6 +285,7 @@ def test_compare_shows_a_derived_figure_as_derived_in_table_json_and_csv(derived
 
 
 @pytest.mark.asyncio
+@pytest.mark.parametrize("seeded_store", ["sqlite"], indirect=True)  # Datasette reads SQLite (the published snapshot)
 async def test_the_datasette_comparison_page_marks_a_derived_figure(derived_db: Path) -> None:
     html = (await Datasette([str(derived_db)]).client.get("/-/compare/iran-protests-2019-11/killed")).text
     assert "(derived: 1,500 plus the 100 counted later)" in html

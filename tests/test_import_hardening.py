@@ -2,7 +2,7 @@
 
 The refusals are in tests/bad_input; these are the values that must survive: ids typed as numbers
 in YAML stay the text typed, YAML 1.2 decimals stay numbers, and figures in other scripts' digits
-are read as the figure grammar reads them.
+are read as the figure grammar reads them. Every test runs on SQLite and on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -36,9 +36,8 @@ claims:
 """
 
 
-def test_yaml_ids_and_names_that_look_like_yaml_11_numbers_are_kept_as_written(tmp_path: Path) -> None:
-    db = tmp_path / "factdb.sqlite"
-    assert run_cli("init", "--db", db).exit_code == 0
+def test_yaml_ids_and_names_that_look_like_yaml_11_numbers_are_kept_as_written(fresh_store: Path | str, tmp_path: Path) -> None:
+    db = fresh_store
     result = run_cli("import", "--db", db, write(tmp_path, "numbers.yaml", NUMBERS_AS_IDS))
     assert result.exit_code == 0, result.output
     assert rows(db, "SELECT id, name FROM sources") == [("0010", "0x10")]
@@ -51,9 +50,8 @@ def test_yaml_ids_and_names_that_look_like_yaml_11_numbers_are_kept_as_written(t
     assert rows(db, "SELECT value, population FROM figures ORDER BY position") == [(1500, None), (12.5, "010"), (17, None)]
 
 
-def test_figures_in_persian_and_fullwidth_digits_are_read_as_their_numbers(tmp_path: Path) -> None:
-    db = tmp_path / "factdb.sqlite"
-    assert run_cli("init", "--db", db).exit_code == 0
+def test_figures_in_persian_and_fullwidth_digits_are_read_as_their_numbers(fresh_store: Path | str, tmp_path: Path) -> None:
+    db = fresh_store
     text = """\
 sources: [{id: hrana, name: HRANA, kind: ngo}]
 metrics: [{id: killed, name: People killed, unit: people}]
@@ -85,9 +83,7 @@ claims:
 """
 
 
-def _revised_database(tmp_path: Path) -> Path:
-    db = tmp_path / "factdb.sqlite"
-    assert run_cli("init", "--db", db).exit_code == 0
+def _revised_database(db: Path | str, tmp_path: Path) -> Path | str:
     result = run_cli("import", "--db", db, write(tmp_path, "revised.yaml", REVISED))
     assert result.exit_code == 0, result.output
     return db
@@ -98,10 +94,10 @@ def _revised_database(tmp_path: Path) -> Path:
     ("claimed_on", "2021-01", "(2021-01) is later than this one (2020-05)"),
     ("event", "protests-2018", "is about event 'protests-2018', not 'protests-2019'"),
 ])
-def test_update_of_a_superseded_claim_keeps_its_revision_valid(tmp_path: Path, field: str, value: str, says: str) -> None:
+def test_update_of_a_superseded_claim_keeps_its_revision_valid(fresh_store: Path | str, tmp_path: Path, field: str, value: str, says: str) -> None:
     """Changing the earlier claim's source, date or event would leave 'second' superseding a claim it
     may not supersede (and the export would no longer import)."""
-    db = _revised_database(tmp_path)
+    db = _revised_database(fresh_store, tmp_path)
     before = dump_database(db)
     changed = {"source": "amnesty", "claimed_on": "2019-12", "event": "protests-2019", field: value}
     update = write(tmp_path, "update.yaml", "claims:\n  - {id: first, document: report, quote: At least 300 were killed., "
@@ -115,8 +111,8 @@ def test_update_of_a_superseded_claim_keeps_its_revision_valid(tmp_path: Path, f
     assert dump_database(db) == before
 
 
-def test_update_of_both_ends_of_a_revision_together_is_accepted(tmp_path: Path) -> None:
-    db = _revised_database(tmp_path)
+def test_update_of_both_ends_of_a_revision_together_is_accepted(fresh_store: Path | str, tmp_path: Path) -> None:
+    db = _revised_database(fresh_store, tmp_path)
     update = write(tmp_path, "update.yaml", """\
 claims:
   - {id: first, document: report, source: hrana, event: protests-2018, claimed_on: 2019-12, quote: At least 300 were killed.}
@@ -138,9 +134,8 @@ claims: [{{id: first, document: report, source: amnesty, quote: At least 300 wer
 """
 
 
-def test_update_of_a_document_keeps_every_earlier_text_and_its_hash(tmp_path: Path) -> None:
-    db = tmp_path / "factdb.sqlite"
-    assert run_cli("init", "--db", db).exit_code == 0
+def test_update_of_a_document_keeps_every_earlier_text_and_its_hash(fresh_store: Path | str, tmp_path: Path) -> None:
+    db = fresh_store
     texts = ["At least 300 were killed.", "Update: At least 300 were killed.", "Update 2: At least 300 were killed."]
     for number, text in enumerate(texts):
         result = run_cli("import", "--db", db, "--update", write(tmp_path, f"v{number}.yaml", DOCUMENT.format(text=text)))
@@ -152,9 +147,8 @@ def test_update_of_a_document_keeps_every_earlier_text_and_its_hash(tmp_path: Pa
     assert rows(db, "SELECT text FROM documents") == [(texts[2],)]
 
 
-def test_update_of_a_document_text_that_loses_a_quote_is_refused_and_keeps_no_history(tmp_path: Path) -> None:
-    db = tmp_path / "factdb.sqlite"
-    assert run_cli("init", "--db", db).exit_code == 0
+def test_update_of_a_document_text_that_loses_a_quote_is_refused_and_keeps_no_history(fresh_store: Path | str, tmp_path: Path) -> None:
+    db = fresh_store
     assert run_cli("import", "--db", db, write(tmp_path, "v0.yaml", DOCUMENT.format(text="At least 300 were killed."))).exit_code == 0
     before = dump_database(db)
     changed = write(tmp_path, "v1.yaml", DOCUMENT.format(text="At least 400 were killed.").replace(
@@ -172,18 +166,17 @@ def test_update_of_a_document_text_that_loses_a_quote_is_refused_and_keeps_no_hi
      " event: iran-protests-2019-11, claimed_on: \"2019\", quote: \"Amnesty quickly determined that at least 300 people had"
      " been killed during several days’ unrest\"}\n", "a claim cannot be relayed through its own source ('amnesty')"),
 ])
-def test_update_keeps_relations_without_cycles_and_via_apart_from_the_source(seeded_copy: Path, tmp_path: Path, text: str,
+def test_update_keeps_relations_without_cycles_and_via_apart_from_the_source(seeded_store: Path | str, tmp_path: Path, text: str,
                                                                              says: str) -> None:
-    before = dump_database(seeded_copy)
-    result = run_cli("import", "--db", seeded_copy, "--update", write(tmp_path, "update.yaml", text))
+    before = dump_database(seeded_store)
+    result = run_cli("import", "--db", seeded_store, "--update", write(tmp_path, "update.yaml", text))
     assert result.exit_code == 1
     assert says in result.output and "Traceback" not in result.output
-    assert dump_database(seeded_copy) == before
+    assert dump_database(seeded_store) == before
 
 
-def test_update_may_give_a_renamed_sources_old_name_to_another(tmp_path: Path) -> None:
-    db = tmp_path / "factdb.sqlite"
-    assert run_cli("init", "--db", db).exit_code == 0
+def test_update_may_give_a_renamed_sources_old_name_to_another(fresh_store: Path | str, tmp_path: Path) -> None:
+    db = fresh_store
     first = "sources:\n  - {id: a, name: Iran Human Rights, kind: ngo}\n  - {id: b, name: IHR Monitor, kind: ngo}\n"
     assert run_cli("import", "--db", db, write(tmp_path, "v0.yaml", first)).exit_code == 0
     swapped = "sources:\n  - {id: a, name: Iran Human Rights Group, kind: ngo}\n  - {id: b, name: iran human rights, kind: ngo}\n"

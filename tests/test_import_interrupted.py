@@ -4,7 +4,8 @@ The import runs as a real `factdb import --workers 2` process in its own process
 terminal runs it; Ctrl-C is sent to that group (workers run in a group of their own, and are
 stopped by the importer), `kill` to the importer only, whose workers then find their output pipe
 closed. The moments: as the workers start, and 1.5 s and 4 s later. Whatever the moment, nothing that
-any of them prints is a Python traceback, and the database is as it was.
+any of them prints is a Python traceback, and the database is as it was. The same holds for an
+import into PostgreSQL stopped either way while it holds the write lock.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, dump_database, migrated_database
+from conftest import REPO, dump_database, migrated_database, rows
 
 sys.path.insert(0, str(REPO / "bench"))
 from generate import generate  # noqa: E402
@@ -61,3 +62,39 @@ def test_an_interrupted_import_prints_no_traceback_and_changes_nothing(files: di
     for word in ("Traceback", "BrokenPipeError", "KeyboardInterrupt", "Exception ignored"):
         assert word not in errors, errors
     assert dump_database(db) == before
+
+
+def _holds_the_write_lock(url: str) -> bool:
+    from factdb.db import WRITE_LOCK_KEY
+
+    return bool(rows(url, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = 0 "
+                          f"AND objid = {WRITE_LOCK_KEY} AND database = (SELECT oid FROM pg_database "
+                          "WHERE datname = current_database())")[0][0])
+
+
+@pytest.mark.parametrize("how", ["ctrl-c", "kill"])
+def test_an_interrupted_import_on_postgresql_prints_no_traceback_and_changes_nothing(files: dict[str, Path], how: str,
+                                                                                     postgres_db: str) -> None:
+    """On PostgreSQL the import checks claims in its own process; stopped while it holds the write
+    lock, it rolls back, and the server releases the lock (SIGKILL: test_postgres.py)."""
+    before = dump_database(postgres_db)
+    process = subprocess.Popen([str(Path(sys.executable).with_name("factdb")), "import", "--db", postgres_db,
+                                str(files["entities"]), str(files["jsonl"])],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while not _holds_the_write_lock(postgres_db) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(1.5)
+    if process.poll() is not None:
+        pytest.fail(f"the import ended before it was interrupted: {process.returncode}")
+    if how == "ctrl-c":
+        os.killpg(process.pid, signal.SIGINT)
+    else:
+        process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=120)
+    errors = stderr.decode("utf-8", "replace")
+    assert process.returncode != 0
+    for word in ("Traceback", "BrokenPipeError", "KeyboardInterrupt", "Exception ignored"):
+        assert word not in errors, errors
+    assert not _holds_the_write_lock(postgres_db)
+    assert dump_database(postgres_db) == before

@@ -1,5 +1,6 @@
 """import_records: records given in Python, shaped like JSON Lines lines, are checked and written
-as files are, and a problem names the record by its number (counted from 1, as lines are) and field."""
+as files are, and a problem names the record by its number (counted from 1, as lines are) and field.
+Every test runs on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 from factdb.db import make_engine
 from factdb.importer import ImportFailed, import_paths, import_records
 
-from conftest import DATA_TABLES, migrated_database, rows, table_rows
+from conftest import NewStore, DATA_TABLES, columns_of, rows, table_rows
 
 TEXT = "Amnesty International said at least 304 people were killed, and “thousands” were arrested."
 RECORDS: list[dict[str, Any]] = [
@@ -27,7 +28,7 @@ RECORDS: list[dict[str, Any]] = [
 ]
 
 
-def _import(path: Path, records: list[Any], **options: Any) -> Any:
+def _import(path: Path | str, records: list[Any], **options: Any) -> Any:
     engine = make_engine(path)
     try:
         return import_records(engine, records, **options)
@@ -35,21 +36,22 @@ def _import(path: Path, records: list[Any], **options: Any) -> Any:
         engine.dispose()
 
 
-def _problems(path: Path, records: list[Any]) -> list[str]:
+def _problems(path: Path | str, records: list[Any]) -> list[str]:
     with pytest.raises(ImportFailed) as failure:
         _import(path, records)
     return [str(p) for p in failure.value.problems]
 
 
-def test_records_import_as_the_same_lines_of_a_json_lines_file(tmp_path: Path) -> None:
-    given = migrated_database(tmp_path / "records")
+def test_records_import_as_the_same_lines_of_a_json_lines_file(fresh_store: Path | str, tmp_path: Path,
+                                                               new_store: NewStore) -> None:
+    given = fresh_store
     report = _import(given, RECORDS)
     assert report.summary() == ("sources: 1 added, 0 updated, 0 unchanged; events: 1 added, 0 updated, 0 unchanged; "
                                 "metrics: 1 added, 0 updated, 0 unchanged; documents: 1 added, 0 updated, 0 unchanged; "
                                 "claims: 2 added, 0 updated, 0 unchanged; figures: 1 added, 0 updated, 0 unchanged.")
     lines = tmp_path / "records.jsonl"
     lines.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in RECORDS), encoding="utf-8")
-    from_file = migrated_database(tmp_path / "file")
+    from_file = new_store(given)
     engine = make_engine(from_file)
     import_paths(engine, [lines])
     engine.dispose()
@@ -62,14 +64,14 @@ def test_records_import_as_the_same_lines_of_a_json_lines_file(tmp_path: Path) -
     assert not again.changed and again.counts["claims"]["unchanged"] == 2
 
 
-def _without(found: list[tuple], table: str, skip: set[str], path: Path) -> list[tuple]:
-    columns = [row[1] for row in rows(path, f"PRAGMA table_info({table})") if row[1] not in ("batch_id", "updated_batch_id")]
+def _without(found: list[tuple], table: str, skip: set[str], path: Path | str) -> list[tuple]:
+    columns = [name for name in columns_of(path, table) if name not in ("batch_id", "updated_batch_id")]
     keep = [i for i, name in enumerate(columns) if name not in skip]
     return [tuple(row[i] for i in keep) for row in found]
 
 
-def test_a_problem_names_the_record_by_its_number_and_field(tmp_path: Path) -> None:
-    path = migrated_database(tmp_path)
+def test_a_problem_names_the_record_by_its_number_and_field(fresh_store: Path | str) -> None:
+    path = fresh_store
     records = [*RECORDS[:4], {**RECORDS[4], "quote": ""}, {**RECORDS[5], "source": "amnesty-international"}]
     assert _problems(path, records) == [
         "records:5: record 5.quote: is empty (hint: copy the sentence or clause that carries the claim, verbatim from the document)",
@@ -79,8 +81,8 @@ def test_a_problem_names_the_record_by_its_number_and_field(tmp_path: Path) -> N
     assert rows(path, "SELECT count(*) FROM sources") == [(0,)]
 
 
-def test_a_text_file_is_refused_there_being_no_folder_to_find_it_in(tmp_path: Path) -> None:
-    path = migrated_database(tmp_path)
+def test_a_text_file_is_refused_there_being_no_folder_to_find_it_in(fresh_store: Path | str, tmp_path: Path) -> None:
+    path = fresh_store
     (tmp_path / "text.txt").write_text(TEXT, encoding="utf-8")
     records = [{**RECORDS[3], "text": None, "text_file": "text.txt"}]
     assert _problems(path, records) == [
@@ -88,8 +90,8 @@ def test_a_text_file_is_refused_there_being_no_folder_to_find_it_in(tmp_path: Pa
         "(hint: give the document's full text as 'text')"]
 
 
-def test_records_without_a_known_kind_are_refused_before_anything_is_checked(tmp_path: Path) -> None:
-    path = migrated_database(tmp_path)
+def test_records_without_a_known_kind_are_refused_before_anything_is_checked(fresh_store: Path | str) -> None:
+    path = fresh_store
     assert _problems(path, [RECORDS[0], {"id": "x"}, ["claim"], {"kind": "claims"}]) == [
         "records:2: record 2.kind: 'kind' must be one of source, event, metric, document, claim, removed; found None "
         "(hint: add \"kind\": \"claim\" (or another kind) to the record)",
@@ -100,8 +102,8 @@ def test_records_without_a_known_kind_are_refused_before_anything_is_checked(tmp
     ]
 
 
-def test_a_dry_run_of_records_writes_nothing_and_progress_counts_them(tmp_path: Path) -> None:
-    path = migrated_database(tmp_path)
+def test_a_dry_run_of_records_writes_nothing_and_progress_counts_them(fresh_store: Path | str) -> None:
+    path = fresh_store
     seen: list[int] = []
     report = _import(path, RECORDS, dry_run=True, progress=seen.append)
     assert report.dry_run and report.counts["claims"]["added"] == 2 and report.records == len(RECORDS)
@@ -109,8 +111,8 @@ def test_a_dry_run_of_records_writes_nothing_and_progress_counts_them(tmp_path: 
     assert rows(path, "SELECT count(*) FROM claims") == [(0,)]
 
 
-def test_a_duplicate_claim_id_names_the_first_record_with_it(tmp_path: Path) -> None:
-    path = migrated_database(tmp_path)
+def test_a_duplicate_claim_id_names_the_first_record_with_it(fresh_store: Path | str) -> None:
+    path = fresh_store
     assert _problems(path, [*RECORDS, RECORDS[4]]) == [
         "records:7: record 7.id: duplicate claim id 'amnesty-killed-304' (first at records:5) "
         "(hint: give each claim its own id; rows of one CSV claim must be consecutive)"]

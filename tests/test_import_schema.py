@@ -10,12 +10,13 @@ import sys
 from pathlib import Path
 
 import pytest
+import sqlalchemy.exc
 from click.testing import CliRunner
 
 from factdb.cli import cli
 from factdb.db import current_revision, head_revision, make_engine, upgrade
 
-from conftest import BASIC, rows, run_cli, write
+from conftest import BASIC, dump_database, execute, rows, run_cli, write
 
 
 # -- the schema enforces integrity itself ------------------------------------------------------------
@@ -44,7 +45,7 @@ def test_every_constraint_is_named_by_the_convention(fresh_db: Path) -> None:
             "uq_source_aliases_alias_key", "uq_claims_id", "fk_claims_source_id_sources"} <= set(names)
 
 
-@pytest.mark.parametrize(("sql", "refusal"), [
+BAD_ROWS = [
     ("INSERT INTO figures (claim_pk, position, metric_id, qualifier, value, low, stated, batch_id) "
      "VALUES (1, 9, 'killed', 'at_least', -5, -5, '-5', 1)", "CHECK constraint failed: ck_figures_non_negative"),
     ("INSERT INTO figures (claim_pk, position, metric_id, qualifier, stated, batch_id) "
@@ -60,8 +61,15 @@ def test_every_constraint_is_named_by_the_convention(fresh_db: Path) -> None:
     ("UPDATE claims SET source_id = 'no-such-source' WHERE id = 'ncri-1500'", "FOREIGN KEY constraint failed"),
     ("INSERT INTO source_relations (source_id, relation, target_id, batch_id) VALUES ('mek', 'allied_with', 'ncri', 1)",
      "CHECK constraint failed: ck_source_relations_relation_allowed"),
-], ids=["negative", "no-number", "alias-twice", "claim-id-twice", "empty-quote-span", "via-is-source", "status",
-        "precision", "foreign-key", "relation"])
+]
+BAD_ROW_IDS = ["negative", "no-number", "alias-twice", "claim-id-twice", "empty-quote-span", "via-is-source", "status",
+        "precision", "foreign-key", "relation"]
+# The constraint PostgreSQL names for each refusal (SQLite names the columns of a UNIQUE or FOREIGN KEY).
+POSTGRES_CONSTRAINTS = {"alias-twice": "uq_source_aliases_alias_key", "claim-id-twice": "uq_claims_id",
+                        "foreign-key": "fk_claims_source_id_sources"}
+
+
+@pytest.mark.parametrize(("sql", "refusal"), BAD_ROWS, ids=BAD_ROW_IDS)
 def test_the_database_refuses_bad_rows_without_python(basic_db: Path, sql: str, refusal: str) -> None:
     connection = sqlite3.connect(basic_db)
     connection.execute("PRAGMA foreign_keys = ON")
@@ -69,6 +77,19 @@ def test_the_database_refuses_bad_rows_without_python(basic_db: Path, sql: str, 
         connection.execute(sql)
     connection.close()
     assert str(error.value) == refusal
+
+
+@pytest.mark.parametrize("basic_store", ["postgresql"], indirect=True)
+@pytest.mark.parametrize(("case", "sql", "refusal"), [(case, *bad) for case, bad in zip(BAD_ROW_IDS, BAD_ROWS, strict=True)],
+                         ids=BAD_ROW_IDS)
+def test_postgresql_refuses_the_same_bad_rows_by_the_same_constraints(basic_store: str, case: str, sql: str,
+                                                                      refusal: str) -> None:
+    before = dump_database(basic_store)
+    with pytest.raises(sqlalchemy.exc.IntegrityError) as error:
+        execute(basic_store, sql)
+    expected = POSTGRES_CONSTRAINTS.get(case) or refusal.removeprefix("CHECK constraint failed: ")
+    assert error.value.orig.diag.constraint_name == expected  # type: ignore[union-attr]
+    assert dump_database(basic_store) == before
 
 
 # -- migrations and `factdb init` -------------------------------------------------------------------
