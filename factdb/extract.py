@@ -286,6 +286,9 @@ PEOPLE_NOUNS: dict[str, str | None] = {
     "babies": "children", "infants": "children", "drivers": None, "pickets": "protesters", "servicemen": "soldiers", "servicewomen": "soldiers",
     "service members": "soldiers",
     "guests": None, "mourners": None, "shoppers": None, "spectators": None, "fans": None, "voters": None,
+    "voter": None, "resident": None, "fishermen": None, "fisherman": None, "fishers": None, "sailor": None,
+    "schoolchildren": "children", "schoolboys": "children", "schoolgirls": "children", "miner": "workers",
+    "dockers": "workers", "labourers": "workers", "ringleaders": None, "organisers": None, "organizers": None,
 }
 # ... units that hold people but are not people: no metric here counts them.
 NOT_PEOPLE_NOUNS = frozenset({"families", "households", "family members' households", "villages", "communities"})
@@ -326,6 +329,7 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
     (r"injur\w*|wounded|wounds|hurt|beaten|beating|beat up|treated|suffer(?:ed|ing)? (?:[\w-]+\s+){0,2}?(?:burns|fractures)|in (?:a )?(?:critical|serious|stable) condition", "injured"),
     (r"arrest\w*|rounded up|bundled into (?:police |military |unmarked )?(?:vans?|cars?|vehicles|trucks)|"
      r"taken into custody", "arrested"),
+    (r"taken away in (?:police |military |unmarked )?(?:vans?|cars?|vehicles|trucks)", "detained"),
     (r"detain\w*|detention|in custody|jailed|imprisoned|behind bars|in prison|in jail|"
      r"(?:being|were|are|was|is|remain|remained|still)\s+held\b|"
      r"held (?:without|incommunicado|in|on)", "detained"),
@@ -333,7 +337,8 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
     (r"missing|trapped|unaccounted for|last seen|vanished|(?:gone|went) missing|(?:not|never) (?:been )?heard from|"
      r"search(?:ing|ed|es)?\s+(?:[\w’'-]+\s+){0,6}?for|looking for|(?:feared|believed|thought)\s+(?:to be\s+)?buried|"
      r"(?:still\s+)?(?:under|beneath|buried (?:under|in))\s+(?:the\s+)?(?:mud|rubble|debris|snow|sand)|(?:could|can) not be accounted for|disappeared|disappearances?|"
-     r"(?:fate|whereabouts) (?:remains?|is|are) unknown|(?:the )?(?:fate|whereabouts) of", "missing"),
+     r"(?:fate|whereabouts) (?:remains?|is|are) unknown|(?:the )?(?:fate|whereabouts) of|"
+     r"never (?:came|come|made it) (?:up|back|home|out)|never returned", "missing"),
     (r"returned (?:home|to their homes)|have returned|had returned", "returned"),
     (r"separated from (?:their\s+)?(?:families|parents|relatives|caregivers)|unaccompanied(?: and separated)?|"
      r"separated children", "separated"),
@@ -355,13 +360,14 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      r"sought (?:safety|refuge|asylum|shelter)\s+(?:abroad|in neighbou?ring|across|over the border)|crossed (?:the\s+)?(?:[\w-]+\s+)?border|fled abroad|"
      r"fled (?:into|to|across (?:the border )?into)\s+neighbou?ring|crossed (?:from\s+\w+\s+)?into\s+neighbou?ring|"
      r"arrived at the border|new arrivals", "refugees"),
-    (r"pardoned|released|freed", "released"),
+    (r"pardoned|released|freed|let go|set free", "released"),
     (r"expelled|expulsions? of|deported|deportations? of|pushed back", "expelled"),
     (r"tortured|torture", "tortured"),
     (r"(?:prisons?|jails?|prison system|facility)(?:[’']s)?\s+(?:now\s+|then\s+|currently\s+)?(?:held|holds|housed|houses)|"
      r"now (?:holds|houses)|prison population of", "prisoners"),
     (r"transferred|moved to (?:a|another) (?:prison|jail|detention)|(?:have|has|had)\s+relocated", "transferred"),
-    (r"charged|indicted|fac(?:e|es|ing) (?:[\w-]+\s+)?(?:charges|prosecution|trial)", "charged"),
+    (r"charged|indicted|fac(?:e|es|ing) (?:[\w-]+\s+)?(?:charges|prosecution|trial)|charges against|"
+     r"(?:being|been|are|were) tried|on trial|stand(?:s|ing)? trial", "charged"),
     (r"on hunger strike|hunger strikers?|refus(?:ed|ing|e) (?:food|meals|to eat)", "hunger_strikers"),
     (r"admitted to (?:hospitals?|clinics?|(?:its|their|the|a|an)\s+(?:[\w-]+\s+)?(?:hospitals?|clinics?|nutrition|"
      r"treatment|health|intensive|wards?))|"

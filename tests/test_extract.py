@@ -943,3 +943,49 @@ def test_a_possessive_name_with_an_acronym_is_the_body_the_acronym_stands_for() 
                     "town since Wednesday.\n", document_id="t", text_file="t.txt")
     assert [(s.name, s.aliases) for s in draft.sources if s.id == draft.claims[0].source] == [
         ("United Nations' humanitarian office", ["OCHA"])]
+
+
+def test_people_nouns_and_states_batch_eight_missed_are_read() -> None:
+    text = ("Harbour\n\nTwelve fishermen are still missing after the storm, the port authority said. Among the dead "
+            "were four schoolchildren, the mayor said. Nine miners never came up from the shaft, the company said. "
+            "One voter was killed outside a polling station, police said.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Port authority", "missing", "Twelve"), ("Mayor", "killed", "four"), ("Company", "missing", "Nine"),
+        ("Police", "killed", "One")}
+
+
+def test_charges_trials_vans_and_letting_go_are_metrics() -> None:
+    text = ("Courts\n\nProsecutors dropped charges against 14 students, the lawyers' collective said. Five more are "
+            "being tried on fraud charges, it said. The Reporters' Guild says eight reporters were taken away in police "
+            "vans, three of whom have since been let go.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Lawyers' collective", "charged", "14"), ("Lawyers' collective", "charged", "Five"),
+        ("Reporters' Guild", "detained", "eight"), ("Reporters' Guild", "released", "three")}
+
+
+def test_half_a_million_is_a_figure() -> None:
+    text = "Exodus\n\nMore than half a million people have been forced from their homes, the agency said.\n"
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Agency", "displaced", "More than half a million")}
+
+
+def test_a_summary_heading_in_a_live_blog_restates_the_entries_below() -> None:
+    text = ("Storm live\n\nSummary\n- 23 people have died\n- 4,000 evacuated\n\n10:15 The civil defence agency says "
+            "23 people have died and 4,000 people have been evacuated.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Civil defence agency", "killed", "23"), ("Civil defence agency", "displaced", "4,000")}
+
+
+def test_a_possessive_place_name_and_a_government_s_report_name_their_source() -> None:
+    text = ("Clashes\n\nA nurse at St Brigid's clinic told us 30 people were treated for burns. The Orlan government's "
+            "final report counts 200 people dead.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("St Brigid's clinic", "injured", "30"), ("Orlan government", "killed", "200")}
+
+
+def test_a_person_introduced_by_whose_or_by_role_speaks_for_the_quotes_that_follow() -> None:
+    text = ("After the flood\n\nThe water came at night. Marta Kell, whose son was a driver, waits at the depot every "
+            "day. \"They told us twenty men were trapped,\" she said. Harbour master Jon Brekk walks the quay at dawn. "
+            "\"We pulled out seven,\" he said.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Marta Kell", "missing", "twenty"), ("Jon Brekk", "rescued", "seven")}
