@@ -200,6 +200,7 @@ _TENS_AND_UNIT = rf"(?:{'|'.join(TENS_WORDS)})(?:[- ](?:{'|'.join(UNIT_WORDS[:9]
 # and fifty" is not joined by the grammar, so neither is it here).
 _WORD_NUMBER = (rf"(?:(?:{'|'.join(UNIT_WORDS)}|a) dozen"
                 rf"|(?:{'|'.join(UNIT_WORDS)}) hundred(?: and (?:{_TENS_AND_UNIT}|{'|'.join(UNIT_WORDS)}))?"
+                rf"|half an? (?:hundred|thousand|million|billion|dozen)"
                 rf"|a hundred|a thousand|{_TENS_AND_UNIT}|{'|'.join(UNIT_WORDS)})")
 _DIGITS = r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,]\d)|(?<![\d.,])\d+(?:\.\d+)?"
 _SCALE = r"(?:\s(?:hundred|thousand|million|billion))?"
