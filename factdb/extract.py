@@ -712,6 +712,11 @@ def _metric_told_around(before: str, after: str, population: str | None,
 
 def _metric_word_near(before: str, rest: str, allowed: frozenset[str]) -> tuple[str, int, str] | None:
     found = _nearest_metric_word(_window_before(before), _window_after(rest), allowed)
+    if re.search(r"(?i)\b(?:and|but|while)\s*$", before) and _VERB_AFTER.match(rest):
+        # "23 people have died and 4,000 people have been evacuated": the second figure has its own verb
+        own = _nearest_metric_word("", _window_after(rest), allowed)
+        if own is not None and own[1] <= 4:
+            return own
     superset = SUPERSET_AFTER.match(rest)
     if superset:  # "35 of those detained had been transferred": the verb after the group says what the 35 are
         own = _nearest_metric_word("", _window_after(rest[superset.end() :]), allowed)
@@ -824,7 +829,7 @@ def _population(noun: str | None, after: str) -> str | None:
     return None
 
 
-_CLAUSE_BREAK = re.compile(r"(?i);|:|\s[—–]\s|,\s(?:and|but|while|whereas|although|though)\s|\bwhile\b|\bwhereas\b|\(|\)")
+_CLAUSE_BREAK = re.compile(r"(?i);|(?<!\d):(?!\d)|\s[—–]\s|,\s(?:and|but|while|whereas|although|though)\s|\bwhile\b|\bwhereas\b|\(|\)")
 
 
 def _clause_around(sentence: str, start: int, end: int) -> tuple[int, int]:
@@ -1338,7 +1343,9 @@ _NOT_A_SUBJECT = re.compile(
 _DESCRIBING_APPOSITION = re.compile(
     r"(?i),\s*(?:a|an)\s+[^,;]{0,80}?\b(?:that|which|who|whose)\b[^,;]{0,120},\s*$")
 _TRAILING_PRONOUN = re.compile(r"(?i)\s(it|they|he|she|we)$")
-_LEADING_TIME = re.compile(r"(?i)^(?:(?:late|early)\s+)?on\s+\w+day\s+(?=the\s|[A-Z])")
+# "On Thursday the agency said", and a live blog's time stamp opening an entry: "10:15 The agency says".
+_LEADING_TIME = re.compile(r"(?i)^(?:(?:late|early)\s+)?on\s+\w+day\s+(?=the\s|[A-Z])"
+                           r"|^\d{1,2}[:.]\d\d(?:\s*(?:am|pm|gmt|utc|bst|cet|local time))?\s+(?=[A-Z])")
 _TRAILING_TIME = re.compile(
     r"(?i)\s+(?:(?:late|early)\s+)?(?:on|last|this)\s+(?:\w+day|week|month|night|morning|evening)$|\s+(?:yesterday|today)$")
 
@@ -1351,7 +1358,7 @@ def _last_noun_phrase(text: str) -> str:
 def _clause_start(head: str) -> int:
     start = 0
     # "Amnesty said the authorities had acknowledged only 11": the inner speaker starts after the outer verb
-    for match in re.finditer(r"(?i);|:|\s[—–-]\s|,\s(?:and|but|while|whereas|although)\s|\bwhile\s|\bwhereas\s|\bthat\s|"
+    for match in re.finditer(r"(?i);|(?<!\d):(?!\d)|\s[—–-]\s|,\s(?:and|but|while|whereas|although)\s|\bwhile\s|\bwhereas\s|\bthat\s|"
                              r"[”\"]\s*,?\s|\b(?:said|says|stated|added)\s+(?=the\s)", head):
         start = match.end()
     return start
@@ -1939,10 +1946,11 @@ def _pending(sentence: Sentence, cues: Sequence[Cue], fallback: SourceRef | None
     return pending
 
 
-# A summary list at the top of an update or live blog ("KEY FIGURES", "Key points"): a bullet with no source
-# of its own whose figures the body gives again restates the body, and is not a claim of its own.
+# A summary list at the top of an update or live blog ("KEY FIGURES", "Key points", "Summary"): a bullet
+# whose figures the body gives again restates the body, and is not a claim of its own.
 KEY_FIGURES_HEADING = re.compile(
-    r"(?i)^(?:key (?:figures|points|facts|numbers)|at a glance|in numbers|highlights|the numbers)\s*:?$")
+    r"(?i)^(?:key (?:figures|points|facts|numbers|events|developments)|at a glance|in numbers|highlights|the numbers|"
+    r"summary|in summary|what we know(?: so far)?|(?:the )?latest|recap)\s*:?$")
 BULLET = re.compile(r"^\s*(?:[-–—•*·▪]|\d+[.)])\s")
 
 
@@ -1951,8 +1959,8 @@ def _is_headline(sentence: Sentence) -> bool:
 
 
 def _restated_below(sentence: Sentence, text: str) -> bool:
-    if any(cue.search(sentence.text) for cue in (ACCORDING_TO, AGENT_CUE, SUBJECT_CUE)):
-        return False  # a bullet with its own source (read without resolving it, which would remember the name)
+    # A bullet naming its own source restates the body too when the body gives all its figures again
+    # ("At least 212 confirmed dead, interior ministry says"); one whose figures the body lacks is a claim.
     later = text[sentence.start + len(sentence.text) :]
     below = {(s.figure.value, s.figure.low, s.figure.high) for s in find_figures(later)}
     return all((s.figure.value, s.figure.low, s.figure.high) in below for s in find_figures(sentence.text))
