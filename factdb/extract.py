@@ -1180,8 +1180,9 @@ def _is_speech_verb(sentence: str, match: re.Match[str]) -> bool:
     """Whether a speech verb is used as one, with someone saying something."""
     verb_start = match.start("verb")
     if re.search(r"(?i)\b(?:a|an|the|its|their|his|her|this|that|latest|new|credible|unconfirmed|further|several|"
-                 r"many|media|press|initial|early|conflicting)\s+$", sentence[:verb_start]):
-        return False  # "released a report": a noun, not a verb
+                 r"many|media|press|initial|early|conflicting)\s+$", sentence[:verb_start]) \
+            or re.search(rf"(?i)(?:[’']s|(?<=s)[’'])\s+(?:{_REPORT_ADJECTIVE}\s+)*$", sentence[:verb_start]):
+        return False  # "released a report", "the government's final report": a noun, not a verb
     if _PASSIVE.search(sentence[:verb_start]):
         return False  # "the reform was announced": nobody is named as the speaker
     # ", compiled from death certificates": a participle describing what came before
@@ -1545,6 +1546,9 @@ def _pick_proper_name(phrase: str, sources: Sources | None = None) -> tuple[str,
             head = _LOWERCASE_HEAD.match(phrase[match.end() :])
             if head:  # "the UN mission", "Al-Noor hospital": the body, not the place ("Two hospital officials": no)
                 name = f"{name} {head.group(1)}"
+        institution = _POSSESSIVE_INSTITUTION.match(phrase[match.end() :])
+        if re.search(r"[’']s$", match.group()) and institution:
+            name = f"{match.group()} {institution.group(1)}"  # "St Anne's hospital" is the hospital, not St Anne
         words = name.split()
         score = 0
         if re.search(rf"(?i)\b(?:{'|'.join(GENERIC_HEADS)}|international|watch|rights|ministry|government|police|"
@@ -1566,6 +1570,8 @@ def _pick_proper_name(phrase: str, sources: Sources | None = None) -> tuple[str,
     return best[1], best[2]
 
 
+_POSSESSIVE_INSTITUTION = re.compile(
+    r"^\s+(hospital|clinic|infirmary|hospice|school|college|university|church|cathedral|mosque|orphanage)\b")
 _LOWERCASE_HEAD = re.compile(rf"^\s+((?:[a-z-]+\s+){{0,2}}?(?:{'|'.join(GENERIC_HEADS)}|hospital|clinic))\b")
 
 
@@ -2067,11 +2073,17 @@ def _remember_mentions(sentence: str, sources: Sources) -> None:
             sources.mention(source)
 
 
-# A sentence opening on a person: a name of two or three capitalised words, then an age in apposition or
-# a verb people do ("Maria Tess, 61, keeps", "Omar Hadi lives").
+# A sentence opening on a person: a name of two or three capitalised words, then an age in apposition, a
+# "who" or "whose" clause, or a verb people do ("Maria Tess, 61, keeps", "Omar Hadi lives", "Anna Roe, whose
+# son ..., waits"), perhaps after the role she is introduced by ("Harbour master Jon Brekk walks").
+OPENING_ROLES = frozenset(
+    "master foreman captain teacher farmer fisherman midwife priest volunteer activist worker miner engineer "
+    "researcher organiser organizer driver".split())
 PERSON_OPENING = re.compile(
-    r"^[\"“‘']?(?:(?:Dr|Mr|Mrs|Ms|Prof|Professor|Father|Sister|Imam|Rev|Rabbi)\.?\s+)?"
-    r"(?P<name>[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+){1,2})(?=,\s*(?:\d{1,3}|aged\s+\d{1,3}),|,\s*who\b|\s+(?:keeps|kept|"
+    r"^[\"“‘']?(?:(?:Dr|Mr|Mrs|Ms|Prof|Professor|Father|Sister|Imam|Rev|Rabbi)\.?\s+"
+    # "Harbour master Jon Brekk walks ...": a role before the name
+    rf"|[A-Z][a-z]+\s+(?:[a-z]+\s+)?(?:{'|'.join(sorted(PERSON_ROLES | OPENING_ROLES))})\s+)?"
+    r"(?P<name>[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+){1,2})(?=,\s*(?:\d{1,3}|aged\s+\d{1,3}),|,\s*(?:who|whose)\b|\s+(?:keeps|kept|"
     r"lives|lived|remembers|remembered|recalls|recalled|arrived|works|worked|sits|sat|walks|walked|waits|waited|"
     r"fled|spent|shows|showed|wants|wanted|hopes|hoped|grew up|was born|buried|describes|described)\b)")
 

@@ -986,6 +986,6 @@ def test_a_possessive_place_name_and_a_government_s_report_name_their_source() -
 def test_a_person_introduced_by_whose_or_by_role_speaks_for_the_quotes_that_follow() -> None:
     text = ("After the flood\n\nThe water came at night. Marta Kell, whose son was a driver, waits at the depot every "
             "day. \"They told us twenty men were trapped,\" she said. Harbour master Jon Brekk walks the quay at dawn. "
-            "\"We pulled out seven,\" he said.\n")
+            "\"We pulled seven men out alive,\" he said.\n")
     assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
         ("Marta Kell", "missing", "twenty"), ("Jon Brekk", "rescued", "seven")}
