@@ -852,7 +852,9 @@ _CUE_VERBS = (
     r"noted|notes|indicated|indicates|added|adds|told|tells|tell us|put|puts|putting|wrote|writes|tallied|verified|alleged|"
     r"alleges|insisted|insists|acknowledged|acknowledges|concluded|revealed|reveals|showed|show|shows|gave|gives|"
     r"cited|declared|stressed|registered|listed|logged|believes|assessed|announce|acknowledge|admitted|admits|"
-    r"quoted|calculated|compiled|tallies|stands|stood|put|saying|claiming|adding|noting|estimating|claim"
+    r"quoted|calculated|compiled|tallies|stands|stood|put|saying|claiming|adding|noting|estimating|claim|"
+    # "CPJ called on the authorities to free the 19 journalists still held": the appeal states the figure
+    r"called on|calls on|called for|calls for|urged|urges|demanded|demands|appealed"
 )
 _AUXILIARY = (r"(?:(?:has|have|had|also|now|since|earlier|later|previously|initially|so far|then|already|just|"
               r"separately|first|only|\w+ly)\s+)*")
@@ -931,8 +933,8 @@ GENERIC_HEADS = ("group", "organisation", "organization", "agency", "office", "u
                  "inspectorate", "bureau", "tribunal", "board", "society", "collective", "alliance")
 _ORGANISATION_WORDS = re.compile(
     rf"(?i)\b(?:{'|'.join(GENERIC_HEADS)}|watch|rights|international|ministry|government|police|nations|assembly)\b")
-# A capitalised name, with the small words names contain ("Council of Europe", "Office of the High Commissioner").
-_NAME = r"(?:[A-Z][\w’'.&-]*)(?:\s+(?:(?:of|for|the|and|on|de|du|al|el|in|&)\s+)*[A-Z][\w’'.&-]*)*"
+# A capitalised name, with the small words names contain ("Council of Europe", "Committee to Protect Journalists").
+_NAME = r"(?:[A-Z][\w’'.&-]*)(?:\s+(?:(?:of|for|the|and|on|to|de|du|al|el|in|&)\s+)*[A-Z][\w’'.&-]*)*"
 _PROPER = re.compile(_NAME)
 _ACRONYM_AFTER = re.compile(r"^\s*\((?P<acronym>[A-Z][A-Za-z-]*[A-Z][A-Za-z-]*)\)")
 
@@ -1083,7 +1085,7 @@ def slugify(name: str) -> str:
 
 def _clean_name(name: str) -> str:
     name = re.sub(r"^[\s\"“”‘’'(,]+|[\s\"“”‘’'),.;:]+$", "", name)
-    name = re.sub(r"(?i)^(?:the|a|an)\s+", "", name)
+    name = re.sub(r"(?i)^(?:the|a|an|their|his|her)\s+", "", name)  # "their lawyers": the lawyers
     name = re.sub(r"(?i)^(?:country|nation|state|city|region|province|island|government)[’']s\s+", "", name)
     return " ".join(name.split())
 
@@ -1895,6 +1897,8 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
             topic, carried, speaker, last_paragraph = None, None, None, sentence.paragraph
             section = _section_at(paragraphs[sentence.paragraph], sources, section, voice)
             sources.voice = section.ref.source if section is not None and section.speaker else voice
+        if ABOUT_THE_ISSUER.match(paragraphs[sentence.paragraph].strip()):
+            continue  # "CPJ is an independent, nonprofit organization that ...": boilerplate about the issuer
         if KEY_FIGURES_HEADING.match(sentence.text.strip()):
             key_figures = True
             continue
@@ -1950,6 +1954,13 @@ def _pending(sentence: Sentence, cues: Sequence[Cue], fallback: SourceRef | None
         ref = cue.ref if cue is not None else fallback
         pending.append(_Pending(sentence, ref, span, guess, (cue.start, cue.end) if cue is not None else None))
     return pending
+
+
+# The paragraph at the foot of a press release that describes its issuer, or one under an "About X" line:
+# what the organisation has counted over its history is no claim about the events of the release.
+ABOUT_THE_ISSUER = re.compile(
+    rf"^(?:About\s+[^\n.]{{1,80}}$|(?:The\s+)?{_NAME}(?:\s*\([A-Z][A-Za-z-]+\))?\s+is\s+(?:an?|the)\s+"
+    r"(?:[\w-]+,?\s+){0,5}(?:organi[sz]ation|charity|NGO|group|movement|network|association|federation|agency)\b)")
 
 
 # A summary list at the top of an update or live blog ("KEY FIGURES", "Key points", "Summary"): a bullet

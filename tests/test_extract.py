@@ -989,3 +989,12 @@ def test_a_person_introduced_by_whose_or_by_role_speaks_for_the_quotes_that_foll
             "\"We pulled seven men out alive,\" he said.\n")
     assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
         ("Marta Kell", "missing", "twenty"), ("Jon Brekk", "rescued", "seven")}
+
+
+def test_an_appeal_states_its_figures_and_the_issuer_s_self_description_is_not_a_claim() -> None:
+    text = ("Free the reporters\n\nThe Committee to Protect Journalists today called on the authorities to free the 12 "
+            "journalists who remain behind bars. At least three of them were beaten in custody, according to their "
+            "lawyers.\n\nCPJ is an independent, nonprofit organization that promotes press freedom. It has documented "
+            "900 journalist killings since 1992.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Committee to Protect Journalists", "detained", "12"), ("Lawyers", "injured", "At least three")}
