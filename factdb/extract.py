@@ -355,7 +355,8 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      r"in tents|without shelter|spent the night (?:outdoors|outside|in the open|in (?:the )?streets)|(?:live|lives|living|lived|staying|stay) in (?:the\s+)?(?:[\w-]+\s+){0,2}?(?:camps|shelters|sites|settlements|evacuation cent(?:re|er)s)|(?:had|have|has)\s+fled(?!\s+(?:abroad|across|into|to neighbou?ring))|"
      r"(?:are|were|is|was|remain|remained)\s+(?:still\s+)?in\s+(?:[\w-]+\s+){0,2}?(?:camps|shelters|evacuation cent(?:re|er)s)|"
      r"(?:camps?|settlements?|sites?|centres?|centers?)(?:[’']s?)?\s+(?:now\s+|currently\s+)?(?:shelters|hosts)|"
-     r"(?:been|were|was)\s+(?:moved|relocated)\s+to\s+(?:an?\s+|the\s+)?(?:school|shelter|camp|safer|temporary|evacuation|relief)",
+     r"(?:been|were|was)\s+(?:moved|relocated)\s+to\s+(?:an?\s+|the\s+)?(?:school|shelter|camp|safer|temporary|evacuation|relief)|"
+     r"(?:been|were|was)\s+(?:moved|relocated)\s+(?:out\s+of|away\s+from)\s",
      "displaced"),
     (r"crossed into neighbou?ring countries|refugees|(?:fled|escaped|fleeing|escaping) across the border|"
      r"sought (?:safety|refuge|asylum|shelter)\s+(?:abroad|in neighbou?ring|across|over the border)|crossed (?:the\s+)?(?:[\w-]+\s+)?border|fled abroad|"
@@ -449,11 +450,14 @@ AMONG_THOSE = re.compile(
 TAKEN_BEFORE = re.compile(r"(?i)\b(?:seized|snatched|dragged|abducted|kidnapped|took|taken|grabbed)(?:\s+away)?\s+$")
 # A rescue told by how people were taken out: the verb before the number, where from after it.
 RESCUE_BEFORE = re.compile(
-    r"(?i)\b(?:pulled|lifted|plucked|hauled|winched|fished|dug|picked up|ferried)(?:\s+(?:out|up|off|back))?\s+$")
+    r"(?i)\b(?:pulled|lifted|plucked|hauled|winched|fished|dug|picked up|ferried|brought|got|carried)"
+    r"(?:\s+(?:out|up|off|back))?\s+$")
 RESCUE_AFTER = re.compile(
     r"(?i)^[^.;]{0,60}?\b(?P<place>alive|survivors?|(?:from|out of|off)\s+(?:the\s+|a\s+|their\s+)?(?:[\w-]+\s+)?"
     r"(?:water|sea|river|waves|rooftops?|roofs?|rubble|debris|wreckage|ruins|mud|floodwaters?|flood|rocks|cliffs?|"
-    r"mine|shaft|cave|sinking|capsized)|(?:clung|clinging) to|adrift)\b")
+    r"mine|shaft|cave|sinking|capsized)|(?:clung|clinging) to|adrift)\b"
+    # "they had brought six of them out": out, and from nowhere else
+    r"|^(?:\s+(?:of\s+them|people|men|women|miners|survivors))?\s+(?P<out>out)\b(?!\s+(?:of|from|to|for|on|in)\b)")
 DEFAULT_METRIC_OF_NOUN = {
     **dict.fromkeys(("prisoners", "political prisoners", "detainees"), "detained"),
     **dict.fromkeys(("protesters", "protestors", "demonstrators", "marchers"), "protesters"),
@@ -589,7 +593,9 @@ def counted_noun(after: str) -> tuple[str | None, int]:
     skipped = 0
     while i < len(words) and skipped <= 3:
         word = words[i].group().lower().strip("’'")
-        if word in ('"', "“", "”", "‘", "’", "", "its", "their", "our", "his", "her", "own", "the"):
+        # "30 more residents", "12 other detainees": the people are counted all the same
+        if word in ('"', "“", "”", "‘", "’", "", "its", "their", "our", "his", "her", "own", "the", "more", "other",
+                    "further", "additional"):
             i += 1
             continue
         for size in (5, 4, 3, 2, 1):
@@ -645,6 +651,8 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
     noun, noun_end = counted_noun(after)
     rest = after[noun_end:] if noun else after
     population = _population(noun, rest)
+    if _is_increment(sentence, after):
+        return None
     if _SENTENCED.search(before) and _TO_DEATH.match(after):  # the two words sit either side of the number
         return MetricGuess("sentenced_to_death", population, 0.85, 'words "sentenced ... to death"')
     predicate = re.match(r"(?i)^\s*(?:were|was|are|is)\s+([a-z]+)", rest)
@@ -706,7 +714,7 @@ def _metric_told_around(before: str, after: str, population: str | None,
     taken_out, place = RESCUE_BEFORE.search(before), RESCUE_AFTER.match(after)
     if "rescued" in allowed and taken_out and place:
         # "crews pulled forty-two survivors from the water", "lifted 87 people from rooftops"
-        return MetricGuess("rescued", population, 0.75, f'"{taken_out.group().strip()}" ... "{place.group("place")}"')
+        return MetricGuess("rescued", population, 0.75, f'"{taken_out.group().strip()}" ... "{place.group("place") or place.group("out")}"')
     return None
 
 
@@ -764,7 +772,11 @@ def _counts_no_metric(sentence: str, before: str, after: str, noun: str | None) 
         return True  # "three Kalden prisons", "18 teams": something no metric counts
     if METHOD.search(before):
         return True  # "interviewed 34 people, including two former detainees": how, not what happened
-    # "27 more bodies ..., bringing the toll to 163": the total is the claim
+    return _is_increment(sentence, after)
+
+
+def _is_increment(sentence: str, after: str) -> bool:
+    """"27 more bodies ..., bringing the toll to 163": the total is the claim, not the step to it."""
     return bool(re.match(r"(?i)^\s*(?:more|additional|extra)\b", after) and INCREMENT.search(sentence))
 
 

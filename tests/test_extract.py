@@ -998,3 +998,12 @@ def test_an_appeal_states_its_figures_and_the_issuer_s_self_description_is_not_a
             "900 journalist killings since 1992.\n")
     assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
         ("Committee to Protect Journalists", "detained", "12"), ("Lawyers", "injured", "At least three")}
+
+
+def test_more_residents_moved_out_and_brought_out_are_counted() -> None:
+    text = ("Quake\n\nA spokeswoman for the Red Crescent said 30 more residents of the block were still unaccounted for. "
+            "Nearly 40,000 people have been moved out of low-lying districts, the civil defence said. \"By noon they "
+            "had brought six of them out,\" the Red Crescent said.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Red Crescent", "missing", "30"), ("Civil defence", "displaced", "Nearly 40,000"),
+        ("Red Crescent", "rescued", "six")}
