@@ -366,7 +366,7 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
     (r"expelled|expulsions? of|deported|deportations? of|pushed back", "expelled"),
     (r"tortured|torture", "tortured"),
     (r"(?:prisons?|jails?|prison system|facility)(?:[’']s)?\s+(?:now\s+|then\s+|currently\s+)?(?:held|holds|housed|houses)|"
-     r"now (?:holds|houses)|prison population of", "prisoners"),
+     r"(?:now|currently) (?:holds|houses|held|housed)|prison population of", "prisoners"),
     (r"transferred|moved to (?:a|another) (?:prison|jail|detention)|(?:have|has|had)\s+relocated", "transferred"),
     (r"charged|indicted|fac(?:e|es|ing) (?:[\w-]+\s+)?(?:charges|prosecution|trial)|charges against|"
      r"(?:being|been|are|were) tried|on trial|stand(?:s|ing)? trial", "charged"),
@@ -379,7 +379,9 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
     (r"in favou?r|yay|yes votes?|voted for", "votes_in_favour"),
     (r"against|no votes?|voted against", "votes_against"),
     (r"abstentions?|abstained", "abstentions"),
-    (r"marched|rallied|took part|taken part|take part|taking part|took to the streets|demonstrated|protested|"
+    # "took part in the violence" is no protest
+    (r"marched|rallied|(?:took|taken|take|taking) part(?!\s+in\s+(?:the\s+)?(?:violence|riots?|rioting|attacks?|"
+     r"fighting|mutiny|unrest|disturbance|killings?|assault))|took to the streets|demonstrated|protested|"
      r"turned out|joined the protests?|crowds? at|crowd of|"
      r"(?:joined|swelled|filled the streets for)\s+(?:the|a|an|this|that|their)\s+(?:[\w-]+\s+){0,2}?"
      r"(?:march|marches|rally|rallies|protests?|demonstrations?|vigil|sit-in)|"
@@ -711,6 +713,11 @@ def _metric_told_around(before: str, after: str, population: str | None,
     if "captured" in allowed and taken and re.match(r"(?i)^[^.;,]{0,40}?\bfrom (?:their|his|her)\s", after):
         # "gunmen seized 8 people from their homes": taken, not displaced
         return MetricGuess("captured", population, 0.75, f'"{taken.group().strip()} ... from their"')
+    lost_people = re.match(r"(?i)^\s*(?:[\w-]+\s+)?(?:residents|people|villagers|men|women|children|members|inhabitants)\b",
+                           after)
+    if re.search(r"(?i)\blost\s+$", before) and (population is not None or lost_people):
+        # "Pell Harbour lost 29 residents": people a place lost died ("lost their homes" counts no people)
+        return MetricGuess("killed", population, 0.65, '"lost" people')
     taken_out, place = RESCUE_BEFORE.search(before), RESCUE_AFTER.match(after)
     if "rescued" in allowed and taken_out and place:
         # "crews pulled forty-two survivors from the water", "lifted 87 people from rooftops"
@@ -801,6 +808,8 @@ def _window_after(after: str) -> str:
     head = re.split(r"(?i),|\bincluding\b|\b(?:said|says|told|according to|identified by|reported by)\b", after)[0]
     # "120 prisoners in three Kalden prisons are on hunger strike": skip the place to reach the verb
     head = re.sub(r"(?i)^\s*(?:in|at|from|across|near|inside|outside)\s+(?:\S+\s+){0,5}?(?=(?:are|were|is|was|have|had|remain|remained)\b)", "", head)
+    # "19 fishermen who went out before the warning are still missing": past the relative clause to the verb
+    head = re.sub(r"(?i)^\s*who\s+(?:\S+\s+){1,8}?(?=(?:are|were|is|was|have|has|had|remain|remained)\b)", "", head)
     return " ".join(head.split()[:8])
 
 
@@ -888,7 +897,8 @@ AGENT_CUE = re.compile(
     r"released|published|issued|gathered|acknowledged|admitted|announced|reported|given|claimed|provided|disclosed|"
     r"listed as [\w-]+|registered as [\w-]+|recorded as [\w-]+)\s+(?:by|from)\s+"
     # "reports in foreign media that 11 died"
-    r"|\breports?\s+(?:in|on)\s+(?=(?:the\s+)?(?:[\w-]+\s+){0,2}(?:media|press|newspapers?|outlets)\b)"
+    r"|\b(?:reports?|claims?|rumou?rs?|posts?)\s+(?:circulating\s+)?(?:in|on)\s+"
+    r"(?=(?:the\s+)?(?:[\w-]+\s+){0,2}(?:media|press|newspapers?|outlets)\b)"
 )
 _REPORT_ADJECTIVE = (r"(?:own|latest|official|new|final|initial|preliminary|previous|updated|revised|annual|monthly|"
                      r"weekly|internal)")

@@ -1007,3 +1007,14 @@ def test_more_residents_moved_out_and_brought_out_are_counted() -> None:
     assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
         ("Red Crescent", "missing", "30"), ("Civil defence", "displaced", "Nearly 40,000"),
         ("Red Crescent", "rescued", "six")}
+
+
+def test_lost_residents_relative_clauses_current_population_and_social_media_claims() -> None:
+    text = ("Storm\n\nThe village of Arnel lost 14 residents, according to the mayor. Another 9 fishermen who sailed "
+            "before the warning are still missing, the coastguard said.\n\nStatement of the Prisons Service\n\nTwenty "
+            "inmates who took part in the violence have been transferred, the prisons service said. The jail, which was "
+            "built for 900, currently houses 1,400, it said. Claims circulating on social media that 40 inmates died "
+            "are false.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Mayor", "killed", "14"), ("Coastguard", "missing", "9"), ("Prisons service", "transferred", "Twenty"),
+        ("Prisons service", "prisoners", "1,400"), ("Social media", "killed", "40")}
