@@ -1909,6 +1909,7 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
     carried: SourceRef | None = None  # the attributed source of the sentence before, in this paragraph
     section: Section | None = None  # who speaks where nothing else says: a speaker line or a lead-in line
     speaker: SourceRef | None = None  # who the sentence before named, in this paragraph
+    quoting: SourceRef | None = None  # who the quotation before was given to: a quotation opening next is theirs
     key_figures = False  # inside a "Key figures" list, which restates the body
     last_paragraph = 0
     seen_values: set[tuple[str, float | None, float | None]] = set()
@@ -1917,6 +1918,7 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
             # "37 of them", "put the total at" reach back to what the paragraphs before were counting
             earlier_topic = topic or earlier_topic
             topic, carried, speaker, last_paragraph = None, None, None, sentence.paragraph
+            quoting = None
             section = _section_at(paragraphs[sentence.paragraph], sources, section, voice)
             sources.voice = section.ref.source if section is not None and section.speaker else voice
         if ABOUT_THE_ISSUER.match(paragraphs[sentence.paragraph].strip()):
@@ -1936,7 +1938,8 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
         if section is not None and not section.speaker and sentence.start == _paragraph_start(sentences, sentence) \
                 and _opens_with_speaker(sentence.text, cues, section):
             section = None  # a new paragraph that names its own speaker first ends a table's lead-in
-        continuation = carried if CONTINUATION.match(sentence.text) or (not cues and _opens_with_count(sentence.text)) \
+        continuation = quoting if not cues and quoting is not None and QUOTE_OPENS.match(sentence.text) \
+            else carried if CONTINUATION.match(sentence.text) or (not cues and _opens_with_count(sentence.text)) \
             else speaker if not cues and _counts_part_of_before(sentence.text) else None
         fallback = _carried(continuation) or (section.ref if section is not None else None)
         pending = _pending(sentence, cues, fallback, topic or earlier_topic, seen_values)
@@ -1948,6 +1951,11 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
         # figure before was not read
         speaking = [c.ref for c in cues if not c.ref.anaphoric]
         speaker = attributed[-1] if attributed else speaking[-1] if speaking else None
+        # '"We had 30 men below," he said. "By night we had pulled 12 out alive."': the quotation goes on
+        if cues:
+            quoting = cues[-1].ref if QUOTE_CLOSES_BEFORE_CUE.search(sentence.text) else None
+        elif not QUOTE_OPENS.match(sentence.text):
+            quoting = None
         if attributed:
             sources.last_attributed = attributed[-1].source
         elif speaking:
@@ -2052,6 +2060,10 @@ def _paragraph_start(sentences: Sequence[Sentence], sentence: Sentence) -> int:
 
 
 # A sentence that goes on counting what the one before reported ("A further 2,310 ...", "Eleven of them ...").
+QUOTE_OPENS = re.compile(r"^\s*[“\"]")
+QUOTE_CLOSES_BEFORE_CUE = re.compile(r"[”\"]\s*,?\s+[\w\s.'’-]{1,60}\b(?:said|says|added|adds|told|tells|recalled|recalls)\b")
+
+
 CONTINUATION = re.compile(
     r"(?i)^(?:a further|another|an additional|a (?:few|small number) more|(?:[\w,-]+\s+)?of (?:them|these|those|whom)\b|"
     r"of the (?:total|dead|detained|injured|wounded|missing)\b|"
@@ -2116,7 +2128,8 @@ PERSON_OPENING = re.compile(
     r"^[\"“‘']?(?:(?:Dr|Mr|Mrs|Ms|Prof|Professor|Father|Sister|Imam|Rev|Rabbi)\.?\s+"
     # "Harbour master Jon Brekk walks ...": a role before the name
     rf"|[A-Z][a-z]+\s+(?:[a-z]+\s+)?(?:{'|'.join(sorted(PERSON_ROLES | OPENING_ROLES))})\s+)?"
-    r"(?P<name>[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+){1,2})(?=,\s*(?:\d{1,3}|aged\s+\d{1,3}),|,\s*(?:who|whose)\b|\s+(?:keeps|kept|"
+    r"(?P<name>[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+){1,2})(?=,\s*(?:\d{1,3}|aged\s+\d{1,3}),|,\s*(?:who|whose)\b|"
+    r",\s*(?:a|an)\s+[a-z][^,]{0,80},\s*(?:is|was|has|had|keeps|kept|lives|works|worked|says|said)\b|\s+(?:keeps|kept|"
     r"lives|lived|remembers|remembered|recalls|recalled|arrived|works|worked|sits|sat|walks|walked|waits|waited|"
     r"fled|spent|shows|showed|wants|wanted|hopes|hoped|grew up|was born|buried|describes|described)\b)")
 

@@ -1018,3 +1018,12 @@ def test_lost_residents_relative_clauses_current_population_and_social_media_cla
     assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
         ("Mayor", "killed", "14"), ("Coastguard", "missing", "9"), ("Prisons service", "transferred", "Twenty"),
         ("Prisons service", "prisoners", "1,400"), ("Social media", "killed", "40")}
+
+
+def test_a_quotation_that_goes_on_after_its_speaker_is_named_is_still_theirs() -> None:
+    text = ("Quarry\n\nThe hill is quiet now.\n\nIvan Mor, a driver who has worked the site for years, was at the gate "
+            "when the wall fell. \"We had 30 men below,\" he said. \"By night we had pulled 12 of them out alive.\"\n\n"
+            "\"Nine were found dead.\" The regional inspectorate has confirmed 19 deaths.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Ivan Mor", "rescued", "12"), ("Author of “Quarry”", "killed", "Nine"),
+        ("Regional inspectorate", "killed", "19")}
