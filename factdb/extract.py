@@ -327,7 +327,7 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      r"murdered|bodies|remains of|fatalities|perished|drowned|suffocated|crushed to death|burned to death|"
      r"starved to death|froze to death|buried(?!\s+(?:under|in|beneath|alive|by|inside))|neutrali[sz](?:ed|ing)|eliminat(?:ed|ing)|martyred", "killed"),
     (r"execut\w*|hanged|put to death", "executed"),
-    (r"injur\w*|wounded|wounds|hurt|beaten|beating|beat up|treated|suffer(?:ed|ing)? (?:[\w-]+\s+){0,2}?(?:burns|fractures)|in (?:a )?(?:critical|serious|stable) condition", "injured"),
+    (r"injur\w*|wounded|wounding|wounds|hurt|beaten|beating|beat up|treated|suffer(?:ed|ing)? (?:[\w-]+\s+){0,2}?(?:burns|fractures)|in (?:a )?(?:critical|serious|stable) condition", "injured"),
     (r"arrest\w*|rounded up|bundled into (?:police |military |unmarked )?(?:vans?|cars?|vehicles|trucks)|"
      r"taken into custody", "arrested"),
     (r"taken away in (?:police |military |unmarked )?(?:vans?|cars?|vehicles|trucks)", "detained"),
@@ -882,7 +882,7 @@ _AUXILIARY = (r"(?:(?:has|have|had|also|now|since|earlier|later|previously|initi
 SUBJECT_CUE = re.compile(rf"(?i)\s{_AUXILIARY}\b(?P<verb>{_CUE_VERBS})\b")
 # "The agency raised its toll to 54": a revision names who counts, like a speech verb.
 REVISION_CUE = re.compile(
-    rf"(?i)\s{_AUXILIARY}\b(?P<verb>raised|revised|lowered|updated|increased)(?=\s+(?:its|their|the)\s+(?:[\w-]+\s+)?"
+    rf"(?i)\s{_AUXILIARY}\b(?P<verb>raised|revised|lowered|updated|increased)(?=\s+(?:its|their|the)\s+(?:[\w-]+\s+){{0,2}}"
     r"(?:tolls?|numbers?|counts?|figures?|estimates?|tally|tallies|data)\b)")
 _PARTICIPLE = re.compile(
     r"(?i)(?:compiled|collected|published|released|issued|cited|quoted|documented|recorded|gathered|based|reported|"
@@ -1927,6 +1927,7 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
             key_figures = True
             continue
         if key_figures and BULLET.match(sentence.text) and _restated_below(sentence, text):
+            find_cues(sentence.text, sources)  # its source, named here first, is the one the body refers back to
             continue
         key_figures = False
         if _is_heading(sentence, title):
@@ -2009,8 +2010,13 @@ def _restated_below(sentence: Sentence, text: str) -> bool:
     # A bullet naming its own source restates the body too when the body gives all its figures again
     # ("At least 212 confirmed dead, interior ministry says"); one whose figures the body lacks is a claim.
     later = text[sentence.start + len(sentence.text) :]
-    below = {(s.figure.value, s.figure.low, s.figure.high) for s in find_figures(later)}
-    return all((s.figure.value, s.figure.low, s.figure.high) in below for s in find_figures(sentence.text))
+    below = {_restated_number(s.figure) for s in find_figures(later)}
+    return all(_restated_number(s.figure) in below for s in find_figures(sentence.text))
+
+
+def _restated_number(figure: Figure) -> tuple[float | None, ...]:
+    """What a summary restates: the number, whatever qualifier either place gives it ("At least 212" and "212")."""
+    return (figure.value,) if figure.value is not None else (figure.low, figure.high)
 
 
 @dataclass(frozen=True)

@@ -1027,3 +1027,16 @@ def test_a_quotation_that_goes_on_after_its_speaker_is_named_is_still_theirs() -
     assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
         ("Ivan Mor", "rescued", "12"), ("Author of “Quarry”", "killed", "Nine"),
         ("Regional inspectorate", "killed", "19")}
+
+
+def test_wounding_counts_injured_and_a_summary_may_qualify_the_number_the_body_gives() -> None:
+    text = ("Bomb live\n\nSummary\n- At least 19 dead, police say\n\n09:10 A bomb hit a bus, killing 19 people and "
+            "wounding dozens, police said.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Police", "killed", "19"), ("Police", "injured", "dozens")}
+
+
+def test_a_revision_of_the_confirmed_death_toll_names_who_counts() -> None:
+    text = "Quake\n\nThe interior ministry has just raised the confirmed death toll to 212.\n"
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Interior ministry", "killed", "212")}
