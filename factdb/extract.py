@@ -653,8 +653,6 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
     noun, noun_end = counted_noun(after)
     rest = after[noun_end:] if noun else after
     population = _population(noun, rest)
-    if _is_increment(sentence, after):
-        return None
     if _SENTENCED.search(before) and _TO_DEATH.match(after):  # the two words sit either side of the number
         return MetricGuess("sentenced_to_death", population, 0.85, 'words "sentenced ... to death"')
     predicate = re.match(r"(?i)^\s*(?:were|was|are|is)\s+([a-z]+)", rest)
@@ -663,7 +661,7 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
         # "Nineteen of the deaths were suicides": part of a group, named by what it was
         return MetricGuess(METRIC_NOUNS[predicate.group(1).lower()], population, 0.8,
                            f'"{noun} were {predicate.group(1)}"')
-    if noun in METRIC_NOUNS:
+    if noun in METRIC_NOUNS and not _is_increment(sentence, after):
         verb = _nearest_metric_word("", _window_after(rest), PEOPLE_METRICS) if noun in ADJECTIVE_METRIC_NOUNS else None
         if verb is not None and verb[0] != METRIC_NOUNS[noun] and verb[1] <= 4 \
                 and not (noun == "refugees" and verb[0] == "displaced") \
@@ -1952,11 +1950,7 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
         # figure before was not read
         speaking = [c.ref for c in cues if not c.ref.anaphoric]
         speaker = attributed[-1] if attributed else speaking[-1] if speaking else None
-        # '"We had 30 men below," he said. "By night we had pulled 12 out alive."': the quotation goes on
-        if cues:
-            quoting = cues[-1].ref if QUOTE_CLOSES_BEFORE_CUE.search(sentence.text) else None
-        elif not QUOTE_OPENS.match(sentence.text):
-            quoting = None
+        quoting = _quotation_speaker(sentence, cues, quoting)
         if attributed:
             sources.last_attributed = attributed[-1].source
         elif speaking:
@@ -2068,6 +2062,14 @@ def _paragraph_start(sentences: Sequence[Sentence], sentence: Sentence) -> int:
 # A sentence that goes on counting what the one before reported ("A further 2,310 ...", "Eleven of them ...").
 QUOTE_OPENS = re.compile(r"^\s*[“\"]")
 QUOTE_CLOSES_BEFORE_CUE = re.compile(r"[”\"]\s*,?\s+[\w\s.'’-]{1,60}\b(?:said|says|added|adds|told|tells|recalled|recalls)\b")
+
+
+def _quotation_speaker(sentence: Sentence, cues: Sequence[Cue], before: SourceRef | None) -> SourceRef | None:
+    """Who a quotation opening the next sentence belongs to: '"We had 30 men below," he said. "By night we
+    had pulled 12 out alive."' gives the second quotation to the same speaker."""
+    if cues:
+        return cues[-1].ref if QUOTE_CLOSES_BEFORE_CUE.search(sentence.text) else None
+    return before if QUOTE_OPENS.match(sentence.text) else None
 
 
 CONTINUATION = re.compile(
