@@ -290,6 +290,7 @@ PEOPLE_NOUNS: dict[str, str | None] = {
     "voter": None, "resident": None, "fishermen": None, "fisherman": None, "fishers": None, "sailor": None,
     "schoolchildren": "children", "schoolboys": "children", "schoolgirls": "children", "miner": "workers",
     "dockers": "workers", "labourers": "workers", "ringleaders": None, "organisers": None, "organizers": None,
+    "critics": None, "government critics": None, "dissidents": None, "opponents": None, "bloggers": "journalists",
 }
 # ... units that hold people but are not people: no metric here counts them.
 NOT_PEOPLE_NOUNS = frozenset({"families", "households", "family members' households", "villages", "communities"})
@@ -361,7 +362,7 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
     (r"crossed into neighbou?ring countries|refugees|(?:fled|escaped|fleeing|escaping) across the border|"
      r"sought (?:safety|refuge|asylum|shelter)\s+(?:abroad|in neighbou?ring|across|over the border)|crossed (?:the\s+)?(?:[\w-]+\s+)?border|fled abroad|"
      r"fled (?:into|to|across (?:the border )?into)\s+neighbou?ring|crossed (?:from\s+\w+\s+)?into\s+neighbou?ring|"
-     r"arrived at the border|new arrivals", "refugees"),
+     r"arrived at the border|new arrivals|(?:have|has|had)\s+(?:come|came)\s+across\b", "refugees"),
     (r"pardoned|released|freed|let go|set free", "released"),
     (r"expelled|expulsions? of|deported|deportations? of|pushed back", "expelled"),
     (r"tortured|torture", "tortured"),

@@ -1040,3 +1040,11 @@ def test_a_revision_of_the_confirmed_death_toll_names_who_counts() -> None:
     text = "Quake\n\nThe interior ministry has just raised the confirmed death toll to 212.\n"
     assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
         ("Interior ministry", "killed", "212")}
+
+
+def test_critics_are_people_and_coming_across_a_crossing_is_fleeing_abroad() -> None:
+    text = ("Border\n\nSecurity forces have forcibly disappeared at least 30 government critics since May, the "
+            "monitoring group said. Since the war began, about 8,000 people have come across at this bridge, "
+            "according to the border police.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Monitoring group", "missing", "at least 30"), ("Border police", "refugees", "about 8,000")}
