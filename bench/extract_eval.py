@@ -4,7 +4,7 @@
     python bench/extract_eval.py            # the table
     python bench/extract_eval.py --show     # also every miss and every false proposal
     python bench/extract_eval.py --json     # machine-readable
-    python bench/extract_eval.py --set held-out-8   # one set only (score a held-out batch once per change)
+    python bench/extract_eval.py --set held-out-9   # one set only (score a held-out batch once per change)
 
 Each article ``bench/extract_eval/NN-name.txt`` has labels in ``NN-name.yaml``:
 
@@ -305,7 +305,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show", action="store_true", help="list every miss and false proposal")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.add_argument("--set", dest="only", metavar="NAME",
-                        help="score one set only: a held-out folder name (held-out-8) or 'development'")
+                        help="score one set only: a held-out folder name (held-out-9) or 'development'")
     args = parser.parse_args(argv)
     groups, overall, seeds = evaluate_all(args.only)
     everything = [item for scores, total in groups for item in (*scores, total)] + [overall, *(s for s, _ in seeds)]

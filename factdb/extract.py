@@ -200,6 +200,7 @@ _TENS_AND_UNIT = rf"(?:{'|'.join(TENS_WORDS)})(?:[- ](?:{'|'.join(UNIT_WORDS[:9]
 # and fifty" is not joined by the grammar, so neither is it here).
 _WORD_NUMBER = (rf"(?:(?:{'|'.join(UNIT_WORDS)}|a) dozen"
                 rf"|(?:{'|'.join(UNIT_WORDS)}) hundred(?: and (?:{_TENS_AND_UNIT}|{'|'.join(UNIT_WORDS)}))?"
+                rf"|half an? (?:hundred|thousand|million|billion|dozen)"
                 rf"|a hundred|a thousand|{_TENS_AND_UNIT}|{'|'.join(UNIT_WORDS)})")
 _DIGITS = r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,]\d)|(?<![\d.,])\d+(?:\.\d+)?"
 _SCALE = r"(?:\s(?:hundred|thousand|million|billion))?"
@@ -286,6 +287,10 @@ PEOPLE_NOUNS: dict[str, str | None] = {
     "babies": "children", "infants": "children", "drivers": None, "pickets": "protesters", "servicemen": "soldiers", "servicewomen": "soldiers",
     "service members": "soldiers",
     "guests": None, "mourners": None, "shoppers": None, "spectators": None, "fans": None, "voters": None,
+    "voter": None, "resident": None, "fishermen": None, "fisherman": None, "fishers": None, "sailor": None,
+    "schoolchildren": "children", "schoolboys": "children", "schoolgirls": "children", "miner": "workers",
+    "dockers": "workers", "labourers": "workers", "ringleaders": None, "organisers": None, "organizers": None,
+    "critics": None, "government critics": None, "dissidents": None, "opponents": None, "bloggers": "journalists",
 }
 # ... units that hold people but are not people: no metric here counts them.
 NOT_PEOPLE_NOUNS = frozenset({"families", "households", "family members' households", "villages", "communities"})
@@ -323,9 +328,10 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      r"murdered|bodies|remains of|fatalities|perished|drowned|suffocated|crushed to death|burned to death|"
      r"starved to death|froze to death|buried(?!\s+(?:under|in|beneath|alive|by|inside))|neutrali[sz](?:ed|ing)|eliminat(?:ed|ing)|martyred", "killed"),
     (r"execut\w*|hanged|put to death", "executed"),
-    (r"injur\w*|wounded|wounds|hurt|beaten|beating|beat up|treated|suffer(?:ed|ing)? (?:[\w-]+\s+){0,2}?(?:burns|fractures)|in (?:a )?(?:critical|serious|stable) condition", "injured"),
+    (r"injur\w*|wounded|wounding|wounds|hurt|beaten|beating|beat up|treated|suffer(?:ed|ing)? (?:[\w-]+\s+){0,2}?(?:burns|fractures)|in (?:a )?(?:critical|serious|stable) condition", "injured"),
     (r"arrest\w*|rounded up|bundled into (?:police |military |unmarked )?(?:vans?|cars?|vehicles|trucks)|"
      r"taken into custody", "arrested"),
+    (r"taken away in (?:police |military |unmarked )?(?:vans?|cars?|vehicles|trucks)", "detained"),
     (r"detain\w*|detention|in custody|jailed|imprisoned|behind bars|in prison|in jail|"
      r"(?:being|were|are|was|is|remain|remained|still)\s+held\b|"
      r"held (?:without|incommunicado|in|on)", "detained"),
@@ -333,7 +339,8 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
     (r"missing|trapped|unaccounted for|last seen|vanished|(?:gone|went) missing|(?:not|never) (?:been )?heard from|"
      r"search(?:ing|ed|es)?\s+(?:[\w’'-]+\s+){0,6}?for|looking for|(?:feared|believed|thought)\s+(?:to be\s+)?buried|"
      r"(?:still\s+)?(?:under|beneath|buried (?:under|in))\s+(?:the\s+)?(?:mud|rubble|debris|snow|sand)|(?:could|can) not be accounted for|disappeared|disappearances?|"
-     r"(?:fate|whereabouts) (?:remains?|is|are) unknown|(?:the )?(?:fate|whereabouts) of", "missing"),
+     r"(?:fate|whereabouts) (?:remains?|is|are) unknown|(?:the )?(?:fate|whereabouts) of|"
+     r"never (?:came|come|made it) (?:up|back|home|out)|never returned", "missing"),
     (r"returned (?:home|to their homes)|have returned|had returned", "returned"),
     (r"separated from (?:their\s+)?(?:families|parents|relatives|caregivers)|unaccompanied(?: and separated)?|"
      r"separated children", "separated"),
@@ -349,19 +356,21 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      r"in tents|without shelter|spent the night (?:outdoors|outside|in the open|in (?:the )?streets)|(?:live|lives|living|lived|staying|stay) in (?:the\s+)?(?:[\w-]+\s+){0,2}?(?:camps|shelters|sites|settlements|evacuation cent(?:re|er)s)|(?:had|have|has)\s+fled(?!\s+(?:abroad|across|into|to neighbou?ring))|"
      r"(?:are|were|is|was|remain|remained)\s+(?:still\s+)?in\s+(?:[\w-]+\s+){0,2}?(?:camps|shelters|evacuation cent(?:re|er)s)|"
      r"(?:camps?|settlements?|sites?|centres?|centers?)(?:[’']s?)?\s+(?:now\s+|currently\s+)?(?:shelters|hosts)|"
-     r"(?:been|were|was)\s+(?:moved|relocated)\s+to\s+(?:an?\s+|the\s+)?(?:school|shelter|camp|safer|temporary|evacuation|relief)",
+     r"(?:been|were|was)\s+(?:moved|relocated)\s+to\s+(?:an?\s+|the\s+)?(?:school|shelter|camp|safer|temporary|evacuation|relief)|"
+     r"(?:been|were|was)\s+(?:moved|relocated)\s+(?:out\s+of|away\s+from)\s",
      "displaced"),
     (r"crossed into neighbou?ring countries|refugees|(?:fled|escaped|fleeing|escaping) across the border|"
      r"sought (?:safety|refuge|asylum|shelter)\s+(?:abroad|in neighbou?ring|across|over the border)|crossed (?:the\s+)?(?:[\w-]+\s+)?border|fled abroad|"
      r"fled (?:into|to|across (?:the border )?into)\s+neighbou?ring|crossed (?:from\s+\w+\s+)?into\s+neighbou?ring|"
-     r"arrived at the border|new arrivals", "refugees"),
-    (r"pardoned|released|freed", "released"),
+     r"arrived at the border|new arrivals|(?:have|has|had)\s+(?:come|came)\s+across\b", "refugees"),
+    (r"pardoned|released|freed|let go|set free", "released"),
     (r"expelled|expulsions? of|deported|deportations? of|pushed back", "expelled"),
     (r"tortured|torture", "tortured"),
     (r"(?:prisons?|jails?|prison system|facility)(?:[’']s)?\s+(?:now\s+|then\s+|currently\s+)?(?:held|holds|housed|houses)|"
-     r"now (?:holds|houses)|prison population of", "prisoners"),
+     r"(?:now|currently) (?:holds|houses|held|housed)|prison population of", "prisoners"),
     (r"transferred|moved to (?:a|another) (?:prison|jail|detention)|(?:have|has|had)\s+relocated", "transferred"),
-    (r"charged|indicted|fac(?:e|es|ing) (?:[\w-]+\s+)?(?:charges|prosecution|trial)", "charged"),
+    (r"charged|indicted|fac(?:e|es|ing) (?:[\w-]+\s+)?(?:charges|prosecution|trial)|charges against|"
+     r"(?:being|been|are|were) tried|on trial|stand(?:s|ing)? trial", "charged"),
     (r"on hunger strike|hunger strikers?|refus(?:ed|ing|e) (?:food|meals|to eat)", "hunger_strikers"),
     (r"admitted to (?:hospitals?|clinics?|(?:its|their|the|a|an)\s+(?:[\w-]+\s+)?(?:hospitals?|clinics?|nutrition|"
      r"treatment|health|intensive|wards?))|"
@@ -371,7 +380,9 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
     (r"in favou?r|yay|yes votes?|voted for", "votes_in_favour"),
     (r"against|no votes?|voted against", "votes_against"),
     (r"abstentions?|abstained", "abstentions"),
-    (r"marched|rallied|took part|taken part|take part|taking part|took to the streets|demonstrated|protested|"
+    # "took part in the violence" is no protest
+    (r"marched|rallied|(?:took|taken|take|taking) part(?!\s+in\s+(?:the\s+)?(?:violence|riots?|rioting|attacks?|"
+     r"fighting|mutiny|unrest|disturbance|killings?|assault))|took to the streets|demonstrated|protested|"
      r"turned out|joined the protests?|crowds? at|crowd of|"
      r"(?:joined|swelled|filled the streets for)\s+(?:the|a|an|this|that|their)\s+(?:[\w-]+\s+){0,2}?"
      r"(?:march|marches|rally|rallies|protests?|demonstrations?|vigil|sit-in)|"
@@ -442,11 +453,14 @@ AMONG_THOSE = re.compile(
 TAKEN_BEFORE = re.compile(r"(?i)\b(?:seized|snatched|dragged|abducted|kidnapped|took|taken|grabbed)(?:\s+away)?\s+$")
 # A rescue told by how people were taken out: the verb before the number, where from after it.
 RESCUE_BEFORE = re.compile(
-    r"(?i)\b(?:pulled|lifted|plucked|hauled|winched|fished|dug|picked up|ferried)(?:\s+(?:out|up|off|back))?\s+$")
+    r"(?i)\b(?:pulled|lifted|plucked|hauled|winched|fished|dug|picked up|ferried|brought|got|carried)"
+    r"(?:\s+(?:out|up|off|back))?\s+$")
 RESCUE_AFTER = re.compile(
     r"(?i)^[^.;]{0,60}?\b(?P<place>alive|survivors?|(?:from|out of|off)\s+(?:the\s+|a\s+|their\s+)?(?:[\w-]+\s+)?"
     r"(?:water|sea|river|waves|rooftops?|roofs?|rubble|debris|wreckage|ruins|mud|floodwaters?|flood|rocks|cliffs?|"
-    r"mine|shaft|cave|sinking|capsized)|(?:clung|clinging) to|adrift)\b")
+    r"mine|shaft|cave|sinking|capsized)|(?:clung|clinging) to|adrift)\b"
+    # "they had brought six of them out": out, and from nowhere else
+    r"|^(?:\s+(?:of\s+them|people|men|women|miners|survivors))?\s+(?P<out>out)\b(?!\s+(?:of|from|to|for|on|in)\b)")
 DEFAULT_METRIC_OF_NOUN = {
     **dict.fromkeys(("prisoners", "political prisoners", "detainees"), "detained"),
     **dict.fromkeys(("protesters", "protestors", "demonstrators", "marchers"), "protesters"),
@@ -582,7 +596,9 @@ def counted_noun(after: str) -> tuple[str | None, int]:
     skipped = 0
     while i < len(words) and skipped <= 3:
         word = words[i].group().lower().strip("’'")
-        if word in ('"', "“", "”", "‘", "’", "", "its", "their", "our", "his", "her", "own", "the"):
+        # "30 more residents", "12 other detainees": the people are counted all the same
+        if word in ('"', "“", "”", "‘", "’", "", "its", "their", "our", "his", "her", "own", "the", "more", "other",
+                    "further", "additional"):
             i += 1
             continue
         for size in (5, 4, 3, 2, 1):
@@ -646,7 +662,7 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
         # "Nineteen of the deaths were suicides": part of a group, named by what it was
         return MetricGuess(METRIC_NOUNS[predicate.group(1).lower()], population, 0.8,
                            f'"{noun} were {predicate.group(1)}"')
-    if noun in METRIC_NOUNS:
+    if noun in METRIC_NOUNS and not _is_increment(sentence, after):
         verb = _nearest_metric_word("", _window_after(rest), PEOPLE_METRICS) if noun in ADJECTIVE_METRIC_NOUNS else None
         if verb is not None and verb[0] != METRIC_NOUNS[noun] and verb[1] <= 4 \
                 and not (noun == "refugees" and verb[0] == "displaced") \
@@ -696,15 +712,25 @@ def _metric_told_around(before: str, after: str, population: str | None,
     if "captured" in allowed and taken and re.match(r"(?i)^[^.;,]{0,40}?\bfrom (?:their|his|her)\s", after):
         # "gunmen seized 8 people from their homes": taken, not displaced
         return MetricGuess("captured", population, 0.75, f'"{taken.group().strip()} ... from their"')
+    lost_people = re.match(r"(?i)^\s*(?:[\w-]+\s+)?(?:residents|people|villagers|men|women|children|members|inhabitants)\b",
+                           after)
+    if re.search(r"(?i)\blost\s+$", before) and (population is not None or lost_people):
+        # "Pell Harbour lost 29 residents": people a place lost died ("lost their homes" counts no people)
+        return MetricGuess("killed", population, 0.65, '"lost" people')
     taken_out, place = RESCUE_BEFORE.search(before), RESCUE_AFTER.match(after)
     if "rescued" in allowed and taken_out and place:
         # "crews pulled forty-two survivors from the water", "lifted 87 people from rooftops"
-        return MetricGuess("rescued", population, 0.75, f'"{taken_out.group().strip()}" ... "{place.group("place")}"')
+        return MetricGuess("rescued", population, 0.75, f'"{taken_out.group().strip()}" ... "{place.group("place") or place.group("out")}"')
     return None
 
 
 def _metric_word_near(before: str, rest: str, allowed: frozenset[str]) -> tuple[str, int, str] | None:
     found = _nearest_metric_word(_window_before(before), _window_after(rest), allowed)
+    if re.search(r"(?i)\b(?:and|but|while)\s*$", before) and _VERB_AFTER.match(rest):
+        # "23 people have died and 4,000 people have been evacuated": the second figure has its own verb
+        own = _nearest_metric_word("", _window_after(rest), allowed)
+        if own is not None and own[1] <= 4:
+            return own
     superset = SUPERSET_AFTER.match(rest)
     if superset:  # "35 of those detained had been transferred": the verb after the group says what the 35 are
         own = _nearest_metric_word("", _window_after(rest[superset.end() :]), allowed)
@@ -752,7 +778,11 @@ def _counts_no_metric(sentence: str, before: str, after: str, noun: str | None) 
         return True  # "three Kalden prisons", "18 teams": something no metric counts
     if METHOD.search(before):
         return True  # "interviewed 34 people, including two former detainees": how, not what happened
-    # "27 more bodies ..., bringing the toll to 163": the total is the claim
+    return _is_increment(sentence, after)
+
+
+def _is_increment(sentence: str, after: str) -> bool:
+    """"27 more bodies ..., bringing the toll to 163": the total is the claim, not the step to it."""
     return bool(re.match(r"(?i)^\s*(?:more|additional|extra)\b", after) and INCREMENT.search(sentence))
 
 
@@ -777,6 +807,8 @@ def _window_after(after: str) -> str:
     head = re.split(r"(?i),|\bincluding\b|\b(?:said|says|told|according to|identified by|reported by)\b", after)[0]
     # "120 prisoners in three Kalden prisons are on hunger strike": skip the place to reach the verb
     head = re.sub(r"(?i)^\s*(?:in|at|from|across|near|inside|outside)\s+(?:\S+\s+){0,5}?(?=(?:are|were|is|was|have|had|remain|remained)\b)", "", head)
+    # "19 fishermen who went out before the warning are still missing": past the relative clause to the verb
+    head = re.sub(r"(?i)^\s*who\s+(?:\S+\s+){1,8}?(?=(?:are|were|is|was|have|has|had|remain|remained)\b)", "", head)
     return " ".join(head.split()[:8])
 
 
@@ -817,7 +849,7 @@ def _population(noun: str | None, after: str) -> str | None:
     return None
 
 
-_CLAUSE_BREAK = re.compile(r"(?i);|:|\s[—–]\s|,\s(?:and|but|while|whereas|although|though)\s|\bwhile\b|\bwhereas\b|\(|\)")
+_CLAUSE_BREAK = re.compile(r"(?i);|(?<!\d):(?!\d)|\s[—–]\s|,\s(?:and|but|while|whereas|although|though)\s|\bwhile\b|\bwhereas\b|\(|\)")
 
 
 def _clause_around(sentence: str, start: int, end: int) -> tuple[int, int]:
@@ -840,14 +872,16 @@ _CUE_VERBS = (
     r"noted|notes|indicated|indicates|added|adds|told|tells|tell us|put|puts|putting|wrote|writes|tallied|verified|alleged|"
     r"alleges|insisted|insists|acknowledged|acknowledges|concluded|revealed|reveals|showed|show|shows|gave|gives|"
     r"cited|declared|stressed|registered|listed|logged|believes|assessed|announce|acknowledge|admitted|admits|"
-    r"quoted|calculated|compiled|tallies|stands|stood|put|saying|claiming|adding|noting|estimating|claim"
+    r"quoted|calculated|compiled|tallies|stands|stood|put|saying|claiming|adding|noting|estimating|claim|"
+    # "CPJ called on the authorities to free the 19 journalists still held": the appeal states the figure
+    r"called on|calls on|called for|calls for|urged|urges|demanded|demands|appealed"
 )
 _AUXILIARY = (r"(?:(?:has|have|had|also|now|since|earlier|later|previously|initially|so far|then|already|just|"
               r"separately|first|only|\w+ly)\s+)*")
 SUBJECT_CUE = re.compile(rf"(?i)\s{_AUXILIARY}\b(?P<verb>{_CUE_VERBS})\b")
 # "The agency raised its toll to 54": a revision names who counts, like a speech verb.
 REVISION_CUE = re.compile(
-    rf"(?i)\s{_AUXILIARY}\b(?P<verb>raised|revised|lowered|updated|increased)(?=\s+(?:its|their|the)\s+(?:[\w-]+\s+)?"
+    rf"(?i)\s{_AUXILIARY}\b(?P<verb>raised|revised|lowered|updated|increased)(?=\s+(?:its|their|the)\s+(?:[\w-]+\s+){{0,2}}"
     r"(?:tolls?|numbers?|counts?|figures?|estimates?|tally|tallies|data)\b)")
 _PARTICIPLE = re.compile(
     r"(?i)(?:compiled|collected|published|released|issued|cited|quoted|documented|recorded|gathered|based|reported|"
@@ -862,7 +896,8 @@ AGENT_CUE = re.compile(
     r"released|published|issued|gathered|acknowledged|admitted|announced|reported|given|claimed|provided|disclosed|"
     r"listed as [\w-]+|registered as [\w-]+|recorded as [\w-]+)\s+(?:by|from)\s+"
     # "reports in foreign media that 11 died"
-    r"|\breports?\s+(?:in|on)\s+(?=(?:the\s+)?(?:[\w-]+\s+){0,2}(?:media|press|newspapers?|outlets)\b)"
+    r"|\b(?:reports?|claims?|rumou?rs?|posts?)\s+(?:circulating\s+)?(?:in|on)\s+"
+    r"(?=(?:the\s+)?(?:[\w-]+\s+){0,2}(?:media|press|newspapers?|outlets)\b)"
 )
 _REPORT_ADJECTIVE = (r"(?:own|latest|official|new|final|initial|preliminary|previous|updated|revised|annual|monthly|"
                      r"weekly|internal)")
@@ -919,8 +954,8 @@ GENERIC_HEADS = ("group", "organisation", "organization", "agency", "office", "u
                  "inspectorate", "bureau", "tribunal", "board", "society", "collective", "alliance")
 _ORGANISATION_WORDS = re.compile(
     rf"(?i)\b(?:{'|'.join(GENERIC_HEADS)}|watch|rights|international|ministry|government|police|nations|assembly)\b")
-# A capitalised name, with the small words names contain ("Council of Europe", "Office of the High Commissioner").
-_NAME = r"(?:[A-Z][\w’'.&-]*)(?:\s+(?:(?:of|for|the|and|on|de|du|al|el|in|&)\s+)*[A-Z][\w’'.&-]*)*"
+# A capitalised name, with the small words names contain ("Council of Europe", "Committee to Protect Journalists").
+_NAME = r"(?:[A-Z][\w’'.&-]*)(?:\s+(?:(?:of|for|the|and|on|to|de|du|al|el|in|&)\s+)*[A-Z][\w’'.&-]*)*"
 _PROPER = re.compile(_NAME)
 _ACRONYM_AFTER = re.compile(r"^\s*\((?P<acronym>[A-Z][A-Za-z-]*[A-Z][A-Za-z-]*)\)")
 
@@ -1071,7 +1106,7 @@ def slugify(name: str) -> str:
 
 def _clean_name(name: str) -> str:
     name = re.sub(r"^[\s\"“”‘’'(,]+|[\s\"“”‘’'),.;:]+$", "", name)
-    name = re.sub(r"(?i)^(?:the|a|an)\s+", "", name)
+    name = re.sub(r"(?i)^(?:the|a|an|their|his|her)\s+", "", name)  # "their lawyers": the lawyers
     name = re.sub(r"(?i)^(?:country|nation|state|city|region|province|island|government)[’']s\s+", "", name)
     return " ".join(name.split())
 
@@ -1168,8 +1203,9 @@ def _is_speech_verb(sentence: str, match: re.Match[str]) -> bool:
     """Whether a speech verb is used as one, with someone saying something."""
     verb_start = match.start("verb")
     if re.search(r"(?i)\b(?:a|an|the|its|their|his|her|this|that|latest|new|credible|unconfirmed|further|several|"
-                 r"many|media|press|initial|early|conflicting)\s+$", sentence[:verb_start]):
-        return False  # "released a report": a noun, not a verb
+                 r"many|media|press|initial|early|conflicting)\s+$", sentence[:verb_start]) \
+            or re.search(rf"(?i)(?:[’']s|(?<=s)[’'])\s+(?:{_REPORT_ADJECTIVE}\s+)*$", sentence[:verb_start]):
+        return False  # "released a report", "the government's final report": a noun, not a verb
     if _PASSIVE.search(sentence[:verb_start]):
         return False  # "the reform was announced": nobody is named as the speaker
     # ", compiled from death certificates": a participle describing what came before
@@ -1331,7 +1367,9 @@ _NOT_A_SUBJECT = re.compile(
 _DESCRIBING_APPOSITION = re.compile(
     r"(?i),\s*(?:a|an)\s+[^,;]{0,80}?\b(?:that|which|who|whose)\b[^,;]{0,120},\s*$")
 _TRAILING_PRONOUN = re.compile(r"(?i)\s(it|they|he|she|we)$")
-_LEADING_TIME = re.compile(r"(?i)^(?:(?:late|early)\s+)?on\s+\w+day\s+(?=the\s|[A-Z])")
+# "On Thursday the agency said", and a live blog's time stamp opening an entry: "10:15 The agency says".
+_LEADING_TIME = re.compile(r"(?i)^(?:(?:late|early)\s+)?on\s+\w+day\s+(?=the\s|[A-Z])"
+                           r"|^\d{1,2}[:.]\d\d(?:\s*(?:am|pm|gmt|utc|bst|cet|local time))?\s+(?=[A-Z])")
 _TRAILING_TIME = re.compile(
     r"(?i)\s+(?:(?:late|early)\s+)?(?:on|last|this)\s+(?:\w+day|week|month|night|morning|evening)$|\s+(?:yesterday|today)$")
 
@@ -1344,7 +1382,7 @@ def _last_noun_phrase(text: str) -> str:
 def _clause_start(head: str) -> int:
     start = 0
     # "Amnesty said the authorities had acknowledged only 11": the inner speaker starts after the outer verb
-    for match in re.finditer(r"(?i);|:|\s[—–-]\s|,\s(?:and|but|while|whereas|although)\s|\bwhile\s|\bwhereas\s|\bthat\s|"
+    for match in re.finditer(r"(?i);|(?<!\d):(?!\d)|\s[—–-]\s|,\s(?:and|but|while|whereas|although)\s|\bwhile\s|\bwhereas\s|\bthat\s|"
                              r"[”\"]\s*,?\s|\b(?:said|says|stated|added)\s+(?=the\s)", head):
         start = match.end()
     return start
@@ -1531,6 +1569,9 @@ def _pick_proper_name(phrase: str, sources: Sources | None = None) -> tuple[str,
             head = _LOWERCASE_HEAD.match(phrase[match.end() :])
             if head:  # "the UN mission", "Al-Noor hospital": the body, not the place ("Two hospital officials": no)
                 name = f"{name} {head.group(1)}"
+        institution = _POSSESSIVE_INSTITUTION.match(phrase[match.end() :])
+        if re.search(r"[’']s$", match.group()) and institution:
+            name = f"{match.group()} {institution.group(1)}"  # "St Anne's hospital" is the hospital, not St Anne
         words = name.split()
         score = 0
         if re.search(rf"(?i)\b(?:{'|'.join(GENERIC_HEADS)}|international|watch|rights|ministry|government|police|"
@@ -1552,6 +1593,8 @@ def _pick_proper_name(phrase: str, sources: Sources | None = None) -> tuple[str,
     return best[1], best[2]
 
 
+_POSSESSIVE_INSTITUTION = re.compile(
+    r"^\s+(hospital|clinic|infirmary|hospice|school|college|university|church|cathedral|mosque|orphanage)\b")
 _LOWERCASE_HEAD = re.compile(rf"^\s+((?:[a-z-]+\s+){{0,2}}?(?:{'|'.join(GENERIC_HEADS)}|hospital|clinic))\b")
 
 
@@ -1865,6 +1908,7 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
     carried: SourceRef | None = None  # the attributed source of the sentence before, in this paragraph
     section: Section | None = None  # who speaks where nothing else says: a speaker line or a lead-in line
     speaker: SourceRef | None = None  # who the sentence before named, in this paragraph
+    quoting: SourceRef | None = None  # who the quotation before was given to: a quotation opening next is theirs
     key_figures = False  # inside a "Key figures" list, which restates the body
     last_paragraph = 0
     seen_values: set[tuple[str, float | None, float | None]] = set()
@@ -1873,12 +1917,16 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
             # "37 of them", "put the total at" reach back to what the paragraphs before were counting
             earlier_topic = topic or earlier_topic
             topic, carried, speaker, last_paragraph = None, None, None, sentence.paragraph
+            quoting = None
             section = _section_at(paragraphs[sentence.paragraph], sources, section, voice)
             sources.voice = section.ref.source if section is not None and section.speaker else voice
+        if ABOUT_THE_ISSUER.match(paragraphs[sentence.paragraph].strip()):
+            continue  # "CPJ is an independent, nonprofit organization that ...": boilerplate about the issuer
         if KEY_FIGURES_HEADING.match(sentence.text.strip()):
             key_figures = True
             continue
         if key_figures and BULLET.match(sentence.text) and _restated_below(sentence, text):
+            find_cues(sentence.text, sources)  # its source, named here first, is the one the body refers back to
             continue
         key_figures = False
         if _is_heading(sentence, title):
@@ -1890,7 +1938,8 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
         if section is not None and not section.speaker and sentence.start == _paragraph_start(sentences, sentence) \
                 and _opens_with_speaker(sentence.text, cues, section):
             section = None  # a new paragraph that names its own speaker first ends a table's lead-in
-        continuation = carried if CONTINUATION.match(sentence.text) or (not cues and _opens_with_count(sentence.text)) \
+        continuation = quoting if not cues and quoting is not None and QUOTE_OPENS.match(sentence.text) \
+            else carried if CONTINUATION.match(sentence.text) or (not cues and _opens_with_count(sentence.text)) \
             else speaker if not cues and _counts_part_of_before(sentence.text) else None
         fallback = _carried(continuation) or (section.ref if section is not None else None)
         pending = _pending(sentence, cues, fallback, topic or earlier_topic, seen_values)
@@ -1902,6 +1951,7 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
         # figure before was not read
         speaking = [c.ref for c in cues if not c.ref.anaphoric]
         speaker = attributed[-1] if attributed else speaking[-1] if speaking else None
+        quoting = _quotation_speaker(sentence, cues, quoting)
         if attributed:
             sources.last_attributed = attributed[-1].source
         elif speaking:
@@ -1932,10 +1982,18 @@ def _pending(sentence: Sentence, cues: Sequence[Cue], fallback: SourceRef | None
     return pending
 
 
-# A summary list at the top of an update or live blog ("KEY FIGURES", "Key points"): a bullet with no source
-# of its own whose figures the body gives again restates the body, and is not a claim of its own.
+# The paragraph at the foot of a press release that describes its issuer, or one under an "About X" line:
+# what the organisation has counted over its history is no claim about the events of the release.
+ABOUT_THE_ISSUER = re.compile(
+    rf"^(?:About\s+[^\n.]{{1,80}}$|(?:The\s+)?{_NAME}(?:\s*\([A-Z][A-Za-z-]+\))?\s+is\s+(?:an?|the)\s+"
+    r"(?:[\w-]+,?\s+){0,5}(?:organi[sz]ation|charity|NGO|group|movement|network|association|federation|agency)\b)")
+
+
+# A summary list at the top of an update or live blog ("KEY FIGURES", "Key points", "Summary"): a bullet
+# whose figures the body gives again restates the body, and is not a claim of its own.
 KEY_FIGURES_HEADING = re.compile(
-    r"(?i)^(?:key (?:figures|points|facts|numbers)|at a glance|in numbers|highlights|the numbers)\s*:?$")
+    r"(?i)^(?:key (?:figures|points|facts|numbers|events|developments)|at a glance|in numbers|highlights|the numbers|"
+    r"summary|in summary|what we know(?: so far)?|(?:the )?latest|recap)\s*:?$")
 BULLET = re.compile(r"^\s*(?:[-–—•*·▪]|\d+[.)])\s")
 
 
@@ -1944,11 +2002,16 @@ def _is_headline(sentence: Sentence) -> bool:
 
 
 def _restated_below(sentence: Sentence, text: str) -> bool:
-    if any(cue.search(sentence.text) for cue in (ACCORDING_TO, AGENT_CUE, SUBJECT_CUE)):
-        return False  # a bullet with its own source (read without resolving it, which would remember the name)
+    # A bullet naming its own source restates the body too when the body gives all its figures again
+    # ("At least 212 confirmed dead, interior ministry says"); one whose figures the body lacks is a claim.
     later = text[sentence.start + len(sentence.text) :]
-    below = {(s.figure.value, s.figure.low, s.figure.high) for s in find_figures(later)}
-    return all((s.figure.value, s.figure.low, s.figure.high) in below for s in find_figures(sentence.text))
+    below = {_restated_number(s.figure) for s in find_figures(later)}
+    return all(_restated_number(s.figure) in below for s in find_figures(sentence.text))
+
+
+def _restated_number(figure: Figure) -> tuple[float | None, ...]:
+    """What a summary restates: the number, whatever qualifier either place gives it ("At least 212" and "212")."""
+    return (figure.value,) if figure.value is not None else (figure.low, figure.high)
 
 
 @dataclass(frozen=True)
@@ -1998,6 +2061,18 @@ def _paragraph_start(sentences: Sequence[Sentence], sentence: Sentence) -> int:
 
 
 # A sentence that goes on counting what the one before reported ("A further 2,310 ...", "Eleven of them ...").
+QUOTE_OPENS = re.compile(r"^\s*[“\"]")
+QUOTE_CLOSES_BEFORE_CUE = re.compile(r"[”\"]\s*,?\s+[\w\s.'’-]{1,60}\b(?:said|says|added|adds|told|tells|recalled|recalls)\b")
+
+
+def _quotation_speaker(sentence: Sentence, cues: Sequence[Cue], before: SourceRef | None) -> SourceRef | None:
+    """Who a quotation opening the next sentence belongs to: '"We had 30 men below," he said. "By night we
+    had pulled 12 out alive."' gives the second quotation to the same speaker."""
+    if cues:
+        return cues[-1].ref if QUOTE_CLOSES_BEFORE_CUE.search(sentence.text) else None
+    return before if QUOTE_OPENS.match(sentence.text) else None
+
+
 CONTINUATION = re.compile(
     r"(?i)^(?:a further|another|an additional|a (?:few|small number) more|(?:[\w,-]+\s+)?of (?:them|these|those|whom)\b|"
     r"of the (?:total|dead|detained|injured|wounded|missing)\b|"
@@ -2052,11 +2127,18 @@ def _remember_mentions(sentence: str, sources: Sources) -> None:
             sources.mention(source)
 
 
-# A sentence opening on a person: a name of two or three capitalised words, then an age in apposition or
-# a verb people do ("Maria Tess, 61, keeps", "Omar Hadi lives").
+# A sentence opening on a person: a name of two or three capitalised words, then an age in apposition, a
+# "who" or "whose" clause, or a verb people do ("Maria Tess, 61, keeps", "Omar Hadi lives", "Anna Roe, whose
+# son ..., waits"), perhaps after the role she is introduced by ("Harbour master Jon Brekk walks").
+OPENING_ROLES = frozenset(
+    "master foreman captain teacher farmer fisherman midwife priest volunteer activist worker miner engineer "
+    "researcher organiser organizer driver".split())
 PERSON_OPENING = re.compile(
-    r"^[\"“‘']?(?:(?:Dr|Mr|Mrs|Ms|Prof|Professor|Father|Sister|Imam|Rev|Rabbi)\.?\s+)?"
-    r"(?P<name>[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+){1,2})(?=,\s*(?:\d{1,3}|aged\s+\d{1,3}),|,\s*who\b|\s+(?:keeps|kept|"
+    r"^[\"“‘']?(?:(?:Dr|Mr|Mrs|Ms|Prof|Professor|Father|Sister|Imam|Rev|Rabbi)\.?\s+"
+    # "Harbour master Jon Brekk walks ...": a role before the name
+    rf"|[A-Z][a-z]+\s+(?:[a-z]+\s+)?(?:{'|'.join(sorted(PERSON_ROLES | OPENING_ROLES))})\s+)?"
+    r"(?P<name>[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+){1,2})(?=,\s*(?:\d{1,3}|aged\s+\d{1,3}),|,\s*(?:who|whose)\b|"
+    r",\s*(?:a|an)\s+[a-z][^,]{0,80},\s*(?:is|was|has|had|keeps|kept|lives|works|worked|says|said)\b|\s+(?:keeps|kept|"
     r"lives|lived|remembers|remembered|recalls|recalled|arrived|works|worked|sits|sat|walks|walked|waits|waited|"
     r"fled|spent|shows|showed|wants|wanted|hopes|hoped|grew up|was born|buried|describes|described)\b)")
 

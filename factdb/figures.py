@@ -301,6 +301,8 @@ _AFTER_NUMBER = re.compile(
     rf"|\s+in\s+(?P<of>\d{{1,3}}(?![\d,.])|{_NUMBER_WORD})(?![a-z])"
     rf"|(?P<slash>\s*/\s*(?:\d|{_NUMBER_WORD}|a\s))"
 )
+# "half a million", "half a dozen": a number in words, not a share of something.
+_HALF_A_SCALE = re.compile(r"half\s+an?\s+(hundred|thousand|million|billion|trillion|dozen)(?![a-z])")
 _ANY_NUMBER = re.compile(rf"\d|(?<![a-z])(?:{_NUMBER_WORD}|{_alternation(VAGUE_WORDS)})")
 
 _EXAMPLES = "expected a figure such as '300', 'at least 300' or 'several hundred'"
@@ -430,6 +432,13 @@ def numbers_in(text: str, *, number_format: str = "en") -> list[NumberMention]:
     while (token := _NUMBER_TOKEN.search(s, pos)) is not None:
         if token.group("digits"):
             mention, pos = _digit_mention(text, s, token, fmt)
+        elif token.group("half"):
+            half = _HALF_A_SCALE.match(token.group("half"))
+            assert half is not None  # the token is this pattern
+            scale = _DIGIT_SCALES[half.group(1)]
+            mention = NumberMention(token.start(), token.end(), text[token.start() : token.end()],
+                                    (_value(1, 2, scale),), scale)
+            pos = token.end()
         else:
             mention = _word_mention(text, s, token.start())
             pos = token.end() if mention is None else mention.end
@@ -578,6 +587,9 @@ def _number(s: str, pos: int, stated: str, fmt: _Convention, between: bool = Fal
     if words is not None:
         _check_size(words[0] * words[2], 1, stated)
         return _whole_number(s, pos, words, stated)
+    half = _HALF_A_SCALE.match(s, pos)
+    if half is not None:
+        return _whole_number(s, pos, (1, 2, _DIGIT_SCALES[half.group(1)], half.end()), stated)
     ratio = _RATIO_START.match(s, pos)
     if ratio is not None:
         raise _not_a_count(ratio.group(), stated)
@@ -802,7 +814,7 @@ _LOOSE_SEPARATORS = ",.'\u2019\u066b\u066c \u00a0\u2007\u2009\u202f"
 # would be read by _word_mention as no number, so skipping it inside the regular expression gives
 # the same mentions without a turn of numbers_in's loop for each word of a quote
 # (tests/test_figures_properties.py checks this against reading every word).
-_NUMBER_TOKEN = re.compile(rf"(?P<digits>\d+(?:[{_LOOSE_SEPARATORS}]\d+)*)|(?<![a-z])(?:"
+_NUMBER_TOKEN = re.compile(rf"(?P<digits>\d+(?:[{_LOOSE_SEPARATORS}]\d+)*)|(?<![a-z])(?P<half>{_HALF_A_SCALE.pattern})|(?<![a-z])(?:"
                            + "|".join(sorted(map(re.escape, _WORDS), key=len, reverse=True)) + ")(?![a-z])")
 _LOOSE_GROUPING = re.compile(r"['\u2019 ]")
 _FIRST_DIGITS = re.compile(r"\d+")

@@ -335,7 +335,7 @@ def test_known_sources_are_matched_without_case_or_article() -> None:
 
 
 # Floors at the measured scores: a change that lowers them fails here (the targets are in issue 21).
-EVALUATION_FLOORS = {"overall": (0.92, 0.88), "held-out-8": (0.71, 0.60)}
+EVALUATION_FLOORS = {"overall": (0.92, 0.89), "development": (0.95, 0.93), "held-out-9": (0.62, 0.53)}
 
 
 def test_labelled_evaluation_does_not_fall_below_its_measured_scores() -> None:
@@ -343,7 +343,7 @@ def test_labelled_evaluation_does_not_fall_below_its_measured_scores() -> None:
     groups, overall, seeds = bench.evaluate_all()
     precision, recall = EVALUATION_FLOORS["overall"]
     assert overall.precision >= precision and overall.recall >= recall, bench._row(overall)
-    for batch in ("held-out-8",):
+    for batch in ("held-out-9", "development"):
         held_out = next(total for _, total in groups if total.name.startswith(batch))
         precision, recall = EVALUATION_FLOORS[batch]
         assert held_out.precision >= precision and held_out.recall >= recall, bench._row(held_out)
@@ -943,3 +943,108 @@ def test_a_possessive_name_with_an_acronym_is_the_body_the_acronym_stands_for() 
                     "town since Wednesday.\n", document_id="t", text_file="t.txt")
     assert [(s.name, s.aliases) for s in draft.sources if s.id == draft.claims[0].source] == [
         ("United Nations' humanitarian office", ["OCHA"])]
+
+
+def test_people_nouns_and_states_batch_eight_missed_are_read() -> None:
+    text = ("Harbour\n\nTwelve fishermen are still missing after the storm, the port authority said. Among the dead "
+            "were four schoolchildren, the mayor said. Nine miners never came up from the shaft, the company said. "
+            "One voter was killed outside a polling station, police said.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Port authority", "missing", "Twelve"), ("Mayor", "killed", "four"), ("Company", "missing", "Nine"),
+        ("Police", "killed", "One")}
+
+
+def test_charges_trials_vans_and_letting_go_are_metrics() -> None:
+    text = ("Courts\n\nProsecutors dropped charges against 14 students, the lawyers' collective said. Five more are "
+            "being tried on fraud charges, it said. The Reporters' Guild says eight reporters were taken away in police "
+            "vans, three of whom have since been let go.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Lawyers' collective", "charged", "14"), ("Lawyers' collective", "charged", "Five"),
+        ("Reporters' Guild", "detained", "eight"), ("Reporters' Guild", "released", "three")}
+
+
+def test_half_a_million_is_a_figure() -> None:
+    text = "Exodus\n\nMore than half a million people have been forced from their homes, the agency said.\n"
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Agency", "displaced", "More than half a million")}
+
+
+def test_a_summary_heading_in_a_live_blog_restates_the_entries_below() -> None:
+    text = ("Storm live\n\nSummary\n- 23 people have died\n- 4,000 evacuated\n\n10:15 The civil defence agency says "
+            "23 people have died and 4,000 people have been evacuated.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Civil defence agency", "killed", "23"), ("Civil defence agency", "displaced", "4,000")}
+
+
+def test_a_possessive_place_name_and_a_government_s_report_name_their_source() -> None:
+    text = ("Clashes\n\nA nurse at St Brigid's clinic told us 30 people were treated for burns. The Orlan government's "
+            "final report counts 200 people dead.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("St Brigid's clinic", "injured", "30"), ("Orlan government", "killed", "200")}
+
+
+def test_a_person_introduced_by_whose_or_by_role_speaks_for_the_quotes_that_follow() -> None:
+    text = ("After the flood\n\nThe water came at night. Marta Kell, whose son was a driver, waits at the depot every "
+            "day. \"They told us twenty men were trapped,\" she said. Harbour master Jon Brekk walks the quay at dawn. "
+            "\"We pulled seven men out alive,\" he said.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Marta Kell", "missing", "twenty"), ("Jon Brekk", "rescued", "seven")}
+
+
+def test_an_appeal_states_its_figures_and_the_issuer_s_self_description_is_not_a_claim() -> None:
+    text = ("Free the reporters\n\nThe Committee to Protect Journalists today called on the authorities to free the 12 "
+            "journalists who remain behind bars. At least three of them were beaten in custody, according to their "
+            "lawyers.\n\nCPJ is an independent, nonprofit organization that promotes press freedom. It has documented "
+            "900 journalist killings since 1992.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Committee to Protect Journalists", "detained", "12"), ("Lawyers", "injured", "At least three")}
+
+
+def test_more_residents_moved_out_and_brought_out_are_counted() -> None:
+    text = ("Quake\n\nA spokeswoman for the Red Crescent said 30 more residents of the block were still unaccounted for. "
+            "Nearly 40,000 people have been moved out of low-lying districts, the civil defence said. \"By noon they "
+            "had brought six of them out,\" the Red Crescent said.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Red Crescent", "missing", "30"), ("Civil defence", "displaced", "Nearly 40,000"),
+        ("Red Crescent", "rescued", "six")}
+
+
+def test_lost_residents_relative_clauses_current_population_and_social_media_claims() -> None:
+    text = ("Storm\n\nThe village of Arnel lost 14 residents, according to the mayor. Another 9 fishermen who sailed "
+            "before the warning are still missing, the coastguard said.\n\nStatement of the Prisons Service\n\nTwenty "
+            "inmates who took part in the violence have been transferred, the prisons service said. The jail, which was "
+            "built for 900, currently houses 1,400, it said. Claims circulating on social media that 40 inmates died "
+            "are false.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Mayor", "killed", "14"), ("Coastguard", "missing", "9"), ("Prisons service", "transferred", "Twenty"),
+        ("Prisons service", "prisoners", "1,400"), ("Social media", "killed", "40")}
+
+
+def test_a_quotation_that_goes_on_after_its_speaker_is_named_is_still_theirs() -> None:
+    text = ("Quarry\n\nThe hill is quiet now.\n\nIvan Mor, a driver who has worked the site for years, was at the gate "
+            "when the wall fell. \"We had 30 men below,\" he said. \"By night we had pulled 12 of them out alive.\"\n\n"
+            "\"Nine were found dead.\" The regional inspectorate has confirmed 19 deaths.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Ivan Mor", "rescued", "12"), ("Author of “Quarry”", "killed", "Nine"),
+        ("Regional inspectorate", "killed", "19")}
+
+
+def test_wounding_counts_injured_and_a_summary_may_qualify_the_number_the_body_gives() -> None:
+    text = ("Bomb live\n\nSummary\n- At least 19 dead, police say\n\n09:10 A bomb hit a bus, killing 19 people and "
+            "wounding dozens, police said.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Police", "killed", "19"), ("Police", "injured", "dozens")}
+
+
+def test_a_revision_of_the_confirmed_death_toll_names_who_counts() -> None:
+    text = "Quake\n\nThe interior ministry has just raised the confirmed death toll to 212.\n"
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Interior ministry", "killed", "212")}
+
+
+def test_critics_are_people_and_coming_across_a_crossing_is_fleeing_abroad() -> None:
+    text = ("Border\n\nSecurity forces have forcibly disappeared at least 30 government critics since May, the "
+            "monitoring group said. Since the war began, about 8,000 people have come across at this bridge, "
+            "according to the border police.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Monitoring group", "missing", "at least 30"), ("Border police", "refugees", "about 8,000")}

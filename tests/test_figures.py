@@ -726,6 +726,17 @@ def test_counts_that_only_look_like_shares_are_still_read(phrase, value):
     assert parse_figure(phrase).value == value
 
 
+@pytest.mark.parametrize(("phrase", "value"), [("half a million", 500_000), ("nearly half a million", 500_000),
+                                               ("half a dozen", 6), ("half a billion", 500_000_000)])
+def test_half_before_a_scale_word_is_a_number_not_a_share(phrase, value):
+    assert parse_figure(phrase).value == value
+
+
+@pytest.mark.parametrize("phrase", ["half", "half of them", "a half"])
+def test_half_without_a_scale_word_is_still_a_share(phrase):
+    assert "not a count" in error_for(parse_figure, phrase)
+
+
 def test_one_and_a_half_in_words_is_refused_with_the_digits_to_write():
     message = error_for(parse_figure, "one and a half million")
     assert "write it in digits, e.g. '1.5 million'" in message

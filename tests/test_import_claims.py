@@ -135,3 +135,17 @@ def test_a_claim_without_claimed_on_in_an_undated_document_is_refused(basic_db: 
     assert problems(run_cli("import", "--db", basic_db, path)) == [
         f"{path}:4: claims[0].claimed_on: missing, and document 'undated' has no published date to default to "
         "(hint: give claimed_on (YYYY, YYYY-MM or YYYY-MM-DD) or the document's published date)"]
+
+
+def test_half_a_scale_word_in_a_figure_is_stored_as_the_number(fresh_db: Path, tmp_path: Path) -> None:
+    path = write(tmp_path, "half.json", json.dumps({
+        "sources": [{"id": "agency", "name": "Agency", "kind": "government"}],
+        "documents": [{"id": "d", "title": "T", "published": "2024-05",
+                       "text": "More than half a million people fled, the agency said."}],
+        "claims": [{"id": "c", "document": "d", "source": "agency", "quote": "More than half a million people fled",
+                    "figures": [{"metric": "displaced", "value": "more than half a million"}]}],
+        "metrics": [{"id": "displaced", "name": "People displaced", "unit": "people"}]}))
+    result = run_cli("import", "--db", fresh_db, path)
+    assert result.exit_code == 0, result.output
+    assert rows(fresh_db, "SELECT qualifier, value, low, high, stated FROM figures") == [
+        ("more_than", 500000, 500000, None, "more than half a million")]
