@@ -253,12 +253,18 @@ def read_url(problems: Problems, record: Record, data: dict[str, Any], key: str)
     except ValueError as error:
         problems.at(record, key, f"'{value}' is not a valid address ({error})", "give the page's http:// or https:// address")
         return None
-    if parts.scheme.lower() not in URL_SCHEMES or not parts.hostname or any(c.isspace() or not c.isprintable() for c in value):
+    if parts.scheme.lower() not in URL_SCHEMES or not parts.hostname or _unprintable_or_space(value):
         scheme = f"'{parts.scheme}:' addresses are not accepted" if parts.scheme and parts.scheme.lower() not in URL_SCHEMES \
             else "it is not an http(s) address with a host"
         problems.at(record, key, f"'{value}' is refused: {scheme}", "give the page's http:// or https:// address, e.g. https://example.org/report")
         return None
     return value
+
+
+def _unprintable_or_space(value: str) -> bool:
+    """Whether any character of ``value`` is whitespace or not printable. Every whitespace character but
+    the plain space is unprintable (Unicode's separators and controls), so two scans in C do it."""
+    return not value.isprintable() or " " in value
 
 
 def read_identifier(problems: Problems, record: Record, data: dict[str, Any], key: str, *, prefix: str = "") -> str | None:

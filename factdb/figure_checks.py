@@ -78,23 +78,32 @@ def unsupported_by_quote(
     >>> unsupported_by_quote(parse_figure("at least 300"), "Amnesty said at least 300 were killed") is None
     True
     """
-    text = normalize_quote(quote)
-    mentions = _mentions(text, number_format)
+    read = _read_quote(quote, number_format)
+    mentions = read.mentions
     vague = _vague_words(figure)
-    if vague and not given_as_phrase and not any(_words_in(word, text) for word in vague):
+    if vague and not given_as_phrase and not any(_words_in(word, read.folded) for word in vague):
         return Unsupported(f"the vague amount {vague[0]!r}", _closest(figure.low, mentions))
     for number in _numbers_needed(figure, given_as_phrase, bool(vague)):
         if not _written(number, mentions, shared_scale=number is figure.low and figure.qualifier == "range"):
             return Unsupported(format_number(number), _closest(number, mentions))
-    if given_as_phrase and not _words_in(figure.text, text):
+    if given_as_phrase and not _words_in(figure.text, read.folded):
         return Unsupported(f"the words {figure.text!r}", _closest(_anchor(figure), mentions))
     return None
 
 
-# A claim's figures are checked against the same quote one after another: read its numbers once.
+@dataclass(frozen=True, slots=True)
+class _ReadQuote:
+    """What the checks need of a quote: its numbers, and its normalised text casefolded for _words_in."""
+
+    mentions: list[NumberMention]
+    folded: str
+
+
+# A claim's figures are checked against the same quote one after another: read it once.
 @lru_cache(maxsize=16)
-def _mentions(text: str, number_format: str) -> list[NumberMention]:
-    return numbers_in(text, number_format=number_format)
+def _read_quote(quote: str, number_format: str) -> _ReadQuote:
+    text = normalize_quote(quote)
+    return _ReadQuote(numbers_in(text, number_format=number_format), text.casefold())
 
 
 def _vague_words(figure: Figure) -> list[str]:
@@ -128,14 +137,14 @@ def _written(number: Number, mentions: list[NumberMention], *, shared_scale: boo
     )
 
 
-def _words_in(phrase: str, text: str) -> bool:
-    """Whether ``phrase`` stands in ``text`` as whole words, ignoring case and what quote matching forgives."""
+def _words_in(phrase: str, haystack: str) -> bool:
+    """Whether ``phrase`` stands as whole words in ``haystack`` (a quote normalised and casefolded),
+    ignoring case and what quote matching forgives."""
     needle = normalize_quote(phrase).casefold()
     if not needle:
         return False
     # str.find rather than a regular expression built per phrase: compiling one per figure cost more
     # than the rest of the check.
-    haystack = text.casefold()
     at = haystack.find(needle)
     while at >= 0:
         after = at + len(needle)
