@@ -31,7 +31,7 @@ import difflib
 import math
 import numbers
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from types import MappingProxyType
@@ -51,6 +51,7 @@ __all__ = [
     "describe",
     "figure_from_parts",
     "format_number",
+    "iter_numbers_in",
     "numbers_in",
     "parse_figure",
 ]
@@ -424,9 +425,13 @@ def numbers_in(text: str, *, number_format: str = "en") -> list[NumberMention]:
     >>> [(m.written, m.values) for m in numbers_in("about 1,500 people, a dozen of them 1.500 children")]
     [('1,500', (1500,)), ('a dozen', (12,)), ('1.500', (1.5, 1500))]
     """
+    return list(iter_numbers_in(text, number_format=number_format))
+
+
+def iter_numbers_in(text: str, *, number_format: str = "en") -> Iterator[NumberMention]:
+    """:func:`numbers_in`, one number at a time: a check that finds what it needs early stops reading."""
     fmt = _number_convention(number_format)
     s = text.translate(_ASCII_LOWER)
-    mentions: list[NumberMention] = []
     pos = 0
     while (token := _NUMBER_TOKEN.search(s, pos)) is not None:
         if token.group("digits"):
@@ -435,8 +440,7 @@ def numbers_in(text: str, *, number_format: str = "en") -> list[NumberMention]:
             mention = _word_mention(text, s, token.start())
             pos = token.end() if mention is None else mention.end
         if mention is not None:
-            mentions.append(mention)
-    return mentions
+            yield mention
 
 
 def describe(figure: Figure) -> str:
