@@ -187,6 +187,8 @@ def read_text(problems: Problems, record: Record, data: dict[str, Any], key: str
         return None
     if type(value) is str:  # the usual case, checked first: this runs a dozen times per claim
         text = value.strip()
+        if len(text) <= limit and text.isascii():
+            return text or None  # stripped ASCII is blank only when empty (see is_blank)
     elif isinstance(value, bool):
         # YAML 1.1 reads an unquoted yes, no, on, off, y or n as a boolean: Norway's country code is NO.
         problems.at(record, f"{prefix}{key}", f"expected text; found {type_name(value)}",

@@ -29,3 +29,18 @@ def test_every_ascii_character_is_normalised_as_by_the_whole_translation_table()
 def test_an_address_is_refused_for_exactly_the_characters_that_are_spaces_or_unprintable() -> None:
     every = map(chr, range(0x110000))
     assert [c for c in every if checks._unprintable_or_space(c) != (c.isspace() or not c.isprintable())] == []
+
+
+@quick
+@given(st.text(alphabet=st.sampled_from(" \t\n\x1c\u00a0\u200b\ufeffab1é"), max_size=12), st.sampled_from([3, 10]))
+def test_a_text_field_reads_as_the_general_rule_reads_it(value: str, limit: int) -> None:
+    from factdb.readers import Record
+
+    problems = checks.Problems(keep_all=True)
+    read = checks.read_text(problems, Record("claim", {"statement": value}, "f", 1, "line 1"), {"statement": value}, "statement",
+                            limit=limit)
+    text = value.strip()
+    if len(text) > limit:
+        assert read is None and len(problems.items) == 1
+    else:
+        assert read == (None if checks.is_blank(text) else text) and not problems.items
