@@ -853,26 +853,14 @@ def _read_digits(written: str, fmt: _Convention) -> _DigitReading:
                          first.end(), " " in written)
 
 
-# Runs of digits by convention: a quote's numbers repeat across the claims of a large import (years,
-# round counts, numbers with separators), and each reading costs two regular expressions and int().
-_DIGIT_READINGS: dict[str, dict[str, _DigitReading]] = {name: {} for name in ("en", "eu")}
-_DIGIT_READINGS_KEPT = 8_192
-
-
 def _digit_reading(written: str, fmt: _Convention) -> _DigitReading:
-    """_read_digits, remembered: a run of plain ASCII digits reads as its own integer in every
-    convention, and any other run is read once and kept (up to _DIGIT_READINGS_KEPT per convention)."""
+    """_read_digits, with a shortcut for the most common run: plain ASCII digits read as their own
+    integer in every convention. Other runs are read each time: a large import repeats few of them,
+    and a cache of them would be memory in every worker."""
     if len(written) <= _PLAIN_DIGITS_READ and written.isascii() and written.isdigit():
         number = int(written)
-        readings = ((number, 1),)
-        return _DigitReading(len(written), readings, (number,), len(written), False)
-    kept = _DIGIT_READINGS["en" if fmt is _CONVENTIONS["en"] else "eu"]
-    reading = kept.get(written)
-    if reading is None:
-        if len(kept) >= _DIGIT_READINGS_KEPT:
-            kept.clear()
-        reading = kept[written] = _read_digits(written, fmt)
-    return reading
+        return _DigitReading(len(written), ((number, 1),), (number,), len(written), False)
+    return _read_digits(written, fmt)
 
 
 def _readings(written: str, fmt: _Convention) -> list[tuple[int, int]]:

@@ -345,7 +345,7 @@ def test_numbers_in_reads_what_reading_every_word_reads_in_any_text(text: str) -
     assert figures.numbers_in(text) == _numbers_in_word_by_word(text, "en")
 
 
-# -- numbers_in reads plain digits without the conventions' expressions, and remembers other runs ----
+# -- numbers_in reads plain digits without the conventions' expressions ---------------------------
 
 
 def _digit_mention_in_full(text: str, s: str, token: re.Match[str], fmt: figures._Convention) -> tuple[figures.NumberMention | None, int]:
@@ -394,12 +394,5 @@ _DIGIT_PIECES = st.sampled_from([
 @given(st.lists(_DIGIT_PIECES, max_size=12), st.sampled_from(["en", "eu"]))
 def test_numbers_in_reads_every_run_of_digits_as_reading_it_in_full_does(pieces: list[str], number_format: str) -> None:
     for text in ("".join(pieces), " ".join(pieces)):
-        for _ in range(2):  # the second time from what was remembered
-            assert figures.numbers_in(text, number_format=number_format) == _numbers_in_read_in_full(text, number_format)
-
-
-def test_more_runs_of_digits_than_are_remembered_read_the_same() -> None:
-    text = " ".join(f"{n:,}" for n in range(1_000, 1_000 + 2 * figures._DIGIT_READINGS_KEPT + 5))
-    assert figures.numbers_in(text) == _numbers_in_read_in_full(text, "en")
-    assert len(figures._DIGIT_READINGS["en"]) <= figures._DIGIT_READINGS_KEPT
+        assert figures.numbers_in(text, number_format=number_format) == _numbers_in_read_in_full(text, number_format)
 
