@@ -44,3 +44,8 @@ def test_a_text_field_reads_as_the_general_rule_reads_it(value: str, limit: int)
         assert read is None and len(problems.items) == 1
     else:
         assert read == (None if checks.is_blank(text) else text) and not problems.items
+
+
+def test_a_line_is_blank_for_exactly_the_characters_strip_removes() -> None:
+    every = map(chr, range(0x110000))
+    assert [c for c in every if (not c.strip()) != (not c or c.isspace())] == []
