@@ -1,12 +1,13 @@
 """factdb import against the true floor and a sqlite-utils contender, alternated in one run.
 
-    python bench/contenders.py --data /work/benchdata/1000000 --runs 3 [--format jsonl|csv]
+    python bench/contenders.py --data /work/benchdata/1000000 --runs 3 [--format jsonl|csv] [--before PATH/bin/factdb]
 
 Each run imports the same files with every contender, in an order that rotates from run to run
 (so that a busy moment on a shared machine does not always land on the same one), each into a
 new database: ``factdb import`` (two workers at this size), the floor and sqlite-utils
 (bench/floor.py), and the single-process reference (bench/reference.py: factdb's per-row Python
-without its checks, in one process, the FTS filled at the end). Reported: median wall and CPU
+without its checks, in one process, the FTS filled at the end); with --before, also the ``factdb``
+command of another installation (an earlier version, to measure a change against). Reported: median wall and CPU
 time (of every process of the contender), peak RSS (all its processes together, sampled every
 50 ms), and each median's ratio to the floor's. The floor's rows come from the first factdb
 import of the run, and are checked to be identical to it.
@@ -33,10 +34,11 @@ from run import FACTDB, Run, fresh_database, machine, run_process  # noqa: E402
 FLOOR = [sys.executable, str(BENCH / "floor.py")]
 
 
-def _contenders(data: Path, fmt: str, rows: Path) -> dict[str, list[str]]:
+def _contenders(data: Path, fmt: str, rows: Path, before: str | None = None) -> dict[str, list[str]]:
     inputs = [str(data / "entities.jsonl"), str(data / f"claims.{fmt}")]
     return {
         "factdb import": [FACTDB, "import", "--db", "{db}", *inputs],
+        **({"factdb import before": [before, "import", "--db", "{db}", *inputs]} if before else {}),
         "floor": [*FLOOR, "floor", str(rows), "{db}"],
         "sqlite-utils": [*FLOOR, "sqlite-utils", "{db}", *inputs],
         "single-process reference": [sys.executable, str(BENCH / "reference.py"), "--defer-fts", "{db}", *inputs],
@@ -46,18 +48,18 @@ def _contenders(data: Path, fmt: str, rows: Path) -> dict[str, list[str]]:
 def _measure(name: str, command: list[str], db: Path) -> Run:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
-    if name in ("factdb import", "single-process reference"):
+    if name in ("factdb import", "factdb import before", "single-process reference"):
         fresh_database(db)  # factdb init: not part of what is measured
     return run_process([part.replace("{db}", str(db)) for part in command], cwd=Path(tempfile.gettempdir()))
 
 
-def measure(data: Path, fmt: str, runs: int, work: Path, only: set[str] | None = None) -> dict[str, Any]:
+def measure(data: Path, fmt: str, runs: int, work: Path, only: set[str] | None = None, before: str | None = None) -> dict[str, Any]:
     rows = work / "rows"
     imported = work / "factdb.sqlite"
     if not (rows / "schema.json").exists():
         _measure("factdb import", _contenders(data, fmt, rows)["factdb import"], imported)
         run_process([*FLOOR, "rows", str(imported), str(rows)])
-    contenders = {k: v for k, v in _contenders(data, fmt, rows).items() if only is None or k in only or k == "floor"}
+    contenders = {k: v for k, v in _contenders(data, fmt, rows, before).items() if only is None or k in only or k == "floor"}
     names = list(contenders)
     measured: dict[str, list[Run]] = {name: [] for name in names}
     for number in range(runs):
@@ -102,6 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--only", help="comma-separated contenders (the floor always runs)")
+    parser.add_argument("--before", help="the factdb command of another installation, measured as 'factdb import before'")
     parser.add_argument("--work", type=Path, help="where the databases go (default: a temporary folder)")
     parser.add_argument("--out", type=Path, help="Markdown table (a .json beside it holds every number)")
     args = parser.parse_args(argv)
@@ -109,7 +112,8 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     about = machine()
     try:
-        results = measure(args.data.resolve(), args.format, args.runs, work, set(args.only.split(",")) if args.only else None)
+        results = measure(args.data.resolve(), args.format, args.runs, work, set(args.only.split(",")) if args.only else None,
+                          args.before)
     finally:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)

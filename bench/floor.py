@@ -116,7 +116,10 @@ def same_rows(first: Path, second: Path) -> bool:
         for table in tables:
             if table == "import_batches":  # when each import ran: a row per import, its times its own
                 continue
-            query = f'SELECT rowid, * FROM "{table}" ORDER BY rowid'
+            # The change log's rows say when each change was made: the same rows at another time.
+            columns = ", ".join(f'"{name}"' for _, name, *_ in a.execute(f'PRAGMA table_info("{table}")')
+                                if not (table == "changes" and name == "changed_at"))
+            query = f'SELECT rowid, {columns} FROM "{table}" ORDER BY rowid'
             if a.execute(query).fetchall() != b.execute(query).fetchall():
                 return False
         for index in ("claims_fts", "documents_fts", "sources_fts"):

@@ -190,6 +190,8 @@ def read_text(problems: Problems, record: Record, data: dict[str, Any], key: str
         return None
     if type(value) is str:  # the usual case, checked first: this runs a dozen times per claim
         text = value.strip()
+        if len(text) <= limit and text.isascii():
+            return text or None  # stripped ASCII is blank only when empty (see is_blank)
     elif isinstance(value, bool):
         # YAML 1.1 reads an unquoted yes, no, on, off, y or n as a boolean: Norway's country code is NO.
         problems.at(record, f"{prefix}{key}", f"expected text; found {type_name(value)}",
@@ -256,12 +258,18 @@ def read_url(problems: Problems, record: Record, data: dict[str, Any], key: str)
     except ValueError as error:
         problems.at(record, key, f"'{value}' is not a valid address ({error})", "give the page's http:// or https:// address")
         return None
-    if parts.scheme.lower() not in URL_SCHEMES or not parts.hostname or any(c.isspace() or not c.isprintable() for c in value):
+    if parts.scheme.lower() not in URL_SCHEMES or not parts.hostname or _unprintable_or_space(value):
         scheme = f"'{parts.scheme}:' addresses are not accepted" if parts.scheme and parts.scheme.lower() not in URL_SCHEMES \
             else "it is not an http(s) address with a host"
         problems.at(record, key, f"'{value}' is refused: {scheme}", "give the page's http:// or https:// address, e.g. https://example.org/report")
         return None
     return value
+
+
+def _unprintable_or_space(value: str) -> bool:
+    """Whether any character of ``value`` is whitespace or not printable. Every whitespace character but
+    the plain space is unprintable (Unicode's separators and controls), so two scans in C do it."""
+    return not value.isprintable() or " " in value
 
 
 def read_identifier(problems: Problems, record: Record, data: dict[str, Any], key: str, *, prefix: str = "") -> str | None:

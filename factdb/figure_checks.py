@@ -31,6 +31,7 @@ from factdb.figures import (
     NumberMention,
     describe,
     format_number,
+    iter_numbers_in,
     numbers_in,
     parse_figure,
 )
@@ -78,23 +79,54 @@ def unsupported_by_quote(
     >>> unsupported_by_quote(parse_figure("at least 300"), "Amnesty said at least 300 were killed") is None
     True
     """
-    text = normalize_quote(quote)
-    mentions = _mentions(text, number_format)
+    read = _read_quote(quote, number_format)
     vague = _vague_words(figure)
-    if vague and not given_as_phrase and not any(_words_in(word, text) for word in vague):
-        return Unsupported(f"the vague amount {vague[0]!r}", _closest(figure.low, mentions))
+    if vague and not given_as_phrase and not any(_words_in(word, read.folded) for word in vague):
+        return Unsupported(f"the vague amount {vague[0]!r}", _closest(figure.low, read.all()))
     for number in _numbers_needed(figure, given_as_phrase, bool(vague)):
-        if not _written(number, mentions, shared_scale=number is figure.low and figure.qualifier == "range"):
-            return Unsupported(format_number(number), _closest(number, mentions))
-    if given_as_phrase and not _words_in(figure.text, text):
-        return Unsupported(f"the words {figure.text!r}", _closest(_anchor(figure), mentions))
+        if not _written(number, read, shared_scale=number is figure.low and figure.qualifier == "range"):
+            return Unsupported(format_number(number), _closest(number, read.all()))
+    if given_as_phrase and not _words_in(figure.text, read.folded):
+        return Unsupported(f"the words {figure.text!r}", _closest(_anchor(figure), read.all()))
     return None
 
 
-# A claim's figures are checked against the same quote one after another: read its numbers once.
+class _ReadQuote:
+    """What the checks need of a quote: its normalised text casefolded (for _words_in), and its numbers,
+    read only as far as a check needs them. Most figures are written in their quote, and the search for
+    numbers after the last one needed scans the rest of the quote for nothing."""
+
+    __slots__ = ("_unread", "folded", "read")
+
+    def __init__(self, text: str, number_format: str) -> None:
+        self.folded = text.casefold()
+        self.read: list[NumberMention] = []
+        self._unread: Iterator[NumberMention] | None = iter_numbers_in(text, number_format=number_format)
+
+    def has(self, number: Number) -> bool:
+        """Whether a number of the quote reads as ``number``."""
+        if any(number in mention.values for mention in self.read):
+            return True
+        if self._unread is not None:
+            for mention in self._unread:
+                self.read.append(mention)
+                if number in mention.values:
+                    return True
+            self._unread = None
+        return False
+
+    def all(self) -> list[NumberMention]:
+        """Every number of the quote (numbers_in)."""
+        if self._unread is not None:
+            self.read.extend(self._unread)
+            self._unread = None
+        return self.read
+
+
+# A claim's figures are checked against the same quote one after another: read it once.
 @lru_cache(maxsize=16)
-def _mentions(text: str, number_format: str) -> list[NumberMention]:
-    return numbers_in(text, number_format=number_format)
+def _read_quote(quote: str, number_format: str) -> _ReadQuote:
+    return _ReadQuote(normalize_quote(quote), number_format)
 
 
 def _vague_words(figure: Figure) -> list[str]:
@@ -115,27 +147,28 @@ def _numbers_needed(figure: Figure, given_as_phrase: bool, vague_word: bool) -> 
     return [figure.value] if figure.value is not None else []
 
 
-def _written(number: Number, mentions: list[NumberMention], *, shared_scale: bool) -> bool:
+def _written(number: Number, read: _ReadQuote, *, shared_scale: bool) -> bool:
     """Whether a mention reads as ``number``; for a range's low, also a bare number sharing the scale of
     another ("1.5-2 million": 1.5 is 1,500,000)."""
-    if any(number in mention.values for mention in mentions):
+    if read.has(number):
         return True
     if not shared_scale:
         return False
+    mentions = read.all()
     scales = {mention.scale for mention in mentions if mention.scale > 1}
     return any(
         value * scale == number for mention in mentions if mention.scale == 1 for value in mention.values for scale in scales
     )
 
 
-def _words_in(phrase: str, text: str) -> bool:
-    """Whether ``phrase`` stands in ``text`` as whole words, ignoring case and what quote matching forgives."""
+def _words_in(phrase: str, haystack: str) -> bool:
+    """Whether ``phrase`` stands as whole words in ``haystack`` (a quote normalised and casefolded),
+    ignoring case and what quote matching forgives."""
     needle = normalize_quote(phrase).casefold()
     if not needle:
         return False
     # str.find rather than a regular expression built per phrase: compiling one per figure cost more
     # than the rest of the check.
-    haystack = text.casefold()
     at = haystack.find(needle)
     while at >= 0:
         after = at + len(needle)

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 from factdb.checks import KnownClaim, Lookups, PreparedClaim, Problem, QuoteCheck, check_claims, recognised
+from factdb.heap import LongLivedObjects
 from factdb.quotes import NormalizedTexts, find_quote
 from factdb.readers import ReadError, Record, file_format, read_records
 
@@ -288,6 +289,7 @@ def main() -> None:
         except EOFError:
             raise SystemExit(1) from None  # the importer stopped before it had a job for this worker
     out = open(int(sys.argv[2]), "wb")  # noqa: SIM115 - the worker's lifetime
+    LongLivedObjects().freeze()  # the job's lookups, for the worker's life (factdb.heap)
     try:
         _work(job, out)
     except BrokenPipeError:

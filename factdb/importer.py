@@ -59,6 +59,7 @@ from factdb.checks import (
     resolve_source,
 )
 from factdb.editorial import ChangeRecorder, Edit
+from factdb.heap import LongLivedObjects
 from factdb.figure_checks import is_count_unit
 from factdb.import_workers import CheckedChunk, FileEnd, TextSpool
 from factdb.models import (
@@ -1107,7 +1108,7 @@ class _Input:
 
 def _run(engine: Engine, read: _Input, *, update: bool, dry_run: bool, number_format: str, edit: Edit) -> ImportReport:
     """One import in one transaction; raise ImportFailed (writing nothing) on bad data."""
-    with engine.connect() as conn, BulkWrite(conn, read.expected_bytes) as writer:
+    with engine.connect() as conn, BulkWrite(conn, read.expected_bytes) as writer, LongLivedObjects() as heap:
         transaction = conn.begin()
         try:
             batch_id = editorial.start_batch(conn, edit)
@@ -1127,6 +1128,8 @@ def _run(engine: Engine, read: _Input, *, update: bool, dry_run: bool, number_fo
             _resolve_pending_entities(s)
             archived = _store_custody(s)
             s.seen = {}  # every entity is defined by now; claims only refer to them (a tenth of a large import's memory)
+            if writer.bulk:
+                heap.freeze()  # the lookups, for the rest of the import (factdb.heap)
             writer.allow_deferred_indexes(s.next_claim_pk - 1)
             read.claims(s)
             _link_supersedes(s)

@@ -35,10 +35,12 @@ _SPACE_RUN = re.compile(" {2,}")
 # only the characters present, each in one C pass, is several times faster on real documents
 # (and than a regular expression calling back into Python for every curly quote).
 _REPLACEMENTS = {chr(code): replacement for code, replacement in _TRANSLATION.items() if chr(code) != replacement}
+# Most quotes and many documents are pure ASCII, where only these few can be present.
+_ASCII_REPLACEMENTS = {character: replacement for character, replacement in _REPLACEMENTS.items() if character.isascii()}
 
 
 def _translated(text: str) -> str:
-    for character, replacement in _REPLACEMENTS.items():
+    for character, replacement in (_ASCII_REPLACEMENTS if text.isascii() else _REPLACEMENTS).items():
         if character in text:
             text = text.replace(character, replacement)
     return text

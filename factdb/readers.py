@@ -644,25 +644,26 @@ def _stated_kind(line: str) -> str | None:
 def _jsonl_records(path: Path, on_read: Callable[[int], None] | None, kinds: Collection[str] | None = None,
                    decode: Callable[[int], bool] | None = None, raw_claims: bool = False) -> Iterator[Record]:
     wanted = 0  # records of the wanted kinds so far: what ``decode`` is asked about
+    name = str(path)
     with _open_text(path, on_read) as handle:
-        for number, line in _decoded_lines(handle, str(path)):
-            if not line.strip():
+        for number, line in _decoded_lines(handle, name):
+            if not line or line.isspace():  # blank: what strip() would empty, without copying the line
                 continue
             stated = _stated_kind(line) if kinds is not None or decode is not None or raw_claims else None
             if stated is not None and kinds is not None and stated not in kinds:
                 # Counted, not decoded: the pass that wants this kind decodes and checks the line.
-                yield Record(stated, {}, str(path), number, f"line {number}")
+                yield Record(stated, {}, name, number, f"line {number}")
                 continue
             if stated is not None and decode is not None:
                 wanted += 1
                 if not decode(wanted - 1):
                     # Another worker's record (see factdb.import_workers): counted, not decoded.
-                    yield Record(stated, {}, str(path), number, f"line {number}")
+                    yield Record(stated, {}, name, number, f"line {number}")
                     continue
             if raw_claims and stated == "claim":
-                yield Record(stated, {}, str(path), number, f"line {number}", line, raw=True)
+                yield Record(stated, {}, name, number, f"line {number}", line, raw=True)
                 continue
-            record = _jsonl_record(str(path), number, line)
+            record = _jsonl_record(name, number, line)
             if decode is not None and stated is None and (kinds is None or record.kind in kinds):
                 wanted += 1  # a kind not stated first: known only now, decoded whoever wants it
             yield record

@@ -293,3 +293,49 @@ def test_two_phrases_disagree_exactly_when_they_read_differently(stated, given_p
     same = (read.qualifier, read.low, read.high, read.value) == (figure.qualifier, figure.low, figure.high, figure.value)
     bare_value = read.qualifier == "exact" and read.value == figure.value
     assert (stated_disagreement(figure, stated) is None) == (same or bare_value)
+
+
+# --- a quote's numbers are read only as far as a check needs them ---------------------------------------
+
+def _unsupported_reading_every_number(figure: Figure, quote: str, given_as_phrase: bool, number_format: str) -> Unsupported | None:
+    """unsupported_by_quote as it was: every number of the quote read before anything is checked."""
+    from factdb.figures import format_number, numbers_in
+    from factdb.quotes import normalize_quote
+
+    text = normalize_quote(quote)
+    folded = text.casefold()
+    mentions = numbers_in(text, number_format=number_format)
+    vague = figure_checks._vague_words(figure)
+    if vague and not given_as_phrase and not any(figure_checks._words_in(word, folded) for word in vague):
+        return Unsupported(f"the vague amount {vague[0]!r}", figure_checks._closest(figure.low, mentions))
+    for number in figure_checks._numbers_needed(figure, given_as_phrase, bool(vague)):
+        written = any(number in mention.values for mention in mentions)
+        if not written and number is figure.low and figure.qualifier == "range":
+            scales = {mention.scale for mention in mentions if mention.scale > 1}
+            written = any(value * scale == number for mention in mentions if mention.scale == 1
+                          for value in mention.values for scale in scales)
+        if not written:
+            return Unsupported(format_number(number), figure_checks._closest(number, mentions))
+    if given_as_phrase and not figure_checks._words_in(figure.text, folded):
+        return Unsupported(f"the words {figure.text!r}", figure_checks._closest(figure.value if figure.value is not None else figure.low, mentions))
+    return None
+
+
+QUOTE_PIECES = st.sampled_from(["300", "3000", "1,500", "1.500", "1.5", "2", "million", "hundreds", "several", "at least",
+                                "about", "between", "and", "to", "-", "people", "twenty", "a dozen", "report", "(", ")", "7"])
+
+
+@quick
+@given(st.lists(QUOTE_PIECES, max_size=12), st.lists(PHRASES | st.sampled_from(["300", "1,500", "1.5 million", "2 million",
+                                                                              "hundreds", "between 1.5 and 2 million"]),
+                                                   min_size=1, max_size=3),
+       st.booleans(), st.sampled_from(["en", "eu"]))
+def test_a_quote_read_as_far_as_needed_gives_what_reading_all_of_it_gives(pieces, phrases, given_as_phrase, number_format):
+    quote = " ".join(pieces)
+    for phrase in phrases:  # a claim's figures, one after another against the same quote
+        try:
+            figure = parse_figure(phrase, number_format=number_format)
+        except ValueError:
+            continue
+        assert unsupported_by_quote(figure, quote, given_as_phrase=given_as_phrase, number_format=number_format) == \
+            _unsupported_reading_every_number(figure, quote, given_as_phrase, number_format)

@@ -343,3 +343,56 @@ def test_numbers_in_reads_what_reading_every_word_reads(pieces: list[str], numbe
 @given(st.text(alphabet=st.characters(codec="utf-8", categories=["L", "N", "P", "Z"]), max_size=60))
 def test_numbers_in_reads_what_reading_every_word_reads_in_any_text(text: str) -> None:
     assert figures.numbers_in(text) == _numbers_in_word_by_word(text, "en")
+
+
+# -- numbers_in reads plain digits without the conventions' expressions ---------------------------
+
+
+def _digit_mention_in_full(text: str, s: str, token: re.Match[str], fmt: figures._Convention) -> tuple[figures.NumberMention | None, int]:
+    """figures._digit_mention as it was: every run of digits read by both conventions' expressions."""
+    written = token.group("digits")
+    readings = figures._readings(figures._LOOSE_GROUPING.sub("\u2009", written), fmt)
+    first = figures._FIRST_DIGITS.match(s, token.start())
+    assert first is not None
+    if not readings:
+        written = first.group()
+        readings = figures._readings(written, fmt)
+    end = token.start() + len(written)
+    scale, scaled_end = figures._scale_words(s, end)
+    if scale == 1:
+        letters = figures._LETTERS.match(s, end)
+        if letters is not None and letters.group() in figures._ABBREVIATIONS:
+            scale, scaled_end = figures._ABBREVIATIONS[letters.group()], letters.end()
+    values = tuple(dict.fromkeys(figures._value(n, d, scale) for n, d in readings))
+    mention = figures.NumberMention(token.start(), scaled_end, text[token.start():scaled_end], values, scale) if values else None
+    return mention, first.end() if " " in written else scaled_end
+
+
+def _numbers_in_read_in_full(text: str, number_format: str) -> list[figures.NumberMention]:
+    fmt = figures._number_convention(number_format)
+    s = text.translate(figures._ASCII_LOWER)
+    mentions, pos = [], 0
+    while (token := figures._NUMBER_TOKEN.search(s, pos)) is not None:
+        if token.group("digits"):
+            mention, pos = _digit_mention_in_full(text, s, token, fmt)
+        else:
+            mention = figures._word_mention(text, s, token.start())
+            pos = token.end() if mention is None else mention.end
+        if mention is not None:
+            mentions.append(mention)
+    return mentions
+
+
+_DIGIT_PIECES = st.sampled_from([
+    "0", "7", "12", "300", "2019", "1,500", "1.500", "1 500", "1'500", "1\u2009500", "1,5,0", "0.5", "1.5", "12,5", "3rd",
+    "9" * 24, "9" * 25, "1" * 30 + ",000", "۱۲", "١٬٥٠٠", "٣٫٥", " ", ",", ".", "-", "'", "million", "k", "bn", "m", "hundred",
+    "thousand", "a dozen", "people", "(", "%",
+])
+
+
+@quick
+@given(st.lists(_DIGIT_PIECES, max_size=12), st.sampled_from(["en", "eu"]))
+def test_numbers_in_reads_every_run_of_digits_as_reading_it_in_full_does(pieces: list[str], number_format: str) -> None:
+    for text in ("".join(pieces), " ".join(pieces)):
+        assert figures.numbers_in(text, number_format=number_format) == _numbers_in_read_in_full(text, number_format)
+

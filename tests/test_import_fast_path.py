@@ -12,6 +12,7 @@ rows as that row-by-row SQLite import.
 
 from __future__ import annotations
 
+import gc
 import io
 import random
 import sqlite3
@@ -262,3 +263,26 @@ def test_claims_out_of_document_order_store_the_same_claims_on_postgresql(files:
     claims, figures = _claims_and_figures_by_id(postgres_db)
     assert sum(claim[-1] is not None for claim in claims) > 500
     assert (claims, figures) == _claims_and_figures_by_id(row_by_row_db)
+
+
+def test_a_bulk_import_freezes_its_lookups_while_it_checks_claims_and_unfreezes_them_after(files: dict[str, Path],
+                                                                                          tmp_path: Path) -> None:
+    frozen_while_checking: list[int] = []
+    checked = importer._claims_in_chunks
+
+    def spy(s: importer._Import, records: object) -> None:
+        frozen_while_checking.append(gc.get_freeze_count())
+        checked(s, records)  # type: ignore[arg-type]
+
+    bad = tmp_path / "claims.jsonl"
+    bad.write_text(files["jsonl"].read_text(encoding="utf-8").replace('"quote": "Source', '"quote": "Nobody', 1), encoding="utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(bulk, "BULK_BYTES", 0)
+        patch.setattr(importer, "_claims_in_chunks", spy)
+        report = _import(migrated_database(tmp_path / "good"), [files["entities"], files["jsonl"]])
+        assert report.counts["claims"]["added"] == 4_000
+        assert gc.get_freeze_count() == 0
+        with pytest.raises(importer.ImportFailed):
+            _import(migrated_database(tmp_path / "bad"), [files["entities"], bad])
+        assert gc.get_freeze_count() == 0
+    assert len(frozen_while_checking) == 2 and min(frozen_while_checking) > 1_000

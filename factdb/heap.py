@@ -1,0 +1,35 @@
+"""The cyclic garbage collector during a large import.
+
+A large import holds a few big long-lived structures (the lookups of every source, event, metric
+and document, in the importer and in each worker) and makes millions of short-lived containers
+(decoded records, checked claims, the chunks workers send). CPython's collector walks every tracked
+object at each full collection, the long-lived ones included, and unpickling a chunk of claims
+triggers several collections. Frozen (``gc.freeze``), the long-lived objects are left out of those
+walks; the short-lived ones are freed by their reference counts as before, and cycles among them
+are still collected.
+"""
+
+from __future__ import annotations
+
+import gc
+from types import TracebackType
+
+
+class LongLivedObjects:
+    """Leave the objects alive at ``freeze()`` out of the collector's walks until the block ends."""
+
+    def __init__(self) -> None:
+        self.frozen = False
+
+    def __enter__(self) -> LongLivedObjects:
+        return self
+
+    def freeze(self) -> None:
+        gc.collect()  # garbage cycles of the work so far, which freezing would keep until the end
+        gc.freeze()
+        self.frozen = True
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None) -> None:
+        if self.frozen:
+            gc.unfreeze()
+            self.frozen = False

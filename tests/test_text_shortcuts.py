@@ -1,0 +1,51 @@
+"""Shortcuts for common text (ASCII quotes, ordinary addresses) give what the general code gives."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from factdb import checks, quotes
+
+quick = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+# -- quotes are normalised without the whole table when they are ASCII ------------------------------
+
+
+@quick
+@given(st.text(alphabet=st.characters(codec="ascii"), max_size=40) | st.text(max_size=40))
+def test_a_quote_is_normalised_as_by_the_whole_translation_table(text: str) -> None:
+    translated = text.translate(quotes._TRANSLATION)
+    assert quotes.normalize_quote(text) == quotes._SPACE_RUN.sub(" ", translated).strip(" ")
+    assert quotes.normalize(text).text == quotes._SPACE_RUN.sub(" ", translated)
+
+
+def test_every_ascii_character_is_normalised_as_by_the_whole_translation_table() -> None:
+    text = "".join(map(chr, range(128)))
+    assert quotes._translated(text) == text.translate(quotes._TRANSLATION)
+
+
+def test_an_address_is_refused_for_exactly_the_characters_that_are_spaces_or_unprintable() -> None:
+    every = map(chr, range(0x110000))
+    assert [c for c in every if checks._unprintable_or_space(c) != (c.isspace() or not c.isprintable())] == []
+
+
+@quick
+@given(st.text(alphabet=st.sampled_from(" \t\n\x1c\u00a0\u200b\ufeffab1é"), max_size=12), st.sampled_from([3, 10]))
+def test_a_text_field_reads_as_the_general_rule_reads_it(value: str, limit: int) -> None:
+    from factdb.readers import Record
+
+    problems = checks.Problems(keep_all=True)
+    read = checks.read_text(problems, Record("claim", {"statement": value}, "f", 1, "line 1"), {"statement": value}, "statement",
+                            limit=limit)
+    text = value.strip()
+    if len(text) > limit:
+        assert read is None and len(problems.items) == 1
+    else:
+        assert read == (None if checks.is_blank(text) else text) and not problems.items
+
+
+def test_a_line_is_blank_for_exactly_the_characters_strip_removes() -> None:
+    every = map(chr, range(0x110000))
+    assert [c for c in every if (not c.strip()) != (not c or c.isspace())] == []
