@@ -144,3 +144,37 @@ def test_the_head_revision_read_from_the_scripts_is_alembics() -> None:
     from alembic.script import ScriptDirectory
 
     assert head_revision() == ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def _comparison_plans(db: Path, event: str) -> list[str]:
+    """The query plans of the statements compare() runs for ``event`` that read claims and figures."""
+    from factdb.compare import compare
+
+    statements: list[str] = []
+    connection = sqlite3.connect(db)
+    try:
+        connection.set_trace_callback(statements.append)
+        compare(connection, event)
+        connection.set_trace_callback(None)
+        return [" | ".join(row[-1] for row in connection.execute(f"EXPLAIN QUERY PLAN {sql}"))
+                for sql in statements if "JOIN figures" in sql]
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize("analysed", [False, True], ids=["as imported", "analysed"])
+def test_a_comparison_reads_an_events_claims_and_figures_from_their_covering_indexes(
+        compare_db: Path, tmp_path: Path, analysed: bool) -> None:
+    db = tmp_path / "compare.sqlite"
+    copy = sqlite3.connect(db)
+    sqlite3.connect(compare_db).backup(copy)
+    if analysed:  # as after a bulk import, or factdb publish: the planner then weighs real statistics
+        copy.execute("ANALYZE")
+        copy.commit()
+    copy.close()
+    plans = _comparison_plans(db, "examplia-crackdown-2019-11")
+    assert plans
+    for plan in plans:
+        # Both tables read through their indexes alone: no page of either table is touched.
+        assert "SEARCH c USING COVERING INDEX ix_claims_compared_by_event (event_id=?)" in plan, plan
+        assert "SEARCH f USING COVERING INDEX ix_figures_compared_by_claim (claim_pk=?)" in plan, plan
