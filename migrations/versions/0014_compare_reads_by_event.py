@@ -13,7 +13,10 @@ the index without the table; ``ix_figures_compared_by_claim`` holds every figure
 led by the claim, so each claim's figures are one page of the index without the table.
 
 Both are plain indexes of existing columns: no new text column, so nothing for PostgreSQL's
-``COLLATE "C"`` of migration 0012 to cover (an index takes its columns' collation). A bulk
+``COLLATE "C"`` of migration 0012 to cover (an index takes its columns' collation). The figures'
+index is SQLite's only: PostgreSQL refuses an index entry over about 2,700 bytes, and a figure's
+``derived`` text may hold 10,000 characters (the claims' index holds ASCII ids and short codes,
+well under it). A bulk
 import drops and rebuilds them after the rows with the other secondary indexes of claims and
 figures (factdb.bulk.INDEXED_IN_BULK).
 """
@@ -37,8 +40,9 @@ FIGURE_COLUMNS = ["claim_pk", "position", "metric_id", "population", "qualifier"
 
 def upgrade() -> None:
     op.create_index("ix_claims_compared_by_event", "claims", CLAIM_COLUMNS, unique=False)
-    op.create_index("ix_figures_compared_by_claim", "figures", FIGURE_COLUMNS, unique=False)
     connection = op.get_bind()
+    if connection.dialect.name == "sqlite":
+        op.create_index("ix_figures_compared_by_claim", "figures", FIGURE_COLUMNS, unique=False)
     if connection.dialect.name == "sqlite" and connection.exec_driver_sql(
             "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").first() is not None:
         # A database analysed before (every bulk import analyses claims and figures) gets the
@@ -48,5 +52,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_index("ix_figures_compared_by_claim", table_name="figures")
+    if op.get_bind().dialect.name == "sqlite":
+        op.drop_index("ix_figures_compared_by_claim", table_name="figures")
     op.drop_index("ix_claims_compared_by_event", table_name="claims")
