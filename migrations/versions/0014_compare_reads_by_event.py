@@ -16,9 +16,8 @@ Both are plain indexes of existing columns: no new text column, so nothing for P
 ``COLLATE "C"`` of migration 0012 to cover (an index takes its columns' collation). The figures'
 index is SQLite's only: PostgreSQL refuses an index entry over about 2,700 bytes, and a figure's
 ``derived`` text may hold 10,000 characters (the claims' index holds ASCII ids and short codes,
-well under it). A bulk
-import drops and rebuilds them after the rows with the other secondary indexes of claims and
-figures (factdb.bulk.INDEXED_IN_BULK).
+well under it). A bulk import drops and rebuilds them after the rows with the other secondary
+indexes of claims and figures (factdb.bulk.INDEXED_IN_BULK).
 """
 from __future__ import annotations
 
@@ -45,8 +44,8 @@ def upgrade() -> None:
         op.create_index("ix_figures_compared_by_claim", "figures", FIGURE_COLUMNS, unique=False)
     if connection.dialect.name == "sqlite" and connection.exec_driver_sql(
             "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").first() is not None:
-        # A database analysed before (every bulk import analyses claims and figures) gets the
-        # new indexes' statistics too, so the planner weighs them with the same knowledge.
+        # A database analysed before (a published snapshot, or by hand) gets the new indexes'
+        # statistics too, so the planner weighs them with the same knowledge as the others.
         op.execute("ANALYZE claims")
         op.execute("ANALYZE figures")
 
