@@ -241,12 +241,17 @@ def _free_port() -> int:
 EXPECTED_FACETS = {"source_id", "event_id"}
 
 
-def measure_datasette(db: Path, requests: int = 20) -> dict[str, Any]:
+def measure_datasette(db: Path, requests: int = 20, site: Path | None = None) -> dict[str, Any]:
+    """The pages of ``factdb serve`` on ``db``; with ``site`` (a folder ``factdb publish`` wrote),
+    of plain ``datasette SITE`` instead, ``db`` then being the site's snapshot."""
     import httpx
 
     port = _free_port()
-    server = subprocess.Popen([FACTDB, "serve", "--db", str(db), "--port", str(port)], stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
+    if site is None:
+        command = [FACTDB, "serve", "--db", str(db), "--port", str(port)]
+    else:
+        command = [str(BIN / "datasette"), str(site), "--port", str(port)]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     name = db.stem
     connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
@@ -282,7 +287,7 @@ def measure_datasette(db: Path, requests: int = 20) -> dict[str, Any]:
         "documents, readable": f"/{name}/documents_readable",
         "comparison as SVG": f"/-/compare/{event}/{metric}.svg",
     }
-    results: dict[str, Any] = {"pages": {}}
+    results: dict[str, Any] = {"pages": {}, "served_by": "factdb serve" if site is None else f"datasette {site.name}/"}
     try:
         with httpx.Client(base_url=base, timeout=60) as client:
             for _ in range(300):
@@ -340,11 +345,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=RESULTS / "results.json")
     parser.add_argument("--only-datasette", type=Path, metavar="DB",
                         help="measure the Datasette pages on this database and print the table; writes nothing")
+    parser.add_argument("--only-datasette-site", type=Path, metavar="SITE",
+                        help="the same pages served by plain `datasette SITE`, SITE a folder `factdb publish` wrote")
     parser.add_argument("--only-queries", action="store_true",
                         help="measure compare() and Datasette again on the database the last run left in bench/data/work/")
     args = parser.parse_args(argv)
     if args.only_datasette:
         print("\n".join(datasette_markdown(claims_in(args.only_datasette), measure_datasette(args.only_datasette))))
+        return 0
+    if args.only_datasette_site:
+        snapshot = args.only_datasette_site / "factdb.db"
+        measured = measure_datasette(snapshot, site=args.only_datasette_site)
+        print("\n".join(datasette_markdown(claims_in(snapshot), measured)))
         return 0
     if args.only_queries:
         results = json.loads(args.out.read_text())
@@ -484,7 +496,8 @@ def markdown(results: dict[str, Any]) -> str:
 
 
 def datasette_markdown(claims: int, d: dict[str, Any]) -> list[str]:
-    lines = ["", f"## Datasette at {claims:,} claims (`factdb serve`, over HTTP, 20 requests each after one warm-up)", "",
+    served_by = d.get("served_by", "factdb serve")
+    lines = ["", f"## Datasette at {claims:,} claims (`{served_by}`, over HTTP, 20 requests each after one warm-up)", "",
              "| page | path | median | p95 | target met |", "| --- | --- | ---: | ---: | --- |"]
     for label, page in d["pages"].items():
         lines.append(f"| {label} | `{page['path']}` | {page['median_ms']} ms | {page['p95_ms']} ms | "

@@ -67,6 +67,18 @@ def _date_matches_precision(date: str, precision: str) -> str:
     )
 
 
+# What compare() reads of a claim and of a figure (factdb.compare._FIGURES_SELECT), in indexes that
+# hold it all (migration 0014). An event's claims are scattered over the claims table, one page
+# each: by event, their rows sit side by side in a few pages of the index, and each claim's
+# figures in one page of the figures' index instead of one of the unique index and one of the table.
+# The figures' index is SQLite's only: PostgreSQL refuses an index entry over about 2,700 bytes, and
+# a figure's ``derived`` may hold 10,000 characters (migrations/env.py skips it there).
+CLAIM_COLUMNS_COMPARED = ("event_id", "id", "source_id", "via_id", "document_pk", "claimed_on", "claimed_on_precision",
+                          "status", "quote_page", "supersedes_pk", "review_status", "grade")
+FIGURE_COLUMNS_COMPARED = ("claim_pk", "position", "metric_id", "population", "qualifier", "value", "low", "high",
+                           "stated", "derived")
+
+
 def _partial_index(table: str, column: str) -> Index:
     """An index over the rows where ``column`` is set.
 
@@ -244,6 +256,7 @@ class Claim(Base):
         CheckConstraint("via_id IS NULL OR via_id <> source_id", name="via_not_source"),
         CheckConstraint("supersedes_pk IS NULL OR supersedes_pk <> pk", name="not_self_superseding"),
         Index("ix_claims_event_id_claimed_on", "event_id", "claimed_on"),
+        Index("ix_claims_compared_by_event", *CLAIM_COLUMNS_COMPARED),
         *(_partial_index("claims", column) for column in ("via_id", "supersedes_pk", "updated_batch_id")),
     )
 
@@ -297,6 +310,7 @@ class Figure(Base):
         CheckConstraint("value IS NOT NULL OR low IS NOT NULL OR high IS NOT NULL", name="has_a_number"),
         CheckConstraint("length(stated) > 0", name="stated_not_empty"),
         Index("ix_figures_metric_id_population", "metric_id", "population"),
+        Index("ix_figures_compared_by_claim", *FIGURE_COLUMNS_COMPARED, info={"only_on": "sqlite"}),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

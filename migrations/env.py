@@ -23,6 +23,10 @@ FTS_SUFFIXES = ("_fts", "_fts_data", "_fts_idx", "_fts_docsize", "_fts_config", 
 def include_object(obj, name, type_, reflected, compare_to):  # type: ignore[no-untyped-def]
     if type_ == "table" and name and name.endswith(FTS_SUFFIXES):
         return False
+    # An index the models mark for one database only (factdb.models, info "only_on").
+    only_on = obj.info.get("only_on") if type_ == "index" and not reflected else None
+    if only_on is not None and only_on != context.get_bind().dialect.name:
+        return False
     return True
 
 

@@ -302,6 +302,7 @@ CREATE INDEX ix_claim_history_created_batch_id ON claim_history (created_batch_i
 CREATE INDEX ix_claim_history_replaced_batch_id ON claim_history (replaced_batch_id);
 CREATE INDEX ix_claims_batch_id ON claims (batch_id);
 CREATE INDEX ix_claims_claimed_on ON claims (claimed_on);
+CREATE INDEX ix_claims_compared_by_event ON claims (event_id, id, source_id, via_id, document_pk, claimed_on, claimed_on_precision, status, quote_page, supersedes_pk, review_status, grade);
 CREATE INDEX ix_claims_document_pk ON claims (document_pk);
 CREATE INDEX ix_claims_event_id_claimed_on ON claims (event_id, claimed_on);
 CREATE INDEX ix_claims_review_status ON claims (review_status);
@@ -326,6 +327,7 @@ CREATE INDEX ix_events_name ON events (name);
 CREATE INDEX ix_events_parent_id ON events (parent_id);
 CREATE INDEX ix_events_start_date ON events (start_date);
 CREATE INDEX ix_figures_batch_id ON figures (batch_id);
+CREATE INDEX ix_figures_compared_by_claim ON figures (claim_pk, position, metric_id, population, qualifier, value, low, high, stated, derived);
 CREATE INDEX ix_figures_metric_id_population ON figures (metric_id, population);
 CREATE INDEX ix_figures_qualifier ON figures (qualifier);
 CREATE INDEX ix_import_files_batch_id ON import_files (batch_id);
