@@ -1,7 +1,7 @@
 """what compare() reads of an event's claims and figures, side by side in two covering indexes
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-07
 
 A comparison reads the claims of one event (about 100 in a large database) and their figures.
@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = '0014'
-down_revision: str | None = '0012'
+down_revision: str | None = '0013'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
