@@ -285,6 +285,27 @@ def _take_write_lock(connection: Connection, *, shown: str, wait: float, on_wait
     connection.exec_driver_sql("SET LOCAL lock_timeout TO DEFAULT")
 
 
+@contextmanager
+def snapshot_while_another_writes(engine: Engine) -> Iterator[Connection | None]:
+    """While another connection holds factdb's write lock on PostgreSQL: a connection to one
+    read-only snapshot of what was committed last, so that a writer can do what needs no lock
+    (an import checks its claims) before it waits. None on SQLite, or when nobody is writing.
+
+    What is read here may be out of date once the lock is taken: whoever uses it must find out.
+    """
+    if engine.dialect.name != "postgresql":
+        yield None
+        return
+    from sqlalchemy import create_engine
+
+    reader = create_engine(engine.url, isolation_level="REPEATABLE READ", execution_options={"postgresql_readonly": True})
+    try:
+        with reader.connect() as connection:
+            yield connection if _write_lock_holder(connection) is not None else None
+    finally:
+        reader.dispose()
+
+
 def _write_lock_holder(connection: Connection) -> LockHolder | None:
     # An advisory lock on one bigint key is listed with its low 32 bits as objid. Advisory locks
     # belong to one database, but pg_locks lists the whole server's: another factdb database's
@@ -554,8 +575,16 @@ def open_database(path_or_url: str | os.PathLike[str], *, readonly: bool = False
 
 
 def _open_server(location: Location, *, readonly: bool, **engine_options: Any) -> Engine:
-    engine = make_engine(location.url.render_as_string(hide_password=False), readonly=readonly, **engine_options)
-    state = _server_state(location, engine)
+    url = location.url.render_as_string(hide_password=False)
+    engine = make_engine(url, readonly=readonly, **engine_options)
+    # Read through a connection that takes no write lock: opening for writing does not wait for
+    # another editor's write, so that an import can do what needs no lock first (factdb.importer).
+    reader = engine if readonly else make_engine(url, readonly=True)
+    try:
+        state = _server_state(location, reader)
+    finally:
+        if reader is not engine:
+            reader.dispose()
     shown = location.shown
     if "alembic_version" not in state.tables:
         engine.dispose()
