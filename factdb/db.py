@@ -14,6 +14,7 @@ import socket
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -274,6 +275,9 @@ def _take_write_lock(connection: Connection, *, shown: str, wait: float, on_wait
 
     if wait <= 0:
         raise still_running()
+    work = _WHILE_WAITING.get()
+    if work is not None:
+        work()
     # lock_timeout 0 would mean no limit at all.
     connection.exec_driver_sql(f"SET LOCAL lock_timeout = {max(1, int(wait * 1000))}")
     try:
@@ -285,23 +289,32 @@ def _take_write_lock(connection: Connection, *, shown: str, wait: float, on_wait
     connection.exec_driver_sql("SET LOCAL lock_timeout TO DEFAULT")
 
 
-@contextmanager
-def snapshot_while_another_writes(engine: Engine) -> Iterator[Connection | None]:
-    """While another connection holds factdb's write lock on PostgreSQL: a connection to one
-    read-only snapshot of what was committed last, so that a writer can do what needs no lock
-    (an import checks its claims) before it waits. None on SQLite, or when nobody is writing.
+# What the write transaction begun in this thread does before it waits for another writer (see while_waiting).
+_WHILE_WAITING: ContextVar[Callable[[], None] | None] = ContextVar("factdb_while_waiting", default=None)
 
-    What is read here may be out of date once the lock is taken: whoever uses it must find out.
-    """
-    if engine.dialect.name != "postgresql":
-        yield None
-        return
+
+@contextmanager
+def while_waiting(work: Callable[[], None]) -> Iterator[None]:
+    """Within this block, a write transaction on PostgreSQL that finds another writer holding
+    factdb's write lock runs ``work`` before it waits (once it has said for whom it waits), so
+    that a writer can do what needs no lock meanwhile. Not run when the lock is free, or on SQLite."""
+    token = _WHILE_WAITING.set(work)
+    try:
+        yield
+    finally:
+        _WHILE_WAITING.reset(token)
+
+
+@contextmanager
+def read_only_snapshot(engine: Engine) -> Iterator[Connection]:
+    """A connection to one read-only snapshot of what was last committed to ``engine``'s PostgreSQL
+    database, taking no lock (for work done while waiting for the write lock: see while_waiting)."""
     from sqlalchemy import create_engine
 
     reader = create_engine(engine.url, isolation_level="REPEATABLE READ", execution_options={"postgresql_readonly": True})
     try:
         with reader.connect() as connection:
-            yield connection if _write_lock_holder(connection) is not None else None
+            yield connection
     finally:
         reader.dispose()
 

@@ -34,7 +34,7 @@ from sqlalchemy import update as update_rows
 
 from factdb import bulk, custody, editorial, import_workers
 from factdb.bulk import BulkWrite
-from factdb.db import snapshot_while_another_writes
+from factdb.db import read_only_snapshot, while_waiting
 from factdb.checks import (
     FIGURE_FIELDS,
     MAX_PROBLEMS,
@@ -1201,18 +1201,19 @@ class _Input:
     prepare: Callable[[Connection, str], _Prepared] | None = None
 
 
-def _prepared_while_waiting(engine: Engine, read: _Input, number_format: str) -> _Prepared | None:
-    if read.prepare is None:
-        return None
-    with snapshot_while_another_writes(engine) as snapshot:
-        return None if snapshot is None else read.prepare(snapshot, number_format)
-
-
 def _run(engine: Engine, read: _Input, *, update: bool, dry_run: bool, number_format: str, edit: Edit) -> ImportReport:
     """One import in one transaction; raise ImportFailed (writing nothing) on bad data."""
-    prepared = _prepared_while_waiting(engine, read, number_format)
+    checked: list[_Prepared] = []
+
+    def check_while_waiting() -> None:
+        if read.prepare is not None:
+            with read_only_snapshot(engine) as snapshot:
+                checked.append(read.prepare(snapshot, number_format))
+
     with engine.connect() as conn, BulkWrite(conn, read.expected_bytes) as writer:
-        transaction = conn.begin()
+        with while_waiting(check_while_waiting):
+            transaction = conn.begin()
+        prepared = checked[0] if checked else None
         try:
             batch_id = editorial.start_batch(conn, edit)
             s = _Import(conn, writer, batch_id, update, NormalizedTexts(lambda pk: writer.value(_DOCUMENTS, "text", "pk", pk)),
