@@ -696,7 +696,7 @@ class CheckedClaim(NamedTuple):
 
     checked: PreparedClaim | RefusedClaim
     record: Record
-    answers: tuple[Any, ...] | None  # lookup_answers when it was checked; None for a refused claim
+    answers: LookupAnswers | None  # lookup_answers when it was checked; None for a refused claim
 
     @property
     def kind(self) -> str:
@@ -1052,12 +1052,23 @@ def _line_digest(lookups: Lookups, text: str, data: dict[str, Any]) -> str | Non
         number_format=lookups.number_format)
 
 
-def lookup_answers(record: Record, lookups: Lookups) -> tuple[Any, ...]:
-    """What check_claim learns from the lookups about a claim it accepts: whether its document is
-    known and its date (not its key), the ids its source, via and event name, and its figures'
-    metrics with their units. Lookups that give a claim the same answers check it the same, but
-    for its document's key (PreparedClaim.with_document_key). A refused claim's messages may name
-    the closest of all ids: lookups answer alike for it only if they are the same."""
+@dataclass(frozen=True, slots=True)
+class LookupAnswers:
+    """What check_claim learns from the lookups about a claim it accepts (see lookup_answers)."""
+
+    document_known: bool
+    published: str | None  # the document's date; not its key, which may change (PreparedClaim.with_document_key)
+    source: str | None
+    via: str | None
+    event: str | None
+    metrics: tuple[tuple[str | None, str | None], ...]  # each figure's metric, and its unit if it counts whole things
+
+
+def lookup_answers(record: Record, lookups: Lookups) -> LookupAnswers:
+    """What the lookups answer about a claim: whether its document is known and its date, the ids
+    its source, via and event name, and its figures' metrics with their units. Lookups that give a
+    claim check_claim accepts the same answers check it the same, but for its document's key. A
+    refused claim's messages may name the closest of all ids: it is checked again in any case."""
     get = record.data.get
     keys = lookups.source_keys
     source, via = _lookup_key(get("source")), _lookup_key(get("via"))
@@ -1065,10 +1076,10 @@ def lookup_answers(record: Record, lookups: Lookups) -> tuple[Any, ...]:
     figures = get("figures") or []
     metrics = [_quietly_resolved(lookups, _lookup_key(figure.get("metric")), lookups.metrics, "metric")
                if isinstance(figure, dict) else None for figure in figures] if isinstance(figures, list) else []
-    return (document is not None, document[1] if document is not None else None,
-            keys.get(source.lower()) if source else None, keys.get(via.lower()) if via else None,
-            _quietly_resolved(lookups, _lookup_key(get("event")), lookups.events, "event"),
-            tuple((metric, lookups.count_units.get(metric) if metric is not None else None) for metric in metrics))
+    return LookupAnswers(document is not None, document[1] if document is not None else None,
+                         keys.get(source.lower()) if source else None, keys.get(via.lower()) if via else None,
+                         _quietly_resolved(lookups, _lookup_key(get("event")), lookups.events, "event"),
+                         tuple((metric, lookups.count_units.get(metric) if metric is not None else None) for metric in metrics))
 
 
 def _counted(lookups: Lookups, metric: str | None) -> str | None:
