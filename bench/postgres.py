@@ -207,7 +207,24 @@ def measure_editors(claims: int, server: Server, work: Path) -> dict[str, Any]:
     CPU["four_editors"] = children_cpu() - cpu
     LOAD["four_editors"] = os.getloadavg()[0]
     result["editors_ratio"] = result["four_editors_s"] / result["one_import_s"]
+    result["editors_locked_s"] = locked_seconds(four)
     return result
+
+
+def locked_seconds(db: str) -> list[int]:
+    """How long each editor's import held the write lock, in whole seconds, in the order they held it
+    (from its batch's start and finish: a batch starts once its import holds the lock)."""
+    from datetime import datetime
+
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(db)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT started_at, finished_at FROM import_batches ORDER BY id OFFSET 1")).all()
+    finally:
+        engine.dispose()
+    return [int((datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds()) for start, end in rows]
 
 
 def markdown(results: list[dict[str, Any]]) -> str:
