@@ -2,8 +2,16 @@
 
     python bench/postgres.py --claims 100000
     python bench/postgres.py --claims 1000000 --server postgresql+psycopg://postgres@127.0.0.1/test
+    python bench/postgres.py --claims 1000000 --data /work/benchdata/1000000 --editors-claims 100000
 
-Measures, each as wall-clock seconds of ``factdb`` run in a subprocess:
+``--data``: a folder of bench/generate.py's files to import (else they are generated for the run);
+``--parts``: which of import, publish, editors to measure (compare and the equality checks come
+with import); ``--editors-claims``: the size of the editors' measurement, when it differs from the
+import's (the issue sets the four editors' target at 100,000 claims and the others at 1,000,000).
+
+Measures, each as wall-clock seconds of ``factdb`` run in a subprocess (and the CPU seconds of that
+process and its children, which vary less than wall-clock on a shared machine; the PostgreSQL
+server's own CPU is not in them), with the load average when each step ended:
 
 1. import of bench/generate.py's files (entities.jsonl, then claims.jsonl) into an empty SQLite
    file and into an empty PostgreSQL database, then whether the two export the same bytes and
@@ -22,7 +30,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -45,11 +55,23 @@ from generated_imports import write_big_import  # noqa: E402
 TARGETS = {"import_ratio": 1.5, "compare_median_ms": 10.0, "publish_ratio": 2.0, "editors_ratio": 1.2}
 
 
-def run(*args: str) -> float:
-    started = time.perf_counter()
+CPU: dict[str, float] = {}  # step -> CPU seconds of the factdb processes it ran
+LOAD: dict[str, float] = {}  # step -> one-minute load average when it ended
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run(*args: str, step: str | None = None) -> float:
+    started, cpu = time.perf_counter(), children_cpu()
     completed = subprocess.run([FACTDB, *args], capture_output=True, text=True)
     if completed.returncode != 0:
         raise SystemExit(f"factdb {' '.join(args[:2])} failed: {completed.stderr[-2000:]}")
+    if step is not None:
+        CPU[step] = children_cpu() - cpu
+        LOAD[step] = os.getloadavg()[0]
     return time.perf_counter() - started
 
 
@@ -120,33 +142,51 @@ def events_with_figures(db: str, count: int) -> list[str]:
         return [row[0] for row in rows]
 
 
-def measure(claims: int, server: Server, work: Path) -> dict[str, Any]:
-    data = work / "data"
-    files = generate(claims, data)
+def measure(claims: int, server: Server, work: Path, *, data: Path | None, parts: set[str], editors_claims: int) -> dict[str, Any]:
+    if data is not None:
+        files = {"entities": data / "entities.jsonl", "jsonl": data / "claims.jsonl"}
+    else:
+        files = generate(claims, work / "data")
     sqlite_db = str(work / "factdb.sqlite")
-    postgres_db = server.database("import")
-    result: dict[str, Any] = {"claims": claims}
+    result: dict[str, Any] = {"claims": claims, "load_before": os.getloadavg()[0]}
+    if parts & {"import", "publish"}:
+        postgres_db = server.database("import")
+        run("init", "--db", sqlite_db)
+        run("init", "--db", postgres_db)
+        result["import_sqlite_s"] = run("import", "--db", sqlite_db, str(files["entities"]), str(files["jsonl"]), step="import_sqlite")
+        result["import_postgres_s"] = run("import", "--db", postgres_db, str(files["entities"]), str(files["jsonl"]),
+                                          step="import_postgres")
+        result["import_ratio"] = result["import_postgres_s"] / result["import_sqlite_s"]
+        result["import_cpu_ratio"] = CPU["import_postgres"] / CPU["import_sqlite"]
 
-    run("init", "--db", sqlite_db)
-    run("init", "--db", postgres_db)
-    result["import_sqlite_s"] = run("import", "--db", sqlite_db, str(files["entities"]), str(files["jsonl"]))
-    result["import_postgres_s"] = run("import", "--db", postgres_db, str(files["entities"]), str(files["jsonl"]))
-    result["import_ratio"] = result["import_postgres_s"] / result["import_sqlite_s"]
+        result["exports_identical"] = export_digest(sqlite_db) == export_digest(postgres_db)
+        events = events_with_figures(sqlite_db, 20)
+        result["compare_json_identical"] = all(
+            [c.to_dict() for c in compare_all(sqlite_db, event)] == [c.to_dict() for c in compare_all(postgres_db, event)]
+            for event in events)
+        result["compare_median_ms_sqlite"] = compare_median_ms(sqlite_db, events)
+        result["compare_median_ms_postgres"] = compare_median_ms(postgres_db, events)
+        LOAD["compare"] = os.getloadavg()[0]
 
-    result["exports_identical"] = export_digest(sqlite_db) == export_digest(postgres_db)
-    events = events_with_figures(sqlite_db, 20)
-    result["compare_json_identical"] = all(
-        [c.to_dict() for c in compare_all(sqlite_db, event)] == [c.to_dict() for c in compare_all(postgres_db, event)]
-        for event in events)
-    result["compare_median_ms_sqlite"] = compare_median_ms(sqlite_db, events)
-    result["compare_median_ms_postgres"] = compare_median_ms(postgres_db, events)
+    if "publish" in parts:
+        result["publish_sqlite_s"] = run("publish", "--db", sqlite_db, str(work / "site-sqlite"), step="publish_sqlite")
+        result["publish_postgres_s"] = run("publish", "--db", postgres_db, str(work / "site-postgres"), step="publish_postgres")
+        result["publish_ratio"] = result["publish_postgres_s"] / result["publish_sqlite_s"]
+        result["publish_cpu_ratio"] = CPU["publish_postgres"] / CPU["publish_sqlite"]
+        shutil.rmtree(work / "site-sqlite", ignore_errors=True)
+        shutil.rmtree(work / "site-postgres", ignore_errors=True)
 
-    result["publish_sqlite_s"] = run("publish", "--db", sqlite_db, str(work / "site-sqlite"))
-    result["publish_postgres_s"] = run("publish", "--db", postgres_db, str(work / "site-postgres"))
-    result["publish_ratio"] = result["publish_postgres_s"] / result["publish_sqlite_s"]
+    if "editors" in parts:
+        result.update(measure_editors(editors_claims, server, work))
+    result["cpu_s"] = dict(CPU)
+    result["load_after"] = dict(LOAD)
+    return result
 
-    # Four editors at once against one import of the same number of claims (simpler claims, one
-    # figure each, so the four files' ids do not collide).
+
+def measure_editors(claims: int, server: Server, work: Path) -> dict[str, Any]:
+    """Four editors at once against one import of the same number of claims (simpler claims, one
+    figure each, so the four files' ids do not collide)."""
+    result: dict[str, Any] = {"editors_claims": claims}
     one = server.database("one")
     four = server.database("four")
     basic = REPO / "tests/fixtures/import/basic.yaml"  # the event every generated claim is about
@@ -155,8 +195,8 @@ def measure(claims: int, server: Server, work: Path) -> dict[str, Any]:
         run("import", "--db", db, str(basic))
     whole = write_big_import(work / "one.jsonl", claims, prefix="one")
     quarters = [write_big_import(work / f"editor-{n}.jsonl", claims // 4, prefix=f"editor{n}") for n in range(4)]
-    result["one_import_s"] = run("import", "--db", one, str(whole))
-    started = time.perf_counter()
+    result["one_import_s"] = run("import", "--db", one, str(whole), step="one_import")
+    started, cpu = time.perf_counter(), children_cpu()
     processes = [subprocess.Popen([FACTDB, "import", "--db", four, "--wait", "3600", str(path)], stdout=subprocess.DEVNULL,
                                   stderr=subprocess.PIPE, text=True) for path in quarters]
     for process in processes:
@@ -164,8 +204,27 @@ def measure(claims: int, server: Server, work: Path) -> dict[str, Any]:
         if process.returncode != 0:
             raise SystemExit(f"an editor's import failed: {error[-2000:]}")
     result["four_editors_s"] = time.perf_counter() - started
+    CPU["four_editors"] = children_cpu() - cpu
+    LOAD["four_editors"] = os.getloadavg()[0]
     result["editors_ratio"] = result["four_editors_s"] / result["one_import_s"]
+    result["editors_locked_s"] = locked_seconds(four)
     return result
+
+
+def locked_seconds(db: str) -> list[int]:
+    """How long each editor's import held the write lock, in whole seconds, in the order they held it
+    (from its batch's start and finish: a batch starts once its import holds the lock)."""
+    from datetime import datetime
+
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(db)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT started_at, finished_at FROM import_batches ORDER BY id OFFSET 1")).all()
+    finally:
+        engine.dispose()
+    return [int((datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds()) for start, end in rows]
 
 
 def markdown(results: list[dict[str, Any]]) -> str:
@@ -179,6 +238,9 @@ def markdown(results: list[dict[str, Any]]) -> str:
         "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
+        if "import_ratio" not in r or "publish_ratio" not in r or "editors_ratio" not in r:
+            lines.append(f"| {r['claims']:,} | (parts only: see postgres.json) |")
+            continue
         lines.append(
             f"| {r['claims']:,} | {'yes' if r.get('exports_identical') and r.get('compare_json_identical') else 'NO'} "
             f"| {r['import_sqlite_s']:.1f} s | {r['import_postgres_s']:.1f} s | {r['import_ratio']:.2f} "
@@ -195,14 +257,19 @@ def main(argv: list[str] | None = None) -> int:
                         help="a PostgreSQL database to connect to for creating the benchmark's databases")
     parser.add_argument("--prefix", default="factdb_bench", help="names of the databases created")
     parser.add_argument("--out", type=Path, default=RESULTS / "postgres.json")
+    parser.add_argument("--data", type=Path, help="a folder of bench/generate.py's files (entities.jsonl, claims.jsonl)")
+    parser.add_argument("--parts", default="import,publish,editors", help="comma-separated: import, publish, editors")
+    parser.add_argument("--editors-claims", type=int, help="claims of the editors' measurement (default: --claims)")
+    parser.add_argument("--work", type=Path, help="where to write the databases (default: a temporary folder)")
     args = parser.parse_args(argv)
     server = Server(args.server, args.prefix)
     results = []
     try:
         for claims in (int(size) for size in args.claims.split(",")):
-            work = Path(tempfile.mkdtemp(prefix="factdb-bench-postgres-"))
+            work = Path(tempfile.mkdtemp(prefix="factdb-bench-postgres-", dir=args.work))
             try:
-                results.append(measure(claims, server, work))
+                results.append(measure(claims, server, work, data=args.data, parts=set(args.parts.split(",")),
+                                       editors_claims=args.editors_claims or claims))
                 print(json.dumps(results[-1], indent=2), flush=True)
             finally:
                 shutil.rmtree(work, ignore_errors=True)

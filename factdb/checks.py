@@ -17,7 +17,7 @@ import re
 import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from operator import itemgetter
@@ -658,6 +658,15 @@ class PreparedClaim:
     def line_of(self, key: str) -> int | None:
         return self.key_lines.get(key, self.data_line) if self.key_lines is not None else self.data_line
 
+    def with_document_key(self, document_pk: int, lookups: Lookups, text: str | None) -> PreparedClaim:
+        """The claim as check_claim prepares it when its document's key is ``document_pk`` (the
+        lookups otherwise alike): the key, and the record digest that covers it (``text``: the
+        record's line, Record.text)."""
+        digest = None if text is None else record_digest(
+            text, (document_pk, lookups.documents[self.document_id][1]), self.source_id, self.via_id, self.event_id,
+            [_counted(lookups, figure[0]) for figure in self.figures], number_format=lookups.number_format)
+        return replace(self, document_pk=document_pk, record_digest=digest)
+
     @property
     def record(self) -> Record:
         """The record, for messages: where it is, not what it holds."""
@@ -692,6 +701,25 @@ class KnownClaim(NamedTuple):
         data = LineDict()
         data.line = self.line
         return Record("claim", data, self.path, self.line, f"line {self.line}")
+
+
+class CheckedClaim(NamedTuple):
+    """A claim record checked already: on PostgreSQL, an import that waits for another editor's
+    write checks its claims meanwhile (factdb.importer) and hands them over as these, each with
+    what the lookups answered for it (lookup_answers), so that it can be checked again if, once the
+    import holds the lock, they answer otherwise."""
+
+    checked: PreparedClaim | RefusedClaim
+    record: Record
+    answers: LookupAnswers | None  # lookup_answers when it was checked; None for a refused claim
+
+    @property
+    def kind(self) -> str:
+        return "claim"
+
+    @property
+    def path(self) -> str:
+        return self.record.path
 
 
 @dataclass(frozen=True, slots=True)
@@ -919,18 +947,22 @@ def check_claim(record: Record, lookups: Lookups) -> PreparedClaim | RefusedClai
                          **(_review_fields(review) if review is not None else {}), reviewed_sha256=reviewed_sha256)
 
 
-def check_claims(records: Sequence[Record | KnownClaim], lookups: Lookups) -> tuple[list[PreparedClaim | KnownClaim], list[Problem | QuoteCheck]]:
+def check_claims(records: Sequence[Record | KnownClaim | CheckedClaim],
+                 lookups: Lookups) -> tuple[list[PreparedClaim | KnownClaim], list[Problem | QuoteCheck]]:
     """check_claim over a chunk, as a worker and the importer's own process both run it: the claims
     to store (known ones as they are) and the problems in order, each refused claim's quote still to
-    look for (a QuoteCheck) after its other problems."""
+    look for (a QuoteCheck) after its other problems. A CheckedClaim brings its answer along."""
     prepared: list[PreparedClaim | KnownClaim] = []
     problems: list[Problem | QuoteCheck] = []
     for record in records:
         if type(record) is KnownClaim:
             prepared.append(record)
             continue
-        assert type(record) is Record
-        checked = check_claim(record, lookups)
+        if type(record) is CheckedClaim:
+            checked = record.checked
+        else:
+            assert type(record) is Record
+            checked = check_claim(record, lookups)
         if isinstance(checked, RefusedClaim):
             problems.extend(checked.problems)
             if checked.quote_check is not None:
@@ -1070,6 +1102,36 @@ def _line_digest(lookups: Lookups, text: str, data: dict[str, Any]) -> str | Non
         [_counted(lookups, _quietly_resolved(lookups, _lookup_key(f.get("metric")), lookups.metrics, "metric"))
          if type(f) is dict else None for f in figures] if type(figures) is list else (_NOTHING,),
         number_format=lookups.number_format)
+
+
+@dataclass(frozen=True, slots=True)
+class LookupAnswers:
+    """What check_claim learns from the lookups about a claim it accepts (see lookup_answers)."""
+
+    document_known: bool
+    published: str | None  # the document's date; not its key, which may change (PreparedClaim.with_document_key)
+    source: str | None
+    via: str | None
+    event: str | None
+    metrics: tuple[tuple[str | None, str | None], ...]  # each figure's metric, and its unit if it counts whole things
+
+
+def lookup_answers(record: Record, lookups: Lookups) -> LookupAnswers:
+    """What the lookups answer about a claim: whether its document is known and its date, the ids
+    its source, via and event name, and its figures' metrics with their units. Lookups that give a
+    claim check_claim accepts the same answers check it the same, but for its document's key. A
+    refused claim's messages may name the closest of all ids: it is checked again in any case."""
+    get = record.data.get
+    keys = lookups.source_keys
+    source, via = _lookup_key(get("source")), _lookup_key(get("via"))
+    document = lookups.documents.get(_lookup_key(get("document")) or "")
+    figures = get("figures") or []
+    metrics = [_quietly_resolved(lookups, _lookup_key(figure.get("metric")), lookups.metrics, "metric")
+               if isinstance(figure, dict) else None for figure in figures] if isinstance(figures, list) else []
+    return LookupAnswers(document is not None, document[1] if document is not None else None,
+                         keys.get(source.lower()) if source else None, keys.get(via.lower()) if via else None,
+                         _quietly_resolved(lookups, _lookup_key(get("event")), lookups.events, "event"),
+                         tuple((metric, lookups.count_units.get(metric) if metric is not None else None) for metric in metrics))
 
 
 def _counted(lookups: Lookups, metric: str | None) -> str | None:

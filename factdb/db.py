@@ -14,6 +14,7 @@ import socket
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -274,6 +275,9 @@ def _take_write_lock(connection: Connection, *, shown: str, wait: float, on_wait
 
     if wait <= 0:
         raise still_running()
+    work = _WHILE_WAITING.get()
+    if work is not None:
+        work()
     # lock_timeout 0 would mean no limit at all.
     connection.exec_driver_sql(f"SET LOCAL lock_timeout = {max(1, int(wait * 1000))}")
     try:
@@ -283,6 +287,36 @@ def _take_write_lock(connection: Connection, *, shown: str, wait: float, on_wait
             raise
         raise still_running() from None
     connection.exec_driver_sql("SET LOCAL lock_timeout TO DEFAULT")
+
+
+# What the write transaction begun in this thread does before it waits for another writer (see while_waiting).
+_WHILE_WAITING: ContextVar[Callable[[], None] | None] = ContextVar("factdb_while_waiting", default=None)
+
+
+@contextmanager
+def while_waiting(work: Callable[[], None]) -> Iterator[None]:
+    """Within this block, a write transaction on PostgreSQL that finds another writer holding
+    factdb's write lock runs ``work`` before it waits (once it has said for whom it waits), so
+    that a writer can do what needs no lock meanwhile. Not run when the lock is free, or on SQLite."""
+    token = _WHILE_WAITING.set(work)
+    try:
+        yield
+    finally:
+        _WHILE_WAITING.reset(token)
+
+
+@contextmanager
+def read_only_snapshot(engine: Engine) -> Iterator[Connection]:
+    """A connection to one read-only snapshot of what was last committed to ``engine``'s PostgreSQL
+    database, taking no lock (for work done while waiting for the write lock: see while_waiting)."""
+    from sqlalchemy import create_engine
+
+    reader = create_engine(engine.url, isolation_level="REPEATABLE READ", execution_options={"postgresql_readonly": True})
+    try:
+        with reader.connect() as connection:
+            yield connection
+    finally:
+        reader.dispose()
 
 
 def _write_lock_holder(connection: Connection) -> LockHolder | None:
@@ -554,8 +588,16 @@ def open_database(path_or_url: str | os.PathLike[str], *, readonly: bool = False
 
 
 def _open_server(location: Location, *, readonly: bool, **engine_options: Any) -> Engine:
-    engine = make_engine(location.url.render_as_string(hide_password=False), readonly=readonly, **engine_options)
-    state = _server_state(location, engine)
+    url = location.url.render_as_string(hide_password=False)
+    engine = make_engine(url, readonly=readonly, **engine_options)
+    # Read through a connection that takes no write lock: opening for writing does not wait for
+    # another editor's write, so that an import can do what needs no lock first (factdb.importer).
+    reader = engine if readonly else make_engine(url, readonly=True)
+    try:
+        state = _server_state(location, reader)
+    finally:
+        if reader is not engine:
+            reader.dispose()
     shown = location.shown
     if "alembic_version" not in state.tables:
         engine.dispose()

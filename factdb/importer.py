@@ -34,17 +34,21 @@ from sqlalchemy import update as update_rows
 
 from factdb import bulk, custody, editorial, import_workers, removals
 from factdb.bulk import BulkWrite
+from factdb.db import read_only_snapshot, while_waiting
 from factdb.checks import (
     FIGURE_FIELDS,
     MAX_PROBLEMS,
+    CheckedClaim,
     KnownClaim,
     Lookups,
     PreparedClaim,
     PreparedDocument,
     PreparedRemoval,
+    PreparedSource,
     Problem,
     Problems,
     QuoteCheck,
+    check_claim,
     check_claims,
     check_document,
     check_event,
@@ -52,6 +56,7 @@ from factdb.checks import (
     check_removal,
     check_source,
     location_of,
+    lookup_answers,
     look_alike,
     name_key,
     recognised,
@@ -85,6 +90,9 @@ CLAIM_CHUNK = 2000
 # more than they save.
 WORKER_BYTES = 20_000_000
 CLAIM_WORKERS = 2
+# An import of files up to this size that finds another editor writing on PostgreSQL checks its
+# claims while it waits (see _Prepared); larger ones would keep too many checked claims in memory.
+PREPARE_BYTES = 64_000_000
 ROW_BATCH = 500
 COUNTED_KINDS = ("sources", "events", "metrics", "documents", "claims", "figures")
 
@@ -117,6 +125,8 @@ class ImportReport:
     dry_run: bool
     batch_id: int | None
     records: int = 0
+    # Claims checked while the import waited for another editor's write, and not checked again.
+    checked_while_waiting: int = 0
 
     @property
     def changed(self) -> bool:
@@ -227,6 +237,111 @@ class _Import:
     had_claims: bool = False
     had_documents: bool = False  # before the import
     removals: list[PreparedRemoval] = field(default_factory=list)  # the removed records the files name, checked
+    prepared: _Prepared | None = None  # claims checked while waiting for the write lock, still valid
+
+
+@dataclass
+class _Prepared:
+    """The claims of an import checked while it waited for another editor's write (PostgreSQL).
+
+    Checking a claim needs only its record and the lookups (checks.check_claim): these were made
+    from the stored state the import could see then, plus what its own files define. Once the
+    import holds the lock and has written its own sources, events, metrics and documents, a claim
+    is taken as checked if the lookups still answer alike for it (checks.lookup_answers; a document
+    may have another key by then, and the claim is given it); any other claim, and every refused
+    one, is checked again. Whether a claim is stored already, a duplicate, a revision of a stored
+    claim, and where its quote is, is always decided under the lock (_store_claims).
+    """
+
+    claims: dict[str, list[CheckedClaim]]  # by file, in file order
+    read_errors: dict[str, ReadError]  # the error that ended a file's claims
+    used: int = 0
+
+    def replay(self, name: str, lookups: Lookups, progress: Callable[[int], None] | None,
+               size: int) -> Iterator[CheckedClaim | Record]:
+        """The claims of one file as the claims pass would read them: checked if the lookups answer
+        alike for them, else as records to check; its read error raised at its place."""
+        if progress:
+            progress(size)
+        for claim in self.claims.pop(name):
+            checked = claim.checked
+            if type(checked) is not PreparedClaim or lookup_answers(claim.record, lookups) != claim.answers:
+                yield claim.record
+                continue
+            document_pk = lookups.documents[checked.document_id][0]
+            if document_pk != checked.document_pk:
+                claim = claim._replace(checked=checked.with_document_key(document_pk, lookups, claim.record.text))
+            self.used += 1
+            yield claim
+        error = self.read_errors.get(name)
+        if error is not None:
+            raise error
+
+
+def _prepare(conn: Connection, files: Sequence[Path], number_format: str) -> _Prepared:
+    """Check the claims of ``files`` against the stored state ``conn`` sees and the files' own entities."""
+    lookups = Lookups(number_format=number_format)
+    _, next_document_pk = _stored_lookups(conn, lookups, {})
+    _expect_entities(lookups, files, next_document_pk)
+    prepared = _Prepared({}, {})
+    for path in files:
+        name = str(path)
+        if file_format(path) == "json" or name in prepared.claims:
+            continue  # the first pass keeps a JSON file's claims; a file named twice is read once
+        checked = prepared.claims[name] = []
+        try:
+            for record in read_records(path, None, ("claim",)):
+                if record.kind == "claim":
+                    result = check_claim(record, lookups)
+                    answers = lookup_answers(record, lookups) if type(result) is PreparedClaim else None
+                    checked.append(CheckedClaim(result, record, answers))
+        except ReadError as error:
+            prepared.read_errors[name] = error
+    return prepared
+
+
+def _expect_entities(lookups: Lookups, files: Sequence[Path], next_document_pk: int) -> None:
+    """Add to ``lookups`` what the first pass will add for the files' entities, as far as it can be
+    told without the database; whatever differs is found out under the lock (_Prepared.replay)."""
+    for path in files:
+        try:
+            for record in read_records(path, None, ("source", "event", "metric", "document")):
+                if record.kind != "claim":
+                    next_document_pk = _expect_entity(lookups, record, next_document_pk)
+        except ReadError:
+            continue  # the import reports it
+
+
+_ENTITY_CHECKS: dict[str, Callable[[Record, Lookups], Any]] = {
+    "source": check_source, "event": check_event, "metric": check_metric, "document": check_document}
+
+
+def _expect_entity(lookups: Lookups, record: Record, next_document_pk: int) -> int:
+    """What the first pass adds to the lookups for one entity; the next document pk."""
+    prepared = _ENTITY_CHECKS[record.kind](record, lookups)
+    if isinstance(prepared, list) or not prepared.values.get("id"):
+        return next_document_pk
+    entity_id = prepared.values["id"]
+    if type(prepared) is PreparedSource:
+        lookups.source_keys[entity_id.lower()] = entity_id
+        for alias in prepared.aliases:
+            if lookups.source_keys.setdefault(alias.lower(), entity_id) == entity_id:
+                lookups.aliases[alias.lower()] = alias
+    elif record.kind == "event":
+        lookups.events.add(entity_id)
+    elif record.kind == "metric":
+        lookups.metrics.add(entity_id)
+        if is_count_unit(prepared.values["unit"]):
+            lookups.count_units[entity_id] = prepared.values["unit"]
+        else:
+            lookups.count_units.pop(entity_id, None)
+    elif type(prepared) is PreparedDocument:
+        stored = lookups.documents.get(entity_id)
+        if stored is None:
+            stored = (next_document_pk, None)
+            next_document_pk += 1
+        lookups.documents[entity_id] = (stored[0], prepared.values["published"])
+    return next_document_pk
 
 
 def _first_seen(s: _Import, record: Record, kind: str, identifier: str) -> bool:
@@ -245,7 +360,13 @@ def _first_seen(s: _Import, record: Record, kind: str, identifier: str) -> bool:
 
 
 def _load_lookups(s: _Import) -> None:
-    conn, lookups = s.conn, s.lookups
+    s.next_claim_pk, s.next_document_pk = _stored_lookups(s.conn, s.lookups, s.event_parents)
+    s.had_claims = s.next_claim_pk > 1
+    s.had_documents = s.next_document_pk > 1
+
+
+def _stored_lookups(conn: Connection, lookups: Lookups, event_parents: dict[str, str | None]) -> tuple[int, int]:
+    """Add the stored entities to ``lookups`` (and events' parents); the next claim and document pks."""
     for source_id, name in conn.execute(select(Source.id, Source.name)):
         lookups.source_keys[source_id.lower()] = source_id
         lookups.source_names.setdefault(name_key(name), (source_id, name))
@@ -255,7 +376,7 @@ def _load_lookups(s: _Import) -> None:
         lookups.source_names.setdefault(name_key(alias), (source_id, alias))
     for event_id, parent in conn.execute(select(Event.id, Event.parent_id)):
         lookups.events.add(event_id)
-        s.event_parents[event_id] = parent
+        event_parents[event_id] = parent
     for metric_id, unit in conn.execute(select(Metric.id, Metric.unit)):
         lookups.metrics.add(metric_id)
         if is_count_unit(unit):
@@ -264,11 +385,8 @@ def _load_lookups(s: _Import) -> None:
         # interned as in checks.check_document: every document's date, in the importer and in each worker
         lookups.documents[document_id] = (pk, sys.intern(published) if published is not None else None)
     max_pk = conn.execute(select(Claim.pk).order_by(Claim.pk.desc()).limit(1)).scalar()
-    s.next_claim_pk = (max_pk or 0) + 1
-    s.had_claims = max_pk is not None
     max_document_pk = conn.execute(select(Document.pk).order_by(Document.pk.desc()).limit(1)).scalar()
-    s.next_document_pk = (max_document_pk or 0) + 1
-    s.had_documents = max_document_pk is not None
+    return (max_pk or 0) + 1, (max_document_pk or 0) + 1
 
 
 # -- entities -------------------------------------------------------------------------------------
@@ -682,7 +800,7 @@ def _locate_quote(s: _Import, claim: PreparedClaim, location: tuple[int, ...] | 
     return found
 
 
-def _import_claim_chunk(s: _Import, chunk: list[Record | KnownClaim]) -> None:
+def _import_claim_chunk(s: _Import, chunk: list[Record | KnownClaim | CheckedClaim]) -> None:
     prepared, problems = check_claims(chunk, s.lookups)
     _take_problems(s, problems)
     _store_claims(s, prepared)
@@ -956,8 +1074,8 @@ def _check_supersedes_cycles(s: _Import) -> None:
 # -- the whole import -----------------------------------------------------------------------------
 
 
-def _claims_in_chunks(s: _Import, records: Iterable[Record | KnownClaim]) -> None:
-    chunk: list[Record | KnownClaim] = []
+def _claims_in_chunks(s: _Import, records: Iterable[Record | KnownClaim | CheckedClaim]) -> None:
+    chunk: list[Record | KnownClaim | CheckedClaim] = []
     for record in records:
         if chunk and record.path != chunk[-1].path:  # chunks never span files, as in the workers
             _import_claim_chunk(s, chunk)
@@ -1015,7 +1133,7 @@ def _check_paths(paths: Sequence[Path]) -> list[Problem]:
 
 
 def _records(s: _Import, paths: Sequence[Path], claims_pass: bool,
-             progress: Callable[[int], None] | None, counts: Counter[str]) -> Iterator[Record | KnownClaim]:
+             progress: Callable[[int], None] | None, counts: Counter[str]) -> Iterator[Record | KnownClaim | CheckedClaim]:
     """The claims (``claims_pass``) or every other record of the files, counting records per file.
 
     Each line of a JSON Lines file is decoded by the one pass that wants it; CSV files hold only
@@ -1047,15 +1165,19 @@ def _entity_records(s: _Import, paths: Sequence[Path], progress: Callable[[int],
 
 
 def _file_records(s: _Import, path: Path, claims_pass: bool, progress: Callable[[int], None] | None,
-                  counts: Counter[str]) -> Iterator[Record | KnownClaim]:
+                  counts: Counter[str]) -> Iterator[Record | KnownClaim | CheckedClaim]:
     """The records of one file for one pass (see _records)."""
     name, fmt = str(path), file_format(path)
     kinds = ("claim",) if claims_pass else ("source", "event", "metric", "document", "removed")
     counting = not claims_pass or fmt == "csv"
     kept: list[Record] | None = [] if not claims_pass and fmt == "json" else None
     raw = claims_pass and s.had_claims  # a re-import: claim lines the database holds already are recognised, not decoded
-    read = read_records(path, progress, kinds, raw_claims=raw)
-    records: Iterator[Record | KnownClaim] = recognised(read, s.lookups, s.bulk.stored_claim_digests(_CLAIMS)) if raw else read
+    records: Iterator[Record | KnownClaim | CheckedClaim]
+    if claims_pass and s.prepared is not None and name in s.prepared.claims:
+        records = s.prepared.replay(name, s.lookups, progress, path.stat().st_size)
+    else:
+        read = read_records(path, progress, kinds, raw_claims=raw)
+        records = recognised(read, s.lookups, s.bulk.stored_claim_digests(_CLAIMS)) if raw else read
     try:
         for record in records:
             if counting:
@@ -1104,12 +1226,23 @@ class _Input:
     counts: Counter[str]  # records per file
     files: list[Path] = field(default_factory=list)
     spool: TextSpool | None = None
+    # Checks the claims before the write lock, given a connection to what is stored (see _Prepared).
+    prepare: Callable[[Connection, str], _Prepared] | None = None
 
 
 def _run(engine: Engine, read: _Input, *, update: bool, dry_run: bool, number_format: str, edit: Edit) -> ImportReport:
     """One import in one transaction; raise ImportFailed (writing nothing) on bad data."""
+    checked: list[_Prepared] = []
+
+    def check_while_waiting() -> None:
+        if read.prepare is not None:
+            with read_only_snapshot(engine) as snapshot:
+                checked.append(read.prepare(snapshot, number_format))
+
     with engine.connect() as conn, BulkWrite(conn, read.expected_bytes) as writer, LongLivedObjects() as heap:
-        transaction = conn.begin()
+        with while_waiting(check_while_waiting):
+            transaction = conn.begin()
+        prepared = checked[0] if checked else None
         try:
             batch_id = editorial.start_batch(conn, edit)
             s = _Import(conn, writer, batch_id, update, NormalizedTexts(lambda pk: writer.value(_DOCUMENTS, "text", "pk", pk)),
@@ -1128,6 +1261,7 @@ def _run(engine: Engine, read: _Input, *, update: bool, dry_run: bool, number_fo
             _resolve_pending_entities(s)
             archived = _store_custody(s)
             s.seen = {}  # every entity is defined by now; claims only refer to them (a tenth of a large import's memory)
+            s.prepared = prepared
             if writer.bulk:
                 heap.freeze()  # the lookups, for the rest of the import (factdb.heap)
             writer.allow_deferred_indexes(s.next_claim_pk - 1)
@@ -1141,7 +1275,8 @@ def _run(engine: Engine, read: _Input, *, update: bool, dry_run: bool, number_fo
             custody.assign_quote_pages(conn, batch_id, archived)
             _report_supersedes(s)
             _import_removals(s)
-            report = ImportReport(list(read.names), s.counts, dry_run, None if dry_run else batch_id, sum(read.counts.values()))
+            report = ImportReport(list(read.names), s.counts, dry_run, None if dry_run else batch_id, sum(read.counts.values()),
+                                  s.prepared.used if s.prepared is not None else 0)
             if s.problems:
                 raise ImportFailed(s.problems.items, s.problems.truncated)
             if dry_run or not report.changed:
@@ -1253,10 +1388,13 @@ def import_paths(engine: Engine, paths: Sequence[str | Path], *, update: bool = 
         else:
             _claims_in_chunks(s, _records(s, files, True, progress, counts))
 
+    def prepare(conn: Connection, number_format: str) -> _Prepared:
+        return _prepare(conn, files, number_format)
+
     try:
         return _run(engine, _Input([str(p) for p in files], size, lambda s: _entity_records(s, files, progress, counts), claims,
-                                   counts, files, spool), update=update, dry_run=dry_run, number_format=number_format,
-                    edit=edit)
+                                   counts, files, spool, prepare if size <= PREPARE_BYTES else None),
+                    update=update, dry_run=dry_run, number_format=number_format, edit=edit)
     finally:
         if spool is not None:
             spool.close()

@@ -21,11 +21,11 @@ from alembic import command
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 
-from factdb import Database
+from factdb import Database, ImportFailed, ImportReport
 from factdb.db import WRITE_LOCK_KEY, current_revision, downgrade, head_revision, upgrade
 
-from conftest import BASIC, SEEDS, Backend, PostgresServer, migrated_database, run_cli, write
-from generated_imports import write_big_import
+from conftest import BASIC, SEEDS, Backend, PostgresServer, dump_database, migrated_database, run_cli, write
+from generated_imports import CLAIMS_PER_DOCUMENT, write_big_import
 
 
 def _import_process(db: str, *files: Path, wait: int = 120) -> subprocess.Popen[str]:
@@ -248,6 +248,223 @@ def test_an_import_killed_part_way_leaves_the_database_as_before(postgres_db: st
     # The server ended the killed import's transaction, and its lock with it.
     result = run_cli("import", "--db", postgres_db, "--wait", "30", write_big_import(tmp_path / "after.jsonl", 50, prefix="after"))
     assert result.exit_code == 0, result.output
+
+
+# -- an editor who waits checks the claims meanwhile -------------------------------------------------
+#
+# An import that finds another editor writing checks its claims before it waits, against what it
+# can see (ImportReport.checked_while_waiting says how many it used). Once it holds the lock, those
+# checks stand only if its lookups answer alike; whatever needs the stored claims is decided then.
+
+
+def _write_lock_state(url: str) -> tuple[int, int]:
+    """(connections holding factdb's write lock, connections waiting for it) in the database at ``url``."""
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            held, waiting = connection.exec_driver_sql(
+                "SELECT count(*) FILTER (WHERE granted), count(*) FILTER (WHERE NOT granted) FROM pg_locks "
+                f"WHERE locktype = 'advisory' AND objid = {WRITE_LOCK_KEY} AND classid = 0 "
+                "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())").one()
+            return int(held), int(waiting)
+    finally:
+        engine.dispose()
+
+
+def _until(url: str, held: int, waiting: int, what: str) -> None:
+    deadline = time.monotonic() + 120
+    while _write_lock_state(url) != (held, waiting):
+        assert time.monotonic() < deadline, f"{what}: {_write_lock_state(url)}"
+        time.sleep(0.02)
+
+
+class _Editor(threading.Thread):
+    """An import through factdb.Database in a thread; ``pause`` holds it (and the write lock) at its
+    first progress report until ``go`` is set."""
+
+    def __init__(self, url: str, *files: Path, pause: bool = False, update: bool = False) -> None:
+        super().__init__(daemon=True)
+        self.url, self.files, self.go, self.update = url, files, threading.Event(), update
+        if not pause:
+            self.go.set()
+        self.report: ImportReport | None = None
+        self.error: ImportFailed | None = None
+
+    def run(self) -> None:
+        with Database(self.url) as database:
+            try:
+                self.report = database.import_files(self.files, update=self.update, progress=lambda _: self.go.wait(120))
+            except ImportFailed as error:
+                self.error = error
+
+    def finish(self) -> None:
+        self.go.set()
+        self.join(120)
+        assert not self.is_alive()
+
+
+def _one_waits_for_the_other(url: str, first: list[Path], second: list[Path], *, update: bool = False) -> tuple[_Editor, _Editor]:
+    """``first`` imported while holding the lock, ``second`` started meanwhile; both run to the end."""
+    holder = _Editor(url, *first, pause=True, update=update)
+    holder.start()
+    _until(url, 1, 0, "the first import holds the write lock")
+    waiting = _Editor(url, *second)
+    waiting.start()
+    _until(url, 1, 1, "the second import waits for it")
+    holder.finish()
+    waiting.finish()
+    return holder, waiting
+
+
+def _one_after_the_other(url: str, first: list[Path], second: list[Path], *, update: bool = False) -> tuple[_Editor, _Editor]:
+    editors = _Editor(url, *first, update=update), _Editor(url, *second)
+    for editor in editors:
+        editor.start()
+        editor.finish()
+    return editors
+
+
+def _stored(url: str) -> list[str]:
+    """Every row but the batches' and changes' times, and the import files' paths."""
+    return [line for line in dump_database(url) if not line.startswith(("import_batches:", "import_files:", "changes:"))]
+
+
+def _problems(editor: _Editor) -> list[str]:
+    assert editor.error is not None, editor.report
+    return [str(problem) for problem in editor.error.problems]
+
+
+@pytest.mark.slow
+def test_claims_checked_while_waiting_land_as_if_imported_after_the_other(postgres_server: PostgresServer,
+                                                                          tmp_path: Path) -> None:
+    # Both editors add documents: the waiting one's documents get their keys after the other's, and
+    # its claims (checked with the keys it expected) are written with the keys they got.
+    first = [write_big_import(tmp_path / "first.jsonl", 300, prefix="first")]
+    second = [write_big_import(tmp_path / "second.jsonl", 300, prefix="second")]
+    at_once, serial = postgres_server.create(), postgres_server.create()
+    for url in (at_once, serial):
+        _with_event(url)
+    holder, waiting = _one_waits_for_the_other(at_once, first, second)
+    assert holder.report is not None and waiting.report is not None, (holder.error, waiting.error)
+    assert waiting.report.checked_while_waiting == 300
+    assert holder.report.checked_while_waiting == 0
+    _one_after_the_other(serial, first, second)
+    assert _stored(at_once) == _stored(serial)
+    # Their record digests are the ones a re-import recognises.
+    again = _Editor(at_once, *second)
+    again.start()
+    again.finish()
+    assert again.report is not None and not again.report.changed
+
+
+@pytest.mark.slow
+def test_claims_naming_what_the_other_editor_adds_are_checked_again(postgres_db: str, tmp_path: Path) -> None:
+    _with_event(postgres_db)
+    first = [write_big_import(tmp_path / "first.jsonl", 100, prefix="first")]
+    second = [write(tmp_path, "second.jsonl", "".join(json.dumps(
+        {"kind": "claim", "id": f"second-{n}", "document": f"first-report-{n // CLAIMS_PER_DOCUMENT}", "source": "first-monitor",
+         "event": "iran-protests-2019-11", "quote": f"item {n}: at least {n} people were killed",
+         "figures": [{"metric": "first-killed", "value": f"at least {n}"}]}) + "\n" for n in range(100)))]
+    holder, waiting = _one_waits_for_the_other(postgres_db, first, second)
+    assert holder.error is None and waiting.error is None, (holder.error, waiting.error)
+    assert waiting.report is not None and waiting.report.checked_while_waiting == 0
+    assert {f"second-{n}" for n in range(100)} <= _claims(postgres_db)
+
+
+@pytest.mark.slow
+def test_a_claim_checked_while_waiting_takes_the_date_the_other_editor_gave_its_document(postgres_server: PostgresServer,
+                                                                                       tmp_path: Path) -> None:
+    # The claim gives no claimed_on: it is its document's published date, which the first editor
+    # changes (--update) while the second waits with the claim checked against the old date.
+    def document(published: str) -> str:
+        return json.dumps({"kind": "document", "id": "dated-report", "title": "Report", "published": published,
+                           "text": "At least 7 people were killed."}) + "\n"
+
+    stored = write(tmp_path, "stored.jsonl", json.dumps({"kind": "source", "id": "dated-monitor", "name": "Dated monitor",
+                                                          "source_kind": "ngo"}) + "\n" + document("2020-01"))
+    redated = write(tmp_path, "redated.jsonl", document("2020-02"))
+    claim = write(tmp_path, "claim.jsonl", json.dumps({"kind": "claim", "id": "dated-claim", "document": "dated-report",
+                                                       "source": "dated-monitor", "quote": "At least 7 people were killed"}) + "\n")
+    at_once, serial = postgres_server.create(), postgres_server.create()
+    for url in (at_once, serial):
+        assert run_cli("import", "--db", url, stored).exit_code == 0
+    holder, waiting = _one_waits_for_the_other(at_once, [redated], [claim], update=True)
+    assert holder.report is not None and waiting.report is not None, (holder.error, waiting.error)
+    assert waiting.report.checked_while_waiting == 0
+    _one_after_the_other(serial, [redated], [claim], update=True)
+    assert _stored(at_once) == _stored(serial)
+    with Database(at_once, readonly=True) as database:
+        assert [claim.claimed_on for claim in database.claims()] == ["2020-02"]
+
+
+@pytest.mark.slow
+def test_claims_naming_what_a_failed_import_would_have_added_fail_as_alone(postgres_server: PostgresServer,
+                                                                            tmp_path: Path) -> None:
+    failing = write_big_import(tmp_path / "failing.jsonl", 50, prefix="first")
+    with failing.open("a", encoding="utf-8") as out:
+        out.write('{"kind": "claim", "id": "first-bad", "document": "nowhere", "source": "first-monitor", "quote": "x"}\n')
+    second = write(tmp_path, "second.jsonl", json.dumps(
+        {"kind": "claim", "id": "second-0", "document": "first-report-0", "source": "first-monitor",
+         "event": "iran-protests-2019-11", "quote": "item 0: at least 0 people were killed"}) + "\n")
+    at_once, alone = postgres_server.create(), postgres_server.create()
+    for url in (at_once, alone):
+        _with_event(url)
+    holder, waiting = _one_waits_for_the_other(at_once, [failing], [second])
+    assert holder.error is not None and waiting.error is not None
+    solo = _Editor(alone, second)
+    solo.start()
+    solo.finish()
+    assert _problems(waiting) == _problems(solo)
+    assert any("unknown source 'first-monitor'" in problem for problem in _problems(waiting))
+    assert _stored(at_once) == _stored(alone)
+
+
+@pytest.mark.slow
+def test_the_same_claim_from_two_editors_is_refused_as_one_after_the_other(postgres_server: PostgresServer,
+                                                                            tmp_path: Path) -> None:
+    # No lost update: the claim the waiting editor checked is not stored when it checks it, and is
+    # stored, with other content, when it writes.
+    def claim(name: str, killed: int) -> Path:
+        return write(tmp_path, f"{name}.jsonl", "\n".join(json.dumps(record) for record in (
+            {"kind": "source", "id": f"{name}-monitor", "name": f"Monitor {name}", "source_kind": "ngo"},
+            {"kind": "document", "id": f"{name}-report", "title": "Report", "published": "2020-01",
+             "text": f"At least {killed} people were killed."},
+            {"kind": "claim", "id": "shared-claim", "document": f"{name}-report", "source": f"{name}-monitor",
+             "event": "iran-protests-2019-11", "quote": f"At least {killed} people were killed"})) + "\n")
+
+    first, second = claim("first", 10), claim("second", 20)
+    at_once, serial = postgres_server.create(), postgres_server.create()
+    for url in (at_once, serial):
+        _with_event(url)
+    holder, waiting = _one_waits_for_the_other(at_once, [first], [second])
+    assert holder.report is not None
+    _, after = _one_after_the_other(serial, [first], [second])
+    assert _problems(waiting) == _problems(after)
+    assert any("claim 'shared-claim' already exists with different content" in problem for problem in _problems(waiting))
+    assert _stored(at_once) == _stored(serial)
+
+
+@pytest.mark.slow
+def test_an_editor_waiting_for_an_import_that_is_killed_lands_on_the_state_before_it(postgres_db: str, tmp_path: Path) -> None:
+    _with_event(postgres_db)
+    before = _claims(postgres_db)
+    killed = write_big_import(tmp_path / "killed.jsonl", 200, prefix="killed")
+    script = ("import sys, time\nfrom factdb import Database\n"
+              "with Database(sys.argv[1]) as database:\n"
+              "    database.import_files([sys.argv[2]], progress=lambda _: time.sleep(3600))\n")
+    process = subprocess.Popen([sys.executable, "-c", script, postgres_db, str(killed)])
+    try:
+        _until(postgres_db, 1, 0, "the import to be killed holds the write lock")
+        waiting = _Editor(postgres_db, write_big_import(tmp_path / "waiting.jsonl", 200, prefix="waiting"))
+        waiting.start()
+        _until(postgres_db, 1, 1, "the other import waits for it")
+    finally:
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(30)
+    waiting.finish()
+    assert waiting.report is not None, waiting.error
+    assert waiting.report.checked_while_waiting == 200
+    assert _claims(postgres_db) == before | {f"waiting-claim-{n}" for n in range(200)}
 
 
 # -- serving ----------------------------------------------------------------------------------------
