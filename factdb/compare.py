@@ -324,6 +324,23 @@ class _WorkedOut(Generic[_T]):
 
 
 @dataclass(frozen=True)
+class LeftOut:
+    """A source's figure that a team's policy (``reviewed_only``, ``exclude_grades``) kept out of a
+    comparison: named, with the editors' review and grade, so that a reader knows the comparison
+    shows fewer sources than the database holds. Its numbers are not repeated."""
+
+    source: str
+    source_name: str
+    claim_id: str
+    review: str
+    grade: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "source_name": self.source_name, "claim_id": self.claim_id,
+                "review": self.review, "grade": self.grade}
+
+
+@dataclass(frozen=True)
 class Comparison:
     """How the sources' figures for one event, metric and population compare.
 
@@ -350,6 +367,9 @@ class Comparison:
     consensus_open_high: bool = False
     agreements: _WorkedOut[tuple[Agreement, ...]] = _WorkedOut(lambda comparison: _agreements(comparison.figures))
     outliers: _WorkedOut[tuple[str, ...]] = _WorkedOut(lambda comparison: _outliers(comparison))
+    # The team's policy in words ("reviewed claims only", ...), and the figures it left out.
+    policy: tuple[str, ...] = ()
+    left_out: tuple[LeftOut, ...] = ()
 
     @property
     def sources_count(self) -> int:
@@ -389,6 +409,8 @@ class Comparison:
             "independent_origins": self.independent_origins,
             "sources_count": self.sources_count,
             "verdict": self.verdict,
+            "policy": list(self.policy),
+            "left_out": [left.to_dict() for left in self.left_out],
             "history": (
                 {source: [figure.to_dict() for figure in figures] for source, figures in self.history.items()}
                 if self.history is not None
@@ -495,6 +517,13 @@ class _Policy:
 
     def admits(self, row: _Row) -> bool:
         return (not self.reviewed_only or row.review == "reviewed") and row.grade not in self.exclude_grades
+
+    @property
+    def described(self) -> tuple[str, ...]:
+        words: tuple[str, ...] = ("reviewed claims only",) if self.reviewed_only else ()
+        if self.exclude_grades:
+            words += ("claims graded " + " or ".join(sorted(self.exclude_grades)) + " excluded",)
+        return words
 
 
 # --- Loading ---------------------------------------------------------------------------------
@@ -696,7 +725,7 @@ def _compare(
     comparisons = [
         _build_comparison(
             event_id, event_name, metric, *metrics[metric], group_population,
-            [row for row in groups[(metric, group_population)] if policy.admits(row)], lineage, as_of, tolerance, history,
+            groups[(metric, group_population)], lineage, as_of, tolerance, history, policy,
         )
         for metric, group_population in keys
     ]
@@ -1018,7 +1047,17 @@ def _build_comparison(
     as_of: str | None,
     tolerance: float,
     history: bool,
+    policy: _Policy = _Policy(),
 ) -> Comparison:
+    left_out: tuple[LeftOut, ...] = ()
+    if policy.described:
+        everything = rows
+        rows = [row for row in rows if policy.admits(row)]
+        shown = {row.claim_id for row in _select_latest(rows, as_of).values()}
+        left_out = tuple(sorted(
+            (LeftOut(row.source, row.source_name, row.claim_id, row.review, row.grade)
+             for row in _select_latest(everything, as_of).values() if row.claim_id not in shown),
+            key=lambda left: (left.source_name, left.claim_id)))
     chosen = list(_select_latest(rows, as_of).values())
     origins = _origins(chosen, lineage)
     per_origin: dict[str, int] = defaultdict(int)
@@ -1051,6 +1090,8 @@ def _build_comparison(
         conflicts=conflicts,
         independent_origins=len(per_origin),
         history=_history(rows, as_of, tolerance) if history else None,
+        policy=policy.described,
+        left_out=left_out,
     )
 
 
@@ -1103,8 +1144,14 @@ def verdict_sentence(comparison: Comparison) -> str:
     """The comparison in one sentence, built from who agrees on what (the cases in docs/compare.md).
 
     Every figure is attributed to its source in the source's own words; the only other numbers are
-    the bands the sources' figures share and the least distance to a band.
+    the bands the sources' figures share and the least distance to a band. When a team's policy
+    left figures out, the sentence says it speaks of the figures shown only.
     """
+    sentence = _verdict_of_figures(comparison)
+    return sentence + " among the figures the policy admits" if comparison.left_out else sentence
+
+
+def _verdict_of_figures(comparison: Comparison) -> str:
     figures = comparison.figures
     if not figures:
         return f"No source had given a figure by {comparison.as_of}" if comparison.as_of else "No source gives a figure"
@@ -1311,6 +1358,10 @@ def render_table(comparisons: Sequence[Comparison]) -> str:
     return "\n\n".join(_table(comparison) for comparison in comparisons)
 
 
+def _review_words(left: LeftOut) -> str:
+    return left.review + (f", graded {left.grade}" if left.grade else "")
+
+
 def _table(c: Comparison) -> str:
     subject = _label(c.metric_name, c.population) + f" [{c.metric}]"
     lines = [f"{c.event_name} [{c.event}]: {subject}"]
@@ -1325,6 +1376,11 @@ def _table(c: Comparison) -> str:
             lines.append("* shares an origin with another figure above: not independent")
         lines.append("")
         lines += _summary_lines(c)
+    if c.policy:
+        lines.append(f"Shown: {'; '.join(c.policy)}.")
+    if c.left_out:
+        named = "; ".join(f"{left.source_name} ({_review_words(left)})" for left in c.left_out)
+        lines.append(f"Left out by that policy, the figure{'s' if len(c.left_out) > 1 else ''} of: {named}.")
     lines.append(f"Verdict: {c.verdict}.")
     if c.history:
         lines += ["", "History (oldest first):"]

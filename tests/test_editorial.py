@@ -531,6 +531,27 @@ def test_compare_policy_options_and_review_in_json(basic: Database) -> None:
         basic.compare("iran-protests-2019-11", "killed", exclude_grades=["bogus"])
 
 
+def test_a_comparison_says_which_sources_its_policy_left_out_without_their_numbers(basic: Database) -> None:
+    basic.review(["ncri-1500"], status="flagged", note="one origin")
+    basic.review(["amnesty-304"], status="reviewed", grade="fair", rationale="its own count")
+    everything = basic.compare("iran-protests-2019-11", "killed")
+    assert (everything.policy, everything.left_out) == ((), ())
+    reviewed = json.loads(run_cli("compare", "--db", at(basic), "iran-protests-2019-11", "-m", "killed", "--reviewed-only",
+                                  "--format", "json").output)
+    assert reviewed["policy"] == ["reviewed claims only"]
+    assert reviewed["left_out"] == [{"source": "ncri", "source_name": "National Council of Resistance of Iran",
+                                     "claim_id": "ncri-1500", "review": "flagged", "grade": None}]
+    assert reviewed["verdict"].endswith(" among the figures the policy admits")
+    table = run_cli("compare", "--db", at(basic), "iran-protests-2019-11", "-m", "killed", "--exclude-grade", "fair").output
+    left = [line for line in table.splitlines() if line.startswith(("Shown:", "Left out"))]
+    assert left == ["Shown: claims graded fair excluded.",
+                    "Left out by that policy, the figure of: Amnesty International (reviewed, graded fair)."]
+    assert "304" not in "".join(left)  # the left-out source is named, its number is not repeated
+    both = basic.compare("iran-protests-2019-11", "killed", reviewed_only=True, exclude_grades=["fair"])
+    assert both.figures == [] and [left.claim_id for left in both.left_out] == ["amnesty-304", "ncri-1500"]
+    assert both.verdict == "No source gives a figure among the figures the policy admits"
+
+
 # --- concurrency ---------------------------------------------------------------------------------
 
 
