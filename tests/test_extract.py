@@ -352,6 +352,37 @@ def test_labelled_evaluation_does_not_fall_below_its_measured_scores() -> None:
         assert skipped == ["mansoureh-galestan resolutions_on_iran '67th' (an ordinal)"]
 
 
+def test_a_held_out_batch_is_unseen_until_it_is_scored_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    bench = _load_bench()
+    article = EVAL / "09-marova-floods.txt"
+    batch = tmp_path / "held-out-99"
+    batch.mkdir()
+    for suffix in (".txt", ".yaml"):
+        (tmp_path / f"dev{suffix}").write_bytes(article.with_suffix(suffix).read_bytes())
+        (batch / f"unseen{suffix}").write_bytes(article.with_suffix(suffix).read_bytes())
+    monkeypatch.setattr(bench, "ARTICLES", tmp_path)
+    groups, overall, _ = bench.evaluate_all(root=tmp_path)
+    assert [total.name for _, total in groups] == ["development set (1 articles)"]
+    assert overall.labels == groups[0][1].labels
+    assert not (batch / "SCORED").exists()
+
+    assert bench.main(["--set", "held-out-99"]) == 0
+    out, err = capsys.readouterr()
+    assert "held-out-99 batch (1 articles)" in out and "held-out-99 scored for the first time" in err
+    assert "held-out-99 batch (1 articles)" in (batch / "SCORED").read_text(encoding="utf-8")
+    groups, overall, _ = bench.evaluate_all(root=tmp_path)
+    assert [total.name for _, total in groups] == ["held-out-99 batch (1 articles)", "development set (1 articles)"]
+    assert overall.labels == 2 * groups[1][1].labels
+
+
+def test_every_held_out_batch_in_the_repository_is_scored_or_unseen() -> None:
+    bench = _load_bench()
+    seen = {folder.name for _, folder in bench.article_sets()}
+    for folder in EVAL.glob("held-out-*"):
+        assert (folder.name in seen) == (folder / "SCORED").is_file(), folder
+
+
 def test_the_evaluation_scores_every_article_by_style_and_sorts_its_misses() -> None:
     bench = _load_bench()
     groups, overall, _ = bench.evaluate_all()
