@@ -895,6 +895,9 @@ AGENT_CUE = re.compile(
     r"documentation|list|monitoring|identified|documented|recorded|verified|confirmed|cited|compiled|collected|"
     r"released|published|issued|gathered|acknowledged|admitted|announced|reported|given|claimed|provided|disclosed|"
     r"listed as [\w-]+|registered as [\w-]+|recorded as [\w-]+)\s+(?:by|from)\s+"
+    # "by the reckoning of the camp administration", "on the count of": whoever keeps the count
+    r"|\b(?:by|on|in)\s+(?:the\s+)?(?:own\s+)?(?:reckoning|count|tally|calculations?|estimates?|figures?|"
+    r"records?|account)\s+(?:of|kept by)\s+"
     # "reports in foreign media that 11 died"
     r"|\b(?:reports?|claims?|rumou?rs?|posts?)\s+(?:circulating\s+)?(?:in|on)\s+"
     r"(?=(?:the\s+)?(?:[\w-]+\s+){0,2}(?:media|press|newspapers?|outlets)\b)"

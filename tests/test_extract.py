@@ -1079,3 +1079,17 @@ def test_critics_are_people_and_coming_across_a_crossing_is_fleeing_abroad() -> 
             "according to the border police.\n")
     assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
         ("Monitoring group", "missing", "at least 30"), ("Border police", "refugees", "about 8,000")}
+
+
+@pytest.mark.parametrize(("sentence", "source"), [
+    ("At least 640 people have been detained since the vote, by the count of the Ostra Lawyers' Union, which says "
+     "few have seen a lawyer.", "Ostra Lawyers' Union"),
+    ("By the reckoning of the Pell Port Authority, 640 people have been detained since the vote.", "Pell Port Authority"),
+    ("The tally kept by the Marden Relatives' Committee shows that 640 people have been detained since the vote.",
+     "Marden Relatives' Committee"),
+    ("A list maintained by the Ostra Lawyers' Union puts the number of people detained since the vote at 640.",
+     "Ostra Lawyers' Union"),
+])
+def test_a_count_kept_by_someone_is_theirs(sentence: str, source: str) -> None:
+    assert {(name, metric, stated.lower().removeprefix("at least ")) for name, metric, stated, _ in
+            _attributed(f"Curfew in Ostra\n\n{sentence}\n")} == {(source, "detained", "640")}
