@@ -333,7 +333,7 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      r"taken into custody", "arrested"),
     (r"taken away in (?:police |military |unmarked )?(?:vans?|cars?|vehicles|trucks)", "detained"),
     (r"detain\w*|detention|in custody|jailed|imprisoned|behind bars|in prison|in jail|"
-     r"(?:being|were|are|was|is|remain|remained|still)\s+held\b|"
+     r"(?:being|been|were|are|was|is|remain|remained|still|(?:have|has|had)(?:\s+\w+ly)?)\s+held\b|"
      r"held (?:without|incommunicado|in|on)", "detained"),
     (r"sentenced|prison terms?|convicted", "sentenced"),
     (r"missing|trapped|unaccounted for|last seen|vanished|(?:gone|went) missing|(?:not|never) (?:been )?heard from|"

@@ -1093,3 +1093,16 @@ def test_critics_are_people_and_coming_across_a_crossing_is_fleeing_abroad() -> 
 def test_a_count_kept_by_someone_is_theirs(sentence: str, source: str) -> None:
     assert {(name, metric, stated.lower().removeprefix("at least ")) for name, metric, stated, _ in
             _attributed(f"Curfew in Ostra\n\n{sentence}\n")} == {(source, "detained", "640")}
+
+
+@pytest.mark.parametrize("sentence", [
+    "At least 640 people have been held since the vote, the Ostra Lawyers' Union said.",
+    "The Ostra Lawyers' Union said police had held at least 640 people since the vote.",
+])
+def test_held_in_any_tense_counts_detained_people(sentence: str) -> None:
+    assert {(name, metric) for name, metric, _, _ in _attributed(f"Curfew in Ostra\n\n{sentence}\n")} == {
+        ("Ostra Lawyers' Union", "detained")}
+
+
+def test_a_meeting_held_is_not_a_detention() -> None:
+    assert _attributed("Talks in Ostra\n\nThe Ostra Lawyers' Union said it had held 14 meetings with the minister.\n") == set()
