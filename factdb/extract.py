@@ -366,7 +366,7 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
     (r"pardoned|released|freed|let go|set free", "released"),
     (r"expelled|expulsions? of|deported|deportations? of|pushed back", "expelled"),
     (r"tortured|torture", "tortured"),
-    (r"(?:prisons?|jails?|prison system|facility)(?:[’']s)?\s+(?:now\s+|then\s+|currently\s+)?(?:held|holds|housed|houses)|"
+    (r"(?:prisons?|jails?|prison system|facility)(?:[’']s)?\s+(?:now\s+|then\s+|currently\s+)?(?:held|holds?|housed|houses?)\b|"
      r"(?:now|currently) (?:holds|houses|held|housed)|prison population of", "prisoners"),
     (r"transferred|moved to (?:a|another) (?:prison|jail|detention)|(?:have|has|had)\s+relocated", "transferred"),
     (r"charged|indicted|fac(?:e|es|ing) (?:[\w-]+\s+)?(?:charges|prosecution|trial)|charges against|"
@@ -1712,6 +1712,7 @@ _SUBJECT_NAME = re.compile(
 # A release's first sentence often ends on its issuer: "..., Save the Children said today."
 _ISSUER_SAID = re.compile(
     rf",\s+(?P<name>{_NAME})\s+(?:said|says|announced|reported|warned|stated)\s+(?:today|on \w+day)\b")
+_ISSUER_SAID_TODAY = re.compile(rf",\s+(?:the\s+)?(?P<name>{_NAME})\s+(?:said|says|announced|stated|warned)\s+today\b")
 # Titles of releases issued by a body: "Government of Ormand: update on ...", "Situation report No. 3".
 _OFFICIAL_TITLE = re.compile(
     r"(?i)\b(?:update|statement|bulletin|situation report|sitrep|communiqu[eé]|press release|announcement)\b")
@@ -1763,7 +1764,20 @@ def guess_voice(text: str, title: str) -> tuple[str | None, str]:
     issuer = _official_issuer(text, title)
     if issuer is not None:
         return issuer
-    return _first_person_issuer(text)
+    name, reason = _first_person_issuer(text)
+    return (name, reason) if name else _release_issuer(text)
+
+
+def _release_issuer(text: str) -> tuple[str | None, str]:
+    """A press release that does not say "we" still opens on its issuer "said today"; a wire story
+    (a "(Reuters)" dateline) quoting a body the same way keeps its own voice."""
+    paragraphs = [line.strip() for line in text.splitlines()[1:] if len(line.split()) >= 6]
+    if not paragraphs or WIRE_DATELINE.match(paragraphs[0]):
+        return None, ""
+    said = _ISSUER_SAID_TODAY.search(_DATELINE.sub("", paragraphs[0]))
+    if said is None or not (_ORGANISATION_WORDS.search(said.group("name")) or len(said.group("name").split()) >= 2):
+        return None, ""
+    return said.group("name"), f'a press release: its first paragraph ends "{_short(said.group().lstrip(", "))}"'
 
 
 def _first_person_issuer(text: str) -> tuple[str | None, str]:

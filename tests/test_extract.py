@@ -1106,3 +1106,19 @@ def test_held_in_any_tense_counts_detained_people(sentence: str) -> None:
 
 def test_a_meeting_held_is_not_a_detention() -> None:
     assert _attributed("Talks in Ostra\n\nThe Ostra Lawyers' Union said it had held 14 meetings with the minister.\n") == set()
+
+
+RELEASE_LEAD = "At least 20 people have died in Lusk's prisons this year, the World Prison Monitor said today."
+RELEASE_BACKGROUND = "The country's prisons now hold about 9,000 people, twice their capacity."
+
+
+def test_a_release_that_opens_on_its_issuer_saying_today_speaks_for_it_without_we() -> None:
+    text = f"Lusk: deaths in custody\n\n(Geneva, 3 March 2026) – {RELEASE_LEAD}\n\n{RELEASE_BACKGROUND}\n"
+    assert _attributed(text) == {("World Prison Monitor", "killed", "At least 20", None),
+                                 ("World Prison Monitor", "prisoners", "about 9,000", None)}
+
+
+def test_a_wire_story_quoting_a_body_today_keeps_its_own_voice() -> None:
+    text = f"Deaths in custody in Lusk\n\nLUSK (Reuters) - {RELEASE_LEAD}\n\n{RELEASE_BACKGROUND}\n"
+    assert ("World Prison Monitor", "prisoners", "about 9,000", None) not in _attributed(text)
+    assert ("World Prison Monitor", "killed", "At least 20", None) in _attributed(text)
