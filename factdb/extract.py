@@ -357,12 +357,17 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      r"(?:are|were|is|was|remain|remained)\s+(?:still\s+)?in\s+(?:[\w-]+\s+){0,2}?(?:camps|shelters|evacuation cent(?:re|er)s)|"
      r"(?:camps?|settlements?|sites?|centres?|centers?)(?:[’']s?)?\s+(?:now\s+|currently\s+)?(?:shelters|hosts)|"
      r"(?:been|were|was)\s+(?:moved|relocated)\s+to\s+(?:an?\s+|the\s+)?(?:school|shelter|camp|safer|temporary|evacuation|relief)|"
-     r"(?:been|were|was)\s+(?:moved|relocated)\s+(?:out\s+of|away\s+from)\s",
+     r"(?:been|were|was)\s+(?:moved|relocated)\s+(?:out\s+of|away\s+from)\s|"
+     # where people arrive or are put up says they have been driven from home: "arrived at the camp"
+     r"(?:arrived|arriving|arrive|arrivals)\s+(?:at|in|into)\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,2}?"
+     r"(?:camps?|shelters?|sites?|settlements?|(?:reception|evacuation|collective)\s+cent(?:re|er)s?)\b|"
+     r"(?:accommodated|housed|put up|hosted)\s+(?:in|at)\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,2}?"
+     r"(?:camps?|shelters?|sites?|tents|cent(?:re|er)s)\b",
      "displaced"),
     (r"crossed into neighbou?ring countries|refugees|(?:fled|escaped|fleeing|escaping) across the border|"
      r"sought (?:safety|refuge|asylum|shelter)\s+(?:abroad|in neighbou?ring|across|over the border)|crossed (?:the\s+)?(?:[\w-]+\s+)?border|fled abroad|"
      r"fled (?:into|to|across (?:the border )?into)\s+neighbou?ring|crossed (?:from\s+\w+\s+)?into\s+neighbou?ring|"
-     r"arrived at the border|new arrivals|(?:have|has|had)\s+(?:come|came)\s+across\b", "refugees"),
+     r"arrived at the border|new arrivals|(?:arrived|arriving|arrivals)\s+(?:in|into)\s+neighbou?ring|(?:have|has|had)\s+(?:come|came)\s+across\b", "refugees"),
     (r"pardoned|released|freed|let go|set free", "released"),
     (r"expelled|expulsions? of|deported|deportations? of|pushed back", "expelled"),
     (r"tortured|torture", "tortured"),
@@ -792,6 +797,7 @@ def _window_before(before: str) -> str:
     return " ".join(tail.split()[-8:])
 
 
+_FINITE = r"(?:are|were|is|was|have|has|had|remain|remained)"
 _SUBSET_ASIDE = re.compile(
     r"(?i)^\s*,\s*(?:among them|among whom|including|of whom|incl\.|(?:most|many|some|all|several|half|nearly all)\s+of\s+"
     r"them)[^,;.]{1,60},")
@@ -809,6 +815,8 @@ def _window_after(after: str) -> str:
     head = re.sub(r"(?i)^\s*(?:in|at|from|across|near|inside|outside)\s+(?:\S+\s+){0,5}?(?=(?:are|were|is|was|have|had|remain|remained)\b)", "", head)
     # "19 fishermen who went out before the warning are still missing": past the relative clause to the verb
     head = re.sub(r"(?i)^\s*who\s+(?:\S+\s+){1,8}?(?=(?:are|were|is|was|have|has|had|remain|remained)\b)", "", head)
+    # "residents whose homes were destroyed are accommodated ...": the relative clause has its own verb first
+    head = re.sub(rf"(?i)^\s*whose\s+(?:\S+\s+){{1,3}}?{_FINITE}\s+(?:\S+\s+){{1,6}}?(?={_FINITE}\b)", "", head)
     return " ".join(head.split()[:8])
 
 

@@ -1122,3 +1122,14 @@ def test_a_wire_story_quoting_a_body_today_keeps_its_own_voice() -> None:
     text = f"Deaths in custody in Lusk\n\nLUSK (Reuters) - {RELEASE_LEAD}\n\n{RELEASE_BACKGROUND}\n"
     assert ("World Prison Monitor", "prisoners", "about 9,000", None) not in _attributed(text)
     assert ("World Prison Monitor", "killed", "At least 20", None) in _attributed(text)
+
+
+@pytest.mark.parametrize(("sentence", "metric"), [
+    ("Since the fighting began, 4,200 people have arrived at the Ober camp, the camp manager said.", "displaced"),
+    ("The camp manager said 4,200 people had arrived at the reception centre in Ober since Monday.", "displaced"),
+    ("The camp manager said 4,200 residents whose homes were destroyed are accommodated in temporary shelters.",
+     "displaced"),
+    ("More than 4,200 people arrived in neighbouring Tessa last week, the camp manager said.", "refugees"),
+])
+def test_arrivals_count_displaced_people_or_refugees_by_where_they_arrive(sentence: str, metric: str) -> None:
+    assert {m for _, m, _, _ in _attributed(f"Camps in Ober\n\n{sentence}\n")} == {metric}
