@@ -348,7 +348,8 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
     (r"on board|aboard|(?:was|were) carrying", "passengers"),
     (r"rescued|saved|brought (?:to the surface|out) alive|pulled (?:out )?alive|alive from|to the surface|"
      r"to safety|airlifted|evacuated by (?:air|helicopter)", "rescued"),
-    (r"on strike|joined the strike|absent|went on strike|walked out|stayed away from (?:work|classrooms|schools?)", "strikers"),
+    (r"on strike|strikers|joined the (?:[\w-]+\s+)?(?:strike|stoppage|walkout)|absent|went on strike|walked out|"
+     r"walked off the job|stopped work|downed tools|stayed away from (?:work|classrooms|schools?)", "strikers"),
     (r"captured|abducted|kidnapped|taken hostage|taken captive|seized|snatched|"
      r"(?:taken|seized|snatched|dragged) from (?:their|his|her) (?:homes?|houses?|beds?)", "captured"),
     (r"displaced|fled their homes|(?:left|abandoned|deserted) (?:their|its) (?:homes|houses|villages|towns|neighbou?rhoods)|(?:forced|driven) (?:from|out of) their homes|forced to flee|evacuated|homeless|"
@@ -1434,6 +1435,9 @@ def _resolve_phrase(phrase: str, *, sources: Sources, cue: str) -> SourceRef | N
         return None  # "the number of deaths stands at 31": the count itself, not who gives it
     if FIRST_PERSON_SOURCE.match(phrase) and sources.voice is not None:
         return SourceRef(sources.voice, 0.6, f'"{phrase} {cue}": the article\'s own voice ({sources.voice.name})')
+    owned = re.match(r"(?i)^(?:its|their)\s+(.+)$", phrase)
+    if owned and _REPORT_NOUNS.match(_REPORT_ADJECTIVES.sub("", owned.group(1))):
+        phrase = "it"  # "Its report, published last week, says ...": the report of the body named before
     if phrase.lower() in PRONOUNS:
         target = sources.last_attributed or (sources.mentions[-1] if sources.mentions else None)
         if phrase.lower() in ("he", "she"):

@@ -1133,3 +1133,19 @@ def test_a_wire_story_quoting_a_body_today_keeps_its_own_voice() -> None:
 ])
 def test_arrivals_count_displaced_people_or_refugees_by_where_they_arrive(sentence: str, metric: str) -> None:
     assert {m for _, m, _, _ in _attributed(f"Camps in Ober\n\n{sentence}\n")} == {metric}
+
+
+def test_its_report_is_the_report_of_the_body_named_before() -> None:
+    text = ("Quarry collapse in Orsk\n\nThe Orsk Mining Inspectorate said on Monday that it had opened an inquiry.\n\n"
+            "Its report, published last week, says two workers remain unaccounted for.\n")
+    assert _attributed(text) == {("Orsk Mining Inspectorate", "missing", "two", "workers")}
+
+
+@pytest.mark.parametrize("sentence", [
+    "The Orsk Transport Union said 2.3 million members had joined the stoppage.",
+    "The Orsk Transport Union put the number of strikers at 2.3 million.",
+    "The Orsk Transport Union said 2.3 million workers walked off the job on Monday.",
+])
+def test_ways_of_saying_people_stopped_work_count_strikers(sentence: str) -> None:
+    assert {(name, metric) for name, metric, _, _ in _attributed(f"Strike in Orsk\n\n{sentence}\n")} == {
+        ("Orsk Transport Union", "strikers")}
