@@ -2091,7 +2091,7 @@ def _paragraph_start(sentences: Sequence[Sentence], sentence: Sentence) -> int:
 
 # A sentence that goes on counting what the one before reported ("A further 2,310 ...", "Eleven of them ...").
 QUOTE_OPENS = re.compile(r"^\s*[“\"]")
-QUOTE_CLOSES_BEFORE_CUE = re.compile(r"[”\"]\s*,?\s+[\w\s.'’-]{1,60}\b(?:said|says|added|adds|told|tells|recalled|recalls)\b")
+QUOTE_CLOSES_BEFORE_CUE = re.compile(r"[”\"]\s*,?\s+[\w\s.'’-]{0,60}\b(?:said|says|added|adds|told|tells|recalled|recalls)\b")
 
 
 def _quotation_speaker(sentence: Sentence, cues: Sequence[Cue], before: SourceRef | None) -> SourceRef | None:

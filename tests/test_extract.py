@@ -1149,3 +1149,10 @@ def test_its_report_is_the_report_of_the_body_named_before() -> None:
 def test_ways_of_saying_people_stopped_work_count_strikers(sentence: str) -> None:
     assert {(name, metric) for name, metric, _, _ in _attributed(f"Strike in Orsk\n\n{sentence}\n")} == {
         ("Orsk Transport Union", "strikers")}
+
+
+def test_a_quotation_goes_on_with_its_speaker_after_an_inverted_said() -> None:
+    text = ("Protests in Lorn\n\n\"Our information indicates that most were shot,\" said spokesperson "
+            "Ana Perl. \"At least 180 people have been injured, and more than 1,100 arrested.\"\n")
+    assert {(name, metric) for name, metric, _, _ in _attributed(text)} == {("Ana Perl", "injured"),
+                                                                           ("Ana Perl", "arrested")}
