@@ -354,7 +354,7 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      r"(?:taken|seized|snatched|dragged) from (?:their|his|her) (?:homes?|houses?|beds?)", "captured"),
     (r"displaced|fled their homes|(?:left|abandoned|deserted) (?:their|its) (?:homes|houses|villages|towns|neighbou?rhoods)|(?:forced|driven) (?:from|out of) their homes|forced to flee|evacuated|homeless|"
      r"sheltering|uprooted|stranded|from their (?:homes|villages|towns|land)|sleeping (?:outdoors|rough|in tents)|"
-     r"in tents|without shelter|spent the night (?:outdoors|outside|in the open|in (?:the )?streets)|(?:live|lives|living|lived|staying|stay) in (?:the\s+)?(?:[\w-]+\s+){0,2}?(?:camps|shelters|sites|settlements|evacuation cent(?:re|er)s)|(?:had|have|has)\s+fled(?!\s+(?:abroad|across|into|to neighbou?ring))|"
+     r"in tents|without (?:shelter|(?:a|any) (?:home|roof)|homes)|left homeless|spent the night (?:outdoors|outside|in the open|in (?:the )?streets)|(?:live|lives|living|lived|staying|stay) in (?:the\s+)?(?:[\w-]+\s+){0,2}?(?:camps|shelters|sites|settlements|evacuation cent(?:re|er)s)|(?:had|have|has)\s+fled(?!\s+(?:abroad|across|into|to neighbou?ring))|"
      r"(?:are|were|is|was|remain|remained)\s+(?:still\s+)?in\s+(?:[\w-]+\s+){0,2}?(?:camps|shelters|evacuation cent(?:re|er)s)|"
      r"(?:camps?|settlements?|sites?|centres?|centers?)(?:[’']s?)?\s+(?:now\s+|currently\s+)?(?:shelters|hosts)|"
      r"(?:been|were|was)\s+(?:moved|relocated)\s+to\s+(?:an?\s+|the\s+)?(?:school|shelter|camp|safer|temporary|evacuation|relief)|"
@@ -438,6 +438,11 @@ THING_METRICS = frozenset({"cities", "damaged", "assaults"}) | VOTE_METRICS
 PEOPLE_METRICS = frozenset(METRIC_DEFINITIONS) - THING_METRICS
 # "the toll", "the count", "a figure it revised to": the number belongs to what was just counted.
 ANAPHORIC_COUNT = re.compile(r"(?i)\b(?:toll|count|tally|figure|number|estimate|total)\b(?!\s+that\b)")
+PUT_NUMBER_AT = re.compile(
+    r"(?i)\b(?:put|puts|putting|placed|places|placing|estimated|estimates|estimating|set|sets|setting)\s+"
+    r"(?:the|its|their|his|her|our)\s+(?:[\w-]+\s+)?(?P<noun>number|total|count|tally|toll|figure)\s+of\s+"
+    r"(?P<what>[^;:]{1,120}?)\s+at\s+(?:(?:about|around|some|roughly|nearly|almost|over|more than|at least|close to|"
+    r"up to|an estimated)\s+)?$")
 SUBSET_BEFORE = re.compile(r"(?i)(?:\bincluding|\bamong them|\bamong whom|\bof whom|\bof them|\bamong those|\bincl\.)\s*$")
 SUBSET_AFTER = re.compile(r"(?i)^\s*of (?:them|those|whom|these)\b")
 SUPERSET_AFTER = re.compile(r"(?i)^\s*of (?:those|the|these) (?:[a-z]+ed|dead|missing|wounded|injured)\b")
@@ -678,7 +683,7 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
     allowed = PEOPLE_METRICS if noun in PEOPLE_NOUNS else THING_NOUNS.get(noun or "", PEOPLE_METRICS | THING_METRICS)
     if _counts_no_metric(sentence, before, after, noun):
         return None
-    told = _metric_told_around(before, after, population, allowed)
+    told = _metric_told_around(before, after, population, allowed) or _metric_put_at(before, population, allowed)
     if told is not None:
         return told
     found = _metric_word_near(before, rest, allowed)
@@ -704,6 +709,15 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
     # "for a total of 351": the figure's own words can point back
     return _metric_referred_to(f"{before} {span.stated}", after, rest, noun, population,
                                previous[1].metric if previous else topic, allowed)
+
+
+def _metric_put_at(before: str, population: str | None, allowed: frozenset[str]) -> MetricGuess | None:
+    """ "puts the number of people still without a home at 38,000": what the number is of, however long."""
+    put = PUT_NUMBER_AT.search(before)
+    named = _nearest_metric_word("", put.group("what"), allowed) if put else None
+    if put is None or named is None:
+        return None
+    return MetricGuess(named[0], population, 0.75, f'"the {put.group("noun")} of {_short(put.group("what"), 60)} at"')
 
 
 def _metric_told_around(before: str, after: str, population: str | None,

@@ -335,7 +335,7 @@ def test_known_sources_are_matched_without_case_or_article() -> None:
 
 
 # Floors at the measured scores: a change that lowers them fails here (the targets are in issue 21).
-EVALUATION_FLOORS = {"overall": (0.92, 0.89), "development": (0.92, 0.89)}
+EVALUATION_FLOORS = {"overall": (0.93, 0.90), "development": (0.93, 0.91)}
 
 
 def test_labelled_evaluation_does_not_fall_below_its_measured_scores() -> None:
@@ -1156,3 +1156,15 @@ def test_a_quotation_goes_on_with_its_speaker_after_an_inverted_said() -> None:
             "Ana Perl. \"At least 180 people have been injured, and more than 1,100 arrested.\"\n")
     assert {(name, metric) for name, metric, _, _ in _attributed(text)} == {("Ana Perl", "injured"),
                                                                            ("Ana Perl", "arrested")}
+
+
+@pytest.mark.parametrize(("sentence", "metric"), [
+    ("The Lorn Housing Office puts the number of people still without a home after the floods at 38,000.",
+     "displaced"),
+    ("The Lorn Housing Office, which lost two staff in the floods, puts the number of people left without a roof "
+     "at 38,000.", "displaced"),
+    ("The Lorn Housing Office puts the number of people held in the old barracks since the raids at 38,000.",
+     "detained"),
+])
+def test_put_the_number_of_x_at_n_counts_what_x_says(sentence: str, metric: str) -> None:
+    assert {m for _, m, stated, _ in _attributed(f"Floods in Lorn\n\n{sentence}\n") if stated == "38,000"} == {metric}
