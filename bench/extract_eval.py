@@ -4,7 +4,10 @@
     python bench/extract_eval.py            # the table
     python bench/extract_eval.py --show     # also every miss and every false proposal
     python bench/extract_eval.py --json     # machine-readable
-    python bench/extract_eval.py --set held-out-9   # one set only (score a held-out batch once per change)
+    python bench/extract_eval.py --set held-out-10  # one set only (score a held-out batch once per change)
+
+A held-out batch is scored by no default run and no test until it is named with ``--set`` once:
+that first scoring writes ``SCORED`` (with the score) into its folder, and from then on it is seen.
 
 Each article ``bench/extract_eval/NN-name.txt`` has labels in ``NN-name.yaml``:
 
@@ -35,6 +38,7 @@ import json
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import yaml
@@ -46,6 +50,7 @@ HERE = Path(__file__).resolve().parent
 ARTICLES = HERE / "extract_eval"
 SEED_YAML = HERE.parent / "seeds" / "iran-resolution-follow-ups-2020.yaml"
 AUTHOR = "author"
+SCORED_MARKER = "SCORED"  # in a held-out folder once its one first-contact scoring has been run
 
 FigureKey = tuple[str, float | None, float | None, float | None]
 
@@ -238,17 +243,32 @@ def _row(item: Score) -> str:
             f"{item.precision:>9.2f} {item.recall:>6.2f} {item.figure_recall:>7.2f} {item.source_accuracy:>6.2f}")
 
 
-def article_sets() -> list[tuple[str, Path]]:
-    """The held-out batches, each written after a round of rules (newest first), then the
-    development set the rules were written against; docs/extract.md gives their scores."""
-    held_out = sorted((p for p in ARTICLES.glob("held-out-*") if p.is_dir()),
+def is_scored(folder: Path) -> bool:
+    return (folder / SCORED_MARKER).is_file()
+
+
+def article_sets(root: Path | None = None, *, unscored: str | None = None) -> list[tuple[str, Path]]:
+    """The held-out batches already scored once (newest first), then the development set the
+    rules were written against; docs/extract.md gives their scores. A batch without its
+    ``SCORED`` marker has not had its one scoring yet: it is left out, so that no test or
+    default run reads its score early, unless it is named in ``unscored``."""
+    root = root or ARTICLES
+    held_out = sorted((p for p in root.glob("held-out-*") if p.is_dir() and (is_scored(p) or p.name == unscored)),
                       key=lambda p: int(p.name.rsplit("-", 1)[1]), reverse=True)
-    return [*((f"{p.name} batch", p) for p in held_out), ("development set", ARTICLES)]
+    return [*((f"{p.name} batch", p) for p in held_out), ("development set", root)]
 
 
-def evaluate_all(only: str | None = None) -> tuple[list[tuple[list[Score], Score]], Score, list[tuple[Score, list[str]]]]:
-    groups = [evaluate(folder, name) for name, folder in article_sets() if only is None or folder.name == only
-              or (only == "development" and folder == ARTICLES)]
+def mark_scored(folder: Path, total: Score) -> None:
+    """Record a held-out batch's first scoring in its folder; from then on it is seen."""
+    (folder / SCORED_MARKER).write_text(
+        f"Scored once on {date.today().isoformat()} (first contact):\n{HEADER}\n{_row(total)}\n", encoding="utf-8")
+
+
+def evaluate_all(only: str | None = None, root: Path | None = None) -> tuple[list[tuple[list[Score], Score]], Score,
+                                                                        list[tuple[Score, list[str]]]]:
+    root = root or ARTICLES
+    groups = [evaluate(folder, name) for name, folder in article_sets(root, unscored=only)
+              if only is None or folder.name == only or (only == "development" and folder == root)]
     overall = Score(f"all articles ({sum(len(scores) for scores, _ in groups)})")
     for _, total in groups:
         overall.add(total)
@@ -305,9 +325,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show", action="store_true", help="list every miss and false proposal")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.add_argument("--set", dest="only", metavar="NAME",
-                        help="score one set only: a held-out folder name (held-out-9) or 'development'")
+                        help="score one set only: a held-out folder name (held-out-10) or 'development'; "
+                             "a batch not yet scored is scored and marked SCORED")
     args = parser.parse_args(argv)
+    first_contact = None
+    if args.only and args.only != "development":
+        folder = ARTICLES / args.only
+        if not folder.is_dir():
+            parser.error(f"no set {args.only!r}: name a folder under {ARTICLES} or 'development'")
+        first_contact = None if is_scored(folder) else folder
     groups, overall, seeds = evaluate_all(args.only)
+    if first_contact is not None:
+        mark_scored(first_contact, groups[0][1])
+        print(f"{first_contact.name} scored for the first time; {SCORED_MARKER} written, it is now seen", file=sys.stderr)
     everything = [item for scores, total in groups for item in (*scores, total)] + [overall, *(s for s, _ in seeds)]
     if args.json:
         print_json(everything)

@@ -333,7 +333,7 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      r"taken into custody", "arrested"),
     (r"taken away in (?:police |military |unmarked )?(?:vans?|cars?|vehicles|trucks)", "detained"),
     (r"detain\w*|detention|in custody|jailed|imprisoned|behind bars|in prison|in jail|"
-     r"(?:being|were|are|was|is|remain|remained|still)\s+held\b|"
+     r"(?:being|been|were|are|was|is|remain|remained|still|(?:have|has|had)(?:\s+\w+ly)?)\s+held\b|"
      r"held (?:without|incommunicado|in|on)", "detained"),
     (r"sentenced|prison terms?|convicted", "sentenced"),
     (r"missing|trapped|unaccounted for|last seen|vanished|(?:gone|went) missing|(?:not|never) (?:been )?heard from|"
@@ -348,25 +348,31 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
     (r"on board|aboard|(?:was|were) carrying", "passengers"),
     (r"rescued|saved|brought (?:to the surface|out) alive|pulled (?:out )?alive|alive from|to the surface|"
      r"to safety|airlifted|evacuated by (?:air|helicopter)", "rescued"),
-    (r"on strike|joined the strike|absent|went on strike|walked out|stayed away from (?:work|classrooms|schools?)", "strikers"),
+    (r"on strike|strikers|joined the (?:[\w-]+\s+)?(?:strike|stoppage|walkout)|absent|went on strike|walked out|"
+     r"walked off the job|stopped work|downed tools|stayed away from (?:work|classrooms|schools?)", "strikers"),
     (r"captured|abducted|kidnapped|taken hostage|taken captive|seized|snatched|"
      r"(?:taken|seized|snatched|dragged) from (?:their|his|her) (?:homes?|houses?|beds?)", "captured"),
     (r"displaced|fled their homes|(?:left|abandoned|deserted) (?:their|its) (?:homes|houses|villages|towns|neighbou?rhoods)|(?:forced|driven) (?:from|out of) their homes|forced to flee|evacuated|homeless|"
      r"sheltering|uprooted|stranded|from their (?:homes|villages|towns|land)|sleeping (?:outdoors|rough|in tents)|"
-     r"in tents|without shelter|spent the night (?:outdoors|outside|in the open|in (?:the )?streets)|(?:live|lives|living|lived|staying|stay) in (?:the\s+)?(?:[\w-]+\s+){0,2}?(?:camps|shelters|sites|settlements|evacuation cent(?:re|er)s)|(?:had|have|has)\s+fled(?!\s+(?:abroad|across|into|to neighbou?ring))|"
+     r"in tents|without (?:shelter|(?:a|any) (?:home|roof)|homes)|left homeless|spent the night (?:outdoors|outside|in the open|in (?:the )?streets)|(?:live|lives|living|lived|staying|stay) in (?:the\s+)?(?:[\w-]+\s+){0,2}?(?:camps|shelters|sites|settlements|evacuation cent(?:re|er)s)|(?:had|have|has)\s+fled(?!\s+(?:abroad|across|into|to neighbou?ring))|"
      r"(?:are|were|is|was|remain|remained)\s+(?:still\s+)?in\s+(?:[\w-]+\s+){0,2}?(?:camps|shelters|evacuation cent(?:re|er)s)|"
      r"(?:camps?|settlements?|sites?|centres?|centers?)(?:[’']s?)?\s+(?:now\s+|currently\s+)?(?:shelters|hosts)|"
      r"(?:been|were|was)\s+(?:moved|relocated)\s+to\s+(?:an?\s+|the\s+)?(?:school|shelter|camp|safer|temporary|evacuation|relief)|"
-     r"(?:been|were|was)\s+(?:moved|relocated)\s+(?:out\s+of|away\s+from)\s",
+     r"(?:been|were|was)\s+(?:moved|relocated)\s+(?:out\s+of|away\s+from)\s|"
+     # where people arrive or are put up says they have been driven from home: "arrived at the camp"
+     r"(?:arrived|arriving|arrive|arrivals)\s+(?:at|in|into)\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,2}?"
+     r"(?:camps?|shelters?|sites?|settlements?|(?:reception|evacuation|collective)\s+cent(?:re|er)s?)\b|"
+     r"(?:accommodated|housed|put up|hosted)\s+(?:in|at)\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,2}?"
+     r"(?:camps?|shelters?|sites?|tents|cent(?:re|er)s)\b",
      "displaced"),
     (r"crossed into neighbou?ring countries|refugees|(?:fled|escaped|fleeing|escaping) across the border|"
      r"sought (?:safety|refuge|asylum|shelter)\s+(?:abroad|in neighbou?ring|across|over the border)|crossed (?:the\s+)?(?:[\w-]+\s+)?border|fled abroad|"
      r"fled (?:into|to|across (?:the border )?into)\s+neighbou?ring|crossed (?:from\s+\w+\s+)?into\s+neighbou?ring|"
-     r"arrived at the border|new arrivals|(?:have|has|had)\s+(?:come|came)\s+across\b", "refugees"),
+     r"arrived at the border|new arrivals|(?:arrived|arriving|arrivals)\s+(?:in|into)\s+neighbou?ring|(?:have|has|had)\s+(?:come|came)\s+across\b", "refugees"),
     (r"pardoned|released|freed|let go|set free", "released"),
     (r"expelled|expulsions? of|deported|deportations? of|pushed back", "expelled"),
     (r"tortured|torture", "tortured"),
-    (r"(?:prisons?|jails?|prison system|facility)(?:[’']s)?\s+(?:now\s+|then\s+|currently\s+)?(?:held|holds|housed|houses)|"
+    (r"(?:prisons?|jails?|prison system|facility)(?:[’']s)?\s+(?:now\s+|then\s+|currently\s+)?(?:held|holds?|housed|houses?)\b|"
      r"(?:now|currently) (?:holds|houses|held|housed)|prison population of", "prisoners"),
     (r"transferred|moved to (?:a|another) (?:prison|jail|detention)|(?:have|has|had)\s+relocated", "transferred"),
     (r"charged|indicted|fac(?:e|es|ing) (?:[\w-]+\s+)?(?:charges|prosecution|trial)|charges against|"
@@ -432,6 +438,11 @@ THING_METRICS = frozenset({"cities", "damaged", "assaults"}) | VOTE_METRICS
 PEOPLE_METRICS = frozenset(METRIC_DEFINITIONS) - THING_METRICS
 # "the toll", "the count", "a figure it revised to": the number belongs to what was just counted.
 ANAPHORIC_COUNT = re.compile(r"(?i)\b(?:toll|count|tally|figure|number|estimate|total)\b(?!\s+that\b)")
+PUT_NUMBER_AT = re.compile(
+    r"(?i)\b(?:put|puts|putting|placed|places|placing|estimated|estimates|estimating|set|sets|setting)\s+"
+    r"(?:the|its|their|his|her|our)\s+(?:[\w-]+\s+)?(?P<noun>number|total|count|tally|toll|figure)\s+of\s+"
+    r"(?P<what>[^;:]{1,120}?)\s+at\s+(?:(?:about|around|some|roughly|nearly|almost|over|more than|at least|close to|"
+    r"up to|an estimated)\s+)?$")
 SUBSET_BEFORE = re.compile(r"(?i)(?:\bincluding|\bamong them|\bamong whom|\bof whom|\bof them|\bamong those|\bincl\.)\s*$")
 SUBSET_AFTER = re.compile(r"(?i)^\s*of (?:them|those|whom|these)\b")
 SUPERSET_AFTER = re.compile(r"(?i)^\s*of (?:those|the|these) (?:[a-z]+ed|dead|missing|wounded|injured)\b")
@@ -672,7 +683,7 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
     allowed = PEOPLE_METRICS if noun in PEOPLE_NOUNS else THING_NOUNS.get(noun or "", PEOPLE_METRICS | THING_METRICS)
     if _counts_no_metric(sentence, before, after, noun):
         return None
-    told = _metric_told_around(before, after, population, allowed)
+    told = _metric_told_around(before, after, population, allowed) or _metric_put_at(before, population, allowed)
     if told is not None:
         return told
     found = _metric_word_near(before, rest, allowed)
@@ -698,6 +709,15 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
     # "for a total of 351": the figure's own words can point back
     return _metric_referred_to(f"{before} {span.stated}", after, rest, noun, population,
                                previous[1].metric if previous else topic, allowed)
+
+
+def _metric_put_at(before: str, population: str | None, allowed: frozenset[str]) -> MetricGuess | None:
+    """ "puts the number of people still without a home at 38,000": what the number is of, however long."""
+    put = PUT_NUMBER_AT.search(before)
+    named = _nearest_metric_word("", put.group("what"), allowed) if put else None
+    if put is None or named is None:
+        return None
+    return MetricGuess(named[0], population, 0.75, f'"the {put.group("noun")} of {_short(put.group("what"), 60)} at"')
 
 
 def _metric_told_around(before: str, after: str, population: str | None,
@@ -792,6 +812,7 @@ def _window_before(before: str) -> str:
     return " ".join(tail.split()[-8:])
 
 
+_FINITE = r"(?:are|were|is|was|have|has|had|remain|remained)"
 _SUBSET_ASIDE = re.compile(
     r"(?i)^\s*,\s*(?:among them|among whom|including|of whom|incl\.|(?:most|many|some|all|several|half|nearly all)\s+of\s+"
     r"them)[^,;.]{1,60},")
@@ -809,6 +830,8 @@ def _window_after(after: str) -> str:
     head = re.sub(r"(?i)^\s*(?:in|at|from|across|near|inside|outside)\s+(?:\S+\s+){0,5}?(?=(?:are|were|is|was|have|had|remain|remained)\b)", "", head)
     # "19 fishermen who went out before the warning are still missing": past the relative clause to the verb
     head = re.sub(r"(?i)^\s*who\s+(?:\S+\s+){1,8}?(?=(?:are|were|is|was|have|has|had|remain|remained)\b)", "", head)
+    # "residents whose homes were destroyed are accommodated ...": the relative clause has its own verb first
+    head = re.sub(rf"(?i)^\s*whose\s+(?:\S+\s+){{1,3}}?{_FINITE}\s+(?:\S+\s+){{1,6}}?(?={_FINITE}\b)", "", head)
     return " ".join(head.split()[:8])
 
 
@@ -895,6 +918,9 @@ AGENT_CUE = re.compile(
     r"documentation|list|monitoring|identified|documented|recorded|verified|confirmed|cited|compiled|collected|"
     r"released|published|issued|gathered|acknowledged|admitted|announced|reported|given|claimed|provided|disclosed|"
     r"listed as [\w-]+|registered as [\w-]+|recorded as [\w-]+)\s+(?:by|from)\s+"
+    # "by the reckoning of the camp administration", "on the count of": whoever keeps the count
+    r"|\b(?:by|on|in)\s+(?:the\s+)?(?:own\s+)?(?:reckoning|count|tally|calculations?|estimates?|figures?|"
+    r"records?|account)\s+(?:of|kept by)\s+"
     # "reports in foreign media that 11 died"
     r"|\b(?:reports?|claims?|rumou?rs?|posts?)\s+(?:circulating\s+)?(?:in|on)\s+"
     r"(?=(?:the\s+)?(?:[\w-]+\s+){0,2}(?:media|press|newspapers?|outlets)\b)"
@@ -1423,6 +1449,9 @@ def _resolve_phrase(phrase: str, *, sources: Sources, cue: str) -> SourceRef | N
         return None  # "the number of deaths stands at 31": the count itself, not who gives it
     if FIRST_PERSON_SOURCE.match(phrase) and sources.voice is not None:
         return SourceRef(sources.voice, 0.6, f'"{phrase} {cue}": the article\'s own voice ({sources.voice.name})')
+    owned = re.match(r"(?i)^(?:its|their)\s+(.+)$", phrase)
+    if owned and _REPORT_NOUNS.match(_REPORT_ADJECTIVES.sub("", owned.group(1))):
+        phrase = "it"  # "Its report, published last week, says ...": the report of the body named before
     if phrase.lower() in PRONOUNS:
         target = sources.last_attributed or (sources.mentions[-1] if sources.mentions else None)
         if phrase.lower() in ("he", "she"):
@@ -1709,6 +1738,7 @@ _SUBJECT_NAME = re.compile(
 # A release's first sentence often ends on its issuer: "..., Save the Children said today."
 _ISSUER_SAID = re.compile(
     rf",\s+(?P<name>{_NAME})\s+(?:said|says|announced|reported|warned|stated)\s+(?:today|on \w+day)\b")
+_ISSUER_SAID_TODAY = re.compile(rf",\s+(?:the\s+)?(?P<name>{_NAME})\s+(?:said|says|announced|stated|warned)\s+today\b")
 # Titles of releases issued by a body: "Government of Ormand: update on ...", "Situation report No. 3".
 _OFFICIAL_TITLE = re.compile(
     r"(?i)\b(?:update|statement|bulletin|situation report|sitrep|communiqu[eé]|press release|announcement)\b")
@@ -1760,7 +1790,20 @@ def guess_voice(text: str, title: str) -> tuple[str | None, str]:
     issuer = _official_issuer(text, title)
     if issuer is not None:
         return issuer
-    return _first_person_issuer(text)
+    name, reason = _first_person_issuer(text)
+    return (name, reason) if name else _release_issuer(text)
+
+
+def _release_issuer(text: str) -> tuple[str | None, str]:
+    """A press release that does not say "we" still opens on its issuer "said today"; a wire story
+    (a "(Reuters)" dateline) quoting a body the same way keeps its own voice."""
+    paragraphs = [line.strip() for line in text.splitlines()[1:] if len(line.split()) >= 6]
+    if not paragraphs or WIRE_DATELINE.match(paragraphs[0]):
+        return None, ""
+    said = _ISSUER_SAID_TODAY.search(_DATELINE.sub("", paragraphs[0]))
+    if said is None or not (_ORGANISATION_WORDS.search(said.group("name")) or len(said.group("name").split()) >= 2):
+        return None, ""
+    return said.group("name"), f'a press release: its first paragraph ends "{_short(said.group().lstrip(", "))}"'
 
 
 def _first_person_issuer(text: str) -> tuple[str | None, str]:
@@ -2062,7 +2105,7 @@ def _paragraph_start(sentences: Sequence[Sentence], sentence: Sentence) -> int:
 
 # A sentence that goes on counting what the one before reported ("A further 2,310 ...", "Eleven of them ...").
 QUOTE_OPENS = re.compile(r"^\s*[“\"]")
-QUOTE_CLOSES_BEFORE_CUE = re.compile(r"[”\"]\s*,?\s+[\w\s.'’-]{1,60}\b(?:said|says|added|adds|told|tells|recalled|recalls)\b")
+QUOTE_CLOSES_BEFORE_CUE = re.compile(r"[”\"]\s*,?\s+[\w\s.'’-]{0,60}\b(?:said|says|added|adds|told|tells|recalled|recalls)\b")
 
 
 def _quotation_speaker(sentence: Sentence, cues: Sequence[Cue], before: SourceRef | None) -> SourceRef | None:

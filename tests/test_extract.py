@@ -335,7 +335,7 @@ def test_known_sources_are_matched_without_case_or_article() -> None:
 
 
 # Floors at the measured scores: a change that lowers them fails here (the targets are in issue 21).
-EVALUATION_FLOORS = {"overall": (0.92, 0.89), "development": (0.95, 0.93), "held-out-9": (0.62, 0.53)}
+EVALUATION_FLOORS = {"overall": (0.92, 0.87), "development": (0.93, 0.91), "held-out-10": (0.74, 0.57)}
 
 
 def test_labelled_evaluation_does_not_fall_below_its_measured_scores() -> None:
@@ -343,13 +343,44 @@ def test_labelled_evaluation_does_not_fall_below_its_measured_scores() -> None:
     groups, overall, seeds = bench.evaluate_all()
     precision, recall = EVALUATION_FLOORS["overall"]
     assert overall.precision >= precision and overall.recall >= recall, bench._row(overall)
-    for batch in ("held-out-9", "development"):
+    for batch in ("held-out-10", "development"):
         held_out = next(total for _, total in groups if total.name.startswith(batch))
         precision, recall = EVALUATION_FLOORS[batch]
         assert held_out.precision >= precision and held_out.recall >= recall, bench._row(held_out)
     for seed, skipped in seeds:
         assert (seed.matched, seed.labels, seed.proposed) == (6, 6, 6), seed.misses + seed.false
         assert skipped == ["mansoureh-galestan resolutions_on_iran '67th' (an ordinal)"]
+
+
+def test_a_held_out_batch_is_unseen_until_it_is_scored_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    bench = _load_bench()
+    article = EVAL / "09-marova-floods.txt"
+    batch = tmp_path / "held-out-99"
+    batch.mkdir()
+    for suffix in (".txt", ".yaml"):
+        (tmp_path / f"dev{suffix}").write_bytes(article.with_suffix(suffix).read_bytes())
+        (batch / f"unseen{suffix}").write_bytes(article.with_suffix(suffix).read_bytes())
+    monkeypatch.setattr(bench, "ARTICLES", tmp_path)
+    groups, overall, _ = bench.evaluate_all(root=tmp_path)
+    assert [total.name for _, total in groups] == ["development set (1 articles)"]
+    assert overall.labels == groups[0][1].labels
+    assert not (batch / "SCORED").exists()
+
+    assert bench.main(["--set", "held-out-99"]) == 0
+    out, err = capsys.readouterr()
+    assert "held-out-99 batch (1 articles)" in out and "held-out-99 scored for the first time" in err
+    assert "held-out-99 batch (1 articles)" in (batch / "SCORED").read_text(encoding="utf-8")
+    groups, overall, _ = bench.evaluate_all(root=tmp_path)
+    assert [total.name for _, total in groups] == ["held-out-99 batch (1 articles)", "development set (1 articles)"]
+    assert overall.labels == 2 * groups[1][1].labels
+
+
+def test_every_held_out_batch_in_the_repository_is_scored_or_unseen() -> None:
+    bench = _load_bench()
+    seen = {folder.name for _, folder in bench.article_sets()}
+    for folder in EVAL.glob("held-out-*"):
+        assert (folder.name in seen) == (folder / "SCORED").is_file(), folder
 
 
 def test_the_evaluation_scores_every_article_by_style_and_sorts_its_misses() -> None:
@@ -1048,3 +1079,92 @@ def test_critics_are_people_and_coming_across_a_crossing_is_fleeing_abroad() -> 
             "according to the border police.\n")
     assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
         ("Monitoring group", "missing", "at least 30"), ("Border police", "refugees", "about 8,000")}
+
+
+@pytest.mark.parametrize(("sentence", "source"), [
+    ("At least 640 people have been detained since the vote, by the count of the Ostra Lawyers' Union, which says "
+     "few have seen a lawyer.", "Ostra Lawyers' Union"),
+    ("By the reckoning of the Pell Port Authority, 640 people have been detained since the vote.", "Pell Port Authority"),
+    ("The tally kept by the Marden Relatives' Committee shows that 640 people have been detained since the vote.",
+     "Marden Relatives' Committee"),
+    ("A list maintained by the Ostra Lawyers' Union puts the number of people detained since the vote at 640.",
+     "Ostra Lawyers' Union"),
+])
+def test_a_count_kept_by_someone_is_theirs(sentence: str, source: str) -> None:
+    assert {(name, metric, stated.lower().removeprefix("at least ")) for name, metric, stated, _ in
+            _attributed(f"Curfew in Ostra\n\n{sentence}\n")} == {(source, "detained", "640")}
+
+
+@pytest.mark.parametrize("sentence", [
+    "At least 640 people have been held since the vote, the Ostra Lawyers' Union said.",
+    "The Ostra Lawyers' Union said police had held at least 640 people since the vote.",
+])
+def test_held_in_any_tense_counts_detained_people(sentence: str) -> None:
+    assert {(name, metric) for name, metric, _, _ in _attributed(f"Curfew in Ostra\n\n{sentence}\n")} == {
+        ("Ostra Lawyers' Union", "detained")}
+
+
+def test_a_meeting_held_is_not_a_detention() -> None:
+    assert _attributed("Talks in Ostra\n\nThe Ostra Lawyers' Union said it had held 14 meetings with the minister.\n") == set()
+
+
+RELEASE_LEAD = "At least 20 people have died in Lusk's prisons this year, the World Prison Monitor said today."
+RELEASE_BACKGROUND = "The country's prisons now hold about 9,000 people, twice their capacity."
+
+
+def test_a_release_that_opens_on_its_issuer_saying_today_speaks_for_it_without_we() -> None:
+    text = f"Lusk: deaths in custody\n\n(Geneva, 3 March 2026) – {RELEASE_LEAD}\n\n{RELEASE_BACKGROUND}\n"
+    assert _attributed(text) == {("World Prison Monitor", "killed", "At least 20", None),
+                                 ("World Prison Monitor", "prisoners", "about 9,000", None)}
+
+
+def test_a_wire_story_quoting_a_body_today_keeps_its_own_voice() -> None:
+    text = f"Deaths in custody in Lusk\n\nLUSK (Reuters) - {RELEASE_LEAD}\n\n{RELEASE_BACKGROUND}\n"
+    assert ("World Prison Monitor", "prisoners", "about 9,000", None) not in _attributed(text)
+    assert ("World Prison Monitor", "killed", "At least 20", None) in _attributed(text)
+
+
+@pytest.mark.parametrize(("sentence", "metric"), [
+    ("Since the fighting began, 4,200 people have arrived at the Ober camp, the camp manager said.", "displaced"),
+    ("The camp manager said 4,200 people had arrived at the reception centre in Ober since Monday.", "displaced"),
+    ("The camp manager said 4,200 residents whose homes were destroyed are accommodated in temporary shelters.",
+     "displaced"),
+    ("More than 4,200 people arrived in neighbouring Tessa last week, the camp manager said.", "refugees"),
+])
+def test_arrivals_count_displaced_people_or_refugees_by_where_they_arrive(sentence: str, metric: str) -> None:
+    assert {m for _, m, _, _ in _attributed(f"Camps in Ober\n\n{sentence}\n")} == {metric}
+
+
+def test_its_report_is_the_report_of_the_body_named_before() -> None:
+    text = ("Quarry collapse in Orsk\n\nThe Orsk Mining Inspectorate said on Monday that it had opened an inquiry.\n\n"
+            "Its report, published last week, says two workers remain unaccounted for.\n")
+    assert _attributed(text) == {("Orsk Mining Inspectorate", "missing", "two", "workers")}
+
+
+@pytest.mark.parametrize("sentence", [
+    "The Orsk Transport Union said 2.3 million members had joined the stoppage.",
+    "The Orsk Transport Union put the number of strikers at 2.3 million.",
+    "The Orsk Transport Union said 2.3 million workers walked off the job on Monday.",
+])
+def test_ways_of_saying_people_stopped_work_count_strikers(sentence: str) -> None:
+    assert {(name, metric) for name, metric, _, _ in _attributed(f"Strike in Orsk\n\n{sentence}\n")} == {
+        ("Orsk Transport Union", "strikers")}
+
+
+def test_a_quotation_goes_on_with_its_speaker_after_an_inverted_said() -> None:
+    text = ("Protests in Lorn\n\n\"Our information indicates that most were shot,\" said spokesperson "
+            "Ana Perl. \"At least 180 people have been injured, and more than 1,100 arrested.\"\n")
+    assert {(name, metric) for name, metric, _, _ in _attributed(text)} == {("Ana Perl", "injured"),
+                                                                           ("Ana Perl", "arrested")}
+
+
+@pytest.mark.parametrize(("sentence", "metric"), [
+    ("The Lorn Housing Office puts the number of people still without a home after the floods at 38,000.",
+     "displaced"),
+    ("The Lorn Housing Office, which lost two staff in the floods, puts the number of people left without a roof "
+     "at 38,000.", "displaced"),
+    ("The Lorn Housing Office puts the number of people held in the old barracks since the raids at 38,000.",
+     "detained"),
+])
+def test_put_the_number_of_x_at_n_counts_what_x_says(sentence: str, metric: str) -> None:
+    assert {m for _, m, stated, _ in _attributed(f"Floods in Lorn\n\n{sentence}\n") if stated == "38,000"} == {metric}
