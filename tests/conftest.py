@@ -82,10 +82,15 @@ def seeded_copy(seeded_db: Path, tmp_path: Path) -> Path:
 @pytest.fixture(params=["sqlite", "postgresql"])
 def seeded_store(request: pytest.FixtureRequest, seeded_db: Path, tmp_path: Path) -> Path | str:
     """The seeds imported, on each backend in turn: a copy of seeded_db, or a PostgreSQL URL of its own."""
+    return _store_from(request, seeded_db, "postgres_seeded_template", tmp_path)
+
+
+def _store_from(request: pytest.FixtureRequest, sqlite_template: Path, postgres_template: str, tmp_path: Path) -> Path | str:
+    """A private copy of a template database on the backend of ``request.param``."""
     if request.param == "sqlite":
-        return copy_database(seeded_db, tmp_path / "factdb.sqlite")
+        return copy_database(sqlite_template, tmp_path / "factdb.sqlite")
     server: PostgresServer = request.getfixturevalue("postgres_server")
-    url = server.create(template=request.getfixturevalue("postgres_seeded_template"))
+    url = server.create(template=request.getfixturevalue(postgres_template))
     request.addfinalizer(lambda: server.discard(url))
     return url
 
@@ -359,12 +364,7 @@ def fresh_store(request: pytest.FixtureRequest, db_path: Path) -> Path | str:
 @pytest.fixture(params=["sqlite", "postgresql"])
 def basic_store(request: pytest.FixtureRequest, basic_template: Path, tmp_path: Path) -> Path | str:
     """basic.yaml imported, on each backend in turn: a copy of basic_template, or a PostgreSQL URL."""
-    if request.param == "sqlite":
-        return copy_database(basic_template, tmp_path / "factdb.sqlite")
-    server: PostgresServer = request.getfixturevalue("postgres_server")
-    url = server.create(template=request.getfixturevalue("postgres_basic_template"))
-    request.addfinalizer(lambda: server.discard(url))
-    return url
+    return _store_from(request, basic_template, "postgres_basic_template", tmp_path)
 
 
 @pytest.fixture(scope="session")
