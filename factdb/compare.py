@@ -1053,12 +1053,13 @@ def _build_comparison(
     if policy.described:
         everything = rows
         rows = [row for row in rows if policy.admits(row)]
-        shown = {row.claim_id for row in _select_latest(rows, as_of).values()}
+    chosen = list(_select_latest(rows, as_of).values())
+    if policy.described:
+        shown = {row.claim_id for row in chosen}
         left_out = tuple(sorted(
             (LeftOut(row.source, row.source_name, row.claim_id, row.review, row.grade)
              for row in _select_latest(everything, as_of).values() if row.claim_id not in shown),
             key=lambda left: (left.source_name, left.claim_id)))
-    chosen = list(_select_latest(rows, as_of).values())
     origins = _origins(chosen, lineage)
     per_origin: dict[str, int] = defaultdict(int)
     for origin in origins.values():

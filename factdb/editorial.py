@@ -45,11 +45,11 @@ from factdb.models import (
     SourceAlias,
     SourceRelation,
 )
-from factdb.vocabulary import GRADES, REVIEW_STATUSES
+from factdb.vocabulary import GRADES, REMOVABLE_TABLES, REVIEW_STATUSES
 
 REQUIRE_SECOND_EDITOR = "review.require_second_editor"
 SETTINGS = {REQUIRE_SECOND_EDITOR: ("true", "false")}
-REMOVABLE = {"claim": "claims", "source": "sources", "event": "events", "metric": "metrics", "document": "documents"}
+REMOVABLE = REMOVABLE_TABLES
 KIND_OF_TABLE = {table: kind for kind, table in REMOVABLE.items()}
 # Deleted in this order when a batch's added rows are undone: rows before the rows they refer to.
 _TABLES = {name: cast(Table, model.__table__) for name, model in (

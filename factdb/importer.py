@@ -83,6 +83,7 @@ from factdb.models import (
 from factdb.models import Figure as FigureRow
 from factdb.quotes import NormalizedTexts, closest_passage, find_quote, normalize
 from factdb.readers import ReadError, Record, file_format, read_records
+from factdb.vocabulary import REMOVABLE_TABLES
 
 CLAIM_CHUNK = 2000
 # From this size of files holding claims, JSON Lines and CSV claims are checked in CLAIM_WORKERS
@@ -1342,7 +1343,7 @@ def _import_removals(s: _Import) -> None:
                           "the database keeps its own record of a removal: leave this entry out")
     if not s.problems:
         removals.add_imported(s.conn, new, s.batch_id)
-        s.changes.removals_imported = [(removals.TABLE_OF_KIND[r.kind], r.id) for r in new]
+        s.changes.removals_imported = [(REMOVABLE_TABLES[r.kind], r.id) for r in new]
 
 
 def _record_changes(s: _Import) -> None:

@@ -21,8 +21,8 @@ from sqlalchemy import Connection, delete, exists, insert, select, update
 from factdb.checks import PreparedRemoval
 from factdb.export import record_form
 from factdb.models import Claim, Document, Event, Metric, Removal, Source
+from factdb.vocabulary import REMOVABLE_TABLES
 
-TABLE_OF_KIND = {"claim": "claims", "source": "sources", "event": "events", "metric": "metrics", "document": "documents"}
 _MODELS: dict[str, Any] = {"claim": Claim, "source": Source, "event": Event, "metric": Metric, "document": Document}
 
 
@@ -35,7 +35,7 @@ def record_removal(conn: Connection, kind: str, record_id: str, state: dict[str,
                    editor: str | None, reason: str | None) -> None:
     """The tombstone of a record ``factdb remove`` is deleting; ``state`` is its state (factdb.editorial.record_state)."""
     conn.execute(insert(Removal).values(kind=kind, record_id=record_id, removed_at=at, editor=editor, reason=reason,
-                                        last=_last(record_form(conn, TABLE_OF_KIND[kind], state)), batch_id=batch_id))
+                                        last=_last(record_form(conn, REMOVABLE_TABLES[kind], state)), batch_id=batch_id))
 
 
 def is_live(conn: Connection, kind: str, record_id: str) -> bool:

@@ -12,5 +12,6 @@ CLAIM_STATUSES = ("active", "retracted", "disputed")
 # never the source's own status, never the tool's judgement.
 REVIEW_STATUSES = ("unreviewed", "reviewed", "flagged")
 GRADES = ("confirmed", "fair", "weak", "contested", "discounted")
-# What `factdb remove` takes out, and what an export's removed records name.
-REMOVABLE_KINDS = ("claim", "source", "event", "metric", "document")
+# What `factdb remove` takes out, and what an export's removed records name: kind -> its table.
+REMOVABLE_TABLES = {"claim": "claims", "source": "sources", "event": "events", "metric": "metrics", "document": "documents"}
+REMOVABLE_KINDS = tuple(REMOVABLE_TABLES)

@@ -38,10 +38,7 @@ def db_path(tmp_path: Path) -> Path:
 @pytest.fixture
 def fresh_db(db_path: Path) -> Path:
     """An empty database migrated to the latest schema."""
-    engine = make_engine(db_path)
-    upgrade(engine)
-    engine.dispose()
-    return db_path
+    return migrated_database(db_path.parent)
 
 
 COMPARE_DATA = (SEEDS / "iran-resolution-follow-ups-2020.yaml", REPO / "tests/fixtures/compare/multi_source.yaml")

@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import dump_database, is_postgres, rows, run_cli, write
+from conftest import dump_database, is_postgres, migrated_database, rows, run_cli, write
 from evidence_inputs import (
     ARTICLE_HTML,
     BOILERPLATE_HTML,
@@ -62,12 +62,7 @@ def fresh_db(fresh_store: Path | str) -> Path | str:
 
 @pytest.fixture
 def sqlite_db(db_path: Path) -> Path:
-    from factdb.db import make_engine, upgrade
-
-    engine = make_engine(db_path)
-    upgrade(engine)
-    engine.dispose()
-    return db_path
+    return migrated_database(db_path.parent)
 
 
 def execute(db: Path | str, *statements: tuple[str, tuple[object, ...]]) -> None:
