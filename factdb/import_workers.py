@@ -286,8 +286,10 @@ def main() -> None:
     with open(int(sys.argv[1]), "rb") as jobs:
         try:
             job: _Job = pickle.load(jobs)
-        except EOFError:
-            raise SystemExit(1) from None  # the importer stopped before it had a job for this worker
+        except (EOFError, pickle.UnpicklingError):
+            # The importer stopped (Ctrl-C, SIGTERM) before this worker's job was whole: nothing to do,
+            # and a traceback would only bury the importer's own message.
+            raise SystemExit(1) from None
     out = open(int(sys.argv[2]), "wb")  # noqa: SIM115 - the worker's lifetime
     LongLivedObjects().freeze()  # the job's lookups, for the worker's life (factdb.heap)
     try:

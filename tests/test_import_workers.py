@@ -9,6 +9,8 @@ small here so that many of them, and both workers, are exercised.
 from __future__ import annotations
 
 import json
+import os
+import pickle
 import sqlite3
 import subprocess
 import sys
@@ -342,3 +344,16 @@ def test_where_claims_were_first_seen_is_kept_across_pages_of_keys() -> None:
     assert seen.location("refused", None) == (4, 9) and seen.location("far-down", None) == (0, 2**32)
     assert [seen.location("x", pk) for pk in (0, 2, 65_537, 131_072, 10**7)] == [None] * 5
     assert sum(page is not None for page in seen.pages) == 3  # pages only where keys are
+
+
+@pytest.mark.parametrize("job", [b"", pickle.dumps(list(range(1000)))[:-40]])
+def test_a_worker_whose_job_is_cut_short_exits_quietly(job: bytes) -> None:
+    """The importer stopped while it was writing a worker's job: the worker ends without a traceback."""
+    jobs_read, jobs_write = os.pipe()
+    out_read, out_write = os.pipe()
+    os.write(jobs_write, job)
+    os.close(jobs_write)
+    worker = subprocess.run([*import_workers.WORKER_COMMAND, str(jobs_read), str(out_write)], pass_fds=(jobs_read, out_write),
+                            capture_output=True, timeout=60)
+    os.close(jobs_read), os.close(out_write), os.close(out_read)
+    assert (worker.returncode, worker.stderr) == (1, b"")
