@@ -14,7 +14,7 @@ one never collides. Everything else is plain SQLAlchemy.
 from __future__ import annotations
 
 from collections import namedtuple
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from types import TracebackType
 from typing import Any
@@ -279,13 +279,12 @@ class BulkWrite:
             return self.conn.execute(select(table.c[column]).where(table.c[key] == value)).scalar_one()
         return self._driver().execute(f'SELECT "{column}" FROM "{table.name}" WHERE "{key}" = {self._mark}', (value,)).fetchone()[0]
 
-    def stored_claim_digests(self, claims: Table) -> Any:
-        """stored(id) -> (pk, record_digest) or None, for checks.recognised."""
-        if not self.direct:
-            return lambda claim_id: self.conn.execute(
-                select(claims.c.pk, claims.c.record_digest).where(claims.c.id == claim_id)).first()
-        driver, query = self._driver(), f"SELECT pk, record_digest FROM claims WHERE id = {self._mark}"
-        return lambda claim_id: driver.execute(query, (claim_id,)).fetchone()
+    def stored_claim_digests(self, claims: Table) -> Callable[[Sequence[str]], dict[str, tuple[int, str | None]]]:
+        """stored(ids) -> {id: (pk, record_digest)} of the stored claims among ``ids``, for checks.recognised."""
+        def stored(ids: Sequence[str]) -> dict[str, tuple[int, str | None]]:
+            rows = self.rows_where_in(claims, ("id", "pk", "record_digest"), "id", ids)
+            return {row[0]: (row[1], row[2]) for row in rows}
+        return stored
 
 
 def _chunks(rows: Iterable[tuple[Any, ...]], size: int) -> Iterator[list[tuple[Any, ...]]]:

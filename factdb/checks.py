@@ -16,7 +16,7 @@ import json
 import re
 import sys
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
@@ -1147,12 +1147,17 @@ def _counted(lookups: Lookups, metric: str | None) -> str | None:
 _CLAIM_ID = re.compile(r'"id"\s*:\s*"([^"\\]*)"')
 
 
-def _known(lookups: Lookups, record: Record, stored: Callable[[str], Any]) -> KnownClaim | None:
-    """The claim on a raw JSON Lines line when the database holds it with the same digest, else None."""
+def _claim_id(record: Record) -> str | None:
+    match = _CLAIM_ID.search(record.text or "")
+    return match.group(1).strip() if match is not None else None
+
+
+def _known(lookups: Lookups, record: Record, claim_id: str | None, found: Any) -> KnownClaim | None:
+    """The claim on a raw JSON Lines line when the database holds it with the same digest, else None.
+
+    ``found`` is the stored (pk, record_digest) of the claim whose id the line names, or None.
+    """
     text, line = record.text or "", record.line or 0
-    match = _CLAIM_ID.search(text)
-    claim_id = match.group(1).strip() if match is not None else None
-    found = stored(claim_id) if claim_id is not None else None
     if found is None or found[1] is None:
         return None
     try:
@@ -1166,16 +1171,42 @@ def _known(lookups: Lookups, record: Record, stored: Callable[[str], Any]) -> Kn
     return KnownClaim(claim_id or "", found[0], len(data.get("figures") or ()), record.path, line)
 
 
-def recognised(records: Iterable[Record], lookups: Lookups, stored: Callable[[str], Any]) -> Iterator[Record | KnownClaim]:
+# Claim lines looked up together: one round trip to the database for this many (on PostgreSQL each
+# lookup alone was a round trip, most of a re-import's time), few enough for SQLite's bound variables.
+RECOGNISED_BATCH = 500
+
+
+def recognised(records: Iterable[Record], lookups: Lookups,
+               stored: Callable[[Sequence[str]], Mapping[str, Any]]) -> Iterator[Record | KnownClaim]:
     """The records of a re-import's claims pass, read with read_records(raw_claims=True): a raw
     JSON Lines claim line the database holds already, under the same digest, becomes a KnownClaim
     (nothing to check, nothing to write); any other is decoded, raising ReadError as the reader would.
 
-    ``stored(id)`` gives the stored claim's (pk, record_digest), or None.
+    ``stored(ids)`` gives the stored claims among ``ids`` as {id: (pk, record_digest)}; lines are
+    looked up RECOGNISED_BATCH at a time. Missing a claim written since its batch was looked up only
+    costs checking it: whether a claim is stored is decided again when it is written.
     """
-    for record in records:
-        if record.raw:
-            known = _known(lookups, record, stored)
-            yield known if known is not None else decoded(record)
-        else:
-            yield record
+    iterator = iter(records)
+    while True:
+        batch: list[Record] = []
+        error: Exception | None = None
+        try:
+            for record in iterator:
+                batch.append(record)
+                if len(batch) == RECOGNISED_BATCH:
+                    break
+        except Exception as raised:  # the records before it are the reader's too, and come first
+            error = raised
+        ids = [_claim_id(record) if record.raw else None for record in batch]
+        wanted = sorted({claim_id for claim_id in ids if claim_id is not None})
+        found = stored(wanted) if wanted else {}
+        for record, claim_id in zip(batch, ids, strict=True):
+            if record.raw:
+                known = _known(lookups, record, claim_id, found.get(claim_id) if claim_id is not None else None)
+                yield known if known is not None else decoded(record)
+            else:
+                yield record
+        if error is not None:
+            raise error
+        if len(batch) < RECOGNISED_BATCH:
+            return

@@ -30,7 +30,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, NamedTuple
+from typing import IO, TYPE_CHECKING, NamedTuple
 
 from factdb.checks import KnownClaim, Lookups, PreparedClaim, Problem, QuoteCheck, check_claims, recognised
 from factdb.heap import LongLivedObjects
@@ -141,9 +141,13 @@ class _Crash:
 # -- the worker process ---------------------------------------------------------------------------
 
 
-def _stored_digests(database: sqlite3.Connection) -> Callable[[str], Any]:
-    """stored(id) -> (pk, record_digest) or None, for checks.recognised."""
-    return lambda claim_id: database.execute("SELECT pk, record_digest FROM claims WHERE id = ?", (claim_id,)).fetchone()
+def _stored_digests(database: sqlite3.Connection) -> Callable[[Sequence[str]], dict[str, tuple[int, str | None]]]:
+    """stored(ids) -> {id: (pk, record_digest)} of the stored claims among ``ids``, for checks.recognised."""
+    def stored(ids: Sequence[str]) -> dict[str, tuple[int, str | None]]:
+        marks = ", ".join("?" for _ in ids)
+        rows = database.execute(f"SELECT id, pk, record_digest FROM claims WHERE id IN ({marks})", list(ids)).fetchall()
+        return {row[0]: (row[1], row[2]) for row in rows}
+    return stored
 
 
 _LENGTH = struct.Struct("<Q")
@@ -198,8 +202,8 @@ def _work(job: _Job, out: IO[bytes]) -> None:
         send_message(out, message)
 
 
-def _file_chunks(job: _Job, name: str, on_read: Callable[[int], None] | None, stored: Callable[[str], Any] | None,
-                 chunk: Callable[..., CheckedChunk]) -> Generator[CheckedChunk, None, int]:
+def _file_chunks(job: _Job, name: str, on_read: Callable[[int], None] | None,
+                 stored: Callable[[Sequence[str]], dict[str, tuple[int, str | None]]] | None, chunk: Callable[..., CheckedChunk]) -> Generator[CheckedChunk, None, int]:
     """This worker's chunks of the claims of file ``name`` (every ``job.workers``-th, from ``job.worker``
     on); returns how many claims the file holds (up to a read error)."""
 

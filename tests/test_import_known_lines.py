@@ -26,7 +26,7 @@ import factdb.importer as importer
 from factdb.db import downgrade, make_engine, upgrade
 from factdb.importer import ImportFailed, import_paths
 
-from conftest import DATA_TABLES, REPO, copy_database, migrated_database, rows, table_rows, write
+from conftest import DATA_TABLES, REPO, copy_database, dump_database, execute, migrated_database, rows, table_rows, write
 
 sys.path.insert(0, str(REPO / "bench"))
 from generate import generate  # noqa: E402
@@ -197,3 +197,49 @@ def test_claims_from_before_the_digest_are_checked_in_full_and_stay_as_they_are(
     _tamper(path, "c-0000007")
     with pytest.raises(ImportFailed, match="c-0000007' already exists with different content"):
         _import(path, [files["entities"], files["jsonl"]], 2)
+
+
+def test_lines_are_looked_up_in_batches_across_batch_boundaries(files: dict[str, Path], fresh_store: Path | str,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """On either backend: lines are looked up RECOGNISED_BATCH at a time (one round trip each on
+    PostgreSQL), and every line of every batch, the last one short, is recognised."""
+    monkeypatch.setattr(checks, "RECOGNISED_BATCH", 7)  # 600 claim lines: 86 batches, the last one of 5
+    _import_store(fresh_store, [files["entities"], files["jsonl"]])
+    execute(fresh_store, "UPDATE claims SET content_sha256 = 'tampered' WHERE id = 'c-0000599'")
+    asked: list[int] = []
+    stored_claim_digests = bulk.BulkWrite.stored_claim_digests
+
+    def counted(self: bulk.BulkWrite, claims: object) -> object:
+        stored = stored_claim_digests(self, claims)  # type: ignore[arg-type]
+        return lambda ids: asked.append(len(ids)) or stored(ids)
+
+    monkeypatch.setattr(bulk.BulkWrite, "stored_claim_digests", counted)
+    report = _import_store(fresh_store, [files["entities"], files["jsonl"]])
+    assert not report.changed and report.counts["claims"]["unchanged"] == 600
+    # A claim without an id (the importer makes one) cannot be stored already: it is not looked up.
+    with_ids = sum(1 for line in files["jsonl"].read_text().splitlines() if '"id": "' in line)
+    assert with_ids > 500 and sum(asked) == with_ids and max(asked) == 7
+
+
+def test_a_bad_line_after_a_batch_of_known_ones_is_reported_and_nothing_changes(files: dict[str, Path], fresh_store: Path | str,
+                                                                                 tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(checks, "RECOGNISED_BATCH", 7)
+    _import_store(fresh_store, [files["entities"], files["jsonl"]])
+    before = dump_database(fresh_store)
+    lines = files["jsonl"].read_text().splitlines(keepends=True)
+    broken = write(tmp_path, "claims.jsonl", "".join(lines[:20]) + '{"kind": "claim", "id": \n' + "".join(lines[20:]))
+    with pytest.raises(ImportFailed) as failure:
+        _import_store(fresh_store, [files["entities"], broken])
+    assert [(p.line, p.message.split(":")[0]) for p in failure.value.problems] == [(21, "invalid JSON")]
+    assert dump_database(fresh_store) == before
+
+
+def _import_store(db: Path | str, paths: list[Path]) -> importer.ImportReport:
+    engine = make_engine(db)
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(bulk, "BULK_BYTES", 0)
+            patch.setattr(importer, "CLAIM_CHUNK", 50)
+            return import_paths(engine, paths, workers=0)
+    finally:
+        engine.dispose()
