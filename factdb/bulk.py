@@ -13,9 +13,11 @@ one never collides. Everything else is plain SQLAlchemy.
 
 from __future__ import annotations
 
+import sqlite3
 from collections import namedtuple
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -285,6 +287,79 @@ class BulkWrite:
             rows = self.rows_where_in(claims, ("id", "pk", "record_digest"), "id", ids)
             return {row[0]: (row[1], row[2]) for row in rows}
         return stored
+
+
+# -- whole tables, from one database into a new SQLite file (publish, backup and copy) -------------
+
+# Rows read from the source per round trip when a whole table is copied.
+READ_ROWS = 10_000
+
+
+def table_rows(conn: Connection, table: Table) -> Iterator[list[tuple[Any, ...]]]:
+    """Every row of ``table`` (its columns in order), by primary key, READ_ROWS at a time, read in
+    ``conn``'s transaction straight from the driver: SQLAlchemy's rows cost more than the read."""
+    columns = ", ".join(f'"{column.name}"' for column in table.columns)
+    order = ", ".join(f'"{column.name}"' for column in table.primary_key.columns)
+    query = f'SELECT {columns} FROM "{table.name}" ORDER BY {order}'
+    if conn.dialect.name not in ("sqlite", "postgresql"):
+        yield from _chunks((tuple(row) for row in conn.exec_driver_sql(query)), READ_ROWS)
+        return
+    driver: Any = conn.connection.driver_connection
+    # On PostgreSQL a named (server-side) cursor: the rows come READ_ROWS at a time, not all at once.
+    cursor = driver.cursor(name=f"factdb_copy_{table.name}") if conn.dialect.name == "postgresql" else driver.cursor()
+    try:
+        cursor.execute(query)
+        while rows := cursor.fetchmany(READ_ROWS):
+            yield rows
+    finally:
+        cursor.close()
+
+
+def fill_new_sqlite(path: Path, tables: Iterable[tuple[Table, Iterable[list[tuple[Any, ...]]]]], *, full_text: bool = True) -> dict[str, int]:
+    """Insert whole tables into the new SQLite database at ``path`` (factdb's schema, no rows yet).
+
+    ``path`` must be a file being built that nobody else has open and that a failure throws away
+    (files.written_whole): it is written without a rollback journal and without syncing. The
+    secondary indexes are dropped and built once the rows are in, the full-text insert triggers
+    dropped and the indexes filled by one ``rebuild`` each (or left empty with ``full_text=False``,
+    for a caller that rebuilds them). Rows must come in an order where foreign keys point backwards
+    or to rows that come later in the same copy. Returns the rows written per table.
+    """
+    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        journal = connection.execute("PRAGMA journal_mode").fetchone()[0]
+        connection.execute("PRAGMA journal_mode = OFF")
+        connection.execute("PRAGMA synchronous = OFF")
+        connection.execute(f"PRAGMA cache_size = -{INDEX_BUILD_CACHE_KIB}")
+        connection.execute("BEGIN")
+        indexes = connection.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").fetchall()
+        names = tuple(f"{table}_ai" for table in FULL_TEXT_TABLES)
+        triggers = connection.execute(
+            f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({', '.join('?' for _ in names)})", names).fetchall()
+        for name, _ in indexes:
+            connection.execute(f'DROP INDEX "{name}"')
+        for name, _ in triggers:
+            connection.execute(f'DROP TRIGGER "{name}"')
+        counts: dict[str, int] = {}
+        for table, chunks in tables:
+            statement = (f'INSERT INTO "{table.name}" ({", ".join(f"{chr(34)}{c.name}{chr(34)}" for c in table.columns)}) '
+                         f"VALUES ({', '.join('?' for _ in table.columns)})")
+            counts[table.name] = 0
+            for rows in chunks:
+                connection.executemany(statement, rows)
+                counts[table.name] += len(rows)
+        for _, sql in indexes:
+            connection.execute(sql)
+        for _, sql in triggers:
+            connection.execute(sql)
+        if full_text:
+            for name in FULL_TEXT_TABLES:
+                connection.execute(f'INSERT INTO "{name}_fts"("{name}_fts") VALUES (\'rebuild\')')
+        connection.execute("COMMIT")
+        connection.execute(f"PRAGMA journal_mode = {journal}")
+        return counts
+    finally:
+        connection.close()
 
 
 def _chunks(rows: Iterable[tuple[Any, ...]], size: int) -> Iterator[list[tuple[Any, ...]]]:

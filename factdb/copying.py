@@ -13,20 +13,16 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO, cast
 
 from sqlalchemy import Connection, Engine, Table, func, select
 
-from factdb.bulk import FULL_TEXT_TABLES, BulkWrite
+from factdb.bulk import FULL_TEXT_TABLES, BulkWrite, fill_new_sqlite, table_rows
 from factdb.db import initialise, locate, open_database
 from factdb.files import written_whole
 from factdb.models import Base
-
-# Rows read from the source per round trip.
-READ_ROWS = 10_000
 
 
 class CopyError(Exception):
@@ -50,18 +46,11 @@ def tables() -> list[Table]:
     return list(Base.metadata.sorted_tables)
 
 
-def _ordered_rows(source: Connection, table: Table) -> Iterator[tuple[object, ...]]:
-    query = select(*table.columns).order_by(*table.primary_key.columns)
-    for row in source.execution_options(yield_per=READ_ROWS).execute(query):
-        yield tuple(row)
-
-
-def copy_rows(source: Connection, target: Connection, *, full_text: bool = True) -> dict[str, int]:
+def copy_rows(source: Connection, target: Connection) -> dict[str, int]:
     """Copy every row of every factdb table from ``source`` into ``target`` (both inside a transaction).
 
     On an SQLite target the full-text indexes of claims and documents are filled once at the end
-    instead of by a trigger per row; ``full_text=False`` leaves them empty, for a caller that
-    rebuilds them.
+    instead of by a trigger per row. (A new SQLite file is filled by :func:`fill_sqlite` instead.)
     """
     counts: dict[str, int] = {}
     with BulkWrite(target, expected_bytes=10**12) as writer:
@@ -69,13 +58,17 @@ def copy_rows(source: Connection, target: Connection, *, full_text: bool = True)
         writer.defer_foreign_keys()
         for table in tables():
             columns = [column.name for column in table.columns]
-            writer.copy_rows(table, columns, _ordered_rows(source, table))
+            writer.copy_rows(table, columns, (row for rows in table_rows(source, table) for row in rows))
             counts[table.name] = target.execute(select(func.count()).select_from(table)).scalar_one()
-        if not full_text:
-            writer.restore_triggers_unindexed()
         for table_name in FULL_TEXT_TABLES:
             writer.catch_up_full_text(table_name, 0)
     return counts
+
+
+def fill_sqlite(source: Connection, target: Path, *, full_text: bool = True) -> dict[str, int]:
+    """Copy every row of every factdb table from ``source`` (inside a transaction) into the new
+    SQLite file ``target``, which has factdb's schema and no rows (see bulk.fill_new_sqlite)."""
+    return fill_new_sqlite(target, ((table, table_rows(source, table)) for table in tables()), full_text=full_text)
 
 
 def _holds_data(engine: Engine) -> list[str]:
@@ -129,9 +122,15 @@ def _copy(reader: Engine, target: str | os.PathLike[str], source_shown: str, tar
         filled = _holds_data(writer)
         if filled:
             raise CopyError(f"{target_shown} already holds data (in {', '.join(filled)}); copy into an empty database")
-        with reader.connect() as source_connection, writer.connect() as target_connection:
-            with source_connection.begin(), target_connection.begin():
-                rows = copy_rows(source_connection, target_connection)
+        target_file = locate(target).file
+        if target_file is not None:
+            writer.dispose()  # the new file is filled by one plain connection of its own
+            with reader.connect() as source_connection, source_connection.begin():
+                rows = fill_sqlite(source_connection, target_file)
+        else:
+            with reader.connect() as source_connection, writer.connect() as target_connection:
+                with source_connection.begin(), target_connection.begin():
+                    rows = copy_rows(source_connection, target_connection)
         expected, written = export_digest(reader), export_digest(writer)
     finally:
         writer.dispose()
@@ -147,10 +146,6 @@ def sqlite_snapshot(source: Engine, target: Path, *, full_text: bool = True) -> 
 
     ``full_text=False``: the claims' and documents' search indexes are left for the caller to rebuild.
     """
-    writer = initialise(target)
-    try:
-        with source.connect() as source_connection, writer.connect() as target_connection:
-            with source_connection.begin(), target_connection.begin():
-                return copy_rows(source_connection, target_connection, full_text=full_text)
-    finally:
-        writer.dispose()
+    initialise(target).dispose()
+    with source.connect() as source_connection, source_connection.begin():
+        return fill_sqlite(source_connection, target, full_text=full_text)

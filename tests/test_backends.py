@@ -116,6 +116,40 @@ def test_backup_is_an_sqlite_file_that_exports_the_same(backend: Backend, tmp_pa
     assert Backend("sqlite", str(tmp_path / "copy.sqlite")).export() == backend.export()
 
 
+def _schema(path: Path) -> list[tuple]:
+    connection = sqlite3.connect(path)
+    try:
+        # Less the statistics a published snapshot adds (ANALYZE).
+        return connection.execute("SELECT type, name, tbl_name, sql FROM sqlite_master "
+                                  "WHERE name NOT LIKE 'sqlite_stat%' ORDER BY type, name").fetchall()
+    finally:
+        connection.close()
+
+
+def test_sqlite_files_made_from_a_store_have_the_schema_of_init(backend: Backend, tmp_path: Path) -> None:
+    """A backup, a copy into a new file and a published snapshot are filled with their indexes and
+    search triggers dropped and rebuilt: each must end with exactly the schema `factdb init` makes,
+    intact indexes and full-text indexes that agree with their tables."""
+    _import(backend.db, *SEED_FILES)
+    _import(backend.db, COMPARE_FIXTURE)
+    fresh = migrated_database(tmp_path / "fresh")
+    assert run_cli("backup", "--db", backend.db, tmp_path / "backup.sqlite").exit_code == 0
+    assert run_cli("copy", "--from", backend.db, "--to", tmp_path / "copy.sqlite").exit_code == 0
+    assert run_cli("publish", "--db", backend.db, tmp_path / "site").exit_code == 0
+    for made in (tmp_path / "backup.sqlite", tmp_path / "copy.sqlite", tmp_path / "site" / "factdb.db"):
+        assert _schema(made) == _schema(fresh), made
+        connection = sqlite3.connect(made)
+        try:
+            assert connection.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+            assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
+            for index in ("claims_fts", "documents_fts", "sources_fts"):
+                connection.execute(f"INSERT INTO {index}({index}) VALUES ('integrity-check')")
+            assert connection.execute("SELECT count(*) FROM claims_fts WHERE claims_fts MATCH 'killed'").fetchone()[0] > 0
+        finally:
+            connection.close()
+        assert Backend("sqlite", str(made)).export() == backend.export()
+
+
 # -- the same files on both ---------------------------------------------------------------------------
 
 
