@@ -12,9 +12,11 @@ import os
 import re
 import socket
 import sqlite3
+import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, copy_context
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -277,7 +279,7 @@ def _take_write_lock(connection: Connection, *, shown: str, wait: float, on_wait
         raise still_running()
     work = _WHILE_WAITING.get()
     if work is not None:
-        work()
+        _yielding_to_the_writer(work)
     # lock_timeout 0 would mean no limit at all.
     connection.exec_driver_sql(f"SET LOCAL lock_timeout = {max(1, int(wait * 1000))}")
     try:
@@ -287,6 +289,41 @@ def _take_write_lock(connection: Connection, *, shown: str, wait: float, on_wait
             raise
         raise still_running() from None
     connection.exec_driver_sql("SET LOCAL lock_timeout TO DEFAULT")
+
+
+# How much a writer's work while waiting yields the processor to the writer it waits for (Linux
+# nice values added: 10 more gives it about a tenth of a busy core against the writer).
+WAITING_NICENESS = 10
+
+
+def _yielding_to_the_writer(work: Callable[[], None]) -> None:
+    """Run ``work`` in a thread of its own at a lower processor priority (Linux), and wait for it.
+
+    Every editor waiting for the write lock waits for the one that holds it, so that one should
+    have the cores first: three editors checking their claims at full priority took most of the
+    two cores from the first one, whose write they were all waiting for. Elsewhere (or when the
+    priority cannot be set) ``work`` runs as it is. Exceptions are raised here, as if it had run here.
+    """
+    raised: list[BaseException] = []
+    context = copy_context()
+
+    def run() -> None:
+        if sys.platform.startswith("linux"):
+            try:
+                thread_id = threading.get_native_id()
+                os.setpriority(os.PRIO_PROCESS, thread_id, min(19, os.getpriority(os.PRIO_PROCESS, thread_id) + WAITING_NICENESS))
+            except OSError:
+                pass
+        try:
+            context.run(work)
+        except BaseException as error:  # noqa: BLE001 - handed to the waiting thread, which raises it
+            raised.append(error)
+
+    thread = threading.Thread(target=run, name="factdb-while-waiting", daemon=True)
+    thread.start()
+    thread.join()
+    if raised:
+        raise raised[0]
 
 
 # What the write transaction begun in this thread does before it waits for another writer (see while_waiting).

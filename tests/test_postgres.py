@@ -517,3 +517,45 @@ def test_a_table_another_program_dropped_is_an_error_not_a_traceback(postgres_db
     result = run_cli("export", "--db", postgres_db)
     assert result.exit_code == 1
     assert "PostgreSQL stopped the command" in result.stderr and "source_relations" in result.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="thread priorities are set on Linux only")
+def test_claims_are_checked_while_waiting_at_a_lower_priority_than_the_writer(postgres_db: str, tmp_path: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """The editor holding the lock is the one every waiting editor waits for: their checks run in a
+    thread of their own that yields the processor to it (nice 10), and what they raise is raised."""
+    import factdb.importer as importer
+
+    _with_event(postgres_db)
+    seen: list[tuple[str, int]] = []
+    prepare = importer._prepare
+
+    def watched(*args: object, **kwargs: object) -> object:
+        seen.append((threading.current_thread().name, os.getpriority(os.PRIO_PROCESS, threading.get_native_id())))
+        return prepare(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(importer, "_prepare", watched)
+    first = [write_big_import(tmp_path / "first.jsonl", 50, prefix="first")]
+    second = [write_big_import(tmp_path / "second.jsonl", 50, prefix="second")]
+    own = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    holder, waiting = _one_waits_for_the_other(postgres_db, first, second)
+    assert holder.report is not None and waiting.report is not None, (holder.error, waiting.error)
+    assert waiting.report.checked_while_waiting == 50
+    assert seen == [("factdb-while-waiting", min(19, own + 10))]
+
+    def broken(*args: object, **kwargs: object) -> object:
+        raise RuntimeError("checking failed")
+
+    monkeypatch.setattr(importer, "_prepare", broken)
+    third = [write_big_import(tmp_path / "third.jsonl", 50, prefix="third")]
+    holder = _Editor(postgres_db, *[write_big_import(tmp_path / "fourth.jsonl", 50, prefix="fourth")], pause=True)
+    holder.start()
+    _until(postgres_db, 1, 0, "the fourth import holds the write lock")
+    with Database(postgres_db) as database:
+        try:
+            with pytest.raises(RuntimeError, match="checking failed"):
+                database.import_files(third)
+        finally:
+            holder.finish()
+    assert "third-claim-0" not in _claims(postgres_db)
