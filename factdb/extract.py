@@ -966,7 +966,9 @@ COUNT_SUBJECT = re.compile(
 # "we", "our teams", and what the speaker holds: "according to information we have received".
 FIRST_PERSON_SOURCE = re.compile(
     r"(?i)^(?:we|us|our\s+[\w -]+|(?:the\s+)?(?:information|reports?|data|figures|evidence|accounts|testimon(?:y|ies))"
-    r"\s+(?:that\s+)?(?:we|our\s+\w+)\b.*)$")
+    r"\s+(?:that\s+)?(?:we|our\s+\w+)\b.*"
+    # "information gathered by our Office", "figures compiled by our teams": what "we" hold is the voice's
+    r"|(?:the\s+)?[\w -]{0,40}?\b(?:by|from|of)\s+(?:us|our\s+[\w -]+))$")
 # "the minister", "the company": how a text refers back to a speaker it has named ("the group" below too).
 ROLE_HEADS = ("minister", "spokesman", "spokeswoman", "spokesperson", "governor", "mayor", "company", "charity",
               "brigades", "army", "military", "prosecutor", "official", "ambassador", "president", "rapporteur")
@@ -1480,16 +1482,20 @@ def _resolve_phrase(phrase: str, *, sources: Sources, cue: str) -> SourceRef | N
 # "the charity", "the medical charity" describe a source named before; "the fire service" names a new one.
 _DESCRIBES_ONLY = re.compile(
     r"(?i)^(?:the|this|its|their)\s+(?:(?:medical|humanitarian|aid|relief|rights|human rights|international|"
-    r"British|French|local|regional|national|Geneva-based|London-based|New York-based)\s+)?[\w-]+$")
+    r"independent|non-governmental|British|French|local|regional|national|Geneva-based|London-based|"
+    r"New York-based)\s+){0,3}[\w-]+$")
 
 
 def _generic_ref(phrase: str, original: str, sources: Sources, cue: str) -> SourceRef | None:
     """"the agency", "its spokesman": the source mentioned earlier with that head noun."""
-    generic = re.match(rf"(?i)^(?:the|this|that|its|their)\s+(?:[\w-]+\s+)?({'|'.join(GENERIC_HEADS + ROLE_HEADS + PLURAL_HEADS)})"
+    # however many words describe it: "the medical humanitarian organisation" is the organisation named before
+    generic = re.match(rf"(?i)^(?:the|this|that|its|their)\s+((?:[\w-]+\s+){{0,3}}?)({'|'.join(GENERIC_HEADS + ROLE_HEADS + PLURAL_HEADS)})"
                        r"(?:[’']s)?$", phrase)
-    target = sources.by_head(generic.group(1)) if generic else None
+    if generic and len(generic.group(1).split()) > 1 and not generic.group(1).islower():
+        generic = None  # "The Garo Liberation Army" is a name, not a description of a source named before
+    target = sources.by_head(generic.group(2)) if generic else None
     if generic and target is None and _DESCRIBES_ONLY.match(phrase):
-        target = sources.by_kind(generic.group(1))
+        target = sources.by_kind(generic.group(2))
     return None if target is None else SourceRef(target, 0.65, f'"{phrase} {cue}" refers back to {target.name}')
 
 
@@ -1915,6 +1921,9 @@ def _without_repeats(claims: list[ProposedClaim]) -> list[ProposedClaim]:
 
 def _voice_source(sources: Sources, name: str | None, reason: str, document: ProposedDocument) -> ProposedSource:
     if name:
+        # "Spokesperson for the UN High Commissioner for Human Rights": a spokesperson's words are the body's
+        spoken_for = _SPEAKS_FOR.match(name)
+        name = spoken_for.group("body") if spoken_for else name
         acronym = re.search(r"\((?P<a>[A-Z][A-Za-z-]+)\)\s*$", name)
         plain = re.sub(r"\s*\([^)]*\)\s*$", "", name)
         source = sources.resolve_name(plain, acronym=acronym.group("a") if acronym else None)
