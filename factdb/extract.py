@@ -1744,6 +1744,13 @@ _SUBJECT_NAME = re.compile(
 # A release's first sentence often ends on its issuer: "..., Save the Children said today."
 _ISSUER_SAID = re.compile(
     rf",\s+(?P<name>{_NAME})\s+(?:said|says|announced|reported|warned|stated)\s+(?:today|on \w+day)\b")
+# "The Committee to Protect Journalists today called on ...": a release's issuer, acting today in its first words.
+_ISSUER_TODAY = re.compile(
+    r"^(?:The\s+)?(?P<name>[A-Z][\w’'.&-]*(?:\s+(?:(?:of|for|from|the|and|on|to|de|du|al|el|in)\s+)*[A-Z][\w’'.&-]*)+)"
+    r"(?:\s+\((?P<acronym>[A-Z][A-Za-z-]*[A-Z])\))?\s+today\s+[a-z]+(?:ed|s)\b")
+# The agencies whose name in a dateline marks a wire story, not a release by the body named there.
+NEWS_AGENCY = re.compile(r"(?i)^(?:Reuters|AP|AFP|Associated Press|Agence France-Presse|dpa|ANSA|EFE|Xinhua|"
+                         r"Bloomberg|UPI|PA|Kyodo|Yonhap|TASS|IANS|PTI|Anadolu|Bernama|Lusa|CNA)$")
 _ISSUER_SAID_TODAY = re.compile(rf",\s+(?:the\s+)?(?P<name>{_NAME})\s+(?:said|says|announced|stated|warned)\s+today\b")
 # Titles of releases issued by a body: "Government of Ormand: update on ...", "Situation report No. 3".
 _OFFICIAL_TITLE = re.compile(
@@ -1801,11 +1808,25 @@ def guess_voice(text: str, title: str) -> tuple[str | None, str]:
 
 
 def _release_issuer(text: str) -> tuple[str | None, str]:
-    """A press release that does not say "we" still opens on its issuer "said today"; a wire story
-    (a "(Reuters)" dateline) quoting a body the same way keeps its own voice."""
+    """A press release that does not say "we" still names its issuer where a wire story names its agency:
+    in the dateline ("GENEVA (ICRC) –"), as the subject its first sentence opens on with "today" ("The
+    Committee to Protect Journalists today called on ..."), or as the body its first sentence ends on "said
+    today". A wire story (a "(Reuters)" dateline) quoting a body the same way keeps its own voice."""
     paragraphs = [line.strip() for line in text.splitlines()[1:] if len(line.split()) >= 6]
-    if not paragraphs or WIRE_DATELINE.match(paragraphs[0]):
+    if not paragraphs:
         return None, ""
+    dateline = WIRE_DATELINE.match(paragraphs[0])
+    if dateline:
+        issuer = re.search(r"\((?P<name>[A-Za-z .]+)\)\s*[-–—]+\s+$", dateline.group())
+        if issuer and not NEWS_AGENCY.match(issuer.group("name").strip()) and issuer.group("name").strip().isupper():
+            return issuer.group("name").strip(), f'a press release: its dateline "{_short(dateline.group().strip())}"'
+        return None, ""
+    body = _DATELINE.sub("", paragraphs[0])
+    opening = _ISSUER_TODAY.match(body)
+    if opening and (opening.group("acronym") or _ORGANISATION_WORDS.search(opening.group("name"))):
+        name = opening.group("name")
+        named = f"{name} ({opening.group('acronym')})" if opening.group("acronym") else name
+        return named, f'a press release: its first sentence opens "{_short(opening.group())}"'
     said = _ISSUER_SAID_TODAY.search(_DATELINE.sub("", paragraphs[0]))
     if said is None or not (_ORGANISATION_WORDS.search(said.group("name")) or len(said.group("name").split()) >= 2):
         return None, ""
