@@ -1886,6 +1886,11 @@ def extract(
     sources = Sources(catalog)
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     guessed_title = title or (lines[0] if lines else document_id)
+    # A story pasted without its headline opens on its lead ("KESSARIN, April 9 (Reuters) - A road bridge
+    # ..."): the lead names the document but is read like any other paragraph, not skipped as a headline.
+    opens_on_lead = title is None and bool(lines) and _is_lead(lines[0])
+    if opens_on_lead:
+        guessed_title = _short(WIRE_DATELINE.sub("", lines[0]), 100)
     stored = catalog.document_with_text(text)
     if stored is not None:  # extracted before: its id, title and date stay as stored
         document = ProposedDocument(stored.id, stored.title, text_file, published=stored.published, known=True)
@@ -1902,7 +1907,7 @@ def extract(
     voice = _voice_source(sources, voice_name, voice_reason, document)
     sources.voice = voice
     document.author = voice.name if voice.kind == "person" and voice_name else None
-    claims = _without_repeats(_claims(text, guessed_title, sources, voice, catalog, event))
+    claims = _without_repeats(_claims(text, "" if opens_on_lead else guessed_title, sources, voice, catalog, event))
     if stored is not None:
         claims = [c for c in claims if not _already_stored(c, stored)]
     propose_supersedes(claims, document.id)
@@ -1916,6 +1921,11 @@ def extract(
     if event is not None and event not in {e.id for e in catalog.events}:
         events.append((event, event.replace("-", " ").replace("_", " ").capitalize()))
     return Draft(document, claims, draft_sources, metric_rows, events, voice.id)
+
+
+def _is_lead(line: str) -> bool:
+    """A first line that is a story's lead, not its headline: a wire dateline, or a long punctuated sentence."""
+    return bool(WIRE_DATELINE.match(line)) or (len(line.split()) >= 25 and bool(re.search(r"[.!?][\"”’']?$", line)))
 
 
 def _already_stored(claim: ProposedClaim, document: KnownDocument) -> bool:
