@@ -254,7 +254,8 @@ NOT_COUNT_BEFORE = re.compile(
 # the figure grammar refuses from the first number on.
 SHARE_BEFORE = re.compile(r"(?i)(?:\d\s*/|\b(?:one|1)\s+in(?:\s+every)?)\s*$")
 YEAR = re.compile(r"^(1[5-9]\d\d|20\d\d)$")
-BUILT_FOR = re.compile(r"(?i)\b(?:built|designed|intended|meant|made)\b[^.;]{0,30}\bfor\s*$")
+BUILT_FOR = re.compile(r"(?i)\b(?:built|designed|intended|meant|made|licensed|certified|rated|approved|equipped)\b"
+                       r"[^.;]{0,30}\bfor\s*$|\bcapacity (?:of|for)\s*$")  # a capacity, not a count
 DATE_NEAR = re.compile(rf"(?i)(?:{_MONTH}\s*$)")
 DATE_AFTER = re.compile(rf"(?i)^(?:\s*(?:st|nd|rd|th)?\s*(?:of\s)?{_MONTH}(?![a-z]))")
 TIME_NEAR = re.compile(r"^[:.]\d\d")
@@ -475,7 +476,13 @@ RESCUE_AFTER = re.compile(
 DEFAULT_METRIC_OF_NOUN = {
     **dict.fromkeys(("prisoners", "political prisoners", "detainees"), "detained"),
     **dict.fromkeys(("protesters", "protestors", "demonstrators", "marchers"), "protesters"),
+    # people named by what happened to them: "treated 2,300 patients", "1,200 evacuees", "40 hostages"
+    "patients": "hospitalised", "hostages": "captured", "evacuees": "displaced", "returnees": "returned",
+    "passengers": "passengers", "hunger strikers": "hunger_strikers", "strikers": "strikers",
 }
+# Words that say how people were cared for, not what happened to them ("treated", "visited", "registered"):
+# the people's own noun, when it names a metric, says more ("treated 2,300 patients" were in hospital).
+CARE_WORDS = frozenset({"treated", "treating", "treats", "treat"})
 _VERB_AFTER = re.compile(r"(?i)^[^,;.]{0,40}?\b(?:had|have|has|were|was|are|is|been|being)\b")
 
 
@@ -696,8 +703,7 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
         return MetricGuess(earlier.metric, population or _population(None, after), 0.65,
                            f'continues the figure before it ("{previous[0].stated}", {earlier.metric})')
     if found is not None:
-        metric, distance, word = found
-        return MetricGuess(metric, population, 0.85 if distance <= 3 else 0.7, f'word "{word}"')
+        return _metric_of_word(found, noun, population, allowed)
     if re.search(r"(?i)\bdeath toll\b", before) and "killed" in allowed:
         return MetricGuess("killed", population, 0.6, 'the clause speaks of the "death toll"')
     # "the number of displaced higher, at about 80,000": what the number is of, in its first three words
@@ -709,6 +715,15 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
     # "for a total of 351": the figure's own words can point back
     return _metric_referred_to(f"{before} {span.stated}", after, rest, noun, population,
                                previous[1].metric if previous else topic, allowed)
+
+
+def _metric_of_word(found: tuple[str, int, str], noun: str | None, population: str | None,
+                    allowed: frozenset[str]) -> MetricGuess:
+    metric, distance, word = found
+    if word.lower() in CARE_WORDS and DEFAULT_METRIC_OF_NOUN.get(noun or "") in allowed:
+        metric = DEFAULT_METRIC_OF_NOUN[noun or ""]
+        return MetricGuess(metric, population, 0.7, f'counted noun "{noun}" ({metric}; "{word}" says only how)')
+    return MetricGuess(metric, population, 0.85 if distance <= 3 else 0.7, f'word "{word}"')
 
 
 def _metric_put_at(before: str, population: str | None, allowed: frozenset[str]) -> MetricGuess | None:
