@@ -292,6 +292,8 @@ PEOPLE_NOUNS: dict[str, str | None] = {
     "schoolchildren": "children", "schoolboys": "children", "schoolgirls": "children", "miner": "workers",
     "dockers": "workers", "labourers": "workers", "ringleaders": None, "organisers": None, "organizers": None,
     "critics": None, "government critics": None, "dissidents": None, "opponents": None, "bloggers": "journalists",
+    # a list of people ("a plaque with 31 names", "wrote down 512 names"): what it lists is what the text counts
+    "names": None,
 }
 # ... units that hold people but are not people: no metric here counts them.
 NOT_PEOPLE_NOUNS = frozenset({"families", "households", "family members' households", "villages", "communities"})
@@ -795,6 +797,8 @@ def _metric_referred_to(before: str, after: str, rest: str, noun: str | None, po
         # "At least 37 of them are minors, the group said": part of what the text was counting
         return MetricGuess(referent, population or _population(None, after), 0.55,
                            f'"{subset.group().strip()}" refers back to {referent}')
+    if noun == "names" and referent is not None and referent in allowed:
+        return MetricGuess(referent, population, 0.45, f'"{noun}": a list of the people the text counts ({referent})')
     if noun in DEFAULT_METRIC_OF_NOUN and not _VERB_AFTER.match(rest):
         # "600 political prisoners identified by ...", "thousands of protesters": what the people are
         metric = DEFAULT_METRIC_OF_NOUN[noun]
