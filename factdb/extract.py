@@ -1154,6 +1154,7 @@ def slugify(name: str) -> str:
 def _clean_name(name: str) -> str:
     name = re.sub(r"^[\s\"“”‘’'(,]+|[\s\"“”‘’'),.;:]+$", "", name)
     name = re.sub(r"(?i)^(?:the|a|an|their|his|her)\s+", "", name)  # "their lawyers": the lawyers
+    name = re.sub(r"^(?:Dr|Mr|Mrs|Ms|Prof)\.?\s+(?=[A-Z][\w’'-]+\s+[A-Z])", "", name)  # "Dr Lena Fors" is Lena Fors
     name = re.sub(r"(?i)^(?:country|nation|state|city|region|province|island|government)[’']s\s+", "", name)
     return " ".join(name.split())
 
@@ -2036,7 +2037,7 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
         if sentence.paragraph <= 3 and _is_headline(sentence) and _restated_below(sentence, text):
             continue  # a second headline or standfirst under a "Press release" line restates the body
         _remember_mentions(sentence.text, sources)
-        cues = find_cues(sentence.text, sources)
+        cues = _speakers_own(find_cues(sentence.text, sources), sentence, quoting, sources)
         if section is not None and not section.speaker and sentence.start == _paragraph_start(sentences, sentence) \
                 and _opens_with_speaker(sentence.text, cues, section):
             section = None  # a new paragraph that names its own speaker first ends a table's lead-in
@@ -2060,6 +2061,15 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
             # "The centre said it had collected the names ... Another 56 were burned, it said.": the centre
             sources.last_attributed = speaking[-1].source
     return claims
+
+
+def _speakers_own(cues: list[Cue], sentence: Sentence, quoting: SourceRef | None, sources: Sources) -> list[Cue]:
+    """'"We have recorded 41 deaths ..."' after '"...," said Dr Lena Fors.': in a quotation that goes on with its
+    speaker, "we" is the speaker's, not the text's own voice."""
+    if quoting is not None and QUOTE_OPENS.match(sentence.text) and cues \
+            and all(c.ref.source is sources.voice and not c.ref.anaphoric for c in cues):
+        return []
+    return cues
 
 
 def _pending(sentence: Sentence, cues: Sequence[Cue], fallback: SourceRef | None, topic: str | None,
