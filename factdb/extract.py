@@ -923,7 +923,9 @@ _CUE_VERBS = (
     r"cited|declared|stressed|registered|listed|logged|believes|assessed|announce|acknowledge|admitted|admits|"
     r"quoted|calculated|compiled|tallies|stands|stood|put|saying|claiming|adding|noting|estimating|claim|"
     # "CPJ called on the authorities to free the 19 journalists still held": the appeal states the figure
-    r"called on|calls on|called for|calls for|urged|urges|demanded|demands|appealed"
+    r"called on|calls on|called for|calls for|urged|urges|demanded|demands|appealed|"
+    # how a feature's witness tells it: "she recalls", "he remembers", "she explains"
+    r"recalls|recalled|remembers|remembered|explains|explained|describes|described|recounts|recounted"
 )
 _AUXILIARY = (r"(?:(?:has|have|had|also|now|since|earlier|later|previously|initially|so far|then|already|just|"
               r"separately|first|only|\w+ly)\s+)*")
