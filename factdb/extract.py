@@ -247,7 +247,9 @@ NOT_COUNT_BEFORE = re.compile(
     r"(?:licensed|certified|permitted|allowed|authori[sz]ed|able|built|designed|equipped) to (?:carry|hold|seat|take|accommodate)|"
     r"(?:can|could|cannot) (?:only )?(?:carry|hold|seat|accommodate)|"
     r"of (?:the|its|their)(?: \w+[’']s)?|"
-    r"interviewed|interviewing|surveyed|spoke to|spoke with|conducted|reviewed|examined|analysed|analyzed)"
+    r"interviewed|interviewing|surveyed|spoke to|spoke with|conducted|reviewed|examined|analysed|analyzed|"
+    # an age: "some as young as 13", "as old as 90", "under the age of 15"
+    r"as (?:young|old) as|the age of)"
     r"|[#$€£¥]|us\$|\bnos?\.)\s*$"
 )
 # Right before a number: it is the second half of a share or a pair ("one in five", "300 / 400"), which
@@ -945,7 +947,9 @@ AGENT_CUE = re.compile(
     r"(?i)\b(?:reports?|statements?|tally|tallies|count|counts|figures?|data|estimates?|survey|study|findings|records|"
     r"documentation|list|monitoring|identified|documented|recorded|verified|confirmed|cited|compiled|collected|"
     r"released|published|issued|gathered|acknowledged|admitted|announced|reported|given|claimed|provided|disclosed|"
-    r"listed as [\w-]+|registered as [\w-]+|recorded as [\w-]+)\s+(?:by|from)\s+"
+    r"listed as [\w-]+|registered as [\w-]+|recorded as [\w-]+)\s+"
+    # "the tally kept by the association", "a list drawn up by families": whoever keeps it
+    r"(?:(?:kept|maintained|drawn up|put together|prepared|produced|shared|seen)\s+)?(?:by|from)\s+"
     # "by the reckoning of the camp administration", "on the count of": whoever keeps the count
     r"|\b(?:by|on|in)\s+(?:the\s+)?(?:own\s+)?(?:reckoning|count|tally|calculations?|estimates?|figures?|"
     r"records?|account)\s+(?:of|kept by)\s+"
@@ -1344,7 +1348,10 @@ def _phrase_after(sentence: str, start: int) -> str:
     rest = sentence[start:]
     match = re.match(
         r"[^,;:.!?()\"“”]*?(?=\s+(?:that|who|which|on|in|at|last|this|by phone|said|says|as|and|while|when|after|"
-        r"before|over|since|because|but|to|with)\b|[,;:.!?()\"“”]|$)", rest)
+        r"before|over|since|because|but|to|with|"
+        # the verb of a sentence whose subject ends on the source: "the tally kept by the association includes 64"
+        r"includes|included|include|shows|showed|lists|listed|has|have|had|is|are|was|were|stands|stood|"
+        r"reached|rose|grew)\b|[,;:.!?()\"“”]|$)", rest)
     phrase = match.group() if match else rest
     phrase = phrase.strip()
     if re.match(r"(?i)^(?:reports?|figures?|estimates?|data|a (?:tally|report|statement|count))\s+(?:by|from|of)\s", phrase):
