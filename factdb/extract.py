@@ -2293,7 +2293,17 @@ def _governing(cues: Sequence[Cue], span: FigureSpan, sentence: str) -> Cue | No
     for cue in after:
         if not _breaks_between(sentence, span.end, cue.start, cue, strict=True):
             return cue
-    return None
+    return _closing_attribution(after, span, sentence)
+
+
+def _closing_attribution(after: Sequence[Cue], span: FigureSpan, sentence: str) -> Cue | None:
+    """ "Tens of thousands marched ..., and police rounded up more than 300 demonstrators, a lawyers' group
+    said.": an attribution closing the sentence after a comma speaks for every clause before it that has none."""
+    last = after[-1] if after else None
+    if last is None or not re.fullmatch(r"[\s.!?\"”’')]*", sentence[last.end :]) \
+            or not re.search(r",\s*$", sentence[: last.start]) or ";" in sentence[span.end : last.start]:
+        return None
+    return last
 
 
 def _is_aside(sentence: str, cue: Cue) -> bool:
