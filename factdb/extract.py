@@ -1654,6 +1654,8 @@ def _pick_proper_name(phrase: str, sources: Sources | None = None) -> tuple[str,
             score -= 2  # a sentence-initial capital is often just a common word ("Local", "Families")
         if _ROLE_NOUNS.search(phrase[match.end() : match.end() + 30]) and (name.isupper() or len(words) >= 2 or score >= 3):
             score += 1  # "WFP country director Anna Bell": the organisation speaks through its director
+        if _DESCRIBES_NEXT.match(phrase[match.end() :]):
+            score -= 4  # "the United Nations children's agency UNICEF": the owner describes the body named after it
         candidates.append((score, name, acronym))
     if not candidates:
         return None
@@ -1664,6 +1666,7 @@ def _pick_proper_name(phrase: str, sources: Sources | None = None) -> tuple[str,
     return best[1], best[2]
 
 
+_DESCRIBES_NEXT = re.compile(rf"^(?:[’']s?)?\s+(?:[a-z][\w’'-]*\s+){{0,3}}(?:{'|'.join(GENERIC_HEADS)})\s+(?:[A-Z]{{2,}}\b|[A-Z][a-z]+\s+[A-Z])")
 _POSSESSIVE_INSTITUTION = re.compile(
     r"^\s+(hospital|clinic|infirmary|hospice|school|college|university|church|cathedral|mosque|orphanage)\b")
 _LOWERCASE_HEAD = re.compile(rf"^\s+((?:[a-z-]+\s+){{0,2}}?(?:{'|'.join(GENERIC_HEADS)}|hospital|clinic))\b")
