@@ -1522,6 +1522,18 @@ _DESCRIBES_ONLY = re.compile(
     r"New York-based)\s+){0,3}[\w-]+$")
 
 
+_DESCRIPTIVE = frozenset(
+    "medical humanitarian aid relief rights human international independent non-governmental local regional "
+    "national same main".split())
+
+
+def _modifiers_fit(modifiers: str, target: ProposedSource, sources: Sources) -> bool:
+    """Whether "the interior ministry" can be the source named before: each word naming which one it is must be
+    in that source's names or roles ("medical", "local" only describe)."""
+    names = name_key(" ".join([target.name, *target.aliases, *sources.roles.get(target.id, [])]))
+    return all(w in _DESCRIPTIVE or w in names.split() for w in name_key(modifiers).split())
+
+
 def _generic_ref(phrase: str, original: str, sources: Sources, cue: str) -> SourceRef | None:
     """"the agency", "its spokesman": the source mentioned earlier with that head noun."""
     # however many words describe it: "the medical humanitarian organisation" is the organisation named before
@@ -1530,6 +1542,8 @@ def _generic_ref(phrase: str, original: str, sources: Sources, cue: str) -> Sour
     if generic and len(generic.group(1).split()) > 1 and not generic.group(1).islower():
         generic = None  # "The Garo Liberation Army" is a name, not a description of a source named before
     target = sources.by_head(generic.group(2)) if generic else None
+    if generic and target is not None and not _modifiers_fit(generic.group(1), target, sources):
+        return None  # "the interior ministry" after "the health ministry": another ministry
     if generic and target is None and _DESCRIBES_ONLY.match(phrase):
         target = sources.by_kind(generic.group(2))
     return None if target is None else SourceRef(target, 0.65, f'"{phrase} {cue}" refers back to {target.name}')
@@ -1610,7 +1624,7 @@ def _common_noun_ref(phrase: str, original: str, sources: Sources, cue: str) -> 
     generic_head = re.search(rf"(?i)\b({'|'.join(GENERIC_HEADS)})$", common)
     if generic_head and re.match(r"(?i)^(?:the|this|its)\s", phrase):
         target = sources.by_head(generic_head.group(1))
-        if target is not None:
+        if target is not None and _modifiers_fit(common[: generic_head.start()], target, sources):
             return SourceRef(target, 0.65, f'"{phrase} {cue}" refers back to {target.name}')
     source = sources.resolve_name(common, context=original)
     if source is None:
@@ -1643,20 +1657,7 @@ def _pick_proper_name(phrase: str, sources: Sources | None = None) -> tuple[str,
         institution = _POSSESSIVE_INSTITUTION.match(phrase[match.end() :])
         if re.search(r"[’']s$", match.group()) and institution:
             name = f"{match.group()} {institution.group(1)}"  # "St Anne's hospital" is the hospital, not St Anne
-        words = name.split()
-        score = 0
-        if re.search(rf"(?i)\b(?:{'|'.join(GENERIC_HEADS)}|international|watch|rights|ministry|government|police|"
-                     r"nations|assembly|times|news|television|red cross|red crescent|programme)\b", name) or name.isupper():
-            score += 3
-        if len(words) >= 2:
-            score += 2
-        if at_start and len(words) == 1 and not name.isupper() and not (sources and sources.knows(name)):
-            score -= 2  # a sentence-initial capital is often just a common word ("Local", "Families")
-        if _ROLE_NOUNS.search(phrase[match.end() : match.end() + 30]) and (name.isupper() or len(words) >= 2 or score >= 3):
-            score += 1  # "WFP country director Anna Bell": the organisation speaks through its director
-        if _DESCRIBES_NEXT.match(phrase[match.end() :]):
-            score -= 4  # "the United Nations children's agency UNICEF": the owner describes the body named after it
-        candidates.append((score, name, acronym))
+        candidates.append((_name_score(name, phrase[match.end() :], at_start, sources), name, acronym))
     if not candidates:
         return None
     candidates.sort(key=lambda c: -c[0])
@@ -1664,6 +1665,24 @@ def _pick_proper_name(phrase: str, sources: Sources | None = None) -> tuple[str,
     if best[0] <= -1:
         return None
     return best[1], best[2]
+
+
+def _name_score(name: str, after: str, at_start: bool, sources: Sources | None) -> int:
+    """How source-like a capitalised name is, given the words after it."""
+    words = name.split()
+    score = 0
+    if re.search(rf"(?i)\b(?:{'|'.join(GENERIC_HEADS)}|international|watch|rights|ministry|government|police|"
+                 r"nations|assembly|times|news|television|red cross|red crescent|programme)\b", name) or name.isupper():
+        score += 3
+    if len(words) >= 2:
+        score += 2
+    if at_start and len(words) == 1 and not name.isupper() and not (sources and sources.knows(name)):
+        score -= 2  # a sentence-initial capital is often just a common word ("Local", "Families")
+    if _ROLE_NOUNS.search(after[:30]) and (name.isupper() or len(words) >= 2 or score >= 3):
+        score += 1  # "WFP country director Anna Bell": the organisation speaks through its director
+    if _DESCRIBES_NEXT.match(after):
+        score -= 4  # "the United Nations children's agency UNICEF": the owner describes the body named after it
+    return score
 
 
 _DESCRIBES_NEXT = re.compile(rf"^(?:[’']s?)?\s+(?:[a-z][\w’'-]*\s+){{0,3}}(?:{'|'.join(GENERIC_HEADS)})\s+(?:[A-Z]{{2,}}\b|[A-Z][a-z]+\s+[A-Z])")
