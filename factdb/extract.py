@@ -458,6 +458,10 @@ PUT_NUMBER_AT = re.compile(
 SUBSET_BEFORE = re.compile(r"(?i)(?:\bincluding|\bamong them|\bamong whom|\bof whom|\bof them|\bamong those|\bincl\.)\s*$")
 SUBSET_AFTER = re.compile(r"(?i)^\s*of (?:them|those|whom|these)\b")
 SUPERSET_AFTER = re.compile(r"(?i)^\s*of (?:those|the|these) (?:[a-z]+ed|dead|missing|wounded|injured)\b")
+# "Organizers estimated the crowd at 150,000; police said 35,000.": another speaker's figure for the same count.
+COUNTER_ESTIMATE = re.compile(
+    r"(?i)^\s*[;,]\s*(?:but\s+|while\s+|whereas\s+)?(?:the\s+)?[\w’'-]+(?:\s+[\w’'-]+){0,3}?\s+"
+    r"(?:said|says|put it at|puts it at|estimated|estimates|counted|gave|reported)\s*$")
 # Between two figures: the second continues the first ("212 children and 168 women", "94 ... compared with 51").
 COORDINATION = re.compile(
     r"(?i)^(?:[\w\s’'-]{0,40}?(?:,\s*|\s+(?:and|or|to)\s+)|[^.;]{0,120}?\b(?:compared (?:with|to)|up from|down from|versus|vs\.?)\s+"
@@ -488,7 +492,7 @@ DEFAULT_METRIC_OF_NOUN = {
     **dict.fromkeys(("prisoners", "political prisoners", "detainees"), "detained"),
     **dict.fromkeys(("protesters", "protestors", "demonstrators", "marchers"), "protesters"),
     # people named by what happened to them: "treated 2,300 patients", "1,200 evacuees", "40 hostages"
-    "patients": "hospitalised", "hostages": "captured", "evacuees": "displaced", "returnees": "returned",
+    "inmates": "prisoners", "patients": "hospitalised", "hostages": "captured", "evacuees": "displaced", "returnees": "returned",
     "passengers": "passengers", "hunger strikers": "hunger_strikers", "strikers": "strikers",
 }
 # Words that say how people were cared for, not what happened to them ("treated", "visited", "registered"):
@@ -707,6 +711,7 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
     found = _metric_word_near(before, rest, allowed)
     between = sentence[previous[0].end : span.start] if previous else ""
     continues = previous is not None and bool(SUBSET_BEFORE.search(before) or SUBSET_AFTER.match(after)
+                                              or (COUNTER_ESTIMATE.match(between) and re.match(r"\s*(?:[.;]|$)", after))
                                               or _coordinated(between, rest)
                                               or (BREAKDOWN.match(between) and BY_PLACE.match(after)))
     if continues and previous is not None and (found is None or found[1] > 3):
@@ -795,6 +800,11 @@ def _coordinated(between: str, rest: str) -> bool:
     ) and not _VERB_AFTER.match(rest)
 
 
+# "Nine were under 18.", "two were women": who some of the people counted before were, and nothing else.
+SUBGROUP_PREDICATE = re.compile(r"(?i)^\s*(?:of (?:them|those|these)\s+)?(?:were|was|are)\s+(?:also\s+)?(?:[\w-]+\s+){0,2}?"
+                                r"[\w-]+\s*(?:[.;,]|$)")
+
+
 def _metric_referred_to(before: str, after: str, rest: str, noun: str | None, population: str | None,
                         referent: str | None, allowed: frozenset[str]) -> MetricGuess | None:
     """A metric from words pointing back ("the toll", "37 of them") or from what the people counted are."""
@@ -806,6 +816,10 @@ def _metric_referred_to(before: str, after: str, rest: str, noun: str | None, po
         # "At least 37 of them are minors, the group said": part of what the text was counting
         return MetricGuess(referent, population or _population(None, after), 0.55,
                            f'"{subset.group().strip()}" refers back to {referent}')
+    if noun is None and referent is not None and referent in allowed and population is not None \
+            and SUBGROUP_PREDICATE.match(after):
+        # "Nine were under 18.", "and two were women": a part of what the text was counting, named by who they were
+        return MetricGuess(referent, population, 0.5, f'a part of the {referent} counted before ("{after.strip()[:30]}")')
     if noun == "names" and referent is not None and referent in allowed:
         return MetricGuess(referent, population, 0.45, f'"{noun}": a list of the people the text counts ({referent})')
     if noun in DEFAULT_METRIC_OF_NOUN and not _VERB_AFTER.match(rest):
