@@ -703,7 +703,7 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
             return MetricGuess(verb[0], population, 0.8, f'word "{verb[2]}" (after "{noun}")')
         return MetricGuess(METRIC_NOUNS[noun], population, 0.9, f'counted noun "{noun}"')
     allowed = PEOPLE_METRICS if noun in PEOPLE_NOUNS else THING_NOUNS.get(noun or "", PEOPLE_METRICS | THING_METRICS)
-    if _counts_no_metric(sentence, before, after, noun):
+    if _counts_no_metric(sentence, before, after, noun) or _condition_of_the_hurt(after, previous):
         return None
     told = _metric_told_around(before, after, population, allowed) or _metric_put_at(before, population, allowed)
     if told is not None:
@@ -827,6 +827,21 @@ def _metric_referred_to(before: str, after: str, rest: str, noun: str | None, po
         metric = DEFAULT_METRIC_OF_NOUN[noun]
         return MetricGuess(metric, population, 0.5, f'counted noun "{noun}" ({metric}, no verb says otherwise)')
     return None
+
+
+# Part of a group told by its condition, with no verb of its own: not a claim of its own.
+CONDITION_SUBSET = re.compile(
+    r"(?i)^\s*of (?:them|those|whom|these)\s+(?:(?:are|were|is|was|remain|remained)\s+(?:still\s+)?)?"
+    r"(?:in (?:a |an )?(?:serious|critical|stable|grave|life-threatening|very serious)(?: but stable)? conditions?|"
+    r"seriously|critically|badly|gravely|severely|"
+    r"with (?:life-threatening|serious|severe|critical|grave) (?:injuries|wounds|burns))\s*(?:[.,;]|$)")
+
+
+def _condition_of_the_hurt(after: str, previous: tuple[FigureSpan, MetricGuess] | None) -> bool:
+    """ "41 people with injuries, three of them in a serious condition": how some of the hurt are, no new count
+    ("38 brought out alive, seven of them with serious injuries" is one: the seven are the injured)."""
+    return previous is not None and previous[1].metric in ("injured", "hospitalised", "casualties") \
+        and bool(CONDITION_SUBSET.match(after))
 
 
 def _counts_no_metric(sentence: str, before: str, after: str, noun: str | None) -> bool:
