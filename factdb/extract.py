@@ -687,14 +687,9 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
     noun, noun_end = counted_noun(after)
     rest = after[noun_end:] if noun else after
     population = _population(noun, rest)
-    if _SENTENCED.search(before) and _TO_DEATH.match(after):  # the two words sit either side of the number
-        return MetricGuess("sentenced_to_death", population, 0.85, 'words "sentenced ... to death"')
-    predicate = re.match(r"(?i)^\s*(?:were|was|are|is)\s+([a-z]+)", rest)
-    if noun in METRIC_NOUNS and re.match(r"(?i)^\s*of\s+(?:the|these|those)\s", after) and predicate \
-            and METRIC_NOUNS.get(predicate.group(1).lower(), METRIC_NOUNS[noun]) != METRIC_NOUNS[noun]:
-        # "Nineteen of the deaths were suicides": part of a group, named by what it was
-        return MetricGuess(METRIC_NOUNS[predicate.group(1).lower()], population, 0.8,
-                           f'"{noun} were {predicate.group(1)}"')
+    early = _metric_sentenced_or_part(before, after, rest, noun, population)
+    if early is not None:
+        return early
     if noun in METRIC_NOUNS and not _is_increment(sentence, after):
         verb = _nearest_metric_word("", _window_after(rest), PEOPLE_METRICS) if noun in ADJECTIVE_METRIC_NOUNS else None
         if verb is not None and verb[0] != METRIC_NOUNS[noun] and verb[1] <= 4 \
@@ -703,6 +698,9 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
             return MetricGuess(verb[0], population, 0.8, f'word "{verb[2]}" (after "{noun}")')
         return MetricGuess(METRIC_NOUNS[noun], population, 0.9, f'counted noun "{noun}"')
     allowed = PEOPLE_METRICS if noun in PEOPLE_NOUNS else THING_NOUNS.get(noun or "", PEOPLE_METRICS | THING_METRICS)
+    unknown = _unknown_people_noun(after) if noun is None else None
+    if unknown is not None:
+        return _metric_of_unknown_people(before, after, unknown)
     if _counts_no_metric(sentence, before, after, noun) or _condition_of_the_hurt(after, previous):
         return None
     told = _metric_told_around(before, after, population, allowed) or _metric_put_at(before, population, allowed)
@@ -733,6 +731,19 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
                                previous[1].metric if previous else topic, allowed)
 
 
+def _metric_sentenced_or_part(before: str, after: str, rest: str, noun: str | None,
+                              population: str | None) -> MetricGuess | None:
+    if _SENTENCED.search(before) and _TO_DEATH.match(after):  # the two words sit either side of the number
+        return MetricGuess("sentenced_to_death", population, 0.85, 'words "sentenced ... to death"')
+    predicate = re.match(r"(?i)^\s*(?:were|was|are|is)\s+([a-z]+)", rest)
+    if noun in METRIC_NOUNS and re.match(r"(?i)^\s*of\s+(?:the|these|those)\s", after) and predicate \
+            and METRIC_NOUNS.get(predicate.group(1).lower(), METRIC_NOUNS[noun]) != METRIC_NOUNS[noun]:
+        # "Nineteen of the deaths were suicides": part of a group, named by what it was
+        return MetricGuess(METRIC_NOUNS[predicate.group(1).lower()], population, 0.8,
+                           f'"{noun} were {predicate.group(1)}"')
+    return None
+
+
 def _metric_of_word(found: tuple[str, int, str], noun: str | None, population: str | None,
                     allowed: frozenset[str]) -> MetricGuess:
     metric, distance, word = found
@@ -740,6 +751,39 @@ def _metric_of_word(found: tuple[str, int, str], noun: str | None, population: s
         metric = DEFAULT_METRIC_OF_NOUN[noun or ""]
         return MetricGuess(metric, population, 0.7, f'counted noun "{noun}" ({metric}; "{word}" says only how)')
     return MetricGuess(metric, population, 0.85 if distance <= 3 else 0.7, f'word "{word}"')
+
+
+# A plural noun for people the lexicon does not list ("19 cutters", "40 conscripts", "212 pensioners").
+_PEOPLE_LIKE = re.compile(r"^\s*(?:[a-z-]+\s+){0,2}?(?P<noun>[a-z-]{3,}(?:ers|ors|ists|ians|men|women|ees|ants|ents|"
+                          r"ites|ards|ren|folk))\b(?!\s+of\b)")
+_NOT_PEOPLE_LIKE = frozenset(
+    "meters metres kilometers kilometres liters litres quarters headquarters containers computers papers letters "
+    "numbers towers rivers posters banners chapters centers orders borders corners waters shelters matters transfers "
+    "barriers trailers tankers helicopters tractors generators sectors reactors motors floors doors factors errors "
+    "dollars euros cents percents points events documents instruments incidents settlements apartments departments "
+    "investments payments shipments statements treatments segments elements compartments governments parliaments "
+    "tents plants grants rodents accidents arguments moments fragments consignments deployments warrants "
+    "vendors editors blenders boilers cylinders filters layers markers players powers rounds sensors servers "
+    "stickers timers tires tyres trackers wheelers liners lockers chambers members".split())
+
+
+def _unknown_people_noun(after: str) -> tuple[str, int] | None:
+    match = _PEOPLE_LIKE.match(after)
+    if match is None or match.group("noun") in _NOT_PEOPLE_LIKE or match.group("noun") in PEOPLE_NOUNS:
+        return None
+    if any(w in _STOP_WORDS for w in after[: match.start("noun")].split()):
+        return None
+    return match.group("noun"), match.end()
+
+
+def _metric_of_unknown_people(before: str, after: str, unknown: tuple[str, int]) -> MetricGuess | None:
+    """ "killed 19 cutters", "40 conscripts were detained": an unknown plural noun for people counts them when a
+    verb or phrase right next to it says what happened to them; otherwise nothing is proposed."""
+    noun, end = unknown
+    found = _metric_word_near(before, after[end:], PEOPLE_METRICS)
+    if found is None or found[1] > 3:
+        return None
+    return MetricGuess(found[0], None, 0.6, f'word "{found[2]}" (counting "{noun}", a noun for people not in the lexicon)')
 
 
 def _metric_put_at(before: str, population: str | None, allowed: frozenset[str]) -> MetricGuess | None:
