@@ -2028,7 +2028,8 @@ def extract(
     else:
         document = ProposedDocument(document_id, guessed_title, text_file)
         if title is None:
-            document.notes.append("title: the first line of the text")
+            document.notes.append("title: the opening words of the lead (the text has no headline)" if opens_on_lead
+                                  else "title: the first line of the text")
         if published is None:
             document.published, why = guess_published(text, today)
             document.notes.append(f"published: {why}")
