@@ -331,6 +331,7 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
     (r"dead or missing|died or (?:gone|went) missing|killed or missing|missing or dead", "dead_or_missing"),
     (r"death tolls?|tolls?|killed|killing|kill|killings|dead|deaths?|died|die|lost their lives|shot dead|slain|"
      r"murdered|bodies|remains of|fatalities|perished|drowned|suffocated|crushed to death|burned to death|"
+     r"(?:claimed|cost|took) the lives of|"
      r"starved to death|froze to death|buried(?!\s+(?:under|in|beneath|alive|by|inside))|neutrali[sz](?:ed|ing)|eliminat(?:ed|ing)|martyred", "killed"),
     (r"execut\w*|hanged|put to death", "executed"),
     (r"injur\w*|wounded|wounding|wounds|hurt|beaten|beating|beat up|treated|suffer(?:ed|ing)? (?:[\w-]+\s+){0,2}?(?:burns|fractures)|in (?:a )?(?:critical|serious|stable) condition", "injured"),
@@ -452,8 +453,9 @@ PEOPLE_METRICS = frozenset(METRIC_DEFINITIONS) - THING_METRICS
 ANAPHORIC_COUNT = re.compile(r"(?i)\b(?:toll|count|tally|figure|number|estimate|total)\b(?!\s+that\b)")
 PUT_NUMBER_AT = re.compile(
     r"(?i)\b(?:put|puts|putting|placed|places|placing|estimated|estimates|estimating|set|sets|setting)\s+"
-    r"(?:the|its|their|his|her|our)\s+(?:[\w-]+\s+)?(?P<noun>number|total|count|tally|toll|figure)\s+of\s+"
-    r"(?P<what>[^;:]{1,120}?)\s+at\s+(?:(?:about|around|some|roughly|nearly|almost|over|more than|at least|close to|"
+    r"(?:the|its|their|his|her|our)\s+(?:[\w-]+\s+)?(?P<noun>number|total|count|tally|toll|figure)\s+"
+    # "the number of people still without a home", "the number who have left the district"
+    r"(?P<what>(?:of|who|that)\s+[^;:]{1,120}?)\s+at\s+(?:(?:about|around|some|roughly|nearly|almost|over|more than|at least|close to|"
     r"up to|an estimated)\s+)?$")
 SUBSET_BEFORE = re.compile(r"(?i)(?:\bincluding|\bamong them|\bamong whom|\bof whom|\bof them|\bamong those|\bincl\.)\s*$")
 SUBSET_AFTER = re.compile(r"(?i)^\s*of (?:them|those|whom|these)\b")
@@ -792,7 +794,7 @@ def _metric_put_at(before: str, population: str | None, allowed: frozenset[str])
     named = _nearest_metric_word("", put.group("what"), allowed) if put else None
     if put is None or named is None:
         return None
-    return MetricGuess(named[0], population, 0.75, f'"the {put.group("noun")} of {_short(put.group("what"), 60)} at"')
+    return MetricGuess(named[0], population, 0.75, f'"the {put.group("noun")} {_short(put.group("what"), 60)} at"')
 
 
 def _metric_told_around(before: str, after: str, population: str | None,
@@ -1342,6 +1344,8 @@ def _is_speech_verb(sentence: str, match: re.Match[str]) -> bool:
         return False  # "released a report", "the government's final report": a noun, not a verb
     if _PASSIVE.search(sentence[:verb_start]):
         return False  # "the reform was announced": nobody is named as the speaker
+    if re.match(r"(?i)\s+(?:the\s+)?lives\b|\s+responsibility\b", sentence[match.end() :]):
+        return False  # "the floods have claimed the lives of 17": a toll, not a speaker
     # ", compiled from death certificates": a participle describing what came before
     return not (re.search(r",\s*$", sentence[: match.start()]) and _PARTICIPLE.match(match.group("verb")) and
                 re.match(r"\s+(?:from|by|in|through|on|at|with|for|over)\b", sentence[match.end() :]))

@@ -1284,3 +1284,10 @@ def test_a_plural_noun_for_people_the_lexicon_lacks_counts_them_next_to_a_verb()
     text = ("Pans\n\nSoldiers killed 19 salt cutters, the union said. About 1,200 pensioners marched, organisers said. "
             "The port said 18 containers were waiting.\n")
     assert {(m, f) for _, m, f, _ in _attributed(text)} == {("killed", "19"), ("protesters", "About 1,200")}
+
+
+def test_a_toll_that_claimed_lives_and_the_number_who_left_are_counted() -> None:
+    text = ("Floods\n\nThe floods in Tarn have claimed the lives of 17 citizens, the ministry said. The statistics "
+            "office puts the number who have left the district since the spring at 23,000.\n")
+    assert {(n, m, f) for n, m, f, _ in _attributed(text)} == {("Ministry", "killed", "17"),
+                                                              ("Statistics office", "displaced", "23,000")}
