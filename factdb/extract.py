@@ -2348,6 +2348,12 @@ def _remember_mentions(sentence: str, sources: Sources) -> None:
         source = sources.resolve_name(person.group("name"))
         if source is not None and source.kind == "person":
             sources.mention(source)
+    for match in ROLE_APPOSITION.finditer(sentence):
+        # "Their teacher, Amira Sol, fled ...", "the doctor on duty, Pavel Renn, keeps ...": the later "she", "he"
+        if not _ORGANISATION_WORDS.search(match.group("name")):
+            source = sources.resolve_name(match.group("name"))
+            if source is not None and source.kind == "person":
+                sources.mention(source)
     for match in re.finditer(rf"(?P<name>{_NAME})\s*\((?P<acronym>[A-Z][A-Za-z-]*[A-Z])\)", sentence):
         name = re.sub(r"^(?:The|A|An)\s+", "", match.group("name").strip())
         source = sources.resolve_name(name, acronym=match.group("acronym"))
@@ -2361,6 +2367,12 @@ def _remember_mentions(sentence: str, sources: Sources) -> None:
 OPENING_ROLES = frozenset(
     "master foreman captain teacher farmer fisherman midwife priest volunteer activist worker miner engineer "
     "researcher organiser organizer driver".split())
+# A person named in apposition to the role that introduces them: "Their teacher, Amira Sol, fled ...".
+ROLE_APPOSITION = re.compile(
+    rf"(?i:\b(?:{'|'.join(sorted(PERSON_ROLES | OPENING_ROLES))}))(?:\s+(?:on|at|in|of)\s+[a-z-]+)?,\s+"
+    r"(?P<name>[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+){1,2}),")
+
+
 PERSON_OPENING = re.compile(
     r"^[\"“‘']?(?:(?:Dr|Mr|Mrs|Ms|Prof|Professor|Father|Sister|Imam|Rev|Rabbi)\.?\s+"
     # "Harbour master Jon Brekk walks ...": a role before the name

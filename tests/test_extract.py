@@ -1291,3 +1291,9 @@ def test_a_toll_that_claimed_lives_and_the_number_who_left_are_counted() -> None
             "office puts the number who have left the district since the spring at 23,000.\n")
     assert {(n, m, f) for n, m, f, _ in _attributed(text)} == {("Ministry", "killed", "17"),
                                                               ("Statistics office", "displaced", "23,000")}
+
+
+def test_a_person_named_in_apposition_to_their_role_is_the_she_of_a_later_aside() -> None:
+    text = ("Camp\n\nTheir teacher, Amira Sol, came here in 2019.\n\nWhen she arrived, she recalls, the camp was home "
+            "to fewer than 9,000 people.\n")
+    assert _attributed(text) == {("Amira Sol", "displaced", "fewer than 9,000", None)}
