@@ -705,7 +705,8 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
         return _metric_of_unknown_people(before, after, unknown)
     if _counts_no_metric(sentence, before, after, noun) or _condition_of_the_hurt(after, previous):
         return None
-    told = _metric_told_around(before, after, population, allowed) or _metric_put_at(before, population, allowed)
+    told = _metric_told_around(before, after, population, allowed) or _metric_put_at(before, population, allowed) \
+        or _metric_of_modifier(after, noun, noun_end, population, allowed)
     if told is not None:
         return told
     found = _metric_word_near(before, rest, allowed)
@@ -731,6 +732,22 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
     # "for a total of 351": the figure's own words can point back
     return _metric_referred_to(f"{before} {span.stated}", after, rest, noun, population,
                                previous[1].metric if previous else topic, allowed)
+
+
+def _metric_of_modifier(after: str, noun: str | None, noun_end: int, population: str | None,
+                        allowed: frozenset[str]) -> MetricGuess | None:
+    """ "212 released detainees", "40 abducted students": a participle right before the people's noun says what
+    happened to them."""
+    if noun is None or noun not in PEOPLE_NOUNS:
+        return None
+    head = re.match(rf"(?i)^\s+(?P<word>[a-z-]+)\s+{re.escape(noun.split()[0])}\b", after)
+    word = head.group("word").lower() if head else ""
+    if not re.fullmatch(r"[a-z-]+(?:ed|en)", word) or word.startswith("un") or word in UNIT_WORDS:
+        return None
+    for pattern, metric in METRIC_WORD_PATTERNS:
+        if pattern.fullmatch(word) and metric in allowed:
+            return MetricGuess(metric, population, 0.8, f'"{word} {noun}"')
+    return None
 
 
 def _metric_sentenced_or_part(before: str, after: str, rest: str, noun: str | None,

@@ -1297,3 +1297,9 @@ def test_a_person_named_in_apposition_to_their_role_is_the_she_of_a_later_aside(
     text = ("Camp\n\nTheir teacher, Amira Sol, came here in 2019.\n\nWhen she arrived, she recalls, the camp was home "
             "to fewer than 9,000 people.\n")
     assert _attributed(text) == {("Amira Sol", "displaced", "fewer than 9,000", None)}
+
+
+def test_a_participle_right_before_the_people_s_noun_says_what_happened_to_them() -> None:
+    text = ("Visits\n\nThe Red Cross helped 212 released detainees return home, the agency said. It also visited 900 "
+            "detainees in six prisons, the agency said.\n")
+    assert {(m, f) for _, m, f, _ in _attributed(text)} == {("released", "212"), ("detained", "900")}
