@@ -352,7 +352,7 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      r"separated children", "separated"),
     (r"discharged", "discharged"),
     (r"on board|aboard|(?:was|were) carrying", "passengers"),
-    (r"rescued|saved|brought (?:to the surface|out) alive|pulled (?:out )?alive|alive from|to the surface|"
+    (r"rescued|saved|(?:brought|pulled|carried|helped) ashore|brought (?:to the surface|out) alive|pulled (?:out )?alive|alive from|to the surface|"
      r"to safety|airlifted|evacuated by (?:air|helicopter)", "rescued"),
     (r"on strike|strikers|joined the (?:[\w-]+\s+)?(?:strike|stoppage|walkout)|absent|went on strike|walked out|"
      r"walked off the job|stopped work|downed tools|stayed away from (?:work|classrooms|schools?)", "strikers"),
@@ -393,7 +393,10 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
     (r"on hunger strike|hunger strikers?|refus(?:ed|ing|e) (?:food|meals|to eat)", "hunger_strikers"),
     (r"admitted to (?:hospitals?|clinics?|(?:its|their|the|a|an)\s+(?:[\w-]+\s+)?(?:hospitals?|clinics?|nutrition|"
      r"treatment|health|intensive|wards?))|"
-     r"taken to (?:the )?hospitals?|hospitali[sz]ed|(?:being\s+)?treated in (?:(?:a|the|its|their)\s+)?(?:[\w-]+\s+)?hospitals?|(?:required|needed|needing|received|receiving) hospital treatment|"
+     r"taken to (?:the )?hospitals?|hospitali[sz]ed|"
+     # a hospital or its staff as the subject: "the ward has admitted", "his nurses have admitted"
+     r"(?:hospitals?|clinics?|wards?|nurses|doctors|medics|staff)(?:\s+[\w-]+){0,3}?\s+(?:has\s+|have\s+|had\s+)?"
+     r"admitted|(?:being\s+)?treated in (?:(?:a|the|its|their)\s+)?(?:[\w-]+\s+)?hospitals?|(?:required|needed|needing|received|receiving) hospital treatment|"
      r"(?:remain|remained|remains|are|were|is|still) in hospital", "hospitalised"),
     (r"damaged|destroyed|set fire to|set on fire|burned|burnt|torched|looted|vandali[sz]ed", "damaged"),
     (r"in favou?r|yay|yes votes?|voted for", "votes_in_favour"),
@@ -483,7 +486,7 @@ TAKEN_BEFORE = re.compile(r"(?i)\b(?:seized|snatched|dragged|abducted|kidnapped|
 # A rescue told by how people were taken out: the verb before the number, where from after it.
 RESCUE_BEFORE = re.compile(
     r"(?i)\b(?:pulled|lifted|plucked|hauled|winched|fished|dug|picked up|ferried|brought|got|carried)"
-    r"(?:\s+(?:out|up|off|back))?\s+$")
+    r"(?:\s+(?:out|up|off|back|ashore))?\s+$")
 RESCUE_AFTER = re.compile(
     r"(?i)^[^.;]{0,60}?\b(?P<place>alive|survivors?|(?:from|out of|off)\s+(?:the\s+|a\s+|their\s+)?(?:[\w-]+\s+)?"
     r"(?:water|sea|river|waves|rooftops?|roofs?|rubble|debris|wreckage|ruins|mud|floodwaters?|flood|rocks|cliffs?|"

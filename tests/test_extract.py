@@ -1303,3 +1303,9 @@ def test_a_participle_right_before_the_people_s_noun_says_what_happened_to_them(
     text = ("Visits\n\nThe Red Cross helped 212 released detainees return home, the agency said. It also visited 900 "
             "detainees in six prisons, the agency said.\n")
     assert {(m, f) for _, m, f, _ in _attributed(text)} == {("released", "212"), ("detained", "900")}
+
+
+def test_a_clinic_s_staff_admitting_people_and_crews_bringing_them_ashore_are_counted() -> None:
+    text = ("Coast\n\nAt the clinic, Dr Anton Pell says his nurses have admitted 85 children this month. The coastguard "
+            "said its crews had brought ashore 3,150 people this year.\n")
+    assert {(m, f) for _, m, f, _ in _attributed(text)} == {("hospitalised", "85"), ("rescued", "3,150")}
