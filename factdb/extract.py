@@ -320,7 +320,8 @@ THING_NOUNS: dict[str, frozenset[str]] = {
     **dict.fromkeys(("banks", "buildings", "homes", "houses", "shops", "health facilities", "facilities",
                      "health centres", "health centers", "stores", "vehicles", "cars", "petrol stations",
                      "gas stations", "police stations", "schools", "hospitals", "mosques", "churches", "offices",
-                     "government buildings", "businesses", "bridges", "clinics"), frozenset({"damaged"})),
+                     "government buildings", "businesses", "bridges", "clinics", "shelters", "dwellings", "huts",
+                     "structures", "apartments", "flats", "homesteads"), frozenset({"damaged"})),
 }
 # Verbs and phrases near a number that name what it counts, most specific first.
 METRIC_WORDS: tuple[tuple[str, str], ...] = (
@@ -369,7 +370,7 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      # leaving a place or losing a home: "had left the valley", "the number who have left the district"
      r"(?:had|have|has|who)\s+(?:since\s+)?left\s+(?:the|their|its)\s+(?:[\w-]+\s+){0,2}?(?:valley|district|region|"
      r"area|province|city|town|villages?|island|coast|homes?|houses?|neighbou?rhoods?|country(?:side)?)|"
-     r"lost (?:their|its|his|her) (?:homes?|houses?)|"
+     r"lost (?:their|its|his|her) (?:homes?|houses?)|(?:out of|away from) (?:their|its|his|her) homes?|"
      r"(?:been|were|was)\s+(?:moved|relocated)\s+to\s+(?:an?\s+|the\s+)?(?:school|shelter|camp|safer|temporary|evacuation|relief)|"
      r"(?:been|were|was)\s+(?:moved|relocated)\s+(?:out\s+of|away\s+from)\s|"
      # where people arrive or are put up says they have been driven from home: "arrived at the camp"
@@ -398,7 +399,8 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      r"(?:hospitals?|clinics?|wards?|nurses|doctors|medics|staff)(?:\s+[\w-]+){0,3}?\s+(?:has\s+|have\s+|had\s+)?"
      r"admitted|(?:being\s+)?treated in (?:(?:a|the|its|their)\s+)?(?:[\w-]+\s+)?hospitals?|(?:required|needed|needing|received|receiving) hospital treatment|"
      r"(?:remain|remained|remains|are|were|is|still) in hospital", "hospitalised"),
-    (r"damaged|destroyed|set fire to|set on fire|burned|burnt|torched|looted|vandali[sz]ed", "damaged"),
+    (r"damaged|destroyed|set fire to|set on fire|burned|burnt|torched|looted|vandali[sz]ed|demolished|razed|flattened|"
+     r"collapsed|(?:washed|swept) away", "damaged"),
     (r"in favou?r|yay|yes votes?|voted for", "votes_in_favour"),
     (r"against|no votes?|voted against", "votes_against"),
     (r"abstentions?|abstained", "abstentions"),

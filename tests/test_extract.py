@@ -1309,3 +1309,10 @@ def test_a_clinic_s_staff_admitting_people_and_crews_bringing_them_ashore_are_co
     text = ("Coast\n\nAt the clinic, Dr Anton Pell says his nurses have admitted 85 children this month. The coastguard "
             "said its crews had brought ashore 3,150 people this year.\n")
     assert {(m, f) for _, m, f, _ in _attributed(text)} == {("hospitalised", "85"), ("rescued", "3,150")}
+
+
+def test_people_out_of_their_homes_and_demolished_or_collapsed_shelters_are_counted() -> None:
+    text = ("Floods\n\nThe emergency office says 4,600 people are still out of their homes. Officials said more than "
+            "600 houses had collapsed. Bulldozers demolished 2,600 shelters, the council said.\n")
+    assert {(m, f) for _, m, f, _ in _attributed(text)} == {("displaced", "4,600"), ("damaged", "more than 600"),
+                                                            ("damaged", "2,600")}
