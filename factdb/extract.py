@@ -246,7 +246,7 @@ NOT_COUNT_BEFORE = re.compile(
     r"required|threshold of|quorum of|capacity of|room for|space for|magnitude|"
     r"(?:licensed|certified|permitted|allowed|authori[sz]ed|able|built|designed|equipped) to (?:carry|hold|seat|take|accommodate)|"
     r"(?:can|could|cannot) (?:only )?(?:carry|hold|seat|accommodate)|"
-    r"of (?:the|its|their)(?: \w+[’']s)?|"
+    r"(?<!\bone )(?<!\bsome )(?<!\bfamilies )(?<!\brelatives )of (?:the|its|their)(?: \w+[’']s)?|"
     r"interviewed|interviewing|surveyed|spoke to|spoke with|conducted|reviewed|examined|analysed|analyzed|"
     # an age: "some as young as 13", "as old as 90", "under the age of 15"
     r"as (?:young|old) as|the age of)"
