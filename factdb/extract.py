@@ -1930,7 +1930,9 @@ NEWSROOM_FIRST_PERSON = re.compile(
 def _official_issuer(text: str, title: str) -> tuple[str, str] | None:
     """The body an official update opens on ("The National Emergency Operations Centre (NEOC) confirms that
     ..."): with no byline, what the update states in its own voice is that body's."""
-    if not _OFFICIAL_TITLE.search(title):
+    # the title, or a line under it ("Ministry of Internal Affairs" / "Press statement" / "4 November")
+    heads = [title, *(line for line in text.splitlines()[1:4] if 0 < len(line.split()) < 6)]
+    if not any(_OFFICIAL_TITLE.search(head) for head in heads):
         return None
     paragraphs = [line.strip() for line in text.splitlines()[1:] if len(line.split()) >= 6]
     for paragraph in paragraphs[:1]:

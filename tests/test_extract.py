@@ -1323,3 +1323,10 @@ def test_one_of_the_n_who_died_counts_the_n_but_n_of_the_country_s_m_does_not_co
             "62,000 teachers joined the strike, the ministry said.\n")
     found = {(m, f) for _, m, f, _ in _attributed(text)}
     assert ("killed", "43") in found and not any(f == "62,000" for _, f in found)
+
+
+def test_a_statement_whose_press_statement_line_is_under_the_title_speaks_for_the_body_it_opens_on() -> None:
+    text = ("Ministry of Internal Affairs of the Republic of Dorvania\nPress statement\n4 November\n\n"
+            "The Ministry of Internal Affairs informs that 57 law enforcement officers were injured in the capital. "
+            "213 participants in the riots were detained.\n")
+    assert {n for n, _, _, _ in _attributed(text)} == {"Ministry of Internal Affairs"}
