@@ -246,15 +246,18 @@ NOT_COUNT_BEFORE = re.compile(
     r"required|threshold of|quorum of|capacity of|room for|space for|magnitude|"
     r"(?:licensed|certified|permitted|allowed|authori[sz]ed|able|built|designed|equipped) to (?:carry|hold|seat|take|accommodate)|"
     r"(?:can|could|cannot) (?:only )?(?:carry|hold|seat|accommodate)|"
-    r"of (?:the|its|their)(?: \w+[’']s)?|"
-    r"interviewed|interviewing|surveyed|spoke to|spoke with|conducted|reviewed|examined|analysed|analyzed)"
+    r"(?<!\bone )(?<!\bsome )(?<!\bfamilies )(?<!\brelatives )of (?:the|its|their)(?: \w+[’']s)?|"
+    r"interviewed|interviewing|surveyed|spoke to|spoke with|conducted|reviewed|examined|analysed|analyzed|"
+    # an age: "some as young as 13", "as old as 90", "under the age of 15"
+    r"as (?:young|old) as|the age of)"
     r"|[#$€£¥]|us\$|\bnos?\.)\s*$"
 )
 # Right before a number: it is the second half of a share or a pair ("one in five", "300 / 400"), which
 # the figure grammar refuses from the first number on.
 SHARE_BEFORE = re.compile(r"(?i)(?:\d\s*/|\b(?:one|1)\s+in(?:\s+every)?)\s*$")
 YEAR = re.compile(r"^(1[5-9]\d\d|20\d\d)$")
-BUILT_FOR = re.compile(r"(?i)\b(?:built|designed|intended|meant|made)\b[^.;]{0,30}\bfor\s*$")
+BUILT_FOR = re.compile(r"(?i)\b(?:built|designed|intended|meant|made|licensed|certified|rated|approved|equipped)\b"
+                       r"[^.;]{0,30}\bfor\s*$|\bcapacity (?:of|for)\s*$")  # a capacity, not a count
 DATE_NEAR = re.compile(rf"(?i)(?:{_MONTH}\s*$)")
 DATE_AFTER = re.compile(rf"(?i)^(?:\s*(?:st|nd|rd|th)?\s*(?:of\s)?{_MONTH}(?![a-z]))")
 TIME_NEAR = re.compile(r"^[:.]\d\d")
@@ -291,6 +294,8 @@ PEOPLE_NOUNS: dict[str, str | None] = {
     "schoolchildren": "children", "schoolboys": "children", "schoolgirls": "children", "miner": "workers",
     "dockers": "workers", "labourers": "workers", "ringleaders": None, "organisers": None, "organizers": None,
     "critics": None, "government critics": None, "dissidents": None, "opponents": None, "bloggers": "journalists",
+    # a list of people ("a plaque with 31 names", "wrote down 512 names"): what it lists is what the text counts
+    "names": None,
 }
 # ... units that hold people but are not people: no metric here counts them.
 NOT_PEOPLE_NOUNS = frozenset({"families", "households", "family members' households", "villages", "communities"})
@@ -315,7 +320,8 @@ THING_NOUNS: dict[str, frozenset[str]] = {
     **dict.fromkeys(("banks", "buildings", "homes", "houses", "shops", "health facilities", "facilities",
                      "health centres", "health centers", "stores", "vehicles", "cars", "petrol stations",
                      "gas stations", "police stations", "schools", "hospitals", "mosques", "churches", "offices",
-                     "government buildings", "businesses", "bridges", "clinics"), frozenset({"damaged"})),
+                     "government buildings", "businesses", "bridges", "clinics", "shelters", "dwellings", "huts",
+                     "structures", "apartments", "flats", "homesteads"), frozenset({"damaged"})),
 }
 # Verbs and phrases near a number that name what it counts, most specific first.
 METRIC_WORDS: tuple[tuple[str, str], ...] = (
@@ -326,6 +332,7 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
     (r"dead or missing|died or (?:gone|went) missing|killed or missing|missing or dead", "dead_or_missing"),
     (r"death tolls?|tolls?|killed|killing|kill|killings|dead|deaths?|died|die|lost their lives|shot dead|slain|"
      r"murdered|bodies|remains of|fatalities|perished|drowned|suffocated|crushed to death|burned to death|"
+     r"(?:claimed|cost|took) the lives of|"
      r"starved to death|froze to death|buried(?!\s+(?:under|in|beneath|alive|by|inside))|neutrali[sz](?:ed|ing)|eliminat(?:ed|ing)|martyred", "killed"),
     (r"execut\w*|hanged|put to death", "executed"),
     (r"injur\w*|wounded|wounding|wounds|hurt|beaten|beating|beat up|treated|suffer(?:ed|ing)? (?:[\w-]+\s+){0,2}?(?:burns|fractures)|in (?:a )?(?:critical|serious|stable) condition", "injured"),
@@ -346,7 +353,7 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      r"separated children", "separated"),
     (r"discharged", "discharged"),
     (r"on board|aboard|(?:was|were) carrying", "passengers"),
-    (r"rescued|saved|brought (?:to the surface|out) alive|pulled (?:out )?alive|alive from|to the surface|"
+    (r"rescued|saved|(?:brought|pulled|carried|helped) ashore|brought (?:to the surface|out) alive|pulled (?:out )?alive|alive from|to the surface|"
      r"to safety|airlifted|evacuated by (?:air|helicopter)", "rescued"),
     (r"on strike|strikers|joined the (?:[\w-]+\s+)?(?:strike|stoppage|walkout)|absent|went on strike|walked out|"
      r"walked off the job|stopped work|downed tools|stayed away from (?:work|classrooms|schools?)", "strikers"),
@@ -357,6 +364,13 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      r"in tents|without (?:shelter|(?:a|any) (?:home|roof)|homes)|left homeless|spent the night (?:outdoors|outside|in the open|in (?:the )?streets)|(?:live|lives|living|lived|staying|stay) in (?:the\s+)?(?:[\w-]+\s+){0,2}?(?:camps|shelters|sites|settlements|evacuation cent(?:re|er)s)|(?:had|have|has)\s+fled(?!\s+(?:abroad|across|into|to neighbou?ring))|"
      r"(?:are|were|is|was|remain|remained)\s+(?:still\s+)?in\s+(?:[\w-]+\s+){0,2}?(?:camps|shelters|evacuation cent(?:re|er)s)|"
      r"(?:camps?|settlements?|sites?|centres?|centers?)(?:[’']s?)?\s+(?:now\s+|currently\s+)?(?:shelters|hosts)|"
+     # a camp as the subject of what it holds: "the camps around Ombe shelter", "the camp was then home to"
+     r"(?:camps?|shelters?|settlements?)(?:\s+[\w-]+){0,3}?\s+(?:now\s+|then\s+|currently\s+)?(?:shelter|host|hold|"
+     r"house|(?:is|was|are|were)\s+(?:now\s+|then\s+|still\s+)?home\s+to)|"
+     # leaving a place or losing a home: "had left the valley", "the number who have left the district"
+     r"(?:had|have|has|who)\s+(?:since\s+)?left\s+(?:the|their|its)\s+(?:[\w-]+\s+){0,2}?(?:valley|district|region|"
+     r"area|province|city|town|villages?|island|coast|homes?|houses?|neighbou?rhoods?|country(?:side)?)|"
+     r"lost (?:their|its|his|her) (?:homes?|houses?)|(?:out of|away from) (?:their|its|his|her) homes?|"
      r"(?:been|were|was)\s+(?:moved|relocated)\s+to\s+(?:an?\s+|the\s+)?(?:school|shelter|camp|safer|temporary|evacuation|relief)|"
      r"(?:been|were|was)\s+(?:moved|relocated)\s+(?:out\s+of|away\s+from)\s|"
      # where people arrive or are put up says they have been driven from home: "arrived at the camp"
@@ -380,9 +394,13 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
     (r"on hunger strike|hunger strikers?|refus(?:ed|ing|e) (?:food|meals|to eat)", "hunger_strikers"),
     (r"admitted to (?:hospitals?|clinics?|(?:its|their|the|a|an)\s+(?:[\w-]+\s+)?(?:hospitals?|clinics?|nutrition|"
      r"treatment|health|intensive|wards?))|"
-     r"taken to (?:the )?hospitals?|hospitali[sz]ed|(?:being\s+)?treated in (?:(?:a|the|its|their)\s+)?(?:[\w-]+\s+)?hospitals?|(?:required|needed|needing|received|receiving) hospital treatment|"
+     r"taken to (?:the )?hospitals?|hospitali[sz]ed|"
+     # a hospital or its staff as the subject: "the ward has admitted", "his nurses have admitted"
+     r"(?:hospitals?|clinics?|wards?|nurses|doctors|medics|staff)(?:\s+[\w-]+){0,3}?\s+(?:has\s+|have\s+|had\s+)?"
+     r"admitted|(?:being\s+)?treated in (?:(?:a|the|its|their)\s+)?(?:[\w-]+\s+)?hospitals?|(?:required|needed|needing|received|receiving) hospital treatment|"
      r"(?:remain|remained|remains|are|were|is|still) in hospital", "hospitalised"),
-    (r"damaged|destroyed|set fire to|set on fire|burned|burnt|torched|looted|vandali[sz]ed", "damaged"),
+    (r"damaged|destroyed|set fire to|set on fire|burned|burnt|torched|looted|vandali[sz]ed|demolished|razed|flattened|"
+     r"collapsed|(?:washed|swept) away", "damaged"),
     (r"in favou?r|yay|yes votes?|voted for", "votes_in_favour"),
     (r"against|no votes?|voted against", "votes_against"),
     (r"abstentions?|abstained", "abstentions"),
@@ -440,12 +458,17 @@ PEOPLE_METRICS = frozenset(METRIC_DEFINITIONS) - THING_METRICS
 ANAPHORIC_COUNT = re.compile(r"(?i)\b(?:toll|count|tally|figure|number|estimate|total)\b(?!\s+that\b)")
 PUT_NUMBER_AT = re.compile(
     r"(?i)\b(?:put|puts|putting|placed|places|placing|estimated|estimates|estimating|set|sets|setting)\s+"
-    r"(?:the|its|their|his|her|our)\s+(?:[\w-]+\s+)?(?P<noun>number|total|count|tally|toll|figure)\s+of\s+"
-    r"(?P<what>[^;:]{1,120}?)\s+at\s+(?:(?:about|around|some|roughly|nearly|almost|over|more than|at least|close to|"
+    r"(?:the|its|their|his|her|our)\s+(?:[\w-]+\s+)?(?P<noun>number|total|count|tally|toll|figure)\s+"
+    # "the number of people still without a home", "the number who have left the district"
+    r"(?P<what>(?:of|who|that)\s+[^;:]{1,120}?)\s+at\s+(?:(?:about|around|some|roughly|nearly|almost|over|more than|at least|close to|"
     r"up to|an estimated)\s+)?$")
 SUBSET_BEFORE = re.compile(r"(?i)(?:\bincluding|\bamong them|\bamong whom|\bof whom|\bof them|\bamong those|\bincl\.)\s*$")
 SUBSET_AFTER = re.compile(r"(?i)^\s*of (?:them|those|whom|these)\b")
 SUPERSET_AFTER = re.compile(r"(?i)^\s*of (?:those|the|these) (?:[a-z]+ed|dead|missing|wounded|injured)\b")
+# "Organizers estimated the crowd at 150,000; police said 35,000.": another speaker's figure for the same count.
+COUNTER_ESTIMATE = re.compile(
+    r"(?i)^\s*[;,]\s*(?:but\s+|while\s+|whereas\s+)?(?:the\s+)?[\w’'-]+(?:\s+[\w’'-]+){0,3}?\s+"
+    r"(?:said|says|put it at|puts it at|estimated|estimates|counted|gave|reported)\s*$")
 # Between two figures: the second continues the first ("212 children and 168 women", "94 ... compared with 51").
 COORDINATION = re.compile(
     r"(?i)^(?:[\w\s’'-]{0,40}?(?:,\s*|\s+(?:and|or|to)\s+)|[^.;]{0,120}?\b(?:compared (?:with|to)|up from|down from|versus|vs\.?)\s+"
@@ -465,7 +488,7 @@ TAKEN_BEFORE = re.compile(r"(?i)\b(?:seized|snatched|dragged|abducted|kidnapped|
 # A rescue told by how people were taken out: the verb before the number, where from after it.
 RESCUE_BEFORE = re.compile(
     r"(?i)\b(?:pulled|lifted|plucked|hauled|winched|fished|dug|picked up|ferried|brought|got|carried)"
-    r"(?:\s+(?:out|up|off|back))?\s+$")
+    r"(?:\s+(?:out|up|off|back|ashore))?\s+$")
 RESCUE_AFTER = re.compile(
     r"(?i)^[^.;]{0,60}?\b(?P<place>alive|survivors?|(?:from|out of|off)\s+(?:the\s+|a\s+|their\s+)?(?:[\w-]+\s+)?"
     r"(?:water|sea|river|waves|rooftops?|roofs?|rubble|debris|wreckage|ruins|mud|floodwaters?|flood|rocks|cliffs?|"
@@ -475,7 +498,13 @@ RESCUE_AFTER = re.compile(
 DEFAULT_METRIC_OF_NOUN = {
     **dict.fromkeys(("prisoners", "political prisoners", "detainees"), "detained"),
     **dict.fromkeys(("protesters", "protestors", "demonstrators", "marchers"), "protesters"),
+    # people named by what happened to them: "treated 2,300 patients", "1,200 evacuees", "40 hostages"
+    "inmates": "prisoners", "patients": "hospitalised", "hostages": "captured", "evacuees": "displaced", "returnees": "returned",
+    "passengers": "passengers", "hunger strikers": "hunger_strikers", "strikers": "strikers",
 }
+# Words that say how people were cared for, not what happened to them ("treated", "visited", "registered"):
+# the people's own noun, when it names a metric, says more ("treated 2,300 patients" were in hospital).
+CARE_WORDS = frozenset({"treated", "treating", "treats", "treat"})
 _VERB_AFTER = re.compile(r"(?i)^[^,;.]{0,40}?\b(?:had|have|has|were|was|are|is|been|being)\b")
 
 
@@ -665,14 +694,9 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
     noun, noun_end = counted_noun(after)
     rest = after[noun_end:] if noun else after
     population = _population(noun, rest)
-    if _SENTENCED.search(before) and _TO_DEATH.match(after):  # the two words sit either side of the number
-        return MetricGuess("sentenced_to_death", population, 0.85, 'words "sentenced ... to death"')
-    predicate = re.match(r"(?i)^\s*(?:were|was|are|is)\s+([a-z]+)", rest)
-    if noun in METRIC_NOUNS and re.match(r"(?i)^\s*of\s+(?:the|these|those)\s", after) and predicate \
-            and METRIC_NOUNS.get(predicate.group(1).lower(), METRIC_NOUNS[noun]) != METRIC_NOUNS[noun]:
-        # "Nineteen of the deaths were suicides": part of a group, named by what it was
-        return MetricGuess(METRIC_NOUNS[predicate.group(1).lower()], population, 0.8,
-                           f'"{noun} were {predicate.group(1)}"')
+    early = _metric_sentenced_or_part(before, after, rest, noun, population)
+    if early is not None:
+        return early
     if noun in METRIC_NOUNS and not _is_increment(sentence, after):
         verb = _nearest_metric_word("", _window_after(rest), PEOPLE_METRICS) if noun in ADJECTIVE_METRIC_NOUNS else None
         if verb is not None and verb[0] != METRIC_NOUNS[noun] and verb[1] <= 4 \
@@ -681,14 +705,19 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
             return MetricGuess(verb[0], population, 0.8, f'word "{verb[2]}" (after "{noun}")')
         return MetricGuess(METRIC_NOUNS[noun], population, 0.9, f'counted noun "{noun}"')
     allowed = PEOPLE_METRICS if noun in PEOPLE_NOUNS else THING_NOUNS.get(noun or "", PEOPLE_METRICS | THING_METRICS)
-    if _counts_no_metric(sentence, before, after, noun):
+    unknown = _unknown_people_noun(after) if noun is None else None
+    if unknown is not None:
+        return _metric_of_unknown_people(before, after, unknown)
+    if _counts_no_metric(sentence, before, after, noun) or _condition_of_the_hurt(after, previous):
         return None
-    told = _metric_told_around(before, after, population, allowed) or _metric_put_at(before, population, allowed)
+    told = _metric_told_around(before, after, population, allowed) or _metric_put_at(before, population, allowed) \
+        or _metric_of_modifier(after, noun, noun_end, population, allowed)
     if told is not None:
         return told
     found = _metric_word_near(before, rest, allowed)
     between = sentence[previous[0].end : span.start] if previous else ""
     continues = previous is not None and bool(SUBSET_BEFORE.search(before) or SUBSET_AFTER.match(after)
+                                              or (COUNTER_ESTIMATE.match(between) and re.match(r"\s*(?:[.;]|$)", after))
                                               or _coordinated(between, rest)
                                               or (BREAKDOWN.match(between) and BY_PLACE.match(after)))
     if continues and previous is not None and (found is None or found[1] > 3):
@@ -696,8 +725,7 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
         return MetricGuess(earlier.metric, population or _population(None, after), 0.65,
                            f'continues the figure before it ("{previous[0].stated}", {earlier.metric})')
     if found is not None:
-        metric, distance, word = found
-        return MetricGuess(metric, population, 0.85 if distance <= 3 else 0.7, f'word "{word}"')
+        return _metric_of_word(found, noun, population, allowed)
     if re.search(r"(?i)\bdeath toll\b", before) and "killed" in allowed:
         return MetricGuess("killed", population, 0.6, 'the clause speaks of the "death toll"')
     # "the number of displaced higher, at about 80,000": what the number is of, in its first three words
@@ -711,13 +739,84 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
                                previous[1].metric if previous else topic, allowed)
 
 
+def _metric_of_modifier(after: str, noun: str | None, noun_end: int, population: str | None,
+                        allowed: frozenset[str]) -> MetricGuess | None:
+    """ "212 released detainees", "40 abducted students": a participle right before the people's noun says what
+    happened to them."""
+    if noun is None or noun not in PEOPLE_NOUNS:
+        return None
+    head = re.match(rf"(?i)^\s+(?P<word>[a-z-]+)\s+{re.escape(noun.split()[0])}\b", after)
+    word = head.group("word").lower() if head else ""
+    if not re.fullmatch(r"[a-z-]+(?:ed|en)", word) or word.startswith("un") or word in UNIT_WORDS:
+        return None
+    for pattern, metric in METRIC_WORD_PATTERNS:
+        if pattern.fullmatch(word) and metric in allowed:
+            return MetricGuess(metric, population, 0.8, f'"{word} {noun}"')
+    return None
+
+
+def _metric_sentenced_or_part(before: str, after: str, rest: str, noun: str | None,
+                              population: str | None) -> MetricGuess | None:
+    if _SENTENCED.search(before) and _TO_DEATH.match(after):  # the two words sit either side of the number
+        return MetricGuess("sentenced_to_death", population, 0.85, 'words "sentenced ... to death"')
+    predicate = re.match(r"(?i)^\s*(?:were|was|are|is)\s+([a-z]+)", rest)
+    if noun in METRIC_NOUNS and re.match(r"(?i)^\s*of\s+(?:the|these|those)\s", after) and predicate \
+            and METRIC_NOUNS.get(predicate.group(1).lower(), METRIC_NOUNS[noun]) != METRIC_NOUNS[noun]:
+        # "Nineteen of the deaths were suicides": part of a group, named by what it was
+        return MetricGuess(METRIC_NOUNS[predicate.group(1).lower()], population, 0.8,
+                           f'"{noun} were {predicate.group(1)}"')
+    return None
+
+
+def _metric_of_word(found: tuple[str, int, str], noun: str | None, population: str | None,
+                    allowed: frozenset[str]) -> MetricGuess:
+    metric, distance, word = found
+    if word.lower() in CARE_WORDS and DEFAULT_METRIC_OF_NOUN.get(noun or "") in allowed:
+        metric = DEFAULT_METRIC_OF_NOUN[noun or ""]
+        return MetricGuess(metric, population, 0.7, f'counted noun "{noun}" ({metric}; "{word}" says only how)')
+    return MetricGuess(metric, population, 0.85 if distance <= 3 else 0.7, f'word "{word}"')
+
+
+# A plural noun for people the lexicon does not list ("19 cutters", "40 conscripts", "212 pensioners").
+_PEOPLE_LIKE = re.compile(r"^\s*(?:[a-z-]+\s+){0,2}?(?P<noun>[a-z-]{3,}(?:ers|ors|ists|ians|men|women|ees|ants|ents|"
+                          r"ites|ards|ren|folk))\b(?!\s+of\b)")
+_NOT_PEOPLE_LIKE = frozenset(
+    "meters metres kilometers kilometres liters litres quarters headquarters containers computers papers letters "
+    "numbers towers rivers posters banners chapters centers orders borders corners waters shelters matters transfers "
+    "barriers trailers tankers helicopters tractors generators sectors reactors motors floors doors factors errors "
+    "dollars euros cents percents points events documents instruments incidents settlements apartments departments "
+    "investments payments shipments statements treatments segments elements compartments governments parliaments "
+    "tents plants grants rodents accidents arguments moments fragments consignments deployments warrants "
+    "vendors editors blenders boilers cylinders filters layers markers players powers rounds sensors servers "
+    "stickers timers tires tyres trackers wheelers liners lockers chambers members".split())
+
+
+def _unknown_people_noun(after: str) -> tuple[str, int] | None:
+    match = _PEOPLE_LIKE.match(after)
+    if match is None or match.group("noun") in _NOT_PEOPLE_LIKE or match.group("noun") in PEOPLE_NOUNS:
+        return None
+    if any(w in _STOP_WORDS for w in after[: match.start("noun")].split()):
+        return None
+    return match.group("noun"), match.end()
+
+
+def _metric_of_unknown_people(before: str, after: str, unknown: tuple[str, int]) -> MetricGuess | None:
+    """ "killed 19 cutters", "40 conscripts were detained": an unknown plural noun for people counts them when a
+    verb or phrase right next to it says what happened to them; otherwise nothing is proposed."""
+    noun, end = unknown
+    found = _metric_word_near(before, after[end:], PEOPLE_METRICS)
+    if found is None or found[1] > 3:
+        return None
+    return MetricGuess(found[0], None, 0.6, f'word "{found[2]}" (counting "{noun}", a noun for people not in the lexicon)')
+
+
 def _metric_put_at(before: str, population: str | None, allowed: frozenset[str]) -> MetricGuess | None:
     """ "puts the number of people still without a home at 38,000": what the number is of, however long."""
     put = PUT_NUMBER_AT.search(before)
     named = _nearest_metric_word("", put.group("what"), allowed) if put else None
     if put is None or named is None:
         return None
-    return MetricGuess(named[0], population, 0.75, f'"the {put.group("noun")} of {_short(put.group("what"), 60)} at"')
+    return MetricGuess(named[0], population, 0.75, f'"the {put.group("noun")} {_short(put.group("what"), 60)} at"')
 
 
 def _metric_told_around(before: str, after: str, population: str | None,
@@ -769,6 +868,11 @@ def _coordinated(between: str, rest: str) -> bool:
     ) and not _VERB_AFTER.match(rest)
 
 
+# "Nine were under 18.", "two were women": who some of the people counted before were, and nothing else.
+SUBGROUP_PREDICATE = re.compile(r"(?i)^\s*(?:of (?:them|those|these)\s+)?(?:were|was|are)\s+(?:also\s+)?(?:[\w-]+\s+){0,2}?"
+                                r"[\w-]+\s*(?:[.;,]|$)")
+
+
 def _metric_referred_to(before: str, after: str, rest: str, noun: str | None, population: str | None,
                         referent: str | None, allowed: frozenset[str]) -> MetricGuess | None:
     """A metric from words pointing back ("the toll", "37 of them") or from what the people counted are."""
@@ -780,11 +884,32 @@ def _metric_referred_to(before: str, after: str, rest: str, noun: str | None, po
         # "At least 37 of them are minors, the group said": part of what the text was counting
         return MetricGuess(referent, population or _population(None, after), 0.55,
                            f'"{subset.group().strip()}" refers back to {referent}')
+    if noun is None and referent is not None and referent in allowed and population is not None \
+            and SUBGROUP_PREDICATE.match(after):
+        # "Nine were under 18.", "and two were women": a part of what the text was counting, named by who they were
+        return MetricGuess(referent, population, 0.5, f'a part of the {referent} counted before ("{after.strip()[:30]}")')
+    if noun == "names" and referent is not None and referent in allowed:
+        return MetricGuess(referent, population, 0.45, f'"{noun}": a list of the people the text counts ({referent})')
     if noun in DEFAULT_METRIC_OF_NOUN and not _VERB_AFTER.match(rest):
         # "600 political prisoners identified by ...", "thousands of protesters": what the people are
         metric = DEFAULT_METRIC_OF_NOUN[noun]
         return MetricGuess(metric, population, 0.5, f'counted noun "{noun}" ({metric}, no verb says otherwise)')
     return None
+
+
+# Part of a group told by its condition, with no verb of its own: not a claim of its own.
+CONDITION_SUBSET = re.compile(
+    r"(?i)^\s*of (?:them|those|whom|these)\s+(?:(?:are|were|is|was|remain|remained)\s+(?:still\s+)?)?"
+    r"(?:in (?:a |an )?(?:serious|critical|stable|grave|life-threatening|very serious)(?: but stable)? conditions?|"
+    r"seriously|critically|badly|gravely|severely|"
+    r"with (?:life-threatening|serious|severe|critical|grave) (?:injuries|wounds|burns))\s*(?:[.,;]|$)")
+
+
+def _condition_of_the_hurt(after: str, previous: tuple[FigureSpan, MetricGuess] | None) -> bool:
+    """ "41 people with injuries, three of them in a serious condition": how some of the hurt are, no new count
+    ("38 brought out alive, seven of them with serious injuries" is one: the seven are the injured)."""
+    return previous is not None and previous[1].metric in ("injured", "hospitalised", "casualties") \
+        and bool(CONDITION_SUBSET.match(after))
 
 
 def _counts_no_metric(sentence: str, before: str, after: str, noun: str | None) -> bool:
@@ -897,7 +1022,9 @@ _CUE_VERBS = (
     r"cited|declared|stressed|registered|listed|logged|believes|assessed|announce|acknowledge|admitted|admits|"
     r"quoted|calculated|compiled|tallies|stands|stood|put|saying|claiming|adding|noting|estimating|claim|"
     # "CPJ called on the authorities to free the 19 journalists still held": the appeal states the figure
-    r"called on|calls on|called for|calls for|urged|urges|demanded|demands|appealed"
+    r"called on|calls on|called for|calls for|urged|urges|demanded|demands|appealed|"
+    # how a feature's witness tells it: "she recalls", "he remembers", "she explains"
+    r"recalls|recalled|remembers|remembered|explains|explained|describes|described|recounts|recounted"
 )
 _AUXILIARY = (r"(?:(?:has|have|had|also|now|since|earlier|later|previously|initially|so far|then|already|just|"
               r"separately|first|only|\w+ly)\s+)*")
@@ -917,7 +1044,9 @@ AGENT_CUE = re.compile(
     r"(?i)\b(?:reports?|statements?|tally|tallies|count|counts|figures?|data|estimates?|survey|study|findings|records|"
     r"documentation|list|monitoring|identified|documented|recorded|verified|confirmed|cited|compiled|collected|"
     r"released|published|issued|gathered|acknowledged|admitted|announced|reported|given|claimed|provided|disclosed|"
-    r"listed as [\w-]+|registered as [\w-]+|recorded as [\w-]+)\s+(?:by|from)\s+"
+    r"listed as [\w-]+|registered as [\w-]+|recorded as [\w-]+)\s+"
+    # "the tally kept by the association", "a list drawn up by families": whoever keeps it
+    r"(?:(?:kept|maintained|drawn up|put together|prepared|produced|shared|seen)\s+)?(?:by|from)\s+"
     # "by the reckoning of the camp administration", "on the count of": whoever keeps the count
     r"|\b(?:by|on|in)\s+(?:the\s+)?(?:own\s+)?(?:reckoning|count|tally|calculations?|estimates?|figures?|"
     r"records?|account)\s+(?:of|kept by)\s+"
@@ -966,7 +1095,9 @@ COUNT_SUBJECT = re.compile(
 # "we", "our teams", and what the speaker holds: "according to information we have received".
 FIRST_PERSON_SOURCE = re.compile(
     r"(?i)^(?:we|us|our\s+[\w -]+|(?:the\s+)?(?:information|reports?|data|figures|evidence|accounts|testimon(?:y|ies))"
-    r"\s+(?:that\s+)?(?:we|our\s+\w+)\b.*)$")
+    r"\s+(?:that\s+)?(?:we|our\s+\w+)\b.*"
+    # "information gathered by our Office", "figures compiled by our teams": what "we" hold is the voice's
+    r"|(?:the\s+)?[\w -]{0,40}?\b(?:by|from|of)\s+(?:us|our\s+[\w -]+))$")
 # "the minister", "the company": how a text refers back to a speaker it has named ("the group" below too).
 ROLE_HEADS = ("minister", "spokesman", "spokeswoman", "spokesperson", "governor", "mayor", "company", "charity",
               "brigades", "army", "military", "prosecutor", "official", "ambassador", "president", "rapporteur")
@@ -1133,6 +1264,7 @@ def slugify(name: str) -> str:
 def _clean_name(name: str) -> str:
     name = re.sub(r"^[\s\"“”‘’'(,]+|[\s\"“”‘’'),.;:]+$", "", name)
     name = re.sub(r"(?i)^(?:the|a|an|their|his|her)\s+", "", name)  # "their lawyers": the lawyers
+    name = re.sub(r"^(?:Dr|Mr|Mrs|Ms|Prof)\.?\s+(?=[A-Z][\w’'-]+\s+[A-Z])", "", name)  # "Dr Lena Fors" is Lena Fors
     name = re.sub(r"(?i)^(?:country|nation|state|city|region|province|island|government)[’']s\s+", "", name)
     return " ".join(name.split())
 
@@ -1234,6 +1366,8 @@ def _is_speech_verb(sentence: str, match: re.Match[str]) -> bool:
         return False  # "released a report", "the government's final report": a noun, not a verb
     if _PASSIVE.search(sentence[:verb_start]):
         return False  # "the reform was announced": nobody is named as the speaker
+    if re.match(r"(?i)\s+(?:the\s+)?lives\b|\s+responsibility\b", sentence[match.end() :]):
+        return False  # "the floods have claimed the lives of 17": a toll, not a speaker
     # ", compiled from death certificates": a participle describing what came before
     return not (re.search(r",\s*$", sentence[: match.start()]) and _PARTICIPLE.match(match.group("verb")) and
                 re.match(r"\s+(?:from|by|in|through|on|at|with|for|over)\b", sentence[match.end() :]))
@@ -1313,7 +1447,10 @@ def _phrase_after(sentence: str, start: int) -> str:
     rest = sentence[start:]
     match = re.match(
         r"[^,;:.!?()\"“”]*?(?=\s+(?:that|who|which|on|in|at|last|this|by phone|said|says|as|and|while|when|after|"
-        r"before|over|since|because|but|to|with)\b|[,;:.!?()\"“”]|$)", rest)
+        r"before|over|since|because|but|to|with|"
+        # the verb of a sentence whose subject ends on the source: "the tally kept by the association includes 64"
+        r"includes|included|include|shows|showed|lists|listed|has|have|had|is|are|was|were|stands|stood|"
+        r"reached|rose|grew)\b|[,;:.!?()\"“”]|$)", rest)
     phrase = match.group() if match else rest
     phrase = phrase.strip()
     if re.match(r"(?i)^(?:reports?|figures?|estimates?|data|a (?:tally|report|statement|count))\s+(?:by|from|of)\s", phrase):
@@ -1480,16 +1617,34 @@ def _resolve_phrase(phrase: str, *, sources: Sources, cue: str) -> SourceRef | N
 # "the charity", "the medical charity" describe a source named before; "the fire service" names a new one.
 _DESCRIBES_ONLY = re.compile(
     r"(?i)^(?:the|this|its|their)\s+(?:(?:medical|humanitarian|aid|relief|rights|human rights|international|"
-    r"British|French|local|regional|national|Geneva-based|London-based|New York-based)\s+)?[\w-]+$")
+    r"independent|non-governmental|British|French|local|regional|national|Geneva-based|London-based|"
+    r"New York-based)\s+){0,3}[\w-]+$")
+
+
+_DESCRIPTIVE = frozenset(
+    "medical humanitarian aid relief rights human international independent non-governmental local regional "
+    "national same main".split())
+
+
+def _modifiers_fit(modifiers: str, target: ProposedSource, sources: Sources) -> bool:
+    """Whether "the interior ministry" can be the source named before: each word naming which one it is must be
+    in that source's names or roles ("medical", "local" only describe)."""
+    names = name_key(" ".join([target.name, *target.aliases, *sources.roles.get(target.id, [])]))
+    return all(w in _DESCRIPTIVE or w in names.split() for w in name_key(modifiers).split())
 
 
 def _generic_ref(phrase: str, original: str, sources: Sources, cue: str) -> SourceRef | None:
     """"the agency", "its spokesman": the source mentioned earlier with that head noun."""
-    generic = re.match(rf"(?i)^(?:the|this|that|its|their)\s+(?:[\w-]+\s+)?({'|'.join(GENERIC_HEADS + ROLE_HEADS + PLURAL_HEADS)})"
+    # however many words describe it: "the medical humanitarian organisation" is the organisation named before
+    generic = re.match(rf"(?i)^(?:the|this|that|its|their)\s+((?:[\w-]+\s+){{0,3}}?)({'|'.join(GENERIC_HEADS + ROLE_HEADS + PLURAL_HEADS)})"
                        r"(?:[’']s)?$", phrase)
-    target = sources.by_head(generic.group(1)) if generic else None
+    if generic and len(generic.group(1).split()) > 1 and not generic.group(1).islower():
+        generic = None  # "The Garo Liberation Army" is a name, not a description of a source named before
+    target = sources.by_head(generic.group(2)) if generic else None
+    if generic and target is not None and not _modifiers_fit(generic.group(1), target, sources):
+        return None  # "the interior ministry" after "the health ministry": another ministry
     if generic and target is None and _DESCRIBES_ONLY.match(phrase):
-        target = sources.by_kind(generic.group(1))
+        target = sources.by_kind(generic.group(2))
     return None if target is None else SourceRef(target, 0.65, f'"{phrase} {cue}" refers back to {target.name}')
 
 
@@ -1568,7 +1723,7 @@ def _common_noun_ref(phrase: str, original: str, sources: Sources, cue: str) -> 
     generic_head = re.search(rf"(?i)\b({'|'.join(GENERIC_HEADS)})$", common)
     if generic_head and re.match(r"(?i)^(?:the|this|its)\s", phrase):
         target = sources.by_head(generic_head.group(1))
-        if target is not None:
+        if target is not None and _modifiers_fit(common[: generic_head.start()], target, sources):
             return SourceRef(target, 0.65, f'"{phrase} {cue}" refers back to {target.name}')
     source = sources.resolve_name(common, context=original)
     if source is None:
@@ -1601,18 +1756,7 @@ def _pick_proper_name(phrase: str, sources: Sources | None = None) -> tuple[str,
         institution = _POSSESSIVE_INSTITUTION.match(phrase[match.end() :])
         if re.search(r"[’']s$", match.group()) and institution:
             name = f"{match.group()} {institution.group(1)}"  # "St Anne's hospital" is the hospital, not St Anne
-        words = name.split()
-        score = 0
-        if re.search(rf"(?i)\b(?:{'|'.join(GENERIC_HEADS)}|international|watch|rights|ministry|government|police|"
-                     r"nations|assembly|times|news|television|red cross|red crescent|programme)\b", name) or name.isupper():
-            score += 3
-        if len(words) >= 2:
-            score += 2
-        if at_start and len(words) == 1 and not name.isupper() and not (sources and sources.knows(name)):
-            score -= 2  # a sentence-initial capital is often just a common word ("Local", "Families")
-        if _ROLE_NOUNS.search(phrase[match.end() : match.end() + 30]) and (name.isupper() or len(words) >= 2 or score >= 3):
-            score += 1  # "WFP country director Anna Bell": the organisation speaks through its director
-        candidates.append((score, name, acronym))
+        candidates.append((_name_score(name, phrase[match.end() :], at_start, sources), name, acronym))
     if not candidates:
         return None
     candidates.sort(key=lambda c: -c[0])
@@ -1622,6 +1766,25 @@ def _pick_proper_name(phrase: str, sources: Sources | None = None) -> tuple[str,
     return best[1], best[2]
 
 
+def _name_score(name: str, after: str, at_start: bool, sources: Sources | None) -> int:
+    """How source-like a capitalised name is, given the words after it."""
+    words = name.split()
+    score = 0
+    if re.search(rf"(?i)\b(?:{'|'.join(GENERIC_HEADS)}|international|watch|rights|ministry|government|police|"
+                 r"nations|assembly|times|news|television|red cross|red crescent|programme)\b", name) or name.isupper():
+        score += 3
+    if len(words) >= 2:
+        score += 2
+    if at_start and len(words) == 1 and not name.isupper() and not (sources and sources.knows(name)):
+        score -= 2  # a sentence-initial capital is often just a common word ("Local", "Families")
+    if _ROLE_NOUNS.search(after[:30]) and (name.isupper() or len(words) >= 2 or score >= 3):
+        score += 1  # "WFP country director Anna Bell": the organisation speaks through its director
+    if _DESCRIBES_NEXT.match(after):
+        score -= 4  # "the United Nations children's agency UNICEF": the owner describes the body named after it
+    return score
+
+
+_DESCRIBES_NEXT = re.compile(rf"^(?:[’']s?)?\s+(?:[a-z][\w’'-]*\s+){{0,3}}(?:{'|'.join(GENERIC_HEADS)})\s+(?:[A-Z]{{2,}}\b|[A-Z][a-z]+\s+[A-Z])")
 _POSSESSIVE_INSTITUTION = re.compile(
     r"^\s+(hospital|clinic|infirmary|hospice|school|college|university|church|cathedral|mosque|orphanage)\b")
 _LOWERCASE_HEAD = re.compile(rf"^\s+((?:[a-z-]+\s+){{0,2}}?(?:{'|'.join(GENERIC_HEADS)}|hospital|clinic))\b")
@@ -1738,6 +1901,13 @@ _SUBJECT_NAME = re.compile(
 # A release's first sentence often ends on its issuer: "..., Save the Children said today."
 _ISSUER_SAID = re.compile(
     rf",\s+(?P<name>{_NAME})\s+(?:said|says|announced|reported|warned|stated)\s+(?:today|on \w+day)\b")
+# "The Committee to Protect Journalists today called on ...": a release's issuer, acting today in its first words.
+_ISSUER_TODAY = re.compile(
+    r"^(?:The\s+)?(?P<name>[A-Z][\w’'.&-]*(?:\s+(?:(?:of|for|from|the|and|on|to|de|du|al|el|in)\s+)*[A-Z][\w’'.&-]*)+)"
+    r"(?:\s+\((?P<acronym>[A-Z][A-Za-z-]*[A-Z])\))?\s+today\s+[a-z]+(?:ed|s)\b")
+# The agencies whose name in a dateline marks a wire story, not a release by the body named there.
+NEWS_AGENCY = re.compile(r"(?i)^(?:Reuters|AP|AFP|Associated Press|Agence France-Presse|dpa|ANSA|EFE|Xinhua|"
+                         r"Bloomberg|UPI|PA|Kyodo|Yonhap|TASS|IANS|PTI|Anadolu|Bernama|Lusa|CNA)$")
 _ISSUER_SAID_TODAY = re.compile(rf",\s+(?:the\s+)?(?P<name>{_NAME})\s+(?:said|says|announced|stated|warned)\s+today\b")
 # Titles of releases issued by a body: "Government of Ormand: update on ...", "Situation report No. 3".
 _OFFICIAL_TITLE = re.compile(
@@ -1760,7 +1930,9 @@ NEWSROOM_FIRST_PERSON = re.compile(
 def _official_issuer(text: str, title: str) -> tuple[str, str] | None:
     """The body an official update opens on ("The National Emergency Operations Centre (NEOC) confirms that
     ..."): with no byline, what the update states in its own voice is that body's."""
-    if not _OFFICIAL_TITLE.search(title):
+    # the title, or a line under it ("Ministry of Internal Affairs" / "Press statement" / "4 November")
+    heads = [title, *(line for line in text.splitlines()[1:4] if 0 < len(line.split()) < 6)]
+    if not any(_OFFICIAL_TITLE.search(head) for head in heads):
         return None
     paragraphs = [line.strip() for line in text.splitlines()[1:] if len(line.split()) >= 6]
     for paragraph in paragraphs[:1]:
@@ -1795,11 +1967,25 @@ def guess_voice(text: str, title: str) -> tuple[str | None, str]:
 
 
 def _release_issuer(text: str) -> tuple[str | None, str]:
-    """A press release that does not say "we" still opens on its issuer "said today"; a wire story
-    (a "(Reuters)" dateline) quoting a body the same way keeps its own voice."""
+    """A press release that does not say "we" still names its issuer where a wire story names its agency:
+    in the dateline ("GENEVA (ICRC) –"), as the subject its first sentence opens on with "today" ("The
+    Committee to Protect Journalists today called on ..."), or as the body its first sentence ends on "said
+    today". A wire story (a "(Reuters)" dateline) quoting a body the same way keeps its own voice."""
     paragraphs = [line.strip() for line in text.splitlines()[1:] if len(line.split()) >= 6]
-    if not paragraphs or WIRE_DATELINE.match(paragraphs[0]):
+    if not paragraphs:
         return None, ""
+    dateline = WIRE_DATELINE.match(paragraphs[0])
+    if dateline:
+        issuer = re.search(r"\((?P<name>[A-Za-z .]+)\)\s*[-–—]+\s+$", dateline.group())
+        if issuer and not NEWS_AGENCY.match(issuer.group("name").strip()) and issuer.group("name").strip().isupper():
+            return issuer.group("name").strip(), f'a press release: its dateline "{_short(dateline.group().strip())}"'
+        return None, ""
+    body = _DATELINE.sub("", paragraphs[0])
+    opening = _ISSUER_TODAY.match(body)
+    if opening and (opening.group("acronym") or _ORGANISATION_WORDS.search(opening.group("name"))):
+        name = opening.group("name")
+        named = f"{name} ({opening.group('acronym')})" if opening.group("acronym") else name
+        return named, f'a press release: its first sentence opens "{_short(opening.group())}"'
     said = _ISSUER_SAID_TODAY.search(_DATELINE.sub("", paragraphs[0]))
     if said is None or not (_ORGANISATION_WORDS.search(said.group("name")) or len(said.group("name").split()) >= 2):
         return None, ""
@@ -1859,13 +2045,19 @@ def extract(
     sources = Sources(catalog)
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     guessed_title = title or (lines[0] if lines else document_id)
+    # A story pasted without its headline opens on its lead ("KESSARIN, April 9 (Reuters) - A road bridge
+    # ..."): the lead names the document but is read like any other paragraph, not skipped as a headline.
+    opens_on_lead = title is None and bool(lines) and _is_lead(lines[0])
+    if opens_on_lead:
+        guessed_title = _short(WIRE_DATELINE.sub("", lines[0]), 100)
     stored = catalog.document_with_text(text)
     if stored is not None:  # extracted before: its id, title and date stay as stored
         document = ProposedDocument(stored.id, stored.title, text_file, published=stored.published, known=True)
     else:
         document = ProposedDocument(document_id, guessed_title, text_file)
         if title is None:
-            document.notes.append("title: the first line of the text")
+            document.notes.append("title: the opening words of the lead (the text has no headline)" if opens_on_lead
+                                  else "title: the first line of the text")
         if published is None:
             document.published, why = guess_published(text, today)
             document.notes.append(f"published: {why}")
@@ -1875,7 +2067,7 @@ def extract(
     voice = _voice_source(sources, voice_name, voice_reason, document)
     sources.voice = voice
     document.author = voice.name if voice.kind == "person" and voice_name else None
-    claims = _without_repeats(_claims(text, guessed_title, sources, voice, catalog, event))
+    claims = _without_repeats(_claims(text, "" if opens_on_lead else guessed_title, sources, voice, catalog, event))
     if stored is not None:
         claims = [c for c in claims if not _already_stored(c, stored)]
     propose_supersedes(claims, document.id)
@@ -1889,6 +2081,11 @@ def extract(
     if event is not None and event not in {e.id for e in catalog.events}:
         events.append((event, event.replace("-", " ").replace("_", " ").capitalize()))
     return Draft(document, claims, draft_sources, metric_rows, events, voice.id)
+
+
+def _is_lead(line: str) -> bool:
+    """A first line that is a story's lead, not its headline: a wire dateline, or a long punctuated sentence."""
+    return bool(WIRE_DATELINE.match(line)) or (len(line.split()) >= 25 and bool(re.search(r"[.!?][\"”’']?$", line)))
 
 
 def _already_stored(claim: ProposedClaim, document: KnownDocument) -> bool:
@@ -1915,6 +2112,9 @@ def _without_repeats(claims: list[ProposedClaim]) -> list[ProposedClaim]:
 
 def _voice_source(sources: Sources, name: str | None, reason: str, document: ProposedDocument) -> ProposedSource:
     if name:
+        # "Spokesperson for the UN High Commissioner for Human Rights": a spokesperson's words are the body's
+        spoken_for = _SPEAKS_FOR.match(name)
+        name = spoken_for.group("body") if spoken_for else name
         acronym = re.search(r"\((?P<a>[A-Z][A-Za-z-]+)\)\s*$", name)
         plain = re.sub(r"\s*\([^)]*\)\s*$", "", name)
         source = sources.resolve_name(plain, acronym=acronym.group("a") if acronym else None)
@@ -1977,7 +2177,7 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
         if sentence.paragraph <= 3 and _is_headline(sentence) and _restated_below(sentence, text):
             continue  # a second headline or standfirst under a "Press release" line restates the body
         _remember_mentions(sentence.text, sources)
-        cues = find_cues(sentence.text, sources)
+        cues = _speakers_own(find_cues(sentence.text, sources), sentence, quoting, sources)
         if section is not None and not section.speaker and sentence.start == _paragraph_start(sentences, sentence) \
                 and _opens_with_speaker(sentence.text, cues, section):
             section = None  # a new paragraph that names its own speaker first ends a table's lead-in
@@ -2001,6 +2201,15 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
             # "The centre said it had collected the names ... Another 56 were burned, it said.": the centre
             sources.last_attributed = speaking[-1].source
     return claims
+
+
+def _speakers_own(cues: list[Cue], sentence: Sentence, quoting: SourceRef | None, sources: Sources) -> list[Cue]:
+    """'"We have recorded 41 deaths ..."' after '"...," said Dr Lena Fors.': in a quotation that goes on with its
+    speaker, "we" is the speaker's, not the text's own voice."""
+    if quoting is not None and QUOTE_OPENS.match(sentence.text) and cues \
+            and all(c.ref.source is sources.voice and not c.ref.anaphoric for c in cues):
+        return []
+    return cues
 
 
 def _pending(sentence: Sentence, cues: Sequence[Cue], fallback: SourceRef | None, topic: str | None,
@@ -2163,6 +2372,12 @@ def _remember_mentions(sentence: str, sources: Sources) -> None:
         source = sources.resolve_name(person.group("name"))
         if source is not None and source.kind == "person":
             sources.mention(source)
+    for match in ROLE_APPOSITION.finditer(sentence):
+        # "Their teacher, Amira Sol, fled ...", "the doctor on duty, Pavel Renn, keeps ...": the later "she", "he"
+        if not _ORGANISATION_WORDS.search(match.group("name")):
+            source = sources.resolve_name(match.group("name"))
+            if source is not None and source.kind == "person":
+                sources.mention(source)
     for match in re.finditer(rf"(?P<name>{_NAME})\s*\((?P<acronym>[A-Z][A-Za-z-]*[A-Z])\)", sentence):
         name = re.sub(r"^(?:The|A|An)\s+", "", match.group("name").strip())
         source = sources.resolve_name(name, acronym=match.group("acronym"))
@@ -2176,6 +2391,12 @@ def _remember_mentions(sentence: str, sources: Sources) -> None:
 OPENING_ROLES = frozenset(
     "master foreman captain teacher farmer fisherman midwife priest volunteer activist worker miner engineer "
     "researcher organiser organizer driver".split())
+# A person named in apposition to the role that introduces them: "Their teacher, Amira Sol, fled ...".
+ROLE_APPOSITION = re.compile(
+    rf"(?i:\b(?:{'|'.join(sorted(PERSON_ROLES | OPENING_ROLES))}))(?:\s+(?:on|at|in|of)\s+[a-z-]+)?,\s+"
+    r"(?P<name>[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+){1,2}),")
+
+
 PERSON_OPENING = re.compile(
     r"^[\"“‘']?(?:(?:Dr|Mr|Mrs|Ms|Prof|Professor|Father|Sister|Imam|Rev|Rabbi)\.?\s+"
     # "Harbour master Jon Brekk walks ...": a role before the name
@@ -2208,7 +2429,17 @@ def _governing(cues: Sequence[Cue], span: FigureSpan, sentence: str) -> Cue | No
     for cue in after:
         if not _breaks_between(sentence, span.end, cue.start, cue, strict=True):
             return cue
-    return None
+    return _closing_attribution(after, span, sentence)
+
+
+def _closing_attribution(after: Sequence[Cue], span: FigureSpan, sentence: str) -> Cue | None:
+    """ "Tens of thousands marched ..., and police rounded up more than 300 demonstrators, a lawyers' group
+    said.": an attribution closing the sentence after a comma speaks for every clause before it that has none."""
+    last = after[-1] if after else None
+    if last is None or not re.fullmatch(r"[\s.!?\"”’')]*", sentence[last.end :]) \
+            or not re.search(r",\s*$", sentence[: last.start]) or ";" in sentence[span.end : last.start]:
+        return None
+    return last
 
 
 def _is_aside(sentence: str, cue: Cue) -> bool:

@@ -335,7 +335,7 @@ def test_known_sources_are_matched_without_case_or_article() -> None:
 
 
 # Floors at the measured scores: a change that lowers them fails here (the targets are in issue 21).
-EVALUATION_FLOORS = {"overall": (0.92, 0.87), "development": (0.93, 0.91), "held-out-10": (0.74, 0.57)}
+EVALUATION_FLOORS = {"overall": (0.91, 0.88), "development": (0.94, 0.92), "held-out-11": (0.64, 0.58)}
 
 
 def test_labelled_evaluation_does_not_fall_below_its_measured_scores() -> None:
@@ -343,7 +343,7 @@ def test_labelled_evaluation_does_not_fall_below_its_measured_scores() -> None:
     groups, overall, seeds = bench.evaluate_all()
     precision, recall = EVALUATION_FLOORS["overall"]
     assert overall.precision >= precision and overall.recall >= recall, bench._row(overall)
-    for batch in ("held-out-10", "development"):
+    for batch in ("held-out-11", "development"):
         held_out = next(total for _, total in groups if total.name.startswith(batch))
         precision, recall = EVALUATION_FLOORS[batch]
         assert held_out.precision >= precision and held_out.recall >= recall, bench._row(held_out)
@@ -1168,3 +1168,165 @@ def test_a_quotation_goes_on_with_its_speaker_after_an_inverted_said() -> None:
 ])
 def test_put_the_number_of_x_at_n_counts_what_x_says(sentence: str, metric: str) -> None:
     assert {m for _, m, stated, _ in _attributed(f"Floods in Lorn\n\n{sentence}\n") if stated == "38,000"} == {metric}
+
+
+# Round 5 (issue 21): rules for classes of miss, each tried on invented sentences.
+
+
+def test_a_source_described_in_several_words_refers_back_to_the_body_named_first() -> None:
+    text = ("Cholera in Varn\n\nMédecins Sans Frontières (MSF) teams in Varn have treated more than 900 patients for "
+            "cholera, the medical humanitarian organisation said on Monday.\n")
+    assert _attributed(text) == {("Médecins Sans Frontières", "hospitalised", "more than 900", None)}
+
+
+def test_a_briefing_note_s_spokesperson_line_and_our_office_are_the_body_spoken_for() -> None:
+    text = ("Press briefing notes on Ostia\n\nSpokesperson for the UN High Commissioner for Human Rights: Ana Reis\n"
+            "Location: Geneva\n\nSince May, at least 40 people have been put to death in Ostia, according to "
+            "information gathered by our Office.\n")
+    assert _attributed(text) == {("UN High Commissioner for Human Rights", "executed", "at least 40", None)}
+
+
+@pytest.mark.parametrize("lead", [
+    "GENEVA (ICRC) – Delegates of the International Committee of the Red Cross visited 900 detainees in Tarl last "
+    "month, in six places of detention.",
+    "The International Committee of the Red Cross (ICRC) today published its findings: delegates visited 900 "
+    "detainees in Tarl last month, in six places of detention.",
+])
+def test_a_release_that_never_says_we_names_its_issuer_in_its_dateline_or_first_words(lead: str) -> None:
+    text = f"Visits in Tarl\n\n{lead}\n\nA further 120 detainees were released in April.\n"
+    names = {name for name, _, _, _ in _attributed(text)}
+    assert ("ICRC" in names or "International Committee of the Red Cross" in names) and len(names) == 1
+
+
+def test_a_wire_dateline_with_a_news_agency_is_not_an_issuer() -> None:
+    text = ("Floods in Tarl\n\nTARL (AFP) – Floods have forced 3,000 people from their homes, the Red Crescent said.\n\n"
+            "Another 200 were moved out of the valley on Sunday.\n")
+    assert ("Red Crescent", "displaced", "3,000", None) in _attributed(text)
+    assert ("AFP", "displaced", "200", None) not in _attributed(text)
+
+
+def test_a_story_pasted_without_its_headline_reads_its_lead(tmp_path: Path) -> None:
+    story = tmp_path / "story.txt"
+    story.write_text("KORV, May 3 (Reuters) - A bus overturned on a mountain road in northern Korv on Tuesday, killing "
+                     "at least 12 people, police said.\n\nRescuers were still at the scene late on Tuesday.\n",
+                     encoding="utf-8")
+    result = run_cli("extract", story, "-o", tmp_path / "draft.yaml")
+    assert result.exit_code == 0, result.output
+    draft = yaml.safe_load((tmp_path / "draft.yaml").read_text(encoding="utf-8"))
+    assert [(c["source"], c["figures"]) for c in draft["claims"]] == [
+        ("police", [{"metric": "killed", "value": "at least 12"}])]
+    assert draft["documents"][0]["title"].startswith("A bus overturned")
+    assert "# GUESS title: the opening words of the lead" in (tmp_path / "draft.yaml").read_text(encoding="utf-8")
+
+
+def test_patients_treated_are_in_hospital_and_a_licence_is_no_count() -> None:
+    text = ("Ferry\n\nThe ferry, licensed for 150 passengers, sank on Sunday. The operator's manifest listed 212 "
+            "passengers, the coastguard said. The clinic said it had treated 80 patients.\n")
+    assert {(m, f) for _, m, f, _ in _attributed(text)} == {("passengers", "212"), ("hospitalised", "80")}
+
+
+def test_in_a_quotation_that_goes_on_we_is_the_speaker_s_and_a_title_is_no_part_of_a_name() -> None:
+    text = ("Measles in Orne\n\n\"Our clinic was full within days,\" said Dr Ana Berg, the charity's coordinator in "
+            "Orne. \"We have recorded 30 deaths since March.\"\n")
+    assert _attributed(text) == {("Ana Berg", "killed", "30", None)}
+
+
+@pytest.mark.parametrize("sentence", [
+    "The council said as many as 6,000 people had left the valley since the spring.",
+    "The council said 6,000 residents had lost their homes.",
+    "The camps around Ferre shelter 6,000 people, the council said.",
+    "When she came, the council said, the camp was home to 6,000 people.",
+])
+def test_leaving_a_place_losing_a_home_and_what_a_camp_holds_count_displaced_people(sentence: str) -> None:
+    assert {m for _, m, _, _ in _attributed(f"Floods\n\n{sentence}\n")} == {"displaced"}
+
+
+def test_the_keeper_of_a_tally_is_its_source_and_an_age_is_no_count() -> None:
+    text = ("Curfew\n\nThe Orne Bar Association has counted the detainees. The tally kept by the association includes "
+            "64 minors, some as young as 13.\n")
+    assert _attributed(text) == {("Orne Bar Association", "detained", "64", "children")}
+
+
+def test_an_attribution_closing_a_sentence_speaks_for_every_clause_before_it() -> None:
+    text = ("March\n\nThousands marched in Dorn on Sunday, and police arrested more than 200 protesters, a lawyers' "
+            "group said.\n")
+    assert {(n, m) for n, m, _, _ in _attributed(text)} == {("Lawyers' group", "protesters"),
+                                                            ("Lawyers' group", "arrested")}
+
+
+def test_an_owner_describing_a_body_named_after_it_is_not_the_source() -> None:
+    text = "Floods\n\nThe United Nations children's agency UNICEF estimated that 40,000 children had been displaced.\n"
+    assert _attributed(text) == {("UNICEF", "displaced", "40,000", "children")}
+
+
+def test_a_ministry_named_by_another_word_is_another_ministry() -> None:
+    text = ("Quake\n\nThe health ministry says 85 people are in hospital.\n\n"
+            "The interior ministry says 2,100 buildings were destroyed.\n")
+    assert {(n, m) for n, m, _, _ in _attributed(text)} == {("Health ministry", "hospitalised"),
+                                                            ("Interior ministry", "damaged")}
+
+
+def test_who_some_of_the_counted_were_and_another_speaker_s_estimate_count_the_same_thing() -> None:
+    text = ("Protests\n\nSecurity forces killed 31 protesters, the Dorn Rights Centre said. Nine were under 18.\n\n"
+            "Organizers estimated the crowd at 20,000; police said 5,000.\n")
+    found = {(m, f, p) for _, m, f, p in _attributed(text)}
+    assert {("killed", "Nine", "children"), ("protesters", "20,000", None), ("protesters", "5,000", None)} <= found
+
+
+def test_how_some_of_the_hurt_are_is_no_claim_but_the_injured_among_the_rescued_are() -> None:
+    hurt = "Hurt\n\nThe hospital said 41 people were treated for injuries, three of them in a serious condition.\n"
+    assert {f for _, _, f, _ in _attributed(hurt)} == {"41"}
+    rescued = "Mine\n\nThe company said 38 miners were brought to the surface alive, seven of them with serious injuries.\n"
+    assert ("injured", "seven") in {(m, f) for _, m, f, _ in _attributed(rescued)}
+
+
+def test_a_plural_noun_for_people_the_lexicon_lacks_counts_them_next_to_a_verb() -> None:
+    text = ("Pans\n\nSoldiers killed 19 salt cutters, the union said. About 1,200 pensioners marched, organisers said. "
+            "The port said 18 containers were waiting.\n")
+    assert {(m, f) for _, m, f, _ in _attributed(text)} == {("killed", "19"), ("protesters", "About 1,200")}
+
+
+def test_a_toll_that_claimed_lives_and_the_number_who_left_are_counted() -> None:
+    text = ("Floods\n\nThe floods in Tarn have claimed the lives of 17 citizens, the ministry said. The statistics "
+            "office puts the number who have left the district since the spring at 23,000.\n")
+    assert {(n, m, f) for n, m, f, _ in _attributed(text)} == {("Ministry", "killed", "17"),
+                                                              ("Statistics office", "displaced", "23,000")}
+
+
+def test_a_person_named_in_apposition_to_their_role_is_the_she_of_a_later_aside() -> None:
+    text = ("Camp\n\nTheir teacher, Amira Sol, came here in 2019.\n\nWhen she arrived, she recalls, the camp was home "
+            "to fewer than 9,000 people.\n")
+    assert _attributed(text) == {("Amira Sol", "displaced", "fewer than 9,000", None)}
+
+
+def test_a_participle_right_before_the_people_s_noun_says_what_happened_to_them() -> None:
+    text = ("Visits\n\nThe Red Cross helped 212 released detainees return home, the agency said. It also visited 900 "
+            "detainees in six prisons, the agency said.\n")
+    assert {(m, f) for _, m, f, _ in _attributed(text)} == {("released", "212"), ("detained", "900")}
+
+
+def test_a_clinic_s_staff_admitting_people_and_crews_bringing_them_ashore_are_counted() -> None:
+    text = ("Coast\n\nAt the clinic, Dr Anton Pell says his nurses have admitted 85 children this month. The coastguard "
+            "said its crews had brought ashore 3,150 people this year.\n")
+    assert {(m, f) for _, m, f, _ in _attributed(text)} == {("hospitalised", "85"), ("rescued", "3,150")}
+
+
+def test_people_out_of_their_homes_and_demolished_or_collapsed_shelters_are_counted() -> None:
+    text = ("Floods\n\nThe emergency office says 4,600 people are still out of their homes. Officials said more than "
+            "600 houses had collapsed. Bulldozers demolished 2,600 shelters, the council said.\n")
+    assert {(m, f) for _, m, f, _ in _attributed(text)} == {("displaced", "4,600"), ("damaged", "more than 600"),
+                                                            ("damaged", "2,600")}
+
+
+def test_one_of_the_n_who_died_counts_the_n_but_n_of_the_country_s_m_does_not_count_m() -> None:
+    text = ("Ferry\n\nHis wife was one of the 43 people who drowned, the coastguard said. Only 9,500 of the country's "
+            "62,000 teachers joined the strike, the ministry said.\n")
+    found = {(m, f) for _, m, f, _ in _attributed(text)}
+    assert ("killed", "43") in found and not any(f == "62,000" for _, f in found)
+
+
+def test_a_statement_whose_press_statement_line_is_under_the_title_speaks_for_the_body_it_opens_on() -> None:
+    text = ("Ministry of Internal Affairs of the Republic of Dorvania\nPress statement\n4 November\n\n"
+            "The Ministry of Internal Affairs informs that 57 law enforcement officers were injured in the capital. "
+            "213 participants in the riots were detained.\n")
+    assert {n for n, _, _, _ in _attributed(text)} == {"Ministry of Internal Affairs"}

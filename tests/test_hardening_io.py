@@ -378,7 +378,9 @@ def test_an_extract_draft_that_fills_the_disk_keeps_the_old_draft(tmp_path: Path
     draft = tmp_path / "draft.yaml"
     draft.write_text("the reviewed draft\n", encoding="utf-8")
     article = tmp_path / "article.txt"
-    article.write_text("Amnesty International said at least 300 people were killed. " * 40, encoding="utf-8")
+    # forty different claims: a draft far larger than the 3,000-byte limit
+    article.write_text("Killings\n\n" + "".join(f"Amnesty International said at least {300 + n} people were killed in "
+                                                 f"district {n}. " for n in range(40)), encoding="utf-8")
     result = _factdb_with_file_size_limit(3_000, "extract", str(article), "-o", draft, cwd=tmp_path)
     assert result.returncode == 1, result.stderr
     assert "the draft could not be written" in result.stderr and "Traceback" not in result.stderr
