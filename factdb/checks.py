@@ -712,6 +712,10 @@ class CheckedClaim(NamedTuple):
     checked: PreparedClaim | RefusedClaim
     record: Record
     answers: LookupAnswers | None  # lookup_answers when it was checked; None for a refused claim
+    # The quote's offsets in its document's text, when the import's own files give that text (it is
+    # then the text stored once the import holds the lock); () when the quote is not in it; None:
+    # not looked for.
+    location: tuple[int, ...] | None = None
 
     @property
     def kind(self) -> str:

@@ -280,10 +280,14 @@ class _Prepared:
 
 
 def _prepare(conn: Connection, files: Sequence[Path], number_format: str) -> _Prepared:
-    """Check the claims of ``files`` against the stored state ``conn`` sees and the files' own entities."""
+    """Check the claims of ``files`` against the stored state ``conn`` sees and the files' own entities,
+    and find each quote in its document's text when the files give that text."""
     lookups = Lookups(number_format=number_format)
     _, next_document_pk = _stored_lookups(conn, lookups, {})
-    _expect_entities(lookups, files, next_document_pk)
+    texts = _expect_entities(lookups, files, next_document_pk)
+    keys = {document_id: key for key, document_id in enumerate(texts)}
+    ordered = list(texts.values())
+    normalized = NormalizedTexts(ordered.__getitem__)
     prepared = _Prepared({}, {})
     for path in files:
         name = str(path)
@@ -294,30 +298,46 @@ def _prepare(conn: Connection, files: Sequence[Path], number_format: str) -> _Pr
             for record in read_records(path, None, ("claim",)):
                 if record.kind == "claim":
                     result = check_claim(record, lookups)
-                    answers = lookup_answers(record, lookups) if type(result) is PreparedClaim else None
-                    checked.append(CheckedClaim(result, record, answers))
+                    answers, location = None, None
+                    if type(result) is PreparedClaim:
+                        answers = lookup_answers(record, lookups)
+                        key = keys.get(result.document_id)
+                        if key is not None:
+                            location = find_quote(normalized.normalized(key), result.quote) or ()
+                    checked.append(CheckedClaim(result, record, answers, location))
         except ReadError as error:
             prepared.read_errors[name] = error
     return prepared
 
 
-def _expect_entities(lookups: Lookups, files: Sequence[Path], next_document_pk: int) -> None:
+def _expect_entities(lookups: Lookups, files: Sequence[Path], next_document_pk: int) -> dict[str, str]:
     """Add to ``lookups`` what the first pass will add for the files' entities, as far as it can be
-    told without the database; whatever differs is found out under the lock (_Prepared.replay)."""
+    told without the database; whatever differs is found out under the lock (_Prepared.replay).
+
+    Returns the texts the files give their documents, by document id: if the import succeeds, they
+    are the documents' stored texts (a differing stored text is refused without --update, replaced
+    with it), so a quote found in one is where the import will find it. A document given two texts
+    is left out (the import refuses it).
+    """
+    texts: dict[str, str] = {}
+    twice: set[str] = set()
     for path in files:
         try:
             for record in read_records(path, None, ("source", "event", "metric", "document")):
                 if record.kind != "claim":
-                    next_document_pk = _expect_entity(lookups, record, next_document_pk)
+                    next_document_pk = _expect_entity(lookups, record, next_document_pk, texts, twice)
         except ReadError:
             continue  # the import reports it
+    for document_id in twice:
+        texts.pop(document_id, None)
+    return texts
 
 
 _ENTITY_CHECKS: dict[str, Callable[[Record, Lookups], Any]] = {
     "source": check_source, "event": check_event, "metric": check_metric, "document": check_document}
 
 
-def _expect_entity(lookups: Lookups, record: Record, next_document_pk: int) -> int:
+def _expect_entity(lookups: Lookups, record: Record, next_document_pk: int, texts: dict[str, str], twice: set[str]) -> int:
     """What the first pass adds to the lookups for one entity; the next document pk."""
     prepared = _ENTITY_CHECKS[record.kind](record, lookups)
     if isinstance(prepared, list) or not prepared.values.get("id"):
@@ -342,6 +362,9 @@ def _expect_entity(lookups: Lookups, record: Record, next_document_pk: int) -> i
             stored = (next_document_pk, None)
             next_document_pk += 1
         lookups.documents[entity_id] = (stored[0], prepared.values["published"])
+        text = prepared.values.get("text")
+        if not isinstance(text, str) or texts.setdefault(entity_id, text) != text:
+            twice.add(entity_id)
     return next_document_pk
 
 
@@ -804,7 +827,9 @@ def _locate_quote(s: _Import, claim: PreparedClaim, location: tuple[int, ...] | 
 def _import_claim_chunk(s: _Import, chunk: list[Record | KnownClaim | CheckedClaim]) -> None:
     prepared, problems = check_claims(chunk, s.lookups)
     _take_problems(s, problems)
-    _store_claims(s, prepared)
+    # Quotes found while waiting for the lock (CheckedClaim.location), by the claim check_claims passed on.
+    found = {id(c.checked): c.location for c in chunk if type(c) is CheckedClaim and c.location is not None}
+    _store_claims(s, prepared, [found.get(id(claim)) for claim in prepared] if found else None)
 
 
 def _take_problems(s: _Import, problems: Iterable[Problem | QuoteCheck]) -> None:

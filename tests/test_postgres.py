@@ -559,3 +559,26 @@ def test_claims_are_checked_while_waiting_at_a_lower_priority_than_the_writer(po
         finally:
             holder.finish()
     assert "third-claim-0" not in _claims(postgres_db)
+
+
+@pytest.mark.slow
+def test_a_quote_missing_from_its_document_fails_the_same_when_checked_while_waiting(postgres_server: PostgresServer,
+                                                                                   tmp_path: Path) -> None:
+    """Quotes are looked for in the texts the waiting editor's own files give (CheckedClaim.location):
+    one that is not there is refused with the same message as when the import runs alone."""
+    second = write_big_import(tmp_path / "second.jsonl", 20, prefix="second")
+    lines = second.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[-1] = lines[-1].replace("people were killed", "people were wounded")
+    second.write_text("".join(lines), encoding="utf-8")
+    at_once, alone = postgres_server.create(), postgres_server.create()
+    for url in (at_once, alone):
+        _with_event(url)
+    holder, waiting = _one_waits_for_the_other(at_once, [write_big_import(tmp_path / "first.jsonl", 20, prefix="first")], [second])
+    assert holder.report is not None and waiting.error is not None, (holder.error, waiting.report)
+    solo = _Editor(alone, second)
+    solo.start()
+    solo.finish()
+    assert _problems(waiting) == _problems(solo)
+    assert [problem.split(" (hint")[0] for problem in _problems(waiting)] == [
+        f"{second}:{len(lines)}: line {len(lines)}.quote: not found in the text of document 'second-report-0'; "
+        'closest passage: "item 19: at least 19 people were killed."']
