@@ -1288,8 +1288,11 @@ def _run(engine: Engine, read: _Input, *, update: bool, dry_run: bool, number_fo
             archived = _store_custody(s)
             s.seen = {}  # every entity is defined by now; claims only refer to them (a tenth of a large import's memory)
             s.prepared = prepared
-            if writer.bulk:
-                heap.freeze()  # the lookups, for the rest of the import (factdb.heap)
+            if writer.bulk and prepared is None:
+                # The lookups, for the rest of the import (factdb.heap). Not when the claims were
+                # checked while waiting: what is left holds the lock, and the collection freezing
+                # starts with would walk every checked claim for little gain.
+                heap.freeze()
             writer.allow_deferred_indexes(s.next_claim_pk - 1)
             read.claims(s)
             _link_supersedes(s)
