@@ -13,8 +13,8 @@ without either, the pages other events share may be cached already.
 
 Several databases of the same claims, and several versions of factdb's code (``--code DIR``: a
 directory holding a ``factdb`` package, put first on the process's path; the installed factdb
-when not given), are measured in turn, every database with every version event by event, so that
-a busy moment slows them alike. Prints, for each pair, as JSON, the median, p95 and maximum in
+when not given), are measured in turn, every database with every version event by event (each event starting
+with the next in turn), so that a busy moment slows them alike. Prints, for each pair, as JSON, the median, p95 and maximum in
 milliseconds of the comparison alone, of opening the connection alone, and the CPU time of the
 comparison (steadier on a busy machine).
 """
@@ -95,8 +95,11 @@ def measure(dbs: list[Path], codes: list[Path | None], events: int, emptied: str
     connection.close()
     chosen = random.Random(7).sample(ids, min(events, len(ids)))
     runs: dict[tuple[Path, Path | None], list[dict[str, float]]] = {(db, code): [] for db in dbs for code in codes}
-    for event in chosen:
-        for db, code in runs:
+    pairs = list(runs)
+    for number, event in enumerate(chosen):
+        # Whoever goes second finds the pages the first read in the processor's caches, so each
+        # event starts with the next pair in turn.
+        for db, code in pairs[number % len(pairs):] + pairs[:number % len(pairs)]:
             runs[(db, code)].append(_first_compare(db, code, event, emptied))
     summaries: list[dict[str, object]] = []
     for (db, code), measured in runs.items():
