@@ -9,14 +9,16 @@ metric) in a read transaction, which is what ``factdb compare EVENT`` does once 
 With ``--drop-caches`` (root on Linux) the operating system's page cache is emptied before each
 process, so every page comes from disk, Python's own files too; ``--evict`` empties it of the
 database files alone (``posix_fadvise(DONTNEED)``: no root needed, other processes' files kept);
-without either, the pages other events share may be cached already.
+without either, every database file is read through once first, so that every page is in the
+page cache and first touch costs only the copying of pages into the new process (an earlier run
+may have emptied the cache of the file, and a 1.4 GB file read by events alone stays partly on disk).
 
 Several databases of the same claims, and several versions of factdb's code (``--code DIR``: a
 directory holding a ``factdb`` package, put first on the process's path; the installed factdb
-when not given), are measured in turn, every database with every version event by event (each event starting
-with the next in turn), so that a busy moment slows them alike. Prints, for each pair, as JSON, the median, p95 and maximum in
-milliseconds of the comparison alone, of opening the connection alone, and the CPU time of the
-comparison (steadier on a busy machine).
+when not given), are measured in turn, every database with every version event by event (each
+event starting with the next in turn), so that a busy moment slows them alike. Prints, for each
+pair, as JSON, the median, p95 and maximum in milliseconds of the comparison alone, of opening
+the connection alone, and the CPU time of the comparison (steadier on a busy machine).
 """
 
 from __future__ import annotations
@@ -67,6 +69,12 @@ def _evict(db: Path) -> None:
                 os.close(descriptor)
 
 
+def _read_through(db: Path) -> None:
+    with db.open("rb") as handle:
+        while handle.read(1 << 20):
+            pass
+
+
 def _percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
@@ -95,6 +103,9 @@ def measure(dbs: list[Path], codes: list[Path | None], events: int, emptied: str
     connection.close()
     chosen = random.Random(7).sample(ids, min(events, len(ids)))
     runs: dict[tuple[Path, Path | None], list[dict[str, float]]] = {(db, code): [] for db in dbs for code in codes}
+    if emptied is None:
+        for db in dbs:
+            _read_through(db)
     pairs = list(runs)
     for number, event in enumerate(chosen):
         # Whoever goes second finds the pages the first read in the processor's caches, so each
