@@ -62,10 +62,11 @@ def _begin_immediate(connection: Connection) -> None:
 
 
 # Readers read pages with read() into SQLite's cache, never through a memory map of the file
-# (mmap_size 0, whatever SQLite's build defaults to): a page first touched through a map makes Linux read the pages around it too,
-# up to the disk's read-ahead (8 MB on the benchmark machine), so a first comparison on a cold
-# cache read about 180 MB of a 1.4 GB database for 2 MB of pages. The map saved about a tenth only
-# when a long-lived process compared again with every page cached (docs/performance.md, "Comparisons").
+# (mmap_size 0, whatever SQLite's build defaults to): a page first touched through a map makes
+# Linux read the pages around it too, up to the disk's read-ahead (8 MB on the benchmark
+# machine), so a first comparison on a cold cache read about 180 MB of a 1.4 GB database for 2 MB
+# of pages. The map saved about a tenth only when a long-lived process compared again with every
+# page cached (docs/performance.md, "Comparisons").
 
 
 def _on_connect_readonly(dbapi_connection: sqlite3.Connection, _record: object, *, timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
