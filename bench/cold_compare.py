@@ -1,16 +1,24 @@
 """compare() on first touch: each event's first comparison in a fresh process, its pages not cached.
 
-    python bench/cold_compare.py DB [DB ...] [--events 40] [--drop-caches]
+    python bench/cold_compare.py DB [DB ...] [--code DIR ...] [--events 40] [--evict | --drop-caches]
 
 For each of ``--events`` random events (a fixed seed), a new Python process opens the database
 as ``factdb.Database.compare`` does (``factdb.db.read_connection``, then the schema read by a
 first statement) and times that, then times its first ``compare(connection, event)`` (every
 metric) in a read transaction, which is what ``factdb compare EVENT`` does once it has started.
 With ``--drop-caches`` (root on Linux) the operating system's page cache is emptied before each
-process, so every page comes from disk; without it, the pages other events share may be cached
-already. Several databases of the same claims (before and after a change) are measured in turn,
-event by event, so that a busy moment slows them alike. Prints, for each, as JSON, the median, p95 and maximum in milliseconds of the comparison alone, of
-opening the connection alone, and the CPU time of the comparison (steadier on a busy machine).
+process, so every page comes from disk, Python's own files too; ``--evict`` empties it of the
+database files alone (``posix_fadvise(DONTNEED)``: no root needed, other processes' files kept);
+without either, every database file is read through once first, so that every page is in the
+page cache and first touch costs only the copying of pages into the new process (an earlier run
+may have emptied the cache of the file, and a 1.4 GB file read by events alone stays partly on disk).
+
+Several databases of the same claims, and several versions of factdb's code (``--code DIR``: a
+directory holding a ``factdb`` package, put first on the process's path; the installed factdb
+when not given), are measured in turn, every database with every version event by event (each
+event starting with the next in turn), so that a busy moment slows them alike. Prints, for each
+pair, as JSON, the median, p95 and maximum in milliseconds of the comparison alone, of opening
+the connection alone, and the CPU time of the comparison (steadier on a busy machine).
 """
 
 from __future__ import annotations
@@ -39,7 +47,8 @@ connection.execute("BEGIN")
 compare(connection, sys.argv[2])
 connection.execute("ROLLBACK")
 done = time.perf_counter()
-print(json.dumps({"open_ms": (opened - started) * 1000, "compare_ms": (done - opened) * 1000,
+import factdb
+print(json.dumps({"factdb": factdb.__file__, "open_ms": (opened - started) * 1000, "compare_ms": (done - opened) * 1000,
                   "compare_cpu_ms": (time.process_time() - cpu) * 1000}))
 """
 
@@ -49,32 +58,64 @@ def _drop_caches() -> None:
     Path("/proc/sys/vm/drop_caches").write_text("3\n")
 
 
+def _evict(db: Path) -> None:
+    """Empty the page cache of the database's files (clean pages only; a read-only bench leaves none dirty)."""
+    for path in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+        if path.exists():
+            descriptor = os.open(path, os.O_RDONLY)
+            try:
+                os.posix_fadvise(descriptor, 0, 0, os.POSIX_FADV_DONTNEED)
+            finally:
+                os.close(descriptor)
+
+
+def _read_through(db: Path) -> None:
+    with db.open("rb") as handle:
+        while handle.read(1 << 20):
+            pass
+
+
 def _percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def _first_compare(db: Path, event: str, drop_caches: bool) -> dict[str, float]:
-    if drop_caches:
+def _first_compare(db: Path, code: Path | None, event: str, emptied: str | None) -> dict[str, float]:
+    if emptied == "drop-caches":
         _drop_caches()
+    elif emptied == "evict":
+        _evict(db)
+    environment = dict(os.environ)
+    if code is not None:
+        environment["PYTHONPATH"] = os.pathsep.join([str(code), *filter(None, [environment.get("PYTHONPATH")])])
     result = subprocess.run([sys.executable, "-c", _FIRST_COMPARE, str(db), event], capture_output=True, text=True,
-                            check=True, cwd="/")
+                            check=True, cwd="/", env=environment)
     measured: dict[str, float] = json.loads(result.stdout)
+    loaded = Path(str(measured.pop("factdb")))
+    if code is not None and not loaded.is_relative_to(code):
+        raise SystemExit(f"--code {code}: the process loaded {loaded} instead")
     return measured
 
 
-def measure(dbs: list[Path], events: int, drop_caches: bool) -> list[dict[str, object]]:
+def measure(dbs: list[Path], codes: list[Path | None], events: int, emptied: str | None) -> list[dict[str, object]]:
     connection = sqlite3.connect(f"file:{dbs[0]}?mode=ro", uri=True)
     ids = [row[0] for row in connection.execute("SELECT DISTINCT event_id FROM claims ORDER BY event_id")]
     connection.close()
     chosen = random.Random(7).sample(ids, min(events, len(ids)))
-    runs: dict[Path, list[dict[str, float]]] = {db: [] for db in dbs}
-    for event in chosen:
+    runs: dict[tuple[Path, Path | None], list[dict[str, float]]] = {(db, code): [] for db in dbs for code in codes}
+    if emptied is None:
         for db in dbs:
-            runs[db].append(_first_compare(db, event, drop_caches))
+            _read_through(db)
+    pairs = list(runs)
+    for number, event in enumerate(chosen):
+        # Whoever goes second finds the pages the first read in the processor's caches, so each
+        # event starts with the next pair in turn.
+        for db, code in pairs[number % len(pairs):] + pairs[:number % len(pairs)]:
+            runs[(db, code)].append(_first_compare(db, code, event, emptied))
     summaries: list[dict[str, object]] = []
-    for db, measured in runs.items():
-        summary: dict[str, object] = {"db": str(db), "events": len(measured), "drop_caches": drop_caches}
+    for (db, code), measured in runs.items():
+        summary: dict[str, object] = {"db": str(db), "code": str(code) if code else "installed", "events": len(measured),
+                                      "page_cache_emptied": emptied}
         for key in ("compare_ms", "compare_cpu_ms", "open_ms"):
             values = [run[key] for run in measured]
             name = key.removesuffix("_ms")
@@ -89,9 +130,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("db", type=Path, nargs="+")
     parser.add_argument("--events", type=int, default=40)
-    parser.add_argument("--drop-caches", action="store_true")
+    parser.add_argument("--code", type=Path, action="append", help="a directory holding a factdb package (repeatable)")
+    emptying = parser.add_mutually_exclusive_group()
+    emptying.add_argument("--drop-caches", action="store_const", const="drop-caches", dest="emptied")
+    emptying.add_argument("--evict", action="store_const", const="evict", dest="emptied")
     args = parser.parse_args()
-    for summary in measure([db.resolve() for db in args.db], args.events, args.drop_caches):
+    codes: list[Path | None] = [code.resolve() for code in args.code] if args.code else [None]
+    for code in codes:
+        if code is not None and not (code / "factdb" / "__init__.py").is_file():
+            parser.error(f"--code {code}: no factdb package there (expected {code / 'factdb' / '__init__.py'})")
+    for summary in measure([db.resolve() for db in args.db], codes, args.events, args.emptied):
         print(json.dumps(summary))
     return 0
 

@@ -530,11 +530,13 @@ class _Policy:
 
 class _Sql(NamedTuple):
     """A comparison's query, with :named parameters; ``expanding``: the one parameter, if any, that
-    takes a list (``IN :name``). Plain SQL rather than SQLAlchemy's ``text()``, so that comparing
-    on an ``sqlite3`` connection (``factdb compare``, Datasette) does not load SQLAlchemy."""
+    takes a list (``IN :name``); ``sqlite``: SQLite's own text of it, if it has one. Plain SQL rather
+    than SQLAlchemy's ``text()``, so that comparing on an ``sqlite3`` connection (``factdb compare``,
+    Datasette) does not load SQLAlchemy."""
 
     sql: str
     expanding: str | None = None
+    sqlite: str | None = None
 
 
 _EVENT_BY_ID = _Sql("SELECT id, name FROM events WHERE id = :key")
@@ -543,9 +545,13 @@ _ALL_EVENTS = _Sql("SELECT id, name FROM events")
 _ALL_METRICS = _Sql("SELECT id, name, unit FROM metrics")
 
 # The columns are _Row's fields but the last, in order (see _load_rows). Read by event, from the
-# covering indexes of migration 0014: the CROSS JOIN keeps SQLite from starting at the figures of
-# the metric instead (tens of thousands at 1M claims, against an event's hundred or so), which it
-# does on a database without statistics, as an import leaves it; PostgreSQL plans it as a join.
+# covering indexes of migrations 0014 and 0015, each claim's source and document before its
+# figures: SQLite joins in the order written when tables are CROSS JOINed, which keeps it from
+# starting at the figures of the metric instead (tens of thousands at 1M claims, against an
+# event's hundred or so), as it does on a database without statistics, as an import leaves it.
+# PostgreSQL plans it as any join. SQLite is told to read a document's id from
+# ix_documents_id_by_pk (it would read the row, among the documents' texts, by its rowid) and a
+# source's name from ix_sources_name_by_id.
 _FIGURES_SELECT = """
     SELECT f.metric_id, f.population, f.position, f.qualifier, f.value, f.low, f.high, f.stated, f.derived,
            c.pk AS claim_pk, c.id AS claim_id, c.source_id, s.name AS source_name,
@@ -553,14 +559,16 @@ _FIGURES_SELECT = """
            d.id AS document_id, c.quote_page, c.supersedes_pk, c.review_status, c.grade,
            EXISTS (SELECT 1 FROM claims x WHERE x.supersedes_pk = c.pk) AS superseded
     FROM claims c
+    CROSS JOIN sources s{sources}
+    CROSS JOIN documents d{documents}
     CROSS JOIN figures f
-    JOIN sources s ON s.id = c.source_id
-    JOIN documents d ON d.pk = c.document_pk
-    LEFT JOIN sources v ON v.id = c.via_id
-    WHERE c.event_id = :event AND f.claim_pk = c.pk
+    LEFT JOIN sources v{sources} ON v.id = c.via_id
+    WHERE c.event_id = :event AND s.id = c.source_id AND d.pk = c.document_pk AND f.claim_pk = c.pk
 """
-_EVENT_FIGURES = _Sql(_FIGURES_SELECT)
-_EVENT_METRIC_FIGURES = _Sql(_FIGURES_SELECT + " AND f.metric_id = :metric")
+_PLAIN = _FIGURES_SELECT.format(sources="", documents="")
+_SQLITE = _FIGURES_SELECT.format(sources=" INDEXED BY ix_sources_name_by_id", documents=" INDEXED BY ix_documents_id_by_pk")
+_EVENT_FIGURES = _Sql(_PLAIN, sqlite=_SQLITE)
+_EVENT_METRIC_FIGURES = _Sql(_PLAIN + " AND f.metric_id = :metric", sqlite=_SQLITE + " AND f.metric_id = :metric")
 _EVENT_GROUPS = _Sql(
     "SELECT DISTINCT f.metric_id, f.population FROM claims c JOIN figures f ON f.claim_pk = c.pk "
     "WHERE c.event_id = :event"
@@ -624,10 +632,19 @@ class _DriverQueries:
     connection: sqlite3.Connection
 
     def execute(self, statement: _Sql, parameters: dict[str, Any] | None = None, /) -> _Rows:
-        sql, values = statement.sql, dict(parameters or {})
-        if statement.expanding is not None:
+        if statement.sqlite is not None:
+            try:
+                return self._run(statement.sqlite, statement.expanding, parameters)
+            except sqlite3.OperationalError as error:
+                if not _missing_index(error):
+                    raise
+        return self._run(statement.sql, statement.expanding, parameters)
+
+    def _run(self, sql: str, expanding: str | None, parameters: dict[str, Any] | None) -> _Rows:
+        values = dict(parameters or {})
+        if expanding is not None:
             # One :name_N per value of the list, as SQLAlchemy's expanding parameters do.
-            name = statement.expanding
+            name = expanding
             items = list(values.pop(name))
             values.update((f"{name}_{n}", item) for n, item in enumerate(items))
             sql = sql.replace(f":{name}", "(" + ", ".join(f":{name}_{n}" for n in range(len(items))) + ")")
@@ -643,22 +660,36 @@ class _EngineQueries:
     connection: Connection
 
     def execute(self, statement: _Sql, parameters: dict[str, Any] | None = None, /) -> _Result:
-        return self.connection.execute(_text(statement), parameters or {})
+        if statement.sqlite is not None and self.connection.dialect.name == "sqlite":
+            from sqlalchemy.exc import OperationalError
+
+            try:
+                return self.connection.execute(_text(statement.sqlite, statement.expanding), parameters or {})
+            except OperationalError as error:
+                if not _missing_index(error.orig):
+                    raise
+        return self.connection.execute(_text(statement.sql, statement.expanding), parameters or {})
 
 
-_TEXTS: dict[_Sql, TextClause] = {}
+def _missing_index(error: BaseException | None) -> bool:
+    """True when SQLite refused a query for an index it names (``INDEXED BY``) that the file lacks:
+    a connection lent by someone else may hold a database of an earlier schema."""
+    return isinstance(error, sqlite3.OperationalError) and str(error).startswith("no such index")
 
 
-def _text(statement: _Sql) -> TextClause:
+_TEXTS: dict[tuple[str, str | None], TextClause] = {}
+
+
+def _text(sql: str, expanding: str | None) -> TextClause:
     """SQLAlchemy's form of a query, made once."""
-    clause = _TEXTS.get(statement)
+    clause = _TEXTS.get((sql, expanding))
     if clause is None:
         from sqlalchemy import bindparam, text
 
-        clause = text(statement.sql)
-        if statement.expanding is not None:
-            clause = clause.bindparams(bindparam(statement.expanding, expanding=True))
-        _TEXTS[statement] = clause
+        clause = text(sql)
+        if expanding is not None:
+            clause = clause.bindparams(bindparam(expanding, expanding=True))
+        _TEXTS[(sql, expanding)] = clause
     return clause
 
 

@@ -63,9 +63,12 @@ def _begin_immediate(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-# Readers map up to this much of the file instead of copying pages into SQLite's cache: a
-# comparison reads a few hundred scattered rows (docs/performance.md has the measurement).
-READ_MMAP_BYTES = 256 * 1024 * 1024
+# Readers read pages with read() into SQLite's cache, never through a memory map of the file
+# (mmap_size 0, whatever SQLite's build defaults to): a page first touched through a map makes
+# Linux read the pages around it too, up to the disk's read-ahead (8 MB on the benchmark
+# machine), so a first comparison on a cold cache read about 180 MB of a 1.4 GB database for 2 MB
+# of pages. The map saved about a tenth only when a long-lived process compared again with every
+# page cached (docs/performance.md, "Comparisons").
 
 
 def _on_connect_readonly(dbapi_connection: sqlite3.Connection, _record: object, *, timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
@@ -75,7 +78,7 @@ def _on_connect_readonly(dbapi_connection: sqlite3.Connection, _record: object, 
     cap_sqlite_limits(dbapi_connection)
     dbapi_connection.execute("PRAGMA foreign_keys = ON")
     dbapi_connection.execute(f"PRAGMA busy_timeout = {timeout_ms}")
-    dbapi_connection.execute(f"PRAGMA mmap_size = {READ_MMAP_BYTES}")
+    dbapi_connection.execute("PRAGMA mmap_size = 0")
 
 
 def _begin_deferred(connection: Connection) -> None:

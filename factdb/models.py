@@ -138,6 +138,8 @@ class Source(Base):
     __table_args__ = (
         CheckConstraint(_in("kind", SOURCE_KINDS), name="kind_allowed"),
         CheckConstraint("length(id) > 0", name="id_not_empty"),
+        # A source's name by its id, from a few pages instead of the table's (migration 0015).
+        Index("ix_sources_name_by_id", "id", "name", info={"only_on": "sqlite"}),
     )
 
     id: Mapped[str] = mapped_column(String(200), primary_key=True)
@@ -227,6 +229,9 @@ class Document(Base):
     __table_args__ = (
         CheckConstraint(_date_matches_precision("published", "published_precision"), name="published_precision"),
         CheckConstraint("length(text_sha256) = 64", name="sha256_hex"),
+        # A document's public id by its pk, from a small index instead of the table's pages, which
+        # hold the documents' text (migration 0015).
+        Index("ix_documents_id_by_pk", "pk", "id", info={"only_on": "sqlite"}),
     )
 
     pk: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -318,6 +318,7 @@ CREATE INDEX ix_document_history_document_id ON document_history (document_id);
 CREATE INDEX ix_document_history_document_pk ON document_history (document_pk);
 CREATE INDEX ix_document_history_replaced_batch_id ON document_history (replaced_batch_id);
 CREATE INDEX ix_documents_batch_id ON documents (batch_id);
+CREATE INDEX ix_documents_id_by_pk ON documents (pk, id);
 CREATE INDEX ix_documents_language ON documents (language);
 CREATE INDEX ix_documents_published ON documents (published);
 CREATE INDEX ix_documents_publisher_id ON documents (publisher_id);
@@ -346,6 +347,7 @@ CREATE INDEX ix_sources_batch_id ON sources (batch_id);
 CREATE INDEX ix_sources_country ON sources (country);
 CREATE INDEX ix_sources_kind ON sources (kind);
 CREATE INDEX ix_sources_name ON sources (name);
+CREATE INDEX ix_sources_name_by_id ON sources (id, name);
 CREATE VIEW claim_details AS
 SELECT
     c.pk AS claim_pk,

@@ -182,6 +182,29 @@ def test_a_comparison_reads_an_events_claims_and_figures_from_their_covering_ind
         # Both tables read through their indexes alone: no page of either table is touched.
         assert "SEARCH c USING COVERING INDEX ix_claims_compared_by_event (event_id=?)" in plan, plan
         assert "SEARCH f USING COVERING INDEX ix_figures_compared_by_claim (claim_pk=?)" in plan, plan
+        # Each claim's document id and source name from the small indexes of 0015, once per claim
+        # (before its figures), not from the tables' pages.
+        document = plan.index("SEARCH d USING COVERING INDEX ix_documents_id_by_pk (pk=?)")
+        source = plan.index("SEARCH s USING COVERING INDEX ix_sources_name_by_id (id=?)")
+        assert max(document, source) < plan.index("SEARCH f "), plan
+        assert "SEARCH v USING COVERING INDEX ix_sources_name_by_id (id=?)" in plan, plan
+
+
+def test_a_comparison_on_a_file_without_the_indexes_of_0015_reads_the_tables(compare_db: Path, tmp_path: Path) -> None:
+    """compare() takes any sqlite3 connection (Datasette lends one), which may hold a file of an
+    earlier schema: without the indexes it names, it reads the same rows from the tables."""
+    from factdb.compare import compare
+
+    db = tmp_path / "compare.sqlite"
+    copy = sqlite3.connect(db)
+    sqlite3.connect(compare_db).backup(copy)
+    expected = [c.to_dict() for c in compare(copy, "examplia-crackdown-2019-11")]
+    copy.execute("DROP INDEX ix_documents_id_by_pk")
+    copy.execute("DROP INDEX ix_sources_name_by_id")
+    copy.commit()
+    assert [c.to_dict() for c in compare(copy, "examplia-crackdown-2019-11")] == expected
+    assert compare(copy, "examplia-crackdown-2019-11", "killed").to_dict() == expected[[c["metric"] for c in expected].index("killed")]
+    copy.close()
 
 
 def test_a_figure_with_a_long_derived_text_is_stored_and_compared_on_both_databases(fresh_store: Path | str, tmp_path: Path) -> None:
