@@ -23,6 +23,20 @@ def test_a_quote_is_normalised_as_by_the_whole_translation_table(text: str) -> N
     assert quotes.normalize(text).text == re.sub(" {2,}", " ", translated)
 
 
+@quick
+@given(st.text(alphabet=st.sampled_from("  \t\n\u00a0\u2003ab\u201c-"), max_size=60))
+def test_every_normalised_character_points_back_to_where_it_came_from(text: str) -> None:
+    """Offsets survive folding runs of whitespace: each character of the normalised text maps to the
+    original character it came from (the first of a run, for a folded run), in order."""
+    normalized = quotes.normalize(text)
+    translated = text.translate(quotes._TRANSLATION)
+    assert normalized.text == re.sub(" {2,}", " ", translated)
+    origins = [normalized.original(index) for index in range(len(normalized.text))]
+    assert [translated[at] for at in origins] == list(normalized.text)
+    assert origins == sorted(set(origins))
+    assert all(at == 0 or translated[at - 1] != " " or translated[at] != " " for at in origins)
+
+
 def test_every_ascii_character_is_normalised_as_by_the_whole_translation_table() -> None:
     text = "".join(map(chr, range(128)))
     assert quotes._translated(text) == text.translate(quotes._TRANSLATION)
