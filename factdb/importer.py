@@ -168,53 +168,64 @@ class PendingRevisions:
 
     Claims out of document order make most revisions such forward references: 230,000 of a
     shuffled million generated claims, which as objects with their strings held about 120 MB of the
-    importer's memory until the end. Kept here are the revising claim's pk, file, line and place in
-    claim order (integers in arrays) and the target's id (UTF-8, in one buffer): 40 bytes and the
-    id's length a revision. The revising claim's own id, source, date and event are read back from
-    its stored row when it is checked, which holds them as the file gave them (the claim was
-    written, or with --update replaced, before its revision was deferred).
+    importer's memory until the end. Kept here, for each, are the revising claim's pk, file, line
+    and place in claim order, and the target's id (UTF-8): about 50 bytes a revision. The revising
+    claim's own id, source, date and event are read back from its stored row when it is checked,
+    which holds them as the file gave them (the claim was written, or with --update replaced,
+    before its revision was deferred).
+
+    They are kept in pages of PAGE revisions made whole and never resized (as SeenClaims's): arrays
+    grown one revision at a time leave their older copies behind in the heap.
     """
 
+    PAGE = 4096
+    _FIELDS = 5  # claim pk, file, line (-1: none), sequence, end of the target's id in the page's buffer
+
     def __init__(self) -> None:
-        self.claim_pks = array("q")
-        self._files = array("q")
-        self._lines = array("q")  # -1: no line
-        self._sequences = array("q")
-        self._targets = bytearray()
-        self._target_ends = array("q")
+        self._numbers: list[array[int]] = []
+        self._targets: list[bytearray] = []
+        self._count = 0
 
     def add(self, claim_pk: int, target: str, file: int, line: int | None, sequence: int) -> None:
-        self.claim_pks.append(claim_pk)
-        self._files.append(file)
-        self._lines.append(-1 if line is None else line)
-        self._sequences.append(sequence)
-        self._targets += target.encode("utf-8", "surrogatepass")
-        self._target_ends.append(len(self._targets))
+        at = self._count % self.PAGE
+        if at == 0:
+            self._numbers.append(array("q", bytes(8 * self._FIELDS * self.PAGE)))
+            self._targets.append(bytearray())
+        numbers, targets = self._numbers[-1], self._targets[-1]
+        targets += target.encode("utf-8", "surrogatepass")
+        numbers[at * self._FIELDS : (at + 1) * self._FIELDS] = array("q", (claim_pk, file, -1 if line is None else line, sequence,
+                                                                          len(targets)))
+        self._count += 1
 
     def __len__(self) -> int:
-        return len(self.claim_pks)
+        return self._count
 
-    def target(self, index: int) -> str:
-        start = self._target_ends[index - 1] if index else 0
-        return self._targets[start : self._target_ends[index]].decode("utf-8", "surrogatepass")
+    def claim_pk(self, index: int) -> int:
+        return self._numbers[index // self.PAGE][index % self.PAGE * self._FIELDS]
 
-    def batches(self, s: _Import, size: int = ROW_BATCH) -> Iterator[list[_PendingSupersedes]]:
-        """The revisions in claim order, ``size`` at a time, with what their stored rows say."""
-        for start in range(0, len(self), size):
-            yield self.revisions(s, range(start, min(start + size, len(self))))
+    def claim_pks(self) -> Iterator[int]:
+        for index in range(self._count):
+            yield self.claim_pk(index)
 
     def revisions(self, s: _Import, indexes: range) -> list[_PendingSupersedes]:
         """The revisions at ``indexes``, with what their stored rows say."""
         names = list(s.paths)  # by file index
         stored = {pk: rest for pk, *rest in s.bulk.rows_where_in(
-            _CLAIMS, ("pk", "id", "source_id", "claimed_on", "event_id"), "pk", sorted({self.claim_pks[i] for i in indexes}))}
+            _CLAIMS, ("pk", "id", "source_id", "claimed_on", "event_id"), "pk", sorted({self.claim_pk(i) for i in indexes}))}
         revisions = []
         for i in indexes:
-            claim_id, source_id, claimed_on, event_id = stored[self.claim_pks[i]]
-            line = self._lines[i]
-            revisions.append(_PendingSupersedes(self.claim_pks[i], claim_id, self.target(i), source_id, claimed_on,
-                                                names[self._files[i]], None if line < 0 else line, self._sequences[i], event_id))
+            numbers, targets, at = self._numbers[i // self.PAGE], self._targets[i // self.PAGE], i % self.PAGE
+            claim_pk, file, line, sequence, target_end = numbers[at * self._FIELDS : (at + 1) * self._FIELDS]
+            target_start = numbers[at * self._FIELDS - 1] if at else 0
+            claim_id, source_id, claimed_on, event_id = stored[claim_pk]
+            revisions.append(_PendingSupersedes(claim_pk, claim_id, targets[target_start:target_end].decode("utf-8", "surrogatepass"),
+                                                source_id, claimed_on, names[file], None if line < 0 else line, sequence, event_id))
         return revisions
+
+    def batches(self, s: _Import, size: int = ROW_BATCH) -> Iterator[list[_PendingSupersedes]]:
+        """The revisions in claim order, ``size`` at a time, with what their stored rows say."""
+        for start in range(0, len(self), size):
+            yield self.revisions(s, range(start, min(start + size, len(self))))
 
 
 class SeenClaims:
@@ -1086,7 +1097,7 @@ def _check_revisions_of_replaced(s: _Import) -> None:
     """--update: a replaced claim must still be one that the stored claims revising it may supersede
     (same source, not later, same event). Those not in this import were never checked against its
     new values; those in it were (pending_supersedes) and are skipped here."""
-    checked = set(s.pending_supersedes.claim_pks) if s.replaced_claims else set()
+    checked = set(s.pending_supersedes.claim_pks()) if s.replaced_claims else set()
     for replaced in s.replaced_claims:
         for pk, claim_id, source_id, claimed_on, event_id in s.conn.execute(
                 select(Claim.pk, Claim.id, Claim.source_id, Claim.claimed_on, Claim.event_id).where(Claim.supersedes_pk == replaced.claim_pk)):
@@ -1113,7 +1124,7 @@ def _check_supersedes_cycles(s: _Import) -> None:
     """Report the first revision (in claim order) whose chain of revised claims runs into a cycle."""
     ends: set[int] = set()  # claims whose chain ends: walked before, no need to walk again
     pending = s.pending_supersedes
-    for index, claim_pk in enumerate(pending.claim_pks):
+    for index, claim_pk in enumerate(pending.claim_pks()):
         seen = {claim_pk}
         current: int | None = claim_pk
         while current not in ends:

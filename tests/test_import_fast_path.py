@@ -194,9 +194,9 @@ def test_claims_out_of_document_order_store_the_same_claims(files: dict[str, Pat
 
 
 def test_revisions_of_claims_not_stored_yet_are_refused_with_their_file_line_and_claim(files: dict[str, Path], tmp_path: Path) -> None:
-    """Revisions checked at the end (their target came later in the file) are kept as numbers and
-    read back from their stored rows in batches: each problem still names its claim, its file and
-    line, in claim order, whichever batch it falls in, and the database is unchanged."""
+    """Revisions checked at the end (their target came later in the file) are kept as numbers in
+    pages and read back from their stored rows in batches: each problem still names its claim, its
+    file and line, in claim order, whichever page and batch it falls in, and the database is unchanged."""
     lines = files["jsonl"].read_text(encoding="utf-8").splitlines(keepends=True)
     random.Random(3).shuffle(lines)
     revisions = [number for number, line in enumerate(lines) if '"supersedes"' in line]
@@ -210,6 +210,7 @@ def test_revisions_of_claims_not_stored_yet_are_refused_with_their_file_line_and
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(bulk, "BULK_BYTES", 0)
         patch.setattr(importer, "LINK_BATCH", 7)
+        patch.setattr(importer.PendingRevisions, "PAGE", 64)
         with pytest.raises(importer.ImportFailed) as failure:
             _import(path, [files["entities"], shuffled])
     found = [(p.line, p.field, p.message.split("'")[0]) for p in failure.value.problems]
