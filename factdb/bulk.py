@@ -227,9 +227,10 @@ class BulkWrite:
         if not values:
             return []
         if self.sqlite:
+            wanted = _padded(list(values))
             rows: list[tuple[Any, ...]] = self._driver().execute(
-                f"SELECT {', '.join(columns)} FROM {table.name} WHERE {key} IN ({', '.join('?' for _ in values)})",
-                list(values)).fetchall()
+                f"SELECT {', '.join(columns)} FROM {table.name} WHERE {key} IN ({', '.join('?' for _ in wanted)})",
+                wanted).fetchall()
             return rows
         if self.postgres:
             found: list[tuple[Any, ...]] = self._driver().execute(
@@ -360,6 +361,19 @@ def fill_new_sqlite(path: Path, tables: Iterable[tuple[Table, Iterable[list[tupl
         return counts
     finally:
         connection.close()
+
+
+# Up to this many values, a list is padded to the next power of two (see _padded).
+PADDED_VALUES = 4096
+
+
+def _padded(values: list[Any]) -> list[Any]:
+    """``values``, the last repeated up to the next power of two (a value named twice in ``IN`` is
+    found once). The sqlite3 module keeps the last 128 statements prepared, and a statement with
+    hundreds of parameters takes about 100 KB: lists of every length from 1 to 2,000 (a chunk's
+    revisions, say) kept 128 of them, tens of megabytes, where a dozen lengths keep a dozen."""
+    size = 1 << (len(values) - 1).bit_length()
+    return values + [values[-1]] * (size - len(values)) if size <= PADDED_VALUES else values
 
 
 def _chunks(rows: Iterable[tuple[Any, ...]], size: int) -> Iterator[list[tuple[Any, ...]]]:

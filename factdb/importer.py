@@ -95,6 +95,8 @@ CLAIM_WORKERS = 2
 # claims while it waits (see _Prepared); larger ones would keep too many checked claims in memory.
 PREPARE_BYTES = 64_000_000
 ROW_BATCH = 500
+# Revision links written per statement at the end of the claims pass: bounds the list of pairs.
+LINK_BATCH = 50_000
 COUNTED_KINDS = ("sources", "events", "metrics", "documents", "claims", "figures")
 
 # A claim's columns: those PreparedClaim carries (under their names), then those the writer adds.
@@ -160,6 +162,72 @@ class _PendingSupersedes:
     event_id: str | None = None
 
 
+class PendingRevisions:
+    """Revisions (``supersedes``) whose target was not stored when their claim was written: checked
+    and linked at the end of the claims pass (_link_supersedes).
+
+    Claims out of document order make most revisions such forward references: 230,000 of a
+    shuffled million generated claims, which as objects with their strings held about 120 MB of the
+    importer's memory until the end. Kept here, for each, are the revising claim's pk, file, line
+    and place in claim order, and the target's id (UTF-8): about 50 bytes a revision. The revising
+    claim's own id, source, date and event are read back from its stored row when it is checked,
+    which holds them as the file gave them (the claim was written, or with --update replaced,
+    before its revision was deferred).
+
+    They are kept in pages of PAGE revisions made whole and never resized (as SeenClaims's): arrays
+    grown one revision at a time leave their older copies behind in the heap.
+    """
+
+    PAGE = 4096
+    _FIELDS = 5  # claim pk, file, line (-1: none), sequence, end of the target's id in the page's buffer
+
+    def __init__(self) -> None:
+        self._numbers: list[array[int]] = []
+        self._targets: list[bytearray] = []
+        self._count = 0
+
+    def add(self, claim_pk: int, target: str, file: int, line: int | None, sequence: int) -> None:
+        at = self._count % self.PAGE
+        if at == 0:
+            self._numbers.append(array("q", bytes(8 * self._FIELDS * self.PAGE)))
+            self._targets.append(bytearray())
+        numbers, targets = self._numbers[-1], self._targets[-1]
+        targets += target.encode("utf-8", "surrogatepass")
+        numbers[at * self._FIELDS : (at + 1) * self._FIELDS] = array("q", (claim_pk, file, -1 if line is None else line, sequence,
+                                                                          len(targets)))
+        self._count += 1
+
+    def __len__(self) -> int:
+        return self._count
+
+    def claim_pk(self, index: int) -> int:
+        return self._numbers[index // self.PAGE][index % self.PAGE * self._FIELDS]
+
+    def claim_pks(self) -> Iterator[int]:
+        for index in range(self._count):
+            yield self.claim_pk(index)
+
+    def revisions(self, s: _Import, indexes: range) -> list[_PendingSupersedes]:
+        """The revisions at ``indexes``, with what their stored rows say."""
+        names = list(s.paths)  # by file index
+        stored = {pk: rest for pk, *rest in s.bulk.rows_where_in(
+            _CLAIMS, ("pk", "id", "source_id", "claimed_on", "event_id"), "pk", sorted({self.claim_pk(i) for i in indexes}))}
+        revisions = []
+        for i in indexes:
+            numbers, targets, at = self._numbers[i // self.PAGE], self._targets[i // self.PAGE], i % self.PAGE
+            claim_pk, file, line, sequence, target_end = numbers[at * self._FIELDS : (at + 1) * self._FIELDS]
+            target_start = numbers[at * self._FIELDS - 1] if at else 0
+            claim_id, source_id, claimed_on, event_id = stored[claim_pk]
+            revisions.append(_PendingSupersedes(claim_pk, claim_id, targets[target_start:target_end].decode("utf-8", "surrogatepass"),
+                                                source_id, claimed_on, names[file], None if line < 0 else line, sequence, event_id))
+        return revisions
+
+    def batches(self, s: _Import, size: int = ROW_BATCH) -> Iterator[list[_PendingSupersedes]]:
+        """The revisions in claim order, ``size`` at a time, with what their stored rows say."""
+        for start in range(0, len(self), size):
+            yield self.revisions(s, range(start, min(start + size, len(self))))
+
+
 class SeenClaims:
     """Where each claim id of this import was first seen (file index, line), for duplicate ids.
 
@@ -217,7 +285,7 @@ class _Import:
     pending_relations: list[tuple[str, str, str, Record]] = field(default_factory=list)
     pending_parents: list[tuple[str, str, Record]] = field(default_factory=list)
     pending_publishers: list[tuple[str, str, Record, str | None]] = field(default_factory=list)
-    pending_supersedes: list[_PendingSupersedes] = field(default_factory=list)
+    pending_supersedes: PendingRevisions = field(default_factory=PendingRevisions)
     # --update: claims replaced, which stored revisions may supersede (see _check_revisions_of_replaced)
     replaced_claims: list[_PendingSupersedes] = field(default_factory=list)
     pending_rechecks: list[tuple[Record, int, str]] = field(default_factory=list)
@@ -963,9 +1031,9 @@ def _supersedes_new(s: _Import, claim: PreparedClaim, pk: int, targets: dict[str
 
 
 def _defer_supersedes(s: _Import, pk: int, claim_id: str, claim: PreparedClaim) -> None:
+    """Check and link a revision at the end: claim ``pk`` (written, as ``claim`` says) supersedes a claim not stored yet."""
     assert claim.supersedes is not None
-    s.pending_supersedes.append(_PendingSupersedes(pk, claim_id, claim.supersedes, claim.source_id, claim.claimed_on,
-                                                   claim.path, claim.line_of("supersedes"), s.claim_sequence, claim.event_id))
+    s.pending_supersedes.add(pk, claim.supersedes, s.paths[claim.path], claim.line_of("supersedes"), s.claim_sequence)
 
 
 def _check_supersedes(s: _Import, claim: PreparedClaim, pk: int, claim_id: str, target: tuple[int, str, str, str | None]) -> int | None:
@@ -1031,22 +1099,22 @@ def _link_supersedes(s: _Import) -> None:
     order (sorted by date or source) make most revisions forward references: targets are read, and
     links written, many at a time, before the secondary indexes are built. Their problems are
     reported by _report_supersedes, after the others of the claims pass."""
-    wanted = sorted({pending.target for pending in s.pending_supersedes})
-    targets: dict[str, tuple[int, str, str, str | None]] = {}
-    for start in range(0, len(wanted), ROW_BATCH):
-        for claim_id, pk, source_id, claimed_on, event_id in s.bulk.rows_where_in(
-                _CLAIMS, ("id", "pk", "source_id", "claimed_on", "event_id"), "id", wanted[start:start + ROW_BATCH]):
-            targets[claim_id] = (pk, source_id, claimed_on, event_id)
-    links = []
-    for pending in s.pending_supersedes:
-        target = targets.get(pending.target)
-        if target is None:
-            s.supersedes_problems.append((pending.sequence, Problem(
-                pending.path, pending.line, f"{pending.claim_id}.supersedes", f"unknown claim '{pending.target}'",
-                "name the id of an earlier claim by the same source")))
-            continue
-        if _supersedes_problem(s, pending, *target) is None:
-            links.append((target[0], pending.claim_pk))
+    links: list[tuple[int, int]] = []
+    for batch in s.pending_supersedes.batches(s):
+        targets = {claim_id: (pk, source_id, claimed_on, event_id) for claim_id, pk, source_id, claimed_on, event_id in s.bulk.rows_where_in(
+            _CLAIMS, ("id", "pk", "source_id", "claimed_on", "event_id"), "id", sorted({pending.target for pending in batch}))}
+        for pending in batch:
+            target = targets.get(pending.target)
+            if target is None:
+                s.supersedes_problems.append((pending.sequence, Problem(
+                    pending.path, pending.line, f"{pending.claim_id}.supersedes", f"unknown claim '{pending.target}'",
+                    "name the id of an earlier claim by the same source")))
+                continue
+            if _supersedes_problem(s, pending, *target) is None:
+                links.append((target[0], pending.claim_pk))
+        if len(links) >= LINK_BATCH:
+            s.bulk.update_unindexed(_CLAIMS, "supersedes_pk", "pk", links)
+            links = []
     s.bulk.update_unindexed(_CLAIMS, "supersedes_pk", "pk", links)
 
 
@@ -1054,7 +1122,7 @@ def _check_revisions_of_replaced(s: _Import) -> None:
     """--update: a replaced claim must still be one that the stored claims revising it may supersede
     (same source, not later, same event). Those not in this import were never checked against its
     new values; those in it were (pending_supersedes) and are skipped here."""
-    checked = {pending.claim_pk for pending in s.pending_supersedes}
+    checked = set(s.pending_supersedes.claim_pks()) if s.replaced_claims else set()
     for replaced in s.replaced_claims:
         for pk, claim_id, source_id, claimed_on, event_id in s.conn.execute(
                 select(Claim.pk, Claim.id, Claim.source_id, Claim.claimed_on, Claim.event_id).where(Claim.supersedes_pk == replaced.claim_pk)):
@@ -1080,16 +1148,18 @@ def _report_supersedes(s: _Import) -> None:
 def _check_supersedes_cycles(s: _Import) -> None:
     """Report the first revision (in claim order) whose chain of revised claims runs into a cycle."""
     ends: set[int] = set()  # claims whose chain ends: walked before, no need to walk again
-    for pending in s.pending_supersedes:
-        seen = {pending.claim_pk}
-        current: int | None = pending.claim_pk
+    pending = s.pending_supersedes
+    for index, claim_pk in enumerate(pending.claim_pks()):
+        seen = {claim_pk}
+        current: int | None = claim_pk
         while current not in ends:
             current = s.bulk.value(_CLAIMS, "supersedes_pk", "pk", current)
             if current is None:
                 ends.update(seen)
                 break
             if current in seen:
-                s.problems.add_always(Problem(pending.path, pending.line, f"{pending.claim_id}.supersedes",
+                (revision,) = pending.revisions(s, range(index, index + 1))
+                s.problems.add_always(Problem(revision.path, revision.line, f"{revision.claim_id}.supersedes",
                                               "claims supersede each other in a cycle", "each revision supersedes only earlier claims"))
                 return
             seen.add(current)

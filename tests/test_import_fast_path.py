@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gc
 import io
+import json
 import random
 import sqlite3
 import sys
@@ -190,6 +191,33 @@ def test_claims_out_of_document_order_store_the_same_claims(files: dict[str, Pat
     finally:
         connection.close()
     assert {"claims_ai", "claims_au", "documents_ai"} <= triggers
+
+
+def test_revisions_of_claims_not_stored_yet_are_refused_with_their_file_line_and_claim(files: dict[str, Path], tmp_path: Path) -> None:
+    """Revisions checked at the end (their target came later in the file) are kept as numbers in
+    pages and read back from their stored rows in batches: each problem still names its claim, its
+    file and line, in claim order, whichever page and batch it falls in, and the database is unchanged."""
+    lines = files["jsonl"].read_text(encoding="utf-8").splitlines(keepends=True)
+    random.Random(3).shuffle(lines)
+    revisions = [number for number, line in enumerate(lines) if '"supersedes"' in line]
+    unknown, late = revisions[40], revisions[-3]
+    lines[unknown] = lines[unknown].replace('"supersedes": "', '"supersedes": "nobody-', 1)
+    lines[late] = lines[late].replace('"supersedes": "', '"supersedes": "no-such-', 1)
+    shuffled = tmp_path / "shuffled.jsonl"
+    shuffled.write_text("".join(lines), encoding="utf-8")
+    path = migrated_database(tmp_path / "shuffled")
+    before = dump_database(path)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(bulk, "BULK_BYTES", 0)
+        patch.setattr(importer, "LINK_BATCH", 7)
+        patch.setattr(importer.PendingRevisions, "PAGE", 64)
+        with pytest.raises(importer.ImportFailed) as failure:
+            _import(path, [files["entities"], shuffled])
+    found = [(p.line, p.field, p.message.split("'")[0]) for p in failure.value.problems]
+    ids = [json.loads(lines[number])["id"] for number in (unknown, late)]
+    assert found == [(unknown + 1, f"{ids[0]}.supersedes", "unknown claim "), (late + 1, f"{ids[1]}.supersedes", "unknown claim ")]
+    assert {p.path for p in failure.value.problems} == {str(shuffled)}
+    assert dump_database(path) == before
 
 
 # -- PostgreSQL: the same files through COPY store what SQLite's plain path stores ----------------------

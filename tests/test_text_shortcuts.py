@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -17,8 +19,22 @@ quick = settings(max_examples=300, deadline=None, suppress_health_check=[HealthC
 @given(st.text(alphabet=st.characters(codec="ascii"), max_size=40) | st.text(max_size=40))
 def test_a_quote_is_normalised_as_by_the_whole_translation_table(text: str) -> None:
     translated = text.translate(quotes._TRANSLATION)
-    assert quotes.normalize_quote(text) == quotes._SPACE_RUN.sub(" ", translated).strip(" ")
-    assert quotes.normalize(text).text == quotes._SPACE_RUN.sub(" ", translated)
+    assert quotes.normalize_quote(text) == re.sub(" {2,}", " ", translated).strip(" ")
+    assert quotes.normalize(text).text == re.sub(" {2,}", " ", translated)
+
+
+@quick
+@given(st.text(alphabet=st.sampled_from("  \t\n\u00a0\u2003ab\u201c-"), max_size=60))
+def test_every_normalised_character_points_back_to_where_it_came_from(text: str) -> None:
+    """Offsets survive folding runs of whitespace: each character of the normalised text maps to the
+    original character it came from (the first of a run, for a folded run), in order."""
+    normalized = quotes.normalize(text)
+    translated = text.translate(quotes._TRANSLATION)
+    assert normalized.text == re.sub(" {2,}", " ", translated)
+    origins = [normalized.original(index) for index in range(len(normalized.text))]
+    assert [translated[at] for at in origins] == list(normalized.text)
+    assert origins == sorted(set(origins))
+    assert all(at == 0 or translated[at - 1] != " " or translated[at] != " " for at in origins)
 
 
 def test_every_ascii_character_is_normalised_as_by_the_whole_translation_table() -> None:
