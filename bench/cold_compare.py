@@ -17,7 +17,8 @@ Several databases of the same claims, and several versions of factdb's code (``-
 directory holding a ``factdb`` package, put first on the process's path; the installed factdb
 when not given), are measured in turn, every database with every version event by event (each
 event starting with the next in turn), so that a busy moment slows them alike. Prints, for each
-pair, as JSON, the median, p95 and maximum in milliseconds of the comparison alone, of opening
+pair, as JSON (``--as api`` and ``--as cli`` also measured side by side: a program calling
+``compare()``, or a process started as ``factdb compare`` starts, its imports' objects frozen), the median, p95 and maximum in milliseconds of the comparison alone, of opening
 the connection alone, and the CPU time of the comparison (steadier on a busy machine).
 """
 
@@ -38,6 +39,10 @@ import json, sys, time
 from pathlib import Path
 from factdb.compare import compare
 from factdb.db import read_connection
+if sys.argv[3] == "cli":
+    # As `factdb compare` does (factdb.cli): what the imports made is frozen (factdb.heap).
+    from factdb.heap import LongLivedObjects
+    LongLivedObjects().freeze(collect=False)
 started = time.perf_counter()
 connection = read_connection(Path(sys.argv[1]))
 connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
@@ -80,7 +85,7 @@ def _percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def _first_compare(db: Path, code: Path | None, event: str, emptied: str | None) -> dict[str, float]:
+def _first_compare(db: Path, code: Path | None, mode: str, event: str, emptied: str | None) -> dict[str, float]:
     if emptied == "drop-caches":
         _drop_caches()
     elif emptied == "evict":
@@ -88,7 +93,7 @@ def _first_compare(db: Path, code: Path | None, event: str, emptied: str | None)
     environment = dict(os.environ)
     if code is not None:
         environment["PYTHONPATH"] = os.pathsep.join([str(code), *filter(None, [environment.get("PYTHONPATH")])])
-    result = subprocess.run([sys.executable, "-c", _FIRST_COMPARE, str(db), event], capture_output=True, text=True,
+    result = subprocess.run([sys.executable, "-c", _FIRST_COMPARE, str(db), event, mode], capture_output=True, text=True,
                             check=True, cwd="/", env=environment)
     measured: dict[str, float] = json.loads(result.stdout)
     loaded = Path(str(measured.pop("factdb")))
@@ -97,12 +102,14 @@ def _first_compare(db: Path, code: Path | None, event: str, emptied: str | None)
     return measured
 
 
-def measure(dbs: list[Path], codes: list[Path | None], events: int, emptied: str | None) -> list[dict[str, object]]:
+def measure(dbs: list[Path], codes: list[Path | None], events: int, emptied: str | None,
+            modes: tuple[str, ...] = ("api",)) -> list[dict[str, object]]:
     connection = sqlite3.connect(f"file:{dbs[0]}?mode=ro", uri=True)
     ids = [row[0] for row in connection.execute("SELECT DISTINCT event_id FROM claims ORDER BY event_id")]
     connection.close()
     chosen = random.Random(7).sample(ids, min(events, len(ids)))
-    runs: dict[tuple[Path, Path | None], list[dict[str, float]]] = {(db, code): [] for db in dbs for code in codes}
+    runs: dict[tuple[Path, Path | None, str], list[dict[str, float]]] = {
+        (db, code, mode): [] for db in dbs for code in codes for mode in modes}
     if emptied is None:
         for db in dbs:
             _read_through(db)
@@ -110,12 +117,12 @@ def measure(dbs: list[Path], codes: list[Path | None], events: int, emptied: str
     for number, event in enumerate(chosen):
         # Whoever goes second finds the pages the first read in the processor's caches, so each
         # event starts with the next pair in turn.
-        for db, code in pairs[number % len(pairs):] + pairs[:number % len(pairs)]:
-            runs[(db, code)].append(_first_compare(db, code, event, emptied))
+        for db, code, mode in pairs[number % len(pairs):] + pairs[:number % len(pairs)]:
+            runs[(db, code, mode)].append(_first_compare(db, code, mode, event, emptied))
     summaries: list[dict[str, object]] = []
-    for (db, code), measured in runs.items():
-        summary: dict[str, object] = {"db": str(db), "code": str(code) if code else "installed", "events": len(measured),
-                                      "page_cache_emptied": emptied}
+    for (db, code, mode), measured in runs.items():
+        summary: dict[str, object] = {"db": str(db), "code": str(code) if code else "installed", "as": mode,
+                                      "events": len(measured), "page_cache_emptied": emptied}
         for key in ("compare_ms", "compare_cpu_ms", "open_ms"):
             values = [run[key] for run in measured]
             name = key.removesuffix("_ms")
@@ -134,12 +141,15 @@ def main() -> int:
     emptying = parser.add_mutually_exclusive_group()
     emptying.add_argument("--drop-caches", action="store_const", const="drop-caches", dest="emptied")
     emptying.add_argument("--evict", action="store_const", const="evict", dest="emptied")
+    parser.add_argument("--as", dest="modes", action="append", choices=("api", "cli"),
+                        help="how the process starts (repeatable; default api): a program calling compare(), or as "
+                             "`factdb compare` does, what its imports made frozen (factdb.heap; this code's CLI only)")
     args = parser.parse_args()
     codes: list[Path | None] = [code.resolve() for code in args.code] if args.code else [None]
     for code in codes:
         if code is not None and not (code / "factdb" / "__init__.py").is_file():
             parser.error(f"--code {code}: no factdb package there (expected {code / 'factdb' / '__init__.py'})")
-    for summary in measure([db.resolve() for db in args.db], codes, args.events, args.emptied):
+    for summary in measure([db.resolve() for db in args.db], codes, args.events, args.emptied, tuple(args.modes or ["api"])):
         print(json.dumps(summary))
     return 0
 

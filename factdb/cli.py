@@ -634,9 +634,13 @@ def compare_command(
         factdb compare iran-protests-2019-11 --metric killed
     """
     from factdb.compare import CompareError, render_csv, render_table
+    from factdb.heap import LongLivedObjects
 
     try:
-        with Database(db_path, readonly=True) as db:
+        # What the imports made lives until the command ends: left out of the collector's walks
+        # (factdb.heap), the first comparison of the process does not pay for walking it.
+        with LongLivedObjects() as imported, Database(db_path, readonly=True) as db:
+            imported.freeze(collect=False)
             result = db.compare(event, metric, population, as_of=as_of, tolerance=tolerance, history=history,
                                 reviewed_only=reviewed_only, exclude_grades=exclude_grades)
     except CompareError as error:
