@@ -15,13 +15,16 @@ from __future__ import annotations
 
 import sqlite3
 from collections import namedtuple
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Integer, Table, bindparam, insert, select
+
+if TYPE_CHECKING:
+    from factdb.checks import StoredDigests
 
 # Imports of at least this many bytes take the bulk path: full-text index entries are written for
 # all new rows at once instead of by a trigger per row (SQLite's FTS5 flushes its pending terms at
@@ -128,12 +131,6 @@ class BulkWrite:
             first_pk = self._claims_unindexed_from
         self._index_full_text(table, first_pk)
         self.conn.exec_driver_sql(trigger)
-
-    def restore_triggers_unindexed(self) -> None:
-        """Put the dropped triggers back without indexing the rows written meanwhile: for a caller
-        that rebuilds the full-text indexes whole afterwards (a published snapshot)."""
-        for table in list(self._triggers):
-            self.conn.exec_driver_sql(self._triggers.pop(table))
 
     @property
     def caught_up(self) -> bool:
@@ -282,7 +279,7 @@ class BulkWrite:
             return self.conn.execute(select(table.c[column]).where(table.c[key] == value)).scalar_one()
         return self._driver().execute(f'SELECT "{column}" FROM "{table.name}" WHERE "{key}" = {self._mark}', (value,)).fetchone()[0]
 
-    def stored_claim_digests(self, claims: Table) -> Callable[[Sequence[str]], dict[str, tuple[int, str | None]]]:
+    def stored_claim_digests(self, claims: Table) -> StoredDigests:
         """stored(ids) -> {id: (pk, record_digest)} of the stored claims among ``ids``, for checks.recognised."""
         def stored(ids: Sequence[str]) -> dict[str, tuple[int, str | None]]:
             rows = self.rows_where_in(claims, ("id", "pk", "record_digest"), "id", ids)
@@ -343,8 +340,8 @@ def fill_new_sqlite(path: Path, tables: Iterable[tuple[Table, Iterable[list[tupl
             connection.execute(f'DROP TRIGGER "{name}"')
         counts: dict[str, int] = {}
         for table, chunks in tables:
-            statement = (f'INSERT INTO "{table.name}" ({", ".join(f"{chr(34)}{c.name}{chr(34)}" for c in table.columns)}) '
-                         f"VALUES ({', '.join('?' for _ in table.columns)})")
+            columns = ", ".join(f'"{column.name}"' for column in table.columns)
+            statement = f'INSERT INTO "{table.name}" ({columns}) VALUES ({", ".join("?" for _ in table.columns)})'
             counts[table.name] = 0
             for rows in chunks:
                 connection.executemany(statement, rows)

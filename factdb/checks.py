@@ -1156,7 +1156,7 @@ def _claim_id(record: Record) -> str | None:
     return match.group(1).strip() if match is not None else None
 
 
-def _known(lookups: Lookups, record: Record, claim_id: str | None, found: Any) -> KnownClaim | None:
+def _known(lookups: Lookups, record: Record, claim_id: str | None, found: tuple[int, str | None] | None) -> KnownClaim | None:
     """The claim on a raw JSON Lines line when the database holds it with the same digest, else None.
 
     ``found`` is the stored (pk, record_digest) of the claim whose id the line names, or None.
@@ -1175,13 +1175,16 @@ def _known(lookups: Lookups, record: Record, claim_id: str | None, found: Any) -
     return KnownClaim(claim_id or "", found[0], len(data.get("figures") or ()), record.path, line)
 
 
+# stored(ids) -> {id: (pk, record_digest)} of the stored claims among ``ids`` (see recognised).
+StoredDigests = Callable[[Sequence[str]], Mapping[str, tuple[int, str | None]]]
+
 # Claim lines looked up together: one round trip to the database for this many (on PostgreSQL each
 # lookup alone was a round trip, most of a re-import's time), few enough for SQLite's bound variables.
 RECOGNISED_BATCH = 500
 
 
 def recognised(records: Iterable[Record], lookups: Lookups,
-               stored: Callable[[Sequence[str]], Mapping[str, Any]]) -> Iterator[Record | KnownClaim]:
+               stored: StoredDigests) -> Iterator[Record | KnownClaim]:
     """The records of a re-import's claims pass, read with read_records(raw_claims=True): a raw
     JSON Lines claim line the database holds already, under the same digest, becomes a KnownClaim
     (nothing to check, nothing to write); any other is decoded, raising ReadError as the reader would.

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, NamedTuple
 
-from factdb.checks import KnownClaim, Lookups, PreparedClaim, Problem, QuoteCheck, check_claims, recognised
+from factdb.checks import KnownClaim, Lookups, PreparedClaim, Problem, QuoteCheck, StoredDigests, check_claims, recognised
 from factdb.heap import LongLivedObjects
 from factdb.quotes import TEXT_CACHE_CHARS, NormalizedText, NormalizedTexts, find_quote, normalize
 from factdb.readers import ReadError, Record, file_format, read_records
@@ -169,7 +169,7 @@ class _Crash:
 # -- the worker process ---------------------------------------------------------------------------
 
 
-def _stored_digests(database: sqlite3.Connection) -> Callable[[Sequence[str]], dict[str, tuple[int, str | None]]]:
+def _stored_digests(database: sqlite3.Connection) -> StoredDigests:
     """stored(ids) -> {id: (pk, record_digest)} of the stored claims among ``ids``, for checks.recognised."""
     def stored(ids: Sequence[str]) -> dict[str, tuple[int, str | None]]:
         marks = ", ".join("?" for _ in ids)
@@ -231,7 +231,7 @@ def _work(job: _Job, out: IO[bytes]) -> None:
 
 
 def _file_chunks(job: _Job, name: str, on_read: Callable[[int], None] | None,
-                 stored: Callable[[Sequence[str]], dict[str, tuple[int, str | None]]] | None, chunk: Callable[..., CheckedChunk]) -> Generator[CheckedChunk, None, int]:
+                 stored: StoredDigests | None, chunk: Callable[..., CheckedChunk]) -> Generator[CheckedChunk, None, int]:
     """This worker's chunks of the claims of file ``name`` (every ``job.workers``-th, from ``job.worker``
     on); returns how many claims the file holds (up to a read error)."""
 

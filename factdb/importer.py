@@ -353,9 +353,7 @@ def _prepare(conn: Connection, files: Sequence[Path], number_format: str) -> _Pr
     lookups = Lookups(number_format=number_format)
     _, next_document_pk = _stored_lookups(conn, lookups, {})
     texts = _expect_entities(lookups, files, next_document_pk)
-    keys = {document_id: key for key, document_id in enumerate(texts)}
-    ordered = list(texts.values())
-    normalized = NormalizedTexts(ordered.__getitem__)
+    normalized = NormalizedTexts(texts.__getitem__)
     prepared = _Prepared({}, {})
     for path in files:
         name = str(path)
@@ -369,26 +367,26 @@ def _prepare(conn: Connection, files: Sequence[Path], number_format: str) -> _Pr
                     answers, location = None, None
                     if type(result) is PreparedClaim:
                         answers = lookup_answers(record, lookups)
-                        key = keys.get(result.document_id)
-                        if key is not None:
-                            location = find_quote(normalized.normalized(key), result.quote) or ()
+                        if result.document_pk in texts:
+                            location = find_quote(normalized.normalized(result.document_pk), result.quote) or ()
                     checked.append(CheckedClaim(result, record, answers, location))
         except ReadError as error:
             prepared.read_errors[name] = error
     return prepared
 
 
-def _expect_entities(lookups: Lookups, files: Sequence[Path], next_document_pk: int) -> dict[str, str]:
+def _expect_entities(lookups: Lookups, files: Sequence[Path], next_document_pk: int) -> dict[int, str]:
     """Add to ``lookups`` what the first pass will add for the files' entities, as far as it can be
     told without the database; whatever differs is found out under the lock (_Prepared.replay).
 
-    Returns the texts the files give their documents, by document id: if the import succeeds, they
+    Returns the texts the files give their documents, by the key each document is expected to have
+    (its key in ``lookups``, as the claims that name it are checked with): if the import succeeds, they
     are the documents' stored texts (a differing stored text is refused without --update, replaced
     with it), so a quote found in one is where the import will find it. A document given two texts
     is left out (the import refuses it).
     """
-    texts: dict[str, str] = {}
-    twice: set[str] = set()
+    texts: dict[int, str] = {}
+    twice: set[int] = set()
     for path in files:
         try:
             for record in read_records(path, None, ("source", "event", "metric", "document")):
@@ -396,8 +394,8 @@ def _expect_entities(lookups: Lookups, files: Sequence[Path], next_document_pk: 
                     next_document_pk = _expect_entity(lookups, record, next_document_pk, texts, twice)
         except ReadError:
             continue  # the import reports it
-    for document_id in twice:
-        texts.pop(document_id, None)
+    for document_pk in twice:
+        texts.pop(document_pk, None)
     return texts
 
 
@@ -405,7 +403,7 @@ _ENTITY_CHECKS: dict[str, Callable[[Record, Lookups], Any]] = {
     "source": check_source, "event": check_event, "metric": check_metric, "document": check_document}
 
 
-def _expect_entity(lookups: Lookups, record: Record, next_document_pk: int, texts: dict[str, str], twice: set[str]) -> int:
+def _expect_entity(lookups: Lookups, record: Record, next_document_pk: int, texts: dict[int, str], twice: set[int]) -> int:
     """What the first pass adds to the lookups for one entity; the next document pk."""
     prepared = _ENTITY_CHECKS[record.kind](record, lookups)
     if isinstance(prepared, list) or not prepared.values.get("id"):
@@ -431,8 +429,8 @@ def _expect_entity(lookups: Lookups, record: Record, next_document_pk: int, text
             next_document_pk += 1
         lookups.documents[entity_id] = (stored[0], prepared.values["published"])
         text = prepared.values.get("text")
-        if not isinstance(text, str) or texts.setdefault(entity_id, text) != text:
-            twice.add(entity_id)
+        if not isinstance(text, str) or texts.setdefault(stored[0], text) != text:
+            twice.add(stored[0])
     return next_document_pk
 
 
