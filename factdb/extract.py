@@ -1061,11 +1061,12 @@ POSSESSIVE_CUE = re.compile(
     rf"(?i)(?:[’']s|(?<=s)[’'])\s+(?:{_REPORT_ADJECTIVE}\s+)*(?:statement|statements|"
     r"report|reports|count|tally|figures?|data|estimates?|toll|death toll|"
     r"records|list|findings|documentation|numbers|survey|analysis|assessment|monitors|research|investigation|"
-    r"bulletins?|updates?)\b"
+    r"bulletins?|updates?|reviews?|logs?|registers?|ledgers?|database)\b"
 )
 _REPORT_NOUNS = re.compile(
     r"(?i)^(?:statements?|reports?|count|tally|figures?|data|estimates?|toll|death toll|records|list|findings|"
-    r"documentation|numbers|survey|analysis|assessment|monitors|research|investigation|bulletins?|updates?)$"
+    r"documentation|numbers|survey|analysis|assessment|monitors|research|investigation|bulletins?|updates?|reviews?|"
+    r"logs?|registers?|ledgers?|database)$"
 )
 _ROLE_NOUNS = re.compile(
     r"(?i)\b(?:spokesman|spokeswoman|spokesperson|director|deputy director|head|chief|president|chair|chairman|"
@@ -1076,6 +1077,11 @@ _SOURCE_NOUNS = re.compile(
     r"(?i)\b(?:officials?|lawyers?|witness(?:es)?|residents|families|relatives|doctors|activists|police|spokes\w+|"
     r"sources|medics|nurses|staff|workers|officers|monitors|observers|researchers|journalists|reporters|diplomats)\b"
 )
+# One person at a place that is described rather than named ("a doctor at the district hospital", "a nurse at
+# Dorm's only hospital") speaks for themselves; "a doctor at Al-Noor hospital" is left to the named hospital.
+_ONE_SPEAKER = re.compile(
+    r"(?i)\b(?:doctor|nurse|medic|surgeon|source|resident|rescuer|volunteer|worker|officer|researcher|"
+    r"journalist|reporter|diplomat|activist|witness)$")
 # "a spokesman for the provincial prosecutor", "officials at the Ministry of Health": the body speaks.
 _SPEAKS_FOR = re.compile(
     r"(?i)^(?:(?:a|an|the|two|three|several|one)\s+)?(?:senior\s+|deputy\s+)?(?:spokes(?:man|woman|person)|"
@@ -1603,7 +1609,8 @@ def _resolve_phrase(phrase: str, *, sources: Sources, cue: str) -> SourceRef | N
     phrase = re.sub(r"(?i)^(?:a|the)\s+(?:toll|figure|number|count|tally|claim|estimate)\s+(?:that\s+|which\s+)?(.+?)\s+"
                     r"(?:disputed|rejected|denied|contested|questioned|dismissed)$", r"\1", phrase)
     # "a local official and a resident told Reuters": two speakers; the first named is the source proposed
-    phrase = re.sub(r"(?i)^((?:an?|one)\s+[\w-]+(?:\s+[\w-]+){0,2}?)\s+and\s+(?:an?|one)\s+[\w-]+(?:\s+[\w-]+){0,2}$",
+    # (also "a medical source and residents": the second speakers need no article)
+    phrase = re.sub(r"(?i)^((?:an?|one)\s+[\w-]+(?:\s+[\w-]+){0,2}?)\s+and\s+(?:(?:an?|one)\s+)?[\w-]+(?:\s+[\w-]+){0,2}$",
                     r"\1", phrase)
     for resolve in (_partitive_ref, _generic_ref, _owner_ref, _spokesperson_ref):
         ref = resolve(phrase, original, sources, cue)
@@ -1669,6 +1676,7 @@ def _owner_ref(phrase: str, original: str, sources: Sources, cue: str) -> Source
     """"Amnesty's report", "the ministry's spokesman": the owner is the source."""
     owner = re.match(r"^(?P<owner>.+?)(?:[’']s|(?<=s)[’'])\s+(?P<head>[\w -]+)$", phrase)
     head = _REPORT_ADJECTIVES.sub("", owner.group("head").strip()) if owner else ""
+    head = re.sub(r"(?i)\s+(?:on|about|into|of|for|from|in)\s.*$", "", head)  # "report on the collapse": a report
     if not owner or not (_REPORT_NOUNS.match(head) or _ROLE_NOUNS.search(owner.group("head"))):
         return None
     inner = _resolve_phrase(owner.group("owner"), sources=sources, cue=cue)
@@ -1688,8 +1696,10 @@ def _spokesperson_ref(phrase: str, original: str, sources: Sources, cue: str) ->
 
 def _speaking_head(phrase: str) -> str:
     """"hospital officials in the city of Ostrava" -> "hospital officials": the officials speak, not Ostrava."""
-    head = re.split(r"\s(?:in|at|from|near|across|outside|inside)\s", phrase, maxsplit=1)[0]
+    head, *place = re.split(r"\s(?:in|at|from|near|across|outside|inside)\s", phrase, maxsplit=1)
     if head != phrase and _pick_proper_name(head) is None and _common_noun_phrase(head) and _SOURCE_NOUNS.search(head):
+        return head
+    if place and _ONE_SPEAKER.search(head) and re.match(r"(?:the\s|[\w-]+[’']s\s)", place[0]):
         return head
     return phrase
 
@@ -1724,6 +1734,12 @@ def _common_noun_ref(phrase: str, original: str, sources: Sources, cue: str) -> 
     if generic_head and re.match(r"(?i)^(?:the|this|its)\s", phrase):
         target = sources.by_head(generic_head.group(1))
         if target is not None and _modifiers_fit(common[: generic_head.start()], target, sources):
+            return SourceRef(target, 0.65, f'"{phrase} {cue}" refers back to {target.name}')
+    if re.match(r"(?i)^the\s", phrase) and " " not in common:
+        # "the brigade" after "the provincial fire brigade": a body named before by the last word of its name
+        target = next((m for m in reversed(sources.mentions) if len(m.name.split()) > 1
+                       and name_key(m.name).split()[-1] == name_key(common)), None)
+        if target is not None:
             return SourceRef(target, 0.65, f'"{phrase} {cue}" refers back to {target.name}')
     source = sources.resolve_name(common, context=original)
     if source is None:
@@ -2436,10 +2452,21 @@ def _closing_attribution(after: Sequence[Cue], span: FigureSpan, sentence: str) 
     """ "Tens of thousands marched ..., and police rounded up more than 300 demonstrators, a lawyers' group
     said.": an attribution closing the sentence after a comma speaks for every clause before it that has none."""
     last = after[-1] if after else None
-    if last is None or not re.fullmatch(r"[\s.!?\"”’')]*", sentence[last.end :]) \
+    if last is None or not (re.fullmatch(r"[\s.!?\"”’')]*", sentence[last.end :]) or _trailing_adjunct(sentence[last.end :])) \
             or not re.search(r",\s*$", sentence[: last.start]) or ";" in sentence[span.end : last.start]:
         return None
     return last
+
+
+# What may follow a closing "X said" without starting a claim of its own: "in a report released today",
+# "on Sunday", "late on Monday, after verifying videos", "in a statement, citing hospital records".
+_ADJUNCT = re.compile(r"(?i)^\s+(?:in|on|at|late|early|during|after|before|yesterday|today|tonight|this|last|from|"
+                      r"citing|quoting|adding|via|by|over|when|while)\b")
+
+
+def _trailing_adjunct(rest: str) -> bool:
+    """Whether the words after a closing attribution only say when, where or how it was said."""
+    return bool(_ADJUNCT.match(rest)) and not re.search(r"(?i)\bthat\b|[;:“\"]", rest) and len(rest.split()) <= 16
 
 
 def _is_aside(sentence: str, cue: Cue) -> bool:
@@ -2467,8 +2494,12 @@ def _speaker_of_quotation(cues: Sequence[Cue], span: FigureSpan, sentence: str) 
 def _breaks_between(sentence: str, start: int, end: int, cue: Cue, strict: bool = False) -> bool:
     between = sentence[start:end]
     if strict:
-        # a new clause with its own subject ("... and Police said"): only a capital starts one
-        return bool(re.search(r"(?i:;|,\s(?:and|but|while|whereas)\s)|\s(?:and|but)\s+[A-Z]", between))
+        # a new clause with its own subject ("... and Police said"): only a capital starts one, and not one
+        # joining two names ("in February and March", "in Orda and Pell districts")
+        if re.search(r"(?i:;|,\s(?:and|but|while|whereas)\s)", between):
+            return True
+        return any(not re.search(r"\b[A-Z][\w’'-]*$", between[: m.start()]) and not DATE_AFTER.match(" " + m.group(1))
+                   for m in re.finditer(r"\s(?:and|but)\s+([A-Z][\w’'-]*)", between))
     if cue.governs == "around":
         # ", according to X, ... ; while Y" : "according to" reaches the end of its clause only
         return bool(re.search(r"(?i);|\.\s|,\s(?:while|whereas|but)\s", between))

@@ -1330,3 +1330,27 @@ def test_a_statement_whose_press_statement_line_is_under_the_title_speaks_for_th
             "The Ministry of Internal Affairs informs that 57 law enforcement officers were injured in the capital. "
             "213 participants in the riots were detained.\n")
     assert {n for n, _, _, _ in _attributed(text)} == {"Ministry of Internal Affairs"}
+
+
+def test_a_person_at_a_place_speaks_for_themselves_not_for_the_place() -> None:
+    text = ("Clashes in Sorn\n\nA nurse at the Sorn municipal clinic told Reuters the clinic had received 41 wounded "
+            "people.\n")
+    assert _attributed(text) == {("Nurse", "injured", "41", None)}
+
+
+def test_two_speakers_joined_by_and_give_the_first_as_source_with_or_without_an_article() -> None:
+    text = "Clashes in Sorn\n\nThe fighting has killed at least 12 people, a security source and residents said.\n"
+    assert _attributed(text) == {("Security source", "killed", "at least 12", None)}
+
+
+def test_a_closing_attribution_reaches_back_over_names_joined_by_and_and_past_its_own_adjuncts() -> None:
+    text = ("Sorn\n\nSoldiers detained at least 80 men in the villages of Orm and Tesk in April and May, the "
+            "Sorn Rights Network said in a report published on Monday.\n")
+    assert _attributed(text) == {("Sorn Rights Network", "detained", "at least 80", None)}
+
+
+def test_a_report_on_something_is_still_its_owner_s() -> None:
+    text = ("Sorn\n\nThe provincial fire brigade's review of the blaze put the dead at 17.\n\nThe brigade's own "
+            "logs list four more deaths.\n")
+    assert _attributed(text) == {("Provincial fire brigade", "killed", "17", None),
+                                 ("Provincial fire brigade", "killed", "four", None)}
