@@ -779,7 +779,7 @@ def test_key_figures_that_the_body_restates_are_not_claims_of_their_own() -> Non
     names = {s.id: s.name for s in draft.sources}
     assert {(names[c.source], f.metric, f.stated) for c in draft.claims for f in c.figures} == {
         ("Red Cross", "missing", "At least 9"), ("Civil Defence Office", "killed", "57"),
-        ("Author of “Storm Ilse: Flash Update No. 2”", "killed", "34")}
+        ("UN Office for the Coordination of Humanitarian Affairs", "killed", "34")}
 
 
 def test_what_people_own_is_a_thing_and_he_is_the_person_named_latest() -> None:
@@ -1354,3 +1354,33 @@ def test_a_report_on_something_is_still_its_owner_s() -> None:
             "logs list four more deaths.\n")
     assert _attributed(text) == {("Provincial fire brigade", "killed", "17", None),
                                  ("Provincial fire brigade", "killed", "four", None)}
+
+
+def test_a_letterhead_title_is_the_voice_of_the_statement_under_it() -> None:
+    text = ("MINISTRY OF EMERGENCY SITUATIONS OF THE REPUBLIC OF ORVAL\n\nOn the landslide in Tesk\n\n"
+            "As a result of the landslide, 9 people lost their lives and 31 were injured.\n")
+    draft = extract(text, document_id="t", text_file="t.txt")
+    voice = next(s for s in draft.sources if s.id == draft.voice)
+    assert voice.name == "Ministry of Emergency Situations"
+    assert "Ministry of Emergency Situations of the Republic of Orval" in voice.aliases
+    assert _attributed(text) == {(voice.name, "killed", "9", None), (voice.name, "injured", "31", None)}
+
+
+def test_a_headline_in_title_case_is_no_letterhead() -> None:
+    text = "Police Fire Tear Gas At Marchers In Tesk\n\nPolice detained 40 people, the mayor said.\n"
+    draft = extract(text, document_id="t", text_file="t.txt")
+    assert draft.voice == "author-of-t"
+
+
+def test_a_numbered_flash_update_that_names_no_issuer_speaks_for_ocha() -> None:
+    text = ("Orval: Landslides\nFlash Update No. 2\n\nAn estimated 4,300 people are staying in evacuation centres.\n")
+    assert _attributed(text) == {("UN Office for the Coordination of Humanitarian Affairs", "displaced",
+                                  "An estimated 4,300", None)}
+
+
+def test_the_clause_after_a_semicolon_goes_on_with_the_speaker_before_it() -> None:
+    text = ("Landslides in Tesk\n\nThe civil defence reports 12 deaths and 40 injuries; 7 people are missing.\n\n"
+            "The civil defence reports 3 deaths. But 5 people are missing, the mayor says.\n")
+    assert _attributed(text) == {("Civil defence", "killed", "12", None), ("Civil defence", "injured", "40", None),
+                                 ("Civil defence", "missing", "7", None), ("Civil defence", "killed", "3", None),
+                                 ("Mayor", "missing", "5", None)}
