@@ -296,6 +296,14 @@ PEOPLE_NOUNS: dict[str, str | None] = {
     "critics": None, "government critics": None, "dissidents": None, "opponents": None, "bloggers": "journalists",
     # a list of people ("a plaque with 31 names", "wrote down 512 names"): what it lists is what the text counts
     "names": None,
+    # one person ("one man in his 70s had died", "including one police officer"): the singulars of the above
+    "man": None, "woman": "women", "boy": "children", "girl": "children", "baby": "children",
+    "infant": "children", "police officer": "police", "policeman": "police", "officer": "police",
+    "soldier": "soldiers", "journalist": "journalists", "reporter": "journalists", "civilian": None,
+    "protester": "protesters", "demonstrator": "protesters", "prisoner": "prisoners", "inmate": "prisoners",
+    "detainee": "prisoners", "worker": "workers", "firefighter": None, "passenger": None, "student": "students",
+    "teacher": "teachers", "doctor": "doctors", "nurse": "nurses", "health worker": "health workers",
+    "aid worker": "aid workers", "migrant": "migrants", "villager": None, "pupil": "children",
 }
 # ... units that hold people but are not people: no metric here counts them.
 NOT_PEOPLE_NOUNS = frozenset({"families", "households", "family members' households", "villages", "communities"})
@@ -348,7 +356,8 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      r"(?:still\s+)?(?:under|beneath|buried (?:under|in))\s+(?:the\s+)?(?:mud|rubble|debris|snow|sand)|(?:could|can) not be accounted for|disappeared|disappearances?|"
      r"(?:fate|whereabouts) (?:remains?|is|are) unknown|(?:the )?(?:fate|whereabouts) of|"
      r"never (?:came|come|made it) (?:up|back|home|out)|never returned", "missing"),
-    (r"returned (?:home|to their homes)|have returned|had returned", "returned"),
+    (r"returned (?:home|to their homes)|have returned|had returned|returning (?:home|to (?:their|its|his|her))|"
+     r"(?:came|come|coming|went|gone|going) back (?:home|to|from|across)", "returned"),
     (r"separated from (?:their\s+)?(?:families|parents|relatives|caregivers)|unaccompanied(?: and separated)?|"
      r"separated children", "separated"),
     (r"discharged", "discharged"),
@@ -688,7 +697,35 @@ _TO_DEATH = re.compile(r"(?i)^\s*(?:[\w-]+\s+){0,3}?to death\b")
 def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, MetricGuess] | None,
                  topic: str | None) -> MetricGuess | None:
     """The metric a figure counts, or None when nothing says: the rules below apply in order, from
-    the counted noun ("46 deaths") to nearby verbs, the figure it continues and words pointing back."""
+    the counted noun ("46 deaths") to nearby verbs, the figure it continues and words pointing back; then
+    what the clause says of the people now outranks how they came to be counted."""
+    guess = _guess_metric(sentence, span, previous, topic)
+    if guess is None:
+        return None
+    clause_start, clause_end = _clause_around(sentence, span.start, span.end)
+    before, after = sentence[clause_start : span.start], sentence[span.end : clause_end]
+    if guess.metric != "missing" and _WHEREABOUTS_OF.search(before) and re.search(r"(?i)\bunknown\b", after):
+        # "the whereabouts of 147 of those detained remain unknown": missing, whatever brought them in
+        return MetricGuess("missing", guess.population, 0.75, '"whereabouts of ... unknown"')
+    if guess.metric == "arrested" and _STILL_HELD.search(after):
+        # "412 people arrested during the June protests are still held": what they are now is detained
+        return MetricGuess("detained", guess.population, 0.75, f'"{_STILL_HELD.search(after).group()}"')
+    if guess.metric == "injured" and _TREATED_FOR_ILLNESS.search(after) and "treated" in guess.reason:
+        # "treated more than 3,100 children for measles": patients of a disease, not people hurt
+        return MetricGuess("hospitalised", guess.population, 0.65, f'"treated ... {_TREATED_FOR_ILLNESS.search(after).group()}"')
+    return guess
+
+
+_WHEREABOUTS_OF = re.compile(r"(?i)\b(?:fate|whereabouts)\s+of\s+(?:at\s+least\s+|some\s+|about\s+)?$")
+_STILL_HELD = re.compile(r"(?i)\b(?:are|is|remain|remains|were)\s+(?:still\s+)?(?:being\s+)?(?:held|in custody|in detention|"
+                         r"behind bars|in prison|in jail|jailed)\b")
+_TREATED_FOR_ILLNESS = re.compile(
+    r"(?i)\bfor\s+(?:suspected\s+|acute\s+|severe\s+)?(?:measles|cholera|malaria|diarrho?ea\w*|"
+    r"malnutrition|typhoid|dengue|diphtheria|disease|illness|infections?|respiratory\s+\w+|fever)\b")
+
+
+def _guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, MetricGuess] | None,
+                  topic: str | None) -> MetricGuess | None:
     clause_start, clause_end = _clause_around(sentence, span.start, span.end)
     before, after = sentence[clause_start : span.start], sentence[span.end : clause_end]
     noun, noun_end = counted_noun(after)
@@ -1593,8 +1630,11 @@ def _resolve_phrase(phrase: str, *, sources: Sources, cue: str) -> SourceRef | N
     if FIRST_PERSON_SOURCE.match(phrase) and sources.voice is not None:
         return SourceRef(sources.voice, 0.6, f'"{phrase} {cue}": the article\'s own voice ({sources.voice.name})')
     owned = re.match(r"(?i)^(?:its|their)\s+(.+)$", phrase)
-    if owned and _REPORT_NOUNS.match(_REPORT_ADJECTIVES.sub("", owned.group(1))):
-        phrase = "it"  # "Its report, published last week, says ...": the report of the body named before
+    if owned and (_REPORT_NOUNS.match(_REPORT_ADJECTIVES.sub("", owned.group(1)))
+                  or (_MEMBERS.match(owned.group(1)) and phrase.lower().startswith("its "))):
+        # "Its report, published last week, says ...", "Its volunteers say": the body named before speaks
+        # ("their lawyers" are more often the lawyers of the people just named)
+        phrase = "it"
     if phrase.lower() in PRONOUNS:
         target = sources.last_attributed or (sources.mentions[-1] if sources.mentions else None)
         if phrase.lower() in ("he", "she"):
@@ -1604,7 +1644,8 @@ def _resolve_phrase(phrase: str, *, sources: Sources, cue: str) -> SourceRef | N
                 s.kind == "person" or s.name.split()[-1].lower() in PERSON_ROLES)), target)
         if target is None:
             return None
-        return SourceRef(target, 0.6, f'"{phrase} {cue}" refers back to {target.name}', anaphoric=True)
+        said = owned.group(0) if owned else phrase
+        return SourceRef(target, 0.6, f'"{said} {cue}" refers back to {target.name}', anaphoric=True)
     # "a toll the interior ministry disputed, putting it at 3": the one who disputes gives the figure
     phrase = re.sub(r"(?i)^(?:a|the)\s+(?:toll|figure|number|count|tally|claim|estimate)\s+(?:that\s+|which\s+)?(.+?)\s+"
                     r"(?:disputed|rejected|denied|contested|questioned|dismissed)$", r"\1", phrase)
@@ -1619,6 +1660,12 @@ def _resolve_phrase(phrase: str, *, sources: Sources, cue: str) -> SourceRef | N
     phrase = _speaking_head(phrase)
     ref = _proper_name_ref(phrase, original, sources, cue)
     return ref if ref is not None else _common_noun_ref(phrase, original, sources, cue)
+
+
+# The people a body speaks through: "its volunteers", "their field teams", "its staff in the camp".
+_MEMBERS = re.compile(
+    r"(?i)^(?:own\s+)?(?:[\w-]+\s+)?(?:volunteers|staff|teams?|doctors|medics|nurses|workers|researchers|"
+    r"members|monitors|investigators|experts|lawyers|officials|representatives|field officers|officers)$")
 
 
 # "the charity", "the medical charity" describe a source named before; "the fire service" names a new one.

@@ -1384,3 +1384,36 @@ def test_the_clause_after_a_semicolon_goes_on_with_the_speaker_before_it() -> No
     assert _attributed(text) == {("Civil defence", "killed", "12", None), ("Civil defence", "injured", "40", None),
                                  ("Civil defence", "missing", "7", None), ("Civil defence", "killed", "3", None),
                                  ("Mayor", "missing", "5", None)}
+
+
+def test_people_arrested_who_are_still_held_are_counted_as_detained() -> None:
+    text = ("Crackdown in Orval\n\nThe Orval Bar Association says 230 people arrested at the March rallies remain in "
+            "custody.\n")
+    assert _attributed(text) == {("Orval Bar Association", "detained", "230", None)}
+
+
+def test_people_whose_whereabouts_are_unknown_are_missing_whatever_brought_them_in() -> None:
+    text = ("Crackdown in Orval\n\nThe Orval Bar Association says the whereabouts of 58 of those detained remain "
+            "unknown.\n")
+    assert _attributed(text) == {("Orval Bar Association", "missing", "58", None)}
+
+
+def test_patients_treated_for_a_disease_are_in_hospital_not_injured() -> None:
+    text = ("Outbreak in Orval\n\nThe Orval Red Cross said its clinics had treated 1,400 people for cholera. Its "
+            "medics say they treated 35 people for burns.\n")
+    assert _attributed(text) == {("Orval Red Cross", "hospitalised", "1,400", None),
+                                 ("Orval Red Cross", "injured", "35", None)}
+
+
+def test_people_coming_back_home_are_returns() -> None:
+    text = ("Returns to Orval\n\nThe migration office says 5,200 people have come back from the camps in Tesk and "
+            "that 800 went back to their villages in the hills.\n")
+    assert _attributed(text) == {("Migration office", "returned", "5,200", None),
+                                 ("Migration office", "returned", "800", None)}
+
+
+def test_one_person_is_a_count_and_its_members_speak_for_the_body_named_before() -> None:
+    text = ("Storm in Orval\n\nThe Orval Mountain Rescue said one woman had died in an avalanche. Its volunteers say "
+            "12 climbers are still missing.\n")
+    assert _attributed(text) == {("Orval Mountain Rescue", "killed", "one", "women"),
+                                 ("Orval Mountain Rescue", "missing", "12", None)}
