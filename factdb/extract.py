@@ -355,7 +355,8 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      r"search(?:ing|ed|es)?\s+(?:[\w’'-]+\s+){0,6}?for|looking for|(?:feared|believed|thought)\s+(?:to be\s+)?buried|"
      r"(?:still\s+)?(?:under|beneath|buried (?:under|in))\s+(?:the\s+)?(?:mud|rubble|debris|snow|sand)|(?:could|can) not be accounted for|disappeared|disappearances?|"
      r"(?:fate|whereabouts) (?:remains?|is|are) unknown|(?:the )?(?:fate|whereabouts) of|"
-     r"never (?:came|come|made it) (?:up|back|home|out)|never returned", "missing"),
+     r"never (?:came|come|made it) (?:up|back|home|out)|never returned|"
+     r"(?:had|have|has|did)\s+not\s+(?:yet\s+)?(?:come|came|returned|made it)\s+(?:home|back)", "missing"),
     (r"returned (?:home|to their homes)|have returned|had returned|returning (?:home|to (?:their|its|his|her))|"
      r"(?:came|come|coming|went|gone|going) back (?:home|to|from|across)", "returned"),
     (r"separated from (?:their\s+)?(?:families|parents|relatives|caregivers)|unaccompanied(?: and separated)?|"
@@ -363,6 +364,7 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
     (r"discharged", "discharged"),
     (r"on board|aboard|(?:was|were) carrying", "passengers"),
     (r"rescued|saved|(?:brought|pulled|carried|helped) ashore|brought (?:to the surface|out) alive|pulled (?:out )?alive|alive from|to the surface|"
+     r"(?:brought|pulled|taken|carried|lifted)\s+(?:out\s+)?(?:of|from)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?alive|"
      r"to safety|airlifted|evacuated by (?:air|helicopter)", "rescued"),
     (r"on strike|strikers|joined the (?:[\w-]+\s+)?(?:strike|stoppage|walkout)|absent|went on strike|walked out|"
      r"walked off the job|stopped work|downed tools|stayed away from (?:work|classrooms|schools?)", "strikers"),
@@ -598,6 +600,9 @@ def _is_not_a_count(sentence: str, match: re.Match[str]) -> bool:
         return True
     if DATE_NEAR.search(before) or DATE_AFTER.match(after) or re.search(r"\d[:.]$", before):
         return True
+    if re.match(r"(?i)^\s*(?:and|to|or|[-–])\s*\d{1,2}(?=\D)", after) and DATE_AFTER.match(re.sub(
+            r"(?i)^\s*(?:and|to|or|[-–])\s*\d{1,2}", "", after)):
+        return True  # "on 3 and 4 May": the first day of two
     if re.search(r"(?i)\b(?:hundred|thousand)$", match.group()) and _AND_NUMBER_WORD.match(after) \
             or re.search(r"(?i)\b(?:hundred|thousand)\s+and\s+$", before):
         return True  # "two hundred and eleven": one number the grammar does not read, not 200 and 11
@@ -607,7 +612,7 @@ def _is_not_a_count(sentence: str, match: re.Match[str]) -> bool:
     if number.lower() == "one" and re.search(r"(?i)\bno\s+$", before):
         return True  # "no one missing": nobody, not a count of one
     if AGE_LIMIT.match(match.group()) and re.search(
-            r"(?i)\b(?:are|were|is|was|be|been|being|aged|children|girls|boys|people|those|ones)\s+$", before):
+            r"(?i)\b(?:are|were|is|was|be|been|being|aged|children|girls|boys|people|those|ones|them)\s+$", before):
         return True  # "9 are under 18", "children under five": an age limit, not a count
     if YEAR.match(number) or (match.group("dash_high") and YEAR.match(match.group("dash_high"))):
         return counted_noun(after)[0] is None  # "1988", "2019 uprising"; but "1500 people" counts
@@ -700,10 +705,23 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
     the counted noun ("46 deaths") to nearby verbs, the figure it continues and words pointing back; then
     what the clause says of the people now outranks how they came to be counted."""
     guess = _guess_metric(sentence, span, previous, topic)
-    if guess is None:
-        return None
     clause_start, clause_end = _clause_around(sentence, span.start, span.end)
     before, after = sentence[clause_start : span.start], sentence[span.end : clause_end]
+    if guess is None:
+        noun = counted_noun(after)[0]
+        bare = noun is None and re.match(r"(?i)\s*(?:[,.;:]|(?:in|on|at|to|during|over|since|this|last|overnight)\b|$)",
+                                         after)
+        if _LOST_BEFORE.search(before) and (bare or noun in PEOPLE_NOUNS):
+            # "Last week we lost three in a single night", "the village has lost 14 people": deaths
+            return MetricGuess("killed", _population(noun, after), 0.6, '"lost" people')
+        return None
+    group = _GROUP_OPENING.match(sentence)
+    if group and span.start > group.end() - 2:
+        outcome = next((m for p, m in METRIC_WORD_PATTERNS if p.fullmatch(group.group("outcome"))), None)
+        if outcome is not None and _STAGES.get(outcome, -1) > _STAGES.get(guess.metric, 99):
+            # "Of those executed, 51 had been convicted of drug offences": what they were convicted of comes
+            # before what happened to them, and the sentence is about those executed
+            return MetricGuess(outcome, guess.population, 0.75, f'"{group.group().rstrip(", ")}" (the group counted)')
     if guess.metric != "missing" and _WHEREABOUTS_OF.search(before) and re.search(r"(?i)\bunknown\b", after):
         # "the whereabouts of 147 of those detained remain unknown": missing, whatever brought them in
         return MetricGuess("missing", guess.population, 0.75, '"whereabouts of ... unknown"')
@@ -716,6 +734,13 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
     return guess
 
 
+_LOST_BEFORE = re.compile(r"(?i)\b(?:we|they|he|she|i|it|has|have|had)\s+(?:already\s+)?lost\s+$")
+# A sentence that opens on the group its figures are part of: "Of those executed, ...", "Among those killed, ...".
+_GROUP_OPENING = re.compile(r"(?i)^\s*(?:of|among)\s+(?:those|the people|the men|the prisoners)\s+"
+                            r"(?P<outcome>executed|hanged|put to death|killed|sentenced to death|sentenced)\s*,")
+# The stages of what happens to people in custody, first to last; a later one names the group better.
+_STAGES = {"arrested": 0, "detained": 1, "charged": 2, "sentenced": 3, "sentenced_to_death": 4, "executed": 5,
+           "killed": 5}
 _WHEREABOUTS_OF = re.compile(r"(?i)\b(?:fate|whereabouts)\s+of\s+(?:at\s+least\s+|some\s+|about\s+)?$")
 _STILL_HELD = re.compile(r"(?i)\b(?:are|is|remain|remains|were)\s+(?:still\s+)?(?:being\s+)?(?:held|in custody|in detention|"
                          r"behind bars|in prison|in jail|jailed)\b")
@@ -1816,6 +1841,9 @@ def _pick_proper_name(phrase: str, sources: Sources | None = None) -> tuple[str,
             head = _LOWERCASE_HEAD.match(phrase[match.end() :])
             if head:  # "the UN mission", "Al-Noor hospital": the body, not the place ("Two hospital officials": no)
                 name = f"{name} {head.group(1)}"
+        role = _ROLE_AFTER_PLACE.match(phrase[match.end() :])
+        if role and not _ORGANISATION_WORDS.search(name) and not acronym:
+            name = f"{name} {role.group(1)}"  # "the Port Amsel mayor": the mayor speaks, not the town
         institution = _POSSESSIVE_INSTITUTION.match(phrase[match.end() :])
         if re.search(r"[’']s$", match.group()) and institution:
             name = f"{match.group()} {institution.group(1)}"  # "St Anne's hospital" is the hospital, not St Anne
@@ -1848,6 +1876,8 @@ def _name_score(name: str, after: str, at_start: bool, sources: Sources | None) 
 
 
 _DESCRIBES_NEXT = re.compile(rf"^(?:[’']s?)?\s+(?:[a-z][\w’'-]*\s+){{0,3}}(?:{'|'.join(GENERIC_HEADS)})\s+(?:[A-Z]{{2,}}\b|[A-Z][a-z]+\s+[A-Z])")
+_ROLE_AFTER_PLACE = re.compile(r"^\s+((?:deputy\s+|acting\s+)?(?:mayor|governor|police chief|police|prosecutor|"
+                               r"coroner|fire chief|fire service|health chief|district officer|council))\b")
 _POSSESSIVE_INSTITUTION = re.compile(
     r"^\s+(hospital|clinic|infirmary|hospice|school|college|university|church|cathedral|mosque|orphanage)\b")
 _LOWERCASE_HEAD = re.compile(rf"^\s+((?:[a-z-]+\s+){{0,2}}?(?:{'|'.join(GENERIC_HEADS)}|hospital|clinic))\b")

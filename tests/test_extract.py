@@ -1417,3 +1417,30 @@ def test_one_person_is_a_count_and_its_members_speak_for_the_body_named_before()
             "12 climbers are still missing.\n")
     assert _attributed(text) == {("Orval Mountain Rescue", "killed", "one", "women"),
                                  ("Orval Mountain Rescue", "missing", "12", None)}
+
+
+def test_a_sentence_opening_on_those_executed_counts_the_executed_not_their_convictions() -> None:
+    text = ("Executions in Orval\n\nOf those executed, 40 had been convicted of murder and six were women, the "
+            "Orval Human Rights Centre said.\n")
+    assert _attributed(text) == {("Orval Human Rights Centre", "executed", "40", None),
+                                 ("Orval Human Rights Centre", "executed", "six", "women")}
+
+
+def test_people_lost_brought_out_alive_or_not_come_home_are_deaths_rescues_and_missing() -> None:
+    text = ("Ferry in Orval\n\n\"We lost nine overnight,\" said Dr Ana Brel. Divers said 44 people had been "
+            "brought out of the sea alive. The harbour master said 12 fishermen had not come home. Brel said she "
+            "had lost two sisters in the flood of 1998.\n")
+    assert _attributed(text) == {("Ana Brel", "killed", "nine", None), ("Divers", "rescued", "44", None),
+                                 ("Harbour master", "missing", "12", None)}
+
+
+def test_the_first_day_of_two_and_an_age_after_of_them_are_not_counts() -> None:
+    text = ("Orval\n\nAt least 14 people died in clashes on 6 and 7 June, the Orval Rights League said. It said "
+            "hospitals treated 200 children, most of them under five.\n")
+    assert _attributed(text) == {("Orval Rights League", "killed", "At least 14", None),
+                                 ("Orval Rights League", "injured", "200", "children")}
+
+
+def test_a_town_s_mayor_is_the_mayor_not_the_town() -> None:
+    text = "Storm\n\nAccording to the Port Selden mayor, 1,200 homes were destroyed.\n"
+    assert _attributed(text) == {("Port Selden mayor", "damaged", "1,200", None)}
