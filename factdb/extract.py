@@ -1100,7 +1100,8 @@ _PARTICIPLE = re.compile(
     r"confirmed|verified|listed|logged|registered|counted|estimated|found|determined|put)$"
 )
 PARTICIPIAL_SPEECH = frozenset({"saying", "adding", "noting", "claiming", "estimating"})
-_PASSIVE = re.compile(r"(?i)\b(?:was|were|is|are|been|be|being)\s+(?:\w+ly\s+)?$")
+_PASSIVE = re.compile(r"(?i)\b(?:was|were|is|are|been|be|being)\s+"
+                      r"(?:(?:\w+ly|later|also|then|since|never|still|not|all|both|each|soon|first|again|now)\s+){0,2}$")
 ACCORDING_TO = re.compile(r"(?i)\baccording to\s+")
 AGENT_CUE = re.compile(
     r"(?i)\b(?:reports?|statements?|tally|tallies|count|counts|figures?|data|estimates?|survey|study|findings|records|"
@@ -1434,6 +1435,9 @@ def _is_speech_verb(sentence: str, match: re.Match[str]) -> bool:
         return False  # "released a report", "the government's final report": a noun, not a verb
     if _PASSIVE.search(sentence[:verb_start]):
         return False  # "the reform was announced": nobody is named as the speaker
+    if match.group("verb").lower() in ("found", "find", "finds") and re.match(
+            r"(?i)\s+(?:in|at|on|inside|near|under|hiding|alive|dead|there|here)\b", sentence[match.end() :]):
+        return False  # "all 17 men they found in the mosque": finding people, not a finding
     if re.match(r"(?i)\s+(?:the\s+)?lives\b|\s+responsibility\b", sentence[match.end() :]):
         return False  # "the floods have claimed the lives of 17": a toll, not a speaker
     # ", compiled from death certificates": a participle describing what came before
@@ -2001,7 +2005,10 @@ _ISSUER_TODAY = re.compile(
 # The agencies whose name in a dateline marks a wire story, not a release by the body named there.
 NEWS_AGENCY = re.compile(r"(?i)^(?:Reuters|AP|AFP|Associated Press|Agence France-Presse|dpa|ANSA|EFE|Xinhua|"
                          r"Bloomberg|UPI|PA|Kyodo|Yonhap|TASS|IANS|PTI|Anadolu|Bernama|Lusa|CNA)$")
-_ISSUER_SAID_TODAY = re.compile(rf",\s+(?:the\s+)?(?P<name>{_NAME})\s+(?:said|says|announced|stated|warned)\s+today\b")
+# (also "..., Human Rights Watch said in a report released today", "said in a statement today")
+_ISSUER_SAID_TODAY = re.compile(rf",\s+(?:the\s+)?(?P<name>{_NAME})\s+(?:said|says|announced|stated|warned)\s+"
+                                r"(?:in\s+(?:a|an|its)\s+(?:[\w-]+\s+){0,2}?(?:report|statement|briefing|release|letter)"
+                                r"(?:\s+(?:released|published|issued))?\s+)?today\b")
 # Titles of releases issued by a body: "Government of Ormand: update on ...", "Situation report No. 3".
 _OFFICIAL_TITLE = re.compile(
     r"(?i)\b(?:update|statement|bulletin|situation report|sitrep|communiqu[eé]|press release|announcement)\b")

@@ -1444,3 +1444,20 @@ def test_the_first_day_of_two_and_an_age_after_of_them_are_not_counts() -> None:
 def test_a_town_s_mayor_is_the_mayor_not_the_town() -> None:
     text = "Storm\n\nAccording to the Port Selden mayor, 1,200 homes were destroyed.\n"
     assert _attributed(text) == {("Port Selden mayor", "damaged", "1,200", None)}
+
+
+def test_found_after_a_passive_or_before_a_place_is_no_finding_of_a_speaker() -> None:
+    text = ("Orval\n\nThree of the men taken from Tesk were later found dead, their families said. Soldiers detained "
+            "all 11 men they found in the school, the Orval Rights League said.\n")
+    assert _attributed(text) == {("Families", "killed", "Three", None),
+                                 ("Orval Rights League", "detained", "11", None)}
+
+
+def test_a_release_whose_lead_ends_said_in_a_report_released_today_speaks_for_that_body() -> None:
+    text = ("Orval: Dozens Held Without Charge\n\n(Paris, 2 May) – Orval's police have held at least 48 people without "
+            "charge since January, the Orval Prison Observatory said in a report released today.\n\nWe counted 9 "
+            "deaths in custody.\n")
+    draft = extract(text, document_id="t", text_file="t.txt")
+    assert next(s.name for s in draft.sources if s.id == draft.voice) == "Orval Prison Observatory"
+    assert _attributed(text) == {("Orval Prison Observatory", "detained", "at least 48", None),
+                                 ("Orval Prison Observatory", "killed", "9", None)}
