@@ -1218,6 +1218,7 @@ class Sources:
         self.last_attributed: ProposedSource | None = None
         self.voice: ProposedSource | None = None  # who "we" and "our" are
         self.roles: dict[str, list[str]] = {}
+        self.text = ""  # the article, where a surname's full name can be found
 
     def resolve_name(self, name: str, *, acronym: str | None = None, context: str = "") -> ProposedSource | None:
         """The known, already proposed or new source called ``name``; ``context`` helps guess a new one's kind."""
@@ -1234,10 +1235,27 @@ class Sources:
                 if acronym and acronym not in source.aliases and not source.known and name_key(acronym) not in self.by_key:
                     source.aliases.append(acronym)
                 return source
-        short = self._short_form(name) or self._initials(name)
+        short = self._short_form(name) or self._initials(name) or self._surname(name)
         if short is not None:
             return short
         return self._new(name, acronym, context)
+
+    def _surname(self, name: str) -> ProposedSource | None:
+        """ "Desh said" after "The village headman, Aram Desh, said" (or after "Aram Desh" anywhere earlier in
+        the text): a person called by their surname is the person named in full before."""
+        if not re.fullmatch(r"[A-Z][a-z’'-]+", name) or name_key(name) in self.by_key:
+            return None
+        for source in reversed(self.mentions):
+            words = source.name.split()
+            if source.kind == "person" and len(words) > 1 and words[-1] == name:
+                return source
+        full = re.search(rf"\b(?P<full>[A-Z][a-z’'-]+(?: [A-Z][a-z’'-]+){{0,2}}) {re.escape(name)}\b", self.text)
+        if full is None or _ORGANISATION_WORDS.search(full.group()) or full.group("full").split()[0] in _TITLES \
+                or full.group("full").split()[0].lower() in _STOP_WORDS:
+            if full is not None and full.group("full").split()[0] in _TITLES and len(full.group("full").split()) > 1:
+                return self.resolve_name(" ".join([*full.group("full").split()[1:], name]))
+            return None
+        return self.resolve_name(f"{full.group('full')} {name}")
 
     def _initials(self, name: str) -> ProposedSource | None:
         """ "ICRC" after "International Committee of the Red Cross": an acronym of a source named before."""
@@ -1306,6 +1324,11 @@ class Sources:
         """"the medical charity" after "Médecins Sans Frontières": the latest source of the kind the head names."""
         kinds = HEAD_KINDS.get(head.lower())
         return next((s for s in reversed(self.mentions) if s.kind in kinds), None) if kinds else None
+
+
+# Titles before a name: "Dr Lena Varga" is Lena Varga.
+_TITLES = frozenset("Dr Mr Mrs Ms Prof Professor General Colonel Captain Major Lieutenant Sergeant Judge Father Sister "
+                    "Imam Rev Rabbi Sheikh President Minister Governor Mayor Senator Commander".split())
 
 
 # The kinds of source a head noun can refer back to when no earlier name contains the noun itself.
@@ -1821,6 +1844,8 @@ def _common_noun_ref(phrase: str, original: str, sources: Sources, cue: str) -> 
     if source is None:
         return None
     sources.mention(source)
+    if source.kind == "person" and source.name.split()[-1] == common != source.name:
+        return SourceRef(source, 0.7, f'"{_short(original)}" ({cue}; the surname of {source.name})')
     return SourceRef(source, 0.6, f'"{_short(original)}" ({cue}; an unnamed or generic source)')
 
 
@@ -2179,6 +2204,7 @@ def extract(
     catalog = catalog or Catalog()
     today = today or date.today()
     sources = Sources(catalog)
+    sources.text = text
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     guessed_title = title or (lines[0] if lines else document_id)
     # A story pasted without its headline opens on its lead ("KESSARIN, April 9 (Reuters) - A road bridge

@@ -1461,3 +1461,12 @@ def test_a_release_whose_lead_ends_said_in_a_report_released_today_speaks_for_th
     assert next(s.name for s in draft.sources if s.id == draft.voice) == "Orval Prison Observatory"
     assert _attributed(text) == {("Orval Prison Observatory", "detained", "at least 48", None),
                                  ("Orval Prison Observatory", "killed", "9", None)}
+
+
+def test_a_person_called_by_their_surname_is_the_person_named_in_full_before() -> None:
+    text = ("Floods in Orval\n\nDr Lena Varga runs the only clinic in Tesk. \"We have sent 58 patients to the city,\" "
+            "Varga says.\n\nThe headman, Aram Desh, said every house had fallen. Desh said 12 people had died.\n")
+    draft = extract(text, document_id="t", text_file="t.txt")
+    assert {s.name for s in draft.sources if s.id != draft.voice} == {"Lena Varga", "Aram Desh"}
+    assert _attributed(text) == {("Lena Varga", "hospitalised", "58", None), ("Aram Desh", "killed", "12", None)}
+    assert all("the surname of" in c.reason for c in draft.claims)
