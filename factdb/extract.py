@@ -715,6 +715,12 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
             # "Last week we lost three in a single night", "the village has lost 14 people": deaths
             return MetricGuess("killed", _population(noun, after), 0.6, '"lost" people')
         return None
+    if guess.metric == "prisoners" and re.search(r"(?i)\b(?:camps?|shelters?|settlements?)\b", sentence) \
+            and not re.search(r"(?i)\b(?:prisons?|jails?|detention|penitentiar\w+|inmates|prisoners)\b", sentence):
+        # "By the reckoning of the camp administration it now houses 41,000": a camp holds displaced people
+        return MetricGuess("displaced", guess.population, 0.6, f"{guess.reason}, in a camp")
+    if guess.metric == "cities" and not _PROTEST_WORDS.search(sentence):
+        return None  # "arrests in the capital and four other cities": where it happened, not how far protest spread
     group = _GROUP_OPENING.match(sentence)
     if group and span.start > group.end() - 2:
         outcome = next((m for p, m in METRIC_WORD_PATTERNS if p.fullmatch(group.group("outcome"))), None)
@@ -734,6 +740,9 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
     return guess
 
 
+# The "cities" metric counts the places a protest reached: the sentence must speak of one.
+_PROTEST_WORDS = re.compile(r"(?i)\b(?:protest\w*|demonstrat\w*|rall(?:y|ies|ied)|march\w*|unrest|uprising|"
+                            r"strikes?|strikers|riots?|rioting|vigils?|sit-ins?)\b")
 _LOST_BEFORE = re.compile(r"(?i)\b(?:we|they|he|she|i|it|has|have|had)\s+(?:already\s+)?lost\s+$")
 # A sentence that opens on the group its figures are part of: "Of those executed, ...", "Among those killed, ...".
 _GROUP_OPENING = re.compile(r"(?i)^\s*(?:of|among)\s+(?:those|the people|the men|the prisoners)\s+"
@@ -1542,6 +1551,9 @@ def _phrase_after(sentence: str, start: int) -> str:
     rest = sentence[start:]
     match = re.match(
         r"[^,;:.!?()\"“”]*?(?=\s+(?:that|who|which|on|in|at|last|this|by phone|said|says|as|and|while|when|after|"
+        # a subject pronoun starts the clause the source's phrase leads into: "By the reckoning of the camp
+        # administration it now houses 41,000"
+        r"it|he|she|"
         r"before|over|since|because|but|to|with|"
         # the verb of a sentence whose subject ends on the source: "the tally kept by the association includes 64"
         r"includes|included|include|shows|showed|lists|listed|has|have|had|is|are|was|were|stands|stood|"

@@ -1470,3 +1470,15 @@ def test_a_person_called_by_their_surname_is_the_person_named_in_full_before() -
     assert {s.name for s in draft.sources if s.id != draft.voice} == {"Lena Varga", "Aram Desh"}
     assert _attributed(text) == {("Lena Varga", "hospitalised", "58", None), ("Aram Desh", "killed", "12", None)}
     assert all("the surname of" in c.reason for c in draft.claims)
+
+
+def test_cities_count_only_where_a_protest_spread() -> None:
+    text = ("Orval\n\nThe Orval Rights League said police had arrested 300 people in the capital and four other "
+            "cities. It said protests had spread to at least 11 cities.\n")
+    assert _attributed(text) == {("Orval Rights League", "arrested", "300", None),
+                                 ("Orval Rights League", "cities", "at least 11", None)}
+
+
+def test_what_a_camp_now_houses_is_displaced_people_by_its_keeper_s_reckoning() -> None:
+    text = "Camp Tesk\n\nBy the reckoning of the camp administration it now houses 23,000.\n"
+    assert _attributed(text) == {("Camp administration", "displaced", "23,000", None)}
