@@ -305,6 +305,12 @@ PEOPLE_NOUNS: dict[str, str | None] = {
     "teacher": "teachers", "doctor": "doctors", "nurse": "nurses", "health worker": "health workers",
     "aid worker": "aid workers", "migrant": "migrants", "villager": None, "pupil": "children",
 }
+# People named by what they do or what was done to them, when only the noun says what is counted.
+PEOPLE_NOUN_METRICS = {
+    "protesters": "protesters", "protestors": "protesters", "demonstrators": "protesters", "marchers": "protesters",
+    "strikers": "strikers", "hunger strikers": "hunger_strikers", "detainees": "detained", "hostages": "captured",
+    "refugees": "refugees", "political prisoners": "detained",
+}
 # ... units that hold people but are not people: no metric here counts them.
 NOT_PEOPLE_NOUNS = frozenset({"families", "households", "family members' households", "villages", "communities"})
 # ... a noun that names the metric itself ("46 deaths", "12 cities", "79 votes") ...
@@ -596,7 +602,9 @@ _AND_NUMBER_WORD = re.compile(
 
 def _is_not_a_count(sentence: str, match: re.Match[str]) -> bool:
     before, after = sentence[: match.start()], sentence[match.end() :]
-    if SHARE_BEFORE.search(before) or NOT_COUNT_BEFORE.search(before) or NOT_COUNTS.match(after) or TIME_NEAR.match(after) or BUILT_FOR.search(before):
+    # "Of the 40 people injured, 12 were ...": a sentence opening on the group counts it (no denominator)
+    group_first = bool(re.fullmatch(r"[\"“‘']?\s*(?:Of|Among)\s+(?:the|those)\s+", before))
+    if SHARE_BEFORE.search(before) or (NOT_COUNT_BEFORE.search(before) and not group_first) or NOT_COUNTS.match(after) or TIME_NEAR.match(after) or BUILT_FOR.search(before):
         return True
     if DATE_NEAR.search(before) or DATE_AFTER.match(after) or re.search(r"\d[:.]$", before):
         return True
@@ -768,7 +776,7 @@ def _guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, M
     early = _metric_sentenced_or_part(before, after, rest, noun, population)
     if early is not None:
         return early
-    if noun in METRIC_NOUNS and not _is_increment(sentence, after):
+    if noun in METRIC_NOUNS and not _is_increment(sentence, before, after):
         verb = _nearest_metric_word("", _window_after(rest), PEOPLE_METRICS) if noun in ADJECTIVE_METRIC_NOUNS else None
         if verb is not None and verb[0] != METRIC_NOUNS[noun] and verb[1] <= 4 \
                 and not (noun == "refugees" and verb[0] == "displaced") \
@@ -779,7 +787,7 @@ def _guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, M
     unknown = _unknown_people_noun(after) if noun is None else None
     if unknown is not None:
         return _metric_of_unknown_people(before, after, unknown)
-    if _counts_no_metric(sentence, before, after, noun) or _condition_of_the_hurt(after, previous):
+    if _counts_no_metric(sentence, before, after, noun) or _condition_of_the_hurt(sentence, after, previous):
         return None
     told = _metric_told_around(before, after, population, allowed) or _metric_put_at(before, population, allowed) \
         or _metric_of_modifier(after, noun, noun_end, population, allowed)
@@ -885,6 +893,11 @@ def _metric_put_at(before: str, population: str | None, allowed: frozenset[str])
     """ "puts the number of people still without a home at 38,000": what the number is of, however long."""
     put = PUT_NUMBER_AT.search(before)
     named = _nearest_metric_word("", put.group("what"), allowed) if put else None
+    if put is not None and named is None:
+        # "put the number of demonstrators at 15,000": people named by what they do
+        people = counted_noun(" " + put.group("what"))[0]
+        if people in PEOPLE_NOUN_METRICS and PEOPLE_NOUN_METRICS[people] in allowed:
+            named = (PEOPLE_NOUN_METRICS[people], 0, people)
     if put is None or named is None:
         return None
     return MetricGuess(named[0], population, 0.75, f'"the {put.group("noun")} {_short(put.group("what"), 60)} at"')
@@ -969,6 +982,11 @@ def _metric_referred_to(before: str, after: str, rest: str, noun: str | None, po
 
 
 # Part of a group told by its condition, with no verb of its own: not a claim of its own.
+GROUP_FIRST = re.compile(r"[\"“‘']?\s*(?:Of|Among)\s+(?:the|those)\s")
+# "Of the 40 people injured, 12 were in critical condition": how some of them are, after the group.
+IN_A_CONDITION = re.compile(
+    r"(?i)^\s*(?:are|were|is|was|remain|remained)\s+(?:still\s+)?(?:in (?:a |an )?(?:serious|critical|stable|grave|"
+    r"life-threatening|very serious)(?: but stable)? conditions?|seriously|critically|gravely)\b")
 CONDITION_SUBSET = re.compile(
     r"(?i)^\s*of (?:them|those|whom|these)\s+(?:(?:are|were|is|was|remain|remained)\s+(?:still\s+)?)?"
     r"(?:in (?:a |an )?(?:serious|critical|stable|grave|life-threatening|very serious)(?: but stable)? conditions?|"
@@ -976,11 +994,11 @@ CONDITION_SUBSET = re.compile(
     r"with (?:life-threatening|serious|severe|critical|grave) (?:injuries|wounds|burns))\s*(?:[.,;]|$)")
 
 
-def _condition_of_the_hurt(after: str, previous: tuple[FigureSpan, MetricGuess] | None) -> bool:
+def _condition_of_the_hurt(sentence: str, after: str, previous: tuple[FigureSpan, MetricGuess] | None) -> bool:
     """ "41 people with injuries, three of them in a serious condition": how some of the hurt are, no new count
     ("38 brought out alive, seven of them with serious injuries" is one: the seven are the injured)."""
     return previous is not None and previous[1].metric in ("injured", "hospitalised", "casualties") \
-        and bool(CONDITION_SUBSET.match(after))
+        and bool(CONDITION_SUBSET.match(after) or (IN_A_CONDITION.match(after) and GROUP_FIRST.match(sentence)))
 
 
 def _counts_no_metric(sentence: str, before: str, after: str, noun: str | None) -> bool:
@@ -994,12 +1012,22 @@ def _counts_no_metric(sentence: str, before: str, after: str, noun: str | None) 
         return True  # "three Kalden prisons", "18 teams": something no metric counts
     if METHOD.search(before):
         return True  # "interviewed 34 people, including two former detainees": how, not what happened
-    return _is_increment(sentence, after)
+    return _is_increment(sentence, before, after)
 
 
-def _is_increment(sentence: str, after: str) -> bool:
+def _is_increment(sentence: str, before: str, after: str) -> bool:
     """"27 more bodies ..., bringing the toll to 163": the total is the claim, not the step to it."""
-    return bool(re.match(r"(?i)^\s*(?:more|additional|extra)\b", after) and INCREMENT.search(sentence))
+    if re.match(r"(?i)^\s*(?:more|additional|extra)\b", after) and INCREMENT.search(sentence):
+        return True
+    # "Divers pulled another 14 bodies from the hull ..., bringing the number of confirmed dead to 58": a step
+    # whose clause runs into the total, with no other figure between
+    step = re.match(r"(?i)^[^;.]{0,120}?,\s*(?:bringing|raising|taking|pushing)\s+(?:the|its|their)\s+"
+                    r"(?:[\w-]+\s+){0,4}?(?:toll|number|total|count|tally|figure)\b[^;.]{0,60}?\bto\s+", after)
+    # (a count over a period, "Since 12 June, 38,000 refugees have crossed, bringing the total to 210,000",
+    # is a claim of its own: only a step of a day is an increment)
+    return bool(step) and not find_figures(after[: step.end()]) and bool(re.search(
+        r"(?i)\b(?:another|a further)\s+$", before) or re.search(
+        r"(?i)\b(?:on\s+\w+day|overnight|today|yesterday|this (?:morning|afternoon|evening))\b", after[: step.end()]))
 
 
 def _window_before(before: str) -> str:
@@ -1461,8 +1489,12 @@ _QUOTED_BY = re.compile(r"(?i)^(?P<speaker>.+?)\s+(?:quoted|cited|interviewed)\s
 def _is_speech_verb(sentence: str, match: re.Match[str]) -> bool:
     """Whether a speech verb is used as one, with someone saying something."""
     verb_start = match.start("verb")
+    verb = match.group("verb").lower()
+    if re.search(r"(?i)\bof\s+$", sentence[:verb_start]):
+        return False  # "the number of confirmed dead": an adjective
     if re.search(r"(?i)\b(?:a|an|the|its|their|his|her|this|that|latest|new|credible|unconfirmed|further|several|"
-                 r"many|media|press|initial|early|conflicting)\s+$", sentence[:verb_start]) \
+                 r"many|initial|early|conflicting)\s+$", sentence[:verb_start]) \
+            or (not verb.endswith("ed") and re.search(r"(?i)\b(?:media|press)\s+$", sentence[:verb_start])) \
             or re.search(rf"(?i)(?:[’']s|(?<=s)[’'])\s+(?:{_REPORT_ADJECTIVE}\s+)*$", sentence[:verb_start]):
         return False  # "released a report", "the government's final report": a noun, not a verb
     if _PASSIVE.search(sentence[:verb_start]):
@@ -1554,7 +1586,7 @@ def _phrase_after(sentence: str, start: int) -> str:
         # a subject pronoun starts the clause the source's phrase leads into: "By the reckoning of the camp
         # administration it now houses 41,000"
         r"it|he|she|"
-        r"before|over|since|because|but|to|with|"
+        r"before|over|since|because|but|to(?!\s+[A-Z])|with|"
         # the verb of a sentence whose subject ends on the source: "the tally kept by the association includes 64"
         r"includes|included|include|shows|showed|lists|listed|has|have|had|is|are|was|were|stands|stood|"
         r"reached|rose|grew)\b|[,;:.!?()\"“”]|$)", rest)

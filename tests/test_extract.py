@@ -1482,3 +1482,27 @@ def test_cities_count_only_where_a_protest_spread() -> None:
 def test_what_a_camp_now_houses_is_displaced_people_by_its_keeper_s_reckoning() -> None:
     text = "Camp Tesk\n\nBy the reckoning of the camp administration it now houses 23,000.\n"
     assert _attributed(text) == {("Camp administration", "displaced", "23,000", None)}
+
+
+def test_media_reported_is_a_speaker_and_an_adjective_after_of_is_not() -> None:
+    text = ("Orval\n\nLocal media reported that a fire at a market had killed 11 people. Divers recovered another "
+            "four bodies on Tuesday, bringing the number of confirmed dead to 15.\n")
+    assert _attributed(text) == {("Local media", "killed", "11", None), ("Author of “Orval”", "killed", "15", None)}
+
+
+def test_a_count_over_a_period_before_a_new_total_is_a_claim_of_its_own() -> None:
+    text = ("Orval\n\nSince 3 May, more than 12,000 refugees have crossed into Tesk, bringing the total in the "
+            "country to nearly 90,000, UNHCR said.\n")
+    assert _attributed(text) == {("UNHCR", "refugees", "more than 12,000", None),
+                                 ("UNHCR", "refugees", "nearly 90,000", None)}
+
+
+def test_a_name_with_to_in_it_is_read_whole() -> None:
+    text = "Orval\n\nAt least 17 journalists remain behind bars, according to the Committee to Protect Journalists.\n"
+    assert _attributed(text) == {("Committee to Protect Journalists", "detained", "At least 17", "journalists")}
+
+
+def test_the_number_of_demonstrators_counts_protesters_and_a_group_opening_the_sentence_is_counted() -> None:
+    text = ("Orval\n\nPolice put the number of demonstrators at 15,000. Of the 40 people injured, 12 were in "
+            "critical condition, doctors said.\n")
+    assert _attributed(text) == {("Police", "protesters", "15,000", None), ("Doctors", "injured", "40", None)}
