@@ -949,7 +949,12 @@ def _coordinated(between: str, rest: str) -> bool:
     return bool(COORDINATION.match(between)) and (
         not re.search(r"(?i)\b\w+ed\b", between[noun_end:] if noun else between)
         or bool(re.search(r"(?i)compared|up from|down from|versus", between))
-    ) and not _VERB_AFTER.match(rest)
+    ) and not (_VERB_AFTER.match(rest) and not _REPORTED_FIGURE.match(rest))
+
+
+# "up from 38 announced earlier": a participle saying where the earlier figure came from, not a new clause
+_REPORTED_FIGURE = re.compile(r"(?i)\s+(?:announced|reported|given|recorded|published|released|stated|cited|issued)"
+                              r"(?:\s+(?:earlier|previously|on\s+\w+day|last\s+\w+|in\s+\w+|by\s+))")
 
 
 # "Nine were under 18.", "two were women": who some of the people counted before were, and nothing else.
@@ -1008,7 +1013,7 @@ def _counts_no_metric(sentence: str, before: str, after: str, noun: str | None) 
     first = _first_word(after)
     if noun is None and first and first not in _STOP_WORDS and not SUBSET_AFTER.match(after) \
             and not re.match(r"\s*,", after) and not _metric_word_starts(re.sub(r"(?i)^\s*\w+ly\s+", "", after)) \
-            and first not in ("had", "were", "have", "are"):
+            and first not in ("had", "were", "have", "are") and not _REPORTED_FIGURE.match(after):
         return True  # "three Kalden prisons", "18 teams": something no metric counts
     if METHOD.search(before):
         return True  # "interviewed 34 people, including two former detainees": how, not what happened
@@ -1119,6 +1124,7 @@ _CUE_VERBS = (
     r"noted|notes|indicated|indicates|added|adds|told|tells|tell us|put|puts|putting|wrote|writes|tallied|verified|alleged|"
     r"alleges|insisted|insists|acknowledged|acknowledges|concluded|revealed|reveals|showed|show|shows|gave|gives|"
     r"cited|declared|stressed|registered|listed|logged|believes|assessed|announce|acknowledge|admitted|admits|"
+    r"warned|warns|cautioned|disclosed|informed|informs|"
     r"quoted|calculated|compiled|tallies|stands|stood|put|saying|claiming|adding|noting|estimating|claim|"
     # "CPJ called on the authorities to free the 19 journalists still held": the appeal states the figure
     r"called on|calls on|called for|calls for|urged|urges|demanded|demands|appealed|"
@@ -1619,6 +1625,10 @@ class Subject:
 def _subject_before(sentence: str, verb_start: int, verb: str) -> Subject | None:
     """The noun phrase before a cue verb, within its clause; None for "which said" with no antecedent."""
     head = _DESCRIBING_APPOSITION.sub(" ", sentence[:verb_start])
+    # a release's dateline is no part of the subject: "(Oslo, 2 October) The Norwegian Refugee Council said"
+    dateline = re.match(r"\s*\([^()]{0,60}\d[^()]{0,20}\)\s*[-–—:]?\s*(?=[A-Z])", head)
+    if dateline:
+        head = " " * dateline.end() + head[dateline.end() :]
     if re.search(r"(?i)\band\s*$", head) or (verb.lower() in PARTICIPIAL_SPEECH and re.search(r",\s*$", head)):
         # "rejected the resolution ... and said", "urged ..., saying": the sentence's subject
         first_verb = _FIRST_VERB.search(head)
@@ -1647,6 +1657,8 @@ def _subject_before(sentence: str, verb_start: int, verb: str) -> Subject | None
         pronoun = _TRAILING_PRONOUN.search(part)
         if pronoun:  # "up from the 32 it had announced": the pronoun is the speaker
             return Subject(pronoun.group(1), start + clause.find(part) + pronoun.start(1), others, quoting)
+        if re.match(r"(?i)^(?:up|down) from\b|^compared (?:with|to)\b", part.strip()):
+            return None  # ", up from 38 announced earlier": the earlier figure, with nobody announcing it here
         part = _TRAILING_TIME.sub("", part)  # "The agency on Wednesday raised"
         outer = re.match(r"(?i)^(?P<outer>.+?)\s+(?:said|says|stated|added)\s+$", head[:start])
         relayed_by = outer.group("outer") if outer and "," not in outer.group("outer") else None

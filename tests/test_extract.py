@@ -1506,3 +1506,15 @@ def test_the_number_of_demonstrators_counts_protesters_and_a_group_opening_the_s
     text = ("Orval\n\nPolice put the number of demonstrators at 15,000. Of the 40 people injured, 12 were in "
             "critical condition, doctors said.\n")
     assert _attributed(text) == {("Police", "protesters", "15,000", None), ("Doctors", "injured", "40", None)}
+
+
+def test_warned_is_a_speech_verb_and_a_release_dateline_is_no_part_of_its_subject() -> None:
+    text = ("Orval\n\n(Geneva, 4 May 2027) The Tesk Refugee Council warned on Thursday that more than 90,000 "
+            "people had been uprooted.\n")
+    assert _attributed(text) == {("Tesk Refugee Council", "displaced", "more than 90,000", None)}
+
+
+def test_an_earlier_figure_after_a_closing_attribution_is_the_same_speaker_s() -> None:
+    text = "Orval\n\nThe toll has risen to 52, the interior ministry said, up from 38 announced earlier.\n"
+    assert {(n, m, s) for n, m, s, _ in _attributed(text)} == {("Interior ministry", "killed", "38"),
+                                                               ("Interior ministry", "killed", "risen to 52")}
