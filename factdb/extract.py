@@ -2590,7 +2590,7 @@ def _remember_mentions(sentence: str, sources: Sources) -> None:
     """Names with an acronym ("the National Council of Resistance of Iran (NCRI)") are remembered,
     so a later "NCRI" or "the council" finds the same source; so is a person a sentence opens on
     ("Maria Tess, 61, keeps ..."), whom a later "she says" can mean."""
-    person = PERSON_OPENING.match(sentence)
+    person = PERSON_OPENING.match(re.sub(r"^[A-Z][A-Z .,'’-]{1,40}\s+[—–-]\s+", "", sentence))  # "BORSK — Nadia ..."
     if person and not _ORGANISATION_WORDS.search(person.group("name")) \
             and not any(w.lower() in _STOP_WORDS or w.lower() in MONTH_NUMBER for w in person.group("name").split()):
         source = sources.resolve_name(person.group("name"))
@@ -2626,9 +2626,12 @@ PERSON_OPENING = re.compile(
     # "Harbour master Jon Brekk walks ...": a role before the name
     rf"|[A-Z][a-z]+\s+(?:[a-z]+\s+)?(?:{'|'.join(sorted(PERSON_ROLES | OPENING_ROLES))})\s+)?"
     r"(?P<name>[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+){1,2})(?=,\s*(?:\d{1,3}|aged\s+\d{1,3}),|,\s*(?:who|whose)\b|"
-    r",\s*(?:a|an)\s+[a-z][^,]{0,80},\s*(?:is|was|has|had|keeps|kept|lives|works|worked|says|said)\b|\s+(?:keeps|kept|"
+    r",\s*(?:a|an)\s+[a-z][^,]{0,80},\s*(?:is|was|has|had|keeps|kept|lives|works|worked|says|said)\b|"
+    # "Nadia Petrova has kept a list": perhaps with an auxiliary
+    r"\s+(?:(?:has|had|have)\s+(?:\w+ly\s+)?)?(?:keeps|kept|"
     r"lives|lived|remembers|remembered|recalls|recalled|arrived|works|worked|sits|sat|walks|walked|waits|waited|"
-    r"fled|spent|shows|showed|wants|wanted|hopes|hoped|grew up|was born|buried|describes|described)\b)")
+    r"fled|spent|shows|showed|wants|wanted|hopes|hoped|grew up|was born|buried|describes|described|lost|runs|ran|"
+    r"counted|stood|stands|waited|searched|searches|spent|tried|tries|returned|returns)\b)")
 
 
 def _governing(cues: Sequence[Cue], span: FigureSpan, sentence: str) -> Cue | None:

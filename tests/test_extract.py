@@ -1518,3 +1518,9 @@ def test_an_earlier_figure_after_a_closing_attribution_is_the_same_speaker_s() -
     text = "Orval\n\nThe toll has risen to 52, the interior ministry said, up from 38 announced earlier.\n"
     assert {(n, m, s) for n, m, s, _ in _attributed(text)} == {("Interior ministry", "killed", "38"),
                                                                ("Interior ministry", "killed", "risen to 52")}
+
+
+def test_a_person_a_feature_opens_on_after_its_dateline_is_the_she_of_a_later_aside() -> None:
+    text = ("The list\n\nBy Ilse Marn\n\nBORSK — Nadia Petrova has kept a list since the first week.\n\n\"Every "
+            "family here has someone on it,\" she says. She believes at least 30 of them are dead.\n")
+    assert _attributed(text) == {("Nadia Petrova", "killed", "at least 30", None)}
