@@ -1400,6 +1400,10 @@ def _clean_name(name: str) -> str:
     name = re.sub(r"^[\s\"“”‘’'(,]+|[\s\"“”‘’'),.;:]+$", "", name)
     name = re.sub(r"(?i)^(?:the|a|an|their|his|her)\s+", "", name)  # "their lawyers": the lawyers
     name = re.sub(r"^(?:Dr|Mr|Mrs|Ms|Prof)\.?\s+(?=[A-Z][\w’'-]+\s+[A-Z])", "", name)  # "Dr Lena Fors" is Lena Fors
+    # "Lieutenant Colonel Omar Traore", "General Zaw Min Tun": a rank is no part of the name
+    name = re.sub(r"^(?:(?:Lieutenant|Lt\.?|Brigadier|Major|Vice|Rear)\s+)?(?:General|Colonel|Col\.|Major|Captain|"
+                  r"Lieutenant|Sergeant|Commander|Admiral|Brigadier)\s+(?=[A-Z][a-z’'-]+\s+[A-Z][a-z’'-]+$|"
+                  r"[A-Z][a-z’'-]+\s+[A-Z][a-z’'-]+\s+[A-Z][a-z’'-]+$)", "", name)
     name = re.sub(r"(?i)^(?:country|nation|state|city|region|province|island|government)[’']s\s+", "", name)
     return " ".join(name.split())
 
@@ -1629,8 +1633,9 @@ def _subject_before(sentence: str, verb_start: int, verb: str) -> Subject | None
     dateline = re.match(r"\s*\([^()]{0,60}\d[^()]{0,20}\)\s*[-–—:]?\s*(?=[A-Z])", head)
     if dateline:
         head = " " * dateline.end() + head[dateline.end() :]
-    if re.search(r"(?i)\band\s*$", head) or (verb.lower() in PARTICIPIAL_SPEECH and re.search(r",\s*$", head)):
-        # "rejected the resolution ... and said", "urged ..., saying": the sentence's subject
+    if re.search(r"(?i)\b(?:and|but)\s*$", head) or (verb.lower() in PARTICIPIAL_SPEECH and re.search(r",\s*$", head)):
+        # "rejected the resolution ... and said", "confirmed the attack but put the toll at 12", "urged ...,
+        # saying": the sentence's subject
         first_verb = _FIRST_VERB.search(head)
         parts = [p.strip() for p in re.split(r",\s*", head[: first_verb.start()] if first_verb else "") if p.strip()]
         parts = [p for p in parts if not _NOT_A_SUBJECT.match(p)]

@@ -1524,3 +1524,9 @@ def test_a_person_a_feature_opens_on_after_its_dateline_is_the_she_of_a_later_as
     text = ("The list\n\nBy Ilse Marn\n\nBORSK — Nadia Petrova has kept a list since the first week.\n\n\"Every "
             "family here has someone on it,\" she says. She believes at least 30 of them are dead.\n")
     assert _attributed(text) == {("Nadia Petrova", "killed", "at least 30", None)}
+
+
+def test_a_rank_is_no_part_of_a_name_and_but_joins_two_verbs_of_one_speaker() -> None:
+    text = ("Raid in Karvo\n\nA military spokesman, Lieutenant Colonel Omar Tessa, confirmed the attack but put the "
+            "death toll at 12. Tessa said 30 attackers had been killed.\n")
+    assert _attributed(text) == {("Omar Tessa", "killed", "12", None), ("Omar Tessa", "killed", "30", "fighters")}
