@@ -739,12 +739,14 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
     if guess.metric != "missing" and _WHEREABOUTS_OF.search(before) and re.search(r"(?i)\bunknown\b", after):
         # "the whereabouts of 147 of those detained remain unknown": missing, whatever brought them in
         return MetricGuess("missing", guess.population, 0.75, '"whereabouts of ... unknown"')
-    if guess.metric == "arrested" and _STILL_HELD.search(after):
+    held = _STILL_HELD.search(after)
+    if guess.metric == "arrested" and held:
         # "412 people arrested during the June protests are still held": what they are now is detained
-        return MetricGuess("detained", guess.population, 0.75, f'"{_STILL_HELD.search(after).group()}"')
-    if guess.metric == "injured" and _TREATED_FOR_ILLNESS.search(after) and "treated" in guess.reason:
+        return MetricGuess("detained", guess.population, 0.75, f'"{held.group()}"')
+    illness = _TREATED_FOR_ILLNESS.search(after)
+    if guess.metric == "injured" and illness and "treated" in guess.reason:
         # "treated more than 3,100 children for measles": patients of a disease, not people hurt
-        return MetricGuess("hospitalised", guess.population, 0.65, f'"treated ... {_TREATED_FOR_ILLNESS.search(after).group()}"')
+        return MetricGuess("hospitalised", guess.population, 0.65, f'"treated ... {illness.group()}"')
     return guess
 
 
@@ -1030,8 +1032,9 @@ def _is_increment(sentence: str, before: str, after: str) -> bool:
                     r"(?:[\w-]+\s+){0,4}?(?:toll|number|total|count|tally|figure)\b[^;.]{0,60}?\bto\s+", after)
     # (a count over a period, "Since 12 June, 38,000 refugees have crossed, bringing the total to 210,000",
     # is a claim of its own: only a step of a day is an increment)
-    return bool(step) and not find_figures(after[: step.end()]) and bool(re.search(
-        r"(?i)\b(?:another|a further)\s+$", before) or re.search(
+    if step is None or find_figures(after[: step.end()]):
+        return False
+    return bool(re.search(r"(?i)\b(?:another|a further)\s+$", before) or re.search(
         r"(?i)\b(?:on\s+\w+day|overnight|today|yesterday|this (?:morning|afternoon|evening))\b", after[: step.end()]))
 
 
