@@ -1019,6 +1019,8 @@ def _counts_no_metric(sentence: str, before: str, after: str, noun: str | None) 
         return True  # "three Kalden prisons", "18 teams": something no metric counts
     if METHOD.search(before):
         return True  # "interviewed 34 people, including two former detainees": how, not what happened
+    if re.search(r"(?i)\bsince (?:its|their|our) (?:founding|foundation|creation|establishment|inception)\b", sentence):
+        return True  # "Since its founding in 1998, TCHR has documented 9,000 cases": the issuer's history
     return _is_increment(sentence, before, after)
 
 
@@ -1093,7 +1095,12 @@ def _nearest_metric_word(before: str, after: str, allowed: frozenset[str]) -> tu
 def _population(noun: str | None, after: str) -> str | None:
     if noun is not None and PEOPLE_NOUNS.get(noun):
         return PEOPLE_NOUNS[noun]
-    if re.search(r"(?i)\b(?:under (?:the age of )?18|minors?|under-18s?|juvenile offenders?)\b", after[:60]):
+    nearby = after[:60]
+    following = FIGURE_PATTERN.search(nearby)
+    if following and not AGE_LIMIT.match(following.group().strip()):
+        # "612 people since the election, 47 of them minors": the minors are the 47 ("under 18" is no figure)
+        nearby = nearby[: following.start()]
+    if re.search(r"(?i)\b(?:under (?:the age of )?18|minors?|under-18s?|juvenile offenders?)\b", nearby):
         return "children"
     match = re.match(r"(?i)^\s*(?:of (?:those|them|whom|these)\s+\w+\s+)?(?:were|was|are)\s+(\w+(?: \w+)?)", after)
     if match:

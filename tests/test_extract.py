@@ -1530,3 +1530,16 @@ def test_a_rank_is_no_part_of_a_name_and_but_joins_two_verbs_of_one_speaker() ->
     text = ("Raid in Karvo\n\nA military spokesman, Lieutenant Colonel Omar Tessa, confirmed the attack but put the "
             "death toll at 12. Tessa said 30 attackers had been killed.\n")
     assert _attributed(text) == {("Omar Tessa", "killed", "12", None), ("Omar Tessa", "killed", "30", "fighters")}
+
+
+def test_a_subgroup_s_population_stays_with_its_own_figure() -> None:
+    text = ("Tesk\n\nThe Tesk Centre for Human Rights said it had documented the arrest of 612 people since the "
+            "election, 47 of them minors.\n")
+    assert _attributed(text) == {("Tesk Centre for Human Rights", "arrested", "612", None),
+                                 ("Tesk Centre for Human Rights", "arrested", "47", "children")}
+
+
+def test_an_issuer_s_history_is_no_claim() -> None:
+    text = ("Tesk\n\nLawyers said at least 19 of those detained had been charged. Since its founding in 1998, the Tesk "
+            "Centre for Human Rights has documented more than 9,000 cases of arbitrary detention.\n")
+    assert _attributed(text) == {("Lawyers", "charged", "at least 19", None)}
