@@ -1411,8 +1411,9 @@ def _clean_name(name: str) -> str:
     name = re.sub(r"(?i)^(?:the|a|an|their|his|her)\s+", "", name)  # "their lawyers": the lawyers
     name = re.sub(r"^(?:Dr|Mr|Mrs|Ms|Prof)\.?\s+(?=[A-Z][\w’'-]+\s+[A-Z])", "", name)  # "Dr Lena Fors" is Lena Fors
     # "Lieutenant Colonel Omar Traore", "General Zaw Min Tun": a rank is no part of the name
-    name = re.sub(r"^(?:(?:Lieutenant|Lt\.?|Brigadier|Major|Vice|Rear)\s+)?(?:General|Colonel|Col\.|Major|Captain|"
-                  r"Lieutenant|Sergeant|Commander|Admiral|Brigadier)\s+(?=[A-Z][a-z’'-]+\s+[A-Z][a-z’'-]+$|"
+    name = re.sub(r"^(?:(?:Lieutenant|Lt\.?|Brigadier|Major|Vice|Rear|Deputy|Prime|Interior|Health|Foreign|Justice)\s+)?"
+                  r"(?:General|Colonel|Col\.|Major|Captain|Lieutenant|Sergeant|Commander|Admiral|Brigadier|Governor|"
+                  r"Mayor|President|Minister|Senator|Judge|Prosecutor)\s+(?=[A-Z][a-z’'-]+\s+[A-Z][a-z’'-]+$|"
                   r"[A-Z][a-z’'-]+\s+[A-Z][a-z’'-]+\s+[A-Z][a-z’'-]+$)", "", name)
     name = re.sub(r"(?i)^(?:country|nation|state|city|region|province|island|government)[’']s\s+", "", name)
     return " ".join(name.split())
@@ -1888,6 +1889,8 @@ def _proper_name_ref(phrase: str, original: str, sources: Sources, cue: str) -> 
     if source is None:
         return None
     described = phrase.split(name)[0]
+    if name.endswith(source.name) and name != source.name:
+        described += name[: -len(source.name)]  # "Governor Pavel Sokol": the title says how "the governor" is meant
     if re.search(rf"(?i)\b(?:{'|'.join(GENERIC_HEADS + ROLE_HEADS)})\b", described):
         sources.add_role(source, described)
     sources.mention(source)

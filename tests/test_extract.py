@@ -1543,3 +1543,10 @@ def test_an_issuer_s_history_is_no_claim() -> None:
     text = ("Tesk\n\nLawyers said at least 19 of those detained had been charged. Since its founding in 1998, the Tesk "
             "Centre for Human Rights has documented more than 9,000 cases of arbitrary detention.\n")
     assert _attributed(text) == {("Lawyers", "charged", "at least 19", None)}
+
+
+def test_a_title_is_no_part_of_a_name_but_says_who_the_governor_is() -> None:
+    text = ("Quake in Orsk\n\nGovernor Pavel Sokol said at least 60 people were missing. The governor said 12 people "
+            "had died. Sokol said 300 had been injured.\n")
+    assert _attributed(text) == {("Pavel Sokol", "missing", "at least 60", None), ("Pavel Sokol", "killed", "12", None),
+                                 ("Pavel Sokol", "injured", "300", None)}
