@@ -1158,6 +1158,7 @@ _PASSIVE = re.compile(r"(?i)\b(?:was|were|is|are|been|be|being)\s+"
 ACCORDING_TO = re.compile(r"(?i)\baccording to\s+")
 AGENT_CUE = re.compile(
     r"(?i)\b(?:reports?|statements?|tally|tallies|count|counts|figures?|data|estimates?|survey|study|findings|records|"
+    r"claims|allegations|assertions|"
     r"documentation|list|monitoring|identified|documented|recorded|verified|confirmed|cited|compiled|collected|"
     r"released|published|issued|gathered|acknowledged|admitted|announced|reported|given|claimed|provided|disclosed|"
     r"listed as [\w-]+|registered as [\w-]+|recorded as [\w-]+)\s+"
@@ -1613,6 +1614,9 @@ def _phrase_after(sentence: str, start: int) -> str:
         r"reached|rose|grew)\b|[,;:.!?()\"“”]|$)", rest)
     phrase = match.group() if match else rest
     phrase = phrase.strip()
+    count = FIGURE_PATTERN.search(phrase)
+    if count and count.start() > 0:  # "social networks of dozens of deaths": the source ends before what it counts
+        phrase = re.sub(r"(?i)\s+(?:of|with|about|on)\s*$", "", phrase[: count.start()].rstrip())
     if re.match(r"(?i)^(?:reports?|figures?|estimates?|data|a (?:tally|report|statement|count))\s+(?:by|from|of)\s", phrase):
         phrase = re.sub(r"(?i)^\S+(?:\s\S+)?\s+(?:by|from|of)\s+", "", phrase)
     acronym = _ACRONYM_AFTER.match(rest[len(rest) - len(rest.lstrip()) + len(phrase) :] if phrase else "")

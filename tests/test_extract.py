@@ -1550,3 +1550,11 @@ def test_a_title_is_no_part_of_a_name_but_says_who_the_governor_is() -> None:
             "had died. Sokol said 300 had been injured.\n")
     assert _attributed(text) == {("Pavel Sokol", "missing", "at least 60", None), ("Pavel Sokol", "killed", "12", None),
                                  ("Pavel Sokol", "injured", "300", None)}
+
+
+def test_claims_by_a_group_are_the_group_s_and_a_source_s_phrase_ends_before_what_it_counts() -> None:
+    text = ("Statement by the Ministry of Defence\n\nTwo servicemen were killed. Claims by the so-called Kerr "
+            "Liberation Front that 40 soldiers died are fabricated. Reports in local media of 12 deaths are false.\n")
+    assert {(n, m, s) for n, m, s, _ in _attributed(text)} == {
+        ("Ministry of Defence", "killed", "Two"), ("Kerr Liberation Front", "killed", "40"),
+        ("Local media", "killed", "12")}
