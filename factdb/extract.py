@@ -296,6 +296,20 @@ PEOPLE_NOUNS: dict[str, str | None] = {
     "critics": None, "government critics": None, "dissidents": None, "opponents": None, "bloggers": "journalists",
     # a list of people ("a plaque with 31 names", "wrote down 512 names"): what it lists is what the text counts
     "names": None,
+    # one person ("one man in his 70s had died", "including one police officer"): the singulars of the above
+    "man": None, "woman": "women", "boy": "children", "girl": "children", "baby": "children",
+    "infant": "children", "police officer": "police", "policeman": "police", "officer": "police",
+    "soldier": "soldiers", "journalist": "journalists", "reporter": "journalists", "civilian": None,
+    "protester": "protesters", "demonstrator": "protesters", "prisoner": "prisoners", "inmate": "prisoners",
+    "detainee": "prisoners", "worker": "workers", "firefighter": None, "passenger": None, "student": "students",
+    "teacher": "teachers", "doctor": "doctors", "nurse": "nurses", "health worker": "health workers",
+    "aid worker": "aid workers", "migrant": "migrants", "villager": None, "pupil": "children",
+}
+# People named by what they do or what was done to them, when only the noun says what is counted.
+PEOPLE_NOUN_METRICS = {
+    "protesters": "protesters", "protestors": "protesters", "demonstrators": "protesters", "marchers": "protesters",
+    "strikers": "strikers", "hunger strikers": "hunger_strikers", "detainees": "detained", "hostages": "captured",
+    "refugees": "refugees", "political prisoners": "detained",
 }
 # ... units that hold people but are not people: no metric here counts them.
 NOT_PEOPLE_NOUNS = frozenset({"families", "households", "family members' households", "villages", "communities"})
@@ -347,13 +361,16 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      r"search(?:ing|ed|es)?\s+(?:[\w’'-]+\s+){0,6}?for|looking for|(?:feared|believed|thought)\s+(?:to be\s+)?buried|"
      r"(?:still\s+)?(?:under|beneath|buried (?:under|in))\s+(?:the\s+)?(?:mud|rubble|debris|snow|sand)|(?:could|can) not be accounted for|disappeared|disappearances?|"
      r"(?:fate|whereabouts) (?:remains?|is|are) unknown|(?:the )?(?:fate|whereabouts) of|"
-     r"never (?:came|come|made it) (?:up|back|home|out)|never returned", "missing"),
-    (r"returned (?:home|to their homes)|have returned|had returned", "returned"),
+     r"never (?:came|come|made it) (?:up|back|home|out)|never returned|"
+     r"(?:had|have|has|did)\s+not\s+(?:yet\s+)?(?:come|came|returned|made it)\s+(?:home|back)", "missing"),
+    (r"returned (?:home|to their homes)|have returned|had returned|returning (?:home|to (?:their|its|his|her))|"
+     r"(?:came|come|coming|went|gone|going) back (?:home|to|from|across)", "returned"),
     (r"separated from (?:their\s+)?(?:families|parents|relatives|caregivers)|unaccompanied(?: and separated)?|"
      r"separated children", "separated"),
     (r"discharged", "discharged"),
     (r"on board|aboard|(?:was|were) carrying", "passengers"),
     (r"rescued|saved|(?:brought|pulled|carried|helped) ashore|brought (?:to the surface|out) alive|pulled (?:out )?alive|alive from|to the surface|"
+     r"(?:brought|pulled|taken|carried|lifted)\s+(?:out\s+)?(?:of|from)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?alive|"
      r"to safety|airlifted|evacuated by (?:air|helicopter)", "rescued"),
     (r"on strike|strikers|joined the (?:[\w-]+\s+)?(?:strike|stoppage|walkout)|absent|went on strike|walked out|"
      r"walked off the job|stopped work|downed tools|stayed away from (?:work|classrooms|schools?)", "strikers"),
@@ -585,10 +602,15 @@ _AND_NUMBER_WORD = re.compile(
 
 def _is_not_a_count(sentence: str, match: re.Match[str]) -> bool:
     before, after = sentence[: match.start()], sentence[match.end() :]
-    if SHARE_BEFORE.search(before) or NOT_COUNT_BEFORE.search(before) or NOT_COUNTS.match(after) or TIME_NEAR.match(after) or BUILT_FOR.search(before):
+    # "Of the 40 people injured, 12 were ...": a sentence opening on the group counts it (no denominator)
+    group_first = bool(re.fullmatch(r"[\"“‘']?\s*(?:Of|Among)\s+(?:the|those)\s+", before))
+    if SHARE_BEFORE.search(before) or (NOT_COUNT_BEFORE.search(before) and not group_first) or NOT_COUNTS.match(after) or TIME_NEAR.match(after) or BUILT_FOR.search(before):
         return True
     if DATE_NEAR.search(before) or DATE_AFTER.match(after) or re.search(r"\d[:.]$", before):
         return True
+    if re.match(r"(?i)^\s*(?:and|to|or|[-–])\s*\d{1,2}(?=\D)", after) and DATE_AFTER.match(re.sub(
+            r"(?i)^\s*(?:and|to|or|[-–])\s*\d{1,2}", "", after)):
+        return True  # "on 3 and 4 May": the first day of two
     if re.search(r"(?i)\b(?:hundred|thousand)$", match.group()) and _AND_NUMBER_WORD.match(after) \
             or re.search(r"(?i)\b(?:hundred|thousand)\s+and\s+$", before):
         return True  # "two hundred and eleven": one number the grammar does not read, not 200 and 11
@@ -598,7 +620,7 @@ def _is_not_a_count(sentence: str, match: re.Match[str]) -> bool:
     if number.lower() == "one" and re.search(r"(?i)\bno\s+$", before):
         return True  # "no one missing": nobody, not a count of one
     if AGE_LIMIT.match(match.group()) and re.search(
-            r"(?i)\b(?:are|were|is|was|be|been|being|aged|children|girls|boys|people|those|ones)\s+$", before):
+            r"(?i)\b(?:are|were|is|was|be|been|being|aged|children|girls|boys|people|those|ones|them)\s+$", before):
         return True  # "9 are under 18", "children under five": an age limit, not a count
     if YEAR.match(number) or (match.group("dash_high") and YEAR.match(match.group("dash_high"))):
         return counted_noun(after)[0] is None  # "1988", "2019 uprising"; but "1500 people" counts
@@ -688,7 +710,66 @@ _TO_DEATH = re.compile(r"(?i)^\s*(?:[\w-]+\s+){0,3}?to death\b")
 def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, MetricGuess] | None,
                  topic: str | None) -> MetricGuess | None:
     """The metric a figure counts, or None when nothing says: the rules below apply in order, from
-    the counted noun ("46 deaths") to nearby verbs, the figure it continues and words pointing back."""
+    the counted noun ("46 deaths") to nearby verbs, the figure it continues and words pointing back; then
+    what the clause says of the people now outranks how they came to be counted."""
+    guess = _guess_metric(sentence, span, previous, topic)
+    clause_start, clause_end = _clause_around(sentence, span.start, span.end)
+    before, after = sentence[clause_start : span.start], sentence[span.end : clause_end]
+    if guess is None:
+        noun = counted_noun(after)[0]
+        bare = noun is None and re.match(r"(?i)\s*(?:[,.;:]|(?:in|on|at|to|during|over|since|this|last|overnight)\b|$)",
+                                         after)
+        if _LOST_BEFORE.search(before) and (bare or noun in PEOPLE_NOUNS):
+            # "Last week we lost three in a single night", "the village has lost 14 people": deaths
+            return MetricGuess("killed", _population(noun, after), 0.6, '"lost" people')
+        return None
+    if guess.metric == "prisoners" and re.search(r"(?i)\b(?:camps?|shelters?|settlements?)\b", sentence) \
+            and not re.search(r"(?i)\b(?:prisons?|jails?|detention|penitentiar\w+|inmates|prisoners)\b", sentence):
+        # "By the reckoning of the camp administration it now houses 41,000": a camp holds displaced people
+        return MetricGuess("displaced", guess.population, 0.6, f"{guess.reason}, in a camp")
+    if guess.metric == "cities" and not _PROTEST_WORDS.search(sentence):
+        return None  # "arrests in the capital and four other cities": where it happened, not how far protest spread
+    group = _GROUP_OPENING.match(sentence)
+    if group and span.start > group.end() - 2:
+        outcome = next((m for p, m in METRIC_WORD_PATTERNS if p.fullmatch(group.group("outcome"))), None)
+        if outcome is not None and _STAGES.get(outcome, -1) > _STAGES.get(guess.metric, 99):
+            # "Of those executed, 51 had been convicted of drug offences": what they were convicted of comes
+            # before what happened to them, and the sentence is about those executed
+            return MetricGuess(outcome, guess.population, 0.75, f'"{group.group().rstrip(", ")}" (the group counted)')
+    if guess.metric != "missing" and _WHEREABOUTS_OF.search(before) and re.search(r"(?i)\bunknown\b", after):
+        # "the whereabouts of 147 of those detained remain unknown": missing, whatever brought them in
+        return MetricGuess("missing", guess.population, 0.75, '"whereabouts of ... unknown"')
+    held = _STILL_HELD.search(after)
+    if guess.metric == "arrested" and held:
+        # "412 people arrested during the June protests are still held": what they are now is detained
+        return MetricGuess("detained", guess.population, 0.75, f'"{held.group()}"')
+    illness = _TREATED_FOR_ILLNESS.search(after)
+    if guess.metric == "injured" and illness and "treated" in guess.reason:
+        # "treated more than 3,100 children for measles": patients of a disease, not people hurt
+        return MetricGuess("hospitalised", guess.population, 0.65, f'"treated ... {illness.group()}"')
+    return guess
+
+
+# The "cities" metric counts the places a protest reached: the sentence must speak of one.
+_PROTEST_WORDS = re.compile(r"(?i)\b(?:protest\w*|demonstrat\w*|rall(?:y|ies|ied)|march\w*|unrest|uprising|"
+                            r"strikes?|strikers|riots?|rioting|vigils?|sit-ins?)\b")
+_LOST_BEFORE = re.compile(r"(?i)\b(?:we|they|he|she|i|it|has|have|had)\s+(?:already\s+)?lost\s+$")
+# A sentence that opens on the group its figures are part of: "Of those executed, ...", "Among those killed, ...".
+_GROUP_OPENING = re.compile(r"(?i)^\s*(?:of|among)\s+(?:those|the people|the men|the prisoners)\s+"
+                            r"(?P<outcome>executed|hanged|put to death|killed|sentenced to death|sentenced)\s*,")
+# The stages of what happens to people in custody, first to last; a later one names the group better.
+_STAGES = {"arrested": 0, "detained": 1, "charged": 2, "sentenced": 3, "sentenced_to_death": 4, "executed": 5,
+           "killed": 5}
+_WHEREABOUTS_OF = re.compile(r"(?i)\b(?:fate|whereabouts)\s+of\s+(?:at\s+least\s+|some\s+|about\s+)?$")
+_STILL_HELD = re.compile(r"(?i)\b(?:are|is|remain|remains|were)\s+(?:still\s+)?(?:being\s+)?(?:held|in custody|in detention|"
+                         r"behind bars|in prison|in jail|jailed)\b")
+_TREATED_FOR_ILLNESS = re.compile(
+    r"(?i)\bfor\s+(?:suspected\s+|acute\s+|severe\s+)?(?:measles|cholera|malaria|diarrho?ea\w*|"
+    r"malnutrition|typhoid|dengue|diphtheria|disease|illness|infections?|respiratory\s+\w+|fever)\b")
+
+
+def _guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, MetricGuess] | None,
+                  topic: str | None) -> MetricGuess | None:
     clause_start, clause_end = _clause_around(sentence, span.start, span.end)
     before, after = sentence[clause_start : span.start], sentence[span.end : clause_end]
     noun, noun_end = counted_noun(after)
@@ -697,7 +778,7 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
     early = _metric_sentenced_or_part(before, after, rest, noun, population)
     if early is not None:
         return early
-    if noun in METRIC_NOUNS and not _is_increment(sentence, after):
+    if noun in METRIC_NOUNS and not _is_increment(sentence, before, after):
         verb = _nearest_metric_word("", _window_after(rest), PEOPLE_METRICS) if noun in ADJECTIVE_METRIC_NOUNS else None
         if verb is not None and verb[0] != METRIC_NOUNS[noun] and verb[1] <= 4 \
                 and not (noun == "refugees" and verb[0] == "displaced") \
@@ -708,7 +789,7 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
     unknown = _unknown_people_noun(after) if noun is None else None
     if unknown is not None:
         return _metric_of_unknown_people(before, after, unknown)
-    if _counts_no_metric(sentence, before, after, noun) or _condition_of_the_hurt(after, previous):
+    if _counts_no_metric(sentence, before, after, noun) or _condition_of_the_hurt(sentence, after, previous):
         return None
     told = _metric_told_around(before, after, population, allowed) or _metric_put_at(before, population, allowed) \
         or _metric_of_modifier(after, noun, noun_end, population, allowed)
@@ -814,6 +895,11 @@ def _metric_put_at(before: str, population: str | None, allowed: frozenset[str])
     """ "puts the number of people still without a home at 38,000": what the number is of, however long."""
     put = PUT_NUMBER_AT.search(before)
     named = _nearest_metric_word("", put.group("what"), allowed) if put else None
+    if put is not None and named is None:
+        # "put the number of demonstrators at 15,000": people named by what they do
+        people = counted_noun(" " + put.group("what"))[0]
+        if people in PEOPLE_NOUN_METRICS and PEOPLE_NOUN_METRICS[people] in allowed:
+            named = (PEOPLE_NOUN_METRICS[people], 0, people)
     if put is None or named is None:
         return None
     return MetricGuess(named[0], population, 0.75, f'"the {put.group("noun")} {_short(put.group("what"), 60)} at"')
@@ -865,7 +951,12 @@ def _coordinated(between: str, rest: str) -> bool:
     return bool(COORDINATION.match(between)) and (
         not re.search(r"(?i)\b\w+ed\b", between[noun_end:] if noun else between)
         or bool(re.search(r"(?i)compared|up from|down from|versus", between))
-    ) and not _VERB_AFTER.match(rest)
+    ) and not (_VERB_AFTER.match(rest) and not _REPORTED_FIGURE.match(rest))
+
+
+# "up from 38 announced earlier": a participle saying where the earlier figure came from, not a new clause
+_REPORTED_FIGURE = re.compile(r"(?i)\s+(?:announced|reported|given|recorded|published|released|stated|cited|issued)"
+                              r"(?:\s+(?:earlier|previously|on\s+\w+day|last\s+\w+|in\s+\w+|by\s+))")
 
 
 # "Nine were under 18.", "two were women": who some of the people counted before were, and nothing else.
@@ -898,6 +989,11 @@ def _metric_referred_to(before: str, after: str, rest: str, noun: str | None, po
 
 
 # Part of a group told by its condition, with no verb of its own: not a claim of its own.
+GROUP_FIRST = re.compile(r"[\"“‘']?\s*(?:Of|Among)\s+(?:the|those)\s")
+# "Of the 40 people injured, 12 were in critical condition": how some of them are, after the group.
+IN_A_CONDITION = re.compile(
+    r"(?i)^\s*(?:are|were|is|was|remain|remained)\s+(?:still\s+)?(?:in (?:a |an )?(?:serious|critical|stable|grave|"
+    r"life-threatening|very serious)(?: but stable)? conditions?|seriously|critically|gravely)\b")
 CONDITION_SUBSET = re.compile(
     r"(?i)^\s*of (?:them|those|whom|these)\s+(?:(?:are|were|is|was|remain|remained)\s+(?:still\s+)?)?"
     r"(?:in (?:a |an )?(?:serious|critical|stable|grave|life-threatening|very serious)(?: but stable)? conditions?|"
@@ -905,11 +1001,11 @@ CONDITION_SUBSET = re.compile(
     r"with (?:life-threatening|serious|severe|critical|grave) (?:injuries|wounds|burns))\s*(?:[.,;]|$)")
 
 
-def _condition_of_the_hurt(after: str, previous: tuple[FigureSpan, MetricGuess] | None) -> bool:
+def _condition_of_the_hurt(sentence: str, after: str, previous: tuple[FigureSpan, MetricGuess] | None) -> bool:
     """ "41 people with injuries, three of them in a serious condition": how some of the hurt are, no new count
     ("38 brought out alive, seven of them with serious injuries" is one: the seven are the injured)."""
     return previous is not None and previous[1].metric in ("injured", "hospitalised", "casualties") \
-        and bool(CONDITION_SUBSET.match(after))
+        and bool(CONDITION_SUBSET.match(after) or (IN_A_CONDITION.match(after) and GROUP_FIRST.match(sentence)))
 
 
 def _counts_no_metric(sentence: str, before: str, after: str, noun: str | None) -> bool:
@@ -919,16 +1015,29 @@ def _counts_no_metric(sentence: str, before: str, after: str, noun: str | None) 
     first = _first_word(after)
     if noun is None and first and first not in _STOP_WORDS and not SUBSET_AFTER.match(after) \
             and not re.match(r"\s*,", after) and not _metric_word_starts(re.sub(r"(?i)^\s*\w+ly\s+", "", after)) \
-            and first not in ("had", "were", "have", "are"):
+            and first not in ("had", "were", "have", "are") and not _REPORTED_FIGURE.match(after):
         return True  # "three Kalden prisons", "18 teams": something no metric counts
     if METHOD.search(before):
         return True  # "interviewed 34 people, including two former detainees": how, not what happened
-    return _is_increment(sentence, after)
+    if re.search(r"(?i)\bsince (?:its|their|our) (?:founding|foundation|creation|establishment|inception)\b", sentence):
+        return True  # "Since its founding in 1998, TCHR has documented 9,000 cases": the issuer's history
+    return _is_increment(sentence, before, after)
 
 
-def _is_increment(sentence: str, after: str) -> bool:
+def _is_increment(sentence: str, before: str, after: str) -> bool:
     """"27 more bodies ..., bringing the toll to 163": the total is the claim, not the step to it."""
-    return bool(re.match(r"(?i)^\s*(?:more|additional|extra)\b", after) and INCREMENT.search(sentence))
+    if re.match(r"(?i)^\s*(?:more|additional|extra)\b", after) and INCREMENT.search(sentence):
+        return True
+    # "Divers pulled another 14 bodies from the hull ..., bringing the number of confirmed dead to 58": a step
+    # whose clause runs into the total, with no other figure between
+    step = re.match(r"(?i)^[^;.]{0,120}?,\s*(?:bringing|raising|taking|pushing)\s+(?:the|its|their)\s+"
+                    r"(?:[\w-]+\s+){0,4}?(?:toll|number|total|count|tally|figure)\b[^;.]{0,60}?\bto\s+", after)
+    # (a count over a period, "Since 12 June, 38,000 refugees have crossed, bringing the total to 210,000",
+    # is a claim of its own: only a step of a day is an increment)
+    if step is None or find_figures(after[: step.end()]):
+        return False
+    return bool(re.search(r"(?i)\b(?:another|a further)\s+$", before) or re.search(
+        r"(?i)\b(?:on\s+\w+day|overnight|today|yesterday|this (?:morning|afternoon|evening))\b", after[: step.end()]))
 
 
 def _window_before(before: str) -> str:
@@ -986,7 +1095,12 @@ def _nearest_metric_word(before: str, after: str, allowed: frozenset[str]) -> tu
 def _population(noun: str | None, after: str) -> str | None:
     if noun is not None and PEOPLE_NOUNS.get(noun):
         return PEOPLE_NOUNS[noun]
-    if re.search(r"(?i)\b(?:under (?:the age of )?18|minors?|under-18s?|juvenile offenders?)\b", after[:60]):
+    nearby = after[:60]
+    following = FIGURE_PATTERN.search(nearby)
+    if following and not AGE_LIMIT.match(following.group().strip()):
+        # "612 people since the election, 47 of them minors": the minors are the 47 ("under 18" is no figure)
+        nearby = nearby[: following.start()]
+    if re.search(r"(?i)\b(?:under (?:the age of )?18|minors?|under-18s?|juvenile offenders?)\b", nearby):
         return "children"
     match = re.match(r"(?i)^\s*(?:of (?:those|them|whom|these)\s+\w+\s+)?(?:were|was|are)\s+(\w+(?: \w+)?)", after)
     if match:
@@ -1020,6 +1134,7 @@ _CUE_VERBS = (
     r"noted|notes|indicated|indicates|added|adds|told|tells|tell us|put|puts|putting|wrote|writes|tallied|verified|alleged|"
     r"alleges|insisted|insists|acknowledged|acknowledges|concluded|revealed|reveals|showed|show|shows|gave|gives|"
     r"cited|declared|stressed|registered|listed|logged|believes|assessed|announce|acknowledge|admitted|admits|"
+    r"warned|warns|cautioned|disclosed|informed|informs|"
     r"quoted|calculated|compiled|tallies|stands|stood|put|saying|claiming|adding|noting|estimating|claim|"
     # "CPJ called on the authorities to free the 19 journalists still held": the appeal states the figure
     r"called on|calls on|called for|calls for|urged|urges|demanded|demands|appealed|"
@@ -1038,10 +1153,12 @@ _PARTICIPLE = re.compile(
     r"confirmed|verified|listed|logged|registered|counted|estimated|found|determined|put)$"
 )
 PARTICIPIAL_SPEECH = frozenset({"saying", "adding", "noting", "claiming", "estimating"})
-_PASSIVE = re.compile(r"(?i)\b(?:was|were|is|are|been|be|being)\s+(?:\w+ly\s+)?$")
+_PASSIVE = re.compile(r"(?i)\b(?:was|were|is|are|been|be|being)\s+"
+                      r"(?:(?:\w+ly|later|also|then|since|never|still|not|all|both|each|soon|first|again|now)\s+){0,2}$")
 ACCORDING_TO = re.compile(r"(?i)\baccording to\s+")
 AGENT_CUE = re.compile(
     r"(?i)\b(?:reports?|statements?|tally|tallies|count|counts|figures?|data|estimates?|survey|study|findings|records|"
+    r"claims|allegations|assertions|"
     r"documentation|list|monitoring|identified|documented|recorded|verified|confirmed|cited|compiled|collected|"
     r"released|published|issued|gathered|acknowledged|admitted|announced|reported|given|claimed|provided|disclosed|"
     r"listed as [\w-]+|registered as [\w-]+|recorded as [\w-]+)\s+"
@@ -1061,11 +1178,12 @@ POSSESSIVE_CUE = re.compile(
     rf"(?i)(?:[’']s|(?<=s)[’'])\s+(?:{_REPORT_ADJECTIVE}\s+)*(?:statement|statements|"
     r"report|reports|count|tally|figures?|data|estimates?|toll|death toll|"
     r"records|list|findings|documentation|numbers|survey|analysis|assessment|monitors|research|investigation|"
-    r"bulletins?|updates?)\b"
+    r"bulletins?|updates?|reviews?|logs?|registers?|ledgers?|database)\b"
 )
 _REPORT_NOUNS = re.compile(
     r"(?i)^(?:statements?|reports?|count|tally|figures?|data|estimates?|toll|death toll|records|list|findings|"
-    r"documentation|numbers|survey|analysis|assessment|monitors|research|investigation|bulletins?|updates?)$"
+    r"documentation|numbers|survey|analysis|assessment|monitors|research|investigation|bulletins?|updates?|reviews?|"
+    r"logs?|registers?|ledgers?|database)$"
 )
 _ROLE_NOUNS = re.compile(
     r"(?i)\b(?:spokesman|spokeswoman|spokesperson|director|deputy director|head|chief|president|chair|chairman|"
@@ -1076,6 +1194,11 @@ _SOURCE_NOUNS = re.compile(
     r"(?i)\b(?:officials?|lawyers?|witness(?:es)?|residents|families|relatives|doctors|activists|police|spokes\w+|"
     r"sources|medics|nurses|staff|workers|officers|monitors|observers|researchers|journalists|reporters|diplomats)\b"
 )
+# One person at a place that is described rather than named ("a doctor at the district hospital", "a nurse at
+# Dorm's only hospital") speaks for themselves; "a doctor at Al-Noor hospital" is left to the named hospital.
+_ONE_SPEAKER = re.compile(
+    r"(?i)\b(?:doctor|nurse|medic|surgeon|source|resident|rescuer|volunteer|worker|officer|researcher|"
+    r"journalist|reporter|diplomat|activist|witness)$")
 # "a spokesman for the provincial prosecutor", "officials at the Ministry of Health": the body speaks.
 _SPEAKS_FOR = re.compile(
     r"(?i)^(?:(?:a|an|the|two|three|several|one)\s+)?(?:senior\s+|deputy\s+)?(?:spokes(?:man|woman|person)|"
@@ -1149,6 +1272,7 @@ class Sources:
         self.last_attributed: ProposedSource | None = None
         self.voice: ProposedSource | None = None  # who "we" and "our" are
         self.roles: dict[str, list[str]] = {}
+        self.text = ""  # the article, where a surname's full name can be found
 
     def resolve_name(self, name: str, *, acronym: str | None = None, context: str = "") -> ProposedSource | None:
         """The known, already proposed or new source called ``name``; ``context`` helps guess a new one's kind."""
@@ -1165,10 +1289,27 @@ class Sources:
                 if acronym and acronym not in source.aliases and not source.known and name_key(acronym) not in self.by_key:
                     source.aliases.append(acronym)
                 return source
-        short = self._short_form(name) or self._initials(name)
+        short = self._short_form(name) or self._initials(name) or self._surname(name)
         if short is not None:
             return short
         return self._new(name, acronym, context)
+
+    def _surname(self, name: str) -> ProposedSource | None:
+        """ "Desh said" after "The village headman, Aram Desh, said" (or after "Aram Desh" anywhere earlier in
+        the text): a person called by their surname is the person named in full before."""
+        if not re.fullmatch(r"[A-Z][a-z’'-]+", name) or name_key(name) in self.by_key:
+            return None
+        for source in reversed(self.mentions):
+            words = source.name.split()
+            if source.kind == "person" and len(words) > 1 and words[-1] == name:
+                return source
+        full = re.search(rf"\b(?P<full>[A-Z][a-z’'-]+(?: [A-Z][a-z’'-]+){{0,2}}) {re.escape(name)}\b", self.text)
+        if full is None or _ORGANISATION_WORDS.search(full.group()) or full.group("full").split()[0] in _TITLES \
+                or full.group("full").split()[0].lower() in _STOP_WORDS:
+            if full is not None and full.group("full").split()[0] in _TITLES and len(full.group("full").split()) > 1:
+                return self.resolve_name(" ".join([*full.group("full").split()[1:], name]))
+            return None
+        return self.resolve_name(f"{full.group('full')} {name}")
 
     def _initials(self, name: str) -> ProposedSource | None:
         """ "ICRC" after "International Committee of the Red Cross": an acronym of a source named before."""
@@ -1239,6 +1380,11 @@ class Sources:
         return next((s for s in reversed(self.mentions) if s.kind in kinds), None) if kinds else None
 
 
+# Titles before a name: "Dr Lena Varga" is Lena Varga.
+_TITLES = frozenset("Dr Mr Mrs Ms Prof Professor General Colonel Captain Major Lieutenant Sergeant Judge Father Sister "
+                    "Imam Rev Rabbi Sheikh President Minister Governor Mayor Senator Commander".split())
+
+
 # The kinds of source a head noun can refer back to when no earlier name contains the noun itself.
 HEAD_KINDS: dict[str, frozenset[str]] = {
     **dict.fromkeys(("charity", "group", "organisation", "organization", "campaign", "network"), frozenset({"ngo"})),
@@ -1265,6 +1411,11 @@ def _clean_name(name: str) -> str:
     name = re.sub(r"^[\s\"“”‘’'(,]+|[\s\"“”‘’'),.;:]+$", "", name)
     name = re.sub(r"(?i)^(?:the|a|an|their|his|her)\s+", "", name)  # "their lawyers": the lawyers
     name = re.sub(r"^(?:Dr|Mr|Mrs|Ms|Prof)\.?\s+(?=[A-Z][\w’'-]+\s+[A-Z])", "", name)  # "Dr Lena Fors" is Lena Fors
+    # "Lieutenant Colonel Omar Traore", "General Zaw Min Tun": a rank is no part of the name
+    name = re.sub(r"^(?:(?:Lieutenant|Lt\.?|Brigadier|Major|Vice|Rear|Deputy|Prime|Interior|Health|Foreign|Justice)\s+)?"
+                  r"(?:General|Colonel|Col\.|Major|Captain|Lieutenant|Sergeant|Commander|Admiral|Brigadier|Governor|"
+                  r"Mayor|President|Minister|Senator|Judge|Prosecutor)\s+(?=[A-Z][a-z’'-]+\s+[A-Z][a-z’'-]+$|"
+                  r"[A-Z][a-z’'-]+\s+[A-Z][a-z’'-]+\s+[A-Z][a-z’'-]+$)", "", name)
     name = re.sub(r"(?i)^(?:country|nation|state|city|region|province|island|government)[’']s\s+", "", name)
     return " ".join(name.split())
 
@@ -1360,12 +1511,19 @@ _QUOTED_BY = re.compile(r"(?i)^(?P<speaker>.+?)\s+(?:quoted|cited|interviewed)\s
 def _is_speech_verb(sentence: str, match: re.Match[str]) -> bool:
     """Whether a speech verb is used as one, with someone saying something."""
     verb_start = match.start("verb")
+    verb = match.group("verb").lower()
+    if re.search(r"(?i)\bof\s+$", sentence[:verb_start]):
+        return False  # "the number of confirmed dead": an adjective
     if re.search(r"(?i)\b(?:a|an|the|its|their|his|her|this|that|latest|new|credible|unconfirmed|further|several|"
-                 r"many|media|press|initial|early|conflicting)\s+$", sentence[:verb_start]) \
+                 r"many|initial|early|conflicting)\s+$", sentence[:verb_start]) \
+            or (not verb.endswith("ed") and re.search(r"(?i)\b(?:media|press)\s+$", sentence[:verb_start])) \
             or re.search(rf"(?i)(?:[’']s|(?<=s)[’'])\s+(?:{_REPORT_ADJECTIVE}\s+)*$", sentence[:verb_start]):
         return False  # "released a report", "the government's final report": a noun, not a verb
     if _PASSIVE.search(sentence[:verb_start]):
         return False  # "the reform was announced": nobody is named as the speaker
+    if match.group("verb").lower() in ("found", "find", "finds") and re.match(
+            r"(?i)\s+(?:in|at|on|inside|near|under|hiding|alive|dead|there|here)\b", sentence[match.end() :]):
+        return False  # "all 17 men they found in the mosque": finding people, not a finding
     if re.match(r"(?i)\s+(?:the\s+)?lives\b|\s+responsibility\b", sentence[match.end() :]):
         return False  # "the floods have claimed the lives of 17": a toll, not a speaker
     # ", compiled from death certificates": a participle describing what came before
@@ -1447,12 +1605,18 @@ def _phrase_after(sentence: str, start: int) -> str:
     rest = sentence[start:]
     match = re.match(
         r"[^,;:.!?()\"“”]*?(?=\s+(?:that|who|which|on|in|at|last|this|by phone|said|says|as|and|while|when|after|"
-        r"before|over|since|because|but|to|with|"
+        # a subject pronoun starts the clause the source's phrase leads into: "By the reckoning of the camp
+        # administration it now houses 41,000"
+        r"it|he|she|"
+        r"before|over|since|because|but|to(?!\s+[A-Z])|with|"
         # the verb of a sentence whose subject ends on the source: "the tally kept by the association includes 64"
         r"includes|included|include|shows|showed|lists|listed|has|have|had|is|are|was|were|stands|stood|"
         r"reached|rose|grew)\b|[,;:.!?()\"“”]|$)", rest)
     phrase = match.group() if match else rest
     phrase = phrase.strip()
+    count = FIGURE_PATTERN.search(phrase)
+    if count and count.start() > 0:  # "social networks of dozens of deaths": the source ends before what it counts
+        phrase = re.sub(r"(?i)\s+(?:of|with|about|on)\s*$", "", phrase[: count.start()].rstrip())
     if re.match(r"(?i)^(?:reports?|figures?|estimates?|data|a (?:tally|report|statement|count))\s+(?:by|from|of)\s", phrase):
         phrase = re.sub(r"(?i)^\S+(?:\s\S+)?\s+(?:by|from|of)\s+", "", phrase)
     acronym = _ACRONYM_AFTER.match(rest[len(rest) - len(rest.lstrip()) + len(phrase) :] if phrase else "")
@@ -1480,8 +1644,13 @@ class Subject:
 def _subject_before(sentence: str, verb_start: int, verb: str) -> Subject | None:
     """The noun phrase before a cue verb, within its clause; None for "which said" with no antecedent."""
     head = _DESCRIBING_APPOSITION.sub(" ", sentence[:verb_start])
-    if re.search(r"(?i)\band\s*$", head) or (verb.lower() in PARTICIPIAL_SPEECH and re.search(r",\s*$", head)):
-        # "rejected the resolution ... and said", "urged ..., saying": the sentence's subject
+    # a release's dateline is no part of the subject: "(Oslo, 2 October) The Norwegian Refugee Council said"
+    dateline = re.match(r"\s*\([^()]{0,60}\d[^()]{0,20}\)\s*[-–—:]?\s*(?=[A-Z])", head)
+    if dateline:
+        head = " " * dateline.end() + head[dateline.end() :]
+    if re.search(r"(?i)\b(?:and|but)\s*$", head) or (verb.lower() in PARTICIPIAL_SPEECH and re.search(r",\s*$", head)):
+        # "rejected the resolution ... and said", "confirmed the attack but put the toll at 12", "urged ...,
+        # saying": the sentence's subject
         first_verb = _FIRST_VERB.search(head)
         parts = [p.strip() for p in re.split(r",\s*", head[: first_verb.start()] if first_verb else "") if p.strip()]
         parts = [p for p in parts if not _NOT_A_SUBJECT.match(p)]
@@ -1508,6 +1677,8 @@ def _subject_before(sentence: str, verb_start: int, verb: str) -> Subject | None
         pronoun = _TRAILING_PRONOUN.search(part)
         if pronoun:  # "up from the 32 it had announced": the pronoun is the speaker
             return Subject(pronoun.group(1), start + clause.find(part) + pronoun.start(1), others, quoting)
+        if re.match(r"(?i)^(?:up|down) from\b|^compared (?:with|to)\b", part.strip()):
+            return None  # ", up from 38 announced earlier": the earlier figure, with nobody announcing it here
         part = _TRAILING_TIME.sub("", part)  # "The agency on Wednesday raised"
         outer = re.match(r"(?i)^(?P<outer>.+?)\s+(?:said|says|stated|added)\s+$", head[:start])
         relayed_by = outer.group("outer") if outer and "," not in outer.group("outer") else None
@@ -1587,8 +1758,11 @@ def _resolve_phrase(phrase: str, *, sources: Sources, cue: str) -> SourceRef | N
     if FIRST_PERSON_SOURCE.match(phrase) and sources.voice is not None:
         return SourceRef(sources.voice, 0.6, f'"{phrase} {cue}": the article\'s own voice ({sources.voice.name})')
     owned = re.match(r"(?i)^(?:its|their)\s+(.+)$", phrase)
-    if owned and _REPORT_NOUNS.match(_REPORT_ADJECTIVES.sub("", owned.group(1))):
-        phrase = "it"  # "Its report, published last week, says ...": the report of the body named before
+    if owned and (_REPORT_NOUNS.match(_REPORT_ADJECTIVES.sub("", owned.group(1)))
+                  or (_MEMBERS.match(owned.group(1)) and phrase.lower().startswith("its "))):
+        # "Its report, published last week, says ...", "Its volunteers say": the body named before speaks
+        # ("their lawyers" are more often the lawyers of the people just named)
+        phrase = "it"
     if phrase.lower() in PRONOUNS:
         target = sources.last_attributed or (sources.mentions[-1] if sources.mentions else None)
         if phrase.lower() in ("he", "she"):
@@ -1598,12 +1772,14 @@ def _resolve_phrase(phrase: str, *, sources: Sources, cue: str) -> SourceRef | N
                 s.kind == "person" or s.name.split()[-1].lower() in PERSON_ROLES)), target)
         if target is None:
             return None
-        return SourceRef(target, 0.6, f'"{phrase} {cue}" refers back to {target.name}', anaphoric=True)
+        said = owned.group(0) if owned else phrase
+        return SourceRef(target, 0.6, f'"{said} {cue}" refers back to {target.name}', anaphoric=True)
     # "a toll the interior ministry disputed, putting it at 3": the one who disputes gives the figure
     phrase = re.sub(r"(?i)^(?:a|the)\s+(?:toll|figure|number|count|tally|claim|estimate)\s+(?:that\s+|which\s+)?(.+?)\s+"
                     r"(?:disputed|rejected|denied|contested|questioned|dismissed)$", r"\1", phrase)
     # "a local official and a resident told Reuters": two speakers; the first named is the source proposed
-    phrase = re.sub(r"(?i)^((?:an?|one)\s+[\w-]+(?:\s+[\w-]+){0,2}?)\s+and\s+(?:an?|one)\s+[\w-]+(?:\s+[\w-]+){0,2}$",
+    # (also "a medical source and residents": the second speakers need no article)
+    phrase = re.sub(r"(?i)^((?:an?|one)\s+[\w-]+(?:\s+[\w-]+){0,2}?)\s+and\s+(?:(?:an?|one)\s+)?[\w-]+(?:\s+[\w-]+){0,2}$",
                     r"\1", phrase)
     for resolve in (_partitive_ref, _generic_ref, _owner_ref, _spokesperson_ref):
         ref = resolve(phrase, original, sources, cue)
@@ -1612,6 +1788,12 @@ def _resolve_phrase(phrase: str, *, sources: Sources, cue: str) -> SourceRef | N
     phrase = _speaking_head(phrase)
     ref = _proper_name_ref(phrase, original, sources, cue)
     return ref if ref is not None else _common_noun_ref(phrase, original, sources, cue)
+
+
+# The people a body speaks through: "its volunteers", "their field teams", "its staff in the camp".
+_MEMBERS = re.compile(
+    r"(?i)^(?:own\s+)?(?:[\w-]+\s+)?(?:volunteers|staff|teams?|doctors|medics|nurses|workers|researchers|"
+    r"members|monitors|investigators|experts|lawyers|officials|representatives|field officers|officers)$")
 
 
 # "the charity", "the medical charity" describe a source named before; "the fire service" names a new one.
@@ -1669,6 +1851,7 @@ def _owner_ref(phrase: str, original: str, sources: Sources, cue: str) -> Source
     """"Amnesty's report", "the ministry's spokesman": the owner is the source."""
     owner = re.match(r"^(?P<owner>.+?)(?:[’']s|(?<=s)[’'])\s+(?P<head>[\w -]+)$", phrase)
     head = _REPORT_ADJECTIVES.sub("", owner.group("head").strip()) if owner else ""
+    head = re.sub(r"(?i)\s+(?:on|about|into|of|for|from|in)\s.*$", "", head)  # "report on the collapse": a report
     if not owner or not (_REPORT_NOUNS.match(head) or _ROLE_NOUNS.search(owner.group("head"))):
         return None
     inner = _resolve_phrase(owner.group("owner"), sources=sources, cue=cue)
@@ -1688,8 +1871,10 @@ def _spokesperson_ref(phrase: str, original: str, sources: Sources, cue: str) ->
 
 def _speaking_head(phrase: str) -> str:
     """"hospital officials in the city of Ostrava" -> "hospital officials": the officials speak, not Ostrava."""
-    head = re.split(r"\s(?:in|at|from|near|across|outside|inside)\s", phrase, maxsplit=1)[0]
+    head, *place = re.split(r"\s(?:in|at|from|near|across|outside|inside)\s", phrase, maxsplit=1)
     if head != phrase and _pick_proper_name(head) is None and _common_noun_phrase(head) and _SOURCE_NOUNS.search(head):
+        return head
+    if place and _ONE_SPEAKER.search(head) and re.match(r"(?:the\s|[\w-]+[’']s\s)", place[0]):
         return head
     return phrase
 
@@ -1708,6 +1893,8 @@ def _proper_name_ref(phrase: str, original: str, sources: Sources, cue: str) -> 
     if source is None:
         return None
     described = phrase.split(name)[0]
+    if name.endswith(source.name) and name != source.name:
+        described += name[: -len(source.name)]  # "Governor Pavel Sokol": the title says how "the governor" is meant
     if re.search(rf"(?i)\b(?:{'|'.join(GENERIC_HEADS + ROLE_HEADS)})\b", described):
         sources.add_role(source, described)
     sources.mention(source)
@@ -1725,10 +1912,18 @@ def _common_noun_ref(phrase: str, original: str, sources: Sources, cue: str) -> 
         target = sources.by_head(generic_head.group(1))
         if target is not None and _modifiers_fit(common[: generic_head.start()], target, sources):
             return SourceRef(target, 0.65, f'"{phrase} {cue}" refers back to {target.name}')
+    if re.match(r"(?i)^the\s", phrase) and " " not in common:
+        # "the brigade" after "the provincial fire brigade": a body named before by the last word of its name
+        target = next((m for m in reversed(sources.mentions) if len(m.name.split()) > 1
+                       and name_key(m.name).split()[-1] == name_key(common)), None)
+        if target is not None:
+            return SourceRef(target, 0.65, f'"{phrase} {cue}" refers back to {target.name}')
     source = sources.resolve_name(common, context=original)
     if source is None:
         return None
     sources.mention(source)
+    if source.kind == "person" and source.name.split()[-1] == common != source.name:
+        return SourceRef(source, 0.7, f'"{_short(original)}" ({cue}; the surname of {source.name})')
     return SourceRef(source, 0.6, f'"{_short(original)}" ({cue}; an unnamed or generic source)')
 
 
@@ -1753,6 +1948,9 @@ def _pick_proper_name(phrase: str, sources: Sources | None = None) -> tuple[str,
             head = _LOWERCASE_HEAD.match(phrase[match.end() :])
             if head:  # "the UN mission", "Al-Noor hospital": the body, not the place ("Two hospital officials": no)
                 name = f"{name} {head.group(1)}"
+        role = _ROLE_AFTER_PLACE.match(phrase[match.end() :])
+        if role and not _ORGANISATION_WORDS.search(name) and not acronym:
+            name = f"{name} {role.group(1)}"  # "the Port Amsel mayor": the mayor speaks, not the town
         institution = _POSSESSIVE_INSTITUTION.match(phrase[match.end() :])
         if re.search(r"[’']s$", match.group()) and institution:
             name = f"{match.group()} {institution.group(1)}"  # "St Anne's hospital" is the hospital, not St Anne
@@ -1785,6 +1983,8 @@ def _name_score(name: str, after: str, at_start: bool, sources: Sources | None) 
 
 
 _DESCRIBES_NEXT = re.compile(rf"^(?:[’']s?)?\s+(?:[a-z][\w’'-]*\s+){{0,3}}(?:{'|'.join(GENERIC_HEADS)})\s+(?:[A-Z]{{2,}}\b|[A-Z][a-z]+\s+[A-Z])")
+_ROLE_AFTER_PLACE = re.compile(r"^\s+((?:deputy\s+|acting\s+)?(?:mayor|governor|police chief|police|prosecutor|"
+                               r"coroner|fire chief|fire service|health chief|district officer|council))\b")
 _POSSESSIVE_INSTITUTION = re.compile(
     r"^\s+(hospital|clinic|infirmary|hospice|school|college|university|church|cathedral|mosque|orphanage)\b")
 _LOWERCASE_HEAD = re.compile(rf"^\s+((?:[a-z-]+\s+){{0,2}}?(?:{'|'.join(GENERIC_HEADS)}|hospital|clinic))\b")
@@ -1908,7 +2108,10 @@ _ISSUER_TODAY = re.compile(
 # The agencies whose name in a dateline marks a wire story, not a release by the body named there.
 NEWS_AGENCY = re.compile(r"(?i)^(?:Reuters|AP|AFP|Associated Press|Agence France-Presse|dpa|ANSA|EFE|Xinhua|"
                          r"Bloomberg|UPI|PA|Kyodo|Yonhap|TASS|IANS|PTI|Anadolu|Bernama|Lusa|CNA)$")
-_ISSUER_SAID_TODAY = re.compile(rf",\s+(?:the\s+)?(?P<name>{_NAME})\s+(?:said|says|announced|stated|warned)\s+today\b")
+# (also "..., Human Rights Watch said in a report released today", "said in a statement today")
+_ISSUER_SAID_TODAY = re.compile(rf",\s+(?:the\s+)?(?P<name>{_NAME})\s+(?:said|says|announced|stated|warned)\s+"
+                                r"(?:in\s+(?:a|an|its)\s+(?:[\w-]+\s+){0,2}?(?:report|statement|briefing|release|letter)"
+                                r"(?:\s+(?:released|published|issued))?\s+)?today\b")
 # Titles of releases issued by a body: "Government of Ormand: update on ...", "Situation report No. 3".
 _OFFICIAL_TITLE = re.compile(
     r"(?i)\b(?:update|statement|bulletin|situation report|sitrep|communiqu[eé]|press release|announcement)\b")
@@ -1962,8 +2165,44 @@ def guess_voice(text: str, title: str) -> tuple[str | None, str]:
     issuer = _official_issuer(text, title)
     if issuer is not None:
         return issuer
+    letterhead = _letterhead(title)
+    if letterhead is not None:
+        return letterhead, f'the letterhead "{_short(title.strip())}"'
     name, reason = _first_person_issuer(text)
-    return (name, reason) if name else _release_issuer(text)
+    if name:
+        return name, reason
+    name, reason = _release_issuer(text)
+    if name:
+        return name, reason
+    if FLASH_UPDATE.search("\n".join(text.splitlines()[:4])):
+        # OCHA's numbered flash updates often never name OCHA: the product's name is the issuer's
+        return OCHA, 'a numbered "Flash Update" (OCHA\'s product) that names no other issuer'
+    return None, ""
+
+
+FLASH_UPDATE = re.compile(r"(?i)\bflash\s+update\s+(?:no\.?|number|#)\s*\d+")
+OCHA = "UN Office for the Coordination of Humanitarian Affairs (OCHA)"
+# The heading an official body prints its statements under: "Ministry of Health of the Republic of Kelmoor",
+# "MINISTRY OF INTERNAL AFFAIRS", "Kostrava National Police". The body's word must open a name that goes on
+# with "of" or close it, so that a headline in title case ("Police Fire Tear Gas ...") is not one.
+_LETTERHEAD_BODY = (r"(?:Ministry|Office|Department|Agency|Service|Commission|Directorate|Police|Government|"
+                    r"Presidency|Embassy|Authority|Command|Inspectorate|Prosecutor|Secretariat|Bureau|Council)")
+_SMALL_WORDS = frozenset("of for the and on to de du in".split())
+
+
+def _letterhead(title: str) -> str | None:
+    words = title.strip().split()
+    if not 1 <= len(words) <= 12 or re.search(r"[^\w\s’'&-]", title.strip()):
+        return None
+    if title.strip().isupper():
+        words = [w.lower() if w.lower() in _SMALL_WORDS and i else w.capitalize() for i, w in enumerate(words)]
+    name = " ".join(words)
+    if not re.fullmatch(_NAME, name):
+        return None
+    body = re.search(rf"\b{_LETTERHEAD_BODY}\b", name)
+    if body is None or not (body.end() == len(name) or name[body.end() :].startswith(" of ")):
+        return None
+    return name
 
 
 def _release_issuer(text: str) -> tuple[str | None, str]:
@@ -2043,6 +2282,7 @@ def extract(
     catalog = catalog or Catalog()
     today = today or date.today()
     sources = Sources(catalog)
+    sources.text = text
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     guessed_title = title or (lines[0] if lines else document_id)
     # A story pasted without its headline opens on its lead ("KESSARIN, April 9 (Reuters) - A road bridge
@@ -2121,6 +2361,12 @@ def _voice_source(sources: Sources, name: str | None, reason: str, document: Pro
         if source is not None:
             if not source.known:
                 source.note = f"the article's own voice, from {reason}; {source.note}"
+                # "Ministry of Health of the Republic of Kelmoor" calls itself "the Ministry of Health" elsewhere
+                short = re.sub(r"\s+of\s+the\s+(?:Republic|Kingdom|State|Federation|Union|Principality)\s+of\s+.+$",
+                               "", source.name)
+                if short != source.name and short not in source.aliases:
+                    source.aliases.append(source.name)
+                    source.name = short
             sources.mention(source)
             return source
     placeholder = ProposedSource(
@@ -2366,7 +2612,7 @@ def _remember_mentions(sentence: str, sources: Sources) -> None:
     """Names with an acronym ("the National Council of Resistance of Iran (NCRI)") are remembered,
     so a later "NCRI" or "the council" finds the same source; so is a person a sentence opens on
     ("Maria Tess, 61, keeps ..."), whom a later "she says" can mean."""
-    person = PERSON_OPENING.match(sentence)
+    person = PERSON_OPENING.match(re.sub(r"^[A-Z][A-Z .,'’-]{1,40}\s+[—–-]\s+", "", sentence))  # "BORSK — Nadia ..."
     if person and not _ORGANISATION_WORDS.search(person.group("name")) \
             and not any(w.lower() in _STOP_WORDS or w.lower() in MONTH_NUMBER for w in person.group("name").split()):
         source = sources.resolve_name(person.group("name"))
@@ -2402,9 +2648,12 @@ PERSON_OPENING = re.compile(
     # "Harbour master Jon Brekk walks ...": a role before the name
     rf"|[A-Z][a-z]+\s+(?:[a-z]+\s+)?(?:{'|'.join(sorted(PERSON_ROLES | OPENING_ROLES))})\s+)?"
     r"(?P<name>[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+){1,2})(?=,\s*(?:\d{1,3}|aged\s+\d{1,3}),|,\s*(?:who|whose)\b|"
-    r",\s*(?:a|an)\s+[a-z][^,]{0,80},\s*(?:is|was|has|had|keeps|kept|lives|works|worked|says|said)\b|\s+(?:keeps|kept|"
+    r",\s*(?:a|an)\s+[a-z][^,]{0,80},\s*(?:is|was|has|had|keeps|kept|lives|works|worked|says|said)\b|"
+    # "Nadia Petrova has kept a list": perhaps with an auxiliary
+    r"\s+(?:(?:has|had|have)\s+(?:\w+ly\s+)?)?(?:keeps|kept|"
     r"lives|lived|remembers|remembered|recalls|recalled|arrived|works|worked|sits|sat|walks|walked|waits|waited|"
-    r"fled|spent|shows|showed|wants|wanted|hopes|hoped|grew up|was born|buried|describes|described)\b)")
+    r"fled|spent|shows|showed|wants|wanted|hopes|hoped|grew up|was born|buried|describes|described|lost|runs|ran|"
+    r"counted|stood|stands|waited|searched|searches|spent|tried|tries|returned|returns)\b)")
 
 
 def _governing(cues: Sequence[Cue], span: FigureSpan, sentence: str) -> Cue | None:
@@ -2436,10 +2685,21 @@ def _closing_attribution(after: Sequence[Cue], span: FigureSpan, sentence: str) 
     """ "Tens of thousands marched ..., and police rounded up more than 300 demonstrators, a lawyers' group
     said.": an attribution closing the sentence after a comma speaks for every clause before it that has none."""
     last = after[-1] if after else None
-    if last is None or not re.fullmatch(r"[\s.!?\"”’')]*", sentence[last.end :]) \
+    if last is None or not (re.fullmatch(r"[\s.!?\"”’')]*", sentence[last.end :]) or _trailing_adjunct(sentence[last.end :])) \
             or not re.search(r",\s*$", sentence[: last.start]) or ";" in sentence[span.end : last.start]:
         return None
     return last
+
+
+# What may follow a closing "X said" without starting a claim of its own: "in a report released today",
+# "on Sunday", "late on Monday, after verifying videos", "in a statement, citing hospital records".
+_ADJUNCT = re.compile(r"(?i)^\s+(?:in|on|at|late|early|during|after|before|yesterday|today|tonight|this|last|from|"
+                      r"citing|quoting|adding|via|by|over|when|while)\b")
+
+
+def _trailing_adjunct(rest: str) -> bool:
+    """Whether the words after a closing attribution only say when, where or how it was said."""
+    return bool(_ADJUNCT.match(rest)) and not re.search(r"(?i)\bthat\b|[;:“\"]", rest) and len(rest.split()) <= 16
 
 
 def _is_aside(sentence: str, cue: Cue) -> bool:
@@ -2467,12 +2727,25 @@ def _speaker_of_quotation(cues: Sequence[Cue], span: FigureSpan, sentence: str) 
 def _breaks_between(sentence: str, start: int, end: int, cue: Cue, strict: bool = False) -> bool:
     between = sentence[start:end]
     if strict:
-        # a new clause with its own subject ("... and Police said"): only a capital starts one
-        return bool(re.search(r"(?i:;|,\s(?:and|but|while|whereas)\s)|\s(?:and|but)\s+[A-Z]", between))
+        # a new clause with its own subject ("... and Police said"): only a capital starts one, and not one
+        # joining two names ("in February and March", "in Orda and Pell districts")
+        if re.search(r"(?i:;|,\s(?:and|but|while|whereas)\s)", between):
+            return True
+        return any(not re.search(r"\b[A-Z][\w’'-]*$", between[: m.start()]) and not DATE_AFTER.match(" " + m.group(1))
+                   for m in re.finditer(r"\s(?:and|but)\s+([A-Z][\w’'-]*)", between))
     if cue.governs == "around":
         # ", according to X, ... ; while Y" : "according to" reaches the end of its clause only
         return bool(re.search(r"(?i);|\.\s|,\s(?:while|whereas|but)\s", between))
-    return bool(re.search(r"(?i);", between))
+    # "The NDRO reports 64 deaths and 212 injuries; 29 people are missing": the clause after a semicolon goes on
+    # with the same speaker unless it names another (the nearest cue wins) or turns to a new subject with a verb
+    # of saying of its own
+    return bool(re.search(r"(?i);", between)) and not _semicolon_goes_on(between)
+
+
+def _semicolon_goes_on(between: str) -> bool:
+    """Whether the only break between a speech cue and a figure is one semicolon and the speaker's report goes on
+    (a list of what was reported), rather than the writer's own words."""
+    return between.count(";") == 1 and not re.search(r"(?i)[.!?]\s|\b(?:but|however|meanwhile|while)\b", between)
 
 
 def _topic_after(sentence: str, pending: Sequence[_Pending], topic: str | None) -> str | None:

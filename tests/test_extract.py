@@ -335,7 +335,7 @@ def test_known_sources_are_matched_without_case_or_article() -> None:
 
 
 # Floors at the measured scores: a change that lowers them fails here (the targets are in issue 21).
-EVALUATION_FLOORS = {"overall": (0.91, 0.88), "development": (0.94, 0.92), "held-out-11": (0.64, 0.58)}
+EVALUATION_FLOORS = {"overall": (0.92, 0.88), "development": (0.94, 0.92), "held-out-12": (0.71, 0.62)}
 
 
 def test_labelled_evaluation_does_not_fall_below_its_measured_scores() -> None:
@@ -343,7 +343,7 @@ def test_labelled_evaluation_does_not_fall_below_its_measured_scores() -> None:
     groups, overall, seeds = bench.evaluate_all()
     precision, recall = EVALUATION_FLOORS["overall"]
     assert overall.precision >= precision and overall.recall >= recall, bench._row(overall)
-    for batch in ("held-out-11", "development"):
+    for batch in ("held-out-12", "development"):
         held_out = next(total for _, total in groups if total.name.startswith(batch))
         precision, recall = EVALUATION_FLOORS[batch]
         assert held_out.precision >= precision and held_out.recall >= recall, bench._row(held_out)
@@ -779,7 +779,7 @@ def test_key_figures_that_the_body_restates_are_not_claims_of_their_own() -> Non
     names = {s.id: s.name for s in draft.sources}
     assert {(names[c.source], f.metric, f.stated) for c in draft.claims for f in c.figures} == {
         ("Red Cross", "missing", "At least 9"), ("Civil Defence Office", "killed", "57"),
-        ("Author of “Storm Ilse: Flash Update No. 2”", "killed", "34")}
+        ("UN Office for the Coordination of Humanitarian Affairs", "killed", "34")}
 
 
 def test_what_people_own_is_a_thing_and_he_is_the_person_named_latest() -> None:
@@ -1330,3 +1330,231 @@ def test_a_statement_whose_press_statement_line_is_under_the_title_speaks_for_th
             "The Ministry of Internal Affairs informs that 57 law enforcement officers were injured in the capital. "
             "213 participants in the riots were detained.\n")
     assert {n for n, _, _, _ in _attributed(text)} == {"Ministry of Internal Affairs"}
+
+
+def test_a_person_at_a_place_speaks_for_themselves_not_for_the_place() -> None:
+    text = ("Clashes in Sorn\n\nA nurse at the Sorn municipal clinic told Reuters the clinic had received 41 wounded "
+            "people.\n")
+    assert _attributed(text) == {("Nurse", "injured", "41", None)}
+
+
+def test_two_speakers_joined_by_and_give_the_first_as_source_with_or_without_an_article() -> None:
+    text = "Clashes in Sorn\n\nThe fighting has killed at least 12 people, a security source and residents said.\n"
+    assert _attributed(text) == {("Security source", "killed", "at least 12", None)}
+
+
+def test_a_closing_attribution_reaches_back_over_names_joined_by_and_and_past_its_own_adjuncts() -> None:
+    text = ("Sorn\n\nSoldiers detained at least 80 men in the villages of Orm and Tesk in April and May, the "
+            "Sorn Rights Network said in a report published on Monday.\n")
+    assert _attributed(text) == {("Sorn Rights Network", "detained", "at least 80", None)}
+
+
+def test_a_report_on_something_is_still_its_owner_s() -> None:
+    text = ("Sorn\n\nThe provincial fire brigade's review of the blaze put the dead at 17.\n\nThe brigade's own "
+            "logs list four more deaths.\n")
+    assert _attributed(text) == {("Provincial fire brigade", "killed", "17", None),
+                                 ("Provincial fire brigade", "killed", "four", None)}
+
+
+def test_a_letterhead_title_is_the_voice_of_the_statement_under_it() -> None:
+    text = ("MINISTRY OF EMERGENCY SITUATIONS OF THE REPUBLIC OF ORVAL\n\nOn the landslide in Tesk\n\n"
+            "As a result of the landslide, 9 people lost their lives and 31 were injured.\n")
+    draft = extract(text, document_id="t", text_file="t.txt")
+    voice = next(s for s in draft.sources if s.id == draft.voice)
+    assert voice.name == "Ministry of Emergency Situations"
+    assert "Ministry of Emergency Situations of the Republic of Orval" in voice.aliases
+    assert _attributed(text) == {(voice.name, "killed", "9", None), (voice.name, "injured", "31", None)}
+
+
+def test_a_headline_in_title_case_is_no_letterhead() -> None:
+    text = "Police Fire Tear Gas At Marchers In Tesk\n\nPolice detained 40 people, the mayor said.\n"
+    draft = extract(text, document_id="t", text_file="t.txt")
+    assert draft.voice == "author-of-t"
+
+
+def test_a_numbered_flash_update_that_names_no_issuer_speaks_for_ocha() -> None:
+    text = ("Orval: Landslides\nFlash Update No. 2\n\nAn estimated 4,300 people are staying in evacuation centres.\n")
+    assert _attributed(text) == {("UN Office for the Coordination of Humanitarian Affairs", "displaced",
+                                  "An estimated 4,300", None)}
+
+
+def test_the_clause_after_a_semicolon_goes_on_with_the_speaker_before_it() -> None:
+    text = ("Landslides in Tesk\n\nThe civil defence reports 12 deaths and 40 injuries; 7 people are missing.\n\n"
+            "The civil defence reports 3 deaths. But 5 people are missing, the mayor says.\n")
+    assert _attributed(text) == {("Civil defence", "killed", "12", None), ("Civil defence", "injured", "40", None),
+                                 ("Civil defence", "missing", "7", None), ("Civil defence", "killed", "3", None),
+                                 ("Mayor", "missing", "5", None)}
+
+
+def test_people_arrested_who_are_still_held_are_counted_as_detained() -> None:
+    text = ("Crackdown in Orval\n\nThe Orval Bar Association says 230 people arrested at the March rallies remain in "
+            "custody.\n")
+    assert _attributed(text) == {("Orval Bar Association", "detained", "230", None)}
+
+
+def test_people_whose_whereabouts_are_unknown_are_missing_whatever_brought_them_in() -> None:
+    text = ("Crackdown in Orval\n\nThe Orval Bar Association says the whereabouts of 58 of those detained remain "
+            "unknown.\n")
+    assert _attributed(text) == {("Orval Bar Association", "missing", "58", None)}
+
+
+def test_patients_treated_for_a_disease_are_in_hospital_not_injured() -> None:
+    text = ("Outbreak in Orval\n\nThe Orval Red Cross said its clinics had treated 1,400 people for cholera. Its "
+            "medics say they treated 35 people for burns.\n")
+    assert _attributed(text) == {("Orval Red Cross", "hospitalised", "1,400", None),
+                                 ("Orval Red Cross", "injured", "35", None)}
+
+
+def test_people_coming_back_home_are_returns() -> None:
+    text = ("Returns to Orval\n\nThe migration office says 5,200 people have come back from the camps in Tesk and "
+            "that 800 went back to their villages in the hills.\n")
+    assert _attributed(text) == {("Migration office", "returned", "5,200", None),
+                                 ("Migration office", "returned", "800", None)}
+
+
+def test_one_person_is_a_count_and_its_members_speak_for_the_body_named_before() -> None:
+    text = ("Storm in Orval\n\nThe Orval Mountain Rescue said one woman had died in an avalanche. Its volunteers say "
+            "12 climbers are still missing.\n")
+    assert _attributed(text) == {("Orval Mountain Rescue", "killed", "one", "women"),
+                                 ("Orval Mountain Rescue", "missing", "12", None)}
+
+
+def test_a_sentence_opening_on_those_executed_counts_the_executed_not_their_convictions() -> None:
+    text = ("Executions in Orval\n\nOf those executed, 40 had been convicted of murder and six were women, the "
+            "Orval Human Rights Centre said.\n")
+    assert _attributed(text) == {("Orval Human Rights Centre", "executed", "40", None),
+                                 ("Orval Human Rights Centre", "executed", "six", "women")}
+
+
+def test_people_lost_brought_out_alive_or_not_come_home_are_deaths_rescues_and_missing() -> None:
+    text = ("Ferry in Orval\n\n\"We lost nine overnight,\" said Dr Ana Brel. Divers said 44 people had been "
+            "brought out of the sea alive. The harbour master said 12 fishermen had not come home. Brel said she "
+            "had lost two sisters in the flood of 1998.\n")
+    assert _attributed(text) == {("Ana Brel", "killed", "nine", None), ("Divers", "rescued", "44", None),
+                                 ("Harbour master", "missing", "12", None)}
+
+
+def test_the_first_day_of_two_and_an_age_after_of_them_are_not_counts() -> None:
+    text = ("Orval\n\nAt least 14 people died in clashes on 6 and 7 June, the Orval Rights League said. It said "
+            "hospitals treated 200 children, most of them under five.\n")
+    assert _attributed(text) == {("Orval Rights League", "killed", "At least 14", None),
+                                 ("Orval Rights League", "injured", "200", "children")}
+
+
+def test_a_town_s_mayor_is_the_mayor_not_the_town() -> None:
+    text = "Storm\n\nAccording to the Port Selden mayor, 1,200 homes were destroyed.\n"
+    assert _attributed(text) == {("Port Selden mayor", "damaged", "1,200", None)}
+
+
+def test_found_after_a_passive_or_before_a_place_is_no_finding_of_a_speaker() -> None:
+    text = ("Orval\n\nThree of the men taken from Tesk were later found dead, their families said. Soldiers detained "
+            "all 11 men they found in the school, the Orval Rights League said.\n")
+    assert _attributed(text) == {("Families", "killed", "Three", None),
+                                 ("Orval Rights League", "detained", "11", None)}
+
+
+def test_a_release_whose_lead_ends_said_in_a_report_released_today_speaks_for_that_body() -> None:
+    text = ("Orval: Dozens Held Without Charge\n\n(Paris, 2 May) – Orval's police have held at least 48 people without "
+            "charge since January, the Orval Prison Observatory said in a report released today.\n\nWe counted 9 "
+            "deaths in custody.\n")
+    draft = extract(text, document_id="t", text_file="t.txt")
+    assert next(s.name for s in draft.sources if s.id == draft.voice) == "Orval Prison Observatory"
+    assert _attributed(text) == {("Orval Prison Observatory", "detained", "at least 48", None),
+                                 ("Orval Prison Observatory", "killed", "9", None)}
+
+
+def test_a_person_called_by_their_surname_is_the_person_named_in_full_before() -> None:
+    text = ("Floods in Orval\n\nDr Lena Varga runs the only clinic in Tesk. \"We have sent 58 patients to the city,\" "
+            "Varga says.\n\nThe headman, Aram Desh, said every house had fallen. Desh said 12 people had died.\n")
+    draft = extract(text, document_id="t", text_file="t.txt")
+    assert {s.name for s in draft.sources if s.id != draft.voice} == {"Lena Varga", "Aram Desh"}
+    assert _attributed(text) == {("Lena Varga", "hospitalised", "58", None), ("Aram Desh", "killed", "12", None)}
+    assert all("the surname of" in c.reason for c in draft.claims)
+
+
+def test_cities_count_only_where_a_protest_spread() -> None:
+    text = ("Orval\n\nThe Orval Rights League said police had arrested 300 people in the capital and four other "
+            "cities. It said protests had spread to at least 11 cities.\n")
+    assert _attributed(text) == {("Orval Rights League", "arrested", "300", None),
+                                 ("Orval Rights League", "cities", "at least 11", None)}
+
+
+def test_what_a_camp_now_houses_is_displaced_people_by_its_keeper_s_reckoning() -> None:
+    text = "Camp Tesk\n\nBy the reckoning of the camp administration it now houses 23,000.\n"
+    assert _attributed(text) == {("Camp administration", "displaced", "23,000", None)}
+
+
+def test_media_reported_is_a_speaker_and_an_adjective_after_of_is_not() -> None:
+    text = ("Orval\n\nLocal media reported that a fire at a market had killed 11 people. Divers recovered another "
+            "four bodies on Tuesday, bringing the number of confirmed dead to 15.\n")
+    assert _attributed(text) == {("Local media", "killed", "11", None), ("Author of “Orval”", "killed", "15", None)}
+
+
+def test_a_count_over_a_period_before_a_new_total_is_a_claim_of_its_own() -> None:
+    text = ("Orval\n\nSince 3 May, more than 12,000 refugees have crossed into Tesk, bringing the total in the "
+            "country to nearly 90,000, UNHCR said.\n")
+    assert _attributed(text) == {("UNHCR", "refugees", "more than 12,000", None),
+                                 ("UNHCR", "refugees", "nearly 90,000", None)}
+
+
+def test_a_name_with_to_in_it_is_read_whole() -> None:
+    text = "Orval\n\nAt least 17 journalists remain behind bars, according to the Committee to Protect Journalists.\n"
+    assert _attributed(text) == {("Committee to Protect Journalists", "detained", "At least 17", "journalists")}
+
+
+def test_the_number_of_demonstrators_counts_protesters_and_a_group_opening_the_sentence_is_counted() -> None:
+    text = ("Orval\n\nPolice put the number of demonstrators at 15,000. Of the 40 people injured, 12 were in "
+            "critical condition, doctors said.\n")
+    assert _attributed(text) == {("Police", "protesters", "15,000", None), ("Doctors", "injured", "40", None)}
+
+
+def test_warned_is_a_speech_verb_and_a_release_dateline_is_no_part_of_its_subject() -> None:
+    text = ("Orval\n\n(Geneva, 4 May 2027) The Tesk Refugee Council warned on Thursday that more than 90,000 "
+            "people had been uprooted.\n")
+    assert _attributed(text) == {("Tesk Refugee Council", "displaced", "more than 90,000", None)}
+
+
+def test_an_earlier_figure_after_a_closing_attribution_is_the_same_speaker_s() -> None:
+    text = "Orval\n\nThe toll has risen to 52, the interior ministry said, up from 38 announced earlier.\n"
+    assert {(n, m, s) for n, m, s, _ in _attributed(text)} == {("Interior ministry", "killed", "38"),
+                                                               ("Interior ministry", "killed", "risen to 52")}
+
+
+def test_a_person_a_feature_opens_on_after_its_dateline_is_the_she_of_a_later_aside() -> None:
+    text = ("The list\n\nBy Ilse Marn\n\nBORSK — Nadia Petrova has kept a list since the first week.\n\n\"Every "
+            "family here has someone on it,\" she says. She believes at least 30 of them are dead.\n")
+    assert _attributed(text) == {("Nadia Petrova", "killed", "at least 30", None)}
+
+
+def test_a_rank_is_no_part_of_a_name_and_but_joins_two_verbs_of_one_speaker() -> None:
+    text = ("Raid in Karvo\n\nA military spokesman, Lieutenant Colonel Omar Tessa, confirmed the attack but put the "
+            "death toll at 12. Tessa said 30 attackers had been killed.\n")
+    assert _attributed(text) == {("Omar Tessa", "killed", "12", None), ("Omar Tessa", "killed", "30", "fighters")}
+
+
+def test_a_subgroup_s_population_stays_with_its_own_figure() -> None:
+    text = ("Tesk\n\nThe Tesk Centre for Human Rights said it had documented the arrest of 612 people since the "
+            "election, 47 of them minors.\n")
+    assert _attributed(text) == {("Tesk Centre for Human Rights", "arrested", "612", None),
+                                 ("Tesk Centre for Human Rights", "arrested", "47", "children")}
+
+
+def test_an_issuer_s_history_is_no_claim() -> None:
+    text = ("Tesk\n\nLawyers said at least 19 of those detained had been charged. Since its founding in 1998, the Tesk "
+            "Centre for Human Rights has documented more than 9,000 cases of arbitrary detention.\n")
+    assert _attributed(text) == {("Lawyers", "charged", "at least 19", None)}
+
+
+def test_a_title_is_no_part_of_a_name_but_says_who_the_governor_is() -> None:
+    text = ("Quake in Orsk\n\nGovernor Pavel Sokol said at least 60 people were missing. The governor said 12 people "
+            "had died. Sokol said 300 had been injured.\n")
+    assert _attributed(text) == {("Pavel Sokol", "missing", "at least 60", None), ("Pavel Sokol", "killed", "12", None),
+                                 ("Pavel Sokol", "injured", "300", None)}
+
+
+def test_claims_by_a_group_are_the_group_s_and_a_source_s_phrase_ends_before_what_it_counts() -> None:
+    text = ("Statement by the Ministry of Defence\n\nTwo servicemen were killed. Claims by the so-called Kerr "
+            "Liberation Front that 40 soldiers died are fabricated. Reports in local media of 12 deaths are false.\n")
+    assert {(n, m, s) for n, m, s, _ in _attributed(text)} == {
+        ("Ministry of Defence", "killed", "Two"), ("Kerr Liberation Front", "killed", "40"),
+        ("Local media", "killed", "12")}
