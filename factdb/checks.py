@@ -943,7 +943,7 @@ def check_claim(record: Record, lookups: Lookups) -> PreparedClaim | RefusedClai
                                  "status": status, "figures": [_hashed(f) for f in figures]}
     # The review is not content: the importer compares it with the stored one by itself, so that a
     # database's own export imports as unchanged whatever `factdb review` did since.
-    content = hashlib.sha256(_CANONICAL_JSON.encode(canonical).encode()).hexdigest()
+    content = hashlib.sha256(canonical_json(canonical).encode()).hexdigest()
     reviewed_sha256 = None
     if review is not None:
         reviewed_sha256 = hashlib.sha256(_CANONICAL_JSON.encode({**canonical, "review": review}).encode()).hexdigest()
@@ -1052,6 +1052,22 @@ def _hashed(figure: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in figure.items() if key != "derived"}
 # The content hash's form; one encoder for every claim (json.dumps with options builds one per call).
 _CANONICAL_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
+
+
+def _canonical_json_of_plain_values() -> Callable[[dict[str, Any]], str]:
+    """_CANONICAL_JSON.encode for values that hold no container twice (a claim's canonical form: its
+    texts, numbers and figures). JSONEncoder.encode builds the C encoder again for every value, a
+    fifth of the 6 µs a claim's form takes; this builds it once, without the check for cycles that
+    such values cannot have."""
+    make_encoder = getattr(json.encoder, "c_make_encoder", None)
+    if make_encoder is None:  # a Python without the C accelerator
+        return _CANONICAL_JSON.encode
+    encoder = make_encoder(None, _CANONICAL_JSON.default, json.encoder.encode_basestring, None,
+                           _CANONICAL_JSON.key_separator, _CANONICAL_JSON.item_separator, True, False, True)
+    return lambda value: "".join(encoder(value, 0))
+
+
+canonical_json = _canonical_json_of_plain_values()
 
 
 # -- claims stored already ------------------------------------------------------------------------
