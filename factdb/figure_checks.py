@@ -279,10 +279,8 @@ def whole_count_problem(figure: Figure, unit: str) -> str | None:
     >>> print(whole_count_problem(parse_figure("2.5"), "people")[:64])
     2.5 is not a whole number, but the metric's unit 'people' counts
     """
-    if not is_count_unit(unit):
-        return None
     for number in (figure.value, figure.low, figure.high):
-        if isinstance(number, float) and not number.is_integer():
+        if isinstance(number, float) and not number.is_integer() and is_count_unit(unit):
             return (
                 f"{format_number(number)} is not a whole number, but the metric's unit {unit!r} counts whole things: give "
                 "the count as stated ('1,500', '1.5 million'), or record a share or a rate under a metric whose unit "

@@ -326,7 +326,7 @@ def main() -> None:
             # and a traceback would only bury the importer's own message.
             raise SystemExit(1) from None
     out = open(int(sys.argv[2]), "wb")  # noqa: SIM115 - the worker's lifetime
-    LongLivedObjects().freeze()  # the job's lookups, for the worker's life (factdb.heap)
+    LongLivedObjects().freeze(bulk=True)  # the job's lookups, for the worker's life (factdb.heap)
     try:
         _work(job, out)
     except BrokenPipeError:

@@ -1360,7 +1360,7 @@ def _run(engine: Engine, read: _Input, *, update: bool, dry_run: bool, number_fo
                 # The lookups, for the rest of the import (factdb.heap). Not when the claims were
                 # checked while waiting: what is left holds the lock, and the collection freezing
                 # starts with would walk every checked claim for little gain.
-                heap.freeze()
+                heap.freeze(bulk=True)
             writer.allow_deferred_indexes(s.next_claim_pk - 1)
             read.claims(s)
             _link_supersedes(s)

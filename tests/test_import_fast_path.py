@@ -25,6 +25,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 import factdb.bulk as bulk
+import factdb.heap as heap
 import factdb.importer as importer
 from factdb.db import make_engine
 from factdb.export import export_database
@@ -295,11 +296,15 @@ def test_claims_out_of_document_order_store_the_same_claims_on_postgresql(files:
 
 def test_a_bulk_import_freezes_its_lookups_while_it_checks_claims_and_unfreezes_them_after(files: dict[str, Path],
                                                                                           tmp_path: Path) -> None:
+    """And collects its young objects less often meanwhile (factdb.heap.BULK_THRESHOLD), then as before."""
     frozen_while_checking: list[int] = []
+    threshold_while_checking: list[tuple[int, int, int]] = []
     checked = importer._claims_in_chunks
+    threshold = gc.get_threshold()
 
     def spy(s: importer._Import, records: object) -> None:
         frozen_while_checking.append(gc.get_freeze_count())
+        threshold_while_checking.append(gc.get_threshold())
         checked(s, records)  # type: ignore[arg-type]
 
     bad = tmp_path / "claims.jsonl"
@@ -309,8 +314,10 @@ def test_a_bulk_import_freezes_its_lookups_while_it_checks_claims_and_unfreezes_
         patch.setattr(importer, "_claims_in_chunks", spy)
         report = _import(migrated_database(tmp_path / "good"), [files["entities"], files["jsonl"]])
         assert report.counts["claims"]["added"] == 4_000
-        assert gc.get_freeze_count() == 0
+        assert gc.get_freeze_count() == 0 and gc.get_threshold() == threshold
         with pytest.raises(importer.ImportFailed):
             _import(migrated_database(tmp_path / "bad"), [files["entities"], bad])
-        assert gc.get_freeze_count() == 0
+        assert gc.get_freeze_count() == 0 and gc.get_threshold() == threshold
     assert len(frozen_while_checking) == 2 and min(frozen_while_checking) > 1_000
+    assert threshold_while_checking == [(max(heap.BULK_THRESHOLD, threshold[0]), *threshold[1:])] * 2
+    assert heap.BULK_THRESHOLD > threshold[0]

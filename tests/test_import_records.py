@@ -116,3 +116,27 @@ def test_a_duplicate_claim_id_names_the_first_record_with_it(fresh_store: Path |
     assert _problems(path, [*RECORDS, RECORDS[4]]) == [
         "records:7: record 7.id: duplicate claim id 'amnesty-killed-304' (first at records:5) "
         "(hint: give each claim its own id; rows of one CSV claim must be consecutive)"]
+
+
+def test_a_claims_content_hash_is_the_sha256_of_its_canonical_json(fresh_store: Path | str) -> None:
+    """The hash stored claims are recognised by: json.dumps(sort_keys=True, ensure_ascii=False) of the claim
+    as checked, whatever shortcut builds it (text beyond ASCII, a fraction, a phrase and bounds)."""
+    import hashlib
+
+    text = "Le HCR a déclaré qu’au moins 2.5 % — “1 500 à 2 000” — sont partis."
+    metric = {"kind": "metric", "id": "displaced", "name": "Share displaced", "unit": "percent"}
+    claim = {"kind": "claim", "id": "hcr-1", "document": "hcr-doc", "source": "amnesty", "event": "protests-2019",
+             "claimed_on": "2019-12", "quote": "au moins 2.5 % — “1 500 à 2 000”", "statement": "Départs ≥ 2,5 M",
+             "figures": [{"metric": "displaced", "qualifier": "at_least", "value": 2.5, "stated": "au moins 2.5"},
+                         {"metric": "killed", "qualifier": "range", "low": 1500, "high": 2000, "population": "Réfugiés"}]}
+    records = [*RECORDS[:3], metric, {**RECORDS[3], "id": "hcr-doc", "text": text}, claim]
+    _import(fresh_store, records)
+    canonical = {"id": "hcr-1", "document": "hcr-doc", "source": "amnesty", "via": None, "event": "protests-2019",
+                 "claimed_on": "2019-12", "quote": claim["quote"], "statement": "Départs ≥ 2,5 M", "supersedes": None,
+                 "status": "active", "figures": [
+                     {"metric_id": "displaced", "population": None, "qualifier": "at_least", "value": 2.5, "low": 2.5,
+                      "high": None, "stated": "au moins 2.5"},
+                     {"metric_id": "killed", "population": "réfugiés", "qualifier": "range", "value": None, "low": 1500,
+                      "high": 2000, "stated": "between 1,500 and 2,000"}]}
+    expected = hashlib.sha256(json.dumps(canonical, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    assert rows(fresh_store, "SELECT content_sha256 FROM claims WHERE id = 'hcr-1'") == [(expected,)]
