@@ -12,8 +12,6 @@ The rules, in words, are in ``docs/compare.md``; ``figure_comparison.is_latest``
 
 from __future__ import annotations
 
-import csv
-import difflib
 import io
 import os
 import re
@@ -863,6 +861,8 @@ def _label(metric: str, population: str | None) -> str:
 
 def _suggest(key: str, names: Mapping[str, str]) -> str:
     """Closest ids or names to ``key``: substrings first, then difflib's nearest."""
+    import difflib  # for an error's suggestions: not loaded for every comparison
+
     folded = key.casefold()
     by_text: dict[str, str] = {}
     for identifier, name in names.items():
@@ -1478,6 +1478,8 @@ def render_csv(comparisons: Sequence[Comparison]) -> str:
 
     Text that a spreadsheet would run as a formula gets a leading ``'`` (:mod:`factdb.csv_cells`).
     """
+    import csv
+
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)

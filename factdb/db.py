@@ -7,10 +7,9 @@ read-only (``factdb compare``) checks its schema version with the ``sqlite3`` mo
 from __future__ import annotations
 
 import functools
-import getpass
+import importlib
 import os
 import re
-import socket
 import sqlite3
 import sys
 import threading
@@ -19,11 +18,9 @@ from contextlib import contextmanager
 from contextvars import ContextVar, copy_context
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from factdb.files import written_whole
 from factdb.sqlite_limits import cap as cap_sqlite_limits
 
 if TYPE_CHECKING:
@@ -235,6 +232,9 @@ def _postgres_engine(location: Location, *, readonly: bool, wait: float, on_wait
                             f"Install it with: {POSTGRES_EXTRA}") from None
     from sqlalchemy import create_engine, event
 
+    import getpass
+    import socket
+
     # Shown to other editors in pg_stat_activity, and in the message of an import that waits for this one.
     who = f"factdb {getpass.getuser()}@{socket.gethostname()} pid {os.getpid()}"[:63]
     if readonly:
@@ -372,8 +372,11 @@ def _write_lock_holder(connection: Connection) -> LockHolder | None:
 
 
 def migrations_path() -> Path:
-    """Where the Alembic scripts are: the ``migrations/`` folder ships as ``factdb.migrations``."""
-    return Path(str(resources.files("factdb.migrations")))
+    """Where the Alembic scripts are: the ``migrations/`` folder ships as ``factdb.migrations``.
+
+    Found through the package's own ``__path__`` rather than ``importlib.resources``, which loads
+    tempfile, shutil, random and the compression modules into every process that opens a database."""
+    return Path(next(iter(importlib.import_module("factdb.migrations").__path__)))
 
 
 def alembic_config(engine: Engine | None = None) -> Config:
@@ -498,6 +501,8 @@ def initialise(path_or_url: str | os.PathLike[str]) -> Engine:
     if existing is None:
         if not path.parent.is_dir():
             raise DatabaseError(f"{path.parent}: no such folder; create it first, or choose another --db path")
+        from factdb.files import written_whole
+
         try:
             with written_whole(path) as partial:
                 engine = make_engine(partial)
