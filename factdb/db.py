@@ -444,14 +444,17 @@ class ExistingFile:
     revision: str | None
 
 
-def _existing_file(path: Path, *, operational_errors: bool = False) -> ExistingFile | None:
+def _existing_file(path: Path, *, operational_errors: bool = False, reader: sqlite3.Connection | None = None) -> ExistingFile | None:
     """The tables and factdb schema revision of the SQLite file at ``path``; None when there is none.
     ``operational_errors``: let SQLite's operational errors (a deleted write-ahead log, a lock)
-    propagate, for the command to explain, rather than calling the file no factdb database."""
+    propagate, for the command to explain, rather than calling the file no factdb database.
+    ``reader``: read through this connection (left open) instead of one of its own."""
     if not path.exists() or path.stat().st_size == 0:
         return None
-    reader = sqlite3.connect(read_only_uri(path), uri=True)
-    cap_sqlite_limits(reader)
+    keep = reader is not None
+    if reader is None:
+        reader = sqlite3.connect(read_only_uri(path), uri=True)
+        cap_sqlite_limits(reader)
     try:
         tables = [row[0] for row in reader.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
         revision = None
@@ -465,7 +468,8 @@ def _existing_file(path: Path, *, operational_errors: bool = False) -> ExistingF
         raise DatabaseError(f"{path}: not a factdb database ({reason}). Check the path, or create a new "
                             "database with: factdb init --db NEW.sqlite") from None
     finally:
-        reader.close()
+        if not keep:
+            reader.close()
     return ExistingFile(tables, revision)
 
 
@@ -594,13 +598,19 @@ def check_database(path_or_url: str | os.PathLike[str], *, readonly: bool = Fals
 
     Read with the ``sqlite3`` module only, so that a command that just reads (``factdb compare``)
     need not load SQLAlchemy or Alembic to open the database."""
+    return _check_database(path_or_url, readonly=readonly, reader=None)
+
+
+def _check_database(path_or_url: str | os.PathLike[str], *, readonly: bool,
+                    reader: Callable[[Path], sqlite3.Connection] | None) -> Path:
+    """:func:`check_database`; ``reader``: open the connection the check reads through (left open)."""
     file = sqlite_file(path_or_url)
     path = _shown(path_or_url)
     if not file.is_file():
         raise DatabaseError(f"{path}: no such database. Create it with: factdb init --db {path}")
     if not readonly and not writable_location(file):
         raise DatabaseError(read_only_message(path))
-    existing = _existing_file(file, operational_errors=True)
+    existing = _existing_file(file, operational_errors=True, reader=reader(file) if reader is not None else None)
     if existing is None or "alembic_version" not in existing.tables:
         raise DatabaseError(f"{path}: not a factdb database (no schema version). Create one with: factdb init --db {path}")
     current = existing.revision
@@ -654,6 +664,26 @@ def _open_server(location: Location, *, readonly: bool, **engine_options: Any) -
         raise DatabaseError(f"{shown}: schema is at revision {state.revision}, this factdb needs {head_revision()}. "
                             f"Upgrade it with: factdb init --db {shown}")
     return engine
+
+
+def checked_read_connection(path_or_url: str | os.PathLike[str]) -> sqlite3.Connection:
+    """:func:`check_database` (read-only) and :func:`read_connection` in one: the schema version is
+    read through the connection returned, so SQLite reads the file's schema once, not once for the
+    check and again for the first query. Closed again when the check fails."""
+    opened: list[sqlite3.Connection] = []
+
+    def connect(file: Path) -> sqlite3.Connection:
+        opened.append(read_connection(file))
+        return opened[0]
+
+    try:
+        _check_database(path_or_url, readonly=True, reader=connect)
+    except BaseException:
+        for connection in opened:
+            connection.close()
+        raise
+    assert opened, "check_database reads through the connection"
+    return opened[0]
 
 
 def read_connection(path: Path) -> sqlite3.Connection:
