@@ -17,8 +17,10 @@ Several databases of the same claims, and several versions of factdb's code (``-
 directory holding a ``factdb`` package, put first on the process's path; the installed factdb
 when not given), are measured in turn, every database with every version event by event (each
 event starting with the next in turn), so that a busy moment slows them alike. Prints, for each
-pair, as JSON (``--as api`` and ``--as cli`` also measured side by side: a program calling
-``compare()``, or a process started as ``factdb compare`` starts, its imports' objects frozen), the median, p95 and maximum in milliseconds of the comparison alone, of opening
+pair, as JSON (``--as api``, ``--as cli`` and ``--as database`` also measured side by side: a
+program calling ``compare()``, a process started as ``factdb compare`` starts, its imports'
+objects frozen, or a program calling ``factdb.Database(DB, readonly=True).compare()``, whose
+opening is the handle's), the median, p95 and maximum in milliseconds of the comparison alone, of opening
 the connection alone, and the CPU time of the comparison (steadier on a busy machine).
 """
 
@@ -43,15 +45,25 @@ if sys.argv[3] == "cli":
     # As `factdb compare` does (factdb.cli): what the imports made is frozen (factdb.heap).
     from factdb.heap import LongLivedObjects
     LongLivedObjects().freeze(collect=False)
-started = time.perf_counter()
-connection = read_connection(Path(sys.argv[1]))
-connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
-opened = time.perf_counter()
-cpu = time.process_time()
-connection.execute("BEGIN")
-compare(connection, sys.argv[2])
-connection.execute("ROLLBACK")
-done = time.perf_counter()
+if sys.argv[3] == "database":
+    # A program using the public handle: opened read-only, then Database.compare().
+    from factdb import Database
+    started = time.perf_counter()
+    database = Database(sys.argv[1], readonly=True)
+    opened = time.perf_counter()
+    cpu = time.process_time()
+    database.compare(sys.argv[2])
+    done = time.perf_counter()
+else:
+    started = time.perf_counter()
+    connection = read_connection(Path(sys.argv[1]))
+    connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    opened = time.perf_counter()
+    cpu = time.process_time()
+    connection.execute("BEGIN")
+    compare(connection, sys.argv[2])
+    connection.execute("ROLLBACK")
+    done = time.perf_counter()
 import factdb
 print(json.dumps({"factdb": factdb.__file__, "open_ms": (opened - started) * 1000, "compare_ms": (done - opened) * 1000,
                   "compare_cpu_ms": (time.process_time() - cpu) * 1000}))
@@ -141,9 +153,11 @@ def main() -> int:
     emptying = parser.add_mutually_exclusive_group()
     emptying.add_argument("--drop-caches", action="store_const", const="drop-caches", dest="emptied")
     emptying.add_argument("--evict", action="store_const", const="evict", dest="emptied")
-    parser.add_argument("--as", dest="modes", action="append", choices=("api", "cli"),
+    parser.add_argument("--as", dest="modes", action="append", choices=("api", "cli", "database"),
                         help="how the process starts (repeatable; default api): a program calling compare(), or as "
-                             "`factdb compare` does, what its imports made frozen (factdb.heap; this code's CLI only)")
+                             "`factdb compare` does, what its imports made frozen (factdb.heap; this code's CLI only), "
+                             "or a program opening factdb.Database(DB, readonly=True) and calling its compare() "
+                             "(--code: an installed layout, which holds factdb.migrations)")
     args = parser.parse_args()
     codes: list[Path | None] = [code.resolve() for code in args.code] if args.code else [None]
     for code in codes:

@@ -12,8 +12,6 @@ The rules, in words, are in ``docs/compare.md``; ``figure_comparison.is_latest``
 
 from __future__ import annotations
 
-import csv
-import difflib
 import io
 import os
 import re
@@ -47,7 +45,7 @@ class CompareError(LookupError):
     """An unknown event, metric or population; the message lists the closest matches."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Interval:
     """The numbers a figure allows. ``high`` None means no upper limit.
 
@@ -171,7 +169,7 @@ def central_value(value: float | None, interval: Interval) -> float:
     return interval.low
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ComparedFigure:
     """One source's figure as compared: what was stated, and the interval it allows."""
 
@@ -241,7 +239,7 @@ class ComparedFigure:
         return tuple([n for n in (self.value, self.low, self.high) if n is not None])
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Agreement:
     """A largest group of sources whose figures all allow the numbers of ``band``."""
 
@@ -258,7 +256,7 @@ class Agreement:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Conflict:
     """Figures of sources ``a`` (the lower) and ``b`` that cannot both be right; ``gap`` separates them."""
 
@@ -270,7 +268,7 @@ class Conflict:
         return {"a": self.a, "b": self.b, "gap": _json_number(self.gap)}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Spread:
     """The smallest and largest numbers the sources stated, who stated them, and their ratio."""
 
@@ -323,7 +321,7 @@ class _WorkedOut(Generic[_T]):
         instance.__dict__[self._name] = value
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LeftOut:
     """A source's figure that a team's policy (``reviewed_only``, ``exclude_grades``) kept out of a
     comparison: named, with the editors' review and grade, so that a reader knows the comparison
@@ -863,6 +861,8 @@ def _label(metric: str, population: str | None) -> str:
 
 def _suggest(key: str, names: Mapping[str, str]) -> str:
     """Closest ids or names to ``key``: substrings first, then difflib's nearest."""
+    import difflib  # for an error's suggestions: not loaded for every comparison
+
     folded = key.casefold()
     by_text: dict[str, str] = {}
     for identifier, name in names.items():
@@ -915,7 +915,8 @@ def _is_superseded(row: _Row, as_of: str | None) -> bool:
 def _select_latest(rows: Sequence[_Row], as_of: str | None) -> dict[str, _Row]:
     latest: dict[str, _Row] = {}
     for row in rows:
-        if row.status == "retracted" or not _known(row.claimed_on, as_of) or _is_superseded(row, as_of):
+        if row.status == "retracted" or (as_of is not None and not _known(row.claimed_on, as_of)) or (
+                row.superseded and _is_superseded(row, as_of)):
             continue
         current = latest.get(row.source)
         if current is None or row.recency > current.recency:
@@ -1081,11 +1082,12 @@ def _build_comparison(
     policy: _Policy = _Policy(),
 ) -> Comparison:
     left_out: tuple[LeftOut, ...] = ()
-    if policy.described:
+    described = policy.described
+    if described:
         everything = rows
         rows = [row for row in rows if policy.admits(row)]
     chosen = list(_select_latest(rows, as_of).values())
-    if policy.described:
+    if described:
         shown = {row.claim_id for row in chosen}
         left_out = tuple(sorted(
             (LeftOut(row.source, row.source_name, row.claim_id, row.review, row.grade)
@@ -1122,7 +1124,7 @@ def _build_comparison(
         conflicts=conflicts,
         independent_origins=len(per_origin),
         history=_history(rows, as_of, tolerance) if history else None,
-        policy=policy.described,
+        policy=described,
         left_out=left_out,
     )
 
@@ -1478,6 +1480,8 @@ def render_csv(comparisons: Sequence[Comparison]) -> str:
 
     Text that a spreadsheet would run as a formula gets a leading ``'`` (:mod:`factdb.csv_cells`).
     """
+    import csv
+
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)

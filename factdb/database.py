@@ -26,7 +26,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, TextIO, TypeVar, overload
 
 from factdb.compare import DEFAULT_TOLERANCE
-from factdb.db import DatabaseError, Location, check_database, initialise, locate, make_engine, open_database, read_connection, schema_sql
+from factdb.db import DatabaseError, Location, checked_read_connection, initialise, locate, make_engine, open_database, read_connection, schema_sql
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
@@ -78,8 +78,9 @@ class Database:
         if create:
             self._engine = initialise(path_or_url)
         elif readonly and self.path is not None:
-            # Checked without SQLAlchemy: its engine is made when first needed (see read_engine).
-            check_database(path_or_url, readonly=True)
+            # Checked without SQLAlchemy (its engine is made when first needed, see read_engine),
+            # through the connection comparisons read with: SQLite reads the schema once.
+            self._comparing = checked_read_connection(path_or_url)
         elif readonly:
             self._read_engine = open_database(path_or_url, readonly=True)
         else:

@@ -7,10 +7,9 @@ read-only (``factdb compare``) checks its schema version with the ``sqlite3`` mo
 from __future__ import annotations
 
 import functools
-import getpass
+import importlib
 import os
 import re
-import socket
 import sqlite3
 import sys
 import threading
@@ -19,11 +18,9 @@ from contextlib import contextmanager
 from contextvars import ContextVar, copy_context
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from factdb.files import written_whole
 from factdb.sqlite_limits import cap as cap_sqlite_limits
 
 if TYPE_CHECKING:
@@ -235,6 +232,9 @@ def _postgres_engine(location: Location, *, readonly: bool, wait: float, on_wait
                             f"Install it with: {POSTGRES_EXTRA}") from None
     from sqlalchemy import create_engine, event
 
+    import getpass
+    import socket
+
     # Shown to other editors in pg_stat_activity, and in the message of an import that waits for this one.
     who = f"factdb {getpass.getuser()}@{socket.gethostname()} pid {os.getpid()}"[:63]
     if readonly:
@@ -372,8 +372,11 @@ def _write_lock_holder(connection: Connection) -> LockHolder | None:
 
 
 def migrations_path() -> Path:
-    """Where the Alembic scripts are: the ``migrations/`` folder ships as ``factdb.migrations``."""
-    return Path(str(resources.files("factdb.migrations")))
+    """Where the Alembic scripts are: the ``migrations/`` folder ships as ``factdb.migrations``.
+
+    Found through the package's own ``__path__`` rather than ``importlib.resources``, which loads
+    tempfile, shutil, random and the compression modules into every process that opens a database."""
+    return Path(next(iter(importlib.import_module("factdb.migrations").__path__)))
 
 
 def alembic_config(engine: Engine | None = None) -> Config:
@@ -441,14 +444,17 @@ class ExistingFile:
     revision: str | None
 
 
-def _existing_file(path: Path, *, operational_errors: bool = False) -> ExistingFile | None:
+def _existing_file(path: Path, *, operational_errors: bool = False, reader: sqlite3.Connection | None = None) -> ExistingFile | None:
     """The tables and factdb schema revision of the SQLite file at ``path``; None when there is none.
     ``operational_errors``: let SQLite's operational errors (a deleted write-ahead log, a lock)
-    propagate, for the command to explain, rather than calling the file no factdb database."""
+    propagate, for the command to explain, rather than calling the file no factdb database.
+    ``reader``: read through this connection (left open) instead of one of its own."""
     if not path.exists() or path.stat().st_size == 0:
         return None
-    reader = sqlite3.connect(read_only_uri(path), uri=True)
-    cap_sqlite_limits(reader)
+    keep = reader is not None
+    if reader is None:
+        reader = sqlite3.connect(read_only_uri(path), uri=True)
+        cap_sqlite_limits(reader)
     try:
         tables = [row[0] for row in reader.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
         revision = None
@@ -462,7 +468,8 @@ def _existing_file(path: Path, *, operational_errors: bool = False) -> ExistingF
         raise DatabaseError(f"{path}: not a factdb database ({reason}). Check the path, or create a new "
                             "database with: factdb init --db NEW.sqlite") from None
     finally:
-        reader.close()
+        if not keep:
+            reader.close()
     return ExistingFile(tables, revision)
 
 
@@ -498,6 +505,8 @@ def initialise(path_or_url: str | os.PathLike[str]) -> Engine:
     if existing is None:
         if not path.parent.is_dir():
             raise DatabaseError(f"{path.parent}: no such folder; create it first, or choose another --db path")
+        from factdb.files import written_whole
+
         try:
             with written_whole(path) as partial:
                 engine = make_engine(partial)
@@ -589,13 +598,19 @@ def check_database(path_or_url: str | os.PathLike[str], *, readonly: bool = Fals
 
     Read with the ``sqlite3`` module only, so that a command that just reads (``factdb compare``)
     need not load SQLAlchemy or Alembic to open the database."""
+    return _check_database(path_or_url, readonly=readonly, reader=None)
+
+
+def _check_database(path_or_url: str | os.PathLike[str], *, readonly: bool,
+                    reader: Callable[[Path], sqlite3.Connection] | None) -> Path:
+    """:func:`check_database`; ``reader``: open the connection the check reads through (left open)."""
     file = sqlite_file(path_or_url)
     path = _shown(path_or_url)
     if not file.is_file():
         raise DatabaseError(f"{path}: no such database. Create it with: factdb init --db {path}")
     if not readonly and not writable_location(file):
         raise DatabaseError(read_only_message(path))
-    existing = _existing_file(file, operational_errors=True)
+    existing = _existing_file(file, operational_errors=True, reader=reader(file) if reader is not None else None)
     if existing is None or "alembic_version" not in existing.tables:
         raise DatabaseError(f"{path}: not a factdb database (no schema version). Create one with: factdb init --db {path}")
     current = existing.revision
@@ -649,6 +664,26 @@ def _open_server(location: Location, *, readonly: bool, **engine_options: Any) -
         raise DatabaseError(f"{shown}: schema is at revision {state.revision}, this factdb needs {head_revision()}. "
                             f"Upgrade it with: factdb init --db {shown}")
     return engine
+
+
+def checked_read_connection(path_or_url: str | os.PathLike[str]) -> sqlite3.Connection:
+    """:func:`check_database` (read-only) and :func:`read_connection` in one: the schema version is
+    read through the connection returned, so SQLite reads the file's schema once, not once for the
+    check and again for the first query. Closed again when the check fails."""
+    opened: list[sqlite3.Connection] = []
+
+    def connect(file: Path) -> sqlite3.Connection:
+        opened.append(read_connection(file))
+        return opened[0]
+
+    try:
+        _check_database(path_or_url, readonly=True, reader=connect)
+    except BaseException:
+        for connection in opened:
+            connection.close()
+        raise
+    assert opened, "check_database reads through the connection"
+    return opened[0]
 
 
 def read_connection(path: Path) -> sqlite3.Connection:

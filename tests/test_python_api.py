@@ -140,6 +140,31 @@ def test_closing_releases_the_database_file(seeded_copy: Path) -> None:
         db.import_files(SEEDS.glob("*.yaml"), dry_run=True)
         assert open_here()
     assert not open_here()
+    with Database(seeded_copy, readonly=True) as db:
+        assert open_here()  # the connection that checked the schema version, kept for comparisons
+        assert db.compare(EVENT, "killed").verdict
+    assert not open_here()
+
+
+def test_a_readonly_handle_that_refuses_a_file_leaves_nothing_open(tmp_path: Path, fresh_db: Path) -> None:
+    """Database(readonly=True) checks the schema version through the connection its comparisons
+    read with; when it refuses the file, that connection is closed again."""
+    junk = tmp_path / "junk.sqlite"
+    junk.write_bytes(b"not an SQLite database\n" * 200)
+    empty = tmp_path / "empty.sqlite"
+    empty.touch()
+    engine = make_engine(fresh_db)
+    downgrade(engine, "-1")
+    engine.dispose()
+    refusals = [
+        (junk, r"not a factdb database \(the file is not an SQLite database\)"),
+        (empty, r"not a factdb database \(no schema version\)"),
+        (fresh_db, r"schema is at revision .* Upgrade it with: factdb init --db "),
+    ]
+    for path, message in refusals:
+        with pytest.raises(DatabaseError, match=f"{path}: {message}"):
+            Database(path, readonly=True)
+        assert not any(Path(f.path) == path for f in psutil.Process().open_files())
 
 
 # --- Importing -----------------------------------------------------------------------------------

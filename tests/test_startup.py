@@ -88,3 +88,27 @@ def test_compare_leaves_what_its_imports_made_out_of_the_collectors_walks_while_
     assert result.returncode == 0, result.stderr
     (during,), after = json.loads(result.stderr.strip().splitlines()[-1])
     assert during > 10_000 and after == 0
+
+
+# A program that compares through the Python API, then names the modules it loaded.
+_PROGRAM = """
+import json, sys
+from factdb import Database
+with Database(sys.argv[1], readonly=True) as db:
+    comparisons = db.compare(sys.argv[2])
+print(json.dumps([len(comparisons), sorted(sys.modules)]))
+"""
+
+# Modules that only other work needs (an import, a PostgreSQL connection, an error's suggestions,
+# CSV output): loaded, they leave thousands of objects for the process's first collections to walk.
+_NOT_FOR_COMPARING = {"sqlalchemy", "alembic", "importlib.resources", "tempfile", "shutil", "socket", "getpass",
+                      "difflib", "csv", "secrets"}
+
+
+def test_a_program_comparing_through_the_python_api_loads_only_what_comparing_needs(compare_db: Path) -> None:
+    result = subprocess.run([sys.executable, "-c", _PROGRAM, str(compare_db), "iran-protests-2019-11"],
+                            capture_output=True, text=True, cwd=REPO)
+    assert result.returncode == 0, result.stderr
+    compared, modules = json.loads(result.stdout)
+    assert compared > 0
+    assert sorted(set(modules) & _NOT_FOR_COMPARING) == []
