@@ -16,6 +16,7 @@ from __future__ import annotations
 import sqlite3
 from collections import namedtuple
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import suppress
 from functools import lru_cache
 from pathlib import Path
 from types import TracebackType
@@ -161,18 +162,31 @@ class BulkWrite:
         self._deferred_indexes = [sql for _, sql in indexes]
 
     def restore_indexes(self) -> None:
-        """Build the indexes deferred; on PostgreSQL, after a bulk import, refresh the planner's statistics.
-
-        PostgreSQL's autovacuum analyses a table some time after it grew, so a comparison right
-        after a first large import would be planned as for empty tables (scanning every figure).
-        """
-        if self.postgres and self.bulk:
-            self.conn.exec_driver_sql(f"ANALYZE {', '.join(STATISTICS_AFTER_BULK)}")
+        """Build the indexes deferred."""
         if self._deferred_indexes and self.sqlite:
             self.conn.exec_driver_sql(f"PRAGMA cache_size = -{INDEX_BUILD_CACHE_KIB}")
         for statement in self._deferred_indexes or ():
             self.conn.exec_driver_sql(statement)
         self._deferred_indexes = None
+
+    def committed(self) -> None:
+        """After a bulk import on PostgreSQL has committed, refresh the planner's statistics.
+
+        PostgreSQL's autovacuum analyses a table some time after it grew, so a comparison right
+        after a first large import would be planned as for empty tables (scanning every figure).
+        Done after the commit, in a transaction of its own, so that another editor's import waiting
+        for the write lock need not wait for it too; the statistics are the planner's estimates, not
+        data: if they cannot be refreshed now, autovacuum refreshes them later.
+        """
+        if not (self.postgres and self.bulk):
+            return
+        driver = self._driver()
+        try:
+            driver.execute(f"ANALYZE {', '.join(STATISTICS_AFTER_BULK)}")
+            driver.commit()
+        except Exception:  # noqa: BLE001 - see above: the import stands whatever happens here
+            with suppress(Exception):
+                driver.rollback()
 
     # -- rows -------------------------------------------------------------------------------------
 

@@ -562,6 +562,74 @@ def test_claims_are_checked_while_waiting_at_a_lower_priority_than_the_writer(po
 
 
 @pytest.mark.slow
+def test_an_editor_whose_turn_comes_mid_check_takes_the_lock_and_checks_the_rest_holding_it(
+        postgres_server: PostgresServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The lock is never left idle while a waiting editor finishes checking: once it is free, the
+    editor takes it, keeps the claims checked so far and checks the rest of the file under it."""
+    import factdb.importer as importer
+
+    checked_ahead = 100
+    reached, resume = threading.Event(), threading.Event()
+    calls = 0
+    check_claim = importer.check_claim
+
+    def paused(*args: object, **kwargs: object) -> object:
+        nonlocal calls
+        result = check_claim(*args, **kwargs)  # type: ignore[arg-type]
+        if threading.current_thread().name == "factdb-while-waiting":
+            calls += 1
+            if calls == checked_ahead:
+                reached.set()
+                assert resume.wait(120)
+        return result
+
+    monkeypatch.setattr(importer, "check_claim", paused)
+    first = [write_big_import(tmp_path / "first.jsonl", 300, prefix="first")]
+    second = [write_big_import(tmp_path / "second.jsonl", 300, prefix="second")]
+    at_once, serial = postgres_server.create(), postgres_server.create()
+    for url in (at_once, serial):
+        _with_event(url)
+    holder = _Editor(at_once, *first, pause=True)
+    holder.start()
+    _until(at_once, 1, 0, "the first import holds the write lock")
+    waiting = _Editor(at_once, *second)
+    waiting.start()
+    assert reached.wait(120)
+    holder.finish()
+    # The waiting editor holds the lock while its check is still held at its 100th claim.
+    _until(at_once, 1, 0, "the second import takes the write lock")
+    assert waiting.is_alive()
+    resume.set()
+    waiting.finish()
+    assert holder.report is not None and waiting.report is not None, (holder.error, waiting.error)
+    assert waiting.report.checked_while_waiting == checked_ahead
+    assert waiting.report.counts["claims"]["added"] == 300
+    _one_after_the_other(serial, first, second)
+    assert _stored(at_once) == _stored(serial)
+
+
+@pytest.mark.slow
+def test_a_bulk_import_leaves_the_planner_statistics_of_what_it_wrote(postgres_db: str, tmp_path: Path) -> None:
+    """Refreshed after the commit (outside the write lock): a comparison right after a large first
+    import is planned for the tables' real sizes."""
+    _with_event(postgres_db)
+    big = write_big_import(tmp_path / "big.jsonl", 4000, prefix="big")
+    assert big.stat().st_size >= 1_000_000  # the bulk path
+    assert run_cli("import", "--db", postgres_db, big).exit_code == 0
+    engine = create_engine(postgres_db)
+    try:
+        with engine.connect() as connection:
+            analysed = dict(connection.exec_driver_sql(
+                "SELECT c.relname, c.reltuples FROM pg_class c JOIN pg_stat_user_tables t ON t.relid = c.oid "
+                "WHERE c.relname IN ('claims', 'figures', 'documents') AND t.last_analyze IS NOT NULL").all())
+            rows = {table: connection.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar() for table in analysed}
+    finally:
+        engine.dispose()
+    assert rows["claims"] > 4000 and rows["documents"] > 4000 // CLAIMS_PER_DOCUMENT
+    assert analysed == rows
+
+
+@pytest.mark.slow
 def test_a_quote_missing_from_its_document_fails_the_same_when_checked_while_waiting(postgres_server: PostgresServer,
                                                                                    tmp_path: Path) -> None:
     """Quotes are looked for in the texts the waiting editor's own files give (CheckedClaim.location):
