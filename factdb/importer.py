@@ -24,6 +24,7 @@ import unicodedata
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from operator import attrgetter
@@ -959,6 +960,7 @@ def _store_claims(s: _Import, prepared: list[PreparedClaim | KnownClaim], locati
     """
     if not prepared:
         return
+    s.bulk.settle()  # the previous chunk's claims, copied meanwhile (BulkWrite.insert_claims)
     checked = [c for c in prepared if type(c) is PreparedClaim]
     stored = _stored_claims(s, prepared, checked)
     targets = _supersedes_targets(s, checked)
@@ -1374,6 +1376,7 @@ def _run(engine: Engine, read: _Input, *, update: bool, dry_run: bool, number_fo
                 heap.freeze()
             writer.allow_deferred_indexes(s.next_claim_pk - 1)
             read.claims(s)
+            writer.settle()
             _link_supersedes(s)
             _check_revisions_of_replaced(s)
             writer.restore_indexes()
@@ -1404,6 +1407,8 @@ def _run(engine: Engine, read: _Input, *, update: bool, dry_run: bool, number_fo
             writer.committed()
             return report
         except BaseException:
+            with suppress(BaseException):
+                writer.settle()  # what the failed COPY raised, if it did, is not the error to report
             if transaction.is_active:
                 transaction.rollback()
             raise

@@ -608,6 +608,69 @@ def test_an_editor_whose_turn_comes_mid_check_takes_the_lock_and_checks_the_rest
     assert _stored(at_once) == _stored(serial)
 
 
+def test_new_claims_are_copied_while_the_import_checks_the_next_ones(postgres_db: str, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A chunk's COPY runs in a thread of its own: the import checks its next chunk meanwhile. (The
+    copy of the first chunk waits here until the second chunk is being checked: without the overlap
+    the import would never get there.)"""
+    import factdb.bulk as bulk
+    import factdb.importer as importer
+
+    monkeypatch.setattr(importer, "CLAIM_CHUNK", 50)
+    second_chunk = threading.Event()
+    claims_copied_in: list[str] = []
+    copy_into, check_claims = bulk._copy_into, importer.check_claims
+
+    def copying(driver: object, table: object, *args: object) -> None:
+        if getattr(table, "name", "") == "claims":
+            if not claims_copied_in:
+                assert second_chunk.wait(60), "the import did not go on while its first chunk was copied"
+            claims_copied_in.append(threading.current_thread().name)
+        copy_into(driver, table, *args)  # type: ignore[arg-type]
+
+    def checking(chunk: list[object], *args: object) -> object:
+        if any(getattr(record, "line", 0) > 60 for record in chunk):
+            second_chunk.set()
+        return check_claims(chunk, *args)  # type: ignore[arg-type]
+
+    _with_event(postgres_db)
+    before = _claims(postgres_db)
+    monkeypatch.setattr(bulk, "_copy_into", copying)
+    monkeypatch.setattr(importer, "check_claims", checking)
+    with Database(postgres_db) as database:
+        report = database.import_files([write_big_import(tmp_path / "chunks.jsonl", 120, prefix="chunks")])
+    assert report.counts["claims"]["added"] == 120
+    assert _claims(postgres_db) == before | {f"chunks-claim-{n}" for n in range(120)}
+    assert claims_copied_in == ["factdb-copy"] * 3
+
+
+def test_a_copy_that_fails_in_its_thread_fails_the_import_and_writes_nothing(postgres_db: str, tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    import factdb.bulk as bulk
+    import factdb.importer as importer
+
+    monkeypatch.setattr(importer, "CLAIM_CHUNK", 50)
+    copy_into = bulk._copy_into
+    copies = 0
+
+    def failing(driver: object, table: object, *args: object) -> None:
+        nonlocal copies
+        if getattr(table, "name", "") == "claims":
+            copies += 1
+            if copies == 2:
+                raise OSError("the connection broke mid-copy")
+        copy_into(driver, table, *args)  # type: ignore[arg-type]
+
+    _with_event(postgres_db)
+    before = _stored(postgres_db)
+    monkeypatch.setattr(bulk, "_copy_into", failing)
+    with Database(postgres_db) as database, pytest.raises(OSError, match="the connection broke mid-copy"):
+        database.import_files([write_big_import(tmp_path / "broken.jsonl", 120, prefix="broken")])
+    assert _stored(postgres_db) == before
+    with Database(postgres_db) as database:  # and the next import finds a usable connection and store
+        assert database.import_files([write_big_import(tmp_path / "next.jsonl", 10, prefix="next")]).counts["claims"]["added"] == 10
+
+
 @pytest.mark.slow
 def test_a_bulk_import_leaves_the_planner_statistics_of_what_it_wrote(postgres_db: str, tmp_path: Path) -> None:
     """Refreshed after the commit (outside the write lock): a comparison right after a large first
