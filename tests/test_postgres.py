@@ -22,7 +22,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 
 from factdb import Database, ImportFailed, ImportReport
-from factdb.db import WRITE_LOCK_KEY, current_revision, downgrade, head_revision, upgrade
+from factdb.db import WAITING_NICENESS, WRITE_LOCK_KEY, current_revision, downgrade, head_revision, upgrade
 
 from conftest import BASIC, SEEDS, Backend, PostgresServer, dump_database, migrated_database, run_cli, write
 from generated_imports import CLAIMS_PER_DOCUMENT, write_big_import
@@ -524,7 +524,7 @@ def test_a_table_another_program_dropped_is_an_error_not_a_traceback(postgres_db
 def test_claims_are_checked_while_waiting_at_a_lower_priority_than_the_writer(postgres_db: str, tmp_path: Path,
                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """The editor holding the lock is the one every waiting editor waits for: their checks run in a
-    thread of their own that yields the processor to it (nice 10), and what they raise is raised."""
+    thread of their own that yields the processor to it (WAITING_NICENESS), and what they raise is raised."""
     import factdb.importer as importer
 
     _with_event(postgres_db)
@@ -542,7 +542,7 @@ def test_claims_are_checked_while_waiting_at_a_lower_priority_than_the_writer(po
     holder, waiting = _one_waits_for_the_other(postgres_db, first, second)
     assert holder.report is not None and waiting.report is not None, (holder.error, waiting.error)
     assert waiting.report.checked_while_waiting == 50
-    assert seen == [("factdb-while-waiting", min(19, own + 10))]
+    assert seen == [("factdb-while-waiting", min(19, own + WAITING_NICENESS))]
 
     def broken(*args: object, **kwargs: object) -> object:
         raise RuntimeError("checking failed")
