@@ -19,10 +19,12 @@ import hashlib
 import json
 import os
 import sys
+import threading
 import unicodedata
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from operator import attrgetter
@@ -311,7 +313,9 @@ class _Import:
 
 @dataclass
 class _Prepared:
-    """The claims of an import checked while it waited for another editor's write (PostgreSQL).
+    """The claims of an import checked while it waited for another editor's write (PostgreSQL): all
+    of them, or those up to where the check stopped when the lock was taken (the rest are checked
+    under the lock, as if nothing had been checked ahead).
 
     Checking a claim needs only its record and the lookups (checks.check_claim): these were made
     from the stored state the import could see then, plus what its own files define. Once the
@@ -324,6 +328,9 @@ class _Prepared:
 
     claims: dict[str, list[CheckedClaim]]  # by file, in file order
     read_errors: dict[str, ReadError]  # the error that ended a file's claims
+    # The file whose checking stopped when the lock was taken: its records after the claims checked,
+    # read on from where the check left off.
+    rest: dict[str, Iterator[Record]] = field(default_factory=dict)
     used: int = 0
 
     def replay(self, name: str, lookups: Lookups, progress: Callable[[int], None] | None,
@@ -345,11 +352,12 @@ class _Prepared:
         error = self.read_errors.get(name)
         if error is not None:
             raise error
+        yield from self.rest.pop(name, ())
 
 
-def _prepare(conn: Connection, files: Sequence[Path], number_format: str) -> _Prepared:
+def _prepare(conn: Connection, files: Sequence[Path], number_format: str, stop: threading.Event) -> _Prepared:
     """Check the claims of ``files`` against the stored state ``conn`` sees and the files' own entities,
-    and find each quote in its document's text when the files give that text."""
+    and find each quote in its document's text when the files give that text; until ``stop`` is set."""
     lookups = Lookups(number_format=number_format)
     _, next_document_pk = _stored_lookups(conn, lookups, {})
     texts = _expect_entities(lookups, files, next_document_pk)
@@ -357,11 +365,12 @@ def _prepare(conn: Connection, files: Sequence[Path], number_format: str) -> _Pr
     prepared = _Prepared({}, {})
     for path in files:
         name = str(path)
-        if file_format(path) == "json" or name in prepared.claims:
+        if file_format(path) == "json" or name in prepared.claims or stop.is_set():
             continue  # the first pass keeps a JSON file's claims; a file named twice is read once
         checked = prepared.claims[name] = []
+        records = read_records(path, None, ("claim",))
         try:
-            for record in read_records(path, None, ("claim",)):
+            for record in records:
                 if record.kind == "claim":
                     result = check_claim(record, lookups)
                     answers, location = None, None
@@ -370,6 +379,9 @@ def _prepare(conn: Connection, files: Sequence[Path], number_format: str) -> _Pr
                         if result.document_pk in texts:
                             location = find_quote(normalized.normalized(result.document_pk), result.quote) or ()
                     checked.append(CheckedClaim(result, record, answers, location))
+                if stop.is_set():
+                    prepared.rest[name] = records
+                    break
         except ReadError as error:
             prepared.read_errors[name] = error
     return prepared
@@ -948,6 +960,7 @@ def _store_claims(s: _Import, prepared: list[PreparedClaim | KnownClaim], locati
     """
     if not prepared:
         return
+    s.bulk.settle()  # the previous chunk's claims, copied meanwhile (BulkWrite.insert_claims)
     checked = [c for c in prepared if type(c) is PreparedClaim]
     stored = _stored_claims(s, prepared, checked)
     targets = _supersedes_targets(s, checked)
@@ -1321,17 +1334,17 @@ class _Input:
     files: list[Path] = field(default_factory=list)
     spool: TextSpool | None = None
     # Checks the claims before the write lock, given a connection to what is stored (see _Prepared).
-    prepare: Callable[[Connection, str], _Prepared] | None = None
+    prepare: Callable[[Connection, str, threading.Event], _Prepared] | None = None
 
 
 def _run(engine: Engine, read: _Input, *, update: bool, dry_run: bool, number_format: str, edit: Edit) -> ImportReport:
     """One import in one transaction; raise ImportFailed (writing nothing) on bad data."""
     checked: list[_Prepared] = []
 
-    def check_while_waiting() -> None:
+    def check_while_waiting(stop: threading.Event) -> None:
         if read.prepare is not None:
             with read_only_snapshot(engine) as snapshot:
-                checked.append(read.prepare(snapshot, number_format))
+                checked.append(read.prepare(snapshot, number_format, stop))
 
     with engine.connect() as conn, BulkWrite(conn, read.expected_bytes) as writer, LongLivedObjects() as heap:
         with while_waiting(check_while_waiting):
@@ -1363,6 +1376,7 @@ def _run(engine: Engine, read: _Input, *, update: bool, dry_run: bool, number_fo
                 heap.freeze(bulk=True)
             writer.allow_deferred_indexes(s.next_claim_pk - 1)
             read.claims(s)
+            writer.settle()
             _link_supersedes(s)
             _check_revisions_of_replaced(s)
             writer.restore_indexes()
@@ -1390,8 +1404,11 @@ def _run(engine: Engine, read: _Input, *, update: bool, dry_run: bool, number_fo
                 summary=json.dumps({k: dict(v) for k, v in s.counts.items()}, sort_keys=True)))
             assert writer.caught_up, "every deferred full-text index was caught up"
             transaction.commit()
+            writer.committed()
             return report
         except BaseException:
+            with suppress(BaseException):
+                writer.settle()  # what the failed COPY raised, if it did, is not the error to report
             if transaction.is_active:
                 transaction.rollback()
             raise
@@ -1485,8 +1502,8 @@ def import_paths(engine: Engine, paths: Sequence[str | Path], *, update: bool = 
         else:
             _claims_in_chunks(s, _records(s, files, True, progress, counts))
 
-    def prepare(conn: Connection, number_format: str) -> _Prepared:
-        return _prepare(conn, files, number_format)
+    def prepare(conn: Connection, number_format: str, stop: threading.Event) -> _Prepared:
+        return _prepare(conn, files, number_format, stop)
 
     try:
         return _run(engine, _Input([str(p) for p in files], size, lambda s: _entity_records(s, files, progress, counts), claims,

@@ -22,7 +22,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 
 from factdb import Database, ImportFailed, ImportReport
-from factdb.db import WRITE_LOCK_KEY, current_revision, downgrade, head_revision, upgrade
+from factdb.db import WAITING_NICENESS, WRITE_LOCK_KEY, current_revision, downgrade, head_revision, upgrade
 
 from conftest import BASIC, SEEDS, Backend, PostgresServer, dump_database, migrated_database, run_cli, write
 from generated_imports import CLAIMS_PER_DOCUMENT, write_big_import
@@ -524,7 +524,7 @@ def test_a_table_another_program_dropped_is_an_error_not_a_traceback(postgres_db
 def test_claims_are_checked_while_waiting_at_a_lower_priority_than_the_writer(postgres_db: str, tmp_path: Path,
                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """The editor holding the lock is the one every waiting editor waits for: their checks run in a
-    thread of their own that yields the processor to it (nice 10), and what they raise is raised."""
+    thread of their own that yields the processor to it (WAITING_NICENESS), and what they raise is raised."""
     import factdb.importer as importer
 
     _with_event(postgres_db)
@@ -542,7 +542,7 @@ def test_claims_are_checked_while_waiting_at_a_lower_priority_than_the_writer(po
     holder, waiting = _one_waits_for_the_other(postgres_db, first, second)
     assert holder.report is not None and waiting.report is not None, (holder.error, waiting.error)
     assert waiting.report.checked_while_waiting == 50
-    assert seen == [("factdb-while-waiting", min(19, own + 10))]
+    assert seen == [("factdb-while-waiting", min(19, own + WAITING_NICENESS))]
 
     def broken(*args: object, **kwargs: object) -> object:
         raise RuntimeError("checking failed")
@@ -559,6 +559,137 @@ def test_claims_are_checked_while_waiting_at_a_lower_priority_than_the_writer(po
         finally:
             holder.finish()
     assert "third-claim-0" not in _claims(postgres_db)
+
+
+@pytest.mark.slow
+def test_an_editor_whose_turn_comes_mid_check_takes_the_lock_and_checks_the_rest_holding_it(
+        postgres_server: PostgresServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The lock is never left idle while a waiting editor finishes checking: once it is free, the
+    editor takes it, keeps the claims checked so far and checks the rest of the file under it."""
+    import factdb.importer as importer
+
+    checked_ahead = 100
+    reached, resume = threading.Event(), threading.Event()
+    calls = 0
+    check_claim = importer.check_claim
+
+    def paused(*args: object, **kwargs: object) -> object:
+        nonlocal calls
+        result = check_claim(*args, **kwargs)  # type: ignore[arg-type]
+        if threading.current_thread().name == "factdb-while-waiting":
+            calls += 1
+            if calls == checked_ahead:
+                reached.set()
+                assert resume.wait(120)
+        return result
+
+    monkeypatch.setattr(importer, "check_claim", paused)
+    first = [write_big_import(tmp_path / "first.jsonl", 300, prefix="first")]
+    second = [write_big_import(tmp_path / "second.jsonl", 300, prefix="second")]
+    at_once, serial = postgres_server.create(), postgres_server.create()
+    for url in (at_once, serial):
+        _with_event(url)
+    holder = _Editor(at_once, *first, pause=True)
+    holder.start()
+    _until(at_once, 1, 0, "the first import holds the write lock")
+    waiting = _Editor(at_once, *second)
+    waiting.start()
+    assert reached.wait(120)
+    holder.finish()
+    # The waiting editor holds the lock while its check is still held at its 100th claim.
+    _until(at_once, 1, 0, "the second import takes the write lock")
+    assert waiting.is_alive()
+    resume.set()
+    waiting.finish()
+    assert holder.report is not None and waiting.report is not None, (holder.error, waiting.error)
+    assert waiting.report.checked_while_waiting == checked_ahead
+    assert waiting.report.counts["claims"]["added"] == 300
+    _one_after_the_other(serial, first, second)
+    assert _stored(at_once) == _stored(serial)
+
+
+def test_new_claims_are_copied_while_the_import_checks_the_next_ones(postgres_db: str, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A chunk's COPY runs in a thread of its own: the import checks its next chunk meanwhile. (The
+    copy of the first chunk waits here until the second chunk is being checked: without the overlap
+    the import would never get there.)"""
+    import factdb.bulk as bulk
+    import factdb.importer as importer
+
+    monkeypatch.setattr(importer, "CLAIM_CHUNK", 50)
+    second_chunk = threading.Event()
+    claims_copied_in: list[str] = []
+    copy_into, check_claims = bulk._copy_into, importer.check_claims
+
+    def copying(driver: object, table: object, *args: object) -> None:
+        if getattr(table, "name", "") == "claims":
+            if not claims_copied_in:
+                assert second_chunk.wait(60), "the import did not go on while its first chunk was copied"
+            claims_copied_in.append(threading.current_thread().name)
+        copy_into(driver, table, *args)  # type: ignore[arg-type]
+
+    def checking(chunk: list[object], *args: object) -> object:
+        if any(getattr(record, "line", 0) > 60 for record in chunk):
+            second_chunk.set()
+        return check_claims(chunk, *args)  # type: ignore[arg-type]
+
+    _with_event(postgres_db)
+    before = _claims(postgres_db)
+    monkeypatch.setattr(bulk, "_copy_into", copying)
+    monkeypatch.setattr(importer, "check_claims", checking)
+    with Database(postgres_db) as database:
+        report = database.import_files([write_big_import(tmp_path / "chunks.jsonl", 120, prefix="chunks")])
+    assert report.counts["claims"]["added"] == 120
+    assert _claims(postgres_db) == before | {f"chunks-claim-{n}" for n in range(120)}
+    assert claims_copied_in == ["factdb-copy"] * 3
+
+
+def test_a_copy_that_fails_in_its_thread_fails_the_import_and_writes_nothing(postgres_db: str, tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    import factdb.bulk as bulk
+    import factdb.importer as importer
+
+    monkeypatch.setattr(importer, "CLAIM_CHUNK", 50)
+    copy_into = bulk._copy_into
+    copies = 0
+
+    def failing(driver: object, table: object, *args: object) -> None:
+        nonlocal copies
+        if getattr(table, "name", "") == "claims":
+            copies += 1
+            if copies == 2:
+                raise OSError("the connection broke mid-copy")
+        copy_into(driver, table, *args)  # type: ignore[arg-type]
+
+    _with_event(postgres_db)
+    before = _stored(postgres_db)
+    monkeypatch.setattr(bulk, "_copy_into", failing)
+    with Database(postgres_db) as database, pytest.raises(OSError, match="the connection broke mid-copy"):
+        database.import_files([write_big_import(tmp_path / "broken.jsonl", 120, prefix="broken")])
+    assert _stored(postgres_db) == before
+    with Database(postgres_db) as database:  # and the next import finds a usable connection and store
+        assert database.import_files([write_big_import(tmp_path / "next.jsonl", 10, prefix="next")]).counts["claims"]["added"] == 10
+
+
+@pytest.mark.slow
+def test_a_bulk_import_leaves_the_planner_statistics_of_what_it_wrote(postgres_db: str, tmp_path: Path) -> None:
+    """Refreshed after the commit (outside the write lock): a comparison right after a large first
+    import is planned for the tables' real sizes."""
+    _with_event(postgres_db)
+    big = write_big_import(tmp_path / "big.jsonl", 4000, prefix="big")
+    assert big.stat().st_size >= 1_000_000  # the bulk path
+    assert run_cli("import", "--db", postgres_db, big).exit_code == 0
+    engine = create_engine(postgres_db)
+    try:
+        with engine.connect() as connection:
+            analysed = dict(connection.exec_driver_sql(
+                "SELECT c.relname, c.reltuples FROM pg_class c JOIN pg_stat_user_tables t ON t.relid = c.oid "
+                "WHERE c.relname IN ('claims', 'figures', 'documents') AND t.last_analyze IS NOT NULL").all())
+            rows = {table: connection.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar() for table in analysed}
+    finally:
+        engine.dispose()
+    assert rows["claims"] > 4000 and rows["documents"] > 4000 // CLAIMS_PER_DOCUMENT
+    assert analysed == rows
 
 
 @pytest.mark.slow
