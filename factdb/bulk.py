@@ -77,7 +77,7 @@ class BulkWrite:
         self._claims_unindexed_from: int | None = None
         # PostgreSQL: the thread copying the last chunk of new claims, and what it raised.
         self._copying: threading.Thread | None = None
-        self._copy_failed: list[BaseException] = []
+        self._copy_failed: BaseException | None = None
 
     def __enter__(self) -> BulkWrite:
         if self.sqlite:
@@ -108,8 +108,9 @@ class BulkWrite:
         if thread is None:
             return
         thread.join()
-        if self._copy_failed:
-            raise self._copy_failed.pop()
+        failed, self._copy_failed = self._copy_failed, None
+        if failed is not None:
+            raise failed
 
     def defer_foreign_keys(self) -> None:
         """Check foreign keys at commit (SQLite): a copied row may refer to one copied after it (a
@@ -219,12 +220,11 @@ class BulkWrite:
         every other editor waits for, so the time it holds it is what this saves. The next use of
         the connection waits for the copy (settle).
         """
-        self.settle()
         if self.postgres:
             if claim_rows:
-                driver = self.conn.connection.driver_connection
+                # _driver() first waits for the previous chunk's copy: one at a time on the connection.
                 self._copying = threading.Thread(target=self._copy_claims, name="factdb-copy", daemon=True,
-                                                 args=(driver, claims, claim_columns, claim_rows, figures, figure_columns, figure_rows))
+                                                 args=(self._driver(), claims, claim_columns, claim_rows, figures, figure_columns, figure_rows))
                 self._copying.start()
             return
         if claim_rows and self._may_defer_indexes and self._deferred_indexes is None:
@@ -242,7 +242,7 @@ class BulkWrite:
             if figure_rows:
                 _copy_into(driver, figures, figure_columns, figure_rows)
         except BaseException as error:  # noqa: BLE001 - raised by settle, in the import's thread
-            self._copy_failed.append(error)
+            self._copy_failed = error
 
     def insert_rows(self, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
         if not rows:

@@ -990,13 +990,14 @@ def _metric_referred_to(before: str, after: str, rest: str, noun: str | None, po
 
 # Part of a group told by its condition, with no verb of its own: not a claim of its own.
 GROUP_FIRST = re.compile(r"[\"“‘']?\s*(?:Of|Among)\s+(?:the|those)\s")
+# "in a serious condition", "in critical but stable condition"
+_IN_CONDITION = r"in (?:a |an )?(?:serious|critical|stable|grave|life-threatening|very serious)(?: but stable)? conditions?"
 # "Of the 40 people injured, 12 were in critical condition": how some of them are, after the group.
 IN_A_CONDITION = re.compile(
-    r"(?i)^\s*(?:are|were|is|was|remain|remained)\s+(?:still\s+)?(?:in (?:a |an )?(?:serious|critical|stable|grave|"
-    r"life-threatening|very serious)(?: but stable)? conditions?|seriously|critically|gravely)\b")
+    rf"(?i)^\s*(?:are|were|is|was|remain|remained)\s+(?:still\s+)?(?:{_IN_CONDITION}|seriously|critically|gravely)\b")
 CONDITION_SUBSET = re.compile(
     r"(?i)^\s*of (?:them|those|whom|these)\s+(?:(?:are|were|is|was|remain|remained)\s+(?:still\s+)?)?"
-    r"(?:in (?:a |an )?(?:serious|critical|stable|grave|life-threatening|very serious)(?: but stable)? conditions?|"
+    rf"(?:{_IN_CONDITION}|"
     r"seriously|critically|badly|gravely|severely|"
     r"with (?:life-threatening|serious|severe|critical|grave) (?:injuries|wounds|burns))\s*(?:[.,;]|$)")
 
