@@ -479,9 +479,11 @@ def checked_chunks(pool: _Pool | None, names: Sequence[str], lookups: Lookups, w
                     ended.add(worker)
                     yield message
                     break
+                read_error = message.read_error
                 yield message
+                del message  # not kept while the next one is received (see importer._claims_from_workers)
                 index += 1
-                if message.read_error is not None:
+                if read_error is not None:
                     break
             for worker in range(workers):  # the file's end (or what others read past its read error)
                 while worker not in ended:

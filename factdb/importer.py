@@ -1214,6 +1214,9 @@ def _claims_from_workers(s: _Import, files: Sequence[Path], workers: int, progre
             s.problems.add_always(checked.read_error)
         _take_problems(s, checked.problems)
         _store_claims(s, checked.prepared, checked.locations)
+        # Not kept while the next chunk is read and unpickled: two chunks of large claims at once
+        # made the importer's peak memory grow with the file.
+        del checked
 
 
 def _file_digest(path: Path) -> tuple[str, int]:
