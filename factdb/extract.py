@@ -243,18 +243,21 @@ NOT_COUNT_BEFORE = re.compile(
     r"chapter|chapters|resolution|no\.|number|hotline|line|route|highway|room|cell|block|ward|session|item|"
     r"items|annex|footnote|vol\.|volume|figure|table|law|decree|flight|bus|platform|channel|"
     r"rule|clause|gate|terminal|building|street|st\.|tel\.|phone|code|version|needs|need|needed|requires|require|"
+    r"camp|zone|sector|phase|precinct|"
     r"required|threshold of|quorum of|capacity of|room for|space for|magnitude|"
     r"(?:licensed|certified|permitted|allowed|authori[sz]ed|able|built|designed|equipped) to (?:carry|hold|seat|take|accommodate)|"
     r"(?:can|could|cannot) (?:only )?(?:carry|hold|seat|accommodate)|"
-    r"(?<!\bone )(?<!\bsome )(?<!\bfamilies )(?<!\brelatives )of (?:the|its|their)(?: \w+[’']s)?|"
+    # "9,500 of the country's 62,000 teachers" is a denominator; "a quarter of the 388 deaths" states the 388
+    r"(?<!\bone )(?<!\bsome )(?<!\bfamilies )(?<!\brelatives )(?<!\bquarter )(?<!\bthird )(?<!\bthirds )(?<!\bhalf )"
+    r"(?<!\bfifth )(?<!\bmost )(?<!\bmajority )of (?:the|its|their)(?: \w+[’']s)?|"
     r"interviewed|interviewing|surveyed|spoke to|spoke with|conducted|reviewed|examined|analysed|analyzed|"
     # an age: "some as young as 13", "as old as 90", "under the age of 15"
     r"as (?:young|old) as|the age of)"
     r"|[#$€£¥]|us\$|\bnos?\.)\s*$"
 )
 # Right before a number: it is the second half of a share or a pair ("one in five", "300 / 400"), which
-# the figure grammar refuses from the first number on.
-SHARE_BEFORE = re.compile(r"(?i)(?:\d\s*/|\b(?:one|1)\s+in(?:\s+every)?)\s*$")
+# the figure grammar refuses from the first number on ("six in ten are children" counts no ten).
+SHARE_BEFORE = re.compile(r"(?i)(?:\d\s*/|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine)\s+in(?:\s+every)?)\s*$")
 YEAR = re.compile(r"^(1[5-9]\d\d|20\d\d)$")
 BUILT_FOR = re.compile(r"(?i)\b(?:built|designed|intended|meant|made|licensed|certified|rated|approved|equipped)\b"
                        r"[^.;]{0,30}\bfor\s*$|\bcapacity (?:of|for)\s*$")  # a capacity, not a count
@@ -743,6 +746,10 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
     if guess.metric == "arrested" and held:
         # "412 people arrested during the June protests are still held": what they are now is detained
         return MetricGuess("detained", guess.population, 0.75, f'"{held.group()}"')
+    fate = _DID_NOT_SURVIVE.search(after)
+    if guess.metric in ("injured", "hospitalised") and fate:
+        # "Two men arrived with head wounds and did not survive": what became of them, not how they came in
+        return MetricGuess("killed", guess.population, 0.75, f'"{fate.group()}"')
     illness = _TREATED_FOR_ILLNESS.search(after)
     if guess.metric == "injured" and illness and "treated" in guess.reason:
         # "treated more than 3,100 children for measles": patients of a disease, not people hurt
@@ -763,6 +770,8 @@ _STAGES = {"arrested": 0, "detained": 1, "charged": 2, "sentenced": 3, "sentence
 _WHEREABOUTS_OF = re.compile(r"(?i)\b(?:fate|whereabouts)\s+of\s+(?:at\s+least\s+|some\s+|about\s+)?$")
 _STILL_HELD = re.compile(r"(?i)\b(?:are|is|remain|remains|were)\s+(?:still\s+)?(?:being\s+)?(?:held|in custody|in detention|"
                          r"behind bars|in prison|in jail|jailed)\b")
+_DID_NOT_SURVIVE = re.compile(r"(?i)\b(?:did not|didn't|failed to|would not|could not) survive|\b(?:later|subsequently) died\b|"
+                              r"\bdied (?:of|from) (?:their|his|her) (?:wounds|injuries)|\bsuccumbed\b|\bdead on arrival\b")
 _TREATED_FOR_ILLNESS = re.compile(
     r"(?i)\bfor\s+(?:suspected\s+|acute\s+|severe\s+)?(?:measles|cholera|malaria|diarrho?ea\w*|"
     r"malnutrition|typhoid|dengue|diphtheria|disease|illness|infections?|respiratory\s+\w+|fever)\b")
@@ -792,7 +801,8 @@ def _guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, M
     if _counts_no_metric(sentence, before, after, noun) or _condition_of_the_hurt(sentence, after, previous):
         return None
     told = _metric_told_around(before, after, population, allowed) or _metric_put_at(before, population, allowed) \
-        or _metric_of_modifier(after, noun, noun_end, population, allowed)
+        or _metric_of_modifier(after, noun, noun_end, population, allowed) \
+        or _metric_of_death_toll(before, rest, noun, population, allowed)
     if told is not None:
         return told
     found = _metric_word_near(before, rest, allowed)
@@ -818,6 +828,22 @@ def _guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, M
     # "for a total of 351": the figure's own words can point back
     return _metric_referred_to(f"{before} {span.stated}", after, rest, noun, population,
                                previous[1].metric if previous else topic, allowed)
+
+
+_DEATH_TOLL_SUBJECT = re.compile(r"(?i)\b(?P<toll>death toll|toll of (?:the )?dead|number of (?:the )?dead)\b[^;:]*$")
+
+
+def _metric_of_death_toll(before: str, rest: str, noun: str | None, population: str | None,
+                          allowed: frozenset[str]) -> MetricGuess | None:
+    """ "The death toll from a quake that flattened villages rose to 318": the toll's number, whatever the clause
+    between says, unless a word right after the number says otherwise."""
+    toll = _DEATH_TOLL_SUBJECT.search(before)
+    if toll is None or noun is not None or "killed" not in allowed:
+        return None
+    own = _nearest_metric_word("", _window_after(rest), allowed)
+    if own is not None and own[1] <= 2:
+        return None
+    return MetricGuess("killed", population, 0.8, f'"{toll.group("toll")}" is what the number is of')
 
 
 def _metric_of_modifier(after: str, noun: str | None, noun_end: int, population: str | None,
@@ -1009,11 +1035,20 @@ def _condition_of_the_hurt(sentence: str, after: str, previous: tuple[FigureSpan
         and bool(CONDITION_SUBSET.match(after) or (IN_A_CONDITION.match(after) and GROUP_FIRST.match(sentence)))
 
 
+# "had put the toll at 241 late Monday", "up from 54,000 two weeks ago": when, not what the number counts
+_WEEKDAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+_TIME_AFTER = re.compile(
+    rf"(?i)^\s*(?:(?:late|early)\s+(?:on\s+)?{_WEEKDAY}|(?:on\s+)?{_WEEKDAY}|yesterday|today|tonight|overnight|"
+    rf"(?:last|this|that|the previous|the next)\s+(?:week|month|year|night|morning|evening|{_WEEKDAY})|"
+    rf"(?:a|one|two|three|four|five|six|seven|eight|nine|ten|a few|several|\d+)\s+(?:days?|weeks?|months?|years?|hours?)"
+    r"\s+(?:ago|earlier|before|previously)|a (?:fortnight|week|month|year) (?:ago|earlier|before)|earlier|previously)\b")
+
+
 def _counts_no_metric(sentence: str, before: str, after: str, noun: str | None) -> bool:
     """Whether the words around a figure show it is not a claim about any metric."""
     if noun in NOT_PEOPLE_NOUNS:
         return True  # "dozens of families", "600 households": no people metric counts them
-    first = _first_word(after)
+    first = _first_word(_TIME_AFTER.sub("", after, count=1))
     if noun is None and first and first not in _STOP_WORDS and not SUBSET_AFTER.match(after) \
             and not re.match(r"\s*,", after) and not _metric_word_starts(re.sub(r"(?i)^\s*\w+ly\s+", "", after)) \
             and first not in ("had", "were", "have", "are") and not _REPORTED_FIGURE.match(after):

@@ -1558,3 +1558,29 @@ def test_claims_by_a_group_are_the_group_s_and_a_source_s_phrase_ends_before_wha
     assert {(n, m, s) for n, m, s, _ in _attributed(text)} == {
         ("Ministry of Defence", "killed", "Two"), ("Kerr Liberation Front", "killed", "40"),
         ("Local media", "killed", "12")}
+
+
+def test_a_time_after_a_number_is_not_what_it_counts() -> None:
+    text = ("Dam burst\n\nThe river authority says 71 people have died, up from 46 three days ago. The authority had put "
+            "the toll at 30 early on Friday.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("River authority", "killed", "71"), ("River authority", "killed", "46"), ("River authority", "killed", "30")}
+
+
+def test_the_death_toll_s_number_counts_deaths_whatever_the_clause_between_says() -> None:
+    text = ("Storm\n\nThe death toll from a storm that destroyed hundreds of homes on the Ardal coast climbed to 52 on "
+            "Friday, the coastguard said.\n")
+    assert ("Coastguard", "killed", "climbed to 52", None) in _attributed(text)
+
+
+def test_the_hurt_who_did_not_survive_are_deaths() -> None:
+    text = ("Clinic\n\n\"Three boys were brought in with shrapnel wounds and did not survive,\" a nurse at the clinic "
+            "told AFP.\n")
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {("killed", "Three")}
+
+
+def test_a_share_is_no_count_but_a_fraction_of_a_stated_total_is() -> None:
+    assert find_figures("Almost four in ten of them are women.") == []
+    text = ("Report\n\nNearly half of the 212 deaths recorded by the monitoring centre were in Orsk province.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Monitoring centre", "killed", "212")}
