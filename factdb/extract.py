@@ -289,7 +289,7 @@ PEOPLE_NOUNS: dict[str, str | None] = {
     "opposition members": None, "peacekeepers": "peacekeepers", "combatants": "fighters",
     "suspects": None, "hostages": None, "foreign nationals": "foreign nationals", "assailants": "fighters",
     "attackers": "fighters", "gunmen": "fighters", "crew members": "crew", "crew member": "crew", "crew": "crew",
-    "patients": None, "tourists": None, "hikers": None, "climbers": None, "sailors": None, "pupils": "children",
+    "patients": None, "inpatients": None, "tourists": None, "hikers": None, "climbers": None, "sailors": None, "pupils": "children",
     "babies": "children", "infants": "children", "drivers": None, "pickets": "protesters", "servicemen": "soldiers", "servicewomen": "soldiers",
     "service members": "soldiers",
     "guests": None, "mourners": None, "shoppers": None, "spectators": None, "fans": None, "voters": None,
@@ -352,7 +352,9 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      r"(?:claimed|cost|took) the lives of|"
      r"starved to death|froze to death|buried(?!\s+(?:under|in|beneath|alive|by|inside))|neutrali[sz](?:ed|ing)|eliminat(?:ed|ing)|martyred", "killed"),
     (r"execut\w*|hanged|put to death", "executed"),
-    (r"injur\w*|wounded|wounding|wounds|hurt|beaten|beating|beat up|treated|suffer(?:ed|ing)? (?:[\w-]+\s+){0,2}?(?:burns|fractures)|in (?:a )?(?:critical|serious|stable) condition", "injured"),
+    (r"injur\w*|wounded|wounding|wounds|hurt|beaten|beating|beat up|treated|"
+     # "73 officers sought medical help": people hurt, told by the care they asked for
+     r"(?:sought|seeking|needed|needing|required|requiring|received|receiving) medical (?:help|assistance|attention|care|treatment)|suffer(?:ed|ing)? (?:[\w-]+\s+){0,2}?(?:burns|fractures)|in (?:a )?(?:critical|serious|stable) condition", "injured"),
     (r"arrest\w*|rounded up|bundled into (?:police |military |unmarked )?(?:vans?|cars?|vehicles|trucks)|"
      r"taken into custody", "arrested"),
     (r"taken away in (?:police |military |unmarked )?(?:vans?|cars?|vehicles|trucks)", "detained"),
@@ -364,7 +366,7 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      r"search(?:ing|ed|es)?\s+(?:[\w’'-]+\s+){0,6}?for|looking for|(?:feared|believed|thought)\s+(?:to be\s+)?buried|"
      r"(?:still\s+)?(?:under|beneath|buried (?:under|in))\s+(?:the\s+)?(?:mud|rubble|debris|snow|sand)|(?:could|can) not be accounted for|disappeared|disappearances?|"
      r"(?:fate|whereabouts) (?:remains?|is|are) unknown|(?:the )?(?:fate|whereabouts) of|"
-     r"never (?:came|come|made it) (?:up|back|home|out)|never returned|"
+     r"never (?:came|come|made it) (?:up|back|home|out)|never returned|lost (?:contact|touch|radio contact) with|"
      r"(?:had|have|has|did)\s+not\s+(?:yet\s+)?(?:come|came|returned|made it)\s+(?:home|back)", "missing"),
     (r"returned (?:home|to their homes)|have returned|had returned|returning (?:home|to (?:their|its|his|her))|"
      r"(?:came|come|coming|went|gone|going) back (?:home|to|from|across)", "returned"),
@@ -381,7 +383,7 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      r"(?:taken|seized|snatched|dragged) from (?:their|his|her) (?:homes?|houses?|beds?)", "captured"),
     (r"displaced|fled their homes|(?:left|abandoned|deserted) (?:their|its) (?:homes|houses|villages|towns|neighbou?rhoods)|(?:forced|driven) (?:from|out of) their homes|forced to flee|evacuated|homeless|"
      r"sheltering|uprooted|stranded|from their (?:homes|villages|towns|land)|sleeping (?:outdoors|rough|in tents)|"
-     r"in tents|without (?:shelter|(?:a|any) (?:home|roof)|homes)|left homeless|spent the night (?:outdoors|outside|in the open|in (?:the )?streets)|(?:live|lives|living|lived|staying|stay) in (?:the\s+)?(?:[\w-]+\s+){0,2}?(?:camps|shelters|sites|settlements|evacuation cent(?:re|er)s)|(?:had|have|has)\s+fled(?!\s+(?:abroad|across|into|to neighbou?ring))|"
+     r"in tents|without (?:shelter|(?:a|any) (?:home|roof)|homes)|left homeless|spent the night (?:outdoors|outside|in the open|in (?:the )?streets|in (?:[\w-]+\s+){0,2}?(?:shelters|tents|schools|evacuation cent(?:re|er)s|cars))|(?:live|lives|living|lived|staying|stay) in (?:the\s+)?(?:[\w-]+\s+){0,2}?(?:camps|shelters|sites|settlements|evacuation cent(?:re|er)s)|(?:had|have|has)\s+fled(?!\s+(?:abroad|across|into|to neighbou?ring))|"
      r"(?:are|were|is|was|remain|remained)\s+(?:still\s+)?in\s+(?:[\w-]+\s+){0,2}?(?:camps|shelters|evacuation cent(?:re|er)s)|"
      r"(?:camps?|settlements?|sites?|centres?|centers?)(?:[’']s?)?\s+(?:now\s+|currently\s+)?(?:shelters|hosts)|"
      # a camp as the subject of what it holds: "the camps around Ombe shelter", "the camp was then home to"
@@ -409,7 +411,10 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
     (r"(?:prisons?|jails?|prison system|facility)(?:[’']s)?\s+(?:now\s+|then\s+|currently\s+)?(?:held|holds?|housed|houses?)\b|"
      r"(?:now|currently) (?:holds|houses|held|housed)|prison population of", "prisoners"),
     (r"transferred|moved to (?:a|another) (?:prison|jail|detention)|(?:have|has|had)\s+relocated", "transferred"),
-    (r"charged|indicted|fac(?:e|es|ing) (?:[\w-]+\s+)?(?:charges|prosecution|trial)|charges against|"
+    (r"charged|indicted|prosecuted|fac(?:e|es|ing) (?:[\w-]+\s+)?(?:charges|prosecution|trial)|charges against|"
+     # "Criminal cases have been opened against 52 of them"
+     r"(?:criminal\s+)?(?:cases?|proceedings)\s+(?:(?:have|has|had|were|was|been|now|also)\s+)*"
+     r"(?:opened|brought|initiated|filed|launched|instituted)\s+against|"
      r"(?:being|been|are|were) tried|on trial|stand(?:s|ing)? trial", "charged"),
     (r"on hunger strike|hunger strikers?|refus(?:ed|ing|e) (?:food|meals|to eat)", "hunger_strikers"),
     (r"admitted to (?:hospitals?|clinics?|(?:its|their|the|a|an)\s+(?:[\w-]+\s+)?(?:hospitals?|clinics?|nutrition|"
@@ -519,7 +524,7 @@ DEFAULT_METRIC_OF_NOUN = {
     **dict.fromkeys(("prisoners", "political prisoners", "detainees"), "detained"),
     **dict.fromkeys(("protesters", "protestors", "demonstrators", "marchers"), "protesters"),
     # people named by what happened to them: "treated 2,300 patients", "1,200 evacuees", "40 hostages"
-    "inmates": "prisoners", "patients": "hospitalised", "hostages": "captured", "evacuees": "displaced", "returnees": "returned",
+    "inmates": "prisoners", "patients": "hospitalised", "inpatients": "hospitalised", "hostages": "captured", "evacuees": "displaced", "returnees": "returned",
     "passengers": "passengers", "hunger strikers": "hunger_strikers", "strikers": "strikers",
 }
 # Words that say how people were cared for, not what happened to them ("treated", "visited", "registered"):
@@ -967,6 +972,10 @@ def _metric_word_near(before: str, rest: str, allowed: frozenset[str]) -> tuple[
         own = _nearest_metric_word("", _window_after(rest[superset.end() :]), allowed)
         if own is not None and own[1] <= 3:
             return own
+        # "released 30 of those arrested": with no verb after the group, the verb before says what the 30 are
+        done = _nearest_metric_word(_window_before(before), "", allowed)
+        if done is not None and done[1] <= 2:
+            return done
     return found
 
 

@@ -1584,3 +1584,19 @@ def test_a_share_is_no_count_but_a_fraction_of_a_stated_total_is() -> None:
     text = ("Report\n\nNearly half of the 212 deaths recorded by the monitoring centre were in Orsk province.\n")
     assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
         ("Monitoring centre", "killed", "212")}
+
+
+def test_people_who_sought_medical_help_lost_contact_or_had_cases_opened_against_them_are_counted() -> None:
+    # "14 of those detained": with no verb after the group, the verb before it says what the 14 are
+    text = ("Port unrest\n\nThe regional police said 26 officers sought medical assistance after the clashes. "
+            "Prosecutors said criminal cases had been opened against 14 of those detained. The navy says it has "
+            "lost contact with a patrol boat carrying 9 sailors.\n")
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
+        ("injured", "26"), ("charged", "14"), ("missing", "9")}
+
+
+def test_people_who_spent_the_night_in_shelters_are_displaced_and_inpatients_are_in_hospital() -> None:
+    text = ("Floods\n\nThe governor said \"about 9,000\" had spent the night in school shelters. The district hospital "
+            "says it now has 212 inpatients.\n")
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
+        ("displaced", "about 9,000"), ("hospitalised", "212")}
