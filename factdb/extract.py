@@ -338,7 +338,8 @@ THING_NOUNS: dict[str, frozenset[str]] = {
                      "health centres", "health centers", "stores", "vehicles", "cars", "petrol stations",
                      "gas stations", "police stations", "schools", "hospitals", "mosques", "churches", "offices",
                      "government buildings", "businesses", "bridges", "clinics", "shelters", "dwellings", "huts",
-                     "structures", "apartments", "flats", "homesteads"), frozenset({"damaged"})),
+                     "structures", "apartments", "flats", "homesteads", "buses", "trucks", "lorries", "ambulances"),
+                    frozenset({"damaged"})),
 }
 # Verbs and phrases near a number that name what it counts, most specific first.
 METRIC_WORDS: tuple[tuple[str, str], ...] = (
@@ -1178,7 +1179,7 @@ _CUE_VERBS = (
     r"determined|found|finds|documented|documents|confirmed|confirms|recorded|records|counted|counts|claimed|claims|"
     r"noted|notes|indicated|indicates|added|adds|told|tells|tell us|put|puts|putting|wrote|writes|tallied|verified|alleged|"
     r"alleges|insisted|insists|acknowledged|acknowledges|concluded|revealed|reveals|showed|show|shows|gave|gives|"
-    r"cited|declared|stressed|registered|listed|logged|believes|assessed|announce|acknowledge|admitted|admits|"
+    r"cited|declared|stressed|registered|listed|logged|believes|believe|believed(?!\s+to\b)|assessed|announce|acknowledge|admitted|admits|"
     r"warned|warns|cautioned|disclosed|informed|informs|"
     r"quoted|calculated|compiled|tallies|stands|stood|put|saying|claiming|adding|noting|estimating|claim|"
     # "CPJ called on the authorities to free the 19 journalists still held": the appeal states the figure
@@ -1258,6 +1259,11 @@ PERSON_ROLES = frozenset(
 EARLIER_EDITION = re.compile(
     r"(?i)^(?:the|our|this)\s+(?:previous|last|latest|earlier|first|initial)\s+(?:flash\s+|situation\s+)?"
     r"(?:update|bulletin|report|briefing|sitrep)$")
+# Data nobody is named as holding: "according to preliminary data", "initial figures show".
+UNOWNED_DATA = re.compile(r"(?i)^(?:the\s+)?(?:(?:preliminary|initial|provisional|early|first|latest|available|updated|"
+                          r"partial)\s+)+(?:data|figures|information|estimates|results|counts?|assessments?)$")
+PLACE_AFTER_BODY = re.compile(r"^(?P<body>(?:[Tt]he\s+)?(?:[a-z-]+\s+)?(?:[Aa]uthorities|[Pp]olice|[Oo]fficials))\s+in\s+"
+                              r"(?:the\s+)?[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?$")
 COUNT_SUBJECT = re.compile(
     r"(?i)^(?:the\s+)?(?:[\w-]+\s+)?(?:number|toll|total|figure|tally|count)(?:\s+(?:of|for)\s+[\w\s-]+)?$")
 # "we", "our teams", and what the speaker holds: "according to information we have received".
@@ -1798,8 +1804,9 @@ def _resolve_phrase(phrase: str, *, sources: Sources, cue: str) -> SourceRef | N
     phrase = re.sub(r"(?i)^(?:where|when|and|but|as|while|after|because|since|although|if|so|then)\s+", "", phrase)
     if EARLIER_EDITION.match(phrase) and sources.voice is not None:
         return SourceRef(sources.voice, 0.5, f'"{phrase} {cue}": an earlier edition of this text ({sources.voice.name})')
-    if COUNT_SUBJECT.match(phrase):
-        return None  # "the number of deaths stands at 31": the count itself, not who gives it
+    if COUNT_SUBJECT.match(phrase) or UNOWNED_DATA.match(phrase):
+        # "the number of deaths stands at 31", "according to preliminary data": the count itself, not who gives it
+        return None
     if FIRST_PERSON_SOURCE.match(phrase) and sources.voice is not None:
         return SourceRef(sources.voice, 0.6, f'"{phrase} {cue}": the article\'s own voice ({sources.voice.name})')
     owned = re.match(r"(?i)^(?:its|their)\s+(.+)$", phrase)
@@ -1819,6 +1826,8 @@ def _resolve_phrase(phrase: str, *, sources: Sources, cue: str) -> SourceRef | N
             return None
         said = owned.group(0) if owned else phrase
         return SourceRef(target, 0.6, f'"{said} {cue}" refers back to {target.name}', anaphoric=True)
+    # "The authorities in Marrak", "police in Halde": the body speaks, the place says which
+    phrase = PLACE_AFTER_BODY.sub(r"\g<body>", phrase)
     # "a toll the interior ministry disputed, putting it at 3": the one who disputes gives the figure
     phrase = re.sub(r"(?i)^(?:a|the)\s+(?:toll|figure|number|count|tally|claim|estimate)\s+(?:that\s+|which\s+)?(.+?)\s+"
                     r"(?:disputed|rejected|denied|contested|questioned|dismissed)$", r"\1", phrase)

@@ -1600,3 +1600,17 @@ def test_people_who_spent_the_night_in_shelters_are_displaced_and_inpatients_are
             "says it now has 212 inpatients.\n")
     assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
         ("displaced", "about 9,000"), ("hospitalised", "212")}
+
+
+def test_unowned_data_names_no_speaker_and_a_body_in_a_place_is_the_body() -> None:
+    text = ("Statement by the Ministry of Transport\n\nAccording to initial figures, 12 buses were destroyed. "
+            "The authorities in Vell Province have told the ministry that 30 people were injured.\n")
+    assert _attributed(text) == {("Ministry of Transport", "damaged", "12", None),
+                                 ("Authorities", "injured", "30", None)}
+
+
+def test_those_who_believe_a_number_give_it_but_people_believed_to_be_somewhere_do_not() -> None:
+    text = ("Quarry\n\nVillage elders believe the true number of dead to be at least 40. Rescuers are searching for "
+            "six workers believed to be under the rock, the fire service said.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Village elders", "killed", "at least 40"), ("Fire service", "missing", "six")}
