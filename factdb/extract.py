@@ -1529,6 +1529,9 @@ def find_cues(sentence: str, sources: Sources) -> list[Cue]:
     for match in POSSESSIVE_CUE.finditer(sentence):
         if not _inside(cues, match.start()):
             _append(cues, _possessive_cue(sentence, match, sources))
+    for match in ACTIVITY_CUE.finditer(sentence):
+        if not _inside(cues, match.start("verb")):
+            _append(cues, _activity_cue(sentence, match, sources))
     cues.sort(key=lambda c: c.start)
     _resolve_anaphora(cues)
     return cues
@@ -1622,6 +1625,30 @@ def _possessive_cue(sentence: str, match: re.Match[str], sources: Sources) -> Cu
         return None
     ref.confidence = min(ref.confidence, 0.75)
     return Cue(match.start() - len(owner), match.end(), "after", ref)
+
+
+# What a named body does to the people it counts: "The Tamsin Red Crescent has rescued 2,300 people", "MSF teams
+# have treated 480 wounded", "UNHCR staff have identified 2,300 children": the body counts its own work.
+ACTIVITY_CUE = re.compile(rf"(?i)\s{_AUXILIARY}\b(?P<verb>rescued|evacuated|treated|identified|recovered|admitted|"
+                          r"buried|vaccinated|relocated)\b")
+# The body named (a name of two capitalised words or an acronym; "Rescuers", "Police" name no body), with the
+# people it works through: "MSF teams", "UNHCR staff", "IOM's Displacement Tracking Matrix teams".
+_NAMED_BODY = re.compile(
+    r"^(?:[Tt]he\s+)?(?P<body>[A-Z]{2,}[a-z]?|[A-Z][\w’'&.-]*(?:\s+(?:(?:of|for|the|and|de|du|al)\s+)*[A-Z][\w’'&.-]*)+)"
+    r"(?:(?:[’']s)?(?:\s+[A-Z][\w-]*)*\s+(?:teams?|staff|volunteers|workers|crews|medics|doctors|nurses|surgeons|"
+    r"partners|personnel|delegates))?$")
+
+
+def _activity_cue(sentence: str, match: re.Match[str], sources: Sources) -> Cue | None:
+    subject = _subject_before(sentence, match.start(), match.group("verb"))
+    named = _NAMED_BODY.match(subject.text.strip()) if subject is not None and subject.start is not None else None
+    if subject is None or subject.start is None or named is None or _PASSIVE.search(sentence[: match.start("verb")]):
+        return None
+    ref = _resolve_phrase(named.group("body"), sources=sources, cue=match.group("verb"))
+    if ref is None:
+        return None
+    ref.confidence = min(ref.confidence, 0.65)
+    return Cue(subject.start, match.end(), "after", ref, speaker=(subject.start, subject.start + len(subject.text)))
 
 
 def _resolve_anaphora(cues: Sequence[Cue]) -> None:

@@ -1614,3 +1614,12 @@ def test_those_who_believe_a_number_give_it_but_people_believed_to_be_somewhere_
             "six workers believed to be under the rock, the fire service said.\n")
     assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
         ("Village elders", "killed", "at least 40"), ("Fire service", "missing", "six")}
+
+
+def test_a_named_body_counts_the_people_it_rescued_treated_or_identified_but_rescuers_name_no_body() -> None:
+    text = ("Flood update\n\nThe Osk Mountain Rescue Service has evacuated 640 people from the valley. "
+            "WFP staff have identified 1,200 people without shelter. Rescuers recovered 14 bodies.\n")
+    attributed = {(name, metric, stated) for name, metric, stated, _ in _attributed(text)}
+    assert ("Osk Mountain Rescue Service", "displaced", "640") in attributed
+    assert ("WFP", "displaced", "1,200") in attributed
+    assert not any(name == "Rescuers" for name, _, _ in attributed)
