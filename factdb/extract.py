@@ -251,8 +251,8 @@ NOT_COUNT_BEFORE = re.compile(
     r"(?<!\bone )(?<!\bsome )(?<!\bfamilies )(?<!\brelatives )(?<!\bquarter )(?<!\bthird )(?<!\bthirds )(?<!\bhalf )"
     r"(?<!\bfifth )(?<!\bmost )(?<!\bmajority )of (?:the|its|their)(?: \w+[’']s)?|"
     r"interviewed|interviewing|surveyed|spoke to|spoke with|conducted|reviewed|examined|analysed|analyzed|"
-    # an age: "some as young as 13", "as old as 90", "under the age of 15"
-    r"as (?:young|old) as|the age of)"
+    # an age: "some as young as 13", "as old as 90", "under the age of 15", "a man who was 17 at the time"
+    r"as (?:young|old) as|the age of|(?:a (?:man|woman|boy|girl)|who|he|she) (?:was|is|turned))"
     r"|[#$€£¥]|us\$|\bnos?\.)\s*$"
 )
 # Right before a number: it is the second half of a share or a pair ("one in five", "300 / 400"), which
@@ -814,6 +814,7 @@ def _guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, M
     found = _metric_word_near(before, rest, allowed)
     between = sentence[previous[0].end : span.start] if previous else ""
     continues = previous is not None and bool(SUBSET_BEFORE.search(before) or SUBSET_AFTER.match(after)
+                                              or (population is not None and SUBGROUP_PREDICATE.match(after))
                                               or (COUNTER_ESTIMATE.match(between) and re.match(r"\s*(?:[.;]|$)", after))
                                               or _coordinated(between, rest)
                                               or (BREAKDOWN.match(between) and BY_PLACE.match(after)))
@@ -997,7 +998,9 @@ _REPORTED_FIGURE = re.compile(r"(?i)\s+(?:announced|reported|given|recorded|publ
 
 # "Nine were under 18.", "two were women": who some of the people counted before were, and nothing else.
 SUBGROUP_PREDICATE = re.compile(r"(?i)^\s*(?:of (?:them|those|these)\s+)?(?:were|was|are)\s+(?:also\s+)?(?:[\w-]+\s+){0,2}?"
-                                r"[\w-]+\s*(?:[.;,]|$)")
+                                r"[\w-]+\s*(?:[.;,]|\band\b|$)")
+# "Among them were three women": the people named are part of what the text was counting.
+AMONG_THEM_WERE = re.compile(r"(?i)^\W*among (?:them|those|the dead|the victims)\s+(?:were|are|was|is)\s+(?:also\s+)?")
 
 
 def _metric_referred_to(before: str, after: str, rest: str, noun: str | None, population: str | None,
@@ -1006,7 +1009,7 @@ def _metric_referred_to(before: str, after: str, rest: str, noun: str | None, po
     anaphor = ANAPHORIC_COUNT.search(before)
     if anaphor and referent is not None and referent in allowed:
         return MetricGuess(referent, population, 0.5, f'"{anaphor.group()}" refers back to {referent}')
-    subset = SUBSET_AFTER.match(after)
+    subset = SUBSET_AFTER.match(after) or AMONG_THEM_WERE.search(before)
     if subset and referent is not None and referent in allowed:
         # "At least 37 of them are minors, the group said": part of what the text was counting
         return MetricGuess(referent, population or _population(None, after), 0.55,

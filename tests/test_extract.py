@@ -1623,3 +1623,12 @@ def test_a_named_body_counts_the_people_it_rescued_treated_or_identified_but_res
     assert ("Osk Mountain Rescue Service", "displaced", "640") in attributed
     assert ("WFP", "displaced", "1,200") in attributed
     assert not any(name == "Rescuers" for name, _, _ in attributed)
+
+
+def test_people_named_among_them_or_of_those_are_part_of_the_count_before_and_an_age_is_not() -> None:
+    text = ("Prison deaths\n\nThe monitor says 41 prisoners have died in custody this year. Among them were four women "
+            "and a boy who was 16 when he was arrested.\n\nThe league says 300 people are held. Of those, it says, "
+            "22 are journalists and the rest students.\n")
+    assert {(metric, stated, population) for _, metric, stated, population in _attributed(text)} == {
+        ("killed", "41", "prisoners"), ("killed", "four", "women"), ("detained", "300", None),
+        ("detained", "22", "journalists")}
