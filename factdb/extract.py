@@ -1265,7 +1265,8 @@ EARLIER_EDITION = re.compile(
 # Data nobody is named as holding: "according to preliminary data", "initial figures show".
 UNOWNED_DATA = re.compile(r"(?i)^(?:the\s+)?(?:(?:preliminary|initial|provisional|early|first|latest|available|updated|"
                           r"partial)\s+)+(?:data|figures|information|estimates|results|counts?|assessments?)$")
-PLACE_AFTER_BODY = re.compile(r"^(?P<body>(?:[Tt]he\s+)?(?:[a-z-]+\s+)?(?:[Aa]uthorities|[Pp]olice|[Oo]fficials))\s+in\s+"
+PLACE_AFTER_BODY = re.compile(r"^(?P<body>(?:[Tt]he\s+)?(?:(?:[a-z-]+|Local|Regional|Provincial|District)\s+)?"
+                              r"(?:[Aa]uthorities|[Pp]olice|[Oo]fficials))\s+in\s+"
                               r"(?:the\s+)?[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?$")
 COUNT_SUBJECT = re.compile(
     r"(?i)^(?:the\s+)?(?:[\w-]+\s+)?(?:number|toll|total|figure|tally|count)(?:\s+(?:of|for)\s+[\w\s-]+)?$")
@@ -2709,7 +2710,9 @@ def _remember_mentions(sentence: str, sources: Sources) -> None:
             if source is not None and source.kind == "person":
                 sources.mention(source)
     for match in re.finditer(rf"(?P<name>{_NAME})\s*\((?P<acronym>[A-Z][A-Za-z-]*[A-Z])\)", sentence):
-        name = re.sub(r"^(?:The|A|An)\s+", "", match.group("name").strip())
+        # "According to the Civil Protection Agency (CPA)": the cue's words are no part of the name
+        name = re.sub(r"^(?:(?:According|Thanks|Due|Owing|Close|Next|Prior)\s+to\s+)?(?:(?:The|A|An|the)\s+)?", "",
+                      match.group("name").strip())
         source = sources.resolve_name(name, acronym=match.group("acronym"))
         if source is not None and len(name.split()) >= 2:
             sources.mention(source)
@@ -2819,7 +2822,8 @@ def _breaks_between(sentence: str, start: int, end: int, cue: Cue, strict: bool 
                    for m in re.finditer(r"\s(?:and|but)\s+([A-Z][\w’'-]*)", between))
     if cue.governs == "around":
         # ", according to X, ... ; while Y" : "according to" reaches the end of its clause only
-        return bool(re.search(r"(?i);|\.\s|,\s(?:while|whereas|but)\s", between))
+        # (a full stop inside a sentence ends an abbreviation: "Flash Update No. 2" breaks nothing)
+        return bool(re.search(r"(?i);|\.\s(?!\d)|,\s(?:while|whereas|but)\s", between))
     # "The NDRO reports 64 deaths and 212 injuries; 29 people are missing": the clause after a semicolon goes on
     # with the same speaker unless it names another (the nearest cue wins) or turns to a new subject with a verb
     # of saying of its own

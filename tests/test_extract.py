@@ -1632,3 +1632,12 @@ def test_people_named_among_them_or_of_those_are_part_of_the_count_before_and_an
     assert {(metric, stated, population) for _, metric, stated, population in _attributed(text)} == {
         ("killed", "41", "prisoners"), ("killed", "four", "women"), ("detained", "300", None),
         ("detained", "22", "journalists")}
+
+
+def test_according_to_reaches_past_an_abbreviation_and_local_authorities_in_a_place_are_the_authorities() -> None:
+    text = ("Floods\nSituation Report No. 4\n\nAccording to the Civil Protection Agency (CPA), 40 people have died, "
+            "compared with 25 given in Situation Report No. 3, and 130 have been injured. Local authorities in Dorr "
+            "say 800 houses were destroyed.\n")
+    attributed = {(name, metric, stated) for name, metric, stated, _ in _attributed(text)}
+    assert ("Civil Protection Agency", "injured", "130") in attributed
+    assert ("Local authorities", "damaged", "800") in attributed
