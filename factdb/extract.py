@@ -252,7 +252,9 @@ NOT_COUNT_BEFORE = re.compile(
     r"(?<!\bfifth )(?<!\bmost )(?<!\bmajority )of (?:the|its|their)(?: \w+[’']s)?|"
     r"interviewed|interviewing|surveyed|spoke to|spoke with|conducted|reviewed|examined|analysed|analyzed|"
     # an age: "some as young as 13", "as old as 90", "under the age of 15", "a man who was 17 at the time"
-    r"as (?:young|old) as|the age of|(?:a (?:man|woman|boy|girl)|who|he|she) (?:was|is|turned))"
+    r"as (?:young|old) as|the age of|(?:a (?:man|woman|boy|girl)|who|he|she) (?:was|is|turned)|"
+    # "died in March at 41"
+    r"(?:died|dies|passed away)(?:\s+[\w-]+){0,3}\s+at)"
     r"|[#$€£¥]|us\$|\bnos?\.)\s*$"
 )
 # Right before a number: it is the second half of a share or a pair ("one in five", "300 / 400"), which
@@ -1182,7 +1184,7 @@ _CUE_VERBS = (
     r"determined|found|finds|documented|documents|confirmed|confirms|recorded|records|counted|counts|claimed|claims|"
     r"noted|notes|indicated|indicates|added|adds|told|tells|tell us|put|puts|putting|wrote|writes|tallied|verified|alleged|"
     r"alleges|insisted|insists|acknowledged|acknowledges|concluded|revealed|reveals|showed|show|shows|gave|gives|"
-    r"cited|declared|stressed|registered|listed|logged|believes|believe|believed(?!\s+to\b)|assessed|announce|acknowledge|admitted|admits|"
+    r"cited|declared|stressed|registered|listed|lists|logged|believes|believe|believed(?!\s+to\b)|assessed|announce|acknowledge|admitted|admits|"
     r"warned|warns|cautioned|disclosed|informed|informs|"
     r"quoted|calculated|compiled|tallies|stands|stood|put|saying|claiming|adding|noting|estimating|claim|"
     # "CPJ called on the authorities to free the 19 journalists still held": the appeal states the figure
@@ -1221,18 +1223,19 @@ AGENT_CUE = re.compile(
     r"(?=(?:the\s+)?(?:[\w-]+\s+){0,2}(?:media|press|newspapers?|outlets)\b)"
 )
 _REPORT_ADJECTIVE = (r"(?:own|latest|official|new|final|initial|preliminary|previous|updated|revised|annual|monthly|"
+                     r"most recent|recent|current|"
                      r"weekly|internal)")
 _REPORT_ADJECTIVES = re.compile(rf"(?i)^(?:{_REPORT_ADJECTIVE}\s+)+")
 POSSESSIVE_CUE = re.compile(
     rf"(?i)(?:[’']s|(?<=s)[’'])\s+(?:{_REPORT_ADJECTIVE}\s+)*(?:statement|statements|"
     r"report|reports|count|tally|figures?|data|estimates?|toll|death toll|"
     r"records|list|findings|documentation|numbers|survey|analysis|assessment|monitors|research|investigation|"
-    r"bulletins?|updates?|reviews?|logs?|registers?|ledgers?|database)\b"
+    r"bulletins?|updates?|reviews?|logs?|registers?|ledgers?|database|registration|headcounts?|census)\b"
 )
 _REPORT_NOUNS = re.compile(
     r"(?i)^(?:statements?|reports?|count|tally|figures?|data|estimates?|toll|death toll|records|list|findings|"
     r"documentation|numbers|survey|analysis|assessment|monitors|research|investigation|bulletins?|updates?|reviews?|"
-    r"logs?|registers?|ledgers?|database)$"
+    r"logs?|registers?|ledgers?|database|registration|headcounts?|census)$"
 )
 _ROLE_NOUNS = re.compile(
     r"(?i)\b(?:spokesman|spokeswoman|spokesperson|director|deputy director|head|chief|president|chair|chairman|"
@@ -1262,6 +1265,17 @@ PERSON_ROLES = frozenset(
 EARLIER_EDITION = re.compile(
     r"(?i)^(?:the|our|this)\s+(?:previous|last|latest|earlier|first|initial)\s+(?:flash\s+|situation\s+)?"
     r"(?:update|bulletin|report|briefing|sitrep)$")
+_UN = r"(?:UN|U\.N\.|United Nations)(?:[’']s?)?"
+UN_DESCRIBED = {
+    "refugee agency": ("UN Refugee Agency", "UNHCR"),
+    "children's agency": ("UN Children's Fund", "UNICEF"), "children's fund": ("UN Children's Fund", "UNICEF"),
+    "migration agency": ("International Organization for Migration", "IOM"),
+    "humanitarian office": ("UN Office for the Coordination of Humanitarian Affairs", "OCHA"),
+    "humanitarian agency": ("UN Office for the Coordination of Humanitarian Affairs", "OCHA"),
+    "food agency": ("World Food Programme", "WFP"), "health agency": ("World Health Organization", "WHO"),
+}
+UN_DESCRIPTION = re.compile(rf"(?i)^(?:the\s+)?{_UN}\s+(?P<what>refugee agency|children[’']s (?:agency|fund)|"
+                            r"migration agency|humanitarian (?:office|agency)|food agency|health agency)$")
 # Data nobody is named as holding: "according to preliminary data", "initial figures show".
 UNOWNED_DATA = re.compile(r"(?i)^(?:the\s+)?(?:(?:preliminary|initial|provisional|early|first|latest|available|updated|"
                           r"partial)\s+)+(?:data|figures|information|estimates|results|counts?|assessments?)$")
@@ -1579,6 +1593,8 @@ def _is_speech_verb(sentence: str, match: re.Match[str]) -> bool:
         return False  # "released a report", "the government's final report": a noun, not a verb
     if _PASSIVE.search(sentence[:verb_start]):
         return False  # "the reform was announced": nobody is named as the speaker
+    if re.search(rf"(?:\d|\b{_WORD_NUMBER})\s+$", sentence[:verb_start]):
+        return False  # "17,950 registered refugees": an adjective of the people counted
     if match.group("verb").lower() in ("found", "find", "finds") and re.match(
             r"(?i)\s+(?:in|at|on|inside|near|under|hiding|alive|dead|there|here)\b", sentence[match.end() :]):
         return False  # "all 17 men they found in the mosque": finding people, not a finding
@@ -1709,7 +1725,8 @@ def _phrase_after(sentence: str, start: int) -> str:
 
 def _phrase_before(sentence: str, end: int) -> str:
     head = sentence[:end]
-    match = re.search(rf"(?:(?:\b[Tt]he\s+)?{_NAME}|\b[\w’'-]+(?:\s+[\w’'-]+)?)$", head)
+    match = re.search(rf"(?:(?:\b[Tt]he\s+)?{_UN}\s+[a-z][\w’'-]*(?:\s+[a-z][\w’'-]*)?|(?:\b[Tt]he\s+)?{_NAME}|"
+                      r"\b[\w’'-]+(?:\s+[\w’'-]+)?)$", head)
     phrase = match.group() if match else ""
     return phrase.strip()
 
@@ -1833,6 +1850,8 @@ def _resolve_phrase(phrase: str, *, sources: Sources, cue: str) -> SourceRef | N
     if not phrase or len(phrase) > 160:
         return None
     phrase = re.sub(r"(?i)^(?:where|when|and|but|as|while|after|because|since|although|if|so|then)\s+", "", phrase)
+    # "one of what the local workers' union says are 23 employees who have died": the union says it
+    phrase = re.sub(r"(?i)^(?:(?:one|some|many|most|several|all|none|each|any)\s+of\s+)?what\s+(?=\S)", "", phrase)
     if EARLIER_EDITION.match(phrase) and sources.voice is not None:
         return SourceRef(sources.voice, 0.5, f'"{phrase} {cue}": an earlier edition of this text ({sources.voice.name})')
     if COUNT_SUBJECT.match(phrase) or UNOWNED_DATA.match(phrase):
@@ -1866,7 +1885,7 @@ def _resolve_phrase(phrase: str, *, sources: Sources, cue: str) -> SourceRef | N
     # (also "a medical source and residents": the second speakers need no article)
     phrase = re.sub(r"(?i)^((?:an?|one)\s+[\w-]+(?:\s+[\w-]+){0,2}?)\s+and\s+(?:(?:an?|one)\s+)?[\w-]+(?:\s+[\w-]+){0,2}$",
                     r"\1", phrase)
-    for resolve in (_partitive_ref, _generic_ref, _owner_ref, _spokesperson_ref):
+    for resolve in (_un_description_ref, _partitive_ref, _generic_ref, _owner_ref, _spokesperson_ref):
         ref = resolve(phrase, original, sources, cue)
         if ref is not None:
             return ref
@@ -1918,6 +1937,16 @@ def _generic_ref(phrase: str, original: str, sources: Sources, cue: str) -> Sour
 _PARTITIVE = re.compile(
     r"(?i)^(?:one|two|three|another|a third|some|several|both|all|each|none|most)\s+of\s+(?:the|those|these|them)"
     r"(?:\s+(?P<head>[a-z-]+(?:\s+[a-z-]+)?))?$")
+
+
+def _un_description_ref(phrase: str, original: str, sources: Sources, cue: str) -> SourceRef | None:
+    """ "the UN refugee agency": reporting's usual description of a UN body, which the body's own name replaces."""
+    described = UN_DESCRIPTION.match(phrase)
+    if described is None:
+        return None
+    name, acronym = UN_DESCRIBED[re.sub(r"[’']", "'", described.group("what").lower())]
+    source = sources.resolve_name(name, acronym=acronym)
+    return None if source is None else SourceRef(source, 0.8, f'"{_short(original)}" ({cue}): {name}')
 
 
 def _partitive_ref(phrase: str, original: str, sources: Sources, cue: str) -> SourceRef | None:

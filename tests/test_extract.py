@@ -1641,3 +1641,20 @@ def test_according_to_reaches_past_an_abbreviation_and_local_authorities_in_a_pl
     attributed = {(name, metric, stated) for name, metric, stated, _ in _attributed(text)}
     assert ("Civil Protection Agency", "injured", "130") in attributed
     assert ("Local authorities", "damaged", "800") in attributed
+
+
+def test_what_a_body_says_are_n_is_its_claim_and_a_body_described_by_a_which_clause_lists_its_own() -> None:
+    text = ("Quarry town\n\nBy Ana Pell\n\nHis father died last year at 58, one of what the miners' association says "
+            "are 31 quarry workers killed by silicosis. The district health board, which keeps its own records, "
+            "lists 19 such deaths.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Miners' association", "killed", "31"), ("District health board", "killed", "19")}
+
+
+def test_a_un_body_described_by_what_it_does_is_that_body_and_its_latest_figures_are_its_own() -> None:
+    text = ("Border\n\nThe UN refugee agency's registration is slow. Its most recent figures show 6,400 registered "
+            "refugees in the district.\n")
+    draft = extract(text, document_id="t", text_file="t.txt")
+    names = {s.id: (s.name, tuple(s.aliases)) for s in draft.sources}
+    assert [(names[c.source], [f.stated for f in c.figures]) for c in draft.claims] == [
+        (("UN Refugee Agency", ("UNHCR",)), ["6,400"])]
