@@ -998,6 +998,7 @@ _REPORTED_FIGURE = re.compile(r"(?i)\s+(?:announced|reported|given|recorded|publ
                               r"(?:\s+(?:earlier|previously|on\s+\w+day|last\s+\w+|in\s+\w+|by\s+))")
 
 
+_TOLLS = frozenset({"killed", "casualties", "dead_or_missing", "injured", "executed"})
 # "Nine were under 18.", "two were women": who some of the people counted before were, and nothing else.
 SUBGROUP_PREDICATE = re.compile(r"(?i)^\s*(?:of (?:them|those|these)\s+)?(?:were|was|are)\s+(?:also\s+)?(?:[\w-]+\s+){0,2}?"
                                 r"[\w-]+\s*(?:[.;,]|\band\b|$)")
@@ -1009,6 +1010,9 @@ def _metric_referred_to(before: str, after: str, rest: str, noun: str | None, po
                         referent: str | None, allowed: frozenset[str]) -> MetricGuess | None:
     """A metric from words pointing back ("the toll", "37 of them") or from what the people counted are."""
     anaphor = ANAPHORIC_COUNT.search(before)
+    if anaphor and anaphor.group().lower() == "toll" and referent not in _TOLLS and "killed" in allowed:
+        # "forced some 58,000 from their homes; its earlier toll had been 97": a toll counts the dead
+        return MetricGuess("killed", population, 0.55, '"toll" counts the dead')
     if anaphor and referent is not None and referent in allowed:
         return MetricGuess(referent, population, 0.5, f'"{anaphor.group()}" refers back to {referent}')
     subset = SUBSET_AFTER.match(after) or AMONG_THEM_WERE.search(before)

@@ -1658,3 +1658,9 @@ def test_a_un_body_described_by_what_it_does_is_that_body_and_its_latest_figures
     names = {s.id: (s.name, tuple(s.aliases)) for s in draft.sources}
     assert [(names[c.source], [f.stated for f in c.figures]) for c in draft.claims] == [
         (("UN Refugee Agency", ("UNHCR",)), ["6,400"])]
+
+
+def test_a_toll_counts_the_dead_even_after_a_figure_of_another_metric() -> None:
+    text = ("Storm\n\nThe disaster office said the storm had left 3,000 people homeless; its first toll, given on "
+            "Sunday, had been 12.\n")
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {("displaced", "3,000"), ("killed", "12")}
