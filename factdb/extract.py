@@ -424,7 +424,7 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      r"treatment|health|intensive|wards?))|"
      r"taken to (?:the )?hospitals?|hospitali[sz]ed|"
      # a hospital or its staff as the subject: "the ward has admitted", "his nurses have admitted"
-     r"(?:hospitals?|clinics?|wards?|nurses|doctors|medics|staff)(?:\s+[\w-]+){0,3}?\s+(?:has\s+|have\s+|had\s+)?"
+     r"(?:hospitals?|clinics?|wards?|nurses|doctors|medics|staff|we)(?:\s+[\w-]+){0,3}?\s+(?:has\s+|have\s+|had\s+)?"
      r"admitted|(?:being\s+)?treated in (?:(?:a|the|its|their)\s+)?(?:[\w-]+\s+)?hospitals?|(?:required|needed|needing|received|receiving) hospital treatment|"
      r"(?:remain|remained|remains|are|were|is|still) in hospital", "hospitalised"),
     (r"damaged|destroyed|set fire to|set on fire|burned|burnt|torched|looted|vandali[sz]ed|demolished|razed|flattened|"
@@ -1599,6 +1599,9 @@ def _is_speech_verb(sentence: str, match: re.Match[str]) -> bool:
         return False  # "the reform was announced": nobody is named as the speaker
     if re.search(rf"(?:\d|\b{_WORD_NUMBER})\s+$", sentence[:verb_start]):
         return False  # "17,950 registered refugees": an adjective of the people counted
+    if verb in ("admitted", "admits") and re.match(rf"(?i)\s+(?:(?:about|around|some|nearly|more than|over|at least)\s+)?"
+                                                    rf"(?:\d|{_WORD_NUMBER}\b)", sentence[match.end() :]):
+        return False  # "we admitted 71 people": admitted to hospital, not an admission
     if match.group("verb").lower() in ("found", "find", "finds") and re.match(
             r"(?i)\s+(?:in|at|on|inside|near|under|hiding|alive|dead|there|here)\b", sentence[match.end() :]):
         return False  # "all 17 men they found in the mosque": finding people, not a finding

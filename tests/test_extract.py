@@ -1664,3 +1664,9 @@ def test_a_toll_counts_the_dead_even_after_a_figure_of_another_metric() -> None:
     text = ("Storm\n\nThe disaster office said the storm had left 3,000 people homeless; its first toll, given on "
             "Sunday, had been 12.\n")
     assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {("displaced", "3,000"), ("killed", "12")}
+
+
+def test_people_a_doctor_says_we_admitted_are_in_hospital_and_the_quotation_goes_on_with_her() -> None:
+    text = ("Night shift\n\nBy Jon Abel\n\nDr Mira Lund runs the trauma ward. \"We admitted 64 people after the "
+            "blast,\" she says. \"Seven of them died before morning.\"\n")
+    assert _attributed(text) == {("Mira Lund", "hospitalised", "64", None), ("Mira Lund", "killed", "Seven", None)}
