@@ -372,6 +372,7 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      r"never (?:came|come|made it) (?:up|back|home|out)|never returned|lost (?:contact|touch|radio contact) with|"
      r"(?:had|have|has|did)\s+not\s+(?:yet\s+)?(?:come|came|returned|made it)\s+(?:home|back)", "missing"),
     (r"returned (?:home|to their homes)|have returned|had returned|returning (?:home|to (?:their|its|his|her))|"
+     r"return(?:ed|ing)? to (?:the\s+)?(?:[\w-]+\s+)?(?:villages?|towns?|areas? of origin|home (?:areas?|towns?|villages?))|"
      r"(?:came|come|coming|went|gone|going) back (?:home|to|from|across)", "returned"),
     (r"separated from (?:their\s+)?(?:families|parents|relatives|caregivers)|unaccompanied(?: and separated)?|"
      r"separated children", "separated"),
@@ -425,7 +426,8 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      r"taken to (?:the )?hospitals?|hospitali[sz]ed|"
      # a hospital or its staff as the subject: "the ward has admitted", "his nurses have admitted"
      r"(?:hospitals?|clinics?|wards?|nurses|doctors|medics|staff|we)(?:\s+[\w-]+){0,3}?\s+(?:has\s+|have\s+|had\s+)?"
-     r"admitted|(?:being\s+)?treated in (?:(?:a|the|its|their)\s+)?(?:[\w-]+\s+)?hospitals?|(?:required|needed|needing|received|receiving) hospital treatment|"
+     r"admitted|(?:been|were|was|are|being)\s+admitted(?!\s+(?:to|into)\s+(?:the\s+)?(?:country|university|school|bar|party|"
+     r"programme|program|union|club))|(?:being\s+)?treated in (?:(?:a|the|its|their)\s+)?(?:[\w-]+\s+)?hospitals?|(?:required|needed|needing|received|receiving) hospital treatment|"
      r"(?:remain|remained|remains|are|were|is|still) in hospital", "hospitalised"),
     (r"damaged|destroyed|set fire to|set on fire|burned|burnt|torched|looted|vandali[sz]ed|demolished|razed|flattened|"
      r"collapsed|(?:washed|swept) away", "damaged"),
@@ -1588,8 +1590,8 @@ def _is_speech_verb(sentence: str, match: re.Match[str]) -> bool:
     """Whether a speech verb is used as one, with someone saying something."""
     verb_start = match.start("verb")
     verb = match.group("verb").lower()
-    if re.search(r"(?i)\bof\s+$", sentence[:verb_start]):
-        return False  # "the number of confirmed dead": an adjective
+    if re.search(r"(?i)\b(?:of|by|about|over|amid|despite|following|after|on)\s+$", sentence[:verb_start]):
+        return False  # "the number of confirmed dead": an adjective; "alarmed by reports that": a noun
     if re.search(r"(?i)\b(?:a|an|the|its|their|his|her|this|that|latest|new|credible|unconfirmed|further|several|"
                  r"many|initial|early|conflicting)\s+$", sentence[:verb_start]) \
             or (not verb.endswith("ed") and re.search(r"(?i)\b(?:media|press)\s+$", sentence[:verb_start])) \
@@ -1975,6 +1977,10 @@ def _owner_ref(phrase: str, original: str, sources: Sources, cue: str) -> Source
     head = re.sub(r"(?i)\s+(?:on|about|into|of|for|from|in)\s.*$", "", head)  # "report on the collapse": a report
     if not owner or not (_REPORT_NOUNS.match(head) or _ROLE_NOUNS.search(owner.group("head"))):
         return None
+    place_role = _ROLE_AFTER_PLACE.match(" " + owner.group("head"))
+    if place_role and _PLACE.fullmatch(owner.group("owner")) and not _ORGANISATION_WORDS.search(owner.group("owner")):
+        # "Telva's mayor says": the mayor speaks, as "the Telva mayor" does, not the town
+        return _proper_name_ref(f"{owner.group('owner')} {place_role.group(1)}", original, sources, cue)
     inner = _resolve_phrase(owner.group("owner"), sources=sources, cue=cue)
     if inner is not None:
         inner.reason = f'"{phrase}" ({cue})'
@@ -2106,6 +2112,7 @@ def _name_score(name: str, after: str, at_start: bool, sources: Sources | None) 
 _DESCRIBES_NEXT = re.compile(rf"^(?:[’']s?)?\s+(?:[a-z][\w’'-]*\s+){{0,3}}(?:{'|'.join(GENERIC_HEADS)})\s+(?:[A-Z]{{2,}}\b|[A-Z][a-z]+\s+[A-Z])")
 _ROLE_AFTER_PLACE = re.compile(r"^\s+((?:deputy\s+|acting\s+)?(?:mayor|governor|police chief|police|prosecutor|"
                                r"coroner|fire chief|fire service|health chief|district officer|council))\b")
+_PLACE = re.compile(r"(?:[Tt]he\s+)?[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?")
 _POSSESSIVE_INSTITUTION = re.compile(
     r"^\s+(hospital|clinic|infirmary|hospice|school|college|university|church|cathedral|mosque|orphanage)\b")
 _LOWERCASE_HEAD = re.compile(rf"^\s+((?:[a-z-]+\s+){{0,2}}?(?:{'|'.join(GENERIC_HEADS)}|hospital|clinic))\b")
@@ -2286,9 +2293,10 @@ def guess_voice(text: str, title: str) -> tuple[str | None, str]:
     issuer = _official_issuer(text, title)
     if issuer is not None:
         return issuer
-    letterhead = _letterhead(title)
+    lines = [title, *(line for line in text.splitlines()[1:4] if len(line.split()) >= 2 and not line.startswith("Press"))]
+    letterhead = next(((line, name) for line in lines if (name := _letterhead(line)) is not None), None)
     if letterhead is not None:
-        return letterhead, f'the letterhead "{_short(title.strip())}"'
+        return letterhead[1], f'the letterhead "{_short(letterhead[0].strip())}"'
     name, reason = _first_person_issuer(text)
     if name:
         return name, reason

@@ -1670,3 +1670,26 @@ def test_people_a_doctor_says_we_admitted_are_in_hospital_and_the_quotation_goes
     text = ("Night shift\n\nBy Jon Abel\n\nDr Mira Lund runs the trauma ward. \"We admitted 64 people after the "
             "blast,\" she says. \"Seven of them died before morning.\"\n")
     assert _attributed(text) == {("Mira Lund", "hospitalised", "64", None), ("Mira Lund", "killed", "Seven", None)}
+
+
+def test_a_letterhead_line_under_a_statement_s_title_is_its_voice() -> None:
+    text = ("Statement on the Kall bridge collapse\n\nMinistry of Transport of the Republic of Sella\n\n"
+            "As a result of the collapse, 6 people died. 21 people received medical treatment.\n")
+    assert _attributed(text) == {("Ministry of Transport", "killed", "6", None),
+                                 ("Ministry of Transport", "injured", "21", None)}
+
+
+def test_a_town_s_mayor_is_the_mayor_and_people_admitted_are_in_hospital() -> None:
+    text = ("Fire\n\nOrrin's mayor says 12 people died in the fire. Doctors at the burns unit told AFP that 40 people "
+            "had been admitted, 9 of them in critical condition.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Orrin mayor", "killed", "12"), ("Doctors", "hospitalised", "40")}
+
+
+def test_a_noun_after_a_preposition_is_no_speech_verb_and_people_returning_to_villages_return() -> None:
+    text = ("Briefing\n\nSpokesperson for the UN High Commissioner for Human Rights: Ana Vell\n\nWe are concerned by "
+            "reports that 30 villagers were killed. Our staff have recorded 2,000 people returning to their home "
+            "villages.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("UN High Commissioner for Human Rights", "killed", "30"),
+        ("UN High Commissioner for Human Rights", "returned", "2,000")}
