@@ -1462,9 +1462,12 @@ _TITLES = frozenset("Dr Mr Mrs Ms Prof Professor General Colonel Captain Major L
 
 # The kinds of source a head noun can refer back to when no earlier name contains the noun itself.
 HEAD_KINDS: dict[str, frozenset[str]] = {
-    **dict.fromkeys(("charity", "group", "organisation", "organization", "campaign", "network"), frozenset({"ngo"})),
-    **dict.fromkeys(("ministry", "authority", "agency", "service", "department", "command"),
-                    frozenset({"government"})),
+    **dict.fromkeys(("charity", "group", "campaign", "network"), frozenset({"ngo"})),
+    **dict.fromkeys(("ministry", "authority", "service", "department", "command"), frozenset({"government"})),
+    # "UNICEF said ... The agency said", "the IOM ... the organisation": UN bodies are agencies too
+    **dict.fromkeys(("organisation", "organization"), frozenset({"ngo", "intergovernmental"})),
+    **dict.fromkeys(("agency", "office"), frozenset({"government", "intergovernmental"})),
+    **dict.fromkeys(("programme", "fund"), frozenset({"intergovernmental"})),
 }
 
 
@@ -2549,7 +2552,7 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
         key_figures = False
         if _is_heading(sentence, title):
             continue
-        if sentence.paragraph <= 3 and _is_headline(sentence) and _restated_below(sentence, text):
+        if sentence.paragraph <= 3 and _is_headline(sentence) and _restated_below(sentence, text, rounded=True):
             continue  # a second headline or standfirst under a "Press release" line restates the body
         _remember_mentions(sentence.text, sources)
         cues = _speakers_own(find_cues(sentence.text, sources), sentence, quoting, sources)
@@ -2628,12 +2631,22 @@ def _is_headline(sentence: Sentence) -> bool:
     return not re.search(r"[.!?…][\"”’']?$", sentence.text.strip())
 
 
-def _restated_below(sentence: Sentence, text: str) -> bool:
+def _restated_below(sentence: Sentence, text: str, *, rounded: bool = False) -> bool:
     # A bullet naming its own source restates the body too when the body gives all its figures again
     # ("At least 212 confirmed dead, interior ministry says"); one whose figures the body lacks is a claim.
-    later = text[sentence.start + len(sentence.text) :]
-    below = {_restated_number(s.figure) for s in find_figures(later)}
-    return all(_restated_number(s.figure) in below for s in find_figures(sentence.text))
+    # A headline or standfirst may round what the body states ("injures more than 100" over "112 people were
+    # being treated"): with ``rounded``, a figure the body's falls within restates it too.
+    later = find_figures(text[sentence.start + len(sentence.text) :])
+    below = {_restated_number(s.figure) for s in later}
+    return all(_restated_number(s.figure) in below or (rounded and any(_within(b.figure, s.figure) for b in later))
+               for s in find_figures(sentence.text))
+
+
+def _within(stated: Figure, rounded: Figure) -> bool:
+    """Whether a figure stated exactly falls within the bounds a rounded or vague one allows."""
+    number = stated.value if stated.value is not None else stated.low
+    return rounded.qualifier != "exact" and number is not None and (rounded.low is not None or rounded.high is not None) \
+        and (rounded.low is None or number >= rounded.low) and (rounded.high is None or number <= rounded.high)
 
 
 def _restated_number(figure: Figure) -> tuple[float | None, ...]:

@@ -1693,3 +1693,16 @@ def test_a_noun_after_a_preposition_is_no_speech_verb_and_people_returning_to_vi
     assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
         ("UN High Commissioner for Human Rights", "killed", "30"),
         ("UN High Commissioner for Human Rights", "returned", "2,000")}
+
+
+def test_a_standfirst_that_rounds_the_body_s_figures_restates_them() -> None:
+    text = ("Blast in Korr\n\nMarket bomb kills dozens and wounds more than 100\n\nKORR (AP) — A bomb killed at least "
+            "34 people on Saturday, hospital officials said. They said 112 people were being treated for wounds.\n")
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {("killed", "at least 34"),
+                                                                                ("injured", "112")}
+
+
+def test_the_agency_after_a_un_body_is_that_body() -> None:
+    text = ("Schools\n\nMost schools in Karsa are closed, UNICEF said on Monday. The agency said 2,300 schools had "
+            "been damaged since the war began.\n")
+    assert _attributed(text) == {("UNICEF", "damaged", "2,300", None)}
