@@ -1116,7 +1116,9 @@ def _window_after(after: str) -> str:
     after = re.sub(rf"(?i)^\s*of\s+(?:its|their|the|his|her|our)\s+{_NUMBER}\s+", " ", after)
     # "58 civilians, among them 12 children, were killed": the verb is past the aside
     after = _SUBSET_ASIDE.sub("", after, count=1)
-    head = re.split(r"(?i),|\bincluding\b|\b(?:said|says|told|according to|identified by|reported by)\b", after)[0]
+    # "... sees 300 patients a day and has recorded 27 deaths": a second verb phrase says nothing of the first figure
+    head = re.split(r"(?i),|\bincluding\b|\b(?:said|says|told|according to|identified by|reported by)\b|"
+                    r"\band\s+(?:has|have|had)\s+(?!been\b)(?:also\s+)?\w+ed\b", after)[0]
     # "120 prisoners in three Kalden prisons are on hunger strike": skip the place to reach the verb
     head = re.sub(r"(?i)^\s*(?:in|at|from|across|near|inside|outside)\s+(?:\S+\s+){0,5}?(?=(?:are|were|is|was|have|had|remain|remained)\b)", "", head)
     # "19 fishermen who went out before the warning are still missing": past the relative clause to the verb
@@ -1708,6 +1710,9 @@ def _is_inverted(sentence: str, match: re.Match[str]) -> bool:
         return False
     if FIGURE_PATTERN.match(after) or re.search(r"(?i)\bthat\b", after) or not re.search(r"\w", after):
         return False  # "..., the camp manager, Leon Abara, says.": nobody after the verb; the speaker is before it
+    if re.match(r"(?i)^(?:[\w’'-]+\s+){1,4}?(?:had|has|have|is|are|was|were|will|would|now)\b", after) \
+            or find_figures(after.split(",")[0]):
+        return False  # "..., said its volunteers had evacuated 1,100 people": what is said follows, not who says it
     return len(after.split()) <= 12 or bool(re.match(rf"{_NAME},", after))  # "said NAME, a long description"
 
 

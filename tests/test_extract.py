@@ -1706,3 +1706,15 @@ def test_the_agency_after_a_un_body_is_that_body() -> None:
     text = ("Schools\n\nMost schools in Karsa are closed, UNICEF said on Monday. The agency said 2,300 schools had "
             "been damaged since the war began.\n")
     assert _attributed(text) == {("UNICEF", "damaged", "2,300", None)}
+
+
+def test_a_clause_after_said_is_what_is_said_not_who_says_it() -> None:
+    text = ("Floods\n\nA spokeswoman for the Kell Red Cross, Ana Moor, who leads its work in the north, said its "
+            "volunteers had evacuated 900 people by boat.\n")
+    assert _attributed(text) == {("Ana Moor", "displaced", "900", None)}
+
+
+def test_a_second_verb_phrase_after_and_says_nothing_of_the_figure_before_it() -> None:
+    text = ("Clinic\n\nA nurse at the clinic says her team sees 150 patients a week and has recorded 12 deaths "
+            "from measles.\n")
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {("killed", "12")}
