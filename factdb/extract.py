@@ -2560,7 +2560,7 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
         if sentence.paragraph <= 3 and _is_headline(sentence) and _restated_below(sentence, text, rounded=True):
             continue  # a second headline or standfirst under a "Press release" line restates the body
         _remember_mentions(sentence.text, sources)
-        cues = _speakers_own(find_cues(sentence.text, sources), sentence, quoting, sources)
+        cues = _sentence_cues(sentence, sources, quoting, section)
         if section is not None and not section.speaker and sentence.start == _paragraph_start(sentences, sentence) \
                 and _opens_with_speaker(sentence.text, cues, section):
             section = None  # a new paragraph that names its own speaker first ends a table's lead-in
@@ -2584,6 +2584,20 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
             # "The centre said it had collected the names ... Another 56 were burned, it said.": the centre
             sources.last_attributed = speaking[-1].source
     return claims
+
+
+def _sentence_cues(sentence: Sentence, sources: Sources, quoting: SourceRef | None, section: Section | None) -> list[Cue]:
+    cues = _speakers_own(find_cues(sentence.text, sources), sentence, quoting, sources)
+    if section is not None and not section.speaker:
+        # "Figures compiled by the centre: ... Pelen recorded 2 deaths": under a table's lead-in, a row's place
+        # (a single unknown name) is no speaker
+        cues = [c for c in cues if not _is_a_place_row(c)]
+    return cues
+
+
+def _is_a_place_row(cue: Cue) -> bool:
+    source = cue.ref.source
+    return not source.known and source.kind in ("other", "person") and bool(re.fullmatch(r"[A-Z][a-z’'-]+", source.name))
 
 
 def _speakers_own(cues: list[Cue], sentence: Sentence, quoting: SourceRef | None, sources: Sources) -> list[Cue]:

@@ -1718,3 +1718,9 @@ def test_a_second_verb_phrase_after_and_says_nothing_of_the_figure_before_it() -
     text = ("Clinic\n\nA nurse at the clinic says her team sees 150 patients a week and has recorded 12 deaths "
             "from measles.\n")
     assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {("killed", "12")}
+
+
+def test_under_a_table_s_lead_in_a_row_s_place_is_no_speaker() -> None:
+    text = ("Storm damage\n\nFigures compiled by the Civil Emergency Office as of Monday:\n\nIn Dorn, 6 people died; "
+            "Vellar recorded 3 deaths. Across both districts 9,000 people are in evacuation centres.\n")
+    assert {name for name, _, _, _ in _attributed(text)} == {"Civil Emergency Office"}
