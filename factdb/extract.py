@@ -412,7 +412,8 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
     (r"pardoned|released|freed|let go|set free", "released"),
     (r"expelled|expulsions? of|deported|deportations? of|pushed back", "expelled"),
     (r"tortured|torture", "tortured"),
-    (r"(?:prisons?|jails?|prison system|facility)(?:[’']s)?\s+(?:now\s+|then\s+|currently\s+)?(?:held|holds?|housed|houses?)\b|"
+    (r"(?:prisons?|jails?|prison system|facility|detention (?:cent(?:re|er)s?|facilities|camps?))(?:[’']s)?\s+"
+     r"(?:now\s+|then\s+|currently\s+)?(?:held|holds?|housed|houses?)\b|"
      r"(?:now|currently) (?:holds|houses|held|housed)|prison population of", "prisoners"),
     (r"transferred|moved to (?:a|another) (?:prison|jail|detention)|(?:have|has|had)\s+relocated", "transferred"),
     (r"charged|indicted|prosecuted|fac(?:e|es|ing) (?:[\w-]+\s+)?(?:charges|prosecution|trial)|charges against|"

@@ -1724,3 +1724,8 @@ def test_under_a_table_s_lead_in_a_row_s_place_is_no_speaker() -> None:
     text = ("Storm damage\n\nFigures compiled by the Civil Emergency Office as of Monday:\n\nIn Dorn, 6 people died; "
             "Vellar recorded 3 deaths. Across both districts 9,000 people are in evacuation centres.\n")
     assert {name for name, _, _, _ in _attributed(text)} == {"Civil Emergency Office"}
+
+
+def test_what_detention_centres_hold_is_their_prisoners() -> None:
+    text = "Prisons\n\nThe ministry says the country's detention centres now hold 9,200 people.\n"
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {("prisoners", "9,200")}
