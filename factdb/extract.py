@@ -340,7 +340,8 @@ THING_NOUNS: dict[str, frozenset[str]] = {
                      "health centres", "health centers", "stores", "vehicles", "cars", "petrol stations",
                      "gas stations", "police stations", "schools", "hospitals", "mosques", "churches", "offices",
                      "government buildings", "businesses", "bridges", "clinics", "shelters", "dwellings", "huts",
-                     "structures", "apartments", "flats", "homesteads", "buses", "trucks", "lorries", "ambulances"),
+                     "structures", "apartments", "flats", "homesteads", "buses", "trucks", "lorries", "ambulances",
+                     "stalls", "kiosks", "warehouses", "factories", "classrooms"),
                     frozenset({"damaged"})),
 }
 # Verbs and phrases near a number that name what it counts, most specific first.
@@ -431,7 +432,7 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      r"programme|program|union|club))|(?:being\s+)?treated in (?:(?:a|the|its|their)\s+)?(?:[\w-]+\s+)?hospitals?|(?:required|needed|needing|received|receiving) hospital treatment|"
      r"(?:remain|remained|remains|are|were|is|still) in hospital", "hospitalised"),
     (r"damaged|destroyed|set fire to|set on fire|burned|burnt|torched|looted|vandali[sz]ed|demolished|razed|flattened|"
-     r"collapsed|(?:washed|swept) away", "damaged"),
+     r"collapsed|(?:washed|swept) away|damage\s+(?:was\s+|were\s+)?(?:caused\s+|done\s+)?to", "damaged"),
     (r"in favou?r|yay|yes votes?|voted for", "votes_in_favour"),
     (r"against|no votes?|voted against", "votes_against"),
     (r"abstentions?|abstained", "abstentions"),
@@ -1006,7 +1007,8 @@ _TOLLS = frozenset({"killed", "casualties", "dead_or_missing", "injured", "execu
 SUBGROUP_PREDICATE = re.compile(r"(?i)^\s*(?:of (?:them|those|these)\s+)?(?:were|was|are)\s+(?:also\s+)?(?:[\w-]+\s+){0,2}?"
                                 r"[\w-]+\s*(?:[.;,]|\band\b|$)")
 # "Among them were three women": the people named are part of what the text was counting.
-AMONG_THEM_WERE = re.compile(r"(?i)^\W*among (?:them|those|the dead|the victims)\s+(?:were|are|was|is)\s+(?:also\s+)?")
+AMONG_THEM_WERE = re.compile(r"(?i)^\W*(?:among (?:them|those|the dead|the victims)\s+(?:were|are|was|is)\s+(?:also\s+)?|"
+                             r"of (?:these|those|them),\s+(?:(?:it|they|he|she) (?:says|said),\s+)?)")
 
 
 def _metric_referred_to(before: str, after: str, rest: str, noun: str | None, population: str | None,
@@ -1113,12 +1115,17 @@ _SUBSET_ASIDE = re.compile(
 def _window_after(after: str) -> str:
     """The words after the counted noun: to the next comma or attribution, at most 8."""
     after = SUBSET_AFTER.sub("", after)
+    # "At least 90 of them, the association says, have since been charged": past the speech aside to the verb
+    after = re.sub(r"(?i)^\s*,\s*(?:[\w’'-]+\s+){0,5}?(?:says|said|say|adds|added|believes|believe|thinks|estimates)\s*,",
+                   " ", after, count=1)
     # "11 of its 94 candidates are among those detained": the group's size is no part of what is said of them
     after = re.sub(rf"(?i)^\s*of\s+(?:its|their|the|his|her|our)\s+{_NUMBER}\s+", " ", after)
     # "58 civilians, among them 12 children, were killed": the verb is past the aside
     after = _SUBSET_ASIDE.sub("", after, count=1)
     # "... sees 300 patients a day and has recorded 27 deaths": a second verb phrase says nothing of the first figure
-    head = re.split(r"(?i),|\bincluding\b|\b(?:said|says|told|according to|identified by|reported by)\b|"
+    # ("the 340 men the bar association says were detained": the verb after "says" is the men's)
+    head = re.split(r"(?i),|\bincluding\b|\b(?:said|says|told|according to|identified by|reported by)\b"
+                    r"(?!\s+(?:are|were|is|was|have|has|had)\b)|"
                     r"\band\s+(?:has|have|had)\s+(?!been\b)(?:also\s+)?\w+ed\b", after)[0]
     # "120 prisoners in three Kalden prisons are on hunger strike": skip the place to reach the verb
     head = re.sub(r"(?i)^\s*(?:in|at|from|across|near|inside|outside)\s+(?:\S+\s+){0,5}?(?=(?:are|were|is|was|have|had|remain|remained)\b)", "", head)
@@ -1758,6 +1765,10 @@ class Subject:
     relayed_by: str | None = None  # "Amnesty said the authorities had acknowledged ...": who reports the speaker
 
 
+_DESCRIPTION_ONLY = re.compile(r"(?i)an?\s+(?:[a-z’'-]+\s+){0,3}(?:monitor|group|organi[sz]ation|charity|watchdog|"
+                               r"agency|network|coalition|association|body|ngo|rights group|union)")
+
+
 def _subject_before(sentence: str, verb_start: int, verb: str) -> Subject | None:
     """The noun phrase before a cue verb, within its clause; None for "which said" with no antecedent."""
     head = _DESCRIBING_APPOSITION.sub(" ", sentence[:verb_start])
@@ -1799,6 +1810,10 @@ def _subject_before(sentence: str, verb_start: int, verb: str) -> Subject | None
         part = _TRAILING_TIME.sub("", part)  # "The agency on Wednesday raised"
         outer = re.match(r"(?i)^(?P<outer>.+?)\s+(?:said|says|stated|added)\s+$", head[:start])
         relayed_by = outer.group("outer") if outer and "," not in outer.group("outer") else None
+        if others and _DESCRIPTION_ONLY.fullmatch(part.strip()) and re.match(rf"(?:The\s+)?{_NAME}$", others[-1].strip()):
+            # "The Garro Human Rights Centre, a local monitor, said": the name speaks, the description says what it is
+            named = others[-1].strip()
+            return Subject(named, start + clause.find(named), (*others[:-1], part), quoting, relayed_by)
         return Subject(part, start + clause.find(part), others, quoting, relayed_by)
     return None
 
@@ -1836,7 +1851,10 @@ def _clause_start(head: str) -> int:
     for match in re.finditer(r"(?i);|(?<!\d):(?!\d)|\s[—–-]\s|,\s(?:and|but|while|whereas|although)\s|\bwhile\s|\bwhereas\s|\bthat\s|"
                              r"[”\"]\s*,?\s|\b(?:said|says|stated|added)\s+(?=the\s)", head):
         start = match.end()
-    return start
+    # "the 340 young men the local bar association says were detained": a relative clause after the people counted
+    relative = re.search(r"(?:\d|\b(?:dozens|hundreds|thousands))[\d,.]*\s+(?:[a-z-]+\s+){1,3}?"
+                         r"(?P<rel>(?:the|a|an)\s+(?:[\w’'-]+\s+){0,4}[\w’'-]+\s*)$", head[start:])
+    return start + relative.start("rel") if relative else start
 
 
 def _resolve_subject(subject: Subject, sources: Sources, verb: str) -> SourceRef | None:

@@ -1729,3 +1729,22 @@ def test_under_a_table_s_lead_in_a_row_s_place_is_no_speaker() -> None:
 def test_what_detention_centres_hold_is_their_prisoners() -> None:
     text = "Prisons\n\nThe ministry says the country's detention centres now hold 9,200 people.\n"
     assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {("prisoners", "9,200")}
+
+
+def test_of_these_continues_the_count_before_and_damage_caused_to_vehicles_counts_them() -> None:
+    text = ("Press Release No. 12\n\nThe Ministry of the Interior informs that police detained 41 persons overnight. "
+            "Of these, 9 are foreign citizens. Damage was caused to 6 vehicles and 4 kiosks.\n")
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
+        ("detained", "41"), ("detained", "9"), ("damaged", "6"), ("damaged", "4")}
+
+
+def test_a_relative_clause_after_the_people_counted_names_who_counts_them_and_an_aside_is_skipped() -> None:
+    text = ("The mothers\n\nBy Eva Lind\n\nHer son is among the 210 students the city bar association says were "
+            "arrested in May. At least 60 of them, the association says, have since been charged.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("City bar association", "arrested", "210"), ("City bar association", "charged", "At least 60")}
+
+
+def test_a_body_s_name_speaks_rather_than_the_description_after_it() -> None:
+    text = "Clashes\n\nThe Dorr Rights Centre, a local monitor, said it had counted 14 civilian deaths.\n"
+    assert _attributed(text) == {("Dorr Rights Centre", "killed", "14", None)}
