@@ -235,7 +235,9 @@ NOT_COUNTS = re.compile(
     r"metres?\b|meters?\b|km\b|kilomet|miles?\b|kg\b|kilogram|tonnes?\b|tons?\b|cubic\b|square\b|litres?\b|liters?\b|"
     r"degrees?\b|mm\b|cm\b|millimet|centimet|feet\b|foot\b|hectares?\b|acres?\b|dollars?\b|euros?\b|pounds\b|"
     r"rials?\b|tomans?\b|dinars?\b|dirhams?\b|kron[aeo]r?\b|pesos?\b|rupees?\b|lira\b|naira\b|yuan\b|yen\b|rubles?\b|"
-    r"usd\b|us\$|points?\b|pages?\b|seats?\b|-seat|-page|-member|-strong|st\b|nd\b|rd\b|th\b|s\b|'s\b|’s\b)"
+    r"usd\b|us\$|points?\b|pages?\b|seats?\b|-seat|-page|-member|-strong|st\b|nd\b|rd\b|th\b|s\b|'s\b|’s\b|"
+    # "displaced three or four times", "two to three weeks": the first of two bounds of a span or a frequency
+    r"(?:or|to)\s+[\w-]+\s+(?:times|years?|months?|weeks?|days?|hours?|minutes?|decades?)\b)"
 )
 # Right before a number: a page, an article of law, an age, a hotline, a threshold ("needs 151 votes").
 NOT_COUNT_BEFORE = re.compile(

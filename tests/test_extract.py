@@ -1748,3 +1748,8 @@ def test_a_relative_clause_after_the_people_counted_names_who_counts_them_and_an
 def test_a_body_s_name_speaks_rather_than_the_description_after_it() -> None:
     text = "Clashes\n\nThe Dorr Rights Centre, a local monitor, said it had counted 14 civilian deaths.\n"
     assert _attributed(text) == {("Dorr Rights Centre", "killed", "14", None)}
+
+
+def test_the_first_of_two_bounds_of_a_frequency_or_a_span_is_no_count() -> None:
+    assert find_figures("Families have been displaced three or four times.") == []
+    assert find_figures("The search will take two to three weeks.") == []
