@@ -356,6 +356,7 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
     (r"death tolls?|tolls?|killed|killing|kill|killings|dead|deaths?|died|die|lost their lives|shot dead|slain|"
      r"murdered|bodies|remains of|fatalities|perished|drowned|suffocated|crushed to death|burned to death|"
      r"(?:claimed|cost|took) the lives of|"
+     r"(?:did not|didn't|failed to) survive|dead on arrival|succumbed|"
      r"starved to death|froze to death|buried(?!\s+(?:under|in|beneath|alive|by|inside))|neutrali[sz](?:ed|ing)|eliminat(?:ed|ing)|martyred", "killed"),
     (r"execut\w*|hanged|put to death", "executed"),
     (r"injur\w*|wounded|wounding|wounds|hurt|beaten|beating|beat up|treated|"

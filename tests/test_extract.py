@@ -1753,3 +1753,10 @@ def test_a_body_s_name_speaks_rather_than_the_description_after_it() -> None:
 def test_the_first_of_two_bounds_of_a_frequency_or_a_span_is_no_count() -> None:
     assert find_figures("Families have been displaced three or four times.") == []
     assert find_figures("The search will take two to three weeks.") == []
+
+
+def test_people_who_did_not_survive_are_deaths_even_after_a_semicolon() -> None:
+    text = ("Ward\n\nThe clinic's doctor, Ana Dorn, says her nurses have admitted 40 children with cholera; five did "
+            "not survive.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Ana Dorn", "hospitalised", "40"), ("Ana Dorn", "killed", "five")}
