@@ -1760,3 +1760,10 @@ def test_people_who_did_not_survive_are_deaths_even_after_a_semicolon() -> None:
             "not survive.\n")
     assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
         ("Ana Dorn", "hospitalised", "40"), ("Ana Dorn", "killed", "five")}
+
+
+def test_a_live_blog_entry_that_confirms_or_counts_a_night_in_a_hall_is_read() -> None:
+    text = ("Storm – live\n\n21:15\nBREAKING: Police confirm six dead in Marr.\n\n19:30\nAbout 400 people spent the "
+            "night in the town's community hall, the mayor says.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Police", "killed", "six"), ("Mayor", "displaced", "About 400")}
