@@ -516,7 +516,7 @@ COORDINATION = re.compile(
 BREAKDOWN = re.compile(r"^[^.;:]{0,60}:\s*$")
 BY_PLACE = re.compile(r"(?i)^\s*(?:at|in|from|on|across)\s+(?:the\s+)?[\w’'-]+")
 METHOD = re.compile(r"(?i)\b(?:interviewed|surveyed|spoke (?:to|with)|consulted|reviewed|analy[sz]ed)\b")
-INCREMENT = re.compile(r"(?i)\b(?:bringing|brings|brought|raising|raises|taking|takes|pushing)\b.{0,80}\bto\b")
+INCREMENT = re.compile(r"(?i)\b(?:bringing|brings|brought|raising|raises|raised|taking|takes|pushing)\b.{0,80}\bto\b")
 AMONG_THOSE = re.compile(
     r"(?i)\bamong (?:those|the|them)\s+(?:\w+\s+)?(?P<verb>\w+(?:ed|en|dead|missing|wounded))\b[^,;.]{0,40}?"
     r"\b(?:were|was|are|is)\s+$")
@@ -1788,7 +1788,7 @@ def _subject_before(sentence: str, verb_start: int, verb: str) -> Subject | None
         parts = [p for p in parts if not _NOT_A_SUBJECT.match(p)]
         if not parts:
             return None
-        return Subject(parts[-1], None, tuple(parts[:-1]))
+        return Subject(_TRAILING_TIME.sub("", parts[-1]), None, tuple(parts[:-1]))  # "The ministry on Monday ..."
     if re.search(r"(?i)(?:,\s*)?\bwhich\s*$", head):
         antecedent = re.sub(r"(?i),?\s*which\s*$", "", head)
         return Subject(_last_noun_phrase(antecedent), None)

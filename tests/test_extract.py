@@ -1767,3 +1767,9 @@ def test_a_live_blog_entry_that_confirms_or_counts_a_night_in_a_hall_is_read() -
             "night in the town's community hall, the mayor says.\n")
     assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
         ("Police", "killed", "six"), ("Mayor", "displaced", "About 400")}
+
+
+def test_a_subject_with_a_day_after_it_is_the_speaker_of_a_participle_too() -> None:
+    text = ("Toll\n\nThe coastguard on Friday raised the number of missing to 14, saying two more fishermen had not "
+            "come home.\n")
+    assert {(name, stated) for name, _, stated, _ in _attributed(text)} == {("Coastguard", "14")}
