@@ -1006,6 +1006,8 @@ _REPORTED_FIGURE = re.compile(r"(?i)\s+(?:announced|reported|given|recorded|publ
                               r"(?:\s+(?:earlier|previously|on\s+\w+day|last\s+\w+|in\s+\w+|by\s+))")
 
 
+BARE_SAID = re.compile(r"(?i)\b(?:say|says|said|estimate|estimates|estimated|count|counts|counted|believe|believes|"
+                       r"put it at|puts it at)\s+\S+(?:\s+\S+){0,2}$")
 _TOLLS = frozenset({"killed", "casualties", "dead_or_missing", "injured", "executed"})
 # "Nine were under 18.", "two were women": who some of the people counted before were, and nothing else.
 SUBGROUP_PREDICATE = re.compile(r"(?i)^\s*(?:of (?:them|those|these)\s+)?(?:were|was|are)\s+(?:also\s+)?(?:[\w-]+\s+){0,2}?"
@@ -1033,6 +1035,10 @@ def _metric_referred_to(before: str, after: str, rest: str, noun: str | None, po
             and SUBGROUP_PREDICATE.match(after):
         # "Nine were under 18.", "and two were women": a part of what the text was counting, named by who they were
         return MetricGuess(referent, population, 0.5, f'a part of the {referent} counted before ("{after.strip()[:30]}")')
+    if noun is None and referent is not None and referent in allowed and BARE_SAID.search(before) \
+            and re.match(r"\s*(?:[;,.]|$)", after):
+        # "Nobody knows how many died. Local officials say 31; the families' association says 47."
+        return MetricGuess(referent, population, 0.5, f'a bare number said of what the text was counting ({referent})')
     if noun == "names" and referent is not None and referent in allowed:
         return MetricGuess(referent, population, 0.45, f'"{noun}": a list of the people the text counts ({referent})')
     if noun in DEFAULT_METRIC_OF_NOUN and not _VERB_AFTER.match(rest):
@@ -2796,7 +2802,9 @@ def _remember_mentions(sentence: str, sources: Sources) -> None:
     """Names with an acronym ("the National Council of Resistance of Iran (NCRI)") are remembered,
     so a later "NCRI" or "the council" finds the same source; so is a person a sentence opens on
     ("Maria Tess, 61, keeps ..."), whom a later "she says" can mean."""
-    person = PERSON_OPENING.match(re.sub(r"^[A-Z][A-Z .,'’-]{1,40}\s+[—–-]\s+", "", sentence))  # "BORSK — Nadia ..."
+    opening = re.sub(r"^[A-Z][A-Z .,'’-]{1,40}\s+[—–-]\s+", "", sentence)  # "BORSK — Nadia ..."
+    # "By her own count, Marta Roz has attended 19 funerals": past a short opening phrase
+    person = PERSON_OPENING.match(opening) or PERSON_OPENING.match(re.sub(r"^[^,\"“”]{1,40},\s+", "", opening))
     if person and not _ORGANISATION_WORDS.search(person.group("name")) \
             and not any(w.lower() in _STOP_WORDS or w.lower() in MONTH_NUMBER for w in person.group("name").split()):
         source = sources.resolve_name(person.group("name"))
@@ -2839,7 +2847,8 @@ PERSON_OPENING = re.compile(
     r"\s+(?:(?:has|had|have)\s+(?:\w+ly\s+)?)?(?:keeps|kept|"
     r"lives|lived|remembers|remembered|recalls|recalled|arrived|works|worked|sits|sat|walks|walked|waits|waited|"
     r"fled|spent|shows|showed|wants|wanted|hopes|hoped|grew up|was born|buried|describes|described|lost|runs|ran|"
-    r"counted|stood|stands|waited|searched|searches|spent|tried|tries|returned|returns)\b)")
+    r"counted|stood|stands|waited|searched|searches|spent|tried|tries|returned|returns|attended|attends|visits|"
+    r"visited|teaches|taught|counts)\b)")
 
 
 def _governing(cues: Sequence[Cue], span: FigureSpan, sentence: str) -> Cue | None:

@@ -1773,3 +1773,15 @@ def test_a_subject_with_a_day_after_it_is_the_speaker_of_a_participle_too() -> N
     text = ("Toll\n\nThe coastguard on Friday raised the number of missing to 14, saying two more fishermen had not "
             "come home.\n")
     assert {(name, stated) for name, _, stated, _ in _attributed(text)} == {("Coastguard", "14")}
+
+
+def test_bare_numbers_said_after_a_question_of_how_many_count_what_it_asked() -> None:
+    text = ("Landslide\n\nNo one can say how many people died. The county says 22; the miners' union says 35.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("County", "killed", "22"), ("Miners' union", "killed", "35")}
+
+
+def test_a_person_named_after_a_short_opening_phrase_is_the_she_of_a_later_aside() -> None:
+    text = ("Funerals\n\nBy Lina Holt\n\nBy her own count, Vera Lasko has attended 12 funerals since May. \"I think 50 "
+            "people died here,\" she says.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {("Vera Lasko", "killed", "50")}
