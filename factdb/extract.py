@@ -396,14 +396,16 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      r"(?:are|were|is|was|remain|remained)\s+(?:still\s+)?in\s+(?:[\w-]+\s+){0,2}?(?:camps|shelters|evacuation cent(?:re|er)s)|"
      r"(?:camps?|settlements?|sites?|centres?|centers?)(?:[’']s?)?\s+(?:now\s+|currently\s+)?(?:shelters|hosts)|"
      # a camp as the subject of what it holds: "the camps around Ombe shelter", "the camp was then home to"
-     r"(?:camps?|shelters?|settlements?)(?:\s+[\w-]+){0,3}?\s+(?:now\s+|then\s+|currently\s+)?(?:shelter|host|hold|"
-     r"house|(?:is|was|are|were)\s+(?:now\s+|then\s+|still\s+)?home\s+to)|"
+     r"(?:camps?|shelters?|settlements?)(?:\s+[\w-]+){0,3}?\s+(?:now\s+|then\s+|currently\s+)?(?:shelters?|hosts?|"
+     r"holds?|houses?|(?:is|was|are|were)\s+(?:now\s+|then\s+|still\s+)?home\s+to)|"
      # leaving a place or losing a home: "had left the valley", "the number who have left the district"
      r"(?:had|have|has|who)\s+(?:since\s+)?left\s+(?:the|their|its)\s+(?:[\w-]+\s+){0,2}?(?:valley|district|region|"
      r"area|province|city|town|villages?|island|coast|homes?|houses?|neighbou?rhoods?|country(?:side)?)|"
      r"lost (?:their|its|his|her) (?:homes?|houses?)|(?:out of|away from) (?:their|its|his|her) homes?|"
      r"(?:been|were|was)\s+(?:moved|relocated)\s+to\s+(?:an?\s+|the\s+)?(?:school|shelter|camp|safer|temporary|evacuation|relief)|"
      r"(?:been|were|was)\s+(?:moved|relocated)\s+(?:out\s+of|away\s+from)\s|"
+     r"(?:moved|relocated|evacuated)\s+out\s+of\s+(?:the|their|its)\s+(?:[\w-]+\s+){0,2}?(?:area|district|region|valley|"
+     r"villages?|towns?|city|homes?|zone)\b|"
      # where people arrive or are put up says they have been driven from home: "arrived at the camp"
      r"(?:arrived|arriving|arrive|arrivals)\s+(?:at|in|into)\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,2}?"
      r"(?:camps?|shelters?|sites?|settlements?|(?:reception|evacuation|collective)\s+cent(?:re|er)s?)\b|"
@@ -837,7 +839,7 @@ def _guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, M
     if re.search(r"(?i)\bdeath toll\b", before) and "killed" in allowed:
         return MetricGuess("killed", population, 0.6, 'the clause speaks of the "death toll"')
     # "the number of displaced higher, at about 80,000": what the number is of, in its first three words
-    counted = re.search(r"(?i)\b(?:number|total|count|tally) of ((?:[\w-]+ ){0,2}[\w-]+)", before)
+    counted = re.search(r"(?i)\b(?:number|total|count|tally) of ((?:[\w-]+ ){0,5}[\w-]+)", before)
     if counted:
         named = _nearest_metric_word("", counted.group(1), allowed)
         if named is not None:
@@ -2595,7 +2597,8 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
             section = None  # a new paragraph that names its own speaker first ends a table's lead-in
         continuation = quoting if not cues and quoting is not None and QUOTE_OPENS.match(sentence.text) \
             else carried if CONTINUATION.match(sentence.text) or (not cues and _opens_with_count(sentence.text)) \
-            else speaker if not cues and _counts_part_of_before(sentence.text) else None
+            else speaker if not cues and (_counts_part_of_before(sentence.text) or SPEAKER_ACTS.match(sentence.text)) \
+            else None
         fallback = _carried(continuation) or (section.ref if section is not None else None)
         pending = _pending(sentence, cues, fallback, topic or earlier_topic, seen_values)
         topic = _topic_after(sentence.text, pending, topic)
@@ -2766,6 +2769,11 @@ CONTINUATION = re.compile(
     r"of the (?:total|dead|detained|injured|wounded|missing)\b|"
     r"among them|most of them|(?:it|they) (?:also )?(?:added|said)|in addition)"
 )
+
+
+# "The fire service says the blaze has burned 12,000 hectares. It has ordered the evacuation of two more villages,
+# bringing the number of people moved out to 4,500": the speaker's pronoun acting goes on in the speaker's voice.
+SPEAKER_ACTS = re.compile(r"(?:It|They)\s+(?:has|have|had|also|then|later)\b")
 
 
 def _opens_with_count(sentence: str) -> bool:

@@ -1785,3 +1785,14 @@ def test_a_person_named_after_a_short_opening_phrase_is_the_she_of_a_later_aside
     text = ("Funerals\n\nBy Lina Holt\n\nBy her own count, Vera Lasko has attended 12 funerals since May. \"I think 50 "
             "people died here,\" she says.\n")
     assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {("Vera Lasko", "killed", "50")}
+
+
+def test_the_speaker_s_pronoun_acting_goes_on_in_the_speaker_s_voice() -> None:
+    text = ("Fires – live\n\n16:40\nThe fire service says the blaze has burned 9,000 hectares. It has ordered the "
+            "evacuation of three villages, bringing the number of people moved out of the valley to about 2,100.\n")
+    assert _attributed(text) == {("Fire service", "displaced", "about 2,100", None)}
+
+
+def test_a_camp_that_holds_people_holds_displaced_people() -> None:
+    text = "Camps\n\nThe UN says the camp near Orr now holds 14,000 people.\n"
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {("displaced", "14,000")}
