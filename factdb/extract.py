@@ -415,6 +415,8 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
     (r"crossed into neighbou?ring countries|refugees|(?:fled|escaped|fleeing|escaping) across the border|"
      r"sought (?:safety|refuge|asylum|shelter)\s+(?:abroad|in neighbou?ring|across|over the border)|crossed (?:the\s+)?(?:[\w-]+\s+)?border|fled abroad|"
      r"fled (?:into|to|across (?:the border )?into)\s+neighbou?ring|crossed (?:from\s+\w+\s+)?into\s+neighbou?ring|"
+     # "In a single week, it says, 9,400 crossed.": crossing with nothing after it is crossing the border
+     r"(?:have\s+|had\s+|has\s+)?crossed(?=\s*(?:[.;]|$|over\b))|"
      r"arrived at the border|new arrivals|(?:arrived|arriving|arrivals)\s+(?:in|into)\s+neighbou?ring|(?:have|has|had)\s+(?:come|came)\s+across\b", "refugees"),
     (r"pardoned|released|freed|let go|set free", "released"),
     (r"expelled|expulsions? of|deported|deportations? of|pushed back", "expelled"),
@@ -1624,6 +1626,9 @@ def _is_speech_verb(sentence: str, match: re.Match[str]) -> bool:
         return False  # "released a report", "the government's final report": a noun, not a verb
     if _PASSIVE.search(sentence[:verb_start]):
         return False  # "the reform was announced": nobody is named as the speaker
+    if verb.endswith("ed") and re.match(r"(?i)\s+(?:as\s+)?(?:missing|dead|killed|injured|wounded|kidnapped|abducted|"
+                                        r"detained|arrested|displaced|disappeared)\b", sentence[match.end() :]):
+        return False  # "3,400 people reported missing": a participle of the people counted
     if re.search(rf"(?:\d|\b{_WORD_NUMBER})\s+$", sentence[:verb_start]):
         return False  # "17,950 registered refugees": an adjective of the people counted
     if verb in ("admitted", "admits") and re.match(rf"(?i)\s+(?:(?:about|around|some|nearly|more than|over|at least)\s+)?"

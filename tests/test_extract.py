@@ -1796,3 +1796,14 @@ def test_the_speaker_s_pronoun_acting_goes_on_in_the_speaker_s_voice() -> None:
 def test_a_camp_that_holds_people_holds_displaced_people() -> None:
     text = "Camps\n\nThe UN says the camp near Orr now holds 14,000 people.\n"
     assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {("displaced", "14,000")}
+
+
+def test_people_reported_missing_are_counted_not_taken_for_a_speaker() -> None:
+    text = ("Tracing\n\n\"We have opened files for 1,200 people reported missing since March,\" said Ana Vell of the "
+            "Red Cross.\n")
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {("missing", "1,200")}
+
+
+def test_people_who_crossed_with_nothing_after_are_refugees() -> None:
+    text = "Border\n\nUNHCR says 30,000 people have fled Ostra. In the last week alone, it says, 4,100 crossed.\n"
+    assert ("UNHCR", "refugees", "4,100", None) in _attributed(text)
