@@ -960,6 +960,9 @@ def _metric_told_around(before: str, after: str, population: str | None,
     if among is not None and named is not None:
         # "Among those executed last week were four men convicted over the protests": what they are is before
         return MetricGuess(named[0], population, 0.8, f'"{among.group().strip()}"')
+    if "killed" in allowed and re.search(r"(?i)\b(?:bod(?:y|ies)|remains) of\s+(?:[\w’'-]+\s+){0,4}$", before):
+        # "found the bodies of a woman and her two children under the rubble": the dead, wherever they lay
+        return MetricGuess("killed", population, 0.75, '"the bodies of"')
     taken = TAKEN_BEFORE.search(before)
     if "captured" in allowed and taken and re.match(r"(?i)^[^.;,]{0,40}?\bfrom (?:their|his|her)\s", after):
         # "gunmen seized 8 people from their homes": taken, not displaced
@@ -1635,7 +1638,8 @@ def _is_speech_verb(sentence: str, match: re.Match[str]) -> bool:
                                                     rf"(?:\d|{_WORD_NUMBER}\b)", sentence[match.end() :]):
         return False  # "we admitted 71 people": admitted to hospital, not an admission
     if match.group("verb").lower() in ("found", "find", "finds") and re.match(
-            r"(?i)\s+(?:in|at|on|inside|near|under|hiding|alive|dead|there|here)\b", sentence[match.end() :]):
+            r"(?i)\s+(?:in|at|on|inside|near|under|hiding|alive|dead|there|here|(?:the\s+|more\s+)?(?:bod(?:y|ies)|remains))\b",
+            sentence[match.end() :]):
         return False  # "all 17 men they found in the mosque": finding people, not a finding
     if re.match(r"(?i)\s+(?:the\s+)?lives\b|\s+responsibility\b", sentence[match.end() :]):
         return False  # "the floods have claimed the lives of 17": a toll, not a speaker

@@ -1807,3 +1807,9 @@ def test_people_reported_missing_are_counted_not_taken_for_a_speaker() -> None:
 def test_people_who_crossed_with_nothing_after_are_refugees() -> None:
     text = "Border\n\nUNHCR says 30,000 people have fled Ostra. In the last week alone, it says, 4,100 crossed.\n"
     assert ("UNHCR", "refugees", "4,100", None) in _attributed(text)
+
+
+def test_finding_bodies_is_no_finding_and_the_bodies_of_people_count_the_dead() -> None:
+    text = ("Quake\n\nSoldiers found the bodies of a man and three children under the rubble of a school, the army "
+            "said.\n")
+    assert _attributed(text) == {("Army", "killed", "three", "children")}
