@@ -952,6 +952,9 @@ def _metric_put_at(before: str, population: str | None, allowed: frozenset[str])
     return MetricGuess(named[0], population, 0.75, f'"the {put.group("noun")} {_short(put.group("what"), 60)} at"')
 
 
+_VOTED_BEFORE = re.compile(r"(?i)\b(?:voted|by a vote of|by a margin of|in a vote of)\s+(?:(?P<first>\d[\d,]*)\s+to\s+)?$")
+
+
 def _metric_told_around(before: str, after: str, population: str | None,
                         allowed: frozenset[str]) -> MetricGuess | None:
     """A metric told by words on both sides of the number, which the nearest word alone would misread."""
@@ -963,6 +966,11 @@ def _metric_told_around(before: str, after: str, population: str | None,
     if "killed" in allowed and re.search(r"(?i)\b(?:bod(?:y|ies)|remains) of\s+(?:[\w’'-]+\s+){0,4}$", before):
         # "found the bodies of a woman and her two children under the rubble": the dead, wherever they lay
         return MetricGuess("killed", population, 0.75, '"the bodies of"')
+    vote = _VOTED_BEFORE.search(before)
+    if vote and "votes_in_favour" in allowed and (vote.group("first") or re.match(r"(?i)^\s*to\s+\d", after)):
+        # "Parliament voted 212 to 97": the votes for, then the votes against
+        return MetricGuess("votes_against" if vote.group("first") else "votes_in_favour", population, 0.75,
+                           f'"{vote.group().strip()}"')
     taken = TAKEN_BEFORE.search(before)
     if "captured" in allowed and taken and re.match(r"(?i)^[^.;,]{0,40}?\bfrom (?:their|his|her)\s", after):
         # "gunmen seized 8 people from their homes": taken, not displaced

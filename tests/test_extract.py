@@ -1813,3 +1813,9 @@ def test_finding_bodies_is_no_finding_and_the_bodies_of_people_count_the_dead() 
     text = ("Quake\n\nSoldiers found the bodies of a man and three children under the rubble of a school, the army "
             "said.\n")
     assert _attributed(text) == {("Army", "killed", "three", "children")}
+
+
+def test_voted_n_to_m_gives_the_votes_for_and_against() -> None:
+    text = "Vote\n\nBy Ana Holm\n\nThe assembly voted 141 to 60 on Friday to extend the curfew.\n"
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
+        ("votes_in_favour", "141"), ("votes_against", "60")}
