@@ -353,7 +353,7 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      "sentenced_to_death"),
     (r"killed or (?:injured|wounded)|(?:dead|deaths) (?:or|and) (?:injured|injuries)|casualties", "casualties"),
     (r"dead or missing|died or (?:gone|went) missing|killed or missing|missing or dead", "dead_or_missing"),
-    (r"death tolls?|tolls?|killed|killing|kill|killings|dead|deaths?|died|die|lost their lives|shot dead|slain|"
+    (r"death tolls?|tolls?|killed|killing|kill|killings|dead|deaths?|died|die|lost (?:their|his|her) li(?:ves|fe)|shot dead|slain|"
      r"murdered|bodies|remains of|fatalities|perished|drowned|suffocated|crushed to death|burned to death|"
      r"(?:claimed|cost|took) the lives of|"
      r"(?:did not|didn't|failed to) survive|dead on arrival|succumbed|"
@@ -1097,6 +1097,8 @@ def _counts_no_metric(sentence: str, before: str, after: str, noun: str | None) 
     """Whether the words around a figure show it is not a claim about any metric."""
     if noun in NOT_PEOPLE_NOUNS:
         return True  # "dozens of families", "600 households": no people metric counts them
+    if noun == "cases" and re.match(r"(?i)^\s*(?:[\w-]+\s+){1,3}cases\b", after):
+        return True  # "1,120 suspected cholera cases": cases of a disease, which no metric counts
     first = _first_word(_TIME_AFTER.sub("", after, count=1))
     if noun is None and first and first not in _STOP_WORDS and not SUBSET_AFTER.match(after) \
             and not re.match(r"\s*,", after) and not _metric_word_starts(re.sub(r"(?i)^\s*\w+ly\s+", "", after)) \

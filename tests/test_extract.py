@@ -1819,3 +1819,10 @@ def test_voted_n_to_m_gives_the_votes_for_and_against() -> None:
     text = "Vote\n\nBy Ana Holm\n\nThe assembly voted 141 to 60 on Friday to extend the curfew.\n"
     assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
         ("votes_in_favour", "141"), ("votes_against", "60")}
+
+
+def test_a_life_lost_is_a_death_and_cases_of_a_disease_are_no_count() -> None:
+    text = ("Statement by the Ministry of Interior\n\nOne guard lost his life and two were wounded. Health teams "
+            "report 640 suspected measles cases and 9 associated deaths.\n")
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
+        ("killed", "One"), ("injured", "two"), ("killed", "9")}
