@@ -310,7 +310,7 @@ PEOPLE_NOUNS: dict[str, str | None] = {
     "protester": "protesters", "demonstrator": "protesters", "prisoner": "prisoners", "inmate": "prisoners",
     "detainee": "prisoners", "worker": "workers", "firefighter": None, "passenger": None, "student": "students",
     "teacher": "teachers", "doctor": "doctors", "nurse": "nurses", "health worker": "health workers",
-    "aid worker": "aid workers", "migrant": "migrants", "villager": None, "pupil": "children",
+    "aid worker": "aid workers", "migrant": "migrants", "villager": None, "pupil": "children", "guard": "prison guards",
 }
 # People named by what they do or what was done to them, when only the noun says what is counted.
 PEOPLE_NOUN_METRICS = {
