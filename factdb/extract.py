@@ -311,6 +311,7 @@ PEOPLE_NOUNS: dict[str, str | None] = {
     "detainee": "prisoners", "worker": "workers", "firefighter": None, "passenger": None, "student": "students",
     "teacher": "teachers", "doctor": "doctors", "nurse": "nurses", "health worker": "health workers",
     "aid worker": "aid workers", "migrant": "migrants", "villager": None, "pupil": "children", "guard": "prison guards",
+    "neighbours": None, "neighbors": None,
 }
 # People named by what they do or what was done to them, when only the noun says what is counted.
 PEOPLE_NOUN_METRICS = {
@@ -359,7 +360,7 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      r"(?:did not|didn't|failed to) survive|dead on arrival|succumbed|"
      r"starved to death|froze to death|buried(?!\s+(?:under|in|beneath|alive|by|inside))|neutrali[sz](?:ed|ing)|eliminat(?:ed|ing)|martyred", "killed"),
     (r"execut\w*|hanged|put to death", "executed"),
-    (r"injur\w*|wounded|wounding|wounds|hurt|beaten|beating|beat up|treated|"
+    (r"injur\w*|wounded|wounding|wounds|hurt|beaten|beating|beat up|treated|treating|burns|"
      # "73 officers sought medical help": people hurt, told by the care they asked for
      r"(?:sought|seeking|needed|needing|required|requiring|received|receiving) medical (?:help|assistance|attention|care|treatment)|suffer(?:ed|ing)? (?:[\w-]+\s+){0,2}?(?:burns|fractures)|in (?:a )?(?:critical|serious|stable) condition", "injured"),
     (r"arrest\w*|rounded up|bundled into (?:police |military |unmarked )?(?:vans?|cars?|vehicles|trucks)|"
@@ -1856,6 +1857,8 @@ _FIRST_VERB = re.compile(
     r"blames)\b")
 _NOT_A_SUBJECT = re.compile(
     r"(?i)^(?:\d+|aged \d+|in \w+|on \w+|distributed|published|released|issued|speaking|writing|based|who\b|"
+    # "The city's only hospital, run by a local charity, reports": a participle describing the subject
+    r"(?:run|led|funded|founded|managed|owned|backed|supported|operated|set up)\s+(?:by|in)\b|"
     r"raising|bringing|revising|lowering|updating|"
     r"which\b|according)\b")
 

@@ -1826,3 +1826,10 @@ def test_a_life_lost_is_a_death_and_cases_of_a_disease_are_no_count() -> None:
             "report 640 suspected measles cases and 9 associated deaths.\n")
     assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
         ("killed", "One"), ("injured", "two"), ("killed", "9")}
+
+
+def test_a_participle_describing_the_subject_is_no_speaker_and_neighbours_are_people() -> None:
+    text = ("Siege\n\nBy Tom Rill\n\nThe Orr Relief Clinic, run by a local charity, reports treating 85 people for "
+            "burns. \"We buried seven neighbours last week,\" says Dara Fenn.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Orr Relief Clinic", "injured", "85"), ("Dara Fenn", "killed", "seven")}
