@@ -439,7 +439,7 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      r"(?:hospitals?|clinics?|wards?|nurses|doctors|medics|staff|we)(?:\s+[\w-]+){0,3}?\s+(?:has\s+|have\s+|had\s+)?"
      r"admitted|(?:been|were|was|are|being)\s+admitted(?!\s+(?:to|into)\s+(?:the\s+)?(?:country|university|school|bar|party|"
      r"programme|program|union|club))|(?:being\s+)?treated in (?:(?:a|the|its|their)\s+)?(?:[\w-]+\s+)?hospitals?|(?:required|needed|needing|received|receiving) hospital treatment|"
-     r"(?:remain|remained|remains|are|were|is|still) in hospital", "hospitalised"),
+     r"(?:remain|remained|remains|are|were|is|still) in (?:hospital|intensive care)", "hospitalised"),
     (r"damaged|destroyed|set fire to|set on fire|burned|burnt|torched|looted|vandali[sz]ed|demolished|razed|flattened|"
      r"collapsed|(?:washed|swept) away|damage\s+(?:was\s+|were\s+)?(?:caused\s+|done\s+)?to", "damaged"),
     (r"in favou?r|yay|yes votes?|voted for", "votes_in_favour"),
@@ -1922,6 +1922,10 @@ def _resolve_phrase(phrase: str, *, sources: Sources, cue: str) -> SourceRef | N
     phrase = re.sub(r"(?i)^(?:where|when|and|but|as|while|after|because|since|although|if|so|then)\s+", "", phrase)
     # "one of what the local workers' union says are 23 employees who have died": the union says it
     phrase = re.sub(r"(?i)^(?:(?:one|some|many|most|several|all|none|each|any)\s+of\s+)?what\s+(?=\S)", "", phrase)
+    # "A Reuters tally based on hospital records": who keeps the tally, not what it is based on
+    phrase = re.sub(r"(?i)\s+(?:based on|compiled from|drawn from|drawn up from)\s.*$", "", phrase)
+    phrase = re.sub(r"^(?:[Aa]n?|[Tt]he)\s+(?P<owner>[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*)\s+(?:tally|count|survey|analysis|"
+                    r"review|estimate)$", r"\g<owner>", phrase)
     if EARLIER_EDITION.match(phrase) and sources.voice is not None:
         return SourceRef(sources.voice, 0.5, f'"{phrase} {cue}": an earlier edition of this text ({sources.voice.name})')
     if COUNT_SUBJECT.match(phrase) or UNOWNED_DATA.match(phrase):

@@ -1833,3 +1833,10 @@ def test_a_participle_describing_the_subject_is_no_speaker_and_neighbours_are_pe
             "burns. \"We buried seven neighbours last week,\" says Dara Fenn.\n")
     assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
         ("Orr Relief Clinic", "injured", "85"), ("Dara Fenn", "killed", "seven")}
+
+
+def test_a_named_tally_based_on_records_is_its_keeper_s_and_people_in_intensive_care_are_in_hospital() -> None:
+    text = ("Clashes\n\nAn AFP tally based on hospital sources puts the death toll at 58. Officials at the health "
+            "ministry said 12 people remained in intensive care.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("AFP", "killed", "58"), ("Health ministry", "hospitalised", "12")}
