@@ -967,6 +967,10 @@ def _metric_told_around(before: str, after: str, population: str | None,
     if "killed" in allowed and re.search(r"(?i)\b(?:bod(?:y|ies)|remains) of\s+(?:[\w’'-]+\s+){0,4}$", before):
         # "found the bodies of a woman and her two children under the rubble": the dead, wherever they lay
         return MetricGuess("killed", population, 0.75, '"the bodies of"')
+    if "hospitalised" in allowed and re.match(r"(?i)^\s*(?:(?:people|patients|others)\s+)?(?:are\s+|were\s+)?(?:still\s+)?"
+                                              r"in (?:hospitals?|intensive care)\b", after):
+        # "Casualties so far: 12 dead and 40 in hospital": where they are says what they are
+        return MetricGuess("hospitalised", population, 0.75, '"in hospital"')
     vote = _VOTED_BEFORE.search(before)
     if vote and "votes_in_favour" in allowed and (vote.group("first") or re.match(r"(?i)^\s*to\s+\d", after)):
         # "Parliament voted 212 to 97": the votes for, then the votes against

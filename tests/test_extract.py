@@ -1840,3 +1840,8 @@ def test_a_named_tally_based_on_records_is_its_keeper_s_and_people_in_intensive_
             "ministry said 12 people remained in intensive care.\n")
     assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
         ("AFP", "killed", "58"), ("Health ministry", "hospitalised", "12")}
+
+
+def test_people_counted_in_hospital_after_the_dead_are_in_hospital() -> None:
+    text = "Heat – live\n\n13:05\nSo far: 7 dead and 52 in hospital, according to the regional health authority.\n"
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {("killed", "7"), ("hospitalised", "52")}
