@@ -1268,7 +1268,7 @@ AGENT_CUE = re.compile(
     r"records?|account)\s+(?:of|kept by)\s+"
     # "reports in foreign media that 11 died"
     r"|\b(?:reports?|claims?|rumou?rs?|posts?)\s+(?:circulating\s+)?(?:in|on)\s+"
-    r"(?=(?:the\s+)?(?:[\w-]+\s+){0,2}(?:media|press|newspapers?|outlets)\b)"
+    r"(?=(?:the\s+)?(?:[\w-]+\s+){0,2}(?:media|press|newspapers?|outlets|social networks?|networks)\b)"
 )
 _REPORT_ADJECTIVE = (r"(?:own|latest|official|new|final|initial|preliminary|previous|updated|revised|annual|monthly|"
                      r"most recent|recent|current|"

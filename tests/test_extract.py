@@ -1845,3 +1845,9 @@ def test_a_named_tally_based_on_records_is_its_keeper_s_and_people_in_intensive_
 def test_people_counted_in_hospital_after_the_dead_are_in_hospital() -> None:
     text = "Heat – live\n\n13:05\nSo far: 7 dead and 52 in hospital, according to the regional health authority.\n"
     assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {("killed", "7"), ("hospitalised", "52")}
+
+
+def test_reports_on_social_networks_are_the_networks_claim() -> None:
+    text = ("Statement by the Ministry of Interior\n\nReports circulating on social networks of 30 deaths in Dorr "
+            "are false.\n")
+    assert {(name, stated) for name, _, stated, _ in _attributed(text)} == {("Social networks", "30")}
