@@ -2171,6 +2171,8 @@ def _name_score(name: str, after: str, at_start: bool, sources: Sources | None) 
         score += 2
     if at_start and len(words) == 1 and not name.isupper() and not (sources and sources.knows(name)):
         score -= 2  # a sentence-initial capital is often just a common word ("Local", "Families")
+        if name.lower() in _MODIFIER_WORDS and re.match(r"\s+[a-z]+s\b", after):
+            score -= 4  # "Rights groups put the number at", "Aid agencies say": a common noun phrase, no name
     if _ROLE_NOUNS.search(after[:30]) and (name.isupper() or len(words) >= 2 or score >= 3):
         score += 1  # "WFP country director Anna Bell": the organisation speaks through its director
     if _DESCRIBES_NEXT.match(after):
@@ -2178,6 +2180,8 @@ def _name_score(name: str, after: str, at_start: bool, sources: Sources | None) 
     return score
 
 
+_MODIFIER_WORDS = frozenset("rights aid health opposition relief humanitarian medical security local government state "
+                            "military hospital rescue human".split())
 _DESCRIBES_NEXT = re.compile(rf"^(?:[’']s?)?\s+(?:[a-z][\w’'-]*\s+){{0,3}}(?:{'|'.join(GENERIC_HEADS)})\s+(?:[A-Z]{{2,}}\b|[A-Z][a-z]+\s+[A-Z])")
 _ROLE_AFTER_PLACE = re.compile(r"^\s+((?:deputy\s+|acting\s+)?(?:mayor|governor|police chief|police|prosecutor|"
                                r"coroner|fire chief|fire service|health chief|district officer|council))\b")

@@ -1851,3 +1851,9 @@ def test_reports_on_social_networks_are_the_networks_claim() -> None:
     text = ("Statement by the Ministry of Interior\n\nReports circulating on social networks of 30 deaths in Dorr "
             "are false.\n")
     assert {(name, stated) for name, _, stated, _ in _attributed(text)} == {("Social networks", "30")}
+
+
+def test_a_capitalised_modifier_opening_a_sentence_is_no_name() -> None:
+    text = ("Prisons\n\nRights groups put the number of political prisoners at more than 800. Aid agencies say 4,000 "
+            "people have fled.\n")
+    assert {name for name, _, _, _ in _attributed(text)} == {"Rights groups", "Aid agencies"}
