@@ -378,6 +378,7 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      r"(?:had|have|has|did)\s+not\s+(?:yet\s+)?(?:come|came|returned|made it)\s+(?:home|back)", "missing"),
     (r"returned (?:home|to their homes)|have returned|had returned|returning (?:home|to (?:their|its|his|her))|"
      r"return(?:ed|ing)? to (?:the\s+)?(?:[\w-]+\s+)?(?:villages?|towns?|areas? of origin|home (?:areas?|towns?|villages?))|"
+     r"(?:the\s+)?returns? (?:home\s+)?of|"
      r"(?:came|come|coming|went|gone|going) back (?:home|to|from|across)", "returned"),
     (r"separated from (?:their\s+)?(?:families|parents|relatives|caregivers)|unaccompanied(?: and separated)?|"
      r"separated children", "separated"),
@@ -416,15 +417,16 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
     (r"crossed into neighbou?ring countries|refugees|(?:fled|escaped|fleeing|escaping) across the border|"
      r"sought (?:safety|refuge|asylum|shelter)\s+(?:abroad|in neighbou?ring|across|over the border)|crossed (?:the\s+)?(?:[\w-]+\s+)?border|fled abroad|"
      r"fled (?:into|to|across (?:the border )?into)\s+neighbou?ring|crossed (?:from\s+\w+\s+)?into\s+neighbou?ring|"
-     # "In a single week, it says, 9,400 crossed.": crossing with nothing after it is crossing the border
-     r"(?:have\s+|had\s+|has\s+)?crossed(?=\s*(?:[.;]|$|over\b))|"
+     # "In a single week, it says, 9,400 crossed.": crossing with nothing after it, or into a country, is crossing the
+     # border
+     r"(?:have\s+|had\s+|has\s+)?crossed(?=\s*(?:[.;]|$|over\b))|crossed (?:over )?into\b|"
      r"arrived at the border|new arrivals|(?:arrived|arriving|arrivals)\s+(?:in|into)\s+neighbou?ring|(?:have|has|had)\s+(?:come|came)\s+across\b", "refugees"),
     (r"pardoned|released|freed|let go|set free", "released"),
     (r"expelled|expulsions? of|deported|deportations? of|pushed back", "expelled"),
     (r"tortured|torture", "tortured"),
     (r"(?:prisons?|jails?|prison system|facility|detention (?:cent(?:re|er)s?|facilities|camps?))(?:[’']s)?\s+"
      r"(?:now\s+|then\s+|currently\s+)?(?:held|holds?|housed|houses?)\b|"
-     r"(?:now|currently) (?:holds|houses|held|housed)|prison population of", "prisoners"),
+     r"(?:now|currently) (?:holds|houses|hosts|held|housed|hosted)|prison population of", "prisoners"),
     (r"transferred|moved to (?:a|another) (?:prison|jail|detention)|(?:have|has|had)\s+relocated", "transferred"),
     (r"charged|indicted|prosecuted|fac(?:e|es|ing) (?:[\w-]+\s+)?(?:charges|prosecution|trial)|charges against|"
      # "Criminal cases have been opened against 52 of them"
@@ -747,7 +749,8 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
             # "Last week we lost three in a single night", "the village has lost 14 people": deaths
             return MetricGuess("killed", _population(noun, after), 0.6, '"lost" people')
         return None
-    if guess.metric == "prisoners" and re.search(r"(?i)\b(?:camps?|shelters?|settlements?)\b", sentence) \
+    if guess.metric == "prisoners" and re.search(r"(?i)\b(?:camps?|shelters?|settlements?|(?:transit|reception|"
+                                                 r"evacuation|collective) cent(?:re|er)s?)\b", sentence) \
             and not re.search(r"(?i)\b(?:prisons?|jails?|detention|penitentiar\w+|inmates|prisoners)\b", sentence):
         # "By the reckoning of the camp administration it now houses 41,000": a camp holds displaced people
         return MetricGuess("displaced", guess.population, 0.6, f"{guess.reason}, in a camp")
@@ -822,7 +825,7 @@ def _guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, M
     if _counts_no_metric(sentence, before, after, noun) or _condition_of_the_hurt(sentence, after, previous):
         return None
     told = _metric_told_around(before, after, population, allowed) or _metric_put_at(before, population, allowed) \
-        or _metric_of_modifier(after, noun, noun_end, population, allowed) \
+        or _metric_of_modifier(before, after, noun, noun_end, population, allowed) \
         or _metric_of_death_toll(before, rest, noun, population, allowed)
     if told is not None:
         return told
@@ -868,7 +871,7 @@ def _metric_of_death_toll(before: str, rest: str, noun: str | None, population: 
     return MetricGuess("killed", population, 0.8, f'"{toll.group("toll")}" is what the number is of')
 
 
-def _metric_of_modifier(after: str, noun: str | None, noun_end: int, population: str | None,
+def _metric_of_modifier(before: str, after: str, noun: str | None, noun_end: int, population: str | None,
                         allowed: frozenset[str]) -> MetricGuess | None:
     """ "212 released detainees", "40 abducted students": a participle right before the people's noun says what
     happened to them."""
@@ -876,6 +879,9 @@ def _metric_of_modifier(after: str, noun: str | None, noun_end: int, population:
         return None
     head = re.match(rf"(?i)^\s+(?P<word>[a-z-]+)\s+{re.escape(noun.split()[0])}\b", after)
     word = head.group("word").lower() if head else ""
+    if word == "unaccompanied" and "separated" in allowed and not SUBSET_BEFORE.search(before):
+        # children with neither parent ("including 340 unaccompanied children" stays part of the count before)
+        return MetricGuess("separated", population, 0.8, f'"{word} {noun}"')
     if not re.fullmatch(r"[a-z-]+(?:ed|en)", word) or word.startswith("un") or word in UNIT_WORDS:
         return None
     for pattern, metric in METRIC_WORD_PATTERNS:

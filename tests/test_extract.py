@@ -1857,3 +1857,13 @@ def test_a_capitalised_modifier_opening_a_sentence_is_no_name() -> None:
     text = ("Prisons\n\nRights groups put the number of political prisoners at more than 800. Aid agencies say 4,000 "
             "people have fled.\n")
     assert {name for name, _, _, _ in _attributed(text)} == {"Rights groups", "Aid agencies"}
+
+
+def test_unaccompanied_children_crossing_into_a_country_and_a_centre_that_hosts_people() -> None:
+    text = ("Arrivals\n\nThis is a summary of what was said by UNHCR spokesperson Ines Maro at today's press briefing.\n\n"
+            "Over the past week, some 6,000 people crossed into Tessa. Our teams have identified 250 unaccompanied "
+            "children. The Darra transit centre now hosts more than 3,100 people. Since June, our teams have recorded "
+            "the return of 900 people, including 70 unaccompanied children.\n")
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
+        ("refugees", "some 6,000"), ("separated", "250"), ("displaced", "more than 3,100"), ("returned", "900"),
+        ("returned", "70")}
