@@ -17,7 +17,7 @@ import re
 import stat
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -1627,8 +1627,19 @@ def _phrase_cue(sentence: str, start: int, end: int, sources: Sources, cue: str)
         if ref is not None and relay is not None and relay.source is not ref.source:
             ref.via = relay.source
     else:
-        ref = _resolve_phrase(phrase, sources=sources, cue=cue)
+        ref = _resolve_phrase(_its_role_body(phrase, sentence), sources=sources, cue=cue)
     return None if ref is None else Cue(start, end + len(phrase), "around", ref)
+
+
+def _its_role_body(phrase: str, sentence: str) -> str:
+    """ "The city's main hospital was treating 64 people, its director said": the body the sentence opens on."""
+    opening = _BODY_OPENING.match(sentence) if _ITS_ROLE.match(phrase.strip()) else None
+    return opening.group("body") if opening else phrase
+
+
+_ITS_ROLE = re.compile(r"(?i)^its\s+(?:director|head|chief|spokes(?:man|woman|person)|manager|staff|doctors)$")
+_BODY_OPENING = re.compile(
+    rf"^(?P<body>(?:The\s+)?(?:[\w’'-]+\s+){{0,3}}?(?i:{'|'.join(GENERIC_HEADS)}|hospital|clinic|company|ministry))\s")
 
 
 OWN_FIGURE_FROM = re.compile(
@@ -1682,6 +1693,7 @@ def _speech_cue(sentence: str, match: re.Match[str], sources: Sources, cues: Seq
     subject = _subject_before(sentence, match.start(), verb)
     if subject is None:
         return None
+    subject = replace(subject, text=_its_role_body(subject.text, sentence))
     ref = _resolve_subject(subject, sources, verb)
     if ref is None:
         return None

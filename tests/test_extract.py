@@ -1867,3 +1867,8 @@ def test_unaccompanied_children_crossing_into_a_country_and_a_centre_that_hosts_
     assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
         ("refugees", "some 6,000"), ("separated", "250"), ("displaced", "more than 3,100"), ("returned", "900"),
         ("returned", "70")}
+
+
+def test_its_director_is_the_body_the_sentence_opens_on() -> None:
+    text = "Crush\n\nThe Orra General Hospital was treating 52 injured people on Sunday, its director said.\n"
+    assert {(name, stated) for name, _, stated, _ in _attributed(text)} == {("Orra General Hospital", "52")}
