@@ -634,6 +634,8 @@ def _is_not_a_count(sentence: str, match: re.Match[str]) -> bool:
         return True
     if DATE_NEAR.search(before) or DATE_AFTER.match(after) or re.search(r"\d[:.]$", before):
         return True
+    if re.search(rf"(?i){_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\s*(?:and|to|or|[-–])\s*$", before):
+        return True  # "on February 24 and 25": the second of two days
     if re.match(r"(?i)^\s*(?:and|to|or|[-–])\s*\d{1,2}(?=\D)", after) and DATE_AFTER.match(re.sub(
             r"(?i)^\s*(?:and|to|or|[-–])\s*\d{1,2}", "", after)):
         return True  # "on 3 and 4 May": the first day of two
@@ -2300,7 +2302,7 @@ _STATEMENT_BY = re.compile(r"(?i)^(?:(?:press|joint|official|public)\s+)?(?:stat
 _FIRST_PERSON = re.compile(r"\b(?:We|we|Our|our|us)\b")
 # "Ministry of Information statement on the events in Belvar": the body before the word "statement".
 _NAMED_STATEMENT = re.compile(
-    r"^(?P<name>[A-Z][^:]{2,80}?)(?:[’']s)?\s+(?:statement|press release|communiqu[eé]|declaration)\s+"
+    r"^(?P<name>[A-Z][^:]{2,80}?)(?:[’']s)?\s+(?:statement|press release|communiqu[eé]|declaration|update|bulletin)\s+"
     r"(?:on|about|regarding|concerning)\b"
     # "Ministry of Interior: Statement on the events in Tarsk", "UN human rights office: Press briefing notes on ..."
     r"|^(?P<issuer>[A-Z][^:]{2,80}?):\s+(?i:(?:press|joint|official|public)\s+)?(?i:statement|press release|"

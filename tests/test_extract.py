@@ -1872,3 +1872,9 @@ def test_unaccompanied_children_crossing_into_a_country_and_a_centre_that_hosts_
 def test_its_director_is_the_body_the_sentence_opens_on() -> None:
     text = "Crush\n\nThe Orra General Hospital was treating 52 injured people on Sunday, its director said.\n"
     assert {(name, stated) for name, _, stated, _ in _attributed(text)} == {("Orra General Hospital", "52")}
+
+
+def test_a_body_s_update_speaks_in_its_voice_and_the_second_of_two_days_is_no_count() -> None:
+    text = ("Ministry of Health update on the cholera outbreak\n\nSince January, 27 deaths have been recorded. Police "
+            "detained the organisers on March 24 and 25.\n")
+    assert _attributed(text) == {("Ministry of Health", "killed", "27", None)}
