@@ -443,7 +443,8 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      r"programme|program|union|club))|(?:being\s+)?treated in (?:(?:a|the|its|their)\s+)?(?:[\w-]+\s+)?hospitals?|(?:required|needed|needing|received|receiving) hospital treatment|"
      r"(?:remain|remained|remains|are|were|is|still) in (?:hospital|intensive care)", "hospitalised"),
     (r"damaged|destroyed|set fire to|set on fire|burned|burnt|torched|looted|vandali[sz]ed|demolished|razed|flattened|"
-     r"collapsed|(?:washed|swept) away|damage\s+(?:was\s+|were\s+)?(?:caused\s+|done\s+)?to", "damaged"),
+     r"collapsed|(?:washed|swept) away|damage\s+(?:was\s+|were\s+)?(?:caused\s+|done\s+)?to|buried|burying|engulfed",
+     "damaged"),
     (r"in favou?r|yay|yes votes?|voted for", "votes_in_favour"),
     (r"against|no votes?|voted against", "votes_against"),
     (r"abstentions?|abstained", "abstentions"),
@@ -1108,8 +1109,9 @@ _TIME_AFTER = re.compile(
 
 def _counts_no_metric(sentence: str, before: str, after: str, noun: str | None) -> bool:
     """Whether the words around a figure show it is not a claim about any metric."""
-    if noun in NOT_PEOPLE_NOUNS:
-        return True  # "dozens of families", "600 households": no people metric counts them
+    put = PUT_NUMBER_AT.search(before)
+    if noun in NOT_PEOPLE_NOUNS or (put and re.search(r"(?i)\b(?:families|households)\b", put.group("what"))):
+        return True  # "dozens of families", "put the number of affected families at 310": no people metric counts them
     if noun == "cases" and re.match(r"(?i)^\s*(?:[\w-]+\s+){1,3}cases\b", after):
         return True  # "1,120 suspected cholera cases": cases of a disease, which no metric counts
     first = _first_word(_TIME_AFTER.sub("", after, count=1))
@@ -1675,6 +1677,8 @@ def _is_speech_verb(sentence: str, match: re.Match[str]) -> bool:
             r"(?i)\s+(?:in|at|on|inside|near|under|hiding|alive|dead|there|here|(?:the\s+|more\s+)?(?:bod(?:y|ies)|remains))\b",
             sentence[match.end() :]):
         return False  # "all 17 men they found in the mosque": finding people, not a finding
+    if verb in ("gave", "gives", "give") and re.match(r"(?i)\s+(?:way|in|up|birth|chase)\b", sentence[match.end() :]):
+        return False  # "A hillside gave way": no figure is given
     if re.match(r"(?i)\s+(?:the\s+)?lives\b|\s+responsibility\b", sentence[match.end() :]):
         return False  # "the floods have claimed the lives of 17": a toll, not a speaker
     # ", compiled from death certificates": a participle describing what came before
@@ -1770,8 +1774,9 @@ def _is_inverted(sentence: str, match: re.Match[str]) -> bool:
         return False
     before = sentence[: match.start()].rstrip()
     after = sentence[match.end() :].strip()
-    if not re.search(r"[,”\"]$", before) or re.match(r"(?i)(?:that|on|in|at|it|they|he|she)\b", after):
-        return False
+    if not re.search(r"[,”\"]$", before) or re.match(r"(?i)(?:that|on|in|at|it|they|he|she|by|from|via|over|during|late|"
+                                                      r"early|today|yesterday|last|this|after|before|when|while)\b", after):
+        return False  # ("..., Hamid Sorr, said by telephone": how it was said, the speaker is before the verb)
     if FIGURE_PATTERN.match(after) or re.search(r"(?i)\bthat\b", after) or not re.search(r"\w", after):
         return False  # "..., the camp manager, Leon Abara, says.": nobody after the verb; the speaker is before it
     if re.match(r"(?i)^(?:[\w’'-]+\s+){1,4}?(?:had|has|have|is|are|was|were|will|would|now)\b", after) \

@@ -1878,3 +1878,11 @@ def test_a_body_s_update_speaks_in_its_voice_and_the_second_of_two_days_is_no_co
     text = ("Ministry of Health update on the cholera outbreak\n\nSince January, 27 deaths have been recorded. Police "
             "detained the organisers on March 24 and 25.\n")
     assert _attributed(text) == {("Ministry of Health", "killed", "27", None)}
+
+
+def test_said_by_telephone_gave_way_and_affected_families_name_no_speaker_and_no_count() -> None:
+    text = ("Landslide\n\nBy Nina Vast\n\nA hillside gave way above Kurr, burying at least 30 homes. Rescuers had "
+            "recovered 22 bodies, the district administrator, Hamid Sorr, said by telephone. The disaster authority put "
+            "the number of affected families at 310.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Nina Vast", "damaged", "at least 30"), ("Hamid Sorr", "killed", "22")}
