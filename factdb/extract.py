@@ -1334,6 +1334,8 @@ UN_DESCRIBED = {
 }
 UN_DESCRIPTION = re.compile(rf"(?i)^(?:the\s+)?{_UN}\s+(?P<what>refugee agency|children[’']s (?:agency|fund)|"
                             r"migration agency|humanitarian (?:office|agency)|food agency|health agency)$")
+_TIME_PHRASE = re.compile(rf"(?i)^(?:the\s+)?(?:(?:early|late|mid)\s+)?(?:evening|morning|afternoon|night|noon|midday|midnight|"
+                          rf"dawn|nightfall|sunset|sunrise|then|now|{_WEEKDAY}|{_MONTH}|the end of (?:the )?\w+)$")
 # Data nobody is named as holding: "according to preliminary data", "initial figures show".
 UNOWNED_DATA = re.compile(r"(?i)^(?:the\s+)?(?:(?:preliminary|initial|provisional|early|first|latest|available|updated|"
                           r"partial)\s+)+(?:data|figures|information|estimates|results|counts?|assessments?)$")
@@ -1596,7 +1598,11 @@ def find_cues(sentence: str, sources: Sources) -> list[Cue]:
     """
     cues: list[Cue] = []
     for match in ACCORDING_TO.finditer(sentence):
-        _append(cues, _phrase_cue(sentence, match.start(), match.end(), sources, "according to"))
+        cue = _phrase_cue(sentence, match.start(), match.end(), sources, "according to")
+        # "according to relatives and a lawyer representing several of them": a number there describes the speaker
+        stop = re.search(r"[,;.:]", sentence[match.end() :])
+        phrase_end = match.end() + stop.start() if stop else len(sentence)
+        _append(cues, cue and replace(cue, speaker=(match.end(), max(cue.end, phrase_end))))
     for match in AGENT_CUE.finditer(sentence):
         if OWN_FIGURE_FROM.search(sentence[: match.start()]):
             continue  # "the front said it had compiled its figure from families": the front's figure, not theirs
@@ -1953,8 +1959,11 @@ def _resolve_phrase(phrase: str, *, sources: Sources, cue: str) -> SourceRef | N
     phrase = re.sub(r"(?i)^(?:(?:one|some|many|most|several|all|none|each|any)\s+of\s+)?what\s+(?=\S)", "", phrase)
     # "A Reuters tally based on hospital records": who keeps the tally, not what it is based on
     phrase = re.sub(r"(?i)\s+(?:based on|compiled from|drawn from|drawn up from)\s.*$", "", phrase)
-    phrase = re.sub(r"^(?:[Aa]n?|[Tt]he)\s+(?P<owner>[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*)\s+(?:tally|count|survey|analysis|"
-                    r"review|estimate)$", r"\g<owner>", phrase)
+    phrase = re.sub(r"^(?:[Aa]n?|[Tt]he)\s+(?P<owner>[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*|police|army|military|government|"
+                    r"ministry)\s+(?:tally|count|survey|analysis|review|estimate|statement|report|bulletin)$", r"\g<owner>",
+                    phrase)
+    if _TIME_PHRASE.match(phrase):
+        return None  # "31 of those arrested had been released by evening": when, not who
     if EARLIER_EDITION.match(phrase) and sources.voice is not None:
         return SourceRef(sources.voice, 0.5, f'"{phrase} {cue}": an earlier edition of this text ({sources.voice.name})')
     if COUNT_SUBJECT.match(phrase) or UNOWNED_DATA.match(phrase):

@@ -1886,3 +1886,10 @@ def test_said_by_telephone_gave_way_and_affected_families_name_no_speaker_and_no
             "the number of affected families at 310.\n")
     assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
         ("Nina Vast", "damaged", "at least 30"), ("Hamid Sorr", "killed", "22")}
+
+
+def test_a_number_describing_who_a_count_is_according_to_is_no_claim_and_a_time_is_no_agent() -> None:
+    text = ("Prison\n\nAbout 60 prisoners have refused food since May, according to relatives and a lawyer representing "
+            "several of them. A police statement said that 31 of those arrested had been released by evening.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Relatives", "hunger_strikers", "About 60"), ("Police", "released", "31")}
