@@ -703,28 +703,54 @@ def checked_read_connection(path_or_url: str | os.PathLike[str]) -> sqlite3.Conn
     opened: list[sqlite3.Connection] = []
 
     def connect(file: Path) -> sqlite3.Connection:
-        opened.append(read_connection(file))
+        opened.append(_unchecked_read_connection(file))
         return opened[0]
 
     try:
         _check_database(path_or_url, readonly=True, reader=connect)
+        assert opened, "check_database reads through the connection"
+        _size_cache_for_comparisons(opened[0])
     except BaseException:
         for connection in opened:
             connection.close()
         raise
-    assert opened, "check_database reads through the connection"
     return opened[0]
+
+
+# The pages a comparison reads again (the indexes' upper levels, the sources' names) fit in a
+# small cache; the leaves it reads once, scattered over the file, are what a larger cache would
+# keep, and another event rarely reads them. SQLite's default (2,000 KiB) would have a new
+# process, such as `factdb compare`, take and first write fresh memory for every page it reads.
+COMPARISON_CACHE_PAGES = 128
 
 
 def read_connection(path: Path) -> sqlite3.Connection:
     """A plain ``sqlite3`` connection that reads the database at ``path`` (checked first with
-    check_database) with the read engine's settings: it never waits for, or blocks, a writer."""
+    check_database) with the read engine's settings: it never waits for, or blocks, a writer. Its
+    page cache is sized for comparisons (COMPARISON_CACHE_PAGES)."""
+    connection = _unchecked_read_connection(path)
+    try:
+        _size_cache_for_comparisons(connection)
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+def _unchecked_read_connection(path: Path) -> sqlite3.Connection:
+    # Nothing here reads the file, so that check_database can say what is wrong with one that is
+    # not a database.
     if writable_location(path):
         connection = sqlite3.connect(path, check_same_thread=False)
     else:
         connection = sqlite3.connect(read_only_uri(path), uri=True, check_same_thread=False)
     _on_connect_readonly(connection, None)
     return connection
+
+
+def _size_cache_for_comparisons(connection: sqlite3.Connection) -> None:
+    # SQLite reads the file's schema for this pragma.
+    connection.execute(f"PRAGMA cache_size = {COMPARISON_CACHE_PAGES}")
 
 
 @contextmanager

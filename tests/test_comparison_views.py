@@ -133,6 +133,25 @@ def test_sql_users_get_the_latest_figures_compare_shows(compare_store: Path | st
     assert dict(tuple(row.values()) for row in rows) == {f.source: f.stated for f in comparison.figures}
 
 
+def test_every_figure_compare_shows_carries_its_claims_values(compare_store: Path | str) -> None:
+    """What a compared figure says of its claim, field by field, as the views have it."""
+    claims = {row["claim_id"]: row for row in query(compare_store, "SELECT * FROM claim_details")}
+    figures = {(row["claim_id"], row["metric_id"], row["population"]): row
+               for row in query(compare_store, "SELECT * FROM figure_comparison WHERE is_latest = 1")}
+    compared = [(c, f) for event in query(compare_store, "SELECT id FROM events")
+                for c in compare(compare_store, event["id"]) for f in c.figures]
+    for comparison, figure in compared:
+        claim, stored = claims[figure.claim_id], figures[(figure.claim_id, comparison.metric, comparison.population)]
+        assert (figure.source, figure.source_name, figure.via, figure.via_name, figure.document, figure.claimed_on,
+                figure.claimed_on_precision, figure.status, figure.quote_page) == (
+            claim["source_id"], claim["source_name"], claim["via_id"], claim["via_name"], claim["document_id"],
+            claim["claimed_on"], claim["claimed_on_precision"], claim["status"], claim["quote_page"])
+        assert (figure.qualifier, figure.value, figure.low, figure.high, figure.stated) == (
+            stored["qualifier"], stored["value"], stored["low"], stored["high"], stored["stated"])
+    assert {figure.via_name for _, figure in compared} - {None}, "some figure is relayed"
+    assert len({figure.status for _, figure in compared}) > 1
+
+
 def test_downgrade_drops_the_views_and_upgrade_restores_them(compare_db: Path, tmp_path: Path) -> None:
     copy = tmp_path / "copy.sqlite"
     source, target = sqlite3.connect(compare_db), sqlite3.connect(copy)
