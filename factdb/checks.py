@@ -714,6 +714,7 @@ class CheckedClaim(NamedTuple):
 
     checked: PreparedClaim | RefusedClaim
     record: Record
+    names: LookupNames | None  # what it names, for the lookups (lookup_names); None for a refused claim
     answers: LookupAnswers | None  # lookup_answers when it was checked; None for a refused claim
     # The quote's offsets in its document's text, when the import's own files give that text (it is
     # then the text stored once the import holds the lock); () when the quote is not in it; None:
@@ -1143,21 +1144,38 @@ class LookupAnswers:
     metrics: tuple[tuple[str | None, str | None], ...]  # each figure's metric, and its unit if it counts whole things
 
 
-def lookup_answers(record: Record, lookups: Lookups) -> LookupAnswers:
-    """What the lookups answer about a claim: whether its document is known and its date, the ids
-    its source, via and event name, and its figures' metrics with their units. Lookups that give a
-    claim check_claim accepts the same answers check it the same, but for its document's key. A
-    refused claim's messages may name the closest of all ids: it is checked again in any case."""
+class LookupNames(NamedTuple):
+    """The names a claim record gives for check_claim to look up, read as read_text reads them: its
+    document, source, via and event, and each figure's metric (None for a figure that is not a mapping)."""
+
+    document: str
+    source: str | None
+    via: str | None
+    event: str | None
+    metrics: tuple[str | None, ...]
+
+
+def lookup_names(record: Record) -> LookupNames:
     get = record.data.get
-    keys = lookups.source_keys
-    source, via = _lookup_key(get("source")), _lookup_key(get("via"))
-    document = lookups.documents.get(_lookup_key(get("document")) or "")
     figures = get("figures") or []
-    metrics = [_quietly_resolved(lookups, _lookup_key(figure.get("metric")), lookups.metrics, "metric")
-               if isinstance(figure, dict) else None for figure in figures] if isinstance(figures, list) else []
+    return LookupNames(_lookup_key(get("document")) or "", _lookup_key(get("source")), _lookup_key(get("via")), _lookup_key(get("event")),
+                       tuple(_lookup_key(figure.get("metric")) if isinstance(figure, dict) else None for figure in figures)
+                       if isinstance(figures, list) else ())
+
+
+def lookup_answers(names: LookupNames, lookups: Lookups) -> LookupAnswers:
+    """What the lookups answer about a claim that gives these names: whether its document is known
+    and its date, the ids its source, via and event name, and its figures' metrics with their units.
+    Lookups that give a claim check_claim accepts the same answers check it the same, but for its
+    document's key. A refused claim's messages may name the closest of all ids: it is checked again
+    in any case."""
+    keys = lookups.source_keys
+    source, via = names.source, names.via
+    document = lookups.documents.get(names.document)
+    metrics = [_quietly_resolved(lookups, metric, lookups.metrics, "metric") for metric in names.metrics]
     return LookupAnswers(document is not None, document[1] if document is not None else None,
                          keys.get(source.lower()) if source else None, keys.get(via.lower()) if via else None,
-                         _quietly_resolved(lookups, _lookup_key(get("event")), lookups.events, "event"),
+                         _quietly_resolved(lookups, names.event, lookups.events, "event"),
                          tuple((metric, lookups.count_units.get(metric) if metric is not None else None) for metric in metrics))
 
 

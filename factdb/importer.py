@@ -42,6 +42,8 @@ from factdb.checks import (
     MAX_PROBLEMS,
     CheckedClaim,
     KnownClaim,
+    LookupAnswers,
+    LookupNames,
     Lookups,
     PreparedClaim,
     PreparedDocument,
@@ -59,6 +61,7 @@ from factdb.checks import (
     check_source,
     location_of,
     lookup_answers,
+    lookup_names,
     look_alike,
     name_key,
     recognised,
@@ -309,6 +312,9 @@ class _Import:
     had_documents: bool = False  # before the import
     removals: list[PreparedRemoval] = field(default_factory=list)  # the removed records the files name, checked
     prepared: _Prepared | None = None  # claims checked while waiting for the write lock, still valid
+    # The stored rows (or None: not stored) of the ids of the claims checked while waiting, read in one
+    # go once the lock is held, each answer used once (_stored_claims).
+    stored_ahead: dict[str, _StoredClaim | None] = field(default_factory=dict)
 
 
 @dataclass
@@ -333,15 +339,26 @@ class _Prepared:
     rest: dict[str, Iterator[Record]] = field(default_factory=dict)
     used: int = 0
 
+    def claim_ids(self) -> list[str]:
+        """The ids of the claims checked and accepted, in file order."""
+        return [claim.checked.id for claims in self.claims.values() for claim in claims if type(claim.checked) is PreparedClaim]
+
     def replay(self, name: str, lookups: Lookups, progress: Callable[[int], None] | None,
                size: int) -> Iterator[CheckedClaim | Record]:
         """The claims of one file as the claims pass would read them: checked if the lookups answer
         alike for them, else as records to check; its read error raised at its place."""
         if progress:
             progress(size)
+        answered: dict[LookupNames, LookupAnswers] = {}  # the lookups are complete by now: many claims name the same
         for claim in self.claims.pop(name):
-            checked = claim.checked
-            if type(checked) is not PreparedClaim or lookup_answers(claim.record, lookups) != claim.answers:
+            checked, names = claim.checked, claim.names
+            if type(checked) is not PreparedClaim or names is None:
+                yield claim.record
+                continue
+            answers = answered.get(names)
+            if answers is None:
+                answers = answered[names] = lookup_answers(names, lookups)
+            if answers != claim.answers:
                 yield claim.record
                 continue
             document_pk = lookups.documents[checked.document_id][0]
@@ -373,12 +390,13 @@ def _prepare(conn: Connection, files: Sequence[Path], number_format: str, stop: 
             for record in records:
                 if record.kind == "claim":
                     result = check_claim(record, lookups)
-                    answers, location = None, None
+                    names, answers, location = None, None, None
                     if type(result) is PreparedClaim:
-                        answers = lookup_answers(record, lookups)
+                        names = lookup_names(record)
+                        answers = lookup_answers(names, lookups)
                         if result.document_pk in texts:
                             location = find_quote(normalized.normalized(result.document_pk), result.quote) or ()
-                    checked.append(CheckedClaim(result, record, answers, location))
+                    checked.append(CheckedClaim(result, record, names, answers, location))
                 if stop.is_set():
                     prepared.rest[name] = records
                     break
@@ -930,14 +948,51 @@ class _StoredClaim(NamedTuple):
 
 
 def _stored_claims(s: _Import, prepared: list[PreparedClaim | KnownClaim], checked: list[PreparedClaim]) -> dict[str, _StoredClaim]:
-    """The stored claims of the ids of a chunk, by id."""
-    stored = {claim_id: _StoredClaim(pk, sha, tuple(review)) for pk, claim_id, sha, *review in s.bulk.rows_where_in(
-        _CLAIMS, ("pk", "id", "content_sha256", *REVIEW_COLUMNS), "id", [c.id for c in checked])}
+    """The stored claims of the ids of a chunk, by id.
+
+    An id read ahead (s.stored_ahead) is answered from there, once: until this import reaches a
+    claim of that id nothing can store one (the lock is held, and the import writes a claim only
+    here, after its lookup), and a second claim of the id is looked up in the database, which by
+    then holds whatever the first one wrote.
+    """
+    ids = [c.id for c in checked]
+    stored: dict[str, _StoredClaim] = {}
+    ahead = s.stored_ahead
+    if ahead:
+        unknown = []
+        for claim_id in ids:
+            answer = ahead.pop(claim_id, _NOT_READ)
+            if answer is _NOT_READ:
+                unknown.append(claim_id)
+            elif answer is not None:
+                stored[claim_id] = answer
+        ids = unknown
+    stored.update(_stored_rows(s, ids))
     if len(checked) < len(prepared):
         for claim in prepared:
             if type(claim) is KnownClaim:  # its stored pk, for duplicates; a line of the same id decoded in full keeps its row
                 stored.setdefault(claim.id, _StoredClaim(claim.pk, ""))
     return stored
+
+
+_NOT_READ = _StoredClaim(0, "")
+
+
+def _stored_rows(s: _Import, ids: Sequence[str]) -> dict[str, _StoredClaim]:
+    """The stored claims of ``ids``, by id."""
+    return {claim_id: _StoredClaim(pk, sha, tuple(review)) for pk, claim_id, sha, *review in s.bulk.rows_where_in(
+        _CLAIMS, ("pk", "id", "content_sha256", *REVIEW_COLUMNS), "id", ids)}
+
+
+def _read_stored_ahead(s: _Import, ids: list[str], size: int = 10_000) -> None:
+    """Look up, in a few statements, whether the claims checked while waiting are stored: one lookup
+    per chunk of claims would hold the connection between the chunks' copies (BulkWrite.insert_claims),
+    which then wait for it under the write lock."""
+    for start in range(0, len(ids), size):
+        part = ids[start:start + size]
+        stored = _stored_rows(s, part)
+        for claim_id in part:
+            s.stored_ahead.setdefault(claim_id, stored.get(claim_id))
 
 
 def _duplicate(s: _Import, claim: PreparedClaim | KnownClaim, existing: _StoredClaim | None,
@@ -1372,6 +1427,8 @@ def _run(engine: Engine, read: _Input, *, update: bool, dry_run: bool, number_fo
             archived = _store_custody(s)
             s.seen = {}  # every entity is defined by now; claims only refer to them (a tenth of a large import's memory)
             s.prepared = prepared
+            if prepared is not None:
+                _read_stored_ahead(s, prepared.claim_ids())
             if writer.bulk and prepared is None:
                 # The lookups, for the rest of the import (factdb.heap). Not when the claims were
                 # checked while waiting: what is left holds the lock, and the collection freezing

@@ -445,6 +445,31 @@ def test_the_same_claim_from_two_editors_is_refused_as_one_after_the_other(postg
 
 
 @pytest.mark.slow
+def test_a_claim_id_repeated_chunks_apart_is_a_duplicate_when_checked_while_waiting(postgres_server: PostgresServer,
+                                                                                 tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Whether the claims checked while waiting are stored is read in one go once the lock is held;
+    # the second claim of an id, a few chunks on, must still meet the first one, written by then.
+    from factdb import importer
+
+    monkeypatch.setattr(importer, "CLAIM_CHUNK", 50)
+    first = [write_big_import(tmp_path / "first.jsonl", 50, prefix="first")]
+    second = write_big_import(tmp_path / "second.jsonl", 200, prefix="second")
+    lines = second.read_text(encoding="utf-8").splitlines()
+    repeated = next(line for line in lines if json.loads(line).get("id") == "second-claim-3")
+    with second.open("a", encoding="utf-8") as out:
+        out.write(repeated + "\n")
+    at_once, serial = postgres_server.create(), postgres_server.create()
+    for url in (at_once, serial):
+        _with_event(url)
+    holder, waiting = _one_waits_for_the_other(at_once, first, [second])
+    assert holder.report is not None, holder.error
+    _, after = _one_after_the_other(serial, first, [second])
+    assert _problems(waiting) == _problems(after)
+    assert f"duplicate claim id 'second-claim-3' (first at {second}:{lines.index(repeated) + 1})" in " ".join(_problems(waiting))
+    assert _stored(at_once) == _stored(serial)
+
+
+@pytest.mark.slow
 def test_an_editor_waiting_for_an_import_that_is_killed_lands_on_the_state_before_it(postgres_db: str, tmp_path: Path) -> None:
     _with_event(postgres_db)
     before = _claims(postgres_db)
