@@ -55,7 +55,7 @@ class LineDict(dict[Any, Any]):
         return getattr(self, "key_lines", {}).get(key, self.line)
 
 
-@dataclass
+@dataclass(slots=True)
 class Record:
     kind: str
     data: dict[str, Any]
@@ -635,6 +635,8 @@ _LEADING_KIND = re.compile(r'\{\s*"kind"\s*:\s*"([a-z]+)"')
 
 def _stated_kind(line: str) -> str | None:
     """The kind a line states first, when it states it unambiguously."""
+    if line.startswith('{"kind": "claim",'):  # most lines of a large import, as factdb export writes them
+        return "claim" if line.count('"kind"') == 1 else None
     match = _LEADING_KIND.match(line)
     if match is None or match.group(1) not in KINDS or line.count('"kind"') != 1:
         return None
@@ -737,11 +739,14 @@ def _csv_records(path: Path, on_read: Callable[[int], None] | None, decode: Call
     Claims ``decode`` says no to are only delimited, not checked or built: yielded with empty data.
     """
     with _open_text(path, on_read) as handle:
-        reader = csv.reader(line for _, line in _decoded_lines(handle, str(path)))
+        # The file's lines straight to the reader (no generator between them: a Python call per row).
+        reader = csv.reader(handle)
         try:
             header = next(reader, None)
         except csv.Error as error:
             raise ReadError(str(path), 1, f"invalid CSV: {error}", "check quoting in the header row") from None
+        except UnicodeDecodeError:
+            raise _utf8_error(str(path)) from None
         if header is None:
             return
         columns = [name.strip() for name in header]
@@ -754,7 +759,9 @@ def _csv_records(path: Path, on_read: Callable[[int], None] | None, decode: Call
             key = claim_id or tuple(values.get(c, "").strip() for c in _CLAIM_COLUMNS)
             same = key == current_key
             wanted = current is not None if same else decode is None or decode(claims)
-            if wanted:
+            if wanted and _UNSTORABLE.search("".join(values.values())) is not None:
+                # The header's names are known columns: only a cell can hold what text cannot, and
+                # one search of them all spares most rows a call per cell (_check_text names the cell).
                 _check_text(str(path), row_number, values)
             if same:
                 if current is not None:
@@ -779,6 +786,8 @@ def _csv_rows(path: str, reader: Any, columns: list[str]) -> Iterator[tuple[int,
         row_start = reader.line_num + 1
         try:
             row = next(reader, None)
+        except UnicodeDecodeError:
+            raise _utf8_error(path) from None
         except csv.Error as error:
             if "field larger than field limit" in str(error):
                 raise ReadError(path, reader.line_num, f"a cell is longer than {csv.field_size_limit():,} characters",
@@ -793,7 +802,7 @@ def _csv_rows(path: str, reader: Any, columns: list[str]) -> Iterator[tuple[int,
                 path, reader.line_num, f"row has {len(row)} columns; the header has {len(columns)}",
                 "quote values that contain commas, and give every row the header's columns",
             )
-        yield row_start, reader.line_num, {name: cell for name, cell in zip(columns, row, strict=True)}
+        yield row_start, reader.line_num, dict(zip(columns, row, strict=True))
 
 
 def _figure_cells(values: dict[str, str]) -> dict[str, str]:
@@ -827,7 +836,7 @@ def _located(values: dict[str, str], line: int) -> LineDict:
 
 
 def _drop_empty(values: dict[str, str]) -> dict[str, str]:
-    return {k: v.strip() for k, v in values.items() if v is not None and v.strip() != ""}
+    return {k: stripped for k, v in values.items() if v is not None and (stripped := v.strip())}
 
 
 # -- entry point ----------------------------------------------------------------------------------
