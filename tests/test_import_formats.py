@@ -256,6 +256,27 @@ x1,wire-2019-12,amnesty,iran-protests-2019-11,at least 304 people had been kille
     assert [p.split(": ", 2)[:2] for p in problems(result)] == [[f"{path}:3", "row 2.figures[1].metric"]]
 
 
+def test_csv_nul_in_a_later_cell_of_a_later_row_is_named_with_its_column(basic_db: Path, tmp_path: Path) -> None:
+    # A row's cells are searched together first (readers._csv_records): the problem still names the row and the cell.
+    path = write(tmp_path, "claims.csv", """\
+claim_id,document,source,event,quote,metric,value
+x1,wire-2019-12,amnesty,iran-protests-2019-11,at least 304 people had been killed,killed,at least 304
+x1,wire-2019-12,amnesty,iran-protests-2019-11,at least 304 people had been killed,killed,at least 304\x00
+""")
+    result = run_cli("import", "--db", basic_db, path)
+    assert problems(result) == [f"{path}:3: value: invalid character U+0000 (NUL) (hint: remove it: text cannot contain NUL)"]
+
+
+def test_csv_invalid_utf8_far_into_the_file_is_located(basic_db: Path, tmp_path: Path) -> None:
+    # The file's lines go straight to csv.reader, which the text decoder fails under blocks ahead of the row.
+    row = "x{},wire-2019-12,amnesty,iran-protests-2019-11,at least 304 people had been killed,killed,at least 304\n"
+    path = tmp_path / "claims.csv"
+    path.write_bytes(("claim_id,document,source,event,quote,metric,value\n" + "".join(row.format(i) for i in range(2000))).encode()
+                     + b"x-bad,wire-2019-12,amnesty,iran-protests-2019-11,at least 304 people had been killed \x96,killed,at least 304\n")
+    result = run_cli("import", "--db", basic_db, path)
+    assert problems(result) == [f"{path}:2002: not valid UTF-8 (byte 0x96 at byte 86 of the line) (hint: save the file as UTF-8)"]
+
+
 def test_csv_row_with_a_multiline_quote_is_named_by_its_first_line(basic_db: Path, tmp_path: Path) -> None:
     path = write(tmp_path, "claims.csv", 'claim_id,document,source,event,quote,metric,value\n'
                                          'm1,wire-2019-12,amnesty,iran-protests-2019-11,"at least 304 people\n'
