@@ -104,10 +104,11 @@ class BulkWrite:
         The import calls it before it uses its connection other than through this object, and before
         it commits or rolls back; every method here that uses the connection calls it first.
         """
-        thread, self._copying = self._copying, None
+        thread = self._copying
         if thread is None:
             return
-        thread.join()
+        thread.join()  # interrupted (Ctrl-C), the thread is still waited for by the settle before the rollback
+        self._copying = None
         failed, self._copy_failed = self._copy_failed, None
         if failed is not None:
             raise failed
