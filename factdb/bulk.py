@@ -190,16 +190,20 @@ class BulkWrite:
             self.conn.exec_driver_sql(statement)
         self._deferred_indexes = None
 
-    def committed(self) -> None:
-        """After a bulk import on PostgreSQL has committed, refresh the planner's statistics.
+    def committed(self, *, grew: bool = True) -> None:
+        """After a bulk import on PostgreSQL has committed, refresh the planner's statistics, if it
+        ``grew`` the tables it wrote to at least twofold.
 
         PostgreSQL's autovacuum analyses a table some time after it grew, so a comparison right
         after a first large import would be planned as for empty tables (scanning every figure).
+        A table that grew by less keeps statistics the planner scales to its current size (it reads
+        the number of pages each time), until autovacuum refreshes them: analysing it again would
+        only compete with the next editor's import for the processor (and lengthen this one's).
         Done after the commit, in a transaction of its own, so that another editor's import waiting
         for the write lock need not wait for it too; the statistics are the planner's estimates, not
         data: if they cannot be refreshed now, autovacuum refreshes them later.
         """
-        if not (self.postgres and self.bulk):
+        if not (self.postgres and self.bulk and grew):
             return
         driver = self._driver()
         try:

@@ -1464,7 +1464,8 @@ def _run(engine: Engine, read: _Input, *, update: bool, dry_run: bool, number_fo
                 summary=json.dumps({k: dict(v) for k, v in s.counts.items()}, sort_keys=True)))
             assert writer.caught_up, "every deferred full-text index was caught up"
             transaction.commit()
-            writer.committed()
+            writer.committed(grew=s.counts["claims"]["added"] >= first_claim_pk - 1
+                             or s.counts["documents"]["added"] >= first_document_pk - 1)
             return report
         except BaseException:
             with suppress(BaseException):

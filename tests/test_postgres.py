@@ -24,7 +24,7 @@ from sqlalchemy.engine import make_url
 from factdb import Database, ImportFailed, ImportReport
 from factdb.db import WAITING_NICENESS, WRITE_LOCK_KEY, current_revision, downgrade, head_revision, upgrade
 
-from conftest import BASIC, SEEDS, Backend, PostgresServer, dump_database, migrated_database, run_cli, write
+from conftest import BASIC, SEEDS, Backend, PostgresServer, dump_database, migrated_database, rows, run_cli, write
 from generated_imports import CLAIMS_PER_DOCUMENT, write_big_import
 
 
@@ -715,6 +715,25 @@ def test_a_bulk_import_leaves_the_planner_statistics_of_what_it_wrote(postgres_d
         engine.dispose()
     assert rows["claims"] > 4000 and rows["documents"] > 4000 // CLAIMS_PER_DOCUMENT
     assert analysed == rows
+
+
+@pytest.mark.slow
+def test_an_import_that_grows_the_tables_less_than_twofold_leaves_their_statistics_to_autovacuum(postgres_db: str,
+                                                                                                  tmp_path: Path) -> None:
+    """Analysing after every editor's import only competed with the next one's for the processor:
+    the planner scales statistics to a table's current size until autovacuum refreshes them."""
+    from factdb.bulk import BULK_BYTES
+
+    _with_event(postgres_db)
+    imports = [write_big_import(tmp_path / f"{name}.jsonl", claims, prefix=name)
+               for name, claims in (("first", 4000), ("second", 4000), ("third", 9000))]
+    assert all(path.stat().st_size >= BULK_BYTES for path in imports)  # each on the bulk path
+    analysed = []
+    for path in imports:
+        assert run_cli("import", "--db", postgres_db, path).exit_code == 0
+        analysed.append(rows(postgres_db, "SELECT analyze_count FROM pg_stat_user_tables WHERE relname = 'claims'")[0][0])
+    # 4,000 claims into 3, then 4,000 more (less than twofold), then 9,000 into 8,003.
+    assert analysed == [1, 1, 2]
 
 
 @pytest.mark.slow
