@@ -918,8 +918,7 @@ def _is_superseded(row: _Row, as_of: str | None) -> bool:
 def _select_latest(rows: Sequence[_Row], as_of: str | None) -> dict[str, _Row]:
     latest: dict[str, _Row] = {}
     for row in rows:
-        if row.status == "retracted" or (as_of is not None and not _known(row.claimed_on, as_of)) or (
-                row.superseded and _is_superseded(row, as_of)):
+        if row.status == "retracted" or not _known(row.claimed_on, as_of) or _is_superseded(row, as_of):
             continue
         current = latest.get(row.source)
         if current is None or row.recency > current.recency:
