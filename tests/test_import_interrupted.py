@@ -30,6 +30,14 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return generate(100_000, tmp_path_factory.mktemp("generated"), sources=100, events=300)
 
 
+def _from_a_terminal(*argv: str) -> list[str]:
+    """``argv`` run as a terminal runs it, with Ctrl-C's signal not ignored: a process started in the
+    background of a shell without job control (as a test runner may be) inherits SIGINT ignored, and
+    Python then leaves it ignored, so that Ctrl-C would not reach the import at all."""
+    restore = "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])"
+    return [sys.executable, "-c", restore, *argv]
+
+
 def _children(pid: int) -> list[int]:
     try:
         return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
@@ -43,8 +51,8 @@ def test_an_interrupted_import_prints_no_traceback_and_changes_nothing(files: di
                                                                        after: float) -> None:
     db = migrated_database(tmp_path)
     before = dump_database(db)
-    process = subprocess.Popen([str(Path(sys.executable).with_name("factdb")), "import", "--db", str(db), "--workers", "2",
-                                str(files["entities"]), str(files["jsonl"])],
+    process = subprocess.Popen(_from_a_terminal(str(Path(sys.executable).with_name("factdb")), "import", "--db", str(db),
+                                                "--workers", "2", str(files["entities"]), str(files["jsonl"])),
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     deadline = time.monotonic() + 60
     while len(_children(process.pid)) < 2 and process.poll() is None and time.monotonic() < deadline:
@@ -78,8 +86,8 @@ def test_an_interrupted_import_on_postgresql_prints_no_traceback_and_changes_not
     """On PostgreSQL the import checks claims in its own process; stopped while it holds the write
     lock, it rolls back, and the server releases the lock (SIGKILL: test_postgres.py)."""
     before = dump_database(postgres_db)
-    process = subprocess.Popen([str(Path(sys.executable).with_name("factdb")), "import", "--db", postgres_db,
-                                str(files["entities"]), str(files["jsonl"])],
+    process = subprocess.Popen(_from_a_terminal(str(Path(sys.executable).with_name("factdb")), "import", "--db", postgres_db,
+                                                str(files["entities"]), str(files["jsonl"])),
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     deadline = time.monotonic() + 60
     while not _holds_the_write_lock(postgres_db) and process.poll() is None and time.monotonic() < deadline:

@@ -669,6 +669,77 @@ def test_new_claims_are_copied_while_the_import_checks_the_next_ones(postgres_db
     assert claims_copied_in == ["factdb-copy"] * 3
 
 
+def test_a_re_import_checks_its_next_claims_while_the_last_ones_are_copied(postgres_db: str, tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Into a database that holds claims, each line's stored digest is looked up first (a re-import's
+    shortcut, checks.recognised): on a connection of its own, so that the lookups of the next lines do
+    not wait for the copy of the last chunk. (Looked up on the import's own connection, they would
+    wait for the first copy, which waits here for the second chunk's checks: the import would stall.)"""
+    import factdb.bulk as bulk
+    import factdb.checks as checks
+    import factdb.importer as importer
+
+    monkeypatch.setattr(importer, "CLAIM_CHUNK", 50)
+    monkeypatch.setattr(checks, "RECOGNISED_BATCH", 20)
+    second_chunk = threading.Event()
+    copy_into, check_claims = bulk._copy_into, importer.check_claims
+
+    def copying(driver: object, table: object, *args: object) -> None:
+        if getattr(table, "name", "") == "claims" and not second_chunk.is_set():
+            assert second_chunk.wait(60), "the import did not go on while its first chunk was copied"
+        copy_into(driver, table, *args)  # type: ignore[arg-type]
+
+    def checking(chunk: list[object], *args: object) -> object:
+        if any(getattr(record, "line", 0) > 60 for record in chunk):
+            second_chunk.set()
+        return check_claims(chunk, *args)  # type: ignore[arg-type]
+
+    _with_event(postgres_db)
+    with Database(postgres_db) as database:
+        database.import_files([write_big_import(tmp_path / "before.jsonl", 30, prefix="before")])
+    before = _claims(postgres_db)
+    monkeypatch.setattr(bulk, "_copy_into", copying)
+    monkeypatch.setattr(importer, "check_claims", checking)
+    with Database(postgres_db) as database:
+        report = database.import_files([write_big_import(tmp_path / "chunks.jsonl", 150, prefix="chunks")])
+    assert report.counts["claims"]["added"] == 150
+    assert _claims(postgres_db) == before | {f"chunks-claim-{n}" for n in range(150)}
+
+
+@pytest.mark.parametrize("update", [False, True])
+def test_a_claim_changed_and_then_repeated_as_stored_is_a_duplicate_on_both_backends(postgres_db: str, tmp_path: Path,
+                                                                                   monkeypatch: pytest.MonkeyPatch,
+                                                                                   update: bool) -> None:
+    # A re-import's lookups of stored claims read what the import began from (PostgreSQL) or what
+    # it has written so far (SQLite): the claim's line as stored, chunks after a line that changed
+    # it, is recognised as stored on one and not on the other, and is a duplicate on both.
+    import factdb.checks as checks
+    from factdb import importer
+
+    monkeypatch.setattr(importer, "CLAIM_CHUNK", 50)
+    monkeypatch.setattr(checks, "RECOGNISED_BATCH", 20)
+    first = write_big_import(tmp_path / "first.jsonl", 120, prefix="chunks")
+    lines = first.read_text(encoding="utf-8").splitlines()
+    stored_line = next(line for line in lines if json.loads(line).get("id") == "chunks-claim-3")
+    changed = json.loads(stored_line)
+    changed["quote"] = "Report 0, " + changed["quote"]
+    claims_at = next(n for n, line in enumerate(lines) if json.loads(line).get("kind") == "claim")
+    again = tmp_path / "again.jsonl"
+    again.write_text("\n".join([*lines[:claims_at], json.dumps(changed), *lines[claims_at:], stored_line]) + "\n",
+                     encoding="utf-8")
+    results = {}
+    for db in (postgres_db, str(migrated_database(tmp_path / "sqlite"))):
+        _with_event(db)
+        with Database(db) as database:
+            database.import_files([first])
+            try:
+                database.import_files([again], update=update)
+            except ImportFailed as error:
+                results[db] = [str(problem) for problem in error.problems]
+        assert any("duplicate claim id 'chunks-claim-3'" in problem for problem in results[db]), results
+    assert len(set(map(tuple, results.values()))) == 1, results
+
+
 def test_a_copy_that_fails_in_its_thread_fails_the_import_and_writes_nothing(postgres_db: str, tmp_path: Path,
                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     import factdb.bulk as bulk
