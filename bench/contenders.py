@@ -29,7 +29,7 @@ from typing import Any
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
-from run import FACTDB, Run, fresh_database, machine, run_process  # noqa: E402
+from run import FACTDB, Run, compile_factdb, fresh_database, machine, run_process  # noqa: E402
 
 FLOOR = [sys.executable, str(BENCH / "floor.py")]
 
@@ -108,6 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, help="where the databases go (default: a temporary folder)")
     parser.add_argument("--out", type=Path, help="Markdown table (a .json beside it holds every number)")
     args = parser.parse_args(argv)
+    compile_factdb()
     work = args.work or Path(tempfile.mkdtemp(prefix="factdb-contenders-"))
     work.mkdir(parents=True, exist_ok=True)
     about = machine()

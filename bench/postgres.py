@@ -51,6 +51,7 @@ sys.path.insert(0, str(REPO / "tests"))
 
 from generate import generate  # noqa: E402
 from generated_imports import write_big_import  # noqa: E402
+from run import compile_factdb  # noqa: E402
 
 TARGETS = {"import_ratio": 1.5, "compare_median_ms": 10.0, "publish_ratio": 2.0, "editors_ratio": 1.2}
 
@@ -275,6 +276,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--editors-claims", type=int, help="claims of the editors' measurement (default: --claims)")
     parser.add_argument("--work", type=Path, help="where to write the databases (default: a temporary folder)")
     args = parser.parse_args(argv)
+    compile_factdb()
     server = Server(args.server, args.prefix)
     results = []
     try:
