@@ -360,7 +360,7 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      r"(?:did not|didn't|failed to) survive|dead on arrival|succumbed|"
      r"starved to death|froze to death|buried(?!\s+(?:under|in|beneath|alive|by|inside))|neutrali[sz](?:ed|ing)|eliminat(?:ed|ing)|martyred", "killed"),
     (r"execut\w*|hanged|put to death", "executed"),
-    (r"injur\w*|wounded|wounding|wounds|hurt|beaten|beating|beat up|treated|treating|burns|"
+    (r"injur\w*|wounded|wounding|wounds|hurt|beaten|beating|beat up|treated|treating|burns|bandag(?:ed|ing)|"
      # "73 officers sought medical help": people hurt, told by the care they asked for
      r"(?:sought|seeking|needed|needing|required|requiring|received|receiving) medical (?:help|assistance|attention|care|treatment)|suffer(?:ed|ing)? (?:[\w-]+\s+){0,2}?(?:burns|fractures)|in (?:a )?(?:critical|serious|stable) condition", "injured"),
     (r"arrest\w*|rounded up|bundled into (?:police |military |unmarked )?(?:vans?|cars?|vehicles|trucks)|"
@@ -825,7 +825,8 @@ def _guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, M
     unknown = _unknown_people_noun(after) if noun is None else None
     if unknown is not None:
         return _metric_of_unknown_people(before, after, unknown)
-    if _counts_no_metric(sentence, before, after, noun) or _condition_of_the_hurt(sentence, after, previous):
+    if _counts_no_metric(sentence, before, after, noun) \
+            or _condition_of_the_hurt(sentence, before, after, previous, topic):
         return None
     told = _metric_told_around(before, after, population, allowed) or _metric_put_at(before, population, allowed) \
         or _metric_of_modifier(before, after, noun, noun_end, population, allowed) \
@@ -1084,18 +1085,38 @@ _IN_CONDITION = r"in (?:a |an )?(?:serious|critical|stable|grave|life-threatenin
 # "Of the 40 people injured, 12 were in critical condition": how some of them are, after the group.
 IN_A_CONDITION = re.compile(
     rf"(?i)^\s*(?:are|were|is|was|remain|remained)\s+(?:still\s+)?(?:{_IN_CONDITION}|seriously|critically|gravely)\b")
+# How some of the hurt are, how they were hurt or what care they needed: "three of them in a serious condition",
+# "19 of them by gunshots", "31 of them needed surgery", "85 of them in intensive care", "several with head wounds".
 CONDITION_SUBSET = re.compile(
-    r"(?i)^\s*of (?:them|those|whom|these)\s+(?:(?:are|were|is|was|remain|remained)\s+(?:still\s+)?)?"
-    rf"(?:{_IN_CONDITION}|"
+    r"(?i)^\s*(?:of (?:them|those|whom|these)\s+)?(?:(?:are|were|is|was|remain|remained)\s+(?:still\s+)?)?"
+    rf"(?:{_IN_CONDITION}|in intensive care|in (?:the )?(?:ICU|intensive care units?)|"
     r"seriously|critically|badly|gravely|severely|"
-    r"with (?:life-threatening|serious|severe|critical|grave) (?:injuries|wounds|burns))\s*(?:[.,;]|$)")
+    r"with (?:[\w-]+\s+){0,2}?(?:injuries|wounds|burns|fractures)|"
+    r"(?:by|from|with) (?:gunshots?|gunfire|bullets|live (?:ammunition|fire|rounds)|rubber bullets|shrapnel|"
+    r"stab wounds|knives|tear gas(?: canisters)?)|"
+    r"(?:needed|need|needing|required|require|requiring|underwent|undergoing|had|have)\s+(?:emergency\s+|urgent\s+)?"
+    r"(?:surgery|operations|amputations))\s*(?:[.,;]|\s+and\b|$)")
+# "1,280 buildings were damaged, 96 of them beyond repair": how badly some of the damaged are, no new count.
+DAMAGE_SUBSET = re.compile(r"(?i)^\s*of (?:them|those|these)\s+(?:(?:are|were)\s+)?beyond repair\s*(?:[.,;]|\s+and\b|$)")
 
 
-def _condition_of_the_hurt(sentence: str, after: str, previous: tuple[FigureSpan, MetricGuess] | None) -> bool:
+def _condition_of_the_hurt(sentence: str, before: str, after: str, previous: tuple[FigureSpan, MetricGuess] | None,
+                           topic: str | None) -> bool:
     """ "41 people with injuries, three of them in a serious condition": how some of the hurt are, no new count
-    ("38 brought out alive, seven of them with serious injuries" is one: the seven are the injured)."""
-    return previous is not None and previous[1].metric in ("injured", "hospitalised", "casualties") \
-        and bool(CONDITION_SUBSET.match(after) or (IN_A_CONDITION.match(after) and GROUP_FIRST.match(sentence)))
+    ("38 brought out alive, seven of them with serious injuries" is one: the seven are the injured). Without "of
+    them" the part must follow the whole at once ("bandaged about 60 people, several with head wounds"), and a
+    sentence that opens on the part ("Twenty-two of them are in intensive care") continues the count before it."""
+    hurt = ("injured", "hospitalised", "casualties")
+    if previous is None:
+        return topic in hurt and not before.strip() and SUBSET_AFTER.match(after) is not None \
+            and CONDITION_SUBSET.match(after) is not None
+    if previous[1].metric == "damaged":
+        return DAMAGE_SUBSET.match(after) is not None
+    if previous[1].metric not in hurt:
+        return False
+    subset = CONDITION_SUBSET.match(after)
+    return bool((subset and (SUBSET_AFTER.match(after) or re.search(r",\s*$", before)))
+                or (IN_A_CONDITION.match(after) and GROUP_FIRST.match(sentence)))
 
 
 # "had put the toll at 241 late Monday", "up from 54,000 two weeks ago": when, not what the number counts

@@ -1893,3 +1893,15 @@ def test_a_number_describing_who_a_count_is_according_to_is_no_claim_and_a_time_
             "several of them. A police statement said that 31 of those arrested had been released by evening.\n")
     assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
         ("Relatives", "hunger_strikers", "About 60"), ("Police", "released", "31")}
+
+
+def test_how_some_of_the_hurt_were_hurt_or_cared_for_is_no_new_count() -> None:
+    text = ("Clashes\n\nMedics at a field clinic said they had bandaged about 60 people, several with head wounds. The "
+            "union said 47 of its members had been wounded, 19 of them by gunshots, and that 30 had been arrested, 5 of "
+            "them with injuries. The hospital said 140 wounded people had been brought in; 31 of them needed surgery.\n\n"
+            "The governor said the number of people taken to hospital had risen to 164. Twenty-two of them are in "
+            "intensive care, he said. The ministry said 1,280 homes were damaged, 96 of them beyond repair and 40 of "
+            "them in Orr.\n")
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
+        ("injured", "about 60"), ("injured", "47"), ("arrested", "30"), ("injured", "5"), ("injured", "140"),
+        ("hospitalised", "risen to 164"), ("damaged", "1,280"), ("damaged", "40")}
