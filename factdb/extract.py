@@ -1314,7 +1314,8 @@ POSSESSIVE_CUE = re.compile(
 _REPORT_NOUNS = re.compile(
     r"(?i)^(?:statements?|reports?|count|tally|figures?|data|estimates?|toll|death toll|records|list|findings|"
     r"documentation|numbers|survey|analysis|assessment|monitors|research|investigation|bulletins?|updates?|reviews?|"
-    r"logs?|registers?|ledgers?|database|registration|headcounts?|census)$"
+    r"logs?|registers?|ledgers?|database|registration|headcounts?|census|notebooks?|diary|diaries|notes|files|"
+    r"spreadsheets?|lists)$"
 )
 _ROLE_NOUNS = re.compile(
     r"(?i)\b(?:spokesman|spokeswoman|spokesperson|director|deputy director|head|chief|president|chair|chairman|"
@@ -1367,7 +1368,7 @@ COUNT_SUBJECT = re.compile(
     r"(?i)^(?:the\s+)?(?:[\w-]+\s+)?(?:number|toll|total|figure|tally|count)(?:\s+(?:of|for)\s+[\w\s-]+)?$")
 # "we", "our teams", and what the speaker holds: "according to information we have received".
 FIRST_PERSON_SOURCE = re.compile(
-    r"(?i)^(?:we|us|our\s+[\w -]+|(?:the\s+)?(?:information|reports?|data|figures|evidence|accounts|testimon(?:y|ies))"
+    r"(?i)^(?:we|us|i|me|our\s+[\w -]+|(?:the\s+)?(?:information|reports?|data|figures|evidence|accounts|testimon(?:y|ies))"
     r"\s+(?:that\s+)?(?:we|our\s+\w+)\b.*"
     # "information gathered by our Office", "figures compiled by our teams": what "we" hold is the voice's
     r"|(?:the\s+)?[\w -]{0,40}?\b(?:by|from|of)\s+(?:us|our\s+[\w -]+))$")
@@ -1639,8 +1640,28 @@ def find_cues(sentence: str, sources: Sources) -> list[Cue]:
         if not _inside(cues, match.start("verb")):
             _append(cues, _activity_cue(sentence, match, sources))
     cues.sort(key=lambda c: c.start)
+    cues = _without_quoted_first_person(sentence, cues)
     _resolve_anaphora(cues)
     return cues
+
+
+_OPENS_FIRST_PERSON = re.compile(r"(?:I|[Ww]e|[Mm]y|[Oo]ur|[Uu]s|[Mm]e)\b")
+
+
+def _without_quoted_first_person(sentence: str, cues: list[Cue]) -> list[Cue]:
+    """ '"I counted 40 bodies," she says': the "I" or "we" of a quotation is whoever speaks it after the
+    quotation, not the text's own voice, nor the one a pronoun after it refers to."""
+    kept = []
+    for cue in cues:
+        quotation = next((q for q in _QUOTATION.finditer(sentence) if q.start() <= cue.start < q.end()), None)
+        first_person = cue.speaker is not None and _OPENS_FIRST_PERSON.match(
+            sentence[cue.speaker[0] : cue.speaker[1]].strip(" \"“‘'"))
+        if quotation is not None and first_person and any(
+                0 <= c.start - quotation.end() <= 100 and not re.search(r"[.;“”\"]", sentence[quotation.end() : c.start])
+                for c in cues):
+            continue
+        kept.append(cue)
+    return kept
 
 
 def _append(cues: list[Cue], cue: Cue | None) -> None:
@@ -1898,12 +1919,23 @@ def _subject_before(sentence: str, verb_start: int, verb: str) -> Subject | None
         part = _TRAILING_TIME.sub("", part)  # "The agency on Wednesday raised"
         outer = re.match(r"(?i)^(?P<outer>.+?)\s+(?:said|says|stated|added)\s+$", head[:start])
         relayed_by = outer.group("outer") if outer and "," not in outer.group("outer") else None
-        if others and _DESCRIPTION_ONLY.fullmatch(part.strip()) and re.match(rf"(?:The\s+)?{_NAME}$", others[-1].strip()):
-            # "The Garro Human Rights Centre, a local monitor, said": the name speaks, the description says what it is
-            named = others[-1].strip()
+        named = _named_before_apposition(part, others)
+        if named is not None:
             return Subject(named, start + clause.find(named), (*others[:-1], part), quoting, relayed_by)
         return Subject(part, start + clause.find(part), others, quoting, relayed_by)
     return None
+
+
+def _named_before_apposition(part: str, others: tuple[str, ...]) -> str | None:
+    """The subject when an apposition describes it: "The Garro Human Rights Centre, a local monitor, said" (the name
+    speaks, the description says what it is); "Her notebook, a school exercise book with an owl on the cover,
+    lists" (the notebook, whose owner is "she")."""
+    if not others:
+        return None
+    named = others[-1].strip()
+    if _DESCRIPTION_ONLY.fullmatch(part.strip()) and re.match(rf"(?:The\s+)?{_NAME}$", named):
+        return named
+    return named if re.match(r"(?i)an?\s", part.strip()) and _POSSESSED.match(named) else None
 
 
 # The first verb of a sentence, to find its subject without a parser: a lowercase "-ed" word or a common verb.
@@ -1915,6 +1947,8 @@ _NOT_A_SUBJECT = re.compile(
     r"(?i)^(?:\d+|aged \d+|in \w+|on \w+|distributed|published|released|issued|speaking|writing|based|who\b|"
     # "The city's only hospital, run by a local charity, reports": a participle describing the subject
     r"(?:run|led|funded|founded|managed|owned|backed|supported|operated|set up)\s+(?:by|in)\b|"
+    # "His own count, kept in a red ledger, shows": where or how the subject is kept
+    r"(?:kept|written|typed|compiled|printed|scrawled|stored|drawn up)\s+(?:by|in|on|at)\b|"
     r"raising|bringing|revising|lowering|updating|"
     r"which\b|according)\b")
 
@@ -1922,6 +1956,7 @@ _NOT_A_SUBJECT = re.compile(
 # An apposition that describes the subject before the verb: ", a Britain-based monitor that relies on sources,".
 _DESCRIBING_APPOSITION = re.compile(
     r"(?i),\s*(?:a|an)\s+[^,;]{0,80}?\b(?:that|which|who|whose)\b[^,;]{0,120},\s*$")
+_POSSESSED = re.compile(r"(?i)^(?:her|his|their|its)\s+(?:own\s+)?[\w’'-]+$")
 _TRAILING_PRONOUN = re.compile(r"(?i)\s(it|they|he|she|we)$")
 # "On Thursday the agency said", and a live blog's time stamp opening an entry: "10:15 The agency says".
 _LEADING_TIME = re.compile(r"(?i)^(?:(?:late|early)\s+)?on\s+\w+day\s+(?=the\s|[A-Z])"
@@ -1983,8 +2018,10 @@ def _resolve_phrase(phrase: str, *, sources: Sources, cue: str) -> SourceRef | N
     phrase = re.sub(r"^(?:[Aa]n?|[Tt]he)\s+(?P<owner>[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*|police|army|military|government|"
                     r"ministry)\s+(?:tally|count|survey|analysis|review|estimate|statement|report|bulletin)$", r"\g<owner>",
                     phrase)
-    if _TIME_PHRASE.match(phrase):
-        return None  # "31 of those arrested had been released by evening": when, not who
+    if _TIME_PHRASE.match(phrase) or re.match(r"I\s+[a-z]", phrase):
+        # "31 of those arrested had been released by evening": when, not who; '"I wrote each one when a family
+        # came to say ..."': a clause in the first person, no name
+        return None
     if EARLIER_EDITION.match(phrase) and sources.voice is not None:
         return SourceRef(sources.voice, 0.5, f'"{phrase} {cue}": an earlier edition of this text ({sources.voice.name})')
     if COUNT_SUBJECT.match(phrase) or UNOWNED_DATA.match(phrase):
@@ -1992,12 +2029,9 @@ def _resolve_phrase(phrase: str, *, sources: Sources, cue: str) -> SourceRef | N
         return None
     if FIRST_PERSON_SOURCE.match(phrase) and sources.voice is not None:
         return SourceRef(sources.voice, 0.6, f'"{phrase} {cue}": the article\'s own voice ({sources.voice.name})')
-    owned = re.match(r"(?i)^(?:its|their)\s+(.+)$", phrase)
-    if owned and (_REPORT_NOUNS.match(_REPORT_ADJECTIVES.sub("", owned.group(1)))
-                  or (_MEMBERS.match(owned.group(1)) and phrase.lower().startswith("its "))):
-        # "Its report, published last week, says ...", "Its volunteers say": the body named before speaks
-        # ("their lawyers" are more often the lawyers of the people just named)
-        phrase = "it"
+    owned = re.match(r"(?i)^(its|their|her|his)\s+(.+)$", phrase)
+    if owned:
+        phrase = _owner_pronoun(owned.group(1).lower(), owned.group(2), phrase)
     if phrase.lower() in PRONOUNS:
         target = sources.last_attributed or (sources.mentions[-1] if sources.mentions else None)
         if phrase.lower() in ("he", "she"):
@@ -2025,6 +2059,17 @@ def _resolve_phrase(phrase: str, *, sources: Sources, cue: str) -> SourceRef | N
     phrase = _speaking_head(phrase)
     ref = _proper_name_ref(phrase, original, sources, cue)
     return ref if ref is not None else _common_noun_ref(phrase, original, sources, cue)
+
+
+def _owner_pronoun(owner: str, owned: str, phrase: str) -> str:
+    """ "Its report, published last week, says ...", "Its volunteers say": the body named before speaks ("their
+    lawyers" are more often the lawyers of the people just named); "Her notebook lists 63 names": she does."""
+    record = _REPORT_NOUNS.match(_REPORT_ADJECTIVES.sub("", owned)) is not None
+    if owner in ("its", "their") and (record or (_MEMBERS.match(owned) and owner == "its")):
+        return "it"
+    if owner in ("her", "his") and record:
+        return "she" if owner == "her" else "he"
+    return phrase
 
 
 # The people a body speaks through: "its volunteers", "their field teams", "its staff in the camp".
@@ -2907,6 +2952,13 @@ def _remember_mentions(sentence: str, sources: Sources) -> None:
         source = sources.resolve_name(person.group("name"))
         if source is not None and source.kind == "person":
             sources.mention(source)
+    for match in PERSON_INTRODUCED.finditer(sentence):
+        # "..., and Miriam Okafe, who teaches chemistry here, kept the register": a person introduced mid-sentence
+        if not _ORGANISATION_WORDS.search(match.group("name")) \
+                and not any(w.lower() in _STOP_WORDS or w.lower() in MONTH_NUMBER for w in match.group("name").split()):
+            source = sources.resolve_name(match.group("name"))
+            if source is not None and source.kind == "person":
+                sources.mention(source)
     for match in ROLE_APPOSITION.finditer(sentence):
         # "Their teacher, Amira Sol, fled ...", "the doctor on duty, Pavel Renn, keeps ...": the later "she", "he"
         if not _ORGANISATION_WORDS.search(match.group("name")):
@@ -2928,18 +2980,28 @@ def _remember_mentions(sentence: str, sources: Sources) -> None:
 OPENING_ROLES = frozenset(
     "master foreman captain teacher farmer fisherman midwife priest volunteer activist worker miner engineer "
     "researcher organiser organizer driver".split())
+# Who a person in a feature is to the people counted: "Marta Vell is a mother of three".
+KIN_ROLES = frozenset("mother father widow widower grandmother grandfather son daughter wife husband brother sister "
+                      "headman headmaster headteacher postmistress postman shopkeeper nurse pharmacist student "
+                      "survivor resident refugee".split())
 # A person named in apposition to the role that introduces them: "Their teacher, Amira Sol, fled ...".
 ROLE_APPOSITION = re.compile(
     rf"(?i:\b(?:{'|'.join(sorted(PERSON_ROLES | OPENING_ROLES))}))(?:\s+(?:on|at|in|of)\s+[a-z-]+)?,\s+"
     r"(?P<name>[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+){1,2}),")
 
 
+# A person introduced anywhere in a sentence by an age or a "who" clause: "..., and Miriam Okafe, who teaches ...".
+PERSON_INTRODUCED = re.compile(
+    r"(?:^|(?<=[a-z,;:—–-])\s|(?<=\s)(?:and|but|when|as|while)\s)(?P<name>[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+){1,2}),\s*"
+    r"(?:\d{1,3},|aged\s+\d{1,3},|who\s|whose\s)")
 PERSON_OPENING = re.compile(
     r"^[\"“‘']?(?:(?:Dr|Mr|Mrs|Ms|Prof|Professor|Father|Sister|Imam|Rev|Rabbi)\.?\s+"
     # "Harbour master Jon Brekk walks ...": a role before the name
     rf"|[A-Z][a-z]+\s+(?:[a-z]+\s+)?(?:{'|'.join(sorted(PERSON_ROLES | OPENING_ROLES))})\s+)?"
     r"(?P<name>[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+){1,2})(?=,\s*(?:\d{1,3}|aged\s+\d{1,3}),|,\s*(?:who|whose)\b|"
     r",\s*(?:a|an)\s+[a-z][^,]{0,80},\s*(?:is|was|has|had|keeps|kept|lives|works|worked|says|said)\b|"
+    # "Marta Vell is a teacher", "Pavel Renn was the village headman": what the person is
+    rf"\s+(?:is|was)\s+(?:a|an|the)\s+(?:[\w’'-]+\s+){{0,3}}?(?:{'|'.join(sorted(PERSON_ROLES | OPENING_ROLES | KIN_ROLES))})\b|"
     # "Nadia Petrova has kept a list": perhaps with an auxiliary
     r"\s+(?:(?:has|had|have)\s+(?:\w+ly\s+)?)?(?:keeps|kept|"
     r"lives|lived|remembers|remembered|recalls|recalled|arrived|works|worked|sits|sat|walks|walked|waits|waited|"
@@ -3010,7 +3072,8 @@ def _speaker_of_quotation(cues: Sequence[Cue], span: FigureSpan, sentence: str) 
     for quotation in _QUOTATION.finditer(sentence):
         if quotation.start() < span.start and span.end <= quotation.end():
             # the speaker right after it, perhaps with an apposition (", head of the civil protection service,")
-            follows = [c for c in cues if 0 <= c.start - quotation.end() <= 100 and not c.ref.anaphoric
+            # (a pronoun too: '"I counted 40 bodies," she says' is hers, not the "I" inside the quotation's)
+            follows = [c for c in cues if 0 <= c.start - quotation.end() <= 100
                        and not re.search(r"[.;“”\"]", sentence[quotation.end() : c.start])]
             return follows[0] if follows else None
     return None

@@ -1905,3 +1905,15 @@ def test_how_some_of_the_hurt_were_hurt_or_cared_for_is_no_new_count() -> None:
     assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
         ("injured", "about 60"), ("injured", "47"), ("arrested", "30"), ("injured", "5"), ("injured", "140"),
         ("hospitalised", "risen to 164"), ("damaged", "1,280"), ("damaged", "40")}
+
+
+def test_the_i_of_a_quotation_is_its_speaker_and_her_notebook_is_hers() -> None:
+    text = ("The register\n\nBy Ana Holt\n\nThe gym held the bodies, and Miriam Okafe, who teaches chemistry here, kept "
+            "the register. Her notebook, a school exercise book with an owl on the cover, lists 63 dead. \"I wrote "
+            "each one down when a family came to say who it was,\" she says. \"Seventeen of them were my pupils.\"\n\n"
+            "Marta Vell is a nurse at the clinic. \"We counted 40 bodies in the gym,\" she says.\n\n"
+            "Pavel Renn was the village headman for 20 years. His own count, kept in a red ledger, shows 52 dead.\n\n"
+            "I counted 12 bodies on the road to Orr.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Miriam Okafe", "killed", "63"), ("Miriam Okafe", "killed", "Seventeen"), ("Marta Vell", "killed", "40"),
+        ("Pavel Renn", "killed", "52"), ("Ana Holt", "killed", "12")}
