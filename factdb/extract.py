@@ -347,6 +347,11 @@ THING_NOUNS: dict[str, frozenset[str]] = {
                      "stalls", "kiosks", "warehouses", "factories", "classrooms"),
                     frozenset({"damaged"})),
 }
+# Where people driven from home are put up, as the words after "moved into", "housed in", "sleeping in" name it.
+_SHELTERS = (r"(?:tents|shelters?|camps?|(?:evacuation|collective|reception|transit)\s+cent(?:re|er)s?|"
+             r"accommodation\s+(?:points?|cent(?:re|er)s?|sites?)|temporary\s+(?:accommodation|housing)|"
+             r"schools?|classrooms|halls|gyms|gymnasiums?|churches|mosques|stadiums?|public buildings|host families|"
+             r"relatives)")
 # Verbs and phrases near a number that name what it counts, most specific first.
 METRIC_WORDS: tuple[tuple[str, str], ...] = (
     (r"sentenced (?:[\w,]+ ){0,4}?to death|death sentences?|on death row|"
@@ -381,7 +386,13 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      r"(?:the\s+)?returns? (?:home\s+)?of|"
      r"(?:came|come|coming|went|gone|going) back (?:home|to|from|across)", "returned"),
     (r"separated from (?:their\s+)?(?:families|parents|relatives|caregivers)|unaccompanied(?: and separated)?|"
-     r"separated children", "separated"),
+     r"separated children|"
+     # "180 children who arrived without either parent", "crossed the border at Gela on their own"
+     # ("arriving through Kavra alone" is arriving only there)
+     r"(?:arrived|arriving|travel+ed|travel+ing|crossed|crossing|came|coming|fled|fleeing)\s+(?:alone\b|"
+     r"(?:[\w’'-]+\s+){0,6}?(?:without (?:either |their |a |any )?(?:parents?|adults?|guardians?|famil(?:y|ies))|"
+     r"on their own)\b)",
+     "separated"),
     (r"discharged", "discharged"),
     (r"on board|aboard|(?:was|were) carrying", "passengers"),
     (r"rescued|saved|(?:brought|pulled|carried|helped) ashore|brought (?:to the surface|out) alive|pulled (?:out )?alive|alive from|to the surface|"
@@ -412,11 +423,21 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      r"(?:arrived|arriving|arrive|arrivals)\s+(?:at|in|into)\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,2}?"
      r"(?:camps?|shelters?|sites?|settlements?|(?:reception|evacuation|collective)\s+cent(?:re|er)s?)\b|"
      r"(?:accommodated|housed|put up|hosted)\s+(?:in|at)\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,2}?"
-     r"(?:camps?|shelters?|sites?|tents|cent(?:re|er)s)\b",
+     r"(?:camps?|shelters?|sites?|tents|cent(?:re|er)s)\b|"
+     # people put where the homeless are put: "moved into tents", "accommodated in temporary accommodation points",
+     # "sleeping in school halls", "bussed to temporary shelters", "staying with host families"
+     r"(?:moved|taken|brought|bussed|transported|evacuated|relocated|accommodated|housed|sheltered|lodged|put up|"
+     r"sleeping|slept|sleep|staying|stayed|stay|living|lived)\s+(?:in|into|to|at|with)\s+(?:the\s+|a\s+|an\s+)?"
+     rf"(?:[\w-]+\s+){{0,2}}?{_SHELTERS}\b",
      "displaced"),
     (r"crossed into neighbou?ring countries|refugees|(?:fled|escaped|fleeing|escaping) across the border|"
      r"sought (?:safety|refuge|asylum|shelter)\s+(?:abroad|in neighbou?ring|across|over the border)|crossed (?:the\s+)?(?:[\w-]+\s+)?border|fled abroad|"
-     r"fled (?:into|to|across (?:the border )?into)\s+neighbou?ring|crossed (?:from\s+\w+\s+)?into\s+neighbou?ring|"
+     r"fled (?:into|to|across (?:the border )?into)\s+neighbou?ring|"
+     # "people who have fled fighting in Velmoria to neighbouring Tessan", "still crossing each day at the Brenner
+     # Gap and Kalo border points"
+     r"fled\s+(?:[\w’'-]+\s+){1,5}?(?:in)?to\s+neighbou?ring|"
+     r"cross(?:ed|ing|es)?\s+(?:[\w’'-]+\s+){0,4}?(?:at|through|via)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,5}?"
+     r"(?:border\s+(?:points?|posts?|crossings?|crossing points?)|crossing points?)\b|crossed (?:from\s+\w+\s+)?into\s+neighbou?ring|"
      # "In a single week, it says, 9,400 crossed.": crossing with nothing after it, or into a country, is crossing the
      # border
      r"(?:have\s+|had\s+|has\s+)?crossed(?=\s*(?:[.;]|$|over\b))|crossed (?:over )?into\b|"

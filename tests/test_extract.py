@@ -1917,3 +1917,24 @@ def test_the_i_of_a_quotation_is_its_speaker_and_her_notebook_is_hers() -> None:
     assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
         ("Miriam Okafe", "killed", "63"), ("Miriam Okafe", "killed", "Seventeen"), ("Marta Vell", "killed", "40"),
         ("Pavel Renn", "killed", "52"), ("Ana Holt", "killed", "12")}
+
+
+def test_people_put_where_the_homeless_are_put_are_displaced() -> None:
+    text = ("Floods\n\nThe Red Cross said some 2,300 people were moved into tents on the football pitch. The ministry "
+            "said 4,700 residents have been accommodated in temporary accommodation points. The mayor said about 900 "
+            "people are sleeping in school halls and churches. Police said around 3,000 people were taken to "
+            "evacuation centres. The governor said nearly 800 people were bussed to temporary shelters. OCHA said some "
+            "1,500 people are staying with host families. Police said 14 people were taken to hospital.\n")
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
+        ("displaced", "some 2,300"), ("displaced", "4,700"), ("displaced", "about 900"), ("displaced", "around 3,000"),
+        ("displaced", "nearly 800"), ("displaced", "some 1,500"), ("hospitalised", "14")}
+
+
+def test_children_arriving_without_parents_are_separated_and_flight_to_a_neighbouring_country_is_refuge() -> None:
+    text = ("Border\n\nUNHCR said the number of people who have fled fighting in Velmoria to neighbouring Tessan has "
+            "passed 120,000. Among them are 180 children who arrived without either parent, a protection officer said. "
+            "About 600 minors have travelled alone from Orr, the agency said. Police said 30 people crossed at the "
+            "Tarn border crossing overnight. UNHCR has registered 58,000 refugees arriving through Kavra alone.\n")
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
+        ("refugees", "passed 120,000"), ("separated", "180"), ("separated", "About 600"), ("refugees", "30"),
+        ("refugees", "58,000")}
