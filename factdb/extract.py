@@ -1363,6 +1363,10 @@ PERSON_ROLES = frozenset(
     "official officer lawyer witness prosecutor judge manager coordinator head chairman chairwoman president "
     "secretary representative envoy superintendent inspector".split())
 # "The previous flash update reported 34 deaths": an earlier edition of the same update speaks in its voice.
+REPORTED_IN_EARLIER_EDITION = re.compile(
+    r"(?i)^\s+(?:(?:people|deaths|dead)\s+)?(?:reported|given|announced|published|recorded)\s+in\s+(?:the\s+|our\s+)?"
+    r"(?:(?:previous|last|earlier|first)\s+)?(?:flash\s+update|situation\s+report|sitrep|update|bulletin)"
+    r"(?:\s+(?:no\.?|number|#)\s*\d+)?")
 EARLIER_EDITION = re.compile(
     r"(?i)^(?:the|our|this)\s+(?:previous|last|latest|earlier|first|initial)\s+(?:flash\s+|situation\s+)?"
     r"(?:update|bulletin|report|briefing|sitrep)$")
@@ -2706,6 +2710,7 @@ class _Pending:
     span: FigureSpan
     guess: MetricGuess
     cue: tuple[int, int] | None = None  # where the words attributing it are in the sentence
+    earlier_edition: bool = False  # "up from 38 reported in Flash Update No. 2": the text's own earlier figure
 
 
 def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, catalog: Catalog,
@@ -2755,10 +2760,10 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
             else speaker if not cues and (_counts_part_of_before(sentence.text) or SPEAKER_ACTS.match(sentence.text)) \
             else None
         fallback = _carried(continuation) or (section.ref if section is not None else None)
-        pending = _pending(sentence, cues, fallback, topic or earlier_topic, seen_values)
+        pending = _pending(sentence, cues, fallback, topic or earlier_topic, seen_values, sources.voice)
         topic = _topic_after(sentence.text, pending, topic)
         claims.extend(_group(sentence, pending, voice, sources, catalog, event, paragraphs))
-        attributed = [item.ref for item in pending if item.ref is not None]
+        attributed = [item.ref for item in pending if item.ref is not None and not item.earlier_edition]
         carried = attributed[-1] if attributed else (carried if continuation else None)
         # "X said ... at least 45 critics." then "29 of them ...": a part of what X counted, even when the
         # figure before was not read
@@ -2797,8 +2802,9 @@ def _speakers_own(cues: list[Cue], sentence: Sentence, quoting: SourceRef | None
 
 
 def _pending(sentence: Sentence, cues: Sequence[Cue], fallback: SourceRef | None, topic: str | None,
-             seen_values: set[tuple[str, float | None, float | None]]) -> list[_Pending]:
-    """The sentence's figures with their metric and source; ``fallback`` speaks where no cue governs."""
+             seen_values: set[tuple[str, float | None, float | None]], voice: ProposedSource | None) -> list[_Pending]:
+    """The sentence's figures with their metric and source; ``fallback`` speaks where no cue governs, and the
+    text's ``voice`` gives what an earlier edition of it reported."""
     pending: list[_Pending] = []
     previous: tuple[FigureSpan, MetricGuess] | None = None
     for span in find_figures(sentence.text):
@@ -2814,6 +2820,13 @@ def _pending(sentence: Sentence, cues: Sequence[Cue], fallback: SourceRef | None
         seen_values.add(key)
         cue = _governing(cues, span, sentence.text)
         ref = cue.ref if cue is not None else fallback
+        edition = REPORTED_IN_EARLIER_EDITION.match(sentence.text[span.end :])
+        if edition and voice is not None:
+            # "63 people have died, up from 38 reported in Flash Update No. 2": the update's own earlier figure
+            # (without "reported in", "up from 61 in Flash Update No. 2" is the earlier figure of the body quoted)
+            reason = f'"{edition.group().strip()}": an earlier edition of this text ({voice.name})'
+            pending.append(_Pending(sentence, SourceRef(voice, 0.6, reason), span, guess, earlier_edition=True))
+            continue
         pending.append(_Pending(sentence, ref, span, guess, (cue.start, cue.end) if cue is not None else None))
     return pending
 

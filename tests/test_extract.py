@@ -1938,3 +1938,16 @@ def test_children_arriving_without_parents_are_separated_and_flight_to_a_neighbo
     assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
         ("refugees", "passed 120,000"), ("separated", "180"), ("separated", "About 600"), ("refugees", "30"),
         ("refugees", "58,000")}
+
+
+def test_a_figure_reported_in_an_earlier_update_is_the_update_s_own() -> None:
+    text = ("Floods in Orr\nFlash Update No. 3\n\nAccording to the National Emergency Office (NEO), 63 people have died, "
+            "up from 38 reported in Flash Update No. 2. Another 29 people are missing. The NEO says 211 people have "
+            "been injured, up from 140 in Flash Update No. 2.\n")
+    draft = extract(text, document_id="t", text_file="t.txt")
+    names = {s.id: s.name for s in draft.sources}
+    assert {(names[c.source], f.metric, f.stated) for c in draft.claims for f in c.figures} == {
+        ("National Emergency Office", "killed", "63"), (names[draft.voice], "killed", "38"),
+        ("National Emergency Office", "missing", "29"), ("National Emergency Office", "injured", "211"),
+        ("National Emergency Office", "injured", "140")}
+    assert "Coordination of Humanitarian Affairs" in names[draft.voice]
