@@ -860,6 +860,7 @@ def _guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, M
                                               or (population is not None and SUBGROUP_PREDICATE.match(after))
                                               or (COUNTER_ESTIMATE.match(between) and re.match(r"\s*(?:[.;]|$)", after))
                                               or _coordinated(between, rest)
+                                              or (STILL_THERE.match(after) and previous[1].metric in _STAYING)
                                               or (BREAKDOWN.match(between) and BY_PLACE.match(after)))
     if continues and previous is not None and (found is None or found[1] > 3):
         earlier = previous[1]
@@ -878,6 +879,12 @@ def _guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, M
     # "for a total of 351": the figure's own words can point back
     return _metric_referred_to(f"{before} {span.stated}", after, rest, noun, population,
                                previous[1].metric if previous else topic, allowed)
+
+
+# "2,300 people were moved into tents, and about 1,400 are still there": the part of them still where they were put.
+STILL_THERE = re.compile(r"(?i)^\s+(?:(?:are|is|remain|remained|were|was)\s+(?:still\s+)?|still\s+)(?:there|here|inside|"
+                         r"in (?:the|that|this|those|these) (?:camps?|shelters?|tents|halls?|schools?|cent(?:re|er)s?))\b")
+_STAYING = frozenset({"displaced", "refugees", "hospitalised", "detained", "prisoners", "missing", "hunger_strikers"})
 
 
 _DEATH_TOLL_SUBJECT = re.compile(r"(?i)\b(?P<toll>death toll|toll of (?:the )?dead|number of (?:the )?dead)\b[^;:]*$")
@@ -3073,7 +3080,8 @@ def _closing_attribution(after: Sequence[Cue], span: FigureSpan, sentence: str) 
     """ "Tens of thousands marched ..., and police rounded up more than 300 demonstrators, a lawyers' group
     said.": an attribution closing the sentence after a comma speaks for every clause before it that has none."""
     last = after[-1] if after else None
-    if last is None or not (re.fullmatch(r"[\s.!?\"”’')]*", sentence[last.end :]) or _trailing_adjunct(sentence[last.end :])) \
+    if last is None or not (re.fullmatch(r"[\s.!?\"”’')]*", sentence[last.end :]) or _trailing_adjunct(sentence[last.end :])
+                            or _SPEAKER_DESCRIBED.fullmatch(sentence[last.end :])) \
             or not re.search(r",\s*$", sentence[: last.start]) or ";" in sentence[span.end : last.start]:
         return None
     return last
@@ -3083,6 +3091,10 @@ def _closing_attribution(after: Sequence[Cue], span: FigureSpan, sentence: str) 
 # "on Sunday", "late on Monday, after verifying videos", "in a statement, citing hospital records".
 _ADJUNCT = re.compile(r"(?i)^\s+(?:in|on|at|late|early|during|after|before|yesterday|today|tonight|this|last|from|"
                       r"citing|quoting|adding|via|by|over|when|while)\b")
+
+
+# "..., according to the Red Cross, which runs the camp.": a relative clause after the speaker describes the speaker.
+_SPEAKER_DESCRIBED = re.compile(r"(?i),\s*(?:which|who|whose)\s[^;:“”\"\d]{0,100}?[.!?]?[\"”’')]*\s*")
 
 
 def _trailing_adjunct(rest: str) -> bool:

@@ -1951,3 +1951,12 @@ def test_a_figure_reported_in_an_earlier_update_is_the_update_s_own() -> None:
         ("National Emergency Office", "missing", "29"), ("National Emergency Office", "injured", "211"),
         ("National Emergency Office", "injured", "140")}
     assert "Coordination of Humanitarian Affairs" in names[draft.voice]
+
+
+def test_a_closing_speaker_described_by_a_relative_clause_speaks_for_the_sentence_and_those_still_there_count() -> None:
+    text = ("Camp\n\nBy Ana Holt\n\nSome 2,300 people were moved into tents on the pitch, and about 1,400 are still "
+            "there, according to the Red Cross, which runs the camp. Police detained 40 people overnight and 12 were "
+            "charged, said Ana Vell, who heads the local bar association.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Red Cross", "displaced", "Some 2,300"), ("Red Cross", "displaced", "about 1,400"),
+        ("Ana Vell", "detained", "40"), ("Ana Vell", "charged", "12")}
