@@ -1418,7 +1418,7 @@ GENERIC_HEADS = ("group", "organisation", "organization", "agency", "office", "u
 _ORGANISATION_WORDS = re.compile(
     rf"(?i)\b(?:{'|'.join(GENERIC_HEADS)}|watch|rights|international|ministry|government|police|nations|assembly)\b")
 # A capitalised name, with the small words names contain ("Council of Europe", "Committee to Protect Journalists").
-_NAME = r"(?:[A-Z][\w’'.&-]*)(?:\s+(?:(?:of|for|the|and|on|to|de|du|al|el|in|&)\s+)*[A-Z][\w’'.&-]*)*"
+_NAME = r"(?:[A-Z][\w’'.&-]*)(?:\s+(?:(?:of|for|the|and|on|to|de|du|al|el|in|against|&)\s+)*[A-Z][\w’'.&-]*)*"
 _PROPER = re.compile(_NAME)
 _ACRONYM_AFTER = re.compile(r"^\s*\((?P<acronym>[A-Z][A-Za-z-]*[A-Z][A-Za-z-]*)\)")
 
@@ -2942,7 +2942,10 @@ def _quotation_speaker(sentence: Sentence, cues: Sequence[Cue], before: SourceRe
 CONTINUATION = re.compile(
     r"(?i)^(?:a further|another|an additional|a (?:few|small number) more|(?:[\w,-]+\s+)?of (?:them|these|those|whom)\b|"
     r"of the (?:total|dead|detained|injured|wounded|missing)\b|"
-    r"among them|most of them|(?:it|they) (?:also )?(?:added|said)|in addition)"
+    r"among them|most of them|(?:it|they) (?:also )?(?:added|said)|in addition|"
+    # "... the arrests of more than 300 people, according to a monitoring group. Most were released within 48
+    # hours, but at least 45 have been charged": what became of the people the sentence before counted
+    r"(?:most|many|some|all|none|half)\s+(?:were|have|had|are|remain|remained)\b)"
 )
 
 

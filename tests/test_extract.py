@@ -1960,3 +1960,12 @@ def test_a_closing_speaker_described_by_a_relative_clause_speaks_for_the_sentenc
     assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
         ("Red Cross", "displaced", "Some 2,300"), ("Red Cross", "displaced", "about 1,400"),
         ("Ana Vell", "detained", "40"), ("Ana Vell", "charged", "12")}
+
+
+def test_what_became_of_most_of_those_counted_goes_on_with_their_counter_and_against_joins_a_name() -> None:
+    text = ("Statement by Amnesty International\n\nThe crackdown follows the arrests of more than 300 people, according "
+            "to a local monitoring group. Most were released within 48 hours, but at least 45 have been charged. In "
+            "2021, at least 12 people died in custody, according to the UN Committee against Torture.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Local monitoring group", "arrested", "more than 300"), ("Local monitoring group", "charged", "at least 45"),
+        ("UN Committee against Torture", "killed", "at least 12")}
