@@ -1982,6 +1982,9 @@ _NOT_A_SUBJECT = re.compile(
     # "His own count, kept in a red ledger, shows": where or how the subject is kept
     r"(?:kept|written|typed|compiled|printed|scrawled|stored|drawn up)\s+(?:by|in|on|at)\b|"
     r"raising|bringing|revising|lowering|updating|"
+    # "The health ministry, for its part, put the toll at 11": a word joining the sentence to the one before
+    r"however|meanwhile|for (?:its|their|his|her|our) part|in turn|too|in contrast|by contrast|separately|"
+    r"nevertheless|instead|likewise|similarly|moreover|though|"
     r"which\b|according)\b")
 
 

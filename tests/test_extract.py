@@ -1969,3 +1969,12 @@ def test_what_became_of_most_of_those_counted_goes_on_with_their_counter_and_aga
     assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
         ("Local monitoring group", "arrested", "more than 300"), ("Local monitoring group", "charged", "at least 45"),
         ("UN Committee against Torture", "killed", "at least 12")}
+
+
+def test_a_word_joining_the_sentence_to_the_one_before_is_no_speaker() -> None:
+    text = ("Clashes\n\nThe health ministry, for its part, put the toll at 11 dead and 40 injured, citing figures from "
+            "three hospitals in the city. The army, meanwhile, says 30 soldiers were killed. Police, however, reported "
+            "12 arrests.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Health ministry", "killed", "11"), ("Health ministry", "injured", "40"), ("Army", "killed", "30"),
+        ("Police", "arrested", "12")}
