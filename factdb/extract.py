@@ -444,7 +444,8 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      r"arrived at the border|new arrivals|(?:arrived|arriving|arrivals)\s+(?:in|into)\s+neighbou?ring|(?:have|has|had)\s+(?:come|came)\s+across\b", "refugees"),
     (r"pardoned|released|freed|let go|set free", "released"),
     (r"expelled|expulsions? of|deported|deportations? of|pushed back", "expelled"),
-    (r"tortured|torture", "tortured"),
+    (r"tortured|torture|subjected to (?:[\w-]+\s+){0,2}?(?:electric shocks?|mock executions?|torture|ill-treatment|"
+     r"beatings|sexual violence|waterboarding|stress positions)|electric shocks?|mock executions?", "tortured"),
     (r"(?:prisons?|jails?|prison system|facility|detention (?:cent(?:re|er)s?|facilities|camps?))(?:[’']s)?\s+"
      r"(?:now\s+|then\s+|currently\s+)?(?:held|holds?|housed|houses?)\b|"
      r"(?:now|currently) (?:holds|houses|hosts|held|housed|hosted)|prison population of", "prisoners"),
@@ -1209,6 +1210,10 @@ def _window_after(after: str) -> str:
     # "At least 90 of them, the association says, have since been charged": past the speech aside to the verb
     after = re.sub(r"(?i)^\s*,\s*(?:[\w’'-]+\s+){0,5}?(?:says|said|say|adds|added|believes|believe|thinks|estimates)\s*,",
                    " ", after, count=1)
+    # "at least 23 have told our colleagues they were subjected to electric shocks": what the people counted said
+    # of themselves
+    after = re.sub(r"(?i)^\s*(?:(?:have|has|had)\s+)?(?:told|said to)\s+(?:[\w’'-]+\s+){1,4}?(?:that\s+)?(?:they|he|she)\s+"
+                   r"(?=(?:were|was|had|have)\b)", " ", after, count=1)
     # "11 of its 94 candidates are among those detained": the group's size is no part of what is said of them
     after = re.sub(rf"(?i)^\s*of\s+(?:its|their|the|his|her|our)\s+{_NUMBER}\s+", " ", after)
     # "58 civilians, among them 12 children, were killed": the verb is past the aside

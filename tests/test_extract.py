@@ -1978,3 +1978,13 @@ def test_a_word_joining_the_sentence_to_the_one_before_is_no_speaker() -> None:
     assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
         ("Health ministry", "killed", "11"), ("Health ministry", "injured", "40"), ("Army", "killed", "30"),
         ("Police", "arrested", "12")}
+
+
+def test_what_people_told_of_themselves_says_what_they_count_and_electric_shocks_are_torture() -> None:
+    text = ("Detentions\n\nThe OHCHR said detainees at the precinct were beaten, and at least 23 have told our "
+            "colleagues they were subjected to electric shocks. The rights group said no fewer than 60 detainees had "
+            "told its researchers they were tortured. Amnesty said four of the men had been subjected to mock "
+            "executions.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("OHCHR", "tortured", "at least 23"), ("Rights group", "tortured", "no fewer than 60"),
+        ("Amnesty", "tortured", "four")}
