@@ -1785,6 +1785,8 @@ def _speech_cue(sentence: str, match: re.Match[str], sources: Sources, cues: Seq
     if subject is None:
         return None
     subject = replace(subject, text=_its_role_body(subject.text, sentence))
+    if re.search(rf"\d|\b{_WORD_NUMBER}\b", subject.text) and SELF_REPORT.match(sentence[match.end() :]):
+        return None  # "no fewer than 60 detainees had told its researchers they were tortured": a count, not a speaker
     ref = _resolve_subject(subject, sources, verb)
     if ref is None:
         return None
@@ -1794,6 +1796,10 @@ def _speech_cue(sentence: str, match: re.Match[str], sources: Sources, cues: Seq
         return Cue(max(sentence.find(subject.text), 0), match.end(), "after", ref)
     # the speaker is the subject itself, not an aside between it and the verb (", raising its toll of 208,")
     return Cue(subject.start, match.end(), "after", ref, speaker=(subject.start, subject.start + len(subject.text)))
+
+
+# What the people counted said of themselves: "... told its researchers they were tortured".
+SELF_REPORT = re.compile(r"(?i)\s+(?:(?:[\w’'-]+\s+){0,4}?(?:that\s+)?)?(?:they|he|she)\s+(?:were|was|had|have)\b")
 
 
 def _set_relay(ref: SourceRef, sentence: str, end: int, sources: Sources) -> None:

@@ -1984,7 +1984,8 @@ def test_what_people_told_of_themselves_says_what_they_count_and_electric_shocks
     text = ("Detentions\n\nThe OHCHR said detainees at the precinct were beaten, and at least 23 have told our "
             "colleagues they were subjected to electric shocks. The rights group said no fewer than 60 detainees had "
             "told its researchers they were tortured. Amnesty said four of the men had been subjected to mock "
-            "executions.\n")
+            "executions. Zelva Watch said it had documented 1,800 detentions, and that 75 detainees had told its "
+            "researchers they were tortured.\n")
     assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
         ("OHCHR", "tortured", "at least 23"), ("Rights group", "tortured", "no fewer than 60"),
-        ("Amnesty", "tortured", "four")}
+        ("Amnesty", "tortured", "four"), ("Zelva Watch", "detained", "1,800"), ("Zelva Watch", "tortured", "75")}
