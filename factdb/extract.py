@@ -2058,7 +2058,9 @@ def _resolve_phrase(phrase: str, *, sources: Sources, cue: str) -> SourceRef | N
         return None
     phrase = re.sub(r"(?i)^(?:where|when|and|but|as|while|after|because|since|although|if|so|then)\s+", "", phrase)
     # "one of what the local workers' union says are 23 employees who have died": the union says it
-    phrase = re.sub(r"(?i)^(?:(?:one|some|many|most|several|all|none|each|any)\s+of\s+)?what\s+(?=\S)", "", phrase)
+    # ("He is one of what the prisoners' families say are 46 men refusing food": the families)
+    phrase = re.sub(r"(?i)^(?:(?:[\w’'-]+\s+){1,3}?(?:is|was|are|were)\s+)?"
+                    r"(?:(?:one|some|many|most|several|all|none|each|any|among)\s+(?:of\s+)?)?what\s+(?=\S)", "", phrase)
     # "A Reuters tally based on hospital records": who keeps the tally, not what it is based on
     phrase = re.sub(r"(?i)\s+(?:based on|compiled from|drawn from|drawn up from)\s.*$", "", phrase)
     phrase = re.sub(r"^(?:[Aa]n?|[Tt]he)\s+(?P<owner>[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*|police|army|military|government|"

@@ -1989,3 +1989,10 @@ def test_what_people_told_of_themselves_says_what_they_count_and_electric_shocks
     assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
         ("OHCHR", "tortured", "at least 23"), ("Rights group", "tortured", "no fewer than 60"),
         ("Amnesty", "tortured", "four"), ("Zelva Watch", "detained", "1,800"), ("Zelva Watch", "tortured", "75")}
+
+
+def test_one_of_what_a_body_says_are_n_is_its_claim_after_the_person_who_is_one_of_them() -> None:
+    text = ("Hunger strike\n\nBy Ana Holt\n\nHe is one of what the prisoners' families say are 46 men refusing food. "
+            "Her son was among what the union says are 30 miners killed.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Prisoners' families", "hunger_strikers", "46"), ("Union", "killed", "30")}
