@@ -1794,12 +1794,19 @@ def _speech_cue(sentence: str, match: re.Match[str], sources: Sources, cues: Seq
         _set_relay(ref, sentence, match.end(), sources)
     if subject.start is None:
         return Cue(max(sentence.find(subject.text), 0), match.end(), "after", ref)
-    # the speaker is the subject itself, not an aside between it and the verb (", raising its toll of 208,")
-    return Cue(subject.start, match.end(), "after", ref, speaker=(subject.start, subject.start + len(subject.text)))
+    # the speaker is the subject itself, not an aside between it and the verb (", raising its toll of 208,"), but a
+    # clause describing the speaker is part of who speaks ("Kamil Ostrow, who represents dozens of the detainees,")
+    speaker_end = subject.start + len(subject.text)
+    if _SPEAKER_CLAUSE.fullmatch(sentence[speaker_end : match.start("verb")]):
+        speaker_end = match.start("verb")
+    return Cue(subject.start, match.end(), "after", ref, speaker=(subject.start, speaker_end))
 
 
 # What the people counted said of themselves: "... told its researchers they were tortured".
 SELF_REPORT = re.compile(r"(?i)\s+(?:(?:[\w’'-]+\s+){0,4}?(?:that\s+)?)?(?:they|he|she)\s+(?:were|was|had|have)\b")
+
+
+_SPEAKER_CLAUSE = re.compile(r"(?i),\s*(?:who|whose)\s[^.;,]{0,100},\s*(?:[\w-]+\s+)?")
 
 
 def _set_relay(ref: SourceRef, sentence: str, end: int, sources: Sources) -> None:
@@ -1987,7 +1994,7 @@ _FIRST_VERB = re.compile(
     r"told|said|put|called|rejects?|insists?|warns?|disputes|contests|dismisses|questions|accuses|maintains|argues|"
     r"blames)\b")
 _NOT_A_SUBJECT = re.compile(
-    r"(?i)^(?:\d+|aged \d+|in \w+|on \w+|distributed|published|released|issued|speaking|writing|based|who\b|"
+    r"(?i)^(?:\d+|aged \d+|in \w+|on \w+|distributed|published|released|issued|speaking|writing|based|who\b|whose\b|"
     # "The city's only hospital, run by a local charity, reports": a participle describing the subject
     r"(?:run|led|funded|founded|managed|owned|backed|supported|operated|set up)\s+(?:by|in)\b|"
     # "His own count, kept in a red ledger, shows": where or how the subject is kept

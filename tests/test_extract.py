@@ -1996,3 +1996,10 @@ def test_one_of_what_a_body_says_are_n_is_its_claim_after_the_person_who_is_one_
             "Her son was among what the union says are 30 miners killed.\n")
     assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
         ("Prisoners' families", "hunger_strikers", "46"), ("Union", "killed", "30")}
+
+
+def test_a_number_in_a_clause_describing_the_speaker_is_no_claim() -> None:
+    text = ("Trials\n\nKamil Ostrow, who represents dozens of the detainees, said that about 450 had been formally "
+            "charged. Dara Fenn, whose two brothers are among the detained, says 300 people were arrested.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Kamil Ostrow", "charged", "about 450"), ("Dara Fenn", "arrested", "300")}
