@@ -347,6 +347,9 @@ THING_NOUNS: dict[str, frozenset[str]] = {
                      "stalls", "kiosks", "warehouses", "factories", "classrooms"),
                     frozenset({"damaged"})),
 }
+# Sent where the hurt and the sick are treated: "rushed to the district hospital", "referred to a hospital in Orr".
+_TO_HOSPITAL = (r"(?:taken|sent|rushed|referred|transferred|evacuated|brought|moved|airlifted|flown)\s+(?:on\s+)?to\s+"
+                r"(?:a\s+|an\s+|the\s+)?(?:[\w-]+\s+){0,2}?hospitals?\b")
 # Where people driven from home are put up, as the words after "moved into", "housed in", "sleeping in" name it.
 _SHELTERS = (r"(?:tents|shelters?|camps?|(?:evacuation|collective|reception|transit)\s+cent(?:re|er)s?|"
              r"accommodation\s+(?:points?|cent(?:re|er)s?|sites?)|temporary\s+(?:accommodation|housing)|"
@@ -459,6 +462,8 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
     (r"admitted to (?:hospitals?|clinics?|(?:its|their|the|a|an)\s+(?:[\w-]+\s+)?(?:hospitals?|clinics?|nutrition|"
      r"treatment|health|intensive|wards?))|"
      r"taken to (?:the )?hospitals?|hospitali[sz]ed|"
+     # "Eight had been sent on to hospital", "five of them have been moved to the prison hospital"
+     rf"{_TO_HOSPITAL}|"
      # a hospital or its staff as the subject: "the ward has admitted", "his nurses have admitted"
      r"(?:hospitals?|clinics?|wards?|nurses|doctors|medics|staff|we)(?:\s+[\w-]+){0,3}?\s+(?:has\s+|have\s+|had\s+)?"
      r"admitted|(?:been|were|was|are|being)\s+admitted(?!\s+(?:to|into)\s+(?:the\s+)?(?:country|university|school|bar|party|"
@@ -1010,6 +1015,12 @@ def _metric_told_around(before: str, after: str, population: str | None,
                                               r"in (?:hospitals?|intensive care)\b", after):
         # "Casualties so far: 12 dead and 40 in hospital": where they are says what they are
         return MetricGuess("hospitalised", population, 0.75, '"in hospital"')
+    sent = re.search(r"(?i)\b(?:taken|sent|rushed|referred|transferred|evacuated|brought|moved|airlifted|flown)\s+$",
+                     before)
+    if "hospitalised" in allowed and sent and re.match(r"(?i)^\s*(?:[\w-]+\s+){0,2}?(?:on\s+)?to\s+(?:a\s+|an\s+|the\s+)?"
+                                                      r"(?:[\w-]+\s+){0,2}?hospitals?\b", after):
+        # "I have sent 58 workers to the regional hospital": where they were sent says what they are
+        return MetricGuess("hospitalised", population, 0.75, f'"{sent.group().strip()} ... to hospital"')
     vote = _VOTED_BEFORE.search(before)
     if vote and "votes_in_favour" in allowed and (vote.group("first") or re.match(r"(?i)^\s*to\s+\d", after)):
         # "Parliament voted 212 to 97": the votes for, then the votes against
@@ -2837,13 +2848,16 @@ def _pending(sentence: Sentence, cues: Sequence[Cue], fallback: SourceRef | None
     text's ``voice`` gives what an earlier edition of it reported."""
     pending: list[_Pending] = []
     previous: tuple[FigureSpan, MetricGuess] | None = None
+    # "Lawyers for the strikers say at least five of them have been moved to the prison hospital": whom the speaker
+    # speaks for says nothing of what the figures after count
+    said = _without_speakers_modifiers(sentence.text, cues)
     for span in find_figures(sentence.text):
         if any(c.speaker and c.speaker[0] <= span.start < c.speaker[1] for c in cues):
             continue  # a number describing the speaker, not a claim
         key = (span.figure.qualifier, span.figure.low, span.figure.high)
         if re.search(r"(?i)\bthe\s+$", sentence.text[: span.start]) and key in seen_values:
             continue  # "the two deaths": a figure mentioned before, not a new claim
-        guess = guess_metric(sentence.text, span, previous, topic)
+        guess = guess_metric(said, span, previous, topic)
         if guess is None:
             continue
         previous = (span, guess)
@@ -2859,6 +2873,20 @@ def _pending(sentence: Sentence, cues: Sequence[Cue], fallback: SourceRef | None
             continue
         pending.append(_Pending(sentence, ref, span, guess, (cue.start, cue.end) if cue is not None else None))
     return pending
+
+
+def _without_speakers_modifiers(sentence: str, cues: Sequence[Cue]) -> str:
+    """The sentence with the words after "for" or "of" in each speaker's name blanked ("Lawyers for the strikers",
+    "Doctors at the burns unit"), the same length so figures keep their places."""
+    text = sentence
+    for cue in cues:
+        if cue.speaker is None:
+            continue
+        start, end = cue.speaker
+        modifier = re.search(r"\s(?:for|of|at|from)\s+(?:the\s+)?[a-z][^,;]*$", text[start:end])
+        if modifier is not None and not re.search(r"\d", modifier.group()):
+            text = text[: start + modifier.start()] + " " * len(modifier.group()) + text[start + modifier.end() : ]
+    return text
 
 
 # The paragraph at the foot of a press release that describes its issuer, or one under an "About X" line:
@@ -3019,7 +3047,7 @@ def _remember_mentions(sentence: str, sources: Sources) -> None:
         source = sources.resolve_name(person.group("name"))
         if source is not None and source.kind == "person":
             sources.mention(source)
-    for match in PERSON_INTRODUCED.finditer(sentence):
+    for match in [*PERSON_INTRODUCED.finditer(sentence), *TITLED_PERSON.finditer(sentence)]:
         # "..., and Miriam Okafe, who teaches chemistry here, kept the register": a person introduced mid-sentence
         if not _ORGANISATION_WORDS.search(match.group("name")) \
                 and not any(w.lower() in _STOP_WORDS or w.lower() in MONTH_NUMBER for w in match.group("name").split()):
@@ -3061,6 +3089,9 @@ ROLE_APPOSITION = re.compile(
 PERSON_INTRODUCED = re.compile(
     r"(?:^|(?<=[a-z,;:—–-])\s|(?<=\s)(?:and|but|when|as|while)\s)(?P<name>[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+){1,2}),\s*"
     r"(?:\d{1,3},|aged\s+\d{1,3},|who\s|whose\s)")
+# A person named with a title anywhere in a sentence: "Inside the clinic on Mill Street, Dr Lena Harsk has stopped".
+TITLED_PERSON = re.compile(r"\b(?:Dr|Mr|Mrs|Ms|Prof|Professor|Father|Sister|Imam|Rev|Rabbi)\.?\s+"
+                           r"(?P<name>[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+){1,2})\b")
 PERSON_OPENING = re.compile(
     r"^[\"“‘']?(?:(?:Dr|Mr|Mrs|Ms|Prof|Professor|Father|Sister|Imam|Rev|Rabbi)\.?\s+"
     # "Harbour master Jon Brekk walks ...": a role before the name

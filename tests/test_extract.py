@@ -2003,3 +2003,15 @@ def test_a_number_in_a_clause_describing_the_speaker_is_no_claim() -> None:
             "charged. Dara Fenn, whose two brothers are among the detained, says 300 people were arrested.\n")
     assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
         ("Kamil Ostrow", "charged", "about 450"), ("Dara Fenn", "arrested", "300")}
+
+
+def test_people_sent_to_hospital_are_in_hospital_and_whom_a_speaker_speaks_for_counts_nothing() -> None:
+    text = ("Ward\n\nBy Mira Solvang\n\nInside the clinic at the end of Mill Street, Dr Lena Harsk has stopped "
+            "counting. \"This winter alone I have sent 58 workers to the regional hospital,\" she says.\n\nThe doctor "
+            "said eight had been sent on to hospital. Police said 12 officers were rushed to hospital. Lawyers for the "
+            "strikers say at least five of them have been moved to the prison hospital. Doctors at the burns unit told "
+            "AFP that 40 people had been admitted. The justice ministry said 30 prisoners were transferred to another prison.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Lena Harsk", "hospitalised", "58"), ("Doctor", "hospitalised", "eight"), ("Police", "hospitalised", "12"),
+        ("Lawyers", "hospitalised", "at least five"), ("Doctors", "hospitalised", "40"),
+        ("Justice ministry", "transferred", "30")}
