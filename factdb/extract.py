@@ -255,6 +255,8 @@ NOT_COUNT_BEFORE = re.compile(
     r"interviewed|interviewing|surveyed|spoke to|spoke with|conducted|reviewed|examined|analysed|analyzed|"
     # an age: "some as young as 13", "as old as 90", "under the age of 15", "a man who was 17 at the time"
     r"as (?:young|old) as|the age of|(?:a (?:man|woman|boy|girl)|who|he|she) (?:was|is|turned)|"
+    # "Filip turned 22 in prison"
+    r"turn(?:ed|s|ing)|"
     # "died in March at 41"
     r"(?:died|dies|passed away)(?:\s+[\w-]+){0,3}\s+at)"
     r"|[#$€£¥]|us\$|\bnos?\.)\s*$"
@@ -1218,6 +1220,9 @@ _SUBSET_ASIDE = re.compile(
 def _window_after(after: str) -> str:
     """The words after the counted noun: to the next comma or attribution, at most 8."""
     after = SUBSET_AFTER.sub("", after)
+    # "at least 19 were minors at the time of their arrest": when they were minors, not what happened to them
+    after = re.sub(r"(?i)\s+at the time of (?:their|his|her|the) (?:arrest|detention|death|abduction|disappearance)\b",
+                   "", after)
     # "At least 90 of them, the association says, have since been charged": past the speech aside to the verb
     after = re.sub(r"(?i)^\s*,\s*(?:[\w’'-]+\s+){0,5}?(?:says|said|say|adds|added|believes|believe|thinks|estimates)\s*,",
                    " ", after, count=1)

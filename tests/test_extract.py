@@ -2015,3 +2015,10 @@ def test_people_sent_to_hospital_are_in_hospital_and_whom_a_speaker_speaks_for_c
         ("Lena Harsk", "hospitalised", "58"), ("Doctor", "hospitalised", "eight"), ("Police", "hospitalised", "12"),
         ("Lawyers", "hospitalised", "at least five"), ("Doctors", "hospitalised", "40"),
         ("Justice ministry", "transferred", "30")}
+
+
+def test_an_age_turned_and_the_time_of_an_arrest_count_nothing() -> None:
+    text = ("Prison\n\nBy Ana Holt\n\nFilip turned 22 in prison. The association says 412 people are held. Of those, "
+            "it says, 74 are women and at least 19 were minors at the time of their arrest.\n")
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
+        ("detained", "412"), ("detained", "74"), ("detained", "at least 19")}
