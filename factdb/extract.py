@@ -1013,6 +1013,9 @@ def _metric_told_around(before: str, after: str, population: str | None,
     if "killed" in allowed and re.search(r"(?i)\b(?:bod(?:y|ies)|remains) of\s+(?:[\w’'-]+\s+){0,4}$", before):
         # "found the bodies of a woman and her two children under the rubble": the dead, wherever they lay
         return MetricGuess("killed", population, 0.75, '"the bodies of"')
+    if "killed" in allowed and re.search(r"(?i)\b(?:deaths|killings|murders) of\s+$", before):
+        # "acknowledged the deaths of two protesters in custody": dead, wherever they died
+        return MetricGuess("killed", population, 0.75, '"the deaths of"')
     if "hospitalised" in allowed and re.match(r"(?i)^\s*(?:(?:people|patients|others)\s+)?(?:are\s+|were\s+)?(?:still\s+)?"
                                               r"in (?:hospitals?|intensive care)\b", after):
         # "Casualties so far: 12 dead and 40 in hospital": where they are says what they are

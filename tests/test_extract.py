@@ -2022,3 +2022,10 @@ def test_an_age_turned_and_the_time_of_an_arrest_count_nothing() -> None:
             "it says, 74 are women and at least 19 were minors at the time of their arrest.\n")
     assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
         ("detained", "412"), ("detained", "74"), ("detained", "at least 19")}
+
+
+def test_the_deaths_of_people_in_custody_are_deaths_and_the_number_after_counts_them() -> None:
+    text = ("Custody\n\nThe authorities have acknowledged the deaths of two protesters in custody. Relatives and a "
+            "lawyers' group put the number at five.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Authorities", "killed", "two"), ("Relatives", "killed", "five")}
