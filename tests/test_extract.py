@@ -2028,4 +2028,4 @@ def test_the_deaths_of_people_in_custody_are_deaths_and_the_number_after_counts_
     text = ("Custody\n\nThe authorities have acknowledged the deaths of two protesters in custody. Relatives and a "
             "lawyers' group put the number at five.\n")
     assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
-        ("Authorities", "killed", "two"), ("Relatives", "killed", "five")}
+        ("Authorities", "killed", "two"), ("Relatives and lawyers' group", "killed", "five")}
