@@ -257,6 +257,9 @@ NOT_COUNT_BEFORE = re.compile(
     r"as (?:young|old) as|the age of|(?:a (?:man|woman|boy|girl)|who|he|she) (?:was|is|turned)|"
     # "Filip turned 22 in prison"
     r"turn(?:ed|s|ing)|"
+    # what a delivery is enough for: "supplies for 500 wounded people", "rations for 2,000 families" (a capacity)
+    r"(?:supplies|kits|rations|meals|food|medicines?|drugs|beds|doses|vaccines|blankets|equipment|materials?|"
+    r"enough(?:\s+\w+)?)\s+for|"
     # "died in March at 41"
     r"(?:died|dies|passed away)(?:\s+[\w-]+){0,3}\s+at)"
     r"|[#$€£¥]|us\$|\bnos?\.)\s*$"
@@ -409,6 +412,9 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      r"(?:taken|seized|snatched|dragged) from (?:their|his|her) (?:homes?|houses?|beds?)", "captured"),
     (r"displaced|fled their homes|(?:left|abandoned|deserted) (?:their|its) (?:homes|houses|villages|towns|neighbou?rhoods)|(?:forced|driven) (?:from|out of) their homes|forced to flee|evacuated|homeless|"
      r"sheltering|uprooted|stranded|from their (?:homes|villages|towns|land)|sleeping (?:outdoors|rough|in tents)|"
+     # people who slept where the homeless are put: "120 people slept there on the first night", "slept in the gym"
+     r"(?:slept|sleep|sleeps)\s+(?:there\b|in\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:schools?|halls?|gyms?|tents|shelters?|"
+     r"classrooms|churches|mosques|camps?|cars|streets|open))|"
      r"in tents|without (?:shelter|(?:a|any) (?:home|roof)|homes)|left homeless|spent the night (?:outdoors|outside|in the open|in (?:the )?streets|in (?:[\w’'-]+\s+){0,3}?(?:shelters?|tents|schools?|(?:evacuation |sports |community )?cent(?:re|er)s?|halls?|gyms?|"
      r"stadiums?|churches|mosques|cars|camps?))|(?:live|lives|living|lived|staying|stay) in (?:the\s+)?(?:[\w-]+\s+){0,2}?(?:camps|shelters|sites|settlements|evacuation cent(?:re|er)s)|(?:had|have|has)\s+fled(?!\s+(?:abroad|across|into|to neighbou?ring))|"
      r"(?:are|were|is|was|remain|remained)\s+(?:still\s+)?in\s+(?:[\w-]+\s+){0,2}?(?:camps|shelters|evacuation cent(?:re|er)s)|"
@@ -786,6 +792,8 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
             and not re.search(r"(?i)\b(?:prisons?|jails?|detention|penitentiar\w+|inmates|prisoners)\b", sentence):
         # "By the reckoning of the camp administration it now houses 41,000": a camp holds displaced people
         return MetricGuess("displaced", guess.population, 0.6, f"{guess.reason}, in a camp")
+    if guess.metric not in _STAYING and STILL_THERE.match(after) and counted_noun(after)[0] is None:
+        return None  # "12 people died and 30 are still there": those still there are not the dead of the clause before
     if guess.metric == "cities" and not _PROTEST_WORDS.search(sentence):
         return None  # "arrests in the capital and four other cities": where it happened, not how far protest spread
     group = _GROUP_OPENING.match(sentence)
@@ -1092,6 +1100,11 @@ AMONG_THEM_WERE = re.compile(r"(?i)^\W*(?:among (?:them|those|the dead|the victi
                              r"of (?:these|those|them),\s+(?:(?:it|they|he|she) (?:says|said),\s+)?)")
 
 
+# A number standing alone as how many there are: "there were more than 300.", "Now it is 35."
+THERE_WERE = re.compile(r"(?i)\b(?:there (?:were|are|was|is|have been|had been)|(?:it|the number|the figure) (?:is|was))"
+                        r"\s+(?:now\s+|still\s+|only\s+|just\s+)?(?:[\w,.-]+\s+){0,3}[\w,.-]+$")  # (and the figure)
+
+
 def _metric_referred_to(before: str, after: str, rest: str, noun: str | None, population: str | None,
                         referent: str | None, allowed: frozenset[str]) -> MetricGuess | None:
     """A metric from words pointing back ("the toll", "37 of them") or from what the people counted are."""
@@ -1114,6 +1127,10 @@ def _metric_referred_to(before: str, after: str, rest: str, noun: str | None, po
             and re.match(r"\s*(?:[;,.]|$)", after):
         # "Nobody knows how many died. Local officials say 31; the families' association says 47."
         return MetricGuess(referent, population, 0.5, f'a bare number said of what the text was counting ({referent})')
+    there = THERE_WERE.search(before)
+    if noun is None and referent is not None and referent in allowed and there and re.match(r"\s*(?:[;,.]|$)", after):
+        # "On the busiest night there were more than 300.", "Now it is 35.": how many of what the text was counting
+        return MetricGuess(referent, population, 0.5, f'"{there.group().strip()}", a bare number of {referent}')
     if noun == "names" and referent is not None and referent in allowed:
         return MetricGuess(referent, population, 0.45, f'"{noun}": a list of the people the text counts ({referent})')
     if noun in DEFAULT_METRIC_OF_NOUN and not _VERB_AFTER.match(rest):
@@ -1595,7 +1612,8 @@ _TITLES = frozenset("Dr Mr Mrs Ms Prof Professor General Colonel Captain Major L
 # The kinds of source a head noun can refer back to when no earlier name contains the noun itself.
 HEAD_KINDS: dict[str, frozenset[str]] = {
     **dict.fromkeys(("charity", "group", "campaign", "network"), frozenset({"ngo"})),
-    **dict.fromkeys(("ministry", "authority", "service", "department", "command"), frozenset({"government"})),
+    # (not "the ministry": after "The governor said" or "Police said", one not named before)
+    **dict.fromkeys(("authority", "service", "department", "command"), frozenset({"government"})),
     # "UNICEF said ... The agency said", "the IOM ... the organisation": UN bodies are agencies too
     **dict.fromkeys(("organisation", "organization"), frozenset({"ngo", "intergovernmental"})),
     **dict.fromkeys(("agency", "office"), frozenset({"government", "intergovernmental"})),
@@ -2778,6 +2796,7 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
     key_figures = False  # inside a "Key figures" list, which restates the body
     last_paragraph = 0
     seen_values: set[tuple[str, float | None, float | None]] = set()
+    stated = frozenset(span.figure.value for span in find_figures(text) if span.figure.value is not None)
     for sentence in sentences:
         if sentence.paragraph != last_paragraph:
             # "37 of them", "put the total at" reach back to what the paragraphs before were counting
@@ -2805,11 +2824,12 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
                 and _opens_with_speaker(sentence.text, cues, section):
             section = None  # a new paragraph that names its own speaker first ends a table's lead-in
         continuation = quoting if not cues and quoting is not None and QUOTE_OPENS.match(sentence.text) \
-            else carried if CONTINUATION.match(sentence.text) or (not cues and _opens_with_count(sentence.text)) \
+            else carried if CONTINUATION.match(sentence.text) \
+            or (not cues and (_opens_with_count(sentence.text) or _bare_count(sentence.text))) \
             else speaker if not cues and (_counts_part_of_before(sentence.text) or SPEAKER_ACTS.match(sentence.text)) \
             else None
         fallback = _carried(continuation) or (section.ref if section is not None else None)
-        pending = _pending(sentence, cues, fallback, topic or earlier_topic, seen_values, sources.voice)
+        pending = _pending(sentence, cues, fallback, topic or earlier_topic, seen_values, sources.voice, stated)
         topic = _topic_after(sentence.text, pending, topic)
         claims.extend(_group(sentence, pending, voice, sources, catalog, event, paragraphs))
         attributed = [item.ref for item in pending if item.ref is not None and not item.earlier_edition]
@@ -2851,10 +2871,13 @@ def _speakers_own(cues: list[Cue], sentence: Sentence, quoting: SourceRef | None
 
 
 def _pending(sentence: Sentence, cues: Sequence[Cue], fallback: SourceRef | None, topic: str | None,
-             seen_values: set[tuple[str, float | None, float | None]], voice: ProposedSource | None) -> list[_Pending]:
-    """The sentence's figures with their metric and source; ``fallback`` speaks where no cue governs, and the
-    text's ``voice`` gives what an earlier edition of it reported."""
+             seen_values: set[tuple[str, float | None, float | None]], voice: ProposedSource | None,
+             stated: frozenset[float] = frozenset()) -> list[_Pending]:
+    """The sentence's figures with their metric and source; ``fallback`` speaks where no cue governs, the
+    text's ``voice`` gives what an earlier edition of it reported, and the numbers ``stated`` anywhere in the text
+    show which day-by-day counts are steps to a total."""
     pending: list[_Pending] = []
+    steps = _day_by_day_steps(sentence.text, stated)
     previous: tuple[FigureSpan, MetricGuess] | None = None
     # "Lawyers for the strikers say at least five of them have been moved to the prison hospital": whom the speaker
     # speaks for says nothing of what the figures after count
@@ -2862,6 +2885,8 @@ def _pending(sentence: Sentence, cues: Sequence[Cue], fallback: SourceRef | None
     for span in find_figures(sentence.text):
         if any(c.speaker and c.speaker[0] <= span.start < c.speaker[1] for c in cues):
             continue  # a number describing the speaker, not a claim
+        if span.start in steps:
+            continue  # "14 bodies yesterday and five today" where the text gives the 19: steps to the total
         key = (span.figure.qualifier, span.figure.low, span.figure.high)
         if re.search(r"(?i)\bthe\s+$", sentence.text[: span.start]) and key in seen_values:
             continue  # "the two deaths": a figure mentioned before, not a new claim
@@ -2881,6 +2906,27 @@ def _pending(sentence: Sentence, cues: Sequence[Cue], fallback: SourceRef | None
             continue
         pending.append(_Pending(sentence, ref, span, guess, (cue.start, cue.end) if cue is not None else None))
     return pending
+
+
+# A day after a count: "14 bodies yesterday", "five today", "40 on Monday", "12 overnight".
+_DAY_AFTER = re.compile(rf"(?i)^\s*(?:[a-z-]+\s+){{0,5}}?(?:(?:on\s+)?{_WEEKDAY}|yesterday|today|tonight|overnight|"
+                        rf"(?:last|this)\s+(?:night|morning|afternoon|evening))\b")
+
+
+def _day_by_day_steps(sentence: str, stated: frozenset[float]) -> set[int]:
+    """Where counts day by day ("We received 14 bodies yesterday and five today") add up to a total the text
+    states elsewhere (the 19 dead): the steps on the way to it, which are no claims (where the counts start)."""
+    spans = find_figures(sentence)
+    steps: set[int] = set()
+    for first, second in zip(spans, spans[1:], strict=False):
+        day = _DAY_AFTER.match(sentence[first.end : second.start])
+        if day is None or not re.fullmatch(r"\s*,?\s*and\s+", sentence[first.end + day.end() : second.start]) \
+                or not _DAY_AFTER.match(sentence[second.end :]):
+            continue
+        if first.figure.value is not None and second.figure.value is not None \
+                and first.figure.value + second.figure.value in stated:
+            steps |= {first.start, second.start}
+    return steps
 
 
 def _without_speakers_modifiers(sentence: str, cues: Sequence[Cue]) -> str:
@@ -3020,6 +3066,14 @@ def _opens_with_count(sentence: str) -> bool:
     return bool(spans) and spans[0].start <= 2
 
 
+def _bare_count(sentence: str) -> bool:
+    """ "He says 120 people slept there on the first night. Now it is 35.": a short sentence that only says how many
+    there are now goes on with the speaker of the sentence before."""
+    return len(sentence.split()) <= 8 and any(
+        THERE_WERE.search(sentence[: span.end]) and re.fullmatch(r"\s*[.!?]?[\"”’']*\s*", sentence[span.end :])
+        for span in find_figures(sentence))
+
+
 def _counts_part_of_before(sentence: str) -> bool:
     """ "The whereabouts of 29 of them remain unknown.": a part of what the sentence before counted."""
     return any(SUBSET_AFTER.match(sentence[span.end :]) for span in find_figures(sentence))
@@ -3087,9 +3141,12 @@ OPENING_ROLES = frozenset(
 KIN_ROLES = frozenset("mother father widow widower grandmother grandfather son daughter wife husband brother sister "
                       "headman headmaster headteacher postmistress postman shopkeeper nurse pharmacist student "
                       "survivor resident refugee".split())
+# Who a person is to someone named before: "Teller's deputy, Pavel Onn, has set up ...", "His mother, Ana Roe, ...".
+RELATION_ROLES = frozenset("deputy assistant aide colleague neighbour neighbor friend caretaker warden guard "
+                           "cousin niece nephew uncle aunt".split()) | KIN_ROLES
 # A person named in apposition to the role that introduces them: "Their teacher, Amira Sol, fled ...".
 ROLE_APPOSITION = re.compile(
-    rf"(?i:\b(?:{'|'.join(sorted(PERSON_ROLES | OPENING_ROLES))}))(?:\s+(?:on|at|in|of)\s+[a-z-]+)?,\s+"
+    rf"(?i:\b(?:{'|'.join(sorted(PERSON_ROLES | OPENING_ROLES | RELATION_ROLES))}))(?:\s+(?:on|at|in|of)\s+[a-z-]+)?,\s+"
     r"(?P<name>[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+){1,2}),")
 
 
@@ -3131,10 +3188,13 @@ def _governing(cues: Sequence[Cue], span: FigureSpan, sentence: str) -> Cue | No
         return aside
     before = [c for c in cues if c.end <= span.start or (c.start <= span.start and c.governs == "after")]
     # the cue ending nearest the figure: "X, which won 38% according to official results, says 11 ..." is X's
+    after = [c for c in cues if c.start >= span.end]
     for cue in sorted(before, key=lambda c: c.end, reverse=True):
         if cue.governs in ("after", "around") and not _breaks_between(sentence, cue.end, span.start, cue):
-            return cue
-    after = [c for c in cues if c.start >= span.end]
+            # "Police said 300 were detained; 40 are still held, a lawyer said.": a clause after a semicolon that
+            # closes on its own speaker is that speaker's, not a list going on with the one before
+            closing = _closing_attribution(after, span, sentence) if ";" in sentence[cue.end : span.start] else None
+            return closing or cue
     for cue in after:
         if not _breaks_between(sentence, span.end, cue.start, cue, strict=True):
             return cue

@@ -2029,3 +2029,51 @@ def test_the_deaths_of_people_in_custody_are_deaths_and_the_number_after_counts_
             "lawyers' group put the number at five.\n")
     assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
         ("Authorities", "killed", "two"), ("Relatives and lawyers' group", "killed", "five")}
+
+
+def test_those_still_there_after_a_toll_are_not_the_dead_and_a_semicolon_clause_closing_on_its_own_speaker_is_theirs() -> None:
+    text = ("Mine\n\nThe mayor said 12 people died and 30 are still there. Rescuers said four miners were killed, while "
+            "30 remain inside. Police said 300 people were detained; 40 are still there, a lawyer said. The governor "
+            "said 300 people had been arrested; at least 40 remain in custody, according to Amnesty International. "
+            "The ministry reported 64 deaths and 212 injuries; 29 people are missing.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Mayor", "killed", "12"), ("Rescuers", "killed", "four"), ("Police", "detained", "300"),
+        ("Lawyer", "detained", "40"), ("Governor", "arrested", "300"),
+        ("Amnesty International", "detained", "at least 40"), ("Ministry", "killed", "64"),
+        ("Ministry", "injured", "212"), ("Ministry", "missing", "29")}
+
+
+def test_what_a_delivery_is_enough_for_is_no_count() -> None:
+    text = ("Aid\n\nThe ICRC said it had delivered surgical supplies for 500 wounded people. MSF sent food for 2,000 "
+            "displaced families and enough medicine for 300 patients, and kits for up to 800 people. The ministry said "
+            "40 people were injured.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {("Ministry", "injured", "40")}
+
+
+def test_counts_day_by_day_that_add_up_to_a_stated_total_are_steps_to_it() -> None:
+    text = ("Clashes\n\nAt least 19 people were killed, medical sources said. \"We received 14 bodies yesterday and five "
+            "today,\" a doctor told AFP. The death toll rose to 31, the civil defence said. Rescuers pulled 20 bodies "
+            "from the rubble overnight and 11 this morning. Police arrested 40 people on Monday and 25 on Tuesday, a "
+            "lawyers' group said.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Medical sources", "killed", "At least 19"), ("Civil defence", "killed", "rose to 31"),
+        ("Lawyers' group", "arrested", "40"), ("Lawyers' group", "arrested", "25")}
+
+
+def test_a_bare_number_of_how_many_there_are_counts_what_the_text_was_counting() -> None:
+    text = ("Bridge\n\nBy Ana Holt\n\nEvery morning Hana opens the hall for whoever crossed the border in the night. On "
+            "Tuesday there were 41 of them, most of them women. On the busiest night there were more than 300.\n\n"
+            "The school's caretaker, Pavel Onn, has set up 40 camp beds. He says 120 people slept there on the first "
+            "night. Now it is 35.\n\nThose who fled the shelling sleep in the gym; on Monday there were 80 of them. The "
+            "gym was built in 1962 and it is 40 metres long.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Ana Holt", "refugees", "41"), ("Ana Holt", "refugees", "more than 300"), ("Pavel Onn", "displaced", "120"),
+        ("Pavel Onn", "displaced", "35"), ("Ana Holt", "displaced", "80")}
+
+
+def test_a_person_named_after_who_they_are_to_someone_is_the_later_he_or_she() -> None:
+    text = ("Village\n\nBy Ana Holt\n\nThe council head, Anja Teller, lost her house. Teller's deputy, Pavel Onn, "
+            "runs the school. He says 120 people slept in the school hall. Her mother, Vera Lind, lives nearby. She "
+            "says four neighbours are still missing.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Pavel Onn", "displaced", "120"), ("Vera Lind", "missing", "four")}
