@@ -1716,7 +1716,29 @@ def find_cues(sentence: str, sources: Sources) -> list[Cue]:
     cues.sort(key=lambda c: c.start)
     cues = _without_quoted_first_person(sentence, cues)
     _resolve_anaphora(cues)
+    _its_opening_body(sentence, cues, sources)
     return cues
+
+
+# A sentence opening on a named body acting: "The opposition Civic Front has published a list ...".
+_OPENING_BODY = re.compile(r"^(?:[Tt]he\s+)?(?:[a-z-]+\s+){0,2}?(?P<body>[A-Z][\w’'&.-]*(?:\s+(?:(?:of|for|the|and)\s+)*"
+                           r"[A-Z][\w’'&.-]*)*)(?:\s+\([A-Z][A-Za-z]+\))?\s+(?:has|have|had|is|was|[a-z]+ed)\b")
+
+
+def _its_opening_body(sentence: str, cues: Sequence[Cue], sources: Sources) -> None:
+    """ "The opposition Civic Front has published a list of nine people it says were killed": an "it" with no
+    speaker named before it in the sentence is the body the sentence opens on, not the last one quoted."""
+    opening = _OPENING_BODY.match(sentence)
+    if opening is None or not _ORGANISATION_WORDS.search(opening.group("body")):
+        return
+    for cue in cues:
+        if not cue.ref.anaphoric or cue.start < opening.end() or not re.match(r"it\b", sentence[cue.start : cue.end]) \
+                or not re.search(r"[a-z]\s+$", sentence[: cue.start]):
+            continue  # (a closing ", it said." goes on with the speaker before: "Police arrested 17 people, it said.")
+        body = sources.resolve_name(opening.group("body"), context=sentence)
+        if body is not None:
+            cue.ref.source, cue.ref.via = body, None
+            cue.ref.reason = f'"it" refers to {body.name}, whom the sentence opens on'
 
 
 _OPENS_FIRST_PERSON = re.compile(r"(?:I|[Ww]e|[Mm]y|[Oo]ur|[Uu]s|[Mm]e)\b")

@@ -2077,3 +2077,14 @@ def test_a_person_named_after_who_they_are_to_someone_is_the_later_he_or_she() -
             "says four neighbours are still missing.\n")
     assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
         ("Pavel Onn", "displaced", "120"), ("Vera Lind", "missing", "four")}
+
+
+def test_an_it_says_inside_the_sentence_is_the_body_it_opens_on_and_a_closing_it_said_the_speaker_before() -> None:
+    text = ("Protests\n\nThe interior ministry said four people died. The opposition Civic Front has published a list "
+            "of nine people it says were killed by security forces. Amnesty International said 40 people were "
+            "detained. The Kessin Lawyers Association has compiled the names of 112 people it says are held without "
+            "charge. The army now says two soldiers were killed. Police arrested 17 people there, it said.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Interior ministry", "killed", "four"), ("Civic Front", "killed", "nine"),
+        ("Amnesty International", "detained", "40"), ("Kessin Lawyers Association", "detained", "112"),
+        ("Army", "killed", "two"), ("Army", "arrested", "17")}
