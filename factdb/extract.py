@@ -1494,6 +1494,7 @@ class Sources:
         self.used: dict[str, ProposedSource] = {}
         self.mentions: list[ProposedSource] = []
         self.last_attributed: ProposedSource | None = None
+        self.group: str | None = None  # people a sentence since the last attribution was about ("six widows sit")
         self.voice: ProposedSource | None = None  # who "we" and "our" are
         self.roles: dict[str, list[str]] = {}
         self.text = ""  # the article, where a surname's full name can be found
@@ -1575,6 +1576,12 @@ class Sources:
         source = ProposedSource(source_id, _display_name(name), kind, aliases, note=f"kind guessed from {why}")
         self.used[source_id] = source
         return source
+
+    def spoke(self, source: ProposedSource | None) -> None:
+        """Remember who a sentence's figures (or else its last speaker) were given to, for a later "it said": "The
+        centre said it had collected the names ... Another 56 were burned, it said." is the centre."""
+        if source is not None:
+            self.last_attributed, self.group = source, None
 
     def knows(self, name: str) -> bool:
         """Whether ``name`` is a known name or alias, or the first word of a source named earlier."""
@@ -2147,16 +2154,7 @@ def _resolve_phrase(phrase: str, *, sources: Sources, cue: str) -> SourceRef | N
     if owned:
         phrase = _owner_pronoun(owned.group(1).lower(), owned.group(2), phrase)
     if phrase.lower() in PRONOUNS:
-        target = sources.last_attributed or (sources.mentions[-1] if sources.mentions else None)
-        if phrase.lower() in ("he", "she"):
-            # "..., said Ravi Anand, a senior police officer. He said 11 ...": the person named latest
-            # (or a role one person holds: "according to a local hospital director. ..., he said")
-            target = next((s for s in reversed(sources.mentions) if s is not sources.voice and (
-                s.kind == "person" or s.name.split()[-1].lower() in PERSON_ROLES)), target)
-        if target is None:
-            return None
-        said = owned.group(0) if owned else phrase
-        return SourceRef(target, 0.6, f'"{said} {cue}" refers back to {target.name}', anaphoric=True)
+        return _pronoun_ref(phrase, owned.group(0) if owned else phrase, sources, cue)
     # "The authorities in Marrak", "police in Halde": the body speaks, the place says which
     phrase = PLACE_AFTER_BODY.sub(r"\g<body>", phrase)
     # "a toll the interior ministry disputed, putting it at 3": the one who disputes gives the figure
@@ -2173,6 +2171,22 @@ def _resolve_phrase(phrase: str, *, sources: Sources, cue: str) -> SourceRef | N
     phrase = _speaking_head(phrase)
     ref = _proper_name_ref(phrase, original, sources, cue)
     return ref if ref is not None else _common_noun_ref(phrase, original, sources, cue)
+
+
+def _pronoun_ref(pronoun: str, said: str, sources: Sources, cue: str) -> SourceRef | None:
+    """Whom "it", "they", "he" or "she" (or "its", "their" before what is owned) refers back to."""
+    target = sources.last_attributed or (sources.mentions[-1] if sources.mentions else None)
+    if pronoun.lower() == "they" and sources.group is not None:
+        # "The union says 31 miners died. ... six widows sit in a row. Together, they say, ...": the widows
+        target = sources.resolve_name(sources.group, context="people") or target
+    if pronoun.lower() in ("he", "she"):
+        # "..., said Ravi Anand, a senior police officer. He said 11 ...": the person named latest
+        # (or a role one person holds: "according to a local hospital director. ..., he said")
+        target = next((s for s in reversed(sources.mentions) if s is not sources.voice and (
+            s.kind == "person" or s.name.split()[-1].lower() in PERSON_ROLES)), target)
+    if target is None:
+        return None
+    return SourceRef(target, 0.6, f'"{said} {cue}" refers back to {target.name}', anaphoric=True)
 
 
 def _owner_pronoun(owner: str, owned: str, phrase: str) -> str:
@@ -2861,11 +2875,7 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
         speaking = [c.ref for c in cues if not c.ref.anaphoric]
         speaker = attributed[-1] if attributed else speaking[-1] if speaking else None
         quoting = _quotation_speaker(sentence, cues, quoting)
-        if attributed:
-            sources.last_attributed = attributed[-1].source
-        elif speaking:
-            # "The centre said it had collected the names ... Another 56 were burned, it said.": the centre
-            sources.last_attributed = speaking[-1].source
+        sources.spoke(attributed[-1].source if attributed else speaking[-1].source if speaking else None)
     return claims
 
 
@@ -3122,7 +3132,11 @@ def _is_heading(sentence: Sentence, title: str) -> bool:
 def _remember_mentions(sentence: str, sources: Sources) -> None:
     """Names with an acronym ("the National Council of Resistance of Iran (NCRI)") are remembered,
     so a later "NCRI" or "the council" finds the same source; so is a person a sentence opens on
-    ("Maria Tess, 61, keeps ..."), whom a later "she says" can mean."""
+    ("Maria Tess, 61, keeps ..."), whom a later "she says" can mean, and people a sentence is about ("six widows
+    sit in a row"), whom a later "they say" means."""
+    group = GROUP_SUBJECT.search(sentence)
+    if group is not None:
+        sources.group = group.group("group")
     opening = re.sub(r"^[A-Z][A-Z .,'’-]{1,40}\s+[—–-]\s+", "", sentence)  # "BORSK — Nadia ..."
     # "By her own count, Marta Roz has attended 19 funerals": past a short opening phrase
     person = PERSON_OPENING.match(opening) or PERSON_OPENING.match(re.sub(r"^[^,\"“”]{1,40},\s+", "", opening))
@@ -3151,6 +3165,16 @@ def _remember_mentions(sentence: str, sources: Sources) -> None:
         source = sources.resolve_name(name, acronym=match.group("acronym"))
         if source is not None and len(name.split()) >= 2:
             sources.mention(source)
+
+
+# People a sentence is about, doing something other than speaking: "six widows sit in a row", "Relatives of the
+# missing gather at the gate each morning" (a later "they say" is theirs, not the body quoted before).
+GROUP_SUBJECT = re.compile(
+    r"(?:^|,\s+)(?:[Tt]he\s+|[Ss]ome\s+|(?:[Tt]wo|[Tt]hree|[Ff]our|[Ff]ive|[Ss]ix|[Ss]even|[Ee]ight|[Nn]ine|[Tt]en|"
+    r"[Dd]ozens of|[Hh]undreds of)\s+)?(?P<group>(?i:widows|mothers|fathers|relatives|families|residents|villagers|"
+    r"survivors|neighbours|neighbors|parents|wives|sons|daughters)(?: of the [a-z]+)?)\s+"
+    r"(?:sit|sat|stand|stood|wait|waited|gather|gathered|queue|queued|walk|walked|keep|kept|meet|met|come|came|"
+    r"live|lived|sleep|slept|still)\b")
 
 
 # A sentence opening on a person: a name of two or three capitalised words, then an age in apposition, a

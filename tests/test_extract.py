@@ -2088,3 +2088,14 @@ def test_an_it_says_inside_the_sentence_is_the_body_it_opens_on_and_a_closing_it
         ("Interior ministry", "killed", "four"), ("Civic Front", "killed", "nine"),
         ("Amnesty International", "detained", "40"), ("Kessin Lawyers Association", "detained", "112"),
         ("Army", "killed", "two"), ("Army", "arrested", "17")}
+
+
+def test_they_after_a_sentence_about_people_doing_something_are_those_people() -> None:
+    text = ("Mine\n\nBy Ana Holt\n\nThe union says 31 miners died. On a bench outside the hall, six widows sit in a "
+            "row. Together, they say, they have buried nine men.\n\nThe ministry says 12 workers were injured. "
+            "Relatives of the missing gather at the gate each morning. They say 40 men are still missing.\n\n"
+            "The company said 200 workers were evacuated. They say 15 were taken to hospital.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Union", "killed", "31"), ("Widows", "killed", "nine"), ("Ministry", "injured", "12"),
+        ("Relatives of the missing", "missing", "40"), ("Company", "displaced", "200"),
+        ("Company", "hospitalised", "15")}
