@@ -255,6 +255,11 @@ NOT_COUNT_BEFORE = re.compile(
     r"interviewed|interviewing|surveyed|spoke to|spoke with|conducted|reviewed|examined|analysed|analyzed|"
     # an age: "some as young as 13", "as old as 90", "under the age of 15", "a man who was 17 at the time"
     r"as (?:young|old) as|the age of|(?:a (?:man|woman|boy|girl)|who|he|she) (?:was|is|turned)|"
+    # "Filip turned 22 in prison"
+    r"turn(?:ed|s|ing)|"
+    # what a delivery is enough for: "supplies for 500 wounded people", "rations for 2,000 families" (a capacity)
+    r"(?:supplies|kits|rations|meals|food|medicines?|drugs|beds|doses|vaccines|blankets|equipment|materials?|"
+    r"enough(?:\s+\w+)?)\s+for|"
     # "died in March at 41"
     r"(?:died|dies|passed away)(?:\s+[\w-]+){0,3}\s+at)"
     r"|[#$€£¥]|us\$|\bnos?\.)\s*$"
@@ -347,6 +352,14 @@ THING_NOUNS: dict[str, frozenset[str]] = {
                      "stalls", "kiosks", "warehouses", "factories", "classrooms"),
                     frozenset({"damaged"})),
 }
+# Sent where the hurt and the sick are treated: "rushed to the district hospital", "referred to a hospital in Orr".
+_TO_HOSPITAL = (r"(?:taken|sent|rushed|referred|transferred|evacuated|brought|moved|airlifted|flown)\s+(?:on\s+)?to\s+"
+                r"(?:a\s+|an\s+|the\s+)?(?:[\w-]+\s+){0,2}?hospitals?\b")
+# Where people driven from home are put up, as the words after "moved into", "housed in", "sleeping in" name it.
+_SHELTERS = (r"(?:tents|shelters?|camps?|(?:evacuation|collective|reception|transit)\s+cent(?:re|er)s?|"
+             r"accommodation\s+(?:points?|cent(?:re|er)s?|sites?)|temporary\s+(?:accommodation|housing)|"
+             r"schools?|classrooms|halls|gyms|gymnasiums?|churches|mosques|stadiums?|public buildings|host families|"
+             r"relatives)")
 # Verbs and phrases near a number that name what it counts, most specific first.
 METRIC_WORDS: tuple[tuple[str, str], ...] = (
     (r"sentenced (?:[\w,]+ ){0,4}?to death|death sentences?|on death row|"
@@ -360,7 +373,7 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      r"(?:did not|didn't|failed to) survive|dead on arrival|succumbed|"
      r"starved to death|froze to death|buried(?!\s+(?:under|in|beneath|alive|by|inside))|neutrali[sz](?:ed|ing)|eliminat(?:ed|ing)|martyred", "killed"),
     (r"execut\w*|hanged|put to death", "executed"),
-    (r"injur\w*|wounded|wounding|wounds|hurt|beaten|beating|beat up|treated|treating|burns|"
+    (r"injur\w*|wounded|wounding|wounds|hurt|beaten|beating|beat up|treated|treating|burns|bandag(?:ed|ing)|"
      # "73 officers sought medical help": people hurt, told by the care they asked for
      r"(?:sought|seeking|needed|needing|required|requiring|received|receiving) medical (?:help|assistance|attention|care|treatment)|suffer(?:ed|ing)? (?:[\w-]+\s+){0,2}?(?:burns|fractures)|in (?:a )?(?:critical|serious|stable) condition", "injured"),
     (r"arrest\w*|rounded up|bundled into (?:police |military |unmarked )?(?:vans?|cars?|vehicles|trucks)|"
@@ -381,7 +394,13 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      r"(?:the\s+)?returns? (?:home\s+)?of|"
      r"(?:came|come|coming|went|gone|going) back (?:home|to|from|across)", "returned"),
     (r"separated from (?:their\s+)?(?:families|parents|relatives|caregivers)|unaccompanied(?: and separated)?|"
-     r"separated children", "separated"),
+     r"separated children|"
+     # "180 children who arrived without either parent", "crossed the border at Gela on their own"
+     # ("arriving through Kavra alone" is arriving only there)
+     r"(?:arrived|arriving|travel+ed|travel+ing|crossed|crossing|came|coming|fled|fleeing)\s+(?:alone\b|"
+     r"(?:[\w’'-]+\s+){0,6}?(?:without (?:either |their |a |any )?(?:parents?|adults?|guardians?|famil(?:y|ies))|"
+     r"on their own)\b)",
+     "separated"),
     (r"discharged", "discharged"),
     (r"on board|aboard|(?:was|were) carrying", "passengers"),
     (r"rescued|saved|(?:brought|pulled|carried|helped) ashore|brought (?:to the surface|out) alive|pulled (?:out )?alive|alive from|to the surface|"
@@ -393,6 +412,9 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      r"(?:taken|seized|snatched|dragged) from (?:their|his|her) (?:homes?|houses?|beds?)", "captured"),
     (r"displaced|fled their homes|(?:left|abandoned|deserted) (?:their|its) (?:homes|houses|villages|towns|neighbou?rhoods)|(?:forced|driven) (?:from|out of) their homes|forced to flee|evacuated|homeless|"
      r"sheltering|uprooted|stranded|from their (?:homes|villages|towns|land)|sleeping (?:outdoors|rough|in tents)|"
+     # people who slept where the homeless are put: "120 people slept there on the first night", "slept in the gym"
+     r"(?:slept|sleep|sleeps)\s+(?:there\b|in\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:schools?|halls?|gyms?|tents|shelters?|"
+     r"classrooms|churches|mosques|camps?|cars|streets|open))|"
      r"in tents|without (?:shelter|(?:a|any) (?:home|roof)|homes)|left homeless|spent the night (?:outdoors|outside|in the open|in (?:the )?streets|in (?:[\w’'-]+\s+){0,3}?(?:shelters?|tents|schools?|(?:evacuation |sports |community )?cent(?:re|er)s?|halls?|gyms?|"
      r"stadiums?|churches|mosques|cars|camps?))|(?:live|lives|living|lived|staying|stay) in (?:the\s+)?(?:[\w-]+\s+){0,2}?(?:camps|shelters|sites|settlements|evacuation cent(?:re|er)s)|(?:had|have|has)\s+fled(?!\s+(?:abroad|across|into|to neighbou?ring))|"
      r"(?:are|were|is|was|remain|remained)\s+(?:still\s+)?in\s+(?:[\w-]+\s+){0,2}?(?:camps|shelters|evacuation cent(?:re|er)s)|"
@@ -412,18 +434,29 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      r"(?:arrived|arriving|arrive|arrivals)\s+(?:at|in|into)\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,2}?"
      r"(?:camps?|shelters?|sites?|settlements?|(?:reception|evacuation|collective)\s+cent(?:re|er)s?)\b|"
      r"(?:accommodated|housed|put up|hosted)\s+(?:in|at)\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,2}?"
-     r"(?:camps?|shelters?|sites?|tents|cent(?:re|er)s)\b",
+     r"(?:camps?|shelters?|sites?|tents|cent(?:re|er)s)\b|"
+     # people put where the homeless are put: "moved into tents", "accommodated in temporary accommodation points",
+     # "sleeping in school halls", "bussed to temporary shelters", "staying with host families"
+     r"(?:moved|taken|brought|bussed|transported|evacuated|relocated|accommodated|housed|sheltered|lodged|put up|"
+     r"sleeping|slept|sleep|staying|stayed|stay|living|lived)\s+(?:in|into|to|at|with)\s+(?:the\s+|a\s+|an\s+)?"
+     rf"(?:[\w-]+\s+){{0,2}}?{_SHELTERS}\b",
      "displaced"),
     (r"crossed into neighbou?ring countries|refugees|(?:fled|escaped|fleeing|escaping) across the border|"
      r"sought (?:safety|refuge|asylum|shelter)\s+(?:abroad|in neighbou?ring|across|over the border)|crossed (?:the\s+)?(?:[\w-]+\s+)?border|fled abroad|"
-     r"fled (?:into|to|across (?:the border )?into)\s+neighbou?ring|crossed (?:from\s+\w+\s+)?into\s+neighbou?ring|"
+     r"fled (?:into|to|across (?:the border )?into)\s+neighbou?ring|"
+     # "people who have fled fighting in Velmoria to neighbouring Tessan", "still crossing each day at the Brenner
+     # Gap and Kalo border points"
+     r"fled\s+(?:[\w’'-]+\s+){1,5}?(?:in)?to\s+neighbou?ring|"
+     r"cross(?:ed|ing|es)?\s+(?:[\w’'-]+\s+){0,4}?(?:at|through|via)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,5}?"
+     r"(?:border\s+(?:points?|posts?|crossings?|crossing points?)|crossing points?)\b|crossed (?:from\s+\w+\s+)?into\s+neighbou?ring|"
      # "In a single week, it says, 9,400 crossed.": crossing with nothing after it, or into a country, is crossing the
      # border
      r"(?:have\s+|had\s+|has\s+)?crossed(?=\s*(?:[.;]|$|over\b))|crossed (?:over )?into\b|"
      r"arrived at the border|new arrivals|(?:arrived|arriving|arrivals)\s+(?:in|into)\s+neighbou?ring|(?:have|has|had)\s+(?:come|came)\s+across\b", "refugees"),
     (r"pardoned|released|freed|let go|set free", "released"),
     (r"expelled|expulsions? of|deported|deportations? of|pushed back", "expelled"),
-    (r"tortured|torture", "tortured"),
+    (r"tortured|torture|subjected to (?:[\w-]+\s+){0,2}?(?:electric shocks?|mock executions?|torture|ill-treatment|"
+     r"beatings|sexual violence|waterboarding|stress positions)|electric shocks?|mock executions?", "tortured"),
     (r"(?:prisons?|jails?|prison system|facility|detention (?:cent(?:re|er)s?|facilities|camps?))(?:[’']s)?\s+"
      r"(?:now\s+|then\s+|currently\s+)?(?:held|holds?|housed|houses?)\b|"
      r"(?:now|currently) (?:holds|houses|hosts|held|housed|hosted)|prison population of", "prisoners"),
@@ -437,6 +470,8 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
     (r"admitted to (?:hospitals?|clinics?|(?:its|their|the|a|an)\s+(?:[\w-]+\s+)?(?:hospitals?|clinics?|nutrition|"
      r"treatment|health|intensive|wards?))|"
      r"taken to (?:the )?hospitals?|hospitali[sz]ed|"
+     # "Eight had been sent on to hospital", "five of them have been moved to the prison hospital"
+     rf"{_TO_HOSPITAL}|"
      # a hospital or its staff as the subject: "the ward has admitted", "his nurses have admitted"
      r"(?:hospitals?|clinics?|wards?|nurses|doctors|medics|staff|we)(?:\s+[\w-]+){0,3}?\s+(?:has\s+|have\s+|had\s+)?"
      r"admitted|(?:been|were|was|are|being)\s+admitted(?!\s+(?:to|into)\s+(?:the\s+)?(?:country|university|school|bar|party|"
@@ -757,6 +792,8 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
             and not re.search(r"(?i)\b(?:prisons?|jails?|detention|penitentiar\w+|inmates|prisoners)\b", sentence):
         # "By the reckoning of the camp administration it now houses 41,000": a camp holds displaced people
         return MetricGuess("displaced", guess.population, 0.6, f"{guess.reason}, in a camp")
+    if guess.metric not in _STAYING and STILL_THERE.match(after) and counted_noun(after)[0] is None:
+        return None  # "12 people died and 30 are still there": those still there are not the dead of the clause before
     if guess.metric == "cities" and not _PROTEST_WORDS.search(sentence):
         return None  # "arrests in the capital and four other cities": where it happened, not how far protest spread
     group = _GROUP_OPENING.match(sentence)
@@ -825,7 +862,8 @@ def _guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, M
     unknown = _unknown_people_noun(after) if noun is None else None
     if unknown is not None:
         return _metric_of_unknown_people(before, after, unknown)
-    if _counts_no_metric(sentence, before, after, noun) or _condition_of_the_hurt(sentence, after, previous):
+    if _counts_no_metric(sentence, before, after, noun) \
+            or _condition_of_the_hurt(sentence, before, after, previous, topic):
         return None
     told = _metric_told_around(before, after, population, allowed) or _metric_put_at(before, population, allowed) \
         or _metric_of_modifier(before, after, noun, noun_end, population, allowed) \
@@ -838,6 +876,7 @@ def _guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, M
                                               or (population is not None and SUBGROUP_PREDICATE.match(after))
                                               or (COUNTER_ESTIMATE.match(between) and re.match(r"\s*(?:[.;]|$)", after))
                                               or _coordinated(between, rest)
+                                              or (STILL_THERE.match(after) and previous[1].metric in _STAYING)
                                               or (BREAKDOWN.match(between) and BY_PLACE.match(after)))
     if continues and previous is not None and (found is None or found[1] > 3):
         earlier = previous[1]
@@ -856,6 +895,12 @@ def _guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, M
     # "for a total of 351": the figure's own words can point back
     return _metric_referred_to(f"{before} {span.stated}", after, rest, noun, population,
                                previous[1].metric if previous else topic, allowed)
+
+
+# "2,300 people were moved into tents, and about 1,400 are still there": the part of them still where they were put.
+STILL_THERE = re.compile(r"(?i)^\s+(?:(?:are|is|remain|remained|were|was)\s+(?:still\s+)?|still\s+)(?:there|here|inside|"
+                         r"in (?:the|that|this|those|these) (?:camps?|shelters?|tents|halls?|schools?|cent(?:re|er)s?))\b")
+_STAYING = frozenset({"displaced", "refugees", "hospitalised", "detained", "prisoners", "missing", "hunger_strikers"})
 
 
 _DEATH_TOLL_SUBJECT = re.compile(r"(?i)\b(?P<toll>death toll|toll of (?:the )?dead|number of (?:the )?dead)\b[^;:]*$")
@@ -976,10 +1021,19 @@ def _metric_told_around(before: str, after: str, population: str | None,
     if "killed" in allowed and re.search(r"(?i)\b(?:bod(?:y|ies)|remains) of\s+(?:[\w’'-]+\s+){0,4}$", before):
         # "found the bodies of a woman and her two children under the rubble": the dead, wherever they lay
         return MetricGuess("killed", population, 0.75, '"the bodies of"')
+    if "killed" in allowed and re.search(r"(?i)\b(?:deaths|killings|murders) of\s+$", before):
+        # "acknowledged the deaths of two protesters in custody": dead, wherever they died
+        return MetricGuess("killed", population, 0.75, '"the deaths of"')
     if "hospitalised" in allowed and re.match(r"(?i)^\s*(?:(?:people|patients|others)\s+)?(?:are\s+|were\s+)?(?:still\s+)?"
                                               r"in (?:hospitals?|intensive care)\b", after):
         # "Casualties so far: 12 dead and 40 in hospital": where they are says what they are
         return MetricGuess("hospitalised", population, 0.75, '"in hospital"')
+    sent = re.search(r"(?i)\b(?:taken|sent|rushed|referred|transferred|evacuated|brought|moved|airlifted|flown)\s+$",
+                     before)
+    if "hospitalised" in allowed and sent and re.match(r"(?i)^\s*(?:[\w-]+\s+){0,2}?(?:on\s+)?to\s+(?:a\s+|an\s+|the\s+)?"
+                                                      r"(?:[\w-]+\s+){0,2}?hospitals?\b", after):
+        # "I have sent 58 workers to the regional hospital": where they were sent says what they are
+        return MetricGuess("hospitalised", population, 0.75, f'"{sent.group().strip()} ... to hospital"')
     vote = _VOTED_BEFORE.search(before)
     if vote and "votes_in_favour" in allowed and (vote.group("first") or re.match(r"(?i)^\s*to\s+\d", after)):
         # "Parliament voted 212 to 97": the votes for, then the votes against
@@ -1046,6 +1100,11 @@ AMONG_THEM_WERE = re.compile(r"(?i)^\W*(?:among (?:them|those|the dead|the victi
                              r"of (?:these|those|them),\s+(?:(?:it|they|he|she) (?:says|said),\s+)?)")
 
 
+# A number standing alone as how many there are: "there were more than 300.", "Now it is 35."
+THERE_WERE = re.compile(r"(?i)\b(?:there (?:were|are|was|is|have been|had been)|(?:it|the number|the figure) (?:is|was))"
+                        r"\s+(?:now\s+|still\s+|only\s+|just\s+)?(?:[\w,.-]+\s+){0,3}[\w,.-]+$")  # (and the figure)
+
+
 def _metric_referred_to(before: str, after: str, rest: str, noun: str | None, population: str | None,
                         referent: str | None, allowed: frozenset[str]) -> MetricGuess | None:
     """A metric from words pointing back ("the toll", "37 of them") or from what the people counted are."""
@@ -1068,6 +1127,10 @@ def _metric_referred_to(before: str, after: str, rest: str, noun: str | None, po
             and re.match(r"\s*(?:[;,.]|$)", after):
         # "Nobody knows how many died. Local officials say 31; the families' association says 47."
         return MetricGuess(referent, population, 0.5, f'a bare number said of what the text was counting ({referent})')
+    there = THERE_WERE.search(before)
+    if noun is None and referent is not None and referent in allowed and there and re.match(r"\s*(?:[;,.]|$)", after):
+        # "On the busiest night there were more than 300.", "Now it is 35.": how many of what the text was counting
+        return MetricGuess(referent, population, 0.5, f'"{there.group().strip()}", a bare number of {referent}')
     if noun == "names" and referent is not None and referent in allowed:
         return MetricGuess(referent, population, 0.45, f'"{noun}": a list of the people the text counts ({referent})')
     if noun in DEFAULT_METRIC_OF_NOUN and not _VERB_AFTER.match(rest):
@@ -1084,18 +1147,38 @@ _IN_CONDITION = r"in (?:a |an )?(?:serious|critical|stable|grave|life-threatenin
 # "Of the 40 people injured, 12 were in critical condition": how some of them are, after the group.
 IN_A_CONDITION = re.compile(
     rf"(?i)^\s*(?:are|were|is|was|remain|remained)\s+(?:still\s+)?(?:{_IN_CONDITION}|seriously|critically|gravely)\b")
+# How some of the hurt are, how they were hurt or what care they needed: "three of them in a serious condition",
+# "19 of them by gunshots", "31 of them needed surgery", "85 of them in intensive care", "several with head wounds".
 CONDITION_SUBSET = re.compile(
-    r"(?i)^\s*of (?:them|those|whom|these)\s+(?:(?:are|were|is|was|remain|remained)\s+(?:still\s+)?)?"
-    rf"(?:{_IN_CONDITION}|"
+    r"(?i)^\s*(?:of (?:them|those|whom|these)\s+)?(?:(?:are|were|is|was|remain|remained)\s+(?:still\s+)?)?"
+    rf"(?:{_IN_CONDITION}|in intensive care|in (?:the )?(?:ICU|intensive care units?)|"
     r"seriously|critically|badly|gravely|severely|"
-    r"with (?:life-threatening|serious|severe|critical|grave) (?:injuries|wounds|burns))\s*(?:[.,;]|$)")
+    r"with (?:[\w-]+\s+){0,2}?(?:injuries|wounds|burns|fractures)|"
+    r"(?:by|from|with) (?:gunshots?|gunfire|bullets|live (?:ammunition|fire|rounds)|rubber bullets|shrapnel|"
+    r"stab wounds|knives|tear gas(?: canisters)?)|"
+    r"(?:needed|need|needing|required|require|requiring|underwent|undergoing|had|have)\s+(?:emergency\s+|urgent\s+)?"
+    r"(?:surgery|operations|amputations))\s*(?:[.,;]|\s+and\b|$)")
+# "1,280 buildings were damaged, 96 of them beyond repair": how badly some of the damaged are, no new count.
+DAMAGE_SUBSET = re.compile(r"(?i)^\s*of (?:them|those|these)\s+(?:(?:are|were)\s+)?beyond repair\s*(?:[.,;]|\s+and\b|$)")
 
 
-def _condition_of_the_hurt(sentence: str, after: str, previous: tuple[FigureSpan, MetricGuess] | None) -> bool:
+def _condition_of_the_hurt(sentence: str, before: str, after: str, previous: tuple[FigureSpan, MetricGuess] | None,
+                           topic: str | None) -> bool:
     """ "41 people with injuries, three of them in a serious condition": how some of the hurt are, no new count
-    ("38 brought out alive, seven of them with serious injuries" is one: the seven are the injured)."""
-    return previous is not None and previous[1].metric in ("injured", "hospitalised", "casualties") \
-        and bool(CONDITION_SUBSET.match(after) or (IN_A_CONDITION.match(after) and GROUP_FIRST.match(sentence)))
+    ("38 brought out alive, seven of them with serious injuries" is one: the seven are the injured). Without "of
+    them" the part must follow the whole at once ("bandaged about 60 people, several with head wounds"), and a
+    sentence that opens on the part ("Twenty-two of them are in intensive care") continues the count before it."""
+    hurt = ("injured", "hospitalised", "casualties")
+    if previous is None:
+        return topic in hurt and not before.strip() and SUBSET_AFTER.match(after) is not None \
+            and CONDITION_SUBSET.match(after) is not None
+    if previous[1].metric == "damaged":
+        return DAMAGE_SUBSET.match(after) is not None
+    if previous[1].metric not in hurt:
+        return False
+    subset = CONDITION_SUBSET.match(after)
+    return bool((subset and (SUBSET_AFTER.match(after) or re.search(r",\s*$", before)))
+                or (IN_A_CONDITION.match(after) and GROUP_FIRST.match(sentence)))
 
 
 # "had put the toll at 241 late Monday", "up from 54,000 two weeks ago": when, not what the number counts
@@ -1157,9 +1240,16 @@ _SUBSET_ASIDE = re.compile(
 def _window_after(after: str) -> str:
     """The words after the counted noun: to the next comma or attribution, at most 8."""
     after = SUBSET_AFTER.sub("", after)
+    # "at least 19 were minors at the time of their arrest": when they were minors, not what happened to them
+    after = re.sub(r"(?i)\s+at the time of (?:their|his|her|the) (?:arrest|detention|death|abduction|disappearance)\b",
+                   "", after)
     # "At least 90 of them, the association says, have since been charged": past the speech aside to the verb
     after = re.sub(r"(?i)^\s*,\s*(?:[\w’'-]+\s+){0,5}?(?:says|said|say|adds|added|believes|believe|thinks|estimates)\s*,",
                    " ", after, count=1)
+    # "at least 23 have told our colleagues they were subjected to electric shocks": what the people counted said
+    # of themselves
+    after = re.sub(r"(?i)^\s*(?:(?:have|has|had)\s+)?(?:told|said to)\s+(?:[\w’'-]+\s+){1,4}?(?:that\s+)?(?:they|he|she)\s+"
+                   r"(?=(?:were|was|had|have)\b)", " ", after, count=1)
     # "11 of its 94 candidates are among those detained": the group's size is no part of what is said of them
     after = re.sub(rf"(?i)^\s*of\s+(?:its|their|the|his|her|our)\s+{_NUMBER}\s+", " ", after)
     # "58 civilians, among them 12 children, were killed": the verb is past the aside
@@ -1293,7 +1383,8 @@ POSSESSIVE_CUE = re.compile(
 _REPORT_NOUNS = re.compile(
     r"(?i)^(?:statements?|reports?|count|tally|figures?|data|estimates?|toll|death toll|records|list|findings|"
     r"documentation|numbers|survey|analysis|assessment|monitors|research|investigation|bulletins?|updates?|reviews?|"
-    r"logs?|registers?|ledgers?|database|registration|headcounts?|census)$"
+    r"logs?|registers?|ledgers?|database|registration|headcounts?|census|notebooks?|diary|diaries|notes|files|"
+    r"spreadsheets?|lists)$"
 )
 _ROLE_NOUNS = re.compile(
     r"(?i)\b(?:spokesman|spokeswoman|spokesperson|director|deputy director|head|chief|president|chair|chairman|"
@@ -1320,6 +1411,10 @@ PERSON_ROLES = frozenset(
     "official officer lawyer witness prosecutor judge manager coordinator head chairman chairwoman president "
     "secretary representative envoy superintendent inspector".split())
 # "The previous flash update reported 34 deaths": an earlier edition of the same update speaks in its voice.
+REPORTED_IN_EARLIER_EDITION = re.compile(
+    r"(?i)^\s+(?:(?:people|deaths|dead)\s+)?(?:reported|given|announced|published|recorded)\s+in\s+(?:the\s+|our\s+)?"
+    r"(?:(?:previous|last|earlier|first)\s+)?(?:flash\s+update|situation\s+report|sitrep|update|bulletin)"
+    r"(?:\s+(?:no\.?|number|#)\s*\d+)?")
 EARLIER_EDITION = re.compile(
     r"(?i)^(?:the|our|this)\s+(?:previous|last|latest|earlier|first|initial)\s+(?:flash\s+|situation\s+)?"
     r"(?:update|bulletin|report|briefing|sitrep)$")
@@ -1346,7 +1441,7 @@ COUNT_SUBJECT = re.compile(
     r"(?i)^(?:the\s+)?(?:[\w-]+\s+)?(?:number|toll|total|figure|tally|count)(?:\s+(?:of|for)\s+[\w\s-]+)?$")
 # "we", "our teams", and what the speaker holds: "according to information we have received".
 FIRST_PERSON_SOURCE = re.compile(
-    r"(?i)^(?:we|us|our\s+[\w -]+|(?:the\s+)?(?:information|reports?|data|figures|evidence|accounts|testimon(?:y|ies))"
+    r"(?i)^(?:we|us|i|me|our\s+[\w -]+|(?:the\s+)?(?:information|reports?|data|figures|evidence|accounts|testimon(?:y|ies))"
     r"\s+(?:that\s+)?(?:we|our\s+\w+)\b.*"
     # "information gathered by our Office", "figures compiled by our teams": what "we" hold is the voice's
     r"|(?:the\s+)?[\w -]{0,40}?\b(?:by|from|of)\s+(?:us|our\s+[\w -]+))$")
@@ -1364,7 +1459,7 @@ GENERIC_HEADS = ("group", "organisation", "organization", "agency", "office", "u
 _ORGANISATION_WORDS = re.compile(
     rf"(?i)\b(?:{'|'.join(GENERIC_HEADS)}|watch|rights|international|ministry|government|police|nations|assembly)\b")
 # A capitalised name, with the small words names contain ("Council of Europe", "Committee to Protect Journalists").
-_NAME = r"(?:[A-Z][\w’'.&-]*)(?:\s+(?:(?:of|for|the|and|on|to|de|du|al|el|in|&)\s+)*[A-Z][\w’'.&-]*)*"
+_NAME = r"(?:[A-Z][\w’'.&-]*)(?:\s+(?:(?:of|for|the|and|on|to|de|du|al|el|in|against|&)\s+)*[A-Z][\w’'.&-]*)*"
 _PROPER = re.compile(_NAME)
 _ACRONYM_AFTER = re.compile(r"^\s*\((?P<acronym>[A-Z][A-Za-z-]*[A-Z][A-Za-z-]*)\)")
 
@@ -1399,6 +1494,7 @@ class Sources:
         self.used: dict[str, ProposedSource] = {}
         self.mentions: list[ProposedSource] = []
         self.last_attributed: ProposedSource | None = None
+        self.group: str | None = None  # people a sentence since the last attribution was about ("six widows sit")
         self.voice: ProposedSource | None = None  # who "we" and "our" are
         self.roles: dict[str, list[str]] = {}
         self.text = ""  # the article, where a surname's full name can be found
@@ -1481,6 +1577,12 @@ class Sources:
         self.used[source_id] = source
         return source
 
+    def spoke(self, source: ProposedSource | None) -> None:
+        """Remember who a sentence's figures (or else its last speaker) were given to, for a later "it said": "The
+        centre said it had collected the names ... Another 56 were burned, it said." is the centre."""
+        if source is not None:
+            self.last_attributed, self.group = source, None
+
     def knows(self, name: str) -> bool:
         """Whether ``name`` is a known name or alias, or the first word of a source named earlier."""
         return name_key(name) in self.by_key or any(m.name.split()[0] == name for m in self.mentions)
@@ -1517,7 +1619,8 @@ _TITLES = frozenset("Dr Mr Mrs Ms Prof Professor General Colonel Captain Major L
 # The kinds of source a head noun can refer back to when no earlier name contains the noun itself.
 HEAD_KINDS: dict[str, frozenset[str]] = {
     **dict.fromkeys(("charity", "group", "campaign", "network"), frozenset({"ngo"})),
-    **dict.fromkeys(("ministry", "authority", "service", "department", "command"), frozenset({"government"})),
+    # (not "the ministry": after "The governor said" or "Police said", one not named before)
+    **dict.fromkeys(("authority", "service", "department", "command"), frozenset({"government"})),
     # "UNICEF said ... The agency said", "the IOM ... the organisation": UN bodies are agencies too
     **dict.fromkeys(("organisation", "organization"), frozenset({"ngo", "intergovernmental"})),
     **dict.fromkeys(("agency", "office"), frozenset({"government", "intergovernmental"})),
@@ -1618,8 +1721,50 @@ def find_cues(sentence: str, sources: Sources) -> list[Cue]:
         if not _inside(cues, match.start("verb")):
             _append(cues, _activity_cue(sentence, match, sources))
     cues.sort(key=lambda c: c.start)
+    cues = _without_quoted_first_person(sentence, cues)
     _resolve_anaphora(cues)
+    _its_opening_body(sentence, cues, sources)
     return cues
+
+
+# A sentence opening on a named body acting: "The opposition Civic Front has published a list ...".
+_OPENING_BODY = re.compile(r"^(?:[Tt]he\s+)?(?:[a-z-]+\s+){0,2}?(?P<body>[A-Z][\w’'&.-]*(?:\s+(?:(?:of|for|the|and)\s+)*"
+                           r"[A-Z][\w’'&.-]*)*)(?:\s+\([A-Z][A-Za-z]+\))?\s+(?:has|have|had|is|was|[a-z]+ed)\b")
+
+
+def _its_opening_body(sentence: str, cues: Sequence[Cue], sources: Sources) -> None:
+    """ "The opposition Civic Front has published a list of nine people it says were killed": an "it" with no
+    speaker named before it in the sentence is the body the sentence opens on, not the last one quoted."""
+    opening = _OPENING_BODY.match(sentence)
+    if opening is None or not _ORGANISATION_WORDS.search(opening.group("body")):
+        return
+    for cue in cues:
+        if not cue.ref.anaphoric or cue.start < opening.end() or not re.match(r"it\b", sentence[cue.start : cue.end]) \
+                or not re.search(r"[a-z]\s+$", sentence[: cue.start]):
+            continue  # (a closing ", it said." goes on with the speaker before: "Police arrested 17 people, it said.")
+        body = sources.resolve_name(opening.group("body"), context=sentence)
+        if body is not None:
+            cue.ref.source, cue.ref.via = body, None
+            cue.ref.reason = f'"it" refers to {body.name}, whom the sentence opens on'
+
+
+_OPENS_FIRST_PERSON = re.compile(r"(?:I|[Ww]e|[Mm]y|[Oo]ur|[Uu]s|[Mm]e)\b")
+
+
+def _without_quoted_first_person(sentence: str, cues: list[Cue]) -> list[Cue]:
+    """ '"I counted 40 bodies," she says': the "I" or "we" of a quotation is whoever speaks it after the
+    quotation, not the text's own voice, nor the one a pronoun after it refers to."""
+    kept = []
+    for cue in cues:
+        quotation = next((q for q in _QUOTATION.finditer(sentence) if q.start() <= cue.start < q.end()), None)
+        first_person = cue.speaker is not None and _OPENS_FIRST_PERSON.match(
+            sentence[cue.speaker[0] : cue.speaker[1]].strip(" \"“‘'"))
+        if quotation is not None and first_person and any(
+                0 <= c.start - quotation.end() <= 100 and not re.search(r"[.;“”\"]", sentence[quotation.end() : c.start])
+                for c in cues):
+            continue
+        kept.append(cue)
+    return kept
 
 
 def _append(cues: list[Cue], cue: Cue | None) -> None:
@@ -1706,6 +1851,8 @@ def _speech_cue(sentence: str, match: re.Match[str], sources: Sources, cues: Seq
     if subject is None:
         return None
     subject = replace(subject, text=_its_role_body(subject.text, sentence))
+    if re.search(rf"\d|\b{_WORD_NUMBER}\b", subject.text) and SELF_REPORT.match(sentence[match.end() :]):
+        return None  # "no fewer than 60 detainees had told its researchers they were tortured": a count, not a speaker
     ref = _resolve_subject(subject, sources, verb)
     if ref is None:
         return None
@@ -1713,8 +1860,19 @@ def _speech_cue(sentence: str, match: re.Match[str], sources: Sources, cues: Seq
         _set_relay(ref, sentence, match.end(), sources)
     if subject.start is None:
         return Cue(max(sentence.find(subject.text), 0), match.end(), "after", ref)
-    # the speaker is the subject itself, not an aside between it and the verb (", raising its toll of 208,")
-    return Cue(subject.start, match.end(), "after", ref, speaker=(subject.start, subject.start + len(subject.text)))
+    # the speaker is the subject itself, not an aside between it and the verb (", raising its toll of 208,"), but a
+    # clause describing the speaker is part of who speaks ("Kamil Ostrow, who represents dozens of the detainees,")
+    speaker_end = subject.start + len(subject.text)
+    if _SPEAKER_CLAUSE.fullmatch(sentence[speaker_end : match.start("verb")]):
+        speaker_end = match.start("verb")
+    return Cue(subject.start, match.end(), "after", ref, speaker=(subject.start, speaker_end))
+
+
+# What the people counted said of themselves: "... told its researchers they were tortured".
+SELF_REPORT = re.compile(r"(?i)\s+(?:(?:[\w’'-]+\s+){0,4}?(?:that\s+)?)?(?:they|he|she)\s+(?:were|was|had|have)\b")
+
+
+_SPEAKER_CLAUSE = re.compile(r"(?i),\s*(?:who|whose)\s[^.;,]{0,100},\s*(?:[\w-]+\s+)?")
 
 
 def _set_relay(ref: SourceRef, sentence: str, end: int, sources: Sources) -> None:
@@ -1877,12 +2035,23 @@ def _subject_before(sentence: str, verb_start: int, verb: str) -> Subject | None
         part = _TRAILING_TIME.sub("", part)  # "The agency on Wednesday raised"
         outer = re.match(r"(?i)^(?P<outer>.+?)\s+(?:said|says|stated|added)\s+$", head[:start])
         relayed_by = outer.group("outer") if outer and "," not in outer.group("outer") else None
-        if others and _DESCRIPTION_ONLY.fullmatch(part.strip()) and re.match(rf"(?:The\s+)?{_NAME}$", others[-1].strip()):
-            # "The Garro Human Rights Centre, a local monitor, said": the name speaks, the description says what it is
-            named = others[-1].strip()
+        named = _named_before_apposition(part, others)
+        if named is not None:
             return Subject(named, start + clause.find(named), (*others[:-1], part), quoting, relayed_by)
         return Subject(part, start + clause.find(part), others, quoting, relayed_by)
     return None
+
+
+def _named_before_apposition(part: str, others: tuple[str, ...]) -> str | None:
+    """The subject when an apposition describes it: "The Garro Human Rights Centre, a local monitor, said" (the name
+    speaks, the description says what it is); "Her notebook, a school exercise book with an owl on the cover,
+    lists" (the notebook, whose owner is "she")."""
+    if not others:
+        return None
+    named = others[-1].strip()
+    if _DESCRIPTION_ONLY.fullmatch(part.strip()) and re.match(rf"(?:The\s+)?{_NAME}$", named):
+        return named
+    return named if re.match(r"(?i)an?\s", part.strip()) and _POSSESSED.match(named) else None
 
 
 # The first verb of a sentence, to find its subject without a parser: a lowercase "-ed" word or a common verb.
@@ -1891,16 +2060,22 @@ _FIRST_VERB = re.compile(
     r"told|said|put|called|rejects?|insists?|warns?|disputes|contests|dismisses|questions|accuses|maintains|argues|"
     r"blames)\b")
 _NOT_A_SUBJECT = re.compile(
-    r"(?i)^(?:\d+|aged \d+|in \w+|on \w+|distributed|published|released|issued|speaking|writing|based|who\b|"
+    r"(?i)^(?:\d+|aged \d+|in \w+|on \w+|distributed|published|released|issued|speaking|writing|based|who\b|whose\b|"
     # "The city's only hospital, run by a local charity, reports": a participle describing the subject
     r"(?:run|led|funded|founded|managed|owned|backed|supported|operated|set up)\s+(?:by|in)\b|"
+    # "His own count, kept in a red ledger, shows": where or how the subject is kept
+    r"(?:kept|written|typed|compiled|printed|scrawled|stored|drawn up)\s+(?:by|in|on|at)\b|"
     r"raising|bringing|revising|lowering|updating|"
+    # "The health ministry, for its part, put the toll at 11": a word joining the sentence to the one before
+    r"however|meanwhile|for (?:its|their|his|her|our) part|in turn|too|in contrast|by contrast|separately|"
+    r"nevertheless|instead|likewise|similarly|moreover|though|"
     r"which\b|according)\b")
 
 
 # An apposition that describes the subject before the verb: ", a Britain-based monitor that relies on sources,".
 _DESCRIBING_APPOSITION = re.compile(
     r"(?i),\s*(?:a|an)\s+[^,;]{0,80}?\b(?:that|which|who|whose)\b[^,;]{0,120},\s*$")
+_POSSESSED = re.compile(r"(?i)^(?:her|his|their|its)\s+(?:own\s+)?[\w’'-]+$")
 _TRAILING_PRONOUN = re.compile(r"(?i)\s(it|they|he|she|we)$")
 # "On Thursday the agency said", and a live blog's time stamp opening an entry: "10:15 The agency says".
 _LEADING_TIME = re.compile(r"(?i)^(?:(?:late|early)\s+)?on\s+\w+day\s+(?=the\s|[A-Z])"
@@ -1956,14 +2131,18 @@ def _resolve_phrase(phrase: str, *, sources: Sources, cue: str) -> SourceRef | N
         return None
     phrase = re.sub(r"(?i)^(?:where|when|and|but|as|while|after|because|since|although|if|so|then)\s+", "", phrase)
     # "one of what the local workers' union says are 23 employees who have died": the union says it
-    phrase = re.sub(r"(?i)^(?:(?:one|some|many|most|several|all|none|each|any)\s+of\s+)?what\s+(?=\S)", "", phrase)
+    # ("He is one of what the prisoners' families say are 46 men refusing food": the families)
+    phrase = re.sub(r"(?i)^(?:(?:[\w’'-]+\s+){1,3}?(?:is|was|are|were)\s+)?"
+                    r"(?:(?:one|some|many|most|several|all|none|each|any|among)\s+(?:of\s+)?)?what\s+(?=\S)", "", phrase)
     # "A Reuters tally based on hospital records": who keeps the tally, not what it is based on
     phrase = re.sub(r"(?i)\s+(?:based on|compiled from|drawn from|drawn up from)\s.*$", "", phrase)
     phrase = re.sub(r"^(?:[Aa]n?|[Tt]he)\s+(?P<owner>[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*|police|army|military|government|"
                     r"ministry)\s+(?:tally|count|survey|analysis|review|estimate|statement|report|bulletin)$", r"\g<owner>",
                     phrase)
-    if _TIME_PHRASE.match(phrase):
-        return None  # "31 of those arrested had been released by evening": when, not who
+    if _TIME_PHRASE.match(phrase) or re.match(r"I\s+[a-z]", phrase):
+        # "31 of those arrested had been released by evening": when, not who; '"I wrote each one when a family
+        # came to say ..."': a clause in the first person, no name
+        return None
     if EARLIER_EDITION.match(phrase) and sources.voice is not None:
         return SourceRef(sources.voice, 0.5, f'"{phrase} {cue}": an earlier edition of this text ({sources.voice.name})')
     if COUNT_SUBJECT.match(phrase) or UNOWNED_DATA.match(phrase):
@@ -1971,23 +2150,11 @@ def _resolve_phrase(phrase: str, *, sources: Sources, cue: str) -> SourceRef | N
         return None
     if FIRST_PERSON_SOURCE.match(phrase) and sources.voice is not None:
         return SourceRef(sources.voice, 0.6, f'"{phrase} {cue}": the article\'s own voice ({sources.voice.name})')
-    owned = re.match(r"(?i)^(?:its|their)\s+(.+)$", phrase)
-    if owned and (_REPORT_NOUNS.match(_REPORT_ADJECTIVES.sub("", owned.group(1)))
-                  or (_MEMBERS.match(owned.group(1)) and phrase.lower().startswith("its "))):
-        # "Its report, published last week, says ...", "Its volunteers say": the body named before speaks
-        # ("their lawyers" are more often the lawyers of the people just named)
-        phrase = "it"
+    owned = re.match(r"(?i)^(its|their|her|his)\s+(.+)$", phrase)
+    if owned:
+        phrase = _owner_pronoun(owned.group(1).lower(), owned.group(2), phrase)
     if phrase.lower() in PRONOUNS:
-        target = sources.last_attributed or (sources.mentions[-1] if sources.mentions else None)
-        if phrase.lower() in ("he", "she"):
-            # "..., said Ravi Anand, a senior police officer. He said 11 ...": the person named latest
-            # (or a role one person holds: "according to a local hospital director. ..., he said")
-            target = next((s for s in reversed(sources.mentions) if s is not sources.voice and (
-                s.kind == "person" or s.name.split()[-1].lower() in PERSON_ROLES)), target)
-        if target is None:
-            return None
-        said = owned.group(0) if owned else phrase
-        return SourceRef(target, 0.6, f'"{said} {cue}" refers back to {target.name}', anaphoric=True)
+        return _pronoun_ref(phrase, owned.group(0) if owned else phrase, sources, cue)
     # "The authorities in Marrak", "police in Halde": the body speaks, the place says which
     phrase = PLACE_AFTER_BODY.sub(r"\g<body>", phrase)
     # "a toll the interior ministry disputed, putting it at 3": the one who disputes gives the figure
@@ -2004,6 +2171,33 @@ def _resolve_phrase(phrase: str, *, sources: Sources, cue: str) -> SourceRef | N
     phrase = _speaking_head(phrase)
     ref = _proper_name_ref(phrase, original, sources, cue)
     return ref if ref is not None else _common_noun_ref(phrase, original, sources, cue)
+
+
+def _pronoun_ref(pronoun: str, said: str, sources: Sources, cue: str) -> SourceRef | None:
+    """Whom "it", "they", "he" or "she" (or "its", "their" before what is owned) refers back to."""
+    target = sources.last_attributed or (sources.mentions[-1] if sources.mentions else None)
+    if pronoun.lower() == "they" and sources.group is not None:
+        # "The union says 31 miners died. ... six widows sit in a row. Together, they say, ...": the widows
+        target = sources.resolve_name(sources.group, context="people") or target
+    if pronoun.lower() in ("he", "she"):
+        # "..., said Ravi Anand, a senior police officer. He said 11 ...": the person named latest
+        # (or a role one person holds: "according to a local hospital director. ..., he said")
+        target = next((s for s in reversed(sources.mentions) if s is not sources.voice and (
+            s.kind == "person" or s.name.split()[-1].lower() in PERSON_ROLES)), target)
+    if target is None:
+        return None
+    return SourceRef(target, 0.6, f'"{said} {cue}" refers back to {target.name}', anaphoric=True)
+
+
+def _owner_pronoun(owner: str, owned: str, phrase: str) -> str:
+    """ "Its report, published last week, says ...", "Its volunteers say": the body named before speaks ("their
+    lawyers" are more often the lawyers of the people just named); "Her notebook lists 63 names": she does."""
+    record = _REPORT_NOUNS.match(_REPORT_ADJECTIVES.sub("", owned)) is not None
+    if owner in ("its", "their") and (record or (_MEMBERS.match(owned) and owner == "its")):
+        return "it"
+    if owner in ("her", "his") and record:
+        return "she" if owner == "her" else "he"
+    return phrase
 
 
 # The people a body speaks through: "its volunteers", "their field teams", "its staff in the camp".
@@ -2619,6 +2813,7 @@ class _Pending:
     span: FigureSpan
     guess: MetricGuess
     cue: tuple[int, int] | None = None  # where the words attributing it are in the sentence
+    earlier_edition: bool = False  # "up from 38 reported in Flash Update No. 2": the text's own earlier figure
 
 
 def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, catalog: Catalog,
@@ -2637,6 +2832,7 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
     key_figures = False  # inside a "Key figures" list, which restates the body
     last_paragraph = 0
     seen_values: set[tuple[str, float | None, float | None]] = set()
+    stated = frozenset(span.figure.value for span in find_figures(text) if span.figure.value is not None)
     for sentence in sentences:
         if sentence.paragraph != last_paragraph:
             # "37 of them", "put the total at" reach back to what the paragraphs before were counting
@@ -2664,25 +2860,22 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
                 and _opens_with_speaker(sentence.text, cues, section):
             section = None  # a new paragraph that names its own speaker first ends a table's lead-in
         continuation = quoting if not cues and quoting is not None and QUOTE_OPENS.match(sentence.text) \
-            else carried if CONTINUATION.match(sentence.text) or (not cues and _opens_with_count(sentence.text)) \
+            else carried if CONTINUATION.match(sentence.text) \
+            or (not cues and (_opens_with_count(sentence.text) or _bare_count(sentence.text))) \
             else speaker if not cues and (_counts_part_of_before(sentence.text) or SPEAKER_ACTS.match(sentence.text)) \
             else None
         fallback = _carried(continuation) or (section.ref if section is not None else None)
-        pending = _pending(sentence, cues, fallback, topic or earlier_topic, seen_values)
+        pending = _pending(sentence, cues, fallback, topic or earlier_topic, seen_values, sources.voice, stated)
         topic = _topic_after(sentence.text, pending, topic)
         claims.extend(_group(sentence, pending, voice, sources, catalog, event, paragraphs))
-        attributed = [item.ref for item in pending if item.ref is not None]
+        attributed = [item.ref for item in pending if item.ref is not None and not item.earlier_edition]
         carried = attributed[-1] if attributed else (carried if continuation else None)
         # "X said ... at least 45 critics." then "29 of them ...": a part of what X counted, even when the
         # figure before was not read
         speaking = [c.ref for c in cues if not c.ref.anaphoric]
         speaker = attributed[-1] if attributed else speaking[-1] if speaking else None
         quoting = _quotation_speaker(sentence, cues, quoting)
-        if attributed:
-            sources.last_attributed = attributed[-1].source
-        elif speaking:
-            # "The centre said it had collected the names ... Another 56 were burned, it said.": the centre
-            sources.last_attributed = speaking[-1].source
+        sources.spoke(attributed[-1].source if attributed else speaking[-1].source if speaking else None)
     return claims
 
 
@@ -2710,25 +2903,76 @@ def _speakers_own(cues: list[Cue], sentence: Sentence, quoting: SourceRef | None
 
 
 def _pending(sentence: Sentence, cues: Sequence[Cue], fallback: SourceRef | None, topic: str | None,
-             seen_values: set[tuple[str, float | None, float | None]]) -> list[_Pending]:
-    """The sentence's figures with their metric and source; ``fallback`` speaks where no cue governs."""
+             seen_values: set[tuple[str, float | None, float | None]], voice: ProposedSource | None,
+             stated: frozenset[float] = frozenset()) -> list[_Pending]:
+    """The sentence's figures with their metric and source; ``fallback`` speaks where no cue governs, the
+    text's ``voice`` gives what an earlier edition of it reported, and the numbers ``stated`` anywhere in the text
+    show which day-by-day counts are steps to a total."""
     pending: list[_Pending] = []
+    steps = _day_by_day_steps(sentence.text, stated)
     previous: tuple[FigureSpan, MetricGuess] | None = None
+    # "Lawyers for the strikers say at least five of them have been moved to the prison hospital": whom the speaker
+    # speaks for says nothing of what the figures after count
+    said = _without_speakers_modifiers(sentence.text, cues)
     for span in find_figures(sentence.text):
         if any(c.speaker and c.speaker[0] <= span.start < c.speaker[1] for c in cues):
             continue  # a number describing the speaker, not a claim
+        if span.start in steps:
+            continue  # "14 bodies yesterday and five today" where the text gives the 19: steps to the total
         key = (span.figure.qualifier, span.figure.low, span.figure.high)
         if re.search(r"(?i)\bthe\s+$", sentence.text[: span.start]) and key in seen_values:
             continue  # "the two deaths": a figure mentioned before, not a new claim
-        guess = guess_metric(sentence.text, span, previous, topic)
+        guess = guess_metric(said, span, previous, topic)
         if guess is None:
             continue
         previous = (span, guess)
         seen_values.add(key)
         cue = _governing(cues, span, sentence.text)
         ref = cue.ref if cue is not None else fallback
+        edition = REPORTED_IN_EARLIER_EDITION.match(sentence.text[span.end :])
+        if edition and voice is not None:
+            # "63 people have died, up from 38 reported in Flash Update No. 2": the update's own earlier figure
+            # (without "reported in", "up from 61 in Flash Update No. 2" is the earlier figure of the body quoted)
+            reason = f'"{edition.group().strip()}": an earlier edition of this text ({voice.name})'
+            pending.append(_Pending(sentence, SourceRef(voice, 0.6, reason), span, guess, earlier_edition=True))
+            continue
         pending.append(_Pending(sentence, ref, span, guess, (cue.start, cue.end) if cue is not None else None))
     return pending
+
+
+# A day after a count: "14 bodies yesterday", "five today", "40 on Monday", "12 overnight".
+_DAY_AFTER = re.compile(rf"(?i)^\s*(?:[a-z-]+\s+){{0,5}}?(?:(?:on\s+)?{_WEEKDAY}|yesterday|today|tonight|overnight|"
+                        rf"(?:last|this)\s+(?:night|morning|afternoon|evening))\b")
+
+
+def _day_by_day_steps(sentence: str, stated: frozenset[float]) -> set[int]:
+    """Where counts day by day ("We received 14 bodies yesterday and five today") add up to a total the text
+    states elsewhere (the 19 dead): the steps on the way to it, which are no claims (where the counts start)."""
+    spans = find_figures(sentence)
+    steps: set[int] = set()
+    for first, second in zip(spans, spans[1:], strict=False):
+        day = _DAY_AFTER.match(sentence[first.end : second.start])
+        if day is None or not re.fullmatch(r"\s*,?\s*and\s+", sentence[first.end + day.end() : second.start]) \
+                or not _DAY_AFTER.match(sentence[second.end :]):
+            continue
+        if first.figure.value is not None and second.figure.value is not None \
+                and first.figure.value + second.figure.value in stated:
+            steps |= {first.start, second.start}
+    return steps
+
+
+def _without_speakers_modifiers(sentence: str, cues: Sequence[Cue]) -> str:
+    """The sentence with the words after "for" or "of" in each speaker's name blanked ("Lawyers for the strikers",
+    "Doctors at the burns unit"), the same length so figures keep their places."""
+    text = sentence
+    for cue in cues:
+        if cue.speaker is None:
+            continue
+        start, end = cue.speaker
+        modifier = re.search(r"\s(?:for|of|at|from)\s+(?:the\s+)?[a-z][^,;]*$", text[start:end])
+        if modifier is not None and not re.search(r"\d", modifier.group()):
+            text = text[: start + modifier.start()] + " " * len(modifier.group()) + text[start + modifier.end() : ]
+    return text
 
 
 # The paragraph at the foot of a press release that describes its issuer, or one under an "About X" line:
@@ -2835,7 +3079,10 @@ def _quotation_speaker(sentence: Sentence, cues: Sequence[Cue], before: SourceRe
 CONTINUATION = re.compile(
     r"(?i)^(?:a further|another|an additional|a (?:few|small number) more|(?:[\w,-]+\s+)?of (?:them|these|those|whom)\b|"
     r"of the (?:total|dead|detained|injured|wounded|missing)\b|"
-    r"among them|most of them|(?:it|they) (?:also )?(?:added|said)|in addition)"
+    r"among them|most of them|(?:it|they) (?:also )?(?:added|said)|in addition|"
+    # "... the arrests of more than 300 people, according to a monitoring group. Most were released within 48
+    # hours, but at least 45 have been charged": what became of the people the sentence before counted
+    r"(?:most|many|some|all|none|half)\s+(?:were|have|had|are|remain|remained)\b)"
 )
 
 
@@ -2849,6 +3096,14 @@ def _opens_with_count(sentence: str) -> bool:
     its own that opens on a count goes on with the speaker of the sentence before, in the same paragraph."""
     spans = find_figures(sentence)
     return bool(spans) and spans[0].start <= 2
+
+
+def _bare_count(sentence: str) -> bool:
+    """ "He says 120 people slept there on the first night. Now it is 35.": a short sentence that only says how many
+    there are now goes on with the speaker of the sentence before."""
+    return len(sentence.split()) <= 8 and any(
+        THERE_WERE.search(sentence[: span.end]) and re.fullmatch(r"\s*[.!?]?[\"”’']*\s*", sentence[span.end :])
+        for span in find_figures(sentence))
 
 
 def _counts_part_of_before(sentence: str) -> bool:
@@ -2877,7 +3132,11 @@ def _is_heading(sentence: Sentence, title: str) -> bool:
 def _remember_mentions(sentence: str, sources: Sources) -> None:
     """Names with an acronym ("the National Council of Resistance of Iran (NCRI)") are remembered,
     so a later "NCRI" or "the council" finds the same source; so is a person a sentence opens on
-    ("Maria Tess, 61, keeps ..."), whom a later "she says" can mean."""
+    ("Maria Tess, 61, keeps ..."), whom a later "she says" can mean, and people a sentence is about ("six widows
+    sit in a row"), whom a later "they say" means."""
+    group = GROUP_SUBJECT.search(sentence)
+    if group is not None:
+        sources.group = group.group("group")
     opening = re.sub(r"^[A-Z][A-Z .,'’-]{1,40}\s+[—–-]\s+", "", sentence)  # "BORSK — Nadia ..."
     # "By her own count, Marta Roz has attended 19 funerals": past a short opening phrase
     person = PERSON_OPENING.match(opening) or PERSON_OPENING.match(re.sub(r"^[^,\"“”]{1,40},\s+", "", opening))
@@ -2886,6 +3145,13 @@ def _remember_mentions(sentence: str, sources: Sources) -> None:
         source = sources.resolve_name(person.group("name"))
         if source is not None and source.kind == "person":
             sources.mention(source)
+    for match in [*PERSON_INTRODUCED.finditer(sentence), *TITLED_PERSON.finditer(sentence)]:
+        # "..., and Miriam Okafe, who teaches chemistry here, kept the register": a person introduced mid-sentence
+        if not _ORGANISATION_WORDS.search(match.group("name")) \
+                and not any(w.lower() in _STOP_WORDS or w.lower() in MONTH_NUMBER for w in match.group("name").split()):
+            source = sources.resolve_name(match.group("name"))
+            if source is not None and source.kind == "person":
+                sources.mention(source)
     for match in ROLE_APPOSITION.finditer(sentence):
         # "Their teacher, Amira Sol, fled ...", "the doctor on duty, Pavel Renn, keeps ...": the later "she", "he"
         if not _ORGANISATION_WORDS.search(match.group("name")):
@@ -2901,24 +3167,50 @@ def _remember_mentions(sentence: str, sources: Sources) -> None:
             sources.mention(source)
 
 
+# People a sentence is about, doing something other than speaking: "six widows sit in a row", "Relatives of the
+# missing gather at the gate each morning" (a later "they say" is theirs, not the body quoted before).
+GROUP_SUBJECT = re.compile(
+    r"(?:^|,\s+)(?:[Tt]he\s+|[Ss]ome\s+|(?:[Tt]wo|[Tt]hree|[Ff]our|[Ff]ive|[Ss]ix|[Ss]even|[Ee]ight|[Nn]ine|[Tt]en|"
+    r"[Dd]ozens of|[Hh]undreds of)\s+)?(?P<group>(?i:widows|mothers|fathers|relatives|families|residents|villagers|"
+    r"survivors|neighbours|neighbors|parents|wives|sons|daughters)(?: of the [a-z]+)?)\s+"
+    r"(?:sit|sat|stand|stood|wait|waited|gather|gathered|queue|queued|walk|walked|keep|kept|meet|met|come|came|"
+    r"live|lived|sleep|slept|still)\b")
+
+
 # A sentence opening on a person: a name of two or three capitalised words, then an age in apposition, a
 # "who" or "whose" clause, or a verb people do ("Maria Tess, 61, keeps", "Omar Hadi lives", "Anna Roe, whose
 # son ..., waits"), perhaps after the role she is introduced by ("Harbour master Jon Brekk walks").
 OPENING_ROLES = frozenset(
     "master foreman captain teacher farmer fisherman midwife priest volunteer activist worker miner engineer "
     "researcher organiser organizer driver".split())
+# Who a person in a feature is to the people counted: "Marta Vell is a mother of three".
+KIN_ROLES = frozenset("mother father widow widower grandmother grandfather son daughter wife husband brother sister "
+                      "headman headmaster headteacher postmistress postman shopkeeper nurse pharmacist student "
+                      "survivor resident refugee".split())
+# Who a person is to someone named before: "Teller's deputy, Pavel Onn, has set up ...", "His mother, Ana Roe, ...".
+RELATION_ROLES = frozenset("deputy assistant aide colleague neighbour neighbor friend caretaker warden guard "
+                           "cousin niece nephew uncle aunt".split()) | KIN_ROLES
 # A person named in apposition to the role that introduces them: "Their teacher, Amira Sol, fled ...".
 ROLE_APPOSITION = re.compile(
-    rf"(?i:\b(?:{'|'.join(sorted(PERSON_ROLES | OPENING_ROLES))}))(?:\s+(?:on|at|in|of)\s+[a-z-]+)?,\s+"
+    rf"(?i:\b(?:{'|'.join(sorted(PERSON_ROLES | OPENING_ROLES | RELATION_ROLES))}))(?:\s+(?:on|at|in|of)\s+[a-z-]+)?,\s+"
     r"(?P<name>[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+){1,2}),")
 
 
+# A person introduced anywhere in a sentence by an age or a "who" clause: "..., and Miriam Okafe, who teaches ...".
+PERSON_INTRODUCED = re.compile(
+    r"(?:^|(?<=[a-z,;:—–-])\s|(?<=\s)(?:and|but|when|as|while)\s)(?P<name>[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+){1,2}),\s*"
+    r"(?:\d{1,3},|aged\s+\d{1,3},|who\s|whose\s)")
+# A person named with a title anywhere in a sentence: "Inside the clinic on Mill Street, Dr Lena Harsk has stopped".
+TITLED_PERSON = re.compile(r"\b(?:Dr|Mr|Mrs|Ms|Prof|Professor|Father|Sister|Imam|Rev|Rabbi)\.?\s+"
+                           r"(?P<name>[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+){1,2})\b")
 PERSON_OPENING = re.compile(
     r"^[\"“‘']?(?:(?:Dr|Mr|Mrs|Ms|Prof|Professor|Father|Sister|Imam|Rev|Rabbi)\.?\s+"
     # "Harbour master Jon Brekk walks ...": a role before the name
     rf"|[A-Z][a-z]+\s+(?:[a-z]+\s+)?(?:{'|'.join(sorted(PERSON_ROLES | OPENING_ROLES))})\s+)?"
     r"(?P<name>[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+){1,2})(?=,\s*(?:\d{1,3}|aged\s+\d{1,3}),|,\s*(?:who|whose)\b|"
     r",\s*(?:a|an)\s+[a-z][^,]{0,80},\s*(?:is|was|has|had|keeps|kept|lives|works|worked|says|said)\b|"
+    # "Marta Vell is a teacher", "Pavel Renn was the village headman": what the person is
+    rf"\s+(?:is|was)\s+(?:a|an|the)\s+(?:[\w’'-]+\s+){{0,3}}?(?:{'|'.join(sorted(PERSON_ROLES | OPENING_ROLES | KIN_ROLES))})\b|"
     # "Nadia Petrova has kept a list": perhaps with an auxiliary
     r"\s+(?:(?:has|had|have)\s+(?:\w+ly\s+)?)?(?:keeps|kept|"
     r"lives|lived|remembers|remembered|recalls|recalled|arrived|works|worked|sits|sat|walks|walked|waits|waited|"
@@ -2942,10 +3234,13 @@ def _governing(cues: Sequence[Cue], span: FigureSpan, sentence: str) -> Cue | No
         return aside
     before = [c for c in cues if c.end <= span.start or (c.start <= span.start and c.governs == "after")]
     # the cue ending nearest the figure: "X, which won 38% according to official results, says 11 ..." is X's
+    after = [c for c in cues if c.start >= span.end]
     for cue in sorted(before, key=lambda c: c.end, reverse=True):
         if cue.governs in ("after", "around") and not _breaks_between(sentence, cue.end, span.start, cue):
-            return cue
-    after = [c for c in cues if c.start >= span.end]
+            # "Police said 300 were detained; 40 are still held, a lawyer said.": a clause after a semicolon that
+            # closes on its own speaker is that speaker's, not a list going on with the one before
+            closing = _closing_attribution(after, span, sentence) if ";" in sentence[cue.end : span.start] else None
+            return closing or cue
     for cue in after:
         if not _breaks_between(sentence, span.end, cue.start, cue, strict=True):
             return cue
@@ -2956,7 +3251,8 @@ def _closing_attribution(after: Sequence[Cue], span: FigureSpan, sentence: str) 
     """ "Tens of thousands marched ..., and police rounded up more than 300 demonstrators, a lawyers' group
     said.": an attribution closing the sentence after a comma speaks for every clause before it that has none."""
     last = after[-1] if after else None
-    if last is None or not (re.fullmatch(r"[\s.!?\"”’')]*", sentence[last.end :]) or _trailing_adjunct(sentence[last.end :])) \
+    if last is None or not (re.fullmatch(r"[\s.!?\"”’')]*", sentence[last.end :]) or _trailing_adjunct(sentence[last.end :])
+                            or _SPEAKER_DESCRIBED.fullmatch(sentence[last.end :])) \
             or not re.search(r",\s*$", sentence[: last.start]) or ";" in sentence[span.end : last.start]:
         return None
     return last
@@ -2966,6 +3262,10 @@ def _closing_attribution(after: Sequence[Cue], span: FigureSpan, sentence: str) 
 # "on Sunday", "late on Monday, after verifying videos", "in a statement, citing hospital records".
 _ADJUNCT = re.compile(r"(?i)^\s+(?:in|on|at|late|early|during|after|before|yesterday|today|tonight|this|last|from|"
                       r"citing|quoting|adding|via|by|over|when|while)\b")
+
+
+# "..., according to the Red Cross, which runs the camp.": a relative clause after the speaker describes the speaker.
+_SPEAKER_DESCRIBED = re.compile(r"(?i),\s*(?:which|who|whose)\s[^;:“”\"\d]{0,100}?[.!?]?[\"”’')]*\s*")
 
 
 def _trailing_adjunct(rest: str) -> bool:
@@ -2989,7 +3289,8 @@ def _speaker_of_quotation(cues: Sequence[Cue], span: FigureSpan, sentence: str) 
     for quotation in _QUOTATION.finditer(sentence):
         if quotation.start() < span.start and span.end <= quotation.end():
             # the speaker right after it, perhaps with an apposition (", head of the civil protection service,")
-            follows = [c for c in cues if 0 <= c.start - quotation.end() <= 100 and not c.ref.anaphoric
+            # (a pronoun too: '"I counted 40 bodies," she says' is hers, not the "I" inside the quotation's)
+            follows = [c for c in cues if 0 <= c.start - quotation.end() <= 100
                        and not re.search(r"[.;“”\"]", sentence[quotation.end() : c.start])]
             return follows[0] if follows else None
     return None

@@ -1893,3 +1893,209 @@ def test_a_number_describing_who_a_count_is_according_to_is_no_claim_and_a_time_
             "several of them. A police statement said that 31 of those arrested had been released by evening.\n")
     assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
         ("Relatives", "hunger_strikers", "About 60"), ("Police", "released", "31")}
+
+
+def test_how_some_of_the_hurt_were_hurt_or_cared_for_is_no_new_count() -> None:
+    text = ("Clashes\n\nMedics at a field clinic said they had bandaged about 60 people, several with head wounds. The "
+            "union said 47 of its members had been wounded, 19 of them by gunshots, and that 30 had been arrested, 5 of "
+            "them with injuries. The hospital said 140 wounded people had been brought in; 31 of them needed surgery.\n\n"
+            "The governor said the number of people taken to hospital had risen to 164. Twenty-two of them are in "
+            "intensive care, he said. The ministry said 1,280 homes were damaged, 96 of them beyond repair and 40 of "
+            "them in Orr.\n")
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
+        ("injured", "about 60"), ("injured", "47"), ("arrested", "30"), ("injured", "5"), ("injured", "140"),
+        ("hospitalised", "risen to 164"), ("damaged", "1,280"), ("damaged", "40")}
+
+
+def test_the_i_of_a_quotation_is_its_speaker_and_her_notebook_is_hers() -> None:
+    text = ("The register\n\nBy Ana Holt\n\nThe gym held the bodies, and Miriam Okafe, who teaches chemistry here, kept "
+            "the register. Her notebook, a school exercise book with an owl on the cover, lists 63 dead. \"I wrote "
+            "each one down when a family came to say who it was,\" she says. \"Seventeen of them were my pupils.\"\n\n"
+            "Marta Vell is a nurse at the clinic. \"We counted 40 bodies in the gym,\" she says.\n\n"
+            "Pavel Renn was the village headman for 20 years. His own count, kept in a red ledger, shows 52 dead.\n\n"
+            "I counted 12 bodies on the road to Orr.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Miriam Okafe", "killed", "63"), ("Miriam Okafe", "killed", "Seventeen"), ("Marta Vell", "killed", "40"),
+        ("Pavel Renn", "killed", "52"), ("Ana Holt", "killed", "12")}
+
+
+def test_people_put_where_the_homeless_are_put_are_displaced() -> None:
+    text = ("Floods\n\nThe Red Cross said some 2,300 people were moved into tents on the football pitch. The ministry "
+            "said 4,700 residents have been accommodated in temporary accommodation points. The mayor said about 900 "
+            "people are sleeping in school halls and churches. Police said around 3,000 people were taken to "
+            "evacuation centres. The governor said nearly 800 people were bussed to temporary shelters. OCHA said some "
+            "1,500 people are staying with host families. Police said 14 people were taken to hospital.\n")
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
+        ("displaced", "some 2,300"), ("displaced", "4,700"), ("displaced", "about 900"), ("displaced", "around 3,000"),
+        ("displaced", "nearly 800"), ("displaced", "some 1,500"), ("hospitalised", "14")}
+
+
+def test_children_arriving_without_parents_are_separated_and_flight_to_a_neighbouring_country_is_refuge() -> None:
+    text = ("Border\n\nUNHCR said the number of people who have fled fighting in Velmoria to neighbouring Tessan has "
+            "passed 120,000. Among them are 180 children who arrived without either parent, a protection officer said. "
+            "About 600 minors have travelled alone from Orr, the agency said. Police said 30 people crossed at the "
+            "Tarn border crossing overnight. UNHCR has registered 58,000 refugees arriving through Kavra alone.\n")
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
+        ("refugees", "passed 120,000"), ("separated", "180"), ("separated", "About 600"), ("refugees", "30"),
+        ("refugees", "58,000")}
+
+
+def test_a_figure_reported_in_an_earlier_update_is_the_update_s_own() -> None:
+    text = ("Floods in Orr\nFlash Update No. 3\n\nAccording to the National Emergency Office (NEO), 63 people have died, "
+            "up from 38 reported in Flash Update No. 2. Another 29 people are missing. The NEO says 211 people have "
+            "been injured, up from 140 in Flash Update No. 2.\n")
+    draft = extract(text, document_id="t", text_file="t.txt")
+    names = {s.id: s.name for s in draft.sources}
+    assert {(names[c.source], f.metric, f.stated) for c in draft.claims for f in c.figures} == {
+        ("National Emergency Office", "killed", "63"), (names[draft.voice], "killed", "38"),
+        ("National Emergency Office", "missing", "29"), ("National Emergency Office", "injured", "211"),
+        ("National Emergency Office", "injured", "140")}
+    assert "Coordination of Humanitarian Affairs" in names[draft.voice]
+
+
+def test_a_closing_speaker_described_by_a_relative_clause_speaks_for_the_sentence_and_those_still_there_count() -> None:
+    text = ("Camp\n\nBy Ana Holt\n\nSome 2,300 people were moved into tents on the pitch, and about 1,400 are still "
+            "there, according to the Red Cross, which runs the camp. Police detained 40 people overnight and 12 were "
+            "charged, said Ana Vell, who heads the local bar association.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Red Cross", "displaced", "Some 2,300"), ("Red Cross", "displaced", "about 1,400"),
+        ("Ana Vell", "detained", "40"), ("Ana Vell", "charged", "12")}
+
+
+def test_what_became_of_most_of_those_counted_goes_on_with_their_counter_and_against_joins_a_name() -> None:
+    text = ("Statement by Amnesty International\n\nThe crackdown follows the arrests of more than 300 people, according "
+            "to a local monitoring group. Most were released within 48 hours, but at least 45 have been charged. In "
+            "2021, at least 12 people died in custody, according to the UN Committee against Torture.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Local monitoring group", "arrested", "more than 300"), ("Local monitoring group", "charged", "at least 45"),
+        ("UN Committee against Torture", "killed", "at least 12")}
+
+
+def test_a_word_joining_the_sentence_to_the_one_before_is_no_speaker() -> None:
+    text = ("Clashes\n\nThe health ministry, for its part, put the toll at 11 dead and 40 injured, citing figures from "
+            "three hospitals in the city. The army, meanwhile, says 30 soldiers were killed. Police, however, reported "
+            "12 arrests.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Health ministry", "killed", "11"), ("Health ministry", "injured", "40"), ("Army", "killed", "30"),
+        ("Police", "arrested", "12")}
+
+
+def test_what_people_told_of_themselves_says_what_they_count_and_electric_shocks_are_torture() -> None:
+    text = ("Detentions\n\nThe OHCHR said detainees at the precinct were beaten, and at least 23 have told our "
+            "colleagues they were subjected to electric shocks. The rights group said no fewer than 60 detainees had "
+            "told its researchers they were tortured. Amnesty said four of the men had been subjected to mock "
+            "executions. Zelva Watch said it had documented 1,800 detentions, and that 75 detainees had told its "
+            "researchers they were tortured.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("OHCHR", "tortured", "at least 23"), ("Rights group", "tortured", "no fewer than 60"),
+        ("Amnesty", "tortured", "four"), ("Zelva Watch", "detained", "1,800"), ("Zelva Watch", "tortured", "75")}
+
+
+def test_one_of_what_a_body_says_are_n_is_its_claim_after_the_person_who_is_one_of_them() -> None:
+    text = ("Hunger strike\n\nBy Ana Holt\n\nHe is one of what the prisoners' families say are 46 men refusing food. "
+            "Her son was among what the union says are 30 miners killed.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Prisoners' families", "hunger_strikers", "46"), ("Union", "killed", "30")}
+
+
+def test_a_number_in_a_clause_describing_the_speaker_is_no_claim() -> None:
+    text = ("Trials\n\nKamil Ostrow, who represents dozens of the detainees, said that about 450 had been formally "
+            "charged. Dara Fenn, whose two brothers are among the detained, says 300 people were arrested.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Kamil Ostrow", "charged", "about 450"), ("Dara Fenn", "arrested", "300")}
+
+
+def test_people_sent_to_hospital_are_in_hospital_and_whom_a_speaker_speaks_for_counts_nothing() -> None:
+    text = ("Ward\n\nBy Mira Solvang\n\nInside the clinic at the end of Mill Street, Dr Lena Harsk has stopped "
+            "counting. \"This winter alone I have sent 58 workers to the regional hospital,\" she says.\n\nThe doctor "
+            "said eight had been sent on to hospital. Police said 12 officers were rushed to hospital. Lawyers for the "
+            "strikers say at least five of them have been moved to the prison hospital. Doctors at the burns unit told "
+            "AFP that 40 people had been admitted. The justice ministry said 30 prisoners were transferred to another prison.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Lena Harsk", "hospitalised", "58"), ("Doctor", "hospitalised", "eight"), ("Police", "hospitalised", "12"),
+        ("Lawyers", "hospitalised", "at least five"), ("Doctors", "hospitalised", "40"),
+        ("Justice ministry", "transferred", "30")}
+
+
+def test_an_age_turned_and_the_time_of_an_arrest_count_nothing() -> None:
+    text = ("Prison\n\nBy Ana Holt\n\nFilip turned 22 in prison. The association says 412 people are held. Of those, "
+            "it says, 74 are women and at least 19 were minors at the time of their arrest.\n")
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
+        ("detained", "412"), ("detained", "74"), ("detained", "at least 19")}
+
+
+def test_the_deaths_of_people_in_custody_are_deaths_and_the_number_after_counts_them() -> None:
+    text = ("Custody\n\nThe authorities have acknowledged the deaths of two protesters in custody. Relatives and a "
+            "lawyers' group put the number at five.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Authorities", "killed", "two"), ("Relatives and lawyers' group", "killed", "five")}
+
+
+def test_those_still_there_after_a_toll_are_not_the_dead_and_a_semicolon_clause_closing_on_its_own_speaker_is_theirs() -> None:
+    text = ("Mine\n\nThe mayor said 12 people died and 30 are still there. Rescuers said four miners were killed, while "
+            "30 remain inside. Police said 300 people were detained; 40 are still there, a lawyer said. The governor "
+            "said 300 people had been arrested; at least 40 remain in custody, according to Amnesty International. "
+            "The ministry reported 64 deaths and 212 injuries; 29 people are missing.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Mayor", "killed", "12"), ("Rescuers", "killed", "four"), ("Police", "detained", "300"),
+        ("Lawyer", "detained", "40"), ("Governor", "arrested", "300"),
+        ("Amnesty International", "detained", "at least 40"), ("Ministry", "killed", "64"),
+        ("Ministry", "injured", "212"), ("Ministry", "missing", "29")}
+
+
+def test_what_a_delivery_is_enough_for_is_no_count() -> None:
+    text = ("Aid\n\nThe ICRC said it had delivered surgical supplies for 500 wounded people. MSF sent food for 2,000 "
+            "displaced families and enough medicine for 300 patients, and kits for up to 800 people. The ministry said "
+            "40 people were injured.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {("Ministry", "injured", "40")}
+
+
+def test_counts_day_by_day_that_add_up_to_a_stated_total_are_steps_to_it() -> None:
+    text = ("Clashes\n\nAt least 19 people were killed, medical sources said. \"We received 14 bodies yesterday and five "
+            "today,\" a doctor told AFP. The death toll rose to 31, the civil defence said. Rescuers pulled 20 bodies "
+            "from the rubble overnight and 11 this morning. Police arrested 40 people on Monday and 25 on Tuesday, a "
+            "lawyers' group said.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Medical sources", "killed", "At least 19"), ("Civil defence", "killed", "rose to 31"),
+        ("Lawyers' group", "arrested", "40"), ("Lawyers' group", "arrested", "25")}
+
+
+def test_a_bare_number_of_how_many_there_are_counts_what_the_text_was_counting() -> None:
+    text = ("Bridge\n\nBy Ana Holt\n\nEvery morning Hana opens the hall for whoever crossed the border in the night. On "
+            "Tuesday there were 41 of them, most of them women. On the busiest night there were more than 300.\n\n"
+            "The school's caretaker, Pavel Onn, has set up 40 camp beds. He says 120 people slept there on the first "
+            "night. Now it is 35.\n\nThose who fled the shelling sleep in the gym; on Monday there were 80 of them. The "
+            "gym was built in 1962 and it is 40 metres long.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Ana Holt", "refugees", "41"), ("Ana Holt", "refugees", "more than 300"), ("Pavel Onn", "displaced", "120"),
+        ("Pavel Onn", "displaced", "35"), ("Ana Holt", "displaced", "80")}
+
+
+def test_a_person_named_after_who_they_are_to_someone_is_the_later_he_or_she() -> None:
+    text = ("Village\n\nBy Ana Holt\n\nThe council head, Anja Teller, lost her house. Teller's deputy, Pavel Onn, "
+            "runs the school. He says 120 people slept in the school hall. Her mother, Vera Lind, lives nearby. She "
+            "says four neighbours are still missing.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Pavel Onn", "displaced", "120"), ("Vera Lind", "missing", "four")}
+
+
+def test_an_it_says_inside_the_sentence_is_the_body_it_opens_on_and_a_closing_it_said_the_speaker_before() -> None:
+    text = ("Protests\n\nThe interior ministry said four people died. The opposition Civic Front has published a list "
+            "of nine people it says were killed by security forces. Amnesty International said 40 people were "
+            "detained. The Kessin Lawyers Association has compiled the names of 112 people it says are held without "
+            "charge. The army now says two soldiers were killed. Police arrested 17 people there, it said.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Interior ministry", "killed", "four"), ("Civic Front", "killed", "nine"),
+        ("Amnesty International", "detained", "40"), ("Kessin Lawyers Association", "detained", "112"),
+        ("Army", "killed", "two"), ("Army", "arrested", "17")}
+
+
+def test_they_after_a_sentence_about_people_doing_something_are_those_people() -> None:
+    text = ("Mine\n\nBy Ana Holt\n\nThe union says 31 miners died. On a bench outside the hall, six widows sit in a "
+            "row. Together, they say, they have buried nine men.\n\nThe ministry says 12 workers were injured. "
+            "Relatives of the missing gather at the gate each morning. They say 40 men are still missing.\n\n"
+            "The company said 200 workers were evacuated. They say 15 were taken to hospital.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Union", "killed", "31"), ("Widows", "killed", "nine"), ("Ministry", "injured", "12"),
+        ("Relatives of the missing", "missing", "40"), ("Company", "displaced", "200"),
+        ("Company", "hospitalised", "15")}
