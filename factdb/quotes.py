@@ -106,17 +106,20 @@ def on_boundaries(text: str, start: int, end: int) -> bool:
     return not (end < len(text) and _in_word(text[end - 1]) and _inside(text, end, text[end - 1], 1))
 
 
-def widened_to_boundaries(text: str, start: int, end: int) -> tuple[int, int]:
-    """``text[start:end]`` widened to the nearest word and number boundaries, where a quote may start and end.
+def widened_to_boundaries(text: str, start: int, end: int, limit: int | None = None) -> tuple[int, int]:
+    """``text[start:end]`` widened to the nearest word and number boundaries, where a quote may start and end;
+    by at most ``limit`` characters each way (a "word" of a million letters is no word to find the end of).
 
     >>> text = "at least 300 died"
     >>> start, end = widened_to_boundaries(text, 4, 11)
     >>> text[start:end]
     'least 300'
     """
-    while start > 0 and not on_boundaries(text, start, len(text)):
+    lowest = 0 if limit is None else max(0, start - limit)
+    highest = len(text) if limit is None else min(len(text), end + limit)
+    while start > lowest and not on_boundaries(text, start, len(text)):
         start -= 1
-    while end < len(text) and not on_boundaries(text, 0, end):
+    while end < highest and not on_boundaries(text, 0, end):
         end += 1
     return start, end
 
@@ -159,7 +162,7 @@ def closest_passage(document_text: str, quote: str, width: int = 160) -> str:
     run = longest_shared_run(haystack, needle)
     start = max(0, run.document_start - run.quote_start)
     # Offer a passage that could be pasted back as a quote: whole words and numbers at both ends.
-    start, end = widened_to_boundaries(haystack, start, min(len(haystack), start + max(len(needle), 40)))
+    start, end = widened_to_boundaries(haystack, start, min(len(haystack), start + max(len(needle), 40)), limit=width)
     passage = haystack[start:end]
     return passage if len(passage) <= width else passage[: width - 1] + "…"
 
