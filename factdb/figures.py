@@ -860,6 +860,8 @@ def _ascii_lower(text: str) -> str:
     """``text`` with its ASCII capitals lowered and nothing else changed, so that offsets hold. str.translate
     looks every character up in a dictionary; an ASCII text is lowered alike by str.lower, in C."""
     return text.lower() if text.isascii() else text.translate(_ASCII_LOWER)
+
+
 _LOOSE_SEPARATORS = ",.'\u2019\u066b\u066c \u00a0\u2007\u2009\u202f"
 # What numbers_in stops at: a run of digits with single separators between its groups, whatever the
 # convention; or a word that can begin a number (_WORDS), as a whole run of letters. Any other word
