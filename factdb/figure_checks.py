@@ -34,6 +34,7 @@ from factdb.figures import (
     iter_numbers_in,
     numbers_in,
     parse_figure,
+    written_plainly,
 )
 from factdb.quotes import normalize_quote
 
@@ -94,11 +95,14 @@ def unsupported_by_quote(
 class _ReadQuote:
     """What the checks need of a quote: its normalised text casefolded (for _words_in), and its numbers,
     read only as far as a check needs them. Most figures are written in their quote, and the search for
-    numbers after the last one needed scans the rest of the quote for nothing."""
+    numbers after the last one needed scans the rest of the quote for nothing; most are written in plain
+    digits, found where they stand without reading the numbers before them (written_plainly)."""
 
-    __slots__ = ("_unread", "folded", "read")
+    __slots__ = ("_unread", "folded", "number_format", "read", "text")
 
     def __init__(self, text: str, number_format: str) -> None:
+        self.text = text
+        self.number_format = number_format
         self.folded = text.casefold()
         self.read: list[NumberMention] = []
         self._unread: Iterator[NumberMention] | None = iter_numbers_in(text, number_format=number_format)
@@ -108,6 +112,8 @@ class _ReadQuote:
         if any(number in mention.values for mention in self.read):
             return True
         if self._unread is not None:
+            if written_plainly(self.text, number, number_format=self.number_format):
+                return True
             for mention in self._unread:
                 self.read.append(mention)
                 if number in mention.values:

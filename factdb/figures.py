@@ -54,6 +54,7 @@ __all__ = [
     "iter_numbers_in",
     "numbers_in",
     "parse_figure",
+    "written_plainly",
 ]
 
 QUALIFIERS: tuple[str, ...] = (
@@ -434,7 +435,7 @@ def numbers_in(text: str, *, number_format: str = "en") -> list[NumberMention]:
 def iter_numbers_in(text: str, *, number_format: str = "en") -> Iterator[NumberMention]:
     """:func:`numbers_in`, one number at a time: a check that finds what it needs early stops reading."""
     fmt = _number_convention(number_format)
-    s = text.translate(_ASCII_LOWER)
+    s = _ascii_lower(text)
     pos = 0
     while (token := _NUMBER_TOKEN.search(s, pos)) is not None:
         if token.group("digits"):
@@ -451,6 +452,45 @@ def iter_numbers_in(text: str, *, number_format: str = "en") -> Iterator[NumberM
             pos = token.end() if mention is None else mention.end
         if mention is not None:
             yield mention
+
+
+def written_plainly(text: str, number: Number, *, number_format: str = "en") -> bool:
+    """Whether :func:`numbers_in` reads ``number`` where ``text`` writes it in plain digits ("1500" or
+    "1,500"), found without reading the numbers before it. True is what reading every number would
+    say; False only says that no such writing reads as ``number`` (it may be written otherwise: "1.5
+    thousand", "fifteen hundred", "1 500").
+
+    >>> written_plainly("officials said 89 people, then 1,500 more", 1500)
+    True
+    """
+    if type(number) is not int or number < 0:
+        return False
+    fmt = _number_convention(number_format)
+    plain = str(number)
+    for written in (plain, f"{number:,}") if number >= 1000 else (plain,):
+        at = text.find(written)
+        while at >= 0:
+            if _starts_a_run(text, at):
+                # numbers_in starts a token here (see _starts_a_run) and reads it as this does.
+                s = _ascii_lower(text)
+                token = _NUMBER_TOKEN.match(s, at)
+                assert token is not None and token.group("digits")
+                mention, _ = _digit_mention(text, s, token, fmt)
+                if mention is not None and number in mention.values:
+                    return True
+            at = text.find(written, at + 1)
+    return False
+
+
+def _starts_a_run(text: str, at: int) -> bool:
+    """Whether the digit at ``at`` starts a run of digits that no earlier run continues into: neither a
+    digit (``\\d``, which is str.isdecimal) nor a separator after a digit stands before it. numbers_in
+    then starts a token there, whatever it read before: every other token, and the scale words and
+    number words read after one, is letters, spaces and hyphens, which cannot reach over a digit."""
+    if at == 0:
+        return True
+    before = text[at - 1]
+    return not before.isdecimal() and not (before in _LOOSE_SEPARATORS and at > 1 and text[at - 2].isdecimal())
 
 
 def describe(figure: Figure) -> str:
@@ -814,6 +854,14 @@ def format_number(number: Number) -> str:
 # --- numbers in running text ---------------------------------------------------------------------------
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def _ascii_lower(text: str) -> str:
+    """``text`` with its ASCII capitals lowered and nothing else changed, so that offsets hold. str.translate
+    looks every character up in a dictionary; an ASCII text is lowered alike by str.lower, in C."""
+    return text.lower() if text.isascii() else text.translate(_ASCII_LOWER)
+
+
 _LOOSE_SEPARATORS = ",.'\u2019\u066b\u066c \u00a0\u2007\u2009\u202f"
 # What numbers_in stops at: a run of digits with single separators between its groups, whatever the
 # convention; or a word that can begin a number (_WORDS), as a whole run of letters. Any other word
@@ -831,6 +879,8 @@ _NUMBER_TOKEN = re.compile(rf"(?P<digits>\d+(?:[{_LOOSE_SEPARATORS}]\d+)*)|(?<![
 _LOOSE_GROUPING = re.compile(r"['\u2019 ]")
 _PLAIN_DIGITS_READ = 24  # the longest run of digits read as a number
 _FIRST_DIGITS = re.compile(r"\d+")
+_EN = _CONVENTIONS["en"]
+_EN_GROUPED = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+")
 
 
 def _digit_mention(text: str, s: str, token: re.Match[str], fmt: _Convention) -> tuple[NumberMention | None, int]:
@@ -873,12 +923,18 @@ def _read_digits(written: str, fmt: _Convention) -> _DigitReading:
 
 
 def _digit_reading(written: str, fmt: _Convention) -> _DigitReading:
-    """_read_digits, with a shortcut for the most common run: plain ASCII digits read as their own
-    integer in every convention. Other runs are read each time: a large import repeats few of them,
-    and a cache of them would be memory in every worker."""
-    if len(written) <= _PLAIN_DIGITS_READ and written.isascii() and written.isdigit():
-        number = int(written)
-        return _DigitReading(len(written), ((number, 1),), (number,), len(written), False)
+    """_read_digits, with shortcuts for the most common runs: plain ASCII digits read as their own
+    integer in every convention, and ASCII digits grouped by commas as theirs in "en". Other runs are
+    read each time: a large import repeats few of them, and a cache of them would be memory in every
+    worker."""
+    if len(written) <= _PLAIN_DIGITS_READ and written.isascii():
+        if written.isdigit():
+            number = int(written)
+            return _DigitReading(len(written), ((number, 1),), (number,), len(written), False)
+        # "1,500" in "en": the other convention reads it as a decimal, which it leaves to "eu" files.
+        if fmt is _EN and _EN_GROUPED.fullmatch(written):
+            number = int(written.replace(",", ""))
+            return _DigitReading(len(written), ((number, 1),), (number,), written.index(","), False)
     return _read_digits(written, fmt)
 
 

@@ -43,6 +43,8 @@ _ASCII_REPLACEMENTS = {character: replacement for character, replacement in _REP
 
 
 def _translated(text: str) -> str:
+    if text.isascii() and text.isprintable() and "`" not in text:
+        return text  # the ASCII characters replaced are the backtick and control characters
     for character, replacement in (_ASCII_REPLACEMENTS if text.isascii() else _REPLACEMENTS).items():
         if character in text:
             text = text.replace(character, replacement)

@@ -385,7 +385,7 @@ def _numbers_in_read_in_full(text: str, number_format: str) -> list[figures.Numb
 
 _DIGIT_PIECES = st.sampled_from([
     "0", "7", "12", "300", "2019", "1,500", "1.500", "1 500", "1'500", "1\u2009500", "1,5,0", "0.5", "1.5", "12,5", "3rd",
-    "9" * 24, "9" * 25, "1" * 30 + ",000", "۱۲", "١٬٥٠٠", "٣٫٥", " ", ",", ".", "-", "'", "million", "k", "bn", "m", "hundred",
+    "9" * 24, "9" * 25, "1" * 30 + ",000", "12,345,678", "999,999", "0,000", "1,000" * 8, "1,000" * 9, "1,00", "1,0000", "۱۲", "١٬٥٠٠", "٣٫٥", " ", ",", ".", "-", "'", "million", "k", "bn", "m", "hundred",
     "thousand", "a dozen", "people", "(", "%",
 ])
 
@@ -396,3 +396,26 @@ def test_numbers_in_reads_every_run_of_digits_as_reading_it_in_full_does(pieces:
     for text in ("".join(pieces), " ".join(pieces)):
         assert figures.numbers_in(text, number_format=number_format) == _numbers_in_read_in_full(text, number_format)
 
+
+
+# -- a number written in plain digits is found where it stands ---------------------------------------
+
+_PLAIN_PIECES = st.sampled_from([
+    "0", "7", "12", "300", "2019", "1,500", "1.500", "1 500", "1'500", "1\u2009500", "1,5,0", "0.5", "12,345,678", "1,0000",
+    "۱۲", "١٬٥٠٠", " ", ",", ".", "-", "'", "’", "million", "Million", "k", "bn", "hundred", "a dozen", "people", "(", "%", "é",
+])
+
+
+@quick
+@given(st.lists(_PLAIN_PIECES, max_size=12), st.integers(0, 10**8) | st.sampled_from([0, 5, 7, 12, 300, 500, 1500, 2019, 12345678, 345678]),
+       st.booleans(), st.sampled_from(["en", "eu"]))
+def test_a_number_found_written_plainly_is_one_numbers_in_reads(pieces: list[str], number: int, grouped: bool,
+                                                                number_format: str) -> None:
+    """written_plainly answers True only where reading every number finds it, and finds a number written
+    plainly between spaces."""
+    written = f"{number:,}" if grouped else str(number)
+    for text in ("".join(pieces), " ".join(pieces), " ".join([*pieces, written, *pieces[:2]])):
+        read = any(number in mention.values for mention in figures.numbers_in(text, number_format=number_format))
+        if figures.written_plainly(text, number, number_format=number_format):
+            assert read
+    assert figures.written_plainly(f"officials said {written} people", number, number_format="en")

@@ -42,6 +42,12 @@ def test_every_ascii_character_is_normalised_as_by_the_whole_translation_table()
     assert quotes._translated(text) == text.translate(quotes._TRANSLATION)
 
 
+def test_each_ascii_character_in_a_quote_is_normalised_as_by_the_whole_translation_table() -> None:
+    """One character at a time, so that texts without a character to replace take the shortcut."""
+    for text in (f"said {chr(code)} 300" for code in range(128)):
+        assert quotes._translated(text) == text.translate(quotes._TRANSLATION)
+
+
 def test_an_address_is_refused_for_exactly_the_characters_that_are_spaces_or_unprintable() -> None:
     every = map(chr, range(0x110000))
     assert [c for c in every if checks._unprintable_or_space(c) != (c.isspace() or not c.isprintable())] == []
