@@ -18,7 +18,7 @@ import sqlite3
 import threading
 from collections import namedtuple
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import ExitStack, suppress
+from contextlib import suppress
 from functools import lru_cache
 from pathlib import Path
 from types import TracebackType
@@ -78,9 +78,6 @@ class BulkWrite:
         # PostgreSQL: the thread copying the last chunk of new claims, and what it raised.
         self._copying: threading.Thread | None = None
         self._copy_failed: BaseException | None = None
-        # PostgreSQL: a read-only connection to the state the import began from (see stored_claim_digests).
-        self._closing = ExitStack()
-        self._before: Connection | None = None
 
     def __enter__(self) -> BulkWrite:
         if self.sqlite:
@@ -92,7 +89,6 @@ class BulkWrite:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None) -> None:
-        self._closing.close()
         for statement in self._restore:
             self._driver().execute(statement)
 
@@ -336,34 +332,11 @@ class BulkWrite:
         return self._driver().execute(f'SELECT "{column}" FROM "{table.name}" WHERE "{key}" = {self._mark}', (value,)).fetchone()[0]
 
     def stored_claim_digests(self, claims: Table) -> StoredDigests:
-        """stored(ids) -> {id: (pk, record_digest)} of the stored claims among ``ids``, for checks.recognised.
-
-        On PostgreSQL they are read on a second connection, from a snapshot of what was committed
-        when it was first asked, which is what the import began from (it holds the write lock, so
-        nothing else commits meanwhile): the lookups then need not wait for the claims being copied
-        on the import's own connection, and the next claims are read and checked while the last
-        ones are copied. The claims this import writes are not in that snapshot, which costs only
-        checking a line of theirs again: recognised() skips the lines it finds, and each claim is
-        looked up once more in the import's own transaction when it is written.
-        """
+        """stored(ids) -> {id: (pk, record_digest)} of the stored claims among ``ids``, for checks.recognised."""
         def stored(ids: Sequence[str]) -> dict[str, tuple[int, str | None]]:
-            rows: Sequence[Any]
-            if self.postgres:
-                rows = self._as_before().exec_driver_sql(
-                    f'SELECT id, pk, record_digest FROM "{claims.name}" WHERE id = ANY(%s)', (list(ids),)).all()
-            else:
-                rows = self.rows_where_in(claims, ("id", "pk", "record_digest"), "id", ids)
+            rows = self.rows_where_in(claims, ("id", "pk", "record_digest"), "id", ids)
             return {row[0]: (row[1], row[2]) for row in rows}
         return stored
-
-    def _as_before(self) -> Connection:
-        """The read-only connection of stored_claim_digests (PostgreSQL), opened when first needed:
-        only once the import holds the write lock does its snapshot show what the import began from."""
-        if self._before is None:
-            from factdb.db import read_only_snapshot
-
-            self._before = self._closing.enter_context(read_only_snapshot(self.conn.engine))
-        return self._before
 
 
 def _copy_into(driver: Any, table: Table, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> None:
