@@ -353,8 +353,12 @@ THING_NOUNS: dict[str, frozenset[str]] = {
                     frozenset({"damaged"})),
 }
 # Sent where the hurt and the sick are treated: "rushed to the district hospital", "referred to a hospital in Orr".
-_TO_HOSPITAL = (r"(?:taken|sent|rushed|referred|transferred|evacuated|brought|moved|airlifted|flown)\s+(?:on\s+)?to\s+"
-                r"(?:a\s+|an\s+|the\s+)?(?:[\w-]+\s+){0,2}?hospitals?\b")
+_SENT = r"(?:taken|sent|rushed|referred|transferred|evacuated|brought|moved|airlifted|flown)"
+_TO_A_HOSPITAL = r"(?:on\s+)?to\s+(?:a\s+|an\s+|the\s+)?(?:[\w-]+\s+){0,2}?hospitals?\b"
+_TO_HOSPITAL = rf"{_SENT}\s+{_TO_A_HOSPITAL}"
+# The same, with the people sent between the verb and where to: "I have sent 58 workers to the regional hospital".
+_SENT_BEFORE = re.compile(rf"(?i)\b{_SENT}\s+$")
+_TO_A_HOSPITAL_AFTER = re.compile(rf"(?i)^\s*(?:[\w-]+\s+){{0,2}}?{_TO_A_HOSPITAL}")
 # Where people driven from home are put up, as the words after "moved into", "housed in", "sleeping in" name it.
 _SHELTERS = (r"(?:tents|shelters?|camps?|(?:evacuation|collective|reception|transit)\s+cent(?:re|er)s?|"
              r"accommodation\s+(?:points?|cent(?:re|er)s?|sites?)|temporary\s+(?:accommodation|housing)|"
@@ -1028,10 +1032,8 @@ def _metric_told_around(before: str, after: str, population: str | None,
                                               r"in (?:hospitals?|intensive care)\b", after):
         # "Casualties so far: 12 dead and 40 in hospital": where they are says what they are
         return MetricGuess("hospitalised", population, 0.75, '"in hospital"')
-    sent = re.search(r"(?i)\b(?:taken|sent|rushed|referred|transferred|evacuated|brought|moved|airlifted|flown)\s+$",
-                     before)
-    if "hospitalised" in allowed and sent and re.match(r"(?i)^\s*(?:[\w-]+\s+){0,2}?(?:on\s+)?to\s+(?:a\s+|an\s+|the\s+)?"
-                                                      r"(?:[\w-]+\s+){0,2}?hospitals?\b", after):
+    sent = _SENT_BEFORE.search(before) if "hospitalised" in allowed else None
+    if sent and _TO_A_HOSPITAL_AFTER.match(after):
         # "I have sent 58 workers to the regional hospital": where they were sent says what they are
         return MetricGuess("hospitalised", population, 0.75, f'"{sent.group().strip()} ... to hospital"')
     vote = _VOTED_BEFORE.search(before)

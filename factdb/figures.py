@@ -467,12 +467,14 @@ def written_plainly(text: str, number: Number, *, number_format: str = "en") -> 
         return False
     fmt = _number_convention(number_format)
     plain = str(number)
+    s: str | None = None  # the text as numbers_in reads it, lowered once a candidate is found
     for written in (plain, f"{number:,}") if number >= 1000 else (plain,):
         at = text.find(written)
         while at >= 0:
             if _starts_a_run(text, at):
                 # numbers_in starts a token here (see _starts_a_run) and reads it as this does.
-                s = _ascii_lower(text)
+                if s is None:
+                    s = _ascii_lower(text)
                 token = _NUMBER_TOKEN.match(s, at)
                 assert token is not None and token.group("digits")
                 mention, _ = _digit_mention(text, s, token, fmt)
