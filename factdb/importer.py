@@ -1252,7 +1252,16 @@ def _claims_in_chunks(s: _Import, records: Iterable[Record | KnownClaim | Checke
 def _claims_from_workers(s: _Import, files: Sequence[Path], workers: int, progress: Callable[[int], None] | None,
                          counts: Counter[str], pool: Any) -> None:
     """The claims of ``files``, checked by ``workers`` processes, written here chunk by chunk in file order."""
-    names = [str(p) for p in files if str(p) not in s.unreadable]
+    # A JSON Lines file in which the first pass saw no claim (the entities) is not read again: each
+    # worker would read all of it to find none.
+    names = []
+    for path in files:
+        if str(path) in s.unreadable:
+            continue
+        if file_format(path) == "csv" or str(path) in s.files_with_claims:
+            names.append(str(path))
+        elif progress:
+            progress(path.stat().st_size)
     spool = s.spool
     if spool is not None:
         spool.flush()
