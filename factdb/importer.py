@@ -87,7 +87,7 @@ from factdb.models import (
 )
 from factdb.models import Figure as FigureRow
 from factdb.quotes import NormalizedTexts, closest_passage, find_quote, normalize
-from factdb.readers import ReadError, Record, file_format, read_records
+from factdb.readers import ReadError, Record, count_claim_lines, file_format, read_records
 from factdb.vocabulary import REMOVABLE_TABLES
 
 CLAIM_CHUNK = 2000
@@ -1252,7 +1252,16 @@ def _claims_in_chunks(s: _Import, records: Iterable[Record | KnownClaim | Checke
 def _claims_from_workers(s: _Import, files: Sequence[Path], workers: int, progress: Callable[[int], None] | None,
                          counts: Counter[str], pool: Any) -> None:
     """The claims of ``files``, checked by ``workers`` processes, written here chunk by chunk in file order."""
-    names = [str(p) for p in files if str(p) not in s.unreadable]
+    # A JSON Lines file in which the first pass saw no claim (the entities) is not read again: each
+    # worker would read all of it to find none.
+    names = []
+    for path in files:
+        if str(path) in s.unreadable:
+            continue
+        if file_format(path) == "csv" or str(path) in s.files_with_claims:
+            names.append(str(path))
+        elif progress:
+            progress(path.stat().st_size)
     spool = s.spool
     if spool is not None:
         spool.flush()
@@ -1329,6 +1338,20 @@ def _entity_records(s: _Import, paths: Sequence[Path], progress: Callable[[int],
             yield record
 
 
+def _counted_claims_alone(s: _Import, path: Path, progress: Callable[[int], None] | None, counts: Counter[str]) -> bool:
+    """The first pass over a JSON Lines file of claims alone, as factdb export writes them: their lines
+    counted in blocks (readers.count_claim_lines), none to decode. False for any other file."""
+    claims = count_claim_lines(path)
+    if claims is None:
+        return False
+    if progress:
+        progress(path.stat().st_size)
+    if claims:
+        counts[str(path)] += claims
+        s.files_with_claims.add(str(path))
+    return True
+
+
 def _file_records(s: _Import, path: Path, claims_pass: bool, progress: Callable[[int], None] | None,
                   counts: Counter[str]) -> Iterator[Record | KnownClaim | CheckedClaim]:
     """The records of one file for one pass (see _records)."""
@@ -1337,6 +1360,8 @@ def _file_records(s: _Import, path: Path, claims_pass: bool, progress: Callable[
     counting = not claims_pass or fmt == "csv"
     kept: list[Record] | None = [] if not claims_pass and fmt == "json" else None
     raw = claims_pass and s.had_claims  # a re-import: claim lines the database holds already are recognised, not decoded
+    if not claims_pass and fmt == "jsonl" and _counted_claims_alone(s, path, progress, counts):
+        return
     records: Iterator[Record | KnownClaim | CheckedClaim]
     if claims_pass and s.prepared is not None and name in s.prepared.claims:
         records = s.prepared.replay(name, s.lookups, progress, path.stat().st_size)

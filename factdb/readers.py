@@ -671,6 +671,46 @@ def _jsonl_records(path: Path, on_read: Callable[[int], None] | None, kinds: Col
             yield record
 
 
+_CLAIM_PREFIX = b'{"kind": "claim",'
+_CLAIM_LINE_START = b"\n" + _CLAIM_PREFIX
+COUNTED_BLOCK = 1 << 22
+
+
+def count_claim_lines(path: Path) -> int | None:
+    """How many lines a JSON Lines file holds when each one is a claim stating its kind first and
+    once, as ``factdb export`` writes it (``{"kind": "claim", ...``), every line ended by "\\n", the
+    file UTF-8 without a byte order mark: what a pass that does not decode claims reads such a file
+    for (_jsonl_records would yield each as a claim not decoded), counted in C a block of whole
+    lines at a time instead of line by line. None for any other file, to be read line by line
+    (which says where anything is wrong)."""
+    lines = 0
+    with path.open("rb") as handle:
+        while True:
+            block = handle.read(COUNTED_BLOCK)
+            if not block:
+                return lines
+            if not block.endswith(b"\n"):
+                block += handle.readline()  # whole lines: a newline byte is never part of a character's bytes
+                if not block.endswith(b"\n"):
+                    block += b"\n"  # the last line, unended
+            if not _claim_lines(block):
+                return None
+            lines += block.count(b"\n")
+
+
+def _claim_lines(lines: bytes) -> bool:
+    """Whether each of these lines (each ended by "\\n") is a claim stating its kind first and once."""
+    count = lines.count(b"\n")
+    if b"\r" in lines or not lines.startswith(_CLAIM_PREFIX) or lines.count(_CLAIM_LINE_START) != count - 1:
+        return False
+    if lines.count(b'"kind"') != count:
+        return False
+    try:
+        return lines.isascii() or bool(lines.decode("utf-8"))
+    except UnicodeDecodeError:
+        return False
+
+
 def decoded(record: Record) -> Record:
     """A record read ``raw`` (see read_records), decoded as it would have been; raises ReadError."""
     if not record.raw or record.text is None or record.line is None:

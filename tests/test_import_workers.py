@@ -306,6 +306,57 @@ def test_workers_read_corrected_and_new_document_texts_of_the_same_import(databa
     assert results[0] == results[1]
 
 
+def _read_with_progress(path: Path, paths: list[Path], workers: int) -> list[int]:
+    engine = make_engine(path)
+    read: list[int] = []
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(bulk, "BULK_BYTES", 0)
+            patch.setattr(importer, "CLAIM_CHUNK", 61)
+            import_paths(engine, paths, workers=workers, progress=read.append)
+    finally:
+        engine.dispose()
+    return read
+
+
+def test_workers_read_the_claims_of_files_that_also_hold_entities(files: dict[str, Path], tmp_path: Path) -> None:
+    """Workers skip a JSON Lines file in which the first pass saw no claim; one that holds claims
+    among its entities, stating their kind first or not, is read by them as by the importer."""
+    entities = files["entities"].read_text(encoding="utf-8").splitlines(keepends=True)
+    claims = files["jsonl"].read_text(encoding="utf-8").splitlines(keepends=True)
+    moved = claims[:300]
+    for n in range(0, len(moved), 7):  # the kind last: the first pass decodes the line to know it is a claim
+        record = json.loads(moved[n])
+        del record["kind"]
+        moved[n] = json.dumps({**record, "kind": "claim"}, ensure_ascii=False) + "\n"
+    mixed = tmp_path / "mixed.jsonl"
+    mixed.write_text("".join(entities[:len(entities) // 2] + moved + entities[len(entities) // 2:]), encoding="utf-8")
+    rest = tmp_path / "rest.jsonl"
+    rest.write_text("".join(claims[300:]), encoding="utf-8")
+    only_entities = tmp_path / "more-entities.jsonl"  # read by the first pass alone
+    only_entities.write_text('{"kind": "metric", "id": "extra-metric", "name": "Extra", "unit": "people"}\n', encoding="utf-8")
+    paths = [only_entities, mixed, rest]
+    read = {workers: _read_with_progress(migrated_database(tmp_path / str(workers)), paths, workers) for workers in (0, 2)}
+    for table in DATA_TABLES:
+        assert table_rows(tmp_path / "2" / "factdb.sqlite", table) == table_rows(tmp_path / "0" / "factdb.sqlite", table)
+    assert claims_in(tmp_path / "2" / "factdb.sqlite") == 1_500
+    # Progress counts every file's bytes once per pass, with workers or without.
+    assert sum(read[2]) == sum(read[0]) == 2 * sum(p.stat().st_size for p in paths)
+
+
+@pytest.mark.skipif(not hasattr(__import__("fcntl"), "F_GETPIPE_SZ"), reason="pipe sizes are Linux's")
+def test_a_worker_can_write_a_whole_chunk_before_the_importer_reads_it() -> None:
+    import fcntl
+
+    pool = import_workers.start(1)
+    try:
+        size = fcntl.fcntl(pool.workers[0].messages.fileno(), fcntl.F_GETPIPE_SZ)
+    finally:
+        pool.close()
+    limit = int(Path("/proc/sys/fs/pipe-max-size").read_text())
+    assert size == min(limit, import_workers.PIPE_BYTES)
+
+
 def test_the_text_spool_finds_each_text_by_key_whatever_the_order_they_came_in() -> None:
     spool = import_workers.TextSpool()
     try:
