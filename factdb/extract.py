@@ -1853,6 +1853,8 @@ def _speech_cue(sentence: str, match: re.Match[str], sources: Sources, cues: Seq
     if subject is None:
         return None
     subject = replace(subject, text=_its_role_body(subject.text, sentence))
+    if _ENDS_ON_PREPOSITION.search(subject.text):
+        return None  # "Contrary to reports spread by ...": "reports" is a noun here, and "Contrary to" no speaker
     if re.search(rf"\d|\b{_WORD_NUMBER}\b", subject.text) and SELF_REPORT.match(sentence[match.end() :]):
         return None  # "no fewer than 60 detainees had told its researchers they were tortured": a count, not a speaker
     ref = _resolve_subject(subject, sources, verb)
@@ -1868,6 +1870,9 @@ def _speech_cue(sentence: str, match: re.Match[str], sources: Sources, cues: Seq
     if _SPEAKER_CLAUSE.fullmatch(sentence[speaker_end : match.start("verb")]):
         speaker_end = match.start("verb")
     return Cue(subject.start, match.end(), "after", ref, speaker=(subject.start, speaker_end))
+
+
+_ENDS_ON_PREPOSITION = re.compile(r"(?i)\b(?:to|of|by|with|from|despite|unlike|amid)\s*$")
 
 
 # What the people counted said of themselves: "... told its researchers they were tortured".
@@ -2861,11 +2866,8 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
         if section is not None and not section.speaker and sentence.start == _paragraph_start(sentences, sentence) \
                 and _opens_with_speaker(sentence.text, cues, section):
             section = None  # a new paragraph that names its own speaker first ends a table's lead-in
-        continuation = quoting if not cues and quoting is not None and QUOTE_OPENS.match(sentence.text) \
-            else carried if CONTINUATION.match(sentence.text) \
-            or (not cues and (_opens_with_count(sentence.text) or _bare_count(sentence.text))) \
-            else speaker if not cues and (_counts_part_of_before(sentence.text) or SPEAKER_ACTS.match(sentence.text)) \
-            else None
+        continuation = _going_on(sentence.text, cues, quoting=quoting, carried=carried, speaker=speaker,
+                                 sources=sources)
         fallback = _carried(continuation) or (section.ref if section is not None else None)
         pending = _pending(sentence, cues, fallback, topic or earlier_topic, seen_values, sources.voice, stated)
         topic = _topic_after(sentence.text, pending, topic)
@@ -2879,6 +2881,65 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
         quoting = _quotation_speaker(sentence, cues, quoting)
         sources.spoke(attributed[-1].source if attributed else speaking[-1].source if speaking else None)
     return claims
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    ref: SourceRef | None
+    score: int
+    why: str
+
+
+def _going_on(sentence: str, cues: Sequence[Cue], *, quoting: SourceRef | None, carried: SourceRef | None,
+              speaker: SourceRef | None, sources: Sources) -> SourceRef | None:
+    """Who speaks, for a sentence's figures that no cue of their own governs, among the speakers of the text
+    before: each candidate has a score, the highest wins, and with none the section's speaker or the text's own
+    voice speak.
+
+    ====  =======================================================================================================
+    4     the speaker of the quotation before, for a sentence that opens on a quotation mark and names nobody
+    3     the source of the sentence before, for a sentence that says it goes on (``A further``, ``Of them``, ``Most
+          were``), even when that is nobody
+    2     the speaker of the sentence before (the source of its figures, else whom it named speaking, with or
+          without figures), for a sentence naming nobody that opens on a count, is a bare count (``Now it is
+          35.``), counts a part of what the one before counted, has ``It`` or ``They`` go on acting, or is about
+          what was claimed (``Claims that 200 people died are false`` after ``Contrary to reports circulated by
+          X``)
+    2     whom ``she``, ``he`` or ``they`` refers to, for a sentence naming nobody whose pronoun keeps a record
+          (``she has written 96 names``, ``They have a list ... of 213 men``): the record's owner counts
+    ====  =======================================================================================================
+    """
+    candidates: list[_Candidate] = []
+    if not cues and quoting is not None and QUOTE_OPENS.match(sentence):
+        candidates.append(_Candidate(quoting, 4, "a quotation going on"))
+    if CONTINUATION.match(sentence):
+        candidates.append(_Candidate(carried, 3, "words that go on from the sentence before"))
+    if not cues:
+        # (a speaker who gave no figure goes on only into a count that refers back: "Six others from the crew")
+        if _opens_with_count(sentence) or _bare_count(sentence):
+            before = carried or (speaker if _REFERS_BACK.match(sentence) else None)
+            candidates.append(_Candidate(before, 2, "a count going on from the sentence before"))
+        elif _counts_part_of_before(sentence) or SPEAKER_ACTS.match(sentence) or _CLAIMED.match(sentence):
+            candidates.append(_Candidate(speaker, 2, "a sentence going on with the speaker before"))
+        record = _PRONOUN_RECORDS.match(sentence)
+        if record is not None:
+            pronoun = record.group("pronoun")
+            candidates.append(_Candidate(_pronoun_ref(pronoun, pronoun, sources, record.group("verb")), 2,
+                                         "a pronoun keeping a record"))
+    best = max(candidates, key=lambda c: c.score, default=None)
+    return best.ref if best is not None else None
+
+
+_REFERS_BACK = re.compile(r"(?i)^\W*(?:[\w,-]+\s+){1,3}?(?:others|more)\b")
+# "Claims that 200 people have died in the province are false", "Reports that 15 villagers were killed": what was
+# claimed, by whoever the text named claiming it.
+_CLAIMED = re.compile(r"(?i)^(?:the\s+)?(?:claims?|reports?|allegations?|rumou?rs?|assertions?)\s+that\b")
+# "She has written 96 names", "They have a list, typed on a borrowed laptop, of 213 men", "He keeps a tally of 40".
+_PRONOUN_RECORDS = re.compile(
+    r"^(?:[A-Z][A-Za-z ]{0,60}?(?:,\s*|\s))?(?P<pronoun>[Ss]he|[Hh]e|[Tt]hey)\s+(?:also\s+)?(?:(?:has|have|had)\s+)?"
+    r"(?P<verb>(?:written|wrote|kept|keeps?|counted|counts?|recorded|records?|listed|lists?|compiled|compiles?|"
+    r"noted|notes?)\b(?:\s+down)?|(?:has|have|had|keeps?|kept)\s+(?:a|an)\s+(?:[\w-]+\s+)?(?:list|tally|register|record|"
+    r"ledger|count)\b)")
 
 
 def _sentence_cues(sentence: Sentence, sources: Sources, quoting: SourceRef | None, section: Section | None) -> list[Cue]:

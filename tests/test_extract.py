@@ -2099,3 +2099,34 @@ def test_they_after_a_sentence_about_people_doing_something_are_those_people() -
         ("Union", "killed", "31"), ("Widows", "killed", "nine"), ("Ministry", "injured", "12"),
         ("Relatives of the missing", "missing", "40"), ("Company", "displaced", "200"),
         ("Company", "hospitalised", "15")}
+
+
+def test_a_count_that_refers_back_goes_on_with_a_speaker_who_gave_no_figure() -> None:
+    # the sentence before names a speaker but gives no count of its own: "Six others", "Two more" are what that
+    # speaker went on to say; a count that opens a new subject ("Thousands of ...") stays in the text's own voice
+    text = ("Fire\n\nBy Ana Holt\n\nThe mill's owner, Teska Grain, said in a statement that the dead men were part of "
+            "a night shift. Four others from the shift are unaccounted for.\n\nThe port authority said the cargo hold "
+            "had flooded within minutes. Two more crew members are missing.\n\nThe union says the owners ignored its "
+            "warnings. Hundreds of workers were evacuated from the district.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Teska Grain", "missing", "Four"), ("Port authority", "missing", "Two"), ("Ana Holt", "displaced", "Hundreds")}
+
+
+def test_claims_denied_are_the_claimants_named_in_the_sentence_before() -> None:
+    # "Contrary to reports ..." names no speaker "Contrary to"; "Claims that 40 ... are a fabrication" belongs to
+    # whoever was named claiming before, not to the statement denying it
+    text = ("Statement by the Ministry of Defence\n\nContrary to reports in some media, no civilians were harmed. "
+            "Opposition websites claimed on Sunday that the army had shelled Osk. Claims that 40 villagers were "
+            "killed there are a fabrication.\n\nThe Lowland Front said on Sunday that the army had shelled its camps. "
+            "Reports that 12 of its fighters died in custody are false.\n")
+    names = {(name, metric, stated) for name, metric, stated, _ in _attributed(text)}
+    assert names == {("Opposition websites", "killed", "40"), ("Lowland Front", "killed", "12")}
+
+
+def test_a_pronoun_keeping_a_record_counts_for_the_person_it_refers_to() -> None:
+    text = ("Gate\n\nBy Ana Holt\n\nEvery morning the families gather at the prison gate. Rasa Venn, 58, says her son "
+            "was taken in March. On the inside cover of a ledger she has written 37 names of men arrested that week."
+            "\n\nRelatives of the detained meet on Fridays. They keep a list, typed on an old laptop, of 112 "
+            "people detained since the strike.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Rasa Venn", "arrested", "37"), ("Relatives of the detained", "detained", "112")}
