@@ -2868,7 +2868,7 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
             section = None  # a new paragraph that names its own speaker first ends a table's lead-in
         continuation = _going_on(sentence.text, cues, quoting=quoting, carried=carried, speaker=speaker,
                                  sources=sources)
-        fallback = _carried(continuation) or (section.ref if section is not None else None)
+        fallback = continuation or (section.ref if section is not None else None)
         pending = _pending(sentence, cues, fallback, topic or earlier_topic, seen_values, sources.voice, stated)
         topic = _topic_after(sentence.text, pending, topic)
         claims.extend(_group(sentence, pending, voice, sources, catalog, event, paragraphs))
@@ -2911,9 +2911,9 @@ def _going_on(sentence: str, cues: Sequence[Cue], *, quoting: SourceRef | None, 
     """
     candidates: list[_Candidate] = []
     if not cues and quoting is not None and QUOTE_OPENS.match(sentence):
-        candidates.append(_Candidate(quoting, 4, "a quotation going on"))
+        candidates.append(_Candidate(quoting, 4, "a quotation going on from the sentence before"))
     if CONTINUATION.match(sentence):
-        candidates.append(_Candidate(carried, 3, "words that go on from the sentence before"))
+        candidates.append(_Candidate(carried, 3, "a sentence going on in words from the one before"))
     if not cues:
         # (a speaker who gave no figure goes on only into a count that refers back: "Six others from the crew")
         if _opens_with_count(sentence) or _bare_count(sentence):
@@ -2925,9 +2925,9 @@ def _going_on(sentence: str, cues: Sequence[Cue], *, quoting: SourceRef | None, 
         if record is not None:
             pronoun = record.group("pronoun")
             candidates.append(_Candidate(_pronoun_ref(pronoun, pronoun, sources, record.group("verb")), 2,
-                                         "a pronoun keeping a record"))
+                                         f'"{pronoun} {record.group("verb")}", a pronoun keeping a record'))
     best = max(candidates, key=lambda c: c.score, default=None)
-    return best.ref if best is not None else None
+    return _carried(best.ref, best.why) if best is not None else None
 
 
 _REFERS_BACK = re.compile(r"(?i)^\W*(?:[\w,-]+\s+){1,3}?(?:others|more)\b")
@@ -3174,11 +3174,10 @@ def _counts_part_of_before(sentence: str) -> bool:
     return any(SUBSET_AFTER.match(sentence[span.end :]) for span in find_figures(sentence))
 
 
-def _carried(ref: SourceRef | None) -> SourceRef | None:
+def _carried(ref: SourceRef | None, why: str) -> SourceRef | None:
     if ref is None:
         return None
-    return SourceRef(ref.source, min(ref.confidence, 0.5), f"the sentence before ({ref.reason}); this one continues it",
-                     ref.via)
+    return SourceRef(ref.source, min(ref.confidence, 0.5), f"{why}: {ref.reason}", ref.via)
 
 
 TIMED_HEADING = re.compile(r"^(?:[01]?\d|2[0-3])[:.][0-5]\d\b(?:\s*(?:[ap]\.?m\.?|GMT|BST|CET|EST|UTC|local))?\s+\S")
