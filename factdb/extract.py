@@ -2744,7 +2744,8 @@ def extract(
     voice = _voice_source(sources, voice_name, voice_reason, document)
     sources.voice = voice
     document.author = voice.name if voice.kind == "person" and voice_name else None
-    claims = _without_repeats(_claims(text, "" if opens_on_lead else guessed_title, sources, voice, catalog, event))
+    claims = _without_repeats(_restated(_claims(text, "" if opens_on_lead else guessed_title, sources, voice, catalog,
+                                                event), voice))
     if stored is not None:
         claims = [c for c in claims if not _already_stored(c, stored)]
     propose_supersedes(claims, document.id)
@@ -2772,6 +2773,34 @@ def _already_stored(claim: ProposedClaim, document: KnownDocument) -> bool:
     figures = {(f.metric, f.figure.low, f.figure.high) for f in claim.figures}
     return any(known.source == claim.source and (known.quote == quote or figures <= known.figures)
                for known in document.claims)
+
+
+def _restated(claims: list[ProposedClaim], voice: ProposedSource) -> list[ProposedClaim]:
+    """A claim no cue attributed (the text's own voice) whose every figure a named source gives elsewhere in the
+    text (the same metric and figure) restates that source's count: a summary bullet, a lead or a standfirst above
+    the attributed sentence, or a recap below it. It becomes that source's, when exactly one source gives them."""
+    given: dict[tuple[str, tuple[str | None, float | None, float | None, float | None]], set[tuple[str, str | None]]] = {}
+    for claim in claims:
+        if claim.source != voice.id:
+            for f in claim.figures:
+                given.setdefault(_figure_key(f), set()).add((claim.source, claim.via))
+    for claim in claims:
+        if claim.source != voice.id or not claim.source_reason.startswith(NO_CUE):
+            continue
+        givers = [given.get(_figure_key(f), set()) for f in claim.figures]
+        common = set.intersection(*givers) if givers else set()
+        if len(common) != 1:
+            continue
+        (source, via), = common
+        claim.source, claim.via = source, via
+        claim.source_reason = f"the same figures the text gives from {source} elsewhere: this restates them"
+        claim.confidence = min(claim.confidence, 0.5)
+        claim.reason = "; ".join([claim.source_reason, *(f.reason for f in claim.figures)])
+    return claims
+
+
+def _figure_key(figure: ProposedFigure) -> tuple[str, tuple[str | None, float | None, float | None, float | None]]:
+    return figure.metric, (figure.figure.qualifier, figure.figure.value, figure.figure.low, figure.figure.high)
 
 
 def _without_repeats(claims: list[ProposedClaim]) -> list[ProposedClaim]:
@@ -3392,6 +3421,9 @@ def _topic_after(sentence: str, pending: Sequence[_Pending], topic: str | None) 
     return topic
 
 
+NO_CUE = "no attribution cue"
+
+
 def _group(sentence: Sentence, pending: Sequence[_Pending], voice: ProposedSource, sources: Sources,
            catalog: Catalog, event: str | None, paragraphs: dict[int, str]) -> list[ProposedClaim]:
     groups: dict[tuple[str, str | None], list[_Pending]] = {}
@@ -3405,7 +3437,7 @@ def _group(sentence: Sentence, pending: Sequence[_Pending], voice: ProposedSourc
         ref = items[0].ref
         if ref is None:
             source_confidence = 0.5 if not voice.id.startswith("author-of-") else 0.35
-            source_reason = f"no attribution cue: the article's own voice ({voice.name})"
+            source_reason = f"{NO_CUE}: the article's own voice ({voice.name})"
         else:
             source_confidence, source_reason = ref.confidence, f"source from {ref.reason}"
             if ref.source.known:

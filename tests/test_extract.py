@@ -2130,3 +2130,17 @@ def test_a_pronoun_keeping_a_record_counts_for_the_person_it_refers_to() -> None
             "people detained since the strike.\n")
     assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
         ("Rasa Venn", "arrested", "37"), ("Relatives of the detained", "detained", "112")}
+
+
+def test_an_unattributed_figure_a_named_source_gives_elsewhere_restates_that_source() -> None:
+    # a lead or a recap states a count in the text's own voice that a body gives, attributed, elsewhere: the
+    # body's count, not a second claim of the author's; a figure two sources give, or one only the text gives,
+    # stays in the text's own voice
+    text = ("Floods in Marl\n\nBy Ana Holt\n\nRescue boats worked through the night in the lower valley, where at "
+            "least 63 people have died since Sunday.\n\nThe disaster agency said on Tuesday that at least 63 people "
+            "had died and 12 were missing. The Red Cross said 12 people were missing and 4,000 had been evacuated."
+            "\n\nIn all, 12 people are missing and more than 900 homes have been damaged.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Disaster agency", "killed", "at least 63"), ("Disaster agency", "missing", "12"),
+        ("Red Cross", "missing", "12"), ("Red Cross", "displaced", "4,000"), ("Ana Holt", "missing", "12"),
+        ("Ana Holt", "damaged", "more than 900")}
