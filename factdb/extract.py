@@ -1762,11 +1762,17 @@ def _without_quoted_first_person(sentence: str, cues: list[Cue]) -> list[Cue]:
         first_person = cue.speaker is not None and _OPENS_FIRST_PERSON.match(
             sentence[cue.speaker[0] : cue.speaker[1]].strip(" \"“‘'"))
         if quotation is not None and first_person and any(
-                0 <= c.start - quotation.end() <= 100 and not re.search(r"[.;“”\"]", sentence[quotation.end() : c.start])
-                for c in cues):
+                (0 <= c.start - quotation.end() <= 100 and not re.search(r"[.;“”\"]", sentence[quotation.end() : c.start]))
+                or _introduces(sentence, c, quotation.start()) for c in cues):
             continue
         kept.append(cue)
     return kept
+
+
+def _introduces(sentence: str, cue: Cue, quotation_start: int) -> bool:
+    """ "Anna Rell said: “We counted 40 bodies.”": a speech cue right before a quotation, with a colon or comma
+    between, introduces it."""
+    return cue.end <= quotation_start and bool(re.fullmatch(r"\s*[:,]\s*", sentence[cue.end : quotation_start]))
 
 
 def _append(cues: list[Cue], cue: Cue | None) -> None:
@@ -2869,7 +2875,9 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
     last_paragraph = 0
     seen_values: set[tuple[str, float | None, float | None]] = set()
     stated = frozenset(span.figure.value for span in find_figures(text) if span.figure.value is not None)
-    for sentence in sentences:
+    closes = _quotations_closing_later(sentences)
+    quoted_until, quoted_by = -1, None  # a quotation over several sentences: the last one before its close, its speaker
+    for index, sentence in enumerate(sentences):
         if sentence.paragraph != last_paragraph:
             # "37 of them", "put the total at" reach back to what the paragraphs before were counting
             earlier_topic = topic or earlier_topic
@@ -2891,12 +2899,19 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
         if sentence.paragraph <= 3 and _is_headline(sentence) and _restated_below(sentence, text, rounded=True):
             continue  # a second headline or standfirst under a "Press release" line restates the body
         _remember_mentions(sentence.text, sources)
-        cues = _sentence_cues(sentence, sources, quoting, section)
+        if index in closes:
+            # '"We found 40 bodies in the first village. Twelve more are missing," said Anna Rell': the speaker after
+            # the closing mark speaks the whole quotation
+            quoted_until, quoted_by = closes[index] - 1, _speaker_after_quotation(sentences[closes[index]], sources)
+        in_quotation = index <= quoted_until and quoted_by is not None
+        if in_quotation:
+            quoting = quoted_by
+        cues = _sentence_cues(sentence, sources, quoting, section, in_quotation)
         if section is not None and not section.speaker and sentence.start == _paragraph_start(sentences, sentence) \
                 and _opens_with_speaker(sentence.text, cues, section):
             section = None  # a new paragraph that names its own speaker first ends a table's lead-in
         continuation = _going_on(sentence.text, cues, quoting=quoting, carried=carried, speaker=speaker,
-                                 sources=sources)
+                                 sources=sources, in_quotation=in_quotation)
         fallback = continuation or (section.ref if section is not None else None)
         pending = _pending(sentence, cues, fallback, topic or earlier_topic, seen_values, sources.voice, stated)
         topic = _topic_after(sentence.text, pending, topic)
@@ -2919,8 +2934,38 @@ class _Candidate:
     why: str
 
 
+def _quotations_closing_later(sentences: Sequence[Sentence]) -> dict[int, int]:
+    """For each sentence that opens a quotation closed only in a later sentence of its paragraph, that sentence's
+    index (curly marks open and close; a straight mark closes what is open, else opens)."""
+    closes: dict[int, int] = {}
+    opened: int | None = None
+    for index, sentence in enumerate(sentences):
+        if opened is not None and sentences[opened].paragraph != sentence.paragraph:
+            opened = None  # a quotation not closed by the paragraph's end: nothing is known of its speaker
+        for mark in re.findall(r"[“”\"]", sentence.text):
+            if mark == "“" or (mark == '"' and opened is None):
+                opened = index
+            else:
+                if opened is not None and opened != index:
+                    closes[opened] = index
+                opened = None
+    return closes
+
+
+def _speaker_after_quotation(sentence: Sentence, sources: Sources) -> SourceRef | None:
+    """The speaker right after the mark closing a quotation opened in an earlier sentence ('... missing," said Anna
+    Rell.'), or None."""
+    close = re.search(r"[”\"]", sentence.text)
+    if close is None:
+        return None
+    for cue in find_cues(sentence.text, sources):
+        if 0 <= cue.start - close.end() <= 100 and not re.search(r"[.;“”\"]", sentence.text[close.end() : cue.start]):
+            return cue.ref
+    return None
+
+
 def _going_on(sentence: str, cues: Sequence[Cue], *, quoting: SourceRef | None, carried: SourceRef | None,
-              speaker: SourceRef | None, sources: Sources) -> SourceRef | None:
+              speaker: SourceRef | None, sources: Sources, in_quotation: bool = False) -> SourceRef | None:
     """Who speaks, for a sentence's figures that no cue of their own governs, among the speakers of the text
     before: each candidate has a score, the highest wins, and with none the section's speaker or the text's own
     voice speak.
@@ -2939,7 +2984,7 @@ def _going_on(sentence: str, cues: Sequence[Cue], *, quoting: SourceRef | None, 
     ====  =======================================================================================================
     """
     candidates: list[_Candidate] = []
-    if not cues and quoting is not None and QUOTE_OPENS.match(sentence):
+    if not cues and quoting is not None and (in_quotation or QUOTE_OPENS.match(sentence)):
         candidates.append(_Candidate(quoting, 4, "a quotation going on from the sentence before"))
     if CONTINUATION.match(sentence):
         candidates.append(_Candidate(carried, 3, "a sentence going on in words from the one before"))
@@ -2971,8 +3016,9 @@ _PRONOUN_RECORDS = re.compile(
     r"ledger|count)\b)")
 
 
-def _sentence_cues(sentence: Sentence, sources: Sources, quoting: SourceRef | None, section: Section | None) -> list[Cue]:
-    cues = _speakers_own(find_cues(sentence.text, sources), sentence, quoting, sources)
+def _sentence_cues(sentence: Sentence, sources: Sources, quoting: SourceRef | None, section: Section | None,
+                   in_quotation: bool = False) -> list[Cue]:
+    cues = _speakers_own(find_cues(sentence.text, sources), sentence, quoting, sources, in_quotation)
     if section is not None and not section.speaker:
         # "Figures compiled by the centre: ... Pelen recorded 2 deaths": under a table's lead-in, a row's place
         # (a single unknown name) is no speaker
@@ -2985,10 +3031,11 @@ def _is_a_place_row(cue: Cue) -> bool:
     return not source.known and source.kind in ("other", "person") and bool(re.fullmatch(r"[A-Z][a-z’'-]+", source.name))
 
 
-def _speakers_own(cues: list[Cue], sentence: Sentence, quoting: SourceRef | None, sources: Sources) -> list[Cue]:
+def _speakers_own(cues: list[Cue], sentence: Sentence, quoting: SourceRef | None, sources: Sources,
+                  in_quotation: bool = False) -> list[Cue]:
     """'"We have recorded 41 deaths ..."' after '"...," said Dr Lena Fors.': in a quotation that goes on with its
     speaker, "we" is the speaker's, not the text's own voice."""
-    if quoting is not None and QUOTE_OPENS.match(sentence.text) and cues \
+    if quoting is not None and (in_quotation or QUOTE_OPENS.match(sentence.text)) and cues \
             and all(c.ref.source is sources.voice and not c.ref.anaphoric for c in cues):
         return []
     return cues
@@ -3383,7 +3430,9 @@ def _speaker_of_quotation(cues: Sequence[Cue], span: FigureSpan, sentence: str) 
             # (a pronoun too: '"I counted 40 bodies," she says' is hers, not the "I" inside the quotation's)
             follows = [c for c in cues if 0 <= c.start - quotation.end() <= 100
                        and not re.search(r"[.;“”\"]", sentence[quotation.end() : c.start])]
-            return follows[0] if follows else None
+            if follows:
+                return follows[0]
+            return next((c for c in cues if _introduces(sentence, c, quotation.start())), None)
     return None
 
 

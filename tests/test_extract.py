@@ -2144,3 +2144,23 @@ def test_an_unattributed_figure_a_named_source_gives_elsewhere_restates_that_sou
         ("Disaster agency", "killed", "at least 63"), ("Disaster agency", "missing", "12"),
         ("Red Cross", "missing", "12"), ("Red Cross", "displaced", "4,000"), ("Ana Holt", "missing", "12"),
         ("Ana Holt", "damaged", "more than 900")}
+
+
+def test_a_quotation_over_several_sentences_is_spoken_by_whoever_is_named_after_its_close() -> None:
+    # the "we" of the first sentences of a quotation is the speaker named after the closing mark, sentences
+    # later, not the text's own voice; straight marks too
+    text = ("Orsk\n\nBy Ana Holt\n\nThe road to the valley reopened on Friday.\n\n“We found 40 bodies in the first "
+            "village. We pulled 16 people out alive. Twelve more people are still missing,” said Anna Rell, who leads "
+            "the volunteer rescue team.\n\n\"Our teams have evacuated 300 people from the lower streets. There is no more "
+            "room,\" the council's deputy head, Pavel Onn, told reporters.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Anna Rell", "killed", "40"), ("Anna Rell", "rescued", "16"), ("Anna Rell", "missing", "Twelve"),
+        ("Pavel Onn", "displaced", "300")}
+
+
+def test_a_speaker_introducing_a_quotation_with_a_colon_speaks_its_we() -> None:
+    text = ("Orsk\n\nBy Ana Holt\n\nThe road to the valley reopened on Friday. Anna Rell, who leads the volunteers, "
+            "said: “We counted 40 bodies in the first village.” The mayor told reporters, “We have evacuated 300 people "
+            "from the school.”\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Anna Rell", "killed", "40"), ("Mayor", "displaced", "300")}
