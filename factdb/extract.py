@@ -1836,7 +1836,7 @@ def _is_speech_verb(sentence: str, match: re.Match[str]) -> bool:
             r"(?i)\s+(?:in|at|on|inside|near|under|hiding|alive|dead|there|here|(?:the\s+|more\s+)?(?:bod(?:y|ies)|remains))\b",
             sentence[match.end() :]):
         return False  # "all 17 men they found in the mosque": finding people, not a finding
-    if verb in ("gave", "gives", "give") and re.match(r"(?i)\s+(?:way|in|up|birth|chase)\b", sentence[match.end() :]):
+    if verb in ("gave", "gives", "give") and re.match(r"(?i)\s+(?:way|in|up|birth|chase|no)\b", sentence[match.end() :]):
         return False  # "A hillside gave way": no figure is given
     if re.match(r"(?i)\s+(?:the\s+)?lives\b|\s+responsibility\b", sentence[match.end() :]):
         return False  # "the floods have claimed the lives of 17": a toll, not a speaker
@@ -1950,7 +1950,8 @@ def _is_inverted(sentence: str, match: re.Match[str]) -> bool:
     if verb not in ("said", "says", "added", "wrote", "stated", "noted", "reported"):  # "told X": X hears it
         return False
     before = sentence[: match.start()].rstrip()
-    after = sentence[match.end() :].strip()
+    # '"...," said Marta Osei, the union's secretary, adding that two were taken to hospital': the speaker goes on
+    after = re.split(rf",\s*(?:{'|'.join(PARTICIPIAL_SPEECH)})\b", sentence[match.end() :])[0].strip()
     if not re.search(r"[,”\"]$", before) or re.match(r"(?i)(?:that|on|in|at|it|they|he|she|by|from|via|over|during|late|"
                                                       r"early|today|yesterday|last|this|after|before|when|while)\b", after):
         return False  # ("..., Hamid Sorr, said by telephone": how it was said, the speaker is before the verb)
@@ -2010,6 +2011,9 @@ _DESCRIPTION_ONLY = re.compile(r"(?i)an?\s+(?:[a-z’'-]+\s+){0,3}(?:monitor|gro
 def _subject_before(sentence: str, verb_start: int, verb: str) -> Subject | None:
     """The noun phrase before a cue verb, within its clause; None for "which said" with no antecedent."""
     head = _DESCRIBING_APPOSITION.sub(" ", sentence[:verb_start])
+    # "The Dockworkers' Union, which called the strike that preceded the protests, said": a relative clause before
+    # the verb describes the subject; its "that" starts no clause of the speaker's
+    head = _RELATIVE_BEFORE_VERB.sub(",", head)
     # a release's dateline is no part of the subject: "(Oslo, 2 October) The Norwegian Refugee Council said"
     dateline = re.match(r"\s*\([^()]{0,60}\d[^()]{0,20}\)\s*[-–—:]?\s*(?=[A-Z])", head)
     if dateline:
@@ -2022,7 +2026,8 @@ def _subject_before(sentence: str, verb_start: int, verb: str) -> Subject | None
         parts = [p for p in parts if not _NOT_A_SUBJECT.match(p)]
         if not parts:
             return None
-        return Subject(_TRAILING_TIME.sub("", parts[-1]), None, tuple(parts[:-1]))  # "The ministry on Monday ..."
+        # "The ministry on Monday ...", "Late on Tuesday it said ... but gave no breakdown"
+        return Subject(_LEADING_TIME.sub("", _TRAILING_TIME.sub("", parts[-1])), None, tuple(parts[:-1]))
     if re.search(r"(?i)(?:,\s*)?\bwhich\s*$", head):
         antecedent = re.sub(r"(?i),?\s*which\s*$", "", head)
         return Subject(_last_noun_phrase(antecedent), None)
@@ -2085,13 +2090,14 @@ _NOT_A_SUBJECT = re.compile(
     r"which\b|according)\b")
 
 
+_RELATIVE_BEFORE_VERB = re.compile(r"(?i)(?<=[\w’'.)]),\s*(?:which|who)\s[^,;:“”\"]{0,200},\s*$")
 # An apposition that describes the subject before the verb: ", a Britain-based monitor that relies on sources,".
 _DESCRIBING_APPOSITION = re.compile(
     r"(?i),\s*(?:a|an)\s+[^,;]{0,80}?\b(?:that|which|who|whose)\b[^,;]{0,120},\s*$")
 _POSSESSED = re.compile(r"(?i)^(?:her|his|their|its)\s+(?:own\s+)?[\w’'-]+$")
 _TRAILING_PRONOUN = re.compile(r"(?i)\s(it|they|he|she|we)$")
 # "On Thursday the agency said", and a live blog's time stamp opening an entry: "10:15 The agency says".
-_LEADING_TIME = re.compile(r"(?i)^(?:(?:late|early)\s+)?on\s+\w+day\s+(?=the\s|[A-Z])"
+_LEADING_TIME = re.compile(r"(?i)^(?:(?:late|early)\s+)?on\s+\w+day\s+(?=the\s|[A-Z]|(?:it|they|he|she|we)\b)"
                            r"|^\d{1,2}[:.]\d\d(?:\s*(?:am|pm|gmt|utc|bst|cet|local time))?\s+(?=[A-Z])")
 _TRAILING_TIME = re.compile(
     r"(?i)\s+(?:(?:late|early)\s+)?(?:on|last|this)\s+(?:\w+day|week|month|night|morning|evening)$|\s+(?:yesterday|today)$")

@@ -2164,3 +2164,29 @@ def test_a_speaker_introducing_a_quotation_with_a_colon_speaks_its_we() -> None:
             "from the school.”\n")
     assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
         ("Anna Rell", "killed", "40"), ("Mayor", "displaced", "300")}
+
+
+def test_a_relative_clause_before_the_verb_describes_the_speaker() -> None:
+    # ", which organised the strike that closed the pits," is about the union: its "that" starts no clause whose
+    # subject would speak
+    text = ("Pits\n\nBy Ana Holt\n\nThe Kessel Miners' Union, which organised the strike that closed the pits, said 23 "
+            "of its members were detained. The Orr Lawyers' Guild, who represent families that lost relatives in the "
+            "raids, said 14 people had died in custody.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Kessel Miners' Union", "detained", "23"), ("Orr Lawyers' Guild", "killed", "14")}
+
+
+def test_adding_after_a_speaker_named_after_the_quotation_goes_on_with_that_speaker() -> None:
+    text = ("Raid\n\nBy Ana Holt\n\n“They broke the doors,” said Marta Osei, the union's deputy secretary, adding that two "
+            "of the detained men were taken to hospital.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Marta Osei", "hospitalised", "two")}
+
+
+def test_a_pronoun_after_a_time_opening_is_the_speaker_and_gave_no_gives_nothing() -> None:
+    # "Late on Tuesday it said ...": "it" is the agency named before, not a source "Late on Tuesday"; "but gave no
+    # breakdown" names no source for what came before it
+    text = ("Slide\n\nBy Ana Holt\n\nThe disaster agency, BNPG, had earlier put the death toll at 19. Late on Tuesday it "
+            "said it had been informed of “at least 31 deaths”, but gave no breakdown.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("BNPG", "killed", "19"), ("BNPG", "killed", "at least 31")}
