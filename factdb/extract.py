@@ -2929,8 +2929,27 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
         speaking = [c.ref for c in cues if not c.ref.anaphoric]
         speaker = attributed[-1] if attributed else speaking[-1] if speaking else None
         quoting = _quotation_speaker(sentence, cues, quoting)
-        sources.spoke(attributed[-1].source if attributed else speaking[-1].source if speaking else None)
+        sources.spoke(attributed[-1].source if attributed else speaking[-1].source if speaking
+                      else _acting_body(sentence.text, sources))
     return claims
+
+
+# A sentence whose subject is a body doing something other than giving a figure: "The interior ministry has issued
+# its first statement.", "The Red Cross, which runs the camp, has sent two surgical teams."
+_ACTING_BODY = re.compile(
+    rf"^(?:[Tt]he\s+)?(?P<body>(?:[\w’'-]+\s+){{0,3}}?(?i:{'|'.join(GENERIC_HEADS)})|{_NAME})"
+    r"(?:,[^,;:“”\"]{1,120},)?\s+(?:(?:has|have|had)\s+)?(?:[a-z]+ly\s+)?(?:[a-z]{3,}ed|sent|issued|begun|began|"
+    r"made|held|set up|taken|took|built)\b")
+
+
+def _acting_body(sentence: str, sources: Sources) -> ProposedSource | None:
+    """The body a sentence that names no speaker opens on, acting: whom "It says ..." in the next sentence means."""
+    opening = _ACTING_BODY.match(sentence)
+    if opening is None or guess_kind(opening.group("body"))[0] not in ("ngo", "government", "intergovernmental") \
+            and not _ORGANISATION_WORDS.search(opening.group("body")):
+        return None
+    ref = _resolve_phrase(opening.group("body"), sources=sources, cue="acting")
+    return None if ref is None or ref.anaphoric or ref.source.kind == "person" else ref.source
 
 
 @dataclass(frozen=True)

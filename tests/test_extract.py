@@ -2190,3 +2190,13 @@ def test_a_pronoun_after_a_time_opening_is_the_speaker_and_gave_no_gives_nothing
             "said it had been informed of “at least 31 deaths”, but gave no breakdown.\n")
     assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
         ("BNPG", "killed", "19"), ("BNPG", "killed", "at least 31")}
+
+
+def test_it_after_a_sentence_opening_on_a_body_acting_is_that_body() -> None:
+    # "The interior ministry has issued its first statement. It says ...": the body the sentence before opens on,
+    # doing something other than giving a figure, not the monitor quoted before it
+    text = ("Protests\n\nBy Ana Holt\n\nThe monitor Ostlog says 400 people have been detained.\n\nThe interior ministry "
+            "has issued its first statement. It says around 300 people were detained.\n\nThe Red Cross, which runs the "
+            "camp, has sent two surgical teams. It says 40 people were injured.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Ostlog", "detained", "400"), ("Interior ministry", "detained", "around 300"), ("Red Cross", "injured", "40")}
