@@ -1362,7 +1362,14 @@ AGENT_CUE = re.compile(
     r"claims|allegations|assertions|"
     r"documentation|list|monitoring|identified|documented|recorded|verified|confirmed|cited|compiled|collected|"
     r"released|published|issued|gathered|acknowledged|admitted|announced|reported|given|claimed|provided|disclosed|"
-    r"listed as [\w-]+|registered as [\w-]+|recorded as [\w-]+)\s+"
+    r"listed as [\w-]+|registered as [\w-]+|recorded as [\w-]+|"
+    # "Nineteen people were reported killed by the district council", "40 men were reported missing by their
+    # families": who reports them (not who killed them: "reported killed by security forces"; and "tracing requests
+    # for 3,400 people reported missing by their families" are the speaker's, describing the people)
+    r"(?:(?<=were )|(?<=was )|(?<=are )|(?<=is )|(?<=been ))(?:reported|confirmed|declared|listed|registered|recorded)\s+(?:as\s+)?(?:killed|dead|missing|injured|wounded|"
+    r"detained|arrested|displaced|disappeared)(?=\s+by\s+(?!(?:the\s+|their\s+)?(?:[\w’'-]+\s+){0,2}?(?:forces|troops|"
+    r"soldiers|army|police|militants?|gunmen|rebels|fighters|militias?|security|air\s?strikes?|shelling|snipers?|bomb|"
+    r"bombs|bombing|shells?|guards|officers|mobs?|attackers)\b)))\s+"
     # "the tally kept by the association", "a list drawn up by families": whoever keeps it
     r"(?:(?:kept|maintained|drawn up|put together|prepared|produced|shared|seen)\s+)?(?:by|from)\s+"
     # "by the reckoning of the camp administration", "on the count of": whoever keeps the count
@@ -1654,6 +1661,9 @@ def _clean_name(name: str) -> str:
                   r"Mayor|President|Minister|Senator|Judge|Prosecutor)\s+(?=[A-Z][a-z’'-]+\s+[A-Z][a-z’'-]+$|"
                   r"[A-Z][a-z’'-]+\s+[A-Z][a-z’'-]+\s+[A-Z][a-z’'-]+$)", "", name)
     name = re.sub(r"(?i)^(?:country|nation|state|city|region|province|island|government)[’']s\s+", "", name)
+    # "Monitor Protocol counts ...", "Rights group Ostlog says" at the start of a line: what the body is, then its name
+    name = re.sub(r"^(?:Rights\s+group|Rights\s+monitor|Monitor|Watchdog|Charity|Broadcaster|Newspaper|Aid\s+group|"
+                  r"Campaign\s+group)\s+(?=[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?$)", "", name)
     return " ".join(name.split())
 
 

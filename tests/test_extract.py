@@ -2200,3 +2200,24 @@ def test_it_after_a_sentence_opening_on_a_body_acting_is_that_body() -> None:
             "camp, has sent two surgical teams. It says 40 people were injured.\n")
     assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
         ("Ostlog", "detained", "400"), ("Interior ministry", "detained", "around 300"), ("Red Cross", "injured", "40")}
+
+
+def test_people_reported_killed_by_a_body_are_that_bodys_count_but_not_by_those_who_killed_them() -> None:
+    text = ("Market\n\nBy Ana Holt\n\nNineteen people were reported killed by the district council in the first hours "
+            "after the strike. Forty men were reported missing by their families. Twelve people were reported killed "
+            "by security forces in the town, residents said.\n\n“We have opened tracing requests for 3,400 people "
+            "reported missing by their families,” said Oren Castell of the Red Cross.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("District council", "killed", "Nineteen"), ("Families", "missing", "Forty"), ("Residents", "killed", "Twelve"),
+        ("Oren Castell of the Red Cross", "missing", "3,400")}
+
+
+def test_a_monitor_named_with_what_it_is_first_is_the_monitor_named_alone_later() -> None:
+    # a live blog's summary line says "Monitor Protocol counts ..."; the entries say "Protocol" and "the monitor"
+    text = ("Protests – live\n\nKey events\n\n• Monitor Protocol counts at least 1,150 detentions in 38 cities\n\n"
+            "18.10 GMT\n\nUpdate: Protocol, the independent monitor, now says at least 1,150 people have been detained "
+            "in 38 cities.\n\n14.30 GMT\n\nThe monitor says more than 400 people have now been detained.\n")
+    draft = extract(text, document_id="t", text_file="t.txt")
+    assert [s.name for s in draft.sources] == ["Protocol"]
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
+        ("detained", "at least 1,150"), ("detained", "more than 400")}
