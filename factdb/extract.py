@@ -354,7 +354,7 @@ THING_NOUNS: dict[str, frozenset[str]] = {
 }
 # Sent where the hurt and the sick are treated: "rushed to the district hospital", "referred to a hospital in Orr".
 _SENT = r"(?:taken|sent|rushed|referred|transferred|evacuated|brought|moved|airlifted|flown)"
-_TO_A_HOSPITAL = r"(?:on\s+)?to\s+(?:a\s+|an\s+|the\s+)?(?:[\w-]+\s+){0,2}?hospitals?\b"
+_TO_A_HOSPITAL = r"(?:by\s+(?:air|helicopter|ambulance|road|boat|bus)\s+)?(?:on\s+)?to\s+(?:a\s+|an\s+|the\s+)?(?:[\w-]+\s+){0,2}?hospitals?\b"
 _TO_HOSPITAL = rf"{_SENT}\s+{_TO_A_HOSPITAL}"
 # The same, with the people sent between the verb and where to: "I have sent 58 workers to the regional hospital".
 _SENT_BEFORE = re.compile(rf"(?i)\b{_SENT}\s+$")
@@ -389,7 +389,7 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
     (r"sentenced|prison terms?|convicted", "sentenced"),
     (r"missing|trapped|unaccounted for|last seen|vanished|(?:gone|went) missing|(?:not|never) (?:been )?heard from|"
      r"search(?:ing|ed|es)?\s+(?:[\w’'-]+\s+){0,6}?for|looking for|(?:feared|believed|thought)\s+(?:to be\s+)?buried|"
-     r"(?:still\s+)?(?:under|beneath|buried (?:under|in))\s+(?:the\s+)?(?:mud|rubble|debris|snow|sand)|(?:could|can) not be accounted for|disappeared|disappearances?|"
+     r"(?:still\s+)?(?:under|beneath|buried (?:under|in))\s+(?:the\s+)?(?:mud|rubble|debris|snow|sand)|(?:could|can) not be accounted for|(?:cannot|can't|could not|couldn't|can not) account for|disappeared|disappearances?|"
      r"(?:fate|whereabouts) (?:remains?|is|are) unknown|(?:the )?(?:fate|whereabouts) of|"
      r"never (?:came|come|made it) (?:up|back|home|out)|never returned|lost (?:contact|touch|radio contact) with|"
      r"(?:had|have|has|did)\s+not\s+(?:yet\s+)?(?:come|came|returned|made it)\s+(?:home|back)", "missing"),
@@ -406,7 +406,8 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      r"on their own)\b)",
      "separated"),
     (r"discharged", "discharged"),
-    (r"on board|aboard|(?:was|were) carrying", "passengers"),
+    (r"on board|aboard|(?:was|were) carrying|(?:boat|vessel|ship|dinghy|ferry|bus|coach|train|plane|aircraft|truck|lorry)"
+     r"\s+carrying", "passengers"),
     (r"rescued|saved|(?:brought|pulled|carried|helped) ashore|brought (?:to the surface|out) alive|pulled (?:out )?alive|alive from|to the surface|"
      r"(?:brought|pulled|taken|carried|lifted)\s+(?:out\s+)?(?:of|from)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?alive|"
      r"to safety|airlifted|evacuated by (?:air|helicopter)", "rescued"),
@@ -414,7 +415,7 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      r"walked off the job|stopped work|downed tools|stayed away from (?:work|classrooms|schools?)", "strikers"),
     (r"captured|abducted|kidnapped|taken hostage|taken captive|seized|snatched|"
      r"(?:taken|seized|snatched|dragged) from (?:their|his|her) (?:homes?|houses?|beds?)", "captured"),
-    (r"displaced|fled their homes|(?:left|abandoned|deserted) (?:their|its) (?:homes|houses|villages|towns|neighbou?rhoods)|(?:forced|driven) (?:from|out of) their homes|forced to flee|evacuated|homeless|"
+    (r"displaced|fled their homes|(?:left|abandoned|deserted) (?:their|its) (?:homes|houses|villages|towns|neighbou?rhoods)|(?:forced|driven) (?:from|out of) their homes|forced to flee|evacuated|(?:help|helped|helping)\s+(?:to\s+)?evacuate|homeless|"
      r"sheltering|uprooted|stranded|from their (?:homes|villages|towns|land)|sleeping (?:outdoors|rough|in tents)|"
      # people who slept where the homeless are put: "120 people slept there on the first night", "slept in the gym"
      r"(?:slept|sleep|sleeps)\s+(?:there\b|in\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:schools?|halls?|gyms?|tents|shelters?|"
@@ -491,6 +492,9 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
     (r"marched|rallied|(?:took|taken|take|taking) part(?!\s+in\s+(?:the\s+)?(?:violence|riots?|rioting|attacks?|"
      r"fighting|mutiny|unrest|disturbance|killings?|assault))|took to the streets|demonstrated|protested|"
      r"turned out|joined the protests?|crowds? at|crowd of|"
+     # "The mayor's office puts the crowd in the capital at some 20,000"
+     r"(?:put|puts|putting|estimated|estimates|estimate|estimating|numbered|counted)\s+(?:the\s+)?(?:[\w-]+\s+)?"
+     r"(?:crowds?|turnout)\s+(?:[\w-]+\s+){0,4}?at|"
      r"(?:joined|swelled|filled the streets for)\s+(?:the|a|an|this|that|their)\s+(?:[\w-]+\s+){0,2}?"
      r"(?:march|marches|rally|rallies|protests?|demonstrations?|vigil|sit-in)|"
      r"attended (?:the|a|an)\s+(?:[\w-]+\s+){0,2}?(?:demonstration|protest|rally|march|vigil|sit-in)s?|"

@@ -2221,3 +2221,14 @@ def test_a_monitor_named_with_what_it_is_first_is_the_monitor_named_alone_later(
     assert [s.name for s in draft.sources] == ["Protocol"]
     assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
         ("detained", "at least 1,150"), ("detained", "more than 400")}
+
+
+def test_figures_told_by_evacuating_accounting_carrying_crowds_and_hospital_transfers_are_found() -> None:
+    text = ("Slide\n\nBy Ana Holt\n\n“There are still some forty people we cannot account for,” the mayor said. The Red "
+            "Cross said its volunteers had helped evacuate roughly 1,500 residents. Sixteen people were taken by "
+            "helicopter to the provincial hospital, a hospital spokesman said. A fishing boat carrying some 130 people "
+            "capsized off the cape, the coastguard said. Police estimated the crowd in the square at 15,000.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Mayor", "missing", "some forty"), ("Red Cross", "displaced", "roughly 1,500"),
+        ("Hospital spokesman", "hospitalised", "Sixteen"), ("Coastguard", "passengers", "some 130"),
+        ("Police", "protesters", "15,000")}
