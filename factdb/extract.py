@@ -391,7 +391,7 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      r"search(?:ing|ed|es)?\s+(?:[\w’'-]+\s+){0,6}?for|looking for|(?:feared|believed|thought)\s+(?:to be\s+)?buried|"
      r"(?:still\s+)?(?:under|beneath|buried (?:under|in))\s+(?:the\s+)?(?:mud|rubble|debris|snow|sand)|(?:could|can) not be accounted for|(?:cannot|can't|could not|couldn't|can not) account for|disappeared|disappearances?|"
      r"(?:fate|whereabouts) (?:remains?|is|are) unknown|(?:the )?(?:fate|whereabouts) of|"
-     r"never (?:came|come|made it) (?:up|back|home|out)|never returned|lost (?:contact|touch|radio contact) with|"
+     r"never (?:came|come|made it) (?:up|back|home|out)|never returned|lost (?:contact|touch|radio contact) with(?:\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,2}?\w+\s+carrying)?|"
      r"(?:had|have|has|did)\s+not\s+(?:yet\s+)?(?:come|came|returned|made it)\s+(?:home|back)", "missing"),
     (r"returned (?:home|to their homes)|have returned|had returned|returning (?:home|to (?:their|its|his|her))|"
      r"return(?:ed|ing)? to (?:the\s+)?(?:[\w-]+\s+)?(?:villages?|towns?|areas? of origin|home (?:areas?|towns?|villages?))|"
