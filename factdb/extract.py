@@ -1339,7 +1339,7 @@ _CUE_VERBS = (
     r"noted|notes|indicated|indicates|added|adds|told|tells|tell us|put|puts|putting|wrote|writes|tallied|verified|alleged|"
     r"alleges|insisted|insists|acknowledged|acknowledges|concluded|revealed|reveals|showed|show|shows|gave|gives|"
     r"cited|declared|stressed|registered|listed|lists|logged|believes|believe|believed(?!\s+to\b)|assessed|announce|acknowledge|admitted|admits|"
-    r"warned|warns|cautioned|disclosed|informed|informs|"
+    r"warned|warns|cautioned|disclosed|informed|informs|recognises|recognizes|recognised|recognized|"
     r"quoted|calculated|compiled|tallies|stands|stood|put|saying|claiming|adding|noting|estimating|claim|"
     # "CPJ called on the authorities to free the 19 journalists still held": the appeal states the figure
     r"called on|calls on|called for|calls for|urged|urges|demanded|demands|appealed|"
@@ -1362,7 +1362,8 @@ _PASSIVE = re.compile(r"(?i)\b(?:was|were|is|are|been|be|being)\s+"
                       r"(?:(?:\w+ly|later|also|then|since|never|still|not|all|both|each|soon|first|again|now)\s+){0,2}$")
 ACCORDING_TO = re.compile(r"(?i)\baccording to\s+")
 AGENT_CUE = re.compile(
-    r"(?i)\b(?:reports?|statements?|tally|tallies|count|counts|figures?|data|estimates?|survey|study|findings|records|"
+    r"(?i)\b(?:reports?|statements?|tally|tallies|count|counts|figures?|data|estimates?|surveys?|study|studies|findings|"
+    r"records|assessments?|analys[ie]s|"
     r"claims|allegations|assertions|"
     r"documentation|list|monitoring|identified|documented|recorded|verified|confirmed|cited|compiled|collected|"
     r"released|published|issued|gathered|acknowledged|admitted|announced|reported|given|claimed|provided|disclosed|"
@@ -1376,6 +1377,9 @@ AGENT_CUE = re.compile(
     r"bombs|bombing|shells?|guards|officers|mobs?|attackers)\b)))\s+"
     # "the tally kept by the association", "a list drawn up by families": whoever keeps it
     r"(?:(?:kept|maintained|drawn up|put together|prepared|produced|shared|seen)\s+)?(?:by|from)\s+"
+    # ("released from custody": where from, not who says so)
+    r"(?!(?:the\s+|their\s+|his\s+|her\s+)?(?:custody|prisons?|jails?|detention|captivity|hospitals?)\b"
+    r"(?!\s+(?:service|authorit\w*|administration|director\w*|staff|officials?|department|guards?)))"
     # "by the reckoning of the camp administration", "on the count of": whoever keeps the count
     r"|\b(?:by|on|in)\s+(?:the\s+)?(?:own\s+)?(?:reckoning|count|tally|calculations?|estimates?|figures?|"
     r"records?|account)\s+(?:of|kept by)\s+"
@@ -1831,8 +1835,8 @@ def _is_speech_verb(sentence: str, match: re.Match[str]) -> bool:
     verb = match.group("verb").lower()
     if re.search(r"(?i)\b(?:of|by|about|over|amid|despite|following|after|on)\s+$", sentence[:verb_start]):
         return False  # "the number of confirmed dead": an adjective; "alarmed by reports that": a noun
-    if re.search(r"(?i)\b(?:a|an|the|its|their|his|her|this|that|latest|new|credible|unconfirmed|further|several|"
-                 r"many|initial|early|conflicting)\s+$", sentence[:verb_start]) \
+    if re.search(rf"(?i)\b(?:a|an|the|its|their|his|her|this|that|latest|new|credible|unconfirmed|further|several|"
+                 rf"many|initial|early|conflicting)\s+(?:{_REPORT_ADJECTIVE}\s+)*$", sentence[:verb_start]) \
             or (not verb.endswith("ed") and re.search(r"(?i)\b(?:media|press)\s+$", sentence[:verb_start])) \
             or re.search(rf"(?i)(?:[’']s|(?<=s)[’'])\s+(?:{_REPORT_ADJECTIVE}\s+)*$", sentence[:verb_start]):
         return False  # "released a report", "the government's final report": a noun, not a verb
@@ -2083,18 +2087,23 @@ def _named_before_apposition(part: str, others: tuple[str, ...]) -> str | None:
     named = others[-1].strip()
     if _DESCRIPTION_ONLY.fullmatch(part.strip()) and re.match(rf"(?:The\s+)?{_NAME}$", named):
         return named
+    # "The UN Working Group on Enforced Disappearances, a panel of independent experts based in Geneva, said"
+    if re.match(r"(?i)an?\s", part.strip()) and re.match(rf"(?:The\s+)?{_NAME}$", named) \
+            and guess_kind(named)[0] in ("ngo", "government", "intergovernmental"):
+        return named
     return named if re.match(r"(?i)an?\s", part.strip()) and _POSSESSED.match(named) else None
 
 
 # The first verb of a sentence, to find its subject without a parser: a lowercase "-ed" word or a common verb.
 _FIRST_VERB = re.compile(
     r"\b(?:[a-z]+ed|urges?|denies|says|has|have|had|is|was|were|are|will|would|did|does|took|gave|made|went|"
-    r"told|said|put|called|rejects?|insists?|warns?|disputes|contests|dismisses|questions|accuses|maintains|argues|"
+    r"told|said|put|called|rejects?|insists?|recogni[sz]es|warns?|disputes|contests|dismisses|questions|accuses|maintains|argues|"
     r"blames)\b")
 _NOT_A_SUBJECT = re.compile(
     r"(?i)^(?:\d+|aged \d+|in \w+|on \w+|distributed|published|released|issued|speaking|writing|based|who\b|whose\b|"
     # "The city's only hospital, run by a local charity, reports": a participle describing the subject
-    r"(?:run|led|funded|founded|managed|owned|backed|supported|operated|set up)\s+(?:by|in)\b|"
+    r"(?:run|led|funded|founded|managed|owned|backed|supported|operated|set up|created|established|formed)\s+"
+    r"(?:by|in|under|after|with|at)\b|"
     # "His own count, kept in a red ledger, shows": where or how the subject is kept
     r"(?:kept|written|typed|compiled|printed|scrawled|stored|drawn up)\s+(?:by|in|on|at)\b|"
     r"raising|bringing|revising|lowering|updating|"

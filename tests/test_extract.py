@@ -2232,3 +2232,19 @@ def test_figures_told_by_evacuating_accounting_carrying_crowds_and_hospital_tran
         ("Mayor", "missing", "some forty"), ("Red Cross", "displaced", "roughly 1,500"),
         ("Hospital spokesman", "hospitalised", "Sixteen"), ("Coastguard", "passengers", "some 130"),
         ("Police", "protesters", "15,000")}
+
+
+def test_bodies_described_after_their_name_or_counting_in_assessments_and_annual_reports_are_the_source() -> None:
+    # an apposition "a panel of ... based in Geneva" describes the body named before it; "its latest annual report"
+    # is a noun, not the verb "report"; "set up under international pressure" describes the commission, which
+    # "recognises" and "says"; "released from custody" names no source; "assessments by X indicate" are X's
+    text = ("Doran\n\nBy Ana Holt\n\nThe UN Working Group on Enforced Disappearances, a panel of independent experts based "
+            "in Geneva, said in its latest annual report that at least 180 people had disappeared.\n\nThe government's "
+            "Commission on Missing Persons, set up under international pressure in 2024, recognises only 96 cases, and "
+            "says that 41 of those people have since been released from custody.\n\nPreliminary assessments by the "
+            "Shelter Cluster indicate that 18,700 houses were destroyed.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} >= {
+        ("UN Working Group on Enforced Disappearances", "missing", "at least 180"),
+        ("Commission on Missing Persons", "released", "41"), ("Shelter Cluster", "damaged", "18,700")}
+    assert {name for name, _, _, _ in _attributed(text)} == {
+        "UN Working Group on Enforced Disappearances", "Commission on Missing Persons", "Shelter Cluster"}
