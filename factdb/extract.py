@@ -1740,6 +1740,7 @@ def find_cues(sentence: str, sources: Sources) -> list[Cue]:
     for match in ACTIVITY_CUE.finditer(sentence):
         if not _inside(cues, match.start("verb")):
             _append(cues, _activity_cue(sentence, match, sources))
+    _own_count_cues(sentence, sources, cues)
     cues.sort(key=lambda c: c.start)
     cues = _without_quoted_first_person(sentence, cues)
     _resolve_anaphora(cues)
@@ -1934,6 +1935,20 @@ _NAMED_BODY = re.compile(
     r"^(?:[Tt]he\s+)?(?P<body>[A-Z]{2,}[a-z]?|[A-Z][\w’'&.-]*(?:\s+(?:(?:of|for|the|and|de|du|al)\s+)*[A-Z][\w’'&.-]*)+)"
     r"(?:(?:[’']s)?(?:\s+[A-Z][\w-]*)*\s+(?:teams?|staff|volunteers|workers|crews|medics|doctors|nurses|surgeons|"
     r"partners|personnel|delegates))?$")
+
+
+# "By the next morning its count had risen to 33", "Their tally stands at 61": whoever "its" and "their" refer to
+# keeps the count.
+OWN_COUNT_CUE = re.compile(rf"(?i)\b(?P<owner>its|their)\s+(?:{_REPORT_ADJECTIVE}\s+)*(?P<count>count|tally|toll|"
+                           r"death toll|figures?|estimate|records?|list)\b(?=(?:,[^,;]{1,60},)?\s+(?:\w+\s+){0,4}?(?:had|has|have|was|"
+                           r"is|were|are|stands?|stood|rose|risen|climbed|reached|showed|shows|lists|listed)\b)")
+
+
+def _own_count_cues(sentence: str, sources: Sources, cues: list[Cue]) -> None:
+    for match in OWN_COUNT_CUE.finditer(sentence):
+        if not _inside(cues, match.start()):
+            ref = _resolve_phrase(match.group("owner"), sources=sources, cue=match.group("count"))
+            _append(cues, ref and Cue(match.start(), match.end(), "after", ref))
 
 
 def _activity_cue(sentence: str, match: re.Match[str], sources: Sources) -> Cue | None:

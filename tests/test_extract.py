@@ -2248,3 +2248,14 @@ def test_bodies_described_after_their_name_or_counting_in_assessments_and_annual
         ("Commission on Missing Persons", "released", "41"), ("Shelter Cluster", "damaged", "18,700")}
     assert {name for name, _, _, _ in _attributed(text)} == {
         "UN Working Group on Enforced Disappearances", "Commission on Missing Persons", "Shelter Cluster"}
+
+
+def test_its_count_is_kept_by_whom_its_refers_to() -> None:
+    text = ("Market\n\nBy Ana Holt\n\nThe district council said 19 people were killed in the first hours after the strike. "
+            "The stalls burned through the night. By the next morning its count had risen to 33, among them 11 children."
+            "\n\nThe families' committee says 40 men are missing. Rain fell all week. Their tally of the missing had reached "
+            "52 by Friday.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("District council", "killed", "19"), ("District council", "killed", "risen to 33"),
+        ("District council", "killed", "11"), ("Families' committee", "missing", "40"),
+        ("Families' committee", "missing", "reached 52")}
