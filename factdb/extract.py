@@ -1948,7 +1948,8 @@ def _own_count_cues(sentence: str, sources: Sources, cues: list[Cue]) -> None:
     for match in OWN_COUNT_CUE.finditer(sentence):
         if not _inside(cues, match.start()):
             ref = _resolve_phrase(match.group("owner"), sources=sources, cue=match.group("count"))
-            _append(cues, ref and Cue(match.start(), match.end(), "after", ref))
+            if ref is not None:
+                cues.append(Cue(match.start(), match.end(), "after", ref))
 
 
 def _activity_cue(sentence: str, match: re.Match[str], sources: Sources) -> Cue | None:
