@@ -1570,7 +1570,8 @@ class Sources:
             return None
         for source in reversed(self.mentions):
             words = source.name.split()
-            if len(words) > 1 and words[0] == name:
+            # ("Varell" is no short form of "Varell coastguard": there it only says whose coastguard)
+            if len(words) > 1 and words[0] == name and words[1][:1].isupper():
                 if not source.known and name not in source.aliases and name_key(name) not in self.by_key:
                     source.aliases.append(name)
                 return source
@@ -1932,7 +1933,10 @@ ACTIVITY_CUE = re.compile(rf"(?i)\s{_AUXILIARY}\b(?P<verb>rescued|evacuated|trea
 # The body named (a name of two capitalised words or an acronym; "Rescuers", "Police" name no body), with the
 # people it works through: "MSF teams", "UNHCR staff", "IOM's Displacement Tracking Matrix teams".
 _NAMED_BODY = re.compile(
-    r"^(?:[Tt]he\s+)?(?P<body>[A-Z]{2,}[a-z]?|[A-Z][\w’'&.-]*(?:\s+(?:(?:of|for|the|and|de|du|al)\s+)*[A-Z][\w’'&.-]*)+)"
+    r"^(?:[Tt]he\s+)?(?P<body>[A-Z]{2,}[a-z]?|[A-Z][\w’'&.-]*(?:\s+(?:(?:of|for|the|and|de|du|al)\s+)*[A-Z][\w’'&.-]*)+|"
+    # a service a place name says whose it is: "The Varell coastguard", "the Tarsk fire service"
+    r"[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?\s+(?:coastguard|coast guard|navy|fire service|fire brigade|civil defen[cs]e|"
+    r"civil protection|rescue service|ambulance service|emergency service|mountain rescue))"
     r"(?:(?:[’']s)?(?:\s+[A-Z][\w-]*)*\s+(?:teams?|staff|volunteers|workers|crews|medics|doctors|nurses|surgeons|"
     r"partners|personnel|delegates))?$")
 

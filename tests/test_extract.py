@@ -2259,3 +2259,13 @@ def test_its_count_is_kept_by_whom_its_refers_to() -> None:
         ("District council", "killed", "19"), ("District council", "killed", "risen to 33"),
         ("District council", "killed", "11"), ("Families' committee", "missing", "40"),
         ("Families' committee", "missing", "reached 52")}
+
+
+def test_a_place_named_service_counts_the_people_it_rescues_and_is_not_the_places_other_bodies() -> None:
+    # "The Varell coastguard rescued 47 survivors": a service a place name says whose it is counts its own work
+    # ("Rescuers" name no body); "Varell" alone is not a short name of that coastguard
+    text = ("Boat\n\nBy Ana Holt\n\nThe Varell coastguard rescued 47 survivors and recovered 19 bodies. Rescuers "
+            "recovered 12 more bodies from the shore.\n\nVarell authorities say 21,950 refugees have been registered.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Varell coastguard", "rescued", "47"), ("Varell coastguard", "killed", "19"), ("Ana Holt", "killed", "12"),
+        ("Varell", "refugees", "21,950")}
