@@ -1590,6 +1590,9 @@ class Sources:
         while source_id in self.known_ids or source_id in self.used:
             source_id, n = f"{base}-{n}", n + 1
         kind, why = guess_kind(" ".join(filter(None, (name, acronym, context))))
+        if kind == "other" and guess_kind(name)[0] == "person":
+            # "fire chief Anders Vik": the lowercase role around it hides a name of capitalised words
+            kind, why = guess_kind(name)
         aliases = [acronym] if acronym and name_key(acronym) not in self.by_key else []
         source = ProposedSource(source_id, _display_name(name), kind, aliases, note=f"kind guessed from {why}")
         self.used[source_id] = source

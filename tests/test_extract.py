@@ -2269,3 +2269,12 @@ def test_a_place_named_service_counts_the_people_it_rescues_and_is_not_the_place
     assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
         ("Varell coastguard", "rescued", "47"), ("Varell coastguard", "killed", "19"), ("Ana Holt", "killed", "12"),
         ("Varell", "refugees", "21,950")}
+
+
+def test_he_after_a_speaker_named_with_a_lowercase_role_is_that_speaker() -> None:
+    # "fire chief Anders Vik": the name is a person's though the role before it is not capitalised
+    text = ("Train\n\nBy Ana Holt\n\nThe hospital's director, Ruth Kalm, told reporters that 97 people were being treated "
+            "there.\n\n“We are still cutting our way through the carriages,” fire chief Anders Vik told reporters at the "
+            "site. He said up to 20 people could still be trapped inside.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Ruth Kalm", "injured", "97"), ("Anders Vik", "missing", "up to 20")}
