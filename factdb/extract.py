@@ -354,7 +354,7 @@ THING_NOUNS: dict[str, frozenset[str]] = {
 }
 # Sent where the hurt and the sick are treated: "rushed to the district hospital", "referred to a hospital in Orr".
 _SENT = r"(?:taken|sent|rushed|referred|transferred|evacuated|brought|moved|airlifted|flown)"
-_TO_A_HOSPITAL = r"(?:on\s+)?to\s+(?:a\s+|an\s+|the\s+)?(?:[\w-]+\s+){0,2}?hospitals?\b"
+_TO_A_HOSPITAL = r"(?:by\s+(?:air|helicopter|ambulance|road|boat|bus)\s+)?(?:on\s+)?to\s+(?:a\s+|an\s+|the\s+)?(?:[\w-]+\s+){0,2}?hospitals?\b"
 _TO_HOSPITAL = rf"{_SENT}\s+{_TO_A_HOSPITAL}"
 # The same, with the people sent between the verb and where to: "I have sent 58 workers to the regional hospital".
 _SENT_BEFORE = re.compile(rf"(?i)\b{_SENT}\s+$")
@@ -389,9 +389,9 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
     (r"sentenced|prison terms?|convicted", "sentenced"),
     (r"missing|trapped|unaccounted for|last seen|vanished|(?:gone|went) missing|(?:not|never) (?:been )?heard from|"
      r"search(?:ing|ed|es)?\s+(?:[\w’'-]+\s+){0,6}?for|looking for|(?:feared|believed|thought)\s+(?:to be\s+)?buried|"
-     r"(?:still\s+)?(?:under|beneath|buried (?:under|in))\s+(?:the\s+)?(?:mud|rubble|debris|snow|sand)|(?:could|can) not be accounted for|disappeared|disappearances?|"
+     r"(?:still\s+)?(?:under|beneath|buried (?:under|in))\s+(?:the\s+)?(?:mud|rubble|debris|snow|sand)|(?:could|can) not be accounted for|(?:cannot|can't|could not|couldn't|can not) account for|disappeared|disappearances?|"
      r"(?:fate|whereabouts) (?:remains?|is|are) unknown|(?:the )?(?:fate|whereabouts) of|"
-     r"never (?:came|come|made it) (?:up|back|home|out)|never returned|lost (?:contact|touch|radio contact) with|"
+     r"never (?:came|come|made it) (?:up|back|home|out)|never returned|lost (?:contact|touch|radio contact) with(?:\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,2}?\w+\s+carrying)?|"
      r"(?:had|have|has|did)\s+not\s+(?:yet\s+)?(?:come|came|returned|made it)\s+(?:home|back)", "missing"),
     (r"returned (?:home|to their homes)|have returned|had returned|returning (?:home|to (?:their|its|his|her))|"
      r"return(?:ed|ing)? to (?:the\s+)?(?:[\w-]+\s+)?(?:villages?|towns?|areas? of origin|home (?:areas?|towns?|villages?))|"
@@ -406,7 +406,8 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      r"on their own)\b)",
      "separated"),
     (r"discharged", "discharged"),
-    (r"on board|aboard|(?:was|were) carrying", "passengers"),
+    (r"on board|aboard|(?:was|were) carrying|(?:boat|vessel|ship|dinghy|ferry|bus|coach|train|plane|aircraft|truck|lorry)"
+     r"\s+carrying", "passengers"),
     (r"rescued|saved|(?:brought|pulled|carried|helped) ashore|brought (?:to the surface|out) alive|pulled (?:out )?alive|alive from|to the surface|"
      r"(?:brought|pulled|taken|carried|lifted)\s+(?:out\s+)?(?:of|from)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?alive|"
      r"to safety|airlifted|evacuated by (?:air|helicopter)", "rescued"),
@@ -414,7 +415,7 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      r"walked off the job|stopped work|downed tools|stayed away from (?:work|classrooms|schools?)", "strikers"),
     (r"captured|abducted|kidnapped|taken hostage|taken captive|seized|snatched|"
      r"(?:taken|seized|snatched|dragged) from (?:their|his|her) (?:homes?|houses?|beds?)", "captured"),
-    (r"displaced|fled their homes|(?:left|abandoned|deserted) (?:their|its) (?:homes|houses|villages|towns|neighbou?rhoods)|(?:forced|driven) (?:from|out of) their homes|forced to flee|evacuated|homeless|"
+    (r"displaced|fled their homes|(?:left|abandoned|deserted) (?:their|its) (?:homes|houses|villages|towns|neighbou?rhoods)|(?:forced|driven) (?:from|out of) their homes|forced to flee|evacuated|(?:help|helped|helping)\s+(?:to\s+)?evacuate|homeless|"
      r"sheltering|uprooted|stranded|from their (?:homes|villages|towns|land)|sleeping (?:outdoors|rough|in tents)|"
      # people who slept where the homeless are put: "120 people slept there on the first night", "slept in the gym"
      r"(?:slept|sleep|sleeps)\s+(?:there\b|in\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:schools?|halls?|gyms?|tents|shelters?|"
@@ -491,6 +492,9 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
     (r"marched|rallied|(?:took|taken|take|taking) part(?!\s+in\s+(?:the\s+)?(?:violence|riots?|rioting|attacks?|"
      r"fighting|mutiny|unrest|disturbance|killings?|assault))|took to the streets|demonstrated|protested|"
      r"turned out|joined the protests?|crowds? at|crowd of|"
+     # "The mayor's office puts the crowd in the capital at some 20,000"
+     r"(?:put|puts|putting|estimated|estimates|estimate|estimating|numbered|counted)\s+(?:the\s+)?(?:[\w-]+\s+)?"
+     r"(?:crowds?|turnout)\s+(?:[\w-]+\s+){0,4}?at|"
      r"(?:joined|swelled|filled the streets for)\s+(?:the|a|an|this|that|their)\s+(?:[\w-]+\s+){0,2}?"
      r"(?:march|marches|rally|rallies|protests?|demonstrations?|vigil|sit-in)|"
      r"attended (?:the|a|an)\s+(?:[\w-]+\s+){0,2}?(?:demonstration|protest|rally|march|vigil|sit-in)s?|"
@@ -1335,7 +1339,7 @@ _CUE_VERBS = (
     r"noted|notes|indicated|indicates|added|adds|told|tells|tell us|put|puts|putting|wrote|writes|tallied|verified|alleged|"
     r"alleges|insisted|insists|acknowledged|acknowledges|concluded|revealed|reveals|showed|show|shows|gave|gives|"
     r"cited|declared|stressed|registered|listed|lists|logged|believes|believe|believed(?!\s+to\b)|assessed|announce|acknowledge|admitted|admits|"
-    r"warned|warns|cautioned|disclosed|informed|informs|"
+    r"warned|warns|cautioned|disclosed|informed|informs|recognises|recognizes|recognised|recognized|"
     r"quoted|calculated|compiled|tallies|stands|stood|put|saying|claiming|adding|noting|estimating|claim|"
     # "CPJ called on the authorities to free the 19 journalists still held": the appeal states the figure
     r"called on|calls on|called for|calls for|urged|urges|demanded|demands|appealed|"
@@ -1358,13 +1362,24 @@ _PASSIVE = re.compile(r"(?i)\b(?:was|were|is|are|been|be|being)\s+"
                       r"(?:(?:\w+ly|later|also|then|since|never|still|not|all|both|each|soon|first|again|now)\s+){0,2}$")
 ACCORDING_TO = re.compile(r"(?i)\baccording to\s+")
 AGENT_CUE = re.compile(
-    r"(?i)\b(?:reports?|statements?|tally|tallies|count|counts|figures?|data|estimates?|survey|study|findings|records|"
+    r"(?i)\b(?:reports?|statements?|tally|tallies|count|counts|figures?|data|estimates?|surveys?|study|studies|findings|"
+    r"records|assessments?|analys[ie]s|"
     r"claims|allegations|assertions|"
     r"documentation|list|monitoring|identified|documented|recorded|verified|confirmed|cited|compiled|collected|"
     r"released|published|issued|gathered|acknowledged|admitted|announced|reported|given|claimed|provided|disclosed|"
-    r"listed as [\w-]+|registered as [\w-]+|recorded as [\w-]+)\s+"
+    r"listed as [\w-]+|registered as [\w-]+|recorded as [\w-]+|"
+    # "Nineteen people were reported killed by the district council", "40 men were reported missing by their
+    # families": who reports them (not who killed them: "reported killed by security forces"; and "tracing requests
+    # for 3,400 people reported missing by their families" are the speaker's, describing the people)
+    r"(?:(?<=were )|(?<=was )|(?<=are )|(?<=is )|(?<=been ))(?:reported|confirmed|declared|listed|registered|recorded)\s+(?:as\s+)?(?:killed|dead|missing|injured|wounded|"
+    r"detained|arrested|displaced|disappeared)(?=\s+by\s+(?!(?:the\s+|their\s+)?(?:[\w’'-]+\s+){0,2}?(?:forces|troops|"
+    r"soldiers|army|police|militants?|gunmen|rebels|fighters|militias?|security|air\s?strikes?|shelling|snipers?|bomb|"
+    r"bombs|bombing|shells?|guards|officers|mobs?|attackers)\b)))\s+"
     # "the tally kept by the association", "a list drawn up by families": whoever keeps it
     r"(?:(?:kept|maintained|drawn up|put together|prepared|produced|shared|seen)\s+)?(?:by|from)\s+"
+    # ("released from custody": where from, not who says so)
+    r"(?!(?:the\s+|their\s+|his\s+|her\s+)?(?:custody|prisons?|jails?|detention|captivity|hospitals?)\b"
+    r"(?!\s+(?:service|authorit\w*|administration|director\w*|staff|officials?|department|guards?)))"
     # "by the reckoning of the camp administration", "on the count of": whoever keeps the count
     r"|\b(?:by|on|in)\s+(?:the\s+)?(?:own\s+)?(?:reckoning|count|tally|calculations?|estimates?|figures?|"
     r"records?|account)\s+(?:of|kept by)\s+"
@@ -1555,7 +1570,8 @@ class Sources:
             return None
         for source in reversed(self.mentions):
             words = source.name.split()
-            if len(words) > 1 and words[0] == name:
+            # ("Varell" is no short form of "Varell coastguard": there it only says whose coastguard)
+            if len(words) > 1 and words[0] == name and words[1][:1].isupper():
                 if not source.known and name not in source.aliases and name_key(name) not in self.by_key:
                     source.aliases.append(name)
                 return source
@@ -1574,6 +1590,9 @@ class Sources:
         while source_id in self.known_ids or source_id in self.used:
             source_id, n = f"{base}-{n}", n + 1
         kind, why = guess_kind(" ".join(filter(None, (name, acronym, context))))
+        if kind == "other" and guess_kind(name)[0] == "person":
+            # "fire chief Anders Vik": the lowercase role around it hides a name of capitalised words
+            kind, why = guess_kind(name)
         aliases = [acronym] if acronym and name_key(acronym) not in self.by_key else []
         source = ProposedSource(source_id, _display_name(name), kind, aliases, note=f"kind guessed from {why}")
         self.used[source_id] = source
@@ -1654,6 +1673,9 @@ def _clean_name(name: str) -> str:
                   r"Mayor|President|Minister|Senator|Judge|Prosecutor)\s+(?=[A-Z][a-z’'-]+\s+[A-Z][a-z’'-]+$|"
                   r"[A-Z][a-z’'-]+\s+[A-Z][a-z’'-]+\s+[A-Z][a-z’'-]+$)", "", name)
     name = re.sub(r"(?i)^(?:country|nation|state|city|region|province|island|government)[’']s\s+", "", name)
+    # "Monitor Protocol counts ...", "Rights group Ostlog says" at the start of a line: what the body is, then its name
+    name = re.sub(r"^(?:Rights\s+group|Rights\s+monitor|Monitor|Watchdog|Charity|Broadcaster|Newspaper|Aid\s+group|"
+                  r"Campaign\s+group)\s+(?=[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?$)", "", name)
     return " ".join(name.split())
 
 
@@ -1722,6 +1744,7 @@ def find_cues(sentence: str, sources: Sources) -> list[Cue]:
     for match in ACTIVITY_CUE.finditer(sentence):
         if not _inside(cues, match.start("verb")):
             _append(cues, _activity_cue(sentence, match, sources))
+    _own_count_cues(sentence, sources, cues)
     cues.sort(key=lambda c: c.start)
     cues = _without_quoted_first_person(sentence, cues)
     _resolve_anaphora(cues)
@@ -1762,11 +1785,17 @@ def _without_quoted_first_person(sentence: str, cues: list[Cue]) -> list[Cue]:
         first_person = cue.speaker is not None and _OPENS_FIRST_PERSON.match(
             sentence[cue.speaker[0] : cue.speaker[1]].strip(" \"“‘'"))
         if quotation is not None and first_person and any(
-                0 <= c.start - quotation.end() <= 100 and not re.search(r"[.;“”\"]", sentence[quotation.end() : c.start])
-                for c in cues):
+                (0 <= c.start - quotation.end() <= 100 and not re.search(r"[.;“”\"]", sentence[quotation.end() : c.start]))
+                or _introduces(sentence, c, quotation.start()) for c in cues):
             continue
         kept.append(cue)
     return kept
+
+
+def _introduces(sentence: str, cue: Cue, quotation_start: int) -> bool:
+    """ "Anna Rell said: “We counted 40 bodies.”": a speech cue right before a quotation, with a colon or comma
+    between, introduces it."""
+    return cue.end <= quotation_start and bool(re.fullmatch(r"\s*[:,]\s*", sentence[cue.end : quotation_start]))
 
 
 def _append(cues: list[Cue], cue: Cue | None) -> None:
@@ -1811,8 +1840,8 @@ def _is_speech_verb(sentence: str, match: re.Match[str]) -> bool:
     verb = match.group("verb").lower()
     if re.search(r"(?i)\b(?:of|by|about|over|amid|despite|following|after|on)\s+$", sentence[:verb_start]):
         return False  # "the number of confirmed dead": an adjective; "alarmed by reports that": a noun
-    if re.search(r"(?i)\b(?:a|an|the|its|their|his|her|this|that|latest|new|credible|unconfirmed|further|several|"
-                 r"many|initial|early|conflicting)\s+$", sentence[:verb_start]) \
+    if re.search(rf"(?i)\b(?:a|an|the|its|their|his|her|this|that|latest|new|credible|unconfirmed|further|several|"
+                 rf"many|initial|early|conflicting)\s+(?:{_REPORT_ADJECTIVE}\s+)*$", sentence[:verb_start]) \
             or (not verb.endswith("ed") and re.search(r"(?i)\b(?:media|press)\s+$", sentence[:verb_start])) \
             or re.search(rf"(?i)(?:[’']s|(?<=s)[’'])\s+(?:{_REPORT_ADJECTIVE}\s+)*$", sentence[:verb_start]):
         return False  # "released a report", "the government's final report": a noun, not a verb
@@ -1830,7 +1859,7 @@ def _is_speech_verb(sentence: str, match: re.Match[str]) -> bool:
             r"(?i)\s+(?:in|at|on|inside|near|under|hiding|alive|dead|there|here|(?:the\s+|more\s+)?(?:bod(?:y|ies)|remains))\b",
             sentence[match.end() :]):
         return False  # "all 17 men they found in the mosque": finding people, not a finding
-    if verb in ("gave", "gives", "give") and re.match(r"(?i)\s+(?:way|in|up|birth|chase)\b", sentence[match.end() :]):
+    if verb in ("gave", "gives", "give") and re.match(r"(?i)\s+(?:way|in|up|birth|chase|no)\b", sentence[match.end() :]):
         return False  # "A hillside gave way": no figure is given
     if re.match(r"(?i)\s+(?:the\s+)?lives\b|\s+responsibility\b", sentence[match.end() :]):
         return False  # "the floods have claimed the lives of 17": a toll, not a speaker
@@ -1853,6 +1882,8 @@ def _speech_cue(sentence: str, match: re.Match[str], sources: Sources, cues: Seq
     if subject is None:
         return None
     subject = replace(subject, text=_its_role_body(subject.text, sentence))
+    if _ENDS_ON_PREPOSITION.search(subject.text):
+        return None  # "Contrary to reports spread by ...": "reports" is a noun here, and "Contrary to" no speaker
     if re.search(rf"\d|\b{_WORD_NUMBER}\b", subject.text) and SELF_REPORT.match(sentence[match.end() :]):
         return None  # "no fewer than 60 detainees had told its researchers they were tortured": a count, not a speaker
     ref = _resolve_subject(subject, sources, verb)
@@ -1868,6 +1899,9 @@ def _speech_cue(sentence: str, match: re.Match[str], sources: Sources, cues: Seq
     if _SPEAKER_CLAUSE.fullmatch(sentence[speaker_end : match.start("verb")]):
         speaker_end = match.start("verb")
     return Cue(subject.start, match.end(), "after", ref, speaker=(subject.start, speaker_end))
+
+
+_ENDS_ON_PREPOSITION = re.compile(r"(?i)\b(?:to|of|by|with|from|despite|unlike|amid)\s*$")
 
 
 # What the people counted said of themselves: "... told its researchers they were tortured".
@@ -1902,9 +1936,27 @@ ACTIVITY_CUE = re.compile(rf"(?i)\s{_AUXILIARY}\b(?P<verb>rescued|evacuated|trea
 # The body named (a name of two capitalised words or an acronym; "Rescuers", "Police" name no body), with the
 # people it works through: "MSF teams", "UNHCR staff", "IOM's Displacement Tracking Matrix teams".
 _NAMED_BODY = re.compile(
-    r"^(?:[Tt]he\s+)?(?P<body>[A-Z]{2,}[a-z]?|[A-Z][\w’'&.-]*(?:\s+(?:(?:of|for|the|and|de|du|al)\s+)*[A-Z][\w’'&.-]*)+)"
+    r"^(?:[Tt]he\s+)?(?P<body>[A-Z]{2,}[a-z]?|[A-Z][\w’'&.-]*(?:\s+(?:(?:of|for|the|and|de|du|al)\s+)*[A-Z][\w’'&.-]*)+|"
+    # a service a place name says whose it is: "The Varell coastguard", "the Tarsk fire service"
+    r"[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?\s+(?:coastguard|coast guard|navy|fire service|fire brigade|civil defen[cs]e|"
+    r"civil protection|rescue service|ambulance service|emergency service|mountain rescue))"
     r"(?:(?:[’']s)?(?:\s+[A-Z][\w-]*)*\s+(?:teams?|staff|volunteers|workers|crews|medics|doctors|nurses|surgeons|"
     r"partners|personnel|delegates))?$")
+
+
+# "By the next morning its count had risen to 33", "Their tally stands at 61": whoever "its" and "their" refer to
+# keeps the count.
+OWN_COUNT_CUE = re.compile(rf"(?i)\b(?P<owner>its|their)\s+(?:{_REPORT_ADJECTIVE}\s+)*(?P<count>count|tally|toll|"
+                           r"death toll|figures?|estimate|records?|list)\b(?=(?:,[^,;]{1,60},)?\s+(?:\w+\s+){0,4}?(?:had|has|have|was|"
+                           r"is|were|are|stands?|stood|rose|risen|climbed|reached|showed|shows|lists|listed)\b)")
+
+
+def _own_count_cues(sentence: str, sources: Sources, cues: list[Cue]) -> None:
+    for match in OWN_COUNT_CUE.finditer(sentence):
+        if not _inside(cues, match.start()):
+            ref = _resolve_phrase(match.group("owner"), sources=sources, cue=match.group("count"))
+            if ref is not None:
+                cues.append(Cue(match.start(), match.end(), "after", ref))
 
 
 def _activity_cue(sentence: str, match: re.Match[str], sources: Sources) -> Cue | None:
@@ -1939,7 +1991,8 @@ def _is_inverted(sentence: str, match: re.Match[str]) -> bool:
     if verb not in ("said", "says", "added", "wrote", "stated", "noted", "reported"):  # "told X": X hears it
         return False
     before = sentence[: match.start()].rstrip()
-    after = sentence[match.end() :].strip()
+    # '"...," said Marta Osei, the union's secretary, adding that two were taken to hospital': the speaker goes on
+    after = re.split(rf",\s*(?:{'|'.join(PARTICIPIAL_SPEECH)})\b", sentence[match.end() :])[0].strip()
     if not re.search(r"[,”\"]$", before) or re.match(r"(?i)(?:that|on|in|at|it|they|he|she|by|from|via|over|during|late|"
                                                       r"early|today|yesterday|last|this|after|before|when|while)\b", after):
         return False  # ("..., Hamid Sorr, said by telephone": how it was said, the speaker is before the verb)
@@ -1999,6 +2052,9 @@ _DESCRIPTION_ONLY = re.compile(r"(?i)an?\s+(?:[a-z’'-]+\s+){0,3}(?:monitor|gro
 def _subject_before(sentence: str, verb_start: int, verb: str) -> Subject | None:
     """The noun phrase before a cue verb, within its clause; None for "which said" with no antecedent."""
     head = _DESCRIBING_APPOSITION.sub(" ", sentence[:verb_start])
+    # "The Dockworkers' Union, which called the strike that preceded the protests, said": a relative clause before
+    # the verb describes the subject; its "that" starts no clause of the speaker's
+    head = _RELATIVE_BEFORE_VERB.sub(",", head)
     # a release's dateline is no part of the subject: "(Oslo, 2 October) The Norwegian Refugee Council said"
     dateline = re.match(r"\s*\([^()]{0,60}\d[^()]{0,20}\)\s*[-–—:]?\s*(?=[A-Z])", head)
     if dateline:
@@ -2011,7 +2067,8 @@ def _subject_before(sentence: str, verb_start: int, verb: str) -> Subject | None
         parts = [p for p in parts if not _NOT_A_SUBJECT.match(p)]
         if not parts:
             return None
-        return Subject(_TRAILING_TIME.sub("", parts[-1]), None, tuple(parts[:-1]))  # "The ministry on Monday ..."
+        # "The ministry on Monday ...", "Late on Tuesday it said ... but gave no breakdown"
+        return Subject(_LEADING_TIME.sub("", _TRAILING_TIME.sub("", parts[-1])), None, tuple(parts[:-1]))
     if re.search(r"(?i)(?:,\s*)?\bwhich\s*$", head):
         antecedent = re.sub(r"(?i),?\s*which\s*$", "", head)
         return Subject(_last_noun_phrase(antecedent), None)
@@ -2053,18 +2110,23 @@ def _named_before_apposition(part: str, others: tuple[str, ...]) -> str | None:
     named = others[-1].strip()
     if _DESCRIPTION_ONLY.fullmatch(part.strip()) and re.match(rf"(?:The\s+)?{_NAME}$", named):
         return named
+    # "The UN Working Group on Enforced Disappearances, a panel of independent experts based in Geneva, said"
+    if re.match(r"(?i)an?\s", part.strip()) and re.match(rf"(?:The\s+)?{_NAME}$", named) \
+            and guess_kind(named)[0] in ("ngo", "government", "intergovernmental"):
+        return named
     return named if re.match(r"(?i)an?\s", part.strip()) and _POSSESSED.match(named) else None
 
 
 # The first verb of a sentence, to find its subject without a parser: a lowercase "-ed" word or a common verb.
 _FIRST_VERB = re.compile(
     r"\b(?:[a-z]+ed|urges?|denies|says|has|have|had|is|was|were|are|will|would|did|does|took|gave|made|went|"
-    r"told|said|put|called|rejects?|insists?|warns?|disputes|contests|dismisses|questions|accuses|maintains|argues|"
+    r"told|said|put|called|rejects?|insists?|recogni[sz]es|warns?|disputes|contests|dismisses|questions|accuses|maintains|argues|"
     r"blames)\b")
 _NOT_A_SUBJECT = re.compile(
     r"(?i)^(?:\d+|aged \d+|in \w+|on \w+|distributed|published|released|issued|speaking|writing|based|who\b|whose\b|"
     # "The city's only hospital, run by a local charity, reports": a participle describing the subject
-    r"(?:run|led|funded|founded|managed|owned|backed|supported|operated|set up)\s+(?:by|in)\b|"
+    r"(?:run|led|funded|founded|managed|owned|backed|supported|operated|set up|created|established|formed)\s+"
+    r"(?:by|in|under|after|with|at)\b|"
     # "His own count, kept in a red ledger, shows": where or how the subject is kept
     r"(?:kept|written|typed|compiled|printed|scrawled|stored|drawn up)\s+(?:by|in|on|at)\b|"
     r"raising|bringing|revising|lowering|updating|"
@@ -2074,13 +2136,14 @@ _NOT_A_SUBJECT = re.compile(
     r"which\b|according)\b")
 
 
+_RELATIVE_BEFORE_VERB = re.compile(r"(?i)(?<=[\w’'.)]),\s*(?:which|who)\s[^,;:“”\"]{0,200},\s*$")
 # An apposition that describes the subject before the verb: ", a Britain-based monitor that relies on sources,".
 _DESCRIBING_APPOSITION = re.compile(
     r"(?i),\s*(?:a|an)\s+[^,;]{0,80}?\b(?:that|which|who|whose)\b[^,;]{0,120},\s*$")
 _POSSESSED = re.compile(r"(?i)^(?:her|his|their|its)\s+(?:own\s+)?[\w’'-]+$")
 _TRAILING_PRONOUN = re.compile(r"(?i)\s(it|they|he|she|we)$")
 # "On Thursday the agency said", and a live blog's time stamp opening an entry: "10:15 The agency says".
-_LEADING_TIME = re.compile(r"(?i)^(?:(?:late|early)\s+)?on\s+\w+day\s+(?=the\s|[A-Z])"
+_LEADING_TIME = re.compile(r"(?i)^(?:(?:late|early)\s+)?on\s+\w+day\s+(?=the\s|[A-Z]|(?:it|they|he|she|we)\b)"
                            r"|^\d{1,2}[:.]\d\d(?:\s*(?:am|pm|gmt|utc|bst|cet|local time))?\s+(?=[A-Z])")
 _TRAILING_TIME = re.compile(
     r"(?i)\s+(?:(?:late|early)\s+)?(?:on|last|this)\s+(?:\w+day|week|month|night|morning|evening)$|\s+(?:yesterday|today)$")
@@ -2739,7 +2802,8 @@ def extract(
     voice = _voice_source(sources, voice_name, voice_reason, document)
     sources.voice = voice
     document.author = voice.name if voice.kind == "person" and voice_name else None
-    claims = _without_repeats(_claims(text, "" if opens_on_lead else guessed_title, sources, voice, catalog, event))
+    claims = _without_repeats(_restated(_claims(text, "" if opens_on_lead else guessed_title, sources, voice, catalog,
+                                                event), voice))
     if stored is not None:
         claims = [c for c in claims if not _already_stored(c, stored)]
     propose_supersedes(claims, document.id)
@@ -2767,6 +2831,34 @@ def _already_stored(claim: ProposedClaim, document: KnownDocument) -> bool:
     figures = {(f.metric, f.figure.low, f.figure.high) for f in claim.figures}
     return any(known.source == claim.source and (known.quote == quote or figures <= known.figures)
                for known in document.claims)
+
+
+def _restated(claims: list[ProposedClaim], voice: ProposedSource) -> list[ProposedClaim]:
+    """A claim no cue attributed (the text's own voice) whose every figure a named source gives elsewhere in the
+    text (the same metric and figure) restates that source's count: a summary bullet, a lead or a standfirst above
+    the attributed sentence, or a recap below it. It becomes that source's, when exactly one source gives them."""
+    given: dict[tuple[str, tuple[str | None, float | None, float | None, float | None]], set[tuple[str, str | None]]] = {}
+    for claim in claims:
+        if claim.source != voice.id:
+            for f in claim.figures:
+                given.setdefault(_figure_key(f), set()).add((claim.source, claim.via))
+    for claim in claims:
+        if claim.source != voice.id or not claim.source_reason.startswith(NO_CUE):
+            continue
+        givers = [given.get(_figure_key(f), set()) for f in claim.figures]
+        common = set.intersection(*givers) if givers else set()
+        if len(common) != 1:
+            continue
+        (source, via), = common
+        claim.source, claim.via = source, via
+        claim.source_reason = f"the same figures the text gives from {source} elsewhere: this restates them"
+        claim.confidence = min(claim.confidence, 0.5)
+        claim.reason = "; ".join([claim.source_reason, *(f.reason for f in claim.figures)])
+    return claims
+
+
+def _figure_key(figure: ProposedFigure) -> tuple[str, tuple[str | None, float | None, float | None, float | None]]:
+    return figure.metric, (figure.figure.qualifier, figure.figure.value, figure.figure.low, figure.figure.high)
 
 
 def _without_repeats(claims: list[ProposedClaim]) -> list[ProposedClaim]:
@@ -2835,7 +2927,9 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
     last_paragraph = 0
     seen_values: set[tuple[str, float | None, float | None]] = set()
     stated = frozenset(span.figure.value for span in find_figures(text) if span.figure.value is not None)
-    for sentence in sentences:
+    closes = _quotations_closing_later(sentences)
+    quoted_until, quoted_by = -1, None  # a quotation over several sentences: the last one before its close, its speaker
+    for index, sentence in enumerate(sentences):
         if sentence.paragraph != last_paragraph:
             # "37 of them", "put the total at" reach back to what the paragraphs before were counting
             earlier_topic = topic or earlier_topic
@@ -2857,16 +2951,20 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
         if sentence.paragraph <= 3 and _is_headline(sentence) and _restated_below(sentence, text, rounded=True):
             continue  # a second headline or standfirst under a "Press release" line restates the body
         _remember_mentions(sentence.text, sources)
-        cues = _sentence_cues(sentence, sources, quoting, section)
+        if index in closes:
+            # '"We found 40 bodies in the first village. Twelve more are missing," said Anna Rell': the speaker after
+            # the closing mark speaks the whole quotation
+            quoted_until, quoted_by = closes[index] - 1, _speaker_after_quotation(sentences[closes[index]], sources)
+        in_quotation = index <= quoted_until and quoted_by is not None
+        if in_quotation:
+            quoting = quoted_by
+        cues = _sentence_cues(sentence, sources, quoting, section, in_quotation)
         if section is not None and not section.speaker and sentence.start == _paragraph_start(sentences, sentence) \
                 and _opens_with_speaker(sentence.text, cues, section):
             section = None  # a new paragraph that names its own speaker first ends a table's lead-in
-        continuation = quoting if not cues and quoting is not None and QUOTE_OPENS.match(sentence.text) \
-            else carried if CONTINUATION.match(sentence.text) \
-            or (not cues and (_opens_with_count(sentence.text) or _bare_count(sentence.text))) \
-            else speaker if not cues and (_counts_part_of_before(sentence.text) or SPEAKER_ACTS.match(sentence.text)) \
-            else None
-        fallback = _carried(continuation) or (section.ref if section is not None else None)
+        continuation = _going_on(sentence.text, cues, quoting=quoting, carried=carried, speaker=speaker,
+                                 sources=sources, in_quotation=in_quotation)
+        fallback = continuation or (section.ref if section is not None else None)
         pending = _pending(sentence, cues, fallback, topic or earlier_topic, seen_values, sources.voice, stated)
         topic = _topic_after(sentence.text, pending, topic)
         claims.extend(_group(sentence, pending, voice, sources, catalog, event, paragraphs))
@@ -2877,12 +2975,121 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
         speaking = [c.ref for c in cues if not c.ref.anaphoric]
         speaker = attributed[-1] if attributed else speaking[-1] if speaking else None
         quoting = _quotation_speaker(sentence, cues, quoting)
-        sources.spoke(attributed[-1].source if attributed else speaking[-1].source if speaking else None)
+        sources.spoke(attributed[-1].source if attributed else speaking[-1].source if speaking
+                      else _acting_body(sentence.text, sources))
     return claims
 
 
-def _sentence_cues(sentence: Sentence, sources: Sources, quoting: SourceRef | None, section: Section | None) -> list[Cue]:
-    cues = _speakers_own(find_cues(sentence.text, sources), sentence, quoting, sources)
+# A sentence whose subject is a body doing something other than giving a figure: "The interior ministry has issued
+# its first statement.", "The Red Cross, which runs the camp, has sent two surgical teams."
+_ACTING_BODY = re.compile(
+    rf"^(?:[Tt]he\s+)?(?P<body>(?:[\w’'-]+\s+){{0,3}}?(?i:{'|'.join(GENERIC_HEADS)})|{_NAME})"
+    r"(?:,[^,;:“”\"]{1,120},)?\s+(?:(?:has|have|had)\s+)?(?:[a-z]+ly\s+)?(?:[a-z]{3,}ed|sent|issued|begun|began|"
+    r"made|held|set up|taken|took|built)\b")
+
+
+def _acting_body(sentence: str, sources: Sources) -> ProposedSource | None:
+    """The body a sentence that names no speaker opens on, acting: whom "It says ..." in the next sentence means."""
+    opening = _ACTING_BODY.match(sentence)
+    if opening is None or guess_kind(opening.group("body"))[0] not in ("ngo", "government", "intergovernmental") \
+            and not _ORGANISATION_WORDS.search(opening.group("body")):
+        return None
+    ref = _resolve_phrase(opening.group("body"), sources=sources, cue="acting")
+    return None if ref is None or ref.anaphoric or ref.source.kind == "person" else ref.source
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    ref: SourceRef | None
+    score: int
+    why: str
+
+
+def _quotations_closing_later(sentences: Sequence[Sentence]) -> dict[int, int]:
+    """For each sentence that opens a quotation closed only in a later sentence of its paragraph, that sentence's
+    index (curly marks open and close; a straight mark closes what is open, else opens)."""
+    closes: dict[int, int] = {}
+    opened: int | None = None
+    for index, sentence in enumerate(sentences):
+        if opened is not None and sentences[opened].paragraph != sentence.paragraph:
+            opened = None  # a quotation not closed by the paragraph's end: nothing is known of its speaker
+        for mark in re.findall(r"[“”\"]", sentence.text):
+            if mark == "“" or (mark == '"' and opened is None):
+                opened = index
+            else:
+                if opened is not None and opened != index:
+                    closes[opened] = index
+                opened = None
+    return closes
+
+
+def _speaker_after_quotation(sentence: Sentence, sources: Sources) -> SourceRef | None:
+    """The speaker right after the mark closing a quotation opened in an earlier sentence ('... missing," said Anna
+    Rell.'), or None."""
+    close = re.search(r"[”\"]", sentence.text)
+    if close is None:
+        return None
+    for cue in find_cues(sentence.text, sources):
+        if 0 <= cue.start - close.end() <= 100 and not re.search(r"[.;“”\"]", sentence.text[close.end() : cue.start]):
+            return cue.ref
+    return None
+
+
+def _going_on(sentence: str, cues: Sequence[Cue], *, quoting: SourceRef | None, carried: SourceRef | None,
+              speaker: SourceRef | None, sources: Sources, in_quotation: bool = False) -> SourceRef | None:
+    """Who speaks, for a sentence's figures that no cue of their own governs, among the speakers of the text
+    before: each candidate has a score, the highest wins, and with none the section's speaker or the text's own
+    voice speak.
+
+    ====  =======================================================================================================
+    4     the speaker of the quotation before, for a sentence that opens on a quotation mark and names nobody
+    3     the source of the sentence before, for a sentence that says it goes on (``A further``, ``Of them``, ``Most
+          were``), even when that is nobody
+    2     the speaker of the sentence before (the source of its figures, else whom it named speaking, with or
+          without figures), for a sentence naming nobody that opens on a count, is a bare count (``Now it is
+          35.``), counts a part of what the one before counted, has ``It`` or ``They`` go on acting, or is about
+          what was claimed (``Claims that 200 people died are false`` after ``Contrary to reports circulated by
+          X``)
+    2     whom ``she``, ``he`` or ``they`` refers to, for a sentence naming nobody whose pronoun keeps a record
+          (``she has written 96 names``, ``They have a list ... of 213 men``): the record's owner counts
+    ====  =======================================================================================================
+    """
+    candidates: list[_Candidate] = []
+    if not cues and quoting is not None and (in_quotation or QUOTE_OPENS.match(sentence)):
+        candidates.append(_Candidate(quoting, 4, "a quotation going on from the sentence before"))
+    if CONTINUATION.match(sentence):
+        candidates.append(_Candidate(carried, 3, "a sentence going on in words from the one before"))
+    if not cues:
+        # (a speaker who gave no figure goes on only into a count that refers back: "Six others from the crew")
+        if _opens_with_count(sentence) or _bare_count(sentence):
+            before = carried or (speaker if _REFERS_BACK.match(sentence) else None)
+            candidates.append(_Candidate(before, 2, "a count going on from the sentence before"))
+        elif _counts_part_of_before(sentence) or SPEAKER_ACTS.match(sentence) or _CLAIMED.match(sentence):
+            candidates.append(_Candidate(speaker, 2, "a sentence going on with the speaker before"))
+        record = _PRONOUN_RECORDS.match(sentence)
+        if record is not None:
+            pronoun = record.group("pronoun")
+            candidates.append(_Candidate(_pronoun_ref(pronoun, pronoun, sources, record.group("verb")), 2,
+                                         f'"{pronoun} {record.group("verb")}", a pronoun keeping a record'))
+    best = max(candidates, key=lambda c: c.score, default=None)
+    return _carried(best.ref, best.why) if best is not None else None
+
+
+_REFERS_BACK = re.compile(r"(?i)^\W*(?:[\w,-]+\s+){1,3}?(?:others|more)\b")
+# "Claims that 200 people have died in the province are false", "Reports that 15 villagers were killed": what was
+# claimed, by whoever the text named claiming it.
+_CLAIMED = re.compile(r"(?i)^(?:the\s+)?(?:claims?|reports?|allegations?|rumou?rs?|assertions?)\s+that\b")
+# "She has written 96 names", "They have a list, typed on a borrowed laptop, of 213 men", "He keeps a tally of 40".
+_PRONOUN_RECORDS = re.compile(
+    r"^(?:[A-Z][A-Za-z ]{0,60}?(?:,\s*|\s))?(?P<pronoun>[Ss]he|[Hh]e|[Tt]hey)\s+(?:also\s+)?(?:(?:has|have|had)\s+)?"
+    r"(?P<verb>(?:written|wrote|kept|keeps?|counted|counts?|recorded|records?|listed|lists?|compiled|compiles?|"
+    r"noted|notes?)\b(?:\s+down)?|(?:has|have|had|keeps?|kept)\s+(?:a|an)\s+(?:[\w-]+\s+)?(?:list|tally|register|record|"
+    r"ledger|count)\b)")
+
+
+def _sentence_cues(sentence: Sentence, sources: Sources, quoting: SourceRef | None, section: Section | None,
+                   in_quotation: bool = False) -> list[Cue]:
+    cues = _speakers_own(find_cues(sentence.text, sources), sentence, quoting, sources, in_quotation)
     if section is not None and not section.speaker:
         # "Figures compiled by the centre: ... Pelen recorded 2 deaths": under a table's lead-in, a row's place
         # (a single unknown name) is no speaker
@@ -2895,10 +3102,11 @@ def _is_a_place_row(cue: Cue) -> bool:
     return not source.known and source.kind in ("other", "person") and bool(re.fullmatch(r"[A-Z][a-z’'-]+", source.name))
 
 
-def _speakers_own(cues: list[Cue], sentence: Sentence, quoting: SourceRef | None, sources: Sources) -> list[Cue]:
+def _speakers_own(cues: list[Cue], sentence: Sentence, quoting: SourceRef | None, sources: Sources,
+                  in_quotation: bool = False) -> list[Cue]:
     """'"We have recorded 41 deaths ..."' after '"...," said Dr Lena Fors.': in a quotation that goes on with its
     speaker, "we" is the speaker's, not the text's own voice."""
-    if quoting is not None and QUOTE_OPENS.match(sentence.text) and cues \
+    if quoting is not None and (in_quotation or QUOTE_OPENS.match(sentence.text)) and cues \
             and all(c.ref.source is sources.voice and not c.ref.anaphoric for c in cues):
         return []
     return cues
@@ -3113,11 +3321,10 @@ def _counts_part_of_before(sentence: str) -> bool:
     return any(SUBSET_AFTER.match(sentence[span.end :]) for span in find_figures(sentence))
 
 
-def _carried(ref: SourceRef | None) -> SourceRef | None:
+def _carried(ref: SourceRef | None, why: str) -> SourceRef | None:
     if ref is None:
         return None
-    return SourceRef(ref.source, min(ref.confidence, 0.5), f"the sentence before ({ref.reason}); this one continues it",
-                     ref.via)
+    return SourceRef(ref.source, min(ref.confidence, 0.5), f"{why}: {ref.reason}", ref.via)
 
 
 TIMED_HEADING = re.compile(r"^(?:[01]?\d|2[0-3])[:.][0-5]\d\b(?:\s*(?:[ap]\.?m\.?|GMT|BST|CET|EST|UTC|local))?\s+\S")
@@ -3294,7 +3501,9 @@ def _speaker_of_quotation(cues: Sequence[Cue], span: FigureSpan, sentence: str) 
             # (a pronoun too: '"I counted 40 bodies," she says' is hers, not the "I" inside the quotation's)
             follows = [c for c in cues if 0 <= c.start - quotation.end() <= 100
                        and not re.search(r"[.;“”\"]", sentence[quotation.end() : c.start])]
-            return follows[0] if follows else None
+            if follows:
+                return follows[0]
+            return next((c for c in cues if _introduces(sentence, c, quotation.start())), None)
     return None
 
 
@@ -3332,6 +3541,9 @@ def _topic_after(sentence: str, pending: Sequence[_Pending], topic: str | None) 
     return topic
 
 
+NO_CUE = "no attribution cue"
+
+
 def _group(sentence: Sentence, pending: Sequence[_Pending], voice: ProposedSource, sources: Sources,
            catalog: Catalog, event: str | None, paragraphs: dict[int, str]) -> list[ProposedClaim]:
     groups: dict[tuple[str, str | None], list[_Pending]] = {}
@@ -3345,7 +3557,7 @@ def _group(sentence: Sentence, pending: Sequence[_Pending], voice: ProposedSourc
         ref = items[0].ref
         if ref is None:
             source_confidence = 0.5 if not voice.id.startswith("author-of-") else 0.35
-            source_reason = f"no attribution cue: the article's own voice ({voice.name})"
+            source_reason = f"{NO_CUE}: the article's own voice ({voice.name})"
         else:
             source_confidence, source_reason = ref.confidence, f"source from {ref.reason}"
             if ref.source.known:
