@@ -3255,12 +3255,36 @@ def _section_at(paragraph: str, sources: Sources, section: Section | None, voice
             return Section(SourceRef(source, 0.65, f'the speaker line "{_short(speaker.group().strip(" :"))}"'), True)
     if paragraph.rstrip().endswith(":"):
         cues = [c for c in find_cues(paragraph, sources) if c.ref.source is not voice]
-        if cues:
-            ref = cues[0].ref
+        ref = cues[0].ref if cues else _lead_in_owner(paragraph, sources)
+        if ref is not None:
             sources.mention(ref.source)
             return Section(SourceRef(ref.source, min(ref.confidence, 0.6),
                                      f'the line leading into the figures below ({ref.reason})'), False)
     return section
+
+
+# "The Harm Monitor published its annual figures on 12 January. Its count of civilians killed, by quarter:": the
+# line leading into a table names the count only by its owner, the body named before.
+_LEAD_IN_OWNED = re.compile(rf"(?:^|[.!?]\s+)(?:[^.,:]{{1,40}},\s+)?(?P<owner>[Ii]ts|[Tt]heir)\s+(?:{_REPORT_ADJECTIVE}\s+)*"
+                            r"(?:[\w-]+\s+)?(?P<count>count|tally|toll|figures|data|records?|list|breakdown|estimates?|"
+                            r"numbers|totals?)\b[^.!?]*:\s*$")
+
+
+def _lead_in_owner(paragraph: str, sources: Sources) -> SourceRef | None:
+    owned = _LEAD_IN_OWNED.search(paragraph.rstrip())
+    if owned is None:
+        return None
+    # the body the paragraph names before (its opening sentence's subject, with a description after it or not)
+    named = [m for m in _LEAD_IN_BODY.finditer(paragraph[: owned.start("owner")]) if _ORGANISATION_WORDS.search(m["body"])]
+    if named:
+        body = sources.resolve_name(named[0]["body"], acronym=named[0]["acronym"], context=paragraph)
+        if body is not None:
+            return SourceRef(body, 0.6, f'"{owned.group("owner")} {owned.group("count")}" is the count of '
+                                        f'{body.name}, named before it')
+    return _resolve_phrase(owned.group("owner"), sources=sources, cue=owned.group("count"))
+
+
+_LEAD_IN_BODY = re.compile(rf"(?:^|[.!?]\s+)(?:[Tt]he\s+)?(?P<body>{_NAME})(?:\s+\((?P<acronym>[A-Z][A-Za-z]+)\))?(?=[\s,])")
 
 
 def _opens_with_speaker(sentence: str, cues: Sequence[Cue], section: Section) -> bool:
