@@ -2114,6 +2114,9 @@ def _named_before_apposition(part: str, others: tuple[str, ...]) -> str | None:
     if re.match(r"(?i)an?\s", part.strip()) and re.match(rf"(?:The\s+)?{_NAME}$", named) \
             and guess_kind(named)[0] in ("ngo", "government", "intergovernmental"):
         return named
+    if _NO_SOURCE.search(part.strip()):
+        # "Ferenc Dall, mayor of Orrin, the village closest to the crater, has told": a place describes who speaks
+        return next((o.strip() for o in reversed(others) if re.fullmatch(rf"(?:The\s+)?{_NAME}", o.strip())), None)
     return named if re.match(r"(?i)an?\s", part.strip()) and _POSSESSED.match(named) else None
 
 
@@ -2391,6 +2394,14 @@ def _proper_name_ref(phrase: str, original: str, sources: Sources, cue: str) -> 
     return SourceRef(source, confidence, f'"{_short(original)}" ({cue})')
 
 
+# What a source is not: a place ("the village closest to the crater", "the worst-hit district"), or a part of the
+# people counted ("among them a man the police ...").
+_NO_SOURCE = re.compile(r"(?i)\b(?:village|town|city|district|region|province|area|crater|valley|island|coast|zone|"
+                        r"neighbourhood|neighborhood|street|square|country|capital|closest|nearest|worst-hit)$|"
+                        r"\b(?:closest|nearest)\b")
+_NO_SOURCE_OPENING = re.compile(r"(?i)^(?:among|including|includ(?:ed|es))\b")
+
+
 def _common_noun_ref(phrase: str, original: str, sources: Sources, cue: str) -> SourceRef | None:
     """A source named by what it is ("hospital officials"), or, after "the", one mentioned earlier."""
     common = _common_noun_phrase(phrase)
@@ -2407,6 +2418,15 @@ def _common_noun_ref(phrase: str, original: str, sources: Sources, cue: str) -> 
                        and name_key(m.name).split()[-1] == name_key(common)), None)
         if target is not None:
             return SourceRef(target, 0.65, f'"{phrase} {cue}" refers back to {target.name}')
+    if _NO_SOURCE.search(common) or _NO_SOURCE_OPENING.match(phrase):
+        return None  # "the village closest to the crater", "among them a man the police": no one who speaks
+    if re.fullmatch(r"(?i)spokes(?:man|woman|person)", common) and re.match(r"(?i)an?\s", phrase):
+        # "A spokesman said 1,200 of them ...": a spokesperson named by no body speaks for the body named before
+        # ("the spokesperson" is one named before)
+        target = next((s for s in [sources.last_attributed, *reversed(sources.mentions)] if s is not None
+                       and s.kind != "person" and s is not sources.voice), None)
+        if target is not None:
+            return SourceRef(target, 0.6, f'"{_short(original)}" ({cue}; speaks for {target.name}, named before)')
     source = sources.resolve_name(common, context=original)
     if source is None:
         return None

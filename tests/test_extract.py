@@ -760,6 +760,24 @@ def test_a_table_lead_in_naming_the_body_only_as_owner_of_the_count_gives_it_the
         ("Interior ministry", "killed", "12")}
 
 
+@pytest.mark.parametrize(("sentence", "speaker"), [
+    ("The civil defence agency said 9,000 people had left. A spokesman said 1,200 of them were in shelters.",
+     "Civil defence agency"),
+    ("The Red Cross said it had sent 40 volunteers. A spokeswoman said 300 people had been treated.", "Red Cross"),
+    ("Ivo Darr, mayor of Tesk, the village nearest to the fault line, told radio that 1,200 people had fled.",
+     "Ivo Darr"),
+    ("Anna Berg, head of Orm district, the worst-hit district, said 1,200 people had fled.", "Anna Berg"),
+    ("The interior ministry said 1,200 people had fled. Nine people, among them a man the police believe was the "
+     "driver, have been arrested.", "Interior ministry"),
+])
+def test_a_source_is_a_name_a_body_or_a_role_tied_to_one_never_a_place_or_a_bare_role(sentence: str,
+                                                                                     speaker: str) -> None:
+    assert {name for name, _, stated, _ in _attributed(f"Quake in Orm\n\n{sentence}\n") if stated == "1,200"
+            or stated == "300"} == {speaker}
+    assert not {name for name, *_ in _attributed(f"Quake in Orm\n\n{sentence}\n")} & {
+        "Spokesman", "Spokeswoman", "Village nearest to fault line", "Among them man police", "Worst-hit district"}
+
+
 def test_a_colon_opens_a_breakdown_place_by_place_and_a_part_is_named_by_what_it_was() -> None:
     text = ("Deaths in custody\n\nThe Lenmark Prison Monitor's report lists 40 deaths in custody: 25 at Central "
             "Prison, 15 at Nardo. Nine of the deaths were suicides.\n")
