@@ -1515,6 +1515,12 @@ class Sources:
         self.voice: ProposedSource | None = None  # who "we" and "our" are
         self.roles: dict[str, list[str]] = {}
         self.text = ""  # the article, where a surname's full name can be found
+        self.entry_start = 0  # where the mentions of a live blog's current entry begin
+
+    def new_entry(self) -> None:
+        """A live blog's time stamp opens an entry: "he said" there is someone the entry names, not someone an
+        earlier entry named."""
+        self.last_attributed, self.group, self.entry_start = None, None, len(self.mentions)
 
     def resolve_name(self, name: str, *, acronym: str | None = None, context: str = "") -> ProposedSource | None:
         """The known, already proposed or new source called ``name``; ``context`` helps guess a new one's kind."""
@@ -1610,6 +1616,8 @@ class Sources:
 
     def mention(self, source: ProposedSource) -> None:
         if source in self.mentions:
+            if self.mentions.index(source) < self.entry_start:
+                self.entry_start -= 1
             self.mentions.remove(source)
         self.mentions.append(source)
 
@@ -2250,8 +2258,9 @@ def _pronoun_ref(pronoun: str, said: str, sources: Sources, cue: str) -> SourceR
     if pronoun.lower() in ("he", "she"):
         # "..., said Ravi Anand, a senior police officer. He said 11 ...": the person named latest
         # (or a role one person holds: "according to a local hospital director. ..., he said")
-        target = next((s for s in reversed(sources.mentions) if s is not sources.voice and (
-            s.kind == "person" or s.name.split()[-1].lower() in PERSON_ROLES)), target)
+        target = next((s for s in reversed(sources.mentions[sources.entry_start :]) if s is not sources.voice and (
+            s.kind == "person" or s.name.split()[-1].lower() in PERSON_ROLES)),
+            None if sources.entry_start and sources.last_attributed is None else target)
     if target is None:
         return None
     return SourceRef(target, 0.6, f'"{said} {cue}" refers back to {target.name}', anaphoric=True)
@@ -2966,6 +2975,7 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
             find_cues(sentence.text, sources)  # its source, named here first, is the one the body refers back to
             continue
         key_figures = False
+        _note_entry(sentence.text, sources)
         if _is_heading(sentence, title):
             continue
         if sentence.paragraph <= 3 and _is_headline(sentence) and _restated_below(sentence, text, rounded=True):
@@ -3371,6 +3381,13 @@ def _carried(ref: SourceRef | None, why: str) -> SourceRef | None:
     return SourceRef(ref.source, min(ref.confidence, 0.5), f"{why}: {ref.reason}", ref.via)
 
 
+# A live blog's time stamp, alone on its line or opening the entry's heading ("22:55", "09:42 Toll rises to 134").
+TIME_STAMP = re.compile(r"^(?:[01]?\d|2[0-3])[:.][0-5]\d\b(?:\s*(?:[ap]\.?m\.?|GMT|BST|CET|EST|UTC|local))?(?:$|\s+[A-Z])")
+def _note_entry(sentence: str, sources: Sources) -> None:
+    if TIME_STAMP.match(sentence.strip()):
+        sources.new_entry()
+
+
 TIMED_HEADING = re.compile(r"^(?:[01]?\d|2[0-3])[:.][0-5]\d\b(?:\s*(?:[ap]\.?m\.?|GMT|BST|CET|EST|UTC|local))?\s+\S")
 
 
@@ -3459,7 +3476,7 @@ TITLED_PERSON = re.compile(r"\b(?:Dr|Mr|Mrs|Ms|Prof|Professor|Father|Sister|Imam
 PERSON_OPENING = re.compile(
     r"^[\"“‘']?(?:(?:Dr|Mr|Mrs|Ms|Prof|Professor|Father|Sister|Imam|Rev|Rabbi)\.?\s+"
     # "Harbour master Jon Brekk walks ...": a role before the name
-    rf"|[A-Z][a-z]+\s+(?:[a-z]+\s+)?(?:{'|'.join(sorted(PERSON_ROLES | OPENING_ROLES))})\s+)?"
+    rf"|[A-Z][a-z]+\s+(?:[a-z]+\s+)?(?i:{'|'.join(sorted(PERSON_ROLES | OPENING_ROLES))})\s+)?"
     r"(?P<name>[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+){1,2})(?=,\s*(?:\d{1,3}|aged\s+\d{1,3}),|,\s*(?:who|whose)\b|"
     r",\s*(?:a|an)\s+[a-z][^,]{0,80},\s*(?:is|was|has|had|keeps|kept|lives|works|worked|says|said)\b|"
     # "Marta Vell is a teacher", "Pavel Renn was the village headman": what the person is
@@ -3469,7 +3486,7 @@ PERSON_OPENING = re.compile(
     r"lives|lived|remembers|remembered|recalls|recalled|arrived|works|worked|sits|sat|walks|walked|waits|waited|"
     r"fled|spent|shows|showed|wants|wanted|hopes|hoped|grew up|was born|buried|describes|described|lost|runs|ran|"
     r"counted|stood|stands|waited|searched|searches|spent|tried|tries|returned|returns|attended|attends|visits|"
-    r"visited|teaches|taught|counts)\b)")
+    r"visited|teaches|taught|counts|(?:been\s+)?speaking|spoke|speaks)\b)")
 
 
 def _governing(cues: Sequence[Cue], span: FigureSpan, sentence: str) -> Cue | None:

@@ -778,6 +778,21 @@ def test_a_source_is_a_name_a_body_or_a_role_tied_to_one_never_a_place_or_a_bare
         "Spokesman", "Spokeswoman", "Village nearest to fault line", "Among them man police", "Worst-hit district"}
 
 
+@pytest.mark.parametrize(("first", "second", "speaker"), [
+    ("14:05\nOur correspondent is at the main hospital. A doctor there, Elin Marsh, told her that 40 people had been "
+     "admitted.", "13:40\nRegional police chief Jonas Krell has been speaking to reporters. He said 23 people had been "
+     "arrested for looting.", "Jonas Krell"),
+    ("14:05 Hospital update\nDr Elin Marsh said 40 people had been admitted.", "13:40 Arrests\nInterior Minister Maja "
+     "Holt spoke in parliament. She said 23 people had been arrested for looting.", "Maja Holt"),
+    ("2.05pm\nThe mayor, Petra Sund, said 40 homes had been destroyed.", "1.40pm\nFire chief Anders Lok spoke to "
+     "reporters at the dam. He said 23 people were still missing.", "Anders Lok"),
+])
+def test_a_live_blog_entry_gives_its_figures_to_its_own_speaker_not_one_an_earlier_entry_named(
+        first: str, second: str, speaker: str) -> None:
+    text = f"Floods in Arn – live\n\n{first}\n\n{second}\n"
+    assert {name for name, _, stated, _ in _attributed(text) if stated == "23"} == {speaker}
+
+
 def test_a_colon_opens_a_breakdown_place_by_place_and_a_part_is_named_by_what_it_was() -> None:
     text = ("Deaths in custody\n\nThe Lenmark Prison Monitor's report lists 40 deaths in custody: 25 at Central "
             "Prison, 15 at Nardo. Nine of the deaths were suicides.\n")
