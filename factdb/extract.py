@@ -2184,6 +2184,9 @@ def _resolve_subject(subject: Subject, sources: Sources, verb: str) -> SourceRef
     if ref is not None:
         for other in subject.appositives:
             sources.add_role(ref.source, other)
+    if quoting is not None and ref is not None and _cites_unowned_records(quoting):
+        ref.reason += f' ("{_short(quoting)}": records it cites do not speak)'
+        return ref
     if quoting is not None:
         quoted = _resolve_phrase(re.sub(r"(?i)^(?:quoting|citing)\s+", "", quoting), sources=sources, cue="quoting")
         if quoted is not None:
@@ -2197,6 +2200,16 @@ def _resolve_subject(subject: Subject, sources: Sources, verb: str) -> SourceRef
             ref.via = outer.source
             ref.reason += f", as reported by {outer.source.name}"
     return ref
+
+
+def _cites_unowned_records(quoting: str) -> bool:
+    """ "The health office, citing records from the district's three hospitals, reports": records no one is named as
+    keeping are what the speaker relies on, not another speaker ("citing the ministry's figures" names one)."""
+    cited = re.match(r"(?i)^citing\s+(?:the\s+|its\s+|their\s+)?(?P<what>[^,]*)$", quoting.strip())
+    if cited is None or re.search(r"[A-Z]", cited.group("what")):
+        return False
+    head = re.split(r"\s(?:from|of|at|in|kept|held|compiled|collected)\s", cited.group("what"))[0]
+    return not re.search(r"[’']s\b", head) and _REPORT_NOUNS.match(head.split()[-1] if head.split() else "") is not None
 
 
 def _resolve_phrase(phrase: str, *, sources: Sources, cue: str) -> SourceRef | None:

@@ -793,6 +793,18 @@ def test_a_live_blog_entry_gives_its_figures_to_its_own_speaker_not_one_an_earli
     assert {name for name, _, stated, _ in _attributed(text) if stated == "23"} == {speaker}
 
 
+@pytest.mark.parametrize(("sentence", "source"), [
+    ("The Orm District Health Office, citing records from the district's two hospitals, reports that 61 people have "
+     "died.", "Orm District Health Office"),
+    ("The regional health directorate, citing hospital data, said 61 people had died.", "Regional health directorate"),
+    ("The Red Crescent, citing its own records, says 61 people have died.", "Red Crescent"),
+    ("The regional health directorate, citing the Orm Medical Association, said 61 people had died.",
+     "Orm Medical Association"),
+])
+def test_records_a_speaker_cites_do_not_speak_but_a_body_it_cites_does(sentence: str, source: str) -> None:
+    assert {name for name, *_ in _attributed(f"Fighting in Orm\n\n{sentence}\n")} == {source}
+
+
 def test_a_colon_opens_a_breakdown_place_by_place_and_a_part_is_named_by_what_it_was() -> None:
     text = ("Deaths in custody\n\nThe Lenmark Prison Monitor's report lists 40 deaths in custody: 25 at Central "
             "Prison, 15 at Nardo. Nine of the deaths were suicides.\n")
