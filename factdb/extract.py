@@ -3356,7 +3356,7 @@ def _quotation_speaker(sentence: Sentence, cues: Sequence[Cue], before: SourceRe
 CONTINUATION = re.compile(
     r"(?i)^(?:a further|another|an additional|a (?:few|small number) more|(?:[\w,-]+\s+)?of (?:them|these|those|whom)\b|"
     r"of the (?:total|dead|detained|injured|wounded|missing)\b|"
-    r"among them|most of them|(?:it|they) (?:also )?(?:added|said)|in addition|"
+    r"among them|among (?:the|those) (?:dead|killed|injured|wounded|victims|missing|detained|arrested)\b|most of them|(?:it|they) (?:also )?(?:added|said)|in addition|"
     # "... the arrests of more than 300 people, according to a monitoring group. Most were released within 48
     # hours, but at least 45 have been charged": what became of the people the sentence before counted
     r"(?:most|many|some|all|none|half)\s+(?:were|have|had|are|remain|remained)\b)"

@@ -805,6 +805,15 @@ def test_records_a_speaker_cites_do_not_speak_but_a_body_it_cites_does(sentence:
     assert {name for name, *_ in _attributed(f"Fighting in Orm\n\n{sentence}\n")} == {source}
 
 
+@pytest.mark.parametrize("part", ["Among the dead are 22 children and 14 women.",
+                                  "Among those killed were 22 children and 14 women.",
+                                  "Among the injured are 22 children and 14 women."])
+def test_among_the_dead_goes_on_with_the_speaker_of_the_count_before(part: str) -> None:
+    text = ("Report: Vell\n\nThe Vell District Health Office reports that at least 87 people have been killed and 240 "
+            f"injured in the town. {part}\n")
+    assert {name for name, *_ in _attributed(text)} == {"Vell District Health Office"}
+
+
 def test_a_colon_opens_a_breakdown_place_by_place_and_a_part_is_named_by_what_it_was() -> None:
     text = ("Deaths in custody\n\nThe Lenmark Prison Monitor's report lists 40 deaths in custody: 25 at Central "
             "Prison, 15 at Nardo. Nine of the deaths were suicides.\n")
