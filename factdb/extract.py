@@ -2482,7 +2482,9 @@ def _pick_proper_name(phrase: str, sources: Sources | None = None) -> tuple[str,
         role = _ROLE_AFTER_PLACE.match(phrase[match.end() :])
         if role and not _ORGANISATION_WORDS.search(name) and not acronym:
             name = f"{name} {role.group(1)}"  # "the Port Amsel mayor": the mayor speaks, not the town
-        institution = _POSSESSIVE_INSTITUTION.match(phrase[match.end() :])
+        institution = _POSSESSIVE_INSTITUTION.match(phrase[match.end() :]) or (
+            # "Ardessa's defence ministry" is the ministry, not the "Ardessa Civilian Harm Monitor" named before
+            _LOWERCASE_HEAD.match(phrase[match.end() :]) if len(match.group().split()) == 1 else None)
         if re.search(r"[’']s$", match.group()) and institution:
             name = f"{match.group()} {institution.group(1)}"  # "St Anne's hospital" is the hospital, not St Anne
         candidates.append((_name_score(name, phrase[match.end() :], at_start, sources), name, acronym))

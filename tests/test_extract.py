@@ -814,6 +814,17 @@ def test_among_the_dead_goes_on_with_the_speaker_of_the_count_before(part: str) 
     assert {name for name, *_ in _attributed(text)} == {"Vell District Health Office"}
 
 
+@pytest.mark.parametrize(("sentence", "body"), [
+    ("Velmar's defence ministry says 312 civilians were killed.", "Velmar's defence ministry"),
+    ("Velmar's interior ministry said 312 people had been arrested.", "Velmar's interior ministry"),
+    ("Velmar's civil protection agency says 312 people were rescued.", "Velmar's civil protection agency"),
+])
+def test_a_place_owning_a_body_is_no_short_name_of_another_body_named_after_that_place(sentence: str,
+                                                                                      body: str) -> None:
+    text = f"Counts in Velmar\n\nThe Velmar Civilian Harm Monitor said 804 civilians were killed in 2026.\n\n{sentence}\n"
+    assert {name for name, _, stated, _ in _attributed(text) if stated == "312"} == {body}
+
+
 def test_a_colon_opens_a_breakdown_place_by_place_and_a_part_is_named_by_what_it_was() -> None:
     text = ("Deaths in custody\n\nThe Lenmark Prison Monitor's report lists 40 deaths in custody: 25 at Central "
             "Prison, 15 at Nardo. Nine of the deaths were suicides.\n")
