@@ -2545,7 +2545,7 @@ def _common_noun_phrase(phrase: str) -> str | None:
         return None
     text = " ".join(kept)
     if re.match(r"(?i)^(?:it|they|he|she|we|this|that|there|these|those|which|who|what|reports?|statement|figures?|"
-                r"data|estimates?|count|tally|list)$", text):
+                r"data|estimates?|count|tally|list|records|documents|files)$", text):
         return None
     return text
 

@@ -826,6 +826,14 @@ def test_a_place_owning_a_body_is_no_short_name_of_another_body_named_after_that
     assert {name for name, _, stated, _ in _attributed(text) if stated == "312"} == {body}
 
 
+@pytest.mark.parametrize("sentence", [
+    "Human Rights Watch obtained internal prison records. The records show that 19 prisoners died in custody.",
+    "Human Rights Watch said 40 prisoners had died. The documents show that 19 of them were beaten.",
+])
+def test_records_that_show_a_figure_are_no_source(sentence: str) -> None:
+    assert not {name for name, *_ in _attributed(f"Deaths in custody\n\n{sentence}\n")} & {"Records", "Documents"}
+
+
 def test_a_colon_opens_a_breakdown_place_by_place_and_a_part_is_named_by_what_it_was() -> None:
     text = ("Deaths in custody\n\nThe Lenmark Prison Monitor's report lists 40 deaths in custody: 25 at Central "
             "Prison, 15 at Nardo. Nine of the deaths were suicides.\n")
