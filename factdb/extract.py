@@ -1515,6 +1515,12 @@ class Sources:
         self.voice: ProposedSource | None = None  # who "we" and "our" are
         self.roles: dict[str, list[str]] = {}
         self.text = ""  # the article, where a surname's full name can be found
+        self.entry_start = 0  # where the mentions of a live blog's current entry begin
+
+    def new_entry(self) -> None:
+        """A live blog's time stamp opens an entry: "he said" there is someone the entry names, not someone an
+        earlier entry named."""
+        self.last_attributed, self.group, self.entry_start = None, None, len(self.mentions)
 
     def resolve_name(self, name: str, *, acronym: str | None = None, context: str = "") -> ProposedSource | None:
         """The known, already proposed or new source called ``name``; ``context`` helps guess a new one's kind."""
@@ -1610,6 +1616,8 @@ class Sources:
 
     def mention(self, source: ProposedSource) -> None:
         if source in self.mentions:
+            if self.mentions.index(source) < self.entry_start:
+                self.entry_start -= 1
             self.mentions.remove(source)
         self.mentions.append(source)
 
@@ -2114,6 +2122,9 @@ def _named_before_apposition(part: str, others: tuple[str, ...]) -> str | None:
     if re.match(r"(?i)an?\s", part.strip()) and re.match(rf"(?:The\s+)?{_NAME}$", named) \
             and guess_kind(named)[0] in ("ngo", "government", "intergovernmental"):
         return named
+    if _NO_SOURCE.search(part.strip()):
+        # "Ferenc Dall, mayor of Orrin, the village closest to the crater, has told": a place describes who speaks
+        return next((o.strip() for o in reversed(others) if re.fullmatch(rf"(?:The\s+)?{_NAME}", o.strip())), None)
     return named if re.match(r"(?i)an?\s", part.strip()) and _POSSESSED.match(named) else None
 
 
@@ -2173,6 +2184,9 @@ def _resolve_subject(subject: Subject, sources: Sources, verb: str) -> SourceRef
     if ref is not None:
         for other in subject.appositives:
             sources.add_role(ref.source, other)
+    if quoting is not None and ref is not None and _cites_unowned_records(quoting):
+        ref.reason += f' ("{_short(quoting)}": records it cites do not speak)'
+        return ref
     if quoting is not None:
         quoted = _resolve_phrase(re.sub(r"(?i)^(?:quoting|citing)\s+", "", quoting), sources=sources, cue="quoting")
         if quoted is not None:
@@ -2186,6 +2200,16 @@ def _resolve_subject(subject: Subject, sources: Sources, verb: str) -> SourceRef
             ref.via = outer.source
             ref.reason += f", as reported by {outer.source.name}"
     return ref
+
+
+def _cites_unowned_records(quoting: str) -> bool:
+    """ "The health office, citing records from the district's three hospitals, reports": records no one is named as
+    keeping are what the speaker relies on, not another speaker ("citing the ministry's figures" names one)."""
+    cited = re.match(r"(?i)^citing\s+(?:the\s+|its\s+|their\s+)?(?P<what>[^,]*)$", quoting.strip())
+    if cited is None or re.search(r"[A-Z]", cited.group("what")):
+        return False
+    head = re.split(r"\s(?:from|of|at|in|kept|held|compiled|collected)\s", cited.group("what"))[0]
+    return not re.search(r"[’']s\b", head) and _REPORT_NOUNS.match(head.split()[-1] if head.split() else "") is not None
 
 
 def _resolve_phrase(phrase: str, *, sources: Sources, cue: str) -> SourceRef | None:
@@ -2247,8 +2271,9 @@ def _pronoun_ref(pronoun: str, said: str, sources: Sources, cue: str) -> SourceR
     if pronoun.lower() in ("he", "she"):
         # "..., said Ravi Anand, a senior police officer. He said 11 ...": the person named latest
         # (or a role one person holds: "according to a local hospital director. ..., he said")
-        target = next((s for s in reversed(sources.mentions) if s is not sources.voice and (
-            s.kind == "person" or s.name.split()[-1].lower() in PERSON_ROLES)), target)
+        target = next((s for s in reversed(sources.mentions[sources.entry_start :]) if s is not sources.voice and (
+            s.kind == "person" or s.name.split()[-1].lower() in PERSON_ROLES)),
+            None if sources.entry_start and sources.last_attributed is None else target)
     if target is None:
         return None
     return SourceRef(target, 0.6, f'"{said} {cue}" refers back to {target.name}', anaphoric=True)
@@ -2391,6 +2416,14 @@ def _proper_name_ref(phrase: str, original: str, sources: Sources, cue: str) -> 
     return SourceRef(source, confidence, f'"{_short(original)}" ({cue})')
 
 
+# What a source is not: a place ("the village closest to the crater", "the worst-hit district"), or a part of the
+# people counted ("among them a man the police ...").
+_NO_SOURCE = re.compile(r"(?i)\b(?:village|town|city|district|region|province|area|crater|valley|island|coast|zone|"
+                        r"neighbourhood|neighborhood|street|square|country|capital|closest|nearest|worst-hit)$|"
+                        r"\b(?:closest|nearest)\b")
+_NO_SOURCE_OPENING = re.compile(r"(?i)^(?:among|including|includ(?:ed|es))\b")
+
+
 def _common_noun_ref(phrase: str, original: str, sources: Sources, cue: str) -> SourceRef | None:
     """A source named by what it is ("hospital officials"), or, after "the", one mentioned earlier."""
     common = _common_noun_phrase(phrase)
@@ -2407,6 +2440,15 @@ def _common_noun_ref(phrase: str, original: str, sources: Sources, cue: str) -> 
                        and name_key(m.name).split()[-1] == name_key(common)), None)
         if target is not None:
             return SourceRef(target, 0.65, f'"{phrase} {cue}" refers back to {target.name}')
+    if _NO_SOURCE.search(common) or _NO_SOURCE_OPENING.match(phrase):
+        return None  # "the village closest to the crater", "among them a man the police": no one who speaks
+    if re.fullmatch(r"(?i)spokes(?:man|woman|person)", common) and re.match(r"(?i)an?\s", phrase):
+        # "A spokesman said 1,200 of them ...": a spokesperson named by no body speaks for the body named before
+        # ("the spokesperson" is one named before)
+        target = next((s for s in [sources.last_attributed, *reversed(sources.mentions)] if s is not None
+                       and s.kind != "person" and s is not sources.voice), None)
+        if target is not None:
+            return SourceRef(target, 0.6, f'"{_short(original)}" ({cue}; speaks for {target.name}, named before)')
     source = sources.resolve_name(common, context=original)
     if source is None:
         return None
@@ -2440,7 +2482,9 @@ def _pick_proper_name(phrase: str, sources: Sources | None = None) -> tuple[str,
         role = _ROLE_AFTER_PLACE.match(phrase[match.end() :])
         if role and not _ORGANISATION_WORDS.search(name) and not acronym:
             name = f"{name} {role.group(1)}"  # "the Port Amsel mayor": the mayor speaks, not the town
-        institution = _POSSESSIVE_INSTITUTION.match(phrase[match.end() :])
+        institution = _POSSESSIVE_INSTITUTION.match(phrase[match.end() :]) or (
+            # "Ardessa's defence ministry" is the ministry, not the "Ardessa Civilian Harm Monitor" named before
+            _LOWERCASE_HEAD.match(phrase[match.end() :]) if len(match.group().split()) == 1 else None)
         if re.search(r"[’']s$", match.group()) and institution:
             name = f"{match.group()} {institution.group(1)}"  # "St Anne's hospital" is the hospital, not St Anne
         candidates.append((_name_score(name, phrase[match.end() :], at_start, sources), name, acronym))
@@ -2501,7 +2545,7 @@ def _common_noun_phrase(phrase: str) -> str | None:
         return None
     text = " ".join(kept)
     if re.match(r"(?i)^(?:it|they|he|she|we|this|that|there|these|those|which|who|what|reports?|statement|figures?|"
-                r"data|estimates?|count|tally|list)$", text):
+                r"data|estimates?|count|tally|list|records|documents|files)$", text):
         return None
     return text
 
@@ -2946,6 +2990,7 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
             find_cues(sentence.text, sources)  # its source, named here first, is the one the body refers back to
             continue
         key_figures = False
+        _note_entry(sentence.text, sources)
         if _is_heading(sentence, title):
             continue
         if sentence.paragraph <= 3 and _is_headline(sentence) and _restated_below(sentence, text, rounded=True):
@@ -3255,12 +3300,36 @@ def _section_at(paragraph: str, sources: Sources, section: Section | None, voice
             return Section(SourceRef(source, 0.65, f'the speaker line "{_short(speaker.group().strip(" :"))}"'), True)
     if paragraph.rstrip().endswith(":"):
         cues = [c for c in find_cues(paragraph, sources) if c.ref.source is not voice]
-        if cues:
-            ref = cues[0].ref
+        ref = cues[0].ref if cues else _lead_in_owner(paragraph, sources)
+        if ref is not None:
             sources.mention(ref.source)
             return Section(SourceRef(ref.source, min(ref.confidence, 0.6),
                                      f'the line leading into the figures below ({ref.reason})'), False)
     return section
+
+
+# "The Harm Monitor published its annual figures on 12 January. Its count of civilians killed, by quarter:": the
+# line leading into a table names the count only by its owner, the body named before.
+_LEAD_IN_OWNED = re.compile(rf"(?:^|[.!?]\s+)(?:[^.,:]{{1,40}},\s+)?(?P<owner>[Ii]ts|[Tt]heir)\s+(?:{_REPORT_ADJECTIVE}\s+)*"
+                            r"(?:[\w-]+\s+)?(?P<count>count|tally|toll|figures|data|records?|list|breakdown|estimates?|"
+                            r"numbers|totals?)\b[^.!?]*:\s*$")
+
+
+def _lead_in_owner(paragraph: str, sources: Sources) -> SourceRef | None:
+    owned = _LEAD_IN_OWNED.search(paragraph.rstrip())
+    if owned is None:
+        return None
+    # the body the paragraph names before (its opening sentence's subject, with a description after it or not)
+    named = [m for m in _LEAD_IN_BODY.finditer(paragraph[: owned.start("owner")]) if _ORGANISATION_WORDS.search(m["body"])]
+    if named:
+        body = sources.resolve_name(named[0]["body"], acronym=named[0]["acronym"], context=paragraph)
+        if body is not None:
+            return SourceRef(body, 0.6, f'"{owned.group("owner")} {owned.group("count")}" is the count of '
+                                        f'{body.name}, named before it')
+    return _resolve_phrase(owned.group("owner"), sources=sources, cue=owned.group("count"))
+
+
+_LEAD_IN_BODY = re.compile(rf"(?:^|[.!?]\s+)(?:[Tt]he\s+)?(?P<body>{_NAME})(?:\s+\((?P<acronym>[A-Z][A-Za-z]+)\))?(?=[\s,])")
 
 
 def _opens_with_speaker(sentence: str, cues: Sequence[Cue], section: Section) -> bool:
@@ -3289,7 +3358,7 @@ def _quotation_speaker(sentence: Sentence, cues: Sequence[Cue], before: SourceRe
 CONTINUATION = re.compile(
     r"(?i)^(?:a further|another|an additional|a (?:few|small number) more|(?:[\w,-]+\s+)?of (?:them|these|those|whom)\b|"
     r"of the (?:total|dead|detained|injured|wounded|missing)\b|"
-    r"among them|most of them|(?:it|they) (?:also )?(?:added|said)|in addition|"
+    r"among them|among (?:the|those) (?:dead|killed|injured|wounded|victims|missing|detained|arrested)\b|most of them|(?:it|they) (?:also )?(?:added|said)|in addition|"
     # "... the arrests of more than 300 people, according to a monitoring group. Most were released within 48
     # hours, but at least 45 have been charged": what became of the people the sentence before counted
     r"(?:most|many|some|all|none|half)\s+(?:were|have|had|are|remain|remained)\b)"
@@ -3325,6 +3394,13 @@ def _carried(ref: SourceRef | None, why: str) -> SourceRef | None:
     if ref is None:
         return None
     return SourceRef(ref.source, min(ref.confidence, 0.5), f"{why}: {ref.reason}", ref.via)
+
+
+# A live blog's time stamp, alone on its line or opening the entry's heading ("22:55", "09:42 Toll rises to 134").
+TIME_STAMP = re.compile(r"^(?:[01]?\d|2[0-3])[:.][0-5]\d\b(?:\s*(?:[ap]\.?m\.?|GMT|BST|CET|EST|UTC|local))?(?:$|\s+[A-Z])")
+def _note_entry(sentence: str, sources: Sources) -> None:
+    if TIME_STAMP.match(sentence.strip()):
+        sources.new_entry()
 
 
 TIMED_HEADING = re.compile(r"^(?:[01]?\d|2[0-3])[:.][0-5]\d\b(?:\s*(?:[ap]\.?m\.?|GMT|BST|CET|EST|UTC|local))?\s+\S")
@@ -3415,7 +3491,7 @@ TITLED_PERSON = re.compile(r"\b(?:Dr|Mr|Mrs|Ms|Prof|Professor|Father|Sister|Imam
 PERSON_OPENING = re.compile(
     r"^[\"“‘']?(?:(?:Dr|Mr|Mrs|Ms|Prof|Professor|Father|Sister|Imam|Rev|Rabbi)\.?\s+"
     # "Harbour master Jon Brekk walks ...": a role before the name
-    rf"|[A-Z][a-z]+\s+(?:[a-z]+\s+)?(?:{'|'.join(sorted(PERSON_ROLES | OPENING_ROLES))})\s+)?"
+    rf"|[A-Z][a-z]+\s+(?:[a-z]+\s+)?(?i:{'|'.join(sorted(PERSON_ROLES | OPENING_ROLES))})\s+)?"
     r"(?P<name>[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+){1,2})(?=,\s*(?:\d{1,3}|aged\s+\d{1,3}),|,\s*(?:who|whose)\b|"
     r",\s*(?:a|an)\s+[a-z][^,]{0,80},\s*(?:is|was|has|had|keeps|kept|lives|works|worked|says|said)\b|"
     # "Marta Vell is a teacher", "Pavel Renn was the village headman": what the person is
@@ -3425,7 +3501,7 @@ PERSON_OPENING = re.compile(
     r"lives|lived|remembers|remembered|recalls|recalled|arrived|works|worked|sits|sat|walks|walked|waits|waited|"
     r"fled|spent|shows|showed|wants|wanted|hopes|hoped|grew up|was born|buried|describes|described|lost|runs|ran|"
     r"counted|stood|stands|waited|searched|searches|spent|tried|tries|returned|returns|attended|attends|visits|"
-    r"visited|teaches|taught|counts)\b)")
+    r"visited|teaches|taught|counts|(?:been\s+)?speaking|spoke|speaks)\b)")
 
 
 def _governing(cues: Sequence[Cue], span: FigureSpan, sentence: str) -> Cue | None:

@@ -335,7 +335,8 @@ def test_known_sources_are_matched_without_case_or_article() -> None:
 
 
 # Floors at the measured scores: a change that lowers them fails here (the targets are in issue 21).
-EVALUATION_FLOORS = {"overall": (0.92, 0.89), "development": (0.94, 0.92), "held-out-13": (0.70, 0.65)}
+EVALUATION_FLOORS = {"overall": (0.92, 0.89), "development": (0.94, 0.92), "held-out-13": (0.70, 0.65),
+                     "held-out-15": (0.78, 0.75)}
 
 
 def test_labelled_evaluation_does_not_fall_below_its_measured_scores() -> None:
@@ -343,7 +344,7 @@ def test_labelled_evaluation_does_not_fall_below_its_measured_scores() -> None:
     groups, overall, seeds = bench.evaluate_all()
     precision, recall = EVALUATION_FLOORS["overall"]
     assert overall.precision >= precision and overall.recall >= recall, bench._row(overall)
-    for batch in ("held-out-13", "development"):
+    for batch in ("held-out-13", "held-out-15", "development"):
         held_out = next(total for _, total in groups if total.name.startswith(batch))
         precision, recall = EVALUATION_FLOORS[batch]
         assert held_out.precision >= precision and held_out.recall >= recall, bench._row(held_out)
@@ -743,6 +744,94 @@ def test_a_line_leading_into_a_table_names_who_gives_its_rows() -> None:
     assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
         ("Civil Protection Agency", "killed", "12"), ("Civil Protection Agency", "damaged", "300"),
         ("Red Cross", "injured", "40")}
+
+
+@pytest.mark.parametrize("lead_in", [
+    "The Selvan Casualty Monitor (SCM) released its yearly report on Monday. Its count of civilian deaths, by month:",
+    "The Selvan Casualty Monitor published new data this week. In the north, its latest figures show:",
+    "The Selvan Casualty Monitor issued its monthly bulletin on Friday. Its figures for the first two months:",
+    "The Selvan Casualty Monitor, an independent group, keeps the only full record. Its tally since January:",
+])
+def test_a_table_lead_in_naming_the_body_only_as_owner_of_the_count_gives_it_the_rows(lead_in: str) -> None:
+    text = (f"Deaths in Selvan\n\n{lead_in}\n\nMarch: 41 killed, 90 injured.\nApril: 37 killed, 102 injured.\n\n"
+            "The interior ministry said 12 police officers had been killed.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Selvan Casualty Monitor", "killed", "41"), ("Selvan Casualty Monitor", "injured", "90"),
+        ("Selvan Casualty Monitor", "killed", "37"), ("Selvan Casualty Monitor", "injured", "102"),
+        ("Interior ministry", "killed", "12")}
+
+
+@pytest.mark.parametrize(("sentence", "speaker"), [
+    ("The civil defence agency said 9,000 people had left. A spokesman said 1,200 of them were in shelters.",
+     "Civil defence agency"),
+    ("The Red Cross said it had sent 40 volunteers. A spokeswoman said 300 people had been treated.", "Red Cross"),
+    ("Ivo Darr, mayor of Tesk, the village nearest to the fault line, told radio that 1,200 people had fled.",
+     "Ivo Darr"),
+    ("Anna Berg, head of Orm district, the worst-hit district, said 1,200 people had fled.", "Anna Berg"),
+    ("The interior ministry said 1,200 people had fled. Nine people, among them a man the police believe was the "
+     "driver, have been arrested.", "Interior ministry"),
+])
+def test_a_source_is_a_name_a_body_or_a_role_tied_to_one_never_a_place_or_a_bare_role(sentence: str,
+                                                                                     speaker: str) -> None:
+    assert {name for name, _, stated, _ in _attributed(f"Quake in Orm\n\n{sentence}\n") if stated == "1,200"
+            or stated == "300"} == {speaker}
+    assert not {name for name, *_ in _attributed(f"Quake in Orm\n\n{sentence}\n")} & {
+        "Spokesman", "Spokeswoman", "Village nearest to fault line", "Among them man police", "Worst-hit district"}
+
+
+@pytest.mark.parametrize(("first", "second", "speaker"), [
+    ("14:05\nOur correspondent is at the main hospital. A doctor there, Elin Marsh, told her that 40 people had been "
+     "admitted.", "13:40\nRegional police chief Jonas Krell has been speaking to reporters. He said 23 people had been "
+     "arrested for looting.", "Jonas Krell"),
+    ("14:05 Hospital update\nDr Elin Marsh said 40 people had been admitted.", "13:40 Arrests\nInterior Minister Maja "
+     "Holt spoke in parliament. She said 23 people had been arrested for looting.", "Maja Holt"),
+    ("2.05pm\nThe mayor, Petra Sund, said 40 homes had been destroyed.", "1.40pm\nFire chief Anders Lok spoke to "
+     "reporters at the dam. He said 23 people were still missing.", "Anders Lok"),
+])
+def test_a_live_blog_entry_gives_its_figures_to_its_own_speaker_not_one_an_earlier_entry_named(
+        first: str, second: str, speaker: str) -> None:
+    text = f"Floods in Arn – live\n\n{first}\n\n{second}\n"
+    assert {name for name, _, stated, _ in _attributed(text) if stated == "23"} == {speaker}
+
+
+@pytest.mark.parametrize(("sentence", "source"), [
+    ("The Orm District Health Office, citing records from the district's two hospitals, reports that 61 people have "
+     "died.", "Orm District Health Office"),
+    ("The regional health directorate, citing hospital data, said 61 people had died.", "Regional health directorate"),
+    ("The Red Crescent, citing its own records, says 61 people have died.", "Red Crescent"),
+    ("The regional health directorate, citing the Orm Medical Association, said 61 people had died.",
+     "Orm Medical Association"),
+])
+def test_records_a_speaker_cites_do_not_speak_but_a_body_it_cites_does(sentence: str, source: str) -> None:
+    assert {name for name, *_ in _attributed(f"Fighting in Orm\n\n{sentence}\n")} == {source}
+
+
+@pytest.mark.parametrize("part", ["Among the dead are 22 children and 14 women.",
+                                  "Among those killed were 22 children and 14 women.",
+                                  "Among the injured are 22 children and 14 women."])
+def test_among_the_dead_goes_on_with_the_speaker_of_the_count_before(part: str) -> None:
+    text = ("Report: Vell\n\nThe Vell District Health Office reports that at least 87 people have been killed and 240 "
+            f"injured in the town. {part}\n")
+    assert {name for name, *_ in _attributed(text)} == {"Vell District Health Office"}
+
+
+@pytest.mark.parametrize(("sentence", "body"), [
+    ("Velmar's defence ministry says 312 civilians were killed.", "Velmar's defence ministry"),
+    ("Velmar's interior ministry said 312 people had been arrested.", "Velmar's interior ministry"),
+    ("Velmar's civil protection agency says 312 people were rescued.", "Velmar's civil protection agency"),
+])
+def test_a_place_owning_a_body_is_no_short_name_of_another_body_named_after_that_place(sentence: str,
+                                                                                      body: str) -> None:
+    text = f"Counts in Velmar\n\nThe Velmar Civilian Harm Monitor said 804 civilians were killed in 2026.\n\n{sentence}\n"
+    assert {name for name, _, stated, _ in _attributed(text) if stated == "312"} == {body}
+
+
+@pytest.mark.parametrize("sentence", [
+    "Human Rights Watch obtained internal prison records. The records show that 19 prisoners died in custody.",
+    "Human Rights Watch said 40 prisoners had died. The documents show that 19 of them were beaten.",
+])
+def test_records_that_show_a_figure_are_no_source(sentence: str) -> None:
+    assert not {name for name, *_ in _attributed(f"Deaths in custody\n\n{sentence}\n")} & {"Records", "Documents"}
 
 
 def test_a_colon_opens_a_breakdown_place_by_place_and_a_part_is_named_by_what_it_was() -> None:
