@@ -2725,7 +2725,8 @@ OCHA = "UN Office for the Coordination of Humanitarian Affairs (OCHA)"
 # "MINISTRY OF INTERNAL AFFAIRS", "Kostrava National Police". The body's word must open a name that goes on
 # with "of" or close it, so that a headline in title case ("Police Fire Tear Gas ...") is not one.
 _LETTERHEAD_BODY = (r"(?:Ministry|Office|Department|Agency|Service|Commission|Directorate|Police|Government|"
-                    r"Presidency|Embassy|Authority|Command|Inspectorate|Prosecutor|Secretariat|Bureau|Council)")
+                    r"Presidency|Embassy|Authority|Command|Inspectorate|Prosecutor|Secretariat|Bureau|Council|"
+                    r"Staff|Forces|Army|Navy|Gendarmerie)")
 _SMALL_WORDS = frozenset("of for the and on to de du in".split())
 
 
@@ -2788,12 +2789,19 @@ def _first_person_issuer(text: str) -> tuple[str | None, str]:
             return said.group("name"), first_person
         for match in _PROPER.finditer(body):
             acronym = _ACRONYM_AFTER.match(body[match.end() :])
-            name = re.sub(r"^(?:The|A|An)\s+", "", match.group())
+            name = re.sub(r"^(?:The|A|An)\s+", "", _before_sentence_end(match.group()))
             if acronym or _ORGANISATION_WORDS.search(name):
                 return f"{name} ({acronym.group('acronym')})" if acronym else name, first_person
         if re.search(r"[.!?]", paragraph):
             break  # past a first sentence; only lines such as "Press release – 18 February 2025" are skipped
     return None, ""
+
+
+def _before_sentence_end(name: str) -> str:
+    """A run of capitalised words read as a name stops where a sentence ends: "the so-called Northern Front. Nine
+    others surrendered" names the "Northern Front" (a full stop after a word of three or more small letters is no
+    abbreviation's, as in "St. Anne" or "U.N. Agency")."""
+    return re.split(r"(?<=[a-z]{3})\.\s", name, maxsplit=1)[0]
 
 
 def _without_quotations(text: str) -> str:

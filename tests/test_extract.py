@@ -335,8 +335,8 @@ def test_known_sources_are_matched_without_case_or_article() -> None:
 
 
 # Floors at the measured scores: a change that lowers them fails here (the targets are in issue 21).
-EVALUATION_FLOORS = {"overall": (0.89, 0.86), "development": (0.94, 0.92), "held-out-13": (0.70, 0.65),
-                     "held-out-15": (0.78, 0.75), "held-out-16": (0.58, 0.57)}
+EVALUATION_FLOORS = {"overall": (0.89, 0.87), "development": (0.94, 0.92), "held-out-13": (0.70, 0.65),
+                     "held-out-15": (0.78, 0.75), "held-out-16": (0.65, 0.64)}
 
 
 def test_labelled_evaluation_does_not_fall_below_its_measured_scores() -> None:
@@ -1453,6 +1453,23 @@ def test_a_letterhead_title_is_the_voice_of_the_statement_under_it() -> None:
     assert voice.name == "Ministry of Emergency Situations"
     assert "Ministry of Emergency Situations of the Republic of Orval" in voice.aliases
     assert _attributed(text) == {(voice.name, "killed", "9", None), (voice.name, "injured", "31", None)}
+
+
+def test_an_army_s_letterhead_is_the_voice_of_its_communique() -> None:
+    text = ("GENERAL STAFF OF THE ARMED FORCES OF ORVAL\nCommuniqué No. 12/26\n\n1. Our units neutralised 14 fighters "
+            "of the so-called Northern Front. Nine others surrendered.\n\n2. Regrettably, three soldiers lost their "
+            "lives in an ambush.\n")
+    draft = extract(text, document_id="t", text_file="t.txt")
+    voice = next(s for s in draft.sources if s.id == draft.voice)
+    assert voice.name.startswith("General Staff")
+    assert {claim.source for claim in draft.claims} == {voice.id} and len(draft.claims) == 2
+
+
+def test_a_name_read_from_a_release_stops_at_the_end_of_its_sentence() -> None:
+    text = ("Orval: clinics raided\n\nLast night security forces raided clinics run by the Free Clinic Network. Twelve "
+            "of our staff were detained and we have lost contact with three more.\n")
+    draft = extract(text, document_id="t", text_file="t.txt")
+    assert next(s for s in draft.sources if s.id == draft.voice).name == "Free Clinic Network"
 
 
 def test_a_headline_in_title_case_is_no_letterhead() -> None:
