@@ -3404,14 +3404,18 @@ def _carried(ref: SourceRef | None, why: str) -> SourceRef | None:
     return SourceRef(ref.source, min(ref.confidence, 0.5), f"{why}: {ref.reason}", ref.via)
 
 
+# A clock time opening a live blog's line: "22:55", "2.05pm", "09:42 GMT".
+_CLOCK = r"^(?:[01]?\d|2[0-3])[:.][0-5]\d\b(?:\s*(?:[ap]\.?m\.?|GMT|BST|CET|EST|UTC|local))?"
 # A live blog's time stamp, alone on its line or opening the entry's heading ("22:55", "09:42 Toll rises to 134").
-TIME_STAMP = re.compile(r"^(?:[01]?\d|2[0-3])[:.][0-5]\d\b(?:\s*(?:[ap]\.?m\.?|GMT|BST|CET|EST|UTC|local))?(?:$|\s+[A-Z])")
+TIME_STAMP = re.compile(_CLOCK + r"(?:$|\s+[A-Z])")
+
+
 def _note_entry(sentence: str, sources: Sources) -> None:
     if TIME_STAMP.match(sentence.strip()):
         sources.new_entry()
 
 
-TIMED_HEADING = re.compile(r"^(?:[01]?\d|2[0-3])[:.][0-5]\d\b(?:\s*(?:[ap]\.?m\.?|GMT|BST|CET|EST|UTC|local))?\s+\S")
+TIMED_HEADING = re.compile(_CLOCK + r"\s+\S")
 
 
 def _is_heading(sentence: Sentence, title: str) -> bool:
