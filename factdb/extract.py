@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from factdb.attribution import Ranker
 from factdb.figures import QUALIFIER_PHRASES, VAGUE_WORDS, Figure, FigureError, NotACount, parse_figure
 
 if TYPE_CHECKING:
@@ -137,8 +136,6 @@ class ProposedFigure:
     confidence: float
     reason: str
     earlier: bool = False  # a figure the text says was revised ("raising its earlier toll of 208")
-    # the sources it could be given to, with their features, when extract() is asked to keep them (for training)
-    candidates: list[SourceCandidate] = field(default_factory=list, repr=False, compare=False)
 
 
 @dataclass
@@ -2827,12 +2824,9 @@ def extract(
     published: str | None = None,
     catalog: Catalog | None = None,
     today: date | None = None,
-    attribution: Attribution | None = None,
 ) -> Draft:
-    """Propose claims for every figure-bearing statement in ``text``, each marked with its guesses.
-    ``attribution`` says how a figure's source is chosen (:data:`DEFAULT_ATTRIBUTION` when not given)."""
+    """Propose claims for every figure-bearing statement in ``text``, each marked with its guesses."""
     catalog = catalog or Catalog()
-    attribution = attribution or DEFAULT_ATTRIBUTION
     today = today or date.today()
     sources = Sources(catalog)
     sources.text = text
@@ -2861,7 +2855,7 @@ def extract(
     sources.voice = voice
     document.author = voice.name if voice.kind == "person" and voice_name else None
     claims = _without_repeats(_restated(_claims(text, "" if opens_on_lead else guessed_title, sources, voice, catalog,
-                                                event, attribution), voice))
+                                                event), voice))
     if stored is not None:
         claims = [c for c in claims if not _already_stored(c, stored)]
     propose_supersedes(claims, document.id)
@@ -2966,11 +2960,10 @@ class _Pending:
     guess: MetricGuess
     cue: tuple[int, int] | None = None  # where the words attributing it are in the sentence
     earlier_edition: bool = False  # "up from 38 reported in Flash Update No. 2": the text's own earlier figure
-    candidates: list[SourceCandidate] = field(default_factory=list)
 
 
 def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, catalog: Catalog,
-            event: str | None, attribution: Attribution) -> list[ProposedClaim]:
+            event: str | None) -> list[ProposedClaim]:
     sentences = split_sentences(text)
     paragraphs: dict[int, str] = {}
     for s in sentences:
@@ -2988,8 +2981,6 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
     stated = frozenset(span.figure.value for span in find_figures(text) if span.figure.value is not None)
     closes = _quotations_closing_later(sentences)
     quoted_until, quoted_by = -1, None  # a quotation over several sentences: the last one before its close, its speaker
-    before: tuple[Sentence, list[Cue]] | None = None  # the sentence before and its cues, for the candidates
-    first_named: ProposedSource | None = None  # the first source a cue names
     for index, sentence in enumerate(sentences):
         if sentence.paragraph != last_paragraph:
             # "37 of them", "put the total at" reach back to what the paragraphs before were counting
@@ -3028,11 +3019,6 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
                                  sources=sources, in_quotation=in_quotation)
         fallback = continuation or (section.ref if section is not None else None)
         pending = _pending(sentence, cues, fallback, topic or earlier_topic, seen_values, sources.voice, stated)
-        first_named = _first_named(first_named, cues)
-        _attribute_all(pending, attribution, _Reading(
-            sentence, cues, before, paragraphs[sentence.paragraph], title, voice, sources, continuation,
-            section.ref if section is not None else None, quoting, carried, speaker, in_quotation, first_named))
-        before = (sentence, cues)
         topic = _topic_after(sentence.text, pending, topic)
         claims.extend(_group(sentence, pending, voice, sources, catalog, event, paragraphs))
         attributed = [item.ref for item in pending if item.ref is not None and not item.earlier_edition]
@@ -3643,249 +3629,6 @@ def _topic_after(sentence: str, pending: Sequence[_Pending], topic: str | None) 
     return topic
 
 
-# --------------------------------------------------------------------------------------------
-# The source among candidates: a learned ranker over what the rules read (factdb.attribution)
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Attribution:
-    """How a figure's source is chosen: by the rules alone (no ``ranker``), or by the ranker among the candidates
-    the rules' readers find; ``keep_candidates`` keeps them on each proposed figure (for training the ranker)."""
-
-    ranker: Ranker | None = None
-    keep_candidates: bool = False
-    only_without_cue: bool = False
-    threshold: float = 0.0
-
-
-RULES_ONLY = Attribution()
-DEFAULT_ATTRIBUTION = RULES_ONLY
-
-
-@dataclass
-class SourceCandidate:
-    """A source a figure could be given to, with the words that make it one and its features for the ranker."""
-
-    source: ProposedSource | None  # None: a name read in the sentence that is no source of the draft yet
-    name: str
-    words: str
-    features: dict[str, float]
-    cue: Cue | None = None  # the cue of the figure's own sentence that names it
-
-
-@dataclass(frozen=True)
-class _Reading:
-    """What the reader knows when a sentence's figures are attributed."""
-
-    sentence: Sentence
-    cues: Sequence[Cue]
-    before: tuple[Sentence, list[Cue]] | None
-    paragraph: str
-    title: str
-    voice: ProposedSource
-    sources: Sources
-    going_on: SourceRef | None
-    section: SourceRef | None
-    quoting: SourceRef | None
-    carried: SourceRef | None
-    speaker: SourceRef | None
-    in_quotation: bool
-    first_named: ProposedSource | None
-
-
-def _cue_kind(sentence: str, cue: Cue) -> str:
-    words = sentence[cue.start : cue.end]
-    if re.match(r"(?i)according\b", words):
-        return "according"
-    if cue.ref.via is not None or re.search(r"(?i)\b(?:told|tells)\b", words):
-        return "told"
-    if AGENT_CUE.match(words) or re.search(r"(?i)\b(?:by|from)\b", words[:40]) and not SUBJECT_CUE.search(words):
-        return "agent"
-    if re.match(r"(?i)(?:its|their)\b", words):
-        return "own"
-    if cue.speaker is not None and cue.speaker[0] == cue.start:
-        return "subject"
-    if re.search(r"[’']s?\s", words) and not SUBJECT_CUE.search(words):
-        return "possessive"
-    return "speech"
-
-
-def _words_between(text: str) -> str:
-    count = len(text.split())
-    return "0" if count == 0 else "1-3" if count <= 3 else "4-10" if count <= 10 else "11-25" if count <= 25 else "26+"
-
-
-def _named_in(source: ProposedSource, text: str) -> str | None:
-    for name in (source.name, *source.aliases):
-        if len(name) >= 2 and re.search(rf"(?<![\w’']){re.escape(name)}(?![\w’'])", text):
-            return name
-    return None
-
-
-_ORGANISATION_KINDS = frozenset({"ngo", "government", "intergovernmental", "agency"})
-
-
-class _CandidateSet:
-    """The candidates of one figure, keyed by source (or by a name not yet a source), with their features."""
-
-    def __init__(self, item: _Pending, reading: _Reading) -> None:
-        self.item, self.reading, self.found = item, reading, {}
-        self.sentence = reading.sentence.text
-        span = item.span
-        self.quotations = [q for q in _QUOTATION.finditer(self.sentence) if q.start() < span.start and span.end <= q.end()]
-
-    found: dict[str, SourceCandidate]
-
-    def add(self, source: ProposedSource | None, name: str, feature: str, words: str, cue: Cue | None = None) -> None:
-        key = source.id if source is not None else "name:" + name_key(name)
-        candidate = self.found.setdefault(key, SourceCandidate(source, name, words, {}, cue))
-        candidate.features[feature] = 1.0
-        if cue is not None and candidate.cue is None:
-            candidate.cue, candidate.words = cue, words
-
-    def add_ref(self, ref: SourceRef | None, feature: str, words: str) -> None:
-        if ref is not None:
-            self.add(ref.source, ref.source.name, feature, words or ref.reason)
-
-    def add_voices(self) -> None:
-        voice, sources = self.reading.voice, self.reading.sources
-        self.add(voice, voice.name, "voice", "the text's own voice")
-        if voice.id.startswith("author-of-"):
-            self.add(voice, voice.name, "voice:no-byline", "")
-        if sources.voice is not None and sources.voice is not voice:
-            self.add(sources.voice, sources.voice.name, "voice:section", "the section's speaker")
-
-    def add_cue(self, cue: Cue) -> None:
-        """A cue of the figure's own sentence: its kind, which side of the figure, how far, and what lies between."""
-        sentence, span = self.sentence, self.item.span
-        words = f'"{_short(sentence[cue.start : cue.end])}"'
-        if cue.end <= span.start:
-            side, between = "before", (cue.end, span.start)
-        elif cue.start >= span.end:
-            side, between = "after", (span.end, cue.start)
-        else:
-            side, between = "over", (span.start, span.start)
-        gap = sentence[between[0] : between[1]]
-        features = ["cue", f"cue:{_cue_kind(sentence, cue)}", f"cue:{side}", f"cue:{side}:{_words_between(gap)}"]
-        if any(other is not cue and between[0] <= other.start < between[1] for other in self.reading.cues):
-            features.append("cue:another-between")
-        if re.search(r";|[.!?]\s", gap):
-            features.append("cue:clause-break-between")
-        if cue.ref.anaphoric:
-            features.append("cue:pronoun")
-        if self.quotations and cue.start >= self.quotations[0].end():
-            features.append("cue:after-quotation")
-        for feature in features:
-            self.add(cue.ref.source, cue.ref.source.name, feature, words, cue)
-
-    def add_sentence_before(self) -> None:
-        if self.reading.before is None:
-            return
-        previous, cues = self.reading.before
-        same = previous.paragraph == self.reading.sentence.paragraph
-        for cue in cues:
-            name = cue.ref.source.name
-            self.add(cue.ref.source, name, "before:cue" if same else "before:cue-other-paragraph",
-                     f'the sentence before: "{_short(previous.text[cue.start : cue.end])}"')
-            self.add(cue.ref.source, name, f"before:cue:{_cue_kind(previous.text, cue)}", "")
-
-    def add_named(self) -> None:
-        """Sources of the draft named in the sentence, its paragraph or the title, and organisations the sentence
-        names that are no source yet."""
-        reading = self.reading
-        for source in list(reading.sources.used.values()):
-            if source is reading.voice or source.id.startswith("author-of-"):
-                continue
-            for feature, text in (("named:sentence", self.sentence), ("named:paragraph", reading.paragraph),
-                                  ("named:title", reading.title)):
-                name = _named_in(source, text)
-                if name is not None:
-                    self.add(source, source.name, feature, f'"{name}" named in the {feature.split(":")[1]}')
-        known = [c.source for c in self.found.values() if c.source is not None]
-        for match in _PROPER.finditer(self.sentence):
-            name = re.sub(r"^(?:The|A|An)\s+", "", match.group())
-            if len(name.split()) >= 2 and guess_kind(name)[0] in _ORGANISATION_KINDS \
-                    and not any(_named_in(source, name) for source in known):
-                self.add(None, name, "named:sentence", f'"{name}" named in the sentence')
-                self.add(None, name, "new-name", "")
-
-    def finish(self) -> list[SourceCandidate]:
-        """Features every candidate has (kind, known, how recently mentioned), and the ones that depend on the
-        figure being quoted or governed by no cue."""
-        recent = list(reversed(self.reading.sources.mentions))
-        quoted = bool(self.quotations) or self.reading.in_quotation
-        for candidate in self.found.values():
-            source, features = candidate.source, candidate.features
-            features[f"kind:{source.kind if source is not None else guess_kind(candidate.name)[0]}"] = 1.0
-            if source is not None and source.known:
-                features["known"] = 1.0
-            position = recent.index(source) if source in recent else None
-            features[f"recency:{'none' if position is None else min(position, 3)}"] = 1.0
-            if quoted:
-                for name in [n for n in features if n in ("voice", "cue", "going-on", "quoting")]:
-                    features[f"quoted&{name}"] = 1.0
-            if self.item.cue is None:
-                for name in [n for n in features if not n.startswith(("kind:", "recency:", "quoted&"))]:
-                    features[f"no-cue&{name}"] = 1.0
-        return list(self.found.values())
-
-
-def _source_candidates(item: _Pending, reading: _Reading) -> list[SourceCandidate]:
-    """Every source the readers can tie to a figure, each with generic features (no words of any one article)."""
-    candidates = _CandidateSet(item, reading)
-    candidates.add_voices()
-    for cue in reading.cues:
-        candidates.add_cue(cue)
-    candidates.add_sentence_before()
-    for feature, ref in (("going-on", reading.going_on), ("section", reading.section), ("quoting", reading.quoting),
-                         ("carried", reading.carried), ("speaker-before", reading.speaker)):
-        candidates.add_ref(ref, feature, "")
-    last = reading.sources.last_attributed
-    if last is not None:
-        candidates.add(last, last.name, "last-attributed", "the last source given a figure")
-    if reading.first_named is not None:
-        candidates.add(reading.first_named, reading.first_named.name, "first-named", "the first source the text names")
-    candidates.add_named()
-    return candidates.finish()
-
-
-def _first_named(first: ProposedSource | None, cues: Sequence[Cue]) -> ProposedSource | None:
-    return first or (cues[0].ref.source if cues else None)
-
-
-def _attribute_all(pending: Sequence[_Pending], attribution: Attribution, reading: _Reading) -> None:
-    if attribution.ranker is None and not attribution.keep_candidates:
-        return  # the rules' choice stands: nothing to read
-    for item in pending:
-        _attribute(item, reading, attribution)
-
-
-def _attribute(item: _Pending, reading: _Reading, attribution: Attribution) -> None:
-    """Give the figure the ranker's choice among its candidates (the rules' choice stays, with its reasons, when
-    the ranker agrees), and keep the candidates when asked."""
-    if item.earlier_edition:
-        return  # the text's own earlier figure, given to its voice
-    candidates = _source_candidates(item, reading)
-    if attribution.keep_candidates:
-        item.candidates = candidates
-    if attribution.ranker is None:
-        return
-    index, probability = attribution.ranker.best([c.features for c in candidates])
-    chosen = candidates[index]
-    if chosen.source is (item.ref.source if item.ref is not None else reading.voice):
-        return
-    if attribution.only_without_cue and item.cue is not None or probability < attribution.threshold:
-        return
-    source = chosen.source or reading.sources.resolve_name(chosen.name, context=reading.sentence.text)
-    if source is None:
-        return
-    reason = (f"the highest-scoring of {len(candidates)} candidate sources ({probability:.2f}), from {chosen.words} "
-              f"(the rules' choice was {item.ref.source.name if item.ref else reading.voice.name})")
-    item.ref = SourceRef(source, round(min(probability, 0.6), 2), reason)
-    item.cue = (chosen.cue.start, chosen.cue.end) if chosen.cue is not None else None
-
-
 NO_CUE = "no attribution cue"
 
 
@@ -3961,7 +3704,7 @@ def _proposed_figure(sentence: str, item: _Pending) -> ProposedFigure:
     if earlier:
         reason += "; an earlier figure, since revised"
     return ProposedFigure(item.guess.metric, item.span.figure, item.span.stated, item.guess.population,
-                          item.guess.confidence, reason, earlier, item.candidates)
+                          item.guess.confidence, reason, earlier)
 
 
 # "AMARA, Sept 2 (Reuters) - ", "GENEVA (AP) — ": a wire dateline is where the story was filed, not the claim.
