@@ -13,7 +13,6 @@ import re
 import sqlite3
 import sys
 import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar, copy_context
@@ -284,17 +283,14 @@ def _take_write_lock(connection: Connection, *, shown: str, wait: float, on_wait
 
     if wait <= 0:
         raise still_running()
-    deadline = time.monotonic() + wait
-    work = _WHILE_WAITING.get()
-    if work is not None and _yielding_to_the_writer(work, taken, deadline):
-        return
-    remaining = deadline - time.monotonic()
-    if remaining <= 0:
-        raise still_running()
     # lock_timeout 0 would mean no limit at all.
-    connection.exec_driver_sql(f"SET LOCAL lock_timeout = {max(1, int(remaining * 1000))}")
+    connection.exec_driver_sql(f"SET LOCAL lock_timeout = {max(1, int(wait * 1000))}")
     try:
-        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+        work = _WHILE_WAITING.get()
+        if work is None:
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+        else:
+            _yielding_to_the_writer(work, connection)
     except OperationalError as error:
         if getattr(error.orig, "sqlstate", None) != "55P03":
             raise
@@ -309,24 +305,30 @@ def _take_write_lock(connection: Connection, *, shown: str, wait: float, on_wait
 # Four editors at once on two cores, six alternated pairs: 9.3 to 9.8 s at 19, 9.5 to 10.6 s at 5
 # (at 5 the three waiting editors took a third of the cores from the first one, whom all wait for).
 WAITING_NICENESS = 19
-# How often a writer working while it waits tries the write lock (seconds).
-LOCK_POLL_SECONDS = 0.02
+# How often work that failed while its writer waits cancels the wait, until the wait has ended
+# (a cancel that reaches the server before the wait has begun cancels nothing).
+CANCEL_SECONDS = 0.05
 
 
-def _yielding_to_the_writer(work: Callable[[threading.Event], None], taken: Callable[[], bool], deadline: float) -> bool:
-    """Run ``work`` in a thread of its own at a lower processor priority (Linux) until it is done or
-    the write lock is ``taken``, tried every LOCK_POLL_SECONDS until ``deadline``; True if it was.
+def _yielding_to_the_writer(work: Callable[[threading.Event], None], connection: Connection) -> None:
+    """Run ``work`` in a thread of its own at a lower processor priority (Linux) while ``connection``
+    waits for the write lock in the server (up to its lock_timeout); what ``work`` raises is raised.
 
     Every editor waiting for the write lock waits for the one that holds it, so that one should
     have the cores first: three editors checking their claims at full priority took most of the
-    two cores from the first one, whose write they were all waiting for. Once the lock is free the
-    work is told to stop (the event it is given is set), so that the lock is never left idle while
-    an editor finishes work it can as well do holding it. Elsewhere (or when the priority cannot be
-    set) the thread runs at the process's priority. Exceptions are raised here, as if it had run here.
+    two cores from the first one, whose write they were all waiting for. The wait itself is the
+    server's (it grants the lock as soon as it is free, in the order it was asked for), not a
+    question asked again and again at full priority by each waiting editor and its server process.
+    Once the lock is taken the work is told to stop (the event it is given is set), so that the
+    lock is never left idle while an editor finishes work it can as well do holding it. If the
+    work fails, it cancels the wait. Elsewhere (or when the priority cannot be set) the thread runs
+    at the process's priority.
     """
     raised: list[BaseException] = []
     context = copy_context()
     stop = threading.Event()
+    driver = connection.connection.driver_connection
+    assert driver is not None, "a connection that began a transaction is open"
 
     def run() -> None:
         if sys.platform.startswith("linux"):
@@ -339,24 +341,22 @@ def _yielding_to_the_writer(work: Callable[[threading.Event], None], taken: Call
             context.run(work, stop)
         except BaseException as error:  # noqa: BLE001 - handed to the waiting thread, which raises it
             raised.append(error)
+            while not stop.is_set():
+                driver.cancel()
+                stop.wait(CANCEL_SECONDS)
 
     thread = threading.Thread(target=run, name="factdb-while-waiting", daemon=True)
     thread.start()
-    locked = False
     try:
-        while True:
-            thread.join(LOCK_POLL_SECONDS)
-            if not thread.is_alive() or time.monotonic() >= deadline:
-                break
-            if taken():
-                locked = True
-                break
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+    except BaseException:
+        if not raised:
+            raise
     finally:
         stop.set()
         thread.join()
     if raised:
         raise raised[0]
-    return locked
 
 
 # What the write transaction begun in this thread does before it waits for another writer (see while_waiting).

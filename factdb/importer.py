@@ -363,7 +363,7 @@ class _Prepared:
                 continue
             document_pk = lookups.documents[checked.document_id][0]
             if document_pk != checked.document_pk:
-                claim = claim._replace(checked=checked.with_document_key(document_pk, lookups, claim.record.text))
+                checked.take_document_key(document_pk, lookups, claim.record.text)
             self.used += 1
             yield claim
         error = self.read_errors.get(name)

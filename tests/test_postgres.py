@@ -14,7 +14,10 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic import command
@@ -303,14 +306,38 @@ class _Editor(threading.Thread):
         assert not self.is_alive()
 
 
+@contextmanager
+def _checked_ahead() -> Iterator[threading.Event]:
+    """An event set once an editor waiting for the write lock has checked its claims ahead. The
+    server shows it waiting as soon as it asks for the lock, before its checks are done."""
+    import factdb.importer as importer
+
+    done, prepare = threading.Event(), importer._prepare
+
+    def signalling(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return prepare(*args, **kwargs)
+        finally:
+            done.set()
+
+    importer._prepare = signalling  # type: ignore[assignment]
+    try:
+        yield done
+    finally:
+        importer._prepare = prepare  # type: ignore[assignment]
+
+
 def _one_waits_for_the_other(url: str, first: list[Path], second: list[Path], *, update: bool = False) -> tuple[_Editor, _Editor]:
-    """``first`` imported while holding the lock, ``second`` started meanwhile; both run to the end."""
+    """``first`` imported while holding the lock, ``second`` started meanwhile and let through
+    once it has checked its claims ahead; both run to the end."""
     holder = _Editor(url, *first, pause=True, update=update)
     holder.start()
     _until(url, 1, 0, "the first import holds the write lock")
-    waiting = _Editor(url, *second)
-    waiting.start()
-    _until(url, 1, 1, "the second import waits for it")
+    with _checked_ahead() as checked:
+        waiting = _Editor(url, *second)
+        waiting.start()
+        _until(url, 1, 1, "the second import waits for it")
+        assert checked.wait(120), "the second import checked its claims ahead"
     holder.finish()
     waiting.finish()
     return holder, waiting
@@ -480,9 +507,11 @@ def test_an_editor_waiting_for_an_import_that_is_killed_lands_on_the_state_befor
     process = subprocess.Popen([sys.executable, "-c", script, postgres_db, str(killed)])
     try:
         _until(postgres_db, 1, 0, "the import to be killed holds the write lock")
-        waiting = _Editor(postgres_db, write_big_import(tmp_path / "waiting.jsonl", 200, prefix="waiting"))
-        waiting.start()
-        _until(postgres_db, 1, 1, "the other import waits for it")
+        with _checked_ahead() as checked:
+            waiting = _Editor(postgres_db, write_big_import(tmp_path / "waiting.jsonl", 200, prefix="waiting"))
+            waiting.start()
+            _until(postgres_db, 1, 1, "the other import waits for it")
+            assert checked.wait(120), "the other import checked its claims ahead"
     finally:
         os.kill(process.pid, signal.SIGKILL)
         process.wait(30)
@@ -581,6 +610,8 @@ def test_claims_are_checked_while_waiting_at_a_lower_priority_than_the_writer(po
         try:
             with pytest.raises(RuntimeError, match="checking failed"):
                 database.import_files(third)
+            # Its wait was cancelled: the other editor still holds the lock, and nobody waits for it.
+            assert _write_lock_state(postgres_db) == (1, 0)
         finally:
             holder.finish()
     assert "third-claim-0" not in _claims(postgres_db)
@@ -620,6 +651,8 @@ def test_an_editor_whose_turn_comes_mid_check_takes_the_lock_and_checks_the_rest
     waiting = _Editor(at_once, *second)
     waiting.start()
     assert reached.wait(120)
+    # It waits in the server's queue for the lock while it checks, and is granted it once free.
+    assert _write_lock_state(at_once) == (1, 1)
     holder.finish()
     # The waiting editor holds the lock while its check is still held at its 100th claim.
     _until(at_once, 1, 0, "the second import takes the write lock")
