@@ -39,9 +39,6 @@ BULK_BYTES = 1_000_000
 BULK_PRAGMAS: tuple[str, ...] = ("PRAGMA cache_size = -16384",)
 # The full-text indexes of migration 0003: table -> its "<table>_fts" index, fed by "<table>_ai".
 FULL_TEXT_TABLES = ("documents", "claims")
-# Rows of a table whose full-text catch-up waits for the claims pass, indexed per step of
-# index_while_waiting: short enough that a checked chunk arriving meanwhile waits little for it.
-FULL_TEXT_STEP = 2_000
 # Tables whose secondary indexes a bulk import may build at the end instead of row by row.
 INDEXED_IN_BULK = ("claims", "figures")
 # A bulk import defers them when the table holds fewer claims than the files' bytes / this: building
@@ -78,9 +75,6 @@ class BulkWrite:
         # With workers, new claims are indexed for search chunk by chunk while the workers keep the
         # other core busy: the first claim pk not indexed yet, or None.
         self._claims_unindexed_from: int | None = None
-        # Tables whose catch-up was put off to be done while the import waits (index_while_waiting):
-        # table -> (first rowid not indexed yet, last rowid to index).
-        self._indexing: dict[str, tuple[int, int]] = {}
         # PostgreSQL: the thread copying the last chunk of new claims, and what it raised.
         self._copying: threading.Thread | None = None
         self._copy_failed: BaseException | None = None
@@ -146,55 +140,29 @@ class BulkWrite:
         if "claims" in self._triggers:
             self._claims_unindexed_from = first_pk
 
-    def catch_up_full_text(self, table: str, first_pk: int, *, while_waiting: bool = False) -> None:
+    def catch_up_full_text(self, table: str, first_pk: int) -> None:
         """Index the rows of ``table`` inserted since ``first_pk`` in one statement, then restore its trigger.
 
         Must run before any UPDATE of those rows: the update trigger removes a row's old terms from
-        the index, which requires them to be there (update_unindexed does not). ``while_waiting``:
-        only note the rows, to be indexed a step at a time by index_while_waiting while the import
-        waits for its workers' checked claims, and by a later call without it for what is left.
+        the index, which requires them to be there.
         """
-        trigger = self._triggers.get(table)
+        trigger = self._triggers.pop(table, None)
         if trigger is None:
             return
-        if table in self._indexing:
-            first_pk = self._indexing.pop(table)[0]
-        elif table == "claims" and self._claims_unindexed_from is not None:
+        if table == "claims" and self._claims_unindexed_from is not None:
             first_pk = self._claims_unindexed_from
-        if while_waiting:
-            last_pk = self.conn.exec_driver_sql(f'SELECT max(rowid) FROM "{table}"').scalar()
-            if last_pk is not None and last_pk >= first_pk:
-                self._indexing[table] = (first_pk, last_pk)
-                return
-        del self._triggers[table]
         self._index_full_text(table, first_pk)
         self.conn.exec_driver_sql(trigger)
-
-    def index_while_waiting(self) -> bool:
-        """Index the next FULL_TEXT_STEP rows of a catch-up put off (catch_up_full_text); whether any
-        are left. The first pass is the importer alone; the claims pass leaves it time while the
-        workers check, which this fills."""
-        for table, (first_pk, last_pk) in self._indexing.items():
-            end = first_pk + FULL_TEXT_STEP
-            self._index_full_text(table, first_pk, end)
-            if end > last_pk:
-                del self._indexing[table]
-            else:
-                self._indexing[table] = (end, last_pk)
-            return bool(self._indexing)
-        return False
 
     @property
     def caught_up(self) -> bool:
         """Whether every full-text index deferred was caught up."""
         return not self._triggers
 
-    def _index_full_text(self, table: str, first_pk: int, end_pk: int | None = None) -> None:
-        """Index the rows of ``table`` from ``first_pk`` on (up to ``end_pk``, excluded)."""
+    def _index_full_text(self, table: str, first_pk: int) -> None:
         columns = ", ".join(f'"{row[1]}"' for row in self.conn.exec_driver_sql(f'PRAGMA table_info("{table}_fts")'))
-        until, bounds = ("", (first_pk,)) if end_pk is None else (" AND rowid < ?", (first_pk, end_pk))
         self.conn.exec_driver_sql(
-            f'INSERT INTO "{table}_fts" (rowid, {columns}) SELECT rowid, {columns} FROM "{table}" WHERE rowid >= ?{until}', bounds)
+            f'INSERT INTO "{table}_fts" (rowid, {columns}) SELECT rowid, {columns} FROM "{table}" WHERE rowid >= ?', (first_pk,))
 
     # -- secondary indexes ------------------------------------------------------------------------
 

@@ -426,17 +426,8 @@ class _Pool:
             except BrokenPipeError:
                 pass  # it stopped at once: receive() says so
 
-    def receive(self, index: int, while_waiting: Callable[[], bool] | None = None) -> CheckedChunk | FileEnd:
-        """The next message of worker ``index``; until it begins to arrive, ``while_waiting()`` is
-        called again and again while it returns True (work of the importer's that can wait)."""
+    def receive(self, index: int) -> CheckedChunk | FileEnd:
         worker = self.workers[index]
-        if while_waiting is not None:
-            import select
-
-            # Bytes the reader buffered already are not seen by select: at worst one more step of
-            # while_waiting runs before a message that is all in that buffer (a FileEnd).
-            while not select.select((worker.messages,), (), (), 0)[0] and while_waiting():
-                pass
         try:
             message = _receive_message(worker.messages)
         except EOFError:
@@ -479,15 +470,13 @@ def start(count: int) -> _Pool:
 
 def checked_chunks(pool: _Pool | None, names: Sequence[str], lookups: Lookups, workers: int, chunk: int,
                    progress: Callable[[int], None] | None, database: str | None, spool: TextSpool | None,
-                   known_lines: bool, while_waiting: Callable[[], bool] | None = None) -> Iterator[CheckedChunk | FileEnd]:
+                   known_lines: bool) -> Iterator[CheckedChunk | FileEnd]:
     """The claims of the files ``names``, checked by ``workers`` processes, one chunk at a time in file
     order, each file followed by its FileEnd (as the worker whose turn it was saw it).
 
     ``spool`` (flushed) and ``database``: where workers read documents' texts to locate quotes
     (no spool: workers do not locate quotes; no database: every text is in the spool and no claim
     is stored); ``known_lines``: whether to look claim lines up in the database.
-    ``while_waiting``: the importer's work to do a step at a time while no checked chunk is there
-    to take (see _Pool.receive).
     ``pool``: workers started earlier (see start()); closed here in any case.
     """
     spooled = spool.index() if spool is not None else None
@@ -502,7 +491,7 @@ def checked_chunks(pool: _Pool | None, names: Sequence[str], lookups: Lookups, w
             index = 0
             while True:
                 worker = index % workers
-                message = pool.receive(worker, while_waiting)
+                message = pool.receive(worker)
                 if progress and message.bytes_read:
                     progress(message.bytes_read)
                 if isinstance(message, FileEnd):

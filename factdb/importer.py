@@ -830,15 +830,12 @@ def _resolve_pending_entities(s: _Import) -> None:
         s.conn.execute(update_rows(Event).where(Event.id == event_id).values(parent_id=parent_id))
         s.event_parents[event_id] = parent_id
     _check_event_cycles(s)
-    publishers: list[tuple[str | None, str]] = []
     for document_id, publisher, record, stored_publisher in s.pending_publishers:
         publisher_id = resolve_source(s.problems, s.lookups, record, "publisher", publisher) if publisher else None
         if (publisher and publisher_id is None) or publisher_id == stored_publisher:
             continue
         s.changes.before("documents", document_id)
-        publishers.append((publisher_id, document_id))
-    # New documents may not be indexed for search yet (BulkWrite.catch_up_full_text).
-    s.bulk.update_unindexed(_DOCUMENTS, "publisher_id", "id", publishers)
+        s.conn.execute(update_rows(Document).where(Document.id == document_id).values(publisher_id=publisher_id))
 
 
 def _check_relation_cycles(s: _Import) -> None:
@@ -1270,8 +1267,7 @@ def _claims_from_workers(s: _Import, files: Sequence[Path], workers: int, progre
         spool.flush()
     # Workers read texts and stored claims from the database only when it held some before.
     database = s.conn.engine.url.database if spool is not None and (s.had_claims or s.had_documents) else None
-    for checked in import_workers.checked_chunks(pool, names, s.lookups, workers, CLAIM_CHUNK, progress, database, spool, s.had_claims,
-                                                 s.bulk.index_while_waiting):
+    for checked in import_workers.checked_chunks(pool, names, s.lookups, workers, CLAIM_CHUNK, progress, database, spool, s.had_claims):
         if type(checked) is FileEnd:
             if file_format(Path(checked.path)) == "csv":
                 counts[checked.path] += checked.claims
@@ -1451,9 +1447,7 @@ def _run(engine: Engine, read: _Input, *, update: bool, dry_run: bool, number_fo
             for record in read.entities(s):
                 entity_importers[record.kind](s, record)
             _flush_rows(s)
-            # With workers, the new documents are indexed for search while the importer waits for
-            # their checked claims, rather than here, where the workers wait for the first pass.
-            writer.catch_up_full_text("documents", first_document_pk, while_waiting=read.spool is not None)
+            writer.catch_up_full_text("documents", first_document_pk)
             _resolve_pending_entities(s)
             archived = _store_custody(s)
             s.seen = {}  # every entity is defined by now; claims only refer to them (a tenth of a large import's memory)
@@ -1468,7 +1462,6 @@ def _run(engine: Engine, read: _Input, *, update: bool, dry_run: bool, number_fo
             writer.allow_deferred_indexes(s.next_claim_pk - 1)
             read.claims(s)
             writer.settle()
-            writer.catch_up_full_text("documents", first_document_pk)
             _link_supersedes(s)
             _check_revisions_of_replaced(s)
             writer.restore_indexes()

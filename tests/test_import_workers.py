@@ -25,7 +25,7 @@ from factdb.quotes import normalize
 from factdb.db import make_engine
 from factdb.importer import ImportFailed, import_paths
 
-from conftest import DATA_TABLES, REPO, claims_in, copy_database, index_terms, migrated_database, rows, run_cli, table_rows
+from conftest import DATA_TABLES, REPO, claims_in, copy_database, index_terms, migrated_database, run_cli, table_rows
 
 sys.path.insert(0, str(REPO / "bench"))
 from generate import generate  # noqa: E402
@@ -304,56 +304,6 @@ def test_workers_read_corrected_and_new_document_texts_of_the_same_import(databa
         assert report.counts["documents"]["updated"] == len(copied) and report.counts["claims"]["added"] == len(claims)
         results.append(table_rows(copy, "claims"))
     assert results[0] == results[1]
-
-
-def test_documents_indexed_for_search_while_workers_check_are_indexed_as_by_one_process(files: dict[str, Path],
-                                                                                      tmp_path: Path) -> None:
-    """With workers, new documents are indexed for search a few at a time while the importer waits for
-    checked claims (BulkWrite.index_while_waiting), not in the first pass. Their publishers, named here
-    before the sources that define them, are set before that, on rows not indexed yet."""
-    lines = files["entities"].read_text(encoding="utf-8").splitlines(keepends=True)
-    documents = [line for line in lines if '"kind": "document"' in line]
-    entities = tmp_path / "documents-first.jsonl"
-    entities.write_text("".join(documents + [line for line in lines if line not in documents]), encoding="utf-8")
-    built = []
-    for workers in (0, 2):
-        path = migrated_database(tmp_path / f"workers-{workers}")
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(bulk, "FULL_TEXT_STEP", 7)
-            report = _import(path, [entities, files["jsonl"]], workers)
-        assert report.counts["documents"]["added"] == len(documents) > 7 * 10
-        built.append(path)
-    assert rows(built[1], "SELECT count(*) FROM documents WHERE publisher_id IS NULL") == [(0,)]
-    assert table_rows(built[1], "documents") == table_rows(built[0], "documents")
-    assert index_terms(built[1], "documents_fts") == index_terms(built[0], "documents_fts")
-
-
-def test_a_catch_up_put_off_indexes_each_row_once_in_steps_and_restores_the_trigger(databases: dict[str, Path],
-                                                                                  tmp_path: Path) -> None:
-    path = copy_database(databases["jsonl-serial"], tmp_path / "copy.sqlite")
-    indexed = index_terms(path, "documents_fts")
-    count = rows(path, "SELECT count(*) FROM documents")[0][0]
-    engine = make_engine(path)
-    try:
-        with engine.connect() as conn, bulk.BulkWrite(conn, bulk.BULK_BYTES) as writer, pytest.MonkeyPatch.context() as patch:
-            patch.setattr(bulk, "FULL_TEXT_STEP", 7)
-            def trigger() -> int:
-                return conn.exec_driver_sql("SELECT count(*) FROM sqlite_master WHERE name = 'documents_ai'").scalar_one()
-
-            with conn.begin():
-                conn.exec_driver_sql("INSERT INTO documents_fts(documents_fts) VALUES ('delete-all')")
-                writer.defer_full_text()
-                writer.catch_up_full_text("documents", 1, while_waiting=True)
-                steps = 1
-                while writer.index_while_waiting():
-                    steps += 1
-                assert trigger() == 0  # restored by the catch-up, not by the last step
-                writer.catch_up_full_text("documents", 1)
-                assert trigger() == 1
-    finally:
-        engine.dispose()
-    assert steps == -(-count // 7)
-    assert index_terms(path, "documents_fts") == indexed
 
 
 def _read_with_progress(path: Path, paths: list[Path], workers: int) -> list[int]:
