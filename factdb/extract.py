@@ -692,8 +692,11 @@ def _is_not_a_count(sentence: str, match: re.Match[str]) -> bool:
     if number.lower() == "one" and re.search(r"(?i)\bno\s+$", before):
         return True  # "no one missing": nobody, not a count of one
     if AGE_LIMIT.match(match.group()) and re.search(
-            r"(?i)\b(?:are|were|is|was|be|been|being|aged|children|girls|boys|people|those|ones|them)\s+$", before):
-        return True  # "9 are under 18", "children under five": an age limit, not a count
+            r"(?i)\b(?:are|were|is|was|be|been|being|aged|children|girls|boys|people|those|ones|them|dead|killed|"
+            r"injured|wounded|victims|missing|detained|arrested|men|women|survivors|passengers|migrants|refugees|"
+            r"all|both)\s+$", before):
+        # "9 are under 18", "children under five", "31 of the dead under 18": an age limit, not a count
+        return True
     if YEAR.match(number) or (match.group("dash_high") and YEAR.match(match.group("dash_high"))):
         return counted_noun(after)[0] is None  # "1988", "2019 uprising"; but "1500 people" counts
     # "Samir Haddad, 34, told": an age in apposition to a name
@@ -1380,6 +1383,10 @@ AGENT_CUE = re.compile(
     # ("released from custody": where from, not who says so)
     r"(?!(?:the\s+|their\s+|his\s+|her\s+)?(?:custody|prisons?|jails?|detention|captivity|hospitals?)\b"
     r"(?!\s+(?:service|authorit\w*|administration|director\w*|staff|officials?|department|guards?)))"
+    # ("recorded by 3 March", "reported by Friday", "published by the end of May": a deadline, not who keeps it)
+    rf"(?!\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?![\w’'])|(?:(?:mid|late|early)[\s-]?)?{_WEEKDAY}\b|"
+    r"(?:(?:mid|late|early)[\s-]?)?(?:January|February|March|April|June|July|August|September|October|November|"
+    r"December)\b|(?:the\s+)?(?:end|middle|start|beginning)\s+of\b|(?:today|tonight|yesterday|noon|midnight)\b)"
     # "by the reckoning of the camp administration", "on the count of": whoever keeps the count
     r"|\b(?:by|on|in)\s+(?:the\s+)?(?:own\s+)?(?:reckoning|count|tally|calculations?|estimates?|figures?|"
     r"records?|account)\s+(?:of|kept by)\s+"
@@ -1708,7 +1715,8 @@ KIND_RULES: tuple[tuple[str, str], ...] = (
     (r"ministry|minister|department|government|authorities|police|army|military|armed forces|\bagency\b|"
      r"directorate|prosecutor|judiciary|court|governor|parliament|official|officials|state|president|"
      r"ambassador|embassy|mayor|council|commission|office|treasury|spokesman|spokeswoman|coroner|"
-     r"interior|security forces", "government"),
+     r"interior|security forces|coast\s?guard|border guards?|\bnavy\b|gendarmerie|civil (?:protection|defen[cs]e)|"
+     r"emergency services?|fire (?:service|brigade|department)", "government"),
     (r"lawyer|activist|witness|resident|doctor|family|families|relatives|survivor|journalist|nurse", "person"),
 )
 
@@ -2079,6 +2087,8 @@ def _subject_before(sentence: str, verb_start: int, verb: str) -> Subject | None
         return Subject(_LEADING_TIME.sub("", _TRAILING_TIME.sub("", parts[-1])), None, tuple(parts[:-1]))
     if re.search(r"(?i)(?:,\s*)?\bwhich\s*$", head):
         antecedent = re.sub(r"(?i),?\s*which\s*$", "", head)
+        # "..., according to the state emergency office, which said": the office, not "According to ..."
+        antecedent = re.sub(r"(?i)^.*\b(?:according to|citing|quoting)\s+", "", antecedent)
         return Subject(_last_noun_phrase(antecedent), None)
     start = _clause_start(head)
     clause = head[start:]
@@ -2290,10 +2300,13 @@ def _owner_pronoun(owner: str, owned: str, phrase: str) -> str:
     return phrase
 
 
-# The people a body speaks through: "its volunteers", "their field teams", "its staff in the camp".
+# The people a body speaks through: "its volunteers", "their field teams", "its staff in the camp"; and one who
+# speaks for it, named by a place or a rank: "its Varna representative", "its press office", "its deputy director".
 _MEMBERS = re.compile(
     r"(?i)^(?:own\s+)?(?:[\w-]+\s+)?(?:volunteers|staff|teams?|doctors|medics|nurses|workers|researchers|"
-    r"members|monitors|investigators|experts|lawyers|officials|representatives|field officers|officers)$")
+    r"members|monitors|investigators|experts|lawyers|officials|representatives|field officers|officers)$"
+    r"|^(?:[\w-]+\s+){0,2}?(?:representative|spokes(?:man|woman|person)|press (?:office|officer)|office|"
+    r"director|head|chief|manager|secretary|coordinator)$")
 
 
 # "the charity", "the medical charity" describe a source named before; "the fire service" names a new one.
@@ -3036,9 +3049,9 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
 # A sentence whose subject is a body doing something other than giving a figure: "The interior ministry has issued
 # its first statement.", "The Red Cross, which runs the camp, has sent two surgical teams."
 _ACTING_BODY = re.compile(
-    rf"^(?:[Tt]he\s+)?(?P<body>(?:[\w’'-]+\s+){{0,3}}?(?i:{'|'.join(GENERIC_HEADS)})|{_NAME})"
-    r"(?:,[^,;:“”\"]{1,120},)?\s+(?:(?:has|have|had)\s+)?(?:[a-z]+ly\s+)?(?:[a-z]{3,}ed|sent|issued|begun|began|"
-    r"made|held|set up|taken|took|built)\b")
+    rf"^(?:[Tt]he\s+)?(?P<body>(?:[\w’'-]+\s+){{0,3}}?(?i:{'|'.join(GENERIC_HEADS)}|coast\s?guard|navy|army|police)"
+    rf"|{_NAME})(?:,[^,;:“”\"]{{1,120}},)?\s+(?:(?:has|have|had)\s+)?(?:[a-z]+ly\s+)?(?:[a-z]{{3,}}ed|sent|issued|begun|began|"
+    r"made|held|set up|taken|took|built|tells|disputes|denies|rejects|contests|disagrees|insists|maintains)\b")
 
 
 def _acting_body(sentence: str, sources: Sources) -> ProposedSource | None:

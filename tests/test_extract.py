@@ -2384,3 +2384,39 @@ def test_he_after_a_speaker_named_with_a_lowercase_role_is_that_speaker() -> Non
             "site. He said up to 20 people could still be trapped inside.\n")
     assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
         ("Ruth Kalm", "injured", "97"), ("Anders Vik", "missing", "up to 20")}
+
+
+def test_a_which_clause_after_according_to_speaks_for_the_body_not_for_according_to() -> None:
+    # "..., according to the state emergency office, which had put the toll at 40": the office's, under its own name
+    text = ("Storm\n\nBy Ana Holt\n\nHeavy rain has killed 52 people in the north, according to the state emergency "
+            "office, which had put the toll at 40 on Monday.\n\nMedics treated 30 injured people at the scene, "
+            "according to the provincial ambulance service, which said 9 people were still missing.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("State emergency office", "killed", "52"), ("State emergency office", "killed", "40"),
+        ("Provincial ambulance service", "injured", "30"), ("Provincial ambulance service", "missing", "9")}
+
+
+def test_by_a_date_is_a_deadline_not_who_keeps_the_count() -> None:
+    # "recorded by 3 March", "registered by Friday": when, not an agent (no source called "March" or "Friday")
+    text = ("Outbreak\n\nBy Ana Holt\n\nIn figures compiled by the Ministry of Health, 45 deaths had been recorded by "
+            "3 March. Some 2,100 people had been registered as displaced by Friday, the ministry said.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Ministry of Health", "killed", "45"), ("Ministry of Health", "displaced", "Some 2,100")}
+
+
+def test_its_representative_or_press_office_speaks_for_the_body_named_before() -> None:
+    # "Its Varna representative", "its press office": one who speaks for the body "its" refers to, also when that
+    # body was named only doing something ("The coast guard disputes that.")
+    text = ("Quake\n\nBy Ana Holt\n\nThe Red Cross said it was sending teams. Its Varna representative told reporters "
+            "that 40 people had been hurt.\n\nThe coast guard disputes that. In a written reply, its press office said "
+            "120 people had been rescued.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Red Cross", "injured", "40"), ("Coast guard", "rescued", "120")}
+
+
+def test_an_age_limit_after_the_people_counted_is_no_figure() -> None:
+    # "12 of the dead under 18": the 12 count; "under 18" says how old they were
+    text = ("Sea route\n\nBy Ana Holt\n\nIn April: 88 deaths, 40 people missing, and 12 of the dead under 18. Of the "
+            "migrants rescued in May, 30 were women and 14 of the women under 16.\n")
+    stated = {stated for _, _, stated, _ in _attributed(text)}
+    assert "under 18" not in stated and "under 16" not in stated and {"88", "40", "12"} <= stated
