@@ -863,7 +863,10 @@ def _guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, M
     if early is not None:
         return early
     if noun in METRIC_NOUNS and not _is_increment(sentence, before, after):
-        verb = _nearest_metric_word("", _window_after(rest), PEOPLE_METRICS) if noun in ADJECTIVE_METRIC_NOUNS else None
+        # "23 refugees ... have died": a verb after an adjective noun says what became of them; but not the verb of a
+        # figure coordinated after it ("29 dead and around 70 unaccounted for": the 70 are unaccounted for)
+        own = rest[: next_figure.start()] if (next_figure := _NEXT_COORDINATED_FIGURE.search(rest)) else rest
+        verb = _nearest_metric_word("", _window_after(own), PEOPLE_METRICS) if noun in ADJECTIVE_METRIC_NOUNS else None
         if verb is not None and verb[0] != METRIC_NOUNS[noun] and verb[1] <= 4 \
                 and not (noun == "refugees" and verb[0] == "displaced") \
                 and verb[2].lower() not in METRIC_NOUNS and not verb[2].lower().startswith("bodies"):
@@ -906,6 +909,11 @@ def _guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, M
     # "for a total of 351": the figure's own words can point back
     return _metric_referred_to(f"{before} {span.stated}", after, rest, noun, population,
                                previous[1].metric if previous else topic, allowed)
+
+
+_NEXT_COORDINATED_FIGURE = re.compile(
+    rf"(?i)(?:,|\band\b|\bwhile\b|\bbut\b|\bwith\b)\s+(?:(?:about|around|some|nearly|almost|roughly|at least|more than|"
+    rf"over|another|a further|up to)\s+)?{_NUMBER}")
 
 
 # "2,300 people were moved into tents, and about 1,400 are still there": the part of them still where they were put.
@@ -1618,8 +1626,11 @@ class Sources:
             self.last_attributed, self.group = source, None
 
     def knows(self, name: str) -> bool:
-        """Whether ``name`` is a known name or alias, or the first word of a source named earlier."""
-        return name_key(name) in self.by_key or any(m.name.split()[0] == name for m in self.mentions)
+        """Whether ``name`` is a known name or alias, or the first word of a source named earlier (a name's first
+        word: "Civil" of "Civil protection" is no name of its own)."""
+        return name_key(name) in self.by_key or any(
+            m.name.split()[0] == name and (len(m.name.split()) == 1 or m.name.split()[1][:1].isupper())
+            for m in self.mentions)
 
     def mention(self, source: ProposedSource) -> None:
         if source in self.mentions:

@@ -2369,12 +2369,12 @@ def test_its_count_is_kept_by_whom_its_refers_to() -> None:
 
 def test_a_place_named_service_counts_the_people_it_rescues_and_is_not_the_places_other_bodies() -> None:
     # "The Varell coastguard rescued 47 survivors": a service a place name says whose it is counts its own work
-    # ("Rescuers" name no body); "Varell" alone is not a short name of that coastguard
+    # ("Rescuers" name no body); "Varell" alone is not a short name of that coastguard, nor a source: the authorities are
     text = ("Boat\n\nBy Ana Holt\n\nThe Varell coastguard rescued 47 survivors and recovered 19 bodies. Rescuers "
             "recovered 12 more bodies from the shore.\n\nVarell authorities say 21,950 refugees have been registered.\n")
     assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
         ("Varell coastguard", "rescued", "47"), ("Varell coastguard", "killed", "19"), ("Ana Holt", "killed", "12"),
-        ("Varell", "refugees", "21,950")}
+        ("Varell authorities", "refugees", "21,950")}
 
 
 def test_he_after_a_speaker_named_with_a_lowercase_role_is_that_speaker() -> None:
@@ -2420,3 +2420,19 @@ def test_an_age_limit_after_the_people_counted_is_no_figure() -> None:
             "migrants rescued in May, 30 were women and 14 of the women under 16.\n")
     stated = {stated for _, _, stated, _ in _attributed(text)}
     assert "under 18" not in stated and "under 16" not in stated and {"88", "40", "12"} <= stated
+
+
+def test_the_first_word_of_a_lowercase_body_name_is_no_name_of_its_own() -> None:
+    # a live blog names "Civil protection" twice: the second time is the same body, not a source called "Civil"
+    text = ("Floods: live updates\n\n11:00\nCivil protection has updated its figures: 31 dead.\n\n08:10\nGood morning. "
+            "Civil protection says 14 bodies have been recovered from the river.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Civil protection", "killed", "31"), ("Civil protection", "killed", "14")}
+
+
+def test_the_verb_of_a_coordinated_figure_does_not_count_the_dead_before_it() -> None:
+    # "31 dead and around 50 unaccounted for": the 50 are missing, the 31 dead; "23 refugees have died" still died
+    text = ("Floods\n\nBy Ana Holt\n\nPolice said there were 31 dead and around 50 unaccounted for. The agency said 23 "
+            "refugees, among them six children, have died.\n")
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
+        ("killed", "31"), ("missing", "around 50"), ("killed", "23"), ("killed", "six")}
