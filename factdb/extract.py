@@ -863,15 +863,7 @@ def _guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, M
     if early is not None:
         return early
     if noun in METRIC_NOUNS and not _is_increment(sentence, before, after):
-        # "23 refugees ... have died": a verb after an adjective noun says what became of them; but not the verb of a
-        # figure coordinated after it ("29 dead and around 70 unaccounted for": the 70 are unaccounted for)
-        own = rest[: next_figure.start()] if (next_figure := _NEXT_COORDINATED_FIGURE.search(rest)) else rest
-        verb = _nearest_metric_word("", _window_after(own), PEOPLE_METRICS) if noun in ADJECTIVE_METRIC_NOUNS else None
-        if verb is not None and verb[0] != METRIC_NOUNS[noun] and verb[1] <= 4 \
-                and not (noun == "refugees" and verb[0] == "displaced") \
-                and verb[2].lower() not in METRIC_NOUNS and not verb[2].lower().startswith("bodies"):
-            return MetricGuess(verb[0], population, 0.8, f'word "{verb[2]}" (after "{noun}")')
-        return MetricGuess(METRIC_NOUNS[noun], population, 0.9, f'counted noun "{noun}"')
+        return _metric_of_noun(noun, rest, population)
     allowed = PEOPLE_METRICS if noun in PEOPLE_NOUNS else THING_NOUNS.get(noun or "", PEOPLE_METRICS | THING_METRICS)
     unknown = _unknown_people_noun(after) if noun is None else None
     if unknown is not None:
@@ -911,6 +903,23 @@ def _guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, M
                                previous[1].metric if previous else topic, allowed)
 
 
+def _metric_of_noun(noun: str, rest: str, population: str | None) -> MetricGuess:
+    """What a metric noun after the number counts ("46 deaths"), unless the words after it say more."""
+    if METRIC_NOUNS[noun] == "killed" and (or_missing := _OR_MISSING.match(rest)):
+        # "289 deaths and disappearances", "120 dead or missing migrants": one number for both, not the dead alone
+        return MetricGuess("dead_or_missing", population, 0.85, f'"{noun}{or_missing.group()}"')
+    # "23 refugees ... have died": a verb after an adjective noun says what became of them; but not the verb of a
+    # figure coordinated after it ("29 dead and around 70 unaccounted for": the 70 are unaccounted for)
+    own = rest[: next_figure.start()] if (next_figure := _NEXT_COORDINATED_FIGURE.search(rest)) else rest
+    verb = _nearest_metric_word("", _window_after(own), PEOPLE_METRICS) if noun in ADJECTIVE_METRIC_NOUNS else None
+    if verb is not None and verb[0] != METRIC_NOUNS[noun] and verb[1] <= 4 \
+            and not (noun == "refugees" and verb[0] == "displaced") \
+            and verb[2].lower() not in METRIC_NOUNS and not verb[2].lower().startswith("bodies"):
+        return MetricGuess(verb[0], population, 0.8, f'word "{verb[2]}" (after "{noun}")')
+    return MetricGuess(METRIC_NOUNS[noun], population, 0.9, f'counted noun "{noun}"')
+
+
+_OR_MISSING = re.compile(r"(?i)^\s+(?:and|or)\s+(?:disappearances|missing|disappeared|unaccounted for)\b")
 _NEXT_COORDINATED_FIGURE = re.compile(
     rf"(?i)(?:,|\band\b|\bwhile\b|\bbut\b|\bwith\b)\s+(?:(?:about|around|some|nearly|almost|roughly|at least|more than|"
     rf"over|another|a further|up to)\s+)?{_NUMBER}")
@@ -1065,6 +1074,14 @@ def _metric_told_around(before: str, after: str, population: str | None,
     if re.search(r"(?i)\blost\s+$", before) and (population is not None or lost_people):
         # "Pell Harbour lost 29 residents": people a place lost died ("lost their homes" counts no people)
         return MetricGuess("killed", population, 0.65, '"lost" people')
+    sent_back = re.search(r"(?i)\b(?:returned|sent back|brought back|repatriated|deported back)\s+(?:some\s+|about\s+|"
+                          r"around\s+|nearly\s+|more than\s+|at least\s+)?$", before)
+    if "returned" in allowed and sent_back and re.match(
+            r"(?i)^\s*(?:(?:[\w-]+\s+){0,2}?(?:people|migrants|refugees|asylum seekers|passengers|nationals|citizens)\s+)?"
+            r"(?:back\s+)?to\s+(?:their|the|its|his|her|[A-Z])", after):
+        # "patrols returned 14,200 people to their port of departure": people made to go back, not the missing or dead
+        # the figure before them counted ("returned fire", "returned 12 bodies" name no place people were taken to)
+        return MetricGuess("returned", population, 0.75, f'"{sent_back.group().strip()} ... to"')
     taken_out, place = RESCUE_BEFORE.search(before), RESCUE_AFTER.match(after)
     if "rescued" in allowed and taken_out and place:
         # "crews pulled forty-two survivors from the water", "lifted 87 people from rooftops"

@@ -2436,3 +2436,19 @@ def test_the_verb_of_a_coordinated_figure_does_not_count_the_dead_before_it() ->
             "refugees, among them six children, have died.\n")
     assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
         ("killed", "31"), ("missing", "around 50"), ("killed", "23"), ("killed", "six")}
+
+
+def test_people_sent_back_to_a_place_are_returned_not_what_the_figure_before_counted() -> None:
+    # after a count of the dead and missing, "returned 4,100 people to their port of departure" are returned;
+    # "returned 12 bodies to the families" are still the dead
+    text = ("Sea\n\nBy Ana Holt\n\nThe coastguard said 38 people died and 120 are missing. Patrols returned 4,100 people to "
+            "their port of departure, up from 2,900 a year earlier. Divers returned 12 bodies to the families.\n")
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
+        ("killed", "38"), ("missing", "120"), ("returned", "4,100"), ("returned", "2,900"), ("killed", "12")}
+
+
+def test_one_number_for_the_dead_and_the_missing_is_dead_or_missing() -> None:
+    text = ("Sea\n\nBy Ana Holt\n\nThe project recorded 289 deaths and disappearances on the route. Its staff counted 120 "
+            "dead or missing migrants at sea and 45 dead and 30 missing on land.\n")
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
+        ("dead_or_missing", "289"), ("dead_or_missing", "120"), ("killed", "45"), ("missing", "30")}
