@@ -269,7 +269,8 @@ NOT_COUNT_BEFORE = re.compile(
 SHARE_BEFORE = re.compile(r"(?i)(?:\d\s*/|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine)\s+in(?:\s+every)?)\s*$")
 YEAR = re.compile(r"^(1[5-9]\d\d|20\d\d)$")
 BUILT_FOR = re.compile(r"(?i)\b(?:built|designed|intended|meant|made|licensed|certified|rated|approved|equipped)\b"
-                       r"[^.;]{0,30}\bfor\s*$|\bcapacity (?:of|for)\s*$")  # a capacity, not a count
+                       r"(?:,[^.;,]{0,60},)?[^.;]{0,30}\bfor\s*$|\bcapacity (?:of|for)\s*$")  # a capacity, not a count
+# ("built, according to the register, in 1931 for six prisoners": an aside between them)
 DATE_NEAR = re.compile(rf"(?i)(?:{_MONTH}\s*$)")
 DATE_AFTER = re.compile(rf"(?i)^(?:\s*(?:st|nd|rd|th)?\s*(?:of\s)?{_MONTH}(?![a-z]))")
 TIME_NEAR = re.compile(r"^[:.]\d\d")
@@ -2261,6 +2262,11 @@ def _resolve_phrase(phrase: str, *, sources: Sources, cue: str) -> SourceRef | N
     # ("He is one of what the prisoners' families say are 46 men refusing food": the families)
     phrase = re.sub(r"(?i)^(?:(?:[\w’'-]+\s+){1,3}?(?:is|was|are|were)\s+)?"
                     r"(?:(?:one|some|many|most|several|all|none|each|any|among)\s+(?:of\s+)?)?what\s+(?=\S)", "", phrase)
+    # "according to information gathered by the local administration", "data collected by local monitors": whoever
+    # gathered it
+    phrase = re.sub(r"(?i)^(?:the\s+)?(?:[\w-]+\s+)?(?:information|data|figures|records|statistics|numbers|estimates|"
+                    r"reports|accounts|testimon(?:y|ies)|evidence)\s+(?:gathered|collected|compiled|kept|provided|"
+                    r"obtained|received|published|released|shared|verified|documented)\s+by\s+(?=\S)", "", phrase)
     # "A Reuters tally based on hospital records": who keeps the tally, not what it is based on
     phrase = re.sub(r"(?i)\s+(?:based on|compiled from|drawn from|drawn up from)\s.*$", "", phrase)
     phrase = re.sub(r"^(?:[Aa]n?|[Tt]he)\s+(?P<owner>[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*|police|army|military|government|"

@@ -2452,3 +2452,17 @@ def test_one_number_for_the_dead_and_the_missing_is_dead_or_missing() -> None:
             "dead or missing migrants at sea and 45 dead and 30 missing on land.\n")
     assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
         ("dead_or_missing", "289"), ("dead_or_missing", "120"), ("killed", "45"), ("missing", "30")}
+
+
+def test_information_gathered_by_a_body_is_that_bodys() -> None:
+    text = ("Raid\n\nBy Ana Holt\n\nAccording to information gathered by the district administration, two men were "
+            "killed in the village. According to data collected by local monitors, 30 people were detained.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("District administration", "killed", "two"), ("Local monitors", "detained", "30")}
+
+
+def test_a_capacity_with_an_aside_before_it_is_no_count() -> None:
+    # "built, according to the prison register, in 1931 for six prisoners": what the cell was built for
+    text = ("Cell\n\nBy Ana Holt\n\nThe cell was built, according to the prison register, in 1931 for six prisoners. "
+            "Guards said 41 men were held in it in March.\n")
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {("detained", "41")}
