@@ -2315,9 +2315,13 @@ def _pronoun_ref(pronoun: str, said: str, sources: Sources, cue: str) -> SourceR
     if pronoun.lower() in ("he", "she"):
         # "..., said Ravi Anand, a senior police officer. He said 11 ...": the person named latest
         # (or a role one person holds: "according to a local hospital director. ..., he said")
-        target = next((s for s in reversed(sources.mentions[sources.entry_start :]) if s is not sources.voice and (
+        # A live blog's entry naming nobody gives "he said" to no one (entries may run newest first), but "she added",
+        # "he went on" says it goes on with the person who spoke last, whatever entry named them
+        goes_on = re.fullmatch(r"(?i)(?:also\s+)?(?:added|adds|continued|continues|went on(?:\s+to\s+say)?)", cue.strip())
+        entry = 0 if goes_on else sources.entry_start
+        target = next((s for s in reversed(sources.mentions[entry:]) if s is not sources.voice and (
             s.kind == "person" or s.name.split()[-1].lower() in PERSON_ROLES)),
-            None if sources.entry_start and sources.last_attributed is None else target)
+            None if entry and sources.last_attributed is None else target)
     if target is None:
         return None
     return SourceRef(target, 0.6, f'"{said} {cue}" refers back to {target.name}', anaphoric=True)

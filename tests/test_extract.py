@@ -2466,3 +2466,14 @@ def test_a_capacity_with_an_aside_before_it_is_no_count() -> None:
     text = ("Cell\n\nBy Ana Holt\n\nThe cell was built, according to the prison register, in 1931 for six prisoners. "
             "Guards said 41 men were held in it in March.\n")
     assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {("detained", "41")}
+
+
+def test_she_added_in_a_live_blog_entry_naming_nobody_goes_on_with_the_last_speaker() -> None:
+    # round 10 gives a bare "She said" in an entry naming nobody to no one (entries may run newest first); "She added"
+    # says it continues, so it is the person who spoke last, in whatever entry she was named
+    text = ("Quake: live updates\n\n10:05\nInterior Minister Klara Vey has been speaking to reporters in the capital. She "
+            "said 40 people had died.\n\n10:12\nShe added that 120 people had been injured.\n\n10:20\nShe said 300 people "
+            "had been evacuated.\n")
+    attributed = {(name, metric, stated) for name, metric, stated, _ in _attributed(text)}
+    assert {("Klara Vey", "killed", "40"), ("Klara Vey", "injured", "120")} <= attributed
+    assert ("Klara Vey", "displaced", "300") not in attributed
