@@ -2049,17 +2049,22 @@ def _is_inverted(sentence: str, match: re.Match[str]) -> bool:
     return len(after.split()) <= 12 or bool(re.match(rf"{_NAME},", after))  # "said NAME, a long description"
 
 
+# A title's full stop ends no phrase: "said Dr. Ines Valcourt" names Ines Valcourt, not "Dr".
+_TITLE_STOP = "|".join(rf"(?<=\b{title})\." for title in ("Dr", "Mr", "Mrs", "Ms", "Prof", "Gen", "Col", "Lt", "Sgt", "Rev"))
+_NOT_TITLE_STOP = "".join(rf"(?<!\b{title})" for title in ("Dr", "Mr", "Mrs", "Ms", "Prof", "Gen", "Col", "Lt", "Sgt", "Rev"))
+
+
 def _phrase_after(sentence: str, start: int) -> str:
     rest = sentence[start:]
     match = re.match(
-        r"[^,;:.!?()\"“”]*?(?=\s+(?:that|who|which|on|in|at|last|this|by phone|said|says|as|and|while|when|after|"
+        rf"(?:[^,;:.!?()\"“”]|{_TITLE_STOP})*?(?=\s+(?:that|who|which|on|in|at|last|this|by phone|said|says|as|and|while|when|after|"
         # a subject pronoun starts the clause the source's phrase leads into: "By the reckoning of the camp
         # administration it now houses 41,000"
         r"it|he|she|"
         r"before|over|since|because|but|to(?!\s+[A-Z])|with|"
         # the verb of a sentence whose subject ends on the source: "the tally kept by the association includes 64"
         r"includes|included|include|shows|showed|lists|listed|has|have|had|is|are|was|were|stands|stood|"
-        r"reached|rose|grew)\b|[,;:.!?()\"“”]|$)", rest)
+        rf"reached|rose|grew)\b|[,;:!?()\"“”]|{_NOT_TITLE_STOP}\.|$)", rest)
     phrase = match.group() if match else rest
     phrase = phrase.strip()
     count = FIGURE_PATTERN.search(phrase)

@@ -2477,3 +2477,11 @@ def test_she_added_in_a_live_blog_entry_naming_nobody_goes_on_with_the_last_spea
     attributed = {(name, metric, stated) for name, metric, stated, _ in _attributed(text)}
     assert {("Klara Vey", "killed", "40"), ("Klara Vey", "injured", "120")} <= attributed
     assert ("Klara Vey", "displaced", "300") not in attributed
+
+
+def test_a_titles_full_stop_does_not_cut_the_name_after_said() -> None:
+    # 'said Dr. Ines Valcourt' names Ines Valcourt (a source "Dr" before), and she is the later "She"
+    text = ("Shelling\n\nBy Ana Holt\n\n\"We moved the patients,\" said Dr. Ines Valcourt, the medical coordinator. She "
+            "said six of the wounded were children. Nine people were killed, according to Mr. Paul Senn, a nurse.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Ines Valcourt", "injured", "six"), ("Paul Senn", "killed", "Nine")}
