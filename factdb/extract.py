@@ -269,7 +269,8 @@ NOT_COUNT_BEFORE = re.compile(
 SHARE_BEFORE = re.compile(r"(?i)(?:\d\s*/|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine)\s+in(?:\s+every)?)\s*$")
 YEAR = re.compile(r"^(1[5-9]\d\d|20\d\d)$")
 BUILT_FOR = re.compile(r"(?i)\b(?:built|designed|intended|meant|made|licensed|certified|rated|approved|equipped)\b"
-                       r"[^.;]{0,30}\bfor\s*$|\bcapacity (?:of|for)\s*$")  # a capacity, not a count
+                       r"(?:,[^.;,]{0,60},)?[^.;]{0,30}\bfor\s*$|\bcapacity (?:of|for)\s*$")  # a capacity, not a count
+# ("built, according to the register, in 1931 for six prisoners": an aside between them)
 DATE_NEAR = re.compile(rf"(?i)(?:{_MONTH}\s*$)")
 DATE_AFTER = re.compile(rf"(?i)^(?:\s*(?:st|nd|rd|th)?\s*(?:of\s)?{_MONTH}(?![a-z]))")
 TIME_NEAR = re.compile(r"^[:.]\d\d")
@@ -692,8 +693,11 @@ def _is_not_a_count(sentence: str, match: re.Match[str]) -> bool:
     if number.lower() == "one" and re.search(r"(?i)\bno\s+$", before):
         return True  # "no one missing": nobody, not a count of one
     if AGE_LIMIT.match(match.group()) and re.search(
-            r"(?i)\b(?:are|were|is|was|be|been|being|aged|children|girls|boys|people|those|ones|them)\s+$", before):
-        return True  # "9 are under 18", "children under five": an age limit, not a count
+            r"(?i)\b(?:are|were|is|was|be|been|being|aged|children|girls|boys|people|those|ones|them|dead|killed|"
+            r"injured|wounded|victims|missing|detained|arrested|men|women|survivors|passengers|migrants|refugees|"
+            r"all|both)\s+$", before):
+        # "9 are under 18", "children under five", "31 of the dead under 18": an age limit, not a count
+        return True
     if YEAR.match(number) or (match.group("dash_high") and YEAR.match(match.group("dash_high"))):
         return counted_noun(after)[0] is None  # "1988", "2019 uprising"; but "1500 people" counts
     # "Samir Haddad, 34, told": an age in apposition to a name
@@ -860,12 +864,7 @@ def _guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, M
     if early is not None:
         return early
     if noun in METRIC_NOUNS and not _is_increment(sentence, before, after):
-        verb = _nearest_metric_word("", _window_after(rest), PEOPLE_METRICS) if noun in ADJECTIVE_METRIC_NOUNS else None
-        if verb is not None and verb[0] != METRIC_NOUNS[noun] and verb[1] <= 4 \
-                and not (noun == "refugees" and verb[0] == "displaced") \
-                and verb[2].lower() not in METRIC_NOUNS and not verb[2].lower().startswith("bodies"):
-            return MetricGuess(verb[0], population, 0.8, f'word "{verb[2]}" (after "{noun}")')
-        return MetricGuess(METRIC_NOUNS[noun], population, 0.9, f'counted noun "{noun}"')
+        return _metric_of_noun(noun, rest, population)
     allowed = PEOPLE_METRICS if noun in PEOPLE_NOUNS else THING_NOUNS.get(noun or "", PEOPLE_METRICS | THING_METRICS)
     unknown = _unknown_people_noun(after) if noun is None else None
     if unknown is not None:
@@ -903,6 +902,28 @@ def _guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, M
     # "for a total of 351": the figure's own words can point back
     return _metric_referred_to(f"{before} {span.stated}", after, rest, noun, population,
                                previous[1].metric if previous else topic, allowed)
+
+
+def _metric_of_noun(noun: str, rest: str, population: str | None) -> MetricGuess:
+    """What a metric noun after the number counts ("46 deaths"), unless the words after it say more."""
+    if METRIC_NOUNS[noun] == "killed" and (or_missing := _OR_MISSING.match(rest)):
+        # "289 deaths and disappearances", "120 dead or missing migrants": one number for both, not the dead alone
+        return MetricGuess("dead_or_missing", population, 0.85, f'"{noun}{or_missing.group()}"')
+    # "23 refugees ... have died": a verb after an adjective noun says what became of them; but not the verb of a
+    # figure coordinated after it ("29 dead and around 70 unaccounted for": the 70 are unaccounted for)
+    own = rest[: next_figure.start()] if (next_figure := _NEXT_COORDINATED_FIGURE.search(rest)) else rest
+    verb = _nearest_metric_word("", _window_after(own), PEOPLE_METRICS) if noun in ADJECTIVE_METRIC_NOUNS else None
+    if verb is not None and verb[0] != METRIC_NOUNS[noun] and verb[1] <= 4 \
+            and not (noun == "refugees" and verb[0] == "displaced") \
+            and verb[2].lower() not in METRIC_NOUNS and not verb[2].lower().startswith("bodies"):
+        return MetricGuess(verb[0], population, 0.8, f'word "{verb[2]}" (after "{noun}")')
+    return MetricGuess(METRIC_NOUNS[noun], population, 0.9, f'counted noun "{noun}"')
+
+
+_OR_MISSING = re.compile(r"(?i)^\s+(?:and|or)\s+(?:disappearances|missing|disappeared|unaccounted for)\b")
+_NEXT_COORDINATED_FIGURE = re.compile(
+    rf"(?i)(?:,|\band\b|\bwhile\b|\bbut\b|\bwith\b)\s+(?:(?:about|around|some|nearly|almost|roughly|at least|more than|"
+    rf"over|another|a further|up to)\s+)?{_NUMBER}")
 
 
 # "2,300 people were moved into tents, and about 1,400 are still there": the part of them still where they were put.
@@ -1054,6 +1075,14 @@ def _metric_told_around(before: str, after: str, population: str | None,
     if re.search(r"(?i)\blost\s+$", before) and (population is not None or lost_people):
         # "Pell Harbour lost 29 residents": people a place lost died ("lost their homes" counts no people)
         return MetricGuess("killed", population, 0.65, '"lost" people')
+    sent_back = re.search(r"(?i)\b(?:returned|sent back|brought back|repatriated|deported back)\s+(?:some\s+|about\s+|"
+                          r"around\s+|nearly\s+|more than\s+|at least\s+)?$", before)
+    if "returned" in allowed and sent_back and re.match(
+            r"(?i)^\s*(?:(?:[\w-]+\s+){0,2}?(?:people|migrants|refugees|asylum seekers|passengers|nationals|citizens)\s+)?"
+            r"(?:back\s+)?to\s+(?:their|the|its|his|her|[A-Z])", after):
+        # "patrols returned 14,200 people to their port of departure": people made to go back, not the missing or dead
+        # the figure before them counted ("returned fire", "returned 12 bodies" name no place people were taken to)
+        return MetricGuess("returned", population, 0.75, f'"{sent_back.group().strip()} ... to"')
     taken_out, place = RESCUE_BEFORE.search(before), RESCUE_AFTER.match(after)
     if "rescued" in allowed and taken_out and place:
         # "crews pulled forty-two survivors from the water", "lifted 87 people from rooftops"
@@ -1380,6 +1409,10 @@ AGENT_CUE = re.compile(
     # ("released from custody": where from, not who says so)
     r"(?!(?:the\s+|their\s+|his\s+|her\s+)?(?:custody|prisons?|jails?|detention|captivity|hospitals?)\b"
     r"(?!\s+(?:service|authorit\w*|administration|director\w*|staff|officials?|department|guards?)))"
+    # ("recorded by 3 March", "reported by Friday", "published by the end of May": a deadline, not who keeps it)
+    rf"(?!\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?![\w’'])|(?:(?:mid|late|early)[\s-]?)?{_WEEKDAY}\b|"
+    r"(?:(?:mid|late|early)[\s-]?)?(?:January|February|March|April|June|July|August|September|October|November|"
+    r"December)\b|(?:the\s+)?(?:end|middle|start|beginning)\s+of\b|(?:today|tonight|yesterday|noon|midnight)\b)"
     # "by the reckoning of the camp administration", "on the count of": whoever keeps the count
     r"|\b(?:by|on|in)\s+(?:the\s+)?(?:own\s+)?(?:reckoning|count|tally|calculations?|estimates?|figures?|"
     r"records?|account)\s+(?:of|kept by)\s+"
@@ -1611,8 +1644,11 @@ class Sources:
             self.last_attributed, self.group = source, None
 
     def knows(self, name: str) -> bool:
-        """Whether ``name`` is a known name or alias, or the first word of a source named earlier."""
-        return name_key(name) in self.by_key or any(m.name.split()[0] == name for m in self.mentions)
+        """Whether ``name`` is a known name or alias, or the first word of a source named earlier (a name's first
+        word: "Civil" of "Civil protection" is no name of its own)."""
+        return name_key(name) in self.by_key or any(
+            m.name.split()[0] == name and (len(m.name.split()) == 1 or m.name.split()[1][:1].isupper())
+            for m in self.mentions)
 
     def mention(self, source: ProposedSource) -> None:
         if source in self.mentions:
@@ -1708,7 +1744,8 @@ KIND_RULES: tuple[tuple[str, str], ...] = (
     (r"ministry|minister|department|government|authorities|police|army|military|armed forces|\bagency\b|"
      r"directorate|prosecutor|judiciary|court|governor|parliament|official|officials|state|president|"
      r"ambassador|embassy|mayor|council|commission|office|treasury|spokesman|spokeswoman|coroner|"
-     r"interior|security forces", "government"),
+     r"interior|security forces|coast\s?guard|border guards?|\bnavy\b|gendarmerie|civil (?:protection|defen[cs]e)|"
+     r"emergency services?|fire (?:service|brigade|department)", "government"),
     (r"lawyer|activist|witness|resident|doctor|family|families|relatives|survivor|journalist|nurse", "person"),
 )
 
@@ -2012,17 +2049,22 @@ def _is_inverted(sentence: str, match: re.Match[str]) -> bool:
     return len(after.split()) <= 12 or bool(re.match(rf"{_NAME},", after))  # "said NAME, a long description"
 
 
+# A title's full stop ends no phrase: "said Dr. Ines Valcourt" names Ines Valcourt, not "Dr".
+_TITLE_STOP = "|".join(rf"(?<=\b{title})\." for title in ("Dr", "Mr", "Mrs", "Ms", "Prof", "Gen", "Col", "Lt", "Sgt", "Rev"))
+_NOT_TITLE_STOP = "".join(rf"(?<!\b{title})" for title in ("Dr", "Mr", "Mrs", "Ms", "Prof", "Gen", "Col", "Lt", "Sgt", "Rev"))
+
+
 def _phrase_after(sentence: str, start: int) -> str:
     rest = sentence[start:]
     match = re.match(
-        r"[^,;:.!?()\"“”]*?(?=\s+(?:that|who|which|on|in|at|last|this|by phone|said|says|as|and|while|when|after|"
+        rf"(?:[^,;:.!?()\"“”]|{_TITLE_STOP})*?(?=\s+(?:that|who|which|on|in|at|last|this|by phone|said|says|as|and|while|when|after|"
         # a subject pronoun starts the clause the source's phrase leads into: "By the reckoning of the camp
         # administration it now houses 41,000"
         r"it|he|she|"
         r"before|over|since|because|but|to(?!\s+[A-Z])|with|"
         # the verb of a sentence whose subject ends on the source: "the tally kept by the association includes 64"
         r"includes|included|include|shows|showed|lists|listed|has|have|had|is|are|was|were|stands|stood|"
-        r"reached|rose|grew)\b|[,;:.!?()\"“”]|$)", rest)
+        rf"reached|rose|grew)\b|[,;:!?()\"“”]|{_NOT_TITLE_STOP}\.|$)", rest)
     phrase = match.group() if match else rest
     phrase = phrase.strip()
     count = FIGURE_PATTERN.search(phrase)
@@ -2079,6 +2121,8 @@ def _subject_before(sentence: str, verb_start: int, verb: str) -> Subject | None
         return Subject(_LEADING_TIME.sub("", _TRAILING_TIME.sub("", parts[-1])), None, tuple(parts[:-1]))
     if re.search(r"(?i)(?:,\s*)?\bwhich\s*$", head):
         antecedent = re.sub(r"(?i),?\s*which\s*$", "", head)
+        # "..., according to the state emergency office, which said": the office, not "According to ..."
+        antecedent = re.sub(r"(?i)^.*\b(?:according to|citing|quoting)\s+", "", antecedent)
         return Subject(_last_noun_phrase(antecedent), None)
     start = _clause_start(head)
     clause = head[start:]
@@ -2223,6 +2267,11 @@ def _resolve_phrase(phrase: str, *, sources: Sources, cue: str) -> SourceRef | N
     # ("He is one of what the prisoners' families say are 46 men refusing food": the families)
     phrase = re.sub(r"(?i)^(?:(?:[\w’'-]+\s+){1,3}?(?:is|was|are|were)\s+)?"
                     r"(?:(?:one|some|many|most|several|all|none|each|any|among)\s+(?:of\s+)?)?what\s+(?=\S)", "", phrase)
+    # "according to information gathered by the local administration", "data collected by local monitors": whoever
+    # gathered it
+    phrase = re.sub(r"(?i)^(?:the\s+)?(?:[\w-]+\s+)?(?:information|data|figures|records|statistics|numbers|estimates|"
+                    r"reports|accounts|testimon(?:y|ies)|evidence)\s+(?:gathered|collected|compiled|kept|provided|"
+                    r"obtained|received|published|released|shared|verified|documented)\s+by\s+(?=\S)", "", phrase)
     # "A Reuters tally based on hospital records": who keeps the tally, not what it is based on
     phrase = re.sub(r"(?i)\s+(?:based on|compiled from|drawn from|drawn up from)\s.*$", "", phrase)
     phrase = re.sub(r"^(?:[Aa]n?|[Tt]he)\s+(?P<owner>[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*|police|army|military|government|"
@@ -2271,9 +2320,13 @@ def _pronoun_ref(pronoun: str, said: str, sources: Sources, cue: str) -> SourceR
     if pronoun.lower() in ("he", "she"):
         # "..., said Ravi Anand, a senior police officer. He said 11 ...": the person named latest
         # (or a role one person holds: "according to a local hospital director. ..., he said")
-        target = next((s for s in reversed(sources.mentions[sources.entry_start :]) if s is not sources.voice and (
+        # A live blog's entry naming nobody gives "he said" to no one (entries may run newest first), but "she added",
+        # "he went on" says it goes on with the person who spoke last, whatever entry named them
+        goes_on = re.fullmatch(r"(?i)(?:also\s+)?(?:added|adds|continued|continues|went on(?:\s+to\s+say)?)", cue.strip())
+        entry = 0 if goes_on else sources.entry_start
+        target = next((s for s in reversed(sources.mentions[entry:]) if s is not sources.voice and (
             s.kind == "person" or s.name.split()[-1].lower() in PERSON_ROLES)),
-            None if sources.entry_start and sources.last_attributed is None else target)
+            None if entry and sources.last_attributed is None else target)
     if target is None:
         return None
     return SourceRef(target, 0.6, f'"{said} {cue}" refers back to {target.name}', anaphoric=True)
@@ -2290,10 +2343,13 @@ def _owner_pronoun(owner: str, owned: str, phrase: str) -> str:
     return phrase
 
 
-# The people a body speaks through: "its volunteers", "their field teams", "its staff in the camp".
+# The people a body speaks through: "its volunteers", "their field teams", "its staff in the camp"; and one who
+# speaks for it, named by a place or a rank: "its Varna representative", "its press office", "its deputy director".
 _MEMBERS = re.compile(
     r"(?i)^(?:own\s+)?(?:[\w-]+\s+)?(?:volunteers|staff|teams?|doctors|medics|nurses|workers|researchers|"
-    r"members|monitors|investigators|experts|lawyers|officials|representatives|field officers|officers)$")
+    r"members|monitors|investigators|experts|lawyers|officials|representatives|field officers|officers)$"
+    r"|^(?:[\w-]+\s+){0,2}?(?:representative|spokes(?:man|woman|person)|press (?:office|officer)|office|"
+    r"director|head|chief|manager|secretary|coordinator)$")
 
 
 # "the charity", "the medical charity" describe a source named before; "the fire service" names a new one.
@@ -3036,9 +3092,9 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
 # A sentence whose subject is a body doing something other than giving a figure: "The interior ministry has issued
 # its first statement.", "The Red Cross, which runs the camp, has sent two surgical teams."
 _ACTING_BODY = re.compile(
-    rf"^(?:[Tt]he\s+)?(?P<body>(?:[\w’'-]+\s+){{0,3}}?(?i:{'|'.join(GENERIC_HEADS)})|{_NAME})"
-    r"(?:,[^,;:“”\"]{1,120},)?\s+(?:(?:has|have|had)\s+)?(?:[a-z]+ly\s+)?(?:[a-z]{3,}ed|sent|issued|begun|began|"
-    r"made|held|set up|taken|took|built)\b")
+    rf"^(?:[Tt]he\s+)?(?P<body>(?:[\w’'-]+\s+){{0,3}}?(?i:{'|'.join(GENERIC_HEADS)}|coast\s?guard|navy|army|police)"
+    rf"|{_NAME})(?:,[^,;:“”\"]{{1,120}},)?\s+(?:(?:has|have|had)\s+)?(?:[a-z]+ly\s+)?(?:[a-z]{{3,}}ed|sent|issued|begun|began|"
+    r"made|held|set up|taken|took|built|tells|disputes|denies|rejects|contests|disagrees|insists|maintains)\b")
 
 
 def _acting_body(sentence: str, sources: Sources) -> ProposedSource | None:

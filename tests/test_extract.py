@@ -335,8 +335,8 @@ def test_known_sources_are_matched_without_case_or_article() -> None:
 
 
 # Floors at the measured scores: a change that lowers them fails here (the targets are in issue 21).
-EVALUATION_FLOORS = {"overall": (0.89, 0.87), "development": (0.94, 0.92), "held-out-13": (0.70, 0.65),
-                     "held-out-15": (0.78, 0.75), "held-out-16": (0.65, 0.64)}
+EVALUATION_FLOORS = {"overall": (0.90, 0.87), "development": (0.95, 0.93), "held-out-13": (0.88, 0.82),
+                     "held-out-15": (0.78, 0.75), "held-out-16": (0.77, 0.73)}
 
 
 def test_labelled_evaluation_does_not_fall_below_its_measured_scores() -> None:
@@ -2369,12 +2369,12 @@ def test_its_count_is_kept_by_whom_its_refers_to() -> None:
 
 def test_a_place_named_service_counts_the_people_it_rescues_and_is_not_the_places_other_bodies() -> None:
     # "The Varell coastguard rescued 47 survivors": a service a place name says whose it is counts its own work
-    # ("Rescuers" name no body); "Varell" alone is not a short name of that coastguard
+    # ("Rescuers" name no body); "Varell" alone is not a short name of that coastguard, nor a source: the authorities are
     text = ("Boat\n\nBy Ana Holt\n\nThe Varell coastguard rescued 47 survivors and recovered 19 bodies. Rescuers "
             "recovered 12 more bodies from the shore.\n\nVarell authorities say 21,950 refugees have been registered.\n")
     assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
         ("Varell coastguard", "rescued", "47"), ("Varell coastguard", "killed", "19"), ("Ana Holt", "killed", "12"),
-        ("Varell", "refugees", "21,950")}
+        ("Varell authorities", "refugees", "21,950")}
 
 
 def test_he_after_a_speaker_named_with_a_lowercase_role_is_that_speaker() -> None:
@@ -2384,3 +2384,104 @@ def test_he_after_a_speaker_named_with_a_lowercase_role_is_that_speaker() -> Non
             "site. He said up to 20 people could still be trapped inside.\n")
     assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
         ("Ruth Kalm", "injured", "97"), ("Anders Vik", "missing", "up to 20")}
+
+
+def test_a_which_clause_after_according_to_speaks_for_the_body_not_for_according_to() -> None:
+    # "..., according to the state emergency office, which had put the toll at 40": the office's, under its own name
+    text = ("Storm\n\nBy Ana Holt\n\nHeavy rain has killed 52 people in the north, according to the state emergency "
+            "office, which had put the toll at 40 on Monday.\n\nMedics treated 30 injured people at the scene, "
+            "according to the provincial ambulance service, which said 9 people were still missing.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("State emergency office", "killed", "52"), ("State emergency office", "killed", "40"),
+        ("Provincial ambulance service", "injured", "30"), ("Provincial ambulance service", "missing", "9")}
+
+
+def test_by_a_date_is_a_deadline_not_who_keeps_the_count() -> None:
+    # "recorded by 3 March", "registered by Friday": when, not an agent (no source called "March" or "Friday")
+    text = ("Outbreak\n\nBy Ana Holt\n\nIn figures compiled by the Ministry of Health, 45 deaths had been recorded by "
+            "3 March. Some 2,100 people had been registered as displaced by Friday, the ministry said.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Ministry of Health", "killed", "45"), ("Ministry of Health", "displaced", "Some 2,100")}
+
+
+def test_its_representative_or_press_office_speaks_for_the_body_named_before() -> None:
+    # "Its Varna representative", "its press office": one who speaks for the body "its" refers to, also when that
+    # body was named only doing something ("The coast guard disputes that.")
+    text = ("Quake\n\nBy Ana Holt\n\nThe Red Cross said it was sending teams. Its Varna representative told reporters "
+            "that 40 people had been hurt.\n\nThe coast guard disputes that. In a written reply, its press office said "
+            "120 people had been rescued.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Red Cross", "injured", "40"), ("Coast guard", "rescued", "120")}
+
+
+def test_an_age_limit_after_the_people_counted_is_no_figure() -> None:
+    # "12 of the dead under 18": the 12 count; "under 18" says how old they were
+    text = ("Sea route\n\nBy Ana Holt\n\nIn April: 88 deaths, 40 people missing, and 12 of the dead under 18. Of the "
+            "migrants rescued in May, 30 were women and 14 of the women under 16.\n")
+    stated = {stated for _, _, stated, _ in _attributed(text)}
+    assert "under 18" not in stated and "under 16" not in stated and {"88", "40", "12"} <= stated
+
+
+def test_the_first_word_of_a_lowercase_body_name_is_no_name_of_its_own() -> None:
+    # a live blog names "Civil protection" twice: the second time is the same body, not a source called "Civil"
+    text = ("Floods: live updates\n\n11:00\nCivil protection has updated its figures: 31 dead.\n\n08:10\nGood morning. "
+            "Civil protection says 14 bodies have been recovered from the river.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Civil protection", "killed", "31"), ("Civil protection", "killed", "14")}
+
+
+def test_the_verb_of_a_coordinated_figure_does_not_count_the_dead_before_it() -> None:
+    # "31 dead and around 50 unaccounted for": the 50 are missing, the 31 dead; "23 refugees have died" still died
+    text = ("Floods\n\nBy Ana Holt\n\nPolice said there were 31 dead and around 50 unaccounted for. The agency said 23 "
+            "refugees, among them six children, have died.\n")
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
+        ("killed", "31"), ("missing", "around 50"), ("killed", "23"), ("killed", "six")}
+
+
+def test_people_sent_back_to_a_place_are_returned_not_what_the_figure_before_counted() -> None:
+    # after a count of the dead and missing, "returned 4,100 people to their port of departure" are returned;
+    # "returned 12 bodies to the families" are still the dead
+    text = ("Sea\n\nBy Ana Holt\n\nThe coastguard said 38 people died and 120 are missing. Patrols returned 4,100 people to "
+            "their port of departure, up from 2,900 a year earlier. Divers returned 12 bodies to the families.\n")
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
+        ("killed", "38"), ("missing", "120"), ("returned", "4,100"), ("returned", "2,900"), ("killed", "12")}
+
+
+def test_one_number_for_the_dead_and_the_missing_is_dead_or_missing() -> None:
+    text = ("Sea\n\nBy Ana Holt\n\nThe project recorded 289 deaths and disappearances on the route. Its staff counted 120 "
+            "dead or missing migrants at sea and 45 dead and 30 missing on land.\n")
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
+        ("dead_or_missing", "289"), ("dead_or_missing", "120"), ("killed", "45"), ("missing", "30")}
+
+
+def test_information_gathered_by_a_body_is_that_bodys() -> None:
+    text = ("Raid\n\nBy Ana Holt\n\nAccording to information gathered by the district administration, two men were "
+            "killed in the village. According to data collected by local monitors, 30 people were detained.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("District administration", "killed", "two"), ("Local monitors", "detained", "30")}
+
+
+def test_a_capacity_with_an_aside_before_it_is_no_count() -> None:
+    # "built, according to the prison register, in 1931 for six prisoners": what the cell was built for
+    text = ("Cell\n\nBy Ana Holt\n\nThe cell was built, according to the prison register, in 1931 for six prisoners. "
+            "Guards said 41 men were held in it in March.\n")
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {("detained", "41")}
+
+
+def test_she_added_in_a_live_blog_entry_naming_nobody_goes_on_with_the_last_speaker() -> None:
+    # round 10 gives a bare "She said" in an entry naming nobody to no one (entries may run newest first); "She added"
+    # says it continues, so it is the person who spoke last, in whatever entry she was named
+    text = ("Quake: live updates\n\n10:05\nInterior Minister Klara Vey has been speaking to reporters in the capital. She "
+            "said 40 people had died.\n\n10:12\nShe added that 120 people had been injured.\n\n10:20\nShe said 300 people "
+            "had been evacuated.\n")
+    attributed = {(name, metric, stated) for name, metric, stated, _ in _attributed(text)}
+    assert {("Klara Vey", "killed", "40"), ("Klara Vey", "injured", "120")} <= attributed
+    assert ("Klara Vey", "displaced", "300") not in attributed
+
+
+def test_a_titles_full_stop_does_not_cut_the_name_after_said() -> None:
+    # 'said Dr. Ines Valcourt' names Ines Valcourt (a source "Dr" before), and she is the later "She"
+    text = ("Shelling\n\nBy Ana Holt\n\n\"We moved the patients,\" said Dr. Ines Valcourt, the medical coordinator. She "
+            "said six of the wounded were children. Nine people were killed, according to Mr. Paul Senn, a nurse.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Ines Valcourt", "injured", "six"), ("Paul Senn", "killed", "Nine")}
