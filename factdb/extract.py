@@ -2050,8 +2050,9 @@ def _is_inverted(sentence: str, match: re.Match[str]) -> bool:
 
 
 # A title's full stop ends no phrase: "said Dr. Ines Valcourt" names Ines Valcourt, not "Dr".
-_TITLE_STOP = "|".join(rf"(?<=\b{title})\." for title in ("Dr", "Mr", "Mrs", "Ms", "Prof", "Gen", "Col", "Lt", "Sgt", "Rev"))
-_NOT_TITLE_STOP = "".join(rf"(?<!\b{title})" for title in ("Dr", "Mr", "Mrs", "Ms", "Prof", "Gen", "Col", "Lt", "Sgt", "Rev"))
+_ABBREVIATED_TITLES = ("Dr", "Mr", "Mrs", "Ms", "Prof", "Gen", "Col", "Lt", "Sgt", "Rev")
+_TITLE_STOP = "|".join(rf"(?<=\b{title})\." for title in _ABBREVIATED_TITLES)
+_NOT_TITLE_STOP = "".join(rf"(?<!\b{title})" for title in _ABBREVIATED_TITLES)
 
 
 def _phrase_after(sentence: str, start: int) -> str:
