@@ -830,7 +830,39 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
     if guess.metric == "injured" and illness and "treated" in guess.reason:
         # "treated more than 3,100 children for measles": patients of a disease, not people hurt
         return MetricGuess("hospitalised", guess.population, 0.65, f'"treated ... {illness.group()}"')
+    care = _in_hospital_care(sentence, before, after)
+    if guess.metric == "injured" and care:
+        # "the hospital had admitted 63 wounded", "Hospitals in Lirn were treating 61 people": the hurt a hospital
+        # admitted or is caring for now are in hospital (what a hospital "has treated" in all stays injured)
+        return MetricGuess("hospitalised", guess.population, 0.7, f'"{care}" (in hospital)')
     return guess
+
+
+# Care in hospital, told around a count of the hurt: admitted ("had admitted 21 of the injured"), being cared for
+# now by a hospital ("The hospital is treating 22 injured people", "Hospitals in Lirn and Sava were treating 61",
+# "it was treating 64 survivors" of a hospital), or treated at a named hospital ("have been treated at the Serrin
+# Military Hospital", "were being treated there" in a sentence about a hospital).
+_ADMITTED_BEFORE = re.compile(r"(?i)\b(?:admitted|admits|admitting)\s+$")
+_HOSPITAL_TREATING_BEFORE = re.compile(
+    r"(?i)\b(?P<who>hospitals?|clinics?|wards?|it|they)(?:\s+in\s+[A-Z][\w-]*(?:\s+(?:and\s+)?[A-Z][\w-]*){0,3})?\s+(?:is|are|was|were)\s+"
+    r"(?:now\s+|still\s+)?treating\s+$")
+_TREATED_THERE_AFTER = re.compile(
+    r"(?i)^(?:\s+[\w-]+){0,4}?\s+(?:are|were|is|was|have been|had been|has been)\s+(?:now\s+|still\s+)?(?:being\s+)?"
+    r"treated\s+(?:(?P<there>there)\b|at\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,3}?(?:hospitals?|clinics?)\b)")
+_HOSPITAL_WORD = re.compile(r"(?i)\bhospitals?\b")
+
+
+def _in_hospital_care(sentence: str, before: str, after: str) -> str | None:
+    """The words saying that the people a figure counts are in a hospital's care, or None."""
+    if _ADMITTED_BEFORE.search(before):
+        return "admitted"
+    treating = _HOSPITAL_TREATING_BEFORE.search(before)
+    if treating and (treating.group("who").lower() not in ("it", "they") or _HOSPITAL_WORD.search(sentence)):
+        return treating.group().strip()
+    treated = _TREATED_THERE_AFTER.match(after)
+    if treated and (not treated.group("there") or _HOSPITAL_WORD.search(sentence)):
+        return treated.group().strip()
+    return None
 
 
 # The "cities" metric counts the places a protest reached: the sentence must speak of one.

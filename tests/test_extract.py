@@ -2485,3 +2485,23 @@ def test_a_titles_full_stop_does_not_cut_the_name_after_said() -> None:
             "said six of the wounded were children. Nine people were killed, according to Mr. Paul Senn, a nurse.\n")
     assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
         ("Ines Valcourt", "injured", "six"), ("Paul Senn", "killed", "Nine")}
+
+
+def test_the_hurt_a_hospital_admitted_or_is_caring_for_now_are_in_hospital() -> None:
+    # round 12: batches 13 to 17 label these hospitalised, not injured; what a hospital "has treated" in all, or
+    # people treated for their injuries with no hospital named, stay injured
+    text = ("Crash\n\nBy Ana Holt\n\nThe district hospital said it had admitted 21 of the injured. A doctor said the "
+            "clinic had admitted 63 wounded, a dozen of them in a serious condition. The regional hospital is treating 22 "
+            "injured people. Hospitals in Lirn and Sava were treating 61 people late on Friday, the health ministry "
+            "said. The hospital in Orm said it was treating 64 survivors. According to the Ministry of Health, 31 "
+            "wounded soldiers have been treated at the Serrin Military Hospital. Rescuers said 80 people were "
+            "treated for their injuries at the scene.\n")
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
+        ("hospitalised", "21"), ("hospitalised", "63"), ("hospitalised", "22"), ("hospitalised", "61"),
+        ("hospitalised", "64"), ("hospitalised", "31"), ("injured", "80")}
+    # a hospital's director telling how many are being treated "there" speaks of the hospital; "it" of a body
+    # that is no hospital is not
+    text = ("Derailment\n\nBy Ana Holt\n\nThe hospital's director, Ruth Kalm, told reporters that 97 people were being "
+            "treated there. The Red Cross said it was treating 40 injured people at a field post.\n")
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
+        ("hospitalised", "97"), ("injured", "40")}
