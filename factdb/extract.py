@@ -798,7 +798,7 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
         if _LOST_BEFORE.search(before) and (bare or noun in PEOPLE_NOUNS):
             # "Last week we lost three in a single night", "the village has lost 14 people": deaths
             return MetricGuess("killed", _population(noun, after), 0.6, '"lost" people')
-        return None
+        return _metric_of_movement(sentence, after, noun, topic)
     if guess.metric == "prisoners" and re.search(r"(?i)\b(?:camps?|shelters?|settlements?|(?:transit|reception|"
                                                  r"evacuation|collective) cent(?:re|er)s?)\b", sentence) \
             and not re.search(r"(?i)\b(?:prisons?|jails?|detention|penitentiar\w+|inmates|prisoners)\b", sentence):
@@ -863,6 +863,33 @@ def _in_hospital_care(sentence: str, before: str, after: str) -> str | None:
     if treated and (not treated.group("there") or _HOSPITAL_WORD.search(sentence)):
         return treated.group().strip()
     return None
+
+
+# People told only by their coming or going, the verb right after them: "2,000 people are arriving each day", "some
+# 2,300 people had crossed since Sunday", "Some 4,000, roughly half of them, have left since the market was hit",
+# "14,500 people have now left the zone".
+_MOVED_AFTER = re.compile(
+    r"(?i)^\s*(?:,[^,.;]{1,40},\s*)?(?:have|has|had|are|were|is|was)\s+(?:(?:now|still|so far|already|since)\s+)*"
+    r"(?P<verb>arrived|arriving|crossed|crossing|left)\b(?!\s+for\b)")
+# What makes the people arriving refugees rather than people displaced in their own country.
+_ABROAD_WORDS = re.compile(r"(?i)\b(?:borders?|crossings?|border points?|refugees?|asylum|by sea|by boat|UNHCR|"
+                           r"refugee agency)\b")
+
+
+def _metric_of_movement(sentence: str, after: str, noun: str | None, topic: str | None) -> MetricGuess | None:
+    """Refugees or displaced people counted by the verb of their coming or going and nothing else: refugees when
+    they crossed, or the sentence speaks of a border, the sea or refuge, or the text is counting refugees; else
+    displaced."""
+    if noun is not None and noun not in PEOPLE_NOUNS:
+        return None
+    rest = after[counted_noun(after)[1]:] if noun else after
+    moved = _MOVED_AFTER.match(rest)
+    if moved is None:
+        return None
+    verb = moved.group("verb").lower()
+    abroad = verb.startswith("cross") or (verb != "left" and (_ABROAD_WORDS.search(sentence) or topic == "refugees"))
+    metric = "refugees" if abroad else "displaced"
+    return MetricGuess(metric, _population(noun, rest), 0.6, f'"{moved.group().strip(" ,")}" ({metric})')
 
 
 # The "cities" metric counts the places a protest reached: the sentence must speak of one.

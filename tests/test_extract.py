@@ -2505,3 +2505,19 @@ def test_the_hurt_a_hospital_admitted_or_is_caring_for_now_are_in_hospital() -> 
             "treated there. The Red Cross said it was treating 40 injured people at a field post.\n")
     assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
         ("hospitalised", "97"), ("injured", "40")}
+
+
+def test_people_told_only_by_their_arriving_crossing_or_leaving_are_refugees_or_displaced() -> None:
+    # round 12: a verb of coming or going right after the count is what it counts: crossing, or arriving where the
+    # sentence speaks of a border or the sea, makes refugees; leaving, or arriving with nothing of the kind, displaced
+    text = ("Arrivals\n\nBy Ana Holt\n\nThe agency said some 2,300 people had crossed since Sunday. It said 900 people "
+            "were still crossing each day at the two northern border points. So far this year, 23,800 people have "
+            "arrived in the islands by sea.\n")
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
+        ("refugees", "some 2,300"), ("refugees", "900"), ("refugees", "23,800")}
+    # in a text counting people displaced at home (arriving takes the text's topic, refugees or not)
+    text = ("Raids\n\nBy Ana Holt\n\nNearly 5,000 people have arrived in Rassen since the weekend, the Red Cross said. "
+            "Some 4,000, roughly half of them, have left since the market was hit. The civil defence agency said 14,500 "
+            "people have now left the zone.\n\nThe council says 38 young men have left for the mines.\n")
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
+        ("displaced", "Nearly 5,000"), ("displaced", "Some 4,000"), ("displaced", "14,500")}
