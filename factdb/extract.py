@@ -2265,6 +2265,12 @@ _TRAILING_TIME = re.compile(
 
 
 def _last_noun_phrase(text: str) -> str:
+    # "according to the provincial hospital in Bressa, which said": the hospital in Bressa, not Bressa
+    served = re.search(r"(?:^|\s)(?:the|an?)\s+[a-z][a-z-]*(?:\s+[a-z][a-z-]*){0,3}\s+(?:of|in)\s+(?:the\s+)?"
+                       r"[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?\s*$", text.strip())
+    if served and (body := _BODY_OF_PLACE.match(served.group().strip())) \
+            and body.group("words").split()[-1].lower() in _PLACE_SERVING_HEADS:
+        return served.group().strip()
     match = re.search(rf"{_NAME}(?:\s*\([A-Z][A-Za-z-]+\))?\s*$", text.strip())
     return match.group().strip() if match else text.split(",")[-1].strip()
 
@@ -2332,6 +2338,10 @@ def _resolve_phrase(phrase: str, *, sources: Sources, cue: str) -> SourceRef | N
     phrase = re.sub(r"(?i)^(?:the\s+)?(?:[\w-]+\s+)?(?:information|data|figures|records|statistics|numbers|estimates|"
                     r"reports|accounts|testimon(?:y|ies)|evidence)\s+(?:gathered|collected|compiled|kept|provided|"
                     r"obtained|received|published|released|shared|verified|documented)\s+by\s+(?=\S)", "", phrase)
+    # "The government's own figures, given by the justice ministry in reply to a parliamentary question in October,
+    # put ...": who gave them, not what they answered (nor the month: a source "October")
+    phrase = re.sub(r"(?i)^(?:given|provided|published|released|issued|supplied)\s+by\s+(?=\S)", "", phrase)
+    phrase = re.sub(r"(?i)\s+in\s+(?:reply|response|answer)\s+to\s.*$", "", phrase)
     # "A Reuters tally based on hospital records": who keeps the tally, not what it is based on
     phrase = re.sub(r"(?i)\s+(?:based on|compiled from|drawn from|drawn up from)\s.*$", "", phrase)
     phrase = re.sub(r"^(?:[Aa]n?|[Tt]he)\s+(?P<owner>[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*|police|army|military|government|"
@@ -2362,7 +2372,7 @@ def _resolve_phrase(phrase: str, *, sources: Sources, cue: str) -> SourceRef | N
     # (also "a medical source and residents": the second speakers need no article)
     phrase = re.sub(r"(?i)^((?:an?|one)\s+[\w-]+(?:\s+[\w-]+){0,2}?)\s+and\s+(?:(?:an?|one)\s+)?[\w-]+(?:\s+[\w-]+){0,2}$",
                     r"\1", phrase)
-    for resolve in (_un_description_ref, _partitive_ref, _generic_ref, _owner_ref, _spokesperson_ref):
+    for resolve in (_un_description_ref, _partitive_ref, _body_of_place_ref, _generic_ref, _owner_ref, _spokesperson_ref):
         ref = resolve(phrase, original, sources, cue)
         if ref is not None:
             return ref
@@ -2507,6 +2517,34 @@ def _speaking_head(phrase: str) -> str:
     if place and _ONE_SPEAKER.search(head) and re.match(r"(?:the\s|[\w-]+[’']s\s)", place[0]):
         return head
     return phrase
+
+
+# A body or a role named by what it is and the place it serves: "the provincial health directorate of Merrow", "The
+# mayor of Orrin", "the provincial hospital in Bressa", "Community leaders in Tamsa" (capitalised as the sentence
+# opens). The whole phrase names the source; the place alone ("Merrow") is no one.
+_BODY_OF_PLACE = re.compile(
+    r"^(?:(?P<article>[Tt]he|[Aa]n?)\s+)?(?P<name>(?P<words>[A-Za-z][a-z-]*(?:\s+[a-z][a-z-]*){0,3})\s+(?:of|in)\s+"
+    r"(?:the\s+)?[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)$")
+_PLACE_SERVING_HEADS = frozenset({*GENERIC_HEADS, *PERSON_ROLES, *PLURAL_HEADS, "hospital", "clinic", "leaders",
+                                  "elders", "administration", "officials", "authorities"})
+
+
+def _body_of_place_ref(phrase: str, original: str, sources: Sources, cue: str) -> SourceRef | None:
+    named = _BODY_OF_PLACE.match(phrase)
+    if named is None:
+        return None
+    words = named.group("words").split()
+    if words[-1].lower() not in _PLACE_SERVING_HEADS:
+        return None
+    if words[0][0].isupper() and (named.group("article") or len(words) < 2 or any(
+            name_key(words[0]) in name_key(m.name).split() for m in sources.mentions)):
+        return None  # "the Ministry of Health" is a proper name; "Amnesty researchers in Orm" are Amnesty's
+    name = named.group("name")
+    source = sources.resolve_name(name[0].upper() + name[1:], context=original)
+    if source is None:
+        return None
+    sources.mention(source)
+    return SourceRef(source, 0.6, f'"{_short(original)}" ({cue}; a body named by what it is and where)')
 
 
 def _proper_name_ref(phrase: str, original: str, sources: Sources, cue: str) -> SourceRef | None:
