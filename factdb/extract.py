@@ -376,7 +376,7 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      r"murdered|bodies|remains of|fatalities|perished|drowned|suffocated|crushed to death|burned to death|"
      r"(?:claimed|cost|took) the lives of|"
      r"(?:did not|didn't|failed to) survive|dead on arrival|succumbed|"
-     r"starved to death|froze to death|buried(?!\s+(?:under|in|beneath|alive|by|inside))|neutrali[sz](?:ed|ing)|eliminat(?:ed|ing)|martyred", "killed"),
+     r"starved to death|froze to death|(?:beaten|stabbed|tortured) to death|buried(?!\s+(?:under|in|beneath|alive|by|inside))|neutrali[sz](?:ed|ing)|eliminat(?:ed|ing)|martyred", "killed"),
     (r"execut\w*|hanged|put to death", "executed"),
     (r"injur\w*|wounded|wounding|wounds|hurt|beaten|beating|beat up|treated|treating|burns|bandag(?:ed|ing)|"
      # "73 officers sought medical help": people hurt, told by the care they asked for
@@ -1452,7 +1452,7 @@ ACCORDING_TO = re.compile(r"(?i)\baccording to\s+")
 AGENT_CUE = re.compile(
     r"(?i)\b(?:reports?|statements?|tally|tallies|count|counts|figures?|data|estimates?|surveys?|study|studies|findings|"
     r"records|assessments?|analys[ie]s|"
-    r"claims|allegations|assertions|"
+    r"claims?|allegations?|assertions?|"
     r"documentation|list|monitoring|identified|documented|recorded|verified|confirmed|cited|compiled|collected|"
     r"released|published|issued|gathered|acknowledged|admitted|announced|reported|given|claimed|provided|disclosed|"
     r"listed as [\w-]+|registered as [\w-]+|recorded as [\w-]+|"
@@ -1464,7 +1464,8 @@ AGENT_CUE = re.compile(
     r"soldiers|army|police|militants?|gunmen|rebels|fighters|militias?|security|air\s?strikes?|shelling|snipers?|bomb|"
     r"bombs|bombing|shells?|guards|officers|mobs?|attackers)\b)))\s+"
     # "the tally kept by the association", "a list drawn up by families": whoever keeps it
-    r"(?:(?:kept|maintained|drawn up|put together|prepared|produced|shared|seen)\s+)?(?:by|from)\s+"
+    # ("Reports spread by enemy propaganda channels that ...", "the claim made by the front": who claims it)
+    r"(?:(?:kept|maintained|drawn up|put together|prepared|produced|shared|seen|spread|circulated|made)\s+)?(?:by|from)\s+"
     # ("released from custody": where from, not who says so)
     r"(?!(?:the\s+|their\s+|his\s+|her\s+)?(?:custody|prisons?|jails?|detention|captivity|hospitals?)\b"
     r"(?!\s+(?:service|authorit\w*|administration|director\w*|staff|officials?|department|guards?)))"
@@ -2116,6 +2117,11 @@ _NOT_TITLE_STOP = "".join(rf"(?<!\b{title})" for title in _ABBREVIATED_TITLES)
 
 def _phrase_after(sentence: str, start: int) -> str:
     rest = sentence[start:]
+    # 'the claim by the so-called "Free Halm Front" that ...': the name is what the quotation marks hold
+    quoted = re.match(r"\s*(?:the\s+)?(?:so-called\s+|self-styled\s+|self-proclaimed\s+)?[\"“](?P<name>[A-Z][^\"”]{1,80})[\"”]",
+                      rest)
+    if quoted:
+        return quoted.group("name")
     match = re.match(
         rf"(?:[^,;:.!?()\"“”]|{_TITLE_STOP})*?(?=\s+(?:that|who|which|on|in|at|last|this|by phone|said|says|as|and|while|when|after|"
         # a subject pronoun starts the clause the source's phrase leads into: "By the reckoning of the camp
@@ -3670,12 +3676,20 @@ PERSON_OPENING = re.compile(
     r"visited|teaches|taught|counts|(?:been\s+)?speaking|spoke|speaks)\b)")
 
 
+_CONTRARY_OPENING = re.compile(r"(?i)^\W*contrary to\b[^,;]*,")
+
+
 def _governing(cues: Sequence[Cue], span: FigureSpan, sentence: str) -> Cue | None:
     """The cue that attributes a figure: the nearest before it in its clause chain, else a cue
     that closes the clause after it (", according to X." / ", X said.")."""
     quoted = _speaker_of_quotation(cues, span, sentence)
     if quoted is not None:
         return quoted
+    denied = _CONTRARY_OPENING.match(sentence)
+    if denied and span.start >= denied.end():
+        # "Contrary to the figures spread by hostile media, the number of deaths did not exceed 24": who is
+        # contradicted says nothing of the figures after it (they stay a candidate for a following "Claims that ...")
+        cues = [c for c in cues if c.start >= denied.end()]
     close_after = next((c for c in cues if c.start >= span.end and c.governs == "around"
                         and re.fullmatch(r"[\w\s-]{0,30}", sentence[span.end : c.start])), None)
     if close_after is not None:

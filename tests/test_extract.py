@@ -2543,3 +2543,25 @@ def test_a_body_named_by_what_it_is_and_the_place_it_serves_is_not_the_place() -
     assert {(name, stated) for name, _, stated, _ in _attributed(text)} == {
         ("Amnesty International", "50"), ("Amnesty International", "60"), ("Ministry of Health", "40"),
         ("Police", "30")}
+
+
+def test_a_claim_a_statement_rejects_is_the_claimants_and_contrary_to_names_no_one_for_what_follows() -> None:
+    # round 12: "the claim by X that", "Reports spread by X that", "the claims published by X that": X claims it,
+    # also when X is named in quotation marks; "beaten to death" is a death
+    text = ("Statement\n\nStatement by the Ministry of Defence\n\nThe Ministry rejects as fabricated the claim by the "
+            "so-called \"Free Halm Front\" that it killed more than 70 soldiers. Reports spread by enemy propaganda "
+            "channels that \"some 60 soldiers\" died in an ambush are false. The Ministry rejects the claims published by "
+            "the so-called Prisoners' Rights Committee that \"at least 12 prisoners were beaten to death\". Our troops "
+            "detained 14 fighters.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Free Halm Front", "killed", "more than 70"), ("Enemy propaganda channels", "killed", "some 60"),
+        ("Prisoners' Rights Committee", "killed", "at least 12"), ("Ministry of Defence", "detained", "14")}
+    # what a "Contrary to ..." opening contradicts says nothing of the figures after it in the sentence; a "Claims
+    # that ..." after it is the claimants'
+    text = ("Statement by the Ministry of Defence\n\nContrary to the figures circulated by hostile media "
+            "outlets, the number of deaths did not exceed 24. Contrary to reports circulating on social media, 30 people "
+            "were detained.\n\nContrary to reports circulated by foreign media outlets, no civilians were harmed. Claims "
+            "that 15 villagers were killed in Ushti are a fabrication.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Ministry of Defence", "killed", "did not exceed 24"), ("Ministry of Defence", "detained", "30"),
+        ("Foreign media outlets", "killed", "15")}
