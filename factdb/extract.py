@@ -830,12 +830,61 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
     if guess.metric == "injured" and illness and "treated" in guess.reason:
         # "treated more than 3,100 children for measles": patients of a disease, not people hurt
         return MetricGuess("hospitalised", guess.population, 0.65, f'"treated ... {illness.group()}"')
+    part = _part_of_group(sentence, span, after, previous[1].metric if previous else topic)
+    if part is not None and part[0] != guess.metric:
+        # "Of the dead, 22 were children", "at least six of the dead brought to the hospital were children", "610 of
+        # them were unaccompanied children", "64 of those executed had been convicted of drug offences": who the part
+        # is, or what came before, says nothing new of what happened to them; the group says it
+        return MetricGuess(part[0], guess.population, 0.75, f'"{part[1]}" (part of the group counted)')
     care = _in_hospital_care(sentence, before, after)
     if guess.metric == "injured" and care:
         # "the hospital had admitted 63 wounded", "Hospitals in Lirn were treating 61 people": the hurt a hospital
         # admitted or is caring for now are in hospital (what a hospital "has treated" in all stays injured)
         return MetricGuess("hospitalised", guess.population, 0.7, f'"{care}" (in hospital)')
     return guess
+
+
+# The group a part is taken from: "Of the dead, 22 ...", "six of the dead ...", "64 of those executed ...".
+_GROUP_BEFORE = re.compile(r"(?i)^\W*(?:of|among)\s+(?:the|those)\s+(?P<group>dead|killed|deaths|executed|injured|wounded|"
+                           r"missing|detained|arrested)\s*,\s*$")
+_GROUP_AFTER = re.compile(r"(?i)^\s+of\s+(?:(?:the|those)\s+(?P<group>dead|killed|deaths|executed|injured|wounded|missing|"
+                          r"detained|arrested)|(?P<them>them))\b")
+# What the part is, told after it: people of some kind ("were children", "were women and elderly pilgrims", "were
+# under 18"), or a stage before what happened to the group ("had been convicted", "had been held for a year").
+_PART_IS_WHO = re.compile(r"(?i)^[^.;:]{0,60}?\b(?:were|are)\s+(?:all\s+|also\s+)?(?:(?P<under>under\s+18)|"
+                          r"(?P<words>[a-z-]+(?:\s+[a-z-]+){0,2}))")
+_PART_EARLIER_STAGE = re.compile(r"(?i)^[^.;:]{0,60}?\b(?:had|have)\s+been\s+(?:[a-z]+ly\s+)?(?P<verb>convicted|sentenced|held|"
+                                 r"detained|arrested|charged)\b")
+
+
+def _part_of_group(sentence: str, span: FigureSpan, after: str, referred: str | None) -> tuple[str, str] | None:
+    """The metric of the group a figure is a part of, with the words naming the group, when what the sentence says
+    of the part is only who they are or what came before: else None (what happened to the part is its own count:
+    "eight of the injured had died", "28 of the injured were in hospital"); ``referred`` is what "of them" refers to
+    (the figure before in the sentence, else the text's topic)."""
+    opening = _GROUP_BEFORE.match(sentence[: span.start])
+    following = _GROUP_AFTER.match(after)
+    if opening is not None:
+        group, words, rest = opening.group("group"), opening.group().strip(" ,"), after
+    elif following is not None and following.group("group"):
+        group, words, rest = following.group("group"), following.group().strip(), after[following.end():]
+    elif following is not None and referred is not None:
+        group, words, rest = "", following.group().strip(), after[following.end():]
+    else:
+        return None
+    metric = referred if not group else next(
+        (m for pattern, m in METRIC_WORD_PATTERNS if pattern.fullmatch(group)), None)
+    if metric is None:
+        return None
+    who = _PART_IS_WHO.match(rest)
+    if who is not None and (who.group("under") or any(PEOPLE_NOUNS.get(w) for w in who.group("words").lower().split())):
+        return metric, words
+    earlier = _PART_EARLIER_STAGE.match(rest)
+    if group and earlier is not None:
+        stage = next((m for pattern, m in METRIC_WORD_PATTERNS if pattern.fullmatch(earlier.group("verb"))), None)
+        if _STAGES.get(metric, -1) > _STAGES.get(stage or "", 99):
+            return metric, words
+    return None
 
 
 # Care in hospital, told around a count of the hurt: admitted ("had admitted 21 of the injured"), being cared for

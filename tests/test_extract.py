@@ -2565,3 +2565,19 @@ def test_a_claim_a_statement_rejects_is_the_claimants_and_contrary_to_names_no_o
     assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
         ("Ministry of Defence", "killed", "did not exceed 24"), ("Ministry of Defence", "detained", "30"),
         ("Foreign media outlets", "killed", "15")}
+
+
+def test_a_part_told_only_by_who_it_is_counts_what_its_group_counts() -> None:
+    # round 12: "Of the dead, 22 were children" after a count of the injured, "six of the dead brought to the hospital
+    # were children", "610 of them were unaccompanied children", "64 of those executed had been convicted": the group
+    # says what happened to them; what happened to the part itself is still its own count
+    text = ("Crush\n\nBy Ana Holt\n\nAt least 40 people died and 90 were injured, the ministry said. Of the dead, 22 were "
+            "children, the health directorate reported. A doctor told her that at least six of the dead brought to the "
+            "hospital were children. Eight of the injured had died in hospital. 28 of the injured were in hospital in "
+            "Tarro.\n\nThe agency said 2,300 refugees crossed. It said 610 of them were unaccompanied children.\n\nThe "
+            "group said 120 people were executed. At least 64 of those executed had been convicted only of drug "
+            "offences.\n")
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
+        ("killed", "At least 40"), ("injured", "90"), ("killed", "22"), ("killed", "at least six"), ("killed", "Eight"),
+        ("hospitalised", "28"), ("refugees", "2,300"), ("refugees", "610"), ("executed", "120"),
+        ("executed", "At least 64")}
