@@ -2581,3 +2581,15 @@ def test_a_part_told_only_by_who_it_is_counts_what_its_group_counts() -> None:
         ("killed", "At least 40"), ("injured", "90"), ("killed", "22"), ("killed", "at least six"), ("killed", "Eight"),
         ("hospitalised", "28"), ("refugees", "2,300"), ("refugees", "610"), ("executed", "120"),
         ("executed", "At least 64")}
+
+
+def test_a_body_giving_out_its_own_count_before_a_colon_is_the_source_of_what_follows() -> None:
+    # round 12: "has just published its tally:", "has given his first figures on state TV:", "has released its
+    # latest figures:" name who counts, like "updated its figures:" before them
+    text = ("Protests live\n\n10:05\nThe Veldoran Helsinki Committee, a monitoring group, has just published its tally: "
+            "at least nine protesters killed since Thursday.\n\n10:20\nInterior minister Stefan Kral has given his first "
+            "figures on state TV: 780 \"rioters\" detained and 63 police injured.\n\n10:40\nThe Red Crescent has released "
+            "its latest figures: 1,200 people displaced.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Veldoran Helsinki Committee", "killed", "at least nine"), ("Stefan Kral", "detained", "780"),
+        ("Stefan Kral", "injured", "63"), ("Red Crescent", "displaced", "1,200")}
