@@ -1490,8 +1490,8 @@ SUBJECT_CUE = re.compile(rf"(?i)\s{_AUXILIARY}\b(?P<verb>{_CUE_VERBS})\b")
 # count ("The Helsinki Committee has just published its tally: at least nine ...", "The minister has given his first
 # figures on state TV: 780 detained").
 REVISION_CUE = re.compile(
-    rf"(?i)\s{_AUXILIARY}\b(?P<verb>raised|revised|lowered|updated|increased|published|given|released|issued|posted|"
-    r"shared)(?=\s+(?:its|their|the|his|her)\s+(?:[\w-]+\s+){0,2}"
+    rf"(?i)\s{_AUXILIARY}\b(?P<verb>raised|revised|lowered|updated|increased|corrected|amended|published|given|released|"
+    r"issued|posted|shared)(?=\s+(?:its|their|the|his|her)\s+(?:[\w-]+\s+){0,2}"
     r"(?:tolls?|numbers?|counts?|figures?|estimates?|tally|tallies|data)\b)")
 _PARTICIPLE = re.compile(
     r"(?i)(?:compiled|collected|published|released|issued|cited|quoted|documented|recorded|gathered|based|reported|"
@@ -2089,7 +2089,10 @@ def _possessive_cue(sentence: str, match: re.Match[str], sources: Sources) -> Cu
 # What a named body does to the people it counts: "The Tamsin Red Crescent has rescued 2,300 people", "MSF teams
 # have treated 480 wounded", "UNHCR staff have identified 2,300 children": the body counts its own work.
 ACTIVITY_CUE = re.compile(rf"(?i)\s{_AUXILIARY}\b(?P<verb>rescued|evacuated|treated|identified|recovered|admitted|"
-                          r"buried|vaccinated|relocated)\b")
+                          r"buried|vaccinated|relocated|pulled)\b")
+# The people a body named before works through: "Its search teams have pulled 64 people alive".
+_ITS_MEMBERS = re.compile(r"(?i)^(?:its|their)\s+(?:[\w-]+\s+){0,2}?(?:teams?|staff|volunteers|workers|crews|medics|"
+                          r"doctors|nurses|surgeons|rescuers|personnel)$")
 # The body named (a name of two capitalised words or an acronym; "Rescuers", "Police" name no body), with the
 # people it works through: "MSF teams", "UNHCR staff", "IOM's Displacement Tracking Matrix teams".
 _NAMED_BODY = re.compile(
@@ -2119,9 +2122,13 @@ def _own_count_cues(sentence: str, sources: Sources, cues: list[Cue]) -> None:
 def _activity_cue(sentence: str, match: re.Match[str], sources: Sources) -> Cue | None:
     subject = _subject_before(sentence, match.start(), match.group("verb"))
     named = _NAMED_BODY.match(subject.text.strip()) if subject is not None and subject.start is not None else None
-    if subject is None or subject.start is None or named is None or _PASSIVE.search(sentence[: match.start("verb")]):
+    members = _ITS_MEMBERS.match(subject.text.strip()) if subject is not None and subject.start is not None else None
+    if subject is None or subject.start is None or (named is None and members is None) \
+            or _PASSIVE.search(sentence[: match.start("verb")]):
         return None
-    ref = _resolve_phrase(named.group("body"), sources=sources, cue=match.group("verb"))
+    # "its search teams": whom "it" refers to ("their teams": whom "they" refers to)
+    body = named.group("body") if named is not None else "it" if subject.text.strip().lower().startswith("its") else "they"
+    ref = _resolve_phrase(body, sources=sources, cue=match.group("verb"))
     if ref is None:
         return None
     ref.confidence = min(ref.confidence, 0.65)
@@ -3250,7 +3257,9 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
 _ACTING_BODY = re.compile(
     rf"^(?:[Tt]he\s+)?(?P<body>(?:[\w’'-]+\s+){{0,3}}?(?i:{'|'.join(GENERIC_HEADS)}|coast\s?guard|navy|army|police)"
     rf"|{_NAME})(?:,[^,;:“”\"]{{1,120}},)?\s+(?:(?:has|have|had)\s+)?(?:[a-z]+ly\s+)?(?:[a-z]{{3,}}ed|sent|issued|begun|began|"
-    r"made|held|set up|taken|took|built|tells|disputes|denies|rejects|contests|disagrees|insists|maintains)\b")
+    r"made|held|set up|taken|took|built|tells|disputes|denies|rejects|contests|disagrees|insists|maintains|"
+    # "The Kessal Student Council, which called the first march, keeps a list.": the "its figures" after are its
+    r"keeps|kept|runs|ran|publishes|compiles)\b")
 
 
 def _acting_body(sentence: str, sources: Sources) -> ProposedSource | None:
