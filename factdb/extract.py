@@ -408,7 +408,13 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      "separated"),
     (r"discharged", "discharged"),
     (r"on board|aboard|(?:was|were) carrying|(?:boat|vessel|ship|dinghy|ferry|bus|coach|train|plane|aircraft|truck|lorry)"
-     r"\s+carrying", "passengers"),
+     r"\s+carrying|"
+     # people counted by the tickets sold for a journey: "612 passengers had bought tickets for the 16:05 service", "312
+     # passengers had been booked on the service", "had sold 386 tickets for the crossing"
+     r"(?:been\s+)?booked\s+(?:on|onto|for)\s+(?:the|a|an|its|this|that)\s+(?:[\w:-]+\s+){0,3}?(?:service|train|flight|"
+     r"ferry|crossing|voyage|bus|coach|boat|ship|trip|sailing)|bought tickets|"
+     r"tickets?\s+(?:for|on)\s+(?:the|a|an|its|this|that)\s+(?:[\w:-]+\s+){0,3}?(?:service|train|flight|ferry|crossing|"
+     r"voyage|bus|coach|boat|ship|trip|sailing)", "passengers"),
     (r"rescued|saved|(?:brought|pulled|carried|helped) ashore|brought (?:to the surface|out) alive|pulled (?:out )?alive|alive from|to the surface|"
      r"(?:brought|pulled|taken|carried|lifted)\s+(?:out\s+)?(?:of|from)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?alive|"
      r"to safety|airlifted|evacuated by (?:air|helicopter)", "rescued"),

@@ -2607,3 +2607,14 @@ def test_its_and_it_refer_to_the_body_the_text_was_just_about() -> None:
     assert {(name, stated) for name, _, stated, _ in _attributed(text)} == {
         ("Tavrin Red Crescent", "110,000"), ("Tavrin Red Crescent", "64"), ("Kessal Student Council", "187"),
         ("Coastguard", "78"), ("Coastguard", "104")}
+
+
+def test_people_counted_by_the_tickets_for_a_journey_are_passengers() -> None:
+    # round 12: "had bought tickets for the service", "had been booked on the service", "had sold 386 tickets for the
+    # crossing" count the people on board (a figure not found in batches 14, 16 and 17); "booked for rioting" does not
+    text = ("Train\n\nBy Ana Holt\n\nThe rail operator says 612 passengers had bought tickets for the 16:05 service. The "
+            "operator said 312 passengers had been booked on the night service. The ferry had sold 386 tickets for the "
+            "crossing to Tarn island, according to the port authority. Police said 40 people were booked for rioting "
+            "and arrested.\n")
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
+        ("passengers", "612"), ("passengers", "312"), ("passengers", "386"), ("arrested", "40")}
