@@ -1403,6 +1403,9 @@ def _window_after(after: str) -> str:
     after = re.sub(rf"(?i)^\s*of\s+(?:its|their|the|his|her|our)\s+{_NUMBER}\s+", " ", after)
     # "58 civilians, among them 12 children, were killed": the verb is past the aside
     after = _SUBSET_ASIDE.sub("", after, count=1)
+    # "three people, the dam's operator and two of its engineers, have been arrested": past who they are to the verb
+    after = re.sub(r"(?i)^(\s*(?:[a-z-]+\s+){0,2}?[a-z-]+)?\s*,\s*(?:the|a|an|his|her|their|its)\s[^,;.]{1,60},"
+                   r"(?=\s*(?:have|has|had|were|was|are|is)\b)", r"\1", after, count=1)
     # "... sees 300 patients a day and has recorded 27 deaths": a second verb phrase says nothing of the first figure
     # ("the 340 men the bar association says were detained": the verb after "says" is the men's)
     head = re.split(r"(?i),|\bincluding\b|\b(?:said|says|told|according to|identified by|reported by)\b"
@@ -1487,7 +1490,9 @@ _CUE_VERBS = (
     # "CPJ called on the authorities to free the 19 journalists still held": the appeal states the figure
     r"called on|calls on|called for|calls for|urged|urges|demanded|demands|appealed|"
     # how a feature's witness tells it: "she recalls", "he remembers", "she explains"
-    r"recalls|recalled|remembers|remembered|explains|explained|describes|described|recounts|recounted"
+    r"recalls|recalled|remembers|remembered|explains|explained|describes|described|recounts|recounted|"
+    # a broadcaster or agency reporting now: "State broadcaster CTV, citing the health ministry, is now reporting 34 dead"
+    r"(?:is|are)\s+(?:now\s+|also\s+)?reporting"
 )
 _AUXILIARY = (r"(?:(?:has|have|had|also|now|since|earlier|later|previously|initially|so far|then|already|just|"
               r"separately|first|only|\w+ly)\s+)*")
@@ -2054,6 +2059,14 @@ def _speech_cue(sentence: str, match: re.Match[str], sources: Sources, cues: Seq
         return None
     if verb.lower() in ("told", "tells"):
         _set_relay(ref, sentence, match.end(), sources)
+    cited = _CITING_AFTER_VERB.match(sentence[match.end() :])
+    if cited is not None and not _cites_unowned_records(f"citing {cited.group('cited')}"):
+        # "Reuters is reporting, citing a police source, that three people ...": the police source, via Reuters
+        original = _resolve_phrase(cited.group("cited"), sources=sources, cue=cited.group("how"))
+        if original is not None and original.source is not ref.source:
+            original.via = ref.source
+            original.reason += f", relayed by {ref.source.name}"
+            ref = original
     if subject.start is None:
         return Cue(max(sentence.find(subject.text), 0), match.end(), "after", ref)
     # the speaker is the subject itself, not an aside between it and the verb (", raising its toll of 208,"), but a
@@ -2065,6 +2078,8 @@ def _speech_cue(sentence: str, match: re.Match[str], sources: Sources, cues: Seq
 
 
 _ENDS_ON_PREPOSITION = re.compile(r"(?i)\b(?:to|of|by|with|from|despite|unlike|amid)\s*$")
+# A source cited between the verb and what is said: "X said, citing a police source, that ...".
+_CITING_AFTER_VERB = re.compile(r"(?i)^\s*,\s*(?P<how>citing|quoting)\s+(?P<cited>[^,;.]{2,80}),\s*(?=that\b)")
 
 
 # What the people counted said of themselves: "... told its researchers they were tortured".

@@ -2618,3 +2618,13 @@ def test_people_counted_by_the_tickets_for_a_journey_are_passengers() -> None:
             "and arrested.\n")
     assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
         ("passengers", "612"), ("passengers", "312"), ("passengers", "386"), ("arrested", "40")}
+
+
+def test_a_broadcaster_reporting_now_relays_the_source_it_cites() -> None:
+    # round 12: "is now reporting" is a report; "citing X" between the verb and what is said names whose figure it
+    # is, and an apposition between a count and its verb does not hide the verb
+    text = ("Dam live\n\nBy Ana Holt\n\nState broadcaster CTV, citing the health ministry, is now reporting 34 dead. "
+            "Reuters is reporting, citing a police source, that three people, the operator and two of its engineers, "
+            "have been arrested. Local radio is reporting 12 people missing.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Health ministry", "killed", "34"), ("Police source", "arrested", "three"), ("Local radio", "missing", "12")}
