@@ -221,7 +221,8 @@ _QUALIFIER = r"\b(?:" + "|".join(
 FIGURE_PATTERN = re.compile(
     rf"(?i)(?:\bbetween\s(?P<between_low>{_NUMBER})\sand\s(?P<between_high>{_NUMBER})"
     rf"|\bfrom\s(?P<from_low>{_NUMBER})\sto\s(?P<from_high>{_NUMBER})"
-    rf"|(?P<dash_low>{_DIGITS})\s?[-–—]\s?(?P<dash_high>{_DIGITS})(?![\w-])"
+    # (a spaced em dash sets off what follows, as after a table row's year: "2023 — 57 people sentenced")
+    rf"|(?P<dash_low>{_DIGITS})(?:\s?[-–]\s?|—)(?P<dash_high>{_DIGITS})(?![\w-])"
     rf"|(?:(?P<qualifier>{_QUALIFIER})\s)?(?P<number>{_NUMBER})(?![\w%]|-(?:year|month|week|day|page|seat|strong|member)|\.\d)"
     # A qualifier before a vague word ("no more than a handful") is taken in, so that the grammar refuses
     # the phrase rather than the vague word being proposed without the words that bound it.
@@ -3550,7 +3551,9 @@ def _section_at(paragraph: str, sources: Sources, section: Section | None, voice
             return Section(SourceRef(source, 0.65, f'the speaker line "{_short(speaker.group().strip(" :"))}"'), True)
     if paragraph.rstrip().endswith(":"):
         cues = [c for c in find_cues(paragraph, sources) if c.ref.source is not voice]
-        ref = cues[0].ref if cues else _lead_in_owner(paragraph, sources)
+        # "Its figures, compiled from court records, prison sources and families, year by year:": the owner of the
+        # figures, not what they were compiled from
+        ref = _lead_in_owner(paragraph, sources) or (cues[0].ref if cues else None)
         if ref is not None:
             sources.mention(ref.source)
             return Section(SourceRef(ref.source, min(ref.confidence, 0.6),

@@ -2628,3 +2628,18 @@ def test_a_broadcaster_reporting_now_relays_the_source_it_cites() -> None:
             "have been arrested. Local radio is reporting 12 people missing.\n")
     assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
         ("Health ministry", "killed", "34"), ("Police source", "arrested", "three"), ("Local radio", "missing", "12")}
+
+
+def test_a_table_lead_in_names_the_owner_of_the_figures_not_what_they_were_compiled_from() -> None:
+    # round 12: "Its figures, compiled from court records, prison sources and families, year by year:" are the
+    # centre's rows (they had gone to a source "Court records"); a row opening on a year and a spaced dash
+    # ("2023 — 57 people sentenced to death") is no range from 2023 to 57
+    text = ("Executions, 2021-2023\n\nThe Holvarian Centre for Penal Reform published its annual review on Tuesday. Its "
+            "figures, compiled from court records, prison sources and families, year by year:\n\n2021 — The courts "
+            "handed down 48 death sentences and 12 people were executed.\n\n2022 — The centre counted 19 executions.\n\n"
+            "2023 — 57 people sentenced to death; 26 executed.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Holvarian Centre for Penal Reform", "sentenced_to_death", "48"),
+        ("Holvarian Centre for Penal Reform", "executed", "12"), ("Holvarian Centre for Penal Reform", "executed", "19"),
+        ("Holvarian Centre for Penal Reform", "sentenced_to_death", "57"),
+        ("Holvarian Centre for Penal Reform", "executed", "26")}
