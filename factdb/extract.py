@@ -338,6 +338,8 @@ METRIC_NOUNS = {
     "missing": "missing", "disappearances": "missing", "displaced": "displaced", "refugees": "refugees",
     "casualties": "casualties", "suicides": "suicides", "assaults": "assaults", "expulsions": "expelled",
     "deportations": "expelled",
+    # counts of events a monitor verifies, not of people: "58 attacks on schools", "received three complaints"
+    "attacks": "attacks", "complaints": "complaints",
 }
 # Metric nouns that are also adjectives ("2,500 displaced families had returned"): a verb after them wins.
 ADJECTIVE_METRIC_NOUNS = frozenset({"dead", "injured", "wounded", "missing", "displaced", "refugees"})
@@ -542,12 +544,14 @@ METRIC_DEFINITIONS = {
     "prisoners": ("People held in prison", "people"),
     "suicides": ("Suicides", "people"),
     "assaults": ("Assaults", "assaults"),
+    "attacks": ("Attacks verified or recorded (on schools, health care, ...)", "attacks"),
+    "complaints": ("Complaints received", "complaints"),
     "votes_in_favour": ("Votes in favour", "votes"),
     "votes_against": ("Votes against", "votes"),
     "abstentions": ("Abstentions", "votes"),
     "cities": ("Cities and towns with protests", "cities and towns"),
 }
-THING_METRICS = frozenset({"cities", "damaged", "assaults"}) | VOTE_METRICS
+THING_METRICS = frozenset({"cities", "damaged", "assaults", "attacks", "complaints"}) | VOTE_METRICS
 PEOPLE_METRICS = frozenset(METRIC_DEFINITIONS) - THING_METRICS
 # "the toll", "the count", "a figure it revised to": the number belongs to what was just counted.
 ANAPHORIC_COUNT = re.compile(r"(?i)\b(?:toll|count|tally|figure|number|estimate|total)\b(?!\s+that\b)")
@@ -568,6 +572,8 @@ COUNTER_ESTIMATE = re.compile(
 COORDINATION = re.compile(
     r"(?i)^(?:[\w\s’'-]{0,40}?(?:,\s*|\s+(?:and|or|to)\s+)|[^.;]{0,120}?\b(?:compared (?:with|to)|up from|down from|versus|vs\.?)\s+"
     r"(?:(?:the|its|their|an?)\s+)?(?:earlier\s+)?|"
+    # "58 attacks on schools between January and May, against 17 in the five months before"
+    r"[^.;]{0,120}?,\s+against\s+|"
     # "243 people have died, raising its earlier toll of 208": the earlier figure counts the same
     r"[^.;]{0,160}?\b(?:earlier|initial|previous|original)\s+(?:death\s+)?(?:toll|figure|count|estimate|tally)\s+of\s+)$")
 # "lists 63 deaths in custody: 22 at Ost Central, 17 at Nardo": a colon opens a breakdown of the figure

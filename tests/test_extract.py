@@ -2643,3 +2643,13 @@ def test_a_table_lead_in_names_the_owner_of_the_figures_not_what_they_were_compi
         ("Holvarian Centre for Penal Reform", "executed", "12"), ("Holvarian Centre for Penal Reform", "executed", "19"),
         ("Holvarian Centre for Penal Reform", "sentenced_to_death", "57"),
         ("Holvarian Centre for Penal Reform", "executed", "26")}
+
+
+def test_attacks_and_complaints_are_counted_as_events() -> None:
+    # round 12: batches 15 and 17 label counts of attacks on schools or health care and of complaints received
+    # (the metrics the draft defines when the database lacks them); the people killed in them stay their own count
+    text = ("Schools\n\nBy Ana Holt\n\nThe charity said it had verified 58 attacks on schools since January, against 17 "
+            "in the five months before. The Health Cluster has verified four attacks on health care, in which two health "
+            "workers were killed. The police service has received three complaints.\n")
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
+        ("attacks", "58"), ("attacks", "17"), ("attacks", "four"), ("killed", "two"), ("complaints", "three")}
