@@ -2422,6 +2422,8 @@ def _resolve_phrase(phrase: str, *, sources: Sources, cue: str) -> SourceRef | N
     if not phrase or len(phrase) > 160:
         return None
     phrase = re.sub(r"(?i)^(?:where|when|and|but|as|while|after|because|since|although|if|so|then)\s+", "", phrase)
+    # "A doctor there told her": where the speaker is, said before; "there" is no part of who speaks
+    phrase = re.sub(r"(?i)(?<=\w)\s+(?:there|here)$", "", phrase)
     # "one of what the local workers' union says are 23 employees who have died": the union says it
     # ("He is one of what the prisoners' families say are 46 men refusing food": the families)
     phrase = re.sub(r"(?i)^(?:(?:[\w’'-]+\s+){1,3}?(?:is|was|are|were)\s+)?"

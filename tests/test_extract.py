@@ -2653,3 +2653,10 @@ def test_attacks_and_complaints_are_counted_as_events() -> None:
             "workers were killed. The police service has received three complaints.\n")
     assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
         ("attacks", "58"), ("attacks", "17"), ("attacks", "four"), ("killed", "two"), ("complaints", "three")}
+
+
+def test_there_or_here_after_a_speaker_is_no_part_of_the_name() -> None:
+    # round 12: "A doctor there told her" had made a source "Doctor there"
+    text = ("Crush\n\nBy Ana Holt\n\nA doctor there told her that 12 people had died. Officials here said 30 people were "
+            "injured.\n")
+    assert {(name, stated) for name, _, stated, _ in _attributed(text)} == {("Doctor", "12"), ("Officials", "30")}
