@@ -2371,8 +2371,9 @@ def _last_noun_phrase(text: str) -> str:
 def _clause_start(head: str) -> int:
     start = 0
     # "Amnesty said the authorities had acknowledged only 11": the inner speaker starts after the outer verb
+    # (", which Save the Children cited": a relative clause with a subject of its own starts a clause)
     for match in re.finditer(r"(?i);|(?<!\d):(?!\d)|\s[—–-]\s|,\s(?:and|but|while|whereas|although)\s|\bwhile\s|\bwhereas\s|\bthat\s|"
-                             r"[”\"]\s*,?\s|\b(?:said|says|stated|added)\s+(?=the\s)", head):
+                             r"[”\"]\s*,?\s|\b(?:said|says|stated|added)\s+(?=the\s)|,\s*which\s+(?=(?:the\s+)?(?-i:[A-Z]))", head):
         start = match.end()
     # "the 340 young men the local bar association says were detained": a relative clause after the people counted
     relative = re.search(r"(?:\d|\b(?:dozens|hundreds|thousands))[\d,.]*\s+(?:[a-z-]+\s+){1,3}?"

@@ -2660,3 +2660,14 @@ def test_there_or_here_after_a_speaker_is_no_part_of_the_name() -> None:
     text = ("Crush\n\nBy Ana Holt\n\nA doctor there told her that 12 people had died. Officials here said 30 people were "
             "injured.\n")
     assert {(name, stated) for name, _, stated, _ in _attributed(text)} == {("Doctor", "12"), ("Officials", "30")}
+
+
+def test_a_which_clause_with_a_subject_of_its_own_does_not_swallow_the_figures_before_it() -> None:
+    # round 12: ", which Save the Children cited" had made the whole sentence before it the speaker's description,
+    # so its figures were dropped; ", which represents 1,100 miners, says" still describes the speaker
+    text = ("Brevia\n\nBy Ana Holt\n\nAt least 112 children have been killed and 260 injured since April, according to "
+            "figures verified by the United Nations, which Save the Children cited. The union's local branch, which "
+            "represents 1,100 miners, says 42 of its members have died.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("United Nations", "killed", "At least 112"), ("United Nations", "injured", "260"),
+        ("Union's local branch", "killed", "42")}
