@@ -843,7 +843,13 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
     if guess.metric == "injured" and illness and "treated" in guess.reason:
         # "treated more than 3,100 children for measles": patients of a disease, not people hurt
         return MetricGuess("hospitalised", guess.population, 0.65, f'"treated ... {illness.group()}"')
-    part = _part_of_group(sentence, span, after, previous[1].metric if previous else topic)
+    return _group_or_care(sentence, span, before, after, guess, previous[1].metric if previous else topic)
+
+
+def _group_or_care(sentence: str, span: FigureSpan, before: str, after: str, guess: MetricGuess,
+                   referred: str | None) -> MetricGuess:
+    """The metric told by the group a part is taken from, or by a hospital's care, when either outranks the guess."""
+    part = _part_of_group(sentence, span, after, referred)
     if part is not None and part[0] != guess.metric:
         # "Of the dead, 22 were children", "at least six of the dead brought to the hospital were children", "610 of
         # them were unaccompanied children", "64 of those executed had been convicted of drug offences": who the part
@@ -2066,14 +2072,7 @@ def _speech_cue(sentence: str, match: re.Match[str], sources: Sources, cues: Seq
         return None
     if verb.lower() in ("told", "tells"):
         _set_relay(ref, sentence, match.end(), sources)
-    cited = _CITING_AFTER_VERB.match(sentence[match.end() :])
-    if cited is not None and not _cites_unowned_records(f"citing {cited.group('cited')}"):
-        # "Reuters is reporting, citing a police source, that three people ...": the police source, via Reuters
-        original = _resolve_phrase(cited.group("cited"), sources=sources, cue=cited.group("how"))
-        if original is not None and original.source is not ref.source:
-            original.via = ref.source
-            original.reason += f", relayed by {ref.source.name}"
-            ref = original
+    ref = _cited_after_verb(ref, sentence[match.end() :], sources)
     if subject.start is None:
         return Cue(max(sentence.find(subject.text), 0), match.end(), "after", ref)
     # the speaker is the subject itself, not an aside between it and the verb (", raising its toll of 208,"), but a
@@ -2087,6 +2086,20 @@ def _speech_cue(sentence: str, match: re.Match[str], sources: Sources, cues: Seq
 _ENDS_ON_PREPOSITION = re.compile(r"(?i)\b(?:to|of|by|with|from|despite|unlike|amid)\s*$")
 # A source cited between the verb and what is said: "X said, citing a police source, that ...".
 _CITING_AFTER_VERB = re.compile(r"(?i)^\s*,\s*(?P<how>citing|quoting)\s+(?P<cited>[^,;.]{2,80}),\s*(?=that\b)")
+
+
+def _cited_after_verb(ref: SourceRef, after: str, sources: Sources) -> SourceRef:
+    """ "Reuters is reporting, citing a police source, that three people ...": the police source, via Reuters (records
+    no one is named as keeping are the speaker's own material)."""
+    cited = _CITING_AFTER_VERB.match(after)
+    if cited is None or _cites_unowned_records(f"citing {cited.group('cited')}"):
+        return ref
+    original = _resolve_phrase(cited.group("cited"), sources=sources, cue=cited.group("how"))
+    if original is None or original.source is ref.source:
+        return ref
+    original.via = ref.source
+    original.reason += f", relayed by {ref.source.name}"
+    return original
 
 
 # What the people counted said of themselves: "... told its researchers they were tortured".
