@@ -864,10 +864,9 @@ def _group_or_care(sentence: str, span: FigureSpan, before: str, after: str, gue
 
 
 # The group a part is taken from: "Of the dead, 22 ...", "six of the dead ...", "64 of those executed ...".
-_GROUP_BEFORE = re.compile(r"(?i)^\W*(?:of|among)\s+(?:the|those)\s+(?P<group>dead|killed|deaths|executed|injured|wounded|"
-                           r"missing|detained|arrested)\s*,\s*$")
-_GROUP_AFTER = re.compile(r"(?i)^\s+of\s+(?:(?:the|those)\s+(?P<group>dead|killed|deaths|executed|injured|wounded|missing|"
-                          r"detained|arrested)|(?P<them>them))\b")
+_GROUP = r"(?:the|those)\s+(?P<group>dead|killed|deaths|executed|injured|wounded|missing|detained|arrested)"
+_GROUP_BEFORE = re.compile(rf"(?i)^\W*(?:of|among)\s+{_GROUP}\s*,\s*$")
+_GROUP_AFTER = re.compile(rf"(?i)^\s+of\s+(?:{_GROUP}|them)\b")
 # What the part is, told after it: people of some kind ("were children", "were women and elderly pilgrims", "were
 # under 18"), or a stage before what happened to the group ("had been convicted", "had been held for a year").
 _PART_IS_WHO = re.compile(r"(?i)^[^.;:]{0,60}?\b(?:were|are)\s+(?:all\s+|also\s+)?(?:(?P<under>under\s+18)|"
