@@ -396,7 +396,11 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      r"(?:still\s+)?(?:under|beneath|buried (?:under|in))\s+(?:the\s+)?(?:mud|rubble|debris|snow|sand)|(?:could|can) not be accounted for|(?:cannot|can't|could not|couldn't|can not) account for|disappeared|disappearances?|"
      r"(?:fate|whereabouts) (?:remains?|is|are) unknown|(?:the )?(?:fate|whereabouts) of|"
      r"never (?:came|come|made it) (?:up|back|home|out)|never returned|lost (?:contact|touch|radio contact) with(?:\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,2}?\w+\s+carrying)?|"
-     r"(?:had|have|has|did)\s+not\s+(?:yet\s+)?(?:come|came|returned|made it)\s+(?:home|back)", "missing"),
+     r"(?:had|have|has|did)\s+not\s+(?:yet\s+)?(?:come|came|returned|made it)\s+(?:home|back)|"
+     # "families of nearly 50 men who have had no word since Friday", "relatives of 64 detainees ... had received no
+     # information about their whereabouts"
+     r"(?:had|have|has|received)\s+no\s+(?:word|news)\b|"
+     r"no\s+(?:information|news|word)\s+(?:about|on|of)\s+(?:their|his|her)\s+(?:whereabouts|fate)", "missing"),
     (r"returned (?:home|to their homes)|have returned|had returned|returning (?:home|to (?:their|its|his|her))|"
      r"return(?:ed|ing)? to (?:the\s+)?(?:[\w-]+\s+)?(?:villages?|towns?|areas? of origin|home (?:areas?|towns?|villages?))|"
      r"(?:the\s+)?returns? (?:home\s+)?of|"
@@ -2027,8 +2031,9 @@ def _is_speech_verb(sentence: str, match: re.Match[str]) -> bool:
         return False  # "released a report", "the government's final report": a noun, not a verb
     if _PASSIVE.search(sentence[:verb_start]):
         return False  # "the reform was announced": nobody is named as the speaker
-    if verb.endswith("ed") and re.match(r"(?i)\s+(?:as\s+)?(?:missing|dead|killed|injured|wounded|kidnapped|abducted|"
-                                        r"detained|arrested|displaced|disappeared)\b", sentence[match.end() :]):
+    if verb.endswith("ed") and re.match(r"(?i)\s+(?:as\s+|to\s+(?:be|have\s+been)\s+)?(?:missing|dead|killed|injured|"
+                                        r"wounded|kidnapped|abducted|detained|arrested|displaced|disappeared|trapped|"
+                                        r"buried|drowned|held)\b", sentence[match.end() :]):
         return False  # "3,400 people reported missing": a participle of the people counted
     if re.search(rf"(?:\d|\b{_WORD_NUMBER})\s+$", sentence[:verb_start]):
         return False  # "17,950 registered refugees": an adjective of the people counted

@@ -2672,3 +2672,17 @@ def test_a_which_clause_with_a_subject_of_its_own_does_not_swallow_the_figures_b
     assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
         ("United Nations", "killed", "At least 112"), ("United Nations", "injured", "260"),
         ("Union's local branch", "killed", "42")}
+
+
+def test_missing_people_told_by_no_word_or_believed_trapped() -> None:
+    # round 12: "31 men believed trapped" had read "believed" as a speech verb whose subject held the figure;
+    # "who have had no word since Friday", "no information about their whereabouts" tell missing people; "had no
+    # word on the injured" says nothing of people
+    text = ("Mine\n\nBy Ana Holt\n\nRescuers were still digging for 31 men believed trapped underground, the governor's "
+            "office said. The union believed 40 miners were trapped. \"We have spoken to families of nearly 50 men who "
+            "have had no word since Friday,\" its director, Anton Reyes, said. Relatives of 64 workers told the union "
+            "they had received no information about their whereabouts. The ministry said 12 people were killed but had "
+            "no word on the injured.\n")
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
+        ("missing", "31"), ("missing", "40"), ("missing", "nearly 50"), ("missing", "64"), ("killed", "12")}
+    assert ("Governor's office", "missing", "31") in {(n, m, f) for n, m, f, _ in _attributed(text)}
