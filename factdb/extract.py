@@ -427,7 +427,7 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      r"to safety|airlifted|evacuated by (?:air|helicopter)", "rescued"),
     (r"on strike|strikers|joined the (?:[\w-]+\s+)?(?:strike|stoppage|walkout)|absent|went on strike|walked out|"
      r"walked off the job|stopped work|downed tools|stayed away from (?:work|classrooms|schools?)", "strikers"),
-    (r"captured|abducted|kidnapped|taken hostage|taken captive|seized|snatched|"
+    (r"captured|recaptured|abducted|kidnapped|taken hostage|taken captive|seized|snatched|"
      r"(?:taken|seized|snatched|dragged) from (?:their|his|her) (?:homes?|houses?|beds?)", "captured"),
     (r"displaced|fled their homes|(?:left|abandoned|deserted) (?:their|its) (?:homes|houses|villages|towns|neighbou?rhoods)|(?:forced|driven) (?:from|out of) their homes|forced to flee|evacuated|(?:help|helped|helping)\s+(?:to\s+)?evacuate|homeless|"
      r"sheltering|uprooted|stranded|from their (?:homes|villages|towns|land)|sleeping (?:outdoors|rough|in tents)|"

@@ -2686,3 +2686,11 @@ def test_missing_people_told_by_no_word_or_believed_trapped() -> None:
     assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
         ("missing", "31"), ("missing", "40"), ("missing", "nearly 50"), ("missing", "64"), ("killed", "12")}
     assert ("Governor's office", "missing", "31") in {(n, m, f) for n, m, f, _ in _attributed(text)}
+
+
+def test_prisoners_recaptured_are_captured_not_what_their_noun_says() -> None:
+    # round 12: "recaptured 23 of the prisoners who escaped" had been read by the noun (detained)
+    text = ("Riot\n\nBy Ana Holt\n\nPolice said they had recaptured 23 of the prisoners who escaped. Guards recaptured 12 "
+            "inmates by nightfall. Police said 40 prisoners were held in the wing.\n")
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
+        ("captured", "23"), ("captured", "12"), ("detained", "40")}
