@@ -1298,11 +1298,21 @@ def _metric_referred_to(before: str, after: str, rest: str, noun: str | None, po
         return MetricGuess(referent, population, 0.5, f'"{there.group().strip()}", a bare number of {referent}')
     if noun == "names" and referent is not None and referent in allowed:
         return MetricGuess(referent, population, 0.45, f'"{noun}": a list of the people the text counts ({referent})')
+    if noun in ("inmates", "prisoners", "detainees") and _MOVED_BEFORE.search(before) and _FROM_TO.match(rest) \
+            and "transferred" in allowed:
+        # "guards moved about 300 inmates from Koltan to a former army barracks": prisoners taken elsewhere
+        moved = " ".join(f"{_MOVED_BEFORE.search(before).group()} {noun} {_FROM_TO.match(rest).group()}".split())
+        return MetricGuess("transferred", population, 0.7, f'"{moved}"')
     if noun in DEFAULT_METRIC_OF_NOUN and not _VERB_AFTER.match(rest):
         # "600 political prisoners identified by ...", "thousands of protesters": what the people are
         metric = DEFAULT_METRIC_OF_NOUN[noun]
         return MetricGuess(metric, population, 0.5, f'counted noun "{noun}" ({metric}, no verb says otherwise)')
     return None
+
+
+# Prisoners taken from one place to another: "moved about 300 inmates from Koltan to ...", "bussed 40 detainees to".
+_MOVED_BEFORE = re.compile(r"(?i)\b(?:moved|moves|moving|transported|bussed|relocated|shifted)\s+(?:\S+\s+){0,3}?\S+\s*$")
+_FROM_TO = re.compile(r"(?i)^\s+(?:from|to|out of)\b")
 
 
 # Part of a group told by its condition, with no verb of its own: not a claim of its own.
@@ -1429,6 +1439,9 @@ def _window_after(after: str) -> str:
                     r"\band\s+(?:has|have|had)\s+(?!been\b)(?:also\s+)?\w+ed\b", after)[0]
     # "120 prisoners in three Kalden prisons are on hunger strike": skip the place to reach the verb
     head = re.sub(r"(?i)^\s*(?:in|at|from|across|near|inside|outside)\s+(?:\S+\s+){0,5}?(?=(?:are|were|is|was|have|had|remain|remained)\b)", "", head)
+    # "Nine inmates identified as organisers of the disturbances have been charged": past what they were taken for
+    head = re.sub(r"(?i)^\s*(?:identified|described|named|listed|designated|classed)\s+as\s+(?:\S+\s+){1,6}?"
+                  r"(?=(?:are|were|is|was|have|has|had)\b)", "", head)
     # "19 fishermen who went out before the warning are still missing": past the relative clause to the verb
     head = re.sub(r"(?i)^\s*who\s+(?:\S+\s+){1,8}?(?=(?:are|were|is|was|have|has|had|remain|remained)\b)", "", head)
     # "residents whose homes were destroyed are accommodated ...": the relative clause has its own verb first

@@ -2694,3 +2694,13 @@ def test_prisoners_recaptured_are_captured_not_what_their_noun_says() -> None:
             "inmates by nightfall. Police said 40 prisoners were held in the wing.\n")
     assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
         ("captured", "23"), ("captured", "12"), ("detained", "40")}
+
+
+def test_prisoners_moved_elsewhere_or_identified_as_something_are_told_by_their_verb() -> None:
+    # round 12: "moved about 300 inmates from Koltan to ..." are transferred and "Nine inmates identified as organisers
+    # ... have been charged" are charged; a prisoners' noun alone still says what a prison holds
+    text = ("Riot\n\nBy Ana Holt\n\nGuards moved about 300 inmates from Koltan to a former army barracks. Police bussed 40 "
+            "detainees to a stadium. Nine inmates identified as organisers of the disturbances have been charged. The "
+            "prison holds 2,000 inmates.\n")
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
+        ("transferred", "about 300"), ("transferred", "40"), ("charged", "Nine"), ("prisoners", "2,000")}
