@@ -558,7 +558,9 @@ METRIC_DEFINITIONS = {
 THING_METRICS = frozenset({"cities", "damaged", "assaults", "attacks", "complaints"}) | VOTE_METRICS
 PEOPLE_METRICS = frozenset(METRIC_DEFINITIONS) - THING_METRICS
 # "the toll", "the count", "a figure it revised to": the number belongs to what was just counted.
-ANAPHORIC_COUNT = re.compile(r"(?i)\b(?:toll|count|tally|figure|number|estimate|total)\b(?!\s+that\b)")
+ANAPHORIC_COUNT = re.compile(r"(?i)\b(?:toll|count|tally|figure|number|estimate|total)\b(?!\s+that\b)"
+                             # "it raised that to 131": the count the sentence before gave
+                             r"|\b(?:raised|lowered|revised|increased|corrected)\s+(?:that|it|this)\s+to\b")
 PUT_NUMBER_AT = re.compile(
     r"(?i)\b(?:put|puts|putting|placed|places|placing|estimated|estimates|estimating|set|sets|setting)\s+"
     r"(?:the|its|their|his|her|our)\s+(?:[\w-]+\s+)?(?P<noun>number|total|count|tally|toll|figure)\s+"
@@ -1532,7 +1534,9 @@ SUBJECT_CUE = re.compile(rf"(?i)\s{_AUXILIARY}\b(?P<verb>{_CUE_VERBS})\b")
 REVISION_CUE = re.compile(
     rf"(?i)\s{_AUXILIARY}\b(?P<verb>raised|revised|lowered|updated|increased|corrected|amended|published|given|released|"
     r"issued|posted|shared)(?=\s+(?:its|their|the|his|her)\s+(?:[\w-]+\s+){0,2}"
-    r"(?:tolls?|numbers?|counts?|figures?|estimates?|tally|tallies|data)\b)")
+    r"(?:tolls?|numbers?|counts?|figures?|estimates?|tally|tallies|data)\b"
+    # "In a written answer in June, it raised that to 131": the figure the sentence before gave
+    r"|\s+(?:that|it|this)\s+to\b)")
 _PARTICIPLE = re.compile(
     r"(?i)(?:compiled|collected|published|released|issued|cited|quoted|documented|recorded|gathered|based|reported|"
     r"confirmed|verified|listed|logged|registered|counted|estimated|found|determined|put)$"
@@ -2382,7 +2386,10 @@ _POSSESSED = re.compile(r"(?i)^(?:her|his|their|its)\s+(?:own\s+)?[\w’'-]+$")
 _TRAILING_PRONOUN = re.compile(r"(?i)\s(it|they|he|she|we)$")
 # "On Thursday the agency said", and a live blog's time stamp opening an entry: "10:15 The agency says".
 _LEADING_TIME = re.compile(r"(?i)^(?:(?:late|early)\s+)?on\s+\w+day\s+(?=the\s|[A-Z]|(?:it|they|he|she|we)\b)"
-                           r"|^\d{1,2}[:.]\d\d(?:\s*(?:am|pm|gmt|utc|bst|cet|local time))?\s+(?=[A-Z])")
+                           r"|^\d{1,2}[:.]\d\d(?:\s*(?:am|pm|gmt|utc|bst|cet|local time))?\s+(?=[A-Z])"
+                           # "In January the Interior Ministry told parliament", "Last week the agency said"
+                           rf"|^(?:in|by)\s+(?:(?:early|late|mid)[\s-]+)?{_MONTH}(?:\s+\d{{4}})?\s+(?=the\s|(?-i:[A-Z])|(?:it|they|he|she|we)\b)"
+                           r"|^(?:last|earlier this|later that|this)\s+(?:week|month|year)\s+(?=the\s|(?-i:[A-Z])|(?:it|they|he|she|we)\b)")
 _TRAILING_TIME = re.compile(
     r"(?i)\s+(?:(?:late|early)\s+)?(?:on|last|this)\s+(?:\w+day|week|month|night|morning|evening)$|\s+(?:yesterday|today)$")
 

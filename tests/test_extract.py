@@ -2704,3 +2704,14 @@ def test_prisoners_moved_elsewhere_or_identified_as_something_are_told_by_their_
             "prison holds 2,000 inmates.\n")
     assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
         ("transferred", "about 300"), ("transferred", "40"), ("charged", "Nine"), ("prisoners", "2,000")}
+
+
+def test_a_month_or_week_before_the_speaker_and_raising_that_to_a_new_count() -> None:
+    # round 12: "In January the Interior Ministry told parliament that" had named no speaker (only weekdays were read
+    # as a time before the subject); "it raised that to 131" revises the count before
+    text = ("Disappearances\n\nBy Ana Holt\n\nIn January the Interior Ministry told parliament that 96 people had been "
+            "reported missing. In a written answer in June, it raised that to 131. Last week the commission said 40 "
+            "people were detained. In March 2024 Amnesty said 12 people were killed.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Interior Ministry", "missing", "96"), ("Interior Ministry", "missing", "131"),
+        ("Commission", "detained", "40"), ("Amnesty", "killed", "12")}
