@@ -3036,8 +3036,10 @@ def _release_issuer(text: str) -> tuple[str | None, str]:
     """A press release that does not say "we" still names its issuer where a wire story names its agency:
     in the dateline ("GENEVA (ICRC) –"), as the subject its first sentence opens on with "today" ("The
     Committee to Protect Journalists today called on ..."), or as the body its first sentence ends on "said
-    today". A wire story (a "(Reuters)" dateline) quoting a body the same way keeps its own voice."""
-    paragraphs = [line.strip() for line in text.splitlines()[1:] if len(line.split()) >= 6]
+    today". A wire story (a "(Reuters)" dateline) quoting a body the same way keeps its own voice. A subtitle under
+    the title ("Authorities Should Halt Hangings, Notify Families", no full stop) is no first paragraph."""
+    paragraphs = [line.strip() for line in text.splitlines()[1:]
+                  if len(line.split()) >= 6 and re.search(r"[.!?:][\"”’')]*\s*$", line)]
     if not paragraphs:
         return None, ""
     dateline = WIRE_DATELINE.match(paragraphs[0])

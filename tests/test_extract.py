@@ -2715,3 +2715,13 @@ def test_a_month_or_week_before_the_speaker_and_raising_that_to_a_new_count() ->
     assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
         ("Interior Ministry", "missing", "96"), ("Interior Ministry", "missing", "131"),
         ("Commission", "detained", "40"), ("Amnesty", "killed", "12")}
+
+
+def test_a_release_in_the_third_person_speaks_for_its_issuer_past_a_subtitle() -> None:
+    # round 12: a subtitle under the title (no full stop) had been taken for the first paragraph, so the release's
+    # issuer, named where its first paragraph ends ("..., Human Rights Watch said today."), was not found
+    text = ("Karesh: Executions for Drug Offenses Surge\nAuthorities Should Halt Hangings, Notify Families\n\n(Geneva, "
+            "March 4, 2026) – Authorities in Karesh executed at least 118 people in 2025, Human Rights Watch said today."
+            "\n\nAmong those executed were five women.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Human Rights Watch", "executed", "at least 118"), ("Human Rights Watch", "executed", "five")}
