@@ -1300,11 +1300,11 @@ def _metric_referred_to(before: str, after: str, rest: str, noun: str | None, po
         return MetricGuess(referent, population, 0.5, f'"{there.group().strip()}", a bare number of {referent}')
     if noun == "names" and referent is not None and referent in allowed:
         return MetricGuess(referent, population, 0.45, f'"{noun}": a list of the people the text counts ({referent})')
-    if noun in ("inmates", "prisoners", "detainees") and _MOVED_BEFORE.search(before) and _FROM_TO.match(rest) \
-            and "transferred" in allowed:
+    moved, where = _MOVED_BEFORE.search(before), _FROM_TO.match(rest)
+    if noun in ("inmates", "prisoners", "detainees") and moved and where and "transferred" in allowed:
         # "guards moved about 300 inmates from Koltan to a former army barracks": prisoners taken elsewhere
-        moved = " ".join(f"{_MOVED_BEFORE.search(before).group()} {noun} {_FROM_TO.match(rest).group()}".split())
-        return MetricGuess("transferred", population, 0.7, f'"{moved}"')
+        words = " ".join(f"{moved.group()} {noun} {where.group()}".split())
+        return MetricGuess("transferred", population, 0.7, f'"{words}"')
     if noun in DEFAULT_METRIC_OF_NOUN and not _VERB_AFTER.match(rest):
         # "600 political prisoners identified by ...", "thousands of protesters": what the people are
         metric = DEFAULT_METRIC_OF_NOUN[noun]
