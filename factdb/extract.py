@@ -943,7 +943,14 @@ def _in_hospital_care(sentence: str, before: str, after: str) -> str | None:
 # "14,500 people have now left the zone".
 _MOVED_AFTER = re.compile(
     r"(?i)^\s*(?:,[^,.;]{1,40},\s*)?(?:have|has|had|are|were|is|was)\s+(?:(?:now|still|so far|already|since)\s+)*"
-    r"(?P<verb>arrived|arriving|crossed|crossing|left)\b(?!\s+for\b)")
+    r"(?P<verb>arrived|arriving|crossed|crossing|left)\b"
+    # where to or when, not a building or an errand: "12 have left hospital", "arrived at the polling station" and
+    # "left for the mines" are no displacement
+    r"(?=\s*(?:[.,;]|$|since\b|each\b|every\b|so far\b|this\b|last\b|over\b|overnight\b|yesterday\b|today\b|"
+    r"on\s+\w+day\b|in\s+(?:the\s+)?(?:past|last|first)\b|in\s+(?:the\s+)?(?-i:[A-Z])|into\s+(?:the\s+)?(?-i:[A-Z])|"
+    r"from\b|across\b|by\s+(?:sea|boat|land|foot|road)\b|(?:their|its|his|her)\s+homes?\b|"
+    r"(?:(?:in|into|at)\s+)?the\s+(?:[\w-]+\s+){0,2}?(?:zone|area|region|district|province|city|town|village|valley|"
+    r"island|coast|country|countrie|capital|border|camp)s?\b))")
 # What makes the people arriving refugees rather than people displaced in their own country.
 _ABROAD_WORDS = re.compile(r"(?i)\b(?:borders?|crossings?|border points?|refugees?|asylum|by sea|by boat|UNHCR|"
                            r"refugee agency)\b")
@@ -951,8 +958,8 @@ _ABROAD_WORDS = re.compile(r"(?i)\b(?:borders?|crossings?|border points?|refugee
 
 def _metric_of_movement(sentence: str, after: str, noun: str | None, topic: str | None) -> MetricGuess | None:
     """Refugees or displaced people counted by the verb of their coming or going and nothing else: refugees when
-    they crossed, or the sentence speaks of a border, the sea or refuge, or the text is counting refugees; else
-    displaced."""
+    they crossed, or arrived where the sentence speaks of a border, the sea or refuge or the text is counting
+    refugees; else displaced (leaving, "have left since the market was hit", whatever the topic)."""
     if noun is not None and noun not in PEOPLE_NOUNS:
         return None
     rest = after[counted_noun(after)[1]:] if noun else after

@@ -2725,3 +2725,10 @@ def test_a_release_in_the_third_person_speaks_for_its_issuer_past_a_subtitle() -
             "\n\nAmong those executed were five women.\n")
     assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
         ("Human Rights Watch", "executed", "at least 118"), ("Human Rights Watch", "executed", "five")}
+
+
+def test_coming_or_going_to_a_building_or_an_errand_is_no_displacement() -> None:
+    # round 12's movement rule reads only a verb followed by where from, where to or when
+    text = ("Test\n\nBy Ana Holt\n\nOf the 40 people injured, 12 have left hospital. Thirty people have arrived at the "
+            "hospital since noon. Some 200 people have arrived at the polling station.\n")
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {("injured", "40")}
