@@ -1836,6 +1836,10 @@ class Sources:
     def by_kind(self, head: str) -> ProposedSource | None:
         """"the medical charity" after "Médecins Sans Frontières": the latest source of the kind the head names."""
         kinds = HEAD_KINDS.get(head.lower())
+        if kinds and head.lower() in ("organisation", "organization") and self.voice is not None \
+                and self.voice.kind in kinds:
+            # "The organisation said" in a release is its issuer, not the UN body it cited last
+            return self.voice
         return next((s for s in reversed(self.mentions) if s.kind in kinds), None) if kinds else None
 
 

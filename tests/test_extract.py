@@ -2732,3 +2732,12 @@ def test_coming_or_going_to_a_building_or_an_errand_is_no_displacement() -> None
     text = ("Test\n\nBy Ana Holt\n\nOf the 40 people injured, 12 have left hospital. Thirty people have arrived at the "
             "hospital since noon. Some 200 people have arrived at the polling station.\n")
     assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {("injured", "40")}
+
+
+def test_the_organisation_in_a_release_is_its_issuer_not_the_body_it_cited_last() -> None:
+    # round 12: "The organisation said" after a sentence citing the United Nations had gone to the UN
+    text = ("Brevia: children uprooted – Save the Children\n\nKESSARA, 18 June – Fighting has forced nearly 480,000 "
+            "children from their homes since April, Save the Children said today. In the past month we have screened "
+            "6,300 children.\n\nAt least 112 children have been killed, according to figures verified by the United "
+            "Nations.\n\nThe organisation said 74 schools had been damaged.\n")
+    assert ("Save the Children", "damaged", "74") in {(n, m, f) for n, m, f, _ in _attributed(text)}
