@@ -221,7 +221,8 @@ _QUALIFIER = r"\b(?:" + "|".join(
 FIGURE_PATTERN = re.compile(
     rf"(?i)(?:\bbetween\s(?P<between_low>{_NUMBER})\sand\s(?P<between_high>{_NUMBER})"
     rf"|\bfrom\s(?P<from_low>{_NUMBER})\sto\s(?P<from_high>{_NUMBER})"
-    rf"|(?P<dash_low>{_DIGITS})\s?[-–—]\s?(?P<dash_high>{_DIGITS})(?![\w-])"
+    # (a spaced em dash sets off what follows, as after a table row's year: "2023 — 57 people sentenced")
+    rf"|(?P<dash_low>{_DIGITS})(?:\s?[-–]\s?|—)(?P<dash_high>{_DIGITS})(?![\w-])"
     rf"|(?:(?P<qualifier>{_QUALIFIER})\s)?(?P<number>{_NUMBER})(?![\w%]|-(?:year|month|week|day|page|seat|strong|member)|\.\d)"
     # A qualifier before a vague word ("no more than a handful") is taken in, so that the grammar refuses
     # the phrase rather than the vague word being proposed without the words that bound it.
@@ -337,6 +338,8 @@ METRIC_NOUNS = {
     "missing": "missing", "disappearances": "missing", "displaced": "displaced", "refugees": "refugees",
     "casualties": "casualties", "suicides": "suicides", "assaults": "assaults", "expulsions": "expelled",
     "deportations": "expelled",
+    # counts of events a monitor verifies, not of people: "58 attacks on schools", "received three complaints"
+    "attacks": "attacks", "complaints": "complaints",
 }
 # Metric nouns that are also adjectives ("2,500 displaced families had returned"): a verb after them wins.
 ADJECTIVE_METRIC_NOUNS = frozenset({"dead", "injured", "wounded", "missing", "displaced", "refugees"})
@@ -376,7 +379,7 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      r"murdered|bodies|remains of|fatalities|perished|drowned|suffocated|crushed to death|burned to death|"
      r"(?:claimed|cost|took) the lives of|"
      r"(?:did not|didn't|failed to) survive|dead on arrival|succumbed|"
-     r"starved to death|froze to death|buried(?!\s+(?:under|in|beneath|alive|by|inside))|neutrali[sz](?:ed|ing)|eliminat(?:ed|ing)|martyred", "killed"),
+     r"starved to death|froze to death|(?:beaten|stabbed|tortured) to death|buried(?!\s+(?:under|in|beneath|alive|by|inside))|neutrali[sz](?:ed|ing)|eliminat(?:ed|ing)|martyred", "killed"),
     (r"execut\w*|hanged|put to death", "executed"),
     (r"injur\w*|wounded|wounding|wounds|hurt|beaten|beating|beat up|treated|treating|burns|bandag(?:ed|ing)|"
      # "73 officers sought medical help": people hurt, told by the care they asked for
@@ -393,7 +396,11 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      r"(?:still\s+)?(?:under|beneath|buried (?:under|in))\s+(?:the\s+)?(?:mud|rubble|debris|snow|sand)|(?:could|can) not be accounted for|(?:cannot|can't|could not|couldn't|can not) account for|disappeared|disappearances?|"
      r"(?:fate|whereabouts) (?:remains?|is|are) unknown|(?:the )?(?:fate|whereabouts) of|"
      r"never (?:came|come|made it) (?:up|back|home|out)|never returned|lost (?:contact|touch|radio contact) with(?:\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,2}?\w+\s+carrying)?|"
-     r"(?:had|have|has|did)\s+not\s+(?:yet\s+)?(?:come|came|returned|made it)\s+(?:home|back)", "missing"),
+     r"(?:had|have|has|did)\s+not\s+(?:yet\s+)?(?:come|came|returned|made it)\s+(?:home|back)|"
+     # "families of nearly 50 men who have had no word since Friday", "relatives of 64 detainees ... had received no
+     # information about their whereabouts"
+     r"(?:had|have|has|received)\s+no\s+(?:word|news)\b|"
+     r"no\s+(?:information|news|word)\s+(?:about|on|of)\s+(?:their|his|her)\s+(?:whereabouts|fate)", "missing"),
     (r"returned (?:home|to their homes)|have returned|had returned|returning (?:home|to (?:their|its|his|her))|"
      r"return(?:ed|ing)? to (?:the\s+)?(?:[\w-]+\s+)?(?:villages?|towns?|areas? of origin|home (?:areas?|towns?|villages?))|"
      r"(?:the\s+)?returns? (?:home\s+)?of|"
@@ -408,13 +415,19 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      "separated"),
     (r"discharged", "discharged"),
     (r"on board|aboard|(?:was|were) carrying|(?:boat|vessel|ship|dinghy|ferry|bus|coach|train|plane|aircraft|truck|lorry)"
-     r"\s+carrying", "passengers"),
+     r"\s+carrying|"
+     # people counted by the tickets sold for a journey: "612 passengers had bought tickets for the 16:05 service", "312
+     # passengers had been booked on the service", "had sold 386 tickets for the crossing"
+     r"(?:been\s+)?booked\s+(?:on|onto|for)\s+(?:the|a|an|its|this|that)\s+(?:[\w:-]+\s+){0,3}?(?:service|train|flight|"
+     r"ferry|crossing|voyage|bus|coach|boat|ship|trip|sailing)|bought tickets|"
+     r"tickets?\s+(?:for|on)\s+(?:the|a|an|its|this|that)\s+(?:[\w:-]+\s+){0,3}?(?:service|train|flight|ferry|crossing|"
+     r"voyage|bus|coach|boat|ship|trip|sailing)", "passengers"),
     (r"rescued|saved|(?:brought|pulled|carried|helped) ashore|brought (?:to the surface|out) alive|pulled (?:out )?alive|alive from|to the surface|"
      r"(?:brought|pulled|taken|carried|lifted)\s+(?:out\s+)?(?:of|from)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?alive|"
      r"to safety|airlifted|evacuated by (?:air|helicopter)", "rescued"),
     (r"on strike|strikers|joined the (?:[\w-]+\s+)?(?:strike|stoppage|walkout)|absent|went on strike|walked out|"
      r"walked off the job|stopped work|downed tools|stayed away from (?:work|classrooms|schools?)", "strikers"),
-    (r"captured|abducted|kidnapped|taken hostage|taken captive|seized|snatched|"
+    (r"captured|recaptured|abducted|kidnapped|taken hostage|taken captive|seized|snatched|"
      r"(?:taken|seized|snatched|dragged) from (?:their|his|her) (?:homes?|houses?|beds?)", "captured"),
     (r"displaced|fled their homes|(?:left|abandoned|deserted) (?:their|its) (?:homes|houses|villages|towns|neighbou?rhoods)|(?:forced|driven) (?:from|out of) their homes|forced to flee|evacuated|(?:help|helped|helping)\s+(?:to\s+)?evacuate|homeless|"
      r"sheltering|uprooted|stranded|from their (?:homes|villages|towns|land)|sleeping (?:outdoors|rough|in tents)|"
@@ -535,15 +548,19 @@ METRIC_DEFINITIONS = {
     "prisoners": ("People held in prison", "people"),
     "suicides": ("Suicides", "people"),
     "assaults": ("Assaults", "assaults"),
+    "attacks": ("Attacks verified or recorded (on schools, health care, ...)", "attacks"),
+    "complaints": ("Complaints received", "complaints"),
     "votes_in_favour": ("Votes in favour", "votes"),
     "votes_against": ("Votes against", "votes"),
     "abstentions": ("Abstentions", "votes"),
     "cities": ("Cities and towns with protests", "cities and towns"),
 }
-THING_METRICS = frozenset({"cities", "damaged", "assaults"}) | VOTE_METRICS
+THING_METRICS = frozenset({"cities", "damaged", "assaults", "attacks", "complaints"}) | VOTE_METRICS
 PEOPLE_METRICS = frozenset(METRIC_DEFINITIONS) - THING_METRICS
 # "the toll", "the count", "a figure it revised to": the number belongs to what was just counted.
-ANAPHORIC_COUNT = re.compile(r"(?i)\b(?:toll|count|tally|figure|number|estimate|total)\b(?!\s+that\b)")
+ANAPHORIC_COUNT = re.compile(r"(?i)\b(?:toll|count|tally|figure|number|estimate|total)\b(?!\s+that\b)"
+                             # "it raised that to 131": the count the sentence before gave
+                             r"|\b(?:raised|lowered|revised|increased|corrected)\s+(?:that|it|this)\s+to\b")
 PUT_NUMBER_AT = re.compile(
     r"(?i)\b(?:put|puts|putting|placed|places|placing|estimated|estimates|estimating|set|sets|setting)\s+"
     r"(?:the|its|their|his|her|our)\s+(?:[\w-]+\s+)?(?P<noun>number|total|count|tally|toll|figure)\s+"
@@ -561,6 +578,8 @@ COUNTER_ESTIMATE = re.compile(
 COORDINATION = re.compile(
     r"(?i)^(?:[\w\s’'-]{0,40}?(?:,\s*|\s+(?:and|or|to)\s+)|[^.;]{0,120}?\b(?:compared (?:with|to)|up from|down from|versus|vs\.?)\s+"
     r"(?:(?:the|its|their|an?)\s+)?(?:earlier\s+)?|"
+    # "58 attacks on schools between January and May, against 17 in the five months before"
+    r"[^.;]{0,120}?,\s+against\s+|"
     # "243 people have died, raising its earlier toll of 208": the earlier figure counts the same
     r"[^.;]{0,160}?\b(?:earlier|initial|previous|original)\s+(?:death\s+)?(?:toll|figure|count|estimate|tally)\s+of\s+)$")
 # "lists 63 deaths in custody: 22 at Ost Central, 17 at Nardo": a colon opens a breakdown of the figure
@@ -798,7 +817,7 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
         if _LOST_BEFORE.search(before) and (bare or noun in PEOPLE_NOUNS):
             # "Last week we lost three in a single night", "the village has lost 14 people": deaths
             return MetricGuess("killed", _population(noun, after), 0.6, '"lost" people')
-        return None
+        return _metric_of_movement(sentence, after, noun, topic)
     if guess.metric == "prisoners" and re.search(r"(?i)\b(?:camps?|shelters?|settlements?|(?:transit|reception|"
                                                  r"evacuation|collective) cent(?:re|er)s?)\b", sentence) \
             and not re.search(r"(?i)\b(?:prisons?|jails?|detention|penitentiar\w+|inmates|prisoners)\b", sentence):
@@ -830,7 +849,127 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
     if guess.metric == "injured" and illness and "treated" in guess.reason:
         # "treated more than 3,100 children for measles": patients of a disease, not people hurt
         return MetricGuess("hospitalised", guess.population, 0.65, f'"treated ... {illness.group()}"')
+    return _group_or_care(sentence, span, before, after, guess, previous[1].metric if previous else topic)
+
+
+def _group_or_care(sentence: str, span: FigureSpan, before: str, after: str, guess: MetricGuess,
+                   referred: str | None) -> MetricGuess:
+    """The metric told by the group a part is taken from, or by a hospital's care, when either outranks the guess."""
+    part = _part_of_group(sentence, span, after, referred)
+    if part is not None and part[0] != guess.metric:
+        # "Of the dead, 22 were children", "at least six of the dead brought to the hospital were children", "610 of
+        # them were unaccompanied children", "64 of those executed had been convicted of drug offences": who the part
+        # is, or what came before, says nothing new of what happened to them; the group says it
+        return MetricGuess(part[0], guess.population, 0.75, f'"{part[1]}" (part of the group counted)')
+    care = _in_hospital_care(sentence, before, after)
+    if guess.metric == "injured" and care:
+        # "the hospital had admitted 63 wounded", "Hospitals in Lirn were treating 61 people": the hurt a hospital
+        # admitted or is caring for now are in hospital (what a hospital "has treated" in all stays injured)
+        return MetricGuess("hospitalised", guess.population, 0.7, f'"{care}" (in hospital)')
     return guess
+
+
+# The group a part is taken from: "Of the dead, 22 ...", "six of the dead ...", "64 of those executed ...".
+_GROUP = r"(?:the|those)\s+(?P<group>dead|killed|deaths|executed|injured|wounded|missing|detained|arrested)"
+_GROUP_BEFORE = re.compile(rf"(?i)^\W*(?:of|among)\s+{_GROUP}\s*,\s*$")
+_GROUP_AFTER = re.compile(rf"(?i)^\s+of\s+(?:{_GROUP}|them)\b")
+# What the part is, told after it: people of some kind ("were children", "were women and elderly pilgrims", "were
+# under 18"), or a stage before what happened to the group ("had been convicted", "had been held for a year").
+_PART_IS_WHO = re.compile(r"(?i)^[^.;:]{0,60}?\b(?:were|are)\s+(?:all\s+|also\s+)?(?:(?P<under>under\s+18)|"
+                          r"(?P<words>[a-z-]+(?:\s+[a-z-]+){0,2}))")
+_PART_EARLIER_STAGE = re.compile(r"(?i)^[^.;:]{0,60}?\b(?:had|have)\s+been\s+(?:[a-z]+ly\s+)?(?P<verb>convicted|sentenced|held|"
+                                 r"detained|arrested|charged)\b")
+
+
+def _part_of_group(sentence: str, span: FigureSpan, after: str, referred: str | None) -> tuple[str, str] | None:
+    """The metric of the group a figure is a part of, with the words naming the group, when what the sentence says
+    of the part is only who they are or what came before: else None (what happened to the part is its own count:
+    "eight of the injured had died", "28 of the injured were in hospital"); ``referred`` is what "of them" refers to
+    (the figure before in the sentence, else the text's topic)."""
+    opening = _GROUP_BEFORE.match(sentence[: span.start])
+    following = _GROUP_AFTER.match(after)
+    if opening is not None:
+        group, words, rest = opening.group("group"), opening.group().strip(" ,"), after
+    elif following is not None and following.group("group"):
+        group, words, rest = following.group("group"), following.group().strip(), after[following.end():]
+    elif following is not None and referred is not None:
+        group, words, rest = "", following.group().strip(), after[following.end():]
+    else:
+        return None
+    metric = referred if not group else next(
+        (m for pattern, m in METRIC_WORD_PATTERNS if pattern.fullmatch(group)), None)
+    if metric is None:
+        return None
+    who = _PART_IS_WHO.match(rest)
+    if who is not None and (who.group("under") or any(PEOPLE_NOUNS.get(w) for w in who.group("words").lower().split())):
+        return metric, words
+    earlier = _PART_EARLIER_STAGE.match(rest)
+    if group and earlier is not None:
+        stage = next((m for pattern, m in METRIC_WORD_PATTERNS if pattern.fullmatch(earlier.group("verb"))), None)
+        if _STAGES.get(metric, -1) > _STAGES.get(stage or "", 99):
+            return metric, words
+    return None
+
+
+# Care in hospital, told around a count of the hurt: admitted ("had admitted 21 of the injured"), being cared for
+# now by a hospital ("The hospital is treating 22 injured people", "Hospitals in Lirn and Sava were treating 61",
+# "it was treating 64 survivors" of a hospital), or treated at a named hospital ("have been treated at the Serrin
+# Military Hospital", "were being treated there" in a sentence about a hospital).
+_ADMITTED_BEFORE = re.compile(r"(?i)\b(?:admitted|admits|admitting)\s+$")
+_HOSPITAL_TREATING_BEFORE = re.compile(
+    r"(?i)\b(?P<who>hospitals?|clinics?|wards?|it|they)(?:\s+in\s+[A-Z][\w-]*(?:\s+(?:and\s+)?[A-Z][\w-]*){0,3})?\s+(?:is|are|was|were)\s+"
+    r"(?:now\s+|still\s+)?treating\s+$")
+_TREATED_THERE_AFTER = re.compile(
+    r"(?i)^(?:\s+[\w-]+){0,4}?\s+(?:are|were|is|was|have been|had been|has been)\s+(?:now\s+|still\s+)?(?:being\s+)?"
+    r"treated\s+(?:(?P<there>there)\b|at\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,3}?(?:hospitals?|clinics?)\b)")
+_HOSPITAL_WORD = re.compile(r"(?i)\bhospitals?\b")
+
+
+def _in_hospital_care(sentence: str, before: str, after: str) -> str | None:
+    """The words saying that the people a figure counts are in a hospital's care, or None."""
+    if _ADMITTED_BEFORE.search(before):
+        return "admitted"
+    treating = _HOSPITAL_TREATING_BEFORE.search(before)
+    if treating and (treating.group("who").lower() not in ("it", "they") or _HOSPITAL_WORD.search(sentence)):
+        return treating.group().strip()
+    treated = _TREATED_THERE_AFTER.match(after)
+    if treated and (not treated.group("there") or _HOSPITAL_WORD.search(sentence)):
+        return treated.group().strip()
+    return None
+
+
+# People told only by their coming or going, the verb right after them: "2,000 people are arriving each day", "some
+# 2,300 people had crossed since Sunday", "Some 4,000, roughly half of them, have left since the market was hit",
+# "14,500 people have now left the zone".
+_MOVED_AFTER = re.compile(
+    r"(?i)^\s*(?:,[^,.;]{1,40},\s*)?(?:have|has|had|are|were|is|was)\s+(?:(?:now|still|so far|already|since)\s+)*"
+    r"(?P<verb>arrived|arriving|crossed|crossing|left)\b"
+    # where to or when, not a building or an errand: "12 have left hospital", "arrived at the polling station" and
+    # "left for the mines" are no displacement
+    r"(?=\s*(?:[.,;]|$|since\b|each\b|every\b|so far\b|this\b|last\b|over\b|overnight\b|yesterday\b|today\b|"
+    r"on\s+\w+day\b|in\s+(?:the\s+)?(?:past|last|first)\b|in\s+(?:the\s+)?(?-i:[A-Z])|into\s+(?:the\s+)?(?-i:[A-Z])|"
+    r"from\b|across\b|by\s+(?:sea|boat|land|foot|road)\b|(?:their|its|his|her)\s+homes?\b|"
+    r"(?:(?:in|into|at)\s+)?the\s+(?:[\w-]+\s+){0,2}?(?:zone|area|region|district|province|city|town|village|valley|"
+    r"island|coast|country|countrie|capital|border|camp)s?\b))")
+# What makes the people arriving refugees rather than people displaced in their own country.
+_ABROAD_WORDS = re.compile(r"(?i)\b(?:borders?|crossings?|border points?|refugees?|asylum|by sea|by boat|UNHCR|"
+                           r"refugee agency)\b")
+
+
+def _metric_of_movement(sentence: str, after: str, noun: str | None, topic: str | None) -> MetricGuess | None:
+    """Refugees or displaced people counted by the verb of their coming or going and nothing else: refugees when
+    they crossed, or arrived where the sentence speaks of a border, the sea or refuge or the text is counting
+    refugees; else displaced (leaving, "have left since the market was hit", whatever the topic)."""
+    if noun is not None and noun not in PEOPLE_NOUNS:
+        return None
+    rest = after[counted_noun(after)[1]:] if noun else after
+    moved = _MOVED_AFTER.match(rest)
+    if moved is None:
+        return None
+    verb = moved.group("verb").lower()
+    abroad = verb.startswith("cross") or (verb != "left" and (_ABROAD_WORDS.search(sentence) or topic == "refugees"))
+    metric = "refugees" if abroad else "displaced"
+    return MetricGuess(metric, _population(noun, rest), 0.6, f'"{moved.group().strip(" ,")}" ({metric})')
 
 
 # The "cities" metric counts the places a protest reached: the sentence must speak of one.
@@ -1168,11 +1307,21 @@ def _metric_referred_to(before: str, after: str, rest: str, noun: str | None, po
         return MetricGuess(referent, population, 0.5, f'"{there.group().strip()}", a bare number of {referent}')
     if noun == "names" and referent is not None and referent in allowed:
         return MetricGuess(referent, population, 0.45, f'"{noun}": a list of the people the text counts ({referent})')
+    moved, where = _MOVED_BEFORE.search(before), _FROM_TO.match(rest)
+    if noun in ("inmates", "prisoners", "detainees") and moved and where and "transferred" in allowed:
+        # "guards moved about 300 inmates from Koltan to a former army barracks": prisoners taken elsewhere
+        words = " ".join(f"{moved.group()} {noun} {where.group()}".split())
+        return MetricGuess("transferred", population, 0.7, f'"{words}"')
     if noun in DEFAULT_METRIC_OF_NOUN and not _VERB_AFTER.match(rest):
         # "600 political prisoners identified by ...", "thousands of protesters": what the people are
         metric = DEFAULT_METRIC_OF_NOUN[noun]
         return MetricGuess(metric, population, 0.5, f'counted noun "{noun}" ({metric}, no verb says otherwise)')
     return None
+
+
+# Prisoners taken from one place to another: "moved about 300 inmates from Koltan to ...", "bussed 40 detainees to".
+_MOVED_BEFORE = re.compile(r"(?i)\b(?:moved|moves|moving|transported|bussed|relocated|shifted)\s+(?:\S+\s+){0,3}?\S+\s*$")
+_FROM_TO = re.compile(r"(?i)^\s+(?:from|to|out of)\b")
 
 
 # Part of a group told by its condition, with no verb of its own: not a claim of its own.
@@ -1289,6 +1438,9 @@ def _window_after(after: str) -> str:
     after = re.sub(rf"(?i)^\s*of\s+(?:its|their|the|his|her|our)\s+{_NUMBER}\s+", " ", after)
     # "58 civilians, among them 12 children, were killed": the verb is past the aside
     after = _SUBSET_ASIDE.sub("", after, count=1)
+    # "three people, the dam's operator and two of its engineers, have been arrested": past who they are to the verb
+    after = re.sub(r"(?i)^(\s*(?:[a-z-]+\s+){0,2}?[a-z-]+)?\s*,\s*(?:the|a|an|his|her|their|its)\s[^,;.]{1,60},"
+                   r"(?=\s*(?:have|has|had|were|was|are|is)\b)", r"\1", after, count=1)
     # "... sees 300 patients a day and has recorded 27 deaths": a second verb phrase says nothing of the first figure
     # ("the 340 men the bar association says were detained": the verb after "says" is the men's)
     head = re.split(r"(?i),|\bincluding\b|\b(?:said|says|told|according to|identified by|reported by)\b"
@@ -1296,6 +1448,9 @@ def _window_after(after: str) -> str:
                     r"\band\s+(?:has|have|had)\s+(?!been\b)(?:also\s+)?\w+ed\b", after)[0]
     # "120 prisoners in three Kalden prisons are on hunger strike": skip the place to reach the verb
     head = re.sub(r"(?i)^\s*(?:in|at|from|across|near|inside|outside)\s+(?:\S+\s+){0,5}?(?=(?:are|were|is|was|have|had|remain|remained)\b)", "", head)
+    # "Nine inmates identified as organisers of the disturbances have been charged": past what they were taken for
+    head = re.sub(r"(?i)^\s*(?:identified|described|named|listed|designated|classed)\s+as\s+(?:\S+\s+){1,6}?"
+                  r"(?=(?:are|were|is|was|have|has|had)\b)", "", head)
     # "19 fishermen who went out before the warning are still missing": past the relative clause to the verb
     head = re.sub(r"(?i)^\s*who\s+(?:\S+\s+){1,8}?(?=(?:are|were|is|was|have|has|had|remain|remained)\b)", "", head)
     # "residents whose homes were destroyed are accommodated ...": the relative clause has its own verb first
@@ -1373,15 +1528,22 @@ _CUE_VERBS = (
     # "CPJ called on the authorities to free the 19 journalists still held": the appeal states the figure
     r"called on|calls on|called for|calls for|urged|urges|demanded|demands|appealed|"
     # how a feature's witness tells it: "she recalls", "he remembers", "she explains"
-    r"recalls|recalled|remembers|remembered|explains|explained|describes|described|recounts|recounted"
+    r"recalls|recalled|remembers|remembered|explains|explained|describes|described|recounts|recounted|"
+    # a broadcaster or agency reporting now: "State broadcaster CTV, citing the health ministry, is now reporting 34 dead"
+    r"(?:is|are)\s+(?:now\s+|also\s+)?reporting"
 )
 _AUXILIARY = (r"(?:(?:has|have|had|also|now|since|earlier|later|previously|initially|so far|then|already|just|"
               r"separately|first|only|\w+ly)\s+)*")
 SUBJECT_CUE = re.compile(rf"(?i)\s{_AUXILIARY}\b(?P<verb>{_CUE_VERBS})\b")
-# "The agency raised its toll to 54": a revision names who counts, like a speech verb.
+# "The agency raised its toll to 54": a revision names who counts, like a speech verb; so does giving out one's own
+# count ("The Helsinki Committee has just published its tally: at least nine ...", "The minister has given his first
+# figures on state TV: 780 detained").
 REVISION_CUE = re.compile(
-    rf"(?i)\s{_AUXILIARY}\b(?P<verb>raised|revised|lowered|updated|increased)(?=\s+(?:its|their|the)\s+(?:[\w-]+\s+){{0,2}}"
-    r"(?:tolls?|numbers?|counts?|figures?|estimates?|tally|tallies|data)\b)")
+    rf"(?i)\s{_AUXILIARY}\b(?P<verb>raised|revised|lowered|updated|increased|corrected|amended|published|given|released|"
+    r"issued|posted|shared)(?=\s+(?:its|their|the|his|her)\s+(?:[\w-]+\s+){0,2}"
+    r"(?:tolls?|numbers?|counts?|figures?|estimates?|tally|tallies|data)\b"
+    # "In a written answer in June, it raised that to 131": the figure the sentence before gave
+    r"|\s+(?:that|it|this)\s+to\b)")
 _PARTICIPLE = re.compile(
     r"(?i)(?:compiled|collected|published|released|issued|cited|quoted|documented|recorded|gathered|based|reported|"
     r"confirmed|verified|listed|logged|registered|counted|estimated|found|determined|put)$"
@@ -1393,7 +1555,7 @@ ACCORDING_TO = re.compile(r"(?i)\baccording to\s+")
 AGENT_CUE = re.compile(
     r"(?i)\b(?:reports?|statements?|tally|tallies|count|counts|figures?|data|estimates?|surveys?|study|studies|findings|"
     r"records|assessments?|analys[ie]s|"
-    r"claims|allegations|assertions|"
+    r"claims?|allegations?|assertions?|"
     r"documentation|list|monitoring|identified|documented|recorded|verified|confirmed|cited|compiled|collected|"
     r"released|published|issued|gathered|acknowledged|admitted|announced|reported|given|claimed|provided|disclosed|"
     r"listed as [\w-]+|registered as [\w-]+|recorded as [\w-]+|"
@@ -1405,7 +1567,8 @@ AGENT_CUE = re.compile(
     r"soldiers|army|police|militants?|gunmen|rebels|fighters|militias?|security|air\s?strikes?|shelling|snipers?|bomb|"
     r"bombs|bombing|shells?|guards|officers|mobs?|attackers)\b)))\s+"
     # "the tally kept by the association", "a list drawn up by families": whoever keeps it
-    r"(?:(?:kept|maintained|drawn up|put together|prepared|produced|shared|seen)\s+)?(?:by|from)\s+"
+    # ("Reports spread by enemy propaganda channels that ...", "the claim made by the front": who claims it)
+    r"(?:(?:kept|maintained|drawn up|put together|prepared|produced|shared|seen|spread|circulated|made)\s+)?(?:by|from)\s+"
     # ("released from custody": where from, not who says so)
     r"(?!(?:the\s+|their\s+|his\s+|her\s+)?(?:custody|prisons?|jails?|detention|captivity|hospitals?)\b"
     r"(?!\s+(?:service|authorit\w*|administration|director\w*|staff|officials?|department|guards?)))"
@@ -1673,6 +1836,10 @@ class Sources:
     def by_kind(self, head: str) -> ProposedSource | None:
         """"the medical charity" after "Médecins Sans Frontières": the latest source of the kind the head names."""
         kinds = HEAD_KINDS.get(head.lower())
+        if kinds and head.lower() in ("organisation", "organization") and self.voice is not None \
+                and self.voice.kind in kinds:
+            # "The organisation said" in a release is its issuer, not the UN body it cited last
+            return self.voice
         return next((s for s in reversed(self.mentions) if s.kind in kinds), None) if kinds else None
 
 
@@ -1892,8 +2059,9 @@ def _is_speech_verb(sentence: str, match: re.Match[str]) -> bool:
         return False  # "released a report", "the government's final report": a noun, not a verb
     if _PASSIVE.search(sentence[:verb_start]):
         return False  # "the reform was announced": nobody is named as the speaker
-    if verb.endswith("ed") and re.match(r"(?i)\s+(?:as\s+)?(?:missing|dead|killed|injured|wounded|kidnapped|abducted|"
-                                        r"detained|arrested|displaced|disappeared)\b", sentence[match.end() :]):
+    if verb.endswith("ed") and re.match(r"(?i)\s+(?:as\s+|to\s+(?:be|have\s+been)\s+)?(?:missing|dead|killed|injured|"
+                                        r"wounded|kidnapped|abducted|detained|arrested|displaced|disappeared|trapped|"
+                                        r"buried|drowned|held)\b", sentence[match.end() :]):
         return False  # "3,400 people reported missing": a participle of the people counted
     if re.search(rf"(?:\d|\b{_WORD_NUMBER})\s+$", sentence[:verb_start]):
         return False  # "17,950 registered refugees": an adjective of the people counted
@@ -1936,6 +2104,7 @@ def _speech_cue(sentence: str, match: re.Match[str], sources: Sources, cues: Seq
         return None
     if verb.lower() in ("told", "tells"):
         _set_relay(ref, sentence, match.end(), sources)
+    ref = _cited_after_verb(ref, sentence[match.end() :], sources)
     if subject.start is None:
         return Cue(max(sentence.find(subject.text), 0), match.end(), "after", ref)
     # the speaker is the subject itself, not an aside between it and the verb (", raising its toll of 208,"), but a
@@ -1947,6 +2116,22 @@ def _speech_cue(sentence: str, match: re.Match[str], sources: Sources, cues: Seq
 
 
 _ENDS_ON_PREPOSITION = re.compile(r"(?i)\b(?:to|of|by|with|from|despite|unlike|amid)\s*$")
+# A source cited between the verb and what is said: "X said, citing a police source, that ...".
+_CITING_AFTER_VERB = re.compile(r"(?i)^\s*,\s*(?P<how>citing|quoting)\s+(?P<cited>[^,;.]{2,80}),\s*(?=that\b)")
+
+
+def _cited_after_verb(ref: SourceRef, after: str, sources: Sources) -> SourceRef:
+    """ "Reuters is reporting, citing a police source, that three people ...": the police source, via Reuters (records
+    no one is named as keeping are the speaker's own material)."""
+    cited = _CITING_AFTER_VERB.match(after)
+    if cited is None or _cites_unowned_records(f"citing {cited.group('cited')}"):
+        return ref
+    original = _resolve_phrase(cited.group("cited"), sources=sources, cue=cited.group("how"))
+    if original is None or original.source is ref.source:
+        return ref
+    original.via = ref.source
+    original.reason += f", relayed by {ref.source.name}"
+    return original
 
 
 # What the people counted said of themselves: "... told its researchers they were tortured".
@@ -1977,7 +2162,10 @@ def _possessive_cue(sentence: str, match: re.Match[str], sources: Sources) -> Cu
 # What a named body does to the people it counts: "The Tamsin Red Crescent has rescued 2,300 people", "MSF teams
 # have treated 480 wounded", "UNHCR staff have identified 2,300 children": the body counts its own work.
 ACTIVITY_CUE = re.compile(rf"(?i)\s{_AUXILIARY}\b(?P<verb>rescued|evacuated|treated|identified|recovered|admitted|"
-                          r"buried|vaccinated|relocated)\b")
+                          r"buried|vaccinated|relocated|pulled)\b")
+# The people a body named before works through: "Its search teams have pulled 64 people alive".
+_ITS_MEMBERS = re.compile(r"(?i)^(?:its|their)\s+(?:[\w-]+\s+){0,2}?(?:teams?|staff|volunteers|workers|crews|medics|"
+                          r"doctors|nurses|surgeons|rescuers|personnel)$")
 # The body named (a name of two capitalised words or an acronym; "Rescuers", "Police" name no body), with the
 # people it works through: "MSF teams", "UNHCR staff", "IOM's Displacement Tracking Matrix teams".
 _NAMED_BODY = re.compile(
@@ -2007,9 +2195,13 @@ def _own_count_cues(sentence: str, sources: Sources, cues: list[Cue]) -> None:
 def _activity_cue(sentence: str, match: re.Match[str], sources: Sources) -> Cue | None:
     subject = _subject_before(sentence, match.start(), match.group("verb"))
     named = _NAMED_BODY.match(subject.text.strip()) if subject is not None and subject.start is not None else None
-    if subject is None or subject.start is None or named is None or _PASSIVE.search(sentence[: match.start("verb")]):
+    members = _ITS_MEMBERS.match(subject.text.strip()) if subject is not None and subject.start is not None else None
+    if subject is None or subject.start is None or (named is None and members is None) \
+            or _PASSIVE.search(sentence[: match.start("verb")]):
         return None
-    ref = _resolve_phrase(named.group("body"), sources=sources, cue=match.group("verb"))
+    # "its search teams": whom "it" refers to ("their teams": whom "they" refers to)
+    body = named.group("body") if named is not None else "it" if subject.text.strip().lower().startswith("its") else "they"
+    ref = _resolve_phrase(body, sources=sources, cue=match.group("verb"))
     if ref is None:
         return None
     ref.confidence = min(ref.confidence, 0.65)
@@ -2057,6 +2249,11 @@ _NOT_TITLE_STOP = "".join(rf"(?<!\b{title})" for title in _ABBREVIATED_TITLES)
 
 def _phrase_after(sentence: str, start: int) -> str:
     rest = sentence[start:]
+    # 'the claim by the so-called "Free Halm Front" that ...': the name is what the quotation marks hold
+    quoted = re.match(r"\s*(?:the\s+)?(?:so-called\s+|self-styled\s+|self-proclaimed\s+)?[\"“](?P<name>[A-Z][^\"”]{1,80})[\"”]",
+                      rest)
+    if quoted:
+        return quoted.group("name")
     match = re.match(
         rf"(?:[^,;:.!?()\"“”]|{_TITLE_STOP})*?(?=\s+(?:that|who|which|on|in|at|last|this|by phone|said|says|as|and|while|when|after|"
         # a subject pronoun starts the clause the source's phrase leads into: "By the reckoning of the camp
@@ -2200,12 +2397,21 @@ _POSSESSED = re.compile(r"(?i)^(?:her|his|their|its)\s+(?:own\s+)?[\w’'-]+$")
 _TRAILING_PRONOUN = re.compile(r"(?i)\s(it|they|he|she|we)$")
 # "On Thursday the agency said", and a live blog's time stamp opening an entry: "10:15 The agency says".
 _LEADING_TIME = re.compile(r"(?i)^(?:(?:late|early)\s+)?on\s+\w+day\s+(?=the\s|[A-Z]|(?:it|they|he|she|we)\b)"
-                           r"|^\d{1,2}[:.]\d\d(?:\s*(?:am|pm|gmt|utc|bst|cet|local time))?\s+(?=[A-Z])")
+                           r"|^\d{1,2}[:.]\d\d(?:\s*(?:am|pm|gmt|utc|bst|cet|local time))?\s+(?=[A-Z])"
+                           # "In January the Interior Ministry told parliament", "Last week the agency said"
+                           rf"|^(?:in|by)\s+(?:(?:early|late|mid)[\s-]+)?{_MONTH}(?:\s+\d{{4}})?\s+(?=the\s|(?-i:[A-Z])|(?:it|they|he|she|we)\b)"
+                           r"|^(?:last|earlier this|later that|this)\s+(?:week|month|year)\s+(?=the\s|(?-i:[A-Z])|(?:it|they|he|she|we)\b)")
 _TRAILING_TIME = re.compile(
     r"(?i)\s+(?:(?:late|early)\s+)?(?:on|last|this)\s+(?:\w+day|week|month|night|morning|evening)$|\s+(?:yesterday|today)$")
 
 
 def _last_noun_phrase(text: str) -> str:
+    # "according to the provincial hospital in Bressa, which said": the hospital in Bressa, not Bressa
+    served = re.search(r"(?:^|\s)(?:the|an?)\s+[a-z][a-z-]*(?:\s+[a-z][a-z-]*){0,3}\s+(?:of|in)\s+(?:the\s+)?"
+                       r"[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?\s*$", text.strip())
+    if served and (body := _BODY_OF_PLACE.match(served.group().strip())) \
+            and body.group("words").split()[-1].lower() in _PLACE_SERVING_HEADS:
+        return served.group().strip()
     match = re.search(rf"{_NAME}(?:\s*\([A-Z][A-Za-z-]+\))?\s*$", text.strip())
     return match.group().strip() if match else text.split(",")[-1].strip()
 
@@ -2213,8 +2419,9 @@ def _last_noun_phrase(text: str) -> str:
 def _clause_start(head: str) -> int:
     start = 0
     # "Amnesty said the authorities had acknowledged only 11": the inner speaker starts after the outer verb
+    # (", which Save the Children cited": a relative clause with a subject of its own starts a clause)
     for match in re.finditer(r"(?i);|(?<!\d):(?!\d)|\s[—–-]\s|,\s(?:and|but|while|whereas|although)\s|\bwhile\s|\bwhereas\s|\bthat\s|"
-                             r"[”\"]\s*,?\s|\b(?:said|says|stated|added)\s+(?=the\s)", head):
+                             r"[”\"]\s*,?\s|\b(?:said|says|stated|added)\s+(?=the\s)|,\s*which\s+(?=(?:the\s+)?(?-i:[A-Z]))", head):
         start = match.end()
     # "the 340 young men the local bar association says were detained": a relative clause after the people counted
     relative = re.search(r"(?:\d|\b(?:dozens|hundreds|thousands))[\d,.]*\s+(?:[a-z-]+\s+){1,3}?"
@@ -2264,6 +2471,8 @@ def _resolve_phrase(phrase: str, *, sources: Sources, cue: str) -> SourceRef | N
     if not phrase or len(phrase) > 160:
         return None
     phrase = re.sub(r"(?i)^(?:where|when|and|but|as|while|after|because|since|although|if|so|then)\s+", "", phrase)
+    # "A doctor there told her": where the speaker is, said before; "there" is no part of who speaks
+    phrase = re.sub(r"(?i)(?<=\w)\s+(?:there|here)$", "", phrase)
     # "one of what the local workers' union says are 23 employees who have died": the union says it
     # ("He is one of what the prisoners' families say are 46 men refusing food": the families)
     phrase = re.sub(r"(?i)^(?:(?:[\w’'-]+\s+){1,3}?(?:is|was|are|were)\s+)?"
@@ -2273,6 +2482,10 @@ def _resolve_phrase(phrase: str, *, sources: Sources, cue: str) -> SourceRef | N
     phrase = re.sub(r"(?i)^(?:the\s+)?(?:[\w-]+\s+)?(?:information|data|figures|records|statistics|numbers|estimates|"
                     r"reports|accounts|testimon(?:y|ies)|evidence)\s+(?:gathered|collected|compiled|kept|provided|"
                     r"obtained|received|published|released|shared|verified|documented)\s+by\s+(?=\S)", "", phrase)
+    # "The government's own figures, given by the justice ministry in reply to a parliamentary question in October,
+    # put ...": who gave them, not what they answered (nor the month: a source "October")
+    phrase = re.sub(r"(?i)^(?:given|provided|published|released|issued|supplied)\s+by\s+(?=\S)", "", phrase)
+    phrase = re.sub(r"(?i)\s+in\s+(?:reply|response|answer)\s+to\s.*$", "", phrase)
     # "A Reuters tally based on hospital records": who keeps the tally, not what it is based on
     phrase = re.sub(r"(?i)\s+(?:based on|compiled from|drawn from|drawn up from)\s.*$", "", phrase)
     phrase = re.sub(r"^(?:[Aa]n?|[Tt]he)\s+(?P<owner>[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*|police|army|military|government|"
@@ -2303,7 +2516,7 @@ def _resolve_phrase(phrase: str, *, sources: Sources, cue: str) -> SourceRef | N
     # (also "a medical source and residents": the second speakers need no article)
     phrase = re.sub(r"(?i)^((?:an?|one)\s+[\w-]+(?:\s+[\w-]+){0,2}?)\s+and\s+(?:(?:an?|one)\s+)?[\w-]+(?:\s+[\w-]+){0,2}$",
                     r"\1", phrase)
-    for resolve in (_un_description_ref, _partitive_ref, _generic_ref, _owner_ref, _spokesperson_ref):
+    for resolve in (_un_description_ref, _partitive_ref, _body_of_place_ref, _generic_ref, _owner_ref, _spokesperson_ref):
         ref = resolve(phrase, original, sources, cue)
         if ref is not None:
             return ref
@@ -2448,6 +2661,34 @@ def _speaking_head(phrase: str) -> str:
     if place and _ONE_SPEAKER.search(head) and re.match(r"(?:the\s|[\w-]+[’']s\s)", place[0]):
         return head
     return phrase
+
+
+# A body or a role named by what it is and the place it serves: "the provincial health directorate of Merrow", "The
+# mayor of Orrin", "the provincial hospital in Bressa", "Community leaders in Tamsa" (capitalised as the sentence
+# opens). The whole phrase names the source; the place alone ("Merrow") is no one.
+_BODY_OF_PLACE = re.compile(
+    r"^(?:(?P<article>[Tt]he|[Aa]n?)\s+)?(?P<name>(?P<words>[A-Za-z][a-z-]*(?:\s+[a-z][a-z-]*){0,3})\s+(?:of|in)\s+"
+    r"(?:the\s+)?[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)$")
+_PLACE_SERVING_HEADS = frozenset({*GENERIC_HEADS, *PERSON_ROLES, *PLURAL_HEADS, "hospital", "clinic", "leaders",
+                                  "elders", "administration", "officials", "authorities"})
+
+
+def _body_of_place_ref(phrase: str, original: str, sources: Sources, cue: str) -> SourceRef | None:
+    named = _BODY_OF_PLACE.match(phrase)
+    if named is None:
+        return None
+    words = named.group("words").split()
+    if words[-1].lower() not in _PLACE_SERVING_HEADS:
+        return None
+    if words[0][0].isupper() and (named.group("article") or len(words) < 2 or any(
+            name_key(words[0]) in name_key(m.name).split() for m in sources.mentions)):
+        return None  # "the Ministry of Health" is a proper name; "Amnesty researchers in Orm" are Amnesty's
+    name = named.group("name")
+    source = sources.resolve_name(name[0].upper() + name[1:], context=original)
+    if source is None:
+        return None
+    sources.mention(source)
+    return SourceRef(source, 0.6, f'"{_short(original)}" ({cue}; a body named by what it is and where)')
 
 
 def _proper_name_ref(phrase: str, original: str, sources: Sources, cue: str) -> SourceRef | None:
@@ -2806,8 +3047,10 @@ def _release_issuer(text: str) -> tuple[str | None, str]:
     """A press release that does not say "we" still names its issuer where a wire story names its agency:
     in the dateline ("GENEVA (ICRC) –"), as the subject its first sentence opens on with "today" ("The
     Committee to Protect Journalists today called on ..."), or as the body its first sentence ends on "said
-    today". A wire story (a "(Reuters)" dateline) quoting a body the same way keeps its own voice."""
-    paragraphs = [line.strip() for line in text.splitlines()[1:] if len(line.split()) >= 6]
+    today". A wire story (a "(Reuters)" dateline) quoting a body the same way keeps its own voice. A subtitle under
+    the title ("Authorities Should Halt Hangings, Notify Families", no full stop) is no first paragraph."""
+    paragraphs = [line.strip() for line in text.splitlines()[1:]
+                  if len(line.split()) >= 6 and re.search(r"[.!?:][\"”’')]*\s*$", line)]
     if not paragraphs:
         return None, ""
     dateline = WIRE_DATELINE.match(paragraphs[0])
@@ -3095,7 +3338,9 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
 _ACTING_BODY = re.compile(
     rf"^(?:[Tt]he\s+)?(?P<body>(?:[\w’'-]+\s+){{0,3}}?(?i:{'|'.join(GENERIC_HEADS)}|coast\s?guard|navy|army|police)"
     rf"|{_NAME})(?:,[^,;:“”\"]{{1,120}},)?\s+(?:(?:has|have|had)\s+)?(?:[a-z]+ly\s+)?(?:[a-z]{{3,}}ed|sent|issued|begun|began|"
-    r"made|held|set up|taken|took|built|tells|disputes|denies|rejects|contests|disagrees|insists|maintains)\b")
+    r"made|held|set up|taken|took|built|tells|disputes|denies|rejects|contests|disagrees|insists|maintains|"
+    # "The Kessal Student Council, which called the first march, keeps a list.": the "its figures" after are its
+    r"keeps|kept|runs|ran|publishes|compiles)\b")
 
 
 def _acting_body(sentence: str, sources: Sources) -> ProposedSource | None:
@@ -3365,7 +3610,9 @@ def _section_at(paragraph: str, sources: Sources, section: Section | None, voice
             return Section(SourceRef(source, 0.65, f'the speaker line "{_short(speaker.group().strip(" :"))}"'), True)
     if paragraph.rstrip().endswith(":"):
         cues = [c for c in find_cues(paragraph, sources) if c.ref.source is not voice]
-        ref = cues[0].ref if cues else _lead_in_owner(paragraph, sources)
+        # "Its figures, compiled from court records, prison sources and families, year by year:": the owner of the
+        # figures, not what they were compiled from
+        ref = _lead_in_owner(paragraph, sources) or (cues[0].ref if cues else None)
         if ref is not None:
             sources.mention(ref.source)
             return Section(SourceRef(ref.source, min(ref.confidence, 0.6),
@@ -3573,12 +3820,20 @@ PERSON_OPENING = re.compile(
     r"visited|teaches|taught|counts|(?:been\s+)?speaking|spoke|speaks)\b)")
 
 
+_CONTRARY_OPENING = re.compile(r"(?i)^\W*contrary to\b[^,;]*,")
+
+
 def _governing(cues: Sequence[Cue], span: FigureSpan, sentence: str) -> Cue | None:
     """The cue that attributes a figure: the nearest before it in its clause chain, else a cue
     that closes the clause after it (", according to X." / ", X said.")."""
     quoted = _speaker_of_quotation(cues, span, sentence)
     if quoted is not None:
         return quoted
+    denied = _CONTRARY_OPENING.match(sentence)
+    if denied and span.start >= denied.end():
+        # "Contrary to the figures spread by hostile media, the number of deaths did not exceed 24": who is
+        # contradicted says nothing of the figures after it (they stay a candidate for a following "Claims that ...")
+        cues = [c for c in cues if c.start >= denied.end()]
     close_after = next((c for c in cues if c.start >= span.end and c.governs == "around"
                         and re.fullmatch(r"[\w\s-]{0,30}", sentence[span.end : c.start])), None)
     if close_after is not None:

@@ -335,8 +335,9 @@ def test_known_sources_are_matched_without_case_or_article() -> None:
 
 
 # Floors at the measured scores: a change that lowers them fails here (the targets are in issue 21).
-EVALUATION_FLOORS = {"overall": (0.88, 0.85), "development": (0.95, 0.93), "held-out-13": (0.88, 0.82),
-                     "held-out-15": (0.78, 0.75), "held-out-16": (0.77, 0.73), "held-out-17": (0.63, 0.62)}
+EVALUATION_FLOORS = {"overall": (0.90, 0.89), "development": (0.95, 0.93), "held-out-13": (0.90, 0.85),
+                     "held-out-14": (0.88, 0.88), "held-out-15": (0.86, 0.85), "held-out-16": (0.80, 0.79),
+                     "held-out-17": (0.77, 0.83)}
 
 
 def test_labelled_evaluation_does_not_fall_below_its_measured_scores() -> None:
@@ -344,7 +345,7 @@ def test_labelled_evaluation_does_not_fall_below_its_measured_scores() -> None:
     groups, overall, seeds = bench.evaluate_all()
     precision, recall = EVALUATION_FLOORS["overall"]
     assert overall.precision >= precision and overall.recall >= recall, bench._row(overall)
-    for batch in ("held-out-13", "held-out-15", "held-out-16", "held-out-17", "development"):
+    for batch in ("held-out-13", "held-out-14", "held-out-15", "held-out-16", "held-out-17", "development"):
         held_out = next(total for _, total in groups if total.name.startswith(batch))
         precision, recall = EVALUATION_FLOORS[batch]
         assert held_out.precision >= precision and held_out.recall >= recall, bench._row(held_out)
@@ -2378,12 +2379,13 @@ def test_a_place_named_service_counts_the_people_it_rescues_and_is_not_the_place
 
 
 def test_he_after_a_speaker_named_with_a_lowercase_role_is_that_speaker() -> None:
-    # "fire chief Anders Vik": the name is a person's though the role before it is not capitalised
+    # "fire chief Anders Vik": the name is a person's though the role before it is not capitalised (the 97 "being
+    # treated there" by the hospital are in hospital since round 12)
     text = ("Train\n\nBy Ana Holt\n\nThe hospital's director, Ruth Kalm, told reporters that 97 people were being treated "
             "there.\n\n“We are still cutting our way through the carriages,” fire chief Anders Vik told reporters at the "
             "site. He said up to 20 people could still be trapped inside.\n")
     assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
-        ("Ruth Kalm", "injured", "97"), ("Anders Vik", "missing", "up to 20")}
+        ("Ruth Kalm", "hospitalised", "97"), ("Anders Vik", "missing", "up to 20")}
 
 
 def test_a_which_clause_after_according_to_speaks_for_the_body_not_for_according_to() -> None:
@@ -2485,3 +2487,257 @@ def test_a_titles_full_stop_does_not_cut_the_name_after_said() -> None:
             "said six of the wounded were children. Nine people were killed, according to Mr. Paul Senn, a nurse.\n")
     assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
         ("Ines Valcourt", "injured", "six"), ("Paul Senn", "killed", "Nine")}
+
+
+def test_the_hurt_a_hospital_admitted_or_is_caring_for_now_are_in_hospital() -> None:
+    # round 12: batches 13 to 17 label these hospitalised, not injured; what a hospital "has treated" in all, or
+    # people treated for their injuries with no hospital named, stay injured
+    text = ("Crash\n\nBy Ana Holt\n\nThe district hospital said it had admitted 21 of the injured. A doctor said the "
+            "clinic had admitted 63 wounded, a dozen of them in a serious condition. The regional hospital is treating 22 "
+            "injured people. Hospitals in Lirn and Sava were treating 61 people late on Friday, the health ministry "
+            "said. The hospital in Orm said it was treating 64 survivors. According to the Ministry of Health, 31 "
+            "wounded soldiers have been treated at the Serrin Military Hospital. Rescuers said 80 people were "
+            "treated for their injuries at the scene.\n")
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
+        ("hospitalised", "21"), ("hospitalised", "63"), ("hospitalised", "22"), ("hospitalised", "61"),
+        ("hospitalised", "64"), ("hospitalised", "31"), ("injured", "80")}
+    # a hospital's director telling how many are being treated "there" speaks of the hospital; "it" of a body
+    # that is no hospital is not
+    text = ("Derailment\n\nBy Ana Holt\n\nThe hospital's director, Ruth Kalm, told reporters that 97 people were being "
+            "treated there. The Red Cross said it was treating 40 injured people at a field post.\n")
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
+        ("hospitalised", "97"), ("injured", "40")}
+
+
+def test_people_told_only_by_their_arriving_crossing_or_leaving_are_refugees_or_displaced() -> None:
+    # round 12: a verb of coming or going right after the count is what it counts: crossing, or arriving where the
+    # sentence speaks of a border or the sea, makes refugees; leaving, or arriving with nothing of the kind, displaced
+    text = ("Arrivals\n\nBy Ana Holt\n\nThe agency said some 2,300 people had crossed since Sunday. It said 900 people "
+            "were still crossing each day at the two northern border points. So far this year, 23,800 people have "
+            "arrived in the islands by sea.\n")
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
+        ("refugees", "some 2,300"), ("refugees", "900"), ("refugees", "23,800")}
+    # in a text counting people displaced at home (arriving takes the text's topic, refugees or not)
+    text = ("Raids\n\nBy Ana Holt\n\nNearly 5,000 people have arrived in Rassen since the weekend, the Red Cross said. "
+            "Some 4,000, roughly half of them, have left since the market was hit. The civil defence agency said 14,500 "
+            "people have now left the zone.\n\nThe council says 38 young men have left for the mines.\n")
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
+        ("displaced", "Nearly 5,000"), ("displaced", "Some 4,000"), ("displaced", "14,500")}
+
+
+def test_a_body_named_by_what_it_is_and_the_place_it_serves_is_not_the_place() -> None:
+    # round 12: "the provincial health directorate of Merrow", "Community leaders in Tamsa", "the provincial hospital
+    # in Bressa, which said" had become sources "Merrow", "Tamsa", "Bressa"; a date after what a body answered had
+    # become a source "October"
+    text = ("Floods\n\nBy Ana Holt\n\nRain fell for a week. At least 40 people died, the provincial health directorate of "
+            "Merrow reported. Community leaders in Tamsa told NRC that 85 men had been detained. The mayor of Orrin said "
+            "12 people were missing. Among the dead were 11 children, according to the provincial hospital in Bressa, "
+            "which said 64 survivors were injured. The government's own figures, given by the justice ministry in reply "
+            "to a parliamentary question in October, put executions in 2024 at 28.\n")
+    assert {(name, stated) for name, _, stated, _ in _attributed(text)} >= {
+        ("Provincial health directorate of Merrow", "At least 40"), ("Community leaders in Tamsa", "85"),
+        ("Mayor of Orrin", "12"), ("Provincial hospital in Bressa", "64"), ("Justice ministry", "28")}
+    # a proper name stays one, and people of a body named before are that body's
+    text = ("Raids\n\nBy Ana Holt\n\nAmnesty International said 50 people were detained. Amnesty researchers in Orm said "
+            "60 people were detained. The Ministry of Health said 40 people were injured. Police in Halde said 30 people "
+            "were arrested.\n")
+    assert {(name, stated) for name, _, stated, _ in _attributed(text)} == {
+        ("Amnesty International", "50"), ("Amnesty International", "60"), ("Ministry of Health", "40"),
+        ("Police", "30")}
+
+
+def test_a_claim_a_statement_rejects_is_the_claimants_and_contrary_to_names_no_one_for_what_follows() -> None:
+    # round 12: "the claim by X that", "Reports spread by X that", "the claims published by X that": X claims it,
+    # also when X is named in quotation marks; "beaten to death" is a death
+    text = ("Statement\n\nStatement by the Ministry of Defence\n\nThe Ministry rejects as fabricated the claim by the "
+            "so-called \"Free Halm Front\" that it killed more than 70 soldiers. Reports spread by enemy propaganda "
+            "channels that \"some 60 soldiers\" died in an ambush are false. The Ministry rejects the claims published by "
+            "the so-called Prisoners' Rights Committee that \"at least 12 prisoners were beaten to death\". Our troops "
+            "detained 14 fighters.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Free Halm Front", "killed", "more than 70"), ("Enemy propaganda channels", "killed", "some 60"),
+        ("Prisoners' Rights Committee", "killed", "at least 12"), ("Ministry of Defence", "detained", "14")}
+    # what a "Contrary to ..." opening contradicts says nothing of the figures after it in the sentence; a "Claims
+    # that ..." after it is the claimants'
+    text = ("Statement by the Ministry of Defence\n\nContrary to the figures circulated by hostile media "
+            "outlets, the number of deaths did not exceed 24. Contrary to reports circulating on social media, 30 people "
+            "were detained.\n\nContrary to reports circulated by foreign media outlets, no civilians were harmed. Claims "
+            "that 15 villagers were killed in Ushti are a fabrication.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Ministry of Defence", "killed", "did not exceed 24"), ("Ministry of Defence", "detained", "30"),
+        ("Foreign media outlets", "killed", "15")}
+
+
+def test_a_part_told_only_by_who_it_is_counts_what_its_group_counts() -> None:
+    # round 12: "Of the dead, 22 were children" after a count of the injured, "six of the dead brought to the hospital
+    # were children", "610 of them were unaccompanied children", "64 of those executed had been convicted": the group
+    # says what happened to them; what happened to the part itself is still its own count
+    text = ("Crush\n\nBy Ana Holt\n\nAt least 40 people died and 90 were injured, the ministry said. Of the dead, 22 were "
+            "children, the health directorate reported. A doctor told her that at least six of the dead brought to the "
+            "hospital were children. Eight of the injured had died in hospital. 28 of the injured were in hospital in "
+            "Tarro.\n\nThe agency said 2,300 refugees crossed. It said 610 of them were unaccompanied children.\n\nThe "
+            "group said 120 people were executed. At least 64 of those executed had been convicted only of drug "
+            "offences.\n")
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
+        ("killed", "At least 40"), ("injured", "90"), ("killed", "22"), ("killed", "at least six"), ("killed", "Eight"),
+        ("hospitalised", "28"), ("refugees", "2,300"), ("refugees", "610"), ("executed", "120"),
+        ("executed", "At least 64")}
+
+
+def test_a_body_giving_out_its_own_count_before_a_colon_is_the_source_of_what_follows() -> None:
+    # round 12: "has just published its tally:", "has given his first figures on state TV:", "has released its
+    # latest figures:" name who counts, like "updated its figures:" before them
+    text = ("Protests live\n\n10:05\nThe Veldoran Helsinki Committee, a monitoring group, has just published its tally: "
+            "at least nine protesters killed since Thursday.\n\n10:20\nInterior minister Stefan Kral has given his first "
+            "figures on state TV: 780 \"rioters\" detained and 63 police injured.\n\n10:40\nThe Red Crescent has released "
+            "its latest figures: 1,200 people displaced.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Veldoran Helsinki Committee", "killed", "at least nine"), ("Stefan Kral", "detained", "780"),
+        ("Stefan Kral", "injured", "63"), ("Red Crescent", "displaced", "1,200")}
+
+
+def test_its_and_it_refer_to_the_body_the_text_was_just_about() -> None:
+    # round 12: "Its search teams have pulled 64 people alive" after a sentence about the Red Crescent; "Its figures
+    # show" after "The Kessal Student Council ... keeps a list." (a body keeping a record, no figure given); "it
+    # corrected the figure to 104" after the coastguard's first count
+    text = ("Quake\n\nBy Ana Holt\n\nThe Tavrin Red Crescent, which runs the camps, counts 110,000 people without "
+            "shelter. Its search teams have pulled 64 people alive from the rubble.\n\nThe Kessal Student Council, which "
+            "called the first march, keeps a list. Its figures show that 187 students have been detained.\n\nThe "
+            "coastguard first said 78 people had been rescued. A day later, after a second count, it corrected the "
+            "figure to 104.\n")
+    assert {(name, stated) for name, _, stated, _ in _attributed(text)} == {
+        ("Tavrin Red Crescent", "110,000"), ("Tavrin Red Crescent", "64"), ("Kessal Student Council", "187"),
+        ("Coastguard", "78"), ("Coastguard", "104")}
+
+
+def test_people_counted_by_the_tickets_for_a_journey_are_passengers() -> None:
+    # round 12: "had bought tickets for the service", "had been booked on the service", "had sold 386 tickets for the
+    # crossing" count the people on board (a figure not found in batches 14, 16 and 17); "booked for rioting" does not
+    text = ("Train\n\nBy Ana Holt\n\nThe rail operator says 612 passengers had bought tickets for the 16:05 service. The "
+            "operator said 312 passengers had been booked on the night service. The ferry had sold 386 tickets for the "
+            "crossing to Tarn island, according to the port authority. Police said 40 people were booked for rioting "
+            "and arrested.\n")
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
+        ("passengers", "612"), ("passengers", "312"), ("passengers", "386"), ("arrested", "40")}
+
+
+def test_a_broadcaster_reporting_now_relays_the_source_it_cites() -> None:
+    # round 12: "is now reporting" is a report; "citing X" between the verb and what is said names whose figure it
+    # is, and an apposition between a count and its verb does not hide the verb
+    text = ("Dam live\n\nBy Ana Holt\n\nState broadcaster CTV, citing the health ministry, is now reporting 34 dead. "
+            "Reuters is reporting, citing a police source, that three people, the operator and two of its engineers, "
+            "have been arrested. Local radio is reporting 12 people missing.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Health ministry", "killed", "34"), ("Police source", "arrested", "three"), ("Local radio", "missing", "12")}
+
+
+def test_a_table_lead_in_names_the_owner_of_the_figures_not_what_they_were_compiled_from() -> None:
+    # round 12: "Its figures, compiled from court records, prison sources and families, year by year:" are the
+    # centre's rows (they had gone to a source "Court records"); a row opening on a year and a spaced dash
+    # ("2023 — 57 people sentenced to death") is no range from 2023 to 57
+    text = ("Executions, 2021-2023\n\nThe Holvarian Centre for Penal Reform published its annual review on Tuesday. Its "
+            "figures, compiled from court records, prison sources and families, year by year:\n\n2021 — The courts "
+            "handed down 48 death sentences and 12 people were executed.\n\n2022 — The centre counted 19 executions.\n\n"
+            "2023 — 57 people sentenced to death; 26 executed.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Holvarian Centre for Penal Reform", "sentenced_to_death", "48"),
+        ("Holvarian Centre for Penal Reform", "executed", "12"), ("Holvarian Centre for Penal Reform", "executed", "19"),
+        ("Holvarian Centre for Penal Reform", "sentenced_to_death", "57"),
+        ("Holvarian Centre for Penal Reform", "executed", "26")}
+
+
+def test_attacks_and_complaints_are_counted_as_events() -> None:
+    # round 12: batches 15 and 17 label counts of attacks on schools or health care and of complaints received
+    # (the metrics the draft defines when the database lacks them); the people killed in them stay their own count
+    text = ("Schools\n\nBy Ana Holt\n\nThe charity said it had verified 58 attacks on schools since January, against 17 "
+            "in the five months before. The Health Cluster has verified four attacks on health care, in which two health "
+            "workers were killed. The police service has received three complaints.\n")
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
+        ("attacks", "58"), ("attacks", "17"), ("attacks", "four"), ("killed", "two"), ("complaints", "three")}
+
+
+def test_there_or_here_after_a_speaker_is_no_part_of_the_name() -> None:
+    # round 12: "A doctor there told her" had made a source "Doctor there"
+    text = ("Crush\n\nBy Ana Holt\n\nA doctor there told her that 12 people had died. Officials here said 30 people were "
+            "injured.\n")
+    assert {(name, stated) for name, _, stated, _ in _attributed(text)} == {("Doctor", "12"), ("Officials", "30")}
+
+
+def test_a_which_clause_with_a_subject_of_its_own_does_not_swallow_the_figures_before_it() -> None:
+    # round 12: ", which Save the Children cited" had made the whole sentence before it the speaker's description,
+    # so its figures were dropped; ", which represents 1,100 miners, says" still describes the speaker
+    text = ("Brevia\n\nBy Ana Holt\n\nAt least 112 children have been killed and 260 injured since April, according to "
+            "figures verified by the United Nations, which Save the Children cited. The union's local branch, which "
+            "represents 1,100 miners, says 42 of its members have died.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("United Nations", "killed", "At least 112"), ("United Nations", "injured", "260"),
+        ("Union's local branch", "killed", "42")}
+
+
+def test_missing_people_told_by_no_word_or_believed_trapped() -> None:
+    # round 12: "31 men believed trapped" had read "believed" as a speech verb whose subject held the figure;
+    # "who have had no word since Friday", "no information about their whereabouts" tell missing people; "had no
+    # word on the injured" says nothing of people
+    text = ("Mine\n\nBy Ana Holt\n\nRescuers were still digging for 31 men believed trapped underground, the governor's "
+            "office said. The union believed 40 miners were trapped. \"We have spoken to families of nearly 50 men who "
+            "have had no word since Friday,\" its director, Anton Reyes, said. Relatives of 64 workers told the union "
+            "they had received no information about their whereabouts. The ministry said 12 people were killed but had "
+            "no word on the injured.\n")
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
+        ("missing", "31"), ("missing", "40"), ("missing", "nearly 50"), ("missing", "64"), ("killed", "12")}
+    assert ("Governor's office", "missing", "31") in {(n, m, f) for n, m, f, _ in _attributed(text)}
+
+
+def test_prisoners_recaptured_are_captured_not_what_their_noun_says() -> None:
+    # round 12: "recaptured 23 of the prisoners who escaped" had been read by the noun (detained)
+    text = ("Riot\n\nBy Ana Holt\n\nPolice said they had recaptured 23 of the prisoners who escaped. Guards recaptured 12 "
+            "inmates by nightfall. Police said 40 prisoners were held in the wing.\n")
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
+        ("captured", "23"), ("captured", "12"), ("detained", "40")}
+
+
+def test_prisoners_moved_elsewhere_or_identified_as_something_are_told_by_their_verb() -> None:
+    # round 12: "moved about 300 inmates from Koltan to ..." are transferred and "Nine inmates identified as organisers
+    # ... have been charged" are charged; a prisoners' noun alone still says what a prison holds
+    text = ("Riot\n\nBy Ana Holt\n\nGuards moved about 300 inmates from Koltan to a former army barracks. Police bussed 40 "
+            "detainees to a stadium. Nine inmates identified as organisers of the disturbances have been charged. The "
+            "prison holds 2,000 inmates.\n")
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {
+        ("transferred", "about 300"), ("transferred", "40"), ("charged", "Nine"), ("prisoners", "2,000")}
+
+
+def test_a_month_or_week_before_the_speaker_and_raising_that_to_a_new_count() -> None:
+    # round 12: "In January the Interior Ministry told parliament that" had named no speaker (only weekdays were read
+    # as a time before the subject); "it raised that to 131" revises the count before
+    text = ("Disappearances\n\nBy Ana Holt\n\nIn January the Interior Ministry told parliament that 96 people had been "
+            "reported missing. In a written answer in June, it raised that to 131. Last week the commission said 40 "
+            "people were detained. In March 2024 Amnesty said 12 people were killed.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Interior Ministry", "missing", "96"), ("Interior Ministry", "missing", "131"),
+        ("Commission", "detained", "40"), ("Amnesty", "killed", "12")}
+
+
+def test_a_release_in_the_third_person_speaks_for_its_issuer_past_a_subtitle() -> None:
+    # round 12: a subtitle under the title (no full stop) had been taken for the first paragraph, so the release's
+    # issuer, named where its first paragraph ends ("..., Human Rights Watch said today."), was not found
+    text = ("Karesh: Executions for Drug Offenses Surge\nAuthorities Should Halt Hangings, Notify Families\n\n(Geneva, "
+            "March 4, 2026) – Authorities in Karesh executed at least 118 people in 2025, Human Rights Watch said today."
+            "\n\nAmong those executed were five women.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("Human Rights Watch", "executed", "at least 118"), ("Human Rights Watch", "executed", "five")}
+
+
+def test_coming_or_going_to_a_building_or_an_errand_is_no_displacement() -> None:
+    # round 12's movement rule reads only a verb followed by where from, where to or when
+    text = ("Test\n\nBy Ana Holt\n\nOf the 40 people injured, 12 have left hospital. Thirty people have arrived at the "
+            "hospital since noon. Some 200 people have arrived at the polling station.\n")
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(text)} == {("injured", "40")}
+
+
+def test_the_organisation_in_a_release_is_its_issuer_not_the_body_it_cited_last() -> None:
+    # round 12: "The organisation said" after a sentence citing the United Nations had gone to the UN
+    text = ("Brevia: children uprooted – Save the Children\n\nKESSARA, 18 June – Fighting has forced nearly 480,000 "
+            "children from their homes since April, Save the Children said today. In the past month we have screened "
+            "6,300 children.\n\nAt least 112 children have been killed, according to figures verified by the United "
+            "Nations.\n\nThe organisation said 74 schools had been damaged.\n")
+    assert ("Save the Children", "damaged", "74") in {(n, m, f) for n, m, f, _ in _attributed(text)}
