@@ -2973,7 +2973,10 @@ def _official_issuer(text: str, title: str) -> tuple[str, str] | None:
     heads = [title, *(line for line in text.splitlines()[1:4] if 0 < len(line.split()) < 6)]
     if not any(_OFFICIAL_TITLE.search(head) for head in heads):
         return None
-    paragraphs = [line.strip() for line in text.splitlines()[1:] if len(line.split()) >= 6]
+    # a heading line under the title ("Corvenna National Police — Office of Public Affairs", no full stop) is no
+    # first paragraph: the update opens on its first sentence
+    paragraphs = [line.strip() for line in text.splitlines()[1:]
+                  if len(line.split()) >= 6 and re.search(r"[.!?:][\"”’')]*\s*$", line)]
     for paragraph in paragraphs[:1]:
         subject = _ISSUER_CONFIRMS.match(_DATELINE.sub("", paragraph))
         if subject and (subject.group("acronym") or _ORGANISATION_WORDS.search(subject.group("name"))):
@@ -3028,7 +3031,13 @@ _LETTERHEAD_BODY = (r"(?:Ministry|Office|Department|Agency|Service|Commission|Di
 _SMALL_WORDS = frozenset("of for the and on to de du in".split())
 
 
+# "Corvenna National Police — Office of Public Affairs": the body, then the office of it that issues the release
+_LETTERHEAD_OFFICE = re.compile(r"\s+[—–-]\s+(?:(?:Press|Public|Media|Information|Communications?)\s+)*"
+                                r"(?:Office|Service|Department|Unit|Centre|Center|Bureau|Division)\b.*$")
+
+
 def _letterhead(title: str) -> str | None:
+    title = _LETTERHEAD_OFFICE.sub("", title.strip())
     words = title.strip().split()
     if not 1 <= len(words) <= 12 or re.search(r"[^\w\s’'&-]", title.strip()):
         return None

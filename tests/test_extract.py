@@ -1779,6 +1779,25 @@ def test_people_a_doctor_says_we_admitted_are_in_hospital_and_the_quotation_goes
     assert _attributed(text) == {("Mira Lund", "hospitalised", "64", None), ("Mira Lund", "killed", "Seven", None)}
 
 
+def test_a_release_under_a_letterhead_with_its_office_speaks_for_the_body() -> None:
+    # round 13: "Corvenna National Police — Office of Public Affairs" under "PRESS RELEASE" had been read as the
+    # release's first paragraph, so "The National Police informs the public that" was never reached, and as a
+    # letterhead it was refused for its dash; the later paragraphs' figures went to the text's unnamed voice
+    text = ("PRESS RELEASE\nOrval National Police — Office of Public Affairs\nNo. 41/2026\nTesk, 6 May 2026\n\n"
+            "RESULTS OF THE RAID\n\nThe National Police informs the public that officers detained 74 persons.\n\n"
+            "In an exchange of fire, one officer lost his life and three were wounded.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("National Police", "detained", "74"), ("National Police", "killed", "one"), ("National Police", "injured", "three")}
+    # the same letterhead with a plain dash and a press office, over a release that never names its issuer
+    text = ("Press release\nMinistry of Health - Press Office\n\nCholera\n\nNine people have died of cholera in "
+            "Tesk.\n")
+    assert _attributed(text) == {("Ministry of Health", "killed", "Nine", None)}
+    # a heading under the title that no letterhead reads (a comma in it) is no first paragraph either
+    text = ("PRESS RELEASE\nBorder Guard Service, Northern Sector Regional Command\n\nThe Orval Border Guard Service informs the public that its crews "
+            "took part in the search.\n\nThirty-one migrants were rescued at sea.\n")
+    assert _attributed(text) == {("Orval Border Guard Service", "rescued", "Thirty-one", "migrants")}
+
+
 def test_a_letterhead_line_under_a_statement_s_title_is_its_voice() -> None:
     text = ("Statement on the Kall bridge collapse\n\nMinistry of Transport of the Republic of Sella\n\n"
             "As a result of the collapse, 6 people died. 21 people received medical treatment.\n")
