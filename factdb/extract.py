@@ -1670,7 +1670,7 @@ GENERIC_HEADS = ("group", "organisation", "organization", "agency", "office", "u
                  "network", "campaign", "institute", "foundation", "front", "body", "rapporteur", "programme",
                  "inspectorate", "bureau", "tribunal", "board", "society", "collective", "alliance")
 _ORGANISATION_WORDS = re.compile(
-    rf"(?i)\b(?:{'|'.join(GENERIC_HEADS)}|watch|rights|international|ministry|government|police|nations|assembly)\b")
+    rf"(?i)\b(?:{'|'.join(GENERIC_HEADS)}|watch|rights|international|ministry|government|police|nations|assembly|observatory)\b")
 # A capitalised name, with the small words names contain ("Council of Europe", "Committee to Protect Journalists").
 _NAME = r"(?:[A-Z][\w’'.&-]*)(?:\s+(?:(?:of|for|the|and|on|to|de|du|al|el|in|against|&)\s+)*[A-Z][\w’'.&-]*)*"
 _PROPER = re.compile(_NAME)
@@ -3617,7 +3617,7 @@ def _section_at(paragraph: str, sources: Sources, section: Section | None, voice
         if source is not None:
             sources.mention(source)
             return Section(SourceRef(source, 0.65, f'the speaker line "{_short(speaker.group().strip(" :"))}"'), True)
-    if paragraph.rstrip().endswith(":"):
+    if paragraph.rstrip().endswith(":") or _LEAD_IN_BELOW.search(paragraph):
         cues = [c for c in find_cues(paragraph, sources) if c.ref.source is not voice]
         # "Its figures, compiled from court records, prison sources and families, year by year:": the owner of the
         # figures, not what they were compiled from
@@ -3633,7 +3633,10 @@ def _section_at(paragraph: str, sources: Sources, section: Section | None, voice
 # line leading into a table names the count only by its owner, the body named before.
 _LEAD_IN_OWNED = re.compile(rf"(?:^|[.!?]\s+)(?:[^.,:]{{1,40}},\s+)?(?P<owner>[Ii]ts|[Tt]heir)\s+(?:{_REPORT_ADJECTIVE}\s+)*"
                             r"(?:[\w-]+\s+)?(?P<count>count|tally|toll|figures|data|records?|list|breakdown|estimates?|"
-                            r"numbers|totals?)\b[^.!?]*:\s*$")
+                            r"numbers|totals?|table|census)\b[^.!?]*[:.]\s*$")
+# A lead-in can end on a full stop when it says the figures come next: "Its table, as of 1 December, is written out
+# below in full.", "The ministry's figures are as follows."
+_LEAD_IN_BELOW = re.compile(r"\b(?:below(?:\s+in\s+full)?|as\s+follows)\s*\.\s*$")
 
 
 def _lead_in_owner(paragraph: str, sources: Sources) -> SourceRef | None:

@@ -2665,6 +2665,26 @@ def test_a_table_lead_in_names_the_owner_of_the_figures_not_what_they_were_compi
         ("Holvarian Centre for Penal Reform", "executed", "26")}
 
 
+def test_a_lead_in_that_ends_on_below_or_as_follows_names_the_owner_of_the_rows() -> None:
+    # round 13: a table's lead-in can end on a full stop when it says the figures come next ("Its table, as of 1
+    # December 2026, is written out below in full."); its rows had gone to the text's unnamed voice. An observatory
+    # is a body that owns a count, as a monitor or a centre is.
+    text = ("Orval: journalists in prison\n\nThe Orval Press Freedom Observatory released its census on Monday. Its "
+            "table, as of 1 May 2026, is written out below in full.\n\nNorth — 12 journalists in prison. Three of them "
+            "are women.\n\nSouth — 7 journalists in prison.\n\nThe Committee to Protect Journalists counted 15.\n")
+    assert {(name, stated) for name, _, stated, _ in _attributed(text)} == {
+        ("Orval Press Freedom Observatory", "12"), ("Orval Press Freedom Observatory", "Three"),
+        ("Orval Press Freedom Observatory", "7"), ("Committee to Protect Journalists", "15")}
+    text = ("Lawyers held\n\nThe Orval Bar Association published its figures on Friday. Their breakdown by province "
+            "is as follows.\n\nKesk — 40 lawyers detained.\n\nTamm — 9 lawyers detained.\n")
+    assert {(name, stated) for name, _, stated, _ in _attributed(text)} == {
+        ("Orval Bar Association", "40"), ("Orval Bar Association", "9")}
+    # a sentence that ends on a place "below" something leads into nothing
+    text = ("Dam\n\nThe Orval Dam Authority opened the gates. Water reached the villages below.\n\nTesk — 40 houses were "
+            "flooded.\n")
+    assert {name for name, _, _, _ in _attributed(text)} != {"Orval Dam Authority"}
+
+
 def test_attacks_and_complaints_are_counted_as_events() -> None:
     # round 12: batches 15 and 17 label counts of attacks on schools or health care and of complaints received
     # (the metrics the draft defines when the database lacks them); the people killed in them stay their own count
