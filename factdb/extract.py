@@ -2333,10 +2333,11 @@ def _subject_before(sentence: str, verb_start: int, verb: str) -> Subject | None
         if re.match(r"(?i)^(?:quoting|citing)\s", part):
             quoting = part
             continue
-        if _NOT_A_SUBJECT.match(part.strip()):
+        pronoun = _TRAILING_PRONOUN.search(part)
+        if _NOT_A_SUBJECT.match(part.strip()) and not (pronoun and _OPENING_PREPOSITION.match(part.strip())):
+            # (but "In its latest bulletin it said", "In a statement they said": the pronoun after an opening phrase)
             continue
         others = tuple(p for p in parts[:index] if not _NOT_A_SUBJECT.match(p.strip()))
-        pronoun = _TRAILING_PRONOUN.search(part)
         if pronoun:  # "up from the 32 it had announced": the pronoun is the speaker
             return Subject(pronoun.group(1), start + clause.find(part) + pronoun.start(1), others, quoting)
         if re.match(r"(?i)^(?:up|down) from\b|^compared (?:with|to)\b", part.strip()):
@@ -2395,6 +2396,7 @@ _DESCRIBING_APPOSITION = re.compile(
     r"(?i),\s*(?:a|an)\s+[^,;]{0,80}?\b(?:that|which|who|whose)\b[^,;]{0,120},\s*$")
 _POSSESSED = re.compile(r"(?i)^(?:her|his|their|its)\s+(?:own\s+)?[\w’'-]+$")
 _TRAILING_PRONOUN = re.compile(r"(?i)\s(it|they|he|she|we)$")
+_OPENING_PREPOSITION = re.compile(r"(?i)^(?:in|on|at|during|after|before|with|from|by)\s")
 # "On Thursday the agency said", and a live blog's time stamp opening an entry: "10:15 The agency says".
 _LEADING_TIME = re.compile(r"(?i)^(?:(?:late|early)\s+)?on\s+\w+day\s+(?=the\s|[A-Z]|(?:it|they|he|she|we)\b)"
                            r"|^\d{1,2}[:.]\d\d(?:\s*(?:am|pm|gmt|utc|bst|cet|local time))?\s+(?=[A-Z])"

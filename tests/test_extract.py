@@ -2685,6 +2685,21 @@ def test_a_lead_in_that_ends_on_below_or_as_follows_names_the_owner_of_the_rows(
     assert {name for name, _, _, _ in _attributed(text)} != {"Orval Dam Authority"}
 
 
+def test_a_pronoun_after_an_opening_phrase_is_the_speaker() -> None:
+    # round 13: "In its latest bulletin it said 3,112 people had reached ..." had skipped the whole clause as no
+    # subject (it opens on "In"), so the figures went to the byline; the pronoun after the opening phrase speaks
+    text = ("Boats\n\nBy Ana Holt\n\nThe coastguard's figures are larger. In its latest bulletin it said 86 people had "
+            "been found dead at sea.\n")
+    assert {(name, stated) for name, _, stated, _ in _attributed(text)} == {("Coastguard", "86")}
+    text = ("Lawyers\n\nBy Ana Holt\n\nThe Orval Bar Association said 12 lawyers were missing. At a news conference on "
+            "Monday it said 40 lawyers had been detained.\n")
+    assert {(name, stated) for name, _, stated, _ in _attributed(text)} == {
+        ("Orval Bar Association", "12"), ("Orval Bar Association", "40")}
+    text = ("Tesk\n\nBy Ana Holt\n\nPolice in Tesk said 12 people were missing. During a briefing they said 40 people "
+            "had been detained.\n")
+    assert {(name, stated) for name, _, stated, _ in _attributed(text)} == {("Police", "12"), ("Police", "40")}
+
+
 def test_attacks_and_complaints_are_counted_as_events() -> None:
     # round 12: batches 15 and 17 label counts of attacks on schools or health care and of complaints received
     # (the metrics the draft defines when the database lacks them); the people killed in them stay their own count
