@@ -2552,7 +2552,9 @@ def _owner_pronoun(owner: str, owned: str, phrase: str) -> str:
     """ "Its report, published last week, says ...", "Its volunteers say": the body named before speaks ("their
     lawyers" are more often the lawyers of the people just named); "Her notebook lists 63 names": she does."""
     record = _REPORT_NOUNS.match(_REPORT_ADJECTIVES.sub("", owned)) is not None
-    if owner in ("its", "their") and (record or (_MEMBERS.match(owned) and owner == "its")):
+    # "its mission in Tesk": the place says which part of it speaks
+    members = _MEMBERS.match(re.sub(r"\s+(?:in|for|at)\s+[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*$", "", owned))
+    if owner in ("its", "their") and (record or (members and owner == "its")):
         return "it"
     if owner in ("her", "his") and record:
         return "she" if owner == "her" else "he"
@@ -2565,7 +2567,8 @@ _MEMBERS = re.compile(
     r"(?i)^(?:own\s+)?(?:[\w-]+\s+)?(?:volunteers|staff|teams?|doctors|medics|nurses|workers|researchers|"
     r"members|monitors|investigators|experts|lawyers|officials|representatives|field officers|officers)$"
     r"|^(?:[\w-]+\s+){0,2}?(?:representative|spokes(?:man|woman|person)|press (?:office|officer)|office|"
-    r"director|head|chief|manager|secretary|coordinator)$")
+    # and a part of it named by its place: "Its Varnholm delegation says", "its Tesk branch"
+    r"director|head|chief|manager|secretary|coordinator|delegation|branch|chapter|mission)$")
 
 
 # "the charity", "the medical charity" describe a source named before; "the fire service" names a new one.

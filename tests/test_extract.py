@@ -2700,6 +2700,23 @@ def test_a_pronoun_after_an_opening_phrase_is_the_speaker() -> None:
     assert {(name, stated) for name, _, stated, _ in _attributed(text)} == {("Police", "12"), ("Police", "40")}
 
 
+def test_a_part_of_a_body_named_by_its_place_speaks_for_the_body() -> None:
+    # round 13: "Its Varnholm delegation says more than 9,000 homes ..." had made a source "Its Varnholm"; a
+    # delegation, branch or mission of the body named before speaks for it, with its place before or after
+    text = ("Floods\n\nBy Ana Holt\n\nThe Orval Red Cross says 1,200 people have been forced from their homes. Its Tesk "
+            "delegation says more than 900 homes have been destroyed.\n")
+    assert {(name, stated) for name, _, stated, _ in _attributed(text)} == {
+        ("Orval Red Cross", "1,200"), ("Orval Red Cross", "more than 900")}
+    text = ("Lawyers\n\nBy Ana Holt\n\nThe Orval Bar Association says 40 lawyers are held. Its northern branch says 12 "
+            "lawyers have been arrested.\n")
+    assert {(name, stated) for name, _, stated, _ in _attributed(text)} == {
+        ("Orval Bar Association", "40"), ("Orval Bar Association", "12")}
+    text = ("Clashes\n\nBy Ana Holt\n\nMédecins Sans Frontières said 40 people were killed. Its mission in Tesk said 12 "
+            "people were injured.\n")
+    assert {(name, stated) for name, _, stated, _ in _attributed(text)} == {
+        ("Médecins Sans Frontières", "40"), ("Médecins Sans Frontières", "12")}
+
+
 def test_attacks_and_complaints_are_counted_as_events() -> None:
     # round 12: batches 15 and 17 label counts of attacks on schools or health care and of complaints received
     # (the metrics the draft defines when the database lacks them); the people killed in them stay their own count
