@@ -3776,6 +3776,16 @@ def _remember_mentions(sentence: str, sources: Sources) -> None:
             source = sources.resolve_name(match.group("name"))
             if source is not None and source.kind == "person":
                 sources.mention(source)
+    for match in _BODY_BY_KIND.finditer(sentence):
+        # "For the aid group Sea Watchers, which runs a rescue boat, ...": a later "the group" is Sea Watchers
+        new = name_key(_clean_name(match.group("name"))) not in {name_key(u.name) for u in sources.used.values()}
+        source = sources.resolve_name(match.group("name"), context=match.group("kind"))
+        if source is not None and new and not source.known and source.kind == "person":
+            # a name of capitalised words would be guessed a person; the words before it say what it is
+            source.kind, source.note = "ngo", f'kind guessed from "{match.group("kind")}" before the name'
+        if source is not None and source.kind != "person":
+            sources.mention(source)
+            sources.add_role(source, match.group("kind"))
     for match in re.finditer(rf"(?P<name>{_NAME})\s*\((?P<acronym>[A-Z][A-Za-z-]*[A-Z])\)", sentence):
         # "According to the Civil Protection Agency (CPA)": the cue's words are no part of the name
         name = re.sub(r"^(?:(?:According|Thanks|Due|Owing|Close|Next|Prior)\s+to\s+)?(?:(?:The|A|An|the)\s+)?", "",
@@ -3783,6 +3793,11 @@ def _remember_mentions(sentence: str, sources: Sources) -> None:
         source = sources.resolve_name(name, acronym=match.group("acronym"))
         if source is not None and len(name.split()) >= 2:
             sources.mention(source)
+
+
+# A body introduced by its kind before its name: "the aid group Sea Watchers", "the rights organisation Tesk Watch".
+_BODY_BY_KIND = re.compile(rf"\b(?:the|an?)\s+(?P<kind>(?:[a-z-]+\s+){{0,2}}?(?:group|organi[sz]ation|charity|network|"
+                           rf"monitor|campaign|coalition|association|collective))\s+(?P<name>{_NAME})")
 
 
 # People a sentence is about, doing something other than speaking: "six widows sit in a row", "Relatives of the

@@ -2717,6 +2717,20 @@ def test_a_part_of_a_body_named_by_its_place_speaks_for_the_body() -> None:
         ("Médecins Sans Frontières", "40"), ("Médecins Sans Frontières", "12")}
 
 
+def test_a_body_introduced_by_its_kind_is_the_one_a_later_short_reference_means() -> None:
+    # round 13: "For the aid group Sea Watchers, which runs a small rescue boat, ..." did not count as a mention,
+    # so "The group estimates that between 300 and 400 ..." went to the Red Cross named in the paragraph before
+    text = ("Boats\n\nBy Ana Holt\n\nThe centre is run by the Orval Red Cross, which said 4,000 people had fled."
+            "\n\nFor the aid group Sea Rescue, which runs a boat, the toll is too low. The group estimates that "
+            "300 people have drowned.\n")
+    assert {(name, stated) for name, _, stated, _ in _attributed(text)} == {
+        ("Orval Red Cross", "4,000"), ("Sea Rescue", "300")}
+    text = ("Tesk\n\nBy Ana Holt\n\nThe Orval Red Cross said 4,000 people had fled.\n\nThe toll is disputed by the "
+            "rights organisation Free Voices. The organisation says 300 people were killed.\n")
+    assert {(name, stated) for name, _, stated, _ in _attributed(text)} == {
+        ("Orval Red Cross", "4,000"), ("Free Voices", "300")}
+
+
 def test_attacks_and_complaints_are_counted_as_events() -> None:
     # round 12: batches 15 and 17 label counts of attacks on schools or health care and of complaints received
     # (the metrics the draft defines when the database lacks them); the people killed in them stay their own count
