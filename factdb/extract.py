@@ -3834,8 +3834,9 @@ PERSON_INTRODUCED = re.compile(
     r"(?:^|(?<=[a-z,;:—–-])\s|(?<=\s)(?:and|but|when|as|while)\s)(?P<name>[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+){1,2}),\s*"
     r"(?:\d{1,3},|aged\s+\d{1,3},|who\s|whose\s)")
 # A person named with a title anywhere in a sentence: "Inside the clinic on Mill Street, Dr Lena Harsk has stopped".
+# (a title before a surname alone, "Mr Halvik's crew", is the person named in full before)
 TITLED_PERSON = re.compile(r"\b(?:Dr|Mr|Mrs|Ms|Prof|Professor|Father|Sister|Imam|Rev|Rabbi)\.?\s+"
-                           r"(?P<name>[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+){1,2})\b")
+                           r"(?P<name>[A-Z][a-z’'-]+?(?:\s+[A-Z][a-z’'-]+?){0,2})(?:[’']s)?(?![\w’'-])")
 PERSON_OPENING = re.compile(
     r"^[\"“‘']?(?:(?:Dr|Mr|Mrs|Ms|Prof|Professor|Father|Sister|Imam|Rev|Rabbi)\.?\s+"
     # "Harbour master Jon Brekk walks ...": a role before the name
