@@ -335,9 +335,9 @@ def test_known_sources_are_matched_without_case_or_article() -> None:
 
 
 # Floors at the measured scores: a change that lowers them fails here (the targets are in issue 21).
-EVALUATION_FLOORS = {"overall": (0.89, 0.88), "development": (0.95, 0.93), "held-out-13": (0.90, 0.85),
+EVALUATION_FLOORS = {"overall": (0.90, 0.89), "development": (0.95, 0.93), "held-out-13": (0.90, 0.85),
                      "held-out-14": (0.88, 0.88), "held-out-15": (0.86, 0.85), "held-out-16": (0.80, 0.79),
-                     "held-out-17": (0.77, 0.83), "held-out-18": (0.69, 0.68)}
+                     "held-out-17": (0.77, 0.83), "held-out-18": (0.80, 0.80)}
 
 
 def test_labelled_evaluation_does_not_fall_below_its_measured_scores() -> None:
