@@ -3776,8 +3776,19 @@ def _remember_mentions(sentence: str, sources: Sources) -> None:
             source = sources.resolve_name(match.group("name"))
             if source is not None and source.kind == "person":
                 sources.mention(source)
+    _remember_bodies_by_kind(sentence, sources)
+    for match in re.finditer(rf"(?P<name>{_NAME})\s*\((?P<acronym>[A-Z][A-Za-z-]*[A-Z])\)", sentence):
+        # "According to the Civil Protection Agency (CPA)": the cue's words are no part of the name
+        name = re.sub(r"^(?:(?:According|Thanks|Due|Owing|Close|Next|Prior)\s+to\s+)?(?:(?:The|A|An|the)\s+)?", "",
+                      match.group("name").strip())
+        source = sources.resolve_name(name, acronym=match.group("acronym"))
+        if source is not None and len(name.split()) >= 2:
+            sources.mention(source)
+
+
+def _remember_bodies_by_kind(sentence: str, sources: Sources) -> None:
+    """ "For the aid group Sea Watchers, which runs a rescue boat, ...": a later "the group" is Sea Watchers."""
     for match in _BODY_BY_KIND.finditer(sentence):
-        # "For the aid group Sea Watchers, which runs a rescue boat, ...": a later "the group" is Sea Watchers
         new = name_key(_clean_name(match.group("name"))) not in {name_key(u.name) for u in sources.used.values()}
         source = sources.resolve_name(match.group("name"), context=match.group("kind"))
         if source is not None and new and not source.known and source.kind == "person":
@@ -3786,13 +3797,6 @@ def _remember_mentions(sentence: str, sources: Sources) -> None:
         if source is not None and source.kind != "person":
             sources.mention(source)
             sources.add_role(source, match.group("kind"))
-    for match in re.finditer(rf"(?P<name>{_NAME})\s*\((?P<acronym>[A-Z][A-Za-z-]*[A-Z])\)", sentence):
-        # "According to the Civil Protection Agency (CPA)": the cue's words are no part of the name
-        name = re.sub(r"^(?:(?:According|Thanks|Due|Owing|Close|Next|Prior)\s+to\s+)?(?:(?:The|A|An|the)\s+)?", "",
-                      match.group("name").strip())
-        source = sources.resolve_name(name, acronym=match.group("acronym"))
-        if source is not None and len(name.split()) >= 2:
-            sources.mention(source)
 
 
 # A body introduced by its kind before its name: "the aid group Sea Watchers", "the rights organisation Tesk Watch".
