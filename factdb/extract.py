@@ -1670,7 +1670,7 @@ GENERIC_HEADS = ("group", "organisation", "organization", "agency", "office", "u
                  "network", "campaign", "institute", "foundation", "front", "body", "rapporteur", "programme",
                  "inspectorate", "bureau", "tribunal", "board", "society", "collective", "alliance")
 _ORGANISATION_WORDS = re.compile(
-    rf"(?i)\b(?:{'|'.join(GENERIC_HEADS)}|watch|rights|international|ministry|government|police|nations|assembly)\b")
+    rf"(?i)\b(?:{'|'.join(GENERIC_HEADS)}|watch|rights|international|ministry|government|police|nations|assembly|observatory)\b")
 # A capitalised name, with the small words names contain ("Council of Europe", "Committee to Protect Journalists").
 _NAME = r"(?:[A-Z][\w’'.&-]*)(?:\s+(?:(?:of|for|the|and|on|to|de|du|al|el|in|against|&)\s+)*[A-Z][\w’'.&-]*)*"
 _PROPER = re.compile(_NAME)
@@ -2333,10 +2333,11 @@ def _subject_before(sentence: str, verb_start: int, verb: str) -> Subject | None
         if re.match(r"(?i)^(?:quoting|citing)\s", part):
             quoting = part
             continue
-        if _NOT_A_SUBJECT.match(part.strip()):
+        pronoun = _TRAILING_PRONOUN.search(part)
+        if _NOT_A_SUBJECT.match(part.strip()) and not (pronoun and _OPENING_PREPOSITION.match(part.strip())):
+            # (but "In its latest bulletin it said", "In a statement they said": the pronoun after an opening phrase)
             continue
         others = tuple(p for p in parts[:index] if not _NOT_A_SUBJECT.match(p.strip()))
-        pronoun = _TRAILING_PRONOUN.search(part)
         if pronoun:  # "up from the 32 it had announced": the pronoun is the speaker
             return Subject(pronoun.group(1), start + clause.find(part) + pronoun.start(1), others, quoting)
         if re.match(r"(?i)^(?:up|down) from\b|^compared (?:with|to)\b", part.strip()):
@@ -2395,6 +2396,7 @@ _DESCRIBING_APPOSITION = re.compile(
     r"(?i),\s*(?:a|an)\s+[^,;]{0,80}?\b(?:that|which|who|whose)\b[^,;]{0,120},\s*$")
 _POSSESSED = re.compile(r"(?i)^(?:her|his|their|its)\s+(?:own\s+)?[\w’'-]+$")
 _TRAILING_PRONOUN = re.compile(r"(?i)\s(it|they|he|she|we)$")
+_OPENING_PREPOSITION = re.compile(r"(?i)^(?:in|on|at|during|after|before|with|from|by)\s")
 # "On Thursday the agency said", and a live blog's time stamp opening an entry: "10:15 The agency says".
 _LEADING_TIME = re.compile(r"(?i)^(?:(?:late|early)\s+)?on\s+\w+day\s+(?=the\s|[A-Z]|(?:it|they|he|she|we)\b)"
                            r"|^\d{1,2}[:.]\d\d(?:\s*(?:am|pm|gmt|utc|bst|cet|local time))?\s+(?=[A-Z])"
@@ -2550,7 +2552,9 @@ def _owner_pronoun(owner: str, owned: str, phrase: str) -> str:
     """ "Its report, published last week, says ...", "Its volunteers say": the body named before speaks ("their
     lawyers" are more often the lawyers of the people just named); "Her notebook lists 63 names": she does."""
     record = _REPORT_NOUNS.match(_REPORT_ADJECTIVES.sub("", owned)) is not None
-    if owner in ("its", "their") and (record or (_MEMBERS.match(owned) and owner == "its")):
+    # "its mission in Tesk": the place says which part of it speaks
+    members = _MEMBERS.match(re.sub(r"\s+(?:in|for|at)\s+[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*$", "", owned))
+    if owner in ("its", "their") and (record or (members and owner == "its")):
         return "it"
     if owner in ("her", "his") and record:
         return "she" if owner == "her" else "he"
@@ -2563,7 +2567,8 @@ _MEMBERS = re.compile(
     r"(?i)^(?:own\s+)?(?:[\w-]+\s+)?(?:volunteers|staff|teams?|doctors|medics|nurses|workers|researchers|"
     r"members|monitors|investigators|experts|lawyers|officials|representatives|field officers|officers)$"
     r"|^(?:[\w-]+\s+){0,2}?(?:representative|spokes(?:man|woman|person)|press (?:office|officer)|office|"
-    r"director|head|chief|manager|secretary|coordinator)$")
+    # and a part of it named by its place: "Its Varnholm delegation says", "its Tesk branch"
+    r"director|head|chief|manager|secretary|coordinator|delegation|branch|chapter|mission)$")
 
 
 # "the charity", "the medical charity" describe a source named before; "the fire service" names a new one.
@@ -2973,7 +2978,10 @@ def _official_issuer(text: str, title: str) -> tuple[str, str] | None:
     heads = [title, *(line for line in text.splitlines()[1:4] if 0 < len(line.split()) < 6)]
     if not any(_OFFICIAL_TITLE.search(head) for head in heads):
         return None
-    paragraphs = [line.strip() for line in text.splitlines()[1:] if len(line.split()) >= 6]
+    # a heading line under the title ("Corvenna National Police — Office of Public Affairs", no full stop) is no
+    # first paragraph: the update opens on its first sentence
+    paragraphs = [line.strip() for line in text.splitlines()[1:]
+                  if len(line.split()) >= 6 and re.search(r"[.!?:][\"”’')]*\s*$", line)]
     for paragraph in paragraphs[:1]:
         subject = _ISSUER_CONFIRMS.match(_DATELINE.sub("", paragraph))
         if subject and (subject.group("acronym") or _ORGANISATION_WORDS.search(subject.group("name"))):
@@ -3028,7 +3036,13 @@ _LETTERHEAD_BODY = (r"(?:Ministry|Office|Department|Agency|Service|Commission|Di
 _SMALL_WORDS = frozenset("of for the and on to de du in".split())
 
 
+# "Corvenna National Police — Office of Public Affairs": the body, then the office of it that issues the release
+_LETTERHEAD_OFFICE = re.compile(r"\s+[—–-]\s+(?:(?:Press|Public|Media|Information|Communications?)\s+)*"
+                                r"(?:Office|Service|Department|Unit|Centre|Center|Bureau|Division)\b.*$")
+
+
 def _letterhead(title: str) -> str | None:
+    title = _LETTERHEAD_OFFICE.sub("", title.strip())
     words = title.strip().split()
     if not 1 <= len(words) <= 12 or re.search(r"[^\w\s’'&-]", title.strip()):
         return None
@@ -3608,7 +3622,7 @@ def _section_at(paragraph: str, sources: Sources, section: Section | None, voice
         if source is not None:
             sources.mention(source)
             return Section(SourceRef(source, 0.65, f'the speaker line "{_short(speaker.group().strip(" :"))}"'), True)
-    if paragraph.rstrip().endswith(":"):
+    if paragraph.rstrip().endswith(":") or _LEAD_IN_BELOW.search(paragraph):
         cues = [c for c in find_cues(paragraph, sources) if c.ref.source is not voice]
         # "Its figures, compiled from court records, prison sources and families, year by year:": the owner of the
         # figures, not what they were compiled from
@@ -3624,7 +3638,10 @@ def _section_at(paragraph: str, sources: Sources, section: Section | None, voice
 # line leading into a table names the count only by its owner, the body named before.
 _LEAD_IN_OWNED = re.compile(rf"(?:^|[.!?]\s+)(?:[^.,:]{{1,40}},\s+)?(?P<owner>[Ii]ts|[Tt]heir)\s+(?:{_REPORT_ADJECTIVE}\s+)*"
                             r"(?:[\w-]+\s+)?(?P<count>count|tally|toll|figures|data|records?|list|breakdown|estimates?|"
-                            r"numbers|totals?)\b[^.!?]*:\s*$")
+                            r"numbers|totals?|table|census)\b[^.!?]*[:.]\s*$")
+# A lead-in can end on a full stop when it says the figures come next: "Its table, as of 1 December, is written out
+# below in full.", "The ministry's figures are as follows."
+_LEAD_IN_BELOW = re.compile(r"\b(?:below(?:\s+in\s+full)?|as\s+follows)\s*\.\s*$")
 
 
 def _lead_in_owner(paragraph: str, sources: Sources) -> SourceRef | None:
@@ -3759,6 +3776,7 @@ def _remember_mentions(sentence: str, sources: Sources) -> None:
             source = sources.resolve_name(match.group("name"))
             if source is not None and source.kind == "person":
                 sources.mention(source)
+    _remember_bodies_by_kind(sentence, sources)
     for match in re.finditer(rf"(?P<name>{_NAME})\s*\((?P<acronym>[A-Z][A-Za-z-]*[A-Z])\)", sentence):
         # "According to the Civil Protection Agency (CPA)": the cue's words are no part of the name
         name = re.sub(r"^(?:(?:According|Thanks|Due|Owing|Close|Next|Prior)\s+to\s+)?(?:(?:The|A|An|the)\s+)?", "",
@@ -3766,6 +3784,24 @@ def _remember_mentions(sentence: str, sources: Sources) -> None:
         source = sources.resolve_name(name, acronym=match.group("acronym"))
         if source is not None and len(name.split()) >= 2:
             sources.mention(source)
+
+
+def _remember_bodies_by_kind(sentence: str, sources: Sources) -> None:
+    """ "For the aid group Sea Watchers, which runs a rescue boat, ...": a later "the group" is Sea Watchers."""
+    for match in _BODY_BY_KIND.finditer(sentence):
+        new = name_key(_clean_name(match.group("name"))) not in {name_key(u.name) for u in sources.used.values()}
+        source = sources.resolve_name(match.group("name"), context=match.group("kind"))
+        if source is not None and new and not source.known and source.kind == "person":
+            # a name of capitalised words would be guessed a person; the words before it say what it is
+            source.kind, source.note = "ngo", f'kind guessed from "{match.group("kind")}" before the name'
+        if source is not None and source.kind != "person":
+            sources.mention(source)
+            sources.add_role(source, match.group("kind"))
+
+
+# A body introduced by its kind before its name: "the aid group Sea Watchers", "the rights organisation Tesk Watch".
+_BODY_BY_KIND = re.compile(rf"\b(?:the|an?)\s+(?P<kind>(?:[a-z-]+\s+){{0,2}}?(?:group|organi[sz]ation|charity|network|"
+                           rf"monitor|campaign|coalition|association|collective))\s+(?P<name>{_NAME})")
 
 
 # People a sentence is about, doing something other than speaking: "six widows sit in a row", "Relatives of the
@@ -3802,8 +3838,9 @@ PERSON_INTRODUCED = re.compile(
     r"(?:^|(?<=[a-z,;:—–-])\s|(?<=\s)(?:and|but|when|as|while)\s)(?P<name>[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+){1,2}),\s*"
     r"(?:\d{1,3},|aged\s+\d{1,3},|who\s|whose\s)")
 # A person named with a title anywhere in a sentence: "Inside the clinic on Mill Street, Dr Lena Harsk has stopped".
+# (a title before a surname alone, "Mr Halvik's crew", is the person named in full before)
 TITLED_PERSON = re.compile(r"\b(?:Dr|Mr|Mrs|Ms|Prof|Professor|Father|Sister|Imam|Rev|Rabbi)\.?\s+"
-                           r"(?P<name>[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+){1,2})\b")
+                           r"(?P<name>[A-Z][a-z’'-]+?(?:\s+[A-Z][a-z’'-]+?){0,2})(?:[’']s)?(?![\w’'-])")
 PERSON_OPENING = re.compile(
     r"^[\"“‘']?(?:(?:Dr|Mr|Mrs|Ms|Prof|Professor|Father|Sister|Imam|Rev|Rabbi)\.?\s+"
     # "Harbour master Jon Brekk walks ...": a role before the name

@@ -335,9 +335,9 @@ def test_known_sources_are_matched_without_case_or_article() -> None:
 
 
 # Floors at the measured scores: a change that lowers them fails here (the targets are in issue 21).
-EVALUATION_FLOORS = {"overall": (0.89, 0.88), "development": (0.95, 0.93), "held-out-13": (0.90, 0.85),
+EVALUATION_FLOORS = {"overall": (0.90, 0.89), "development": (0.95, 0.93), "held-out-13": (0.90, 0.85),
                      "held-out-14": (0.88, 0.88), "held-out-15": (0.86, 0.85), "held-out-16": (0.80, 0.79),
-                     "held-out-17": (0.77, 0.83), "held-out-18": (0.69, 0.68)}
+                     "held-out-17": (0.77, 0.83), "held-out-18": (0.80, 0.80)}
 
 
 def test_labelled_evaluation_does_not_fall_below_its_measured_scores() -> None:
@@ -401,6 +401,11 @@ def _attributed(text: str) -> set[tuple[str, str, str, str | None]]:
     draft = extract(text, document_id="t", text_file="t.txt")
     names = {s.id: s.name for s in draft.sources}
     return {(names[c.source], f.metric, f.stated, f.population) for c in draft.claims for f in c.figures}
+
+
+def _speakers(text: str) -> set[tuple[str, str]]:
+    """Who each figure went to, as written: (source name, stated figure)."""
+    return {(name, stated) for name, _, stated, _ in _attributed(text)}
 
 
 def test_a_subgroup_aside_does_not_hide_the_verb_or_the_speaker_after_it() -> None:
@@ -1779,6 +1784,25 @@ def test_people_a_doctor_says_we_admitted_are_in_hospital_and_the_quotation_goes
     assert _attributed(text) == {("Mira Lund", "hospitalised", "64", None), ("Mira Lund", "killed", "Seven", None)}
 
 
+def test_a_release_under_a_letterhead_with_its_office_speaks_for_the_body() -> None:
+    # round 13: "Corvenna National Police — Office of Public Affairs" under "PRESS RELEASE" had been read as the
+    # release's first paragraph, so "The National Police informs the public that" was never reached, and as a
+    # letterhead it was refused for its dash; the later paragraphs' figures went to the text's unnamed voice
+    text = ("PRESS RELEASE\nOrval National Police — Office of Public Affairs\nNo. 41/2026\nTesk, 6 May 2026\n\n"
+            "RESULTS OF THE RAID\n\nThe National Police informs the public that officers detained 74 persons.\n\n"
+            "In an exchange of fire, one officer lost his life and three were wounded.\n")
+    assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
+        ("National Police", "detained", "74"), ("National Police", "killed", "one"), ("National Police", "injured", "three")}
+    # the same letterhead with a plain dash and a press office, over a release that never names its issuer
+    text = ("Press release\nMinistry of Health - Press Office\n\nCholera\n\nNine people have died of cholera in "
+            "Tesk.\n")
+    assert _attributed(text) == {("Ministry of Health", "killed", "Nine", None)}
+    # a heading under the title that no letterhead reads (a comma in it) is no first paragraph either
+    text = ("PRESS RELEASE\nBorder Guard Service, Northern Sector Regional Command\n\nThe Orval Border Guard Service informs the public that its crews "
+            "took part in the search.\n\nThirty-one migrants were rescued at sea.\n")
+    assert _attributed(text) == {("Orval Border Guard Service", "rescued", "Thirty-one", "migrants")}
+
+
 def test_a_letterhead_line_under_a_statement_s_title_is_its_voice() -> None:
     text = ("Statement on the Kall bridge collapse\n\nMinistry of Transport of the Republic of Sella\n\n"
             "As a result of the collapse, 6 people died. 21 people received medical treatment.\n")
@@ -1879,7 +1903,7 @@ def test_a_live_blog_entry_that_confirms_or_counts_a_night_in_a_hall_is_read() -
 def test_a_subject_with_a_day_after_it_is_the_speaker_of_a_participle_too() -> None:
     text = ("Toll\n\nThe coastguard on Friday raised the number of missing to 14, saying two more fishermen had not "
             "come home.\n")
-    assert {(name, stated) for name, _, stated, _ in _attributed(text)} == {("Coastguard", "14")}
+    assert _speakers(text) == {("Coastguard", "14")}
 
 
 def test_bare_numbers_said_after_a_question_of_how_many_count_what_it_asked() -> None:
@@ -1957,7 +1981,7 @@ def test_people_counted_in_hospital_after_the_dead_are_in_hospital() -> None:
 def test_reports_on_social_networks_are_the_networks_claim() -> None:
     text = ("Statement by the Ministry of Interior\n\nReports circulating on social networks of 30 deaths in Dorr "
             "are false.\n")
-    assert {(name, stated) for name, _, stated, _ in _attributed(text)} == {("Social networks", "30")}
+    assert _speakers(text) == {("Social networks", "30")}
 
 
 def test_a_capitalised_modifier_opening_a_sentence_is_no_name() -> None:
@@ -1978,7 +2002,7 @@ def test_unaccompanied_children_crossing_into_a_country_and_a_centre_that_hosts_
 
 def test_its_director_is_the_body_the_sentence_opens_on() -> None:
     text = "Crush\n\nThe Orra General Hospital was treating 52 injured people on Sunday, its director said.\n"
-    assert {(name, stated) for name, _, stated, _ in _attributed(text)} == {("Orra General Hospital", "52")}
+    assert _speakers(text) == {("Orra General Hospital", "52")}
 
 
 def test_a_body_s_update_speaks_in_its_voice_and_the_second_of_two_days_is_no_count() -> None:
@@ -2534,14 +2558,14 @@ def test_a_body_named_by_what_it_is_and_the_place_it_serves_is_not_the_place() -
             "12 people were missing. Among the dead were 11 children, according to the provincial hospital in Bressa, "
             "which said 64 survivors were injured. The government's own figures, given by the justice ministry in reply "
             "to a parliamentary question in October, put executions in 2024 at 28.\n")
-    assert {(name, stated) for name, _, stated, _ in _attributed(text)} >= {
+    assert _speakers(text) >= {
         ("Provincial health directorate of Merrow", "At least 40"), ("Community leaders in Tamsa", "85"),
         ("Mayor of Orrin", "12"), ("Provincial hospital in Bressa", "64"), ("Justice ministry", "28")}
     # a proper name stays one, and people of a body named before are that body's
     text = ("Raids\n\nBy Ana Holt\n\nAmnesty International said 50 people were detained. Amnesty researchers in Orm said "
             "60 people were detained. The Ministry of Health said 40 people were injured. Police in Halde said 30 people "
             "were arrested.\n")
-    assert {(name, stated) for name, _, stated, _ in _attributed(text)} == {
+    assert _speakers(text) == {
         ("Amnesty International", "50"), ("Amnesty International", "60"), ("Ministry of Health", "40"),
         ("Police", "30")}
 
@@ -2605,7 +2629,7 @@ def test_its_and_it_refer_to_the_body_the_text_was_just_about() -> None:
             "called the first march, keeps a list. Its figures show that 187 students have been detained.\n\nThe "
             "coastguard first said 78 people had been rescued. A day later, after a second count, it corrected the "
             "figure to 104.\n")
-    assert {(name, stated) for name, _, stated, _ in _attributed(text)} == {
+    assert _speakers(text) == {
         ("Tavrin Red Crescent", "110,000"), ("Tavrin Red Crescent", "64"), ("Kessal Student Council", "187"),
         ("Coastguard", "78"), ("Coastguard", "104")}
 
@@ -2646,6 +2670,76 @@ def test_a_table_lead_in_names_the_owner_of_the_figures_not_what_they_were_compi
         ("Holvarian Centre for Penal Reform", "executed", "26")}
 
 
+def test_a_lead_in_that_ends_on_below_or_as_follows_names_the_owner_of_the_rows() -> None:
+    # round 13: a table's lead-in can end on a full stop when it says the figures come next ("Its table, as of 1
+    # December 2026, is written out below in full."); its rows had gone to the text's unnamed voice. An observatory
+    # is a body that owns a count, as a monitor or a centre is.
+    text = ("Orval: journalists in prison\n\nThe Orval Press Freedom Observatory released its census on Monday. Its "
+            "table, as of 1 May 2026, is written out below in full.\n\nNorth — 12 journalists in prison. Three of them "
+            "are women.\n\nSouth — 7 journalists in prison.\n\nThe Committee to Protect Journalists counted 15.\n")
+    assert _speakers(text) == {
+        ("Orval Press Freedom Observatory", "12"), ("Orval Press Freedom Observatory", "Three"),
+        ("Orval Press Freedom Observatory", "7"), ("Committee to Protect Journalists", "15")}
+    text = ("Lawyers held\n\nThe Orval Bar Association published its figures on Friday. Their breakdown by province "
+            "is as follows.\n\nKesk — 40 lawyers detained.\n\nTamm — 9 lawyers detained.\n")
+    assert _speakers(text) == {("Orval Bar Association", "40"), ("Orval Bar Association", "9")}
+    # a sentence that ends on a place "below" something leads into nothing
+    text = ("Dam\n\nThe Orval Dam Authority opened the gates. Water reached the villages below.\n\nTesk — 40 houses were "
+            "flooded.\n")
+    assert {name for name, _, _, _ in _attributed(text)} != {"Orval Dam Authority"}
+
+
+def test_a_pronoun_after_an_opening_phrase_is_the_speaker() -> None:
+    # round 13: "In its latest bulletin it said 3,112 people had reached ..." had skipped the whole clause as no
+    # subject (it opens on "In"), so the figures went to the byline; the pronoun after the opening phrase speaks
+    text = ("Boats\n\nBy Ana Holt\n\nThe coastguard's figures are larger. In its latest bulletin it said 86 people had "
+            "been found dead at sea.\n")
+    assert _speakers(text) == {("Coastguard", "86")}
+    text = ("Lawyers\n\nBy Ana Holt\n\nThe Orval Bar Association said 12 lawyers were missing. At a news conference on "
+            "Monday it said 40 lawyers had been detained.\n")
+    assert _speakers(text) == {("Orval Bar Association", "12"), ("Orval Bar Association", "40")}
+    text = ("Tesk\n\nBy Ana Holt\n\nPolice in Tesk said 12 people were missing. During a briefing they said 40 people "
+            "had been detained.\n")
+    assert _speakers(text) == {("Police", "12"), ("Police", "40")}
+
+
+def test_a_part_of_a_body_named_by_its_place_speaks_for_the_body() -> None:
+    # round 13: "Its Varnholm delegation says more than 9,000 homes ..." had made a source "Its Varnholm"; a
+    # delegation, branch or mission of the body named before speaks for it, with its place before or after
+    cases = [("The Orval Red Cross says 1,200 people have been forced from their homes. Its Tesk delegation says more "
+              "than 900 homes have been destroyed.", "Orval Red Cross", {"1,200", "more than 900"}),
+             ("The Orval Bar Association says 40 lawyers are held. Its northern branch says 12 lawyers have been "
+              "arrested.", "Orval Bar Association", {"40", "12"}),
+             ("Médecins Sans Frontières said 40 people were killed. Its mission in Tesk said 12 people were injured.",
+              "Médecins Sans Frontières", {"40", "12"})]
+    for paragraph, body, stated in cases:
+        assert _speakers(f"Floods\n\nBy Ana Holt\n\n{paragraph}\n") == {(body, figure) for figure in stated}
+
+
+def test_a_body_introduced_by_its_kind_is_the_one_a_later_short_reference_means() -> None:
+    # round 13: "For the aid group Sea Watchers, which runs a small rescue boat, ..." did not count as a mention,
+    # so "The group estimates that between 300 and 400 ..." went to the Red Cross named in the paragraph before
+    text = ("Boats\n\nBy Ana Holt\n\nThe centre is run by the Orval Red Cross, which said 4,000 people had fled."
+            "\n\nFor the aid group Sea Rescue, which runs a boat, the toll is too low. The group estimates that "
+            "300 people have drowned.\n")
+    assert _speakers(text) == {("Orval Red Cross", "4,000"), ("Sea Rescue", "300")}
+    text = ("Tesk\n\nBy Ana Holt\n\nThe Orval Red Cross said 4,000 people had fled.\n\nThe toll is disputed by the "
+            "rights organisation Free Voices. The organisation says 300 people were killed.\n")
+    assert _speakers(text) == {("Orval Red Cross", "4,000"), ("Free Voices", "300")}
+
+
+def test_a_title_before_a_surname_is_the_person_a_later_he_or_she_means() -> None:
+    # round 13: "Mr Halvik's crew has pulled 212 people from the water this year, he said." gave "he" to the woman
+    # named before: a title before a surname alone (possessive or not) did not count as a mention of the person
+    text = ("Boats\n\nBy Ana Holt\n\nIts director, Ana Sorel, said 90 children were alone. \"We count empty seats,\" "
+            "said its coordinator, Jonas Halvik.\n\nMr Halvik's crew has pulled 212 people from the water this year, he "
+            "said.\n")
+    assert ("Jonas Halvik", "212") in _speakers(text)
+    text = ("Ward\n\nBy Ana Holt\n\nThe director, Pavel Renn, said 40 people were injured. A nurse, Mira Lund, said the "
+            "ward was full.\n\nDr Renn’s ward has treated 19 children since Friday, he said.\n")
+    assert ("Pavel Renn", "19") in _speakers(text)
+
+
 def test_attacks_and_complaints_are_counted_as_events() -> None:
     # round 12: batches 15 and 17 label counts of attacks on schools or health care and of complaints received
     # (the metrics the draft defines when the database lacks them); the people killed in them stay their own count
@@ -2660,7 +2754,7 @@ def test_there_or_here_after_a_speaker_is_no_part_of_the_name() -> None:
     # round 12: "A doctor there told her" had made a source "Doctor there"
     text = ("Crush\n\nBy Ana Holt\n\nA doctor there told her that 12 people had died. Officials here said 30 people were "
             "injured.\n")
-    assert {(name, stated) for name, _, stated, _ in _attributed(text)} == {("Doctor", "12"), ("Officials", "30")}
+    assert _speakers(text) == {("Doctor", "12"), ("Officials", "30")}
 
 
 def test_a_which_clause_with_a_subject_of_its_own_does_not_swallow_the_figures_before_it() -> None:
