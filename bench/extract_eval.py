@@ -127,11 +127,42 @@ def proposed_triples(draft: Draft) -> list[Triple]:
     return triples
 
 
+LABEL_FIELDS = frozenset({"source", "metric", "figure", "population"})
+
+
+class LabelError(ValueError):
+    """A label file that cannot be scored as written: which claim, what is wrong, how to fix it."""
+
+
+def _check_label(number: int, claim: object, sources: dict[str, set[str]]) -> dict:
+    if not isinstance(claim, dict):
+        raise LabelError(f"claim {number + 1}: expected a mapping of source, metric, figure (and population); found {claim!r}")
+    unknown = [str(key) for key in claim if key not in LABEL_FIELDS]
+    if unknown:
+        # In a flow mapping a comma ends the value: {figure: more than 240,000} is "more than 240" and a key "000".
+        raise LabelError(f"claim {number + 1} ({claim.get('source')} {claim.get('metric')} {claim.get('figure')!r}): unknown "
+                         f"field{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}; expected only "
+                         f"{', '.join(sorted(LABEL_FIELDS))}. A figure with a comma inside {{...}} must be quoted: "
+                         f'figure: "more than 240,000"')
+    missing = [field for field in ("source", "metric", "figure") if claim.get(field) in (None, "")]
+    if missing:
+        raise LabelError(f"claim {number + 1}: {', '.join(missing)} missing; every label gives source, metric and figure")
+    if claim["source"] != AUTHOR and claim["source"] not in sources:
+        raise LabelError(f"claim {number + 1}: source {claim['source']!r} is not a key of 'sources'; add it there with the "
+                         f"names that identify it, or use {AUTHOR!r} for the text's own voice")
+    return claim
+
+
 def labelled_triples(labels: dict) -> tuple[list[Triple], list[str]]:
-    """The labels as triples, and the labels whose figure the parser cannot read ("a few dozen")."""
+    """The labels as triples, and the labels whose figure the parser cannot read ("a few dozen").
+
+    Raises LabelError for a label that cannot be scored as written (an unknown field, a missing one,
+    a source with no names), rather than scoring what YAML made of it.
+    """
     sources = {key: {name_key(n) for n in [key, *names]} for key, names in (labels.get("sources") or {}).items()}
     triples, unreadable = [], []
-    for claim in labels.get("claims") or []:
+    for number, item in enumerate(labels.get("claims") or []):
+        claim = _check_label(number, item, sources)
         key = claim["source"]
         names = {AUTHOR} if key == AUTHOR else sources[key]
         label = f"{key} {claim['metric']} {claim['figure']!r}"
@@ -170,9 +201,13 @@ def score(name: str, proposed: list[Triple], expected: list[Triple]) -> Score:
 
 
 def evaluate_article(text_path: Path) -> Score:
-    labels = yaml.safe_load(text_path.with_suffix(".yaml").read_text(encoding="utf-8"))
+    label_path = text_path.with_suffix(".yaml")
+    labels = yaml.safe_load(label_path.read_text(encoding="utf-8"))
+    try:
+        expected, unreadable = labelled_triples(labels)
+    except LabelError as error:
+        raise LabelError(f"{label_path}: {error}") from None
     draft = extract(text_path.read_text(encoding="utf-8"), document_id=text_path.stem, text_file=text_path.name)
-    expected, unreadable = labelled_triples(labels)
     result = score(text_path.stem, proposed_triples(draft), expected)
     result.unreadable = unreadable
     result.style = str(labels.get("style") or "unlabelled")
@@ -328,6 +363,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="score one set only: a held-out folder name (held-out-10) or 'development'; "
                              "a batch not yet scored is scored and marked SCORED")
     args = parser.parse_args(argv)
+    try:
+        return _run(parser, args)
+    except LabelError as error:
+        print(f"error: {error}\nNothing was scored.", file=sys.stderr)
+        return 2
+
+
+def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     first_contact = None
     if args.only and args.only != "development":
         folder = ARTICLES / args.only

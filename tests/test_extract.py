@@ -335,9 +335,10 @@ def test_known_sources_are_matched_without_case_or_article() -> None:
 
 
 # Floors at the measured scores: a change that lowers them fails here (the targets are in issue 21).
-EVALUATION_FLOORS = {"overall": (0.90, 0.89), "development": (0.95, 0.93), "held-out-13": (0.90, 0.85),
+EVALUATION_FLOORS = {"overall": (0.88, 0.87), "development": (0.95, 0.93), "held-out-13": (0.90, 0.85),
                      "held-out-14": (0.88, 0.88), "held-out-15": (0.86, 0.85), "held-out-16": (0.80, 0.79),
-                     "held-out-17": (0.77, 0.83), "held-out-18": (0.80, 0.80)}
+                     "held-out-17": (0.77, 0.83), "held-out-18": (0.80, 0.80),
+                     "held-out-19": (0.63, 0.57)}
 
 
 def test_labelled_evaluation_does_not_fall_below_its_measured_scores() -> None:
@@ -345,7 +346,8 @@ def test_labelled_evaluation_does_not_fall_below_its_measured_scores() -> None:
     groups, overall, seeds = bench.evaluate_all()
     precision, recall = EVALUATION_FLOORS["overall"]
     assert overall.precision >= precision and overall.recall >= recall, bench._row(overall)
-    for batch in ("held-out-13", "held-out-14", "held-out-15", "held-out-16", "held-out-17", "held-out-18", "development"):
+    for batch in ("held-out-13", "held-out-14", "held-out-15", "held-out-16", "held-out-17", "held-out-18", "held-out-19",
+                  "development"):
         held_out = next(total for _, total in groups if total.name.startswith(batch))
         precision, recall = EVALUATION_FLOORS[batch]
         assert held_out.precision >= precision and held_out.recall >= recall, bench._row(held_out)
@@ -376,6 +378,29 @@ def test_a_held_out_batch_is_unseen_until_it_is_scored_once(tmp_path: Path, monk
     groups, overall, _ = bench.evaluate_all(root=tmp_path)
     assert [total.name for _, total in groups] == ["held-out-99 batch (1 articles)", "development set (1 articles)"]
     assert overall.labels == 2 * groups[1][1].labels
+
+
+@pytest.mark.parametrize(("claims", "expected"), [
+    # a comma ends a value in a flow mapping: YAML reads "more than 240" and a key 000
+    ("  - {source: un, metric: displaced, figure: more than 240,000}\n",
+     ["claim 1 (un displaced 'more than 240'): unknown field 0", 'figure: "more than 240,000"']),
+    ("  - {source: un, metric: displaced}\n", ["claim 1: figure missing"]),
+    ("  - {source: unhcr, metric: displaced, figure: '163'}\n", ["claim 1: source 'unhcr' is not a key of 'sources'"]),
+])
+def test_a_label_that_cannot_be_scored_as_written_is_refused_and_nothing_is_scored(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], claims: str, expected: list[str]) -> None:
+    bench = _load_bench()
+    batch = tmp_path / "held-out-98"
+    batch.mkdir()
+    (batch / "unseen.txt").write_text("More than 240,000 people have fled, the UN said.\n", encoding="utf-8")
+    (batch / "unseen.yaml").write_text("style: un\nsources:\n  un: [UN]\nclaims:\n" + claims, encoding="utf-8")
+    monkeypatch.setattr(bench, "ARTICLES", tmp_path)
+    assert bench.main(["--set", "held-out-98"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.startswith(f"error: {batch / 'unseen.yaml'}: ") and err.endswith("Nothing was scored.\n")
+    for words in expected:
+        assert words in err
+    assert not (batch / "SCORED").exists()  # still unseen: its one scoring is still to come
 
 
 def test_every_held_out_batch_in_the_repository_is_scored_or_unseen() -> None:
