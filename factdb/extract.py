@@ -3287,6 +3287,7 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
     earlier_topic: str | None = None
     carried: SourceRef | None = None  # the attributed source of the sentence before, in this paragraph
     section: Section | None = None  # who speaks where nothing else says: a speaker line or a lead-in line
+    leading_in = False  # this paragraph is the one that set the section
     speaker: SourceRef | None = None  # who the sentence before named, in this paragraph
     quoting: SourceRef | None = None  # who the quotation before was given to: a quotation opening next is theirs
     key_figures = False  # inside a "Key figures" list, which restates the body
@@ -3301,7 +3302,8 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
             earlier_topic = topic or earlier_topic
             topic, carried, speaker, last_paragraph = None, None, None, sentence.paragraph
             quoting = None
-            section = _section_at(paragraphs[sentence.paragraph], sources, section, voice)
+            before, section = section, _section_at(paragraphs[sentence.paragraph], sources, section, voice)
+            leading_in = section is not before  # the paragraph that names the section's speaker
             sources.voice = section.ref.source if section is not None and section.speaker else voice
         if ABOUT_THE_ISSUER.match(paragraphs[sentence.paragraph].strip()):
             continue  # "CPJ is an independent, nonprofit organization that ...": boilerplate about the issuer
@@ -3326,9 +3328,11 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
         if in_quotation:
             quoting = quoted_by
         cues = _sentence_cues(sentence, sources, quoting, section, in_quotation)
-        if section is not None and not section.speaker and sentence.start == _paragraph_start(sentences, sentence) \
-                and _opens_with_speaker(sentence.text, cues, section):
-            section = None  # a new paragraph that names its own speaker first ends a table's lead-in
+        if section is not None and not section.speaker and not leading_in \
+                and sentence.start == _paragraph_start(sentences, sentence) and _opens_with_speaker(sentence.text, cues, section):
+            # a new paragraph that names its own speaker first ends a table's lead-in (not the lead-in itself: "The
+            # figures below come from the centre, which compiles reports from hospitals")
+            section = None
         continuation = _going_on(sentence.text, cues, quoting=quoting, carried=carried, speaker=speaker,
                                  sources=sources, in_quotation=in_quotation)
         fallback = continuation or (section.ref if section is not None else None)
@@ -3627,11 +3631,34 @@ def _section_at(paragraph: str, sources: Sources, section: Section | None, voice
         # "Its figures, compiled from court records, prison sources and families, year by year:": the owner of the
         # figures, not what they were compiled from
         ref = _lead_in_owner(paragraph, sources) or (cues[0].ref if cues else None)
-        if ref is not None:
-            sources.mention(ref.source)
-            return Section(SourceRef(ref.source, min(ref.confidence, 0.6),
-                                     f'the line leading into the figures below ({ref.reason})'), False)
+    else:
+        # "The figures below come from the Vell Mine Action Centre (VMAC), which compiles ... They were published on
+        # 1 December.": a paragraph that says whose the figures below are leads into them wherever it ends
+        ref = _figures_below_owner(paragraph, sources)
+    if ref is not None:
+        sources.mention(ref.source)
+        return Section(SourceRef(ref.source, min(ref.confidence, 0.6),
+                                 f'the line leading into the figures below ({ref.reason})'), False)
     return section
+
+
+# "The figures below come from X", "The data that follow were compiled by X", "The numbers below are those of X":
+# the figures to come, named as below or following, and the body they come from.
+_FIGURES_BELOW_FROM = re.compile(
+    rf"(?:^|[.!?]\s+)(?:[Tt]he|[Aa]ll)\s+(?:[\w-]+\s+)?(?:figures|data|numbers|statistics|totals|counts)\s+"
+    rf"(?:below|that\s+follow|which\s+follow|in\s+this\s+(?:table|list))\s+"
+    rf"(?:(?:all\s+)?(?:come|comes|came|are|were)\s+(?:taken\s+)?from|(?:are|were)\s+(?:those\s+of|compiled\s+by|"
+    rf"published\s+by|released\s+by|collected\s+by))\s+(?:the\s+)?(?P<body>{_NAME})"
+    rf"(?:\s+\((?P<acronym>[A-Z][A-Za-z]+)\))?")
+
+
+def _figures_below_owner(paragraph: str, sources: Sources) -> SourceRef | None:
+    said = _FIGURES_BELOW_FROM.search(paragraph)
+    if said is None:
+        return None
+    name = re.split(r"\.\s", said["body"])[0].rstrip(".")  # a name's pattern runs on past its sentence's full stop
+    body = sources.resolve_name(name, acronym=said["acronym"], context=paragraph)
+    return None if body is None else SourceRef(body, 0.6, f'"{_short(said.group().strip(" .!?"))}"')
 
 
 # "The Harm Monitor published its annual figures on 12 January. Its count of civilians killed, by quarter:": the

@@ -2860,3 +2860,18 @@ def test_the_organisation_in_a_release_is_its_issuer_not_the_body_it_cited_last(
             "6,300 children.\n\nAt least 112 children have been killed, according to figures verified by the United "
             "Nations.\n\nThe organisation said 74 schools had been damaged.\n")
     assert ("Save the Children", "damaged", "74") in {(n, m, f) for n, m, f, _ in _attributed(text)}
+
+
+def test_a_paragraph_saying_whose_the_figures_below_are_names_the_owner_of_the_rows() -> None:
+    # round 14: "The figures below come from the Vell Mine Action Centre (VMAC), which compiles reports from hospitals
+    # ... They were published on 1 December." leads into a table without ending on a colon; its rows had gone to the
+    # text's own voice (tables name their owner in the lead-in in batches 14-19)
+    rows = "\n\nTesk district — 40 dead, 120 injured.\n\nMarl: 12 dead.\n"
+    for lead in ("The figures below come from the Orval Disaster Authority (ODA), which gathers reports from district "
+                 "offices and hospitals. They were published on Monday.",
+                 "The data that follow were compiled by the Orval Disaster Authority.",
+                 "All the numbers below are those of the Orval Disaster Authority. They cover 2025."):
+        assert _speakers("Floods" + "\n\n" + lead + rows) == {
+            ("Orval Disaster Authority", "40"), ("Orval Disaster Authority", "120"), ("Orval Disaster Authority", "12")}
+    # figures "below" a place lead into nothing
+    assert _speakers("Dam\n\nThe figures below the dam were worrying.\n\nTesk — 40 houses were flooded.\n") == set()
