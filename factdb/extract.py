@@ -2831,12 +2831,21 @@ _POSSESSIVE_INSTITUTION = re.compile(
 _LOWERCASE_HEAD = re.compile(rf"^\s+((?:[a-z-]+\s+){{0,2}}?(?:{'|'.join(GENERIC_HEADS)}|hospital|clinic))\b")
 
 
+# The word before "and" and the word after it, when "and" joins two speakers rather than two words of one name
+# ("search and rescue teams"): a plural before it, or a count or article after it.
+_SPEAKERS_JOINED = re.compile(r"(?i)^(?:[\w’'-]+[^s\W]s|[\w’'-]+\s+(?:a|an|the|one|two|three|four|five|several|some|\d+))\b")
+
+
 def _common_noun_phrase(phrase: str) -> str | None:
     """ "Three hospital officials in the southern city of Ostrava" -> "hospital officials"."""
     words = phrase.split()
     kept: list[str] = []
-    for word in words:
+    for index, word in enumerate(words):
         lowered = word.lower().strip(",")
+        if lowered == "and" and kept and _SPEAKERS_JOINED.match(" ".join([kept[-1], *words[index + 1 : index + 2]])):
+            # "two local officials and a hospital worker", "medical sources and residents": speakers named together,
+            # each one a source of the figure; the first names them (batches 13 and 19 label either)
+            break
         if lowered in ("in", "of", "at", "from", "for", "with", "on", "representing", "who", "which", "close", "near",
                        "contacted", "reached", "interviewed", "quoted", "speaking", "cited"):
             break

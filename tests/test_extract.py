@@ -2875,3 +2875,13 @@ def test_a_paragraph_saying_whose_the_figures_below_are_names_the_owner_of_the_r
             ("Orval Disaster Authority", "40"), ("Orval Disaster Authority", "120"), ("Orval Disaster Authority", "12")}
     # figures "below" a place lead into nothing
     assert _speakers("Dam\n\nThe figures below the dam were worrying.\n\nTesk — 40 houses were flooded.\n") == set()
+
+
+def test_speakers_named_together_are_named_by_the_first() -> None:
+    # round 14: "two local officials and a hospital worker told Reuters" had become one source "Local officials and
+    # hospital worker", which no label names; batches 13 and 19 label such a figure the first speaker's (or either's)
+    for said in ("two local officials and a hospital worker told Reuters",
+                 "local officials and residents said on Sunday", "three local officials and two doctors told AFP"):
+        assert _speakers(f"Raid\n\nAt least 31 people were killed in the raid, {said}.\n") == {("Local officials", "At least 31")}
+    # "and" inside one speaker's name joins no speakers
+    assert _speakers("Quake\n\nSearch and rescue teams said 40 people were missing.\n") == {("Search and rescue teams", "40")}
