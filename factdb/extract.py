@@ -1961,7 +1961,32 @@ def find_cues(sentence: str, sources: Sources) -> list[Cue]:
     cues = _without_quoted_first_person(sentence, cues)
     _resolve_anaphora(cues)
     _its_opening_body(sentence, cues, sources)
-    return cues
+    return _cited_at_end(sentence, cues, sources)
+
+
+# A source cited after what is said, at the sentence's end: "AFP is reporting that at least two people were killed
+# ..., citing a source at St Anna Hospital.", "Save the Children says at least 38 children are among the dead,
+# citing figures from the regional health authority in Ostvik."
+_CITING_AT_END = re.compile(r",\s*(?P<how>citing|quoting)\s+(?P<cited>[^,;:“”\"]{2,100}?)\s*[.!?]?\s*$")
+# What is cited is the figures of a body: the body speaks ("figures from the regional health authority")
+_FIGURES_OF = re.compile(r"(?i)^(?:the\s+)?(?:figures|data|numbers|statistics|records)\s+(?:from|of|by)\s+(?=the\s|[A-Z])")
+
+
+def _cited_at_end(sentence: str, cues: list[Cue], sources: Sources) -> list[Cue]:
+    """The speaker's figures are the source's it cites at the end of the sentence, relayed by the speaker; records
+    no one is named as keeping ("citing hospital records", "citing figures from three hospitals") are the speaker's
+    own material, as between the verb and what is said."""
+    cited = _CITING_AT_END.search(sentence)
+    speaking = [index for index, cue in enumerate(cues) if cue.end <= cited.start()] if cited else []
+    if cited is None or not speaking or _cites_unowned_records(f"citing {cited.group('cited')}"):
+        return cues
+    relay = cues[speaking[-1]]
+    original = _resolve_phrase(_FIGURES_OF.sub("", cited.group("cited")), sources=sources, cue=cited.group("how"))
+    if original is None or original.source is relay.ref.source or original.source is sources.voice:
+        return cues
+    original.via = relay.ref.source
+    original.reason += f", relayed by {relay.ref.source.name}"
+    return [*cues[: speaking[-1]], replace(relay, ref=original), *cues[speaking[-1] + 1 :]]
 
 
 # A sentence opening on a named body acting: "The opposition Civic Front has published a list ...".

@@ -2885,3 +2885,18 @@ def test_speakers_named_together_are_named_by_the_first() -> None:
         assert _speakers(f"Raid\n\nAt least 31 people were killed in the raid, {said}.\n") == {("Local officials", "At least 31")}
     # "and" inside one speaker's name joins no speakers
     assert _speakers("Quake\n\nSearch and rescue teams said 40 people were missing.\n") == {("Search and rescue teams", "40")}
+
+
+def test_a_body_cited_at_the_end_of_the_sentence_is_the_source_and_records_stay_the_speakers() -> None:
+    # round 14: "AFP is reporting that at least two people were killed ..., citing a source at St Anna Hospital" and
+    # "Save the Children says ..., citing figures from the regional health authority" had gone to the relaying agency
+    # or charity (batches 18 and 19); records no one is named as keeping stay the speaker's (batches 13, 14, 18)
+    text = ("Protests live\n\n13:40 Reuters is reporting that at least two people were killed near the square, citing a "
+            "source at St Anna Hospital.\n\n14:00 Save the Children says 38 children are among the dead, citing figures "
+            "from the regional health authority in Ostvik.\n\n14:30 State radio said 19 soldiers had been killed, "
+            "quoting the Tarvel defence ministry.\n\n15:00 The health ministry said 73 people had died, citing records "
+            "from the city's four hospitals.\n\n15:30 The Orval Medical Council said on Sunday that 120 people had "
+            "been killed, citing hospital records.\n")
+    assert _speakers(text) == {("St Anna Hospital", "at least two"), ("Regional health authority in Ostvik", "38"),
+                               ("Tarvel defence ministry", "19"), ("Health ministry", "73"),
+                               ("Orval Medical Council", "120")}
