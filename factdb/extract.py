@@ -3397,7 +3397,8 @@ _ACTING_BODY = re.compile(
 
 def _acting_body(sentence: str, sources: Sources) -> ProposedSource | None:
     """The body a sentence that names no speaker opens on, acting: whom "It says ..." in the next sentence means."""
-    opening = _ACTING_BODY.match(sentence)
+    # (a live blog's time stamp is no part of the sentence: "14:15 The interior ministry denies that ...")
+    opening = _ACTING_BODY.match(re.sub(_CLOCK + r"\s+", "", sentence, count=1))
     if opening is None or guess_kind(opening.group("body"))[0] not in ("ngo", "government", "intergovernmental") \
             and not _ORGANISATION_WORDS.search(opening.group("body")):
         return None

@@ -2900,3 +2900,15 @@ def test_a_body_cited_at_the_end_of_the_sentence_is_the_source_and_records_stay_
     assert _speakers(text) == {("St Anna Hospital", "at least two"), ("Regional health authority in Ostvik", "38"),
                                ("Tarvel defence ministry", "19"), ("Health ministry", "73"),
                                ("Orval Medical Council", "120")}
+
+
+@pytest.mark.parametrize(("entry", "body"), [
+    ("14:15 The interior ministry denies that live ammunition was used. In a statement it says", "Interior ministry"),
+    ("16:05 The Orval police service has issued a statement. It says", "Orval police"),
+    ("09:42 GMT The Red Crescent has sent two surgical teams to the square. It says", "Red Crescent")])
+def test_a_live_blog_time_stamp_does_not_hide_the_body_a_later_it_means(entry: str, body: str) -> None:
+    # round 14: "14:15 The interior ministry denies that live ammunition was used. In a statement it says 58 officers
+    # have been injured": the entry's time stamp had hidden the body the sentence opens on, so "it" went to the agency
+    # quoted in the entry before
+    text = f"Protests live\n\n13:40 AFP is reporting that two people were killed.\n\n{entry} 58 people have been injured.\n"
+    assert _speakers(text) == {("AFP", "two"), (body, "58")}
