@@ -2258,12 +2258,19 @@ def _is_inverted(sentence: str, match: re.Match[str]) -> bool:
     if not re.search(r"[,”\"]$", before) or re.match(r"(?i)(?:that|on|in|at|it|they|he|she|by|from|via|over|during|late|"
                                                       r"early|today|yesterday|last|this|after|before|when|while)\b", after):
         return False  # ("..., Hamid Sorr, said by telephone": how it was said, the speaker is before the verb)
-    if FIGURE_PATTERN.match(after) or re.search(r"(?i)\bthat\b", after) or not re.search(r"\w", after):
+    one_of = _ONE_OF_THE_SPEAKERS.match(after)  # "..., said one of the officials": a speaker, not a count
+    if (FIGURE_PATTERN.match(after) and not one_of) or re.search(r"(?i)\bthat\b", after) or not re.search(r"\w", after):
         return False  # "..., the camp manager, Leon Abara, says.": nobody after the verb; the speaker is before it
     if re.match(r"(?i)^(?:[\w’'-]+\s+){1,4}?(?:had|has|have|is|are|was|were|will|would|now)\b", after) \
             or find_figures(after.split(",")[0]):
         return False  # "..., said its volunteers had evacuated 1,100 people": what is said follows, not who says it
-    return len(after.split()) <= 12 or bool(re.match(rf"{_NAME},", after))  # "said NAME, a long description"
+    # "said NAME, a long description", "said one of the officials, a district administrator who spoke on condition ..."
+    return len(after.split()) <= 12 or bool(re.match(rf"{_NAME},", after)) or one_of is not None
+
+
+# One or some of a group named before, after an inverted verb: "said one of the officials, a district administrator".
+_ONE_OF_THE_SPEAKERS = re.compile(r"(?i)^(?:one|two|three|another|a third|some|several|both|each)\s+of\s+(?:the|those|these)"
+                                  r"\s+[a-z-]+(?:\s+[a-z-]+)?\s*(?:[,.]|$)")
 
 
 # A title's full stop ends no phrase: "said Dr. Ines Valcourt" names Ines Valcourt, not "Dr".

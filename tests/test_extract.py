@@ -2912,3 +2912,15 @@ def test_a_live_blog_time_stamp_does_not_hide_the_body_a_later_it_means(entry: s
     # quoted in the entry before
     text = f"Protests live\n\n13:40 AFP is reporting that two people were killed.\n\n{entry} 58 people have been injured.\n"
     assert _speakers(text) == {("AFP", "two"), (body, "58")}
+
+
+@pytest.mark.parametrize("said", [
+    "said one of the officials", "said another of the local officials",
+    "said one of the officials, a district administrator who spoke on condition of anonymity because he feared reprisals"])
+def test_one_of_a_group_named_before_speaks_after_an_inverted_verb(said: str) -> None:
+    # round 14: "Nine of the dead were children, said one of the officials, a district administrator who ...": the
+    # number word opening the phrase after "said" had been read as a count, so nobody followed the verb and the figure
+    # went to the byline ("one of the officials said" before the verb was read already: batch 14, the development set)
+    text = (f"Raid\n\nBy Ana Holt\n\nGunmen killed at least 31 people, two local officials told Reuters.\n\nNine of the "
+            f"dead were children, {said}.\n")
+    assert _speakers(text) == {("Local officials", "at least 31"), ("Local officials", "Nine")}
