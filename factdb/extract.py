@@ -2994,6 +2994,8 @@ NEWS_AGENCY = re.compile(r"(?i)^(?:Reuters|AP|AFP|Associated Press|Agence France
 _ISSUER_SAID_TODAY = re.compile(rf",\s+(?:the\s+)?(?P<name>{_NAME})\s+(?:said|says|announced|stated|warned)\s+"
                                 r"(?:in\s+(?:a|an|its)\s+(?:[\w-]+\s+){0,2}?(?:report|statement|briefing|release|letter)"
                                 r"(?:\s+(?:released|published|issued))?\s+)?today\b")
+_ISSUER_SAID_WEEKDAY = re.compile(rf",\s+(?:the\s+)?(?P<name>{_NAME})\s+(?:said|says|announced|stated|warned)\s+"
+                                  r"(?:on\s+)?(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\s*[.!]?\s*$")
 # Titles of releases issued by a body: "Government of Ormand: update on ...", "Situation report No. 3".
 _OFFICIAL_TITLE = re.compile(
     r"(?i)\b(?:update|statement|bulletin|situation report|sitrep|communiqu[eé]|press release|announcement)\b")
@@ -3120,7 +3122,11 @@ def _release_issuer(text: str) -> tuple[str | None, str]:
         name = opening.group("name")
         named = f"{name} ({opening.group('acronym')})" if opening.group("acronym") else name
         return named, f'a press release: its first sentence opens "{_short(opening.group())}"'
-    said = _ISSUER_SAID_TODAY.search(_DATELINE.sub("", paragraphs[0]))
+    said = _ISSUER_SAID_TODAY.search(body)
+    if said is None and body != paragraphs[0]:
+        # under a dateline of its own ("New York, December 3, 2026 —"), "the Committee to Protect Journalists said
+        # Thursday" ends a release's first paragraph as "said today" does
+        said = _ISSUER_SAID_WEEKDAY.search(body)
     if said is None or not (_ORGANISATION_WORDS.search(said.group("name")) or len(said.group("name").split()) >= 2):
         return None, ""
     return said.group("name"), f'a press release: its first paragraph ends "{_short(said.group().lstrip(", "))}"'

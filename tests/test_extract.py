@@ -2924,3 +2924,17 @@ def test_one_of_a_group_named_before_speaks_after_an_inverted_verb(said: str) ->
     text = (f"Raid\n\nBy Ana Holt\n\nGunmen killed at least 31 people, two local officials told Reuters.\n\nNine of the "
             f"dead were children, {said}.\n")
     assert _speakers(text) == {("Local officials", "at least 31"), ("Local officials", "Nine")}
+
+
+@pytest.mark.parametrize(("said", "issuer"), [
+    ("the Committee to Protect Journalists said Thursday", "Committee to Protect Journalists"),
+    ("the Orval Press Union said on Monday", "Orval Press Union"),
+    ("the Orval Bar Association warned Friday", "Orval Bar Association")])
+def test_a_release_under_its_dateline_whose_first_paragraph_ends_said_on_a_weekday_is_the_issuers(said: str,
+                                                                                                  issuer: str) -> None:
+    # round 14: "New York, December 3, 2026 — ... the Committee to Protect Journalists said Thursday." (as "said today"
+    # does): the release's unattributed figures ("nine have been charged") had gone to an unnamed author
+    text = (f"Orval must free 14 journalists\n\nNew York, December 3, 2026 — Orval's authorities should release the "
+            f"14 journalists held since the vote, {said}.\n\nPolice arrested 19 reporters in the capital. Nine of them "
+            "have been charged.\n")
+    assert {name for name, _ in _speakers(text)} == {issuer}
