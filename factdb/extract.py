@@ -1961,7 +1961,24 @@ def find_cues(sentence: str, sources: Sources) -> list[Cue]:
     cues = _without_quoted_first_person(sentence, cues)
     _resolve_anaphora(cues)
     _its_opening_body(sentence, cues, sources)
-    return _cited_at_end(sentence, cues, sources)
+    return _cited_at_end(sentence, _after_judging_anothers_figures(sentence, cues), sources)
+
+
+# "Brisk's mayor said the ministry's figures were "far too low" and that he alone knew of at least 110 bodies": what
+# the speaker goes on to say after judging another's count is the speaker's, not the count's owner's.
+_AND_THAT = re.compile(r"(?i),?\s+and\s+that\b")
+
+
+def _after_judging_anothers_figures(sentence: str, cues: list[Cue]) -> list[Cue]:
+    for index, owned in enumerate(cues):
+        speakers = [c for c in cues[:index] if c.ref.source is not owned.ref.source]
+        if not speakers or not re.search(r"[’']s?\s+\S+$", sentence[owned.start : owned.end]):
+            continue  # (only a count named by its owner, inside what someone else says)
+        later = [c.start for c in cues[index + 1 :]]
+        going_on = _AND_THAT.search(sentence, owned.end, min(later, default=len(sentence)))
+        if going_on is not None and not find_figures(sentence[owned.end : going_on.start()]):
+            return sorted([*cues, Cue(going_on.start(), going_on.end(), "after", speakers[-1].ref)], key=lambda c: c.start)
+    return cues
 
 
 # A source cited after what is said, at the sentence's end: "AFP is reporting that at least two people were killed

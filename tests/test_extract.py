@@ -2938,3 +2938,17 @@ def test_a_release_under_its_dateline_whose_first_paragraph_ends_said_on_a_weekd
             f"14 journalists held since the vote, {said}.\n\nPolice arrested 19 reporters in the capital. Nine of them "
             "have been charged.\n")
     assert {name for name, _ in _speakers(text)} == {issuer}
+
+
+@pytest.mark.parametrize("judged", [
+    "Brisk's mayor, speaking to local television, said the ministry's figures were \"far too low\" and that he alone "
+    "knew of at least 110 bodies recovered in the town.",
+    "The mayor said the ministry's count was far too low, and that 110 people had died in the town.",
+    "The mayor said the ministry's toll left out the villages and that 110 people had died in the town."])
+def test_what_a_speaker_says_after_judging_anothers_count_is_the_speakers(judged: str) -> None:
+    # round 14: "X said the ministry's figures were "far too low" and that he alone knew of at least 110 bodies": the
+    # figure after "and that" had gone to the owner of the count judged (batch 16; "disputes the monitor's figures and
+    # says 41" in the development set was read already)
+    text = f"Dam live\n\nThe emergencies ministry says 71 people have died. {judged}\n"
+    who = {(name.split()[-1].lower(), stated.split()[-1]) for name, stated in _speakers(text)}
+    assert who == {("ministry", "71"), ("mayor", "110")}
