@@ -1995,10 +1995,16 @@ def _cited_at_end(sentence: str, cues: list[Cue], sources: Sources) -> list[Cue]
     own material, as between the verb and what is said."""
     cited = _CITING_AT_END.search(sentence)
     speaking = [index for index, cue in enumerate(cues) if cue.end <= cited.start()] if cited else []
-    if cited is None or not speaking or _cites_unowned_records(f"citing {cited.group('cited')}"):
+    if cited is None or not speaking:
+        return cues
+    body = _FIGURES_OF.sub("", cited.group("cited"))
+    # "figures from the health ministry" name their owner, a body; "records from the city's four hospitals" do not
+    head = re.split(r"\s(?:in|of|at|for)\s", body)[0].split()[-1]
+    if (body == cited.group("cited") or head.endswith("s") or not _ORGANISATION_WORDS.search(head)) \
+            and _cites_unowned_records(f"citing {cited.group('cited')}"):
         return cues
     relay = cues[speaking[-1]]
-    original = _resolve_phrase(_FIGURES_OF.sub("", cited.group("cited")), sources=sources, cue=cited.group("how"))
+    original = _resolve_phrase(body, sources=sources, cue=cited.group("how"))
     if original is None or original.source is relay.ref.source or original.source is sources.voice:
         return cues
     original.via = relay.ref.source
@@ -2101,6 +2107,9 @@ def _is_speech_verb(sentence: str, match: re.Match[str]) -> bool:
         return False  # "released a report", "the government's final report": a noun, not a verb
     if _PASSIVE.search(sentence[:verb_start]):
         return False  # "the reform was announced": nobody is named as the speaker
+    if re.search(r"(?i)\b(?:citing|quoting)\s+(?:[\w’'-]+\s+){0,3}$", sentence[:verb_start]) \
+            and re.fullmatch(r"[\s.!?\"”’')]*", sentence[match.end() :]):
+        return False  # "..., citing hospital records.": what is cited, a noun, not "hospital" recording something
     if verb.endswith("ed") and re.match(r"(?i)\s+(?:as\s+|to\s+(?:be|have\s+been)\s+)?(?:missing|dead|killed|injured|"
                                         r"wounded|kidnapped|abducted|detained|arrested|displaced|disappeared|trapped|"
                                         r"buried|drowned|held)\b", sentence[match.end() :]):

@@ -2952,3 +2952,16 @@ def test_what_a_speaker_says_after_judging_anothers_count_is_the_speakers(judged
     text = f"Dam live\n\nThe emergencies ministry says 71 people have died. {judged}\n"
     who = {(name.split()[-1].lower(), stated.split()[-1]) for name, stated in _speakers(text)}
     assert who == {("ministry", "71"), ("mayor", "110")}
+
+
+@pytest.mark.parametrize(("citing", "source"), [
+    ("citing hospital records", "Orval Medical Council"),
+    ("citing records from the city's four hospitals", "Orval Medical Council"),
+    ("citing figures from three hospitals in the city", "Orval Medical Council"),
+    ("citing figures from the health ministry", "Health ministry"),
+    ("citing data from the regional health authority", "Regional health authority")])
+def test_what_is_cited_at_the_end_is_no_speaker_unless_it_names_a_body(citing: str, source: str) -> None:
+    # round 14: "X said 120 people had been killed, citing hospital records." had proposed nothing ("hospital" read as
+    # a speaker that "records", whose phrase swallowed the figure); figures from a body named as one are the body's
+    text = f"Protests\n\nBy Ana Holt\n\nThe Orval Medical Council said 120 people had been killed, {citing}.\n"
+    assert _speakers(text) == {(source, "120")}
