@@ -1961,7 +1961,55 @@ def find_cues(sentence: str, sources: Sources) -> list[Cue]:
     cues = _without_quoted_first_person(sentence, cues)
     _resolve_anaphora(cues)
     _its_opening_body(sentence, cues, sources)
+    return _cited_at_end(sentence, _after_judging_anothers_figures(sentence, cues), sources)
+
+
+# "Brisk's mayor said the ministry's figures were "far too low" and that he alone knew of at least 110 bodies": what
+# the speaker goes on to say after judging another's count is the speaker's, not the count's owner's.
+_AND_THAT = re.compile(r"(?i),?\s+and\s+that\b")
+
+
+def _after_judging_anothers_figures(sentence: str, cues: list[Cue]) -> list[Cue]:
+    for index, owned in enumerate(cues):
+        speakers = [c for c in cues[:index] if c.ref.source is not owned.ref.source]
+        if not speakers or not re.search(r"[’']s?\s+\S+$", sentence[owned.start : owned.end]):
+            continue  # (only a count named by its owner, inside what someone else says)
+        later = [c.start for c in cues[index + 1 :]]
+        going_on = _AND_THAT.search(sentence, owned.end, min(later, default=len(sentence)))
+        if going_on is not None and not find_figures(sentence[owned.end : going_on.start()]):
+            return sorted([*cues, Cue(going_on.start(), going_on.end(), "after", speakers[-1].ref)], key=lambda c: c.start)
     return cues
+
+
+# A source cited after what is said, at the sentence's end: "AFP is reporting that at least two people were killed
+# ..., citing a source at St Anna Hospital.", "Save the Children says at least 38 children are among the dead,
+# citing figures from the regional health authority in Ostvik."
+_CITING_AT_END = re.compile(r",\s*(?P<how>citing|quoting)\s+(?P<cited>[^,;:“”\"]{2,100}?)\s*[.!?]?\s*$")
+# What is cited is the figures of a body: the body speaks ("figures from the regional health authority")
+_FIGURES_OF = re.compile(r"(?i)^(?:the\s+)?(?:figures|data|numbers|statistics|records)\s+(?:from|of|by)\s+(?=the\s|[A-Z])")
+
+
+def _cited_at_end(sentence: str, cues: list[Cue], sources: Sources) -> list[Cue]:
+    """The speaker's figures are the source's it cites at the end of the sentence, relayed by the speaker; records
+    no one is named as keeping ("citing hospital records", "citing figures from three hospitals") are the speaker's
+    own material, as between the verb and what is said."""
+    cited = _CITING_AT_END.search(sentence)
+    speaking = [index for index, cue in enumerate(cues) if cue.end <= cited.start()] if cited else []
+    if cited is None or not speaking:
+        return cues
+    body = _FIGURES_OF.sub("", cited.group("cited"))
+    # "figures from the health ministry" name their owner, a body; "records from the city's four hospitals" do not
+    head = re.split(r"\s(?:in|of|at|for)\s", body)[0].split()[-1]
+    if (body == cited.group("cited") or head.endswith("s") or not _ORGANISATION_WORDS.search(head)) \
+            and _cites_unowned_records(f"citing {cited.group('cited')}"):
+        return cues
+    relay = cues[speaking[-1]]
+    original = _resolve_phrase(body, sources=sources, cue=cited.group("how"))
+    if original is None or original.source is relay.ref.source or original.source is sources.voice:
+        return cues
+    original.via = relay.ref.source
+    original.reason += f", relayed by {relay.ref.source.name}"
+    return [*cues[: speaking[-1]], replace(relay, ref=original), *cues[speaking[-1] + 1 :]]
 
 
 # A sentence opening on a named body acting: "The opposition Civic Front has published a list ...".
@@ -2059,6 +2107,9 @@ def _is_speech_verb(sentence: str, match: re.Match[str]) -> bool:
         return False  # "released a report", "the government's final report": a noun, not a verb
     if _PASSIVE.search(sentence[:verb_start]):
         return False  # "the reform was announced": nobody is named as the speaker
+    if re.search(r"(?i)\b(?:citing|quoting)\s+(?:[\w’'-]+\s+){0,3}$", sentence[:verb_start]) \
+            and re.fullmatch(r"[\s.!?\"”’')]*", sentence[match.end() :]):
+        return False  # "..., citing hospital records.": what is cited, a noun, not "hospital" recording something
     if verb.endswith("ed") and re.match(r"(?i)\s+(?:as\s+|to\s+(?:be|have\s+been)\s+)?(?:missing|dead|killed|injured|"
                                         r"wounded|kidnapped|abducted|detained|arrested|displaced|disappeared|trapped|"
                                         r"buried|drowned|held)\b", sentence[match.end() :]):
@@ -2233,12 +2284,19 @@ def _is_inverted(sentence: str, match: re.Match[str]) -> bool:
     if not re.search(r"[,”\"]$", before) or re.match(r"(?i)(?:that|on|in|at|it|they|he|she|by|from|via|over|during|late|"
                                                       r"early|today|yesterday|last|this|after|before|when|while)\b", after):
         return False  # ("..., Hamid Sorr, said by telephone": how it was said, the speaker is before the verb)
-    if FIGURE_PATTERN.match(after) or re.search(r"(?i)\bthat\b", after) or not re.search(r"\w", after):
+    one_of = _ONE_OF_THE_SPEAKERS.match(after)  # "..., said one of the officials": a speaker, not a count
+    if (FIGURE_PATTERN.match(after) and not one_of) or re.search(r"(?i)\bthat\b", after) or not re.search(r"\w", after):
         return False  # "..., the camp manager, Leon Abara, says.": nobody after the verb; the speaker is before it
     if re.match(r"(?i)^(?:[\w’'-]+\s+){1,4}?(?:had|has|have|is|are|was|were|will|would|now)\b", after) \
             or find_figures(after.split(",")[0]):
         return False  # "..., said its volunteers had evacuated 1,100 people": what is said follows, not who says it
-    return len(after.split()) <= 12 or bool(re.match(rf"{_NAME},", after))  # "said NAME, a long description"
+    # "said NAME, a long description", "said one of the officials, a district administrator who spoke on condition ..."
+    return len(after.split()) <= 12 or bool(re.match(rf"{_NAME},", after)) or one_of is not None
+
+
+# One or some of a group named before, after an inverted verb: "said one of the officials, a district administrator".
+_ONE_OF_THE_SPEAKERS = re.compile(r"(?i)^(?:one|two|three|another|a third|some|several|both|each)\s+of\s+(?:the|those|these)"
+                                  r"\s+[a-z-]+(?:\s+[a-z-]+)?\s*(?:[,.]|$)")
 
 
 # A title's full stop ends no phrase: "said Dr. Ines Valcourt" names Ines Valcourt, not "Dr".
@@ -2831,12 +2889,21 @@ _POSSESSIVE_INSTITUTION = re.compile(
 _LOWERCASE_HEAD = re.compile(rf"^\s+((?:[a-z-]+\s+){{0,2}}?(?:{'|'.join(GENERIC_HEADS)}|hospital|clinic))\b")
 
 
+# The word before "and" and the word after it, when "and" joins two speakers rather than two words of one name
+# ("search and rescue teams"): a plural before it, or a count or article after it.
+_SPEAKERS_JOINED = re.compile(r"(?i)^(?:[\w’'-]+[^s\W]s|[\w’'-]+\s+(?:a|an|the|one|two|three|four|five|several|some|\d+))\b")
+
+
 def _common_noun_phrase(phrase: str) -> str | None:
     """ "Three hospital officials in the southern city of Ostrava" -> "hospital officials"."""
     words = phrase.split()
     kept: list[str] = []
-    for word in words:
+    for index, word in enumerate(words):
         lowered = word.lower().strip(",")
+        if lowered == "and" and kept and _SPEAKERS_JOINED.match(" ".join([kept[-1], *words[index + 1 : index + 2]])):
+            # "two local officials and a hospital worker", "medical sources and residents": speakers named together,
+            # each one a source of the figure; the first names them (batches 13 and 19 label either)
+            break
         if lowered in ("in", "of", "at", "from", "for", "with", "on", "representing", "who", "which", "close", "near",
                        "contacted", "reached", "interviewed", "quoted", "speaking", "cited"):
             break
@@ -2953,6 +3020,8 @@ NEWS_AGENCY = re.compile(r"(?i)^(?:Reuters|AP|AFP|Associated Press|Agence France
 _ISSUER_SAID_TODAY = re.compile(rf",\s+(?:the\s+)?(?P<name>{_NAME})\s+(?:said|says|announced|stated|warned)\s+"
                                 r"(?:in\s+(?:a|an|its)\s+(?:[\w-]+\s+){0,2}?(?:report|statement|briefing|release|letter)"
                                 r"(?:\s+(?:released|published|issued))?\s+)?today\b")
+_ISSUER_SAID_WEEKDAY = re.compile(rf",\s+(?:the\s+)?(?P<name>{_NAME})\s+(?:said|says|announced|stated|warned)\s+"
+                                  r"(?:on\s+)?(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\s*[.!]?\s*$")
 # Titles of releases issued by a body: "Government of Ormand: update on ...", "Situation report No. 3".
 _OFFICIAL_TITLE = re.compile(
     r"(?i)\b(?:update|statement|bulletin|situation report|sitrep|communiqu[eé]|press release|announcement)\b")
@@ -3079,7 +3148,11 @@ def _release_issuer(text: str) -> tuple[str | None, str]:
         name = opening.group("name")
         named = f"{name} ({opening.group('acronym')})" if opening.group("acronym") else name
         return named, f'a press release: its first sentence opens "{_short(opening.group())}"'
-    said = _ISSUER_SAID_TODAY.search(_DATELINE.sub("", paragraphs[0]))
+    said = _ISSUER_SAID_TODAY.search(body)
+    if said is None and body != paragraphs[0]:
+        # under a dateline of its own ("New York, December 3, 2026 —"), "the Committee to Protect Journalists said
+        # Thursday" ends a release's first paragraph as "said today" does
+        said = _ISSUER_SAID_WEEKDAY.search(body)
     if said is None or not (_ORGANISATION_WORDS.search(said.group("name")) or len(said.group("name").split()) >= 2):
         return None, ""
     return said.group("name"), f'a press release: its first paragraph ends "{_short(said.group().lstrip(", "))}"'
@@ -3287,6 +3360,7 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
     earlier_topic: str | None = None
     carried: SourceRef | None = None  # the attributed source of the sentence before, in this paragraph
     section: Section | None = None  # who speaks where nothing else says: a speaker line or a lead-in line
+    leading_in = False  # this paragraph is the one that set the section
     speaker: SourceRef | None = None  # who the sentence before named, in this paragraph
     quoting: SourceRef | None = None  # who the quotation before was given to: a quotation opening next is theirs
     key_figures = False  # inside a "Key figures" list, which restates the body
@@ -3301,7 +3375,8 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
             earlier_topic = topic or earlier_topic
             topic, carried, speaker, last_paragraph = None, None, None, sentence.paragraph
             quoting = None
-            section = _section_at(paragraphs[sentence.paragraph], sources, section, voice)
+            before, section = section, _section_at(paragraphs[sentence.paragraph], sources, section, voice)
+            leading_in = section is not before  # the paragraph that names the section's speaker
             sources.voice = section.ref.source if section is not None and section.speaker else voice
         if ABOUT_THE_ISSUER.match(paragraphs[sentence.paragraph].strip()):
             continue  # "CPJ is an independent, nonprofit organization that ...": boilerplate about the issuer
@@ -3326,9 +3401,11 @@ def _claims(text: str, title: str, sources: Sources, voice: ProposedSource, cata
         if in_quotation:
             quoting = quoted_by
         cues = _sentence_cues(sentence, sources, quoting, section, in_quotation)
-        if section is not None and not section.speaker and sentence.start == _paragraph_start(sentences, sentence) \
-                and _opens_with_speaker(sentence.text, cues, section):
-            section = None  # a new paragraph that names its own speaker first ends a table's lead-in
+        if section is not None and not section.speaker and not leading_in \
+                and sentence.start == _paragraph_start(sentences, sentence) and _opens_with_speaker(sentence.text, cues, section):
+            # a new paragraph that names its own speaker first ends a table's lead-in (not the lead-in itself: "The
+            # figures below come from the centre, which compiles reports from hospitals")
+            section = None
         continuation = _going_on(sentence.text, cues, quoting=quoting, carried=carried, speaker=speaker,
                                  sources=sources, in_quotation=in_quotation)
         fallback = continuation or (section.ref if section is not None else None)
@@ -3359,7 +3436,8 @@ _ACTING_BODY = re.compile(
 
 def _acting_body(sentence: str, sources: Sources) -> ProposedSource | None:
     """The body a sentence that names no speaker opens on, acting: whom "It says ..." in the next sentence means."""
-    opening = _ACTING_BODY.match(sentence)
+    # (a live blog's time stamp is no part of the sentence: "14:15 The interior ministry denies that ...")
+    opening = _ACTING_BODY.match(re.sub(_CLOCK + r"\s+", "", sentence, count=1))
     if opening is None or guess_kind(opening.group("body"))[0] not in ("ngo", "government", "intergovernmental") \
             and not _ORGANISATION_WORDS.search(opening.group("body")):
         return None
@@ -3627,11 +3705,34 @@ def _section_at(paragraph: str, sources: Sources, section: Section | None, voice
         # "Its figures, compiled from court records, prison sources and families, year by year:": the owner of the
         # figures, not what they were compiled from
         ref = _lead_in_owner(paragraph, sources) or (cues[0].ref if cues else None)
-        if ref is not None:
-            sources.mention(ref.source)
-            return Section(SourceRef(ref.source, min(ref.confidence, 0.6),
-                                     f'the line leading into the figures below ({ref.reason})'), False)
+    else:
+        # "The figures below come from the Vell Mine Action Centre (VMAC), which compiles ... They were published on
+        # 1 December.": a paragraph that says whose the figures below are leads into them wherever it ends
+        ref = _figures_below_owner(paragraph, sources)
+    if ref is not None:
+        sources.mention(ref.source)
+        return Section(SourceRef(ref.source, min(ref.confidence, 0.6),
+                                 f'the line leading into the figures below ({ref.reason})'), False)
     return section
+
+
+# "The figures below come from X", "The data that follow were compiled by X", "The numbers below are those of X":
+# the figures to come, named as below or following, and the body they come from.
+_FIGURES_BELOW_FROM = re.compile(
+    rf"(?:^|[.!?]\s+)(?:[Tt]he|[Aa]ll)\s+(?:[\w-]+\s+)?(?:figures|data|numbers|statistics|totals|counts)\s+"
+    rf"(?:below|that\s+follow|which\s+follow|in\s+this\s+(?:table|list))\s+"
+    rf"(?:(?:all\s+)?(?:come|comes|came|are|were)\s+(?:taken\s+)?from|(?:are|were)\s+(?:those\s+of|compiled\s+by|"
+    rf"published\s+by|released\s+by|collected\s+by))\s+(?:the\s+)?(?P<body>{_NAME})"
+    rf"(?:\s+\((?P<acronym>[A-Z][A-Za-z]+)\))?")
+
+
+def _figures_below_owner(paragraph: str, sources: Sources) -> SourceRef | None:
+    said = _FIGURES_BELOW_FROM.search(paragraph)
+    if said is None:
+        return None
+    name = re.split(r"\.\s", said["body"])[0].rstrip(".")  # a name's pattern runs on past its sentence's full stop
+    body = sources.resolve_name(name, acronym=said["acronym"], context=paragraph)
+    return None if body is None else SourceRef(body, 0.6, f'"{_short(said.group().strip(" .!?"))}"')
 
 
 # "The Harm Monitor published its annual figures on 12 January. Its count of civilians killed, by quarter:": the

@@ -335,10 +335,10 @@ def test_known_sources_are_matched_without_case_or_article() -> None:
 
 
 # Floors at the measured scores: a change that lowers them fails here (the targets are in issue 21).
-EVALUATION_FLOORS = {"overall": (0.88, 0.87), "development": (0.95, 0.93), "held-out-13": (0.90, 0.85),
-                     "held-out-14": (0.88, 0.88), "held-out-15": (0.86, 0.85), "held-out-16": (0.80, 0.79),
-                     "held-out-17": (0.77, 0.83), "held-out-18": (0.80, 0.80),
-                     "held-out-19": (0.63, 0.57)}
+EVALUATION_FLOORS = {"overall": (0.89, 0.88), "development": (0.95, 0.93), "held-out-13": (0.90, 0.85),
+                     "held-out-14": (0.88, 0.88), "held-out-15": (0.86, 0.85), "held-out-16": (0.81, 0.79),
+                     "held-out-17": (0.77, 0.83), "held-out-18": (0.81, 0.81),
+                     "held-out-19": (0.78, 0.71)}
 
 
 def test_labelled_evaluation_does_not_fall_below_its_measured_scores() -> None:
@@ -2184,7 +2184,7 @@ def test_the_deaths_of_people_in_custody_are_deaths_and_the_number_after_counts_
     text = ("Custody\n\nThe authorities have acknowledged the deaths of two protesters in custody. Relatives and a "
             "lawyers' group put the number at five.\n")
     assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
-        ("Authorities", "killed", "two"), ("Relatives and lawyers' group", "killed", "five")}
+        ("Authorities", "killed", "two"), ("Relatives", "killed", "five")}  # (speakers named together: the first)
 
 
 def test_those_still_there_after_a_toll_are_not_the_dead_and_a_semicolon_clause_closing_on_its_own_speaker_is_theirs() -> None:
@@ -2860,3 +2860,108 @@ def test_the_organisation_in_a_release_is_its_issuer_not_the_body_it_cited_last(
             "6,300 children.\n\nAt least 112 children have been killed, according to figures verified by the United "
             "Nations.\n\nThe organisation said 74 schools had been damaged.\n")
     assert ("Save the Children", "damaged", "74") in {(n, m, f) for n, m, f, _ in _attributed(text)}
+
+
+def test_a_paragraph_saying_whose_the_figures_below_are_names_the_owner_of_the_rows() -> None:
+    # round 14: "The figures below come from the Vell Mine Action Centre (VMAC), which compiles reports from hospitals
+    # ... They were published on 1 December." leads into a table without ending on a colon; its rows had gone to the
+    # text's own voice (tables name their owner in the lead-in in batches 14-19)
+    rows = "\n\nTesk district — 40 dead, 120 injured.\n\nMarl: 12 dead.\n"
+    for lead in ("The figures below come from the Orval Disaster Authority (ODA), which gathers reports from district "
+                 "offices and hospitals. They were published on Monday.",
+                 "The data that follow were compiled by the Orval Disaster Authority.",
+                 "All the numbers below are those of the Orval Disaster Authority. They cover 2025."):
+        assert _speakers("Floods" + "\n\n" + lead + rows) == {
+            ("Orval Disaster Authority", "40"), ("Orval Disaster Authority", "120"), ("Orval Disaster Authority", "12")}
+    # figures "below" a place lead into nothing
+    assert _speakers("Dam\n\nThe figures below the dam were worrying.\n\nTesk — 40 houses were flooded.\n") == set()
+
+
+def test_speakers_named_together_are_named_by_the_first() -> None:
+    # round 14: "two local officials and a hospital worker told Reuters" had become one source "Local officials and
+    # hospital worker", which no label names; batches 13 and 19 label such a figure the first speaker's (or either's)
+    for said in ("two local officials and a hospital worker told Reuters",
+                 "local officials and residents said on Sunday", "three local officials and two doctors told AFP"):
+        assert _speakers(f"Raid\n\nAt least 31 people were killed in the raid, {said}.\n") == {("Local officials", "At least 31")}
+    # "and" inside one speaker's name joins no speakers
+    assert _speakers("Quake\n\nSearch and rescue teams said 40 people were missing.\n") == {("Search and rescue teams", "40")}
+
+
+def test_a_body_cited_at_the_end_of_the_sentence_is_the_source_and_records_stay_the_speakers() -> None:
+    # round 14: "AFP is reporting that at least two people were killed ..., citing a source at St Anna Hospital" and
+    # "Save the Children says ..., citing figures from the regional health authority" had gone to the relaying agency
+    # or charity (batches 18 and 19); records no one is named as keeping stay the speaker's (batches 13, 14, 18)
+    text = ("Protests live\n\n13:40 Reuters is reporting that at least two people were killed near the square, citing a "
+            "source at St Anna Hospital.\n\n14:00 Save the Children says 38 children are among the dead, citing figures "
+            "from the regional health authority in Ostvik.\n\n14:30 State radio said 19 soldiers had been killed, "
+            "quoting the Tarvel defence ministry.\n\n15:00 The health ministry said 73 people had died, citing records "
+            "from the city's four hospitals.\n\n15:30 The Orval Medical Council said on Sunday that 120 people had "
+            "been killed, citing hospital records.\n")
+    assert _speakers(text) == {("St Anna Hospital", "at least two"), ("Regional health authority in Ostvik", "38"),
+                               ("Tarvel defence ministry", "19"), ("Health ministry", "73"),
+                               ("Orval Medical Council", "120")}
+
+
+@pytest.mark.parametrize(("entry", "body"), [
+    ("14:15 The interior ministry denies that live ammunition was used. In a statement it says", "Interior ministry"),
+    ("16:05 The Orval police service has issued a statement. It says", "Orval police"),
+    ("09:42 GMT The Red Crescent has sent two surgical teams to the square. It says", "Red Crescent")])
+def test_a_live_blog_time_stamp_does_not_hide_the_body_a_later_it_means(entry: str, body: str) -> None:
+    # round 14: "14:15 The interior ministry denies that live ammunition was used. In a statement it says 58 officers
+    # have been injured": the entry's time stamp had hidden the body the sentence opens on, so "it" went to the agency
+    # quoted in the entry before
+    text = f"Protests live\n\n13:40 AFP is reporting that two people were killed.\n\n{entry} 58 people have been injured.\n"
+    assert _speakers(text) == {("AFP", "two"), (body, "58")}
+
+
+@pytest.mark.parametrize("said", [
+    "said one of the officials", "said another of the local officials",
+    "said one of the officials, a district administrator who spoke on condition of anonymity because he feared reprisals"])
+def test_one_of_a_group_named_before_speaks_after_an_inverted_verb(said: str) -> None:
+    # round 14: "Nine of the dead were children, said one of the officials, a district administrator who ...": the
+    # number word opening the phrase after "said" had been read as a count, so nobody followed the verb and the figure
+    # went to the byline ("one of the officials said" before the verb was read already: batch 14, the development set)
+    text = (f"Raid\n\nBy Ana Holt\n\nGunmen killed at least 31 people, two local officials told Reuters.\n\nNine of the "
+            f"dead were children, {said}.\n")
+    assert _speakers(text) == {("Local officials", "at least 31"), ("Local officials", "Nine")}
+
+
+@pytest.mark.parametrize(("said", "issuer"), [
+    ("the Committee to Protect Journalists said Thursday", "Committee to Protect Journalists"),
+    ("the Orval Press Union said on Monday", "Orval Press Union"),
+    ("the Orval Bar Association warned Friday", "Orval Bar Association")])
+def test_a_release_under_its_dateline_whose_first_paragraph_ends_said_on_a_weekday_is_the_issuers(said: str,
+                                                                                                  issuer: str) -> None:
+    # round 14: "New York, December 3, 2026 — ... the Committee to Protect Journalists said Thursday." (as "said today"
+    # does): the release's unattributed figures ("nine have been charged") had gone to an unnamed author
+    text = (f"Orval must free 14 journalists\n\nNew York, December 3, 2026 — Orval's authorities should release the "
+            f"14 journalists held since the vote, {said}.\n\nPolice arrested 19 reporters in the capital. Nine of them "
+            "have been charged.\n")
+    assert {name for name, _ in _speakers(text)} == {issuer}
+
+
+@pytest.mark.parametrize("judged", [
+    "Brisk's mayor, speaking to local television, said the ministry's figures were \"far too low\" and that he alone "
+    "knew of at least 110 bodies recovered in the town.",
+    "The mayor said the ministry's count was far too low, and that 110 people had died in the town.",
+    "The mayor said the ministry's toll left out the villages and that 110 people had died in the town."])
+def test_what_a_speaker_says_after_judging_anothers_count_is_the_speakers(judged: str) -> None:
+    # round 14: "X said the ministry's figures were "far too low" and that he alone knew of at least 110 bodies": the
+    # figure after "and that" had gone to the owner of the count judged (batch 16; "disputes the monitor's figures and
+    # says 41" in the development set was read already)
+    text = f"Dam live\n\nThe emergencies ministry says 71 people have died. {judged}\n"
+    who = {(name.split()[-1].lower(), stated.split()[-1]) for name, stated in _speakers(text)}
+    assert who == {("ministry", "71"), ("mayor", "110")}
+
+
+@pytest.mark.parametrize(("citing", "source"), [
+    ("citing hospital records", "Orval Medical Council"),
+    ("citing records from the city's four hospitals", "Orval Medical Council"),
+    ("citing figures from three hospitals in the city", "Orval Medical Council"),
+    ("citing figures from the health ministry", "Health ministry"),
+    ("citing data from the regional health authority", "Regional health authority")])
+def test_what_is_cited_at_the_end_is_no_speaker_unless_it_names_a_body(citing: str, source: str) -> None:
+    # round 14: "X said 120 people had been killed, citing hospital records." had proposed nothing ("hospital" read as
+    # a speaker that "records", whose phrase swallowed the figure); figures from a body named as one are the body's
+    text = f"Protests\n\nBy Ana Holt\n\nThe Orval Medical Council said 120 people had been killed, {citing}.\n"
+    assert _speakers(text) == {(source, "120")}
