@@ -1552,6 +1552,10 @@ PARTICIPIAL_SPEECH = frozenset({"saying", "adding", "noting", "claiming", "estim
 _PASSIVE = re.compile(r"(?i)\b(?:was|were|is|are|been|be|being)\s+"
                       r"(?:(?:\w+ly|later|also|then|since|never|still|not|all|both|each|soon|first|again|now)\s+){0,2}$")
 ACCORDING_TO = re.compile(r"(?i)\baccording to\s+")
+# How something was said, after "by": "confirmed by email", "said by phone", "by text message"; the means names no one.
+# ("by post" is left out: "reported by the Post" names a newspaper)
+_MEANS_OF_SAYING = (r"(?i:(?:an?\s+)?(?:written\s+|short\s+)?(?:e-?mail|phone|telephone|letter|text(?:\s+message)?|fax|"
+                    r"SMS|video\s?link|(?:WhatsApp\s+)?message)s?\b)")
 AGENT_CUE = re.compile(
     r"(?i)\b(?:reports?|statements?|tally|tallies|count|counts|figures?|data|estimates?|surveys?|study|studies|findings|"
     r"records|assessments?|analys[ie]s|"
@@ -1569,6 +1573,8 @@ AGENT_CUE = re.compile(
     # "the tally kept by the association", "a list drawn up by families": whoever keeps it
     # ("Reports spread by enemy propaganda channels that ...", "the claim made by the front": who claims it)
     r"(?:(?:kept|maintained|drawn up|put together|prepared|produced|shared|seen|spread|circulated|made)\s+)?(?:by|from)\s+"
+    # ("confirmed by email", "told by telephone": how it was said, not who said it)
+    rf"(?!{_MEANS_OF_SAYING})"
     # ("released from custody": where from, not who says so)
     r"(?!(?:the\s+|their\s+|his\s+|her\s+)?(?:custody|prisons?|jails?|detention|captivity|hospitals?)\b"
     r"(?!\s+(?:service|authorit\w*|administration|director\w*|staff|officials?|department|guards?)))"
@@ -2133,8 +2139,10 @@ def _is_speech_verb(sentence: str, match: re.Match[str]) -> bool:
     if re.match(r"(?i)\s+(?:the\s+)?lives\b|\s+responsibility\b", sentence[match.end() :]):
         return False  # "the floods have claimed the lives of 17": a toll, not a speaker
     # ", compiled from death certificates": a participle describing what came before
+    # (but ", the company confirmed by email": "by" the means, and the subject before it speaks)
     return not (re.search(r",\s*$", sentence[: match.start()]) and _PARTICIPLE.match(match.group("verb")) and
-                re.match(r"\s+(?:from|by|in|through|on|at|with|for|over)\b", sentence[match.end() :]))
+                re.match(r"\s+(?:from|by|in|through|on|at|with|for|over)\b", sentence[match.end() :]) and
+                not re.match(rf"\s+by\s+{_MEANS_OF_SAYING}", sentence[match.end() :]))
 
 
 def _speech_cue(sentence: str, match: re.Match[str], sources: Sources, cues: Sequence[Cue]) -> Cue | None:

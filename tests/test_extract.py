@@ -2975,3 +2975,13 @@ def test_a_pronoun_with_its_auxiliary_or_negation_is_no_source_name(quoted: str)
     text = (f"Mine\n\nBy Ana Holt\n\nThe Orval Miners Union said 17 miners were killed. {quoted} In a statement, it "
             "said six miners had died.\n")
     assert _speakers(text) == {("Orval Miners Union", "17"), ("Orval Miners Union", "six")}
+
+
+@pytest.mark.parametrize("confirmed", [
+    "the company, Grevel Minerals, confirmed by email", "Grevel Minerals confirmed by telephone",
+    "Grevel Minerals confirmed by letter", "Grevel Minerals confirmed by e-mail on Friday"])
+def test_how_a_speaker_confirmed_is_no_agent(confirmed: str) -> None:
+    # batch 20: "..., the company, Grevel Minerals, confirmed by email." had proposed a source "Email": "by email" is
+    # the means; the speaker is the company before the verb
+    text = f"Mine\n\nBy Ana Holt\n\nAround 300 miners were killed after the shooting, {confirmed}.\n"
+    assert _speakers(text) == {("Grevel Minerals", "Around 300")}
