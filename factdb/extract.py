@@ -1653,6 +1653,7 @@ UN_DESCRIPTION = re.compile(rf"(?i)^(?:the\s+)?{_UN}\s+(?P<what>refugee agency|c
 _PRONOUN_AUXILIARY = re.compile(
     r"(?i)(?:^|\s)(?:I|we|you|they|he|she|it)(?:\s+(?:have|has|had|do|does|did|am|is|are|was|were|will|would|shall|"
     r"should|can|could|may|might|must|not|never|still|yet|ever|n[’']t|[a-z]+n[’']t))+$")
+_INDEFINITE_PRONOUN = re.compile(r"(?i)(?:some|any|every|no)(?:one|body)|no one")
 _TIME_PHRASE = re.compile(rf"(?i)^(?:the\s+)?(?:(?:early|late|mid)\s+)?(?:evening|morning|afternoon|night|noon|midday|midnight|"
                           rf"dawn|nightfall|sunset|sunrise|then|now|{_WEEKDAY}|{_MONTH}|the end of (?:the )?\w+)$")
 # Data nobody is named as holding: "according to preliminary data", "initial figures show".
@@ -2564,10 +2565,11 @@ def _resolve_phrase(phrase: str, *, sources: Sources, cue: str) -> SourceRef | N
     phrase = re.sub(r"^(?:[Aa]n?|[Tt]he)\s+(?P<owner>[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*|police|army|military|government|"
                     r"ministry)\s+(?:tally|count|survey|analysis|review|estimate|statement|report|bulletin)$", r"\g<owner>",
                     phrase)
-    if _TIME_PHRASE.match(phrase) or re.match(r"I\s+[a-z]", phrase) or _PRONOUN_AUXILIARY.search(phrase):
+    if _TIME_PHRASE.match(phrase) or re.match(r"I\s+[a-z]", phrase) or _PRONOUN_AUXILIARY.search(phrase) \
+            or _INDEFINITE_PRONOUN.fullmatch(phrase):
         # "31 of those arrested had been released by evening": when, not who; '"I wrote each one when a family
         # came to say ..."': a clause in the first person, no name; '"Two we have not found."': a pronoun and its
-        # auxiliary or negation before the verb are the clause's own words, not a name
+        # auxiliary or negation before the verb are the clause's own words, not a name; "someone has added" nobody named
         return None
     if EARLIER_EDITION.match(phrase) and sources.voice is not None:
         return SourceRef(sources.voice, 0.5, f'"{phrase} {cue}": an earlier edition of this text ({sources.voice.name})')

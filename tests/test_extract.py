@@ -2985,3 +2985,14 @@ def test_how_a_speaker_confirmed_is_no_agent(confirmed: str) -> None:
     # the means; the speaker is the company before the verb
     text = f"Mine\n\nBy Ana Holt\n\nAround 300 miners were killed after the shooting, {confirmed}.\n"
     assert _speakers(text) == {("Grevel Minerals", "Around 300")}
+
+
+@pytest.mark.parametrize("indefinite", [
+    "Under the list, someone has added a question mark.", "Nobody has counted the wounded.",
+    "Somebody had noted a date under it."])
+def test_an_indefinite_pronoun_is_no_source_name(indefinite: str) -> None:
+    # batch 20: "someone has added a question mark and two more" had proposed a source "Someone", which the
+    # ministry's "it said" then referred back to once "We have not" was no longer proposed
+    text = (f"Mine\n\nBy Ana Holt\n\nThe Orval Miners Union said 17 miners were killed. {indefinite} In a statement, it "
+            "said six miners had died.\n")
+    assert _speakers(text) == {("Orval Miners Union", "17"), ("Orval Miners Union", "six")}
