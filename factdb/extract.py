@@ -516,6 +516,11 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
     (r"cities|towns|localities", "cities"),
 )
 METRIC_WORD_PATTERNS = [(re.compile(rf"(?i)\b(?:{words})\b"), metric) for words, metric in METRIC_WORDS]
+
+
+def _metric_named_by(words: str) -> str | None:
+    """The metric whose words are exactly ``words`` ("executed", "the dead" are not: "dead" is), or None."""
+    return next((metric for pattern, metric in METRIC_WORD_PATTERNS if pattern.fullmatch(words)), None)
 METRIC_DEFINITIONS = {
     "killed": ("People killed", "people"),
     "casualties": ("People killed or injured", "people"),
@@ -829,7 +834,7 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
         return None  # "arrests in the capital and four other cities": where it happened, not how far protest spread
     group = _GROUP_OPENING.match(sentence)
     if group and span.start > group.end() - 2:
-        outcome = next((m for p, m in METRIC_WORD_PATTERNS if p.fullmatch(group.group("outcome"))), None)
+        outcome = _metric_named_by(group.group("outcome"))
         if outcome is not None and _STAGES.get(outcome, -1) > _STAGES.get(guess.metric, 99):
             # "Of those executed, 51 had been convicted of drug offences": what they were convicted of comes
             # before what happened to them, and the sentence is about those executed
@@ -896,8 +901,7 @@ def _part_of_group(sentence: str, span: FigureSpan, after: str, referred: str | 
         group, words, rest = "", following.group().strip(), after[following.end():]
     else:
         return None
-    metric = referred if not group else next(
-        (m for pattern, m in METRIC_WORD_PATTERNS if pattern.fullmatch(group)), None)
+    metric = referred if not group else _metric_named_by(group)
     if metric is None:
         return None
     who = _PART_IS_WHO.match(rest)
@@ -905,7 +909,7 @@ def _part_of_group(sentence: str, span: FigureSpan, after: str, referred: str | 
         return metric, words
     earlier = _PART_EARLIER_STAGE.match(rest)
     if group and earlier is not None:
-        stage = next((m for pattern, m in METRIC_WORD_PATTERNS if pattern.fullmatch(earlier.group("verb"))), None)
+        stage = _metric_named_by(earlier.group("verb"))
         if _STAGES.get(metric, -1) > _STAGES.get(stage or "", 99):
             return metric, words
     return None
@@ -2016,12 +2020,22 @@ def _cited_at_end(sentence: str, cues: list[Cue], sources: Sources) -> list[Cue]
             and _cites_unowned_records(f"citing {cited.group('cited')}"):
         return cues
     relay = cues[speaking[-1]]
-    original = _resolve_phrase(body, sources=sources, cue=cited.group("how"))
-    if original is None or original.source is relay.ref.source or original.source is sources.voice:
+    original = _relayed(body, cited.group("how"), relay.ref, sources, unless=sources.voice)
+    if original is None:
         return cues
-    original.via = relay.ref.source
-    original.reason += f", relayed by {relay.ref.source.name}"
     return [*cues[: speaking[-1]], replace(relay, ref=original), *cues[speaking[-1] + 1 :]]
+
+
+def _relayed(cited: str, how: str, relay: SourceRef, sources: Sources,
+             unless: ProposedSource | None = None) -> SourceRef | None:
+    """The source a speaker cites ("citing a police source"), relayed by the speaker; None when the words name no
+    one, the speaker itself or ``unless``."""
+    original = _resolve_phrase(cited, sources=sources, cue=how)
+    if original is None or original.source is relay.source or (unless is not None and original.source is unless):
+        return None
+    original.via = relay.source
+    original.reason += f", relayed by {relay.source.name}"
+    return original
 
 
 # A sentence opening on a named body acting: "The opposition Civic Front has published a list ...".
@@ -2191,12 +2205,7 @@ def _cited_after_verb(ref: SourceRef, after: str, sources: Sources) -> SourceRef
     cited = _CITING_AFTER_VERB.match(after)
     if cited is None or _cites_unowned_records(f"citing {cited.group('cited')}"):
         return ref
-    original = _resolve_phrase(cited.group("cited"), sources=sources, cue=cited.group("how"))
-    if original is None or original.source is ref.source:
-        return ref
-    original.via = ref.source
-    original.reason += f", relayed by {ref.source.name}"
-    return original
+    return _relayed(cited.group("cited"), cited.group("how"), ref, sources) or ref
 
 
 # What the people counted said of themselves: "... told its researchers they were tortured".
@@ -2259,13 +2268,14 @@ def _own_count_cues(sentence: str, sources: Sources, cues: list[Cue]) -> None:
 
 def _activity_cue(sentence: str, match: re.Match[str], sources: Sources) -> Cue | None:
     subject = _subject_before(sentence, match.start(), match.group("verb"))
-    named = _NAMED_BODY.match(subject.text.strip()) if subject is not None and subject.start is not None else None
-    members = _ITS_MEMBERS.match(subject.text.strip()) if subject is not None and subject.start is not None else None
-    if subject is None or subject.start is None or (named is None and members is None) \
-            or _PASSIVE.search(sentence[: match.start("verb")]):
+    if subject is None or subject.start is None or _PASSIVE.search(sentence[: match.start("verb")]):
+        return None
+    words = subject.text.strip()
+    named = _NAMED_BODY.match(words)
+    if named is None and not _ITS_MEMBERS.match(words):
         return None
     # "its search teams": whom "it" refers to ("their teams": whom "they" refers to)
-    body = named.group("body") if named is not None else "it" if subject.text.strip().lower().startswith("its") else "they"
+    body = named.group("body") if named is not None else "it" if words.lower().startswith("its") else "they"
     ref = _resolve_phrase(body, sources=sources, cue=match.group("verb"))
     if ref is None:
         return None
@@ -3032,11 +3042,13 @@ _ISSUER_TODAY = re.compile(
 # The agencies whose name in a dateline marks a wire story, not a release by the body named there.
 NEWS_AGENCY = re.compile(r"(?i)^(?:Reuters|AP|AFP|Associated Press|Agence France-Presse|dpa|ANSA|EFE|Xinhua|"
                          r"Bloomberg|UPI|PA|Kyodo|Yonhap|TASS|IANS|PTI|Anadolu|Bernama|Lusa|CNA)$")
-# (also "..., Human Rights Watch said in a report released today", "said in a statement today")
-_ISSUER_SAID_TODAY = re.compile(rf",\s+(?:the\s+)?(?P<name>{_NAME})\s+(?:said|says|announced|stated|warned)\s+"
+# A body ending a release's first paragraph on what it said: ", the Committee to Protect Journalists said" (then when;
+# also "..., Human Rights Watch said in a report released today", "said in a statement today")
+_ISSUER_SAYS_WORDS = rf",\s+(?:the\s+)?(?P<name>{_NAME})\s+(?:said|says|announced|stated|warned)\s+"
+_ISSUER_SAID_TODAY = re.compile(_ISSUER_SAYS_WORDS +
                                 r"(?:in\s+(?:a|an|its)\s+(?:[\w-]+\s+){0,2}?(?:report|statement|briefing|release|letter)"
                                 r"(?:\s+(?:released|published|issued))?\s+)?today\b")
-_ISSUER_SAID_WEEKDAY = re.compile(rf",\s+(?:the\s+)?(?P<name>{_NAME})\s+(?:said|says|announced|stated|warned)\s+"
+_ISSUER_SAID_WEEKDAY = re.compile(_ISSUER_SAYS_WORDS +
                                   r"(?:on\s+)?(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\s*[.!]?\s*$")
 # Titles of releases issued by a body: "Government of Ormand: update on ...", "Situation report No. 3".
 _OFFICIAL_TITLE = re.compile(
@@ -3056,6 +3068,14 @@ NEWSROOM_FIRST_PERSON = re.compile(
     r"have not been able to verify|are (?:following|bringing|tracking))\b")
 
 
+def _body_paragraphs(text: str) -> list[str]:
+    """The paragraphs of a release after its title: lines of six words or more that end a sentence. A heading line
+    under the title ("Corvenna National Police — Office of Public Affairs") or a subtitle ("Authorities Should Halt
+    Hangings, Notify Families"), with no full stop, is no first paragraph."""
+    return [line.strip() for line in text.splitlines()[1:]
+            if len(line.split()) >= 6 and re.search(r"[.!?:][\"”’')]*\s*$", line)]
+
+
 def _official_issuer(text: str, title: str) -> tuple[str, str] | None:
     """The body an official update opens on ("The National Emergency Operations Centre (NEOC) confirms that
     ..."): with no byline, what the update states in its own voice is that body's."""
@@ -3063,10 +3083,7 @@ def _official_issuer(text: str, title: str) -> tuple[str, str] | None:
     heads = [title, *(line for line in text.splitlines()[1:4] if 0 < len(line.split()) < 6)]
     if not any(_OFFICIAL_TITLE.search(head) for head in heads):
         return None
-    # a heading line under the title ("Corvenna National Police — Office of Public Affairs", no full stop) is no
-    # first paragraph: the update opens on its first sentence
-    paragraphs = [line.strip() for line in text.splitlines()[1:]
-                  if len(line.split()) >= 6 and re.search(r"[.!?:][\"”’')]*\s*$", line)]
+    paragraphs = _body_paragraphs(text)
     for paragraph in paragraphs[:1]:
         subject = _ISSUER_CONFIRMS.match(_DATELINE.sub("", paragraph))
         if subject and (subject.group("acronym") or _ORGANISATION_WORDS.search(subject.group("name"))):
@@ -3148,8 +3165,7 @@ def _release_issuer(text: str) -> tuple[str | None, str]:
     Committee to Protect Journalists today called on ..."), or as the body its first sentence ends on "said
     today". A wire story (a "(Reuters)" dateline) quoting a body the same way keeps its own voice. A subtitle under
     the title ("Authorities Should Halt Hangings, Notify Families", no full stop) is no first paragraph."""
-    paragraphs = [line.strip() for line in text.splitlines()[1:]
-                  if len(line.split()) >= 6 and re.search(r"[.!?:][\"”’')]*\s*$", line)]
+    paragraphs = _body_paragraphs(text)
     if not paragraphs:
         return None, ""
     dateline = WIRE_DATELINE.match(paragraphs[0])
