@@ -357,11 +357,14 @@ THING_NOUNS: dict[str, frozenset[str]] = {
                     frozenset({"damaged"})),
 }
 # Sent where the hurt and the sick are treated: "rushed to the district hospital", "referred to a hospital in Orr".
-_SENT = r"(?:taken|sent|rushed|referred|transferred|evacuated|brought|moved|airlifted|flown)"
+_SENT = r"(?:taken|took|take|takes|taking|sent|rushed|referred|transferred|evacuated|brought|moved|airlifted|flown)"
+# A step added between a verb and the people it counts ("pulled another 140 people from the water", "has admitted a
+# further 19"): the verb before still says what they are.
+_MORE = r"(?:\s+(?:another|a\s+further|an\s+additional|yet\s+another))?"
 _TO_A_HOSPITAL = r"(?:by\s+(?:air|helicopter|ambulance|road|boat|bus)\s+)?(?:on\s+)?to\s+(?:a\s+|an\s+|the\s+)?(?:[\w-]+\s+){0,2}?hospitals?\b"
 _TO_HOSPITAL = rf"{_SENT}\s+{_TO_A_HOSPITAL}"
 # The same, with the people sent between the verb and where to: "I have sent 58 workers to the regional hospital".
-_SENT_BEFORE = re.compile(rf"(?i)\b{_SENT}\s+$")
+_SENT_BEFORE = re.compile(rf"(?i)\b{_SENT}{_MORE}\s+$")
 _TO_A_HOSPITAL_AFTER = re.compile(rf"(?i)^\s*(?:[\w-]+\s+){{0,2}}?{_TO_A_HOSPITAL}")
 # Where people driven from home are put up, as the words after "moved into", "housed in", "sleeping in" name it.
 _SHELTERS = (r"(?:tents|shelters?|camps?|(?:evacuation|collective|reception|transit)\s+cent(?:re|er)s?|"
@@ -596,11 +599,11 @@ INCREMENT = re.compile(r"(?i)\b(?:bringing|brings|brought|raising|raises|raised|
 AMONG_THOSE = re.compile(
     r"(?i)\bamong (?:those|the|them)\s+(?:\w+\s+)?(?P<verb>\w+(?:ed|en|dead|missing|wounded))\b[^,;.]{0,40}?"
     r"\b(?:were|was|are|is)\s+$")
-TAKEN_BEFORE = re.compile(r"(?i)\b(?:seized|snatched|dragged|abducted|kidnapped|took|taken|grabbed)(?:\s+away)?\s+$")
+TAKEN_BEFORE = re.compile(rf"(?i)\b(?:seized|snatched|dragged|abducted|kidnapped|took|taken|grabbed)(?:\s+away)?{_MORE}\s+$")
 # A rescue told by how people were taken out: the verb before the number, where from after it.
 RESCUE_BEFORE = re.compile(
     r"(?i)\b(?:pulled|lifted|plucked|hauled|winched|fished|dug|picked up|ferried|brought|got|carried)"
-    r"(?:\s+(?:out|up|off|back|ashore))?\s+$")
+    rf"(?:\s+(?:out|up|off|back|ashore))?{_MORE}\s+$")
 RESCUE_AFTER = re.compile(
     r"(?i)^[^.;]{0,60}?\b(?P<place>alive|survivors?|(?:from|out of|off)\s+(?:the\s+|a\s+|their\s+)?(?:[\w-]+\s+)?"
     r"(?:water|sea|river|waves|rooftops?|roofs?|rubble|debris|wreckage|ruins|mud|floodwaters?|flood|rocks|cliffs?|"
@@ -816,13 +819,7 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
     clause_start, clause_end = _clause_around(sentence, span.start, span.end)
     before, after = sentence[clause_start : span.start], sentence[span.end : clause_end]
     if guess is None:
-        noun = counted_noun(after)[0]
-        bare = noun is None and re.match(r"(?i)\s*(?:[,.;:]|(?:in|on|at|to|during|over|since|this|last|overnight)\b|$)",
-                                         after)
-        if _LOST_BEFORE.search(before) and (bare or noun in PEOPLE_NOUNS):
-            # "Last week we lost three in a single night", "the village has lost 14 people": deaths
-            return MetricGuess("killed", _population(noun, after), 0.6, '"lost" people')
-        return _metric_of_movement(sentence, after, noun, topic)
+        return _metric_without_metric_words(sentence, before, after, topic)
     if guess.metric == "prisoners" and re.search(r"(?i)\b(?:camps?|shelters?|settlements?|(?:transit|reception|"
                                                  r"evacuation|collective) cent(?:re|er)s?)\b", sentence) \
             and not re.search(r"(?i)\b(?:prisons?|jails?|detention|penitentiar\w+|inmates|prisoners)\b", sentence):
@@ -855,6 +852,23 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
         # "treated more than 3,100 children for measles": patients of a disease, not people hurt
         return MetricGuess("hospitalised", guess.population, 0.65, f'"treated ... {illness.group()}"')
     return _group_or_care(sentence, span, before, after, guess, previous[1].metric if previous else topic)
+
+
+def _metric_without_metric_words(sentence: str, before: str, after: str, topic: str | None) -> MetricGuess | None:
+    """A metric for a figure the metric words did not name: people lost, admitted by a hospital, or told by their
+    coming or going."""
+    noun = counted_noun(after)[0]
+    bare = noun is None and re.match(r"(?i)\s*(?:[,.;:]|(?:in|on|at|to|during|over|since|this|last|overnight)\b|$)",
+                                     after)
+    if _LOST_BEFORE.search(before) and (bare or noun in PEOPLE_NOUNS):
+        # "Last week we lost three in a single night", "the village has lost 14 people": deaths
+        return MetricGuess("killed", _population(noun, after), 0.6, '"lost" people')
+    admitted = _ADMITTED_BEFORE.search(before)
+    if admitted and (bare or noun in PEOPLE_NOUNS) and _CARE_PLACE.search(sentence):
+        # "The main hospital in Port Orsa said it had admitted 57 survivors": people a hospital admitted are in
+        # its care, whatever brought them in (the hospital may be named too far back for the metric words)
+        return MetricGuess("hospitalised", _population(noun, after), 0.6, f'"{admitted.group().strip()}" by a hospital')
+    return _metric_of_movement(sentence, after, noun, topic)
 
 
 def _group_or_care(sentence: str, span: FigureSpan, before: str, after: str, guess: MetricGuess,
@@ -919,7 +933,7 @@ def _part_of_group(sentence: str, span: FigureSpan, after: str, referred: str | 
 # now by a hospital ("The hospital is treating 22 injured people", "Hospitals in Lirn and Sava were treating 61",
 # "it was treating 64 survivors" of a hospital), or treated at a named hospital ("have been treated at the Serrin
 # Military Hospital", "were being treated there" in a sentence about a hospital).
-_ADMITTED_BEFORE = re.compile(r"(?i)\b(?:admitted|admits|admitting)\s+$")
+_ADMITTED_BEFORE = re.compile(rf"(?i)\b(?:admitted|admits|admitting){_MORE}\s+$")
 _HOSPITAL_TREATING_BEFORE = re.compile(
     r"(?i)\b(?P<who>hospitals?|clinics?|wards?|it|they)(?:\s+in\s+[A-Z][\w-]*(?:\s+(?:and\s+)?[A-Z][\w-]*){0,3})?\s+(?:is|are|was|were)\s+"
     r"(?:now\s+|still\s+)?treating\s+$")
@@ -927,6 +941,7 @@ _TREATED_THERE_AFTER = re.compile(
     r"(?i)^(?:\s+[\w-]+){0,4}?\s+(?:are|were|is|was|have been|had been|has been)\s+(?:now\s+|still\s+)?(?:being\s+)?"
     r"treated\s+(?:(?P<there>there)\b|at\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,3}?(?:hospitals?|clinics?)\b)")
 _HOSPITAL_WORD = re.compile(r"(?i)\bhospitals?\b")
+_CARE_PLACE = re.compile(r"(?i)\b(?:hospitals?|clinics?|wards?|infirmar(?:y|ies)|medical cent(?:re|er)s?)\b")
 
 
 def _in_hospital_care(sentence: str, before: str, after: str) -> str | None:
@@ -2447,6 +2462,10 @@ def _named_before_apposition(part: str, others: tuple[str, ...]) -> str | None:
     if re.match(r"(?i)an?\s", part.strip()) and re.match(rf"(?:The\s+)?{_NAME}$", named) \
             and guess_kind(named)[0] in ("ngo", "government", "intergovernmental"):
         return named
+    if _UNIQUE_DESCRIPTION.match(part.strip()):
+        # "Velby's hospital, the only one in the district, said": what sets the subject apart describes it, wherever
+        # it ends ("the only one in the area with a surgical ward"); the subject is the phrase before it
+        return next((o.strip() for o in reversed(others) if not _OPENING_PREPOSITION.match(o.strip())), None)
     if _NO_SOURCE.search(part.strip()):
         # "Ferenc Dall, mayor of Orrin, the village closest to the crater, has told": a place describes who speaks
         return next((o.strip() for o in reversed(others) if re.fullmatch(rf"(?:The\s+)?{_NAME}", o.strip())), None)
@@ -2476,6 +2495,7 @@ _RELATIVE_BEFORE_VERB = re.compile(r"(?i)(?<=[\w’'.)]),\s*(?:which|who)\s[^,;:
 # An apposition that describes the subject before the verb: ", a Britain-based monitor that relies on sources,".
 _DESCRIBING_APPOSITION = re.compile(
     r"(?i),\s*(?:a|an)\s+[^,;]{0,80}?\b(?:that|which|who|whose)\b[^,;]{0,120},\s*$")
+_UNIQUE_DESCRIPTION = re.compile(r"(?i)^the\s+(?:only|sole|main|largest|biggest|nearest|closest|last)\s+(?:one|[\w-]+)\b")
 _POSSESSED = re.compile(r"(?i)^(?:her|his|their|its)\s+(?:own\s+)?[\w’'-]+$")
 _TRAILING_PRONOUN = re.compile(r"(?i)\s(it|they|he|she|we)$")
 _OPENING_PREPOSITION = re.compile(r"(?i)^(?:in|on|at|during|after|before|with|from|by)\s")
