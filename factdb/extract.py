@@ -584,7 +584,8 @@ COUNTER_ESTIMATE = re.compile(
     r"(?:said|says|put it at|puts it at|estimated|estimates|counted|gave|reported)\s*$")
 # Between two figures: the second continues the first ("212 children and 168 women", "94 ... compared with 51").
 COORDINATION = re.compile(
-    r"(?i)^(?:[\w\s’'-]{0,40}?(?:,\s*|\s+(?:and|or|to)\s+)|[^.;]{0,120}?\b(?:compared (?:with|to)|up from|down from|versus|vs\.?)\s+"
+    r"(?i)^(?:[\w\s’'-]{0,40}?(?:,\s*|\s+(?:and|or|to)\s+)|[^.;]{0,120}?\b(?:compared (?:with|to)|up from|down from|versus|vs\.?|"
+    r"(?:higher|lower|greater|fewer) than)\s+"
     r"(?:(?:the|its|their|an?)\s+)?(?:earlier\s+)?|"
     # "58 attacks on schools between January and May, against 17 in the five months before"
     r"[^.;]{0,120}?,\s+against\s+|"
@@ -1273,13 +1274,16 @@ def _coordinated(between: str, rest: str) -> bool:
     noun, noun_end = counted_noun(between)
     return bool(COORDINATION.match(between)) and (
         not re.search(r"(?i)\b\w+ed\b", between[noun_end:] if noun else between)
-        or bool(re.search(r"(?i)compared|up from|down from|versus", between))
+        or bool(re.search(r"(?i)compared|up from|down from|versus|(?:higher|lower|greater|fewer) than", between))
     ) and not (_VERB_AFTER.match(rest) and not _REPORTED_FIGURE.match(rest))
 
 
 # "up from 38 announced earlier": a participle saying where the earlier figure came from, not a new clause
 _REPORTED_FIGURE = re.compile(r"(?i)\s+(?:announced|reported|given|recorded|published|released|stated|cited|issued)"
-                              r"(?:\s+(?:earlier|previously|on\s+\w+day|last\s+\w+|in\s+\w+|by\s+))")
+                              r"(?:\s+(?:earlier|previously|on\s+\w+day|on\s+\d{1,2}\s|last\s+\w+|in\s+\w+|by\s+))|"
+                              # "up from the 30,000 we reported on 24 November", "the 350 it gave the UN": whose it was
+                              r"\s+(?:we|it|they)\s+(?:had\s+|has\s+|have\s+)?(?:announced|reported|gave|recorded|published|"
+                              r"released|issued|counted)\b")
 
 
 BARE_SAID = re.compile(r"(?i)\b(?:say|says|said|estimate|estimates|estimated|count|counts|counted|believe|believes|"
@@ -1298,9 +1302,21 @@ THERE_WERE = re.compile(r"(?i)\b(?:there (?:were|are|was|is|have been|had been)|
                         r"\s+(?:now\s+|still\s+|only\s+|just\s+)?(?:[\w,.-]+\s+){0,3}[\w,.-]+$")  # (and the figure)
 
 
+# A sentence comparing the figure before with what it was: "That is up from 140", "This is higher than the 350 it".
+_COMPARISON_OPENING = (r"(?:that|this|it)(?:\s+(?:is|was)|[’']s)\s+(?:(?:still|well|far|much|sharply)\s+)?"
+                       r"(?:(?:up|down)\s+from|(?:higher|lower|greater|fewer|more|less)\s+than)")
+_COMPARED_WITH_THE_FIGURE_BEFORE = re.compile(
+    rf"(?i)^\s*{_COMPARISON_OPENING}(?:\s+(?:the|its|their))?\s+\S+(?:\s+\S+){{0,2}}$")  # (and the figure)
+
+
 def _metric_referred_to(before: str, after: str, rest: str, noun: str | None, population: str | None,
                         referent: str | None, allowed: frozenset[str]) -> MetricGuess | None:
     """A metric from words pointing back ("the toll", "37 of them") or from what the people counted are."""
+    compared = _COMPARED_WITH_THE_FIGURE_BEFORE.match(before)
+    if compared and referent is not None and referent in allowed:
+        # "212 people are now in detention. That is up from 140 in this morning's briefing.": the figure it was
+        # before counts the same
+        return MetricGuess(referent, population, 0.55, f'"{compared.group().strip()}" compares with {referent}')
     anaphor = ANAPHORIC_COUNT.search(before)
     if anaphor and anaphor.group().lower() == "toll" and referent not in _TOLLS and "killed" in allowed:
         # "forced some 58,000 from their homes; its earlier toll had been 97": a toll counts the dead
@@ -1387,7 +1403,9 @@ def _condition_of_the_hurt(sentence: str, before: str, after: str, previous: tup
 # "had put the toll at 241 late Monday", "up from 54,000 two weeks ago": when, not what the number counts
 _WEEKDAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
 _TIME_AFTER = re.compile(
-    rf"(?i)^\s*(?:(?:late|early)\s+(?:on\s+)?{_WEEKDAY}|(?:on\s+)?{_WEEKDAY}|yesterday|today|tonight|overnight|"
+    rf"(?i)^\s*(?:(?:(?:late|early)\s+(?:on\s+)?|on\s+)?{_WEEKDAY}(?:\s+(?:morning|afternoon|evening|night))?|"
+    # "on 21 October", "on October 21"
+    r"on\s+(?:\d{1,2}\s+(?-i:[A-Z])[a-z]+|(?-i:[A-Z])[a-z]+\s+\d{1,2})|yesterday|today|tonight|overnight|"
     rf"(?:last|this|that|the previous|the next)\s+(?:week|month|year|night|morning|evening|{_WEEKDAY})|"
     rf"(?:a|one|two|three|four|five|six|seven|eight|nine|ten|a few|several|\d+)\s+(?:days?|weeks?|months?|years?|hours?)"
     r"\s+(?:ago|earlier|before|previously)|a (?:fortnight|week|month|year) (?:ago|earlier|before)|earlier|previously)\b")
@@ -3840,6 +3858,8 @@ def _quotation_speaker(sentence: Sentence, cues: Sequence[Cue], before: SourceRe
 CONTINUATION = re.compile(
     r"(?i)^(?:a further|another|an additional|a (?:few|small number) more|(?:[\w,-]+\s+)?of (?:them|these|those|whom)\b|"
     r"of the (?:total|dead|detained|injured|wounded|missing)\b|"
+    # "That is up from 140 in this morning's briefing": what the count before was, by the same source
+    rf"{_COMPARISON_OPENING}\b|"
     r"among them|among (?:the|those) (?:dead|killed|injured|wounded|victims|missing|detained|arrested)\b|most of them|(?:it|they) (?:also )?(?:added|said)|in addition|"
     # "... the arrests of more than 300 people, according to a monitoring group. Most were released within 48
     # hours, but at least 45 have been charged": what became of the people the sentence before counted
