@@ -811,6 +811,14 @@ _SENTENCED = re.compile(r"(?i)\bsentenced\s+$")
 _TO_DEATH = re.compile(r"(?i)^\s*(?:[\w-]+\s+){0,3}?to death\b")
 
 
+def _unquoted_around(before: str, after: str) -> tuple[str, str]:
+    """The words before and after a figure without the quotation marks around it alone: '"around 150" were still
+    missing' says what the 150 are as '150 were still missing' does."""
+    if re.search(r"[\"“]$", before) and re.match(r"[\"”]", after):
+        return before[:-1], after[1:]
+    return before, after
+
+
 def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, MetricGuess] | None,
                  topic: str | None) -> MetricGuess | None:
     """The metric a figure counts, or None when nothing says: the rules below apply in order, from
@@ -818,7 +826,7 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
     what the clause says of the people now outranks how they came to be counted."""
     guess = _guess_metric(sentence, span, previous, topic)
     clause_start, clause_end = _clause_around(sentence, span.start, span.end)
-    before, after = sentence[clause_start : span.start], sentence[span.end : clause_end]
+    before, after = _unquoted_around(sentence[clause_start : span.start], sentence[span.end : clause_end])
     if guess is None:
         return _metric_without_metric_words(sentence, before, after, topic)
     if guess.metric == "prisoners" and re.search(r"(?i)\b(?:camps?|shelters?|settlements?|(?:transit|reception|"
@@ -1015,7 +1023,7 @@ _TREATED_FOR_ILLNESS = re.compile(
 def _guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, MetricGuess] | None,
                   topic: str | None) -> MetricGuess | None:
     clause_start, clause_end = _clause_around(sentence, span.start, span.end)
-    before, after = sentence[clause_start : span.start], sentence[span.end : clause_end]
+    before, after = _unquoted_around(sentence[clause_start : span.start], sentence[span.end : clause_end])
     noun, noun_end = counted_noun(after)
     rest = after[noun_end:] if noun else after
     population = _population(noun, rest)
@@ -1185,6 +1193,11 @@ def _metric_put_at(before: str, population: str | None, allowed: frozenset[str])
     """ "puts the number of people still without a home at 38,000": what the number is of, however long."""
     put = PUT_NUMBER_AT.search(before)
     named = _nearest_metric_word("", put.group("what"), allowed) if put else None
+    if put is not None and named is not None and named[2].lower() in PEOPLE_NOUNS:
+        # "put the number of strikers injured at 50": what happened to the people named, after them, is what is counted
+        what = put.group("what")
+        later = _nearest_metric_word("", what[what.lower().find(named[2].lower()) + len(named[2]) :], allowed)
+        named = later or named
     if put is not None and named is None:
         # "put the number of demonstrators at 15,000": people named by what they do
         people = counted_noun(" " + put.group("what"))[0]

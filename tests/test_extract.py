@@ -3066,3 +3066,23 @@ def test_a_sentence_comparing_a_count_with_what_it_was_keeps_its_metric_and_sour
     text = f"Unrest\n\nBy Ana Holt\n\nThe interior ministry says 212 people are now in detention. {comparison}\n"
     assert {(name, metric, stated) for name, metric, stated, _ in _attributed(text)} == {
         ("Interior ministry", "detained", "212"), ("Interior ministry", "detained", "140")}
+
+
+@pytest.mark.parametrize(("sentence", "metric"), [
+    ('The mayor said 300 people had been injured and "around 40" were still missing.', "missing"),
+    ("The mayor said 300 people had been injured and “around 40” were still missing.", "missing"),
+    ('The mayor said its fighters had killed "around 40" soldiers and seized two trucks.', "killed")])
+def test_quotation_marks_around_a_figure_hide_nothing_said_of_it(sentence: str, metric: str) -> None:
+    # batches 14, 15, 17-20 quote figures; in batch 18 '1,420 people had been injured and "around 150" were still
+    # missing' read 150 as injured, and 'had killed "more than 40" soldiers and seized weapons' as captured
+    assert ("Mayor", metric, "around 40") in {(name, m, stated) for name, m, stated, _ in
+                                              _attributed(f"Floods\n\nBy Ana Holt\n\n{sentence}\n")}
+
+
+@pytest.mark.parametrize(("put", "metric"), [
+    ("put the number of strikers injured at 50", "injured"), ("put the number of miners hurt at 50", "injured"),
+    ("put the number of strikers at 50", "strikers")])
+def test_what_happened_to_the_people_a_number_is_put_of_is_what_it_counts(put: str, metric: str) -> None:
+    # batch 18: 'put the number of strikers injured at "at least 50"' (read as strikers once the quotation marks no
+    # longer hid the "at" before the figure)
+    assert _attributed(f"Strike\n\nBy Ana Holt\n\nThe union {put}.\n") == {("Union", metric, "50", None)}
