@@ -3825,7 +3825,11 @@ _LEAD_IN_OWNED = re.compile(rf"(?:^|[.!?]\s+)(?:[^.,:]{{1,40}},\s+)?(?P<owner>[I
                             r"numbers|totals?|table|census)\b[^.!?]*[:.]\s*$")
 # A lead-in can end on a full stop when it says the figures come next: "Its table, as of 1 December, is written out
 # below in full.", "The ministry's figures are as follows."
-_LEAD_IN_BELOW = re.compile(r"\b(?:below(?:\s+in\s+full)?|as\s+follows)\s*\.\s*$")
+_LEAD_IN_BELOW = re.compile(r"\b(?:below(?:\s+in\s+full)?|as\s+follows)\s*\.\s*$|"
+                            # or where it says so before its end: "Its figures, set out below district by district, are
+                            # the authority's unless stated otherwise."
+                            r"\b(?:figures|data|numbers|statistics|breakdown|table|count|tally|totals)\b[^.!?:]{0,80}?"
+                            r"\b(?:below|that\s+follow)\b[^.!?:]*\.\s*$")
 
 
 def _lead_in_owner(paragraph: str, sources: Sources) -> SourceRef | None:

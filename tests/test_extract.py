@@ -3086,3 +3086,19 @@ def test_what_happened_to_the_people_a_number_is_put_of_is_what_it_counts(put: s
     # batch 18: 'put the number of strikers injured at "at least 50"' (read as strikers once the quotation marks no
     # longer hid the "at" before the figure)
     assert _attributed(f"Strike\n\nBy Ana Holt\n\nThe union {put}.\n") == {("Union", metric, "50", None)}
+
+
+@pytest.mark.parametrize("lead_in", [
+    "The Orval Flood Authority (OFA) released its breakdown on Monday. Its figures, set out below region by region, are "
+    "the authority's unless stated otherwise.",
+    "The Orval Flood Authority released its tally on Monday. Its figures, given below by region, were checked against "
+    "hospital lists.",
+    "The Orval Flood Authority released new figures on Monday. The numbers listed below, region by region, are the "
+    "authority's own.",
+    "The Orval Flood Authority released its breakdown on Monday, the first in a week. Their totals, shown below for "
+    "each region, may rise."])
+def test_a_lead_in_saying_the_figures_are_below_before_its_end_names_their_owner(lead_in: str) -> None:
+    # round 14 read a lead-in ending on "below." or a colon; batch 20's "Its figures, set out below district by
+    # district, are the authority's unless stated otherwise." ends on neither, and its 15 rows went to the text's voice
+    text = f"Floods by region\n\nBy Ana Holt\n\n{lead_in}\n\nNorth Vale has 12 dead and 4 missing.\n\nIn Sarn region 7 people died.\n"
+    assert _speakers(text) == {("Orval Flood Authority", "12"), ("Orval Flood Authority", "4"), ("Orval Flood Authority", "7")}
