@@ -1582,8 +1582,9 @@ _CUE_VERBS = (
     # a broadcaster or agency reporting now: "State broadcaster CTV, citing the health ministry, is now reporting 34 dead"
     r"(?:is|are)\s+(?:now\s+|also\s+)?reporting"
 )
+# (and a modal: "The Service can confirm that", "the ministry would confirm only that")
 _AUXILIARY = (r"(?:(?:has|have|had|also|now|since|earlier|later|previously|initially|so far|then|already|just|"
-              r"separately|first|only|\w+ly)\s+)*")
+              r"separately|first|only|can|could|would|will|\w+ly)\s+)*")
 SUBJECT_CUE = re.compile(rf"(?i)\s{_AUXILIARY}\b(?P<verb>{_CUE_VERBS})\b")
 # "The agency raised its toll to 54": a revision names who counts, like a speech verb; so does giving out one's own
 # count ("The Helsinki Committee has just published its tally: at least nine ...", "The minister has given his first
@@ -3204,8 +3205,9 @@ def _letterhead(title: str) -> str | None:
     name = " ".join(words)
     if not re.fullmatch(_NAME, name):
         return None
-    body = re.search(rf"\b{_LETTERHEAD_BODY}\b", name)
-    if body is None or not (body.end() == len(name) or name[body.end() :].startswith(" of ")):
+    # (any of its body words: "Brask Metropolitan Police Service" closes on "Service", not on "Police")
+    if not any(body.end() == len(name) or name[body.end() :].startswith(" of ")
+               for body in re.finditer(rf"\b{_LETTERHEAD_BODY}\b", name)):
         return None
     return name
 

@@ -3102,3 +3102,22 @@ def test_a_lead_in_saying_the_figures_are_below_before_its_end_names_their_owner
     # district, are the authority's unless stated otherwise." ends on neither, and its 15 rows went to the text's voice
     text = f"Floods by region\n\nBy Ana Holt\n\n{lead_in}\n\nNorth Vale has 12 dead and 4 missing.\n\nIn Sarn region 7 people died.\n"
     assert _speakers(text) == {("Orval Flood Authority", "12"), ("Orval Flood Authority", "4"), ("Orval Flood Authority", "7")}
+
+
+@pytest.mark.parametrize(("letterhead", "issuer"), [
+    ("ORVAL CITY POLICE SERVICE", "Orval City Police Service"),
+    ("Kessa Regional Police Command", "Kessa Regional Police Command"),
+    ("National Police Service of Orval", "National Police Service of Orval")])
+def test_a_letterhead_naming_a_body_of_two_body_words_is_the_issuer(letterhead: str, issuer: str) -> None:
+    # batch 20: "BRASK METROPOLITAN POLICE SERVICE" above a numbered statement was not read as its issuer ("Police" was
+    # taken for the body word, and a name going on past it for a headline), so its figures went to the text's voice
+    text = f"{letterhead}\nStatement 3/26 – Fire at Kell Market\n\n1. A fire broke out on Sunday.\n\n2. Officers arrested two men at the scene.\n"
+    assert _speakers(text) == {(issuer, "two")}
+
+
+@pytest.mark.parametrize("modal", ["can confirm", "could confirm", "would confirm only", "will confirm"])
+def test_a_modal_before_the_speech_verb_is_no_part_of_the_speakers_name(modal: str) -> None:
+    # batch 20: "The Service can confirm that seven people died" had proposed a source "Service" beside the police
+    # service that issued the statement ("Service can" in lower case)
+    text = f"Fire\n\nBy Ana Holt\n\nThe Orval Fire Service said two people died. The service {modal} that seven were injured.\n"
+    assert _speakers(text) == {("Orval Fire Service", "two"), ("Orval Fire Service", "seven")}
