@@ -378,7 +378,7 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      "sentenced_to_death"),
     (r"killed or (?:injured|wounded)|(?:dead|deaths) (?:or|and) (?:injured|injuries)|casualties", "casualties"),
     (r"dead or missing|died or (?:gone|went) missing|killed or missing|missing or dead", "dead_or_missing"),
-    (r"death tolls?|tolls?|killed|killing|kill|killings|dead|deaths?|died|die|lost (?:their|his|her) li(?:ves|fe)|shot dead|slain|"
+    (r"death tolls?|tolls?|killed|killing|kill|killings|dead|deaths?|died|die|(?:lost|gave|given|give|giving|laid down) (?:their|his|her) li(?:ves|fe)|shot dead|slain|"
      r"murdered|bodies|remains of|fatalities|perished|drowned|suffocated|crushed to death|burned to death|"
      r"(?:claimed|cost|took) the lives of|"
      r"(?:did not|didn't|failed to) survive|dead on arrival|succumbed|"
@@ -2198,8 +2198,8 @@ def _is_speech_verb(sentence: str, match: re.Match[str]) -> bool:
         return False  # "all 17 men they found in the mosque": finding people, not a finding
     if verb in ("gave", "gives", "give") and re.match(r"(?i)\s+(?:way|in|up|birth|chase|no)\b", sentence[match.end() :]):
         return False  # "A hillside gave way": no figure is given
-    if re.match(r"(?i)\s+(?:the\s+)?lives\b|\s+responsibility\b", sentence[match.end() :]):
-        return False  # "the floods have claimed the lives of 17": a toll, not a speaker
+    if re.match(r"(?i)\s+(?:the\s+|their\s+|his\s+|her\s+)?li(?:ves|fe)\b|\s+responsibility\b", sentence[match.end() :]):
+        return False  # "the floods have claimed the lives of 17", "Nine firefighters gave their lives": a toll, not a speaker
     # ", compiled from death certificates": a participle describing what came before
     # (but ", the company confirmed by email": "by" the means, and the subject before it speaks)
     return not (re.search(r",\s*$", sentence[: match.start()]) and _PARTICIPLE.match(match.group("verb")) and

@@ -3121,3 +3121,13 @@ def test_a_modal_before_the_speech_verb_is_no_part_of_the_speakers_name(modal: s
     # service that issued the statement ("Service can" in lower case)
     text = f"Fire\n\nBy Ana Holt\n\nThe Orval Fire Service said two people died. The service {modal} that seven were injured.\n"
     assert _speakers(text) == {("Orval Fire Service", "two"), ("Orval Fire Service", "seven")}
+
+
+@pytest.mark.parametrize("fell", [
+    "Nine firefighters gave their lives in the blaze", "Nine officers have given their lives in the operation",
+    "Nine soldiers laid down their lives at the bridge"])
+def test_people_who_gave_their_lives_were_killed(fell: str) -> None:
+    # batches 15 and 19 (army communiqués): "Twenty-three servicemen have given their lives in the operation" was no
+    # count of the dead, where "lost their lives" was
+    assert {(metric, stated) for _, metric, stated, _ in _attributed(f"Operation\n\nBy Ana Holt\n\n{fell}, the ministry said.\n")} \
+        == {("killed", "Nine")}
