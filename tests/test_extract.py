@@ -335,10 +335,10 @@ def test_known_sources_are_matched_without_case_or_article() -> None:
 
 
 # Floors at the measured scores: a change that lowers them fails here (the targets are in issue 21).
-EVALUATION_FLOORS = {"overall": (0.87, 0.86), "development": (0.95, 0.93), "held-out-13": (0.90, 0.85),
-                     "held-out-14": (0.88, 0.88), "held-out-15": (0.86, 0.85), "held-out-16": (0.81, 0.79),
-                     "held-out-17": (0.77, 0.83), "held-out-18": (0.81, 0.81),
-                     "held-out-19": (0.78, 0.71), "held-out-20": (0.59, 0.58)}
+EVALUATION_FLOORS = {"overall": (0.88, 0.87), "development": (0.95, 0.93), "held-out-13": (0.90, 0.85),
+                     "held-out-14": (0.88, 0.88), "held-out-15": (0.86, 0.86), "held-out-16": (0.81, 0.79),
+                     "held-out-17": (0.77, 0.83), "held-out-18": (0.83, 0.84),
+                     "held-out-19": (0.81, 0.75), "held-out-20": (0.74, 0.74)}
 
 
 def test_labelled_evaluation_does_not_fall_below_its_measured_scores() -> None:
