@@ -335,10 +335,10 @@ def test_known_sources_are_matched_without_case_or_article() -> None:
 
 
 # Floors at the measured scores: a change that lowers them fails here (the targets are in issue 21).
-EVALUATION_FLOORS = {"overall": (0.88, 0.87), "development": (0.95, 0.93), "held-out-13": (0.90, 0.85),
-                     "held-out-14": (0.88, 0.88), "held-out-15": (0.86, 0.86), "held-out-16": (0.81, 0.79),
-                     "held-out-17": (0.77, 0.83), "held-out-18": (0.83, 0.84),
-                     "held-out-19": (0.81, 0.75), "held-out-20": (0.74, 0.74)}
+EVALUATION_FLOORS = {"overall": (0.89, 0.88), "development": (0.95, 0.93), "held-out-13": (0.90, 0.85),
+                     "held-out-14": (0.88, 0.88), "held-out-15": (0.86, 0.87), "held-out-16": (0.81, 0.79),
+                     "held-out-17": (0.77, 0.83), "held-out-18": (0.83, 0.85),
+                     "held-out-19": (0.81, 0.78), "held-out-20": (0.74, 0.75)}
 
 
 def test_labelled_evaluation_does_not_fall_below_its_measured_scores() -> None:
@@ -2873,8 +2873,8 @@ def test_a_paragraph_saying_whose_the_figures_below_are_names_the_owner_of_the_r
                  "All the numbers below are those of the Orval Disaster Authority. They cover 2025."):
         assert _speakers("Floods" + "\n\n" + lead + rows) == {
             ("Orval Disaster Authority", "40"), ("Orval Disaster Authority", "120"), ("Orval Disaster Authority", "12")}
-    # figures "below" a place lead into nothing
-    assert _speakers("Dam\n\nThe figures below the dam were worrying.\n\nTesk — 40 houses were flooded.\n") == set()
+    # figures "below" a place lead into nothing: the row stays the text's own
+    assert _speakers("Dam\n\nThe figures below the dam were worrying.\n\nTesk — 40 houses were flooded.\n") == {("Author of “Dam”", "40")}
 
 
 def test_speakers_named_together_are_named_by_the_first() -> None:
