@@ -292,7 +292,7 @@ PEOPLE_NOUNS: dict[str, str | None] = {
     "soldiers": "soldiers", "troops": "soldiers", "members of the security forces": "security forces",
     "security personnel": "security forces", "security forces": "security forces", "strikers": None,
     "hunger strikers": None, "migrants": "migrants", "fighters": "fighters", "militants": "fighters", "rebels": "fighters", "defendants": None, "insurgents": "fighters",
-    "worshippers": None, "pilgrims": None, "passengers": None, "miners": "workers", "farmers": None,
+    "asylum seekers": None, "asylum-seekers": None, "worshippers": None, "pilgrims": None, "passengers": None, "miners": "workers", "farmers": None,
     "members": None, "relatives": None, "survivors": None, "cases": None, "guards": "prison guards",
     "prison guards": "prison guards", "staff": None, "employees": "workers", "aid workers": "aid workers",
     "humanitarian workers": "aid workers", "health workers": "health workers", "medics": "health workers",
@@ -324,7 +324,7 @@ PEOPLE_NOUNS: dict[str, str | None] = {
 PEOPLE_NOUN_METRICS = {
     "protesters": "protesters", "protestors": "protesters", "demonstrators": "protesters", "marchers": "protesters",
     "strikers": "strikers", "hunger strikers": "hunger_strikers", "detainees": "detained", "hostages": "captured",
-    "refugees": "refugees", "political prisoners": "detained",
+    "refugees": "refugees", "political prisoners": "detained", "asylum seekers": "refugees", "asylum-seekers": "refugees",
 }
 # ... units that hold people but are not people: no metric here counts them.
 NOT_PEOPLE_NOUNS = frozenset({"families", "households", "family members' households", "villages", "communities"})
@@ -377,24 +377,39 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      r"(?:at|under)\s+(?:imminent\s+)?risk of (?:imminent\s+)?execution|fac(?:e|es|ing) (?:imminent\s+)?execution",
      "sentenced_to_death"),
     (r"killed or (?:injured|wounded)|(?:dead|deaths) (?:or|and) (?:injured|injuries)|casualties", "casualties"),
-    (r"dead or missing|died or (?:gone|went) missing|killed or missing|missing or dead", "dead_or_missing"),
+    (r"dead or missing|died or (?:gone|went) missing|killed or missing|missing or dead|"
+     r"(?:dead|killed) or (?:still\s+)?unaccounted for|unaccounted for or (?:dead|killed)", "dead_or_missing"),
     (r"death tolls?|tolls?|killed|killing|kill|killings|dead|deaths?|died|die|(?:lost|gave|given|give|giving|laid down) (?:their|his|her) li(?:ves|fe)|shot dead|slain|"
      r"murdered|bodies|remains of|fatalities|perished|drowned|suffocated|crushed to death|burned to death|"
+     # the manner of a killing told in one word or phrase, as agency copy does: "gunned down", "fatally shot"
+     r"gunned down|mown down|mowed down|massacred|lynched|beheaded|electrocuted|(?:burned|burnt) alive|"
+     r"(?:hacked|bludgeoned|clubbed|shot|trampled|stoned|killed) to death|fatally (?:shot|stabbed|injured|wounded|hurt|hit|struck)|"
      r"(?:claimed|cost|took) the lives of|"
      r"(?:did not|didn't|failed to) survive|dead on arrival|succumbed|"
      r"starved to death|froze to death|(?:beaten|stabbed|tortured) to death|buried(?!\s+(?:under|in|beneath|alive|by|inside))|neutrali[sz](?:ed|ing)|eliminat(?:ed|ing)|martyred", "killed"),
     (r"execut\w*|hanged|put to death", "executed"),
-    (r"injur\w*|wounded|wounding|wounds|hurt|beaten|beating|beat up|treated|treating|burns|bandag(?:ed|ing)|"
+    (r"injur\w*|wounded|wounding|wounds|hurt|beaten|beating|beat up|treated|treating|burns|bandag(?:ed|ing)|maimed|"
+     # hurt by what struck them, or told by the harm: "hit by rubber bullets", "overcome by tear gas", "broken bones"
+     r"(?:hit|struck)\s+by\s+(?:[\w-]+\s+){0,2}?(?:bullets?|pellets|shrapnel|debris|stones|rocks|shells?|fragments|"
+     r"projectiles|batons|vehicles?|cars?|trucks?)|"
+     r"overcome by (?:tear gas|smoke|fumes)|(?:inhaled|inhaling) (?:smoke|tear gas|fumes)|"
+     r"(?:received|receiving|given|needed|needing|required|requiring) first aid|cuts and bruises|broken bones|fractures|"
      # "73 officers sought medical help": people hurt, told by the care they asked for
      r"(?:sought|seeking|needed|needing|required|requiring|received|receiving) medical (?:help|assistance|attention|care|treatment)|suffer(?:ed|ing)? (?:[\w-]+\s+){0,2}?(?:burns|fractures)|in (?:a )?(?:critical|serious|stable) condition", "injured"),
-    (r"arrest\w*|rounded up|bundled into (?:police |military |unmarked )?(?:vans?|cars?|vehicles|trucks)|"
+    (r"arrest\w*|rounded up|apprehended|nabbed|bundled into (?:police |military |unmarked )?(?:vans?|cars?|vehicles|trucks)|"
      r"taken into custody", "arrested"),
     (r"taken away in (?:police |military |unmarked )?(?:vans?|cars?|vehicles|trucks)", "detained"),
-    (r"detain\w*|detention|in custody|jailed|imprisoned|behind bars|in prison|in jail|"
+    (r"detain\w*|detention|in custody|jailed|imprisoned|behind bars|in prison|in jail|locked up|remanded|"
      r"(?:being|been|were|are|was|is|remain|remained|still|(?:have|has|had)(?:\s+\w+ly)?)\s+held\b|"
      r"held (?:without|incommunicado|in|on)", "detained"),
     (r"sentenced|prison terms?|convicted", "sentenced"),
     (r"missing|trapped|unaccounted for|last seen|vanished|(?:gone|went) missing|(?:not|never) (?:been )?heard from|"
+     # people not yet found: "have yet to be located", "had not been found", "still to be traced", "lost at sea"
+     r"(?:yet|still)\s+to\s+be\s+(?:found|located|traced|recovered|accounted for)|"
+     r"(?:(?:had|have|has)\s+(?:still\s+)?(?:not|never)\s+(?:yet\s+)?been|(?:are|were|is|was)\s+(?:still\s+)?(?:not|never)"
+     r"(?:\s+yet)?(?:\s+been)?)\s+(?:found|located|traced|recovered)"
+     r"(?!\s+(?:guilty|responsible|liable|to\b))|"
+     r"(?:could|can)\s*not be (?:found|located|traced|reached)|lost at sea|(?:swept|washed|carried) away|"
      r"search(?:ing|ed|es)?\s+(?:[\w’'-]+\s+){0,6}?for|looking for|(?:feared|believed|thought)\s+(?:to be\s+)?buried|"
      r"(?:still\s+)?(?:under|beneath|buried (?:under|in))\s+(?:the\s+)?(?:mud|rubble|debris|snow|sand)|(?:could|can) not be accounted for|(?:cannot|can't|could not|couldn't|can not) account for|disappeared|disappearances?|"
      r"(?:fate|whereabouts) (?:remains?|is|are) unknown|(?:the )?(?:fate|whereabouts) of|"
@@ -427,17 +442,36 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      r"voyage|bus|coach|boat|ship|trip|sailing)", "passengers"),
     (r"rescued|saved|(?:brought|pulled|carried|helped) ashore|brought (?:to the surface|out) alive|pulled (?:out )?alive|alive from|to the surface|"
      r"(?:brought|pulled|taken|carried|lifted)\s+(?:out\s+)?(?:of|from)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?alive|"
-     r"to safety|airlifted|evacuated by (?:air|helicopter)", "rescued"),
+     r"to safety|airlifted|evacuated by (?:air|helicopter)|"
+     # people taken out alive from where they were caught: "plucked from rooftops", "freed from the wreckage", "found alive"
+     r"(?:pulled|plucked|dug|freed|cut|winched|lifted|hauled|fished|extracted|retrieved)\s+(?:out\s+)?(?:from|of|off)\s+"
+     r"(?:the\s+|a\s+|their\s+)?(?:[\w-]+\s+){0,2}?(?:rubble|debris|wreckage|ruins|water|sea|river|rooftops?|roofs?|mud|"
+     r"floodwaters?|cars?|vehicles?|buildings?)|(?:found|dug out|brought out|got out|recovered) alive", "rescued"),
     (r"on strike|strikers|joined the (?:[\w-]+\s+)?(?:strike|stoppage|walkout)|absent|went on strike|walked out|"
-     r"walked off the job|stopped work|downed tools|stayed away from (?:work|classrooms|schools?)", "strikers"),
-    (r"captured|recaptured|abducted|kidnapped|taken hostage|taken captive|seized|snatched|"
+     r"walked off the job|stopped work|downed tools|stayed away from (?:work|classrooms|schools?)|"
+     r"stayed off (?:work|the job)|(?:staged|joined|held) (?:a |the )?(?:[\w-]+\s+)?walkout|"
+     # a strike's numbers are its own, not a protest's: "took part in the strike"
+     r"(?:took|taken|take|taking) part in (?:the|a|an|their)\s+(?:[\w-]+\s+){0,2}?(?:strike|stoppage|walkout)", "strikers"),
+    (r"captured|recaptured|abducted|kidnapped|taken hostage|taken captive|taken prisoner|seized|snatched|"
+     # held by captors, not by a state: "being held hostage", "held captive" (longer than the detention's "were held")
+     r"(?:being|been|were|are|was|is|still)\s+held\s+(?:as\s+)?(?:hostages?|captive)|"
      r"(?:taken|seized|snatched|dragged) from (?:their|his|her) (?:homes?|houses?|beds?)", "captured"),
-    (r"displaced|fled their homes|(?:left|abandoned|deserted) (?:their|its) (?:homes|houses|villages|towns|neighbou?rhoods)|(?:forced|driven) (?:from|out of) their homes|forced to flee|evacuated|(?:help|helped|helping)\s+(?:to\s+)?evacuate|homeless|"
+    (r"displaced|fled their homes|"
+     # people who found shelter away from home, or were told or made to leave it: "took refuge in a stadium", "sought
+     # shelter with relatives", "forced to leave their homes", "ordered to evacuate", "moved to higher ground"
+     r"(?:sought|seeking|seek|took|taken|taking|take|found|finding)\s+(?:refuge|shelter|sanctuary)"
+     r"(?!\s+(?:abroad|in neighbou?ring|across|over the border))|"
+     r"(?:forced|made|ordered|told|obliged|compelled)\s+to\s+(?:leave|abandon|flee)\s+(?:their|its|his|her)\s+"
+     r"(?:homes?|houses?|villages?|towns?|land)|(?:ordered|told|urged|advised|forced)\s+to\s+(?:evacuate|leave\s+(?:the\s+area|immediately))|"
+     r"(?:moved|evacuated|relocated|taken|fled)\s+to\s+(?:higher|safer)\s+ground|relocated|"
+     r"(?:moved|moving|staying|stayed|living) (?:in )?with (?:relatives|friends|host families|family)|"
+     r"(?:left|abandoned|deserted) (?:their|its) (?:homes|houses|villages|towns|neighbou?rhoods)|(?:forced|driven) (?:from|out of) their homes|forced to flee|evacuated|(?:help|helped|helping)\s+(?:to\s+)?evacuate|homeless|"
      r"sheltering|uprooted|stranded|from their (?:homes|villages|towns|land)|sleeping (?:outdoors|rough|in tents)|"
      # people who slept where the homeless are put: "120 people slept there on the first night", "slept in the gym"
      r"(?:slept|sleep|sleeps)\s+(?:there\b|in\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:schools?|halls?|gyms?|tents|shelters?|"
      r"classrooms|churches|mosques|camps?|cars|streets|open))|"
-     r"in tents|without (?:shelter|(?:a|any) (?:home|roof)|homes)|left homeless|spent the night (?:outdoors|outside|in the open|in (?:the )?streets|in (?:[\w’'-]+\s+){0,3}?(?:shelters?|tents|schools?|(?:evacuation |sports |community )?cent(?:re|er)s?|halls?|gyms?|"
+     r"in tents|without (?:shelter|(?:a|any) (?:home|roof)|homes)|left homeless|(?:made|rendered) homeless|"
+     r"in (?:makeshift|temporary|emergency|improvised) (?:shelters|camps|housing|accommodation)|spent the night (?:outdoors|outside|in the open|in (?:the )?streets|in (?:[\w’'-]+\s+){0,3}?(?:shelters?|tents|schools?|(?:evacuation |sports |community )?cent(?:re|er)s?|halls?|gyms?|"
      r"stadiums?|churches|mosques|cars|camps?))|(?:live|lives|living|lived|staying|stay) in (?:the\s+)?(?:[\w-]+\s+){0,2}?(?:camps|shelters|sites|settlements|evacuation cent(?:re|er)s)|(?:had|have|has)\s+fled(?!\s+(?:abroad|across|into|to neighbou?ring))|"
      r"(?:are|were|is|was|remain|remained)\s+(?:still\s+)?in\s+(?:[\w-]+\s+){0,2}?(?:camps|shelters|evacuation cent(?:re|er)s)|"
      r"(?:camps?|settlements?|sites?|centres?|centers?)(?:[’']s?)?\s+(?:now\s+|currently\s+)?(?:shelters|hosts)|"
@@ -446,7 +480,7 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      r"holds?|houses?|(?:is|was|are|were)\s+(?:now\s+|then\s+|still\s+)?home\s+to)|"
      # leaving a place or losing a home: "had left the valley", "the number who have left the district"
      r"(?:had|have|has|who)\s+(?:since\s+)?left\s+(?:the|their|its)\s+(?:[\w-]+\s+){0,2}?(?:valley|district|region|"
-     r"area|province|city|town|villages?|island|coast|homes?|houses?|neighbou?rhoods?|country(?:side)?)|"
+     r"area|province|city|town|villages?|island|coast|homes?|houses?|neighbou?rhoods?|countryside)|"
      r"lost (?:their|its|his|her) (?:homes?|houses?)|(?:out of|away from) (?:their|its|his|her) homes?|"
      r"(?:been|were|was)\s+(?:moved|relocated)\s+to\s+(?:an?\s+|the\s+)?(?:school|shelter|camp|safer|temporary|evacuation|relief)|"
      r"(?:been|were|was)\s+(?:moved|relocated)\s+(?:out\s+of|away\s+from)\s|"
@@ -474,8 +508,11 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      # "In a single week, it says, 9,400 crossed.": crossing with nothing after it, or into a country, is crossing the
      # border
      r"(?:have\s+|had\s+|has\s+)?crossed(?=\s*(?:[.;]|$|over\b))|crossed (?:over )?into\b|"
-     r"arrived at the border|new arrivals|(?:arrived|arriving|arrivals)\s+(?:in|into)\s+neighbou?ring|(?:have|has|had)\s+(?:come|came)\s+across\b", "refugees"),
-    (r"pardoned|released|freed|let go|set free", "released"),
+     r"arrived at the border|new arrivals|asylum[- ]seekers|(?:applied|apply|applying|claimed|claiming) for asylum|"
+     r"(?:sought|seeking|claimed|claiming|requested|lodged)\s+asylum|"
+     r"(?:(?:had|have|has|who)\s+(?:since\s+)?)?(?:fled|escaped|left)\s+the\s+country\b|(?:arrived|arriving|arrivals)\s+(?:in|into)\s+neighbou?ring|(?:have|has|had)\s+(?:come|came)\s+across\b", "refugees"),
+    (r"pardoned|released|freed(?!\s+(?:from|out of)\s+(?:the\s+)?(?:[\w-]+\s+)?(?:rubble|debris|wreckage|ruins|mud|cars?|vehicles?))|"
+     r"let go|set free|granted bail|bailed|amnestied|discharged from (?:custody|prison|detention|jail)", "released"),
     (r"expelled|expulsions? of|deported|deportations? of|pushed back", "expelled"),
     (r"tortured|torture|subjected to (?:[\w-]+\s+){0,2}?(?:electric shocks?|mock executions?|torture|ill-treatment|"
      r"beatings|sexual violence|waterboarding|stress positions)|electric shocks?|mock executions?", "tortured"),
@@ -498,9 +535,12 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      r"(?:hospitals?|clinics?|wards?|nurses|doctors|medics|staff|we)(?:\s+[\w-]+){0,3}?\s+(?:has\s+|have\s+|had\s+)?"
      r"admitted|(?:been|were|was|are|being)\s+admitted(?!\s+(?:to|into)\s+(?:the\s+)?(?:country|university|school|bar|party|"
      r"programme|program|union|club))|(?:being\s+)?treated in (?:(?:a|the|its|their)\s+)?(?:[\w-]+\s+)?hospitals?|(?:required|needed|needing|received|receiving) hospital treatment|"
-     r"(?:remain|remained|remains|are|were|is|still) in (?:hospital|intensive care)", "hospitalised"),
+     r"(?:remain|remained|remains|are|were|is|still) in (?:hospital|intensive care)|"
+     r"(?:kept|keeping|held|detained) in (?:hospital|intensive care)(?!\s+(?:custody|detention))", "hospitalised"),
     (r"damaged|destroyed|set fire to|set on fire|burned|burnt|torched|looted|vandali[sz]ed|demolished|razed|flattened|"
-     r"collapsed|(?:washed|swept) away|damage\s+(?:was\s+|were\s+)?(?:caused\s+|done\s+)?to|buried|burying|engulfed",
+     r"collapsed|(?:washed|swept) away|reduced to (?:rubble|ruins|ashes)|(?:left|rendered) uninhabitable|gutted|"
+     r"inundated|submerged|flooded|level+ed|wrecked|shelled|(?:hit|struck) by (?:shelling|shells|missiles?|rockets?|"
+     r"air\s?strikes?|drones?|bombs?|artillery)|damage\s+(?:was\s+|were\s+)?(?:caused\s+|done\s+)?to|buried|burying|engulfed",
      "damaged"),
     (r"in favou?r|yay|yes votes?|voted for", "votes_in_favour"),
     (r"against|no votes?|voted against", "votes_against"),
@@ -509,6 +549,9 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
     (r"marched|rallied|(?:took|taken|take|taking) part(?!\s+in\s+(?:the\s+)?(?:violence|riots?|rioting|attacks?|"
      r"fighting|mutiny|unrest|disturbance|killings?|assault))|took to the streets|demonstrated|protested|"
      r"turned out|joined the protests?|crowds? at|crowd of|"
+     # gathering told as protest: "gathered to protest", "massed in protest", "staged a sit-in"
+     r"(?:gathered|assembled|massed|converged)\s+(?:to\s+(?:protest|demonstrate|denounce|demand|call for)|in protest)|"
+     r"(?:staged|held|joined)\s+(?:a\s+|an\s+)?(?:[\w-]+\s+)?(?:sit-ins?|protests?|demonstrations?|rall(?:y|ies)|marches)|"
      # "The mayor's office puts the crowd in the capital at some 20,000"
      r"(?:put|puts|putting|estimated|estimates|estimate|estimating|numbered|counted)\s+(?:the\s+)?(?:[\w-]+\s+)?"
      r"(?:crowds?|turnout)\s+(?:[\w-]+\s+){0,4}?at|"
@@ -1574,6 +1617,10 @@ _CUE_VERBS = (
     r"alleges|insisted|insists|acknowledged|acknowledges|concluded|revealed|reveals|showed|show|shows|gave|gives|"
     r"cited|declared|stressed|registered|listed|lists|logged|believes|believe|believed(?!\s+to\b)|assessed|announce|acknowledge|admitted|admits|"
     r"warned|warns|cautioned|disclosed|informed|informs|recognises|recognizes|recognised|recognized|"
+    # a statement put out online or to the press, a monitor's running count, a fear voiced: "tweeted that", "posted on
+    # X that", "briefed reporters that", "IOM tracked 4,000", "the agency fears 40 have died"
+    r"tweeted|tweets|posted(?!\s+by\b)|posts|briefed|fears|feared(?!\s+to\b)|"
+    r"tracked(?!\s+down)|tracks(?!\s+down)|"
     r"quoted|calculated|compiled|tallies|stands|stood|put|saying|claiming|adding|noting|estimating|claim|"
     # "CPJ called on the authorities to free the 19 journalists still held": the appeal states the figure
     r"called on|calls on|called for|calls for|urged|urges|demanded|demands|appealed|"
@@ -2165,6 +2212,7 @@ OWN_FIGURE_FROM = re.compile(
     r"(?i)\b(?:compiled|compiles|drew|draws|drawn|based|bases|built|builds|gathered|gathers|collected|collects|derived|"
     r"derives|assembled|assembles)\s+(?:its|their|his|her|our)\s+(?:own\s+)?$")
 _QUOTED_BY = re.compile(r"(?i)^(?P<speaker>.+?)\s+(?:quoted|cited|interviewed)\s+by\s+(?P<relay>.+)$")
+_QUOTED_BY_ASIDE = re.compile(r"(?i)^(?:as\s+)?(?:quoted|cited|interviewed)\s+by\s+(?P<relay>[^,]+)$")
 
 
 def _is_speech_verb(sentence: str, match: re.Match[str]) -> bool:
@@ -2198,8 +2246,10 @@ def _is_speech_verb(sentence: str, match: re.Match[str]) -> bool:
         return False  # "all 17 men they found in the mosque": finding people, not a finding
     if verb in ("gave", "gives", "give") and re.match(r"(?i)\s+(?:way|in|up|birth|chase|no)\b", sentence[match.end() :]):
         return False  # "A hillside gave way": no figure is given
-    if re.match(r"(?i)\s+(?:the\s+|their\s+|his\s+|her\s+)?li(?:ves|fe)\b|\s+responsibility\b", sentence[match.end() :]):
-        return False  # "the floods have claimed the lives of 17", "Nine firefighters gave their lives": a toll, not a speaker
+    if re.match(r"(?i)\s+(?:the\s+|their\s+|his\s+|her\s+)?li(?:ves|fe)\b|\s+responsibility\b", sentence[match.end() :]) \
+            or (verb in ("claimed", "claims", "claim") and re.match(r"(?i)\s+(?:[\w,.-]+\s+){1,3}?(?:more\s+)?lives\b",
+                                                                   sentence[match.end() :])):
+        return False  # "the floods have claimed the lives of 17", "claimed 40 lives", "Nine firefighters gave their lives": a toll
     # ", compiled from death certificates": a participle describing what came before
     # (but ", the company confirmed by email": "by" the means, and the subject before it speaks)
     return not (re.search(r",\s*$", sentence[: match.start()]) and _PARTICIPLE.match(match.group("verb")) and
@@ -2457,6 +2507,7 @@ def _subject_before(sentence: str, verb_start: int, verb: str) -> Subject | None
         return None
     parts = [p for p in re.split(r",\s*", clause.strip()) if p.strip()]
     quoting = None
+    parts, quoted_by = _without_relay_aside(parts)
     for index in range(len(parts) - 1, -1, -1):
         part = _LEADING_TIME.sub("", parts[index])  # "On Thursday the agency said"
         if re.match(r"(?i)^(?:quoting|citing)\s", part):
@@ -2473,12 +2524,19 @@ def _subject_before(sentence: str, verb_start: int, verb: str) -> Subject | None
             return None  # ", up from 38 announced earlier": the earlier figure, with nobody announcing it here
         part = _TRAILING_TIME.sub("", part)  # "The agency on Wednesday raised"
         outer = re.match(r"(?i)^(?P<outer>.+?)\s+(?:said|says|stated|added)\s+$", head[:start])
-        relayed_by = outer.group("outer") if outer and "," not in outer.group("outer") else None
+        relayed_by = quoted_by or (outer.group("outer") if outer and "," not in outer.group("outer") else None)
         named = _named_before_apposition(part, others)
         if named is not None:
             return Subject(named, start + clause.find(named), (*others[:-1], part), quoting, relayed_by)
         return Subject(part, start + clause.find(part), others, quoting, relayed_by)
     return None
+
+
+def _without_relay_aside(parts: list[str]) -> tuple[list[str], str | None]:
+    """The subject's parts without an aside naming who relays it, and that relay: "The Red Cross, quoted by AFP, said"
+    (the Red Cross speaks, AFP relays it)."""
+    relays = [m.group("relay") for m in (_QUOTED_BY_ASIDE.match(p.strip()) for p in parts) if m]
+    return [p for p in parts if not _QUOTED_BY_ASIDE.match(p.strip())], (relays[-1] if relays else None)
 
 
 def _named_before_apposition(part: str, others: tuple[str, ...]) -> str | None:

@@ -336,9 +336,9 @@ def test_known_sources_are_matched_without_case_or_article() -> None:
 
 # Floors at the measured scores: a change that lowers them fails here (the targets are in issue 21).
 EVALUATION_FLOORS = {"overall": (0.87, 0.86), "development": (0.95, 0.93), "held-out-13": (0.90, 0.85),
-                     "held-out-14": (0.88, 0.88), "held-out-15": (0.86, 0.86), "held-out-16": (0.81, 0.79),
-                     "held-out-17": (0.77, 0.83), "held-out-18": (0.83, 0.84),
-                     "held-out-19": (0.81, 0.75), "held-out-20": (0.74, 0.74), "held-out-21": (0.67, 0.66)}
+                     "held-out-14": (0.88, 0.88), "held-out-15": (0.86, 0.87), "held-out-16": (0.81, 0.79),
+                     "held-out-17": (0.77, 0.83), "held-out-18": (0.83, 0.85),
+                     "held-out-19": (0.81, 0.78), "held-out-20": (0.74, 0.75), "held-out-21": (0.67, 0.66)}
 
 
 def test_labelled_evaluation_does_not_fall_below_its_measured_scores() -> None:
@@ -2873,8 +2873,8 @@ def test_a_paragraph_saying_whose_the_figures_below_are_names_the_owner_of_the_r
                  "All the numbers below are those of the Orval Disaster Authority. They cover 2025."):
         assert _speakers("Floods" + "\n\n" + lead + rows) == {
             ("Orval Disaster Authority", "40"), ("Orval Disaster Authority", "120"), ("Orval Disaster Authority", "12")}
-    # figures "below" a place lead into nothing
-    assert _speakers("Dam\n\nThe figures below the dam were worrying.\n\nTesk — 40 houses were flooded.\n") == set()
+    # figures "below" a place lead into nothing: the row stays the text's own
+    assert _speakers("Dam\n\nThe figures below the dam were worrying.\n\nTesk — 40 houses were flooded.\n") == {("Author of “Dam”", "40")}
 
 
 def test_speakers_named_together_are_named_by_the_first() -> None:
@@ -3131,3 +3131,82 @@ def test_people_who_gave_their_lives_were_killed(fell: str) -> None:
     # count of the dead, where "lost their lives" was
     assert {(metric, stated) for _, metric, stated, _ in _attributed(f"Operation\n\nBy Ana Holt\n\n{fell}, the ministry said.\n")} \
         == {("killed", "Nine")}
+
+
+# The phrasings below were listed from how agencies, NGOs, UN agencies and governments commonly write about casualties
+# and crises (docs/extract.md, round 16), not taken from any article; each metric has several.
+@pytest.mark.parametrize(("told", "metric"), [
+    ("28 villagers were gunned down", "killed"), ("28 villagers were massacred", "killed"),
+    ("28 villagers were burned alive", "killed"), ("28 miners were electrocuted", "killed"),
+    ("28 villagers were hacked to death", "killed"), ("28 villagers were fatally shot", "killed"),
+    ("28 villagers were fatally injured", "killed"), ("28 men were lynched", "killed"),
+    ("28 villagers were dead or unaccounted for", "dead_or_missing"),
+    ("28 villagers were maimed", "injured"), ("28 marchers were hit by rubber bullets", "injured"),
+    ("28 marchers were struck by shrapnel", "injured"), ("28 marchers were overcome by tear gas", "injured"),
+    ("28 marchers received first aid", "injured"), ("28 marchers suffered broken bones", "injured"),
+    ("28 villagers have yet to be located", "missing"), ("28 villagers had not yet been found", "missing"),
+    ("28 fishermen were lost at sea", "missing"), ("28 villagers were swept away", "missing"),
+    ("28 villagers could not be traced", "missing"), ("28 villagers are still to be found", "missing"),
+    ("280 villagers had sought refuge in churches", "displaced"), ("280 villagers took shelter in a stadium", "displaced"),
+    ("280 villagers were forced to leave their homes", "displaced"), ("280 villagers had been relocated", "displaced"),
+    ("280 villagers were ordered to evacuate", "displaced"), ("280 villagers were moved to higher ground", "displaced"),
+    ("280 villagers were living in makeshift shelters", "displaced"), ("280 villagers were made homeless", "displaced"),
+    ("280 villagers had moved in with relatives", "displaced"),
+    ("2,800 villagers had fled the country", "refugees"), ("2,800 asylum seekers had arrived", "refugees"),
+    ("2,800 villagers had applied for asylum", "refugees"),
+    ("28 villagers were kept in hospital overnight", "hospitalised"),
+    ("28 villagers were plucked from rooftops", "rescued"), ("28 villagers were freed from the wreckage", "rescued"),
+    ("28 villagers were found alive", "rescued"), ("28 villagers were dug out alive", "rescued"),
+    ("28 marchers were apprehended", "arrested"), ("28 marchers were locked up", "detained"),
+    ("28 marchers were remanded in custody", "detained"),
+    ("28 marchers were granted bail", "released"), ("28 prisoners were amnestied", "released"),
+    ("28 marchers were discharged from custody", "released"),
+    ("28 villagers were being held hostage", "captured"), ("28 villagers were held captive", "captured"),
+    ("28 soldiers were taken prisoner", "captured"),
+    ("2,800 residents gathered to protest", "protesters"), ("2,800 residents staged a sit-in", "protesters"),
+    ("2,800 dockers stayed off the job", "strikers"), ("2,800 dockers staged a walkout", "strikers"),
+    ("2,800 dockers took part in the strike", "strikers"),
+    ("280 homes were reduced to rubble", "damaged"), ("280 homes were left uninhabitable", "damaged"),
+    ("280 homes were gutted by fire", "damaged"), ("280 houses were submerged", "damaged"),
+    ("280 homes were flooded", "damaged"), ("280 buildings were levelled", "damaged"), ("280 homes were wrecked", "damaged"),
+    ("280 buildings were shelled", "damaged"), ("280 homes were hit by missiles", "damaged"),
+])
+def test_the_common_phrasings_of_each_metric_are_read(told: str, metric: str) -> None:
+    assert {(n, m) for n, m, _, _ in _attributed(f"Report\n\nThe governor said {told}.\n")} == {("Governor", metric)}
+
+
+@pytest.mark.parametrize(("sentence", "metric"), [
+    ("Amnesty International said at least 28 people were killed, including five children.", "killed"),
+    ("Eight citizens held hostage since March were freed yesterday, the ministry said.", "released"),
+])
+def test_a_name_or_a_participle_is_no_metric_word_of_its_own(sentence: str, metric: str) -> None:
+    # "Amnesty" names the group, not an amnesty; "held hostage" before the verb describes who was freed
+    assert {m for _, m, _, _ in _attributed(f"Report\n\n{sentence}\n")} == {metric}
+
+
+@pytest.mark.parametrize("sentence", [
+    "The landslide claimed 28 lives, the governor said.", "The fire has claimed at least 28 lives, the governor said.",
+    "The governor said the epidemic had claimed 28 lives.",
+])
+def test_a_disaster_that_claimed_lives_is_no_speaker(sentence: str) -> None:
+    assert {(n, m) for n, m, _, _ in _attributed(f"Report\n\n{sentence}\n")} == {("Governor", "killed")}
+
+
+@pytest.mark.parametrize("said", [
+    "The Red Crescent tweeted that 28 people were killed.", "The Red Crescent posted on X that 28 people were killed.",
+    "The Red Crescent briefed reporters that 28 people were killed.", "The Red Crescent fears 28 people have died.",
+    "The Red Crescent has tracked 28 deaths.",
+])
+def test_statements_put_out_online_or_to_the_press_name_their_speaker(said: str) -> None:
+    assert {(n, m) for n, m, _, _ in _attributed(f"Report\n\n{said}\n")} == {("Red Crescent", "killed")}
+
+
+def test_a_list_posted_by_someone_is_no_speaker_of_its_own() -> None:
+    text = "Report\n\nThe nurse has seen a list posted by the hospital: 28 people admitted since the evening.\n"
+    assert "posted" not in " ".join(n.lower() for n, _, _, _ in _attributed(text))
+
+
+@pytest.mark.parametrize("aside", ["quoted by AFP", "as quoted by AFP", "cited by AFP"])
+def test_a_speaker_quoted_by_an_agency_speaks_and_the_agency_relays(aside: str) -> None:
+    draft = extract(f"Report\n\nThe Red Crescent, {aside}, said 28 people were killed.\n", document_id="t", text_file="t.txt")
+    assert {(c.source, c.via, f.metric) for c in draft.claims for f in c.figures} == {("red-crescent", "afp", "killed")}
