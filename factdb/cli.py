@@ -149,7 +149,7 @@ number_format_option = click.option(
 @click.option("--dry-run", is_flag=True, help="Validate and report what would change, without writing.")
 @click.option("--workers", type=click.IntRange(0, 32), default=None,
               help="Processes that check claims while the import writes (JSON Lines and CSV files). "
-                   "Default: 2 when the files holding claims reach 20 MB, else 0. The result is the same either way.")
+                   "Default: 2 when the files holding claims reach 20 MB (4 MB on PostgreSQL), else 0. The result is the same either way.")
 @number_format_option
 @editor_options
 @wait_option

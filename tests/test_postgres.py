@@ -384,6 +384,64 @@ def test_claims_checked_while_waiting_land_as_if_imported_after_the_other(postgr
     assert again.report is not None and not again.report.changed
 
 
+@contextmanager
+def _workers_asked() -> Iterator[list[int]]:
+    """How many worker processes each import in this process asked to check its claims (none asked: [])."""
+    from factdb import import_workers
+
+    asked: list[int] = []
+    checked_chunks = import_workers.checked_chunks
+
+    def counting(pool: Any, names: Any, lookups: Any, workers: int, *args: Any, **kwargs: Any) -> Any:
+        asked.append(workers)
+        return checked_chunks(pool, names, lookups, workers, *args, **kwargs)
+
+    import_workers.checked_chunks = counting  # type: ignore[assignment]
+    try:
+        yield asked
+    finally:
+        import_workers.checked_chunks = checked_chunks  # type: ignore[assignment]
+
+
+@pytest.mark.slow
+def test_on_postgresql_claims_are_checked_in_workers_from_a_smaller_size(postgres_db: str, tmp_path: Path) -> None:
+    # The server waits for the importer's checks between its copies; on SQLite the importer writes
+    # itself, and workers pay only from importer.WORKER_BYTES.
+    import factdb.importer as importer
+
+    claims = importer.WORKER_BYTES_POSTGRES // 250  # a generated claim (and its share of a document) is about 320 bytes
+    path = write_big_import(tmp_path / "mid.jsonl", claims, prefix="mid")
+    assert importer.WORKER_BYTES_POSTGRES <= path.stat().st_size < importer.WORKER_BYTES
+    sqlite_db = str(tmp_path / "factdb.sqlite")
+    assert run_cli("init", "--db", sqlite_db).exit_code == 0
+    for db, expected in ((postgres_db, [importer.CLAIM_WORKERS]), (sqlite_db, [])):
+        _with_event(db)
+        with _workers_asked() as asked, Database(db) as database:
+            report = database.import_files([path])
+        assert report.counts["claims"]["added"] == claims and asked == expected, (db, asked)
+    assert _claims(postgres_db) == _claims(sqlite_db)
+
+
+@pytest.mark.slow
+def test_claims_all_checked_while_waiting_are_not_checked_again_by_workers(postgres_server: PostgresServer, tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    # A file large enough for workers (the threshold lowered to keep the test short) whose claims
+    # were all checked while its import waited: they are taken as checked, not sent to workers.
+    import factdb.importer as importer
+
+    monkeypatch.setattr(importer, "WORKER_BYTES", 1)
+    monkeypatch.setattr(importer, "WORKER_BYTES_POSTGRES", 1)
+    first = [write_big_import(tmp_path / "first.jsonl", 300, prefix="first")]
+    second = [write_big_import(tmp_path / "second.jsonl", 3500, prefix="second")]
+    url = postgres_server.create()
+    _with_event(url)
+    with _workers_asked() as asked:
+        holder, waiting = _one_waits_for_the_other(url, first, second)
+    assert holder.report is not None and waiting.report is not None, (holder.error, waiting.error)
+    assert waiting.report.checked_while_waiting == 3500
+    assert asked == []  # the holder's file is too small for the bulk path, the waiting one's all checked
+
+
 @pytest.mark.slow
 def test_claims_naming_what_the_other_editor_adds_are_checked_again(postgres_db: str, tmp_path: Path) -> None:
     _with_event(postgres_db)
