@@ -1701,7 +1701,7 @@ _REPORT_NOUNS = re.compile(
     r"(?i)^(?:statements?|reports?|count|tally|figures?|data|estimates?|toll|death toll|records|list|findings|"
     r"documentation|numbers|survey|analysis|assessment|monitors|research|investigation|bulletins?|updates?|reviews?|"
     r"logs?|registers?|ledgers?|database|registration|headcounts?|census|notebooks?|diary|diaries|notes|files|"
-    r"spreadsheets?|lists)$"
+    r"spreadsheets?|lists|totals?)$"
 )
 _ROLE_NOUNS = re.compile(
     r"(?i)\b(?:spokesman|spokeswoman|spokesperson|director|deputy director|head|chief|president|chair|chairman|"
@@ -2594,7 +2594,16 @@ _LEADING_TIME = re.compile(r"(?i)^(?:(?:late|early)\s+)?on\s+\w+day\s+(?=the\s|[
                            r"|^\d{1,2}[:.]\d\d(?:\s*(?:am|pm|gmt|utc|bst|cet|local time))?\s+(?=[A-Z])"
                            # "In January the Interior Ministry told parliament", "Last week the agency said"
                            rf"|^(?:in|by)\s+(?:(?:early|late|mid)[\s-]+)?{_MONTH}(?:\s+\d{{4}})?\s+(?=the\s|(?-i:[A-Z])|(?:it|they|he|she|we)\b)"
-                           r"|^(?:last|earlier this|later that|this)\s+(?:week|month|year)\s+(?=the\s|(?-i:[A-Z])|(?:it|they|he|she|we)\b)")
+                           r"|^(?:last|earlier this|later that|this)\s+(?:week|month|year)\s+(?=the\s|(?-i:[A-Z])|(?:it|they|he|she|we)\b)"
+                           # "A week ago the ministry put", "By the end of that week the company had revised": when
+                           r"|^(?:an?|one|two|three|a few|several)\s+(?:hours?|days?|weeks?|months?|years?)\s+(?:ago|earlier|later)\s+"
+                           r"(?=the\s|its\s|their\s)"
+                           r"|^(?:by|at|until|towards?)\s+the\s+(?:end|start|beginning|close|middle)\s+of\s+(?:[\w-]+\s+){1,2}?(?=the\s|its\s|their\s)"
+                           # "In Lorne the centre records", "For Vestry the centre lists", "Across Tarnholm the directorate's
+                           # total stands": a place the figure is about opens the sentence, and the body after it speaks
+                           r"|^(?:in|for|across|at|throughout|outside|inside|near)\s+(?:the\s+)?(?-i:[A-Z][\w’'-]+)(?:\s+(?-i:[A-Z][\w’'-]+))?"
+                           r"(?:\s+(?:province|district|region|county|municipality|city|town|village))?\s+"
+                           r"(?=(?:the|its|their)\s)")
 _TRAILING_TIME = re.compile(
     r"(?i)\s+(?:(?:late|early)\s+)?(?:on|last|this)\s+(?:\w+day|week|month|night|morning|evening)$|\s+(?:yesterday|today)$")
 
@@ -2614,7 +2623,9 @@ def _clause_start(head: str) -> int:
     start = 0
     # "Amnesty said the authorities had acknowledged only 11": the inner speaker starts after the outer verb
     # (", which Save the Children cited": a relative clause with a subject of its own starts a clause)
-    for match in re.finditer(r"(?i);|(?<!\d):(?!\d)|\s[—–-]\s|,\s(?:and|but|while|whereas|although)\s|\bwhile\s|\bwhereas\s|\bthat\s|"
+    # ("By the end of that week the company": "that" before a time is no conjunction)
+    for match in re.finditer(r"(?i);|(?<!\d):(?!\d)|\s[—–-]\s|,\s(?:and|but|while|whereas|although)\s|\bwhile\s|\bwhereas\s|"
+                             r"\bthat\s(?!(?:week|month|year|day|morning|evening|night|time)\b)|"
                              r"[”\"]\s*,?\s|\b(?:said|says|stated|added)\s+(?=the\s)|,\s*which\s+(?=(?:the\s+)?(?-i:[A-Z]))", head):
         start = match.end()
     # "the 340 young men the local bar association says were detained": a relative clause after the people counted
