@@ -1722,6 +1722,16 @@ _SPEAKS_FOR = re.compile(
     r"(?i)^(?:(?:a|an|the|two|three|several|one)\s+)?(?:senior\s+|deputy\s+)?(?:spokes(?:man|woman|person)|"
     r"representatives?|officials?|directors?|heads?|chiefs?|advis[eo]rs?|members?|press officers?)\s+"
     r"(?:for|of|at|from)\s+(?P<body>.+)$")
+# A named body's people speak for it as its officials do: "Doctors at St Anne's hospital", "Staff at Marn's central
+# hospital", "two justice ministry officials", "An AFP correspondent" (people at a body described rather than named,
+# "medics at a field clinic", "hospital officials", speak for themselves).
+_STAFF_OF = re.compile(
+    r"^(?:(?:a|an|the|two|three|several|one|some)\s+)?(?:senior\s+)?(?:staff|doctors|medics|nurses|surgeons|"
+    r"correspondents?|photographers?|reporters?)\s+(?:at|of|from|with)\s+(?P<body>(?:the\s+)?(?-i:[A-Z]).+)$", re.IGNORECASE)
+_STAFF_AFTER = re.compile(
+    r"^(?:(?:a|an|the|two|three|several|one|some)\s+)?(?P<body>(?:[\w’'&.-]+\s+){0,3}?(?:(?-i:[A-Z]{2,}[a-z]?)|ministry|"
+    r"department|directorate|agency|police|army|commission))\s+(?:senior\s+)?(?:officials|staff|correspondents?|"
+    r"photographers?|reporters?)$", re.IGNORECASE)
 PRONOUNS = {"it", "they", "he", "she", "we", "this", "its", "their"}
 PERSON_ROLES = frozenset(
     "director spokesman spokeswoman spokesperson minister governor mayor commander chief doctor surgeon nurse "
@@ -2858,6 +2868,10 @@ def _spokesperson_ref(phrase: str, original: str, sources: Sources, cue: str) ->
     """"a spokesman for the ministry": the body spoken for is the source."""
     spokesperson = _SPEAKS_FOR.match(phrase)
     inner = _resolve_phrase(spokesperson.group("body"), sources=sources, cue=cue) if spokesperson else None
+    if spokesperson is None and (staff := _STAFF_OF.match(phrase) or _STAFF_AFTER.match(phrase)):
+        inner = _resolve_phrase(staff.group("body"), sources=sources, cue=cue)
+        if inner is not None and inner.source.kind == "person" and not _CARE_PLACE.search(inner.source.name):
+            return None  # "Anna Rell's staff": a person's people are no body's (a hospital's name reads like a person's)
     if inner is not None:
         inner.reason = f'"{_short(original)}" ({cue}; speaks for {inner.source.name})'
     return inner
