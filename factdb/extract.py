@@ -1701,7 +1701,7 @@ _REPORT_NOUNS = re.compile(
     r"(?i)^(?:statements?|reports?|count|tally|figures?|data|estimates?|toll|death toll|records|list|findings|"
     r"documentation|numbers|survey|analysis|assessment|monitors|research|investigation|bulletins?|updates?|reviews?|"
     r"logs?|registers?|ledgers?|database|registration|headcounts?|census|notebooks?|diary|diaries|notes|files|"
-    r"spreadsheets?|lists)$"
+    r"spreadsheets?|lists|totals?)$"
 )
 _ROLE_NOUNS = re.compile(
     r"(?i)\b(?:spokesman|spokeswoman|spokesperson|director|deputy director|head|chief|president|chair|chairman|"
@@ -1722,6 +1722,16 @@ _SPEAKS_FOR = re.compile(
     r"(?i)^(?:(?:a|an|the|two|three|several|one)\s+)?(?:senior\s+|deputy\s+)?(?:spokes(?:man|woman|person)|"
     r"representatives?|officials?|directors?|heads?|chiefs?|advis[eo]rs?|members?|press officers?)\s+"
     r"(?:for|of|at|from)\s+(?P<body>.+)$")
+# A named body's people speak for it as its officials do: "Doctors at St Anne's hospital", "Staff at Marn's central
+# hospital", "two justice ministry officials", "An AFP correspondent" (people at a body described rather than named,
+# "medics at a field clinic", "hospital officials", speak for themselves).
+_STAFF_OF = re.compile(
+    r"^(?:(?:a|an|the|two|three|several|one|some)\s+)?(?:senior\s+)?(?:staff|doctors|medics|nurses|surgeons|"
+    r"correspondents?|photographers?|reporters?)\s+(?:at|of|from|with)\s+(?P<body>(?:the\s+)?(?-i:[A-Z]).+)$", re.IGNORECASE)
+_STAFF_AFTER = re.compile(
+    r"^(?:(?:a|an|the|two|three|several|one|some)\s+)?(?P<body>(?:[\w’'&.-]+\s+){0,3}?(?:(?-i:[A-Z]{2,}[a-z]?)|ministry|"
+    r"department|directorate|agency|police|army|commission))\s+(?:senior\s+)?(?:officials|staff|correspondents?|"
+    r"photographers?|reporters?)$", re.IGNORECASE)
 PRONOUNS = {"it", "they", "he", "she", "we", "this", "its", "their"}
 PERSON_ROLES = frozenset(
     "director spokesman spokeswoman spokesperson minister governor mayor commander chief doctor surgeon nurse "
@@ -2594,7 +2604,16 @@ _LEADING_TIME = re.compile(r"(?i)^(?:(?:late|early)\s+)?on\s+\w+day\s+(?=the\s|[
                            r"|^\d{1,2}[:.]\d\d(?:\s*(?:am|pm|gmt|utc|bst|cet|local time))?\s+(?=[A-Z])"
                            # "In January the Interior Ministry told parliament", "Last week the agency said"
                            rf"|^(?:in|by)\s+(?:(?:early|late|mid)[\s-]+)?{_MONTH}(?:\s+\d{{4}})?\s+(?=the\s|(?-i:[A-Z])|(?:it|they|he|she|we)\b)"
-                           r"|^(?:last|earlier this|later that|this)\s+(?:week|month|year)\s+(?=the\s|(?-i:[A-Z])|(?:it|they|he|she|we)\b)")
+                           r"|^(?:last|earlier this|later that|this)\s+(?:week|month|year)\s+(?=the\s|(?-i:[A-Z])|(?:it|they|he|she|we)\b)"
+                           # "A week ago the ministry put", "By the end of that week the company had revised": when
+                           r"|^(?:an?|one|two|three|a few|several)\s+(?:hours?|days?|weeks?|months?|years?)\s+(?:ago|earlier|later)\s+"
+                           r"(?=the\s|its\s|their\s)"
+                           r"|^(?:by|at|until|towards?)\s+the\s+(?:end|start|beginning|close|middle)\s+of\s+(?:[\w-]+\s+){1,2}?(?=the\s|its\s|their\s)"
+                           # "In Lorne the centre records", "For Vestry the centre lists", "Across Tarnholm the directorate's
+                           # total stands": a place the figure is about opens the sentence, and the body after it speaks
+                           r"|^(?:in|for|across|at|throughout|outside|inside|near)\s+(?:the\s+)?(?-i:[A-Z][\w’'-]+)(?:\s+(?-i:[A-Z][\w’'-]+))?"
+                           r"(?:\s+(?:province|district|region|county|municipality|city|town|village))?\s+"
+                           r"(?=(?:the|its|their)\s)")
 _TRAILING_TIME = re.compile(
     r"(?i)\s+(?:(?:late|early)\s+)?(?:on|last|this)\s+(?:\w+day|week|month|night|morning|evening)$|\s+(?:yesterday|today)$")
 
@@ -2614,7 +2633,9 @@ def _clause_start(head: str) -> int:
     start = 0
     # "Amnesty said the authorities had acknowledged only 11": the inner speaker starts after the outer verb
     # (", which Save the Children cited": a relative clause with a subject of its own starts a clause)
-    for match in re.finditer(r"(?i);|(?<!\d):(?!\d)|\s[—–-]\s|,\s(?:and|but|while|whereas|although)\s|\bwhile\s|\bwhereas\s|\bthat\s|"
+    # ("By the end of that week the company": "that" before a time is no conjunction)
+    for match in re.finditer(r"(?i);|(?<!\d):(?!\d)|\s[—–-]\s|,\s(?:and|but|while|whereas|although)\s|\bwhile\s|\bwhereas\s|"
+                             r"\bthat\s(?!(?:week|month|year|day|morning|evening|night|time)\b)|"
                              r"[”\"]\s*,?\s|\b(?:said|says|stated|added)\s+(?=the\s)|,\s*which\s+(?=(?:the\s+)?(?-i:[A-Z]))", head):
         start = match.end()
     # "the 340 young men the local bar association says were detained": a relative clause after the people counted
@@ -2847,6 +2868,10 @@ def _spokesperson_ref(phrase: str, original: str, sources: Sources, cue: str) ->
     """"a spokesman for the ministry": the body spoken for is the source."""
     spokesperson = _SPEAKS_FOR.match(phrase)
     inner = _resolve_phrase(spokesperson.group("body"), sources=sources, cue=cue) if spokesperson else None
+    if spokesperson is None and (staff := _STAFF_OF.match(phrase) or _STAFF_AFTER.match(phrase)):
+        inner = _resolve_phrase(staff.group("body"), sources=sources, cue=cue)
+        if inner is not None and inner.source.kind == "person" and not _CARE_PLACE.search(inner.source.name):
+            return None  # "Anna Rell's staff": a person's people are no body's (a hospital's name reads like a person's)
     if inner is not None:
         inner.reason = f'"{_short(original)}" ({cue}; speaks for {inner.source.name})'
     return inner

@@ -335,11 +335,11 @@ def test_known_sources_are_matched_without_case_or_article() -> None:
 
 
 # Floors at the measured scores: a change that lowers them fails here (the targets are in issue 21).
-EVALUATION_FLOORS = {"overall": (0.86, 0.85), "development": (0.95, 0.93), "held-out-13": (0.90, 0.85),
+EVALUATION_FLOORS = {"overall": (0.87, 0.86), "development": (0.95, 0.93), "held-out-13": (0.90, 0.85),
                      "held-out-14": (0.88, 0.88), "held-out-15": (0.86, 0.87), "held-out-16": (0.81, 0.79),
-                     "held-out-17": (0.77, 0.83), "held-out-18": (0.83, 0.85),
-                     "held-out-19": (0.81, 0.78), "held-out-20": (0.74, 0.75), "held-out-21": (0.67, 0.66),
-                     "held-out-22": (0.68, 0.70)}
+                     "held-out-17": (0.79, 0.85), "held-out-18": (0.84, 0.86),
+                     "held-out-19": (0.82, 0.79), "held-out-20": (0.75, 0.76), "held-out-21": (0.69, 0.68),
+                     "held-out-22": (0.72, 0.74)}
 
 
 def test_labelled_evaluation_does_not_fall_below_its_measured_scores() -> None:
@@ -3211,3 +3211,40 @@ def test_a_list_posted_by_someone_is_no_speaker_of_its_own() -> None:
 def test_a_speaker_quoted_by_an_agency_speaks_and_the_agency_relays(aside: str) -> None:
     draft = extract(f"Report\n\nThe Red Crescent, {aside}, said 28 people were killed.\n", document_id="t", text_file="t.txt")
     assert {(c.source, c.via, f.metric) for c in draft.claims for f in c.figures} == {("red-crescent", "afp", "killed")}
+
+
+@pytest.mark.parametrize("opening", [
+    "In Harwick the agency", "For Harwick the agency", "Across Harwick province the agency", "At Harwick the agency",
+    "A week ago the agency", "Two days earlier the agency", "By the end of that week the agency",
+    "By the close of the month the agency",
+])
+def test_a_place_or_a_time_opening_the_sentence_is_no_part_of_the_speaker(opening: str) -> None:
+    # the body after the opening phrase speaks; the place the figures are about, or when, is no one
+    text = f"Report\n\nThe Relief Agency published its figures on Friday.\n\n{opening} recorded 28 deaths.\n"
+    assert _speakers(text) == {("Relief Agency", "28")}
+
+
+def test_a_body_s_total_after_a_place_is_the_body_s_count() -> None:
+    text = ("Report\n\nThe Relief Agency published its figures on Friday.\n\n"
+            "Across Harwick the agency's total now stands at 28 dead. In Pellam the agency's total stands at 12 dead.\n")
+    assert _speakers(text) == {("Relief Agency", "28"), ("Relief Agency", "12")}
+
+
+@pytest.mark.parametrize(("said", "body"), [
+    ("Doctors at Holm City Hospital said they had treated 28 people for injuries.", "Holm City Hospital"),
+    ("Staff at Orrin's central hospital told reporters they had treated 28 people for injuries.", "Orrin's central hospital"),
+    ("Nurses at the Red Cross clinic said they had treated 28 people for injuries.", "Red Cross"),
+    ("Two interior ministry officials said 28 people were killed.", "Interior ministry"),
+    ("An AFP correspondent counted 28 bodies at the morgue.", "AFP"),
+    ("One UNHCR photographer counted 28 bodies on the beach.", "UNHCR"),
+])
+def test_a_named_body_s_staff_speak_for_the_body(said: str, body: str) -> None:
+    assert {name for name, _ in _speakers(f"Report\n\n{said}\n")} == {body}
+
+
+@pytest.mark.parametrize(("said", "speaker"), [
+    ("Medics at a field clinic said they had treated 28 people for injuries.", "Medics"),
+    ("Hospital officials said they had treated 28 people for injuries.", "Hospital officials"),
+])
+def test_people_at_a_body_described_rather_than_named_speak_for_themselves(said: str, speaker: str) -> None:
+    assert {name for name, _ in _speakers(f"Report\n\n{said}\n")} == {speaker}
