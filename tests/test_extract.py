@@ -335,11 +335,11 @@ def test_known_sources_are_matched_without_case_or_article() -> None:
 
 
 # Floors at the measured scores: a change that lowers them fails here (the targets are in issue 21).
-EVALUATION_FLOORS = {"overall": (0.87, 0.86), "development": (0.95, 0.93), "held-out-13": (0.90, 0.85),
+EVALUATION_FLOORS = {"overall": (0.86, 0.85), "development": (0.95, 0.93), "held-out-13": (0.90, 0.85),
                      "held-out-14": (0.88, 0.88), "held-out-15": (0.86, 0.87), "held-out-16": (0.81, 0.79),
                      "held-out-17": (0.79, 0.85), "held-out-18": (0.84, 0.86),
                      "held-out-19": (0.82, 0.79), "held-out-20": (0.75, 0.76), "held-out-21": (0.69, 0.68),
-                     "held-out-22": (0.72, 0.74)}
+                     "held-out-22": (0.72, 0.74), "held-out-23": (0.69, 0.64)}
 
 
 def test_labelled_evaluation_does_not_fall_below_its_measured_scores() -> None:
@@ -348,7 +348,8 @@ def test_labelled_evaluation_does_not_fall_below_its_measured_scores() -> None:
     precision, recall = EVALUATION_FLOORS["overall"]
     assert overall.precision >= precision and overall.recall >= recall, bench._row(overall)
     for batch in ("held-out-13", "held-out-14", "held-out-15", "held-out-16", "held-out-17", "held-out-18", "held-out-19",
-                  "held-out-20", "held-out-21", "held-out-22", "development"):
+                  "held-out-20", "held-out-21", "held-out-22", "held-out-23",
+                  "development"):
         held_out = next(total for _, total in groups if total.name.startswith(batch))
         precision, recall = EVALUATION_FLOORS[batch]
         assert held_out.precision >= precision and held_out.recall >= recall, bench._row(held_out)
