@@ -854,9 +854,11 @@ _SENTENCED = re.compile(r"(?i)\bsentenced\s+$")
 _TO_DEATH = re.compile(r"(?i)^\s*(?:[\w-]+\s+){0,3}?to death\b")
 
 
-def _unquoted_around(before: str, after: str) -> tuple[str, str]:
-    """The words before and after a figure without the quotation marks around it alone: '"around 150" were still
-    missing' says what the 150 are as '150 were still missing' does."""
+def _clause_words_around(sentence: str, span: FigureSpan) -> tuple[str, str]:
+    """The words of the figure's clause before and after it, without quotation marks around the figure alone:
+    '"around 150" were still missing' says what the 150 are as '150 were still missing' does."""
+    clause_start, clause_end = _clause_around(sentence, span.start, span.end)
+    before, after = sentence[clause_start : span.start], sentence[span.end : clause_end]
     if re.search(r"[\"“]$", before) and re.match(r"[\"”]", after):
         return before[:-1], after[1:]
     return before, after
@@ -868,8 +870,7 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
     the counted noun ("46 deaths") to nearby verbs, the figure it continues and words pointing back; then
     what the clause says of the people now outranks how they came to be counted."""
     guess = _guess_metric(sentence, span, previous, topic)
-    clause_start, clause_end = _clause_around(sentence, span.start, span.end)
-    before, after = _unquoted_around(sentence[clause_start : span.start], sentence[span.end : clause_end])
+    before, after = _clause_words_around(sentence, span)
     if guess is None:
         return _metric_without_metric_words(sentence, before, after, topic)
     if guess.metric == "prisoners" and re.search(r"(?i)\b(?:camps?|shelters?|settlements?|(?:transit|reception|"
@@ -1065,8 +1066,7 @@ _TREATED_FOR_ILLNESS = re.compile(
 
 def _guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, MetricGuess] | None,
                   topic: str | None) -> MetricGuess | None:
-    clause_start, clause_end = _clause_around(sentence, span.start, span.end)
-    before, after = _unquoted_around(sentence[clause_start : span.start], sentence[span.end : clause_end])
+    before, after = _clause_words_around(sentence, span)
     noun, noun_end = counted_noun(after)
     rest = after[noun_end:] if noun else after
     population = _population(noun, rest)
