@@ -625,10 +625,11 @@ SUPERSET_AFTER = re.compile(r"(?i)^\s*of (?:those|the|these) (?:[a-z]+ed|dead|mi
 COUNTER_ESTIMATE = re.compile(
     r"(?i)^\s*[;,]\s*(?:but\s+|while\s+|whereas\s+)?(?:the\s+)?[\w’'-]+(?:\s+[\w’'-]+){0,3}?\s+"
     r"(?:said|says|put it at|puts it at|estimated|estimates|counted|gave|reported)\s*$")
+_HIGHER_OR_LOWER_THAN = r"(?:higher|lower|greater|fewer) than"
 # Between two figures: the second continues the first ("212 children and 168 women", "94 ... compared with 51").
 COORDINATION = re.compile(
     r"(?i)^(?:[\w\s’'-]{0,40}?(?:,\s*|\s+(?:and|or|to)\s+)|[^.;]{0,120}?\b(?:compared (?:with|to)|up from|down from|versus|vs\.?|"
-    r"(?:higher|lower|greater|fewer) than)\s+"
+    rf"{_HIGHER_OR_LOWER_THAN})\s+"
     r"(?:(?:the|its|their|an?)\s+)?(?:earlier\s+)?|"
     # "58 attacks on schools between January and May, against 17 in the five months before"
     r"[^.;]{0,120}?,\s+against\s+|"
@@ -1330,7 +1331,7 @@ def _coordinated(between: str, rest: str) -> bool:
     noun, noun_end = counted_noun(between)
     return bool(COORDINATION.match(between)) and (
         not re.search(r"(?i)\b\w+ed\b", between[noun_end:] if noun else between)
-        or bool(re.search(r"(?i)compared|up from|down from|versus|(?:higher|lower|greater|fewer) than", between))
+        or bool(re.search(rf"(?i)compared|up from|down from|versus|{_HIGHER_OR_LOWER_THAN}", between))
     ) and not (_VERB_AFTER.match(rest) and not _REPORTED_FIGURE.match(rest))
 
 
