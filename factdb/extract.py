@@ -1726,13 +1726,14 @@ _SPEAKS_FOR = re.compile(
 # A named body's people speak for it as its officials do: "Doctors at St Anne's hospital", "Staff at Marn's central
 # hospital", "two justice ministry officials", "An AFP correspondent" (people at a body described rather than named,
 # "medics at a field clinic", "hospital officials", speak for themselves).
+_STAFF_DETERMINER = r"^(?:(?:a|an|the|two|three|several|one|some)\s+)?"
+_PRESS_STAFF = r"correspondents?|photographers?|reporters?"
 _STAFF_OF = re.compile(
-    r"^(?:(?:a|an|the|two|three|several|one|some)\s+)?(?:senior\s+)?(?:staff|doctors|medics|nurses|surgeons|"
-    r"correspondents?|photographers?|reporters?)\s+(?:at|of|from|with)\s+(?P<body>(?:the\s+)?(?-i:[A-Z]).+)$", re.IGNORECASE)
+    rf"{_STAFF_DETERMINER}(?:senior\s+)?(?:staff|doctors|medics|nurses|surgeons|{_PRESS_STAFF})\s+(?:at|of|from|with)\s+"
+    r"(?P<body>(?:the\s+)?(?-i:[A-Z]).+)$", re.IGNORECASE)
 _STAFF_AFTER = re.compile(
-    r"^(?:(?:a|an|the|two|three|several|one|some)\s+)?(?P<body>(?:[\w’'&.-]+\s+){0,3}?(?:(?-i:[A-Z]{2,}[a-z]?)|ministry|"
-    r"department|directorate|agency|police|army|commission))\s+(?:senior\s+)?(?:officials|staff|correspondents?|"
-    r"photographers?|reporters?)$", re.IGNORECASE)
+    rf"{_STAFF_DETERMINER}(?P<body>(?:[\w’'&.-]+\s+){{0,3}}?(?:(?-i:[A-Z]{{2,}}[a-z]?)|ministry|"
+    rf"department|directorate|agency|police|army|commission))\s+(?:senior\s+)?(?:officials|staff|{_PRESS_STAFF})$", re.IGNORECASE)
 PRONOUNS = {"it", "they", "he", "she", "we", "this", "its", "their"}
 PERSON_ROLES = frozenset(
     "director spokesman spokeswoman spokesperson minister governor mayor commander chief doctor surgeon nurse "
