@@ -2223,8 +2223,9 @@ _BODY_OPENING = re.compile(
 OWN_FIGURE_FROM = re.compile(
     r"(?i)\b(?:compiled|compiles|drew|draws|drawn|based|bases|built|builds|gathered|gathers|collected|collects|derived|"
     r"derives|assembled|assembles)\s+(?:its|their|his|her|our)\s+(?:own\s+)?$")
-_QUOTED_BY = re.compile(r"(?i)^(?P<speaker>.+?)\s+(?:quoted|cited|interviewed)\s+by\s+(?P<relay>.+)$")
-_QUOTED_BY_ASIDE = re.compile(r"(?i)^(?:as\s+)?(?:quoted|cited|interviewed)\s+by\s+(?P<relay>[^,]+)$")
+_RELAYED_BY = r"(?:quoted|cited|interviewed)\s+by\s+"
+_QUOTED_BY = re.compile(rf"(?i)^(?P<speaker>.+?)\s+{_RELAYED_BY}(?P<relay>.+)$")
+_QUOTED_BY_ASIDE = re.compile(rf"(?i)^(?:as\s+)?{_RELAYED_BY}(?P<relay>[^,]+)$")
 
 
 def _is_speech_verb(sentence: str, match: re.Match[str]) -> bool:
