@@ -371,6 +371,7 @@ _SHELTERS = (r"(?:tents|shelters?|camps?|(?:evacuation|collective|reception|tran
              r"accommodation\s+(?:points?|cent(?:re|er)s?|sites?)|temporary\s+(?:accommodation|housing)|"
              r"schools?|classrooms|halls|gyms|gymnasiums?|churches|mosques|stadiums?|public buildings|host families|"
              r"relatives)")
+_TAKE_PART = r"(?:took|taken|take|taking) part"
 # Verbs and phrases near a number that name what it counts, most specific first.
 METRIC_WORDS: tuple[tuple[str, str], ...] = (
     (r"sentenced (?:[\w,]+ ){0,4}?to death|death sentences?|on death row|"
@@ -451,7 +452,7 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      r"walked off the job|stopped work|downed tools|stayed away from (?:work|classrooms|schools?)|"
      r"stayed off (?:work|the job)|(?:staged|joined|held) (?:a |the )?(?:[\w-]+\s+)?walkout|"
      # a strike's numbers are its own, not a protest's: "took part in the strike"
-     r"(?:took|taken|take|taking) part in (?:the|a|an|their)\s+(?:[\w-]+\s+){0,2}?(?:strike|stoppage|walkout)", "strikers"),
+     rf"{_TAKE_PART} in (?:the|a|an|their)\s+(?:[\w-]+\s+){{0,2}}?(?:strike|stoppage|walkout)", "strikers"),
     (r"captured|recaptured|abducted|kidnapped|taken hostage|taken captive|taken prisoner|seized|snatched|"
      # held by captors, not by a state: "being held hostage", "held captive" (longer than the detention's "were held")
      r"(?:being|been|were|are|was|is|still)\s+held\s+(?:as\s+)?(?:hostages?|captive)|"
@@ -546,7 +547,7 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
     (r"against|no votes?|voted against", "votes_against"),
     (r"abstentions?|abstained", "abstentions"),
     # "took part in the violence" is no protest
-    (r"marched|rallied|(?:took|taken|take|taking) part(?!\s+in\s+(?:the\s+)?(?:violence|riots?|rioting|attacks?|"
+    (rf"marched|rallied|{_TAKE_PART}(?!\s+in\s+(?:the\s+)?(?:violence|riots?|rioting|attacks?|"
      r"fighting|mutiny|unrest|disturbance|killings?|assault))|took to the streets|demonstrated|protested|"
      r"turned out|joined the protests?|crowds? at|crowd of|"
      # gathering told as protest: "gathered to protest", "massed in protest", "staged a sit-in"
