@@ -2603,6 +2603,8 @@ _UNIQUE_DESCRIPTION = re.compile(r"(?i)^the\s+(?:only|sole|main|largest|biggest|
 _POSSESSED = re.compile(r"(?i)^(?:her|his|their|its)\s+(?:own\s+)?[\w’'-]+$")
 _TRAILING_PRONOUN = re.compile(r"(?i)\s(it|they|he|she|we)$")
 _OPENING_PREPOSITION = re.compile(r"(?i)^(?:in|on|at|during|after|before|with|from|by)\s")
+# After an opening time or place, the body that speaks: "the agency", "its staff", "their office".
+_BODY_NEXT = r"(?=(?:the|its|their)\s)"
 # "On Thursday the agency said", and a live blog's time stamp opening an entry: "10:15 The agency says".
 _LEADING_TIME = re.compile(r"(?i)^(?:(?:late|early)\s+)?on\s+\w+day\s+(?=the\s|[A-Z]|(?:it|they|he|she|we)\b)"
                            r"|^\d{1,2}[:.]\d\d(?:\s*(?:am|pm|gmt|utc|bst|cet|local time))?\s+(?=[A-Z])"
@@ -2611,13 +2613,13 @@ _LEADING_TIME = re.compile(r"(?i)^(?:(?:late|early)\s+)?on\s+\w+day\s+(?=the\s|[
                            r"|^(?:last|earlier this|later that|this)\s+(?:week|month|year)\s+(?=the\s|(?-i:[A-Z])|(?:it|they|he|she|we)\b)"
                            # "A week ago the ministry put", "By the end of that week the company had revised": when
                            r"|^(?:an?|one|two|three|a few|several)\s+(?:hours?|days?|weeks?|months?|years?)\s+(?:ago|earlier|later)\s+"
-                           r"(?=the\s|its\s|their\s)"
-                           r"|^(?:by|at|until|towards?)\s+the\s+(?:end|start|beginning|close|middle)\s+of\s+(?:[\w-]+\s+){1,2}?(?=the\s|its\s|their\s)"
+                           rf"{_BODY_NEXT}"
+                           rf"|^(?:by|at|until|towards?)\s+the\s+(?:end|start|beginning|close|middle)\s+of\s+(?:[\w-]+\s+){{1,2}}?{_BODY_NEXT}"
                            # "In Lorne the centre records", "For Vestry the centre lists", "Across Tarnholm the directorate's
                            # total stands": a place the figure is about opens the sentence, and the body after it speaks
                            r"|^(?:in|for|across|at|throughout|outside|inside|near)\s+(?:the\s+)?(?-i:[A-Z][\w’'-]+)(?:\s+(?-i:[A-Z][\w’'-]+))?"
                            r"(?:\s+(?:province|district|region|county|municipality|city|town|village))?\s+"
-                           r"(?=(?:the|its|their)\s)")
+                           rf"{_BODY_NEXT}")
 _TRAILING_TIME = re.compile(
     r"(?i)\s+(?:(?:late|early)\s+)?(?:on|last|this)\s+(?:\w+day|week|month|night|morning|evening)$|\s+(?:yesterday|today)$")
 
