@@ -3231,21 +3231,16 @@ def test_a_body_s_total_after_a_place_is_the_body_s_count() -> None:
     assert _speakers(text) == {("Relief Agency", "28"), ("Relief Agency", "12")}
 
 
-@pytest.mark.parametrize(("said", "body"), [
+@pytest.mark.parametrize(("said", "speaker"), [
     ("Doctors at Holm City Hospital said they had treated 28 people for injuries.", "Holm City Hospital"),
     ("Staff at Orrin's central hospital told reporters they had treated 28 people for injuries.", "Orrin's central hospital"),
     ("Nurses at the Red Cross clinic said they had treated 28 people for injuries.", "Red Cross"),
     ("Two interior ministry officials said 28 people were killed.", "Interior ministry"),
     ("An AFP correspondent counted 28 bodies at the morgue.", "AFP"),
     ("One UNHCR photographer counted 28 bodies on the beach.", "UNHCR"),
-])
-def test_a_named_body_s_staff_speak_for_the_body(said: str, body: str) -> None:
-    assert {name for name, _ in _speakers(f"Report\n\n{said}\n")} == {body}
-
-
-@pytest.mark.parametrize(("said", "speaker"), [
+    # people at a body described rather than named speak for themselves
     ("Medics at a field clinic said they had treated 28 people for injuries.", "Medics"),
     ("Hospital officials said they had treated 28 people for injuries.", "Hospital officials"),
 ])
-def test_people_at_a_body_described_rather_than_named_speak_for_themselves(said: str, speaker: str) -> None:
+def test_a_named_body_s_staff_speak_for_the_body(said: str, speaker: str) -> None:
     assert {name for name, _ in _speakers(f"Report\n\n{said}\n")} == {speaker}
