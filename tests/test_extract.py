@@ -3100,8 +3100,8 @@ def test_what_happened_to_the_people_a_number_is_put_of_is_what_it_counts(put: s
     "The Orval Flood Authority released its breakdown on Monday, the first in a week. Their totals, shown below for "
     "each region, may rise."])
 def test_a_lead_in_saying_the_figures_are_below_before_its_end_names_their_owner(lead_in: str) -> None:
-    # round 14 read a lead-in ending on "below." or a colon; batch 20's "Its figures, set out below district by
-    # district, are the authority's unless stated otherwise." ends on neither, and its 15 rows went to the text's voice
+    # a lead-in need not end on "below." or a colon: batch 20's "Its figures, set out below district by district, are
+    # the authority's unless stated otherwise." names the owner of the 15 rows after it
     text = f"Floods by region\n\nBy Ana Holt\n\n{lead_in}\n\nNorth Vale has 12 dead and 4 missing.\n\nIn Sarn region 7 people died.\n"
     assert _speakers(text) == {("Orval Flood Authority", "12"), ("Orval Flood Authority", "4"), ("Orval Flood Authority", "7")}
 
