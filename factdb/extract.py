@@ -371,6 +371,7 @@ _SHELTERS = (r"(?:tents|shelters?|camps?|(?:evacuation|collective|reception|tran
              r"accommodation\s+(?:points?|cent(?:re|er)s?|sites?)|temporary\s+(?:accommodation|housing)|"
              r"schools?|classrooms|halls|gyms|gymnasiums?|churches|mosques|stadiums?|public buildings|host families|"
              r"relatives)")
+_TAKE_PART = r"(?:took|taken|take|taking) part"
 # Verbs and phrases near a number that name what it counts, most specific first.
 METRIC_WORDS: tuple[tuple[str, str], ...] = (
     (r"sentenced (?:[\w,]+ ){0,4}?to death|death sentences?|on death row|"
@@ -451,7 +452,7 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
      r"walked off the job|stopped work|downed tools|stayed away from (?:work|classrooms|schools?)|"
      r"stayed off (?:work|the job)|(?:staged|joined|held) (?:a |the )?(?:[\w-]+\s+)?walkout|"
      # a strike's numbers are its own, not a protest's: "took part in the strike"
-     r"(?:took|taken|take|taking) part in (?:the|a|an|their)\s+(?:[\w-]+\s+){0,2}?(?:strike|stoppage|walkout)", "strikers"),
+     rf"{_TAKE_PART} in (?:the|a|an|their)\s+(?:[\w-]+\s+){{0,2}}?(?:strike|stoppage|walkout)", "strikers"),
     (r"captured|recaptured|abducted|kidnapped|taken hostage|taken captive|taken prisoner|seized|snatched|"
      # held by captors, not by a state: "being held hostage", "held captive" (longer than the detention's "were held")
      r"(?:being|been|were|are|was|is|still)\s+held\s+(?:as\s+)?(?:hostages?|captive)|"
@@ -546,7 +547,7 @@ METRIC_WORDS: tuple[tuple[str, str], ...] = (
     (r"against|no votes?|voted against", "votes_against"),
     (r"abstentions?|abstained", "abstentions"),
     # "took part in the violence" is no protest
-    (r"marched|rallied|(?:took|taken|take|taking) part(?!\s+in\s+(?:the\s+)?(?:violence|riots?|rioting|attacks?|"
+    (rf"marched|rallied|{_TAKE_PART}(?!\s+in\s+(?:the\s+)?(?:violence|riots?|rioting|attacks?|"
      r"fighting|mutiny|unrest|disturbance|killings?|assault))|took to the streets|demonstrated|protested|"
      r"turned out|joined the protests?|crowds? at|crowd of|"
      # gathering told as protest: "gathered to protest", "massed in protest", "staged a sit-in"
@@ -625,10 +626,11 @@ SUPERSET_AFTER = re.compile(r"(?i)^\s*of (?:those|the|these) (?:[a-z]+ed|dead|mi
 COUNTER_ESTIMATE = re.compile(
     r"(?i)^\s*[;,]\s*(?:but\s+|while\s+|whereas\s+)?(?:the\s+)?[\w’'-]+(?:\s+[\w’'-]+){0,3}?\s+"
     r"(?:said|says|put it at|puts it at|estimated|estimates|counted|gave|reported)\s*$")
+_HIGHER_OR_LOWER_THAN = r"(?:higher|lower|greater|fewer) than"
 # Between two figures: the second continues the first ("212 children and 168 women", "94 ... compared with 51").
 COORDINATION = re.compile(
     r"(?i)^(?:[\w\s’'-]{0,40}?(?:,\s*|\s+(?:and|or|to)\s+)|[^.;]{0,120}?\b(?:compared (?:with|to)|up from|down from|versus|vs\.?|"
-    r"(?:higher|lower|greater|fewer) than)\s+"
+    rf"{_HIGHER_OR_LOWER_THAN})\s+"
     r"(?:(?:the|its|their|an?)\s+)?(?:earlier\s+)?|"
     # "58 attacks on schools between January and May, against 17 in the five months before"
     r"[^.;]{0,120}?,\s+against\s+|"
@@ -854,9 +856,11 @@ _SENTENCED = re.compile(r"(?i)\bsentenced\s+$")
 _TO_DEATH = re.compile(r"(?i)^\s*(?:[\w-]+\s+){0,3}?to death\b")
 
 
-def _unquoted_around(before: str, after: str) -> tuple[str, str]:
-    """The words before and after a figure without the quotation marks around it alone: '"around 150" were still
-    missing' says what the 150 are as '150 were still missing' does."""
+def _clause_words_around(sentence: str, span: FigureSpan) -> tuple[str, str]:
+    """The words of the figure's clause before and after it, without quotation marks around the figure alone:
+    '"around 150" were still missing' says what the 150 are as '150 were still missing' does."""
+    clause_start, clause_end = _clause_around(sentence, span.start, span.end)
+    before, after = sentence[clause_start : span.start], sentence[span.end : clause_end]
     if re.search(r"[\"“]$", before) and re.match(r"[\"”]", after):
         return before[:-1], after[1:]
     return before, after
@@ -868,8 +872,7 @@ def guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, Me
     the counted noun ("46 deaths") to nearby verbs, the figure it continues and words pointing back; then
     what the clause says of the people now outranks how they came to be counted."""
     guess = _guess_metric(sentence, span, previous, topic)
-    clause_start, clause_end = _clause_around(sentence, span.start, span.end)
-    before, after = _unquoted_around(sentence[clause_start : span.start], sentence[span.end : clause_end])
+    before, after = _clause_words_around(sentence, span)
     if guess is None:
         return _metric_without_metric_words(sentence, before, after, topic)
     if guess.metric == "prisoners" and re.search(r"(?i)\b(?:camps?|shelters?|settlements?|(?:transit|reception|"
@@ -1065,8 +1068,7 @@ _TREATED_FOR_ILLNESS = re.compile(
 
 def _guess_metric(sentence: str, span: FigureSpan, previous: tuple[FigureSpan, MetricGuess] | None,
                   topic: str | None) -> MetricGuess | None:
-    clause_start, clause_end = _clause_around(sentence, span.start, span.end)
-    before, after = _unquoted_around(sentence[clause_start : span.start], sentence[span.end : clause_end])
+    before, after = _clause_words_around(sentence, span)
     noun, noun_end = counted_noun(after)
     rest = after[noun_end:] if noun else after
     population = _population(noun, rest)
@@ -1330,7 +1332,7 @@ def _coordinated(between: str, rest: str) -> bool:
     noun, noun_end = counted_noun(between)
     return bool(COORDINATION.match(between)) and (
         not re.search(r"(?i)\b\w+ed\b", between[noun_end:] if noun else between)
-        or bool(re.search(r"(?i)compared|up from|down from|versus|(?:higher|lower|greater|fewer) than", between))
+        or bool(re.search(rf"(?i)compared|up from|down from|versus|{_HIGHER_OR_LOWER_THAN}", between))
     ) and not (_VERB_AFTER.match(rest) and not _REPORTED_FIGURE.match(rest))
 
 
@@ -1725,13 +1727,14 @@ _SPEAKS_FOR = re.compile(
 # A named body's people speak for it as its officials do: "Doctors at St Anne's hospital", "Staff at Marn's central
 # hospital", "two justice ministry officials", "An AFP correspondent" (people at a body described rather than named,
 # "medics at a field clinic", "hospital officials", speak for themselves).
+_STAFF_DETERMINER = r"^(?:(?:a|an|the|two|three|several|one|some)\s+)?"
+_PRESS_STAFF = r"correspondents?|photographers?|reporters?"
 _STAFF_OF = re.compile(
-    r"^(?:(?:a|an|the|two|three|several|one|some)\s+)?(?:senior\s+)?(?:staff|doctors|medics|nurses|surgeons|"
-    r"correspondents?|photographers?|reporters?)\s+(?:at|of|from|with)\s+(?P<body>(?:the\s+)?(?-i:[A-Z]).+)$", re.IGNORECASE)
+    rf"{_STAFF_DETERMINER}(?:senior\s+)?(?:staff|doctors|medics|nurses|surgeons|{_PRESS_STAFF})\s+(?:at|of|from|with)\s+"
+    r"(?P<body>(?:the\s+)?(?-i:[A-Z]).+)$", re.IGNORECASE)
 _STAFF_AFTER = re.compile(
-    r"^(?:(?:a|an|the|two|three|several|one|some)\s+)?(?P<body>(?:[\w’'&.-]+\s+){0,3}?(?:(?-i:[A-Z]{2,}[a-z]?)|ministry|"
-    r"department|directorate|agency|police|army|commission))\s+(?:senior\s+)?(?:officials|staff|correspondents?|"
-    r"photographers?|reporters?)$", re.IGNORECASE)
+    rf"{_STAFF_DETERMINER}(?P<body>(?:[\w’'&.-]+\s+){{0,3}}?(?:(?-i:[A-Z]{{2,}}[a-z]?)|ministry|"
+    rf"department|directorate|agency|police|army|commission))\s+(?:senior\s+)?(?:officials|staff|{_PRESS_STAFF})$", re.IGNORECASE)
 PRONOUNS = {"it", "they", "he", "she", "we", "this", "its", "their"}
 PERSON_ROLES = frozenset(
     "director spokesman spokeswoman spokesperson minister governor mayor commander chief doctor surgeon nurse "
@@ -2221,8 +2224,9 @@ _BODY_OPENING = re.compile(
 OWN_FIGURE_FROM = re.compile(
     r"(?i)\b(?:compiled|compiles|drew|draws|drawn|based|bases|built|builds|gathered|gathers|collected|collects|derived|"
     r"derives|assembled|assembles)\s+(?:its|their|his|her|our)\s+(?:own\s+)?$")
-_QUOTED_BY = re.compile(r"(?i)^(?P<speaker>.+?)\s+(?:quoted|cited|interviewed)\s+by\s+(?P<relay>.+)$")
-_QUOTED_BY_ASIDE = re.compile(r"(?i)^(?:as\s+)?(?:quoted|cited|interviewed)\s+by\s+(?P<relay>[^,]+)$")
+_RELAYED_BY = r"(?:quoted|cited|interviewed)\s+by\s+"
+_QUOTED_BY = re.compile(rf"(?i)^(?P<speaker>.+?)\s+{_RELAYED_BY}(?P<relay>.+)$")
+_QUOTED_BY_ASIDE = re.compile(rf"(?i)^(?:as\s+)?{_RELAYED_BY}(?P<relay>[^,]+)$")
 
 
 def _is_speech_verb(sentence: str, match: re.Match[str]) -> bool:
@@ -2599,6 +2603,8 @@ _UNIQUE_DESCRIPTION = re.compile(r"(?i)^the\s+(?:only|sole|main|largest|biggest|
 _POSSESSED = re.compile(r"(?i)^(?:her|his|their|its)\s+(?:own\s+)?[\w’'-]+$")
 _TRAILING_PRONOUN = re.compile(r"(?i)\s(it|they|he|she|we)$")
 _OPENING_PREPOSITION = re.compile(r"(?i)^(?:in|on|at|during|after|before|with|from|by)\s")
+# After an opening time or place, the body that speaks: "the agency", "its staff", "their office".
+_BODY_NEXT = r"(?=(?:the|its|their)\s)"
 # "On Thursday the agency said", and a live blog's time stamp opening an entry: "10:15 The agency says".
 _LEADING_TIME = re.compile(r"(?i)^(?:(?:late|early)\s+)?on\s+\w+day\s+(?=the\s|[A-Z]|(?:it|they|he|she|we)\b)"
                            r"|^\d{1,2}[:.]\d\d(?:\s*(?:am|pm|gmt|utc|bst|cet|local time))?\s+(?=[A-Z])"
@@ -2607,13 +2613,13 @@ _LEADING_TIME = re.compile(r"(?i)^(?:(?:late|early)\s+)?on\s+\w+day\s+(?=the\s|[
                            r"|^(?:last|earlier this|later that|this)\s+(?:week|month|year)\s+(?=the\s|(?-i:[A-Z])|(?:it|they|he|she|we)\b)"
                            # "A week ago the ministry put", "By the end of that week the company had revised": when
                            r"|^(?:an?|one|two|three|a few|several)\s+(?:hours?|days?|weeks?|months?|years?)\s+(?:ago|earlier|later)\s+"
-                           r"(?=the\s|its\s|their\s)"
-                           r"|^(?:by|at|until|towards?)\s+the\s+(?:end|start|beginning|close|middle)\s+of\s+(?:[\w-]+\s+){1,2}?(?=the\s|its\s|their\s)"
+                           rf"{_BODY_NEXT}"
+                           rf"|^(?:by|at|until|towards?)\s+the\s+(?:end|start|beginning|close|middle)\s+of\s+(?:[\w-]+\s+){{1,2}}?{_BODY_NEXT}"
                            # "In Lorne the centre records", "For Vestry the centre lists", "Across Tarnholm the directorate's
                            # total stands": a place the figure is about opens the sentence, and the body after it speaks
                            r"|^(?:in|for|across|at|throughout|outside|inside|near)\s+(?:the\s+)?(?-i:[A-Z][\w’'-]+)(?:\s+(?-i:[A-Z][\w’'-]+))?"
                            r"(?:\s+(?:province|district|region|county|municipality|city|town|village))?\s+"
-                           r"(?=(?:the|its|their)\s)")
+                           rf"{_BODY_NEXT}")
 _TRAILING_TIME = re.compile(
     r"(?i)\s+(?:(?:late|early)\s+)?(?:on|last|this)\s+(?:\w+day|week|month|night|morning|evening)$|\s+(?:yesterday|today)$")
 

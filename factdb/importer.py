@@ -96,9 +96,8 @@ CLAIM_CHUNK = 2000
 # more than they save.
 WORKER_BYTES = 20_000_000
 # The same on PostgreSQL, when no claim was checked while the import waited for the write lock.
-# There the importer checking claims itself is what the server waits for between its copies, and
-# the workers pay from a smaller size: 25,000 claims (8 MB) 2.4 to 2.7 s with two workers against
-# 3.0 to 3.2 s without, 15,000 (5 MB) 1.8 to 1.9 s against 2.1 to 2.2 s, 10,000 (3 MB) about the same.
+# There the importer checking claims itself is what the server waits for between its copies, so the
+# workers pay from a smaller size (measured in docs/team.md).
 WORKER_BYTES_POSTGRES = 4_000_000
 CLAIM_WORKERS = 2
 # An import of files up to this size that finds another editor writing on PostgreSQL checks its

@@ -3100,8 +3100,8 @@ def test_what_happened_to_the_people_a_number_is_put_of_is_what_it_counts(put: s
     "The Orval Flood Authority released its breakdown on Monday, the first in a week. Their totals, shown below for "
     "each region, may rise."])
 def test_a_lead_in_saying_the_figures_are_below_before_its_end_names_their_owner(lead_in: str) -> None:
-    # round 14 read a lead-in ending on "below." or a colon; batch 20's "Its figures, set out below district by
-    # district, are the authority's unless stated otherwise." ends on neither, and its 15 rows went to the text's voice
+    # a lead-in need not end on "below." or a colon: batch 20's "Its figures, set out below district by district, are
+    # the authority's unless stated otherwise." names the owner of the 15 rows after it
     text = f"Floods by region\n\nBy Ana Holt\n\n{lead_in}\n\nNorth Vale has 12 dead and 4 missing.\n\nIn Sarn region 7 people died.\n"
     assert _speakers(text) == {("Orval Flood Authority", "12"), ("Orval Flood Authority", "4"), ("Orval Flood Authority", "7")}
 
@@ -3231,21 +3231,16 @@ def test_a_body_s_total_after_a_place_is_the_body_s_count() -> None:
     assert _speakers(text) == {("Relief Agency", "28"), ("Relief Agency", "12")}
 
 
-@pytest.mark.parametrize(("said", "body"), [
+@pytest.mark.parametrize(("said", "speaker"), [
     ("Doctors at Holm City Hospital said they had treated 28 people for injuries.", "Holm City Hospital"),
     ("Staff at Orrin's central hospital told reporters they had treated 28 people for injuries.", "Orrin's central hospital"),
     ("Nurses at the Red Cross clinic said they had treated 28 people for injuries.", "Red Cross"),
     ("Two interior ministry officials said 28 people were killed.", "Interior ministry"),
     ("An AFP correspondent counted 28 bodies at the morgue.", "AFP"),
     ("One UNHCR photographer counted 28 bodies on the beach.", "UNHCR"),
-])
-def test_a_named_body_s_staff_speak_for_the_body(said: str, body: str) -> None:
-    assert {name for name, _ in _speakers(f"Report\n\n{said}\n")} == {body}
-
-
-@pytest.mark.parametrize(("said", "speaker"), [
+    # people at a body described rather than named speak for themselves
     ("Medics at a field clinic said they had treated 28 people for injuries.", "Medics"),
     ("Hospital officials said they had treated 28 people for injuries.", "Hospital officials"),
 ])
-def test_people_at_a_body_described_rather_than_named_speak_for_themselves(said: str, speaker: str) -> None:
+def test_a_named_body_s_staff_speak_for_the_body(said: str, speaker: str) -> None:
     assert {name for name, _ in _speakers(f"Report\n\n{said}\n")} == {speaker}
