@@ -2566,9 +2566,10 @@ def _named_before_apposition(part: str, others: tuple[str, ...]) -> str | None:
     if re.match(r"(?i)an?\s", part.strip()) and re.match(rf"(?:The\s+)?{_NAME}$", named) \
             and guess_kind(named)[0] in ("ngo", "government", "intergovernmental"):
         return named
-    if _UNIQUE_DESCRIPTION.match(part.strip()):
+    if _UNIQUE_DESCRIPTION.match(part.strip()) and not _ROLE_AT_A_BODY.search(part):
         # "Velby's hospital, the only one in the district, said": what sets the subject apart describes it, wherever
-        # it ends ("the only one in the area with a surgical ward"); the subject is the phrase before it
+        # it ends ("the only one in the area with a surgical ward"); the subject is the phrase before it. (Not a
+        # role at a body named in it: "Mira Vos, the main spokeswoman for the Health Ministry, said" is the ministry's.)
         return next((o.strip() for o in reversed(others) if not _OPENING_PREPOSITION.match(o.strip())), None)
     if _NO_SOURCE.search(part.strip()):
         # "Ferenc Dall, mayor of Orrin, the village closest to the crater, has told": a place describes who speaks
@@ -2599,6 +2600,7 @@ _RELATIVE_BEFORE_VERB = re.compile(r"(?i)(?<=[\w’'.)]),\s*(?:which|who)\s[^,;:
 # An apposition that describes the subject before the verb: ", a Britain-based monitor that relies on sources,".
 _DESCRIBING_APPOSITION = re.compile(
     r"(?i),\s*(?:a|an)\s+[^,;]{0,80}?\b(?:that|which|who|whose)\b[^,;]{0,120},\s*$")
+_ROLE_AT_A_BODY = re.compile(r"\b(?:for|of|at)\s+(?:the\s+)?[A-Z]")
 _UNIQUE_DESCRIPTION = re.compile(r"(?i)^the\s+(?:only|sole|main|largest|biggest|nearest|closest|last)\s+(?:one|[\w-]+)\b")
 _POSSESSED = re.compile(r"(?i)^(?:her|his|their|its)\s+(?:own\s+)?[\w’'-]+$")
 _TRAILING_PRONOUN = re.compile(r"(?i)\s(it|they|he|she|we)$")

@@ -95,7 +95,8 @@ CLAIM_CHUNK = 2000
 # other processes while this one writes (factdb.import_workers); below it, starting them costs
 # more than they save.
 WORKER_BYTES = 20_000_000
-# The same on PostgreSQL, when no claim was checked while the import waited for the write lock.
+# The same on PostgreSQL, for an import that did not wait for the write lock (one that waited and
+# checked only part of its claims meanwhile keeps WORKER_BYTES; one that checked all starts none).
 # There the importer checking claims itself is what the server waits for between its copies, so the
 # workers pay from a smaller size (measured in docs/team.md).
 WORKER_BYTES_POSTGRES = 4_000_000

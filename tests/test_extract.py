@@ -3032,7 +3032,10 @@ def test_what_someone_admitted_outside_a_hospital_is_no_count_of_patients() -> N
     ("The clinic, the only one in the valley, said 14 people were killed.", "Clinic"),
     ("Holm's hospital, the largest in the region, said 14 people were killed.", "Holm's hospital"),
     ("The field hospital, the only one still open in the area with an operating theatre, said 14 people were killed.",
-     "Field hospital")])
+     "Field hospital"),
+    # a role at a body named in the apposition is no such description: the body speaks, as before
+    ("Mira Vos, the main spokeswoman for the Orval Health Ministry, said 14 people were killed.", "Orval Health Ministry"),
+    ("Mira Vos, the last doctor at Holm City Hospital, said 14 people were killed.", "Holm City Hospital")])
 def test_an_apposition_saying_what_sets_the_subject_apart_is_no_name(sentence: str, speaker: str) -> None:
     # batch 19 (and 18): "The hospital worker, at the district hospital in Kessen, the only one in the area with a
     # surgical ward, said" and "Velby's hospital, the only one in the district, said" had proposed a source "Only"
