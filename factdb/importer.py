@@ -1510,12 +1510,24 @@ def _run(engine: Engine, read: _Input, *, update: bool, dry_run: bool, number_fo
             writer.committed(grew=s.counts["claims"]["added"] >= first_claim_pk - 1
                              or s.counts["documents"]["added"] >= first_document_pk - 1)
             return report
-        except BaseException:
-            with suppress(BaseException):
-                writer.settle()  # what the failed COPY raised, if it did, is not the error to report
-            if transaction.is_active:
-                transaction.rollback()
+        except BaseException as error:
+            _abandon(conn, transaction, writer, interrupted=not isinstance(error, Exception))
             raise
+
+
+def _abandon(conn: Connection, transaction: Any, writer: BulkWrite, *, interrupted: bool) -> None:
+    """Undo a failed or interrupted import's transaction."""
+    with suppress(BaseException):
+        writer.settle()  # what the failed COPY raised, if it did, is not the error to report
+    if interrupted and conn.dialect.name == "postgresql":
+        # Interrupted (Ctrl-C, SIGTERM), perhaps in the middle of a statement: the connection may still be busy
+        # with it, so that a rollback would fail, and the pool would print the failure's traceback as it reset
+        # the connection. Closed instead: the server rolls the transaction back and releases the write lock.
+        with suppress(BaseException):
+            conn.invalidate()
+        return
+    if transaction.is_active:
+        transaction.rollback()
 
 
 def _note_removal(s: _Import, record: Record) -> None:

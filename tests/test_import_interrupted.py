@@ -83,8 +83,9 @@ def _holds_the_write_lock(url: str) -> bool:
 @pytest.mark.parametrize("how", ["ctrl-c", "kill"])
 def test_an_interrupted_import_on_postgresql_prints_no_traceback_and_changes_nothing(files: dict[str, Path], how: str,
                                                                                      postgres_db: str) -> None:
-    """On PostgreSQL the import checks claims in its own process; stopped while it holds the write
-    lock, it rolls back, and the server releases the lock (SIGKILL: test_postgres.py)."""
+    """Stopped while it holds the write lock on PostgreSQL (perhaps in the middle of a statement), the
+    import closes its connection, the server rolls its transaction back and releases the lock (SIGKILL:
+    test_postgres.py)."""
     before = dump_database(postgres_db)
     process = subprocess.Popen(_from_a_terminal(str(Path(sys.executable).with_name("factdb")), "import", "--db", postgres_db,
                                                 str(files["entities"]), str(files["jsonl"])),
