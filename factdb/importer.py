@@ -31,7 +31,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Connection, Engine, Table, delete, insert, select
+from sqlalchemy import Connection, Engine, RootTransaction, Table, delete, insert, select
 from sqlalchemy import update as update_rows
 
 from factdb import bulk, custody, editorial, import_workers, removals
@@ -1515,11 +1515,11 @@ def _run(engine: Engine, read: _Input, *, update: bool, dry_run: bool, number_fo
             raise
 
 
-def _abandon(conn: Connection, transaction: Any, writer: BulkWrite, *, interrupted: bool) -> None:
+def _abandon(conn: Connection, transaction: RootTransaction, writer: BulkWrite, *, interrupted: bool) -> None:
     """Undo a failed or interrupted import's transaction."""
     with suppress(BaseException):
         writer.settle()  # what the failed COPY raised, if it did, is not the error to report
-    if interrupted and conn.dialect.name == "postgresql":
+    if interrupted and writer.postgres:
         # Interrupted (Ctrl-C, SIGTERM), perhaps in the middle of a statement: the connection may still be busy
         # with it, so that a rollback would fail, and the pool would print the failure's traceback as it reset
         # the connection. Closed instead: the server rolls the transaction back and releases the write lock.
@@ -1612,8 +1612,7 @@ def import_paths(engine: Engine, paths: Sequence[str | Path], *, update: bool = 
 
     def claims(s: _Import) -> None:
         claim_bytes = sum(p.stat().st_size for p in files if file_format(p) == "csv" or str(p) in s.files_with_claims)
-        claim_workers = _claim_workers(files, is_bulk, workers, claim_bytes, server=s.conn.dialect.name == "postgresql",
-                                       prepared=s.prepared)
+        claim_workers = _claim_workers(files, is_bulk, workers, claim_bytes, server=s.bulk.postgres, prepared=s.prepared)
         if claim_workers:
             s.bulk.index_claims_as_written(s.next_claim_pk)
             _claims_from_workers(s, files, claim_workers, progress, counts, pool)
